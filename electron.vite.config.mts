@@ -1,0 +1,37 @@
+// Build of the three Electron targets; main also emits the CLI and the worker as plain-Node entries.
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import vue from '@vitejs/plugin-vue'
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'main/index.ts'),
+          cli: resolve(import.meta.dirname, 'main/cli.ts'),
+          worker: resolve(import.meta.dirname, 'workers/worker.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { preload: resolve(import.meta.dirname, 'main/preload.ts') },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(import.meta.dirname, 'renderer'),
+    build: {
+      outDir: 'out/renderer',
+      rollupOptions: {
+        input: resolve(import.meta.dirname, 'renderer/index.html'),
+      },
+    },
+    plugins: [vue()],
+  },
+})

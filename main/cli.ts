@@ -1,0 +1,2 @@
+// CLI entry (placeholder until the engine lands).
+console.log('amdahl')

@@ -1,0 +1,319 @@
+// The one API contract of Amdahl: input schemas, result types and events, shared by IPC, HTTP and direct calls.
+// Pure zod, no Node or Electron import: the renderer bundles it to validate its form with the same rules.
+import { z } from 'zod'
+
+/** Largest matrix side accepted by the schema; the memory check refuses what does not fit long before. */
+export const MAX_N = 100_000
+export const MAX_POOL = 256
+export const MAX_NAME = 120
+
+export const WorkloadSchema = z.enum(['sum', 'assign'])
+export const KernelSchema = z.enum(['js', 'wasm'])
+export const ExecutorSchema = z.enum(['thread', 'process'])
+export const TransferSchema = z.enum(['shared', 'copy'])
+
+const whole = (what: string, min: number, max: number) =>
+  z
+    .number({ error: `${what} must be a number` })
+    .int(`${what} must be a whole number`)
+    .min(min, `${what} must be at least ${min}`)
+    .max(max, `${what} must be at most ${max}`)
+
+export const SizeSchema = whole('matrix size N', 1, MAX_N)
+export const PoolSchema = whole('pool size', 1, MAX_POOL)
+export const ChunkRowsSchema = z.union([z.literal('auto'), whole('chunk rows', 1, MAX_N)], {
+  error: 'chunk rows must be "auto" or a whole number of rows',
+})
+
+/** Sorted, without repeats: the grid never runs the same point twice. */
+function uniqueSorted<T extends number | string>(values: T[]): T[] {
+  const nums = [...new Set(values.filter((v): v is T & number => typeof v === 'number'))].sort((a, b) => a - b)
+  return [...(values.includes('auto' as T) ? (['auto'] as T[]) : []), ...nums]
+}
+
+const listOf = <T extends z.ZodType<number | string>>(item: T, what: string, max: number) =>
+  z
+    .array(item, { error: `${what} must be a list` })
+    .min(1, `${what}: give at least one value`)
+    .max(max, `${what}: at most ${max} values`)
+    .transform((v) => uniqueSorted(v as (number | string)[]) as z.output<T>[])
+
+/** Cells above this count make a sweep nobody will wait for; refuse rather than start it. */
+export const MAX_CELLS = 2000
+
+export const SweepSpecSchema = z
+  .strictObject(
+    {
+      name: z.string({ error: 'name must be text' }).trim().max(MAX_NAME, `name: at most ${MAX_NAME} characters`).default(''),
+      workload: WorkloadSchema.default('sum'),
+      kernel: KernelSchema.default('js'),
+      sizes: listOf(SizeSchema, 'sizes', 24),
+      pools: listOf(PoolSchema, 'pools', 16),
+      chunkRows: listOf(ChunkRowsSchema, 'chunk rows', 16).default(['auto']),
+      executor: ExecutorSchema.default('thread'),
+      transfer: TransferSchema.default('shared'),
+      repetitions: whole('repetitions', 1, 1000).default(5),
+      warmups: whole('warm-ups', 0, 100).default(1),
+      seed: whole('seed', 0, 0xffffffff).default(42),
+      /** k, the number of centroids of the `assign` workload. */
+      centroids: whole('centroids', 2, 64).default(8),
+    },
+    { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field ${iss.keys.join(', ')}` : undefined) },
+  )
+  .superRefine((s, ctx) => {
+    if (s.executor === 'process' && s.transfer === 'shared') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['transfer'],
+        message: 'the process executor cannot share memory: use transfer "copy"',
+      })
+    }
+    const cells = s.sizes.length * (1 + s.pools.length * s.chunkRows.length)
+    if (cells > MAX_CELLS) {
+      ctx.addIssue({ code: 'custom', path: ['sizes'], message: `${cells} cells is too many (at most ${MAX_CELLS})` })
+    }
+  })
+export type SweepSpecInput = z.input<typeof SweepSpecSchema>
+export type SweepSpec = z.output<typeof SweepSpecSchema>
+export type Workload = z.infer<typeof WorkloadSchema>
+export type Kernel = z.infer<typeof KernelSchema>
+export type Executor = z.infer<typeof ExecutorSchema>
+export type Transfer = z.infer<typeof TransferSchema>
+export type ChunkRows = z.infer<typeof ChunkRowsSchema>
+
+export const MachineSchema = z.object({
+  cpuModel: z.string().max(500),
+  logicalCores: z.number().int().min(1),
+  totalMemoryBytes: z.number().min(0),
+  freeMemoryBytes: z.number().min(0),
+  platform: z.string().max(100),
+  release: z.string().max(200),
+  arch: z.string().max(100),
+  node: z.string().max(100),
+  v8: z.string().max(100),
+  electron: z.string().max(100).nullable(),
+})
+export type Machine = z.infer<typeof MachineSchema>
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number')
+
+export const StatsSchema = z.object({
+  median: finite,
+  mean: finite,
+  min: finite,
+  max: finite,
+  stddev: finite,
+  ci95Low: finite,
+  ci95High: finite,
+  /** Half-width of the 95% interval relative to the median. */
+  relSpread: finite,
+  /** Indices of samples whose modified Z-score exceeds 3.5 (hyperfine's rule). */
+  outliers: z.array(z.number().int().min(0)),
+  /** True when the spread is too large to trust the median (relSpread > 10% or outliers). */
+  noisy: z.boolean(),
+})
+export type Stats = z.infer<typeof StatsSchema>
+
+export const CellStatusSchema = z.enum(['ok', 'failed', 'cancelled'])
+export const CellSchema = z.object({
+  n: z.number().int().min(1),
+  entries: z.number().int().min(1),
+  pool: z.number().int().min(1),
+  /** What the spec asked for ('auto' = one chunk per worker). */
+  chunkSpec: ChunkRowsSchema,
+  /** Rows per task actually used. */
+  chunkRows: z.number().int().min(1),
+  tasks: z.number().int().min(1),
+  /** The serial baseline: one task over the whole matrix on one worker. */
+  serial: z.boolean(),
+  status: CellStatusSchema,
+  error: z.string().max(2000).optional(),
+  /** Wall time of every measured sample, ms, measured on the main side. */
+  samplesMs: z.array(finite),
+  /** Per sample, the kernel time summed over the tasks, measured inside the workers. */
+  kernelMs: z.array(finite),
+  stats: StatsSchema.nullable(),
+  /** sum: the matrix sum; assign: the sum of labels (a checksum). */
+  result: finite.nullable(),
+  /** sum: |result − serial| / |serial|; assign: share of labels that differ from the serial labels. */
+  relError: finite.nullable(),
+  speedup: finite.nullable(),
+  efficiency: finite.nullable(),
+  /** Karp–Flatt experimentally determined serial fraction (pool > 1 only). */
+  karpFlatt: finite.nullable(),
+})
+export type Cell = z.infer<typeof CellSchema>
+
+export const PoolStartupSchema = z.object({
+  executor: ExecutorSchema,
+  pool: z.number().int().min(1),
+  /** create → every worker answered, ms. */
+  coldMs: finite,
+  /** Warm empty-task round trip, median, ms. */
+  roundTripMs: finite.nullable(),
+})
+export type PoolStartup = z.infer<typeof PoolStartupSchema>
+
+export const AmdahlFitSchema = z.object({
+  n: z.number().int().min(1),
+  /** Least-squares serial fraction f of S(p) = 1 / (f + (1 − f) / p). */
+  serialFraction: finite,
+  /** Root mean square error of the fitted speedups. */
+  rmse: finite,
+  points: z.number().int().min(0),
+})
+export type AmdahlFit = z.infer<typeof AmdahlFitSchema>
+
+export const RunIdSchema = z
+  .string({ error: 'run id must be text' })
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'run id must be 1–64 letters, digits, - or _')
+
+export const RunStatusSchema = z.enum(['complete', 'cancelled', 'failed'])
+export const RunSchema = z.object({
+  schema: z.literal(1),
+  id: RunIdSchema,
+  createdAt: z.iso.datetime(),
+  name: z.string().max(MAX_NAME),
+  spec: SweepSpecSchema,
+  machine: MachineSchema,
+  status: RunStatusSchema,
+  error: z.string().max(2000).optional(),
+  durationMs: finite,
+  poolStartup: z.array(PoolStartupSchema),
+  fits: z.array(AmdahlFitSchema),
+  cells: z.array(CellSchema).max(MAX_CELLS * 2),
+  /** Set when the run came from another machine's JSON export. */
+  imported: z.boolean().optional(),
+})
+export type Run = z.infer<typeof RunSchema>
+
+export interface RunSummary {
+  id: string
+  name: string
+  createdAt: string
+  status: Run['status']
+  spec: SweepSpec
+  machine: Pick<Machine, 'cpuModel' | 'logicalCores' | 'platform'>
+  cellCount: number
+  imported: boolean
+}
+
+export function summarize(run: Run): RunSummary {
+  return {
+    id: run.id,
+    name: run.name,
+    createdAt: run.createdAt,
+    status: run.status,
+    spec: run.spec,
+    machine: {
+      cpuModel: run.machine.cpuModel,
+      logicalCores: run.machine.logicalCores,
+      platform: run.machine.platform,
+    },
+    cellCount: run.cells.length,
+    imported: run.imported ?? false,
+  }
+}
+
+export type Phase = 'startup' | 'fill' | 'warmup' | 'measure'
+export interface Progress {
+  runId: string
+  cellsDone: number
+  cellsTotal: number
+  /** Share of the estimated work done, 0..1 (cells weighted by entries × samples). */
+  fraction: number
+  current: { n: number; pool: number; chunkRows: number; serial: boolean; phase: Phase } | null
+  elapsedMs: number
+  etaMs: number | null
+}
+
+export type SweepEvent =
+  | { type: 'progress'; progress: Progress }
+  | { type: 'finished'; run: RunSummary }
+  | { type: 'failed'; runId: string; error: string }
+
+export const ExportFormatSchema = z.enum(['csv', 'samples-csv', 'json'])
+export type ExportFormat = z.infer<typeof ExportFormatSchema>
+export interface ExportFile {
+  fileName: string
+  mimeType: string
+  content: string
+}
+
+const noArgs = z.strictObject({})
+const idList = z.array(RunIdSchema).min(1, 'choose at least one run').max(100, 'at most 100 runs at once')
+
+/** Every method's input schema; each method takes one object. */
+export const apiInputs = {
+  getMachine: noArgs,
+  startSweep: z.strictObject({ spec: SweepSpecSchema }),
+  cancelSweep: z.strictObject({ runId: RunIdSchema }),
+  getActiveSweep: noArgs,
+  listRuns: noArgs,
+  getRun: z.strictObject({ id: RunIdSchema }),
+  renameRun: z.strictObject({ id: RunIdSchema, name: z.string().trim().max(MAX_NAME) }),
+  deleteRun: z.strictObject({ id: RunIdSchema }),
+  /** A run exported as JSON, from this machine or another; also how a deletion is undone. */
+  importRun: z.strictObject({ run: z.unknown() }),
+  exportRuns: z.strictObject({ ids: idList, format: ExportFormatSchema }),
+} as const
+
+export interface ApiOutputs {
+  getMachine: Machine
+  startSweep: { runId: string }
+  cancelSweep: { cancelled: boolean }
+  getActiveSweep: { runId: string; spec: SweepSpec; progress: Progress | null } | null
+  listRuns: RunSummary[]
+  getRun: Run
+  renameRun: RunSummary
+  deleteRun: { deleted: boolean }
+  importRun: RunSummary
+  exportRuns: ExportFile
+}
+
+export type ApiMethod = keyof typeof apiInputs
+export type ApiInput<M extends ApiMethod> = z.input<(typeof apiInputs)[M]>
+export type ApiParsed<M extends ApiMethod> = z.output<(typeof apiInputs)[M]>
+export const apiMethods = Object.keys(apiInputs) as ApiMethod[]
+
+/** What a transport calls once an input has passed validation. */
+export type ApiHandlers = { [M in ApiMethod]: (input: ApiParsed<M>) => Promise<ApiOutputs[M]> }
+/** What a caller (renderer, test) sees: raw inputs, validated on the other side. */
+export type AmdahlApi = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiOutputs[M]> }
+
+/** A file the renderer asks to save: a native save dialog in Electron, a download in the browser. */
+export const SaveFileSchema = z.strictObject({
+  fileName: z.string().min(1).max(200).regex(/^[^/\\:*?"<>|\0]+$/, 'file name has characters a file cannot have'),
+  mimeType: z.string().max(100),
+  content: z.string().max(256 * 1024 * 1024),
+  encoding: z.enum(['utf8', 'base64']),
+})
+export type SaveFile = z.infer<typeof SaveFileSchema>
+
+/** Every transport answers with this envelope, so an error reaches the caller as one clean line. */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: string }
+
+/** One human line from a validation failure: `sizes[0]: matrix size N must be at least 1`. */
+export function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => {
+      const path = i.path
+        .map((p, k) => (typeof p === 'number' ? `[${p}]` : k === 0 ? String(p) : `.${String(p)}`))
+        .join('')
+      return path ? `${path}: ${i.message}` : i.message
+    })
+    .join('; ')
+}
+
+export class ApiError extends Error {
+  override name = 'ApiError'
+}
+
+/** Validate a method's raw input; throws ApiError with one human line. */
+export function parseInput<M extends ApiMethod>(method: M, raw: unknown): ApiParsed<M> {
+  if (!Object.prototype.hasOwnProperty.call(apiInputs, method)) throw new ApiError(`unknown method ${String(method)}`)
+  const parsed = apiInputs[method].safeParse(raw === undefined ? {} : raw)
+  if (!parsed.success) throw new ApiError(formatIssues(parsed.error))
+  return parsed.data as ApiParsed<M>
+}
