@@ -6,19 +6,18 @@ import vue from '@vitejs/plugin-vue'
 export default defineConfig({
   main: {
     build: {
-      outDir: 'out/main',
       rollupOptions: {
         input: {
           index: resolve(import.meta.dirname, 'main/index.ts'),
           cli: resolve(import.meta.dirname, 'main/cli.ts'),
           worker: resolve(import.meta.dirname, 'workers/worker.ts'),
+          bench: resolve(import.meta.dirname, 'main/bench/index.ts'),
         },
       },
     },
   },
   preload: {
     build: {
-      outDir: 'out/preload',
       rollupOptions: {
         input: { preload: resolve(import.meta.dirname, 'main/preload.ts') },
       },
@@ -27,7 +26,6 @@ export default defineConfig({
   renderer: {
     root: resolve(import.meta.dirname, 'renderer'),
     build: {
-      outDir: 'out/renderer',
       rollupOptions: {
         input: resolve(import.meta.dirname, 'renderer/index.html'),
       },

@@ -317,3 +317,18 @@ export function parseInput<M extends ApiMethod>(method: M, raw: unknown): ApiPar
   if (!parsed.success) throw new ApiError(formatIssues(parsed.error))
   return parsed.data as ApiParsed<M>
 }
+
+/** Commands the native menu sends to the renderer (shortcuts for Run / Cancel / Export). */
+export const menuCommands = ['run', 'cancel', 'export-csv', 'export-samples-csv', 'export-json', 'export-png'] as const
+export type MenuCommand = (typeof menuCommands)[number]
+
+/**
+ * What the preload exposes as `window.amdahl` (Electron only): every contract method, answering with an
+ * envelope, plus the event stream, native save dialogs and menu commands. Nothing else crosses the bridge.
+ */
+export interface DesktopBridge {
+  api: { [M in ApiMethod]: (input: ApiInput<M>) => Promise<Envelope<ApiOutputs[M]>> }
+  onEvent(listener: (event: SweepEvent) => void): () => void
+  saveFile(file: SaveFile): Promise<Envelope<{ saved: boolean; path?: string }>>
+  onMenu(listener: (command: MenuCommand) => void): () => void
+}

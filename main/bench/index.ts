@@ -1,0 +1,2 @@
+// Benchmark entry (placeholder until the bench lands).
+console.log('bench')
