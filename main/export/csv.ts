@@ -1,0 +1,89 @@
+// CSV exports for spreadsheets: one summary row per cell, or one row per measured repetition.
+import { stringify } from 'csv-stringify/sync'
+import type { Cell, Run } from '../contract'
+
+type Field = string | number | null | undefined
+type Row = Field[]
+
+/** Booleans spelled out (csv-stringify would write 1 / empty); null and missing become empty fields. */
+const bool = (value: boolean): string => (value ? 'true' : 'false')
+
+const summaryColumns: [header: string, value: (run: Run, cell: Cell) => Field][] = [
+  ['run_id', (r) => r.id],
+  ['run_name', (r) => r.name],
+  ['created_at', (r) => r.createdAt],
+  ['workload', (r) => r.spec.workload],
+  ['kernel', (r) => r.spec.kernel],
+  ['executor', (r) => r.spec.executor],
+  ['transfer', (r) => r.spec.transfer],
+  ['n', (_, c) => c.n],
+  ['entries', (_, c) => c.entries],
+  ['pool', (_, c) => c.pool],
+  ['chunk_spec', (_, c) => c.chunkSpec],
+  ['chunk_rows', (_, c) => c.chunkRows],
+  ['tasks', (_, c) => c.tasks],
+  ['serial', (_, c) => bool(c.serial)],
+  ['status', (_, c) => c.status],
+  ['samples', (_, c) => c.samplesMs.length],
+  ['median_ms', (_, c) => c.stats?.median],
+  ['mean_ms', (_, c) => c.stats?.mean],
+  ['min_ms', (_, c) => c.stats?.min],
+  ['max_ms', (_, c) => c.stats?.max],
+  ['stddev_ms', (_, c) => c.stats?.stddev],
+  ['ci95_low_ms', (_, c) => c.stats?.ci95Low],
+  ['ci95_high_ms', (_, c) => c.stats?.ci95High],
+  ['rel_spread', (_, c) => c.stats?.relSpread],
+  ['noisy', (_, c) => (c.stats ? bool(c.stats.noisy) : null)],
+  ['speedup', (_, c) => c.speedup],
+  ['efficiency', (_, c) => c.efficiency],
+  ['karp_flatt', (_, c) => c.karpFlatt],
+  ['result', (_, c) => c.result],
+  ['rel_error', (_, c) => c.relError],
+  ['error', (_, c) => c.error],
+]
+
+export const SUMMARY_CSV_HEADER = summaryColumns.map(([header]) => header)
+export const SAMPLES_CSV_HEADER = [
+  'run_id',
+  'n',
+  'pool',
+  'chunk_rows',
+  'serial',
+  'rep',
+  'wall_ms',
+  'kernel_ms',
+]
+
+function toCsv(header: string[], rows: Row[]): string {
+  // Numbers go through String(), never toLocaleString(); escape_formulas keeps a run name such as "=cmd()"
+  // from being executed by a spreadsheet (negative numbers are left alone).
+  return stringify([header, ...rows], {
+    escape_formulas: true,
+    cast: { number: (value) => String(value) },
+  })
+}
+
+export function runsToCsv(runs: Run[]): string {
+  const rows = runs.flatMap((run) =>
+    run.cells.map((cell) => summaryColumns.map(([, value]) => value(run, cell))),
+  )
+  return toCsv(SUMMARY_CSV_HEADER, rows)
+}
+
+export function samplesToCsv(runs: Run[]): string {
+  const rows = runs.flatMap((run) =>
+    run.cells.flatMap((cell) =>
+      cell.samplesMs.map((wallMs, rep): Row => [
+        run.id,
+        cell.n,
+        cell.pool,
+        cell.chunkRows,
+        bool(cell.serial),
+        rep,
+        wallMs,
+        cell.kernelMs[rep],
+      ]),
+    ),
+  )
+  return toCsv(SAMPLES_CSV_HEADER, rows)
+}

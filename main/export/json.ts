@@ -1,0 +1,69 @@
+// The JSON export of whole runs (re-importable on any machine) and the choice of export file name and type.
+import { z } from 'zod'
+import { RunSchema, type ExportFile, type ExportFormat, type Run } from '../contract'
+import { runsToCsv, samplesToCsv } from './csv'
+
+export const RUNS_EXPORT_FORMAT = 'amdahl-runs'
+
+/** Most runs one export file may hold; the contract's exportRuns asks for at most 100 at once. */
+export const MAX_EXPORTED_RUNS = 1000
+
+export const RunsExportSchema = z.object({
+  format: z.literal(RUNS_EXPORT_FORMAT, {
+    error: `not an Amdahl export: format must be "${RUNS_EXPORT_FORMAT}"`,
+  }),
+  version: z.literal(1, { error: 'unsupported export version: this Amdahl reads version 1' }),
+  exportedAt: z.iso.datetime(),
+  runs: z
+    .array(RunSchema)
+    .min(1, 'the export holds no runs')
+    .max(MAX_EXPORTED_RUNS, `at most ${MAX_EXPORTED_RUNS} runs per file`),
+})
+export type RunsExport = z.infer<typeof RunsExportSchema>
+
+export function runsToJson(runs: Run[], exportedAt: Date = new Date()): string {
+  const doc: RunsExport = {
+    format: RUNS_EXPORT_FORMAT,
+    version: 1,
+    exportedAt: exportedAt.toISOString(),
+    runs,
+  }
+  return JSON.stringify(doc, null, 2) + '\n'
+}
+
+/** Lower-case ASCII letters, digits and dashes only: a file name part no OS or shell objects to. */
+export function slugify(text: string, maxLength = 40): string {
+  const slug = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, maxLength)
+    .replace(/-+$/, '')
+  return slug
+}
+
+function exportSlug(runs: Run[]): string {
+  if (runs.length === 1) return slugify(runs[0].name) || slugify(runs[0].id) || 'run'
+  return `${runs.length}-runs`
+}
+
+const kinds: Record<ExportFormat, { suffix: string; extension: string; mimeType: string }> = {
+  csv: { suffix: '', extension: 'csv', mimeType: 'text/csv' },
+  'samples-csv': { suffix: '-samples', extension: 'csv', mimeType: 'text/csv' },
+  json: { suffix: '', extension: 'json', mimeType: 'application/json' },
+}
+
+/** One export file of the given runs, named e.g. `amdahl-laptop-sum-2026-11-25.csv`. */
+export function exportFile(runs: Run[], format: ExportFormat, now: Date = new Date()): ExportFile {
+  const kind = kinds[format]
+  const date = now.toISOString().slice(0, 10)
+  const content =
+    format === 'json' ? runsToJson(runs, now) : format === 'csv' ? runsToCsv(runs) : samplesToCsv(runs)
+  return {
+    fileName: `amdahl-${exportSlug(runs)}${kind.suffix}-${date}.${kind.extension}`,
+    mimeType: kind.mimeType,
+    content,
+  }
+}

@@ -1,0 +1,48 @@
+// Crash-safe file replacement: write a temp file beside the target, fsync it, rename it over the target.
+import { randomBytes } from 'node:crypto'
+import { open, rename, rm } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+
+/** Marks a temp file, `<name>.tmp-<pid>-<random>`: never a run file, cleaned up once stale. */
+export const TEMP_MARK = '.tmp-'
+
+export function tempPathFor(target: string): string {
+  return join(
+    dirname(target),
+    `${basename(target)}${TEMP_MARK}${process.pid}-${randomBytes(6).toString('hex')}`,
+  )
+}
+
+/** After this returns, the target holds either its old content or all of `content`, whatever happens next. */
+export async function writeFileAtomic(target: string, content: string): Promise<void> {
+  const temp = tempPathFor(target)
+  try {
+    const file = await open(temp, 'wx')
+    try {
+      await file.writeFile(content, 'utf8')
+      await file.sync()
+    } finally {
+      await file.close()
+    }
+    await rename(temp, target)
+  } catch (error) {
+    await rm(temp, { force: true })
+    throw error
+  }
+  await syncDir(dirname(target))
+}
+
+/** Makes the rename itself durable; Windows cannot open a directory for syncing, and needs no such step. */
+export async function syncDir(dir: string): Promise<void> {
+  if (process.platform === 'win32') return
+  try {
+    const handle = await open(dir, 'r')
+    try {
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+  } catch {
+    // Some file systems refuse fsync on a directory; the rename has still happened.
+  }
+}

@@ -1,0 +1,243 @@
+// The local history of runs: one JSON file per run, written atomically; damaged files are moved aside, never lost.
+import { randomBytes } from 'node:crypto'
+import { access, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import {
+  ApiError,
+  formatIssues,
+  RunIdSchema,
+  RunSchema,
+  summarize,
+  type Run,
+  type RunSummary,
+} from '../contract'
+import { TEMP_MARK, writeFileAtomic } from './atomic'
+import { oneLine, parseImport, parseRunText } from './parse'
+
+export interface HistoryStoreOptions {
+  /** One line per file that could not be loaded (default: console.warn). */
+  onWarning?: (line: string) => void
+}
+
+export const QUARANTINE_DIR = 'quarantine'
+const RUN_FILE = /^(.+)\.json$/
+/** A temp file this old belongs to a writer that died; younger ones may still be in use. */
+const STALE_TEMP_MS = 60_000
+/** Files read at once, so a large history never runs out of file handles. */
+const READ_BATCH = 32
+
+type Loaded = { state: 'ok'; run: Run } | { state: 'missing' } | { state: 'damaged'; reason: string }
+
+const errorCode = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | null)?.code
+
+export class HistoryStore {
+  private readonly warn: (line: string) => void
+  /** Parsed runs keyed by file name, valid while the file's inode, size and mtime are unchanged. */
+  private readonly cache = new Map<string, { key: string; run: Run }>()
+
+  constructor(
+    readonly dir: string,
+    options: HistoryStoreOptions = {},
+  ) {
+    this.warn = options.onWarning ?? ((line) => console.warn(line))
+  }
+
+  /** Every readable run, newest first. */
+  async list(): Promise<RunSummary[]> {
+    const runs: Run[] = []
+    const names = await this.fileNames()
+    for (let i = 0; i < names.length; i += READ_BATCH) {
+      const loaded = await Promise.all(names.slice(i, i + READ_BATCH).map((name) => this.listEntry(name)))
+      for (const run of loaded) if (run) runs.push(run)
+    }
+    runs.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || (a.id < b.id ? 1 : -1))
+    return runs.map((run) => structuredClone(summarize(run)))
+  }
+
+  async get(id: string): Promise<Run> {
+    const fileName = runFileName(id)
+    const loaded = await this.load(fileName)
+    if (loaded.state === 'missing') throw new ApiError(`no run with id ${id}`)
+    if (loaded.state === 'damaged') {
+      throw new ApiError(
+        `run ${id} could not be read (${loaded.reason}); its file was moved to ${QUARANTINE_DIR}/`,
+      )
+    }
+    return structuredClone(loaded.run)
+  }
+
+  /** Validates the run and replaces its file atomically. */
+  async save(run: Run): Promise<void> {
+    const parsed = RunSchema.safeParse(run)
+    if (!parsed.success) throw new ApiError(`cannot save run: ${oneLine(formatIssues(parsed.error))}`)
+    await this.write(parsed.data)
+  }
+
+  async rename(id: string, name: string): Promise<RunSummary> {
+    const run = await this.get(id)
+    run.name = name.trim()
+    await this.save(run)
+    return summarize(run)
+  }
+
+  /** False when there was no such run. */
+  async delete(id: string): Promise<boolean> {
+    const fileName = runFileName(id)
+    this.cache.delete(fileName)
+    try {
+      await rm(join(this.dir, fileName))
+      return true
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return false
+      throw error
+    }
+  }
+
+  /** Imports one run or a JSON export of several (see importAll); answers with the first run's summary. */
+  async import(raw: unknown): Promise<RunSummary> {
+    return (await this.importAll(raw))[0]
+  }
+
+  /**
+   * Marks every run imported and saves it. A run already here with the same content is kept as it is; one whose
+   * id is taken by a different run gets a new id. Everything is validated before anything is written.
+   */
+  async importAll(raw: unknown): Promise<RunSummary[]> {
+    const runs = parseImport(raw)
+    const summaries: RunSummary[] = []
+    for (const incoming of runs) {
+      const run: Run = { ...incoming, imported: true }
+      const existing = await this.load(runFileName(run.id))
+      if (existing.state === 'ok' && sameContent(existing.run, run)) {
+        summaries.push(summarize(existing.run))
+        continue
+      }
+      if (existing.state === 'ok') run.id = await this.freeIdLike(run.id)
+      await this.write(run)
+      summaries.push(summarize(run))
+    }
+    return summaries
+  }
+
+  private async write(run: Run): Promise<void> {
+    const fileName = `${run.id}.json`
+    await mkdir(this.dir, { recursive: true })
+    this.cache.delete(fileName)
+    await writeFileAtomic(join(this.dir, fileName), JSON.stringify(run) + '\n')
+    this.cache.delete(fileName)
+  }
+
+  /** Run files in the folder; stale temp files are removed on the way, everything else is left alone. */
+  private async fileNames(): Promise<string[]> {
+    let entries
+    try {
+      entries = await readdir(this.dir, { withFileTypes: true })
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return []
+      throw error
+    }
+    const names: string[] = []
+    for (const entry of entries) {
+      if (!entry.isFile()) continue
+      if (entry.name.includes(TEMP_MARK)) await this.removeIfStale(entry.name)
+      else if (RUN_FILE.test(entry.name)) names.push(entry.name)
+    }
+    return names
+  }
+
+  private async removeIfStale(name: string): Promise<void> {
+    const path = join(this.dir, name)
+    try {
+      if (Date.now() - (await stat(path)).mtimeMs > STALE_TEMP_MS) await rm(path, { force: true })
+    } catch {
+      // Gone already, or another process is finishing it: either way not ours to worry about.
+    }
+  }
+
+  private async listEntry(fileName: string): Promise<Run | null> {
+    const loaded = await this.load(fileName)
+    return loaded.state === 'ok' ? loaded.run : null
+  }
+
+  /** Reads (or recalls) one file; a damaged file is reported once and moved to quarantine. */
+  private async load(fileName: string): Promise<Loaded> {
+    const path = join(this.dir, fileName)
+    let key: string
+    let text: string
+    try {
+      const info = await stat(path)
+      key = `${info.ino}:${info.size}:${info.mtimeMs}`
+      const cached = this.cache.get(fileName)
+      if (cached?.key === key) return { state: 'ok', run: cached.run }
+      text = await readFile(path, 'utf8')
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return { state: 'missing' }
+      return this.damaged(fileName, `unreadable (${errorCode(error) ?? String(error)})`)
+    }
+    const parsed = parseRunText(text)
+    if (!parsed.ok) return this.damaged(fileName, parsed.error)
+    const expectedId = RUN_FILE.exec(fileName)?.[1]
+    if (parsed.run.id !== expectedId)
+      return this.damaged(fileName, `holds run id ${parsed.run.id}, not ${expectedId}`)
+    this.cache.set(fileName, { key, run: parsed.run })
+    return { state: 'ok', run: parsed.run }
+  }
+
+  private async damaged(fileName: string, reason: string): Promise<Loaded> {
+    this.cache.delete(fileName)
+    const why = oneLine(reason).slice(0, 300)
+    try {
+      const moved = await this.quarantine(fileName)
+      this.warn(`history: skipped ${fileName}: ${why}; moved to ${QUARANTINE_DIR}/${moved}`)
+    } catch (error) {
+      this.warn(
+        `history: skipped ${fileName}: ${why}; could not move it aside (${errorCode(error) ?? error})`,
+      )
+    }
+    return { state: 'damaged', reason: why }
+  }
+
+  /** Moves a file into quarantine/ under a name not yet taken there; never deletes or overwrites. */
+  private async quarantine(fileName: string): Promise<string> {
+    const dir = join(this.dir, QUARANTINE_DIR)
+    await mkdir(dir, { recursive: true })
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const name = attempt === 0 ? fileName : `${fileName}.${attempt}`
+      if (await exists(join(dir, name))) continue
+      await rename(join(this.dir, fileName), join(dir, name))
+      return name
+    }
+    throw new Error('quarantine is full of files with this name')
+  }
+
+  /** An id not taken yet, recognisably derived from the original. */
+  private async freeIdLike(id: string): Promise<string> {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const candidate = `${id.slice(0, 55)}-${randomBytes(4).toString('hex')}`
+      if (!(await exists(join(this.dir, `${candidate}.json`)))) return candidate
+    }
+    throw new ApiError(`could not find a free id for imported run ${id}`)
+  }
+}
+
+/** `<id>.json`, after checking the id so that no input can name a path outside the folder. */
+function runFileName(id: string): string {
+  const parsed = RunIdSchema.safeParse(id)
+  if (!parsed.success) throw new ApiError(formatIssues(parsed.error))
+  return `${parsed.data}.json`
+}
+
+/** Equal apart from the imported mark: re-importing one's own export changes nothing. */
+function sameContent(a: Run, b: Run): boolean {
+  const strip = ({ imported: _imported, ...rest }: Run) => JSON.stringify(rest)
+  return strip(a) === strip(b)
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path)
+    return true
+  } catch {
+    return false
+  }
+}

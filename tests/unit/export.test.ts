@@ -1,0 +1,168 @@
+// CSV and JSON exports: one row per cell or per repetition, safe quoting, and JSON that re-imports to equal runs.
+import { parse } from 'csv-parse/sync'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { SaveFileSchema } from '../../main/contract'
+import { runsToCsv, samplesToCsv, SAMPLES_CSV_HEADER, SUMMARY_CSV_HEADER } from '../../main/export/csv'
+import { exportFile, runsToJson, slugify } from '../../main/export/json'
+import { HistoryStore } from '../../main/history/store'
+import { makeRun } from './history-fixtures'
+
+const readCsv = (text: string): Record<string, string>[] => parse(text, { columns: true })
+
+describe('runsToCsv', () => {
+  it('writes the header and one row per cell of every run', () => {
+    const runs = [makeRun({ id: 'one' }), makeRun({ id: 'two' })]
+    const text = runsToCsv(runs)
+    expect(text.split('\n')[0]).toBe(SUMMARY_CSV_HEADER.join(','))
+    const rows = readCsv(text)
+    expect(rows).toHaveLength(12)
+    expect(rows.map((r) => r.run_id)).toEqual([...Array(6).fill('one'), ...Array(6).fill('two')])
+  })
+
+  it('writes the figures of a cell as plain numbers and words', () => {
+    const run = makeRun()
+    const row = readCsv(runsToCsv([run]))[2]
+    const cell = run.cells[2]
+    expect(row).toMatchObject({
+      run_id: run.id,
+      run_name: 'laptop sum',
+      created_at: '2026-11-25T10:00:00.000Z',
+      workload: 'sum',
+      kernel: 'js',
+      executor: 'thread',
+      transfer: 'shared',
+      n: '16',
+      entries: '256',
+      pool: '2',
+      chunk_spec: 'auto',
+      chunk_rows: '8',
+      tasks: '2',
+      serial: 'false',
+      status: 'ok',
+      samples: '2',
+      median_ms: String(cell.stats!.median),
+      ci95_low_ms: String(cell.stats!.ci95Low),
+      noisy: 'false',
+      speedup: '1.5',
+      efficiency: '0.75',
+      karp_flatt: '0.33',
+      result: '-200',
+      rel_error: '1e-15',
+      error: '',
+    })
+  })
+
+  it('leaves absent figures empty', () => {
+    const row = readCsv(runsToCsv([makeRun()]))[0]
+    expect(row.serial).toBe('true')
+    expect(row.speedup).toBe('')
+    expect(row.karp_flatt).toBe('')
+  })
+
+  it('quotes names with commas, quotes and newlines so they read back intact', () => {
+    const name = 'laptop, "fast"\nsecond line'
+    const text = runsToCsv([makeRun({ name })])
+    expect(text).toContain('"laptop, ""fast""\nsecond line"')
+    expect(readCsv(text).every((r) => r.run_name === name)).toBe(true)
+  })
+
+  it('defuses names a spreadsheet would run as a formula', () => {
+    expect(readCsv(runsToCsv([makeRun({ name: '=HYPERLINK("x")' })]))[0].run_name).toBe(`'=HYPERLINK("x")`)
+  })
+
+  it('is only a header for runs without cells', () => {
+    expect(runsToCsv([makeRun({ cells: [] })])).toBe(SUMMARY_CSV_HEADER.join(',') + '\n')
+  })
+})
+
+describe('samplesToCsv', () => {
+  it('writes one row per repetition with its wall and kernel time', () => {
+    const run = makeRun()
+    const rows = readCsv(samplesToCsv([run]))
+    expect(Object.keys(rows[0])).toEqual(SAMPLES_CSV_HEADER)
+    expect(rows).toHaveLength(run.cells.reduce((s, c) => s + c.samplesMs.length, 0))
+    expect(rows.slice(0, 2)).toEqual([
+      {
+        run_id: run.id,
+        n: '16',
+        pool: '1',
+        chunk_rows: '16',
+        serial: 'true',
+        rep: '0',
+        wall_ms: '1.25',
+        kernel_ms: '1',
+      },
+      {
+        run_id: run.id,
+        n: '16',
+        pool: '1',
+        chunk_rows: '16',
+        serial: 'true',
+        rep: '1',
+        wall_ms: '1.5',
+        kernel_ms: '1.25',
+      },
+    ])
+  })
+})
+
+describe('JSON export', () => {
+  it('wraps the runs in a versioned document', () => {
+    const doc = JSON.parse(runsToJson([makeRun()], new Date('2026-11-25T12:00:00Z')))
+    expect(doc).toMatchObject({ format: 'amdahl-runs', version: 1, exportedAt: '2026-11-25T12:00:00.000Z' })
+    expect(doc.runs).toHaveLength(1)
+  })
+
+  it('re-imports to equal runs', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'amdahl-export-test-'))
+    try {
+      const runs = [makeRun({ id: 'one' }), makeRun({ id: 'two', name: 'ünïcode, "quoted"' })]
+      const store = new HistoryStore(dir)
+      await store.importAll(JSON.parse(exportFile(runs, 'json').content))
+      expect(await store.get('one')).toEqual({ ...runs[0], imported: true })
+      expect(await store.get('two')).toEqual({ ...runs[1], imported: true })
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('exportFile', () => {
+  const now = new Date('2026-11-25T12:00:00Z')
+
+  it.each([
+    ['csv', 'amdahl-laptop-sum-2026-11-25.csv', 'text/csv'],
+    ['samples-csv', 'amdahl-laptop-sum-samples-2026-11-25.csv', 'text/csv'],
+    ['json', 'amdahl-laptop-sum-2026-11-25.json', 'application/json'],
+  ] as const)('names a %s export of one run after the run', (format, fileName, mimeType) => {
+    const file = exportFile([makeRun()], format, now)
+    expect(file.fileName).toBe(fileName)
+    expect(file.mimeType).toBe(mimeType)
+  })
+
+  it('names an export of several runs after their count', () => {
+    expect(exportFile([makeRun({ id: 'a' }), makeRun({ id: 'b' })], 'csv', now).fileName).toBe(
+      'amdahl-2-runs-2026-11-25.csv',
+    )
+  })
+
+  it('makes a file name every OS accepts from any run name', () => {
+    const file = exportFile([makeRun({ name: 'CON: a/b\\c*?"<>| Ünïcödé…' })], 'csv', now)
+    expect(file.fileName).toBe('amdahl-con-a-b-c-unicode-2026-11-25.csv')
+    expect(SaveFileSchema.safeParse({ ...file, encoding: 'utf8' }).success).toBe(true)
+  })
+
+  it('falls back to the run id when the name has no letters or digits', () => {
+    expect(exportFile([makeRun({ name: '★★★' })], 'json', now).fileName).toBe(
+      'amdahl-run-2026-11-25-aaaa-2026-11-25.json',
+    )
+  })
+
+  it('slugs are short and never start or end with a dash', () => {
+    expect(slugify('--' + 'a'.repeat(100) + '--')).toBe('a'.repeat(40))
+    expect(slugify('  hello   world  ')).toBe('hello-world')
+  })
+})

@@ -1,0 +1,263 @@
+// The history store: one atomic JSON file per run; damaged files are quarantined, bad input changes nothing.
+import { existsSync } from 'node:fs'
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { ApiError, summarize } from '../../main/contract'
+import { runsToJson } from '../../main/export/json'
+import { HistoryStore } from '../../main/history/store'
+import { defaultHistoryDir } from '../../main/paths'
+import { makeRun } from './history-fixtures'
+
+let dir: string
+let warnings: string[]
+let store: HistoryStore
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'amdahl-history-test-'))
+  warnings = []
+  store = new HistoryStore(dir, { onWarning: (line) => warnings.push(line) })
+})
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+const filesIn = async (folder: string) => (await readdir(folder)).sort()
+
+describe('HistoryStore round trip', () => {
+  it('saves a run as <id>.json and gets it back equal', async () => {
+    const run = makeRun()
+    await store.save(run)
+    expect(await filesIn(dir)).toEqual(['run-2026-11-25-aaaa.json'])
+    expect(await store.get(run.id)).toEqual(run)
+  })
+
+  it('lists summaries newest first', async () => {
+    await store.save(makeRun({ id: 'older', createdAt: '2026-11-24T09:00:00Z' }))
+    await store.save(makeRun({ id: 'newest', createdAt: '2026-11-25T11:00:00.500Z' }))
+    await store.save(makeRun({ id: 'middle', createdAt: '2026-11-25T11:00:00Z' }))
+    const list = await store.list()
+    expect(list.map((s) => s.id)).toEqual(['newest', 'middle', 'older'])
+    expect(list[0]).toEqual(summarize(makeRun({ id: 'newest', createdAt: '2026-11-25T11:00:00.500Z' })))
+    expect(list[0].cellCount).toBe(6)
+  })
+
+  it('lists nothing when the folder does not exist yet, without creating it', async () => {
+    const missing = join(dir, 'not-yet')
+    expect(await new HistoryStore(missing).list()).toEqual([])
+    expect(existsSync(missing)).toBe(false)
+  })
+
+  it('renames a run on disk and answers with the new summary', async () => {
+    await store.save(makeRun())
+    const summary = await store.rename('run-2026-11-25-aaaa', '  desktop, 8 cores  ')
+    expect(summary.name).toBe('desktop, 8 cores')
+    expect((await store.get('run-2026-11-25-aaaa')).name).toBe('desktop, 8 cores')
+    expect((await store.list())[0].name).toBe('desktop, 8 cores')
+  })
+
+  it('deletes a run and says whether there was one', async () => {
+    await store.save(makeRun())
+    expect(await store.delete('run-2026-11-25-aaaa')).toBe(true)
+    expect(await store.delete('run-2026-11-25-aaaa')).toBe(false)
+    expect(await store.list()).toEqual([])
+    await expect(store.get('run-2026-11-25-aaaa')).rejects.toThrow('no run with id run-2026-11-25-aaaa')
+  })
+
+  it('refuses to save a run that does not match the schema', async () => {
+    const broken = { ...makeRun(), durationMs: Number.NaN }
+    await expect(store.save(broken)).rejects.toThrow(ApiError)
+    expect(await filesIn(dir)).toEqual([])
+  })
+
+  it('sees a file changed behind its back (no stale cache)', async () => {
+    await store.save(makeRun())
+    await store.list()
+    const edited = { ...makeRun(), name: 'edited elsewhere' }
+    await writeFile(join(dir, 'run-2026-11-25-aaaa.json'), JSON.stringify(edited))
+    expect((await store.list())[0].name).toBe('edited elsewhere')
+  })
+})
+
+describe('HistoryStore atomic writes', () => {
+  it('leaves no temp file behind after a save', async () => {
+    await store.save(makeRun())
+    await store.save(makeRun({ name: 'again' }))
+    expect(await filesIn(dir)).toEqual(['run-2026-11-25-aaaa.json'])
+  })
+
+  it('ignores temp leftovers and removes them once older than a minute', async () => {
+    await store.save(makeRun())
+    const fresh = join(dir, 'other.json.tmp-123-abcdef')
+    const stale = join(dir, 'run-2026-11-25-aaaa.json.tmp-999-123456')
+    await writeFile(fresh, '{"half": ')
+    await writeFile(stale, '{"half": ')
+    const old = new Date(Date.now() - 5 * 60_000)
+    await utimes(stale, old, old)
+
+    expect((await store.list()).map((s) => s.id)).toEqual(['run-2026-11-25-aaaa'])
+    expect(warnings).toEqual([])
+    expect(existsSync(fresh)).toBe(true)
+    expect(existsSync(stale)).toBe(false)
+  })
+})
+
+describe('HistoryStore damaged files', () => {
+  it('skips invalid files with one warning each, moves them to quarantine, and loads the rest', async () => {
+    await store.save(makeRun({ id: 'good' }))
+    const goodJson = await readFile(join(dir, 'good.json'), 'utf8')
+    await writeFile(join(dir, 'truncated.json'), goodJson.slice(0, goodJson.length / 2))
+    await writeFile(join(dir, 'notjson.json'), 'hello, I am not JSON')
+    await writeFile(
+      join(dir, 'invalid.json'),
+      JSON.stringify({ ...makeRun({ id: 'invalid' }), status: 'exploded' }),
+    )
+    await writeFile(join(dir, 'empty.json'), '')
+    await writeFile(join(dir, 'README.txt'), 'not a run file, left alone')
+
+    expect((await store.list()).map((s) => s.id)).toEqual(['good'])
+    expect(warnings).toHaveLength(4)
+    for (const line of warnings) expect(line).not.toContain('\n')
+    expect(warnings.find((w) => w.includes('invalid.json'))).toContain('status')
+    expect(await filesIn(join(dir, 'quarantine'))).toEqual([
+      'empty.json',
+      'invalid.json',
+      'notjson.json',
+      'truncated.json',
+    ])
+    expect(await filesIn(dir)).toEqual(['README.txt', 'good.json', 'quarantine'])
+
+    await store.list()
+    expect(warnings).toHaveLength(4)
+  })
+
+  it('never overwrites an earlier quarantined file of the same name', async () => {
+    await writeFile(join(dir, 'x.json'), 'first')
+    await store.list()
+    await writeFile(join(dir, 'x.json'), 'second')
+    await store.list()
+    const q = join(dir, 'quarantine')
+    expect(await filesIn(q)).toEqual(['x.json', 'x.json.1'])
+    expect(await readFile(join(q, 'x.json'), 'utf8')).toBe('first')
+  })
+
+  it('quarantines a file whose run id is not its file name', async () => {
+    await writeFile(join(dir, 'renamed-by-hand.json'), JSON.stringify(makeRun({ id: 'original' })))
+    expect(await store.list()).toEqual([])
+    expect(warnings[0]).toContain('holds run id original')
+  })
+
+  it('answers get() of a damaged run with one line and quarantines it', async () => {
+    await writeFile(join(dir, 'broken.json'), '{')
+    await expect(store.get('broken')).rejects.toThrow(/^run broken could not be read \(not JSON/)
+    expect(await filesIn(join(dir, 'quarantine'))).toEqual(['broken.json'])
+  })
+})
+
+describe('HistoryStore ids', () => {
+  it.each(['../escape', 'a/b', '..', '', 'x'.repeat(65), 'C:\\evil', 'name.json'])(
+    'refuses the id %j without touching the disk',
+    async (id) => {
+      const missing = join(dir, 'never-created')
+      const untouched = new HistoryStore(missing)
+      await expect(untouched.get(id)).rejects.toThrow('run id must be')
+      await expect(untouched.delete(id)).rejects.toThrow(ApiError)
+      await expect(untouched.rename(id, 'x')).rejects.toThrow(ApiError)
+      expect(existsSync(missing)).toBe(false)
+    },
+  )
+})
+
+describe('HistoryStore import', () => {
+  it('imports a single run, marked as imported', async () => {
+    const run = makeRun()
+    const summary = await store.import(JSON.parse(JSON.stringify(run)))
+    expect(summary).toEqual({ ...summarize(run), imported: true })
+    expect(await store.get(run.id)).toEqual({ ...run, imported: true })
+  })
+
+  it('imports every run of a JSON export', async () => {
+    const runs = [makeRun({ id: 'one' }), makeRun({ id: 'two', name: 'second' })]
+    await store.importAll(JSON.parse(runsToJson(runs)))
+    const list = await store.list()
+    expect(list.map((s) => s.id).sort()).toEqual(['one', 'two'])
+    expect(list.every((s) => s.imported)).toBe(true)
+    expect(await store.get('two')).toEqual({ ...runs[1], imported: true })
+  })
+
+  it('answers an export import with the first run summary', async () => {
+    const summary = await store.import(
+      JSON.parse(runsToJson([makeRun({ id: 'one' }), makeRun({ id: 'two' })])),
+    )
+    expect(summary.id).toBe('one')
+  })
+
+  it('keeps a run already in the history when the same run is imported again', async () => {
+    const run = makeRun()
+    await store.save(run)
+    const summary = await store.import(JSON.parse(JSON.stringify(run)))
+    expect(summary.id).toBe(run.id)
+    expect(await filesIn(dir)).toEqual([`${run.id}.json`])
+  })
+
+  it('gives a different run with a taken id a new id', async () => {
+    await store.save(makeRun())
+    const other = makeRun({ name: 'from another machine' })
+    const summary = await store.import(JSON.parse(JSON.stringify(other)))
+    expect(summary.id).not.toBe(other.id)
+    expect(summary.id).toMatch(/^run-2026-11-25-aaaa-[0-9a-f]{8}$/)
+    expect((await store.get(summary.id)).name).toBe('from another machine')
+    expect((await store.get(other.id)).name).toBe('laptop sum')
+  })
+
+  it.each([
+    ['a string', 'hello', 'not an Amdahl run or export: expected a JSON object'],
+    ['null', null, 'not an Amdahl run or export: expected a JSON object'],
+    ['an empty object', {}, 'not a valid Amdahl run: schema:'],
+    ['a foreign export', { format: 'other-tool', runs: [] }, 'not a valid Amdahl export: format:'],
+    [
+      'a run with a bad id',
+      { ...makeRun(), id: '../../etc/passwd' },
+      'not a valid Amdahl run: id: run id must be',
+    ],
+  ])('refuses %s with one line and writes nothing', async (_what, raw, message) => {
+    const error = await store.import(raw).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ApiError)
+    expect((error as ApiError).message.startsWith(message)).toBe(true)
+    expect((error as ApiError).message).not.toContain('\n')
+    expect(await filesIn(dir)).toEqual([])
+  })
+
+  it('imports nothing from an export with one invalid run among valid ones', async () => {
+    const doc = JSON.parse(runsToJson([makeRun({ id: 'one' }), makeRun({ id: 'two' })]))
+    doc.runs[1].cells[0].n = -1
+    await expect(store.import(doc)).rejects.toThrow('runs[1].cells[0].n')
+    expect(await filesIn(dir)).toEqual([])
+  })
+})
+
+describe('defaultHistoryDir', () => {
+  it('uses AMDAHL_HOME when set', () => {
+    expect(defaultHistoryDir({ AMDAHL_HOME: '/data/amdahl' }, 'linux', '/home/u')).toBe(
+      '/data/amdahl/history',
+    )
+  })
+
+  it('follows XDG_DATA_HOME on Linux, else ~/.local/share', () => {
+    expect(defaultHistoryDir({ XDG_DATA_HOME: '/x' }, 'linux', '/home/u')).toBe('/x/amdahl/history')
+    expect(defaultHistoryDir({}, 'linux', '/home/u')).toBe('/home/u/.local/share/amdahl/history')
+  })
+
+  it('uses Application Support on macOS', () => {
+    expect(defaultHistoryDir({}, 'darwin', '/Users/u')).toBe(
+      '/Users/u/Library/Application Support/Amdahl/history',
+    )
+  })
+
+  it('uses APPDATA on Windows', () => {
+    expect(defaultHistoryDir({ APPDATA: '/roaming' }, 'win32', '/home/u')).toMatch(
+      /roaming[\\/]Amdahl[\\/]history$/,
+    )
+  })
+})
