@@ -18,6 +18,9 @@ export default defineConfig({
   },
   preload: {
     build: {
+      // The renderer is sandboxed: its preload may require only 'electron', so zod and the contract are bundled
+      // into one self-contained CJS file instead of being left as require() calls.
+      externalizeDeps: false,
       rollupOptions: {
         input: { preload: resolve(import.meta.dirname, 'main/preload.ts') },
       },
