@@ -24,12 +24,27 @@ export async function writeFileAtomic(target: string, content: string): Promise<
     } finally {
       await file.close()
     }
-    await rename(temp, target)
+    await renameOver(temp, target)
   } catch (error) {
     await rm(temp, { force: true })
     throw error
   }
   await syncDir(dirname(target))
+}
+
+/** Windows refuses to replace a file another process (a virus scanner, a reader) holds open for a moment. */
+const BUSY = new Set(['EPERM', 'EACCES', 'EBUSY'])
+
+async function renameOver(from: string, to: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await rename(from, to)
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? ''
+      if (process.platform !== 'win32' || !BUSY.has(code) || attempt >= 10) throw error
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt))
+    }
+  }
 }
 
 /** Makes the rename itself durable; Windows cannot open a directory for syncing, and needs no such step. */

@@ -10,15 +10,24 @@ export function parseRun(raw: unknown): { ok: true; run: Run } | { ok: false; er
 }
 
 /** JSON text to a run, or one line saying why not (bad JSON or a schema mismatch). */
-export function parseRunText(text: string): { ok: true; run: Run } | { ok: false; error: string } {
+export function parseRunText(
+  text: string,
+): { ok: true; run: Run } | { ok: false; error: string; newerSchema?: number } {
   let raw: unknown
   try {
     raw = JSON.parse(text)
   } catch (error) {
     return { ok: false, error: `not JSON (${oneLine((error as Error).message)})` }
   }
+  const schema = isObject(raw) ? raw.schema : undefined
+  if (typeof schema === 'number' && schema > RUN_SCHEMA_VERSION) {
+    return { ok: false, error: `written by a newer Amdahl (run schema ${schema})`, newerSchema: schema }
+  }
   return parseRun(raw)
 }
+
+/** The run file layout this build reads and writes (RunSchema's `schema` literal). */
+export const RUN_SCHEMA_VERSION = 1
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)

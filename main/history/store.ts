@@ -34,6 +34,8 @@ export class HistoryStore {
   private readonly warn: (line: string) => void
   /** Parsed runs keyed by file name, valid while the file's inode, size and mtime are unchanged. */
   private readonly cache = new Map<string, { key: string; run: Run }>()
+  /** Files left in place but not loadable (newer format, or could not be moved): warned about once each. */
+  private readonly warnedAbout = new Set<string>()
 
   constructor(
     readonly dir: string,
@@ -59,9 +61,7 @@ export class HistoryStore {
     const loaded = await this.load(fileName)
     if (loaded.state === 'missing') throw Object.assign(new ApiError(`no run with id ${id}`), { status: 404 })
     if (loaded.state === 'damaged') {
-      throw new ApiError(
-        `run ${id} could not be read (${loaded.reason}); its file was moved to ${QUARANTINE_DIR}/`,
-      )
+      throw new ApiError(`run ${id} could not be read: ${loaded.reason}`)
     }
     return structuredClone(loaded.run)
   }
@@ -175,6 +175,11 @@ export class HistoryStore {
       return this.damaged(fileName, `unreadable (${errorCode(error) ?? String(error)})`)
     }
     const parsed = parseRunText(text)
+    if (!parsed.ok && parsed.newerSchema) {
+      // Not damaged: a newer Amdahl will read it again after a downgrade is undone, so it stays where it is.
+      this.warnOnce(`${fileName}:${key}`, `history: skipped ${fileName}: ${parsed.error}; left in place`)
+      return { state: 'damaged', reason: `${parsed.error}; its file was left in place` }
+    }
     if (!parsed.ok) return this.damaged(fileName, parsed.error)
     const expectedId = RUN_FILE.exec(fileName)?.[1]
     if (parsed.run.id !== expectedId)
@@ -189,12 +194,18 @@ export class HistoryStore {
     try {
       const moved = await this.quarantine(fileName)
       this.warn(`history: skipped ${fileName}: ${why}; moved to ${QUARANTINE_DIR}/${moved}`)
+      return { state: 'damaged', reason: `${why}; its file was moved to ${QUARANTINE_DIR}/` }
     } catch (error) {
-      this.warn(
-        `history: skipped ${fileName}: ${why}; could not move it aside (${errorCode(error) ?? error})`,
-      )
+      const line = `history: skipped ${fileName}: ${why}; could not move it aside (${errorCode(error) ?? error})`
+      this.warnOnce(fileName, line)
+      return { state: 'damaged', reason: why }
     }
-    return { state: 'damaged', reason: why }
+  }
+
+  private warnOnce(about: string, line: string): void {
+    if (this.warnedAbout.has(about)) return
+    this.warnedAbout.add(about)
+    this.warn(line)
   }
 
   /** Moves a file into quarantine/ under a name not yet taken there; never deletes or overwrites. */

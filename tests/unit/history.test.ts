@@ -81,6 +81,19 @@ describe('HistoryStore round trip', () => {
 })
 
 describe('HistoryStore atomic writes', () => {
+  it('ends with one whole file after many concurrent saves of the same run', async () => {
+    const names = Array.from({ length: 20 }, (_, i) => `version ${i}`)
+    await Promise.all(names.map((name) => store.save(makeRun({ name }))))
+    expect(names).toContain((await store.get('run-2026-11-25-aaaa')).name)
+    expect(await filesIn(dir)).toEqual(['run-2026-11-25-aaaa.json'])
+  })
+
+  it('keeps the old file whole when a writer died before its rename', async () => {
+    await store.save(makeRun())
+    await writeFile(join(dir, 'run-2026-11-25-aaaa.json.tmp-4242-deadbeef0000'), '{"schema":1,"id":"run-20')
+    expect(await store.get('run-2026-11-25-aaaa')).toEqual(makeRun())
+  })
+
   it('leaves no temp file behind after a save', async () => {
     await store.save(makeRun())
     await store.save(makeRun({ name: 'again' }))
@@ -148,9 +161,23 @@ describe('HistoryStore damaged files', () => {
     expect(warnings[0]).toContain('holds run id original')
   })
 
+  it('leaves a run written by a newer Amdahl in place, warning once', async () => {
+    const newer = JSON.stringify({ ...makeRun({ id: 'future' }), schema: 2, somethingNew: true })
+    await writeFile(join(dir, 'future.json'), newer)
+    expect(await store.list()).toEqual([])
+    expect(await store.list()).toEqual([])
+    expect(warnings).toEqual([
+      'history: skipped future.json: written by a newer Amdahl (run schema 2); left in place',
+    ])
+    expect(await filesIn(dir)).toEqual(['future.json'])
+    await expect(store.get('future')).rejects.toThrow('newer Amdahl')
+  })
+
   it('answers get() of a damaged run with one line and quarantines it', async () => {
     await writeFile(join(dir, 'broken.json'), '{')
-    await expect(store.get('broken')).rejects.toThrow(/^run broken could not be read \(not JSON/)
+    await expect(store.get('broken')).rejects.toThrow(
+      /^run broken could not be read: not JSON .*moved to quarantine/,
+    )
     expect(await filesIn(join(dir, 'quarantine'))).toEqual(['broken.json'])
   })
 })
