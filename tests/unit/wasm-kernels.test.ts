@@ -1,0 +1,124 @@
+// The wasm SIMD kernels agree with the JS kernels on seeded data, in place on a shared memory and from copies.
+import { readFileSync } from 'node:fs'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { assembleWat } from '../../scripts/vite-plugin-wat'
+import { fillRows, jsKernels, STREAM_CENTROIDS, STREAM_MATRIX } from '../../workers/kernels'
+import { kernelCache } from '../../workers/wasm/instance'
+import { WASM_PAGE, wasmApi, type WasmMemory } from '../../workers/wasm/wasm-api'
+import { createWasmKernels, type WasmKernels } from '../../workers/wasm/wasm-kernels'
+
+const source = readFileSync(new URL('../../workers/wasm/kernels.wat', import.meta.url), 'utf8')
+let bytes: Uint8Array
+let wasm: WasmKernels
+
+beforeAll(async () => {
+  bytes = await assembleWat(source, 'kernels.wat')
+  wasm = createWasmKernels(bytes)
+})
+
+/** A workspace like the engine's: [matrix n×n][centroids k×n][labels n], 16-byte aligned, seeded. */
+function workspace(n: number, k: number, seed = 7) {
+  const align = (b: number) => Math.ceil(b / 16) * 16
+  const centroidsOffset = align(n * n * 8)
+  const labelsOffset = align(centroidsOffset + k * n * 8)
+  const pages = Math.ceil((labelsOffset + n * 4) / WASM_PAGE)
+  const memory = new wasmApi.Memory({ initial: pages, maximum: pages, shared: true })
+  const m = new Float64Array(memory.buffer, 0, n * n)
+  const centroids = new Float64Array(memory.buffer, centroidsOffset, k * n)
+  const labels = new Int32Array(memory.buffer, labelsOffset, n)
+  fillRows(m, 0, n, 0, n, seed, STREAM_MATRIX)
+  fillRows(centroids, 0, n, 0, k, seed, STREAM_CENTROIDS)
+  return { memory, m, centroids, labels }
+}
+
+const relErr = (a: number, b: number) => Math.abs(a - b) / Math.abs(b)
+
+describe('wasm sum', () => {
+  it.each([1, 3, 16, 37, 250])('matches the JS sum of every row range of an %i-wide matrix in place', (n) => {
+    const ws = workspace(n, 2)
+    wasm.adoptWorkspace(ws.memory as WasmMemory & { buffer: SharedArrayBuffer })
+    for (const [r0, r1] of [
+      [0, n],
+      [0, 1],
+      [Math.floor(n / 3), n],
+      [n - 1, n],
+    ]) {
+      const expected = jsKernels.sum(ws.m, n, r0, r1)
+      expect(relErr(wasm.kernels.sum(ws.m, n, r0, r1), expected)).toBeLessThan(1e-12)
+    }
+  })
+
+  it('sums a copied Float64Array (transfer copy) to the same value as in place', () => {
+    const n = 301
+    const ws = workspace(n, 2)
+    const copy = ws.m.slice(50 * n, 200 * n)
+    const expected = jsKernels.sum(ws.m, n, 50, 200)
+    expect(relErr(wasm.kernels.sum(copy, n, 0, 150), expected)).toBeLessThan(1e-12)
+  })
+
+  it('returns exactly 0 for an empty row range', () => {
+    const ws = workspace(8, 2)
+    wasm.adoptWorkspace(ws.memory as WasmMemory & { buffer: SharedArrayBuffer })
+    expect(wasm.kernels.sum(ws.m, 8, 4, 4)).toBe(0)
+  })
+
+  it('adds exact small integers exactly, whatever the tail length', () => {
+    const data = Float64Array.from({ length: 1000 }, (_, i) => i + 1)
+    for (const count of [0, 1, 15, 16, 17, 31, 33, 1000]) {
+      expect(wasm.kernels.sum(data, 1, 0, count)).toBe((count * (count + 1)) / 2)
+    }
+  })
+})
+
+describe('wasm assign', () => {
+  it.each([
+    [64, 8],
+    [37, 3],
+    [200, 16],
+  ])('labels every row of a %i-wide matrix like the JS kernel (k = %i), in place', (n, k) => {
+    const ws = workspace(n, k, 11)
+    wasm.adoptWorkspace(ws.memory as WasmMemory & { buffer: SharedArrayBuffer })
+    const expected = new Int32Array(n)
+    const expectedSum = jsKernels.assign(ws.m, n, 0, n, ws.centroids, k, expected, 0)
+    const half = n >> 1
+    const sum =
+      wasm.kernels.assign(ws.m, n, 0, half, ws.centroids, k, ws.labels, 0) +
+      wasm.kernels.assign(ws.m, n, half, n, ws.centroids, k, ws.labels, half)
+    expect([...ws.labels]).toEqual([...expected])
+    expect(sum).toBe(expectedSum)
+  })
+
+  it('labels copied rows (transfer copy) into the given label array at its offset', () => {
+    const n = 90
+    const k = 5
+    const ws = workspace(n, k, 3)
+    const expected = new Int32Array(n)
+    jsKernels.assign(ws.m, n, 0, n, ws.centroids, k, expected, 0)
+    const rows = ws.m.slice(30 * n, 60 * n)
+    const out = new Int32Array(40).fill(-1)
+    const sum = wasm.kernels.assign(rows, n, 0, 30, ws.centroids.slice(), k, out, 10)
+    expect([...out.subarray(10)]).toEqual([...expected.subarray(30, 60)])
+    expect([...out.subarray(0, 10)]).toEqual(Array(10).fill(-1))
+    expect(sum).toBe(expected.subarray(30, 60).reduce((a, b) => a + b, 0))
+  })
+
+  it('breaks ties towards the lowest centroid index', () => {
+    const n = 10
+    const rows = Float64Array.from({ length: 2 * n }, (_, i) => (i < n ? 0 : 5))
+    // row 0 is equally near centroids 0 and 1; row 1 sits on centroids 2 and 3, which are identical
+    const centroids = Float64Array.from({ length: 4 * n }, (_, i) => [1, -1, 5, 5][Math.floor(i / n)])
+    const labels = new Int32Array(2)
+    wasm.kernels.assign(rows, n, 0, 2, centroids, 4, labels, 0)
+    expect([...labels]).toEqual([0, 2])
+  })
+})
+
+describe('wasm instances', () => {
+  it('instantiates once per memory and reuses the instance', () => {
+    const kernelsFor = kernelCache(bytes)
+    const a = workspace(4, 2).memory
+    const b = workspace(4, 2).memory
+    expect(kernelsFor(a)).toBe(kernelsFor(a))
+    expect(kernelsFor(a)).not.toBe(kernelsFor(b))
+  })
+})

@@ -1,0 +1,114 @@
+;; Amdahl's WebAssembly SIMD kernels over the engine's shared workspace (byte offsets into imported memory).
+;; Assembled at build time by scripts/vite-plugin-wat.ts (wabt, features simd + threads); no .wasm is committed.
+;;
+;; Results match the JS kernels up to reordering: `sum` adds in 16 interleaved lanes (8 f64x2 accumulators),
+;; `assign` computes each squared distance in 8 lanes. Labels pick the lowest index on ties (strict <).
+(module
+  ;; The workspace: one shared memory for the whole N (or a worker-local one in copy transfer).
+  (import "env" "mem" (memory 1 65536 shared))
+
+  ;; Sum of `count` f64 starting at byte address `p`.
+  ;; Eight independent accumulators hide the add latency, so the loop runs at load (memory) speed.
+  (func (export "sum") (param $p i32) (param $count i32) (result f64)
+    (local $end i32)
+    (local $s f64)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $count) (i32.const 3))))
+    (block $done
+      (loop $main
+        ;; 128 bytes (16 doubles) per turn while at least that much is left; unsigned: addresses reach 4 GiB
+        (br_if $done (i32.lt_u (i32.sub (local.get $end) (local.get $p)) (i32.const 128)))
+        (local.set $a0 (f64x2.add (local.get $a0) (v128.load offset=0 (local.get $p))))
+        (local.set $a1 (f64x2.add (local.get $a1) (v128.load offset=16 (local.get $p))))
+        (local.set $a2 (f64x2.add (local.get $a2) (v128.load offset=32 (local.get $p))))
+        (local.set $a3 (f64x2.add (local.get $a3) (v128.load offset=48 (local.get $p))))
+        (local.set $a4 (f64x2.add (local.get $a4) (v128.load offset=64 (local.get $p))))
+        (local.set $a5 (f64x2.add (local.get $a5) (v128.load offset=80 (local.get $p))))
+        (local.set $a6 (f64x2.add (local.get $a6) (v128.load offset=96 (local.get $p))))
+        (local.set $a7 (f64x2.add (local.get $a7) (v128.load offset=112 (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 128)))
+        (br $main)))
+    ;; pairwise combine keeps the rounding error small
+    (local.set $a0
+      (f64x2.add
+        (f64x2.add (f64x2.add (local.get $a0) (local.get $a1)) (f64x2.add (local.get $a2) (local.get $a3)))
+        (f64x2.add (f64x2.add (local.get $a4) (local.get $a5)) (f64x2.add (local.get $a6) (local.get $a7)))))
+    (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0))))
+    ;; scalar tail: fewer than 16 doubles
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $s (f64.add (local.get $s) (f64.load (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (br $tail)))
+    (local.get $s))
+
+  ;; Squared Euclidean distance between the `n` doubles at byte addresses `x` and `c`.
+  (func $dist2 (param $x i32) (param $c i32) (param $n i32) (result f64)
+    (local $end i32)
+    (local $s f64)
+    (local $d f64)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $main
+        ;; 64 bytes (8 doubles) per turn
+        (br_if $done (i32.lt_u (i32.sub (local.get $end) (local.get $x)) (i32.const 64)))
+        (local.set $t0 (f64x2.sub (v128.load offset=0 (local.get $x)) (v128.load offset=0 (local.get $c))))
+        (local.set $t1 (f64x2.sub (v128.load offset=16 (local.get $x)) (v128.load offset=16 (local.get $c))))
+        (local.set $t2 (f64x2.sub (v128.load offset=32 (local.get $x)) (v128.load offset=32 (local.get $c))))
+        (local.set $t3 (f64x2.sub (v128.load offset=48 (local.get $x)) (v128.load offset=48 (local.get $c))))
+        (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $t0) (local.get $t0))))
+        (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $t1) (local.get $t1))))
+        (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $t2) (local.get $t2))))
+        (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $t3) (local.get $t3))))
+        (local.set $x (i32.add (local.get $x) (i32.const 64)))
+        (local.set $c (i32.add (local.get $c) (i32.const 64)))
+        (br $main)))
+    (local.set $a0
+      (f64x2.add (f64x2.add (local.get $a0) (local.get $a1)) (f64x2.add (local.get $a2) (local.get $a3))))
+    (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0))))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $d (f64.sub (f64.load (local.get $x)) (f64.load (local.get $c))))
+        (local.set $s (f64.add (local.get $s) (f64.mul (local.get $d) (local.get $d))))
+        (local.set $x (i32.add (local.get $x) (i32.const 8)))
+        (local.set $c (i32.add (local.get $c) (i32.const 8)))
+        (br $tail)))
+    (local.get $s))
+
+  ;; Nearest centroid of each of `rows` rows of length `n` starting at byte address `x`, among the `k`
+  ;; centroids (k×n doubles) at `c`; the label (i32, lowest index on ties) goes to `labels` + 4·row.
+  (func (export "assign")
+    (param $x i32) (param $c i32) (param $labels i32) (param $n i32) (param $k i32) (param $rows i32)
+    (local $r i32) (local $j i32) (local $best i32)
+    (local $rowBytes i32) (local $cj i32)
+    (local $d f64) (local $bestD f64)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 3)))
+    (block $rows_done
+      (loop $row
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $best (i32.const 0))
+        (local.set $bestD (f64.const inf))
+        (local.set $j (i32.const 0))
+        (local.set $cj (local.get $c))
+        (block $cents_done
+          (loop $cent
+            (br_if $cents_done (i32.ge_u (local.get $j) (local.get $k)))
+            (local.set $d (call $dist2 (local.get $x) (local.get $cj) (local.get $n)))
+            (if (f64.lt (local.get $d) (local.get $bestD))
+              (then
+                (local.set $bestD (local.get $d))
+                (local.set $best (local.get $j))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (local.set $cj (i32.add (local.get $cj) (local.get $rowBytes)))
+            (br $cent)))
+        (i32.store (local.get $labels) (local.get $best))
+        (local.set $labels (i32.add (local.get $labels) (i32.const 4)))
+        (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
+)
