@@ -1,0 +1,18 @@
+// Amdahl's law and its sampling for plotting: the curve a fitted serial fraction predicts.
+
+/** Speedup on p workers when a fraction f of the work is serial: S = 1 / (f + (1 − f) / p). */
+export function amdahlSpeedup(f: number, p: number): number {
+  return 1 / (f + (1 - f) / p)
+}
+
+/** Workers at which to draw a smooth curve: every integer up to 64, else a geometric grid; always the measured pools. */
+export function curvePools(maxPool: number, measured: number[]): number[] {
+  const grid: number[] = []
+  if (maxPool <= 64) {
+    for (let p = 1; p <= maxPool; p++) grid.push(p)
+  } else {
+    const steps = 64
+    for (let k = 0; k <= steps; k++) grid.push(Math.pow(maxPool, k / steps))
+  }
+  return [...new Set([...grid, ...measured])].sort((a, b) => a - b)
+}

@@ -1,0 +1,116 @@
+// Chart 3: efficiency E = S/p as a heat map, matrix size N (rows) × workers (columns), with percent labels.
+import type { Run } from '../../../../main/contract'
+import { formatMs, formatPercent, formatRatio, tooltipHtml } from '../format'
+import {
+  allPools,
+  allSizes,
+  chunkBasisLabel,
+  representativeCells,
+  runLabels,
+  type PlottableCell,
+} from '../select'
+import { axisStyle, baseOption, gridBox, palette } from '../theme'
+import { PointTable } from '../tooltip'
+import type { ChartOption, ChartTheme } from '../types'
+
+interface Point {
+  row: string
+  cell: PlottableCell
+}
+
+function tooltip(pt: Point): string {
+  const c = pt.cell
+  return tooltipHtml(pt.row, [
+    ['workers p', String(c.pool)],
+    ['efficiency E', c.efficiency === null ? '—' : formatPercent(c.efficiency)],
+    ['speedup S', formatRatio(c.speedup)],
+    ['median time', formatMs(c.stats.median)],
+    ...(c.stats.noisy ? ([['noisy', 'yes: spread too large']] as [string, string][]) : []),
+  ])
+}
+
+export function efficiencyHeatmap(runs: Run[], theme: ChartTheme): ChartOption {
+  const p = palette(theme)
+  const pools = allPools(runs)
+  const sizes = allSizes(runs)
+  const labels = runLabels(runs)
+  // Overlaid runs get their own rows, grouped by run: "run · N=1000".
+  const rows: { label: string; run: number; n: number }[] = runs.flatMap((_, ri) =>
+    sizes.map((n) => ({ label: runs.length > 1 ? `${labels[ri]} · N=${n}` : `N=${n}`, run: ri, n })),
+  )
+  const data: [number, number, number][] = []
+  const points: Point[] = []
+  let maxEfficiency = 1
+  runs.forEach((run, ri) => {
+    for (const cell of representativeCells(run)) {
+      if (cell.efficiency === null) continue
+      const y = rows.findIndex((r) => r.run === ri && r.n === cell.n)
+      data.push([pools.indexOf(cell.pool), y, cell.efficiency])
+      points.push({ row: rows[y].label, cell })
+      maxEfficiency = Math.max(maxEfficiency, cell.efficiency)
+    }
+  })
+  const table = new PointTable<Point>()
+  table.set(0, points)
+
+  const chunkNote = runs.length === 1 ? ` · ${chunkBasisLabel(runs[0])}` : ''
+  const base = baseOption(
+    p,
+    'Efficiency',
+    `E = S / p: 100% means every worker pulls its full weight${chunkNote}`,
+    data.length,
+  )
+  return {
+    ...base,
+    legend: undefined,
+    tooltip: { ...base.tooltip, formatter: table.formatter(tooltip) },
+    grid: gridBox({ bottom: 72, right: 28 }),
+    xAxis: {
+      type: 'category',
+      name: 'workers p (pool size)',
+      nameLocation: 'middle',
+      nameGap: 26,
+      data: pools.map(String),
+      ...axisStyle(p),
+      splitArea: { show: false },
+    },
+    yAxis: {
+      type: 'category',
+      name: runs.length > 1 ? 'run · matrix side N' : 'matrix side N',
+      nameLocation: 'middle',
+      nameGap: 64,
+      data: rows.map((r) => r.label),
+      ...axisStyle(p),
+    },
+    visualMap: {
+      type: 'continuous',
+      min: 0,
+      max: Math.ceil(maxEfficiency * 10) / 10,
+      calculable: true,
+      orient: 'horizontal',
+      left: 'center',
+      bottom: 4,
+      itemHeight: 160,
+      itemWidth: 12,
+      precision: 2,
+      text: ['efficient', 'wasted'],
+      textStyle: { color: p.subtext },
+      inRange: { color: p.heatmap },
+      formatter: (value: unknown) => formatPercent(Number(value)),
+    },
+    series: [
+      {
+        type: 'heatmap',
+        name: 'efficiency',
+        data,
+        label: {
+          show: true,
+          color: p.heatmapLabel,
+          formatter: (params) => formatPercent(Number((params.value as number[])[2])),
+        },
+        itemStyle: { borderColor: p.background, borderWidth: 2 },
+        emphasis: { itemStyle: { borderColor: p.text, borderWidth: 2 } },
+      },
+    ],
+  }
+}

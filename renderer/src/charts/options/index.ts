@@ -1,0 +1,6 @@
+// The five chart builders, each a pure function (runs, theme) → ECharts option.
+export { timeVsEntries } from './timeVsEntries'
+export { speedupVsWorkers } from './speedupVsWorkers'
+export { efficiencyHeatmap } from './efficiencyHeatmap'
+export { timeVsChunkRows, hasChunkSweep } from './timeVsChunkRows'
+export { startupAndTransfer, varyingModes } from './startupAndTransfer'

@@ -1,0 +1,148 @@
+// Chart 2: speedup against pool size, one line per N, the ideal S = p and each N's Amdahl fit (dashed).
+import type { Run } from '../../../../main/contract'
+import { amdahlSpeedup, curvePools } from '../amdahl'
+import { formatMs, formatPercent, formatRatio, tooltipHtml } from '../format'
+import {
+  allPools,
+  allSizes,
+  chunkBasisLabel,
+  representativeCells,
+  seriesNamer,
+  type PlottableCell,
+} from '../select'
+import { axisStyle, baseOption, colourAt, gridBox, palette, runSymbols } from '../theme'
+import { PointTable } from '../tooltip'
+import type { ChartOption, ChartTheme, LineSeriesOption } from '../types'
+
+type Point =
+  | { kind: 'cell'; label: string; cell: PlottableCell }
+  | { kind: 'curve'; label: string; p: number; s: number }
+
+function tooltip(pt: Point): string {
+  if (pt.kind === 'curve')
+    return tooltipHtml(pt.label, [
+      ['p', String(Number(pt.p.toPrecision(3)))],
+      ['S', formatRatio(pt.s)],
+    ])
+  const c = pt.cell
+  return tooltipHtml(pt.label, [
+    ['workers p', String(c.pool)],
+    ['speedup S', formatRatio(c.speedup)],
+    ['efficiency E = S/p', c.efficiency === null ? '—' : formatPercent(c.efficiency)],
+    ['Karp–Flatt serial fraction', c.pool > 1 ? formatRatio(c.karpFlatt) : '— (needs p > 1)'],
+    ['median time', formatMs(c.stats.median)],
+    ...(c.stats.noisy ? ([['noisy', 'yes: spread too large']] as [string, string][]) : []),
+  ])
+}
+
+export function speedupVsWorkers(runs: Run[], theme: ChartTheme): ChartOption {
+  const p = palette(theme)
+  const pools = allPools(runs)
+  const sizes = allSizes(runs)
+  const name = seriesNamer(runs)
+  const maxPool = Math.max(1, ...pools)
+  const series: LineSeriesOption[] = []
+  const table = new PointTable<Point>()
+
+  const idealPools = [...new Set([1, ...pools])].sort((a, b) => a - b)
+  table.set(
+    series.length,
+    idealPools.map((q) => ({ kind: 'curve', label: 'ideal S = p', p: q, s: q })),
+  )
+  series.push({
+    type: 'line',
+    name: 'ideal S = p',
+    data: idealPools.map((q) => [q, q]),
+    symbol: 'none',
+    lineStyle: { color: p.ideal, width: 2, type: 'dashed' },
+    itemStyle: { color: p.ideal },
+    z: 1,
+  })
+
+  runs.forEach((run, ri) => {
+    const cells = representativeCells(run).filter((c) => c.speedup !== null)
+    for (const n of sizes) {
+      const colour = colourAt(p, sizes.indexOf(n))
+      const measured = cells.filter((c) => c.n === n)
+      if (measured.length > 0) {
+        const label = name(ri, `N=${n}`)
+        table.set(
+          series.length,
+          measured.map((cell) => ({ kind: 'cell', label, cell })),
+        )
+        series.push({
+          type: 'line',
+          name: label,
+          data: measured.map((c) =>
+            c.stats.noisy
+              ? {
+                  value: [c.pool, c.speedup ?? 0],
+                  symbol: 'triangle',
+                  symbolSize: 11,
+                  itemStyle: { color: p.noisy },
+                }
+              : { value: [c.pool, c.speedup ?? 0] },
+          ),
+          symbol: runSymbols[ri % runSymbols.length],
+          symbolSize: 8,
+          itemStyle: { color: colour },
+          lineStyle: { color: colour, width: 2 },
+          z: 3,
+        })
+      }
+      const fit = run.fits.find((f) => f.n === n)
+      if (fit && fit.points > 0) {
+        const f = fit.serialFraction
+        const label = name(ri, `Amdahl fit N=${n} (f=${f.toFixed(3)})`)
+        const grid = curvePools(maxPool, pools)
+        table.set(
+          series.length,
+          grid.map((q) => ({ kind: 'curve', label, p: q, s: amdahlSpeedup(f, q) })),
+        )
+        series.push({
+          type: 'line',
+          name: label,
+          data: grid.map((q) => [q, amdahlSpeedup(f, q)]),
+          symbol: 'none',
+          smooth: false,
+          lineStyle: { color: colour, width: 1.5, type: 'dashed', opacity: 0.8 },
+          itemStyle: { color: colour },
+          z: 2,
+        })
+      }
+    }
+  })
+
+  const chunkNote = runs.length === 1 ? ` · ${chunkBasisLabel(runs[0])}` : ''
+  const points = series.reduce((n, s) => n + (s.data?.length ?? 0), 0)
+  const base = baseOption(
+    p,
+    'Speedup vs workers',
+    `S = T₁ / Tₚ against the serial baseline · ▲ noisy${chunkNote}`,
+    points,
+  )
+  return {
+    ...base,
+    tooltip: { ...base.tooltip, formatter: table.formatter(tooltip) },
+    grid: gridBox({ bottom: 48 }),
+    xAxis: {
+      type: 'value',
+      name: 'workers p (pool size)',
+      nameLocation: 'middle',
+      nameGap: 26,
+      min: 1,
+      max: maxPool,
+      minInterval: 1,
+      ...axisStyle(p),
+    },
+    yAxis: {
+      type: 'value',
+      name: 'speedup S (×)',
+      nameLocation: 'middle',
+      nameGap: 36,
+      min: 0,
+      ...axisStyle(p),
+    },
+    series,
+  }
+}

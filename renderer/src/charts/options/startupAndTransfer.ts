@@ -1,0 +1,173 @@
+// Chart 5: what a pool costs before any work (cold start, warm round trip) and, when overlaid runs differ in transfer,
+// kernel or executor, their median times side by side per N.
+import type { Run } from '../../../../main/contract'
+import { formatMs, tooltipHtml } from '../format'
+import { allSizes, chunkBasisLabel, representativeCells, runLabels, seriesNamer } from '../select'
+import { axisStyle, baseOption, colourAt, gridBox, palette } from '../theme'
+import { PointTable } from '../tooltip'
+import type { BarSeriesOption, ChartOption, ChartTheme } from '../types'
+
+const modeDimensions = ['transfer', 'kernel', 'executor'] as const
+type ModeDimension = (typeof modeDimensions)[number]
+
+interface Point {
+  label: string
+  rows: [string, string][]
+}
+
+/** The run settings that differ between the overlaid runs, e.g. ['transfer'] for shared vs copy. */
+export function varyingModes(runs: Run[]): ModeDimension[] {
+  return modeDimensions.filter((d) => new Set(runs.map((r) => r.spec[d])).size > 1)
+}
+
+/** The largest pool every run measured: the fairest single point to compare modes at. */
+function comparisonPool(runs: Run[]): number | null {
+  const perRun = runs.map((r) => new Set(representativeCells(r).map((c) => c.pool)))
+  const common = [...perRun[0]].filter((q) => perRun.every((s) => s.has(q)))
+  return common.length ? Math.max(...common) : null
+}
+
+const barLabel = (colour: string) => ({
+  show: true,
+  position: 'top' as const,
+  color: colour,
+  fontSize: 10,
+  formatter: (params: { value?: unknown }) => formatMs(Number(params.value)),
+})
+
+export function startupAndTransfer(runs: Run[], theme: ChartTheme): ChartOption {
+  const p = palette(theme)
+  const name = seriesNamer(runs)
+  const labels = runLabels(runs)
+  const modes = varyingModes(runs)
+  const pool = modes.length > 0 ? comparisonPool(runs) : null
+  const compare = pool !== null
+  const table = new PointTable<Point>()
+  const series: BarSeriesOption[] = []
+
+  const startupPools = [...new Set(runs.flatMap((r) => r.poolStartup.map((s) => s.pool)))].sort(
+    (a, b) => a - b,
+  )
+  runs.forEach((run, ri) => {
+    const at = (q: number) => run.poolStartup.find((s) => s.pool === q)
+    const cold = name(ri, 'cold start')
+    const warm = name(ri, 'warm round trip')
+    const coldColour = colourAt(p, 2 * ri)
+    const warmColour = colourAt(p, 2 * ri + 1)
+    table.set(
+      series.length,
+      startupPools.map((q) => ({
+        label: cold,
+        rows: [
+          ['pool size', String(q)],
+          ['create → every worker answered', formatMs(at(q)?.coldMs ?? NaN)],
+          ['executor', run.spec.executor],
+        ],
+      })),
+    )
+    series.push({
+      type: 'bar',
+      name: cold,
+      data: startupPools.map((q) => at(q)?.coldMs ?? null),
+      itemStyle: { color: coldColour },
+      label: barLabel(p.subtext),
+    })
+    table.set(
+      series.length,
+      startupPools.map((q) => ({
+        label: warm,
+        rows: [
+          ['pool size', String(q)],
+          ['empty task there and back (median)', formatMs(at(q)?.roundTripMs ?? NaN)],
+        ],
+      })),
+    )
+    series.push({
+      type: 'bar',
+      name: warm,
+      data: startupPools.map((q) => at(q)?.roundTripMs ?? null),
+      itemStyle: { color: warmColour },
+      label: barLabel(p.subtext),
+    })
+  })
+
+  const sizes = allSizes(runs)
+  if (compare) {
+    runs.forEach((run, ri) => {
+      const tag = modes.map((d) => run.spec[d]).join(' · ')
+      const label = runs.some((r, k) => k !== ri && modes.every((d) => r.spec[d] === run.spec[d]))
+        ? `${labels[ri]} (${tag})`
+        : tag
+      const cells = representativeCells(run).filter((c) => c.pool === pool)
+      const at = (n: number) => cells.find((c) => c.n === n)
+      table.set(
+        series.length,
+        sizes.map((n) => ({
+          label,
+          rows: [
+            ['N', String(n)],
+            ['workers p', String(pool)],
+            ['median', formatMs(at(n)?.stats.median ?? NaN)],
+            ['run', labels[ri]],
+            ['chunks', chunkBasisLabel(run)],
+          ],
+        })),
+      )
+      series.push({
+        type: 'bar',
+        name: label,
+        xAxisIndex: 1,
+        yAxisIndex: 1,
+        data: sizes.map((n) => at(n)?.stats.median ?? null),
+        itemStyle: { color: colourAt(p, 6 + ri) },
+        label: barLabel(p.subtext),
+      })
+    })
+  }
+
+  const points = series.reduce((k, s) => k + (s.data?.length ?? 0), 0)
+  const base = baseOption(p, 'Pool start-up and transfer', '', points)
+  const heading = (text: string, left: string) => ({
+    text,
+    left,
+    top: 34,
+    textStyle: { color: p.subtext, fontSize: 12, fontWeight: 'normal' as const },
+  })
+  const msAxis = (gridIndex: number, axisName: string) => ({
+    type: 'log' as const,
+    gridIndex,
+    name: axisName,
+    nameLocation: 'middle' as const,
+    nameGap: 44,
+    ...axisStyle(p),
+    axisLabel: { color: p.subtext, formatter: (v: number) => formatMs(v) },
+  })
+  const categoryAxis = (gridIndex: number, axisName: string, data: string[]) => ({
+    type: 'category' as const,
+    gridIndex,
+    name: axisName,
+    nameLocation: 'middle' as const,
+    nameGap: 26,
+    data,
+    ...axisStyle(p),
+  })
+  const modeWords = modes.join(' / ')
+  return {
+    ...base,
+    title: [
+      { ...base.title, subtext: undefined },
+      heading('start-up: cold pool vs warm empty task (log scale)', '8'),
+      ...(compare ? [heading(`${modeWords} compared: median time at p = ${pool} (log scale)`, '52%')] : []),
+    ],
+    tooltip: { ...base.tooltip, formatter: table.formatter((pt) => tooltipHtml(pt.label, pt.rows)) },
+    grid: compare
+      ? [gridBox({ right: '52%', top: 64, bottom: 48 }), gridBox({ left: '52%', top: 64, bottom: 48 })]
+      : [gridBox({ top: 64, bottom: 48 })],
+    xAxis: [
+      categoryAxis(0, 'pool size', startupPools.map(String)),
+      ...(compare ? [categoryAxis(1, 'matrix side N', sizes.map(String))] : []),
+    ],
+    yAxis: [msAxis(0, 'time (ms)'), ...(compare ? [msAxis(1, 'median time (ms)')] : [])],
+    series,
+  }
+}

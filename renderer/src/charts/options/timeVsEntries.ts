@@ -1,0 +1,130 @@
+// Chart 1: median time against matrix entries, log–log, one line per pool size plus the serial baseline, with min–max whiskers.
+import type { Run } from '../../../../main/contract'
+import { escapeHtml, formatCount, formatMs, formatPercent } from '../format'
+import {
+  allPools,
+  chunkBasis,
+  chunkBasisLabel,
+  representativeCells,
+  sampleCount,
+  serialCells,
+  seriesNamer,
+  type PlottableCell,
+} from '../select'
+import {
+  axisStyle,
+  baseOption,
+  colourAt,
+  gridBox,
+  palette,
+  runLineTypes,
+  runSymbols,
+  type Palette,
+} from '../theme'
+import { PointTable } from '../tooltip'
+import type { ChartOption, ChartTheme, CustomSeriesOption, LineSeriesOption } from '../types'
+import { errorBarSeries } from './errorBars'
+
+interface Point {
+  label: string
+  cell: PlottableCell
+}
+
+function point(cell: PlottableCell, p: Palette) {
+  const value: [number, number] = [cell.entries, cell.stats.median]
+  // A noisy median is drawn as a red triangle so it cannot be mistaken for a trustworthy one.
+  return cell.stats.noisy
+    ? { value, symbol: 'triangle', symbolSize: 11, itemStyle: { color: p.noisy } }
+    : { value }
+}
+
+function tooltip(pt: Point): string {
+  const s = pt.cell.stats
+  const rows = [
+    ['N', `${pt.cell.n} (${formatCount(pt.cell.entries)} entries)`],
+    ['median', `${formatMs(s.median)} ± ${formatPercent(s.relSpread)}`],
+    ['min – max', `${formatMs(s.min)} – ${formatMs(s.max)}`],
+    ['95% CI', `${formatMs(s.ci95Low)} – ${formatMs(s.ci95High)}`],
+    ['samples', String(sampleCount(pt.cell))],
+  ]
+  if (!pt.cell.serial) rows.push(['chunk rows', `${pt.cell.chunkRows} (${pt.cell.chunkSpec})`])
+  const body = rows.map(([k, v]) => `${k}: <b>${escapeHtml(v)}</b>`).join('<br/>')
+  const noisy = s.noisy ? '<br/><b>noisy</b>: spread too large to trust the median' : ''
+  return `<b>${escapeHtml(pt.label)}</b><br/>${body}${noisy}`
+}
+
+export function timeVsEntries(runs: Run[], theme: ChartTheme): ChartOption {
+  const p = palette(theme)
+  const pools = allPools(runs)
+  const name = seriesNamer(runs)
+  const lines: LineSeriesOption[] = []
+  const whiskers: CustomSeriesOption[] = []
+  const table = new PointTable<Point>()
+
+  const addLine = (label: string, colour: string, runIndex: number, cells: PlottableCell[]) => {
+    if (cells.length === 0) return
+    table.set(
+      lines.length,
+      cells.map((cell) => ({ label, cell })),
+    )
+    lines.push({
+      type: 'line',
+      name: label,
+      data: cells.map((c) => point(c, p)),
+      itemStyle: { color: colour },
+      lineStyle: { color: colour, width: 2, type: runLineTypes[runIndex % runLineTypes.length] },
+      symbol: runSymbols[runIndex % runSymbols.length],
+      symbolSize: 7,
+      z: 3,
+    })
+    whiskers.push(
+      errorBarSeries(
+        label,
+        colour,
+        cells.map((c) => [c.entries, c.stats.min, c.stats.max]),
+      ),
+    )
+  }
+
+  runs.forEach((run, ri) => {
+    addLine(name(ri, 'serial'), p.serial, ri, serialCells(run))
+    const parallel = representativeCells(run)
+    const suffix = chunkBasis(run) === 'single' ? '' : ` (${chunkBasisLabel(run)})`
+    for (const pool of pools) {
+      const cells = parallel.filter((c) => c.pool === pool)
+      addLine(name(ri, `p=${pool}${suffix}`), colourAt(p, pools.indexOf(pool)), ri, cells)
+    }
+  })
+
+  const chunkNote = runs.length === 1 ? ` · ${chunkBasisLabel(runs[0])}` : ''
+  const points = lines.reduce((n, s) => n + (s.data?.length ?? 0), 0)
+  const base = baseOption(
+    p,
+    'Time vs size',
+    `median per cell, whiskers min–max of the samples · ▲ noisy${chunkNote}`,
+    points,
+  )
+  return {
+    ...base,
+    tooltip: { ...base.tooltip, formatter: table.formatter(tooltip) },
+    grid: gridBox({ bottom: 48 }),
+    xAxis: {
+      type: 'log',
+      name: 'entries (N²)',
+      nameLocation: 'middle',
+      nameGap: 26,
+      ...axisStyle(p),
+      axisLabel: { color: p.subtext, formatter: (v: number) => formatCount(v) },
+    },
+    yAxis: {
+      type: 'log',
+      name: 'median time (ms)',
+      nameLocation: 'middle',
+      nameGap: 48,
+      ...axisStyle(p),
+      axisLabel: { color: p.subtext, formatter: (v: number) => formatCount(v) },
+    },
+    // Lines first: the tooltip table is indexed by their series index.
+    series: [...lines, ...whiskers],
+  }
+}

@@ -1,0 +1,90 @@
+// Which cells of which runs a chart plots, and how overlaid runs are named: the shared data logic of every chart.
+import type { Cell, Run } from '../../../main/contract'
+
+/** How a run's parallel cell for one (N, pool) was chosen when several chunk sizes were measured. */
+export type ChunkBasis = 'single' | 'auto' | 'best'
+
+export function chunkBasis(run: Run): ChunkBasis {
+  if (run.spec.chunkRows.length <= 1) return 'single'
+  return run.spec.chunkRows.includes('auto') ? 'auto' : 'best'
+}
+
+/** Words for the legend and subtitle, e.g. "auto chunks" or "best chunk per pool". */
+export function chunkBasisLabel(run: Run): string {
+  const basis = chunkBasis(run)
+  if (basis === 'auto') return 'auto chunks'
+  if (basis === 'best') return 'best chunk'
+  const only = run.spec.chunkRows[0]
+  return only === 'auto' ? 'auto chunks' : `${only}-row chunks`
+}
+
+/** Only measured cells are plotted: failed and cancelled ones have no trustworthy time. */
+export function isPlottable(cell: Cell): cell is Cell & { stats: NonNullable<Cell['stats']> } {
+  return cell.status === 'ok' && cell.stats !== null && cell.stats.median > 0
+}
+
+export type PlottableCell = Cell & { stats: NonNullable<Cell['stats']> }
+
+export function serialCells(run: Run): PlottableCell[] {
+  return run.cells.filter((c) => c.serial && isPlottable(c)).sort((a, b) => a.n - b.n) as PlottableCell[]
+}
+
+/**
+ * One parallel cell per (N, pool): the 'auto' chunk cell when the run measured it, else the fastest chunk size.
+ * Sorted by N, then pool.
+ */
+export function representativeCells(run: Run): PlottableCell[] {
+  const basis = chunkBasis(run)
+  const byPoint = new Map<string, PlottableCell>()
+  for (const cell of run.cells) {
+    if (cell.serial || !isPlottable(cell)) continue
+    if (basis === 'auto' && cell.chunkSpec !== 'auto') continue
+    const key = `${cell.n}:${cell.pool}`
+    const seen = byPoint.get(key)
+    if (!seen || cell.stats.median < seen.stats.median) byPoint.set(key, cell)
+  }
+  return [...byPoint.values()].sort((a, b) => a.n - b.n || a.pool - b.pool)
+}
+
+/** Every plottable parallel cell, for the chunk-size chart. */
+export function parallelCells(run: Run): PlottableCell[] {
+  return run.cells.filter((c) => !c.serial && isPlottable(c)) as PlottableCell[]
+}
+
+export function uniqueSorted(values: number[]): number[] {
+  return [...new Set(values)].sort((a, b) => a - b)
+}
+
+/** Pool sizes over all runs: the index is the pool's colour, the same in every chart. */
+export function allPools(runs: Run[]): number[] {
+  return uniqueSorted(runs.flatMap((r) => r.cells.filter((c) => !c.serial).map((c) => c.pool)))
+}
+
+export function allSizes(runs: Run[]): number[] {
+  return uniqueSorted(runs.flatMap((r) => r.cells.map((c) => c.n)))
+}
+
+/** A distinct label per run: its name (or id), numbered when two runs share a name. */
+export function runLabels(runs: Run[]): string[] {
+  const base = runs.map((r) => r.name.trim() || r.id)
+  const counts = new Map<string, number>()
+  for (const b of base) counts.set(b, (counts.get(b) ?? 0) + 1)
+  const seen = new Map<string, number>()
+  return base.map((b) => {
+    if ((counts.get(b) ?? 0) < 2) return b
+    const k = (seen.get(b) ?? 0) + 1
+    seen.set(b, k)
+    return `${b} #${k}`
+  })
+}
+
+/** Series names carry the run's label only when several runs are overlaid. */
+export function seriesNamer(runs: Run[]): (runIndex: number, name: string) => string {
+  const labels = runLabels(runs)
+  return (runIndex, name) => (runs.length > 1 ? `${labels[runIndex]} · ${name}` : name)
+}
+
+/** Samples measured for a cell (the n of its statistics). */
+export function sampleCount(cell: Cell): number {
+  return cell.samplesMs.length
+}

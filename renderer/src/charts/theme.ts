@@ -1,0 +1,149 @@
+// Colours for the charts in the light and the dark theme, plus the option pieces every chart shares (text, axes, tooltip).
+import type { ChartTheme } from './types'
+
+export interface Palette {
+  /** Card background; also the background of exported PNGs. */
+  background: string
+  text: string
+  subtext: string
+  axisLine: string
+  splitLine: string
+  tooltipBackground: string
+  tooltipBorder: string
+  /** One colour per pool size or per N, colour-blind friendly, in order. */
+  series: string[]
+  serial: string
+  ideal: string
+  noisy: string
+  /** Low → high efficiency. */
+  heatmap: string[]
+  heatmapLabel: string
+}
+
+const light: Palette = {
+  background: '#ffffff',
+  text: '#1f2933',
+  subtext: '#52606d',
+  axisLine: '#9aa5b1',
+  splitLine: '#e4e7eb',
+  tooltipBackground: '#ffffff',
+  tooltipBorder: '#cbd2d9',
+  series: [
+    '#0b6bcb',
+    '#d97706',
+    '#059669',
+    '#c2410c',
+    '#7c3aed',
+    '#0891b2',
+    '#be185d',
+    '#4d7c0f',
+    '#9333ea',
+    '#b45309',
+  ],
+  serial: '#3e4c59',
+  ideal: '#7b8794',
+  noisy: '#dc2626',
+  heatmap: ['#d7301f', '#fc8d59', '#fee08b', '#91cf60', '#1a9850'],
+  heatmapLabel: '#111827',
+}
+
+const dark: Palette = {
+  background: '#1b1f24',
+  text: '#e4e7eb',
+  subtext: '#9aa5b1',
+  axisLine: '#616e7c',
+  splitLine: '#323f4b',
+  tooltipBackground: '#27303a',
+  tooltipBorder: '#52606d',
+  series: [
+    '#60a5fa',
+    '#fbbf24',
+    '#34d399',
+    '#fb923c',
+    '#a78bfa',
+    '#22d3ee',
+    '#f472b6',
+    '#a3e635',
+    '#c084fc',
+    '#fcd34d',
+  ],
+  serial: '#cbd2d9',
+  ideal: '#9aa5b1',
+  noisy: '#f87171',
+  heatmap: ['#e07a6f', '#f0b27a', '#f2e394', '#a6d98c', '#5fb36a'],
+  heatmapLabel: '#111827',
+}
+
+export function palette(theme: ChartTheme): Palette {
+  return theme === 'dark' ? dark : light
+}
+
+export function colourAt(p: Palette, index: number): string {
+  return p.series[index % p.series.length]
+}
+
+/** Line styles and symbols that tell overlaid runs apart while colour keeps meaning pool size or N. */
+export const runLineTypes = ['solid', 'dashed', 'dotted'] as const
+export const runSymbols = ['circle', 'rect', 'diamond', 'roundRect', 'pin', 'arrow'] as const
+
+/** Option pieces shared by every chart so the charts look like one family. */
+export function baseOption(p: Palette, title: string, subtitle: string, points: number) {
+  return {
+    // Transparent so the card's background shows; PNG export passes the palette background explicitly.
+    backgroundColor: 'transparent',
+    color: p.series,
+    // Animating hundreds of points makes redraws sluggish and exports catch half-drawn frames.
+    animation: points <= 200,
+    textStyle: { color: p.text, fontFamily: 'system-ui, sans-serif' },
+    title: {
+      text: title,
+      subtext: subtitle,
+      left: 8,
+      top: 4,
+      textStyle: { color: p.text, fontSize: 15, fontWeight: 600 as const },
+      subtextStyle: { color: p.subtext, fontSize: 12 },
+    },
+    legend: {
+      type: 'scroll' as const,
+      bottom: 4,
+      left: 'center',
+      textStyle: { color: p.text },
+      pageTextStyle: { color: p.subtext },
+      pageIconColor: p.text,
+      pageIconInactiveColor: p.axisLine,
+      inactiveColor: p.axisLine,
+    },
+    tooltip: {
+      trigger: 'item' as const,
+      confine: true,
+      backgroundColor: p.tooltipBackground,
+      borderColor: p.tooltipBorder,
+      textStyle: { color: p.text, fontSize: 12 },
+    },
+  }
+}
+
+export function axisStyle(p: Palette) {
+  return {
+    nameTextStyle: { color: p.subtext, fontSize: 12 },
+    axisLine: { show: true, lineStyle: { color: p.axisLine } },
+    axisTick: { lineStyle: { color: p.axisLine } },
+    axisLabel: { color: p.subtext },
+    splitLine: { lineStyle: { color: p.splitLine } },
+    minorSplitLine: { lineStyle: { color: p.splitLine, opacity: 0.5 } },
+  }
+}
+
+/** A plot area whose labels and axis names stay inside the given margins (ECharts 6 outer bounds). */
+export function gridBox(
+  box: { left?: number | string; right?: number | string; top?: number; bottom?: number } = {},
+) {
+  return {
+    left: box.left ?? 12,
+    right: box.right ?? 28,
+    top: box.top ?? 72,
+    bottom: box.bottom ?? 44,
+    outerBoundsMode: 'same' as const,
+    outerBoundsContain: 'all' as const,
+  }
+}

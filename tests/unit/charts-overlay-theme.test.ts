@@ -1,0 +1,94 @@
+// Options common to every chart: overlaid runs name their series, the two themes differ, PNG file names are safe.
+import { describe, expect, it } from 'vitest'
+import {
+  efficiencyHeatmap,
+  speedupVsWorkers,
+  startupAndTransfer,
+  timeVsChunkRows,
+  timeVsEntries,
+} from '../../renderer/src/charts/options'
+import { chartCards, pngFileName } from '../../renderer/src/charts/cards'
+import { axis, makeRun, seriesOf } from './charts-fixtures'
+
+const laptop = makeRun({ id: 'r1', name: 'laptop' })
+const server = makeRun({ id: 'r2', name: 'server', msPerEntry: 1e-5 })
+
+describe('overlaid runs', () => {
+  it('prefix every series name with the run name', () => {
+    const names = seriesOf(timeVsEntries([laptop, server], 'light')).map((s) => s.name)
+    expect(names).toContain('laptop · p=2')
+    expect(names).toContain('server · serial')
+    expect(names.every((n) => n.startsWith('laptop · ') || n.startsWith('server · '))).toBe(true)
+  })
+
+  it('prefix speedup lines and fits', () => {
+    const names = seriesOf(speedupVsWorkers([laptop, server], 'light')).map((s) => s.name)
+    expect(names).toContain('laptop · N=1000')
+    expect(names).toContain('server · Amdahl fit N=100 (f=0.100)')
+  })
+
+  it('get heat map rows of their own', () => {
+    expect(axis(efficiencyHeatmap([laptop, server], 'light'), 'yAxis').data).toEqual([
+      'laptop · N=100',
+      'laptop · N=1000',
+      'server · N=100',
+      'server · N=1000',
+    ])
+  })
+
+  it('are told apart by number when they share a name', () => {
+    const names = seriesOf(timeVsEntries([laptop, makeRun({ id: 'r3', name: 'laptop' })], 'light')).map(
+      (s) => s.name,
+    )
+    expect(names).toContain('laptop #1 · p=4')
+    expect(names).toContain('laptop #2 · p=4')
+  })
+
+  it('escape run names in tooltips', () => {
+    const evil = makeRun({ id: 'r4', name: '<img src=x onerror=alert(1)>' })
+    const option = timeVsEntries([evil, laptop], 'light')
+    const formatter = (option.tooltip as { formatter: (p: unknown) => string }).formatter
+    const html = formatter({ seriesIndex: 0, dataIndex: 0 })
+    expect(html).toContain('&lt;img')
+    expect(html).not.toContain('<img')
+  })
+})
+
+describe('themes', () => {
+  const builders = { timeVsEntries, speedupVsWorkers, efficiencyHeatmap, startupAndTransfer }
+  for (const [name, build] of Object.entries(builders)) {
+    it(`${name} uses different text colours in light and dark`, () => {
+      const light = build([laptop], 'light') as { textStyle: { color: string } }
+      const dark = build([laptop], 'dark') as { textStyle: { color: string } }
+      expect(light.textStyle.color).not.toBe(dark.textStyle.color)
+    })
+  }
+
+  it('the chunk chart follows the theme too', () => {
+    const swept = makeRun({ chunkRows: [10, 100] })
+    const light = timeVsChunkRows([swept], 'light') as { textStyle: { color: string } }
+    const dark = timeVsChunkRows([swept], 'dark') as { textStyle: { color: string } }
+    expect(light.textStyle.color).not.toBe(dark.textStyle.color)
+  })
+})
+
+describe('chart cards', () => {
+  it('are the five charts in order, with the chunk chart explained when it has nothing to show', () => {
+    const cards = chartCards([laptop], 'light')
+    expect(cards.map((c) => c.key)).toEqual(['time', 'speedup', 'efficiency', 'chunks', 'startup'])
+    const chunks = cards.find((c) => c.key === 'chunks')!
+    expect(chunks.option).toBeNull()
+    expect(chunks.note).toMatch(/not swept/)
+  })
+
+  it('are none without runs', () => {
+    expect(chartCards([], 'light')).toEqual([])
+  })
+
+  it('export under a file name a save dialog accepts', () => {
+    expect(pngFileName([makeRun({ name: 'my: "best" run/2' })], 'speedup')).toBe(
+      'amdahl-my-best-run-2-speedup.png',
+    )
+    expect(pngFileName([laptop, server], 'time')).toBe('amdahl-2-runs-time.png')
+  })
+})

@@ -1,0 +1,51 @@
+// Chart 5, start-up and transfer: cold start and warm round trip per pool; a mode comparison only when runs differ.
+import { describe, expect, it } from 'vitest'
+import { startupAndTransfer } from '../../renderer/src/charts/options'
+import { axis, makeRun, named, seriesOf } from './charts-fixtures'
+
+describe('startupAndTransfer', () => {
+  it('shows cold start and warm round trip per pool size for a single run', () => {
+    const run = makeRun({ pools: [1, 2, 4] })
+    const option = startupAndTransfer([run], 'light')
+    expect(seriesOf(option).map((s) => s.name)).toEqual(['cold start', 'warm round trip'])
+    expect(axis(option, 'xAxis').data).toEqual(['1', '2', '4'])
+    expect(named(option, 'cold start').data).toEqual(run.poolStartup.map((s) => s.coldMs))
+    expect(named(option, 'warm round trip').data).toEqual(run.poolStartup.map((s) => s.roundTripMs))
+  })
+
+  it('compares median times per N when shared and copy runs are overlaid', () => {
+    const shared = makeRun({ id: 'a', name: 'shared run', transfer: 'shared' })
+    const copy = makeRun({ id: 'b', name: 'copy run', transfer: 'copy', msPerEntry: 3e-5 })
+    const option = startupAndTransfer([shared, copy], 'light')
+    const cell = copy.cells.find((c) => !c.serial && c.n === 1000 && c.pool === 4)!
+    const bars = named(option, 'copy')
+    expect(bars.xAxisIndex).toBe(1)
+    expect(bars.data).toEqual([
+      copy.cells.find((c) => !c.serial && c.n === 100 && c.pool === 4)!.stats!.median,
+      cell.stats!.median,
+    ])
+    expect(axis(option, 'xAxis', 1).data).toEqual(['100', '1000'])
+    expect(named(option, 'shared').data).toHaveLength(2)
+  })
+
+  it('compares js and wasm kernels the same way', () => {
+    const option = startupAndTransfer(
+      [makeRun({ id: 'a', kernel: 'js' }), makeRun({ id: 'b', kernel: 'wasm' })],
+      'light',
+    )
+    expect(
+      seriesOf(option)
+        .filter((s) => s.xAxisIndex === 1)
+        .map((s) => s.name),
+    ).toEqual(['js', 'wasm'])
+  })
+
+  it('has no comparison when the overlaid runs share their modes', () => {
+    const option = startupAndTransfer(
+      [makeRun({ id: 'a', name: 'one' }), makeRun({ id: 'b', name: 'two' })],
+      'light',
+    )
+    expect(seriesOf(option).some((s) => s.xAxisIndex === 1)).toBe(false)
+    expect(Array.isArray(option.grid) ? option.grid.length : 1).toBe(1)
+  })
+})

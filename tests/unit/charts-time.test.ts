@@ -1,0 +1,81 @@
+// Chart 1, time vs entries: log–log, a line per pool size plus the serial baseline, whiskers and tooltips.
+import { describe, expect, it } from 'vitest'
+import { timeVsEntries } from '../../renderer/src/charts/options'
+import { axis, makeRun, named, seriesOf, valueOf } from './charts-fixtures'
+
+describe('timeVsEntries', () => {
+  it('puts both axes on a log scale with units in their names', () => {
+    const option = timeVsEntries([makeRun()], 'light')
+    expect(axis(option, 'xAxis').type).toBe('log')
+    expect(axis(option, 'yAxis').type).toBe('log')
+    expect(axis(option, 'xAxis').name).toBe('entries (N²)')
+    expect(axis(option, 'yAxis').name).toBe('median time (ms)')
+  })
+
+  it('draws one line per pool size and one for the serial baseline', () => {
+    const option = timeVsEntries([makeRun({ pools: [1, 2, 4] })], 'light')
+    const lines = seriesOf(option).filter((s) => s.type === 'line')
+    expect(lines.map((s) => s.name)).toEqual(['serial', 'p=1', 'p=2', 'p=4'])
+  })
+
+  it('plots each cell at (entries, median)', () => {
+    const run = makeRun()
+    const cell = run.cells.find((c) => !c.serial && c.n === 1000 && c.pool === 4)!
+    const data = named(timeVsEntries([run], 'light'), 'p=4', 'line').data.map(valueOf)
+    expect(data).toContainEqual([1_000_000, cell.stats!.median])
+  })
+
+  it('shows the spread as min–max whiskers beside each line', () => {
+    const run = makeRun()
+    const cell = run.cells.find((c) => !c.serial && c.n === 100 && c.pool === 2)!
+    const whiskers = named(timeVsEntries([run], 'light'), 'p=2', 'custom')
+    expect(whiskers.data).toContainEqual([10_000, cell.stats!.min, cell.stats!.max])
+  })
+
+  it('skips failed and cancelled cells', () => {
+    const run = makeRun({
+      broken: [
+        { n: 1000, pool: 2, status: 'failed' },
+        { n: 100, pool: 4, status: 'cancelled' },
+      ],
+    })
+    const option = timeVsEntries([run], 'light')
+    expect(named(option, 'p=2', 'line').data.map((d) => valueOf(d)[0])).toEqual([10_000])
+    expect(named(option, 'p=4', 'line').data.map((d) => valueOf(d)[0])).toEqual([1_000_000])
+  })
+
+  it('marks a noisy cell with its own symbol', () => {
+    const option = timeVsEntries([makeRun({ noisy: [{ n: 1000, pool: 2 }] })], 'light')
+    const [quiet, noisy] = named(option, 'p=2', 'line').data as { symbol?: string }[]
+    expect(quiet.symbol).toBeUndefined()
+    expect(noisy.symbol).toBe('triangle')
+  })
+
+  it('uses the auto chunk cells of a chunk sweep and says so in the legend', () => {
+    const run = makeRun({ chunkRows: ['auto', 10, 50] })
+    const option = timeVsEntries([run], 'light')
+    const auto = run.cells.find((c) => c.n === 1000 && c.pool === 2 && c.chunkSpec === 'auto')!
+    const data = named(option, 'p=2 (auto chunks)', 'line').data.map(valueOf)
+    expect(data).toContainEqual([1_000_000, auto.stats!.median])
+  })
+
+  it('uses the fastest chunk per pool when auto was not swept', () => {
+    const run = makeRun({ chunkRows: [1, 10, 50] })
+    const best = Math.min(
+      ...run.cells.filter((c) => c.n === 1000 && c.pool === 4 && !c.serial).map((c) => c.stats!.median),
+    )
+    const data = named(timeVsEntries([run], 'light'), 'p=4 (best chunk)', 'line').data.map(valueOf)
+    expect(data).toContainEqual([1_000_000, best])
+  })
+
+  it('writes median, spread, samples and the noisy flag into the tooltip', () => {
+    const option = timeVsEntries([makeRun({ noisy: [{ n: 1000, pool: 2 }] })], 'light')
+    const formatter = (option.tooltip as { formatter: (p: unknown) => string }).formatter
+    const index = seriesOf(option).findIndex((s) => s.name === 'p=2' && s.type === 'line')
+    const html = formatter({ seriesIndex: index, dataIndex: 1 })
+    expect(html).toContain('median: <b>')
+    expect(html).toContain('± 25%')
+    expect(html).toContain('samples: <b>5</b>')
+    expect(html).toContain('noisy')
+  })
+})
