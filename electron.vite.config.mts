@@ -2,9 +2,12 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
+import { watPlugin } from './scripts/vite-plugin-wat'
 
 export default defineConfig({
   main: {
+    // the worker's wasm kernels: .wat assembled at build time and inlined
+    plugins: [watPlugin()],
     build: {
       rollupOptions: {
         input: {

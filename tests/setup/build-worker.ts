@@ -5,12 +5,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
+import { watPlugin } from '../../scripts/vite-plugin-wat'
 
 export default async function setup(): Promise<() => void> {
   const dir = mkdtempSync(join(tmpdir(), 'amdahl-worker-'))
   await build({
     configFile: false,
     logLevel: 'warn',
+    plugins: [watPlugin()],
     build: {
       ssr: fileURLToPath(new URL('../../workers/worker.ts', import.meta.url)),
       outDir: dir,
