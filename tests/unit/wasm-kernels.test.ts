@@ -4,16 +4,17 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { assembleWat } from '../../scripts/vite-plugin-wat'
 import { fillRows, jsKernels, STREAM_CENTROIDS, STREAM_MATRIX } from '../../workers/kernels'
 import { kernelCache } from '../../workers/wasm/instance'
-import { WASM_PAGE, wasmApi, type WasmMemory } from '../../workers/wasm/wasm-api'
-import { createWasmKernels, type WasmKernels } from '../../workers/wasm/wasm-kernels'
+import type { SharedWasmMemory } from '../../workers/protocol'
+import { WASM_PAGE, wasmApi } from '../../workers/wasm/wasm-api'
+import { createWasmKernels, type WasmKernelFactory } from '../../workers/wasm/wasm-kernels'
 
 const source = readFileSync(new URL('../../workers/wasm/kernels.wat', import.meta.url), 'utf8')
 let bytes: Uint8Array
-let wasm: WasmKernels
+let wasmFor: WasmKernelFactory
 
 beforeAll(async () => {
   bytes = await assembleWat(source, 'kernels.wat')
-  wasm = createWasmKernels(bytes)
+  wasmFor = createWasmKernels(bytes)
 })
 
 /** A workspace like the engine's: [matrix n×n][centroids k×n][labels n], 16-byte aligned, seeded. */
@@ -22,7 +23,7 @@ function workspace(n: number, k: number, seed = 7) {
   const centroidsOffset = align(n * n * 8)
   const labelsOffset = align(centroidsOffset + k * n * 8)
   const pages = Math.ceil((labelsOffset + n * 4) / WASM_PAGE)
-  const memory = new wasmApi.Memory({ initial: pages, maximum: pages, shared: true })
+  const memory = new wasmApi.Memory({ initial: pages, maximum: pages, shared: true }) as SharedWasmMemory
   const m = new Float64Array(memory.buffer, 0, n * n)
   const centroids = new Float64Array(memory.buffer, centroidsOffset, k * n)
   const labels = new Int32Array(memory.buffer, labelsOffset, n)
@@ -36,7 +37,7 @@ const relErr = (a: number, b: number) => Math.abs(a - b) / Math.abs(b)
 describe('wasm sum', () => {
   it.each([1, 3, 16, 37, 250])('matches the JS sum of every row range of an %i-wide matrix in place', (n) => {
     const ws = workspace(n, 2)
-    wasm.adoptWorkspace(ws.memory as WasmMemory & { buffer: SharedArrayBuffer })
+    const wasm = wasmFor(ws.memory)
     for (const [r0, r1] of [
       [0, n],
       [0, 1],
@@ -44,7 +45,7 @@ describe('wasm sum', () => {
       [n - 1, n],
     ]) {
       const expected = jsKernels.sum(ws.m, n, r0, r1)
-      expect(relErr(wasm.kernels.sum(ws.m, n, r0, r1), expected)).toBeLessThan(1e-12)
+      expect(relErr(wasm.sum(ws.m, n, r0, r1), expected)).toBeLessThan(1e-12)
     }
   })
 
@@ -52,20 +53,22 @@ describe('wasm sum', () => {
     const n = 301
     const ws = workspace(n, 2)
     const copy = ws.m.slice(50 * n, 200 * n)
+    const wasm = wasmFor(null)
     const expected = jsKernels.sum(ws.m, n, 50, 200)
-    expect(relErr(wasm.kernels.sum(copy, n, 0, 150), expected)).toBeLessThan(1e-12)
+    expect(relErr(wasm.sum(copy, n, 0, 150), expected)).toBeLessThan(1e-12)
   })
 
   it('returns exactly 0 for an empty row range', () => {
     const ws = workspace(8, 2)
-    wasm.adoptWorkspace(ws.memory as WasmMemory & { buffer: SharedArrayBuffer })
-    expect(wasm.kernels.sum(ws.m, 8, 4, 4)).toBe(0)
+    const wasm = wasmFor(ws.memory)
+    expect(wasm.sum(ws.m, 8, 4, 4)).toBe(0)
   })
 
   it('adds exact small integers exactly, whatever the tail length', () => {
     const data = Float64Array.from({ length: 1000 }, (_, i) => i + 1)
+    const wasm = wasmFor(null)
     for (const count of [0, 1, 15, 16, 17, 31, 33, 1000]) {
-      expect(wasm.kernels.sum(data, 1, 0, count)).toBe((count * (count + 1)) / 2)
+      expect(wasm.sum(data, 1, 0, count)).toBe((count * (count + 1)) / 2)
     }
   })
 })
@@ -77,13 +80,13 @@ describe('wasm assign', () => {
     [200, 16],
   ])('labels every row of a %i-wide matrix like the JS kernel (k = %i), in place', (n, k) => {
     const ws = workspace(n, k, 11)
-    wasm.adoptWorkspace(ws.memory as WasmMemory & { buffer: SharedArrayBuffer })
+    const wasm = wasmFor(ws.memory)
     const expected = new Int32Array(n)
     const expectedSum = jsKernels.assign(ws.m, n, 0, n, ws.centroids, k, expected, 0)
     const half = n >> 1
     const sum =
-      wasm.kernels.assign(ws.m, n, 0, half, ws.centroids, k, ws.labels, 0) +
-      wasm.kernels.assign(ws.m, n, half, n, ws.centroids, k, ws.labels, half)
+      wasm.assign(ws.m, n, 0, half, ws.centroids, k, ws.labels, 0) +
+      wasm.assign(ws.m, n, half, n, ws.centroids, k, ws.labels, half)
     expect([...ws.labels]).toEqual([...expected])
     expect(sum).toBe(expectedSum)
   })
@@ -96,7 +99,8 @@ describe('wasm assign', () => {
     jsKernels.assign(ws.m, n, 0, n, ws.centroids, k, expected, 0)
     const rows = ws.m.slice(30 * n, 60 * n)
     const out = new Int32Array(40).fill(-1)
-    const sum = wasm.kernels.assign(rows, n, 0, 30, ws.centroids.slice(), k, out, 10)
+    const wasm = wasmFor(null)
+    const sum = wasm.assign(rows, n, 0, 30, ws.centroids.slice(), k, out, 10)
     expect([...out.subarray(10)]).toEqual([...expected.subarray(30, 60)])
     expect([...out.subarray(0, 10)]).toEqual(Array(10).fill(-1))
     expect(sum).toBe(expected.subarray(30, 60).reduce((a, b) => a + b, 0))
@@ -108,8 +112,35 @@ describe('wasm assign', () => {
     // row 0 is equally near centroids 0 and 1; row 1 sits on centroids 2 and 3, which are identical
     const centroids = Float64Array.from({ length: 4 * n }, (_, i) => [1, -1, 5, 5][Math.floor(i / n)])
     const labels = new Int32Array(2)
-    wasm.kernels.assign(rows, n, 0, 2, centroids, 4, labels, 0)
+    const wasm = wasmFor(null)
+    wasm.assign(rows, n, 0, 2, centroids, 4, labels, 0)
     expect([...labels]).toEqual([0, 2])
+  })
+})
+
+describe('wasm kernels bound to a workspace', () => {
+  it('still sums views that live outside their workspace memory (through the scratch memory)', () => {
+    const n = 40
+    const ws = workspace(n, 2)
+    const other = workspace(n, 2, 99)
+    const wasm = wasmFor(ws.memory)
+    expect(relErr(wasm.sum(other.m, n, 0, n), jsKernels.sum(other.m, n, 0, n))).toBeLessThan(1e-12)
+  })
+
+  it('writes labels of a sub-range in place at the right rows of the labels region', () => {
+    const n = 50
+    const k = 4
+    const ws = workspace(n, k, 5)
+    const expected = new Int32Array(n)
+    jsKernels.assign(ws.m, n, 0, n, ws.centroids, k, expected, 0)
+    ws.labels.fill(-1)
+    // as the worker calls it: views starting at the task's first row
+    const rows = new Float64Array(ws.memory.buffer, 20 * n * 8, 10 * n)
+    const labels = new Int32Array(ws.memory.buffer, ws.labels.byteOffset + 20 * 4, 10)
+    wasmFor(ws.memory).assign(rows, n, 0, 10, ws.centroids, k, labels, 0)
+    expect([...ws.labels.subarray(20, 30)]).toEqual([...expected.subarray(20, 30)])
+    expect(ws.labels.subarray(0, 20).every((l) => l === -1)).toBe(true)
+    expect(ws.labels.subarray(30).every((l) => l === -1)).toBe(true)
   })
 })
 

@@ -2,4 +2,5 @@
 import bytes from './kernels.wat'
 import { createWasmKernels } from './wasm-kernels'
 
-export const { kernels: wasmKernels, adoptWorkspace } = createWasmKernels(bytes)
+/** Registered in workers/worker.ts as the `wasm` kernel factory. */
+export const wasmKernelFactory = createWasmKernels(bytes)
