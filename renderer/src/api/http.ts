@@ -1,0 +1,88 @@
+// The browser-mode transport: POST /api/<method> with the bearer token, events over EventSource, saves as downloads.
+import type { ApiInput, ApiMethod, ApiOutputs, Envelope, SweepEvent } from '../../../main/contract'
+import type { AmdahlClient } from './client'
+import { download } from './download'
+import { parseSweepEvent } from './events'
+import { apiFromCall, unwrap } from './methods'
+import { takeToken } from './token'
+
+const isEnvelope = (v: unknown): v is Envelope<unknown> =>
+  typeof v === 'object' && v !== null && typeof (v as { ok?: unknown }).ok === 'boolean'
+
+/** Reconnect delays after the stream closes: quick at first, then at most every 15 s. */
+const backoffMs = (attempt: number): number => Math.min(15_000, 500 * 2 ** Math.min(attempt, 5))
+
+export function createHttpClient(base = ''): AmdahlClient {
+  const token = takeToken()
+
+  const call = async <M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutputs[M]> => {
+    let response: Response
+    try {
+      response = await fetch(`${base}/api/${method}`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(input ?? {}),
+      })
+    } catch {
+      throw new Error('cannot reach the Amdahl server: is `amdahl serve` still running?')
+    }
+    const body: unknown = await response.json().catch(() => null)
+    if (isEnvelope(body)) return unwrap(body as Envelope<ApiOutputs[M]>)
+    if (response.status === 401 || response.status === 403) {
+      throw new Error('not authorised: open the link `amdahl serve` printed, with its token')
+    }
+    throw new Error(`the server answered ${response.status} ${response.statusText}`.trim())
+  }
+
+  const listeners = new Set<(event: SweepEvent) => void>()
+  let source: EventSource | null = null
+  let retry: ReturnType<typeof setTimeout> | null = null
+  let attempt = 0
+
+  const connect = (): void => {
+    const query = token ? `?token=${encodeURIComponent(token)}` : ''
+    const es = new EventSource(`${base}/api/events${query}`)
+    source = es
+    es.onopen = () => {
+      attempt = 0
+    }
+    es.onmessage = (message: MessageEvent<string>) => {
+      const event = parseSweepEvent(message.data)
+      if (event) for (const l of listeners) l(event)
+    }
+    es.onerror = () => {
+      // EventSource retries by itself while CONNECTING; once CLOSED (server restarted, bad answer) we retry.
+      if (es.readyState !== EventSource.CLOSED || source !== es) return
+      source = null
+      retry = setTimeout(() => {
+        retry = null
+        if (listeners.size > 0) connect()
+      }, backoffMs(attempt++))
+    }
+  }
+
+  const disconnect = (): void => {
+    source?.close()
+    source = null
+    if (retry) clearTimeout(retry)
+    retry = null
+  }
+
+  return {
+    ...apiFromCall(call),
+    kind: 'browser',
+    onEvent(listener) {
+      listeners.add(listener)
+      if (!source && !retry) connect()
+      return () => {
+        listeners.delete(listener)
+        if (listeners.size === 0) disconnect()
+      }
+    },
+    save: async (file) => download(file),
+    onMenu: () => () => {},
+  }
+}

@@ -1,0 +1,49 @@
+// Pure rows of the run-details table: one per cell, serial baseline first within each N.
+import type { Cell, Run } from '../../../main/contract'
+import { formatMs, formatMsSpread, formatPercent, formatSpeedup } from './format'
+
+export interface CellRow {
+  key: string
+  n: number
+  pool: string
+  chunk: string
+  tasks: number
+  time: string
+  speedup: string
+  efficiency: string
+  status: Cell['status']
+  noisy: boolean
+  /** Why the cell failed, or a note on its spread. */
+  note: string
+}
+
+const order = (a: Cell, b: Cell): number =>
+  a.n - b.n ||
+  Number(b.serial) - Number(a.serial) ||
+  a.pool - b.pool ||
+  (a.chunkSpec === 'auto' ? -1 : 0) - (b.chunkSpec === 'auto' ? -1 : 0) ||
+  a.chunkRows - b.chunkRows
+
+export function cellRows(run: Run): CellRow[] {
+  return [...run.cells].sort(order).map((c, i) => {
+    const s = c.stats
+    const spread = s ? (s.ci95High - s.ci95Low) / 2 : null
+    return {
+      key: `${c.n}-${c.serial ? 's' : c.pool}-${c.chunkSpec}-${i}`,
+      n: c.n,
+      pool: c.serial ? 'serial' : String(c.pool),
+      chunk: c.serial ? 'whole' : c.chunkSpec === 'auto' ? `auto (${c.chunkRows})` : String(c.chunkRows),
+      tasks: c.tasks,
+      time: s ? formatMsSpread(s.median, spread) : '—',
+      speedup: c.serial ? '1.00×' : formatSpeedup(c.speedup),
+      efficiency: c.serial ? '—' : formatPercent(c.efficiency),
+      status: c.status,
+      noisy: s?.noisy ?? false,
+      note:
+        c.error ??
+        (s?.noisy
+          ? `spread ±${formatPercent(s.relSpread, 1)}${s.outliers.length ? `, ${s.outliers.length} outlier(s)` : ''}; min ${formatMs(s.min)}`
+          : ''),
+    }
+  })
+}

@@ -1,0 +1,127 @@
+// Pure formatters for what the UI prints: durations, ETA, times with their spread, bytes, dates, spec summaries.
+import type { SweepSpec } from '../../../main/contract'
+
+const pad2 = (n: number): string => String(n).padStart(2, '0')
+
+/** A wall-clock duration for people: "850 ms", "12 s", "3 min 05 s", "1 h 02 min". */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '—'
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  const totalSeconds = Math.round(ms / 1000)
+  if (totalSeconds < 60) return `${totalSeconds} s`
+  const totalMinutes = Math.floor(totalSeconds / 60)
+  if (totalMinutes < 60) return `${totalMinutes} min ${pad2(totalSeconds % 60)} s`
+  return `${Math.floor(totalMinutes / 60)} h ${pad2(totalMinutes % 60)} min`
+}
+
+/** The remaining time of a sweep; unknown until the engine has measured enough to guess. */
+export function formatEta(etaMs: number | null | undefined): string {
+  if (etaMs === null || etaMs === undefined || !Number.isFinite(etaMs) || etaMs < 0) return 'estimating…'
+  if (etaMs < 1000) return 'under a second left'
+  return `about ${formatDuration(etaMs)} left`
+}
+
+interface TimeUnit {
+  unit: string
+  scale: number
+}
+
+/** One unit per figure, picked by its magnitude, so a value and its spread read alike. */
+function unitFor(ms: number): TimeUnit {
+  const a = Math.abs(ms)
+  if (a >= 1000) return { unit: 's', scale: 1 / 1000 }
+  if (a >= 1 || a === 0) return { unit: 'ms', scale: 1 }
+  return { unit: 'µs', scale: 1000 }
+}
+
+/** Three significant digits at most, never exponent notation. */
+function significant(x: number): string {
+  if (x === 0) return '0'
+  const digits = Math.max(0, 2 - Math.floor(Math.log10(Math.abs(x))))
+  return x.toFixed(Math.min(digits, 3))
+}
+
+/** A measured time: "850 µs", "12.3 ms", "1.23 s". */
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—'
+  const { unit, scale } = unitFor(ms)
+  return `${significant(ms * scale)} ${unit}`
+}
+
+/** A median with the half-width of its interval, in the median's unit: "12.3 ± 0.41 ms". */
+export function formatMsSpread(
+  medianMs: number | null | undefined,
+  spreadMs: number | null | undefined,
+): string {
+  if (medianMs === null || medianMs === undefined || !Number.isFinite(medianMs)) return '—'
+  if (spreadMs === null || spreadMs === undefined || !Number.isFinite(spreadMs)) return formatMs(medianMs)
+  const { unit, scale } = unitFor(medianMs)
+  return `${significant(medianMs * scale)} ± ${significant(Math.abs(spreadMs) * scale)} ${unit}`
+}
+
+export function formatSpeedup(s: number | null | undefined): string {
+  return s === null || s === undefined || !Number.isFinite(s) ? '—' : `${s.toFixed(2)}×`
+}
+
+export function formatPercent(fraction: number | null | undefined, digits = 0): string {
+  return fraction === null || fraction === undefined || !Number.isFinite(fraction)
+    ? '—'
+    : `${(fraction * 100).toFixed(digits)} %`
+}
+
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '—'
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+  let v = bytes
+  let i = 0
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  return `${i === 0 ? v : v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`
+}
+
+/** A run's date in the reader's locale, short: "25 Nov 2026, 09:51". */
+export function formatDate(iso: string, locale?: string): string {
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  return d.toLocaleString(locale, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  })
+}
+
+/** A list of numbers as its shortest honest reading: "1–10000 (5)" or "100, 300". */
+function listSummary(values: readonly (number | string)[]): string {
+  if (values.length <= 3) return values.join(', ')
+  return `${values[0]}–${values[values.length - 1]} (${values.length})`
+}
+
+/** One line that says what a sweep measured: "sum · js · N 1–10000 (5) · pools 1, 2 · chunks auto · thread/shared". */
+export function specSummary(spec: SweepSpec): string {
+  return [
+    spec.workload === 'assign' ? `assign k=${spec.centroids}` : spec.workload,
+    spec.kernel,
+    `N ${listSummary(spec.sizes)}`,
+    `pools ${listSummary(spec.pools)}`,
+    `chunks ${listSummary(spec.chunkRows)}`,
+    `${spec.executor}/${spec.transfer}`,
+    `${spec.repetitions}×`,
+  ].join(' · ')
+}
+
+/** A CPU model without its trademark noise: "Intel(R) Core(TM) i7-8650U CPU @ 1.90GHz" → "Intel Core i7-8650U". */
+export function shortCpu(model: string): string {
+  return (
+    model
+      .replace(/\((R|TM|tm|r)\)/g, '')
+      .replace(/\bCPU\b/g, '')
+      .replace(/@\s*[\d.]+\s*GHz/i, '')
+      .replace(/\b\d+-Core Processor\b/i, '')
+      .replace(/\s+/g, ' ')
+      .trim() || 'unknown CPU'
+  )
+}

@@ -1,0 +1,24 @@
+// Turns the contract's validation issues into one message per form field, the way the form shows them.
+import type { z } from 'zod'
+
+export type FieldErrors = Partial<Record<string, string>>
+
+/** First issue per top-level field; an issue about one list item names the value that caused it. */
+export function fieldErrors(
+  issues: readonly z.core.$ZodIssue[],
+  input: Record<string, unknown>,
+): FieldErrors {
+  const errors: FieldErrors = {}
+  for (const issue of issues) {
+    const field = issue.path.length > 0 ? String(issue.path[0]) : 'form'
+    if (errors[field]) continue
+    const index = issue.path[1]
+    const list = input[field]
+    if (typeof index === 'number' && Array.isArray(list)) {
+      errors[field] = `“${String(list[index])}”: ${issue.message}`
+    } else {
+      errors[field] = issue.message
+    }
+  }
+  return errors
+}

@@ -1,0 +1,140 @@
+// The live sweep: start, progress from the event stream, cancel, and its final status.
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import type { Progress, SweepEvent, SweepSpec } from '../../../main/contract'
+import { useClient } from '../api/inject'
+import { progressView } from '../lib/progress'
+import { useConfigStore } from './config'
+import { useHistoryStore } from './history'
+import { errorLine, useUiStore } from './ui'
+
+export type SweepStatus = 'idle' | 'starting' | 'running' | 'cancelling' | 'complete' | 'cancelled' | 'failed'
+
+export const useSweepStore = defineStore('sweep', () => {
+  const client = useClient()
+  const config = useConfigStore()
+  const history = useHistoryStore()
+  const ui = useUiStore()
+
+  const status = ref<SweepStatus>('idle')
+  const runId = ref<string | null>(null)
+  const spec = ref<SweepSpec | null>(null)
+  const progress = ref<Progress | null>(null)
+  const error = ref<string | null>(null)
+  /** Name of the last finished run, for the final status line. */
+  const finishedName = ref<string | null>(null)
+
+  const busy = computed(
+    () => status.value === 'starting' || status.value === 'running' || status.value === 'cancelling',
+  )
+  const canRun = computed(() => config.valid && !busy.value)
+  const view = computed(() => progressView(progress.value))
+
+  /** Runs already over: a late progress event must not bring them back to life. */
+  const over = new Set<string>()
+  /** While busy, events of another sweep (a second tab, the CLI) are not ours to show. */
+  const ours = (id: string): boolean => !busy.value || runId.value === null || runId.value === id
+
+  async function handle(event: SweepEvent): Promise<void> {
+    if (event.type === 'progress') {
+      const id = event.progress.runId
+      if (over.has(id) || !ours(id)) return
+      if (!busy.value) {
+        // A sweep we did not start here (another tab, or this page was reloaded): show it all the same.
+        error.value = null
+        finishedName.value = null
+        status.value = 'running'
+      }
+      runId.value = id
+      progress.value = event.progress
+      if (status.value === 'starting') status.value = 'running'
+    } else if (event.type === 'finished') {
+      const id = event.run.id
+      if (over.has(id) || !ours(id)) return
+      over.add(id)
+      runId.value = id
+      status.value = event.run.status
+      error.value =
+        event.run.status === 'failed' ? 'the sweep failed: see the failed cells in the table' : null
+      finishedName.value = event.run.name || event.run.id
+      if (progress.value) progress.value = { ...progress.value, current: null, etaMs: 0 }
+      await history.refresh()
+      await history.focus(id)
+    } else if (event.type === 'failed') {
+      if (over.has(event.runId) || !ours(event.runId)) return
+      over.add(event.runId)
+      runId.value = event.runId
+      status.value = 'failed'
+      error.value = event.error
+      await history.refresh()
+    }
+  }
+
+  const stopListening = client.onEvent((event) => {
+    handle(event).catch((e: unknown) => ui.fail(e))
+  })
+
+  /** A reload mid-sweep picks the running sweep up again. */
+  async function resume(): Promise<void> {
+    try {
+      const active = await client.getActiveSweep({})
+      if (!active) return
+      runId.value = active.runId
+      spec.value = active.spec
+      progress.value = active.progress
+      status.value = 'running'
+    } catch (e) {
+      ui.fail(e)
+    }
+  }
+
+  async function start(): Promise<void> {
+    const next = config.spec
+    if (!next || busy.value) return
+    status.value = 'starting'
+    runId.value = null
+    progress.value = null
+    error.value = null
+    finishedName.value = null
+    spec.value = next
+    try {
+      const started = await client.startSweep({ spec: next })
+      // The finished event may have beaten the answer for a very short sweep.
+      if (!over.has(started.runId)) {
+        runId.value = started.runId
+        if (status.value === 'starting') status.value = 'running'
+      }
+    } catch (e) {
+      status.value = 'failed'
+      error.value = errorLine(e)
+    }
+  }
+
+  async function cancel(): Promise<void> {
+    if (!runId.value || !busy.value) return
+    status.value = 'cancelling'
+    try {
+      await client.cancelSweep({ runId: runId.value })
+    } catch (e) {
+      status.value = 'running'
+      ui.fail(e)
+    }
+  }
+
+  return {
+    status,
+    runId,
+    spec,
+    progress,
+    error,
+    finishedName,
+    busy,
+    canRun,
+    view,
+    handle,
+    resume,
+    start,
+    cancel,
+    stopListening,
+  }
+})

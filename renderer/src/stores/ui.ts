@@ -1,0 +1,101 @@
+// Look and feedback: the light/dark theme (follows the system until the user picks one) and the toasts.
+import { defineStore } from 'pinia'
+import { computed, ref, watch } from 'vue'
+import { readJson, writeJson } from '../lib/storage'
+
+export type Theme = 'light' | 'dark'
+export type ToastKind = 'info' | 'success' | 'warning' | 'error'
+export interface ToastAction {
+  label: string
+  run: () => void | Promise<void>
+}
+export interface Toast {
+  id: number
+  kind: ToastKind
+  text: string
+  action?: ToastAction
+}
+
+const THEME_KEY = 'amdahl.theme'
+const DEFAULT_TOAST_MS = 5000
+
+/** The message of anything thrown, as one line. */
+export function errorLine(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e)
+  return text.split('\n')[0] || 'something went wrong'
+}
+
+function systemTheme(): Theme {
+  return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches
+    ? 'dark'
+    : 'light'
+}
+
+export const useUiStore = defineStore('ui', () => {
+  const saved = readJson(THEME_KEY)
+  const chosenTheme = ref<Theme | null>(saved === 'light' || saved === 'dark' ? saved : null)
+  const system = ref<Theme>(systemTheme())
+  const theme = computed<Theme>(() => chosenTheme.value ?? system.value)
+
+  if (typeof matchMedia === 'function') {
+    matchMedia('(prefers-color-scheme: dark)').addEventListener?.('change', (e) => {
+      system.value = e.matches ? 'dark' : 'light'
+    })
+  }
+
+  function toggleTheme(): void {
+    chosenTheme.value = theme.value === 'dark' ? 'light' : 'dark'
+    writeJson(THEME_KEY, chosenTheme.value)
+  }
+
+  watch(
+    theme,
+    (t) => {
+      if (typeof document !== 'undefined') document.documentElement.dataset.theme = t
+    },
+    { immediate: true },
+  )
+
+  const toasts = ref<Toast[]>([])
+  let nextId = 1
+  const timers = new Map<number, ReturnType<typeof setTimeout>>()
+
+  function dismiss(id: number): void {
+    toasts.value = toasts.value.filter((t) => t.id !== id)
+    const timer = timers.get(id)
+    if (timer) clearTimeout(timer)
+    timers.delete(id)
+  }
+
+  function notify(
+    text: string,
+    options: { kind?: ToastKind; action?: ToastAction; timeoutMs?: number } = {},
+  ): number {
+    const id = nextId++
+    toasts.value = [...toasts.value, { id, kind: options.kind ?? 'info', text, action: options.action }]
+    const timeout = options.timeoutMs ?? (options.kind === 'error' ? 10_000 : DEFAULT_TOAST_MS)
+    if (timeout > 0)
+      timers.set(
+        id,
+        setTimeout(() => dismiss(id), timeout),
+      )
+    return id
+  }
+
+  function fail(e: unknown): void {
+    notify(errorLine(e), { kind: 'error' })
+  }
+
+  async function runAction(id: number): Promise<void> {
+    const toast = toasts.value.find((t) => t.id === id)
+    dismiss(id)
+    if (!toast?.action) return
+    try {
+      await toast.action.run()
+    } catch (e) {
+      fail(e)
+    }
+  }
+
+  return { theme, chosenTheme, toggleTheme, toasts, notify, fail, dismiss, runAction }
+})
