@@ -39,6 +39,9 @@ interface ActiveSweep {
 /** An ApiError the HTTP transport answers with 409 Conflict: the request is fine, the moment is not. */
 const conflict = (text: string) => Object.assign(new ApiError(text), { status: 409 })
 
+/** Shortest time between two checkpoints of a running sweep; the final run is always saved. */
+const CHECKPOINT_INTERVAL_MS = 1000
+
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 export function createService(options: ServiceOptions): Service {
@@ -62,13 +65,21 @@ export function createService(options: ServiceOptions): Service {
   }
 
   async function drive(sweep: ActiveSweep): Promise<void> {
-    // Checkpoints and the final save go through one queue, so an older checkpoint never lands after the final run.
-    let writes: Promise<void> = Promise.resolve()
-    const queueSave = (run: Run, what: string) => {
-      writes = writes
-        .then(() => history.save(run))
-        .catch((error) => warn(`${what} of run ${run.id}: ${message(error)}`))
-      return writes
+    let lastCheckpoint = -Infinity
+    /** The newest partial run skipped by the throttle, saved if the engine gives up unexpectedly. */
+    let unsaved: Run | null = null
+    const save = (run: Run, what: string) =>
+      history.save(run).catch((error) => warn(`${what} of run ${run.id}: ${message(error)}`))
+    const checkpoint = (partial: Run) => {
+      // Serialising a large run takes main-thread time between cells: at most one checkpoint a second. The
+      // store validates and serialises synchronously, so the engine may reuse its object after this returns.
+      if (performance.now() - lastCheckpoint < CHECKPOINT_INTERVAL_MS) {
+        unsaved = partial
+        return
+      }
+      lastCheckpoint = performance.now()
+      unsaved = null
+      void save(partial, 'checkpoint')
     }
     let outcome: SweepEvent
     try {
@@ -81,21 +92,19 @@ export function createService(options: ServiceOptions): Service {
           sweep.progress = progress
           emit({ type: 'progress', progress })
         },
-        // The engine may go on mutating its run object; the checkpoint must be the state at this moment.
-        onCell: (partial) => void queueSave(structuredClone(partial), 'checkpoint'),
+        onCell: checkpoint,
       })
-      let saveError: unknown = null
-      writes = writes.then(() => history.save(run)).catch((error) => void (saveError = error))
-      await writes
-      outcome = saveError
-        ? {
-            type: 'failed',
-            runId: sweep.runId,
-            error: `the run finished but could not be saved: ${message(saveError)}`,
-          }
-        : { type: 'finished', run: summarize(run) }
+      // The store writes saves of one run in call order, so no checkpoint can land after this.
+      outcome = await history.save(run).then(
+        (): SweepEvent => ({ type: 'finished', run: summarize(run) }),
+        (error): SweepEvent => ({
+          type: 'failed',
+          runId: sweep.runId,
+          error: `the run finished but could not be saved: ${message(error)}`,
+        }),
+      )
     } catch (error) {
-      await writes
+      if (unsaved) await save(unsaved, 'last checkpoint')
       outcome = { type: 'failed', runId: sweep.runId, error: message(error) }
     }
     // Free the slot before telling anyone, so a listener may start the next sweep straight away.

@@ -34,6 +34,8 @@ export class HistoryStore {
   private readonly warn: (line: string) => void
   /** Parsed runs keyed by file name, valid while the file's inode, size and mtime are unchanged. */
   private readonly cache = new Map<string, { key: string; run: Run }>()
+  /** Per run id, the write in flight and the newest content waiting behind it. */
+  private readonly writes = new Map<string, { next: string | null; done: Promise<void> }>()
   /** Files left in place but not loadable (newer format, or could not be moved): warned about once each. */
   private readonly warnedAbout = new Set<string>()
 
@@ -66,11 +68,17 @@ export class HistoryStore {
     return structuredClone(loaded.run)
   }
 
-  /** Validates the run and replaces its file atomically. */
-  async save(run: Run): Promise<void> {
+  /**
+   * Validates the run and replaces its file atomically. The run is validated and serialised before this returns
+   * its promise, so the caller may change its object afterwards; of overlapping saves of one run the last call
+   * wins, and each call resolves once its content or a newer one is on disk.
+   */
+  save(run: Run): Promise<void> {
     const parsed = RunSchema.safeParse(run)
-    if (!parsed.success) throw new ApiError(`cannot save run: ${oneLine(formatIssues(parsed.error))}`)
-    await this.write(parsed.data)
+    if (!parsed.success) {
+      return Promise.reject(new ApiError(`cannot save run: ${oneLine(formatIssues(parsed.error))}`))
+    }
+    return this.write(parsed.data)
   }
 
   async rename(id: string, name: string): Promise<RunSummary> {
@@ -119,12 +127,29 @@ export class HistoryStore {
     return summaries
   }
 
-  private async write(run: Run): Promise<void> {
-    const fileName = `${run.id}.json`
+  private write(run: Run): Promise<void> {
+    const text = JSON.stringify(run) + '\n'
+    const queued = this.writes.get(run.id)
+    if (queued) {
+      queued.next = text
+      return queued.done
+    }
+    const entry: { next: string | null; done: Promise<void> } = { next: text, done: Promise.resolve() }
+    this.writes.set(run.id, entry)
+    entry.done = this.flush(`${run.id}.json`, entry).finally(() => this.writes.delete(run.id))
+    return entry.done
+  }
+
+  /** Writes the newest queued content until none is left; a checkpoint superseded while waiting is never written. */
+  private async flush(fileName: string, entry: { next: string | null }): Promise<void> {
     await mkdir(this.dir, { recursive: true })
-    this.cache.delete(fileName)
-    await writeFileAtomic(join(this.dir, fileName), JSON.stringify(run) + '\n')
-    this.cache.delete(fileName)
+    while (entry.next !== null) {
+      const text = entry.next
+      entry.next = null
+      this.cache.delete(fileName)
+      await writeFileAtomic(join(this.dir, fileName), text)
+      this.cache.delete(fileName)
+    }
   }
 
   /** Run files in the folder; stale temp files are removed on the way, everything else is left alone. */

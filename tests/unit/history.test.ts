@@ -81,11 +81,20 @@ describe('HistoryStore round trip', () => {
 })
 
 describe('HistoryStore atomic writes', () => {
-  it('ends with one whole file after many concurrent saves of the same run', async () => {
+  it('ends with one whole file holding the last of many overlapping saves of a run', async () => {
     const names = Array.from({ length: 20 }, (_, i) => `version ${i}`)
     await Promise.all(names.map((name) => store.save(makeRun({ name }))))
-    expect(names).toContain((await store.get('run-2026-11-25-aaaa')).name)
+    expect((await store.get('run-2026-11-25-aaaa')).name).toBe('version 19')
     expect(await filesIn(dir)).toEqual(['run-2026-11-25-aaaa.json'])
+  })
+
+  it('saves the run as it was when save was called, not as it is changed afterwards', async () => {
+    const run = makeRun()
+    const saving = store.save(run)
+    run.name = 'changed after the call'
+    run.cells.pop()
+    await saving
+    expect(await store.get(run.id)).toEqual(makeRun())
   })
 
   it('keeps the old file whole when a writer died before its rename', async () => {
