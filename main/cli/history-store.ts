@@ -1,0 +1,10 @@
+// The history store the CLI commands use: --history-dir, else the per-user default; warnings go to stderr.
+import { HistoryStore } from '../history/store'
+import { defaultHistoryDir } from '../paths'
+import type { CliIo } from './io'
+
+export function openHistory(dir: string | undefined, io: CliIo): HistoryStore {
+  return new HistoryStore(dir ?? defaultHistoryDir(io.env), {
+    onWarning: (line) => io.stderr.write(`amdahl: ${line}\n`),
+  })
+}

@@ -1,0 +1,97 @@
+// `amdahl history list|show|delete|import` and `amdahl export`: the history on disk from the terminal.
+import { readFile, writeFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { CliFailure, EXIT_OK } from './errors'
+import { parseExportFormat, parseRunId } from './flags'
+import { openHistory } from './history-store'
+import type { CliIo } from './io'
+import { formatRunList, formatRunReport } from './table'
+import { exportFile } from '../export/json'
+
+export interface HistoryDirOption {
+  historyDir?: string
+}
+
+/** Larger than any sane export; refuses to pull a mistaken multi-gigabyte file into memory. */
+const MAX_IMPORT_BYTES = 256 * 1024 * 1024
+
+export async function historyListCommand(options: HistoryDirOption, io: CliIo): Promise<number> {
+  io.stdout.write(formatRunList(await openHistory(options.historyDir, io).list()))
+  return EXIT_OK
+}
+
+export async function historyShowCommand(id: string, options: HistoryDirOption, io: CliIo): Promise<number> {
+  const run = await openHistory(options.historyDir, io).get(parseRunId(id))
+  io.stdout.write(formatRunReport(run))
+  return EXIT_OK
+}
+
+export async function historyDeleteCommand(
+  id: string,
+  options: HistoryDirOption,
+  io: CliIo,
+): Promise<number> {
+  const runId = parseRunId(id)
+  if (!(await openHistory(options.historyDir, io).delete(runId)))
+    throw new CliFailure(`no run with id ${runId}`)
+  io.stdout.write(`deleted run ${runId}\n`)
+  return EXIT_OK
+}
+
+async function readJsonFile(path: string): Promise<unknown> {
+  let text: string
+  try {
+    const bytes = await readFile(path)
+    if (bytes.length > MAX_IMPORT_BYTES) throw new CliFailure(`${path} is too large to be an Amdahl export`)
+    text = bytes.toString('utf8')
+  } catch (error) {
+    if (error instanceof CliFailure) throw error
+    throw new CliFailure(
+      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    )
+  }
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    throw new CliFailure(`${path} is not valid JSON`)
+  }
+}
+
+export async function historyImportCommand(
+  file: string,
+  options: HistoryDirOption,
+  io: CliIo,
+): Promise<number> {
+  const path = resolve(file)
+  const summaries = await openHistory(options.historyDir, io).importAll(await readJsonFile(path))
+  for (const s of summaries) io.stdout.write(`imported run ${s.id}${s.name ? ` "${s.name}"` : ''}\n`)
+  return EXIT_OK
+}
+
+export interface ExportOptions extends HistoryDirOption {
+  format: string
+  out?: string
+}
+
+export async function exportCommand(ids: string[], options: ExportOptions, io: CliIo): Promise<number> {
+  const format = parseExportFormat(options.format)
+  const runIds = ids.map(parseRunId)
+  const history = openHistory(options.historyDir, io)
+  const runs = []
+  for (const id of runIds) runs.push(await history.get(id))
+  const file = exportFile(runs, format)
+  if (options.out === undefined || options.out === '-') {
+    io.stdout.write(file.content)
+    return EXIT_OK
+  }
+  const path = resolve(options.out)
+  try {
+    await writeFile(path, file.content)
+  } catch (error) {
+    throw new CliFailure(
+      `cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    )
+  }
+  io.stderr.write(`amdahl: wrote ${runs.length} run${runs.length === 1 ? '' : 's'} to ${path}\n`)
+  return EXIT_OK
+}

@@ -1,0 +1,54 @@
+// What the CLI touches in the outside world, gathered in one object so commands can be run from tests.
+import { spawn } from 'node:child_process'
+import { availableParallelism } from 'node:os'
+
+export interface Output {
+  write(text: string): unknown
+}
+export interface ErrorOutput extends Output {
+  isTTY?: boolean
+  columns?: number
+}
+
+export interface CliIo {
+  stdout: Output
+  stderr: ErrorOutput
+  env: NodeJS.ProcessEnv
+  /** Logical cores: the default pool sizes go up to this. */
+  cores: number
+  /** Calls `handler` on each of these signals until the returned function is called. */
+  onSignal(signals: NodeJS.Signals[], handler: (signal: NodeJS.Signals) => void): () => void
+  /** Ends the process at once (a second Ctrl-C during a sweep). */
+  exit(code: number): never
+  /** Opens a URL in the desktop's browser, best effort. */
+  openUrl(url: string): void
+}
+
+function openUrl(url: string, warn: (line: string) => void): void {
+  const [command, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', url]]
+        : ['xdg-open', [url]]
+  const child = spawn(command, args, { stdio: 'ignore', detached: true })
+  child.on('error', () => warn(`amdahl: could not open a browser (${command}); open the URL above yourself`))
+  child.unref()
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cores: availableParallelism(),
+    onSignal(signals, handler) {
+      for (const signal of signals) process.on(signal, handler)
+      return () => {
+        for (const signal of signals) process.off(signal, handler)
+      }
+    },
+    exit: (code) => process.exit(code),
+    openUrl: (url) => openUrl(url, (line) => process.stderr.write(`${line}\n`)),
+  }
+}

@@ -1,0 +1,146 @@
+// The `amdahl` command line: commander wiring, and the one place where errors become one line and an exit code.
+import { Command, CommanderError, Option } from 'commander'
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, oneLine, UsageError } from './errors'
+import {
+  exportCommand,
+  type ExportOptions,
+  type HistoryDirOption,
+  historyDeleteCommand,
+  historyImportCommand,
+  historyListCommand,
+  historyShowCommand,
+} from './history'
+import type { CliIo } from './io'
+import { serveCommand, type ServeOptions } from './serve'
+import { sweepCommand, type SweepOptions } from './sweep'
+
+const VERSION = '0.1.0'
+
+const SWEEP_EXAMPLES = `
+Examples:
+  amdahl sweep --sizes 500,1000,2000 --pools 1,2,4
+  amdahl sweep --workload assign --sizes 1e3,2e3 --chunk auto,64 --reps 10 --json run.json
+  amdahl sweep --executor process --transfer copy --sizes 1000 --no-save --csv cells.csv`
+
+function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command('amdahl')
+  program
+    .description(
+      'Measure parallel speedup: sweeps of matrix size, chunk size and pool size over a worker pool.',
+    )
+    .version(VERSION, '-v, --version')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      // Errors are printed by runCli as one `amdahl: …` line.
+      outputError: () => {},
+    })
+  const done = (code: number) => setExitCode(code)
+  const historyDir = () =>
+    new Option('--history-dir <dir>', 'history folder (default: the per-user data folder)')
+
+  program
+    .command('sweep')
+    .description('run a sweep and print its table; saved to the history unless --no-save')
+    .addOption(new Option('--workload <name>', 'sum | assign (default sum)'))
+    .option('--sizes <list>', 'matrix sizes N, e.g. 100,1000,1e4 (required)')
+    .option('--pools <list>', 'pool sizes, e.g. 1,2,4 (default: powers of two up to the cores)')
+    .option('--chunk <list>', 'rows per task: auto and/or numbers, e.g. auto,64 (default auto)')
+    .option('--executor <kind>', 'thread | process (default thread)')
+    .option('--transfer <kind>', 'shared | copy (default shared; process needs copy)')
+    .option('--kernel <kind>', 'js | wasm (default js)')
+    .option('--reps <n>', 'measured repetitions per cell (default 5)')
+    .option('--warmup <n>', 'warm-up repetitions per cell (default 1)')
+    .option('--seed <n>', 'seed of the matrix fill (default 42)')
+    .option('--centroids <k>', 'centroids of the assign workload (default 8)')
+    .option('--name <text>', 'a name for the run')
+    .option('--json <file>', 'also write the run as a re-importable JSON export')
+    .option('--csv <file>', 'also write one CSV row per cell')
+    .option('--samples-csv <file>', 'also write one CSV row per measured repetition')
+    .option('--no-save', 'do not keep the run in the history')
+    .addOption(historyDir())
+    .addHelpText('after', SWEEP_EXAMPLES)
+    .action(async (options: SweepOptions) => done(await sweepCommand(options, io)))
+
+  program
+    .command('serve')
+    .description('browser mode: the app on http://127.0.0.1 behind a token, until Ctrl-C')
+    .option('--port <n>', 'port to listen on (default: any free port)')
+    .option(
+      '--host <address>',
+      'address to bind (default 127.0.0.1; anything else is reachable from the network)',
+    )
+    .option('--open', 'open the URL in the default browser')
+    .addOption(historyDir())
+    .action(async (options: ServeOptions) => done(await serveCommand(options, io)))
+
+  const history = program.command('history').description('list, show, delete or import saved runs')
+  history
+    .command('list')
+    .description('list saved runs, newest first')
+    .addOption(historyDir())
+    .action(async (options: HistoryDirOption) => done(await historyListCommand(options, io)))
+  history
+    .command('show')
+    .description("print a saved run's table")
+    .argument('<id>', 'run id (see history list)')
+    .addOption(historyDir())
+    .action(async (id: string, options: HistoryDirOption) => done(await historyShowCommand(id, options, io)))
+  history
+    .command('delete')
+    .description('delete a saved run')
+    .argument('<id>', 'run id')
+    .addOption(historyDir())
+    .action(async (id: string, options: HistoryDirOption) =>
+      done(await historyDeleteCommand(id, options, io)),
+    )
+  history
+    .command('import')
+    .description('import a run or a JSON export (from this machine or another)')
+    .argument('<file>', 'a JSON file written by --json or export --format json')
+    .addOption(historyDir())
+    .action(async (file: string, options: HistoryDirOption) =>
+      done(await historyImportCommand(file, options, io)),
+    )
+
+  program
+    .command('export')
+    .description('export saved runs as CSV (per cell), samples CSV (per repetition) or JSON (re-importable)')
+    .argument('<id...>', 'run ids')
+    .requiredOption('--format <format>', 'csv | samples-csv | json')
+    .option('--out <file>', 'file to write (default: standard output)')
+    .addOption(historyDir())
+    .action(async (ids: string[], options: ExportOptions) => done(await exportCommand(ids, options, io)))
+
+  return program
+}
+
+/** What the user sees for a failure: one line, and the exit code that says whose fault it was. */
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    // --help and --version end with code 0; help printed because a command is missing ends with 1 → usage.
+    if (error.exitCode === 0) return EXIT_OK
+    if (error.code !== 'commander.help') {
+      io.stderr.write(`amdahl: ${oneLine(error.message.replace(/^error:\s*/i, ''))}\n`)
+    }
+    return EXIT_USAGE
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  io.stderr.write(`amdahl: ${oneLine(message)}\n`)
+  if (io.env.AMDAHL_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`)
+  // Everything else (CliFailure, the store's ApiErrors, the unexpected) failed while doing the work.
+  return error instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE
+}
+
+/** Runs the CLI on `argv` (without node and script) and answers with the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let exitCode = EXIT_OK
+  const program = buildProgram(io, (code) => (exitCode = code))
+  try {
+    await program.parseAsync(argv, { from: 'user' })
+  } catch (error) {
+    return reportError(error, io)
+  }
+  return exitCode
+}

@@ -1,0 +1,54 @@
+// The sweep's progress line on a terminal: a pure formatter and a small writer that redraws one line in place.
+import type { Progress } from '../contract'
+
+/** 0:07, 12:34, 1:02:03; '—' when unknown. */
+export function formatClock(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms) || ms < 0) return '—'
+  const total = Math.round(ms / 1000)
+  const h = Math.floor(total / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  const s = String(total % 60).padStart(2, '0')
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`
+}
+
+export function progressBar(fraction: number, width: number): string {
+  const share = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0))
+  const filled = Math.round(share * width)
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`
+}
+
+/** `[####......] 12/40 cells  30%  N=1000 pool 4 chunk 250 measure  ETA 0:12`, cut to the terminal width. */
+export function formatProgress(progress: Progress, columns = 80): string {
+  const { current } = progress
+  const where =
+    current === null
+      ? ''
+      : `  N=${current.n} ${current.serial ? 'serial' : `pool ${current.pool} chunk ${current.chunkRows}`} ${current.phase}`
+  const line =
+    `${progressBar(progress.fraction, 20)} ${progress.cellsDone}/${progress.cellsTotal} cells ` +
+    `${String(Math.floor(progress.fraction * 100)).padStart(3)}%${where}  ETA ${formatClock(progress.etaMs)}`
+  // One column spare: writing into the last column makes some terminals wrap.
+  return line.length < columns ? line : line.slice(0, Math.max(0, columns - 1))
+}
+
+interface TtyLike {
+  write(text: string): unknown
+  columns?: number
+}
+
+/** Redraws one status line in place (carriage return + erase to end of line); clear() leaves the line empty. */
+export class ProgressLine {
+  private shown = false
+
+  constructor(private readonly tty: TtyLike) {}
+
+  update(progress: Progress): void {
+    this.tty.write(`\r${formatProgress(progress, this.tty.columns ?? 80)}\x1b[K`)
+    this.shown = true
+  }
+
+  clear(): void {
+    if (this.shown) this.tty.write('\r\x1b[K')
+    this.shown = false
+  }
+}

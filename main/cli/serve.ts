@@ -1,0 +1,53 @@
+// `amdahl serve`: the service behind the browser-mode server, until Ctrl-C or SIGTERM.
+import { createService } from '../service'
+import { startServer } from '../server/server'
+import { CliFailure, EXIT_OK } from './errors'
+import { parsePort } from './flags'
+import { openHistory } from './history-store'
+import type { CliIo } from './io'
+
+export interface ServeOptions {
+  port?: string
+  host?: string
+  historyDir?: string
+  open?: boolean
+}
+
+function listenFailure(error: NodeJS.ErrnoException, host: string, port: number): CliFailure {
+  if (error.code === 'EADDRINUSE')
+    return new CliFailure(`port ${port} is already in use (try --port 0 for any free port)`)
+  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
+    return new CliFailure(`cannot listen on ${host}: not an address of this machine`)
+  }
+  if (error.code === 'EACCES') return new CliFailure(`not allowed to listen on port ${port}`)
+  return new CliFailure(`cannot start the server: ${error.message}`)
+}
+
+export async function serveCommand(options: ServeOptions, io: CliIo): Promise<number> {
+  const port = options.port === undefined ? 0 : parsePort(options.port)
+  const host = options.host ?? '127.0.0.1'
+  const log = (line: string) => io.stderr.write(`${line}\n`)
+  const service = createService({ history: openHistory(options.historyDir, io), onWarning: log })
+
+  let server
+  try {
+    server = await startServer({ handlers: service.handlers, onEvent: service.onEvent, host, port, log })
+  } catch (error) {
+    await service.shutdown()
+    throw listenFailure(error as NodeJS.ErrnoException, host, port)
+  }
+
+  io.stdout.write(`Amdahl is running in browser mode. Open:\n\n  ${server.url}\n\nPress Ctrl-C to stop.\n`)
+  if (options.open) io.openUrl(server.url)
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    const stop = io.onSignal(['SIGINT', 'SIGTERM'], (received) => {
+      stop()
+      resolve(received)
+    })
+  })
+  log(`amdahl: ${signal}: stopping (a running sweep is cancelled and saved)`)
+  await service.shutdown()
+  await server.close()
+  return EXIT_OK
+}

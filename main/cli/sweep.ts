@@ -1,0 +1,118 @@
+// `amdahl sweep`: flags → spec → memory check → the engine with a progress line → table, files, history.
+import { access, writeFile } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import type { ExportFormat, Run } from '../contract'
+import { checkFits, runSweep } from '../engine'
+import { exportFile } from '../export/json'
+import { CliFailure, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, oneLine } from './errors'
+import { defaultPools, parseSweepSpec, type SweepFlags } from './flags'
+import { openHistory } from './history-store'
+import type { CliIo } from './io'
+import { ProgressLine } from './progress'
+import { formatRunReport } from './table'
+
+export interface SweepOptions extends SweepFlags {
+  json?: string
+  csv?: string
+  samplesCsv?: string
+  save: boolean
+  historyDir?: string
+}
+
+interface OutputFile {
+  path: string
+  format: ExportFormat
+}
+
+function outputFiles(options: SweepOptions): OutputFile[] {
+  const wanted: [string | undefined, ExportFormat][] = [
+    [options.json, 'json'],
+    [options.csv, 'csv'],
+    [options.samplesCsv, 'samples-csv'],
+  ]
+  return wanted.flatMap(([path, format]) => (path === undefined ? [] : [{ path: resolve(path), format }]))
+}
+
+/** Finding out after a long sweep that a file cannot be written would waste it: check the folders first. */
+async function checkWritable(files: OutputFile[]): Promise<void> {
+  for (const file of files) {
+    try {
+      await access(dirname(file.path), constants.W_OK)
+    } catch {
+      throw new CliFailure(`cannot write ${file.path}: its folder does not exist or is not writable`)
+    }
+  }
+}
+
+export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<number> {
+  const spec = parseSweepSpec(options, defaultPools(io.cores))
+  const refusal = checkFits(spec)
+  if (refusal !== null) throw new CliFailure(refusal)
+  const files = outputFiles(options)
+  await checkWritable(files)
+  const history = options.save ? openHistory(options.historyDir, io) : null
+  const warn = (line: string): void => {
+    io.stderr.write(`amdahl: ${oneLine(line)}\n`)
+  }
+
+  const controller = new AbortController()
+  const bar = io.stderr.isTTY ? new ProgressLine(io.stderr) : null
+  let interrupted = false
+  const stopListening = io.onSignal(['SIGINT'], () => {
+    if (interrupted) io.exit(EXIT_INTERRUPTED)
+    interrupted = true
+    bar?.clear()
+    warn('cancelling: finished cells are kept (Ctrl-C again to quit at once)')
+    controller.abort()
+  })
+
+  // Checkpoints: a sweep killed half-way still leaves its finished cells in the history.
+  let checkpoints = Promise.resolve()
+  const checkpoint = (partial: Run) => {
+    checkpoints = checkpoints
+      .then(async () => {
+        await history?.save(partial)
+      })
+      .catch((error: unknown) => warn(`checkpoint not saved: ${(error as Error).message}`))
+  }
+
+  let run: Run
+  try {
+    run = await runSweep(spec, {
+      signal: controller.signal,
+      onProgress: (progress) => bar?.update(progress),
+      onCell: history ? checkpoint : undefined,
+    })
+  } catch (error) {
+    throw new CliFailure(`the sweep failed: ${(error as Error).message}`)
+  } finally {
+    bar?.clear()
+    stopListening()
+  }
+  await checkpoints
+
+  io.stdout.write(formatRunReport(run))
+  let failedWrites = 0
+  if (history) {
+    try {
+      await history.save(run)
+      warn(`saved as run ${run.id} in ${history.dir}`)
+    } catch (error) {
+      failedWrites++
+      warn(`the run could not be saved to the history: ${(error as Error).message}`)
+    }
+  }
+  for (const file of files) {
+    try {
+      await writeFile(file.path, exportFile([run], file.format).content)
+      warn(`wrote ${file.path}`)
+    } catch (error) {
+      failedWrites++
+      warn(`could not write ${file.path}: ${(error as Error).message}`)
+    }
+  }
+
+  if (interrupted) return EXIT_INTERRUPTED
+  return run.status === 'failed' || failedWrites > 0 ? EXIT_FAILURE : EXIT_OK
+}
