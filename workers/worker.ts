@@ -1,4 +1,96 @@
-// Worker entry registered with workerpool (placeholder until the engine lands).
+// The worker entry registered with workerpool: fill the shared matrix, run one task of a workload, answer pings.
+import { threadId } from 'node:worker_threads'
 import workerpool from 'workerpool'
+import type { Kernel } from '../main/contract'
+import { fillRows, jsKernels, STREAM_CENTROIDS, STREAM_MATRIX, type Kernels } from './kernels'
+import {
+  workspaceBuffer,
+  type FillTask,
+  type PingReply,
+  type SharedWasmMemory,
+  type TaskReply,
+  type WorkTask,
+} from './protocol'
 
-workerpool.worker({ ping: () => 'pong' })
+/**
+ * Kernel implementations by name. A factory gets the shared WebAssembly.Memory of the task (null for a plain
+ * SharedArrayBuffer workspace or a copied task) and returns kernels over it; it is called once per workspace.
+ * The wasm kernels (workers/wasm/) register themselves here as `wasm`.
+ */
+type KernelFactory = (memory: SharedWasmMemory | null) => Kernels
+const kernelFactories: Partial<Record<Kernel, KernelFactory>> = {
+  js: () => jsKernels,
+}
+
+const kernelCache = new Map<string, Kernels>()
+function kernelsFor(kernel: Kernel, memory: SharedWasmMemory | null, workspaceId: number | null): Kernels {
+  const key = `${kernel}:${workspaceId ?? 'copy'}`
+  const cached = kernelCache.get(key)
+  if (cached) return cached
+  const factory = kernelFactories[kernel]
+  if (!factory) throw new Error(`${kernel} kernels are not available in this build`)
+  const made = factory(memory)
+  // One workspace at a time lives in the engine; drop kernels bound to older ones.
+  if (workspaceId !== null) kernelCache.clear()
+  kernelCache.set(key, made)
+  return made
+}
+
+function ping(): PingReply {
+  return { worker: `${process.pid}:${threadId}`, kernels: Object.keys(kernelFactories) as Kernel[] }
+}
+
+function fill(task: FillTask): number {
+  const t0 = performance.now()
+  const { n, k, matrixOffset, centroidsOffset } = task.ref.layout
+  const buffer = workspaceBuffer(task.ref.workspace)
+  const rows = task.rowEnd - task.rowStart
+  if (task.target === 'matrix') {
+    const view = new Float64Array(buffer, matrixOffset + task.rowStart * n * 8, rows * n)
+    fillRows(view, 0, n, task.rowStart, task.rowEnd, task.seed, STREAM_MATRIX)
+  } else {
+    const view = new Float64Array(buffer, centroidsOffset, k * n)
+    fillRows(view, task.rowStart * n, n, task.rowStart, task.rowEnd, task.seed, STREAM_CENTROIDS)
+  }
+  return performance.now() - t0
+}
+
+/** Runs one task. Views cover only the task's rows, so indices stay small whatever N is. */
+function run(task: WorkTask): TaskReply | InstanceType<typeof workerpool.Transfer> {
+  if (task.mode === 'shared') {
+    const { ref, rowStart, rowEnd } = task
+    const { n, k, matrixOffset, centroidsOffset, labelsOffset } = ref.layout
+    const buffer = workspaceBuffer(ref.workspace)
+    const memory = ref.workspace instanceof SharedArrayBuffer ? null : ref.workspace
+    const kernels = kernelsFor(task.kernel, memory, ref.id)
+    const rows = rowEnd - rowStart
+    const m = new Float64Array(buffer, matrixOffset + rowStart * n * 8, rows * n)
+    if (task.workload === 'sum') {
+      const t0 = performance.now()
+      const value = kernels.sum(m, n, 0, rows)
+      return { value, kernelMs: performance.now() - t0 }
+    }
+    const centroids = new Float64Array(buffer, centroidsOffset, k * n)
+    const labels = new Int32Array(buffer, labelsOffset + rowStart * 4, rows)
+    const t0 = performance.now()
+    const value = kernels.assign(m, n, 0, rows, centroids, k, labels, 0)
+    return { value, kernelMs: performance.now() - t0 }
+  }
+  const { n, k, rows: m } = task
+  const kernels = kernelsFor(task.kernel, null, null)
+  const rows = m.length / n
+  if (task.workload === 'sum') {
+    const t0 = performance.now()
+    const value = kernels.sum(m, n, 0, rows)
+    return { value, kernelMs: performance.now() - t0 }
+  }
+  if (!task.centroids) throw new Error('assign task without centroids')
+  const labels = new Int32Array(rows)
+  const t0 = performance.now()
+  const value = kernels.assign(m, n, 0, rows, task.centroids, k, labels, 0)
+  const reply: TaskReply = { value, kernelMs: performance.now() - t0, labels }
+  // Threads get the labels moved back, not cloned; child processes ignore the transfer list.
+  return new workerpool.Transfer(reply, [labels.buffer])
+}
+
+workerpool.worker({ ping, fill, run })

@@ -1,5 +1,6 @@
-// The benchmark engine's public face (plain Node, no Electron). Placeholder until the engine lands.
-import type { Machine, Progress, Run, SweepSpec } from '../contract'
+// The benchmark engine's public face (plain Node, no Electron): run a sweep, check memory, describe the machine.
+import type { Progress, SweepSpec } from '../contract'
+import { checkFits as checkFitsFree } from './memory'
 
 export interface RunOptions {
   /** Default: a fresh id matching RunIdSchema. */
@@ -8,26 +9,19 @@ export interface RunOptions {
   signal?: AbortSignal
   onProgress?: (progress: Progress) => void
   /** Called after every finished cell with the run so far (status 'failed', error 'interrupted…'), for checkpoints. */
-  onCell?: (partial: Run) => void
+  onCell?: (partial: import('../contract').Run) => void
+  /** Called once per size with the time the workers took to fill its matrix (never part of a sample). */
+  onFill?: (fill: { n: number; ms: number }) => void
   /** Default: process.env.AMDAHL_WORKER, else worker.js beside the bundle (app.asar → app.asar.unpacked). */
   workerScript?: string
   /** Electron's version when running inside the app, for the machine record. */
   electronVersion?: string | null
 }
 
-export function runSweep(_spec: SweepSpec, _opts: RunOptions = {}): Promise<Run> {
-  return Promise.reject(new Error('engine not implemented yet'))
-}
+export { runSweep, newRunId } from './runner'
+export { machineInfo } from './machine'
 
 /** Memory check before anything is allocated: null when the sweep fits, else one human line. */
-export function checkFits(_spec: SweepSpec): string | null {
-  return null
-}
-
-export function machineInfo(_electronVersion: string | null = null): Machine {
-  throw new Error('engine not implemented yet')
-}
-
-export function newRunId(): string {
-  throw new Error('engine not implemented yet')
+export function checkFits(spec: SweepSpec): string | null {
+  return checkFitsFree(spec)
 }

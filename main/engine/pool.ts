@@ -1,0 +1,133 @@
+// A pool of p workers over workerpool: start it, measure its start-up apart from the work, run tasks, end it.
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import workerpool from 'workerpool'
+import type { Executor, Kernel, PoolStartup } from '../contract'
+import type { PingReply } from '../../workers/protocol'
+import { median } from './stats'
+
+/** workerpool's own promise: cancel() rejects it and makes the pool replace the worker running it. */
+export type TaskPromise<T> = workerpool.Promise<T>
+
+export interface WorkerPool {
+  readonly executor: Executor
+  readonly size: number
+  readonly startup: PoolStartup
+  /** Kernels the worker script offers (from its ping reply). */
+  readonly kernels: readonly Kernel[]
+  exec<T>(method: string, params: unknown[], transfer?: ArrayBuffer[]): TaskPromise<T>
+  terminate(): Promise<void>
+}
+
+/** How long a pool may take to answer before it counts as not starting (covers a slow disk and many workers). */
+export const STARTUP_TIMEOUT_MS = 20_000
+/** A busy worker asked to stop is killed after this long: cancel must come back within a fraction of a second. */
+const TERMINATE_GRACE_MS = 200
+const ROUND_TRIPS = 200
+
+/** opts.workerScript ?? AMDAHL_WORKER ?? worker.js beside the bundle, taken from app.asar.unpacked when packaged. */
+export function resolveWorkerScript(explicit?: string): string {
+  const script = explicit ?? process.env.AMDAHL_WORKER ?? path.join(__dirname, 'worker.js')
+  return script.replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`)
+}
+
+/**
+ * The node_modules folder that holds workerpool, added to the workers' NODE_PATH: a worker script built outside
+ * the project (tests build one into a temp folder) must still resolve the same workerpool as the engine.
+ */
+function workerEnv(): NodeJS.ProcessEnv {
+  let modules: string | null = null
+  try {
+    const resolved = createRequire(import.meta.url).resolve('workerpool')
+    const at = resolved.lastIndexOf(`${path.sep}node_modules${path.sep}`)
+    if (at >= 0) modules = resolved.slice(0, at + `${path.sep}node_modules`.length)
+  } catch {
+    // Not resolvable from here: the worker script resolves workerpool on its own.
+  }
+  if (!modules) return process.env
+  const existing = process.env.NODE_PATH ? process.env.NODE_PATH.split(path.delimiter) : []
+  return { ...process.env, NODE_PATH: [...existing, modules].join(path.delimiter) }
+}
+
+/** The first line of an error, with workerpool's multi-line exit report squeezed into it. */
+export function errorLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err)
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+  if (lines[0]?.startsWith('Workerpool Worker terminated Unexpectedly')) {
+    const detail = lines.filter((l) => l.startsWith('exitCode') || l.startsWith('signalCode')).join(', ')
+    return `a worker exited unexpectedly (${detail.replace(/`/g, '')})`
+  }
+  return (lines[0] ?? 'unknown error').slice(0, 500)
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+export class PoolStartError extends Error {
+  override name = 'PoolStartError'
+}
+
+/**
+ * Creates a pool of `size` workers and waits until every one of them has answered a ping (cold start-up), then
+ * times warm empty round trips. Rejects with PoolStartError (and leaves nothing running) when the pool cannot
+ * start or does not answer in time.
+ */
+export async function startPool(
+  script: string,
+  executor: Executor,
+  size: number,
+  timeoutMs: number = STARTUP_TIMEOUT_MS,
+): Promise<WorkerPool> {
+  const env = workerEnv()
+  const t0 = performance.now()
+  const pool = workerpool.pool(script, {
+    minWorkers: size,
+    maxWorkers: size,
+    workerType: executor,
+    workerTerminateTimeout: TERMINATE_GRACE_MS,
+    // 'advanced' serialisation carries typed arrays to child processes as typed arrays, not JSON.
+    forkOpts: { serialization: 'advanced', env },
+    workerThreadOpts: { env },
+  })
+  const exec = <T>(method: string, params: unknown[], transfer?: ArrayBuffer[]) =>
+    pool.exec(method, params, transfer ? { transfer } : undefined) as unknown as TaskPromise<T>
+  const end = async () => {
+    await withTimeout(Promise.resolve(pool.terminate(true)), 5000, 'pool did not stop').catch(() => undefined)
+  }
+
+  try {
+    const answered = new Set<string>()
+    let kernels: Kernel[] = []
+    const ready = (async () => {
+      // p concurrent pings land on p idle workers; repeat in the rare case one worker took two.
+      for (let round = 0; answered.size < size && round < 10; round++) {
+        const replies = await Promise.all(Array.from({ length: size }, () => exec<PingReply>('ping', [])))
+        for (const r of replies) answered.add(r.worker)
+        kernels = replies[0].kernels
+      }
+    })()
+    await withTimeout(ready, timeoutMs, `no answer within ${Math.round(timeoutMs / 1000)} s`)
+    if (answered.size < size) throw new Error(`only ${answered.size} of ${size} workers answered`)
+    const coldMs = performance.now() - t0
+
+    const trips: number[] = []
+    for (let i = 0; i < ROUND_TRIPS; i++) {
+      const s = performance.now()
+      await exec('ping', [])
+      trips.push(performance.now() - s)
+    }
+    const startup: PoolStartup = { executor, pool: size, coldMs, roundTripMs: median(trips) }
+    return { executor, size, startup, kernels, exec, terminate: end }
+  } catch (err) {
+    await end()
+    throw new PoolStartError(`the ${executor} pool of ${size} could not start: ${errorLine(err)}`)
+  }
+}

@@ -1,0 +1,367 @@
+// Runs a sweep: memory check, pools, fill, interleaved samples, result checks, statistics, progress and cancel.
+import type { Cell, Run, SweepSpec } from '../contract'
+import type { TaskReply, WorkspaceRef, WorkTask } from '../../workers/protocol'
+import { fillWorkspace } from './fill'
+import { machineInfo, logicalCores } from './machine'
+import { Workspaces, views } from './matrix'
+import { allocationRefused, centroidsOf, checkFits } from './memory'
+import { defaultName, planSweep, poolSizes, type PlannedCell, type SizePlan } from './plan'
+import { errorLine, resolveWorkerScript, startPool, type TaskPromise, type WorkerPool } from './pool'
+import { ProgressTracker } from './progress'
+import { fitAmdahl, karpFlatt, summarize } from './stats'
+import type { RunOptions } from './index'
+
+export const INTERRUPTED = 'interrupted before it finished'
+
+/** A random-looking id that sorts by time: 20261125T101500Z-k3j9x2. */
+export function newRunId(): string {
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
+  return `${stamp}-${Math.random().toString(36).slice(2, 8)}`
+}
+
+/**
+ * Largest relative difference between a parallel and the serial sum that floating-point reordering explains.
+ * All entries are in [0, 1), so the sum is perfectly conditioned and the rounding error of adding m = N² terms
+ * in some order behaves like a random walk: about √m·ε = N·ε relative, whatever the order (the deterministic
+ * worst case m·ε is never approached by random data). 64·N·ε is a wide margin above that, yet far below what a
+ * lost or doubled row (≈ 1/N relative) or even a lost entry for N ≤ 10⁴ (≈ 1/N²) changes.
+ */
+export function sumTolerance(n: number): number {
+  return Math.max(1e-12, 64 * n * Number.EPSILON)
+}
+
+interface CellState {
+  plan: PlannedCell
+  samplesMs: number[]
+  kernelMs: number[]
+  result: number | null
+  relError: number | null
+  failed: string | null
+  stepsLeft: number
+}
+
+/** What one sample of one cell needs besides the pool. */
+interface SampleContext {
+  spec: SweepSpec
+  ref: WorkspaceRef
+  views: ReturnType<typeof views>
+  inFlight: Set<TaskPromise<TaskReply>>
+}
+
+/** One timed sample: dispatch every task (copying rows first for transfer 'copy'), wait for all, reduce. */
+async function runSample(
+  pool: WorkerPool,
+  cell: PlannedCell,
+  ctx: SampleContext,
+): Promise<{ wallMs: number; kernelMs: number; value: number; failure: string | null }> {
+  const { spec, ref } = ctx
+  const { n, k } = ref.layout
+  const copy = spec.transfer === 'copy'
+  const moveCopies = pool.executor === 'thread'
+  const promises: TaskPromise<TaskReply>[] = []
+  const t0 = performance.now()
+  for (let t = 0; t < cell.tasks; t++) {
+    const rowStart = t * cell.chunkRows
+    const rowEnd = Math.min(n, rowStart + cell.chunkRows)
+    let promise: TaskPromise<TaskReply>
+    if (!copy) {
+      const task: WorkTask = {
+        mode: 'shared',
+        workload: spec.workload,
+        kernel: spec.kernel,
+        ref,
+        rowStart,
+        rowEnd,
+      }
+      promise = pool.exec<TaskReply>('run', [task])
+    } else {
+      // The copy is the lesson: it is made here, inside the timed region.
+      const rows = ctx.views.matrix.slice(rowStart * n, rowEnd * n)
+      const centroids = spec.workload === 'assign' ? ctx.views.centroids.slice() : null
+      const task: WorkTask = {
+        mode: 'copy',
+        workload: spec.workload,
+        kernel: spec.kernel,
+        n,
+        k,
+        rows,
+        centroids,
+      }
+      const transfer = moveCopies ? [rows.buffer, ...(centroids ? [centroids.buffer] : [])] : undefined
+      promise = pool.exec<TaskReply>('run', [task], transfer as ArrayBuffer[] | undefined)
+    }
+    promises.push(promise)
+    ctx.inFlight.add(promise)
+  }
+  const settled = await Promise.allSettled(promises)
+  let value = 0
+  let kernelMs = 0
+  let failure: string | null = null
+  settled.forEach((s, t) => {
+    if (s.status === 'rejected') {
+      failure ??= errorLine(s.reason)
+      return
+    }
+    value += s.value.value
+    kernelMs += s.value.kernelMs
+    if (s.value.labels) ctx.views.labels.set(s.value.labels, t * cell.chunkRows)
+  })
+  const wallMs = performance.now() - t0
+  for (const p of promises) ctx.inFlight.delete(p)
+  return { wallMs, kernelMs, value, failure }
+}
+
+function finishCell(state: CellState, status: Cell['status'], serialMedian: number | null): Cell {
+  const { plan } = state
+  const stats = state.samplesMs.length > 0 ? summarize(state.samplesMs) : null
+  const ok = status === 'ok' && stats !== null
+  const speedup = ok && serialMedian !== null && stats.median > 0 ? serialMedian / stats.median : null
+  const efficiency = speedup !== null ? speedup / plan.pool : null
+  return {
+    n: plan.n,
+    entries: plan.n * plan.n,
+    pool: plan.pool,
+    chunkSpec: plan.chunkSpec,
+    chunkRows: plan.chunkRows,
+    tasks: plan.tasks,
+    serial: plan.serial,
+    status,
+    ...(state.failed ? { error: state.failed.slice(0, 2000) } : {}),
+    samplesMs: state.samplesMs,
+    kernelMs: state.kernelMs,
+    stats,
+    result: state.result,
+    relError: state.relError,
+    speedup,
+    efficiency,
+    karpFlatt: speedup !== null ? karpFlatt(speedup, plan.pool) : null,
+  }
+}
+
+export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<Run> {
+  const started = performance.now()
+  const run: Run = {
+    schema: 1,
+    id: opts.runId ?? newRunId(),
+    createdAt: new Date().toISOString(),
+    name: spec.name || defaultName(spec),
+    spec,
+    machine: machineInfo(opts.electronVersion ?? null),
+    status: 'failed',
+    error: INTERRUPTED,
+    durationMs: 0,
+    poolStartup: [],
+    fits: [],
+    cells: [],
+  }
+  const finished = new Map<number, Cell>()
+  const plans = planSweep(spec)
+  const progress = new ProgressTracker(run.id, plans, spec, opts.onProgress)
+  const signal = opts.signal
+  const inFlight = new Set<TaskPromise<TaskReply>>()
+  const onAbort = () => {
+    // workerpool rejects a cancelled task at once and replaces the busy worker, so control comes back at once.
+    for (const p of inFlight) p.cancel()
+  }
+  signal?.addEventListener('abort', onAbort)
+  const pools = new Map<number, WorkerPool>()
+  let fillPool: WorkerPool | null = null
+  const workspaces = new Workspaces(spec.sizes, centroidsOf(spec))
+
+  const snapshot = (): Run => ({
+    ...run,
+    durationMs: performance.now() - started,
+    cells: [...finished.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c),
+  })
+  const complete = (status: Run['status'], error?: string): Run => {
+    run.status = status
+    if (error === undefined) delete run.error
+    else run.error = error.slice(0, 2000)
+    return snapshot()
+  }
+
+  try {
+    if (spec.executor === 'process' && spec.transfer === 'shared') {
+      return complete('failed', 'the process executor cannot share memory: use transfer "copy"')
+    }
+    const refusal = checkFits(spec)
+    if (refusal) return complete('failed', refusal)
+
+    const script = resolveWorkerScript(opts.workerScript)
+    for (const size of poolSizes(spec)) {
+      if (signal?.aborted) return complete('cancelled')
+      progress.phase({ n: spec.sizes[0], pool: size, chunkRows: 0, serial: false, phase: 'startup' })
+      const pool = await startPool(script, spec.executor, size)
+      pools.set(size, pool)
+      run.poolStartup.push(pool.startup)
+      if (!pool.kernels.includes(spec.kernel)) {
+        return complete('failed', `${spec.kernel} kernels are not available in this build`)
+      }
+    }
+    // The fill always runs in threads: only they can write into the shared workspace, whatever the executor.
+    fillPool = spec.executor === 'thread' ? (pools.get(Math.max(...pools.keys())) ?? null) : null
+    if (!fillPool || fillPool.size < Math.min(logicalCores(), 2)) {
+      fillPool = await startPool(script, 'thread', logicalCores())
+    }
+
+    for (const plan of plans) {
+      if (signal?.aborted) break
+      let ref: WorkspaceRef
+      try {
+        ref = workspaces.forSize(plan.n)
+      } catch (err) {
+        if (err instanceof RangeError) return complete('failed', allocationRefused(spec, plan.n, err))
+        throw err
+      }
+      progress.phase({ n: plan.n, pool: fillPool.size, chunkRows: 0, serial: false, phase: 'fill' })
+      const fillMs = await fillWorkspace(fillPool, ref, spec.seed)
+      opts.onFill?.({ n: plan.n, ms: fillMs })
+      const outcome = await measureSize(plan, ref)
+      if (outcome === 'cancelled') break
+    }
+    if (signal?.aborted) return complete('cancelled')
+    progress.done()
+    return complete('complete')
+  } catch (err) {
+    if (signal?.aborted) return complete('cancelled')
+    return complete('failed', errorLine(err))
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
+    workspaces.release()
+    const ending = [...pools.values()]
+    if (fillPool && !ending.includes(fillPool)) ending.push(fillPool)
+    await Promise.all(ending.map((p) => p.terminate()))
+  }
+
+  /** Runs every step of one size; cells end up in `finished`, the size's fit in run.fits. */
+  async function measureSize(plan: SizePlan, ref: WorkspaceRef): Promise<'done' | 'cancelled'> {
+    const ctx: SampleContext = { spec, ref, views: views(ref), inFlight }
+    const perCell = spec.warmups + spec.repetitions
+    const states: CellState[] = plan.cells.map((c) => ({
+      plan: c,
+      samplesMs: [],
+      kernelMs: [],
+      result: null,
+      relError: null,
+      failed: null,
+      stepsLeft: perCell,
+    }))
+    const serial = states[0]
+    let serialLabels: Int32Array | null = null
+    let serialMedian: number | null = null
+
+    const close = (state: CellState, status: Cell['status']) => {
+      state.stepsLeft = 0
+      if (state === serial && status === 'ok') serialMedian = summarize(state.samplesMs).median
+      finished.set(state.plan.index, finishCell(state, status, serialMedian))
+      progress.cellDone(state.plan, perCell)
+      opts.onCell?.(snapshot())
+    }
+    const fail = (state: CellState, why: string) => {
+      state.failed = why
+      close(state, 'failed')
+      if (state === serial) {
+        for (const other of states.slice(1)) {
+          if (other.stepsLeft > 0) fail(other, `the serial baseline failed, nothing to check against: ${why}`)
+        }
+      }
+    }
+
+    for (const step of plan.steps) {
+      const state = states[step.cell]
+      if (state.stepsLeft === 0) continue
+      if (signal?.aborted) break
+      const cell = state.plan
+      const pool = pools.get(cell.pool)
+      if (!pool) throw new Error(`no pool of ${cell.pool}`)
+      progress.phase({
+        n: cell.n,
+        pool: cell.pool,
+        chunkRows: cell.chunkRows,
+        serial: cell.serial,
+        phase: step.kind,
+      })
+      // Stale labels from an earlier sample must not hide a task that wrote nothing.
+      if (spec.workload === 'assign') ctx.views.labels.fill(-1)
+      const s = await runSample(pool, cell, ctx)
+      if (signal?.aborted) break
+      if (s.failure) {
+        fail(state, s.failure)
+        continue
+      }
+      const problem = checkResult(state, s.value)
+      if (problem) {
+        fail(state, problem)
+        continue
+      }
+      if (step.kind === 'measure') {
+        state.samplesMs.push(s.wallMs)
+        state.kernelMs.push(s.kernelMs)
+      }
+      state.stepsLeft--
+      progress.sampleDone(cell)
+      if (state.stepsLeft === 0) close(state, 'ok')
+    }
+
+    if (signal?.aborted) {
+      // Cells of this size still under way are kept, marked 'cancelled' with the samples they had: the
+      // record shows what was measured. Sizes not yet started are left out of the run altogether.
+      for (const state of states) if (state.stepsLeft > 0) close(state, 'cancelled')
+      return 'cancelled'
+    }
+    const fit = fitAmdahl(plan.n, bestPerPool(plan.cells.map((c) => finished.get(c.index))))
+    if (fit) run.fits.push(fit)
+    return 'done'
+
+    /** Checks a sample's result against the serial result; returns why it is wrong, or null. */
+    function checkResult(state: CellState, value: number): string | null {
+      const isSerial = state === serial
+      if (spec.workload === 'sum') {
+        if (isSerial) {
+          state.result = value
+          state.relError = 0
+          return null
+        }
+        const expected = serial.result
+        if (expected === null) return 'the serial baseline has no result to check against'
+        const relError = Math.abs(value - expected) / (Math.abs(expected) || 1)
+        state.result = value
+        state.relError = relError
+        if (!(relError <= sumTolerance(ref.layout.n))) {
+          return `wrong result: expected ${expected} (serial), got ${value} (relative error ${relError.toExponential(2)}, tolerance ${sumTolerance(ref.layout.n).toExponential(2)})`
+        }
+        return null
+      }
+      const labels = ctx.views.labels
+      if (isSerial) {
+        serialLabels ??= labels.slice()
+        state.result = value
+        state.relError = 0
+        return null
+      }
+      if (!serialLabels) return 'the serial baseline has no labels to check against'
+      let differ = 0
+      for (let i = 0; i < labels.length; i++) if (labels[i] !== serialLabels[i]) differ++
+      state.result = value
+      state.relError = differ / labels.length
+      if (differ > 0) {
+        return `wrong labels: ${differ} of ${labels.length} rows differ from the serial labels (checksum expected ${serial.result}, got ${value})`
+      }
+      return null
+    }
+  }
+}
+
+/** Per pool size > 1, the ok cell with the lowest median (the best chunking): the points of the Amdahl fit. */
+function bestPerPool(cells: Array<Cell | undefined>): { pool: number; speedup: number }[] {
+  const best = new Map<number, Cell>()
+  for (const c of cells) {
+    if (!c || c.serial || c.status !== 'ok' || c.pool <= 1 || !c.stats || c.speedup === null) continue
+    const current = best.get(c.pool)
+    if (!current || (current.stats && c.stats.median < current.stats.median)) best.set(c.pool, c)
+  }
+  return [...best.values()].map((c) => ({ pool: c.pool, speedup: c.speedup as number }))
+}

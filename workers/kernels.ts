@@ -1,0 +1,119 @@
+// The pure compute kernels over typed arrays (no workerpool): matrix sum, nearest-centroid assignment, fill.
+// Hot loops stay monomorphic (Float64Array in, numbers out) and allocate nothing per element.
+
+export { fillRows, rowSeed, STREAM_CENTROIDS, STREAM_MATRIX } from './prng'
+
+/**
+ * Sum of rows [rowStart, rowEnd) of the row-major n-wide matrix m. Eight independent accumulators break the
+ * add-latency chain so the loop runs at memory bandwidth rather than at one add per FP latency.
+ */
+export function sumRows(m: Float64Array, n: number, rowStart: number, rowEnd: number): number {
+  let i = rowStart * n
+  const end = rowEnd * n
+  // No bitwise rounding here: indices pass 2^31 for N ≥ 46341.
+  const end8 = end - ((end - i) % 8)
+  let a0 = 0
+  let a1 = 0
+  let a2 = 0
+  let a3 = 0
+  let a4 = 0
+  let a5 = 0
+  let a6 = 0
+  let a7 = 0
+  for (; i < end8; i += 8) {
+    a0 += m[i]
+    a1 += m[i + 1]
+    a2 += m[i + 2]
+    a3 += m[i + 3]
+    a4 += m[i + 4]
+    a5 += m[i + 5]
+    a6 += m[i + 6]
+    a7 += m[i + 7]
+  }
+  for (; i < end; i++) a0 += m[i]
+  return a0 + a1 + a2 + a3 + (a4 + a5 + a6 + a7)
+}
+
+/** Squared Euclidean distance between row r of m and row j of centroids, both n wide. */
+function squaredDistance(
+  m: Float64Array,
+  rowBase: number,
+  centroids: Float64Array,
+  centroidBase: number,
+  n: number,
+): number {
+  let d0 = 0
+  let d1 = 0
+  let d2 = 0
+  let d3 = 0
+  const n4 = n - (n % 4)
+  let c = 0
+  for (; c < n4; c += 4) {
+    const e0 = m[rowBase + c] - centroids[centroidBase + c]
+    const e1 = m[rowBase + c + 1] - centroids[centroidBase + c + 1]
+    const e2 = m[rowBase + c + 2] - centroids[centroidBase + c + 2]
+    const e3 = m[rowBase + c + 3] - centroids[centroidBase + c + 3]
+    d0 += e0 * e0
+    d1 += e1 * e1
+    d2 += e2 * e2
+    d3 += e3 * e3
+  }
+  for (; c < n; c++) {
+    const e = m[rowBase + c] - centroids[centroidBase + c]
+    d0 += e * e
+  }
+  return d0 + d1 + (d2 + d3)
+}
+
+/**
+ * For rows [rowStart, rowEnd) of m: the index of the nearest of the k centroids (k × n, row-major) by squared
+ * Euclidean distance, ties to the lowest index, written to labels[labelOffset + (r − rowStart)].
+ * Returns the sum of the labels written (the checksum the engine reports as the result).
+ */
+export function assignRows(
+  m: Float64Array,
+  n: number,
+  rowStart: number,
+  rowEnd: number,
+  centroids: Float64Array,
+  k: number,
+  labels: Int32Array,
+  labelOffset: number,
+): number {
+  let labelSum = 0
+  for (let r = rowStart; r < rowEnd; r++) {
+    const rowBase = r * n
+    let best = 0
+    let bestDistance = squaredDistance(m, rowBase, centroids, 0, n)
+    for (let j = 1; j < k; j++) {
+      const d = squaredDistance(m, rowBase, centroids, j * n, n)
+      if (d < bestDistance) {
+        bestDistance = d
+        best = j
+      }
+    }
+    labels[labelOffset + (r - rowStart)] = best
+    labelSum += best
+  }
+  return labelSum
+}
+
+/**
+ * A kernel implementation the worker can run. `js` is always there; `wasm` (workers/wasm/) registers its own.
+ * Arguments are views over the shared workspace (or over a copy of the task's rows for transfer 'copy').
+ */
+export interface Kernels {
+  sum(m: Float64Array, n: number, rowStart: number, rowEnd: number): number
+  assign(
+    m: Float64Array,
+    n: number,
+    rowStart: number,
+    rowEnd: number,
+    centroids: Float64Array,
+    k: number,
+    labels: Int32Array,
+    labelOffset: number,
+  ): number
+}
+
+export const jsKernels: Kernels = { sum: sumRows, assign: assignRows }
