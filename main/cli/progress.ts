@@ -17,17 +17,26 @@ export function progressBar(fraction: number, width: number): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`
 }
 
-/** `[####......] 12/40 cells  30%  N=1000 pool 4 chunk 250 measure  ETA 0:12`, cut to the terminal width. */
+/**
+ * `[####......] 12/40 cells  30%  N=1000 pool 4 chunk 250 measure  ETA 0:12`. On a narrow terminal the current
+ * cell is shortened first, so the counts and the ETA stay visible.
+ */
 export function formatProgress(progress: Progress, columns = 80): string {
   const { current } = progress
+  const head = `${progressBar(progress.fraction, 20)} ${progress.cellsDone}/${progress.cellsTotal} cells ${String(
+    Math.floor(progress.fraction * 100),
+  ).padStart(3)}%`
+  const tail = `  ETA ${formatClock(progress.etaMs)}`
   const where =
     current === null
       ? ''
       : `  N=${current.n} ${current.serial ? 'serial' : `pool ${current.pool} chunk ${current.chunkRows}`} ${current.phase}`
-  const line =
-    `${progressBar(progress.fraction, 20)} ${progress.cellsDone}/${progress.cellsTotal} cells ` +
-    `${String(Math.floor(progress.fraction * 100)).padStart(3)}%${where}  ETA ${formatClock(progress.etaMs)}`
   // One column spare: writing into the last column makes some terminals wrap.
+  const room = Math.max(0, columns - 1 - head.length - tail.length)
+  const line =
+    head +
+    (where.length <= room ? where : where.slice(0, Math.max(0, room - 1)) + (room > 0 ? '…' : '')) +
+    tail
   return line.length < columns ? line : line.slice(0, Math.max(0, columns - 1))
 }
 

@@ -1,10 +1,13 @@
 // `amdahl serve`: the service behind the browser-mode server, until Ctrl-C or SIGTERM.
 import { createService } from '../service'
 import { startServer } from '../server/server'
-import { CliFailure, EXIT_OK } from './errors'
+import { CliFailure, EXIT_INTERRUPTED, EXIT_OK } from './errors'
 import { parsePort } from './flags'
 import { openHistory } from './history-store'
 import type { CliIo } from './io'
+
+/** Signals this soon after the first are copies of it (terminal + launcher), not a second Ctrl-C. */
+const DUPLICATE_SIGNAL_MS = 500
 
 export interface ServeOptions {
   port?: string
@@ -46,8 +49,14 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
       resolve(received)
     })
   })
-  log(`amdahl: ${signal}: stopping (a running sweep is cancelled and saved)`)
+  log(`amdahl: ${signal}: stopping (a running sweep is cancelled and saved; Ctrl-C again to quit at once)`)
+  const stoppedAt = performance.now()
+  const stopForcing = io.onSignal(['SIGINT', 'SIGTERM'], () => {
+    // A launcher (npm start) passes on the Ctrl-C the terminal already sent us: that copy is not a second press.
+    if (performance.now() - stoppedAt > DUPLICATE_SIGNAL_MS) io.exit(EXIT_INTERRUPTED)
+  })
   await service.shutdown()
   await server.close()
+  stopForcing()
   return EXIT_OK
 }

@@ -20,6 +20,8 @@ export interface SweepOptions extends SweepFlags {
   historyDir?: string
 }
 
+const CHECKPOINT_INTERVAL_MS = 1000
+
 interface OutputFile {
   path: string
   format: ExportFormat
@@ -67,14 +69,18 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
     controller.abort()
   })
 
-  // Checkpoints: a sweep killed half-way still leaves its finished cells in the history.
-  let checkpoints = Promise.resolve()
-  const checkpoint = (partial: Run) => {
-    checkpoints = checkpoints
-      .then(async () => {
-        await history?.save(partial)
-      })
-      .catch((error: unknown) => warn(`checkpoint not saved: ${(error as Error).message}`))
+  // Checkpoints: a sweep killed half-way still leaves its finished cells in the history. At most one a second,
+  // since serialising a large run takes main-thread time between cells; the store keeps one run's saves in order.
+  let lastCheckpoint = -Infinity
+  const checkpoints: Promise<void>[] = []
+  const checkpoint = (partial: Run): void => {
+    if (history === null || performance.now() - lastCheckpoint < CHECKPOINT_INTERVAL_MS) return
+    lastCheckpoint = performance.now()
+    checkpoints.push(
+      history
+        .save(partial)
+        .catch((error: unknown) => warn(`checkpoint not saved: ${(error as Error).message}`)),
+    )
   }
 
   let run: Run
@@ -82,7 +88,7 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
     run = await runSweep(spec, {
       signal: controller.signal,
       onProgress: (progress) => bar?.update(progress),
-      onCell: history ? checkpoint : undefined,
+      onCell: checkpoint,
     })
   } catch (error) {
     throw new CliFailure(`the sweep failed: ${(error as Error).message}`)
@@ -90,7 +96,7 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
     bar?.clear()
     stopListening()
   }
-  await checkpoints
+  await Promise.all(checkpoints)
 
   io.stdout.write(formatRunReport(run))
   let failedWrites = 0
