@@ -25,6 +25,18 @@ describe('timeVsChunkRows', () => {
     expect(seriesOf(option)[0].data.map((d) => valueOf(d)[0])).toEqual([10, 100, 250])
   })
 
+  it('shows the largest N at first, listed first, and leaves the other sizes to the legend', () => {
+    const option = timeVsChunkRows(
+      [makeRun({ sizes: [100, 1000], pools: [2], chunkRows: [10, 100] })],
+      'light',
+    )!
+    expect(seriesOf(option).map((s) => s.name)).toEqual(['N=1000 · p=2', 'N=100 · p=2'])
+    expect((option.legend as { selected: Record<string, boolean> }).selected).toEqual({
+      'N=1000 · p=2': true,
+      'N=100 · p=2': false,
+    })
+  })
+
   it('marks the serial time of that N as a reference line', () => {
     const run = makeRun({ sizes: [1000], pools: [2], chunkRows: [10, 100] })
     const serial = run.cells.find((c) => c.serial)!

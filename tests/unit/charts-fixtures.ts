@@ -144,6 +144,7 @@ function cell(
 export interface LooseSeries {
   type: string
   name: string
+  id?: string
   data: unknown[]
   xAxisIndex?: number
   yAxisIndex?: number

@@ -2,16 +2,15 @@
 import { describe, expect, it } from 'vitest'
 import { speedupVsWorkers } from '../../renderer/src/charts/options'
 import { amdahlSpeedup } from '../../renderer/src/charts/amdahl'
-import { makeRun, named, seriesOf, valueOf } from './charts-fixtures'
+import { makeRun, named, seriesOf, valueOf, type LooseSeries } from './charts-fixtures'
+
+const fitOf = (series: LooseSeries[], id: string) => series.find((s) => s.id === id)!
 
 describe('speedupVsWorkers', () => {
   it('draws one measured line per N', () => {
     const option = speedupVsWorkers([makeRun({ sizes: [100, 1000] })], 'light')
-    expect(
-      seriesOf(option)
-        .filter((s) => s.name.startsWith('N='))
-        .map((s) => s.name),
-    ).toEqual(['N=100', 'N=1000'])
+    const measured = seriesOf(option).filter((s) => s.name.startsWith('N=') && !s.id?.startsWith('fit:'))
+    expect(measured.map((s) => s.name)).toEqual(['N=100', 'N=1000'])
   })
 
   it('plots (p, S) with the speedup of each cell', () => {
@@ -35,11 +34,19 @@ describe('speedupVsWorkers', () => {
 
   it('draws the Amdahl curve of the fitted f: 1/(0.1 + 0.9/4) ≈ 3.077 at p = 4', () => {
     const option = speedupVsWorkers([makeRun({ serialFraction: 0.1 })], 'light')
-    const curve = named(option, 'Amdahl fit N=1000 (f=0.100)')
+    const curve = fitOf(seriesOf(option), 'fit:0:1000')
     const atFour = curve.data.map(valueOf).find(([p]) => p === 4)!
     expect(atFour[1]).toBeCloseTo(3.077, 3)
     expect(amdahlSpeedup(0.1, 4)).toBeCloseTo(1 / (0.1 + 0.9 / 4), 12)
     expect(curve.lineStyle?.type).toBe('dashed')
+  })
+
+  it('names each fit like its measured line, so one legend entry toggles both, and shows f in the legend', () => {
+    const option = speedupVsWorkers([makeRun({ serialFraction: 0.1 })], 'light')
+    expect(fitOf(seriesOf(option), 'fit:0:100').name).toBe('N=100')
+    const legend = option.legend as { formatter: (name: string) => string }
+    expect(legend.formatter('N=100')).toBe('N=100 (f=0.10)')
+    expect(legend.formatter('ideal S = p')).toBe('ideal S = p')
   })
 
   it('puts efficiency and Karp–Flatt into the tooltip', () => {

@@ -13,6 +13,11 @@ describe('startupAndTransfer', () => {
     expect(named(option, 'warm round trip').data).toEqual(run.poolStartup.map((s) => s.roundTripMs))
   })
 
+  it('starts the bars at the decade below the smallest value on its log axis', () => {
+    const option = startupAndTransfer([makeRun()], 'light')
+    expect(axis(option, 'yAxis')).toMatchObject({ type: 'log', startValue: 0.01 })
+  })
+
   it('compares median times per N when shared and copy runs are overlaid', () => {
     const shared = makeRun({ id: 'a', name: 'shared run', transfer: 'shared' })
     const copy = makeRun({ id: 'b', name: 'copy run', transfer: 'copy', msPerEntry: 3e-5 })

@@ -55,7 +55,7 @@ describe('timeVsEntries', () => {
     const run = makeRun({ chunkRows: ['auto', 10, 50] })
     const option = timeVsEntries([run], 'light')
     const auto = run.cells.find((c) => c.n === 1000 && c.pool === 2 && c.chunkSpec === 'auto')!
-    const data = named(option, 'p=2 (auto chunks)', 'line').data.map(valueOf)
+    const data = named(option, 'p=2 · auto', 'line').data.map(valueOf)
     expect(data).toContainEqual([1_000_000, auto.stats!.median])
   })
 
@@ -64,7 +64,7 @@ describe('timeVsEntries', () => {
     const best = Math.min(
       ...run.cells.filter((c) => c.n === 1000 && c.pool === 4 && !c.serial).map((c) => c.stats!.median),
     )
-    const data = named(timeVsEntries([run], 'light'), 'p=4 (best chunk)', 'line').data.map(valueOf)
+    const data = named(timeVsEntries([run], 'light'), 'p=4 · best', 'line').data.map(valueOf)
     expect(data).toContainEqual([1_000_000, best])
   })
 

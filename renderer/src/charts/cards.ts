@@ -19,6 +19,8 @@ export interface ChartCardModel {
   howTo: string
   option: ChartOption | null
   note?: string
+  /** Spans the whole row: the start-up chart with its side-by-side comparison needs the width. */
+  wide?: boolean
 }
 
 export function chartCards(runs: Run[], theme: ChartTheme): ChartCardModel[] {
@@ -56,11 +58,12 @@ export function chartCards(runs: Run[], theme: ChartTheme): ChartCardModel[] {
     },
     {
       key: 'startup',
-      title: 'Pool start-up' + (modes.length ? ` and ${modes.join(' / ')}` : ''),
+      title: modes.length ? `Pool start-up and ${modes.join(', ')}` : 'Pool start-up',
       howTo: modes.includes('transfer')
         ? 'A pool costs time before any work. Right: shared memory hands workers the matrix without copying; copy clones rows to every worker.'
         : 'A pool costs time before any work: compare the cold start with the times above. The warm round trip is the price of one empty task.',
       option: startupAndTransfer(runs, theme),
+      wide: modes.length > 0,
     },
   ]
 }

@@ -13,7 +13,7 @@ export function chunkBasis(run: Run): ChunkBasis {
 export function chunkBasisLabel(run: Run): string {
   const basis = chunkBasis(run)
   if (basis === 'auto') return 'auto chunks'
-  if (basis === 'best') return 'best chunk'
+  if (basis === 'best') return 'best chunk per pool'
   const only = run.spec.chunkRows[0]
   return only === 'auto' ? 'auto chunks' : `${only}-row chunks`
 }

@@ -84,7 +84,7 @@ export function colourAt(p: Palette, index: number): string {
 
 /** Line styles and symbols that tell overlaid runs apart while colour keeps meaning pool size or N. */
 export const runLineTypes = ['solid', 'dashed', 'dotted'] as const
-export const runSymbols = ['circle', 'rect', 'diamond', 'roundRect', 'pin', 'arrow'] as const
+export const runSymbols = ['circle', 'rect', 'diamond', 'roundRect', 'emptyCircle', 'emptyRect'] as const
 
 /** Option pieces shared by every chart so the charts look like one family. */
 export function baseOption(p: Palette, title: string, subtitle: string, points: number) {
@@ -104,7 +104,6 @@ export function baseOption(p: Palette, title: string, subtitle: string, points: 
       subtextStyle: { color: p.subtext, fontSize: 12 },
     },
     legend: {
-      type: 'scroll' as const,
       bottom: 4,
       left: 'center',
       textStyle: { color: p.text },
@@ -146,4 +145,41 @@ export function gridBox(
     outerBoundsMode: 'same' as const,
     outerBoundsContain: 'all' as const,
   }
+}
+
+/** Width a legend can count on in the narrowest card, px. */
+const LEGEND_WIDTH = 470
+
+/** Rough width of one legend entry at 12 px: icon, gap and about 6.4 px per character. */
+function legendItemWidth(name: string): number {
+  return 36 + 6.4 * name.length
+}
+
+/**
+ * A legend that wraps onto up to three rows when that shows every entry, else one scrolling row; with the
+ * space the plot must leave below for it (the bottom of gridBox).
+ */
+export function fitLegend<L extends object>(
+  legend: L,
+  names: string[],
+): { legend: L & { type: 'plain' | 'scroll' }; bottom: number } {
+  let rows = 1
+  let used = 0
+  for (const name of new Set(names)) {
+    const w = legendItemWidth(name)
+    if (used > 0 && used + w > LEGEND_WIDTH) {
+      rows += 1
+      used = 0
+    }
+    used += w
+  }
+  if (rows <= 3) return { legend: { ...legend, type: 'plain' }, bottom: 24 + 22 * rows }
+  return { legend: { ...legend, type: 'scroll' }, bottom: 48 }
+}
+
+/** The power of ten at or below the smallest positive value: where bars on a log axis should start. */
+export function logFloor(values: (number | null | undefined)[]): number {
+  const positive = values.filter((v): v is number => typeof v === 'number' && v > 0)
+  if (positive.length === 0) return 1
+  return Math.pow(10, Math.floor(Math.log10(Math.min(...positive))))
 }

@@ -35,9 +35,12 @@ export function efficiencyHeatmap(runs: Run[], theme: ChartTheme): ChartOption {
   const sizes = allSizes(runs)
   const labels = runLabels(runs)
   // Overlaid runs get their own rows, grouped by run: "run · N=1000".
-  const rows: { label: string; run: number; n: number }[] = runs.flatMap((_, ri) =>
-    sizes.map((n) => ({ label: runs.length > 1 ? `${labels[ri]} · N=${n}` : `N=${n}`, run: ri, n })),
-  )
+  // The category axis runs bottom-up: list the runs last-first so the first run reads at the top.
+  const rows: { label: string; run: number; n: number }[] = [...runs.keys()]
+    .reverse()
+    .flatMap((ri) =>
+      sizes.map((n) => ({ label: runs.length > 1 ? `${labels[ri]} · N=${n}` : `N=${n}`, run: ri, n })),
+    )
   const data: [number, number, number][] = []
   const points: Point[] = []
   let maxEfficiency = 1

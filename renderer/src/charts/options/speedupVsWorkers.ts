@@ -10,7 +10,7 @@ import {
   seriesNamer,
   type PlottableCell,
 } from '../select'
-import { axisStyle, baseOption, colourAt, gridBox, palette, runSymbols } from '../theme'
+import { axisStyle, baseOption, colourAt, fitLegend, gridBox, palette, runSymbols } from '../theme'
 import { PointTable } from '../tooltip'
 import type { ChartOption, ChartTheme, LineSeriesOption } from '../types'
 
@@ -43,6 +43,7 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme): ChartOption {
   const maxPool = Math.max(1, ...pools)
   const series: LineSeriesOption[] = []
   const table = new PointTable<Point>()
+  const fitNotes = new Map<string, string>()
 
   const idealPools = [...new Set([1, ...pools])].sort((a, b) => a - b)
   table.set(
@@ -93,18 +94,25 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme): ChartOption {
       const fit = run.fits.find((f) => f.n === n)
       if (fit && fit.points > 0) {
         const f = fit.serialFraction
-        const label = name(ri, `Amdahl fit N=${n} (f=${f.toFixed(3)})`)
+        // Same name as the measured line: one legend entry toggles both, and the legend shows f beside it.
+        const label = name(ri, `N=${n}`)
+        fitNotes.set(label, `f=${f.toFixed(2)}`)
         const grid = curvePools(maxPool, pools)
         table.set(
           series.length,
-          grid.map((q) => ({ kind: 'curve', label, p: q, s: amdahlSpeedup(f, q) })),
+          grid.map((q) => ({
+            kind: 'curve',
+            label: `${label}: Amdahl fit, f=${f.toFixed(3)}`,
+            p: q,
+            s: amdahlSpeedup(f, q),
+          })),
         )
         series.push({
           type: 'line',
+          id: `fit:${ri}:${n}`,
           name: label,
           data: grid.map((q) => [q, amdahlSpeedup(f, q)]),
           symbol: 'none',
-          smooth: false,
           lineStyle: { color: colour, width: 1.5, type: 'dashed', opacity: 0.8 },
           itemStyle: { color: colour },
           z: 2,
@@ -118,13 +126,19 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme): ChartOption {
   const base = baseOption(
     p,
     'Speedup vs workers',
-    `S = T₁ / Tₚ against the serial baseline · ▲ noisy${chunkNote}`,
+    `S = T₁ / Tₚ · dashed: ideal (grey) and Amdahl fit per N · ▲ noisy${chunkNote}`,
     points,
+  )
+  const legendName = (n: string) => (fitNotes.has(n) ? `${n} (${fitNotes.get(n)})` : n)
+  const { legend, bottom } = fitLegend(
+    base.legend,
+    series.map((s) => legendName(String(s.name))),
   )
   return {
     ...base,
+    legend: { ...legend, formatter: legendName },
     tooltip: { ...base.tooltip, formatter: table.formatter(tooltip) },
-    grid: gridBox({ bottom: 48 }),
+    grid: gridBox({ bottom }),
     xAxis: {
       type: 'value',
       name: 'workers p (pool size)',

@@ -3,7 +3,7 @@
 import type { Run } from '../../../../main/contract'
 import { formatMs, tooltipHtml } from '../format'
 import { allSizes, chunkBasisLabel, representativeCells, runLabels, seriesNamer } from '../select'
-import { axisStyle, baseOption, colourAt, gridBox, palette } from '../theme'
+import { axisStyle, baseOption, colourAt, fitLegend, gridBox, logFloor, palette } from '../theme'
 import { PointTable } from '../tooltip'
 import type { BarSeriesOption, ChartOption, ChartTheme } from '../types'
 
@@ -27,8 +27,10 @@ function comparisonPool(runs: Run[]): number | null {
   return common.length ? Math.max(...common) : null
 }
 
-const barLabel = (colour: string) => ({
-  show: true,
+/** Value labels over bars, while there are few enough bars for them not to collide. */
+const MAX_LABELLED_BARS = 12
+const barLabel = (colour: string, show: boolean) => ({
+  show,
   position: 'top' as const,
   color: colour,
   fontSize: 10,
@@ -48,6 +50,7 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme): ChartOption 
   const startupPools = [...new Set(runs.flatMap((r) => r.poolStartup.map((s) => s.pool)))].sort(
     (a, b) => a - b,
   )
+  const startupLabels = 2 * runs.length * startupPools.length <= MAX_LABELLED_BARS
   runs.forEach((run, ri) => {
     const at = (q: number) => run.poolStartup.find((s) => s.pool === q)
     const cold = name(ri, 'cold start')
@@ -70,7 +73,7 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme): ChartOption 
       name: cold,
       data: startupPools.map((q) => at(q)?.coldMs ?? null),
       itemStyle: { color: coldColour },
-      label: barLabel(p.subtext),
+      label: barLabel(p.subtext, startupLabels),
     })
     table.set(
       series.length,
@@ -87,7 +90,7 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme): ChartOption 
       name: warm,
       data: startupPools.map((q) => at(q)?.roundTripMs ?? null),
       itemStyle: { color: warmColour },
-      label: barLabel(p.subtext),
+      label: barLabel(p.subtext, startupLabels),
     })
   })
 
@@ -120,13 +123,16 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme): ChartOption 
         yAxisIndex: 1,
         data: sizes.map((n) => at(n)?.stats.median ?? null),
         itemStyle: { color: colourAt(p, 6 + ri) },
-        label: barLabel(p.subtext),
+        label: barLabel(p.subtext, runs.length * sizes.length <= MAX_LABELLED_BARS),
       })
     })
   }
 
   const points = series.reduce((k, s) => k + (s.data?.length ?? 0), 0)
-  const base = baseOption(p, 'Pool start-up and transfer', '', points)
+  const valuesOf = (axis: number) =>
+    series.filter((s) => (s.yAxisIndex ?? 0) === axis).flatMap((s) => (s.data ?? []) as (number | null)[])
+  const modeWords = modes.map((d) => [...new Set(runs.map((r) => r.spec[d]))].join(' vs ')).join(', ')
+  const base = baseOption(p, compare ? `Pool start-up and ${modeWords}` : 'Pool start-up', '', points)
   const heading = (text: string, left: string) => ({
     text,
     left,
@@ -139,6 +145,8 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme): ChartOption 
     name: axisName,
     nameLocation: 'middle' as const,
     nameGap: 44,
+    // Bars on a log axis grow from 1 unless told otherwise; start them at the decade below the smallest bar.
+    startValue: logFloor(valuesOf(gridIndex)),
     ...axisStyle(p),
     axisLabel: { color: p.subtext, formatter: (v: number) => formatMs(v) },
   })
@@ -151,18 +159,22 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme): ChartOption 
     data,
     ...axisStyle(p),
   })
-  const modeWords = modes.join(' / ')
+  const { legend, bottom } = fitLegend(
+    base.legend,
+    series.map((s) => String(s.name)),
+  )
   return {
     ...base,
+    legend,
     title: [
       { ...base.title, subtext: undefined },
-      heading('start-up: cold pool vs warm empty task (log scale)', '8'),
-      ...(compare ? [heading(`${modeWords} compared: median time at p = ${pool} (log scale)`, '52%')] : []),
+      heading('start-up: cold pool vs warm empty task (log)', '8'),
+      ...(compare ? [heading(`median time at p = ${pool} (log)`, '53%')] : []),
     ],
     tooltip: { ...base.tooltip, formatter: table.formatter((pt) => tooltipHtml(pt.label, pt.rows)) },
     grid: compare
-      ? [gridBox({ right: '52%', top: 64, bottom: 48 }), gridBox({ left: '52%', top: 64, bottom: 48 })]
-      : [gridBox({ top: 64, bottom: 48 })],
+      ? [gridBox({ right: '52%', top: 64, bottom }), gridBox({ left: '53%', top: 64, bottom })]
+      : [gridBox({ top: 64, bottom })],
     xAxis: [
       categoryAxis(0, 'pool size', startupPools.map(String)),
       ...(compare ? [categoryAxis(1, 'matrix side N', sizes.map(String))] : []),

@@ -10,7 +10,16 @@ import {
   seriesNamer,
   type PlottableCell,
 } from '../select'
-import { axisStyle, baseOption, colourAt, gridBox, palette, runLineTypes, runSymbols } from '../theme'
+import {
+  axisStyle,
+  baseOption,
+  colourAt,
+  fitLegend,
+  gridBox,
+  palette,
+  runLineTypes,
+  runSymbols,
+} from '../theme'
 import { PointTable } from '../tooltip'
 import type { ChartOption, ChartTheme, LineSeriesOption } from '../types'
 
@@ -47,10 +56,12 @@ export function timeVsChunkRows(runs: Run[], theme: ChartTheme): ChartOption | n
   const name = seriesNamer(swept)
   const series: LineSeriesOption[] = []
   const table = new PointTable<Point>()
+  const seriesN: number[] = []
 
   swept.forEach((run, ri) => {
     const cells = parallelCells(run)
-    for (const n of sizes) {
+    // Largest N first: it is the one shown at first, so its entries lead the legend.
+    for (const n of [...sizes].reverse()) {
       const ofN = cells.filter((c) => c.n === n)
       if (ofN.length === 0) continue
       // Colour means pool size (as in the other charts); the symbol tells the sizes apart.
@@ -71,6 +82,7 @@ export function timeVsChunkRows(runs: Run[], theme: ChartTheme): ChartOption | n
           series.length,
           line.map((cell) => ({ label, cell })),
         )
+        seriesN.push(n)
         series.push({
           type: 'line',
           name: label,
@@ -103,17 +115,25 @@ export function timeVsChunkRows(runs: Run[], theme: ChartTheme): ChartOption | n
     }
   })
 
+  // Every N on one log–log plot is a thicket of lines: start with the largest N, where chunking matters most.
+  const shown = Math.max(...seriesN)
+  const selected = Object.fromEntries(series.map((s, k) => [String(s.name), seriesN[k] === shown]))
   const points = series.reduce((k, s) => k + (s.data?.length ?? 0), 0)
   const base = baseOption(
     p,
     'Time vs chunk size',
-    'small chunks pay per-task overhead, big ones leave workers idle · dotted: serial time',
+    `dotted: serial time · showing N=${shown}${sizes.length > 1 ? ', pick other sizes in the legend' : ''}`,
     points,
+  )
+  const { legend, bottom } = fitLegend(
+    base.legend,
+    series.map((s) => String(s.name)),
   )
   return {
     ...base,
+    legend: { ...legend, selected },
     tooltip: { ...base.tooltip, formatter: table.formatter(tooltip) },
-    grid: gridBox({ bottom: 48 }),
+    grid: gridBox({ bottom }),
     xAxis: {
       type: 'log',
       name: 'rows per chunk',

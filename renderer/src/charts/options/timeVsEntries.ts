@@ -15,6 +15,7 @@ import {
   axisStyle,
   baseOption,
   colourAt,
+  fitLegend,
   gridBox,
   palette,
   runLineTypes,
@@ -89,7 +90,7 @@ export function timeVsEntries(runs: Run[], theme: ChartTheme): ChartOption {
   runs.forEach((run, ri) => {
     addLine(name(ri, 'serial'), p.serial, ri, serialCells(run))
     const parallel = representativeCells(run)
-    const suffix = chunkBasis(run) === 'single' ? '' : ` (${chunkBasisLabel(run)})`
+    const suffix = chunkBasis(run) === 'single' ? '' : ` · ${chunkBasis(run)}`
     for (const pool of pools) {
       const cells = parallel.filter((c) => c.pool === pool)
       addLine(name(ri, `p=${pool}${suffix}`), colourAt(p, pools.indexOf(pool)), ri, cells)
@@ -104,10 +105,15 @@ export function timeVsEntries(runs: Run[], theme: ChartTheme): ChartOption {
     `median per cell, whiskers min–max of the samples · ▲ noisy${chunkNote}`,
     points,
   )
+  const { legend, bottom } = fitLegend(
+    base.legend,
+    lines.map((s) => String(s.name)),
+  )
   return {
     ...base,
+    legend,
     tooltip: { ...base.tooltip, formatter: table.formatter(tooltip) },
-    grid: gridBox({ bottom: 48 }),
+    grid: gridBox({ bottom }),
     xAxis: {
       type: 'log',
       name: 'entries (N²)',
