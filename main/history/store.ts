@@ -32,8 +32,11 @@ const errorCode = (error: unknown): string | undefined => (error as NodeJS.Errno
 
 export class HistoryStore {
   private readonly warn: (line: string) => void
-  /** Parsed runs keyed by file name, valid while the file's inode, size and mtime are unchanged. */
-  private readonly cache = new Map<string, { key: string; run: Run }>()
+  /**
+   * Summaries keyed by file name, valid while the file's inode, size and mtime are unchanged: list() re-reads
+   * only files that changed, and whole runs (megabytes each) are never kept in memory.
+   */
+  private readonly cache = new Map<string, { key: string; summary: RunSummary }>()
   /** Per run id, the write in flight and the newest content waiting behind it. */
   private readonly writes = new Map<string, { next: string | null; done: Promise<void> }>()
   /** Files left in place but not loadable (newer format, or could not be moved): warned about once each. */
@@ -48,14 +51,14 @@ export class HistoryStore {
 
   /** Every readable run, newest first. */
   async list(): Promise<RunSummary[]> {
-    const runs: Run[] = []
+    const summaries: RunSummary[] = []
     const names = await this.fileNames()
     for (let i = 0; i < names.length; i += READ_BATCH) {
-      const loaded = await Promise.all(names.slice(i, i + READ_BATCH).map((name) => this.listEntry(name)))
-      for (const run of loaded) if (run) runs.push(run)
+      const loaded = await Promise.all(names.slice(i, i + READ_BATCH).map((name) => this.summaryOf(name)))
+      for (const summary of loaded) if (summary) summaries.push(summary)
     }
-    runs.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || (a.id < b.id ? 1 : -1))
-    return runs.map((run) => structuredClone(summarize(run)))
+    summaries.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || (a.id < b.id ? 1 : -1))
+    return summaries.map((summary) => structuredClone(summary))
   }
 
   async get(id: string): Promise<Run> {
@@ -179,25 +182,34 @@ export class HistoryStore {
     }
   }
 
-  private async listEntry(fileName: string): Promise<Run | null> {
+  private async summaryOf(fileName: string): Promise<RunSummary | null> {
+    const key = await this.keyOf(fileName)
+    const cached = this.cache.get(fileName)
+    if (key !== null && cached?.key === key) return cached.summary
     const loaded = await this.load(fileName)
-    return loaded.state === 'ok' ? loaded.run : null
+    return loaded.state === 'ok' ? summarize(loaded.run) : null
   }
 
-  /** Reads (or recalls) one file; a damaged file is reported once and moved to quarantine. */
-  private async load(fileName: string): Promise<Loaded> {
+  /** Identifies one version of a file: a rewrite (a new inode, by rename) or an edit in place changes it. */
+  private async keyOf(fileName: string): Promise<string | null> {
+    try {
+      const info = await stat(join(this.dir, fileName))
+      return `${info.ino}:${info.size}:${info.mtimeMs}`
+    } catch {
+      return null
+    }
+  }
+
+  /** Reads and validates one file; a damaged file is reported once and moved to quarantine. */
+  private async load(fileName: string, attempt = 1): Promise<Loaded> {
     const path = join(this.dir, fileName)
-    let key: string
+    const key = await this.keyOf(fileName)
     let text: string
     try {
-      const info = await stat(path)
-      key = `${info.ino}:${info.size}:${info.mtimeMs}`
-      const cached = this.cache.get(fileName)
-      if (cached?.key === key) return { state: 'ok', run: cached.run }
       text = await readFile(path, 'utf8')
     } catch (error) {
       if (errorCode(error) === 'ENOENT') return { state: 'missing' }
-      return this.damaged(fileName, `unreadable (${errorCode(error) ?? String(error)})`)
+      return this.damaged(fileName, key, attempt, `unreadable (${errorCode(error) ?? String(error)})`)
     }
     const parsed = parseRunText(text)
     if (!parsed.ok && parsed.newerSchema) {
@@ -205,22 +217,32 @@ export class HistoryStore {
       this.warnOnce(`${fileName}:${key}`, `history: skipped ${fileName}: ${parsed.error}; left in place`)
       return { state: 'damaged', reason: `${parsed.error}; its file was left in place` }
     }
-    if (!parsed.ok) return this.damaged(fileName, parsed.error)
+    if (!parsed.ok) return this.damaged(fileName, key, attempt, parsed.error)
     const expectedId = RUN_FILE.exec(fileName)?.[1]
-    if (parsed.run.id !== expectedId)
-      return this.damaged(fileName, `holds run id ${parsed.run.id}, not ${expectedId}`)
-    this.cache.set(fileName, { key, run: parsed.run })
+    if (parsed.run.id !== expectedId) {
+      return this.damaged(fileName, key, attempt, `holds run id ${parsed.run.id}, not ${expectedId}`)
+    }
+    if (key !== null) this.cache.set(fileName, { key, summary: summarize(parsed.run) })
     return { state: 'ok', run: parsed.run }
   }
 
-  private async damaged(fileName: string, reason: string): Promise<Loaded> {
+  private async damaged(
+    fileName: string,
+    key: string | null,
+    attempt: number,
+    reason: string,
+  ): Promise<Loaded> {
     this.cache.delete(fileName)
+    // Another process may have just replaced the file with a good one: read that instead of moving it aside.
+    if (attempt < 3 && (await this.keyOf(fileName)) !== key) return this.load(fileName, attempt + 1)
     const why = oneLine(reason).slice(0, 300)
     try {
       const moved = await this.quarantine(fileName)
       this.warn(`history: skipped ${fileName}: ${why}; moved to ${QUARANTINE_DIR}/${moved}`)
       return { state: 'damaged', reason: `${why}; its file was moved to ${QUARANTINE_DIR}/` }
     } catch (error) {
+      // Another process (a CLI beside the app) moved it first.
+      if (errorCode(error) === 'ENOENT') return { state: 'missing' }
       const line = `history: skipped ${fileName}: ${why}; could not move it aside (${errorCode(error) ?? error})`
       this.warnOnce(fileName, line)
       return { state: 'damaged', reason: why }
