@@ -1,0 +1,139 @@
+// Our figures, measured with the engine's own pool, workspace, fill and worker: each item yields samples per
+// round, so the bench can interleave items (and anchors) round-robin.
+import type { Kernel } from '../contract'
+import type { WorkspaceRef } from '../../workers/protocol'
+import { fillWorkspace } from '../engine/fill'
+import { allocateWorkspace } from '../engine/matrix'
+import { startPool, type WorkerPool } from '../engine/pool'
+import { sumTolerance } from '../engine/runner'
+import { median } from '../engine/stats'
+import { timedSum } from './sample'
+
+export interface Item {
+  key: string
+  /** Runs one round of this item; returns the round's samples in ms. */
+  round(): Promise<number[]>
+}
+
+export interface LabSizes {
+  /** The large, memory-bound matrix side (10000 → 1e8 entries). */
+  big: number
+  /** The small, cache-resident matrix side (1000 → 1e6 entries). */
+  small: number
+  /** Samples of each sum per round (sizes that take milliseconds get more). */
+  bigReps: number
+  smallReps: number
+  roundTrips: number
+}
+
+export interface Lab {
+  items: Item[]
+  /** Wrong results seen (a kernel that disagrees with the JS serial sum): printed, never hidden. */
+  problems: string[]
+  /** Items left out, with why. */
+  skipped: string[]
+  close(): Promise<void>
+}
+
+/** 1e8, 1e6, 4e6… as the figure keys name sizes. */
+export function entriesLabel(n: number): string {
+  const e = n * n
+  const exp = Math.floor(Math.log10(e))
+  const mant = e / 10 ** exp
+  return `${Number.isInteger(mant) ? mant : mant.toFixed(1)}e${exp}`
+}
+
+export const SEED = 42
+
+export async function openLab(script: string, sizes: LabSizes): Promise<Lab> {
+  const pools = new Map<number, WorkerPool>()
+  for (const p of [1, 2]) pools.set(p, await startPool(script, 'thread', p))
+  const pool = (p: number) => pools.get(p) as WorkerPool
+  const problems: string[] = []
+  const workspaces = new Map<number, { ref: WorkspaceRef; expected: number }>()
+  for (const n of [sizes.big, sizes.small]) {
+    const ref = allocateWorkspace(n, 0)
+    await fillWorkspace(pool(2), ref, SEED)
+    const expected = (await timedSum(pool(1), ref, 'js')).value
+    workspaces.set(n, { ref, expected })
+  }
+
+  const sumItem = (
+    n: number,
+    kernel: Kernel,
+    p: number,
+    reps: number,
+    transfer: 'shared' | 'copy' = 'shared',
+  ): Item => {
+    const { ref, expected } = workspaces.get(n) as { ref: WorkspaceRef; expected: number }
+    const tag = transfer === 'copy' ? '_copy' : ''
+    return {
+      key: `ours_${kernel}_sum${tag}_n${entriesLabel(n)}_p${p}`,
+      async round() {
+        const out: number[] = []
+        for (let r = 0; r < reps; r++) {
+          const s = await timedSum(pool(p), ref, kernel, transfer)
+          const rel = Math.abs(s.value - expected) / Math.abs(expected)
+          if (!(rel <= sumTolerance(n))) problems.push(`${this.key}: sum ${s.value}, serial JS ${expected}`)
+          out.push(s.wallMs)
+        }
+        return out
+      },
+    }
+  }
+
+  const skipped: string[] = []
+  const kernels = (['js', 'wasm'] as const).filter((k) => pool(1).kernels.includes(k))
+  if (!kernels.includes('wasm')) skipped.push('wasm sums: the worker in this build has no wasm kernels')
+  const items: Item[] = []
+  for (const kernel of kernels) {
+    for (const p of [1, 2]) items.push(sumItem(sizes.big, kernel, p, sizes.bigReps))
+  }
+  items.push(sumItem(sizes.big, 'js', 2, 1, 'copy'))
+  for (const kernel of kernels) {
+    for (const p of [1, 2]) items.push(sumItem(sizes.small, kernel, p, sizes.smallReps))
+  }
+  items.push({
+    key: 'ours_pool_ready_p2',
+    async round() {
+      const fresh = await startPool(script, 'thread', 2)
+      await fresh.terminate()
+      return [fresh.startup.coldMs]
+    },
+  })
+  items.push({
+    key: 'ours_warm_round_trip',
+    async round() {
+      const trips: number[] = []
+      for (let i = 0; i < sizes.roundTrips; i++) {
+        const t0 = performance.now()
+        await pool(2).exec('ping', [])
+        trips.push(performance.now() - t0)
+      }
+      return [median(trips)]
+    },
+  })
+  items.push({
+    // What a sweep does once per run: fill a freshly allocated workspace (its pages are touched first here).
+    key: `ours_parallel_fill_n${entriesLabel(sizes.big)}_p2`,
+    async round() {
+      const ref = allocateWorkspace(sizes.big, 0)
+      return [await fillWorkspace(pool(2), ref, SEED)]
+    },
+  })
+  items.push({
+    key: `ours_parallel_refill_n${entriesLabel(sizes.big)}_p2`,
+    async round() {
+      return [await fillWorkspace(pool(2), workspaces.get(sizes.big)!.ref, SEED)]
+    },
+  })
+
+  return {
+    items,
+    problems,
+    skipped,
+    async close() {
+      await Promise.all([...pools.values()].map((p) => p.terminate()))
+    },
+  }
+}
