@@ -14,6 +14,8 @@ export interface RunOptions {
   onFill?: (fill: { n: number; ms: number }) => void
   /** Default: process.env.AMDAHL_WORKER, else worker.js beside the bundle (app.asar → app.asar.unpacked). */
   workerScript?: string
+  /** How long a pool may take to answer its first pings before the run fails (default 20 s). */
+  startupTimeoutMs?: number
   /** Electron's version when running inside the app, for the machine record. */
   electronVersion?: string | null
 }

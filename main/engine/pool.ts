@@ -1,4 +1,5 @@
 // A pool of p workers over workerpool: start it, measure its start-up apart from the work, run tasks, end it.
+import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import workerpool from 'workerpool'
@@ -86,6 +87,8 @@ export async function startPool(
   size: number,
   timeoutMs: number = STARTUP_TIMEOUT_MS,
 ): Promise<WorkerPool> {
+  if (!existsSync(script))
+    throw new PoolStartError(`the ${executor} pool of ${size} could not start: no worker script at ${script}`)
   const env = workerEnv()
   const t0 = performance.now()
   const pool = workerpool.pool(script, {

@@ -194,7 +194,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     for (const size of poolSizes(spec)) {
       if (signal?.aborted) return complete('cancelled')
       progress.phase({ n: spec.sizes[0], pool: size, chunkRows: 0, serial: false, phase: 'startup' })
-      const pool = await startPool(script, spec.executor, size)
+      const pool = await startPool(script, spec.executor, size, opts.startupTimeoutMs)
       pools.set(size, pool)
       run.poolStartup.push(pool.startup)
       if (!pool.kernels.includes(spec.kernel)) {
@@ -204,7 +204,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     // The fill always runs in threads: only they can write into the shared workspace, whatever the executor.
     fillPool = spec.executor === 'thread' ? (pools.get(Math.max(...pools.keys())) ?? null) : null
     if (!fillPool || fillPool.size < Math.min(logicalCores(), 2)) {
-      fillPool = await startPool(script, 'thread', logicalCores())
+      fillPool = await startPool(script, 'thread', logicalCores(), opts.startupTimeoutMs)
     }
 
     for (const plan of plans) {

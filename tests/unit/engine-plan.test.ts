@@ -1,0 +1,90 @@
+// The sweep plan, the workspace layout and the memory check: pure functions, no workers.
+import { describe, expect, it } from 'vitest'
+import { SweepSpecSchema, type SweepSpecInput } from '../../main/contract'
+import { allocationSizes, layout } from '../../main/engine/matrix'
+import { bytesNeeded, checkFits } from '../../main/engine/memory'
+import { chunkRowsFor, defaultName, interleave, planSweep, poolSizes } from '../../main/engine/plan'
+
+const spec = (input: SweepSpecInput) => SweepSpecSchema.parse(input)
+
+describe('planSweep', () => {
+  it('puts the serial baseline first for every size, then pools × chunk rows', () => {
+    const [plan] = planSweep(spec({ sizes: [100], pools: [2, 3], chunkRows: ['auto', 7] }))
+    expect(plan.cells.map((c) => [c.pool, c.chunkSpec, c.chunkRows, c.tasks, c.serial])).toEqual([
+      [1, 100, 100, 1, true],
+      [2, 'auto', 50, 2, false],
+      [2, 7, 7, 15, false],
+      [3, 'auto', 34, 3, false],
+      [3, 7, 7, 15, false],
+    ])
+  })
+
+  it('numbers cells across sizes in run order', () => {
+    const plans = planSweep(spec({ sizes: [10, 20], pools: [2] }))
+    expect(plans.flatMap((p) => p.cells.map((c) => c.index))).toEqual([0, 1, 2, 3])
+  })
+
+  it('chunks "auto" as one chunk per worker and caps chunks at N', () => {
+    expect(chunkRowsFor(10, 3, 'auto')).toBe(4)
+    expect(chunkRowsFor(10, 3, 50)).toBe(10)
+  })
+
+  it('interleaves cells: warm-ups of every cell first, then repetition by repetition', () => {
+    expect(interleave(3, 1, 2).map((s) => `${s.kind[0]}${s.rep}:${s.cell}`)).toEqual([
+      'w0:0',
+      'w0:1',
+      'w0:2',
+      'm0:0',
+      'm0:1',
+      'm0:2',
+      'm1:0',
+      'm1:1',
+      'm1:2',
+    ])
+  })
+
+  it('needs a pool of one for the baseline besides the grid pools', () => {
+    expect(poolSizes({ pools: [4, 2] })).toEqual([1, 2, 4])
+  })
+
+  it('names a run after its workload and grid', () => {
+    expect(defaultName(spec({ sizes: [1, 2, 3], pools: [1, 2] }))).toBe('sum 3 sizes × 2 pools')
+    expect(defaultName(spec({ workload: 'assign', sizes: [1], pools: [4] }))).toBe('assign 1 size × 1 pool')
+  })
+})
+
+describe('workspace layout', () => {
+  it('places matrix, centroids and labels one after another, 16-byte aligned', () => {
+    expect(layout(3, 2)).toEqual({
+      n: 3,
+      k: 2,
+      matrixOffset: 0,
+      centroidsOffset: 80,
+      labelsOffset: 128,
+      totalBytes: 144,
+    })
+  })
+
+  it('shares one wasm memory among sizes under 4 GiB and one buffer among sizes beyond', () => {
+    expect(allocationSizes([100, 20000, 30000, 40000], 0)).toEqual({ wasmN: 20000, sabN: 40000 })
+    expect(allocationSizes([100, 200], 8)).toEqual({ wasmN: 200, sabN: null })
+  })
+})
+
+describe('memory check', () => {
+  it('accepts a size that fits', () => {
+    expect(checkFits(spec({ sizes: [1000], pools: [2] }), 8 * 2 ** 30)).toBeNull()
+  })
+
+  it('refuses the largest size that does not fit in one line saying what it needs and what is free', () => {
+    const message = checkFits(spec({ sizes: [100, 50000], pools: [2] }), 20 * 2 ** 30)
+    expect(message).toMatch(/^N = 50000 needs 18\.\d GiB but only 20\.0 GiB is free \(keep 10% headroom\)/)
+    expect(message).not.toContain('\n')
+  })
+
+  it('counts the copies of transfer "copy"', () => {
+    const shared = bytesNeeded(spec({ sizes: [10000], pools: [2] }), 10000)
+    const copied = bytesNeeded(spec({ sizes: [10000], pools: [2], transfer: 'copy' }), 10000)
+    expect(copied - shared).toBe(10000 * 10000 * 8)
+  })
+})
