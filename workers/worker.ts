@@ -11,6 +11,7 @@ import {
   type TaskReply,
   type WorkTask,
 } from './protocol'
+import { wasmKernelFactory } from './wasm'
 
 /**
  * Kernel implementations by name. A factory gets the shared WebAssembly.Memory of the task (null for a plain
@@ -20,6 +21,7 @@ import {
 type KernelFactory = (memory: SharedWasmMemory | null) => Kernels
 const kernelFactories: Partial<Record<Kernel, KernelFactory>> = {
   js: () => jsKernels,
+  wasm: wasmKernelFactory,
 }
 
 const kernelCache = new Map<string, Kernels>()
