@@ -65,6 +65,14 @@ describe('HistoryStore round trip', () => {
     await expect(store.get('run-2026-11-25-aaaa')).rejects.toThrow('no run with id run-2026-11-25-aaaa')
   })
 
+  it('refuses a name longer than the contract allows, keeping the old one', async () => {
+    await store.save(makeRun())
+    await expect(store.rename('run-2026-11-25-aaaa', 'x'.repeat(121))).rejects.toThrow(
+      /^cannot save run: name:/,
+    )
+    expect((await store.get('run-2026-11-25-aaaa')).name).toBe('laptop sum')
+  })
+
   it('refuses to save a run that does not match the schema', async () => {
     const broken = { ...makeRun(), durationMs: Number.NaN }
     await expect(store.save(broken)).rejects.toThrow(ApiError)
@@ -245,6 +253,15 @@ describe('HistoryStore import', () => {
     expect(summary.id).toMatch(/^run-2026-11-25-aaaa-[0-9a-f]{8}$/)
     expect((await store.get(summary.id)).name).toBe('from another machine')
     expect((await store.get(other.id)).name).toBe('laptop sum')
+  })
+
+  it('gives the second of two different runs with one id in one export a new id', async () => {
+    const doc = JSON.parse(runsToJson([makeRun({ name: 'first' }), makeRun({ name: 'second' })]))
+    const summaries = await store.importAll(doc)
+    expect(summaries.map((s) => s.name)).toEqual(['first', 'second'])
+    expect(summaries[0].id).toBe('run-2026-11-25-aaaa')
+    expect(summaries[1].id).not.toBe('run-2026-11-25-aaaa')
+    expect((await store.list()).map((s) => s.name).sort()).toEqual(['first', 'second'])
   })
 
   it.each([

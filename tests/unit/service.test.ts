@@ -82,6 +82,21 @@ describe('service sweeps (real engine)', () => {
     expect(await service.handlers.getActiveSweep({})).toBeNull()
   })
 
+  it('shows the latest progress to a page that asks during the sweep', async () => {
+    const seen: { asked: unknown; sent: unknown }[] = []
+    service.onEvent((event) => {
+      if (event.type !== 'progress') return
+      void service.handlers
+        .getActiveSweep({})
+        .then((active) => seen.push({ asked: active?.progress, sent: event.progress }))
+    })
+    const done = settled()
+    await service.handlers.startSweep({ spec: tinySpec() })
+    await done
+    expect(seen.length).toBeGreaterThan(0)
+    for (const { asked, sent } of seen) expect(asked).toBe(sent)
+  })
+
   it('refuses a second sweep while one runs', async () => {
     const done = settled()
     const { runId } = await service.handlers.startSweep({ spec: tinySpec() })
