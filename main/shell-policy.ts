@@ -20,6 +20,8 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
     experimentalFeatures: false,
     webviewTag: false,
     navigateOnDragDrop: false,
+    // Middle-click would otherwise try to open links in new windows (denied anyway by the window-open handler).
+    disableBlinkFeatures: 'Auxclick',
     safeDialogs: true,
     spellcheck: false,
   }
@@ -91,7 +93,8 @@ export function withSecurityHeaders(
     if (lower === 'content-security-policy' || lower === 'x-content-type-options') continue
     out[name] = Array.isArray(value) ? value : [value]
   }
-  out['Content-Security-Policy'] = [csp]
+  // The value is built by contentSecurityPolicy() (unit-tested); the scanner cannot parse a variable.
+  out['Content-Security-Policy'] = [csp] // eng-disable CSP_JS_CHECK
   out['X-Content-Type-Options'] = ['nosniff']
   return out
 }
