@@ -9,6 +9,7 @@ import {
   screen,
   session,
   shell,
+  type BrowserWindowConstructorOptions,
   type WebContents,
 } from 'electron'
 import { createAppProtocolHandler } from './app-protocol'
