@@ -18,7 +18,7 @@ describe('efficiencyHeatmap', () => {
     expect(heat.data).toContainEqual([1, 1, cell.efficiency])
   })
 
-  it('has a visual map from 0 to at least 100%', () => {
+  it('has a visual map from 0 to 100%', () => {
     const option = efficiencyHeatmap([makeRun()], 'light')
     expect(option.visualMap).toMatchObject({ min: 0, max: 1 })
   })
@@ -28,6 +28,22 @@ describe('efficiencyHeatmap', () => {
       label: { formatter: (p: { value: number[] }) => string }
     }[]
     expect(heat.label.formatter({ value: [0, 0, 0.734] })).toBe('73%')
+  })
+
+  it('marks a noisy cell’s percentage with an asterisk', () => {
+    const run = makeRun({ noisy: [{ n: 100, pool: 1 }] })
+    const [heat] = seriesOf(efficiencyHeatmap([run], 'light')) as unknown as {
+      label: { formatter: (p: { value: number[]; dataIndex: number }) => string }
+    }[]
+    const noisy = run.cells.find((c) => !c.serial && c.n === 100 && c.pool === 1)!
+    expect(heat.label.formatter({ value: [0, 0, noisy.efficiency!], dataIndex: 0 })).toMatch(/^\d+%\*$/)
+    expect(heat.label.formatter({ value: [1, 0, 0.5], dataIndex: 1 })).toBe('50%')
+  })
+
+  it('keeps the colour scale at 0–100% even when a cell is super-linear', () => {
+    const run = makeRun({ serialFraction: -0.2 })
+    expect(seriesOf(efficiencyHeatmap([run], 'light'))[0].data.some((d) => (d as number[])[2] > 1)).toBe(true)
+    expect(efficiencyHeatmap([run], 'light').visualMap).toMatchObject({ min: 0, max: 1 })
   })
 
   it('leaves a failed cell empty', () => {

@@ -3,7 +3,6 @@ import { use } from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
 import { BarChart, CustomChart, HeatmapChart, LineChart } from 'echarts/charts'
 import {
-  DataZoomComponent,
   GridComponent,
   LegendComponent,
   MarkLineComponent,
@@ -24,5 +23,4 @@ use([
   TitleComponent,
   VisualMapComponent,
   MarkLineComponent,
-  DataZoomComponent,
 ])

@@ -183,3 +183,13 @@ export function logFloor(values: (number | null | undefined)[]): number {
   if (positive.length === 0) return 1
   return Math.pow(10, Math.floor(Math.log10(Math.min(...positive))))
 }
+
+/**
+ * A data point; a noisy one becomes a larger triangle ringed in the warning colour, keeping its line's fill so
+ * the reader still sees which line it belongs to.
+ */
+export function markedPoint(value: [number, number], noisy: boolean, p: Palette) {
+  return noisy
+    ? { value, symbol: 'triangle', symbolSize: 12, itemStyle: { borderColor: p.noisy, borderWidth: 2.5 } }
+    : { value }
+}

@@ -7,7 +7,6 @@ import type {
   LineSeriesOption,
 } from 'echarts/charts'
 import type {
-  DataZoomComponentOption,
   GridComponentOption,
   LegendComponentOption,
   MarkLineComponentOption,
@@ -27,7 +26,6 @@ export type ChartOption = ComposeOption<
   | TitleComponentOption
   | VisualMapComponentOption
   | MarkLineComponentOption
-  | DataZoomComponentOption
 >
 
 export type ChartTheme = 'light' | 'dark'

@@ -43,14 +43,12 @@ export function efficiencyHeatmap(runs: Run[], theme: ChartTheme): ChartOption {
     )
   const data: [number, number, number][] = []
   const points: Point[] = []
-  let maxEfficiency = 1
   runs.forEach((run, ri) => {
     for (const cell of representativeCells(run)) {
       if (cell.efficiency === null) continue
       const y = rows.findIndex((r) => r.run === ri && r.n === cell.n)
       data.push([pools.indexOf(cell.pool), y, cell.efficiency])
       points.push({ row: rows[y].label, cell })
-      maxEfficiency = Math.max(maxEfficiency, cell.efficiency)
     }
   })
   const table = new PointTable<Point>()
@@ -60,7 +58,7 @@ export function efficiencyHeatmap(runs: Run[], theme: ChartTheme): ChartOption {
   const base = baseOption(
     p,
     'Efficiency',
-    `E = S / p: 100% means every worker pulls its full weight${chunkNote}`,
+    `E = S / p: 100% means every worker pulls its full weight · * noisy${chunkNote}`,
     data.length,
   )
   return {
@@ -88,7 +86,8 @@ export function efficiencyHeatmap(runs: Run[], theme: ChartTheme): ChartOption {
     visualMap: {
       type: 'continuous',
       min: 0,
-      max: Math.ceil(maxEfficiency * 10) / 10,
+      // Anchored at 100%: super-linear cells (cache effects, noise) stay green instead of repainting the rest.
+      max: 1,
       calculable: true,
       orient: 'horizontal',
       left: 'center',
@@ -109,7 +108,10 @@ export function efficiencyHeatmap(runs: Run[], theme: ChartTheme): ChartOption {
         label: {
           show: true,
           color: p.heatmapLabel,
-          formatter: (params) => formatPercent(Number((params.value as number[])[2])),
+          // A noisy cell's figure carries an asterisk: read it as a rough value.
+          formatter: (params) =>
+            formatPercent(Number((params.value as number[])[2])) +
+            (points[params.dataIndex]?.cell.stats.noisy ? '*' : ''),
         },
         itemStyle: { borderColor: p.background, borderWidth: 2 },
         emphasis: { itemStyle: { borderColor: p.text, borderWidth: 2 } },

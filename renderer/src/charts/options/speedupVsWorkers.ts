@@ -10,7 +10,16 @@ import {
   seriesNamer,
   type PlottableCell,
 } from '../select'
-import { axisStyle, baseOption, colourAt, fitLegend, gridBox, palette, runSymbols } from '../theme'
+import {
+  axisStyle,
+  baseOption,
+  colourAt,
+  fitLegend,
+  gridBox,
+  markedPoint,
+  palette,
+  runSymbols,
+} from '../theme'
 import { PointTable } from '../tooltip'
 import type { ChartOption, ChartTheme, LineSeriesOption } from '../types'
 
@@ -74,16 +83,7 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme): ChartOption {
         series.push({
           type: 'line',
           name: label,
-          data: measured.map((c) =>
-            c.stats.noisy
-              ? {
-                  value: [c.pool, c.speedup ?? 0],
-                  symbol: 'triangle',
-                  symbolSize: 11,
-                  itemStyle: { color: p.noisy },
-                }
-              : { value: [c.pool, c.speedup ?? 0] },
-          ),
+          data: measured.map((c) => markedPoint([c.pool, c.speedup ?? 0], c.stats.noisy, p)),
           symbol: runSymbols[ri % runSymbols.length],
           symbolSize: 8,
           itemStyle: { color: colour },

@@ -16,6 +16,7 @@ import {
   colourAt,
   fitLegend,
   gridBox,
+  markedPoint,
   palette,
   runLineTypes,
   runSymbols,
@@ -86,16 +87,7 @@ export function timeVsChunkRows(runs: Run[], theme: ChartTheme): ChartOption | n
         series.push({
           type: 'line',
           name: label,
-          data: line.map((c) =>
-            c.stats.noisy
-              ? {
-                  value: [c.chunkRows, c.stats.median],
-                  symbol: 'triangle',
-                  symbolSize: 11,
-                  itemStyle: { color: p.noisy },
-                }
-              : { value: [c.chunkRows, c.stats.median] },
-          ),
+          data: line.map((c) => markedPoint([c.chunkRows, c.stats.median], c.stats.noisy, p)),
           symbol,
           symbolSize: 8,
           itemStyle: { color: colour },

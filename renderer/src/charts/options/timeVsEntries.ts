@@ -16,6 +16,7 @@ import {
   baseOption,
   colourAt,
   fitLegend,
+  markedPoint,
   gridBox,
   palette,
   runLineTypes,
@@ -32,11 +33,7 @@ interface Point {
 }
 
 function point(cell: PlottableCell, p: Palette) {
-  const value: [number, number] = [cell.entries, cell.stats.median]
-  // A noisy median is drawn as a red triangle so it cannot be mistaken for a trustworthy one.
-  return cell.stats.noisy
-    ? { value, symbol: 'triangle', symbolSize: 11, itemStyle: { color: p.noisy } }
-    : { value }
+  return markedPoint([cell.entries, cell.stats.median], cell.stats.noisy, p)
 }
 
 function tooltip(pt: Point): string {

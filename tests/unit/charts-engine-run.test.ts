@@ -1,0 +1,103 @@
+// Every chart built from a real (tiny) sweep of the engine: the builders accept what the engine really produces.
+import { beforeAll, describe, expect, it } from 'vitest'
+import { RunSchema, SweepSpecSchema, type Run } from '../../main/contract'
+import { runSweep } from '../../main/engine'
+import {
+  efficiencyHeatmap,
+  speedupVsWorkers,
+  startupAndTransfer,
+  timeVsChunkRows,
+  timeVsEntries,
+} from '../../renderer/src/charts/options'
+import { chartCards } from '../../renderer/src/charts/cards'
+import { axis, named, seriesOf, valueOf } from './charts-fixtures'
+
+const sweep = (transfer: 'shared' | 'copy') =>
+  runSweep(
+    SweepSpecSchema.parse({
+      name: transfer,
+      sizes: [64, 256],
+      pools: [1, 2],
+      chunkRows: ['auto', 16],
+      transfer,
+      repetitions: 2,
+      warmups: 0,
+    }),
+  )
+
+let shared: Run
+let copy: Run
+
+beforeAll(async () => {
+  shared = await sweep('shared')
+  copy = await sweep('copy')
+})
+
+const ok = (run: Run) => run.cells.filter((c) => c.status === 'ok' && !c.serial)
+
+describe('charts of a real sweep', () => {
+  it('start from runs that parse and completed', () => {
+    expect(RunSchema.parse(shared).status).toBe('complete')
+    expect(RunSchema.parse(copy).status).toBe('complete')
+  })
+
+  it('time vs size: a serial line and one line per pool, at the auto cells', () => {
+    const option = timeVsEntries([shared], 'light')
+    const lines = seriesOf(option).filter((s) => s.type === 'line')
+    expect(lines.map((s) => s.name)).toEqual(['serial', 'p=1 · auto', 'p=2 · auto'])
+    const auto = ok(shared).find((c) => c.n === 256 && c.pool === 2 && c.chunkSpec === 'auto')!
+    expect(named(option, 'p=2 · auto', 'line').data.map(valueOf)).toContainEqual([65_536, auto.stats!.median])
+  })
+
+  it('speedup: each point is the cell speedup, with the engine’s fitted curve beside it', () => {
+    const option = speedupVsWorkers([shared], 'dark')
+    const auto = ok(shared).find((c) => c.n === 256 && c.pool === 2 && c.chunkSpec === 'auto')!
+    expect(named(option, 'N=256').data.map(valueOf)).toContainEqual([2, auto.speedup])
+    const fit = shared.fits.find((f) => f.n === 256)!
+    const curve = seriesOf(option).find((s) => s.id === 'fit:0:256')!
+    const atTwo = curve.data.map(valueOf).find(([p]) => p === 2)!
+    expect(atTwo[1]).toBeCloseTo(1 / (fit.serialFraction + (1 - fit.serialFraction) / 2), 10)
+  })
+
+  it('efficiency: every heat map value is a cell efficiency', () => {
+    const [heat] = seriesOf(efficiencyHeatmap([shared], 'light'))
+    const efficiencies = ok(shared)
+      .filter((c) => c.chunkSpec === 'auto')
+      .map((c) => c.efficiency!)
+    expect((heat.data as number[][]).map((d) => d[2]).sort((a, b) => a - b)).toEqual(
+      efficiencies.sort((a, b) => a - b),
+    )
+  })
+
+  it('chunk size: a line per pool for each N', () => {
+    const option = timeVsChunkRows([shared], 'light')!
+    expect(seriesOf(option).map((s) => s.name)).toEqual([
+      'N=256 · p=1',
+      'N=256 · p=2',
+      'N=64 · p=1',
+      'N=64 · p=2',
+    ])
+  })
+
+  it('start-up: the cold start of every measured pool, and shared vs copy side by side', () => {
+    const option = startupAndTransfer([shared, copy], 'light')
+    expect(named(option, 'shared · cold start').data).toEqual(shared.poolStartup.map((s) => s.coldMs))
+    expect(axis(option, 'xAxis', 1).data).toEqual(['64', '256'])
+    expect(
+      seriesOf(option)
+        .filter((s) => s.xAxisIndex === 1)
+        .map((s) => s.name),
+    ).toEqual(['shared', 'copy'])
+  })
+
+  it('give five cards, all with a chart', () => {
+    const cards = chartCards([shared, copy], 'dark')
+    expect(cards.map((c) => [c.key, c.option !== null])).toEqual([
+      ['time', true],
+      ['speedup', true],
+      ['efficiency', true],
+      ['chunks', true],
+      ['startup', true],
+    ])
+  })
+})
