@@ -30,7 +30,11 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   const port = options.port === undefined ? 0 : parsePort(options.port)
   const host = options.host ?? '127.0.0.1'
   const log = (line: string) => io.stderr.write(`${line}\n`)
-  const service = createService({ history: openHistory(options.historyDir, io), onWarning: log })
+  const service = createService({
+    history: openHistory(options.historyDir, io),
+    workerScript: io.workerScript,
+    onWarning: log,
+  })
 
   let server
   try {

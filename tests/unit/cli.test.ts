@@ -1,0 +1,304 @@
+// The built `amdahl` CLI as a user runs it: exit codes, one-line errors, real sweeps, history, serve, Ctrl-C.
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { RunSchema } from '../../main/contract'
+import { RunsExportSchema } from '../../main/export/json'
+
+const root = resolve(import.meta.dirname, '../..')
+let work: string
+let cli: string
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'server-cli-'))
+  const build = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--outDir', join(work, 'out')],
+    { cwd: root, encoding: 'utf8' },
+  )
+  if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}\n${build.stderr}`)
+  cli = join(work, 'out/main/cli.js')
+}, 120_000)
+afterAll(() => rmSync(work, { recursive: true, force: true }))
+
+/** The bundle lives outside the project: NODE_PATH lets it find the project's node_modules, as if installed. */
+const env = (): NodeJS.ProcessEnv => {
+  const { AMDAHL_WORKER: _builtWorkerBesideCli, ...rest } = process.env
+  return { ...rest, NODE_PATH: join(root, 'node_modules'), AMDAHL_HOME: join(work, 'home') }
+}
+
+const amdahl = (...args: string[]): SpawnSyncReturns<string> =>
+  spawnSync(process.execPath, [cli, ...args], { cwd: work, env: env(), encoding: 'utf8', timeout: 60_000 })
+
+const fresh = (name: string) => join(work, name)
+const jsonFiles = (dir: string) =>
+  existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')) : []
+
+describe('usage errors', () => {
+  it.each([
+    [['sweep', '--bogus'], "amdahl: unknown option '--bogus'"],
+    [['sweep', '--sizes', '1.5'], 'amdahl: --sizes: "1.5" is not a whole number (write e.g. 1000 or 1e4)'],
+    [['sweep', '--sizes', '-1'], 'amdahl: --sizes: "-1" is not a whole number (write e.g. 1000 or 1e4)'],
+    [['sweep', '--sizes', 'NaN'], 'amdahl: --sizes: "NaN" is not a whole number (write e.g. 1000 or 1e4)'],
+    [['sweep', '--sizes', 'abc'], 'amdahl: --sizes: "abc" is not a whole number (write e.g. 1000 or 1e4)'],
+    [['sweep', '--sizes', '100', '--pools', '0'], 'amdahl: pools[0]: pool size must be at least 1'],
+    [
+      ['sweep', '--sizes', '100', '--executor', 'fiber'],
+      'amdahl: --executor: "fiber" is not one of thread, process',
+    ],
+    [['sweep'], 'amdahl: --sizes is required, e.g. --sizes 500,1000,2000'],
+    [['frobnicate'], "amdahl: unknown command 'frobnicate'"],
+    [['history', 'show'], "amdahl: missing required argument 'id'"],
+    [['export', 'abc'], "amdahl: required option '--format <format>' not specified"],
+    [['export', 'abc', '--format', 'xml'], 'amdahl: --format: "xml" is not one of csv, samples-csv, json'],
+    [['serve', '--port', '99999'], 'amdahl: --port: 99999 is not a port number (0–65535)'],
+  ])('%j exits 2 with one line and no stack', (args, line) => {
+    const result = amdahl(...args)
+    expect(result.status).toBe(2)
+    expect(result.stderr).toBe(`${line}\n`)
+    expect(result.stdout).toBe('')
+  })
+
+  it('prints help on --help and exits 0', () => {
+    const result = amdahl('sweep', '--help')
+    expect(result.status).toBe(0)
+    expect(result.stdout).toContain('--sizes <list>')
+    expect(result.stdout).toContain('Examples:')
+  })
+})
+
+describe('sweep', () => {
+  it('prints a table and writes a JSON export that RunSchema accepts and history import takes back', () => {
+    const history = fresh('h-sweep')
+    const out = fresh('run.json')
+    const result = amdahl(
+      'sweep',
+      '--sizes',
+      '32,64',
+      '--pools',
+      '1,2',
+      '--reps',
+      '2',
+      '--json',
+      out,
+      '--csv',
+      fresh('cells.csv'),
+      '--history-dir',
+      history,
+    )
+    expect(result.stderr).not.toMatch(/\n\s+at /)
+    expect(result.status).toBe(0)
+    const lines = result.stdout.split('\n')
+    expect(
+      lines
+        .find((l) => l.includes('median ms ± spread'))
+        ?.trim()
+        .split(/\s{2,}/),
+    ).toEqual(['N', 'entries', 'pool', 'chunk', 'median ms ± spread', 'speedup', 'efficiency', 'status'])
+    expect(result.stdout).toContain('Pool start-up')
+    expect(result.stdout).toContain('Amdahl fit per N')
+
+    const doc = RunsExportSchema.parse(JSON.parse(readFileSync(out, 'utf8')))
+    const run = RunSchema.parse(doc.runs[0])
+    expect(run.status).toBe('complete')
+    expect(run.spec.sizes).toEqual([32, 64])
+    expect(run.cells).toHaveLength(6)
+    expect(readFileSync(fresh('cells.csv'), 'utf8').trim().split('\n')).toHaveLength(7)
+    expect(jsonFiles(history)).toEqual([`${run.id}.json`])
+
+    const other = fresh('h-import')
+    const imported = amdahl('history', 'import', out, '--history-dir', other)
+    expect(imported.status).toBe(0)
+    expect(imported.stdout).toBe(`imported run ${run.id} "${run.name}"\n`)
+    expect(amdahl('history', 'list', '--history-dir', other).stdout).toContain(`${run.id}`)
+  })
+
+  it('reads sizes in 1e2 notation and saves nothing with --no-save', () => {
+    const history = fresh('h-nosave')
+    const out = fresh('nosave.json')
+    const result = amdahl(
+      'sweep',
+      '--sizes',
+      '1e2',
+      '--pools',
+      '2',
+      '--reps',
+      '1',
+      '--no-save',
+      '--json',
+      out,
+    )
+    expect(result.status).toBe(0)
+    expect(RunsExportSchema.parse(JSON.parse(readFileSync(out, 'utf8'))).runs[0].spec.sizes).toEqual([100])
+    expect(jsonFiles(history)).toEqual([])
+    expect(jsonFiles(join(work, 'home', 'history'))).toEqual([])
+  })
+
+  it('refuses a size that does not fit in memory with one line, before allocating anything', () => {
+    const history = fresh('h-memory')
+    const result = amdahl('sweep', '--sizes', '100000', '--pools', '1', '--history-dir', history)
+    expect(result.status).toBe(1)
+    expect(result.stderr).toMatch(/^amdahl: N = 100000 needs [\d.]+ GiB but only [\d.]+ GiB is free[^\n]*\n$/)
+    expect(result.stdout).toBe('')
+    expect(jsonFiles(history)).toEqual([])
+  })
+
+  it('fails before sweeping when an output file cannot be written', () => {
+    const result = amdahl(
+      'sweep',
+      '--sizes',
+      '32',
+      '--pools',
+      '1',
+      '--no-save',
+      '--json',
+      fresh('missing/dir/x.json'),
+    )
+    expect(result.status).toBe(1)
+    expect(result.stderr).toMatch(
+      /^amdahl: cannot write .*x\.json: its folder does not exist or is not writable\n$/,
+    )
+  })
+
+  it('cancels on Ctrl-C: finished cells are printed and saved, exit code 130', async () => {
+    const history = fresh('h-cancel')
+    const child = spawn(
+      process.execPath,
+      [cli, 'sweep', '--sizes', '500,3000', '--pools', '1,2', '--reps', '300', '--history-dir', history],
+      { cwd: work, env: env() },
+    )
+    let stdout = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)))
+    // The first finished cell is checkpointed at once: that is the moment to press Ctrl-C.
+    for (let i = 0; i < 600 && jsonFiles(history).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 50))
+    child.kill('SIGINT')
+    expect(await exited).toBe(130)
+    expect(stdout).toMatch(/: cancelled, /)
+    const [file] = jsonFiles(history)
+    const run = RunSchema.parse(JSON.parse(readFileSync(join(history, file), 'utf8')))
+    expect(run.status).toBe('cancelled')
+    expect(run.cells.some((c) => c.status === 'ok')).toBe(true)
+  })
+})
+
+describe('history and export', () => {
+  it('lists, shows, exports and deletes a saved run', () => {
+    const history = fresh('h-manage')
+    expect(amdahl('history', 'list', '--history-dir', history).stdout).toBe('No runs in the history yet.\n')
+    expect(
+      amdahl(
+        'sweep',
+        '--sizes',
+        '32',
+        '--pools',
+        '1',
+        '--reps',
+        '1',
+        '--name',
+        'kept',
+        '--history-dir',
+        history,
+      ).status,
+    ).toBe(0)
+    const [file] = jsonFiles(history)
+    const id = file.replace(/\.json$/, '')
+
+    expect(amdahl('history', 'list', '--history-dir', history).stdout).toMatch(
+      new RegExp(`^${id}\\s+.*kept`, 'm'),
+    )
+    expect(amdahl('history', 'show', id, '--history-dir', history).stdout).toMatch(/^Run "kept"/)
+
+    const samples = amdahl('export', id, '--format', 'samples-csv', '--history-dir', history)
+    expect(samples.status).toBe(0)
+    expect(samples.stdout.split('\n')[0]).toBe('run_id,n,pool,chunk_rows,serial,rep,wall_ms,kernel_ms')
+    const out = fresh('export.json')
+    expect(amdahl('export', id, '--format', 'json', '--out', out, '--history-dir', history).status).toBe(0)
+    expect(RunsExportSchema.parse(JSON.parse(readFileSync(out, 'utf8'))).runs[0].id).toBe(id)
+
+    expect(amdahl('history', 'delete', id, '--history-dir', history).stdout).toBe(`deleted run ${id}\n`)
+    const again = amdahl('history', 'delete', id, '--history-dir', history)
+    expect(again.status).toBe(1)
+    expect(again.stderr).toBe(`amdahl: no run with id ${id}\n`)
+  })
+
+  it('answers an unknown run with one line and exit 1', () => {
+    const result = amdahl('history', 'show', 'nope', '--history-dir', fresh('h-empty'))
+    expect(result.status).toBe(1)
+    expect(result.stderr).toBe('amdahl: no run with id nope\n')
+  })
+
+  it('refuses to import a file that is not JSON', () => {
+    const result = amdahl('history', 'import', cli, '--history-dir', fresh('h-bad'))
+    expect(result.status).toBe(1)
+    expect(result.stderr).toBe(`amdahl: ${cli} is not valid JSON\n`)
+  })
+})
+
+describe('serve', () => {
+  it('prints a tokenised loopback URL, answers the API, and stops cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, [cli, 'serve', '--history-dir', fresh('h-serve')], {
+      cwd: work,
+      env: env(),
+    })
+    let stdout = ''
+    const url = await new Promise<string>((done, fail) => {
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString()
+        const match = /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}/.exec(stdout)
+        if (match) done(match[0])
+      })
+      child.on('exit', (code) => fail(new Error(`serve exited early with ${code}`)))
+    })
+    const { origin, searchParams } = new URL(url)
+    const res = await fetch(`${origin}/api/listRuns`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${searchParams.get('token')}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    })
+    expect(await res.json()).toEqual({ ok: true, value: [] })
+    expect((await fetch(`${origin}/`)).status).toBe(200)
+
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)))
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
+  })
+})
+
+describe('bin/amdahl.js', () => {
+  it('says how to build when out/ is missing', () => {
+    const project = fresh('unbuilt')
+    mkdirSync(join(project, 'bin'), { recursive: true })
+    copyFileSync(join(root, 'bin/amdahl.js'), join(project, 'bin/amdahl.js'))
+    const result = spawnSync(process.execPath, [join(project, 'bin/amdahl.js'), '--version'], {
+      encoding: 'utf8',
+    })
+    expect(result.status).toBe(1)
+    expect(result.stderr).toBe('amdahl is not built yet: run `npm run build` first\n')
+  })
+
+  it('runs the built CLI', () => {
+    const project = fresh('built')
+    mkdirSync(join(project, 'bin'), { recursive: true })
+    copyFileSync(join(root, 'bin/amdahl.js'), join(project, 'bin/amdahl.js'))
+    symlinkSync(join(work, 'out'), join(project, 'out'))
+    const result = spawnSync(process.execPath, [join(project, 'bin/amdahl.js'), '--version'], {
+      encoding: 'utf8',
+      env: env(),
+    })
+    expect(result.status).toBe(0)
+    expect(result.stdout).toBe('0.1.0\n')
+  })
+})
