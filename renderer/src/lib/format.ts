@@ -34,11 +34,14 @@ function unitFor(ms: number): TimeUnit {
   return { unit: 'µs', scale: 1000 }
 }
 
-/** Three significant digits at most, never exponent notation. */
+/** Decimals that give three significant digits, never exponent notation. */
+function decimalsFor(x: number): number {
+  if (x === 0) return 0
+  return Math.min(3, Math.max(0, 2 - Math.floor(Math.log10(Math.abs(x)))))
+}
+
 function significant(x: number): string {
-  if (x === 0) return '0'
-  const digits = Math.max(0, 2 - Math.floor(Math.log10(Math.abs(x))))
-  return x.toFixed(Math.min(digits, 3))
+  return x.toFixed(decimalsFor(x))
 }
 
 /** A measured time: "850 µs", "12.3 ms", "1.23 s". */
@@ -48,7 +51,7 @@ export function formatMs(ms: number | null | undefined): string {
   return `${significant(ms * scale)} ${unit}`
 }
 
-/** A median with the half-width of its interval, in the median's unit: "12.3 ± 0.41 ms". */
+/** A median with the half-width of its interval, in the median's unit and precision: "12.3 ± 0.4 ms". */
 export function formatMsSpread(
   medianMs: number | null | undefined,
   spreadMs: number | null | undefined,
@@ -56,7 +59,8 @@ export function formatMsSpread(
   if (medianMs === null || medianMs === undefined || !Number.isFinite(medianMs)) return '—'
   if (spreadMs === null || spreadMs === undefined || !Number.isFinite(spreadMs)) return formatMs(medianMs)
   const { unit, scale } = unitFor(medianMs)
-  return `${significant(medianMs * scale)} ± ${significant(Math.abs(spreadMs) * scale)} ${unit}`
+  const decimals = decimalsFor(medianMs * scale)
+  return `${(medianMs * scale).toFixed(decimals)} ± ${(Math.abs(spreadMs) * scale).toFixed(decimals)} ${unit}`
 }
 
 export function formatSpeedup(s: number | null | undefined): string {

@@ -10,15 +10,6 @@ export const UNDO_MS = 8000
 
 const newestFirst = (a: RunSummary, b: RunSummary): number => b.createdAt.localeCompare(a.createdAt)
 
-/** A JSON export holds one run, a list of runs, or { runs: [...] }: each element goes to importRun on its own. */
-export function runsInExport(value: unknown): unknown[] {
-  if (Array.isArray(value)) return value
-  if (typeof value === 'object' && value !== null && Array.isArray((value as { runs?: unknown }).runs)) {
-    return (value as { runs: unknown[] }).runs
-  }
-  return [value]
-}
-
 export const useHistoryStore = defineStore('history', () => {
   const client = useClient()
   const ui = useUiStore()
@@ -139,7 +130,10 @@ export const useHistoryStore = defineStore('history', () => {
     }
   }
 
-  /** Another machine's JSON export (or this one's): parsed here, validated by importRun on the other side. */
+  /**
+   * Another machine's JSON export (or this one's): one run or a whole export, parsed here and validated by
+   * importRun on the other side, all or nothing. The runs it added are shown on the charts.
+   */
   async function importText(text: string, source = 'file'): Promise<void> {
     let value: unknown
     try {
@@ -148,22 +142,22 @@ export const useHistoryStore = defineStore('history', () => {
       ui.fail(`${source} is not JSON: choose a run exported as JSON`)
       return
     }
-    const imported: RunSummary[] = []
+    const before = new Set(runs.value.map((r) => r.id))
+    let first: RunSummary
     try {
-      for (const run of runsInExport(value)) imported.push(await client.importRun({ run }))
+      first = await client.importRun({ run: value })
     } catch (e) {
       ui.fail(`${source}: ${errorLine(e)}`)
+      return
     }
-    if (imported.length === 0) return
     await refresh()
-    selectedIds.value = [...new Set([...selectedIds.value, ...imported.map((s) => s.id)])]
+    const added = runs.value.filter((r) => !before.has(r.id)).map((r) => r.id)
+    const show = added.length > 0 ? added : [first.id]
+    selectedIds.value = [...new Set([...selectedIds.value, ...show])]
     await loadNeeded()
-    ui.notify(
-      imported.length === 1
-        ? `Imported ${imported[0].name || imported[0].id}`
-        : `Imported ${imported.length} runs`,
-      { kind: 'success' },
-    )
+    ui.notify(show.length === 1 ? `Imported ${first.name || first.id}` : `Imported ${show.length} runs`, {
+      kind: 'success',
+    })
   }
 
   async function importFile(file: File): Promise<void> {
@@ -177,7 +171,8 @@ export const useHistoryStore = defineStore('history', () => {
       return
     }
     try {
-      const file = await client.exportRuns({ ids: selectedIds.value, format })
+      // A plain copy: IPC clones its arguments and cannot clone Vue's reactive proxies.
+      const file = await client.exportRuns({ ids: [...selectedIds.value], format })
       const result = await client.save({ ...file, encoding: 'utf8' })
       if (result.saved)
         ui.notify(result.path ? `Saved ${result.path}` : `Saved ${file.fileName}`, { kind: 'success' })

@@ -1,0 +1,213 @@
+// @vitest-environment happy-dom
+// The renderer's transports: the token taken out of the URL, HTTP calls against the real browser-mode server,
+// the event stream's parsing and reconnects, and the desktop bridge's envelopes.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { DesktopBridge, Envelope, SweepEvent } from '../../main/contract'
+import { startServer, type RunningServer } from '../../main/server/server'
+import { parseSweepEvent } from '../../renderer/src/api/events'
+import { createHttpClient } from '../../renderer/src/api/http'
+import { createIpcClient } from '../../renderer/src/api/ipc'
+import { takeToken } from '../../renderer/src/api/token'
+import { makeRun } from './history-fixtures'
+import { createTestClient, until, type TestClient } from './renderer-client'
+
+/** Navigates the happy-dom page without reloading it (what a browser does on first load and reload). */
+function setUrl(url: string): void {
+  ;(window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(url)
+}
+
+describe('takeToken', () => {
+  beforeEach(() => sessionStorage.clear())
+
+  it('moves the token from the address bar into sessionStorage, keeping the rest of the URL', () => {
+    setUrl('http://127.0.0.1:5199/?token=abc123&lang=en#history')
+    expect(takeToken()).toBe('abc123')
+    expect(window.location.href).toBe('http://127.0.0.1:5199/?lang=en#history')
+    expect(sessionStorage.getItem('amdahl.token')).toBe('abc123')
+  })
+
+  it('finds the token again after a reload without it in the URL', () => {
+    setUrl('http://127.0.0.1:5199/?token=abc123')
+    takeToken()
+    setUrl('http://127.0.0.1:5199/')
+    expect(takeToken()).toBe('abc123')
+  })
+})
+
+describe('HTTP client against the browser-mode server', () => {
+  let backend: TestClient
+  let server: RunningServer
+
+  beforeEach(async () => {
+    sessionStorage.clear()
+    backend = await createTestClient()
+    server = await startServer({
+      handlers: backend.service.handlers,
+      onEvent: backend.service.onEvent,
+      log: () => {},
+    })
+  })
+  afterEach(async () => {
+    await server.close()
+    await backend.dispose()
+  })
+
+  it('calls a method with the bearer token from the page URL and returns its value', async () => {
+    await backend.history.save(makeRun({ id: 'run-http', name: 'over http' }))
+    setUrl(server.url)
+    const client = createHttpClient(server.origin)
+    expect(client.kind).toBe('browser')
+    const runs = await client.listRuns({})
+    expect(runs.map((r) => r.name)).toEqual(['over http'])
+    expect((await client.getRun({ id: 'run-http' })).cells.length).toBe(6)
+  })
+
+  it('turns an error envelope into an Error with its one line', async () => {
+    setUrl(server.url)
+    const client = createHttpClient(server.origin)
+    await expect(client.getRun({ id: 'bad id!' })).rejects.toThrow(
+      'id: run id must be 1–64 letters, digits, - or _',
+    )
+  })
+
+  it('says the token is missing when the page was opened without it', async () => {
+    setUrl(server.origin + '/')
+    const client = createHttpClient(server.origin)
+    await expect(client.listRuns({})).rejects.toThrow(/token/)
+  })
+})
+
+describe('event stream', () => {
+  class FakeEventSource {
+    static readonly CONNECTING = 0
+    static readonly OPEN = 1
+    static readonly CLOSED = 2
+    static opened: FakeEventSource[] = []
+    readyState = FakeEventSource.CONNECTING
+    onopen: (() => void) | null = null
+    onmessage: ((m: { data: string }) => void) | null = null
+    onerror: (() => void) | null = null
+    constructor(readonly url: string) {
+      FakeEventSource.opened.push(this)
+    }
+    close(): void {
+      this.readyState = FakeEventSource.CLOSED
+    }
+  }
+
+  beforeEach(() => {
+    FakeEventSource.opened = []
+    sessionStorage.clear()
+    vi.stubGlobal('EventSource', FakeEventSource)
+    setUrl('http://127.0.0.1:5199/?token=tok')
+  })
+  afterEach(() => vi.unstubAllGlobals())
+
+  const progress: SweepEvent = {
+    type: 'progress',
+    progress: {
+      runId: 'r1',
+      cellsDone: 1,
+      cellsTotal: 4,
+      fraction: 0.25,
+      current: null,
+      elapsedMs: 5,
+      etaMs: 15,
+    },
+  }
+
+  it('opens one stream with the token and delivers parsed events, skipping garbage', () => {
+    const client = createHttpClient()
+    const seen: SweepEvent[] = []
+    client.onEvent((e) => seen.push(e))
+    expect(FakeEventSource.opened.map((s) => s.url)).toEqual(['/api/events?token=tok'])
+    const source = FakeEventSource.opened[0]
+    source.onmessage?.({ data: 'not json' })
+    source.onmessage?.({ data: JSON.stringify({ type: 'progress' }) })
+    source.onmessage?.({ data: JSON.stringify(progress) })
+    expect(seen).toEqual([progress])
+  })
+
+  it('reconnects after the server closed the stream', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const client = createHttpClient()
+      client.onEvent(() => {})
+      const first = FakeEventSource.opened[0]
+      first.readyState = FakeEventSource.CLOSED
+      first.onerror?.()
+      vi.advanceTimersByTime(20_000)
+      expect(FakeEventSource.opened).toHaveLength(2)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('closes the stream when the last listener leaves', () => {
+    const client = createHttpClient()
+    const stop = client.onEvent(() => {})
+    stop()
+    expect(FakeEventSource.opened[0].readyState).toBe(FakeEventSource.CLOSED)
+  })
+
+  it('refuses events that are not shaped like sweep events', () => {
+    expect(parseSweepEvent('{"type":"finished","run":{}}')).toBeNull()
+    expect(parseSweepEvent('{"type":"failed","runId":"r","error":"boom"}')).toEqual({
+      type: 'failed',
+      runId: 'r',
+      error: 'boom',
+    })
+  })
+})
+
+describe('IPC client', () => {
+  let backend: TestClient
+  beforeEach(async () => {
+    backend = await createTestClient()
+  })
+  afterEach(() => backend.dispose())
+
+  /** A bridge like the preload's: each method answers with an envelope, never throws. */
+  function bridgeOver(client: TestClient): DesktopBridge {
+    const envelope = async <T>(work: () => Promise<T>): Promise<Envelope<T>> => {
+      try {
+        return { ok: true, value: await work() }
+      } catch (e) {
+        return { ok: false, error: (e as Error).message }
+      }
+    }
+    const api = new Proxy({} as DesktopBridge['api'], {
+      get: (_t, method: string) => (input: unknown) =>
+        envelope(() =>
+          (client as unknown as Record<string, (i: unknown) => Promise<unknown>>)[method](input),
+        ),
+    })
+    return {
+      api,
+      onEvent: (l) => client.onEvent(l),
+      saveFile: (file) => envelope(() => client.save(file)),
+      onMenu: (l) => client.onMenu(l),
+    }
+  }
+
+  it('unwraps values and turns error envelopes into Errors', async () => {
+    await backend.history.save(makeRun({ id: 'run-ipc', name: 'over ipc' }))
+    const client = createIpcClient(bridgeOver(backend))
+    expect(client.kind).toBe('desktop')
+    expect((await client.getRun({ id: 'run-ipc' })).name).toBe('over ipc')
+    await expect(client.getRun({ id: 'run-missing' })).rejects.toThrow(/run-missing/)
+  })
+
+  it('passes menu commands and events through', async () => {
+    const client = createIpcClient(bridgeOver(backend))
+    const commands: string[] = []
+    const events: string[] = []
+    client.onMenu((c) => commands.push(c))
+    client.onEvent((e) => events.push(e.type))
+    backend.menu('export-csv')
+    await client.startSweep({ spec: { sizes: [16], pools: [1], repetitions: 1, warmups: 0 } })
+    await until(() => events.includes('finished'), 'the finished event')
+    expect(commands).toEqual(['export-csv'])
+    expect(events[0]).toBe('progress')
+  })
+})

@@ -1,0 +1,108 @@
+// Test transport for the renderer: an AmdahlClient over the real service and a temporary history folder
+// ("direct calls", validated like IPC and HTTP), plus the wiring of an app, a client and Pinia for the stores.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createPinia, setActivePinia, type Pinia } from 'pinia'
+import { createApp, type App } from 'vue'
+import {
+  apiMethods,
+  parseInput,
+  type AmdahlApi,
+  type ApiInput,
+  type ApiMethod,
+  type ApiOutputs,
+  type MenuCommand,
+  type SaveFile,
+  type SweepEvent,
+} from '../../main/contract'
+import { HistoryStore } from '../../main/history/store'
+import { createService, type Service } from '../../main/service'
+import type { AmdahlClient } from '../../renderer/src/api/client'
+import { provideClient } from '../../renderer/src/api/inject'
+
+export interface TestClient extends AmdahlClient {
+  /** Every API call the UI made, with its raw input, in order. */
+  readonly calls: { method: ApiMethod; input: unknown }[]
+  /** Files the UI asked to save (a save dialog that always says yes). */
+  readonly saved: SaveFile[]
+  readonly service: Service
+  readonly history: HistoryStore
+  /** An event as if it arrived on the stream (what a sweep elsewhere would send). */
+  deliver(event: SweepEvent): void
+  menu(command: MenuCommand): void
+  dispose(): Promise<void>
+}
+
+export async function createTestClient(): Promise<TestClient> {
+  const dir = await mkdtemp(join(tmpdir(), 'amdahl-renderer-test-'))
+  const history = new HistoryStore(dir, { onWarning: () => {} })
+  const service = createService({ history, onWarning: () => {} })
+  const calls: { method: ApiMethod; input: unknown }[] = []
+  const saved: SaveFile[] = []
+  const eventListeners = new Set<(event: SweepEvent) => void>()
+  const menuListeners = new Set<(command: MenuCommand) => void>()
+  const stopService = service.onEvent((event) => {
+    for (const l of eventListeners) l(structuredClone(event))
+  })
+
+  // Like every transport: validate the input at the boundary, and hand back a copy, never a shared object.
+  async function call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutputs[M]> {
+    calls.push({ method, input: structuredClone(input) })
+    const handler = service.handlers[method] as (parsed: unknown) => Promise<ApiOutputs[M]>
+    const value = await handler(parseInput(method, JSON.parse(JSON.stringify(input ?? {}))))
+    return JSON.parse(JSON.stringify(value ?? null)) as ApiOutputs[M]
+  }
+  const api = Object.fromEntries(apiMethods.map((m) => [m, (input: never) => call(m, input)])) as AmdahlApi
+
+  return {
+    ...api,
+    kind: 'browser',
+    calls,
+    saved,
+    service,
+    history,
+    onEvent(listener) {
+      eventListeners.add(listener)
+      return () => void eventListeners.delete(listener)
+    },
+    async save(file) {
+      saved.push(file)
+      return { saved: true, path: `/saved/${file.fileName}` }
+    },
+    onMenu(listener) {
+      menuListeners.add(listener)
+      return () => void menuListeners.delete(listener)
+    },
+    deliver(event) {
+      for (const l of eventListeners) l(event)
+    },
+    menu(command) {
+      for (const l of menuListeners) l(command)
+    },
+    async dispose() {
+      stopService()
+      await service.shutdown()
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** An app holding the client and an active Pinia, so `useXStore()` works outside components as in the app. */
+export function storesWith(client: AmdahlClient): { app: App; pinia: Pinia } {
+  const app = createApp({ render: () => null })
+  provideClient(app, client)
+  const pinia = createPinia()
+  app.use(pinia)
+  setActivePinia(pinia)
+  return { app, pinia }
+}
+
+/** Waits for a condition the UI reaches asynchronously; bounded, never a timing assertion. */
+export async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}

@@ -1,0 +1,83 @@
+// @vitest-environment happy-dom
+// The sweep form as a user sees it: inline errors under the field, the Run button enabled only when valid.
+import { mount } from '@vue/test-utils'
+import { createPinia } from 'pinia'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { clientKey } from '../../renderer/src/api/inject'
+import ConfigPanel from '../../renderer/src/components/ConfigPanel.vue'
+import { createTestClient, type TestClient } from './renderer-client'
+
+let client: TestClient
+
+beforeEach(async () => {
+  localStorage.clear()
+  client = await createTestClient()
+})
+afterEach(() => client.dispose())
+
+function mountPanel(busy = false) {
+  return mount(ConfigPanel, {
+    props: { busy },
+    global: { plugins: [createPinia()], provide: { [clientKey as symbol]: client } },
+  })
+}
+
+describe('ConfigPanel', () => {
+  it('shows no errors and an enabled Run button for the defaults', () => {
+    const panel = mountPanel()
+    expect(panel.find('[data-testid^="error-"]').exists()).toBe(false)
+    expect(panel.get('[data-testid="run-button"]').attributes('disabled')).toBeUndefined()
+    expect(panel.get('[data-testid="cell-count"]').text()).toMatch(/^\d+ cells$/)
+  })
+
+  it('shows the error of an invalid size under the sizes field and disables Run', async () => {
+    const panel = mountPanel()
+    await panel.get('[data-testid="sizes-input"]').setValue('100, -5')
+    expect(panel.get('[data-testid="error-sizes"]').text()).toBe('“-5”: matrix size N must be at least 1')
+    expect(panel.get('[data-testid="sizes-input"]').attributes('aria-invalid')).toBe('true')
+    expect(panel.get('[data-testid="run-button"]').attributes('disabled')).toBeDefined()
+  })
+
+  it('shows an error for an empty repetitions field', async () => {
+    const panel = mountPanel()
+    await panel.get('[data-testid="repetitions-input"]').setValue('')
+    expect(panel.get('[data-testid="error-repetitions"]').text()).toBe('repetitions must be a number')
+  })
+
+  it('clears the error once the value is fixed', async () => {
+    const panel = mountPanel()
+    const sizes = panel.get('[data-testid="sizes-input"]')
+    await sizes.setValue('abc')
+    expect(panel.find('[data-testid="error-sizes"]').exists()).toBe(true)
+    await sizes.setValue('100, 200')
+    expect(panel.find('[data-testid="error-sizes"]').exists()).toBe(false)
+  })
+
+  it('fills the sizes with a preset', async () => {
+    const panel = mountPanel()
+    await panel.get('[data-testid="sizes-preset-quick"]').trigger('click')
+    expect((panel.get('[data-testid="sizes-input"]').element as HTMLInputElement).value).toBe(
+      '100, 300, 1000',
+    )
+    expect(panel.get('[data-testid="sizes-preset-quick"]').attributes('aria-pressed')).toBe('true')
+  })
+
+  it('offers only copy transfer with the process executor', async () => {
+    const panel = mountPanel()
+    await panel.get('[data-testid="executor-select"]').setValue('process')
+    const transfer = panel.get('[data-testid="transfer-select"]').element as HTMLSelectElement
+    expect(transfer.value).toBe('copy')
+    expect(transfer.querySelector<HTMLOptionElement>('option[value="shared"]')?.disabled).toBe(true)
+    expect(panel.get('[data-testid="warning-transfer"]').text()).toMatch(/cannot share memory/)
+  })
+
+  it('asks to run on submit and not while a sweep runs', async () => {
+    const idle = mountPanel()
+    await idle.get('form').trigger('submit')
+    expect(idle.emitted('run')).toHaveLength(1)
+
+    const busy = mountPanel(true)
+    expect(busy.get('[data-testid="run-button"]').attributes('disabled')).toBeDefined()
+    expect(busy.get('[data-testid="run-button"]').text()).toBe('Running…')
+  })
+})

@@ -1,0 +1,120 @@
+// @vitest-environment happy-dom
+// The sweep form's store: valid defaults, the contract's errors per field, constraints, and persistence.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { nextTick } from 'vue'
+import { defaultPools } from '../../renderer/src/lib/lists'
+import { useConfigStore } from '../../renderer/src/stores/config'
+import { useMachineStore } from '../../renderer/src/stores/machine'
+import { useSweepStore } from '../../renderer/src/stores/sweep'
+import { createTestClient, storesWith, type TestClient } from './renderer-client'
+
+const KEY = 'amdahl.config.v1'
+let client: TestClient
+
+beforeEach(async () => {
+  localStorage.clear()
+  client = await createTestClient()
+})
+afterEach(() => client.dispose())
+
+describe('config store', () => {
+  it('starts from defaults that make a valid sweep', () => {
+    storesWith(client)
+    const config = useConfigStore()
+    expect(config.errors).toEqual({})
+    expect(config.valid).toBe(true)
+    expect(config.spec?.sizes).toEqual([1, 10, 100, 1000, 10000])
+    expect(config.spec?.chunkRows).toEqual(['auto'])
+    expect(useSweepStore().canRun).toBe(true)
+  })
+
+  it('shows the error of an invalid size next to sizes and blocks Run', () => {
+    storesWith(client)
+    const config = useConfigStore()
+    config.sizesText = '100, 0'
+    expect(config.errors.sizes).toBe('“0”: matrix size N must be at least 1')
+    expect(config.valid).toBe(false)
+    expect(useSweepStore().canRun).toBe(false)
+  })
+
+  it('refuses text where a size should be with the contract’s message', () => {
+    storesWith(client)
+    const config = useConfigStore()
+    config.sizesText = '10, ten'
+    expect(config.errors.sizes).toBe('“ten”: matrix size N must be a number')
+  })
+
+  it('switches transfer to copy when the executor becomes process, and says so', async () => {
+    storesWith(client)
+    const config = useConfigStore()
+    expect(config.transfer).toBe('shared')
+    config.executor = 'process'
+    await nextTick()
+    expect(config.transfer).toBe('copy')
+    expect(config.transferNote).toMatch(/cannot share memory/)
+    expect(config.valid).toBe(true)
+  })
+
+  it('offers every pool size from 1 to the logical cores of the machine', async () => {
+    storesWith(client)
+    const machine = useMachineStore()
+    await machine.load()
+    const cores = machine.logicalCores ?? 0
+    expect(cores).toBeGreaterThan(0)
+    const config = useConfigStore()
+    if (cores <= 8) expect(config.spec?.pools).toEqual(Array.from({ length: cores }, (_, i) => i + 1))
+    else expect(config.spec?.pools).toEqual(defaultPools(cores))
+    expect(config.poolsInput).toBe(config.spec?.pools.join(', '))
+  })
+
+  it('allows pools above the logical core count with a warning', async () => {
+    storesWith(client)
+    const machine = useMachineStore()
+    await machine.load()
+    const config = useConfigStore()
+    const over = (machine.logicalCores ?? 1) + 1
+    config.poolsInput = `1, ${over}`
+    expect(config.valid).toBe(true)
+    expect(config.warnings.pools).toBe(
+      `${over} is above the ${machine.logicalCores} logical cores: workers will share cores.`,
+    )
+  })
+
+  it('restores the saved form', async () => {
+    storesWith(client)
+    const first = useConfigStore()
+    first.sizesText = '100, 300, 1000'
+    first.repetitions = 9
+    first.workload = 'assign'
+    await nextTick()
+
+    storesWith(client)
+    const again = useConfigStore()
+    expect(again.sizesText).toBe('100, 300, 1000')
+    expect(again.sizesPreset).toBe('quick')
+    expect(again.repetitions).toBe(9)
+    expect(again.workload).toBe('assign')
+  })
+
+  it('falls back to defaults when the saved state is not JSON', () => {
+    localStorage.setItem(KEY, '{"sizesText": "1, 2",')
+    storesWith(client)
+    const config = useConfigStore()
+    expect(config.sizesText).toBe('1, 10, 100, 1000, 10000')
+    expect(config.valid).toBe(true)
+  })
+
+  it('replaces a bad saved field by its default and keeps the good ones', () => {
+    localStorage.setItem(
+      KEY,
+      JSON.stringify({ workload: 'divide', executor: 'process', transfer: 'shared', seed: 7 }),
+    )
+    storesWith(client)
+    const config = useConfigStore()
+    expect(config.workload).toBe('sum')
+    expect(config.executor).toBe('process')
+    expect(config.transfer).toBe('copy')
+    expect(config.seed).toBe(7)
+    expect(config.valid).toBe(true)
+  })
+})

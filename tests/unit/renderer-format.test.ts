@@ -1,0 +1,147 @@
+// @vitest-environment happy-dom
+// The renderer's pure helpers: durations, ETA, times with spread, list fields, progress texts, table rows.
+import { describe, expect, it } from 'vitest'
+import { SweepSpecSchema } from '../../main/contract'
+import { cellRows } from '../../renderer/src/lib/cells'
+import {
+  formatBytes,
+  formatDuration,
+  formatEta,
+  formatMs,
+  formatMsSpread,
+  shortCpu,
+  specSummary,
+} from '../../renderer/src/lib/format'
+import { defaultPools, parseList } from '../../renderer/src/lib/lists'
+import { progressView } from '../../renderer/src/lib/progress'
+import { fieldErrors } from '../../renderer/src/lib/spec-errors'
+import { makeRun } from './history-fixtures'
+
+describe('formatDuration', () => {
+  it('prints milliseconds below a second', () => expect(formatDuration(850)).toBe('850 ms'))
+  it('prints whole seconds below a minute', () => expect(formatDuration(12_400)).toBe('12 s'))
+  it('prints minutes with two-digit seconds', () => expect(formatDuration(185_000)).toBe('3 min 05 s'))
+  it('prints hours with two-digit minutes', () => expect(formatDuration(3_720_000)).toBe('1 h 02 min'))
+  it('prints a dash for nonsense', () => expect(formatDuration(Number.NaN)).toBe('—'))
+})
+
+describe('formatEta', () => {
+  it('says it is estimating while the engine has no guess', () => expect(formatEta(null)).toBe('estimating…'))
+  it('says how long is left', () => expect(formatEta(185_000)).toBe('about 3 min 05 s left'))
+  it('says under a second near the end', () => expect(formatEta(400)).toBe('under a second left'))
+})
+
+describe('formatMs', () => {
+  it('uses microseconds below a millisecond', () => expect(formatMs(0.85)).toBe('850 µs'))
+  it('keeps three significant digits in milliseconds', () => expect(formatMs(12.345)).toBe('12.3 ms'))
+  it('switches to seconds from a thousand milliseconds', () => expect(formatMs(1234)).toBe('1.23 s'))
+})
+
+describe('formatMsSpread', () => {
+  it('prints the median and its spread in the median’s unit', () =>
+    expect(formatMsSpread(12.345, 0.412)).toBe('12.3 ± 0.4 ms'))
+  it('scales the spread with the median into seconds', () =>
+    expect(formatMsSpread(2500, 120)).toBe('2.50 ± 0.12 s'))
+  it('prints the median alone when there is no spread', () => expect(formatMsSpread(5, null)).toBe('5.00 ms'))
+  it('prints a dash without a median', () => expect(formatMsSpread(null, 1)).toBe('—'))
+})
+
+describe('small formatters', () => {
+  it('prints memory in binary units', () => expect(formatBytes(24 * 2 ** 30)).toBe('24 GiB'))
+  it('drops trademark noise from CPU names', () =>
+    expect(shortCpu('Intel(R) Core(TM) i7-8650U CPU @ 1.90GHz')).toBe('Intel Core i7-8650U'))
+  it('summarises a spec in one line', () =>
+    expect(specSummary(SweepSpecSchema.parse({ sizes: [1, 10, 100, 1000, 10000], pools: [1, 2] }))).toBe(
+      'sum · js · N 1–10000 (5) · pools 1, 2 · chunks auto · thread/shared · 5×',
+    ))
+})
+
+describe('parseList', () => {
+  it('reads numbers separated by commas or spaces', () =>
+    expect(parseList('1, 10 100')).toEqual([1, 10, 100]))
+  it('expands ranges', () => expect(parseList('1-4')).toEqual([1, 2, 3, 4]))
+  it('reads powers', () => expect(parseList('10^0, 10^3')).toEqual([1, 1000]))
+  it('keeps auto as auto', () => expect(parseList('AUTO, 64')).toEqual(['auto', 64]))
+  it('keeps what is not a number as text for the schema to refuse', () =>
+    expect(parseList('12, x')).toEqual([12, 'x']))
+  it('does not expand absurd ranges', () => expect(parseList('1-100000')).toEqual(['1-100000']))
+})
+
+describe('defaultPools', () => {
+  it('offers every pool size up to the cores of a small machine', () =>
+    expect(defaultPools(4)).toEqual([1, 2, 3, 4]))
+  it('offers powers of two and the core count on a big machine', () =>
+    expect(defaultPools(24)).toEqual([1, 2, 4, 8, 16, 24]))
+})
+
+describe('fieldErrors', () => {
+  it('names the list value that broke the rule', () => {
+    const input = { sizes: [10, 0], pools: [1] }
+    const result = SweepSpecSchema.safeParse(input)
+    expect(result.success).toBe(false)
+    if (!result.success)
+      expect(fieldErrors(result.error.issues, input).sizes).toBe('“0”: matrix size N must be at least 1')
+  })
+})
+
+describe('progressView', () => {
+  it('prints cells, percentage, current cell, elapsed and ETA', () => {
+    const view = progressView({
+      runId: 'r1',
+      cellsDone: 3,
+      cellsTotal: 12,
+      fraction: 0.375,
+      current: { n: 1000, pool: 2, chunkRows: 500, serial: false, phase: 'measure' },
+      elapsedMs: 65_000,
+      etaMs: 108_000,
+    })
+    expect(view).toEqual({
+      fraction: 0.375,
+      percentText: '37 %',
+      cellsText: '3 / 12 cells',
+      currentText: 'N 1000 · pool 2 · chunk 500 rows · measuring',
+      elapsedText: '1 min 05 s',
+      etaText: 'about 1 min 48 s left',
+    })
+  })
+
+  it('clamps a fraction beyond the ends', () => {
+    const p = {
+      runId: 'r',
+      cellsDone: 0,
+      cellsTotal: 1,
+      fraction: 1.2,
+      current: null,
+      elapsedMs: 0,
+      etaMs: null,
+    }
+    expect(progressView(p).fraction).toBe(1)
+  })
+})
+
+describe('cellRows', () => {
+  it('puts the serial baseline first within each N and formats its figures', () => {
+    const rows = cellRows(makeRun())
+    expect(rows.map((r) => `${r.n}/${r.pool}`)).toEqual([
+      '16/serial',
+      '16/1',
+      '16/2',
+      '64/serial',
+      '64/1',
+      '64/2',
+    ])
+    expect(rows[0]).toMatchObject({
+      chunk: 'whole',
+      speedup: '1.00×',
+      efficiency: '—',
+      status: 'ok',
+      noisy: false,
+    })
+    expect(rows[2]).toMatchObject({
+      chunk: 'auto (8)',
+      speedup: '1.50×',
+      efficiency: '75 %',
+      time: '1.30 ± 0.05 ms',
+    })
+  })
+})

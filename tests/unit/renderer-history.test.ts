@@ -1,0 +1,146 @@
+// @vitest-environment happy-dom
+// The history store over the real service and history folder: selection, rename, delete with undo, import, export.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { Run } from '../../main/contract'
+import { UNDO_MS, useHistoryStore } from '../../renderer/src/stores/history'
+import { useUiStore } from '../../renderer/src/stores/ui'
+import { makeRun } from './history-fixtures'
+import { createTestClient, storesWith, type TestClient } from './renderer-client'
+
+let client: TestClient
+
+beforeEach(async () => {
+  localStorage.clear()
+  client = await createTestClient()
+})
+afterEach(() => client.dispose())
+
+const older = (): Run => makeRun({ id: 'run-older', name: 'older', createdAt: '2026-11-24T08:00:00.000Z' })
+const newer = (): Run => makeRun({ id: 'run-newer', name: 'newer', createdAt: '2026-11-25T08:00:00.000Z' })
+
+async function withRuns(...runs: Run[]) {
+  for (const run of runs) await client.history.save(run)
+  storesWith(client)
+  const history = useHistoryStore()
+  await history.refresh()
+  return history
+}
+
+describe('history store', () => {
+  it('lists runs newest first and shows the newest on the charts by default', async () => {
+    const history = await withRuns(older(), newer())
+    expect(history.runs.map((r) => r.id)).toEqual(['run-newer', 'run-older'])
+    expect(history.selectedIds).toEqual(['run-newer'])
+    expect(history.selectedRuns.map((r) => r.name)).toEqual(['newer'])
+    expect(history.openRun?.id).toBe('run-newer')
+  })
+
+  it('overlays a second run when its box is ticked', async () => {
+    const history = await withRuns(older(), newer())
+    await history.toggleSelected('run-older')
+    expect(history.selectedRuns.map((r) => r.id)).toEqual(['run-newer', 'run-older'])
+  })
+
+  it('renames a run in the list and in the loaded run', async () => {
+    const history = await withRuns(newer())
+    await history.rename('run-newer', 'desk, mains power')
+    expect(history.runs[0].name).toBe('desk, mains power')
+    expect(history.openRun?.name).toBe('desk, mains power')
+    expect((await client.getRun({ id: 'run-newer' })).name).toBe('desk, mains power')
+  })
+
+  it('deletes a run and offers an undo that imports the same run again', async () => {
+    const history = await withRuns(older(), newer())
+    const ui = useUiStore()
+    const kept = await client.getRun({ id: 'run-newer' })
+
+    await history.remove('run-newer')
+    expect(history.runs.map((r) => r.id)).toEqual(['run-older'])
+    expect(history.selectedIds).toEqual([])
+    const toast = ui.toasts.at(-1)
+    expect(toast?.text).toBe('Deleted newer')
+    expect(toast?.action?.label).toBe('Undo')
+
+    await ui.runAction(toast!.id)
+    const imports = client.calls.filter((c) => c.method === 'importRun')
+    expect(imports).toHaveLength(1)
+    expect(imports[0].input).toEqual({ run: kept })
+    expect(history.runs.map((r) => r.id)).toEqual(['run-newer', 'run-older'])
+    expect(history.isSelected('run-newer')).toBe(true)
+  })
+
+  it('keeps the undo on screen for about eight seconds', async () => {
+    const history = await withRuns(newer())
+    const ui = useUiStore()
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      await history.remove('run-newer')
+      vi.advanceTimersByTime(UNDO_MS - 100)
+      expect(ui.toasts.map((t) => t.text)).toEqual(['Deleted newer'])
+      vi.advanceTimersByTime(200)
+      expect(ui.toasts).toEqual([])
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('imports another machine’s JSON export and shows it', async () => {
+    const history = await withRuns(newer())
+    const foreign = makeRun({
+      id: 'run-foreign',
+      name: 'their laptop',
+      createdAt: '2026-11-20T08:00:00.000Z',
+    })
+    await history.importText(JSON.stringify(foreign), 'their.json')
+    expect(history.runs.map((r) => r.id)).toContain('run-foreign')
+    expect(history.runs.find((r) => r.id === 'run-foreign')?.imported).toBe(true)
+    expect(history.selectedIds).toEqual(['run-newer', 'run-foreign'])
+  })
+
+  it('says in one line why a file cannot be imported, and changes nothing', async () => {
+    const history = await withRuns(newer())
+    const ui = useUiStore()
+    await history.importText('{"schema": 1, "id": "x"}', 'broken.json')
+    const error = ui.toasts.at(-1)
+    expect(error?.kind).toBe('error')
+    expect(error?.text).toMatch(/^broken\.json: not a valid Amdahl run: /)
+    expect(error?.text).not.toMatch(/\n/)
+    expect(history.runs.map((r) => r.id)).toEqual(['run-newer'])
+
+    await history.importText('not json at all', 'notes.txt')
+    expect(ui.toasts.at(-1)?.text).toBe('notes.txt is not JSON: choose a run exported as JSON')
+  })
+
+  it('exports the selected runs as CSV through the client’s save', async () => {
+    const history = await withRuns(older(), newer())
+    await history.toggleSelected('run-older')
+    await history.exportSelected('csv')
+    expect(client.calls.find((c) => c.method === 'exportRuns')?.input).toEqual({
+      ids: ['run-newer', 'run-older'],
+      format: 'csv',
+    })
+    expect(client.saved).toHaveLength(1)
+    expect(client.saved[0].encoding).toBe('utf8')
+    expect(client.saved[0].content).toContain('newer')
+    expect(client.saved[0].content).toContain('older')
+  })
+
+  it('exports JSON that imports back as the same runs', async () => {
+    const history = await withRuns(newer())
+    await history.exportSelected('json')
+    const exported: unknown = JSON.parse(client.saved[0].content)
+    const summary = await client.importRun({ run: exported })
+    expect(summary.id).toBe('run-newer')
+  })
+
+  it('saves a chart PNG as base64 bytes', async () => {
+    const history = await withRuns(newer())
+    await history.savePng('speedup.png', 'data:image/png;base64,iVBORw0KGgo=')
+    expect(client.saved[0]).toEqual({
+      fileName: 'speedup.png',
+      mimeType: 'image/png',
+      content: 'iVBORw0KGgo=',
+      encoding: 'base64',
+    })
+  })
+})

@@ -1,0 +1,90 @@
+// @vitest-environment happy-dom
+// The live sweep store over the real service: progress texts, a real sweep to its end, reload and cancel.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { useConfigStore } from '../../renderer/src/stores/config'
+import { useHistoryStore } from '../../renderer/src/stores/history'
+import { useSweepStore } from '../../renderer/src/stores/sweep'
+import { createTestClient, storesWith, until, type TestClient } from './renderer-client'
+
+let client: TestClient
+
+beforeEach(async () => {
+  localStorage.clear()
+  client = await createTestClient()
+})
+afterEach(() => client.dispose())
+
+describe('sweep store', () => {
+  it('turns a progress event into fraction, cells, current cell and ETA text', () => {
+    storesWith(client)
+    const sweep = useSweepStore()
+    client.deliver({
+      type: 'progress',
+      progress: {
+        runId: 'run-elsewhere',
+        cellsDone: 5,
+        cellsTotal: 20,
+        fraction: 0.25,
+        current: { n: 1000, pool: 2, chunkRows: 500, serial: false, phase: 'warmup' },
+        elapsedMs: 30_000,
+        etaMs: 90_000,
+      },
+    })
+    expect(sweep.status).toBe('running')
+    expect(sweep.runId).toBe('run-elsewhere')
+    expect(sweep.view.fraction).toBe(0.25)
+    expect(sweep.view.percentText).toBe('25 %')
+    expect(sweep.view.cellsText).toBe('5 / 20 cells')
+    expect(sweep.view.currentText).toBe('N 1000 · pool 2 · chunk 500 rows · warming up')
+    expect(sweep.view.etaText).toBe('about 1 min 30 s left')
+  })
+
+  it('runs a sweep to its end, then lists, selects and opens the new run', async () => {
+    storesWith(client)
+    const config = useConfigStore()
+    config.name = 'tiny'
+    config.sizesText = '16, 32'
+    config.poolsInput = '1, 2'
+    config.repetitions = 1
+    config.warmups = 0
+    const sweep = useSweepStore()
+    const history = useHistoryStore()
+
+    await sweep.start()
+    await until(() => sweep.status === 'complete', 'the sweep to complete')
+    await until(() => history.openRun !== null, 'the new run to open')
+
+    expect(history.runs.map((r) => r.name)).toEqual(['tiny'])
+    expect(history.selectedIds).toEqual([sweep.runId])
+    expect(history.openRun?.cells.length).toBe(2 * (1 + 2))
+    expect(sweep.finishedName).toBe('tiny')
+    expect(client.calls.find((c) => c.method === 'startSweep')?.input).toMatchObject({
+      spec: { name: 'tiny', sizes: [16, 32], pools: [1, 2], repetitions: 1, warmups: 0 },
+    })
+  })
+
+  it('picks up a running sweep after a reload and cancels it', async () => {
+    const { runId } = await client.startSweep({
+      spec: { sizes: [1500], pools: [1, 2], repetitions: 500, warmups: 0 },
+    })
+    storesWith(client)
+    const sweep = useSweepStore()
+    await sweep.resume()
+    expect(sweep.status).toBe('running')
+    expect(sweep.runId).toBe(runId)
+
+    await sweep.cancel()
+    await until(() => sweep.status === 'cancelled', 'the sweep to end cancelled')
+    expect(useHistoryStore().runs.find((r) => r.id === runId)?.status).toBe('cancelled')
+  })
+
+  it('shows a refused start as a failure with the back end’s one line', async () => {
+    storesWith(client)
+    await client.startSweep({ spec: { sizes: [1500], pools: [1], repetitions: 500, warmups: 0 } })
+    const sweep = useSweepStore()
+    await sweep.start()
+    expect(sweep.status).toBe('failed')
+    expect(sweep.error).toMatch(/^a sweep is already running \(.+\): wait for it or cancel it$/)
+    await client.service.shutdown()
+  })
+})
