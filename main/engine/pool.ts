@@ -61,6 +61,9 @@ export function errorLine(err: unknown): string {
     const detail = lines.filter((l) => l.startsWith('exitCode') || l.startsWith('signalCode')).join(', ')
     return `a worker exited unexpectedly (${detail.replace(/`/g, '')})`
   }
+  // A worker that died while idle is only noticed when a task is handed to it; workerpool words it variously.
+  if (/Worker is terminated|Channel closed/.test(lines[0] ?? ''))
+    return `a worker had died before its task (${lines[0]})`
   return (lines[0] ?? 'unknown error').slice(0, 500)
 }
 

@@ -2,8 +2,10 @@
 import type { Progress, SweepSpec } from '../contract'
 import type { PlannedCell, SizePlan } from './plan'
 
-/** At most this many throttled events per second; cell boundaries always get one. */
+/** At most ten throttled events per second; cell boundaries always get one. */
 const MIN_INTERVAL_MS = 100
+/** While a long sample runs nothing else happens on the main side: tick so elapsed and ETA stay live. */
+const TICK_MS = 250
 
 export class ProgressTracker {
   private readonly started = performance.now()
@@ -14,6 +16,7 @@ export class ProgressTracker {
   private cellsDone = 0
   private current: Progress['current'] = null
   private lastEmit = -Infinity
+  private ticker: NodeJS.Timeout | null = null
 
   constructor(
     private readonly runId: string,
@@ -32,15 +35,19 @@ export class ProgressTracker {
     this.cellsTotal = cells
   }
 
+  /** What runs now; throttled, so events always describe the step under way. */
   phase(current: NonNullable<Progress['current']>): void {
     this.current = current
+    if (this.listener && !this.ticker) {
+      this.ticker = setInterval(() => this.emit(false), TICK_MS)
+      this.ticker.unref()
+    }
     this.emit(false)
   }
 
   sampleDone(cell: PlannedCell): void {
     this.stepsDone.set(cell.index, (this.stepsDone.get(cell.index) ?? 0) + 1)
     this.doneWork += cell.n * cell.n
-    this.emit(false)
   }
 
   /** A cell ended (ok, failed or cancelled): whatever it did not run counts as done work. */
@@ -55,6 +62,12 @@ export class ProgressTracker {
   done(): void {
     this.current = null
     this.emit(true)
+    this.stop()
+  }
+
+  stop(): void {
+    if (this.ticker) clearInterval(this.ticker)
+    this.ticker = null
   }
 
   snapshot(): Progress {

@@ -229,6 +229,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     if (signal?.aborted) return complete('cancelled')
     return complete('failed', errorLine(err))
   } finally {
+    progress.stop()
     signal?.removeEventListener('abort', onAbort)
     workspaces.release()
     const ending = [...pools.values()]

@@ -1,0 +1,147 @@
+// Cancel and faults: finished cells survive a cancel, busy workers are stopped at once, a killed worker fails
+// only its cell, and no worker outlives its run.
+import { readdirSync, readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { RunSchema, SweepSpecSchema, type SweepSpecInput } from '../../main/contract'
+import { runSweep } from '../../main/engine'
+
+const spec = (input: SweepSpecInput) => SweepSpecSchema.parse({ repetitions: 2, warmups: 1, ...input })
+
+/** Child processes of this test process (Linux /proc), oldest first, with their state (R = running). */
+function children(): { pid: number; started: number; state: string }[] {
+  const found: { pid: number; started: number; state: string }[] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      // After the command: state, ppid, … and the start time as the 20th field.
+      if (Number(fields[1]) === process.pid)
+        found.push({ pid: Number(entry), started: Number(fields[19]), state: fields[0] })
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found.sort((a, b) => a.started - b.started || a.pid - b.pid)
+}
+
+/** A sample of assign at this size takes about a second on one core: long enough to cancel in the middle. */
+const slow = { workload: 'assign', centroids: 64, sizes: [4000], warmups: 0, repetitions: 3 } as const
+
+describe('cancel', () => {
+  it('keeps the finished cells, marks the rest of the size cancelled and drops later sizes', async () => {
+    const controller = new AbortController()
+    const run = await runSweep(spec({ sizes: [200, 400], pools: [1, 2] }), {
+      signal: controller.signal,
+      onCell: () => controller.abort(),
+    })
+    expect(run.status).toBe('cancelled')
+    expect(run.error).toBeUndefined()
+    expect(run.cells.map((c) => [c.n, c.serial, c.status])).toEqual([
+      [200, true, 'ok'],
+      [200, false, 'cancelled'],
+      [200, false, 'cancelled'],
+    ])
+    expect(run.cells[0].stats).not.toBeNull()
+    expect(() => RunSchema.parse(run)).not.toThrow()
+  })
+
+  it('stops a task in flight instead of waiting for it (threads)', async () => {
+    const controller = new AbortController()
+    let abortedAt = 0
+    const run = await runSweep(spec({ ...slow, pools: [2] }), {
+      signal: controller.signal,
+      // Measuring starts right after the fill; the first sample then runs for about a second.
+      onFill: () =>
+        setTimeout(() => {
+          abortedAt = performance.now()
+          controller.abort()
+        }, 150),
+    })
+    const returnedAfter = performance.now() - abortedAt
+    expect(run.status).toBe('cancelled')
+    expect(run.cells.map((c) => [c.status, c.samplesMs.length])).toEqual([
+      ['cancelled', 0],
+      ['cancelled', 0],
+    ])
+    // Coming back well before the sample could have ended proves the task was stopped, not awaited.
+    expect(returnedAfter).toBeLessThan(600)
+  })
+
+  it('stops child processes in flight and leaves none behind', async () => {
+    const controller = new AbortController()
+    const run = await runSweep(spec({ ...slow, pools: [2], executor: 'process', transfer: 'copy' }), {
+      signal: controller.signal,
+      onFill: () => setTimeout(() => controller.abort(), 150),
+    })
+    expect(run.status).toBe('cancelled')
+    expect(run.cells.every((c) => c.status === 'cancelled')).toBe(true)
+    expect(children()).toEqual([])
+  })
+
+  it('returns at once, as cancelled, when aborted before it starts', async () => {
+    const controller = new AbortController()
+    controller.abort()
+    const run = await runSweep(spec({ sizes: [100], pools: [2] }), { signal: controller.signal })
+    expect(run.status).toBe('cancelled')
+    expect(run.cells).toEqual([])
+  })
+})
+
+describe('faults', () => {
+  it('fails only the cell whose workers were killed mid-task, and the sweep goes on', async () => {
+    let killed = 0
+    let watcher: NodeJS.Timeout | undefined
+    const run = await runSweep(
+      spec({
+        workload: 'assign',
+        centroids: 64,
+        sizes: [2000],
+        pools: [2],
+        warmups: 0,
+        repetitions: 2,
+        executor: 'process',
+        transfer: 'copy',
+      }),
+      {
+        onFill: () => {
+          // Pools start in size order: the oldest child is the baseline's pool of 1, the others the pool of 2.
+          // Both of those running at once means the parallel cell's tasks are under way: kill them then.
+          watcher = setInterval(() => {
+            const pair = children().slice(1)
+            if (pair.length === 2 && pair.every((c) => c.state === 'R')) {
+              clearInterval(watcher)
+              for (const child of pair) process.kill(child.pid, 'SIGKILL')
+              killed = pair.length
+            }
+          }, 5)
+        },
+      },
+    )
+    clearInterval(watcher)
+    expect(killed).toBe(2)
+    expect(run.status).toBe('complete')
+    const [serial, parallel] = run.cells
+    expect([serial.status, serial.error, serial.samplesMs.length]).toEqual(['ok', undefined, 2])
+    expect(parallel.status).toBe('failed')
+    expect(parallel.error).toBe('a worker exited unexpectedly (exitCode: null, signalCode: SIGKILL)')
+    expect(children()).toEqual([])
+  })
+
+  it('fails the cell whose workers died while idle, and the sweep goes on', async () => {
+    const run = await runSweep(spec({ sizes: [100], pools: [2], executor: 'process', transfer: 'copy' }), {
+      onFill: () => {
+        for (const child of children().slice(1)) process.kill(child.pid, 'SIGKILL')
+      },
+    })
+    expect(run.status).toBe('complete')
+    expect(run.cells.map((c) => c.status)).toEqual(['ok', 'failed'])
+    expect(run.cells[1].error).toMatch(/^a worker (had died before its task|exited unexpectedly)/)
+  })
+
+  it('leaves no child process behind after a complete run', async () => {
+    const run = await runSweep(spec({ sizes: [50], pools: [1, 3], executor: 'process', transfer: 'copy' }))
+    expect(run.status).toBe('complete')
+    expect(children()).toEqual([])
+  })
+})
