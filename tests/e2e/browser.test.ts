@@ -1,0 +1,270 @@
+// Browser mode end to end: the built app in Debian's Chromium against the real server, service, engine and history.
+import { parse } from 'csv-parse/sync'
+import { readFile } from 'node:fs/promises'
+import { PNG } from 'pngjs'
+import type { Browser, Download, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { SweepSpecInput } from '../../main/contract'
+import { SUMMARY_CSV_HEADER } from '../../main/export/csv'
+import { runFiles, startApp, type TestApp } from './helpers/app'
+import { launchChromium, newTestPage, screenshot, type TestPage } from './helpers/browser'
+import {
+  byTestId,
+  canvasInk,
+  computedColours,
+  fillSweepForm,
+  luminance,
+  openApp,
+  runSweepInPage,
+  waitForInk,
+  waitForStatus,
+  WAIT_MS,
+} from './helpers/ui'
+
+/** 2 sizes × (serial + 2 pools) = 6 cells of a few milliseconds each. */
+const SMALL_FORM = { sizes: '64, 128', pools: '1, 2', repetitions: '2', warmups: '0' }
+const SMALL_SPEC: SweepSpecInput = { sizes: [64, 128], pools: [1, 2], repetitions: 2, warmups: 0 }
+const SMALL_CELLS = 6
+
+let browser: Browser
+let app: TestApp
+let tab: TestPage
+let page: Page
+
+beforeAll(async () => {
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+beforeEach(async () => {
+  app = await startApp()
+  tab = await newTestPage(browser)
+  page = tab.page
+})
+afterEach(async () => {
+  const errors = [...tab.pageErrors]
+  await tab.close()
+  await app.close()
+  expect(errors, 'uncaught exceptions in the page').toEqual([])
+})
+
+/** Clicks something that saves a file and returns the browser's download of it. */
+async function downloadFrom(click: () => Promise<void>): Promise<{ download: Download; bytes: Buffer }> {
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: WAIT_MS }), click()])
+  const path = await download.path()
+  return { download, bytes: await readFile(path) }
+}
+
+/** Waits until the chart has stopped animating: the same pixels on a few reads in a row. */
+async function waitForSteadyChart(key: string): Promise<void> {
+  await waitForInk(page, key)
+  let last = ''
+  let same = 0
+  const deadline = Date.now() + WAIT_MS
+  while (same < 3) {
+    if (Date.now() > deadline) throw new Error(`chart ${key} never stopped changing`)
+    const ink = await canvasInk(page, key)
+    const now = `${ink.inked}:${ink.meanLuminance.toFixed(5)}`
+    same = now === last ? same + 1 : 0
+    last = now
+    await page.waitForTimeout(100)
+  }
+}
+
+describe('browser mode in Chromium', () => {
+  it('runs a small sweep set up in the form to 100 % and reports it complete', async () => {
+    await openApp(page, app.url)
+    await fillSweepForm(page, SMALL_FORM)
+    expect(await byTestId(page, 'cell-count').textContent()).toContain(`${SMALL_CELLS} cells`)
+
+    await byTestId(page, 'run-button').click()
+    await waitForStatus(page, 'complete')
+
+    expect(await byTestId(page, 'run-status').textContent()).toContain('Complete')
+    const progressText = await byTestId(page, 'progress-text').textContent()
+    expect(progressText).toContain('100 %')
+    expect(progressText).toContain(`${SMALL_CELLS} / ${SMALL_CELLS} cells`)
+    expect(await byTestId(page, 'progress-bar').getAttribute('aria-valuenow')).toBe('100')
+
+    const [run] = await app.savedRuns()
+    expect(run.status).toBe('complete')
+    expect(run.spec).toMatchObject({ sizes: [64, 128], pools: [1, 2], repetitions: 2, warmups: 0 })
+    expect(run.cells).toHaveLength(SMALL_CELLS)
+    expect(run.cells.every((c) => c.status === 'ok' && c.samplesMs.length === 2)).toBe(true)
+  })
+
+  it('draws the time, speedup, efficiency and start-up charts of the newest run', async () => {
+    await app.seedRun({ ...SMALL_SPEC, name: 'charts' })
+    await openApp(page, app.url)
+
+    for (const key of ['time', 'speedup', 'efficiency', 'startup']) {
+      const ink = await waitForInk(page, key, 0.01)
+      expect(ink.inked / ink.total, `share of drawn pixels on chart ${key}`).toBeGreaterThan(0.01)
+    }
+    // Chunk rows were not swept: that card explains itself instead of drawing an empty chart.
+    expect(await byTestId(page, 'chart-chunks-note').textContent()).toMatch(/not swept/i)
+
+    for (const key of ['time', 'speedup', 'efficiency', 'startup']) await waitForSteadyChart(key)
+    await screenshot(page, 'charts-after-run')
+  })
+
+  it('keeps the finished run in the history across a reload, the token kept in sessionStorage', async () => {
+    await openApp(page, app.url)
+    await runSweepInPage(page, { ...SMALL_FORM, name: 'survives reload' })
+    // The token left the address bar at once, so the reload below can only get it from sessionStorage.
+    expect(page.url()).not.toContain('token=')
+
+    await page.reload()
+    await byTestId(page, 'history-item').first().waitFor({ timeout: WAIT_MS })
+
+    const items = byTestId(page, 'history-item')
+    expect(await items.count()).toBe(1)
+    expect(await byTestId(items, 'history-open').textContent()).toContain('survives reload')
+    expect(await byTestId(items, 'history-status').textContent()).toContain('complete')
+    expect(await byTestId(page, 'history-error').count()).toBe(0)
+    // The run itself was fetched again with the token: its cells are in the table and on the charts.
+    await waitForInk(page, 'time')
+    expect(await byTestId(page, 'cell-row').count()).toBe(SMALL_CELLS)
+    await waitForSteadyChart('time')
+    await screenshot(page, 'history-after-reload')
+  })
+
+  it('exports the selected run as a CSV download with one row of numbers per cell', async () => {
+    const run = await app.seedRun({ ...SMALL_SPEC, name: 'csv export' })
+    await openApp(page, app.url)
+    await byTestId(page, 'history-item').first().waitFor({ timeout: WAIT_MS })
+    await page.locator('[data-testid="export-csv"]:not([disabled])').waitFor({ timeout: WAIT_MS })
+
+    const { download, bytes } = await downloadFrom(() => byTestId(page, 'export-csv').click())
+
+    expect(download.suggestedFilename()).toMatch(/\.csv$/)
+    const [header, ...rows] = parse(bytes.toString('utf8')) as string[][]
+    expect(header).toEqual(SUMMARY_CSV_HEADER)
+    expect(rows).toHaveLength(run.cells.length)
+    expect(rows).toHaveLength(SMALL_CELLS)
+    const column = (name: string) => rows.map((row) => row[header.indexOf(name)])
+    expect(new Set(column('run_id'))).toEqual(new Set([run.id]))
+    expect(new Set(column('n').map(Number))).toEqual(new Set([64, 128]))
+    expect(new Set(column('pool').map(Number))).toEqual(new Set([1, 2]))
+    for (const name of ['median_ms', 'mean_ms', 'min_ms', 'speedup', 'result']) {
+      for (const value of column(name)) expect(Number.isFinite(Number(value)), `${name} = "${value}"`).toBe(true)
+    }
+    expect(column('median_ms').every((v) => Number(v) > 0)).toBe(true)
+  })
+
+  it('exports a chart as a PNG download at twice its on-screen size', async () => {
+    await app.seedRun({ ...SMALL_SPEC, name: 'png export' })
+    await openApp(page, app.url)
+    await waitForSteadyChart('time')
+    const { cssWidth, cssHeight } = await canvasInk(page, 'time')
+
+    const { download, bytes } = await downloadFrom(() => byTestId(page, 'export-png-time').click())
+
+    expect(download.suggestedFilename()).toBe('amdahl-png-export-time.png')
+    const png = PNG.sync.read(bytes)
+    expect(Math.abs(png.width - 2 * cssWidth)).toBeLessThanOrEqual(1)
+    expect(Math.abs(png.height - 2 * cssHeight)).toBeLessThanOrEqual(1)
+    const colours = new Set<number>()
+    for (let i = 0; i < png.data.length && colours.size < 50; i += 4) colours.add(png.data.readUInt32BE(i))
+    expect(colours.size, 'distinct colours in the PNG').toBeGreaterThan(10)
+  })
+
+  it('cancels a longer sweep and keeps the cancelled run with its finished cells', async () => {
+    await openApp(page, app.url)
+    // 2 sizes × 3 cells; the cells of one size finish together, each size takes seconds at 100 repetitions.
+    await fillSweepForm(page, { sizes: '2000, 3000', pools: '1, 2', repetitions: '100', warmups: '0' })
+    await byTestId(page, 'run-button').click()
+    await page
+      .locator('[data-testid="progress-text"]', { hasText: /\b[1-5] \/ 6 cells/ })
+      .waitFor({ timeout: 60_000 })
+
+    await byTestId(page, 'cancel-button').click()
+    await waitForStatus(page, 'cancelled', 5_000)
+
+    const item = byTestId(page, 'history-item')
+    await item.first().waitFor({ timeout: WAIT_MS })
+    expect(await item.count()).toBe(1)
+    expect(await byTestId(item, 'history-status').textContent()).toContain('cancelled')
+
+    const [run] = await app.savedRuns()
+    expect(run.status).toBe('cancelled')
+    const finished = run.cells.filter((c) => c.status === 'ok')
+    expect(finished.length).toBeGreaterThanOrEqual(1)
+    expect(finished.length).toBeLessThan(6)
+    expect(finished.every((c) => c.samplesMs.length === 100 && c.stats !== null)).toBe(true)
+    // The details table lists the cells the run kept, finished ones among them.
+    await page.locator('[data-testid="cell-row"]').first().waitFor({ timeout: WAIT_MS })
+    expect(await byTestId(page, 'cell-row').count()).toBe(run.cells.length)
+    await screenshot(page, 'cancelled')
+  })
+
+  it('shows inline errors for invalid values, keeps Run disabled and starts nothing', async () => {
+    await openApp(page, app.url)
+    await fillSweepForm(page, { sizes: '0', pools: 'abc', repetitions: '-1' })
+
+    const errors = {
+      sizes: /at least 1/,
+      pools: /abc/,
+      repetitions: /at least 1/,
+    }
+    for (const [field, message] of Object.entries(errors)) {
+      const error = byTestId(page, `error-${field}`)
+      await error.waitFor({ timeout: WAIT_MS })
+      expect(await error.textContent()).toMatch(message)
+      // "Next to the field": the input is marked invalid and described by exactly this message.
+      const input = byTestId(page, field === 'sizes' ? 'sizes-input' : `${field}-input`)
+      expect(await input.getAttribute('aria-invalid')).toBe('true')
+      expect(await input.getAttribute('aria-describedby')).toBe(await error.getAttribute('id'))
+    }
+    expect(await byTestId(page, 'run-button').isDisabled()).toBe(true)
+    expect(await byTestId(page, 'cell-count').textContent()).toContain('fix the fields above')
+
+    await fillSweepForm(page, { sizes: '' })
+    await page.locator('[data-testid="error-sizes"]', { hasText: /at least one value/ }).waitFor({ timeout: WAIT_MS })
+    expect(await byTestId(page, 'run-button').isDisabled()).toBe(true)
+    await screenshot(page, 'invalid-form')
+
+    // Enter in a field submits the form: with invalid values that must start nothing either.
+    await byTestId(page, 'pools-input').press('Enter')
+    expect(await byTestId(page, 'run-status').getAttribute('data-status')).toBe('idle')
+    expect(await app.service.handlers.getActiveSweep({})).toBeNull()
+    expect(await app.service.handlers.listRuns({})).toEqual([])
+    expect(await runFiles(app.historyDir)).toEqual([])
+  })
+
+  it('says the token is missing when the page is opened without it', async () => {
+    await openApp(page, `${app.origin}/`)
+
+    const historyError = byTestId(page, 'history-error')
+    await historyError.waitFor({ timeout: WAIT_MS })
+    expect(await historyError.textContent()).toMatch(/token/i)
+    await page.locator('[data-testid="machine-summary"]', { hasText: /token/i }).waitFor({ timeout: WAIT_MS })
+    await screenshot(page, 'no-token')
+  })
+
+  it('switches the charts between the light and the dark theme', async () => {
+    await app.seedRun({ ...SMALL_SPEC, name: 'themes' })
+    await openApp(page, app.url)
+    await waitForSteadyChart('time')
+    const card = byTestId(page, 'card-time')
+    const light = await computedColours(card)
+    const lightInk = await canvasInk(page, 'time')
+    expect(await page.locator('html').getAttribute('data-theme')).toBe('light')
+
+    await byTestId(page, 'theme-toggle').click()
+    await page.locator('html[data-theme="dark"]').waitFor({ timeout: WAIT_MS })
+    await waitForSteadyChart('time')
+    const dark = await computedColours(card)
+    const darkInk = await canvasInk(page, 'time')
+
+    expect(luminance(light.background)).toBeGreaterThan(0.5)
+    expect(luminance(dark.background)).toBeLessThan(0.5)
+    expect(luminance(light.color)).toBeLessThan(0.5)
+    expect(luminance(dark.color)).toBeGreaterThan(0.5)
+    // The chart itself is redrawn with lighter ink (labels, axes) on the dark card.
+    expect(darkInk.meanLuminance).toBeGreaterThan(lightInk.meanLuminance)
+    await screenshot(page, 'dark-theme')
+  })
+})
