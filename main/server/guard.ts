@@ -29,7 +29,14 @@ export function allowedHosts(boundHost: string, port: number): Set<string> {
 }
 
 export function isLoopbackHost(host: string): boolean {
-  return ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host.toLowerCase())
+  const name = host.toLowerCase()
+  return ['localhost', '::1', '[::1]'].includes(name) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name)
+}
+
+/** The loud line for a bind that other machines can reach; null on loopback. */
+export function networkWarning(host: string, port: number): string | null {
+  if (isLoopbackHost(host)) return null
+  return `amdahl: WARNING: listening on ${host}:${port}, reachable from the network (the token is still required on every API call)`
 }
 
 /** Rejects requests whose Host was not one of ours: a rebinding page would send its own domain here. */

@@ -14,7 +14,7 @@ import {
 } from '../contract'
 import { readJsonBody, DEFAULT_MAX_BODY_BYTES } from './body'
 import { EventStreams, KEEP_ALIVE_MS, type Subscribe } from './events'
-import { allowedHosts, bearerToken, hostAllowed, isLoopbackHost, originAllowed, tokenMatches } from './guard'
+import { allowedHosts, bearerToken, hostAllowed, networkWarning, originAllowed, tokenMatches } from './guard'
 import { SECURITY_HEADERS } from './headers'
 import { findStaticFile, openStaticFile } from './static-files'
 
@@ -207,11 +207,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   })
   const port = (server.address() as AddressInfo).port
   hosts = allowedHosts(host, port)
-  if (!isLoopbackHost(host)) {
-    log(
-      `amdahl: WARNING: listening on ${host}:${port}, reachable from the network (the token is still required on every API call)`,
-    )
-  }
+  const warning = networkWarning(host, port)
+  if (warning !== null) log(warning)
 
   const origin = `http://${urlHost(host)}:${port}`
   let closing: Promise<void> | null = null

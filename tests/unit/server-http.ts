@@ -9,6 +9,8 @@ export interface RawResponse {
 
 export interface RawRequest {
   port: number
+  /** Default 127.0.0.1. */
+  address?: string
   path: string
   method?: string
   headers?: Record<string, string>
@@ -17,13 +19,14 @@ export interface RawRequest {
 
 export function rawRequest({
   port,
+  address = '127.0.0.1',
   path,
   method = 'GET',
   headers = {},
   body,
 }: RawRequest): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, method, headers }, (res) => {
+    const req = httpRequest({ host: address, port, path, method, headers }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
       res.on('end', () =>
