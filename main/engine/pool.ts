@@ -58,7 +58,10 @@ export function errorLine(err: unknown): string {
     .map((l) => l.trim())
     .filter(Boolean)
   if (lines[0]?.startsWith('Workerpool Worker terminated Unexpectedly')) {
-    const detail = lines.filter((l) => l.startsWith('exitCode') || l.startsWith('signalCode')).join(', ')
+    // A thread has no signal: workerpool reports `signalCode: \`undefined\``, which says nothing to a reader.
+    const detail = lines
+      .filter((l) => (l.startsWith('exitCode') || l.startsWith('signalCode')) && !l.includes('`undefined`'))
+      .join(', ')
     return `a worker exited unexpectedly (${detail.replace(/`/g, '')})`
   }
   // A worker that died while idle is only noticed when a task is handed to it; workerpool words it variously.
