@@ -73,6 +73,16 @@ function hardenSession(): void {
   protocol.handle(APP_SCHEME, createAppProtocolHandler(join(__dirname, '../renderer'), csp))
 }
 
+/** Saves size, position and maximized; on close, and on quit (app.exit closes windows without 'close'). */
+function rememberWindow(win: BrowserWindow, stateFile: string): void {
+  if (win.isDestroyed()) return
+  try {
+    saveWindowState(stateFile, { ...win.getNormalBounds(), maximized: win.isMaximized() })
+  } catch (error) {
+    console.warn(`amdahl: window state not saved: ${String(error)}`)
+  }
+}
+
 function createWindow(stateFile: string): BrowserWindow {
   const workAreas = screen.getAllDisplays().map((display) => display.workArea)
   const state = fitToDisplays(loadWindowState(stateFile), workAreas)
@@ -95,14 +105,7 @@ function createWindow(stateFile: string): BrowserWindow {
     if (state.maximized) win.maximize()
     win.show()
   })
-  win.on('close', () => {
-    const bounds = win.getNormalBounds()
-    try {
-      saveWindowState(stateFile, { ...bounds, maximized: win.isMaximized() })
-    } catch (error) {
-      console.warn(`amdahl: window state not saved: ${String(error)}`)
-    }
-  })
+  win.on('close', () => rememberWindow(win, stateFile))
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null
   })
@@ -154,6 +157,8 @@ async function start(): Promise<void> {
     event.preventDefault()
     if (stopping) return
     stopping = true
+    const win = currentWindow()
+    if (win) rememberWindow(win, stateFile)
     const grace = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref())
     void Promise.race([service.shutdown(), grace])
       .catch((error: unknown) => console.error(`amdahl: shutdown failed: ${String(error)}`))

@@ -14,12 +14,16 @@ export interface IpcOptions {
   devServerUrl?: string
 }
 
-/** Only the main frame of the main window, showing the app's own page, may call the API. */
+/**
+ * Only the main frame of the main window, showing the app's own page, may call the API. Compared by ids, not by
+ * wrapper identity: Electron may hand out a fresh JS object for the same frame.
+ */
 function trustedSender(event: IpcMainInvokeEvent, options: IpcOptions): boolean {
   const win = options.mainWindow()
   const frame = event.senderFrame
-  if (!win || win.isDestroyed() || !frame || event.sender !== win.webContents) return false
-  return frame === win.webContents.mainFrame && isAppUrl(frame.url, options.devServerUrl)
+  if (!win || win.isDestroyed() || !frame || event.sender.id !== win.webContents.id) return false
+  const main = win.webContents.mainFrame
+  return frame.frameTreeNodeId === main.frameTreeNodeId && isAppUrl(frame.url, options.devServerUrl)
 }
 
 /** Registers every handler; returns a function that removes them again. */
