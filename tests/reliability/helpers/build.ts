@@ -1,0 +1,68 @@
+// Builds the plain-Node entries the reliability tests spawn (CLI, worker, history writer) into a private temp
+// folder with vite, the way the app build does, so child processes run real built code and never touch out/.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { build } from 'vite'
+import { watPlugin } from '../../../scripts/vite-plugin-wat'
+
+export const ROOT = resolve(import.meta.dirname, '../../..')
+
+export interface Bundles {
+  dir: string
+  cli: string
+  worker: string
+  historyWriter: string
+  crashingWorker: string
+  sweepChild: string
+  /** Environment for a spawned bundle: the project's node_modules on NODE_PATH, AMDAHL_WORKER pointing at ours. */
+  env(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv
+  remove(): void
+}
+
+/** Entries by output name; the bundles are CommonJS, like electron-vite's main build. */
+const ENTRIES = {
+  cli: join(ROOT, 'main/cli.ts'),
+  worker: join(ROOT, 'workers/worker.ts'),
+  'history-writer': join(ROOT, 'tests/reliability/helpers/history-writer.ts'),
+  'crashing-worker': join(ROOT, 'tests/reliability/helpers/crashing-worker.ts'),
+  'sweep-child': join(ROOT, 'tests/reliability/helpers/sweep-child.ts'),
+}
+
+export async function buildBundles(): Promise<Bundles> {
+  const dir = mkdtempSync(join(tmpdir(), 'rely-build-'))
+  await build({
+    configFile: false,
+    logLevel: 'warn',
+    plugins: [watPlugin()],
+    build: {
+      ssr: true,
+      outDir: dir,
+      emptyOutDir: true,
+      target: 'node20',
+      minify: false,
+      rollupOptions: {
+        input: ENTRIES,
+        output: { format: 'cjs', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+        external: [/^node:/, 'workerpool', 'zod', 'commander', 'csv-stringify', /^csv-stringify\//],
+      },
+    },
+  })
+  const worker = join(dir, 'worker.js')
+  return {
+    dir,
+    cli: join(dir, 'cli.js'),
+    worker,
+    historyWriter: join(dir, 'history-writer.js'),
+    crashingWorker: join(dir, 'crashing-worker.js'),
+    sweepChild: join(dir, 'sweep-child.js'),
+    env: (extra = {}) => ({
+      ...process.env,
+      NODE_PATH: join(ROOT, 'node_modules'),
+      AMDAHL_WORKER: worker,
+      AMDAHL_HOME: join(dir, 'home'),
+      ...extra,
+    }),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  }
+}

@@ -1,0 +1,52 @@
+// The real worker with two test faults switched on from outside, since the engine has no crash hook of its own:
+// RELY_CRASH_MARKER names a file; the first `run` over part of the matrix (a parallel task, never the serial
+// baseline's or a pool of 1's whole-matrix task) that manages to take it (rename) ends its worker, thread or
+// process, mid-task. RELY_FILL_THROWS=1 makes every fill throw, so a run fails while its pools are up.
+import { renameSync } from 'node:fs'
+import workerpool from 'workerpool'
+
+type Method = (...args: unknown[]) => unknown
+const wp = workerpool as unknown as { worker: (methods: Record<string, Method>) => unknown }
+const register = wp.worker.bind(workerpool)
+
+function takeMarker(): boolean {
+  const marker = process.env.RELY_CRASH_MARKER
+  if (!marker) return false
+  try {
+    renameSync(marker, `${marker}.taken-${process.pid}`)
+    return true
+  } catch {
+    return false // no marker now, or another worker took it first
+  }
+}
+
+/** A task over fewer rows than the matrix has: one chunk of a parallel cell. */
+function partial(task: unknown): boolean {
+  const t = task as {
+    mode: string
+    rowStart?: number
+    rowEnd?: number
+    n: number
+    rows?: Float64Array
+    ref?: { layout: { n: number } }
+  }
+  if (t.mode === 'shared' && t.ref) return (t.rowEnd ?? 0) - (t.rowStart ?? 0) < t.ref.layout.n
+  return t.rows !== undefined && t.rows.length < t.n * t.n
+}
+
+wp.worker = (methods) =>
+  register({
+    ...methods,
+    run: (...args) => {
+      // process.exit in a worker thread ends only that thread, which is exactly a crashed worker.
+      if (partial(args[0]) && takeMarker()) process.exit(7)
+      return methods.run(...args)
+    },
+    fill: (...args) => {
+      if (process.env.RELY_FILL_THROWS === '1') throw new Error('fill refused by the test worker')
+      return methods.fill(...args)
+    },
+  })
+
+// Loaded after the patch above, so its workerpool.worker({ ping, fill, run }) call goes through it.
+void import('../../../workers/worker')

@@ -1,0 +1,53 @@
+// Child process for the orphan tests: runs one sweep (or a service sweep shut down half-way), prints one JSON
+// line, and then simply returns. If any pool, worker thread or child process were left running, this process
+// would not exit by itself, which is what the parent checks. argv: <mode> <executor> [history dir].
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { SweepSpecSchema, type Executor } from '../../../main/contract'
+import { runSweep } from '../../../main/engine'
+import { HistoryStore } from '../../../main/history/store'
+import { createService } from '../../../main/service'
+
+type Mode = 'complete' | 'cancel' | 'fail' | 'shutdown'
+
+function specFor(executor: Executor, slow: boolean) {
+  return SweepSpecSchema.parse({
+    executor,
+    transfer: executor === 'process' ? 'copy' : 'shared',
+    ...(slow
+      ? { workload: 'assign', centroids: 64, sizes: [2500], pools: [1, 2], warmups: 0, repetitions: 20 }
+      : { sizes: [200, 300], pools: [1, 2], warmups: 0, repetitions: 2 }),
+  })
+}
+
+async function main(): Promise<void> {
+  const [mode, executor, historyDir] = process.argv.slice(2) as [Mode, Executor, string | undefined]
+  if (mode === 'shutdown') {
+    // Electron's window-close path calls service.shutdown(); it cannot run here (no Electron binary), so this
+    // is its stand-in: a service sweep under way, shut down, must leave nothing running.
+    const history = new HistoryStore(historyDir ?? mkdtempSync(join(tmpdir(), 'rely-shutdown-')))
+    const service = createService({ history, onWarning: () => {} })
+    const measuring = new Promise<void>((resolve) => {
+      service.onEvent((e) => {
+        if (e.type === 'progress' && e.progress.current?.phase === 'measure') resolve()
+      })
+    })
+    const { runId } = await service.handlers.startSweep({ spec: specFor(executor, true) })
+    await measuring
+    await service.shutdown()
+    const run = await history.get(runId)
+    process.stdout.write(`${JSON.stringify({ status: run.status, cells: run.cells.length })}\n`)
+    return
+  }
+  const controller = new AbortController()
+  const run = await runSweep(specFor(executor, mode === 'cancel'), {
+    signal: controller.signal,
+    onProgress: (p) => {
+      if (mode === 'cancel' && p.current?.phase === 'measure') controller.abort()
+    },
+  })
+  process.stdout.write(`${JSON.stringify({ status: run.status, error: run.error ?? null })}\n`)
+}
+
+void main()
