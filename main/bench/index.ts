@@ -1,6 +1,7 @@
 // `npm run bench`: our sum, pool and fill figures beside numpy, C and Python-pool anchors, interleaved in one
 // run, printed with medians, ranges and goal ratios; `--scaling` adds speedup/efficiency per worker count.
 import { existsSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { Command, InvalidArgumentError } from 'commander'
 import { logicalCores, machineInfo } from '../engine/machine'
@@ -51,6 +52,14 @@ function repoRoot(): string {
 
 const log = (line: string) => console.log(line)
 
+/** Other programs competing for the cores skew every figure (ours and the anchors' alike, but not equally). */
+function loadLine(cores: number, judge = true): string {
+  const [one, five] = os.loadavg()
+  const busy =
+    judge && one > cores * 0.5 ? ' — the machine is busy: treat every figure and ratio with suspicion' : ''
+  return `load average ${one.toFixed(2)} (1 min), ${five.toFixed(2)} (5 min) on ${cores} cores${busy}`
+}
+
 /** Runs anchor job j after round floor(j·rounds/jobs): spread across the run, never all at the end. */
 function anchorSchedule(jobs: AnchorJob[], rounds: number): AnchorJob[][] {
   const after: AnchorJob[][] = Array.from({ length: rounds }, () => [])
@@ -67,6 +76,7 @@ async function main(): Promise<void> {
     `${m.cpuModel}, ${m.logicalCores} logical cores, ${(m.totalMemoryBytes / 2 ** 30).toFixed(0)} GiB, ${m.platform} ${m.arch}, Node ${m.node} (V8 ${m.v8})`,
   )
   // worker.js sits beside bench.js; the engine's own default (its module's folder) may be a shared chunk folder
+  log(loadLine(m.logicalCores))
   const script = resolveWorkerScript(
     process.env.AMDAHL_WORKER ?? path.join(path.dirname(path.resolve(process.argv[1])), 'worker.js'),
   )
@@ -146,6 +156,7 @@ async function main(): Promise<void> {
     log(SCALING_NOTE)
   }
   log('')
+  log(`at the end (our own workers included): ${loadLine(m.logicalCores, false)}`)
   log(`bench took ${((performance.now() - started) / 1000).toFixed(0)} s`)
 }
 
