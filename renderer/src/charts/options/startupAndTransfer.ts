@@ -74,6 +74,7 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme): ChartOption 
       data: startupPools.map((q) => at(q)?.coldMs ?? null),
       itemStyle: { color: coldColour },
       label: barLabel(p.subtext, startupLabels),
+      labelLayout: { hideOverlap: true },
     })
     table.set(
       series.length,
@@ -91,6 +92,7 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme): ChartOption 
       data: startupPools.map((q) => at(q)?.roundTripMs ?? null),
       itemStyle: { color: warmColour },
       label: barLabel(p.subtext, startupLabels),
+      labelLayout: { hideOverlap: true },
     })
   })
 
@@ -124,6 +126,7 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme): ChartOption 
         data: sizes.map((n) => at(n)?.stats.median ?? null),
         itemStyle: { color: colourAt(p, 6 + ri) },
         label: barLabel(p.subtext, runs.length * sizes.length <= MAX_LABELLED_BARS),
+        labelLayout: { hideOverlap: true },
       })
     })
   }

@@ -1,0 +1,63 @@
+// @vitest-environment happy-dom
+// The charts view as a component: cards, test ids, empty state and PNG export. ECharts' canvas cannot run in
+// happy-dom, so vue-echarts is replaced by a stand-in exposing the one method the view calls (getDataURL).
+import { describe, expect, it, vi } from 'vitest'
+import { defineComponent, h } from 'vue'
+import { mount } from '@vue/test-utils'
+import ChartsView from '../../renderer/src/charts/ChartsView.vue'
+import { makeRun } from './charts-fixtures'
+
+const calls: unknown[] = []
+vi.mock('vue-echarts', () => ({
+  default: defineComponent({
+    name: 'VChart',
+    props: {
+      option: { type: Object, default: null },
+      updateOptions: { type: Object, default: null },
+      autoresize: Boolean,
+    },
+    setup(_props, { expose }) {
+      expose({
+        getDataURL: (opts: unknown) => {
+          calls.push(opts)
+          return 'data:image/png;base64,AAAA'
+        },
+      })
+      return () => h('div', { class: 'vchart-stand-in' })
+    },
+  }),
+}))
+
+describe('ChartsView', () => {
+  it('shows an empty state without runs', () => {
+    const view = mount(ChartsView, { props: { runs: [], theme: 'light' } })
+    expect(view.find('[data-testid="charts-empty"]').exists()).toBe(true)
+    expect(view.findAll('[data-testid^="chart-"]')).toHaveLength(0)
+  })
+
+  it('shows a chart and an export button per chart, and a note instead of the chunk chart without a chunk sweep', () => {
+    const view = mount(ChartsView, { props: { runs: [makeRun()], theme: 'light' } })
+    for (const key of ['time', 'speedup', 'efficiency', 'startup']) {
+      expect(view.find(`[data-testid="chart-${key}"]`).exists()).toBe(true)
+      expect(view.find(`[data-testid="export-png-${key}"]`).exists()).toBe(true)
+    }
+    expect(view.find('[data-testid="chart-chunks"]').exists()).toBe(false)
+    expect(view.find('[data-testid="chart-chunks-note"]').text()).toMatch(/not swept/)
+  })
+
+  it('shows the chunk chart when chunk sizes were swept', () => {
+    const view = mount(ChartsView, { props: { runs: [makeRun({ chunkRows: ['auto', 16] })], theme: 'dark' } })
+    expect(view.find('[data-testid="chart-chunks"]').exists()).toBe(true)
+    expect(view.find('[data-testid="export-png-chunks"]').exists()).toBe(true)
+  })
+
+  it('exports a chart as PNG at twice the pixels on the theme background', async () => {
+    calls.length = 0
+    const view = mount(ChartsView, { props: { runs: [makeRun({ name: 'laptop' })], theme: 'dark' } })
+    await view.find('[data-testid="export-png-speedup"]').trigger('click')
+    expect(calls).toEqual([{ type: 'png', pixelRatio: 2, backgroundColor: '#1b1f24' }])
+    expect(view.emitted('export-png')).toEqual([
+      [{ fileName: 'amdahl-laptop-speedup.png', dataUrl: 'data:image/png;base64,AAAA' }],
+    ])
+  })
+})
