@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
+import { runInNewContext } from 'node:vm'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -60,6 +61,49 @@ const FUSE_NAMES = {
   grantFileProtocolExtraPrivileges: 'GrantFileProtocolExtraPrivileges',
 }
 
+/**
+ * A sandboxed preload may require nothing but 'electron'. Runs the built preload in an empty V8 context whose
+ * require knows only a recording 'electron', and checks it exposes the bridge (and nothing else) as window.amdahl.
+ */
+function checkPreloadIsSandboxSafe() {
+  const code = readFileSync(join(root, 'out/preload/preload.js'), 'utf8')
+  const exposed = []
+  const invoked = []
+  const electron = {
+    contextBridge: { exposeInMainWorld: (key, value) => exposed.push([key, value]) },
+    ipcRenderer: {
+      invoke: (channel) => (invoked.push(channel), Promise.resolve({ ok: true, value: null })),
+      on: () => undefined,
+      removeListener: () => undefined,
+    },
+  }
+  const requested = []
+  const sandboxRequire = (id) => {
+    requested.push(id)
+    if (id === 'electron') return electron
+    throw new Error(`a sandboxed preload cannot require ${id}`)
+  }
+  const module = { exports: {} }
+  try {
+    runInNewContext(code, { require: sandboxRequire, module, exports: module.exports, console })
+  } catch (error) {
+    check(false, `the preload runs with only 'electron' available (${error.message})`)
+    return
+  }
+  check(
+    requested.every((id) => id === 'electron'),
+    `the preload requires only 'electron' (${[...new Set(requested)].join(', ')})`,
+  )
+  check(exposed.length === 1 && exposed[0][0] === 'amdahl', 'the preload exposes exactly one key, amdahl')
+  const bridge = exposed[0]?.[1] ?? {}
+  check(
+    JSON.stringify(Object.keys(bridge).sort()) === JSON.stringify(['api', 'onEvent', 'onMenu', 'saveFile']),
+    'window.amdahl has api, onEvent, onMenu and saveFile only',
+  )
+  bridge.api?.listRuns?.({})
+  check(invoked[0] === 'amdahl:listRuns', 'amdahl.api.listRuns invokes amdahl:listRuns')
+}
+
 async function main() {
   const started = Date.now()
   if (!skipBuild) {
@@ -74,6 +118,7 @@ async function main() {
     )
     if (built.status !== 0) throw new Error('electron-vite build failed')
   }
+  checkPreloadIsSandboxSafe()
 
   const electronVersion = JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8')).version
   const standIn = makeStandInElectron(electronVersion)
