@@ -17,6 +17,13 @@ export function progressBar(fraction: number, width: number): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`
 }
 
+/** `N=1000 pool 4 chunk 250`; start-up and fill happen before there is a chunk size to speak of. */
+function describeCell(current: NonNullable<Progress['current']>): string {
+  if (current.serial) return `N=${current.n} serial`
+  const chunk = current.chunkRows > 0 ? ` chunk ${current.chunkRows}` : ''
+  return `N=${current.n} pool ${current.pool}${chunk}`
+}
+
 /**
  * `[####......] 12/40 cells  30%  N=1000 pool 4 chunk 250 measure  ETA 0:12`. On a narrow terminal the current
  * cell is shortened first, so the counts and the ETA stay visible.
@@ -27,10 +34,7 @@ export function formatProgress(progress: Progress, columns = 80): string {
     Math.floor(progress.fraction * 100),
   ).padStart(3)}%`
   const tail = `  ETA ${formatClock(progress.etaMs)}`
-  const where =
-    current === null
-      ? ''
-      : `  N=${current.n} ${current.serial ? 'serial' : `pool ${current.pool} chunk ${current.chunkRows}`} ${current.phase}`
+  const where = current === null ? '' : `  ${describeCell(current)} ${current.phase}`
   // One column spare: writing into the last column makes some terminals wrap.
   const room = Math.max(0, columns - 1 - head.length - tail.length)
   const line =
@@ -45,14 +49,29 @@ interface TtyLike {
   columns?: number
 }
 
-/** Redraws one status line in place (carriage return + erase to end of line); clear() leaves the line empty. */
+/** Shortest time between redraws: the engine reports every sample, and a terminal needs far fewer. */
+const REDRAW_INTERVAL_MS = 100
+
+/**
+ * Redraws one status line in place (carriage return + erase to end of line), at most every 100 ms unless a cell
+ * finished; clear() leaves the line empty.
+ */
 export class ProgressLine {
   private shown = false
+  private lastDraw = -Infinity
+  private lastCellsDone = -1
 
-  constructor(private readonly tty: TtyLike) {}
+  constructor(
+    private readonly tty: TtyLike,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   update(progress: Progress): void {
-    this.tty.write(`\r${formatProgress(progress, this.tty.columns ?? 80)}\x1b[K`)
+    const at = this.now()
+    if (progress.cellsDone === this.lastCellsDone && at - this.lastDraw < REDRAW_INTERVAL_MS) return
+    this.lastDraw = at
+    this.lastCellsDone = progress.cellsDone
+    this.tty.write(`\r${formatProgress(progress, this.tty.columns || 80)}\x1b[K`)
     this.shown = true
   }
 

@@ -218,6 +218,11 @@ describe('progress line', () => {
     expect(formatProgress(progress, 30)).toHaveLength(29)
   })
 
+  it('leaves out the chunk while the pool starts', () => {
+    const startup = { ...progress, current: { ...progress.current, chunkRows: 0, phase: 'startup' as const } }
+    expect(formatProgress(startup, 100)).toContain('  N=1000 pool 4 startup  ETA')
+  })
+
   it('shows an unknown ETA as a dash', () => {
     expect(formatProgress({ ...progress, etaMs: null, current: null })).toBe(
       '[######..............] 12/40 cells  30%  ETA —',
@@ -246,5 +251,18 @@ describe('progress line', () => {
     expect(written[0].startsWith('\r[######')).toBe(true)
     expect(written[0].endsWith('\x1b[K')).toBe(true)
     expect(written[1]).toBe('\r\x1b[K')
+  })
+
+  it('skips redraws within 100 ms unless a cell finished', () => {
+    const written: string[] = []
+    let clock = 0
+    const line = new ProgressLine({ write: (t: string) => written.push(t) }, () => clock)
+    line.update(progress)
+    clock = 50
+    line.update({ ...progress, fraction: 0.31 })
+    line.update({ ...progress, cellsDone: 13 })
+    clock = 200
+    line.update({ ...progress, cellsDone: 13, fraction: 0.4 })
+    expect(written.map((w) => w.slice(24, 35))).toEqual(['12/40 cells', '13/40 cells', '13/40 cells'])
   })
 })
