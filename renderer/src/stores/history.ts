@@ -21,6 +21,8 @@ export const useHistoryStore = defineStore('history', () => {
   const openId = ref<string | null>(null)
   const loading = ref(false)
   const error = ref<string | null>(null)
+  /** The run a sweep is still writing (set by the sweep store): its checkpoints are partial, not finished. */
+  const activeRunId = ref<string | null>(null)
 
   const selectedRuns = computed<Run[]>(() =>
     selectedIds.value.map((id) => loaded.value[id]).filter((r): r is Run => r !== undefined),
@@ -60,7 +62,8 @@ export const useHistoryStore = defineStore('history', () => {
       selectedIds.value = selectedIds.value.filter((id) => present.has(id))
       if (openId.value && !present.has(openId.value)) openId.value = null
       // By default the charts show the newest run, and its cells are the open table.
-      if (selectedIds.value.length === 0 && runs.value.length > 0) selectedIds.value = [runs.value[0].id]
+      const newest = runs.value.find((r) => r.id !== activeRunId.value)
+      if (selectedIds.value.length === 0 && newest) selectedIds.value = [newest.id]
       if (!openId.value && selectedIds.value.length > 0) openId.value = selectedIds.value[0]
       await loadNeeded()
     } catch (e) {
@@ -204,6 +207,7 @@ export const useHistoryStore = defineStore('history', () => {
 
   return {
     runs,
+    activeRunId,
     loaded,
     selectedIds,
     selectedRuns,

@@ -1,6 +1,6 @@
 // The live sweep: start, progress from the event stream, cancel, and its final status.
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed, ref, watch } from 'vue'
 import type { Progress, SweepEvent, SweepSpec } from '../../../main/contract'
 import { useClient } from '../api/inject'
 import { progressView } from '../lib/progress'
@@ -29,6 +29,14 @@ export const useSweepStore = defineStore('sweep', () => {
   )
   const canRun = computed(() => config.valid && !busy.value)
   const view = computed(() => progressView(progress.value))
+
+  watch(
+    () => (busy.value ? runId.value : null),
+    (id) => {
+      history.activeRunId = id
+    },
+    { immediate: true },
+  )
 
   /** Runs already over: a late progress event must not bring them back to life. */
   const over = new Set<string>()

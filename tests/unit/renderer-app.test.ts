@@ -1,0 +1,85 @@
+// @vitest-environment happy-dom
+// The whole app over the real service (charts stubbed: ECharts cannot draw in happy-dom): header, menu commands,
+// a sweep from the Run button to the history, delete and undo from the toast.
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia } from 'pinia'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { clientKey } from '../../renderer/src/api/inject'
+import App from '../../renderer/src/components/App.vue'
+import { makeRun } from './history-fixtures'
+import { createTestClient, until, type TestClient } from './renderer-client'
+
+let client: TestClient
+
+beforeEach(async () => {
+  localStorage.clear()
+  // A sweep small enough to finish in a moment.
+  localStorage.setItem(
+    'amdahl.config.v1',
+    JSON.stringify({ name: 'tiny', sizesText: '16, 32', poolsText: '1, 2', repetitions: 1, warmups: 0 }),
+  )
+  client = await createTestClient()
+})
+afterEach(() => client.dispose())
+
+function mountApp() {
+  return mount(App, {
+    attachTo: document.body,
+    global: {
+      plugins: [createPinia()],
+      provide: { [clientKey as symbol]: client },
+      stubs: {
+        ChartsView: {
+          template: '<div data-testid="charts-stub"><button data-testid="export-png-time" /></div>',
+        },
+      },
+    },
+  })
+}
+
+describe('App', () => {
+  it('shows the machine and the mode in the header', async () => {
+    const app = mountApp()
+    await until(() => !app.get('[data-testid="machine-summary"]').text().includes('reading'), 'the machine')
+    expect(app.get('[data-testid="machine-summary"]').text()).toMatch(/\d+ logical cores · [\d.]+ GiB/)
+    expect(app.get('[data-testid="mode-badge"]').text()).toBe('browser')
+    app.unmount()
+  })
+
+  it('runs a sweep from the Run button and lists it in the history when it completes', async () => {
+    const app = mountApp()
+    await flushPromises()
+    await app.get('[data-testid="run-button"]').trigger('click')
+    await until(() => app.find('[data-testid="run-status"][data-status="complete"]').exists(), 'completion')
+    await until(() => app.findAll('[data-testid="cell-row"]').length > 0, 'the new run opened')
+    expect(app.get('[data-testid="history-item"]').text()).toContain('tiny')
+    expect(app.get('[data-testid="progress-text"]').text()).toBe('100 % · 6 / 6 cells')
+    expect(app.findAll('[data-testid="cell-row"]')).toHaveLength(6)
+    app.unmount()
+  })
+
+  it('exports the selected runs when the menu says so', async () => {
+    await client.history.save(makeRun({ id: 'run-menu', name: 'from the menu' }))
+    const app = mountApp()
+    await until(() => app.findAll('[data-testid="history-item"]').length === 1, 'the history')
+    client.menu('export-json')
+    await until(() => client.saved.length === 1, 'the saved file')
+    expect(JSON.parse(client.saved[0].content)).toMatchObject({ runs: [{ id: 'run-menu' }] })
+    app.unmount()
+  })
+
+  it('deletes a run from its button and brings it back with Undo', async () => {
+    await client.history.save(makeRun({ id: 'run-undo', name: 'keep me' }))
+    const app = mountApp()
+    await until(() => app.findAll('[data-testid="history-item"]').length === 1, 'the history')
+    await app.get('[data-testid="history-delete"]').trigger('click')
+    await until(() => app.find('[data-testid="toast-action"]').exists(), 'the undo toast')
+    expect(app.findAll('[data-testid="history-item"]')).toHaveLength(0)
+    expect(app.get('[data-testid="toast"]').text()).toContain('Deleted keep me')
+
+    await app.get('[data-testid="toast-action"]').trigger('click')
+    await until(() => app.findAll('[data-testid="history-item"]').length === 1, 'the restored run')
+    expect(app.get('[data-testid="history-item"]').text()).toContain('keep me')
+    app.unmount()
+  })
+})
