@@ -58,6 +58,13 @@ describe('wasm sum', () => {
     expect(relErr(wasm.sum(copy, n, 0, 150), expected)).toBeLessThan(1e-12)
   })
 
+  it('sums copied rows larger than its scratch block, block by block', () => {
+    const n = 1000
+    const rows = new Float64Array(700 * n)
+    fillRows(rows, 0, n, 0, 700, 13, STREAM_MATRIX)
+    expect(relErr(wasmFor(null).sum(rows, n, 0, 700), jsKernels.sum(rows, n, 0, 700))).toBeLessThan(1e-12)
+  })
+
   it('returns exactly 0 for an empty row range', () => {
     const ws = workspace(8, 2)
     const wasm = wasmFor(ws.memory)
@@ -104,6 +111,20 @@ describe('wasm assign', () => {
     expect([...out.subarray(10)]).toEqual([...expected.subarray(30, 60)])
     expect([...out.subarray(0, 10)]).toEqual(Array(10).fill(-1))
     expect(sum).toBe(expected.subarray(30, 60).reduce((a, b) => a + b, 0))
+  })
+
+  it('labels copied rows larger than its scratch block, block by block', () => {
+    const n = 3000
+    const k = 4
+    const rows = new Float64Array(400 * n)
+    const centroids = new Float64Array(k * n)
+    fillRows(rows, 0, n, 0, 400, 17, STREAM_MATRIX)
+    fillRows(centroids, 0, n, 0, k, 17, STREAM_CENTROIDS)
+    const expected = new Int32Array(400)
+    const expectedSum = jsKernels.assign(rows, n, 0, 400, centroids, k, expected, 0)
+    const labels = new Int32Array(400)
+    expect(wasmFor(null).assign(rows, n, 0, 400, centroids, k, labels, 0)).toBe(expectedSum)
+    expect([...labels]).toEqual([...expected])
   })
 
   it('breaks ties towards the lowest centroid index', () => {

@@ -6,6 +6,9 @@ import type { SharedWasmMemory } from '../protocol'
 import { kernelCache, type KernelsFor, type WasmKernelExports } from './instance'
 import { scratchMemory } from './scratch'
 
+/** Copied rows go through the scratch memory in blocks of this size: cache-sized, and never near 4 GiB. */
+const BLOCK_BYTES = 4 << 20
+
 /** The worker's kernel factory shape: kernels over one workspace memory (null: a copied task). */
 export type WasmKernelFactory = (memory: SharedWasmMemory | null) => Kernels
 
@@ -25,9 +28,19 @@ function bindKernels(kernelsFor: KernelsFor, memory: SharedWasmMemory | null): K
     const count = (rowEnd - rowStart) * n
     const direct = inPlace(m)
     if (direct) return direct.sum(m.byteOffset + rowStart * n * 8, count)
-    const scratch = scratchMemory(count * 8)
-    new Float64Array(scratch.buffer, 0, count).set(m.subarray(rowStart * n, rowEnd * n))
-    return kernelsFor(scratch).sum(0, count)
+    // Block by block through a small scratch: any size works (even beyond wasm32's 4 GiB), and each block is
+    // summed while it is still in cache from the copy.
+    const block = Math.min(count, BLOCK_BYTES / 8)
+    const scratch = scratchMemory(block * 8)
+    const kernels = kernelsFor(scratch)
+    const view = new Float64Array(scratch.buffer, 0, block)
+    let total = 0
+    for (let i = rowStart * n, end = rowEnd * n; i < end; i += block) {
+      const len = Math.min(block, end - i)
+      view.set(m.subarray(i, i + len))
+      total += kernels.sum(0, len)
+    }
+    return total
   }
 
   function labelSum(labels: Int32Array, offset: number, rows: number): number {
@@ -59,14 +72,22 @@ function bindKernels(kernelsFor: KernelsFor, memory: SharedWasmMemory | null): K
       )
       return labelSum(labels, labelOffset, rows)
     }
-    // Scratch layout: [rows × n][k × n][rows labels], all 8-byte aligned.
-    const rowBytes = rows * n * 8
+    // Scratch layout: [k × n centroids][block × n rows][block labels]; rows go through in blocks.
+    const block = Math.max(1, Math.min(rows, Math.floor(BLOCK_BYTES / (n * 8))))
     const centBytes = k * n * 8
-    const scratch = scratchMemory(rowBytes + centBytes + rows * 4)
-    new Float64Array(scratch.buffer, 0, rows * n).set(m.subarray(rowStart * n, rowEnd * n))
-    new Float64Array(scratch.buffer, rowBytes, k * n).set(centroids.subarray(0, k * n))
-    kernelsFor(scratch).assign(0, rowBytes, rowBytes + centBytes, n, k, rows)
-    labels.set(new Int32Array(scratch.buffer, rowBytes + centBytes, rows), labelOffset)
+    const rowsAt = centBytes
+    const labelsAt = rowsAt + block * n * 8
+    const scratch = scratchMemory(labelsAt + block * 4)
+    const kernels = kernelsFor(scratch)
+    new Float64Array(scratch.buffer, 0, k * n).set(centroids.subarray(0, k * n))
+    const rowView = new Float64Array(scratch.buffer, rowsAt, block * n)
+    const labelView = new Int32Array(scratch.buffer, labelsAt, block)
+    for (let r = rowStart; r < rowEnd; r += block) {
+      const len = Math.min(block, rowEnd - r)
+      rowView.set(m.subarray(r * n, (r + len) * n))
+      kernels.assign(rowsAt, 0, labelsAt, n, k, len)
+      labels.set(labelView.subarray(0, len), labelOffset + (r - rowStart))
+    }
     return labelSum(labels, labelOffset, rows)
   }
 
