@@ -18,6 +18,13 @@ describe('startupAndTransfer', () => {
     expect(axis(option, 'yAxis')).toMatchObject({ type: 'log', startValue: 0.01 })
   })
 
+  it('leaves out a round trip too short to measure, which a log axis cannot show', () => {
+    const run = makeRun({ pools: [1, 2] })
+    run.poolStartup[0].roundTripMs = 0
+    run.poolStartup[1].roundTripMs = null
+    expect(named(startupAndTransfer([run], 'light'), 'warm round trip').data).toEqual([null, null])
+  })
+
   it('compares median times per N when shared and copy runs are overlaid', () => {
     const shared = makeRun({ id: 'a', name: 'shared run', transfer: 'shared' })
     const copy = makeRun({ id: 'b', name: 'copy run', transfer: 'copy', msPerEntry: 3e-5 })

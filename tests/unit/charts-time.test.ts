@@ -1,6 +1,7 @@
 // Chart 1, time vs entries: log–log, a line per pool size plus the serial baseline, whiskers and tooltips.
 import { describe, expect, it } from 'vitest'
 import { timeVsEntries } from '../../renderer/src/charts/options'
+import { renderErrorBar } from '../../renderer/src/charts/options/errorBars'
 import { axis, makeRun, named, seriesOf, valueOf } from './charts-fixtures'
 
 describe('timeVsEntries', () => {
@@ -30,6 +31,34 @@ describe('timeVsEntries', () => {
     const cell = run.cells.find((c) => !c.serial && c.n === 100 && c.pool === 2)!
     const whiskers = named(timeVsEntries([run], 'light'), 'p=2', 'custom')
     expect(whiskers.data).toContainEqual([10_000, cell.stats!.min, cell.stats!.max])
+  })
+
+  it('starts a whisker at the median when the fastest sample read zero', () => {
+    const run = makeRun()
+    const cell = run.cells.find((c) => !c.serial && c.n === 100 && c.pool === 2)!
+    cell.stats!.min = 0
+    const whiskers = named(timeVsEntries([run], 'light'), 'p=2', 'custom')
+    expect(whiskers.data).toContainEqual([10_000, cell.stats!.median, cell.stats!.max])
+  })
+
+  it('draws a whisker as an I-beam from low to high in the line colour', () => {
+    const row = [10, 2, 5]
+    const api = {
+      value: (i: number) => row[i],
+      coord: ([x, y]: number[]) => [x * 10, 100 - y * 10],
+      visual: () => '#123456',
+    }
+    const drawn = renderErrorBar({} as never, api as never) as {
+      type: string
+      children: { shape: Record<string, number>; style: { stroke: string } }[]
+    }
+    expect(drawn.type).toBe('group')
+    expect(drawn.children.map((c) => c.shape)).toEqual([
+      { x1: 100, y1: 50, x2: 100, y2: 80 },
+      { x1: 96, y1: 50, x2: 104, y2: 50 },
+      { x1: 96, y1: 80, x2: 104, y2: 80 },
+    ])
+    expect(drawn.children[0].style.stroke).toBe('#123456')
   })
 
   it('skips failed and cancelled cells', () => {

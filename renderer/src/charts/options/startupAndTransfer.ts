@@ -27,6 +27,10 @@ function comparisonPool(runs: Run[]): number | null {
   return common.length ? Math.max(...common) : null
 }
 
+/** A log axis cannot show zero (a round trip below the timer's resolution): such a bar is left out. */
+const onLogAxis = (ms: number | null | undefined): number | null =>
+  ms !== null && ms !== undefined && ms > 0 ? ms : null
+
 /** Value labels over bars, while there are few enough bars for them not to collide. */
 const MAX_LABELLED_BARS = 12
 const barLabel = (colour: string, show: boolean) => ({
@@ -71,7 +75,7 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme): ChartOption 
     series.push({
       type: 'bar',
       name: cold,
-      data: startupPools.map((q) => at(q)?.coldMs ?? null),
+      data: startupPools.map((q) => onLogAxis(at(q)?.coldMs)),
       itemStyle: { color: coldColour },
       label: barLabel(p.subtext, startupLabels),
       labelLayout: { hideOverlap: true },
@@ -89,7 +93,7 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme): ChartOption 
     series.push({
       type: 'bar',
       name: warm,
-      data: startupPools.map((q) => at(q)?.roundTripMs ?? null),
+      data: startupPools.map((q) => onLogAxis(at(q)?.roundTripMs)),
       itemStyle: { color: warmColour },
       label: barLabel(p.subtext, startupLabels),
       labelLayout: { hideOverlap: true },

@@ -79,7 +79,8 @@ export function timeVsEntries(runs: Run[], theme: ChartTheme): ChartOption {
       errorBarSeries(
         label,
         colour,
-        cells.map((c) => [c.entries, c.stats.min, c.stats.max]),
+        // A zero-time sample (timer resolution) has no place on a log axis: the whisker then starts at the median.
+        cells.map((c) => [c.entries, c.stats.min > 0 ? c.stats.min : c.stats.median, c.stats.max]),
       ),
     )
   }
