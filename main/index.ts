@@ -124,11 +124,14 @@ async function start(): Promise<void> {
   await app.whenReady()
   hardenSession()
   const userData = app.getPath('userData')
+  const onWarning = (line: string) => console.warn(`amdahl: ${line}`)
   const service = createService({
-    history: new HistoryStore(join(userData, 'history'), {
-      onWarning: (message: string) => console.warn(`amdahl: ${message}`),
-    }),
+    history: new HistoryStore(join(userData, 'history'), { onWarning }),
     electronVersion: process.versions.electron,
+    // The engine may sit in a shared chunk (out/main/chunks/), so name the worker built beside this entry (as the
+    // CLI does; AMDAHL_WORKER still wins); the engine swaps app.asar for app.asar.unpacked in a packaged app.
+    workerScript: process.env.AMDAHL_WORKER ?? join(__dirname, 'worker.js'),
+    onWarning,
   })
   registerIpc({ handlers: service.handlers, mainWindow: currentWindow, devServerUrl })
   forwardEvents(service.onEvent, currentWindow)

@@ -253,6 +253,23 @@ describe('IPC', () => {
     })
   })
 
+  it('runs a sweep, streams its events to the main window and keeps the run', async () => {
+    const answer = (await invoke('amdahl:startSweep', {
+      spec: { sizes: [8], pools: [1], repetitions: 1, warmups: 0 },
+    })) as { ok: boolean; value: { runId: string } }
+    expect(answer.ok).toBe(true)
+    const events = () =>
+      win.webContents.sent.filter(([channel]) => channel === 'amdahl:event').map(([, e]) => e)
+    await vi.waitFor(() => expect(events()).toContainEqual(expect.objectContaining({ type: 'finished' })), {
+      timeout: 30_000,
+    })
+    expect(events()[0]).toMatchObject({ type: 'progress', progress: { runId: answer.value.runId } })
+    expect(await invoke('amdahl:listRuns', {})).toMatchObject({
+      ok: true,
+      value: [{ id: answer.value.runId }],
+    })
+  })
+
   it('answers a cancelled save dialog with saved: false', async () => {
     const file = { fileName: 'runs.csv', mimeType: 'text/csv', content: 'a', encoding: 'utf8' }
     expect(await invoke('amdahl:saveFile', file)).toEqual({ ok: true, value: { saved: false } })
