@@ -9,6 +9,7 @@ export const ours = {
   poolReady: 'ours_pool_ready_p2',
   roundTrip: 'ours_warm_round_trip',
   fill: 'ours_parallel_fill_n1e8_p2',
+  refill: 'ours_parallel_refill_n1e8_p2',
 } as const
 
 export interface Figure {
@@ -63,6 +64,12 @@ export const FIGURES: Figure[] = [
     maxRatio: 0.01,
   },
   {
+    label: 'sum 1e8, wasm, 2 workers',
+    key: ours.sum('wasm', '1e8', 2),
+    versus: { key: 'py_ref_N10000_t2', label: 'classic Python Pool(2)' },
+    maxRatio: 0.01,
+  },
+  {
     label: 'sum 1e8, JS, 2 workers, copy',
     key: ours.copySum,
     versus: { key: ours.sum('js', '1e8', 2), label: 'ours shared' },
@@ -84,6 +91,11 @@ export const FIGURES: Figure[] = [
     key: ours.fill,
     versus: { key: 'c_first_touch_n1e+08_t2', label: 'C first touch, 2 thr' },
     maxRatio: 1.5,
+  },
+  {
+    label: 'parallel refill 1e8 (touched pages)',
+    key: ours.refill,
+    versus: { key: 'c_refill_n1e+08_t2', label: 'C refill, 2 thr' },
   },
 ]
 
