@@ -49,7 +49,7 @@ describe('desktop app (Electron)', () => {
 
       await page.locator('[data-testid="run-status"][data-status="complete"]').waitFor({ timeout: 60_000 })
       expect(await page.getByTestId('progress-bar').getAttribute('aria-valuenow')).toBe('100')
-      expect(await page.getByTestId('progress-text').textContent()).toContain('100')
+      expect(await page.getByTestId('progress-text').textContent()).toContain('100 %')
       await page.getByTestId('history-item').first().waitFor()
       expect(await page.getByTestId('history-item').count()).toBe(1)
 
