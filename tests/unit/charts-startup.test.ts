@@ -52,6 +52,18 @@ describe('startupAndTransfer', () => {
     ).toEqual(['js', 'wasm'])
   })
 
+  it('labels bars with their times only while the bars are wide enough for the labels', () => {
+    const labelShown = (option: ReturnType<typeof startupAndTransfer>, name: string) =>
+      (named(option, name) as unknown as { label: { show: boolean } }).label.show
+    expect(labelShown(startupAndTransfer([makeRun()], 'light'), 'cold start')).toBe(true)
+    const pair = startupAndTransfer(
+      [makeRun({ id: 'a', name: 'one' }), makeRun({ id: 'b', name: 'two', transfer: 'copy' })],
+      'light',
+    )
+    expect(labelShown(pair, 'one · cold start')).toBe(false)
+    expect(labelShown(pair, 'copy')).toBe(true)
+  })
+
   it('has no comparison when the overlaid runs share their modes', () => {
     const option = startupAndTransfer(
       [makeRun({ id: 'a', name: 'one' }), makeRun({ id: 'b', name: 'two' })],

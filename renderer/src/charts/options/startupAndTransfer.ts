@@ -33,6 +33,10 @@ const onLogAxis = (ms: number | null | undefined): number | null =>
 
 /** Value labels over bars, while there are few enough bars for them not to collide. */
 const MAX_LABELLED_BARS = 12
+/** Wider groups leave each bar narrower than its label. */
+const MAX_LABELLED_PER_GROUP = 2
+const labelled = (perGroup: number, groups: number) =>
+  perGroup <= MAX_LABELLED_PER_GROUP && perGroup * groups <= MAX_LABELLED_BARS
 const barLabel = (colour: string, show: boolean) => ({
   show,
   position: 'top' as const,
@@ -54,7 +58,7 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme): ChartOption 
   const startupPools = [...new Set(runs.flatMap((r) => r.poolStartup.map((s) => s.pool)))].sort(
     (a, b) => a - b,
   )
-  const startupLabels = 2 * runs.length * startupPools.length <= MAX_LABELLED_BARS
+  const startupLabels = labelled(2 * runs.length, startupPools.length)
   runs.forEach((run, ri) => {
     const at = (q: number) => run.poolStartup.find((s) => s.pool === q)
     const cold = name(ri, 'cold start')
@@ -129,7 +133,7 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme): ChartOption 
         yAxisIndex: 1,
         data: sizes.map((n) => at(n)?.stats.median ?? null),
         itemStyle: { color: colourAt(p, 6 + ri) },
-        label: barLabel(p.subtext, runs.length * sizes.length <= MAX_LABELLED_BARS),
+        label: barLabel(p.subtext, labelled(runs.length, sizes.length)),
         labelLayout: { hideOverlap: true },
       })
     })
