@@ -1,6 +1,6 @@
 // Fills a workspace in the workers (never on the main thread): the seeded matrix, and the centroids for assign.
 import type { FillTask, WorkspaceRef } from '../../workers/protocol'
-import type { WorkerPool } from './pool'
+import type { TaskPromise, WorkerPool } from './pool'
 
 /** Enough chunks to keep every worker busy and balance uneven ones, few enough to cost nothing. */
 function chunks(rows: number, workers: number): Array<[number, number]> {
@@ -11,8 +11,16 @@ function chunks(rows: number, workers: number): Array<[number, number]> {
   return out
 }
 
-/** Fills matrix and centroids of the workspace with the seeded values; resolves with the wall time in ms. */
-export async function fillWorkspace(pool: WorkerPool, ref: WorkspaceRef, seed: number): Promise<number> {
+/**
+ * Fills matrix and centroids of the workspace with the seeded values; resolves with the wall time in ms.
+ * `track` sees every task's promise, so a cancel can stop a long fill too.
+ */
+export async function fillWorkspace(
+  pool: WorkerPool,
+  ref: WorkspaceRef,
+  seed: number,
+  track: (task: TaskPromise<number>) => void = () => undefined,
+): Promise<number> {
   const t0 = performance.now()
   const tasks: FillTask[] = chunks(ref.layout.n, pool.size).map(([rowStart, rowEnd]) => ({
     ref,
@@ -22,6 +30,12 @@ export async function fillWorkspace(pool: WorkerPool, ref: WorkspaceRef, seed: n
     rowEnd,
   }))
   if (ref.layout.k > 0) tasks.push({ ref, target: 'centroids', seed, rowStart: 0, rowEnd: ref.layout.k })
-  await Promise.all(tasks.map((task) => pool.exec<number>('fill', [task])))
+  await Promise.all(
+    tasks.map((task) => {
+      const promise = pool.exec<number>('fill', [task])
+      track(promise)
+      return promise
+    }),
+  )
   return performance.now() - t0
 }

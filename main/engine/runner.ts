@@ -48,8 +48,10 @@ interface SampleContext {
   spec: SweepSpec
   ref: WorkspaceRef
   views: ReturnType<typeof views>
-  inFlight: Set<TaskPromise<TaskReply>>
+  inFlight: Set<Cancellable>
 }
+
+type Cancellable = { cancel(): unknown }
 
 /** One timed sample: dispatch every task (copying rows first for transfer 'copy'), wait for all, reduce. */
 async function runSample(
@@ -62,44 +64,17 @@ async function runSample(
   const copy = spec.transfer === 'copy'
   const moveCopies = pool.executor === 'thread'
   const promises: TaskPromise<TaskReply>[] = []
+  let failure: string | null = null
   const t0 = performance.now()
-  for (let t = 0; t < cell.tasks; t++) {
-    const rowStart = t * cell.chunkRows
-    const rowEnd = Math.min(n, rowStart + cell.chunkRows)
-    let promise: TaskPromise<TaskReply>
-    if (!copy) {
-      const task: WorkTask = {
-        mode: 'shared',
-        workload: spec.workload,
-        kernel: spec.kernel,
-        ref,
-        rowStart,
-        rowEnd,
-      }
-      promise = pool.exec<TaskReply>('run', [task])
-    } else {
-      // The copy is the lesson: it is made here, inside the timed region.
-      const rows = ctx.views.matrix.slice(rowStart * n, rowEnd * n)
-      const centroids = spec.workload === 'assign' ? ctx.views.centroids.slice() : null
-      const task: WorkTask = {
-        mode: 'copy',
-        workload: spec.workload,
-        kernel: spec.kernel,
-        n,
-        k,
-        rows,
-        centroids,
-      }
-      const transfer = moveCopies ? [rows.buffer, ...(centroids ? [centroids.buffer] : [])] : undefined
-      promise = pool.exec<TaskReply>('run', [task], transfer as ArrayBuffer[] | undefined)
-    }
-    promises.push(promise)
-    ctx.inFlight.add(promise)
+  try {
+    dispatch()
+  } catch (err) {
+    // A copy the system cannot allocate fails the cell in words, after the tasks already sent have ended.
+    failure = err instanceof RangeError ? allocationRefused(spec, n, err) : errorLine(err)
   }
   const settled = await Promise.allSettled(promises)
   let value = 0
   let kernelMs = 0
-  let failure: string | null = null
   settled.forEach((s, t) => {
     if (s.status === 'rejected') {
       failure ??= errorLine(s.reason)
@@ -112,6 +87,42 @@ async function runSample(
   const wallMs = performance.now() - t0
   for (const p of promises) ctx.inFlight.delete(p)
   return { wallMs, kernelMs, value, failure }
+
+  function dispatch(): void {
+    for (let t = 0; t < cell.tasks; t++) {
+      const rowStart = t * cell.chunkRows
+      const rowEnd = Math.min(n, rowStart + cell.chunkRows)
+      let promise: TaskPromise<TaskReply>
+      if (!copy) {
+        const task: WorkTask = {
+          mode: 'shared',
+          workload: spec.workload,
+          kernel: spec.kernel,
+          ref,
+          rowStart,
+          rowEnd,
+        }
+        promise = pool.exec<TaskReply>('run', [task])
+      } else {
+        // The copy is the lesson: it is made here, inside the timed region.
+        const rows = ctx.views.matrix.slice(rowStart * n, rowEnd * n)
+        const centroids = spec.workload === 'assign' ? ctx.views.centroids.slice() : null
+        const task: WorkTask = {
+          mode: 'copy',
+          workload: spec.workload,
+          kernel: spec.kernel,
+          n,
+          k,
+          rows,
+          centroids,
+        }
+        const transfer = moveCopies ? [rows.buffer, ...(centroids ? [centroids.buffer] : [])] : undefined
+        promise = pool.exec<TaskReply>('run', [task], transfer as ArrayBuffer[] | undefined)
+      }
+      promises.push(promise)
+      ctx.inFlight.add(promise)
+    }
+  }
 }
 
 function finishCell(state: CellState, status: Cell['status'], serialMedian: number | null): Cell {
@@ -159,9 +170,14 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
   }
   const finished = new Map<number, Cell>()
   const plans = planSweep(spec)
-  const progress = new ProgressTracker(run.id, plans, spec, opts.onProgress)
+  const progress = new ProgressTracker(
+    run.id,
+    plans,
+    spec,
+    opts.onProgress && ((p) => notify(opts.onProgress, p)),
+  )
   const signal = opts.signal
-  const inFlight = new Set<TaskPromise<TaskReply>>()
+  const inFlight = new Set<Cancellable>()
   const onAbort = () => {
     // workerpool rejects a cancelled task at once and replaces the busy worker, so control comes back at once.
     for (const p of inFlight) p.cancel()
@@ -217,8 +233,9 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
         throw err
       }
       progress.phase({ n: plan.n, pool: fillPool.size, chunkRows: 0, serial: false, phase: 'fill' })
-      const fillMs = await fillWorkspace(fillPool, ref, spec.seed)
-      opts.onFill?.({ n: plan.n, ms: fillMs })
+      const fillMs = await fillWorkspace(fillPool, ref, spec.seed, (task) => inFlight.add(task))
+      inFlight.clear()
+      notify(opts.onFill, { n: plan.n, ms: fillMs })
       const outcome = await measureSize(plan, ref)
       if (outcome === 'cancelled') break
     }
@@ -259,7 +276,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       if (state === serial && status === 'ok') serialMedian = summarize(state.samplesMs).median
       finished.set(state.plan.index, finishCell(state, status, serialMedian))
       progress.cellDone(state.plan, perCell)
-      opts.onCell?.(snapshot())
+      if (opts.onCell) notify(opts.onCell, snapshot())
     }
     const fail = (state: CellState, why: string) => {
       state.failed = why
@@ -353,6 +370,15 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       }
       return null
     }
+  }
+}
+
+/** A listener that throws (a full disk under a checkpoint, say) must not take the measurement down with it. */
+function notify<T>(listener: ((value: T) => void) | undefined, value: T): void {
+  try {
+    listener?.(value)
+  } catch (err) {
+    console.error(`amdahl engine: a listener failed: ${errorLine(err)}`)
   }
 }
 

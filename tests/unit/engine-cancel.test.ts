@@ -26,7 +26,7 @@ function children(): { pid: number; started: number; state: string }[] {
 }
 
 /** A sample of assign at this size takes about a second on one core: long enough to cancel in the middle. */
-const slow = { workload: 'assign', centroids: 64, sizes: [4000], warmups: 0, repetitions: 3 } satisfies SweepSpecInput
+const slow = { workload: 'assign' as const, centroids: 64, sizes: [4000], warmups: 0, repetitions: 3 }
 
 describe('cancel', () => {
   it('keeps the finished cells, marks the rest of the size cancelled and drops later sizes', async () => {

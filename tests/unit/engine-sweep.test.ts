@@ -107,6 +107,19 @@ describe('runSweep: sum', () => {
       expect(Math.abs((cell.result ?? NaN) - expected) / expected).toBeLessThan(1e-12)
   })
 
+  it('gives the same sum with the wasm kernels as with the JS ones', async () => {
+    const n = 97
+    const expected = plainSum(n, 42)
+    for (const transfer of ['shared', 'copy'] as const) {
+      const run = await runSweep(
+        spec({ sizes: [n], pools: [2], chunkRows: ['auto', 7], kernel: 'wasm', transfer }),
+      )
+      expect(run.status).toBe('complete')
+      for (const cell of run.cells)
+        expect(Math.abs((cell.result ?? NaN) - expected) / expected).toBeLessThan(1e-12)
+    }
+  })
+
   it('gives a different sum for a different seed', async () => {
     const a = await runSweep(spec({ sizes: [50], pools: [2], seed: 1, repetitions: 1 }))
     const b = await runSweep(spec({ sizes: [50], pools: [2], seed: 2, repetitions: 1 }))
@@ -210,8 +223,15 @@ describe('runSweep: refusals and failures', () => {
     expect(() => RunSchema.parse(run)).not.toThrow()
   })
 
-  it('fails when the wasm kernels are asked for and this build has none', async () => {
-    const run = await runSweep(spec({ sizes: [10], pools: [2], kernel: 'wasm' }))
+  it('fails when the wasm kernels are asked for and the worker has none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amdahl-js-only-'))
+    const jsOnly = join(dir, 'js-only.js')
+    writeFileSync(
+      jsOnly,
+      "const { threadId } = require('node:worker_threads')\n" +
+        "require('workerpool').worker({ ping: () => ({ worker: process.pid + ':' + threadId, kernels: ['js'] }) })\n",
+    )
+    const run = await runSweep(spec({ sizes: [10], pools: [2], kernel: 'wasm' }), { workerScript: jsOnly })
     expect(run.status).toBe('failed')
     expect(run.error).toBe('wasm kernels are not available in this build')
   })
