@@ -1,5 +1,6 @@
 // Browser mode: the API contract over HTTP on loopback, token-protected, plus the built renderer as static files.
 import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
@@ -209,6 +210,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   hosts = allowedHosts(host, port)
   const warning = networkWarning(host, port)
   if (warning !== null) log(warning)
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    log(`amdahl: no app to serve in ${rendererDir} (run \`npm run build\`); the API still answers`)
+  }
 
   const origin = `http://${urlHost(host)}:${port}`
   let closing: Promise<void> | null = null
