@@ -17,6 +17,8 @@ import {
   openApp,
   runSweepInPage,
   waitForInk,
+  waitForCanvas,
+  waitForSteadyChart,
   waitForStatus,
   WAIT_MS,
 } from './helpers/ui'
@@ -57,22 +59,6 @@ async function downloadFrom(click: () => Promise<void>): Promise<{ download: Dow
   return { download, bytes: await readFile(path) }
 }
 
-/** Waits until the chart has stopped animating: the same pixels on a few reads in a row. */
-async function waitForSteadyChart(key: string): Promise<void> {
-  await waitForInk(page, key)
-  let last = ''
-  let same = 0
-  const deadline = Date.now() + WAIT_MS
-  while (same < 3) {
-    if (Date.now() > deadline) throw new Error(`chart ${key} never stopped changing`)
-    const ink = await canvasInk(page, key)
-    const now = `${ink.inked}:${ink.meanLuminance.toFixed(5)}`
-    same = now === last ? same + 1 : 0
-    last = now
-    await page.waitForTimeout(100)
-  }
-}
-
 describe('browser mode in Chromium', () => {
   it('runs a small sweep set up in the form to 100 % and reports it complete', async () => {
     await openApp(page, app.url)
@@ -106,7 +92,7 @@ describe('browser mode in Chromium', () => {
     // Chunk rows were not swept: that card explains itself instead of drawing an empty chart.
     expect(await byTestId(page, 'chart-chunks-note').textContent()).toMatch(/not swept/i)
 
-    for (const key of ['time', 'speedup', 'efficiency', 'startup']) await waitForSteadyChart(key)
+    for (const key of ['time', 'speedup', 'efficiency', 'startup']) await waitForSteadyChart(page, key)
     await screenshot(page, 'charts-after-run')
   })
 
@@ -127,7 +113,7 @@ describe('browser mode in Chromium', () => {
     // The run itself was fetched again with the token: its cells are in the table and on the charts.
     await waitForInk(page, 'time')
     expect(await byTestId(page, 'cell-row').count()).toBe(SMALL_CELLS)
-    await waitForSteadyChart('time')
+    await waitForSteadyChart(page, 'time')
     await screenshot(page, 'history-after-reload')
   })
 
@@ -149,7 +135,8 @@ describe('browser mode in Chromium', () => {
     expect(new Set(column('n').map(Number))).toEqual(new Set([64, 128]))
     expect(new Set(column('pool').map(Number))).toEqual(new Set([1, 2]))
     for (const name of ['median_ms', 'mean_ms', 'min_ms', 'speedup', 'result']) {
-      for (const value of column(name)) expect(Number.isFinite(Number(value)), `${name} = "${value}"`).toBe(true)
+      for (const value of column(name))
+        expect(Number.isFinite(Number(value)), `${name} = "${value}"`).toBe(true)
     }
     expect(column('median_ms').every((v) => Number(v) > 0)).toBe(true)
   })
@@ -157,7 +144,7 @@ describe('browser mode in Chromium', () => {
   it('exports a chart as a PNG download at twice its on-screen size', async () => {
     await app.seedRun({ ...SMALL_SPEC, name: 'png export' })
     await openApp(page, app.url)
-    await waitForSteadyChart('time')
+    await waitForSteadyChart(page, 'time')
     const { cssWidth, cssHeight } = await canvasInk(page, 'time')
 
     const { download, bytes } = await downloadFrom(() => byTestId(page, 'export-png-time').click())
@@ -197,6 +184,7 @@ describe('browser mode in Chromium', () => {
     // The details table lists the cells the run kept, finished ones among them.
     await page.locator('[data-testid="cell-row"]').first().waitFor({ timeout: WAIT_MS })
     expect(await byTestId(page, 'cell-row').count()).toBe(run.cells.length)
+    for (const key of ['time', 'speedup', 'efficiency', 'startup']) await waitForSteadyChart(page, key)
     await screenshot(page, 'cancelled')
   })
 
@@ -222,7 +210,9 @@ describe('browser mode in Chromium', () => {
     expect(await byTestId(page, 'cell-count').textContent()).toContain('fix the fields above')
 
     await fillSweepForm(page, { sizes: '' })
-    await page.locator('[data-testid="error-sizes"]', { hasText: /at least one value/ }).waitFor({ timeout: WAIT_MS })
+    await page
+      .locator('[data-testid="error-sizes"]', { hasText: /at least one value/ })
+      .waitFor({ timeout: WAIT_MS })
     expect(await byTestId(page, 'run-button').isDisabled()).toBe(true)
     await screenshot(page, 'invalid-form')
 
@@ -247,7 +237,7 @@ describe('browser mode in Chromium', () => {
   it('switches the charts between the light and the dark theme', async () => {
     await app.seedRun({ ...SMALL_SPEC, name: 'themes' })
     await openApp(page, app.url)
-    await waitForSteadyChart('time')
+    await waitForSteadyChart(page, 'time')
     const card = byTestId(page, 'card-time')
     const light = await computedColours(card)
     const lightInk = await canvasInk(page, 'time')
@@ -255,16 +245,17 @@ describe('browser mode in Chromium', () => {
 
     await byTestId(page, 'theme-toggle').click()
     await page.locator('html[data-theme="dark"]').waitFor({ timeout: WAIT_MS })
-    await waitForSteadyChart('time')
+    const darkInk = await waitForCanvas(page, 'time', (ink) => ink.titleLuminance > 0.5, 'light title')
     const dark = await computedColours(card)
-    const darkInk = await canvasInk(page, 'time')
+    for (const key of ['time', 'speedup', 'efficiency', 'startup']) await waitForSteadyChart(page, key)
+    await screenshot(page, 'dark-theme')
 
     expect(luminance(light.background)).toBeGreaterThan(0.5)
     expect(luminance(dark.background)).toBeLessThan(0.5)
     expect(luminance(light.color)).toBeLessThan(0.5)
     expect(luminance(dark.color)).toBeGreaterThan(0.5)
-    // The chart itself is redrawn with lighter ink (labels, axes) on the dark card.
-    expect(darkInk.meanLuminance).toBeGreaterThan(lightInk.meanLuminance)
-    await screenshot(page, 'dark-theme')
+    // The chart itself is redrawn: its title turns from dark to light ink.
+    expect(lightInk.titleLuminance).toBeLessThan(0.5)
+    expect(darkInk.titleLuminance).toBeGreaterThan(0.5)
   })
 })

@@ -49,6 +49,8 @@ export interface CanvasInk {
   total: number
   /** Mean luminance 0..1 of the inked pixels, weighted by their alpha. */
   meanLuminance: number
+  /** Mean luminance 0..1 of the opaque pixels in the top band, where the chart draws its title and subtitle only. */
+  titleLuminance: number
   cssWidth: number
   cssHeight: number
 }
@@ -66,46 +68,92 @@ export function canvasInk(page: Page, chartKey: string): Promise<CanvasInk> {
     clientHeight: number
     getContext(kind: '2d'): Canvas2D | null
   }
-  return page
-    .locator(`[data-testid="chart-${chartKey}"] canvas`)
-    .evaluateAll((elements) => {
-      const canvases = elements as unknown as PageCanvas[]
-      let inked = 0
-      let total = 0
-      let lumSum = 0
-      let alphaSum = 0
-      let cssWidth = 0
-      let cssHeight = 0
-      for (const canvas of canvases) {
-        cssWidth = Math.max(cssWidth, canvas.clientWidth)
-        cssHeight = Math.max(cssHeight, canvas.clientHeight)
-        const ctx = canvas.getContext('2d')
-        if (!ctx || canvas.width === 0 || canvas.height === 0) continue
-        const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data
-        total += data.length / 4
-        for (let i = 0; i < data.length; i += 4) {
-          const alpha = data[i + 3] / 255
-          if (alpha === 0) continue
-          inked++
-          lumSum += alpha * ((0.2126 * data[i] + 0.7152 * data[i + 1] + 0.0722 * data[i + 2]) / 255)
-          alphaSum += alpha
+  return page.locator(`[data-testid="chart-${chartKey}"] canvas`).evaluateAll((elements) => {
+    const canvases = elements as unknown as PageCanvas[]
+    let inked = 0
+    let total = 0
+    let lumSum = 0
+    let alphaSum = 0
+    let titleSum = 0
+    let titlePixels = 0
+    let cssWidth = 0
+    let cssHeight = 0
+    for (const canvas of canvases) {
+      cssWidth = Math.max(cssWidth, canvas.clientWidth)
+      cssHeight = Math.max(cssHeight, canvas.clientHeight)
+      const ctx = canvas.getContext('2d')
+      if (!ctx || canvas.width === 0 || canvas.height === 0) continue
+      const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data
+      const titleRows = Math.floor(canvas.height * 0.12)
+      total += data.length / 4
+      for (let i = 0; i < data.length; i += 4) {
+        const alpha = data[i + 3] / 255
+        if (alpha === 0) continue
+        const lum = (0.2126 * data[i] + 0.7152 * data[i + 1] + 0.0722 * data[i + 2]) / 255
+        inked++
+        lumSum += alpha * lum
+        alphaSum += alpha
+        if (alpha > 0.8 && i / 4 < canvas.width * titleRows) {
+          titleSum += lum
+          titlePixels++
         }
       }
-      return { inked, total, meanLuminance: alphaSum > 0 ? lumSum / alphaSum : 0, cssWidth, cssHeight }
-    })
+    }
+    return {
+      inked,
+      total,
+      meanLuminance: alphaSum > 0 ? lumSum / alphaSum : 0,
+      titleLuminance: titlePixels > 0 ? titleSum / titlePixels : 0,
+      cssWidth,
+      cssHeight,
+    }
+  })
 }
 
-/** Waits until a chart's canvas carries at least `share` of inked pixels (its drawing animation has got going). */
-export async function waitForInk(page: Page, chartKey: string, share = 0.01): Promise<CanvasInk> {
+/** Polls a chart's pixels until `until` holds; a bounded wait on a condition, never a fixed sleep. */
+export async function waitForCanvas(
+  page: Page,
+  chartKey: string,
+  until: (ink: CanvasInk) => boolean,
+  what: string,
+): Promise<CanvasInk> {
   const deadline = Date.now() + WAIT_MS
   for (;;) {
     const ink = await canvasInk(page, chartKey)
-    if (ink.total > 0 && ink.inked / ink.total >= share) return ink
+    if (ink.total > 0 && until(ink)) return ink
     if (Date.now() > deadline) {
-      throw new Error(`chart ${chartKey}: only ${ink.inked} of ${ink.total} pixels drawn after ${WAIT_MS} ms`)
+      throw new Error(`chart ${chartKey}: no ${what} after ${WAIT_MS} ms (${JSON.stringify(ink)})`)
     }
     await page.waitForTimeout(100)
   }
+}
+
+/** Waits until a chart's canvas carries at least `share` of inked pixels (its drawing animation has got going). */
+export function waitForInk(page: Page, chartKey: string, share = 0.01): Promise<CanvasInk> {
+  return waitForCanvas(
+    page,
+    chartKey,
+    (ink) => ink.inked / ink.total >= share,
+    `${share * 100} % of pixels drawn`,
+  )
+}
+
+/** Waits until the chart has stopped animating: the same pixels on three reads in a row (for screenshots). */
+export async function waitForSteadyChart(page: Page, chartKey: string): Promise<void> {
+  await waitForInk(page, chartKey)
+  let last = ''
+  let same = 0
+  await waitForCanvas(
+    page,
+    chartKey,
+    (ink) => {
+      const now = `${ink.inked}:${ink.meanLuminance}`
+      same = now === last ? same + 1 : 0
+      last = now
+      return same >= 3
+    },
+    'steady picture',
+  )
 }
 
 /** Relative luminance 0..1 of a CSS rgb()/rgba() colour, as getComputedStyle reports it. */
@@ -119,7 +167,9 @@ export function luminance(cssColour: string): number {
 /** The computed colour and background of an element, e.g. a chart card. */
 export function computedColours(locator: Locator): Promise<{ color: string; background: string }> {
   interface Styled {
-    ownerDocument: { defaultView: { getComputedStyle(e: unknown): { color: string; backgroundColor: string } } }
+    ownerDocument: {
+      defaultView: { getComputedStyle(e: unknown): { color: string; backgroundColor: string } }
+    }
   }
   return locator.evaluate((element) => {
     const style = (element as unknown as Styled).ownerDocument.defaultView.getComputedStyle(element)
