@@ -130,6 +130,8 @@ export interface Row {
   versusLabel: string
   versus: number | null
   ratio: number | null
+  /** Best against best: less skewed by a busy machine than the medians, shown beside them, never judged. */
+  ratioOfMins: number | null
   goal: string
   met: boolean | null
 }
@@ -139,8 +141,11 @@ export function evaluate(book: Samples, figures: Figure[] = FIGURES): Row[] {
   return figures.map((f) => {
     const mine = spread(book.get(f.key) ?? [])
     const v = f.versus
-    const versus = !v ? null : 'ms' in v ? v.ms : (spread(book.get(v.key) ?? [])?.median ?? null)
+    const theirs = !v || 'ms' in v ? null : spread(book.get(v.key) ?? [])
+    const versus = !v ? null : 'ms' in v ? v.ms : (theirs?.median ?? null)
+    const versusMin = !v ? null : 'ms' in v ? v.ms : (theirs?.min ?? null)
     const ratio = mine && versus ? mine.median / versus : null
+    const ratioOfMins = mine && versusMin ? mine.min / versusMin : null
     const goal =
       f.maxRatio === undefined
         ? ''
@@ -148,6 +153,6 @@ export function evaluate(book: Samples, figures: Figure[] = FIGURES): Row[] {
           ? `≥ ${Math.round(1 / f.maxRatio)}× faster`
           : `≤ ${f.maxRatio}×`
     const met = f.maxRatio === undefined || ratio === null ? null : ratio <= f.maxRatio
-    return { label: f.label, ours: mine, versusLabel: v?.label ?? '', versus, ratio, goal, met }
+    return { label: f.label, ours: mine, versusLabel: v?.label ?? '', versus, ratio, ratioOfMins, goal, met }
   })
 }

@@ -32,7 +32,7 @@ export function renderTable(rows: string[][]): string {
 
 export function goalTable(rows: Row[]): string {
   return renderTable([
-    ['figure', 'median ms', 'range ms', 'versus', 'versus ms', 'ours/versus', 'goal', 'met'],
+    ['figure', 'median ms', 'range ms', 'versus', 'versus ms', 'ours/versus', 'goal', 'met', 'min/min'],
     ...rows.map((r) => [
       r.label,
       ms(r.ours?.median),
@@ -42,6 +42,7 @@ export function goalTable(rows: Row[]): string {
       ratio(r.ratio),
       r.goal,
       r.met === null ? (r.goal ? 'n/a' : '') : r.met ? 'yes' : 'NO',
+      ratio(r.ratioOfMins),
     ]),
   ])
 }
