@@ -22,6 +22,9 @@ export interface SweepOptions extends SweepFlags {
 
 const CHECKPOINT_INTERVAL_MS = 1000
 
+/** 130 after Ctrl-C, 143 after SIGTERM: what shells report for a command ended by that signal. */
+const exitCodeFor = (signal: NodeJS.Signals): number => (signal === 'SIGTERM' ? 143 : EXIT_INTERRUPTED)
+
 interface OutputFile {
   path: string
   format: ExportFormat
@@ -60,10 +63,10 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
 
   const controller = new AbortController()
   const bar = io.stderr.isTTY ? new ProgressLine(io.stderr) : null
-  let interrupted = false
-  const stopListening = io.onSignal(['SIGINT'], () => {
-    if (interrupted) io.exit(EXIT_INTERRUPTED)
-    interrupted = true
+  let interrupted: NodeJS.Signals | null = null
+  const stopListening = io.onSignal(['SIGINT', 'SIGTERM'], (signal) => {
+    if (interrupted) io.exit(exitCodeFor(interrupted))
+    interrupted = signal
     bar?.clear()
     warn('cancelling: finished cells are kept (Ctrl-C again to quit at once)')
     controller.abort()
@@ -120,6 +123,6 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
     }
   }
 
-  if (interrupted) return EXIT_INTERRUPTED
+  if (interrupted) return exitCodeFor(interrupted)
   return run.status === 'failed' || failedWrites > 0 ? EXIT_FAILURE : EXIT_OK
 }

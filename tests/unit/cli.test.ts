@@ -171,8 +171,11 @@ describe('sweep', () => {
     )
   })
 
-  it('cancels on Ctrl-C: finished cells are printed and saved, exit code 130', async () => {
-    const history = fresh('h-cancel')
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('cancels on %s: finished cells are printed and saved, exit code %d', async (signal, code) => {
+    const history = fresh(`h-cancel-${signal}`)
     const child = spawn(
       process.execPath,
       [cli, 'sweep', '--sizes', '500,3000', '--pools', '1,2', '--reps', '300', '--history-dir', history],
@@ -181,11 +184,11 @@ describe('sweep', () => {
     let stdout = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)))
-    // The first finished cell is checkpointed at once: that is the moment to press Ctrl-C.
+    // The first finished cell is checkpointed at once: that is the moment to interrupt.
     for (let i = 0; i < 600 && jsonFiles(history).length === 0; i++)
       await new Promise((r) => setTimeout(r, 50))
-    child.kill('SIGINT')
-    expect(await exited).toBe(130)
+    child.kill(signal)
+    expect(await exited).toBe(code)
     expect(stdout).toMatch(/: cancelled, /)
     const [file] = jsonFiles(history)
     const run = RunSchema.parse(JSON.parse(readFileSync(join(history, file), 'utf8')))
