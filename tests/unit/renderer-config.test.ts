@@ -80,6 +80,18 @@ describe('config store', () => {
     )
   })
 
+  it('keeps warning about pools above the cores while another field is wrong', async () => {
+    storesWith(client)
+    const machine = useMachineStore()
+    await machine.load()
+    const config = useConfigStore()
+    const over = (machine.logicalCores ?? 1) * 2
+    config.poolsInput = `${over}, 1`
+    config.sizesText = ''
+    expect(config.errors.sizes).toBe('sizes: give at least one value')
+    expect(config.warnings.pools).toMatch(new RegExp(`^${over} is above`))
+  })
+
   it('restores the saved form', async () => {
     storesWith(client)
     const first = useConfigStore()

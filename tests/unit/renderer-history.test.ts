@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Run } from '../../main/contract'
 import { UNDO_MS, useHistoryStore } from '../../renderer/src/stores/history'
+import { useMachineStore } from '../../renderer/src/stores/machine'
 import { useUiStore } from '../../renderer/src/stores/ui'
 import { makeRun } from './history-fixtures'
 import { createTestClient, storesWith, type TestClient } from './renderer-client'
@@ -67,6 +68,22 @@ describe('history store', () => {
     expect(imports[0].input).toEqual({ run: kept })
     expect(history.runs.map((r) => r.id)).toEqual(['run-newer', 'run-older'])
     expect(history.isSelected('run-newer')).toBe(true)
+  })
+
+  it('badges runs imported from another machine, not this machine’s own restored runs', async () => {
+    const here = await client.getMachine({})
+    const history = await withRuns(makeRun({ id: 'run-here', name: 'mine', machine: here }))
+    await useMachineStore().load()
+    await history.remove('run-here')
+    await useUiStore().runAction(useUiStore().toasts.at(-1)!.id)
+    await history.importText(JSON.stringify(makeRun({ id: 'run-there', name: 'theirs' })), 'theirs.json')
+    expect(
+      history.runs
+        .filter((r) => r.imported)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['run-here', 'run-there'])
+    expect(history.foreignIds).toEqual(['run-there'])
   })
 
   it('keeps the undo on screen for about eight seconds', async () => {

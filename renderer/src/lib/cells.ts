@@ -35,7 +35,8 @@ export function cellRows(run: Run): CellRow[] {
       chunk: c.serial ? 'whole' : c.chunkSpec === 'auto' ? `auto (${c.chunkRows})` : String(c.chunkRows),
       tasks: c.tasks,
       time: s ? formatMsSpread(s.median, spread) : '—',
-      speedup: c.serial ? '1.00×' : formatSpeedup(c.speedup),
+      // The baseline is 1× by definition, but only once it was measured.
+      speedup: c.serial ? (c.status === 'ok' ? '1.00×' : '—') : formatSpeedup(c.speedup),
       efficiency: c.serial ? '—' : formatPercent(c.efficiency),
       status: c.status,
       noisy: s?.noisy ?? false,

@@ -20,7 +20,7 @@ import { useMachineStore } from './machine'
 const STORAGE_KEY = 'amdahl.config.v1'
 
 export const sizePresets = {
-  classic: { label: 'Classic 10⁰…10⁴', text: '1, 10, 100, 1000, 10000' },
+  classic: { label: '10⁰…10⁴', text: '1, 10, 100, 1000, 10000' },
   quick: { label: 'Quick', text: '100, 300, 1000' },
 } as const
 export type SizePreset = keyof typeof sizePresets | 'custom'
@@ -141,8 +141,9 @@ export const useConfigStore = defineStore('config', () => {
   const warnings = computed(() => {
     const out: Partial<Record<string, string>> = {}
     const cores = machine.logicalCores
-    const pools = spec.value?.pools ?? []
-    const over = pools.filter((p) => cores !== null && p > cores)
+    // From the typed list, not the parsed spec, so the warning shows even while another field is wrong.
+    const pools = parseList(poolsInput.value).filter((p): p is number => typeof p === 'number')
+    const over = [...new Set(pools.filter((p) => cores !== null && p > cores))].sort((a, b) => a - b)
     if (cores !== null && over.length > 0) {
       out.pools = `${formatList(over)} ${over.length === 1 ? 'is' : 'are'} above the ${cores} logical cores: workers will share cores.`
     }

@@ -3,6 +3,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { ExportFormat, Run, RunSummary } from '../../../main/contract'
 import { useClient } from '../api/inject'
+import { useMachineStore } from './machine'
 import { errorLine, useUiStore } from './ui'
 
 /** How long "Deleted X — Undo" stays on screen. */
@@ -13,6 +14,7 @@ const newestFirst = (a: RunSummary, b: RunSummary): number => b.createdAt.locale
 export const useHistoryStore = defineStore('history', () => {
   const client = useClient()
   const ui = useUiStore()
+  const machine = useMachineStore()
 
   const runs = ref<RunSummary[]>([])
   /** Full runs fetched so far, by id; shallow because runs are large and replaced, never mutated in place. */
@@ -27,6 +29,23 @@ export const useHistoryStore = defineStore('history', () => {
   const selectedRuns = computed<Run[]>(() =>
     selectedIds.value.map((id) => loaded.value[id]).filter((r): r is Run => r !== undefined),
   )
+  /**
+   * Runs imported from another machine. The history marks every import, including this machine's own exports
+   * and undone deletions; only a different machine is worth a badge.
+   */
+  const foreignIds = computed(() => {
+    const here = machine.machine
+    return runs.value
+      .filter(
+        (r) =>
+          r.imported &&
+          (!here ||
+            r.machine.cpuModel !== here.cpuModel ||
+            r.machine.logicalCores !== here.logicalCores ||
+            r.machine.platform !== here.platform),
+      )
+      .map((r) => r.id)
+  })
   const openRun = computed<Run | null>(() => (openId.value ? (loaded.value[openId.value] ?? null) : null))
 
   function remember(run: Run): void {
@@ -208,6 +227,7 @@ export const useHistoryStore = defineStore('history', () => {
   return {
     runs,
     activeRunId,
+    foreignIds,
     loaded,
     selectedIds,
     selectedRuns,
