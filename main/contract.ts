@@ -301,7 +301,9 @@ export function formatIssues(error: z.ZodError): string {
       const path = i.path
         .map((p, k) => (typeof p === 'number' ? `[${p}]` : k === 0 ? String(p) : `.${String(p)}`))
         .join('')
-      return path ? `${path}: ${i.message}` : i.message
+      // zod words a missing field "Invalid input: expected string, received undefined": say what it means.
+      const message = i.code === 'invalid_type' && i.message.endsWith('received undefined') ? 'missing' : i.message
+      return path ? `${path}: ${message}` : message
     })
     .join('; ')
 }
