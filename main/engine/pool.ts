@@ -28,8 +28,17 @@ const ROUND_TRIPS = 200
 
 /** opts.workerScript ?? AMDAHL_WORKER ?? worker.js beside the bundle, taken from app.asar.unpacked when packaged. */
 export function resolveWorkerScript(explicit?: string): string {
-  const script = explicit ?? process.env.AMDAHL_WORKER ?? path.join(__dirname, 'worker.js')
+  const script = explicit ?? process.env.AMDAHL_WORKER ?? besideBundle()
   return script.replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`)
+}
+
+/** worker.js sits beside the entry bundles; the engine itself may have been split into a chunks/ folder below. */
+function besideBundle(): string {
+  const candidates = [path.join(__dirname, 'worker.js'), path.join(__dirname, '..', 'worker.js')]
+  return (
+    candidates.find((c) => existsSync(c.replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`))) ??
+    candidates[0]
+  )
 }
 
 /**
@@ -134,6 +143,12 @@ export async function startPool(
       trips.push(performance.now() - s)
     }
     const startup: PoolStartup = { executor, pool: size, coldMs, roundTripMs: median(trips) }
+    // JIT warm-up of the kernels on every worker, outside the start-up figures; a script without it still runs.
+    await withTimeout(
+      Promise.all(Array.from({ length: size }, () => exec<number>('warm', []))),
+      timeoutMs,
+      'warm-up took too long',
+    ).catch(() => undefined)
     return { executor, size, startup, kernels, exec, terminate: end }
   } catch (err) {
     await end()
