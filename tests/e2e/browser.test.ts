@@ -101,6 +101,7 @@ describe('browser mode in Chromium', () => {
     await runSweepInPage(page, { ...SMALL_FORM, name: 'survives reload' })
     // The token left the address bar at once, so the reload below can only get it from sessionStorage.
     expect(page.url()).not.toContain('token=')
+    expect(await page.evaluate('sessionStorage.getItem("amdahl.token")')).toBe(app.token)
 
     await page.reload()
     await byTestId(page, 'history-item').first().waitFor({ timeout: WAIT_MS })
