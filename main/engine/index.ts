@@ -1,5 +1,5 @@
 // The benchmark engine's public face (plain Node, no Electron): run a sweep, check memory, describe the machine.
-import type { Progress, SweepSpec } from '../contract'
+import type { Progress, Run, SweepSpec } from '../contract'
 import { checkFits as checkFitsFree } from './memory'
 
 export interface RunOptions {
@@ -9,7 +9,7 @@ export interface RunOptions {
   signal?: AbortSignal
   onProgress?: (progress: Progress) => void
   /** Called after every finished cell with the run so far (status 'failed', error 'interrupted…'), for checkpoints. */
-  onCell?: (partial: import('../contract').Run) => void
+  onCell?: (partial: Run) => void
   /** Called once per size with the time the workers took to fill its matrix (never part of a sample). */
   onFill?: (fill: { n: number; ms: number }) => void
   /** Default: process.env.AMDAHL_WORKER, else worker.js beside the bundle (app.asar → app.asar.unpacked). */
