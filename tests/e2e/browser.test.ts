@@ -40,15 +40,21 @@ afterAll(async () => {
   await browser?.close()
 })
 
+/** What each test started, stopped in reverse order even when a later start failed. */
+let cleanups: (() => Promise<void>)[] = []
+
 beforeEach(async () => {
+  cleanups = []
   app = await startApp()
+  cleanups.push(() => app.close())
   tab = await newTestPage(browser)
+  cleanups.push(() => tab.close())
   page = tab.page
 })
 afterEach(async () => {
-  const errors = [...tab.pageErrors]
-  await tab.close()
-  await app.close()
+  const errors = cleanups.length === 2 ? [...tab.pageErrors] : []
+  for (const cleanup of cleanups.reverse()) await cleanup()
+  cleanups = []
   expect(errors, 'uncaught exceptions in the page').toEqual([])
 })
 
