@@ -2,14 +2,20 @@
 // The renderer's transports: the token taken out of the URL, HTTP calls against the real browser-mode server,
 // the event stream's parsing and reconnects, and the desktop bridge's envelopes.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { DesktopBridge, Envelope, SweepEvent } from '../../main/contract'
+import { EventEmitter } from 'node:events'
+import { createBridge, type IpcRendererLike } from '../../main/bridge'
+import type { DesktopBridge, SaveFile, SweepEvent } from '../../main/contract'
+import { EVENT_CHANNEL, MENU_CHANNEL, SAVE_FILE_CHANNEL } from '../../main/ipc-channels'
+import { dispatch } from '../../main/ipc-dispatch'
 import { startServer, type RunningServer } from '../../main/server/server'
 import { parseSweepEvent } from '../../renderer/src/api/events'
 import { createHttpClient } from '../../renderer/src/api/http'
 import { createIpcClient } from '../../renderer/src/api/ipc'
 import { takeToken } from '../../renderer/src/api/token'
 import { makeRun } from './history-fixtures'
-import { createTestClient, until, type TestClient } from './renderer-client'
+import { useHistoryStore } from '../../renderer/src/stores/history'
+import { useUiStore } from '../../renderer/src/stores/ui'
+import { createTestClient, storesWith, until, type TestClient } from './renderer-client'
 
 /** Navigates the happy-dom page without reloading it (what a browser does on first load and reload). */
 function setUrl(url: string): void {
@@ -167,27 +173,24 @@ describe('IPC client', () => {
   })
   afterEach(() => backend.dispose())
 
-  /** A bridge like the preload's: each method answers with an envelope, never throws. */
+  /**
+   * The preload's real bridge over a stand-in for Electron's IPC: arguments are structured-cloned (so a Vue proxy
+   * would fail here as it does in Electron) and the main side is the real dispatch over the real service.
+   */
   function bridgeOver(client: TestClient): DesktopBridge {
-    const envelope = async <T>(work: () => Promise<T>): Promise<Envelope<T>> => {
-      try {
-        return { ok: true, value: await work() }
-      } catch (e) {
-        return { ok: false, error: (e as Error).message }
-      }
+    const emitter = new EventEmitter()
+    client.onEvent((event) => emitter.emit(EVENT_CHANNEL, {}, structuredClone(event)))
+    client.onMenu((command) => emitter.emit(MENU_CHANNEL, {}, command))
+    const ipc: IpcRendererLike = {
+      async invoke(channel, input) {
+        const cloned: unknown = structuredClone(input)
+        if (channel === SAVE_FILE_CHANNEL) return { ok: true, value: await client.save(cloned as SaveFile) }
+        return dispatch(client.service.handlers, channel.replace(/^amdahl:/, ''), cloned, true)
+      },
+      on: (channel, listener) => emitter.on(channel, listener),
+      removeListener: (channel, listener) => emitter.removeListener(channel, listener),
     }
-    const api = new Proxy({} as DesktopBridge['api'], {
-      get: (_t, method: string) => (input: unknown) =>
-        envelope(() =>
-          (client as unknown as Record<string, (i: unknown) => Promise<unknown>>)[method](input),
-        ),
-    })
-    return {
-      api,
-      onEvent: (l) => client.onEvent(l),
-      saveFile: (file) => envelope(() => client.save(file)),
-      onMenu: (l) => client.onMenu(l),
-    }
+    return createBridge(ipc)
   }
 
   it('unwraps values and turns error envelopes into Errors', async () => {
@@ -198,6 +201,16 @@ describe('IPC client', () => {
     await expect(client.getRun({ id: 'run-missing' })).rejects.toThrow(/run-missing/)
   })
 
+  it('lets the stores export over IPC, which clones arguments and so refuses reactive proxies', async () => {
+    await backend.history.save(makeRun({ id: 'run-clone', name: 'cloned' }))
+    storesWith(createIpcClient(bridgeOver(backend)))
+    const history = useHistoryStore()
+    await history.refresh()
+    await history.exportSelected('csv')
+    expect(useUiStore().toasts.map((t) => t.kind)).toEqual(['success'])
+    expect(backend.saved.map((f) => f.mimeType)).toEqual(['text/csv'])
+  })
+
   it('passes menu commands and events through', async () => {
     const client = createIpcClient(bridgeOver(backend))
     const commands: string[] = []
@@ -205,6 +218,12 @@ describe('IPC client', () => {
     client.onMenu((c) => commands.push(c))
     client.onEvent((e) => events.push(e.type))
     backend.menu('export-csv')
+    expect(
+      await client.save({ fileName: 'a.csv', mimeType: 'text/csv', content: 'x', encoding: 'utf8' }),
+    ).toEqual({
+      saved: true,
+      path: '/saved/a.csv',
+    })
     await client.startSweep({ spec: { sizes: [16], pools: [1], repetitions: 1, warmups: 0 } })
     await until(() => events.includes('finished'), 'the finished event')
     expect(commands).toEqual(['export-csv'])
