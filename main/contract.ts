@@ -31,11 +31,12 @@ function uniqueSorted<T extends number | string>(values: T[]): T[] {
   return [...(values.includes('auto' as T) ? (['auto'] as T[]) : []), ...nums]
 }
 
-const listOf = <T extends z.ZodType<number | string>>(item: T, what: string, max: number) =>
+/** A list of one kind of value, named in the singular ("matrix size") for its error lines. */
+const listOf = <T extends z.ZodType<number | string>>(item: T, noun: string, max: number) =>
   z
-    .array(item, { error: `${what} must be a list` })
-    .min(1, `${what}: give at least one value`)
-    .max(max, `${what}: at most ${max} values`)
+    .array(item, { error: `${noun}s must be a list` })
+    .min(1, `give at least one ${noun}`)
+    .max(max, `at most ${max} ${noun}s`)
     .transform((v) => uniqueSorted(v as (number | string)[]) as z.output<T>[])
 
 /** Cells above this count make a sweep nobody will wait for; refuse rather than start it. */
@@ -47,9 +48,9 @@ export const SweepSpecSchema = z
       name: z.string({ error: 'name must be text' }).trim().max(MAX_NAME, `name: at most ${MAX_NAME} characters`).default(''),
       workload: WorkloadSchema.default('sum'),
       kernel: KernelSchema.default('js'),
-      sizes: listOf(SizeSchema, 'sizes', 24),
-      pools: listOf(PoolSchema, 'pools', 16),
-      chunkRows: listOf(ChunkRowsSchema, 'chunk rows', 16).default(['auto']),
+      sizes: listOf(SizeSchema, 'matrix size', 24),
+      pools: listOf(PoolSchema, 'pool size', 16),
+      chunkRows: listOf(ChunkRowsSchema, 'chunk size', 16).default(['auto']),
       executor: ExecutorSchema.default('thread'),
       transfer: TransferSchema.default('shared'),
       repetitions: whole('repetitions', 1, 1000).default(5),

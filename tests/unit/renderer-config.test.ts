@@ -88,7 +88,7 @@ describe('config store', () => {
     const over = (machine.logicalCores ?? 1) * 2
     config.poolsInput = `${over}, 1`
     config.sizesText = ''
-    expect(config.errors.sizes).toBe('sizes: give at least one value')
+    expect(config.errors.sizes).toBe('give at least one matrix size')
     expect(config.warnings.pools).toMatch(new RegExp(`^${over} is above`))
   })
 
