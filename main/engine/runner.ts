@@ -125,6 +125,8 @@ async function runSample(
   }
 }
 
+const finiteOrNull = (x: number | null) => (x !== null && Number.isFinite(x) ? x : null)
+
 function finishCell(state: CellState, status: Cell['status'], serialMedian: number | null): Cell {
   const { plan } = state
   const stats = state.samplesMs.length > 0 ? summarize(state.samplesMs) : null
@@ -144,8 +146,9 @@ function finishCell(state: CellState, status: Cell['status'], serialMedian: numb
     samplesMs: state.samplesMs,
     kernelMs: state.kernelMs,
     stats,
-    result: state.result,
-    relError: state.relError,
+    // A broken kernel may answer NaN: the cell has failed saying so, and the record stays valid JSON.
+    result: finiteOrNull(state.result),
+    relError: finiteOrNull(state.relError),
     speedup,
     efficiency,
     karpFlatt: speedup !== null ? karpFlatt(speedup, plan.pool) : null,
@@ -337,6 +340,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     /** Checks a sample's result against the serial result; returns why it is wrong, or null. */
     function checkResult(state: CellState, value: number): string | null {
       const isSerial = state === serial
+      if (!Number.isFinite(value)) return `wrong result: the kernel returned ${value}`
       if (spec.workload === 'sum') {
         if (isSerial) {
           state.result = value
