@@ -58,6 +58,16 @@ describe('App', () => {
     app.unmount()
   })
 
+  it('shows a sweep already running after a reload, and Escape cancels it', async () => {
+    await client.startSweep({ spec: { sizes: [1500], pools: [1, 2], repetitions: 500, warmups: 0 } })
+    const app = mountApp()
+    await until(() => app.find('[data-testid="cancel-button"]').exists(), 'the running sweep')
+    expect(app.get('[data-testid="run-button"]').attributes('disabled')).toBeDefined()
+    document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))
+    await until(() => app.find('[data-testid="run-status"][data-status="cancelled"]').exists(), 'the cancel')
+    app.unmount()
+  })
+
   it('exports the selected runs when the menu says so', async () => {
     await client.history.save(makeRun({ id: 'run-menu', name: 'from the menu' }))
     const app = mountApp()

@@ -14,6 +14,7 @@ import {
 } from '../../renderer/src/lib/format'
 import { defaultPools, parseList } from '../../renderer/src/lib/lists'
 import { progressView } from '../../renderer/src/lib/progress'
+import { shortcutFor, type KeyPress } from '../../renderer/src/lib/shortcuts'
 import { fieldErrors } from '../../renderer/src/lib/spec-errors'
 import { makeRun } from './history-fixtures'
 
@@ -144,4 +145,30 @@ describe('cellRows', () => {
       time: '1.30 ± 0.05 ms',
     })
   })
+})
+
+describe('shortcutFor', () => {
+  const press = (over: Partial<KeyPress>): KeyPress => ({
+    key: 'x',
+    ctrlKey: false,
+    metaKey: false,
+    altKey: false,
+    shiftKey: false,
+    defaultPrevented: false,
+    targetTag: 'BODY',
+    ...over,
+  })
+
+  it('cancels on Escape outside form fields', () =>
+    expect(shortcutFor(press({ key: 'Escape' }), 'desktop')).toBe('cancel'))
+  it('leaves Escape to a focused input', () =>
+    expect(shortcutFor(press({ key: 'Escape', targetTag: 'INPUT' }), 'desktop')).toBeNull())
+  it('leaves a key alone that something already handled', () =>
+    expect(shortcutFor(press({ key: 'Escape', defaultPrevented: true }), 'desktop')).toBeNull())
+  it('runs on Ctrl+Enter in the browser, even from a field', () =>
+    expect(shortcutFor(press({ key: 'Enter', ctrlKey: true, targetTag: 'INPUT' }), 'browser')).toBe('run'))
+  it('leaves Ctrl+Enter to the native menu on the desktop', () =>
+    expect(shortcutFor(press({ key: 'Enter', ctrlKey: true }), 'desktop')).toBeNull())
+  it('cancels on ⌘+. in the browser', () =>
+    expect(shortcutFor(press({ key: '.', metaKey: true }), 'browser')).toBe('cancel'))
 })
