@@ -200,6 +200,56 @@ describe('runSweep: progress and checkpoints', () => {
   })
 })
 
+/**
+ * A worker whose parallel answers are wrong: tasks not starting at row 0 add 0.5 to their sum and label their
+ * rows 1 instead of 0. The serial baseline (one task from row 0) stays right, so only parallel cells can fail.
+ */
+const liarWorker = `
+const { threadId } = require('node:worker_threads')
+const buffer = (ws) => (ws instanceof SharedArrayBuffer ? ws : ws.buffer)
+require('workerpool').worker({
+  ping: () => ({ worker: process.pid + ':' + threadId, kernels: ['js'] }),
+  fill: () => 0,
+  run: (task) => {
+    const rows = task.rowEnd - task.rowStart
+    const wrong = task.rowStart > 0
+    if (task.workload === 'assign') {
+      new Int32Array(buffer(task.ref.workspace), task.ref.layout.labelsOffset + task.rowStart * 4, rows).fill(wrong ? 1 : 0)
+      return { value: wrong ? rows : 0, kernelMs: 0 }
+    }
+    return { value: rows + (wrong ? 0.5 : 0), kernelMs: 0 }
+  },
+})
+`
+
+describe('runSweep: result checks', () => {
+  const liar = () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'amdahl-liar-')), 'liar.js')
+    writeFileSync(path, liarWorker)
+    return path
+  }
+
+  it('fails a parallel cell whose sum differs from the serial sum, saying expected and got', async () => {
+    const run = await runSweep(spec({ sizes: [100], pools: [1, 2] }), { workerScript: liar() })
+    expect(run.status).toBe('complete')
+    expect(run.cells.map((c) => c.status)).toEqual(['ok', 'ok', 'failed'])
+    expect(run.cells[2].error).toMatch(
+      /^wrong result: expected 100 \(serial\), got 100\.5 \(relative error 5\.00e-3/,
+    )
+    expect(run.cells[2].relError).toBeCloseTo(0.005, 12)
+    expect(run.cells[2].speedup).toBeNull()
+  })
+
+  it('fails a parallel cell whose labels differ from the serial labels, saying how many', async () => {
+    const run = await runSweep(spec({ workload: 'assign', sizes: [100], pools: [1, 4] }), {
+      workerScript: liar(),
+    })
+    expect(run.cells.map((c) => c.status)).toEqual(['ok', 'ok', 'failed'])
+    expect(run.cells[2].error).toMatch(/^wrong labels: 75 of 100 rows differ from the serial labels/)
+    expect(run.cells[2].relError).toBe(0.75)
+  })
+})
+
 describe('runSweep: refusals and failures', () => {
   it('refuses process + shared with a clear message, starting nothing', async () => {
     const run = await runSweep({
