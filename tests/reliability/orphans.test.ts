@@ -1,0 +1,203 @@
+// No orphans: after a sweep ends (complete, cancelled, failed), after service.shutdown() mid-sweep, and after the
+// CLI gets SIGINT/SIGTERM mid-sweep (`sweep` and `serve`), no worker process is left and no worker thread keeps
+// a process alive: each child process here must exit by itself.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { HistoryStore } from '../../main/history/store'
+import { buildBundles, type Bundles } from './helpers/build'
+import { tempDir } from './helpers/fixtures'
+import { eventually, processesRunning } from './helpers/procs'
+
+let bundles: Bundles
+const work = tempDir('orphans')
+let checked = 0
+
+beforeAll(async () => {
+  bundles = await buildBundles()
+})
+afterAll(() => {
+  console.log(`[reliability] orphans: scenarios checked ${checked}, orphans found 0 unless a test failed`)
+  // Belt and braces: nothing of ours may outlive the suite, even when a test failed half-way.
+  for (const p of processesRunning(bundles.dir)) process.kill(p.pid, 'SIGKILL')
+  bundles.remove()
+  work.remove()
+})
+
+interface Ended {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+  /** Whether it exited on its own within the limit (false: we had to kill it). */
+  byItself: boolean
+}
+
+/** Starts a bundle; `ended` settles when it exits, or after `limitMs` with a SIGKILL (byItself false). */
+function launch(
+  args: string[],
+  limitMs = 60_000,
+): { child: ChildProcess; out: () => string; err: () => string; ended: Promise<Ended> } {
+  const child = spawn(process.execPath, args, { env: bundles.env(), stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()))
+  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()))
+  const ended = new Promise<Ended>((resolve) => {
+    let byItself = true
+    const limit = setTimeout(() => {
+      byItself = false
+      child.kill('SIGKILL')
+    }, limitMs)
+    child.on('exit', (code, signal) => {
+      clearTimeout(limit)
+      // Let the pipes drain before reading them.
+      setImmediate(() => resolve({ code, signal, stdout, stderr, byItself }))
+    })
+  })
+  return { child, out: () => stdout, err: () => stderr, ended }
+}
+
+/** Worker processes started from our build (worker.js in our temp folder), wherever they were reparented. */
+const workers = () => processesRunning(bundles.worker)
+
+describe('a process that ran a sweep exits by itself and leaves no worker behind', () => {
+  for (const executor of ['thread', 'process'] as const) {
+    for (const mode of ['complete', 'cancel', 'fail'] as const) {
+      it(`${mode}, ${executor} executor`, async () => {
+        const env = mode === 'fail' ? { AMDAHL_WORKER: bundles.crashingWorker, RELY_FILL_THROWS: '1' } : {}
+        const child = spawn(process.execPath, [bundles.sweepChild, mode, executor], {
+          env: bundles.env(env),
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
+        let out = ''
+        child.stdout.on('data', (c: Buffer) => (out += c.toString()))
+        const limit = setTimeout(() => child.kill('SIGKILL'), 60_000)
+        const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
+          child.on('exit', (c, s) => resolve([c, s])),
+        )
+        clearTimeout(limit)
+        // Exit code 0 and no signal: it ended on its own, nothing (pool, thread, child, timer) held it open.
+        expect([code, signal]).toEqual([0, null])
+        const expected = { complete: 'complete', cancel: 'cancelled', fail: 'failed' }[mode]
+        expect(JSON.parse(out.trim().split('\n').at(-1) ?? '{}')).toMatchObject({ status: expected })
+        if (mode === 'fail') expect(out).toMatch(/fill refused by the test worker/)
+        expect(await eventually(() => processesRunning(bundles.dir).length === 0, 5000)).toBe(true)
+        checked++
+      }, 90_000)
+    }
+  }
+})
+
+describe('service.shutdown() mid-sweep', () => {
+  // Electron's window-close path (app before-quit → service.shutdown()) cannot run here: there is no Electron
+  // binary. This is its stand-in: the same shutdown call while a sweep is under way.
+  for (const executor of ['thread', 'process'] as const) {
+    it(`saves the run as cancelled, and the process exits by itself with no worker left (${executor})`, async () => {
+      const dir = join(work.dir, `shutdown-${executor}`)
+      const { ended } = launch([bundles.sweepChild, 'shutdown', executor, dir])
+      const result = await ended
+      expect(result.byItself).toBe(true)
+      expect([result.code, result.signal]).toEqual([0, null])
+      expect(JSON.parse(result.stdout.trim())).toMatchObject({ status: 'cancelled' })
+      expect(await eventually(() => processesRunning(bundles.dir).length === 0, 5000)).toBe(true)
+      checked++
+    }, 90_000)
+  }
+})
+
+/** Long enough that a signal lands mid-sweep. */
+const LONG_SWEEP = [
+  '--workload',
+  'assign',
+  '--centroids',
+  '64',
+  '--sizes',
+  '2500',
+  '--pools',
+  '1,2',
+  '--warmup',
+  '0',
+  '--reps',
+  '20',
+]
+
+describe('the CLI stopped by a signal mid-sweep', () => {
+  const cases: [NodeJS.Signals, 'thread' | 'process'][] = [
+    ['SIGINT', 'thread'],
+    ['SIGINT', 'process'],
+    ['SIGTERM', 'thread'],
+    ['SIGTERM', 'process'],
+  ]
+  for (const [signal, executor] of cases) {
+    it(`amdahl sweep: ${signal} (${executor}) ends the process and leaves no worker`, async () => {
+      const dir = join(work.dir, `sweep-${signal}-${executor}`)
+      const transfer = executor === 'process' ? ['--executor', 'process', '--transfer', 'copy'] : []
+      const cli = launch([bundles.cli, 'sweep', ...LONG_SWEEP, ...transfer, '--history-dir', dir])
+      // Pools up and measuring: the worker processes (or threads) are there.
+      if (executor === 'process') expect(await eventually(() => workers().length >= 3, 20_000)).toBe(true)
+      else await new Promise((resolve) => setTimeout(resolve, 1500))
+      cli.child.kill(signal)
+      const result = await cli.ended
+      expect(result.byItself).toBe(true)
+      if (signal === 'SIGINT') {
+        // Ctrl-C cancels: finished cells are kept, the run is saved, 130 says "interrupted".
+        expect(result.code).toBe(130)
+        expect(result.stderr).toMatch(/cancelling/)
+        const runs = await new HistoryStore(dir, { onWarning: () => {} }).list()
+        expect(runs.map((r) => r.status)).toEqual(['cancelled'])
+      } else {
+        expect(result.code === 143 || result.signal === 'SIGTERM' || result.code === 130).toBe(true)
+      }
+      expect(await eventually(() => workers().length === 0, 5000)).toBe(true)
+      checked++
+    }, 90_000)
+  }
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`amdahl serve: ${signal} mid-sweep cancels and saves the sweep, exits 0, leaves no worker`, async () => {
+      const dir = join(work.dir, `serve-${signal}`)
+      mkdirSync(dir, { recursive: true })
+      const cli = launch([bundles.cli, 'serve', '--history-dir', dir])
+      expect(await eventually(() => /token=[0-9a-f]+/.test(cli.out()), 15_000)).toBe(true)
+      const url = new URL(/http:\/\/\S+/.exec(cli.out())?.[0] ?? '')
+      const token = url.searchParams.get('token') ?? ''
+      const call = (method: string, input: unknown) =>
+        fetch(`${url.origin}/api/${method}`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify(input),
+        }).then(
+          (r) =>
+            r.json() as Promise<{
+              ok: boolean
+              value: { runId: string; progress?: { current: { phase: string } | null } } | null
+            }>,
+        )
+      const started = await call('startSweep', {
+        spec: {
+          workload: 'assign',
+          centroids: 64,
+          sizes: [2500],
+          pools: [1, 2],
+          warmups: 0,
+          repetitions: 20,
+          executor: 'process',
+          transfer: 'copy',
+        },
+      })
+      expect(started.ok).toBe(true)
+      const measuring = await eventually(() => workers().length >= 3, 20_000)
+      expect(measuring).toBe(true)
+      cli.child.kill(signal)
+      const result = await cli.ended
+      expect(result.byItself).toBe(true)
+      expect(result.code).toBe(0)
+      const run = await new HistoryStore(dir, { onWarning: () => {} }).get(started.value?.runId ?? '')
+      expect(run.status).toBe('cancelled')
+      expect(await eventually(() => workers().length === 0, 5000)).toBe(true)
+      checked++
+    }, 90_000)
+  }
+})
