@@ -1,15 +1,20 @@
 // Runs a sweep: memory check, pools, fill, interleaved samples, result checks, statistics, progress and cancel.
 import type { Cell, Run, SweepSpec } from '../contract'
-import type { TaskReply, WorkspaceRef, WorkTask } from '../../workers/protocol'
+import type { WorkspaceRef } from '../../workers/protocol'
 import { fillWorkspace } from './fill'
 import { machineInfo, logicalCores } from './machine'
 import { Workspaces, views } from './matrix'
+import { checkLabels, checkSum } from './check'
 import { allocationRefused, centroidsOf, checkFits } from './memory'
 import { defaultName, planSweep, poolSizes, type PlannedCell, type SizePlan } from './plan'
-import { errorLine, resolveWorkerScript, startPool, type TaskPromise, type WorkerPool } from './pool'
+import { errorLine, resolveWorkerScript, startPool, type WorkerPool } from './pool'
 import { ProgressTracker } from './progress'
+import { runSample, type Cancellable, type SampleContext } from './sample'
 import { fitAmdahl, karpFlatt, summarize } from './stats'
 import type { RunOptions } from './index'
+
+/** The bench and others read the tolerance from here too. */
+export { sumTolerance } from './check'
 
 export const INTERRUPTED = 'interrupted before it finished'
 
@@ -22,17 +27,6 @@ export function newRunId(): string {
   return `${stamp}-${Math.random().toString(36).slice(2, 8)}`
 }
 
-/**
- * Largest relative difference between a parallel and the serial sum that floating-point reordering explains.
- * All entries are in [0, 1), so the sum is perfectly conditioned and the rounding error of adding m = N² terms
- * in some order behaves like a random walk: about √m·ε = N·ε relative, whatever the order (the deterministic
- * worst case m·ε is never approached by random data). 64·N·ε is a wide margin above that, yet far below what a
- * lost or doubled row (≈ 1/N relative) or even a lost entry for N ≤ 10⁴ (≈ 1/N²) changes.
- */
-export function sumTolerance(n: number): number {
-  return Math.max(1e-12, 64 * n * Number.EPSILON)
-}
-
 interface CellState {
   plan: PlannedCell
   samplesMs: number[]
@@ -41,88 +35,6 @@ interface CellState {
   relError: number | null
   failed: string | null
   stepsLeft: number
-}
-
-/** What one sample of one cell needs besides the pool. */
-interface SampleContext {
-  spec: SweepSpec
-  ref: WorkspaceRef
-  views: ReturnType<typeof views>
-  inFlight: Set<Cancellable>
-}
-
-type Cancellable = { cancel(): unknown }
-
-/** One timed sample: dispatch every task (copying rows first for transfer 'copy'), wait for all, reduce. */
-async function runSample(
-  pool: WorkerPool,
-  cell: PlannedCell,
-  ctx: SampleContext,
-): Promise<{ wallMs: number; kernelMs: number; value: number; failure: string | null }> {
-  const { spec, ref } = ctx
-  const { n, k } = ref.layout
-  const copy = spec.transfer === 'copy'
-  const moveCopies = pool.executor === 'thread'
-  const promises: TaskPromise<TaskReply>[] = []
-  let failure: string | null = null
-  const t0 = performance.now()
-  try {
-    dispatch()
-  } catch (err) {
-    // A copy the system cannot allocate fails the cell in words, after the tasks already sent have ended.
-    failure = err instanceof RangeError ? allocationRefused(spec, n, err) : errorLine(err)
-  }
-  const settled = await Promise.allSettled(promises)
-  let value = 0
-  let kernelMs = 0
-  settled.forEach((s, t) => {
-    if (s.status === 'rejected') {
-      failure ??= errorLine(s.reason)
-      return
-    }
-    value += s.value.value
-    kernelMs += s.value.kernelMs
-    if (s.value.labels) ctx.views.labels.set(s.value.labels, t * cell.chunkRows)
-  })
-  const wallMs = performance.now() - t0
-  for (const p of promises) ctx.inFlight.delete(p)
-  return { wallMs, kernelMs, value, failure }
-
-  function dispatch(): void {
-    for (let t = 0; t < cell.tasks; t++) {
-      const rowStart = t * cell.chunkRows
-      const rowEnd = Math.min(n, rowStart + cell.chunkRows)
-      let promise: TaskPromise<TaskReply>
-      if (!copy) {
-        const task: WorkTask = {
-          mode: 'shared',
-          workload: spec.workload,
-          kernel: spec.kernel,
-          ref,
-          rowStart,
-          rowEnd,
-        }
-        promise = pool.exec<TaskReply>('run', [task])
-      } else {
-        // The copy is the lesson: it is made here, inside the timed region.
-        const rows = ctx.views.matrix.slice(rowStart * n, rowEnd * n)
-        const centroids = spec.workload === 'assign' ? ctx.views.centroids.slice() : null
-        const task: WorkTask = {
-          mode: 'copy',
-          workload: spec.workload,
-          kernel: spec.kernel,
-          n,
-          k,
-          rows,
-          centroids,
-        }
-        const transfer = moveCopies ? [rows.buffer, ...(centroids ? [centroids.buffer] : [])] : undefined
-        promise = pool.exec<TaskReply>('run', [task], transfer as ArrayBuffer[] | undefined)
-      }
-      promises.push(promise)
-      ctx.inFlight.add(promise)
-    }
-  }
 }
 
 const finiteOrNull = (x: number | null) => (x !== null && Number.isFinite(x) ? x : null)
@@ -347,15 +259,11 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
           state.relError = 0
           return null
         }
-        const expected = serial.result
-        if (expected === null) return 'the serial baseline has no result to check against'
-        const relError = Math.abs(value - expected) / (Math.abs(expected) || 1)
+        if (serial.result === null) return 'the serial baseline has no result to check against'
+        const { relError, problem } = checkSum(serial.result, value, ref.layout.n)
         state.result = value
         state.relError = relError
-        if (!(relError <= sumTolerance(ref.layout.n))) {
-          return `wrong result: expected ${expected} (serial), got ${value} (relative error ${relError.toExponential(2)}, tolerance ${sumTolerance(ref.layout.n).toExponential(2)})`
-        }
-        return null
+        return problem
       }
       const labels = ctx.views.labels
       if (isSerial) {
@@ -365,14 +273,10 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
         return null
       }
       if (!serialLabels) return 'the serial baseline has no labels to check against'
-      let differ = 0
-      for (let i = 0; i < labels.length; i++) if (labels[i] !== serialLabels[i]) differ++
+      const { relError, problem } = checkLabels(serialLabels, labels, { expected: serial.result, got: value })
       state.result = value
-      state.relError = differ / labels.length
-      if (differ > 0) {
-        return `wrong labels: ${differ} of ${labels.length} rows differ from the serial labels (checksum expected ${serial.result}, got ${value})`
-      }
-      return null
+      state.relError = relError
+      return problem
     }
   }
 }

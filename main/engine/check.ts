@@ -1,0 +1,47 @@
+// The result checks (pure): a parallel result against the serial result of the same N.
+
+/**
+ * Largest relative difference between a parallel and the serial sum that floating-point reordering explains.
+ * All entries are in [0, 1), so the sum is perfectly conditioned and the rounding error of adding m = N² terms
+ * in some order behaves like a random walk: about √m·ε = N·ε relative, whatever the order (the deterministic
+ * worst case m·ε is never approached by random data). 64·N·ε is a wide margin above that, yet far below what a
+ * lost or doubled row (≈ 1/N relative) or even a lost entry for N ≤ 10⁴ (≈ 1/N²) changes.
+ */
+export function sumTolerance(n: number): number {
+  return Math.max(1e-12, 64 * n * Number.EPSILON)
+}
+
+/** sum: relative error against the serial sum, and why it is wrong when reordering cannot explain it. */
+export function checkSum(
+  expected: number,
+  got: number,
+  n: number,
+): { relError: number; problem: string | null } {
+  const relError = Math.abs(got - expected) / (Math.abs(expected) || 1)
+  const tolerance = sumTolerance(n)
+  if (relError <= tolerance) return { relError, problem: null }
+  return {
+    relError,
+    problem:
+      `wrong result: expected ${expected} (serial), got ${got} ` +
+      `(relative error ${relError.toExponential(2)}, tolerance ${tolerance.toExponential(2)})`,
+  }
+}
+
+/** assign: share of labels that differ from the serial labels; any difference is wrong. */
+export function checkLabels(
+  expected: Int32Array,
+  got: Int32Array,
+  checksums: { expected: number | null; got: number },
+): { relError: number; problem: string | null } {
+  let differ = 0
+  for (let i = 0; i < got.length; i++) if (got[i] !== expected[i]) differ++
+  const relError = differ / got.length
+  if (differ === 0) return { relError, problem: null }
+  return {
+    relError,
+    problem:
+      `wrong labels: ${differ} of ${got.length} rows differ from the serial labels ` +
+      `(checksum expected ${checksums.expected}, got ${checksums.got})`,
+  }
+}
