@@ -13,7 +13,7 @@ import {
   specSummary,
 } from '../../renderer/src/lib/format'
 import { defaultPools, parseList } from '../../renderer/src/lib/lists'
-import { progressView } from '../../renderer/src/lib/progress'
+import { outcomeText, progressView } from '../../renderer/src/lib/progress'
 import { shortcutFor, type KeyPress } from '../../renderer/src/lib/shortcuts'
 import { fieldErrors } from '../../renderer/src/lib/spec-errors'
 import { makeRun } from './history-fixtures'
@@ -118,6 +118,20 @@ describe('progressView', () => {
     }
     expect(progressView(p).fraction).toBe(1)
   })
+})
+
+describe('outcomeText', () => {
+  it('says how many cells of a cancelled run were measured', () => {
+    const run = makeRun({ name: 'cut short', status: 'cancelled', durationMs: 2300 })
+    run.cells[4] = { ...run.cells[4], status: 'cancelled' }
+    run.cells[5] = { ...run.cells[5], status: 'cancelled' }
+    expect(outcomeText(run)).toBe('cut short · 4 of 6 cells measured · took 2 s')
+  })
+
+  it('says all cells were measured when none is missing', () =>
+    expect(outcomeText(makeRun({ name: 'whole', durationMs: 450 }))).toBe(
+      'whole · all 6 cells measured · took 450 ms',
+    ))
 })
 
 describe('cellRows', () => {

@@ -57,7 +57,7 @@ describe('sweep store', () => {
     expect(history.runs.map((r) => r.name)).toEqual(['tiny'])
     expect(history.selectedIds).toEqual([sweep.runId])
     expect(history.openRun?.cells.length).toBe(2 * (1 + 2))
-    expect(sweep.finishedName).toBe('tiny')
+    expect(sweep.outcome).toMatch(/^tiny · all 6 cells measured · took /)
     expect(client.calls.find((c) => c.method === 'startSweep')?.input).toMatchObject({
       spec: { name: 'tiny', sizes: [16, 32], pools: [1, 2], repetitions: 1, warmups: 0 },
     })
@@ -75,7 +75,9 @@ describe('sweep store', () => {
 
     await sweep.cancel()
     await until(() => sweep.status === 'cancelled', 'the sweep to end cancelled')
-    expect(useHistoryStore().runs.find((r) => r.id === runId)?.status).toBe('cancelled')
+    const history = useHistoryStore()
+    await until(() => history.openRun?.id === runId, 'the cancelled run to open')
+    expect(history.runs.find((r) => r.id === runId)?.status).toBe('cancelled')
   })
 
   it('shows a refused start as a failure with the back end’s one line', async () => {

@@ -1,5 +1,5 @@
 // Pure view of a sweep's progress: the texts the progress panel prints.
-import type { Phase, Progress } from '../../../main/contract'
+import type { Phase, Progress, Run } from '../../../main/contract'
 import { formatDuration, formatEta } from './format'
 
 const phaseNames: Record<Phase, string> = {
@@ -42,4 +42,12 @@ export function progressView(p: Progress | null): ProgressView {
     elapsedText: formatDuration(p.elapsedMs),
     etaText: formatEta(p.etaMs),
   }
+}
+
+/** The line under a finished sweep: its name, how many cells were really measured, and how long it took. */
+export function outcomeText(run: Run): string {
+  const ok = run.cells.filter((c) => c.status === 'ok').length
+  const measured =
+    ok === run.cells.length ? `all ${ok} cells measured` : `${ok} of ${run.cells.length} cells measured`
+  return `${run.name || run.id} · ${measured} · took ${formatDuration(run.durationMs)}`
 }
