@@ -58,6 +58,11 @@ export const FIGURES: Figure[] = [
     maxRatio: 1.5,
   },
   {
+    label: 'sum 1e6, wasm, kernel alone (in the worker)',
+    key: `${ours.sum('wasm', '1e6', 1)}_kernel_only`,
+    versus: { key: 'np_sum_n1e+06', label: 'numpy' },
+  },
+  {
     label: 'sum 1e8, JS, 2 workers',
     key: ours.sum('js', '1e8', 2),
     versus: { key: 'py_ref_N10000_t2', label: 'classic Python Pool(2)' },

@@ -9,7 +9,7 @@ import { resolveWorkerScript } from '../engine/pool'
 import { anchorBlocks, prepareAnchors, runAnchor, type AnchorJob } from './anchors'
 import { CONTEXT, evaluate } from './goals'
 import { openLab, type LabSizes } from './ours'
-import { addSample, mergeSamples, spread, type Samples } from './samples'
+import { mergeSamples, spread, type Samples } from './samples'
 import { runScaling, SCALING_NOTE, scalingCases, scalingTable } from './scaling'
 import { goalTable, ms, range, renderTable } from './table'
 
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
       // Rotate the order each round so no item always follows the same neighbour (cache, heat).
       for (let i = 0; i < lab.items.length; i++) {
         const item = lab.items[(i + r) % lab.items.length]
-        for (const v of await item.round()) addSample(book, item.key, v)
+        mergeSamples(book, await item.round())
       }
       for (const job of schedule[r]) mergeSamples(book, await runAnchor(job, log))
     }

@@ -7,13 +7,16 @@ import { allocateWorkspace } from '../engine/matrix'
 import { startPool, type WorkerPool } from '../engine/pool'
 import { sumTolerance } from '../engine/runner'
 import { median } from '../engine/stats'
+import type { Samples } from './samples'
 import { timedSum } from './sample'
 
 export interface Item {
   key: string
-  /** Runs one round of this item; returns the round's samples in ms. */
-  round(): Promise<number[]>
+  /** Runs one round of this item; returns the round's samples in ms under `key` (and any side figures). */
+  round(): Promise<Samples>
 }
+
+const only = (key: string, values: number[]): Samples => new Map([[key, values]])
 
 export interface LabSizes {
   /** The large, memory-bound matrix side (10000 → 1e8 entries). */
@@ -70,14 +73,22 @@ export async function openLab(script: string, sizes: LabSizes): Promise<Lab> {
     return {
       key: `ours_${kernel}_sum${tag}_n${entriesLabel(n)}_p${p}`,
       async round() {
-        const out: number[] = []
+        const wall: number[] = []
+        const inside: number[] = []
         for (let r = 0; r < reps; r++) {
           const s = await timedSum(pool(p), ref, kernel, transfer)
           const rel = Math.abs(s.value - expected) / Math.abs(expected)
           if (!(rel <= sumTolerance(n))) problems.push(`${this.key}: sum ${s.value}, serial JS ${expected}`)
-          out.push(s.wallMs)
+          wall.push(s.wallMs)
+          inside.push(s.kernelMs)
         }
-        return out
+        // On one worker the kernel time shows what the round trip around it costs.
+        return p === 1
+          ? new Map([
+              [this.key, wall],
+              [`${this.key}_kernel_only`, inside],
+            ])
+          : only(this.key, wall)
       },
     }
   }
@@ -98,7 +109,7 @@ export async function openLab(script: string, sizes: LabSizes): Promise<Lab> {
     async round() {
       const fresh = await startPool(script, 'thread', 2)
       await fresh.terminate()
-      return [fresh.startup.coldMs]
+      return only(this.key, [fresh.startup.coldMs])
     },
   })
   items.push({
@@ -110,21 +121,26 @@ export async function openLab(script: string, sizes: LabSizes): Promise<Lab> {
         await pool(2).exec('ping', [])
         trips.push(performance.now() - t0)
       }
-      return [median(trips)]
+      return only(this.key, [median(trips)])
     },
   })
   items.push({
-    // What a sweep does once per run: fill a freshly allocated workspace (its pages are touched first here).
+    // What a sweep does once per N: fresh workers fill a freshly allocated workspace, its pages touched here
+    // first. A pool of its own per round, ended after: its workers let go of the 800 MB, so rounds do not pile up.
     key: `ours_parallel_fill_n${entriesLabel(sizes.big)}_p2`,
     async round() {
-      const ref = allocateWorkspace(sizes.big, 0)
-      return [await fillWorkspace(pool(2), ref, SEED)]
+      const fresh = await startPool(script, 'thread', 2)
+      try {
+        return only(this.key, [await fillWorkspace(fresh, allocateWorkspace(sizes.big, 0), SEED)])
+      } finally {
+        await fresh.terminate()
+      }
     },
   })
   items.push({
     key: `ours_parallel_refill_n${entriesLabel(sizes.big)}_p2`,
     async round() {
-      return [await fillWorkspace(pool(2), workspaces.get(sizes.big)!.ref, SEED)]
+      return only(this.key, [await fillWorkspace(pool(2), workspaces.get(sizes.big)!.ref, SEED)])
     },
   })
 
