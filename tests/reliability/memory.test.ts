@@ -44,7 +44,9 @@ describe('a matrix that does not fit', () => {
       let progress = 0
       const run = await runSweep(spec(input), { onProgress: () => progress++ })
       expect(run.status).toBe('failed')
-      expect(run.error).toMatch(input.sizes.includes(100_000) ? /^N = 100000 needs/ : refusal)
+      expect(run.error).toMatch(
+        (input.sizes as readonly number[]).includes(100_000) ? /^N = 100000 needs/ : refusal,
+      )
       expectOneLine(run.error, 'refusal')
       expect(run.cells).toEqual([])
       expect(run.poolStartup).toEqual([])

@@ -6,7 +6,14 @@ import { SweepSpecSchema, type SweepEvent, type SweepSpecInput } from '../../../
 import { HistoryStore } from '../../../main/history/store'
 import { createService, type Service } from '../../../main/service'
 
-export const spec = (input: SweepSpecInput) => SweepSpecSchema.parse(input)
+/** A spec input whose lists may be readonly, so tests can keep their specs `as const`. */
+export type SpecInput = Omit<SweepSpecInput, 'sizes' | 'pools' | 'chunkRows'> & {
+  sizes: readonly number[]
+  pools: readonly number[]
+  chunkRows?: readonly (number | 'auto')[]
+}
+
+export const spec = (input: SpecInput) => SweepSpecSchema.parse(input)
 
 /** A temp folder named after this suite ("rely"), removed by the returned function. */
 export function tempDir(label: string): { dir: string; remove: () => void } {
