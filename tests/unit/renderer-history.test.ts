@@ -114,6 +114,14 @@ describe('history store', () => {
     expect(history.selectedIds).toEqual(['run-newer', 'run-foreign'])
   })
 
+  it('says so when an import holds nothing new', async () => {
+    const history = await withRuns(newer())
+    await history.exportSelected('json')
+    await history.importText(client.saved[0].content, 'mine.json')
+    expect(useUiStore().toasts.at(-1)?.text).toBe('newer is already in the history')
+    expect(history.runs.map((r) => r.id)).toEqual(['run-newer'])
+  })
+
   it('says in one line why a file cannot be imported, and changes nothing', async () => {
     const history = await withRuns(newer())
     const ui = useUiStore()

@@ -177,9 +177,12 @@ export const useHistoryStore = defineStore('history', () => {
     const show = added.length > 0 ? added : [first.id]
     selectedIds.value = [...new Set([...selectedIds.value, ...show])]
     await loadNeeded()
-    ui.notify(show.length === 1 ? `Imported ${first.name || first.id}` : `Imported ${show.length} runs`, {
-      kind: 'success',
-    })
+    const name = first.name || first.id
+    if (added.length === 0) ui.notify(`${name} is already in the history`, { kind: 'info' })
+    else
+      ui.notify(added.length === 1 ? `Imported ${name}` : `Imported ${added.length} runs`, {
+        kind: 'success',
+      })
   }
 
   async function importFile(file: File): Promise<void> {
