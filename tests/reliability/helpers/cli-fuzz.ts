@@ -45,6 +45,8 @@ const BAD: Record<string, string[]> = {
     list(25),
     '١٢٣',
     '64;rm -rf /',
+    'x'.repeat(50_000),
+    '9'.repeat(50_000),
     '$(echo 1)',
     '__proto__',
   ],
