@@ -266,3 +266,24 @@ describe('CLI', () => {
     expect(folderSnapshot(historyDir)).toEqual(before)
   }, 120_000)
 })
+
+describe('a valid run carrying prototype-pollution keys', () => {
+  it('imports without the hostile keys and without polluting anything', async () => {
+    const dir = join(work.dir, 'import-pollution')
+    const other = serviceRig(dir)
+    const text = JSON.stringify({ ...template, id: 'hostile' }).replace(
+      /^\{/,
+      '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},',
+    )
+    const run = JSON.parse(text) as unknown
+    const answer = await dispatch(other.service.handlers, 'importRun', { run }, true)
+    expect(answer.ok).toBe(true)
+    const saved = await other.service.handlers.getRun({ id: 'hostile' })
+    expect(Object.keys(saved)).not.toContain('__proto__')
+    expect(Object.keys(saved)).not.toContain('constructor')
+    expect(Object.getPrototypeOf(saved)).toBe(Object.prototype)
+    const onDisk = folderSnapshot(dir)
+    expect(Object.keys(onDisk)).toEqual(['hostile.json'])
+    expectPrototypeClean()
+  })
+})

@@ -2,7 +2,7 @@
 // CLI gets SIGINT/SIGTERM mid-sweep (`sweep` and `serve`), no worker process is left and no worker thread keeps
 // a process alive: each child process here must exit by itself.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HistoryStore } from '../../main/history/store'
@@ -201,3 +201,60 @@ describe('the CLI stopped by a signal mid-sweep', () => {
     }, 90_000)
   }
 })
+
+describe('the CLI killed outright (SIGKILL) mid-sweep', () => {
+  it('leaves no worker process behind (they notice their parent is gone) and a loadable checkpoint', async () => {
+    const dir = join(work.dir, 'sigkill')
+    // The small size ends first (its cells checkpointed); the large one is still running when the kill comes.
+    const args = [
+      '--workload',
+      'assign',
+      '--centroids',
+      '64',
+      '--sizes',
+      '300,2000',
+      '--pools',
+      '1,2',
+      '--warmup',
+      '0',
+      '--reps',
+      '20',
+    ]
+    const cli = launch([
+      bundles.cli,
+      'sweep',
+      ...args,
+      '--executor',
+      'process',
+      '--transfer',
+      'copy',
+      '--history-dir',
+      dir,
+    ])
+    expect(await eventually(() => workers().length >= 3, 20_000)).toBe(true)
+    // Past the first cells, so a checkpoint (at most one a second) is on disk.
+    const store = new HistoryStore(dir, { onWarning: () => {} })
+    expect(await eventually(() => folderHasRun(dir), 20_000)).toBe(true)
+    cli.child.kill('SIGKILL')
+    const result = await cli.ended
+    expect(result.signal).toBe('SIGKILL')
+    expect(await eventually(() => workers().length === 0, 5000)).toBe(true)
+    const warnings: string[] = []
+    const runs = await new HistoryStore(dir, { onWarning: (l) => warnings.push(l) }).list()
+    expect(runs).toHaveLength(1)
+    const run = await store.get(runs[0].id)
+    expect(run.status).toBe('failed')
+    expect(run.error).toBe('interrupted before it finished')
+    expect(run.cells.length).toBeGreaterThan(0)
+    expect(warnings).toEqual([])
+    checked++
+  }, 90_000)
+})
+
+function folderHasRun(dir: string): boolean {
+  try {
+    return readdirSync(dir).some((f) => f.endsWith('.json'))
+  } catch {
+    return false
+  }
+}
