@@ -73,6 +73,19 @@ describe('cancel of N = 10000 (1e8 entries), 2 workers', () => {
     })
   }
 
+  // Measured: ~1.5 s. The runner checks the signal only between pools, and startPool cannot be aborted, so a
+  // cancel waits for a whole pool of 8 child processes to come up (and answer 200 pings) before it is seen.
+  it(`comes back within ${PROMPT_MS} ms when aborted while a pool of 8 processes starts`, async () => {
+    const { run, ms } = await cancelDuring(
+      { ...heavy, pools: [1, 8], executor: 'process', transfer: 'copy' },
+      { phase: 'startup', afterMs: 400 },
+    )
+    figures.push(`processes/pool start-up ${ms.toFixed(0)} ms`)
+    expect(run.status).toBe('cancelled')
+    expect(ms).toBeLessThan(PROMPT_MS)
+    expect(await eventually(() => childrenOf(process.pid).length === 0, 5000)).toBe(true)
+  })
+
   it('runs a following small sweep normally', async () => {
     const run = await runSweep(spec({ sizes: [200], pools: [1, 2], repetitions: 2 }))
     expect(run.status).toBe('complete')
