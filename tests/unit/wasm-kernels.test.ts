@@ -1,12 +1,13 @@
 // The wasm SIMD kernels agree with the JS kernels on seeded data, in place on a shared memory and from copies.
 import { readFileSync } from 'node:fs'
+import { MessageChannel } from 'node:worker_threads'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { assembleWat } from '../../scripts/vite-plugin-wat'
 import { fillRows, jsKernels, STREAM_CENTROIDS, STREAM_MATRIX } from '../../workers/kernels'
 import { kernelCache } from '../../workers/wasm/instance'
 import type { SharedWasmMemory } from '../../workers/protocol'
 import { WASM_PAGE, wasmApi } from '../../workers/wasm/wasm-api'
-import { createWasmKernels, type WasmKernelFactory } from '../../workers/wasm/wasm-kernels'
+import { createWasmKernels, inMemory, type WasmKernelFactory } from '../../workers/wasm/wasm-kernels'
 
 const source = readFileSync(new URL('../../workers/wasm/kernels.wat', import.meta.url), 'utf8')
 let bytes: Uint8Array
@@ -143,9 +144,26 @@ describe('wasm kernels bound to a workspace', () => {
   it('still sums views that live outside their workspace memory (through the scratch memory)', () => {
     const n = 40
     const ws = workspace(n, 2)
-    const other = workspace(n, 2, 99)
+    const other = workspace(n, 2, 99).m.slice()
     const wasm = wasmFor(ws.memory)
-    expect(relErr(wasm.sum(other.m, n, 0, n), jsKernels.sum(other.m, n, 0, n))).toBeLessThan(1e-12)
+    expect(relErr(wasm.sum(other, n, 0, n), jsKernels.sum(other, n, 0, n))).toBeLessThan(1e-12)
+  })
+
+  it('counts views over another wrapper of the same shared memory (each task message brings one) as in place', async () => {
+    const ws = workspace(16, 2)
+    const { port1, port2 } = new MessageChannel()
+    const received = new Promise<SharedWasmMemory>((resolve) => port2.once('message', resolve))
+    port1.postMessage(ws.memory)
+    const again = await received
+    port1.close()
+    expect(again.buffer).not.toBe(ws.memory.buffer)
+    expect(inMemory(new Float64Array(again.buffer, 128, 4), ws.memory)).toBe(true)
+  })
+
+  it('does not count a plain buffer or a shared buffer of another size as the workspace', () => {
+    const ws = workspace(16, 2)
+    expect(inMemory(new Float64Array(ws.memory.buffer.byteLength / 8), ws.memory)).toBe(false)
+    expect(inMemory(new Float64Array(new SharedArrayBuffer(64)), ws.memory)).toBe(false)
   })
 
   it('writes labels of a sub-range in place at the right rows of the labels region', () => {

@@ -17,10 +17,21 @@ export function createWasmKernels(bytes: Uint8Array): WasmKernelFactory {
   return (memory) => bindKernels(kernelsFor, memory)
 }
 
+/**
+ * Whether a view lies in the workspace memory the kernels were bound to. Every task message brings a new
+ * WebAssembly.Memory wrapper (with a new SharedArrayBuffer object) around the same shared memory, and the worker
+ * binds kernels once per workspace id; so identity cannot be asked, only "a shared buffer of the bound size".
+ */
+export function inMemory(view: ArrayBufferView, memory: SharedWasmMemory): boolean {
+  const buffer = view.buffer
+  if (buffer === memory.buffer) return true
+  return buffer instanceof SharedArrayBuffer && buffer.byteLength === memory.buffer.byteLength
+}
+
 function bindKernels(kernelsFor: KernelsFor, memory: SharedWasmMemory | null): Kernels {
   /** The workspace's instance when every view lives in its memory (zero copy), else null. */
   function inPlace(...views: ArrayBufferView[]): WasmKernelExports | null {
-    if (!memory || views.some((v) => v.buffer !== memory.buffer)) return null
+    if (!memory || !views.every((v) => inMemory(v, memory))) return null
     return kernelsFor(memory)
   }
 
