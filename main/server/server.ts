@@ -80,8 +80,10 @@ function urlHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host
 }
 
+/** One readable line: errors may echo a value the caller sent, which may be a whole pasted file. */
 function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim()
+  const line = text.replace(/\s+/g, ' ').trim()
+  return line.length > 500 ? `${line.slice(0, 499)}…` : line
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
