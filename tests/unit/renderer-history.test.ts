@@ -42,6 +42,22 @@ describe('history store', () => {
     expect(history.selectedRuns.map((r) => r.id)).toEqual(['run-newer', 'run-older'])
   })
 
+  it('replaces a loaded checkpoint with the finished run on refresh', async () => {
+    const final = newer()
+    const checkpoint: Run = {
+      ...final,
+      status: 'failed',
+      error: 'interrupted',
+      cells: final.cells.slice(0, 3),
+    }
+    const history = await withRuns(checkpoint)
+    expect(history.selectedRuns[0].cells).toHaveLength(3)
+    await client.history.save(final)
+    await history.refresh()
+    expect(history.selectedRuns[0].status).toBe('complete')
+    expect(history.selectedRuns[0].cells).toHaveLength(6)
+  })
+
   it('renames a run in the list and in the loaded run', async () => {
     const history = await withRuns(newer())
     await history.rename('run-newer', 'desk, mains power')

@@ -78,6 +78,18 @@ export const useHistoryStore = defineStore('history', () => {
       runs.value = [...(await client.listRuns({}))].sort(newestFirst)
       error.value = null
       const present = new Set(runs.value.map((r) => r.id))
+      // A cached run that changed on disk (a checkpoint that became the finished run, a rename elsewhere) is stale.
+      for (const id of Object.keys(loaded.value)) {
+        const now = runs.value.find((r) => r.id === id)
+        const cached = loaded.value[id]
+        if (
+          !now ||
+          now.status !== cached.status ||
+          now.cellCount !== cached.cells.length ||
+          now.name !== cached.name
+        )
+          forget(id)
+      }
       selectedIds.value = selectedIds.value.filter((id) => present.has(id))
       if (openId.value && !present.has(openId.value)) openId.value = null
       // By default the charts show the newest run, and its cells are the open table.
