@@ -121,8 +121,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams) {
     if (path === EVENTS_PATH) {
       const given = bearerToken(req.headers.authorization) ?? query.get('token')
-      if (!tokenMatches(given, token))
+      if (!tokenMatches(given, token)) {
         return fail(res, 401, 'missing or wrong token', { 'WWW-Authenticate': 'Bearer' })
+      }
       if (req.method !== 'GET') return fail(res, 405, 'use GET for the event stream', { Allow: 'GET' })
       return streams.attach(res, SECURITY_HEADERS)
     }
@@ -181,8 +182,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!hostAllowed(req.headers.host, hosts)) return fail(res, 403, 'bad Host header')
-    if (!originAllowed(req.headers.origin, hosts))
+    if (!originAllowed(req.headers.origin, hosts)) {
       return fail(res, 403, 'cross-origin requests are not allowed')
+    }
     const rawUrl = req.url ?? '/'
     const queryAt = rawUrl.indexOf('?')
     const path = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt)
