@@ -10,7 +10,7 @@ import { anchorBlocks, prepareAnchors, runAnchor, type AnchorJob } from './ancho
 import { CONTEXT, evaluate } from './goals'
 import { openLab, type LabSizes } from './ours'
 import { mergeSamples, spread, type Samples } from './samples'
-import { runScaling, SCALING_NOTE, scalingCases, scalingTable } from './scaling'
+import { runScaling, SCALING_NOTE, scalingCases, scalingCaveats, scalingTable } from './scaling'
 import { goalTable, ms, range, renderTable } from './table'
 
 interface Options {
@@ -154,6 +154,7 @@ async function main(): Promise<void> {
     }
     log(scalingTable(runs))
     log(SCALING_NOTE)
+    for (const line of scalingCaveats(runs, os.loadavg()[0], cores)) log(line)
   }
   log('')
   log(`at the end (our own workers included): ${loadLine(m.logicalCores, false)}`)

@@ -87,3 +87,21 @@ export const SCALING_NOTE =
   'assign does k·N flops per row from data that stays in each core’s cache, so every added core adds compute and it ' +
   'scales; sum does one add per 8 bytes read from DRAM, so a single core already draws most of the shared memory ' +
   'bandwidth and extra workers saturate it.'
+
+/**
+ * A compute-bound run that did not scale says more about the machine than about the code: name it, so a reader
+ * does not take a busy machine's figures for the product's.
+ */
+export function scalingCaveats(runs: Run[], loadAverage: number, cores: number): string[] {
+  const out: string[] = []
+  for (const run of runs) {
+    if (run.spec.workload !== 'assign' || run.status !== 'complete') continue
+    const top = run.cells.find((c) => !c.serial && c.pool === cores)
+    if (!top || top.efficiency === null || top.speedup === null || top.efficiency >= 0.6) continue
+    out.push(
+      `note: assign (${run.spec.kernel}) reached only ${top.speedup.toFixed(2)}× on ${cores} workers; with a load ` +
+        `average of ${loadAverage.toFixed(1)} (ours included) on ${cores} cores, other programs held the cores — rerun on a quiet machine.`,
+    )
+  }
+  return out
+}
