@@ -32,6 +32,8 @@ export default defineConfig({
   renderer: {
     root: resolve(import.meta.dirname, 'renderer'),
     build: {
+      // electron-vite leaves bundles unminified; the renderer is also served over HTTP in browser mode.
+      minify: true,
       rollupOptions: {
         input: resolve(import.meta.dirname, 'renderer/index.html'),
       },

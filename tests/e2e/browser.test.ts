@@ -218,7 +218,7 @@ describe('browser mode in Chromium', () => {
 
     await fillSweepForm(page, { sizes: '' })
     await page
-      .locator('[data-testid="error-sizes"]', { hasText: /at least one value/ })
+      .locator('[data-testid="error-sizes"]', { hasText: /give at least one matrix size/ })
       .waitFor({ timeout: WAIT_MS })
     expect(await byTestId(page, 'run-button').isDisabled()).toBe(true)
     await screenshot(page, 'invalid-form')
