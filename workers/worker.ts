@@ -113,4 +113,15 @@ function warm(): number {
   return Number.isFinite(sink) ? performance.now() - t0 : -1
 }
 
-workerpool.worker({ ping, fill, run, warm })
+/**
+ * Collects garbage now, when the engine asks between samples: a child process otherwise keeps every copy of its
+ * rows it received (and the chunks they arrived in) until its own heap fills, which never happens on a small heap,
+ * so copies pile up across samples and pools. Only child processes run with --expose-gc; elsewhere a no-op.
+ */
+function collect(): boolean {
+  const gc = (globalThis as { gc?: () => void }).gc
+  gc?.()
+  return gc !== undefined
+}
+
+workerpool.worker({ ping, fill, run, warm, collect })

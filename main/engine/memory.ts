@@ -13,10 +13,17 @@ export function centroidsOf(spec: SweepSpec): number {
 }
 
 /**
- * Bytes the sweep needs at its peak up to size n: the workspaces (see allocationSizes), plus for transfer 'copy' the rows in flight. Every task's rows
- * are copied up front on the main side (one matrix's worth); a child process also holds its deserialised copy and
- * the message is serialised once more on the way (so three matrices' worth for processes, one for threads, whose
- * copies are moved, not cloned).
+ * Extra bytes per matrix byte that transfer 'copy' holds at its peak, measured on Node 20 (RSS of the main process
+ * and its children during an N = 8000 sweep). Threads: the copies made on the main side, plus the previous
+ * sample's copies the workers have not collected yet (2×). Processes: on the main side the copy, V8's serialiser
+ * buffer growing by doubling and Node's framing concat (≈ 4×); in the children the arriving chunks, their concat
+ * and the deserialised rows (≈ 4×, with the engine collecting their garbage between samples).
+ */
+const COPY_FACTOR = { thread: 2, process: 8 } as const
+
+/**
+ * Bytes the sweep needs at its peak up to size n: the workspaces (see allocationSizes), the copies of transfer
+ * 'copy', and the workers themselves.
  */
 export function bytesNeeded(spec: SweepSpec, n: number): number {
   const k = centroidsOf(spec)
@@ -26,7 +33,7 @@ export function bytesNeeded(spec: SweepSpec, n: number): number {
   )
   const ws = (wasmN ? layout(wasmN, k).totalBytes : 0) + (sabN ? layout(sabN, k).totalBytes : 0)
   const matrix = n * n * 8
-  const copies = spec.transfer === 'copy' ? (spec.executor === 'process' ? 3 : 1) * matrix : 0
+  const copies = spec.transfer === 'copy' ? COPY_FACTOR[spec.executor] * matrix : 0
   const workers = (1 + spec.pools.reduce((a, b) => a + b, 0)) * WORKER_BYTES[spec.executor]
   return ws + copies + workers
 }

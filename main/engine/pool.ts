@@ -17,13 +17,18 @@ export interface WorkerPool {
   /** Kernels the worker script offers (from its ping reply). */
   readonly kernels: readonly Kernel[]
   exec<T>(method: string, params: unknown[], transfer?: ArrayBuffer[]): TaskPromise<T>
+  /** Asks every worker to collect its garbage (child processes only do); never fails. */
+  collect(): Promise<void>
   terminate(): Promise<void>
 }
 
 /** How long a pool may take to answer before it counts as not starting (covers a slow disk and many workers). */
 export const STARTUP_TIMEOUT_MS = 20_000
-/** A busy worker asked to stop is killed after this long: cancel must come back within a fraction of a second. */
-const TERMINATE_GRACE_MS = 200
+/**
+ * A worker asked to stop is killed after this long. An idle worker stops well within it; a busy one never reads
+ * the request, so this is what a cancel waits for: keep it short.
+ */
+const TERMINATE_GRACE_MS = 50
 const ROUND_TRIPS = 200
 
 /** opts.workerScript ?? AMDAHL_WORKER ?? worker.js beside the bundle, taken from app.asar.unpacked when packaged. */
@@ -91,16 +96,21 @@ export class PoolStartError extends Error {
   override name = 'PoolStartError'
 }
 
+export class PoolStartCancelled extends Error {
+  override name = 'PoolStartCancelled'
+}
+
 /**
  * Creates a pool of `size` workers and waits until every one of them has answered a ping (cold start-up), then
  * times warm empty round trips. Rejects with PoolStartError (and leaves nothing running) when the pool cannot
- * start or does not answer in time.
+ * start or does not answer in time, and with PoolStartCancelled as soon as `signal` aborts.
  */
 export async function startPool(
   script: string,
   executor: Executor,
   size: number,
   timeoutMs: number = STARTUP_TIMEOUT_MS,
+  signal?: AbortSignal,
 ): Promise<WorkerPool> {
   if (!existsSync(script))
     throw new PoolStartError(`the ${executor} pool of ${size} could not start: no worker script at ${script}`)
@@ -112,7 +122,8 @@ export async function startPool(
     workerType: executor,
     workerTerminateTimeout: TERMINATE_GRACE_MS,
     // 'advanced' serialisation carries typed arrays to child processes as typed arrays, not JSON.
-    forkOpts: { serialization: 'advanced', env },
+    // --expose-gc lets the engine free a child's copied rows between samples (see collect in the worker).
+    forkOpts: { serialization: 'advanced', env, execArgv: ['--expose-gc'] },
     workerThreadOpts: { env },
   })
   const exec = <T>(method: string, params: unknown[], transfer?: ArrayBuffer[]) =>
@@ -120,6 +131,16 @@ export async function startPool(
   const end = async () => {
     await withTimeout(Promise.resolve(pool.terminate(true)), 5000, 'pool did not stop').catch(() => undefined)
   }
+
+  // Starting many processes takes a while; a cancel must not wait for all of them to come up.
+  let onAbort: (() => void) | undefined
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new PoolStartCancelled('cancelled while the pool started'))
+    if (signal?.aborted) onAbort()
+    else signal?.addEventListener('abort', onAbort, { once: true })
+  })
+  aborted.catch(() => undefined)
+  const orAbort = <T>(p: Promise<T>) => Promise.race([p, aborted])
 
   try {
     const answered = new Set<string>()
@@ -132,26 +153,34 @@ export async function startPool(
         kernels = replies[0].kernels
       }
     })()
-    await withTimeout(ready, timeoutMs, `no answer within ${Math.round(timeoutMs / 1000)} s`)
+    await orAbort(withTimeout(ready, timeoutMs, `no answer within ${Math.round(timeoutMs / 1000)} s`))
     if (answered.size < size) throw new Error(`only ${answered.size} of ${size} workers answered`)
     const coldMs = performance.now() - t0
 
     const trips: number[] = []
     for (let i = 0; i < ROUND_TRIPS; i++) {
       const s = performance.now()
-      await exec('ping', [])
+      await orAbort(Promise.resolve(exec('ping', [])))
       trips.push(performance.now() - s)
     }
     const startup: PoolStartup = { executor, pool: size, coldMs, roundTripMs: median(trips) }
     // JIT warm-up of the kernels on every worker, outside the start-up figures; a script without it still runs.
-    await withTimeout(
-      Promise.all(Array.from({ length: size }, () => exec<number>('warm', []))),
-      timeoutMs,
-      'warm-up took too long',
-    ).catch(() => undefined)
-    return { executor, size, startup, kernels, exec, terminate: end }
+    await orAbort(
+      withTimeout(
+        Promise.all(Array.from({ length: size }, () => exec<number>('warm', []))),
+        timeoutMs,
+        'warm-up took too long',
+      ).catch(() => undefined),
+    )
+    const collect = async () => {
+      await Promise.allSettled(Array.from({ length: size }, () => exec<boolean>('collect', [])))
+    }
+    return { executor, size, startup, kernels, exec, collect, terminate: end }
   } catch (err) {
     await end()
+    if (err instanceof PoolStartCancelled) throw err
     throw new PoolStartError(`the ${executor} pool of ${size} could not start: ${errorLine(err)}`)
+  } finally {
+    if (onAbort) signal?.removeEventListener('abort', onAbort)
   }
 }

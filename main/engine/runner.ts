@@ -125,7 +125,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     for (const size of poolSizes(spec)) {
       if (signal?.aborted) return complete('cancelled')
       progress.phase({ n: spec.sizes[0], pool: size, chunkRows: 0, serial: false, phase: 'startup' })
-      const pool = await startPool(script, spec.executor, size, opts.startupTimeoutMs)
+      const pool = await startPool(script, spec.executor, size, opts.startupTimeoutMs, signal)
       pools.set(size, pool)
       run.poolStartup.push(pool.startup)
       if (!pool.kernels.includes(spec.kernel)) {
@@ -135,7 +135,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     // The fill always runs in threads: only they can write into the shared workspace, whatever the executor.
     fillPool = spec.executor === 'thread' ? (pools.get(Math.max(...pools.keys())) ?? null) : null
     if (!fillPool || fillPool.size < Math.min(logicalCores(), 2)) {
-      fillPool = await startPool(script, 'thread', logicalCores(), opts.startupTimeoutMs)
+      fillPool = await startPool(script, 'thread', logicalCores(), opts.startupTimeoutMs, signal)
     }
 
     for (const plan of plans) {
@@ -221,6 +221,8 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       if (spec.workload === 'assign') ctx.views.labels.fill(-1)
       const s = await runSample(pool, cell, ctx)
       if (signal?.aborted) break
+      // Outside the timed region: free the rows the child processes were sent before the next sample.
+      if (spec.transfer === 'copy' && pool.executor === 'process') await pool.collect()
       if (s.failure) {
         fail(state, s.failure)
         continue

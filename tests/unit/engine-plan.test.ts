@@ -82,9 +82,14 @@ describe('memory check', () => {
     expect(message).not.toContain('\n')
   })
 
-  it('counts the copies of transfer "copy"', () => {
+  it('counts the copies of transfer "copy", more of them for child processes', () => {
     const shared = bytesNeeded(spec({ sizes: [10000], pools: [2] }), 10000)
-    const copied = bytesNeeded(spec({ sizes: [10000], pools: [2], transfer: 'copy' }), 10000)
-    expect(copied - shared).toBe(10000 * 10000 * 8)
+    const threads = bytesNeeded(spec({ sizes: [10000], pools: [2], transfer: 'copy' }), 10000)
+    const processes = bytesNeeded(
+      spec({ sizes: [10000], pools: [2], transfer: 'copy', executor: 'process' }),
+      10000,
+    )
+    expect(threads - shared).toBe(2 * 10000 * 10000 * 8)
+    expect(processes).toBeGreaterThan(threads + 4 * 10000 * 10000 * 8)
   })
 })
