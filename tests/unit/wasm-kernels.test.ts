@@ -7,7 +7,12 @@ import { fillRows, jsKernels, STREAM_CENTROIDS, STREAM_MATRIX } from '../../work
 import { kernelCache } from '../../workers/wasm/instance'
 import type { SharedWasmMemory } from '../../workers/protocol'
 import { WASM_PAGE, wasmApi } from '../../workers/wasm/wasm-api'
-import { createWasmKernels, inMemory, type WasmKernelFactory } from '../../workers/wasm/wasm-kernels'
+import {
+  createWasmFill,
+  createWasmKernels,
+  inMemory,
+  type WasmKernelFactory,
+} from '../../workers/wasm/wasm-kernels'
 
 const source = readFileSync(new URL('../../workers/wasm/kernels.wat', import.meta.url), 'utf8')
 let bytes: Uint8Array
@@ -15,7 +20,7 @@ let wasmFor: WasmKernelFactory
 
 beforeAll(async () => {
   bytes = await assembleWat(source, 'kernels.wat')
-  wasmFor = createWasmKernels(bytes)
+  wasmFor = createWasmKernels(kernelCache(bytes))
 })
 
 /** A workspace like the engine's: [matrix n×n][centroids k×n][labels n], 16-byte aligned, seeded. */
@@ -180,6 +185,44 @@ describe('wasm kernels bound to a workspace', () => {
     expect([...ws.labels.subarray(20, 30)]).toEqual([...expected.subarray(20, 30)])
     expect(ws.labels.subarray(0, 20).every((l) => l === -1)).toBe(true)
     expect(ws.labels.subarray(30).every((l) => l === -1)).toBe(true)
+  })
+})
+
+describe('wasm fill', () => {
+  it.each([1, 3, 4, 5, 37, 256])('writes bit for bit the JS fill of a %i-wide matrix, both streams', (n) => {
+    const ws = workspace(n, 3)
+    const fill = createWasmFill(kernelCache(bytes))(ws.memory)
+    for (const [stream, rows] of [
+      [STREAM_MATRIX, n],
+      [STREAM_CENTROIDS, 3],
+    ]) {
+      const view = stream === STREAM_MATRIX ? ws.m : ws.centroids
+      const expected = new Float64Array(rows * n)
+      fillRows(expected, 0, n, 0, rows, 1234, stream)
+      view.fill(-1)
+      fill(view, 0, n, 0, rows, 1234, stream)
+      expect(view).toEqual(expected)
+    }
+  })
+
+  it('fills a row range at an offset and leaves everything else alone', () => {
+    const n = 29
+    const ws = workspace(n, 2)
+    ws.m.fill(-1)
+    const expected = new Float64Array(n * n).fill(-1)
+    fillRows(expected, 5 * n, n, 5, 17, 7, STREAM_MATRIX)
+    createWasmFill(kernelCache(bytes))(ws.memory)(ws.m, 5 * n, n, 5, 17, 7, STREAM_MATRIX)
+    expect(ws.m).toEqual(expected)
+  })
+
+  it('falls back to the JS fill for an array outside the workspace', () => {
+    const n = 10
+    const ws = workspace(n, 2)
+    const out = new Float64Array(n * n)
+    const expected = new Float64Array(n * n)
+    fillRows(expected, 0, n, 0, n, 3, STREAM_MATRIX)
+    createWasmFill(kernelCache(bytes))(ws.memory)(out, 0, n, 0, n, 3, STREAM_MATRIX)
+    expect(out).toEqual(expected)
   })
 })
 

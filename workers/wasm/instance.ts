@@ -7,6 +7,8 @@ export interface WasmKernelExports {
   sum(ptr: number, count: number): number
   /** For `rows` rows of `n` f64 from `x`: index of the nearest of `k` centroids at `c`, as i32 at `labels`. */
   assign(x: number, c: number, labels: number, n: number, k: number, rows: number): void
+  /** One row of the seeded fill: `n` f64 from `ptr`, mulberry32 from the row's `state` (see workers/prng.ts). */
+  fill_row(ptr: number, n: number, state: number): void
 }
 
 export type KernelsFor = (memory: WasmMemory) => WasmKernelExports

@@ -111,4 +111,69 @@
         (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
+
+  ;; One row of the seeded fill (workers/prng.ts): entry c is mulberry32's (c + 1)-th output from `state`,
+  ;; divided by 2^32, written as f64 from byte address `p`. The generator's state after c steps is
+  ;; state + (c + 1)·0x6d2b79f5, so four entries are computed side by side in i32x4 lanes, bit for bit as in JS.
+  (func (export "fill_row") (param $p i32) (param $n i32) (param $state i32)
+    (local $end i32) (local $a v128) (local $t v128) (local $u v128) (local $step v128)
+    (local $s i32) (local $q i32)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
+    ;; lanes: state + 1K, + 2K, + 3K, + 4K; each turn moves them on by 4K
+    (local.set $a
+      (i32x4.add (i32x4.splat (local.get $state)) (v128.const i32x4 0x6d2b79f5 0xda56f3ea 0x47826ddf 0xb4ade7d4)))
+    (local.set $step (i32x4.splat (i32.const 0xb4ade7d4)))
+    (block $done
+      (loop $main
+        (br_if $done (i32.lt_u (i32.sub (local.get $end) (local.get $p)) (i32.const 32)))
+        ;; t = imul(a ^ a >>> 15, 1 | a)
+        (local.set $t
+          (i32x4.mul
+            (v128.xor (local.get $a) (i32x4.shr_u (local.get $a) (i32.const 15)))
+            (v128.or (local.get $a) (i32x4.splat (i32.const 1)))))
+        ;; t = (t + imul(t ^ t >>> 7, 61 | t)) ^ t
+        (local.set $t
+          (v128.xor
+            (i32x4.add
+              (local.get $t)
+              (i32x4.mul
+                (v128.xor (local.get $t) (i32x4.shr_u (local.get $t) (i32.const 7)))
+                (v128.or (local.get $t) (i32x4.splat (i32.const 61)))))
+            (local.get $t)))
+        ;; u = t ^ t >>> 14, as unsigned, times 2^-32 (exact)
+        (local.set $u (v128.xor (local.get $t) (i32x4.shr_u (local.get $t) (i32.const 14))))
+        (v128.store offset=0 (local.get $p)
+          (f64x2.mul (f64x2.convert_low_i32x4_u (local.get $u)) (f64x2.splat (f64.const 0x1p-32))))
+        (v128.store offset=16 (local.get $p)
+          (f64x2.mul
+            (f64x2.convert_low_i32x4_u
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u)))
+            (f64x2.splat (f64.const 0x1p-32))))
+        (local.set $a (i32x4.add (local.get $a) (local.get $step)))
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (br $main)))
+    ;; the last n mod 4 entries, one by one, from lane 0's state
+    (local.set $s (i32x4.extract_lane 0 (local.get $a)))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $q
+          (i32.mul
+            (i32.xor (local.get $s) (i32.shr_u (local.get $s) (i32.const 15)))
+            (i32.or (local.get $s) (i32.const 1))))
+        (local.set $q
+          (i32.xor
+            (i32.add
+              (local.get $q)
+              (i32.mul
+                (i32.xor (local.get $q) (i32.shr_u (local.get $q) (i32.const 7)))
+                (i32.or (local.get $q) (i32.const 61))))
+            (local.get $q)))
+        (f64.store (local.get $p)
+          (f64.mul
+            (f64.convert_i32_u (i32.xor (local.get $q) (i32.shr_u (local.get $q) (i32.const 14))))
+            (f64.const 0x1p-32)))
+        (local.set $s (i32.add (local.get $s) (i32.const 0x6d2b79f5)))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (br $tail))))
 )

@@ -1,9 +1,9 @@
 // The wasm implementation of the workers' Kernels seam: SIMD kernels straight on the shared workspace memory
 // when the views live in it (zero copy), else on the worker's scratch memory (transfer 'copy', or a workspace
-// too large for wasm32). Takes the assembled bytes, so tests can build it without the Vite plugin.
-import type { Kernels } from '../kernels'
+// too large for wasm32). Takes a kernel cache over the assembled bytes, so tests can build it without the Vite plugin.
+import { fillRows, rowSeed, type Kernels } from '../kernels'
 import type { SharedWasmMemory } from '../protocol'
-import { kernelCache, type KernelsFor, type WasmKernelExports } from './instance'
+import type { KernelsFor, WasmKernelExports } from './instance'
 import { scratchMemory } from './scratch'
 
 /** Copied rows go through the scratch memory in blocks of this size: cache-sized, and never near 4 GiB. */
@@ -12,8 +12,7 @@ const BLOCK_BYTES = 4 << 20
 /** The worker's kernel factory shape: kernels over one workspace memory (null: a copied task). */
 export type WasmKernelFactory = (memory: SharedWasmMemory | null) => Kernels
 
-export function createWasmKernels(bytes: Uint8Array): WasmKernelFactory {
-  const kernelsFor = kernelCache(bytes)
+export function createWasmKernels(kernelsFor: KernelsFor): WasmKernelFactory {
   return (memory) => bindKernels(kernelsFor, memory)
 }
 
@@ -103,4 +102,20 @@ function bindKernels(kernelsFor: KernelsFor, memory: SharedWasmMemory | null): K
   }
 
   return { sum, assign }
+}
+
+/** The seeded fill with fillRows' signature and bit-for-bit its values. */
+export type FillRows = typeof fillRows
+
+/**
+ * The seeded fill in wasm (four entries per step in i32x4 lanes) over one workspace memory; a view elsewhere
+ * falls back to the JS fill. Same values bit for bit: the generator is all 32-bit integer arithmetic.
+ */
+export function createWasmFill(kernelsFor: KernelsFor): (memory: SharedWasmMemory) => FillRows {
+  return (memory) => (out, offset, n, rowStart, rowEnd, seed, stream) => {
+    if (!inMemory(out, memory)) return fillRows(out, offset, n, rowStart, rowEnd, seed, stream)
+    const kernels = kernelsFor(memory)
+    let p = out.byteOffset + offset * 8
+    for (let r = rowStart; r < rowEnd; r++, p += n * 8) kernels.fill_row(p, n, rowSeed(seed, stream, r) | 0)
+  }
 }
