@@ -11,7 +11,7 @@ import {
   type TaskReply,
   type WorkTask,
 } from './protocol'
-import { wasmKernelFactory } from './wasm'
+import { wasmFillFor, wasmKernelFactory } from './wasm'
 
 /**
  * Kernel implementations by name. A factory gets the shared WebAssembly.Memory of the task (null for a plain
@@ -46,13 +46,16 @@ function fill(task: FillTask): number {
   const t0 = performance.now()
   const { n, k, matrixOffset, centroidsOffset } = task.ref.layout
   const buffer = workspaceBuffer(task.ref.workspace)
+  // The wasm fill writes the very same values (tested bit for bit) about 2.5× faster; a plain SAB keeps the JS one.
+  const fillInto =
+    task.ref.workspace instanceof SharedArrayBuffer ? fillRows : wasmFillFor(task.ref.workspace)
   const rows = task.rowEnd - task.rowStart
   if (task.target === 'matrix') {
     const view = new Float64Array(buffer, matrixOffset + task.rowStart * n * 8, rows * n)
-    fillRows(view, 0, n, task.rowStart, task.rowEnd, task.seed, STREAM_MATRIX)
+    fillInto(view, 0, n, task.rowStart, task.rowEnd, task.seed, STREAM_MATRIX)
   } else {
     const view = new Float64Array(buffer, centroidsOffset, k * n)
-    fillRows(view, task.rowStart * n, n, task.rowStart, task.rowEnd, task.seed, STREAM_CENTROIDS)
+    fillInto(view, task.rowStart * n, n, task.rowStart, task.rowEnd, task.seed, STREAM_CENTROIDS)
   }
   return performance.now() - t0
 }
