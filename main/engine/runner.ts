@@ -171,7 +171,13 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
 
   /** Runs every step of one size; cells end up in `finished`, the size's fit in run.fits. */
   async function measureSize(plan: SizePlan, ref: WorkspaceRef): Promise<'done' | 'cancelled'> {
-    const ctx: SampleContext = { spec, ref, views: views(ref), inFlight }
+    const ctx: SampleContext = {
+      spec,
+      ref,
+      views: views(ref),
+      inFlight,
+      stopped: () => signal?.aborted ?? false,
+    }
     const perCell = spec.warmups + spec.repetitions
     const states: CellState[] = plan.cells.map((c) => ({
       plan: c,

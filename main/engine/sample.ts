@@ -11,79 +11,102 @@ export interface SampleContext {
   spec: SweepSpec
   ref: WorkspaceRef
   views: ReturnType<typeof views>
+  /** Tasks under way, for a cancel to stop them. */
   inFlight: Set<Cancellable>
+  /** True once the sweep is cancelled: no further task is started. */
+  stopped: () => boolean
 }
 
 export type Cancellable = { cancel(): unknown }
 
-/** One timed sample: dispatch every task (copying rows first for transfer 'copy'), wait for all, reduce. */
-export async function runSample(
-  pool: WorkerPool,
-  cell: PlannedCell,
-  ctx: SampleContext,
-): Promise<{ wallMs: number; kernelMs: number; value: number; failure: string | null }> {
+export interface Sample {
+  wallMs: number
+  /** Sum of the tasks' kernel times, measured inside the workers. */
+  kernelMs: number
+  /** Sum of the tasks' values, reduced in task order so the same chunking always gives the same bits. */
+  value: number
+  failure: string | null
+}
+
+/** Copied tasks in flight per worker: one running, one copied and waiting, so a worker never waits for the copy. */
+const COPIES_PER_WORKER = 2
+
+/**
+ * One timed sample: start the tasks, wait for all, reduce. Shared tasks carry no data and all go to the pool's
+ * queue at once. Copied tasks carry their rows (and centroids), copied here inside the timed region — that cost
+ * is the lesson — but only a few per worker at a time, so a finely chunked matrix is never copied whole at once.
+ * After a failure or a cancel no further task starts; those under way are awaited.
+ */
+export async function runSample(pool: WorkerPool, cell: PlannedCell, ctx: SampleContext): Promise<Sample> {
   const { spec, ref } = ctx
   const { n, k } = ref.layout
   const copy = spec.transfer === 'copy'
-  const moveCopies = pool.executor === 'thread'
-  const promises: TaskPromise<TaskReply>[] = []
-  let failure: string | null = null
-  const t0 = performance.now()
-  try {
-    dispatch()
-  } catch (err) {
-    // A copy the system cannot allocate fails the cell in words, after the tasks already sent have ended.
-    failure = err instanceof RangeError ? allocationRefused(spec, n, err) : errorLine(err)
-  }
-  const settled = await Promise.allSettled(promises)
-  let value = 0
+  const lanes = copy ? Math.min(cell.tasks, COPIES_PER_WORKER * pool.size) : cell.tasks
+  const values = new Float64Array(cell.tasks)
   let kernelMs = 0
-  settled.forEach((s, t) => {
-    if (s.status === 'rejected') {
-      failure ??= errorLine(s.reason)
-      return
-    }
-    value += s.value.value
-    kernelMs += s.value.kernelMs
-    if (s.value.labels) ctx.views.labels.set(s.value.labels, t * cell.chunkRows)
-  })
+  let failure: string | null = null
+  let next = 0
+
+  const t0 = performance.now()
+  await Promise.all(Array.from({ length: lanes }, lane))
   const wallMs = performance.now() - t0
-  for (const p of promises) ctx.inFlight.delete(p)
+  let value = 0
+  for (let t = 0; t < values.length; t++) value += values[t]
   return { wallMs, kernelMs, value, failure }
 
-  function dispatch(): void {
-    for (let t = 0; t < cell.tasks; t++) {
-      const rowStart = t * cell.chunkRows
-      const rowEnd = Math.min(n, rowStart + cell.chunkRows)
+  async function lane(): Promise<void> {
+    while (next < cell.tasks && failure === null && !ctx.stopped()) {
+      const t = next++
       let promise: TaskPromise<TaskReply>
-      if (!copy) {
-        const task: WorkTask = {
-          mode: 'shared',
-          workload: spec.workload,
-          kernel: spec.kernel,
-          ref,
-          rowStart,
-          rowEnd,
-        }
-        promise = pool.exec<TaskReply>('run', [task])
-      } else {
-        // The copy is the lesson: it is made here, inside the timed region.
-        const rows = ctx.views.matrix.slice(rowStart * n, rowEnd * n)
-        const centroids = spec.workload === 'assign' ? ctx.views.centroids.slice() : null
-        const task: WorkTask = {
-          mode: 'copy',
-          workload: spec.workload,
-          kernel: spec.kernel,
-          n,
-          k,
-          rows,
-          centroids,
-        }
-        const transfer = moveCopies ? [rows.buffer, ...(centroids ? [centroids.buffer] : [])] : undefined
-        promise = pool.exec<TaskReply>('run', [task], transfer as ArrayBuffer[] | undefined)
+      try {
+        promise = start(t)
+      } catch (err) {
+        // A copy the system cannot allocate fails the cell in words.
+        failure ??= err instanceof RangeError ? allocationRefused(spec, n, err) : errorLine(err)
+        return
       }
-      promises.push(promise)
       ctx.inFlight.add(promise)
+      try {
+        const reply = await promise
+        values[t] = reply.value
+        kernelMs += reply.kernelMs
+        if (reply.labels) ctx.views.labels.set(reply.labels, t * cell.chunkRows)
+      } catch (err) {
+        failure ??= errorLine(err)
+      } finally {
+        ctx.inFlight.delete(promise)
+      }
     }
+  }
+
+  function start(t: number): TaskPromise<TaskReply> {
+    const rowStart = t * cell.chunkRows
+    const rowEnd = Math.min(n, rowStart + cell.chunkRows)
+    if (!copy) {
+      const task: WorkTask = {
+        mode: 'shared',
+        workload: spec.workload,
+        kernel: spec.kernel,
+        ref,
+        rowStart,
+        rowEnd,
+      }
+      return pool.exec<TaskReply>('run', [task])
+    }
+    const rows = ctx.views.matrix.slice(rowStart * n, rowEnd * n)
+    const centroids = spec.workload === 'assign' ? ctx.views.centroids.slice() : null
+    const task: WorkTask = {
+      mode: 'copy',
+      workload: spec.workload,
+      kernel: spec.kernel,
+      n,
+      k,
+      rows,
+      centroids,
+    }
+    // Threads get the copies moved, not cloned a second time; child processes ignore the transfer list.
+    const transfer =
+      pool.executor === 'thread' ? [rows.buffer, ...(centroids ? [centroids.buffer] : [])] : undefined
+    return pool.exec<TaskReply>('run', [task], transfer)
   }
 }
