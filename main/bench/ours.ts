@@ -8,7 +8,7 @@ import { startPool, type WorkerPool } from '../engine/pool'
 import { sumTolerance } from '../engine/runner'
 import { median } from '../engine/stats'
 import type { Samples } from './samples'
-import { timedSum } from './sample'
+import { sumSampler } from './sample'
 
 export interface Item {
   key: string
@@ -57,7 +57,7 @@ export async function openLab(script: string, sizes: LabSizes): Promise<Lab> {
   for (const n of [sizes.big, sizes.small]) {
     const ref = allocateWorkspace(n, 0)
     await fillWorkspace(pool(2), ref, SEED)
-    const expected = (await timedSum(pool(1), ref, 'js')).value
+    const expected = (await sumSampler(pool(1), ref, 'js')()).value
     workspaces.set(n, { ref, expected })
   }
 
@@ -70,13 +70,14 @@ export async function openLab(script: string, sizes: LabSizes): Promise<Lab> {
   ): Item => {
     const { ref, expected } = workspaces.get(n) as { ref: WorkspaceRef; expected: number }
     const tag = transfer === 'copy' ? '_copy' : ''
+    const sample = sumSampler(pool(p), ref, kernel, transfer)
     return {
       key: `ours_${kernel}_sum${tag}_n${entriesLabel(n)}_p${p}`,
       async round() {
         const wall: number[] = []
         const inside: number[] = []
         for (let r = 0; r < reps; r++) {
-          const s = await timedSum(pool(p), ref, kernel, transfer)
+          const s = await sample()
           const rel = Math.abs(s.value - expected) / Math.abs(expected)
           if (!(rel <= sumTolerance(n))) problems.push(`${this.key}: sum ${s.value}, serial JS ${expected}`)
           wall.push(s.wallMs)

@@ -12,7 +12,7 @@ export interface ScalingCase {
 
 export function scalingCases(quick: boolean, kernels: readonly Kernel[]): ScalingCase[] {
   return kernels.flatMap((kernel) => [
-    { workload: 'assign' as const, kernel, n: quick ? 600 : 3000 },
+    { workload: 'assign' as const, kernel, n: quick ? 600 : 6000 },
     { workload: 'sum' as const, kernel, n: quick ? 1000 : 10000 },
   ])
 }
