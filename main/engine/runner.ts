@@ -122,6 +122,8 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     if (refusal) return complete('failed', refusal)
 
     const script = resolveWorkerScript(opts.workerScript)
+    // Every pool lives for the whole run: interleaving needs all pool sizes of an N at hand, and restarting them
+    // per N would only repeat the start-up this records once per pool size. None of it is ever inside a sample.
     for (const size of poolSizes(spec)) {
       if (signal?.aborted) return complete('cancelled')
       progress.phase({ n: spec.sizes[0], pool: size, chunkRows: 0, serial: false, phase: 'startup' })
