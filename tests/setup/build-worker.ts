@@ -19,7 +19,10 @@ export default async function setup(): Promise<() => void> {
       emptyOutDir: true,
       target: 'node20',
       minify: false,
-      rollupOptions: { output: { format: 'cjs', entryFileNames: 'worker.js' }, external: [/^node:/, 'workerpool'] },
+      rollupOptions: {
+        output: { format: 'cjs', entryFileNames: 'worker.js' },
+        external: [/^node:/, 'workerpool'],
+      },
     },
   })
   process.env.AMDAHL_WORKER = join(dir, 'worker.js')
