@@ -188,6 +188,32 @@ describe('wasm kernels bound to a workspace', () => {
   })
 })
 
+describe('wasm kernels beyond 2 GiB', () => {
+  // Untouched pages cost nothing: only the few kilobytes written here are ever backed by memory.
+  const big = () => new wasmApi.Memory({ initial: 33000, maximum: 33000, shared: true }) as SharedWasmMemory
+  const far = 2 ** 31 + 4096
+
+  it('sums, labels and fills rows at byte addresses past 2^31 (they cross into wasm as unsigned)', () => {
+    const memory = big()
+    const n = 12
+    const k = 3
+    const m = new Float64Array(memory.buffer, far, n * n)
+    const centroids = new Float64Array(memory.buffer, far + n * n * 8, k * n)
+    const labels = new Int32Array(memory.buffer, far + (n * n + k * n) * 8, n)
+    createWasmFill(kernelCache(bytes))(memory)(m, 0, n, 0, n, 21, STREAM_MATRIX)
+    fillRows(centroids, 0, n, 0, k, 21, STREAM_CENTROIDS)
+    const expectedM = new Float64Array(n * n)
+    fillRows(expectedM, 0, n, 0, n, 21, STREAM_MATRIX)
+    expect(m).toEqual(expectedM)
+    const wasm = wasmFor(memory)
+    expect(relErr(wasm.sum(m, n, 0, n), jsKernels.sum(expectedM, n, 0, n))).toBeLessThan(1e-12)
+    const expected = new Int32Array(n)
+    jsKernels.assign(expectedM, n, 0, n, centroids.slice(), k, expected, 0)
+    wasm.assign(m, n, 0, n, centroids, k, labels, 0)
+    expect([...labels]).toEqual([...expected])
+  })
+})
+
 describe('wasm fill', () => {
   it.each([1, 3, 4, 5, 37, 256])('writes bit for bit the JS fill of a %i-wide matrix, both streams', (n) => {
     const ws = workspace(n, 3)
