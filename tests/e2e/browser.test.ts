@@ -188,6 +188,16 @@ describe('browser mode in Chromium', () => {
     expect(finished.length).toBeGreaterThanOrEqual(1)
     expect(finished.length).toBeLessThan(6)
     expect(finished.every((c) => c.samplesMs.length === 100 && c.stats !== null)).toBe(true)
+    // The panel counts what was measured, not the engine's "all cells done", and the bar stops there.
+    await page
+      .locator('[data-testid="progress-text"]', {
+        hasText: `Cancelled after ${finished.length} of ${run.cells.length} cells`,
+      })
+      .waitFor({ timeout: WAIT_MS })
+    expect(await byTestId(page, 'progress-text').textContent()).not.toContain('6 / 6')
+    expect(await byTestId(page, 'progress-bar').getAttribute('aria-valuenow')).toBe(
+      String(Math.round((finished.length / run.cells.length) * 1000) / 10),
+    )
     // The details table lists the cells the run kept, finished ones among them.
     await page.locator('[data-testid="cell-row"]').first().waitFor({ timeout: WAIT_MS })
     expect(await byTestId(page, 'cell-row').count()).toBe(run.cells.length)
@@ -231,13 +241,21 @@ describe('browser mode in Chromium', () => {
     expect(await runFiles(app.historyDir)).toEqual([])
   })
 
-  it('says the token is missing when the page is opened without it', async () => {
+  it('says in one banner how to get in when the page is opened without the token, and keeps Run off', async () => {
     await openApp(page, `${app.origin}/`)
 
-    const historyError = byTestId(page, 'history-error')
-    await historyError.waitFor({ timeout: WAIT_MS })
-    expect(await historyError.textContent()).toMatch(/token/i)
-    await page.locator('[data-testid="machine-summary"]', { hasText: /token/i }).waitFor({ timeout: WAIT_MS })
+    const banner = byTestId(page, 'auth-error')
+    await banner.waitFor({ timeout: WAIT_MS })
+    const text = await banner.textContent()
+    expect(text).toContain('amdahl serve')
+    expect(text).toContain('?token=')
+    expect(await byTestId(page, 'auth-error').count()).toBe(1)
+    expect(await byTestId(page, 'run-button').isDisabled()).toBe(true)
+    // The server's own "missing or wrong token" is not repeated in the header, the history or a toast.
+    await byTestId(page, 'history-offline').waitFor({ timeout: WAIT_MS })
+    expect(await byTestId(page, 'history-error').count()).toBe(0)
+    expect(await page.locator('body').textContent()).not.toMatch(/missing or wrong token/)
+    expect(await byTestId(page, 'toast').count()).toBe(0)
     await screenshot(page, 'no-token')
   })
 

@@ -8,12 +8,29 @@ import {
   timeVsEntries,
 } from '../../renderer/src/charts/options'
 import { chartCards, pngFileName } from '../../renderer/src/charts/cards'
+import { runLabels } from '../../renderer/src/charts/select'
 import { axis, makeRun, seriesOf } from './charts-fixtures'
 
 const laptop = makeRun({ id: 'r1', name: 'laptop' })
 const server = makeRun({ id: 'r2', name: 'server', msPerEntry: 1e-5 })
 
 describe('overlaid runs', () => {
+  it('shortens a long run name in legends and axis labels, numbering names that then collide', () => {
+    const long = 'Laptop on battery, sum over three sizes with the default chunking'
+    const labels = runLabels([makeRun({ name: long, id: 'a' }), makeRun({ name: `${long} again`, id: 'b' })])
+    expect(labels).toEqual(['Laptop on battery, sum… #1', 'Laptop on battery, sum… #2'])
+    expect(labels.every((l) => l.length <= 24 + 3)).toBe(true)
+  })
+
+  it('names the rows of an overlaid heatmap "run · N=…" without an axis name on top of them', () => {
+    const option = efficiencyHeatmap(
+      [makeRun({ name: 'a', id: 'a' }), makeRun({ name: 'b', id: 'b' })],
+      'light',
+    )
+    expect(axis(option, 'yAxis').name).toBe('')
+    expect(axis(option, 'yAxis').data).toContain('a · N=100')
+  })
+
   it('prefix every series name with the run name', () => {
     const names = seriesOf(timeVsEntries([laptop, server], 'light')).map((s) => s.name)
     expect(names).toContain('laptop · p=2')

@@ -107,4 +107,38 @@ describe('timeVsEntries', () => {
     expect(html).toContain('samples: <b>5</b>')
     expect(html).toContain('noisy')
   })
+
+  it('bounds the x axis to a decade each side of a single size instead of 1k…10G', () => {
+    const option = timeVsEntries([makeRun({ sizes: [2000] })], 'light')
+    expect(axis(option, 'xAxis')).toMatchObject({ type: 'log', min: 100_000, max: 100_000_000 })
+  })
+
+  it('sets the series of a single size side by side, centred on it, with their whiskers', () => {
+    const option = timeVsEntries([makeRun({ sizes: [2000], pools: [1, 2] })], 'light')
+    const lines = seriesOf(option).filter((s) => s.type === 'line') as { symbolOffset?: number[] }[]
+    const offsets = lines.map((l) => l.symbolOffset?.[0])
+    expect(offsets).toEqual([-12, 0, 12])
+    const whisker = named(option, 'p=2', 'custom')
+    expect((whisker.data as number[][])[0][3]).toBe(12)
+  })
+
+  it('leaves the axis and the points alone for a sweep over many sizes', () => {
+    const option = timeVsEntries([makeRun({ sizes: [100, 300, 1000, 3000] })], 'light')
+    expect((axis(option, 'xAxis') as { min?: number }).min).toBeUndefined()
+    const lines = seriesOf(option).filter((s) => s.type === 'line') as { symbolOffset?: number[] }[]
+    expect(lines.every((l) => l.symbolOffset === undefined)).toBe(true)
+  })
+
+  it('shifts a whisker sideways by its fourth value', () => {
+    const row = [10, 2, 5, 7]
+    const api = {
+      value: (i: number) => row[i],
+      coord: ([x, y]: number[]) => [x * 10, 100 - y * 10],
+      visual: () => '#123456',
+    }
+    const drawn = renderErrorBar({} as never, api as never) as {
+      children: { shape: Record<string, number> }[]
+    }
+    expect(drawn.children[0].shape).toEqual({ x1: 107, y1: 50, x2: 107, y2: 80 })
+  })
 })

@@ -11,6 +11,7 @@ import { startServer, type RunningServer } from '../../main/server/server'
 import { parseSweepEvent } from '../../renderer/src/api/events'
 import { createHttpClient } from '../../renderer/src/api/http'
 import { createIpcClient } from '../../renderer/src/api/ipc'
+import { AuthError } from '../../renderer/src/api/errors'
 import { takeToken } from '../../renderer/src/api/token'
 import { makeRun } from './history-fixtures'
 import { useHistoryStore } from '../../renderer/src/stores/history'
@@ -76,10 +77,20 @@ describe('HTTP client against the browser-mode server', () => {
     )
   })
 
-  it('says the token is missing when the page was opened without it', async () => {
+  it('says what to do when the page was opened without the token, not just that it is missing', async () => {
     setUrl(server.origin + '/')
     const client = createHttpClient(server.origin)
-    await expect(client.listRuns({})).rejects.toThrow(/token/)
+    const error = await client.listRuns({}).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(AuthError)
+    expect((error as Error).message).toBe(
+      'not authorised: open the link `amdahl serve` printed, with its token',
+    )
+  })
+
+  it('refuses a wrong token the same way', async () => {
+    setUrl(`${server.origin}/?token=not-the-token`)
+    const client = createHttpClient(server.origin)
+    await expect(client.getMachine({})).rejects.toBeInstanceOf(AuthError)
   })
 })
 

@@ -4,6 +4,8 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { AmdahlClient } from '../../renderer/src/api/client'
+import { AuthError } from '../../renderer/src/api/errors'
 import { clientKey } from '../../renderer/src/api/inject'
 import App from '../../renderer/src/components/App.vue'
 import { makeRun } from './history-fixtures'
@@ -22,12 +24,12 @@ beforeEach(async () => {
 })
 afterEach(() => client.dispose())
 
-function mountApp() {
+function mountApp(using: AmdahlClient = client) {
   return mount(App, {
     attachTo: document.body,
     global: {
       plugins: [createPinia()],
-      provide: { [clientKey as symbol]: client },
+      provide: { [clientKey as symbol]: using },
       stubs: {
         ChartsView: {
           template: '<div data-testid="charts-stub"><button data-testid="export-png-time" /></div>',
@@ -90,6 +92,31 @@ describe('App', () => {
     await app.get('[data-testid="toast-action"]').trigger('click')
     await until(() => app.findAll('[data-testid="history-item"]').length === 1, 'the restored run')
     expect(app.get('[data-testid="history-item"]').text()).toContain('keep me')
+    app.unmount()
+  })
+
+  it('explains a refused token once, in one banner, and keeps Run disabled', async () => {
+    const refuse = () => Promise.reject(new AuthError())
+    const locked: AmdahlClient = {
+      ...client,
+      getMachine: refuse,
+      listRuns: refuse,
+      getActiveSweep: refuse,
+      startSweep: refuse,
+    }
+    const app = mountApp(locked)
+    await until(() => app.find('[data-testid="auth-error"]').exists(), 'the banner')
+    await flushPromises()
+    expect(app.findAll('[data-testid="auth-error"]')).toHaveLength(1)
+    expect(app.get('[data-testid="auth-error"]').text()).toContain('amdahl serve')
+    expect(app.get('[data-testid="auth-error"]').text()).toContain('?token=')
+    expect(app.get('[data-testid="run-button"]').attributes('disabled')).toBeDefined()
+    // Nowhere else repeats the server's line, and no toast adds a third copy.
+    expect(app.text()).not.toMatch(/missing or wrong token/)
+    expect(app.find('[data-testid="toast"]').exists()).toBe(false)
+    expect(app.get('[data-testid="machine-summary"]').text()).not.toMatch(/token/)
+    expect(app.find('[data-testid="history-offline"]').exists()).toBe(true)
+    expect(app.find('[data-testid="history-error"]').exists()).toBe(false)
     app.unmount()
   })
 })

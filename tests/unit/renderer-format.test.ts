@@ -13,8 +13,8 @@ import {
   specSummary,
 } from '../../renderer/src/lib/format'
 import { defaultPools, parseList } from '../../renderer/src/lib/lists'
-import { outcomeText, progressView } from '../../renderer/src/lib/progress'
-import { shortcutFor, type KeyPress } from '../../renderer/src/lib/shortcuts'
+import { cancelledView, outcomeText, progressView } from '../../renderer/src/lib/progress'
+import { runShortcutLabel, shortcutFor, type KeyPress } from '../../renderer/src/lib/shortcuts'
 import { fieldErrors } from '../../renderer/src/lib/spec-errors'
 import { makeRun } from './history-fixtures'
 
@@ -120,12 +120,50 @@ describe('progressView', () => {
   })
 })
 
+describe('cancelledView', () => {
+  /** The engine's last event after a cancel: the cancelled cells counted as done. */
+  const last = {
+    runId: 'r',
+    cellsDone: 6,
+    cellsTotal: 6,
+    fraction: 1,
+    current: null,
+    elapsedMs: 1200,
+    etaMs: 0,
+  }
+
+  it('counts only the measured cells of the cancelled run, and fills the bar that far', () => {
+    const run = makeRun({ status: 'cancelled' })
+    for (const i of [3, 4, 5]) run.cells[i] = { ...run.cells[i], status: 'cancelled' }
+    const view = cancelledView(run, last)
+    expect(view.percentText).toBe('Cancelled after 3 of 6 cells')
+    expect(view.fraction).toBe(0.5)
+    expect(view.percentText).not.toContain('6 / 6')
+  })
+
+  it('uses the count at the moment of the cancel until the run is loaded', () => {
+    const view = cancelledView(null, { ...last, cellsDone: 2, fraction: 2 / 6 })
+    expect(view.percentText).toBe('Cancelled after 2 of 6 cells')
+    expect(view.fraction).toBeCloseTo(2 / 6)
+  })
+
+  it('says only "Cancelled" when it knows nothing yet', () => {
+    expect(cancelledView(null, null)).toMatchObject({ percentText: 'Cancelled', fraction: 0 })
+  })
+})
+
 describe('outcomeText', () => {
-  it('says how many cells of a cancelled run were measured', () => {
+  it('says how many cells of a failed run were measured', () => {
+    const run = makeRun({ name: 'broken', status: 'failed', durationMs: 2300 })
+    run.cells[4] = { ...run.cells[4], status: 'failed' }
+    run.cells[5] = { ...run.cells[5], status: 'failed' }
+    expect(outcomeText(run)).toBe('broken · 4 of 6 cells measured · took 2 s')
+  })
+
+  it('leaves the count of a cancelled run to the headline above it', () => {
     const run = makeRun({ name: 'cut short', status: 'cancelled', durationMs: 2300 })
-    run.cells[4] = { ...run.cells[4], status: 'cancelled' }
     run.cells[5] = { ...run.cells[5], status: 'cancelled' }
-    expect(outcomeText(run)).toBe('cut short · 4 of 6 cells measured · took 2 s')
+    expect(outcomeText(run)).toBe('cut short · took 2 s')
   })
 
   it('says all cells were measured when none is missing', () =>
@@ -161,6 +199,36 @@ describe('cellRows', () => {
   })
 })
 
+describe('cellRows of a run cut short', () => {
+  const run = makeRun({ status: 'cancelled' })
+  const serial = run.cells.findIndex((c) => c.serial && c.n === 64)
+  const parallel = run.cells.findIndex((c) => !c.serial && c.n === 64 && c.pool === 2)
+  run.cells[serial] = { ...run.cells[serial], status: 'cancelled' }
+  run.cells[parallel] = { ...run.cells[parallel], status: 'failed', error: 'sum: expected 1 got 2' }
+  const rows = cellRows(run)
+
+  it('shows dashes, not 1.00×, for a serial baseline that was cancelled', () =>
+    expect(rows.find((r) => r.n === 64 && r.pool === 'serial')).toMatchObject({
+      status: 'cancelled',
+      time: '—',
+      speedup: '—',
+      efficiency: '—',
+      noisy: false,
+    }))
+
+  it('shows dashes for a failed cell and keeps its error as the note', () =>
+    expect(rows.find((r) => r.n === 64 && r.pool === '2')).toMatchObject({
+      status: 'failed',
+      time: '—',
+      speedup: '—',
+      efficiency: '—',
+      note: 'sum: expected 1 got 2',
+    }))
+
+  it('keeps the figures of the cells that finished', () =>
+    expect(rows.find((r) => r.n === 16 && r.pool === '2')).toMatchObject({ speedup: '1.50×' }))
+})
+
 describe('shortcutFor', () => {
   const press = (over: Partial<KeyPress>): KeyPress => ({
     key: 'x',
@@ -185,4 +253,11 @@ describe('shortcutFor', () => {
     expect(shortcutFor(press({ key: 'Enter', ctrlKey: true }), 'desktop')).toBeNull())
   it('cancels on ⌘+. in the browser', () =>
     expect(shortcutFor(press({ key: '.', metaKey: true }), 'browser')).toBe('cancel'))
+})
+
+describe('runShortcutLabel', () => {
+  it('names Ctrl+Enter in the browser on Linux', () =>
+    expect(runShortcutLabel('browser', 'Linux x86_64')).toBe('Ctrl+Enter'))
+  it('names the menu’s ⌘+R in the app on a Mac', () =>
+    expect(runShortcutLabel('desktop', 'MacIntel')).toBe('⌘+R'))
 })

@@ -2,6 +2,7 @@
 import type { ApiInput, ApiMethod, ApiOutputs, Envelope, SweepEvent } from '../../../main/contract'
 import type { AmdahlClient } from './client'
 import { download } from './download'
+import { AuthError } from './errors'
 import { parseSweepEvent } from './events'
 import { apiFromCall, unwrap } from './methods'
 import { takeToken } from './token'
@@ -29,11 +30,10 @@ export function createHttpClient(base = ''): AmdahlClient {
     } catch {
       throw new Error('cannot reach the Amdahl server: is `amdahl serve` still running?')
     }
+    // Before the body: the server's own line ("missing or wrong token") does not say what to do about it.
+    if (response.status === 401 || response.status === 403) throw new AuthError()
     const body: unknown = await response.json().catch(() => null)
     if (isEnvelope(body)) return unwrap(body as Envelope<ApiOutputs[M]>)
-    if (response.status === 401 || response.status === 403) {
-      throw new Error('not authorised: open the link `amdahl serve` printed, with its token')
-    }
     throw new Error(`the server answered ${response.status} ${response.statusText}`.trim())
   }
 

@@ -64,9 +64,17 @@ export function allSizes(runs: Run[]): number[] {
   return uniqueSorted(runs.flatMap((r) => r.cells.map((c) => c.n)))
 }
 
-/** A distinct label per run: its name (or id), numbered when two runs share a name. */
+/** Longest run label on a chart: legends, axis labels and tooltips stay readable beside long run names. */
+export const RUN_LABEL_MAX = 24
+
+/** A name cut to RUN_LABEL_MAX characters, the cut marked with an ellipsis. */
+export function shortLabel(name: string): string {
+  return name.length <= RUN_LABEL_MAX ? name : `${name.slice(0, RUN_LABEL_MAX - 1).trimEnd()}…`
+}
+
+/** A distinct label per run: its name (or id), shortened, numbered when two runs share a label. */
 export function runLabels(runs: Run[]): string[] {
-  const base = runs.map((r) => r.name.trim() || r.id)
+  const base = runs.map((r) => shortLabel(r.name.trim() || r.id))
   const counts = new Map<string, number>()
   for (const b of base) counts.set(b, (counts.get(b) ?? 0) + 1)
   const seen = new Map<string, number>()

@@ -26,7 +26,9 @@ const order = (a: Cell, b: Cell): number =>
 
 export function cellRows(run: Run): CellRow[] {
   return [...run.cells].sort(order).map((c, i) => {
-    const s = c.stats
+    // Only a finished cell has figures to compare: a cancelled or failed one shows dashes, its baseline too.
+    const ok = c.status === 'ok'
+    const s = ok ? c.stats : null
     const spread = s ? (s.ci95High - s.ci95Low) / 2 : null
     return {
       key: `${c.n}-${c.serial ? 's' : c.pool}-${c.chunkSpec}-${i}`,
@@ -35,9 +37,9 @@ export function cellRows(run: Run): CellRow[] {
       chunk: c.serial ? 'whole' : c.chunkSpec === 'auto' ? `auto (${c.chunkRows})` : String(c.chunkRows),
       tasks: c.tasks,
       time: s ? formatMsSpread(s.median, spread) : '—',
-      // The baseline is 1× by definition, but only once it was measured.
-      speedup: c.serial ? (c.status === 'ok' ? '1.00×' : '—') : formatSpeedup(c.speedup),
-      efficiency: c.serial ? '—' : formatPercent(c.efficiency),
+      // The baseline is 1× by definition.
+      speedup: !ok ? '—' : c.serial ? '1.00×' : formatSpeedup(c.speedup),
+      efficiency: !ok || c.serial ? '—' : formatPercent(c.efficiency),
       status: c.status,
       noisy: s?.noisy ?? false,
       note:

@@ -44,10 +44,34 @@ export function progressView(p: Progress | null): ProgressView {
   }
 }
 
-/** The line under a finished sweep: its name, how many cells were really measured, and how long it took. */
+/**
+ * The panel once a sweep was cancelled. The engine's last progress event may count the cancelled cells as done,
+ * so the count comes from the run itself (its ok cells) or, until that is loaded, from the progress as it was
+ * when Cancel was pressed.
+ */
+export function cancelledView(run: Run | null, atCancel: Progress | null): ProgressView {
+  const total = Math.max(run?.cells.length ?? 0, atCancel?.cellsTotal ?? 0)
+  const measured = run
+    ? run.cells.filter((c) => c.status === 'ok').length
+    : Math.min(atCancel?.cellsDone ?? 0, total)
+  return {
+    fraction: total > 0 ? measured / total : 0,
+    percentText: run || atCancel ? `Cancelled after ${measured} of ${total} cells` : 'Cancelled',
+    cellsText: '',
+    currentText: '',
+    elapsedText: atCancel ? formatDuration(atCancel.elapsedMs) : '',
+    etaText: '',
+  }
+}
+
+/**
+ * The line under a finished sweep: its name, how many cells were really measured, and how long it took. A
+ * cancelled sweep's count is already the panel's headline ("Cancelled after 3 of 6 cells"), so it is left out.
+ */
 export function outcomeText(run: Run): string {
   const ok = run.cells.filter((c) => c.status === 'ok').length
   const measured =
     ok === run.cells.length ? `all ${ok} cells measured` : `${ok} of ${run.cells.length} cells measured`
-  return `${run.name || run.id} · ${measured} · took ${formatDuration(run.durationMs)}`
+  const parts = [run.name || run.id, ...(run.status === 'cancelled' ? [] : [measured])]
+  return `${parts.join(' · ')} · took ${formatDuration(run.durationMs)}`
 }

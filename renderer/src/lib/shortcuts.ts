@@ -26,3 +26,9 @@ export function shortcutFor(press: KeyPress, kind: 'desktop' | 'browser'): MenuC
   }
   return null
 }
+
+/** How the Run shortcut is spelt for the user: the native menu's Ctrl/⌘+R on the desktop, Ctrl/⌘+Enter here. */
+export function runShortcutLabel(kind: 'desktop' | 'browser', platform: string): string {
+  const mod = /Mac|iPhone|iPad/i.test(platform) ? '⌘' : 'Ctrl'
+  return `${mod}+${kind === 'desktop' ? 'R' : 'Enter'}`
+}

@@ -98,7 +98,8 @@ export const useHistoryStore = defineStore('history', () => {
       if (!openId.value && selectedIds.value.length > 0) openId.value = selectedIds.value[0]
       await loadNeeded()
     } catch (e) {
-      error.value = errorLine(e)
+      // A refused token is explained once, in the banner.
+      error.value = ui.noteAuth(e) ? null : errorLine(e)
     } finally {
       loading.value = false
     }

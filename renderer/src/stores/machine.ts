@@ -3,10 +3,11 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { Machine } from '../../../main/contract'
 import { useClient } from '../api/inject'
-import { errorLine } from './ui'
+import { errorLine, useUiStore } from './ui'
 
 export const useMachineStore = defineStore('machine', () => {
   const client = useClient()
+  const ui = useUiStore()
   const machine = ref<Machine | null>(null)
   const error = ref<string | null>(null)
   const kind = client.kind
@@ -18,7 +19,8 @@ export const useMachineStore = defineStore('machine', () => {
       machine.value = await client.getMachine({})
       error.value = null
     } catch (e) {
-      error.value = errorLine(e)
+      // A refused token is explained once, in the banner.
+      error.value = ui.noteAuth(e) ? 'not connected' : errorLine(e)
     }
   }
 

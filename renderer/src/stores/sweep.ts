@@ -3,7 +3,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
 import type { Progress, SweepEvent, SweepSpec } from '../../../main/contract'
 import { useClient } from '../api/inject'
-import { outcomeText, progressView } from '../lib/progress'
+import { cancelledView, outcomeText, progressView } from '../lib/progress'
 import { useConfigStore } from './config'
 import { useHistoryStore } from './history'
 import { errorLine, useUiStore } from './ui'
@@ -27,8 +27,12 @@ export const useSweepStore = defineStore('sweep', () => {
   const busy = computed(
     () => status.value === 'starting' || status.value === 'running' || status.value === 'cancelling',
   )
-  const canRun = computed(() => config.valid && !busy.value)
-  const view = computed(() => progressView(progress.value))
+  const canRun = computed(() => config.valid && !busy.value && !ui.authError)
+  const view = computed(() =>
+    status.value === 'cancelled'
+      ? cancelledView(runId.value ? (history.loaded[runId.value] ?? null) : null, progress.value)
+      : progressView(progress.value),
+  )
   /** Once the finished run is loaded: what it holds, e.g. "tiny · 4 of 6 cells measured · took 2 s". */
   const outcome = computed<string | null>(() => {
     if (busy.value || !runId.value) return null
@@ -60,7 +64,8 @@ export const useSweepStore = defineStore('sweep', () => {
         status.value = 'running'
       }
       runId.value = id
-      progress.value = event.progress
+      // Once Cancel is pressed the count stays where it was: the engine reports cancelled cells as done.
+      if (status.value !== 'cancelling') progress.value = event.progress
       if (status.value === 'starting') status.value = 'running'
     } else if (event.type === 'finished') {
       const id = event.run.id
@@ -104,7 +109,7 @@ export const useSweepStore = defineStore('sweep', () => {
 
   async function start(): Promise<void> {
     const next = config.spec
-    if (!next || busy.value) return
+    if (!next || busy.value || ui.authError) return
     status.value = 'starting'
     runId.value = null
     progress.value = null
@@ -119,6 +124,10 @@ export const useSweepStore = defineStore('sweep', () => {
         if (status.value === 'starting') status.value = 'running'
       }
     } catch (e) {
+      if (ui.noteAuth(e)) {
+        status.value = 'idle'
+        return
+      }
       status.value = 'failed'
       error.value = errorLine(e)
     }

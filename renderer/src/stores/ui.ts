@@ -1,6 +1,7 @@
 // Look and feedback: the light/dark theme (follows the system until the user picks one) and the toasts.
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
+import { isAuthError } from '../api/errors'
 import { readJson, writeJson } from '../lib/storage'
 
 export type Theme = 'light' | 'dark'
@@ -82,7 +83,21 @@ export const useUiStore = defineStore('ui', () => {
     return id
   }
 
+  /**
+   * Set once the server refused the page's token: one banner says what to do, instead of every call that
+   * failed repeating it in its own place.
+   */
+  const authError = ref<string | null>(null)
+
+  /** True (and the banner raised) when e is a refused token; callers then show no error of their own. */
+  function noteAuth(e: unknown): boolean {
+    if (!isAuthError(e)) return false
+    authError.value = e.message
+    return true
+  }
+
   function fail(e: unknown): void {
+    if (noteAuth(e)) return
     notify(errorLine(e), { kind: 'error' })
   }
 
@@ -97,5 +112,5 @@ export const useUiStore = defineStore('ui', () => {
     }
   }
 
-  return { theme, chosenTheme, toggleTheme, toasts, notify, fail, dismiss, runAction }
+  return { theme, chosenTheme, toggleTheme, toasts, notify, fail, dismiss, runAction, authError, noteAuth }
 })

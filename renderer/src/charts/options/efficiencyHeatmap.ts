@@ -77,7 +77,8 @@ export function efficiencyHeatmap(runs: Run[], theme: ChartTheme): ChartOption {
     },
     yAxis: {
       type: 'category',
-      name: runs.length > 1 ? 'run · matrix side N' : 'matrix side N',
+      // Overlaid runs label their rows "run · N=…", which says it all; an axis name would sit on those labels.
+      name: runs.length > 1 ? '' : 'matrix side N',
       nameLocation: 'middle',
       nameGap: 64,
       data: rows.map((r) => r.label),

@@ -8,8 +8,12 @@ const CAP = 4
 
 export const renderErrorBar: RenderItemFn = (_params, api) => {
   const x = Number(api.value(0))
-  const top = api.coord([x, Number(api.value(2))])
-  const bottom = api.coord([x, Number(api.value(1))])
+  // An optional fourth value shifts the whisker sideways in pixels, beside a point drawn with the same offset.
+  const dx = Number(api.value(3)) || 0
+  const [topX, topY] = api.coord([x, Number(api.value(2))])
+  const [bottomX, bottomY] = api.coord([x, Number(api.value(1))])
+  const top = [topX + dx, topY]
+  const bottom = [bottomX + dx, bottomY]
   const style = { stroke: api.visual('color') as string, lineWidth: 1.5 }
   const line = (x1: number, y1: number, x2: number, y2: number) => ({
     type: 'line' as const,
@@ -26,11 +30,11 @@ export const renderErrorBar: RenderItemFn = (_params, api) => {
   }
 }
 
-/** Whiskers for one line: data rows are [x, low, high]; the same name makes the legend toggle both together. */
+/** Whiskers for one line: data rows are [x, low, high] or [x, low, high, dx in px]; the same name makes the legend toggle both together. */
 export function errorBarSeries(
   name: string,
   colour: string,
-  rows: [number, number, number][],
+  rows: ([number, number, number] | [number, number, number, number])[],
   axes: { xAxisIndex?: number; yAxisIndex?: number } = {},
 ): CustomSeriesOption {
   return {

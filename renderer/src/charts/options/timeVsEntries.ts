@@ -9,6 +9,7 @@ import {
   sampleCount,
   serialCells,
   seriesNamer,
+  uniqueSorted,
   type PlottableCell,
 } from '../select'
 import {
@@ -36,6 +37,11 @@ function point(cell: PlottableCell, p: Palette) {
   return markedPoint([cell.entries, cell.stats.median], cell.stats.noisy, p)
 }
 
+/** The [x, y] of a point as this module builds them: a bare pair or a marked point's value. */
+function valueOfPoint(d: unknown): [number, number] {
+  return (Array.isArray(d) ? d : (d as { value: [number, number] }).value) as [number, number]
+}
+
 function tooltip(pt: Point): string {
   const s = pt.cell.stats
   const rows = [
@@ -49,6 +55,29 @@ function tooltip(pt: Point): string {
   const body = rows.map(([k, v]) => `${k}: <b>${escapeHtml(v)}</b>`).join('<br/>')
   const noisy = s.noisy ? '<br/><b>noisy</b>: spread too large to trust the median' : ''
   return `<b>${escapeHtml(pt.label)}</b><br/>${body}${noisy}`
+}
+
+/** Pixels between neighbouring series when every point sits at one size; the whole group stays within ~120 px. */
+const DODGE_PX = 12
+const DODGE_SPAN_PX = 120
+
+/**
+ * Log-axis bounds for few sizes: ECharts would stretch one point at 4M across 1k…10G. A decade each side of the
+ * data, rounded out to powers of ten; undefined (ECharts' own choice) for the usual sweep over many sizes.
+ */
+export function fewSizesBounds(entries: number[]): { min: number; max: number } | undefined {
+  const distinct = uniqueSorted(entries.filter((x) => x > 0))
+  if (distinct.length === 0 || distinct.length > 2) return undefined
+  return {
+    min: Math.pow(10, Math.floor(Math.log10(distinct[0]) - 1)),
+    max: Math.pow(10, Math.ceil(Math.log10(distinct[distinct.length - 1]) + 1)),
+  }
+}
+
+/** Sideways pixel offsets that set k series at one x apart (centred), instead of on top of each other. */
+export function dodgeOffsets(k: number): number[] {
+  const step = k > 1 ? Math.min(DODGE_PX, DODGE_SPAN_PX / (k - 1)) : 0
+  return Array.from({ length: k }, (_, i) => (i - (k - 1) / 2) * step)
 }
 
 export function timeVsEntries(runs: Run[], theme: ChartTheme): ChartOption {
@@ -95,6 +124,18 @@ export function timeVsEntries(runs: Run[], theme: ChartTheme): ChartOption {
     }
   })
 
+  // One size only: every series sits at the same x, so set them side by side (no random jitter).
+  const xs = lines.flatMap((s) => (s.data ?? []).map((d) => valueOfPoint(d)[0]))
+  const bounds = fewSizesBounds(xs)
+  if (uniqueSorted(xs).length === 1) {
+    const offsets = dodgeOffsets(lines.length)
+    lines.forEach((line, i) => {
+      line.symbolOffset = [offsets[i], 0]
+      const rows = (whiskers[i].data ?? []) as [number, number, number][]
+      whiskers[i].data = rows.map(([x, lo, hi]) => [x, lo, hi, offsets[i]])
+    })
+  }
+
   const chunkNote = runs.length === 1 ? ` · ${chunkBasisLabel(runs[0])}` : ''
   const points = lines.reduce((n, s) => n + (s.data?.length ?? 0), 0)
   const base = baseOption(
@@ -114,6 +155,7 @@ export function timeVsEntries(runs: Run[], theme: ChartTheme): ChartOption {
     grid: gridBox({ bottom }),
     xAxis: {
       type: 'log',
+      ...bounds,
       name: 'entries (N²)',
       nameLocation: 'middle',
       nameGap: 26,
