@@ -33,10 +33,10 @@ export function isApiMethod(name: unknown): name is ApiMethod {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(apiInputs, name)
 }
 
-/** A method name safe to quote in an error line (it may be anything a caller typed). */
-function quoted(name: unknown): string {
-  const text = typeof name === 'string' ? name : typeof name
-  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)
+/** Why a method name is refused, quoting it safely (it may be anything a caller typed, or not text at all). */
+function unknownMethod(name: unknown): string {
+  if (typeof name !== 'string') return 'the method name must be text'
+  return `unknown method ${JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name)}`
 }
 
 /**
@@ -50,7 +50,7 @@ export async function dispatch<M extends ApiMethod>(
   senderOk: boolean,
 ): Promise<Envelope<ApiOutputs[M]>> {
   if (!senderOk) return { ok: false, error: REFUSED }
-  if (!isApiMethod(method)) return { ok: false, error: `unknown method ${quoted(method)}` }
+  if (!isApiMethod(method)) return { ok: false, error: unknownMethod(method) }
   try {
     const input = parseInput(method, raw)
     const handler = handlers[method] as (input: unknown) => Promise<ApiOutputs[M]>

@@ -186,6 +186,24 @@ describe('dispatch: malformed input changes nothing', () => {
     })
   }
 
+  it('says a method name that is not text must be text, rather than naming its type', async () => {
+    for (const name of [undefined, null, 42, { toString: () => 'listRuns' }, ['listRuns']]) {
+      const answer = await dispatch(service.handlers, name as unknown as string, {}, true)
+      expect(answer).toEqual({ ok: false, error: 'the method name must be text' })
+    }
+  })
+
+  it('quotes an unknown method name, cut at 40 characters', async () => {
+    expect(await dispatch(service.handlers, 'eval', {}, true)).toEqual({
+      ok: false,
+      error: 'unknown method "eval"',
+    })
+    expect(await dispatch(service.handlers, 'x'.repeat(100), {}, true)).toEqual({
+      ok: false,
+      error: `unknown method "${'x'.repeat(40)}…"`,
+    })
+  })
+
   it('leaves Object.prototype unpolluted after all of it', async () => {
     for (const [, method, raw] of cases) await dispatch(service.handlers, method, raw, true)
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
