@@ -8,7 +8,7 @@ import {
   type SweepEvent,
   type SweepSpec,
 } from './contract'
-import { checkFits, machineInfo, newRunId, runSweep } from './engine'
+import { checkFits, closePools, machineInfo, newRunId, runSweep } from './engine'
 import { exportFile } from './export/json'
 import type { HistoryStore } from './history/store'
 
@@ -23,7 +23,10 @@ export interface ServiceOptions {
 export interface Service {
   handlers: ApiHandlers
   onEvent(listener: (event: SweepEvent) => void): () => void
-  /** Cancels a running sweep and resolves once its pools are terminated and its run is saved. */
+  /**
+   * Refuses new sweeps from now on, cancels a running one and resolves once its run is saved and every worker
+   * pool is gone.
+   */
   shutdown(): Promise<void>
 }
 
@@ -49,6 +52,7 @@ export function createService(options: ServiceOptions): Service {
   const warn = options.onWarning ?? ((line: string) => console.warn(line))
   const listeners = new Set<(event: SweepEvent) => void>()
   let active: ActiveSweep | null = null
+  let shuttingDown = false
 
   function emit(event: SweepEvent): void {
     for (const listener of listeners) {
@@ -118,6 +122,7 @@ export function createService(options: ServiceOptions): Service {
     },
 
     async startSweep({ spec }) {
+      if (shuttingDown) throw new ApiError('Amdahl is shutting down')
       if (active) throw conflict(`a sweep is already running (${active.runId}): wait for it or cancel it`)
       const tooBig = checkFits(spec)
       if (tooBig) throw new ApiError(tooBig)
@@ -171,10 +176,14 @@ export function createService(options: ServiceOptions): Service {
       return () => void listeners.delete(listener)
     },
     async shutdown() {
+      shuttingDown = true
       const sweep = active
-      if (!sweep) return
-      sweep.controller.abort()
-      await sweep.done
+      if (sweep) {
+        sweep.controller.abort()
+        await sweep.done
+      }
+      // A cancelled sweep is saved before its pools are gone: nothing may outlive the app.
+      await closePools()
     },
   }
 }

@@ -3,7 +3,7 @@ import { access, writeFile } from 'node:fs/promises'
 import { constants } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import type { ExportFormat, Run } from '../contract'
-import { checkFits, runSweep } from '../engine'
+import { checkFits, closePools, runSweep } from '../engine'
 import { exportFile } from '../export/json'
 import { CliFailure, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, oneLine } from './errors'
 import { defaultPools, parseSweepSpec, type SweepFlags } from './flags'
@@ -123,6 +123,8 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
     }
   }
 
+  // The caller exits the process next: a cancelled sweep's pools may still be ending, and must be gone first.
+  await closePools()
   if (interrupted) return exitCodeFor(interrupted)
   return run.status === 'failed' || failedWrites > 0 ? EXIT_FAILURE : EXIT_OK
 }

@@ -5,7 +5,10 @@ import { checkFits as checkFitsFree } from './memory'
 export interface RunOptions {
   /** Default: a fresh id matching RunIdSchema. */
   runId?: string
-  /** Aborting cancels the sweep: it resolves with status 'cancelled' and keeps the finished cells. */
+  /**
+   * Aborting cancels the sweep: it resolves with status 'cancelled' and keeps the finished cells, as soon as the
+   * tasks in flight are stopped; its pools end in the background (see closePools).
+   */
   signal?: AbortSignal
   onProgress?: (progress: Progress) => void
   /** Called after every finished cell with the run so far (status 'failed', error 'interrupted…'), for checkpoints. */
@@ -22,6 +25,11 @@ export interface RunOptions {
 
 export { runSweep, newRunId } from './runner'
 export { machineInfo } from './machine'
+/**
+ * Resolves once every worker pool the engine has ended is gone. A cancelled sweep resolves before its pools are
+ * (a child process holding a large copy takes most of a second to exit): await this before the process exits.
+ */
+export { closePools } from './pool'
 
 /** Memory check before anything is allocated: null when the sweep fits, else one human line. */
 export function checkFits(spec: SweepSpec): string | null {

@@ -1,6 +1,5 @@
 // A pool of p workers over workerpool: start it, measure its start-up apart from the work, run tasks, end it.
 import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import path from 'node:path'
 import workerpool from 'workerpool'
 import type { Executor, Kernel, PoolStartup } from '../contract'
@@ -46,22 +45,21 @@ function besideBundle(): string {
   )
 }
 
+/** Pools asked to end whose workers have not all gone yet (see closePools). */
+const closing = new Set<Promise<void>>()
+
+function track(ending: Promise<void>): Promise<void> {
+  closing.add(ending)
+  void ending.finally(() => closing.delete(ending))
+  return ending
+}
+
 /**
- * The node_modules folder that holds workerpool, added to the workers' NODE_PATH: a worker script built outside
- * the project (tests build one into a temp folder) must still resolve the same workerpool as the engine.
+ * Resolves once every pool the engine has asked to end is gone (workers exited or killed). A cancelled sweep
+ * resolves before its pools are gone, so whoever is about to exit, or to measure again, awaits this first.
  */
-function workerEnv(): NodeJS.ProcessEnv {
-  let modules: string | null = null
-  try {
-    const resolved = createRequire(import.meta.url).resolve('workerpool')
-    const at = resolved.lastIndexOf(`${path.sep}node_modules${path.sep}`)
-    if (at >= 0) modules = resolved.slice(0, at + `${path.sep}node_modules`.length)
-  } catch {
-    // Not resolvable from here: the worker script resolves workerpool on its own.
-  }
-  if (!modules) return process.env
-  const existing = process.env.NODE_PATH ? process.env.NODE_PATH.split(path.delimiter) : []
-  return { ...process.env, NODE_PATH: [...existing, modules].join(path.delimiter) }
+export async function closePools(): Promise<void> {
+  while (closing.size > 0) await Promise.all(closing)
 }
 
 /** The first line of an error, with workerpool's multi-line exit report squeezed into it. */
@@ -114,7 +112,6 @@ export async function startPool(
 ): Promise<WorkerPool> {
   if (!existsSync(script))
     throw new PoolStartError(`the ${executor} pool of ${size} could not start: no worker script at ${script}`)
-  const env = workerEnv()
   const t0 = performance.now()
   const pool = workerpool.pool(script, {
     minWorkers: size,
@@ -123,14 +120,14 @@ export async function startPool(
     workerTerminateTimeout: TERMINATE_GRACE_MS,
     // 'advanced' serialisation carries typed arrays to child processes as typed arrays, not JSON.
     // --expose-gc lets the engine free a child's copied rows between samples (see collect in the worker).
-    forkOpts: { serialization: 'advanced', env, execArgv: ['--expose-gc'] },
-    workerThreadOpts: { env },
+    forkOpts: { serialization: 'advanced', execArgv: ['--expose-gc'] },
   })
   const exec = <T>(method: string, params: unknown[], transfer?: ArrayBuffer[]) =>
     pool.exec(method, params, transfer ? { transfer } : undefined) as unknown as TaskPromise<T>
-  const end = async () => {
-    await withTimeout(Promise.resolve(pool.terminate(true)), 5000, 'pool did not stop').catch(() => undefined)
-  }
+  const end = () =>
+    track(
+      withTimeout(Promise.resolve(pool.terminate(true)), 5000, 'pool did not stop').catch(() => undefined),
+    )
 
   // Starting many processes takes a while; a cancel must not wait for all of them to come up.
   let onAbort: (() => void) | undefined
@@ -177,8 +174,12 @@ export async function startPool(
     }
     return { executor, size, startup, kernels, exec, collect, terminate: end }
   } catch (err) {
+    // A cancel comes back at once; the half-started pool ends in the background, tracked by closePools().
+    if (err instanceof PoolStartCancelled) {
+      void end()
+      throw err
+    }
     await end()
-    if (err instanceof PoolStartCancelled) throw err
     throw new PoolStartError(`the ${executor} pool of ${size} could not start: ${errorLine(err)}`)
   } finally {
     if (onAbort) signal?.removeEventListener('abort', onAbort)

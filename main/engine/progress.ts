@@ -1,5 +1,5 @@
 // Progress of a sweep: cells done, share of the work done (entries × samples), current cell, elapsed and ETA.
-import type { Progress, SweepSpec } from '../contract'
+import type { Cell, Progress, SweepSpec } from '../contract'
 import type { PlannedCell, SizePlan } from './plan'
 
 /** At most ten throttled events per second; cell boundaries always get one. */
@@ -8,11 +8,16 @@ const MIN_INTERVAL_MS = 100
 const TICK_MS = 250
 
 export class ProgressTracker {
-  private readonly started = performance.now()
+  private readonly started: number
   private readonly totalWork: number
   private readonly cellsTotal: number
   private readonly stepsDone = new Map<number, number>()
+  /** Work counted as done: samples taken, plus the samples a failed cell will never take. */
   private doneWork = 0
+  /** Work of samples really taken: what the ETA's rate is measured on. */
+  private sampledWork = 0
+  /** When the first sample started: pool start-up and the first fill come before and stay out of the rate. */
+  private samplingSince: number | null = null
   private cellsDone = 0
   private current: Progress['current'] = null
   private lastEmit = -Infinity
@@ -23,6 +28,8 @@ export class ProgressTracker {
     plans: readonly SizePlan[],
     spec: Pick<SweepSpec, 'warmups' | 'repetitions'>,
     private readonly listener?: (progress: Progress) => void,
+    /** Milliseconds on a monotonic clock; tests pass their own. */
+    private readonly now: () => number = () => performance.now(),
   ) {
     const perCell = spec.warmups + spec.repetitions
     let work = 0
@@ -33,11 +40,14 @@ export class ProgressTracker {
     }
     this.totalWork = work
     this.cellsTotal = cells
+    this.started = this.now()
   }
 
   /** What runs now; throttled, so events always describe the step under way. */
   phase(current: NonNullable<Progress['current']>): void {
     this.current = current
+    const sampling = current.phase === 'warmup' || current.phase === 'measure'
+    if (sampling && this.samplingSince === null) this.samplingSince = this.now()
     if (this.listener && !this.ticker) {
       this.ticker = setInterval(() => this.emit(false), TICK_MS)
       this.ticker.unref()
@@ -48,10 +58,15 @@ export class ProgressTracker {
   sampleDone(cell: PlannedCell): void {
     this.stepsDone.set(cell.index, (this.stepsDone.get(cell.index) ?? 0) + 1)
     this.doneWork += cell.n * cell.n
+    this.sampledWork += cell.n * cell.n
   }
 
-  /** A cell ended (ok, failed or cancelled): whatever it did not run counts as done work. */
-  cellDone(cell: PlannedCell, perCell: number): void {
+  /**
+   * A cell ended. An ok or failed cell is done, and whatever samples it did not run count as done work, so the
+   * bar does not stall on a failure. A cancelled cell is not done: only the samples it really took count.
+   */
+  cellDone(cell: PlannedCell, perCell: number, status: Cell['status']): void {
+    if (status === 'cancelled') return
     const left = perCell - (this.stepsDone.get(cell.index) ?? 0)
     this.stepsDone.set(cell.index, perCell)
     this.doneWork += Math.max(0, left) * cell.n * cell.n
@@ -59,6 +74,7 @@ export class ProgressTracker {
     this.emit(true)
   }
 
+  /** The sweep ended (complete or cancelled): one last event, with nothing under way. */
   done(): void {
     this.current = null
     this.emit(true)
@@ -71,7 +87,7 @@ export class ProgressTracker {
   }
 
   snapshot(): Progress {
-    const elapsedMs = performance.now() - this.started
+    const now = this.now()
     const fraction = this.totalWork > 0 ? Math.min(1, this.doneWork / this.totalWork) : 1
     return {
       runId: this.runId,
@@ -79,14 +95,24 @@ export class ProgressTracker {
       cellsTotal: this.cellsTotal,
       fraction,
       current: this.current,
-      elapsedMs,
-      etaMs: fraction > 0 ? (elapsedMs * (1 - fraction)) / fraction : null,
+      elapsedMs: now - this.started,
+      etaMs: this.eta(now),
     }
+  }
+
+  /** The work left at the rate samples have gone so far; null until a sample is done. */
+  private eta(now: number): number | null {
+    const left = Math.max(0, this.totalWork - this.doneWork)
+    if (left === 0) return 0
+    if (this.samplingSince === null || this.sampledWork === 0) return null
+    const samplingMs = now - this.samplingSince
+    if (samplingMs <= 0) return null
+    return left / (this.sampledWork / samplingMs)
   }
 
   private emit(force: boolean): void {
     if (!this.listener) return
-    const now = performance.now()
+    const now = this.now()
     if (!force && now - this.lastEmit < MIN_INTERVAL_MS) return
     this.lastEmit = now
     this.listener(this.snapshot())

@@ -7,7 +7,7 @@ import { Workspaces, views } from './matrix'
 import { checkLabels, checkSum } from './check'
 import { allocationRefused, centroidsOf, checkFits } from './memory'
 import { defaultName, planSweep, poolSizes, type PlannedCell, type SizePlan } from './plan'
-import { errorLine, resolveWorkerScript, startPool, type WorkerPool } from './pool'
+import { closePools, errorLine, resolveWorkerScript, startPool, type WorkerPool } from './pool'
 import { ProgressTracker } from './progress'
 import { runSample, type Cancellable, type SampleContext } from './sample'
 import { fitAmdahl, karpFlatt, summarize } from './stats'
@@ -111,6 +111,8 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     run.status = status
     if (error === undefined) delete run.error
     else run.error = error.slice(0, 2000)
+    // The last event of a complete or cancelled run; a cancelled one reports only the work really done.
+    if (status !== 'failed') progress.done()
     return snapshot()
   }
 
@@ -122,6 +124,9 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     if (refusal) return complete('failed', refusal)
 
     const script = resolveWorkerScript(opts.workerScript)
+    // Pools of a cancelled run may still be ending: their dying workers must not share the machine with ours.
+    await closePools()
+    if (signal?.aborted) return complete('cancelled')
     // Every pool lives for the whole run: interleaving needs all pool sizes of an N at hand, and restarting them
     // per N would only repeat the start-up this records once per pool size. None of it is ever inside a sample.
     for (const size of poolSizes(spec)) {
@@ -157,7 +162,6 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       if (outcome === 'cancelled') break
     }
     if (signal?.aborted) return complete('cancelled')
-    progress.done()
     return complete('complete')
   } catch (err) {
     if (signal?.aborted) return complete('cancelled')
@@ -168,7 +172,11 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     workspaces.release()
     const ending = [...pools.values()]
     if (fillPool && !ending.includes(fillPool)) ending.push(fillPool)
-    await Promise.all(ending.map((p) => p.terminate()))
+    const terminated = Promise.all(ending.map((p) => p.terminate()))
+    // A cancel promises control back at once, and an idle child process holding a large copy takes most of a
+    // second to exit: its pools end in the background, tracked by closePools(). A complete or failed run
+    // resolves only once its workers are gone, so it never leaves anything running behind its result.
+    if (run.status !== 'cancelled') await terminated
   }
 
   /** Runs every step of one size; cells end up in `finished`, the size's fit in run.fits. */
@@ -198,7 +206,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       state.stepsLeft = 0
       if (state === serial && status === 'ok') serialMedian = summarize(state.samplesMs).median
       finished.set(state.plan.index, finishCell(state, status, serialMedian))
-      progress.cellDone(state.plan, perCell)
+      progress.cellDone(state.plan, perCell, status)
       if (opts.onCell) notify(opts.onCell, snapshot())
     }
     const fail = (state: CellState, why: string) => {

@@ -81,7 +81,11 @@ describe('a process that ran a sweep exits by itself and leaves no worker behind
         // Exit code 0 and no signal: it ended on its own, nothing (pool, thread, child, timer) held it open.
         expect([code, signal]).toEqual([0, null])
         const expected = { complete: 'complete', cancel: 'cancelled', fail: 'failed' }[mode]
-        expect(JSON.parse(out.trim().split('\n').at(-1) ?? '{}')).toMatchObject({ status: expected })
+        // Once runSweep (and, after a cancel, closePools) has resolved, no child process of its is left.
+        expect(JSON.parse(out.trim().split('\n').at(-1) ?? '{}')).toMatchObject({
+          status: expected,
+          childrenLeft: 0,
+        })
         if (mode === 'fail') expect(out).toMatch(/fill refused by the test worker/)
         expect(await eventually(() => processesRunning(bundles.dir).length === 0, 5000)).toBe(true)
         checked++
@@ -100,7 +104,7 @@ describe('service.shutdown() mid-sweep', () => {
       const result = await ended
       expect(result.byItself).toBe(true)
       expect([result.code, result.signal]).toEqual([0, null])
-      expect(JSON.parse(result.stdout.trim())).toMatchObject({ status: 'cancelled' })
+      expect(JSON.parse(result.stdout.trim())).toMatchObject({ status: 'cancelled', childrenLeft: 0 })
       expect(await eventually(() => processesRunning(bundles.dir).length === 0, 5000)).toBe(true)
       checked++
     }, 90_000)
@@ -141,15 +145,12 @@ describe('the CLI stopped by a signal mid-sweep', () => {
       cli.child.kill(signal)
       const result = await cli.ended
       expect(result.byItself).toBe(true)
-      if (signal === 'SIGINT') {
-        // Ctrl-C cancels: finished cells are kept, the run is saved, 130 says "interrupted".
-        expect(result.code).toBe(130)
-        expect(result.stderr).toMatch(/cancelling/)
-        const runs = await new HistoryStore(dir, { onWarning: () => {} }).list()
-        expect(runs.map((r) => r.status)).toEqual(['cancelled'])
-      } else {
-        expect(result.code === 143 || result.signal === 'SIGTERM' || result.code === 130).toBe(true)
-      }
+      // Ctrl-C and SIGTERM both cancel: finished cells are kept, the run is saved, and the exit code is what a
+      // shell reports for that signal (130 for SIGINT, 143 for SIGTERM).
+      expect(result.code).toBe(signal === 'SIGINT' ? 130 : 143)
+      expect(result.stderr).toMatch(/cancelling/)
+      const runs = await new HistoryStore(dir, { onWarning: () => {} }).list()
+      expect(runs.map((r) => r.status)).toEqual(['cancelled'])
       expect(await eventually(() => workers().length === 0, 5000)).toBe(true)
       checked++
     }, 90_000)

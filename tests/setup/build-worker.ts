@@ -1,14 +1,14 @@
-// Vitest global setup: builds workers/worker.ts once per test run into a private temp folder, so unit tests
-// run the real worker without depending on (or racing with) the app build in out/.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+// Vitest global setup: builds workers/worker.ts once per test run into a private folder inside the project, so
+// unit tests run the real worker without depending on (or racing with) the app build in out/, and the worker
+// resolves workerpool from the project's node_modules the way the built app's worker does.
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
 import { watPlugin } from '../../scripts/vite-plugin-wat'
+import { projectTempDir } from './project-temp'
 
 export default async function setup(): Promise<() => void> {
-  const dir = mkdtempSync(join(tmpdir(), 'amdahl-worker-'))
+  const { dir, remove } = projectTempDir('amdahl-test-worker-')
   await build({
     configFile: false,
     logLevel: 'warn',
@@ -26,5 +26,5 @@ export default async function setup(): Promise<() => void> {
     },
   })
   process.env.AMDAHL_WORKER = join(dir, 'worker.js')
-  return () => rmSync(dir, { recursive: true, force: true })
+  return remove
 }

@@ -2,8 +2,8 @@
 // only its cell, and no worker outlives its run.
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { RunSchema, SweepSpecSchema, type SweepSpecInput } from '../../main/contract'
-import { runSweep } from '../../main/engine'
+import { RunSchema, SweepSpecSchema, type Progress, type SweepSpecInput } from '../../main/contract'
+import { closePools, runSweep } from '../../main/engine'
 
 const spec = (input: SweepSpecInput) => SweepSpecSchema.parse({ repetitions: 2, warmups: 1, ...input })
 
@@ -46,6 +46,24 @@ describe('cancel', () => {
     expect(() => RunSchema.parse(run)).not.toThrow()
   })
 
+  it('ends with a progress event counting only the cells and samples really finished', async () => {
+    const controller = new AbortController()
+    const events: Progress[] = []
+    const run = await runSweep(spec({ sizes: [200, 400], pools: [1, 2] }), {
+      signal: controller.signal,
+      onProgress: (p) => events.push(p),
+      onCell: () => controller.abort(),
+    })
+    expect(run.cells.map((c) => c.status)).toEqual(['ok', 'cancelled', 'cancelled'])
+    // Round-robin order: the serial cell's third sample ends it, after the warm-up and first repetition of the
+    // other two. 7 samples of 200² entries, of 3 samples for each of 3 cells of 200² and 3 of 400².
+    expect(run.cells.map((c) => c.samplesMs.length)).toEqual([2, 1, 1])
+    const last = events.at(-1)
+    expect(last).toMatchObject({ runId: run.id, cellsDone: 1, cellsTotal: 6, current: null })
+    expect(last?.fraction).toBeCloseTo((7 * 200 ** 2) / (3 * 3 * (200 ** 2 + 400 ** 2)), 12)
+    expect(last?.etaMs).toBeGreaterThan(0)
+  })
+
   it('stops a task in flight instead of waiting for it (threads)', async () => {
     const controller = new AbortController()
     let abortedAt = 0
@@ -76,6 +94,8 @@ describe('cancel', () => {
     })
     expect(run.status).toBe('cancelled')
     expect(run.cells.every((c) => c.status === 'cancelled')).toBe(true)
+    // A cancel comes back before the pools are gone; closePools is the engine's word that they do go.
+    await closePools()
     expect(children()).toEqual([])
   })
 
@@ -156,6 +176,7 @@ describe('faults', () => {
       signal: controller.signal,
       onFill: () => setTimeout(() => controller.abort(), 100),
     })
+    await closePools()
     expect(threads()).toBe(before)
   })
 })

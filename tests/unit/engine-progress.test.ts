@@ -1,4 +1,5 @@
-// Progress bookkeeping and the small pure helpers of the pool: weights, events at cell boundaries, error lines.
+// Progress bookkeeping and the small pure helpers of the pool: weights, events at cell boundaries, the estimate,
+// error lines.
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { SweepSpecSchema, type Progress } from '../../main/contract'
@@ -15,7 +16,7 @@ describe('ProgressTracker', () => {
     const tracker = new ProgressTracker('r', plans, spec, (p) => events.push(p))
     for (const cell of plans[0].cells) {
       for (let s = 0; s < 3; s++) tracker.sampleDone(cell)
-      tracker.cellDone(cell, 3)
+      tracker.cellDone(cell, 3, 'ok')
     }
     // 2 cells × 10² vs 2 cells × 30² entries, all with the same number of samples.
     expect(events.at(-1)?.fraction).toBeCloseTo(100 / (100 + 900), 12)
@@ -27,7 +28,7 @@ describe('ProgressTracker', () => {
   it('emits at every cell boundary even when events come faster than ten a second', () => {
     const events: Progress[] = []
     const tracker = new ProgressTracker('r', plans, spec, (p) => events.push(p))
-    for (const cell of plans.flatMap((p) => p.cells)) tracker.cellDone(cell, 3)
+    for (const cell of plans.flatMap((p) => p.cells)) tracker.cellDone(cell, 3, 'ok')
     tracker.done()
     expect(events.map((e) => e.cellsDone)).toEqual([1, 2, 3, 4, 4])
     expect(events.at(-1)).toMatchObject({ fraction: 1, current: null, etaMs: 0 })
@@ -38,13 +39,103 @@ describe('ProgressTracker', () => {
     const tracker = new ProgressTracker('r', plans, spec, (p) => events.push(p))
     const [first] = plans[0].cells
     tracker.sampleDone(first)
-    tracker.cellDone(first, 3)
+    tracker.cellDone(first, 3, 'failed')
     expect(events.at(-1)?.fraction).toBeCloseTo(300 / (3 * (200 + 1800)), 12)
     tracker.stop()
   })
 
+  it('does not count a cancelled cell as done, nor the samples it never ran', () => {
+    const tracker = new ProgressTracker('r', plans, spec)
+    const [first, second] = plans[0].cells
+    for (let s = 0; s < 3; s++) tracker.sampleDone(first)
+    tracker.cellDone(first, 3, 'ok')
+    tracker.sampleDone(second)
+    tracker.cellDone(second, 3, 'cancelled')
+    // The first cell's 3 samples and the second's 1, of 3 samples × (2 × 10² + 2 × 30²).
+    expect(tracker.snapshot()).toMatchObject({ cellsDone: 1, cellsTotal: 4 })
+    expect(tracker.snapshot().fraction).toBeCloseTo((4 * 100) / (3 * 2000), 12)
+  })
+
+  it('sends a last event with nothing under way when the sweep ends', () => {
+    const events: Progress[] = []
+    const tracker = new ProgressTracker('r', plans, spec, (p) => events.push(p))
+    tracker.phase({ n: 10, pool: 2, chunkRows: 5, serial: false, phase: 'measure' })
+    tracker.done()
+    expect(events.at(-1)).toMatchObject({ cellsDone: 0, fraction: 0, current: null })
+  })
+
   it('has no estimate before any work is done', () => {
     expect(new ProgressTracker('r', plans, spec).snapshot().etaMs).toBeNull()
+  })
+})
+
+describe('ProgressTracker: the estimate', () => {
+  const spec = SweepSpecSchema.parse({ sizes: [10], pools: [2], warmups: 0, repetitions: 10 })
+  const plans = planSweep(spec)
+  const [serial, parallel] = plans[0].cells
+  /** A clock the test moves by hand. */
+  const clock = () => {
+    let t = 0
+    return { now: () => t, advance: (ms: number) => (t += ms) }
+  }
+  const at = (phase: 'startup' | 'fill' | 'measure') =>
+    ({ n: 10, pool: 2, chunkRows: 5, serial: false, phase }) as const
+
+  it('has none during start-up and fill, nor while the first sample runs', () => {
+    const time = clock()
+    const tracker = new ProgressTracker('r', plans, spec, undefined, time.now)
+    tracker.phase(at('startup'))
+    time.advance(5000)
+    tracker.phase(at('fill'))
+    time.advance(1000)
+    expect(tracker.snapshot().etaMs).toBeNull()
+    tracker.phase(at('measure'))
+    time.advance(100)
+    expect(tracker.snapshot().etaMs).toBeNull()
+  })
+
+  it('is the work left at the rate of the samples alone, leaving out start-up and fill', () => {
+    const time = clock()
+    const tracker = new ProgressTracker('r', plans, spec, undefined, time.now)
+    tracker.phase(at('startup'))
+    time.advance(5000)
+    tracker.phase(at('fill'))
+    time.advance(1000)
+    tracker.phase(at('measure'))
+    // Two samples (one per cell) in 200 ms: 2 of 20 samples of equal work, so 18 left take 1800 ms.
+    time.advance(100)
+    tracker.sampleDone(serial)
+    tracker.phase(at('measure'))
+    time.advance(100)
+    tracker.sampleDone(parallel)
+    expect(tracker.snapshot()).toMatchObject({ elapsedMs: 6200, fraction: 0.1 })
+    expect(tracker.snapshot().etaMs).toBeCloseTo(1800, 9)
+  })
+
+  it('grows while a long sample runs, since the rate so far is falling', () => {
+    const time = clock()
+    const tracker = new ProgressTracker('r', plans, spec, undefined, time.now)
+    tracker.phase(at('measure'))
+    time.advance(100)
+    tracker.sampleDone(serial)
+    tracker.phase(at('measure'))
+    expect(tracker.snapshot().etaMs).toBeCloseTo(1900, 9)
+    time.advance(100)
+    expect(tracker.snapshot().etaMs).toBeCloseTo(3800, 9)
+  })
+
+  it('is zero once all the work is done', () => {
+    const time = clock()
+    const tracker = new ProgressTracker('r', plans, spec, undefined, time.now)
+    tracker.phase(at('measure'))
+    for (const cell of [serial, parallel]) {
+      for (let s = 0; s < 10; s++) {
+        time.advance(10)
+        tracker.sampleDone(cell)
+      }
+      tracker.cellDone(cell, 10, 'ok')
+    }
+    expect(tracker.snapshot()).toMatchObject({ fraction: 1, etaMs: 0 })
   })
 })
 

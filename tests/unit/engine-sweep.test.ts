@@ -1,11 +1,15 @@
 // runSweep end to end on small sizes: results agree across pools, chunkings, transfers and executors, runs parse.
-import { writeFileSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { RunSchema, SweepSpecSchema, type Progress, type Run, type SweepSpecInput } from '../../main/contract'
 import { runSweep } from '../../main/engine'
 import { assignRows, fillRows, STREAM_CENTROIDS, STREAM_MATRIX } from '../../workers/kernels'
+import { projectTempDir } from '../setup/project-temp'
+
+/** The test's own worker scripts live inside the project, where they resolve workerpool like the real one. */
+const scripts = projectTempDir('amdahl-engine-sweep-')
+afterAll(() => scripts.remove())
 
 const spec = (input: SweepSpecInput) => SweepSpecSchema.parse({ repetitions: 2, warmups: 1, ...input })
 
@@ -224,7 +228,7 @@ require('workerpool').worker({
 
 describe('runSweep: result checks', () => {
   const liar = () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'amdahl-liar-')), 'liar.js')
+    const path = join(scripts.dir, 'liar.js')
     writeFileSync(path, liarWorker)
     return path
   }
@@ -274,8 +278,7 @@ describe('runSweep: refusals and failures', () => {
   })
 
   it('fails when the wasm kernels are asked for and the worker has none', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'amdahl-js-only-'))
-    const jsOnly = join(dir, 'js-only.js')
+    const jsOnly = join(scripts.dir, 'js-only.js')
     writeFileSync(
       jsOnly,
       "const { threadId } = require('node:worker_threads')\n" +
@@ -287,7 +290,7 @@ describe('runSweep: refusals and failures', () => {
   })
 
   it('fails cleanly when the worker script is missing, breaks on load, or never answers', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'amdahl-bad-worker-'))
+    const dir = scripts.dir
     const broken = join(dir, 'broken.js')
     writeFileSync(broken, "throw new Error('broken worker')\n")
     const silent = join(dir, 'silent.js')

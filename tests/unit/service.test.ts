@@ -140,6 +140,16 @@ describe('service sweeps (real engine)', () => {
     expect((await history.get(runId)).status).toBe('cancelled')
   })
 
+  it('refuses a sweep once shutting down, starting nothing', async () => {
+    await service.shutdown()
+    const refusal = service.handlers.startSweep({ spec: tinySpec() })
+    await expect(refusal).rejects.toThrow(ApiError)
+    await expect(refusal).rejects.toThrow(/^Amdahl is shutting down$/)
+    expect(await service.handlers.getActiveSweep({})).toBeNull()
+    expect(await service.handlers.listRuns({})).toEqual([])
+    expect(events).toEqual([])
+  })
+
   it('refuses to rename or delete the run still being measured', async () => {
     const done = settled()
     const { runId } = await service.handlers.startSweep({ spec: tinySpec() })

@@ -1,12 +1,12 @@
-// Builds the plain-Node entries the reliability tests spawn (CLI, worker, history writer) into a private temp
-// folder with vite, the way the app build does, so child processes run real built code and never touch out/.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+// Builds the plain-Node entries the reliability tests spawn (CLI, worker, history writer) into a private folder
+// inside the project with vite, the way the app build does, so child processes run real built code, never touch
+// out/, and resolve workerpool, zod and the rest from the project's node_modules as the built app does.
+import { join } from 'node:path'
 import { build } from 'vite'
 import { watPlugin } from '../../../scripts/vite-plugin-wat'
+import { PROJECT_ROOT, projectTempDir } from '../../setup/project-temp'
 
-export const ROOT = resolve(import.meta.dirname, '../../..')
+export const ROOT = PROJECT_ROOT
 
 export interface Bundles {
   dir: string
@@ -15,7 +15,7 @@ export interface Bundles {
   historyWriter: string
   crashingWorker: string
   sweepChild: string
-  /** Environment for a spawned bundle: the project's node_modules on NODE_PATH, AMDAHL_WORKER pointing at ours. */
+  /** Environment for a spawned bundle: AMDAHL_WORKER pointing at ours, a private AMDAHL_HOME. */
   env(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv
   remove(): void
 }
@@ -30,7 +30,7 @@ const ENTRIES = {
 }
 
 export async function buildBundles(): Promise<Bundles> {
-  const dir = mkdtempSync(join(tmpdir(), 'rely-build-'))
+  const { dir, remove } = projectTempDir('amdahl-rely-build-')
   await build({
     configFile: false,
     logLevel: 'warn',
@@ -58,11 +58,10 @@ export async function buildBundles(): Promise<Bundles> {
     sweepChild: join(dir, 'sweep-child.js'),
     env: (extra = {}) => ({
       ...process.env,
-      NODE_PATH: join(ROOT, 'node_modules'),
       AMDAHL_WORKER: worker,
       AMDAHL_HOME: join(dir, 'home'),
       ...extra,
     }),
-    remove: () => rmSync(dir, { recursive: true, force: true }),
+    remove,
   }
 }

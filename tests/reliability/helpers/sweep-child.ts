@@ -1,13 +1,15 @@
 // Child process for the orphan tests: runs one sweep (or a service sweep shut down half-way), prints one JSON
-// line, and then simply returns. If any pool, worker thread or child process were left running, this process
-// would not exit by itself, which is what the parent checks. argv: <mode> <executor> [history dir].
+// line (with how many of its child processes are still alive), and then simply returns. If any pool, worker
+// thread or child process were left running, this process would not exit by itself, which is what the parent
+// checks. argv: <mode> <executor> [history dir].
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SweepSpecSchema, type Executor } from '../../../main/contract'
-import { runSweep } from '../../../main/engine'
+import { closePools, runSweep } from '../../../main/engine'
 import { HistoryStore } from '../../../main/history/store'
 import { createService } from '../../../main/service'
+import { childrenOf } from './procs'
 
 type Mode = 'complete' | 'cancel' | 'fail' | 'shutdown'
 
@@ -37,7 +39,8 @@ async function main(): Promise<void> {
     await measuring
     await service.shutdown()
     const run = await history.get(runId)
-    process.stdout.write(`${JSON.stringify({ status: run.status, cells: run.cells.length })}\n`)
+    const childrenLeft = childrenOf(process.pid).length
+    process.stdout.write(`${JSON.stringify({ status: run.status, cells: run.cells.length, childrenLeft })}\n`)
     return
   }
   const controller = new AbortController()
@@ -47,7 +50,10 @@ async function main(): Promise<void> {
       if (mode === 'cancel' && p.current?.phase === 'measure') controller.abort()
     },
   })
-  process.stdout.write(`${JSON.stringify({ status: run.status, error: run.error ?? null })}\n`)
+  // A cancelled run resolves before its pools are gone; the engine's promise that they do go is this.
+  await closePools()
+  const childrenLeft = childrenOf(process.pid).length
+  process.stdout.write(`${JSON.stringify({ status: run.status, error: run.error ?? null, childrenLeft })}\n`)
 }
 
 void main()
