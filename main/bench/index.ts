@@ -10,7 +10,7 @@ import { anchorBlocks, prepareAnchors, runAnchor, type AnchorJob } from './ancho
 import { CONTEXT, evaluate } from './goals'
 import { openLab, type LabSizes } from './ours'
 import { mergeSamples, spread, type Samples } from './samples'
-import { runScaling, SCALING_NOTE, scalingCases, scalingCaveats, scalingTable } from './scaling'
+import { runScaling, scalingCases, scalingCaveats, scalingNote, scalingTable } from './scaling'
 import { goalTable, ms, range, renderTable } from './table'
 
 interface Options {
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
       runs.push(await runScaling(c, cores, opts.quick ? 2 : 7, script))
     }
     log(scalingTable(runs))
-    log(SCALING_NOTE)
+    log(scalingNote(runs))
     for (const line of scalingCaveats(runs, os.loadavg()[0], cores)) log(line)
   }
   log('')
