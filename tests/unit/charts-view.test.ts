@@ -35,6 +35,34 @@ describe('ChartsView', () => {
     expect(view.findAll('[data-testid^="chart-"]')).toHaveLength(0)
   })
 
+  it('welcomes a first-time user with what to do first, naming the Run shortcut', () => {
+    const view = mount(ChartsView, {
+      props: { runs: [], theme: 'light', firstRun: true, runShortcut: 'Ctrl+Enter' },
+    })
+    const text = view.get('[data-testid="charts-empty"]').text()
+    expect(text).toContain('Welcome to Amdahl')
+    expect(text).toContain('Run sweep (Ctrl+Enter)')
+  })
+
+  it('tells a first-time user that the first sweep is running instead of how to start one', () => {
+    const view = mount(ChartsView, { props: { runs: [], theme: 'light', firstRun: true, running: true } })
+    expect(view.find('[data-testid="charts-first-sweep"]').exists()).toBe(true)
+    expect(view.get('[data-testid="charts-empty"]').text()).not.toContain('Press Run sweep')
+  })
+
+  it('asks to tick a run when the history has runs but none is selected', () => {
+    const view = mount(ChartsView, { props: { runs: [], theme: 'light', firstRun: false } })
+    expect(view.get('[data-testid="charts-empty"]').text()).toMatch(/Tick one or more runs/)
+  })
+
+  it('puts the how-to line below the chart, after the chart’s own title', () => {
+    const view = mount(ChartsView, { props: { runs: [makeRun()], theme: 'light' } })
+    const card = view.get('[data-testid="card-time"]').element
+    const chart = card.querySelector('[data-testid="chart-time"]')!
+    const how = card.querySelector('.chart-card__how')!
+    expect(chart.compareDocumentPosition(how) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy()
+  })
+
   it('shows a chart and an export button per chart, and a note instead of the chunk chart without a chunk sweep', () => {
     const view = mount(ChartsView, { props: { runs: [makeRun()], theme: 'light' } })
     for (const key of ['time', 'speedup', 'efficiency', 'startup']) {

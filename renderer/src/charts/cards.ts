@@ -19,7 +19,10 @@ export interface ChartCardModel {
   howTo: string
   option: ChartOption | null
   note?: string
-  /** Spans the whole row: the start-up chart with its side-by-side comparison needs the width. */
+  /**
+   * Spans the whole row: the start-up chart, last of five, would otherwise sit alone in half a row of two
+   * columns; its side-by-side transfer comparison uses the width too.
+   */
   wide?: boolean
 }
 
@@ -63,7 +66,7 @@ export function chartCards(runs: Run[], theme: ChartTheme): ChartCardModel[] {
         ? 'A pool costs time before any work. Right: shared memory hands workers the matrix without copying; copy clones rows to every worker.'
         : 'A pool costs time before any work: compare the cold start with the times above. The warm round trip is the price of one empty task.',
       option: startupAndTransfer(runs, theme),
-      wide: modes.length > 0,
+      wide: true,
     },
   ]
 }
