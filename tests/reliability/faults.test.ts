@@ -38,26 +38,39 @@ describe('a worker killed mid-sweep (process executor, SIGKILL from outside)', (
     const worker = process.env.AMDAHL_WORKER as string
     const rig = serviceRig(join(work.dir, 'kill-process'))
     let killed: number | null = null
+    let watcher: NodeJS.Timeout | undefined
+    // Pools start in size order: the oldest worker process is the pool of 1's, the two younger ones pool 2's.
+    const poolOfTwo = () =>
+      childrenOf(process.pid)
+        .filter((p) => p.cmdline.includes(worker))
+        .slice(1)
     const stop = rig.service.onEvent((e) => {
       const at = e.type === 'progress' ? e.progress.current : null
       if (killed !== null || !at || at.phase !== 'measure' || at.serial || at.pool !== 2) return
-      // Give the two tasks a moment to reach their workers, then kill the youngest worker (one of pool 2's).
+      // The first event of pool 2's cell comes in its first rounds (of ten): plenty of its samples are still to
+      // come. Kill one of its workers once both have been running for a while: that is the cell's two tasks
+      // (~50 ms each), not the brief garbage collection after a sample, so the kill lands mid-task rather than
+      // between samples or after the last one.
       killed = -1
-      setTimeout(() => {
-        const mine = childrenOf(process.pid).filter((p) => p.cmdline.includes(worker))
-        const victim = mine.at(-1)
-        if (victim) {
-          process.kill(victim.pid, 'SIGKILL')
-          killed = victim.pid
-        }
-      }, 30)
+      let runningPolls = 0
+      watcher = setInterval(() => {
+        const pair = poolOfTwo()
+        const bothRunning = pair.length === 2 && pair.every((p) => p.state === 'R')
+        runningPolls = bothRunning ? runningPolls + 1 : 0
+        if (runningPolls < 5) return
+        clearInterval(watcher)
+        const victim = pair[1]
+        process.kill(victim.pid, 'SIGKILL')
+        killed = victim.pid
+      }, 2)
     })
     const done = rig.settled()
     const { runId } = await rig.service.handlers.startSweep({
-      spec: spec({ ...busy, executor: 'process', transfer: 'copy' }),
+      spec: spec({ ...busy, repetitions: 10, executor: 'process', transfer: 'copy' }),
     })
     const outcome = await done
     stop()
+    clearInterval(watcher)
     expect(killed).toBeGreaterThan(0)
     killsSurvived++
 
@@ -70,10 +83,11 @@ describe('a worker killed mid-sweep (process executor, SIGKILL from outside)', (
       [2, 'failed'],
     ])
     const failed = run.cells[2]
-    expect(failed.error).toMatch(/a worker exited unexpectedly .*SIGKILL|Worker is terminated/)
+    // Killed mid-task, so the task itself reports the death (not a later task meeting a dead worker).
+    expect(failed.error).toBe('a worker exited unexpectedly (exitCode: null, signalCode: SIGKILL)')
     expectOneLine(failed.error, 'cell error')
-    expect(run.cells[0].samplesMs).toHaveLength(3)
-    expect(run.cells[1].samplesMs).toHaveLength(3)
+    expect(run.cells[0].samplesMs).toHaveLength(10)
+    expect(run.cells[1].samplesMs).toHaveLength(10)
     expect(rig.warnings).toEqual([])
 
     // The pool and the service are fine afterwards: a fresh sweep on the same service completes.

@@ -8,6 +8,8 @@ export interface ProcessInfo {
   started: number
   /** argv joined by spaces. */
   cmdline: string
+  /** R running, S sleeping, D in uninterruptible wait, … (zombies are left out). */
+  state: string
 }
 
 function readProcess(pid: number): ProcessInfo | null {
@@ -17,7 +19,7 @@ function readProcess(pid: number): ProcessInfo | null {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     if (fields[0] === 'Z') return null // a zombie has already exited; only its parent's wait is missing
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim()
-    return { pid, ppid: Number(fields[1]), started: Number(fields[19]), cmdline }
+    return { pid, ppid: Number(fields[1]), started: Number(fields[19]), cmdline, state: fields[0] }
   } catch {
     return null // ended while we looked
   }
