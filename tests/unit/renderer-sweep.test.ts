@@ -78,6 +78,33 @@ describe('sweep store', () => {
     const history = useHistoryStore()
     await until(() => history.openRun?.id === runId, 'the cancelled run to open')
     expect(history.runs.find((r) => r.id === runId)?.status).toBe('cancelled')
+    // The panel counts the cells the run measured, whatever the engine's last progress event said.
+    // 1 size × (serial + 2 pools) = 3 cells planned; a run cancelled early may not even list them all.
+    const ok = history.openRun!.cells.filter((c) => c.status === 'ok').length
+    expect(ok).toBeLessThan(3)
+    expect(sweep.view.percentText).toBe(`Cancelled after ${ok} of 3 cells`)
+    expect(sweep.view.fraction).toBe(ok / 3)
+  })
+
+  it('keeps the count where it was when Cancel was pressed, whatever progress arrives after', async () => {
+    storesWith(client)
+    const sweep = useSweepStore()
+    const progress = (cellsDone: number) => ({
+      runId: 'run-here',
+      cellsDone,
+      cellsTotal: 6,
+      fraction: cellsDone / 6,
+      current: null,
+      elapsedMs: 1000,
+      etaMs: null,
+    })
+    client.deliver({ type: 'progress', progress: progress(2) })
+    sweep.status = 'cancelling'
+    sweep.progressAtCancel = sweep.progress
+    client.deliver({ type: 'progress', progress: progress(6) })
+    expect(sweep.progress?.cellsDone).toBe(2)
+    sweep.status = 'cancelled'
+    expect(sweep.view.percentText).toBe('Cancelled after 2 of 6 cells')
   })
 
   it('shows a refused start as a failure with the back end’s one line', async () => {

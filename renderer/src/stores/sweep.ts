@@ -28,9 +28,14 @@ export const useSweepStore = defineStore('sweep', () => {
     () => status.value === 'starting' || status.value === 'running' || status.value === 'cancelling',
   )
   const canRun = computed(() => config.valid && !busy.value && !ui.authError)
+  /**
+   * The progress when Cancel was pressed here. The engine's later events count cancelled cells as done; a sweep
+   * cancelled elsewhere has none of this, and its panel waits for the run itself to count.
+   */
+  const progressAtCancel = ref<Progress | null>(null)
   const view = computed(() =>
     status.value === 'cancelled'
-      ? cancelledView(runId.value ? (history.loaded[runId.value] ?? null) : null, progress.value)
+      ? cancelledView(runId.value ? (history.loaded[runId.value] ?? null) : null, progressAtCancel.value)
       : progressView(progress.value),
   )
   /** Once the finished run is loaded: what it holds, e.g. "tiny · 4 of 6 cells measured · took 2 s". */
@@ -61,6 +66,7 @@ export const useSweepStore = defineStore('sweep', () => {
         // A sweep we did not start here (another tab, or this page was reloaded): show it all the same.
         error.value = null
         finishedName.value = null
+        progressAtCancel.value = null
         status.value = 'running'
       }
       runId.value = id
@@ -113,6 +119,7 @@ export const useSweepStore = defineStore('sweep', () => {
     status.value = 'starting'
     runId.value = null
     progress.value = null
+    progressAtCancel.value = null
     error.value = null
     finishedName.value = null
     spec.value = next
@@ -136,10 +143,12 @@ export const useSweepStore = defineStore('sweep', () => {
   async function cancel(): Promise<void> {
     if (!runId.value || !busy.value) return
     status.value = 'cancelling'
+    progressAtCancel.value = progress.value
     try {
       await client.cancelSweep({ runId: runId.value })
     } catch (e) {
       status.value = 'running'
+      progressAtCancel.value = null
       ui.fail(e)
     }
   }
@@ -149,6 +158,7 @@ export const useSweepStore = defineStore('sweep', () => {
     runId,
     spec,
     progress,
+    progressAtCancel,
     error,
     finishedName,
     outcome,
