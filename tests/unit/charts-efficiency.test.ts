@@ -52,4 +52,26 @@ describe('efficiencyHeatmap', () => {
     expect(heat.data).toHaveLength(5)
     expect((heat.data as number[][]).some(([x, y]) => x === 2 && y === 0)).toBe(false)
   })
+
+  it('says so on the row of a size whose cells were all cancelled, instead of a bare blank row', () => {
+    const run = makeRun({
+      sizes: [100, 1000],
+      pools: [1, 2],
+      broken: [
+        { n: 1000, pool: 1, status: 'cancelled' },
+        { n: 1000, pool: 2, status: 'cancelled' },
+      ],
+    })
+    expect(axis(efficiencyHeatmap([run], 'light'), 'yAxis').data).toEqual(['N=100', 'N=1000 (not measured)'])
+  })
+
+  it('gives an overlaid run rows only for the sizes it swept', () => {
+    const small = makeRun({ id: 'a', name: 'small', sizes: [100] })
+    const large = makeRun({ id: 'b', name: 'large', sizes: [100, 1000] })
+    expect(axis(efficiencyHeatmap([small, large], 'light'), 'yAxis').data).toEqual([
+      'large · N=100',
+      'large · N=1000',
+      'small · N=100',
+    ])
+  })
 })

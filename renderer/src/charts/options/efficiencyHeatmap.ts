@@ -34,20 +34,25 @@ export function efficiencyHeatmap(runs: Run[], theme: ChartTheme): ChartOption {
   const pools = allPools(runs)
   const sizes = allSizes(runs)
   const labels = runLabels(runs)
-  // Overlaid runs get their own rows, grouped by run: "run · N=1000".
+  // Overlaid runs get their own rows, grouped by run: "run · N=1000", only for the sizes that run swept; a size
+  // whose cells were all cancelled or failed keeps its row, saying so, rather than an unexplained blank.
   // The category axis runs bottom-up: list the runs last-first so the first run reads at the top.
-  const rows: { label: string; run: number; n: number }[] = [...runs.keys()]
-    .reverse()
-    .flatMap((ri) =>
-      sizes.map((n) => ({ label: runs.length > 1 ? `${labels[ri]} · N=${n}` : `N=${n}`, run: ri, n })),
-    )
+  const plotted = runs.map((run) => representativeCells(run).filter((c) => c.efficiency !== null))
+  const rows: { label: string; run: number; n: number }[] = [...runs.keys()].reverse().flatMap((ri) =>
+    sizes
+      .filter((n) => runs[ri].cells.some((c) => c.n === n))
+      .map((n) => {
+        const name = runs.length > 1 ? `${labels[ri]} · N=${n}` : `N=${n}`
+        const measured = plotted[ri].some((c) => c.n === n)
+        return { label: measured ? name : `${name} (not measured)`, run: ri, n }
+      }),
+  )
   const data: [number, number, number][] = []
   const points: Point[] = []
-  runs.forEach((run, ri) => {
-    for (const cell of representativeCells(run)) {
-      if (cell.efficiency === null) continue
+  plotted.forEach((cells, ri) => {
+    for (const cell of cells) {
       const y = rows.findIndex((r) => r.run === ri && r.n === cell.n)
-      data.push([pools.indexOf(cell.pool), y, cell.efficiency])
+      data.push([pools.indexOf(cell.pool), y, cell.efficiency ?? 0])
       points.push({ row: rows[y].label, cell })
     }
   })
