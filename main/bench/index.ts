@@ -16,6 +16,7 @@ import { goalTable, ms, range, renderTable } from './table'
 interface Options {
   quick: boolean
   scaling: boolean
+  scalingOnly: boolean
   anchors?: string
   rounds?: number
 }
@@ -31,6 +32,7 @@ function parseArgs(argv: string[]): Options {
     .description('Amdahl benchmark: our kernels, pool and fill beside numpy, C and Python anchors')
     .option('--quick', 'fast smoke run: small sizes, 2 rounds, no anchors', false)
     .option('--scaling', 'also measure speedup and efficiency for 1..logical-cores workers', false)
+    .option('--scaling-only', 'only the scaling tables (skip the figures and anchors)', false)
     .option(
       '--anchors <dir>',
       'folder with np_sum.py, csum.c, py_pool.py, ref_sum.py (default ../shared/anchors)',
@@ -67,22 +69,8 @@ function anchorSchedule(jobs: AnchorJob[], rounds: number): AnchorJob[][] {
   return after
 }
 
-async function main(): Promise<void> {
-  const opts = parseArgs(process.argv)
-  const started = performance.now()
-  const m = machineInfo()
-  log(`Amdahl bench — ${new Date().toISOString()}`)
-  log(
-    `${m.cpuModel}, ${m.logicalCores} logical cores, ${(m.totalMemoryBytes / 2 ** 30).toFixed(0)} GiB, ${m.platform} ${m.arch}, Node ${m.node} (V8 ${m.v8})`,
-  )
-  // worker.js sits beside bench.js; the engine's own default (its module's folder) may be a shared chunk folder
-  log(loadLine(m.logicalCores))
-  const script = resolveWorkerScript(
-    process.env.AMDAHL_WORKER ?? path.join(path.dirname(path.resolve(process.argv[1])), 'worker.js'),
-  )
-  if (!existsSync(script))
-    throw new Error(`worker script not found at ${script}: build first (electron-vite build)`)
-
+/** Our figures beside the anchors, interleaved round by round, then the figures and goals tables. */
+async function figures(opts: Options, script: string): Promise<void> {
   const sizes: LabSizes = opts.quick
     ? { big: 2000, small: 500, bigReps: 2, smallReps: 5, roundTrips: 200 }
     : { big: 10000, small: 1000, bigReps: 3, smallReps: 20, roundTrips: 1000 }
@@ -142,20 +130,41 @@ async function main(): Promise<void> {
   }
   for (const s of skipped) log(`skipped: ${s}`)
   for (const p of lab.problems.slice(0, 10)) log(`WRONG RESULT: ${p}`)
+}
 
-  if (opts.scaling) {
-    const cores = logicalCores()
-    log('')
-    log(`Scaling, 1..${cores} workers (engine runSweep, shared transfer, chunk rows auto):`)
-    const runs = []
-    for (const c of scalingCases(opts.quick, ['js', 'wasm'])) {
-      log(`  ${c.workload} ${c.kernel} N=${c.n}`)
-      runs.push(await runScaling(c, cores, opts.quick ? 2 : 7, script))
-    }
-    log(scalingTable(runs))
-    log(scalingNote(runs))
-    for (const line of scalingCaveats(runs, os.loadavg()[0], cores)) log(line)
+/** Speedup and efficiency per worker count, by the engine's runSweep. */
+async function scaling(opts: Options, script: string): Promise<void> {
+  const cores = logicalCores()
+  log('')
+  log(`Scaling, 1..${cores} workers (engine runSweep, shared transfer, chunk rows auto):`)
+  const runs = []
+  for (const c of scalingCases(opts.quick, ['js', 'wasm'])) {
+    log(`  ${c.workload} ${c.kernel} N=${c.n}`)
+    runs.push(await runScaling(c, cores, opts.quick ? 2 : 7, script))
   }
+  log(scalingTable(runs))
+  log(scalingNote(runs))
+  for (const line of scalingCaveats(runs, os.loadavg()[0], cores)) log(line)
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv)
+  const started = performance.now()
+  const m = machineInfo()
+  log(`Amdahl bench — ${new Date().toISOString()}`)
+  log(
+    `${m.cpuModel}, ${m.logicalCores} logical cores, ${(m.totalMemoryBytes / 2 ** 30).toFixed(0)} GiB, ${m.platform} ${m.arch}, Node ${m.node} (V8 ${m.v8})`,
+  )
+  // worker.js sits beside bench.js; the engine's own default (its module's folder) may be a shared chunk folder
+  log(loadLine(m.logicalCores))
+  const script = resolveWorkerScript(
+    process.env.AMDAHL_WORKER ?? path.join(path.dirname(path.resolve(process.argv[1])), 'worker.js'),
+  )
+  if (!existsSync(script))
+    throw new Error(`worker script not found at ${script}: build first (electron-vite build)`)
+
+  if (!opts.scalingOnly) await figures(opts, script)
+  if (opts.scaling || opts.scalingOnly) await scaling(opts, script)
   log('')
   log(`at the end (our own workers included): ${loadLine(m.logicalCores, false)}`)
   log(`bench took ${((performance.now() - started) / 1000).toFixed(0)} s`)
