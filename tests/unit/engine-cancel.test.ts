@@ -99,6 +99,24 @@ describe('cancel', () => {
     expect(children()).toEqual([])
   })
 
+  it('starts the next sweep only once the cancelled sweep’s child processes are gone', async () => {
+    const controller = new AbortController()
+    const cancelled = await runSweep(spec({ ...slow, pools: [2], executor: 'process', transfer: 'copy' }), {
+      signal: controller.signal,
+      onFill: () => setTimeout(() => controller.abort(), 150),
+    })
+    expect(cancelled.status).toBe('cancelled')
+    // The next sweep's first event comes as its first pool starts: by then none of the old workers is left.
+    let childrenAtStart: number | null = null
+    const next = await runSweep(spec({ sizes: [50], pools: [2], executor: 'process', transfer: 'copy' }), {
+      onProgress: (p) => {
+        if (childrenAtStart === null && p.current?.phase === 'startup') childrenAtStart = children().length
+      },
+    })
+    expect(childrenAtStart).toBe(0)
+    expect(next.status).toBe('complete')
+  })
+
   it('returns at once, as cancelled, when aborted before it starts', async () => {
     const controller = new AbortController()
     controller.abort()
