@@ -241,6 +241,16 @@ describe('wasm fill', () => {
     expect(ws.m).toEqual(expected)
   })
 
+  it('falls back to the JS fill where the wasm module cannot compile', () => {
+    const n = 9
+    const ws = workspace(n, 2)
+    const expected = new Float64Array(n * n)
+    fillRows(expected, 0, n, 0, n, 8, STREAM_MATRIX)
+    const broken = createWasmFill(kernelCache(new Uint8Array([0, 97, 115, 109, 9, 9])))
+    broken(ws.memory)(ws.m, 0, n, 0, n, 8, STREAM_MATRIX)
+    expect(ws.m).toEqual(expected)
+  })
+
   it('falls back to the JS fill for an array outside the workspace', () => {
     const n = 10
     const ws = workspace(n, 2)

@@ -112,9 +112,20 @@ export type FillRows = typeof fillRows
  * falls back to the JS fill. Same values bit for bit: the generator is all 32-bit integer arithmetic.
  */
 export function createWasmFill(kernelsFor: KernelsFor): (memory: SharedWasmMemory) => FillRows {
+  // The fill runs for every sweep, whatever its kernel: where wasm SIMD cannot compile, keep the JS fill.
+  let unavailable = false
+  const instance = (memory: SharedWasmMemory): WasmKernelExports | null => {
+    if (unavailable) return null
+    try {
+      return kernelsFor(memory)
+    } catch {
+      unavailable = true
+      return null
+    }
+  }
   return (memory) => (out, offset, n, rowStart, rowEnd, seed, stream) => {
-    if (!inMemory(out, memory)) return fillRows(out, offset, n, rowStart, rowEnd, seed, stream)
-    const kernels = kernelsFor(memory)
+    const kernels = inMemory(out, memory) ? instance(memory) : null
+    if (!kernels) return fillRows(out, offset, n, rowStart, rowEnd, seed, stream)
     let p = out.byteOffset + offset * 8
     for (let r = rowStart; r < rowEnd; r++, p += n * 8) kernels.fill_row(p, n, rowSeed(seed, stream, r) | 0)
   }
