@@ -1,8 +1,8 @@
 // `amdahl`: the engine without a window. Built to out/main/cli.js; bin/amdahl.js runs it.
 import { join } from 'node:path'
-import { oneLine } from './cli/errors'
 import { processIo } from './cli/io'
 import { runCli } from './cli/program'
+import { oneLine } from './one-line'
 
 // Resolved here, in the entry file: engine code may sit in a shared chunk (out/main/chunks/) where its own
 // __dirname is not where worker.js is built. AMDAHL_WORKER (tests, development) still wins.

@@ -12,8 +12,7 @@ import {
   type Envelope,
   type SaveFile,
 } from './contract'
-
-const MAX_ERROR = 500
+import { capLine } from './one-line'
 
 /** One human line from anything thrown: the message's first line, no stack, bounded length. */
 export function oneLine(error: unknown): string {
@@ -24,7 +23,7 @@ export function oneLine(error: unknown): string {
         ? error
         : 'unexpected error in the main process'
   const first = message.split(/\r?\n|\r/, 1)[0]?.trim() || 'unexpected error in the main process'
-  return first.length > MAX_ERROR ? `${first.slice(0, MAX_ERROR - 1)}…` : first
+  return capLine(first)
 }
 
 export const REFUSED = 'refused: the request did not come from the Amdahl window'

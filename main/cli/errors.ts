@@ -15,10 +15,3 @@ export class UsageError extends Error {
 export class CliFailure extends Error {
   override name = 'CliFailure'
 }
-
-/** One line, whatever the message held: never a stack, never a multi-line dump. */
-export function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim()
-  // Errors echo the value given, which may be a whole pasted file: keep the line readable.
-  return line.length > 500 ? `${line.slice(0, 499)}…` : line
-}

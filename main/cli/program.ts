@@ -1,6 +1,6 @@
 // The `amdahl` command line: commander wiring, and the one place where errors become one line and an exit code.
 import { Command, CommanderError, Option } from 'commander'
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, oneLine, UsageError } from './errors'
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors'
 import {
   exportCommand,
   type ExportOptions,
@@ -13,6 +13,7 @@ import {
 import type { CliIo } from './io'
 import { serveCommand, type ServeOptions } from './serve'
 import { sweepCommand, type SweepOptions } from './sweep'
+import { oneLine } from '../one-line'
 
 const VERSION = '0.1.0'
 

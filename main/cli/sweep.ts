@@ -5,12 +5,13 @@ import { dirname, resolve } from 'node:path'
 import type { ExportFormat, Run } from '../contract'
 import { checkFits, closePools, runSweep } from '../engine'
 import { exportFile } from '../export/json'
-import { CliFailure, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, oneLine } from './errors'
+import { CliFailure, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from './errors'
 import { defaultPools, parseSweepSpec, type SweepFlags } from './flags'
 import { openHistory } from './history-store'
 import type { CliIo } from './io'
 import { ProgressLine } from './progress'
 import { formatRunReport } from './table'
+import { oneLine } from '../one-line'
 
 export interface SweepOptions extends SweepFlags {
   json?: string

@@ -4,6 +4,7 @@ import path from 'node:path'
 import workerpool from 'workerpool'
 import type { Executor, Kernel, PoolStartup } from '../contract'
 import type { PingReply } from '../../workers/protocol'
+import { capLine } from '../one-line'
 import { median } from './stats'
 
 /** workerpool's own promise: cancel() rejects it and makes the pool replace the worker running it. */
@@ -79,7 +80,7 @@ export function errorLine(err: unknown): string {
   // A worker that died while idle is only noticed when a task is handed to it; workerpool words it variously.
   if (/Worker is terminated|Channel closed/.test(lines[0] ?? ''))
     return `a worker had died before its task (${lines[0]})`
-  return (lines[0] ?? 'unknown error').slice(0, 500)
+  return capLine(lines[0] ?? 'unknown error')
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

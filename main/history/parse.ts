@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { ApiError, formatIssues, RunSchema, type Run } from '../contract'
 import { RunsExportSchema } from '../export/json'
+import { oneLine } from '../one-line'
 
 /** One line saying why, or the run; never throws. */
 export function parseRun(raw: unknown): { ok: true; run: Run } | { ok: false; error: string } {
@@ -49,5 +50,3 @@ function check<T extends z.ZodType>(schema: T, raw: unknown, what: string): z.ou
     throw new ApiError(`not a valid Amdahl ${what}: ${oneLine(formatIssues(parsed.error))}`)
   return parsed.data
 }
-
-export const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim()

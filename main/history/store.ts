@@ -12,7 +12,8 @@ import {
   type RunSummary,
 } from '../contract'
 import { TEMP_MARK, writeFileAtomic } from './atomic'
-import { oneLine, parseImport, parseRunText } from './parse'
+import { oneLine } from '../one-line'
+import { parseImport, parseRunText } from './parse'
 
 export interface HistoryStoreOptions {
   /** One line per file that could not be loaded (default: console.warn). */

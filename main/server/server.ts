@@ -13,6 +13,7 @@ import {
   type ApiOutputs,
   type Envelope,
 } from '../contract'
+import { oneLine } from '../one-line'
 import { readJsonBody, DEFAULT_MAX_BODY_BYTES } from './body'
 import { EventStreams, KEEP_ALIVE_MS, type Subscribe } from './events'
 import { allowedHosts, bearerToken, hostAllowed, networkWarning, originAllowed, tokenMatches } from './guard'
@@ -78,12 +79,6 @@ function urlHost(host: string): string {
   if (host === '0.0.0.0') return '127.0.0.1'
   if (host === '::' || host === '[::]') return '[::1]'
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host
-}
-
-/** One readable line: errors may echo a value the caller sent, which may be a whole pasted file. */
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim()
-  return line.length > 500 ? `${line.slice(0, 499)}…` : line
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
