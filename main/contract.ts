@@ -313,9 +313,14 @@ export class ApiError extends Error {
   override name = 'ApiError'
 }
 
+/** A contract method's name; own keys only, so "toString" or "__proto__" from a caller never count. */
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(apiInputs, name)
+}
+
 /** Validate a method's raw input; throws ApiError with one human line. */
 export function parseInput<M extends ApiMethod>(method: M, raw: unknown): ApiParsed<M> {
-  if (!Object.prototype.hasOwnProperty.call(apiInputs, method)) throw new ApiError(`unknown method ${String(method)}`)
+  if (!isApiMethod(method)) throw new ApiError(`unknown method ${String(method)}`)
   const parsed = apiInputs[method].safeParse(raw === undefined ? {} : raw)
   if (!parsed.success) throw new ApiError(formatIssues(parsed.error))
   return parsed.data as ApiParsed<M>

@@ -2,8 +2,8 @@
 // No Electron import: ipc.ts wires it to ipcMain, the unit tests drive it with the real service and bad inputs.
 import {
   ApiError,
-  apiInputs,
   formatIssues,
+  isApiMethod,
   parseInput,
   SaveFileSchema,
   type ApiHandlers,
@@ -27,10 +27,6 @@ export function oneLine(error: unknown): string {
 }
 
 export const REFUSED = 'refused: the request did not come from the Amdahl window'
-
-export function isApiMethod(name: unknown): name is ApiMethod {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(apiInputs, name)
-}
 
 /** Why a method name is refused, quoting it safely (it may be anything a caller typed, or not text at all). */
 function unknownMethod(name: unknown): string {

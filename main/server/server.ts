@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import {
   ApiError,
-  apiInputs,
+  isApiMethod,
   parseInput,
   type ApiHandlers,
   type ApiMethod,
@@ -60,10 +60,6 @@ export function statusForError(error: unknown): number {
   if (!(error instanceof ApiError)) return 500
   const status = (error as ApiError & { status?: unknown }).status
   return typeof status === 'number' && status >= 400 && status < 500 ? status : 400
-}
-
-function isApiMethod(name: string): name is ApiMethod {
-  return Object.prototype.hasOwnProperty.call(apiInputs, name)
 }
 
 async function callMethod<M extends ApiMethod>(

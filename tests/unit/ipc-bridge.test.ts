@@ -5,11 +5,17 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { apiMethods, type MenuCommand, type RunSummary, type SweepEvent } from '../../main/contract'
+import {
+  apiMethods,
+  isApiMethod,
+  type MenuCommand,
+  type RunSummary,
+  type SweepEvent,
+} from '../../main/contract'
 import { createBridge, type IpcRendererLike } from '../../main/bridge'
 import { HistoryStore } from '../../main/history/store'
 import { apiChannel, EVENT_CHANNEL, MENU_CHANNEL, SAVE_FILE_CHANNEL } from '../../main/ipc-channels'
-import { dispatch, isApiMethod } from '../../main/ipc-dispatch'
+import { dispatch } from '../../main/ipc-dispatch'
 import { createService, type Service } from '../../main/service'
 import { makeRun } from './history-fixtures'
 
