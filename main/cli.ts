@@ -1,12 +1,7 @@
 // `amdahl`: the engine without a window. Built to out/main/cli.js; bin/amdahl.js runs it.
-import { join } from 'node:path'
 import { processIo } from './cli/io'
 import { runCli } from './cli/program'
 import { oneLine } from './one-line'
-
-// Resolved here, in the entry file: engine code may sit in a shared chunk (out/main/chunks/) where its own
-// __dirname is not where worker.js is built. AMDAHL_WORKER (tests, development) still wins.
-const workerScript = process.env.AMDAHL_WORKER ?? join(__dirname, 'worker.js')
 
 // `amdahl history list | head -1` closes our stdout early: that is the reader's choice, not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -24,7 +19,7 @@ const crash = (error: unknown): never => {
 process.on('uncaughtException', crash)
 process.on('unhandledRejection', crash)
 
-void runCli(process.argv.slice(2), processIo(workerScript)).then((code) => {
+void runCli(process.argv.slice(2), processIo()).then((code) => {
   // Exit explicitly (worker pools or stdin must not keep a finished command alive), after stdout is flushed.
   process.stdout.write('', () => process.exit(code))
 })

@@ -128,9 +128,6 @@ async function start(): Promise<void> {
   const service = createService({
     history: new HistoryStore(join(userData, 'history'), { onWarning }),
     electronVersion: process.versions.electron,
-    // The engine may sit in a shared chunk (out/main/chunks/), so name the worker built beside this entry (as the
-    // CLI does; AMDAHL_WORKER still wins); the engine swaps app.asar for app.asar.unpacked in a packaged app.
-    workerScript: process.env.AMDAHL_WORKER ?? join(__dirname, 'worker.js'),
     onWarning,
   })
   registerIpc({ handlers: service.handlers, mainWindow: currentWindow, devServerUrl })

@@ -22,8 +22,6 @@ export interface CliIo {
   exit(code: number): never
   /** Opens a URL in the desktop's browser, best effort. */
   openUrl(url: string): void
-  /** The worker the engine's pools run; undefined leaves the choice to the engine (AMDAHL_WORKER, tests). */
-  workerScript?: string
 }
 
 function openUrl(url: string, warn: (line: string) => void): void {
@@ -38,10 +36,9 @@ function openUrl(url: string, warn: (line: string) => void): void {
   child.unref()
 }
 
-/** The real process; `workerScript` is the worker.js built beside the CLI entry. */
-export function processIo(workerScript?: string): CliIo {
+/** The real process. */
+export function processIo(): CliIo {
   return {
-    workerScript,
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,

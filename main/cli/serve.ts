@@ -32,7 +32,6 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   const log = (line: string) => io.stderr.write(`${line}\n`)
   const service = createService({
     history: openHistory(options.historyDir, io),
-    workerScript: io.workerScript,
     onWarning: log,
   })
 

@@ -91,7 +91,6 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
   try {
     run = await runSweep(spec, {
       signal: controller.signal,
-      workerScript: io.workerScript,
       onProgress: (progress) => bar?.update(progress),
       onCell: checkpoint,
     })

@@ -15,7 +15,7 @@ export interface RunOptions {
   onCell?: (partial: Run) => void
   /** Called once per size with the time the workers took to fill its matrix (never part of a sample). */
   onFill?: (fill: { n: number; ms: number }) => void
-  /** Default: process.env.AMDAHL_WORKER, else worker.js beside the bundle (app.asar → app.asar.unpacked). */
+  /** Default: AMDAHL_WORKER, else worker.js beside the bundle or its chunks/ parent (out of app.asar). */
   workerScript?: string
   /** How long a pool may take to answer its first pings before the run fails (default 20 s). */
   startupTimeoutMs?: number
