@@ -1,6 +1,6 @@
 // Chart 4: time against rows per chunk (log x) per pool size and N; null unless some run swept several chunk sizes.
 import type { Run } from '../../../../main/contract'
-import { escapeHtml, formatCount, formatMs, formatPercent } from '../format'
+import { escapeHtml, formatMs, formatPercent } from '../format'
 import {
   allPools,
   allSizes,
@@ -11,11 +11,11 @@ import {
   type PlottableCell,
 } from '../select'
 import {
-  axisStyle,
   baseOption,
   colourAt,
   fitLegend,
   gridBox,
+  logCountAxis,
   markedPoint,
   palette,
   runLineTypes,
@@ -126,22 +126,8 @@ export function timeVsChunkRows(runs: Run[], theme: ChartTheme): ChartOption | n
     legend: { ...legend, selected },
     tooltip: { ...base.tooltip, formatter: table.formatter(tooltip) },
     grid: gridBox({ bottom }),
-    xAxis: {
-      type: 'log',
-      name: 'rows per chunk',
-      nameLocation: 'middle',
-      nameGap: 26,
-      ...axisStyle(p),
-      axisLabel: { color: p.subtext, formatter: (v: number) => formatCount(v) },
-    },
-    yAxis: {
-      type: 'log',
-      name: 'median time (ms)',
-      nameLocation: 'middle',
-      nameGap: 48,
-      ...axisStyle(p),
-      axisLabel: { color: p.subtext, formatter: (v: number) => formatCount(v) },
-    },
+    xAxis: logCountAxis(p, 'rows per chunk', 26),
+    yAxis: logCountAxis(p, 'median time (ms)', 48),
     series,
   }
 }

@@ -13,12 +13,12 @@ import {
   type PlottableCell,
 } from '../select'
 import {
-  axisStyle,
   baseOption,
   colourAt,
   fitLegend,
-  markedPoint,
   gridBox,
+  logCountAxis,
+  markedPoint,
   palette,
   runLineTypes,
   runSymbols,
@@ -153,23 +153,8 @@ export function timeVsEntries(runs: Run[], theme: ChartTheme): ChartOption {
     legend,
     tooltip: { ...base.tooltip, formatter: table.formatter(tooltip) },
     grid: gridBox({ bottom }),
-    xAxis: {
-      type: 'log',
-      ...bounds,
-      name: 'entries (N²)',
-      nameLocation: 'middle',
-      nameGap: 26,
-      ...axisStyle(p),
-      axisLabel: { color: p.subtext, formatter: (v: number) => formatCount(v) },
-    },
-    yAxis: {
-      type: 'log',
-      name: 'median time (ms)',
-      nameLocation: 'middle',
-      nameGap: 48,
-      ...axisStyle(p),
-      axisLabel: { color: p.subtext, formatter: (v: number) => formatCount(v) },
-    },
+    xAxis: { ...logCountAxis(p, 'entries (N²)', 26), ...bounds },
+    yAxis: logCountAxis(p, 'median time (ms)', 48),
     // Lines first: the tooltip table is indexed by their series index.
     series: [...lines, ...whiskers],
   }
