@@ -1,6 +1,6 @@
 // The object the preload exposes as `window.amdahl`, built over any ipcRenderer-like channel (tests pass a fake).
 // Only functions cross: no ipcRenderer, no IpcRendererEvent, nothing that reaches Node or other channels.
-import { apiMethods, menuCommands, type DesktopBridge, type MenuCommand, type SweepEvent } from './contract'
+import { apiMethods, isSweepEvent, menuCommands, type DesktopBridge, type MenuCommand } from './contract'
 import { apiChannel, EVENT_CHANNEL, MENU_CHANNEL, SAVE_FILE_CHANNEL } from './ipc-channels'
 
 type Listener = (event: unknown, ...args: unknown[]) => void
@@ -39,8 +39,6 @@ function subscribe<T>(ipc: IpcRendererLike, channel: string, accept: (payload: u
 
 const isMenuCommand = (value: unknown): value is MenuCommand =>
   typeof value === 'string' && (menuCommands as readonly string[]).includes(value)
-const isSweepEvent = (value: unknown): value is SweepEvent =>
-  typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string'
 
 export function createBridge(ipc: IpcRendererLike): DesktopBridge {
   const api = Object.fromEntries(

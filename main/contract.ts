@@ -233,6 +233,33 @@ export type SweepEvent =
   | { type: 'finished'; run: RunSummary }
   | { type: 'failed'; runId: string; error: string }
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
+
+/**
+ * Events cross a boundary (IPC, the HTTP event stream) into the renderer: check the fields the UI reads before
+ * trusting the rest. Their sender is our own service, so a full schema parse per progress tick is not worth it.
+ */
+export function isSweepEvent(value: unknown): value is SweepEvent {
+  if (!isRecord(value)) return false
+  switch (value.type) {
+    case 'progress': {
+      const p = value.progress
+      return (
+        isRecord(p) &&
+        typeof p.runId === 'string' &&
+        typeof p.cellsDone === 'number' &&
+        typeof p.cellsTotal === 'number'
+      )
+    }
+    case 'finished':
+      return isRecord(value.run) && typeof value.run.id === 'string'
+    case 'failed':
+      return typeof value.runId === 'string' && typeof value.error === 'string'
+    default:
+      return false
+  }
+}
+
 export const ExportFormatSchema = z.enum(['csv', 'samples-csv', 'json'])
 export type ExportFormat = z.infer<typeof ExportFormatSchema>
 export interface ExportFile {
