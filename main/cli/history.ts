@@ -1,5 +1,5 @@
 // `amdahl history list|show|delete|import` and `amdahl export`: the history on disk from the terminal.
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile, stat, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { CliFailure, EXIT_OK } from './errors'
 import { parseExportFormat, parseRunId } from './flags'
@@ -41,9 +41,11 @@ export async function historyDeleteCommand(
 async function readJsonFile(path: string): Promise<unknown> {
   let text: string
   try {
-    const bytes = await readFile(path)
-    if (bytes.length > MAX_IMPORT_BYTES) throw new CliFailure(`${path} is too large to be an Amdahl export`)
-    text = bytes.toString('utf8')
+    // Sized before it is read: a mistaken multi-gigabyte file must be refused, not loaded and then refused.
+    if ((await stat(path)).size > MAX_IMPORT_BYTES) {
+      throw new CliFailure(`${path} is too large to be an Amdahl export`)
+    }
+    text = await readFile(path, 'utf8')
   } catch (error) {
     if (error instanceof CliFailure) throw error
     throw new CliFailure(
