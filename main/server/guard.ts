@@ -6,8 +6,8 @@ import { hostname, networkInterfaces } from 'node:os'
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]']
 const WILDCARDS = new Set(['0.0.0.0', '::', '[::]'])
 
-/** Bracket IPv6 literals the way they appear in a Host header. */
-function hostForHeader(host: string): string {
+/** Bracket IPv6 literals the way they appear in a Host header or a URL. */
+export function hostForHeader(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host
 }
 

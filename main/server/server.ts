@@ -16,7 +16,15 @@ import {
 import { oneLine } from '../one-line'
 import { readJsonBody, DEFAULT_MAX_BODY_BYTES } from './body'
 import { EventStreams, KEEP_ALIVE_MS, type Subscribe } from './events'
-import { allowedHosts, bearerToken, hostAllowed, networkWarning, originAllowed, tokenMatches } from './guard'
+import {
+  allowedHosts,
+  bearerToken,
+  hostAllowed,
+  hostForHeader,
+  networkWarning,
+  originAllowed,
+  tokenMatches,
+} from './guard'
 import { SECURITY_HEADERS } from './headers'
 import { findStaticFile, openStaticFile } from './static-files'
 
@@ -74,7 +82,7 @@ async function callMethod<M extends ApiMethod>(
 function urlHost(host: string): string {
   if (host === '0.0.0.0') return '127.0.0.1'
   if (host === '::' || host === '[::]') return '[::1]'
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host
+  return hostForHeader(host)
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
