@@ -96,17 +96,8 @@ export function assignRows(
  * Arguments are views over the shared workspace (or over a copy of the task's rows for transfer 'copy').
  */
 export interface Kernels {
-  sum(m: Float64Array, n: number, rowStart: number, rowEnd: number): number
-  assign(
-    m: Float64Array,
-    n: number,
-    rowStart: number,
-    rowEnd: number,
-    centroids: Float64Array,
-    k: number,
-    labels: Int32Array,
-    labelOffset: number,
-  ): number
+  sum: typeof sumRows
+  assign: typeof assignRows
 }
 
 export const jsKernels: Kernels = { sum: sumRows, assign: assignRows }
