@@ -127,7 +127,6 @@ async function start(): Promise<void> {
   const onWarning = (line: string) => console.warn(`amdahl: ${line}`)
   const service = createService({
     history: new HistoryStore(join(userData, 'history'), { onWarning }),
-    electronVersion: process.versions.electron,
     onWarning,
   })
   registerIpc({ handlers: service.handlers, mainWindow: currentWindow, devServerUrl })

@@ -14,7 +14,7 @@ import type { HistoryStore } from './history/store'
 
 export interface ServiceOptions {
   history: HistoryStore
-  electronVersion?: string | null
+  /** Default: the engine's own choice (see RunOptions.workerScript). */
   workerScript?: string
   /** Lines about things that went wrong without stopping anything, e.g. a checkpoint that could not be written. */
   onWarning?: (line: string) => void
@@ -91,7 +91,6 @@ export function createService(options: ServiceOptions): Service {
         runId: sweep.runId,
         signal: sweep.controller.signal,
         workerScript: options.workerScript,
-        electronVersion: options.electronVersion ?? null,
         onProgress: (progress) => {
           sweep.progress = progress
           emit({ type: 'progress', progress })
@@ -118,7 +117,7 @@ export function createService(options: ServiceOptions): Service {
 
   const handlers: ApiHandlers = {
     async getMachine() {
-      return machineInfo(options.electronVersion ?? null)
+      return machineInfo()
     },
 
     async startSweep({ spec }) {

@@ -19,8 +19,6 @@ export interface RunOptions {
   workerScript?: string
   /** How long a pool may take to answer its first pings before the run fails (default 20 s). */
   startupTimeoutMs?: number
-  /** Electron's version when running inside the app, for the machine record. */
-  electronVersion?: string | null
 }
 
 export { runSweep, newRunId } from './runner'

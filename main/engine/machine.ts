@@ -6,7 +6,8 @@ export function logicalCores(): number {
   return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length
 }
 
-export function machineInfo(electronVersion: string | null = null): Machine {
+/** Electron's version comes from the process itself: set inside the app, absent in the CLI and browser mode. */
+export function machineInfo(): Machine {
   const cpus = os.cpus()
   return {
     cpuModel: (cpus[0]?.model ?? 'unknown CPU').trim().slice(0, 500),
@@ -18,6 +19,6 @@ export function machineInfo(electronVersion: string | null = null): Machine {
     arch: os.arch(),
     node: process.versions.node,
     v8: process.versions.v8,
-    electron: electronVersion ?? process.versions.electron ?? null,
+    electron: process.versions.electron ?? null,
   }
 }

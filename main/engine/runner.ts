@@ -75,7 +75,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     createdAt: new Date().toISOString(),
     name: spec.name || defaultName(spec),
     spec,
-    machine: machineInfo(opts.electronVersion ?? null),
+    machine: machineInfo(),
     status: 'failed',
     error: INTERRUPTED,
     durationMs: 0,
