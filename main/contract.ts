@@ -42,6 +42,11 @@ const listOf = <T extends z.ZodType<number | string>>(item: T, noun: string, max
 /** Cells above this count make a sweep nobody will wait for; refuse rather than start it. */
 export const MAX_CELLS = 2000
 
+/** The cells a sweep measures: per size, the serial baseline plus one per pool size and chunk size. */
+export function cellCount(s: Pick<SweepSpec, 'sizes' | 'pools' | 'chunkRows'>): number {
+  return s.sizes.length * (1 + s.pools.length * s.chunkRows.length)
+}
+
 export const SweepSpecSchema = z
   .strictObject(
     {
@@ -69,7 +74,7 @@ export const SweepSpecSchema = z
         message: 'the process executor cannot share memory: use transfer "copy"',
       })
     }
-    const cells = s.sizes.length * (1 + s.pools.length * s.chunkRows.length)
+    const cells = cellCount(s)
     if (cells > MAX_CELLS) {
       ctx.addIssue({ code: 'custom', path: ['sizes'], message: `${cells} cells is too many (at most ${MAX_CELLS})` })
     }

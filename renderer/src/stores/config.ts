@@ -3,6 +3,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
 import { z } from 'zod'
 import {
+  cellCount as cellsOf,
   ExecutorSchema,
   KernelSchema,
   MAX_NAME,
@@ -150,9 +151,7 @@ export const useConfigStore = defineStore('config', () => {
     return out
   })
 
-  const cellCount = computed(() =>
-    spec.value ? spec.value.sizes.length * (1 + spec.value.pools.length * spec.value.chunkRows.length) : null,
-  )
+  const cellCount = computed(() => (spec.value ? cellsOf(spec.value) : null))
 
   const state = computed<FormState>(() => ({
     name: name.value,
