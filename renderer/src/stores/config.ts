@@ -1,6 +1,6 @@
 // The sweep form: every field of the next sweep, persisted, validated by the contract's own SweepSpecSchema.
 import { defineStore } from 'pinia'
-import { computed, ref, watch } from 'vue'
+import { computed, reactive, ref, toRefs, watch } from 'vue'
 import { z } from 'zod'
 import {
   cellCount as cellsOf,
@@ -64,20 +64,22 @@ export function restoreFormState(saved: unknown): FormState {
 
 export const useConfigStore = defineStore('config', () => {
   const machine = useMachineStore()
-  const initial = restoreFormState(readJson(STORAGE_KEY))
-
-  const name = ref(initial.name)
-  const workload = ref(initial.workload)
-  const kernel = ref(initial.kernel)
-  const sizesText = ref(initial.sizesText)
-  const poolsText = ref<string | null>(initial.poolsText)
-  const chunkText = ref(initial.chunkText)
-  const executor = ref(initial.executor)
-  const transfer = ref(initial.transfer)
-  const repetitions = ref<number | string>(initial.repetitions)
-  const warmups = ref<number | string>(initial.warmups)
-  const seed = ref<number | string>(initial.seed)
-  const centroids = ref<number | string>(initial.centroids)
+  /** Every persisted field in one object, so saving and resetting never miss one; exposed field by field. */
+  const form = reactive<FormState>(restoreFormState(readJson(STORAGE_KEY)))
+  const {
+    name,
+    workload,
+    kernel,
+    sizesText,
+    poolsText,
+    chunkText,
+    executor,
+    transfer,
+    repetitions,
+    warmups,
+    seed,
+    centroids,
+  } = toRefs(form)
   /** Why the form changed a field by itself, shown beside that field. */
   const transferNote = ref<string | null>(null)
 
@@ -153,36 +155,10 @@ export const useConfigStore = defineStore('config', () => {
 
   const cellCount = computed(() => (spec.value ? cellsOf(spec.value) : null))
 
-  const state = computed<FormState>(() => ({
-    name: name.value,
-    workload: workload.value,
-    kernel: kernel.value,
-    sizesText: sizesText.value,
-    poolsText: poolsText.value,
-    chunkText: chunkText.value,
-    executor: executor.value,
-    transfer: transfer.value,
-    repetitions: repetitions.value,
-    warmups: warmups.value,
-    seed: seed.value,
-    centroids: centroids.value,
-  }))
-  watch(state, (s) => writeJson(STORAGE_KEY, s))
+  watch(form, (s) => writeJson(STORAGE_KEY, s), { deep: true })
 
   function reset(): void {
-    const d = defaultFormState()
-    name.value = d.name
-    workload.value = d.workload
-    kernel.value = d.kernel
-    sizesText.value = d.sizesText
-    poolsText.value = d.poolsText
-    chunkText.value = d.chunkText
-    executor.value = d.executor
-    transfer.value = d.transfer
-    repetitions.value = d.repetitions
-    warmups.value = d.warmups
-    seed.value = d.seed
-    centroids.value = d.centroids
+    Object.assign(form, defaultFormState())
     transferNote.value = null
   }
 
