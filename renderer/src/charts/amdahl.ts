@@ -1,9 +1,7 @@
 // Amdahl's law and its sampling for plotting: the curve a fitted serial fraction predicts.
 
-/** Speedup on p workers when a fraction f of the work is serial: S = 1 / (f + (1 − f) / p). */
-export function amdahlSpeedup(f: number, p: number): number {
-  return 1 / (f + (1 - f) / p)
-}
+// The law itself is the engine's (pure, no Node): the curve drawn is exactly the one the fit was made with.
+export { amdahlSpeedup } from '../../../main/engine/stats'
 
 /** Workers at which to draw a smooth curve: every integer up to 64, else a geometric grid; always the measured pools. */
 export function curvePools(maxPool: number, measured: number[]): number[] {
