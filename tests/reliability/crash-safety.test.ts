@@ -10,6 +10,7 @@ import { HistoryStore, QUARANTINE_DIR } from '../../main/history/store'
 import { dispatch } from '../../main/ipc-dispatch'
 import { buildBundles, type Bundles } from './helpers/build'
 import { serviceRig, spec, tempDir } from './helpers/fixtures'
+import { rng } from './helpers/fuzz'
 import { expectOneLine } from './helpers/one-line'
 import { variant } from './helpers/run-variant'
 
@@ -32,17 +33,6 @@ afterAll(() => {
   bundles.remove()
   work.remove()
 })
-
-/** A deterministic random number generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Spawns the writer, waits for its first saved id, lets it write a random few–tens of ms more, SIGKILLs it. */
 function writeThenKill(
@@ -86,7 +76,8 @@ describe('history under SIGKILL', () => {
     const written = new Map<string, Run>()
     // Two writers at a time, into the same folder: kills land beside another process's saves too.
     const lane = async (laneNo: number) => {
-      const rnd = random(20261125 + laneNo)
+      // Seeded, so a failure can be replayed.
+      const rnd = rng(20261125 + laneNo)
       for (let k = laneNo; k < KILLS; k += 2) {
         const delay = 1 + Math.floor(rnd() * 40)
         const { ids, stderr } = await writeThenKill(dir, `k${k}`, delay)
