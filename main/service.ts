@@ -9,6 +9,7 @@ import {
   type SweepSpec,
 } from './contract'
 import { checkFits, closePools, machineInfo, newRunId, runSweep } from './engine'
+import { Checkpoints } from './checkpoints'
 import { exportFile } from './export/json'
 import type { HistoryStore } from './history/store'
 
@@ -42,9 +43,6 @@ interface ActiveSweep {
 /** An ApiError the HTTP transport answers with 409 Conflict: the request is fine, the moment is not. */
 const conflict = (text: string) => Object.assign(new ApiError(text), { status: 409 })
 
-/** Shortest time between two checkpoints of a running sweep; the final run is always saved. */
-const CHECKPOINT_INTERVAL_MS = 1000
-
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 export function createService(options: ServiceOptions): Service {
@@ -69,22 +67,9 @@ export function createService(options: ServiceOptions): Service {
   }
 
   async function drive(sweep: ActiveSweep): Promise<void> {
-    let lastCheckpoint = -Infinity
-    /** The newest partial run skipped by the throttle, saved if the engine gives up unexpectedly. */
-    let unsaved: Run | null = null
-    const save = (run: Run, what: string) =>
+    const save = (what: string) => (run: Run) =>
       history.save(run).catch((error) => warn(`${what} of run ${run.id}: ${message(error)}`))
-    const checkpoint = (partial: Run) => {
-      // Serialising a large run takes main-thread time between cells: at most one checkpoint a second. The
-      // store validates and serialises synchronously, so the engine may reuse its object after this returns.
-      if (performance.now() - lastCheckpoint < CHECKPOINT_INTERVAL_MS) {
-        unsaved = partial
-        return
-      }
-      lastCheckpoint = performance.now()
-      unsaved = null
-      void save(partial, 'checkpoint')
-    }
+    const checkpoints = new Checkpoints(save('checkpoint'))
     let outcome: SweepEvent
     try {
       const run = await runSweep(sweep.spec, {
@@ -95,7 +80,7 @@ export function createService(options: ServiceOptions): Service {
           sweep.progress = progress
           emit({ type: 'progress', progress })
         },
-        onCell: checkpoint,
+        onCell: checkpoints.onCell,
       })
       // The store writes saves of one run in call order, so no checkpoint can land after this.
       outcome = await history.save(run).then(
@@ -107,7 +92,8 @@ export function createService(options: ServiceOptions): Service {
         }),
       )
     } catch (error) {
-      if (unsaved) await save(unsaved, 'last checkpoint')
+      const unsaved = checkpoints.unsaved
+      if (unsaved) await save('last checkpoint')(unsaved)
       outcome = { type: 'failed', runId: sweep.runId, error: message(error) }
     }
     // Free the slot before telling anyone, so a listener may start the next sweep straight away.

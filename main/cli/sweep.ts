@@ -4,6 +4,7 @@ import { constants } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import type { ExportFormat, Run } from '../contract'
 import { checkFits, closePools, runSweep } from '../engine'
+import { Checkpoints } from '../checkpoints'
 import { exportFile } from '../export/json'
 import { CliFailure, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from './errors'
 import { defaultPools, parseSweepSpec, type SweepFlags } from './flags'
@@ -20,8 +21,6 @@ export interface SweepOptions extends SweepFlags {
   save: boolean
   historyDir?: string
 }
-
-const CHECKPOINT_INTERVAL_MS = 1000
 
 /** 130 after Ctrl-C, 143 after SIGTERM: what shells report for a command ended by that signal. */
 const exitCodeFor = (signal: NodeJS.Signals): number => (signal === 'SIGTERM' ? 143 : EXIT_INTERRUPTED)
@@ -73,26 +72,20 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
     controller.abort()
   })
 
-  // Checkpoints: a sweep killed half-way still leaves its finished cells in the history. At most one a second,
-  // since serialising a large run takes main-thread time between cells; the store keeps one run's saves in order.
-  let lastCheckpoint = -Infinity
-  const checkpoints: Promise<void>[] = []
-  const checkpoint = (partial: Run): void => {
-    if (history === null || performance.now() - lastCheckpoint < CHECKPOINT_INTERVAL_MS) return
-    lastCheckpoint = performance.now()
-    checkpoints.push(
+  const checkpoints =
+    history &&
+    new Checkpoints((partial) =>
       history
         .save(partial)
         .catch((error: unknown) => warn(`checkpoint not saved: ${(error as Error).message}`)),
     )
-  }
 
   let run: Run
   try {
     run = await runSweep(spec, {
       signal: controller.signal,
       onProgress: (progress) => bar?.update(progress),
-      onCell: checkpoint,
+      onCell: checkpoints?.onCell,
     })
   } catch (error) {
     throw new CliFailure(`the sweep failed: ${(error as Error).message}`)
@@ -100,7 +93,7 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
     bar?.clear()
     stopListening()
   }
-  await Promise.all(checkpoints)
+  await checkpoints?.settled()
 
   io.stdout.write(formatRunReport(run))
   let failedWrites = 0
