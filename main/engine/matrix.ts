@@ -1,5 +1,10 @@
 // The workspace of one matrix size: one shared allocation holding the matrix, the centroids and the labels.
-import type { SharedWasmMemory, WorkspaceLayout, WorkspaceRef } from '../../workers/protocol'
+import {
+  workspaceBuffer,
+  type SharedWasmMemory,
+  type WorkspaceLayout,
+  type WorkspaceRef,
+} from '../../workers/protocol'
 
 const ALIGN = 16
 const WASM_PAGE = 65536
@@ -100,7 +105,7 @@ export function views(ref: WorkspaceRef): {
   labels: Int32Array
 } {
   const { n, k, matrixOffset, centroidsOffset, labelsOffset } = ref.layout
-  const buffer = ref.workspace instanceof SharedArrayBuffer ? ref.workspace : ref.workspace.buffer
+  const buffer = workspaceBuffer(ref.workspace)
   return {
     matrix: new Float64Array(buffer, matrixOffset, n * n),
     centroids: new Float64Array(buffer, centroidsOffset, k * n),
