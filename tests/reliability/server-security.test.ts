@@ -313,7 +313,9 @@ describe('where the server listens', () => {
       child.stdout.on('data', (c: Buffer) => (out += c.toString()))
       child.stderr.on('data', (c: Buffer) => (err += c.toString()))
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-      expect(await eventually(() => /WARNING: listening on 0\.0\.0\.0:\d+/.test(err), 15_000)).toBe(true)
+      // The warning (stderr) and the link (stdout) travel on separate pipes: wait for both, in either order.
+      const started = () => /WARNING: listening on 0\.0\.0\.0:\d+/.test(err) && /\?token=/.test(out)
+      expect(await eventually(started, 15_000)).toBe(true)
       const port = Number(/0\.0\.0\.0:(\d+)/.exec(err)?.[1])
       expect(listening(port)).toEqual([`0.0.0.0:${port}`])
       expect(out).toMatch(/http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}/)
