@@ -155,11 +155,9 @@ async function main(): Promise<void> {
   log(
     `${m.cpuModel}, ${m.logicalCores} logical cores, ${(m.totalMemoryBytes / 2 ** 30).toFixed(0)} GiB, ${m.platform} ${m.arch}, Node ${m.node} (V8 ${m.v8})`,
   )
-  // worker.js sits beside bench.js; the engine's own default (its module's folder) may be a shared chunk folder
   log(loadLine(m.logicalCores))
-  const script = resolveWorkerScript(
-    process.env.AMDAHL_WORKER ?? path.join(path.dirname(path.resolve(process.argv[1])), 'worker.js'),
-  )
+  // The engine finds worker.js beside the bundles (AMDAHL_WORKER overrides), as it does for the app and the CLI.
+  const script = resolveWorkerScript()
   if (!existsSync(script))
     throw new Error(`worker script not found at ${script}: build first (electron-vite build)`)
 

@@ -14,7 +14,6 @@ import { fitAmdahl, karpFlatt, summarize } from './stats'
 import type { RunOptions } from './index'
 
 /** The bench and others read the tolerance from here too. */
-export { sumTolerance } from './check'
 
 export const INTERRUPTED = 'interrupted before it finished'
 
