@@ -45,9 +45,9 @@ export function progressView(p: Progress | null): ProgressView {
 }
 
 /**
- * The panel once a sweep was cancelled. The engine's last progress event may count the cancelled cells as done,
- * so the count comes from the run itself (its ok cells) or, until that is loaded, from the progress as it was
- * when Cancel was pressed.
+ * The panel once a sweep was cancelled: the count comes from the run itself (its ok cells; a cancelled cell keeps
+ * its partial samples but was not measured in full) or, until that is loaded, from the progress as it was when
+ * Cancel was pressed.
  */
 export function cancelledView(run: Run | null, atCancel: Progress | null): ProgressView {
   const total = Math.max(run?.cells.length ?? 0, atCancel?.cellsTotal ?? 0)

@@ -29,8 +29,8 @@ export const useSweepStore = defineStore('sweep', () => {
   )
   const canRun = computed(() => config.valid && !busy.value && !ui.authError)
   /**
-   * The progress when Cancel was pressed here. The engine's later events count cancelled cells as done; a sweep
-   * cancelled elsewhere has none of this, and its panel waits for the run itself to count.
+   * The progress when Cancel was pressed here, shown until the saved run says how many cells were measured; a
+   * sweep cancelled elsewhere has none of this, and its panel waits for the run itself to count.
    */
   const progressAtCancel = ref<Progress | null>(null)
   const view = computed(() =>
@@ -70,7 +70,7 @@ export const useSweepStore = defineStore('sweep', () => {
         status.value = 'running'
       }
       runId.value = id
-      // Once Cancel is pressed the count stays where it was: the engine reports cancelled cells as done.
+      // Once Cancel is pressed the panel holds the count it showed; the saved run gives the final one.
       if (status.value !== 'cancelling') progress.value = event.progress
       if (status.value === 'starting') status.value = 'running'
     } else if (event.type === 'finished') {
