@@ -6,6 +6,8 @@ import { z } from 'zod'
 export const MAX_N = 100_000
 export const MAX_POOL = 256
 export const MAX_NAME = 120
+/** Largest JSON a user can import through the app (HTTP body limit too): a run of 2000 cells is a few MB. */
+export const MAX_IMPORT_BYTES = 64 * 1024 * 1024
 
 export const WorkloadSchema = z.enum(['sum', 'assign'])
 export const KernelSchema = z.enum(['js', 'wasm'])
@@ -27,7 +29,9 @@ export const ChunkRowsSchema = z.union([z.literal('auto'), whole('chunk rows', 1
 
 /** Sorted, without repeats: the grid never runs the same point twice. */
 function uniqueSorted<T extends number | string>(values: T[]): T[] {
-  const nums = [...new Set(values.filter((v): v is T & number => typeof v === 'number'))].sort((a, b) => a - b)
+  const nums = [...new Set(values.filter((v): v is T & number => typeof v === 'number'))].sort(
+    (a, b) => a - b,
+  )
   return [...(values.includes('auto' as T) ? (['auto'] as T[]) : []), ...nums]
 }
 
@@ -50,7 +54,11 @@ export function cellCount(s: Pick<SweepSpec, 'sizes' | 'pools' | 'chunkRows'>): 
 export const SweepSpecSchema = z
   .strictObject(
     {
-      name: z.string({ error: 'name must be text' }).trim().max(MAX_NAME, `name: at most ${MAX_NAME} characters`).default(''),
+      name: z
+        .string({ error: 'name must be text' })
+        .trim()
+        .max(MAX_NAME, `name: at most ${MAX_NAME} characters`)
+        .default(''),
       workload: WorkloadSchema.default('sum'),
       kernel: KernelSchema.default('js'),
       sizes: listOf(SizeSchema, 'matrix size', 24),
@@ -64,7 +72,9 @@ export const SweepSpecSchema = z
       /** k, the number of centroids of the `assign` workload. */
       centroids: whole('centroids', 2, 64).default(8),
     },
-    { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field ${iss.keys.join(', ')}` : undefined) },
+    {
+      error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field ${iss.keys.join(', ')}` : undefined),
+    },
   )
   .superRefine((s, ctx) => {
     if (s.executor === 'process' && s.transfer === 'shared') {
@@ -76,7 +86,11 @@ export const SweepSpecSchema = z
     }
     const cells = cellCount(s)
     if (cells > MAX_CELLS) {
-      ctx.addIssue({ code: 'custom', path: ['sizes'], message: `${cells} cells is too many (at most ${MAX_CELLS})` })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sizes'],
+        message: `${cells} cells is too many (at most ${MAX_CELLS})`,
+      })
     }
   })
 export type SweepSpecInput = z.input<typeof SweepSpecSchema>
@@ -316,7 +330,11 @@ export type AmdahlApi = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiO
 
 /** A file the renderer asks to save: a native save dialog in Electron, a download in the browser. */
 export const SaveFileSchema = z.strictObject({
-  fileName: z.string().min(1).max(200).regex(/^[^/\\:*?"<>|\0]+$/, 'file name has characters a file cannot have'),
+  fileName: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[^/\\:*?"<>|\0]+$/, 'file name has characters a file cannot have'),
   mimeType: z.string().max(100),
   content: z.string().max(256 * 1024 * 1024),
   encoding: z.enum(['utf8', 'base64']),
@@ -335,7 +353,8 @@ export function formatIssues(error: z.ZodError): string {
         .map((p, k) => (typeof p === 'number' ? `[${p}]` : k === 0 ? String(p) : `.${String(p)}`))
         .join('')
       // zod words a missing field "Invalid input: expected string, received undefined": say what it means.
-      const message = i.code === 'invalid_type' && i.message.endsWith('received undefined') ? 'missing' : i.message
+      const message =
+        i.code === 'invalid_type' && i.message.endsWith('received undefined') ? 'missing' : i.message
       return path ? `${path}: ${message}` : message
     })
     .join('; ')
@@ -359,7 +378,14 @@ export function parseInput<M extends ApiMethod>(method: M, raw: unknown): ApiPar
 }
 
 /** Commands the native menu sends to the renderer (shortcuts for Run / Cancel / Export). */
-export const menuCommands = ['run', 'cancel', 'export-csv', 'export-samples-csv', 'export-json', 'export-png'] as const
+export const menuCommands = [
+  'run',
+  'cancel',
+  'export-csv',
+  'export-samples-csv',
+  'export-json',
+  'export-png',
+] as const
 export type MenuCommand = (typeof menuCommands)[number]
 
 /**

@@ -1,7 +1,8 @@
 // Reads a JSON request body with a size limit, refusing oversized bodies before buffering them.
 import type { IncomingMessage } from 'node:http'
+import { MAX_IMPORT_BYTES } from '../contract'
 
-export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024
+export const DEFAULT_MAX_BODY_BYTES = MAX_IMPORT_BYTES
 
 export type BodyResult = { ok: true; value: unknown } | { ok: false; status: 400 | 413 | 415; error: string }
 

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // The history store over the real service and history folder: selection, rename, delete with undo, import, export.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { Run } from '../../main/contract'
+import { MAX_IMPORT_BYTES, type Run } from '../../main/contract'
 import { UNDO_MS, useHistoryStore } from '../../renderer/src/stores/history'
 import { useMachineStore } from '../../renderer/src/stores/machine'
 import { useUiStore } from '../../renderer/src/stores/ui'
@@ -150,6 +150,18 @@ describe('history store', () => {
 
     await history.importText('not json at all', 'notes.txt')
     expect(ui.toasts.at(-1)?.text).toBe('notes.txt is not JSON: choose a run exported as JSON')
+  })
+
+  it('refuses a file over the import limit without reading it', async () => {
+    const history = await withRuns(newer())
+    const read = vi.fn(async () => '{}')
+    const huge = { name: 'huge.json', size: MAX_IMPORT_BYTES + 1, text: read } as unknown as File
+    await history.importFile(huge)
+    expect(read).not.toHaveBeenCalled()
+    expect(useUiStore().toasts.at(-1)?.text).toBe(
+      'huge.json is larger than 64 MiB, the most one import may be',
+    )
+    expect(history.runs.map((r) => r.id)).toEqual(['run-newer'])
   })
 
   it('exports the selected runs as CSV through the client’s save', async () => {

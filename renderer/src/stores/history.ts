@@ -1,7 +1,7 @@
 // The history of runs: the list, loaded runs, which runs the charts overlay, the open run, and their edits.
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { ExportFormat, Run, RunSummary } from '../../../main/contract'
+import { MAX_IMPORT_BYTES, type ExportFormat, type Run, type RunSummary } from '../../../main/contract'
 import { useClient } from '../api/inject'
 import { useMachineStore } from './machine'
 import { errorLine, useUiStore } from './ui'
@@ -199,6 +199,11 @@ export const useHistoryStore = defineStore('history', () => {
   }
 
   async function importFile(file: File): Promise<void> {
+    // Refuse before reading: a huge file would be read whole into the page only to be refused by the back end.
+    if (file.size > MAX_IMPORT_BYTES) {
+      ui.fail(`${file.name} is larger than ${MAX_IMPORT_BYTES / 2 ** 20} MiB, the most one import may be`)
+      return
+    }
     await importText(await file.text(), file.name)
   }
 
