@@ -11,17 +11,17 @@ import {
   type TaskReply,
   type WorkTask,
 } from './protocol'
-import { wasmFillFor, wasmKernelFactory } from './wasm'
+import { wasmAvailable, wasmFillFor, wasmKernelFactory } from './wasm'
 
 /**
  * Kernel implementations by name. A factory gets the shared WebAssembly.Memory of the task (null for a plain
  * SharedArrayBuffer workspace or a copied task) and returns kernels over it; it is called once per workspace.
- * The wasm kernels (workers/wasm/) register themselves here as `wasm`.
+ * The wasm kernels (workers/wasm/) are registered as `wasm` where this runtime can compile them.
  */
 type KernelFactory = (memory: SharedWasmMemory | null) => Kernels
 const kernelFactories: Partial<Record<Kernel, KernelFactory>> = {
   js: () => jsKernels,
-  wasm: wasmKernelFactory,
+  ...(wasmAvailable ? { wasm: wasmKernelFactory } : {}),
 }
 
 const kernelCache = new Map<string, Kernels>()
@@ -30,7 +30,7 @@ function kernelsFor(kernel: Kernel, memory: SharedWasmMemory | null, workspaceId
   const cached = kernelCache.get(key)
   if (cached) return cached
   const factory = kernelFactories[kernel]
-  if (!factory) throw new Error(`${kernel} kernels are not available in this build`)
+  if (!factory) throw new Error(`${kernel} kernels are not available in this build or on this runtime`)
   const made = factory(memory)
   // One workspace at a time lives in the engine; drop kernels bound to older ones.
   if (workspaceId !== null) kernelCache.clear()

@@ -135,7 +135,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       pools.set(size, pool)
       run.poolStartup.push(pool.startup)
       if (!pool.kernels.includes(spec.kernel)) {
-        return complete('failed', `${spec.kernel} kernels are not available in this build`)
+        return complete('failed', `${spec.kernel} kernels are not available in this build or on this runtime`)
       }
     }
     // The fill always runs in threads: only they can write into the shared workspace, whatever the executor.

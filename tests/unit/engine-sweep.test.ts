@@ -286,7 +286,7 @@ describe('runSweep: refusals and failures', () => {
     )
     const run = await runSweep(spec({ sizes: [10], pools: [2], kernel: 'wasm' }), { workerScript: jsOnly })
     expect(run.status).toBe('failed')
-    expect(run.error).toBe('wasm kernels are not available in this build')
+    expect(run.error).toBe('wasm kernels are not available in this build or on this runtime')
   })
 
   it('fails cleanly when the worker script is missing, breaks on load, or never answers', async () => {

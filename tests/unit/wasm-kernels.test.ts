@@ -40,6 +40,13 @@ function workspace(n: number, k: number, seed = 7) {
 
 const relErr = (a: number, b: number) => Math.abs(a - b) / Math.abs(b)
 
+describe('wasm availability', () => {
+  it('validates the assembled kernels on this runtime, and refuses bytes that are not a module', () => {
+    expect(wasmApi.validate(bytes)).toBe(true)
+    expect(wasmApi.validate(new Uint8Array([0, 97, 115, 109, 2, 0, 0, 0]))).toBe(false)
+  })
+})
+
 describe('wasm sum', () => {
   it.each([1, 3, 16, 37, 250])('matches the JS sum of every row range of an %i-wide matrix in place', (n) => {
     const ws = workspace(n, 2)

@@ -14,6 +14,7 @@ interface WasmApi {
     readonly exports: Record<string, unknown>
   }
   Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory
+  validate(bytes: Uint8Array): boolean
 }
 
 export const WASM_PAGE = 65536
