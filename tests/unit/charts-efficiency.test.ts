@@ -27,7 +27,7 @@ describe('efficiencyHeatmap', () => {
     const [heat] = seriesOf(efficiencyHeatmap([makeRun()], 'light')) as unknown as {
       label: { formatter: (p: { value: number[] }) => string }
     }[]
-    expect(heat.label.formatter({ value: [0, 0, 0.734] })).toBe('73%')
+    expect(heat.label.formatter({ value: [0, 0, 0.734] })).toBe('73 %')
   })
 
   it('marks a noisy cell’s percentage with an asterisk', () => {
@@ -36,8 +36,8 @@ describe('efficiencyHeatmap', () => {
       label: { formatter: (p: { value: number[]; dataIndex: number }) => string }
     }[]
     const noisy = run.cells.find((c) => !c.serial && c.n === 100 && c.pool === 1)!
-    expect(heat.label.formatter({ value: [0, 0, noisy.efficiency!], dataIndex: 0 })).toMatch(/^\d+%\*$/)
-    expect(heat.label.formatter({ value: [1, 0, 0.5], dataIndex: 1 })).toBe('50%')
+    expect(heat.label.formatter({ value: [0, 0, noisy.efficiency!], dataIndex: 0 })).toMatch(/^\d+ %\*$/)
+    expect(heat.label.formatter({ value: [1, 0, 0.5], dataIndex: 1 })).toBe('50 %')
   })
 
   it('keeps the colour scale at 0–100% even when a cell is super-linear', () => {

@@ -56,7 +56,7 @@ describe('speedupVsWorkers', () => {
     const formatter = (option.tooltip as { formatter: (p: unknown) => string }).formatter
     const index = seriesOf(option).findIndex((s) => s.name === 'N=1000')
     const html = formatter({ seriesIndex: index, dataIndex: 2 })
-    expect(html).toContain(`${Math.round(cell.efficiency! * 100)}%`)
+    expect(html).toContain(`${Math.round(cell.efficiency! * 100)} %`)
     expect(html).toContain(`Karp–Flatt serial fraction: <b>${cell.karpFlatt!.toFixed(2)}</b>`)
   })
 

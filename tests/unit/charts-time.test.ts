@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { timeVsEntries } from '../../renderer/src/charts/options'
 import { renderErrorBar } from '../../renderer/src/charts/options/errorBars'
+import { formatMs } from '../../renderer/src/lib/format'
 import { axis, makeRun, named, seriesOf, valueOf } from './charts-fixtures'
 
 describe('timeVsEntries', () => {
@@ -103,9 +104,20 @@ describe('timeVsEntries', () => {
     const index = seriesOf(option).findIndex((s) => s.name === 'p=2' && s.type === 'line')
     const html = formatter({ seriesIndex: index, dataIndex: 1 })
     expect(html).toContain('median: <b>')
-    expect(html).toContain('± 25%')
+    expect(html).toContain('± 25.0 %')
     expect(html).toContain('samples: <b>5</b>')
     expect(html).toContain('noisy')
+  })
+
+  it('prints a sub-millisecond median in microseconds, as the run table does', () => {
+    const run = makeRun({ sizes: [100], msPerEntry: 1e-5 })
+    const option = timeVsEntries([run], 'light')
+    const formatter = (option.tooltip as { formatter: (p: unknown) => string }).formatter
+    const index = seriesOf(option).findIndex((s) => s.name === 'p=2' && s.type === 'line')
+    const median = run.cells.find((c) => c.n === 100 && c.pool === 2 && !c.serial)!.stats!.median
+    expect(median).toBeLessThan(1)
+    expect(formatter({ seriesIndex: index, dataIndex: 0 })).toContain(`median: <b>${formatMs(median)} ±`)
+    expect(formatMs(median)).toMatch(/^\d+ µs$/)
   })
 
   it('bounds the x axis to a decade each side of a single size instead of 1k…10G', () => {

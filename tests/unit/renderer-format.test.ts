@@ -9,6 +9,8 @@ import {
   formatEta,
   formatMs,
   formatMsSpread,
+  formatMsTick,
+  formatPercent,
   shortCpu,
   specSummary,
 } from '../../renderer/src/lib/format'
@@ -36,6 +38,16 @@ describe('formatMs', () => {
   it('uses microseconds below a millisecond', () => expect(formatMs(0.85)).toBe('850 µs'))
   it('keeps three significant digits in milliseconds', () => expect(formatMs(12.345)).toBe('12.3 ms'))
   it('switches to seconds from a thousand milliseconds', () => expect(formatMs(1234)).toBe('1.23 s'))
+})
+
+describe('formatMsTick', () => {
+  it('uses the same units as formatMs without trailing zeros', () =>
+    expect([0.5, 1, 2.5, 1000].map(formatMsTick)).toEqual(['500 µs', '1 ms', '2.5 ms', '1 s']))
+})
+
+describe('formatPercent', () => {
+  it('prints whole percent with a space before the sign', () => expect(formatPercent(0.734)).toBe('73 %'))
+  it('prints the asked decimals', () => expect(formatPercent(0.025, 1)).toBe('2.5 %'))
 })
 
 describe('formatMsSpread', () => {

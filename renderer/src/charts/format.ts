@@ -1,4 +1,5 @@
-// Number and text formatting for axis labels and tooltips; tooltips are HTML, so run names are escaped.
+// Chart-only text: HTML tooltips (run names escaped), count and ratio labels. Times and percentages come from
+// lib/format, so a chart reads the same numbers as the run table.
 
 const htmlEscapes: Record<string, string> = {
   '&': '&amp;',
@@ -12,14 +13,6 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => htmlEscapes[c])
 }
 
-/** Milliseconds with about three significant digits: 0.0123 ms, 4.56 ms, 789 ms, 12.3 s. */
-export function formatMs(ms: number): string {
-  if (!Number.isFinite(ms)) return '—'
-  if (ms >= 10_000) return `${(ms / 1000).toPrecision(3)} s`
-  if (ms >= 100) return `${Math.round(ms)} ms`
-  return `${Number(ms.toPrecision(3))} ms`
-}
-
 /** Counts as axis labels: 100, 10k, 1M, 1G. */
 export function formatCount(value: number): string {
   const units: [number, string][] = [
@@ -31,10 +24,6 @@ export function formatCount(value: number): string {
     if (Math.abs(value) >= size) return `${Number((value / size).toPrecision(3))}${suffix}`
   }
   return String(Number(value.toPrecision(3)))
-}
-
-export function formatPercent(fraction: number): string {
-  return `${Math.round(fraction * 100)}%`
 }
 
 export function formatRatio(value: number | null): string {

@@ -1,4 +1,5 @@
 // Pure formatters for what the UI prints: durations, ETA, times with their spread, bytes, dates, spec summaries.
+// The one rule for numbers in the renderer: tables, tooltips and chart labels all print times and percentages here.
 import type { SweepSpec } from '../../../main/contract'
 
 const pad2 = (n: number): string => String(n).padStart(2, '0')
@@ -49,6 +50,13 @@ export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—'
   const { unit, scale } = unitFor(ms)
   return `${significant(ms * scale)} ${unit}`
+}
+
+/** A time as an axis tick: the same unit rule, without trailing zeros ("1 ms", "2.5 ms", "500 µs"). */
+export function formatMsTick(ms: number): string {
+  if (!Number.isFinite(ms)) return '—'
+  const { unit, scale } = unitFor(ms)
+  return `${Number(significant(ms * scale))} ${unit}`
 }
 
 /** A median with the half-width of its interval, in the median's unit and precision: "12.3 ± 0.4 ms". */

@@ -1,6 +1,7 @@
 // Chart 3: efficiency E = S/p as a heat map, matrix size N (rows) × workers (columns), with percent labels.
 import type { Run } from '../../../../main/contract'
-import { formatMs, formatPercent, formatRatio, tooltipHtml } from '../format'
+import { formatRatio, tooltipHtml } from '../format'
+import { formatMs, formatPercent } from '../../lib/format'
 import {
   allPools,
   allSizes,

@@ -1,7 +1,8 @@
 // Chart 2: speedup against pool size, one line per N, the ideal S = p and each N's Amdahl fit (dashed).
 import type { Run } from '../../../../main/contract'
 import { amdahlSpeedup, curvePools } from '../amdahl'
-import { formatMs, formatPercent, formatRatio, tooltipHtml } from '../format'
+import { formatRatio, tooltipHtml } from '../format'
+import { formatMs, formatPercent } from '../../lib/format'
 import {
   allPools,
   allSizes,

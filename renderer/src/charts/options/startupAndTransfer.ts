@@ -1,7 +1,8 @@
 // Chart 5: what a pool costs before any work (cold start, warm round trip) and, when overlaid runs differ in transfer,
 // kernel or executor, their median times side by side per N.
 import type { Run } from '../../../../main/contract'
-import { formatMs, tooltipHtml } from '../format'
+import { tooltipHtml } from '../format'
+import { formatMs, formatMsTick } from '../../lib/format'
 import { allSizes, chunkBasisLabel, representativeCells, runLabels, seriesNamer } from '../select'
 import { axisStyle, baseOption, colourAt, fitLegend, gridBox, logFloor, palette } from '../theme'
 import { PointTable } from '../tooltip'
@@ -159,7 +160,7 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme): ChartOption 
     // Bars on a log axis grow from 1 unless told otherwise; start them at the decade below the smallest bar.
     startValue: logFloor(valuesOf(gridIndex)),
     ...axisStyle(p),
-    axisLabel: { color: p.subtext, formatter: (v: number) => formatMs(v) },
+    axisLabel: { color: p.subtext, formatter: (v: number) => formatMsTick(v) },
   })
   const categoryAxis = (gridIndex: number, axisName: string, data: string[]) => ({
     type: 'category' as const,

@@ -1,6 +1,7 @@
 // Chart 4: time against rows per chunk (log x) per pool size and N; null unless some run swept several chunk sizes.
 import type { Run } from '../../../../main/contract'
-import { escapeHtml, formatMs, formatPercent } from '../format'
+import { escapeHtml } from '../format'
+import { formatMs, formatPercent } from '../../lib/format'
 import {
   allPools,
   allSizes,
@@ -35,7 +36,7 @@ function tooltip(pt: Point): string {
   const rows: [string, string][] = [
     ['rows per chunk', `${c.chunkRows}${c.chunkSpec === 'auto' ? ' (auto)' : ''}`],
     ['tasks', String(c.tasks)],
-    ['median', `${formatMs(s.median)} ± ${formatPercent(s.relSpread)}`],
+    ['median', `${formatMs(s.median)} ± ${formatPercent(s.relSpread, 1)}`],
     ['min – max', `${formatMs(s.min)} – ${formatMs(s.max)}`],
     ['samples', String(sampleCount(c))],
   ]

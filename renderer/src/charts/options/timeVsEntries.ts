@@ -1,6 +1,7 @@
 // Chart 1: median time against matrix entries, log–log, one line per pool size plus the serial baseline, with min–max whiskers.
 import type { Run } from '../../../../main/contract'
-import { escapeHtml, formatCount, formatMs, formatPercent } from '../format'
+import { escapeHtml, formatCount } from '../format'
+import { formatMs, formatPercent } from '../../lib/format'
 import {
   allPools,
   chunkBasis,
@@ -46,7 +47,7 @@ function tooltip(pt: Point): string {
   const s = pt.cell.stats
   const rows = [
     ['N', `${pt.cell.n} (${formatCount(pt.cell.entries)} entries)`],
-    ['median', `${formatMs(s.median)} ± ${formatPercent(s.relSpread)}`],
+    ['median', `${formatMs(s.median)} ± ${formatPercent(s.relSpread, 1)}`],
     ['min – max', `${formatMs(s.min)} – ${formatMs(s.max)}`],
     ['95% CI', `${formatMs(s.ci95Low)} – ${formatMs(s.ci95High)}`],
     ['samples', String(sampleCount(pt.cell))],
