@@ -1,6 +1,7 @@
 // Chart 3, efficiency heat map: N rows × worker columns, value = the cell's efficiency, percent labels.
 import { describe, expect, it } from 'vitest'
 import { efficiencyHeatmap } from '../../renderer/src/charts/options'
+import { heatmapLayout, MAX_ROW_HEIGHT } from '../../renderer/src/charts/options/efficiencyHeatmap'
 import { axis, makeRun, seriesOf } from './charts-fixtures'
 
 describe('efficiencyHeatmap', () => {
@@ -73,5 +74,21 @@ describe('efficiencyHeatmap', () => {
       'large · N=1000',
       'small · N=100',
     ])
+  })
+
+  it('caps the row height, so a single size draws a modest band centred in the card', () => {
+    const grid = efficiencyHeatmap([makeRun({ sizes: [1000] })], 'light').grid as {
+      top: number
+      bottom: number
+    }
+    const one = heatmapLayout(1)
+    expect(grid).toMatchObject({ top: one.top, bottom: one.bottom })
+    expect(one.top).toBeGreaterThan(72)
+    expect(one.top - 72).toBe(one.bottom - 72)
+    expect(heatmapLayout(2).top - heatmapLayout(1).top).toBe(-MAX_ROW_HEIGHT / 2)
+  })
+
+  it('lets many rows use the whole card', () => {
+    expect(heatmapLayout(8)).toEqual({ top: 72, bottom: 72, visualMapBottom: 4 })
   })
 })

@@ -30,6 +30,24 @@ function tooltip(pt: Point): string {
   ])
 }
 
+/** The canvas height of every chart card (ChartCard.vue's .chart-card__chart): what the heat map centres in. */
+const CHART_HEIGHT = 380
+/** Room for the title above and the visual map below the heat map's box (its axis labels sit inside the box). */
+const TOP = 72
+const BOTTOM = 72
+/** Height of the x axis's labels and name inside the box. */
+const X_AXIS = 44
+/** The tallest a row of cells may grow: one or two sizes make a modest band, not a wall of colour. */
+export const MAX_ROW_HEIGHT = 48
+
+/** Top and bottom of the heat map's box, and the visual map's offset, with the cells centred when rows are few. */
+export function heatmapLayout(rowCount: number): { top: number; bottom: number; visualMapBottom: number } {
+  const available = CHART_HEIGHT - TOP - BOTTOM - X_AXIS
+  const spare = Math.max(0, available - rowCount * MAX_ROW_HEIGHT)
+  const half = Math.floor(spare / 2)
+  return { top: TOP + half, bottom: BOTTOM + half, visualMapBottom: 4 + half }
+}
+
 export function efficiencyHeatmap(runs: Run[], theme: ChartTheme): ChartOption {
   const p = palette(theme)
   const pools = allPools(runs)
@@ -67,11 +85,12 @@ export function efficiencyHeatmap(runs: Run[], theme: ChartTheme): ChartOption {
     `E = S / p: 100% means every worker pulls its full weight · * noisy${chunkNote}`,
     data.length,
   )
+  const layout = heatmapLayout(rows.length)
   return {
     ...base,
     legend: undefined,
     tooltip: { ...base.tooltip, formatter: table.formatter(tooltip) },
-    grid: gridBox({ bottom: 72, right: 28 }),
+    grid: gridBox({ top: layout.top, bottom: layout.bottom, right: 28 }),
     xAxis: {
       type: 'category',
       name: 'workers p (pool size)',
@@ -98,7 +117,7 @@ export function efficiencyHeatmap(runs: Run[], theme: ChartTheme): ChartOption {
       calculable: true,
       orient: 'horizontal',
       left: 'center',
-      bottom: 4,
+      bottom: layout.visualMapBottom,
       itemHeight: 160,
       itemWidth: 12,
       precision: 2,
