@@ -9,6 +9,7 @@ import {
 } from '../../renderer/src/charts/options'
 import { chartCards, pngFileName } from '../../renderer/src/charts/cards'
 import { runLabels } from '../../renderer/src/charts/select'
+import { palette } from '../../renderer/src/charts/theme'
 import { axis, makeRun, seriesOf } from './charts-fixtures'
 
 const laptop = makeRun({ id: 'r1', name: 'laptop' })
@@ -60,6 +61,26 @@ describe('overlaid runs', () => {
     )
     expect(names).toContain('laptop #1 · p=4')
     expect(names).toContain('laptop #2 · p=4')
+  })
+
+  it('draw each run in its own hue family, so no colour is shared between two runs', () => {
+    for (const build of [timeVsEntries, speedupVsWorkers]) {
+      const series = seriesOf(build([laptop, server], 'light')).filter(
+        (s) => s.type === 'line' && !String(s.name).endsWith('serial') && s.name !== 'ideal S = p',
+      )
+      const coloursOf = (run: string) =>
+        new Set(series.filter((s) => String(s.name).startsWith(`${run} · `)).map((s) => s.lineStyle?.color))
+      const [a, b] = [coloursOf('laptop'), coloursOf('server')]
+      expect(a.size).toBeGreaterThan(1)
+      expect([...a].filter((c) => b.has(c))).toEqual([])
+    }
+  })
+
+  it('keep the plain series colours for a single run', () => {
+    const colours = seriesOf(timeVsEntries([laptop], 'light'))
+      .filter((s) => s.type === 'line' && s.name !== 'serial')
+      .map((s) => s.lineStyle?.color)
+    expect(colours).toEqual(palette('light').series.slice(0, 3))
   })
 
   it('escape run names in tooltips', () => {

@@ -16,6 +16,11 @@ export interface Palette {
   serial: string
   ideal: string
   noisy: string
+  /**
+   * Overlaid runs: one hue family per run (blues, oranges, greens, …), its shades per pool size or N, so two
+   * runs are told apart at a glance and within a run the shades still separate the lines.
+   */
+  runFamilies: string[][]
   /** Low → high efficiency. */
   heatmap: string[]
   heatmapLabel: string
@@ -44,6 +49,13 @@ const light: Palette = {
   serial: '#3e4c59',
   ideal: '#7b8794',
   noisy: '#dc2626',
+  runFamilies: [
+    ['#0b6bcb', '#6aa8ea', '#063f7a', '#a9cdf4'],
+    ['#d97706', '#f5a94a', '#8a4a03', '#f9cf94'],
+    ['#059669', '#4cc79c', '#03573d', '#98e0c4'],
+    ['#7c3aed', '#a98af5', '#4a1d96', '#cfbff9'],
+    ['#be185d', '#e46a9f', '#75103a', '#f3aac9'],
+  ],
   heatmap: ['#d7301f', '#fc8d59', '#fee08b', '#91cf60', '#1a9850'],
   heatmapLabel: '#111827',
 }
@@ -71,6 +83,13 @@ const dark: Palette = {
   serial: '#cbd2d9',
   ideal: '#9aa5b1',
   noisy: '#f87171',
+  runFamilies: [
+    ['#60a5fa', '#c7dffd', '#2f7ae5', '#93c5fd'],
+    ['#fbbf24', '#fde68a', '#d97706', '#fcd34d'],
+    ['#34d399', '#a7f3d0', '#059669', '#6ee7b7'],
+    ['#a78bfa', '#ddd6fe', '#7c3aed', '#c4b5fd'],
+    ['#f472b6', '#fbcfe8', '#db2777', '#f9a8d4'],
+  ],
   heatmap: ['#e07a6f', '#f0b27a', '#f2e394', '#a6d98c', '#5fb36a'],
   heatmapLabel: '#111827',
 }
@@ -83,7 +102,17 @@ export function colourAt(p: Palette, index: number): string {
   return p.series[index % p.series.length]
 }
 
-/** Line styles and symbols that tell overlaid runs apart while colour keeps meaning pool size or N. */
+/**
+ * The colour of the index-th pool size or N of run runIndex: the plain series colours for one run, the run's own
+ * hue family when runs are overlaid.
+ */
+export function runColour(p: Palette, runIndex: number, runCount: number, index: number): string {
+  if (runCount <= 1) return colourAt(p, index)
+  const family = p.runFamilies[runIndex % p.runFamilies.length]
+  return family[index % family.length]
+}
+
+/** Line styles and symbols that, with the hue families, tell overlaid runs apart (also in greyscale prints). */
 export const runLineTypes = ['solid', 'dashed', 'dotted'] as const
 export const runSymbols = ['circle', 'rect', 'diamond', 'roundRect', 'emptyCircle', 'emptyRect'] as const
 

@@ -14,11 +14,11 @@ import {
 import {
   axisStyle,
   baseOption,
-  colourAt,
   fitLegend,
   gridBox,
   markedPoint,
   palette,
+  runColour,
   runSymbols,
 } from '../theme'
 import { PointTable } from '../tooltip'
@@ -73,7 +73,7 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme): ChartOption {
   runs.forEach((run, ri) => {
     const cells = representativeCells(run).filter((c) => c.speedup !== null)
     for (const n of sizes) {
-      const colour = colourAt(p, sizes.indexOf(n))
+      const colour = runColour(p, ri, runs.length, sizes.indexOf(n))
       const measured = cells.filter((c) => c.n === n)
       if (measured.length > 0) {
         const label = name(ri, `N=${n}`)

@@ -13,12 +13,12 @@ import {
 } from '../select'
 import {
   baseOption,
-  colourAt,
   fitLegend,
   gridBox,
   logCountAxis,
   markedPoint,
   palette,
+  runColour,
   runLineTypes,
   runSymbols,
 } from '../theme'
@@ -79,7 +79,7 @@ export function timeVsChunkRows(runs: Run[], theme: ChartTheme): ChartOption | n
         const line = [...byRows.values()].sort((a, b) => a.chunkRows - b.chunkRows)
         if (line.length === 0) continue
         const label = name(ri, `N=${n} · p=${pool}`)
-        const colour = colourAt(p, pools.indexOf(pool))
+        const colour = runColour(p, ri, swept.length, pools.indexOf(pool))
         table.set(
           series.length,
           line.map((cell) => ({ label, cell })),

@@ -15,12 +15,12 @@ import {
 } from '../select'
 import {
   baseOption,
-  colourAt,
   fitLegend,
   gridBox,
   logCountAxis,
   markedPoint,
   palette,
+  runColour,
   runLineTypes,
   runSymbols,
   type Palette,
@@ -121,7 +121,7 @@ export function timeVsEntries(runs: Run[], theme: ChartTheme): ChartOption {
     const suffix = chunkBasis(run) === 'single' ? '' : ` · ${chunkBasis(run)}`
     for (const pool of pools) {
       const cells = parallel.filter((c) => c.pool === pool)
-      addLine(name(ri, `p=${pool}${suffix}`), colourAt(p, pools.indexOf(pool)), ri, cells)
+      addLine(name(ri, `p=${pool}${suffix}`), runColour(p, ri, runs.length, pools.indexOf(pool)), ri, cells)
     }
   })
 
