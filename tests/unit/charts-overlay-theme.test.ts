@@ -7,7 +7,7 @@ import {
   timeVsChunkRows,
   timeVsEntries,
 } from '../../renderer/src/charts/options'
-import { chartCards, pngFileName } from '../../renderer/src/charts/cards'
+import { chartCards, legendWidths, pngFileName } from '../../renderer/src/charts/cards'
 import { runLabels } from '../../renderer/src/charts/select'
 import { palette } from '../../renderer/src/charts/theme'
 import { axis, makeRun, seriesOf } from './charts-fixtures'
@@ -130,4 +130,13 @@ describe('chart cards', () => {
     )
     expect(pngFileName([laptop, server], 'time')).toBe('amdahl-2-runs-time.png')
   })
+})
+
+describe('legendWidths', () => {
+  it('assumes the narrowest card without a measured width', () =>
+    expect(legendWidths(null)).toEqual({ card: 470, wide: 470 }))
+  it('gives each of two columns half the grid and a wide card all of it', () =>
+    expect(legendWidths(1114)).toEqual({ card: 500, wide: 1060 }))
+  it('gives a single column the whole width', () =>
+    expect(legendWidths(840)).toEqual({ card: 780, wide: 780 }))
 })

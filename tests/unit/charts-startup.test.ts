@@ -1,5 +1,6 @@
 // Chart 5, start-up and transfer: cold start and warm round trip per pool; a mode comparison only when runs differ.
 import { describe, expect, it } from 'vitest'
+import { legendWidths } from '../../renderer/src/charts/cards'
 import { startupAndTransfer } from '../../renderer/src/charts/options'
 import { axis, makeRun, named, seriesOf } from './charts-fixtures'
 
@@ -11,6 +12,15 @@ describe('startupAndTransfer', () => {
     expect(axis(option, 'xAxis').data).toEqual(['1', '2', '4'])
     expect(named(option, 'cold start').data).toEqual(run.poolStartup.map((s) => s.coldMs))
     expect(named(option, 'warm round trip').data).toEqual(run.poolStartup.map((s) => s.roundTripMs))
+  })
+
+  it('keeps an overlay legend on one row in a full-width card, leaving no gap above it', () => {
+    const shared = makeRun({ id: 'a', name: 'shared run', transfer: 'shared' })
+    const copy = makeRun({ id: 'b', name: 'copy run', transfer: 'copy' })
+    const bottomOf = (width?: number) =>
+      (startupAndTransfer([shared, copy], 'light', width).grid as { bottom: number }[])[0].bottom
+    expect(bottomOf()).toBeGreaterThan(46)
+    expect(bottomOf(legendWidths(1100).wide)).toBe(46)
   })
 
   it('starts the bars at the decade below the smallest value on its log axis', () => {

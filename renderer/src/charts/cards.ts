@@ -8,6 +8,7 @@ import {
   timeVsEntries,
   varyingModes,
 } from './options'
+import { LEGEND_WIDTH } from './theme'
 import type { ChartOption, ChartTheme } from './types'
 
 export const chartKeys = ['time', 'speedup', 'efficiency', 'chunks', 'startup'] as const
@@ -26,8 +27,32 @@ export interface ChartCardModel {
   wide?: boolean
 }
 
-export function chartCards(runs: Run[], theme: ChartTheme): ChartCardModel[] {
+/** Narrowest a card may get before the grid drops to one column (ChartsView.vue's minmax). */
+export const MIN_CARD_WIDTH = 520
+/** Gap between cards, px (ChartsView.vue). */
+export const CARD_GAP = 14
+/** What a card's padding, border and the legend's own margin take from its width, px. */
+const CARD_CHROME = 50
+
+/** Room for the legends of normal and wide cards in a grid this wide, px; the narrowest card without a width. */
+export function legendWidths(gridWidth: number | null): { card: number; wide: number } {
+  if (gridWidth === null || !Number.isFinite(gridWidth) || gridWidth <= 0)
+    return { card: LEGEND_WIDTH, wide: LEGEND_WIDTH }
+  const columns = Math.max(1, Math.floor((gridWidth + CARD_GAP) / (MIN_CARD_WIDTH + CARD_GAP)))
+  const card = (gridWidth - CARD_GAP * (columns - 1)) / columns
+  // Rounded down to 20 px steps, so resizing a window rebuilds the charts only now and then.
+  const room = (w: number) => Math.max(LEGEND_WIDTH, Math.floor((w - CARD_CHROME) / 20) * 20)
+  return { card: room(card), wide: room(gridWidth) }
+}
+
+/** The cards for these runs; gridWidth (px) lets legends use the room they really have. */
+export function chartCards(
+  runs: Run[],
+  theme: ChartTheme,
+  gridWidth: number | null = null,
+): ChartCardModel[] {
   if (runs.length === 0) return []
+  const legend = legendWidths(gridWidth)
   const modes = varyingModes(runs)
   return [
     {
@@ -35,14 +60,14 @@ export function chartCards(runs: Run[], theme: ChartTheme): ChartCardModel[] {
       title: 'Time vs size',
       howTo:
         'Both axes are logarithmic. Where a pool’s line lies above the serial line, the matrix is too small to pay for the workers.',
-      option: timeVsEntries(runs, theme),
+      option: timeVsEntries(runs, theme, legend.card),
     },
     {
       key: 'speedup',
       title: 'Speedup vs workers',
       howTo:
         'Ideal: the dashed diagonal. Falling below it is the serial fraction and overhead; the dashed curves are Amdahl’s law fitted to each N.',
-      option: speedupVsWorkers(runs, theme),
+      option: speedupVsWorkers(runs, theme, legend.card),
     },
     {
       key: 'efficiency',
@@ -56,7 +81,7 @@ export function chartCards(runs: Run[], theme: ChartTheme): ChartCardModel[] {
       title: 'Time vs chunk size',
       howTo:
         'Tiny chunks pay a round trip per task; huge ones leave workers idle at the end. The bottom of the valley is the sweet spot.',
-      option: timeVsChunkRows(runs, theme),
+      option: timeVsChunkRows(runs, theme, legend.card),
       note: 'Chunk size was not swept. Run a sweep with several chunk rows (for example auto, 16, 64, 256) to see this trade-off.',
     },
     {
@@ -65,7 +90,7 @@ export function chartCards(runs: Run[], theme: ChartTheme): ChartCardModel[] {
       howTo: modes.includes('transfer')
         ? 'A pool costs time before any work. Right: shared memory hands workers the matrix without copying; copy clones rows to every worker.'
         : 'A pool costs time before any work: compare the cold start with the times above. The warm round trip is the price of one empty task.',
-      option: startupAndTransfer(runs, theme),
+      option: startupAndTransfer(runs, theme, legend.wide),
       wide: true,
     },
   ]

@@ -189,8 +189,8 @@ export function gridBox(
   }
 }
 
-/** Width a legend can count on in the narrowest card, px. */
-const LEGEND_WIDTH = 470
+/** Width a legend can count on in the narrowest card, px: what builders assume when not told the real width. */
+export const LEGEND_WIDTH = 470
 
 /** Rough width of one legend entry at 12 px: icon, gap and about 6.4 px per character. */
 function legendItemWidth(name: string): number {
@@ -204,12 +204,13 @@ function legendItemWidth(name: string): number {
 export function fitLegend<L extends object>(
   legend: L,
   names: string[],
+  width = LEGEND_WIDTH,
 ): { legend: L & { type: 'plain' | 'scroll' }; bottom: number } {
   let rows = 1
   let used = 0
   for (const name of new Set(names)) {
     const w = legendItemWidth(name)
-    if (used > 0 && used + w > LEGEND_WIDTH) {
+    if (used > 0 && used + w > width) {
       rows += 1
       used = 0
     }

@@ -15,6 +15,7 @@ import {
   axisStyle,
   baseOption,
   fitLegend,
+  LEGEND_WIDTH,
   gridBox,
   markedPoint,
   palette,
@@ -45,7 +46,7 @@ function tooltip(pt: Point): string {
   ])
 }
 
-export function speedupVsWorkers(runs: Run[], theme: ChartTheme): ChartOption {
+export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = LEGEND_WIDTH): ChartOption {
   const p = palette(theme)
   const pools = allPools(runs)
   const sizes = allSizes(runs)
@@ -134,6 +135,7 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme): ChartOption {
   const { legend, bottom } = fitLegend(
     base.legend,
     series.map((s) => legendName(String(s.name))),
+    legendWidth,
   )
   return {
     ...base,

@@ -4,7 +4,16 @@ import type { Run } from '../../../../main/contract'
 import { tooltipHtml } from '../format'
 import { formatMs, formatMsTick } from '../../lib/format'
 import { allSizes, chunkBasisLabel, representativeCells, runLabels, seriesNamer } from '../select'
-import { axisStyle, baseOption, colourAt, fitLegend, gridBox, logFloor, palette } from '../theme'
+import {
+  axisStyle,
+  baseOption,
+  colourAt,
+  fitLegend,
+  gridBox,
+  LEGEND_WIDTH,
+  logFloor,
+  palette,
+} from '../theme'
 import { PointTable } from '../tooltip'
 import type { BarSeriesOption, ChartOption, ChartTheme } from '../types'
 
@@ -46,7 +55,7 @@ const barLabel = (colour: string, show: boolean) => ({
   formatter: (params: { value?: unknown }) => formatMs(Number(params.value)),
 })
 
-export function startupAndTransfer(runs: Run[], theme: ChartTheme): ChartOption {
+export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth = LEGEND_WIDTH): ChartOption {
   const p = palette(theme)
   const name = seriesNamer(runs)
   const labels = runLabels(runs)
@@ -174,6 +183,7 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme): ChartOption 
   const { legend, bottom } = fitLegend(
     base.legend,
     series.map((s) => String(s.name)),
+    legendWidth,
   )
   return {
     ...base,

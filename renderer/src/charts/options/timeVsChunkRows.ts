@@ -14,6 +14,7 @@ import {
 import {
   baseOption,
   fitLegend,
+  LEGEND_WIDTH,
   gridBox,
   logCountAxis,
   markedPoint,
@@ -49,7 +50,11 @@ export function hasChunkSweep(runs: Run[]): boolean {
   return runs.some((r) => r.spec.chunkRows.length > 1)
 }
 
-export function timeVsChunkRows(runs: Run[], theme: ChartTheme): ChartOption | null {
+export function timeVsChunkRows(
+  runs: Run[],
+  theme: ChartTheme,
+  legendWidth = LEGEND_WIDTH,
+): ChartOption | null {
   const swept = runs.filter((r) => r.spec.chunkRows.length > 1)
   if (swept.length === 0) return null
   const p = palette(theme)
@@ -121,6 +126,7 @@ export function timeVsChunkRows(runs: Run[], theme: ChartTheme): ChartOption | n
   const { legend, bottom } = fitLegend(
     base.legend,
     series.map((s) => String(s.name)),
+    legendWidth,
   )
   return {
     ...base,

@@ -16,6 +16,7 @@ import {
 import {
   baseOption,
   fitLegend,
+  LEGEND_WIDTH,
   gridBox,
   logCountAxis,
   markedPoint,
@@ -81,7 +82,7 @@ export function dodgeOffsets(k: number): number[] {
   return Array.from({ length: k }, (_, i) => (i - (k - 1) / 2) * step)
 }
 
-export function timeVsEntries(runs: Run[], theme: ChartTheme): ChartOption {
+export function timeVsEntries(runs: Run[], theme: ChartTheme, legendWidth = LEGEND_WIDTH): ChartOption {
   const p = palette(theme)
   const pools = allPools(runs)
   const name = seriesNamer(runs)
@@ -148,6 +149,7 @@ export function timeVsEntries(runs: Run[], theme: ChartTheme): ChartOption {
   const { legend, bottom } = fitLegend(
     base.legend,
     lines.map((s) => String(s.name)),
+    legendWidth,
   )
   return {
     ...base,
