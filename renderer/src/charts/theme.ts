@@ -84,11 +84,12 @@ const dark: Palette = {
   ideal: '#9aa5b1',
   noisy: '#f87171',
   runFamilies: [
-    ['#60a5fa', '#c7dffd', '#2f7ae5', '#93c5fd'],
-    ['#fbbf24', '#fde68a', '#d97706', '#fcd34d'],
-    ['#34d399', '#a7f3d0', '#059669', '#6ee7b7'],
-    ['#a78bfa', '#ddd6fe', '#7c3aed', '#c4b5fd'],
-    ['#f472b6', '#fbcfe8', '#db2777', '#f9a8d4'],
+    // Deep before pale: a pale second shade would read like the light-grey serial line on the dark card.
+    ['#60a5fa', '#2f7ae5', '#c7dffd', '#93c5fd'],
+    ['#fbbf24', '#d97706', '#fde68a', '#fcd34d'],
+    ['#34d399', '#059669', '#a7f3d0', '#6ee7b7'],
+    ['#a78bfa', '#7c3aed', '#ddd6fe', '#c4b5fd'],
+    ['#f472b6', '#db2777', '#fbcfe8', '#f9a8d4'],
   ],
   heatmap: ['#e07a6f', '#f0b27a', '#f2e394', '#a6d98c', '#5fb36a'],
   heatmapLabel: '#111827',
