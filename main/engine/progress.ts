@@ -2,7 +2,7 @@
 import type { Cell, Progress, SweepSpec } from '../contract'
 import type { PlannedCell, SizePlan } from './plan'
 
-/** At most ten throttled events per second; cell boundaries always get one. */
+/** At most ten throttled events per second; cell boundaries and changes of phase always get one. */
 const MIN_INTERVAL_MS = 100
 /** While a long sample runs nothing else happens on the main side: tick so elapsed and ETA stay live. */
 const TICK_MS = 250
@@ -43,8 +43,12 @@ export class ProgressTracker {
     this.started = this.now()
   }
 
-  /** What runs now; throttled, so events always describe the step under way. */
+  /**
+   * What runs now. Throttled, except when the kind of step changes (start-up, fill, warm-up, measure): those
+   * changes are few per size, and a short one (a fill of ~0.1 s) would otherwise never be reported.
+   */
   phase(current: NonNullable<Progress['current']>): void {
+    const changed = this.current?.phase !== current.phase
     this.current = current
     const sampling = current.phase === 'warmup' || current.phase === 'measure'
     if (sampling && this.samplingSince === null) this.samplingSince = this.now()
@@ -52,7 +56,7 @@ export class ProgressTracker {
       this.ticker = setInterval(() => this.emit(false), TICK_MS)
       this.ticker.unref()
     }
-    this.emit(false)
+    this.emit(changed)
   }
 
   sampleDone(cell: PlannedCell): void {

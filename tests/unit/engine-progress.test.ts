@@ -34,6 +34,28 @@ describe('ProgressTracker', () => {
     expect(events.at(-1)).toMatchObject({ fraction: 1, current: null, etaMs: 0 })
   })
 
+  it('reports every change of phase, however soon after the last event, and throttles repeats of one phase', () => {
+    const events: Progress[] = []
+    let now = 0
+    const tracker = new ProgressTracker(
+      'r',
+      plans,
+      spec,
+      (p) => events.push(p),
+      () => now,
+    )
+    const at = { n: 10, pool: 2, chunkRows: 5, serial: false }
+    tracker.phase({ ...at, phase: 'startup' })
+    now = 10
+    tracker.phase({ ...at, phase: 'fill' })
+    now = 20
+    tracker.phase({ ...at, phase: 'warmup' })
+    now = 30
+    tracker.phase({ ...at, chunkRows: 10, phase: 'warmup' })
+    expect(events.map((e) => e.current?.phase)).toEqual(['startup', 'fill', 'warmup'])
+    tracker.stop()
+  })
+
   it('counts the samples a failed cell never ran as done, so the bar does not stall', () => {
     const events: Progress[] = []
     const tracker = new ProgressTracker('r', plans, spec, (p) => events.push(p))
