@@ -117,22 +117,57 @@ export type Machine = z.infer<typeof MachineSchema>
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number')
 
+/** A 95% confidence interval (or the best the samples allow: see Stats.ciLevel). */
+export const IntervalSchema = z.object({ low: finite, high: finite })
+export type Interval = z.infer<typeof IntervalSchema>
+
 export const StatsSchema = z.object({
   median: finite,
+  /** Descriptive only (mean, sd, min, max): the interval below is built on order statistics, not on these. */
   mean: finite,
   min: finite,
   max: finite,
   stddev: finite,
+  /** The median's distribution-free interval: two of the samples (order statistics), never outside [min, max]. */
   ci95Low: finite,
   ci95High: finite,
-  /** Half-width of the 95% interval relative to the median. */
+  /** Confidence the interval really has: ≥ 0.95 from 6 samples on; below that it is [min, max] (n = 5: 0.9375). */
+  ciLevel: z.number().min(0).max(1),
+  /** The larger side of the median's interval relative to the median: "±5%" means both sides are within 5%. */
   relSpread: finite,
-  /** Indices of samples whose modified Z-score exceeds 3.5 (hyperfine's rule). */
-  outliers: z.array(z.number().int().min(0)),
-  /** True when the spread is too large to trust the median (relSpread > 10% or outliers). */
-  noisy: z.boolean(),
+  /** Indices of samples whose modified Z-score exceeds 3.5 (hyperfine's rule); descriptive. */
+  outliers: z.array(z.number().int().min(0)).max(100_000),
 })
 export type Stats = z.infer<typeof StatsSchema>
+
+/**
+ * Plausibility flags, rare and true (see common/flags.ts for when each is raised): a flag that fires on most
+ * cells is a bug in the flag.
+ */
+export const FlagKindSchema = z.enum([
+  'unstable',
+  'superlinear',
+  'oversubscribed',
+  'single-sample',
+  'no-warmup',
+  'busy-machine',
+  'partial',
+])
+export type FlagKind = z.infer<typeof FlagKindSchema>
+export const CellFlagSchema = z.object({
+  kind: FlagKindSchema,
+  /** One line for a person: what was seen and what to suspect. */
+  note: z.string().max(300),
+})
+export type CellFlag = z.infer<typeof CellFlagSchema>
+
+/**
+ * Why a cell stopped taking samples. target: the median's interval met the precision target; budget-time /
+ * budget-count: the per-cell budget ran out first (the cell is flagged unstable); min-reps: it took the
+ * repetitions asked for with no precision target (every schema-1 run); cancelled; failed.
+ */
+export const StopReasonSchema = z.enum(['target', 'budget-time', 'budget-count', 'min-reps', 'cancelled', 'failed'])
+export type StopReason = z.infer<typeof StopReasonSchema>
 
 export const CellStatusSchema = z.enum(['ok', 'failed', 'cancelled'])
 export const CellSchema = z.object({
@@ -161,6 +196,23 @@ export const CellSchema = z.object({
   efficiency: finite.nullable(),
   /** Karp–Flatt experimentally determined serial fraction (pool > 1 only). */
   karpFlatt: finite.nullable(),
+  /** Median time of this N's base case (Run.baseCase), ms: what speedup divides. */
+  baseMs: finite.nullable(),
+  /** 95% intervals by a seeded bootstrap of the ratio of medians (both sides resampled; see common/stats.ts). */
+  speedupCi: IntervalSchema.nullable(),
+  efficiencyCi: IntervalSchema.nullable(),
+  /** Karp–Flatt is monotone in the speedup: the speedup interval mapped, ends swapped. */
+  karpFlattCi: IntervalSchema.nullable(),
+  flags: z.array(CellFlagSchema).max(FlagKindSchema.options.length),
+  /** Null while the cell is still being measured. */
+  stopReason: StopReasonSchema.nullable(),
+  /**
+   * Share of the machine's CPU time (0..1 of all logical cores) that other processes used while this cell's
+   * samples were timed; null where it could not be measured. Above BUSY_CPU_THRESHOLD the cell is flagged.
+   */
+  busyCpuFraction: z.number().min(0).max(1).nullable(),
+  /** Warm-up runs of this cell (kernel, pool and executor warm) before its first timed sample. */
+  warmups: z.number().int().min(0).max(100_000),
 })
 export type Cell = z.infer<typeof CellSchema>
 
@@ -176,21 +228,54 @@ export type PoolStartup = z.infer<typeof PoolStartupSchema>
 
 export const AmdahlFitSchema = z.object({
   n: z.number().int().min(1),
-  /** Least-squares serial fraction f of S(p) = 1 / (f + (1 − f) / p). */
+  /** The chunk setting whose points were fitted: the fit is drawn over exactly these points. */
+  chunkSpec: ChunkRowsSchema,
+  /** Least-squares serial fraction f of S(p) = 1 / (f + (1 − f) / p), clamped to [0, 1]. */
   serialFraction: finite,
-  /** Root mean square error of the fitted speedups. */
+  /** f's 95% interval: the fit repeated on every bootstrap resample of the cells' samples. */
+  serialFractionCi: IntervalSchema,
+  /** Root mean square error of the fitted speedups, in speedup units. */
   rmse: finite,
+  /** Pool sizes fitted (1 and those above 1 within the logical cores); at least two above 1. */
+  pools: z.array(z.number().int().min(1)).max(MAX_POOL),
   points: z.number().int().min(0),
+  /** 1/f, only when f's interval excludes 0; null when the data cannot bound the speedup. */
+  speedupLimit: finite.nullable(),
 })
 export type AmdahlFit = z.infer<typeof AmdahlFitSchema>
+
+/**
+ * How a run measured (filled by the runner): per cell, samples are taken in shuffled interleaved rounds
+ * (orderSeed) until the median's interval is within ±targetRelSpread or a budget is spent.
+ */
+export const ProtocolSchema = z.object({
+  /** Precision target, relative half-width of the median's interval (0.05 = ±5%); 0 = no target. */
+  targetRelSpread: z.number().min(0).max(1),
+  /** Samples every cell takes at least (--reps). */
+  minSamples: z.number().int().min(1),
+  /** Per-cell budget: at most this many samples… */
+  maxSamples: z.number().int().min(1),
+  /** …and about this much measured time, ms. */
+  maxTimeMs: z.number().min(0),
+  /** Warm-up runs per cell before its first timed sample. */
+  warmups: z.number().int().min(0),
+  /** Seed of the shuffled cell order of every round: the same seed replays the same order. */
+  orderSeed: z.number().int().min(0).max(0xffffffff),
+  /** What the timed region covers, in words. */
+  timedRegion: z.string().max(300),
+})
+export type Protocol = z.infer<typeof ProtocolSchema>
 
 export const RunIdSchema = z
   .string({ error: 'run id must be text' })
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'run id must be 1–64 letters, digits, - or _')
 
+/** The run file layout this build writes; older layouts are migrated on read (common/migrate.ts). */
+export const RUN_SCHEMA = 2
+
 export const RunStatusSchema = z.enum(['complete', 'cancelled', 'failed'])
 export const RunSchema = z.object({
-  schema: z.literal(1),
+  schema: z.literal(RUN_SCHEMA),
   id: RunIdSchema,
   createdAt: z.iso.datetime(),
   name: z.string().max(MAX_NAME),
@@ -200,7 +285,14 @@ export const RunSchema = z.object({
   error: z.string().max(2000).optional(),
   durationMs: finite,
   poolStartup: z.array(PoolStartupSchema),
-  fits: z.array(AmdahlFitSchema),
+  /** How it measured; null for a schema-1 run (fixed repetitions, cells in the same order every round). */
+  protocol: ProtocolSchema.nullable(),
+  /** What every speedup divides by, in words (its time per N is each cell's baseMs). */
+  baseCase: z.string().max(300),
+  /** One line on how quiet the machine was ("machine quiet" / "another program used 0.6 cores during 4 cells"). */
+  verdict: z.string().max(500).nullable(),
+  /** Per N and chunk setting with enough pool sizes (see common/analysis.ts). */
+  fits: z.array(AmdahlFitSchema).max(24 * 16),
   cells: z.array(CellSchema).max(MAX_CELLS * 2),
   /** Set when the run came from another machine's JSON export. */
   imported: z.boolean().optional(),

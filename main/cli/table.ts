@@ -41,9 +41,33 @@ export function formatDurationMs(ms: number): string {
 
 const percent = (share: number, digits = 0): string => `${(share * 100).toFixed(digits)}%`
 
+/** A value and its interval: `12.3 [12.1–12.6]`; a confidence short of 95% is stated (`[min–max] 88%`). */
+function withInterval(value: string, low: string, high: string, level?: number): string {
+  const short = level !== undefined && level < 0.95 ? ` ${Math.floor(level * 100)}%` : ''
+  return `${value} [${low}–${high}]${short}`
+}
+
 function medianCell(cell: Cell): string {
-  if (cell.stats === null) return '—'
-  return `${formatMs(cell.stats.median)} ± ${percent(cell.stats.relSpread, 1)}`
+  const s = cell.stats
+  if (s === null) return '—'
+  if (cell.samplesMs.length === 1) return `${formatMs(s.median)} (1 sample)`
+  return withInterval(formatMs(s.median), formatMs(s.ci95Low), formatMs(s.ci95High), s.ciLevel)
+}
+
+const times = (x: number) => `${x.toFixed(2)}×`
+
+function speedupCell(cell: Cell): string {
+  if (cell.speedup === null) return '—'
+  if (cell.serial) return 'base'
+  const ci = cell.speedupCi
+  return ci ? withInterval(times(cell.speedup), ci.low.toFixed(2), ci.high.toFixed(2)) : times(cell.speedup)
+}
+
+function efficiencyCell(cell: Cell): string {
+  if (cell.efficiency === null || cell.serial) return '—'
+  const ci = cell.efficiencyCi
+  const pct = (x: number) => (x * 100).toFixed(0)
+  return ci ? `${pct(cell.efficiency)}% [${pct(ci.low)}–${pct(ci.high)}]` : percent(cell.efficiency)
 }
 
 function chunkCell(cell: Cell): string {
@@ -52,34 +76,56 @@ function chunkCell(cell: Cell): string {
 }
 
 function statusCell(cell: Cell): string {
-  if (cell.status !== 'ok') return cell.error ? `${cell.status}: ${cell.error}` : cell.status
-  return cell.stats?.noisy ? 'ok, noisy' : 'ok'
+  const flags = cell.flags.map((f) => f.kind).join(', ')
+  const status = cell.status !== 'ok' && cell.error ? `${cell.status}: ${cell.error}` : cell.status
+  return flags ? `${status}; ${flags}` : status
 }
 
 const CELL_COLUMNS: Column[] = [
   { header: 'N', align: 'right' },
-  { header: 'entries', align: 'right' },
   { header: 'pool', align: 'right' },
   { header: 'chunk', align: 'right' },
-  { header: 'median ms ± spread', align: 'right' },
-  { header: 'speedup', align: 'right' },
-  { header: 'efficiency', align: 'right' },
-  { header: 'status', align: 'left' },
+  { header: 'samples', align: 'right' },
+  { header: 'median ms [95% CI]', align: 'right' },
+  { header: 'speedup [95% CI]', align: 'right' },
+  { header: 'efficiency [95% CI]', align: 'right' },
+  { header: 'status; flags', align: 'left' },
 ]
 
 /** One row per cell; the serial baseline of each N is marked and comes first. */
 export function formatCells(cells: Cell[]): string {
   const rows = cells.map((cell) => [
     groupThousands(cell.n),
-    groupThousands(cell.entries),
     cell.serial ? 'serial' : String(cell.pool),
     chunkCell(cell),
+    String(cell.samplesMs.length),
     medianCell(cell),
-    cell.speedup === null ? '—' : `${cell.speedup.toFixed(2)}×`,
-    cell.efficiency === null ? '—' : percent(cell.efficiency),
+    speedupCell(cell),
+    efficiencyCell(cell),
     statusCell(cell),
   ])
   return formatTable(CELL_COLUMNS, rows)
+}
+
+/** Flagged cells this many at most are listed with their notes; the rest are counted. */
+const MAX_FLAG_LINES = 12
+
+/** Each flagged cell's notes, one line per flag: what was seen and what to suspect. */
+export function formatFlagNotes(cells: Cell[]): string {
+  const lines = cells.flatMap((c) =>
+    c.flags.map((f) => `  N=${groupThousands(c.n)} ${c.serial ? 'serial' : `p=${c.pool} chunk ${chunkCell(c)}`}: ${f.kind}: ${f.note}`),
+  )
+  const shown = lines.slice(0, MAX_FLAG_LINES)
+  if (lines.length > shown.length) shown.push(`  … and ${lines.length - shown.length} more`)
+  return shown.join('\n')
+}
+
+/** The base case by name and its absolute median per N: what every speedup divides. */
+export function formatBaseCase(run: Run): string {
+  const medians = run.cells
+    .filter((c) => c.serial && c.stats)
+    .map((c) => `N=${groupThousands(c.n)}: ${formatMs((c.stats as NonNullable<Cell['stats']>).median)} ms`)
+  return `Base case: ${run.baseCase}${medians.length > 0 ? ` — ${medians.join(', ')}` : ''}`
 }
 
 export function formatPoolStartup(run: Run): string {
@@ -99,22 +145,55 @@ export function formatPoolStartup(run: Run): string {
   )
 }
 
+export const NOT_ENOUGH_POOLS = 'not enough pool sizes to fit'
+
+/**
+ * Per N and chunk setting measured, the Amdahl fit or why there is none. The limit 1/f is printed only when f's
+ * interval excludes 0: otherwise the data cannot tell a bounded speedup from an unbounded one.
+ */
 export function formatFits(run: Run): string {
+  const settings = new Map<string, { n: number; chunk: string; key: string }>()
+  for (const c of run.cells) {
+    if (c.serial) continue
+    const key = `${c.n}|${c.chunkSpec}`
+    if (!settings.has(key)) settings.set(key, { n: c.n, chunk: String(c.chunkSpec), key })
+  }
+  const rows = [...settings.values()].map(({ n, chunk, key }) => {
+    const fit = run.fits.find((f) => `${f.n}|${f.chunkSpec}` === key)
+    if (!fit) return [groupThousands(n), chunk, NOT_ENOUGH_POOLS, '', '', '']
+    const ci = fit.serialFractionCi
+    return [
+      groupThousands(n),
+      chunk,
+      `${percent(fit.serialFraction, 1)} [${percent(ci.low, 1)}–${percent(ci.high, 1)}]`,
+      fit.speedupLimit === null ? '— (f may be 0)' : `${fit.speedupLimit.toFixed(1)}×`,
+      fit.rmse.toFixed(3),
+      fit.pools.join(','),
+    ]
+  })
   return formatTable(
     [
       { header: 'N', align: 'right' },
-      { header: 'serial fraction f', align: 'right' },
+      { header: 'chunk', align: 'right' },
+      { header: 'serial fraction f [95% CI]', align: 'right' },
       { header: 'speedup limit 1/f', align: 'right' },
-      { header: 'rmse', align: 'right' },
-      { header: 'points', align: 'right' },
+      { header: 'residual (rmse of S)', align: 'right' },
+      { header: 'pools fitted', align: 'left' },
     ],
-    run.fits.map((fit) => [
-      groupThousands(fit.n),
-      percent(fit.serialFraction, 1),
-      fit.serialFraction > 0 ? `${(1 / fit.serialFraction).toFixed(1)}×` : '∞',
-      fit.rmse.toFixed(3),
-      String(fit.points),
-    ]),
+    rows,
+  )
+}
+
+/** How the run measured, in one line: the target, the budgets and the order seed. */
+function protocolLine(run: Run): string {
+  const p = run.protocol
+  const { spec } = run
+  const warm = `${spec.warmups} warm-up${spec.warmups === 1 ? '' : 's'}`
+  if (p === null) return `${spec.repetitions} repetitions per cell after ${warm}, no precision target recorded`
+  const target = p.targetRelSpread > 0 ? `until the median is within ±${percent(p.targetRelSpread, 1)}` : 'no precision target'
+  return (
+    `at least ${p.minSamples} samples after ${p.warmups} warm-up${p.warmups === 1 ? '' : 's'}, ${target}, ` +
+    `at most ${p.maxSamples} samples or ${formatDurationMs(p.maxTimeMs)} per cell, order seed ${p.orderSeed}`
   )
 }
 
@@ -124,14 +203,17 @@ export function formatRunReport(run: Run): string {
   const title = run.name ? `"${run.name}" (${run.id})` : run.id
   const lines = [
     `Run ${title}: ${run.status}${run.error ? ` (${run.error})` : ''}, ${formatDurationMs(run.durationMs)}, ${run.createdAt}`,
-    `${spec.workload} workload, ${spec.kernel} kernel, ${spec.executor} executor, ${spec.transfer} transfer, ` +
-      `${spec.repetitions} repetitions after ${spec.warmups} warm-up${spec.warmups === 1 ? '' : 's'}, seed ${spec.seed}`,
+    `${spec.workload} workload, ${spec.kernel} kernel, ${spec.executor} executor, ${spec.transfer} transfer, seed ${spec.seed}`,
+    `Protocol: ${protocolLine(run)}`,
     `${machine.cpuModel}, ${machine.logicalCores} logical cores, ${machine.platform} ${machine.arch}, Node ${machine.node}`,
-    '',
-    run.cells.length > 0 ? formatCells(run.cells) : 'No cells were measured.',
   ]
+  if (run.verdict) lines.push(`Machine: ${run.verdict}`)
+  lines.push(formatBaseCase(run), '', run.cells.length > 0 ? formatCells(run.cells) : 'No cells were measured.')
+  if (run.cells.some((c) => c.flags.length > 0)) lines.push('', 'Flags', formatFlagNotes(run.cells))
   if (run.poolStartup.length > 0) lines.push('', 'Pool start-up', formatPoolStartup(run))
-  if (run.fits.length > 0) lines.push('', 'Amdahl fit per N: S(p) = 1 / (f + (1 − f) / p)', formatFits(run))
+  if (run.cells.some((c) => !c.serial)) {
+    lines.push('', 'Amdahl fit per N and chunk setting: S(p) = 1 / (f + (1 − f) / p)', formatFits(run))
+  }
   return lines.join('\n') + '\n'
 }
 

@@ -1,5 +1,5 @@
 // Runs a sweep: memory check, pools, fill, interleaved samples, result checks, statistics, progress and cancel.
-import type { Cell, Run, SweepSpec } from '../contract'
+import type { AmdahlFit, Cell, Run, SweepSpec } from '../contract'
 import type { WorkspaceRef } from '../../workers/protocol'
 import { fillWorkspace } from './fill'
 import { machineInfo, logicalCores } from './machine'
@@ -10,7 +10,7 @@ import { defaultName, planSweep, poolSizes, type PlannedCell, type SizePlan } fr
 import { closePools, errorLine, resolveWorkerScript, startPool, type WorkerPool } from './pool'
 import { ProgressTracker } from './progress'
 import { runSample, type Cancellable, type SampleContext } from './sample'
-import { fitAmdahl, karpFlatt, summarize } from './stats'
+import { analyzeCells, type AnalysisContext, type MeasuredCell } from './analysis'
 import type { RunOptions } from './index'
 
 /** The bench and others read the tolerance from here too. */
@@ -38,12 +38,9 @@ interface CellState {
 
 const finiteOrNull = (x: number | null) => (x !== null && Number.isFinite(x) ? x : null)
 
-function finishCell(state: CellState, status: Cell['status'], serialMedian: number | null): Cell {
+/** What was measured of a cell; every figure derived from it (stats, speedups, flags, fits) comes from analysis.ts. */
+function finishCell(state: CellState, status: Cell['status'], warmups: number): MeasuredCell {
   const { plan } = state
-  const stats = state.samplesMs.length > 0 ? summarize(state.samplesMs) : null
-  const ok = status === 'ok' && stats !== null
-  const speedup = ok && serialMedian !== null && stats.median > 0 ? serialMedian / stats.median : null
-  const efficiency = speedup !== null ? speedup / plan.pool : null
   return {
     n: plan.n,
     entries: plan.n * plan.n,
@@ -56,20 +53,19 @@ function finishCell(state: CellState, status: Cell['status'], serialMedian: numb
     ...(state.failed ? { error: state.failed.slice(0, 2000) } : {}),
     samplesMs: state.samplesMs,
     kernelMs: state.kernelMs,
-    stats,
     // A broken kernel may answer NaN: the cell has failed saying so, and the record stays valid JSON.
     result: finiteOrNull(state.result),
     relError: finiteOrNull(state.relError),
-    speedup,
-    efficiency,
-    karpFlatt: speedup !== null ? karpFlatt(speedup, plan.pool) : null,
+    stopReason: status === 'ok' ? 'min-reps' : status,
+    busyCpuFraction: null,
+    warmups,
   }
 }
 
 export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<Run> {
   const started = performance.now()
   const run: Run = {
-    schema: 1,
+    schema: 2,
     id: opts.runId ?? newRunId(),
     createdAt: new Date().toISOString(),
     name: spec.name || defaultName(spec),
@@ -79,10 +75,20 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     error: INTERRUPTED,
     durationMs: 0,
     poolStartup: [],
+    protocol: null,
+    baseCase: 'serial: one task over the whole matrix on one worker',
+    verdict: null,
     fits: [],
     cells: [],
   }
-  const finished = new Map<number, Cell>()
+  const finished = new Map<number, MeasuredCell>()
+  /** Sizes whose cells are all done, analysed once with the full bootstrap. */
+  const analysed = new Map<number, { cells: Cell[]; fits: AmdahlFit[] }>()
+  const analysis: AnalysisContext = {
+    seed: spec.seed,
+    logicalCores: logicalCores(),
+    targetRelSpread: 0,
+  }
   const plans = planSweep(spec)
   const progress = new ProgressTracker(
     run.id,
@@ -101,18 +107,28 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
   let fillPool: WorkerPool | null = null
   const workspaces = new Workspaces(spec.sizes, centroidsOf(spec))
 
-  const snapshot = (): Run => ({
-    ...run,
-    durationMs: performance.now() - started,
-    cells: [...finished.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c),
-  })
+  /** The run so far. A size still under way is analysed without the bootstrap (cheap, for checkpoints) unless final. */
+  const snapshot = (final = false): Run => {
+    const cells: Cell[] = []
+    const fits: AmdahlFit[] = []
+    const measured = [...finished.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c)
+    for (const n of spec.sizes) {
+      const done = analysed.get(n) ?? analyzeCells(measured.filter((c) => c.n === n), {
+        ...analysis,
+        resamples: final ? undefined : 0,
+      })
+      cells.push(...done.cells)
+      fits.push(...done.fits)
+    }
+    return { ...run, durationMs: performance.now() - started, fits, cells }
+  }
   const complete = (status: Run['status'], error?: string): Run => {
     run.status = status
     if (error === undefined) delete run.error
     else run.error = error.slice(0, 2000)
     // The last event of a complete or cancelled run; a cancelled one reports only the work really done.
     if (status !== 'failed') progress.done()
-    return snapshot()
+    return snapshot(true)
   }
 
   try {
@@ -199,12 +215,10 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     }))
     const serial = states[0]
     let serialLabels: Int32Array | null = null
-    let serialMedian: number | null = null
 
     const close = (state: CellState, status: Cell['status']) => {
       state.stepsLeft = 0
-      if (state === serial && status === 'ok') serialMedian = summarize(state.samplesMs).median
-      finished.set(state.plan.index, finishCell(state, status, serialMedian))
+      finished.set(state.plan.index, finishCell(state, status, spec.warmups))
       progress.cellDone(state.plan, perCell, status)
       if (opts.onCell) notify(opts.onCell, snapshot())
     }
@@ -262,8 +276,9 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       for (const state of states) if (state.stepsLeft > 0) close(state, 'cancelled')
       return 'cancelled'
     }
-    const fit = fitAmdahl(plan.n, bestPerPool(plan.cells.map((c) => finished.get(c.index))))
-    if (fit) run.fits.push(fit)
+    // Fits are per chunk setting on the very points drawn (analysis.ts), no longer on the best chunk per pool.
+    const measured = plan.cells.flatMap((c) => finished.get(c.index) ?? [])
+    analysed.set(plan.n, analyzeCells(measured, analysis))
     return 'done'
 
     /** Checks a sample's result against the serial result; returns why it is wrong, or null. */
@@ -305,15 +320,4 @@ function notify<T>(listener: ((value: T) => void) | undefined, value: T): void {
   } catch (err) {
     console.error(`amdahl engine: a listener failed: ${errorLine(err)}`)
   }
-}
-
-/** Per pool size > 1, the ok cell with the lowest median (the best chunking): the points of the Amdahl fit. */
-function bestPerPool(cells: Array<Cell | undefined>): { pool: number; speedup: number }[] {
-  const best = new Map<number, Cell>()
-  for (const c of cells) {
-    if (!c || c.serial || c.status !== 'ok' || c.pool <= 1 || !c.stats || c.speedup === null) continue
-    const current = best.get(c.pool)
-    if (!current || (current.stats && c.stats.median < current.stats.median)) best.set(c.pool, c)
-  }
-  return [...best.values()].map((c) => ({ pool: c.pool, speedup: c.speedup as number }))
 }

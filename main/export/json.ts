@@ -1,6 +1,7 @@
 // The JSON export of whole runs (re-importable on any machine) and the choice of export file name and type.
 import { z } from 'zod'
-import { RunSchema, type ExportFile, type ExportFormat, type Run } from '../contract'
+import type { ExportFile, ExportFormat, Run } from '../contract'
+import { StoredRunSchema } from '../history/migrate'
 import { runsToCsv, samplesToCsv } from './csv'
 
 export const RUNS_EXPORT_FORMAT = 'amdahl-runs'
@@ -15,7 +16,8 @@ export const RunsExportSchema = z.object({
   version: z.literal(1, { error: 'unsupported export version: this Amdahl reads version 1' }),
   exportedAt: z.iso.datetime(),
   runs: z
-    .array(RunSchema)
+    // Exports written before schema 2 still import: their runs are migrated like history files.
+    .array(StoredRunSchema)
     .min(1, 'the export holds no runs')
     .max(MAX_EXPORTED_RUNS, `at most ${MAX_EXPORTED_RUNS} runs per file`),
 })

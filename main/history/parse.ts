@@ -1,12 +1,13 @@
 // Reading runs back from untrusted JSON: a history file, a single exported run, or a JSON export of several.
 import { z } from 'zod'
-import { ApiError, formatIssues, RunSchema, type Run } from '../contract'
+import { ApiError, formatIssues, RUN_SCHEMA, type Run } from '../contract'
 import { RunsExportSchema } from '../export/json'
 import { oneLine } from '../one-line'
+import { StoredRunSchema } from './migrate'
 
-/** One line saying why, or the run; never throws. */
+/** One line saying why, or the run (an older layout migrated to the current one); never throws. */
 export function parseRun(raw: unknown): { ok: true; run: Run } | { ok: false; error: string } {
-  const parsed = RunSchema.safeParse(raw)
+  const parsed = StoredRunSchema.safeParse(raw)
   return parsed.success ? { ok: true, run: parsed.data } : { ok: false, error: formatIssues(parsed.error) }
 }
 
@@ -27,8 +28,8 @@ export function parseRunText(
   return parseRun(raw)
 }
 
-/** The run file layout this build reads and writes (RunSchema's `schema` literal). */
-export const RUN_SCHEMA_VERSION = 1
+/** The run file layout this build writes (RunSchema's `schema` literal); older ones are migrated on read. */
+export const RUN_SCHEMA_VERSION = RUN_SCHEMA
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -38,10 +39,10 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  * runs. All or nothing: one invalid run refuses the whole import with ApiError and one human line.
  */
 export function parseImport(raw: unknown): Run[] {
-  if (Array.isArray(raw)) return check(z.array(RunSchema).min(1, 'the list holds no runs'), raw, 'runs')
+  if (Array.isArray(raw)) return check(z.array(StoredRunSchema).min(1, 'the list holds no runs'), raw, 'runs')
   if (!isObject(raw)) throw new ApiError('not an Amdahl run or export: expected a JSON object')
   if ('format' in raw) return check(RunsExportSchema, raw, 'export').runs
-  return [check(RunSchema, raw, 'run')]
+  return [check(StoredRunSchema, raw, 'run')]
 }
 
 function check<T extends z.ZodType>(schema: T, raw: unknown, what: string): z.output<T> {

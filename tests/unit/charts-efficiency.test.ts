@@ -31,13 +31,14 @@ describe('efficiencyHeatmap', () => {
     expect(heat.label.formatter({ value: [0, 0, 0.734] })).toBe('73 %')
   })
 
-  it('marks a noisy cell’s percentage with an asterisk', () => {
-    const run = makeRun({ noisy: [{ n: 100, pool: 1 }] })
+  it('marks a flagged cell’s percentage with an asterisk', () => {
+    const run = makeRun({ flagged: [{ n: 100, pool: 1 }] })
     const [heat] = seriesOf(efficiencyHeatmap([run], 'light')) as unknown as {
       label: { formatter: (p: { value: number[]; dataIndex: number }) => string }
     }[]
-    const noisy = run.cells.find((c) => !c.serial && c.n === 100 && c.pool === 1)!
-    expect(heat.label.formatter({ value: [0, 0, noisy.efficiency!], dataIndex: 0 })).toMatch(/^\d+ %\*$/)
+    const flagged = run.cells.find((c) => !c.serial && c.n === 100 && c.pool === 1)!
+    expect(flagged.flags.map((f) => f.kind)).toEqual(['busy-machine'])
+    expect(heat.label.formatter({ value: [0, 0, flagged.efficiency!], dataIndex: 0 })).toMatch(/^\d+ %\*$/)
     expect(heat.label.formatter({ value: [1, 0, 0.5], dataIndex: 1 })).toBe('50 %')
   })
 

@@ -1,5 +1,6 @@
-// Test helpers for the chart builders: realistic runs that pass RunSchema, and loose readers for ECharts options.
-import { RunSchema, type Cell, type ChunkRows, type Run, type SweepSpecInput } from '../../main/contract'
+// Test helpers for the chart builders: runs analysed by the engine's own analysis, and loose readers for ECharts options.
+import { RunSchema, SweepSpecSchema, type ChunkRows, type Run } from '../../main/contract'
+import { analyzeCells, type MeasuredCell } from '../../main/engine/analysis'
 import type { ChartOption } from '../../renderer/src/charts/types'
 
 export interface FixtureOptions {
@@ -11,33 +12,25 @@ export interface FixtureOptions {
   transfer?: 'shared' | 'copy'
   kernel?: 'js' | 'wasm'
   executor?: 'thread' | 'process'
-  /** Serial fraction the parallel times follow, and the fit reports. */
+  /** Serial fraction the parallel times follow. */
   serialFraction?: number
   /** Milliseconds per matrix entry of the serial kernel. */
   msPerEntry?: number
-  /** Cells (matched by n, pool, chunkSpec; pool 0 = serial) to mark failed or cancelled. */
-  broken?: { n: number; pool: number; chunkSpec?: ChunkRows; status: 'failed' | 'cancelled' }[]
-  /** Cells to mark noisy. */
-  noisy?: { n: number; pool: number }[]
+  /** Logical cores of the machine (default 4). */
+  logicalCores?: number
+  /**
+   * Cells (matched by n, pool, chunkSpec; pool 0 = serial) to mark failed, cancelled with nothing measured, or
+   * partial (cancelled with its samples kept).
+   */
+  broken?: { n: number; pool: number; chunkSpec?: ChunkRows; status: 'failed' | 'cancelled' | 'partial' }[]
+  /** Cells measured while the machine was busy (pool 0 = serial): the analysis flags them busy-machine. */
+  flagged?: { n: number; pool: number }[]
 }
 
-function stats(median: number, noisy: boolean) {
-  const spread = noisy ? 0.25 : 0.03
-  return {
-    median,
-    mean: median * 1.01,
-    min: median * 0.95,
-    max: median * (noisy ? 1.6 : 1.08),
-    stddev: median * spread * 0.8,
-    ci95Low: median * (1 - spread),
-    ci95High: median * (1 + spread),
-    relSpread: spread,
-    outliers: noisy ? [3] : [],
-    noisy,
-  }
-}
-
-/** A finished run over sizes × pools × chunk rows whose times follow Amdahl's law plus per-task overhead. */
+/**
+ * A finished run over sizes × pools × chunk rows whose times follow Amdahl's law plus per-task overhead. The
+ * samples are chosen here; every figure derived from them (intervals, speedups, flags, fits) is the engine's.
+ */
 export function makeRun(o: FixtureOptions = {}): Run {
   const sizes = o.sizes ?? [100, 1000]
   const pools = o.pools ?? [1, 2, 4]
@@ -45,7 +38,8 @@ export function makeRun(o: FixtureOptions = {}): Run {
   const f = o.serialFraction ?? 0.1
   const msPerEntry = o.msPerEntry ?? 2e-5
   const executor = o.executor ?? 'thread'
-  const spec: SweepSpecInput = {
+  const logicalCores = o.logicalCores ?? 4
+  const spec = SweepSpecSchema.parse({
     name: o.name ?? 'laptop',
     sizes,
     pools,
@@ -54,36 +48,36 @@ export function makeRun(o: FixtureOptions = {}): Run {
     kernel: o.kernel ?? 'js',
     executor,
     repetitions: 5,
-  }
+  })
   const isBroken = (n: number, pool: number, chunkSpec: ChunkRows) =>
     o.broken?.find((b) => b.n === n && b.pool === pool && (b.chunkSpec ?? chunkSpec) === chunkSpec)?.status
-  const isNoisy = (n: number, pool: number) => o.noisy?.some((x) => x.n === n && x.pool === pool) ?? false
+  const isFlagged = (n: number, pool: number) => o.flagged?.some((x) => x.n === n && x.pool === pool) ?? false
 
-  const cells: Cell[] = []
+  const measured: MeasuredCell[] = []
   for (const n of sizes) {
     const entries = n * n
     const t1 = 0.05 + entries * msPerEntry
-    const serialStatus = isBroken(n, 0, 'auto') ?? 'ok'
-    cells.push(cell(n, 1, 'auto', n, true, serialStatus, t1, t1, isNoisy(n, 0)))
+    measured.push(cell(n, 1, n, n, true, isBroken(n, 0, n) ?? isBroken(n, 0, 'auto') ?? 'ok', t1, isFlagged(n, 0)))
     for (const pool of pools) {
-      for (const spec of chunkRows) {
-        const rows = spec === 'auto' ? Math.ceil(n / pool) : Math.min(spec, n)
+      for (const chunk of chunkRows) {
+        const rows = chunk === 'auto' ? Math.ceil(n / pool) : Math.min(chunk, n)
         const tasks = Math.ceil(n / rows)
         const tp = t1 * (f + (1 - f) / pool) + (0.02 * tasks) / pool + 0.01 * pool
-        const status = isBroken(n, pool, spec) ?? 'ok'
-        cells.push(cell(n, pool, spec, rows, false, status, tp, t1, isNoisy(n, pool)))
+        const status = isBroken(n, pool, chunk) ?? 'ok'
+        measured.push(cell(n, pool, chunk, rows, false, status, tp, isFlagged(n, pool)))
       }
     }
   }
+  const { cells, fits } = analyzeCells(measured, { seed: spec.seed, logicalCores, targetRelSpread: 0 })
   return RunSchema.parse({
-    schema: 1,
+    schema: 2,
     id: o.id ?? 'run-fixture-1',
     createdAt: '2026-11-25T09:00:00.000Z',
     name: o.name ?? 'laptop',
     spec,
     machine: {
       cpuModel: 'Test CPU',
-      logicalCores: 4,
+      logicalCores,
       totalMemoryBytes: 16e9,
       freeMemoryBytes: 8e9,
       platform: 'linux',
@@ -101,7 +95,10 @@ export function makeRun(o: FixtureOptions = {}): Run {
       coldMs: 20 + 8 * pool,
       roundTripMs: 0.08 + 0.01 * pool,
     })),
-    fits: sizes.map((n) => ({ n, serialFraction: f, rmse: 0.01, points: pools.length })),
+    protocol: null,
+    baseCase: 'serial: one task over the whole matrix on one worker',
+    verdict: null,
+    fits,
     cells,
   })
 }
@@ -112,13 +109,12 @@ function cell(
   chunkSpec: ChunkRows,
   chunkRows: number,
   serial: boolean,
-  status: 'ok' | 'failed' | 'cancelled',
+  state: 'ok' | 'failed' | 'cancelled' | 'partial',
   median: number,
-  t1: number,
-  noisy: boolean,
-): Cell {
-  const ok = status === 'ok'
-  const speedup = ok ? t1 / median : null
+  busy: boolean,
+): MeasuredCell {
+  const measuredSome = state === 'ok' || state === 'partial'
+  const status = state === 'partial' ? 'cancelled' : state
   return {
     n,
     entries: n * n,
@@ -128,15 +124,14 @@ function cell(
     tasks: Math.ceil(n / chunkRows),
     serial,
     status,
-    ...(ok ? {} : { error: status === 'failed' ? 'result mismatch' : 'cancelled' }),
-    samplesMs: ok ? [median * 0.95, median, median, median * 1.02, median * 1.08] : [],
-    kernelMs: ok ? [median * 0.9, median * 0.9, median * 0.9, median * 0.9, median * 0.9] : [],
-    stats: ok ? stats(median, noisy) : null,
-    result: ok ? n * n * 0.5 : null,
-    relError: ok ? 0 : null,
-    speedup: serial ? (ok ? 1 : null) : speedup,
-    efficiency: serial ? (ok ? 1 : null) : speedup === null ? null : speedup / pool,
-    karpFlatt: !serial && pool > 1 && speedup !== null ? (1 / speedup - 1 / pool) / (1 - 1 / pool) : null,
+    ...(state === 'failed' ? { error: 'result mismatch' } : {}),
+    samplesMs: measuredSome ? [median * 0.95, median, median, median * 1.02, median * 1.08] : [],
+    kernelMs: measuredSome ? [median * 0.9, median * 0.9, median * 0.9, median * 0.9, median * 0.9] : [],
+    result: measuredSome ? n * n * 0.5 : null,
+    relError: measuredSome ? 0 : null,
+    stopReason: status === 'ok' ? 'min-reps' : status,
+    busyCpuFraction: busy ? 0.3 : 0.01,
+    warmups: 1,
   }
 }
 

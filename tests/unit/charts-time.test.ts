@@ -74,11 +74,11 @@ describe('timeVsEntries', () => {
     expect(named(option, 'p=4', 'line').data.map((d) => valueOf(d)[0])).toEqual([1_000_000])
   })
 
-  it('marks a noisy cell with its own symbol', () => {
-    const option = timeVsEntries([makeRun({ noisy: [{ n: 1000, pool: 2 }] })], 'light')
-    const [quiet, noisy] = named(option, 'p=2', 'line').data as { symbol?: string }[]
+  it('marks a flagged cell with its own symbol', () => {
+    const option = timeVsEntries([makeRun({ flagged: [{ n: 1000, pool: 2 }] })], 'light')
+    const [quiet, flagged] = named(option, 'p=2', 'line').data as { symbol?: string }[]
     expect(quiet.symbol).toBeUndefined()
-    expect(noisy.symbol).toBe('triangle')
+    expect(flagged.symbol).toBe('triangle')
   })
 
   it('uses the auto chunk cells of a chunk sweep and says so in the legend', () => {
@@ -98,15 +98,19 @@ describe('timeVsEntries', () => {
     expect(data).toContainEqual([1_000_000, best])
   })
 
-  it('writes median, spread, samples and the noisy flag into the tooltip', () => {
-    const option = timeVsEntries([makeRun({ noisy: [{ n: 1000, pool: 2 }] })], 'light')
+  it('writes the median with its interval, the samples and the cell’s flags into the tooltip', () => {
+    const run = makeRun({ flagged: [{ n: 1000, pool: 2 }] })
+    const option = timeVsEntries([run], 'light')
+    const cell = run.cells.find((c) => c.n === 1000 && c.pool === 2)!
     const formatter = (option.tooltip as { formatter: (p: unknown) => string }).formatter
     const index = seriesOf(option).findIndex((s) => s.name === 'p=2' && s.type === 'line')
     const html = formatter({ seriesIndex: index, dataIndex: 1 })
-    expect(html).toContain('median: <b>')
-    expect(html).toContain('± 25.0 %')
+    // Five samples: the interval is [min, max] and says it reaches only 93% (1 − 2/32).
+    expect(html).toContain(
+      `median [95% CI]: <b>${formatMs(cell.stats!.median)} [${formatMs(cell.stats!.min)} – ${formatMs(cell.stats!.max)}] (93% conf.)</b>`,
+    )
     expect(html).toContain('samples: <b>5</b>')
-    expect(html).toContain('noisy')
+    expect(html).toContain('<b>busy-machine</b>: other programs used 1.2 of 4 cores while it was measured')
   })
 
   it('prints a sub-millisecond median in microseconds, as the run table does', () => {

@@ -1,48 +1,64 @@
-// Terminal tables of the CLI: cells with spread, speedup and efficiency, start-up figures, fits, the history list.
+// Terminal tables of the CLI: cells with intervals and flags, the base case, start-up figures, fits, the history list.
 import { describe, expect, it } from 'vitest'
-import { RunSchema, summarize, type Cell, type Run } from '../../main/contract'
-import { formatMs, formatRunList, formatRunReport, formatTable } from '../../main/cli/table'
+import { RunSchema, summarize, SweepSpecSchema, type Run } from '../../main/contract'
+import { analyzeCells, type MeasuredCell } from '../../main/engine/analysis'
+import { formatFits, formatMs, formatRunList, formatRunReport, formatTable } from '../../main/cli/table'
 import { formatClock, formatProgress, progressBar, ProgressLine } from '../../main/cli/progress'
 
-const stats = (median: number, relSpread: number, noisy = false) => ({
-  median,
-  mean: median,
-  min: median * 0.9,
-  max: median * 1.1,
-  stddev: median * 0.05,
-  ci95Low: median * (1 - relSpread),
-  ci95High: median * (1 + relSpread),
-  relSpread,
-  outliers: [],
-  noisy,
-})
-
-const cell = (over: Partial<Cell>): Cell => ({
+/** A measured cell: its samples are the input; the figures come from the engine's analysis. */
+const cell = (over: Partial<MeasuredCell>): MeasuredCell => ({
   n: 1000,
   entries: 1_000_000,
   pool: 1,
-  chunkSpec: 'auto',
+  chunkSpec: 1000,
   chunkRows: 1000,
   tasks: 1,
   serial: true,
   status: 'ok',
-  samplesMs: [10, 10.2],
-  kernelMs: [9, 9.1],
-  stats: stats(10, 0.021),
+  samplesMs: [10, 10.2, 9.9, 10.1, 10.05, 9.95, 10.3],
+  kernelMs: [9, 9.1, 9, 9, 9, 9, 9],
   result: 123,
   relError: 0,
-  speedup: 1,
-  efficiency: 1,
-  karpFlatt: null,
+  stopReason: 'target',
+  busyCpuFraction: 0.01,
+  warmups: 1,
   ...over,
 })
 
+const spec = SweepSpecSchema.parse({ sizes: [1000], pools: [2], chunkRows: ['auto', 64] })
+const analysed = analyzeCells(
+  [
+    cell({}),
+    cell({
+      pool: 2,
+      serial: false,
+      chunkSpec: 'auto',
+      chunkRows: 500,
+      tasks: 2,
+      samplesMs: [5.5, 5.6, 5.4, 5.55, 5.45, 5.5, 5.52],
+      busyCpuFraction: 0.3,
+    }),
+    cell({
+      pool: 2,
+      serial: false,
+      chunkSpec: 64,
+      chunkRows: 64,
+      tasks: 16,
+      status: 'cancelled',
+      stopReason: 'cancelled',
+      samplesMs: [],
+      kernelMs: [],
+    }),
+  ],
+  { seed: spec.seed, logicalCores: 2, targetRelSpread: 0.05 },
+)
+
 const run: Run = RunSchema.parse({
-  schema: 1,
+  schema: 2,
   id: 'run-1',
   createdAt: '2026-11-25T10:00:00.000Z',
   name: 'laptop',
-  spec: { sizes: [1000], pools: [2] },
+  spec,
   machine: {
     cpuModel: 'Test CPU 3000',
     logicalCores: 2,
@@ -58,31 +74,19 @@ const run: Run = RunSchema.parse({
   status: 'complete',
   durationMs: 2345,
   poolStartup: [{ executor: 'thread', pool: 2, coldMs: 35.25, roundTripMs: 0.0512 }],
-  fits: [{ n: 1000, serialFraction: 0.1, rmse: 0.0123, points: 2 }],
-  cells: [
-    cell({}),
-    cell({
-      pool: 2,
-      serial: false,
-      chunkRows: 500,
-      tasks: 2,
-      stats: stats(5.5, 0.15, true),
-      speedup: 1.818,
-      efficiency: 0.909,
-      karpFlatt: 0.1,
-    }),
-    cell({
-      pool: 2,
-      serial: false,
-      chunkSpec: 64,
-      chunkRows: 64,
-      tasks: 16,
-      status: 'cancelled',
-      stats: null,
-      speedup: null,
-      efficiency: null,
-    }),
-  ],
+  protocol: {
+    targetRelSpread: 0.05,
+    minSamples: 5,
+    maxSamples: 50,
+    maxTimeMs: 2000,
+    warmups: 1,
+    orderSeed: 7,
+    timedRegion: 'dispatch → compute → reduce',
+  },
+  baseCase: 'serial: one task over the whole matrix on one worker',
+  verdict: 'another program used 0.6 cores during 1 cell',
+  fits: analysed.fits,
+  cells: analysed.cells,
 })
 
 describe('formatTable', () => {
@@ -116,55 +120,101 @@ describe('formatMs', () => {
 describe('formatRunReport', () => {
   const report = formatRunReport(run)
   const lines = report.split('\n')
+  const speedup = run.cells[1].speedupCi!
+  const efficiency = run.cells[1].efficiencyCi!
 
-  it('names the run, its status, spec and machine', () => {
+  it('names the run, its status, spec, protocol, machine, verdict and base case with its time', () => {
     expect(lines[0]).toBe('Run "laptop" (run-1): complete, 2.3 s, 2026-11-25T10:00:00.000Z')
-    expect(lines[1]).toContain(
-      'sum workload, js kernel, thread executor, shared transfer, 5 repetitions after 1 warm-up',
+    expect(lines[1]).toBe('sum workload, js kernel, thread executor, shared transfer, seed 42')
+    expect(lines[2]).toBe(
+      'Protocol: at least 5 samples after 1 warm-up, until the median is within ±5.0%, at most 50 samples or 2.0 s per cell, order seed 7',
     )
-    expect(lines[2]).toBe('Test CPU 3000, 2 logical cores, linux x64, Node 20.20.2')
+    expect(lines[3]).toBe('Test CPU 3000, 2 logical cores, linux x64, Node 20.20.2')
+    expect(lines[4]).toBe('Machine: another program used 0.6 cores during 1 cell')
+    expect(lines[5]).toBe('Base case: serial: one task over the whole matrix on one worker — N=1,000: 10.05 ms')
   })
 
-  it('prints one row per cell with median ± spread, speedup and efficiency', () => {
-    const header = lines.find((l) => l.includes('median ms ± spread'))!
-    expect(
-      header
-        .trim()
-        .split(/\s{2,}/)
-        .map((h) => h.trim()),
-    ).toEqual(['N', 'entries', 'pool', 'chunk', 'median ms ± spread', 'speedup', 'efficiency', 'status'])
+  it('prints one row per cell with the median, speedup and efficiency, each with its 95% interval, and flags', () => {
+    const header = lines.find((l) => l.includes('median ms [95% CI]'))!
+    expect(header.trim().split(/\s{2,}/)).toEqual([
+      'N',
+      'pool',
+      'chunk',
+      'samples',
+      'median ms [95% CI]',
+      'speedup [95% CI]',
+      'efficiency [95% CI]',
+      'status; flags',
+    ])
     const rows = lines
       .slice(lines.indexOf(header) + 1, lines.indexOf(header) + 4)
       .map((l) => l.trim().split(/\s{2,}/))
-    expect(rows[0]).toEqual(['1,000', '1,000,000', 'serial', 'all', '10.00 ± 2.1%', '1.00×', '100%', 'ok'])
+    // Seven samples: the 1st and 7th order statistics ([min, max]) are the narrowest 95% interval (98.4%).
+    expect(rows[0]).toEqual(['1,000', 'serial', 'all', '7', '10.05 [9.900–10.30]', 'base', '—', 'ok'])
+    const pct = (x: number) => (x * 100).toFixed(0)
     expect(rows[1]).toEqual([
       '1,000',
-      '1,000,000',
       '2',
       '500 (auto)',
-      '5.500 ± 15.0%',
-      '1.82×',
-      '91%',
-      'ok, noisy',
+      '7',
+      '5.500 [5.400–5.600]',
+      `1.83× [${speedup.low.toFixed(2)}–${speedup.high.toFixed(2)}]`,
+      `91% [${pct(efficiency.low)}–${pct(efficiency.high)}]`,
+      'ok; busy-machine',
     ])
-    expect(rows[2]).toEqual(['1,000', '1,000,000', '2', '64', '—', '—', '—', 'cancelled'])
+    expect(rows[2]).toEqual(['1,000', '2', '64', '0', '—', '—', '—', 'cancelled'])
   })
 
-  it('prints the pool start-up figures and the Amdahl fit per N', () => {
+  it('lists each flag with its note under the table', () => {
+    expect(report).toContain(
+      'N=1,000 p=2 chunk 500 (auto): busy-machine: other programs used 0.6 of 2 cores while it was measured',
+    )
+  })
+
+  it('prints the pool start-up figures, and per N and chunk setting why there is no Amdahl fit', () => {
     expect(report).toContain('Pool start-up')
-    expect(lines.find((l) => l.startsWith('thread'))?.split(/\s{2,}/)).toEqual([
-      'thread',
-      '2',
-      '35.25',
-      '0.0512',
+    expect(lines.find((l) => l.startsWith('thread'))?.split(/\s{2,}/)).toEqual(['thread', '2', '35.25', '0.0512'])
+    expect(report).toContain('Amdahl fit per N and chunk setting')
+    expect(lines.at(-3)?.trim().split(/\s{2,}/)).toEqual(['1,000', 'auto', 'not enough pool sizes to fit'])
+    expect(lines.at(-2)?.trim().split(/\s{2,}/)).toEqual(['1,000', '64', 'not enough pool sizes to fit'])
+  })
+})
+
+describe('formatFits', () => {
+  it('prints f with its interval, the residual and the limit 1/f when f’s interval excludes 0', () => {
+    const fitted: Run = {
+      ...run,
+      fits: [
+        {
+          n: 1000,
+          chunkSpec: 'auto',
+          serialFraction: 0.1,
+          serialFractionCi: { low: 0.08, high: 0.12 },
+          rmse: 0.0123,
+          pools: [1, 2, 4],
+          points: 3,
+          speedupLimit: 10,
+        },
+        {
+          n: 1000,
+          chunkSpec: 64,
+          serialFraction: 0.01,
+          serialFractionCi: { low: 0, high: 0.04 },
+          rmse: 0.2,
+          pools: [1, 2, 4],
+          points: 3,
+          speedupLimit: null,
+        },
+      ],
+    }
+    const rows = formatFits(fitted)
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim().split(/\s{2,}/))
+    expect(rows).toEqual([
+      ['1,000', 'auto', '10.0% [8.0%–12.0%]', '10.0×', '0.012', '1,2,4'],
+      ['1,000', '64', '1.0% [0.0%–4.0%]', '— (f may be 0)', '0.200', '1,2,4'],
     ])
-    expect(report).toContain('Amdahl fit per N')
-    expect(
-      lines
-        .at(-2)
-        ?.trim()
-        .split(/\s{2,}/),
-    ).toEqual(['1,000', '10.0%', '10.0×', '0.012', '2'])
   })
 })
 

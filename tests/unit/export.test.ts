@@ -43,12 +43,23 @@ describe('runsToCsv', () => {
       serial: 'false',
       status: 'ok',
       samples: '2',
-      median_ms: String(cell.stats!.median),
-      ci95_low_ms: String(cell.stats!.ci95Low),
-      noisy: 'false',
-      speedup: '1.5',
-      efficiency: '0.75',
-      karp_flatt: '0.33',
+      median_ms: '1.25',
+      // Two samples: the median's interval is [min, max] with 50% confidence, stated beside it.
+      ci95_low_ms: '1.2',
+      ci95_high_ms: '1.3',
+      ci_level: '0.5',
+      base_case: 'serial: one task over the whole matrix on one worker',
+      base_ms: '1.375',
+      speedup: String(1.375 / 1.25),
+      speedup_ci95_low: String(cell.speedupCi!.low),
+      speedup_ci95_high: String(cell.speedupCi!.high),
+      efficiency: String(1.375 / 1.25 / 2),
+      efficiency_ci95_low: String(cell.efficiencyCi!.low),
+      efficiency_ci95_high: String(cell.efficiencyCi!.high),
+      karp_flatt: String(cell.karpFlatt),
+      flags: '',
+      stop_reason: 'min-reps',
+      busy_cpu_fraction: '',
       result: '-200',
       rel_error: '1e-15',
       error: '',
@@ -58,8 +69,22 @@ describe('runsToCsv', () => {
   it('leaves absent figures empty', () => {
     const row = readCsv(runsToCsv([makeRun()]))[0]
     expect(row.serial).toBe('true')
-    expect(row.speedup).toBe('')
+    expect(row.speedup).toBe('1')
     expect(row.karp_flatt).toBe('')
+    expect(row.karp_flatt_ci95_low).toBe('')
+    expect(row.busy_cpu_fraction).toBe('')
+  })
+
+  it('writes a cell’s flags as semicolon-separated words and its speedup interval around the speedup', () => {
+    const run = makeRun()
+    run.cells[2].flags = [
+      { kind: 'oversubscribed', note: '3 workers on 2 logical cores' },
+      { kind: 'no-warmup', note: 'no warm-up' },
+    ]
+    const row = readCsv(runsToCsv([run]))[2]
+    expect(row.flags).toBe('oversubscribed;no-warmup')
+    expect(Number(row.speedup_ci95_low)).toBeLessThanOrEqual(Number(row.speedup))
+    expect(Number(row.speedup_ci95_high)).toBeGreaterThanOrEqual(Number(row.speedup))
   })
 
   it('quotes names with commas, quotes and newlines so they read back intact', () => {

@@ -1,5 +1,6 @@
-// Hand-made runs for the history and export tests, validated by RunSchema so they are runs the engine could write.
-import { RunSchema, SweepSpecSchema, type Cell, type Run } from '../../main/contract'
+// Runs for the history and export tests: chosen samples, analysed by the engine's own analysis, checked by RunSchema.
+import { RunSchema, SweepSpecSchema, type Run } from '../../main/contract'
+import { analyzeCells, type MeasuredCell } from '../../main/engine/analysis'
 
 const machine = {
   cpuModel: 'Test CPU @ 2.0GHz',
@@ -14,10 +15,8 @@ const machine = {
   electron: null,
 }
 
-function cell(n: number, pool: number, serial: boolean, samplesMs: number[]): Cell {
-  const sorted = [...samplesMs].sort((a, b) => a - b)
-  const median = sorted[Math.floor(sorted.length / 2)]
-  const mean = samplesMs.reduce((s, v) => s + v, 0) / samplesMs.length
+/** A measured cell (its samples are the input); every figure derived from them comes from the engine's analysis. */
+function cell(n: number, pool: number, serial: boolean, samplesMs: number[]): MeasuredCell {
   return {
     n,
     entries: n * n,
@@ -29,23 +28,11 @@ function cell(n: number, pool: number, serial: boolean, samplesMs: number[]): Ce
     status: 'ok',
     samplesMs,
     kernelMs: samplesMs.map((ms) => ms - 0.25),
-    stats: {
-      median,
-      mean,
-      min: sorted[0],
-      max: sorted[sorted.length - 1],
-      stddev: 0.1,
-      ci95Low: median - 0.05,
-      ci95High: median + 0.05,
-      relSpread: 0.05 / median,
-      outliers: [],
-      noisy: false,
-    },
     result: -12.5 * n,
     relError: serial ? 0 : 1e-15,
-    speedup: serial ? null : 1.5,
-    efficiency: serial ? null : 0.75,
-    karpFlatt: serial || pool === 1 ? null : 0.33,
+    stopReason: 'min-reps',
+    busyCpuFraction: null,
+    warmups: 1,
   }
 }
 
@@ -57,12 +44,13 @@ export function makeRun(overrides: Partial<Run> = {}): Run {
     pools: [1, 2],
     repetitions: 2,
   })
-  const cells = spec.sizes.flatMap((n) => [
+  const measured = spec.sizes.flatMap((n) => [
     cell(n, 1, true, [1.25, 1.5]),
     ...spec.pools.map((p) => cell(n, p, false, [1.0 + p / 10, 1.1 + p / 10])),
   ])
+  const { cells, fits } = analyzeCells(measured, { seed: spec.seed, logicalCores: machine.logicalCores, targetRelSpread: 0 })
   return RunSchema.parse({
-    schema: 1,
+    schema: 2,
     id: 'run-2026-11-25-aaaa',
     createdAt: '2026-11-25T10:00:00.000Z',
     name: spec.name,
@@ -71,7 +59,10 @@ export function makeRun(overrides: Partial<Run> = {}): Run {
     status: 'complete',
     durationMs: 1234.5,
     poolStartup: [{ executor: 'thread', pool: 2, coldMs: 40.5, roundTripMs: 0.2 }],
-    fits: [{ n: 64, serialFraction: 0.2, rmse: 0.01, points: 2 }],
+    protocol: null,
+    baseCase: 'serial: one task over the whole matrix on one worker',
+    verdict: null,
+    fits,
     cells,
     ...overrides,
   })

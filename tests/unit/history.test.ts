@@ -179,12 +179,12 @@ describe('HistoryStore damaged files', () => {
   })
 
   it('leaves a run written by a newer Amdahl in place, warning once', async () => {
-    const newer = JSON.stringify({ ...makeRun({ id: 'future' }), schema: 2, somethingNew: true })
+    const newer = JSON.stringify({ ...makeRun({ id: 'future' }), schema: 3, somethingNew: true })
     await writeFile(join(dir, 'future.json'), newer)
     expect(await store.list()).toEqual([])
     expect(await store.list()).toEqual([])
     expect(warnings).toEqual([
-      'history: skipped future.json: written by a newer Amdahl (run schema 2); left in place',
+      'history: skipped future.json: written by a newer Amdahl (run schema 3); left in place',
     ])
     expect(await filesIn(dir)).toEqual(['future.json'])
     await expect(store.get('future')).rejects.toThrow('newer Amdahl')

@@ -8,7 +8,7 @@ import {
   formatDuration,
   formatEta,
   formatMs,
-  formatMsSpread,
+  formatMsInterval,
   formatMsTick,
   formatPercent,
   shortCpu,
@@ -50,13 +50,13 @@ describe('formatPercent', () => {
   it('prints the asked decimals', () => expect(formatPercent(0.025, 1)).toBe('2.5 %'))
 })
 
-describe('formatMsSpread', () => {
-  it('prints the median and its spread in the median’s unit', () =>
-    expect(formatMsSpread(12.345, 0.412)).toBe('12.3 ± 0.4 ms'))
-  it('scales the spread with the median into seconds', () =>
-    expect(formatMsSpread(2500, 120)).toBe('2.50 ± 0.12 s'))
-  it('prints the median alone when there is no spread', () => expect(formatMsSpread(5, null)).toBe('5.00 ms'))
-  it('prints a dash without a median', () => expect(formatMsSpread(null, 1)).toBe('—'))
+describe('formatMsInterval', () => {
+  it('prints a median and its interval in the median’s unit and precision', () =>
+    expect(formatMsInterval(12.345, 12.1, 12.62)).toBe('12.3 [12.1–12.6] ms'))
+  it('switches unit with the median', () => expect(formatMsInterval(2500, 2380, 2700)).toBe('2.50 [2.38–2.70] s'))
+  it('prints the median alone when there is no interval', () =>
+    expect(formatMsInterval(5, null, null)).toBe('5.00 ms'))
+  it('prints a dash without a median', () => expect(formatMsInterval(null, 1, 2)).toBe('—'))
 })
 
 describe('small formatters', () => {
@@ -197,17 +197,20 @@ describe('cellRows', () => {
     ])
     expect(rows[0]).toMatchObject({
       chunk: 'whole',
-      speedup: '1.00×',
+      speedup: 'base',
       efficiency: '—',
       status: 'ok',
-      noisy: false,
+      flags: [],
+      samples: 2,
     })
+    // Samples 1.2 and 1.3 ms against a base of 1.25 and 1.5 ms: medians 1.25 and 1.375, speedup 1.10.
     expect(rows[2]).toMatchObject({
       chunk: 'auto (8)',
-      speedup: '1.50×',
-      efficiency: '75 %',
-      time: '1.30 ± 0.05 ms',
+      time: '1.25 [1.20–1.30] ms',
+      note: '2 samples: the interval is min–max, 50% confidence',
     })
+    expect(rows[2].speedup).toMatch(/^1\.10× \[\d\.\d\d–\d\.\d\d\]$/)
+    expect(rows[2].efficiency).toMatch(/^55 % \[\d+ %–\d+ %\]$/)
   })
 })
 
@@ -215,17 +218,17 @@ describe('cellRows of a run cut short', () => {
   const run = makeRun({ status: 'cancelled' })
   const serial = run.cells.findIndex((c) => c.serial && c.n === 64)
   const parallel = run.cells.findIndex((c) => !c.serial && c.n === 64 && c.pool === 2)
-  run.cells[serial] = { ...run.cells[serial], status: 'cancelled' }
+  run.cells[serial] = { ...run.cells[serial], status: 'cancelled', samplesMs: [], kernelMs: [], stats: null }
   run.cells[parallel] = { ...run.cells[parallel], status: 'failed', error: 'sum: expected 1 got 2' }
   const rows = cellRows(run)
 
-  it('shows dashes, not 1.00×, for a serial baseline that was cancelled', () =>
+  it('shows dashes, not "base", for a serial baseline cancelled before its first sample', () =>
     expect(rows.find((r) => r.n === 64 && r.pool === 'serial')).toMatchObject({
       status: 'cancelled',
       time: '—',
       speedup: '—',
       efficiency: '—',
-      noisy: false,
+      flags: [],
     }))
 
   it('shows dashes for a failed cell and keeps its error as the note', () =>
@@ -238,7 +241,7 @@ describe('cellRows of a run cut short', () => {
     }))
 
   it('keeps the figures of the cells that finished', () =>
-    expect(rows.find((r) => r.n === 16 && r.pool === '2')).toMatchObject({ speedup: '1.50×' }))
+    expect(rows.find((r) => r.n === 16 && r.pool === '2')?.speedup).toMatch(/^1\.10× /))
 })
 
 describe('shortcutFor', () => {

@@ -1,5 +1,7 @@
 // Chart-only text: HTML tooltips (run names escaped), count and ratio labels. Times and percentages come from
 // lib/format, so a chart reads the same numbers as the run table.
+import type { Cell, Interval } from '../../../main/contract'
+import { formatMs, formatPercent } from '../lib/format'
 
 const htmlEscapes: Record<string, string> = {
   '&': '&amp;',
@@ -34,4 +36,27 @@ export function formatRatio(value: number | null): string {
 export function tooltipHtml(heading: string, rows: [string, string][]): string {
   const body = rows.map(([k, v]) => `${escapeHtml(k)}: <b>${escapeHtml(v)}</b>`).join('<br/>')
   return `<b>${escapeHtml(heading)}</b><br/>${body}`
+}
+
+/** A cell's flags as tooltip lines: the word in bold and what it means for this cell; '' when unflagged. */
+export function flagLines(cell: Pick<Cell, 'flags'>): string {
+  return cell.flags.map((f) => `<br/><b>${escapeHtml(f.kind)}</b>: ${escapeHtml(f.note)}`).join('')
+}
+
+/** A median and its distribution-free interval, e.g. "12.3 ms [12.1 ms – 12.6 ms]"; the confidence if short of 95%. */
+export function medianText(s: NonNullable<Cell['stats']>): string {
+  const short = s.ciLevel < 0.95 ? ` (${Math.floor(s.ciLevel * 100)}% conf.)` : ''
+  return `${formatMs(s.median)} [${formatMs(s.ci95Low)} – ${formatMs(s.ci95High)}]${short}`
+}
+
+/** A ratio and its interval, e.g. "1.82 [1.75 – 1.90]"; the bare ratio when there is no interval. */
+export function ratioText(value: number | null, ci: Interval | null): string {
+  if (value === null) return '—'
+  return ci ? `${value.toFixed(2)} [${ci.low.toFixed(2)} – ${ci.high.toFixed(2)}]` : value.toFixed(2)
+}
+
+/** A share and its interval in percent, e.g. "91% [87% – 95%]". */
+export function percentText(value: number | null, ci: Interval | null): string {
+  if (value === null) return '—'
+  return ci ? `${formatPercent(value)} [${formatPercent(ci.low)} – ${formatPercent(ci.high)}]` : formatPercent(value)
 }

@@ -25,6 +25,14 @@ export function isPlottable(cell: Cell): cell is Cell & { stats: NonNullable<Cel
 
 export type PlottableCell = Cell & { stats: NonNullable<Cell['stats']> }
 
+/** A cell carrying any plausibility flag: drawn with the warning marker, its flags listed in the tooltip. */
+export const isFlagged = (cell: Cell): boolean => cell.flags.length > 0
+
+/** Tooltip rows, one per flag: the word and what it means for this cell. */
+export function flagRows(cell: Cell): [string, string][] {
+  return cell.flags.map((f) => [f.kind, f.note])
+}
+
 export function serialCells(run: Run): PlottableCell[] {
   return run.cells.filter((c) => c.serial && isPlottable(c)).sort((a, b) => a.n - b.n) as PlottableCell[]
 }

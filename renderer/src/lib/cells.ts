@@ -1,6 +1,6 @@
 // Pure rows of the run-details table: one per cell, serial baseline first within each N.
-import type { Cell, Run } from '../../../main/contract'
-import { formatMs, formatMsSpread, formatPercent, formatSpeedup } from './format'
+import type { Cell, CellFlag, Run } from '../../../main/contract'
+import { formatMsInterval, formatPercent, formatSpeedup } from './format'
 
 export interface CellRow {
   key: string
@@ -8,12 +8,15 @@ export interface CellRow {
   pool: string
   chunk: string
   tasks: number
+  samples: number
+  /** Median with its distribution-free 95% interval: "12.3 [12.1–12.6] ms". */
   time: string
+  /** Speedup with its bootstrap interval: "1.82× [1.75–1.90]"; "base" for the base case itself. */
   speedup: string
   efficiency: string
   status: Cell['status']
-  noisy: boolean
-  /** Why the cell failed, or a note on its spread. */
+  flags: CellFlag[]
+  /** Why the cell failed, or how confident the median's interval is when short of 95%. */
   note: string
 }
 
@@ -24,29 +27,69 @@ const order = (a: Cell, b: Cell): number =>
   (a.chunkSpec === 'auto' ? -1 : 0) - (b.chunkSpec === 'auto' ? -1 : 0) ||
   a.chunkRows - b.chunkRows
 
+const ratio = (x: number) => x.toFixed(2)
+
 export function cellRows(run: Run): CellRow[] {
   return [...run.cells].sort(order).map((c, i) => {
-    // Only a finished cell has figures to compare: a cancelled or failed one shows dashes, its baseline too.
-    const ok = c.status === 'ok'
-    const s = ok ? c.stats : null
-    const spread = s ? (s.ci95High - s.ci95Low) / 2 : null
+    // A failed cell's figures are not to be read; a cancelled one with samples is partial and shows them, flagged.
+    const s = c.status !== 'failed' ? c.stats : null
+    const shortOfLevel = s && c.samplesMs.length > 1 && s.ciLevel < 0.95
     return {
       key: `${c.n}-${c.serial ? 's' : c.pool}-${c.chunkSpec}-${i}`,
       n: c.n,
       pool: c.serial ? 'serial' : String(c.pool),
       chunk: c.serial ? 'whole' : c.chunkSpec === 'auto' ? `auto (${c.chunkRows})` : String(c.chunkRows),
       tasks: c.tasks,
-      time: s ? formatMsSpread(s.median, spread) : '—',
-      // The baseline is 1× by definition.
-      speedup: !ok ? '—' : c.serial ? '1.00×' : formatSpeedup(c.speedup),
-      efficiency: !ok || c.serial ? '—' : formatPercent(c.efficiency),
+      samples: c.samplesMs.length,
+      time: s ? formatMsInterval(s.median, s.ci95Low, s.ci95High) : '—',
+      speedup:
+        !s || c.speedup === null
+          ? '—'
+          : c.serial
+            ? 'base'
+            : c.speedupCi
+              ? `${formatSpeedup(c.speedup)} [${ratio(c.speedupCi.low)}–${ratio(c.speedupCi.high)}]`
+              : formatSpeedup(c.speedup),
+      efficiency:
+        !s || c.serial || c.efficiency === null
+          ? '—'
+          : c.efficiencyCi
+            ? `${formatPercent(c.efficiency)} [${formatPercent(c.efficiencyCi.low)}–${formatPercent(c.efficiencyCi.high)}]`
+            : formatPercent(c.efficiency),
       status: c.status,
-      noisy: s?.noisy ?? false,
+      flags: c.flags,
       note:
         c.error ??
-        (s?.noisy
-          ? `spread ±${formatPercent(s.relSpread, 1)}${s.outliers.length ? `, ${s.outliers.length} outlier(s)` : ''}; min ${formatMs(s.min)}`
+        (shortOfLevel
+          ? `${c.samplesMs.length} samples: the interval is min–max, ${Math.floor(s.ciLevel * 100)}% confidence`
           : ''),
     }
   })
+}
+
+/**
+ * One line per N and chunk setting: the Amdahl fit with f's interval and residual, the limit 1/f only when f's
+ * interval excludes 0, or why there is no fit.
+ */
+export function fitLines(run: Run): string[] {
+  const seen = new Set<string>()
+  const lines: string[] = []
+  for (const c of [...run.cells].sort(order)) {
+    const key = `${c.n}|${c.chunkSpec}`
+    if (c.serial || seen.has(key)) continue
+    seen.add(key)
+    const where = `N=${c.n}, ${c.chunkSpec === 'auto' ? 'auto chunks' : `${c.chunkSpec}-row chunks`}`
+    const fit = run.fits.find((f) => f.n === c.n && f.chunkSpec === c.chunkSpec)
+    if (!fit) {
+      lines.push(`${where}: not enough pool sizes to fit Amdahl's law`)
+      continue
+    }
+    const ci = fit.serialFractionCi
+    const limit = fit.speedupLimit === null ? 'no limit can be read (f may be 0)' : `limit ${fit.speedupLimit.toFixed(1)}×`
+    lines.push(
+      `${where}: serial fraction f = ${formatPercent(fit.serialFraction, 1)} [${formatPercent(ci.low, 1)}–${formatPercent(ci.high, 1)}], ` +
+        `residual ${fit.rmse.toFixed(3)} (speedup), ${limit}; pools ${fit.pools.join(', ')}`,
+    )
+  }
+  return lines
 }

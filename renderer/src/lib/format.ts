@@ -59,16 +59,22 @@ export function formatMsTick(ms: number): string {
   return `${Number(significant(ms * scale))} ${unit}`
 }
 
-/** A median with the half-width of its interval, in the median's unit and precision: "12.3 ± 0.4 ms". */
-export function formatMsSpread(
+/**
+ * A median with its distribution-free interval, all in the median's unit and precision: "12.3 [12.1–12.6] ms".
+ * The interval is two of the samples, so it is never symmetric by construction and never printed as "±".
+ */
+export function formatMsInterval(
   medianMs: number | null | undefined,
-  spreadMs: number | null | undefined,
+  lowMs: number | null | undefined,
+  highMs: number | null | undefined,
 ): string {
   if (medianMs === null || medianMs === undefined || !Number.isFinite(medianMs)) return '—'
-  if (spreadMs === null || spreadMs === undefined || !Number.isFinite(spreadMs)) return formatMs(medianMs)
+  const ok = (x: number | null | undefined): x is number => x !== null && x !== undefined && Number.isFinite(x)
+  if (!ok(lowMs) || !ok(highMs)) return formatMs(medianMs)
   const { unit, scale } = unitFor(medianMs)
   const decimals = decimalsFor(medianMs * scale)
-  return `${(medianMs * scale).toFixed(decimals)} ± ${(Math.abs(spreadMs) * scale).toFixed(decimals)} ${unit}`
+  const f = (x: number) => (x * scale).toFixed(decimals)
+  return `${f(medianMs)} [${f(lowMs)}–${f(highMs)}] ${unit}`
 }
 
 export function formatSpeedup(s: number | null | undefined): string {

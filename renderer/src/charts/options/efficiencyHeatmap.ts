@@ -1,11 +1,13 @@
 // Chart 3: efficiency E = S/p as a heat map, matrix size N (rows) × workers (columns), with percent labels.
 import type { Run } from '../../../../main/contract'
-import { formatRatio, tooltipHtml } from '../format'
+import { medianText, percentText, ratioText, tooltipHtml } from '../format'
 import { formatMs, formatPercent } from '../../lib/format'
 import {
   allPools,
   allSizes,
   chunkBasisLabel,
+  flagRows,
+  isFlagged,
   representativeCells,
   runLabels,
   type PlottableCell,
@@ -23,10 +25,10 @@ function tooltip(pt: Point): string {
   const c = pt.cell
   return tooltipHtml(pt.row, [
     ['workers p', String(c.pool)],
-    ['efficiency E', c.efficiency === null ? '—' : formatPercent(c.efficiency)],
-    ['speedup S', formatRatio(c.speedup)],
-    ['median time', formatMs(c.stats.median)],
-    ...(c.stats.noisy ? ([['noisy', 'yes: spread too large']] as [string, string][]) : []),
+    ['efficiency E [95% CI]', percentText(c.efficiency, c.efficiencyCi)],
+    ['speedup S [95% CI]', ratioText(c.speedup, c.speedupCi)],
+    ['median time', medianText(c.stats)],
+    ...flagRows(c),
   ])
 }
 
@@ -82,7 +84,7 @@ export function efficiencyHeatmap(runs: Run[], theme: ChartTheme): ChartOption {
   const base = baseOption(
     p,
     'Efficiency',
-    `E = S / p: 100% means every worker pulls its full weight · * noisy${chunkNote}`,
+    `E = S / p: 100% means every worker pulls its full weight · * flagged${chunkNote}`,
     data.length,
   )
   const layout = heatmapLayout(rows.length)
@@ -134,10 +136,10 @@ export function efficiencyHeatmap(runs: Run[], theme: ChartTheme): ChartOption {
         label: {
           show: true,
           color: p.heatmapLabel,
-          // A noisy cell's figure carries an asterisk: read it as a rough value.
+          // A flagged cell's figure carries an asterisk: its tooltip says what to make of it.
           formatter: (params) =>
             formatPercent(Number((params.value as number[])[2])) +
-            (points[params.dataIndex]?.cell.stats.noisy ? '*' : ''),
+            (points[params.dataIndex] && isFlagged(points[params.dataIndex].cell) ? '*' : ''),
         },
         itemStyle: { borderColor: p.background, borderWidth: 2 },
         emphasis: { itemStyle: { borderColor: p.text, borderWidth: 2 } },

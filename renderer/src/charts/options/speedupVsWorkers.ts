@@ -1,12 +1,14 @@
 // Chart 2: speedup against pool size, one line per N, the ideal S = p and each N's Amdahl fit (dashed).
 import type { Run } from '../../../../main/contract'
 import { amdahlSpeedup, curvePools } from '../amdahl'
-import { formatRatio, tooltipHtml } from '../format'
+import { formatRatio, medianText, percentText, ratioText, tooltipHtml } from '../format'
 import { formatMs, formatPercent } from '../../lib/format'
 import {
   allPools,
   allSizes,
   chunkBasisLabel,
+  flagRows,
+  isFlagged,
   representativeCells,
   seriesNamer,
   type PlottableCell,
@@ -38,11 +40,12 @@ function tooltip(pt: Point): string {
   const c = pt.cell
   return tooltipHtml(pt.label, [
     ['workers p', String(c.pool)],
-    ['speedup S', formatRatio(c.speedup)],
-    ['efficiency E = S/p', c.efficiency === null ? '—' : formatPercent(c.efficiency)],
-    ['Karp–Flatt serial fraction', c.pool > 1 ? formatRatio(c.karpFlatt) : '— (needs p > 1)'],
-    ['median time', formatMs(c.stats.median)],
-    ...(c.stats.noisy ? ([['noisy', 'yes: spread too large']] as [string, string][]) : []),
+    ['speedup S [95% CI]', ratioText(c.speedup, c.speedupCi)],
+    ['efficiency E = S/p', percentText(c.efficiency, c.efficiencyCi)],
+    ['Karp–Flatt serial fraction', c.pool > 1 ? ratioText(c.karpFlatt, c.karpFlattCi) : '— (needs p > 1)'],
+    ['median time', medianText(c.stats)],
+    ['base case', c.baseMs === null ? '—' : formatMs(c.baseMs)],
+    ...flagRows(c),
   ])
 }
 
@@ -85,7 +88,7 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
         series.push({
           type: 'line',
           name: label,
-          data: measured.map((c) => markedPoint([c.pool, c.speedup ?? 0], c.stats.noisy, p)),
+          data: measured.map((c) => markedPoint([c.pool, c.speedup ?? 0], isFlagged(c), p)),
           symbol: runSymbols[ri % runSymbols.length],
           symbolSize: 8,
           itemStyle: { color: colour },
@@ -128,7 +131,7 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
   const base = baseOption(
     p,
     'Speedup vs workers',
-    `S = T₁ / Tₚ · dashed: ideal (grey) and Amdahl fit per N · ▲ noisy${chunkNote}`,
+    `S = T₁ / Tₚ · dashed: ideal (grey) and Amdahl fit per N · ▲ flagged${chunkNote}`,
     points,
   )
   const legendName = (n: string) => (fitNotes.has(n) ? `${n} (${fitNotes.get(n)})` : n)

@@ -1,10 +1,11 @@
 // Chart 4: time against rows per chunk (log x) per pool size and N; null unless some run swept several chunk sizes.
 import type { Run } from '../../../../main/contract'
-import { escapeHtml } from '../format'
+import { escapeHtml, flagLines, medianText } from '../format'
 import { formatMs, formatPercent } from '../../lib/format'
 import {
   allPools,
   allSizes,
+  isFlagged,
   parallelCells,
   sampleCount,
   serialCells,
@@ -37,12 +38,12 @@ function tooltip(pt: Point): string {
   const rows: [string, string][] = [
     ['rows per chunk', `${c.chunkRows}${c.chunkSpec === 'auto' ? ' (auto)' : ''}`],
     ['tasks', String(c.tasks)],
-    ['median', `${formatMs(s.median)} ± ${formatPercent(s.relSpread, 1)}`],
+    ['median [95% CI]', medianText(s)],
     ['min – max', `${formatMs(s.min)} – ${formatMs(s.max)}`],
     ['samples', String(sampleCount(c))],
   ]
   const body = rows.map(([k, v]) => `${k}: <b>${escapeHtml(v)}</b>`).join('<br/>')
-  return `<b>${escapeHtml(pt.label)}</b><br/>${body}${s.noisy ? '<br/><b>noisy</b>' : ''}`
+  return `<b>${escapeHtml(pt.label)}</b><br/>${body}${flagLines(pt.cell)}`
 }
 
 /** True when at least one run measured more than one chunk size. */
@@ -93,7 +94,7 @@ export function timeVsChunkRows(
         series.push({
           type: 'line',
           name: label,
-          data: line.map((c) => markedPoint([c.chunkRows, c.stats.median], c.stats.noisy, p)),
+          data: line.map((c) => markedPoint([c.chunkRows, c.stats.median], isFlagged(c), p)),
           symbol,
           symbolSize: 8,
           itemStyle: { color: colour },

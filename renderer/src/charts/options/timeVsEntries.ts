@@ -1,11 +1,12 @@
 // Chart 1: median time against matrix entries, log–log, one line per pool size plus the serial baseline, with min–max whiskers.
 import type { Run } from '../../../../main/contract'
-import { escapeHtml, formatCount } from '../format'
+import { escapeHtml, flagLines, formatCount, medianText } from '../format'
 import { formatMs, formatPercent } from '../../lib/format'
 import {
   allPools,
   chunkBasis,
   chunkBasisLabel,
+  isFlagged,
   representativeCells,
   sampleCount,
   serialCells,
@@ -36,7 +37,7 @@ interface Point {
 }
 
 function point(cell: PlottableCell, p: Palette) {
-  return markedPoint([cell.entries, cell.stats.median], cell.stats.noisy, p)
+  return markedPoint([cell.entries, cell.stats.median], isFlagged(cell), p)
 }
 
 /** The [x, y] of a point as this module builds them: a bare pair or a marked point's value. */
@@ -48,15 +49,13 @@ function tooltip(pt: Point): string {
   const s = pt.cell.stats
   const rows = [
     ['N', `${pt.cell.n} (${formatCount(pt.cell.entries)} entries)`],
-    ['median', `${formatMs(s.median)} ± ${formatPercent(s.relSpread, 1)}`],
+    ['median [95% CI]', medianText(s)],
     ['min – max', `${formatMs(s.min)} – ${formatMs(s.max)}`],
-    ['95% CI', `${formatMs(s.ci95Low)} – ${formatMs(s.ci95High)}`],
     ['samples', String(sampleCount(pt.cell))],
   ]
   if (!pt.cell.serial) rows.push(['chunk rows', `${pt.cell.chunkRows} (${pt.cell.chunkSpec})`])
   const body = rows.map(([k, v]) => `${k}: <b>${escapeHtml(v)}</b>`).join('<br/>')
-  const noisy = s.noisy ? '<br/><b>noisy</b>: spread too large to trust the median' : ''
-  return `<b>${escapeHtml(pt.label)}</b><br/>${body}${noisy}`
+  return `<b>${escapeHtml(pt.label)}</b><br/>${body}${flagLines(pt.cell)}`
 }
 
 /** Pixels between neighbouring series when every point sits at one size; the whole group stays within ~120 px. */
@@ -143,7 +142,7 @@ export function timeVsEntries(runs: Run[], theme: ChartTheme, legendWidth = LEGE
   const base = baseOption(
     p,
     'Time vs size',
-    `median per cell, whiskers min–max of the samples · ▲ noisy${chunkNote}`,
+    `median per cell, whiskers min–max of the samples · ▲ flagged${chunkNote}`,
     points,
   )
   const { legend, bottom } = fitLegend(

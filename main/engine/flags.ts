@@ -1,0 +1,106 @@
+// Plausibility flags of one cell (pure): each says what was seen and what to suspect, and each is rare on a quiet
+// machine by construction, so a flag is worth reading when it appears.
+import type { Cell, CellFlag, StopReason } from '../contract'
+
+/**
+ * Above this share of the machine's CPU time taken by other processes while a cell was timed, the cell is flagged
+ * busy-machine. 10% is 0.2 cores on a 2-core machine: enough to take a whole core from a pool of 2 for a fifth of
+ * the time, far above the background of an idle desktop (well under 2%).
+ */
+export const BUSY_CPU_THRESHOLD = 0.1
+
+/** Stop reasons that mean the precision target was not reached. */
+const BUDGET_SPENT: readonly StopReason[] = ['budget-time', 'budget-count']
+
+/** What flagging a cell needs to know about its run. */
+export interface FlagContext {
+  logicalCores: number
+  /** Precision target of the run (relative half-width), 0 = none. */
+  targetRelSpread: number
+}
+
+/** What the cell's figures must already hold: its samples, status, speedup interval and the protocol's record. */
+export type FlaggedCell = Pick<
+  Cell,
+  | 'n'
+  | 'entries'
+  | 'pool'
+  | 'serial'
+  | 'status'
+  | 'samplesMs'
+  | 'stats'
+  | 'speedup'
+  | 'speedupCi'
+  | 'stopReason'
+  | 'busyCpuFraction'
+  | 'warmups'
+>
+
+const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`
+
+/**
+ * The flags of one cell, in a fixed order:
+ * - unstable: sampling stopped on its time or count budget before the median's interval met the target.
+ * - superlinear: speedup above p even at the low end of its interval (not noise: the base case or the cell
+ *   differs in warm-up, cache fit or clock); says which to suspect first.
+ * - oversubscribed: more workers than logical cores, so workers take turns on a core.
+ * - single-sample: one sample has no spread: the interval is the sample itself.
+ * - no-warmup: the first timed sample also paid for JIT/wasm compile and cold caches.
+ * - busy-machine: other processes took more than BUSY_CPU_THRESHOLD of the CPU while it was timed.
+ * - partial: the sweep was cancelled while this cell was measured; its figures stand on fewer samples.
+ */
+export function cellFlags(cell: FlaggedCell, ctx: FlagContext): CellFlag[] {
+  const flags: CellFlag[] = []
+  const n = cell.samplesMs.length
+  if (cell.stopReason && BUDGET_SPENT.includes(cell.stopReason) && cell.stats) {
+    const budget = cell.stopReason === 'budget-time' ? 'time' : 'sample'
+    flags.push({
+      kind: 'unstable',
+      note: `interval ±${pct(cell.stats.relSpread)} after ${n} samples, target ±${pct(ctx.targetRelSpread)}: the ${budget} budget ran out first`,
+    })
+  }
+  if (!cell.serial && cell.speedupCi && cell.speedup !== null && cell.speedupCi.low > cell.pool) {
+    flags.push({ kind: 'superlinear', note: superlinearNote(cell) })
+  }
+  if (cell.pool > ctx.logicalCores) {
+    flags.push({
+      kind: 'oversubscribed',
+      note: `${cell.pool} workers on ${ctx.logicalCores} logical cores: workers take turns on a core`,
+    })
+  }
+  if (n === 1) {
+    flags.push({ kind: 'single-sample', note: 'one sample: no spread to estimate, the interval is the sample itself' })
+  }
+  if (cell.warmups === 0 && n > 0) {
+    flags.push({
+      kind: 'no-warmup',
+      note: 'no warm-up: the first sample also paid for compiling the kernel and cold caches',
+    })
+  }
+  if (cell.busyCpuFraction !== null && cell.busyCpuFraction > BUSY_CPU_THRESHOLD) {
+    const cores = cell.busyCpuFraction * ctx.logicalCores
+    flags.push({
+      kind: 'busy-machine',
+      note: `other programs used ${cores.toFixed(1)} of ${ctx.logicalCores} cores while it was measured`,
+    })
+  }
+  if (cell.status === 'cancelled' && n > 0) {
+    flags.push({ kind: 'partial', note: `cancelled after ${n} sample${n === 1 ? '' : 's'}: figures from those only` })
+  }
+  return flags
+}
+
+/** Bytes of the N×N float64 matrix: below a few MB it may fit the workers' caches together but not one core's. */
+const CACHE_SIZED_BYTES = 32 * 1024 * 1024
+
+function superlinearNote(cell: FlaggedCell): string {
+  const low = cell.speedupCi?.low ?? 0
+  const head = `speedup ≥ ${low.toFixed(2)}× on ${cell.pool} worker${cell.pool === 1 ? '' : 's'}`
+  if (cell.warmups === 0) return `${head}: suspect warm-up (the base case ran cold; add warm-ups)`
+  // One worker doing the base case's work faster: the two are not measured alike, or the clock moved.
+  if (cell.pool === 1) return `${head}: suspect a base case measured differently from pool 1, or turbo clocks`
+  if (cell.entries * 8 <= CACHE_SIZED_BYTES) {
+    return `${head}: suspect caches (the matrix splits into parts that fit the workers' caches) or turbo clocks`
+  }
+  return `${head}: suspect turbo clocks or a base case slowed by something else running`
+}

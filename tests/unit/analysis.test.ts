@@ -1,0 +1,133 @@
+// From samples to reported figures: speedup intervals, Karp–Flatt, the base case and the Amdahl fit per chunk setting.
+import { describe, expect, it } from 'vitest'
+import type { ChunkRows } from '../../main/contract'
+import { analyzeCells, cellSeed, type MeasuredCell } from '../../main/engine/analysis'
+import { amdahlSpeedup } from '../../main/engine/stats'
+
+const ctx = { seed: 42, logicalCores: 4, targetRelSpread: 0 }
+
+/** A measured cell as the runner records it: samples and what the protocol saw, nothing derived. */
+function measured(n: number, pool: number, samplesMs: number[], o: Partial<MeasuredCell> = {}): MeasuredCell {
+  const serial = o.serial ?? false
+  const chunkSpec: ChunkRows = o.chunkSpec ?? (serial ? n : 'auto')
+  return {
+    n,
+    entries: n * n,
+    pool,
+    chunkSpec,
+    chunkRows: serial ? n : Math.ceil(n / pool),
+    tasks: serial ? 1 : pool,
+    serial,
+    status: 'ok',
+    samplesMs,
+    kernelMs: samplesMs,
+    result: 1,
+    relError: 0,
+    stopReason: 'min-reps',
+    busyCpuFraction: 0,
+    warmups: 1,
+    ...o,
+  }
+}
+
+/** Samples whose median is `ms`, spread ±`rel` around it. */
+const around = (ms: number, rel = 0.02) => [1 - rel, 1 - rel / 2, 1, 1 + rel / 2, 1 + rel, 1 - rel / 4, 1 + rel / 4].map((k) => ms * k)
+
+describe('speedup, efficiency and Karp–Flatt with intervals', () => {
+  const base = measured(1000, 1, around(100), { serial: true })
+  const two = measured(1000, 2, around(60))
+  const { cells } = analyzeCells([base, two], ctx)
+  const [b, c] = cells
+
+  it('divides the base case median by the cell median and names the base time in every cell', () => {
+    expect(c.baseMs).toBe(100)
+    expect(c.speedup).toBeCloseTo(100 / 60, 12)
+    expect(c.efficiency).toBeCloseTo(100 / 120, 12)
+    expect(b.speedup).toBe(1)
+    expect(b.speedupCi).toEqual({ low: 1, high: 1 })
+  })
+
+  it('gives an interval around the speedup no wider than the extreme ratios of the samples', () => {
+    const ci = c.speedupCi!
+    expect(ci.low).toBeLessThan(c.speedup!)
+    expect(ci.high).toBeGreaterThan(c.speedup!)
+    expect(ci.low).toBeGreaterThanOrEqual(98 / 61.2 - 1e-12)
+    expect(ci.high).toBeLessThanOrEqual(102 / 58.8 + 1e-12)
+    expect(c.efficiencyCi!.low).toBeCloseTo(ci.low / 2, 12)
+    expect(c.efficiencyCi!.high).toBeCloseTo(ci.high / 2, 12)
+  })
+
+  it('maps the speedup interval onto Karp–Flatt with the ends swapped', () => {
+    const e = (s: number) => (1 / s - 1 / 2) / (1 - 1 / 2)
+    expect(c.karpFlattCi!.low).toBeCloseTo(e(c.speedupCi!.high), 12)
+    expect(c.karpFlattCi!.high).toBeCloseTo(e(c.speedupCi!.low), 12)
+  })
+
+  it('is deterministic: the same run gives the same intervals, seeded per cell and not by list position', () => {
+    const again = analyzeCells([two, base], ctx).cells
+    expect(again[0].speedupCi).toEqual(c.speedupCi)
+    expect(cellSeed(42, two)).not.toBe(cellSeed(42, base))
+    expect(analyzeCells([base, two], { ...ctx, seed: 43 }).cells[1].speedupCi).not.toEqual(c.speedupCi)
+  })
+
+  it('gives no speedup without a base case, and none to a failed cell', () => {
+    const failedBase = measured(1000, 1, around(100), { serial: true, status: 'failed', stopReason: 'failed' })
+    expect(analyzeCells([failedBase, two], ctx).cells[1].speedup).toBeNull()
+    const failed = measured(1000, 2, around(60), { status: 'failed', stopReason: 'failed' })
+    expect(analyzeCells([base, failed], ctx).cells[1].speedupCi).toBeNull()
+  })
+
+  it('skips the bootstrap (no interval, no fit) when asked for a cheap checkpoint', () => {
+    const cheap = analyzeCells([base, two], { ...ctx, resamples: 0 })
+    expect(cheap.cells[1].speedup).toBeCloseTo(100 / 60, 12)
+    expect(cheap.cells[1].speedupCi).toBeNull()
+    expect(cheap.fits).toEqual([])
+  })
+})
+
+/** Cells of one N whose medians follow Amdahl's law with serial fraction f, per pool. */
+function amdahlCells(f: number, pools: number[], chunkSpec: ChunkRows = 'auto', rel = 0.02): MeasuredCell[] {
+  return pools.map((p) => measured(1000, p, around(100 / amdahlSpeedup(f, p), rel), { chunkSpec }))
+}
+
+describe('Amdahl fit', () => {
+  const base = measured(1000, 1, around(100), { serial: true })
+
+  it('recovers f = 0.1 from pools 1..4 with an interval around it and prints the limit 1/f', () => {
+    const { fits } = analyzeCells([base, ...amdahlCells(0.1, [1, 2, 3, 4])], ctx)
+    expect(fits).toHaveLength(1)
+    const [fit] = fits
+    expect(fit.serialFraction).toBeCloseTo(0.1, 6)
+    expect(fit.serialFractionCi.low).toBeLessThan(0.1)
+    expect(fit.serialFractionCi.high).toBeGreaterThan(0.1)
+    expect(fit.serialFractionCi.low).toBeGreaterThan(0)
+    expect(fit.speedupLimit).toBeCloseTo(10, 4)
+    expect(fit.rmse).toBeCloseTo(0, 6)
+    expect(fit.pools).toEqual([1, 2, 3, 4])
+  })
+
+  it('gives no limit when f’s interval reaches 0 (near-perfect speedup)', () => {
+    const { fits } = analyzeCells([base, ...amdahlCells(0, [1, 2, 3, 4], 'auto', 0.1)], ctx)
+    expect(fits[0].serialFractionCi.low).toBe(0)
+    expect(fits[0].speedupLimit).toBeNull()
+  })
+
+  it('does not fit a single pool size above 1: one point always fits exactly', () => {
+    expect(analyzeCells([base, ...amdahlCells(0.1, [1, 2])], ctx).fits).toEqual([])
+  })
+
+  it('leaves pools beyond the logical cores out: pools 1, 2, 4 on 2 cores leave one pool above 1, no fit', () => {
+    expect(analyzeCells([base, ...amdahlCells(0.1, [1, 2, 4])], { ...ctx, logicalCores: 2 }).fits).toEqual([])
+    const fits = analyzeCells([base, ...amdahlCells(0.1, [1, 2, 3, 8])], ctx).fits
+    expect(fits[0].pools).toEqual([1, 2, 3])
+  })
+
+  it('fits each chunk setting on its own points, not the best chunk per pool', () => {
+    const auto = amdahlCells(0.1, [1, 2, 4], 'auto')
+    const fine = amdahlCells(0.4, [1, 2, 4], 64)
+    const { fits } = analyzeCells([base, ...auto, ...fine], ctx)
+    expect(fits.map((f) => f.chunkSpec)).toEqual(['auto', 64])
+    expect(fits[0].serialFraction).toBeCloseTo(0.1, 6)
+    expect(fits[1].serialFraction).toBeCloseTo(0.4, 6)
+  })
+})

@@ -1,0 +1,89 @@
+// Each plausibility flag: one crafted cell that must raise it and one that must not.
+import { describe, expect, it } from 'vitest'
+import type { Cell, FlagKind } from '../../main/contract'
+import { BUSY_CPU_THRESHOLD, cellFlags, type FlaggedCell } from '../../main/engine/flags'
+import { summarize } from '../../main/engine/stats'
+
+const ctx = { logicalCores: 2, targetRelSpread: 0.05 }
+
+/** A quiet, well-measured 2-worker cell with speedup 1.8 [1.7, 1.9]: raises nothing. */
+function quiet(o: Partial<FlaggedCell> = {}): FlaggedCell {
+  const samplesMs = o.samplesMs ?? [10, 10.1, 9.9, 10.05, 9.95, 10.02]
+  return {
+    n: 3000,
+    entries: 9e6,
+    pool: 2,
+    serial: false,
+    status: 'ok' as Cell['status'],
+    samplesMs,
+    stats: summarize(samplesMs),
+    speedup: 1.8,
+    speedupCi: { low: 1.7, high: 1.9 },
+    stopReason: 'target',
+    busyCpuFraction: 0.01,
+    warmups: 1,
+    ...o,
+  }
+}
+
+const kinds = (cell: FlaggedCell) => cellFlags(cell, ctx).map((f) => f.kind)
+const raises = (kind: FlagKind, cell: FlaggedCell) => kinds(cell).includes(kind)
+
+describe('plausibility flags', () => {
+  it('raises nothing on a quiet, warmed, well-sampled cell within the cores', () => {
+    expect(kinds(quiet())).toEqual([])
+  })
+
+  it('unstable: the time or count budget ran out before the target; not when the target was met', () => {
+    expect(raises('unstable', quiet({ stopReason: 'budget-time' }))).toBe(true)
+    expect(raises('unstable', quiet({ stopReason: 'budget-count' }))).toBe(true)
+    expect(cellFlags(quiet({ stopReason: 'budget-count' }), ctx)[0].note).toMatch(/target ±5\.0%.*sample budget/)
+    expect(raises('unstable', quiet({ stopReason: 'target' }))).toBe(false)
+    expect(raises('unstable', quiet({ stopReason: 'min-reps' }))).toBe(false)
+  })
+
+  it('superlinear: speedup above p even at its interval’s low end; not when the interval reaches p', () => {
+    const flags = cellFlags(quiet({ speedup: 2.4, speedupCi: { low: 2.2, high: 2.6 } }), ctx)
+    expect(flags.map((f) => f.kind)).toEqual(['superlinear'])
+    expect(flags[0].note).toMatch(/suspect turbo/)
+    expect(raises('superlinear', quiet({ speedup: 2.1, speedupCi: { low: 1.95, high: 2.3 } }))).toBe(false)
+  })
+
+  it('superlinear names the likely cause: warm-up when none was done, caches for a small matrix', () => {
+    const fast = { speedup: 2.4, speedupCi: { low: 2.2, high: 2.6 } }
+    expect(cellFlags(quiet({ ...fast, warmups: 0 }), ctx)[0].note).toMatch(/suspect warm-up/)
+    expect(cellFlags(quiet({ ...fast, n: 1000, entries: 1e6 }), ctx)[0].note).toMatch(/suspect caches/)
+    expect(cellFlags(quiet({ ...fast, pool: 1, speedupCi: { low: 1.2, high: 1.4 } }), ctx)[0].note).toMatch(
+      /base case measured differently/,
+    )
+  })
+
+  it('oversubscribed: more workers than logical cores; not at the core count', () => {
+    expect(raises('oversubscribed', quiet({ pool: 3 }))).toBe(true)
+    expect(raises('oversubscribed', quiet({ pool: 2 }))).toBe(false)
+  })
+
+  it('single-sample: one sample; not two', () => {
+    expect(raises('single-sample', quiet({ samplesMs: [10], stats: summarize([10]) }))).toBe(true)
+    expect(raises('single-sample', quiet({ samplesMs: [10, 11], stats: summarize([10, 11]) }))).toBe(false)
+  })
+
+  it('no-warmup: no warm-up run before the first timed sample; not after one', () => {
+    expect(raises('no-warmup', quiet({ warmups: 0 }))).toBe(true)
+    expect(raises('no-warmup', quiet({ warmups: 1 }))).toBe(false)
+  })
+
+  it(`busy-machine: other processes above ${BUSY_CPU_THRESHOLD * 100}% of the CPU; not at it, nor when unknown`, () => {
+    const busy = cellFlags(quiet({ busyCpuFraction: 0.3 }), ctx)
+    expect(busy.map((f) => f.kind)).toEqual(['busy-machine'])
+    expect(busy[0].note).toBe('other programs used 0.6 of 2 cores while it was measured')
+    expect(raises('busy-machine', quiet({ busyCpuFraction: BUSY_CPU_THRESHOLD }))).toBe(false)
+    expect(raises('busy-machine', quiet({ busyCpuFraction: null }))).toBe(false)
+  })
+
+  it('partial: cancelled with samples kept; not cancelled with none, nor finished', () => {
+    expect(raises('partial', quiet({ status: 'cancelled', stopReason: 'cancelled' }))).toBe(true)
+    expect(raises('partial', quiet({ status: 'cancelled', samplesMs: [], stats: null }))).toBe(false)
+    expect(raises('partial', quiet({ status: 'ok' }))).toBe(false)
+  })
+})
