@@ -4,6 +4,8 @@ import { computed, reactive, ref, toRefs, watch } from 'vue'
 import { z } from 'zod'
 import {
   cellCount as cellsOf,
+  DEFAULT_MAX_TIME_MS,
+  DEFAULT_TARGET,
   ExecutorSchema,
   KernelSchema,
   MAX_NAME,
@@ -42,6 +44,10 @@ export const FormStateSchema = z.object({
   executor: ExecutorSchema.catch('thread'),
   transfer: TransferSchema.catch('shared'),
   repetitions: numberField(5),
+  /** The precision target in percent (the spec's `target` × 100): what a person types. */
+  targetPercent: numberField(DEFAULT_TARGET * 100),
+  /** The time budget per cell in seconds (the spec's `maxTimeMs` / 1000). */
+  maxTimeS: numberField(DEFAULT_MAX_TIME_MS / 1000),
   warmups: numberField(1),
   seed: numberField(42),
   centroids: numberField(8),
@@ -62,6 +68,11 @@ export function restoreFormState(saved: unknown): FormState {
   return state
 }
 
+/** A form number in the spec's unit; '' or other text is passed on unchanged for the schema to name. */
+function scaled(value: number | string, factor: number): number {
+  return (typeof value === 'number' ? Math.round(value * factor * 1e6) / 1e6 : value) as number
+}
+
 export const useConfigStore = defineStore('config', () => {
   const machine = useMachineStore()
   /** Every persisted field in one object, so saving and resetting never miss one; exposed field by field. */
@@ -76,6 +87,8 @@ export const useConfigStore = defineStore('config', () => {
     executor,
     transfer,
     repetitions,
+    targetPercent,
+    maxTimeS,
     warmups,
     seed,
     centroids,
@@ -127,6 +140,9 @@ export const useConfigStore = defineStore('config', () => {
     executor: executor.value,
     transfer: transfer.value,
     repetitions: repetitions.value as number,
+    // Text the number input could not parse stays text, for the schema to refuse by the field's name.
+    target: scaled(targetPercent.value, 1 / 100),
+    maxTimeMs: scaled(maxTimeS.value, 1000),
     warmups: warmups.value as number,
     seed: seed.value as number,
     ...(workload.value === 'assign' ? { centroids: centroids.value as number } : {}),
@@ -177,6 +193,8 @@ export const useConfigStore = defineStore('config', () => {
     transfer,
     transferNote,
     repetitions,
+    targetPercent,
+    maxTimeS,
     warmups,
     seed,
     centroids,
