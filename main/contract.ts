@@ -46,6 +46,13 @@ const listOf = <T extends z.ZodType<number | string>>(item: T, noun: string, max
 /** Cells above this count make a sweep nobody will wait for; refuse rather than start it. */
 export const MAX_CELLS = 2000
 
+/** The measuring protocol's defaults: ±5% around the median, at most 3 s of samples or 200 samples per cell. */
+export const DEFAULT_TARGET = 0.05
+export const DEFAULT_MAX_TIME_MS = 3000
+export const DEFAULT_MAX_SAMPLES = 200
+export const MAX_TIME_MS = 3_600_000
+export const MAX_SAMPLES = 10_000
+
 /** The cells a sweep measures: per size, the serial baseline plus one per pool size and chunk size. */
 export function cellCount(s: Pick<SweepSpec, 'sizes' | 'pools' | 'chunkRows'>): number {
   return s.sizes.length * (1 + s.pools.length * s.chunkRows.length)
@@ -66,7 +73,23 @@ export const SweepSpecSchema = z
       chunkRows: listOf(ChunkRowsSchema, 'chunk size', 16).default(['auto']),
       executor: ExecutorSchema.default('thread'),
       transfer: TransferSchema.default('shared'),
+      /** The minimum number of measured samples per cell; sampling goes on until `target` or a budget. */
       repetitions: whole('repetitions', 1, 1000).default(5),
+      /**
+       * Precision target: a cell stops sampling once its median's 95% interval is within ±target of the median
+       * (relative half-width, 0.05 = ±5%), or once a budget below is spent.
+       */
+      target: z
+        .number({ error: 'target must be a number' })
+        .min(0.001, 'target must be at least 0.001 (±0.1%)')
+        .max(1, 'target must be at most 1 (±100%)')
+        .default(DEFAULT_TARGET),
+      /** Time budget per cell: the sum of its timed samples, ms. Never cuts below `repetitions`. */
+      maxTimeMs: whole('max time per cell (ms)', 1, MAX_TIME_MS).default(DEFAULT_MAX_TIME_MS),
+      /** Count budget per cell; never below `repetitions` (the minimum wins). */
+      maxSamples: whole('max samples per cell', 1, MAX_SAMPLES).default(DEFAULT_MAX_SAMPLES),
+      /** Seed of the shuffled cell order; absent: a fresh one per run, recorded in run.protocol.orderSeed. */
+      orderSeed: whole('order seed', 0, 0xffffffff).optional(),
       warmups: whole('warm-ups', 0, 100).default(1),
       seed: whole('seed', 0, 0xffffffff).default(42),
       /** k, the number of centroids of the `assign` workload. */
@@ -112,6 +135,8 @@ export const MachineSchema = z.object({
   node: z.string().max(100),
   v8: z.string().max(100),
   electron: z.string().max(100).nullable(),
+  /** Linux CPU frequency governor of cpu0 (`performance`, `powersave`…) where readable; null elsewhere. */
+  governor: z.string().max(100).nullable().optional(),
 })
 export type Machine = z.infer<typeof MachineSchema>
 
@@ -141,7 +166,7 @@ export const StatsSchema = z.object({
 export type Stats = z.infer<typeof StatsSchema>
 
 /**
- * Plausibility flags, rare and true (see common/flags.ts for when each is raised): a flag that fires on most
+ * Plausibility flags, rare and true (see engine/flags.ts for when each is raised): a flag that fires on most
  * cells is a bug in the flag.
  */
 export const FlagKindSchema = z.enum([
@@ -161,15 +186,13 @@ export const CellFlagSchema = z.object({
 })
 export type CellFlag = z.infer<typeof CellFlagSchema>
 
-/**
- * Why a cell stopped taking samples. target: the median's interval met the precision target; budget-time /
- * budget-count: the per-cell budget ran out first (the cell is flagged unstable); min-reps: it took the
- * repetitions asked for with no precision target (every schema-1 run); cancelled; failed.
- */
-export const StopReasonSchema = z.enum(['target', 'budget-time', 'budget-count', 'min-reps', 'cancelled', 'failed'])
-export type StopReason = z.infer<typeof StopReasonSchema>
-
 export const CellStatusSchema = z.enum(['ok', 'failed', 'cancelled'])
+/**
+ * Why a cell stopped sampling: its interval met the target, a budget (time or count) was spent, the sweep was
+ * cancelled (the samples taken are kept: a partial cell), or the cell failed.
+ */
+export const StopReasonSchema = z.enum(['target', 'time-budget', 'count-budget', 'cancelled', 'failed'])
+export type StopReason = z.infer<typeof StopReasonSchema>
 export const CellSchema = z.object({
   n: z.number().int().min(1),
   entries: z.number().int().min(1),
@@ -196,23 +219,28 @@ export const CellSchema = z.object({
   efficiency: finite.nullable(),
   /** Karp–Flatt experimentally determined serial fraction (pool > 1 only). */
   karpFlatt: finite.nullable(),
-  /** Median time of this N's base case (Run.baseCase), ms: what speedup divides. */
+  /** Why sampling stopped (runs measured before the adaptive protocol have none). */
+  stopReason: StopReasonSchema.optional(),
+  /**
+   * Runs per sample: a cell faster than the timer can resolve well times this many back-to-back runs as one
+   * sample. samplesMs and kernelMs are always per run (the sample's time divided by the batch).
+   */
+  batch: z.number().int().min(1).max(1_000_000).optional(),
+  /**
+   * Share of the machine's cores (0..1) that other programs used while this cell's samples ran, from /proc/stat
+   * minus our own processes' CPU time (elsewhere from the load average); null where nothing could be read.
+   */
+  busyCpuFraction: finite.nullable().optional(),
+  /** Share of the cores' time a hypervisor stole while the cell's samples ran; null where the OS does not say. */
+  stealFraction: finite.nullable().optional(),
+  /** Median time of this N's base case (baseCaseOf(run)), ms: what speedup divides. */
   baseMs: finite.nullable(),
-  /** 95% intervals by a seeded bootstrap of the ratio of medians (both sides resampled; see common/stats.ts). */
+  /** 95% intervals by a seeded bootstrap of the ratio of medians (both sides resampled; see engine/stats.ts). */
   speedupCi: IntervalSchema.nullable(),
   efficiencyCi: IntervalSchema.nullable(),
   /** Karp–Flatt is monotone in the speedup: the speedup interval mapped, ends swapped. */
   karpFlattCi: IntervalSchema.nullable(),
   flags: z.array(CellFlagSchema).max(FlagKindSchema.options.length),
-  /** Null while the cell is still being measured. */
-  stopReason: StopReasonSchema.nullable(),
-  /**
-   * Share of the machine's CPU time (0..1 of all logical cores) that other processes used while this cell's
-   * samples were timed; null where it could not be measured. Above BUSY_CPU_THRESHOLD the cell is flagged.
-   */
-  busyCpuFraction: z.number().min(0).max(1).nullable(),
-  /** Warm-up runs of this cell (kernel, pool and executor warm) before its first timed sample. */
-  warmups: z.number().int().min(0).max(100_000),
 })
 export type Cell = z.infer<typeof CellSchema>
 
@@ -244,25 +272,27 @@ export const AmdahlFitSchema = z.object({
 })
 export type AmdahlFit = z.infer<typeof AmdahlFitSchema>
 
-/**
- * How a run measured (filled by the runner): per cell, samples are taken in shuffled interleaved rounds
- * (orderSeed) until the median's interval is within ±targetRelSpread or a budget is spent.
- */
+/** How a run was measured, recorded so it can be judged and repeated (see main/engine/timed.ts). */
 export const ProtocolSchema = z.object({
-  /** Precision target, relative half-width of the median's interval (0.05 = ±5%); 0 = no target. */
-  targetRelSpread: z.number().min(0).max(1),
-  /** Samples every cell takes at least (--reps). */
-  minSamples: z.number().int().min(1),
-  /** Per-cell budget: at most this many samples… */
+  /** Relative half-width of the median's 95% interval a cell aims for. */
+  target: finite,
+  /** Per-cell budgets; the minimum (`minSamples`) is always taken whatever they say. */
+  maxTimeMs: finite,
   maxSamples: z.number().int().min(1),
-  /** …and about this much measured time, ms. */
-  maxTimeMs: z.number().min(0),
-  /** Warm-up runs per cell before its first timed sample. */
+  minSamples: z.number().int().min(1),
   warmups: z.number().int().min(0),
-  /** Seed of the shuffled cell order of every round: the same seed replays the same order. */
+  /** Seed of the cell order, shuffled every round: the same seed gives the same order. */
   orderSeed: z.number().int().min(0).max(0xffffffff),
-  /** What the timed region covers, in words. */
-  timedRegion: z.string().max(300),
+  /** The timer's resolution measured at the start of the run, ms. */
+  timerResolutionMs: finite,
+  /** A sample shorter than this batches several runs (1000 timer ticks: rounding costs at most 0.1%). */
+  minSampleMs: finite,
+  /** What the serial baseline is, in words: speedups are relative to it. */
+  baseCase: z.string().max(500),
+  /** Where the timed region starts and ends, in words. */
+  timedRegion: z.string().max(500),
+  /** Where busyCpuFraction comes from. */
+  loadSource: z.enum(['proc-stat', 'loadavg', 'none']),
 })
 export type Protocol = z.infer<typeof ProtocolSchema>
 
@@ -270,7 +300,7 @@ export const RunIdSchema = z
   .string({ error: 'run id must be text' })
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'run id must be 1–64 letters, digits, - or _')
 
-/** The run file layout this build writes; older layouts are migrated on read (common/migrate.ts). */
+/** The run file layout this build writes; older layouts are migrated on read (history/migrate.ts). */
 export const RUN_SCHEMA = 2
 
 export const RunStatusSchema = z.enum(['complete', 'cancelled', 'failed'])
@@ -285,19 +315,26 @@ export const RunSchema = z.object({
   error: z.string().max(2000).optional(),
   durationMs: finite,
   poolStartup: z.array(PoolStartupSchema),
-  /** How it measured; null for a schema-1 run (fixed repetitions, cells in the same order every round). */
-  protocol: ProtocolSchema.nullable(),
-  /** What every speedup divides by, in words (its time per N is each cell's baseMs). */
-  baseCase: z.string().max(300),
-  /** One line on how quiet the machine was ("machine quiet" / "another program used 0.6 cores during 4 cells"). */
-  verdict: z.string().max(500).nullable(),
-  /** Per N and chunk setting with enough pool sizes (see common/analysis.ts). */
+  /** Per N and chunk setting with enough pool sizes (see engine/analysis.ts). */
   fits: z.array(AmdahlFitSchema).max(24 * 16),
   cells: z.array(CellSchema).max(MAX_CELLS * 2),
   /** Set when the run came from another machine's JSON export. */
   imported: z.boolean().optional(),
+  /** How it was measured (absent in runs recorded before the adaptive protocol). */
+  protocol: ProtocolSchema.optional(),
+  /** One line: "machine quiet", or what other programs took while cells were measured. */
+  machineVerdict: z.string().max(300).optional(),
 })
 export type Run = z.infer<typeof RunSchema>
+
+/** What a run recorded before its protocol was (fixed repetitions, the serial cell as the base). */
+export const UNRECORDED_BASE_CASE =
+  'serial: one task over the whole matrix on one worker (recorded before the base case was measured alike for every executor)'
+
+/** What every speedup of the run divides by, in words; each cell's baseMs is its time at that cell's N. */
+export function baseCaseOf(run: Pick<Run, 'protocol'>): string {
+  return run.protocol?.baseCase ?? UNRECORDED_BASE_CASE
+}
 
 export interface RunSummary {
   id: string
@@ -307,6 +344,8 @@ export interface RunSummary {
   spec: SweepSpec
   machine: Pick<Machine, 'cpuModel' | 'logicalCores' | 'platform'>
   cellCount: number
+  /** Cells with at least one sample: a cancelled run with none has nothing to show and replaces no chart. */
+  measuredCells: number
   imported: boolean
 }
 
@@ -323,6 +362,7 @@ export function summarize(run: Run): RunSummary {
       platform: run.machine.platform,
     },
     cellCount: run.cells.length,
+    measuredCells: run.cells.filter((c) => c.samplesMs.length > 0).length,
     imported: run.imported ?? false,
   }
 }

@@ -1,5 +1,5 @@
 // Plain-text tables for the terminal: a run's cells, pool start-up figures and Amdahl fits, and the history list.
-import type { Cell, Run, RunSummary } from '../contract'
+import { baseCaseOf, type Cell, type Run, type RunSummary } from '../contract'
 
 export type Align = 'left' | 'right'
 export interface Column {
@@ -125,7 +125,7 @@ export function formatBaseCase(run: Run): string {
   const medians = run.cells
     .filter((c) => c.serial && c.stats)
     .map((c) => `N=${groupThousands(c.n)}: ${formatMs((c.stats as NonNullable<Cell['stats']>).median)} ms`)
-  return `Base case: ${run.baseCase}${medians.length > 0 ? ` — ${medians.join(', ')}` : ''}`
+  return `Base case: ${baseCaseOf(run)}${medians.length > 0 ? ` — ${medians.join(', ')}` : ''}`
 }
 
 export function formatPoolStartup(run: Run): string {
@@ -189,8 +189,8 @@ function protocolLine(run: Run): string {
   const p = run.protocol
   const { spec } = run
   const warm = `${spec.warmups} warm-up${spec.warmups === 1 ? '' : 's'}`
-  if (p === null) return `${spec.repetitions} repetitions per cell after ${warm}, no precision target recorded`
-  const target = p.targetRelSpread > 0 ? `until the median is within ±${percent(p.targetRelSpread, 1)}` : 'no precision target'
+  if (!p) return `${spec.repetitions} repetitions per cell after ${warm}, no precision target recorded`
+  const target = p.target > 0 ? `until the median is within ±${percent(p.target, 1)}` : 'no precision target'
   return (
     `at least ${p.minSamples} samples after ${p.warmups} warm-up${p.warmups === 1 ? '' : 's'}, ${target}, ` +
     `at most ${p.maxSamples} samples or ${formatDurationMs(p.maxTimeMs)} per cell, order seed ${p.orderSeed}`
@@ -207,7 +207,7 @@ export function formatRunReport(run: Run): string {
     `Protocol: ${protocolLine(run)}`,
     `${machine.cpuModel}, ${machine.logicalCores} logical cores, ${machine.platform} ${machine.arch}, Node ${machine.node}`,
   ]
-  if (run.verdict) lines.push(`Machine: ${run.verdict}`)
+  if (run.machineVerdict) lines.push(`Machine: ${run.machineVerdict}`)
   lines.push(formatBaseCase(run), '', run.cells.length > 0 ? formatCells(run.cells) : 'No cells were measured.')
   if (run.cells.some((c) => c.flags.length > 0)) lines.push('', 'Flags', formatFlagNotes(run.cells))
   if (run.poolStartup.length > 0) lines.push('', 'Pool start-up', formatPoolStartup(run))

@@ -35,6 +35,8 @@ export interface AnalysisContext {
   logicalCores: number
   /** The run's precision target (0 = none), quoted by the unstable flag. */
   targetRelSpread: number
+  /** Warm-up runs before each cell's first timed sample (protocol.warmups, else spec.warmups). */
+  warmups: number
   /**
    * Bootstrap resamples per cell (default RESAMPLES). 0 skips the bootstrap: no speedup intervals and no fits,
    * for the cheap checkpoints taken while a size is still being measured.

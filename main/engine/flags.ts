@@ -10,13 +10,15 @@ import type { Cell, CellFlag, StopReason } from '../contract'
 export const BUSY_CPU_THRESHOLD = 0.1
 
 /** Stop reasons that mean the precision target was not reached. */
-const BUDGET_SPENT: readonly StopReason[] = ['budget-time', 'budget-count']
+const BUDGET_SPENT: readonly StopReason[] = ['time-budget', 'count-budget']
 
 /** What flagging a cell needs to know about its run. */
 export interface FlagContext {
   logicalCores: number
   /** Precision target of the run (relative half-width), 0 = none. */
   targetRelSpread: number
+  /** Warm-up runs every cell had before its first timed sample (the protocol's, else the spec's). */
+  warmups: number
 }
 
 /** What the cell's figures must already hold: its samples, status, speedup interval and the protocol's record. */
@@ -33,7 +35,6 @@ export type FlaggedCell = Pick<
   | 'speedupCi'
   | 'stopReason'
   | 'busyCpuFraction'
-  | 'warmups'
 >
 
 const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`
@@ -53,14 +54,14 @@ export function cellFlags(cell: FlaggedCell, ctx: FlagContext): CellFlag[] {
   const flags: CellFlag[] = []
   const n = cell.samplesMs.length
   if (cell.stopReason && BUDGET_SPENT.includes(cell.stopReason) && cell.stats) {
-    const budget = cell.stopReason === 'budget-time' ? 'time' : 'sample'
+    const budget = cell.stopReason === 'time-budget' ? 'time' : 'sample'
     flags.push({
       kind: 'unstable',
       note: `interval ±${pct(cell.stats.relSpread)} after ${n} samples, target ±${pct(ctx.targetRelSpread)}: the ${budget} budget ran out first`,
     })
   }
   if (!cell.serial && cell.speedupCi && cell.speedup !== null && cell.speedupCi.low > cell.pool) {
-    flags.push({ kind: 'superlinear', note: superlinearNote(cell) })
+    flags.push({ kind: 'superlinear', note: superlinearNote(cell, ctx.warmups) })
   }
   if (cell.pool > ctx.logicalCores) {
     flags.push({
@@ -71,13 +72,13 @@ export function cellFlags(cell: FlaggedCell, ctx: FlagContext): CellFlag[] {
   if (n === 1) {
     flags.push({ kind: 'single-sample', note: 'one sample: no spread to estimate, the interval is the sample itself' })
   }
-  if (cell.warmups === 0 && n > 0) {
+  if (ctx.warmups === 0 && n > 0) {
     flags.push({
       kind: 'no-warmup',
       note: 'no warm-up: the first sample also paid for compiling the kernel and cold caches',
     })
   }
-  if (cell.busyCpuFraction !== null && cell.busyCpuFraction > BUSY_CPU_THRESHOLD) {
+  if (typeof cell.busyCpuFraction === 'number' && cell.busyCpuFraction > BUSY_CPU_THRESHOLD) {
     const cores = cell.busyCpuFraction * ctx.logicalCores
     flags.push({
       kind: 'busy-machine',
@@ -93,10 +94,10 @@ export function cellFlags(cell: FlaggedCell, ctx: FlagContext): CellFlag[] {
 /** Bytes of the N×N float64 matrix: below a few MB it may fit the workers' caches together but not one core's. */
 const CACHE_SIZED_BYTES = 32 * 1024 * 1024
 
-function superlinearNote(cell: FlaggedCell): string {
+function superlinearNote(cell: FlaggedCell, warmups: number): string {
   const low = cell.speedupCi?.low ?? 0
   const head = `speedup ≥ ${low.toFixed(2)}× on ${cell.pool} worker${cell.pool === 1 ? '' : 's'}`
-  if (cell.warmups === 0) return `${head}: suspect warm-up (the base case ran cold; add warm-ups)`
+  if (warmups === 0) return `${head}: suspect warm-up (the base case ran cold; add warm-ups)`
   // One worker doing the base case's work faster: the two are not measured alike, or the clock moved.
   if (cell.pool === 1) return `${head}: suspect a base case measured differently from pool 1, or turbo clocks`
   if (cell.entries * 8 <= CACHE_SIZED_BYTES) {

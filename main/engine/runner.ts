@@ -39,7 +39,7 @@ interface CellState {
 const finiteOrNull = (x: number | null) => (x !== null && Number.isFinite(x) ? x : null)
 
 /** What was measured of a cell; every figure derived from it (stats, speedups, flags, fits) comes from analysis.ts. */
-function finishCell(state: CellState, status: Cell['status'], warmups: number): MeasuredCell {
+function finishCell(state: CellState, status: Cell['status']): MeasuredCell {
   const { plan } = state
   return {
     n: plan.n,
@@ -56,9 +56,8 @@ function finishCell(state: CellState, status: Cell['status'], warmups: number): 
     // A broken kernel may answer NaN: the cell has failed saying so, and the record stays valid JSON.
     result: finiteOrNull(state.result),
     relError: finiteOrNull(state.relError),
-    stopReason: status === 'ok' ? 'min-reps' : status,
-    busyCpuFraction: null,
-    warmups,
+    // Fixed repetitions until the adaptive protocol lands: a finished cell stopped for no budget and no target.
+    ...(status === 'ok' ? {} : { stopReason: status }),
   }
 }
 
@@ -75,9 +74,6 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     error: INTERRUPTED,
     durationMs: 0,
     poolStartup: [],
-    protocol: null,
-    baseCase: 'serial: one task over the whole matrix on one worker',
-    verdict: null,
     fits: [],
     cells: [],
   }
@@ -88,6 +84,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     seed: spec.seed,
     logicalCores: logicalCores(),
     targetRelSpread: 0,
+    warmups: spec.warmups,
   }
   const plans = planSweep(spec)
   const progress = new ProgressTracker(
@@ -218,7 +215,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
 
     const close = (state: CellState, status: Cell['status']) => {
       state.stepsLeft = 0
-      finished.set(state.plan.index, finishCell(state, status, spec.warmups))
+      finished.set(state.plan.index, finishCell(state, status))
       progress.cellDone(state.plan, perCell, status)
       if (opts.onCell) notify(opts.onCell, snapshot())
     }

@@ -1,6 +1,6 @@
 // CSV exports for spreadsheets: one summary row per cell, or one row per measured repetition.
 import { stringify } from 'csv-stringify/sync'
-import type { Cell, Run } from '../contract'
+import { baseCaseOf, type Cell, type Run } from '../contract'
 
 type Field = string | number | null | undefined
 type Row = Field[]
@@ -35,7 +35,7 @@ const summaryColumns: [header: string, value: (run: Run, cell: Cell) => Field][]
   ['ci95_high_ms', (_, c) => c.stats?.ci95High],
   ['ci_level', (_, c) => c.stats?.ciLevel],
   ['rel_spread', (_, c) => c.stats?.relSpread],
-  ['base_case', (r) => r.baseCase],
+  ['base_case', (r) => baseCaseOf(r)],
   ['base_ms', (_, c) => c.baseMs],
   ['speedup', (_, c) => c.speedup],
   ['speedup_ci95_low', (_, c) => c.speedupCi?.low],

@@ -12,44 +12,35 @@ const CellV1Schema = CellSchema.omit({
   efficiencyCi: true,
   karpFlattCi: true,
   flags: true,
-  stopReason: true,
-  busyCpuFraction: true,
-  warmups: true,
 }).extend({ stats: StatsV1Schema.nullable() })
 
-const RunV1Schema = RunSchema.omit({ protocol: true, baseCase: true, verdict: true }).extend({
+const RunV1Schema = RunSchema.extend({
   schema: z.literal(1),
   fits: z.array(AmdahlFitSchema.pick({ n: true, serialFraction: true, rmse: true, points: true })).max(24 * 16),
   cells: z.array(CellV1Schema).max(MAX_CELLS * 2),
 })
 export type RunV1 = z.infer<typeof RunV1Schema>
 
-/** What a schema-1 run's speedups divide by: its serial cell, measured before the base case was made uniform. */
-export const SCHEMA_1_BASE_CASE =
-  'serial: one task over the whole matrix on one worker (schema-1 run, measured before the base case and pool 1 were timed the same way for every executor)'
-
 /**
  * A schema-1 run in the current layout. Its samples are the truth it holds; every figure derived from them (the
  * median's interval, speedup intervals, flags, fits) is recomputed by today's analysis. Schema 1 took a fixed
- * number of repetitions after spec.warmups warm-ups, in the same order every round, and did not watch the machine.
+ * number of repetitions after spec.warmups warm-ups, in the same order every round, and did not watch the machine;
+ * runs written while the adaptive protocol was being added carry its optional record, which is kept.
  */
 export function upgradeV1(old: RunV1): Run {
   const measured = old.cells.map((cell): MeasuredCell => {
     const { stats: _oldStats, ...rest } = cell
-    return {
-      ...rest,
-      stopReason: cell.status === 'ok' ? 'min-reps' : cell.status,
-      busyCpuFraction: null,
-      warmups: old.spec.warmups,
-    }
+    return rest
   })
   const { cells, fits } = analyzeCells(measured, {
     seed: old.spec.seed,
     logicalCores: old.machine.logicalCores,
-    targetRelSpread: 0,
+    targetRelSpread: old.protocol?.target ?? 0,
+    warmups: old.protocol?.warmups ?? old.spec.warmups,
   })
   const { fits: _oldFits, cells: _oldCells, ...rest } = old
-  return { ...rest, schema: 2, protocol: null, baseCase: SCHEMA_1_BASE_CASE, verdict: null, fits, cells }
+  // Without a protocol record its base case reads as unrecorded (contract baseCaseOf).
+  return { ...rest, schema: 2, fits, cells }
 }
 
 /** A run of any layout this build reads, as the current Run: what history files and imports are parsed with. */

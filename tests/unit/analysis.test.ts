@@ -4,7 +4,7 @@ import type { ChunkRows } from '../../main/contract'
 import { analyzeCells, cellSeed, type MeasuredCell } from '../../main/engine/analysis'
 import { amdahlSpeedup } from '../../main/engine/stats'
 
-const ctx = { seed: 42, logicalCores: 4, targetRelSpread: 0 }
+const ctx = { seed: 42, logicalCores: 4, targetRelSpread: 0, warmups: 1 }
 
 /** A measured cell as the runner records it: samples and what the protocol saw, nothing derived. */
 function measured(n: number, pool: number, samplesMs: number[], o: Partial<MeasuredCell> = {}): MeasuredCell {
@@ -23,9 +23,7 @@ function measured(n: number, pool: number, samplesMs: number[], o: Partial<Measu
     kernelMs: samplesMs,
     result: 1,
     relError: 0,
-    stopReason: 'min-reps',
-    busyCpuFraction: 0,
-    warmups: 1,
+        busyCpuFraction: 0,
     ...o,
   }
 }

@@ -49,14 +49,14 @@ describe('charts of a real sweep', () => {
     expect(named(option, 'p=2 · auto', 'line').data.map(valueOf)).toContainEqual([65_536, auto.stats!.median])
   })
 
-  it('speedup: each point is the cell speedup, with the engine’s fitted curve beside it', () => {
+  it('speedup: each point is the cell speedup with its interval as an error bar, and no fit from pools 1, 2', () => {
     const option = speedupVsWorkers([shared], 'dark')
     const auto = ok(shared).find((c) => c.n === 256 && c.pool === 2 && c.chunkSpec === 'auto')!
-    expect(named(option, 'N=256').data.map(valueOf)).toContainEqual([2, auto.speedup])
-    const fit = shared.fits.find((f) => f.n === 256)!
-    const curve = seriesOf(option).find((s) => s.id === 'fit:0:256')!
-    const atTwo = curve.data.map(valueOf).find(([p]) => p === 2)!
-    expect(atTwo[1]).toBeCloseTo(1 / (fit.serialFraction + (1 - fit.serialFraction) / 2), 10)
+    expect(named(option, 'N=256', 'line').data.map(valueOf)).toContainEqual([2, auto.speedup])
+    expect(named(option, 'N=256', 'custom').data).toContainEqual([2, auto.speedupCi!.low, auto.speedupCi!.high])
+    // One pool size above 1 always fits exactly: the engine makes no fit and the chart draws none.
+    expect(shared.fits).toEqual([])
+    expect(seriesOf(option).filter((s) => s.id?.startsWith('fit:'))).toEqual([])
   })
 
   it('efficiency: every heat map value is a cell efficiency', () => {

@@ -68,7 +68,7 @@ export function makeRun(o: FixtureOptions = {}): Run {
       }
     }
   }
-  const { cells, fits } = analyzeCells(measured, { seed: spec.seed, logicalCores, targetRelSpread: 0 })
+  const { cells, fits } = analyzeCells(measured, { seed: spec.seed, logicalCores, targetRelSpread: 0, warmups: 1 })
   return RunSchema.parse({
     schema: 2,
     id: o.id ?? 'run-fixture-1',
@@ -95,9 +95,6 @@ export function makeRun(o: FixtureOptions = {}): Run {
       coldMs: 20 + 8 * pool,
       roundTripMs: 0.08 + 0.01 * pool,
     })),
-    protocol: null,
-    baseCase: 'serial: one task over the whole matrix on one worker',
-    verdict: null,
     fits,
     cells,
   })
@@ -129,9 +126,8 @@ function cell(
     kernelMs: measuredSome ? [median * 0.9, median * 0.9, median * 0.9, median * 0.9, median * 0.9] : [],
     result: measuredSome ? n * n * 0.5 : null,
     relError: measuredSome ? 0 : null,
-    stopReason: status === 'ok' ? 'min-reps' : status,
+    ...(status === 'ok' ? { stopReason: 'target' as const } : { stopReason: status }),
     busyCpuFraction: busy ? 0.3 : 0.01,
-    warmups: 1,
   }
 }
 

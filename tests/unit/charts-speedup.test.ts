@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { speedupVsWorkers } from '../../renderer/src/charts/options'
 import { amdahlSpeedup } from '../../renderer/src/charts/amdahl'
+import { representativeCells } from '../../renderer/src/charts/select'
 import { makeRun, named, seriesOf, valueOf, type LooseSeries } from './charts-fixtures'
 
 const fitOf = (series: LooseSeries[], id: string) => series.find((s) => s.id === id)!
@@ -9,7 +10,7 @@ const fitOf = (series: LooseSeries[], id: string) => series.find((s) => s.id ===
 describe('speedupVsWorkers', () => {
   it('draws one measured line per N', () => {
     const option = speedupVsWorkers([makeRun({ sizes: [100, 1000] })], 'light')
-    const measured = seriesOf(option).filter((s) => s.name.startsWith('N=') && !s.id?.startsWith('fit:'))
+    const measured = seriesOf(option).filter((s) => s.type === 'line' && s.name.startsWith('N=') && !s.id?.startsWith('fit:'))
     expect(measured.map((s) => s.name)).toEqual(['N=100', 'N=1000'])
   })
 
@@ -32,21 +33,64 @@ describe('speedupVsWorkers', () => {
     expect(ideal.lineStyle?.type).toBe('dashed')
   })
 
-  it('draws the Amdahl curve of the fitted f: 1/(0.1 + 0.9/4) ≈ 3.077 at p = 4', () => {
-    const option = speedupVsWorkers([makeRun({ serialFraction: 0.1 })], 'light')
-    const curve = fitOf(seriesOf(option), 'fit:0:1000')
+  it('draws the Amdahl curve of the engine’s fitted f: 1/(f + (1 − f)/4) at p = 4', () => {
+    const run = makeRun({ serialFraction: 0.1 })
+    const { serialFraction: f } = run.fits.find((x) => x.n === 1000)!
+    const curve = fitOf(seriesOf(speedupVsWorkers([run], 'light')), 'fit:0:1000')
     const atFour = curve.data.map(valueOf).find(([p]) => p === 4)!
-    expect(atFour[1]).toBeCloseTo(3.077, 3)
+    expect(atFour[1]).toBeCloseTo(1 / (f + (1 - f) / 4), 12)
     expect(amdahlSpeedup(0.1, 4)).toBeCloseTo(1 / (0.1 + 0.9 / 4), 12)
     expect(curve.lineStyle?.type).toBe('dashed')
   })
 
   it('names each fit like its measured line, so one legend entry toggles both, and shows f in the legend', () => {
-    const option = speedupVsWorkers([makeRun({ serialFraction: 0.1 })], 'light')
+    const run = makeRun({ serialFraction: 0.1 })
+    const option = speedupVsWorkers([run], 'light')
     expect(fitOf(seriesOf(option), 'fit:0:100').name).toBe('N=100')
     const legend = option.legend as { formatter: (name: string) => string }
-    expect(legend.formatter('N=100')).toBe('N=100 (f=0.10)')
+    const f = run.fits.find((x) => x.n === 100)!.serialFraction
+    expect(legend.formatter('N=100')).toBe(`N=100 (f=${f.toFixed(2)})`)
     expect(legend.formatter('ideal S = p')).toBe('ideal S = p')
+  })
+
+  it('draws each speedup’s 95% interval as an error bar named like its line', () => {
+    const run = makeRun()
+    const cell = run.cells.find((c) => !c.serial && c.n === 1000 && c.pool === 4)!
+    const bars = named(speedupVsWorkers([run], 'light'), 'N=1000', 'custom')
+    expect(bars.data).toContainEqual([4, cell.speedupCi!.low, cell.speedupCi!.high])
+    expect(cell.speedupCi!.low).toBeLessThan(cell.speedup!)
+  })
+
+  it('draws no fit and says why when an N has only one pool size above 1 within the cores', () => {
+    const option = speedupVsWorkers([makeRun({ pools: [1, 2, 4], logicalCores: 2 })], 'light')
+    expect(seriesOf(option).filter((s) => s.id?.startsWith('fit:'))).toEqual([])
+    expect((option.title as { subtext: string }).subtext).toContain('not enough pool sizes to fit Amdahl')
+  })
+
+  it('draws a fit over a best-chunk-per-pool line only where all its points share one chunk setting', () => {
+    // N=100 is overhead-bound (fewer tasks win at every pool); at N=3000 the 10-row chunks balance best on 4.
+    const run = makeRun({ sizes: [100, 3000], chunkRows: [10, 50] })
+    const option = speedupVsWorkers([run], 'light')
+    const drawnFits = seriesOf(option)
+      .filter((s) => s.id?.startsWith('fit:'))
+      .map((s) => s.id)
+    for (const n of [100, 3000]) {
+      const chunks = new Set(representativeCells(run).filter((c) => c.n === n).map((c) => c.chunkSpec))
+      expect(drawnFits.includes(`fit:0:${n}`)).toBe(chunks.size === 1)
+    }
+    expect(drawnFits.length).toBeGreaterThan(0)
+  })
+
+  it('shows the fit’s f with its interval, residual and limit in the curve tooltip', () => {
+    const run = makeRun({ serialFraction: 0.1 })
+    const option = speedupVsWorkers([run], 'light')
+    const formatter = (option.tooltip as { formatter: (p: unknown) => string }).formatter
+    const index = seriesOf(option).findIndex((s) => s.id === 'fit:0:1000')
+    const html = formatter({ seriesIndex: index, dataIndex: 0 })
+    const fit = run.fits.find((x) => x.n === 1000)!
+    expect(html).toContain(`serial fraction f [95% CI]: <b>${(fit.serialFraction * 100).toFixed(1)}% [`)
+    expect(html).toContain(`residual (rmse of S): <b>${fit.rmse.toFixed(3)}</b>`)
+    expect(html).toContain('pools fitted: <b>1, 2, 4</b>')
   })
 
   it('puts efficiency and Karp–Flatt into the tooltip', () => {
@@ -56,8 +100,10 @@ describe('speedupVsWorkers', () => {
     const formatter = (option.tooltip as { formatter: (p: unknown) => string }).formatter
     const index = seriesOf(option).findIndex((s) => s.name === 'N=1000')
     const html = formatter({ seriesIndex: index, dataIndex: 2 })
-    expect(html).toContain(`${Math.round(cell.efficiency! * 100)} %`)
-    expect(html).toContain(`Karp–Flatt serial fraction: <b>${cell.karpFlatt!.toFixed(2)}</b>`)
+    expect(html).toContain(`${Math.round(cell.efficiency! * 100)} % [`)
+    expect(html).toContain(
+      `Karp–Flatt serial fraction: <b>${cell.karpFlatt!.toFixed(2)} [${cell.karpFlattCi!.low.toFixed(2)} – ${cell.karpFlattCi!.high.toFixed(2)}]</b>`,
+    )
   })
 
   it('leaves failed cells out of the measured line', () => {

@@ -27,19 +27,19 @@ describe('timeVsEntries', () => {
     expect(data).toContainEqual([1_000_000, cell.stats!.median])
   })
 
-  it('shows the spread as min–max whiskers beside each line', () => {
+  it('shows the median’s 95% interval as whiskers beside each line', () => {
     const run = makeRun()
     const cell = run.cells.find((c) => !c.serial && c.n === 100 && c.pool === 2)!
     const whiskers = named(timeVsEntries([run], 'light'), 'p=2', 'custom')
-    expect(whiskers.data).toContainEqual([10_000, cell.stats!.min, cell.stats!.max])
+    expect(whiskers.data).toContainEqual([10_000, cell.stats!.ci95Low, cell.stats!.ci95High])
   })
 
-  it('starts a whisker at the median when the fastest sample read zero', () => {
+  it('starts a whisker at the median when the interval’s low end read zero', () => {
     const run = makeRun()
     const cell = run.cells.find((c) => !c.serial && c.n === 100 && c.pool === 2)!
-    cell.stats!.min = 0
+    cell.stats!.ci95Low = 0
     const whiskers = named(timeVsEntries([run], 'light'), 'p=2', 'custom')
-    expect(whiskers.data).toContainEqual([10_000, cell.stats!.median, cell.stats!.max])
+    expect(whiskers.data).toContainEqual([10_000, cell.stats!.median, cell.stats!.ci95High])
   })
 
   it('draws a whisker as an I-beam from low to high in the line colour', () => {
@@ -120,7 +120,7 @@ describe('timeVsEntries', () => {
     const index = seriesOf(option).findIndex((s) => s.name === 'p=2' && s.type === 'line')
     const median = run.cells.find((c) => c.n === 100 && c.pool === 2 && !c.serial)!.stats!.median
     expect(median).toBeLessThan(1)
-    expect(formatter({ seriesIndex: index, dataIndex: 0 })).toContain(`median: <b>${formatMs(median)} ±`)
+    expect(formatter({ seriesIndex: index, dataIndex: 0 })).toContain(`median [95% CI]: <b>${formatMs(median)} [`)
     expect(formatMs(median)).toMatch(/^\d+ µs$/)
   })
 

@@ -21,7 +21,6 @@ const cell = (over: Partial<MeasuredCell>): MeasuredCell => ({
   relError: 0,
   stopReason: 'target',
   busyCpuFraction: 0.01,
-  warmups: 1,
   ...over,
 })
 
@@ -50,7 +49,7 @@ const analysed = analyzeCells(
       kernelMs: [],
     }),
   ],
-  { seed: spec.seed, logicalCores: 2, targetRelSpread: 0.05 },
+  { seed: spec.seed, logicalCores: 2, targetRelSpread: 0.05, warmups: 1 },
 )
 
 const run: Run = RunSchema.parse({
@@ -75,16 +74,19 @@ const run: Run = RunSchema.parse({
   durationMs: 2345,
   poolStartup: [{ executor: 'thread', pool: 2, coldMs: 35.25, roundTripMs: 0.0512 }],
   protocol: {
-    targetRelSpread: 0.05,
+    target: 0.05,
     minSamples: 5,
     maxSamples: 50,
     maxTimeMs: 2000,
     warmups: 1,
     orderSeed: 7,
+    timerResolutionMs: 0.001,
+    minSampleMs: 1,
+    baseCase: 'serial: one task over the whole matrix on one worker',
     timedRegion: 'dispatch → compute → reduce',
+    loadSource: 'proc-stat',
   },
-  baseCase: 'serial: one task over the whole matrix on one worker',
-  verdict: 'another program used 0.6 cores during 1 cell',
+  machineVerdict: 'another program used 0.6 cores during 1 cell',
   fits: analysed.fits,
   cells: analysed.cells,
 })

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { SaveFileSchema } from '../../main/contract'
+import { SaveFileSchema, UNRECORDED_BASE_CASE } from '../../main/contract'
 import { runsToCsv, samplesToCsv, SAMPLES_CSV_HEADER, SUMMARY_CSV_HEADER } from '../../main/export/csv'
 import { exportFile, runsToJson, slugify } from '../../main/export/json'
 import { HistoryStore } from '../../main/history/store'
@@ -48,7 +48,7 @@ describe('runsToCsv', () => {
       ci95_low_ms: '1.2',
       ci95_high_ms: '1.3',
       ci_level: '0.5',
-      base_case: 'serial: one task over the whole matrix on one worker',
+      base_case: UNRECORDED_BASE_CASE,
       base_ms: '1.375',
       speedup: String(1.375 / 1.25),
       speedup_ci95_low: String(cell.speedupCi!.low),
@@ -58,7 +58,7 @@ describe('runsToCsv', () => {
       efficiency_ci95_high: String(cell.efficiencyCi!.high),
       karp_flatt: String(cell.karpFlatt),
       flags: '',
-      stop_reason: 'min-reps',
+      stop_reason: '',
       busy_cpu_fraction: '',
       result: '-200',
       rel_error: '1e-15',

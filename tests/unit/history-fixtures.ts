@@ -30,9 +30,7 @@ function cell(n: number, pool: number, serial: boolean, samplesMs: number[]): Me
     kernelMs: samplesMs.map((ms) => ms - 0.25),
     result: -12.5 * n,
     relError: serial ? 0 : 1e-15,
-    stopReason: 'min-reps',
-    busyCpuFraction: null,
-    warmups: 1,
+        busyCpuFraction: null,
   }
 }
 
@@ -48,7 +46,7 @@ export function makeRun(overrides: Partial<Run> = {}): Run {
     cell(n, 1, true, [1.25, 1.5]),
     ...spec.pools.map((p) => cell(n, p, false, [1.0 + p / 10, 1.1 + p / 10])),
   ])
-  const { cells, fits } = analyzeCells(measured, { seed: spec.seed, logicalCores: machine.logicalCores, targetRelSpread: 0 })
+  const { cells, fits } = analyzeCells(measured, { seed: spec.seed, logicalCores: machine.logicalCores, targetRelSpread: 0, warmups: 1 })
   return RunSchema.parse({
     schema: 2,
     id: 'run-2026-11-25-aaaa',
@@ -59,9 +57,6 @@ export function makeRun(overrides: Partial<Run> = {}): Run {
     status: 'complete',
     durationMs: 1234.5,
     poolStartup: [{ executor: 'thread', pool: 2, coldMs: 40.5, roundTripMs: 0.2 }],
-    protocol: null,
-    baseCase: 'serial: one task over the whole matrix on one worker',
-    verdict: null,
     fits,
     cells,
     ...overrides,

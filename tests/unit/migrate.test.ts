@@ -4,9 +4,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { RunSchema, type Run } from '../../main/contract'
+import { baseCaseOf, RunSchema, UNRECORDED_BASE_CASE, type Run } from '../../main/contract'
 import { parseImport, parseRunText } from '../../main/history/parse'
-import { SCHEMA_1_BASE_CASE } from '../../main/history/migrate'
 import { HistoryStore } from '../../main/history/store'
 
 // Written by `amdahl sweep --sizes 100,300 --pools 1,2,3 --chunk auto,50 --reps 4 --json` at commit 086f86b,
@@ -27,8 +26,8 @@ describe('migrating a schema-1 run', () => {
     expect(run.schema).toBe(2)
     expect(() => RunSchema.parse(run)).not.toThrow()
     expect(run.cells.map((c) => c.samplesMs)).toEqual(v1.cells.map((c) => c.samplesMs))
-    expect(run.protocol).toBeNull()
-    expect(run.baseCase).toBe(SCHEMA_1_BASE_CASE)
+    expect(run.protocol).toBeUndefined()
+    expect(baseCaseOf(run)).toBe(UNRECORDED_BASE_CASE)
   })
 
   it('recomputes each median’s interval from the samples: inside their range where the old one was not', () => {
@@ -49,9 +48,8 @@ describe('migrating a schema-1 run', () => {
     expect(three.length).toBeGreaterThan(0)
     expect(three.every((c) => c.flags.some((f) => f.kind === 'oversubscribed'))).toBe(true)
     expect(run.cells.filter((c) => !c.serial).every((c) => c.speedupCi !== null)).toBe(true)
-    expect(run.cells.every((c) => c.stopReason === 'min-reps' && c.warmups === 1 && c.busyCpuFraction === null)).toBe(
-      true,
-    )
+    // Schema 1 recorded no stop reason and did not watch the machine: nothing is invented for it.
+    expect(run.cells.every((c) => c.stopReason === undefined && c.busyCpuFraction === undefined)).toBe(true)
     expect(run.fits).toEqual([])
   })
 

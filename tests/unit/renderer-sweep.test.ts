@@ -76,14 +76,44 @@ describe('sweep store', () => {
     await sweep.cancel()
     await until(() => sweep.status === 'cancelled', 'the sweep to end cancelled')
     const history = useHistoryStore()
+    await until(() => history.runs.some((r) => r.id === runId), 'the cancelled run to be listed')
+    const summary = history.runs.find((r) => r.id === runId)!
+    expect(summary.status).toBe('cancelled')
+    // Its samples are kept and shown; a cancel that came before the first sample leaves the charts alone.
+    if (summary.measuredCells === 0) {
+      expect(history.selectedIds).not.toContain(runId)
+      return
+    }
     await until(() => history.openRun?.id === runId, 'the cancelled run to open')
-    expect(history.runs.find((r) => r.id === runId)?.status).toBe('cancelled')
     // The panel counts the cells the run measured, whatever the engine's last progress event said.
     // 1 size × (serial + 2 pools) = 3 cells planned; a run cancelled early may not even list them all.
     const ok = history.openRun!.cells.filter((c) => c.status === 'ok').length
     expect(ok).toBeLessThan(3)
     expect(sweep.view.percentText).toBe(`Cancelled after ${ok} of 3 cells`)
     expect(sweep.view.fraction).toBe(ok / 3)
+  })
+
+  it('leaves the charts on the last run when a sweep ends cancelled with nothing measured', async () => {
+    storesWith(client)
+    const config = useConfigStore()
+    config.sizesText = '16'
+    config.poolsInput = '1'
+    config.repetitions = 1
+    config.warmups = 0
+    const sweep = useSweepStore()
+    const history = useHistoryStore()
+    await sweep.start()
+    await until(() => history.openRun?.id === sweep.runId, 'the first run to open')
+    const shown = sweep.runId!
+    const first = history.runs.find((r) => r.id === shown)!
+    client.deliver({
+      type: 'finished',
+      run: { ...first, id: 'run-empty', status: 'cancelled', cellCount: 1, measuredCells: 0 },
+    })
+    await until(() => sweep.runId === 'run-empty' && !history.loading, 'the empty run to be handled')
+    expect(sweep.status).toBe('cancelled')
+    expect(history.selectedIds).toEqual([shown])
+    expect(history.openRun?.id).toBe(shown)
   })
 
   it('keeps the count where it was when Cancel was pressed, whatever progress arrives after', async () => {

@@ -18,9 +18,12 @@ export function chunkBasisLabel(run: Run): string {
   return only === 'auto' ? 'auto chunks' : `${only}-row chunks`
 }
 
-/** Only measured cells are plotted: failed and cancelled ones have no trustworthy time. */
+/**
+ * Only measured cells are plotted: a failed one has no trustworthy time; a cancelled one with samples kept is
+ * partial, drawn with its flag (its interval says how little it stands on).
+ */
 export function isPlottable(cell: Cell): cell is Cell & { stats: NonNullable<Cell['stats']> } {
-  return cell.status === 'ok' && cell.stats !== null && cell.stats.median > 0
+  return cell.status !== 'failed' && cell.samplesMs.length > 0 && cell.stats !== null && cell.stats.median > 0
 }
 
 export type PlottableCell = Cell & { stats: NonNullable<Cell['stats']> }

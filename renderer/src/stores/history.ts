@@ -93,7 +93,10 @@ export const useHistoryStore = defineStore('history', () => {
       selectedIds.value = selectedIds.value.filter((id) => present.has(id))
       if (openId.value && !present.has(openId.value)) openId.value = null
       // By default the charts show the newest run, and its cells are the open table.
-      const newest = runs.value.find((r) => r.id !== activeRunId.value)
+      // A run cancelled before its first sample has nothing to draw: never the default.
+      const newest = runs.value.find(
+        (r) => r.id !== activeRunId.value && (r.measuredCells > 0 || r.status !== 'cancelled'),
+      )
       if (selectedIds.value.length === 0 && newest) selectedIds.value = [newest.id]
       if (!openId.value && selectedIds.value.length > 0) openId.value = selectedIds.value[0]
       await loadNeeded()

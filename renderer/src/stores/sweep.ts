@@ -84,7 +84,8 @@ export const useSweepStore = defineStore('sweep', () => {
       finishedName.value = event.run.name || event.run.id
       if (progress.value) progress.value = { ...progress.value, current: null, etaMs: 0 }
       await history.refresh()
-      await history.focus(id)
+      // A sweep cancelled before its first sample is saved, but the charts keep what they showed.
+      if (event.run.measuredCells > 0 || event.run.status !== 'cancelled') await history.focus(id)
     } else if (event.type === 'failed') {
       if (over.has(event.runId) || !ours(event.runId)) return
       over.add(event.runId)

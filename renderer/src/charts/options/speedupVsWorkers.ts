@@ -1,7 +1,8 @@
-// Chart 2: speedup against pool size, one line per N, the ideal S = p and each N's Amdahl fit (dashed).
-import type { Run } from '../../../../main/contract'
+// Chart 2: speedup against pool size, one line per N with 95% error bars, the ideal S = p and each N's Amdahl fit
+// (dashed) where the run has one for the chunk setting drawn.
+import type { AmdahlFit, Run } from '../../../../main/contract'
 import { amdahlSpeedup, curvePools } from '../amdahl'
-import { formatRatio, medianText, percentText, ratioText, tooltipHtml } from '../format'
+import { medianText, percentText, ratioText, tooltipHtml } from '../format'
 import { formatMs, formatPercent } from '../../lib/format'
 import {
   allPools,
@@ -25,18 +26,32 @@ import {
   runSymbols,
 } from '../theme'
 import { PointTable } from '../tooltip'
-import type { ChartOption, ChartTheme, LineSeriesOption } from '../types'
+import type { ChartOption, ChartTheme, CustomSeriesOption, LineSeriesOption } from '../types'
+import { errorBarSeries } from './errorBars'
 
 type Point =
   | { kind: 'cell'; label: string; cell: PlottableCell }
-  | { kind: 'curve'; label: string; p: number; s: number }
+  | { kind: 'curve'; label: string; p: number; s: number; fit?: AmdahlFit }
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`
 
 function tooltip(pt: Point): string {
-  if (pt.kind === 'curve')
-    return tooltipHtml(pt.label, [
+  if (pt.kind === 'curve') {
+    const rows: [string, string][] = [
       ['p', String(Number(pt.p.toPrecision(3)))],
-      ['S', formatRatio(pt.s)],
-    ])
+      ['S', pt.s.toFixed(2)],
+    ]
+    const fit = pt.fit
+    if (fit) {
+      rows.push(
+        ['serial fraction f [95% CI]', `${pct(fit.serialFraction)} [${pct(fit.serialFractionCi.low)} – ${pct(fit.serialFractionCi.high)}]`],
+        ['residual (rmse of S)', fit.rmse.toFixed(3)],
+        ['speedup limit 1/f', fit.speedupLimit === null ? '— (f may be 0)' : `${fit.speedupLimit.toFixed(1)}×`],
+        ['pools fitted', fit.pools.join(', ')],
+      )
+    }
+    return tooltipHtml(pt.label, rows)
+  }
   const c = pt.cell
   return tooltipHtml(pt.label, [
     ['workers p', String(c.pool)],
@@ -55,9 +70,11 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
   const sizes = allSizes(runs)
   const name = seriesNamer(runs)
   const maxPool = Math.max(1, ...pools)
-  const series: LineSeriesOption[] = []
+  const series: (LineSeriesOption | CustomSeriesOption)[] = []
   const table = new PointTable<Point>()
   const fitNotes = new Map<string, string>()
+  let unfitted = 0
+  let drawn = 0
 
   const idealPools = [...new Set([1, ...pools])].sort((a, b) => a - b)
   table.set(
@@ -95,9 +112,25 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
           lineStyle: { color: colour, width: 2 },
           z: 3,
         })
+        // The speedup's bootstrap interval as an error bar; same name, so the legend toggles it with its line.
+        const bars = measured.filter((c) => c.speedupCi !== null && !c.serial)
+        if (bars.length > 0) {
+          series.push(
+            errorBarSeries(
+              label,
+              colour,
+              bars.map((c) => [c.pool, c.speedupCi?.low ?? 0, c.speedupCi?.high ?? 0]),
+            ),
+          )
+        }
       }
-      const fit = run.fits.find((f) => f.n === n)
-      if (fit && fit.points > 0) {
+      // The fit of exactly the points drawn: one chunk setting for this N, and a fit the engine made for it.
+      const chunks = new Set(measured.map((c) => c.chunkSpec))
+      const fit =
+        chunks.size === 1 ? run.fits.find((f) => f.n === n && f.chunkSpec === measured[0].chunkSpec) : undefined
+      if (measured.length > 0) drawn++
+      if (!fit && measured.length > 0) unfitted++
+      if (fit) {
         const f = fit.serialFraction
         // Same name as the measured line: one legend entry toggles both, and the legend shows f beside it.
         const label = name(ri, `N=${n}`)
@@ -107,9 +140,10 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
           series.length,
           grid.map((q) => ({
             kind: 'curve',
-            label: `${label}: Amdahl fit, f=${f.toFixed(3)}`,
+            label: `${label}: Amdahl fit`,
             p: q,
             s: amdahlSpeedup(f, q),
+            fit,
           })),
         )
         series.push({
@@ -127,11 +161,18 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
   })
 
   const chunkNote = runs.length === 1 ? ` · ${chunkBasisLabel(runs[0])}` : ''
-  const points = series.reduce((n, s) => n + (s.data?.length ?? 0), 0)
+  const points = series.reduce((n, s) => n + (Array.isArray(s.data) ? s.data.length : 0), 0)
+  // Said once in the subtitle rather than drawn: a curve through too few points would look like a finding.
+  const fitNote =
+    unfitted === 0
+      ? ''
+      : unfitted === drawn
+        ? ' · not enough pool sizes to fit Amdahl'
+        : ' · some N: not enough pool sizes to fit'
   const base = baseOption(
     p,
     'Speedup vs workers',
-    `S = T₁ / Tₚ · dashed: ideal (grey) and Amdahl fit per N · ▲ flagged${chunkNote}`,
+    `S = T₁ / Tₚ, bars: 95% CI · dashed: ideal and Amdahl fit · ▲ flagged${chunkNote}${fitNote}`,
     points,
   )
   const legendName = (n: string) => (fitNotes.has(n) ? `${n} (${fitNotes.get(n)})` : n)

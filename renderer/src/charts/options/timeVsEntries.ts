@@ -1,4 +1,4 @@
-// Chart 1: median time against matrix entries, log–log, one line per pool size plus the serial baseline, with min–max whiskers.
+// Chart 1: median time against matrix entries, log–log, one line per pool size plus the serial baseline, with whiskers at the median's 95% interval.
 import type { Run } from '../../../../main/contract'
 import { escapeHtml, flagLines, formatCount, medianText } from '../format'
 import { formatMs, formatPercent } from '../../lib/format'
@@ -109,8 +109,9 @@ export function timeVsEntries(runs: Run[], theme: ChartTheme, legendWidth = LEGE
       errorBarSeries(
         label,
         colour,
-        // A zero-time sample (timer resolution) has no place on a log axis: the whisker then starts at the median.
-        cells.map((c) => [c.entries, c.stats.min > 0 ? c.stats.min : c.stats.median, c.stats.max]),
+        // The median's 95% interval. A zero-time sample (timer resolution) has no place on a log axis: the
+        // whisker then starts at the median.
+        cells.map((c) => [c.entries, c.stats.ci95Low > 0 ? c.stats.ci95Low : c.stats.median, c.stats.ci95High]),
       ),
     )
   }
@@ -142,7 +143,7 @@ export function timeVsEntries(runs: Run[], theme: ChartTheme, legendWidth = LEGE
   const base = baseOption(
     p,
     'Time vs size',
-    `median per cell, whiskers min–max of the samples · ▲ flagged${chunkNote}`,
+    `median per cell, whiskers its 95% interval · ▲ flagged${chunkNote}`,
     points,
   )
   const { legend, bottom } = fitLegend(
