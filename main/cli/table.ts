@@ -113,7 +113,10 @@ const MAX_FLAG_LINES = 12
 /** Each flagged cell's notes, one line per flag: what was seen and what to suspect. */
 export function formatFlagNotes(cells: Cell[]): string {
   const lines = cells.flatMap((c) =>
-    c.flags.map((f) => `  N=${groupThousands(c.n)} ${c.serial ? 'serial' : `p=${c.pool} chunk ${chunkCell(c)}`}: ${f.kind}: ${f.note}`),
+    c.flags.map(
+      (f) =>
+        `  N=${groupThousands(c.n)} ${c.serial ? 'serial' : `p=${c.pool} chunk ${chunkCell(c)}`}: ${f.kind}: ${f.note}`,
+    ),
   )
   const shown = lines.slice(0, MAX_FLAG_LINES)
   if (lines.length > shown.length) shown.push(`  … and ${lines.length - shown.length} more`)
@@ -208,7 +211,11 @@ export function formatRunReport(run: Run): string {
     `${machine.cpuModel}, ${machine.logicalCores} logical cores, ${machine.platform} ${machine.arch}, Node ${machine.node}`,
   ]
   if (run.machineVerdict) lines.push(`Machine: ${run.machineVerdict}`)
-  lines.push(formatBaseCase(run), '', run.cells.length > 0 ? formatCells(run.cells) : 'No cells were measured.')
+  lines.push(
+    formatBaseCase(run),
+    '',
+    run.cells.length > 0 ? formatCells(run.cells) : 'No cells were measured.',
+  )
   if (run.cells.some((c) => c.flags.length > 0)) lines.push('', 'Flags', formatFlagNotes(run.cells))
   if (run.poolStartup.length > 0) lines.push('', 'Pool start-up', formatPoolStartup(run))
   if (run.cells.some((c) => !c.serial)) {

@@ -132,7 +132,9 @@ function fitAll(cells: readonly Cell[], replicates: Map<Cell, Float64Array>, cor
     const resamples = replicates.get(group[0])?.length ?? 0
     const fs: number[] = []
     for (let b = 0; b < resamples; b++) {
-      const fb = serialFraction(group.map((c) => ({ pool: c.pool, speedup: (replicates.get(c) as Float64Array)[b] })))
+      const fb = serialFraction(
+        group.map((c) => ({ pool: c.pool, speedup: (replicates.get(c) as Float64Array)[b] })),
+      )
       if (fb !== null) fs.push(fb)
     }
     const ci = intervalAround(f, fs)

@@ -70,7 +70,10 @@ export function cellFlags(cell: FlaggedCell, ctx: FlagContext): CellFlag[] {
     })
   }
   if (n === 1) {
-    flags.push({ kind: 'single-sample', note: 'one sample: no spread to estimate, the interval is the sample itself' })
+    flags.push({
+      kind: 'single-sample',
+      note: 'one sample: no spread to estimate, the interval is the sample itself',
+    })
   }
   if (ctx.warmups === 0 && n > 0) {
     flags.push({
@@ -86,7 +89,10 @@ export function cellFlags(cell: FlaggedCell, ctx: FlagContext): CellFlag[] {
     })
   }
   if (cell.status === 'cancelled' && n > 0) {
-    flags.push({ kind: 'partial', note: `cancelled after ${n} sample${n === 1 ? '' : 's'}: figures from those only` })
+    flags.push({
+      kind: 'partial',
+      note: `cancelled after ${n} sample${n === 1 ? '' : 's'}: figures from those only`,
+    })
   }
   return flags
 }

@@ -110,10 +110,15 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     const fits: AmdahlFit[] = []
     const measured = [...finished.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c)
     for (const n of spec.sizes) {
-      const done = analysed.get(n) ?? analyzeCells(measured.filter((c) => c.n === n), {
-        ...analysis,
-        resamples: final ? undefined : 0,
-      })
+      const done =
+        analysed.get(n) ??
+        analyzeCells(
+          measured.filter((c) => c.n === n),
+          {
+            ...analysis,
+            resamples: final ? undefined : 0,
+          },
+        )
       cells.push(...done.cells)
       fits.push(...done.fits)
     }

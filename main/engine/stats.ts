@@ -66,7 +66,10 @@ export const CONFIDENCE = 0.95
  * even [min, max] cannot reach 95%, and that interval is returned with the confidence it has (n = 5: 93.75%,
  * n = 1: 0%), never a wider invented one.
  */
-export function medianRanks(n: number, level = CONFIDENCE): { lowRank: number; highRank: number; level: number } {
+export function medianRanks(
+  n: number,
+  level = CONFIDENCE,
+): { lowRank: number; highRank: number; level: number } {
   if (n < 1) return { lowRank: 0, highRank: 0, level: 0 }
   if (n === 1) return { lowRank: 1, highRank: 1, level: 0 }
   // pmf of Binomial(n, ½) in log space: 0.5ⁿ underflows past n ≈ 1074.

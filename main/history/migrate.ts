@@ -16,7 +16,9 @@ const CellV1Schema = CellSchema.omit({
 
 const RunV1Schema = RunSchema.extend({
   schema: z.literal(1),
-  fits: z.array(AmdahlFitSchema.pick({ n: true, serialFraction: true, rmse: true, points: true })).max(24 * 16),
+  fits: z
+    .array(AmdahlFitSchema.pick({ n: true, serialFraction: true, rmse: true, points: true }))
+    .max(24 * 16),
   cells: z.array(CellV1Schema).max(MAX_CELLS * 2),
 })
 export type RunV1 = z.infer<typeof RunV1Schema>

@@ -23,13 +23,14 @@ function measured(n: number, pool: number, samplesMs: number[], o: Partial<Measu
     kernelMs: samplesMs,
     result: 1,
     relError: 0,
-        busyCpuFraction: 0,
+    busyCpuFraction: 0,
     ...o,
   }
 }
 
 /** Samples whose median is `ms`, spread ±`rel` around it. */
-const around = (ms: number, rel = 0.02) => [1 - rel, 1 - rel / 2, 1, 1 + rel / 2, 1 + rel, 1 - rel / 4, 1 + rel / 4].map((k) => ms * k)
+const around = (ms: number, rel = 0.02) =>
+  [1 - rel, 1 - rel / 2, 1, 1 + rel / 2, 1 + rel, 1 - rel / 4, 1 + rel / 4].map((k) => ms * k)
 
 describe('speedup, efficiency and Karp–Flatt with intervals', () => {
   const base = measured(1000, 1, around(100), { serial: true })
@@ -69,7 +70,11 @@ describe('speedup, efficiency and Karp–Flatt with intervals', () => {
   })
 
   it('gives no speedup without a base case, and none to a failed cell', () => {
-    const failedBase = measured(1000, 1, around(100), { serial: true, status: 'failed', stopReason: 'failed' })
+    const failedBase = measured(1000, 1, around(100), {
+      serial: true,
+      status: 'failed',
+      stopReason: 'failed',
+    })
     expect(analyzeCells([failedBase, two], ctx).cells[1].speedup).toBeNull()
     const failed = measured(1000, 2, around(60), { status: 'failed', stopReason: 'failed' })
     expect(analyzeCells([base, failed], ctx).cells[1].speedupCi).toBeNull()

@@ -53,7 +53,11 @@ describe('charts of a real sweep', () => {
     const option = speedupVsWorkers([shared], 'dark')
     const auto = ok(shared).find((c) => c.n === 256 && c.pool === 2 && c.chunkSpec === 'auto')!
     expect(named(option, 'N=256', 'line').data.map(valueOf)).toContainEqual([2, auto.speedup])
-    expect(named(option, 'N=256', 'custom').data).toContainEqual([2, auto.speedupCi!.low, auto.speedupCi!.high])
+    expect(named(option, 'N=256', 'custom').data).toContainEqual([
+      2,
+      auto.speedupCi!.low,
+      auto.speedupCi!.high,
+    ])
     // One pool size above 1 always fits exactly: the engine makes no fit and the chart draws none.
     expect(shared.fits).toEqual([])
     expect(seriesOf(option).filter((s) => s.id?.startsWith('fit:'))).toEqual([])

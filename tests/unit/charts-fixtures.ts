@@ -57,7 +57,9 @@ export function makeRun(o: FixtureOptions = {}): Run {
   for (const n of sizes) {
     const entries = n * n
     const t1 = 0.05 + entries * msPerEntry
-    measured.push(cell(n, 1, n, n, true, isBroken(n, 0, n) ?? isBroken(n, 0, 'auto') ?? 'ok', t1, isFlagged(n, 0)))
+    measured.push(
+      cell(n, 1, n, n, true, isBroken(n, 0, n) ?? isBroken(n, 0, 'auto') ?? 'ok', t1, isFlagged(n, 0)),
+    )
     for (const pool of pools) {
       for (const chunk of chunkRows) {
         const rows = chunk === 'auto' ? Math.ceil(n / pool) : Math.min(chunk, n)
@@ -68,7 +70,12 @@ export function makeRun(o: FixtureOptions = {}): Run {
       }
     }
   }
-  const { cells, fits } = analyzeCells(measured, { seed: spec.seed, logicalCores, targetRelSpread: 0, warmups: 1 })
+  const { cells, fits } = analyzeCells(measured, {
+    seed: spec.seed,
+    logicalCores,
+    targetRelSpread: 0,
+    warmups: 1,
+  })
   return RunSchema.parse({
     schema: 2,
     id: o.id ?? 'run-fixture-1',

@@ -10,7 +10,9 @@ const fitOf = (series: LooseSeries[], id: string) => series.find((s) => s.id ===
 describe('speedupVsWorkers', () => {
   it('draws one measured line per N', () => {
     const option = speedupVsWorkers([makeRun({ sizes: [100, 1000] })], 'light')
-    const measured = seriesOf(option).filter((s) => s.type === 'line' && s.name.startsWith('N=') && !s.id?.startsWith('fit:'))
+    const measured = seriesOf(option).filter(
+      (s) => s.type === 'line' && s.name.startsWith('N=') && !s.id?.startsWith('fit:'),
+    )
     expect(measured.map((s) => s.name)).toEqual(['N=100', 'N=1000'])
   })
 
@@ -75,7 +77,11 @@ describe('speedupVsWorkers', () => {
       .filter((s) => s.id?.startsWith('fit:'))
       .map((s) => s.id)
     for (const n of [100, 3000]) {
-      const chunks = new Set(representativeCells(run).filter((c) => c.n === n).map((c) => c.chunkSpec))
+      const chunks = new Set(
+        representativeCells(run)
+          .filter((c) => c.n === n)
+          .map((c) => c.chunkSpec),
+      )
       expect(drawnFits.includes(`fit:0:${n}`)).toBe(chunks.size === 1)
     }
     expect(drawnFits.length).toBeGreaterThan(0)

@@ -120,7 +120,9 @@ describe('timeVsEntries', () => {
     const index = seriesOf(option).findIndex((s) => s.name === 'p=2' && s.type === 'line')
     const median = run.cells.find((c) => c.n === 100 && c.pool === 2 && !c.serial)!.stats!.median
     expect(median).toBeLessThan(1)
-    expect(formatter({ seriesIndex: index, dataIndex: 0 })).toContain(`median [95% CI]: <b>${formatMs(median)} [`)
+    expect(formatter({ seriesIndex: index, dataIndex: 0 })).toContain(
+      `median [95% CI]: <b>${formatMs(median)} [`,
+    )
     expect(formatMs(median)).toMatch(/^\d+ µs$/)
   })
 

@@ -133,7 +133,9 @@ describe('formatRunReport', () => {
     )
     expect(lines[3]).toBe('Test CPU 3000, 2 logical cores, linux x64, Node 20.20.2')
     expect(lines[4]).toBe('Machine: another program used 0.6 cores during 1 cell')
-    expect(lines[5]).toBe('Base case: serial: one task over the whole matrix on one worker — N=1,000: 10.05 ms')
+    expect(lines[5]).toBe(
+      'Base case: serial: one task over the whole matrix on one worker — N=1,000: 10.05 ms',
+    )
   })
 
   it('prints one row per cell with the median, speedup and efficiency, each with its 95% interval, and flags', () => {
@@ -175,10 +177,25 @@ describe('formatRunReport', () => {
 
   it('prints the pool start-up figures, and per N and chunk setting why there is no Amdahl fit', () => {
     expect(report).toContain('Pool start-up')
-    expect(lines.find((l) => l.startsWith('thread'))?.split(/\s{2,}/)).toEqual(['thread', '2', '35.25', '0.0512'])
+    expect(lines.find((l) => l.startsWith('thread'))?.split(/\s{2,}/)).toEqual([
+      'thread',
+      '2',
+      '35.25',
+      '0.0512',
+    ])
     expect(report).toContain('Amdahl fit per N and chunk setting')
-    expect(lines.at(-3)?.trim().split(/\s{2,}/)).toEqual(['1,000', 'auto', 'not enough pool sizes to fit'])
-    expect(lines.at(-2)?.trim().split(/\s{2,}/)).toEqual(['1,000', '64', 'not enough pool sizes to fit'])
+    expect(
+      lines
+        .at(-3)
+        ?.trim()
+        .split(/\s{2,}/),
+    ).toEqual(['1,000', 'auto', 'not enough pool sizes to fit'])
+    expect(
+      lines
+        .at(-2)
+        ?.trim()
+        .split(/\s{2,}/),
+    ).toEqual(['1,000', '64', 'not enough pool sizes to fit'])
   })
 })
 

@@ -102,12 +102,21 @@ describe('sweep', () => {
     const lines = result.stdout.split('\n')
     expect(
       lines
-        .find((l) => l.includes('median ms ± spread'))
+        .find((l) => l.includes('median ms [95% CI]'))
         ?.trim()
         .split(/\s{2,}/),
-    ).toEqual(['N', 'entries', 'pool', 'chunk', 'median ms ± spread', 'speedup', 'efficiency', 'status'])
+    ).toEqual([
+      'N',
+      'pool',
+      'chunk',
+      'samples',
+      'median ms [95% CI]',
+      'speedup [95% CI]',
+      'efficiency [95% CI]',
+      'status; flags',
+    ])
     expect(result.stdout).toContain('Pool start-up')
-    expect(result.stdout).toContain('Amdahl fit per N')
+    expect(result.stdout).toContain('not enough pool sizes to fit')
 
     const doc = RunsExportSchema.parse(JSON.parse(readFileSync(out, 'utf8')))
     const run = RunSchema.parse(doc.runs[0])

@@ -30,7 +30,7 @@ function cell(n: number, pool: number, serial: boolean, samplesMs: number[]): Me
     kernelMs: samplesMs.map((ms) => ms - 0.25),
     result: -12.5 * n,
     relError: serial ? 0 : 1e-15,
-        busyCpuFraction: null,
+    busyCpuFraction: null,
   }
 }
 
@@ -46,7 +46,12 @@ export function makeRun(overrides: Partial<Run> = {}): Run {
     cell(n, 1, true, [1.25, 1.5]),
     ...spec.pools.map((p) => cell(n, p, false, [1.0 + p / 10, 1.1 + p / 10])),
   ])
-  const { cells, fits } = analyzeCells(measured, { seed: spec.seed, logicalCores: machine.logicalCores, targetRelSpread: 0, warmups: 1 })
+  const { cells, fits } = analyzeCells(measured, {
+    seed: spec.seed,
+    logicalCores: machine.logicalCores,
+    targetRelSpread: 0,
+    warmups: 1,
+  })
   return RunSchema.parse({
     schema: 2,
     id: 'run-2026-11-25-aaaa',

@@ -11,7 +11,11 @@ import { HistoryStore } from '../../main/history/store'
 // Written by `amdahl sweep --sizes 100,300 --pools 1,2,3 --chunk auto,50 --reps 4 --json` at commit 086f86b,
 // before this change: a real old history file, not one typed by hand.
 const v1Text = readFileSync(join(__dirname, '../fixtures/run-schema-1.json'), 'utf8')
-const v1 = JSON.parse(v1Text) as { schema: number; id: string; cells: { samplesMs: number[]; stats: { ci95Low: number } }[] }
+const v1 = JSON.parse(v1Text) as {
+  schema: number
+  id: string
+  cells: { samplesMs: number[]; stats: { ci95Low: number } }[]
+}
 
 function migrated(): Run {
   const parsed = parseRunText(v1Text)

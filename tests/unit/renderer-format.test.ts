@@ -53,7 +53,8 @@ describe('formatPercent', () => {
 describe('formatMsInterval', () => {
   it('prints a median and its interval in the median’s unit and precision', () =>
     expect(formatMsInterval(12.345, 12.1, 12.62)).toBe('12.3 [12.1–12.6] ms'))
-  it('switches unit with the median', () => expect(formatMsInterval(2500, 2380, 2700)).toBe('2.50 [2.38–2.70] s'))
+  it('switches unit with the median', () =>
+    expect(formatMsInterval(2500, 2380, 2700)).toBe('2.50 [2.38–2.70] s'))
   it('prints the median alone when there is no interval', () =>
     expect(formatMsInterval(5, null, null)).toBe('5.00 ms'))
   it('prints a dash without a median', () => expect(formatMsInterval(null, 1, 2)).toBe('—'))

@@ -75,14 +75,17 @@ describe("the median's order-statistic interval", () => {
 
   it('never leaves the samples’ range and always holds the median, even with huge outliers', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 1e-6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 60 }), (xs) => {
-        const s = summarize(xs)
-        expect(s.ci95Low).toBeGreaterThanOrEqual(s.min)
-        expect(s.ci95High).toBeLessThanOrEqual(s.max)
-        expect(s.ci95Low).toBeLessThanOrEqual(s.median)
-        expect(s.ci95High).toBeGreaterThanOrEqual(s.median)
-        expect(s.ci95Low).toBeGreaterThan(0)
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 1e-6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 60 }),
+        (xs) => {
+          const s = summarize(xs)
+          expect(s.ci95Low).toBeGreaterThanOrEqual(s.min)
+          expect(s.ci95High).toBeLessThanOrEqual(s.max)
+          expect(s.ci95Low).toBeLessThanOrEqual(s.median)
+          expect(s.ci95High).toBeGreaterThanOrEqual(s.median)
+          expect(s.ci95Low).toBeGreaterThan(0)
+        },
+      ),
     )
   })
 })

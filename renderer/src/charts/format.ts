@@ -58,5 +58,7 @@ export function ratioText(value: number | null, ci: Interval | null): string {
 /** A share and its interval in percent, e.g. "91% [87% – 95%]". */
 export function percentText(value: number | null, ci: Interval | null): string {
   if (value === null) return '—'
-  return ci ? `${formatPercent(value)} [${formatPercent(ci.low)} – ${formatPercent(ci.high)}]` : formatPercent(value)
+  return ci
+    ? `${formatPercent(value)} [${formatPercent(ci.low)} – ${formatPercent(ci.high)}]`
+    : formatPercent(value)
 }

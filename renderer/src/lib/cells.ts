@@ -85,7 +85,10 @@ export function fitLines(run: Run): string[] {
       continue
     }
     const ci = fit.serialFractionCi
-    const limit = fit.speedupLimit === null ? 'no limit can be read (f may be 0)' : `limit ${fit.speedupLimit.toFixed(1)}×`
+    const limit =
+      fit.speedupLimit === null
+        ? 'no limit can be read (f may be 0)'
+        : `limit ${fit.speedupLimit.toFixed(1)}×`
     lines.push(
       `${where}: serial fraction f = ${formatPercent(fit.serialFraction, 1)} [${formatPercent(ci.low, 1)}–${formatPercent(ci.high, 1)}], ` +
         `residual ${fit.rmse.toFixed(3)} (speedup), ${limit}; pools ${fit.pools.join(', ')}`,

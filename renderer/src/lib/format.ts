@@ -69,7 +69,8 @@ export function formatMsInterval(
   highMs: number | null | undefined,
 ): string {
   if (medianMs === null || medianMs === undefined || !Number.isFinite(medianMs)) return '—'
-  const ok = (x: number | null | undefined): x is number => x !== null && x !== undefined && Number.isFinite(x)
+  const ok = (x: number | null | undefined): x is number =>
+    x !== null && x !== undefined && Number.isFinite(x)
   if (!ok(lowMs) || !ok(highMs)) return formatMs(medianMs)
   const { unit, scale } = unitFor(medianMs)
   const decimals = decimalsFor(medianMs * scale)

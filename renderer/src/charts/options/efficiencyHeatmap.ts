@@ -1,7 +1,7 @@
 // Chart 3: efficiency E = S/p as a heat map, matrix size N (rows) × workers (columns), with percent labels.
 import type { Run } from '../../../../main/contract'
 import { medianText, percentText, ratioText, tooltipHtml } from '../format'
-import { formatMs, formatPercent } from '../../lib/format'
+import { formatPercent } from '../../lib/format'
 import {
   allPools,
   allSizes,

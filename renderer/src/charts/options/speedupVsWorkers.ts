@@ -3,7 +3,7 @@
 import type { AmdahlFit, Run } from '../../../../main/contract'
 import { amdahlSpeedup, curvePools } from '../amdahl'
 import { medianText, percentText, ratioText, tooltipHtml } from '../format'
-import { formatMs, formatPercent } from '../../lib/format'
+import { formatMs } from '../../lib/format'
 import {
   allPools,
   allSizes,
@@ -44,9 +44,15 @@ function tooltip(pt: Point): string {
     const fit = pt.fit
     if (fit) {
       rows.push(
-        ['serial fraction f [95% CI]', `${pct(fit.serialFraction)} [${pct(fit.serialFractionCi.low)} – ${pct(fit.serialFractionCi.high)}]`],
+        [
+          'serial fraction f [95% CI]',
+          `${pct(fit.serialFraction)} [${pct(fit.serialFractionCi.low)} – ${pct(fit.serialFractionCi.high)}]`,
+        ],
         ['residual (rmse of S)', fit.rmse.toFixed(3)],
-        ['speedup limit 1/f', fit.speedupLimit === null ? '— (f may be 0)' : `${fit.speedupLimit.toFixed(1)}×`],
+        [
+          'speedup limit 1/f',
+          fit.speedupLimit === null ? '— (f may be 0)' : `${fit.speedupLimit.toFixed(1)}×`,
+        ],
         ['pools fitted', fit.pools.join(', ')],
       )
     }
@@ -127,7 +133,9 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
       // The fit of exactly the points drawn: one chunk setting for this N, and a fit the engine made for it.
       const chunks = new Set(measured.map((c) => c.chunkSpec))
       const fit =
-        chunks.size === 1 ? run.fits.find((f) => f.n === n && f.chunkSpec === measured[0].chunkSpec) : undefined
+        chunks.size === 1
+          ? run.fits.find((f) => f.n === n && f.chunkSpec === measured[0].chunkSpec)
+          : undefined
       if (measured.length > 0) drawn++
       if (!fit && measured.length > 0) unfitted++
       if (fit) {

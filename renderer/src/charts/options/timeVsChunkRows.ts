@@ -1,7 +1,7 @@
 // Chart 4: time against rows per chunk (log x) per pool size and N; null unless some run swept several chunk sizes.
 import type { Run } from '../../../../main/contract'
 import { escapeHtml, flagLines, medianText } from '../format'
-import { formatMs, formatPercent } from '../../lib/format'
+import { formatMs } from '../../lib/format'
 import {
   allPools,
   allSizes,

@@ -1,7 +1,7 @@
 // Chart 1: median time against matrix entries, log–log, one line per pool size plus the serial baseline, with whiskers at the median's 95% interval.
 import type { Run } from '../../../../main/contract'
 import { escapeHtml, flagLines, formatCount, medianText } from '../format'
-import { formatMs, formatPercent } from '../../lib/format'
+import { formatMs } from '../../lib/format'
 import {
   allPools,
   chunkBasis,
@@ -111,7 +111,11 @@ export function timeVsEntries(runs: Run[], theme: ChartTheme, legendWidth = LEGE
         colour,
         // The median's 95% interval. A zero-time sample (timer resolution) has no place on a log axis: the
         // whisker then starts at the median.
-        cells.map((c) => [c.entries, c.stats.ci95Low > 0 ? c.stats.ci95Low : c.stats.median, c.stats.ci95High]),
+        cells.map((c) => [
+          c.entries,
+          c.stats.ci95Low > 0 ? c.stats.ci95Low : c.stats.median,
+          c.stats.ci95High,
+        ]),
       ),
     )
   }
