@@ -12,8 +12,8 @@ export interface ShapeLimits {
 }
 
 /**
- * Limits for anything imported. maxValues: 2000 cells of 1000 samples, kernel times and outliers each is 6 million
- * numbers, more than fits in MAX_IMPORT_BYTES of real JSON; a document beyond it is not an Amdahl export.
+ * Limits for anything imported. maxValues: 8 million numbers take more than MAX_IMPORT_BYTES as real JSON (a
+ * measured time is ~18 characters), so a document with more is not an Amdahl export.
  */
 export const IMPORT_LIMITS: ShapeLimits = {
   maxDepth: 12,

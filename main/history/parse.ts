@@ -79,7 +79,11 @@ const ExportEnvelopeSchema = RunsExportSchema.extend({
  */
 function checkRun(raw: unknown, at: PropertyKey[], what: string): Run {
   const cells = isObject(raw) ? raw.cells : undefined
-  if (Array.isArray(cells) && cells.length <= MAX_CELLS) {
+  if (Array.isArray(cells)) {
+    if (cells.length > MAX_CELLS) {
+      const message = `at most ${MAX_CELLS} cells, not ${cells.length}`
+      refuse(what, [{ code: 'custom', path: [...at, 'cells'], message, input: undefined }])
+    }
     cells.forEach((cell, i) => check(CellSchema, cell, what, [...at, 'cells', i]))
   }
   return check(RunSchema, raw, what, at)
@@ -93,6 +97,12 @@ function check<T extends z.ZodType>(
 ): z.output<T> {
   const parsed = schema.safeParse(raw)
   if (parsed.success) return parsed.data
-  const issues = parsed.error.issues.map((issue) => ({ ...issue, path: [...at, ...issue.path] }))
+  return refuse(
+    what,
+    parsed.error.issues.map((issue) => ({ ...issue, path: [...at, ...issue.path] })),
+  )
+}
+
+function refuse(what: string, issues: z.core.$ZodIssue[]): never {
   throw new ApiError(`not a valid Amdahl ${what}: ${oneLine(formatIssues(new z.ZodError(issues)))}`)
 }

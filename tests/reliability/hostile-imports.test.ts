@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MAX_SAMPLES, type Run } from '../../main/contract'
+import { IMPORT_LIMITS } from '../../main/history/limits'
 import { runSweep } from '../../main/engine'
 import { runsToJson } from '../../main/export/json'
 import { HistoryStore } from '../../main/history/store'
@@ -16,8 +17,11 @@ import { folderSnapshot } from './helpers/files'
 import { spec, tempDir } from './helpers/fixtures'
 import { expectOneLine } from './helpers/one-line'
 
-/** Far above what a refusal needs (~100 MB) and far below what the old code took (2.6–4.5 GB). */
-const PEAK_BOUND = 400 * 2 ** 20
+/**
+ * Far above what a refusal needs (~100–300 MiB, with the garbage of the attack before it) and far below what the
+ * old code took (2.6–4.5 GB).
+ */
+const PEAK_BOUND = 512 * 2 ** 20
 
 const work = tempDir('hostile')
 const historyDir = join(work.dir, 'history')
@@ -57,18 +61,20 @@ function resetPeak(pid: number): void {
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`
 
+const TOO_LONG = new RegExp(`a list holds more than ${IMPORT_LIMITS.maxItems} items`)
+
 /** Hostile bodies, each built from a real run so that everything but the attack is valid. */
 const attacks: { what: string; body: () => unknown; refusal: RegExp }[] = [
   {
     what: '{"run":[0,0,…]} with 10 million items (20 MB)',
     body: () => ({ run: new Array(10_000_000).fill(0) }),
-    refusal: /a list holds more than 2000 items/,
+    refusal: TOO_LONG,
   },
   {
     what: 'an export of 1000 runs × 4000 junk cells',
     body: () =>
       exportOf(Array.from({ length: 1000 }, () => ({ ...template, cells: new Array(4000).fill(0) }))),
-    refusal: /a list holds more than 2000 items/,
+    refusal: /not a valid Amdahl export: runs\[0\]\.cells: at most 2000 cells, not 4000$/,
   },
   {
     what: 'an export of 1000 runs × 2000 junk cells (every list within its bound)',
@@ -79,12 +85,17 @@ const attacks: { what: string; body: () => unknown; refusal: RegExp }[] = [
   {
     what: 'a valid run with 3 million samples in one cell',
     body: () => withSamples(3_000_000),
-    refusal: /a list holds more than 2000 items/,
+    refusal: TOO_LONG,
   },
   {
     what: 'a valid run with one sample more than a cell can hold',
     body: () => withSamples(MAX_SAMPLES + 1),
-    refusal: new RegExp(`cells\\[0\\]\\.samplesMs: .*${MAX_SAMPLES}`),
+    refusal: TOO_LONG,
+  },
+  {
+    what: `a run whose ${MAX_SAMPLES} samples are all text`,
+    body: () => withSamples(MAX_SAMPLES, 'slow'),
+    refusal: /^(amdahl: )?not a valid Amdahl run: cells\[0\]\.samplesMs\[0\]: .*; cells\[0\]\.samplesMs\[1\]/,
   },
 ]
 
@@ -93,8 +104,8 @@ function exportOf(runs: unknown[]): unknown {
 }
 
 /** Short numbers (1.5), so that even 3 million of them stay under the import byte limit. */
-function withSamples(count: number): Run {
-  const samples = new Array<number>(count).fill(1.5)
+function withSamples(count: number, value: unknown = 1.5): Run {
+  const samples = new Array<number>(count).fill(value as number)
   return {
     ...template,
     id: 'many-samples',
