@@ -12,7 +12,7 @@ import {
   type ExportFormat,
   type SweepSpec,
   type SweepSpecInput,
-} from '../contract'
+} from '../../common/contract'
 import { UsageError } from './errors'
 
 /** Digits, optionally with a fraction and a positive exponent: 100, 1e4, 2.5e3. Signs and hex are refused. */

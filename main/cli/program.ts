@@ -13,7 +13,7 @@ import {
 import type { CliIo } from './io'
 import { serveCommand, type ServeOptions } from './serve'
 import { sweepCommand, type SweepOptions } from './sweep'
-import { oneLine } from '../one-line'
+import { oneLine } from '../../common/one-line'
 
 const VERSION = '0.1.0'
 

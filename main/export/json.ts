@@ -1,6 +1,6 @@
 // The JSON export of whole runs (re-importable on any machine) and the choice of export file name and type.
 import { z } from 'zod'
-import { RunSchema, type ExportFile, type ExportFormat, type Run } from '../contract'
+import { RunSchema, type ExportFile, type ExportFormat, type Run } from '../../common/contract'
 import { runsToCsv, samplesToCsv } from './csv'
 
 export const RUNS_EXPORT_FORMAT = 'amdahl-runs'

@@ -1,8 +1,8 @@
 // Reading runs back from untrusted JSON: a history file, a single exported run, or a JSON export of several.
 import { z } from 'zod'
-import { ApiError, formatIssues, RunSchema, type Run } from '../contract'
+import { ApiError, formatIssues, RunSchema, type Run } from '../../common/contract'
 import { RunsExportSchema } from '../export/json'
-import { oneLine } from '../one-line'
+import { oneLine } from '../../common/one-line'
 
 /** One line saying why, or the run; never throws. */
 export function parseRun(raw: unknown): { ok: true; run: Run } | { ok: false; error: string } {

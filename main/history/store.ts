@@ -7,12 +7,12 @@ import {
   formatIssues,
   RunIdSchema,
   RunSchema,
-  summarize,
+  summarizeRun,
   type Run,
   type RunSummary,
-} from '../contract'
+} from '../../common/contract'
 import { TEMP_MARK, writeFileAtomic } from './atomic'
-import { oneLine } from '../one-line'
+import { oneLine } from '../../common/one-line'
 import { parseImport, parseRunText } from './parse'
 
 export interface HistoryStoreOptions {
@@ -89,7 +89,7 @@ export class HistoryStore {
     const run = await this.get(id)
     run.name = name.trim()
     await this.save(run)
-    return summarize(run)
+    return summarizeRun(run)
   }
 
   /** False when there was no such run. */
@@ -121,12 +121,12 @@ export class HistoryStore {
       const run: Run = { ...incoming, imported: true }
       const existing = await this.load(runFileName(run.id))
       if (existing.state === 'ok' && sameContent(existing.run, run)) {
-        summaries.push(summarize(existing.run))
+        summaries.push(summarizeRun(existing.run))
         continue
       }
       if (existing.state === 'ok') run.id = await this.freeIdLike(run.id)
       await this.write(run)
-      summaries.push(summarize(run))
+      summaries.push(summarizeRun(run))
     }
     return summaries
   }
@@ -188,7 +188,7 @@ export class HistoryStore {
     const cached = this.cache.get(fileName)
     if (key !== null && cached?.key === key) return cached.summary
     const loaded = await this.load(fileName)
-    return loaded.state === 'ok' ? summarize(loaded.run) : null
+    return loaded.state === 'ok' ? summarizeRun(loaded.run) : null
   }
 
   /** Identifies one version of a file: a rewrite (a new inode, by rename) or an edit in place changes it. */
@@ -223,7 +223,7 @@ export class HistoryStore {
     if (parsed.run.id !== expectedId) {
       return this.damaged(fileName, key, attempt, `holds run id ${parsed.run.id}, not ${expectedId}`)
     }
-    if (key !== null) this.cache.set(fileName, { key, summary: summarize(parsed.run) })
+    if (key !== null) this.cache.set(fileName, { key, summary: summarizeRun(parsed.run) })
     return { state: 'ok', run: parsed.run }
   }
 
