@@ -31,6 +31,31 @@ export function parseWhole(text: string, flag: string): number {
   return value
 }
 
+/** A precision target: a fraction (0.05) or a percentage (5%); the range is the schema's to check. */
+export function parseTarget(text: string, flag = '--target'): number {
+  const trimmed = text.trim()
+  const percent = trimmed.endsWith('%')
+  const digits = percent ? trimmed.slice(0, -1).trim() : trimmed
+  const value = NUMBER_TEXT.test(digits) ? Number(digits) : NaN
+  if (!Number.isFinite(value)) {
+    throw new UsageError(`${flag}: "${trimmed}" is not a target (write e.g. 0.05 or 5%)`)
+  }
+  return percent ? value / 100 : value
+}
+
+/** A duration in milliseconds: 3000, 500ms or 2.5s; rounded to whole milliseconds. */
+export function parseDurationMs(text: string, flag: string): number {
+  const trimmed = text.trim()
+  const match = /^(.*?)\s*(ms|s)?$/i.exec(trimmed)
+  const digits = match?.[1] ?? ''
+  const value = NUMBER_TEXT.test(digits) ? Number(digits) : NaN
+  if (!Number.isFinite(value) || trimmed === '') {
+    throw new UsageError(`${flag}: "${trimmed}" is not a duration (write e.g. 3s or 500ms)`)
+  }
+  const ms = match?.[2]?.toLowerCase() === 's' ? value * 1000 : value
+  return Math.round(ms)
+}
+
 /** Commas with nothing between them are a slip worth naming; the shared syntax would skip them silently. */
 function refuseEmptyItems(text: string, flag: string): void {
   if (text.split(',').some((item) => item.trim() === ''))
@@ -97,6 +122,10 @@ export interface SweepFlags {
   transfer?: string
   kernel?: string
   reps?: string
+  target?: string
+  maxTime?: string
+  maxSamples?: string
+  orderSeed?: string
   warmup?: string
   seed?: string
   centroids?: string
@@ -120,6 +149,10 @@ export function sweepSpecInput(flags: SweepFlags, defaultPools: number[]): Sweep
     input.transfer = parseChoice(flags.transfer, TransferSchema.options, '--transfer')
   if (flags.chunk !== undefined) input.chunkRows = parseChunkList(flags.chunk)
   if (flags.reps !== undefined) input.repetitions = parseWhole(flags.reps, '--reps')
+  if (flags.target !== undefined) input.target = parseTarget(flags.target)
+  if (flags.maxTime !== undefined) input.maxTimeMs = parseDurationMs(flags.maxTime, '--max-time')
+  if (flags.maxSamples !== undefined) input.maxSamples = parseWhole(flags.maxSamples, '--max-samples')
+  if (flags.orderSeed !== undefined) input.orderSeed = parseWhole(flags.orderSeed, '--order-seed')
   if (flags.warmup !== undefined) input.warmups = parseWhole(flags.warmup, '--warmup')
   if (flags.seed !== undefined) input.seed = parseWhole(flags.seed, '--seed')
   if (flags.centroids !== undefined) input.centroids = parseWhole(flags.centroids, '--centroids')
@@ -141,6 +174,10 @@ const FLAG_OF_FIELD: Record<keyof SweepSpecInput, string> = {
   warmups: '--warmup',
   seed: '--seed',
   centroids: '--centroids',
+  target: '--target',
+  maxTimeMs: '--max-time',
+  maxSamples: '--max-samples',
+  orderSeed: '--order-seed',
 }
 
 /** A schema issue worded for the command line: `--pools: pool size must be at least 1 (got 0)`. */

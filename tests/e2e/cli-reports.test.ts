@@ -13,6 +13,18 @@ import type { RunComparison } from '../../common/compare'
 import { scaleCells, widestSpread } from '../unit/compare-fixtures'
 import { launchChromium } from './helpers/browser'
 
+/** Chromium's XML parser, as the page sees it (this file is type-checked without the DOM library). */
+interface XmlNode {
+  nodeName: string
+  textContent: string | null
+  getAttribute(name: string): string | null
+  querySelector(selector: string): XmlNode | null
+  querySelectorAll(selector: string): ArrayLike<XmlNode> & Iterable<XmlNode>
+}
+declare const DOMParser: new () => {
+  parseFromString(text: string, type: string): XmlNode & { documentElement: XmlNode }
+}
+
 const root = resolve(import.meta.dirname, '../..')
 let work: string
 let cli: string
