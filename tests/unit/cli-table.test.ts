@@ -173,8 +173,13 @@ describe('formatRunList', () => {
     expect(formatRunList([])).toBe('No runs in the history yet.\n')
   })
 
+<<<<<<< HEAD
   it('lists id, date, name, status, spec and machine', () => {
     const [, row] = formatRunList([summarizeRun(run)])
+=======
+  it('lists id, date, name, status, spec (kernel, executor, transfer too) and machine', () => {
+    const [, row] = formatRunList([summarize(run)])
+>>>>>>> main
       .trimEnd()
       .split('\n')
     expect(row.split(/\s{2,}/)).toEqual([
@@ -183,6 +188,9 @@ describe('formatRunList', () => {
       'laptop',
       'complete',
       'sum',
+      'js',
+      'thread',
+      'shared',
       '1000',
       '2',
       '3',
