@@ -13,12 +13,8 @@ import {
   type ExportFormat,
   type SweepSpec,
   type SweepSpecInput,
-<<<<<<< HEAD
-} from '../../common/contract'
-=======
 } from '../../common/contract'
 import { parseListText } from '../../common/lists'
->>>>>>> main
 import { UsageError } from './errors'
 
 /** Digits, optionally with a fraction and a positive exponent: 100, 1e4, 2.5e3. Signs and hex are refused. */

@@ -10,17 +10,11 @@ import {
   summarizeRun,
   type Run,
   type RunSummary,
-<<<<<<< HEAD
-} from '../../common/contract'
-import { TEMP_MARK, writeFileAtomic } from './atomic'
-import { oneLine } from '../../common/one-line'
-=======
 } from '../../common/contract'
 import { TEMP_MARK, writeFileAtomic, writeFileNew } from './atomic'
 import { diskError, errorCode, mappingDiskErrors } from './disk-errors'
 import { readRegularFile } from './read-file'
 import { oneLine } from '../../common/one-line'
->>>>>>> main
 import { parseImport, parseRunText } from './parse'
 
 export interface HistoryStoreOptions {
@@ -129,21 +123,7 @@ export class HistoryStore {
   async importAll(raw: unknown): Promise<RunSummary[]> {
     const runs = parseImport(raw)
     const summaries: RunSummary[] = []
-<<<<<<< HEAD
-    for (const incoming of runs) {
-      const run: Run = { ...incoming, imported: true }
-      const existing = await this.load(runFileName(run.id))
-      if (existing.state === 'ok' && sameContent(existing.run, run)) {
-        summaries.push(summarizeRun(existing.run))
-        continue
-      }
-      if (existing.state === 'ok') run.id = await this.freeIdLike(run.id)
-      await this.write(run)
-      summaries.push(summarizeRun(run))
-    }
-=======
     for (const incoming of runs) summaries.push(await this.importOne({ ...incoming, imported: true }))
->>>>>>> main
     return summaries
   }
 
@@ -157,13 +137,13 @@ export class HistoryStore {
     for (let attempt = 0; attempt < 100; attempt++) {
       const fileName = runFileName(run.id)
       const existing = await this.load(fileName)
-      if (existing.state === 'ok' && sameContent(existing.run, run)) return summarize(existing.run)
+      if (existing.state === 'ok' && sameContent(existing.run, run)) return summarizeRun(existing.run)
       if (existing.state !== 'missing') run.id = await this.freeIdLike(run.id)
       const claimed = await mappingDiskErrors(this.dir, () =>
         writeFileNew(join(this.dir, runFileName(run.id)), JSON.stringify(run) + '\n'),
       )
       this.cache.delete(runFileName(run.id))
-      if (claimed) return summarize(run)
+      if (claimed) return summarizeRun(run)
       // Another import took the id between the look and the claim: look again.
     }
     throw new ApiError(`could not find a free id for imported run ${run.id}`)

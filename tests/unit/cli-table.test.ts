@@ -173,13 +173,8 @@ describe('formatRunList', () => {
     expect(formatRunList([])).toBe('No runs in the history yet.\n')
   })
 
-<<<<<<< HEAD
-  it('lists id, date, name, status, spec and machine', () => {
-    const [, row] = formatRunList([summarizeRun(run)])
-=======
   it('lists id, date, name, status, spec (kernel, executor, transfer too) and machine', () => {
-    const [, row] = formatRunList([summarize(run)])
->>>>>>> main
+    const [, row] = formatRunList([summarizeRun(run)])
       .trimEnd()
       .split('\n')
     expect(row.split(/\s{2,}/)).toEqual([

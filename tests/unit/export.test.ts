@@ -4,12 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-<<<<<<< HEAD
-import { SaveFileSchema } from '../../common/contract'
-=======
 import { SaveFileSchema, SweepSpecSchema } from '../../common/contract'
 import { runSweep } from '../../main/engine'
->>>>>>> main
 import { runsToCsv, samplesToCsv, SAMPLES_CSV_HEADER, SUMMARY_CSV_HEADER } from '../../main/export/csv'
 import { exportFile, runsToJson, slugify } from '../../main/export/json'
 import { HistoryStore } from '../../main/history/store'
