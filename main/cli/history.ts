@@ -2,18 +2,19 @@
 import { readFile, stat, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { CliFailure, EXIT_OK } from './errors'
-import { parseExportFormat, parseRunId } from './flags'
+import { parseExportFormat } from './flags'
 import { openHistory } from './history-store'
 import type { CliIo } from './io'
+import { imageOptions, writeImages, type ImageFlags } from './images'
+import { resolveRunId } from './run-ids'
 import { formatRunList, formatRunReport } from './table'
 import { exportFile } from '../export/json'
+import { MAX_IMPORT_BYTES } from '../../common/contract'
+import { scanJsonBytes } from '../history/limits'
 
 export interface HistoryDirOption {
   historyDir?: string
 }
-
-/** Larger than any sane export; refuses to pull a mistaken multi-gigabyte file into memory. */
-const MAX_IMPORT_BYTES = 256 * 1024 * 1024
 
 export async function historyListCommand(options: HistoryDirOption, io: CliIo): Promise<number> {
   io.stdout.write(formatRunList(await openHistory(options.historyDir, io).list()))
@@ -21,7 +22,8 @@ export async function historyListCommand(options: HistoryDirOption, io: CliIo): 
 }
 
 export async function historyShowCommand(id: string, options: HistoryDirOption, io: CliIo): Promise<number> {
-  const run = await openHistory(options.historyDir, io).get(parseRunId(id))
+  const history = openHistory(options.historyDir, io)
+  const run = await history.get(await resolveRunId(history, id))
   io.stdout.write(formatRunReport(run))
   return EXIT_OK
 }
@@ -31,29 +33,34 @@ export async function historyDeleteCommand(
   options: HistoryDirOption,
   io: CliIo,
 ): Promise<number> {
-  const runId = parseRunId(id)
-  if (!(await openHistory(options.historyDir, io).delete(runId)))
-    throw new CliFailure(`no run with id ${runId}`)
+  const history = openHistory(options.historyDir, io)
+  const runId = await resolveRunId(history, id)
+  if (!(await history.delete(runId))) throw new CliFailure(`no run with id ${runId}`)
   io.stdout.write(`deleted run ${runId}\n`)
   return EXIT_OK
 }
 
 async function readJsonFile(path: string): Promise<unknown> {
-  let text: string
+  let bytes: Buffer
   try {
     // Sized before it is read: a mistaken multi-gigabyte file must be refused, not loaded and then refused.
     if ((await stat(path)).size > MAX_IMPORT_BYTES) {
-      throw new CliFailure(`${path} is too large to be an Amdahl export`)
+      throw new CliFailure(
+        `${path} is larger than ${MAX_IMPORT_BYTES / 2 ** 20} MiB, the most one import may be`,
+      )
     }
-    text = await readFile(path, 'utf8')
+    bytes = await readFile(path)
   } catch (error) {
     if (error instanceof CliFailure) throw error
     throw new CliFailure(
       `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     )
   }
+  // Shaped like no Amdahl export (a list of millions of items): refused before JSON.parse builds it.
+  const tooBig = scanJsonBytes(bytes)
+  if (tooBig !== null) throw new CliFailure(`${path} is not an Amdahl export: it ${tooBig}`)
   try {
-    return JSON.parse(text) as unknown
+    return JSON.parse(bytes.toString('utf8')) as unknown
   } catch {
     throw new CliFailure(`${path} is not valid JSON`)
   }
@@ -70,17 +77,25 @@ export async function historyImportCommand(
   return EXIT_OK
 }
 
-export interface ExportOptions extends HistoryDirOption {
+export interface ExportOptions extends HistoryDirOption, ImageFlags {
   format: string
   out?: string
 }
 
 export async function exportCommand(ids: string[], options: ExportOptions, io: CliIo): Promise<number> {
   const format = parseExportFormat(options.format)
-  const runIds = ids.map(parseRunId)
   const history = openHistory(options.historyDir, io)
-  const runs = []
-  for (const id of runIds) runs.push(await history.get(id))
+  const load = async () => {
+    const runs = []
+    for (const id of ids) runs.push(await history.get(await resolveRunId(history, id)))
+    return runs
+  }
+  if (format === 'svg' || format === 'png') {
+    // Image flags are checked before any run is read: a typo fails at once, whatever the history holds.
+    const images = imageOptions(options)
+    return writeImages(await load(), format, images, options.out, io)
+  }
+  const runs = await load()
   const file = exportFile(runs, format)
   if (options.out === undefined || options.out === '-') {
     io.stdout.write(file.content)

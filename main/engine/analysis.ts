@@ -1,6 +1,6 @@
 // From measured samples to reported figures (pure): per cell the median and its interval, speedup, efficiency and
 // Karp–Flatt with bootstrap intervals, flags; per N and chunk setting the Amdahl fit when there are enough points.
-import type { AmdahlFit, Cell, ChunkRows, Interval } from '../contract'
+import type { AmdahlFit, Cell, ChunkRows, Interval } from '../../common/contract'
 import { cellFlags } from './flags'
 import {
   bootstrapMedians,
@@ -14,7 +14,7 @@ import {
   serialFraction,
   speedupRmse,
   summarize,
-} from './stats'
+} from '../../common/stats'
 
 /** The figures analyzeCells derives; everything else in a Cell is what the runner measured and recorded. */
 type Derived =

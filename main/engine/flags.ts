@@ -1,6 +1,6 @@
 // Plausibility flags of one cell (pure): each says what was seen and what to suspect, and each is rare on a quiet
 // machine by construction, so a flag is worth reading when it appears.
-import type { Cell, CellFlag, StopReason } from '../contract'
+import type { Cell, CellFlag, StopReason } from '../../common/contract'
 
 /**
  * Above this share of the machine's CPU time taken by other processes while a cell was timed, the cell is flagged

@@ -1,6 +1,6 @@
 // Runs a sweep: memory check, pools, fill, interleaved samples, result checks, statistics, progress and cancel.
-import type { AmdahlFit, Cell, Run, SweepSpec } from '../contract'
-import type { WorkspaceRef } from '../../workers/protocol'
+import type { AmdahlFit, Cell, Run, SweepSpec } from '../../common/contract'
+import type { WorkspaceRef } from '../../common/protocol'
 import { fillWorkspace } from './fill'
 import { machineInfo, logicalCores } from './machine'
 import { Workspaces, views } from './matrix'

@@ -1,6 +1,14 @@
 // Runs of older layouts, read and brought to the current one (schema 1 → 2): history files and imports still load.
 import { z } from 'zod'
-import { AmdahlFitSchema, CellSchema, MAX_CELLS, RunSchema, StatsSchema, type Run } from '../contract'
+import {
+  AmdahlFitSchema,
+  CellSchema,
+  MAX_CELLS,
+  MAX_FITS,
+  RunSchema,
+  StatsSchema,
+  type Run,
+} from '../../common/contract'
 import { analyzeCells, type MeasuredCell } from '../engine/analysis'
 
 /** Schema 1's statistics: a t-interval of the mean and a blanket noisy flag. Read, then recomputed from samples. */
@@ -13,6 +21,12 @@ const CellV1Schema = CellSchema.omit({
   karpFlattCi: true,
   flags: true,
 }).extend({ stats: StatsV1Schema.nullable() })
+
+/** The cell layout a raw run's `schema` names: schema 1's for old files, else the current one. */
+export function cellSchemaOf(raw: unknown): z.ZodType {
+  const schema = typeof raw === 'object' && raw !== null ? (raw as { schema?: unknown }).schema : undefined
+  return schema === 1 ? CellV1Schema : CellSchema
+}
 
 const RunV1Schema = RunSchema.extend({
   schema: z.literal(1),

@@ -1,8 +1,8 @@
 // From samples to reported figures: speedup intervals, Karp–Flatt, the base case and the Amdahl fit per chunk setting.
 import { describe, expect, it } from 'vitest'
-import type { ChunkRows } from '../../main/contract'
+import type { ChunkRows } from '../../common/contract'
 import { analyzeCells, cellSeed, type MeasuredCell } from '../../main/engine/analysis'
-import { amdahlSpeedup } from '../../main/engine/stats'
+import { amdahlSpeedup } from '../../common/stats'
 
 const ctx = { seed: 42, logicalCores: 4, targetRelSpread: 0, warmups: 1 }
 

@@ -1,5 +1,5 @@
 // Test helpers for the chart builders: runs analysed by the engine's own analysis, and loose readers for ECharts options.
-import { RunSchema, SweepSpecSchema, type ChunkRows, type Run } from '../../main/contract'
+import { RunSchema, SweepSpecSchema, type ChunkRows, type Run } from '../../common/contract'
 import { analyzeCells, type MeasuredCell } from '../../main/engine/analysis'
 import type { ChartOption } from '../../renderer/src/charts/types'
 

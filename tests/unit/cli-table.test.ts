@@ -1,6 +1,6 @@
 // Terminal tables of the CLI: cells with intervals and flags, the base case, start-up figures, fits, the history list.
 import { describe, expect, it } from 'vitest'
-import { RunSchema, summarize, SweepSpecSchema, type Run } from '../../main/contract'
+import { RunSchema, summarizeRun, SweepSpecSchema, type Run } from '../../common/contract'
 import { analyzeCells, type MeasuredCell } from '../../main/engine/analysis'
 import { formatFits, formatMs, formatRunList, formatRunReport, formatTable } from '../../main/cli/table'
 import { formatClock, formatProgress, progressBar, ProgressLine } from '../../main/cli/progress'
@@ -242,8 +242,8 @@ describe('formatRunList', () => {
     expect(formatRunList([])).toBe('No runs in the history yet.\n')
   })
 
-  it('lists id, date, name, status, spec and machine', () => {
-    const [, row] = formatRunList([summarize(run)])
+  it('lists id, date, name, status, spec (kernel, executor, transfer too) and machine', () => {
+    const [, row] = formatRunList([summarizeRun(run)])
       .trimEnd()
       .split('\n')
     expect(row.split(/\s{2,}/)).toEqual([
@@ -252,6 +252,9 @@ describe('formatRunList', () => {
       'laptop',
       'complete',
       'sum',
+      'js',
+      'thread',
+      'shared',
       '1000',
       '2',
       '3',

@@ -1,8 +1,8 @@
 // Each plausibility flag: one crafted cell that must raise it and one that must not.
 import { describe, expect, it } from 'vitest'
-import type { Cell, FlagKind } from '../../main/contract'
+import type { Cell, FlagKind } from '../../common/contract'
 import { BUSY_CPU_THRESHOLD, cellFlags, type FlaggedCell } from '../../main/engine/flags'
-import { summarize } from '../../main/engine/stats'
+import { summarize } from '../../common/stats'
 
 const ctx = { logicalCores: 2, targetRelSpread: 0.05, warmups: 1 }
 

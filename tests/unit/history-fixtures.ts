@@ -1,5 +1,5 @@
 // Runs for the history and export tests: chosen samples, analysed by the engine's own analysis, checked by RunSchema.
-import { RunSchema, SweepSpecSchema, type Run } from '../../main/contract'
+import { RunSchema, SweepSpecSchema, type Run } from '../../common/contract'
 import { analyzeCells, type MeasuredCell } from '../../main/engine/analysis'
 
 const machine = {

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { baseCaseOf, RunSchema, UNRECORDED_BASE_CASE, type Run } from '../../main/contract'
+import { baseCaseOf, RunSchema, UNRECORDED_BASE_CASE, type Run } from '../../common/contract'
 import { parseImport, parseRunText } from '../../main/history/parse'
 import { HistoryStore } from '../../main/history/store'
 

@@ -19,7 +19,7 @@ import {
   speedupRmse,
   stddev,
   summarize,
-} from '../../main/engine/stats'
+} from '../../common/stats'
 
 const oneToTen = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
 

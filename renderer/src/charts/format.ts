@@ -1,6 +1,6 @@
 // Chart-only text: HTML tooltips (run names escaped), count and ratio labels. Times and percentages come from
 // lib/format, so a chart reads the same numbers as the run table.
-import type { Cell, Interval } from '../../../main/contract'
+import type { Cell, Interval } from '../../../common/contract'
 import { formatMs, formatPercent } from '../lib/format'
 
 const htmlEscapes: Record<string, string> = {

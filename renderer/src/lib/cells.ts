@@ -1,5 +1,5 @@
 // Pure rows of the run-details table: one per cell, serial baseline first within each N.
-import type { Cell, CellFlag, Run } from '../../../main/contract'
+import type { Cell, CellFlag, Run } from '../../../common/contract'
 import { formatMsInterval, formatPercent, formatSpeedup } from './format'
 
 export interface CellRow {

@@ -1,6 +1,6 @@
 // Chart 2: speedup against pool size, one line per N with 95% error bars, the ideal S = p and each N's Amdahl fit
 // (dashed) where the run has one for the chunk setting drawn.
-import type { AmdahlFit, Run } from '../../../../main/contract'
+import type { AmdahlFit, Run } from '../../../../common/contract'
 import { amdahlSpeedup, curvePools } from '../amdahl'
 import { medianText, percentText, ratioText, tooltipHtml } from '../format'
 import { formatMs } from '../../lib/format'

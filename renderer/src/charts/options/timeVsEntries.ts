@@ -1,5 +1,5 @@
 // Chart 1: median time against matrix entries, log–log, one line per pool size plus the serial baseline, with whiskers at the median's 95% interval.
-import type { Run } from '../../../../main/contract'
+import type { Run } from '../../../../common/contract'
 import { escapeHtml, flagLines, formatCount, medianText } from '../format'
 import { formatMs } from '../../lib/format'
 import {
