@@ -5,6 +5,7 @@ import {
   CellSchema,
   MAX_CELLS,
   MAX_FITS,
+  RUN_SCHEMA,
   RunSchema,
   StatsSchema,
   type Run,
@@ -22,18 +23,19 @@ const CellV1Schema = CellSchema.omit({
   flags: true,
 }).extend({ stats: StatsV1Schema.nullable() })
 
-/** The cell layout a raw run's `schema` names: schema 1's for old files, else the current one. */
-export function cellSchemaOf(raw: unknown): z.ZodType {
+/** The cell layout a raw run's `schema` names: schema 1's for old files, the current one, or null for others. */
+export function cellSchemaOf(raw: unknown): z.ZodType | null {
   const schema = typeof raw === 'object' && raw !== null ? (raw as { schema?: unknown }).schema : undefined
-  return schema === 1 ? CellV1Schema : CellSchema
+  if (schema === 1) return CellV1Schema
+  return schema === RUN_SCHEMA ? CellSchema : null
 }
 
 const RunV1Schema = RunSchema.extend({
   schema: z.literal(1),
   fits: z
     .array(AmdahlFitSchema.pick({ n: true, serialFraction: true, rmse: true, points: true }))
-    .max(24 * 16),
-  cells: z.array(CellV1Schema).max(MAX_CELLS * 2),
+    .max(MAX_FITS),
+  cells: z.array(CellV1Schema).max(MAX_CELLS),
 })
 export type RunV1 = z.infer<typeof RunV1Schema>
 

@@ -86,8 +86,13 @@ function checkRun(raw: unknown, at: PropertyKey[], what: string): Run {
       const message = `at most ${MAX_CELLS} cells, not ${cells.length}`
       refuse(what, [{ code: 'custom', path: [...at, 'cells'], message, input: undefined }])
     }
-    // A schema-1 run's cells are checked as schema 1 wrote them; the whole run is then migrated.
+    // A schema-1 run's cells are checked as schema 1 wrote them (the whole run is then migrated); a layout this
+    // build does not know is named as such, not as a wrong cell.
     const cellSchema = cellSchemaOf(raw)
+    if (cellSchema === null) {
+      const message = `not a run layout this Amdahl reads (1 or ${RUN_SCHEMA})`
+      refuse(what, [{ code: 'custom', path: [...at, 'schema'], message, input: undefined }])
+    }
     cells.forEach((cell, i) => check(cellSchema, cell, what, [...at, 'cells', i]))
   }
   return check(StoredRunSchema, raw, what, at)

@@ -11,6 +11,8 @@ import { exportFile, runsToJson, slugify } from '../../main/export/json'
 import { HistoryStore } from '../../main/history/store'
 import { makeRun } from './history-fixtures'
 
+/** A ratio as the CSV writes it: six significant digits. */
+const six = (x: number) => String(Number(x.toPrecision(6)))
 const readCsv = (text: string): Record<string, string>[] => parse(text, { columns: true })
 
 describe('runsToCsv', () => {
@@ -51,13 +53,13 @@ describe('runsToCsv', () => {
       ci_level: '0.5',
       base_case: UNRECORDED_BASE_CASE,
       base_ms: '1.375',
-      speedup: String(1.375 / 1.25),
-      speedup_ci95_low: String(cell.speedupCi!.low),
-      speedup_ci95_high: String(cell.speedupCi!.high),
-      efficiency: String(1.375 / 1.25 / 2),
-      efficiency_ci95_low: String(cell.efficiencyCi!.low),
-      efficiency_ci95_high: String(cell.efficiencyCi!.high),
-      karp_flatt: String(cell.karpFlatt),
+      speedup: '1.1',
+      speedup_ci95_low: six(cell.speedupCi!.low),
+      speedup_ci95_high: six(cell.speedupCi!.high),
+      efficiency: '0.55',
+      efficiency_ci95_low: six(cell.efficiencyCi!.low),
+      efficiency_ci95_high: six(cell.efficiencyCi!.high),
+      karp_flatt: six(cell.karpFlatt!),
       flags: '',
       stop_reason: '',
       busy_cpu_fraction: '',
