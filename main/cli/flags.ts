@@ -3,6 +3,7 @@ import {
   ExecutorSchema,
   ExportFormatSchema,
   KernelSchema,
+  TimeUnitSchema,
   TransferSchema,
   WorkloadSchema,
   formatIssues,
@@ -84,6 +85,15 @@ export interface SweepFlags {
   seed?: string
   centroids?: string
   name?: string
+  command?: string
+  serialCommand?: string
+  shell?: boolean
+  timeRegex?: string
+  timeUnit?: string
+  resultRegex?: string
+  resultTolerance?: string
+  timeout?: string
+  module?: string
 }
 
 /** Only the flags that were given: everything else takes the schema's default, exactly as in the app. */
@@ -107,7 +117,61 @@ export function sweepSpecInput(flags: SweepFlags, defaultPools: number[]): Sweep
   if (flags.seed !== undefined) input.seed = parseWhole(flags.seed, '--seed')
   if (flags.centroids !== undefined) input.centroids = parseWhole(flags.centroids, '--centroids')
   if (flags.name !== undefined) input.name = flags.name
+  Object.assign(input, ownWorkloadInput(flags))
   return input
+}
+
+/** A duration: plain seconds (600), or with a unit: 500ms, 30s, 10m, 1h. */
+export function parseDuration(text: string, flag: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?\s*$/i.exec(text)
+  if (!m) throw new UsageError(`${flag}: "${text}" is not a duration (write e.g. 600, 30s, 10m or 500ms)`)
+  const per: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 }
+  return Math.round(Number(m[1]) * per[(m[2] ?? 's').toLowerCase()])
+}
+
+/** A relative tolerance: 1e-9, 0.001, 1%. */
+export function parseTolerance(text: string, flag: string): number {
+  const t = text.trim()
+  const percent = t.endsWith('%')
+  const value = Number(percent ? t.slice(0, -1) : t)
+  if (t === '' || !Number.isFinite(value)) throw new UsageError(`${flag}: "${text}" is not a number (e.g. 1e-9 or 0.1%)`)
+  return percent ? value / 100 : value
+}
+
+/** --command / --module and their options: the user's own workload, validated by the same schema as the app's. */
+function ownWorkloadInput(flags: SweepFlags): Partial<SweepSpecInput> {
+  const commandFlags = ['serialCommand', 'shell', 'timeRegex', 'timeUnit', 'resultRegex', 'resultTolerance', 'timeout'] as const
+  if (flags.command !== undefined && flags.module !== undefined)
+    throw new UsageError('--command and --module: give one or the other')
+  if (flags.command === undefined) {
+    const stray = commandFlags.find((f) => flags[f] !== undefined)
+    if (stray) throw new UsageError(`--${stray.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --command`)
+  }
+  if (flags.module !== undefined) {
+    if (flags.workload !== undefined && flags.workload !== 'module')
+      throw new UsageError(`--module runs your module: leave out --workload ${flags.workload}`)
+    return { workload: 'module', module: { path: flags.module } }
+  }
+  if (flags.command === undefined) return {}
+  if (flags.workload !== undefined && flags.workload !== 'command')
+    throw new UsageError(`--command runs your program: leave out --workload ${flags.workload}`)
+  return {
+    workload: 'command',
+    command: {
+      template: flags.command,
+      ...(flags.serialCommand !== undefined ? { serialTemplate: flags.serialCommand } : {}),
+      ...(flags.shell ? { shell: true } : {}),
+      ...(flags.timeRegex !== undefined ? { timeRegex: flags.timeRegex } : {}),
+      ...(flags.timeUnit !== undefined
+        ? { timeUnit: parseChoice(flags.timeUnit, TimeUnitSchema.options, '--time-unit') }
+        : {}),
+      ...(flags.resultRegex !== undefined ? { resultRegex: flags.resultRegex } : {}),
+      ...(flags.resultTolerance !== undefined
+        ? { resultTolerance: parseTolerance(flags.resultTolerance, '--result-tolerance') }
+        : {}),
+      ...(flags.timeout !== undefined ? { timeoutMs: parseDuration(flags.timeout, '--timeout') } : {}),
+    },
+  }
 }
 
 /** Flags → a validated SweepSpec, or a UsageError carrying the schema's own one line. */
