@@ -158,6 +158,13 @@ export interface TryOnceResult {
 /** Cells above this count make a sweep nobody will wait for; refuse rather than start it. */
 export const MAX_CELLS = 2000
 
+/** The measuring protocol's defaults: ±5% around the median, at most 3 s of samples or 200 samples per cell. */
+export const DEFAULT_TARGET = 0.05
+export const DEFAULT_MAX_TIME_MS = 3000
+export const DEFAULT_MAX_SAMPLES = 200
+export const MAX_TIME_MS = 3_600_000
+export const MAX_SAMPLES = 10_000
+
 /** The cells a sweep measures: per size, the serial baseline plus one per pool size and chunk size. */
 export function cellCount(s: Pick<SweepSpec, 'sizes' | 'pools' | 'chunkRows'>): number {
   return s.sizes.length * (1 + s.pools.length * s.chunkRows.length)
@@ -178,7 +185,23 @@ export const SweepSpecSchema = z
       chunkRows: listOf(ChunkRowsSchema, 'chunk size', 16).default(['auto']),
       executor: ExecutorSchema.default('thread'),
       transfer: TransferSchema.default('shared'),
+      /** The minimum number of measured samples per cell; sampling goes on until `target` or a budget. */
       repetitions: whole('repetitions', 1, 1000).default(5),
+      /**
+       * Precision target: a cell stops sampling once its median's 95% interval is within ±target of the median
+       * (relative half-width, 0.05 = ±5%), or once a budget below is spent.
+       */
+      target: z
+        .number({ error: 'target must be a number' })
+        .min(0.001, 'target must be at least 0.001 (±0.1%)')
+        .max(1, 'target must be at most 1 (±100%)')
+        .default(DEFAULT_TARGET),
+      /** Time budget per cell: the sum of its timed samples, ms. Never cuts below `repetitions`. */
+      maxTimeMs: whole('max time per cell (ms)', 1, MAX_TIME_MS).default(DEFAULT_MAX_TIME_MS),
+      /** Count budget per cell; never below `repetitions` (the minimum wins). */
+      maxSamples: whole('max samples per cell', 1, MAX_SAMPLES).default(DEFAULT_MAX_SAMPLES),
+      /** Seed of the shuffled cell order; absent: a fresh one per run, recorded in run.protocol.orderSeed. */
+      orderSeed: whole('order seed', 0, 0xffffffff).optional(),
       warmups: whole('warm-ups', 0, 100).default(1),
       seed: whole('seed', 0, 0xffffffff).default(42),
       /** k, the number of centroids of the `assign` workload. */
@@ -230,6 +253,8 @@ export const MachineSchema = z.object({
   node: z.string().max(100),
   v8: z.string().max(100),
   electron: z.string().max(100).nullable(),
+  /** Linux CPU frequency governor of cpu0 (`performance`, `powersave`…) where readable; null elsewhere. */
+  governor: z.string().max(100).nullable().optional(),
 })
 export type Machine = z.infer<typeof MachineSchema>
 
@@ -253,6 +278,12 @@ export const StatsSchema = z.object({
 export type Stats = z.infer<typeof StatsSchema>
 
 export const CellStatusSchema = z.enum(['ok', 'failed', 'cancelled'])
+/**
+ * Why a cell stopped sampling: its interval met the target, a budget (time or count) was spent, the sweep was
+ * cancelled (the samples taken are kept: a partial cell), or the cell failed.
+ */
+export const StopReasonSchema = z.enum(['target', 'time-budget', 'count-budget', 'cancelled', 'failed'])
+export type StopReason = z.infer<typeof StopReasonSchema>
 export const CellSchema = z.object({
   n: z.number().int().min(1),
   entries: z.number().int().min(1),
@@ -283,6 +314,20 @@ export const CellSchema = z.object({
   efficiency: finite.nullable(),
   /** Karp–Flatt experimentally determined serial fraction (pool > 1 only). */
   karpFlatt: finite.nullable(),
+  /** Why sampling stopped (runs measured before the adaptive protocol have none). */
+  stopReason: StopReasonSchema.optional(),
+  /**
+   * Runs per sample: a cell faster than the timer can resolve well times this many back-to-back runs as one
+   * sample. samplesMs and kernelMs are always per run (the sample's time divided by the batch).
+   */
+  batch: z.number().int().min(1).max(1_000_000).optional(),
+  /**
+   * Share of the machine's cores (0..1) that other programs used while this cell's samples ran, from /proc/stat
+   * minus our own processes' CPU time (elsewhere from the load average); null where nothing could be read.
+   */
+  busyCpuFraction: finite.nullable().optional(),
+  /** Share of the cores' time a hypervisor stole while the cell's samples ran; null where the OS does not say. */
+  stealFraction: finite.nullable().optional(),
 })
 export type Cell = z.infer<typeof CellSchema>
 
@@ -306,6 +351,30 @@ export const AmdahlFitSchema = z.object({
 })
 export type AmdahlFit = z.infer<typeof AmdahlFitSchema>
 
+/** How a run was measured, recorded so it can be judged and repeated (see main/engine/timed.ts). */
+export const ProtocolSchema = z.object({
+  /** Relative half-width of the median's 95% interval a cell aims for. */
+  target: finite,
+  /** Per-cell budgets; the minimum (`minSamples`) is always taken whatever they say. */
+  maxTimeMs: finite,
+  maxSamples: z.number().int().min(1),
+  minSamples: z.number().int().min(1),
+  warmups: z.number().int().min(0),
+  /** Seed of the cell order, shuffled every round: the same seed gives the same order. */
+  orderSeed: z.number().int().min(0).max(0xffffffff),
+  /** The timer's resolution measured at the start of the run, ms. */
+  timerResolutionMs: finite,
+  /** A sample shorter than this batches several runs (1000 timer ticks: rounding costs at most 0.1%). */
+  minSampleMs: finite,
+  /** What the serial baseline is, in words: speedups are relative to it. */
+  baseCase: z.string().max(500),
+  /** Where the timed region starts and ends, in words. */
+  timedRegion: z.string().max(500),
+  /** Where busyCpuFraction comes from. */
+  loadSource: z.enum(['proc-stat', 'loadavg', 'none']),
+})
+export type Protocol = z.infer<typeof ProtocolSchema>
+
 export const RunIdSchema = z
   .string({ error: 'run id must be text' })
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'run id must be 1–64 letters, digits, - or _')
@@ -326,6 +395,10 @@ export const RunSchema = z.object({
   cells: z.array(CellSchema).max(MAX_CELLS * 2),
   /** Set when the run came from another machine's JSON export. */
   imported: z.boolean().optional(),
+  /** How it was measured (absent in runs recorded before the adaptive protocol). */
+  protocol: ProtocolSchema.optional(),
+  /** One line: "machine quiet", or what other programs took while cells were measured. */
+  machineVerdict: z.string().max(300).optional(),
 })
 export type Run = z.infer<typeof RunSchema>
 

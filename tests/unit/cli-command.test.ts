@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { quote } from 'shell-quote'
 import { afterAll, describe, expect, it } from 'vitest'
-import { parseDuration, parseSweepSpec, parseTolerance } from '../../main/cli/flags'
+import { parseTimeout, parseSweepSpec, parseTolerance } from '../../main/cli/flags'
 import type { CliIo } from '../../main/cli/io'
 import { runCli } from '../../main/cli/program'
 
@@ -60,10 +60,10 @@ describe('command flags', () => {
   })
 
   it('reads durations and tolerances as people write them', () => {
-    expect(parseDuration('600', '--timeout')).toBe(600_000)
-    expect(parseDuration('10m', '--timeout')).toBe(600_000)
-    expect(parseDuration('500ms', '--timeout')).toBe(500)
-    expect(() => parseDuration('soon', '--timeout')).toThrow(
+    expect(parseTimeout('600', '--timeout')).toBe(600_000)
+    expect(parseTimeout('10m', '--timeout')).toBe(600_000)
+    expect(parseTimeout('500ms', '--timeout')).toBe(500)
+    expect(() => parseTimeout('soon', '--timeout')).toThrow(
       '--timeout: "soon" is not a duration (write e.g. 600, 30s, 10m or 500ms)',
     )
     expect(parseTolerance('1e-6', '--result-tolerance')).toBe(1e-6)

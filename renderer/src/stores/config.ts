@@ -1,52 +1,27 @@
 // The sweep form: every field of the next sweep, persisted, validated by the contract's own SweepSpecSchema.
 import { defineStore } from 'pinia'
 import { computed, reactive, ref, toRefs, watch } from 'vue'
-import { z } from 'zod'
-import {
-  cellCount as cellsOf,
-  ExecutorSchema,
-  KernelSchema,
-  MAX_NAME,
-  SweepSpecSchema,
-  TransferSchema,
-  WorkloadSchema,
-  type SweepSpec,
-  type SweepSpecInput,
-} from '../../../main/contract'
+import { cellCount as cellsOf, SweepSpecSchema, type SweepSpec, type SweepSpecInput } from '../../../main/contract'
 import { defaultPools, formatList, parseList } from '../lib/lists'
 import { fieldErrors } from '../lib/spec-errors'
 import { readJson, writeJson } from '../lib/storage'
+import {
+  FormStateSchema,
+  poolsWarning,
+  sizePresets,
+  specInputOf,
+  sweepFields,
+  type FieldContext,
+  type FieldDescriptor,
+  type FieldValue,
+  type FormState,
+  type SizePreset,
+} from '../lib/sweep-fields'
 import { useMachineStore } from './machine'
 
+export { FormStateSchema, sizePresets, type FormState, type SizePreset }
+
 const STORAGE_KEY = 'amdahl.config.v1'
-
-export const sizePresets = {
-  classic: { label: '10⁰…10⁴', text: '1, 10, 100, 1000, 10000' },
-  quick: { label: 'Quick', text: '100, 300, 1000' },
-} as const
-export type SizePreset = keyof typeof sizePresets | 'custom'
-
-/** Numbers typed into number inputs: Vue's .number leaves unparsable text as a string for the schema to refuse. */
-const numberField = (fallback: number) => z.union([z.number(), z.string().max(50)]).catch(fallback)
-const textField = (fallback: string) => z.string().max(2000).catch(fallback)
-
-/** What is persisted; each field falls back to its default alone, so one bad value does not cost the rest. */
-export const FormStateSchema = z.object({
-  name: z.string().max(MAX_NAME).catch(''),
-  workload: WorkloadSchema.catch('sum'),
-  kernel: KernelSchema.catch('js'),
-  sizesText: textField(sizePresets.classic.text),
-  /** null: follow the machine (1…logical cores). */
-  poolsText: z.string().max(2000).nullable().catch(null),
-  chunkText: textField('auto'),
-  executor: ExecutorSchema.catch('thread'),
-  transfer: TransferSchema.catch('shared'),
-  repetitions: numberField(5),
-  warmups: numberField(1),
-  seed: numberField(42),
-  centroids: numberField(8),
-})
-export type FormState = z.infer<typeof FormStateSchema>
 
 export function defaultFormState(): FormState {
   return FormStateSchema.parse({})
@@ -76,6 +51,8 @@ export const useConfigStore = defineStore('config', () => {
     executor,
     transfer,
     repetitions,
+    targetPercent,
+    maxTimeS,
     warmups,
     seed,
     centroids,
@@ -116,21 +93,23 @@ export const useConfigStore = defineStore('config', () => {
     }
   })
 
-  /** Exactly what would be sent to startSweep. */
-  const specInput = computed<SweepSpecInput & Record<string, unknown>>(() => ({
-    name: name.value,
-    workload: workload.value,
-    kernel: kernel.value,
-    sizes: parseList(sizesText.value) as number[],
-    pools: parseList(poolsInput.value) as number[],
-    chunkRows: parseList(chunkText.value) as SweepSpecInput['chunkRows'],
-    executor: executor.value,
-    transfer: transfer.value,
-    repetitions: repetitions.value as number,
-    warmups: warmups.value as number,
-    seed: seed.value as number,
-    ...(workload.value === 'assign' ? { centroids: centroids.value as number } : {}),
+  /** What the field descriptors read besides the state. */
+  const context = computed<FieldContext>(() => ({
+    state: form,
+    logicalCores: machine.logicalCores,
+    transferNote: transferNote.value,
   }))
+  function read(field: FieldDescriptor): FieldValue {
+    return field.read(context.value)
+  }
+  function write(field: FieldDescriptor, value: FieldValue): void {
+    field.write(form, value)
+  }
+
+  /** Exactly what would be sent to startSweep, built from the field descriptors. */
+  const specInput = computed(
+    () => specInputOf(sweepFields, context.value) as SweepSpecInput & Record<string, unknown>,
+  )
 
   const parsed = computed(() => SweepSpecSchema.safeParse(specInput.value))
   /** Field → message, from the same rules the back end applies. */
@@ -143,13 +122,8 @@ export const useConfigStore = defineStore('config', () => {
   /** Allowed but worth knowing: more workers than cores measure time-sharing, not parallelism. */
   const warnings = computed(() => {
     const out: Partial<Record<string, string>> = {}
-    const cores = machine.logicalCores
-    // From the typed list, not the parsed spec, so the warning shows even while another field is wrong.
-    const pools = parseList(poolsInput.value).filter((p): p is number => typeof p === 'number')
-    const over = [...new Set(pools.filter((p) => cores !== null && p > cores))].sort((a, b) => a - b)
-    if (cores !== null && over.length > 0) {
-      out.pools = `${formatList(over)} ${over.length === 1 ? 'is' : 'are'} above the ${cores} logical cores: workers will share cores.`
-    }
+    const pools = poolsWarning(context.value)
+    if (pools) out.pools = pools
     return out
   })
 
@@ -177,10 +151,16 @@ export const useConfigStore = defineStore('config', () => {
     transfer,
     transferNote,
     repetitions,
+    targetPercent,
+    maxTimeS,
     warmups,
     seed,
     centroids,
     specInput,
+    fields: sweepFields,
+    context,
+    read,
+    write,
     errors,
     warnings,
     valid,

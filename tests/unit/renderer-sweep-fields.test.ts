@@ -1,0 +1,61 @@
+// The sweep form's field descriptors: every field fills a real spec field, hidden fields are not sent, rows group.
+import { describe, expect, it } from 'vitest'
+import { SweepSpecSchema } from '../../main/contract'
+import {
+  FormStateSchema,
+  formRows,
+  numberFromInput,
+  specInputOf,
+  sweepFields,
+  type FieldContext,
+} from '../../renderer/src/lib/sweep-fields'
+
+const ctx = (state: Partial<Record<string, unknown>> = {}, logicalCores: number | null = 4): FieldContext => ({
+  state: FormStateSchema.parse(state),
+  logicalCores,
+  transferNote: null,
+})
+
+describe('sweep form descriptors', () => {
+  it('name only fields of the contract’s spec, each once, with a unique test id', () => {
+    const specFields = Object.keys(SweepSpecSchema.shape)
+    for (const field of sweepFields) expect(specFields).toContain(field.name)
+    expect(new Set(sweepFields.map((f) => f.name)).size).toBe(sweepFields.length)
+    expect(new Set(sweepFields.map((f) => f.testId)).size).toBe(sweepFields.length)
+  })
+
+  it('build from the defaults a spec the contract accepts, pools following the machine', () => {
+    const input = specInputOf(sweepFields, ctx({}, 4))
+    expect(input.pools).toEqual([1, 2, 3, 4])
+    expect(input).not.toHaveProperty('centroids')
+    const parsed = SweepSpecSchema.parse(input)
+    expect(parsed.sizes).toEqual([1, 10, 100, 1000, 10000])
+    expect(parsed.chunkRows).toEqual(['auto'])
+  })
+
+  it('send centroids and show their field only for the assign workload', () => {
+    const names = (c: FieldContext) => formRows(sweepFields, c).flat().map((f) => f.name)
+    expect(names(ctx())).not.toContain('centroids')
+    expect(names(ctx({ workload: 'assign' }))).toContain('centroids')
+    expect(specInputOf(sweepFields, ctx({ workload: 'assign', centroids: 12 })).centroids).toBe(12)
+  })
+
+  it('group fields of one row id on one line, in order', () => {
+    const rows = formRows(sweepFields, ctx()).map((r) => r.map((f) => f.name))
+    expect(rows).toContainEqual(['workload', 'kernel'])
+    expect(rows).toContainEqual(['executor', 'transfer'])
+    expect(rows).toContainEqual(['repetitions', 'warmups', 'seed'])
+    expect(rows[0]).toEqual(['name'])
+  })
+
+  it('write back what a control holds, pools leaving machine-following mode', () => {
+    const c = ctx()
+    const pools = sweepFields.find((f) => f.name === 'pools')!
+    expect(pools.read(c)).toBe('1, 2, 3, 4')
+    pools.write(c.state, '1, 8')
+    expect(c.state.poolsText).toBe('1, 8')
+    expect(pools.warning?.(c)).toMatch(/8 is above the 4 logical cores/)
+    expect(numberFromInput('7')).toBe(7)
+    expect(numberFromInput('')).toBe('')
+  })
+})
