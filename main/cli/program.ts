@@ -22,8 +22,8 @@ Examples:
   amdahl sweep --sizes 500,1000,2000 --pools 1,2,4
   amdahl sweep --workload assign --sizes 1e3,2e3 --chunk auto,64 --reps 10 --json run.json
   amdahl sweep --executor process --transfer copy --sizes 1000 --no-save --csv cells.csv
-  amdahl sweep --command 'python3 examples/sum_pool.py {n} {p}' --sizes 1,10,100,1000,10000 --pools 1,2,3,4 \
-    --time-regex 'Time to sum \d+ entries with \d+ threads: ([\d.]+)ms' --result-regex 'Sum: ([-\d.e]+)'
+  amdahl sweep --command 'python3 examples/sum_pool.py {n} {p}' --sizes 1,10,100,1000 --pools 1,2,3,4 \\
+    --time-regex 'Time to sum \\d+ entries with \\d+ threads: ([\\d.]+)ms' --result-regex 'Sum: ([-+\\d.eE]+)'
   amdahl sweep --module ./examples/kernel.mjs --sizes 1000,2000 --pools 1,2
 
 Your program (--command): the template may use {n} {p} {chunk} {seed} {entries}, also passed as AMDAHL_N,

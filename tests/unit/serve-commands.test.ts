@@ -53,6 +53,8 @@ async function serve(...flags: string[]) {
   return {
     call: async (method: string, input: unknown = {}) => {
       const res = await callApi(port, token, method, input)
+      // The envelope as the page receives it; each test reads the fields of the method it called.
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
       return { status: res.status, body: JSON.parse(res.body) as { ok: boolean; value?: any; error?: string } }
     },
     stderr: () => stderr,
