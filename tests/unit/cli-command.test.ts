@@ -75,8 +75,8 @@ describe('command flags', () => {
     [['--command', 'p', '--module', 'k.mjs'], 'amdahl: --command and --module: give one or the other'],
     [['--command', 'p', '--workload', 'sum'], 'amdahl: --command runs your program: leave out --workload sum'],
     [['--command', 'p', '--time-unit', 'h'], 'amdahl: --time-unit: "h" is not one of s, ms, us, ns'],
-    [['--command', 'p', '--time-regex', 'took \\d+'], 'amdahl: command.timeRegex: time regex needs exactly one capture group ( … ), it has 0'],
-    [['--command', 'a\0b'], 'amdahl: command.template: command contains a NUL byte'],
+    [['--command', 'p', '--time-regex', 'took \\d+'], 'amdahl: --time-regex: time regex needs exactly one capture group ( … ), it has 0'],
+    [['--command', 'a\0b'], 'amdahl: --command: command contains a NUL byte'],
   ])('refuses %j in one line', async (args, line) => {
     const io = memoryIo()
     const code = await runCli(['sweep', '--sizes', '10', ...args, '--no-save'], io)
