@@ -14,7 +14,7 @@ import {
   type ExportFormat,
   type SweepSpec,
   type SweepSpecInput,
-} from '../contract'
+} from '../../common/contract'
 import { parseListText } from '../../common/lists'
 import { UsageError } from './errors'
 

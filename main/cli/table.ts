@@ -1,6 +1,6 @@
 // Plain-text tables for the terminal: a run's cells, pool start-up figures and Amdahl fits, and the history list.
-import type { Cell, Run, RunSummary } from '../contract'
-import { median } from '../engine/stats'
+import type { Cell, Run, RunSummary } from '../../common/contract'
+import { median } from '../../common/stats'
 import { workloadLines } from './workload-lines'
 
 export type Align = 'left' | 'right'

@@ -1,6 +1,6 @@
 // The report's description of a run's workload: our kernels in one line; a user's program or module with what was
 // run, how it was timed and what the base case is (a reader must know the time includes interpreter start-up).
-import type { SweepSpec } from '../contract'
+import type { SweepSpec } from '../../common/contract'
 
 export function workloadLines(spec: SweepSpec): string[] {
   const reps = `${spec.repetitions} repetitions after ${spec.warmups} warm-up${spec.warmups === 1 ? '' : 's'}, seed ${spec.seed}`

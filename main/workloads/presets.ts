@@ -2,7 +2,7 @@
 // or compiler is found; the same commands examples/README.md gives for the CLI.
 import path from 'node:path'
 import { quote } from 'shell-quote'
-import type { CommandSpecInput, ModuleSpecInput, WorkloadPreset } from '../contract'
+import type { CommandSpecInput, ModuleSpecInput, WorkloadPreset } from '../../common/contract'
 import { findExamples, findOnPath } from './find-program'
 
 /** The tutorial's report line, as sum_pool.py and omp_sum.c print it. */

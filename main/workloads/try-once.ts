@@ -1,7 +1,7 @@
 // "Try once" and the preview for a command workload: the exact command lines of the first cells, and one run of the
 // first parallel cell with what each regex matched, so a template is right before a sweep of hours starts.
-import type { CommandPreview, SweepSpec, TryOnceResult } from '../contract'
-import { ApiError } from '../contract'
+import type { CommandPreview, SweepSpec, TryOnceResult } from '../../common/contract'
+import { ApiError } from '../../common/contract'
 import { planSweep } from '../engine/plan'
 import { cellInvocation, runCommandSample } from '../engine/command/sample'
 import { lastMatch, toMs } from '../engine/command/report'

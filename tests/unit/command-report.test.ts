@@ -1,6 +1,6 @@
 // Command workloads, the pure parts: placeholders, quoting without a shell, regex reading, units, failure lines.
 import { describe, expect, it } from 'vitest'
-import { SweepSpecSchema, formatIssues, regexGroups } from '../../main/contract'
+import { SweepSpecSchema, formatIssues, regexGroups } from '../../common/contract'
 import { lastMatch, processFailure, readReport, resultError, toMs } from '../../main/engine/command/report'
 import type { ProcessOutcome } from '../../main/engine/command/process'
 import { fill, invocation, splitTemplate, userShell } from '../../main/engine/command/template'

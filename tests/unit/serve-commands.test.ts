@@ -7,7 +7,7 @@ import { quote } from 'shell-quote'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { CliIo } from '../../main/cli/io'
 import { runCli } from '../../main/cli/program'
-import { COMMANDS_REFUSED } from '../../main/service'
+import { COMMANDS_REFUSED } from '../../main/service/service'
 import { callApi } from './server-http'
 
 const PROGRAM = resolve(import.meta.dirname, '../fixtures/commands/program.mjs')

@@ -1,7 +1,7 @@
 // Reading a program's own report (pure): its time or result from a regex with one capture group, units to ms,
 // and the one line that says why a run failed.
-import type { TimeUnit } from '../../contract'
-import { capLine } from '../../one-line'
+import type { TimeUnit } from '../../../common/contract'
+import { capLine } from '../../../common/one-line'
 import type { ProcessOutcome } from './process'
 
 const MS_PER: Record<TimeUnit, number> = { s: 1000, ms: 1, us: 1e-3, ns: 1e-6 }

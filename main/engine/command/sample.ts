@@ -1,5 +1,5 @@
 // One sample of a command cell: the cell's invocation run once, its failure or its reading.
-import type { CommandSpec, SweepSpec } from '../../contract'
+import type { CommandSpec, SweepSpec } from '../../../common/contract'
 import type { PlannedCell } from '../plan'
 import { runProcess, type ProcessOutcome } from './process'
 import { processFailure, readReport, type SampleReading } from './report'

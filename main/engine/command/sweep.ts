@@ -1,10 +1,10 @@
 // A sweep of a command workload: every cell's program run once per sample, interleaved as for our kernels, one
 // process at a time (the program brings its own parallelism), each result checked against the base case.
-import type { Cell, CommandSpec, Run, SweepSpec } from '../../contract'
+import type { Cell, CommandSpec, Run, SweepSpec } from '../../../common/contract'
 import { machineInfo } from '../machine'
 import { defaultName, planSweep, type PlannedCell, type SizePlan } from '../plan'
 import { ProgressTracker } from '../progress'
-import { fitAmdahl, karpFlatt, summarize } from '../stats'
+import { fitAmdahl, karpFlatt, summarize } from '../../../common/stats'
 import type { RunOptions } from '../index'
 import { newRunId, INTERRUPTED } from '../runner'
 import { cellInvocation, runCommandSample } from './sample'
