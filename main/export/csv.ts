@@ -1,6 +1,6 @@
 // CSV exports for spreadsheets: one summary row per cell, or one row per measured repetition.
 import { stringify } from 'csv-stringify/sync'
-import type { Cell, Run } from '../contract'
+import type { Cell, Run } from '../../common/contract'
 
 type Field = string | number | null | undefined
 type Row = Field[]
