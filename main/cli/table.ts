@@ -1,5 +1,7 @@
 // Plain-text tables for the terminal: a run's cells, pool start-up figures and Amdahl fits, and the history list.
 import { baseCaseOf, type Cell, type Run, type RunSummary } from '../../common/contract'
+import { median } from '../../common/stats'
+import { workloadLines } from './workload-lines'
 
 export type Align = 'left' | 'right'
 export interface Column {
@@ -94,6 +96,8 @@ const CELL_COLUMNS: Column[] = [
 
 /** One row per cell; the serial baseline of each N is marked and comes first. */
 export function formatCells(cells: Cell[]): string {
+  // A program that reports its own time also has the whole process's: both figures are shown.
+  const both = cells.some((c) => c.kernelMs.length > 0 && (c.processMs?.length ?? 0) > 0)
   const rows = cells.map((cell) => [
     groupThousands(cell.n),
     cell.serial ? 'serial' : String(cell.pool),
@@ -104,7 +108,13 @@ export function formatCells(cells: Cell[]): string {
     efficiencyCell(cell),
     statusCell(cell),
   ])
-  return formatTable(CELL_COLUMNS, rows)
+  if (!both) return formatTable(CELL_COLUMNS, rows)
+  const columns = [...CELL_COLUMNS]
+  columns.splice(5, 0, { header: 'process ms', align: 'right' })
+  cells.forEach((cell, i) =>
+    rows[i].splice(5, 0, cell.processMs?.length ? formatMs(median(cell.processMs)) : '—'),
+  )
+  return formatTable(columns, rows)
 }
 
 /** Flagged cells this many at most are listed with their notes; the rest are counted. */
@@ -206,7 +216,7 @@ export function formatRunReport(run: Run): string {
   const title = run.name ? `"${run.name}" (${run.id})` : run.id
   const lines = [
     `Run ${title}: ${run.status}${run.error ? ` (${run.error})` : ''}, ${formatDurationMs(run.durationMs)}, ${run.createdAt}`,
-    `${spec.workload} workload, ${spec.kernel} kernel, ${spec.executor} executor, ${spec.transfer} transfer, seed ${spec.seed}`,
+    ...workloadLines(spec),
     `Protocol: ${protocolLine(run)}`,
     `${machine.cpuModel}, ${machine.logicalCores} logical cores, ${machine.platform} ${machine.arch}, Node ${machine.node}`,
   ]

@@ -127,7 +127,9 @@ describe('formatRunReport', () => {
 
   it('names the run, its status, spec, protocol, machine, verdict and base case with its time', () => {
     expect(lines[0]).toBe('Run "laptop" (run-1): complete, 2.3 s, 2026-11-25T10:00:00.000Z')
-    expect(lines[1]).toBe('sum workload, js kernel, thread executor, shared transfer, seed 42')
+    expect(lines[1]).toBe(
+      'sum workload, js kernel, thread executor, shared transfer, 5 repetitions after 1 warm-up, seed 42',
+    )
     expect(lines[2]).toBe(
       'Protocol: at least 5 samples after 1 warm-up, until the median is within ±5.0%, at most 50 samples or 2.0 s per cell, order seed 7',
     )

@@ -1,0 +1,245 @@
+// A sweep of a command workload: every cell's program run once per sample, interleaved as for our kernels, one
+// process at a time (the program brings its own parallelism), each result checked against the base case.
+import type { AmdahlFit, Cell, CommandSpec, Run, SweepSpec } from '../../../common/contract'
+import { analyzeCells, type AnalysisContext, type MeasuredCell } from '../analysis'
+import { machineInfo } from '../machine'
+import { defaultName, planSweep, type PlannedCell, type SizePlan } from '../plan'
+import { ProgressTracker } from '../progress'
+import type { RunOptions } from '../index'
+import { newRunId, INTERRUPTED } from '../runner'
+import { cellInvocation, runCommandSample } from './sample'
+import { resultError } from './report'
+import { TemplateError } from './template'
+
+interface CellState {
+  plan: PlannedCell
+  display: string
+  samplesMs: number[]
+  reportedMs: number[]
+  processMs: number[]
+  /** Time spent in this cell's processes so far: the per-cell timeout is a budget for all of them. */
+  spentMs: number
+  result: number | null
+  relError: number | null
+  failed: string | null
+  stepsLeft: number
+}
+
+/** What was measured of a cell; its statistics, speedups, flags and the fits come from analysis.ts. */
+function finishCell(state: CellState, status: Cell['status']): MeasuredCell {
+  const { plan } = state
+  return {
+    n: plan.n,
+    entries: plan.n * plan.n,
+    pool: plan.pool,
+    chunkSpec: plan.chunkSpec,
+    chunkRows: plan.chunkRows,
+    tasks: plan.tasks,
+    serial: plan.serial,
+    status,
+    ...(state.failed ? { error: state.failed.slice(0, 2000) } : {}),
+    samplesMs: state.samplesMs,
+    kernelMs: state.reportedMs,
+    processMs: state.processMs,
+    command: state.display,
+    result: state.result,
+    relError: state.relError,
+    ...(status === 'ok' ? {} : { stopReason: status }),
+  }
+}
+
+/** A run that ends before any cell, with one line saying why (a workload this build cannot run yet). */
+export function refusedRun(spec: SweepSpec, why: string, opts: RunOptions = {}): Run {
+  return {
+    schema: 2,
+    id: opts.runId ?? newRunId(),
+    createdAt: new Date().toISOString(),
+    name: spec.name || defaultName(spec),
+    spec,
+    machine: machineInfo(),
+    status: 'failed',
+    error: why,
+    durationMs: 0,
+    poolStartup: [],
+    fits: [],
+    cells: [],
+  }
+}
+
+export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<Run> {
+  const started = performance.now()
+  const run: Run = {
+    schema: 2,
+    id: opts.runId ?? newRunId(),
+    createdAt: new Date().toISOString(),
+    name: spec.name || defaultName(spec),
+    spec,
+    machine: machineInfo(),
+    status: 'failed',
+    error: INTERRUPTED,
+    durationMs: 0,
+    poolStartup: [],
+    fits: [],
+    cells: [],
+  }
+  const finished = new Map<number, MeasuredCell>()
+  /** Sizes whose cells are all done, analysed once with the full bootstrap. */
+  const analysed = new Map<number, { cells: Cell[]; fits: AmdahlFit[] }>()
+  // One process at a time: the program brings its own parallelism, so the cores are the machine's.
+  const analysis: AnalysisContext = {
+    seed: spec.seed,
+    logicalCores: run.machine.logicalCores,
+    targetRelSpread: 0,
+    warmups: spec.warmups,
+  }
+  const plans = planSweep(spec)
+  const progress = new ProgressTracker(run.id, plans, spec, opts.onProgress && safe(opts.onProgress))
+  const signal = opts.signal
+  /** The run so far; a size still under way is analysed without the bootstrap (cheap) unless final. */
+  const snapshot = (final = false): Run => {
+    const cells: Cell[] = []
+    const fits: AmdahlFit[] = []
+    const measured = [...finished.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c)
+    for (const n of spec.sizes) {
+      const done =
+        analysed.get(n) ??
+        analyzeCells(
+          measured.filter((c) => c.n === n),
+          { ...analysis, resamples: final ? undefined : 0 },
+        )
+      cells.push(...done.cells)
+      fits.push(...done.fits)
+    }
+    return { ...run, durationMs: performance.now() - started, fits, cells }
+  }
+  const complete = (status: Run['status'], error?: string): Run => {
+    run.status = status
+    if (error === undefined) delete run.error
+    else run.error = error.slice(0, 2000)
+    if (status !== 'failed') progress.done()
+    return snapshot(true)
+  }
+
+  const command = spec.command
+  if (!command) return complete('failed', 'the command workload needs a command')
+  try {
+    // A template that cannot be split fails the run before any process starts, in one line.
+    for (const plan of plans) for (const cell of plan.cells) cellInvocation(spec, command, cell)
+  } catch (err) {
+    if (err instanceof TemplateError) return complete('failed', err.message)
+    throw err
+  }
+  try {
+    for (const plan of plans) {
+      if (signal?.aborted) break
+      await measureSize(plan, command)
+    }
+    return signal?.aborted ? complete('cancelled') : complete('complete')
+  } finally {
+    progress.stop()
+  }
+
+  async function measureSize(plan: SizePlan, command: CommandSpec): Promise<void> {
+    const perCell = spec.warmups + spec.repetitions
+    const states: CellState[] = plan.cells.map((c) => ({
+      plan: c,
+      display: cellInvocation(spec, command, c).display,
+      samplesMs: [],
+      reportedMs: [],
+      processMs: [],
+      spentMs: 0,
+      result: null,
+      relError: null,
+      failed: null,
+      stepsLeft: perCell,
+    }))
+    const base = states[0]
+    const close = (state: CellState, status: Cell['status']) => {
+      state.stepsLeft = 0
+      finished.set(state.plan.index, finishCell(state, status))
+      progress.cellDone(state.plan, perCell, status)
+      if (opts.onCell) safe(opts.onCell)(snapshot())
+    }
+    const fail = (state: CellState, why: string) => {
+      state.failed = why
+      close(state, 'failed')
+      if (state === base)
+        for (const other of states.slice(1))
+          if (other.stepsLeft > 0) fail(other, `the base case failed, nothing to check against: ${why}`)
+    }
+
+    for (const step of plan.steps) {
+      const state = states[step.cell]
+      if (state.stepsLeft === 0) continue
+      if (signal?.aborted) break
+      const cell = state.plan
+      progress.phase({
+        n: cell.n,
+        pool: cell.pool,
+        chunkRows: cell.chunkRows,
+        serial: cell.serial,
+        phase: step.kind,
+      })
+      const budget = command.timeoutMs - state.spentMs
+      const s = await runCommandSample(cellInvocation(spec, command, cell), command, budget, signal)
+      state.spentMs += s.outcome.wallMs
+      if (signal?.aborted) break
+      if (!s.ok) {
+        fail(state, s.failure)
+        continue
+      }
+      const { reading } = s
+      if (reading.result !== null) {
+        if (state === base) {
+          state.result ??= reading.result
+          state.relError = 0
+        } else if (base.result === null) {
+          fail(state, 'the base case has no result to check against')
+          continue
+        } else {
+          state.result = reading.result
+          state.relError = resultError(base.result, reading.result)
+          if (state.relError > command.resultTolerance) {
+            fail(
+              state,
+              `wrong result: ${reading.result} differs from the base case's ${base.result} by ` +
+                `${state.relError.toPrecision(3)} (tolerance ${command.resultTolerance})`,
+            )
+            continue
+          }
+        }
+      }
+      if (step.kind === 'measure') {
+        state.samplesMs.push(reading.timeMs)
+        state.processMs.push(reading.wallMs)
+        if (reading.reportedMs !== null) state.reportedMs.push(reading.reportedMs)
+      }
+      state.stepsLeft--
+      progress.sampleDone(cell)
+      if (state.stepsLeft === 0) close(state, 'ok')
+    }
+    if (signal?.aborted) {
+      for (const state of states) if (state.stepsLeft > 0) close(state, 'cancelled')
+      return
+    }
+    // Fits per chunk setting on the very points drawn (analysis.ts), as for our kernels.
+    analysed.set(
+      plan.n,
+      analyzeCells(
+        plan.cells.flatMap((c) => finished.get(c.index) ?? []),
+        analysis,
+      ),
+    )
+  }
+}
+
+/** A listener that throws must not take the measurement down with it. */
+function safe<T>(listener: (value: T) => void): (value: T) => void {
+  return (value) => {
+    try {
+      listener(value)
+    } catch (err) {
+      console.error(`amdahl engine: a listener failed: ${err instanceof Error ? err.message : String(err)}`)
+    }
+  }
+}
