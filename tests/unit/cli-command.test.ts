@@ -73,9 +73,15 @@ describe('command flags', () => {
   it.each([
     [['--time-regex', 'x(\\d)'], 'amdahl: --time-regex needs --command'],
     [['--command', 'p', '--module', 'k.mjs'], 'amdahl: --command and --module: give one or the other'],
-    [['--command', 'p', '--workload', 'sum'], 'amdahl: --command runs your program: leave out --workload sum'],
+    [
+      ['--command', 'p', '--workload', 'sum'],
+      'amdahl: --command runs your program: leave out --workload sum',
+    ],
     [['--command', 'p', '--time-unit', 'h'], 'amdahl: --time-unit: "h" is not one of s, ms, us, ns'],
-    [['--command', 'p', '--time-regex', 'took \\d+'], 'amdahl: --time-regex: time regex needs exactly one capture group ( … ), it has 0'],
+    [
+      ['--command', 'p', '--time-regex', 'took \\d+'],
+      'amdahl: --time-regex: time regex needs exactly one capture group ( … ), it has 0',
+    ],
     [['--command', 'a\0b'], 'amdahl: --command: command contains a NUL byte'],
   ])('refuses %j in one line', async (args, line) => {
     const io = memoryIo()
@@ -114,17 +120,36 @@ describe('amdahl sweep --command', () => {
     expect(out).toContain("time: the program's own report (/threads: ([\\d.]+)ms/, ms)")
     expect(out).toContain('base case (serial): the command at p = 1')
     expect(out).toMatch(/process ms/)
-    expect(out).toMatch(/\n\s*10\s+100\s+2\s+5 \(auto\)\s+60\.00 ± 0\.0%\s+[\d.,]+\s+2\.00×\s+100%\s+ok/)
-    expect(out).toMatch(/\n\s*10\s+100\s+4\s+3 \(auto\)\s+30\.00 ± 0\.0%\s+[\d.,]+\s+4\.00×\s+100%\s+ok/)
+    expect(out).toMatch(
+      /\n\s*10\s+2\s+5 \(auto\)\s+1\s+60\.00 \(1 sample\)\s+[\d.,]+\s+2\.00× \[2\.00–2\.00\]\s+100% \[100–100\]\s+ok/,
+    )
+    expect(out).toMatch(
+      /\n\s*10\s+4\s+3 \(auto\)\s+1\s+30\.00 \(1 sample\)\s+[\d.,]+\s+4\.00× \[4\.00–4\.00\]\s+100% \[100–100\]\s+ok/,
+    )
   })
 
   it('says the time includes interpreter start-up when the wall time is used', async () => {
     const io = memoryIo()
     const code = await runCli(
-      ['sweep', '--command', `${quote([process.execPath, PROGRAM, 'env'])}`, '--sizes', '5', '--pools', '2', '--reps', '1', '--warmup', '0', '--no-save'],
+      [
+        'sweep',
+        '--command',
+        `${quote([process.execPath, PROGRAM, 'env'])}`,
+        '--sizes',
+        '5',
+        '--pools',
+        '2',
+        '--reps',
+        '1',
+        '--warmup',
+        '0',
+        '--no-save',
+      ],
       io,
     )
     expect(code).toBe(0)
-    expect(io.out()).toContain('time: wall time of the whole process, as hyperfine does (includes interpreter start-up)')
+    expect(io.out()).toContain(
+      'time: wall time of the whole process, as hyperfine does (includes interpreter start-up)',
+    )
   })
 })
