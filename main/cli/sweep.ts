@@ -13,6 +13,8 @@ import type { CliIo } from './io'
 import { ProgressLine } from './progress'
 import { formatRunReport } from './table'
 import { oneLine } from '../one-line'
+import { defaultHistoryDir } from '../paths'
+import { ProbeStore, probeDirFor } from '../probe/store'
 
 export interface SweepOptions extends SweepFlags {
   json?: string
@@ -94,6 +96,11 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
     stopListening()
   }
   await checkpoints?.settled()
+  // Held against this machine's probe (amdahl probe) in its exports: CSV gb_per_s, pct_of_ceiling.
+  const ceilings = await new ProbeStore(probeDirFor(options.historyDir ?? defaultHistoryDir(io.env))).load(
+    run.machine,
+  )
+  if (ceilings) run.machine.ceilings = ceilings
 
   io.stdout.write(formatRunReport(run))
   let failedWrites = 0

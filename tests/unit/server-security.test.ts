@@ -43,6 +43,7 @@ const handlers: ApiHandlers = {
   },
   importRun: notHere,
   exportRuns: notHere,
+  probeMachine: notHere,
 }
 
 const listeners = new Set<(e: SweepEvent) => void>()
