@@ -391,7 +391,8 @@ export function isSweepEvent(value: unknown): value is SweepEvent {
   }
 }
 
-export const ExportFormatSchema = z.enum(['csv', 'samples-csv', 'json'])
+/** csv: a row per cell; samples-csv: a row per repetition; json: re-importable; html: the report; md: its table. */
+export const ExportFormatSchema = z.enum(['csv', 'samples-csv', 'json', 'html', 'md'])
 export type ExportFormat = z.infer<typeof ExportFormatSchema>
 export interface ExportFile {
   fileName: string

@@ -173,7 +173,7 @@ describe('formatRunList', () => {
     expect(formatRunList([])).toBe('No runs in the history yet.\n')
   })
 
-  it('lists id, date, name, status, spec and machine', () => {
+  it('lists id, date, name, status, spec (kernel, executor, transfer too) and machine', () => {
     const [, row] = formatRunList([summarize(run)])
       .trimEnd()
       .split('\n')
@@ -183,6 +183,9 @@ describe('formatRunList', () => {
       'laptop',
       'complete',
       'sum',
+      'js',
+      'thread',
+      'shared',
       '1000',
       '2',
       '3',
