@@ -14,8 +14,8 @@
 // ratio excludes 1, and it counts only when the interval is not wholly inside the noise band ±noise (1%):
 // then "faster" or "slower", otherwise "no change". Cells with fewer than two samples on a side get
 // "too few samples": one sample has no spread to resample.
-import type { Cell, ChunkRows, Run } from '../main/contract'
-import { median } from '../main/engine/stats'
+import type { Cell, ChunkRows, Run } from './contract'
+import { median } from './stats'
 
 export const COMPARE_CONFIDENCE = 0.95
 export const DEFAULT_RESAMPLES = 2000

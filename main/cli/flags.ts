@@ -13,7 +13,7 @@ import {
   type ExportFormat,
   type SweepSpec,
   type SweepSpecInput,
-} from '../contract'
+} from '../../common/contract'
 import { parseListText } from '../../common/lists'
 import { UsageError } from './errors'
 

@@ -9,7 +9,7 @@ import { imageOptions, writeImages, type ImageFlags } from './images'
 import { resolveRunId } from './run-ids'
 import { formatRunList, formatRunReport } from './table'
 import { exportFile } from '../export/json'
-import { MAX_IMPORT_BYTES } from '../contract'
+import { MAX_IMPORT_BYTES } from '../../common/contract'
 import { scanJsonBytes } from '../history/limits'
 
 export interface HistoryDirOption {

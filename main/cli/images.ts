@@ -1,7 +1,7 @@
 // `amdahl export --format svg|png`: the app's charts as image files, drawn without a browser.
 import { writeFile } from 'node:fs/promises'
 import { basename, dirname, extname, join, resolve } from 'node:path'
-import type { Run } from '../contract'
+import type { Run } from '../../common/contract'
 import { chartKeys, pngFileName, type ChartKey } from '../../renderer/src/charts/cards'
 import type { ChartTheme } from '../../renderer/src/charts/types'
 import {

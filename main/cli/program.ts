@@ -15,7 +15,7 @@ import type { CliIo } from './io'
 import { probeCommand, type ProbeOptions } from './probe'
 import { serveCommand, type ServeOptions } from './serve'
 import { sweepCommand, type SweepOptions } from './sweep'
-import { oneLine } from '../one-line'
+import { oneLine } from '../../common/one-line'
 
 const VERSION = '0.1.0'
 

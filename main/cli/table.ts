@@ -1,5 +1,5 @@
 // Plain-text tables for the terminal: a run's cells, pool start-up figures and Amdahl fits, and the history list.
-import type { Cell, Run, RunSummary } from '../contract'
+import type { Cell, Run, RunSummary } from '../../common/contract'
 
 export type Align = 'left' | 'right'
 export interface Column {

@@ -1,5 +1,5 @@
 // A run's cells as the rows a report prints (HTML and Markdown alike), in the app's number format.
-import type { Cell, Run } from '../contract'
+import type { Cell, Run } from '../../common/contract'
 import { formatDuration, formatMs, formatPercent, formatSpeedup } from '../../renderer/src/lib/format'
 
 export const CELL_HEADERS = [

@@ -2,7 +2,7 @@
 // renderer. Used by `amdahl export --format svg|png` and the HTML report (PNG: png.ts, loaded by the CLI only).
 import { init, use } from 'echarts/core'
 import { SVGRenderer } from 'echarts/renderers'
-import type { Run } from '../contract'
+import type { Run } from '../../common/contract'
 import { chartCards, type ChartKey } from '../../renderer/src/charts/cards'
 import { chartParts } from '../../renderer/src/charts/parts'
 import { palette } from '../../renderer/src/charts/theme'

@@ -1,7 +1,7 @@
 // CSV exports for spreadsheets: one summary row per cell, or one row per measured repetition.
 import { stringify } from 'csv-stringify/sync'
-import { cellUnits } from '../ceilings'
-import type { Cell, Run } from '../contract'
+import { cellUnits } from '../../common/ceilings'
+import type { Cell, Run } from '../../common/contract'
 
 type Field = string | number | null | undefined
 type Row = Field[]

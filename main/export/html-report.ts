@@ -1,6 +1,6 @@
 // The single-file HTML report: every chart inline as SVG, the cell table, machine and protocol of each run.
 // It opens offline and asks for nothing: no scripts, no fonts, no images from anywhere (its CSP says so too).
-import type { Run } from '../contract'
+import type { Run } from '../../common/contract'
 import { escapeHtml } from '../../renderer/src/charts/format'
 import { renderChartSvgs, type ChartRenderOptions } from './charts'
 import { CELL_HEADERS, cellRow, machineRows, protocolRows } from './cell-rows'

@@ -1,6 +1,6 @@
 // The JSON export of whole runs (re-importable on any machine) and the choice of export file name and type.
 import { z } from 'zod'
-import { MAX_EXPORTED_RUNS, RunSchema, type ExportFile, type ExportFormat, type Run } from '../contract'
+import { MAX_EXPORTED_RUNS, RunSchema, type ExportFile, type ExportFormat, type Run } from '../../common/contract'
 import { runsToCsv, samplesToCsv } from './csv'
 import { runsToHtml } from './html-report'
 import { runsToMarkdown } from './markdown'

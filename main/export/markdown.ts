@@ -1,5 +1,5 @@
 // The Markdown export: per run a heading, what was measured, and the cell table, as hyperfine's --export-markdown.
-import type { Run } from '../contract'
+import type { Run } from '../../common/contract'
 import { CELL_HEADERS, cellRow, machineRows, protocolRows } from './cell-rows'
 
 /** Pipes and line breaks would end a table cell early. */

@@ -1,6 +1,6 @@
 // Terminal tables of the CLI: cells with spread, speedup and efficiency, start-up figures, fits, the history list.
 import { describe, expect, it } from 'vitest'
-import { RunSchema, summarize, type Cell, type Run } from '../../main/contract'
+import { RunSchema, summarizeRun, type Cell, type Run } from '../../common/contract'
 import { formatMs, formatRunList, formatRunReport, formatTable } from '../../main/cli/table'
 import { formatClock, formatProgress, progressBar, ProgressLine } from '../../main/cli/progress'
 
@@ -174,7 +174,7 @@ describe('formatRunList', () => {
   })
 
   it('lists id, date, name, status, spec (kernel, executor, transfer too) and machine', () => {
-    const [, row] = formatRunList([summarize(run)])
+    const [, row] = formatRunList([summarizeRun(run)])
       .trimEnd()
       .split('\n')
     expect(row.split(/\s{2,}/)).toEqual([

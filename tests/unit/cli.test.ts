@@ -13,7 +13,7 @@ import {
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RunSchema } from '../../main/contract'
+import { RunSchema } from '../../common/contract'
 import { RunsExportSchema } from '../../main/export/json'
 
 const root = resolve(import.meta.dirname, '../..')

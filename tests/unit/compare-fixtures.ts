@@ -1,7 +1,7 @@
 // Runs for the comparison tests: a real engine run whose chosen cells are scaled by a known factor, their
 // statistics recomputed with the engine's own functions, so the "candidate" is a run the engine could write.
-import { RunSchema, type Cell, type Run } from '../../main/contract'
-import { karpFlatt, summarize } from '../../main/engine/stats'
+import { RunSchema, type Cell, type Run } from '../../common/contract'
+import { karpFlatt, summarize } from '../../common/stats'
 
 /** The run with the samples of the picked cells multiplied by factor; stats, speedup and efficiency redone. */
 export function scaleCells(run: Run, factor: number, pick: (cell: Cell) => boolean, id: string): Run {

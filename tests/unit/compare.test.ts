@@ -1,6 +1,6 @@
 // The A/B comparison on runs with a known difference: a real sweep against a copy whose cells are scaled.
 import { beforeAll, describe, expect, it } from 'vitest'
-import { SweepSpecSchema, type Run } from '../../main/contract'
+import { SweepSpecSchema, type Run } from '../../common/contract'
 import { runSweep } from '../../main/engine'
 import { compareRuns, verdictOf } from '../../common/compare'
 import { scaleCells, widestSpread } from './compare-fixtures'

@@ -330,7 +330,7 @@ export interface RunSummary {
   imported: boolean
 }
 
-export function summarize(run: Run): RunSummary {
+export function summarizeRun(run: Run): RunSummary {
   return {
     id: run.id,
     name: run.name,

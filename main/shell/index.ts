@@ -13,10 +13,10 @@ import {
   type WebContents,
 } from 'electron'
 import { createAppProtocolHandler } from './app-protocol'
-import { HistoryStore } from './history/store'
+import { HistoryStore } from '../history/store'
 import { forwardEvents, registerIpc, sendMenuCommand } from './ipc'
 import { aboutDetail, menuTemplate } from './menu'
-import { createService } from './service'
+import { createService } from '../service/service'
 import {
   APP_ENTRY_URL,
   APP_SCHEME,
@@ -70,7 +70,9 @@ function hardenSession(): void {
   ses.webRequest.onHeadersReceived((details, callback) =>
     callback({ responseHeaders: withSecurityHeaders(details.responseHeaders, csp) }),
   )
-  protocol.handle(APP_SCHEME, createAppProtocolHandler(join(__dirname, '../renderer'), csp))
+  // The built renderer lies in out/renderer of the app folder (app.asar when packaged, the project in development),
+  // whichever file of the shell this code was bundled from.
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(join(app.getAppPath(), 'out', 'renderer'), csp))
 }
 
 /** Saves size, position and maximized; on close, and on quit (app.exit closes windows without 'close'). */

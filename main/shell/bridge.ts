@@ -1,7 +1,7 @@
 // The object the preload exposes as `window.amdahl`, built over any ipcRenderer-like channel (tests pass a fake).
 // Only functions cross: no ipcRenderer, no IpcRendererEvent, nothing that reaches Node or other channels.
-import { apiMethods, isSweepEvent, menuCommands, type DesktopBridge, type MenuCommand } from './contract'
-import { apiChannel, EVENT_CHANNEL, MENU_CHANNEL, SAVE_FILE_CHANNEL } from './ipc-channels'
+import { apiMethods, isSweepEvent, menuCommands, type DesktopBridge, type MenuCommand } from '../../common/contract'
+import { apiChannel, EVENT_CHANNEL, MENU_CHANNEL, SAVE_FILE_CHANNEL } from '../transports/ipc/channels'
 
 type Listener = (event: unknown, ...args: unknown[]) => void
 

@@ -1,5 +1,5 @@
-// IPC channel names shared by the main process (ipc.ts) and the preload (bridge.ts): one place, no typos.
-import type { ApiMethod } from './contract'
+// IPC channel names shared by the main process (shell/ipc.ts) and the preload (shell/bridge.ts): one place, no typos.
+import type { ApiMethod } from '../../../common/contract'
 
 /** One invoke channel per contract method: `amdahl:getRun`, `amdahl:startSweep`, … */
 export const apiChannel = (method: ApiMethod): `amdahl:${ApiMethod}` => `amdahl:${method}`

@@ -1,11 +1,11 @@
 // One timed sum over a workspace with a started pool, through the engine's own runSample (one chunk per worker),
 // so the bench times exactly what a sweep's cell times, while choosing its own interleaving.
-import { SweepSpecSchema, type Kernel, type Transfer } from '../contract'
-import type { WorkspaceRef } from '../../workers/protocol'
-import { views } from '../engine/matrix'
-import { chunkRowsFor, type PlannedCell } from '../engine/plan'
-import type { WorkerPool } from '../engine/pool'
-import { runSample, type Sample, type SampleContext } from '../engine/sample'
+import { SweepSpecSchema, type Kernel, type Transfer } from '../../common/contract'
+import type { WorkspaceRef } from '../../common/protocol'
+import { views } from '../../main/engine/matrix'
+import { chunkRowsFor, type PlannedCell } from '../../main/engine/plan'
+import type { WorkerPool } from '../../main/engine/pool'
+import { runSample, type Sample, type SampleContext } from '../../main/engine/sample'
 
 /** A sampler for one (pool, workspace, kernel, transfer): spec, cell and views are made once, not per sample. */
 export function sumSampler(

@@ -1,5 +1,5 @@
 // Summary statistics of timing samples, the Amdahl fit and the Karp–Flatt metric (pure functions).
-import type { AmdahlFit, Stats } from '../contract'
+import type { AmdahlFit, Stats } from './contract'
 
 export function median(xs: readonly number[]): number {
   if (xs.length === 0) return NaN

@@ -12,8 +12,8 @@ import {
   type ApiMethod,
   type ApiOutputs,
   type Envelope,
-} from '../contract'
-import { oneLine } from '../one-line'
+} from '../../../common/contract'
+import { oneLine } from '../../../common/one-line'
 import { readJsonBody, DEFAULT_MAX_BODY_BYTES } from './body'
 import { EventStreams, KEEP_ALIVE_MS, type Subscribe } from './events'
 import {

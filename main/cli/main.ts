@@ -1,7 +1,7 @@
 // `amdahl`: the engine without a window. Built to out/main/cli.js; bin/amdahl.js runs it.
-import { processIo } from './cli/io'
-import { runCli } from './cli/program'
-import { oneLine } from './one-line'
+import { processIo } from './io'
+import { runCli } from './program'
+import { oneLine } from '../../common/one-line'
 
 // `amdahl history list | head -1` closes our stdout early: that is the reader's choice, not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -1,5 +1,5 @@
 // Named timing samples (ms) gathered from our measurements and the anchors' `RESULT name ms` lines.
-import { median } from '../engine/stats'
+import { median } from '../../common/stats'
 
 export type Samples = Map<string, number[]>
 

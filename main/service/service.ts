@@ -1,19 +1,19 @@
 // The API contract implemented once, transport-agnostic: one sweep at a time, checkpointed to history, plus runs.
 import {
   ApiError,
-  summarize,
+  summarizeRun,
   type ApiHandlers,
   type Progress,
   type Run,
   type SweepEvent,
   type SweepSpec,
-} from './contract'
-import { checkFits, closePools, machineInfo, newRunId, runSweep } from './engine'
+} from '../../common/contract'
+import { checkFits, closePools, machineInfo, newRunId, runSweep } from '../engine'
 import { Checkpoints } from './checkpoints'
-import { exportFile } from './export/json'
-import type { HistoryStore } from './history/store'
-import { runProbe } from './probe/probe'
-import { ProbeStore, probeDirFor } from './probe/store'
+import { exportFile } from '../export/json'
+import type { HistoryStore } from '../history/store'
+import { runProbe } from '../probe/probe'
+import { ProbeStore, probeDirFor } from '../probe/store'
 
 export interface ServiceOptions {
   history: HistoryStore
@@ -94,7 +94,7 @@ export function createService(options: ServiceOptions): Service {
       if (ceilings) run.machine.ceilings = ceilings
       // The store writes saves of one run in call order, so no checkpoint can land after this.
       outcome = await history.save(run).then(
-        (): SweepEvent => ({ type: 'finished', run: summarize(run) }),
+        (): SweepEvent => ({ type: 'finished', run: summarizeRun(run) }),
         (error): SweepEvent => ({
           type: 'failed',
           runId: sweep.runId,

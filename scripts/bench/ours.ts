@@ -1,12 +1,12 @@
 // Our figures, measured with the engine's own pool, workspace, fill and worker: each item yields samples per
 // round, so the bench can interleave items (and anchors) round-robin.
-import type { Kernel } from '../contract'
-import type { WorkspaceRef } from '../../workers/protocol'
-import { fillWorkspace } from '../engine/fill'
-import { allocateWorkspace } from '../engine/matrix'
-import { startPool, type WorkerPool } from '../engine/pool'
-import { sumTolerance } from '../engine/check'
-import { median } from '../engine/stats'
+import type { Kernel } from '../../common/contract'
+import type { WorkspaceRef } from '../../common/protocol'
+import { fillWorkspace } from '../../main/engine/fill'
+import { allocateWorkspace } from '../../main/engine/matrix'
+import { startPool, type WorkerPool } from '../../main/engine/pool'
+import { sumTolerance } from '../../main/engine/check'
+import { median } from '../../common/stats'
 import type { Samples } from './samples'
 import { sumSampler } from './sample'
 

@@ -1,5 +1,5 @@
 // What every IPC call goes through before and after the service: sender check, input validation, one-line errors.
-// No Electron import: ipc.ts wires it to ipcMain, the unit tests drive it with the real service and bad inputs.
+// No Electron import: main/shell/ipc.ts wires it to ipcMain, the unit tests drive it with the real service and bad inputs.
 import {
   ApiError,
   formatIssues,
@@ -11,11 +11,11 @@ import {
   type ApiOutputs,
   type Envelope,
   type SaveFile,
-} from './contract'
-import { capLine } from './one-line'
+} from '../../../common/contract'
+import { capLine } from '../../../common/one-line'
 
 /** One human line from anything thrown: the message's first line, no stack, bounded length. */
-export function oneLine(error: unknown): string {
+export function errorMessageLine(error: unknown): string {
   const message =
     error instanceof Error
       ? error.message
@@ -51,7 +51,7 @@ export async function dispatch<M extends ApiMethod>(
     const handler = handlers[method] as (input: unknown) => Promise<ApiOutputs[M]>
     return { ok: true, value: await handler(input) }
   } catch (error) {
-    return { ok: false, error: oneLine(error) }
+    return { ok: false, error: errorMessageLine(error) }
   }
 }
 
@@ -118,6 +118,6 @@ export async function saveFile(
     await io.write(path, fileData(file))
     return { ok: true, value: { saved: true, path } }
   } catch (error) {
-    return { ok: false, error: oneLine(error) }
+    return { ok: false, error: errorMessageLine(error) }
   }
 }

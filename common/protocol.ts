@@ -1,5 +1,5 @@
 // The messages between the engine (main side) and its workers: tasks, replies, and the shared workspace handle.
-import type { Kernel, Workload } from '../main/contract'
+import type { Kernel, Workload } from './contract'
 
 /**
  * A shared WebAssembly.Memory, typed structurally: the project's TypeScript libs carry no WebAssembly

@@ -1,5 +1,5 @@
 // Throttled checkpoints of a running sweep, for the service and the CLI: a sweep killed half-way keeps its cells.
-import type { Run } from './contract'
+import type { Run } from '../../common/contract'
 
 /** Shortest time between two checkpoints: serialising a large run takes main-thread time between cells. */
 const CHECKPOINT_INTERVAL_MS = 1000

@@ -1,7 +1,7 @@
 // `--scaling`: speedup and efficiency of a compute-bound (assign) and a memory-bound (sum) workload for
 // 1..logical-cores workers, measured by the engine's own runSweep.
-import { SweepSpecSchema, type Cell, type Kernel, type Run, type Workload } from '../contract'
-import { runSweep } from '../engine'
+import { SweepSpecSchema, type Cell, type Kernel, type Run, type Workload } from '../../common/contract'
+import { runSweep } from '../../main/engine'
 import { renderTable, ms, range } from './table'
 
 export interface ScalingCase {

@@ -2,9 +2,9 @@
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { app, dialog, ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
-import { apiMethods, type ApiHandlers, type MenuCommand, type SweepEvent } from './contract'
-import { apiChannel, EVENT_CHANNEL, MENU_CHANNEL, SAVE_FILE_CHANNEL } from './ipc-channels'
-import { dispatch, saveFile } from './ipc-dispatch'
+import { apiMethods, type ApiHandlers, type MenuCommand, type SweepEvent } from '../../common/contract'
+import { apiChannel, EVENT_CHANNEL, MENU_CHANNEL, SAVE_FILE_CHANNEL } from '../transports/ipc/channels'
+import { dispatch, saveFile } from '../transports/ipc/dispatch'
 import { isAppUrl } from './shell-policy'
 
 export interface IpcOptions {

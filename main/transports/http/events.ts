@@ -1,6 +1,6 @@
 // Server-Sent Events: streams every SweepEvent to connected browsers, with keep-alive comments.
 import type { ServerResponse } from 'node:http'
-import type { SweepEvent } from '../contract'
+import type { SweepEvent } from '../../../common/contract'
 
 export type Subscribe = (listener: (event: SweepEvent) => void) => () => void
 

@@ -1,6 +1,6 @@
 // The native application menu as a template (type-only Electron import, so it is unit-tested in plain Node).
 import type { MenuItemConstructorOptions } from 'electron'
-import type { MenuCommand } from './contract'
+import type { MenuCommand } from '../../common/contract'
 
 export interface MenuOptions {
   isMac: boolean
