@@ -1,6 +1,6 @@
 // Where a sample's wall time goes: copying rows (transfer), the busiest worker's kernel time, the reduce, and the
 // rest (dispatch, messaging and queueing). Pure: the sample measures the parts, this splits and picks.
-import type { Breakdown } from '../contract'
+import type { Breakdown } from '../../common/contract'
 
 /** What one sample measured besides its wall time. */
 export interface SampleParts {

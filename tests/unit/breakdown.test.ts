@@ -1,7 +1,7 @@
 // Where the time goes: the split of a sample's wall time, and the breakdown and physical units a real sweep records.
 import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
-import { SweepSpecSchema, type Run } from '../../main/contract'
+import { SweepSpecSchema, type Run } from '../../common/contract'
 import { runSweep } from '../../main/engine'
 import { busiestKernelMs, cellBreakdown, splitSample } from '../../main/engine/breakdown'
 import { runsToCsv } from '../../main/export/csv'
