@@ -44,6 +44,9 @@ const handlers: ApiHandlers = {
   importRun: notHere,
   exportRuns: notHere,
   probeMachine: notHere,
+  getWorkloadOptions: notHere,
+  previewCommands: notHere,
+  tryCommand: notHere,
 }
 
 const listeners = new Set<(e: SweepEvent) => void>()
