@@ -59,6 +59,8 @@ export const AT_CEILING = 0.8
  */
 export function bindingLimitSentence(run: Run): string | null {
   const probe = run.machine.ceilings
+  // The user's own programs: we cannot count their bytes, so no limit can be named.
+  if (run.spec.workload !== 'sum' && run.spec.workload !== 'assign') return null
   if (!probe)
     return 'Measure this machine (amdahl probe or the Measure button) to see whether memory or serial code limits speedup.'
   const cells = representativeCells(run).filter((c) => !c.serial)
