@@ -1,6 +1,7 @@
 // The one API contract of Amdahl: input schemas, result types and events, shared by IPC, HTTP and direct calls.
 // Pure zod, no Node or Electron import: the renderer bundles it to validate its form with the same rules.
 import { z } from 'zod'
+import { ProbeResultSchema, type ProbeResult } from './ceilings'
 
 /** Largest matrix side accepted by the schema; the memory check refuses what does not fit long before. */
 export const MAX_N = 100_000
@@ -91,7 +92,10 @@ const regexText = (what: string) =>
       const groups = regexGroups(s)
       if (typeof groups === 'string') ctx.addIssue({ code: 'custom', message: `${what}: ${groups}` })
       else if (groups !== 1)
-        ctx.addIssue({ code: 'custom', message: `${what} needs exactly one capture group ( … ), it has ${groups}` })
+        ctx.addIssue({
+          code: 'custom',
+          message: `${what} needs exactly one capture group ( … ), it has ${groups}`,
+        })
     })
 
 /** A command workload: the user's program run once per sample, its placeholders filled per cell. */
@@ -268,6 +272,8 @@ export const MachineSchema = z.object({
   electron: z.string().max(100).nullable(),
   /** Linux CPU frequency governor of cpu0 (`performance`, `powersave`…) where readable; null elsewhere. */
   governor: z.string().max(100).nullable().optional(),
+  /** The machine probe's ceilings (amdahl probe / Measure this machine), where it was measured. */
+  ceilings: ProbeResultSchema.nullable().optional(),
 })
 export type Machine = z.infer<typeof MachineSchema>
 
@@ -325,6 +331,19 @@ export const CellFlagSchema = z.object({
 })
 export type CellFlag = z.infer<typeof CellFlagSchema>
 
+/**
+ * Where the wall time of a cell's median sample went (ms): dispatch and queueing (what is left), copying rows
+ * (transfer 'copy'), the busiest worker's kernel time, and the reduce. The parts add up to wallMs.
+ */
+export const BreakdownSchema = z.object({
+  wallMs: finite,
+  dispatchMs: finite,
+  transferMs: finite,
+  kernelMs: finite,
+  reduceMs: finite,
+})
+export type Breakdown = z.infer<typeof BreakdownSchema>
+
 export const CellStatusSchema = z.enum(['ok', 'failed', 'cancelled'])
 /**
  * Why a cell stopped sampling: its interval met the target, a budget (time or count) was spent, the sweep was
@@ -352,7 +371,10 @@ export const CellSchema = z.object({
   /** Command workloads: per sample, the wall time of the whole process (start-up included). */
   processMs: z.array(finite).max(MAX_SAMPLES).optional(),
   /** Command workloads: the exact command line this cell ran, as shown to the user. */
-  command: z.string().max(MAX_TEMPLATE * 2).optional(),
+  command: z
+    .string()
+    .max(MAX_TEMPLATE * 2)
+    .optional(),
   stats: StatsSchema.nullable(),
   /** sum: the matrix sum; assign: the sum of labels (a checksum). */
   result: finite.nullable(),
@@ -384,6 +406,8 @@ export const CellSchema = z.object({
   /** Karp–Flatt is monotone in the speedup: the speedup interval mapped, ends swapped. */
   karpFlattCi: IntervalSchema.nullable(),
   flags: z.array(CellFlagSchema).max(FlagKindSchema.options.length),
+  /** Where the median sample's wall time went; absent in runs recorded before it was measured. */
+  breakdown: BreakdownSchema.nullable().optional(),
 })
 export type Cell = z.infer<typeof CellSchema>
 
@@ -463,6 +487,8 @@ export const RunSchema = z.object({
   cells: z.array(CellSchema).max(MAX_CELLS),
   /** Set when the run came from another machine's JSON export. */
   imported: z.boolean().optional(),
+  /** Set when the run was measured on a remote target (amdahl target), by that target's name. */
+  target: z.string().max(40).optional(),
   /** How it was measured (absent in runs recorded before the adaptive protocol). */
   protocol: ProtocolSchema.optional(),
   /** One line: "machine quiet", or what other programs took while cells were measured. */
@@ -579,6 +605,8 @@ export const apiInputs = {
   /** A run exported as JSON, from this machine or another; also how a deletion is undone. */
   importRun: z.strictObject({ run: z.unknown() }),
   exportRuns: z.strictObject({ ids: idList, format: ExportFormatSchema }),
+  /** Measures this machine's ceilings (a few seconds to a minute) and keeps them for its runs and charts. */
+  probeMachine: noArgs,
   /** Bring-your-own workloads: whether commands may run here, and the examples found. */
   getWorkloadOptions: noArgs,
   /** The exact command lines of the first cells of a command sweep (nothing is run). */
@@ -598,6 +626,7 @@ export interface ApiOutputs {
   deleteRun: { deleted: boolean }
   importRun: RunSummary
   exportRuns: ExportFile
+  probeMachine: ProbeResult
   getWorkloadOptions: WorkloadOptions
   previewCommands: CommandPreview[]
   tryCommand: TryOnceResult

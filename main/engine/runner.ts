@@ -9,6 +9,7 @@ import { allocationRefused, centroidsOf, checkFits } from './memory'
 import { defaultName, planSweep, poolSizes, type PlannedCell, type SizePlan } from './plan'
 import { closePools, errorLine, resolveWorkerScript, startPool, type WorkerPool } from './pool'
 import { ProgressTracker } from './progress'
+import { cellBreakdown, type SampleParts } from './breakdown'
 import { runSample, type Cancellable, type SampleContext } from './sample'
 import { analyzeCells, type AnalysisContext, type MeasuredCell } from './analysis'
 import type { RunOptions } from './index'
@@ -30,6 +31,8 @@ interface CellState {
   plan: PlannedCell
   samplesMs: number[]
   kernelMs: number[]
+  /** Per measured sample, where its wall time went. */
+  parts: SampleParts[]
   result: number | null
   relError: number | null
   failed: string | null
@@ -58,6 +61,7 @@ function finishCell(state: CellState, status: Cell['status']): MeasuredCell {
     relError: finiteOrNull(state.relError),
     // Fixed repetitions until the adaptive protocol lands: a finished cell stopped for no budget and no target.
     ...(status === 'ok' ? {} : { stopReason: status }),
+    breakdown: cellBreakdown(state.parts),
   }
 }
 
@@ -210,6 +214,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       plan: c,
       samplesMs: [],
       kernelMs: [],
+      parts: [],
       result: null,
       relError: null,
       failed: null,
@@ -266,6 +271,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       if (step.kind === 'measure') {
         state.samplesMs.push(s.wallMs)
         state.kernelMs.push(s.kernelMs)
+        state.parts.push(s.parts)
       }
       state.stepsLeft--
       progress.sampleDone(cell)

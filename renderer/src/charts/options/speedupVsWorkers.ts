@@ -26,6 +26,7 @@ import {
   runSymbols,
 } from '../theme'
 import { PointTable } from '../tooltip'
+import { bandwidthCeilingSeries, CEILING_NAME } from './ceilings'
 import type { ChartOption, ChartTheme, CustomSeriesOption, LineSeriesOption } from '../types'
 import { errorBarSeries } from './errorBars'
 
@@ -168,6 +169,16 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
     }
   })
 
+  // The machine's bound beside the law's: a memory-bound sum cannot beat BW(p)/BW(1), whatever f is.
+  const ceiling = bandwidthCeilingSeries(runs, maxPool, p.noisy)
+  if (ceiling) {
+    table.set(
+      series.length,
+      (ceiling.data as [number, number][]).map(([q, s]) => ({ kind: 'curve', label: CEILING_NAME, p: q, s })),
+    )
+    series.push(ceiling)
+  }
+
   const chunkNote = runs.length === 1 ? ` · ${chunkBasisLabel(runs[0])}` : ''
   const points = series.reduce((n, s) => n + (Array.isArray(s.data) ? s.data.length : 0), 0)
   // Said once in the subtitle rather than drawn: a curve through too few points would look like a finding.
@@ -180,7 +191,7 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
   const base = baseOption(
     p,
     'Speedup vs workers',
-    `S = T₁ / Tₚ, bars: 95% CI · dashed: ideal and Amdahl fit · ▲ flagged${chunkNote}${fitNote}`,
+    `S = T₁ / Tₚ, bars: 95% CI · dashed: ideal and Amdahl fit${ceiling ? ' · dotted: memory ceiling' : ''} · ▲ flagged${chunkNote}${fitNote}`,
     points,
   )
   const legendName = (n: string) => (fitNotes.has(n) ? `${n} (${fitNotes.get(n)})` : n)
