@@ -11,7 +11,7 @@ import { closePools, errorLine, resolveWorkerScript, startPool, type WorkerPool 
 import { ProgressTracker } from './progress'
 import { runSample, type Cancellable, type SampleContext } from './sample'
 import { fitAmdahl, karpFlatt, summarize } from '../../common/stats'
-import type { RunOptions } from './index'
+import type { RunOptions } from './options'
 
 /** The bench and others read the tolerance from here too. */
 
