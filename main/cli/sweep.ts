@@ -86,7 +86,10 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
     bar?.clear()
     stopListening()
   }
-  if (!outcome.ok) throw new CliFailure(outcome.error)
+  if (!outcome.ok) {
+    await outcome.engineClosed
+    throw new CliFailure(outcome.error)
+  }
   const { run } = outcome
 
   io.stdout.write(formatRunReport(run))
@@ -108,7 +111,8 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
     }
   }
 
-  // The driver has closed the engine: the caller may exit, no pool of a cancelled sweep is still ending.
+  // The caller exits the process next: a cancelled sweep's pools may still be ending, and must be gone first.
+  await outcome.engineClosed
   if (interrupted) return exitCodeFor(interrupted)
   return run.status === 'failed' || failedWrites > 0 ? EXIT_FAILURE : EXIT_OK
 }

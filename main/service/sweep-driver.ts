@@ -20,13 +20,21 @@ export interface DriveOptions {
 
 export type SweepOutcome =
   /** The engine returned a run (complete, cancelled or failed cells); saveError says whether it reached the history. */
-  | { ok: true; run: Run; saveError: string | null }
-  /** The engine gave up (a crashed engine process, a pool that never started): the last checkpoint is kept. */
-  | { ok: false; error: string }
+  (
+    | { ok: true; run: Run; saveError: string | null }
+    /** The engine gave up (a crashed engine process, a pool that never started): the last checkpoint is kept. */
+    | { ok: false; error: string }
+  ) & {
+    /**
+     * Settles once the engine has nothing left running (a cancelled sweep's pools take up to a second to end).
+     * Apart from the outcome so the service can report at once; whoever exits or measures next awaits it.
+     */
+    engineClosed: Promise<void>
+  }
 
 const message = (error: unknown): string => oneLine(error instanceof Error ? error.message : String(error))
 
-/** Resolves after the run is saved and the engine has nothing left running; never rejects. */
+/** Resolves after the run is saved (or the last checkpoint, on failure); never rejects. */
 export async function driveSweep(spec: SweepSpec, options: DriveOptions): Promise<SweepOutcome> {
   const { history, warn } = options
   const save = (what: string) => (run: Run) =>
@@ -34,34 +42,33 @@ export async function driveSweep(spec: SweepSpec, options: DriveOptions): Promis
       ? history.save(run).catch((error) => warn(`${what} of run ${run.id} not saved: ${message(error)}`))
       : null
   const checkpoints = history ? new Checkpoints((run) => save('checkpoint')(run) ?? Promise.resolve()) : null
+  const closeEngine = () =>
+    options.engine.close().catch((error) => warn(`engine not closed: ${message(error)}`))
+  let run: Run
   try {
-    let run: Run
-    try {
-      run = await options.engine.runSweep(spec, {
-        runId: options.runId,
-        signal: options.signal,
-        workerScript: options.workerScript,
-        onProgress: options.onProgress,
-        onCell: checkpoints?.onCell,
-      })
-    } catch (error) {
-      await checkpoints?.settled()
-      const unsaved = checkpoints?.unsaved
-      if (unsaved) await save('last checkpoint')(unsaved)
-      return { ok: false, error: `the sweep failed: ${message(error)}` }
-    }
-    // The store writes saves of one run in call order, so no checkpoint can land after the final save.
+    run = await options.engine.runSweep(spec, {
+      runId: options.runId,
+      signal: options.signal,
+      workerScript: options.workerScript,
+      onProgress: options.onProgress,
+      onCell: checkpoints?.onCell,
+    })
+  } catch (error) {
+    const engineClosed = closeEngine()
     await checkpoints?.settled()
-    let saveError: string | null = null
-    if (history) {
-      saveError = await history.save(run).then(
-        () => null,
-        (error: unknown) => `the run finished but could not be saved: ${message(error)}`,
-      )
-    }
-    return { ok: true, run, saveError }
-  } finally {
-    // Whoever runs the next sweep, or exits, must not find this one's workers still there.
-    await options.engine.close()
+    const unsaved = checkpoints?.unsaved
+    if (unsaved) await save('last checkpoint')(unsaved)
+    return { ok: false, error: `the sweep failed: ${message(error)}`, engineClosed }
   }
+  const engineClosed = closeEngine()
+  // The store writes saves of one run in call order, so no checkpoint can land after the final save.
+  await checkpoints?.settled()
+  let saveError: string | null = null
+  if (history) {
+    saveError = await history.save(run).then(
+      () => null,
+      (error: unknown) => `the run finished but could not be saved: ${message(error)}`,
+    )
+  }
+  return { ok: true, run, saveError, engineClosed }
 }

@@ -105,7 +105,8 @@ describe('the engine host process', () => {
         },
       },
     )
-    expect(outcome).toEqual({
+    await outcome.engineClosed
+    expect(outcome).toMatchObject({
       ok: false,
       error: 'the sweep failed: the engine process ended in the middle of the sweep (killed by SIGKILL)',
     })
