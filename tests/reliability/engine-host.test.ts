@@ -117,7 +117,7 @@ describe('the engine host process', () => {
     expect(run.status).toBe('failed')
     expect(run.cells.length).toBeGreaterThanOrEqual(1)
     // The process executor's workers were the host's children: they go with it.
-    expect(await eventually(() => processesRunning(workerScript()).length === 0, 10_000)).toBe(true)
+    expect(await eventually(() => processesRunning(workerScript()).length === 0, 30_000)).toBe(true)
   })
 
   it('refuses a message that is not a start or a cancel, in one line', () => {
