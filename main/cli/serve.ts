@@ -16,7 +16,12 @@ export interface ServeOptions {
   host?: string
   historyDir?: string
   open?: boolean
+  allowCommands?: boolean
 }
+
+/** Said at start-up when browser mode may run programs: anyone with the link can run any program as this user. */
+export const ALLOW_COMMANDS_WARNING =
+  'amdahl: warning: --allow-commands: whoever opens the link can run any program and module as this user'
 
 function listenFailure(error: NodeJS.ErrnoException, host: string, port: number): CliFailure {
   if (error.code === 'EADDRINUSE')
@@ -37,7 +42,9 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
     onWarning: log,
     // Each sweep in a process of its own, so HTTP answers and event streams never share the measuring thread.
     engine: hostEngine(() => forkHost()),
+    allowCommands: options.allowCommands === true,
   })
+  if (options.allowCommands) log(ALLOW_COMMANDS_WARNING)
 
   let server
   try {

@@ -1,11 +1,27 @@
 // The benchmark engine's public face (plain Node, no Electron): run a sweep, check memory, describe the machine.
-import type { SweepSpec } from '../../common/contract'
+import type { Run, SweepSpec } from '../../common/contract'
 import { checkFits as checkFitsFree } from './memory'
+import type { RunOptions } from './options'
+import { runSweep as runKernelSweep } from './runner'
+import { refusedRun, runCommandSweep } from './command/sweep'
 
 /** How a sweep is run: its id, cancel signal, event callbacks and worker script (see options.ts). */
 export type { RunOptions } from './options'
 
-export { runSweep, newRunId } from './runner'
+export { newRunId } from './runner'
+
+/**
+ * The one entry to every sweep. The seam between workloads: our kernels (and a user's JS module) run on our pools;
+ * a command workload runs the user's program as a process per sample.
+ */
+export function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<Run> {
+  if (spec.workload === 'command') return runCommandSweep(spec, opts)
+  // The schema and the CLI know JS modules; the workers do not run them yet (issue 11, part 2).
+  if (spec.workload === 'module') return Promise.resolve(refusedRun(spec, MODULES_NOT_YET, opts))
+  return runKernelSweep(spec, opts)
+}
+
+export const MODULES_NOT_YET = 'JS module workloads are not available in this build yet: use --command'
 export { machineInfo } from './machine'
 /**
  * Resolves once every worker pool the engine has ended is gone. A cancelled sweep resolves before its pools are
@@ -15,5 +31,6 @@ export { closePools } from './pool'
 
 /** Memory check before anything is allocated: null when the sweep fits, else one human line. */
 export function checkFits(spec: SweepSpec): string | null {
-  return checkFitsFree(spec)
+  // A command allocates nothing of ours: its program checks its own memory.
+  return spec.workload === 'command' ? null : checkFitsFree(spec)
 }

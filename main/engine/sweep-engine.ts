@@ -1,8 +1,7 @@
 // How a sweep is run, wherever the engine lives: in this process, or in a host process (see host-client.ts).
 import type { Run, SweepSpec } from '../../common/contract'
 import type { RunOptions } from './options'
-import { closePools } from './pool'
-import { runSweep } from './runner'
+import { closePools, runSweep } from './index'
 
 /** What the sweep driver needs of an engine, and nothing else. */
 export interface SweepEngine {
