@@ -13,7 +13,11 @@ import { openHistory } from './history-store'
 import type { CliIo } from './io'
 import { ProgressLine } from './progress'
 import { formatRunReport } from './table'
+import { checkEventsFlag, EventsWriter } from './events'
+import { remoteSweepCommand } from './remote'
 import { oneLine } from '../../common/one-line'
+import { defaultHistoryDir } from '../history/paths'
+import { ProbeStore, probeDirFor } from '../probe/store'
 
 export interface SweepOptions extends SweepFlags {
   json?: string
@@ -21,6 +25,10 @@ export interface SweepOptions extends SweepFlags {
   samplesCsv?: string
   save: boolean
   historyDir?: string
+  /** `jsonl`: events as JSON lines on stdout instead of the table (see common/remote-events.ts). */
+  events?: string
+  /** The name of a target (amdahl target add) to run the sweep on, over SSH. */
+  on?: string
 }
 
 /** 130 after Ctrl-C, 143 after SIGTERM: what shells report for a command ended by that signal. */
@@ -52,7 +60,9 @@ async function checkWritable(files: OutputFile[]): Promise<void> {
 }
 
 export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<number> {
+  const events = checkEventsFlag(options.events) ? new EventsWriter(io.stdout) : null
   const spec = parseSweepSpec(options, defaultPools(io.cores))
+  if (options.on !== undefined) return remoteSweepCommand(options, spec, io)
   const refusal = checkFits(spec)
   if (refusal !== null) throw new CliFailure(refusal)
   const files = outputFiles(options)
@@ -63,7 +73,10 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
   }
 
   const controller = new AbortController()
-  const bar = io.stderr.isTTY ? new ProgressLine(io.stderr) : null
+  const bar = io.stderr.isTTY && !events ? new ProgressLine(io.stderr) : null
+  events?.hello()
+  // Whoever drives the events mode (ssh from another machine) cancels by closing our stdin, and gets the run.
+  const stopWatchingInput = (events && io.onInputClosed?.(() => controller.abort())) || (() => {})
   let interrupted: NodeJS.Signals | null = null
   const stopListening = io.onSignal(['SIGINT', 'SIGTERM'], (signal) => {
     if (interrupted) io.exit(exitCodeFor(interrupted))
@@ -79,12 +92,16 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
       engine: inProcessEngine,
       signal: controller.signal,
       history,
-      onProgress: (progress) => bar?.update(progress),
+      onProgress: (progress) => (events ? events.progress(progress) : bar?.update(progress)),
       warn,
+      // Held against this machine's probe (amdahl probe) in its exports: CSV gb_per_s, pct_of_ceiling.
+      ceilings: (machine) =>
+        new ProbeStore(probeDirFor(options.historyDir ?? defaultHistoryDir(io.env))).load(machine),
     })
   } finally {
     bar?.clear()
     stopListening()
+    stopWatchingInput()
   }
   if (!outcome.ok) {
     await outcome.engineClosed
@@ -92,7 +109,8 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
   }
   const { run } = outcome
 
-  io.stdout.write(formatRunReport(run))
+  if (events) events.run(run)
+  else io.stdout.write(formatRunReport(run))
   let failedWrites = 0
   if (history) {
     if (outcome.saveError === null) warn(`saved as run ${run.id} in ${history.dir}`)

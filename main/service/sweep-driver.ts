@@ -14,6 +14,8 @@ export interface DriveOptions {
   history: HistoryStore | null
   onProgress?: (progress: Progress) => void
   workerScript?: string
+  /** This machine's measured ceilings (amdahl probe), recorded in the run before it is saved; null when unprobed. */
+  ceilings?: (machine: Run['machine']) => Promise<Run['machine']['ceilings'] | null | undefined>
   /** Things that went wrong without stopping the sweep: a checkpoint or the final run that could not be saved. */
   warn: (line: string) => void
 }
@@ -61,6 +63,11 @@ export async function driveSweep(spec: SweepSpec, options: DriveOptions): Promis
     return { ok: false, error: `the sweep failed: ${message(error)}`, engineClosed }
   }
   const engineClosed = closeEngine()
+  const ceilings = await options.ceilings?.(run.machine).catch((error) => {
+    warn(`the probe's ceilings could not be read: ${message(error)}`)
+    return null
+  })
+  if (ceilings) run.machine.ceilings = ceilings
   // The store writes saves of one run in call order, so no checkpoint can land after the final save.
   await checkpoints?.settled()
   let saveError: string | null = null
