@@ -5,7 +5,7 @@ import { analyzeCells, type AnalysisContext, type MeasuredCell } from '../analys
 import { machineInfo } from '../machine'
 import { defaultName, planSweep, type PlannedCell, type SizePlan } from '../plan'
 import { ProgressTracker } from '../progress'
-import type { RunOptions } from '../index'
+import type { RunOptions } from '../options'
 import { newRunId, INTERRUPTED } from '../runner'
 import { cellInvocation, runCommandSample } from './sample'
 import { resultError } from './report'
