@@ -19,6 +19,20 @@ export interface ProgressView {
   etaText: string
 }
 
+/**
+ * What the engine is doing now. Pool start-up and the matrix fill happen before any chunk is cut (the engine
+ * reports chunk 0 then): they name the pool, and the real rows per task appear once cells are measured.
+ */
+function currentText(c: NonNullable<Progress['current']>): string {
+  const phase = phaseNames[c.phase] ?? c.phase
+  const workers = `${c.pool} ${c.pool === 1 ? 'worker' : 'workers'}`
+  if (c.phase === 'startup') return `${phase} of ${workers}`
+  if (c.phase === 'fill') return `N ${c.n} · ${phase} with ${workers}`
+  if (c.serial) return `N ${c.n} · serial baseline · ${phase}`
+  const chunk = c.chunkRows > 0 ? ` · chunk ${c.chunkRows} ${c.chunkRows === 1 ? 'row' : 'rows'}` : ''
+  return `N ${c.n} · pool ${c.pool}${chunk} · ${phase}`
+}
+
 export function progressView(p: Progress | null): ProgressView {
   if (!p) {
     return {
@@ -36,9 +50,7 @@ export function progressView(p: Progress | null): ProgressView {
     fraction,
     percentText: `${Math.floor(fraction * 100)} %`,
     cellsText: `${p.cellsDone} / ${p.cellsTotal} cells`,
-    currentText: c
-      ? `N ${c.n} · ${c.serial ? 'serial baseline' : `pool ${c.pool} · chunk ${c.chunkRows} rows`} · ${phaseNames[c.phase] ?? c.phase}`
-      : 'between cells',
+    currentText: c ? currentText(c) : 'between cells',
     elapsedText: formatDuration(p.elapsedMs),
     etaText: formatEta(p.etaMs),
   }

@@ -109,9 +109,9 @@ const workloadHints: Record<Workload, string> = {
 const workloadLabels: Record<Workload, string> = { sum: 'sum', assign: 'assign' }
 
 /** A plain text or select field stored under one state key of the same kind. */
-function textKey<K extends 'name' | 'workload' | 'kernel' | 'sizesText' | 'chunkText' | 'executor' | 'transfer'>(
-  key: K,
-): Pick<FieldDescriptor, 'read' | 'write'> {
+function textKey<
+  K extends 'name' | 'workload' | 'kernel' | 'sizesText' | 'chunkText' | 'executor' | 'transfer',
+>(key: K): Pick<FieldDescriptor, 'read' | 'write'> {
   return {
     read: (ctx) => ctx.state[key],
     write: (state, value) => {
@@ -196,8 +196,7 @@ export const sweepFields: readonly FieldDescriptor[] = [
     control: { kind: 'text' },
     testId: 'pools-input',
     extra: 'machine-pools',
-    hint: (ctx) =>
-      ctx.logicalCores ? `This machine has ${ctx.logicalCores} logical cores.` : undefined,
+    hint: (ctx) => (ctx.logicalCores ? `This machine has ${ctx.logicalCores} logical cores.` : undefined),
     warning: poolsWarning,
     read: poolsInput,
     write: (state, value) => {
