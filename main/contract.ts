@@ -9,6 +9,19 @@ export const MAX_NAME = 120
 /** Largest JSON a user can import through the app (HTTP body limit too): a run of 2000 cells is a few MB. */
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024
 
+// What the engine can produce, and so the most any list in a run may hold: a file from elsewhere is held to the
+// same limits, so no array in an import or a history file is larger than a real sweep makes (issue 9).
+export const MAX_SIZES = 24
+export const MAX_POOLS = 16
+export const MAX_CHUNK_SIZES = 16
+export const MAX_REPETITIONS = 1000
+/** Pool start-ups one run records: one per pool size. */
+export const MAX_POOL_STARTUPS = MAX_POOLS
+/** Amdahl fits one run holds: at most one per matrix size. */
+export const MAX_FITS = MAX_SIZES
+/** Runs one JSON export may hold (exportRuns asks for at most 100 at once; a file may merge several). */
+export const MAX_EXPORTED_RUNS = 1000
+
 export const WorkloadSchema = z.enum(['sum', 'assign'])
 export const KernelSchema = z.enum(['js', 'wasm'])
 export const ExecutorSchema = z.enum(['thread', 'process'])
@@ -46,6 +59,13 @@ const listOf = <T extends z.ZodType<number | string>>(item: T, noun: string, max
 /** Cells above this count make a sweep nobody will wait for; refuse rather than start it. */
 export const MAX_CELLS = 2000
 
+/** The measuring protocol's defaults: ±5% around the median, at most 3 s of samples or 200 samples per cell. */
+export const DEFAULT_TARGET = 0.05
+export const DEFAULT_MAX_TIME_MS = 3000
+export const DEFAULT_MAX_SAMPLES = 200
+export const MAX_TIME_MS = 3_600_000
+export const MAX_SAMPLES = 10_000
+
 /** The cells a sweep measures: per size, the serial baseline plus one per pool size and chunk size. */
 export function cellCount(s: Pick<SweepSpec, 'sizes' | 'pools' | 'chunkRows'>): number {
   return s.sizes.length * (1 + s.pools.length * s.chunkRows.length)
@@ -61,12 +81,28 @@ export const SweepSpecSchema = z
         .default(''),
       workload: WorkloadSchema.default('sum'),
       kernel: KernelSchema.default('js'),
-      sizes: listOf(SizeSchema, 'matrix size', 24),
-      pools: listOf(PoolSchema, 'pool size', 16),
-      chunkRows: listOf(ChunkRowsSchema, 'chunk size', 16).default(['auto']),
+      sizes: listOf(SizeSchema, 'matrix size', MAX_SIZES),
+      pools: listOf(PoolSchema, 'pool size', MAX_POOLS),
+      chunkRows: listOf(ChunkRowsSchema, 'chunk size', MAX_CHUNK_SIZES).default(['auto']),
       executor: ExecutorSchema.default('thread'),
       transfer: TransferSchema.default('shared'),
-      repetitions: whole('repetitions', 1, 1000).default(5),
+      /** The minimum number of measured samples per cell; sampling goes on until `target` or a budget. */
+      repetitions: whole('repetitions', 1, MAX_REPETITIONS).default(5),
+      /**
+       * Precision target: a cell stops sampling once its median's 95% interval is within ±target of the median
+       * (relative half-width, 0.05 = ±5%), or once a budget below is spent.
+       */
+      target: z
+        .number({ error: 'target must be a number' })
+        .min(0.001, 'target must be at least 0.001 (±0.1%)')
+        .max(1, 'target must be at most 1 (±100%)')
+        .default(DEFAULT_TARGET),
+      /** Time budget per cell: the sum of its timed samples, ms. Never cuts below `repetitions`. */
+      maxTimeMs: whole('max time per cell (ms)', 1, MAX_TIME_MS).default(DEFAULT_MAX_TIME_MS),
+      /** Count budget per cell; never below `repetitions` (the minimum wins). */
+      maxSamples: whole('max samples per cell', 1, MAX_SAMPLES).default(DEFAULT_MAX_SAMPLES),
+      /** Seed of the shuffled cell order; absent: a fresh one per run, recorded in run.protocol.orderSeed. */
+      orderSeed: whole('order seed', 0, 0xffffffff).optional(),
       warmups: whole('warm-ups', 0, 100).default(1),
       seed: whole('seed', 0, 0xffffffff).default(42),
       /** k, the number of centroids of the `assign` workload. */
@@ -112,6 +148,8 @@ export const MachineSchema = z.object({
   node: z.string().max(100),
   v8: z.string().max(100),
   electron: z.string().max(100).nullable(),
+  /** Linux CPU frequency governor of cpu0 (`performance`, `powersave`…) where readable; null elsewhere. */
+  governor: z.string().max(100).nullable().optional(),
 })
 export type Machine = z.infer<typeof MachineSchema>
 
@@ -128,13 +166,27 @@ export const StatsSchema = z.object({
   /** Half-width of the 95% interval relative to the median. */
   relSpread: finite,
   /** Indices of samples whose modified Z-score exceeds 3.5 (hyperfine's rule). */
-  outliers: z.array(z.number().int().min(0)),
+  outliers: z
+    .array(
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(MAX_SAMPLES - 1),
+    )
+    .max(MAX_SAMPLES),
   /** True when the spread is too large to trust the median (relSpread > 10% or outliers). */
   noisy: z.boolean(),
 })
 export type Stats = z.infer<typeof StatsSchema>
 
 export const CellStatusSchema = z.enum(['ok', 'failed', 'cancelled'])
+/**
+ * Why a cell stopped sampling: its interval met the target, a budget (time or count) was spent, the sweep was
+ * cancelled (the samples taken are kept: a partial cell), or the cell failed.
+ */
+export const StopReasonSchema = z.enum(['target', 'time-budget', 'count-budget', 'cancelled', 'failed'])
+export type StopReason = z.infer<typeof StopReasonSchema>
 export const CellSchema = z.object({
   n: z.number().int().min(1),
   entries: z.number().int().min(1),
@@ -149,9 +201,9 @@ export const CellSchema = z.object({
   status: CellStatusSchema,
   error: z.string().max(2000).optional(),
   /** Wall time of every measured sample, ms, measured on the main side. */
-  samplesMs: z.array(finite),
+  samplesMs: z.array(finite).max(MAX_SAMPLES),
   /** Per sample, the kernel time summed over the tasks, measured inside the workers. */
-  kernelMs: z.array(finite),
+  kernelMs: z.array(finite).max(MAX_SAMPLES),
   stats: StatsSchema.nullable(),
   /** sum: the matrix sum; assign: the sum of labels (a checksum). */
   result: finite.nullable(),
@@ -161,6 +213,20 @@ export const CellSchema = z.object({
   efficiency: finite.nullable(),
   /** Karp–Flatt experimentally determined serial fraction (pool > 1 only). */
   karpFlatt: finite.nullable(),
+  /** Why sampling stopped (runs measured before the adaptive protocol have none). */
+  stopReason: StopReasonSchema.optional(),
+  /**
+   * Runs per sample: a cell faster than the timer can resolve well times this many back-to-back runs as one
+   * sample. samplesMs and kernelMs are always per run (the sample's time divided by the batch).
+   */
+  batch: z.number().int().min(1).max(1_000_000).optional(),
+  /**
+   * Share of the machine's cores (0..1) that other programs used while this cell's samples ran, from /proc/stat
+   * minus our own processes' CPU time (elsewhere from the load average); null where nothing could be read.
+   */
+  busyCpuFraction: finite.nullable().optional(),
+  /** Share of the cores' time a hypervisor stole while the cell's samples ran; null where the OS does not say. */
+  stealFraction: finite.nullable().optional(),
 })
 export type Cell = z.infer<typeof CellSchema>
 
@@ -184,6 +250,30 @@ export const AmdahlFitSchema = z.object({
 })
 export type AmdahlFit = z.infer<typeof AmdahlFitSchema>
 
+/** How a run was measured, recorded so it can be judged and repeated (see main/engine/timed.ts). */
+export const ProtocolSchema = z.object({
+  /** Relative half-width of the median's 95% interval a cell aims for. */
+  target: finite,
+  /** Per-cell budgets; the minimum (`minSamples`) is always taken whatever they say. */
+  maxTimeMs: finite,
+  maxSamples: z.number().int().min(1),
+  minSamples: z.number().int().min(1),
+  warmups: z.number().int().min(0),
+  /** Seed of the cell order, shuffled every round: the same seed gives the same order. */
+  orderSeed: z.number().int().min(0).max(0xffffffff),
+  /** The timer's resolution measured at the start of the run, ms. */
+  timerResolutionMs: finite,
+  /** A sample shorter than this batches several runs (1000 timer ticks: rounding costs at most 0.1%). */
+  minSampleMs: finite,
+  /** What the serial baseline is, in words: speedups are relative to it. */
+  baseCase: z.string().max(500),
+  /** Where the timed region starts and ends, in words. */
+  timedRegion: z.string().max(500),
+  /** Where busyCpuFraction comes from. */
+  loadSource: z.enum(['proc-stat', 'loadavg', 'none']),
+})
+export type Protocol = z.infer<typeof ProtocolSchema>
+
 export const RunIdSchema = z
   .string({ error: 'run id must be text' })
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'run id must be 1–64 letters, digits, - or _')
@@ -199,11 +289,15 @@ export const RunSchema = z.object({
   status: RunStatusSchema,
   error: z.string().max(2000).optional(),
   durationMs: finite,
-  poolStartup: z.array(PoolStartupSchema),
-  fits: z.array(AmdahlFitSchema),
-  cells: z.array(CellSchema).max(MAX_CELLS * 2),
+  poolStartup: z.array(PoolStartupSchema).max(MAX_POOL_STARTUPS),
+  fits: z.array(AmdahlFitSchema).max(MAX_FITS),
+  cells: z.array(CellSchema).max(MAX_CELLS),
   /** Set when the run came from another machine's JSON export. */
   imported: z.boolean().optional(),
+  /** How it was measured (absent in runs recorded before the adaptive protocol). */
+  protocol: ProtocolSchema.optional(),
+  /** One line: "machine quiet", or what other programs took while cells were measured. */
+  machineVerdict: z.string().max(300).optional(),
 })
 export type Run = z.infer<typeof RunSchema>
 

@@ -29,6 +29,31 @@ export function parseWhole(text: string, flag: string): number {
   return value
 }
 
+/** A precision target: a fraction (0.05) or a percentage (5%); the range is the schema's to check. */
+export function parseTarget(text: string, flag = '--target'): number {
+  const trimmed = text.trim()
+  const percent = trimmed.endsWith('%')
+  const digits = percent ? trimmed.slice(0, -1).trim() : trimmed
+  const value = NUMBER_TEXT.test(digits) ? Number(digits) : NaN
+  if (!Number.isFinite(value)) {
+    throw new UsageError(`${flag}: "${trimmed}" is not a target (write e.g. 0.05 or 5%)`)
+  }
+  return percent ? value / 100 : value
+}
+
+/** A duration in milliseconds: 3000, 500ms or 2.5s; rounded to whole milliseconds. */
+export function parseDurationMs(text: string, flag: string): number {
+  const trimmed = text.trim()
+  const match = /^(.*?)\s*(ms|s)?$/i.exec(trimmed)
+  const digits = match?.[1] ?? ''
+  const value = NUMBER_TEXT.test(digits) ? Number(digits) : NaN
+  if (!Number.isFinite(value) || trimmed === '') {
+    throw new UsageError(`${flag}: "${trimmed}" is not a duration (write e.g. 3s or 500ms)`)
+  }
+  const ms = match?.[2]?.toLowerCase() === 's' ? value * 1000 : value
+  return Math.round(ms)
+}
+
 function splitList(text: string, flag: string): string[] {
   const items = text.split(',').map((item) => item.trim())
   if (items.some((item) => item === '')) throw new UsageError(`${flag}: empty value in "${text}"`)
@@ -80,6 +105,10 @@ export interface SweepFlags {
   transfer?: string
   kernel?: string
   reps?: string
+  target?: string
+  maxTime?: string
+  maxSamples?: string
+  orderSeed?: string
   warmup?: string
   seed?: string
   centroids?: string
@@ -103,6 +132,10 @@ export function sweepSpecInput(flags: SweepFlags, defaultPools: number[]): Sweep
     input.transfer = parseChoice(flags.transfer, TransferSchema.options, '--transfer')
   if (flags.chunk !== undefined) input.chunkRows = parseChunkList(flags.chunk)
   if (flags.reps !== undefined) input.repetitions = parseWhole(flags.reps, '--reps')
+  if (flags.target !== undefined) input.target = parseTarget(flags.target)
+  if (flags.maxTime !== undefined) input.maxTimeMs = parseDurationMs(flags.maxTime, '--max-time')
+  if (flags.maxSamples !== undefined) input.maxSamples = parseWhole(flags.maxSamples, '--max-samples')
+  if (flags.orderSeed !== undefined) input.orderSeed = parseWhole(flags.orderSeed, '--order-seed')
   if (flags.warmup !== undefined) input.warmups = parseWhole(flags.warmup, '--warmup')
   if (flags.seed !== undefined) input.seed = parseWhole(flags.seed, '--seed')
   if (flags.centroids !== undefined) input.centroids = parseWhole(flags.centroids, '--centroids')
@@ -110,10 +143,23 @@ export function sweepSpecInput(flags: SweepFlags, defaultPools: number[]): Sweep
   return input
 }
 
+/** The spec fields set by a flag whose name differs from the field's: a schema error then names the flag. */
+const FLAG_OF_FIELD: Partial<Record<string, string>> = {
+  target: '--target',
+  maxTimeMs: '--max-time',
+  maxSamples: '--max-samples',
+  orderSeed: '--order-seed',
+}
+
 /** Flags → a validated SweepSpec, or a UsageError carrying the schema's own one line. */
 export function parseSweepSpec(flags: SweepFlags, defaultPools: number[]): SweepSpec {
   const parsed = SweepSpecSchema.safeParse(sweepSpecInput(flags, defaultPools))
-  if (!parsed.success) throw new UsageError(formatIssues(parsed.error))
+  if (!parsed.success) {
+    const field = parsed.error.issues[0]?.path[0]
+    const flag = typeof field === 'string' ? FLAG_OF_FIELD[field] : undefined
+    const line = formatIssues(parsed.error)
+    throw new UsageError(flag ? `${flag}: ${line.replace(/^[A-Za-z]+: /, '')}` : line)
+  }
   return parsed.data
 }
 

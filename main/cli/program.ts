@@ -11,6 +11,7 @@ import {
   historyShowCommand,
 } from './history'
 import type { CliIo } from './io'
+import { probeCommand, type ProbeOptions } from './probe'
 import { serveCommand, type ServeOptions } from './serve'
 import { sweepCommand, type SweepOptions } from './sweep'
 import { oneLine } from '../one-line'
@@ -51,7 +52,11 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--executor <kind>', 'thread | process (default thread)')
     .option('--transfer <kind>', 'shared | copy (default shared; process needs copy)')
     .option('--kernel <kind>', 'js | wasm (default js)')
-    .option('--reps <n>', 'measured repetitions per cell (default 5)')
+    .option('--reps <n>', 'the minimum of measured samples per cell (default 5)')
+    .option('--target <x>', "stop a cell once its median's 95% interval is within ±x, e.g. 0.05 or 5% (default 5%)")
+    .option('--max-time <t>', 'time budget per cell, e.g. 3s or 500ms (default 3s)')
+    .option('--max-samples <n>', 'sample budget per cell (default 200; never below --reps)')
+    .option('--order-seed <n>', 'seed of the shuffled cell order (default: a fresh one, recorded in the run)')
     .option('--warmup <n>', 'warm-up repetitions per cell (default 1)')
     .option('--seed <n>', 'seed of the matrix fill (default 42)')
     .option('--centroids <k>', 'centroids of the assign workload (default 8)')
@@ -63,6 +68,16 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .addOption(historyDir())
     .addHelpText('after', SWEEP_EXAMPLES)
     .action(async (options: SweepOptions) => done(await sweepCommand(options, io)))
+
+  program
+    .command('probe')
+    .description("measure this machine's ceilings (memory and cache bandwidth, compute, timer) and keep them")
+    .option('--json', 'print the result as JSON')
+    .option('--kernel <kind>', 'js | wasm (default wasm where available)')
+    .option('--samples <n>', 'timed samples per figure (default 7)')
+    .option('--no-save', "do not keep the result as this machine's ceilings")
+    .addOption(historyDir())
+    .action(async (options: ProbeOptions) => done(await probeCommand(options, io)))
 
   program
     .command('serve')

@@ -91,10 +91,42 @@ describe('parseSweepSpec', () => {
       executor: 'thread',
       transfer: 'shared',
       repetitions: 5,
+      target: 0.05,
+      maxTimeMs: 3000,
+      maxSamples: 200,
       warmups: 1,
       seed: 42,
       centroids: 8,
     })
+  })
+
+  it('takes the precision target as a fraction or a percentage, and budgets with units', () => {
+    expect(parseSweepSpec({ sizes: '10', target: '2%', maxTime: '2.5s' }, [1])).toMatchObject({
+      target: 0.02,
+      maxTimeMs: 2500,
+    })
+    expect(
+      parseSweepSpec({ sizes: '10', target: '0.1', maxTime: '500ms', maxSamples: '40', orderSeed: '9' }, [1]),
+    ).toMatchObject({ target: 0.1, maxTimeMs: 500, maxSamples: 40, orderSeed: 9 })
+    expect(parseSweepSpec({ sizes: '10', maxTime: '750' }, [1]).maxTimeMs).toBe(750)
+  })
+
+  it('names the flag when a target or budget is wrong', () => {
+    expect(() => parseSweepSpec({ sizes: '10', target: 'tight' }, [1])).toThrow(
+      '--target: "tight" is not a target (write e.g. 0.05 or 5%)',
+    )
+    expect(() => parseSweepSpec({ sizes: '10', target: '150%' }, [1])).toThrow(
+      '--target: target must be at most 1 (±100%)',
+    )
+    expect(() => parseSweepSpec({ sizes: '10', maxTime: '3 min' }, [1])).toThrow(
+      '--max-time: "3 min" is not a duration (write e.g. 3s or 500ms)',
+    )
+    expect(() => parseSweepSpec({ sizes: '10', maxTime: '0s' }, [1])).toThrow(
+      '--max-time: max time per cell (ms) must be at least 1',
+    )
+    expect(() => parseSweepSpec({ sizes: '10', maxSamples: '0' }, [1])).toThrow(
+      '--max-samples: max samples per cell must be at least 1',
+    )
   })
 
   it('takes every flag that was given', () => {

@@ -28,6 +28,18 @@ describe('config store', () => {
     expect(useSweepStore().canRun).toBe(true)
   })
 
+  it('sends the precision target and the time budget in the spec’s units', () => {
+    storesWith(client)
+    const config = useConfigStore()
+    expect(config.spec).toMatchObject({ target: 0.05, maxTimeMs: 3000 })
+    config.targetPercent = 2.5
+    config.maxTimeS = 0.75
+    expect(config.spec).toMatchObject({ target: 0.025, maxTimeMs: 750 })
+    config.targetPercent = 0
+    expect(config.errors.target).toBe('target must be at least 0.001 (±0.1%)')
+    expect(config.valid).toBe(false)
+  })
+
   it('shows the error of an invalid size next to sizes and blocks Run', () => {
     storesWith(client)
     const config = useConfigStore()

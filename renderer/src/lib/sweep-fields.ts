@@ -2,6 +2,8 @@
 // becomes part of the spec). ConfigPanel.vue draws the form from this list, so adding a field is one entry here.
 import { z } from 'zod'
 import {
+  DEFAULT_MAX_TIME_MS,
+  DEFAULT_TARGET,
   ExecutorSchema,
   KernelSchema,
   MAX_NAME,
@@ -33,6 +35,10 @@ export const FormStateSchema = z.object({
   executor: ExecutorSchema.catch('thread'),
   transfer: TransferSchema.catch('shared'),
   repetitions: numberField(5),
+  /** The precision target in percent (the spec's `target` × 100): what a person types. */
+  targetPercent: numberField(DEFAULT_TARGET * 100),
+  /** The time budget per cell in seconds (the spec's `maxTimeMs` / 1000). */
+  maxTimeS: numberField(DEFAULT_MAX_TIME_MS / 1000),
   warmups: numberField(1),
   seed: numberField(42),
   centroids: numberField(8),
@@ -117,6 +123,23 @@ function textKey<
     write: (state, value) => {
       // The schema re-checks enum fields when the spec is built; a stray value is refused there, in words.
       ;(state as Record<K, unknown>)[key] = String(value)
+    },
+  }
+}
+
+/** A number shown in a person's unit and sent in the spec's; text the input could not parse goes on as is. */
+function scaledKey<K extends 'targetPercent' | 'maxTimeS'>(
+  key: K,
+  factor: number,
+): Pick<FieldDescriptor, 'read' | 'write' | 'toSpec'> {
+  return {
+    read: (ctx) => ctx.state[key],
+    write: (state, value) => {
+      state[key] = value
+    },
+    toSpec: (ctx) => {
+      const value = ctx.state[key]
+      return typeof value === 'number' ? Math.round(value * factor * 1e6) / 1e6 : value
     },
   }
 }
@@ -246,7 +269,7 @@ export const sweepFields: readonly FieldDescriptor[] = [
   },
   {
     name: 'repetitions',
-    label: 'Repetitions',
+    label: 'Min. repetitions',
     control: { kind: 'number', min: 1, max: 1000, step: 1 },
     testId: 'repetitions-input',
     row: 'counts',
@@ -267,6 +290,24 @@ export const sweepFields: readonly FieldDescriptor[] = [
     testId: 'seed-input',
     row: 'counts',
     ...numberKey('seed'),
+  },
+  {
+    name: 'target',
+    label: 'Target ±%',
+    control: { kind: 'number', min: 0.1, max: 100, step: 0.5 },
+    testId: 'target-input',
+    row: 'precision',
+    hint: () => "Each cell samples until its median's interval is this tight…",
+    ...scaledKey('targetPercent', 1 / 100),
+  },
+  {
+    name: 'maxTimeMs',
+    label: 'Max time per cell (s)',
+    control: { kind: 'number', min: 0.001, step: 0.5 },
+    testId: 'max-time-input',
+    row: 'precision',
+    hint: () => '…or this much sampling time is spent.',
+    ...scaledKey('maxTimeS', 1000),
   },
 ]
 
