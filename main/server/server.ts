@@ -63,10 +63,14 @@ export function defaultRendererDir(): string {
   return join(__dirname, '../renderer')
 }
 
-/** The handler's error as an HTTP status: ApiErrors are the caller's fault (409 when they say so), the rest ours. */
+/**
+ * The handler's error as an HTTP status: ApiErrors are the caller's fault (409 when they say so) or the disk's
+ * (507 full, 503 refusing writes: one line a person can act on), the rest ours.
+ */
 export function statusForError(error: unknown): number {
   if (!(error instanceof ApiError)) return 500
   const status = (error as ApiError & { status?: unknown }).status
+  if (status === 503 || status === 507) return status
   return typeof status === 'number' && status >= 400 && status < 500 ? status : 400
 }
 
