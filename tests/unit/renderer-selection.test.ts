@@ -2,7 +2,7 @@
 // One selection: the charts' runs and the table's tabs are one set, the open run always among them, kept in the
 // URL hash; the overlay cap; filters of a long history; blank renames; toasts that do not pile up.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Run } from '../../main/contract'
+import type { Run } from '../../common/contract'
 import { emptyFilter, filterChoices, filterRuns } from '../../renderer/src/lib/history-filter'
 import { formatViewHash, MAX_OVERLAY, parseViewHash } from '../../renderer/src/lib/view-state'
 import { useHistoryStore } from '../../renderer/src/stores/history'

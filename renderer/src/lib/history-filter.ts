@@ -1,6 +1,6 @@
 // Finding runs in a long history: search by name or id, filters by what a run measured and where, and the
 // choices each filter offers (only values present in the history). Pure, so 10,000 summaries filter in a blink.
-import type { RunSummary } from '../../../main/contract'
+import type { RunSummary } from '../../../common/contract'
 import { shortCpu } from './format'
 
 export const filterKeys = ['workload', 'kernel', 'executor', 'transfer', 'machine', 'status'] as const

@@ -1,6 +1,6 @@
 // What the page shows, as the URL hash keeps it (#runs=a,b&open=a&n=1000&view=charts): parsed and written here,
 // purely, so a reload or a bookmark restores the view. Ids are checked like the contract checks them.
-import { RunIdSchema } from '../../../main/contract'
+import { RunIdSchema } from '../../../common/contract'
 
 /** Most runs the charts overlay at once: beyond it lines and legends stop telling runs apart. */
 export const MAX_OVERLAY = 8

@@ -6,7 +6,7 @@ import {
   SweepSpecSchema,
   type SweepSpec,
   type SweepSpecInput,
-} from '../../../main/contract'
+} from '../../../common/contract'
 import { defaultPools, formatList, parseList } from '../lib/lists'
 import { fieldErrors } from '../lib/spec-errors'
 import { readJson, writeJson } from '../lib/storage'

@@ -1,7 +1,7 @@
 // Files in and out of the history: JSON imports (from this machine or another), CSV/JSON exports of the selected
 // runs, and chart PNGs, through a save dialog (Electron) or a download (browser).
 import { defineStore } from 'pinia'
-import { MAX_IMPORT_BYTES, type ExportFormat, type RunSummary } from '../../../main/contract'
+import { MAX_IMPORT_BYTES, type ExportFormat, type RunSummary } from '../../../common/contract'
 import { useClient } from '../api/inject'
 import { useHistoryStore } from './history'
 import { useSelectionStore } from './selection'

@@ -2,7 +2,7 @@
 // lives in the selection store (stores/selection.ts); imports and exports in stores/files.ts.
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { Run, RunSummary } from '../../../main/contract'
+import type { Run, RunSummary } from '../../../common/contract'
 import { useClient } from '../api/inject'
 import { useMachineStore } from './machine'
 import { useSelectionStore } from './selection'
