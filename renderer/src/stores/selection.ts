@@ -87,6 +87,18 @@ export const useSelectionStore = defineStore('selection', () => {
     if (isSelected(id)) openId.value = id
   }
 
+  /** A hash typed or pasted into this tab (a bookmark): show what it names, within the history's runs. */
+  function applyHash(hash: string, present: Set<string>): boolean {
+    const state = parseViewHash(hash)
+    if (!state) return false
+    ids.value = state.runs.filter((id) => present.has(id))
+    openId.value = state.open
+    keepOpenInside()
+    focusN.value = state.n
+    view.value = state.view
+    return true
+  }
+
   watch(
     [ids, openId, focusN, view, settled],
     () => {
@@ -111,5 +123,6 @@ export const useSelectionStore = defineStore('selection', () => {
     add,
     retain,
     setOpenAmongSelected,
+    applyHash,
   }
 })
