@@ -416,6 +416,8 @@ export const RunSchema = z.object({
   cells: z.array(CellSchema).max(MAX_CELLS),
   /** Set when the run came from another machine's JSON export. */
   imported: z.boolean().optional(),
+  /** Set when the run was measured on a remote target (amdahl target), by that target's name. */
+  target: z.string().max(40).optional(),
   /** How it was measured (absent in runs recorded before the adaptive protocol). */
   protocol: ProtocolSchema.optional(),
   /** One line: "machine quiet", or what other programs took while cells were measured. */
