@@ -1,7 +1,11 @@
 // The chart cards of the charts view: key, title, a teaching line on how to read each chart, and its option.
 import type { Run } from '../../../common/contract'
 import {
+  bindingLimitSentence,
+  cacheStaircase,
   efficiencyHeatmap,
+  throughputVsWorkers,
+  timeBreakdown,
   speedupVsWorkers,
   startupAndTransfer,
   timeVsChunkRows,
@@ -13,7 +17,16 @@ import { allSizes, runLabels, runTag } from './select'
 import { fitLegend, LEGEND_WIDTH, legendExtraHeight } from './theme'
 import type { ChartOption, ChartTheme } from './types'
 
-export const chartKeys = ['time', 'speedup', 'efficiency', 'chunks', 'startup'] as const
+export const chartKeys = [
+  'time',
+  'speedup',
+  'efficiency',
+  'chunks',
+  'startup',
+  'throughput',
+  'staircase',
+  'breakdown',
+] as const
 export type ChartKey = (typeof chartKeys)[number]
 
 export interface ChartCardModel {
@@ -22,6 +35,8 @@ export interface ChartCardModel {
   howTo: string
   option: ChartOption | null
   note?: string
+  /** One sentence under the chart saying what it finds (the speedup chart: which limit binds each size). */
+  finding?: string
   /**
    * Spans the whole row: the start-up chart, last of five, would otherwise sit alone in half a row of two
    * columns; its side-by-side transfer comparison uses the width too.
@@ -116,6 +131,8 @@ export function chartCards(
   const sizes = allSizes(runs)
   const perSize = onlySizes(runs, shownSizes(sizes, focusN))
   const heatRows = runs.reduce((k, r) => k + new Set(r.cells.map((c) => c.n)).size, 0)
+  const sumRuns = runs.filter((r) => r.spec.workload === 'sum')
+  const allSizesCount = new Set(sumRuns.flatMap((r) => r.spec.sizes)).size
   const cards: Omit<ChartCardModel, 'height'>[] = [
     {
       key: 'time',
@@ -130,6 +147,7 @@ export function chartCards(
       howTo:
         'Ideal: the dashed diagonal. Falling below it is the serial fraction and overhead; the dashed curves are Amdahl’s law fitted to each N.',
       option: compactLegend(speedupVsWorkers(perSize, theme, legend.card), runs, legend.card),
+      finding: bindingLimitSentence(runs[0]) ?? undefined,
     },
     {
       key: 'efficiency',
@@ -153,6 +171,31 @@ export function chartCards(
         ? 'A pool costs time before any work. Right: shared memory hands workers the matrix without copying; copy clones rows to every worker.'
         : 'A pool costs time before any work: compare the cold start with the times above. The warm round trip is the price of one empty task.',
       option: compactLegend(startupAndTransfer(runs, theme, legend.wide), runs, legend.wide),
+      wide: true,
+    },
+    {
+      key: 'throughput',
+      title: 'Throughput vs workers',
+      howTo:
+        'Absolute GB/s compare across machines and kernels where speedup cannot. Where a line meets the dotted probe curve, the memory delivers all it can.',
+      option: sumRuns.length ? throughputVsWorkers(sumRuns, theme, legend.card) : null,
+      note: 'Throughput in GB/s is drawn for the memory-bound sum workload.',
+    },
+    {
+      key: 'staircase',
+      title: 'Cache staircase',
+      howTo:
+        'A matrix that fits in a cache is read faster than one that comes from memory: throughput steps down past each dashed cache size.',
+      option: sumRuns.length && allSizesCount > 1 ? cacheStaircase(sumRuns, theme, legend.card) : null,
+      note: 'Sweep several sizes of the sum workload to see the steps (for example 100, 300, 1000, 3000).',
+    },
+    {
+      key: 'breakdown',
+      title: 'Where the time goes',
+      howTo:
+        'Each bar is one cell’s median sample: kernel time of the busiest worker, copies (transfer copy), dispatch and queueing, and the reduce.',
+      option: runs[0].cells.some((c) => c.breakdown) ? timeBreakdown(runs, theme, legend.wide) : null,
+      note: 'This run was recorded before Amdahl measured where the time goes: run the sweep again to see it.',
       wide: true,
     },
   ]
