@@ -61,8 +61,9 @@ export function progressView(p: Progress | null): ProgressView {
  * its partial samples but was not measured in full) or, until that is loaded, from the progress as it was when
  * Cancel was pressed.
  */
-export function cancelledView(run: Run | null, atCancel: Progress | null): ProgressView {
-  const total = Math.max(run?.cells.length ?? 0, atCancel?.cellsTotal ?? 0)
+export function cancelledView(run: Run | null, atCancel: Progress | null, planned = 0): ProgressView {
+  // A sweep cancelled before its first progress report and its first cell still had a plan: count against it.
+  const total = Math.max(run?.cells.length ?? 0, atCancel?.cellsTotal ?? 0, planned)
   const measured = run
     ? run.cells.filter((c) => c.status === 'ok').length
     : Math.min(atCancel?.cellsDone ?? 0, total)
