@@ -12,7 +12,7 @@ import { ProgressTracker } from './progress'
 import { cellBreakdown, type SampleParts } from './breakdown'
 import { runSample, type Cancellable, type SampleContext } from './sample'
 import { fitAmdahl, karpFlatt, summarize } from '../../common/stats'
-import type { RunOptions } from './index'
+import type { RunOptions } from './options'
 
 /** The bench and others read the tolerance from here too. */
 
