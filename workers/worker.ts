@@ -14,6 +14,7 @@ import {
   type WorkTask,
 } from './protocol'
 import { wasmAvailable, wasmFillFor, wasmKernelFactory } from './wasm'
+import { watchParent } from './parent-watch'
 
 /**
  * Kernel implementations by name. A factory gets the shared WebAssembly.Memory of the task (null for a plain
@@ -157,4 +158,5 @@ function collect(): boolean {
   return gc !== undefined
 }
 
+watchParent()
 workerpool.worker({ ping, fill, run, warm, collect, probe })

@@ -9,6 +9,7 @@ import { formatRunList, formatRunReport } from './table'
 import { exportFile } from '../export/json'
 import { MAX_IMPORT_BYTES } from '../contract'
 import { scanJsonBytes } from '../history/limits'
+import { oneLine } from '../one-line'
 
 export interface HistoryDirOption {
   historyDir?: string
@@ -70,7 +71,7 @@ export async function historyImportCommand(
 ): Promise<number> {
   const path = resolve(file)
   const summaries = await openHistory(options.historyDir, io).importAll(await readJsonFile(path))
-  for (const s of summaries) io.stdout.write(`imported run ${s.id}${s.name ? ` "${s.name}"` : ''}\n`)
+  for (const s of summaries) io.stdout.write(`imported run ${s.id}${s.name ? ` "${oneLine(s.name)}"` : ''}\n`)
   return EXIT_OK
 }
 

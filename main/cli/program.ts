@@ -53,7 +53,10 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--transfer <kind>', 'shared | copy (default shared; process needs copy)')
     .option('--kernel <kind>', 'js | wasm (default js)')
     .option('--reps <n>', 'the minimum of measured samples per cell (default 5)')
-    .option('--target <x>', "stop a cell once its median's 95% interval is within ±x, e.g. 0.05 or 5% (default 5%)")
+    .option(
+      '--target <x>',
+      "stop a cell once its median's 95% interval is within ±x, e.g. 0.05 or 5% (default 5%)",
+    )
     .option('--max-time <t>', 'time budget per cell, e.g. 3s or 500ms (default 3s)')
     .option('--max-samples <n>', 'sample budget per cell (default 200; never below --reps)')
     .option('--order-seed <n>', 'seed of the shuffled cell order (default: a fresh one, recorded in the run)')

@@ -1,5 +1,9 @@
 // Plain-text tables for the terminal: a run's cells, pool start-up figures and Amdahl fits, and the history list.
 import type { Cell, Run, RunSummary } from '../contract'
+import { printable } from '../one-line'
+
+/** A value from data on one line of ours: its own newlines and tabs would break the layout. */
+const field = (text: string): string => printable(text).replace(/[\t\n]/g, ' ')
 
 export type Align = 'left' | 'right'
 export interface Column {
@@ -9,6 +13,8 @@ export interface Column {
 
 /** Columns padded to their widest value, two spaces apart, no trailing spaces. */
 export function formatTable(columns: Column[], rows: string[][]): string {
+  // Cells hold names, CPU models and errors from files that may come from anywhere: never raw control characters.
+  rows = rows.map((row) => row.map(field))
   const widths = columns.map((col, i) =>
     Math.max(col.header.length, ...rows.map((row) => (row[i] ?? '').length)),
   )
@@ -121,18 +127,21 @@ export function formatFits(run: Run): string {
 /** The whole report `amdahl sweep` and `amdahl history show` print. */
 export function formatRunReport(run: Run): string {
   const { spec, machine } = run
-  const title = run.name ? `"${run.name}" (${run.id})` : run.id
+  const title = run.name ? `"${field(run.name)}" (${run.id})` : run.id
   const lines = [
-    `Run ${title}: ${run.status}${run.error ? ` (${run.error})` : ''}, ${formatDurationMs(run.durationMs)}, ${run.createdAt}`,
+    `Run ${title}: ${run.status}${run.error ? ` (${field(run.error)})` : ''}, ${formatDurationMs(run.durationMs)}, ${run.createdAt}`,
     `${spec.workload} workload, ${spec.kernel} kernel, ${spec.executor} executor, ${spec.transfer} transfer, ` +
       `${spec.repetitions} repetitions after ${spec.warmups} warm-up${spec.warmups === 1 ? '' : 's'}, seed ${spec.seed}`,
-    `${machine.cpuModel}, ${machine.logicalCores} logical cores, ${machine.platform} ${machine.arch}, Node ${machine.node}`,
+    field(
+      `${machine.cpuModel}, ${machine.logicalCores} logical cores, ${machine.platform} ${machine.arch}, Node ${machine.node}`,
+    ),
     '',
     run.cells.length > 0 ? formatCells(run.cells) : 'No cells were measured.',
   ]
   if (run.poolStartup.length > 0) lines.push('', 'Pool start-up', formatPoolStartup(run))
   if (run.fits.length > 0) lines.push('', 'Amdahl fit per N: S(p) = 1 / (f + (1 − f) / p)', formatFits(run))
-  return lines.join('\n') + '\n'
+  // The lines above quote the run's name, error and machine: no control character of theirs reaches the terminal.
+  return printable(lines.join('\n')) + '\n'
 }
 
 /** `amdahl history list`: newest first, as the store lists them. */
