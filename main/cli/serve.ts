@@ -1,11 +1,11 @@
 // `amdahl serve`: the service behind the browser-mode server, until Ctrl-C or SIGTERM.
-import { createService } from '../service'
-import { startServer } from '../server/server'
+import { createService } from '../service/service'
+import { startServer } from '../transports/http/server'
 import { CliFailure, EXIT_INTERRUPTED, EXIT_OK } from './errors'
 import { parsePort } from './flags'
 import { openHistory } from './history-store'
 import type { CliIo } from './io'
-import { printable } from '../one-line'
+import { printable } from '../../common/one-line'
 
 /** Signals this soon after the first are copies of it (terminal + launcher), not a second Ctrl-C. */
 const DUPLICATE_SIGNAL_MS = 500

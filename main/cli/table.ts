@@ -1,6 +1,6 @@
 // Plain-text tables for the terminal: a run's cells, pool start-up figures and Amdahl fits, and the history list.
-import type { Cell, Run, RunSummary } from '../contract'
-import { printable } from '../one-line'
+import type { Cell, Run, RunSummary } from '../../common/contract'
+import { printable } from '../../common/one-line'
 
 /** A value from data on one line of ours: its own newlines and tabs would break the layout. */
 const field = (text: string): string => printable(text).replace(/[\t\n]/g, ' ')
@@ -153,6 +153,9 @@ export function formatRunList(runs: RunSummary[]): string {
     r.name || '—',
     r.status + (r.imported ? ' (imported)' : ''),
     r.spec.workload,
+    r.spec.kernel,
+    r.spec.executor,
+    r.spec.transfer,
     r.spec.sizes.join(','),
     r.spec.pools.join(','),
     String(r.cellCount),
@@ -164,6 +167,9 @@ export function formatRunList(runs: RunSummary[]): string {
     { header: 'name', align: 'left' },
     { header: 'status', align: 'left' },
     { header: 'workload', align: 'left' },
+    { header: 'kernel', align: 'left' },
+    { header: 'executor', align: 'left' },
+    { header: 'transfer', align: 'left' },
     { header: 'sizes', align: 'left' },
     { header: 'pools', align: 'left' },
     { header: 'cells', align: 'right' },

@@ -1,5 +1,5 @@
 // The sweep plan (pure): which cells each size has and in which order their samples are taken.
-import type { ChunkRows, SweepSpec } from '../contract'
+import type { ChunkRows, SweepSpec } from '../../common/contract'
 
 export interface PlannedCell {
   /** Position in the run's cell list. */

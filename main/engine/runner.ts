@@ -1,6 +1,6 @@
 // Runs a sweep: memory check, pools, fill, interleaved samples, result checks, statistics, progress and cancel.
-import type { Cell, Run, SweepSpec } from '../contract'
-import type { WorkspaceRef } from '../../workers/protocol'
+import type { Cell, Run, SweepSpec } from '../../common/contract'
+import type { WorkspaceRef } from '../../common/protocol'
 import { fillWorkspace } from './fill'
 import { machineInfo, logicalCores } from './machine'
 import { Workspaces, views } from './matrix'
@@ -10,7 +10,7 @@ import { defaultName, planSweep, poolSizes, type PlannedCell, type SizePlan } fr
 import { closePools, errorLine, resolveWorkerScript, startPool, type WorkerPool } from './pool'
 import { ProgressTracker } from './progress'
 import { runSample, type Cancellable, type SampleContext } from './sample'
-import { fitAmdahl, karpFlatt, summarize } from './stats'
+import { fitAmdahl, karpFlatt, summarize } from '../../common/stats'
 import type { RunOptions } from './index'
 
 /** The bench and others read the tolerance from here too. */

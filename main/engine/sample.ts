@@ -1,6 +1,6 @@
 // One timed sample of one cell: dispatch every task (copying rows first for transfer 'copy'), wait, reduce.
-import type { SweepSpec } from '../contract'
-import type { TaskReply, WorkspaceRef, WorkTask } from '../../workers/protocol'
+import type { SweepSpec } from '../../common/contract'
+import type { TaskReply, WorkspaceRef, WorkTask } from '../../common/protocol'
 import type { views } from './matrix'
 import { allocationRefused } from './memory'
 import type { PlannedCell } from './plan'

@@ -8,9 +8,9 @@ import {
   MAX_EXPORTED_RUNS,
   RunSchema,
   type Run,
-} from '../contract'
+} from '../../common/contract'
 import { RunsExportSchema } from '../export/json'
-import { oneLine } from '../one-line'
+import { oneLine } from '../../common/one-line'
 import { checkShape } from './limits'
 
 /** One line saying why, or the run; never throws. */

@@ -7,14 +7,14 @@ import {
   formatIssues,
   RunIdSchema,
   RunSchema,
-  summarize,
+  summarizeRun,
   type Run,
   type RunSummary,
-} from '../contract'
+} from '../../common/contract'
 import { TEMP_MARK, writeFileAtomic, writeFileNew } from './atomic'
 import { diskError, errorCode, mappingDiskErrors } from './disk-errors'
 import { readRegularFile } from './read-file'
-import { oneLine } from '../one-line'
+import { oneLine } from '../../common/one-line'
 import { parseImport, parseRunText } from './parse'
 
 export interface HistoryStoreOptions {
@@ -95,7 +95,7 @@ export class HistoryStore {
     const run = await this.get(id)
     run.name = name.trim()
     await this.save(run)
-    return summarize(run)
+    return summarizeRun(run)
   }
 
   /** False when there was no such run. */
@@ -137,13 +137,13 @@ export class HistoryStore {
     for (let attempt = 0; attempt < 100; attempt++) {
       const fileName = runFileName(run.id)
       const existing = await this.load(fileName)
-      if (existing.state === 'ok' && sameContent(existing.run, run)) return summarize(existing.run)
+      if (existing.state === 'ok' && sameContent(existing.run, run)) return summarizeRun(existing.run)
       if (existing.state !== 'missing') run.id = await this.freeIdLike(run.id)
       const claimed = await mappingDiskErrors(this.dir, () =>
         writeFileNew(join(this.dir, runFileName(run.id)), JSON.stringify(run) + '\n'),
       )
       this.cache.delete(runFileName(run.id))
-      if (claimed) return summarize(run)
+      if (claimed) return summarizeRun(run)
       // Another import took the id between the look and the claim: look again.
     }
     throw new ApiError(`could not find a free id for imported run ${run.id}`)
@@ -208,7 +208,7 @@ export class HistoryStore {
     const cached = this.cache.get(fileName)
     if (key !== null && cached?.key === key) return cached.summary
     const loaded = await this.load(fileName)
-    return loaded.state === 'ok' ? summarize(loaded.run) : null
+    return loaded.state === 'ok' ? summarizeRun(loaded.run) : null
   }
 
   /** Identifies one version of a file: a rewrite (a new inode, by rename) or an edit in place changes it. */
@@ -251,7 +251,7 @@ export class HistoryStore {
     if (parsed.run.id !== expectedId) {
       return this.damaged(fileName, key, attempt, `holds run id ${parsed.run.id}, not ${expectedId}`)
     }
-    if (key !== null) this.cache.set(fileName, { key, summary: summarize(parsed.run) })
+    if (key !== null) this.cache.set(fileName, { key, summary: summarizeRun(parsed.run) })
     return { state: 'ok', run: parsed.run }
   }
 

@@ -2,7 +2,7 @@
 // only its cell, and no worker outlives its run.
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { RunSchema, SweepSpecSchema, type Progress, type SweepSpecInput } from '../../main/contract'
+import { RunSchema, SweepSpecSchema, type Progress, type SweepSpecInput } from '../../common/contract'
 import { closePools, runSweep } from '../../main/engine'
 
 const spec = (input: SweepSpecInput) => SweepSpecSchema.parse({ repetitions: 2, warmups: 1, ...input })
