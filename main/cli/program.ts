@@ -15,9 +15,17 @@ import type { CliIo } from './io'
 import { probeCommand, type ProbeOptions } from './probe'
 import { serveCommand, type ServeOptions } from './serve'
 import { sweepCommand, type SweepOptions } from './sweep'
+import {
+  infoCommand,
+  targetAddCommand,
+  type TargetAddOptions,
+  targetCheckCommand,
+  targetListCommand,
+  targetRemoveCommand,
+  type TargetDirOption,
+} from './remote'
 import { oneLine } from '../../common/one-line'
-
-const VERSION = '0.1.0'
+import { VERSION } from './version'
 
 const EXPORT_EXAMPLES = `
 Examples:
@@ -30,7 +38,15 @@ const SWEEP_EXAMPLES = `
 Examples:
   amdahl sweep --sizes 500,1000,2000 --pools 1,2,4
   amdahl sweep --workload assign --sizes 1e3,2e3 --chunk auto,64 --reps 10 --json run.json
-  amdahl sweep --executor process --transfer copy --sizes 1000 --no-save --csv cells.csv`
+  amdahl sweep --executor process --transfer copy --sizes 1000 --no-save --csv cells.csv
+  amdahl sweep --command 'python3 examples/sum_pool.py {n} {p}' --sizes 1,10,100,1000 --pools 1,2,3,4 \\
+    --time-regex 'Time to sum \\d+ entries with \\d+ threads: ([\\d.]+)ms' --result-regex 'Sum: ([-+\\d.eE]+)'
+  amdahl sweep --module ./examples/kernel.mjs --sizes 1000,2000 --pools 1,2
+
+Your program (--command): the template may use {n} {p} {chunk} {seed} {entries}, also passed as AMDAHL_N,
+AMDAHL_POOL, AMDAHL_CHUNK, AMDAHL_SEED, AMDAHL_ENTRIES. It runs without a shell (split with shell quoting) unless
+--shell. Its time is the wall time of the whole process, interpreter start-up included, unless --time-regex reads
+the program's own report.`
 
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('amdahl')
@@ -53,7 +69,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   program
     .command('sweep')
     .description('run a sweep and print its table; saved to the history unless --no-save')
-    .addOption(new Option('--workload <name>', 'sum | assign (default sum)'))
+    .addOption(new Option('--workload <name>', 'sum | assign (default sum); see --command and --module'))
     .option('--sizes <list>', 'matrix sizes N, e.g. 100,1000,1e4 (required)')
     .option('--pools <list>', 'pool sizes, e.g. 1,2,4 (default: powers of two up to the cores)')
     .option('--chunk <list>', 'rows per task: auto and/or numbers, e.g. auto,64 (default auto)')
@@ -72,10 +88,21 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--seed <n>', 'seed of the matrix fill (default 42)')
     .option('--centroids <k>', 'centroids of the assign workload (default 8)')
     .option('--name <text>', 'a name for the run')
+    .option('--command <template>', 'your program, run once per sample: e.g. "python3 sum.py {n} {p}"')
+    .option('--serial-command <template>', 'a separate serial program for the base case (default: --command at p = 1)')
+    .option('--shell', "run the command through your shell (pipes, $VARS); default: no shell")
+    .option('--time-regex <regex>', "read the program's own time (one capture group) instead of the process's wall time")
+    .option('--time-unit <unit>', 'unit of --time-regex: s | ms | us | ns (default ms)')
+    .option('--result-regex <regex>', "read the program's result (one capture group), checked against the base case")
+    .option('--result-tolerance <rel>', 'relative difference allowed from the base case result (default 1e-9)')
+    .option('--timeout <duration>', 'per-cell time limit of the command, e.g. 90s or 10m (default 10m)')
+    .option('--module <file>', 'your JavaScript kernel module (an .mjs with kernel, optional setup and combine)')
     .option('--json <file>', 'also write the run as a re-importable JSON export')
     .option('--csv <file>', 'also write one CSV row per cell')
     .option('--samples-csv <file>', 'also write one CSV row per measured repetition')
     .option('--no-save', 'do not keep the run in the history')
+    .option('--on <target>', 'run the sweep on a remote target over ssh (see amdahl target add)')
+    .option('--events <format>', 'jsonl: print events as JSON lines instead of the table (for programs)')
     .addOption(historyDir())
     .addHelpText('after', SWEEP_EXAMPLES)
     .action(async (options: SweepOptions) => done(await sweepCommand(options, io)))
@@ -99,8 +126,51 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       'address to bind (default 127.0.0.1; anything else is reachable from the network)',
     )
     .option('--open', 'open the URL in the default browser')
+    .option('--allow-commands', 'let the page run your programs and JS modules (refused by default)')
     .addOption(historyDir())
     .action(async (options: ServeOptions) => done(await serveCommand(options, io)))
+
+  const dataDir = () =>
+    new Option('--data-dir <dir>', 'data folder holding targets.json (default: the per-user data folder)')
+  const target = program.command('target').description('remote machines to sweep on over ssh')
+  target
+    .command('add')
+    .description('add a target: a machine reachable with your ssh (keys or agent; never a password prompt)')
+    .argument('<name>', 'a short name, e.g. lab-box')
+    .argument('<destination>', 'user@host or user@host:port')
+    .option('--identity <file>', 'private key file for ssh -i (default: your ssh config and agent)')
+    .option('--remote-command <command>', "how to run Amdahl there (default 'npx amdahl')")
+    .addOption(dataDir())
+    .action(async (name: string, dest: string, options: TargetAddOptions) =>
+      done(await targetAddCommand(name, dest, options, io)),
+    )
+  target
+    .command('list')
+    .description('list the targets')
+    .addOption(dataDir())
+    .action(async (options: TargetDirOption) => done(await targetListCommand(options, io)))
+  target
+    .command('remove')
+    .description('remove a target')
+    .argument('<name>')
+    .addOption(dataDir())
+    .action(async (name: string, options: TargetDirOption) =>
+      done(await targetRemoveCommand(name, options, io)),
+    )
+  target
+    .command('check')
+    .description("connect and report the target's Amdahl version, cores and memory")
+    .argument('<name>')
+    .addOption(dataDir())
+    .action(async (name: string, options: TargetDirOption) =>
+      done(await targetCheckCommand(name, options, io)),
+    )
+
+  program
+    .command('info')
+    .description('this machine and this Amdahl: version, cores, memory (what target check reads)')
+    .option('--json', 'print it as JSON')
+    .action((options: { json?: boolean }) => done(infoCommand(options, io)))
 
   const history = program.command('history').description('list, show, delete or import saved runs')
   history
@@ -125,7 +195,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   history
     .command('import')
     .description('import a run or a JSON export (from this machine or another)')
-    .argument('<file>', 'a JSON file written by --json or export --format json')
+    .argument('<file>', 'a JSON file written by --json or export --format json, or a folder of them')
     .addOption(historyDir())
     .action(async (file: string, options: HistoryDirOption) =>
       done(await historyImportCommand(file, options, io)),

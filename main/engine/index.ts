@@ -1,6 +1,8 @@
 // The benchmark engine's public face (plain Node, no Electron): run a sweep, check memory, describe the machine.
 import type { Progress, Run, SweepSpec } from '../../common/contract'
 import { checkFits as checkFitsFree } from './memory'
+import { runSweep as runKernelSweep } from './runner'
+import { refusedRun, runCommandSweep } from './command/sweep'
 
 export interface RunOptions {
   /** Default: a fresh id matching RunIdSchema. */
@@ -21,7 +23,20 @@ export interface RunOptions {
   startupTimeoutMs?: number
 }
 
-export { runSweep, newRunId } from './runner'
+export { newRunId } from './runner'
+
+/**
+ * The one entry to every sweep. The seam between workloads: our kernels (and a user's JS module) run on our pools;
+ * a command workload runs the user's program as a process per sample.
+ */
+export function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<Run> {
+  if (spec.workload === 'command') return runCommandSweep(spec, opts)
+  // The schema and the CLI know JS modules; the workers do not run them yet (issue 11, part 2).
+  if (spec.workload === 'module') return Promise.resolve(refusedRun(spec, MODULES_NOT_YET, opts))
+  return runKernelSweep(spec, opts)
+}
+
+export const MODULES_NOT_YET = 'JS module workloads are not available in this build yet: use --command'
 export { machineInfo } from './machine'
 /**
  * Resolves once every worker pool the engine has ended is gone. A cancelled sweep resolves before its pools are
@@ -31,5 +46,6 @@ export { closePools } from './pool'
 
 /** Memory check before anything is allocated: null when the sweep fits, else one human line. */
 export function checkFits(spec: SweepSpec): string | null {
-  return checkFitsFree(spec)
+  // A command allocates nothing of ours: its program checks its own memory.
+  return spec.workload === 'command' ? null : checkFitsFree(spec)
 }
