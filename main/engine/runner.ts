@@ -9,6 +9,7 @@ import { allocationRefused, centroidsOf, checkFits } from './memory'
 import { defaultName, planSweep, poolSizes, type PlannedCell, type SizePlan } from './plan'
 import { closePools, errorLine, resolveWorkerScript, startPool, type WorkerPool } from './pool'
 import { ProgressTracker } from './progress'
+import { cellBreakdown, type SampleParts } from './breakdown'
 import { runSample, type Cancellable, type SampleContext } from './sample'
 import { fitAmdahl, karpFlatt, summarize } from '../../common/stats'
 import type { RunOptions } from './index'
@@ -30,6 +31,8 @@ interface CellState {
   plan: PlannedCell
   samplesMs: number[]
   kernelMs: number[]
+  /** Per measured sample, where its wall time went. */
+  parts: SampleParts[]
   result: number | null
   relError: number | null
   failed: string | null
@@ -63,6 +66,7 @@ function finishCell(state: CellState, status: Cell['status'], serialMedian: numb
     speedup,
     efficiency,
     karpFlatt: speedup !== null ? karpFlatt(speedup, plan.pool) : null,
+    breakdown: cellBreakdown(state.parts),
   }
 }
 
@@ -192,6 +196,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       plan: c,
       samplesMs: [],
       kernelMs: [],
+      parts: [],
       result: null,
       relError: null,
       failed: null,
@@ -250,6 +255,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       if (step.kind === 'measure') {
         state.samplesMs.push(s.wallMs)
         state.kernelMs.push(s.kernelMs)
+        state.parts.push(s.parts)
       }
       state.stepsLeft--
       progress.sampleDone(cell)

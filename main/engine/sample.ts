@@ -2,6 +2,7 @@
 import type { SweepSpec } from '../../common/contract'
 import type { TaskReply, WorkspaceRef, WorkTask } from '../../common/protocol'
 import type { views } from './matrix'
+import { busiestKernelMs, type SampleParts } from './breakdown'
 import { allocationRefused } from './memory'
 import type { PlannedCell } from './plan'
 import { errorLine, type TaskPromise, type WorkerPool } from './pool'
@@ -26,6 +27,8 @@ export interface Sample {
   /** Sum of the tasks' values, reduced in task order so the same chunking always gives the same bits. */
   value: number
   failure: string | null
+  /** Where the wall time went (see breakdown.ts). */
+  parts: SampleParts
 }
 
 /** Copied tasks in flight per worker: one running, one copied and waiting, so a worker never waits for the copy. */
@@ -43,16 +46,22 @@ export async function runSample(pool: WorkerPool, cell: PlannedCell, ctx: Sample
   const copy = spec.transfer === 'copy'
   const lanes = copy ? Math.min(cell.tasks, COPIES_PER_WORKER * pool.size) : cell.tasks
   const values = new Float64Array(cell.tasks)
+  const replies: TaskReply[] = []
   let kernelMs = 0
+  let transferMs = 0
   let failure: string | null = null
   let next = 0
 
   const t0 = performance.now()
   await Promise.all(Array.from({ length: lanes }, lane))
-  const wallMs = performance.now() - t0
+  const reduceStart = performance.now()
   let value = 0
   for (let t = 0; t < values.length; t++) value += values[t]
-  return { wallMs, kernelMs, value, failure }
+  // The reduce belongs to the timed region (dispatch → compute → reduce).
+  const wallMs = performance.now() - t0
+  const reduceMs = wallMs - (reduceStart - t0)
+  const parts: SampleParts = { wallMs, transferMs, kernelMs: busiestKernelMs(replies), reduceMs }
+  return { wallMs, kernelMs, value, failure, parts }
 
   async function lane(): Promise<void> {
     while (next < cell.tasks && failure === null && !ctx.stopped()) {
@@ -70,6 +79,7 @@ export async function runSample(pool: WorkerPool, cell: PlannedCell, ctx: Sample
         const reply = await promise
         values[t] = reply.value
         kernelMs += reply.kernelMs
+        replies.push(reply)
         if (reply.labels) ctx.views.labels.set(reply.labels, t * cell.chunkRows)
       } catch (err) {
         failure ??= errorLine(err)
@@ -93,8 +103,10 @@ export async function runSample(pool: WorkerPool, cell: PlannedCell, ctx: Sample
       }
       return pool.exec<TaskReply>('run', [task])
     }
+    const copyStart = performance.now()
     const rows = ctx.views.matrix.slice(rowStart * n, rowEnd * n)
     const centroids = spec.workload === 'assign' ? ctx.views.centroids.slice() : null
+    transferMs += performance.now() - copyStart
     const task: WorkTask = {
       mode: 'copy',
       workload: spec.workload,
