@@ -1,4 +1,4 @@
-// One timed sample of one cell: dispatch every task (copying rows first for transfer 'copy'), wait, reduce.
+// One run of one cell — dispatch every task (copying rows first for transfer 'copy'), compute, reduce — untimed here: timed.ts times it.
 import type { SweepSpec } from '../contract'
 import type { TaskReply, WorkspaceRef, WorkTask } from '../../workers/protocol'
 import type { views } from './matrix'
@@ -19,8 +19,7 @@ export interface SampleContext {
 
 export type Cancellable = { cancel(): unknown }
 
-export interface Sample {
-  wallMs: number
+export interface RunOutcome {
   /** Sum of the tasks' kernel times, measured inside the workers. */
   kernelMs: number
   /** Sum of the tasks' values, reduced in task order so the same chunking always gives the same bits. */
@@ -32,12 +31,13 @@ export interface Sample {
 const COPIES_PER_WORKER = 2
 
 /**
- * One timed sample: start the tasks, wait for all, reduce. Shared tasks carry no data and all go to the pool's
+ * One run: start the tasks, wait for all, reduce. It is the body of the timed region (timed.ts), so it does
+ * nothing else: no logging, no events, no checks. Shared tasks carry no data and all go to the pool's
  * queue at once. Copied tasks carry their rows (and centroids), copied here inside the timed region — that cost
  * is the lesson — but only a few per worker at a time, so a finely chunked matrix is never copied whole at once.
  * After a failure or a cancel no further task starts; those under way are awaited.
  */
-export async function runSample(pool: WorkerPool, cell: PlannedCell, ctx: SampleContext): Promise<Sample> {
+export async function runOnce(pool: WorkerPool, cell: PlannedCell, ctx: SampleContext): Promise<RunOutcome> {
   const { spec, ref } = ctx
   const { n, k } = ref.layout
   const copy = spec.transfer === 'copy'
@@ -47,12 +47,10 @@ export async function runSample(pool: WorkerPool, cell: PlannedCell, ctx: Sample
   let failure: string | null = null
   let next = 0
 
-  const t0 = performance.now()
   await Promise.all(Array.from({ length: lanes }, lane))
-  const wallMs = performance.now() - t0
   let value = 0
   for (let t = 0; t < values.length; t++) value += values[t]
-  return { wallMs, kernelMs, value, failure }
+  return { kernelMs, value, failure }
 
   async function lane(): Promise<void> {
     while (next < cell.tasks && failure === null && !ctx.stopped()) {
