@@ -9,6 +9,19 @@ export const MAX_NAME = 120
 /** Largest JSON a user can import through the app (HTTP body limit too): a run of 2000 cells is a few MB. */
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024
 
+// What the engine can produce, and so the most any list in a run may hold: a file from elsewhere is held to the
+// same limits, so no array in an import or a history file is larger than a real sweep makes (issue 9).
+export const MAX_SIZES = 24
+export const MAX_POOLS = 16
+export const MAX_CHUNK_SIZES = 16
+export const MAX_REPETITIONS = 1000
+/** Pool start-ups one run records: one per pool size. */
+export const MAX_POOL_STARTUPS = MAX_POOLS
+/** Amdahl fits one run holds: at most one per matrix size. */
+export const MAX_FITS = MAX_SIZES
+/** Runs one JSON export may hold (exportRuns asks for at most 100 at once; a file may merge several). */
+export const MAX_EXPORTED_RUNS = 1000
+
 export const WorkloadSchema = z.enum(['sum', 'assign'])
 export const KernelSchema = z.enum(['js', 'wasm'])
 export const ExecutorSchema = z.enum(['thread', 'process'])
@@ -68,13 +81,13 @@ export const SweepSpecSchema = z
         .default(''),
       workload: WorkloadSchema.default('sum'),
       kernel: KernelSchema.default('js'),
-      sizes: listOf(SizeSchema, 'matrix size', 24),
-      pools: listOf(PoolSchema, 'pool size', 16),
-      chunkRows: listOf(ChunkRowsSchema, 'chunk size', 16).default(['auto']),
+      sizes: listOf(SizeSchema, 'matrix size', MAX_SIZES),
+      pools: listOf(PoolSchema, 'pool size', MAX_POOLS),
+      chunkRows: listOf(ChunkRowsSchema, 'chunk size', MAX_CHUNK_SIZES).default(['auto']),
       executor: ExecutorSchema.default('thread'),
       transfer: TransferSchema.default('shared'),
       /** The minimum number of measured samples per cell; sampling goes on until `target` or a budget. */
-      repetitions: whole('repetitions', 1, 1000).default(5),
+      repetitions: whole('repetitions', 1, MAX_REPETITIONS).default(5),
       /**
        * Precision target: a cell stops sampling once its median's 95% interval is within ±target of the median
        * (relative half-width, 0.05 = ±5%), or once a budget below is spent.
@@ -153,7 +166,15 @@ export const StatsSchema = z.object({
   /** Half-width of the 95% interval relative to the median. */
   relSpread: finite,
   /** Indices of samples whose modified Z-score exceeds 3.5 (hyperfine's rule). */
-  outliers: z.array(z.number().int().min(0)),
+  outliers: z
+    .array(
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(MAX_SAMPLES - 1),
+    )
+    .max(MAX_SAMPLES),
   /** True when the spread is too large to trust the median (relSpread > 10% or outliers). */
   noisy: z.boolean(),
 })
@@ -181,9 +202,9 @@ export const CellSchema = z.object({
   status: CellStatusSchema,
   error: z.string().max(2000).optional(),
   /** Wall time of every measured sample, ms, measured on the main side. */
-  samplesMs: z.array(finite),
+  samplesMs: z.array(finite).max(MAX_SAMPLES),
   /** Per sample, the kernel time summed over the tasks, measured inside the workers. */
-  kernelMs: z.array(finite),
+  kernelMs: z.array(finite).max(MAX_SAMPLES),
   stats: StatsSchema.nullable(),
   /** sum: the matrix sum; assign: the sum of labels (a checksum). */
   result: finite.nullable(),
@@ -271,9 +292,9 @@ export const RunSchema = z.object({
   status: RunStatusSchema,
   error: z.string().max(2000).optional(),
   durationMs: finite,
-  poolStartup: z.array(PoolStartupSchema),
-  fits: z.array(AmdahlFitSchema),
-  cells: z.array(CellSchema).max(MAX_CELLS * 2),
+  poolStartup: z.array(PoolStartupSchema).max(MAX_POOL_STARTUPS),
+  fits: z.array(AmdahlFitSchema).max(MAX_FITS),
+  cells: z.array(CellSchema).max(MAX_CELLS),
   /** Set when the run came from another machine's JSON export. */
   imported: z.boolean().optional(),
   /** How it measured (absent in runs recorded before the adaptive protocol). */

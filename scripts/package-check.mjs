@@ -110,7 +110,8 @@ async function main() {
     console.log('building with electron-vite …')
     const built = spawnSync(
       process.execPath,
-      [require.resolve('electron-vite/bin/electron-vite.js'), 'build'],
+      // electron-vite's "exports" hide its bin/ folder from require.resolve; its package.json is exported.
+      [join(dirname(require.resolve('electron-vite/package.json')), 'bin', 'electron-vite.js'), 'build'],
       {
         cwd: root,
         stdio: 'inherit',

@@ -29,6 +29,19 @@ function binaryPresent(electronDir) {
   }
 }
 
+/**
+ * electron-builder's native-module rebuilder (@electron/rebuild, node-abi) declares Node >= 22.12, so npm warns
+ * (EBADENGINE) on Node 20. Packaging never calls it (npmRebuild: false, no native module to rebuild); say so once.
+ */
+function explainEngineWarnings() {
+  const [major, minor] = process.versions.node.split('.').map(Number)
+  if (major > 22 || (major === 22 && minor >= 12)) return
+  console.warn(
+    `amdahl: Node ${process.versions.node} runs, builds, tests and packages Amdahl; npm's EBADENGINE warnings ` +
+      "above are about electron-builder's native-module rebuilder (wants Node >= 22.12), which Amdahl never uses",
+  )
+}
+
 function main() {
   // Electron's installer honours the same variable; CI and offline machines set it.
   if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) return
@@ -45,6 +58,7 @@ function main() {
   console.warn(WARNING)
 }
 
+explainEngineWarnings()
 try {
   main()
 } catch {

@@ -92,12 +92,30 @@ export function assignRows(
 }
 
 /**
+ * STREAM's triad over `count` entries: a[i] = b[i] + s·c[i]. Only the machine probe runs it (the triad bandwidth
+ * of 2 reads + 1 write per entry); a, b and c must not overlap.
+ */
+export function triad(a: Float64Array, b: Float64Array, c: Float64Array, s: number): void {
+  const count = a.length
+  const count4 = count - (count % 4)
+  let i = 0
+  for (; i < count4; i += 4) {
+    a[i] = b[i] + s * c[i]
+    a[i + 1] = b[i + 1] + s * c[i + 1]
+    a[i + 2] = b[i + 2] + s * c[i + 2]
+    a[i + 3] = b[i + 3] + s * c[i + 3]
+  }
+  for (; i < count; i++) a[i] = b[i] + s * c[i]
+}
+
+/**
  * A kernel implementation the worker can run. `js` is always there; `wasm` (workers/wasm/) registers its own.
  * Arguments are views over the shared workspace (or over a copy of the task's rows for transfer 'copy').
  */
 export interface Kernels {
   sum: typeof sumRows
   assign: typeof assignRows
+  triad: typeof triad
 }
 
-export const jsKernels: Kernels = { sum: sumRows, assign: assignRows }
+export const jsKernels: Kernels = { sum: sumRows, assign: assignRows, triad }

@@ -95,3 +95,27 @@ export interface PingReply {
   worker: string
   kernels: Kernel[]
 }
+
+/**
+ * One task of the machine probe (main/probe): `passes` runs of one kernel over a part of the workspace's matrix
+ * region, timed inside the worker. sum reads entries [start, start + count); triad writes a = b + s·c over three
+ * count-long arrays starting at entries a, b, c; assign labels rows [start, start + count) against the centroids.
+ */
+export interface ProbeTask {
+  op: 'sum' | 'triad' | 'assign'
+  kernel: Kernel
+  ref: WorkspaceRef
+  start: number
+  count: number
+  /** triad only: entry offsets of b and c (a is `start`). */
+  b?: number
+  c?: number
+  passes: number
+}
+
+export interface ProbeReply {
+  /** Time inside the kernel over all passes, measured in the worker. */
+  kernelMs: number
+  /** A value that depends on the work (so the loop cannot be skipped): the last pass's sum, label sum or a[0]. */
+  value: number
+}

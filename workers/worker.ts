@@ -8,6 +8,8 @@ import {
   type FillTask,
   type PingReply,
   type PrepareTask,
+  type ProbeReply,
+  type ProbeTask,
   type SharedWasmMemory,
   type TaskReply,
   type WorkTask,
@@ -99,6 +101,34 @@ function run(task: WorkTask): TaskReply | InstanceType<typeof workerpool.Transfe
   return new workerpool.Transfer(reply, [labels.buffer])
 }
 
+/** One probe task (main/probe): the same kernels as a sweep, repeated `passes` times over a part of the matrix. */
+function probe(task: ProbeTask): ProbeReply {
+  const { ref, start, count, passes } = task
+  const { n, k, matrixOffset, centroidsOffset, labelsOffset } = ref.layout
+  const buffer = workspaceBuffer(ref.workspace)
+  const memory = ref.workspace instanceof SharedArrayBuffer ? null : ref.workspace
+  const kernels = kernelsFor(task.kernel, memory, ref.id)
+  const at = (entry: number, len: number) => new Float64Array(buffer, matrixOffset + entry * 8, len)
+  let value = 0
+  const t0 = performance.now()
+  if (task.op === 'sum') {
+    const m = at(start, count)
+    for (let i = 0; i < passes; i++) value = kernels.sum(m, count, 0, 1)
+  } else if (task.op === 'triad') {
+    const a = at(start, count)
+    const b = at(task.b ?? 0, count)
+    const c = at(task.c ?? 0, count)
+    for (let i = 0; i < passes; i++) kernels.triad(a, b, c, 0.5)
+    value = a[0]
+  } else {
+    const m = at(start * n, count * n)
+    const centroids = new Float64Array(buffer, centroidsOffset, k * n)
+    const labels = new Int32Array(buffer, labelsOffset + start * 4, count)
+    for (let i = 0; i < passes; i++) value = kernels.assign(m, n, 0, count, centroids, k, labels, 0)
+  }
+  return { kernelMs: performance.now() - t0, value }
+}
+
 /**
  * Brings the JS kernels to optimised code on small arrays (a few ms), so the first measured call over a large
  * matrix does not run in the interpreter: the engine calls it once per worker, after timing the start-up.
@@ -159,4 +189,4 @@ function collect(): boolean {
   return gc !== undefined
 }
 
-workerpool.worker({ ping, fill, run, warm, prepare, collect })
+workerpool.worker({ ping, fill, run, warm, prepare, collect, probe })

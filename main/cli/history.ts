@@ -7,13 +7,12 @@ import { openHistory } from './history-store'
 import type { CliIo } from './io'
 import { formatRunList, formatRunReport } from './table'
 import { exportFile } from '../export/json'
+import { MAX_IMPORT_BYTES } from '../contract'
+import { scanJsonBytes } from '../history/limits'
 
 export interface HistoryDirOption {
   historyDir?: string
 }
-
-/** Larger than any sane export; refuses to pull a mistaken multi-gigabyte file into memory. */
-const MAX_IMPORT_BYTES = 256 * 1024 * 1024
 
 export async function historyListCommand(options: HistoryDirOption, io: CliIo): Promise<number> {
   io.stdout.write(formatRunList(await openHistory(options.historyDir, io).list()))
@@ -39,21 +38,26 @@ export async function historyDeleteCommand(
 }
 
 async function readJsonFile(path: string): Promise<unknown> {
-  let text: string
+  let bytes: Buffer
   try {
     // Sized before it is read: a mistaken multi-gigabyte file must be refused, not loaded and then refused.
     if ((await stat(path)).size > MAX_IMPORT_BYTES) {
-      throw new CliFailure(`${path} is too large to be an Amdahl export`)
+      throw new CliFailure(
+        `${path} is larger than ${MAX_IMPORT_BYTES / 2 ** 20} MiB, the most one import may be`,
+      )
     }
-    text = await readFile(path, 'utf8')
+    bytes = await readFile(path)
   } catch (error) {
     if (error instanceof CliFailure) throw error
     throw new CliFailure(
       `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     )
   }
+  // Shaped like no Amdahl export (a list of millions of items): refused before JSON.parse builds it.
+  const tooBig = scanJsonBytes(bytes)
+  if (tooBig !== null) throw new CliFailure(`${path} is not an Amdahl export: it ${tooBig}`)
   try {
-    return JSON.parse(text) as unknown
+    return JSON.parse(bytes.toString('utf8')) as unknown
   } catch {
     throw new CliFailure(`${path} is not valid JSON`)
   }

@@ -11,6 +11,7 @@ import {
   historyShowCommand,
 } from './history'
 import type { CliIo } from './io'
+import { probeCommand, type ProbeOptions } from './probe'
 import { serveCommand, type ServeOptions } from './serve'
 import { sweepCommand, type SweepOptions } from './sweep'
 import { oneLine } from '../one-line'
@@ -67,6 +68,16 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .addOption(historyDir())
     .addHelpText('after', SWEEP_EXAMPLES)
     .action(async (options: SweepOptions) => done(await sweepCommand(options, io)))
+
+  program
+    .command('probe')
+    .description("measure this machine's ceilings (memory and cache bandwidth, compute, timer) and keep them")
+    .option('--json', 'print the result as JSON')
+    .option('--kernel <kind>', 'js | wasm (default wasm where available)')
+    .option('--samples <n>', 'timed samples per figure (default 7)')
+    .option('--no-save', "do not keep the result as this machine's ceilings")
+    .addOption(historyDir())
+    .action(async (options: ProbeOptions) => done(await probeCommand(options, io)))
 
   program
     .command('serve')

@@ -1,12 +1,9 @@
 // The JSON export of whole runs (re-importable on any machine) and the choice of export file name and type.
 import { z } from 'zod'
-import { RunSchema, type ExportFile, type ExportFormat, type Run } from '../contract'
+import { MAX_EXPORTED_RUNS, RunSchema, type ExportFile, type ExportFormat, type Run } from '../contract'
 import { runsToCsv, samplesToCsv } from './csv'
 
 export const RUNS_EXPORT_FORMAT = 'amdahl-runs'
-
-/** Most runs one export file may hold; the contract's exportRuns asks for at most 100 at once. */
-export const MAX_EXPORTED_RUNS = 1000
 
 export const RunsExportSchema = z.object({
   format: z.literal(RUNS_EXPORT_FORMAT, {

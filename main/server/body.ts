@@ -1,6 +1,7 @@
 // Reads a JSON request body with a size limit, refusing oversized bodies before buffering them.
 import type { IncomingMessage } from 'node:http'
 import { MAX_IMPORT_BYTES } from '../contract'
+import { scanJsonBytes } from '../history/limits'
 
 export const DEFAULT_MAX_BODY_BYTES = MAX_IMPORT_BYTES
 
@@ -43,7 +44,11 @@ export function readJsonBody(req: IncomingMessage, limit = DEFAULT_MAX_BODY_BYTE
     req.on('data', onData)
     req.on('error', () => finish({ ok: false, status: 400, error: 'request body could not be read' }))
     req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8')
+      const bytes = Buffer.concat(chunks)
+      // No input of the API is larger than an import: refuse a body shaped like no run before building it.
+      const tooBig = scanJsonBytes(bytes)
+      if (tooBig !== null) return finish({ ok: false, status: 413, error: `request body ${tooBig}` })
+      const text = bytes.toString('utf8')
       if (text.trim() === '') return finish({ ok: true, value: undefined })
       try {
         finish({ ok: true, value: JSON.parse(text) as unknown })

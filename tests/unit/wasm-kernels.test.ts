@@ -152,6 +152,29 @@ describe('wasm assign', () => {
   })
 })
 
+describe('triad (the probe s read+write kernel)', () => {
+  it('writes a = b + s·c in wasm exactly as the JS loop does, every tail length, in place', () => {
+    for (const count of [0, 1, 7, 8, 9, 1001]) {
+      const { memory, m } = workspace(128, 2)
+      const b = new Float64Array(memory.buffer, 0, count)
+      const c = new Float64Array(memory.buffer, 8 * 1024 * 8, count)
+      const a = new Float64Array(memory.buffer, 16 * 1024 * 8, count)
+      const want = new Float64Array(count)
+      jsKernels.triad(want, b, c, 0.5)
+      wasmFor(memory).triad(a, b, c, 0.5)
+      expect(Array.from(a)).toEqual(Array.from(want))
+      expect(count === 0 || want[count - 1] === m[count - 1] + 0.5 * m[8 * 1024 + count - 1]).toBe(true)
+    }
+  })
+
+  it('falls back to the JS loop for arrays outside its memory', () => {
+    const { memory } = workspace(8, 2)
+    const a = new Float64Array(5)
+    wasmFor(memory).triad(a, Float64Array.of(1, 2, 3, 4, 5), Float64Array.of(2, 2, 2, 2, 2), 0.5)
+    expect(Array.from(a)).toEqual([2, 3, 4, 5, 6])
+  })
+})
+
 describe('wasm kernels bound to a workspace', () => {
   it('still sums views that live outside their workspace memory (through the scratch memory)', () => {
     const n = 40

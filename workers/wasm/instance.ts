@@ -9,6 +9,8 @@ export interface WasmKernelExports {
   assign(x: number, c: number, labels: number, n: number, k: number, rows: number): void
   /** One row of the seeded fill: `n` f64 from `ptr`, mulberry32 from the row's `state` (see workers/prng.ts). */
   fill_row(ptr: number, n: number, state: number): void
+  /** STREAM triad: a[i] = b[i] + s·c[i] for `count` f64 at byte addresses `a`, `b`, `c`. */
+  triad(a: number, b: number, c: number, count: number, s: number): void
 }
 
 export type KernelsFor = (memory: WasmMemory) => WasmKernelExports

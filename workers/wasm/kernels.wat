@@ -44,6 +44,37 @@
         (br $tail)))
     (local.get $s))
 
+  ;; STREAM triad: a[i] = b[i] + s·c[i] for `count` f64 at byte addresses `a`, `b`, `c` (the probe's
+  ;; read+write bandwidth). 64 bytes of each array per turn, four independent f64x2 streams.
+  (func (export "triad") (param $a i32) (param $b i32) (param $c i32) (param $count i32) (param $s f64)
+    (local $end i32) (local $sv v128)
+    (local.set $sv (f64x2.splat (local.get $s)))
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $count) (i32.const 3))))
+    (block $done
+      (loop $main
+        (br_if $done (i32.lt_u (i32.sub (local.get $end) (local.get $a)) (i32.const 64)))
+        (v128.store offset=0 (local.get $a)
+          (f64x2.add (v128.load offset=0 (local.get $b)) (f64x2.mul (local.get $sv) (v128.load offset=0 (local.get $c)))))
+        (v128.store offset=16 (local.get $a)
+          (f64x2.add (v128.load offset=16 (local.get $b)) (f64x2.mul (local.get $sv) (v128.load offset=16 (local.get $c)))))
+        (v128.store offset=32 (local.get $a)
+          (f64x2.add (v128.load offset=32 (local.get $b)) (f64x2.mul (local.get $sv) (v128.load offset=32 (local.get $c)))))
+        (v128.store offset=48 (local.get $a)
+          (f64x2.add (v128.load offset=48 (local.get $b)) (f64x2.mul (local.get $sv) (v128.load offset=48 (local.get $c)))))
+        (local.set $a (i32.add (local.get $a) (i32.const 64)))
+        (local.set $b (i32.add (local.get $b) (i32.const 64)))
+        (local.set $c (i32.add (local.get $c) (i32.const 64)))
+        (br $main)))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $a) (local.get $end)))
+        (f64.store (local.get $a)
+          (f64.add (f64.load (local.get $b)) (f64.mul (local.get $s) (f64.load (local.get $c)))))
+        (local.set $a (i32.add (local.get $a) (i32.const 8)))
+        (local.set $b (i32.add (local.get $b) (i32.const 8)))
+        (local.set $c (i32.add (local.get $c) (i32.const 8)))
+        (br $tail))))
+
   ;; Squared Euclidean distance between the `n` doubles at byte addresses `x` and `c`.
   (func $dist2 (param $x i32) (param $c i32) (param $n i32) (result f64)
     (local $end i32)

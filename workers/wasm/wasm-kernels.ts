@@ -1,7 +1,7 @@
 // The wasm implementation of the workers' Kernels seam: SIMD kernels straight on the shared workspace memory
 // when the views live in it (zero copy), else on the worker's scratch memory (transfer 'copy', or a workspace
 // too large for wasm32). Takes a kernel cache over the assembled bytes, so tests can build it without the Vite plugin.
-import { fillRows, rowSeed, type Kernels } from '../kernels'
+import { fillRows, rowSeed, triad as jsTriad, type Kernels } from '../kernels'
 import type { SharedWasmMemory } from '../protocol'
 import type { KernelsFor, WasmKernelExports } from './instance'
 import { scratchMemory } from './scratch'
@@ -101,7 +101,14 @@ function bindKernels(kernelsFor: KernelsFor, memory: SharedWasmMemory | null): K
     return labelSum(labels, labelOffset, rows)
   }
 
-  return { sum, assign }
+  /** Only the probe runs the triad, always in place; arrays elsewhere (a copy) take the JS loop. */
+  function triad(a: Float64Array, b: Float64Array, c: Float64Array, s: number): void {
+    const direct = inPlace(a, b, c)
+    if (!direct) return jsTriad(a, b, c, s)
+    direct.triad(a.byteOffset, b.byteOffset, c.byteOffset, a.length, s)
+  }
+
+  return { sum, assign, triad }
 }
 
 /** The seeded fill with fillRows' signature and bit-for-bit its values. */

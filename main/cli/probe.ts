@@ -1,0 +1,52 @@
+// `amdahl probe`: measure this machine's ceilings with the sweeps' own workers, print them, keep them per machine.
+import { closePools } from '../engine'
+import { runProbe } from '../probe/probe'
+import { formatProbe } from '../probe/report'
+import { ProbeStore, probeDirFor } from '../probe/store'
+import { defaultHistoryDir } from '../paths'
+import { CliFailure, EXIT_INTERRUPTED, EXIT_OK } from './errors'
+import { parseChoice, parseWhole } from './flags'
+import type { CliIo } from './io'
+import { UsageError } from './errors'
+
+export interface ProbeOptions {
+  json?: boolean
+  save: boolean
+  kernel?: string
+  samples?: string
+  historyDir?: string
+}
+
+export async function probeCommand(options: ProbeOptions, io: CliIo): Promise<number> {
+  const kernel =
+    options.kernel === undefined
+      ? undefined
+      : parseChoice(options.kernel, ['js', 'wasm'] as const, '--kernel')
+  const samples = options.samples === undefined ? undefined : parseWhole(options.samples, '--samples')
+  if (samples !== undefined && (samples < 1 || samples > 100)) throw new UsageError('--samples: give 1–100')
+  const controller = new AbortController()
+  let interrupted = false
+  const stop = io.onSignal(['SIGINT', 'SIGTERM'], () => {
+    interrupted = true
+    controller.abort()
+  })
+  const progress = io.stderr.isTTY ? (line: string) => io.stderr.write(`\r\x1b[2Kprobe: ${line}`) : undefined
+  let probe
+  try {
+    probe = await runProbe({ kernel, samples, signal: controller.signal, onStep: progress })
+  } catch (error) {
+    await closePools()
+    if (interrupted) return EXIT_INTERRUPTED
+    throw new CliFailure(`the probe failed: ${(error as Error).message}`)
+  } finally {
+    if (progress) io.stderr.write('\r\x1b[2K')
+    stop()
+  }
+  io.stdout.write(options.json ? `${JSON.stringify(probe, null, 2)}\n` : formatProbe(probe))
+  if (options.save) {
+    const store = new ProbeStore(probeDirFor(options.historyDir ?? defaultHistoryDir(io.env)))
+    const file = await store.save(probe)
+    io.stderr.write(`amdahl: kept as this machine's ceilings in ${file}\n`)
+  }
+  return EXIT_OK
+}

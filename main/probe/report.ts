@@ -1,0 +1,66 @@
+// The probe as a terminal table: every figure as median [95% interval], then the ceiling it sets on speedup.
+import { bandwidthSpeedupCeiling, type Interval, type PoolFigure, type ProbeResult } from '../ceilings'
+
+const MiB = 2 ** 20
+const size = (bytes: number): string =>
+  bytes >= MiB ? `${+(bytes / MiB).toFixed(1)} MiB` : `${+(bytes / 1024).toFixed(1)} KiB`
+const fig = (v: Interval | undefined): string =>
+  v ? `${v.median.toFixed(1)} [${v.low.toFixed(1)}–${v.high.toFixed(1)}]` : '—'
+const at = (figures: readonly PoolFigure[], p: number) => figures.find((f) => f.pool === p)?.value
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)))
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => cell.padEnd(widths[c]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')
+}
+
+export function formatProbe(probe: ProbeResult): string {
+  const c = probe.caches
+  const caches =
+    c.source === 'none'
+      ? 'not reported by this OS (no cache-sized figures)'
+      : (['L1', 'L2', 'L3'] as const)
+          .filter((l) => c[l] !== null)
+          .map((l) => `${l} ${size(c[l] ?? 0)}${c.shared[l] ? ' shared' : ' per core'}`)
+          .join(', ') + ` (from ${c.source === 'sys' ? '/sys' : 'getconf'})`
+  const last = c.L3 ?? c.L2 ?? c.L1
+  const lines = [
+    `machine probe: ${probe.cpuModel}, ${probe.logicalCores} logical cores, ${probe.kernel} kernels, ${probe.measuredAt}`,
+    `load average   ${probe.loadAverage.toFixed(2)} (1 min) when the probe started${probe.loadAverage > probe.logicalCores * 0.5 ? ': the machine was busy, ceilings read low' : ''}`,
+    `timer          ${probe.timerResolutionUs.toFixed(3)} µs resolution (performance.now)`,
+    `caches         ${caches}`,
+    `memory buffer  ${size(probe.memoryBytes)}${last ? ` (4× the last-level cache = ${size(4 * last)}${probe.memoryCapped ? ', capped' : ''})` : ''}`,
+    '',
+  ]
+  const head = [
+    'workers',
+    'read GB/s',
+    'triad GB/s',
+    ...probe.cacheRead.map((l) => `${l.level} read GB/s`),
+    'assign GFLOP/s',
+    'S_max',
+  ]
+  const rows = probe.read.map((r) => {
+    const p = r.pool
+    const smax = bandwidthSpeedupCeiling(probe, p)
+    return [
+      String(p),
+      fig(r.value),
+      fig(at(probe.triad, p)),
+      ...probe.cacheRead.map((l) => fig(at(l.read, p))),
+      fig(at(probe.assign, p)),
+      smax === null ? '—' : smax.toFixed(2),
+    ]
+  })
+  lines.push(table([head, ...rows]), '')
+  lines.push(
+    'median [95% interval] of the samples; S_max(p) = min(p, read(p) / read(1)): the most a memory-bound kernel can gain from p workers',
+  )
+  return `${lines.join('\n')}\n`
+}

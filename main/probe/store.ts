@@ -1,0 +1,53 @@
+// The probe kept per machine in the data folder: one JSON file per machine (CPU model and cores), re-measurable.
+import { mkdir, readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { ProbeResultSchema, type ProbeResult } from '../ceilings'
+import { writeFileAtomic } from '../history/atomic'
+
+/** A saved probe is a few KB; anything much larger is not ours. */
+const MAX_PROBE_BYTES = 1 << 20
+
+/** The file name a machine's probe is kept under: its CPU model and core count, in safe characters. */
+export function machineKey(machine: { cpuModel: string; logicalCores: number }): string {
+  const slug = machine.cpuModel
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80)
+  return `${slug || 'cpu'}-${machine.logicalCores}c`
+}
+
+/** The machines folder beside the history folder (both in the per-user data folder). */
+export const probeDirFor = (historyDir: string): string => path.join(path.dirname(historyDir), 'machines')
+
+export class ProbeStore {
+  constructor(readonly dir: string) {}
+
+  fileFor(machine: { cpuModel: string; logicalCores: number }): string {
+    return path.join(this.dir, `${machineKey(machine)}.json`)
+  }
+
+  async save(probe: ProbeResult): Promise<string> {
+    await mkdir(this.dir, { recursive: true })
+    const file = this.fileFor(probe)
+    await writeFileAtomic(file, `${JSON.stringify(probe, null, 2)}\n`)
+    return file
+  }
+
+  /** This machine's probe, or null when none was saved or the file is damaged (a probe can be re-run). */
+  async load(machine: { cpuModel: string; logicalCores: number }): Promise<ProbeResult | null> {
+    let text: string
+    try {
+      text = await readFile(this.fileFor(machine), 'utf8')
+    } catch {
+      return null
+    }
+    if (text.length > MAX_PROBE_BYTES) return null
+    try {
+      const parsed = ProbeResultSchema.safeParse(JSON.parse(text))
+      return parsed.success ? parsed.data : null
+    } catch {
+      return null
+    }
+  }
+}

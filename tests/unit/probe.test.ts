@@ -1,0 +1,219 @@
+// The machine probe: its arithmetic (bytes counted, ceilings picked, cache sizes parsed), and a short real run.
+import { readFileSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import {
+  assignFlops,
+  bandwidthSpeedupCeiling,
+  cellUnits,
+  figureAt,
+  gbPerS,
+  ProbeResultSchema,
+  sumBytes,
+  triadBytes,
+  type ProbeResult,
+} from '../../main/ceilings'
+import { cpuCount, parseGetconf, parseSize, parseSysCaches, readCaches } from '../../main/probe/caches'
+import { medianInterval } from '../../main/probe/interval'
+import { cacheSliceBytes, memoryBufferBytes, runProbe, slices } from '../../main/probe/probe'
+import { formatProbe } from '../../main/probe/report'
+import { machineKey, ProbeStore } from '../../main/probe/store'
+
+// `getconf -a` on the machine this was written on (its /sys has no cpu0/cache folder).
+const getconf = readFileSync(new URL('./fixtures/probe/getconf-a.txt', import.meta.url), 'utf8')
+
+const iv = (median: number) => ({ median, low: median, high: median, samples: 1 })
+/** A probe result as the schema takes it, with the read bandwidths given per pool. */
+function probeWith(read: number[], assign: number[] = [2, 4]): ProbeResult {
+  return ProbeResultSchema.parse({
+    schema: 1,
+    measuredAt: '2026-11-25T15:00:00.000Z',
+    cpuModel: 'Test CPU',
+    logicalCores: read.length,
+    kernel: 'wasm',
+    loadAverage: 0.1,
+    timerResolutionUs: 0.1,
+    caches: parseGetconf(getconf),
+    memoryBytes: 2 ** 30,
+    memoryCapped: false,
+    read: read.map((v, i) => ({ pool: i + 1, value: iv(v) })),
+    triad: read.map((v, i) => ({ pool: i + 1, value: iv(v * 0.8) })),
+    cacheRead: [],
+    assign: assign.map((v, i) => ({ pool: i + 1, value: iv(v) })),
+  })
+}
+
+describe('cache sizes', () => {
+  it('reads L1d, L2 and L3 from getconf -a, with L3 taken as shared', () => {
+    const c = parseGetconf(getconf)
+    expect(c).toEqual({
+      L1: 49152,
+      L2: 1048576,
+      L3: 532676608,
+      shared: { L1: false, L2: false, L3: true },
+      source: 'getconf',
+    })
+  })
+
+  it('says none when getconf reports no data cache', () => {
+    expect(parseGetconf('LEVEL1_DCACHE_SIZE                 \nLEVEL2_CACHE_SIZE 0\n').source).toBe('none')
+  })
+
+  it('parses /sys sizes and CPU lists, skipping instruction caches', () => {
+    expect(parseSize('48K\n')).toBe(49152)
+    expect(parseSize('32768K')).toBe(32 * 2 ** 20)
+    expect(parseSize('banana')).toBeNull()
+    expect(cpuCount('0-7,16\n')).toBe(9)
+    const c = parseSysCaches([
+      { level: '1\n', type: 'Instruction\n', size: '32K\n', shared_cpu_list: '0\n' },
+      { level: '1\n', type: 'Data\n', size: '48K\n', shared_cpu_list: '0\n' },
+      { level: '3\n', type: 'Unified\n', size: '32768K\n', shared_cpu_list: '0-7\n' },
+    ])
+    expect([c.L1, c.L2, c.L3, c.shared.L1, c.shared.L3, c.source]).toEqual([
+      49152,
+      null,
+      32 * 2 ** 20,
+      false,
+      true,
+      'sys',
+    ])
+  })
+
+  it('falls back from a missing /sys folder to getconf on this machine', () => {
+    const c = readCaches(path.join(tmpdir(), 'no-such-sys-cache-dir'))
+    expect(['getconf', 'none']).toContain(c.source)
+  })
+})
+
+describe('probe arithmetic', () => {
+  it('counts 8 bytes per entry read, 24 per triad entry, 3 flops per entry and centroid', () => {
+    expect(sumBytes(1e8)).toBe(8e8)
+    expect(triadBytes(1e6)).toBe(24e6)
+    expect(assignFlops(1e6, 8)).toBe(24e6)
+    // 8e8 bytes in 20 ms is 40 GB/s
+    expect(gbPerS(sumBytes(1e8), 20)).toBeCloseTo(40, 10)
+  })
+
+  it('sizes the memory buffer at 4× the last-level cache, within 64 MiB … 1 GiB and half the free memory', () => {
+    const caches = parseGetconf(getconf)
+    expect(memoryBufferBytes(caches, 64 * 2 ** 30)).toEqual({ bytes: 2 ** 30, capped: true })
+    expect(memoryBufferBytes({ ...caches, L3: 32 * 2 ** 20 }, 64 * 2 ** 30)).toEqual({
+      bytes: 128 * 2 ** 20,
+      capped: false,
+    })
+    expect(memoryBufferBytes({ ...caches, L3: 32 * 2 ** 20 }, 200 * 2 ** 20)).toEqual({
+      bytes: 100 * 2 ** 20,
+      capped: true,
+    })
+  })
+
+  it('splits a buffer into disjoint slices on 128-byte boundaries', () => {
+    const s = slices(1_000_003, 3)
+    for (const x of s) expect((x.start * 8) % 128).toBe(0)
+    for (let i = 1; i < s.length; i++)
+      expect(s[i].start).toBeGreaterThanOrEqual(s[i - 1].start + s[i - 1].count)
+    expect(s.reduce((a, x) => a + x.count, 0)).toBeLessThanOrEqual(1_000_003)
+    expect(s.reduce((a, x) => a + x.count, 0)).toBeGreaterThan(1_000_003 - 3 * 16)
+  })
+
+  it('gives each worker half a private cache, and a share of half a shared one', () => {
+    expect(cacheSliceBytes(49152, false, 2, 2 ** 30)).toBe(24576)
+    expect(cacheSliceBytes(32 * 2 ** 20, true, 2, 2 ** 30)).toBe(8 * 2 ** 20)
+    // never beyond the memory buffer
+    expect(cacheSliceBytes(32 * 2 ** 20, false, 2, 8 * 2 ** 20)).toBe(4 * 2 ** 20)
+  })
+
+  it('picks the ceiling of the pool size, else of the largest pool measured below it', () => {
+    const probe = probeWith([33, 44])
+    expect(figureAt(probe.read, 1)).toBe(33)
+    expect(figureAt(probe.read, 2)).toBe(44)
+    expect(figureAt(probe.read, 8)).toBe(44)
+    expect(figureAt([], 1)).toBeNull()
+  })
+
+  it('bounds speedup by min(p, BW(p)/BW(1))', () => {
+    const probe = probeWith([33, 44])
+    expect(bandwidthSpeedupCeiling(probe, 1)).toBe(1)
+    expect(bandwidthSpeedupCeiling(probe, 2)).toBeCloseTo(44 / 33, 12)
+    // a probe where bandwidth doubles per worker still cannot bound speedup above p
+    expect(bandwidthSpeedupCeiling(probeWith([10, 30]), 2)).toBe(2)
+  })
+
+  it('puts a sum cell in GB/s and in its share of the read ceiling of its pool size', () => {
+    const probe = probeWith([33, 44])
+    const cell = { entries: 1e8, pool: 2, serial: false, stats: { median: 20 } }
+    const u = cellUnits(cell, 'sum', 8, probe)
+    expect(u.gbPerS).toBeCloseTo(40, 10)
+    expect(u.ofCeiling).toBeCloseTo(40 / 44, 10)
+    expect(u.gflopsPerS).toBeNull()
+    // the serial baseline is held against one worker's ceiling
+    expect(cellUnits({ ...cell, serial: true }, 'sum', 8, probe).ofCeiling).toBeCloseTo(40 / 33, 10)
+    expect(cellUnits(cell, 'sum', 8, null).ofCeiling).toBeNull()
+  })
+
+  it('puts an assign cell in GFLOP/s against the compute ceiling of its pool size', () => {
+    const u = cellUnits(
+      { entries: 1e6, pool: 2, serial: false, stats: { median: 12 } },
+      'assign',
+      8,
+      probeWith([33, 44], [1, 3]),
+    )
+    expect(u.gflopsPerS).toBeCloseTo(2, 10)
+    expect(u.ofCeiling).toBeCloseTo(2 / 3, 10)
+  })
+
+  it('gives a median interval from order statistics: x(2)…x(9) of 10, the range under 6 samples', () => {
+    expect(medianInterval([5, 1, 9, 3, 7, 2, 8, 4, 10, 6])).toEqual({
+      median: 5.5,
+      low: 2,
+      high: 9,
+      samples: 10,
+    })
+    expect(medianInterval([3, 1, 2])).toEqual({ median: 2, low: 1, high: 3, samples: 3 })
+  })
+
+  it('keeps a probe per machine under a file name made of its CPU and cores', async () => {
+    expect(machineKey({ cpuModel: 'AMD EPYC 9R45 (Zen 5)', logicalCores: 2 })).toBe('amd-epyc-9r45-zen-5-2c')
+    const store = new ProbeStore(mkdtempSync(path.join(tmpdir(), 'amdahl-probe-')))
+    const probe = probeWith([33, 44])
+    expect(await store.load(probe)).toBeNull()
+    await store.save(probe)
+    expect(await store.load(probe)).toEqual(probe)
+    expect(await store.load({ cpuModel: 'Other', logicalCores: 2 })).toBeNull()
+  })
+})
+
+describe('a real probe run', () => {
+  it('measures read, triad, cache and assign figures for 1 and 2 workers, each inside its interval', async () => {
+    const steps: string[] = []
+    const probe = await runProbe({
+      maxPool: 2,
+      samples: 2,
+      memoryBytes: 8 * 2 ** 20,
+      caches: parseGetconf(getconf),
+      onStep: (s) => steps.push(s),
+    })
+    expect(ProbeResultSchema.parse(probe)).toEqual(probe)
+    expect(probe.read.map((f) => f.pool)).toEqual([1, 2])
+    expect(probe.cacheRead.map((l) => l.level)).toEqual(['L1', 'L2', 'L3'])
+    for (const f of [
+      ...probe.read,
+      ...probe.triad,
+      ...probe.assign,
+      ...probe.cacheRead.flatMap((l) => l.read),
+    ]) {
+      expect(f.value.median).toBeGreaterThan(0)
+      expect(f.value.low).toBeLessThanOrEqual(f.value.median)
+      expect(f.value.high).toBeGreaterThanOrEqual(f.value.median)
+      expect(f.value.samples).toBe(2)
+    }
+    expect(probe.timerResolutionUs).toBeGreaterThan(0)
+    expect(probe.timerResolutionUs).toBeLessThan(1000)
+    expect(steps).toContain('pool of 2: round 2 of 2')
+    const text = formatProbe(probe)
+    expect(text).toMatch(/^workers\s+read GB\/s\s+triad GB\/s\s+L1 read GB\/s/m)
+    expect(text).toMatch(/^2\s+\d+\.\d \[/m)
+  })
+})
