@@ -1,4 +1,5 @@
-// Build of the three Electron targets; main also emits the CLI and the worker as plain-Node entries.
+// Build of the three Electron targets; main also emits the CLI and the worker as plain-Node entries. The
+// benchmark is a dev script with its own build (scripts/bench/vite.config.mts), so it is never packaged.
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
@@ -11,10 +12,9 @@ export default defineConfig({
     build: {
       rollupOptions: {
         input: {
-          index: resolve(import.meta.dirname, 'main/index.ts'),
-          cli: resolve(import.meta.dirname, 'main/cli.ts'),
+          index: resolve(import.meta.dirname, 'main/shell/index.ts'),
+          cli: resolve(import.meta.dirname, 'main/cli/main.ts'),
           worker: resolve(import.meta.dirname, 'workers/worker.ts'),
-          bench: resolve(import.meta.dirname, 'main/bench/index.ts'),
         },
       },
     },
@@ -25,7 +25,7 @@ export default defineConfig({
       // into one self-contained CJS file instead of being left as require() calls.
       externalizeDeps: false,
       rollupOptions: {
-        input: { preload: resolve(import.meta.dirname, 'main/preload.ts') },
+        input: { preload: resolve(import.meta.dirname, 'main/shell/preload.ts') },
       },
     },
   },

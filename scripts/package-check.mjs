@@ -171,6 +171,8 @@ async function main() {
     'node_modules/vue/',
     'node_modules/vitest/',
     'main/',
+    'common/',
+    'out/bench/',
     'tests/',
     'renderer/',
   ]) {

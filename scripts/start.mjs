@@ -13,6 +13,7 @@ const require = createRequire(join(root, 'package.json'))
 /** What the build reads; a change to any of them makes out/ stale. */
 const SOURCES = [
   'main',
+  'common',
   'workers',
   'renderer',
   'scripts',

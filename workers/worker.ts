@@ -1,7 +1,7 @@
 // The worker entry registered with workerpool: fill the shared matrix, run one task of a workload, answer pings.
 import { threadId } from 'node:worker_threads'
 import workerpool from 'workerpool'
-import type { Kernel } from '../main/contract'
+import type { Kernel } from '../common/contract'
 import { fillRows, jsKernels, STREAM_CENTROIDS, STREAM_MATRIX, type Kernels } from './kernels'
 import {
   workspaceBuffer,
@@ -13,7 +13,7 @@ import {
   type SharedWasmMemory,
   type TaskReply,
   type WorkTask,
-} from './protocol'
+} from '../common/protocol'
 import { wasmAvailable, wasmFillFor, wasmKernelFactory } from './wasm'
 
 /**

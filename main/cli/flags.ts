@@ -1,4 +1,5 @@
 // Parsing the CLI's flag values (number lists with 1e4 notation, choices) and turning sweep flags into a SweepSpec.
+import type { z } from 'zod'
 import {
   ExecutorSchema,
   ExportFormatSchema,
@@ -12,7 +13,8 @@ import {
   type ExportFormat,
   type SweepSpec,
   type SweepSpecInput,
-} from '../contract'
+} from '../../common/contract'
+import { parseListText } from '../../common/lists'
 import { UsageError } from './errors'
 
 /** Digits, optionally with a fraction and a positive exponent: 100, 1e4, 2.5e3. Signs and hex are refused. */
@@ -54,22 +56,33 @@ export function parseDurationMs(text: string, flag: string): number {
   return Math.round(ms)
 }
 
-function splitList(text: string, flag: string): string[] {
-  const items = text.split(',').map((item) => item.trim())
-  if (items.some((item) => item === '')) throw new UsageError(`${flag}: empty value in "${text}"`)
-  return items
+/** Commas with nothing between them are a slip worth naming; the shared syntax would skip them silently. */
+function refuseEmptyItems(text: string, flag: string): void {
+  if (text.split(',').some((item) => item.trim() === ''))
+    throw new UsageError(`${flag}: empty value in "${text}"`)
 }
 
-/** A comma-separated list of whole numbers: `100,1000,1e4`. */
+function wholeValue(value: number, flag: string): number {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new UsageError(`${flag}: "${value}" is not a whole number (write e.g. 1000 or 1e4)`)
+  }
+  return value
+}
+
+/** The shared list syntax (common/lists): `100,1000,1e4`, `1000..8000:1000`, `10^3`; every value whole. */
 export function parseWholeList(text: string, flag: string): number[] {
-  return splitList(text, flag).map((item) => parseWhole(item, flag))
+  refuseEmptyItems(text, flag)
+  const parsed = parseListText(text)
+  if (!parsed.ok) throw new UsageError(`${flag}: ${parsed.error}`)
+  return parsed.values.map((v) => wholeValue(v as number, flag))
 }
 
-/** Chunk rows: `auto` and/or whole numbers, comma-separated. */
+/** Chunk rows: `auto` and/or whole numbers, in the same list syntax. */
 export function parseChunkList(text: string, flag = '--chunk'): ChunkRows[] {
-  return splitList(text, flag).map((item) =>
-    item.toLowerCase() === 'auto' ? 'auto' : parseWhole(item, flag),
-  )
+  refuseEmptyItems(text, flag)
+  const parsed = parseListText(text, { allowAuto: true })
+  if (!parsed.ok) throw new UsageError(`${flag}: ${parsed.error}`)
+  return parsed.values.map((v) => (v === 'auto' ? v : wholeValue(v, flag)))
 }
 
 export function parseChoice<T extends string>(text: string, choices: readonly T[], flag: string): T {
@@ -90,8 +103,12 @@ export function parseRunId(text: string): string {
   return parsed.data
 }
 
-export function parseExportFormat(text: string): ExportFormat {
-  return parseChoice(text, ExportFormatSchema.options, '--format')
+/** The app's export formats plus the images only the command line writes (one file per chart). */
+export const CLI_EXPORT_FORMATS = [...ExportFormatSchema.options, 'svg', 'png'] as const
+export type CliExportFormat = ExportFormat | 'svg' | 'png'
+
+export function parseExportFormat(text: string): CliExportFormat {
+  return parseChoice(text, CLI_EXPORT_FORMATS, '--format')
 }
 
 /** The sweep flags as commander hands them over: every value still text, absent when not given. */
@@ -143,22 +160,48 @@ export function sweepSpecInput(flags: SweepFlags, defaultPools: number[]): Sweep
   return input
 }
 
-/** The spec fields set by a flag whose name differs from the field's: a schema error then names the flag. */
-const FLAG_OF_FIELD: Partial<Record<string, string>> = {
+/** The flag a SweepSpec field comes from, so a schema error names what the user typed. */
+const FLAG_OF_FIELD: Record<keyof SweepSpecInput, string> = {
+  name: '--name',
+  workload: '--workload',
+  kernel: '--kernel',
+  sizes: '--sizes',
+  pools: '--pools',
+  chunkRows: '--chunk',
+  executor: '--executor',
+  transfer: '--transfer',
+  repetitions: '--reps',
+  warmups: '--warmup',
+  seed: '--seed',
+  centroids: '--centroids',
   target: '--target',
   maxTimeMs: '--max-time',
   maxSamples: '--max-samples',
   orderSeed: '--order-seed',
 }
 
-/** Flags → a validated SweepSpec, or a UsageError carrying the schema's own one line. */
+/** A schema issue worded for the command line: `--pools: pool size must be at least 1 (got 0)`. */
+export function flagIssue(issue: z.core.$ZodIssue, input: SweepSpecInput): string {
+  const [field, index] = issue.path
+  const flag =
+    typeof field === 'string' && field in FLAG_OF_FIELD ? FLAG_OF_FIELD[field as keyof SweepSpecInput] : null
+  if (flag === null) return issue.message
+  const given = (input as Record<string, unknown>)[field as string]
+  const value = typeof index === 'number' && Array.isArray(given) ? given[index] : undefined
+  return `${flag}: ${issue.message}${value === undefined ? '' : ` (got ${String(value)})`}`
+}
+
+/** Flags → a validated SweepSpec, or a UsageError whose line names the flag. */
 export function parseSweepSpec(flags: SweepFlags, defaultPools: number[]): SweepSpec {
-  const parsed = SweepSpecSchema.safeParse(sweepSpecInput(flags, defaultPools))
+  const input = sweepSpecInput(flags, defaultPools)
+  const parsed = SweepSpecSchema.safeParse(input)
   if (!parsed.success) {
-    const field = parsed.error.issues[0]?.path[0]
-    const flag = typeof field === 'string' ? FLAG_OF_FIELD[field] : undefined
-    const line = formatIssues(parsed.error)
-    throw new UsageError(flag ? `${flag}: ${line.replace(/^[A-Za-z]+: /, '')}` : line)
+    throw new UsageError(
+      parsed.error.issues
+        .slice(0, 3)
+        .map((issue) => flagIssue(issue, input))
+        .join('; '),
+    )
   }
   return parsed.data
 }

@@ -1,6 +1,6 @@
 // The history store the CLI commands use: --history-dir, else the per-user default; warnings go to stderr.
 import { HistoryStore } from '../history/store'
-import { defaultHistoryDir } from '../paths'
+import { defaultHistoryDir } from '../history/paths'
 import type { CliIo } from './io'
 
 export function openHistory(dir: string | undefined, io: CliIo): HistoryStore {

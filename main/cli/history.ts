@@ -2,12 +2,14 @@
 import { readFile, stat, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { CliFailure, EXIT_OK } from './errors'
-import { parseExportFormat, parseRunId } from './flags'
+import { parseExportFormat } from './flags'
 import { openHistory } from './history-store'
 import type { CliIo } from './io'
+import { imageOptions, writeImages, type ImageFlags } from './images'
+import { resolveRunId } from './run-ids'
 import { formatRunList, formatRunReport } from './table'
 import { exportFile } from '../export/json'
-import { MAX_IMPORT_BYTES } from '../contract'
+import { MAX_IMPORT_BYTES } from '../../common/contract'
 import { scanJsonBytes } from '../history/limits'
 
 export interface HistoryDirOption {
@@ -20,7 +22,8 @@ export async function historyListCommand(options: HistoryDirOption, io: CliIo): 
 }
 
 export async function historyShowCommand(id: string, options: HistoryDirOption, io: CliIo): Promise<number> {
-  const run = await openHistory(options.historyDir, io).get(parseRunId(id))
+  const history = openHistory(options.historyDir, io)
+  const run = await history.get(await resolveRunId(history, id))
   io.stdout.write(formatRunReport(run))
   return EXIT_OK
 }
@@ -30,9 +33,9 @@ export async function historyDeleteCommand(
   options: HistoryDirOption,
   io: CliIo,
 ): Promise<number> {
-  const runId = parseRunId(id)
-  if (!(await openHistory(options.historyDir, io).delete(runId)))
-    throw new CliFailure(`no run with id ${runId}`)
+  const history = openHistory(options.historyDir, io)
+  const runId = await resolveRunId(history, id)
+  if (!(await history.delete(runId))) throw new CliFailure(`no run with id ${runId}`)
   io.stdout.write(`deleted run ${runId}\n`)
   return EXIT_OK
 }
@@ -74,17 +77,25 @@ export async function historyImportCommand(
   return EXIT_OK
 }
 
-export interface ExportOptions extends HistoryDirOption {
+export interface ExportOptions extends HistoryDirOption, ImageFlags {
   format: string
   out?: string
 }
 
 export async function exportCommand(ids: string[], options: ExportOptions, io: CliIo): Promise<number> {
   const format = parseExportFormat(options.format)
-  const runIds = ids.map(parseRunId)
   const history = openHistory(options.historyDir, io)
-  const runs = []
-  for (const id of runIds) runs.push(await history.get(id))
+  const load = async () => {
+    const runs = []
+    for (const id of ids) runs.push(await history.get(await resolveRunId(history, id)))
+    return runs
+  }
+  if (format === 'svg' || format === 'png') {
+    // Image flags are checked before any run is read: a typo fails at once, whatever the history holds.
+    const images = imageOptions(options)
+    return writeImages(await load(), format, images, options.out, io)
+  }
+  const runs = await load()
   const file = exportFile(runs, format)
   if (options.out === undefined || options.out === '-') {
     io.stdout.write(file.content)

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { availableParallelism } from 'node:os'
 
 export interface Output {
-  write(text: string): unknown
+  write(text: string | Uint8Array): unknown
 }
 export interface ErrorOutput extends Output {
   isTTY?: boolean

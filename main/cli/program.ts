@@ -10,13 +10,21 @@ import {
   historyListCommand,
   historyShowCommand,
 } from './history'
+import { compareCommand, type CompareOptions } from './compare'
 import type { CliIo } from './io'
 import { probeCommand, type ProbeOptions } from './probe'
 import { serveCommand, type ServeOptions } from './serve'
 import { sweepCommand, type SweepOptions } from './sweep'
-import { oneLine } from '../one-line'
+import { oneLine } from '../../common/one-line'
 
 const VERSION = '0.1.0'
+
+const EXPORT_EXAMPLES = `
+Examples:
+  amdahl export 20261125 --format html --out report.html
+  amdahl export 20261125 --format png --out run.png          # run-time.png, run-speedup.png, …
+  amdahl export 20261125 --format svg --chart speedup --out -
+  amdahl export 20261125 --format md >> RESULTS.md`
 
 const SWEEP_EXAMPLES = `
 Examples:
@@ -100,13 +108,13 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   history
     .command('show')
     .description("print a saved run's table")
-    .argument('<id>', 'run id (see history list)')
+    .argument('<id>', 'run id or a unique prefix of it (see history list)')
     .addOption(historyDir())
     .action(async (id: string, options: HistoryDirOption) => done(await historyShowCommand(id, options, io)))
   history
     .command('delete')
     .description('delete a saved run')
-    .argument('<id>', 'run id')
+    .argument('<id>', 'run id or a unique prefix of it')
     .addOption(historyDir())
     .action(async (id: string, options: HistoryDirOption) =>
       done(await historyDeleteCommand(id, options, io)),
@@ -122,12 +130,38 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
 
   program
     .command('export')
-    .description('export saved runs as CSV (per cell), samples CSV (per repetition) or JSON (re-importable)')
-    .argument('<id...>', 'run ids')
-    .requiredOption('--format <format>', 'csv | samples-csv | json')
-    .option('--out <file>', 'file to write (default: standard output)')
+    .description(
+      'export saved runs: CSV (per cell), samples CSV (per repetition), JSON (re-importable), an HTML report, ' +
+        'a Markdown table, or the charts as SVG or PNG',
+    )
+    .argument('<id...>', 'run ids or unique prefixes (several runs are overlaid in the charts)')
+    .requiredOption('--format <format>', 'csv | samples-csv | json | html | md | svg | png')
+    .option(
+      '--out <file>',
+      'file to write (default: standard output; svg/png: one file per chart, named after the run, here)',
+    )
+    .option('--chart <keys>', 'svg/png: only these charts: time, speedup, efficiency, chunks, startup')
+    .option('--width <px>', 'svg/png: chart width (default 960)')
+    .option('--height <px>', 'svg/png: chart height (default 540)')
+    .option('--theme <name>', 'svg/png: light | dark (default light)')
     .addOption(historyDir())
+    .addHelpText('after', EXPORT_EXAMPLES)
     .action(async (ids: string[], options: ExportOptions) => done(await exportCommand(ids, options, io)))
+
+  program
+    .command('compare')
+    .description(
+      'compare a candidate run with a baseline, cell by cell: change in time and speedup with 95% intervals',
+    )
+    .argument('<baseline>', 'run id or unique prefix of the baseline (A)')
+    .argument('<candidate>', 'run id or unique prefix of the candidate (B)')
+    .option('--json', 'print the comparison as JSON')
+    .option('--seed <n>', 'seed of the bootstrap resampling (default 1)')
+    .option('--resamples <n>', 'bootstrap resamples per cell (default 2000)')
+    .addOption(historyDir())
+    .action(async (baseline: string, candidate: string, options: CompareOptions) =>
+      done(await compareCommand(baseline, candidate, options, io)),
+    )
 
   return program
 }

@@ -1,5 +1,5 @@
 // The sweep's progress line on a terminal: a pure formatter and a small writer that redraws one line in place.
-import type { Progress } from '../contract'
+import type { Progress } from '../../common/contract'
 
 /** 0:07, 12:34, 1:02:03; '—' when unknown. */
 export function formatClock(ms: number | null): string {

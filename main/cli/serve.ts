@@ -1,6 +1,6 @@
 // `amdahl serve`: the service behind the browser-mode server, until Ctrl-C or SIGTERM.
-import { createService } from '../service'
-import { startServer } from '../server/server'
+import { createService } from '../service/service'
+import { startServer } from '../transports/http/server'
 import { CliFailure, EXIT_INTERRUPTED, EXIT_OK } from './errors'
 import { parsePort } from './flags'
 import { openHistory } from './history-store'

@@ -2,9 +2,9 @@
 import { access, writeFile } from 'node:fs/promises'
 import { constants } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import type { ExportFormat, Run } from '../contract'
+import type { ExportFormat, Run } from '../../common/contract'
 import { checkFits, closePools, runSweep } from '../engine'
-import { Checkpoints } from '../checkpoints'
+import { Checkpoints } from '../service/checkpoints'
 import { exportFile } from '../export/json'
 import { CliFailure, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from './errors'
 import { defaultPools, parseSweepSpec, type SweepFlags } from './flags'
@@ -12,7 +12,7 @@ import { openHistory } from './history-store'
 import type { CliIo } from './io'
 import { ProgressLine } from './progress'
 import { formatRunReport } from './table'
-import { oneLine } from '../one-line'
+import { oneLine } from '../../common/one-line'
 
 export interface SweepOptions extends SweepFlags {
   json?: string

@@ -1,5 +1,5 @@
 // Plain-text tables for the terminal: a run's cells, pool start-up figures and Amdahl fits, and the history list.
-import type { Cell, Run, RunSummary } from '../contract'
+import type { Cell, Run, RunSummary } from '../../common/contract'
 
 export type Align = 'left' | 'right'
 export interface Column {
@@ -144,6 +144,9 @@ export function formatRunList(runs: RunSummary[]): string {
     r.name || '—',
     r.status + (r.imported ? ' (imported)' : ''),
     r.spec.workload,
+    r.spec.kernel,
+    r.spec.executor,
+    r.spec.transfer,
     r.spec.sizes.join(','),
     r.spec.pools.join(','),
     String(r.cellCount),
@@ -155,6 +158,9 @@ export function formatRunList(runs: RunSummary[]): string {
     { header: 'name', align: 'left' },
     { header: 'status', align: 'left' },
     { header: 'workload', align: 'left' },
+    { header: 'kernel', align: 'left' },
+    { header: 'executor', align: 'left' },
+    { header: 'transfer', align: 'left' },
     { header: 'sizes', align: 'left' },
     { header: 'pools', align: 'left' },
     { header: 'cells', align: 'right' },

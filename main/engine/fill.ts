@@ -1,5 +1,5 @@
 // Fills a workspace in the workers (never on the main thread): the seeded matrix, and the centroids for assign.
-import type { FillTask, WorkspaceRef } from '../../workers/protocol'
+import type { FillTask, WorkspaceRef } from '../../common/protocol'
 import type { TaskPromise, WorkerPool } from './pool'
 
 /** Enough chunks to keep every worker busy and balance uneven ones, few enough to cost nothing. */

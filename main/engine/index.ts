@@ -1,5 +1,5 @@
 // The benchmark engine's public face (plain Node, no Electron): run a sweep, check memory, describe the machine.
-import type { Progress, Run, SweepSpec } from '../contract'
+import type { Progress, Run, SweepSpec } from '../../common/contract'
 import type { LoadSources } from './load'
 import { checkFits as checkFitsFree } from './memory'
 import type { Clock } from './timed'

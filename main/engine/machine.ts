@@ -1,6 +1,6 @@
 // What the machine a run was measured on looks like: CPU, cores, memory, OS and runtime versions.
 import os from 'node:os'
-import type { Machine } from '../contract'
+import type { Machine } from '../../common/contract'
 
 export function logicalCores(): number {
   return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length

@@ -4,7 +4,7 @@ import {
   type SharedWasmMemory,
   type WorkspaceLayout,
   type WorkspaceRef,
-} from '../../workers/protocol'
+} from '../../common/protocol'
 
 const ALIGN = 16
 const WASM_PAGE = 65536

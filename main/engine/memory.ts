@@ -1,6 +1,6 @@
 // The memory check done before anything is allocated: refuse a size that does not fit, in one human line.
 import os from 'node:os'
-import type { SweepSpec } from '../contract'
+import type { SweepSpec } from '../../common/contract'
 import { allocationSizes, layout } from './matrix'
 
 /** Keep this share of the free memory for the OS and everything else. */

@@ -1,6 +1,6 @@
 // The sweep plan (pure): which cells each size has, and the seeded order of each round of samples.
-import type { ChunkRows, SweepSpec } from '../contract'
-import { mixSeed, mulberry32 } from './stats'
+import type { ChunkRows, SweepSpec } from '../../common/contract'
+import { mixSeed, mulberry32 } from '../../common/stats'
 
 export interface PlannedCell {
   /** Position in the run's cell list. */

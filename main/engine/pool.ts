@@ -2,10 +2,10 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import workerpool from 'workerpool'
-import type { Executor, Kernel, PoolStartup } from '../contract'
-import type { PingReply, PrepareTask } from '../../workers/protocol'
-import { capLine } from '../one-line'
-import { median } from './stats'
+import type { Executor, Kernel, PoolStartup } from '../../common/contract'
+import type { PingReply, PrepareTask } from '../../common/protocol'
+import { capLine } from '../../common/one-line'
+import { median } from '../../common/stats'
 
 /** workerpool's own promise: cancel() rejects it and makes the pool replace the worker running it. */
 export type TaskPromise<T> = workerpool.Promise<T>

@@ -1,5 +1,5 @@
 // Progress of a sweep: cells done, share of the work done (entries × samples), current cell, elapsed and ETA.
-import type { Cell, Progress, SweepSpec } from '../contract'
+import type { Cell, Progress, SweepSpec } from '../../common/contract'
 import type { PlannedCell, SizePlan } from './plan'
 import type { Quiet } from './timed'
 

@@ -1,7 +1,7 @@
 // Runs a sweep: memory check, pools, fill, shuffled rounds of samples until each cell has enough, checks, progress, cancel.
 import { randomInt } from 'node:crypto'
-import type { Cell, Run, StopReason, SweepSpec } from '../contract'
-import type { WorkspaceRef } from '../../workers/protocol'
+import type { Cell, Run, StopReason, SweepSpec } from '../../common/contract'
+import type { WorkspaceRef } from '../../common/protocol'
 import { fillWorkspace } from './fill'
 import { machineInfo, logicalCores } from './machine'
 import { Workspaces, views } from './matrix'
@@ -13,7 +13,7 @@ import { closePools, errorLine, resolveWorkerScript, startPool, type WorkerPool 
 import { ProgressTracker } from './progress'
 import { runOnce, type Cancellable, type SampleContext } from './sample'
 import { countBudget, stopReason } from './sampling'
-import { fitAmdahl, karpFlatt, median, summarize } from './stats'
+import { fitAmdahl, karpFlatt, median, summarize } from '../../common/stats'
 import { batchFor, QuietGate, TIMED_REGION, timeRegion, timerResolution, type Clock } from './timed'
 import type { RunOptions } from './index'
 

@@ -1,6 +1,6 @@
 // One run of one cell — dispatch every task (copying rows first for transfer 'copy'), compute, reduce — untimed here: timed.ts times it.
-import type { SweepSpec } from '../contract'
-import type { TaskReply, WorkspaceRef, WorkTask } from '../../workers/protocol'
+import type { SweepSpec } from '../../common/contract'
+import type { TaskReply, WorkspaceRef, WorkTask } from '../../common/protocol'
 import type { views } from './matrix'
 import { allocationRefused } from './memory'
 import type { PlannedCell } from './plan'

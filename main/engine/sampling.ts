@@ -1,6 +1,6 @@
 // When a cell has enough samples (pure): its median's interval is within the target, or a budget is spent.
-import type { StopReason, SweepSpec } from '../contract'
-import { CONFIDENCE, median, medianInterval, relativeHalfWidth } from './stats'
+import type { StopReason, SweepSpec } from '../../common/contract'
+import { CONFIDENCE, median, medianInterval, relativeHalfWidth } from '../../common/stats'
 
 export type Budget = Pick<SweepSpec, 'repetitions' | 'target' | 'maxTimeMs' | 'maxSamples'>
 

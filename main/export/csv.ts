@@ -1,12 +1,27 @@
 // CSV exports for spreadsheets: one summary row per cell, or one row per measured repetition.
 import { stringify } from 'csv-stringify/sync'
-import type { Cell, Run } from '../contract'
+import type { Cell, Run } from '../../common/contract'
 
 type Field = string | number | null | undefined
 type Row = Field[]
 
 /** Booleans spelled out (csv-stringify would write 1 / empty); null and missing become empty fields. */
 const bool = (value: boolean): string => (value ? 'true' : 'false')
+
+/**
+ * Times to the nanosecond, the timer's own resolution: the float noise of a subtraction
+ * (0.12300000000000001) is not a measured digit.
+ */
+const ms = (value: number | null | undefined): Field =>
+  value === null || value === undefined ? value : Number(value.toFixed(6))
+/** Ratios (speedup, efficiency, spread) to six significant digits, as no measurement here is more precise. */
+const ratio = (value: number | null | undefined): Field =>
+  value === null || value === undefined ? value : Number(value.toPrecision(6))
+
+/** The serial baseline is labelled as the app's table and the CLI's label it: pool "serial", chunk "all". */
+const poolLabel = (c: Cell): Field => (c.serial ? 'serial' : c.pool)
+const chunkSpecLabel = (c: Cell): Field => (c.serial ? 'all' : c.chunkSpec)
+const chunkRowsLabel = (c: Cell): Field => (c.serial ? 'all' : c.chunkRows)
 
 const summaryColumns: [header: string, value: (run: Run, cell: Cell) => Field][] = [
   ['run_id', (r) => r.id],
@@ -18,25 +33,25 @@ const summaryColumns: [header: string, value: (run: Run, cell: Cell) => Field][]
   ['transfer', (r) => r.spec.transfer],
   ['n', (_, c) => c.n],
   ['entries', (_, c) => c.entries],
-  ['pool', (_, c) => c.pool],
-  ['chunk_spec', (_, c) => c.chunkSpec],
-  ['chunk_rows', (_, c) => c.chunkRows],
+  ['pool', (_, c) => poolLabel(c)],
+  ['chunk_spec', (_, c) => chunkSpecLabel(c)],
+  ['chunk_rows', (_, c) => chunkRowsLabel(c)],
   ['tasks', (_, c) => c.tasks],
   ['serial', (_, c) => bool(c.serial)],
   ['status', (_, c) => c.status],
   ['samples', (_, c) => c.samplesMs.length],
-  ['median_ms', (_, c) => c.stats?.median],
-  ['mean_ms', (_, c) => c.stats?.mean],
-  ['min_ms', (_, c) => c.stats?.min],
-  ['max_ms', (_, c) => c.stats?.max],
-  ['stddev_ms', (_, c) => c.stats?.stddev],
-  ['ci95_low_ms', (_, c) => c.stats?.ci95Low],
-  ['ci95_high_ms', (_, c) => c.stats?.ci95High],
-  ['rel_spread', (_, c) => c.stats?.relSpread],
+  ['median_ms', (_, c) => ms(c.stats?.median)],
+  ['mean_ms', (_, c) => ms(c.stats?.mean)],
+  ['min_ms', (_, c) => ms(c.stats?.min)],
+  ['max_ms', (_, c) => ms(c.stats?.max)],
+  ['stddev_ms', (_, c) => ms(c.stats?.stddev)],
+  ['ci95_low_ms', (_, c) => ms(c.stats?.ci95Low)],
+  ['ci95_high_ms', (_, c) => ms(c.stats?.ci95High)],
+  ['rel_spread', (_, c) => ratio(c.stats?.relSpread)],
   ['noisy', (_, c) => (c.stats ? bool(c.stats.noisy) : null)],
-  ['speedup', (_, c) => c.speedup],
-  ['efficiency', (_, c) => c.efficiency],
-  ['karp_flatt', (_, c) => c.karpFlatt],
+  ['speedup', (_, c) => ratio(c.speedup)],
+  ['efficiency', (_, c) => ratio(c.efficiency)],
+  ['karp_flatt', (_, c) => ratio(c.karpFlatt)],
   ['result', (_, c) => c.result],
   ['rel_error', (_, c) => c.relError],
   ['error', (_, c) => c.error],
@@ -76,12 +91,12 @@ export function samplesToCsv(runs: Run[]): string {
       cell.samplesMs.map((wallMs, rep): Row => [
         run.id,
         cell.n,
-        cell.pool,
-        cell.chunkRows,
+        poolLabel(cell),
+        chunkRowsLabel(cell),
         bool(cell.serial),
         rep,
-        wallMs,
-        cell.kernelMs[rep],
+        ms(wallMs),
+        ms(cell.kernelMs[rep]),
       ]),
     ),
   )

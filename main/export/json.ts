@@ -1,7 +1,9 @@
 // The JSON export of whole runs (re-importable on any machine) and the choice of export file name and type.
 import { z } from 'zod'
-import { MAX_EXPORTED_RUNS, RunSchema, type ExportFile, type ExportFormat, type Run } from '../contract'
+import { MAX_EXPORTED_RUNS, RunSchema, type ExportFile, type ExportFormat, type Run } from '../../common/contract'
 import { runsToCsv, samplesToCsv } from './csv'
+import { runsToHtml } from './html-report'
+import { runsToMarkdown } from './markdown'
 
 export const RUNS_EXPORT_FORMAT = 'amdahl-runs'
 
@@ -50,17 +52,32 @@ const kinds: Record<ExportFormat, { suffix: string; extension: string; mimeType:
   csv: { suffix: '', extension: 'csv', mimeType: 'text/csv' },
   'samples-csv': { suffix: '-samples', extension: 'csv', mimeType: 'text/csv' },
   json: { suffix: '', extension: 'json', mimeType: 'application/json' },
+  html: { suffix: '-report', extension: 'html', mimeType: 'text/html' },
+  md: { suffix: '', extension: 'md', mimeType: 'text/markdown' },
+}
+
+function content(runs: Run[], format: ExportFormat, now: Date): string {
+  switch (format) {
+    case 'json':
+      return runsToJson(runs, now)
+    case 'csv':
+      return runsToCsv(runs)
+    case 'samples-csv':
+      return samplesToCsv(runs)
+    case 'html':
+      return runsToHtml(runs, {}, now)
+    case 'md':
+      return runsToMarkdown(runs)
+  }
 }
 
 /** One export file of the given runs, named e.g. `amdahl-laptop-sum-2026-11-25.csv`. */
 export function exportFile(runs: Run[], format: ExportFormat, now: Date = new Date()): ExportFile {
   const kind = kinds[format]
   const date = now.toISOString().slice(0, 10)
-  const content =
-    format === 'json' ? runsToJson(runs, now) : format === 'csv' ? runsToCsv(runs) : samplesToCsv(runs)
   return {
     fileName: `amdahl-${exportSlug(runs)}${kind.suffix}-${date}.${kind.extension}`,
     mimeType: kind.mimeType,
-    content,
+    content: content(runs, format, now),
   }
 }

@@ -1,6 +1,6 @@
 // Crash-safe file replacement: write a temp file beside the target, fsync it, rename it over the target.
 import { randomBytes } from 'node:crypto'
-import { open, rename, rm } from 'node:fs/promises'
+import { link, open, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 
 /** Marks a temp file, `<name>.tmp-<pid>-<random>`: never a run file, cleaned up once stale. */
@@ -60,4 +60,52 @@ export async function syncDir(dir: string): Promise<void> {
   } catch {
     // Some file systems refuse fsync on a directory; the rename has still happened.
   }
+}
+
+/**
+ * Like writeFileAtomic, but never replaces a file: false when the target already exists. The complete temp file is
+ * hard-linked to the target name, which the OS does atomically and refuses (EEXIST) when the name is taken, so of
+ * two writers claiming one name exactly one wins, and a reader never sees a half-written file.
+ */
+export async function writeFileNew(target: string, content: string): Promise<boolean> {
+  const temp = tempPathFor(target)
+  try {
+    const file = await open(temp, 'wx')
+    try {
+      await file.writeFile(content, 'utf8')
+      await file.sync()
+    } finally {
+      await file.close()
+    }
+    try {
+      await link(temp, target)
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'EEXIST') return false
+      // File systems without hard links (FAT, some network shares): claim the name exclusively, then fill it.
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error
+      return await claimAndFill(target, content)
+    }
+  } finally {
+    await rm(temp, { force: true })
+  }
+  await syncDir(dirname(target))
+  return true
+}
+
+async function claimAndFill(target: string, content: string): Promise<boolean> {
+  let file
+  try {
+    file = await open(target, 'wx')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
+    throw error
+  }
+  try {
+    await file.writeFile(content, 'utf8')
+    await file.sync()
+  } finally {
+    await file.close()
+  }
+  return true
 }

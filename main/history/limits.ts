@@ -1,6 +1,6 @@
 // Cheap size checks that run before any schema does: a crafted import is refused in one pass, without building it.
 // Pure (no Node import): the HTTP body reader and the CLI scan the bytes, the importer walks a parsed value.
-import { MAX_CELLS, MAX_EXPORTED_RUNS, MAX_SAMPLES } from '../contract'
+import { MAX_CELLS, MAX_EXPORTED_RUNS, MAX_SAMPLES } from '../../common/contract'
 
 export interface ShapeLimits {
   /** Nesting depth of arrays and objects; a run export nests 7 deep. */

@@ -8,9 +8,9 @@ import {
   MAX_EXPORTED_RUNS,
   RunSchema,
   type Run,
-} from '../contract'
+} from '../../common/contract'
 import { RunsExportSchema } from '../export/json'
-import { oneLine } from '../one-line'
+import { oneLine } from '../../common/one-line'
 import { checkShape } from './limits'
 
 /** One line saying why, or the run; never throws. */
@@ -27,7 +27,9 @@ export function parseRunText(
   try {
     raw = JSON.parse(text)
   } catch (error) {
-    return { ok: false, error: `not JSON (${oneLine((error as Error).message)})` }
+    // V8's message quotes the text around the fault: the file's content stays out of every error line.
+    const at = /position (\d+)/.exec((error as Error).message)?.[1]
+    return { ok: false, error: at === undefined ? 'not JSON' : `not JSON (a fault at character ${at})` }
   }
   const schema = isObject(raw) ? raw.schema : undefined
   if (typeof schema === 'number' && schema > RUN_SCHEMA_VERSION) {

@@ -1,18 +1,20 @@
 // The local history of runs: one JSON file per run, written atomically; damaged files are moved aside, never lost.
 import { randomBytes } from 'node:crypto'
-import { access, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
+import { access, lstat, mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
   ApiError,
   formatIssues,
   RunIdSchema,
   RunSchema,
-  summarize,
+  summarizeRun,
   type Run,
   type RunSummary,
-} from '../contract'
-import { TEMP_MARK, writeFileAtomic } from './atomic'
-import { oneLine } from '../one-line'
+} from '../../common/contract'
+import { TEMP_MARK, writeFileAtomic, writeFileNew } from './atomic'
+import { diskError, errorCode, mappingDiskErrors } from './disk-errors'
+import { readRegularFile } from './read-file'
+import { oneLine } from '../../common/one-line'
 import { parseImport, parseRunText } from './parse'
 
 export interface HistoryStoreOptions {
@@ -27,9 +29,13 @@ const STALE_TEMP_MS = 60_000
 /** Files read at once, so a large history never runs out of file handles. */
 const READ_BATCH = 32
 
-type Loaded = { state: 'ok'; run: Run } | { state: 'missing' } | { state: 'damaged'; reason: string }
+/**
+ * Largest run file read back. The engine's worst case (2000 cells of 10,000 samples) is larger, but no sweep anyone
+ * waits for comes near it; what passes this is still bounded by the schema's list limits.
+ */
+export const MAX_RUN_FILE_BYTES = 256 * 2 ** 20
 
-const errorCode = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | null)?.code
+type Loaded = { state: 'ok'; run: Run } | { state: 'missing' } | { state: 'damaged'; reason: string }
 
 export class HistoryStore {
   private readonly warn: (line: string) => void
@@ -89,7 +95,7 @@ export class HistoryStore {
     const run = await this.get(id)
     run.name = name.trim()
     await this.save(run)
-    return summarize(run)
+    return summarizeRun(run)
   }
 
   /** False when there was no such run. */
@@ -101,7 +107,7 @@ export class HistoryStore {
       return true
     } catch (error) {
       if (errorCode(error) === 'ENOENT') return false
-      throw error
+      throw diskError(error, this.dir)
     }
   }
 
@@ -117,18 +123,30 @@ export class HistoryStore {
   async importAll(raw: unknown): Promise<RunSummary[]> {
     const runs = parseImport(raw)
     const summaries: RunSummary[] = []
-    for (const incoming of runs) {
-      const run: Run = { ...incoming, imported: true }
-      const existing = await this.load(runFileName(run.id))
-      if (existing.state === 'ok' && sameContent(existing.run, run)) {
-        summaries.push(summarize(existing.run))
-        continue
-      }
-      if (existing.state === 'ok') run.id = await this.freeIdLike(run.id)
-      await this.write(run)
-      summaries.push(summarize(run))
-    }
+    for (const incoming of runs) summaries.push(await this.importOne({ ...incoming, imported: true }))
     return summaries
+  }
+
+  /**
+   * Claims the run's id with an exclusive create, so that of concurrent imports (other requests, other processes)
+   * each one that answers "imported as X" really has its content in X. A taken id is re-read: the same content is
+   * kept as it is, a different run gets a new id.
+   */
+  private async importOne(run: Run): Promise<RunSummary> {
+    await mappingDiskErrors(this.dir, () => mkdir(this.dir, { recursive: true }))
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const fileName = runFileName(run.id)
+      const existing = await this.load(fileName)
+      if (existing.state === 'ok' && sameContent(existing.run, run)) return summarizeRun(existing.run)
+      if (existing.state !== 'missing') run.id = await this.freeIdLike(run.id)
+      const claimed = await mappingDiskErrors(this.dir, () =>
+        writeFileNew(join(this.dir, runFileName(run.id)), JSON.stringify(run) + '\n'),
+      )
+      this.cache.delete(runFileName(run.id))
+      if (claimed) return summarizeRun(run)
+      // Another import took the id between the look and the claim: look again.
+    }
+    throw new ApiError(`could not find a free id for imported run ${run.id}`)
   }
 
   private write(run: Run): Promise<void> {
@@ -146,14 +164,16 @@ export class HistoryStore {
 
   /** Writes the newest queued content until none is left; a checkpoint superseded while waiting is never written. */
   private async flush(fileName: string, entry: { next: string | null }): Promise<void> {
-    await mkdir(this.dir, { recursive: true })
-    while (entry.next !== null) {
-      const text = entry.next
-      entry.next = null
-      this.cache.delete(fileName)
-      await writeFileAtomic(join(this.dir, fileName), text)
-      this.cache.delete(fileName)
-    }
+    await mappingDiskErrors(this.dir, async () => {
+      await mkdir(this.dir, { recursive: true })
+      while (entry.next !== null) {
+        const text = entry.next
+        entry.next = null
+        this.cache.delete(fileName)
+        await writeFileAtomic(join(this.dir, fileName), text)
+        this.cache.delete(fileName)
+      }
+    })
   }
 
   /** Run files in the folder; stale temp files are removed on the way, everything else is left alone. */
@@ -163,7 +183,7 @@ export class HistoryStore {
       entries = await readdir(this.dir, { withFileTypes: true })
     } catch (error) {
       if (errorCode(error) === 'ENOENT') return []
-      throw error
+      throw diskError(error, this.dir)
     }
     const names: string[] = []
     for (const entry of entries) {
@@ -188,7 +208,7 @@ export class HistoryStore {
     const cached = this.cache.get(fileName)
     if (key !== null && cached?.key === key) return cached.summary
     const loaded = await this.load(fileName)
-    return loaded.state === 'ok' ? summarize(loaded.run) : null
+    return loaded.state === 'ok' ? summarizeRun(loaded.run) : null
   }
 
   /** Identifies one version of a file: a rewrite (a new inode, by rename) or an edit in place changes it. */
@@ -205,14 +225,22 @@ export class HistoryStore {
   private async load(fileName: string, attempt = 1): Promise<Loaded> {
     const path = join(this.dir, fileName)
     const key = await this.keyOf(fileName)
-    let text: string
+    let read
     try {
-      text = await readFile(path, 'utf8')
+      read = await readRegularFile(path, MAX_RUN_FILE_BYTES)
     } catch (error) {
-      if (errorCode(error) === 'ENOENT') return { state: 'missing' }
-      return this.damaged(fileName, key, attempt, `unreadable (${errorCode(error) ?? String(error)})`)
+      // Present but unreadable (no permission, an I/O error): say so, and leave it where it is.
+      const why = `unreadable (${errorCode(error) ?? 'unknown error'})`
+      this.warnOnce(`${fileName}:${key}`, `history: skipped ${fileName}: ${why}; left in place`)
+      return { state: 'damaged', reason: why }
     }
-    const parsed = parseRunText(text)
+    if (read.state === 'missing') return read
+    if (read.state === 'refused') {
+      // A link, pipe, device or giant is not ours to move or open: refused by what it is, never by its content.
+      this.warnOnce(`${fileName}:${key}`, `history: skipped ${fileName}: ${read.reason}; left in place`)
+      return { state: 'damaged', reason: `${read.reason}; left in place` }
+    }
+    const parsed = parseRunText(read.text)
     if (!parsed.ok && parsed.newerSchema) {
       // Not damaged: a newer Amdahl will read it again after a downgrade is undone, so it stays where it is.
       this.warnOnce(`${fileName}:${key}`, `history: skipped ${fileName}: ${parsed.error}; left in place`)
@@ -223,7 +251,7 @@ export class HistoryStore {
     if (parsed.run.id !== expectedId) {
       return this.damaged(fileName, key, attempt, `holds run id ${parsed.run.id}, not ${expectedId}`)
     }
-    if (key !== null) this.cache.set(fileName, { key, summary: summarize(parsed.run) })
+    if (key !== null) this.cache.set(fileName, { key, summary: summarizeRun(parsed.run) })
     return { state: 'ok', run: parsed.run }
   }
 
@@ -242,11 +270,15 @@ export class HistoryStore {
       this.warn(`history: skipped ${fileName}: ${why}; moved to ${QUARANTINE_DIR}/${moved}`)
       return { state: 'damaged', reason: `${why}; its file was moved to ${QUARANTINE_DIR}/` }
     } catch (error) {
-      // Another process (a CLI beside the app) moved it first.
-      if (errorCode(error) === 'ENOENT') return { state: 'missing' }
-      const line = `history: skipped ${fileName}: ${why}; could not move it aside (${errorCode(error) ?? error})`
+      // Another process (a CLI beside the app) moved it first; but a file still there is never called absent.
+      if (errorCode(error) === 'ENOENT' && !(await present(join(this.dir, fileName))))
+        return { state: 'missing' }
+      const line = `history: skipped ${fileName}: ${why}; could not move it aside (${errorCode(error) ?? 'unknown error'})`
       this.warnOnce(fileName, line)
-      return { state: 'damaged', reason: why }
+      return {
+        state: 'damaged',
+        reason: `${why}; it could not be moved aside (${errorCode(error) ?? 'unknown error'})`,
+      }
     }
   }
 
@@ -259,7 +291,10 @@ export class HistoryStore {
   /** Moves a file into quarantine/ under a name not yet taken there; never deletes or overwrites. */
   private async quarantine(fileName: string): Promise<string> {
     const dir = join(this.dir, QUARANTINE_DIR)
-    await mkdir(dir, { recursive: true })
+    // Not recursive: the history folder exists, and a recursive mkdir words EROFS as ENOENT on Linux.
+    await mkdir(dir).catch((error: unknown) => {
+      if (errorCode(error) !== 'EEXIST') throw error
+    })
     for (let attempt = 0; attempt < 100; attempt++) {
       const name = attempt === 0 ? fileName : `${fileName}.${attempt}`
       if (await exists(join(dir, name))) continue
@@ -290,6 +325,16 @@ function runFileName(id: string): string {
 function sameContent(a: Run, b: Run): boolean {
   const strip = ({ imported: _imported, ...rest }: Run) => JSON.stringify(rest)
   return strip(a) === strip(b)
+}
+
+/** Something is at the path (a link counts, even a dangling one). */
+async function present(path: string): Promise<boolean> {
+  try {
+    await lstat(path)
+    return true
+  } catch {
+    return false
+  }
 }
 
 async function exists(path: string): Promise<boolean> {

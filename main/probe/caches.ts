@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import type { CacheLevel, Caches } from '../ceilings'
+import type { CacheLevel, Caches } from '../../common/ceilings'
 
 export const SYS_CACHE_DIR = '/sys/devices/system/cpu/cpu0/cache'
 

@@ -1,6 +1,6 @@
 // A median with a distribution-free 95% interval from order statistics (no normality assumed): the probe's
 // figures are bandwidths whose samples skew low when another program takes the memory bus.
-import type { Interval } from '../ceilings'
+import type { Interval } from '../../common/ceilings'
 
 /** P(X ≤ k) for X ~ Binomial(n, 1/2). */
 function binomialCdfHalf(k: number, n: number): number {

@@ -1,7 +1,7 @@
 // The machine probe: read and triad bandwidth, cache-sized read bandwidth, assign's compute peak and the timer,
 // measured with the sweeps' own pools, workers and kernels, for 1 … cores workers, in interleaved rounds.
 import os from 'node:os'
-import type { Kernel } from '../contract'
+import type { Kernel } from '../../common/contract'
 import {
   assignFlops,
   gbPerS,
@@ -11,8 +11,8 @@ import {
   type Caches,
   type PoolFigure,
   type ProbeResult,
-} from '../ceilings'
-import type { ProbeReply, ProbeTask, WorkspaceRef } from '../../workers/protocol'
+} from '../../common/ceilings'
+import type { ProbeReply, ProbeTask, WorkspaceRef } from '../../common/protocol'
 import { fillWorkspace } from '../engine/fill'
 import { logicalCores, machineInfo } from '../engine/machine'
 import { allocateWorkspace } from '../engine/matrix'

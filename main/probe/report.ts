@@ -1,5 +1,5 @@
 // The probe as a terminal table: every figure as median [95% interval], then the ceiling it sets on speedup.
-import { bandwidthSpeedupCeiling, type Interval, type PoolFigure, type ProbeResult } from '../ceilings'
+import { bandwidthSpeedupCeiling, type Interval, type PoolFigure, type ProbeResult } from '../../common/ceilings'
 
 const MiB = 2 ** 20
 const size = (bytes: number): string =>

@@ -1,7 +1,7 @@
 // The probe kept per machine in the data folder: one JSON file per machine (CPU model and cores), re-measurable.
 import { mkdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { ProbeResultSchema, type ProbeResult } from '../ceilings'
+import { ProbeResultSchema, type ProbeResult } from '../../common/ceilings'
 import { writeFileAtomic } from '../history/atomic'
 
 /** A saved probe is a few KB; anything much larger is not ours. */

@@ -1,6 +1,6 @@
 // Globals the renderer relies on: Vite's client types and the desktop bridge the Electron preload exposes.
 /// <reference types="vite/client" />
-import type { DesktopBridge } from '../../main/contract'
+import type { DesktopBridge } from '../../common/contract'
 
 declare global {
   interface Window {

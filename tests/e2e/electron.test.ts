@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { SweepEvent } from '../../main/contract'
+import type { SweepEvent } from '../../common/contract'
 import { byTestId, fillSweepForm, waitForStatus, WAIT_MS } from './helpers/ui'
 
 const root = resolve(fileURLToPath(import.meta.url), '../../..')
@@ -151,7 +151,7 @@ describe.skipIf(!binary)('desktop app (Electron)', () => {
   it('runs a sweep through the IPC bridge and streams progress, cells and the finished run', async () => {
     const { page } = await launch()
     const events = await page.evaluate(async (timeoutMs) => {
-      const bridge = (globalThis as unknown as { amdahl: import('../../main/contract').DesktopBridge }).amdahl
+      const bridge = (globalThis as unknown as { amdahl: import('../../common/contract').DesktopBridge }).amdahl
       const seen: SweepEvent[] = []
       const finished = new Promise<void>((resolveFinished, rejectFinished) => {
         const timer = setTimeout(() => rejectFinished(new Error('no finished event')), timeoutMs)

@@ -2,7 +2,7 @@
 // whatever phase it is in, keeps the run as 'cancelled', and the next sweep (and the service) works.
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { Phase, Run } from '../../main/contract'
+import type { Phase, Run } from '../../common/contract'
 import { closePools, runSweep } from '../../main/engine'
 import { serviceRig, spec, tempDir } from './helpers/fixtures'
 import { childrenOf } from './helpers/procs'

@@ -1,6 +1,6 @@
 // Every chart built from a real (tiny) sweep of the engine: the builders accept what the engine really produces.
 import { beforeAll, describe, expect, it } from 'vitest'
-import { RunSchema, SweepSpecSchema, type Run } from '../../main/contract'
+import { RunSchema, SweepSpecSchema, type Run } from '../../common/contract'
 import { runSweep } from '../../main/engine'
 import {
   efficiencyHeatmap,

@@ -1,5 +1,5 @@
 // Test helpers for the chart builders: realistic runs that pass RunSchema, and loose readers for ECharts options.
-import { RunSchema, type Cell, type ChunkRows, type Run, type SweepSpecInput } from '../../main/contract'
+import { RunSchema, type Cell, type ChunkRows, type Run, type SweepSpecInput } from '../../common/contract'
 import type { ChartOption } from '../../renderer/src/charts/types'
 
 export interface FixtureOptions {

@@ -1,6 +1,7 @@
 // CLI flag parsing: number lists with 1e4 notation, choices, and flags → a validated SweepSpec.
 import { describe, expect, it } from 'vitest'
-import { UsageError } from '../../main/cli/errors'
+import { CliFailure, UsageError } from '../../main/cli/errors'
+import { matchRunId } from '../../main/cli/run-ids'
 import {
   defaultPools,
   parseChunkList,
@@ -53,8 +54,19 @@ describe('lists', () => {
     expect(parseChunkList('auto,64,1e3')).toEqual(['auto', 64, 1000])
   })
 
-  it('refuses a chunk value that is neither auto nor a whole number', () => {
-    expect(() => parseChunkList('auto,big')).toThrow('--chunk: "big" is not a whole number')
+  it('refuses a chunk value that is neither auto nor a number', () => {
+    expect(() => parseChunkList('auto,big')).toThrow(
+      '--chunk: "big" is not a number or a range like 1000..8000:1000',
+    )
+    expect(() => parseChunkList('2.5')).toThrow(
+      '--chunk: "2.5" is not a whole number (write e.g. 1000 or 1e4)',
+    )
+  })
+
+  it('refuses auto in a list of numbers', () => {
+    expect(() => parseWholeList('auto', '--pools')).toThrow(
+      '--pools: "auto" is not allowed here: give numbers',
+    )
   })
 })
 
@@ -167,14 +179,69 @@ describe('parseSweepSpec', () => {
     expect(() => parseSweepSpec({}, [1])).toThrow('--sizes is required, e.g. --sizes 500,1000,2000')
   })
 
-  it("reports the schema's own line for a value out of range", () => {
-    expect(() => parseSweepSpec({ sizes: '0' }, [1])).toThrow('sizes[0]: matrix size N must be at least 1')
+  it("names the flag and the value typed, with the schema's own words", () => {
+    expect(() => parseSweepSpec({ sizes: '0' }, [1])).toThrow(
+      /^--sizes: matrix size N must be at least 1 \(got 0\)$/,
+    )
+    expect(() => parseSweepSpec({ sizes: '10', chunk: '0' }, [1])).toThrow(/^--chunk: .* \(got 0\)$/)
+    expect(() => parseSweepSpec({ sizes: '10', pools: '0' }, [1])).toThrow(
+      /^--pools: pool size must be at least 1 \(got 0\)$/,
+    )
+    expect(() => parseSweepSpec({ sizes: '10', reps: '0' }, [1])).toThrow(
+      /^--reps: repetitions must be at least 1$/,
+    )
   })
 
-  it('reports a combination the schema refuses', () => {
+  it('names the flag of a combination the schema refuses', () => {
     expect(() => parseSweepSpec({ sizes: '10', executor: 'process' }, [1])).toThrow(
-      'transfer: the process executor cannot share memory: use transfer "copy"',
+      /^--transfer: the process executor cannot share memory: use transfer "copy"$/,
     )
+    expect(() => parseSweepSpec({ sizes: '1..24', pools: '1..16', chunk: '1..16' }, [1])).toThrow(
+      /^--sizes: 6168 cells is too many \(at most 2000\)$/,
+    )
+  })
+
+  it('takes ranges with steps in every list flag', () => {
+    const spec = parseSweepSpec({ sizes: '1000..8000:1000', pools: '1..4', chunk: 'auto,16..64:16' }, [1])
+    expect(spec.sizes).toEqual([1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000])
+    expect(spec.pools).toEqual([1, 2, 3, 4])
+    expect(spec.chunkRows).toEqual(['auto', 16, 32, 48, 64])
+  })
+
+  it('refuses a range beyond 256 values saying so, not "must be a number"', () => {
+    expect(() => parseSweepSpec({ sizes: '1..1000' }, [1])).toThrow(
+      '--sizes: "1..1000" gives 1000 values; a list holds at most 256 (use a step, e.g. 1..1000:200)',
+    )
+  })
+})
+
+describe('matchRunId', () => {
+  const ids = ['20261125T101500Z-k3j9x2', '20261125T101500Z-a1b2c3', '20261124T090000Z-zzzzzz']
+
+  it('takes a whole id or a prefix that names one run', () => {
+    expect(matchRunId('20261125T101500Z-a1b2c3', ids)).toBe('20261125T101500Z-a1b2c3')
+    expect(matchRunId('20261124', ids)).toBe('20261124T090000Z-zzzzzz')
+  })
+
+  it('lists the candidates of an ambiguous prefix in one line, as a usage error', () => {
+    expect(() => matchRunId('20261125', ids)).toThrow(UsageError)
+    expect(() => matchRunId('20261125', ids)).toThrow(
+      'run id 20261125 is ambiguous: it could be 20261125T101500Z-k3j9x2, 20261125T101500Z-a1b2c3',
+    )
+  })
+
+  it('says when no run starts so', () => {
+    expect(() => matchRunId('1999', ids)).toThrow(CliFailure)
+    expect(() => matchRunId('1999', ids)).toThrow('no run with id 1999 (see amdahl history list)')
+  })
+
+  it('prefers an exact id that is also the prefix of another', () => {
+    expect(matchRunId('a', ['a', 'ab'])).toBe('a')
+  })
+
+  it('names five candidates at most', () => {
+    const many = Array.from({ length: 9 }, (_, i) => `run-${i}`)
+    expect(() => matchRunId('run-', many)).toThrow(/run-4, … \(9 in all\)$/)
   })
 })
 

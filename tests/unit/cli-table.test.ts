@@ -1,6 +1,6 @@
 // Terminal tables of the CLI: cells with spread, speedup and efficiency, start-up figures, fits, the history list.
 import { describe, expect, it } from 'vitest'
-import { RunSchema, summarize, type Cell, type Run } from '../../main/contract'
+import { RunSchema, summarizeRun, type Cell, type Run } from '../../common/contract'
 import { formatMs, formatRunList, formatRunReport, formatTable } from '../../main/cli/table'
 import { formatClock, formatProgress, progressBar, ProgressLine } from '../../main/cli/progress'
 
@@ -173,8 +173,8 @@ describe('formatRunList', () => {
     expect(formatRunList([])).toBe('No runs in the history yet.\n')
   })
 
-  it('lists id, date, name, status, spec and machine', () => {
-    const [, row] = formatRunList([summarize(run)])
+  it('lists id, date, name, status, spec (kernel, executor, transfer too) and machine', () => {
+    const [, row] = formatRunList([summarizeRun(run)])
       .trimEnd()
       .split('\n')
     expect(row.split(/\s{2,}/)).toEqual([
@@ -183,6 +183,9 @@ describe('formatRunList', () => {
       'laptop',
       'complete',
       'sum',
+      'js',
+      'thread',
+      'shared',
       '1000',
       '2',
       '3',

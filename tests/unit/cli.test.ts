@@ -13,7 +13,7 @@ import {
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RunSchema } from '../../main/contract'
+import { RunSchema } from '../../common/contract'
 import { RunsExportSchema } from '../../main/export/json'
 
 const root = resolve(import.meta.dirname, '../..')
@@ -50,9 +50,19 @@ describe('usage errors', () => {
     [['sweep', '--bogus'], "amdahl: unknown option '--bogus'"],
     [['sweep', '--sizes', '1.5'], 'amdahl: --sizes: "1.5" is not a whole number (write e.g. 1000 or 1e4)'],
     [['sweep', '--sizes', '-1'], 'amdahl: --sizes: "-1" is not a whole number (write e.g. 1000 or 1e4)'],
-    [['sweep', '--sizes', 'NaN'], 'amdahl: --sizes: "NaN" is not a whole number (write e.g. 1000 or 1e4)'],
-    [['sweep', '--sizes', 'abc'], 'amdahl: --sizes: "abc" is not a whole number (write e.g. 1000 or 1e4)'],
-    [['sweep', '--sizes', '100', '--pools', '0'], 'amdahl: pools[0]: pool size must be at least 1'],
+    [['sweep', '--sizes', 'NaN'], 'amdahl: --sizes: "NaN" is not a number or a range like 1000..8000:1000'],
+    [['sweep', '--sizes', 'abc'], 'amdahl: --sizes: "abc" is not a number or a range like 1000..8000:1000'],
+    [['sweep', '--sizes', '100', '--pools', '0'], 'amdahl: --pools: pool size must be at least 1 (got 0)'],
+    [['sweep', '--sizes', '100', '--chunk', '0'], 'amdahl: --chunk: chunk rows must be at least 1 (got 0)'],
+    [['sweep', '--sizes', '100', '--transfer', 'x'], 'amdahl: --transfer: "x" is not one of shared, copy'],
+    [
+      ['sweep', '--sizes', '100', '--executor', 'process', '--transfer', 'shared'],
+      'amdahl: --transfer: the process executor cannot share memory: use transfer "copy"',
+    ],
+    [
+      ['sweep', '--sizes', '1000..80000'],
+      'amdahl: --sizes: "1000..80000" gives 79001 values; a list holds at most 256 (use a step, e.g. 1000..80000:10000)',
+    ],
     [
       ['sweep', '--sizes', '100', '--executor', 'fiber'],
       'amdahl: --executor: "fiber" is not one of thread, process',
@@ -61,7 +71,10 @@ describe('usage errors', () => {
     [['frobnicate'], "amdahl: unknown command 'frobnicate'"],
     [['history', 'show'], "amdahl: missing required argument 'id'"],
     [['export', 'abc'], "amdahl: required option '--format <format>' not specified"],
-    [['export', 'abc', '--format', 'xml'], 'amdahl: --format: "xml" is not one of csv, samples-csv, json'],
+    [
+      ['export', 'abc', '--format', 'xml'],
+      'amdahl: --format: "xml" is not one of csv, samples-csv, json, html, md, svg, png',
+    ],
     [['serve', '--port', '99999'], 'amdahl: --port: 99999 is not a port number (0–65535)'],
   ])('%j exits 2 with one line and no stack', (args, line) => {
     const result = amdahl(...args)
@@ -234,13 +247,13 @@ describe('history and export', () => {
     expect(amdahl('history', 'delete', id, '--history-dir', history).stdout).toBe(`deleted run ${id}\n`)
     const again = amdahl('history', 'delete', id, '--history-dir', history)
     expect(again.status).toBe(1)
-    expect(again.stderr).toBe(`amdahl: no run with id ${id}\n`)
+    expect(again.stderr).toBe(`amdahl: no run with id ${id} (see amdahl history list)\n`)
   })
 
   it('answers an unknown run with one line and exit 1', () => {
     const result = amdahl('history', 'show', 'nope', '--history-dir', fresh('h-empty'))
     expect(result.status).toBe(1)
-    expect(result.stderr).toBe('amdahl: no run with id nope\n')
+    expect(result.stderr).toBe('amdahl: no run with id nope (see amdahl history list)\n')
   })
 
   it('refuses to import a file that is not JSON', () => {

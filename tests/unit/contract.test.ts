@@ -1,6 +1,6 @@
 // The contract's schemas: defaults, normalisation and one-line human errors.
 import { describe, expect, it } from 'vitest'
-import { ApiError, parseInput, SweepSpecSchema } from '../../main/contract'
+import { ApiError, parseInput, SweepSpecSchema } from '../../common/contract'
 
 describe('SweepSpecSchema', () => {
   it('fills defaults and sorts sizes without repeats', () => {

@@ -2,7 +2,7 @@
 // only its cell, and no worker outlives its run.
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { RunSchema, SweepSpecSchema, type Progress, type SweepSpecInput } from '../../main/contract'
+import { RunSchema, SweepSpecSchema, type Progress, type SweepSpecInput } from '../../common/contract'
 import { closePools, runSweep } from '../../main/engine'
 
 /** A fixed number of samples (the count budget at the minimum), so the tests know what each cell took. */

@@ -1,6 +1,6 @@
 // The sweep plan, the workspace layout and the memory check: pure functions, no workers.
 import { describe, expect, it } from 'vitest'
-import { SweepSpecSchema, type SweepSpecInput } from '../../main/contract'
+import { SweepSpecSchema, type SweepSpecInput } from '../../common/contract'
 import { allocationSizes, layout } from '../../main/engine/matrix'
 import { bytesNeeded, checkFits } from '../../main/engine/memory'
 import { chunkRowsFor, defaultName, planSweep, poolSizes, roundOrder } from '../../main/engine/plan'

@@ -2,7 +2,7 @@
 // error lines.
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { SweepSpecSchema, type Progress } from '../../main/contract'
+import { SweepSpecSchema, type Progress } from '../../common/contract'
 import { planSweep } from '../../main/engine/plan'
 import { errorLine, resolveWorkerScript } from '../../main/engine/pool'
 import { ProgressTracker } from '../../main/engine/progress'

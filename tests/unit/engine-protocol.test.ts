@@ -1,7 +1,7 @@
 // The measuring protocol with the real engine: nothing of ours inside a timed region, enough samples (target or
 // budget, and which), tiny cells batched, the order seed and base case recorded, the machine's load per cell.
 import { describe, expect, it } from 'vitest'
-import { RunSchema, SweepSpecSchema, type SweepSpecInput } from '../../main/contract'
+import { RunSchema, SweepSpecSchema, type SweepSpecInput } from '../../common/contract'
 import { runSweep } from '../../main/engine'
 import type { LoadSources } from '../../main/engine/load'
 import { logicalCores } from '../../main/engine/machine'

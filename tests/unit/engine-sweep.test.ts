@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { RunSchema, SweepSpecSchema, type Progress, type Run, type SweepSpecInput } from '../../main/contract'
+import { RunSchema, SweepSpecSchema, type Progress, type Run, type SweepSpecInput } from '../../common/contract'
 import { runSweep } from '../../main/engine'
 import { assignRows, fillRows, STREAM_CENTROIDS, STREAM_MATRIX } from '../../workers/kernels'
 import { projectTempDir } from '../setup/project-temp'

@@ -4,7 +4,7 @@ import { allocateWorkspace, views } from '../../main/engine/matrix'
 import { fillWorkspace } from '../../main/engine/fill'
 import { resolveWorkerScript, startPool, type WorkerPool } from '../../main/engine/pool'
 import { assignRows, fillRows, STREAM_CENTROIDS, STREAM_MATRIX } from '../../workers/kernels'
-import type { TaskReply, WorkTask } from '../../workers/protocol'
+import type { TaskReply, WorkTask } from '../../common/protocol'
 
 const pools: WorkerPool[] = []
 afterAll(async () => {

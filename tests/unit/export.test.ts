@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { SaveFileSchema } from '../../main/contract'
+import { SaveFileSchema, SweepSpecSchema } from '../../common/contract'
+import { runSweep } from '../../main/engine'
 import { runsToCsv, samplesToCsv, SAMPLES_CSV_HEADER, SUMMARY_CSV_HEADER } from '../../main/export/csv'
 import { exportFile, runsToJson, slugify } from '../../main/export/json'
 import { HistoryStore } from '../../main/history/store'
@@ -55,6 +56,17 @@ describe('runsToCsv', () => {
     })
   })
 
+  it('labels the serial baseline as the table does: pool serial, chunk all', () => {
+    const row = readCsv(runsToCsv([makeRun()]))[0]
+    expect(row).toMatchObject({
+      serial: 'true',
+      pool: 'serial',
+      chunk_spec: 'all',
+      chunk_rows: 'all',
+      tasks: '1',
+    })
+  })
+
   it('leaves absent figures empty', () => {
     const row = readCsv(runsToCsv([makeRun()]))[0]
     expect(row.serial).toBe('true')
@@ -88,8 +100,8 @@ describe('samplesToCsv', () => {
       {
         run_id: run.id,
         n: '16',
-        pool: '1',
-        chunk_rows: '16',
+        pool: 'serial',
+        chunk_rows: 'all',
         serial: 'true',
         rep: '0',
         wall_ms: '1.25',
@@ -98,14 +110,34 @@ describe('samplesToCsv', () => {
       {
         run_id: run.id,
         n: '16',
-        pool: '1',
-        chunk_rows: '16',
+        pool: 'serial',
+        chunk_rows: 'all',
         serial: 'true',
         rep: '1',
         wall_ms: '1.5',
         kernel_ms: '1.25',
       },
     ])
+  })
+})
+
+describe('numbers of a real sweep', () => {
+  it('print times to the nanosecond and ratios to six digits, without float noise', async () => {
+    const run = await runSweep(
+      SweepSpecSchema.parse({ sizes: [64, 128], pools: [2], repetitions: 3, warmups: 0 }),
+    )
+    const samples = readCsv(samplesToCsv([run]))
+    const walls = run.cells.flatMap((c) => c.samplesMs)
+    expect(samples.map((r) => Number(r.wall_ms))).toEqual(walls.map((ms) => Math.round(ms * 1e6) / 1e6))
+    for (const r of samples) {
+      expect(r.wall_ms).toMatch(/^\d+(\.\d{1,6})?$/)
+      expect(r.kernel_ms).toMatch(/^\d+(\.\d{1,6})?$/)
+    }
+    const cells = readCsv(runsToCsv([run]))
+    for (const r of cells.filter((x) => x.serial === 'false')) {
+      expect(r.median_ms).toMatch(/^\d+(\.\d{1,6})?$/)
+      expect(r.speedup.replace(/^0\.0*|\./, '').length).toBeLessThanOrEqual(6)
+    }
   })
 })
 

@@ -1,5 +1,5 @@
 // Hand-made runs for the history and export tests, validated by RunSchema so they are runs the engine could write.
-import { RunSchema, SweepSpecSchema, type Cell, type Run } from '../../main/contract'
+import { RunSchema, SweepSpecSchema, type Cell, type Run } from '../../common/contract'
 
 const machine = {
   cpuModel: 'Test CPU @ 2.0GHz',

@@ -4,10 +4,10 @@ import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ApiError, summarize } from '../../main/contract'
+import { ApiError, summarizeRun } from '../../common/contract'
 import { runsToJson } from '../../main/export/json'
 import { HistoryStore } from '../../main/history/store'
-import { defaultHistoryDir } from '../../main/paths'
+import { defaultHistoryDir } from '../../main/history/paths'
 import { makeRun } from './history-fixtures'
 
 let dir: string
@@ -39,7 +39,7 @@ describe('HistoryStore round trip', () => {
     await store.save(makeRun({ id: 'middle', createdAt: '2026-11-25T11:00:00Z' }))
     const list = await store.list()
     expect(list.map((s) => s.id)).toEqual(['newest', 'middle', 'older'])
-    expect(list[0]).toEqual(summarize(makeRun({ id: 'newest', createdAt: '2026-11-25T11:00:00.500Z' })))
+    expect(list[0]).toEqual(summarizeRun(makeRun({ id: 'newest', createdAt: '2026-11-25T11:00:00.500Z' })))
     expect(list[0].cellCount).toBe(6)
   })
 
@@ -217,7 +217,7 @@ describe('HistoryStore import', () => {
   it('imports a single run, marked as imported', async () => {
     const run = makeRun()
     const summary = await store.import(JSON.parse(JSON.stringify(run)))
-    expect(summary).toEqual({ ...summarize(run), imported: true })
+    expect(summary).toEqual({ ...summarizeRun(run), imported: true })
     expect(await store.get(run.id)).toEqual({ ...run, imported: true })
   })
 

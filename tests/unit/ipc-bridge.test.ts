@@ -11,12 +11,12 @@ import {
   type MenuCommand,
   type RunSummary,
   type SweepEvent,
-} from '../../main/contract'
-import { createBridge, type IpcRendererLike } from '../../main/bridge'
+} from '../../common/contract'
+import { createBridge, type IpcRendererLike } from '../../main/shell/bridge'
 import { HistoryStore } from '../../main/history/store'
-import { apiChannel, EVENT_CHANNEL, MENU_CHANNEL, SAVE_FILE_CHANNEL } from '../../main/ipc-channels'
-import { dispatch } from '../../main/ipc-dispatch'
-import { createService, type Service } from '../../main/service'
+import { apiChannel, EVENT_CHANNEL, MENU_CHANNEL, SAVE_FILE_CHANNEL } from '../../main/transports/ipc/channels'
+import { dispatch } from '../../main/transports/ipc/dispatch'
+import { createService, type Service } from '../../main/service/service'
 import { makeRun } from './history-fixtures'
 
 /** Renderer side of a fake IPC: invoke clones its argument (as Electron does) and dispatches to the service. */

@@ -4,10 +4,10 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { apiMethods, type ApiHandlers, type RunSummary, type SweepEvent } from '../../main/contract'
+import { apiMethods, type ApiHandlers, type RunSummary, type SweepEvent } from '../../common/contract'
 import { HistoryStore } from '../../main/history/store'
-import { dispatch, oneLine, REFUSED, saveDialogFilters, saveFile, type SaveIo } from '../../main/ipc-dispatch'
-import { createService, type Service } from '../../main/service'
+import { dispatch, errorMessageLine, REFUSED, saveDialogFilters, saveFile, type SaveIo } from '../../main/transports/ipc/dispatch'
+import { createService, type Service } from '../../main/service/service'
 import { makeRun } from './history-fixtures'
 
 let dir: string
@@ -211,18 +211,18 @@ describe('dispatch: malformed input changes nothing', () => {
   })
 })
 
-describe('oneLine', () => {
+describe('errorMessageLine (IPC)', () => {
   it('keeps only the first line of a message', () => {
-    expect(oneLine(new Error('bad size\n    at parse (x.ts:1:2)'))).toBe('bad size')
+    expect(errorMessageLine(new Error('bad size\n    at parse (x.ts:1:2)'))).toBe('bad size')
   })
 
   it('bounds the length', () => {
-    expect(oneLine(new Error('y'.repeat(2000))).length).toBe(500)
+    expect(errorMessageLine(new Error('y'.repeat(2000))).length).toBe(500)
   })
 
   it('says something useful for a thrown non-error', () => {
-    expect(oneLine({ weird: true })).toBe('unexpected error in the main process')
-    expect(oneLine('plain text')).toBe('plain text')
+    expect(errorMessageLine({ weird: true })).toBe('unexpected error in the main process')
+    expect(errorMessageLine('plain text')).toBe('plain text')
   })
 })
 

@@ -1,13 +1,13 @@
-// main/index.ts wired against a recording stand-in for the 'electron' module (the binary cannot run here): the
+// main/shell/index.ts wired against a recording stand-in for the 'electron' module (the binary cannot run here): the
 // real service, IPC dispatch, protocol handler and policies behind it, checked through what Electron would be told.
 import { EventEmitter } from 'node:events'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { MenuItemConstructorOptions } from 'electron'
-import { apiMethods } from '../../main/contract'
-import { REFUSED } from '../../main/ipc-dispatch'
-import { APP_ENTRY_URL, secureWebPreferences } from '../../main/shell-policy'
+import { apiMethods } from '../../common/contract'
+import { REFUSED } from '../../main/transports/ipc/dispatch'
+import { APP_ENTRY_URL, secureWebPreferences } from '../../main/shell/shell-policy'
 
 type Handler = (...args: unknown[]) => unknown
 
@@ -78,6 +78,8 @@ const fake = await vi.hoisted(async () => {
   const app = Object.assign(new EventEmitter(), {
     isPackaged: false,
     getPath: (name: string) => (name === 'userData' ? userData : join(userData, name)),
+    // the project folder, as in development: the shell serves its built renderer from out/renderer
+    getAppPath: () => join(import.meta.dirname, '..', '..'),
     getVersion: () => '0.1.0',
     enableSandbox: record('app.enableSandbox'),
     requestSingleInstanceLock: record('app.requestSingleInstanceLock', true),
@@ -136,7 +138,7 @@ const firstCall = (name: string) => fake.calls[name]?.[0] ?? []
 let win: InstanceType<typeof fake.FakeBrowserWindow>
 
 beforeAll(async () => {
-  await import('../../main/index')
+  await import('../../main/shell')
   // start() awaits whenReady() and then wires everything synchronously.
   await vi.waitFor(() => expect(fake.FakeBrowserWindow.created).toHaveLength(1))
   win = fake.FakeBrowserWindow.created[0]

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { MenuItemConstructorOptions } from 'electron'
-import { menuCommands, type MenuCommand } from '../../main/contract'
-import { createAppProtocolHandler } from '../../main/app-protocol'
-import { aboutDetail, menuTemplate } from '../../main/menu'
+import { menuCommands, type MenuCommand } from '../../common/contract'
+import { createAppProtocolHandler } from '../../main/shell/app-protocol'
+import { aboutDetail, menuTemplate } from '../../main/shell/menu'
 import {
   APP_ENTRY_URL,
   contentSecurityPolicy,
@@ -15,16 +15,16 @@ import {
   safeExternalUrl,
   secureWebPreferences,
   withSecurityHeaders,
-} from '../../main/shell-policy'
+} from '../../main/shell/shell-policy'
 import {
   DEFAULT_WINDOW_STATE,
   fitToDisplays,
   loadWindowState,
   saveWindowState,
   type WindowState,
-} from '../../main/window-state'
+} from '../../main/shell/window-state'
 
-const source = (file: string) => readFile(new URL(`../../main/${file}`, import.meta.url), 'utf8')
+const source = (file: string) => readFile(new URL(`../../main/shell/${file}`, import.meta.url), 'utf8')
 
 describe('web preferences', () => {
   it('isolate, sandbox and keep Node out of every window', () => {

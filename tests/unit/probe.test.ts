@@ -14,7 +14,7 @@ import {
   sumBytes,
   triadBytes,
   type ProbeResult,
-} from '../../main/ceilings'
+} from '../../common/ceilings'
 import { cpuCount, parseGetconf, parseSize, parseSysCaches, readCaches } from '../../main/probe/caches'
 import { medianInterval } from '../../main/probe/interval'
 import { cacheSliceBytes, memoryBufferBytes, runProbe, slices } from '../../main/probe/probe'

@@ -15,9 +15,9 @@ import {
   type MenuCommand,
   type SaveFile,
   type SweepEvent,
-} from '../../main/contract'
+} from '../../common/contract'
 import { HistoryStore } from '../../main/history/store'
-import { createService, type Service } from '../../main/service'
+import { createService, type Service } from '../../main/service/service'
 import type { AmdahlClient } from '../../renderer/src/api/client'
 import { provideClient } from '../../renderer/src/api/inject'
 

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // The renderer's pure helpers: durations, ETA, times with spread, list fields, progress texts, table rows.
 import { describe, expect, it } from 'vitest'
-import { SweepSpecSchema } from '../../main/contract'
+import { SweepSpecSchema } from '../../common/contract'
 import { cellRows } from '../../renderer/src/lib/cells'
 import {
   formatBytes,

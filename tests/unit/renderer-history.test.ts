@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // The history store over the real service and history folder: selection, rename, delete with undo, import, export.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { MAX_IMPORT_BYTES, type Run } from '../../main/contract'
+import { MAX_IMPORT_BYTES, type Run } from '../../common/contract'
 import { UNDO_MS, useHistoryStore } from '../../renderer/src/stores/history'
 import { useMachineStore } from '../../renderer/src/stores/machine'
 import { useUiStore } from '../../renderer/src/stores/ui'

@@ -1,6 +1,6 @@
 // The sweep form's field descriptors: every field fills a real spec field, hidden fields are not sent, rows group.
 import { describe, expect, it } from 'vitest'
-import { SweepSpecSchema } from '../../main/contract'
+import { SweepSpecSchema } from '../../common/contract'
 import {
   FormStateSchema,
   formRows,

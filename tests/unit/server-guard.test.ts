@@ -8,10 +8,10 @@ import {
   networkWarning,
   originAllowed,
   tokenMatches,
-} from '../../main/server/guard'
-import { resolveStaticPath } from '../../main/server/static-files'
-import { startServer } from '../../main/server/server'
-import type { ApiHandlers } from '../../main/contract'
+} from '../../main/transports/http/guard'
+import { resolveStaticPath } from '../../main/transports/http/static-files'
+import { startServer } from '../../main/transports/http/server'
+import type { ApiHandlers } from '../../common/contract'
 import { rawRequest } from './server-http'
 
 describe('Host header', () => {

@@ -4,8 +4,8 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ApiError, type ApiHandlers, type Machine, type SweepEvent } from '../../main/contract'
-import { startServer, type RunningServer } from '../../main/server/server'
+import { ApiError, type ApiHandlers, type Machine, type SweepEvent } from '../../common/contract'
+import { startServer, type RunningServer } from '../../main/transports/http/server'
 import { callApi, rawRequest, readUntil } from './server-http'
 
 const machine: Machine = {

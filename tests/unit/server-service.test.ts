@@ -3,10 +3,10 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Run, RunSummary, SweepEvent } from '../../main/contract'
+import type { Run, RunSummary, SweepEvent } from '../../common/contract'
 import { HistoryStore } from '../../main/history/store'
-import { startServer, type RunningServer } from '../../main/server/server'
-import { createService, type Service } from '../../main/service'
+import { startServer, type RunningServer } from '../../main/transports/http/server'
+import { createService, type Service } from '../../main/service/service'
 import { callApi, readUntil } from './server-http'
 
 let dir: string

@@ -4,9 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ApiError, parseInput, type Run, type SweepEvent } from '../../main/contract'
+import { ApiError, parseInput, type Run, type SweepEvent } from '../../common/contract'
 import { HistoryStore } from '../../main/history/store'
-import { createService, type Service } from '../../main/service'
+import { createService, type Service } from '../../main/service/service'
 import { makeRun } from './history-fixtures'
 
 /** The real store, noting the status of every run it is asked to save (checkpoints and the final run). */

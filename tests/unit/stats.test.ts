@@ -10,7 +10,7 @@ import {
   stddev,
   summarize,
   tQuantile95,
-} from '../../main/engine/stats'
+} from '../../common/stats'
 
 const oneToTen = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
 

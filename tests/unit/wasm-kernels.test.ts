@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { assembleWat } from '../../scripts/vite-plugin-wat'
 import { fillRows, jsKernels, STREAM_CENTROIDS, STREAM_MATRIX } from '../../workers/kernels'
 import { kernelCache } from '../../workers/wasm/instance'
-import type { SharedWasmMemory } from '../../workers/protocol'
+import type { SharedWasmMemory } from '../../common/protocol'
 import { WASM_PAGE, wasmApi } from '../../workers/wasm/wasm-api'
 import {
   createWasmFill,

@@ -1,6 +1,6 @@
 // Sweeps with kernel 'wasm' through the real engine and the built worker: same sums and labels as the JS kernels.
 import { describe, expect, it } from 'vitest'
-import { SweepSpecSchema, type Run, type SweepSpecInput } from '../../main/contract'
+import { SweepSpecSchema, type Run, type SweepSpecInput } from '../../common/contract'
 import { runSweep } from '../../main/engine'
 
 const spec = (input: SweepSpecInput) =>

@@ -2,7 +2,7 @@
 // when the views live in it (zero copy), else on the worker's scratch memory (transfer 'copy', or a workspace
 // too large for wasm32). Takes a kernel cache over the assembled bytes, so tests can build it without the Vite plugin.
 import { fillRows, rowSeed, triad as jsTriad, type Kernels } from '../kernels'
-import type { SharedWasmMemory } from '../protocol'
+import type { SharedWasmMemory } from '../../common/protocol'
 import type { KernelsFor, WasmKernelExports } from './instance'
 import { scratchMemory } from './scratch'
 

@@ -1,5 +1,5 @@
 // The one API client the UI talks to: the contract's methods plus events, saving files and menu commands.
-import type { AmdahlApi, MenuCommand, SaveFile, SweepEvent } from '../../../main/contract'
+import type { AmdahlApi, MenuCommand, SaveFile, SweepEvent } from '../../../common/contract'
 import { createIpcClient } from './ipc'
 import { createHttpClient } from './http'
 

@@ -1,5 +1,5 @@
 // Saving in browser mode: the file becomes a download (Blob, object URL, a click on <a download>).
-import type { SaveFile } from '../../../main/contract'
+import type { SaveFile } from '../../../common/contract'
 
 function bytesOf(file: SaveFile): BlobPart {
   if (file.encoding === 'utf8') return file.content

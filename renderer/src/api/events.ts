@@ -1,5 +1,5 @@
 // Parses one server-sent event into a SweepEvent, refusing anything that is not shaped like one.
-import { isSweepEvent, type SweepEvent } from '../../../main/contract'
+import { isSweepEvent, type SweepEvent } from '../../../common/contract'
 
 export function parseSweepEvent(data: string): SweepEvent | null {
   let value: unknown

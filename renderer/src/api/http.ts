@@ -1,5 +1,5 @@
 // The browser-mode transport: POST /api/<method> with the bearer token, events over EventSource, saves as downloads.
-import type { ApiInput, ApiMethod, ApiOutputs, Envelope, SweepEvent } from '../../../main/contract'
+import type { ApiInput, ApiMethod, ApiOutputs, Envelope, SweepEvent } from '../../../common/contract'
 import type { AmdahlClient } from './client'
 import { download } from './download'
 import { AuthError } from './errors'

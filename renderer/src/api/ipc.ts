@@ -1,5 +1,5 @@
 // The desktop transport: the preload's window.amdahl bridge, its envelopes unwrapped into values or Errors.
-import type { ApiInput, ApiMethod, ApiOutputs, DesktopBridge, Envelope } from '../../../main/contract'
+import type { ApiInput, ApiMethod, ApiOutputs, DesktopBridge, Envelope } from '../../../common/contract'
 import type { AmdahlClient } from './client'
 import { apiFromCall, unwrap } from './methods'
 

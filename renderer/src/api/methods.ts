@@ -6,7 +6,7 @@ import {
   type ApiMethod,
   type ApiOutputs,
   type Envelope,
-} from '../../../main/contract'
+} from '../../../common/contract'
 
 export type Call = <M extends ApiMethod>(method: M, input: ApiInput<M>) => Promise<ApiOutputs[M]>
 

@@ -1,7 +1,7 @@
 // Amdahl's law and its sampling for plotting: the curve a fitted serial fraction predicts.
 
 // The law itself is the engine's (pure, no Node): the curve drawn is exactly the one the fit was made with.
-export { amdahlSpeedup } from '../../../main/engine/stats'
+export { amdahlSpeedup } from '../../../common/stats'
 
 /** Workers at which to draw a smooth curve: every integer up to 64, else a geometric grid; always the measured pools. */
 export function curvePools(maxPool: number, measured: number[]): number[] {

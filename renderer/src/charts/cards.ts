@@ -1,5 +1,5 @@
 // The chart cards of the charts view: key, title, a teaching line on how to read each chart, and its option.
-import type { Run } from '../../../main/contract'
+import type { Run } from '../../../common/contract'
 import {
   efficiencyHeatmap,
   speedupVsWorkers,

@@ -1,5 +1,5 @@
 // Which cells of which runs a chart plots, and how overlaid runs are named: the shared data logic of every chart.
-import type { Cell, Run } from '../../../main/contract'
+import type { Cell, Run } from '../../../common/contract'
 
 /** How a run's parallel cell for one (N, pool) was chosen when several chunk sizes were measured. */
 export type ChunkBasis = 'single' | 'auto' | 'best'

@@ -1,5 +1,5 @@
 // Pure rows of the run-details table: one per cell, serial baseline first within each N.
-import type { Cell, Run } from '../../../main/contract'
+import type { Cell, Run } from '../../../common/contract'
 import { formatMs, formatMsSpread, formatPercent, formatSpeedup } from './format'
 
 export interface CellRow {

@@ -1,6 +1,6 @@
 // Pure formatters for what the UI prints: durations, ETA, times with their spread, bytes, dates, spec summaries.
 // The one rule for numbers in the renderer: tables, tooltips and chart labels all print times and percentages here.
-import type { SweepSpec } from '../../../main/contract'
+import type { SweepSpec } from '../../../common/contract'
 
 const pad2 = (n: number): string => String(n).padStart(2, '0')
 

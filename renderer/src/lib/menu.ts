@@ -1,5 +1,5 @@
 // What each native-menu command does, as a table of actions the app supplies.
-import type { ExportFormat, MenuCommand } from '../../../main/contract'
+import type { ExportFormat, MenuCommand } from '../../../common/contract'
 
 export interface MenuActions {
   run(): void | Promise<void>

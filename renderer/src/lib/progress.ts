@@ -1,5 +1,5 @@
 // Pure view of a sweep's progress: the texts the progress panel prints.
-import type { Phase, Progress, Run } from '../../../main/contract'
+import type { Phase, Progress, Run } from '../../../common/contract'
 import { formatDuration, formatEta } from './format'
 
 const phaseNames: Record<Phase, string> = {

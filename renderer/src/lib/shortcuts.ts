@@ -1,6 +1,6 @@
 // Keys the renderer owns: Escape cancels a sweep (everywhere), and in the browser, where there is no native
 // menu, Ctrl/⌘+Enter runs and Ctrl/⌘+. cancels. Pure, so the mapping is tested without a DOM.
-import type { MenuCommand } from '../../../main/contract'
+import type { MenuCommand } from '../../../common/contract'
 
 export interface KeyPress {
   key: string

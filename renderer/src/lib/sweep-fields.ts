@@ -10,7 +10,7 @@ import {
   TransferSchema,
   WorkloadSchema,
   type Workload,
-} from '../../../main/contract'
+} from '../../../common/contract'
 import { defaultPools, formatList, parseList } from './lists'
 
 export const sizePresets = {

@@ -1,7 +1,7 @@
 // The sweep form: every field of the next sweep, persisted, validated by the contract's own SweepSpecSchema.
 import { defineStore } from 'pinia'
 import { computed, reactive, ref, toRefs, watch } from 'vue'
-import { cellCount as cellsOf, SweepSpecSchema, type SweepSpec, type SweepSpecInput } from '../../../main/contract'
+import { cellCount as cellsOf, SweepSpecSchema, type SweepSpec, type SweepSpecInput } from '../../../common/contract'
 import { defaultPools, formatList, parseList } from '../lib/lists'
 import { fieldErrors } from '../lib/spec-errors'
 import { readJson, writeJson } from '../lib/storage'

@@ -1,7 +1,7 @@
 // The history of runs: the list, loaded runs, which runs the charts overlay, the open run, and their edits.
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import { MAX_IMPORT_BYTES, type ExportFormat, type Run, type RunSummary } from '../../../main/contract'
+import { MAX_IMPORT_BYTES, type ExportFormat, type Run, type RunSummary } from '../../../common/contract'
 import { useClient } from '../api/inject'
 import { useMachineStore } from './machine'
 import { errorLine, useUiStore } from './ui'

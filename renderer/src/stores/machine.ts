@@ -1,7 +1,7 @@
 // The machine this UI measures on (CPU, cores, memory), fetched once from the API.
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { Machine } from '../../../main/contract'
+import type { Machine } from '../../../common/contract'
 import { useClient } from '../api/inject'
 import { errorLine, useUiStore } from './ui'
 

@@ -1,7 +1,7 @@
 // The live sweep: start, progress from the event stream, cancel, and its final status.
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
-import type { Progress, SweepEvent, SweepSpec } from '../../../main/contract'
+import type { Progress, SweepEvent, SweepSpec } from '../../../common/contract'
 import { useClient } from '../api/inject'
 import { cancelledView, outcomeText, progressView } from '../lib/progress'
 import { useConfigStore } from './config'

@@ -4,10 +4,10 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseInput, type Run, type SweepEvent, type SweepSpecInput } from '../../../main/contract'
+import { parseInput, type Run, type SweepEvent, type SweepSpecInput } from '../../../common/contract'
 import { HistoryStore } from '../../../main/history/store'
-import { startServer, type RunningServer } from '../../../main/server/server'
-import { createService, type Service } from '../../../main/service'
+import { startServer, type RunningServer } from '../../../main/transports/http/server'
+import { createService, type Service } from '../../../main/service/service'
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 

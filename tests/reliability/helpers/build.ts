@@ -22,7 +22,7 @@ export interface Bundles {
 
 /** Entries by output name; the bundles are CommonJS, like electron-vite's main build. */
 const ENTRIES = {
-  cli: join(ROOT, 'main/cli.ts'),
+  cli: join(ROOT, 'main/cli/main.ts'),
   worker: join(ROOT, 'workers/worker.ts'),
   'history-writer': join(ROOT, 'tests/reliability/helpers/history-writer.ts'),
   'crashing-worker': join(ROOT, 'tests/reliability/helpers/crashing-worker.ts'),

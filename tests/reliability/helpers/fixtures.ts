@@ -2,9 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { SweepSpecSchema, type SweepEvent, type SweepSpecInput } from '../../../main/contract'
+import { SweepSpecSchema, type SweepEvent, type SweepSpecInput } from '../../../common/contract'
 import { HistoryStore } from '../../../main/history/store'
-import { createService, type Service } from '../../../main/service'
+import { createService, type Service } from '../../../main/service/service'
 
 /** A spec input whose lists may be readonly, so tests can keep their specs `as const`. */
 export type SpecInput = Omit<SweepSpecInput, 'sizes' | 'pools' | 'chunkRows'> & {

@@ -1,6 +1,6 @@
 // A seeded generator of malformed inputs for every API method, every one of them invalid by construction, so
 // firing them can never start a sweep or change the history. Deterministic: a failing case replays from its seed.
-import { MAX_N, MAX_NAME, MAX_POOL, type ApiMethod, type Run } from '../../../main/contract'
+import { MAX_N, MAX_NAME, MAX_POOL, type ApiMethod, type Run } from '../../../common/contract'
 
 export type Rng = () => number
 

@@ -1,7 +1,7 @@
 // Child process for the crash-safety test: saves runs in a loop with the real HistoryStore and prints each id
 // once its save has resolved. argv: <history dir> <template run JSON file> <id prefix>.
 import { readFileSync } from 'node:fs'
-import { RunSchema } from '../../../main/contract'
+import { RunSchema } from '../../../common/contract'
 import { HistoryStore } from '../../../main/history/store'
 import { variant } from './run-variant'
 

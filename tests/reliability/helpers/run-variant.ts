@@ -1,5 +1,5 @@
 // A deterministic variation of a template run: same shape, its own id, name and sample times.
-import type { Run } from '../../../main/contract'
+import type { Run } from '../../../common/contract'
 
 export function variant(template: Run, id: string, i: number): Run {
   return {

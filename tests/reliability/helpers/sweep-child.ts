@@ -5,10 +5,10 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { SweepSpecSchema, type Executor } from '../../../main/contract'
+import { SweepSpecSchema, type Executor } from '../../../common/contract'
 import { closePools, runSweep } from '../../../main/engine'
 import { HistoryStore } from '../../../main/history/store'
-import { createService } from '../../../main/service'
+import { createService } from '../../../main/service/service'
 import { childrenOf } from './procs'
 
 type Mode = 'complete' | 'cancel' | 'fail' | 'shutdown'

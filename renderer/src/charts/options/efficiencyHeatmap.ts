@@ -1,5 +1,5 @@
 // Chart 3: efficiency E = S/p as a heat map, matrix size N (rows) × workers (columns), with percent labels.
-import type { Run } from '../../../../main/contract'
+import type { Run } from '../../../../common/contract'
 import { formatRatio, tooltipHtml } from '../format'
 import { formatMs, formatPercent } from '../../lib/format'
 import {

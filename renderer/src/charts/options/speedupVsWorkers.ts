@@ -1,5 +1,5 @@
 // Chart 2: speedup against pool size, one line per N, the ideal S = p and each N's Amdahl fit (dashed).
-import type { Run } from '../../../../main/contract'
+import type { Run } from '../../../../common/contract'
 import { amdahlSpeedup, curvePools } from '../amdahl'
 import { formatRatio, tooltipHtml } from '../format'
 import { formatMs, formatPercent } from '../../lib/format'

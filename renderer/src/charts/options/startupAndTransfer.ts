@@ -1,6 +1,6 @@
 // Chart 5: what a pool costs before any work (cold start, warm round trip) and, when overlaid runs differ in transfer,
 // kernel or executor, their median times side by side per N.
-import type { Run } from '../../../../main/contract'
+import type { Run } from '../../../../common/contract'
 import { tooltipHtml } from '../format'
 import { formatMs, formatMsTick } from '../../lib/format'
 import { allSizes, chunkBasisLabel, representativeCells, runLabels, seriesNamer } from '../select'

@@ -1,5 +1,5 @@
 // Chart 4: time against rows per chunk (log x) per pool size and N; null unless some run swept several chunk sizes.
-import type { Run } from '../../../../main/contract'
+import type { Run } from '../../../../common/contract'
 import { escapeHtml } from '../format'
 import { formatMs, formatPercent } from '../../lib/format'
 import {

@@ -1,5 +1,5 @@
 // Chart 1: median time against matrix entries, log–log, one line per pool size plus the serial baseline, with min–max whiskers.
-import type { Run } from '../../../../main/contract'
+import type { Run } from '../../../../common/contract'
 import { escapeHtml, formatCount } from '../format'
 import { formatMs, formatPercent } from '../../lib/format'
 import {

@@ -1,0 +1,251 @@
+// A/B comparison of two runs: per common cell, the change in time and in speedup with a 95% bootstrap interval
+// and a verdict, as criterion.rs's change detection and pyperf's compare_to report it. Pure; seeded.
+//
+// Method. A cell of the baseline run A and one of the candidate run B are the same cell when N, pool and the
+// requested chunk rows agree (the serial baselines match by N). For each pair we draw `resamples` bootstrap
+// replicates: every sample list involved (the cell's samples in A and in B and, for speedup, the serial
+// baseline's samples of the same N in A and in B) is resampled with replacement, independently, and the
+// replicate's ratios of medians are recorded:
+//   time ratio     = median(B cell) / median(A cell)                     (< 1: B is faster)
+//   speedup ratio  = (median(B serial) / median(B cell)) / (median(A serial) / median(A cell))
+// The 95% interval is the 2.5th–97.5th percentile of the replicates (percentile bootstrap); the point
+// estimate is the ratio of the observed medians. Medians and a resampling interval assume no normality
+// (Hoefler & Belli). The verdict follows criterion.rs: a change is real when the interval of the time
+// ratio excludes 1, and it counts only when the interval is not wholly inside the noise band ±noise (1%):
+// then "faster" or "slower", otherwise "no change". Cells with fewer than two samples on a side get
+// "too few samples": one sample has no spread to resample.
+import type { Cell, ChunkRows, Run } from './contract'
+import { median } from './stats'
+
+export const COMPARE_CONFIDENCE = 0.95
+export const DEFAULT_RESAMPLES = 2000
+export const DEFAULT_NOISE = 0.01
+export const DEFAULT_COMPARE_SEED = 1
+/** Fewer samples than this on either side: nothing to resample. */
+export const MIN_COMPARE_SAMPLES = 2
+
+export type Verdict = 'faster' | 'slower' | 'no change' | 'too few samples'
+
+export interface RatioInterval {
+  /** Point estimate: the ratio of the observed medians. */
+  ratio: number
+  low: number
+  high: number
+}
+
+export interface CellSide {
+  medianMs: number
+  samples: number
+  /** Serial median / this cell's median in the same run; null for a serial cell or without a serial median. */
+  speedup: number | null
+}
+
+export interface CellComparison {
+  n: number
+  entries: number
+  serial: boolean
+  pool: number
+  chunkSpec: ChunkRows
+  baseline: CellSide
+  candidate: CellSide
+  /** Candidate time / baseline time; below 1 the candidate is faster. */
+  time: RatioInterval
+  /** Candidate speedup / baseline speedup; null for serial cells or when a side has no serial baseline. */
+  speedup: RatioInterval | null
+  verdict: Verdict
+}
+
+export interface CompareOptions {
+  resamples?: number
+  seed?: number
+  noise?: number
+}
+
+export interface RunComparison {
+  baseline: { id: string; name: string }
+  candidate: { id: string; name: string }
+  method: {
+    kind: 'percentile bootstrap of the ratio of medians'
+    confidence: number
+    resamples: number
+    seed: number
+    noise: number
+  }
+  /** Spec and machine fields that differ between the runs (kernel, executor, …): what the comparison is about. */
+  differences: { field: string; baseline: string; candidate: string }[]
+  cells: CellComparison[]
+  /** Measured cells of one run that have no measured partner in the other. */
+  onlyInBaseline: number
+  onlyInCandidate: number
+  counts: Record<Verdict, number>
+}
+
+/** mulberry32: a small seeded generator, so a comparison prints the same interval every time it is made. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** The median of a resample (with replacement) of xs, drawn with rng; scratch is reused to spare allocations. */
+function resampledMedian(xs: readonly number[], rng: () => number, scratch: Float64Array): number {
+  const n = xs.length
+  const draw = scratch.subarray(0, n)
+  for (let i = 0; i < n; i++) draw[i] = xs[Math.floor(rng() * n)]
+  draw.sort()
+  const mid = n >> 1
+  return n % 2 === 1 ? draw[mid] : (draw[mid - 1] + draw[mid]) / 2
+}
+
+/** The value at quantile q of sorted values (linear interpolation between order statistics). */
+function quantile(sorted: Float64Array, q: number): number {
+  const pos = (sorted.length - 1) * q
+  const lo = Math.floor(pos)
+  const hi = Math.ceil(pos)
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo)
+}
+
+function interval(point: number, replicates: Float64Array): RatioInterval {
+  const sorted = Float64Array.from(replicates).sort()
+  const tail = (1 - COMPARE_CONFIDENCE) / 2
+  return { ratio: point, low: quantile(sorted, tail), high: quantile(sorted, 1 - tail) }
+}
+
+/** criterion.rs's rule: the interval must exclude 1 and must not lie wholly within the noise band. */
+export function verdictOf(time: RatioInterval, noise = DEFAULT_NOISE): Verdict {
+  const significant = time.high < 1 || time.low > 1
+  const withinNoise = time.low >= 1 - noise && time.high <= 1 + noise
+  if (!significant || withinNoise) return 'no change'
+  return time.ratio < 1 ? 'faster' : 'slower'
+}
+
+const measured = (c: Cell): boolean => c.status === 'ok' && c.samplesMs.length > 0
+
+/** Which cell of the other run is the same cell: N, serial or pool, and the chunk rows the spec asked for. */
+export function cellKey(c: Pick<Cell, 'n' | 'serial' | 'pool' | 'chunkSpec'>): string {
+  return c.serial ? `${c.n}/serial` : `${c.n}/${c.pool}/${c.chunkSpec}`
+}
+
+function serialByN(run: Run): Map<number, Cell> {
+  const out = new Map<number, Cell>()
+  for (const c of run.cells) if (c.serial && measured(c)) out.set(c.n, c)
+  return out
+}
+
+function differences(a: Run, b: Run): RunComparison['differences'] {
+  const fields: [string, (r: Run) => string][] = [
+    ['workload', (r) => r.spec.workload],
+    ['kernel', (r) => r.spec.kernel],
+    ['executor', (r) => r.spec.executor],
+    ['transfer', (r) => r.spec.transfer],
+    ['repetitions', (r) => String(r.spec.repetitions)],
+    ['seed', (r) => String(r.spec.seed)],
+    ['machine', (r) => `${r.machine.cpuModel}, ${r.machine.logicalCores} cores`],
+    ['node', (r) => r.machine.node],
+  ]
+  return fields
+    .map(([field, get]) => ({ field, baseline: get(a), candidate: get(b) }))
+    .filter((d) => d.baseline !== d.candidate)
+}
+
+/** Compares candidate run B against baseline run A, cell by cell. */
+export function compareRuns(a: Run, b: Run, options: CompareOptions = {}): RunComparison {
+  const resamples = Math.max(100, Math.min(100_000, Math.floor(options.resamples ?? DEFAULT_RESAMPLES)))
+  const seed = (options.seed ?? DEFAULT_COMPARE_SEED) >>> 0
+  const noise = options.noise ?? DEFAULT_NOISE
+  const rng = mulberry32(seed)
+  const serialA = serialByN(a)
+  const serialB = serialByN(b)
+  const bCells = new Map(b.cells.filter(measured).map((c) => [cellKey(c), c]))
+  const aMeasured = a.cells.filter(measured)
+  const longest = Math.max(
+    1,
+    ...a.cells.map((c) => c.samplesMs.length),
+    ...b.cells.map((c) => c.samplesMs.length),
+  )
+  const scratch = new Float64Array(longest)
+
+  const cells: CellComparison[] = []
+  for (const ca of aMeasured) {
+    const cb = bCells.get(cellKey(ca))
+    if (cb === undefined) continue
+    const sa = ca.serial ? undefined : serialA.get(ca.n)
+    const sb = cb.serial ? undefined : serialB.get(cb.n)
+    const withSpeedup = sa !== undefined && sb !== undefined
+    const side = (c: Cell, s: Cell | undefined): CellSide => ({
+      medianMs: median(c.samplesMs),
+      samples: c.samplesMs.length,
+      speedup: s === undefined ? null : median(s.samplesMs) / median(c.samplesMs),
+    })
+    const baseline = side(ca, sa)
+    const candidate = side(cb, sb)
+    const timePoint = candidate.medianMs / baseline.medianMs
+    const speedupPoint =
+      baseline.speedup !== null && candidate.speedup !== null ? candidate.speedup / baseline.speedup : null
+    const few = [ca, cb, ...(withSpeedup ? [sa, sb] : [])].some(
+      (c) => c.samplesMs.length < MIN_COMPARE_SAMPLES,
+    )
+    const base = {
+      n: ca.n,
+      entries: ca.entries,
+      serial: ca.serial,
+      pool: ca.pool,
+      chunkSpec: ca.chunkSpec,
+      baseline,
+      candidate,
+    }
+    if (few) {
+      const point = (ratio: number): RatioInterval => ({ ratio, low: ratio, high: ratio })
+      cells.push({
+        ...base,
+        time: point(timePoint),
+        speedup: speedupPoint === null ? null : point(speedupPoint),
+        verdict: 'too few samples',
+      })
+      continue
+    }
+    const times = new Float64Array(resamples)
+    const speedups = new Float64Array(withSpeedup ? resamples : 0)
+    for (let r = 0; r < resamples; r++) {
+      const ma = resampledMedian(ca.samplesMs, rng, scratch)
+      const mb = resampledMedian(cb.samplesMs, rng, scratch)
+      times[r] = mb / ma
+      if (withSpeedup) {
+        const msa = resampledMedian(sa.samplesMs, rng, scratch)
+        const msb = resampledMedian(sb.samplesMs, rng, scratch)
+        speedups[r] = msb / mb / (msa / ma)
+      }
+    }
+    const time = interval(timePoint, times)
+    cells.push({
+      ...base,
+      time,
+      speedup: withSpeedup && speedupPoint !== null ? interval(speedupPoint, speedups) : null,
+      verdict: verdictOf(time, noise),
+    })
+  }
+  const aKeys = new Set(aMeasured.map(cellKey))
+  const counts: Record<Verdict, number> = { faster: 0, slower: 0, 'no change': 0, 'too few samples': 0 }
+  for (const c of cells) counts[c.verdict] += 1
+  return {
+    baseline: { id: a.id, name: a.name },
+    candidate: { id: b.id, name: b.name },
+    method: {
+      kind: 'percentile bootstrap of the ratio of medians',
+      confidence: COMPARE_CONFIDENCE,
+      resamples,
+      seed,
+      noise,
+    },
+    differences: differences(a, b),
+    cells,
+    onlyInBaseline: aMeasured.length - cells.length,
+    onlyInCandidate: [...bCells.keys()].filter((k) => !aKeys.has(k)).length,
+    counts,
+  }
+}

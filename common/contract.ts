@@ -1,0 +1,500 @@
+// The one API contract of Amdahl: input schemas, result types and events, shared by IPC, HTTP and direct calls.
+// Pure zod, no Node or Electron import: the renderer bundles it to validate its form with the same rules.
+import { z } from 'zod'
+
+/** Largest matrix side accepted by the schema; the memory check refuses what does not fit long before. */
+export const MAX_N = 100_000
+export const MAX_POOL = 256
+export const MAX_NAME = 120
+/** Largest JSON a user can import through the app (HTTP body limit too): a run of 2000 cells is a few MB. */
+export const MAX_IMPORT_BYTES = 64 * 1024 * 1024
+
+// What the engine can produce, and so the most any list in a run may hold: a file from elsewhere is held to the
+// same limits, so no array in an import or a history file is larger than a real sweep makes (issue 9).
+export const MAX_SIZES = 24
+export const MAX_POOLS = 16
+export const MAX_CHUNK_SIZES = 16
+export const MAX_REPETITIONS = 1000
+/** Pool start-ups one run records: one per pool size. */
+export const MAX_POOL_STARTUPS = MAX_POOLS
+/** Amdahl fits one run holds: at most one per matrix size. */
+export const MAX_FITS = MAX_SIZES
+/** Runs one JSON export may hold (exportRuns asks for at most 100 at once; a file may merge several). */
+export const MAX_EXPORTED_RUNS = 1000
+
+export const WorkloadSchema = z.enum(['sum', 'assign'])
+export const KernelSchema = z.enum(['js', 'wasm'])
+export const ExecutorSchema = z.enum(['thread', 'process'])
+export const TransferSchema = z.enum(['shared', 'copy'])
+
+const whole = (what: string, min: number, max: number) =>
+  z
+    .number({ error: `${what} must be a number` })
+    .int(`${what} must be a whole number`)
+    .min(min, `${what} must be at least ${min}`)
+    .max(max, `${what} must be at most ${max}`)
+
+export const SizeSchema = whole('matrix size N', 1, MAX_N)
+export const PoolSchema = whole('pool size', 1, MAX_POOL)
+export const ChunkRowsSchema = z.union([z.literal('auto'), whole('chunk rows', 1, MAX_N)], {
+  error: 'chunk rows must be "auto" or a whole number of rows',
+})
+
+/** Sorted, without repeats: the grid never runs the same point twice. */
+function uniqueSorted<T extends number | string>(values: T[]): T[] {
+  const nums = [...new Set(values.filter((v): v is T & number => typeof v === 'number'))].sort(
+    (a, b) => a - b,
+  )
+  return [...(values.includes('auto' as T) ? (['auto'] as T[]) : []), ...nums]
+}
+
+/** A list of one kind of value, named in the singular ("matrix size") for its error lines. */
+const listOf = <T extends z.ZodType<number | string>>(item: T, noun: string, max: number) =>
+  z
+    .array(item, { error: `${noun}s must be a list` })
+    .min(1, `give at least one ${noun}`)
+    .max(max, `at most ${max} ${noun}s`)
+    .transform((v) => uniqueSorted(v as (number | string)[]) as z.output<T>[])
+
+/** Cells above this count make a sweep nobody will wait for; refuse rather than start it. */
+export const MAX_CELLS = 2000
+
+/** The measuring protocol's defaults: ±5% around the median, at most 3 s of samples or 200 samples per cell. */
+export const DEFAULT_TARGET = 0.05
+export const DEFAULT_MAX_TIME_MS = 3000
+export const DEFAULT_MAX_SAMPLES = 200
+export const MAX_TIME_MS = 3_600_000
+export const MAX_SAMPLES = 10_000
+
+/** The cells a sweep measures: per size, the serial baseline plus one per pool size and chunk size. */
+export function cellCount(s: Pick<SweepSpec, 'sizes' | 'pools' | 'chunkRows'>): number {
+  return s.sizes.length * (1 + s.pools.length * s.chunkRows.length)
+}
+
+export const SweepSpecSchema = z
+  .strictObject(
+    {
+      name: z
+        .string({ error: 'name must be text' })
+        .trim()
+        .max(MAX_NAME, `name: at most ${MAX_NAME} characters`)
+        .default(''),
+      workload: WorkloadSchema.default('sum'),
+      kernel: KernelSchema.default('js'),
+      sizes: listOf(SizeSchema, 'matrix size', MAX_SIZES),
+      pools: listOf(PoolSchema, 'pool size', MAX_POOLS),
+      chunkRows: listOf(ChunkRowsSchema, 'chunk size', MAX_CHUNK_SIZES).default(['auto']),
+      executor: ExecutorSchema.default('thread'),
+      transfer: TransferSchema.default('shared'),
+      /** The minimum number of measured samples per cell; sampling goes on until `target` or a budget. */
+      repetitions: whole('repetitions', 1, MAX_REPETITIONS).default(5),
+      /**
+       * Precision target: a cell stops sampling once its median's 95% interval is within ±target of the median
+       * (relative half-width, 0.05 = ±5%), or once a budget below is spent.
+       */
+      target: z
+        .number({ error: 'target must be a number' })
+        .min(0.001, 'target must be at least 0.001 (±0.1%)')
+        .max(1, 'target must be at most 1 (±100%)')
+        .default(DEFAULT_TARGET),
+      /** Time budget per cell: the sum of its timed samples, ms. Never cuts below `repetitions`. */
+      maxTimeMs: whole('max time per cell (ms)', 1, MAX_TIME_MS).default(DEFAULT_MAX_TIME_MS),
+      /** Count budget per cell; never below `repetitions` (the minimum wins). */
+      maxSamples: whole('max samples per cell', 1, MAX_SAMPLES).default(DEFAULT_MAX_SAMPLES),
+      /** Seed of the shuffled cell order; absent: a fresh one per run, recorded in run.protocol.orderSeed. */
+      orderSeed: whole('order seed', 0, 0xffffffff).optional(),
+      warmups: whole('warm-ups', 0, 100).default(1),
+      seed: whole('seed', 0, 0xffffffff).default(42),
+      /** k, the number of centroids of the `assign` workload. */
+      centroids: whole('centroids', 2, 64).default(8),
+    },
+    {
+      error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field ${iss.keys.join(', ')}` : undefined),
+    },
+  )
+  .superRefine((s, ctx) => {
+    if (s.executor === 'process' && s.transfer === 'shared') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['transfer'],
+        message: 'the process executor cannot share memory: use transfer "copy"',
+      })
+    }
+    const cells = cellCount(s)
+    if (cells > MAX_CELLS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sizes'],
+        message: `${cells} cells is too many (at most ${MAX_CELLS})`,
+      })
+    }
+  })
+export type SweepSpecInput = z.input<typeof SweepSpecSchema>
+export type SweepSpec = z.output<typeof SweepSpecSchema>
+export type Workload = z.infer<typeof WorkloadSchema>
+export type Kernel = z.infer<typeof KernelSchema>
+export type Executor = z.infer<typeof ExecutorSchema>
+export type Transfer = z.infer<typeof TransferSchema>
+export type ChunkRows = z.infer<typeof ChunkRowsSchema>
+
+export const MachineSchema = z.object({
+  cpuModel: z.string().max(500),
+  logicalCores: z.number().int().min(1),
+  totalMemoryBytes: z.number().min(0),
+  freeMemoryBytes: z.number().min(0),
+  platform: z.string().max(100),
+  release: z.string().max(200),
+  arch: z.string().max(100),
+  node: z.string().max(100),
+  v8: z.string().max(100),
+  electron: z.string().max(100).nullable(),
+  /** Linux CPU frequency governor of cpu0 (`performance`, `powersave`…) where readable; null elsewhere. */
+  governor: z.string().max(100).nullable().optional(),
+})
+export type Machine = z.infer<typeof MachineSchema>
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number')
+
+export const StatsSchema = z.object({
+  median: finite,
+  mean: finite,
+  min: finite,
+  max: finite,
+  stddev: finite,
+  ci95Low: finite,
+  ci95High: finite,
+  /** Half-width of the 95% interval relative to the median. */
+  relSpread: finite,
+  /** Indices of samples whose modified Z-score exceeds 3.5 (hyperfine's rule). */
+  outliers: z
+    .array(
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(MAX_SAMPLES - 1),
+    )
+    .max(MAX_SAMPLES),
+  /** True when the spread is too large to trust the median (relSpread > 10% or outliers). */
+  noisy: z.boolean(),
+})
+export type Stats = z.infer<typeof StatsSchema>
+
+export const CellStatusSchema = z.enum(['ok', 'failed', 'cancelled'])
+/**
+ * Why a cell stopped taking samples. target: the median's interval met the precision target; budget-time /
+ * budget-count: the per-cell budget ran out first (the cell is flagged unstable); min-reps: it took the
+ * repetitions asked for with no precision target (every schema-1 run); cancelled; failed.
+ */
+export const StopReasonSchema = z.enum(['target', 'budget-time', 'budget-count', 'min-reps', 'cancelled', 'failed'])
+export type StopReason = z.infer<typeof StopReasonSchema>
+export const CellSchema = z.object({
+  n: z.number().int().min(1),
+  entries: z.number().int().min(1),
+  pool: z.number().int().min(1),
+  /** What the spec asked for ('auto' = one chunk per worker). */
+  chunkSpec: ChunkRowsSchema,
+  /** Rows per task actually used. */
+  chunkRows: z.number().int().min(1),
+  tasks: z.number().int().min(1),
+  /** The serial baseline: one task over the whole matrix on one worker. */
+  serial: z.boolean(),
+  status: CellStatusSchema,
+  error: z.string().max(2000).optional(),
+  /** Wall time of every measured sample, ms, measured on the main side. */
+  samplesMs: z.array(finite).max(MAX_SAMPLES),
+  /** Per sample, the kernel time summed over the tasks, measured inside the workers. */
+  kernelMs: z.array(finite).max(MAX_SAMPLES),
+  stats: StatsSchema.nullable(),
+  /** sum: the matrix sum; assign: the sum of labels (a checksum). */
+  result: finite.nullable(),
+  /** sum: |result − serial| / |serial|; assign: share of labels that differ from the serial labels. */
+  relError: finite.nullable(),
+  speedup: finite.nullable(),
+  efficiency: finite.nullable(),
+  /** Karp–Flatt experimentally determined serial fraction (pool > 1 only). */
+  karpFlatt: finite.nullable(),
+  /** Why sampling stopped (runs measured before the adaptive protocol have none). */
+  stopReason: StopReasonSchema.nullable().optional(),
+  /**
+   * Runs per sample: a cell faster than the timer can resolve well times this many back-to-back runs as one
+   * sample. samplesMs and kernelMs are always per run (the sample's time divided by the batch).
+   */
+  batch: z.number().int().min(1).max(1_000_000).optional(),
+  /**
+   * Share of the machine's cores (0..1) that other programs used while this cell's samples ran, from /proc/stat
+   * minus our own processes' CPU time (elsewhere from the load average); null where nothing could be read.
+   */
+  busyCpuFraction: z.number().min(0).max(1).nullable().optional(),
+  /** Share of the cores' time a hypervisor stole while the cell's samples ran; null where the OS does not say. */
+  stealFraction: finite.nullable().optional(),
+})
+export type Cell = z.infer<typeof CellSchema>
+
+export const PoolStartupSchema = z.object({
+  executor: ExecutorSchema,
+  pool: z.number().int().min(1),
+  /** create → every worker answered, ms. */
+  coldMs: finite,
+  /** Warm empty-task round trip, median, ms. */
+  roundTripMs: finite.nullable(),
+})
+export type PoolStartup = z.infer<typeof PoolStartupSchema>
+
+export const AmdahlFitSchema = z.object({
+  n: z.number().int().min(1),
+  /** Least-squares serial fraction f of S(p) = 1 / (f + (1 − f) / p). */
+  serialFraction: finite,
+  /** Root mean square error of the fitted speedups. */
+  rmse: finite,
+  points: z.number().int().min(0),
+})
+export type AmdahlFit = z.infer<typeof AmdahlFitSchema>
+
+/**
+ * How a run measured (filled by the runner, see main/engine/timed.ts): per cell, samples are taken in shuffled
+ * interleaved rounds (orderSeed) until the median's interval is within ±targetRelSpread or a budget is spent.
+ */
+export const ProtocolSchema = z.object({
+  /** Precision target, relative half-width of the median's interval (0.05 = ±5%); 0 = no target. */
+  targetRelSpread: z.number().min(0).max(1),
+  /** Samples every cell takes at least (--reps). */
+  minSamples: z.number().int().min(1),
+  /** Per-cell budget: at most this many samples… */
+  maxSamples: z.number().int().min(1),
+  /** …and about this much measured time, ms. */
+  maxTimeMs: z.number().min(0),
+  /** Warm-up runs per cell before its first timed sample. */
+  warmups: z.number().int().min(0),
+  /** Seed of the shuffled cell order of every round: the same seed replays the same order. */
+  orderSeed: z.number().int().min(0).max(0xffffffff),
+  /** What the timed region covers, in words. */
+  timedRegion: z.string().max(300),
+  /** The timer's step, measured once per run, ms: a run shorter than 1000 steps is batched (Cell.batch). */
+  timerResolutionMs: finite.optional(),
+  /** Where busyCpuFraction comes from: /proc/stat, the load average, or nowhere. */
+  loadSource: z.enum(['proc-stat', 'loadavg', 'none']).optional(),
+})
+export type Protocol = z.infer<typeof ProtocolSchema>
+
+export const RunIdSchema = z
+  .string({ error: 'run id must be text' })
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'run id must be 1–64 letters, digits, - or _')
+
+export const RunStatusSchema = z.enum(['complete', 'cancelled', 'failed'])
+export const RunSchema = z.object({
+  schema: z.literal(1),
+  id: RunIdSchema,
+  createdAt: z.iso.datetime(),
+  name: z.string().max(MAX_NAME),
+  spec: SweepSpecSchema,
+  machine: MachineSchema,
+  status: RunStatusSchema,
+  error: z.string().max(2000).optional(),
+  durationMs: finite,
+  poolStartup: z.array(PoolStartupSchema).max(MAX_POOL_STARTUPS),
+  fits: z.array(AmdahlFitSchema).max(MAX_FITS),
+  cells: z.array(CellSchema).max(MAX_CELLS),
+  /** Set when the run came from another machine's JSON export. */
+  imported: z.boolean().optional(),
+  /** How it measured (absent in runs recorded before the adaptive protocol). */
+  protocol: ProtocolSchema.optional(),
+  /** What every speedup divides by, in words. */
+  baseCase: z.string().max(300).optional(),
+  /** One line on how quiet the machine was ("machine quiet" / "another program used 0.6 cores during 4 cells"). */
+  verdict: z.string().max(500).nullable().optional(),
+})
+export type Run = z.infer<typeof RunSchema>
+
+export interface RunSummary {
+  id: string
+  name: string
+  createdAt: string
+  status: Run['status']
+  spec: SweepSpec
+  machine: Pick<Machine, 'cpuModel' | 'logicalCores' | 'platform'>
+  cellCount: number
+  imported: boolean
+}
+
+export function summarizeRun(run: Run): RunSummary {
+  return {
+    id: run.id,
+    name: run.name,
+    createdAt: run.createdAt,
+    status: run.status,
+    spec: run.spec,
+    machine: {
+      cpuModel: run.machine.cpuModel,
+      logicalCores: run.machine.logicalCores,
+      platform: run.machine.platform,
+    },
+    cellCount: run.cells.length,
+    imported: run.imported ?? false,
+  }
+}
+
+export type Phase = 'startup' | 'fill' | 'warmup' | 'measure'
+export interface Progress {
+  runId: string
+  cellsDone: number
+  cellsTotal: number
+  /** Share of the estimated work done, 0..1 (cells weighted by entries × samples). */
+  fraction: number
+  current: { n: number; pool: number; chunkRows: number; serial: boolean; phase: Phase } | null
+  elapsedMs: number
+  etaMs: number | null
+}
+
+export type SweepEvent =
+  | { type: 'progress'; progress: Progress }
+  | { type: 'finished'; run: RunSummary }
+  | { type: 'failed'; runId: string; error: string }
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
+
+/**
+ * Events cross a boundary (IPC, the HTTP event stream) into the renderer: check the fields the UI reads before
+ * trusting the rest. Their sender is our own service, so a full schema parse per progress tick is not worth it.
+ */
+export function isSweepEvent(value: unknown): value is SweepEvent {
+  if (!isRecord(value)) return false
+  switch (value.type) {
+    case 'progress': {
+      const p = value.progress
+      return (
+        isRecord(p) &&
+        typeof p.runId === 'string' &&
+        typeof p.cellsDone === 'number' &&
+        typeof p.cellsTotal === 'number'
+      )
+    }
+    case 'finished':
+      return isRecord(value.run) && typeof value.run.id === 'string'
+    case 'failed':
+      return typeof value.runId === 'string' && typeof value.error === 'string'
+    default:
+      return false
+  }
+}
+
+/** csv: a row per cell; samples-csv: a row per repetition; json: re-importable; html: the report; md: its table. */
+export const ExportFormatSchema = z.enum(['csv', 'samples-csv', 'json', 'html', 'md'])
+export type ExportFormat = z.infer<typeof ExportFormatSchema>
+export interface ExportFile {
+  fileName: string
+  mimeType: string
+  content: string
+}
+
+const noArgs = z.strictObject({})
+const idList = z.array(RunIdSchema).min(1, 'choose at least one run').max(100, 'at most 100 runs at once')
+
+/** Every method's input schema; each method takes one object. */
+export const apiInputs = {
+  getMachine: noArgs,
+  startSweep: z.strictObject({ spec: SweepSpecSchema }),
+  cancelSweep: z.strictObject({ runId: RunIdSchema }),
+  getActiveSweep: noArgs,
+  listRuns: noArgs,
+  getRun: z.strictObject({ id: RunIdSchema }),
+  renameRun: z.strictObject({ id: RunIdSchema, name: z.string().trim().max(MAX_NAME) }),
+  deleteRun: z.strictObject({ id: RunIdSchema }),
+  /** A run exported as JSON, from this machine or another; also how a deletion is undone. */
+  importRun: z.strictObject({ run: z.unknown() }),
+  exportRuns: z.strictObject({ ids: idList, format: ExportFormatSchema }),
+} as const
+
+export interface ApiOutputs {
+  getMachine: Machine
+  startSweep: { runId: string }
+  cancelSweep: { cancelled: boolean }
+  getActiveSweep: { runId: string; spec: SweepSpec; progress: Progress | null } | null
+  listRuns: RunSummary[]
+  getRun: Run
+  renameRun: RunSummary
+  deleteRun: { deleted: boolean }
+  importRun: RunSummary
+  exportRuns: ExportFile
+}
+
+export type ApiMethod = keyof typeof apiInputs
+export type ApiInput<M extends ApiMethod> = z.input<(typeof apiInputs)[M]>
+export type ApiParsed<M extends ApiMethod> = z.output<(typeof apiInputs)[M]>
+export const apiMethods = Object.keys(apiInputs) as ApiMethod[]
+
+/** What a transport calls once an input has passed validation. */
+export type ApiHandlers = { [M in ApiMethod]: (input: ApiParsed<M>) => Promise<ApiOutputs[M]> }
+/** What a caller (renderer, test) sees: raw inputs, validated on the other side. */
+export type AmdahlApi = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiOutputs[M]> }
+
+/** A file the renderer asks to save: a native save dialog in Electron, a download in the browser. */
+export const SaveFileSchema = z.strictObject({
+  fileName: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[^/\\:*?"<>|\0]+$/, 'file name has characters a file cannot have'),
+  mimeType: z.string().max(100),
+  content: z.string().max(256 * 1024 * 1024),
+  encoding: z.enum(['utf8', 'base64']),
+})
+export type SaveFile = z.infer<typeof SaveFileSchema>
+
+/** Every transport answers with this envelope, so an error reaches the caller as one clean line. */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: string }
+
+/** One human line from a validation failure: `sizes[0]: matrix size N must be at least 1`. */
+export function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => {
+      const path = i.path
+        .map((p, k) => (typeof p === 'number' ? `[${p}]` : k === 0 ? String(p) : `.${String(p)}`))
+        .join('')
+      // zod words a missing field "Invalid input: expected string, received undefined": say what it means.
+      const message =
+        i.code === 'invalid_type' && i.message.endsWith('received undefined') ? 'missing' : i.message
+      return path ? `${path}: ${message}` : message
+    })
+    .join('; ')
+}
+
+export class ApiError extends Error {
+  override name = 'ApiError'
+}
+
+/** A contract method's name; own keys only, so "toString" or "__proto__" from a caller never count. */
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(apiInputs, name)
+}
+
+/** Validate a method's raw input; throws ApiError with one human line. */
+export function parseInput<M extends ApiMethod>(method: M, raw: unknown): ApiParsed<M> {
+  if (!isApiMethod(method)) throw new ApiError(`unknown method ${String(method)}`)
+  const parsed = apiInputs[method].safeParse(raw === undefined ? {} : raw)
+  if (!parsed.success) throw new ApiError(formatIssues(parsed.error))
+  return parsed.data as ApiParsed<M>
+}
+
+/** Commands the native menu sends to the renderer (shortcuts for Run / Cancel / Export). */
+export const menuCommands = [
+  'run',
+  'cancel',
+  'export-csv',
+  'export-samples-csv',
+  'export-json',
+  'export-png',
+] as const
+export type MenuCommand = (typeof menuCommands)[number]
+
+/**
+ * What the preload exposes as `window.amdahl` (Electron only): every contract method, answering with an
+ * envelope, plus the event stream, native save dialogs and menu commands. Nothing else crosses the bridge.
+ */
+export interface DesktopBridge {
+  api: { [M in ApiMethod]: (input: ApiInput<M>) => Promise<Envelope<ApiOutputs[M]>> }
+  onEvent(listener: (event: SweepEvent) => void): () => void
+  saveFile(file: SaveFile): Promise<Envelope<{ saved: boolean; path?: string }>>
+  onMenu(listener: (command: MenuCommand) => void): () => void
+}

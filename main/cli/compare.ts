@@ -1,0 +1,119 @@
+// `amdahl compare <baseline> <candidate>`: the A/B comparison of two saved runs as a table or as JSON.
+import {
+  compareRuns,
+  type CellComparison,
+  type RatioInterval,
+  type RunComparison,
+} from '../../common/compare'
+import { EXIT_OK, UsageError } from './errors'
+import { parseWhole } from './flags'
+import { openHistory } from './history-store'
+import type { CliIo } from './io'
+import { resolveRunId } from './run-ids'
+import { formatMs, formatTable, type Column } from './table'
+
+export interface CompareOptions {
+  historyDir?: string
+  json?: boolean
+  seed?: string
+  resamples?: string
+}
+
+const signedPercent = (ratio: number): string => {
+  const change = (ratio - 1) * 100
+  const digits = Math.abs(change) < 10 ? 1 : 0
+  return `${change >= 0 ? '+' : '−'}${Math.abs(change).toFixed(digits)}%`
+}
+
+/** A ratio as a change with its interval: "−48.2% [−51.0%, −45.1%]". */
+export function formatChange(r: RatioInterval | null): string {
+  if (r === null) return '—'
+  return `${signedPercent(r.ratio)} [${signedPercent(r.low)}, ${signedPercent(r.high)}]`
+}
+
+const speedup = (s: number | null): string => (s === null ? '—' : `${s.toFixed(2)}×`)
+
+function chunk(c: CellComparison): string {
+  return c.serial ? 'all' : String(c.chunkSpec)
+}
+
+const COLUMNS: Column[] = [
+  { header: 'N', align: 'right' },
+  { header: 'pool', align: 'right' },
+  { header: 'chunk', align: 'right' },
+  { header: 'baseline ms', align: 'right' },
+  { header: 'candidate ms', align: 'right' },
+  { header: 'time change [95% CI]', align: 'right' },
+  { header: 'speedup', align: 'right' },
+  { header: 'speedup change [95% CI]', align: 'right' },
+  { header: 'verdict', align: 'left' },
+]
+
+/** The comparison as the terminal prints it: who, what differs, the method, one row per common cell. */
+export function formatComparison(cmp: RunComparison): string {
+  const who = (r: { id: string; name: string }) => (r.name ? `${r.id} "${r.name}"` : r.id)
+  const lines = [`Baseline  ${who(cmp.baseline)}`, `Candidate ${who(cmp.candidate)}`]
+  if (cmp.differences.length > 0) {
+    lines.push(
+      `Differs:  ${cmp.differences.map((d) => `${d.field} ${d.baseline} → ${d.candidate}`).join('; ')}`,
+    )
+  }
+  const m = cmp.method
+  lines.push(
+    `Method:   ${m.kind}, ${m.resamples} resamples, seed ${m.seed}; "no change" unless the ${m.confidence * 100}% interval ` +
+      `excludes 0 and leaves ±${m.noise * 100}% (criterion.rs's noise threshold)`,
+    '',
+  )
+  if (cmp.cells.length === 0) {
+    lines.push('The runs have no measured cell in common (same N, pool and chunk rows).')
+  } else {
+    const rows = cmp.cells.map((c) => [
+      c.n.toLocaleString('en-US'),
+      c.serial ? 'serial' : String(c.pool),
+      chunk(c),
+      formatMs(c.baseline.medianMs),
+      formatMs(c.candidate.medianMs),
+      formatChange(c.time),
+      c.serial ? '—' : `${speedup(c.baseline.speedup)} → ${speedup(c.candidate.speedup)}`,
+      formatChange(c.speedup),
+      c.verdict,
+    ])
+    lines.push(formatTable(COLUMNS, rows))
+  }
+  const k = cmp.counts
+  const tally = [
+    `${k.faster} faster`,
+    `${k.slower} slower`,
+    `${k['no change']} no change`,
+    ...(k['too few samples'] > 0 ? [`${k['too few samples']} with too few samples`] : []),
+  ]
+  const unmatched = cmp.onlyInBaseline + cmp.onlyInCandidate
+  lines.push(
+    '',
+    `${tally.join(', ')}` +
+      (unmatched > 0
+        ? `; not compared: ${cmp.onlyInBaseline} cells only in the baseline, ${cmp.onlyInCandidate} only in the candidate`
+        : ''),
+  )
+  return lines.join('\n') + '\n'
+}
+
+export async function compareCommand(
+  baselineText: string,
+  candidateText: string,
+  options: CompareOptions,
+  io: CliIo,
+): Promise<number> {
+  const history = openHistory(options.historyDir, io)
+  const seed = options.seed === undefined ? undefined : parseWhole(options.seed, '--seed')
+  const resamples = options.resamples === undefined ? undefined : parseWhole(options.resamples, '--resamples')
+  if (resamples !== undefined && (resamples < 100 || resamples > 100_000)) {
+    throw new UsageError(`--resamples: ${resamples} is outside 100–100000`)
+  }
+  if (seed !== undefined && seed > 0xffffffff) throw new UsageError(`--seed: ${seed} is above 4294967295`)
+  const baseline = await history.get(await resolveRunId(history, baselineText))
+  const candidate = await history.get(await resolveRunId(history, candidateText))
+  const cmp = compareRuns(baseline, candidate, { seed, resamples })
+  io.stdout.write(options.json ? `${JSON.stringify(cmp, null, 2)}\n` : formatComparison(cmp))
+  return EXIT_OK
+}

@@ -1,0 +1,112 @@
+// `amdahl export --format svg|png`: the app's charts as image files, drawn without a browser.
+import { writeFile } from 'node:fs/promises'
+import { basename, dirname, extname, join, resolve } from 'node:path'
+import type { Run } from '../../common/contract'
+import { chartKeys, pngFileName, type ChartKey } from '../../renderer/src/charts/cards'
+import type { ChartTheme } from '../../renderer/src/charts/types'
+import {
+  DEFAULT_CHART_HEIGHT,
+  DEFAULT_CHART_WIDTH,
+  MAX_CHART_PX,
+  MIN_CHART_PX,
+  renderChartSvgs,
+} from '../export/charts'
+import { svgToPng } from '../export/png'
+import { CliFailure, EXIT_OK, UsageError } from './errors'
+import { parseChoice, parseWhole } from './flags'
+import type { CliIo } from './io'
+
+/** The image flags as commander hands them over. */
+export interface ImageFlags {
+  chart?: string
+  width?: string
+  height?: string
+  theme?: string
+}
+
+export interface ImageOptions {
+  keys: ChartKey[] | undefined
+  width: number
+  height: number
+  theme: ChartTheme
+}
+
+function pixels(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback
+  const px = parseWhole(text, flag)
+  if (px < MIN_CHART_PX || px > MAX_CHART_PX) {
+    throw new UsageError(`${flag}: ${px} px is outside ${MIN_CHART_PX}–${MAX_CHART_PX}`)
+  }
+  return px
+}
+
+export function imageOptions(flags: ImageFlags): ImageOptions {
+  const keys =
+    flags.chart === undefined
+      ? undefined
+      : flags.chart.split(',').map((k) => parseChoice(k, chartKeys, '--chart'))
+  return {
+    keys,
+    width: pixels(flags.width, '--width', DEFAULT_CHART_WIDTH),
+    height: pixels(flags.height, '--height', DEFAULT_CHART_HEIGHT),
+    theme:
+      flags.theme === undefined ? 'light' : parseChoice(flags.theme, ['light', 'dark'] as const, '--theme'),
+  }
+}
+
+/**
+ * Where each chart goes: one chart and --out → that file (or stdout for "-"); several → beside --out with the
+ * chart's key added (report.png → report-time.png, …); no --out → the app's own file names, here.
+ */
+function targets(runs: Run[], keys: ChartKey[], ext: string, out: string | undefined): (string | '-')[] {
+  if (out === '-') {
+    if (keys.length !== 1)
+      throw new UsageError(
+        `--out -: ${keys.length} charts cannot share standard output; pick one with --chart`,
+      )
+    return ['-']
+  }
+  if (out === undefined) return keys.map((k) => resolve(pngFileName(runs, k).replace(/\.png$/, `.${ext}`)))
+  const path = resolve(out)
+  if (keys.length === 1) return [path]
+  const stem = basename(path, extname(path))
+  return keys.map((k) => join(dirname(path), `${stem}-${k}.${ext}`))
+}
+
+export async function writeImages(
+  runs: Run[],
+  format: 'svg' | 'png',
+  options: ImageOptions,
+  out: string | undefined,
+  io: CliIo,
+): Promise<number> {
+  const charts = renderChartSvgs(runs, options)
+  if (charts.length === 0) {
+    throw new CliFailure(
+      `none of the charts ${options.keys?.join(', ') ?? ''} applies to these runs (an un-swept chunk size draws none)`,
+    )
+  }
+  const paths = targets(
+    runs,
+    charts.map((c) => c.key),
+    format,
+    out,
+  )
+  for (const [i, chart] of charts.entries()) {
+    const content = format === 'svg' ? chart.svg : svgToPng(chart.svg)
+    const path = paths[i]
+    if (path === '-') {
+      io.stdout.write(content)
+      continue
+    }
+    try {
+      await writeFile(path, content)
+    } catch (error) {
+      throw new CliFailure(
+        `cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      )
+    }
+    io.stderr.write(`amdahl: wrote ${chart.key} chart to ${path}\n`)
+  }
+  return EXIT_OK
+}

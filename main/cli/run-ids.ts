@@ -1,0 +1,27 @@
+// Run ids as a person types them: the whole id or, as in git, any prefix that names one run only.
+import type { HistoryStore } from '../history/store'
+import { CliFailure, UsageError } from './errors'
+import { parseRunId } from './flags'
+
+/** Candidates listed in an ambiguity message before "…": enough to pick from, never a wall of ids. */
+const MAX_LISTED = 5
+
+/** The one id that is `text` or starts with it; otherwise one line saying none or which ones. */
+export function matchRunId(text: string, ids: readonly string[]): string {
+  if (ids.includes(text)) return text
+  const matches = ids.filter((id) => id.startsWith(text))
+  if (matches.length === 1) return matches[0]
+  if (matches.length === 0) throw new CliFailure(`no run with id ${text} (see amdahl history list)`)
+  const listed = matches.slice(0, MAX_LISTED).join(', ')
+  const more = matches.length > MAX_LISTED ? `, … (${matches.length} in all)` : ''
+  throw new UsageError(`run id ${text} is ambiguous: it could be ${listed}${more}`)
+}
+
+/** Resolves a typed id or prefix against the runs in the history. */
+export async function resolveRunId(history: HistoryStore, text: string): Promise<string> {
+  const id = parseRunId(text)
+  return matchRunId(
+    id,
+    (await history.list()).map((run) => run.id),
+  )
+}

@@ -1,0 +1,93 @@
+// The single-file HTML report: every chart inline as SVG, the cell table, machine and protocol of each run.
+// It opens offline and asks for nothing: no scripts, no fonts, no images from anywhere (its CSP says so too).
+import type { Run } from '../../common/contract'
+import { escapeHtml } from '../../renderer/src/charts/format'
+import { renderChartSvgs, type ChartRenderOptions } from './charts'
+import { CELL_HEADERS, cellRow, machineRows, protocolRows } from './cell-rows'
+
+const STYLE = `
+:root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2933; }
+body { margin: 0 auto; padding: 24px; max-width: 1100px; background: #f5f7fa; }
+h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 32px 0 8px; } h3 { font-size: 15px; margin: 20px 0 6px; }
+.muted { color: #52606d; font-size: 13px; }
+figure { margin: 16px 0; padding: 12px; background: #fff; border: 1px solid #e4e7eb; border-radius: 8px; }
+figure svg { display: block; width: 100%; height: auto; }
+figcaption { color: #52606d; font-size: 13px; margin-top: 6px; }
+table { border-collapse: collapse; font-size: 13px; background: #fff; }
+th, td { border: 1px solid #e4e7eb; padding: 4px 8px; text-align: left; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; font-size: 13px; margin: 0; }
+dt { color: #52606d; } dd { margin: 0; }
+.facts { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; }
+`
+
+/** Nothing may load: inline styles only, and images only from data: URLs (ECharts' SVG has none). */
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+const NUMERIC = new Set<string>([
+  'N',
+  'entries',
+  'pool',
+  'chunk rows',
+  'median',
+  'samples',
+  'speedup',
+  'efficiency',
+])
+
+function facts(rows: [string, string][]): string {
+  return `<dl>${rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`
+}
+
+function cellTable(run: Run): string {
+  if (run.cells.length === 0) return '<p class="muted">No cells were measured.</p>'
+  const head = CELL_HEADERS.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')
+  const rows = run.cells
+    .map((c) => {
+      const tds = cellRow(c).map(
+        (v, i) => `<td${NUMERIC.has(CELL_HEADERS[i]) ? ' class="num"' : ''}>${escapeHtml(v)}</td>`,
+      )
+      return `<tr>${tds.join('')}</tr>`
+    })
+    .join('\n')
+  return `<table data-run="${escapeHtml(run.id)}"><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>`
+}
+
+function runSection(run: Run): string {
+  const title = run.name ? `${run.name} (${run.id})` : run.id
+  return `<section class="run" id="run-${escapeHtml(run.id)}">
+<h2>${escapeHtml(title)}</h2>
+<div class="facts"><div><h3>Protocol</h3>${facts(protocolRows(run))}</div><div><h3>Machine</h3>${facts(machineRows(run))}</div></div>
+<h3>Cells</h3>
+${cellTable(run)}
+</section>`
+}
+
+/** The report of one run, or of several overlaid in the charts (as the app draws them) with a section each. */
+export function runsToHtml(runs: Run[], options: ChartRenderOptions = {}, now: Date = new Date()): string {
+  const charts = renderChartSvgs(runs, { ...options, theme: 'light' })
+  const heading = runs.length === 1 ? runs[0].name || runs[0].id : `${runs.length} runs compared`
+  const figures = charts
+    .map(
+      (c) =>
+        `<figure data-chart="${c.key}">${c.svg}<figcaption><b>${escapeHtml(c.title)}.</b> ${escapeHtml(c.howTo)}</figcaption></figure>`,
+    )
+    .join('\n')
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Amdahl report: ${escapeHtml(heading)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>Amdahl report: ${escapeHtml(heading)}</h1>
+<p class="muted">Medians with 95% intervals; speedup = serial median ÷ parallel median of the same N. Written ${escapeHtml(now.toISOString())} by Amdahl.</p>
+${figures}
+${runs.map(runSection).join('\n')}
+</body>
+</html>
+`
+}

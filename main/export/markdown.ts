@@ -1,0 +1,33 @@
+// The Markdown export: per run a heading, what was measured, and the cell table, as hyperfine's --export-markdown.
+import type { Run } from '../../common/contract'
+import { CELL_HEADERS, cellRow, machineRows, protocolRows } from './cell-rows'
+
+/** Pipes and line breaks would end a table cell early. */
+const cell = (text: string): string => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\s+/g, ' ')
+
+/** Numeric columns align right, as a reader compares them digit by digit. */
+const RIGHT = new Set(['N', 'entries', 'pool', 'chunk rows', 'median', 'samples', 'speedup', 'efficiency'])
+
+export function runTableMarkdown(run: Run): string {
+  const head = `| ${CELL_HEADERS.join(' | ')} |`
+  const rule = `|${CELL_HEADERS.map((h) => (RIGHT.has(h) ? '---:' : ':---')).join('|')}|`
+  const rows = run.cells.map((c) => `| ${cellRow(c).map(cell).join(' | ')} |`)
+  return [head, rule, ...rows].join('\n')
+}
+
+export function runsToMarkdown(runs: Run[]): string {
+  const sections = runs.map((run) => {
+    const title = run.name ? `${run.name} (${run.id})` : run.id
+    const facts = (rows: [string, string][]) => rows.map(([k, v]) => `${k}: ${v}`).join(' · ')
+    return [
+      `## ${cell(title)}`,
+      '',
+      facts(protocolRows(run)),
+      '',
+      facts(machineRows(run)),
+      '',
+      run.cells.length > 0 ? runTableMarkdown(run) : '_No cells were measured._',
+    ].join('\n')
+  })
+  return `${sections.join('\n\n')}\n`
+}

@@ -1,0 +1,34 @@
+// File-system failures a person can act on (full disk, read-only or forbidden folder) as one line each.
+import { ApiError } from '../../common/contract'
+
+/** Codes that mean "the disk or the folder will not take this", not "our bug". */
+const DISK_PROBLEMS: Readonly<Record<string, (dir: string) => string>> = {
+  ENOSPC: (dir) => `the history folder ${dir} is full: free some disk space and try again`,
+  EDQUOT: (dir) => `the history folder ${dir} is over its disk quota: free some space and try again`,
+  EROFS: (dir) => `the history folder ${dir} is on a read-only disk: nothing can be saved or changed there`,
+  EACCES: (dir) => `no permission to change the history folder ${dir}: check its owner and permissions`,
+  EPERM: (dir) => `no permission to change the history folder ${dir}: check its owner and permissions`,
+}
+
+export const errorCode = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | null)?.code
+
+/**
+ * The one line for a disk problem, as an ApiError the transports answer with (HTTP 507 for a full disk, 503 for a
+ * folder that refuses writes); any other error is returned unchanged.
+ */
+export function diskError(error: unknown, dir: string): unknown {
+  const code = errorCode(error) ?? ''
+  const line = DISK_PROBLEMS[code]
+  if (line === undefined) return error
+  const status = code === 'ENOSPC' || code === 'EDQUOT' ? 507 : 503
+  return Object.assign(new ApiError(line(dir)), { status, code })
+}
+
+/** Runs a write and rethrows a disk problem as its one line. */
+export async function mappingDiskErrors<T>(dir: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write()
+  } catch (error) {
+    throw diskError(error, dir)
+  }
+}

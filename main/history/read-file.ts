@@ -1,0 +1,65 @@
+// Reads a run file the way a hostile folder demands: regular files only (no links, pipes or devices), size-bounded.
+import { constants } from 'node:fs'
+import { lstat, open } from 'node:fs/promises'
+
+export type FileRead =
+  | { state: 'ok'; text: string }
+  | { state: 'missing' }
+  /** Present but not something to read: the reason names what it is, never what it holds. */
+  | { state: 'refused'; reason: string }
+
+// O_NOFOLLOW: a link swapped in after the lstat below is refused by the open itself; O_NONBLOCK: opening a pipe
+// swapped in never waits for a writer. Windows has neither (0), and its links are caught by the lstat.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)
+
+function kindOf(info: { isSymbolicLink(): boolean; isDirectory(): boolean; isFIFO(): boolean }): string {
+  if (info.isSymbolicLink()) return 'a symbolic link'
+  if (info.isDirectory()) return 'a folder'
+  if (info.isFIFO()) return 'a named pipe'
+  return 'a special file'
+}
+
+/** The text of a regular file of at most maxBytes; other errors (EACCES, EIO…) are thrown as they are. */
+export async function readRegularFile(path: string, maxBytes: number): Promise<FileRead> {
+  let info
+  try {
+    info = await lstat(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'missing' }
+    throw error
+  }
+  if (!info.isFile()) return { state: 'refused', reason: `${kindOf(info)}, not a run file` }
+  if (info.size > maxBytes) return tooLarge(info.size, maxBytes)
+  let handle
+  try {
+    handle = await open(path, OPEN_FLAGS)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return { state: 'missing' }
+    if (code === 'ELOOP') return { state: 'refused', reason: 'a symbolic link, not a run file' }
+    throw error
+  }
+  try {
+    // The file opened may not be the one looked at: check what the handle really is.
+    const opened = await handle.stat()
+    if (!opened.isFile()) return { state: 'refused', reason: `${kindOf(opened)}, not a run file` }
+    if (opened.size > maxBytes) return tooLarge(opened.size, maxBytes)
+    // Read at most one byte past the limit, whatever the file grows to meanwhile.
+    const buffer = Buffer.alloc(Math.min(opened.size, maxBytes) + 1)
+    let length = 0
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length)
+      if (bytesRead === 0) break
+      length += bytesRead
+    }
+    if (length > maxBytes) return tooLarge(length, maxBytes)
+    return { state: 'ok', text: buffer.toString('utf8', 0, length) }
+  } finally {
+    await handle.close()
+  }
+}
+
+const tooLarge = (size: number, maxBytes: number): FileRead => ({
+  state: 'refused',
+  reason: `${Math.ceil(size / 2 ** 20)} MiB, larger than any run file (at most ${maxBytes / 2 ** 20} MiB)`,
+})

@@ -1,0 +1,174 @@
+// The API contract implemented once, transport-agnostic: one sweep at a time, checkpointed to history, plus runs.
+import {
+  ApiError,
+  summarizeRun,
+  type ApiHandlers,
+  type Progress,
+  type Run,
+  type SweepEvent,
+  type SweepSpec,
+} from '../../common/contract'
+import { checkFits, closePools, machineInfo, newRunId, runSweep } from '../engine'
+import { Checkpoints } from './checkpoints'
+import { exportFile } from '../export/json'
+import type { HistoryStore } from '../history/store'
+
+export interface ServiceOptions {
+  history: HistoryStore
+  /** Default: the engine's own choice (see RunOptions.workerScript). */
+  workerScript?: string
+  /** Lines about things that went wrong without stopping anything, e.g. a checkpoint that could not be written. */
+  onWarning?: (line: string) => void
+}
+
+export interface Service {
+  handlers: ApiHandlers
+  onEvent(listener: (event: SweepEvent) => void): () => void
+  /**
+   * Refuses new sweeps from now on, cancels a running one and resolves once its run is saved and every worker
+   * pool is gone.
+   */
+  shutdown(): Promise<void>
+}
+
+interface ActiveSweep {
+  runId: string
+  spec: SweepSpec
+  progress: Progress | null
+  controller: AbortController
+  /** Settles after the run is saved and the last event sent. */
+  done: Promise<void>
+}
+
+/** An ApiError the HTTP transport answers with 409 Conflict: the request is fine, the moment is not. */
+const conflict = (text: string) => Object.assign(new ApiError(text), { status: 409 })
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
+export function createService(options: ServiceOptions): Service {
+  const { history } = options
+  const warn = options.onWarning ?? ((line: string) => console.warn(line))
+  const listeners = new Set<(event: SweepEvent) => void>()
+  let active: ActiveSweep | null = null
+  let shuttingDown = false
+
+  function emit(event: SweepEvent): void {
+    for (const listener of listeners) {
+      try {
+        listener(event)
+      } catch (error) {
+        warn(`event listener failed: ${message(error)}`)
+      }
+    }
+  }
+
+  function refuseIfRunning(id: string, what: string): void {
+    if (active?.runId === id) throw conflict(`run ${id} is still running: cancel it before you ${what} it`)
+  }
+
+  async function drive(sweep: ActiveSweep): Promise<void> {
+    const save = (what: string) => (run: Run) =>
+      history.save(run).catch((error) => warn(`${what} of run ${run.id}: ${message(error)}`))
+    const checkpoints = new Checkpoints(save('checkpoint'))
+    let outcome: SweepEvent
+    try {
+      const run = await runSweep(sweep.spec, {
+        runId: sweep.runId,
+        signal: sweep.controller.signal,
+        workerScript: options.workerScript,
+        onProgress: (progress) => {
+          sweep.progress = progress
+          emit({ type: 'progress', progress })
+        },
+        onCell: checkpoints.onCell,
+      })
+      // The store writes saves of one run in call order, so no checkpoint can land after this.
+      outcome = await history.save(run).then(
+        (): SweepEvent => ({ type: 'finished', run: summarizeRun(run) }),
+        (error): SweepEvent => ({
+          type: 'failed',
+          runId: sweep.runId,
+          error: `the run finished but could not be saved: ${message(error)}`,
+        }),
+      )
+    } catch (error) {
+      const unsaved = checkpoints.unsaved
+      if (unsaved) await save('last checkpoint')(unsaved)
+      outcome = { type: 'failed', runId: sweep.runId, error: message(error) }
+    }
+    // Free the slot before telling anyone, so a listener may start the next sweep straight away.
+    active = null
+    emit(outcome)
+  }
+
+  const handlers: ApiHandlers = {
+    async getMachine() {
+      return machineInfo()
+    },
+
+    async startSweep({ spec }) {
+      if (shuttingDown) throw new ApiError('Amdahl is shutting down')
+      if (active) throw conflict(`a sweep is already running (${active.runId}): wait for it or cancel it`)
+      const tooBig = checkFits(spec)
+      if (tooBig) throw new ApiError(tooBig)
+      const sweep: ActiveSweep = {
+        runId: newRunId(),
+        spec,
+        progress: null,
+        controller: new AbortController(),
+        done: Promise.resolve(),
+      }
+      active = sweep
+      sweep.done = drive(sweep)
+      return { runId: sweep.runId }
+    },
+
+    async cancelSweep({ runId }) {
+      if (!active || active.runId !== runId || active.controller.signal.aborted) return { cancelled: false }
+      active.controller.abort()
+      return { cancelled: true }
+    },
+
+    async getActiveSweep() {
+      return active && { runId: active.runId, spec: active.spec, progress: active.progress }
+    },
+
+    listRuns: () => history.list(),
+    getRun: ({ id }) => history.get(id),
+
+    async renameRun({ id, name }) {
+      refuseIfRunning(id, 'rename')
+      return history.rename(id, name)
+    },
+
+    async deleteRun({ id }) {
+      refuseIfRunning(id, 'delete')
+      return { deleted: await history.delete(id) }
+    },
+
+    importRun: ({ run }) => history.import(run),
+
+    async exportRuns({ ids, format }) {
+      const runs = await Promise.all([...new Set(ids)].map((id) => history.get(id)))
+      return exportFile(runs, format)
+    },
+  }
+
+  return {
+    handlers,
+    onEvent(listener) {
+      listeners.add(listener)
+      return () => void listeners.delete(listener)
+    },
+    async shutdown() {
+      shuttingDown = true
+      const sweep = active
+      if (sweep) {
+        sweep.controller.abort()
+        await sweep.done
+      }
+      // A cancelled sweep is saved before its pools are gone: nothing may outlive the app.
+      await closePools()
+    },
+  }
+}

@@ -1,0 +1,241 @@
+// Browser mode: the API contract over HTTP on loopback, token-protected, plus the built renderer as static files.
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import {
+  ApiError,
+  isApiMethod,
+  parseInput,
+  type ApiHandlers,
+  type ApiMethod,
+  type ApiOutputs,
+  type Envelope,
+} from '../../../common/contract'
+import { oneLine } from '../../../common/one-line'
+import { readJsonBody, DEFAULT_MAX_BODY_BYTES } from './body'
+import { EventStreams, KEEP_ALIVE_MS, type Subscribe } from './events'
+import {
+  allowedHosts,
+  bearerToken,
+  hostAllowed,
+  hostForHeader,
+  networkWarning,
+  originAllowed,
+  tokenMatches,
+} from './guard'
+import { SECURITY_HEADERS } from './headers'
+import { findStaticFile, openStaticFile } from './static-files'
+
+export interface ServerOptions {
+  handlers: ApiHandlers
+  onEvent: Subscribe
+  /** Default: the renderer built next to this bundle (out/renderer). */
+  rendererDir?: string
+  /** Default 127.0.0.1; anything else is announced loudly, since it makes the server reachable from the network. */
+  host?: string
+  /** Default 0: any free port. */
+  port?: number
+  /** Default: 32 random bytes as hex. */
+  token?: string
+  /** One line per notable event (errors, the network warning). Default: stderr. */
+  log?: (line: string) => void
+  maxBodyBytes?: number
+  keepAliveMs?: number
+}
+
+export interface RunningServer {
+  /** Open this: it carries the token, which the renderer moves into sessionStorage. */
+  url: string
+  origin: string
+  host: string
+  port: number
+  token: string
+  close(): Promise<void>
+}
+
+const API_PREFIX = '/api/'
+const EVENTS_PATH = '/api/events'
+const MIN_TOKEN_LENGTH = 16
+
+export function defaultRendererDir(): string {
+  return join(__dirname, '../renderer')
+}
+
+/**
+ * The handler's error as an HTTP status: ApiErrors are the caller's fault (409 when they say so) or the disk's
+ * (507 full, 503 refusing writes: one line a person can act on), the rest ours.
+ */
+export function statusForError(error: unknown): number {
+  if (!(error instanceof ApiError)) return 500
+  const status = (error as ApiError & { status?: unknown }).status
+  if (status === 503 || status === 507) return status
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : 400
+}
+
+async function callMethod<M extends ApiMethod>(
+  handlers: ApiHandlers,
+  method: M,
+  raw: unknown,
+): Promise<ApiOutputs[M]> {
+  const input = parseInput(method, raw)
+  return handlers[method](input)
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1'
+  if (host === '::' || host === '[::]') return '[::1]'
+  return hostForHeader(host)
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1'
+  const token = options.token ?? randomBytes(32).toString('hex')
+  if (token.length < MIN_TOKEN_LENGTH)
+    throw new Error(`the token must be at least ${MIN_TOKEN_LENGTH} characters`)
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
+  const rendererDir = options.rendererDir ?? defaultRendererDir()
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  const streams = new EventStreams(options.onEvent, options.keepAliveMs ?? KEEP_ALIVE_MS)
+  let hosts = new Set<string>()
+
+  const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string>): void => {
+    res.writeHead(status, {
+      ...SECURITY_HEADERS,
+      ...headers,
+      'Content-Length': String(Buffer.byteLength(body)),
+    })
+    res.end(body)
+  }
+  const sendEnvelope = <T>(res: ServerResponse, status: number, envelope: Envelope<T>, extra = {}): void =>
+    send(res, status, JSON.stringify(envelope), {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-store',
+      ...extra,
+    })
+  const fail = (
+    res: ServerResponse,
+    status: number,
+    error: string,
+    extra: Record<string, string> = {},
+  ): void => sendEnvelope(res, status, { ok: false, error: oneLine(error) }, extra)
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams) {
+    if (path === EVENTS_PATH) {
+      const given = bearerToken(req.headers.authorization) ?? query.get('token')
+      if (!tokenMatches(given, token)) {
+        return fail(res, 401, 'missing or wrong token', { 'WWW-Authenticate': 'Bearer' })
+      }
+      if (req.method !== 'GET') return fail(res, 405, 'use GET for the event stream', { Allow: 'GET' })
+      return streams.attach(res, SECURITY_HEADERS)
+    }
+    if (!tokenMatches(bearerToken(req.headers.authorization), token)) {
+      return fail(res, 401, 'missing or wrong token', { 'WWW-Authenticate': 'Bearer' })
+    }
+    const method = path.slice(API_PREFIX.length)
+    if (!isApiMethod(method)) return fail(res, 404, `unknown method ${method.slice(0, 60)}`)
+    if (req.method !== 'POST') return fail(res, 405, 'use POST for API methods', { Allow: 'POST' })
+
+    const body = await readJsonBody(req, maxBodyBytes)
+    if (!body.ok) {
+      // An oversized body is not read to the end: close the connection once the answer is out.
+      if (body.status === 413) res.on('finish', () => req.destroy())
+      return fail(res, body.status, body.error, body.status === 413 ? { Connection: 'close' } : {})
+    }
+    try {
+      const value = await callMethod(options.handlers, method, body.value)
+      sendEnvelope(res, 200, { ok: true, value })
+    } catch (error) {
+      const status = statusForError(error)
+      if (status === 500) {
+        log(
+          `amdahl: ${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        )
+        return fail(res, 500, 'internal error (details are in the server log)')
+      }
+      fail(res, status, (error as Error).message)
+    }
+  }
+
+  async function handleStatic(req: IncomingMessage, res: ServerResponse, path: string) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return send(res, 405, 'method not allowed\n', {
+        'Content-Type': 'text/plain; charset=utf-8',
+        Allow: 'GET, HEAD',
+      })
+    }
+    const file = await findStaticFile(rendererDir, path)
+    if (file === null) return send(res, 404, 'not found\n', { 'Content-Type': 'text/plain; charset=utf-8' })
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': file.contentType,
+      'Content-Length': String(file.size),
+      // index.html carries the hashed asset names: always fetch it fresh.
+      'Cache-Control': file.contentType.startsWith('text/html') ? 'no-store' : 'no-cache',
+    })
+    if (req.method === 'HEAD') {
+      res.end()
+      return
+    }
+    openStaticFile(file)
+      .on('error', () => res.destroy())
+      .pipe(res)
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hostAllowed(req.headers.host, hosts)) return fail(res, 403, 'bad Host header')
+    if (!originAllowed(req.headers.origin, hosts)) {
+      return fail(res, 403, 'cross-origin requests are not allowed')
+    }
+    const rawUrl = req.url ?? '/'
+    const queryAt = rawUrl.indexOf('?')
+    const path = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt)
+    const query = new URLSearchParams(queryAt === -1 ? '' : rawUrl.slice(queryAt + 1))
+    if (path === '/api' || path.startsWith(API_PREFIX)) return handleApi(req, res, path, query)
+    return handleStatic(req, res, path)
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      log(
+        `amdahl: request failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      )
+      if (!res.headersSent) fail(res, 500, 'internal error (details are in the server log)')
+      else res.destroy()
+    })
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const port = (server.address() as AddressInfo).port
+  hosts = allowedHosts(host, port)
+  const warning = networkWarning(host, port)
+  if (warning !== null) log(warning)
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    log(`amdahl: no app to serve in ${rendererDir} (run \`npm run build\`); the API still answers`)
+  }
+
+  const origin = `http://${urlHost(host)}:${port}`
+  let closing: Promise<void> | null = null
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    host,
+    port,
+    token,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        streams.closeAll()
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+      return closing
+    },
+  }
+}

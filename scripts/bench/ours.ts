@@ -1,0 +1,156 @@
+// Our figures, measured with the engine's own pool, workspace, fill and worker: each item yields samples per
+// round, so the bench can interleave items (and anchors) round-robin.
+import type { Kernel } from '../../common/contract'
+import type { WorkspaceRef } from '../../common/protocol'
+import { fillWorkspace } from '../../main/engine/fill'
+import { allocateWorkspace } from '../../main/engine/matrix'
+import { startPool, type WorkerPool } from '../../main/engine/pool'
+import { sumTolerance } from '../../main/engine/check'
+import { median } from '../../common/stats'
+import type { Samples } from './samples'
+import { sumSampler } from './sample'
+
+export interface Item {
+  key: string
+  /** Runs one round of this item; returns the round's samples in ms under `key` (and any side figures). */
+  round(): Promise<Samples>
+}
+
+const only = (key: string, values: number[]): Samples => new Map([[key, values]])
+
+export interface LabSizes {
+  /** The large, memory-bound matrix side (10000 → 1e8 entries). */
+  big: number
+  /** The small, cache-resident matrix side (1000 → 1e6 entries). */
+  small: number
+  /** Samples of each sum per round (sizes that take milliseconds get more). */
+  bigReps: number
+  smallReps: number
+  roundTrips: number
+}
+
+export interface Lab {
+  items: Item[]
+  /** Wrong results seen (a kernel that disagrees with the JS serial sum): printed, never hidden. */
+  problems: string[]
+  /** Items left out, with why. */
+  skipped: string[]
+  close(): Promise<void>
+}
+
+/** 1e8, 1e6, 4e6… as the figure keys name sizes. */
+export function entriesLabel(n: number): string {
+  const e = n * n
+  const exp = Math.floor(Math.log10(e))
+  const mant = e / 10 ** exp
+  return `${Number.isInteger(mant) ? mant : mant.toFixed(1)}e${exp}`
+}
+
+export const SEED = 42
+
+export async function openLab(script: string, sizes: LabSizes): Promise<Lab> {
+  const pools = new Map<number, WorkerPool>()
+  for (const p of [1, 2]) pools.set(p, await startPool(script, 'thread', p))
+  const pool = (p: number) => pools.get(p) as WorkerPool
+  const problems: string[] = []
+  const workspaces = new Map<number, { ref: WorkspaceRef; expected: number }>()
+  for (const n of [sizes.big, sizes.small]) {
+    const ref = allocateWorkspace(n, 0)
+    await fillWorkspace(pool(2), ref, SEED)
+    const expected = (await sumSampler(pool(1), ref, 'js')()).value
+    workspaces.set(n, { ref, expected })
+  }
+
+  const sumItem = (
+    n: number,
+    kernel: Kernel,
+    p: number,
+    reps: number,
+    transfer: 'shared' | 'copy' = 'shared',
+  ): Item => {
+    const { ref, expected } = workspaces.get(n) as { ref: WorkspaceRef; expected: number }
+    const tag = transfer === 'copy' ? '_copy' : ''
+    const sample = sumSampler(pool(p), ref, kernel, transfer)
+    return {
+      key: `ours_${kernel}_sum${tag}_n${entriesLabel(n)}_p${p}`,
+      async round() {
+        const wall: number[] = []
+        const inside: number[] = []
+        for (let r = 0; r < reps; r++) {
+          const s = await sample()
+          const rel = Math.abs(s.value - expected) / Math.abs(expected)
+          if (!(rel <= sumTolerance(n))) problems.push(`${this.key}: sum ${s.value}, serial JS ${expected}`)
+          wall.push(s.wallMs)
+          inside.push(s.kernelMs)
+        }
+        // On one worker the kernel time shows what the round trip around it costs.
+        return p === 1
+          ? new Map([
+              [this.key, wall],
+              [`${this.key}_kernel_only`, inside],
+            ])
+          : only(this.key, wall)
+      },
+    }
+  }
+
+  const skipped: string[] = []
+  const kernels = (['js', 'wasm'] as const).filter((k) => pool(1).kernels.includes(k))
+  if (!kernels.includes('wasm')) skipped.push('wasm sums: the worker in this build has no wasm kernels')
+  const items: Item[] = []
+  for (const kernel of kernels) {
+    for (const p of [1, 2]) items.push(sumItem(sizes.big, kernel, p, sizes.bigReps))
+  }
+  items.push(sumItem(sizes.big, 'js', 2, 1, 'copy'))
+  for (const kernel of kernels) {
+    for (const p of [1, 2]) items.push(sumItem(sizes.small, kernel, p, sizes.smallReps))
+  }
+  items.push({
+    key: 'ours_pool_ready_p2',
+    async round() {
+      const fresh = await startPool(script, 'thread', 2)
+      await fresh.terminate()
+      return only(this.key, [fresh.startup.coldMs])
+    },
+  })
+  items.push({
+    key: 'ours_warm_round_trip',
+    async round() {
+      const trips: number[] = []
+      for (let i = 0; i < sizes.roundTrips; i++) {
+        const t0 = performance.now()
+        await pool(2).exec('ping', [])
+        trips.push(performance.now() - t0)
+      }
+      return only(this.key, [median(trips)])
+    },
+  })
+  items.push({
+    // What a sweep does once per N: fresh workers fill a freshly allocated workspace, its pages touched here
+    // first. A pool of its own per round, ended after: its workers let go of the 800 MB, so rounds do not pile up.
+    key: `ours_parallel_fill_n${entriesLabel(sizes.big)}_p2`,
+    async round() {
+      const fresh = await startPool(script, 'thread', 2)
+      try {
+        return only(this.key, [await fillWorkspace(fresh, allocateWorkspace(sizes.big, 0), SEED)])
+      } finally {
+        await fresh.terminate()
+      }
+    },
+  })
+  items.push({
+    key: `ours_parallel_refill_n${entriesLabel(sizes.big)}_p2`,
+    async round() {
+      return only(this.key, [await fillWorkspace(pool(2), workspaces.get(sizes.big)!.ref, SEED)])
+    },
+  })
+
+  return {
+    items,
+    problems,
+    skipped,
+    async close() {
+      await Promise.all([...pools.values()].map((p) => p.terminate()))
+    },
+  }
+}

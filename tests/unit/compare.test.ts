@@ -1,0 +1,111 @@
+// The A/B comparison on runs with a known difference: a real sweep against a copy whose cells are scaled.
+import { beforeAll, describe, expect, it } from 'vitest'
+import { SweepSpecSchema, type Run } from '../../common/contract'
+import { runSweep } from '../../main/engine'
+import { compareRuns, verdictOf } from '../../common/compare'
+import { scaleCells, widestSpread } from './compare-fixtures'
+
+let baseline: Run
+/** Pool-2 cells made faster by a factor k beyond any noise; pool-1 cells slower by 1/k; serial cells untouched. */
+let candidate: Run
+let k: number
+
+beforeAll(async () => {
+  baseline = await runSweep(
+    SweepSpecSchema.parse({ name: 'base', sizes: [128, 256], pools: [1, 2], repetitions: 6, warmups: 1 }),
+  )
+  k = 1 / (2 * widestSpread(baseline))
+  const faster = scaleCells(baseline, k, (c) => !c.serial && c.pool === 2, 'cand-1')
+  candidate = scaleCells(faster, 1 / k, (c) => !c.serial && c.pool === 1, 'cand-1')
+})
+
+describe('compareRuns', () => {
+  it('pairs every measured cell of two runs of the same spec', () => {
+    const cmp = compareRuns(baseline, candidate)
+    expect(cmp.cells).toHaveLength(baseline.cells.length)
+    expect(cmp.onlyInBaseline).toBe(0)
+    expect(cmp.onlyInCandidate).toBe(0)
+    expect(cmp.baseline.id).toBe(baseline.id)
+    expect(cmp.candidate.id).toBe('cand-1')
+  })
+
+  it('calls the cells scaled by k faster, with k inside the 95% interval of the time ratio', () => {
+    const cmp = compareRuns(baseline, candidate)
+    const fast = cmp.cells.filter((c) => !c.serial && c.pool === 2)
+    expect(fast).toHaveLength(2)
+    for (const c of fast) {
+      expect(c.verdict).toBe('faster')
+      expect(c.time.ratio).toBeCloseTo(k, 10)
+      expect(c.time.low).toBeLessThanOrEqual(k)
+      expect(c.time.high).toBeGreaterThanOrEqual(k)
+      expect(c.time.high).toBeLessThan(1)
+      // Serial untouched, parallel k times faster: the speedup grows by exactly 1/k.
+      expect(c.speedup?.ratio).toBeCloseTo(1 / k, 8)
+      expect(c.speedup!.low).toBeGreaterThan(1)
+    }
+  })
+
+  it('calls the cells scaled by 1/k slower', () => {
+    const cmp = compareRuns(baseline, candidate)
+    const slow = cmp.cells.filter((c) => !c.serial && c.pool === 1)
+    expect(slow.map((c) => c.verdict)).toEqual(['slower', 'slower'])
+    for (const c of slow) {
+      expect(c.time.ratio).toBeCloseTo(1 / k, 8)
+      expect(c.time.low).toBeGreaterThan(1)
+      expect(c.speedup!.high).toBeLessThan(1)
+    }
+  })
+
+  it('finds no change in the untouched serial cells, and gives them no speedup', () => {
+    const cmp = compareRuns(baseline, candidate)
+    const serial = cmp.cells.filter((c) => c.serial)
+    expect(serial.map((c) => c.verdict)).toEqual(['no change', 'no change'])
+    for (const c of serial) {
+      expect(c.time.ratio).toBe(1)
+      expect(c.time.low).toBeLessThanOrEqual(1)
+      expect(c.time.high).toBeGreaterThanOrEqual(1)
+      expect(c.speedup).toBeNull()
+    }
+    expect(cmp.counts).toEqual({ faster: 2, slower: 2, 'no change': 2, 'too few samples': 0 })
+  })
+
+  it('prints the same intervals for the same seed and others for another seed', () => {
+    const a = compareRuns(baseline, candidate, { seed: 7 })
+    const b = compareRuns(baseline, candidate, { seed: 7 })
+    const c = compareRuns(baseline, candidate, { seed: 8 })
+    expect(b.cells).toEqual(a.cells)
+    expect(a.method).toMatchObject({ seed: 7, resamples: 2000, confidence: 0.95 })
+    expect(c.cells.map((x) => x.time.low)).not.toEqual(a.cells.map((x) => x.time.low))
+  })
+
+  it('names what differs between the runs', async () => {
+    const copy = await runSweep(
+      SweepSpecSchema.parse({ sizes: [128], pools: [2], transfer: 'copy', repetitions: 2, warmups: 0 }),
+    )
+    const cmp = compareRuns(baseline, copy)
+    expect(cmp.differences).toContainEqual({ field: 'transfer', baseline: 'shared', candidate: 'copy' })
+    expect(cmp.differences).toContainEqual({ field: 'repetitions', baseline: '6', candidate: '2' })
+    // N=128 serial and pool 2 are common; N=256 and pool 1 only in the baseline.
+    expect(cmp.cells.map((c) => (c.serial ? 'serial' : c.pool))).toEqual(['serial', 2])
+    expect(cmp.onlyInBaseline).toBe(4)
+    expect(cmp.onlyInCandidate).toBe(0)
+  })
+
+  it('gives no verdict on a single sample', async () => {
+    const once = await runSweep(
+      SweepSpecSchema.parse({ sizes: [128], pools: [2], repetitions: 1, warmups: 0 }),
+    )
+    const cmp = compareRuns(baseline, once)
+    expect(cmp.cells.map((c) => c.verdict)).toEqual(['too few samples', 'too few samples'])
+  })
+})
+
+describe('verdictOf', () => {
+  it('needs the interval to exclude 1 and to leave the 1% noise band', () => {
+    expect(verdictOf({ ratio: 0.9, low: 0.85, high: 0.95 })).toBe('faster')
+    expect(verdictOf({ ratio: 1.1, low: 1.05, high: 1.2 })).toBe('slower')
+    expect(verdictOf({ ratio: 0.9, low: 0.8, high: 1.01 })).toBe('no change')
+    expect(verdictOf({ ratio: 0.995, low: 0.992, high: 0.998 })).toBe('no change')
+    expect(verdictOf({ ratio: 0.995, low: 0.98, high: 0.998 })).toBe('faster')
+  })
+})
