@@ -161,7 +161,14 @@ function prepare(task: PrepareTask): PingReply {
   let work: WorkTask
   if (task.mode === 'shared') {
     if (!task.ref) throw new Error('a shared prepare needs the workspace')
-    work = { mode: 'shared', workload: task.workload, kernel: task.kernel, ref: task.ref, rowStart: 0, rowEnd: rows }
+    work = {
+      mode: 'shared',
+      workload: task.workload,
+      kernel: task.kernel,
+      ref: task.ref,
+      rowStart: 0,
+      rowEnd: rows,
+    }
   } else {
     const m = new Float64Array(rows * n)
     fillRows(m, 0, n, 0, rows, 1, STREAM_MATRIX)

@@ -34,7 +34,10 @@ export function parsePidStat(text: string): number | null {
   const close = text.lastIndexOf(')')
   if (close < 0) return null
   // After ')': state is field 3; utime and stime are fields 14 and 15, i.e. indices 11 and 12 here.
-  const rest = text.slice(close + 1).trim().split(/\s+/)
+  const rest = text
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/)
   const utime = Number(rest[11])
   const stime = Number(rest[12])
   return Number.isFinite(utime) && Number.isFinite(stime) ? utime + stime : null
@@ -47,9 +50,7 @@ export function parseLoadAvg(text: string): number | null {
 }
 
 /** The CPU frequency governor of cpu0 where Linux exposes it (not in most VMs and containers); null otherwise. */
-export function readGovernor(
-  path = '/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor',
-): string | null {
+export function readGovernor(path = '/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor'): string | null {
   try {
     const text = readFileSync(path, 'utf8').trim()
     return /^[\w-]{1,100}$/.test(text) ? text : null

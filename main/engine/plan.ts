@@ -57,7 +57,12 @@ export function cellsFor(
  * order. In a size's first round the serial baseline (index 0) leads: its result is what every parallel result
  * is checked against.
  */
-export function roundOrder(active: readonly number[], orderSeed: number, size: number, round: number): number[] {
+export function roundOrder(
+  active: readonly number[],
+  orderSeed: number,
+  size: number,
+  round: number,
+): number[] {
   const order = [...active]
   const next = mulberry32(mixSeed(orderSeed, size, round))
   for (let i = order.length - 1; i > 0; i--) {

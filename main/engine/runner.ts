@@ -7,7 +7,15 @@ import { machineInfo, logicalCores } from './machine'
 import { Workspaces, views } from './matrix'
 import { checkLabels, checkSum } from './check'
 import { allocationRefused, centroidsOf, checkFits } from './memory'
-import { addLoad, busyFraction, LoadMeter, machineVerdict, readGovernor, stealFraction, type LoadTotal } from './load'
+import {
+  addLoad,
+  busyFraction,
+  LoadMeter,
+  machineVerdict,
+  readGovernor,
+  stealFraction,
+  type LoadTotal,
+} from './load'
 import { defaultName, planSweep, poolSizes, roundOrder, type PlannedCell, type SizePlan } from './plan'
 import { closePools, errorLine, resolveWorkerScript, startPool, type WorkerPool } from './pool'
 import { ProgressTracker } from './progress'
@@ -59,7 +67,9 @@ function finishCell(state: CellState, serial: CellState, cores: number): Cell {
   const usable = (s: CellState) => s.status !== 'failed' && s.samplesMs.length > 0
   const serialMedian = usable(serial) ? median(serial.samplesMs) : null
   const speedup =
-    usable(state) && stats !== null && serialMedian !== null && stats.median > 0 ? serialMedian / stats.median : null
+    usable(state) && stats !== null && serialMedian !== null && stats.median > 0
+      ? serialMedian / stats.median
+      : null
   const efficiency = speedup !== null ? speedup / plan.pool : null
   return {
     n: plan.n,
@@ -175,8 +185,15 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     else run.error = error.slice(0, 2000)
     // The last event of a complete or cancelled run; a cancelled one reports only the work really done.
     if (status !== 'failed') progress.done()
-    const final = snapshot(true)
-    final.verdict = final.cells.length > 0 ? machineVerdict(final.cells.map((c) => c.busyCpuFraction ?? null), cores) : null
+    // A cancelled run keeps the cells under way with every sample they took; a failed one only what ended.
+    const final = snapshot(status === 'cancelled')
+    final.verdict =
+      final.cells.length > 0
+        ? machineVerdict(
+            final.cells.map((c) => c.busyCpuFraction ?? null),
+            cores,
+          )
+        : null
     return final
   }
 
@@ -285,7 +302,8 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       await close(state, 'failed', 'failed')
       if (state === serial) {
         for (const other of states.slice(1)) {
-          if (other.status === null) await fail(other, `the serial baseline failed, nothing to check against: ${why}`)
+          if (other.status === null)
+            await fail(other, `the serial baseline failed, nothing to check against: ${why}`)
         }
       }
     }
@@ -353,7 +371,13 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       const cell = state.plan
       const pool = pools.get(cell.pool)
       if (!pool) throw new Error(`no pool of ${cell.pool}`)
-      progress.phase({ n: cell.n, pool: cell.pool, chunkRows: cell.chunkRows, serial: cell.serial, phase: kind })
+      progress.phase({
+        n: cell.n,
+        pool: cell.pool,
+        chunkRows: cell.chunkRows,
+        serial: cell.serial,
+        phase: kind,
+      })
       // Stale labels from an earlier sample must not hide a task that wrote nothing.
       if (spec.workload === 'assign') ctx.views.labels.fill(-1)
       const before = meter.read(pool.pids)

@@ -51,7 +51,8 @@ describe('the timed region', () => {
     expect(inside).toEqual([])
     // A checkpoint's write is finished before the next region opens.
     const writes = log.filter((e) => e.startsWith('write') || e === 'start')
-    for (let i = 0; i < writes.length; i++) if (writes[i] === 'write-start') expect(writes[i + 1]).toBe('write-end')
+    for (let i = 0; i < writes.length; i++)
+      if (writes[i] === 'write-start') expect(writes[i + 1]).toBe('write-end')
     expect(log.filter((e) => e === 'progress').length).toBeGreaterThan(3)
   })
 })
@@ -103,9 +104,12 @@ describe('enough samples', () => {
   })
 
   it('never cuts below the minimum, whatever the budgets', async () => {
-    const run = await runSweep(spec({ sizes: [64], pools: [2], repetitions: 4, maxSamples: 1, maxTimeMs: 1 }), {
-      timer: { now: steppingClock([1, 1, 1, 2]), resolutionMs: 1e-6 },
-    })
+    const run = await runSweep(
+      spec({ sizes: [64], pools: [2], repetitions: 4, maxSamples: 1, maxTimeMs: 1 }),
+      {
+        timer: { now: steppingClock([1, 1, 1, 2]), resolutionMs: 1e-6 },
+      },
+    )
     expect(run.cells.map((c) => c.samplesMs.length)).toEqual([4, 4])
   })
 })
