@@ -22,7 +22,8 @@ export const MAX_FITS = MAX_SIZES
 /** Runs one JSON export may hold (exportRuns asks for at most 100 at once; a file may merge several). */
 export const MAX_EXPORTED_RUNS = 1000
 
-export const WorkloadSchema = z.enum(['sum', 'assign'])
+/** sum and assign are ours; command runs the user's program per sample, module the user's JS kernel in our workers. */
+export const WorkloadSchema = z.enum(['sum', 'assign', 'command', 'module'])
 export const KernelSchema = z.enum(['js', 'wasm'])
 export const ExecutorSchema = z.enum(['thread', 'process'])
 export const TransferSchema = z.enum(['shared', 'copy'])
@@ -55,6 +56,117 @@ const listOf = <T extends z.ZodType<number | string>>(item: T, noun: string, max
     .min(1, `give at least one ${noun}`)
     .max(max, `at most ${max} ${noun}s`)
     .transform((v) => uniqueSorted(v as (number | string)[]) as z.output<T>[])
+
+/** Longest command template or module path accepted: a whole script pasted into the field is a mistake. */
+export const MAX_TEMPLATE = 4000
+export const TimeUnitSchema = z.enum(['s', 'ms', 'us', 'ns'])
+export type TimeUnit = z.infer<typeof TimeUnitSchema>
+
+/** Text a process receives: bounded, one line, no NUL byte (the OS would cut the argument there). */
+const processText = (what: string) =>
+  z
+    .string({ error: `${what} must be text` })
+    .trim()
+    .min(1, `${what} is empty`)
+    .max(MAX_TEMPLATE, `${what}: at most ${MAX_TEMPLATE} characters`)
+    .refine((s) => !s.includes('\0'), `${what} contains a NUL byte`)
+    .refine((s) => !/[\r\n]/.test(s), `${what} must be one line`)
+
+/** Capture groups of a regular expression's source, or why it is not one. */
+export function regexGroups(source: string): number | string {
+  try {
+    // Matching the empty alternative always succeeds and reports every group, matched or not.
+    return (new RegExp(`${source}|`).exec('')?.length ?? 1) - 1
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err)
+  }
+}
+
+const regexText = (what: string) =>
+  z
+    .string({ error: `${what} must be text` })
+    .min(1, `${what} is empty`)
+    .max(1000, `${what}: at most 1000 characters`)
+    .superRefine((s, ctx) => {
+      const groups = regexGroups(s)
+      if (typeof groups === 'string') ctx.addIssue({ code: 'custom', message: `${what}: ${groups}` })
+      else if (groups !== 1)
+        ctx.addIssue({ code: 'custom', message: `${what} needs exactly one capture group ( … ), it has ${groups}` })
+    })
+
+/** A command workload: the user's program run once per sample, its placeholders filled per cell. */
+export const CommandSpecSchema = z.strictObject({
+  /** With {n} {p} {chunk} {seed} {entries}; split with shell quoting rules, run without a shell unless `shell`. */
+  template: processText('command'),
+  /** A separate serial program for the base case; default: the template at p = 1. */
+  serialTemplate: processText('serial command').optional(),
+  shell: z.boolean().default(false),
+  /** Reads the program's own time (one capture group); default: the wall time of the whole process. */
+  timeRegex: regexText('time regex').optional(),
+  timeUnit: TimeUnitSchema.default('ms'),
+  /** Reads the program's result (one capture group), checked against the base case. */
+  resultRegex: regexText('result regex').optional(),
+  resultTolerance: z
+    .number({ error: 'result tolerance must be a number' })
+    .min(0, 'result tolerance must be at least 0')
+    .max(1, 'result tolerance must be at most 1')
+    .default(1e-9),
+  timeoutMs: whole('timeout (ms)', 100, 24 * 3600 * 1000).default(600_000),
+})
+export type CommandSpec = z.output<typeof CommandSpecSchema>
+export type CommandSpecInput = z.input<typeof CommandSpecSchema>
+
+/** A JS module workload: an ES module file with `kernel` (and optional `setup`, `combine`) run by our workers. */
+export const ModuleSpecSchema = z.strictObject({
+  path: processText('module path').refine(
+    (s) => /\.(mjs|js)$/i.test(s),
+    'module path must name an ES module file (.mjs or .js)',
+  ),
+})
+export type ModuleSpec = z.output<typeof ModuleSpecSchema>
+export type ModuleSpecInput = z.input<typeof ModuleSpecSchema>
+
+/** An example offered in the app as a ready-made workload (only where its interpreter or compiler is found). */
+export interface WorkloadPreset {
+  id: string
+  label: string
+  workload: 'command' | 'module'
+  command?: CommandSpecInput
+  module?: ModuleSpecInput
+  sizes: number[]
+  pools: number[]
+}
+
+/** What the app may offer: whether this transport runs programs at all, and the presets found on this machine. */
+export interface WorkloadOptions {
+  commandsAllowed: boolean
+  /** Why commands are refused, in one line (browser mode without --allow-commands). */
+  refusal: string | null
+  presets: WorkloadPreset[]
+}
+
+/** One cell's exact command line, as the preview shows it. */
+export interface CommandPreview {
+  n: number
+  pool: number
+  chunkRows: number
+  serial: boolean
+  command: string
+}
+
+/** What "Try once" answers: the run of one cell, and what each regex matched. */
+export interface TryOnceResult {
+  command: string
+  exitCode: number | null
+  /** Null when the run succeeded and every regex matched; else the one line the cell would fail with. */
+  failure: string | null
+  wallMs: number
+  timeMatch: { text: string; value: number; ms: number } | null
+  resultMatch: { text: string; value: number } | null
+  /** The last lines of its output, bounded. */
+  stdoutTail: string
+  stderrTail: string
+}
 
 /** Cells above this count make a sweep nobody will wait for; refuse rather than start it. */
 export const MAX_CELLS = 2000
@@ -107,12 +219,18 @@ export const SweepSpecSchema = z
       seed: whole('seed', 0, 0xffffffff).default(42),
       /** k, the number of centroids of the `assign` workload. */
       centroids: whole('centroids', 2, 64).default(8),
+      command: CommandSpecSchema.optional(),
+      module: ModuleSpecSchema.optional(),
     },
     {
       error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field ${iss.keys.join(', ')}` : undefined),
     },
   )
   .superRefine((s, ctx) => {
+    if (s.workload === 'command' && !s.command)
+      ctx.addIssue({ code: 'custom', path: ['command'], message: 'the command workload needs a command' })
+    if (s.workload === 'module' && !s.module)
+      ctx.addIssue({ code: 'custom', path: ['module'], message: 'the module workload needs a module path' })
     if (s.executor === 'process' && s.transfer === 'shared') {
       ctx.addIssue({
         code: 'custom',
@@ -203,8 +321,12 @@ export const CellSchema = z.object({
   error: z.string().max(2000).optional(),
   /** Wall time of every measured sample, ms, measured on the main side. */
   samplesMs: z.array(finite).max(MAX_SAMPLES),
-  /** Per sample, the kernel time summed over the tasks, measured inside the workers. */
+  /** Per sample, the kernel time summed over the tasks, measured inside the workers (command: the program's own report). */
   kernelMs: z.array(finite).max(MAX_SAMPLES),
+  /** Command workloads: per sample, the wall time of the whole process (start-up included). */
+  processMs: z.array(finite).max(MAX_SAMPLES).optional(),
+  /** Command workloads: the exact command line this cell ran, as shown to the user. */
+  command: z.string().max(MAX_TEMPLATE * 2).optional(),
   stats: StatsSchema.nullable(),
   /** sum: the matrix sum; assign: the sum of labels (a checksum). */
   result: finite.nullable(),
@@ -403,6 +525,12 @@ export const apiInputs = {
   /** A run exported as JSON, from this machine or another; also how a deletion is undone. */
   importRun: z.strictObject({ run: z.unknown() }),
   exportRuns: z.strictObject({ ids: idList, format: ExportFormatSchema }),
+  /** Bring-your-own workloads: whether commands may run here, and the examples found. */
+  getWorkloadOptions: noArgs,
+  /** The exact command lines of the first cells of a command sweep (nothing is run). */
+  previewCommands: z.strictObject({ spec: SweepSpecSchema }),
+  /** Runs the first parallel cell of a command sweep once and shows what each regex matched. */
+  tryCommand: z.strictObject({ spec: SweepSpecSchema }),
 } as const
 
 export interface ApiOutputs {
@@ -416,6 +544,9 @@ export interface ApiOutputs {
   deleteRun: { deleted: boolean }
   importRun: RunSummary
   exportRuns: ExportFile
+  getWorkloadOptions: WorkloadOptions
+  previewCommands: CommandPreview[]
+  tryCommand: TryOnceResult
 }
 
 export type ApiMethod = keyof typeof apiInputs

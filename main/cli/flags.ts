@@ -4,6 +4,7 @@ import {
   ExecutorSchema,
   ExportFormatSchema,
   KernelSchema,
+  TimeUnitSchema,
   TransferSchema,
   WorkloadSchema,
   formatIssues,
@@ -130,6 +131,15 @@ export interface SweepFlags {
   seed?: string
   centroids?: string
   name?: string
+  command?: string
+  serialCommand?: string
+  shell?: boolean
+  timeRegex?: string
+  timeUnit?: string
+  resultRegex?: string
+  resultTolerance?: string
+  timeout?: string
+  module?: string
 }
 
 /** Only the flags that were given: everything else takes the schema's default, exactly as in the app. */
@@ -157,7 +167,73 @@ export function sweepSpecInput(flags: SweepFlags, defaultPools: number[]): Sweep
   if (flags.seed !== undefined) input.seed = parseWhole(flags.seed, '--seed')
   if (flags.centroids !== undefined) input.centroids = parseWhole(flags.centroids, '--centroids')
   if (flags.name !== undefined) input.name = flags.name
+  Object.assign(input, ownWorkloadInput(flags))
   return input
+}
+
+/** A time limit as timeout(1) reads one: plain seconds (600), or with a unit: 500ms, 30s, 10m, 1h. */
+export function parseTimeout(text: string, flag: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?\s*$/i.exec(text)
+  if (!m) throw new UsageError(`${flag}: "${text}" is not a duration (write e.g. 600, 30s, 10m or 500ms)`)
+  const per: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 }
+  return Math.round(Number(m[1]) * per[(m[2] ?? 's').toLowerCase()])
+}
+
+/** A relative tolerance: 1e-9, 0.001, 1%. */
+export function parseTolerance(text: string, flag: string): number {
+  const t = text.trim()
+  const percent = t.endsWith('%')
+  const value = Number(percent ? t.slice(0, -1) : t)
+  if (t === '' || !Number.isFinite(value)) throw new UsageError(`${flag}: "${text}" is not a number (e.g. 1e-9 or 0.1%)`)
+  return percent ? value / 100 : value
+}
+
+/** --command / --module and their options: the user's own workload, validated by the same schema as the app's. */
+function ownWorkloadInput(flags: SweepFlags): Partial<SweepSpecInput> {
+  const commandFlags = ['serialCommand', 'shell', 'timeRegex', 'timeUnit', 'resultRegex', 'resultTolerance', 'timeout'] as const
+  if (flags.command !== undefined && flags.module !== undefined)
+    throw new UsageError('--command and --module: give one or the other')
+  if (flags.command === undefined) {
+    const stray = commandFlags.find((f) => flags[f] !== undefined)
+    if (stray) throw new UsageError(`--${stray.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --command`)
+  }
+  if (flags.module !== undefined) {
+    if (flags.workload !== undefined && flags.workload !== 'module')
+      throw new UsageError(`--module runs your module: leave out --workload ${flags.workload}`)
+    return { workload: 'module', module: { path: flags.module } }
+  }
+  if (flags.command === undefined) return {}
+  if (flags.workload !== undefined && flags.workload !== 'command')
+    throw new UsageError(`--command runs your program: leave out --workload ${flags.workload}`)
+  return {
+    workload: 'command',
+    command: {
+      template: flags.command,
+      ...(flags.serialCommand !== undefined ? { serialTemplate: flags.serialCommand } : {}),
+      ...(flags.shell ? { shell: true } : {}),
+      ...(flags.timeRegex !== undefined ? { timeRegex: flags.timeRegex } : {}),
+      ...(flags.timeUnit !== undefined
+        ? { timeUnit: parseChoice(flags.timeUnit, TimeUnitSchema.options, '--time-unit') }
+        : {}),
+      ...(flags.resultRegex !== undefined ? { resultRegex: flags.resultRegex } : {}),
+      ...(flags.resultTolerance !== undefined
+        ? { resultTolerance: parseTolerance(flags.resultTolerance, '--result-tolerance') }
+        : {}),
+      ...(flags.timeout !== undefined ? { timeoutMs: parseTimeout(flags.timeout, '--timeout') } : {}),
+    },
+  }
+}
+
+/** The flags of a command workload's fields, for errors inside the command object. */
+const FLAG_OF_COMMAND_FIELD: Record<string, string> = {
+  template: '--command',
+  serialTemplate: '--serial-command',
+  shell: '--shell',
+  timeRegex: '--time-regex',
+  timeUnit: '--time-unit',
+  resultRegex: '--result-regex',
+  resultTolerance: '--result-tolerance',
+  timeoutMs: '--timeout',
 }
 
 /** The flag a SweepSpec field comes from, so a schema error names what the user typed. */
@@ -174,6 +250,8 @@ const FLAG_OF_FIELD: Record<keyof SweepSpecInput, string> = {
   warmups: '--warmup',
   seed: '--seed',
   centroids: '--centroids',
+  command: '--command',
+  module: '--module',
   target: '--target',
   maxTimeMs: '--max-time',
   maxSamples: '--max-samples',
@@ -183,6 +261,8 @@ const FLAG_OF_FIELD: Record<keyof SweepSpecInput, string> = {
 /** A schema issue worded for the command line: `--pools: pool size must be at least 1 (got 0)`. */
 export function flagIssue(issue: z.core.$ZodIssue, input: SweepSpecInput): string {
   const [field, index] = issue.path
+  const inner = field === 'command' && typeof index === 'string' ? FLAG_OF_COMMAND_FIELD[index] : undefined
+  if (inner) return `${inner}: ${issue.message}`
   const flag =
     typeof field === 'string' && field in FLAG_OF_FIELD ? FLAG_OF_FIELD[field as keyof SweepSpecInput] : null
   if (flag === null) return issue.message

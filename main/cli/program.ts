@@ -30,7 +30,15 @@ const SWEEP_EXAMPLES = `
 Examples:
   amdahl sweep --sizes 500,1000,2000 --pools 1,2,4
   amdahl sweep --workload assign --sizes 1e3,2e3 --chunk auto,64 --reps 10 --json run.json
-  amdahl sweep --executor process --transfer copy --sizes 1000 --no-save --csv cells.csv`
+  amdahl sweep --executor process --transfer copy --sizes 1000 --no-save --csv cells.csv
+  amdahl sweep --command 'python3 examples/sum_pool.py {n} {p}' --sizes 1,10,100,1000 --pools 1,2,3,4 \\
+    --time-regex 'Time to sum \\d+ entries with \\d+ threads: ([\\d.]+)ms' --result-regex 'Sum: ([-+\\d.eE]+)'
+  amdahl sweep --module ./examples/kernel.mjs --sizes 1000,2000 --pools 1,2
+
+Your program (--command): the template may use {n} {p} {chunk} {seed} {entries}, also passed as AMDAHL_N,
+AMDAHL_POOL, AMDAHL_CHUNK, AMDAHL_SEED, AMDAHL_ENTRIES. It runs without a shell (split with shell quoting) unless
+--shell. Its time is the wall time of the whole process, interpreter start-up included, unless --time-regex reads
+the program's own report.`
 
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('amdahl')
@@ -53,7 +61,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   program
     .command('sweep')
     .description('run a sweep and print its table; saved to the history unless --no-save')
-    .addOption(new Option('--workload <name>', 'sum | assign (default sum)'))
+    .addOption(new Option('--workload <name>', 'sum | assign (default sum); see --command and --module'))
     .option('--sizes <list>', 'matrix sizes N, e.g. 100,1000,1e4 (required)')
     .option('--pools <list>', 'pool sizes, e.g. 1,2,4 (default: powers of two up to the cores)')
     .option('--chunk <list>', 'rows per task: auto and/or numbers, e.g. auto,64 (default auto)')
@@ -69,6 +77,15 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--seed <n>', 'seed of the matrix fill (default 42)')
     .option('--centroids <k>', 'centroids of the assign workload (default 8)')
     .option('--name <text>', 'a name for the run')
+    .option('--command <template>', 'your program, run once per sample: e.g. "python3 sum.py {n} {p}"')
+    .option('--serial-command <template>', 'a separate serial program for the base case (default: --command at p = 1)')
+    .option('--shell', "run the command through your shell (pipes, $VARS); default: no shell")
+    .option('--time-regex <regex>', "read the program's own time (one capture group) instead of the process's wall time")
+    .option('--time-unit <unit>', 'unit of --time-regex: s | ms | us | ns (default ms)')
+    .option('--result-regex <regex>', "read the program's result (one capture group), checked against the base case")
+    .option('--result-tolerance <rel>', 'relative difference allowed from the base case result (default 1e-9)')
+    .option('--timeout <duration>', 'per-cell time limit of the command, e.g. 90s or 10m (default 10m)')
+    .option('--module <file>', 'your JavaScript kernel module (an .mjs with kernel, optional setup and combine)')
     .option('--json <file>', 'also write the run as a re-importable JSON export')
     .option('--csv <file>', 'also write one CSV row per cell')
     .option('--samples-csv <file>', 'also write one CSV row per measured repetition')
@@ -96,6 +113,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       'address to bind (default 127.0.0.1; anything else is reachable from the network)',
     )
     .option('--open', 'open the URL in the default browser')
+    .option('--allow-commands', 'let the page run your programs and JS modules (refused by default)')
     .addOption(historyDir())
     .action(async (options: ServeOptions) => done(await serveCommand(options, io)))
 

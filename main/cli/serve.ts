@@ -14,7 +14,12 @@ export interface ServeOptions {
   host?: string
   historyDir?: string
   open?: boolean
+  allowCommands?: boolean
 }
+
+/** Said at start-up when browser mode may run programs: anyone with the link can run any program as this user. */
+export const ALLOW_COMMANDS_WARNING =
+  'amdahl: warning: --allow-commands: whoever opens the link can run any program and module as this user'
 
 function listenFailure(error: NodeJS.ErrnoException, host: string, port: number): CliFailure {
   if (error.code === 'EADDRINUSE')
@@ -33,7 +38,9 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   const service = createService({
     history: openHistory(options.historyDir, io),
     onWarning: log,
+    allowCommands: options.allowCommands === true,
   })
+  if (options.allowCommands) log(ALLOW_COMMANDS_WARNING)
 
   let server
   try {

@@ -1,5 +1,7 @@
 // Plain-text tables for the terminal: a run's cells, pool start-up figures and Amdahl fits, and the history list.
 import type { Cell, Run, RunSummary } from '../../common/contract'
+import { median } from '../../common/stats'
+import { workloadLines } from './workload-lines'
 
 export type Align = 'left' | 'right'
 export interface Column {
@@ -69,6 +71,8 @@ const CELL_COLUMNS: Column[] = [
 
 /** One row per cell; the serial baseline of each N is marked and comes first. */
 export function formatCells(cells: Cell[]): string {
+  // A program that reports its own time also has the whole process's: both figures are shown.
+  const both = cells.some((c) => c.kernelMs.length > 0 && (c.processMs?.length ?? 0) > 0)
   const rows = cells.map((cell) => [
     groupThousands(cell.n),
     groupThousands(cell.entries),
@@ -79,7 +83,13 @@ export function formatCells(cells: Cell[]): string {
     cell.efficiency === null ? '—' : percent(cell.efficiency),
     statusCell(cell),
   ])
-  return formatTable(CELL_COLUMNS, rows)
+  if (!both) return formatTable(CELL_COLUMNS, rows)
+  const columns = [...CELL_COLUMNS]
+  columns.splice(5, 0, { header: 'process ms', align: 'right' })
+  cells.forEach((cell, i) =>
+    rows[i].splice(5, 0, cell.processMs?.length ? formatMs(median(cell.processMs)) : '—'),
+  )
+  return formatTable(columns, rows)
 }
 
 export function formatPoolStartup(run: Run): string {
@@ -124,8 +134,7 @@ export function formatRunReport(run: Run): string {
   const title = run.name ? `"${run.name}" (${run.id})` : run.id
   const lines = [
     `Run ${title}: ${run.status}${run.error ? ` (${run.error})` : ''}, ${formatDurationMs(run.durationMs)}, ${run.createdAt}`,
-    `${spec.workload} workload, ${spec.kernel} kernel, ${spec.executor} executor, ${spec.transfer} transfer, ` +
-      `${spec.repetitions} repetitions after ${spec.warmups} warm-up${spec.warmups === 1 ? '' : 's'}, seed ${spec.seed}`,
+    ...workloadLines(spec),
     `${machine.cpuModel}, ${machine.logicalCores} logical cores, ${machine.platform} ${machine.arch}, Node ${machine.node}`,
     '',
     run.cells.length > 0 ? formatCells(run.cells) : 'No cells were measured.',

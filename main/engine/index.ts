@@ -2,6 +2,8 @@
 import type { Progress, Run, SweepSpec } from '../../common/contract'
 import type { LoadSources } from './load'
 import { checkFits as checkFitsFree } from './memory'
+import { runSweep as runKernelSweep } from './runner'
+import { runCommandSweep } from './command/sweep'
 import type { Clock } from './timed'
 
 export interface RunOptions {
@@ -33,7 +35,15 @@ export interface RunOptions {
   progressTickMs?: number
 }
 
-export { runSweep, newRunId } from './runner'
+export { newRunId } from './runner'
+
+/**
+ * The one entry to every sweep. The seam between workloads: our kernels (and a user's JS module) run on our pools;
+ * a command workload runs the user's program as a process per sample.
+ */
+export function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<Run> {
+  return spec.workload === 'command' ? runCommandSweep(spec, opts) : runKernelSweep(spec, opts)
+}
 export { machineInfo } from './machine'
 /**
  * Resolves once every worker pool the engine has ended is gone. A cancelled sweep resolves before its pools are
@@ -43,5 +53,6 @@ export { closePools } from './pool'
 
 /** Memory check before anything is allocated: null when the sweep fits, else one human line. */
 export function checkFits(spec: SweepSpec): string | null {
-  return checkFitsFree(spec)
+  // A command allocates nothing of ours: its program checks its own memory.
+  return spec.workload === 'command' ? null : checkFitsFree(spec)
 }

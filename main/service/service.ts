@@ -12,6 +12,8 @@ import { checkFits, closePools, machineInfo, newRunId, runSweep } from '../engin
 import { Checkpoints } from './checkpoints'
 import { exportFile } from '../export/json'
 import type { HistoryStore } from '../history/store'
+import { workloadPresets } from '../workloads/presets'
+import { previewCommands, tryCommandOnce } from '../workloads/try-once'
 
 export interface ServiceOptions {
   history: HistoryStore
@@ -19,7 +21,18 @@ export interface ServiceOptions {
   workerScript?: string
   /** Lines about things that went wrong without stopping anything, e.g. a checkpoint that could not be written. */
   onWarning?: (line: string) => void
+  /**
+   * Whether command and module workloads may run (they run the caller's programs as this user). Default true: the
+   * desktop app and the CLI run them for the user who asked; browser mode only with `amdahl serve --allow-commands`.
+   */
+  allowCommands?: boolean
 }
+
+/** The one line browser mode answers a command or module workload with when it was not started to allow them. */
+export const COMMANDS_REFUSED =
+  'this server does not run programs or modules: restart it with `amdahl serve --allow-commands` to allow them'
+
+const runsUserCode = (spec: SweepSpec) => spec.workload === 'command' || spec.workload === 'module'
 
 export interface Service {
   handlers: ApiHandlers
@@ -60,6 +73,11 @@ export function createService(options: ServiceOptions): Service {
         warn(`event listener failed: ${message(error)}`)
       }
     }
+  }
+
+  const commandsAllowed = options.allowCommands ?? true
+  function refuseUserCode(spec: SweepSpec): void {
+    if (runsUserCode(spec) && !commandsAllowed) throw Object.assign(new ApiError(COMMANDS_REFUSED), { status: 403 })
   }
 
   function refuseIfRunning(id: string, what: string): void {
@@ -109,6 +127,7 @@ export function createService(options: ServiceOptions): Service {
     async startSweep({ spec }) {
       if (shuttingDown) throw new ApiError('Amdahl is shutting down')
       if (active) throw conflict(`a sweep is already running (${active.runId}): wait for it or cancel it`)
+      refuseUserCode(spec)
       const tooBig = checkFits(spec)
       if (tooBig) throw new ApiError(tooBig)
       const sweep: ActiveSweep = {
@@ -151,6 +170,25 @@ export function createService(options: ServiceOptions): Service {
     async exportRuns({ ids, format }) {
       const runs = await Promise.all([...new Set(ids)].map((id) => history.get(id)))
       return exportFile(runs, format)
+    },
+
+    async getWorkloadOptions() {
+      return {
+        commandsAllowed,
+        refusal: commandsAllowed ? null : COMMANDS_REFUSED,
+        presets: commandsAllowed ? workloadPresets() : [],
+      }
+    },
+
+    async previewCommands({ spec }) {
+      return previewCommands(spec)
+    },
+
+    async tryCommand({ spec }) {
+      refuseUserCode(spec)
+      // One program at a time: a try during a sweep would disturb its measurements.
+      if (active) throw conflict('a sweep is running: try the command once it has finished')
+      return tryCommandOnce(spec)
     },
   }
 

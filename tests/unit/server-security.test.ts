@@ -43,6 +43,9 @@ const handlers: ApiHandlers = {
   },
   importRun: notHere,
   exportRuns: notHere,
+  getWorkloadOptions: notHere,
+  previewCommands: notHere,
+  tryCommand: notHere,
 }
 
 const listeners = new Set<(e: SweepEvent) => void>()

@@ -111,8 +111,15 @@ export function poolsWarning(ctx: Pick<FieldContext, 'state' | 'logicalCores'>):
 const workloadHints: Record<Workload, string> = {
   sum: 'Sum of all entries.',
   assign: 'Nearest centroid per row.',
+  command: 'Your program, run once per sample with {n} {p} {chunk} {seed} filled in.',
+  module: 'Your JS kernel module, run by our workers over the shared matrix.',
 }
-const workloadLabels: Record<Workload, string> = { sum: 'sum', assign: 'assign' }
+const workloadLabels: Record<Workload, string> = {
+  sum: 'sum',
+  assign: 'assign',
+  command: 'Your program',
+  module: 'Your JS module',
+}
 
 /** A plain text or select field stored under one state key of the same kind. */
 function textKey<K extends 'name' | 'workload' | 'kernel' | 'sizesText' | 'chunkText' | 'executor' | 'transfer'>(

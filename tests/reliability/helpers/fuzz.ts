@@ -265,6 +265,7 @@ export function caseFor(method: ApiMethod, r: Rng, template: Run): Case {
   switch (method) {
     case 'getMachine':
     case 'getActiveSweep':
+    case 'getWorkloadOptions':
     case 'listRuns': {
       const extra = pick(r, [
         { bogus: 1 },
@@ -273,6 +274,23 @@ export function caseFor(method: ApiMethod, r: Rng, template: Run): Case {
         ...pollutionPayloads().slice(0, 4),
       ])
       return { method, input: extra, what: 'extra fields on a method without input' }
+    }
+    case 'previewCommands':
+    case 'tryCommand': {
+      const badCommand = pick(r, [
+        { template: 'prog\0{n}' },
+        { template: 'x'.repeat(4001) },
+        { template: 'prog', timeRegex: '(unclosed' },
+        { template: 'prog', resultRegex: 'no group' },
+        { template: '' },
+        { template: 'prog', shell: 'yes' },
+        {},
+      ])
+      return {
+        method,
+        input: { spec: { ...GOOD_SPEC, workload: 'command', command: badCommand } },
+        what: 'bad command',
+      }
     }
     case 'startSweep': {
       if (r() < 0.3) return { method, input: { spec: pick(r, badWholeSpecs()) }, what: 'malformed spec' }

@@ -1,0 +1,125 @@
+// One run of a user's program: started in its own process group, timed, its output kept within bounds, and the
+// whole group killed at once on cancel, on timeout and after it exits (so nothing it started outlives the sample).
+import { spawn } from 'node:child_process'
+import { performance } from 'node:perf_hooks'
+
+/** Output kept per stream: the tail, where reports and errors are printed last. */
+export const MAX_OUTPUT_BYTES = 1024 * 1024
+
+export interface ProcessOutcome {
+  /** Spawn → exit, ms: the wall time of the whole process, start-up included. */
+  wallMs: number
+  exitCode: number | null
+  signal: NodeJS.Signals | null
+  /** The last MAX_OUTPUT_BYTES of each stream, as text. */
+  stdout: string
+  stderr: string
+  timedOut: boolean
+  cancelled: boolean
+  /** Set when the program could not be started at all (not found, not executable). */
+  startError: string | null
+}
+
+export interface RunProcessOptions {
+  argv: string[]
+  env: Record<string, string>
+  cwd?: string
+  timeoutMs: number
+  signal?: AbortSignal
+}
+
+/** Keeps the last `limit` bytes written to it. */
+class Tail {
+  private chunks: Buffer[] = []
+  private size = 0
+  constructor(private readonly limit: number) {}
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk)
+    this.size += chunk.length
+    if (this.size > 2 * this.limit) this.compact()
+  }
+  private compact(): void {
+    const all = Buffer.concat(this.chunks)
+    const kept = all.subarray(Math.max(0, all.length - this.limit))
+    this.chunks = [kept]
+    this.size = kept.length
+  }
+  text(): string {
+    this.compact()
+    return this.chunks[0]?.toString('utf8') ?? ''
+  }
+}
+
+/** SIGKILL to the whole group; a group already gone is what we wanted. */
+export function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return
+  try {
+    if (process.platform === 'win32') process.kill(pid, 'SIGKILL')
+    else process.kill(-pid, 'SIGKILL')
+  } catch {
+    // ESRCH: every member has exited.
+  }
+}
+
+/** Runs the program once and resolves when it and every process of its group are done; never rejects. */
+export function runProcess(opts: RunProcessOptions): Promise<ProcessOutcome> {
+  return new Promise((resolve) => {
+    const stdout = new Tail(MAX_OUTPUT_BYTES)
+    const stderr = new Tail(MAX_OUTPUT_BYTES)
+    let timedOut = false
+    let cancelled = false
+    let startError: string | null = null
+    let exitCode: number | null = null
+    let exitSignal: NodeJS.Signals | null = null
+    let wallMs = 0
+    const t0 = performance.now()
+    const child = spawn(opts.argv[0], opts.argv.slice(1), {
+      cwd: opts.cwd,
+      env: { ...process.env, ...opts.env },
+      // Its own process group (setsid): one kill(-pgid) reaches every process it starts.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    })
+    const pid = child.pid
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
+
+    const onAbort = () => {
+      cancelled = true
+      killGroup(pid)
+    }
+    if (opts.signal?.aborted) onAbort()
+    else opts.signal?.addEventListener('abort', onAbort, { once: true })
+    const timer = setTimeout(() => {
+      timedOut = true
+      killGroup(pid)
+    }, opts.timeoutMs)
+
+    child.on('error', (err) => {
+      startError = err.message
+    })
+    child.on('exit', (code, signal) => {
+      wallMs = performance.now() - t0
+      exitCode = code
+      exitSignal = signal
+      // Children it left behind (a pool it did not join) would hold its pipes open and share the machine with the
+      // next sample: end them now.
+      killGroup(pid)
+    })
+    child.on('close', () => {
+      clearTimeout(timer)
+      opts.signal?.removeEventListener('abort', onAbort)
+      resolve({
+        wallMs: wallMs || performance.now() - t0,
+        exitCode,
+        signal: exitSignal,
+        stdout: stdout.text(),
+        stderr: stderr.text(),
+        timedOut,
+        cancelled,
+        startError,
+      })
+    })
+  })
+}

@@ -1,0 +1,111 @@
+// Reading a program's own report (pure): its time or result from a regex with one capture group, units to ms,
+// and the one line that says why a run failed.
+import type { TimeUnit } from '../../../common/contract'
+import { capLine } from '../../../common/one-line'
+import type { ProcessOutcome } from './process'
+
+const MS_PER: Record<TimeUnit, number> = { s: 1000, ms: 1, us: 1e-3, ns: 1e-6 }
+
+export function toMs(value: number, unit: TimeUnit): number {
+  return value * MS_PER[unit]
+}
+
+export interface RegexMatch {
+  /** The whole matched text, for "Try once" to show. */
+  text: string
+  /** The capture group as a number. */
+  value: number
+}
+
+/**
+ * The last match of `source` in the output (stdout first, then stderr): a program that prints a time per
+ * repetition reports its final figure last. Null when nothing matches; NaN value when the group is not a number.
+ */
+export function lastMatch(source: string, stdout: string, stderr: string): RegexMatch | null {
+  for (const text of [stdout, stderr]) {
+    let found: RegExpExecArray | null = null
+    for (const m of text.matchAll(new RegExp(source, 'gm'))) found = m
+    if (found) return { text: found[0], value: Number((found[1] ?? '').trim()) }
+  }
+  return null
+}
+
+const lastLine = (text: string): string =>
+  text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .pop() ?? ''
+
+/** Why the run failed, in one line (exit code or signal, and the last line of its stderr), or null if it did not. */
+export function processFailure(o: ProcessOutcome, timeoutMs: number): string | null {
+  if (o.startError) return capLine(`cannot start: ${o.startError}`)
+  if (o.cancelled) return 'cancelled'
+  if (o.timedOut) return `timed out after ${formatTimeout(timeoutMs)} (killed with its children)`
+  if (o.exitCode === 0) return null
+  const how = o.exitCode !== null ? `exit code ${o.exitCode}` : `killed by ${o.signal ?? 'a signal'}`
+  const last = lastLine(o.stderr)
+  return capLine(last ? `${how}: ${last}` : how)
+}
+
+export function formatTimeout(ms: number): string {
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`
+  if (ms % 1000 === 0) return `${ms / 1000} s`
+  return `${ms} ms`
+}
+
+export interface SampleReading {
+  /** The figure the statistics use: the program's own time with a time regex, else the process's wall time. */
+  timeMs: number
+  /** The program's own time (time regex only). */
+  reportedMs: number | null
+  wallMs: number
+  result: number | null
+  timeMatch: RegexMatch | null
+  resultMatch: RegexMatch | null
+}
+
+export interface ReportRules {
+  timeRegex?: string
+  timeUnit: TimeUnit
+  resultRegex?: string
+}
+
+/** Reads one successful run's output; a regex without a (numeric) match is a failure, in one line. */
+export function readReport(
+  o: ProcessOutcome,
+  rules: ReportRules,
+): { reading: SampleReading; failure: null } | { reading: null; failure: string } {
+  const timeMatch = rules.timeRegex ? lastMatch(rules.timeRegex, o.stdout, o.stderr) : null
+  const resultMatch = rules.resultRegex ? lastMatch(rules.resultRegex, o.stdout, o.stderr) : null
+  const tail = lastLine(o.stdout) || lastLine(o.stderr)
+  const said = tail ? ` (its last line: ${tail})` : ' (it printed nothing)'
+  if (rules.timeRegex) {
+    if (!timeMatch) return { reading: null, failure: capLine(`no match for the time regex${said}`) }
+    if (!Number.isFinite(timeMatch.value) || timeMatch.value < 0)
+      return { reading: null, failure: capLine(`the time regex matched "${timeMatch.text}": not a time`) }
+  }
+  if (rules.resultRegex) {
+    if (!resultMatch) return { reading: null, failure: capLine(`no match for the result regex${said}`) }
+    if (!Number.isFinite(resultMatch.value))
+      return { reading: null, failure: capLine(`the result regex matched "${resultMatch.text}": not a number`) }
+  }
+  const reportedMs = timeMatch ? toMs(timeMatch.value, rules.timeUnit) : null
+  return {
+    reading: {
+      timeMs: reportedMs ?? o.wallMs,
+      reportedMs,
+      wallMs: o.wallMs,
+      result: resultMatch ? resultMatch.value : null,
+      timeMatch,
+      resultMatch,
+    },
+    failure: null,
+  }
+}
+
+/** Relative difference from the base case's result; a zero base compares absolutely. */
+export function resultError(base: number, got: number): number {
+  const scale = Math.abs(base)
+  return scale > 0 ? Math.abs(got - base) / scale : Math.abs(got)
+}

@@ -1,0 +1,183 @@
+// Command workloads with real processes: an exact known speedup, failures in one line, a timeout, results that
+// differ by pool size, and cancel leaving no process of the program's tree behind.
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { quote } from 'shell-quote'
+import { afterAll, describe, expect, it } from 'vitest'
+import { RunSchema, SweepSpecSchema, type Progress } from '../../common/contract'
+import { runSweep } from '../../main/engine'
+import { runProcess } from '../../main/engine/command/process'
+import { isAlive } from './helpers/procs'
+
+const PROGRAM = resolve(import.meta.dirname, '../fixtures/commands/program.mjs')
+/** `node program.mjs <mode> …`, quoted for the template (the paths may hold spaces). */
+const prog = (mode: string, rest = '{p} {n}') => `${quote([process.execPath, PROGRAM, mode])} ${rest}`
+const spec = (command: Record<string, unknown>, more: Record<string, unknown> = {}) =>
+  SweepSpecSchema.parse({
+    workload: 'command',
+    sizes: [10],
+    pools: [1, 2, 4],
+    repetitions: 2,
+    warmups: 1,
+    command,
+    ...more,
+  })
+
+const temp = mkdtempSync(join(tmpdir(), 'amdahl-command-'))
+afterAll(() => rmSync(temp, { recursive: true, force: true }))
+
+async function waitFor(check: () => boolean, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > until) throw new Error('timed out waiting')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+describe('command sweep', () => {
+  it('reads a known time from the program so the speedup is exactly the pool size', async () => {
+    const run = await runSweep(
+      spec({
+        template: prog('known-time'),
+        timeRegex: 'Time to sum \\d+ entries with \\d+ threads: ([\\d.]+)ms',
+        resultRegex: 'result=([\\d.]+)',
+      }),
+    )
+    expect(run.status).toBe('complete')
+    expect(() => RunSchema.parse(run)).not.toThrow()
+    const parallel = run.cells.filter((c) => !c.serial)
+    expect(parallel.map((c) => [c.pool, c.speedup, c.efficiency])).toEqual([
+      [1, 1, 1],
+      [2, 2, 1],
+      [4, 4, 1],
+    ])
+    const base = run.cells[0]
+    expect(base.serial).toBe(true)
+    expect(base.samplesMs).toEqual([120, 120])
+    expect(base.kernelMs).toEqual([120, 120])
+    // Both figures per sample: the wall time of the whole process is larger (Node's own start-up).
+    expect(base.processMs).toHaveLength(2)
+    for (const wall of base.processMs ?? []) expect(wall).toBeGreaterThan(0)
+    expect(base.result).toBe(42.5)
+    expect(base.command).toBe(`${quote([process.execPath, PROGRAM, 'known-time'])} 1 10`)
+    expect(run.fits).toHaveLength(1)
+    expect(run.fits[0].serialFraction).toBeCloseTo(0, 9)
+  })
+
+  it('converts a time reported in seconds', async () => {
+    const run = await runSweep(
+      spec({ template: prog('seconds'), timeRegex: 'elapsed ([\\d.]+) s', timeUnit: 's' }, { pools: [2] }),
+    )
+    expect(run.cells.map((c) => c.stats?.median)).toEqual([250, 125])
+  })
+
+  it('times the whole process without a time regex', async () => {
+    const run = await runSweep(spec({ template: prog('env') }, { pools: [2], repetitions: 1, warmups: 0 }))
+    const cell = run.cells[1]
+    expect(cell.status).toBe('ok')
+    expect(cell.samplesMs).toEqual(cell.processMs)
+    expect(cell.kernelMs).toEqual([])
+    // Node starts in tens of milliseconds, never in none.
+    expect(cell.samplesMs[0]).toBeGreaterThan(5)
+  })
+
+  it('passes the cell values in AMDAHL_* variables', async () => {
+    const o = await runProcess({
+      argv: [process.execPath, PROGRAM, 'env'],
+      env: { AMDAHL_N: '10', AMDAHL_POOL: '2', AMDAHL_CHUNK: '5', AMDAHL_SEED: '42' },
+      timeoutMs: 10_000,
+    })
+    expect(o.stdout.trim()).toBe('N=10 POOL=2 CHUNK=5 SEED=42')
+  })
+
+  it('fails only the cell whose program exits non-zero, with its exit code and last stderr line', async () => {
+    const failing = `${quote([process.execPath, PROGRAM])} "$([ {p} -eq 2 ] && echo fail || echo known-time)" {p} {n}`
+    const run = await runSweep(
+      spec({ template: failing, shell: true, timeRegex: 'threads: ([\\d.]+)ms' }, { pools: [1, 2, 4] }),
+    )
+    expect(run.status).toBe('complete')
+    expect(run.cells.map((c) => [c.pool, c.status])).toEqual([
+      [1, 'ok'],
+      [1, 'ok'],
+      [2, 'failed'],
+      [4, 'ok'],
+    ])
+    expect(run.cells[2].error).toBe('exit code 3: boom: cannot sum with 2 threads')
+    expect(run.cells[3].speedup).toBe(4)
+  })
+
+  it('fails every cell in one line when the program cannot start', async () => {
+    const run = await runSweep(spec({ template: '/nonexistent/amdahl-prog {n}' }, { pools: [2] }))
+    expect(run.cells.map((c) => c.status)).toEqual(['failed', 'failed'])
+    expect(run.cells[0].error).toBe('cannot start: spawn /nonexistent/amdahl-prog ENOENT')
+    expect(run.cells[1].error).toMatch(/^the base case failed, nothing to check against: cannot start/)
+  })
+
+  it('fails a cell whose result differs from the base case beyond the tolerance', async () => {
+    const run = await runSweep(
+      spec({ template: prog('pool-result'), resultRegex: 'result: (\\d+)', resultTolerance: 0.003 }),
+    )
+    expect(run.cells.map((c) => [c.pool, c.status])).toEqual([
+      [1, 'ok'],
+      [1, 'ok'],
+      [2, 'ok'],
+      [4, 'failed'],
+    ])
+    expect(run.cells[2].relError).toBeCloseTo(0.002, 12)
+    expect(run.cells[3].error).toBe(
+      "wrong result: 1004 differs from the base case's 1000 by 0.00400 (tolerance 0.003)",
+    )
+  })
+
+  it('kills a program that runs past the per-cell timeout and says so', async () => {
+    const started = Date.now()
+    const run = await runSweep(
+      spec({ template: prog('hang'), timeoutMs: 500 }, { pools: [2], repetitions: 1, warmups: 0 }),
+    )
+    expect(run.cells[0].status).toBe('failed')
+    expect(run.cells[0].error).toBe('timed out after 500 ms (killed with its children)')
+    expect(Date.now() - started).toBeLessThan(5000)
+  })
+
+  it('ends children a program leaves behind when it exits', async () => {
+    const pids = join(temp, 'left.json')
+    // The program reads PIDS_FILE from the environment it inherits from ours: set for this run only.
+    process.env.PIDS_FILE = pids
+    try {
+      await runSweep(spec({ template: prog('leave-children') }, { pools: [2], repetitions: 1, warmups: 0 }))
+    } finally {
+      delete process.env.PIDS_FILE
+    }
+    const [kid] = JSON.parse(readFileSync(pids, 'utf8')) as number[]
+    await waitFor(() => !isAlive(kid), 2000)
+  })
+
+  it('cancel kills the program and every child at once and keeps the finished cells', async () => {
+    const pids = join(temp, 'spawn.json')
+    process.env.PIDS_FILE = pids
+    const controller = new AbortController()
+    const progress: Progress[] = []
+    try {
+      const sweep = runSweep(spec({ template: prog('spawn') }, { pools: [2], repetitions: 1, warmups: 0 }), {
+        signal: controller.signal,
+        onProgress: (p) => progress.push(p),
+      })
+      await waitFor(() => existsSync(pids))
+      const tree = JSON.parse(readFileSync(pids, 'utf8')) as number[]
+      expect(tree).toHaveLength(4)
+      for (const pid of tree) expect(isAlive(pid)).toBe(true)
+      const t0 = Date.now()
+      controller.abort()
+      const run = await sweep
+      expect(Date.now() - t0).toBeLessThan(2000)
+      expect(run.status).toBe('cancelled')
+      expect(run.cells[0].status).toBe('cancelled')
+      // The process table: none of the program's tree is left.
+      await waitFor(() => tree.every((pid) => !isAlive(pid)), 2000)
+      expect(progress.at(-1)?.current).toBeNull()
+    } finally {
+      delete process.env.PIDS_FILE
+    }
+  })
+})

@@ -1,0 +1,130 @@
+// `amdahl sweep --command …` in process: flags to a command spec, one-line usage errors, and a real sweep's table.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { quote } from 'shell-quote'
+import { afterAll, describe, expect, it } from 'vitest'
+import { parseTimeout, parseSweepSpec, parseTolerance } from '../../main/cli/flags'
+import type { CliIo } from '../../main/cli/io'
+import { runCli } from '../../main/cli/program'
+
+const PROGRAM = resolve(import.meta.dirname, '../fixtures/commands/program.mjs')
+const home = mkdtempSync(join(tmpdir(), 'amdahl-cli-command-'))
+afterAll(() => rmSync(home, { recursive: true, force: true }))
+
+function memoryIo(): CliIo & { out: () => string; err: () => string } {
+  let out = ''
+  let err = ''
+  return {
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: (t: string) => (err += t), isTTY: false },
+    env: {},
+    cores: 2,
+    onSignal: () => () => {},
+    exit: (code: number) => {
+      throw new Error(`exit ${code}`)
+    },
+    openUrl: () => {},
+    out: () => out,
+    err: () => err,
+  }
+}
+
+describe('command flags', () => {
+  it('turns --command and its options into a command workload', () => {
+    const spec = parseSweepSpec(
+      {
+        sizes: '10,100',
+        pools: '1,2',
+        command: 'python3 sum.py {n} {p}',
+        serialCommand: 'python3 serial.py {n}',
+        timeRegex: 'took ([\\d.]+)',
+        timeUnit: 'us',
+        resultRegex: 'Sum: (\\S+)',
+        resultTolerance: '0.1%',
+        timeout: '90s',
+      },
+      [1, 2],
+    )
+    expect(spec.workload).toBe('command')
+    expect(spec.command).toEqual({
+      template: 'python3 sum.py {n} {p}',
+      serialTemplate: 'python3 serial.py {n}',
+      shell: false,
+      timeRegex: 'took ([\\d.]+)',
+      timeUnit: 'us',
+      resultRegex: 'Sum: (\\S+)',
+      resultTolerance: 0.001,
+      timeoutMs: 90_000,
+    })
+  })
+
+  it('reads durations and tolerances as people write them', () => {
+    expect(parseTimeout('600', '--timeout')).toBe(600_000)
+    expect(parseTimeout('10m', '--timeout')).toBe(600_000)
+    expect(parseTimeout('500ms', '--timeout')).toBe(500)
+    expect(() => parseTimeout('soon', '--timeout')).toThrow(
+      '--timeout: "soon" is not a duration (write e.g. 600, 30s, 10m or 500ms)',
+    )
+    expect(parseTolerance('1e-6', '--result-tolerance')).toBe(1e-6)
+    expect(() => parseTolerance('x', '--result-tolerance')).toThrow('--result-tolerance: "x" is not a number')
+  })
+
+  it.each([
+    [['--time-regex', 'x(\\d)'], 'amdahl: --time-regex needs --command'],
+    [['--command', 'p', '--module', 'k.mjs'], 'amdahl: --command and --module: give one or the other'],
+    [['--command', 'p', '--workload', 'sum'], 'amdahl: --command runs your program: leave out --workload sum'],
+    [['--command', 'p', '--time-unit', 'h'], 'amdahl: --time-unit: "h" is not one of s, ms, us, ns'],
+    [['--command', 'p', '--time-regex', 'took \\d+'], 'amdahl: --time-regex: time regex needs exactly one capture group ( … ), it has 0'],
+    [['--command', 'a\0b'], 'amdahl: --command: command contains a NUL byte'],
+  ])('refuses %j in one line', async (args, line) => {
+    const io = memoryIo()
+    const code = await runCli(['sweep', '--sizes', '10', ...args, '--no-save'], io)
+    expect(code).toBe(2)
+    expect(io.err()).toBe(`${line}\n`)
+  })
+})
+
+describe('amdahl sweep --command', () => {
+  it('prints the table with exact speedups, both time figures and what the time means', async () => {
+    const io = memoryIo()
+    const code = await runCli(
+      [
+        'sweep',
+        '--command',
+        `${quote([process.execPath, PROGRAM, 'known-time'])} {p} {entries}`,
+        '--time-regex',
+        'threads: ([\\d.]+)ms',
+        '--sizes',
+        '10',
+        '--pools',
+        '2,4',
+        '--reps',
+        '1',
+        '--warmup',
+        '0',
+        '--history-dir',
+        home,
+      ],
+      io,
+    )
+    expect(io.err()).toMatch(/saved as run/)
+    expect(code).toBe(0)
+    const out = io.out()
+    expect(out).toContain("time: the program's own report (/threads: ([\\d.]+)ms/, ms)")
+    expect(out).toContain('base case (serial): the command at p = 1')
+    expect(out).toMatch(/process ms/)
+    expect(out).toMatch(/\n\s*10\s+100\s+2\s+5 \(auto\)\s+60\.00 ± 0\.0%\s+[\d.,]+\s+2\.00×\s+100%\s+ok/)
+    expect(out).toMatch(/\n\s*10\s+100\s+4\s+3 \(auto\)\s+30\.00 ± 0\.0%\s+[\d.,]+\s+4\.00×\s+100%\s+ok/)
+  })
+
+  it('says the time includes interpreter start-up when the wall time is used', async () => {
+    const io = memoryIo()
+    const code = await runCli(
+      ['sweep', '--command', `${quote([process.execPath, PROGRAM, 'env'])}`, '--sizes', '5', '--pools', '2', '--reps', '1', '--warmup', '0', '--no-save'],
+      io,
+    )
+    expect(code).toBe(0)
+    expect(io.out()).toContain('time: wall time of the whole process, as hyperfine does (includes interpreter start-up)')
+  })
+})

@@ -1,0 +1,153 @@
+// Command workloads, the pure parts: placeholders, quoting without a shell, regex reading, units, failure lines.
+import { describe, expect, it } from 'vitest'
+import { SweepSpecSchema, formatIssues, regexGroups } from '../../common/contract'
+import { lastMatch, processFailure, readReport, resultError, toMs } from '../../main/engine/command/report'
+import type { ProcessOutcome } from '../../main/engine/command/process'
+import { fill, invocation, splitTemplate, userShell } from '../../main/engine/command/template'
+
+const values = { n: 100, p: 4, chunk: 25, seed: 7, entries: 10_000 }
+const outcome = (o: Partial<ProcessOutcome>): ProcessOutcome => ({
+  wallMs: 500,
+  exitCode: 0,
+  signal: null,
+  stdout: '',
+  stderr: '',
+  timedOut: false,
+  cancelled: false,
+  startError: null,
+  ...o,
+})
+
+describe('command templates', () => {
+  it('fills every placeholder and leaves other braces as written', () => {
+    expect(fill('sum.py {n} {p} {chunk} {seed} {entries} {x} ${HOME}', values)).toBe(
+      'sum.py 100 4 25 7 10000 {x} ${HOME}',
+    )
+  })
+
+  it('splits with shell quoting so a quoted argument with spaces stays one argument', () => {
+    expect(splitTemplate(`python3 "my prog.py" --label 'a b' -n {n}`)).toEqual([
+      'python3',
+      'my prog.py',
+      '--label',
+      'a b',
+      '-n',
+      '{n}',
+    ])
+  })
+
+  it('refuses shell syntax without a shell, naming it and --shell', () => {
+    expect(() => splitTemplate('prog {n} | tee out')).toThrow(/uses "\|", which needs a shell.*--shell/)
+    expect(() => splitTemplate('prog > out')).toThrow(/">"/)
+    expect(() => splitTemplate('prog $HOME')).toThrow(/\$HOME/)
+  })
+
+  it('puts values into the split words and passes them as AMDAHL_* variables', () => {
+    const inv = invocation('prog -n {n} -p {p}', values, null)
+    expect(inv.argv).toEqual(['prog', '-n', '100', '-p', '4'])
+    expect(inv.env).toEqual({
+      AMDAHL_N: '100',
+      AMDAHL_POOL: '4',
+      AMDAHL_CHUNK: '25',
+      AMDAHL_SEED: '7',
+      AMDAHL_ENTRIES: '10000',
+    })
+    expect(inv.display).toBe('prog -n 100 -p 4')
+  })
+
+  it('hands the filled line to the user shell with --shell', () => {
+    const shell = userShell({ SHELL: '/bin/zsh' }, 'linux')
+    expect(invocation('prog {n} | tail -1', values, shell).argv).toEqual(['/bin/zsh', '-c', 'prog 100 | tail -1'])
+    expect(userShell({}, 'linux')).toEqual(['/bin/sh', '-c'])
+  })
+})
+
+describe('command spec validation', () => {
+  const parse = (command: unknown) =>
+    SweepSpecSchema.safeParse({ workload: 'command', sizes: [10], pools: [1, 2], command })
+  const error = (command: unknown) => {
+    const r = parse(command)
+    return r.success ? null : formatIssues(r.error)
+  }
+
+  it('needs a command for the command workload', () => {
+    expect(error(undefined)).toBe('command: the command workload needs a command')
+  })
+
+  it('refuses a NUL byte, a second line and an overlong template', () => {
+    expect(error({ template: 'prog\0x' })).toBe('command.template: command contains a NUL byte')
+    expect(error({ template: 'prog\nrm -rf x' })).toBe('command.template: command must be one line')
+    expect(error({ template: 'x'.repeat(4001) })).toBe('command.template: command: at most 4000 characters')
+  })
+
+  it('needs exactly one capture group in each regex and says what is wrong with a broken one', () => {
+    expect(regexGroups('a(b)c')).toBe(1)
+    expect(regexGroups('(a)(b)')).toBe(2)
+    expect(error({ template: 'p', timeRegex: 'took ([\\d.]+' })).toMatch(/^command.timeRegex: time regex: .*Unterminated group/)
+    expect(error({ template: 'p', resultRegex: 'sum=\\S+' })).toBe(
+      'command.resultRegex: result regex needs exactly one capture group ( … ), it has 0',
+    )
+  })
+
+  it('fills the defaults: no shell, ms, a tolerance and ten minutes per cell', () => {
+    const r = parse({ template: 'prog {n}' })
+    expect(r.success && r.data.command).toEqual({
+      template: 'prog {n}',
+      shell: false,
+      timeUnit: 'ms',
+      resultTolerance: 1e-9,
+      timeoutMs: 600_000,
+    })
+  })
+})
+
+describe('reading a program report', () => {
+  it('reads the last match of the time regex and converts its unit', () => {
+    const stdout = 'Time: 3.5ms\nTime: 2.25ms\n'
+    expect(lastMatch('Time: ([\\d.]+)ms', stdout, '')).toEqual({ text: 'Time: 2.25ms', value: 2.25 })
+    expect(toMs(2, 's')).toBe(2000)
+    expect(toMs(1500, 'us')).toBe(1.5)
+    expect(toMs(2_500_000, 'ns')).toBe(2.5)
+    expect(toMs(7, 'ms')).toBe(7)
+  })
+
+  it('looks in stderr when stdout has no match', () => {
+    expect(lastMatch('took (\\d+)', 'nothing', 'took 12')?.value).toBe(12)
+  })
+
+  it('uses the reported time for the statistics and keeps the wall time beside it', () => {
+    const r = readReport(outcome({ stdout: 'elapsed 0.5 s\nresult=3', wallMs: 800 }), {
+      timeRegex: 'elapsed ([\\d.]+) s',
+      timeUnit: 's',
+      resultRegex: 'result=(\\S+)',
+    })
+    expect(r.failure).toBeNull()
+    expect(r.reading).toMatchObject({ timeMs: 500, reportedMs: 500, wallMs: 800, result: 3 })
+  })
+
+  it('uses the wall time without a time regex', () => {
+    expect(readReport(outcome({ wallMs: 812 }), { timeUnit: 'ms' }).reading?.timeMs).toBe(812)
+  })
+
+  it('fails in one line when a regex finds nothing, quoting the last line printed', () => {
+    const r = readReport(outcome({ stdout: 'hello\nall done\n' }), { timeRegex: 'took (\\d+)', timeUnit: 'ms' })
+    expect(r.failure).toBe('no match for the time regex (its last line: all done)')
+    const n = readReport(outcome({ stdout: 'sum=abc' }), { timeUnit: 'ms', resultRegex: 'sum=(\\S+)' })
+    expect(n.failure).toBe('the result regex matched "sum=abc": not a number')
+  })
+
+  it('words a failed run with its exit code and the last line of its stderr', () => {
+    expect(processFailure(outcome({ exitCode: 3, stderr: 'a\nboom: bad\n\n' }), 1000)).toBe('exit code 3: boom: bad')
+    expect(processFailure(outcome({ exitCode: null, signal: 'SIGSEGV' }), 1000)).toBe('killed by SIGSEGV')
+    expect(processFailure(outcome({ timedOut: true, exitCode: null }), 600_000)).toBe(
+      'timed out after 10 min (killed with its children)',
+    )
+    expect(processFailure(outcome({ startError: 'spawn nope ENOENT' }), 1000)).toBe('cannot start: spawn nope ENOENT')
+    expect(processFailure(outcome({}), 1000)).toBeNull()
+  })
+
+  it('measures a result error relative to the base case', () => {
+    expect(resultError(200, 201)).toBeCloseTo(0.005, 12)
+    expect(resultError(0, 0.25)).toBe(0.25)
+  })
+})

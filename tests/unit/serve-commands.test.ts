@@ -1,0 +1,134 @@
+// Browser mode and programs: `amdahl serve` refuses command and module workloads in one line unless started with
+// --allow-commands, which it warns about at start-up; allowed, the page can preview, try once and sweep a program.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { quote } from 'shell-quote'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { CliIo } from '../../main/cli/io'
+import { runCli } from '../../main/cli/program'
+import { COMMANDS_REFUSED } from '../../main/service/service'
+import { callApi } from './server-http'
+
+const PROGRAM = resolve(import.meta.dirname, '../fixtures/commands/program.mjs')
+const dir = mkdtempSync(join(tmpdir(), 'amdahl-serve-commands-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const commandSpec = {
+  workload: 'command',
+  sizes: [10],
+  pools: [2],
+  repetitions: 1,
+  warmups: 0,
+  command: {
+    template: `${quote([process.execPath, PROGRAM, 'known-time'])} {p} {n}`,
+    timeRegex: 'threads: ([\\d.]+)ms',
+    resultRegex: 'result=([\\d.]+)',
+  },
+}
+
+async function serve(...flags: string[]) {
+  let stdout = ''
+  let stderr = ''
+  const handlers = new Set<(signal: NodeJS.Signals) => void>()
+  const io: CliIo = {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t), isTTY: false },
+    env: {},
+    cores: 2,
+    onSignal(_s, handler) {
+      handlers.add(handler)
+      return () => handlers.delete(handler)
+    },
+    exit: (code) => {
+      throw new Error(`exit ${code}`)
+    },
+    openUrl: () => {},
+  }
+  const exited = runCli(['serve', '--history-dir', join(dir, flags.join('') || 'plain'), ...flags], io)
+  for (let i = 0; i < 500 && !/token=/.test(stdout); i++) await new Promise((r) => setTimeout(r, 10))
+  const url = new URL(/http:\/\/\S+/.exec(stdout)?.[0] ?? 'http://x')
+  const port = Number(url.port)
+  const token = url.searchParams.get('token') ?? ''
+  return {
+    call: async (method: string, input: unknown = {}) => {
+      const res = await callApi(port, token, method, input)
+      // The envelope as the page receives it; each test reads the fields of the method it called.
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      return { status: res.status, body: JSON.parse(res.body) as { ok: boolean; value?: any; error?: string } }
+    },
+    stderr: () => stderr,
+    stop: async () => {
+      for (const h of handlers) h('SIGTERM')
+      expect(await exited).toBe(0)
+    },
+  }
+}
+
+describe('amdahl serve and command workloads', () => {
+  it('refuses a command or module sweep in one line without --allow-commands, and does not warn', async () => {
+    const s = await serve()
+    try {
+      const sweep = await s.call('startSweep', { spec: commandSpec })
+      expect(sweep).toEqual({ status: 403, body: { ok: false, error: COMMANDS_REFUSED } })
+      const mod = await s.call('startSweep', {
+        spec: { workload: 'module', sizes: [10], pools: [1], module: { path: '/tmp/k.mjs' } },
+      })
+      expect(mod.body.error).toBe(COMMANDS_REFUSED)
+      expect((await s.call('tryCommand', { spec: commandSpec })).body.error).toBe(COMMANDS_REFUSED)
+      const options = await s.call('getWorkloadOptions')
+      expect(options.body.value).toEqual({ commandsAllowed: false, refusal: COMMANDS_REFUSED, presets: [] })
+      expect(s.stderr()).not.toContain('--allow-commands')
+    } finally {
+      await s.stop()
+    }
+  })
+
+  it('warns at start-up with --allow-commands, then previews, tries once and sweeps the program', async () => {
+    const s = await serve('--allow-commands')
+    try {
+      expect(s.stderr()).toContain('amdahl: warning: --allow-commands: whoever opens the link can run any program')
+      const options = await s.call('getWorkloadOptions')
+      expect(options.body.value.commandsAllowed).toBe(true)
+      expect(options.body.value.presets.map((p: { id: string }) => p.id)).toContain('js-module')
+
+      const preview = await s.call('previewCommands', { spec: commandSpec })
+      expect(preview.body.value.map((c: { pool: number; command: string }) => [c.pool, c.command])).toEqual([
+        [1, `${quote([process.execPath, PROGRAM, 'known-time'])} 1 10`],
+        [2, `${quote([process.execPath, PROGRAM, 'known-time'])} 2 10`],
+      ])
+
+      const tried = await s.call('tryCommand', { spec: commandSpec })
+      expect(tried.body.value).toMatchObject({
+        exitCode: 0,
+        failure: null,
+        timeMatch: { text: 'threads: 60ms', value: 60, ms: 60 },
+        resultMatch: { text: 'result=42.5', value: 42.5 },
+      })
+
+      const started = await s.call('startSweep', { spec: commandSpec })
+      expect(started.status).toBe(200)
+      let run: { status: string; cells: { speedup: number | null }[] } | undefined
+      for (let i = 0; i < 600 && run?.status !== 'complete'; i++) {
+        await new Promise((r) => setTimeout(r, 100))
+        const got = await s.call('getRun', { id: started.body.value.runId })
+        if (got.body.ok) run = got.body.value
+      }
+      expect(run?.cells.map((c) => c.speedup)).toEqual([1, 2])
+    } finally {
+      await s.stop()
+    }
+  })
+
+  it('says which template word needs a shell when previewing', async () => {
+    const s = await serve('--allow-commands')
+    try {
+      const bad = { ...commandSpec, command: { template: 'prog {n} | tail -1' } }
+      expect((await s.call('previewCommands', { spec: bad })).body.error).toBe(
+        'the command uses "|", which needs a shell: turn on "run through a shell" (--shell)',
+      )
+    } finally {
+      await s.stop()
+    }
+  })
+})
