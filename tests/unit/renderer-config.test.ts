@@ -49,11 +49,30 @@ describe('config store', () => {
     expect(useSweepStore().canRun).toBe(false)
   })
 
-  it('refuses text where a size should be with the contract’s message', () => {
+  it('refuses text where a size should be, naming it', () => {
     storesWith(client)
     const config = useConfigStore()
     config.sizesText = '10, ten'
-    expect(config.errors.sizes).toBe('“ten”: matrix size N must be a number')
+    expect(config.errors.sizes).toBe('"ten" is not a number or a range like 1000..8000:1000')
+    expect(config.valid).toBe(false)
+  })
+
+  it('takes ranges with steps, as the CLI does', () => {
+    storesWith(client)
+    const config = useConfigStore()
+    config.sizesText = '1000..8000:1000'
+    expect(config.errors.sizes).toBeUndefined()
+    expect(config.spec?.sizes).toEqual([1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000])
+  })
+
+  it('says a range beyond 256 values is too long, not "must be a number"', () => {
+    storesWith(client)
+    const config = useConfigStore()
+    config.poolsText = '1..1000'
+    expect(config.errors.pools).toBe(
+      '"1..1000" gives 1000 values; a list holds at most 256 (use a step, e.g. 1..1000:200)',
+    )
+    expect(config.valid).toBe(false)
   })
 
   it('switches transfer to copy when the executor becomes process, and says so', async () => {

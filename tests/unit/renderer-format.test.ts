@@ -14,7 +14,7 @@ import {
   shortCpu,
   specSummary,
 } from '../../renderer/src/lib/format'
-import { defaultPools, parseList } from '../../renderer/src/lib/lists'
+import { defaultPools, ListSyntaxError, parseList } from '../../renderer/src/lib/lists'
 import { cancelledView, outcomeText, progressView } from '../../renderer/src/lib/progress'
 import { runShortcutLabel, shortcutFor, type KeyPress } from '../../renderer/src/lib/shortcuts'
 import { fieldErrors } from '../../renderer/src/lib/spec-errors'
@@ -75,9 +75,19 @@ describe('parseList', () => {
   it('expands ranges', () => expect(parseList('1-4')).toEqual([1, 2, 3, 4]))
   it('reads powers', () => expect(parseList('10^0, 10^3')).toEqual([1, 1000]))
   it('keeps auto as auto', () => expect(parseList('AUTO, 64')).toEqual(['auto', 64]))
-  it('keeps what is not a number as text for the schema to refuse', () =>
-    expect(parseList('12, x')).toEqual([12, 'x']))
-  it('does not expand absurd ranges', () => expect(parseList('1-100000')).toEqual(['1-100000']))
+  it('expands ranges with steps, as the CLI does', () =>
+    expect(parseList('1000..4000:1000, 8000')).toEqual([1000, 2000, 3000, 4000, 8000]))
+  it('stands one syntax error in for the list, saying what is wrong', () =>
+    expect(parseList('12, x')).toEqual([
+      new ListSyntaxError('"x" is not a number or a range like 1000..8000:1000', '12, x'),
+    ]))
+  it('does not expand absurd ranges, and says how many values they would give', () => {
+    const [error] = parseList('1-100000')
+    expect(error).toBeInstanceOf(ListSyntaxError)
+    expect((error as ListSyntaxError).message).toMatch(
+      /^"1-100000" gives 100000 values; a list holds at most 256/,
+    )
+  })
 })
 
 describe('defaultPools', () => {

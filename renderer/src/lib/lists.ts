@@ -1,36 +1,33 @@
-// Pure parsing of the form's list fields ("1, 10, 100", "1-4", "10^3", "auto") into values the contract validates.
-
-/** Ranges longer than this are left unexpanded, so a typo like "1-100000" cannot freeze the page. */
-const MAX_RANGE = 256
+// Pure parsing of the form's list fields ("1, 10, 100", "1-4", "1000..8000:1000", "10^3", "auto") into values the
+// contract validates, through the list syntax the CLI shares (common/lists).
+import { parseListText } from '../../../common/lists'
 
 /**
- * Split list text on commas and white space. Numbers become numbers, "a-b" ranges expand, "10^k" is a power;
- * anything else stays a string so the contract's schema rejects it with its own message.
+ * A list the shared syntax could not read: it stands in the spec where the values would be, so the schema
+ * refuses the field and the form shows this message (spec-errors.ts) instead of "must be a number".
  */
-export function parseList(text: string): (number | string)[] {
-  const out: (number | string)[] = []
-  for (const token of text.split(/[\s,;]+/).filter(Boolean)) {
-    const range = /^(\d+)\s*(?:-|–|\.\.)\s*(\d+)$/.exec(token)
-    if (range) {
-      const lo = Number(range[1])
-      const hi = Number(range[2])
-      if (hi >= lo && hi - lo < MAX_RANGE) {
-        for (let v = lo; v <= hi; v++) out.push(v)
-        continue
-      }
-    }
-    const power = /^(\d+)\^(\d+)$/.exec(token)
-    if (power) {
-      out.push(Number(power[1]) ** Number(power[2]))
-      continue
-    }
-    const n = Number(token)
-    out.push(token !== '' && Number.isFinite(n) ? n : token.toLowerCase() === 'auto' ? 'auto' : token)
+export class ListSyntaxError {
+  constructor(
+    readonly message: string,
+    readonly text: string,
+  ) {}
+  toString(): string {
+    return this.text
   }
-  return out
 }
 
-export function formatList(values: readonly (number | string)[]): string {
+/**
+ * List text → values, in the syntax the CLI reads too (common/lists): "1, 10, 100", "1-4", "1000..8000:1000",
+ * "10^3", "auto". Unreadable text or a list beyond 256 values becomes one ListSyntaxError saying why.
+ */
+export function parseList(text: string): (number | string | ListSyntaxError)[] {
+  // Blank or only separators: an empty list, which the schema words per field ("give at least one pool size").
+  if (text.replace(/[\s,;]+/g, '') === '') return []
+  const parsed = parseListText(text, { allowAuto: true })
+  return parsed.ok ? parsed.values : [new ListSyntaxError(parsed.error, text)]
+}
+
+export function formatList(values: readonly (number | string | ListSyntaxError)[]): string {
   return values.join(', ')
 }
 

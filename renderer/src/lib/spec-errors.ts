@@ -1,5 +1,6 @@
 // Turns the contract's validation issues into one message per form field, the way the form shows them.
 import type { z } from 'zod'
+import { ListSyntaxError } from './lists'
 
 export type FieldErrors = Partial<Record<string, string>>
 
@@ -14,7 +15,11 @@ export function fieldErrors(
     if (errors[field]) continue
     const index = issue.path[1]
     const list = input[field]
-    if (typeof index === 'number' && Array.isArray(list)) {
+    // Text the list syntax could not read: its own line ("1..1000" gives 1000 values…), not the schema's.
+    const syntax = Array.isArray(list) ? list.find((v) => v instanceof ListSyntaxError) : undefined
+    if (syntax instanceof ListSyntaxError) {
+      errors[field] = syntax.message
+    } else if (typeof index === 'number' && Array.isArray(list)) {
       errors[field] = `“${String(list[index])}”: ${issue.message}`
     } else {
       errors[field] = issue.message

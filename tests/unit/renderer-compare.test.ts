@@ -1,0 +1,82 @@
+// @vitest-environment happy-dom
+// The compare view as a component: picks a baseline and a candidate among the selected runs and shows the
+// verdict per common cell, on a run and a copy whose pool-2 cells are twice as fast (stats recomputed).
+import { describe, expect, it } from 'vitest'
+import { mount } from '@vue/test-utils'
+import CompareView from '../../renderer/src/components/CompareView.vue'
+import { compareRows, formatChange } from '../../renderer/src/lib/compare-rows'
+import { compareRuns } from '../../common/compare'
+import { makeRun } from './charts-fixtures'
+import { scaleCells } from './compare-fixtures'
+
+const base = makeRun({ id: 'run-a', name: 'before', sizes: [100, 1000], pools: [1, 2] })
+const faster = scaleCells(base, 0.5, (c) => !c.serial && c.pool === 2, 'run-b')
+
+const verdicts = (view: ReturnType<typeof mount>) =>
+  view.findAll('[data-testid="compare-row"]').map((row) => {
+    const cells = row.findAll('td').map((td) => td.text())
+    return `${cells[0]} ${cells[1]}: ${cells[8]}`
+  })
+
+describe('CompareView', () => {
+  it('asks for two runs when fewer are selected', () => {
+    const view = mount(CompareView, { props: { runs: [base] } })
+    expect(view.find('[data-testid="compare-empty"]').text()).toMatch(/Tick two runs/)
+    expect(view.find('[data-testid="compare-table"]').exists()).toBe(false)
+  })
+
+  it('compares the second selected run against the first, cell by cell', () => {
+    const view = mount(CompareView, { props: { runs: [base, faster] } })
+    expect(verdicts(view)).toEqual([
+      '100 serial: no change',
+      '100 1: no change',
+      '100 2: faster',
+      '1,000 serial: no change',
+      '1,000 1: no change',
+      '1,000 2: faster',
+    ])
+    expect(view.get('[data-testid="compare-summary"]').text()).toBe('2 faster, 0 slower, 4 no change')
+    const row = view.findAll('[data-testid="compare-row"]')[2].findAll('td')
+    expect(row[5].text()).toMatch(/^−50 % −\d+ % … −\d+ %$/)
+    expect(row[7].text()).toMatch(/^\+100 % /)
+  })
+
+  it('turns the verdicts round when baseline and candidate are swapped', async () => {
+    const view = mount(CompareView, { props: { runs: [base, faster] } })
+    await view.get('[data-testid="compare-swap"]').trigger('click')
+    expect((view.get('[data-testid="compare-baseline"]').element as HTMLSelectElement).value).toBe('run-b')
+    expect(verdicts(view).filter((v) => v.endsWith('slower'))).toEqual(['100 2: slower', '1,000 2: slower'])
+  })
+
+  it('names what differs between the runs', () => {
+    const copy = scaleCells(
+      makeRun({ id: 'run-c', transfer: 'copy', sizes: [100], pools: [2] }),
+      1,
+      () => false,
+      'run-c',
+    )
+    const view = mount(CompareView, { props: { runs: [base, copy] } })
+    expect(view.get('[data-testid="compare-differences"]').text()).toContain('transfer shared → copy')
+    expect(view.get('[data-testid="compare-summary"]').text()).toContain(
+      'not compared: 4 cells only in A, 0 only in B',
+    )
+  })
+})
+
+describe('compareRows', () => {
+  it('words ratios as signed changes with their interval', () => {
+    expect(formatChange(0.5)).toBe('−50 %')
+    expect(formatChange(0.95)).toBe('−5.0 %')
+    expect(formatChange(1.031)).toBe('+3.1 %')
+    expect(formatChange(2)).toBe('+100 %')
+    expect(formatChange(1)).toBe('+0.0 %')
+    const [serial] = compareRows(compareRuns(base, faster))
+    expect(serial).toMatchObject({
+      pool: 'serial',
+      chunk: 'all',
+      speedups: '—',
+      speedupChange: '—',
+      verdict: 'no change',
+    })
+  })
+})
