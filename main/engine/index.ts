@@ -3,7 +3,7 @@ import type { Progress, Run, SweepSpec } from '../../common/contract'
 import type { LoadSources } from './load'
 import { checkFits as checkFitsFree } from './memory'
 import { runSweep as runKernelSweep } from './runner'
-import { runCommandSweep } from './command/sweep'
+import { refusedRun, runCommandSweep } from './command/sweep'
 import type { Clock } from './timed'
 
 export interface RunOptions {
@@ -42,8 +42,13 @@ export { newRunId } from './runner'
  * a command workload runs the user's program as a process per sample.
  */
 export function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<Run> {
-  return spec.workload === 'command' ? runCommandSweep(spec, opts) : runKernelSweep(spec, opts)
+  if (spec.workload === 'command') return runCommandSweep(spec, opts)
+  // The schema and the CLI know JS modules; the workers do not run them yet (issue 11, part 2).
+  if (spec.workload === 'module') return Promise.resolve(refusedRun(spec, MODULES_NOT_YET, opts))
+  return runKernelSweep(spec, opts)
 }
+
+export const MODULES_NOT_YET = 'JS module workloads are not available in this build yet: use --command'
 export { machineInfo } from './machine'
 /**
  * Resolves once every worker pool the engine has ended is gone. A cancelled sweep resolves before its pools are

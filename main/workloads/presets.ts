@@ -2,7 +2,7 @@
 // or compiler is found; the same commands examples/README.md gives for the CLI.
 import path from 'node:path'
 import { quote } from 'shell-quote'
-import type { CommandSpecInput, ModuleSpecInput, WorkloadPreset } from '../../common/contract'
+import type { CommandSpecInput, WorkloadPreset } from '../../common/contract'
 import { findExamples, findOnPath } from './find-program'
 
 /** The tutorial's report line, as sum_pool.py and omp_sum.c print it. */
@@ -54,14 +54,5 @@ export function workloadPresets(env: NodeJS.ProcessEnv = process.env): WorkloadP
       pools: [1, 2],
     })
   }
-  const module: ModuleSpecInput = { path: path.join(examples, 'kernel.mjs') }
-  presets.push({
-    id: 'js-module',
-    label: 'JavaScript module: sum of squares over shared rows',
-    workload: 'module',
-    module,
-    sizes: [500, 1000, 2000],
-    pools: [1, 2],
-  })
   return presets
 }

@@ -42,11 +42,11 @@ export function previewCommands(spec: SweepSpec): CommandPreview[] {
 
 const tail = (text: string) => (text.length > TAIL_CHARS ? `…${text.slice(-TAIL_CHARS)}` : text)
 
-/** Runs the first parallel cell of the smallest size (the base case when there is none), once. */
+/** Runs the first cell of the smallest size with more than one worker (else the first there is), once. */
 export async function tryCommandOnce(spec: SweepSpec, signal?: AbortSignal): Promise<TryOnceResult> {
   const command = commandOf(spec)
   const cells = planSweep(spec)[0].cells
-  const cell = cells.find((c) => !c.serial) ?? cells[0]
+  const cell = cells.find((c) => !c.serial && c.pool > 1) ?? cells.find((c) => !c.serial) ?? cells[0]
   const run = invocationOrRefuse(() => cellInvocation(spec, command, cell))
   const s = await runCommandSample(run, command, command.timeoutMs, signal)
   // Matched whatever the outcome: a failing run that printed its time still shows what the regex saw.

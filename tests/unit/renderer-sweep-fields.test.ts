@@ -1,6 +1,6 @@
 // The sweep form's field descriptors: every field fills a real spec field, hidden fields are not sent, rows group.
 import { describe, expect, it } from 'vitest'
-import { SweepSpecSchema } from '../../common/contract'
+import { CommandSpecSchema, SweepSpecSchema } from '../../common/contract'
 import {
   FormStateSchema,
   formRows,
@@ -19,9 +19,25 @@ const ctx = (state: Partial<Record<string, unknown>> = {}, logicalCores: number 
 describe('sweep form descriptors', () => {
   it('name only fields of the contract’s spec, each once, with a unique test id', () => {
     const specFields = Object.keys(SweepSpecSchema.shape)
-    for (const field of sweepFields) expect(specFields).toContain(field.name)
+    const commandFields = Object.keys(CommandSpecSchema.shape)
+    for (const field of sweepFields) {
+      const [head, inner] = field.name.split('.')
+      expect(specFields).toContain(head)
+      if (inner !== undefined) expect(commandFields).toContain(inner)
+    }
     expect(new Set(sweepFields.map((f) => f.name)).size).toBe(sweepFields.length)
     expect(new Set(sweepFields.map((f) => f.testId)).size).toBe(sweepFields.length)
+  })
+
+  it('send Your program as the spec’s command object, leaving out empty regexes and our kernels’ fields', () => {
+    const input = specInputOf(
+      sweepFields,
+      ctx({ workload: 'command', commandTemplate: 'python3 s.py {n} {p}', commandTimeRegex: 'took (\\d+)' }),
+    )
+    expect(input.command).toEqual({ template: 'python3 s.py {n} {p}', shell: false, timeUnit: 'ms', timeRegex: 'took (\\d+)' })
+    expect(input).not.toHaveProperty('kernel')
+    expect(input).not.toHaveProperty('executor')
+    expect(SweepSpecSchema.parse(input).command?.resultRegex).toBeUndefined()
   })
 
   it('build from the defaults a spec the contract accepts, pools following the machine', () => {

@@ -7,6 +7,7 @@ import {
   ExecutorSchema,
   KernelSchema,
   MAX_NAME,
+  TimeUnitSchema,
   TransferSchema,
   WorkloadSchema,
   type Workload,
@@ -42,6 +43,12 @@ export const FormStateSchema = z.object({
   warmups: numberField(1),
   seed: numberField(42),
   centroids: numberField(8),
+  /** "Your program": the command template and how its output is read (sent as the spec's `command`). */
+  commandTemplate: textField(''),
+  commandShell: z.enum(['no', 'yes']).catch('no'),
+  commandTimeRegex: textField(''),
+  commandTimeUnit: TimeUnitSchema.catch('ms'),
+  commandResultRegex: textField(''),
 })
 export type FormState = z.infer<typeof FormStateSchema>
 
@@ -118,7 +125,7 @@ const workloadLabels: Record<Workload, string> = {
   sum: 'sum',
   assign: 'assign',
   command: 'Your program',
-  module: 'Your JS module',
+  module: 'Your JS module (not yet)',
 }
 
 /** A plain text or select field stored under one state key of the same kind. */
@@ -163,6 +170,26 @@ function numberKey<K extends 'repetitions' | 'warmups' | 'seed' | 'centroids'>(
   }
 }
 
+const isCommand = (ctx: FieldContext) => ctx.state.workload === 'command'
+/** Our kernels' own choices, which mean nothing to a program that brings its own parallelism. */
+const isOurs = (ctx: FieldContext) => ctx.state.workload !== 'command'
+
+type CommandKey = 'commandTemplate' | 'commandShell' | 'commandTimeRegex' | 'commandTimeUnit' | 'commandResultRegex'
+/** A field of the spec's `command` object (name `command.<field>`); an empty optional text is left out. */
+function commandKey(key: CommandKey, optional: boolean): Pick<FieldDescriptor, 'read' | 'write' | 'toSpec'> {
+  return {
+    read: (ctx) => ctx.state[key],
+    write: (state, value) => {
+      ;(state as Record<CommandKey, unknown>)[key] = String(value)
+    },
+    toSpec: (ctx) => {
+      const value = ctx.state[key]
+      if (key === 'commandShell') return value === 'yes'
+      return optional && value.trim() === '' ? undefined : value
+    },
+  }
+}
+
 /** Every field of the sweep form, in the order shown. */
 export const sweepFields: readonly FieldDescriptor[] = [
   {
@@ -178,7 +205,9 @@ export const sweepFields: readonly FieldDescriptor[] = [
     label: 'Workload',
     control: {
       kind: 'select',
-      options: () => WorkloadSchema.options.map((w) => ({ value: w, label: workloadLabels[w] })),
+      // JS modules are in the contract and the CLI; the workers do not run them yet.
+      options: () =>
+        WorkloadSchema.options.map((w) => ({ value: w, label: workloadLabels[w], disabled: w === 'module' })),
     },
     testId: 'workload-select',
     row: 'what',
@@ -198,6 +227,7 @@ export const sweepFields: readonly FieldDescriptor[] = [
     },
     testId: 'kernel-select',
     row: 'what',
+    shown: isOurs,
     ...textKey('kernel'),
     toSpec: (ctx) => ctx.state.kernel,
   },
@@ -209,6 +239,64 @@ export const sweepFields: readonly FieldDescriptor[] = [
     shown: (ctx) => ctx.state.workload === 'assign',
     hint: () => 'How many centroids each row is compared with.',
     ...numberKey('centroids'),
+  },
+  {
+    name: 'command.template',
+    label: 'Command',
+    control: { kind: 'text', placeholder: 'python3 sum.py {n} {p}' },
+    testId: 'command-template-input',
+    shown: isCommand,
+    hint: () =>
+      'Run once per sample; {n} {p} {chunk} {seed} {entries} are filled in (also AMDAHL_N, AMDAHL_POOL…).',
+    ...commandKey('commandTemplate', false),
+  },
+  {
+    name: 'command.shell',
+    label: 'Run through a shell',
+    control: {
+      kind: 'select',
+      options: () => [
+        { value: 'no', label: 'no (quoted like a shell, run directly)' },
+        { value: 'yes', label: 'yes (pipes, &&, $VARS)' },
+      ],
+    },
+    testId: 'command-shell-select',
+    shown: isCommand,
+    row: 'command-how',
+    ...commandKey('commandShell', false),
+  },
+  {
+    name: 'command.timeUnit',
+    label: 'Time unit',
+    control: {
+      kind: 'select',
+      options: () => TimeUnitSchema.options.map((u) => ({ value: u, label: u })),
+    },
+    testId: 'command-time-unit-select',
+    shown: isCommand,
+    row: 'command-how',
+    ...commandKey('commandTimeUnit', false),
+  },
+  {
+    name: 'command.timeRegex',
+    label: 'Time regex',
+    control: { kind: 'text', placeholder: 'Time: ([\\d.]+)ms' },
+    testId: 'command-time-regex-input',
+    shown: isCommand,
+    hint: (ctx) =>
+      ctx.state.commandTimeRegex.trim() === ''
+        ? 'Empty: the wall time of the whole process, interpreter start-up included.'
+        : "One capture group: the program's own time.",
+    ...commandKey('commandTimeRegex', true),
+  },
+  {
+    name: 'command.resultRegex',
+    label: 'Result regex',
+    control: { kind: 'text', placeholder: 'Sum: (\\S+)' },
+    testId: 'command-result-regex-input',
+    shown: isCommand,
+    hint: () => 'Optional, one capture group: checked against the base case (p = 1).',
+    ...commandKey('commandResultRegex', true),
   },
   {
     name: 'sizes',
@@ -256,6 +344,7 @@ export const sweepFields: readonly FieldDescriptor[] = [
     },
     testId: 'executor-select',
     row: 'how',
+    shown: isOurs,
     ...textKey('executor'),
     toSpec: (ctx) => ctx.state.executor,
   },
@@ -271,6 +360,7 @@ export const sweepFields: readonly FieldDescriptor[] = [
     },
     testId: 'transfer-select',
     row: 'how',
+    shown: isOurs,
     warning: (ctx) => ctx.transferNote ?? undefined,
     ...textKey('transfer'),
     toSpec: (ctx) => ctx.state.transfer,
@@ -336,7 +426,11 @@ export function specInputOf(fields: readonly FieldDescriptor[], ctx: FieldContex
   const out: Record<string, unknown> = {}
   for (const field of fields) {
     if (field.shown && !field.shown(ctx)) continue
-    out[field.name] = field.toSpec(ctx)
+    const value = field.toSpec(ctx)
+    // `command.template` is a field of the spec's command object; undefined leaves an optional field out.
+    const [head, inner] = field.name.split('.')
+    if (inner === undefined) out[head] = value
+    else if (value !== undefined) out[head] = { ...(out[head] as object | undefined), [inner]: value }
   }
   return out
 }

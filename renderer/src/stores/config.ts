@@ -1,7 +1,13 @@
 // The sweep form: every field of the next sweep, persisted, validated by the contract's own SweepSpecSchema.
 import { defineStore } from 'pinia'
 import { computed, reactive, ref, toRefs, watch } from 'vue'
-import { cellCount as cellsOf, SweepSpecSchema, type SweepSpec, type SweepSpecInput } from '../../../common/contract'
+import {
+  cellCount as cellsOf,
+  SweepSpecSchema,
+  type SweepSpec,
+  type SweepSpecInput,
+  type WorkloadPreset,
+} from '../../../common/contract'
 import { defaultPools, formatList, parseList } from '../lib/lists'
 import { fieldErrors } from '../lib/spec-errors'
 import { readJson, writeJson } from '../lib/storage'
@@ -56,6 +62,9 @@ export const useConfigStore = defineStore('config', () => {
     warmups,
     seed,
     centroids,
+    commandTemplate,
+    commandTimeRegex,
+    commandResultRegex,
   } = toRefs(form)
   /** Why the form changed a field by itself, shown beside that field. */
   const transferNote = ref<string | null>(null)
@@ -131,6 +140,20 @@ export const useConfigStore = defineStore('config', () => {
 
   watch(form, (s) => writeJson(STORAGE_KEY, s), { deep: true })
 
+  /** An example found on this machine ("Your program" presets): its command, regexes, sizes and pools. */
+  function applyPreset(preset: WorkloadPreset): void {
+    if (!preset.command) return
+    form.workload = 'command'
+    form.commandTemplate = preset.command.template
+    form.commandShell = preset.command.shell ? 'yes' : 'no'
+    form.commandTimeRegex = preset.command.timeRegex ?? ''
+    form.commandTimeUnit = preset.command.timeUnit ?? 'ms'
+    form.commandResultRegex = preset.command.resultRegex ?? ''
+    form.sizesText = formatList(preset.sizes)
+    form.poolsText = formatList(preset.pools)
+    form.chunkText = 'auto'
+  }
+
   function reset(): void {
     Object.assign(form, defaultFormState())
     transferNote.value = null
@@ -156,6 +179,10 @@ export const useConfigStore = defineStore('config', () => {
     warmups,
     seed,
     centroids,
+    commandTemplate,
+    commandTimeRegex,
+    commandResultRegex,
+    applyPreset,
     specInput,
     fields: sweepFields,
     context,

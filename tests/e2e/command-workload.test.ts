@@ -1,0 +1,70 @@
+// "Your program" end to end: the Python example picked from the app's presets, previewed, tried once, swept, and
+// its speedup drawn — the built app in Chromium against the real server, service, engine and history.
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApp, type TestApp } from './helpers/app'
+import { launchChromium, newTestPage, screenshot, type TestPage } from './helpers/browser'
+import { byTestId, fillSweepForm, openApp, waitForInk, waitForStatus, WAIT_MS } from './helpers/ui'
+import { findOnPath } from '../../main/workloads/find-program'
+
+const python = findOnPath('python3')
+let browser: Browser
+let app: TestApp
+let tab: TestPage
+let page: Page
+
+beforeAll(async () => {
+  if (!python) return
+  browser = await launchChromium()
+  app = await startApp()
+  tab = await newTestPage(browser)
+  page = tab.page
+})
+afterAll(async () => {
+  await tab?.close()
+  await app?.close()
+  await browser?.close()
+})
+
+describe.skipIf(!python)('Your program: the Python example', () => {
+  it('runs the Python example from its preset and draws its speedup', async () => {
+    await openApp(page, app.url)
+    await byTestId(page, 'workload-select').selectOption('command')
+    await byTestId(page, 'command-preset-python-pool').click()
+    expect(await byTestId(page, 'command-time-regex-input').inputValue()).toContain('Time to sum')
+    await fillSweepForm(page, { sizes: '10, 100', pools: '1, 2', repetitions: '1', warmups: '0' })
+
+    // The exact command lines of the first cells, before anything runs.
+    const preview = byTestId(page, 'command-preview')
+    await expect.poll(() => preview.textContent(), { timeout: WAIT_MS }).toMatch(/sum_pool\.py 10 1 42/)
+    expect(await preview.textContent()).toMatch(/N 10, p 2, chunk 5:.*sum_pool\.py 10 2 42/)
+
+    // Try once: what each regex matched in the program's output.
+    await byTestId(page, 'command-try-button').click()
+    const time = byTestId(page, 'command-try-time')
+    await time.waitFor({ timeout: 60_000 })
+    expect(await time.textContent()).toMatch(/“Time to sum 100 entries with 2 threads: [\d.]+ms” → [\d.]+ ms/)
+    expect(await byTestId(page, 'command-try-result-match').textContent()).toMatch(/“Sum: [\d.]+” → [\d.]+/)
+
+    await byTestId(page, 'run-button').click()
+    await waitForStatus(page, 'complete', 180_000)
+    const ink = await waitForInk(page, 'speedup', 0.01)
+    expect(ink.inked / ink.total).toBeGreaterThan(0.01)
+    await screenshot(page, 'command-python-speedup')
+
+    const [run] = await app.savedRuns()
+    expect(run.spec.workload).toBe('command')
+    expect(run.cells.map((c) => [c.n, c.serial ? 'base' : c.pool, c.status])).toEqual([
+      [10, 'base', 'ok'],
+      [10, 1, 'ok'],
+      [10, 2, 'ok'],
+      [100, 'base', 'ok'],
+      [100, 1, 'ok'],
+      [100, 2, 'ok'],
+    ])
+    // Both figures per sample: the program's own time and the whole process's.
+    expect(run.cells[2].kernelMs).toHaveLength(1)
+    expect(run.cells[2].processMs?.[0]).toBeGreaterThan(run.cells[2].kernelMs[0])
+    expect(run.cells[5].speedup).not.toBeNull()
+  }, 300_000)
+})
