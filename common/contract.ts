@@ -419,6 +419,8 @@ export const RunSchema = z.object({
   cells: z.array(CellSchema).max(MAX_CELLS),
   /** Set when the run came from another machine's JSON export. */
   imported: z.boolean().optional(),
+  /** Set when the run was measured on a remote target (amdahl target), by that target's name. */
+  target: z.string().max(40).optional(),
   /** How it measured (absent in runs recorded before the adaptive protocol). */
   protocol: ProtocolSchema.optional(),
   /** What every speedup divides by, in words. */

@@ -13,3 +13,12 @@ export function capLine(line: string): string {
 export function oneLine(text: string): string {
   return capLine(text.replace(/\s+/g, ' ').trim())
 }
+
+/**
+ * Text that came from data (a file, another machine) as a terminal may print it: control characters (escape
+ * sequences, carriage returns, bells) become "?", so nothing read can retitle, clear or overwrite the terminal.
+ */
+export function withoutControls(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
+}

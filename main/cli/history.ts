@@ -1,7 +1,8 @@
 // `amdahl history list|show|delete|import` and `amdahl export`: the history on disk from the terminal.
-import { readFile, stat, writeFile } from 'node:fs/promises'
-import { resolve } from 'node:path'
-import { CliFailure, EXIT_OK } from './errors'
+import { lstat, readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { oneLine, withoutControls as plain } from '../../common/one-line'
+import { CliFailure, EXIT_FAILURE, EXIT_OK } from './errors'
 import { parseExportFormat } from './flags'
 import { openHistory } from './history-store'
 import type { CliIo } from './io'
@@ -66,15 +67,57 @@ async function readJsonFile(path: string): Promise<unknown> {
   }
 }
 
+/** A folder of results (a cluster's batch jobs, say) holds at most this many files to import. */
+export const MAX_IMPORT_FILES = 10_000
+
 export async function historyImportCommand(
   file: string,
   options: HistoryDirOption,
   io: CliIo,
 ): Promise<number> {
   const path = resolve(file)
-  const summaries = await openHistory(options.historyDir, io).importAll(await readJsonFile(path))
-  for (const s of summaries) io.stdout.write(`imported run ${s.id}${s.name ? ` "${s.name}"` : ''}\n`)
+  const history = openHistory(options.historyDir, io)
+  const info = await lstat(path).catch(() => null)
+  if (info?.isDirectory()) return importFolder(path, history, io)
+  const summaries = await history.importAll(await readJsonFile(path))
+  for (const s of summaries) io.stdout.write(`imported run ${s.id}${s.name ? ` "${plain(s.name)}"` : ''}\n`)
   return EXIT_OK
+}
+
+/**
+ * Every *.json regular file directly in the folder (no links, no subfolders), each imported on its own: a file
+ * that is not a run is named with its reason and skipped, the others are kept; exit 1 if any was skipped.
+ */
+async function importFolder(
+  dir: string,
+  history: ReturnType<typeof openHistory>,
+  io: CliIo,
+): Promise<number> {
+  const entries = (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isFile() && e.name.endsWith('.json'))
+    .map((e) => e.name)
+    .sort()
+  if (entries.length === 0) throw new CliFailure(`${dir} holds no .json files to import`)
+  if (entries.length > MAX_IMPORT_FILES) {
+    throw new CliFailure(`${dir} holds ${entries.length} .json files: at most ${MAX_IMPORT_FILES} at once`)
+  }
+  let skipped = 0
+  let imported = 0
+  for (const name of entries) {
+    try {
+      for (const s of await history.importAll(await readJsonFile(join(dir, name)))) {
+        imported++
+        io.stdout.write(`imported run ${s.id}${s.name ? ` "${plain(s.name)}"` : ''} from ${plain(name)}\n`)
+      }
+    } catch (error) {
+      skipped++
+      io.stderr.write(`amdahl: skipped ${plain(name)}: ${oneLine(plain((error as Error).message))}\n`)
+    }
+  }
+  io.stderr.write(
+    `amdahl: imported ${imported} runs from ${entries.length - skipped} of ${entries.length} files\n`,
+  )
+  return skipped > 0 ? EXIT_FAILURE : EXIT_OK
 }
 
 export interface ExportOptions extends HistoryDirOption, ImageFlags {

@@ -18,6 +18,8 @@ export interface CliIo {
   cores: number
   /** Calls `handler` on each of these signals until the returned function is called. */
   onSignal(signals: NodeJS.Signals[], handler: (signal: NodeJS.Signals) => void): () => void
+  /** Calls `handler` once when standard input ends (its writer went away) until the returned function is called. */
+  onInputClosed?(handler: () => void): () => void
   /** Ends the process at once (a second Ctrl-C during a sweep). */
   exit(code: number): never
   /** Opens a URL in the desktop's browser, best effort. */
@@ -47,6 +49,18 @@ export function processIo(): CliIo {
       for (const signal of signals) process.on(signal, handler)
       return () => {
         for (const signal of signals) process.off(signal, handler)
+      }
+    },
+    onInputClosed(handler) {
+      const stdin = process.stdin
+      stdin.on('end', handler)
+      stdin.on('close', handler)
+      // Reading is what lets 'end' arrive; the bytes themselves mean nothing.
+      stdin.resume()
+      return () => {
+        stdin.off('end', handler)
+        stdin.off('close', handler)
+        stdin.pause()
       }
     },
     exit: (code) => process.exit(code),

@@ -15,9 +15,17 @@ import type { CliIo } from './io'
 import { probeCommand, type ProbeOptions } from './probe'
 import { serveCommand, type ServeOptions } from './serve'
 import { sweepCommand, type SweepOptions } from './sweep'
+import {
+  infoCommand,
+  targetAddCommand,
+  type TargetAddOptions,
+  targetCheckCommand,
+  targetListCommand,
+  targetRemoveCommand,
+  type TargetDirOption,
+} from './remote'
 import { oneLine } from '../../common/one-line'
-
-const VERSION = '0.1.0'
+import { VERSION } from './version'
 
 const EXPORT_EXAMPLES = `
 Examples:
@@ -69,7 +77,10 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--transfer <kind>', 'shared | copy (default shared; process needs copy)')
     .option('--kernel <kind>', 'js | wasm (default js)')
     .option('--reps <n>', 'the minimum of measured samples per cell (default 5)')
-    .option('--target <x>', "stop a cell once its median's 95% interval is within ±x, e.g. 0.05 or 5% (default 5%)")
+    .option(
+      '--target <x>',
+      "stop a cell once its median's 95% interval is within ±x, e.g. 0.05 or 5% (default 5%)",
+    )
     .option('--max-time <t>', 'time budget per cell, e.g. 3s or 500ms (default 3s)')
     .option('--max-samples <n>', 'sample budget per cell (default 200; never below --reps)')
     .option('--order-seed <n>', 'seed of the shuffled cell order (default: a fresh one, recorded in the run)')
@@ -90,6 +101,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--csv <file>', 'also write one CSV row per cell')
     .option('--samples-csv <file>', 'also write one CSV row per measured repetition')
     .option('--no-save', 'do not keep the run in the history')
+    .option('--on <target>', 'run the sweep on a remote target over ssh (see amdahl target add)')
+    .option('--events <format>', 'jsonl: print events as JSON lines instead of the table (for programs)')
     .addOption(historyDir())
     .addHelpText('after', SWEEP_EXAMPLES)
     .action(async (options: SweepOptions) => done(await sweepCommand(options, io)))
@@ -117,6 +130,48 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .addOption(historyDir())
     .action(async (options: ServeOptions) => done(await serveCommand(options, io)))
 
+  const dataDir = () =>
+    new Option('--data-dir <dir>', 'data folder holding targets.json (default: the per-user data folder)')
+  const target = program.command('target').description('remote machines to sweep on over ssh')
+  target
+    .command('add')
+    .description('add a target: a machine reachable with your ssh (keys or agent; never a password prompt)')
+    .argument('<name>', 'a short name, e.g. lab-box')
+    .argument('<destination>', 'user@host or user@host:port')
+    .option('--identity <file>', 'private key file for ssh -i (default: your ssh config and agent)')
+    .option('--remote-command <command>', "how to run Amdahl there (default 'npx amdahl')")
+    .addOption(dataDir())
+    .action(async (name: string, dest: string, options: TargetAddOptions) =>
+      done(await targetAddCommand(name, dest, options, io)),
+    )
+  target
+    .command('list')
+    .description('list the targets')
+    .addOption(dataDir())
+    .action(async (options: TargetDirOption) => done(await targetListCommand(options, io)))
+  target
+    .command('remove')
+    .description('remove a target')
+    .argument('<name>')
+    .addOption(dataDir())
+    .action(async (name: string, options: TargetDirOption) =>
+      done(await targetRemoveCommand(name, options, io)),
+    )
+  target
+    .command('check')
+    .description("connect and report the target's Amdahl version, cores and memory")
+    .argument('<name>')
+    .addOption(dataDir())
+    .action(async (name: string, options: TargetDirOption) =>
+      done(await targetCheckCommand(name, options, io)),
+    )
+
+  program
+    .command('info')
+    .description('this machine and this Amdahl: version, cores, memory (what target check reads)')
+    .option('--json', 'print it as JSON')
+    .action((options: { json?: boolean }) => done(infoCommand(options, io)))
+
   const history = program.command('history').description('list, show, delete or import saved runs')
   history
     .command('list')
@@ -140,7 +195,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   history
     .command('import')
     .description('import a run or a JSON export (from this machine or another)')
-    .argument('<file>', 'a JSON file written by --json or export --format json')
+    .argument('<file>', 'a JSON file written by --json or export --format json, or a folder of them')
     .addOption(historyDir())
     .action(async (file: string, options: HistoryDirOption) =>
       done(await historyImportCommand(file, options, io)),

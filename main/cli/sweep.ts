@@ -12,6 +12,8 @@ import { openHistory } from './history-store'
 import type { CliIo } from './io'
 import { ProgressLine } from './progress'
 import { formatRunReport } from './table'
+import { checkEventsFlag, EventsWriter } from './events'
+import { remoteSweepCommand } from './remote'
 import { oneLine } from '../../common/one-line'
 
 export interface SweepOptions extends SweepFlags {
@@ -20,6 +22,10 @@ export interface SweepOptions extends SweepFlags {
   samplesCsv?: string
   save: boolean
   historyDir?: string
+  /** `jsonl`: events as JSON lines on stdout instead of the table (see common/remote-events.ts). */
+  events?: string
+  /** The name of a target (amdahl target add) to run the sweep on, over SSH. */
+  on?: string
 }
 
 /** 130 after Ctrl-C, 143 after SIGTERM: what shells report for a command ended by that signal. */
@@ -51,7 +57,9 @@ async function checkWritable(files: OutputFile[]): Promise<void> {
 }
 
 export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<number> {
+  const events = checkEventsFlag(options.events) ? new EventsWriter(io.stdout) : null
   const spec = parseSweepSpec(options, defaultPools(io.cores))
+  if (options.on !== undefined) return remoteSweepCommand(options, spec, io)
   const refusal = checkFits(spec)
   if (refusal !== null) throw new CliFailure(refusal)
   const files = outputFiles(options)
@@ -62,7 +70,10 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
   }
 
   const controller = new AbortController()
-  const bar = io.stderr.isTTY ? new ProgressLine(io.stderr) : null
+  const bar = io.stderr.isTTY && !events ? new ProgressLine(io.stderr) : null
+  events?.hello()
+  // Whoever drives the events mode (ssh from another machine) cancels by closing our stdin, and gets the run.
+  const stopWatchingInput = (events && io.onInputClosed?.(() => controller.abort())) || (() => {})
   let interrupted: NodeJS.Signals | null = null
   const stopListening = io.onSignal(['SIGINT', 'SIGTERM'], (signal) => {
     if (interrupted) io.exit(exitCodeFor(interrupted))
@@ -84,7 +95,7 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
   try {
     run = await runSweep(spec, {
       signal: controller.signal,
-      onProgress: (progress) => bar?.update(progress),
+      onProgress: (progress) => (events ? events.progress(progress) : bar?.update(progress)),
       onCell: checkpoints?.onCell,
     })
   } catch (error) {
@@ -92,10 +103,12 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
   } finally {
     bar?.clear()
     stopListening()
+    stopWatchingInput()
   }
   await checkpoints?.settled()
 
-  io.stdout.write(formatRunReport(run))
+  if (events) events.run(run)
+  else io.stdout.write(formatRunReport(run))
   let failedWrites = 0
   if (history) {
     try {

@@ -1,0 +1,53 @@
+// The machine-readable mode of `amdahl sweep --events jsonl`: one JSON object per line on stdout, defined once
+// here for the side that writes it (the remote CLI) and the side that reads it (a sweep on a target over SSH).
+import { z } from 'zod'
+
+/** Bumped when the lines change shape; both sides must speak the same one. */
+export const EVENTS_PROTOCOL = 1
+/** A progress or hello line is small; only the closing run line may be large (it is bounded like an import). */
+export const MAX_SMALL_EVENT_BYTES = 64 * 1024
+
+const count = z.number().int().min(0).max(1e9)
+const ms = z.number().min(0).max(1e12)
+
+export const ProgressSchema = z.object({
+  runId: z.string().max(64),
+  cellsDone: count,
+  cellsTotal: count,
+  fraction: z.number().min(0).max(1),
+  current: z
+    .object({
+      n: count,
+      pool: count,
+      chunkRows: count,
+      serial: z.boolean(),
+      phase: z.enum(['startup', 'fill', 'warmup', 'measure']),
+    })
+    .nullable(),
+  elapsedMs: ms,
+  etaMs: ms.nullable(),
+})
+
+/** First line: who speaks, so a version mismatch is refused before anything runs for long. */
+export const HelloEventSchema = z.object({
+  type: z.literal('hello'),
+  amdahl: z.string().max(40),
+  protocol: z.number().int(),
+})
+export const ProgressEventSchema = z.object({ type: z.literal('progress'), progress: ProgressSchema })
+/** The run itself is checked by the import path (size scan, then run by run), not by this schema. */
+export const RunEventSchema = z.object({ type: z.literal('run'), run: z.unknown() })
+export const ErrorEventSchema = z.object({ type: z.literal('error'), error: z.string().max(2000) })
+
+export const RemoteEventSchema = z.discriminatedUnion('type', [
+  HelloEventSchema,
+  ProgressEventSchema,
+  RunEventSchema,
+  ErrorEventSchema,
+])
+export type RemoteEvent = z.infer<typeof RemoteEventSchema>
+
+/** One line of the stream, newline included. */
+export function eventLine(event: RemoteEvent): string {
+  return `${JSON.stringify(event)}\n`
+}

@@ -1,0 +1,247 @@
+// `amdahl target add|list|remove|check`, `amdahl info`, and `amdahl sweep --on <target>`: sweeps on remote
+// machines through the user's own ssh, saved in the local history marked with the target.
+import { resolve } from 'node:path'
+import { stat } from 'node:fs/promises'
+import { MachineSchema, type SweepSpec } from '../../common/contract'
+import { EVENTS_PROTOCOL } from '../../common/remote-events'
+import { machineInfo } from '../engine/machine'
+import { defaultDataDir } from '../history/paths'
+import { runRemoteSweep, versionAdvice } from '../remote/remote-sweep'
+import { LineReader, spawnSsh, Tail } from '../remote/ssh'
+import { DEFAULT_REMOTE_COMMAND, TargetSchema, TargetStore, type Target } from '../remote/targets'
+import { CliFailure, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, UsageError } from './errors'
+import { openHistory } from './history-store'
+import type { CliIo } from './io'
+import { ProgressLine } from './progress'
+import { formatRunReport } from './table'
+import { VERSION } from './version'
+import { z } from 'zod'
+import { formatIssues } from '../../common/contract'
+import { oneLine, withoutControls as plain } from '../../common/one-line'
+import type { SweepOptions } from './sweep'
+
+export interface TargetDirOption {
+  dataDir?: string
+}
+export interface TargetAddOptions extends TargetDirOption {
+  identity?: string
+  remoteCommand?: string
+}
+
+const storeFor = (options: TargetDirOption, io: CliIo) =>
+  new TargetStore(options.dataDir ?? defaultDataDir(io.env))
+
+export async function targetAddCommand(
+  name: string,
+  destination: string,
+  options: TargetAddOptions,
+  io: CliIo,
+): Promise<number> {
+  let identity: string | null = null
+  if (options.identity !== undefined) {
+    identity = resolve(options.identity)
+    const info = await stat(identity).catch(() => null)
+    if (!info?.isFile()) throw new UsageError(`--identity: ${identity} is not a file`)
+  }
+  const parsed = TargetSchema.safeParse({
+    name,
+    destination,
+    identity,
+    remoteCommand: options.remoteCommand ?? DEFAULT_REMOTE_COMMAND,
+    addedAt: new Date().toISOString(),
+  })
+  if (!parsed.success) throw new UsageError(flagWords(formatIssues(parsed.error)))
+  await storeFor(options, io).add(parsed.data)
+  io.stdout.write(
+    `added target ${parsed.data.name} (${parsed.data.destination}); try: amdahl target check ${parsed.data.name}\n`,
+  )
+  return EXIT_OK
+}
+
+/** Schema paths in a target's errors as the words the user typed. */
+function flagWords(line: string): string {
+  return line
+    .replace(/^name: /, '<name>: ')
+    .replace(/^destination: /, '<user@host>: ')
+    .replace(/^identity: /, '--identity: ')
+    .replace(/^remoteCommand: /, '--remote-command: ')
+}
+
+export async function targetListCommand(options: TargetDirOption, io: CliIo): Promise<number> {
+  const targets = await storeFor(options, io).list()
+  if (targets.length === 0) {
+    io.stdout.write('no targets yet: amdahl target add <name> <user@host[:port]>\n')
+    return EXIT_OK
+  }
+  const rows = [
+    ['name', 'host', 'remote command', 'identity'],
+    ...targets.map((t) => [t.name, t.destination, t.remoteCommand, t.identity ?? '(ssh config)']),
+  ]
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
+  for (const row of rows)
+    io.stdout.write(
+      `${row
+        .map((c, i) => plain(c).padEnd(widths[i]))
+        .join('  ')
+        .trimEnd()}\n`,
+    )
+  return EXIT_OK
+}
+
+export async function targetRemoveCommand(
+  name: string,
+  options: TargetDirOption,
+  io: CliIo,
+): Promise<number> {
+  if (!(await storeFor(options, io).remove(name)))
+    throw new CliFailure(`no target named ${JSON.stringify(plain(name))}`)
+  io.stdout.write(`removed target ${plain(name)}\n`)
+  return EXIT_OK
+}
+
+/** What `amdahl info --json` prints: enough to check a target before sweeping on it. */
+export const InfoSchema = z.object({
+  amdahl: z.string().max(40),
+  protocol: z.number().int(),
+  machine: MachineSchema,
+})
+export type Info = z.infer<typeof InfoSchema>
+
+export function infoCommand(options: { json?: boolean }, io: CliIo): number {
+  const info: Info = { amdahl: VERSION, protocol: EVENTS_PROTOCOL, machine: machineInfo() }
+  if (options.json) io.stdout.write(`${JSON.stringify(info)}\n`)
+  else {
+    const m = info.machine
+    io.stdout.write(
+      `Amdahl ${info.amdahl} on ${m.cpuModel}, ${m.logicalCores} logical cores, ` +
+        `${(m.totalMemoryBytes / 2 ** 30).toFixed(1)} GiB, ${m.platform} ${m.arch}, Node ${m.node}\n`,
+    )
+  }
+  return EXIT_OK
+}
+
+/** Runs `amdahl info --json` on the target and checks what comes back like any other remote input. */
+async function remoteInfo(target: Target, io: CliIo): Promise<Info> {
+  return new Promise<Info>((done, refuse) => {
+    const child = spawnSsh(target, ['info', '--json'], io.env)
+    const stderr = new Tail()
+    let line: string | null = null
+    let overflow: string | null = null
+    const reader = new LineReader(
+      { maxLineBytes: 64 * 1024, maxTotalBytes: 256 * 1024 },
+      (l) => (line ??= l),
+      (why) => {
+        overflow = why
+        child.kill('SIGTERM')
+      },
+    )
+    child.stdout.on('data', (c: Buffer) => reader.push(c))
+    child.stderr.on('data', (c: Buffer) => stderr.push(c))
+    child.stdin.end()
+    child.on('error', (e) => refuse(new CliFailure(`cannot start ssh: ${oneLine(e.message)}`)))
+    child.on('close', (code) => {
+      const last = oneLine(plain(stderr.lastLine()))
+      if (overflow) return refuse(new CliFailure(`${target.name} sent ${overflow}`))
+      if (code === 255)
+        return refuse(new CliFailure(`cannot connect to ${target.name}${last ? `: ${last}` : ''}`))
+      if (code !== 0 || line === null) {
+        return refuse(
+          new CliFailure(
+            `${target.name} could not run "${plain(target.remoteCommand)} info" (exit code ${code})${last ? `: ${last}` : ''}`,
+          ),
+        )
+      }
+      let raw: unknown
+      try {
+        raw = JSON.parse(line)
+      } catch {
+        return refuse(
+          new CliFailure(`${target.name} answered something that is not Amdahl's info (is it too old?)`),
+        )
+      }
+      const parsed = InfoSchema.safeParse(raw)
+      if (!parsed.success)
+        return refuse(
+          new CliFailure(`${target.name} answered an info that is not valid: ${formatIssues(parsed.error)}`),
+        )
+      done(parsed.data)
+    })
+  })
+}
+
+function checkVersion(info: Info, target: Target): void {
+  if (info.amdahl !== VERSION || info.protocol !== EVENTS_PROTOCOL) {
+    throw new CliFailure(versionAdvice(VERSION, plain(info.amdahl), target.name))
+  }
+}
+
+export async function targetCheckCommand(name: string, options: TargetDirOption, io: CliIo): Promise<number> {
+  const target = await storeFor(options, io).get(name)
+  const info = await remoteInfo(target, io)
+  const m = info.machine
+  io.stdout.write(
+    `${plain(target.name)}: Amdahl ${plain(info.amdahl)}, ${plain(m.cpuModel)}, ${m.logicalCores} logical cores, ` +
+      `${(m.totalMemoryBytes / 2 ** 30).toFixed(1)} GiB, ${plain(m.platform)} ${plain(m.arch)}\n`,
+  )
+  checkVersion(info, target)
+  return EXIT_OK
+}
+
+/** Flags that only mean something on this machine: never sent to the target. */
+const LOCAL_ONLY = new Set(['json', 'csv', 'samplesCsv', 'save', 'historyDir', 'events', 'on', 'dataDir'])
+
+/** The sweep's own flags as given, for the remote CLI, which checks them again. */
+export function remoteSweepArgs(options: SweepOptions): string[] {
+  const args = ['sweep']
+  for (const [key, value] of Object.entries(options)) {
+    if (LOCAL_ONLY.has(key) || value === undefined || value === false) continue
+    const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
+    if (value === true) args.push(flag)
+    else args.push(flag, String(value))
+  }
+  args.push('--events', 'jsonl', '--no-save')
+  return args
+}
+
+/** `amdahl sweep --on <target> …`: the spec was checked here already; the target's CLI checks it again. */
+export async function remoteSweepCommand(
+  options: SweepOptions & TargetDirOption,
+  _spec: SweepSpec,
+  io: CliIo,
+): Promise<number> {
+  const target = await storeFor(options, io).get(options.on as string)
+  checkVersion(await remoteInfo(target, io), target)
+  const history = options.save ? openHistory(options.historyDir, io) : null
+  const warn = (line: string) => io.stderr.write(`amdahl: ${oneLine(line)}\n`)
+  const controller = new AbortController()
+  const bar = io.stderr.isTTY ? new ProgressLine(io.stderr) : null
+  let interrupted: NodeJS.Signals | null = null
+  const stop = io.onSignal(['SIGINT', 'SIGTERM'], (signal) => {
+    if (interrupted) io.exit(signal === 'SIGTERM' ? 143 : EXIT_INTERRUPTED)
+    interrupted = signal
+    bar?.clear()
+    warn(`cancelling on ${target.name}: finished cells are kept (Ctrl-C again to quit at once)`)
+    controller.abort()
+  })
+  let run
+  try {
+    run = await runRemoteSweep(target, remoteSweepArgs(options), {
+      version: VERSION,
+      env: io.env,
+      signal: controller.signal,
+      onProgress: (p) => bar?.update(p),
+    })
+  } catch (error) {
+    throw new CliFailure((error as Error).message)
+  } finally {
+    bar?.clear()
+    stop()
+  }
+  io.stdout.write(formatRunReport(run))
+  if (history) {
+    const summary = await history.importAll(run)
+    warn(`saved as run ${summary[0]?.id ?? run.id} in ${history.dir} (measured on ${target.name})`)
+  }
+  if (interrupted) return interrupted === 'SIGTERM' ? 143 : EXIT_INTERRUPTED
+  return run.status === 'failed' ? EXIT_FAILURE : EXIT_OK
+}

@@ -1,0 +1,249 @@
+// Remote targets over a real OpenSSH server on 127.0.0.1: add, check, a sweep with progress, cancel leaving no
+// remote process, a dropped connection, a version mismatch, and remotes that send garbage or oversized events.
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Progress } from '../../common/contract'
+import { runRemoteSweep } from '../../main/remote/remote-sweep'
+import type { Target } from '../../main/remote/targets'
+import { buildBundles, type Bundles } from './helpers/build'
+import { allProcesses, processesRunning } from './helpers/procs'
+import { sshAvailable, startSshd, type Sshd } from './helpers/sshd'
+
+const FAKE = join(import.meta.dirname, 'helpers', 'fake-remote.mjs')
+// CI installs openssh-server: there the suite must run, not skip.
+const run = sshAvailable || process.env.CI ? describe : describe.skip
+
+run('remote targets over ssh (a real sshd on 127.0.0.1)', () => {
+  let bundles: Bundles
+  let sshd: Sshd
+  let home: string
+  const env = () => bundles.env({ AMDAHL_HOME: home, AMDAHL_SSH_COMMAND: sshd.sshCommand })
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, [bundles.cli, ...args], { env: env(), encoding: 'utf8', timeout: 200_000 })
+  const remoteCommand = () => `${process.execPath} ${bundles.cli}`
+  const target = (name: string, command = remoteCommand()): Target => ({
+    name,
+    destination: sshd.destination,
+    identity: sshd.identity,
+    remoteCommand: command,
+    addedAt: new Date().toISOString(),
+  })
+  const remoteSweeps = () =>
+    processesRunning(`${bundles.cli} sweep`).filter((p) => p.cmdline.includes('--events jsonl'))
+
+  beforeAll(async () => {
+    bundles = await buildBundles()
+    sshd = await startSshd()
+    home = mkdtempSync(join(bundles.dir, 'home-'))
+  }, 240_000)
+  afterAll(async () => {
+    await sshd?.stop()
+    bundles?.remove()
+  })
+
+  it('refuses a host that begins with "-" (ssh would read it as an option) in one line, and writes nothing', () => {
+    // Past commander's own option parsing ("--"), the destination check itself must refuse it.
+    const r = cli(['target', 'add', 'evil', '--', '-oProxyCommand=touch /tmp/pwned'])
+    expect(r.status).toBe(2)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toMatch(
+      /^amdahl: <user@host>: host "-oProxyCommand=touch \/tmp\/pwned": .*must not begin with "-"/,
+    )
+    expect(cli(['target', 'add', 'x', 'root@-host']).status).toBe(2)
+    expect(cli(['target', 'add', '../up', 'root@host']).stderr).toMatch(/^amdahl: <name>: target name/)
+    expect(cli(['target', 'add', 'x', 'root@host\u0007']).status).toBe(2)
+    expect(existsSync(join(home, 'targets.json'))).toBe(false)
+  }, 240_000)
+
+  it('adds, lists and checks a target: the remote version, cores and memory', () => {
+    const add = cli([
+      'target',
+      'add',
+      'loop',
+      sshd.destination,
+      '--identity',
+      sshd.identity,
+      '--remote-command',
+      remoteCommand(),
+    ])
+    expect(add.stderr).toBe('')
+    expect(add.status).toBe(0)
+    const list = cli(['target', 'list'])
+    expect(list.stdout).toContain('loop')
+    expect(list.stdout).toContain(sshd.destination)
+    const check = cli(['target', 'check', 'loop'])
+    expect(check.stderr).toBe('')
+    expect(check.status).toBe(0)
+    expect(check.stdout).toMatch(/^loop: Amdahl 0\.1\.0, .+, \d+ logical cores, [\d.]+ GiB, linux x64\n$/)
+  }, 240_000)
+
+  it('runs a sweep on the target with progress, and the CLI saves it marked with the target', async () => {
+    const seen: Progress[] = []
+    const remote = await runRemoteSweep(
+      target('loop'),
+      ['sweep', '--sizes', '200,400', '--pools', '1,2', '--reps', '3', '--events', 'jsonl', '--no-save'],
+      {
+        version: '0.1.0',
+        env: env(),
+        onProgress: (p) => seen.push(p as Progress),
+      },
+    )
+    expect(remote.status).toBe('complete')
+    expect(remote.target).toBe('loop')
+    expect(remote.cells.filter((c) => c.status === 'ok')).toHaveLength(6)
+    expect(seen.length).toBeGreaterThan(0)
+    expect(seen.at(-1)?.cellsDone).toBe(6)
+
+    const r = cli(['sweep', '--on', 'loop', '--sizes', '200', '--pools', '1,2', '--reps', '3'])
+    expect(r.status).toBe(0)
+    expect(r.stdout).toContain('200')
+    expect(r.stderr).toMatch(/saved as run \S+ .*measured on loop/)
+    const id = /saved as run (\S+)/.exec(r.stderr)?.[1] as string
+    const saved = JSON.parse(readFileSync(join(home, 'history', `${id}.json`), 'utf8'))
+    expect(saved.target).toBe('loop')
+    expect(remoteSweeps()).toEqual([])
+  }, 240_000)
+
+  it('cancels mid-sweep: the remote sends what it measured and leaves no process behind', async () => {
+    const controller = new AbortController()
+    const started = runRemoteSweep(
+      target('loop'),
+      [
+        'sweep',
+        '--sizes',
+        '3000',
+        '--pools',
+        '1,2',
+        '--reps',
+        '1000',
+        '--max-time',
+        '60s',
+        '--max-samples',
+        '1000',
+        '--events',
+        'jsonl',
+        '--no-save',
+      ],
+      {
+        version: '0.1.0',
+        env: env(),
+        signal: controller.signal,
+        onProgress: (p) => p.current?.phase === 'measure' && controller.abort(),
+      },
+    )
+    const got = await started
+    expect(got.status).toBe('cancelled')
+    await waitFor(() => remoteSweeps().length === 0, 10_000)
+    expect(remoteSweeps()).toEqual([])
+  }, 240_000)
+
+  it('fails in one line when the connection drops, and the remote side cleans up', async () => {
+    const controller = new AbortController()
+    let dropped = false
+    const attempt = runRemoteSweep(
+      target('loop'),
+      [
+        'sweep',
+        '--sizes',
+        '3000',
+        '--pools',
+        '1,2',
+        '--reps',
+        '1000',
+        '--max-time',
+        '60s',
+        '--max-samples',
+        '1000',
+        '--events',
+        'jsonl',
+        '--no-save',
+      ],
+      {
+        version: '0.1.0',
+        env: env(),
+        signal: controller.signal,
+        onProgress: () => {
+          if (dropped) return
+          dropped = true
+          // sshd serves each connection from a child of its own: killing it is the link going down.
+          for (const p of allProcesses().filter((q) => q.ppid === sshd.process.pid))
+            process.kill(p.pid, 'SIGKILL')
+        },
+      },
+    )
+    await expect(attempt).rejects.toThrow(/connection to loop failed or dropped|loop .*without a run/)
+    await waitFor(() => remoteSweeps().length === 0, 15_000)
+    expect(remoteSweeps()).toEqual([])
+  }, 240_000)
+
+  it('refuses a target whose Amdahl version differs, saying which side to update', () => {
+    const add = cli([
+      'target',
+      'add',
+      'old',
+      sshd.destination,
+      '--identity',
+      sshd.identity,
+      '--remote-command',
+      `${process.execPath} ${FAKE} old`,
+    ])
+    expect(add.stderr).toBe('')
+    expect(add.status).toBe(0)
+    const r = cli(['target', 'check', 'old'])
+    expect(r.status).toBe(1)
+    expect(r.stderr).toMatch(
+      /^amdahl: old runs Amdahl 0\.0\.9 and this machine 0\.1\.0: update Amdahl on old to 0\.1\.0\n$/,
+    )
+    // The hostile CPU name of the fake reaches the terminal without its escape sequence.
+    expect(r.stdout).not.toContain('\u001b')
+    const sweep = cli(['sweep', '--on', 'old', '--sizes', '100'])
+    expect(sweep.status).toBe(1)
+    expect(sweep.stderr).toContain('update Amdahl on old')
+    expect(
+      cli([
+        'target',
+        'add',
+        'new',
+        sshd.destination,
+        '--identity',
+        sshd.identity,
+        '--remote-command',
+        `${process.execPath} ${FAKE} new`,
+      ]).status,
+    ).toBe(0)
+    expect(cli(['target', 'check', 'new']).stderr).toContain('update Amdahl on this machine to 9.9.9')
+  }, 240_000)
+
+  it.each([
+    ['garbage', /sent a line that is not JSON/],
+    ['huge', /sent a line longer than 65536 bytes/],
+    ['bad-run', /sent a run that is not valid/],
+  ])(
+    'refuses a hostile remote that sends %s, in one line',
+    async (mode, message) => {
+      const attempt = runRemoteSweep(
+        target(mode, `${process.execPath} ${FAKE} ${mode}`),
+        ['sweep', '--sizes', '100', '--events', 'jsonl', '--no-save'],
+        {
+          version: '0.1.0',
+          env: env(),
+        },
+      )
+      const error = await attempt.then(
+        () => null,
+        (e: Error) => e,
+      )
+      expect(error?.message).toMatch(message)
+      // eslint-disable-next-line no-control-regex
+      expect(error?.message).not.toMatch(/[\u0000-\u001f]/)
+    },
+    240_000,
+  )
+})
+
+async function waitFor(done: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms
+  while (!done() && Date.now() < end) await new Promise((r) => setTimeout(r, 100))
+}
