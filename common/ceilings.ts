@@ -101,16 +101,18 @@ export interface CellUnits {
 
 /**
  * A cell's median time in physical units, and its share of the ceiling for its pool size. The serial baseline
- * runs on one worker, so it is held against the ceiling of one.
+ * runs on one worker, so it is held against the ceiling of one. Built-in workloads only.
  */
 export function cellUnits(
   cell: { entries: number; pool: number; serial: boolean; stats: { median: number } | null },
-  workload: 'sum' | 'assign',
+  workload: string,
   centroids: number,
   probe: ProbeResult | null | undefined,
 ): CellUnits {
   const ms = cell.stats?.median
-  if (!ms || ms <= 0) return { gbPerS: null, gflopsPerS: null, ofCeiling: null }
+  // A program or module of the user's moves bytes we cannot count: no physical units for it.
+  if (!ms || ms <= 0 || (workload !== 'sum' && workload !== 'assign'))
+    return { gbPerS: null, gflopsPerS: null, ofCeiling: null }
   const gb = gbPerS(sumBytes(cell.entries), ms)
   const pool = cell.serial ? 1 : cell.pool
   if (workload === 'sum') {

@@ -1,6 +1,7 @@
 // The one API contract of Amdahl: input schemas, result types and events, shared by IPC, HTTP and direct calls.
 // Pure zod, no Node or Electron import: the renderer bundles it to validate its form with the same rules.
 import { z } from 'zod'
+import { ProbeResultSchema, type ProbeResult } from './ceilings'
 
 /** Largest matrix side accepted by the schema; the memory check refuses what does not fit long before. */
 export const MAX_N = 100_000
@@ -268,6 +269,8 @@ export const MachineSchema = z.object({
   electron: z.string().max(100).nullable(),
   /** Linux CPU frequency governor of cpu0 (`performance`, `powersave`…) where readable; null elsewhere. */
   governor: z.string().max(100).nullable().optional(),
+  /** The machine probe's ceilings (amdahl probe / Measure this machine), where it was measured. */
+  ceilings: ProbeResultSchema.nullable().optional(),
 })
 export type Machine = z.infer<typeof MachineSchema>
 
@@ -297,6 +300,19 @@ export const StatsSchema = z.object({
   noisy: z.boolean(),
 })
 export type Stats = z.infer<typeof StatsSchema>
+
+/**
+ * Where the wall time of a cell's median sample went (ms): dispatch and queueing (what is left), copying rows
+ * (transfer 'copy'), the busiest worker's kernel time, and the reduce. The parts add up to wallMs.
+ */
+export const BreakdownSchema = z.object({
+  wallMs: finite,
+  dispatchMs: finite,
+  transferMs: finite,
+  kernelMs: finite,
+  reduceMs: finite,
+})
+export type Breakdown = z.infer<typeof BreakdownSchema>
 
 export const CellStatusSchema = z.enum(['ok', 'failed', 'cancelled'])
 /**
@@ -350,6 +366,8 @@ export const CellSchema = z.object({
   busyCpuFraction: z.number().min(0).max(1).nullable().optional(),
   /** Share of the cores' time a hypervisor stole while the cell's samples ran; null where the OS does not say. */
   stealFraction: finite.nullable().optional(),
+  /** Where the median sample's wall time went; absent in runs recorded before it was measured. */
+  breakdown: BreakdownSchema.nullable().optional(),
 })
 export type Cell = z.infer<typeof CellSchema>
 
@@ -527,6 +545,8 @@ export const apiInputs = {
   /** A run exported as JSON, from this machine or another; also how a deletion is undone. */
   importRun: z.strictObject({ run: z.unknown() }),
   exportRuns: z.strictObject({ ids: idList, format: ExportFormatSchema }),
+  /** Measures this machine's ceilings (a few seconds to a minute) and keeps them for its runs and charts. */
+  probeMachine: noArgs,
   /** Bring-your-own workloads: whether commands may run here, and the examples found. */
   getWorkloadOptions: noArgs,
   /** The exact command lines of the first cells of a command sweep (nothing is run). */
@@ -546,6 +566,7 @@ export interface ApiOutputs {
   deleteRun: { deleted: boolean }
   importRun: RunSummary
   exportRuns: ExportFile
+  probeMachine: ProbeResult
   getWorkloadOptions: WorkloadOptions
   previewCommands: CommandPreview[]
   tryCommand: TryOnceResult

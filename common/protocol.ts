@@ -71,6 +71,8 @@ export interface TaskReply {
   value: number
   /** Time inside the kernel, measured in the worker. */
   kernelMs: number
+  /** pid:threadId of the worker that ran it: the breakdown sums kernel time per worker. */
+  worker?: string
   /** assign with transfer 'copy' only: the labels of the task's rows, for the main side to write. */
   labels?: Int32Array
 }

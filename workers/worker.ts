@@ -27,6 +27,9 @@ const kernelFactories: Partial<Record<Kernel, KernelFactory>> = {
   ...(wasmAvailable ? { wasm: wasmKernelFactory } : {}),
 }
 
+/** pid:threadId: answers a ping, and names the worker in every task reply. */
+const workerId = `${process.pid}:${threadId}`
+
 const kernelCache = new Map<string, Kernels>()
 function kernelsFor(kernel: Kernel, memory: SharedWasmMemory | null, workspaceId: number | null): Kernels {
   const key = `${kernel}:${workspaceId ?? 'copy'}`
@@ -42,7 +45,7 @@ function kernelsFor(kernel: Kernel, memory: SharedWasmMemory | null, workspaceId
 }
 
 function ping(): PingReply {
-  return { worker: `${process.pid}:${threadId}`, kernels: Object.keys(kernelFactories) as Kernel[] }
+  return { worker: workerId, kernels: Object.keys(kernelFactories) as Kernel[] }
 }
 
 function fill(task: FillTask): number {
@@ -63,7 +66,10 @@ function fill(task: FillTask): number {
   return performance.now() - t0
 }
 
-/** Runs one task. Views cover only the task's rows, so indices stay small whatever N is. */
+/**
+ * Runs one task. Views cover only the task's rows, so indices stay small whatever N is. Every reply names its
+ * worker: the engine's time breakdown sums kernel time per worker.
+ */
 function run(task: WorkTask): TaskReply | InstanceType<typeof workerpool.Transfer> {
   if (task.mode === 'shared') {
     const { ref, rowStart, rowEnd } = task
@@ -76,13 +82,13 @@ function run(task: WorkTask): TaskReply | InstanceType<typeof workerpool.Transfe
     if (task.workload === 'sum') {
       const t0 = performance.now()
       const value = kernels.sum(m, n, 0, rows)
-      return { value, kernelMs: performance.now() - t0 }
+      return { value, kernelMs: performance.now() - t0, worker: workerId }
     }
     const centroids = new Float64Array(buffer, centroidsOffset, k * n)
     const labels = new Int32Array(buffer, labelsOffset + rowStart * 4, rows)
     const t0 = performance.now()
     const value = kernels.assign(m, n, 0, rows, centroids, k, labels, 0)
-    return { value, kernelMs: performance.now() - t0 }
+    return { value, kernelMs: performance.now() - t0, worker: workerId }
   }
   const { n, k, rows: m } = task
   const kernels = kernelsFor(task.kernel, null, null)
@@ -90,13 +96,13 @@ function run(task: WorkTask): TaskReply | InstanceType<typeof workerpool.Transfe
   if (task.workload === 'sum') {
     const t0 = performance.now()
     const value = kernels.sum(m, n, 0, rows)
-    return { value, kernelMs: performance.now() - t0 }
+    return { value, kernelMs: performance.now() - t0, worker: workerId }
   }
   if (!task.centroids) throw new Error('assign task without centroids')
   const labels = new Int32Array(rows)
   const t0 = performance.now()
   const value = kernels.assign(m, n, 0, rows, task.centroids, k, labels, 0)
-  const reply: TaskReply = { value, kernelMs: performance.now() - t0, labels }
+  const reply: TaskReply = { value, kernelMs: performance.now() - t0, labels, worker: workerId }
   // Threads get the labels moved back, not cloned; child processes ignore the transfer list.
   return new workerpool.Transfer(reply, [labels.buffer])
 }

@@ -15,6 +15,8 @@ import { formatRunReport } from './table'
 import { checkEventsFlag, EventsWriter } from './events'
 import { remoteSweepCommand } from './remote'
 import { oneLine } from '../../common/one-line'
+import { defaultHistoryDir } from '../history/paths'
+import { ProbeStore, probeDirFor } from '../probe/store'
 
 export interface SweepOptions extends SweepFlags {
   json?: string
@@ -106,6 +108,11 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
     stopWatchingInput()
   }
   await checkpoints?.settled()
+  // Held against this machine's probe (amdahl probe) in its exports: CSV gb_per_s, pct_of_ceiling.
+  const ceilings = await new ProbeStore(probeDirFor(options.historyDir ?? defaultHistoryDir(io.env))).load(
+    run.machine,
+  )
+  if (ceilings) run.machine.ceilings = ceilings
 
   if (events) events.run(run)
   else io.stdout.write(formatRunReport(run))

@@ -19,6 +19,7 @@ import {
 import { defaultName, planSweep, poolSizes, roundOrder, type PlannedCell, type SizePlan } from './plan'
 import { closePools, errorLine, resolveWorkerScript, startPool, type WorkerPool } from './pool'
 import { ProgressTracker } from './progress'
+import { cellBreakdown, type SampleParts } from './breakdown'
 import { runOnce, type Cancellable, type SampleContext } from './sample'
 import { countBudget, stopReason } from './sampling'
 import { fitAmdahl, karpFlatt, median, summarize } from '../../common/stats'
@@ -42,6 +43,8 @@ interface CellState {
   plan: PlannedCell
   samplesMs: number[]
   kernelMs: number[]
+  /** Per measured sample, where its wall time went. */
+  parts: SampleParts[]
   result: number | null
   relError: number | null
   failed: string | null
@@ -94,6 +97,7 @@ function finishCell(state: CellState, serial: CellState, cores: number): Cell {
     batch: state.batch,
     busyCpuFraction: busyFraction(state.load, cores),
     stealFraction: stealFraction(state.load, cores),
+    breakdown: cellBreakdown(state.parts),
   }
 }
 
@@ -277,6 +281,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       plan: c,
       samplesMs: [],
       kernelMs: [],
+      parts: [],
       result: null,
       relError: null,
       failed: null,
@@ -408,6 +413,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       } else {
         state.samplesMs.push(timed.ms / runs)
         state.kernelMs.push(timed.runs.reduce((sum, r) => sum + r.kernelMs, 0) / runs)
+        state.parts.push(last.parts)
         state.spentMs += timed.ms
         state.load = addLoad(state.load, meter.between(before, after, cell.pool, cores))
       }

@@ -1,7 +1,8 @@
-// One run of one cell — dispatch every task (copying rows first for transfer 'copy'), compute, reduce — untimed here: timed.ts times it.
+// One timed sample of one cell: dispatch every task (copying rows first for transfer 'copy'), wait, reduce.
 import type { SweepSpec } from '../../common/contract'
 import type { TaskReply, WorkspaceRef, WorkTask } from '../../common/protocol'
 import type { views } from './matrix'
+import { busiestKernelMs, type SampleParts } from './breakdown'
 import { allocationRefused } from './memory'
 import type { PlannedCell } from './plan'
 import { errorLine, type TaskPromise, type WorkerPool } from './pool'
@@ -19,38 +20,48 @@ export interface SampleContext {
 
 export type Cancellable = { cancel(): unknown }
 
-export interface RunOutcome {
+export interface Sample {
+  wallMs: number
   /** Sum of the tasks' kernel times, measured inside the workers. */
   kernelMs: number
   /** Sum of the tasks' values, reduced in task order so the same chunking always gives the same bits. */
   value: number
   failure: string | null
+  /** Where the wall time went (see breakdown.ts). */
+  parts: SampleParts
 }
 
 /** Copied tasks in flight per worker: one running, one copied and waiting, so a worker never waits for the copy. */
 const COPIES_PER_WORKER = 2
 
 /**
- * One run: start the tasks, wait for all, reduce. It is the body of the timed region (timed.ts), so it does
- * nothing else: no logging, no events, no checks. Shared tasks carry no data and all go to the pool's
+ * One timed sample: start the tasks, wait for all, reduce. Shared tasks carry no data and all go to the pool's
  * queue at once. Copied tasks carry their rows (and centroids), copied here inside the timed region — that cost
  * is the lesson — but only a few per worker at a time, so a finely chunked matrix is never copied whole at once.
  * After a failure or a cancel no further task starts; those under way are awaited.
  */
-export async function runOnce(pool: WorkerPool, cell: PlannedCell, ctx: SampleContext): Promise<RunOutcome> {
+export async function runSample(pool: WorkerPool, cell: PlannedCell, ctx: SampleContext): Promise<Sample> {
   const { spec, ref } = ctx
   const { n, k } = ref.layout
   const copy = spec.transfer === 'copy'
   const lanes = copy ? Math.min(cell.tasks, COPIES_PER_WORKER * pool.size) : cell.tasks
   const values = new Float64Array(cell.tasks)
+  const replies: TaskReply[] = []
   let kernelMs = 0
+  let transferMs = 0
   let failure: string | null = null
   let next = 0
 
+  const t0 = performance.now()
   await Promise.all(Array.from({ length: lanes }, lane))
+  const reduceStart = performance.now()
   let value = 0
   for (let t = 0; t < values.length; t++) value += values[t]
-  return { kernelMs, value, failure }
+  // The reduce belongs to the timed region (dispatch → compute → reduce).
+  const wallMs = performance.now() - t0
+  const reduceMs = wallMs - (reduceStart - t0)
+  const parts: SampleParts = { wallMs, transferMs, kernelMs: busiestKernelMs(replies), reduceMs }
+  return { wallMs, kernelMs, value, failure, parts }
 
   async function lane(): Promise<void> {
     while (next < cell.tasks && failure === null && !ctx.stopped()) {
@@ -68,6 +79,7 @@ export async function runOnce(pool: WorkerPool, cell: PlannedCell, ctx: SampleCo
         const reply = await promise
         values[t] = reply.value
         kernelMs += reply.kernelMs
+        replies.push(reply)
         if (reply.labels) ctx.views.labels.set(reply.labels, t * cell.chunkRows)
       } catch (err) {
         failure ??= errorLine(err)
@@ -91,8 +103,10 @@ export async function runOnce(pool: WorkerPool, cell: PlannedCell, ctx: SampleCo
       }
       return pool.exec<TaskReply>('run', [task])
     }
+    const copyStart = performance.now()
     const rows = ctx.views.matrix.slice(rowStart * n, rowEnd * n)
     const centroids = spec.workload === 'assign' ? ctx.views.centroids.slice() : null
+    transferMs += performance.now() - copyStart
     const task: WorkTask = {
       mode: 'copy',
       workload: spec.workload,
@@ -108,3 +122,7 @@ export async function runOnce(pool: WorkerPool, cell: PlannedCell, ctx: SampleCo
     return pool.exec<TaskReply>('run', [task], transfer)
   }
 }
+
+/** One run as the timed region (timed.ts) calls it: the clock that counts is the region's, around the batch. */
+export const runOnce = runSample
+export type RunOutcome = Sample

@@ -1,5 +1,6 @@
 // CSV exports for spreadsheets: one summary row per cell, or one row per measured repetition.
 import { stringify } from 'csv-stringify/sync'
+import { cellUnits } from '../../common/ceilings'
 import type { Cell, Run } from '../../common/contract'
 
 type Field = string | number | null | undefined
@@ -7,6 +8,9 @@ type Row = Field[]
 
 /** Booleans spelled out (csv-stringify would write 1 / empty); null and missing become empty fields. */
 const bool = (value: boolean): string => (value ? 'true' : 'false')
+
+const units = (run: Run, cell: Cell) =>
+  cellUnits(cell, run.spec.workload, run.spec.centroids, run.machine.ceilings)
 
 /**
  * Times to the nanosecond, the timer's own resolution: the float noise of a subtraction
@@ -52,6 +56,21 @@ const summaryColumns: [header: string, value: (run: Run, cell: Cell) => Field][]
   ['speedup', (_, c) => ratio(c.speedup)],
   ['efficiency', (_, c) => ratio(c.efficiency)],
   ['karp_flatt', (_, c) => ratio(c.karpFlatt)],
+  // physical units: the matrix read per second, assign's GFLOP/s, and the share of the probe's ceiling
+  ['gb_per_s', (r, c) => ratio(units(r, c).gbPerS)],
+  ['gflop_per_s', (r, c) => ratio(units(r, c).gflopsPerS)],
+  [
+    'pct_of_ceiling',
+    (r, c) => {
+      const of = units(r, c).ofCeiling
+      return of === null ? null : ratio(of * 100)
+    },
+  ],
+  // where the median sample's wall time went (ms)
+  ['dispatch_ms', (_, c) => ms(c.breakdown?.dispatchMs)],
+  ['transfer_ms', (_, c) => ms(c.breakdown?.transferMs)],
+  ['kernel_busiest_ms', (_, c) => ms(c.breakdown?.kernelMs)],
+  ['reduce_ms', (_, c) => ms(c.breakdown?.reduceMs)],
   ['result', (_, c) => c.result],
   ['rel_error', (_, c) => c.relError],
   ['error', (_, c) => c.error],

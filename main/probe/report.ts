@@ -1,5 +1,10 @@
 // The probe as a terminal table: every figure as median [95% interval], then the ceiling it sets on speedup.
-import { bandwidthSpeedupCeiling, type Interval, type PoolFigure, type ProbeResult } from '../../common/ceilings'
+import {
+  bandwidthSpeedupCeiling,
+  type Interval,
+  type PoolFigure,
+  type ProbeResult,
+} from '../../common/ceilings'
 
 const MiB = 2 ** 20
 const size = (bytes: number): string =>

@@ -12,11 +12,15 @@ import { checkFits, closePools, machineInfo, newRunId, runSweep } from '../engin
 import { Checkpoints } from './checkpoints'
 import { exportFile } from '../export/json'
 import type { HistoryStore } from '../history/store'
+import { runProbe } from '../probe/probe'
+import { ProbeStore, probeDirFor } from '../probe/store'
 import { workloadPresets } from '../workloads/presets'
 import { previewCommands, tryCommandOnce } from '../workloads/try-once'
 
 export interface ServiceOptions {
   history: HistoryStore
+  /** Where this machine's probe is kept; default: the machines folder beside the history folder. */
+  probes?: ProbeStore
   /** Default: the engine's own choice (see RunOptions.workerScript). */
   workerScript?: string
   /** Lines about things that went wrong without stopping anything, e.g. a checkpoint that could not be written. */
@@ -63,6 +67,9 @@ export function createService(options: ServiceOptions): Service {
   const warn = options.onWarning ?? ((line: string) => console.warn(line))
   const listeners = new Set<(event: SweepEvent) => void>()
   let active: ActiveSweep | null = null
+  const probes = options.probes ?? new ProbeStore(probeDirFor(history.dir))
+  /** A probe under way: it needs the machine to itself, as a sweep does. */
+  let probing = false
   let shuttingDown = false
 
   function emit(event: SweepEvent): void {
@@ -90,6 +97,7 @@ export function createService(options: ServiceOptions): Service {
     const checkpoints = new Checkpoints(save('checkpoint'))
     let outcome: SweepEvent
     try {
+      const ceilings = await probes.load(machineInfo())
       const run = await runSweep(sweep.spec, {
         runId: sweep.runId,
         signal: sweep.controller.signal,
@@ -100,6 +108,8 @@ export function createService(options: ServiceOptions): Service {
         },
         onCell: checkpoints.onCell,
       })
+      // The run is held against this machine's probe in its exports and charts (CSV pct_of_ceiling).
+      if (ceilings) run.machine.ceilings = ceilings
       // The store writes saves of one run in call order, so no checkpoint can land after this.
       outcome = await history.save(run).then(
         (): SweepEvent => ({ type: 'finished', run: summarizeRun(run) }),
@@ -121,12 +131,30 @@ export function createService(options: ServiceOptions): Service {
 
   const handlers: ApiHandlers = {
     async getMachine() {
-      return machineInfo()
+      const machine = machineInfo()
+      return { ...machine, ceilings: await probes.load(machine) }
+    },
+
+    async probeMachine() {
+      if (shuttingDown) throw new ApiError('Amdahl is shutting down')
+      if (active) throw conflict(`a sweep is running (${active.runId}): measure the machine when it is done`)
+      if (probing) throw conflict('the machine is being measured already')
+      probing = true
+      try {
+        const probe = await runProbe({ workerScript: options.workerScript })
+        await probes.save(probe)
+        return probe
+      } catch (error) {
+        throw new ApiError(`measuring the machine failed: ${message(error)}`)
+      } finally {
+        probing = false
+      }
     },
 
     async startSweep({ spec }) {
       if (shuttingDown) throw new ApiError('Amdahl is shutting down')
       if (active) throw conflict(`a sweep is already running (${active.runId}): wait for it or cancel it`)
+      if (probing) throw conflict('the machine is being measured: start the sweep when that is done')
       refuseUserCode(spec)
       const tooBig = checkFits(spec)
       if (tooBig) throw new ApiError(tooBig)

@@ -101,6 +101,35 @@ export const FIGURES: Figure[] = [
     label: 'parallel refill 1e8 (touched pages)',
     key: ours.refill,
     versus: { key: 'c_refill_n1e+08_t2', label: 'C refill, 2 thr' },
+    maxRatio: 1.5,
+  },
+  // At the floor: the memory system, not numpy, is the reference (issue 12). 2 workers against C's read-bandwidth
+  // loop on 2 threads in both placements; 1 worker against 1 thread; 1e6 entries, where dispatch shows.
+  ...(['js', 'wasm'] as const).flatMap((kernel): Figure[] => [
+    {
+      label: `sum 1e8, ${kernel === 'js' ? 'JS' : kernel}, 2 workers`,
+      key: ours.sum(kernel, '1e8', 2),
+      versus: { key: 'c_bwread_n1e+08_t2', label: 'C bwread, 2 thr, unpinned' },
+      maxRatio: 1.1,
+    },
+    {
+      label: `sum 1e8, ${kernel === 'js' ? 'JS' : kernel}, 2 workers`,
+      key: ours.sum(kernel, '1e8', 2),
+      versus: { key: 'c_bwread_n1e+08_t2_close', label: 'C bwread, 2 thr, bind=close' },
+      maxRatio: 1.1,
+    },
+  ]),
+  {
+    label: 'sum 1e8, wasm, 1 worker',
+    key: ours.sum('wasm', '1e8', 1),
+    versus: { key: 'c_bwread_n1e+08_t1', label: 'C bwread, 1 thr' },
+    maxRatio: 1.1,
+  },
+  {
+    label: 'sum 1e6, wasm, 1 worker',
+    key: ours.sum('wasm', '1e6', 1),
+    versus: { key: 'c_bwread_n1e+06_t1', label: 'C bwread, 1 thr' },
+    maxRatio: 1.3,
   },
 ]
 
@@ -115,6 +144,8 @@ export const CONTEXT: { label: string; key: string }[] = [
   { label: 'C simd sum 1e8, 2 threads', key: 'c_simd_n1e+08_t2' },
   { label: 'C bwread sum 1e8, 1 thread', key: 'c_bwread_n1e+08_t1' },
   { label: 'C bwread sum 1e8, 2 threads', key: 'c_bwread_n1e+08_t2' },
+  { label: 'C bwread sum 1e8, 2 threads, OMP_PROC_BIND=close', key: 'c_bwread_n1e+08_t2_close' },
+  { label: 'C bwread sum 1e8, 1 thread, OMP_PROC_BIND=close', key: 'c_bwread_n1e+08_t1_close' },
   { label: 'C bwread sum 1e6, 1 thread', key: 'c_bwread_n1e+06_t1' },
   { label: 'C first-touch fill 1e8, 2 threads', key: 'c_first_touch_n1e+08_t2' },
   { label: 'C refill (touched pages) 1e8, 2 thr', key: 'c_refill_n1e+08_t2' },

@@ -181,10 +181,13 @@ describe('amdahl export', () => {
     )
     const files = readdirSync(dir).sort()
     expect(files).toEqual([
+      'run-breakdown.png',
       'run-chunks.png',
       'run-efficiency.png',
       'run-speedup.png',
+      'run-staircase.png',
       'run-startup.png',
+      'run-throughput.png',
       'run-time.png',
     ])
     for (const file of files) {
@@ -262,7 +265,16 @@ describe('amdahl export', () => {
           }
         }),
       )
-      expect(drawn.map((d) => d.key)).toEqual(['time', 'speedup', 'efficiency', 'chunks', 'startup'])
+      expect(drawn.map((d) => d.key)).toEqual([
+        'time',
+        'speedup',
+        'efficiency',
+        'chunks',
+        'startup',
+        'throughput',
+        'staircase',
+        'breakdown',
+      ])
       for (const d of drawn) {
         expect(d.width).toBeGreaterThan(300)
         expect(d.height).toBeGreaterThan(150)

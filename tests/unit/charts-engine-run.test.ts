@@ -91,7 +91,7 @@ describe('charts of a real sweep', () => {
     ).toEqual(['shared', 'copy'])
   })
 
-  it('give five cards, all with a chart', () => {
+  it('give eight cards, all with a chart (the engine records where the time goes)', () => {
     const cards = chartCards([shared, copy], 'dark')
     expect(cards.map((c) => [c.key, c.option !== null])).toEqual([
       ['time', true],
@@ -99,6 +99,9 @@ describe('charts of a real sweep', () => {
       ['efficiency', true],
       ['chunks', true],
       ['startup', true],
+      ['throughput', true],
+      ['staircase', true],
+      ['breakdown', true],
     ])
   })
 })

@@ -112,12 +112,25 @@ describe('themes', () => {
 })
 
 describe('chart cards', () => {
-  it('are the five charts in order, with the chunk chart explained when it has nothing to show', () => {
+  it('are the charts in order, with the chunk and breakdown charts explained when they have nothing to show', () => {
     const cards = chartCards([laptop], 'light')
-    expect(cards.map((c) => c.key)).toEqual(['time', 'speedup', 'efficiency', 'chunks', 'startup'])
+    expect(cards.map((c) => c.key)).toEqual([
+      'time',
+      'speedup',
+      'efficiency',
+      'chunks',
+      'startup',
+      'throughput',
+      'staircase',
+      'breakdown',
+    ])
     const chunks = cards.find((c) => c.key === 'chunks')!
     expect(chunks.option).toBeNull()
     expect(chunks.note).toMatch(/not swept/)
+    // a run recorded before the breakdown existed
+    const breakdown = cards.find((c) => c.key === 'breakdown')!
+    expect(breakdown.option).toBeNull()
+    expect(breakdown.note).toMatch(/before Amdahl measured where the time goes/)
   })
 
   it('are none without runs', () => {

@@ -43,6 +43,7 @@ const handlers: ApiHandlers = {
   },
   importRun: notHere,
   exportRuns: notHere,
+  probeMachine: notHere,
   getWorkloadOptions: notHere,
   previewCommands: notHere,
   tryCommand: notHere,

@@ -1,7 +1,11 @@
 // The chart cards of the charts view: key, title, a teaching line on how to read each chart, and its option.
 import type { Run } from '../../../common/contract'
 import {
+  bindingLimitSentence,
+  cacheStaircase,
   efficiencyHeatmap,
+  throughputVsWorkers,
+  timeBreakdown,
   speedupVsWorkers,
   startupAndTransfer,
   timeVsChunkRows,
@@ -11,7 +15,16 @@ import {
 import { LEGEND_WIDTH } from './theme'
 import type { ChartOption, ChartTheme } from './types'
 
-export const chartKeys = ['time', 'speedup', 'efficiency', 'chunks', 'startup'] as const
+export const chartKeys = [
+  'time',
+  'speedup',
+  'efficiency',
+  'chunks',
+  'startup',
+  'throughput',
+  'staircase',
+  'breakdown',
+] as const
 export type ChartKey = (typeof chartKeys)[number]
 
 export interface ChartCardModel {
@@ -20,6 +33,8 @@ export interface ChartCardModel {
   howTo: string
   option: ChartOption | null
   note?: string
+  /** One sentence under the chart saying what it finds (the speedup chart: which limit binds each size). */
+  finding?: string
   /**
    * Spans the whole row: the start-up chart, last of five, would otherwise sit alone in half a row of two
    * columns; its side-by-side transfer comparison uses the width too.
@@ -54,6 +69,8 @@ export function chartCards(
   if (runs.length === 0) return []
   const legend = legendWidths(gridWidth)
   const modes = varyingModes(runs)
+  const sumRuns = runs.filter((r) => r.spec.workload === 'sum')
+  const allSizesCount = new Set(sumRuns.flatMap((r) => r.spec.sizes)).size
   return [
     {
       key: 'time',
@@ -68,6 +85,7 @@ export function chartCards(
       howTo:
         'Ideal: the dashed diagonal. Falling below it is the serial fraction and overhead; the dashed curves are Amdahl’s law fitted to each N.',
       option: speedupVsWorkers(runs, theme, legend.card),
+      finding: bindingLimitSentence(runs[0]) ?? undefined,
     },
     {
       key: 'efficiency',
@@ -91,6 +109,31 @@ export function chartCards(
         ? 'A pool costs time before any work. Right: shared memory hands workers the matrix without copying; copy clones rows to every worker.'
         : 'A pool costs time before any work: compare the cold start with the times above. The warm round trip is the price of one empty task.',
       option: startupAndTransfer(runs, theme, legend.wide),
+      wide: true,
+    },
+    {
+      key: 'throughput',
+      title: 'Throughput vs workers',
+      howTo:
+        'Absolute GB/s compare across machines and kernels where speedup cannot. Where a line meets the dotted probe curve, the memory delivers all it can.',
+      option: sumRuns.length ? throughputVsWorkers(sumRuns, theme, legend.card) : null,
+      note: 'Throughput in GB/s is drawn for the memory-bound sum workload.',
+    },
+    {
+      key: 'staircase',
+      title: 'Cache staircase',
+      howTo:
+        'A matrix that fits in a cache is read faster than one that comes from memory: throughput steps down past each dashed cache size.',
+      option: sumRuns.length && allSizesCount > 1 ? cacheStaircase(sumRuns, theme, legend.card) : null,
+      note: 'Sweep several sizes of the sum workload to see the steps (for example 100, 300, 1000, 3000).',
+    },
+    {
+      key: 'breakdown',
+      title: 'Where the time goes',
+      howTo:
+        'Each bar is one cell’s median sample: kernel time of the busiest worker, copies (transfer copy), dispatch and queueing, and the reduce.',
+      option: runs[0].cells.some((c) => c.breakdown) ? timeBreakdown(runs, theme, legend.wide) : null,
+      note: 'This run was recorded before Amdahl measured where the time goes: run the sweep again to see it.',
       wide: true,
     },
   ]

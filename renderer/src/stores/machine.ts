@@ -13,6 +13,18 @@ export const useMachineStore = defineStore('machine', () => {
   const kind = client.kind
 
   const logicalCores = computed(() => machine.value?.logicalCores ?? null)
+  /** The probe runs for up to a minute; the button says so and refuses a second press meanwhile. */
+  const measuring = ref(false)
+  /** One worker's and all workers' read bandwidth, for the header: "33 → 44 GB/s". */
+  const ceilingSummary = computed(() => {
+    const read = machine.value?.ceilings?.read ?? []
+    if (read.length === 0) return null
+    const first = read[0].value.median
+    const last = read[read.length - 1].value.median
+    return read.length > 1
+      ? `memory ${first.toFixed(0)} → ${last.toFixed(0)} GB/s (1 → ${read[read.length - 1].pool} workers)`
+      : `memory ${first.toFixed(0)} GB/s`
+  })
 
   async function load(): Promise<void> {
     try {
@@ -24,5 +36,20 @@ export const useMachineStore = defineStore('machine', () => {
     }
   }
 
-  return { machine, error, kind, logicalCores, load }
+  /** Measures this machine's ceilings (the server keeps them per machine; later runs carry them). */
+  async function measure(): Promise<void> {
+    if (measuring.value) return
+    measuring.value = true
+    try {
+      const ceilings = await client.probeMachine({})
+      if (machine.value) machine.value = { ...machine.value, ceilings }
+      ui.notify(`Measured this machine: ${ceilingSummary.value ?? 'done'}. New runs are held against it.`)
+    } catch (e) {
+      ui.fail(e)
+    } finally {
+      measuring.value = false
+    }
+  }
+
+  return { machine, error, kind, logicalCores, measuring, ceilingSummary, load, measure }
 })

@@ -264,6 +264,7 @@ export function caseFor(method: ApiMethod, r: Rng, template: Run): Case {
   if (top) return { method, input: pick(r, badTopLevel(r)), what: 'bad top-level input' }
   switch (method) {
     case 'getMachine':
+    case 'probeMachine':
     case 'getActiveSweep':
     case 'getWorkloadOptions':
     case 'listRuns': {

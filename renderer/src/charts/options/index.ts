@@ -1,6 +1,9 @@
-// The five chart builders, each a pure function (runs, theme) → ECharts option.
+// The chart builders, each a pure function (runs, theme) → ECharts option.
 export { timeVsEntries } from './timeVsEntries'
 export { speedupVsWorkers } from './speedupVsWorkers'
 export { efficiencyHeatmap } from './efficiencyHeatmap'
 export { timeVsChunkRows, hasChunkSweep } from './timeVsChunkRows'
 export { startupAndTransfer, varyingModes } from './startupAndTransfer'
+export { throughputVsWorkers, cacheStaircase } from './throughput'
+export { timeBreakdown } from './timeBreakdown'
+export { bindingLimitSentence } from './ceilings'

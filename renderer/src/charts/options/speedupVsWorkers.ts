@@ -23,6 +23,7 @@ import {
   runSymbols,
 } from '../theme'
 import { PointTable } from '../tooltip'
+import { bandwidthCeilingSeries, CEILING_NAME } from './ceilings'
 import type { ChartOption, ChartTheme, LineSeriesOption } from '../types'
 
 type Point =
@@ -123,12 +124,22 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
     }
   })
 
+  // The machine's bound beside the law's: a memory-bound sum cannot beat BW(p)/BW(1), whatever f is.
+  const ceiling = bandwidthCeilingSeries(runs, maxPool, p.noisy)
+  if (ceiling) {
+    table.set(
+      series.length,
+      (ceiling.data as [number, number][]).map(([q, s]) => ({ kind: 'curve', label: CEILING_NAME, p: q, s })),
+    )
+    series.push(ceiling)
+  }
+
   const chunkNote = runs.length === 1 ? ` · ${chunkBasisLabel(runs[0])}` : ''
   const points = series.reduce((n, s) => n + (s.data?.length ?? 0), 0)
   const base = baseOption(
     p,
     'Speedup vs workers',
-    `S = T₁ / Tₚ · dashed: ideal (grey) and Amdahl fit per N · ▲ noisy${chunkNote}`,
+    `S = T₁ / Tₚ · dashed: ideal (grey) and Amdahl fit per N${ceiling ? ' · dotted: memory ceiling' : ''} · ▲ noisy${chunkNote}`,
     points,
   )
   const legendName = (n: string) => (fitNotes.has(n) ? `${n} (${fitNotes.get(n)})` : n)

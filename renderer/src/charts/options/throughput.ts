@@ -1,0 +1,231 @@
+// Absolute throughput, comparable across machines and kernels where speedup is not: GB/s against workers with the
+// probe's bandwidth curve, and the cache staircase (GB/s against matrix size, with the cache sizes marked).
+import { cellUnits, figureAt } from '../../../../common/ceilings'
+import type { Run } from '../../../../common/contract'
+import { formatRatio, tooltipHtml } from '../format'
+import { formatMs } from '../../lib/format'
+import { allPools, allSizes, representativeCells, seriesNamer, serialCells } from '../select'
+import { axisStyle, baseOption, fitLegend, gridBox, LEGEND_WIDTH, palette, runColour } from '../theme'
+import { PointTable } from '../tooltip'
+import type { ChartOption, ChartTheme, LineSeriesOption } from '../types'
+import { probeOf } from './ceilings'
+
+type Point = { label: string; rows: [string, string][] }
+const gb = (x: number | null) => (x === null ? '—' : `${formatRatio(x).replace('×', '')} GB/s`)
+
+/** The matrix's GB/s per cell, one line per N, and the probe's read (and triad) bandwidth per pool size. */
+export function throughputVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = LEGEND_WIDTH): ChartOption {
+  const p = palette(theme)
+  const pools = allPools(runs)
+  const sizes = allSizes(runs)
+  const name = seriesNamer(runs)
+  const probe = probeOf(runs)
+  const maxPool = Math.max(1, ...pools, ...(probe?.read.map((f) => f.pool) ?? []))
+  const series: LineSeriesOption[] = []
+  const table = new PointTable<Point>()
+
+  if (probe) {
+    for (const [key, label, figures] of [
+      ['read', 'probe: read bandwidth', probe.read],
+      ['triad', 'probe: triad bandwidth', probe.triad],
+    ] as const) {
+      const data = figures.filter((f) => f.pool <= maxPool)
+      table.set(
+        series.length,
+        data.map((f) => ({
+          label,
+          rows: [
+            ['workers p', String(f.pool)],
+            ['median', gb(f.value.median)],
+            ['95% interval', `${gb(f.value.low)} – ${gb(f.value.high)}`],
+          ],
+        })),
+      )
+      series.push({
+        type: 'line',
+        id: `probe:${key}`,
+        name: label,
+        data: data.map((f) => [f.pool, f.value.median]),
+        symbol: 'none',
+        lineStyle: {
+          color: key === 'read' ? p.ideal : p.serial,
+          width: 2.5,
+          type: key === 'read' ? 'dotted' : 'dashed',
+        },
+        itemStyle: { color: key === 'read' ? p.ideal : p.serial },
+        z: 1,
+      })
+    }
+  }
+
+  runs.forEach((run, ri) => {
+    const cells = representativeCells(run).filter((c) => !c.serial)
+    for (const n of sizes) {
+      const measured = cells.filter((c) => c.n === n)
+      if (measured.length === 0) continue
+      const colour = runColour(p, ri, runs.length, sizes.indexOf(n))
+      const label = name(ri, `N=${n}`)
+      const points = measured.map((c) => ({
+        c,
+        u: cellUnits(c, run.spec.workload, run.spec.centroids, run.machine.ceilings),
+      }))
+      table.set(
+        series.length,
+        points.map(({ c, u }) => ({
+          label,
+          rows: [
+            ['workers p', String(c.pool)],
+            ['throughput', gb(u.gbPerS)],
+            [
+              'share of the ceiling',
+              u.ofCeiling === null ? '— (no probe)' : `${Math.round(u.ofCeiling * 100)}%`,
+            ],
+            ['median time', formatMs(c.stats.median)],
+          ],
+        })),
+      )
+      series.push({
+        type: 'line',
+        name: label,
+        data: points.map(({ c, u }) => [c.pool, u.gbPerS ?? 0]),
+        symbolSize: 8,
+        itemStyle: { color: colour },
+        lineStyle: { color: colour, width: 2 },
+        z: 3,
+      })
+    }
+  })
+
+  const points = series.reduce((n, s) => n + (s.data?.length ?? 0), 0)
+  const base = baseOption(
+    p,
+    'Throughput vs workers',
+    probe
+      ? 'GB/s of the matrix read · dotted: the probe’s read bandwidth, dashed: its triad'
+      : 'GB/s of the matrix read · measure this machine to draw its bandwidth',
+    points,
+  )
+  const { legend, bottom } = fitLegend(
+    base.legend,
+    series.map((s) => String(s.name)),
+    legendWidth,
+  )
+  return {
+    ...base,
+    legend,
+    tooltip: { ...base.tooltip, formatter: table.formatter((pt) => tooltipHtml(pt.label, pt.rows)) },
+    grid: gridBox({ bottom }),
+    xAxis: {
+      type: 'value',
+      name: 'workers p (pool size)',
+      nameLocation: 'middle',
+      nameGap: 26,
+      min: 1,
+      max: maxPool,
+      minInterval: 1,
+      ...axisStyle(p),
+    },
+    yAxis: { type: 'value', name: 'GB/s', nameLocation: 'middle', nameGap: 36, min: 0, ...axisStyle(p) },
+    series,
+  }
+}
+
+const MiB = 2 ** 20
+const bytesText = (b: number) => (b >= MiB ? `${+(b / MiB).toFixed(1)} MiB` : `${+(b / 1024).toFixed(1)} KiB`)
+
+/**
+ * GB/s against the matrix's size in bytes (log axis), one line per pool (the serial baseline included), with the
+ * probe's L1/L2/L3 sizes as vertical lines: throughput steps down where the matrix stops fitting in a cache.
+ */
+export function cacheStaircase(runs: Run[], theme: ChartTheme, legendWidth = LEGEND_WIDTH): ChartOption {
+  const p = palette(theme)
+  const name = seriesNamer(runs)
+  const probe = probeOf(runs)
+  const series: LineSeriesOption[] = []
+  const table = new PointTable<Point>()
+  runs.forEach((run, ri) => {
+    const byPool = new Map<string, typeof cells>()
+    const cells = [...serialCells(run), ...representativeCells(run).filter((c) => !c.serial)]
+    for (const c of cells) {
+      const key = c.serial ? 'serial' : `p=${c.pool}`
+      byPool.set(key, [...(byPool.get(key) ?? []), c])
+    }
+    ;[...byPool.entries()].forEach(([key, list], i) => {
+      const label = name(ri, key)
+      const colour = key === 'serial' ? p.serial : runColour(p, ri, runs.length, i)
+      const pts = list
+        .sort((a, b) => a.n - b.n)
+        .map((c) => ({ c, u: cellUnits(c, run.spec.workload, run.spec.centroids, run.machine.ceilings) }))
+      table.set(
+        series.length,
+        pts.map(({ c, u }) => ({
+          label,
+          rows: [
+            ['N', String(c.n)],
+            ['matrix', bytesText(c.entries * 8)],
+            ['throughput', gb(u.gbPerS)],
+          ],
+        })),
+      )
+      series.push({
+        type: 'line',
+        name: label,
+        data: pts.map(({ c, u }) => [c.entries * 8, u.gbPerS ?? 0]),
+        symbolSize: 7,
+        itemStyle: { color: colour },
+        lineStyle: { color: colour, width: 2 },
+        z: 3,
+      })
+    })
+  })
+  const caches = probe?.caches
+  const marks = caches
+    ? (['L1', 'L2', 'L3'] as const)
+        .filter((l) => caches[l] !== null)
+        .map((l) => ({
+          xAxis: caches[l] ?? 0,
+          name: l,
+          label: { formatter: `${l} ${bytesText(caches[l] ?? 0)}` },
+        }))
+    : []
+  if (marks.length > 0 && series[0]) {
+    series[0].markLine = {
+      silent: true,
+      symbol: 'none',
+      lineStyle: { color: p.ideal, type: 'dashed', width: 1 },
+      label: { color: p.subtext, position: 'insideEndTop' },
+      data: marks,
+    }
+  }
+  const memory = probe ? figureAt(probe.read, 1) : null
+  const points = series.reduce((n, s) => n + (s.data?.length ?? 0), 0)
+  const base = baseOption(
+    p,
+    'Cache staircase',
+    caches
+      ? `GB/s vs the matrix’s bytes · dashed: cache sizes${memory ? ` · one worker’s memory bandwidth ${memory.toFixed(1)} GB/s` : ''}`
+      : 'GB/s vs the matrix’s bytes · measure this machine to mark its caches',
+    points,
+  )
+  const { legend, bottom } = fitLegend(
+    base.legend,
+    series.map((s) => String(s.name)),
+    legendWidth,
+  )
+  return {
+    ...base,
+    legend,
+    tooltip: { ...base.tooltip, formatter: table.formatter((pt) => tooltipHtml(pt.label, pt.rows)) },
+    grid: gridBox({ bottom }),
+    xAxis: {
+      type: 'log',
+      name: 'matrix size (bytes)',
+      nameLocation: 'middle',
+      nameGap: 26,
+      ...axisStyle(p),
+      axisLabel: { ...axisStyle(p).axisLabel, formatter: (v: number) => bytesText(v) },
+    },
+    yAxis: { type: 'value', name: 'GB/s', nameLocation: 'middle', nameGap: 36, min: 0, ...axisStyle(p) },
+    series,
+  }
+}

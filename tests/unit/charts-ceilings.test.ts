@@ -1,0 +1,155 @@
+// The machine's limits on the charts, as pure functions of a real sweep and a real (short) probe: the bandwidth
+// ceiling beside ideal and Amdahl, throughput with the probe's curve, the cache staircase, the time breakdown.
+import { readFileSync } from 'node:fs'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { bandwidthSpeedupCeiling, type ProbeResult } from '../../common/ceilings'
+import { SweepSpecSchema, type Run } from '../../common/contract'
+import { runSweep } from '../../main/engine'
+import { parseGetconf } from '../../main/probe/caches'
+import { runProbe } from '../../main/probe/probe'
+import { chartCards } from '../../renderer/src/charts/cards'
+import {
+  bindingLimitSentence,
+  cacheStaircase,
+  speedupVsWorkers,
+  throughputVsWorkers,
+  timeBreakdown,
+} from '../../renderer/src/charts/options'
+import { CEILING_NAME } from '../../renderer/src/charts/options/ceilings'
+import { named, seriesOf, valueOf } from './charts-fixtures'
+
+const getconf = readFileSync(new URL('./fixtures/probe/getconf-a.txt', import.meta.url), 'utf8')
+
+let bare: Run
+let probed: Run
+let probe: ProbeResult
+
+beforeAll(async () => {
+  bare = await runSweep(
+    SweepSpecSchema.parse({ name: 'sum', sizes: [64, 256, 600], pools: [1, 2], repetitions: 3, warmups: 1 }),
+  )
+  probe = await runProbe({ maxPool: 2, samples: 2, memoryBytes: 4 * 2 ** 20, caches: parseGetconf(getconf) })
+  probed = { ...bare, machine: { ...bare.machine, ceilings: probe } }
+})
+
+/** The run with every parallel cell's median set so that it reads `share` of its pool's read ceiling. */
+function atShare(run: Run, share: number): Run {
+  const cells = run.cells.map((c) => {
+    if (c.serial || !c.stats) return c
+    const bw = probe.read.find((f) => f.pool === c.pool)?.value.median ?? NaN
+    const median = (c.entries * 8) / (share * bw * 1e6)
+    return { ...c, stats: { ...c.stats, median } }
+  })
+  return { ...run, cells }
+}
+
+describe('speedup chart with the machine ceiling', () => {
+  it('draws S_max(p) = min(p, BW(p)/BW(1)) beside the ideal line and the measurements', () => {
+    const option = speedupVsWorkers([probed], 'light')
+    const ceiling = named(option, CEILING_NAME)
+    expect(ceiling.data.map(valueOf)).toEqual([
+      [1, 1],
+      [2, bandwidthSpeedupCeiling(probe, 2)],
+    ])
+    expect(ceiling.lineStyle?.type).toBe('dotted')
+    expect(named(option, 'ideal S = p').data.map(valueOf)).toEqual([
+      [1, 1],
+      [2, 2],
+    ])
+    expect(String((option.title as { subtext?: string }).subtext)).toContain('dotted: memory ceiling')
+  })
+
+  it('draws no ceiling for a run without a probe', () => {
+    const names = seriesOf(speedupVsWorkers([bare], 'light')).map((s) => s.name)
+    expect(names).not.toContain(CEILING_NAME)
+  })
+
+  it('says the memory limits speedup where the largest pool reaches the ceiling, serial code where it does not', () => {
+    expect(bindingLimitSentence(atShare(probed, 0.97))).toBe(
+      'At N = 64, 2 workers reach 97% of the memory ceiling: the memory, not serial code, limits speedup; ' +
+        'at N = 256, 2 workers reach 97% of the memory ceiling: the memory, not serial code, limits speedup; ' +
+        'at N = 600, 2 workers reach 97% of the memory ceiling: the memory, not serial code, limits speedup.',
+    )
+    expect(bindingLimitSentence(atShare(probed, 0.3))).toMatch(
+      /^At N = 64, 2 workers reach 30% of the memory ceiling: serial code and overhead, not the machine, limit speedup;/,
+    )
+    expect(bindingLimitSentence(bare)).toMatch(/^Measure this machine/)
+  })
+
+  it('puts the sentence under the speedup card', () => {
+    const card = chartCards([atShare(probed, 0.97)], 'light').find((c) => c.key === 'speedup')
+    expect(card?.finding).toMatch(/^At N = 64, 2 workers reach 97% of the memory ceiling/)
+  })
+})
+
+describe('throughput vs workers', () => {
+  it("draws each N's GB/s per pool and the probe's read and triad bandwidth", () => {
+    const option = throughputVsWorkers([probed], 'light')
+    expect(named(option, 'probe: read bandwidth').data.map(valueOf)).toEqual(
+      probe.read.map((f) => [f.pool, f.value.median]),
+    )
+    expect(named(option, 'probe: triad bandwidth').data.map(valueOf)).toEqual(
+      probe.triad.map((f) => [f.pool, f.value.median]),
+    )
+    const cell = probed.cells.find((c) => c.n === 600 && c.pool === 2 && !c.serial)
+    const point = named(option, 'N=600')
+      .data.map(valueOf)
+      .find(([p]) => p === 2)
+    expect(point?.[1]).toBeCloseTo((600 * 600 * 8) / (cell?.stats?.median ?? NaN) / 1e6, 9)
+  })
+})
+
+describe('cache staircase', () => {
+  it('draws GB/s against the matrix bytes with the L1, L2 and L3 sizes marked', () => {
+    const option = cacheStaircase([probed], 'light')
+    const serial = named(option, 'serial')
+    expect(serial.data.map(valueOf).map(([bytes]) => bytes)).toEqual([64, 256, 600].map((n) => n * n * 8))
+    const marks = (seriesOf(option)[0].markLine?.data ?? []) as { xAxis?: number; name?: string }[]
+    expect(marks.map((m) => [m.name, m.xAxis])).toEqual([
+      ['L1', 49152],
+      ['L2', 1048576],
+      ['L3', 532676608],
+    ])
+    expect((option.xAxis as { type: string }).type).toBe('log')
+  })
+})
+
+describe('where the time goes', () => {
+  it('stacks kernel, transfer, dispatch and reduce to each cell’s median wall time', () => {
+    const option = timeBreakdown([probed], 'light')
+    const stacks = seriesOf(option)
+    expect(stacks.map((s) => s.name)).toEqual([
+      'kernel (busiest worker)',
+      'transfer (copies)',
+      'dispatch + queueing',
+      'reduce',
+    ])
+    const categories = (option.xAxis as { data: string[] }).data
+    expect(categories.slice(0, 3)).toEqual(['N=64 · serial', 'N=64 · p=1', 'N=64 · p=2'])
+    categories.forEach((label, i) => {
+      const [, n, who] = /^N=(\d+) · (serial|p=\d)$/.exec(label) ?? []
+      const cell = probed.cells.find(
+        (c) => c.n === Number(n) && (who === 'serial' ? c.serial : !c.serial && `p=${c.pool}` === who),
+      )
+      const total = stacks.reduce((sum, s) => sum + (s.data[i] as number), 0)
+      expect(total).toBeCloseTo(cell?.breakdown?.wallMs ?? NaN, 9)
+    })
+  })
+
+  it('is a card of its own, with the throughput and staircase cards, after the five', () => {
+    const cards = chartCards([probed], 'light')
+    expect(cards.map((c) => c.key)).toEqual([
+      'time',
+      'speedup',
+      'efficiency',
+      'chunks',
+      'startup',
+      'throughput',
+      'staircase',
+      'breakdown',
+    ])
+    expect(
+      cards.filter((c) => ['throughput', 'staircase', 'breakdown'].includes(c.key)).every((c) => c.option),
+    ).toBe(true)
+  })
+})
