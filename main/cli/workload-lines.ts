@@ -3,7 +3,7 @@
 import type { SweepSpec } from '../../common/contract'
 
 export function workloadLines(spec: SweepSpec): string[] {
-  const reps = `${spec.repetitions} repetitions after ${spec.warmups} warm-up${spec.warmups === 1 ? '' : 's'}, seed ${spec.seed}`
+  const reps = `${spec.repetitions} repetition${spec.repetitions === 1 ? '' : 's'} after ${spec.warmups} warm-up${spec.warmups === 1 ? '' : 's'}, seed ${spec.seed}`
   if (spec.workload === 'command' && spec.command) {
     const c = spec.command
     return [

@@ -1,13 +1,17 @@
 // Browser mode and programs: `amdahl serve` refuses command and module workloads in one line unless started with
-// --allow-commands, which it warns about at start-up; allowed, the page can preview, try once and sweep a program.
-import { mkdtempSync, rmSync } from 'node:fs'
+// --allow-commands, which it warns about at start-up; allowed, the page can preview, try once and sweep a program;
+// an imported run's command never runs.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { quote } from 'shell-quote'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { CliIo } from '../../main/cli/io'
 import { runCli } from '../../main/cli/program'
-import { COMMANDS_REFUSED } from '../../main/service/service'
+import { SweepSpecSchema } from '../../common/contract'
+import { runSweep } from '../../main/engine'
+import { HistoryStore } from '../../main/history/store'
+import { COMMANDS_REFUSED, createService } from '../../main/service/service'
 import { callApi } from './server-http'
 
 const PROGRAM = resolve(import.meta.dirname, '../fixtures/commands/program.mjs')
@@ -130,6 +134,38 @@ describe('amdahl serve and command workloads', () => {
       )
     } finally {
       await s.stop()
+    }
+  })
+})
+
+describe('an imported command run', () => {
+  it('is kept and shown but its command never runs, even where commands are allowed', async () => {
+    const marker = join(dir, 'ran-here')
+    // A run made elsewhere: its command leaves a marker file each time it runs.
+    const spec = SweepSpecSchema.parse({
+      workload: 'command',
+      sizes: [1],
+      pools: [2],
+      repetitions: 1,
+      warmups: 0,
+      command: { template: `touch ${quote([marker])}`, shell: true },
+    })
+    const run = await runSweep(spec)
+    expect(run.status).toBe('complete')
+    rmSync(marker)
+
+    const history = new HistoryStore(join(dir, 'importer'), { onWarning: () => {} })
+    const service = createService({ history, onWarning: () => {}, allowCommands: true })
+    try {
+      const summary = await service.handlers.importRun({ run })
+      expect(summary).toMatchObject({ imported: true, cellCount: 2 })
+      const back = await service.handlers.getRun({ id: summary.id })
+      expect(back.spec.command?.template).toBe(`touch ${quote([marker])}`)
+      expect(back.cells[1].command).toBe(`touch ${quote([marker])}`)
+      await new Promise((r) => setTimeout(r, 200))
+      expect(existsSync(marker)).toBe(false)
+    } finally {
+      await service.shutdown()
     }
   })
 })
