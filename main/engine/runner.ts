@@ -24,7 +24,7 @@ import { runOnce, type Cancellable, type SampleContext } from './sample'
 import { countBudget, stopReason } from './sampling'
 import { fitAmdahl, karpFlatt, median, summarize } from '../../common/stats'
 import { batchFor, QuietGate, TIMED_REGION, timeRegion, timerResolution, type Clock } from './timed'
-import type { RunOptions } from './index'
+import type { RunOptions } from './options'
 
 /** The bench and others read the tolerance from here too. */
 
