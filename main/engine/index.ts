@@ -4,7 +4,6 @@ import { checkFits as checkFitsFree } from './memory'
 import type { RunOptions } from './options'
 import { runSweep as runKernelSweep } from './runner'
 import { refusedRun, runCommandSweep } from './command/sweep'
-import type { Clock } from './timed'
 
 /** How a sweep is run: its id, cancel signal, event callbacks and worker script (see options.ts). */
 export type { RunOptions } from './options'
