@@ -15,6 +15,8 @@ export default defineConfig({
           index: resolve(import.meta.dirname, 'main/shell/index.ts'),
           cli: resolve(import.meta.dirname, 'main/cli/main.ts'),
           worker: resolve(import.meta.dirname, 'workers/worker.ts'),
+          // The engine's own process: utilityProcess.fork in the app, child_process.fork in `amdahl serve`.
+          host: resolve(import.meta.dirname, 'main/engine/host.ts'),
         },
       },
     },

@@ -91,6 +91,81 @@ export function summarize(xs: readonly number[]): Stats {
   }
 }
 
+/** A confidence interval. */
+export interface Interval {
+  low: number
+  high: number
+}
+
+/** The confidence every interval aims for. */
+export const CONFIDENCE = 0.95
+
+/**
+ * Ranks (1-based) l and u = n − l + 1 of the order statistics that bound the median with at least `level`
+ * confidence, and the confidence they really reach. The count of samples below the true median is
+ * Binomial(n, ½), so [x₍ₗ₎, x₍ᵤ₎] covers it with probability 1 − 2·P(B ≤ l − 1) whatever the distribution
+ * (Hahn & Meeker, ch. 5). We take the largest l (the narrowest interval) that reaches the level; below n = 6
+ * even [min, max] cannot reach 95%, and that interval is returned with the confidence it has (n = 5: 93.75%,
+ * n = 1: 0%), never a wider invented one.
+ */
+export function medianRanks(n: number, level = CONFIDENCE): { lowRank: number; highRank: number; level: number } {
+  if (n < 1) return { lowRank: 0, highRank: 0, level: 0 }
+  if (n === 1) return { lowRank: 1, highRank: 1, level: 0 }
+  // pmf of Binomial(n, ½) in log space: 0.5ⁿ underflows past n ≈ 1074.
+  let logPmf = -n * Math.LN2 // log P(B = l − 1), starting at l = 1
+  let below = 0
+  let best = { lowRank: 1, highRank: n, level: 0 }
+  for (let l = 1; 2 * l <= n + 1; l++) {
+    below += Math.exp(logPmf) // P(B ≤ l − 1)
+    const coverage = 1 - 2 * below
+    // [min, max] is kept even when it falls short: it is the best the samples allow, with its true confidence.
+    if (l === 1 || coverage >= level) best = { lowRank: l, highRank: n - l + 1, level: coverage }
+    if (coverage < level) break
+    logPmf += Math.log((n - l + 1) / l)
+  }
+  return best
+}
+
+/** The median's distribution-free interval: two of the samples themselves, so it never leaves their range. */
+export function medianInterval(xs: readonly number[], level = CONFIDENCE): Interval & { level: number } {
+  if (xs.length === 0) return { low: NaN, high: NaN, level: 0 }
+  const s = [...xs].sort((a, b) => a - b)
+  const r = medianRanks(s.length, level)
+  return { low: s[r.lowRank - 1], high: s[r.highRank - 1], level: r.level }
+}
+
+/** The larger side of an interval around the median, relative to it: "within ±5%" means both sides are. */
+export function relativeHalfWidth(med: number, ci: Interval): number {
+  if (!(med > 0)) return 0
+  return Math.max(med - ci.low, ci.high - med) / med
+}
+
+/** mulberry32: a small seeded generator; the same seed gives the same bootstrap on every machine. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** A 32-bit seed mixed from whole numbers (the run seed and a cell's coordinates); order matters. */
+export function mixSeed(...parts: number[]): number {
+  let h = 0x811c9dc5
+  for (const part of parts) {
+    let x = Math.trunc(part) >>> 0
+    for (let i = 0; i < 4; i++) {
+      h ^= x & 0xff
+      h = Math.imul(h, 0x01000193) >>> 0
+      x >>>= 8
+    }
+  }
+  return h >>> 0
+}
+
 /** Karp–Flatt experimentally determined serial fraction e = (1/S − 1/p)/(1 − 1/p); null for p ≤ 1. */
 export function karpFlatt(speedup: number, pool: number): number | null {
   if (pool <= 1 || !(speedup > 0)) return null

@@ -157,6 +157,7 @@ async function main() {
     'out/main/index.js',
     'out/main/cli.js',
     'out/main/worker.js',
+    'out/main/host.js',
     'out/preload/preload.js',
     'out/renderer/index.html',
     'node_modules/workerpool/package.json',

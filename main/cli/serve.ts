@@ -1,4 +1,6 @@
 // `amdahl serve`: the service behind the browser-mode server, until Ctrl-C or SIGTERM.
+import { hostEngine } from '../engine/host-client'
+import { forkHost } from '../engine/host-fork'
 import { createService } from '../service/service'
 import { startServer } from '../transports/http/server'
 import { CliFailure, EXIT_INTERRUPTED, EXIT_OK } from './errors'
@@ -40,6 +42,8 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   const service = createService({
     history: openHistory(options.historyDir, io),
     onWarning: log,
+    // Each sweep in a process of its own, so HTTP answers and event streams never share the measuring thread.
+    engine: hostEngine(() => forkHost()),
     allowCommands: options.allowCommands === true,
   })
   if (options.allowCommands) log(ALLOW_COMMANDS_WARNING)

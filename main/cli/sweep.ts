@@ -2,9 +2,10 @@
 import { access, writeFile } from 'node:fs/promises'
 import { constants } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import type { ExportFormat, Run } from '../../common/contract'
-import { checkFits, closePools, runSweep } from '../engine'
-import { Checkpoints } from '../service/checkpoints'
+import type { ExportFormat } from '../../common/contract'
+import { checkFits } from '../engine'
+import { inProcessEngine } from '../engine/sweep-engine'
+import { driveSweep, type SweepOutcome } from '../service/sweep-driver'
 import { exportFile } from '../export/json'
 import { CliFailure, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from './errors'
 import { defaultPools, parseSweepSpec, type SweepFlags } from './flags'
@@ -85,45 +86,37 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
     controller.abort()
   })
 
-  const checkpoints =
-    history &&
-    new Checkpoints((partial) =>
-      history
-        .save(partial)
-        .catch((error: unknown) => warn(`checkpoint not saved: ${(error as Error).message}`)),
-    )
-
-  let run: Run
+  let outcome: SweepOutcome
   try {
-    run = await runSweep(spec, {
+    outcome = await driveSweep(spec, {
+      engine: inProcessEngine,
       signal: controller.signal,
+      history,
       onProgress: (progress) => (events ? events.progress(progress) : bar?.update(progress)),
-      onCell: checkpoints?.onCell,
+      warn,
+      // Held against this machine's probe (amdahl probe) in its exports: CSV gb_per_s, pct_of_ceiling.
+      ceilings: (machine) =>
+        new ProbeStore(probeDirFor(options.historyDir ?? defaultHistoryDir(io.env))).load(machine),
     })
-  } catch (error) {
-    throw new CliFailure(`the sweep failed: ${(error as Error).message}`)
   } finally {
     bar?.clear()
     stopListening()
     stopWatchingInput()
   }
-  await checkpoints?.settled()
-  // Held against this machine's probe (amdahl probe) in its exports: CSV gb_per_s, pct_of_ceiling.
-  const ceilings = await new ProbeStore(probeDirFor(options.historyDir ?? defaultHistoryDir(io.env))).load(
-    run.machine,
-  )
-  if (ceilings) run.machine.ceilings = ceilings
+  if (!outcome.ok) {
+    await outcome.engineClosed
+    throw new CliFailure(outcome.error)
+  }
+  const { run } = outcome
 
   if (events) events.run(run)
   else io.stdout.write(formatRunReport(run))
   let failedWrites = 0
   if (history) {
-    try {
-      await history.save(run)
-      warn(`saved as run ${run.id} in ${history.dir}`)
-    } catch (error) {
+    if (outcome.saveError === null) warn(`saved as run ${run.id} in ${history.dir}`)
+    else {
       failedWrites++
-      warn(`the run could not be saved to the history: ${(error as Error).message}`)
+      warn(outcome.saveError)
     }
   }
   for (const file of files) {
@@ -137,7 +130,7 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
   }
 
   // The caller exits the process next: a cancelled sweep's pools may still be ending, and must be gone first.
-  await closePools()
+  await outcome.engineClosed
   if (interrupted) return exitCodeFor(interrupted)
   return run.status === 'failed' || failedWrites > 0 ? EXIT_FAILURE : EXIT_OK
 }

@@ -1,18 +1,30 @@
-// Runs a sweep: memory check, pools, fill, interleaved samples, result checks, statistics, progress and cancel.
-import type { Cell, Run, SweepSpec } from '../../common/contract'
+// Runs a sweep: memory check, pools, fill, shuffled rounds of samples until each cell has enough, checks, progress, cancel.
+import { randomInt } from 'node:crypto'
+import type { Cell, Run, StopReason, SweepSpec } from '../../common/contract'
 import type { WorkspaceRef } from '../../common/protocol'
 import { fillWorkspace } from './fill'
 import { machineInfo, logicalCores } from './machine'
 import { Workspaces, views } from './matrix'
 import { checkLabels, checkSum } from './check'
 import { allocationRefused, centroidsOf, checkFits } from './memory'
-import { defaultName, planSweep, poolSizes, type PlannedCell, type SizePlan } from './plan'
+import {
+  addLoad,
+  busyFraction,
+  LoadMeter,
+  machineVerdict,
+  readGovernor,
+  stealFraction,
+  type LoadTotal,
+} from './load'
+import { defaultName, planSweep, poolSizes, roundOrder, type PlannedCell, type SizePlan } from './plan'
 import { closePools, errorLine, resolveWorkerScript, startPool, type WorkerPool } from './pool'
 import { ProgressTracker } from './progress'
 import { cellBreakdown, type SampleParts } from './breakdown'
-import { runSample, type Cancellable, type SampleContext } from './sample'
-import { fitAmdahl, karpFlatt, summarize } from '../../common/stats'
-import type { RunOptions } from './index'
+import { runOnce, type Cancellable, type SampleContext } from './sample'
+import { countBudget, stopReason } from './sampling'
+import { fitAmdahl, karpFlatt, median, summarize } from '../../common/stats'
+import { batchFor, QuietGate, TIMED_REGION, timeRegion, timerResolution, type Clock } from './timed'
+import type { RunOptions } from './options'
 
 /** The bench and others read the tolerance from here too. */
 
@@ -36,16 +48,31 @@ interface CellState {
   result: number | null
   relError: number | null
   failed: string | null
-  stepsLeft: number
+  /** Null while the cell is still sampling. */
+  status: Cell['status'] | null
+  stopReason: StopReason | null
+  /** Time of its measured regions so far (the time budget counts this), ms. */
+  spentMs: number
+  /** Runs per sample, set from the warm-ups (timed.ts batchFor). */
+  batch: number
+  /** What other programs took while its measured samples ran. */
+  load: LoadTotal | null
 }
 
 const finiteOrNull = (x: number | null) => (x !== null && Number.isFinite(x) ? x : null)
 
-function finishCell(state: CellState, status: Cell['status'], serialMedian: number | null): Cell {
+/** The cell record; speedups divide the serial baseline's median of the same size (when both were measured). */
+function finishCell(state: CellState, serial: CellState, cores: number): Cell {
   const { plan } = state
+  const status = state.status ?? 'cancelled'
   const stats = state.samplesMs.length > 0 ? summarize(state.samplesMs) : null
-  const ok = status === 'ok' && stats !== null
-  const speedup = ok && serialMedian !== null && stats.median > 0 ? serialMedian / stats.median : null
+  // A partial (cancelled) cell keeps its speedup: it was measured, and the flags say it is partial.
+  const usable = (s: CellState) => s.status !== 'failed' && s.samplesMs.length > 0
+  const serialMedian = usable(serial) ? median(serial.samplesMs) : null
+  const speedup =
+    usable(state) && stats !== null && serialMedian !== null && stats.median > 0
+      ? serialMedian / stats.median
+      : null
   const efficiency = speedup !== null ? speedup / plan.pool : null
   return {
     n: plan.n,
@@ -66,19 +93,40 @@ function finishCell(state: CellState, status: Cell['status'], serialMedian: numb
     speedup,
     efficiency,
     karpFlatt: speedup !== null ? karpFlatt(speedup, plan.pool) : null,
+    stopReason: state.stopReason,
+    batch: state.batch,
+    busyCpuFraction: busyFraction(state.load, cores),
+    stealFraction: stealFraction(state.load, cores),
     breakdown: cellBreakdown(state.parts),
   }
 }
 
+/** What every speedup of the run divides by, in words: the same for every executor and transfer as pool 1's auto cell. */
+export function baseCaseOf(spec: Pick<SweepSpec, 'executor' | 'transfer' | 'kernel'>): string {
+  const worker = spec.executor === 'thread' ? 'worker thread' : 'worker process'
+  const data =
+    spec.transfer === 'copy'
+      ? 'its rows copied to it inside the timed region, exactly as pool 1 gets them'
+      : 'read in place from shared memory, as every pool reads it'
+  return `serial: the whole matrix as one task on one ${worker} (${spec.kernel} kernel), ${data}`
+}
+
+/** How long the engine waits for a checkpoint write before the next sample; a stuck disk must not stop a sweep. */
+const LISTENER_WAIT_MS = 10_000
+
 export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<Run> {
   const started = performance.now()
+  const clock: Clock = opts.timer?.now ?? (() => performance.now())
+  const cores = logicalCores()
+  const meter = new LoadMeter(opts.loadSources)
+  const orderSeed = spec.orderSeed ?? randomInt(0, 2 ** 32)
   const run: Run = {
     schema: 1,
     id: opts.runId ?? newRunId(),
     createdAt: new Date().toISOString(),
     name: spec.name || defaultName(spec),
     spec,
-    machine: machineInfo(),
+    machine: { ...machineInfo(), governor: readGovernor() },
     status: 'failed',
     error: INTERRUPTED,
     durationMs: 0,
@@ -86,14 +134,33 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     fits: [],
     cells: [],
   }
-  const finished = new Map<number, Cell>()
+  // Measured once, before any pool exists, so nothing of ours competes with the readings.
+  const resolutionMs = opts.timer?.resolutionMs ?? timerResolution(clock)
+  run.protocol = {
+    targetRelSpread: spec.target,
+    minSamples: spec.repetitions,
+    maxSamples: countBudget(spec),
+    maxTimeMs: spec.maxTimeMs,
+    warmups: spec.warmups,
+    orderSeed,
+    timedRegion: TIMED_REGION,
+    timerResolutionMs: resolutionMs,
+    loadSource: meter.source,
+  }
+  run.baseCase = baseCaseOf(spec)
+  /** Every cell begun, by index, with the serial baseline of its size. */
+  const begun = new Map<number, { state: CellState; serial: CellState }>()
   const plans = planSweep(spec)
   const progress = new ProgressTracker(
     run.id,
     plans,
     spec,
     opts.onProgress && ((p) => notify(opts.onProgress, p)),
+    undefined,
+    opts.progressTickMs,
   )
+  const gate = new QuietGate()
+  gate.add(progress)
   const signal = opts.signal
   const inFlight = new Set<Cancellable>()
   const onAbort = () => {
@@ -105,10 +172,16 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
   let fillPool: WorkerPool | null = null
   const workspaces = new Workspaces(spec.sizes, centroidsOf(spec))
 
-  const snapshot = (): Run => ({
+  /** Cells that ended (and, for a cancelled run, those under way with the samples they had), in run order. */
+  const cellsSoFar = (includeOpen: boolean): Cell[] =>
+    [...begun.entries()]
+      .filter(([, c]) => includeOpen || c.state.status !== null)
+      .sort((a, b) => a[0] - b[0])
+      .map(([, c]) => finishCell(c.state, c.serial, cores))
+  const snapshot = (includeOpen = false): Run => ({
     ...run,
     durationMs: performance.now() - started,
-    cells: [...finished.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c),
+    cells: cellsSoFar(includeOpen),
   })
   const complete = (status: Run['status'], error?: string): Run => {
     run.status = status
@@ -116,7 +189,16 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     else run.error = error.slice(0, 2000)
     // The last event of a complete or cancelled run; a cancelled one reports only the work really done.
     if (status !== 'failed') progress.done()
-    return snapshot()
+    // A cancelled run keeps the cells under way with every sample they took; a failed one only what ended.
+    const final = snapshot(status === 'cancelled')
+    final.verdict =
+      final.cells.length > 0
+        ? machineVerdict(
+            final.cells.map((c) => c.busyCpuFraction ?? null),
+            cores,
+          )
+        : null
+    return final
   }
 
   try {
@@ -182,7 +264,11 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     if (run.status !== 'cancelled') await terminated
   }
 
-  /** Runs every step of one size; cells end up in `finished`, the size's fit in run.fits. */
+  /**
+   * Measures every cell of one size in rounds: the warm-up rounds (every cell; they also set each cell's batch),
+   * then measuring rounds over the cells still short of their target and budget, each round in a fresh seeded
+   * order. Cells end up in `begun`, closed with their stop reason.
+   */
   async function measureSize(plan: SizePlan, ref: WorkspaceRef): Promise<'done' | 'cancelled'> {
     const ctx: SampleContext = {
       spec,
@@ -191,7 +277,6 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       inFlight,
       stopped: () => signal?.aborted ?? false,
     }
-    const perCell = spec.warmups + spec.repetitions
     const states: CellState[] = plan.cells.map((c) => ({
       plan: c,
       samplesMs: [],
@@ -200,33 +285,94 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       result: null,
       relError: null,
       failed: null,
-      stepsLeft: perCell,
+      status: null,
+      stopReason: null,
+      spentMs: 0,
+      batch: 1,
+      load: null,
     }))
     const serial = states[0]
+    for (const state of states) begun.set(state.plan.index, { state, serial })
     let serialLabels: Int32Array | null = null
-    let serialMedian: number | null = null
 
-    const close = (state: CellState, status: Cell['status']) => {
-      state.stepsLeft = 0
-      if (state === serial && status === 'ok') serialMedian = summarize(state.samplesMs).median
-      finished.set(state.plan.index, finishCell(state, status, serialMedian))
-      progress.cellDone(state.plan, perCell, status)
-      if (opts.onCell) notify(opts.onCell, snapshot())
+    const close = async (state: CellState, status: Cell['status'], why: StopReason) => {
+      state.status = status
+      state.stopReason = why
+      progress.cellDone(state.plan, status)
+      // Between samples, never inside one: a checkpoint's write is awaited before the next sample starts.
+      if (opts.onCell) await settle(opts.onCell, snapshot())
     }
-    const fail = (state: CellState, why: string) => {
+    const fail = async (state: CellState, why: string) => {
       state.failed = why
-      close(state, 'failed')
+      await close(state, 'failed', 'failed')
       if (state === serial) {
         for (const other of states.slice(1)) {
-          if (other.stepsLeft > 0) fail(other, `the serial baseline failed, nothing to check against: ${why}`)
+          if (other.status === null)
+            await fail(other, `the serial baseline failed, nothing to check against: ${why}`)
         }
       }
     }
+    // Every pool this size uses gets its kernels bound to the workspace and hot, before any timed sample. A pool
+    // whose workers die here fails its cells in words, as a death during a sample would.
+    for (const pool of new Set(plan.cells.map((c) => pools.get(c.pool)))) {
+      if (!pool || signal?.aborted) continue
+      const copy = spec.transfer === 'copy'
+      try {
+        await pool.prepare({
+          mode: copy ? 'copy' : 'shared',
+          workload: spec.workload,
+          kernel: spec.kernel,
+          ref: copy ? null : ref,
+          n: ref.layout.n,
+          k: ref.layout.k,
+        })
+      } catch (err) {
+        if (signal?.aborted) break
+        for (const state of states) {
+          if (state.status === null && pools.get(state.plan.pool) === pool) await fail(state, errorLine(err))
+        }
+      }
+      if (copy && pool.executor === 'process') await pool.collect()
+    }
 
-    for (const step of plan.steps) {
-      const state = states[step.cell]
-      if (state.stepsLeft === 0) continue
-      if (signal?.aborted) break
+    const open = () => states.flatMap((s, i) => (s.status === null ? [i] : []))
+
+    let round = 0
+    for (; round < spec.warmups && open().length > 0; round++) {
+      for (const i of roundOrder(open(), orderSeed, plan.n, round)) {
+        if (signal?.aborted) break
+        if (states[i].status === null) await step(states[i], 'warmup')
+      }
+    }
+    for (; open().length > 0 && !signal?.aborted; round++) {
+      for (const i of roundOrder(open(), orderSeed, plan.n, round)) {
+        if (signal?.aborted) break
+        if (states[i].status === null) await step(states[i], 'measure')
+      }
+    }
+
+    if (signal?.aborted) {
+      // Cells of this size still under way are kept, marked 'cancelled' with every sample they had: the record
+      // shows what was measured. Sizes not yet started are left out of the run altogether.
+      for (const state of states) {
+        if (state.status === null) {
+          state.status = 'cancelled'
+          state.stopReason = 'cancelled'
+        }
+      }
+      return 'cancelled'
+    }
+    const fit = fitAmdahl(plan.n, bestPerPool(plan.cells.map((c) => finishedCell(c.index))))
+    if (fit) run.fits.push(fit)
+    return 'done'
+
+    function finishedCell(index: number): Cell | undefined {
+      const c = begun.get(index)
+      return c ? finishCell(c.state, c.serial, cores) : undefined
+    }
+
+    /** One warm-up or measured sample of a cell, its result check, and whether the cell has enough. */
+    async function step(state: CellState, kind: 'warmup' | 'measure'): Promise<void> {
       const cell = state.plan
       const pool = pools.get(cell.pool)
       if (!pool) throw new Error(`no pool of ${cell.pool}`)
@@ -235,42 +381,46 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
         pool: cell.pool,
         chunkRows: cell.chunkRows,
         serial: cell.serial,
-        phase: step.kind,
+        phase: kind,
       })
       // Stale labels from an earlier sample must not hide a task that wrote nothing.
       if (spec.workload === 'assign') ctx.views.labels.fill(-1)
-      const s = await runSample(pool, cell, ctx)
-      if (signal?.aborted) break
+      const before = meter.read(pool.pids)
+      const timed = await timeRegion(
+        clock,
+        gate,
+        state.batch,
+        () => runOnce(pool, cell, ctx),
+        (outcome) => outcome.failure !== null,
+      )
+      const after = meter.read(pool.pids)
+      if (signal?.aborted) return
       // Outside the timed region: free the rows the child processes were sent before the next sample.
       if (spec.transfer === 'copy' && pool.executor === 'process') await pool.collect()
-      if (s.failure) {
-        fail(state, s.failure)
-        continue
+      const failure = timed.runs.find((r) => r.failure !== null)?.failure
+      if (failure) return fail(state, failure)
+      const last = timed.runs[timed.runs.length - 1]
+      // The same tasks reduced in the same order give the same bits: runs of one batch that differ are wrong.
+      if (timed.runs.some((r) => !Object.is(r.value, last.value))) {
+        return fail(state, 'wrong result: runs of one batch disagree')
       }
-      const problem = checkResult(state, s.value)
-      if (problem) {
-        fail(state, problem)
-        continue
+      const problem = checkResult(state, last.value)
+      if (problem) return fail(state, problem)
+      const runs = timed.runs.length
+      if (kind === 'warmup') {
+        // The warm-ups calibrate the batch: a run too short for the clock is timed several at a time.
+        state.batch = batchFor(timed.ms / runs, resolutionMs)
+      } else {
+        state.samplesMs.push(timed.ms / runs)
+        state.kernelMs.push(timed.runs.reduce((sum, r) => sum + r.kernelMs, 0) / runs)
+        state.parts.push(last.parts)
+        state.spentMs += timed.ms
+        state.load = addLoad(state.load, meter.between(before, after, cell.pool, cores))
       }
-      if (step.kind === 'measure') {
-        state.samplesMs.push(s.wallMs)
-        state.kernelMs.push(s.kernelMs)
-        state.parts.push(s.parts)
-      }
-      state.stepsLeft--
       progress.sampleDone(cell)
-      if (state.stepsLeft === 0) close(state, 'ok')
+      const why = kind === 'measure' ? stopReason(state.samplesMs, state.spentMs, spec) : null
+      if (why) await close(state, 'ok', why)
     }
-
-    if (signal?.aborted) {
-      // Cells of this size still under way are kept, marked 'cancelled' with the samples they had: the
-      // record shows what was measured. Sizes not yet started are left out of the run altogether.
-      for (const state of states) if (state.stepsLeft > 0) close(state, 'cancelled')
-      return 'cancelled'
-    }
-    const fit = fitAmdahl(plan.n, bestPerPool(plan.cells.map((c) => finished.get(c.index))))
-    if (fit) run.fits.push(fit)
-    return 'done'
 
     /** Checks a sample's result against the serial result; returns why it is wrong, or null. */
     function checkResult(state: CellState, value: number): string | null {
@@ -301,6 +451,29 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       state.relError = relError
       return problem
     }
+  }
+}
+
+/**
+ * Calls a listener that may answer a promise (a checkpoint's write) and waits for it, at most LISTENER_WAIT_MS;
+ * a listener that throws or rejects must not take the measurement down with it.
+ */
+async function settle<T>(listener: (value: T) => void | Promise<void>, value: T): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    const answer = listener(value)
+    if (answer instanceof Promise) {
+      await Promise.race([
+        answer,
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, LISTENER_WAIT_MS)
+        }),
+      ])
+    }
+  } catch (err) {
+    console.error(`amdahl engine: a listener failed: ${errorLine(err)}`)
+  } finally {
+    clearTimeout(timer)
   }
 }
 

@@ -4,12 +4,12 @@ import {
   summarizeRun,
   type ApiHandlers,
   type Progress,
-  type Run,
   type SweepEvent,
   type SweepSpec,
 } from '../../common/contract'
-import { checkFits, closePools, machineInfo, newRunId, runSweep } from '../engine'
-import { Checkpoints } from './checkpoints'
+import { checkFits, machineInfo, newRunId } from '../engine'
+import { inProcessEngine, type SweepEngine } from '../engine/sweep-engine'
+import { driveSweep } from './sweep-driver'
 import { exportFile } from '../export/json'
 import type { HistoryStore } from '../history/store'
 import { runProbe } from '../probe/probe'
@@ -25,6 +25,11 @@ export interface ServiceOptions {
   workerScript?: string
   /** Lines about things that went wrong without stopping anything, e.g. a checkpoint that could not be written. */
   onWarning?: (line: string) => void
+  /**
+   * Where sweeps run. Default: in this process. `amdahl serve` and the desktop app pass a host engine, so the
+   * engine has a process of its own (main/engine/host.ts), never the one serving windows, IPC or HTTP.
+   */
+  engine?: SweepEngine
   /**
    * Whether command and module workloads may run (they run the caller's programs as this user). Default true: the
    * desktop app and the CLI run them for the user who asked; browser mode only with `amdahl serve --allow-commands`.
@@ -64,6 +69,7 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
 
 export function createService(options: ServiceOptions): Service {
   const { history } = options
+  const engine = options.engine ?? inProcessEngine
   const warn = options.onWarning ?? ((line: string) => console.warn(line))
   const listeners = new Set<(event: SweepEvent) => void>()
   let active: ActiveSweep | null = null
@@ -84,7 +90,8 @@ export function createService(options: ServiceOptions): Service {
 
   const commandsAllowed = options.allowCommands ?? true
   function refuseUserCode(spec: SweepSpec): void {
-    if (runsUserCode(spec) && !commandsAllowed) throw Object.assign(new ApiError(COMMANDS_REFUSED), { status: 403 })
+    if (runsUserCode(spec) && !commandsAllowed)
+      throw Object.assign(new ApiError(COMMANDS_REFUSED), { status: 403 })
   }
 
   function refuseIfRunning(id: string, what: string): void {
@@ -92,41 +99,28 @@ export function createService(options: ServiceOptions): Service {
   }
 
   async function drive(sweep: ActiveSweep): Promise<void> {
-    const save = (what: string) => (run: Run) =>
-      history.save(run).catch((error) => warn(`${what} of run ${run.id}: ${message(error)}`))
-    const checkpoints = new Checkpoints(save('checkpoint'))
-    let outcome: SweepEvent
-    try {
-      const ceilings = await probes.load(machineInfo())
-      const run = await runSweep(sweep.spec, {
-        runId: sweep.runId,
-        signal: sweep.controller.signal,
-        workerScript: options.workerScript,
-        onProgress: (progress) => {
-          sweep.progress = progress
-          emit({ type: 'progress', progress })
-        },
-        onCell: checkpoints.onCell,
-      })
+    const outcome = await driveSweep(sweep.spec, {
+      engine,
+      runId: sweep.runId,
+      signal: sweep.controller.signal,
+      history,
+      workerScript: options.workerScript,
+      warn,
       // The run is held against this machine's probe in its exports and charts (CSV pct_of_ceiling).
-      if (ceilings) run.machine.ceilings = ceilings
-      // The store writes saves of one run in call order, so no checkpoint can land after this.
-      outcome = await history.save(run).then(
-        (): SweepEvent => ({ type: 'finished', run: summarizeRun(run) }),
-        (error): SweepEvent => ({
-          type: 'failed',
-          runId: sweep.runId,
-          error: `the run finished but could not be saved: ${message(error)}`,
-        }),
-      )
-    } catch (error) {
-      const unsaved = checkpoints.unsaved
-      if (unsaved) await save('last checkpoint')(unsaved)
-      outcome = { type: 'failed', runId: sweep.runId, error: message(error) }
-    }
+      ceilings: (machine) => probes.load(machine),
+      onProgress: (progress) => {
+        sweep.progress = progress
+        emit({ type: 'progress', progress })
+      },
+    })
+    const event: SweepEvent = !outcome.ok
+      ? { type: 'failed', runId: sweep.runId, error: outcome.error }
+      : outcome.saveError !== null
+        ? { type: 'failed', runId: sweep.runId, error: outcome.saveError }
+        : { type: 'finished', run: summarizeRun(outcome.run) }
     // Free the slot before telling anyone, so a listener may start the next sweep straight away.
     active = null
-    emit(outcome)
+    emit(event)
   }
 
   const handlers: ApiHandlers = {
@@ -233,8 +227,8 @@ export function createService(options: ServiceOptions): Service {
         sweep.controller.abort()
         await sweep.done
       }
-      // A cancelled sweep is saved before its pools are gone: nothing may outlive the app.
-      await closePools()
+      // A cancelled sweep is saved before its pools (or host) are gone: nothing may outlive the app.
+      await engine.close()
     },
   }
 }

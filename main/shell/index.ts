@@ -1,4 +1,4 @@
-// Electron main process: one hardened window over the shared API; the service and its worker pools live here.
+// Electron main process: one hardened window over the shared API; the service lives here, its sweeps in a utility process.
 import { join } from 'node:path'
 import {
   app,
@@ -16,7 +16,9 @@ import { createAppProtocolHandler } from './app-protocol'
 import { HistoryStore } from '../history/store'
 import { forwardEvents, registerIpc, sendMenuCommand } from './ipc'
 import { aboutDetail, menuTemplate } from './menu'
+import { hostEngine } from '../engine/host-client'
 import { createService } from '../service/service'
+import { launchUtilityHost } from './engine-process'
 import {
   APP_ENTRY_URL,
   APP_SCHEME,
@@ -130,6 +132,9 @@ async function start(): Promise<void> {
   const service = createService({
     history: new HistoryStore(join(userData, 'history'), { onWarning }),
     onWarning,
+    // Sweeps run in a utility process of their own: the main process keeps windows and IPC responsive, and its
+    // event loop never sits inside a timed sample (issue 8).
+    engine: hostEngine(() => launchUtilityHost()),
   })
   registerIpc({ handlers: service.handlers, mainWindow: currentWindow, devServerUrl })
   forwardEvents(service.onEvent, currentWindow)

@@ -1,4 +1,4 @@
-// Vitest global setup: builds workers/worker.ts once per test run into a private folder inside the project, so
+// Vitest global setup: builds workers/worker.ts (and the engine host, main/engine/host.ts) once per test run into a private folder inside the project, so
 // unit tests run the real worker without depending on (or racing with) the app build in out/, and the worker
 // resolves workerpool from the project's node_modules the way the built app's worker does.
 import { join } from 'node:path'
@@ -25,6 +25,23 @@ export default async function setup(): Promise<() => void> {
       },
     },
   })
+  // The engine host process (main/engine/host.ts), forked by the host tests and by `amdahl serve` in tests.
+  await build({
+    configFile: false,
+    logLevel: 'warn',
+    build: {
+      ssr: fileURLToPath(new URL('../../main/engine/host.ts', import.meta.url)),
+      outDir: dir,
+      emptyOutDir: false,
+      target: 'node20',
+      minify: false,
+      rollupOptions: {
+        output: { format: 'cjs', entryFileNames: 'host.js' },
+        external: [/^node:/, 'workerpool', 'zod'],
+      },
+    },
+  })
   process.env.AMDAHL_WORKER = join(dir, 'worker.js')
+  process.env.AMDAHL_ENGINE_HOST = join(dir, 'host.js')
   return remove
 }

@@ -15,6 +15,7 @@ import { AuthError } from '../../renderer/src/api/errors'
 import { takeToken } from '../../renderer/src/api/token'
 import { makeRun } from './history-fixtures'
 import { useHistoryStore } from '../../renderer/src/stores/history'
+import { useFilesStore } from '../../renderer/src/stores/files'
 import { useUiStore } from '../../renderer/src/stores/ui'
 import { createTestClient, storesWith, until, type TestClient } from './renderer-client'
 
@@ -217,7 +218,7 @@ describe('IPC client', () => {
     storesWith(createIpcClient(bridgeOver(backend)))
     const history = useHistoryStore()
     await history.refresh()
-    await history.exportSelected('csv')
+    await useFilesStore().exportSelected('csv')
     expect(useUiStore().toasts.map((t) => t.kind)).toEqual(['success'])
     expect(backend.saved.map((f) => f.mimeType)).toEqual(['text/csv'])
   })

@@ -15,6 +15,8 @@ let client: TestClient
 
 beforeEach(async () => {
   localStorage.clear()
+  // The selection lives in the URL hash: each test starts from a page without one.
+  window.history.replaceState(null, '', window.location.pathname)
   // A sweep small enough to finish in a moment.
   localStorage.setItem(
     'amdahl.config.v1',

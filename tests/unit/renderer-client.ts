@@ -90,6 +90,8 @@ export async function createTestClient(): Promise<TestClient> {
 
 /** An app holding the client and an active Pinia, so `useXStore()` works outside components as in the app. */
 export function storesWith(client: AmdahlClient): { app: App; pinia: Pinia } {
+  // The selection lives in the URL hash: each test starts from a page without one.
+  if (typeof window !== 'undefined') window.history.replaceState(null, '', window.location.pathname)
   const app = createApp({ render: () => null })
   provideClient(app, client)
   const pinia = createPinia()

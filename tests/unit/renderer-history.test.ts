@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { MAX_IMPORT_BYTES, type Run } from '../../common/contract'
 import { UNDO_MS, useHistoryStore } from '../../renderer/src/stores/history'
+import { useFilesStore } from '../../renderer/src/stores/files'
 import { useMachineStore } from '../../renderer/src/stores/machine'
 import { useUiStore } from '../../renderer/src/stores/ui'
 import { makeRun } from './history-fixtures'
@@ -83,7 +84,8 @@ describe('history store', () => {
     expect(imports).toHaveLength(1)
     expect(imports[0].input).toEqual({ run: kept })
     expect(history.runs.map((r) => r.id)).toEqual(['run-newer', 'run-older'])
-    expect(history.isSelected('run-newer')).toBe(true)
+    // Back in the list, not back on the charts: an undo restores the run, not a selection the user changed since.
+    expect(history.isSelected('run-newer')).toBe(false)
   })
 
   it('badges runs imported from another machine, not this machine’s own restored runs', async () => {
@@ -92,14 +94,17 @@ describe('history store', () => {
     await useMachineStore().load()
     await history.remove('run-here')
     await useUiStore().runAction(useUiStore().toasts.at(-1)!.id)
-    await history.importText(JSON.stringify(makeRun({ id: 'run-there', name: 'theirs' })), 'theirs.json')
+    await useFilesStore().importText(
+      JSON.stringify(makeRun({ id: 'run-there', name: 'theirs' })),
+      'theirs.json',
+    )
     expect(
       history.runs
         .filter((r) => r.imported)
         .map((r) => r.id)
         .sort(),
     ).toEqual(['run-here', 'run-there'])
-    expect(history.foreignIds).toEqual(['run-there'])
+    expect([...history.foreignIds]).toEqual(['run-there'])
   })
 
   it('keeps the undo on screen for about eight seconds', async () => {
@@ -124,7 +129,7 @@ describe('history store', () => {
       name: 'their laptop',
       createdAt: '2026-11-20T08:00:00.000Z',
     })
-    await history.importText(JSON.stringify(foreign), 'their.json')
+    await useFilesStore().importText(JSON.stringify(foreign), 'their.json')
     expect(history.runs.map((r) => r.id)).toContain('run-foreign')
     expect(history.runs.find((r) => r.id === 'run-foreign')?.imported).toBe(true)
     expect(history.selectedIds).toEqual(['run-newer', 'run-foreign'])
@@ -132,8 +137,8 @@ describe('history store', () => {
 
   it('says so when an import holds nothing new', async () => {
     const history = await withRuns(newer())
-    await history.exportSelected('json')
-    await history.importText(client.saved[0].content, 'mine.json')
+    await useFilesStore().exportSelected('json')
+    await useFilesStore().importText(client.saved[0].content, 'mine.json')
     expect(useUiStore().toasts.at(-1)?.text).toBe('newer is already in the history')
     expect(history.runs.map((r) => r.id)).toEqual(['run-newer'])
   })
@@ -141,14 +146,14 @@ describe('history store', () => {
   it('says in one line why a file cannot be imported, and changes nothing', async () => {
     const history = await withRuns(newer())
     const ui = useUiStore()
-    await history.importText('{"schema": 1, "id": "x"}', 'broken.json')
+    await useFilesStore().importText('{"schema": 1, "id": "x"}', 'broken.json')
     const error = ui.toasts.at(-1)
     expect(error?.kind).toBe('error')
     expect(error?.text).toMatch(/^broken\.json: not a valid Amdahl run: /)
     expect(error?.text).not.toMatch(/\n/)
     expect(history.runs.map((r) => r.id)).toEqual(['run-newer'])
 
-    await history.importText('not json at all', 'notes.txt')
+    await useFilesStore().importText('not json at all', 'notes.txt')
     expect(ui.toasts.at(-1)?.text).toBe('notes.txt is not JSON: choose a run exported as JSON')
   })
 
@@ -156,7 +161,7 @@ describe('history store', () => {
     const history = await withRuns(newer())
     const read = vi.fn(async () => '{}')
     const huge = { name: 'huge.json', size: MAX_IMPORT_BYTES + 1, text: read } as unknown as File
-    await history.importFile(huge)
+    await useFilesStore().importFile(huge)
     expect(read).not.toHaveBeenCalled()
     expect(useUiStore().toasts.at(-1)?.text).toBe(
       'huge.json is larger than 64 MiB, the most one import may be',
@@ -167,7 +172,7 @@ describe('history store', () => {
   it('exports the selected runs as CSV through the client’s save', async () => {
     const history = await withRuns(older(), newer())
     await history.toggleSelected('run-older')
-    await history.exportSelected('csv')
+    await useFilesStore().exportSelected('csv')
     expect(client.calls.find((c) => c.method === 'exportRuns')?.input).toEqual({
       ids: ['run-newer', 'run-older'],
       format: 'csv',
@@ -179,16 +184,16 @@ describe('history store', () => {
   })
 
   it('exports JSON that imports back as the same runs', async () => {
-    const history = await withRuns(newer())
-    await history.exportSelected('json')
+    await withRuns(newer())
+    await useFilesStore().exportSelected('json')
     const exported: unknown = JSON.parse(client.saved[0].content)
     const summary = await client.importRun({ run: exported })
     expect(summary.id).toBe('run-newer')
   })
 
   it('saves a chart PNG as base64 bytes', async () => {
-    const history = await withRuns(newer())
-    await history.savePng('speedup.png', 'data:image/png;base64,iVBORw0KGgo=')
+    await withRuns(newer())
+    await useFilesStore().savePng('speedup.png', 'data:image/png;base64,iVBORw0KGgo=')
     expect(client.saved[0]).toEqual({
       fileName: 'speedup.png',
       mimeType: 'image/png',

@@ -10,7 +10,10 @@ import {
   type FieldContext,
 } from '../../renderer/src/lib/sweep-fields'
 
-const ctx = (state: Partial<Record<string, unknown>> = {}, logicalCores: number | null = 4): FieldContext => ({
+const ctx = (
+  state: Partial<Record<string, unknown>> = {},
+  logicalCores: number | null = 4,
+): FieldContext => ({
   state: FormStateSchema.parse(state),
   logicalCores,
   transferNote: null,
@@ -50,7 +53,10 @@ describe('sweep form descriptors', () => {
   })
 
   it('send centroids and show their field only for the assign workload', () => {
-    const names = (c: FieldContext) => formRows(sweepFields, c).flat().map((f) => f.name)
+    const names = (c: FieldContext) =>
+      formRows(sweepFields, c)
+        .flat()
+        .map((f) => f.name)
     expect(names(ctx())).not.toContain('centroids')
     expect(names(ctx({ workload: 'assign' }))).toContain('centroids')
     expect(specInputOf(sweepFields, ctx({ workload: 'assign', centroids: 12 })).centroids).toBe(12)

@@ -2,10 +2,10 @@
 // process at a time (the program brings its own parallelism), each result checked against the base case.
 import type { Cell, CommandSpec, Run, SweepSpec } from '../../../common/contract'
 import { machineInfo } from '../machine'
-import { defaultName, planSweep, type PlannedCell, type SizePlan } from '../plan'
+import { defaultName, interleave, planSweep, type PlannedCell, type SizePlan } from '../plan'
 import { ProgressTracker } from '../progress'
 import { fitAmdahl, karpFlatt, summarize } from '../../../common/stats'
-import type { RunOptions } from '../index'
+import type { RunOptions } from '../options'
 import { newRunId, INTERRUPTED } from '../runner'
 import { cellInvocation, runCommandSample } from './sample'
 import { resultError } from './report'
@@ -143,7 +143,7 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
       state.stepsLeft = 0
       if (state === base && status === 'ok') baseMedian = summarize(state.samplesMs).median
       finished.set(state.plan.index, finishCell(state, status, baseMedian))
-      progress.cellDone(state.plan, perCell, status)
+      progress.cellDone(state.plan, status)
       if (opts.onCell) safe(opts.onCell)(snapshot())
     }
     const fail = (state: CellState, why: string) => {
@@ -154,7 +154,7 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
           if (other.stepsLeft > 0) fail(other, `the base case failed, nothing to check against: ${why}`)
     }
 
-    for (const step of plan.steps) {
+    for (const step of interleave(plan.cells.length, spec.warmups, spec.repetitions)) {
       const state = states[step.cell]
       if (state.stepsLeft === 0) continue
       if (signal?.aborted) break

@@ -1,6 +1,6 @@
 // The browser-mode transport: POST /api/<method> with the bearer token, events over EventSource, saves as downloads.
 import type { ApiInput, ApiMethod, ApiOutputs, Envelope, SweepEvent } from '../../../common/contract'
-import type { AmdahlClient } from './client'
+import type { AmdahlClient } from './client-type'
 import { download } from './download'
 import { AuthError } from './errors'
 import { parseSweepEvent } from './events'

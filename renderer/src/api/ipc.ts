@@ -1,6 +1,6 @@
 // The desktop transport: the preload's window.amdahl bridge, its envelopes unwrapped into values or Errors.
 import type { ApiInput, ApiMethod, ApiOutputs, DesktopBridge, Envelope } from '../../../common/contract'
-import type { AmdahlClient } from './client'
+import type { AmdahlClient } from './client-type'
 import { apiFromCall, unwrap } from './methods'
 
 export function createIpcClient(bridge: DesktopBridge): AmdahlClient {

@@ -12,7 +12,9 @@ import {
   timeVsEntries,
   varyingModes,
 } from './options'
-import { LEGEND_WIDTH } from './theme'
+import { CHART_HEIGHT, heatmapHeight } from './options/efficiencyHeatmap'
+import { allSizes, runLabels, runTag } from './select'
+import { fitLegend, LEGEND_WIDTH, legendExtraHeight } from './theme'
 import type { ChartOption, ChartTheme } from './types'
 
 export const chartKeys = [
@@ -40,6 +42,62 @@ export interface ChartCardModel {
    * columns; its side-by-side transfer comparison uses the width too.
    */
   wide?: boolean
+  /** Canvas height, px: taller than usual for a heat map of many rows or a legend of many rows. */
+  height: number
+}
+
+/** Most sizes the per-size charts (speedup, chunks) draw at once: beyond it, lines stop being told apart. */
+export const MAX_SIZE_LINES = 6
+
+/**
+ * The sizes the per-size charts show: the one the reader picked, or all when few, or MAX_SIZE_LINES spread
+ * evenly on a log scale from the smallest to the largest (a size selector offers the rest one at a time).
+ */
+export function shownSizes(sizes: readonly number[], focus: number | null): number[] {
+  if (focus !== null && sizes.includes(focus)) return [focus]
+  if (sizes.length <= MAX_SIZE_LINES) return [...sizes]
+  const picked = new Set<number>()
+  for (let k = 0; k < MAX_SIZE_LINES; k++)
+    picked.add(sizes[Math.round((k * (sizes.length - 1)) / (MAX_SIZE_LINES - 1))])
+  return sizes.filter((n) => picked.has(n))
+}
+
+/** Runs cut down to these sizes (cells and fits), for the charts that draw one line per size. */
+export function onlySizes(runs: Run[], sizes: readonly number[]): Run[] {
+  const keep = new Set(sizes)
+  return runs.map((run) => ({
+    ...run,
+    cells: run.cells.filter((c) => keep.has(c.n)),
+    fits: run.fits.filter((f) => keep.has(f.n)),
+  }))
+}
+
+/**
+ * Overlaid runs in a legend go by their letter ("B · p=2", the run key above the charts names each): series keep
+ * their full names (tooltips, toggling), only the legend's text is short, so six runs fit a few legend rows.
+ */
+export function compactLegend(option: ChartOption | null, runs: Run[], width: number): ChartOption | null {
+  const legend = option?.legend
+  if (!option || runs.length < 2 || !legend || Array.isArray(legend)) return option
+  const labels = runLabels(runs)
+  const before = typeof legend.formatter === 'function' ? legend.formatter : (n: string) => n
+  const short = (name: string): string => {
+    const text = before(name)
+    const k = labels.findIndex((l) => text.startsWith(`${l} · `))
+    return k < 0 ? text : `${runTag(k)} · ${text.slice(labels[k].length + 3)}`
+  }
+  const series = Array.isArray(option.series) ? option.series : option.series ? [option.series] : []
+  const names = series.map((s) => String(s.name ?? '')).filter((n) => n !== '')
+  const { bottom } = fitLegend({}, names.map(short), width)
+  const grid = option.grid && !Array.isArray(option.grid) ? option.grid : {}
+  return { ...option, legend: { ...legend, formatter: short }, grid: { ...grid, bottom } }
+}
+
+/** The canvas height an option needs: the usual one, plus the rows of a legend past three. */
+function heightOf(option: ChartOption | null): number {
+  const grid = option?.grid
+  const bottom = grid && !Array.isArray(grid) && typeof grid.bottom === 'number' ? grid.bottom : 0
+  return CHART_HEIGHT + legendExtraHeight(bottom)
 }
 
 /** Narrowest a card may get before the grid drops to one column (ChartsView.vue's minmax). */
@@ -65,26 +123,30 @@ export function chartCards(
   runs: Run[],
   theme: ChartTheme,
   gridWidth: number | null = null,
+  focusN: number | null = null,
 ): ChartCardModel[] {
   if (runs.length === 0) return []
   const legend = legendWidths(gridWidth)
   const modes = varyingModes(runs)
+  const sizes = allSizes(runs)
+  const perSize = onlySizes(runs, shownSizes(sizes, focusN))
+  const heatRows = runs.reduce((k, r) => k + new Set(r.cells.map((c) => c.n)).size, 0)
   const sumRuns = runs.filter((r) => r.spec.workload === 'sum')
   const allSizesCount = new Set(sumRuns.flatMap((r) => r.spec.sizes)).size
-  return [
+  const cards: Omit<ChartCardModel, 'height'>[] = [
     {
       key: 'time',
       title: 'Time vs size',
       howTo:
         'Both axes are logarithmic. Where a pool’s line lies above the serial line, the matrix is too small to pay for the workers.',
-      option: timeVsEntries(runs, theme, legend.card),
+      option: compactLegend(timeVsEntries(runs, theme, legend.card), runs, legend.card),
     },
     {
       key: 'speedup',
       title: 'Speedup vs workers',
       howTo:
         'Ideal: the dashed diagonal. Falling below it is the serial fraction and overhead; the dashed curves are Amdahl’s law fitted to each N.',
-      option: speedupVsWorkers(runs, theme, legend.card),
+      option: compactLegend(speedupVsWorkers(perSize, theme, legend.card), runs, legend.card),
       finding: bindingLimitSentence(runs[0]) ?? undefined,
     },
     {
@@ -99,7 +161,7 @@ export function chartCards(
       title: 'Time vs chunk size',
       howTo:
         'Tiny chunks pay a round trip per task; huge ones leave workers idle at the end. The bottom of the valley is the sweet spot.',
-      option: timeVsChunkRows(runs, theme, legend.card),
+      option: compactLegend(timeVsChunkRows(perSize, theme, legend.card), runs, legend.card),
       note: 'Chunk size was not swept. Run a sweep with several chunk rows (for example auto, 16, 64, 256) to see this trade-off.',
     },
     {
@@ -108,7 +170,7 @@ export function chartCards(
       howTo: modes.includes('transfer')
         ? 'A pool costs time before any work. Right: shared memory hands workers the matrix without copying; copy clones rows to every worker.'
         : 'A pool costs time before any work: compare the cold start with the times above. The warm round trip is the price of one empty task.',
-      option: startupAndTransfer(runs, theme, legend.wide),
+      option: compactLegend(startupAndTransfer(runs, theme, legend.wide), runs, legend.wide),
       wide: true,
     },
     {
@@ -137,6 +199,10 @@ export function chartCards(
       wide: true,
     },
   ]
+  return cards.map((card) => ({
+    ...card,
+    height: card.key === 'efficiency' ? heatmapHeight(heatRows) : heightOf(card.option),
+  }))
 }
 
 /** A file name a save dialog accepts: amdahl-<run name>-<chart>.png, or amdahl-<k>-runs-<chart>.png for overlays. */

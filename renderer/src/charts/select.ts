@@ -86,6 +86,11 @@ export function runLabels(runs: Run[]): string[] {
   })
 }
 
+/** The letter an overlaid run goes by on every chart (A, B, …): the run key above the charts names each. */
+export function runTag(runIndex: number): string {
+  return String.fromCharCode(65 + (runIndex % 26))
+}
+
 /** Series names carry the run's label only when several runs are overlaid. */
 export function seriesNamer(runs: Run[]): (runIndex: number, name: string) => string {
   const labels = runLabels(runs)

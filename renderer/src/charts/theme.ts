@@ -38,7 +38,7 @@ const light: Palette = {
     '#0b6bcb',
     '#d97706',
     '#059669',
-    '#c2410c',
+    '#8b5e34',
     '#7c3aed',
     '#0891b2',
     '#be185d',
@@ -48,7 +48,8 @@ const light: Palette = {
   ],
   serial: '#3e4c59',
   ideal: '#7b8794',
-  noisy: '#dc2626',
+  /** Flags wear the text's ink, a colour no series has (a red flag once sat on a red-orange line). */
+  noisy: '#1f2933',
   runFamilies: [
     ['#0b6bcb', '#6aa8ea', '#063f7a', '#a9cdf4'],
     ['#d97706', '#f5a94a', '#8a4a03', '#f9cf94'],
@@ -72,7 +73,7 @@ const dark: Palette = {
     '#60a5fa',
     '#fbbf24',
     '#34d399',
-    '#fb923c',
+    '#d6a77a',
     '#a78bfa',
     '#22d3ee',
     '#f472b6',
@@ -82,7 +83,7 @@ const dark: Palette = {
   ],
   serial: '#cbd2d9',
   ideal: '#9aa5b1',
-  noisy: '#f87171',
+  noisy: '#f5f7fa',
   runFamilies: [
     // Deep before pale: a pale second shade would read like the light-grey serial line on the dark card.
     ['#60a5fa', '#2f7ae5', '#c7dffd', '#93c5fd'],
@@ -198,15 +199,19 @@ function legendItemWidth(name: string): number {
   return 36 + 6.4 * name.length
 }
 
+/** Height of one wrapped legend row, px. */
+export const LEGEND_ROW = 22
+
 /**
- * A legend that wraps onto up to three rows when that shows every entry, else one scrolling row; with the
- * space the plot must leave below for it (the bottom of gridBox).
+ * A legend that wraps onto as many rows as it needs, never a paging one (a legend on five pages hides most
+ * lines); with the space the plot must leave below for it (the bottom of gridBox). Charts whose legend needs more
+ * than three rows grow taller instead (legendExtraHeight).
  */
 export function fitLegend<L extends object>(
   legend: L,
   names: string[],
   width = LEGEND_WIDTH,
-): { legend: L & { type: 'plain' | 'scroll' }; bottom: number } {
+): { legend: L & { type: 'plain' }; bottom: number } {
   let rows = 1
   let used = 0
   for (const name of new Set(names)) {
@@ -217,8 +222,12 @@ export function fitLegend<L extends object>(
     }
     used += w
   }
-  if (rows <= 3) return { legend: { ...legend, type: 'plain' }, bottom: 24 + 22 * rows }
-  return { legend: { ...legend, type: 'scroll' }, bottom: 48 }
+  return { legend: { ...legend, type: 'plain' }, bottom: 24 + LEGEND_ROW * rows }
+}
+
+/** Extra canvas height a chart needs for a legend taller than three rows (the card's height allows three). */
+export function legendExtraHeight(bottom: number): number {
+  return Math.max(0, bottom - (24 + LEGEND_ROW * 3))
 }
 
 /** The power of ten at or below the smallest positive value: where bars on a log axis should start. */

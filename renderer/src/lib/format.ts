@@ -106,8 +106,22 @@ export function formatDate(iso: string, locale?: string): string {
   })
 }
 
+/** A run's date and time to the second, as a history tells runs of one minute apart: "25 Nov 2026, 09:51:07". */
+export function formatDateTime(iso: string, locale?: string): string {
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  return d.toLocaleString(locale, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  })
+}
+
 /** A list of numbers as its shortest honest reading: "1–10000 (5)" or "100, 300". */
-function listSummary(values: readonly (number | string)[]): string {
+export function listSummary(values: readonly (number | string)[]): string {
   if (values.length <= 3) return values.join(', ')
   return `${values[0]}–${values[values.length - 1]} (${values.length})`
 }

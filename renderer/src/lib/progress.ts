@@ -19,6 +19,20 @@ export interface ProgressView {
   etaText: string
 }
 
+/**
+ * What the engine is doing now. Pool start-up and the matrix fill happen before any chunk is cut (the engine
+ * reports chunk 0 then): they name the pool, and the real rows per task appear once cells are measured.
+ */
+function currentText(c: NonNullable<Progress['current']>): string {
+  const phase = phaseNames[c.phase] ?? c.phase
+  const workers = `${c.pool} ${c.pool === 1 ? 'worker' : 'workers'}`
+  if (c.phase === 'startup') return `${phase} of ${workers}`
+  if (c.phase === 'fill') return `N ${c.n} · ${phase} with ${workers}`
+  if (c.serial) return `N ${c.n} · serial baseline · ${phase}`
+  const chunk = c.chunkRows > 0 ? ` · chunk ${c.chunkRows} ${c.chunkRows === 1 ? 'row' : 'rows'}` : ''
+  return `N ${c.n} · pool ${c.pool}${chunk} · ${phase}`
+}
+
 export function progressView(p: Progress | null): ProgressView {
   if (!p) {
     return {
@@ -36,9 +50,7 @@ export function progressView(p: Progress | null): ProgressView {
     fraction,
     percentText: `${Math.floor(fraction * 100)} %`,
     cellsText: `${p.cellsDone} / ${p.cellsTotal} cells`,
-    currentText: c
-      ? `N ${c.n} · ${c.serial ? 'serial baseline' : `pool ${c.pool} · chunk ${c.chunkRows} rows`} · ${phaseNames[c.phase] ?? c.phase}`
-      : 'between cells',
+    currentText: c ? currentText(c) : 'between cells',
     elapsedText: formatDuration(p.elapsedMs),
     etaText: formatEta(p.etaMs),
   }
@@ -49,8 +61,9 @@ export function progressView(p: Progress | null): ProgressView {
  * its partial samples but was not measured in full) or, until that is loaded, from the progress as it was when
  * Cancel was pressed.
  */
-export function cancelledView(run: Run | null, atCancel: Progress | null): ProgressView {
-  const total = Math.max(run?.cells.length ?? 0, atCancel?.cellsTotal ?? 0)
+export function cancelledView(run: Run | null, atCancel: Progress | null, planned = 0): ProgressView {
+  // A sweep cancelled before its first progress report and its first cell still had a plan: count against it.
+  const total = Math.max(run?.cells.length ?? 0, atCancel?.cellsTotal ?? 0, planned)
   const measured = run
     ? run.cells.filter((c) => c.status === 'ok').length
     : Math.min(atCancel?.cellsDone ?? 0, total)

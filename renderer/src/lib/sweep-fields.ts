@@ -129,9 +129,9 @@ const workloadLabels: Record<Workload, string> = {
 }
 
 /** A plain text or select field stored under one state key of the same kind. */
-function textKey<K extends 'name' | 'workload' | 'kernel' | 'sizesText' | 'chunkText' | 'executor' | 'transfer'>(
-  key: K,
-): Pick<FieldDescriptor, 'read' | 'write'> {
+function textKey<
+  K extends 'name' | 'workload' | 'kernel' | 'sizesText' | 'chunkText' | 'executor' | 'transfer',
+>(key: K): Pick<FieldDescriptor, 'read' | 'write'> {
   return {
     read: (ctx) => ctx.state[key],
     write: (state, value) => {
@@ -314,8 +314,7 @@ export const sweepFields: readonly FieldDescriptor[] = [
     control: { kind: 'text' },
     testId: 'pools-input',
     extra: 'machine-pools',
-    hint: (ctx) =>
-      ctx.logicalCores ? `This machine has ${ctx.logicalCores} logical cores.` : undefined,
+    hint: (ctx) => (ctx.logicalCores ? `This machine has ${ctx.logicalCores} logical cores.` : undefined),
     warning: poolsWarning,
     read: poolsInput,
     write: (state, value) => {

@@ -1,52 +1,61 @@
-// The history of runs: the list, loaded runs, which runs the charts overlay, the open run, and their edits.
+// The history of runs: the list, the runs fetched so far, and edits (rename, delete with undo). What is shown
+// lives in the selection store (stores/selection.ts); imports and exports in stores/files.ts.
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import { MAX_IMPORT_BYTES, type ExportFormat, type Run, type RunSummary } from '../../../common/contract'
+import type { Run, RunSummary } from '../../../common/contract'
 import { useClient } from '../api/inject'
 import { useMachineStore } from './machine'
+import { useSelectionStore } from './selection'
 import { errorLine, useUiStore } from './ui'
 
 /** How long "Deleted X — Undo" stays on screen. */
 export const UNDO_MS = 8000
 
-const newestFirst = (a: RunSummary, b: RunSummary): number => b.createdAt.localeCompare(a.createdAt)
+const newestFirst = (a: RunSummary, b: RunSummary): number =>
+  a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0
 
 export const useHistoryStore = defineStore('history', () => {
   const client = useClient()
   const ui = useUiStore()
   const machine = useMachineStore()
+  const selection = useSelectionStore()
 
   const runs = ref<RunSummary[]>([])
   /** Full runs fetched so far, by id; shallow because runs are large and replaced, never mutated in place. */
   const loaded = shallowRef<Record<string, Run>>({})
-  const selectedIds = ref<string[]>([])
-  const openId = ref<string | null>(null)
   const loading = ref(false)
   const error = ref<string | null>(null)
   /** The run a sweep is still writing (set by the sweep store): its checkpoints are partial, not finished. */
   const activeRunId = ref<string | null>(null)
 
+  const selectedIds = computed(() => selection.ids)
+  const openId = computed(() => selection.openId)
   const selectedRuns = computed<Run[]>(() =>
-    selectedIds.value.map((id) => loaded.value[id]).filter((r): r is Run => r !== undefined),
+    selection.ids.map((id) => loaded.value[id]).filter((r): r is Run => r !== undefined),
   )
+  const byId = computed(() => new Map(runs.value.map((r) => [r.id, r])))
   /**
    * Runs imported from another machine. The history marks every import, including this machine's own exports
    * and undone deletions; only a different machine is worth a badge.
    */
   const foreignIds = computed(() => {
     const here = machine.machine
-    return runs.value
-      .filter(
-        (r) =>
-          r.imported &&
-          (!here ||
-            r.machine.cpuModel !== here.cpuModel ||
-            r.machine.logicalCores !== here.logicalCores ||
-            r.machine.platform !== here.platform),
-      )
-      .map((r) => r.id)
+    return new Set(
+      runs.value
+        .filter(
+          (r) =>
+            r.imported &&
+            (!here ||
+              r.machine.cpuModel !== here.cpuModel ||
+              r.machine.logicalCores !== here.logicalCores ||
+              r.machine.platform !== here.platform),
+        )
+        .map((r) => r.id),
+    )
   })
-  const openRun = computed<Run | null>(() => (openId.value ? (loaded.value[openId.value] ?? null) : null))
+  const openRun = computed<Run | null>(() =>
+    selection.openId ? (loaded.value[selection.openId] ?? null) : null,
+  )
 
   function remember(run: Run): void {
     loaded.value = { ...loaded.value, [run.id]: run }
@@ -64,10 +73,9 @@ export const useHistoryStore = defineStore('history', () => {
     return run
   }
 
-  /** Fetch the runs the charts and details need, reporting the first failure once. */
+  /** Fetch the runs the charts and the table need, reporting the first failure once. */
   async function loadNeeded(): Promise<void> {
-    const ids = new Set([...selectedIds.value, ...(openId.value ? [openId.value] : [])])
-    const results = await Promise.allSettled([...ids].map((id) => load(id)))
+    const results = await Promise.allSettled(selection.ids.map((id) => load(id)))
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
     if (failed) ui.fail(failed.reason)
   }
@@ -77,10 +85,10 @@ export const useHistoryStore = defineStore('history', () => {
     try {
       runs.value = [...(await client.listRuns({}))].sort(newestFirst)
       error.value = null
-      const present = new Set(runs.value.map((r) => r.id))
+      const present = byId.value
       // A cached run that changed on disk (a checkpoint that became the finished run, a rename elsewhere) is stale.
       for (const id of Object.keys(loaded.value)) {
-        const now = runs.value.find((r) => r.id === id)
+        const now = present.get(id)
         const cached = loaded.value[id]
         if (
           !now ||
@@ -90,12 +98,13 @@ export const useHistoryStore = defineStore('history', () => {
         )
           forget(id)
       }
-      selectedIds.value = selectedIds.value.filter((id) => present.has(id))
-      if (openId.value && !present.has(openId.value)) openId.value = null
-      // By default the charts show the newest run, and its cells are the open table.
-      const newest = runs.value.find((r) => r.id !== activeRunId.value)
-      if (selectedIds.value.length === 0 && newest) selectedIds.value = [newest.id]
-      if (!openId.value && selectedIds.value.length > 0) openId.value = selectedIds.value[0]
+      selection.retain(new Set(present.keys()))
+      // On first sight the charts show the runs the URL names, or else (none, or all gone) the newest run.
+      if (!selection.settled) {
+        const newest = runs.value.find((r) => r.id !== activeRunId.value)
+        if (selection.ids.length === 0 && newest) selection.focus(newest.id)
+        selection.settled = true
+      }
       await loadNeeded()
     } catch (e) {
       // A refused token is explained once, in the banner.
@@ -106,29 +115,31 @@ export const useHistoryStore = defineStore('history', () => {
   }
 
   function isSelected(id: string): boolean {
-    return selectedIds.value.includes(id)
+    return selection.isSelected(id)
   }
 
   async function toggleSelected(id: string): Promise<void> {
-    selectedIds.value = isSelected(id)
-      ? selectedIds.value.filter((s) => s !== id)
-      : [...selectedIds.value, id]
-    await loadNeeded()
+    if (selection.toggle(id)) await loadNeeded()
   }
 
   /** Show exactly this run: on the charts and in the details table (what a finished sweep does). */
   async function focus(id: string): Promise<void> {
-    selectedIds.value = [id]
-    openId.value = id
+    selection.focus(id)
     await loadNeeded()
   }
 
+  /** Open a run's table; it is shown on the charts too (one selection). */
   async function open(id: string): Promise<void> {
-    openId.value = id
-    await loadNeeded()
+    if (selection.open(id)) await loadNeeded()
   }
 
   async function rename(id: string, name: string): Promise<void> {
+    const before = byId.value.get(id)
+    // A blank name would turn a named run into "Untitled run" by a slip of the keyboard: keep it, and say so.
+    if (name.trim() === '' && before && before.name !== '') {
+      ui.notify(`A run needs a name: kept “${before.name}”`, { kind: 'info' })
+      return
+    }
     try {
       const summary = await client.renameRun({ id, name })
       runs.value = runs.value.map((r) => (r.id === id ? summary : r))
@@ -139,10 +150,10 @@ export const useHistoryStore = defineStore('history', () => {
     }
   }
 
+  /** Undo of a delete: the run returns to the list, and to the charts only if someone ticks it again. */
   async function restore(run: Run): Promise<void> {
     const summary = await client.importRun({ run })
     await refresh()
-    if (!isSelected(summary.id)) await toggleSelected(summary.id)
     ui.notify(`Restored ${summary.name || summary.id}`, { kind: 'success' })
   }
 
@@ -152,8 +163,7 @@ export const useHistoryStore = defineStore('history', () => {
       const kept = await load(id)
       await client.deleteRun({ id })
       runs.value = runs.value.filter((r) => r.id !== id)
-      selectedIds.value = selectedIds.value.filter((s) => s !== id)
-      if (openId.value === id) openId.value = null
+      selection.retain(new Set(runs.value.map((r) => r.id)))
       forget(id)
       ui.notify(`Deleted ${kept.name || kept.id}`, {
         kind: 'info',
@@ -165,88 +175,9 @@ export const useHistoryStore = defineStore('history', () => {
     }
   }
 
-  /**
-   * Another machine's JSON export (or this one's): one run or a whole export, parsed here and validated by
-   * importRun on the other side, all or nothing. The runs it added are shown on the charts.
-   */
-  async function importText(text: string, source = 'file'): Promise<void> {
-    let value: unknown
-    try {
-      value = JSON.parse(text)
-    } catch {
-      ui.fail(`${source} is not JSON: choose a run exported as JSON`)
-      return
-    }
-    const before = new Set(runs.value.map((r) => r.id))
-    let first: RunSummary
-    try {
-      first = await client.importRun({ run: value })
-    } catch (e) {
-      ui.fail(`${source}: ${errorLine(e)}`)
-      return
-    }
-    await refresh()
-    const added = runs.value.filter((r) => !before.has(r.id)).map((r) => r.id)
-    const show = added.length > 0 ? added : [first.id]
-    selectedIds.value = [...new Set([...selectedIds.value, ...show])]
-    await loadNeeded()
-    const name = first.name || first.id
-    if (added.length === 0) ui.notify(`${name} is already in the history`, { kind: 'info' })
-    else
-      ui.notify(added.length === 1 ? `Imported ${name}` : `Imported ${added.length} runs`, {
-        kind: 'success',
-      })
-  }
-
-  async function importFile(file: File): Promise<void> {
-    // Refuse before reading: a huge file would be read whole into the page only to be refused by the back end.
-    if (file.size > MAX_IMPORT_BYTES) {
-      ui.fail(`${file.name} is larger than ${MAX_IMPORT_BYTES / 2 ** 20} MiB, the most one import may be`)
-      return
-    }
-    await importText(await file.text(), file.name)
-  }
-
-  /** The selected runs as CSV, per-sample CSV or JSON, through a save dialog or a download. */
-  async function exportSelected(format: ExportFormat): Promise<void> {
-    if (selectedIds.value.length === 0) {
-      ui.notify('Select at least one run to export', { kind: 'warning' })
-      return
-    }
-    try {
-      // A plain copy: IPC clones its arguments and cannot clone Vue's reactive proxies.
-      const file = await client.exportRuns({ ids: [...selectedIds.value], format })
-      const result = await client.save({ ...file, encoding: 'utf8' })
-      if (result.saved)
-        ui.notify(result.path ? `Saved ${result.path}` : `Saved ${file.fileName}`, { kind: 'success' })
-    } catch (e) {
-      ui.fail(e)
-    }
-  }
-
-  /** A chart as PNG: the data URL a chart produced, saved as bytes. */
-  async function savePng(fileName: string, dataUrl: string): Promise<void> {
-    const comma = dataUrl.indexOf(',')
-    if (!dataUrl.startsWith('data:image/png;base64,') || comma < 0) {
-      ui.fail('the chart did not produce a PNG image')
-      return
-    }
-    try {
-      const result = await client.save({
-        fileName,
-        mimeType: 'image/png',
-        content: dataUrl.slice(comma + 1),
-        encoding: 'base64',
-      })
-      if (result.saved)
-        ui.notify(result.path ? `Saved ${result.path}` : `Saved ${fileName}`, { kind: 'success' })
-    } catch (e) {
-      ui.fail(e)
-    }
-  }
-
   return {
     runs,
+    byId,
     activeRunId,
     foreignIds,
     loaded,
@@ -257,15 +188,12 @@ export const useHistoryStore = defineStore('history', () => {
     loading,
     error,
     refresh,
+    loadNeeded,
     isSelected,
     toggleSelected,
     focus,
     open,
     rename,
     remove,
-    importText,
-    importFile,
-    exportSelected,
-    savePng,
   }
 })

@@ -1,7 +1,7 @@
 // The live sweep: start, progress from the event stream, cancel, and its final status.
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
-import type { Progress, SweepEvent, SweepSpec } from '../../../common/contract'
+import { cellCount, type Progress, type SweepEvent, type SweepSpec } from '../../../common/contract'
 import { useClient } from '../api/inject'
 import { cancelledView, outcomeText, progressView } from '../lib/progress'
 import { useConfigStore } from './config'
@@ -35,7 +35,11 @@ export const useSweepStore = defineStore('sweep', () => {
   const progressAtCancel = ref<Progress | null>(null)
   const view = computed(() =>
     status.value === 'cancelled'
-      ? cancelledView(runId.value ? (history.loaded[runId.value] ?? null) : null, progressAtCancel.value)
+      ? cancelledView(
+          runId.value ? (history.loaded[runId.value] ?? null) : null,
+          progressAtCancel.value,
+          spec.value ? cellCount(spec.value) : 0,
+        )
       : progressView(progress.value),
   )
   /** Once the finished run is loaded: what it holds, e.g. "tiny · 4 of 6 cells measured · took 2 s". */

@@ -19,6 +19,8 @@ export interface Toast {
 
 const THEME_KEY = 'amdahl.theme'
 const DEFAULT_TOAST_MS = 5000
+/** Toasts on screen at once: more would cover the charts (seven "Saved" once covered half of them). */
+export const MAX_TOASTS = 3
 
 /** The message of anything thrown, as one line. */
 export function errorLine(e: unknown): string {
@@ -72,8 +74,16 @@ export const useUiStore = defineStore('ui', () => {
     text: string,
     options: { kind?: ToastKind; action?: ToastAction; timeoutMs?: number } = {},
   ): number {
+    const kind = options.kind ?? 'info'
+    // The same message again replaces the old one (its timer starts over) instead of stacking a copy.
+    for (const t of toasts.value) if (t.text === text && t.kind === kind && !t.action) dismiss(t.id)
+    // Past the cap the oldest goes first, but an Undo still in reach outlives plain confirmations.
+    while (toasts.value.length >= MAX_TOASTS) {
+      const oldest = toasts.value.find((t) => !t.action) ?? toasts.value[0]
+      dismiss(oldest.id)
+    }
     const id = nextId++
-    toasts.value = [...toasts.value, { id, kind: options.kind ?? 'info', text, action: options.action }]
+    toasts.value = [...toasts.value, { id, kind, text, action: options.action }]
     const timeout = options.timeoutMs ?? (options.kind === 'error' ? 10_000 : DEFAULT_TOAST_MS)
     if (timeout > 0)
       timers.set(

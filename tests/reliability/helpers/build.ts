@@ -24,6 +24,7 @@ export interface Bundles {
 const ENTRIES = {
   cli: join(ROOT, 'main/cli/main.ts'),
   worker: join(ROOT, 'workers/worker.ts'),
+  host: join(ROOT, 'main/engine/host.ts'),
   'history-writer': join(ROOT, 'tests/reliability/helpers/history-writer.ts'),
   'crashing-worker': join(ROOT, 'tests/reliability/helpers/crashing-worker.ts'),
   'sweep-child': join(ROOT, 'tests/reliability/helpers/sweep-child.ts'),
@@ -59,6 +60,8 @@ export async function buildBundles(): Promise<Bundles> {
     env: (extra = {}) => ({
       ...process.env,
       AMDAHL_WORKER: worker,
+      // `amdahl serve` runs its sweeps in this engine host process (main/engine/host.ts).
+      AMDAHL_ENGINE_HOST: join(dir, 'host.js'),
       AMDAHL_HOME: join(dir, 'home'),
       ...extra,
     }),

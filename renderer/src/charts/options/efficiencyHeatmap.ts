@@ -31,7 +31,7 @@ function tooltip(pt: Point): string {
 }
 
 /** The canvas height of every chart card (ChartCard.vue's .chart-card__chart): what the heat map centres in. */
-const CHART_HEIGHT = 380
+export const CHART_HEIGHT = 380
 /** Room for the title above and the visual map below the heat map's box (its axis labels sit inside the box). */
 const TOP = 72
 const BOTTOM = 72
@@ -39,10 +39,17 @@ const BOTTOM = 72
 const X_AXIS = 44
 /** The tallest a row of cells may grow: one or two sizes make a modest band, not a wall of colour. */
 export const MAX_ROW_HEIGHT = 48
+/** The shortest a row may get: its label and figure stay legible; more rows make a taller chart instead. */
+export const MIN_ROW_HEIGHT = 22
+
+/** The canvas height a heat map of this many rows needs: the card's usual height, or taller for many rows. */
+export function heatmapHeight(rowCount: number): number {
+  return Math.max(CHART_HEIGHT, TOP + BOTTOM + X_AXIS + rowCount * MIN_ROW_HEIGHT)
+}
 
 /** Top and bottom of the heat map's box, and the visual map's offset, with the cells centred when rows are few. */
 export function heatmapLayout(rowCount: number): { top: number; bottom: number; visualMapBottom: number } {
-  const available = CHART_HEIGHT - TOP - BOTTOM - X_AXIS
+  const available = heatmapHeight(rowCount) - TOP - BOTTOM - X_AXIS
   const spare = Math.max(0, available - rowCount * MAX_ROW_HEIGHT)
   const half = Math.floor(spare / 2)
   return { top: TOP + half, bottom: BOTTOM + half, visualMapBottom: 4 + half }

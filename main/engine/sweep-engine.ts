@@ -1,0 +1,14 @@
+// How a sweep is run, wherever the engine lives: in this process, or in a host process (see host-client.ts).
+import type { Run, SweepSpec } from '../../common/contract'
+import type { RunOptions } from './options'
+import { closePools, runSweep } from './index'
+
+/** What the sweep driver needs of an engine, and nothing else. */
+export interface SweepEngine {
+  runSweep(spec: SweepSpec, opts?: RunOptions): Promise<Run>
+  /** Resolves once nothing the engine started is left running: worker pools, or host processes. */
+  close(): Promise<void>
+}
+
+/** The engine in this very process: the CLI's, and the tests' that look inside a sweep. */
+export const inProcessEngine: SweepEngine = { runSweep, close: closePools }

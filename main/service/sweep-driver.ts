@@ -1,0 +1,81 @@
+// The one sweep driver, for the service and the CLI alike: runs a sweep on an engine, checkpoints it to the history,
+// saves the final run, closes the engine's pools or host, and words a failure the same way everywhere.
+import type { Progress, Run, SweepSpec } from '../../common/contract'
+import { oneLine } from '../../common/one-line'
+import type { SweepEngine } from '../engine/sweep-engine'
+import type { HistoryStore } from '../history/store'
+import { Checkpoints } from './checkpoints'
+
+export interface DriveOptions {
+  engine: SweepEngine
+  runId?: string
+  signal?: AbortSignal
+  /** Null: nothing is written (`amdahl sweep --no-save`). */
+  history: HistoryStore | null
+  onProgress?: (progress: Progress) => void
+  workerScript?: string
+  /** This machine's measured ceilings (amdahl probe), recorded in the run before it is saved; null when unprobed. */
+  ceilings?: (machine: Run['machine']) => Promise<Run['machine']['ceilings'] | null | undefined>
+  /** Things that went wrong without stopping the sweep: a checkpoint or the final run that could not be saved. */
+  warn: (line: string) => void
+}
+
+export type SweepOutcome =
+  /** The engine returned a run (complete, cancelled or failed cells); saveError says whether it reached the history. */
+  (
+    | { ok: true; run: Run; saveError: string | null }
+    /** The engine gave up (a crashed engine process, a pool that never started): the last checkpoint is kept. */
+    | { ok: false; error: string }
+  ) & {
+    /**
+     * Settles once the engine has nothing left running (a cancelled sweep's pools take up to a second to end).
+     * Apart from the outcome so the service can report at once; whoever exits or measures next awaits it.
+     */
+    engineClosed: Promise<void>
+  }
+
+const message = (error: unknown): string => oneLine(error instanceof Error ? error.message : String(error))
+
+/** Resolves after the run is saved (or the last checkpoint, on failure); never rejects. */
+export async function driveSweep(spec: SweepSpec, options: DriveOptions): Promise<SweepOutcome> {
+  const { history, warn } = options
+  const save = (what: string) => (run: Run) =>
+    history
+      ? history.save(run).catch((error) => warn(`${what} of run ${run.id} not saved: ${message(error)}`))
+      : null
+  const checkpoints = history ? new Checkpoints((run) => save('checkpoint')(run) ?? Promise.resolve()) : null
+  const closeEngine = () =>
+    options.engine.close().catch((error) => warn(`engine not closed: ${message(error)}`))
+  let run: Run
+  try {
+    run = await options.engine.runSweep(spec, {
+      runId: options.runId,
+      signal: options.signal,
+      workerScript: options.workerScript,
+      onProgress: options.onProgress,
+      onCell: checkpoints?.onCell,
+    })
+  } catch (error) {
+    const engineClosed = closeEngine()
+    await checkpoints?.settled()
+    const unsaved = checkpoints?.unsaved
+    if (unsaved) await save('last checkpoint')(unsaved)
+    return { ok: false, error: `the sweep failed: ${message(error)}`, engineClosed }
+  }
+  const engineClosed = closeEngine()
+  const ceilings = await options.ceilings?.(run.machine).catch((error) => {
+    warn(`the probe's ceilings could not be read: ${message(error)}`)
+    return null
+  })
+  if (ceilings) run.machine.ceilings = ceilings
+  // The store writes saves of one run in call order, so no checkpoint can land after the final save.
+  await checkpoints?.settled()
+  let saveError: string | null = null
+  if (history) {
+    saveError = await history.save(run).then(
+      () => null,
+      (error: unknown) => `the run finished but could not be saved: ${message(error)}`,
+    )
+  }
+  return { ok: true, run, saveError, engineClosed }
+}

@@ -1,0 +1,12 @@
+// What the UI may ask of the API client; apart from client.ts so the IPC and HTTP clients need not import it back.
+import type { AmdahlApi, MenuCommand, SaveFile, SweepEvent } from '../../../common/contract'
+
+export interface AmdahlClient extends AmdahlApi {
+  readonly kind: 'desktop' | 'browser'
+  /** Sweep progress and results as they happen; returns the unsubscribe function. */
+  onEvent(listener: (event: SweepEvent) => void): () => void
+  /** A native save dialog in the app, a download in the browser; saved is false when the user cancelled. */
+  save(file: SaveFile): Promise<{ saved: boolean; path?: string }>
+  /** Commands from the native menu (desktop only; the browser has no menu). */
+  onMenu(listener: (command: MenuCommand) => void): () => void
+}

@@ -1,0 +1,48 @@
+// What the page shows, as the URL hash keeps it (#runs=a,b&open=a&n=1000&view=charts): parsed and written here,
+// purely, so a reload or a bookmark restores the view. Ids are checked like the contract checks them.
+import { RunIdSchema } from '../../../common/contract'
+
+/** Most runs the charts overlay at once: beyond it lines and legends stop telling runs apart. */
+export const MAX_OVERLAY = 8
+
+export type CentreView = 'charts' | 'compare'
+
+export interface ViewState {
+  /** Ticked runs, in the order they were ticked: the charts and the table show exactly these. */
+  runs: string[]
+  /** The run whose cells the table shows; one of runs. */
+  open: string | null
+  /** The one matrix size the per-size charts focus on (null: all sizes, or the chart's own choice). */
+  n: number | null
+  /** What the centre column shows. */
+  view: CentreView
+}
+
+export const emptyView = (): ViewState => ({ runs: [], open: null, n: null, view: 'charts' })
+
+const validId = (id: string): boolean => RunIdSchema.safeParse(id).success
+
+/** A hash as the user or a bookmark left it; anything unreadable is dropped, field by field. */
+export function parseViewHash(hash: string): ViewState | null {
+  const text = hash.replace(/^#/, '')
+  if (text.length === 0 || text.length > 8000) return null
+  const params = new URLSearchParams(text)
+  if (!params.has('runs')) return null
+  const runs = [...new Set((params.get('runs') ?? '').split(',').filter(validId))].slice(0, MAX_OVERLAY)
+  const openRaw = params.get('open')
+  const open = openRaw && runs.includes(openRaw) ? openRaw : (runs[0] ?? null)
+  const nRaw = Number(params.get('n'))
+  const n = params.has('n') && Number.isInteger(nRaw) && nRaw > 0 ? nRaw : null
+  const view: CentreView = params.get('view') === 'compare' ? 'compare' : 'charts'
+  return { runs, open, n, view }
+}
+
+/** The hash for a view; ids are [A-Za-z0-9_-] so they need no escaping. */
+export function formatViewHash(state: ViewState): string {
+  const parts = [`runs=${state.runs.join(',')}`]
+  if (state.open && state.runs.includes(state.open) && state.open !== state.runs[0])
+    parts.push(`open=${state.open}`)
+  if (state.n !== null) parts.push(`n=${state.n}`)
+  if (state.view !== 'charts') parts.push(`view=${state.view}`)
+  return `#${parts.join('&')}`
+}

@@ -1,0 +1,96 @@
+// Files in and out of the history: JSON imports (from this machine or another), CSV/JSON exports of the selected
+// runs, and chart PNGs, through a save dialog (Electron) or a download (browser).
+import { defineStore } from 'pinia'
+import { MAX_IMPORT_BYTES, type ExportFormat, type RunSummary } from '../../../common/contract'
+import { useClient } from '../api/inject'
+import { useHistoryStore } from './history'
+import { useSelectionStore } from './selection'
+import { errorLine, useUiStore } from './ui'
+
+export const useFilesStore = defineStore('files', () => {
+  const client = useClient()
+  const ui = useUiStore()
+  const history = useHistoryStore()
+  const selection = useSelectionStore()
+
+  /**
+   * Another machine's JSON export (or this one's): one run or a whole export, parsed here and validated by
+   * importRun on the other side, all or nothing. The runs it added are shown on the charts.
+   */
+  async function importText(text: string, source = 'file'): Promise<void> {
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch {
+      ui.fail(`${source} is not JSON: choose a run exported as JSON`)
+      return
+    }
+    const before = new Set(history.runs.map((r) => r.id))
+    let first: RunSummary
+    try {
+      first = await client.importRun({ run: value })
+    } catch (e) {
+      ui.fail(`${source}: ${errorLine(e)}`)
+      return
+    }
+    await history.refresh()
+    const added = history.runs.filter((r) => !before.has(r.id)).map((r) => r.id)
+    selection.add(added.length > 0 ? added : [first.id])
+    await history.loadNeeded()
+    const name = first.name || first.id
+    if (added.length === 0) ui.notify(`${name} is already in the history`, { kind: 'info' })
+    else
+      ui.notify(added.length === 1 ? `Imported ${name}` : `Imported ${added.length} runs`, {
+        kind: 'success',
+      })
+  }
+
+  async function importFile(file: File): Promise<void> {
+    // Refuse before reading: a huge file would be read whole into the page only to be refused by the back end.
+    if (file.size > MAX_IMPORT_BYTES) {
+      ui.fail(`${file.name} is larger than ${MAX_IMPORT_BYTES / 2 ** 20} MiB, the most one import may be`)
+      return
+    }
+    await importText(await file.text(), file.name)
+  }
+
+  /** The selected runs as CSV, per-sample CSV or JSON, through a save dialog or a download. */
+  async function exportSelected(format: ExportFormat): Promise<void> {
+    if (selection.ids.length === 0) {
+      ui.notify('Select at least one run to export', { kind: 'warning' })
+      return
+    }
+    try {
+      // A plain copy: IPC clones its arguments and cannot clone Vue's reactive proxies.
+      const file = await client.exportRuns({ ids: [...selection.ids], format })
+      const result = await client.save({ ...file, encoding: 'utf8' })
+      if (result.saved)
+        ui.notify(result.path ? `Saved ${result.path}` : `Saved ${file.fileName}`, { kind: 'success' })
+    } catch (e) {
+      ui.fail(e)
+    }
+  }
+
+  /** A chart as PNG: the data URL a chart produced, saved as bytes. */
+  async function savePng(fileName: string, dataUrl: string): Promise<void> {
+    const comma = dataUrl.indexOf(',')
+    if (!dataUrl.startsWith('data:image/png;base64,') || comma < 0) {
+      ui.fail('the chart did not produce a PNG image')
+      return
+    }
+    try {
+      const result = await client.save({
+        fileName,
+        mimeType: 'image/png',
+        content: dataUrl.slice(comma + 1),
+        encoding: 'base64',
+      })
+      if (result.saved)
+        ui.notify(result.path ? `Saved ${result.path}` : `Saved ${fileName}`, { kind: 'success' })
+    } catch (e) {
+      ui.fail(e)
+    }
+  }
+
+  return { importText, importFile, exportSelected, savePng }
+})

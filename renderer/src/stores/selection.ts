@@ -1,0 +1,128 @@
+// The one selection: which runs the charts overlay AND the table offers (the open run is always one of them),
+// the focused size and the centre view; kept in the URL hash, so reload and bookmarks restore the view.
+import { defineStore } from 'pinia'
+import { computed, ref, watch } from 'vue'
+import { emptyView, formatViewHash, MAX_OVERLAY, parseViewHash, type CentreView } from '../lib/view-state'
+import { useUiStore } from './ui'
+
+const hasWindow = typeof window !== 'undefined' && typeof location !== 'undefined'
+
+export const useSelectionStore = defineStore('selection', () => {
+  const ui = useUiStore()
+  const fromUrl = hasWindow ? parseViewHash(location.hash) : null
+  const initial = fromUrl ?? emptyView()
+
+  const ids = ref<string[]>(initial.runs)
+  const openId = ref<string | null>(initial.open)
+  const focusN = ref<number | null>(initial.n)
+  const view = ref<CentreView>(initial.view)
+  /** False until the first history listing: the hash is not rewritten before the runs it names are checked. */
+  const settled = ref(false)
+
+  const isSelected = (id: string): boolean => ids.value.includes(id)
+  const full = computed(() => ids.value.length >= MAX_OVERLAY)
+
+  /** Keeps the open run one of the ticked ones: the first of them when it was unticked. */
+  function keepOpenInside(): void {
+    if (!openId.value || !ids.value.includes(openId.value)) openId.value = ids.value[0] ?? null
+  }
+
+  function refuseMore(): void {
+    ui.notify(`The charts overlay at most ${MAX_OVERLAY} runs: untick one before adding another.`, {
+      kind: 'warning',
+    })
+  }
+
+  /** Tick or untick; ticking makes the run the open one, so the table follows the newest choice. */
+  function toggle(id: string): boolean {
+    if (isSelected(id)) {
+      ids.value = ids.value.filter((s) => s !== id)
+      keepOpenInside()
+      return true
+    }
+    if (full.value) {
+      refuseMore()
+      return false
+    }
+    ids.value = [...ids.value, id]
+    openId.value = id
+    return true
+  }
+
+  /** Open a run's table: it joins the charts too (one set), within the overlay cap. */
+  function open(id: string): boolean {
+    if (!isSelected(id)) {
+      if (full.value) {
+        refuseMore()
+        return false
+      }
+      ids.value = [...ids.value, id]
+    }
+    openId.value = id
+    return true
+  }
+
+  /** Exactly this run, on the charts and in the table (what a finished sweep does). */
+  function focus(id: string): void {
+    ids.value = [id]
+    openId.value = id
+  }
+
+  /** Adds several runs (an import), as many as the cap allows; says so when some were left out. */
+  function add(more: string[]): void {
+    const fresh = more.filter((id) => !isSelected(id))
+    const room = Math.max(0, MAX_OVERLAY - ids.value.length)
+    ids.value = [...ids.value, ...fresh.slice(0, room)]
+    if (fresh.length > room) refuseMore()
+    keepOpenInside()
+  }
+
+  /** Drops runs that are no longer in the history. */
+  function retain(present: Set<string>): void {
+    ids.value = ids.value.filter((id) => present.has(id))
+    keepOpenInside()
+  }
+
+  function setOpenAmongSelected(id: string): void {
+    if (isSelected(id)) openId.value = id
+  }
+
+  /** A hash typed or pasted into this tab (a bookmark): show what it names, within the history's runs. */
+  function applyHash(hash: string, present: Set<string>): boolean {
+    const state = parseViewHash(hash)
+    if (!state) return false
+    ids.value = state.runs.filter((id) => present.has(id))
+    openId.value = state.open
+    keepOpenInside()
+    focusN.value = state.n
+    view.value = state.view
+    return true
+  }
+
+  watch(
+    [ids, openId, focusN, view, settled],
+    () => {
+      if (!hasWindow || !settled.value) return
+      const hash = formatViewHash({ runs: ids.value, open: openId.value, n: focusN.value, view: view.value })
+      if (hash !== location.hash) history.replaceState(history.state, '', hash)
+    },
+    { flush: 'sync' },
+  )
+
+  return {
+    ids,
+    openId,
+    focusN,
+    view,
+    settled,
+    full,
+    isSelected,
+    toggle,
+    open,
+    focus,
+    add,
+    retain,
+    setOpenAmongSelected,
+    applyHash,
+  }
+})

@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+// `npm run bench:ui`: the dashboard's speed in Chromium against the built app in browser mode (a benchmark
+// script, not a timed test). A real small sweep is run by the CLI, then cloned (new id, name, time) into a
+// history of 10,000 runs; it prints the time to an interactive UI, a click on a run, ticking runs to overlay
+// and drawing a six-run overlay, against the goals of issues 9 and 10. Needs `npm run build` and Chromium.
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)))
+const cli = join(root, 'bin', 'amdahl.js')
+const chromiumPath = process.env.AMDAHL_CHROMIUM ?? '/usr/bin/chromium'
+const RUNS = Number(process.env.AMDAHL_BENCH_RUNS ?? 10_000)
+const ROUNDS = 5
+
+if (!existsSync(join(root, 'out', 'renderer', 'index.html'))) {
+  console.error('bench:ui: build first (npm run build)')
+  process.exit(2)
+}
+if (!existsSync(chromiumPath)) {
+  console.error(`bench:ui: Chromium not found at ${chromiumPath} (set AMDAHL_CHROMIUM)`)
+  process.exit(2)
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const range = (xs) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`
+
+const dir = mkdtempSync(join(tmpdir(), 'amdahl-bench-ui-'))
+let server
+let browser
+try {
+  // One real run from the engine, through the CLI.
+  const sweep = spawnSync(
+    process.execPath,
+    [
+      cli,
+      'sweep',
+      '--sizes',
+      '64,128,256',
+      '--pools',
+      '1,2',
+      '--reps',
+      '2',
+      '--warmup',
+      '0',
+      '--name',
+      'bench base',
+      '--history-dir',
+      dir,
+    ],
+    { encoding: 'utf8' },
+  )
+  if (sweep.status !== 0) throw new Error(`the seeding sweep failed: ${sweep.stderr}`)
+  const [file] = readdirSync(dir).filter((f) => f.endsWith('.json'))
+  const base = JSON.parse(readFileSync(join(dir, file), 'utf8'))
+  const t0 = Date.parse(base.createdAt)
+  const kinds = [
+    ['thread', 'shared'],
+    ['thread', 'copy'],
+    ['process', 'copy'],
+  ]
+  for (let k = 1; k < RUNS; k++) {
+    const id = `bench-${String(k).padStart(5, '0')}`
+    const [executor, transfer] = kinds[k % kinds.length]
+    const run = {
+      ...base,
+      id,
+      name: `bench clone ${k}`,
+      createdAt: new Date(t0 - k * 60_000).toISOString(),
+      spec: { ...base.spec, executor, transfer },
+    }
+    writeFileSync(join(dir, `${id}.json`), JSON.stringify(run))
+  }
+
+  server = spawn(process.execPath, [cli, 'serve', '--history-dir', dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const url = await new Promise((res, rej) => {
+    let text = ''
+    const timer = setTimeout(() => rej(new Error('serve printed no URL in 30 s')), 30_000)
+    server.stdout.on('data', (d) => {
+      text += d
+      const m = /http:\/\/\S+token=\S+/.exec(text)
+      if (m) {
+        clearTimeout(timer)
+        res(m[0])
+      }
+    })
+  })
+
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu'],
+  })
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } })
+  const page = await context.newPage()
+  const frames = () =>
+    page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))')
+
+  // 1. Interactive: first history entry drawn and the Run button usable.
+  const interactive = []
+  for (let r = 0; r < 3; r++) {
+    const start = Date.now()
+    if (r === 0) await page.goto(url)
+    else await page.reload()
+    await page.locator('[data-testid="history-item"]').first().waitFor({ timeout: 60_000 })
+    await page.locator('[data-testid="run-button"]:not([disabled])').waitFor({ timeout: 60_000 })
+    await frames()
+    interactive.push(Date.now() - start)
+  }
+  const elements = await page.evaluate('document.getElementsByTagName("*").length')
+  const heap = await page.evaluate('performance.memory ? performance.memory.usedJSHeapSize : 0')
+
+  // 2. A click on a run's name: its table shows.
+  const clicks = []
+  for (let k = 1; k <= ROUNDS; k++) {
+    const item = page.locator('[data-testid="history-item"]').nth(k)
+    const id = await item.getAttribute('data-run-id')
+    const start = Date.now()
+    await item.locator('[data-testid="history-open"]').click()
+    await page.locator(`[data-testid="run-details"][data-run-id="${id}"]`).waitFor({ timeout: 30_000 })
+    await frames()
+    clicks.push(Date.now() - start)
+  }
+
+  // 3. Ticking runs one by one onto the charts (each a fresh run to fetch and draw), from one run to six.
+  await page.goto(url.replace(/\?.*$/, '') + '#runs=bench-00001')
+  await page.reload()
+  await page.locator('[data-testid="chart-time"]').waitFor({ timeout: 60_000 })
+  const ticks = []
+  for (let k = 2; k <= 6; k++) {
+    const item = page.locator('[data-testid="history-item"]').nth(k + 5)
+    const start = Date.now()
+    await item.locator('[data-testid="history-checkbox"]').check()
+    await page.waitForFunction(
+      `document.querySelectorAll('[data-testid="charts-run-key"] li').length === ${k}`,
+      null,
+      { timeout: 30_000 },
+    )
+    await frames()
+    ticks.push(Date.now() - start)
+  }
+
+  // 4. A six-run overlay drawn from runs already fetched: from one run to all six through the address.
+  const hash = await page.evaluate('location.hash')
+  const draws = []
+  for (let r = 0; r < ROUNDS; r++) {
+    await page.evaluate(`location.hash = '#runs=bench-00001'`)
+    await page.waitForFunction(`document.querySelectorAll('[data-testid="charts-run-key"] li').length === 0`)
+    await frames()
+    const start = Date.now()
+    await page.evaluate(`location.hash = ${JSON.stringify(hash)}`)
+    await page.waitForFunction(
+      `document.querySelectorAll('[data-testid="charts-run-key"] li').length === 6`,
+      null,
+      { timeout: 30_000 },
+    )
+    await frames()
+    draws.push(Date.now() - start)
+  }
+
+  const rows = [
+    ['figure', 'median ms', 'range ms', 'goal ms', 'met'],
+    [`UI interactive, ${RUNS} runs`, median(interactive), range(interactive), 1500],
+    [`click on a run, ${RUNS} runs`, median(clicks), range(clicks), 200],
+    ['tick a run to overlay (2…6)', median(ticks), range(ticks), 50],
+    ['draw a 6-run overlay', median(draws), range(draws), 300],
+  ].map((r, i) => (i === 0 ? r : [r[0], String(r[1]), r[2], String(r[3]), r[1] <= r[3] ? 'yes' : 'NO']))
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)))
+  console.log(`bench:ui — Chromium ${browser.version()}, ${RUNS} runs in the history`)
+  for (const r of rows)
+    console.log(r.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join('  '))
+  console.log(`page elements with ${RUNS} runs: ${elements}; JS heap: ${(heap / 2 ** 20).toFixed(0)} MB`)
+} finally {
+  await browser?.close()
+  server?.kill('SIGTERM')
+  rmSync(dir, { recursive: true, force: true })
+}

@@ -1,0 +1,252 @@
+// The dashboard at scale in Chromium: one selection for charts and table (kept in the URL), a dense sweep and a
+// six-run overlay that fit the window with one-page legends, history search and filters, progress in view on Run.
+// Every run here is a real sweep of the engine or a clone of one (new id and name), never a hand-written run.
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { Run, SweepSpecInput } from '../../common/contract'
+import { startApp, type TestApp } from './helpers/app'
+import { launchChromium, newTestPage, screenshot, type TestPage } from './helpers/browser'
+import { byTestId, fillSweepForm, openApp, waitForSteadyChart, WAIT_MS } from './helpers/ui'
+
+const TINY: SweepSpecInput = { sizes: [32, 64], pools: [1, 2], repetitions: 1, warmups: 0 }
+
+let browser: Browser
+let app: TestApp
+let tab: TestPage
+let page: Page
+
+beforeAll(async () => {
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+})
+beforeEach(async () => {
+  app = await startApp()
+  tab = await newTestPage(browser)
+  page = tab.page
+})
+afterEach(async () => {
+  const errors = [...tab.pageErrors]
+  await tab.close()
+  await app.close()
+  expect(errors, 'uncaught exceptions in the page').toEqual([])
+})
+
+/** A copy of a real run under a new id and name, saved to the history (what an import of it would add). */
+async function cloneRun(run: Run, id: string, name: string, createdAt: string): Promise<Run> {
+  const copy: Run = { ...structuredClone(run), id, name, createdAt }
+  await app.history.save(copy)
+  return copy
+}
+
+interface Shown {
+  ticked: string[]
+  open: string | null
+  tabs: string[]
+  keyed: number
+  current: string | null
+  hash: string
+}
+
+/**
+ * What the page shows as selected: ticked boxes, the table's run and tabs, the chart key, the URL hash. Runs in
+ * the page, so it is written as page script (the node-side type check has no DOM library).
+ */
+const SHOWN_SCRIPT = `(() => {
+  const ids = (sel) => [...document.querySelectorAll(sel)].map((e) => e.dataset.runId ?? '')
+  const ticked = [...document.querySelectorAll('[data-testid="history-item"]')]
+    .filter((li) => li.querySelector('[data-testid="history-checkbox"]').checked)
+    .map((li) => li.dataset.runId ?? '')
+  const details = document.querySelector('[data-testid="run-details"]')
+  const current = document.querySelector('[data-testid="history-open"][aria-current="true"]')
+  return {
+    ticked,
+    open: details?.dataset.runId ?? null,
+    tabs: ids('[data-testid="details-tab"]'),
+    keyed: document.querySelectorAll('[data-testid="charts-run-key"] li').length,
+    current: current?.closest('[data-testid="history-item"]')?.dataset.runId ?? null,
+    hash: location.hash,
+  }
+})()`
+
+function shown(p: Page): Promise<Shown> {
+  return p.evaluate(SHOWN_SCRIPT) as Promise<Shown>
+}
+
+/** Waits until the URL hash does (or does not) name a run. */
+async function hashNames(p: Page, id: string, present = true): Promise<void> {
+  const has = `location.hash.includes(${JSON.stringify(id)})`
+  await p.waitForFunction(present ? has : `!${has}`, null, { timeout: WAIT_MS })
+}
+
+/** The charts, the table's tabs, the ticks and the hash name the same runs, and the open run is one of them. */
+async function expectAgreement(p: Page): Promise<string[]> {
+  const s = await shown(p)
+  const set = [...s.ticked].sort()
+  if (set.length > 1) {
+    expect([...s.tabs].sort()).toEqual(set)
+    expect(s.keyed).toBe(set.length)
+  } else expect(s.tabs).toEqual([])
+  if (set.length > 0) {
+    expect(set).toContain(s.open)
+    expect(s.current).toBe(s.open)
+  }
+  const hashRuns = new URLSearchParams(s.hash.slice(1)).get('runs')?.split(',').filter(Boolean) ?? []
+  expect([...hashRuns].sort()).toEqual(set)
+  return set
+}
+
+async function item(p: Page, id: string) {
+  return p.locator(`[data-testid="history-item"][data-run-id="${id}"]`)
+}
+
+describe('dashboard', () => {
+  it('keeps charts, table, ticks and URL in agreement after every kind of click, and across a reload', async () => {
+    const a = await app.seedRun({ ...TINY, name: 'alpha' })
+    const b = await cloneRun(a, 'e2e-beta', 'beta', '2030-01-01T00:00:01.000Z')
+    const c = await cloneRun(a, 'e2e-gamma', 'gamma', '2030-01-01T00:00:02.000Z')
+    await openApp(page, app.url)
+    await byTestId(page, 'history-item').nth(2).waitFor({ timeout: WAIT_MS })
+    await page.waitForFunction(`location.hash.startsWith('#runs=')`, null, { timeout: WAIT_MS })
+
+    expect(await expectAgreement(page)).toEqual([c.id]) // the newest by default
+    await (await item(page, b.id)).getByTestId('history-checkbox').check() // tick
+    await hashNames(page, b.id)
+    expect(await expectAgreement(page)).toEqual([b.id, c.id].sort())
+    expect((await shown(page)).open).toBe(b.id) // the newly ticked run is the open table
+
+    await (await item(page, a.id)).getByTestId('history-open').click() // open an unticked run: it joins
+    await hashNames(page, a.id)
+    expect(await expectAgreement(page)).toEqual([a.id, b.id, c.id].sort())
+    expect((await shown(page)).open).toBe(a.id)
+
+    await page.locator(`[data-testid="details-tab"][data-run-id="${c.id}"]`).click() // a table tab
+    await page.locator(`[data-testid="run-details"][data-run-id="${c.id}"]`).waitFor({ timeout: WAIT_MS })
+    await expectAgreement(page)
+
+    await (await item(page, c.id)).getByTestId('history-checkbox').uncheck() // untick the open run
+    await hashNames(page, c.id, false)
+    expect(await expectAgreement(page)).toEqual([a.id, b.id].sort())
+
+    await (await item(page, b.id)).getByTestId('history-delete').click() // delete a shown run
+    await hashNames(page, b.id, false)
+    expect(await expectAgreement(page)).toEqual([a.id])
+    await byTestId(page, 'toast-action').click() // undo: back in the list, not back on the charts
+    await (await item(page, b.id)).waitFor({ timeout: WAIT_MS })
+    expect(await expectAgreement(page)).toEqual([a.id])
+
+    await (await item(page, c.id)).getByTestId('history-checkbox').check()
+    await hashNames(page, c.id)
+    const before = await shown(page)
+    await page.reload()
+    await byTestId(page, 'history-item').nth(2).waitFor({ timeout: WAIT_MS })
+    await byTestId(page, 'details-tab').nth(1).waitFor({ timeout: WAIT_MS })
+    const after = await shown(page)
+    expect(after.ticked.sort()).toEqual(before.ticked.sort())
+    expect(after.open).toBe(before.open)
+    await expectAgreement(page)
+  })
+
+  it('fits a 20-size × 4-chunk run and a 6-run overlay in a 1280×800 window with one-page legends', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 })
+    const sizes = Array.from({ length: 20 }, (_, i) => 16 + 8 * i)
+    const dense = await app.seedRun({
+      name: 'dense 20 sizes',
+      sizes,
+      pools: [1, 2],
+      chunkRows: ['auto', 1, 4, 16],
+      repetitions: 1,
+      warmups: 0,
+    })
+    expect(dense.cells).toHaveLength(20 * (1 + 2 * 4))
+    await openApp(page, app.url)
+    await waitForSteadyChart(page, 'speedup')
+    for (const key of ['time', 'speedup', 'efficiency', 'chunks', 'startup'])
+      expect(await byTestId(page, `chart-${key}`).getAttribute('data-legend')).not.toBe('scroll')
+    // Six of the twenty sizes on the per-size charts, the rest one at a time from the selector.
+    expect(await byTestId(page, 'size-select').locator('option').count()).toBe(21)
+    // The heat map gives each of the 20 rows at least 22 px: it grows (and scrolls in its card) instead.
+    const heat = await byTestId(page, 'chart-efficiency').boundingBox()
+    expect(heat!.height).toBeGreaterThanOrEqual(20 * 22)
+    await byTestId(page, 'size-select').selectOption('64')
+    await page.waitForFunction(`location.hash.includes('n=64')`, null, { timeout: WAIT_MS })
+    await waitForSteadyChart(page, 'speedup')
+    const width = (await page.evaluate('document.documentElement.scrollWidth')) as number
+    expect(width).toBeLessThanOrEqual(1280)
+    await byTestId(page, 'card-speedup').scrollIntoViewIfNeeded()
+    await screenshot(page, 'dense-20-sizes-1280')
+
+    // Six runs overlaid: the first real one and five clones of it.
+    const base = await app.seedRun({ ...TINY, name: 'overlay base' })
+    const ids = [base.id]
+    for (let k = 1; k < 6; k++)
+      ids.push(
+        (await cloneRun(base, `e2e-overlay-${k}`, `overlay run ${k}`, `2031-01-0${k}T00:00:00.000Z`)).id,
+      )
+    // A bookmark of the six, opened afresh (the page lists the history anew, clones included).
+    await page.goto(`${app.origin}/#runs=${ids.join(',')}`)
+    await page.reload()
+    await byTestId(page, 'charts-run-key').waitFor({ timeout: WAIT_MS })
+    expect(await byTestId(page, 'charts-run-key').locator('li').count()).toBe(6)
+    await waitForSteadyChart(page, 'time')
+    for (const key of ['time', 'speedup', 'efficiency', 'startup'])
+      expect(await byTestId(page, `chart-${key}`).getAttribute('data-legend')).not.toBe('scroll')
+    const card = await byTestId(page, 'card-time').boundingBox()
+    expect(card!.x + card!.width).toBeLessThanOrEqual(1280)
+    expect(card!.height).toBeLessThanOrEqual(800)
+    await screenshot(page, 'overlay-6-runs-1280')
+  }, 240_000)
+
+  it('finds runs by name and filters them by executor and status', async () => {
+    const a = await app.seedRun({ ...TINY, name: 'laptop on battery' })
+    await app.seedRun({ ...TINY, name: 'desk, processes', executor: 'process', transfer: 'copy' })
+    await cloneRun(a, 'e2e-laptop-mains', 'laptop on mains', '2030-01-01T00:00:00.000Z')
+    await openApp(page, app.url)
+    await byTestId(page, 'history-item').nth(2).waitFor({ timeout: WAIT_MS })
+    const names = () => byTestId(page, 'history-open').allTextContents()
+
+    await byTestId(page, 'history-search').fill('laptop')
+    await expect
+      .poll(async () => (await names()).map((n) => n.trim()).sort())
+      .toEqual(['laptop on battery', 'laptop on mains'])
+    expect(await byTestId(page, 'history-count').textContent()).toBe('2 of 3')
+
+    await byTestId(page, 'history-search').fill('')
+    await byTestId(page, 'history-filter-executor').selectOption('process')
+    await expect.poll(async () => (await names()).map((n) => n.trim())).toEqual(['desk, processes'])
+    // Each entry shows what it measured and when, to the second.
+    const chips = await byTestId(page, 'history-chips').first().textContent()
+    expect(chips).toMatch(/sum.*js.*process.*copy/s)
+    expect(await byTestId(page, 'history-date').first().textContent()).toMatch(/\d{1,2}:\d{2}:\d{2}/)
+
+    await byTestId(page, 'history-search').fill('no such run')
+    await byTestId(page, 'history-no-match').waitFor({ timeout: WAIT_MS })
+    await byTestId(page, 'history-clear-filters').click()
+    await expect.poll(async () => (await names()).length).toBe(3)
+  })
+
+  it('brings the progress into view when Run is pressed in a 1280×800 window', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 })
+    // Runs in the history push the progress panel below the fold, as they do for a person after a few sweeps.
+    const a = await app.seedRun({ ...TINY, name: 'earlier' })
+    for (let k = 1; k < 4; k++)
+      await cloneRun(a, `e2e-earlier-${k}`, `earlier ${k}`, `2030-01-0${k}T00:00:00.000Z`)
+    await openApp(page, app.url)
+    await byTestId(page, 'history-item').nth(3).waitFor({ timeout: WAIT_MS })
+    await fillSweepForm(page, { sizes: '64, 128, 256, 512', pools: '1, 2', repetitions: '3', warmups: '1' })
+    await byTestId(page, 'run-button').click()
+    await expect
+      .poll(
+        async () => {
+          const box = await byTestId(page, 'run-status').boundingBox()
+          return box !== null && box.y >= 0 && box.y + box.height <= 800
+        },
+        { timeout: WAIT_MS },
+      )
+      .toBe(true)
+    const text = (await byTestId(page, 'progress-text').textContent()) ?? ''
+    expect(text).not.toMatch(/chunk 0 rows/)
+    await screenshot(page, 'progress-after-run-1280')
+  })
+})

@@ -1,0 +1,182 @@
+// The engine host process (issue 8 item 3), with real processes: a sweep run in a forked host, cancelled through
+// it, a host killed in the middle of a sweep, and the service driving its sweeps through hosts.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  parseInput,
+  type Progress,
+  type Run,
+  type SweepEvent,
+  type SweepSpecInput,
+} from '../../common/contract'
+import { hostEngine, type HostProcess } from '../../main/engine/host-client'
+import { forkHost } from '../../main/engine/host-fork'
+import { parseToHost } from '../../main/engine/host-protocol'
+import { HistoryStore } from '../../main/history/store'
+import { driveSweep } from '../../main/service/sweep-driver'
+import { createService } from '../../main/service/service'
+import { eventually, isAlive, processesRunning } from './helpers/procs'
+
+const spec = (input: Partial<SweepSpecInput>) =>
+  parseInput('startSweep', { spec: { sizes: [64], pools: [1, 2], repetitions: 1, warmups: 0, ...input } })
+    .spec
+
+/** Forks real hosts and remembers their pids, so each test can check they are gone. */
+function launcher() {
+  const pids: number[] = []
+  const hosts: HostProcess[] = []
+  const launch = () => {
+    const host = forkHost()
+    hosts.push(host)
+    if (host.pid !== undefined) pids.push(host.pid)
+    return host
+  }
+  return { launch, pids, hosts }
+}
+
+const workerScript = () => process.env.AMDAHL_WORKER!
+let cleanup: (() => Promise<void>)[] = []
+afterEach(async () => {
+  for (const step of cleanup.reverse()) await step()
+  cleanup = []
+})
+
+async function tempHistory(): Promise<HistoryStore> {
+  const dir = await mkdtemp(join(tmpdir(), 'amdahl-host-history-'))
+  cleanup.push(() => rm(dir, { recursive: true, force: true }))
+  return new HistoryStore(dir, { onWarning: () => undefined })
+}
+
+describe('the engine host process', () => {
+  it('runs a sweep in a process of its own and streams progress, cells and the finished run back', async () => {
+    const { launch, pids } = launcher()
+    const engine = hostEngine(launch)
+    const progress: Progress[] = []
+    const partials: Run[] = []
+    const run = await engine.runSweep(spec({ sizes: [64, 128] }), {
+      onProgress: (p) => progress.push(p),
+      onCell: (partial) => void partials.push(partial),
+    })
+    expect(run.status).toBe('complete')
+    expect(run.cells).toHaveLength(2 * 3) // serial + pools 1 and 2, per size
+    expect(run.cells.every((cell) => cell.status === 'ok' && cell.samplesMs.length >= 1)).toBe(true)
+    expect(partials).toHaveLength(run.cells.length)
+    expect(progress.at(-1)).toMatchObject({ runId: run.id, cellsDone: run.cells.length, fraction: 1 })
+    expect(pids).toHaveLength(1)
+    expect(pids[0]).not.toBe(process.pid)
+    await engine.close()
+    expect(isAlive(pids[0])).toBe(false)
+  })
+
+  it('cancels through the host, keeps the finished cells, and leaves no worker behind', async () => {
+    const { launch, pids } = launcher()
+    const engine = hostEngine(launch)
+    const controller = new AbortController()
+    const run = await engine.runSweep(spec({ sizes: [64, 1500], pools: [1, 2], repetitions: 30 }), {
+      signal: controller.signal,
+      onCell: () => controller.abort(),
+    })
+    expect(run.status).toBe('cancelled')
+    expect(run.cells.filter((cell) => cell.status === 'ok').length).toBeGreaterThanOrEqual(1)
+    await engine.close()
+    expect(isAlive(pids[0])).toBe(false)
+    expect(await eventually(() => processesRunning(workerScript()).length === 0)).toBe(true)
+  })
+
+  it('fails the run in one line when its host is killed mid-sweep, keeping the last checkpoint', async () => {
+    const { launch, pids } = launcher()
+    const history = await tempHistory()
+    const warnings: string[] = []
+    let killed = false
+    const outcome = await driveSweep(
+      spec({ sizes: [64, 1500], pools: [1, 2], repetitions: 30, executor: 'process', transfer: 'copy' }),
+      {
+        engine: hostEngine(launch),
+        history,
+        warn: (line) => warnings.push(line),
+        // The first cell is checkpointed (the throttle lets the first one through); once a second cell is done its
+        // message has surely been sent, whatever order the runner reports a cell and its progress in. Then it dies.
+        onProgress: (p) => {
+          if (p.cellsDone >= 2 && !killed) {
+            killed = true
+            process.kill(pids[0], 'SIGKILL')
+          }
+        },
+      },
+    )
+    await outcome.engineClosed
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: 'the sweep failed: the engine process ended in the middle of the sweep (killed by SIGKILL)',
+    })
+    expect(warnings).toEqual([])
+    const saved = await history.list()
+    expect(saved).toHaveLength(1)
+    const run = await history.get(saved[0].id)
+    expect(run.status).toBe('failed')
+    expect(run.cells.length).toBeGreaterThanOrEqual(1)
+    // The process executor's workers were the host's children: they go with it.
+    expect(await eventually(() => processesRunning(workerScript()).length === 0, 30_000)).toBe(true)
+  })
+
+  it('refuses a message that is not a start or a cancel, in one line', () => {
+    expect(parseToHost({ type: 'stop' })).toEqual({
+      ok: false,
+      error: 'the engine host got a message that is neither start nor cancel',
+    })
+    const badSpec = parseToHost({ type: 'start', runId: '20261125T101500Z-k3j9x2', spec: { sizes: [0] } })
+    expect(badSpec).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^the engine host got an invalid sweep: [^\n]+$/),
+    })
+    expect(parseToHost({ type: 'cancel' })).toEqual({ ok: true, message: { type: 'cancel' } })
+  })
+})
+
+describe('the service with its engine in host processes (as `amdahl serve` runs it)', () => {
+  it('runs a sweep to the finished event and saves it', async () => {
+    const { launch, pids } = launcher()
+    const service = createService({
+      history: await tempHistory(),
+      engine: hostEngine(launch),
+      onWarning: () => {},
+    })
+    const events: SweepEvent[] = []
+    const finished = new Promise<void>((resolve) =>
+      service.onEvent((event) => {
+        events.push(event)
+        if (event.type === 'finished' || event.type === 'failed') resolve()
+      }),
+    )
+    const { runId } = await service.handlers.startSweep({ spec: spec({}) })
+    await finished
+    expect(events.at(-1)).toMatchObject({ type: 'finished', run: { id: runId, status: 'complete' } })
+    expect((await service.handlers.listRuns({})).map((r) => r.id)).toEqual([runId])
+    await service.shutdown()
+    expect(pids.filter(isAlive)).toEqual([])
+  })
+
+  it('shuts down in the middle of a sweep: the run is saved as cancelled and no host is left', async () => {
+    const { launch, pids } = launcher()
+    const service = createService({
+      history: await tempHistory(),
+      engine: hostEngine(launch),
+      onWarning: () => {},
+    })
+    const running = new Promise<void>((resolve) =>
+      service.onEvent((event) => {
+        if (event.type === 'progress' && event.progress.cellsDone >= 1) resolve()
+      }),
+    )
+    const { runId } = await service.handlers.startSweep({
+      spec: spec({ sizes: [64, 1500], repetitions: 30 }),
+    })
+    await running
+    await service.shutdown()
+    expect(pids.filter(isAlive)).toEqual([])
+    expect((await service.handlers.getRun({ id: runId })).status).toBe('cancelled')
+    expect(processesRunning(workerScript())).toEqual([])
+  })
+})

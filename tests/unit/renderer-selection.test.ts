@@ -1,0 +1,146 @@
+// @vitest-environment happy-dom
+// One selection: the charts' runs and the table's tabs are one set, the open run always among them, kept in the
+// URL hash; the overlay cap; filters of a long history; blank renames; toasts that do not pile up.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Run } from '../../common/contract'
+import { emptyFilter, filterChoices, filterRuns } from '../../renderer/src/lib/history-filter'
+import { formatViewHash, MAX_OVERLAY, parseViewHash } from '../../renderer/src/lib/view-state'
+import { useHistoryStore } from '../../renderer/src/stores/history'
+import { useSelectionStore } from '../../renderer/src/stores/selection'
+import { MAX_TOASTS, useUiStore } from '../../renderer/src/stores/ui'
+import { makeRun } from './history-fixtures'
+import { createTestClient, storesWith, type TestClient } from './renderer-client'
+
+let client: TestClient
+beforeEach(async () => {
+  localStorage.clear()
+  client = await createTestClient()
+})
+afterEach(() => client.dispose())
+
+const run = (k: number, extra: Partial<Run> = {}): Run =>
+  makeRun({
+    id: `run-${k}`,
+    name: `run ${k}`,
+    createdAt: new Date(Date.UTC(2026, 10, 1, 8, k)).toISOString(),
+    ...extra,
+  })
+
+async function withRuns(...runs: Run[]) {
+  for (const r of runs) await client.history.save(r)
+  storesWith(client)
+  const history = useHistoryStore()
+  await history.refresh()
+  return { history, selection: useSelectionStore() }
+}
+
+describe('view hash', () => {
+  it('round-trips runs, the open run, the focused size and the view', () => {
+    const state = { runs: ['a', 'b-2'], open: 'b-2', n: 1000, view: 'compare' as const }
+    expect(parseViewHash(formatViewHash(state))).toEqual(state)
+    expect(formatViewHash({ runs: ['a'], open: 'a', n: null, view: 'charts' })).toBe('#runs=a')
+  })
+
+  it('drops what is not an id, repeats, runs past the cap, and an open run outside the set', () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `r${i}`)
+    const parsed = parseViewHash(`#runs=${['../x', 'r0', 'r0', ...ids].join(',')}&open=zz&n=-4`)
+    expect(parsed?.runs).toEqual(ids.slice(0, MAX_OVERLAY))
+    expect(parsed?.open).toBe('r0')
+    expect(parsed?.n).toBeNull()
+    expect(parseViewHash('')).toBeNull()
+    expect(parseViewHash('#something-else')).toBeNull()
+  })
+})
+
+describe('selection', () => {
+  it('keeps the open run among the ticked ones through every kind of click', async () => {
+    const { history, selection } = await withRuns(run(1), run(2), run(3))
+    expect(selection.ids).toEqual(['run-3'])
+    expect(selection.openId).toBe('run-3')
+    await history.toggleSelected('run-1') // ticking opens the newly ticked run
+    expect(selection.ids).toEqual(['run-3', 'run-1'])
+    expect(selection.openId).toBe('run-1')
+    await history.open('run-2') // opening an unticked run ticks it
+    expect(selection.ids).toEqual(['run-3', 'run-1', 'run-2'])
+    expect(history.openRun?.id).toBe('run-2')
+    await history.toggleSelected('run-2') // unticking the open run opens another shown one
+    expect(selection.openId).toBe('run-3')
+    expect(history.selectedRuns.map((r) => r.id)).toEqual(['run-3', 'run-1'])
+    await history.remove('run-3')
+    expect(selection.ids).toEqual(['run-1'])
+    expect(selection.openId).toBe('run-1')
+    expect(location.hash).toBe('#runs=run-1')
+  })
+
+  it('restores the view from the hash on load, and falls back to the newest when the hash names none left', async () => {
+    window.history.replaceState(null, '', '#runs=run-1,run-2&open=run-2')
+    for (const r of [run(1), run(2), run(3)]) await client.history.save(r)
+    storesWith(client)
+    window.history.replaceState(null, '', '#runs=run-1,run-2&open=run-2')
+    const history = useHistoryStore()
+    await history.refresh()
+    expect(history.selectedIds).toEqual(['run-1', 'run-2'])
+    expect(history.openRun?.id).toBe('run-2')
+
+    storesWith(client)
+    window.history.replaceState(null, '', '#runs=gone')
+    const again = useHistoryStore()
+    await again.refresh()
+    expect(again.selectedIds).toEqual(['run-3'])
+  })
+
+  it('refuses a ninth overlaid run with a message', async () => {
+    const runs = Array.from({ length: MAX_OVERLAY + 1 }, (_, i) => run(i))
+    const { history, selection } = await withRuns(...runs)
+    for (const r of runs.slice(0, MAX_OVERLAY - 1)) await history.toggleSelected(r.id)
+    expect(selection.ids).toHaveLength(MAX_OVERLAY)
+    const extra = runs.find((r) => !selection.isSelected(r.id))!
+    await history.toggleSelected(extra.id)
+    expect(selection.ids).toHaveLength(MAX_OVERLAY)
+    expect(useUiStore().toasts.at(-1)?.text).toMatch(/at most 8 runs/)
+  })
+
+  it('keeps a named run’s name when a rename is blank, and says why', async () => {
+    const { history } = await withRuns(run(1))
+    await history.rename('run-1', '   ')
+    expect(history.runs[0].name).toBe('run 1')
+    expect((await client.getRun({ id: 'run-1' })).name).toBe('run 1')
+    expect(useUiStore().toasts.at(-1)?.text).toBe('A run needs a name: kept “run 1”')
+  })
+})
+
+describe('toasts', () => {
+  it('replace a repeated message and never show more than the cap', () => {
+    storesWith(client)
+    const ui = useUiStore()
+    for (let i = 0; i < 7; i++) ui.notify('Saved amdahl.csv', { kind: 'success' })
+    expect(ui.toasts).toHaveLength(1)
+    for (let i = 0; i < 7; i++) ui.notify(`Saved file ${i}`, { kind: 'success' })
+    expect(ui.toasts.map((t) => t.text)).toEqual(['Saved file 4', 'Saved file 5', 'Saved file 6'])
+    expect(ui.toasts.length).toBe(MAX_TOASTS)
+  })
+})
+
+describe('history filters', () => {
+  it('search names and ids, and filter by workload, executor and status together', async () => {
+    const { history } = await withRuns(
+      run(1, { name: 'laptop on battery' }),
+      run(2, { name: 'desk', status: 'cancelled' }),
+      run(3, { name: 'laptop mains', spec: { ...makeRun().spec, executor: 'process', transfer: 'copy' } }),
+    )
+    const all = history.runs
+    expect(filterRuns(all, { text: 'LAPTOP', only: {} }).map((r) => r.id)).toEqual(['run-3', 'run-1'])
+    expect(filterRuns(all, { text: 'run-2', only: {} }).map((r) => r.id)).toEqual(['run-2'])
+    expect(filterRuns(all, { text: 'laptop', only: { executor: 'process' } }).map((r) => r.id)).toEqual([
+      'run-3',
+    ])
+    expect(filterRuns(all, { text: '', only: { status: 'cancelled' } }).map((r) => r.id)).toEqual(['run-2'])
+    expect(filterRuns(all, emptyFilter())).toHaveLength(3)
+    const choices = filterChoices(all)
+    expect(choices.executor).toEqual([
+      { value: 'thread', count: 2 },
+      { value: 'process', count: 1 },
+    ])
+    expect(choices.machine).toHaveLength(1)
+  })
+})
