@@ -33,12 +33,3 @@ export function printable(text: string): string {
     return '\ufffd'
   })
 }
-
-/**
- * Text that came from data (a file, another machine) as a terminal may print it: control characters (escape
- * sequences, carriage returns, bells) become "?", so nothing read can retitle, clear or overwrite the terminal.
- */
-export function withoutControls(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '?')
-}
