@@ -346,10 +346,19 @@ export type Breakdown = z.infer<typeof BreakdownSchema>
 
 export const CellStatusSchema = z.enum(['ok', 'failed', 'cancelled'])
 /**
- * Why a cell stopped sampling: its interval met the target, a budget (time or count) was spent, the sweep was
- * cancelled (the samples taken are kept: a partial cell), or the cell failed.
+ * Why a cell stopped taking samples. target: the median's interval met the precision target; budget-time /
+ * budget-count: the per-cell budget ran out first (the cell is flagged unstable); min-reps: it took the
+ * repetitions asked for with no precision target (command workloads, which keep fixed repetitions); cancelled;
+ * failed. Schema-1 runs recorded none, and migration invents none.
  */
-export const StopReasonSchema = z.enum(['target', 'time-budget', 'count-budget', 'cancelled', 'failed'])
+export const StopReasonSchema = z.enum([
+  'target',
+  'budget-time',
+  'budget-count',
+  'min-reps',
+  'cancelled',
+  'failed',
+])
 export type StopReason = z.infer<typeof StopReasonSchema>
 export const CellSchema = z.object({
   n: z.number().int().min(1),
@@ -385,7 +394,7 @@ export const CellSchema = z.object({
   /** Karp–Flatt experimentally determined serial fraction (pool > 1 only). */
   karpFlatt: finite.nullable(),
   /** Why sampling stopped (runs measured before the adaptive protocol have none). */
-  stopReason: StopReasonSchema.optional(),
+  stopReason: StopReasonSchema.nullable().optional(),
   /**
    * Runs per sample: a cell faster than the timer can resolve well times this many back-to-back runs as one
    * sample. samplesMs and kernelMs are always per run (the sample's time divided by the batch).
@@ -395,7 +404,7 @@ export const CellSchema = z.object({
    * Share of the machine's cores (0..1) that other programs used while this cell's samples ran, from /proc/stat
    * minus our own processes' CPU time (elsewhere from the load average); null where nothing could be read.
    */
-  busyCpuFraction: finite.nullable().optional(),
+  busyCpuFraction: z.number().min(0).max(1).nullable().optional(),
   /** Share of the cores' time a hypervisor stole while the cell's samples ran; null where the OS does not say. */
   stealFraction: finite.nullable().optional(),
   /** Median time of this N's base case (baseCaseOf(run)), ms: what speedup divides. */
@@ -439,27 +448,29 @@ export const AmdahlFitSchema = z.object({
 })
 export type AmdahlFit = z.infer<typeof AmdahlFitSchema>
 
-/** How a run was measured, recorded so it can be judged and repeated (see main/engine/timed.ts). */
+/**
+ * How a run measured (filled by the runner, see main/engine/timed.ts): per cell, samples are taken in shuffled
+ * interleaved rounds (orderSeed) until the median's interval is within ±targetRelSpread or a budget is spent.
+ */
 export const ProtocolSchema = z.object({
-  /** Relative half-width of the median's 95% interval a cell aims for. */
-  target: finite,
-  /** Per-cell budgets; the minimum (`minSamples`) is always taken whatever they say. */
-  maxTimeMs: finite,
-  maxSamples: z.number().int().min(1),
+  /** Precision target, relative half-width of the median's interval (0.05 = ±5%); 0 = no target. */
+  targetRelSpread: z.number().min(0).max(1),
+  /** Samples every cell takes at least (--reps). */
   minSamples: z.number().int().min(1),
+  /** Per-cell budget: at most this many samples… */
+  maxSamples: z.number().int().min(1),
+  /** …and about this much measured time, ms. */
+  maxTimeMs: z.number().min(0),
+  /** Warm-up runs per cell before its first timed sample. */
   warmups: z.number().int().min(0),
-  /** Seed of the cell order, shuffled every round: the same seed gives the same order. */
+  /** Seed of the shuffled cell order of every round: the same seed replays the same order. */
   orderSeed: z.number().int().min(0).max(0xffffffff),
-  /** The timer's resolution measured at the start of the run, ms. */
-  timerResolutionMs: finite,
-  /** A sample shorter than this batches several runs (1000 timer ticks: rounding costs at most 0.1%). */
-  minSampleMs: finite,
-  /** What the serial baseline is, in words: speedups are relative to it. */
-  baseCase: z.string().max(500),
-  /** Where the timed region starts and ends, in words. */
-  timedRegion: z.string().max(500),
-  /** Where busyCpuFraction comes from. */
-  loadSource: z.enum(['proc-stat', 'loadavg', 'none']),
+  /** What the timed region covers, in words. */
+  timedRegion: z.string().max(300),
+  /** The timer's step, measured once per run, ms: a run shorter than 1000 steps is batched (Cell.batch). */
+  timerResolutionMs: finite.optional(),
+  /** Where busyCpuFraction comes from: /proc/stat, the load average, or nowhere. */
+  loadSource: z.enum(['proc-stat', 'loadavg', 'none']).optional(),
 })
 export type Protocol = z.infer<typeof ProtocolSchema>
 
@@ -489,10 +500,12 @@ export const RunSchema = z.object({
   imported: z.boolean().optional(),
   /** Set when the run was measured on a remote target (amdahl target), by that target's name. */
   target: z.string().max(40).optional(),
-  /** How it was measured (absent in runs recorded before the adaptive protocol). */
+  /** How it measured (absent in runs recorded before the adaptive protocol). */
   protocol: ProtocolSchema.optional(),
-  /** One line: "machine quiet", or what other programs took while cells were measured. */
-  machineVerdict: z.string().max(300).optional(),
+  /** What every speedup divides by, in words. */
+  baseCase: z.string().max(300).optional(),
+  /** One line on how quiet the machine was ("machine quiet" / "another program used 0.6 cores during 4 cells"). */
+  verdict: z.string().max(500).nullable().optional(),
 })
 export type Run = z.infer<typeof RunSchema>
 
@@ -501,8 +514,8 @@ export const UNRECORDED_BASE_CASE =
   'serial: one task over the whole matrix on one worker (recorded before the base case was measured alike for every executor)'
 
 /** What every speedup of the run divides by, in words; each cell's baseMs is its time at that cell's N. */
-export function baseCaseOf(run: Pick<Run, 'protocol'>): string {
-  return run.protocol?.baseCase ?? UNRECORDED_BASE_CASE
+export function baseCaseOf(run: Pick<Run, 'baseCase'>): string {
+  return run.baseCase ?? UNRECORDED_BASE_CASE
 }
 
 export interface RunSummary {

@@ -11,14 +11,25 @@ export function capLine(line: string): string {
 
 /** Every run of whitespace (newlines included) as one space, trimmed and capped: never a multi-line dump. */
 export function oneLine(text: string): string {
-  return capLine(text.replace(/\s+/g, ' ').trim())
+  return capLine(printable(text.replace(/\s+/g, ' ').trim()))
 }
 
+// C0 controls but tab and newline, DEL, C1 controls, and the invisible bidi and line-separator characters that
+// reorder or break what a terminal shows.
+const CONTROLS =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+
 /**
- * Text that came from data (a file, another machine) as a terminal may print it: control characters (escape
- * sequences, carriage returns, bells) become "?", so nothing read can retitle, clear or overwrite the terminal.
+ * Text from data (a run name, a CPU model, an error) made safe to print to a terminal: an ESC, CR or other
+ * control character shows as its visible picture (␛, ␍) instead of retitling, clearing or overwriting the terminal.
+ * One character for one, so table columns stay aligned. Tabs and newlines are kept.
  */
-export function withoutControls(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
+export function printable(text: string): string {
+  return text.replace(CONTROLS, (c) => {
+    const code = c.charCodeAt(0)
+    if (code < 0x20) return String.fromCharCode(0x2400 + code)
+    if (code === 0x7f) return '\u2421'
+    return '\ufffd'
+  })
 }

@@ -77,6 +77,21 @@ export interface TaskReply {
   labels?: Int32Array
 }
 
+/**
+ * Readies one worker for a size's cells before any of them is timed: binds the kernels to the workspace (the
+ * wasm module is instantiated over its memory here, not inside the first sample) and runs them on a few rows
+ * until the JIT (and wasm tier-up) has had its go. Shared tasks read the real workspace; copied tasks make rows.
+ */
+export interface PrepareTask {
+  mode: 'shared' | 'copy'
+  workload: Workload
+  kernel: Kernel
+  /** The workspace, for shared tasks (null for copied ones). */
+  ref: WorkspaceRef | null
+  n: number
+  k: number
+}
+
 export interface PingReply {
   /** pid:threadId, so the pool can check that every worker answered. */
   worker: string

@@ -3,7 +3,7 @@
 // would) and checks what each should do; a command the script does not know fails it, so the README cannot grow a
 // command nobody runs. `npm install` and `npm test` are .ci/run's own steps. Usage: node scripts/check-readme.mjs
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -176,6 +176,70 @@ const checks = [
     async (command) => {
       const result = await run(command)
       return { ok: result.code === 0 && result.stdout.includes('--sizes'), detail: `exit ${result.code}` }
+    },
+  ],
+  [
+    /^npx amdahl probe$/,
+    async (command) => {
+      const result = await run(command)
+      return {
+        ok: result.code === 0 && /read GB\/s/.test(result.stdout) && /S_max/.test(result.stdout),
+        detail: `exit ${result.code}, ceilings ${/GB\/s/.test(result.stdout) ? 'printed' : 'missing'}`,
+      }
+    },
+  ],
+  [
+    /^npx amdahl target add lab /,
+    async (command) => {
+      const added = await run(command)
+      const listed = await run('npx amdahl target list')
+      const ok = added.code === 0 && listed.code === 0 && listed.stdout.includes('lab.example.org')
+      return { ok, detail: `exit ${added.code}, ${ok ? 'listed by target list' : 'not listed'}` }
+    },
+  ],
+  [
+    // lab.example.org is the README's example and no machine here: these must fail the way a user with a
+    // wrong or unreachable host sees it, in one line naming the target, fast. A real sshd on 127.0.0.1 is
+    // exercised by tests/reliability/remote.test.ts.
+    /^npx amdahl (target check lab|sweep --on lab )/,
+    async (command) => {
+      const result = await run(command, { timeoutMs: 60_000 })
+      const lines = result.stderr.trim().split('\n')
+      const ok = result.code === 1 && lines.length === 1 && /cannot connect to lab\b/.test(lines[0])
+      return {
+        ok,
+        detail: `exit ${result.code}, ${ok ? 'one line: ' + lines[0] : 'stderr: ' + result.stderr.trim()}`,
+      }
+    },
+  ],
+  [
+    /^npx amdahl history import results\/$/,
+    async (command) => {
+      // A folder of --json results as a Slurm job leaves it: one run made here, imported into an empty history.
+      const folder = join(root, 'results')
+      if (existsSync(folder))
+        return { ok: false, detail: 'results/ already exists in the project; not touched' }
+      mkdirSync(folder)
+      const made = await run(
+        'npx amdahl sweep --sizes 1000 --pools 1,2 --reps 3 --warmup 1 --no-save --json results/run-1.json',
+      )
+      const before = env.AMDAHL_HOME
+      env.AMDAHL_HOME = mkdtempSync(join(tmpdir(), 'amdahl-readme-import-'))
+      try {
+        const result = await run(command)
+        const listed = await run('npx amdahl history list')
+        const id = /"id":\s*"([^"]+)"/.exec(readFileSync(join(folder, 'run-1.json'), 'utf8'))?.[1]
+        const ok =
+          made.code === 0 && result.code === 0 && id !== undefined && listed.stdout.includes(id.slice(0, 8))
+        return {
+          ok,
+          detail: `exit ${result.code}, ${ok ? 'run listed by history list' : result.stderr.trim()}`,
+        }
+      } finally {
+        rmSync(env.AMDAHL_HOME, { recursive: true, force: true })
+        env.AMDAHL_HOME = before
+        rmSync(folder, { recursive: true, force: true })
+      }
     },
   ],
 ]

@@ -113,6 +113,19 @@ export function parseExportFormat(text: string): CliExportFormat {
 }
 
 /** The sweep flags as commander hands them over: every value still text, absent when not given. */
+/** Everything `amdahl sweep` takes: the spec's flags plus where its results go and where it runs. */
+export interface SweepOptions extends SweepFlags {
+  json?: string
+  csv?: string
+  samplesCsv?: string
+  save: boolean
+  historyDir?: string
+  /** `jsonl`: events as JSON lines on stdout instead of the table (see common/remote-events.ts). */
+  events?: string
+  /** The name of a target (amdahl target add) to run the sweep on, over SSH. */
+  on?: string
+}
+
 export interface SweepFlags {
   workload?: string
   /** Required; checked here rather than by commander so an unknown flag is reported first. */
@@ -184,18 +197,28 @@ export function parseTolerance(text: string, flag: string): number {
   const t = text.trim()
   const percent = t.endsWith('%')
   const value = Number(percent ? t.slice(0, -1) : t)
-  if (t === '' || !Number.isFinite(value)) throw new UsageError(`${flag}: "${text}" is not a number (e.g. 1e-9 or 0.1%)`)
+  if (t === '' || !Number.isFinite(value))
+    throw new UsageError(`${flag}: "${text}" is not a number (e.g. 1e-9 or 0.1%)`)
   return percent ? value / 100 : value
 }
 
 /** --command / --module and their options: the user's own workload, validated by the same schema as the app's. */
 function ownWorkloadInput(flags: SweepFlags): Partial<SweepSpecInput> {
-  const commandFlags = ['serialCommand', 'shell', 'timeRegex', 'timeUnit', 'resultRegex', 'resultTolerance', 'timeout'] as const
+  const commandFlags = [
+    'serialCommand',
+    'shell',
+    'timeRegex',
+    'timeUnit',
+    'resultRegex',
+    'resultTolerance',
+    'timeout',
+  ] as const
   if (flags.command !== undefined && flags.module !== undefined)
     throw new UsageError('--command and --module: give one or the other')
   if (flags.command === undefined) {
     const stray = commandFlags.find((f) => flags[f] !== undefined)
-    if (stray) throw new UsageError(`--${stray.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --command`)
+    if (stray)
+      throw new UsageError(`--${stray.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --command`)
   }
   if (flags.module !== undefined) {
     if (flags.workload !== undefined && flags.workload !== 'module')

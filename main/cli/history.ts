@@ -1,7 +1,7 @@
 // `amdahl history list|show|delete|import` and `amdahl export`: the history on disk from the terminal.
 import { lstat, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { oneLine, withoutControls as plain } from '../../common/one-line'
+import { oneLine } from '../../common/one-line'
 import { CliFailure, EXIT_FAILURE, EXIT_OK } from './errors'
 import { parseExportFormat } from './flags'
 import { openHistory } from './history-store'
@@ -80,7 +80,7 @@ export async function historyImportCommand(
   const info = await lstat(path).catch(() => null)
   if (info?.isDirectory()) return importFolder(path, history, io)
   const summaries = await history.importAll(await readJsonFile(path))
-  for (const s of summaries) io.stdout.write(`imported run ${s.id}${s.name ? ` "${plain(s.name)}"` : ''}\n`)
+  for (const s of summaries) io.stdout.write(`imported run ${s.id}${s.name ? ` "${oneLine(s.name)}"` : ''}\n`)
   return EXIT_OK
 }
 
@@ -107,11 +107,13 @@ async function importFolder(
     try {
       for (const s of await history.importAll(await readJsonFile(join(dir, name)))) {
         imported++
-        io.stdout.write(`imported run ${s.id}${s.name ? ` "${plain(s.name)}"` : ''} from ${plain(name)}\n`)
+        io.stdout.write(
+          `imported run ${s.id}${s.name ? ` "${oneLine(s.name)}"` : ''} from ${oneLine(name)}\n`,
+        )
       }
     } catch (error) {
       skipped++
-      io.stderr.write(`amdahl: skipped ${plain(name)}: ${oneLine(plain((error as Error).message))}\n`)
+      io.stderr.write(`amdahl: skipped ${oneLine(name)}: ${oneLine((error as Error).message)}\n`)
     }
   }
   io.stderr.write(

@@ -14,7 +14,8 @@ import { compareCommand, type CompareOptions } from './compare'
 import type { CliIo } from './io'
 import { probeCommand, type ProbeOptions } from './probe'
 import { serveCommand, type ServeOptions } from './serve'
-import { sweepCommand, type SweepOptions } from './sweep'
+import type { SweepOptions } from './flags'
+import { sweepCommand } from './sweep'
 import {
   infoCommand,
   targetAddCommand,

@@ -2,7 +2,7 @@
 // machines through the user's own ssh, saved in the local history marked with the target.
 import { resolve } from 'node:path'
 import { stat } from 'node:fs/promises'
-import { MachineSchema, type SweepSpec } from '../../common/contract'
+import { MachineSchema } from '../../common/contract'
 import { EVENTS_PROTOCOL } from '../../common/remote-events'
 import { machineInfo } from '../engine/machine'
 import { defaultDataDir } from '../history/paths'
@@ -17,8 +17,8 @@ import { formatRunReport } from './table'
 import { VERSION } from './version'
 import { z } from 'zod'
 import { formatIssues } from '../../common/contract'
-import { oneLine, withoutControls as plain } from '../../common/one-line'
-import type { SweepOptions } from './sweep'
+import { oneLine } from '../../common/one-line'
+import type { SweepOptions } from './flags'
 
 export interface TargetDirOption {
   dataDir?: string
@@ -81,7 +81,7 @@ export async function targetListCommand(options: TargetDirOption, io: CliIo): Pr
   for (const row of rows)
     io.stdout.write(
       `${row
-        .map((c, i) => plain(c).padEnd(widths[i]))
+        .map((c, i) => c.padEnd(widths[i]))
         .join('  ')
         .trimEnd()}\n`,
     )
@@ -94,8 +94,8 @@ export async function targetRemoveCommand(
   io: CliIo,
 ): Promise<number> {
   if (!(await storeFor(options, io).remove(name)))
-    throw new CliFailure(`no target named ${JSON.stringify(plain(name))}`)
-  io.stdout.write(`removed target ${plain(name)}\n`)
+    throw new CliFailure(`no target named ${JSON.stringify(oneLine(name))}`)
+  io.stdout.write(`removed target ${oneLine(name)}\n`)
   return EXIT_OK
 }
 
@@ -140,14 +140,14 @@ async function remoteInfo(target: Target, io: CliIo): Promise<Info> {
     child.stdin.end()
     child.on('error', (e) => refuse(new CliFailure(`cannot start ssh: ${oneLine(e.message)}`)))
     child.on('close', (code) => {
-      const last = oneLine(plain(stderr.lastLine()))
+      const last = oneLine(stderr.lastLine())
       if (overflow) return refuse(new CliFailure(`${target.name} sent ${overflow}`))
       if (code === 255)
         return refuse(new CliFailure(`cannot connect to ${target.name}${last ? `: ${last}` : ''}`))
       if (code !== 0 || line === null) {
         return refuse(
           new CliFailure(
-            `${target.name} could not run "${plain(target.remoteCommand)} info" (exit code ${code})${last ? `: ${last}` : ''}`,
+            `${target.name} could not run "${oneLine(target.remoteCommand)} info" (exit code ${code})${last ? `: ${last}` : ''}`,
           ),
         )
       }
@@ -171,7 +171,7 @@ async function remoteInfo(target: Target, io: CliIo): Promise<Info> {
 
 function checkVersion(info: Info, target: Target): void {
   if (info.amdahl !== VERSION || info.protocol !== EVENTS_PROTOCOL) {
-    throw new CliFailure(versionAdvice(VERSION, plain(info.amdahl), target.name))
+    throw new CliFailure(versionAdvice(VERSION, oneLine(info.amdahl), target.name))
   }
 }
 
@@ -180,8 +180,8 @@ export async function targetCheckCommand(name: string, options: TargetDirOption,
   const info = await remoteInfo(target, io)
   const m = info.machine
   io.stdout.write(
-    `${plain(target.name)}: Amdahl ${plain(info.amdahl)}, ${plain(m.cpuModel)}, ${m.logicalCores} logical cores, ` +
-      `${(m.totalMemoryBytes / 2 ** 30).toFixed(1)} GiB, ${plain(m.platform)} ${plain(m.arch)}\n`,
+    `${oneLine(target.name)}: Amdahl ${oneLine(info.amdahl)}, ${oneLine(m.cpuModel)}, ${m.logicalCores} logical cores, ` +
+      `${(m.totalMemoryBytes / 2 ** 30).toFixed(1)} GiB, ${oneLine(m.platform)} ${oneLine(m.arch)}\n`,
   )
   checkVersion(info, target)
   return EXIT_OK
@@ -206,7 +206,6 @@ export function remoteSweepArgs(options: SweepOptions): string[] {
 /** `amdahl sweep --on <target> …`: the spec was checked here already; the target's CLI checks it again. */
 export async function remoteSweepCommand(
   options: SweepOptions & TargetDirOption,
-  _spec: SweepSpec,
   io: CliIo,
 ): Promise<number> {
   const target = await storeFor(options, io).get(options.on as string)

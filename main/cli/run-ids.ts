@@ -20,6 +20,9 @@ export function matchRunId(text: string, ids: readonly string[]): string {
 /** Resolves a typed id or prefix against the runs in the history. */
 export async function resolveRunId(history: HistoryStore, text: string): Promise<string> {
   const id = parseRunId(text)
+  // A whole id with a file behind it is that run, readable or not: the store then says why it cannot be read,
+  // rather than "no run" for a file that is there (and no list of the whole history is needed).
+  if (await history.present(id)) return id
   return matchRunId(
     id,
     (await history.list()).map((run) => run.id),

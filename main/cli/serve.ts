@@ -7,6 +7,7 @@ import { CliFailure, EXIT_INTERRUPTED, EXIT_OK } from './errors'
 import { parsePort } from './flags'
 import { openHistory } from './history-store'
 import type { CliIo } from './io'
+import { printable } from '../../common/one-line'
 
 /** Signals this soon after the first are copies of it (terminal + launcher), not a second Ctrl-C. */
 const DUPLICATE_SIGNAL_MS = 500
@@ -36,7 +37,8 @@ function listenFailure(error: NodeJS.ErrnoException, host: string, port: number)
 export async function serveCommand(options: ServeOptions, io: CliIo): Promise<number> {
   const port = options.port === undefined ? 0 : parsePort(options.port)
   const host = options.host ?? '127.0.0.1'
-  const log = (line: string) => io.stderr.write(`${line}\n`)
+  // Server log lines may quote request data (a method name, an error): printable, stack lines kept.
+  const log = (line: string) => io.stderr.write(`${printable(line)}\n`)
   const service = createService({
     history: openHistory(options.historyDir, io),
     onWarning: log,

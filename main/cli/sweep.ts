@@ -8,7 +8,7 @@ import { inProcessEngine } from '../engine/sweep-engine'
 import { driveSweep, type SweepOutcome } from '../service/sweep-driver'
 import { exportFile } from '../export/json'
 import { CliFailure, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from './errors'
-import { defaultPools, parseSweepSpec, type SweepFlags } from './flags'
+import { defaultPools, parseSweepSpec, type SweepOptions } from './flags'
 import { openHistory } from './history-store'
 import type { CliIo } from './io'
 import { ProgressLine } from './progress'
@@ -18,18 +18,6 @@ import { remoteSweepCommand } from './remote'
 import { oneLine } from '../../common/one-line'
 import { defaultHistoryDir } from '../history/paths'
 import { ProbeStore, probeDirFor } from '../probe/store'
-
-export interface SweepOptions extends SweepFlags {
-  json?: string
-  csv?: string
-  samplesCsv?: string
-  save: boolean
-  historyDir?: string
-  /** `jsonl`: events as JSON lines on stdout instead of the table (see common/remote-events.ts). */
-  events?: string
-  /** The name of a target (amdahl target add) to run the sweep on, over SSH. */
-  on?: string
-}
 
 /** 130 after Ctrl-C, 143 after SIGTERM: what shells report for a command ended by that signal. */
 const exitCodeFor = (signal: NodeJS.Signals): number => (signal === 'SIGTERM' ? 143 : EXIT_INTERRUPTED)
@@ -62,7 +50,7 @@ async function checkWritable(files: OutputFile[]): Promise<void> {
 export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<number> {
   const events = checkEventsFlag(options.events) ? new EventsWriter(io.stdout) : null
   const spec = parseSweepSpec(options, defaultPools(io.cores))
-  if (options.on !== undefined) return remoteSweepCommand(options, spec, io)
+  if (options.on !== undefined) return remoteSweepCommand(options, io)
   const refusal = checkFits(spec)
   if (refusal !== null) throw new CliFailure(refusal)
   const files = outputFiles(options)

@@ -1,7 +1,11 @@
 // Plain-text tables for the terminal: a run's cells, pool start-up figures and Amdahl fits, and the history list.
 import { baseCaseOf, type Cell, type Run, type RunSummary } from '../../common/contract'
+import { printable } from '../../common/one-line'
 import { median } from '../../common/stats'
 import { workloadLines } from './workload-lines'
+
+/** A value from data on one line of ours: its own newlines and tabs would break the layout. */
+const field = (text: string): string => printable(text).replace(/[\t\n]/g, ' ')
 
 export type Align = 'left' | 'right'
 export interface Column {
@@ -11,6 +15,8 @@ export interface Column {
 
 /** Columns padded to their widest value, two spaces apart, no trailing spaces. */
 export function formatTable(columns: Column[], rows: string[][]): string {
+  // Cells hold names, CPU models and errors from files that may come from anywhere: never raw control characters.
+  rows = rows.map((row) => row.map(field))
   const widths = columns.map((col, i) =>
     Math.max(col.header.length, ...rows.map((row) => (row[i] ?? '').length)),
   )
@@ -203,7 +209,10 @@ function protocolLine(run: Run): string {
   const { spec } = run
   const warm = `${spec.warmups} warm-up${spec.warmups === 1 ? '' : 's'}`
   if (!p) return `${spec.repetitions} repetitions per cell after ${warm}, no precision target recorded`
-  const target = p.target > 0 ? `until the median is within ±${percent(p.target, 1)}` : 'no precision target'
+  const target =
+    p.targetRelSpread > 0
+      ? `until the median is within ±${percent(p.targetRelSpread, 1)}`
+      : 'no precision target'
   return (
     `at least ${p.minSamples} samples after ${p.warmups} warm-up${p.warmups === 1 ? '' : 's'}, ${target}, ` +
     `at most ${p.maxSamples} samples or ${formatDurationMs(p.maxTimeMs)} per cell, order seed ${p.orderSeed}`
@@ -213,16 +222,18 @@ function protocolLine(run: Run): string {
 /** The whole report `amdahl sweep` and `amdahl history show` print. */
 export function formatRunReport(run: Run): string {
   const { spec, machine } = run
-  const title = run.name ? `"${run.name}" (${run.id})` : run.id
+  const title = run.name ? `"${field(run.name)}" (${run.id})` : run.id
   const lines = [
-    `Run ${title}: ${run.status}${run.error ? ` (${run.error})` : ''}, ${formatDurationMs(run.durationMs)}, ${run.createdAt}`,
+    `Run ${title}: ${run.status}${run.error ? ` (${field(run.error)})` : ''}, ${formatDurationMs(run.durationMs)}, ${run.createdAt}`,
     ...workloadLines(spec),
     `Protocol: ${protocolLine(run)}`,
-    `${machine.cpuModel}, ${machine.logicalCores} logical cores, ${machine.platform} ${machine.arch}, Node ${machine.node}`,
+    field(
+      `${machine.cpuModel}, ${machine.logicalCores} logical cores, ${machine.platform} ${machine.arch}, Node ${machine.node}`,
+    ),
   ]
-  if (run.machineVerdict) lines.push(`Machine: ${run.machineVerdict}`)
+  if (run.verdict) lines.push(`Machine: ${field(run.verdict)}`)
   lines.push(
-    formatBaseCase(run),
+    field(formatBaseCase(run)),
     '',
     run.cells.length > 0 ? formatCells(run.cells) : 'No cells were measured.',
   )
@@ -231,7 +242,9 @@ export function formatRunReport(run: Run): string {
   if (run.cells.some((c) => !c.serial)) {
     lines.push('', 'Amdahl fit per N and chunk setting: S(p) = 1 / (f + (1 − f) / p)', formatFits(run))
   }
-  return lines.join('\n') + '\n'
+  // The lines above quote the run's name, error, machine and base case: no control character of theirs reaches the
+  // terminal.
+  return printable(lines.join('\n')) + '\n'
 }
 
 /** `amdahl history list`: newest first, as the store lists them. */

@@ -10,7 +10,7 @@ import type { Cell, CellFlag, StopReason } from '../../common/contract'
 export const BUSY_CPU_THRESHOLD = 0.1
 
 /** Stop reasons that mean the precision target was not reached. */
-const BUDGET_SPENT: readonly StopReason[] = ['time-budget', 'count-budget']
+const BUDGET_SPENT: readonly StopReason[] = ['budget-time', 'budget-count']
 
 /** What flagging a cell needs to know about its run. */
 export interface FlagContext {
@@ -54,7 +54,7 @@ export function cellFlags(cell: FlaggedCell, ctx: FlagContext): CellFlag[] {
   const flags: CellFlag[] = []
   const n = cell.samplesMs.length
   if (cell.stopReason && BUDGET_SPENT.includes(cell.stopReason) && cell.stats) {
-    const budget = cell.stopReason === 'time-budget' ? 'time' : 'sample'
+    const budget = cell.stopReason === 'budget-time' ? 'time' : 'sample'
     flags.push({
       kind: 'unstable',
       note: `interval ±${pct(cell.stats.relSpread)} after ${n} samples, target ±${pct(ctx.targetRelSpread)}: the ${budget} budget ran out first`,

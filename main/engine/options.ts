@@ -1,5 +1,7 @@
 // The options of one sweep, apart from the engine's entry points so the runner and index.ts do not import each other.
 import type { Progress, Run } from '../../common/contract'
+import type { LoadSources } from './load'
+import type { Clock } from './timed'
 
 export interface RunOptions {
   /** Default: a fresh id matching RunIdSchema. */
@@ -10,12 +12,22 @@ export interface RunOptions {
    */
   signal?: AbortSignal
   onProgress?: (progress: Progress) => void
-  /** Called after every finished cell with the run so far (status 'failed', error 'interrupted…'), for checkpoints. */
-  onCell?: (partial: Run) => void
+  /**
+   * Called after every finished cell with the run so far (status 'failed', error 'interrupted…'), for checkpoints.
+   * Never during a timed sample; a promise it answers (a checkpoint's write) is awaited, up to 10 s, before the
+   * next sample starts, so no write of ours runs while one is timed.
+   */
+  onCell?: (partial: Run) => void | Promise<void>
   /** Called once per size with the time the workers took to fill its matrix (never part of a sample). */
   onFill?: (fill: { n: number; ms: number }) => void
   /** Default: AMDAHL_WORKER, else worker.js beside the bundle or its chunks/ parent (out of app.asar). */
   workerScript?: string
   /** How long a pool may take to answer its first pings before the run fails (default 20 s). */
   startupTimeoutMs?: number
+  /** The clock of the timed region (default performance.now) and its step (default: measured once per run). */
+  timer?: { now: Clock; resolutionMs?: number }
+  /** Where machine load is read from (default /proc, or the load average off Linux). */
+  loadSources?: LoadSources
+  /** How often progress ticks between samples while nothing else reports (default 250 ms; shorter also throttles less). */
+  progressTickMs?: number
 }

@@ -1,5 +1,6 @@
-// The sweep plan (pure): which cells each size has and in which order their samples are taken.
+// The sweep plan (pure): which cells each size has, and the seeded order of each round of samples.
 import type { ChunkRows, SweepSpec } from '../../common/contract'
+import { mixSeed, mulberry32 } from '../../common/stats'
 
 export interface PlannedCell {
   /** Position in the run's cell list. */
@@ -12,6 +13,7 @@ export interface PlannedCell {
   serial: boolean
 }
 
+/** One step of a fixed schedule (the command workloads still take a fixed number of samples in this order). */
 export interface Step {
   /** Index into the size's cells. */
   cell: number
@@ -20,11 +22,20 @@ export interface Step {
   rep: number
 }
 
+/** Round-robin: every cell's warm-ups, then repetition by repetition, the serial baseline leading each round. */
+export function interleave(cellCount: number, warmups: number, repetitions: number): Step[] {
+  const steps: Step[] = []
+  for (let rep = 0; rep < warmups; rep++)
+    for (let cell = 0; cell < cellCount; cell++) steps.push({ cell, kind: 'warmup', rep })
+  for (let rep = 0; rep < repetitions; rep++)
+    for (let cell = 0; cell < cellCount; cell++) steps.push({ cell, kind: 'measure', rep })
+  return steps
+}
+
 export interface SizePlan {
   n: number
   /** cells[0] is the serial baseline. */
   cells: PlannedCell[]
-  steps: Step[]
 }
 
 /** Rows per task: 'auto' is one chunk per worker; a number larger than N is one chunk. */
@@ -59,17 +70,29 @@ export function cellsFor(
 }
 
 /**
- * Round-robin order: every cell's first warm-up, then every cell's second … then repetition 1 of every cell,
- * repetition 2 … so slow drift of the machine (heat, other programs) hits all cells of a size alike. The serial
- * baseline leads each round, so its result is known before any parallel result is checked against it.
+ * The order of one round over the cells still sampling (indices into a size's cells): a Fisher–Yates shuffle
+ * drawn from (orderSeed, size, round), so drift of the machine (heat, other programs) and the after-effects of
+ * one cell on the next (caches, a pool just woken) fall on all cells alike, and the same seed replays the same
+ * order. In a size's first round the serial baseline (index 0) leads: its result is what every parallel result
+ * is checked against.
  */
-export function interleave(cellCount: number, warmups: number, repetitions: number): Step[] {
-  const steps: Step[] = []
-  for (let rep = 0; rep < warmups; rep++)
-    for (let cell = 0; cell < cellCount; cell++) steps.push({ cell, kind: 'warmup', rep })
-  for (let rep = 0; rep < repetitions; rep++)
-    for (let cell = 0; cell < cellCount; cell++) steps.push({ cell, kind: 'measure', rep })
-  return steps
+export function roundOrder(
+  active: readonly number[],
+  orderSeed: number,
+  size: number,
+  round: number,
+): number[] {
+  const order = [...active]
+  const next = mulberry32(mixSeed(orderSeed, size, round))
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1))
+    ;[order[i], order[j]] = [order[j], order[i]]
+  }
+  if (round === 0 && order.includes(0)) {
+    order.splice(order.indexOf(0), 1)
+    order.unshift(0)
+  }
+  return order
 }
 
 export function planSweep(spec: SweepSpec): SizePlan[] {
@@ -78,7 +101,7 @@ export function planSweep(spec: SweepSpec): SizePlan[] {
   for (const n of spec.sizes) {
     const cells = cellsFor(n, spec, index)
     index += cells.length
-    plans.push({ n, cells, steps: interleave(cells.length, spec.warmups, spec.repetitions) })
+    plans.push({ n, cells })
   }
   return plans
 }

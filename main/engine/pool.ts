@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import workerpool from 'workerpool'
 import type { Executor, Kernel, PoolStartup } from '../../common/contract'
-import type { PingReply } from '../../common/protocol'
+import type { PingReply, PrepareTask } from '../../common/protocol'
 import { capLine } from '../../common/one-line'
 import { median } from '../../common/stats'
 
@@ -17,6 +17,10 @@ export interface WorkerPool {
   /** Kernels the worker script offers (from its ping reply). */
   readonly kernels: readonly Kernel[]
   exec<T>(method: string, params: unknown[], transfer?: ArrayBuffer[]): TaskPromise<T>
+  /** Pids of the worker processes (process executor; empty for threads, whose CPU time is our own). */
+  readonly pids: readonly number[]
+  /** Readies every worker for a size (see PrepareTask); resolves once each one has answered. */
+  prepare(task: PrepareTask): Promise<void>
   /** Asks every worker to collect its garbage (child processes only do); never fails. */
   collect(): Promise<void>
   terminate(): Promise<void>
@@ -91,6 +95,25 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
+/**
+ * Sends `size` concurrent calls, which land on `size` idle workers, until every worker has answered (a worker
+ * rarely takes two of one round): how start-up and prepare reach each worker exactly once or more.
+ */
+async function everyWorker(
+  size: number,
+  exec: <T>(method: string, params: unknown[]) => TaskPromise<T>,
+  method: 'ping' | 'prepare',
+  params: unknown[],
+): Promise<{ answered: Set<string>; replies: PingReply[] }> {
+  const answered = new Set<string>()
+  let replies: PingReply[] = []
+  for (let round = 0; answered.size < size && round < 10; round++) {
+    replies = await Promise.all(Array.from({ length: size }, () => exec<PingReply>(method, params)))
+    for (const r of replies) answered.add(r.worker)
+  }
+  return { answered, replies }
+}
+
 export class PoolStartError extends Error {
   override name = 'PoolStartError'
 }
@@ -141,17 +164,14 @@ export async function startPool(
   const orAbort = <T>(p: Promise<T>) => Promise.race([p, aborted])
 
   try {
-    const answered = new Set<string>()
     let kernels: Kernel[] = []
-    const ready = (async () => {
-      // p concurrent pings land on p idle workers; repeat in the rare case one worker took two.
-      for (let round = 0; answered.size < size && round < 10; round++) {
-        const replies = await Promise.all(Array.from({ length: size }, () => exec<PingReply>('ping', [])))
-        for (const r of replies) answered.add(r.worker)
-        kernels = replies[0].kernels
-      }
-    })()
-    await orAbort(withTimeout(ready, timeoutMs, `no answer within ${Math.round(timeoutMs / 1000)} s`))
+    const ready = everyWorker(size, exec, 'ping', []).then((r) => {
+      kernels = r.replies[0].kernels
+      return r.answered
+    })
+    const answered = await orAbort(
+      withTimeout(ready, timeoutMs, `no answer within ${Math.round(timeoutMs / 1000)} s`),
+    )
     if (answered.size < size) throw new Error(`only ${answered.size} of ${size} workers answered`)
     const coldMs = performance.now() - t0
 
@@ -173,7 +193,26 @@ export async function startPool(
     const collect = async () => {
       await Promise.allSettled(Array.from({ length: size }, () => exec<boolean>('collect', [])))
     }
-    return { executor, size, startup, kernels, exec, collect, terminate: end }
+    const pids: number[] = []
+    const notePids = (workers: Set<string>) => {
+      if (executor !== 'process') return
+      pids.length = 0
+      for (const w of workers) {
+        const pid = Number(w.split(':')[0])
+        if (Number.isInteger(pid) && pid !== process.pid) pids.push(pid)
+      }
+    }
+    notePids(answered)
+    const prepare = async (task: PrepareTask) => {
+      try {
+        // A replaced worker (after a crash) has a new pid: the answers tell which processes are ours now.
+        notePids((await everyWorker(size, exec, 'prepare', [task])).answered)
+      } catch (err) {
+        // A worker script of one's own without prepare still runs, unwarmed; any other fault is the cells'.
+        if (!/Unknown method/i.test(String((err as Error)?.message))) throw err
+      }
+    }
+    return { executor, size, startup, kernels, pids, exec, prepare, collect, terminate: end }
   } catch (err) {
     // A cancel comes back at once; the half-started pool ends in the background, tracked by closePools().
     if (err instanceof PoolStartCancelled) {

@@ -1,13 +1,18 @@
 // Progress of a sweep: cells done, share of the work done (entries × samples), current cell, elapsed and ETA.
 import type { Cell, Progress, SweepSpec } from '../../common/contract'
 import type { PlannedCell, SizePlan } from './plan'
+import type { Quiet } from './timed'
 
 /** At most ten throttled events per second; cell boundaries and changes of phase always get one. */
 const MIN_INTERVAL_MS = 100
-/** While a long sample runs nothing else happens on the main side: tick so elapsed and ETA stay live. */
+/** Between samples, tick so elapsed and ETA stay live through long fills and start-ups. */
 const TICK_MS = 250
 
-export class ProgressTracker {
+/**
+ * Held (see timed.ts) while a sample is timed: the ticker is stopped and every event waits, so nothing of ours
+ * runs inside a timed region; on release the newest state goes out at once if an event was due.
+ */
+export class ProgressTracker implements Quiet {
   private readonly started: number
   private readonly totalWork: number
   private readonly cellsTotal: number
@@ -22,6 +27,11 @@ export class ProgressTracker {
   private current: Progress['current'] = null
   private lastEmit = -Infinity
   private ticker: NodeJS.Timeout | null = null
+  private held = false
+  /** An event fell due while held. */
+  private pending = false
+  /** Steps per cell the work estimate counts: warm-ups plus the minimum of samples. */
+  private readonly perCell: number
 
   constructor(
     private readonly runId: string,
@@ -30,8 +40,10 @@ export class ProgressTracker {
     private readonly listener?: (progress: Progress) => void,
     /** Milliseconds on a monotonic clock; tests pass their own. */
     private readonly now: () => number = () => performance.now(),
+    private readonly tickMs: number = TICK_MS,
   ) {
     const perCell = spec.warmups + spec.repetitions
+    this.perCell = perCell
     let work = 0
     let cells = 0
     for (const plan of plans) {
@@ -52,16 +64,44 @@ export class ProgressTracker {
     this.current = current
     const sampling = current.phase === 'warmup' || current.phase === 'measure'
     if (sampling && this.samplingSince === null) this.samplingSince = this.now()
-    if (this.listener && !this.ticker) {
-      this.ticker = setInterval(() => this.emit(false), TICK_MS)
-      this.ticker.unref()
-    }
+    this.arm()
     this.emit(changed)
   }
 
+  hold(): void {
+    this.held = true
+    this.disarm()
+  }
+
+  release(): void {
+    this.held = false
+    if (this.pending) {
+      this.pending = false
+      this.emit(true)
+    }
+    if (this.current !== null) this.arm()
+  }
+
+  private arm(): void {
+    if (this.listener && !this.ticker && !this.held) {
+      this.ticker = setInterval(() => this.emit(false), this.tickMs)
+      this.ticker.unref()
+    }
+  }
+
+  private disarm(): void {
+    if (this.ticker) clearInterval(this.ticker)
+    this.ticker = null
+  }
+
+  /**
+   * A step of a cell is done. Samples beyond the minimum (a cell still short of its target) add to the rate but
+   * not to the work done: the estimate counts only the minimum, and a cell's end settles the rest.
+   */
   sampleDone(cell: PlannedCell): void {
-    this.stepsDone.set(cell.index, (this.stepsDone.get(cell.index) ?? 0) + 1)
-    this.doneWork += cell.n * cell.n
+    const steps = (this.stepsDone.get(cell.index) ?? 0) + 1
+    this.stepsDone.set(cell.index, steps)
+    if (steps <= this.perCell) this.doneWork += cell.n * cell.n
     this.sampledWork += cell.n * cell.n
   }
 
@@ -69,10 +109,10 @@ export class ProgressTracker {
    * A cell ended. An ok or failed cell is done, and whatever samples it did not run count as done work, so the
    * bar does not stall on a failure. A cancelled cell is not done: only the samples it really took count.
    */
-  cellDone(cell: PlannedCell, perCell: number, status: Cell['status']): void {
+  cellDone(cell: PlannedCell, status: Cell['status']): void {
     if (status === 'cancelled') return
-    const left = perCell - (this.stepsDone.get(cell.index) ?? 0)
-    this.stepsDone.set(cell.index, perCell)
+    const left = this.perCell - (this.stepsDone.get(cell.index) ?? 0)
+    this.stepsDone.set(cell.index, this.perCell)
     this.doneWork += Math.max(0, left) * cell.n * cell.n
     this.cellsDone++
     this.emit(true)
@@ -86,8 +126,7 @@ export class ProgressTracker {
   }
 
   stop(): void {
-    if (this.ticker) clearInterval(this.ticker)
-    this.ticker = null
+    this.disarm()
   }
 
   snapshot(): Progress {
@@ -116,8 +155,12 @@ export class ProgressTracker {
 
   private emit(force: boolean): void {
     if (!this.listener) return
+    if (this.held) {
+      this.pending = true
+      return
+    }
     const now = this.now()
-    if (!force && now - this.lastEmit < MIN_INTERVAL_MS) return
+    if (!force && now - this.lastEmit < Math.min(MIN_INTERVAL_MS, this.tickMs)) return
     this.lastEmit = now
     this.listener(this.snapshot())
   }

@@ -1,17 +1,37 @@
-// Runs a sweep: memory check, pools, fill, interleaved samples, result checks, statistics, progress and cancel.
-import type { AmdahlFit, Cell, Run, SweepSpec } from '../../common/contract'
+// Runs a sweep: memory check, pools, fill, shuffled rounds of samples until each cell has enough, checks, progress,
+// cancel. What it records per cell are measurements; every figure derived from them comes from analysis.ts.
+import { randomInt } from 'node:crypto'
+import {
+  RUN_SCHEMA,
+  type AmdahlFit,
+  type Cell,
+  type Run,
+  type StopReason,
+  type SweepSpec,
+} from '../../common/contract'
 import type { WorkspaceRef } from '../../common/protocol'
 import { fillWorkspace } from './fill'
 import { machineInfo, logicalCores } from './machine'
 import { Workspaces, views } from './matrix'
 import { checkLabels, checkSum } from './check'
 import { allocationRefused, centroidsOf, checkFits } from './memory'
-import { defaultName, planSweep, poolSizes, type PlannedCell, type SizePlan } from './plan'
+import {
+  addLoad,
+  busyFraction,
+  LoadMeter,
+  machineVerdict,
+  readGovernor,
+  stealFraction,
+  type LoadTotal,
+} from './load'
+import { defaultName, planSweep, poolSizes, roundOrder, type PlannedCell, type SizePlan } from './plan'
 import { closePools, errorLine, resolveWorkerScript, startPool, type WorkerPool } from './pool'
 import { ProgressTracker } from './progress'
 import { cellBreakdown, type SampleParts } from './breakdown'
-import { runSample, type Cancellable, type SampleContext } from './sample'
+import { runOnce, type Cancellable, type SampleContext } from './sample'
+import { countBudget, stopReason } from './sampling'
 import { analyzeCells, type AnalysisContext, type MeasuredCell } from './analysis'
+import { batchFor, QuietGate, TIMED_REGION, timeRegion, timerResolution, type Clock } from './timed'
 import type { RunOptions } from './options'
 
 /** The bench and others read the tolerance from here too. */
@@ -36,14 +56,26 @@ interface CellState {
   result: number | null
   relError: number | null
   failed: string | null
-  stepsLeft: number
+  /** Null while the cell is still sampling. */
+  status: Cell['status'] | null
+  stopReason: StopReason | null
+  /** Time of its measured regions so far (the time budget counts this), ms. */
+  spentMs: number
+  /** Runs per sample, set from the warm-ups (timed.ts batchFor). */
+  batch: number
+  /** What other programs took while its measured samples ran. */
+  load: LoadTotal | null
 }
 
 const finiteOrNull = (x: number | null) => (x !== null && Number.isFinite(x) ? x : null)
 
-/** What was measured of a cell; every figure derived from it (stats, speedups, flags, fits) comes from analysis.ts. */
-function finishCell(state: CellState, status: Cell['status']): MeasuredCell {
+/**
+ * What was measured of a cell (a cell still sampling reads as cancelled: a partial one). Every figure derived from
+ * it (stats, speedups against the serial baseline of its size, flags, fits) comes from analysis.ts.
+ */
+function finishCell(state: CellState, cores: number): MeasuredCell {
   const { plan } = state
+  const status = state.status ?? 'cancelled'
   return {
     n: plan.n,
     entries: plan.n * plan.n,
@@ -59,21 +91,43 @@ function finishCell(state: CellState, status: Cell['status']): MeasuredCell {
     // A broken kernel may answer NaN: the cell has failed saying so, and the record stays valid JSON.
     result: finiteOrNull(state.result),
     relError: finiteOrNull(state.relError),
-    // Fixed repetitions until the adaptive protocol lands: a finished cell stopped for no budget and no target.
-    ...(status === 'ok' ? {} : { stopReason: status }),
+    stopReason: state.stopReason,
+    batch: state.batch,
+    busyCpuFraction: busyFraction(state.load, cores),
+    stealFraction: stealFraction(state.load, cores),
     breakdown: cellBreakdown(state.parts),
   }
 }
 
+/**
+ * What every speedup of the run divides by, in words: the same for every executor and transfer as pool 1's auto cell.
+ * Recorded as run.baseCase; readers take it through the contract's baseCaseOf(run).
+ */
+export function describeBaseCase(spec: Pick<SweepSpec, 'executor' | 'transfer' | 'kernel'>): string {
+  const worker = spec.executor === 'thread' ? 'worker thread' : 'worker process'
+  const data =
+    spec.transfer === 'copy'
+      ? 'its rows copied to it inside the timed region, exactly as pool 1 gets them'
+      : 'read in place from shared memory, as every pool reads it'
+  return `serial: the whole matrix as one task on one ${worker} (${spec.kernel} kernel), ${data}`
+}
+
+/** How long the engine waits for a checkpoint write before the next sample; a stuck disk must not stop a sweep. */
+const LISTENER_WAIT_MS = 10_000
+
 export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<Run> {
   const started = performance.now()
+  const clock: Clock = opts.timer?.now ?? (() => performance.now())
+  const cores = logicalCores()
+  const meter = new LoadMeter(opts.loadSources)
+  const orderSeed = spec.orderSeed ?? randomInt(0, 2 ** 32)
   const run: Run = {
-    schema: 2,
+    schema: RUN_SCHEMA,
     id: opts.runId ?? newRunId(),
     createdAt: new Date().toISOString(),
     name: spec.name || defaultName(spec),
     spec,
-    machine: machineInfo(),
+    machine: { ...machineInfo(), governor: readGovernor() },
     status: 'failed',
     error: INTERRUPTED,
     durationMs: 0,
@@ -81,13 +135,28 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     fits: [],
     cells: [],
   }
-  const finished = new Map<number, MeasuredCell>()
-  /** Sizes whose cells are all done, analysed once with the full bootstrap. */
+  // Measured once, before any pool exists, so nothing of ours competes with the readings.
+  const resolutionMs = opts.timer?.resolutionMs ?? timerResolution(clock)
+  run.protocol = {
+    targetRelSpread: spec.target,
+    minSamples: spec.repetitions,
+    maxSamples: countBudget(spec),
+    maxTimeMs: spec.maxTimeMs,
+    warmups: spec.warmups,
+    orderSeed,
+    timedRegion: TIMED_REGION,
+    timerResolutionMs: resolutionMs,
+    loadSource: meter.source,
+  }
+  run.baseCase = describeBaseCase(spec)
+  /** Every cell begun, by index. */
+  const begun = new Map<number, CellState>()
+  /** Sizes whose cells have all ended, analysed once with the full bootstrap. */
   const analysed = new Map<number, { cells: Cell[]; fits: AmdahlFit[] }>()
   const analysis: AnalysisContext = {
     seed: spec.seed,
-    logicalCores: logicalCores(),
-    targetRelSpread: 0,
+    logicalCores: cores,
+    targetRelSpread: spec.target,
     warmups: spec.warmups,
   }
   const plans = planSweep(spec)
@@ -96,7 +165,11 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     plans,
     spec,
     opts.onProgress && ((p) => notify(opts.onProgress, p)),
+    undefined,
+    opts.progressTickMs,
   )
+  const gate = new QuietGate()
+  gate.add(progress)
   const signal = opts.signal
   const inFlight = new Set<Cancellable>()
   const onAbort = () => {
@@ -108,22 +181,26 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
   let fillPool: WorkerPool | null = null
   const workspaces = new Workspaces(spec.sizes, centroidsOf(spec))
 
-  /** The run so far. A size still under way is analysed without the bootstrap (cheap, for checkpoints) unless final. */
-  const snapshot = (final = false): Run => {
+  /**
+   * The run so far: cells that ended (and, for a cancelled run, those under way with the samples they had), in run
+   * order, analysed per size. Open cells are analysed too (a closed cell's speedup divides the serial baseline's
+   * median even while the baseline still samples), then left out unless includeOpen. A size still under way is
+   * analysed without the bootstrap (cheap, for checkpoints between samples) unless final.
+   */
+  const snapshot = (includeOpen = false, final = false): Run => {
     const cells: Cell[] = []
     const fits: AmdahlFit[] = []
-    const measured = [...finished.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c)
+    const ordered = [...begun.entries()].sort((a, b) => a[0] - b[0]).map(([, state]) => state)
     for (const n of spec.sizes) {
+      const states = ordered.filter((s) => s.plan.n === n)
+      if (states.length === 0) continue
       const done =
         analysed.get(n) ??
         analyzeCells(
-          measured.filter((c) => c.n === n),
-          {
-            ...analysis,
-            resamples: final ? undefined : 0,
-          },
+          states.map((s) => finishCell(s, cores)),
+          { ...analysis, resamples: final ? undefined : 0 },
         )
-      cells.push(...done.cells)
+      cells.push(...done.cells.filter((_, i) => includeOpen || states[i].status !== null))
       fits.push(...done.fits)
     }
     return { ...run, durationMs: performance.now() - started, fits, cells }
@@ -134,7 +211,16 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     else run.error = error.slice(0, 2000)
     // The last event of a complete or cancelled run; a cancelled one reports only the work really done.
     if (status !== 'failed') progress.done()
-    return snapshot(true)
+    // A cancelled run keeps the cells under way with every sample they took; a failed one only what ended.
+    const final = snapshot(status === 'cancelled', true)
+    final.verdict =
+      final.cells.length > 0
+        ? machineVerdict(
+            final.cells.map((c) => c.busyCpuFraction ?? null),
+            cores,
+          )
+        : null
+    return final
   }
 
   try {
@@ -200,7 +286,11 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     if (run.status !== 'cancelled') await terminated
   }
 
-  /** Runs every step of one size; cells end up in `finished`, the size's fit in run.fits. */
+  /**
+   * Measures every cell of one size in rounds: the warm-up rounds (every cell; they also set each cell's batch),
+   * then measuring rounds over the cells still short of their target and budget, each round in a fresh seeded
+   * order. Cells end up in `begun`, closed with their stop reason.
+   */
   async function measureSize(plan: SizePlan, ref: WorkspaceRef): Promise<'done' | 'cancelled'> {
     const ctx: SampleContext = {
       spec,
@@ -209,7 +299,6 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       inFlight,
       stopped: () => signal?.aborted ?? false,
     }
-    const perCell = spec.warmups + spec.repetitions
     const states: CellState[] = plan.cells.map((c) => ({
       plan: c,
       samplesMs: [],
@@ -218,31 +307,95 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       result: null,
       relError: null,
       failed: null,
-      stepsLeft: perCell,
+      status: null,
+      stopReason: null,
+      spentMs: 0,
+      batch: 1,
+      load: null,
     }))
     const serial = states[0]
+    for (const state of states) begun.set(state.plan.index, state)
     let serialLabels: Int32Array | null = null
 
-    const close = (state: CellState, status: Cell['status']) => {
-      state.stepsLeft = 0
-      finished.set(state.plan.index, finishCell(state, status))
-      progress.cellDone(state.plan, perCell, status)
-      if (opts.onCell) notify(opts.onCell, snapshot())
+    const close = async (state: CellState, status: Cell['status'], why: StopReason) => {
+      state.status = status
+      state.stopReason = why
+      progress.cellDone(state.plan, status)
+      // Between samples, never inside one: a checkpoint's write is awaited before the next sample starts.
+      if (opts.onCell) await settle(opts.onCell, snapshot())
     }
-    const fail = (state: CellState, why: string) => {
+    const fail = async (state: CellState, why: string) => {
       state.failed = why
-      close(state, 'failed')
+      await close(state, 'failed', 'failed')
       if (state === serial) {
         for (const other of states.slice(1)) {
-          if (other.stepsLeft > 0) fail(other, `the serial baseline failed, nothing to check against: ${why}`)
+          if (other.status === null)
+            await fail(other, `the serial baseline failed, nothing to check against: ${why}`)
         }
       }
     }
+    // Every pool this size uses gets its kernels bound to the workspace and hot, before any timed sample. A pool
+    // whose workers die here fails its cells in words, as a death during a sample would.
+    for (const pool of new Set(plan.cells.map((c) => pools.get(c.pool)))) {
+      if (!pool || signal?.aborted) continue
+      const copy = spec.transfer === 'copy'
+      try {
+        await pool.prepare({
+          mode: copy ? 'copy' : 'shared',
+          workload: spec.workload,
+          kernel: spec.kernel,
+          ref: copy ? null : ref,
+          n: ref.layout.n,
+          k: ref.layout.k,
+        })
+      } catch (err) {
+        if (signal?.aborted) break
+        for (const state of states) {
+          if (state.status === null && pools.get(state.plan.pool) === pool) await fail(state, errorLine(err))
+        }
+      }
+      if (copy && pool.executor === 'process') await pool.collect()
+    }
 
-    for (const step of plan.steps) {
-      const state = states[step.cell]
-      if (state.stepsLeft === 0) continue
-      if (signal?.aborted) break
+    const open = () => states.flatMap((s, i) => (s.status === null ? [i] : []))
+
+    let round = 0
+    for (; round < spec.warmups && open().length > 0; round++) {
+      for (const i of roundOrder(open(), orderSeed, plan.n, round)) {
+        if (signal?.aborted) break
+        if (states[i].status === null) await step(states[i], 'warmup')
+      }
+    }
+    for (; open().length > 0 && !signal?.aborted; round++) {
+      for (const i of roundOrder(open(), orderSeed, plan.n, round)) {
+        if (signal?.aborted) break
+        if (states[i].status === null) await step(states[i], 'measure')
+      }
+    }
+
+    if (signal?.aborted) {
+      // Cells of this size still under way are kept, marked 'cancelled' with every sample they had: the record
+      // shows what was measured. Sizes not yet started are left out of the run altogether.
+      for (const state of states) {
+        if (state.status === null) {
+          state.status = 'cancelled'
+          state.stopReason = 'cancelled'
+        }
+      }
+      return 'cancelled'
+    }
+    // Fits are per chunk setting on the very points drawn (analysis.ts), not on the best chunk per pool.
+    analysed.set(
+      plan.n,
+      analyzeCells(
+        states.map((s) => finishCell(s, cores)),
+        analysis,
+      ),
+    )
+    return 'done'
+
+    /** One warm-up or measured sample of a cell, its result check, and whether the cell has enough. */
+    async function step(state: CellState, kind: 'warmup' | 'measure'): Promise<void> {
       const cell = state.plan
       const pool = pools.get(cell.pool)
       if (!pool) throw new Error(`no pool of ${cell.pool}`)
@@ -251,43 +404,46 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
         pool: cell.pool,
         chunkRows: cell.chunkRows,
         serial: cell.serial,
-        phase: step.kind,
+        phase: kind,
       })
       // Stale labels from an earlier sample must not hide a task that wrote nothing.
       if (spec.workload === 'assign') ctx.views.labels.fill(-1)
-      const s = await runSample(pool, cell, ctx)
-      if (signal?.aborted) break
+      const before = meter.read(pool.pids)
+      const timed = await timeRegion(
+        clock,
+        gate,
+        state.batch,
+        () => runOnce(pool, cell, ctx),
+        (outcome) => outcome.failure !== null,
+      )
+      const after = meter.read(pool.pids)
+      if (signal?.aborted) return
       // Outside the timed region: free the rows the child processes were sent before the next sample.
       if (spec.transfer === 'copy' && pool.executor === 'process') await pool.collect()
-      if (s.failure) {
-        fail(state, s.failure)
-        continue
+      const failure = timed.runs.find((r) => r.failure !== null)?.failure
+      if (failure) return fail(state, failure)
+      const last = timed.runs[timed.runs.length - 1]
+      // The same tasks reduced in the same order give the same bits: runs of one batch that differ are wrong.
+      if (timed.runs.some((r) => !Object.is(r.value, last.value))) {
+        return fail(state, 'wrong result: runs of one batch disagree')
       }
-      const problem = checkResult(state, s.value)
-      if (problem) {
-        fail(state, problem)
-        continue
+      const problem = checkResult(state, last.value)
+      if (problem) return fail(state, problem)
+      const runs = timed.runs.length
+      if (kind === 'warmup') {
+        // The warm-ups calibrate the batch: a run too short for the clock is timed several at a time.
+        state.batch = batchFor(timed.ms / runs, resolutionMs)
+      } else {
+        state.samplesMs.push(timed.ms / runs)
+        state.kernelMs.push(timed.runs.reduce((sum, r) => sum + r.kernelMs, 0) / runs)
+        state.parts.push(last.parts)
+        state.spentMs += timed.ms
+        state.load = addLoad(state.load, meter.between(before, after, cell.pool, cores))
       }
-      if (step.kind === 'measure') {
-        state.samplesMs.push(s.wallMs)
-        state.kernelMs.push(s.kernelMs)
-        state.parts.push(s.parts)
-      }
-      state.stepsLeft--
       progress.sampleDone(cell)
-      if (state.stepsLeft === 0) close(state, 'ok')
+      const why = kind === 'measure' ? stopReason(state.samplesMs, state.spentMs, spec) : null
+      if (why) await close(state, 'ok', why)
     }
-
-    if (signal?.aborted) {
-      // Cells of this size still under way are kept, marked 'cancelled' with the samples they had: the
-      // record shows what was measured. Sizes not yet started are left out of the run altogether.
-      for (const state of states) if (state.stepsLeft > 0) close(state, 'cancelled')
-      return 'cancelled'
-    }
-    // Fits are per chunk setting on the very points drawn (analysis.ts), no longer on the best chunk per pool.
-    const measured = plan.cells.flatMap((c) => finished.get(c.index) ?? [])
-    analysed.set(plan.n, analyzeCells(measured, analysis))
-    return 'done'
 
     /** Checks a sample's result against the serial result; returns why it is wrong, or null. */
     function checkResult(state: CellState, value: number): string | null {
@@ -318,6 +474,29 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       state.relError = relError
       return problem
     }
+  }
+}
+
+/**
+ * Calls a listener that may answer a promise (a checkpoint's write) and waits for it, at most LISTENER_WAIT_MS;
+ * a listener that throws or rejects must not take the measurement down with it.
+ */
+async function settle<T>(listener: (value: T) => void | Promise<void>, value: T): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    const answer = listener(value)
+    if (answer instanceof Promise) {
+      await Promise.race([
+        answer,
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, LISTENER_WAIT_MS)
+        }),
+      ])
+    }
+  } catch (err) {
+    console.error(`amdahl engine: a listener failed: ${errorLine(err)}`)
+  } finally {
+    clearTimeout(timer)
   }
 }
 

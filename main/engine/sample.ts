@@ -122,3 +122,7 @@ export async function runSample(pool: WorkerPool, cell: PlannedCell, ctx: Sample
     return pool.exec<TaskReply>('run', [task], transfer)
   }
 }
+
+/** One run as the timed region (timed.ts) calls it: the clock that counts is the region's, around the batch. */
+export const runOnce = runSample
+export type RunOutcome = Sample

@@ -53,7 +53,7 @@ export function upgradeV1(old: RunV1): Run {
   const { cells, fits } = analyzeCells(measured, {
     seed: old.spec.seed,
     logicalCores: old.machine.logicalCores,
-    targetRelSpread: old.protocol?.target ?? 0,
+    targetRelSpread: old.protocol?.targetRelSpread ?? 0,
     warmups: old.protocol?.warmups ?? old.spec.warmups,
   })
   const { fits: _oldFits, cells: _oldCells, ...rest } = old

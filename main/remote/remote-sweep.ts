@@ -1,7 +1,7 @@
 // A sweep on a target: the remote CLI in its events mode over the user's ssh, progress streamed back, the finished
 // run checked exactly as an import is (nothing from the remote side is trusted) and handed back to be saved.
 import { ApiError, MAX_IMPORT_BYTES, type Run } from '../../common/contract'
-import { oneLine, withoutControls } from '../../common/one-line'
+import { oneLine } from '../../common/one-line'
 import {
   EVENTS_PROTOCOL,
   MAX_SMALL_EVENT_BYTES,
@@ -22,9 +22,6 @@ export interface RemoteSweepOptions {
   /** How long a cancelled remote sweep may take to send its partial run before the link is cut. */
   cancelGraceMs?: number
 }
-
-/** The remote's stderr and errors reach a terminal through us: one line, no control characters. */
-const visible = (text: string) => oneLine(withoutControls(text))
 
 /** Which side to update when the two versions differ. */
 export function versionAdvice(ours: string, theirs: string, target: string): string {
@@ -72,11 +69,11 @@ export function runRemoteSweep(
       const event = parseEvent(line)
       if (typeof event === 'string') return fail(`${target.name} sent ${event}`)
       if (!hello) {
-        if (event.type === 'error') return fail(`${target.name}: ${visible(event.error)}`)
+        if (event.type === 'error') return fail(`${target.name}: ${oneLine(event.error)}`)
         if (event.type !== 'hello')
           return fail(`${target.name} did not introduce itself (is its Amdahl too old?)`)
         if (event.amdahl !== opts.version || event.protocol !== EVENTS_PROTOCOL) {
-          return fail(versionAdvice(opts.version, visible(event.amdahl), target.name))
+          return fail(versionAdvice(opts.version, oneLine(event.amdahl), target.name))
         }
         hello = true
         return
@@ -86,13 +83,13 @@ export function runRemoteSweep(
           opts.onProgress?.(event.progress)
           return
         case 'error':
-          return fail(`${target.name}: ${visible(event.error)}`)
+          return fail(`${target.name}: ${oneLine(event.error)}`)
         case 'run':
           try {
             const [parsed] = parseImport(event.run)
             run = { ...parsed, target: target.name }
           } catch (error) {
-            fail(`${target.name} sent a run that is not valid: ${visible((error as Error).message)}`)
+            fail(`${target.name} sent a run that is not valid: ${oneLine((error as Error).message)}`)
           }
           return
         case 'hello':
@@ -119,7 +116,7 @@ export function runRemoteSweep(
     child.on('error', (error) => {
       if (settled) return
       settled = true
-      reject(new ApiError(`cannot start ssh: ${visible(error.message)}`))
+      reject(new ApiError(`cannot start ssh: ${oneLine(error.message)}`))
     })
     child.on('close', (code, signal) => {
       if (graceTimer) clearTimeout(graceTimer)
@@ -128,7 +125,7 @@ export function runRemoteSweep(
       settled = true
       if (problem !== null) return reject(new ApiError(problem))
       if (run !== null) return resolve(run)
-      const last = visible(stderr.lastLine())
+      const last = oneLine(stderr.lastLine())
       if (code === 255) {
         return reject(
           new ApiError(`the connection to ${target.name} failed or dropped${last ? `: ${last}` : ''}`),

@@ -12,15 +12,20 @@ export class Checkpoints {
   /** `save` must not reject (warn instead); the history store serialises before it returns, keeping call order. */
   constructor(private readonly save: (run: Run) => Promise<void>) {}
 
-  /** The engine's onCell: saves the run so far, at most once per interval; the newest one skipped is kept. */
-  readonly onCell = (partial: Run): void => {
+  /**
+   * The engine's onCell: saves the run so far, at most once per interval; the newest one skipped is kept. Answers
+   * the write, which the engine awaits before its next timed sample (no disk write of ours inside one).
+   */
+  readonly onCell = (partial: Run): Promise<void> | undefined => {
     if (performance.now() - this.last < CHECKPOINT_INTERVAL_MS) {
       this.skipped = partial
-      return
+      return undefined
     }
     this.last = performance.now()
     this.skipped = null
-    this.writes.push(this.save(partial))
+    const write = this.save(partial)
+    this.writes.push(write)
+    return write
   }
 
   /** The newest partial run the throttle held back, or null: worth saving when the engine gives up unexpectedly. */

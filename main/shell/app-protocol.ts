@@ -1,7 +1,7 @@
 // The app:// protocol handler: serves the built renderer folder (and nothing outside it) with the CSP as a header.
 // No Electron import: it maps a fetch Request to a fetch Response, so it is unit-tested in plain Node.
 import { readFile } from 'node:fs/promises'
-import { contentTypeFor, resolveStaticPath } from '../transports/http/static-files'
+import { contentTypeFor, findStaticFile } from '../transports/http/static-files'
 import { APP_HOST, APP_SCHEME } from './shell-policy'
 
 export type ReadFile = (path: string) => Promise<Uint8Array>
@@ -28,8 +28,11 @@ export function createAppProtocolHandler(
       return refuse(400, 'bad url')
     }
     if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return refuse(404, 'not found')
-    const file = resolveStaticPath(root, url.pathname)
-    if (file === null) return refuse(404, 'not found')
+    // As the HTTP server does: a link inside the renderer folder that leads out of it is not served (Electron's
+    // realpath and stat read inside the asar archive, so the packaged app is served the same way).
+    const found = await findStaticFile(root, url.pathname)
+    if (found === null) return refuse(404, 'not found')
+    const file = found.path
     let body: Uint8Array
     try {
       body = await read(file)

@@ -9,6 +9,8 @@ import { resolveWorkerScript } from '../../main/engine/pool'
 import { anchorBlocks, prepareAnchors, runAnchor, type AnchorJob } from './anchors'
 import { CONTEXT, evaluate } from './goals'
 import { openLab, type LabSizes } from './ours'
+import { parseWholeList } from '../../main/cli/flags'
+import { runRepro } from './repro'
 import { mergeSamples, spread, type Samples } from './samples'
 import { runScaling, scalingCases, scalingCaveats, scalingNote, scalingTable } from './scaling'
 import { goalTable, ms, range, renderTable } from './table'
@@ -19,6 +21,10 @@ interface Options {
   scalingOnly: boolean
   anchors?: string
   rounds?: number
+  repro: boolean
+  runs: number
+  sizes: string
+  pools: string
 }
 
 const positive = (v: string) => {
@@ -38,6 +44,10 @@ function parseArgs(argv: string[]): Options {
       'folder with np_sum.py, csum.c, py_pool.py, ref_sum.py (default ../shared/anchors)',
     )
     .option('--rounds <n>', 'measurement rounds (default 6, quick 2)', positive)
+    .option('--repro', 'only reproducibility: one sweep run --runs times in fresh processes', false)
+    .option('--runs <k>', 'processes for --repro (default 6)', positive, 6)
+    .option('--sizes <list>', 'sizes for --repro (default 1000,3000,10000)', '1000,3000,10000')
+    .option('--pools <list>', 'pools for --repro (default 1,2)', '1,2')
     .parse(argv)
     .opts<Options>()
 }
@@ -161,7 +171,12 @@ async function main(): Promise<void> {
   if (!existsSync(script))
     throw new Error(`worker script not found at ${script}: build first (electron-vite build)`)
 
-  if (!opts.scalingOnly) await figures(opts, script)
+  if (opts.repro) {
+    log(`--repro: sizes ${opts.sizes} × pools ${opts.pools}, default protocol, ${opts.runs} fresh processes`)
+    const sizes = parseWholeList(opts.sizes, '--sizes')
+    const pools = parseWholeList(opts.pools, '--pools')
+    await runRepro(repoRoot(), { runs: opts.runs, sizes, pools, extra: [] }, log)
+  } else if (!opts.scalingOnly) await figures(opts, script)
   if (opts.scaling || opts.scalingOnly) await scaling(opts, script)
   log('')
   log(`at the end (our own workers included): ${loadLine(m.logicalCores, false)}`)

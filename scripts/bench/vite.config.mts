@@ -6,7 +6,9 @@ import { defineConfig } from 'vite'
 import { watPlugin } from '../vite-plugin-wat'
 
 const root = resolve(import.meta.dirname, '../..')
-const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
+const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>
+}
 const deps = Object.keys(pkg.dependencies)
 
 export default defineConfig({
@@ -20,7 +22,11 @@ export default defineConfig({
     target: 'node20',
     minify: false,
     rollupOptions: {
-      input: { bench: resolve(root, 'scripts/bench/index.ts'), worker: resolve(root, 'workers/worker.ts') },
+      input: {
+        bench: resolve(root, 'scripts/bench/index.ts'),
+        'history-scale': resolve(root, 'scripts/bench/history-scale.ts'),
+        worker: resolve(root, 'workers/worker.ts'),
+      },
       output: { format: 'cjs', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       external: [/^node:/, ...deps.map((d) => new RegExp(`^${d}(/|$)`))],
     },

@@ -84,7 +84,8 @@ describe('browser mode in Chromium', () => {
     expect(run.status).toBe('complete')
     expect(run.spec).toMatchObject({ sizes: [64, 128], pools: [1, 2], repetitions: 2, warmups: 0 })
     expect(run.cells).toHaveLength(SMALL_CELLS)
-    expect(run.cells.every((c) => c.status === 'ok' && c.samplesMs.length === 2)).toBe(true)
+    // Repetitions are the minimum: a cell goes on until its median meets the target or a budget is spent.
+    expect(run.cells.every((c) => c.status === 'ok' && c.samplesMs.length >= 2)).toBe(true)
   })
 
   it('draws the time, speedup, efficiency and start-up charts of the newest run', async () => {
@@ -187,7 +188,7 @@ describe('browser mode in Chromium', () => {
     const finished = run.cells.filter((c) => c.status === 'ok')
     expect(finished.length).toBeGreaterThanOrEqual(1)
     expect(finished.length).toBeLessThan(6)
-    expect(finished.every((c) => c.samplesMs.length === 100 && c.stats !== null)).toBe(true)
+    expect(finished.every((c) => c.samplesMs.length >= 100 && c.stats !== null)).toBe(true)
     // The panel counts what was measured, not the engine's "all cells done", and the bar stops there.
     await page
       .locator('[data-testid="progress-text"]', {

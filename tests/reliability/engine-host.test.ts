@@ -57,7 +57,7 @@ describe('the engine host process', () => {
     const partials: Run[] = []
     const run = await engine.runSweep(spec({ sizes: [64, 128] }), {
       onProgress: (p) => progress.push(p),
-      onCell: (partial) => partials.push(partial),
+      onCell: (partial) => void partials.push(partial),
     })
     expect(run.status).toBe('complete')
     expect(run.cells).toHaveLength(2 * 3) // serial + pools 1 and 2, per size

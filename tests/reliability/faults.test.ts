@@ -66,7 +66,7 @@ describe('a worker killed mid-sweep (process executor, SIGKILL from outside)', (
     })
     const done = rig.settled()
     const { runId } = await rig.service.handlers.startSweep({
-      spec: spec({ ...busy, repetitions: 10, executor: 'process', transfer: 'copy' }),
+      spec: spec({ ...busy, repetitions: 10, maxSamples: 10, executor: 'process', transfer: 'copy' }),
     })
     const outcome = await done
     stop()

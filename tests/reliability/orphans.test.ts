@@ -2,13 +2,13 @@
 // CLI gets SIGINT/SIGTERM mid-sweep (`sweep` and `serve`), no worker process is left and no worker thread keeps
 // a process alive: each child process here must exit by itself.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, readdirSync } from 'node:fs'
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HistoryStore } from '../../main/history/store'
 import { buildBundles, type Bundles } from './helpers/build'
 import { tempDir } from './helpers/fixtures'
-import { eventually, processesRunning } from './helpers/procs'
+import { eventually, isAlive, processesRunning } from './helpers/procs'
 
 let bundles: Bundles
 const work = tempDir('orphans')
@@ -250,6 +250,41 @@ describe('the CLI killed outright (SIGKILL) mid-sweep', () => {
     expect(warnings).toEqual([])
     checked++
   }, 90_000)
+})
+
+describe('a worker process whose parent is SIGKILLed while its event loop is busy (issue 9, defect 8)', () => {
+  it('ends within a second: the watchdog thread notices, not the IPC disconnect that waits for the loop', async () => {
+    // parent: forks the real built worker script with an IPC channel, as the process executor does, whose main
+    // thread then spins forever (a kernel that never yields); the parent prints the worker's pid and waits.
+    const child = join(work.dir, 'spinning-worker.js')
+    writeFileSync(child, `require(${JSON.stringify(bundles.worker)}); for (;;) {}\n`)
+    const parent = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const c = require('node:child_process').fork(${JSON.stringify(child)}); console.log(c.pid); setInterval(() => {}, 1000)`,
+      ],
+      { env: bundles.env(), stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    const workerPid = await new Promise<number>((resolve) =>
+      parent.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
+    )
+    expect(await eventually(() => isAlive(workerPid), 5000)).toBe(true)
+    // Let it get into its endless loop.
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    expect(isAlive(workerPid)).toBe(true)
+    parent.kill('SIGKILL')
+    const killedAt = performance.now()
+    const ended = await eventually(() => !isAlive(workerPid), 5000)
+    const seconds = (performance.now() - killedAt) / 1000
+    if (!ended) process.kill(workerPid, 'SIGKILL')
+    console.log(
+      `[reliability] orphans: a busy worker process ended ${seconds.toFixed(2)} s after its parent was killed`,
+    )
+    expect(ended).toBe(true)
+    expect(seconds).toBeLessThan(1)
+    checked++
+  }, 30_000)
 })
 
 function folderHasRun(dir: string): boolean {

@@ -21,6 +21,7 @@ const sweep = (transfer: 'shared' | 'copy') =>
       chunkRows: ['auto', 16],
       transfer,
       repetitions: 2,
+      maxSamples: 2,
       warmups: 0,
     }),
   )

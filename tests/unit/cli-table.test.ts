@@ -2,6 +2,9 @@
 import { describe, expect, it } from 'vitest'
 import { RunSchema, summarizeRun, SweepSpecSchema, type Run } from '../../common/contract'
 import { analyzeCells, type MeasuredCell } from '../../main/engine/analysis'
+import { machineVerdict } from '../../main/engine/load'
+import { describeBaseCase } from '../../main/engine/runner'
+import { TIMED_REGION } from '../../main/engine/timed'
 import { formatFits, formatMs, formatRunList, formatRunReport, formatTable } from '../../main/cli/table'
 import { formatClock, formatProgress, progressBar, ProgressLine } from '../../main/cli/progress'
 
@@ -74,19 +77,22 @@ const run: Run = RunSchema.parse({
   durationMs: 2345,
   poolStartup: [{ executor: 'thread', pool: 2, coldMs: 35.25, roundTripMs: 0.0512 }],
   protocol: {
-    target: 0.05,
+    targetRelSpread: 0.05,
     minSamples: 5,
     maxSamples: 50,
     maxTimeMs: 2000,
     warmups: 1,
     orderSeed: 7,
+    timedRegion: TIMED_REGION,
     timerResolutionMs: 0.001,
-    minSampleMs: 1,
-    baseCase: 'serial: one task over the whole matrix on one worker',
-    timedRegion: 'dispatch → compute → reduce',
     loadSource: 'proc-stat',
   },
-  machineVerdict: 'another program used 0.6 cores during 1 cell',
+  // The base case and the verdict as the runner words them.
+  baseCase: describeBaseCase(spec),
+  verdict: machineVerdict(
+    analysed.cells.map((c) => c.busyCpuFraction ?? null),
+    2,
+  ),
   fits: analysed.fits,
   cells: analysed.cells,
 })
@@ -134,9 +140,9 @@ describe('formatRunReport', () => {
       'Protocol: at least 5 samples after 1 warm-up, until the median is within ±5.0%, at most 50 samples or 2.0 s per cell, order seed 7',
     )
     expect(lines[3]).toBe('Test CPU 3000, 2 logical cores, linux x64, Node 20.20.2')
-    expect(lines[4]).toBe('Machine: another program used 0.6 cores during 1 cell')
+    expect(lines[4]).toBe('Machine: other programs used 0.6 cores during 1 of 3 cells')
     expect(lines[5]).toBe(
-      'Base case: serial: one task over the whole matrix on one worker — N=1,000: 10.05 ms',
+      'Base case: serial: the whole matrix as one task on one worker thread (js kernel), read in place from shared memory, as every pool reads it — N=1,000: 10.05 ms',
     )
   })
 

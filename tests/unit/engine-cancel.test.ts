@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest'
 import { RunSchema, SweepSpecSchema, type Progress, type SweepSpecInput } from '../../common/contract'
 import { closePools, runSweep } from '../../main/engine'
 
-const spec = (input: SweepSpecInput) => SweepSpecSchema.parse({ repetitions: 2, warmups: 1, ...input })
+/** A fixed number of samples (the count budget at the minimum), so the tests know what each cell took. */
+const spec = (input: SweepSpecInput) =>
+  SweepSpecSchema.parse({ repetitions: 2, warmups: 1, maxSamples: input.repetitions ?? 2, ...input })
 
 /** Child processes of this test process (Linux /proc), oldest first, with their state (R = running). */
 function children(): { pid: number; started: number; state: string }[] {
@@ -29,20 +31,23 @@ function children(): { pid: number; started: number; state: string }[] {
 const slow = { workload: 'assign' as const, centroids: 64, sizes: [6000], warmups: 0, repetitions: 3 }
 
 describe('cancel', () => {
-  it('keeps the finished cells, marks the rest of the size cancelled and drops later sizes', async () => {
+  it('keeps the finished cells, marks the rest of the size cancelled with their samples and drops later sizes', async () => {
     const controller = new AbortController()
-    const run = await runSweep(spec({ sizes: [200, 400], pools: [1, 2] }), {
+    const run = await runSweep(spec({ sizes: [200, 400], pools: [1, 2], orderSeed: 11 }), {
       signal: controller.signal,
       onCell: () => controller.abort(),
     })
     expect(run.status).toBe('cancelled')
     expect(run.error).toBeUndefined()
-    expect(run.cells.map((c) => [c.n, c.serial, c.status])).toEqual([
-      [200, true, 'ok'],
-      [200, false, 'cancelled'],
-      [200, false, 'cancelled'],
-    ])
-    expect(run.cells[0].stats).not.toBeNull()
+    // Cells end in a shuffled order: whichever took its second sample first is the one finished.
+    expect(run.cells.map((c) => c.n)).toEqual([200, 200, 200])
+    expect(run.cells.map((c) => c.status).sort()).toEqual(['cancelled', 'cancelled', 'ok'])
+    for (const c of run.cells) {
+      // Every sample taken is kept: a partial cell has its one sample, its statistics and its stop reason.
+      expect(c.samplesMs.length).toBe(c.status === 'ok' ? 2 : 1)
+      expect(c.stats).not.toBeNull()
+      expect(c.stopReason).toBe(c.status === 'ok' ? 'budget-count' : 'cancelled')
+    }
     expect(() => RunSchema.parse(run)).not.toThrow()
   })
 
@@ -54,14 +59,43 @@ describe('cancel', () => {
       onProgress: (p) => events.push(p),
       onCell: () => controller.abort(),
     })
-    expect(run.cells.map((c) => c.status)).toEqual(['ok', 'cancelled', 'cancelled'])
-    // Round-robin order: the serial cell's third sample ends it, after the warm-up and first repetition of the
-    // other two. 7 samples of 200² entries, of 3 samples for each of 3 cells of 200² and 3 of 400².
-    expect(run.cells.map((c) => c.samplesMs.length)).toEqual([2, 1, 1])
+    // A warm-up round, a round of first samples, then the first cell to take its second sample ends the size.
+    // 7 samples of 200² entries, of 3 samples for each of 3 cells of 200² and 3 of 400².
+    expect(run.cells.map((c) => c.samplesMs.length).sort()).toEqual([1, 1, 2])
     const last = events.at(-1)
     expect(last).toMatchObject({ runId: run.id, cellsDone: 1, cellsTotal: 6, current: null })
     expect(last?.fraction).toBeCloseTo((7 * 200 ** 2) / (3 * 3 * (200 ** 2 + 400 ** 2)), 12)
     expect(last?.etaMs).toBeGreaterThan(0)
+  })
+
+  it('keeps a cancelled size with samples but not target as partial cells a chart can draw', async () => {
+    const controller = new AbortController()
+    let cancelling: NodeJS.Timeout | undefined
+    // A target no cell can reach and budgets far away: the cancel comes in the middle of the measuring rounds.
+    const input = {
+      sizes: [300],
+      pools: [1, 2],
+      repetitions: 5,
+      target: 0.001,
+      maxSamples: 5000,
+      maxTimeMs: 60_000,
+    }
+    const run = await runSweep(spec(input), {
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.current?.phase === 'measure' && !cancelling)
+          cancelling = setTimeout(() => controller.abort(), 200)
+      },
+    })
+    expect(run.status).toBe('cancelled')
+    expect(run.cells).toHaveLength(3)
+    expect(run.cells.every((c) => c.status === 'cancelled' && c.stopReason === 'cancelled')).toBe(true)
+    expect(run.cells.reduce((sum, c) => sum + c.samplesMs.length, 0)).toBeGreaterThanOrEqual(3)
+    const withSamples = run.cells.filter((c) => c.samplesMs.length > 0)
+    expect(withSamples.every((c) => c.stats !== null && c.stats.median > 0)).toBe(true)
+    // Speedups of partial cells are kept (against the partial baseline): the partial flag says what they are.
+    expect(run.cells.every((c) => c.samplesMs.length > 0)).toBe(true)
+    expect(run.cells.filter((c) => !c.serial).every((c) => c.speedup !== null)).toBe(true)
   })
 
   it('stops a task in flight instead of waiting for it (threads)', async () => {

@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest'
 import { SweepSpecSchema, type SweepSpecInput } from '../../common/contract'
 import { allocationSizes, layout } from '../../main/engine/matrix'
 import { bytesNeeded, checkFits } from '../../main/engine/memory'
-import { chunkRowsFor, defaultName, interleave, planSweep, poolSizes } from '../../main/engine/plan'
+import {
+  chunkRowsFor,
+  defaultName,
+  interleave,
+  planSweep,
+  poolSizes,
+  roundOrder,
+} from '../../main/engine/plan'
 
 const spec = (input: SweepSpecInput) => SweepSpecSchema.parse(input)
 
@@ -29,7 +36,17 @@ describe('planSweep', () => {
     expect(chunkRowsFor(10, 3, 50)).toBe(10)
   })
 
-  it('interleaves cells: warm-ups of every cell first, then repetition by repetition', () => {
+  it('shuffles every round from the order seed: the same seed replays the same order', () => {
+    const cells = [0, 1, 2, 3, 4, 5]
+    const orders = [1, 2, 3, 4].map((round) => roundOrder(cells, 7, 1000, round))
+    expect(orders.map((o) => roundOrder(cells, 7, 1000, orders.indexOf(o) + 1))).toEqual(orders)
+    for (const o of orders) expect([...o].sort()).toEqual(cells)
+    // Four rounds of six cells all in one order would mean no shuffle at all.
+    expect(new Set(orders.map((o) => o.join())).size).toBeGreaterThan(1)
+    expect(roundOrder(cells, 8, 1000, 1)).not.toEqual(roundOrder(cells, 7, 1000, 1))
+  })
+
+  it('interleaves a fixed schedule (command workloads): warm-ups of every cell first, then repetition by repetition', () => {
     expect(interleave(3, 1, 2).map((s) => `${s.kind[0]}${s.rep}:${s.cell}`)).toEqual([
       'w0:0',
       'w0:1',
@@ -41,6 +58,16 @@ describe('planSweep', () => {
       'm1:1',
       'm1:2',
     ])
+  })
+
+  it("puts the serial baseline first in a size's first round only", () => {
+    for (const seed of [1, 2, 3, 4, 5]) expect(roundOrder([0, 1, 2, 3], seed, 50, 0)[0]).toBe(0)
+    const firsts = [1, 2, 3, 4, 5, 6, 7, 8].map((round) => roundOrder([0, 1, 2, 3], 3, 50, round)[0])
+    expect(firsts.some((c) => c !== 0)).toBe(true)
+  })
+
+  it('orders only the cells still sampling', () => {
+    expect([...roundOrder([1, 4], 9, 10, 2)].sort()).toEqual([1, 4])
   })
 
   it('needs a pool of one for the baseline besides the grid pools', () => {

@@ -16,7 +16,7 @@ describe('ProgressTracker', () => {
     const tracker = new ProgressTracker('r', plans, spec, (p) => events.push(p))
     for (const cell of plans[0].cells) {
       for (let s = 0; s < 3; s++) tracker.sampleDone(cell)
-      tracker.cellDone(cell, 3, 'ok')
+      tracker.cellDone(cell, 'ok')
     }
     // 2 cells × 10² vs 2 cells × 30² entries, all with the same number of samples.
     expect(events.at(-1)?.fraction).toBeCloseTo(100 / (100 + 900), 12)
@@ -28,7 +28,7 @@ describe('ProgressTracker', () => {
   it('emits at every cell boundary even when events come faster than ten a second', () => {
     const events: Progress[] = []
     const tracker = new ProgressTracker('r', plans, spec, (p) => events.push(p))
-    for (const cell of plans.flatMap((p) => p.cells)) tracker.cellDone(cell, 3, 'ok')
+    for (const cell of plans.flatMap((p) => p.cells)) tracker.cellDone(cell, 'ok')
     tracker.done()
     expect(events.map((e) => e.cellsDone)).toEqual([1, 2, 3, 4, 4])
     expect(events.at(-1)).toMatchObject({ fraction: 1, current: null, etaMs: 0 })
@@ -61,7 +61,7 @@ describe('ProgressTracker', () => {
     const tracker = new ProgressTracker('r', plans, spec, (p) => events.push(p))
     const [first] = plans[0].cells
     tracker.sampleDone(first)
-    tracker.cellDone(first, 3, 'failed')
+    tracker.cellDone(first, 'failed')
     expect(events.at(-1)?.fraction).toBeCloseTo(300 / (3 * (200 + 1800)), 12)
     tracker.stop()
   })
@@ -70,9 +70,9 @@ describe('ProgressTracker', () => {
     const tracker = new ProgressTracker('r', plans, spec)
     const [first, second] = plans[0].cells
     for (let s = 0; s < 3; s++) tracker.sampleDone(first)
-    tracker.cellDone(first, 3, 'ok')
+    tracker.cellDone(first, 'ok')
     tracker.sampleDone(second)
-    tracker.cellDone(second, 3, 'cancelled')
+    tracker.cellDone(second, 'cancelled')
     // The first cell's 3 samples and the second's 1, of 3 samples × (2 × 10² + 2 × 30²).
     expect(tracker.snapshot()).toMatchObject({ cellsDone: 1, cellsTotal: 4 })
     expect(tracker.snapshot().fraction).toBeCloseTo((4 * 100) / (3 * 2000), 12)
@@ -155,7 +155,7 @@ describe('ProgressTracker: the estimate', () => {
         time.advance(10)
         tracker.sampleDone(cell)
       }
-      tracker.cellDone(cell, 10, 'ok')
+      tracker.cellDone(cell, 'ok')
     }
     expect(tracker.snapshot()).toMatchObject({ fraction: 1, etaMs: 0 })
   })

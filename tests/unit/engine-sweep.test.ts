@@ -11,7 +11,9 @@ import { projectTempDir } from '../setup/project-temp'
 const scripts = projectTempDir('amdahl-engine-sweep-')
 afterAll(() => scripts.remove())
 
-const spec = (input: SweepSpecInput) => SweepSpecSchema.parse({ repetitions: 2, warmups: 1, ...input })
+/** A fixed number of samples (the count budget at the minimum), so the tests know what each cell took. */
+const spec = (input: SweepSpecInput) =>
+  SweepSpecSchema.parse({ repetitions: 2, warmups: 1, maxSamples: input.repetitions ?? 2, ...input })
 
 /** The seeded matrix rebuilt in the test, summed with a plain loop: the answer every cell must give. */
 function plainSum(n: number, seed: number): number {
@@ -194,7 +196,11 @@ describe('runSweep: progress and checkpoints', () => {
 
   it('hands a checkpoint after every cell, marked as interrupted, growing by one cell', async () => {
     const partials: Run[] = []
-    await runSweep(spec({ sizes: [50], pools: [2, 3] }), { onCell: (r) => partials.push(r) })
+    await runSweep(spec({ sizes: [50], pools: [2, 3] }), {
+      onCell: (r) => {
+        partials.push(r)
+      },
+    })
     expect(partials.map((r) => r.cells.length)).toEqual([1, 2, 3])
     expect(partials.every((r) => r.status === 'failed' && r.error === 'interrupted before it finished')).toBe(
       true,

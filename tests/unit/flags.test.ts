@@ -34,12 +34,13 @@ describe('plausibility flags', () => {
   })
 
   it('unstable: the time or count budget ran out before the target; not when the target was met', () => {
-    expect(raises('unstable', quiet({ stopReason: 'time-budget' }))).toBe(true)
-    expect(raises('unstable', quiet({ stopReason: 'count-budget' }))).toBe(true)
-    expect(cellFlags(quiet({ stopReason: 'count-budget' }), ctx)[0].note).toMatch(
+    expect(raises('unstable', quiet({ stopReason: 'budget-time' }))).toBe(true)
+    expect(raises('unstable', quiet({ stopReason: 'budget-count' }))).toBe(true)
+    expect(cellFlags(quiet({ stopReason: 'budget-count' }), ctx)[0].note).toMatch(
       /target ±5\.0%.*sample budget/,
     )
     expect(raises('unstable', quiet({ stopReason: 'target' }))).toBe(false)
+    expect(raises('unstable', quiet({ stopReason: 'min-reps' }))).toBe(false)
     expect(raises('unstable', quiet({ stopReason: undefined }))).toBe(false)
   })
 

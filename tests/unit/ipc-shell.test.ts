@@ -1,6 +1,6 @@
 // The Electron shell's pure parts (Electron itself cannot run here): web preferences, origins, CSP, the app://
 // file handler, window state and the menu; plus static guards on the files that do import Electron.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -127,6 +127,9 @@ describe('the app:// protocol handler', () => {
     await writeFile(join(root, 'index.html'), '<!doctype html><title>Amdahl</title>')
     await writeFile(join(root, 'assets', 'index.js'), 'console.log(1)')
     await writeFile(join(outside, 'secret.txt'), 'secret')
+    // Issue 9: links inside the renderer folder that lead out of it, to a file and to a folder.
+    await symlink(join(outside, 'secret.txt'), join(root, 'assets', 'link.txt'))
+    await symlink(outside, join(root, 'up'))
   })
   afterAll(() => rm(outside, { recursive: true, force: true }))
 
@@ -155,6 +158,8 @@ describe('the app:// protocol handler', () => {
     'app://amdahl/missing.js',
     'app://amdahl/assets',
     'app://other/index.html',
+    'app://amdahl/assets/link.txt',
+    'app://amdahl/up/secret.txt',
   ]) {
     it(`answers 404 and no file content for ${url}`, async () => {
       const response = await get(url)

@@ -4,7 +4,7 @@ import { SweepSpecSchema, type Run, type SweepSpecInput } from '../../common/con
 import { runSweep } from '../../main/engine'
 
 const spec = (input: SweepSpecInput) =>
-  SweepSpecSchema.parse({ repetitions: 2, warmups: 1, seed: 5, ...input })
+  SweepSpecSchema.parse({ repetitions: 2, warmups: 1, seed: 5, maxSamples: input.repetitions ?? 2, ...input })
 
 const results = (run: Run) => run.cells.map((c) => c.result)
 

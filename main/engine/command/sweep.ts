@@ -1,9 +1,16 @@
 // A sweep of a command workload: every cell's program run once per sample, interleaved as for our kernels, one
 // process at a time (the program brings its own parallelism), each result checked against the base case.
-import type { AmdahlFit, Cell, CommandSpec, Run, SweepSpec } from '../../../common/contract'
+import {
+  RUN_SCHEMA,
+  type AmdahlFit,
+  type Cell,
+  type CommandSpec,
+  type Run,
+  type SweepSpec,
+} from '../../../common/contract'
 import { analyzeCells, type AnalysisContext, type MeasuredCell } from '../analysis'
 import { machineInfo } from '../machine'
-import { defaultName, planSweep, type PlannedCell, type SizePlan } from '../plan'
+import { defaultName, interleave, planSweep, type PlannedCell, type SizePlan } from '../plan'
 import { ProgressTracker } from '../progress'
 import type { RunOptions } from '../options'
 import { newRunId, INTERRUPTED } from '../runner'
@@ -44,14 +51,15 @@ function finishCell(state: CellState, status: Cell['status']): MeasuredCell {
     command: state.display,
     result: state.result,
     relError: state.relError,
-    ...(status === 'ok' ? {} : { stopReason: status }),
+    // A command cell takes exactly the repetitions asked for (fixed round-robin, no precision target).
+    stopReason: status === 'ok' ? 'min-reps' : status,
   }
 }
 
 /** A run that ends before any cell, with one line saying why (a workload this build cannot run yet). */
 export function refusedRun(spec: SweepSpec, why: string, opts: RunOptions = {}): Run {
   return {
-    schema: 2,
+    schema: RUN_SCHEMA,
     id: opts.runId ?? newRunId(),
     createdAt: new Date().toISOString(),
     name: spec.name || defaultName(spec),
@@ -69,7 +77,7 @@ export function refusedRun(spec: SweepSpec, why: string, opts: RunOptions = {}):
 export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<Run> {
   const started = performance.now()
   const run: Run = {
-    schema: 2,
+    schema: RUN_SCHEMA,
     id: opts.runId ?? newRunId(),
     createdAt: new Date().toISOString(),
     name: spec.name || defaultName(spec),
@@ -157,7 +165,7 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
     const close = (state: CellState, status: Cell['status']) => {
       state.stepsLeft = 0
       finished.set(state.plan.index, finishCell(state, status))
-      progress.cellDone(state.plan, perCell, status)
+      progress.cellDone(state.plan, status)
       if (opts.onCell) safe(opts.onCell)(snapshot())
     }
     const fail = (state: CellState, why: string) => {
@@ -168,7 +176,7 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
           if (other.stepsLeft > 0) fail(other, `the base case failed, nothing to check against: ${why}`)
     }
 
-    for (const step of plan.steps) {
+    for (const step of interleave(plan.cells.length, spec.warmups, spec.repetitions)) {
       const state = states[step.cell]
       if (state.stepsLeft === 0) continue
       if (signal?.aborted) break

@@ -1,0 +1,210 @@
+// How busy the machine was while a cell was measured: CPU time other programs took, from /proc (Linux) or the load average.
+import { readFileSync } from 'node:fs'
+import os from 'node:os'
+import { BUSY_CPU_THRESHOLD } from './flags'
+
+/**
+ * Linux's USER_HZ: /proc reports CPU time in ticks of 1/100 s on every architecture Node runs on (the kernel
+ * converts to this fixed unit whatever its internal HZ; `getconf CLK_TCK` says 100).
+ */
+export const TICKS_PER_SECOND = 100
+
+/** The aggregate `cpu` line of /proc/stat, in ticks. */
+export interface CpuTimes {
+  /** user + nice + system + irq + softirq (guest time is already counted in user). */
+  busy: number
+  /** Time a hypervisor ran something else while our virtual CPU wanted to run; null on kernels without it. */
+  steal: number | null
+}
+
+/** Parses /proc/stat's first line: `cpu  user nice system idle iowait irq softirq steal guest guest_nice`. */
+export function parseProcStat(text: string): CpuTimes | null {
+  const line = text.split('\n').find((l) => l.startsWith('cpu '))
+  if (!line) return null
+  const f = line.trim().split(/\s+/).slice(1).map(Number)
+  if (f.length < 4 || f.some((x) => !Number.isFinite(x))) return null
+  const [user, nice, system, , , irq = 0, softirq = 0, steal] = f
+  return { busy: user + nice + system + irq + softirq, steal: steal ?? null }
+}
+
+/**
+ * utime + stime of one process, in ticks, from /proc/<pid>/stat. The command name (field 2) is in parentheses and
+ * may hold spaces or parentheses itself, so fields are counted after its last ')'.
+ */
+export function parsePidStat(text: string): number | null {
+  const close = text.lastIndexOf(')')
+  if (close < 0) return null
+  // After ')': state is field 3; utime and stime are fields 14 and 15, i.e. indices 11 and 12 here.
+  const rest = text
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/)
+  const utime = Number(rest[11])
+  const stime = Number(rest[12])
+  return Number.isFinite(utime) && Number.isFinite(stime) ? utime + stime : null
+}
+
+/** The 1-minute load average from /proc/loadavg (or os.loadavg elsewhere). */
+export function parseLoadAvg(text: string): number | null {
+  const one = Number(text.trim().split(/\s+/)[0])
+  return Number.isFinite(one) ? one : null
+}
+
+/** The CPU frequency governor of cpu0 where Linux exposes it (not in most VMs and containers); null otherwise. */
+export function readGovernor(path = '/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor'): string | null {
+  try {
+    const text = readFileSync(path, 'utf8').trim()
+    return /^[\w-]{1,100}$/.test(text) ? text : null
+  } catch {
+    return null
+  }
+}
+
+/** What other programs took over some stretch of wall time. */
+export interface LoadDelta {
+  wallMs: number
+  /** CPU time, ms, used by everything on the machine except us (this process and our worker processes). */
+  othersCpuMs: number
+  stealMs: number | null
+}
+
+/** The readings a LoadMeter takes; tests pass their own. */
+export interface LoadSources {
+  /** /proc/stat text, or null where there is none. */
+  procStat(): string | null
+  /** /proc/<pid>/stat text of a worker process, or null once it is gone. */
+  pidStat(pid: number): string | null
+  /** This process's CPU time, µs (all its threads, worker threads included). */
+  ownCpuMicros(): number
+  /** 1-minute load average. */
+  loadAvg(): number
+  now(): number
+}
+
+const readOrNull = (path: string): string | null => {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return null
+  }
+}
+
+export const systemSources: LoadSources = {
+  procStat: () => (process.platform === 'linux' ? readOrNull('/proc/stat') : null),
+  pidStat: (pid) => (process.platform === 'linux' ? readOrNull(`/proc/${pid}/stat`) : null),
+  ownCpuMicros: () => {
+    const u = process.cpuUsage()
+    return u.user + u.system
+  },
+  loadAvg: () => os.loadavg()[0],
+  now: () => performance.now(),
+}
+
+interface Reading {
+  at: number
+  cpu: CpuTimes | null
+  ownMicros: number
+  /** Ticks of each child process (process executor), by pid. */
+  children: Map<number, number>
+  loadAvg: number
+}
+
+/**
+ * Reads the machine before and after each timed sample (never inside it). With /proc/stat: every CPU's busy time
+ * minus our own (process.cpuUsage covers worker threads; child processes are read from /proc/<pid>/stat). The
+ * 10 ms ticks are coarse for one short sample, but the errors of consecutive readings do not pile up: summed
+ * over a cell's samples they stay within a tick or two per sample. Elsewhere the load average above our own
+ * workers stands in (a 1-minute mean: it says "busy", not "how busy during this sample").
+ */
+export class LoadMeter {
+  readonly source: 'proc-stat' | 'loadavg'
+
+  constructor(private readonly sources: LoadSources = systemSources) {
+    this.source = sources.procStat() !== null ? 'proc-stat' : 'loadavg'
+  }
+
+  read(childPids: readonly number[] = []): Reading {
+    const children = new Map<number, number>()
+    if (this.source === 'proc-stat') {
+      for (const pid of childPids) {
+        const text = this.sources.pidStat(pid)
+        const ticks = text === null ? null : parsePidStat(text)
+        if (ticks !== null) children.set(pid, ticks)
+      }
+    }
+    const stat = this.source === 'proc-stat' ? this.sources.procStat() : null
+    return {
+      at: this.sources.now(),
+      cpu: stat === null ? null : parseProcStat(stat),
+      ownMicros: this.sources.ownCpuMicros(),
+      children,
+      loadAvg: this.source === 'loadavg' ? this.sources.loadAvg() : 0,
+    }
+  }
+
+  /** What others took between two readings; `ourWorkers` is how many cores our own pool may keep busy. */
+  between(a: Reading, b: Reading, ourWorkers: number, cores: number): LoadDelta {
+    const wallMs = Math.max(0, b.at - a.at)
+    if (a.cpu && b.cpu) {
+      const tickMs = 1000 / TICKS_PER_SECOND
+      let childTicks = 0
+      // A child that appeared or died between the readings counts only over the time both saw it.
+      for (const [pid, after] of b.children) {
+        const before = a.children.get(pid)
+        if (before !== undefined) childTicks += Math.max(0, after - before)
+      }
+      const allMs = (b.cpu.busy - a.cpu.busy) * tickMs
+      const oursMs = (b.ownMicros - a.ownMicros) / 1000 + childTicks * tickMs
+      const steal = a.cpu.steal !== null && b.cpu.steal !== null ? (b.cpu.steal - a.cpu.steal) * tickMs : null
+      return { wallMs, othersCpuMs: allMs - oursMs, stealMs: steal }
+    }
+    // The load average counts runnable tasks, ours included: what is above our workers is someone else's.
+    const others = Math.min(cores, Math.max(0, (a.loadAvg + b.loadAvg) / 2 - ourWorkers))
+    return { wallMs, othersCpuMs: others * wallMs, stealMs: null }
+  }
+}
+
+/** A cell's load so far: the sum of its samples' deltas. */
+export interface LoadTotal {
+  wallMs: number
+  othersCpuMs: number
+  stealMs: number | null
+}
+
+export function addLoad(total: LoadTotal | null, d: LoadDelta): LoadTotal {
+  if (!total) return { ...d }
+  return {
+    wallMs: total.wallMs + d.wallMs,
+    othersCpuMs: total.othersCpuMs + d.othersCpuMs,
+    stealMs: total.stealMs !== null && d.stealMs !== null ? total.stealMs + d.stealMs : null,
+  }
+}
+
+/**
+ * Share of all cores (0..1) others used over the cell's samples. Tick rounding can make a quiet cell's sum a
+ * little negative: clamped to 0, as is anything above 1.
+ */
+export function busyFraction(total: LoadTotal | null, cores: number): number | null {
+  if (!total || total.wallMs <= 0) return null
+  return Math.min(1, Math.max(0, total.othersCpuMs / (total.wallMs * cores)))
+}
+
+export function stealFraction(total: LoadTotal | null, cores: number): number | null {
+  if (!total || total.wallMs <= 0 || total.stealMs === null) return null
+  return Math.min(1, Math.max(0, total.stealMs / (total.wallMs * cores)))
+}
+
+/**
+ * One line per run: "machine quiet", or how many cores other programs used and during how many cells (those
+ * above BUSY_CPU_THRESHOLD, the cells flagged busy-machine), e.g.
+ * "another program used 0.6 cores during 4 of 9 cells" (the mean over those cells).
+ */
+export function machineVerdict(fractions: readonly (number | null)[], cores: number): string {
+  const known = fractions.filter((f): f is number => f !== null)
+  if (known.length === 0) return 'machine load unknown: nothing could be read on this system'
+  const busy = known.filter((f) => f > BUSY_CPU_THRESHOLD)
+  if (busy.length === 0) return 'machine quiet'
+  const meanCores = (busy.reduce((s, f) => s + f, 0) / busy.length) * cores
+  const of = busy.length === known.length ? '' : ` of ${known.length}`
+  return `other programs used ${meanCores.toFixed(1)} cores during ${busy.length}${of} cell${known.length === 1 ? '' : 's'}`
+}

@@ -1,0 +1,24 @@
+// When a cell has enough samples (pure): its median's interval is within the target, or a budget is spent.
+import type { StopReason, SweepSpec } from '../../common/contract'
+import { CONFIDENCE, median, medianInterval, relativeHalfWidth } from '../../common/stats'
+
+export type Budget = Pick<SweepSpec, 'repetitions' | 'target' | 'maxTimeMs' | 'maxSamples'>
+
+/** The count budget: `repetitions` is the minimum and no budget cuts below it. */
+export const countBudget = (b: Budget): number => Math.max(b.maxSamples, b.repetitions)
+
+/**
+ * Why the cell should stop now, or null to keep sampling. `spentMs` is the time of its timed samples so far.
+ * The minimum comes first; then the target (the order-statistic interval of the median, its larger side
+ * relative to the median, at most ±target); then the budgets. The target counts only for a real 95% interval,
+ * which takes at least 6 samples (below that [min, max] is all there is, with less confidence).
+ */
+export function stopReason(samplesMs: readonly number[], spentMs: number, b: Budget): StopReason | null {
+  const n = samplesMs.length
+  if (n < b.repetitions) return null
+  const ci = medianInterval(samplesMs)
+  if (ci.level >= CONFIDENCE && relativeHalfWidth(median(samplesMs), ci) <= b.target) return 'target'
+  if (n >= countBudget(b)) return 'budget-count'
+  if (spentMs >= b.maxTimeMs) return 'budget-time'
+  return null
+}

@@ -1,0 +1,208 @@
+// Reading how busy the machine was: /proc parsing on text captured from this machine (tests/fixtures/proc, copied
+// with cat), the meter's arithmetic, the per-run verdict, and the stop rule and timed-region helpers (pure).
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import {
+  addLoad,
+  busyFraction,
+  LoadMeter,
+  machineVerdict,
+  parseLoadAvg,
+  parsePidStat,
+  parseProcStat,
+  readGovernor,
+  type LoadSources,
+} from '../../main/engine/load'
+import { stopReason } from '../../main/engine/sampling'
+import { batchFor, QuietGate, timeRegion, timerResolution } from '../../main/engine/timed'
+
+const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', 'proc', name), 'utf8')
+
+describe('/proc parsing', () => {
+  it('reads busy and steal ticks from the cpu line of /proc/stat', () => {
+    // cpu  196071 257 83614 26156 555 0 675 0 0 0: user nice system idle iowait irq softirq steal guest guest_nice
+    expect(parseProcStat(fixture('stat-1.txt'))).toEqual({ busy: 196071 + 257 + 83614 + 0 + 675, steal: 0 })
+    expect(parseProcStat(fixture('stat-2.txt'))).toEqual({ busy: 196236 + 257 + 83678 + 0 + 675, steal: 0 })
+  })
+
+  it('refuses text that is not /proc/stat', () => {
+    expect(parseProcStat('')).toBeNull()
+    expect(parseProcStat('cpu0 1 2 3 4\n')).toBeNull()
+    expect(parseProcStat('cpu  a b c d\n')).toBeNull()
+  })
+
+  it("reads a process's utime + stime, counting fields after the command name", () => {
+    // The captured line is of `cat` reading its own stat: utime (field 14) 0 and stime (field 15) 1 tick.
+    const text = fixture('pid-stat.txt')
+    expect(parsePidStat(text)).toBe(1)
+    // The same line with a command name holding spaces and a parenthesis, and 7 + 3 ticks of CPU.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
+    fields[11] = '7'
+    fields[12] = '3'
+    expect(parsePidStat(`123 (a (b) c) ${fields.join(' ')}`)).toBe(10)
+    expect(parsePidStat('no parenthesis')).toBeNull()
+  })
+
+  it('reads the one-minute load average', () => {
+    const text = fixture('loadavg.txt')
+    expect(parseLoadAvg(text)).toBe(Number(text.split(' ')[0]))
+    expect(parseLoadAvg('x')).toBeNull()
+  })
+
+  it('reads no governor where the file does not exist (this VM has no cpufreq)', () => {
+    expect(readGovernor('/nonexistent/scaling_governor')).toBeNull()
+  })
+})
+
+describe('LoadMeter', () => {
+  /** Readings from the two captured /proc/stat texts, 1 s apart, with our own process and a child process. */
+  function sources(own: [number, number], child: [string | null, string | null]): LoadSources {
+    const stats = [fixture('stat-1.txt'), fixture('stat-2.txt')]
+    // The meter reads /proc/stat once when made, to learn whether it is there: that read sees the first capture.
+    let i = -1
+    let j = 0
+    let k = 0
+    let m = 0
+    return {
+      procStat: () => stats[Math.max(0, Math.min(i++, 1))],
+      pidStat: () => child[Math.min(j++, 1)],
+      ownCpuMicros: () => own[Math.min(k++, 1)],
+      loadAvg: () => 0,
+      now: () => [0, 1000][Math.min(m++, 1)],
+    }
+  }
+
+  it('gives the CPU time of everything but us between two readings', () => {
+    // Between the captures every CPU together did 165 + 64 = 229 ticks (2290 ms) of work in 1 s; we did 1200 ms.
+    const meter = new LoadMeter(sources([0, 1_200_000], [null, null]))
+    const first = meter.read([])
+    const d = meter.between(first, meter.read([]), 2, 2)
+    expect(meter.source).toBe('proc-stat')
+    expect(d).toEqual({ wallMs: 1000, othersCpuMs: 2290 - 1200, stealMs: 0 })
+  })
+
+  it("subtracts our child processes' CPU too", () => {
+    const stat = fixture('pid-stat.txt')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const withTicks = (ticks: number) => {
+      const f = [...fields]
+      f[11] = String(ticks)
+      return `${stat.slice(0, stat.lastIndexOf(')') + 2)}${f.join(' ')}`
+    }
+    const meter = new LoadMeter(sources([0, 200_000], [withTicks(10), withTicks(60)]))
+    const first = meter.read([42])
+    const d = meter.between(first, meter.read([42]), 2, 2)
+    expect(d.othersCpuMs).toBeCloseTo(2290 - 200 - 500, 9)
+  })
+
+  it('falls back to the load average above our own workers where there is no /proc/stat', () => {
+    let t = 0
+    const meter = new LoadMeter({
+      procStat: () => null,
+      pidStat: () => null,
+      ownCpuMicros: () => 0,
+      loadAvg: () => 2.5,
+      now: () => (t += 100),
+    })
+    expect(meter.source).toBe('loadavg')
+    const d = meter.between(meter.read(), meter.read(), 2, 4)
+    expect(d).toEqual({ wallMs: 100, othersCpuMs: 50, stealMs: null })
+  })
+
+  it('sums samples per cell and gives the share of all cores, never below 0 or above 1', () => {
+    const total = addLoad(addLoad(null, { wallMs: 100, othersCpuMs: 60, stealMs: 0 }), {
+      wallMs: 100,
+      othersCpuMs: -20,
+      stealMs: 10,
+    })
+    expect(total).toEqual({ wallMs: 200, othersCpuMs: 40, stealMs: 10 })
+    expect(busyFraction(total, 2)).toBe(0.1)
+    expect(busyFraction({ wallMs: 100, othersCpuMs: -5, stealMs: null }, 2)).toBe(0)
+    expect(busyFraction({ wallMs: 100, othersCpuMs: 500, stealMs: null }, 2)).toBe(1)
+    expect(busyFraction(null, 2)).toBeNull()
+  })
+})
+
+describe('machineVerdict', () => {
+  it('says quiet when no cell had others above a tenth of the cores', () => {
+    expect(machineVerdict([0, 0.05, null], 2)).toBe('machine quiet')
+  })
+
+  it('says how many cores others took and during how many cells', () => {
+    expect(machineVerdict([0.3, 0.3, 0, 0], 2)).toBe('other programs used 0.6 cores during 2 of 4 cells')
+    expect(machineVerdict([0.5], 4)).toBe('other programs used 2.0 cores during 1 cell')
+  })
+
+  it('says when nothing could be read', () => {
+    expect(machineVerdict([null, null], 2)).toBe('machine load unknown: nothing could be read on this system')
+  })
+})
+
+describe('stopReason', () => {
+  const budget = { repetitions: 3, target: 0.05, maxTimeMs: 1000, maxSamples: 10 }
+
+  it('keeps sampling below the minimum', () => {
+    expect(stopReason([1, 1], 2, budget)).toBeNull()
+  })
+
+  it('stops on target only with a 95% interval (6 samples or more) within ±target', () => {
+    expect(stopReason([1, 1, 1, 1, 1], 5, budget)).toBeNull()
+    expect(stopReason([1, 1, 1, 1, 1, 1], 6, budget)).toBe('target')
+    // Order statistics 1 and 6 of 6 bound the median: 1.06 is 6% off.
+    expect(stopReason([1, 1, 1, 1, 1, 1.06], 6, budget)).toBeNull()
+  })
+
+  it('stops at the count budget, then at the time budget', () => {
+    const spread = [1, 2, 1, 2, 1, 2, 1, 2, 1, 2]
+    expect(stopReason(spread, 15, budget)).toBe('budget-count')
+    expect(stopReason(spread.slice(0, 7), 1000, budget)).toBe('budget-time')
+    expect(stopReason(spread.slice(0, 7), 999, budget)).toBeNull()
+  })
+})
+
+describe('timed-region helpers', () => {
+  it('holds the gate for exactly the region: clock reads inside, release after', async () => {
+    const log: string[] = []
+    const gate = new QuietGate()
+    gate.add({ hold: () => log.push('hold'), release: () => log.push('release') })
+    let t = 0
+    const timed = await timeRegion(
+      () => {
+        log.push('clock')
+        return (t += 5)
+      },
+      gate,
+      3,
+      async () => {
+        log.push('run')
+        return 1
+      },
+    )
+    expect(log).toEqual(['hold', 'clock', 'run', 'run', 'run', 'clock', 'release'])
+    expect(timed).toEqual({ ms: 5, runs: [1, 1, 1] })
+  })
+
+  it('releases the gate even when a run throws', async () => {
+    const gate = new QuietGate()
+    const run = () => Promise.reject(new Error('boom'))
+    await expect(timeRegion(() => 0, gate, 1, run)).rejects.toThrow('boom')
+    expect(gate.isHeld).toBe(false)
+  })
+
+  it('measures the smallest step of a clock', () => {
+    let t = 0
+    let i = 0
+    // A clock that moves by 0.25 ms every fourth read.
+    expect(timerResolution(() => (++i % 4 === 0 ? (t += 0.25) : t), 100)).toBe(0.25)
+    expect(timerResolution(() => 7, 10)).toBe(1)
+  })
+
+  it('batches runs up to 1000 clock steps per sample', () => {
+    expect(batchFor(5, 0.001)).toBe(1)
+    expect(batchFor(0.5, 0.001)).toBe(2)
+    expect(batchFor(0.1, 0.01)).toBe(100)
+    // A run the clock did not see counts as one step.
+    expect(batchFor(0, 0.01)).toBe(1000)
+  })
+})

@@ -1,0 +1,204 @@
+// The measuring protocol with the real engine: nothing of ours inside a timed region, enough samples (target or
+// budget, and which), tiny cells batched, the order seed and base case recorded, the machine's load per cell.
+import { describe, expect, it } from 'vitest'
+import { RunSchema, SweepSpecSchema, type SweepSpecInput } from '../../common/contract'
+import { runSweep } from '../../main/engine'
+import type { LoadSources } from '../../main/engine/load'
+import { logicalCores } from '../../main/engine/machine'
+
+const spec = (input: SweepSpecInput) => SweepSpecSchema.parse({ warmups: 1, repetitions: 2, ...input })
+
+/**
+ * A clock that moves only when read, by the given steps in turn. The engine reads it at the two ends of each
+ * timed region, so a region lasts the step of its closing read: [1, 1, 1, 2] gives samples of 1, 2, 1, 2 ms.
+ */
+function steppingClock(steps: number[]) {
+  let t = 0
+  let i = 0
+  return () => (t += steps[i++ % steps.length])
+}
+
+describe('the timed region', () => {
+  it('has no progress tick, progress event or checkpoint write of ours inside it', async () => {
+    const log: string[] = []
+    let reads = 0
+    // The engine reads this clock only at the two ends of each region: odd reads open one, even reads close it.
+    const clock = () => {
+      log.push(++reads % 2 === 1 ? 'start' : 'end')
+      return performance.now()
+    }
+    const run = await runSweep(spec({ sizes: [1500], pools: [1, 2], repetitions: 3, maxSamples: 3 }), {
+      timer: { now: clock, resolutionMs: 1e-6 },
+      // A tick every millisecond: a sample of N = 1500 takes longer, so an unheld ticker would fire inside it.
+      progressTickMs: 1,
+      onProgress: () => log.push('progress'),
+      onCell: async () => {
+        log.push('write-start')
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        log.push('write-end')
+      },
+    })
+    expect(run.status).toBe('complete')
+    // 3 cells × (1 warm-up + 3 samples) regions, each opened and closed.
+    expect(log.filter((e) => e === 'start')).toHaveLength(12)
+    let open = false
+    const inside: string[] = []
+    for (const e of log) {
+      if (e === 'start') open = true
+      else if (e === 'end') open = false
+      else if (open) inside.push(e)
+    }
+    expect(inside).toEqual([])
+    // A checkpoint's write is finished before the next region opens.
+    const writes = log.filter((e) => e.startsWith('write') || e === 'start')
+    for (let i = 0; i < writes.length; i++)
+      if (writes[i] === 'write-start') expect(writes[i + 1]).toBe('write-end')
+    expect(log.filter((e) => e === 'progress').length).toBeGreaterThan(3)
+  })
+})
+
+describe('enough samples', () => {
+  it('stops a cell once its median is known within the target, with a 95% interval (6 samples)', async () => {
+    const run = await runSweep(spec({ sizes: [64], pools: [1, 2], target: 0.05 }), {
+      timer: { now: steppingClock([1]), resolutionMs: 1e-6 },
+    })
+    expect(run.cells.map((c) => [c.status, c.stopReason, c.samplesMs.length])).toEqual([
+      ['ok', 'target', 6],
+      ['ok', 'target', 6],
+      ['ok', 'target', 6],
+    ])
+    expect(run.protocol).toMatchObject({ targetRelSpread: 0.05, minSamples: 2, maxSamples: 200, warmups: 1 })
+  })
+
+  it('takes the minimum even when the target is met sooner', async () => {
+    const run = await runSweep(spec({ sizes: [64], pools: [2], repetitions: 9 }), {
+      timer: { now: steppingClock([1]), resolutionMs: 1e-6 },
+    })
+    expect(run.cells.map((c) => [c.stopReason, c.samplesMs.length])).toEqual([
+      ['target', 9],
+      ['target', 9],
+    ])
+  })
+
+  it('stops at the count budget when the spread never meets the target', async () => {
+    // Samples alternate 1 ms and 2 ms: the median's interval is never within ±5%.
+    const run = await runSweep(spec({ sizes: [64], pools: [2], maxSamples: 8, maxTimeMs: 60_000 }), {
+      timer: { now: steppingClock([1, 1, 1, 2]), resolutionMs: 1e-6 },
+    })
+    expect(run.cells.map((c) => [c.stopReason, c.samplesMs.length])).toEqual([
+      ['budget-count', 8],
+      ['budget-count', 8],
+    ])
+  })
+
+  it('stops at the time budget, counted over the timed samples', async () => {
+    const run = await runSweep(spec({ sizes: [64], pools: [2], maxTimeMs: 10 }), {
+      timer: { now: steppingClock([1, 1, 1, 2]), resolutionMs: 1e-6 },
+    })
+    for (const c of run.cells) {
+      expect(c.stopReason).toBe('budget-time')
+      const spent = c.samplesMs.reduce((a, b) => a + b, 0)
+      expect(spent).toBeGreaterThanOrEqual(10)
+      expect(spent - c.samplesMs[c.samplesMs.length - 1]).toBeLessThan(10)
+    }
+  })
+
+  it('never cuts below the minimum, whatever the budgets', async () => {
+    const run = await runSweep(
+      spec({ sizes: [64], pools: [2], repetitions: 4, maxSamples: 1, maxTimeMs: 1 }),
+      {
+        timer: { now: steppingClock([1, 1, 1, 2]), resolutionMs: 1e-6 },
+      },
+    )
+    expect(run.cells.map((c) => c.samplesMs.length)).toEqual([4, 4])
+  })
+})
+
+describe('tiny cells', () => {
+  it('batch several runs into one sample when a run is shorter than 1000 clock steps, and report time per run', async () => {
+    // A clock of 1 ms steps on which every region lasts 100 steps: the warm-up (one run) says a run takes 100
+    // steps, so 10 runs make a sample of 1000 steps; a sample of 10 runs over 100 ms is 10 ms per run.
+    const run = await runSweep(spec({ sizes: [20], pools: [1], repetitions: 2, maxSamples: 2 }), {
+      timer: { now: steppingClock([1, 100]), resolutionMs: 1 },
+    })
+    expect(run.status).toBe('complete')
+    expect(run.cells.map((c) => [c.batch, c.samplesMs])).toEqual([
+      [10, [10, 10]],
+      [10, [10, 10]],
+    ])
+    expect(run.protocol?.timerResolutionMs).toBe(1)
+  })
+
+  it('does not batch a cell the clock resolves well', async () => {
+    const run = await runSweep(spec({ sizes: [64], pools: [2], maxSamples: 2 }), {
+      timer: { now: steppingClock([1]), resolutionMs: 1e-6 },
+    })
+    expect(run.cells.map((c) => c.batch)).toEqual([1, 1])
+  })
+})
+
+describe('what a run records of its protocol', () => {
+  it('records the order seed it shuffled with, the base case and the timed region', async () => {
+    const seeded = await runSweep(spec({ sizes: [32], pools: [2], orderSeed: 1234, maxSamples: 2 }))
+    expect(seeded.protocol?.orderSeed).toBe(1234)
+    const fresh = await runSweep(spec({ sizes: [32], pools: [2], maxSamples: 2 }))
+    expect(Number.isInteger(fresh.protocol?.orderSeed)).toBe(true)
+    expect(seeded.baseCase).toBe(
+      'serial: the whole matrix as one task on one worker thread (js kernel), read in place from shared memory, as every pool reads it',
+    )
+    expect(seeded.protocol?.timedRegion).toMatch(/^dispatch → compute → reduce/)
+    expect(() => RunSchema.parse(seeded)).not.toThrow()
+  })
+
+  it('names a base case with the copy inside it when pools get copies', async () => {
+    const run = await runSweep(
+      spec({ sizes: [32], pools: [1], executor: 'process', transfer: 'copy', maxSamples: 2 }),
+    )
+    expect(run.baseCase).toBe(
+      'serial: the whole matrix as one task on one worker process (js kernel), its rows copied to it inside the timed region, exactly as pool 1 gets them',
+    )
+    // The serial baseline and pool 1's auto cell are the same task: one chunk of all rows on one worker.
+    const [serial, pool1] = run.cells
+    expect([serial.tasks, serial.chunkRows]).toEqual([pool1.tasks, pool1.chunkRows])
+  })
+})
+
+describe('machine load per cell', () => {
+  it("counts other programs' CPU time while a cell's samples run, and says so in one line", async () => {
+    // Each reading: 100 ms later, every CPU together 5 ticks (50 ms) busier, none of it ours.
+    let reads = 0
+    let busyTicks = 0
+    const sources: LoadSources = {
+      procStat: () => `cpu  ${(busyTicks += 5)} 0 0 1000 0 0 0 7 0 0\n`,
+      pidStat: () => null,
+      ownCpuMicros: () => 0,
+      loadAvg: () => 0,
+      now: () => (reads += 100),
+    }
+    const run = await runSweep(spec({ sizes: [32], pools: [2], maxSamples: 2 }), { loadSources: sources })
+    const cores = logicalCores()
+    // 50 ms of others' CPU per 100 ms of wall time, over all cores; steal did not move.
+    for (const c of run.cells) {
+      expect(c.busyCpuFraction).toBeCloseTo(0.5 / cores, 12)
+      expect(c.stealFraction).toBe(0)
+    }
+    expect(run.protocol?.loadSource).toBe('proc-stat')
+    expect(run.verdict).toBe(
+      0.5 / cores > 0.1 ? 'other programs used 0.5 cores during 2 cells' : 'machine quiet',
+    )
+  })
+
+  it('says the machine was quiet when nothing else ran', async () => {
+    let reads = 0
+    const sources: LoadSources = {
+      procStat: () => 'cpu  100 0 0 1000 0 0 0 0 0 0\n',
+      pidStat: () => null,
+      ownCpuMicros: () => 0,
+      loadAvg: () => 0,
+      now: () => (reads += 100),
+    }
+    const run = await runSweep(spec({ sizes: [32], pools: [2], maxSamples: 2 }), { loadSources: sources })
+    expect(run.cells.map((c) => c.busyCpuFraction)).toEqual([0, 0])
+    expect(run.verdict).toBe('machine quiet')
+  })
+})
