@@ -309,9 +309,9 @@ describe('amdahl export', () => {
       '95% interval',
       'min – max',
       'samples',
-      'speedup',
-      'efficiency',
-      'status',
+      'speedup [95% CI]',
+      'efficiency [95% CI]',
+      'status; flags',
     ])
     expect(table).toHaveLength(2 + 10)
     for (const row of table) expect(columns(row)).toHaveLength(11)

@@ -46,10 +46,13 @@ describe('charts that scale', () => {
   it('draw the speedup of a 12-size run as six lines (plus their fits), the time chart keeps every size', () => {
     const cards = chartCards([dense], 'light', 1000)
     const speedup = cards.find((c) => c.key === 'speedup')!.option!
+    // Each size's error bars share its line's name (one legend entry toggles both): count the lines.
     const measured = seriesOf(speedup).filter(
-      (s) => s.name?.startsWith('N=') && !String(s.id ?? '').startsWith('fit'),
+      (s) => s.type === 'line' && s.name?.startsWith('N=') && !String(s.id ?? '').startsWith('fit'),
     )
     expect(measured).toHaveLength(MAX_SIZE_LINES)
+    const bars = seriesOf(speedup).filter((s) => s.type === 'custom' && s.name?.startsWith('N='))
+    expect(new Set(bars.map((s) => s.name))).toEqual(new Set(measured.map((s) => s.name)))
     const time = cards.find((c) => c.key === 'time')!.option!
     const serial = seriesOf(time).find((s) => s.name === 'serial')!
     expect(serial.data).toHaveLength(SIZES.length)

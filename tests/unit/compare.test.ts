@@ -93,8 +93,10 @@ describe('compareRuns', () => {
 
   it('gives no verdict on a single sample', async () => {
     const once = await runSweep(
-      SweepSpecSchema.parse({ sizes: [128], pools: [2], repetitions: 1, warmups: 0 }),
+      // repetitions is only the minimum now: the count budget holds the cells to one sample.
+      SweepSpecSchema.parse({ sizes: [128], pools: [2], repetitions: 1, maxSamples: 1, warmups: 0 }),
     )
+    expect(once.cells.map((c) => c.samplesMs.length)).toEqual([1, 1])
     const cmp = compareRuns(baseline, once)
     expect(cmp.cells.map((c) => c.verdict)).toEqual(['too few samples', 'too few samples'])
   })
