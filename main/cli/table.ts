@@ -1,5 +1,6 @@
 // Plain-text tables for the terminal: a run's cells, pool start-up figures and Amdahl fits, and the history list.
 import { baseCaseOf, type Cell, type Run, type RunSummary } from '../../common/contract'
+import { noFitReason } from '../../common/fits'
 import { printable } from '../../common/one-line'
 import { median } from '../../common/stats'
 import { workloadLines } from './workload-lines'
@@ -164,22 +165,30 @@ export function formatPoolStartup(run: Run): string {
   )
 }
 
-export const NOT_ENOUGH_POOLS = 'not enough pool sizes to fit'
-
 /**
  * Per N and chunk setting measured, the Amdahl fit or why there is none. The limit 1/f is printed only when f's
  * interval excludes 0: otherwise the data cannot tell a bounded speedup from an unbounded one.
  */
 export function formatFits(run: Run): string {
-  const settings = new Map<string, { n: number; chunk: string; key: string }>()
+  const settings = new Map<string, { n: number; chunkSpec: Cell['chunkSpec']; chunk: string; key: string }>()
   for (const c of run.cells) {
     if (c.serial) continue
     const key = `${c.n}|${c.chunkSpec}`
-    if (!settings.has(key)) settings.set(key, { n: c.n, chunk: String(c.chunkSpec), key })
+    if (!settings.has(key))
+      settings.set(key, { n: c.n, chunkSpec: c.chunkSpec, chunk: String(c.chunkSpec), key })
   }
-  const rows = [...settings.values()].map(({ n, chunk, key }) => {
+  const rows = [...settings.values()].map(({ n, chunkSpec, chunk, key }) => {
     const fit = run.fits.find((f) => `${f.n}|${f.chunkSpec}` === key)
-    if (!fit) return [groupThousands(n), chunk, NOT_ENOUGH_POOLS, '', '', '']
+    if (!fit) {
+      return [
+        groupThousands(n),
+        chunk,
+        noFitReason(run.cells, n, chunkSpec, run.machine.logicalCores),
+        '',
+        '',
+        '',
+      ]
+    }
     const ci = fit.serialFractionCi
     return [
       groupThousands(n),

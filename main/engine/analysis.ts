@@ -1,6 +1,7 @@
 // From measured samples to reported figures (pure): per cell the median and its interval, speedup, efficiency and
 // Karp–Flatt with bootstrap intervals, flags; per N and chunk setting the Amdahl fit when there are enough points.
 import type { AmdahlFit, Cell, ChunkRows, Interval } from '../../common/contract'
+import { fittable, MIN_FIT_POOLS } from '../../common/fits'
 import { cellFlags } from './flags'
 import {
   bootstrapMedians,
@@ -119,14 +120,14 @@ export function analyzeCells(
 function fitAll(cells: readonly Cell[], replicates: Map<Cell, Float64Array>, cores: number): AmdahlFit[] {
   const groups = new Map<string, Cell[]>()
   for (const c of cells) {
-    if (c.serial || c.speedup === null || c.pool > cores || !replicates.has(c)) continue
+    if (!fittable(c, cores) || !replicates.has(c)) continue
     const key = `${c.n}|${c.chunkSpec}`
     groups.set(key, [...(groups.get(key) ?? []), c])
   }
   const fits: AmdahlFit[] = []
   for (const group of groups.values()) {
     const points = group.map((c) => ({ pool: c.pool, speedup: c.speedup as number }))
-    if (new Set(points.filter((p) => p.pool > 1).map((p) => p.pool)).size < 2) continue
+    if (new Set(points.filter((p) => p.pool > 1).map((p) => p.pool)).size < MIN_FIT_POOLS) continue
     const f = serialFraction(points)
     if (f === null) continue
     const resamples = replicates.get(group[0])?.length ?? 0

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { ChunkRows } from '../../common/contract'
 import { analyzeCells, cellSeed, type MeasuredCell } from '../../main/engine/analysis'
 import { amdahlSpeedup } from '../../common/stats'
+import { noFitReason } from '../../common/fits'
 
 const ctx = { seed: 42, logicalCores: 4, targetRelSpread: 0, warmups: 1 }
 
@@ -116,11 +117,21 @@ describe('Amdahl fit', () => {
   })
 
   it('does not fit a single pool size above 1: one point always fits exactly', () => {
-    expect(analyzeCells([base, ...amdahlCells(0.1, [1, 2])], ctx).fits).toEqual([])
+    const { cells, fits } = analyzeCells([base, ...amdahlCells(0.1, [1, 2])], ctx)
+    expect(fits).toEqual([])
+    expect(noFitReason(cells, 1000, 'auto', 4)).toBe(
+      'not enough pool sizes to fit (needs 2 above 1 within 4 cores; has p=2)',
+    )
   })
 
   it('leaves pools beyond the logical cores out: pools 1, 2, 4 on 2 cores leave one pool above 1, no fit', () => {
-    expect(analyzeCells([base, ...amdahlCells(0.1, [1, 2, 4])], { ...ctx, logicalCores: 2 }).fits).toEqual([])
+    const two = analyzeCells([base, ...amdahlCells(0.1, [1, 2, 4])], { ...ctx, logicalCores: 2 })
+    expect(two.fits).toEqual([])
+    // The reason names what is within the cores, so "I asked for 3 pool sizes" reads as answered.
+    expect(noFitReason(two.cells, 1000, 'auto', 2)).toBe(
+      'not enough pool sizes to fit (needs 2 above 1 within 2 cores; has p=2)',
+    )
+    expect(noFitReason(two.cells, 1000, 'auto', 1)).toMatch(/within 1 core; has none\)$/)
     const fits = analyzeCells([base, ...amdahlCells(0.1, [1, 2, 3, 8])], ctx).fits
     expect(fits[0].pools).toEqual([1, 2, 3])
   })

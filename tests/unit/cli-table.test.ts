@@ -197,13 +197,13 @@ describe('formatRunReport', () => {
         .at(-3)
         ?.trim()
         .split(/\s{2,}/),
-    ).toEqual(['1,000', 'auto', 'not enough pool sizes to fit'])
+    ).toEqual(['1,000', 'auto', 'not enough pool sizes to fit (needs 2 above 1 within 2 cores; has p=2)'])
     expect(
       lines
         .at(-2)
         ?.trim()
         .split(/\s{2,}/),
-    ).toEqual(['1,000', '64', 'not enough pool sizes to fit'])
+    ).toEqual(['1,000', '64', 'not enough pool sizes to fit (needs 2 above 1 within 2 cores; has none)'])
   })
 })
 

@@ -1,5 +1,6 @@
 // Pure rows of the run-details table: one per cell, serial baseline first within each N.
 import type { Cell, CellFlag, Run } from '../../../common/contract'
+import { noFitReason } from '../../../common/fits'
 import { formatMsInterval, formatPercent, formatSpeedup } from './format'
 
 export interface CellRow {
@@ -81,7 +82,7 @@ export function fitLines(run: Run): string[] {
     const where = `N=${c.n}, ${c.chunkSpec === 'auto' ? 'auto chunks' : `${c.chunkSpec}-row chunks`}`
     const fit = run.fits.find((f) => f.n === c.n && f.chunkSpec === c.chunkSpec)
     if (!fit) {
-      lines.push(`${where}: not enough pool sizes to fit Amdahl's law`)
+      lines.push(`${where}: ${noFitReason(run.cells, c.n, c.chunkSpec, run.machine.logicalCores)}`)
       continue
     }
     const ci = fit.serialFractionCi
