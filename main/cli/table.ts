@@ -2,6 +2,7 @@
 import { baseCaseOf, type Cell, type Run, type RunSummary } from '../../common/contract'
 import { noFitReason } from '../../common/fits'
 import { printable } from '../../common/one-line'
+import { TICKS_PER_SAMPLE } from '../engine/timed'
 import { median } from '../../common/stats'
 import { workloadLines } from './workload-lines'
 
@@ -109,7 +110,7 @@ export function formatCells(cells: Cell[]): string {
     groupThousands(cell.n),
     cell.serial ? 'serial' : String(cell.pool),
     chunkCell(cell),
-    String(cell.samplesMs.length),
+    samplesCell(cell),
     medianCell(cell),
     speedupCell(cell),
     efficiencyCell(cell),
@@ -122,6 +123,23 @@ export function formatCells(cells: Cell[]): string {
     rows[i].splice(5, 0, cell.processMs?.length ? formatMs(median(cell.processMs)) : '—'),
   )
   return formatTable(columns, rows)
+}
+
+/** Samples taken; "×b" when each timed b back-to-back runs (one run too short for the timer to time alone). */
+function samplesCell(cell: Cell): string {
+  const batch = cell.batch ?? 1
+  return batch > 1 ? `${cell.samplesMs.length} ×${batch}` : String(cell.samplesMs.length)
+}
+
+/** Says what "×b" in the samples column means, when a cell was batched. */
+export function batchNote(run: Run): string | null {
+  if (!run.cells.some((c) => (c.batch ?? 1) > 1)) return null
+  const step = run.protocol?.timerResolutionMs
+  const clock = step === undefined ? 'the timer' : `the timer (step ${formatMs(step * 1000)} µs)`
+  return (
+    `×b: one run is shorter than ${TICKS_PER_SAMPLE} steps of ${clock}, so each sample times b back-to-back ` +
+    'runs; the times shown are per run'
+  )
 }
 
 /** Flagged cells this many at most are listed with their notes; the rest are counted. */
@@ -223,7 +241,7 @@ function protocolLine(run: Run): string {
       ? `until the median is within ±${percent(p.targetRelSpread, 1)}`
       : 'no precision target'
   return (
-    `at least ${p.minSamples} samples after ${p.warmups} warm-up${p.warmups === 1 ? '' : 's'}, ${target}, ` +
+    `at least ${p.minSamples} sample${p.minSamples === 1 ? '' : 's'} after ${p.warmups} warm-up${p.warmups === 1 ? '' : 's'}, ${target}, ` +
     `at most ${p.maxSamples} samples or ${formatDurationMs(p.maxTimeMs)} per cell, order seed ${p.orderSeed}`
   )
 }
@@ -246,6 +264,8 @@ export function formatRunReport(run: Run): string {
     '',
     run.cells.length > 0 ? formatCells(run.cells) : 'No cells were measured.',
   )
+  const batched = batchNote(run)
+  if (batched) lines.push(batched)
   if (run.cells.some((c) => c.flags.length > 0)) lines.push('', 'Flags', formatFlagNotes(run.cells))
   if (run.poolStartup.length > 0) lines.push('', 'Pool start-up', formatPoolStartup(run))
   if (run.cells.some((c) => !c.serial)) {

@@ -207,6 +207,28 @@ describe('formatRunReport', () => {
   })
 })
 
+describe('batched cells', () => {
+  it('marks a batched cell’s samples ×b and says once what that means; no note when nothing was batched', () => {
+    expect(formatRunReport(run)).not.toContain('×b:')
+    const tiny = analyzeCells(
+      [cell({ batch: 8 }), cell({ pool: 2, serial: false, chunkSpec: 'auto', batch: 3 })],
+      {
+        seed: spec.seed,
+        logicalCores: 2,
+        targetRelSpread: 0.05,
+        warmups: 1,
+      },
+    )
+    const report = formatRunReport({ ...run, cells: tiny.cells, fits: tiny.fits })
+    const rows = report.split('\n').filter((l) => l.trimStart().startsWith('1,000'))
+    expect(rows[0].split(/\s{2,}/)[3]).toBe('7 ×8')
+    expect(rows[1].split(/\s{2,}/)[3]).toBe('7 ×3')
+    expect(report).toContain(
+      '×b: one run is shorter than 1000 steps of the timer (step 1.000 µs), so each sample times b back-to-back runs; the times shown are per run',
+    )
+  })
+})
+
 describe('formatFits', () => {
   it('prints f with its interval, the residual and the limit 1/f when f’s interval excludes 0', () => {
     const fitted: Run = {
