@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { baseCaseOf, RunSchema, UNRECORDED_BASE_CASE, type Run } from '../../common/contract'
+import { BUSY_CPU_THRESHOLD } from '../../main/engine/flags'
 import { parseImport, parseRunText } from '../../main/history/parse'
 import { HistoryStore } from '../../main/history/store'
 
@@ -71,6 +72,50 @@ describe('migrating a schema-1 run', () => {
   it('refuses a run of a schema it does not know in one line', () => {
     expect(() => parseImport({ ...v1, schema: 7 })).toThrow(/^not a valid Amdahl run: schema: /)
     expect(() => parseImport({ ...v1, cells: [{ n: -1 }] })).toThrow(/cells\[0\]/)
+  })
+})
+
+// Written by `amdahl sweep --name "schema 1 protocol fixture" --sizes 100,300 --pools 1,2,3 --chunk auto,50 --reps 6
+// --target 0.5 --max-time 300ms --json …` on main at ffb467c: the adaptive protocol's schema-1
+// runs, with protocol, base case, verdict and per-cell stop reason, batch and busy fraction, before the statistics.
+const protocolText = readFileSync(join(__dirname, '../fixtures/run-schema-1-protocol.json'), 'utf8')
+const protocolDoc = JSON.parse(protocolText) as {
+  runs: {
+    schema: number
+    protocol: unknown
+    baseCase: string
+    verdict: string
+    cells: { samplesMs: number[]; stopReason: string; batch: number; busyCpuFraction: number }[]
+  }[]
+}
+
+describe('migrating a schema-1 run of the adaptive protocol', () => {
+  const old = protocolDoc.runs[0]
+  const run = parseImport(protocolDoc)[0]
+
+  it('keeps what the protocol recorded: protocol, base case, verdict, and per cell stop reason, batch and load', () => {
+    expect(old.schema).toBe(1)
+    expect(run.schema).toBe(2)
+    expect(() => RunSchema.parse(run)).not.toThrow()
+    expect(run.protocol).toEqual(old.protocol)
+    expect(baseCaseOf(run)).toBe(old.baseCase)
+    expect(run.verdict).toBe(old.verdict)
+    expect(run.cells.map((c) => [c.samplesMs, c.stopReason, c.batch, c.busyCpuFraction])).toEqual(
+      old.cells.map((c) => [c.samplesMs, c.stopReason, c.batch, c.busyCpuFraction]),
+    )
+  })
+
+  it('flags from what was recorded: busy-machine where others took over 10%, oversubscribed at 3 workers on 2 cores', () => {
+    const busy = (c: { busyCpuFraction?: number | null }) => (c.busyCpuFraction ?? 0) > BUSY_CPU_THRESHOLD
+    expect(run.cells.some(busy)).toBe(true)
+    for (const c of run.cells) {
+      expect(c.flags.some((f) => f.kind === 'busy-machine')).toBe(busy(c))
+      expect(c.flags.some((f) => f.kind === 'oversubscribed')).toBe(c.pool === 3)
+      expect(c.flags.some((f) => f.kind === 'unstable')).toBe(false) // every cell met its target
+      expect(c.stats!.ci95Low).toBeGreaterThanOrEqual(Math.min(...c.samplesMs))
+    }
+    // Pools 2 and 3 on 2 cores leave one pool above 1 within the cores: no fit.
+    expect(run.fits).toEqual([])
   })
 })
 
