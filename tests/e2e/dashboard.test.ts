@@ -148,9 +148,7 @@ describe('dashboard', () => {
     await expectAgreement(page)
   })
 
-  // Skipped at the session's stop: it failed on main after the probe's three new chart cards landed beside it
-  // (not yet diagnosed; see the closing note). The layout it checks must be re-measured with eight cards.
-  it.skip('fits a 20-size × 4-chunk run and a 6-run overlay in a 1280×800 window with one-page legends', async () => {
+  it('fits a 20-size × 4-chunk run and a 6-run overlay in a 1280×800 window with one-page legends', async () => {
     await page.setViewportSize({ width: 1280, height: 800 })
     const sizes = Array.from({ length: 20 }, (_, i) => 16 + 8 * i)
     const dense = await app.seedRun({

@@ -89,6 +89,24 @@ describe('selection', () => {
     expect(again.selectedIds).toEqual(['run-3'])
   })
 
+  it('does not write the old view over an address the user just typed, before its hashchange is handled', async () => {
+    const { history, selection } = await withRuns(run(1), run(2))
+    expect(location.hash).toBe('#runs=run-2')
+    // A bookmark naming a run saved since the last listing (by the CLI or another window).
+    await client.history.save(run(3))
+    window.history.pushState(null, '', '#runs=run-1,run-3')
+    // Before the page handles the new address, the history is listed again and the selection touched.
+    await history.refresh()
+    selection.focusN = 1000
+    expect(location.hash).toBe('#runs=run-1,run-3')
+    // Then the address is applied, naming runs the fresh listing knows.
+    expect(selection.applyHash(location.hash, new Set(history.runs.map((r) => r.id)))).toBe(true)
+    expect(selection.ids).toEqual(['run-1', 'run-3'])
+    // From here the view writes the address again.
+    await history.toggleSelected('run-2')
+    expect(location.hash).toBe('#runs=run-1,run-3,run-2&open=run-2')
+  })
+
   it('refuses a ninth overlaid run with a message', async () => {
     const runs = Array.from({ length: MAX_OVERLAY + 1 }, (_, i) => run(i))
     const { history, selection } = await withRuns(...runs)

@@ -18,6 +18,11 @@ export const useSelectionStore = defineStore('selection', () => {
   const view = ref<CentreView>(initial.view)
   /** False until the first history listing: the hash is not rewritten before the runs it names are checked. */
   const settled = ref(false)
+  /**
+   * The hash this store last wrote or applied. When the address holds another one, the user navigated (a
+   * bookmark, an edited address, back) and its hashchange is still on its way: the view is not written over it.
+   */
+  let written = hasWindow ? location.hash : ''
 
   const isSelected = (id: string): boolean => ids.value.includes(id)
   const full = computed(() => ids.value.length >= MAX_OVERLAY)
@@ -77,9 +82,9 @@ export const useSelectionStore = defineStore('selection', () => {
     keepOpenInside()
   }
 
-  /** Drops runs that are no longer in the history. */
+  /** Drops runs that are no longer in the history (and changes nothing when all are there). */
   function retain(present: Set<string>): void {
-    ids.value = ids.value.filter((id) => present.has(id))
+    if (ids.value.some((id) => !present.has(id))) ids.value = ids.value.filter((id) => present.has(id))
     keepOpenInside()
   }
 
@@ -91,6 +96,7 @@ export const useSelectionStore = defineStore('selection', () => {
   function applyHash(hash: string, present: Set<string>): boolean {
     const state = parseViewHash(hash)
     if (!state) return false
+    written = hash
     ids.value = state.runs.filter((id) => present.has(id))
     openId.value = state.open
     keepOpenInside()
@@ -103,8 +109,10 @@ export const useSelectionStore = defineStore('selection', () => {
     [ids, openId, focusN, view, settled],
     () => {
       if (!hasWindow || !settled.value) return
+      if (location.hash !== written && parseViewHash(location.hash)) return
       const hash = formatViewHash({ runs: ids.value, open: openId.value, n: focusN.value, view: view.value })
       if (hash !== location.hash) history.replaceState(history.state, '', hash)
+      written = hash
     },
     { flush: 'sync' },
   )
