@@ -27,6 +27,7 @@ export type FlaggedCell = Pick<
   | 'n'
   | 'entries'
   | 'pool'
+  | 'tasks'
   | 'serial'
   | 'status'
   | 'samplesMs'
@@ -42,8 +43,9 @@ const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`
 /**
  * The flags of one cell, in a fixed order:
  * - unstable: sampling stopped on its time or count budget before the median's interval met the target.
- * - superlinear: speedup above p even at the low end of its interval (not noise: the base case or the cell
- *   differs in warm-up, cache fit or clock); says which to suspect first.
+ * - superlinear: speedup above the parallelism, min(p, tasks), even at the low end of its interval (not noise:
+ *   the base case or the cell differs in warm-up, cache fit, load or clock); says which to suspect first. A cell
+ *   of one task (N = 1 on any pool) can only match the base case, so any speedup beyond 1 is raised.
  * - oversubscribed: more workers than logical cores, so workers take turns on a core.
  * - single-sample: one sample has no spread: the interval is the sample itself.
  * - no-warmup: the first timed sample also paid for JIT/wasm compile and cold caches.
@@ -60,7 +62,7 @@ export function cellFlags(cell: FlaggedCell, ctx: FlagContext): CellFlag[] {
       note: `interval ±${pct(cell.stats.relSpread)} after ${n} samples, target ±${pct(ctx.targetRelSpread)}: the ${budget} budget ran out first`,
     })
   }
-  if (!cell.serial && cell.speedupCi && cell.speedup !== null && cell.speedupCi.low > cell.pool) {
+  if (!cell.serial && cell.speedupCi && cell.speedup !== null && cell.speedupCi.low > parallelism(cell)) {
     flags.push({ kind: 'superlinear', note: superlinearNote(cell, ctx.warmups) })
   }
   if (cell.pool > ctx.logicalCores) {
@@ -97,15 +99,23 @@ export function cellFlags(cell: FlaggedCell, ctx: FlagContext): CellFlag[] {
   return flags
 }
 
+/** Workers that can be busy at once: no more than the pool, nor than the tasks the cell's rows were cut into. */
+const parallelism = (cell: Pick<FlaggedCell, 'pool' | 'tasks'>) =>
+  Math.max(1, Math.min(cell.pool, cell.tasks))
+
 /** Bytes of the N×N float64 matrix: below a few MB it may fit the workers' caches together but not one core's. */
 const CACHE_SIZED_BYTES = 32 * 1024 * 1024
 
 function superlinearNote(cell: FlaggedCell, warmups: number): string {
   const low = cell.speedupCi?.low ?? 0
-  const head = `speedup ≥ ${low.toFixed(2)}× on ${cell.pool} worker${cell.pool === 1 ? '' : 's'}`
+  const p = parallelism(cell)
+  const tasks = p < cell.pool ? ` with ${cell.tasks} task${cell.tasks === 1 ? '' : 's'}` : ''
+  const head = `speedup ≥ ${low.toFixed(2)}× on ${cell.pool} worker${cell.pool === 1 ? '' : 's'}${tasks}`
   if (warmups === 0) return `${head}: suspect warm-up (the base case ran cold; add warm-ups)`
   // One worker doing the base case's work faster: the two are not measured alike, or the clock moved.
-  if (cell.pool === 1) return `${head}: suspect a base case measured differently from pool 1, or turbo clocks`
+  if (p === 1) {
+    return `${head}: suspect a base case measured differently (a busy machine, other clocks) from this cell`
+  }
   if (cell.entries * 8 <= CACHE_SIZED_BYTES) {
     return `${head}: suspect caches (the matrix splits into parts that fit the workers' caches) or turbo clocks`
   }

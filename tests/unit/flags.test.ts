@@ -13,6 +13,7 @@ function quiet(o: Partial<FlaggedCell> = {}): FlaggedCell {
     n: 3000,
     entries: 9e6,
     pool: 2,
+    tasks: 2,
     serial: false,
     status: 'ok' as Cell['status'],
     samplesMs,
@@ -55,9 +56,22 @@ describe('plausibility flags', () => {
     const fast = { speedup: 2.4, speedupCi: { low: 2.2, high: 2.6 } }
     expect(cellFlags(quiet(fast), { ...ctx, warmups: 0 })[0].note).toMatch(/suspect warm-up/)
     expect(cellFlags(quiet({ ...fast, n: 1000, entries: 1e6 }), ctx)[0].note).toMatch(/suspect caches/)
-    expect(cellFlags(quiet({ ...fast, pool: 1, speedupCi: { low: 1.2, high: 1.4 } }), ctx)[0].note).toMatch(
-      /base case measured differently/,
+    expect(
+      cellFlags(quiet({ ...fast, pool: 1, tasks: 1, speedupCi: { low: 1.2, high: 1.4 } }), ctx)[0].note,
+    ).toMatch(/base case measured differently/)
+  })
+
+  it('superlinear counts only the workers the tasks can keep busy: one task (N = 1) on 3 workers cannot beat 1', () => {
+    // As measured on a busy 2-core machine: N=1 on 3 workers at 1.66× [1.46–1.81] over a slowed base case.
+    const one = { n: 1, entries: 1, pool: 3, tasks: 1, speedup: 1.66, speedupCi: { low: 1.46, high: 1.81 } }
+    const flags = cellFlags(quiet(one), { ...ctx, logicalCores: 4 })
+    expect(flags.map((f) => f.kind)).toEqual(['superlinear'])
+    expect(flags[0].note).toBe(
+      'speedup ≥ 1.46× on 3 workers with 1 task: suspect a base case measured differently (a busy machine, other clocks) from this cell',
     )
+    // Within noise of 1, or with tasks for every worker, it is not raised.
+    expect(raises('superlinear', quiet({ ...one, speedupCi: { low: 0.95, high: 1.8 } }))).toBe(false)
+    expect(raises('superlinear', quiet({ ...one, tasks: 3 }))).toBe(false)
   })
 
   it('oversubscribed: more workers than logical cores; not at the core count', () => {
