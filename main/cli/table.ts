@@ -217,10 +217,20 @@ export function formatFits(run: Run): string {
       fit.pools.join(','),
     ]
   })
+  const where: Column[] = [
+    { header: 'N', align: 'right' },
+    { header: 'chunk', align: 'right' },
+  ]
+  // No setting fitted (every sweep on 2 cores): only why, without four empty columns pushed aside by it.
+  if (run.fits.length === 0) {
+    return formatTable(
+      [...where, { header: 'why no fit', align: 'left' }],
+      rows.map((r) => r.slice(0, 3)),
+    )
+  }
   return formatTable(
     [
-      { header: 'N', align: 'right' },
-      { header: 'chunk', align: 'right' },
+      ...where,
       { header: 'serial fraction f [95% CI]', align: 'right' },
       { header: 'speedup limit 1/f', align: 'right' },
       { header: 'residual (rmse of S)', align: 'right' },

@@ -192,6 +192,7 @@ describe('formatRunReport', () => {
       '0.0512',
     ])
     expect(report).toContain('Amdahl fit per N and chunk setting')
+    expect(lines.at(-4)?.trim().split(/\s{2,}/)).toEqual(['N', 'chunk', 'why no fit'])
     expect(
       lines
         .at(-3)
