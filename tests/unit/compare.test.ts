@@ -93,7 +93,7 @@ describe('compareRuns', () => {
 
   it('gives no verdict on a single sample', async () => {
     const once = await runSweep(
-      SweepSpecSchema.parse({ sizes: [128], pools: [2], repetitions: 1, warmups: 0 }),
+      SweepSpecSchema.parse({ sizes: [128], pools: [2], repetitions: 1, maxSamples: 1, warmups: 0 }),
     )
     const cmp = compareRuns(baseline, once)
     expect(cmp.cells.map((c) => c.verdict)).toEqual(['too few samples', 'too few samples'])
