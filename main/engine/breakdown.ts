@@ -25,6 +25,20 @@ export function busiestKernelMs(replies: readonly { worker?: string; kernelMs: n
   return most
 }
 
+/**
+ * The parts of one sample that timed a batch of runs (a run too short for the clock is timed several at a time):
+ * the sample's wall time is the batch's time per run, and each part is its mean over the runs.
+ */
+export function batchParts(runs: readonly SampleParts[], sampleMs: number): SampleParts {
+  const mean = (part: (p: SampleParts) => number) => runs.reduce((sum, r) => sum + part(r), 0) / runs.length
+  return {
+    wallMs: sampleMs,
+    transferMs: mean((r) => r.transferMs),
+    kernelMs: mean((r) => r.kernelMs),
+    reduceMs: mean((r) => r.reduceMs),
+  }
+}
+
 /** One sample's parts, with dispatch + queueing as what is left of the wall time (never below 0). */
 export function splitSample(p: SampleParts): Breakdown {
   const dispatchMs = Math.max(0, p.wallMs - p.transferMs - p.kernelMs - p.reduceMs)

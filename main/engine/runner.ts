@@ -27,7 +27,7 @@ import {
 import { defaultName, planSweep, poolSizes, roundOrder, type PlannedCell, type SizePlan } from './plan'
 import { closePools, errorLine, resolveWorkerScript, startPool, type WorkerPool } from './pool'
 import { ProgressTracker } from './progress'
-import { cellBreakdown, type SampleParts } from './breakdown'
+import { batchParts, cellBreakdown, type SampleParts } from './breakdown'
 import { runOnce, type Cancellable, type SampleContext } from './sample'
 import { countBudget, stopReason } from './sampling'
 import { analyzeCells, type AnalysisContext, type MeasuredCell } from './analysis'
@@ -436,7 +436,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       } else {
         state.samplesMs.push(timed.ms / runs)
         state.kernelMs.push(timed.runs.reduce((sum, r) => sum + r.kernelMs, 0) / runs)
-        state.parts.push(last.parts)
+        state.parts.push(batchParts(timed.runs.map((r) => r.parts), timed.ms / runs))
         state.spentMs += timed.ms
         state.load = addLoad(state.load, meter.between(before, after, cell.pool, cores))
       }

@@ -98,7 +98,18 @@ describe('cancel of N = 10000 (1e8 entries), 2 workers', () => {
   // background, and closePools() resolves once they are gone.
   it(`comes back within ${PROMPT_MS} ms with the process executor and copied rows`, async () => {
     const { run, ms } = await cancelDuring(
-      { ...heavy, repetitions: 50, executor: 'process', transfer: 'copy' },
+      // N = 3000 (72 MB copied per sample, about a second): 1e8 entries copied to child processes take ~20 s a
+      // sample, so the baseline alone took minutes. Two samples and a target never met: the baseline ends at its
+      // 2 s budget, and the parallel cell is mid-sample when the abort comes.
+      {
+        ...heavy,
+        sizes: [3000],
+        repetitions: 2,
+        target: 0.001,
+        maxTimeMs: 2000,
+        executor: 'process',
+        transfer: 'copy',
+      },
       { phase: 'measure', serial: false, afterMs: 300 },
     )
     figures.push(`processes/copy parallel cell ${ms.toFixed(0)} ms`)

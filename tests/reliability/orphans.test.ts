@@ -2,7 +2,7 @@
 // CLI gets SIGINT/SIGTERM mid-sweep (`sweep` and `serve`), no worker process is left and no worker thread keeps
 // a process alive: each child process here must exit by itself.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HistoryStore } from '../../main/history/store'
@@ -111,6 +111,12 @@ describe('service.shutdown() mid-sweep', () => {
   }
 })
 
+/** Whether a history folder holds a run file yet (a checkpoint or a finished run). */
+function hasRunFile(dir: string): boolean {
+  if (!existsSync(dir)) return false
+  return readdirSync(dir, { recursive: true }).some((name) => String(name).endsWith('.json'))
+}
+
 /** Long enough that a signal lands mid-sweep. */
 const LONG_SWEEP = [
   '--workload',
@@ -124,7 +130,10 @@ const LONG_SWEEP = [
   '--warmup',
   '0',
   '--reps',
-  '20',
+  '3',
+  // Each cell samples at least 3 times and for at most 2 s: the first cell's checkpoint comes soon, four remain.
+  '--max-time',
+  '2s',
 ]
 
 describe('the CLI stopped by a signal mid-sweep', () => {
@@ -141,7 +150,9 @@ describe('the CLI stopped by a signal mid-sweep', () => {
       const cli = launch([bundles.cli, 'sweep', ...LONG_SWEEP, ...transfer, '--history-dir', dir])
       // Pools up and measuring: the worker processes (or threads) are there.
       if (executor === 'process') expect(await eventually(() => workers().length >= 3, 20_000)).toBe(true)
-      else await new Promise((resolve) => setTimeout(resolve, 1500))
+      // Threads are not processes to count: the first cell's checkpoint in the history says the sweep (and so
+      // its signal handling) is under way, however slowly a loaded machine started the CLI.
+      else expect(await eventually(() => hasRunFile(dir), 60_000)).toBe(true)
       cli.child.kill(signal)
       const result = await cli.ended
       expect(result.byItself).toBe(true)

@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
 import { SweepSpecSchema, type Run } from '../../common/contract'
 import { runSweep } from '../../main/engine'
-import { busiestKernelMs, cellBreakdown, splitSample } from '../../main/engine/breakdown'
+import { batchParts, busiestKernelMs, cellBreakdown, splitSample } from '../../main/engine/breakdown'
 import { runsToCsv } from '../../main/export/csv'
 import { parseGetconf } from '../../main/probe/caches'
 import { runProbe } from '../../main/probe/probe'
@@ -32,6 +32,18 @@ describe('splitting a sample', () => {
       reduceMs: 0.5,
     })
     expect(splitSample({ wallMs: 5, transferMs: 0, kernelMs: 5.2, reduceMs: 0 }).dispatchMs).toBe(0)
+  })
+
+  it('gives a batched sample the batch time per run as its wall time and the mean of each part', () => {
+    const runs = [
+      { wallMs: 0.2, transferMs: 0.04, kernelMs: 0.1, reduceMs: 0.01 },
+      { wallMs: 0.3, transferMs: 0.06, kernelMs: 0.14, reduceMs: 0.03 },
+    ]
+    const parts = batchParts(runs, 0.26)
+    expect(parts.wallMs).toBe(0.26)
+    expect(parts.transferMs).toBeCloseTo(0.05, 12)
+    expect(parts.kernelMs).toBeCloseTo(0.12, 12)
+    expect(parts.reduceMs).toBeCloseTo(0.02, 12)
   })
 
   it("takes the cell's lower-median sample whole, so its parts add up to a real wall time", () => {

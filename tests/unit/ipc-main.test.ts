@@ -14,6 +14,7 @@ type Handler = (...args: unknown[]) => unknown
 // Hoisted above the imports (vi.mock needs it), so it imports what it uses itself.
 const fake = await vi.hoisted(async () => {
   const { EventEmitter } = await import('node:events')
+  const { fork } = await import('node:child_process')
   const { mkdtempSync } = await import('node:fs')
   const { tmpdir } = await import('node:os')
   const { join } = await import('node:path')
@@ -128,6 +129,26 @@ const fake = await vi.hoisted(async () => {
         showErrorBox: record('dialog.showErrorBox'),
       },
       shell: { openExternal: record('shell.openExternal', Promise.resolve()) },
+      // The engine host as a utility process: the built host.js (npm test builds first) under child_process.fork,
+      // which the host serves as it serves utilityProcess; messages, pid, kill and exit as Electron gives them.
+      utilityProcess: {
+        fork(script: string, args: string[], options: Record<string, unknown>) {
+          ;(calls['utilityProcess.fork'] ??= []).push([script, args, options])
+          const hostJs = join(import.meta.dirname, '..', '..', 'out', 'main', 'host.js')
+          const child = fork(hostJs, [], {
+            serialization: 'advanced',
+            stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+          })
+          const utility = Object.assign(new EventEmitter(), {
+            pid: child.pid,
+            postMessage: (message: unknown) => void (child.connected && child.send(message as object)),
+            kill: () => child.kill(),
+          })
+          child.on('message', (message) => utility.emit('message', message))
+          child.once('exit', (code) => utility.emit('exit', code ?? 1))
+          return utility
+        },
+      },
     },
   }
 })
@@ -266,6 +287,14 @@ describe('IPC', () => {
       timeout: 30_000,
     })
     expect(events()[0]).toMatchObject({ type: 'progress', progress: { runId: answer.value.runId } })
+    // The sweep was measured in a utility process of its own, never in the main process beside IPC and windows.
+    const [[script, , options]] = fake.calls['utilityProcess.fork'] as [
+      string,
+      string[],
+      { serviceName: string },
+    ][]
+    expect(script.endsWith('host.js')).toBe(true)
+    expect(options.serviceName).toBe('Amdahl engine')
     expect(await invoke('amdahl:listRuns', {})).toMatchObject({
       ok: true,
       value: [{ id: answer.value.runId }],
