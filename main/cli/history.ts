@@ -1,6 +1,9 @@
 // `amdahl history list|show|delete|import` and `amdahl export`: the history on disk from the terminal.
-import { lstat, readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { createWriteStream } from 'node:fs'
+import { lstat, readdir, readFile, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import { oneLine } from '../../common/one-line'
 import { CliFailure, EXIT_FAILURE, EXIT_OK } from './errors'
 import { parseExportFormat } from './flags'
@@ -9,7 +12,7 @@ import type { CliIo } from './io'
 import { imageOptions, writeImages, type ImageFlags } from './images'
 import { resolveRunId } from './run-ids'
 import { formatRunList, formatRunReport } from './table'
-import { exportFile } from '../export/json'
+import { exportStream } from '../export/json'
 import { MAX_IMPORT_BYTES } from '../../common/contract'
 import { scanJsonBytes } from '../history/limits'
 
@@ -141,14 +144,15 @@ export async function exportCommand(ids: string[], options: ExportOptions, io: C
     return writeImages(await load(), format, images, options.out, io)
   }
   const runs = await load()
-  const file = exportFile(runs, format)
+  // Written piece by piece: a samples CSV grows with the samples and is never built whole in memory.
+  const file = exportStream(runs, format)
   if (options.out === undefined || options.out === '-') {
-    io.stdout.write(file.content)
+    for (const piece of file.pieces) io.stdout.write(piece)
     return EXIT_OK
   }
   const path = resolve(options.out)
   try {
-    await writeFile(path, file.content)
+    await pipeline(Readable.from(file.pieces), createWriteStream(path))
   } catch (error) {
     throw new CliFailure(
       `cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,

@@ -100,36 +100,59 @@ export const SAMPLES_CSV_HEADER = [
   'kernel_ms',
 ]
 
-function toCsv(header: string[], rows: Row[]): string {
-  // Numbers go through String(), never toLocaleString(); escape_formulas keeps a run name such as "=cmd()"
-  // from being executed by a spreadsheet (negative numbers are left alone).
-  return stringify([header, ...rows], {
-    escape_formulas: true,
-    cast: { number: (value) => String(value) },
-  })
+/** Rows per stringify call: lines come out in pieces this size, so no export is ever held whole in memory. */
+const ROWS_PER_PIECE = 2000
+
+/**
+ * The CSV text in pieces of whole lines, the header first; joined, they are the whole file. Numbers go through
+ * String(), never toLocaleString(); escape_formulas keeps a run name such as "=cmd()" from being executed by a
+ * spreadsheet (negative numbers are left alone).
+ */
+function* csvPieces(header: string[], rows: Iterable<Row>): Generator<string> {
+  const options = { escape_formulas: true, cast: { number: (value: number) => String(value) } }
+  let piece: Row[] = [header]
+  for (const row of rows) {
+    piece.push(row)
+    if (piece.length >= ROWS_PER_PIECE) {
+      yield stringify(piece, options)
+      piece = []
+    }
+  }
+  if (piece.length > 0) yield stringify(piece, options)
 }
 
-export function runsToCsv(runs: Run[]): string {
-  const rows = runs.flatMap((run) =>
-    run.cells.map((cell) => summaryColumns.map(([, value]) => value(run, cell))),
-  )
-  return toCsv(SUMMARY_CSV_HEADER, rows)
+function* summaryRows(runs: Run[]): Generator<Row> {
+  for (const run of runs)
+    for (const cell of run.cells) yield summaryColumns.map(([, value]) => value(run, cell))
 }
 
-export function samplesToCsv(runs: Run[]): string {
-  const rows = runs.flatMap((run) =>
-    run.cells.flatMap((cell) =>
-      cell.samplesMs.map((wallMs, rep): Row => [
-        run.id,
-        cell.n,
-        poolLabel(cell),
-        chunkRowsLabel(cell),
-        bool(cell.serial),
-        rep,
-        ms(wallMs),
-        ms(cell.kernelMs[rep]),
-      ]),
-    ),
-  )
-  return toCsv(SAMPLES_CSV_HEADER, rows)
+function* sampleRows(runs: Run[]): Generator<Row> {
+  for (const run of runs) {
+    for (const cell of run.cells) {
+      for (let rep = 0; rep < cell.samplesMs.length; rep++) {
+        yield [
+          run.id,
+          cell.n,
+          poolLabel(cell),
+          chunkRowsLabel(cell),
+          bool(cell.serial),
+          rep,
+          ms(cell.samplesMs[rep]),
+          ms(cell.kernelMs[rep]),
+        ]
+      }
+    }
+  }
 }
+
+/** One summary row per cell, in pieces (see csvPieces). */
+export const runsCsvPieces = (runs: Run[]): Iterable<string> =>
+  csvPieces(SUMMARY_CSV_HEADER, summaryRows(runs))
+
+/** One row per measured repetition, in pieces: the export that grows with the samples. */
+export const samplesCsvPieces = (runs: Run[]): Iterable<string> =>
+  csvPieces(SAMPLES_CSV_HEADER, sampleRows(runs))
+
+export const runsToCsv = (runs: Run[]): string => [...runsCsvPieces(runs)].join('')
+
+export const samplesToCsv = (runs: Run[]): string => [...samplesCsvPieces(runs)].join('')

@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import { MAX_EXPORTED_RUNS, type ExportFile, type ExportFormat, type Run } from '../../common/contract'
 import { StoredRunSchema } from '../history/migrate'
-import { runsToCsv, samplesToCsv } from './csv'
+import { runsCsvPieces, samplesCsvPieces } from './csv'
 import { runsToHtml } from './html-report'
 import { runsToMarkdown } from './markdown'
 
@@ -58,28 +58,45 @@ const kinds: Record<ExportFormat, { suffix: string; extension: string; mimeType:
   md: { suffix: '', extension: 'md', mimeType: 'text/markdown' },
 }
 
-function content(runs: Run[], format: ExportFormat, now: Date): string {
+/** The file's text in pieces: the CSVs line by line (they grow with the samples), the others whole. */
+function pieces(runs: Run[], format: ExportFormat, now: Date): Iterable<string> {
   switch (format) {
     case 'json':
-      return runsToJson(runs, now)
+      return [runsToJson(runs, now)]
     case 'csv':
-      return runsToCsv(runs)
+      return runsCsvPieces(runs)
     case 'samples-csv':
-      return samplesToCsv(runs)
+      return samplesCsvPieces(runs)
     case 'html':
-      return runsToHtml(runs, {}, now)
+      return [runsToHtml(runs, {}, now)]
     case 'md':
-      return runsToMarkdown(runs)
+      return [runsToMarkdown(runs)]
   }
 }
 
-/** One export file of the given runs, named e.g. `amdahl-laptop-sum-2026-11-25.csv`. */
-export function exportFile(runs: Run[], format: ExportFormat, now: Date = new Date()): ExportFile {
+/** An export file whose content is produced piece by piece, for writing to a stream (a response, a file). */
+export interface ExportStream extends Omit<ExportFile, 'content'> {
+  pieces: Iterable<string>
+}
+
+/** One export file of the given runs, named e.g. `amdahl-laptop-sum-2026-11-25.csv`, as pieces of text. */
+export function exportStream(runs: Run[], format: ExportFormat, now: Date = new Date()): ExportStream {
   const kind = kinds[format]
   const date = now.toISOString().slice(0, 10)
   return {
     fileName: `amdahl-${exportSlug(runs)}${kind.suffix}-${date}.${kind.extension}`,
     mimeType: kind.mimeType,
-    content: content(runs, format, now),
+    pieces: pieces(runs, format, now),
   }
+}
+
+/** The same file as one text, for callers that need it whole (IPC, the JSON API). */
+export function exportFile(runs: Run[], format: ExportFormat, now: Date = new Date()): ExportFile {
+  const { pieces: text, ...file } = exportStream(runs, format, now)
+  return { ...file, content: [...text].join('') }
+}
+
+/** The runs an export names, each once, in the order first named. */
+export function runsToExport(ids: string[], getRun: (id: string) => Promise<Run>): Promise<Run[]> {
+  return Promise.all([...new Set(ids)].map(getRun))
 }

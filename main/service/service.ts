@@ -10,7 +10,7 @@ import {
 import { checkFits, machineInfo, newRunId } from '../engine'
 import { inProcessEngine, type SweepEngine } from '../engine/sweep-engine'
 import { driveSweep } from './sweep-driver'
-import { exportFile } from '../export/json'
+import { exportFile, runsToExport } from '../export/json'
 import type { HistoryStore } from '../history/store'
 import { runProbe } from '../probe/probe'
 import { ProbeStore, probeDirFor } from '../probe/store'
@@ -190,8 +190,7 @@ export function createService(options: ServiceOptions): Service {
     importRun: ({ run }) => history.import(run),
 
     async exportRuns({ ids, format }) {
-      const runs = await Promise.all([...new Set(ids)].map((id) => history.get(id)))
-      return exportFile(runs, format)
+      return exportFile(await runsToExport(ids, (id) => history.get(id)), format)
     },
 
     async getWorkloadOptions() {

@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import {
   ApiError,
   isApiMethod,
@@ -14,6 +16,7 @@ import {
   type Envelope,
 } from '../../../common/contract'
 import { oneLine } from '../../../common/one-line'
+import { exportStream, runsToExport } from '../../export/json'
 import { readJsonBody, DEFAULT_MAX_BODY_BYTES } from './body'
 import { EventStreams, KEEP_ALIVE_MS, type Subscribe } from './events'
 import {
@@ -57,6 +60,11 @@ export interface RunningServer {
 
 const API_PREFIX = '/api/'
 const EVENTS_PATH = '/api/events'
+/**
+ * exportRuns' input, answered with the file itself, written as it is produced: a samples CSV grows with the
+ * samples, and is never built whole in the server's memory.
+ */
+const EXPORT_FILE_PATH = '/api/export-file'
 const MIN_TOKEN_LENGTH = 16
 
 export function defaultRendererDir(): string {
@@ -134,7 +142,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return fail(res, 401, 'missing or wrong token', { 'WWW-Authenticate': 'Bearer' })
     }
     const method = path.slice(API_PREFIX.length)
-    if (!isApiMethod(method)) return fail(res, 404, `unknown method ${method.slice(0, 60)}`)
+    const isExportFile = path === EXPORT_FILE_PATH
+    if (!isExportFile && !isApiMethod(method)) return fail(res, 404, `unknown method ${method.slice(0, 60)}`)
     if (req.method !== 'POST') return fail(res, 405, 'use POST for API methods', { Allow: 'POST' })
 
     const body = await readJsonBody(req, maxBodyBytes)
@@ -144,9 +153,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return fail(res, body.status, body.error, body.status === 413 ? { Connection: 'close' } : {})
     }
     try {
-      const value = await callMethod(options.handlers, method, body.value)
+      if (isExportFile) return await streamExport(res, body.value)
+      const value = await callMethod(options.handlers, method as ApiMethod, body.value)
       sendEnvelope(res, 200, { ok: true, value })
     } catch (error) {
+      // A file already on its way is cut short (the client went away, or a piece failed): nothing to answer.
+      if (res.headersSent) return void res.destroy()
       const status = statusForError(error)
       if (status === 500) {
         log(
@@ -156,6 +168,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       }
       fail(res, status, (error as Error).message)
     }
+  }
+
+  async function streamExport(res: ServerResponse, raw: unknown): Promise<void> {
+    const { ids, format } = parseInput('exportRuns', raw)
+    const runs = await runsToExport(ids, (id) => options.handlers.getRun({ id }))
+    const file = exportStream(runs, format)
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': `${file.mimeType}; charset=utf-8`,
+      // The name is made of ASCII letters, digits and dashes (exportStream): safe between the quotes.
+      'Content-Disposition': `attachment; filename="${file.fileName}"`,
+      'Cache-Control': 'no-store',
+    })
+    await pipeline(Readable.from(file.pieces), res)
   }
 
   async function handleStatic(req: IncomingMessage, res: ServerResponse, path: string) {
