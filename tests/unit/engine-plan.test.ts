@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { SweepSpecSchema, type SweepSpecInput } from '../../common/contract'
 import { allocationSizes, layout } from '../../main/engine/matrix'
-import { bytesNeeded, checkFits } from '../../main/engine/memory'
+import { bytesNeeded, checkFreeMemory } from '../../main/engine/memory'
 import { chunkRowsFor, defaultName, planSweep, poolSizes, roundOrder } from '../../main/engine/plan'
 
 const spec = (input: SweepSpecInput) => SweepSpecSchema.parse(input)
@@ -79,11 +79,11 @@ describe('workspace layout', () => {
 
 describe('memory check', () => {
   it('accepts a size that fits', () => {
-    expect(checkFits(spec({ sizes: [1000], pools: [2] }), 8 * 2 ** 30)).toBeNull()
+    expect(checkFreeMemory(spec({ sizes: [1000], pools: [2] }), 8 * 2 ** 30)).toBeNull()
   })
 
   it('refuses the largest size that does not fit in one line saying what it needs and what is free', () => {
-    const message = checkFits(spec({ sizes: [100, 50000], pools: [2] }), 20 * 2 ** 30)
+    const message = checkFreeMemory(spec({ sizes: [100, 50000], pools: [2] }), 20 * 2 ** 30)
     expect(message).toMatch(/^N = 50000 needs 18\.\d GiB but only 20\.0 GiB is free \(keep 10% headroom\)/)
     expect(message).not.toContain('\n')
   })
