@@ -73,6 +73,15 @@ describe('speedup chart with the machine ceiling', () => {
     expect(bindingLimitSentence(atShare(probed, 0.3))).toMatch(
       /^At N = 64, 2 workers reach 30% of the memory ceiling: serial code and overhead, not the machine, limit speedup;/,
     )
+    // Beyond the ceiling it does not bind: never "the memory limits speedup" at 150% of it.
+    const above = bindingLimitSentence(atShare(probed, 1.5))
+    expect(above).toMatch(
+      /^At N = 64, 2 workers reach 150% of the memory ceiling: above the ceiling, so memory does not limit it here/,
+    )
+    expect(above).not.toMatch(/limits speedup/)
+    expect(bindingLimitSentence(atShare(probed, 1.05))).toMatch(
+      /105% of the memory ceiling: the memory, not serial code/,
+    )
     expect(bindingLimitSentence(bare)).toMatch(/^Measure this machine/)
   })
 
