@@ -120,6 +120,10 @@ describe('cache staircase', () => {
       ['L3', 532676608],
     ])
     expect((option.xAxis as { type: string }).type).toBe('log')
+    // The axis reaches every mark, L3 (508 MiB) beyond the largest matrix (2.9 MB) included, and every matrix.
+    const axis = option.xAxis as { min: number; max: number }
+    expect(axis.min).toBeLessThanOrEqual(64 * 64 * 8)
+    expect(axis.max).toBeGreaterThanOrEqual(532676608)
   })
 })
 

@@ -171,6 +171,19 @@ export function cacheStaircase(runs: Run[], theme: ChartTheme, legendWidth = LEG
     }
   }
   const memory = probe ? figureAt(probe.read, 1) : null
+  // The axis spans the matrices and every cache mark: a mark beyond the swept sizes (L3 past the largest matrix)
+  // would otherwise fall off the auto-ranged axis.
+  const spanned = [
+    ...series.flatMap((s) => (s.data as [number, number][]).map(([bytes]) => bytes)),
+    ...marks.map((m) => m.xAxis),
+  ].filter((bytes) => bytes > 0)
+  const range =
+    spanned.length > 0
+      ? {
+          min: 10 ** Math.floor(Math.log10(Math.min(...spanned))),
+          max: 10 ** Math.ceil(Math.log10(Math.max(...spanned))),
+        }
+      : {}
   return chartFrame({
     palette: p,
     title: 'Cache staircase',
@@ -185,6 +198,7 @@ export function cacheStaircase(runs: Run[], theme: ChartTheme, legendWidth = LEG
       name: 'matrix size (bytes)',
       nameLocation: 'middle',
       nameGap: 26,
+      ...range,
       ...axisStyle(p),
       axisLabel: { ...axisStyle(p).axisLabel, formatter: (v: number) => bytesText(v) },
     },
