@@ -1,20 +1,12 @@
 // Chart 5: what a pool costs before any work (cold start, warm round trip) and, when overlaid runs differ in transfer,
 // kernel or executor, their median times side by side per N.
+import type { TitleComponentOption } from 'echarts/components'
 import type { Run } from '../../../../common/contract'
 import { tooltipHtml } from '../format'
 import { formatMs, formatMsTick } from '../../lib/format'
 import { allSizes, chunkBasisLabel, representativeCells, runLabels, seriesNamer } from '../select'
-import {
-  axisStyle,
-  baseOption,
-  colourAt,
-  fitLegend,
-  gridBox,
-  LEGEND_WIDTH,
-  logFloor,
-  palette,
-} from '../theme'
-import { PointTable } from '../tooltip'
+import { chartFrame, PlottedSeries } from '../scaffold'
+import { axisStyle, colourAt, gridBox, LEGEND_WIDTH, logFloor, palette } from '../theme'
 import type { BarSeriesOption, ChartOption, ChartTheme } from '../types'
 
 const modeDimensions = ['transfer', 'kernel', 'executor'] as const
@@ -62,8 +54,8 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
   const modes = varyingModes(runs)
   const pool = modes.length > 0 ? comparisonPool(runs) : null
   const compare = pool !== null
-  const table = new PointTable<Point>()
-  const series: BarSeriesOption[] = []
+  const plotted = new PlottedSeries<BarSeriesOption, Point>()
+  const series = plotted.list
 
   const startupPools = [...new Set(runs.flatMap((r) => r.poolStartup.map((s) => s.pool)))].sort(
     (a, b) => a - b,
@@ -75,8 +67,15 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
     const warm = name(ri, 'warm round trip')
     const coldColour = colourAt(p, 2 * ri)
     const warmColour = colourAt(p, 2 * ri + 1)
-    table.set(
-      series.length,
+    plotted.add(
+      {
+        type: 'bar',
+        name: cold,
+        data: startupPools.map((q) => onLogAxis(at(q)?.coldMs)),
+        itemStyle: { color: coldColour },
+        label: barLabel(p.subtext, startupLabels),
+        labelLayout: { hideOverlap: true },
+      },
       startupPools.map((q) => ({
         label: cold,
         rows: [
@@ -86,16 +85,15 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
         ],
       })),
     )
-    series.push({
-      type: 'bar',
-      name: cold,
-      data: startupPools.map((q) => onLogAxis(at(q)?.coldMs)),
-      itemStyle: { color: coldColour },
-      label: barLabel(p.subtext, startupLabels),
-      labelLayout: { hideOverlap: true },
-    })
-    table.set(
-      series.length,
+    plotted.add(
+      {
+        type: 'bar',
+        name: warm,
+        data: startupPools.map((q) => onLogAxis(at(q)?.roundTripMs)),
+        itemStyle: { color: warmColour },
+        label: barLabel(p.subtext, startupLabels),
+        labelLayout: { hideOverlap: true },
+      },
       startupPools.map((q) => ({
         label: warm,
         rows: [
@@ -104,14 +102,6 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
         ],
       })),
     )
-    series.push({
-      type: 'bar',
-      name: warm,
-      data: startupPools.map((q) => onLogAxis(at(q)?.roundTripMs)),
-      itemStyle: { color: warmColour },
-      label: barLabel(p.subtext, startupLabels),
-      labelLayout: { hideOverlap: true },
-    })
   })
 
   const sizes = allSizes(runs)
@@ -123,8 +113,17 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
         : tag
       const cells = representativeCells(run).filter((c) => c.pool === pool)
       const at = (n: number) => cells.find((c) => c.n === n)
-      table.set(
-        series.length,
+      plotted.add(
+        {
+          type: 'bar',
+          name: label,
+          xAxisIndex: 1,
+          yAxisIndex: 1,
+          data: sizes.map((n) => at(n)?.stats.median ?? null),
+          itemStyle: { color: colourAt(p, 6 + ri) },
+          label: barLabel(p.subtext, labelled(runs.length, sizes.length)),
+          labelLayout: { hideOverlap: true },
+        },
         sizes.map((n) => ({
           label,
           rows: [
@@ -136,24 +135,12 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
           ],
         })),
       )
-      series.push({
-        type: 'bar',
-        name: label,
-        xAxisIndex: 1,
-        yAxisIndex: 1,
-        data: sizes.map((n) => at(n)?.stats.median ?? null),
-        itemStyle: { color: colourAt(p, 6 + ri) },
-        label: barLabel(p.subtext, labelled(runs.length, sizes.length)),
-        labelLayout: { hideOverlap: true },
-      })
     })
   }
 
-  const points = series.reduce((k, s) => k + (s.data?.length ?? 0), 0)
   const valuesOf = (axis: number) =>
     series.filter((s) => (s.yAxisIndex ?? 0) === axis).flatMap((s) => (s.data ?? []) as (number | null)[])
   const modeWords = modes.map((d) => [...new Set(runs.map((r) => r.spec[d]))].join(' vs ')).join(', ')
-  const base = baseOption(p, compare ? `Pool start-up and ${modeWords}` : 'Pool start-up', '', points)
   const heading = (text: string, left: string) => ({
     text,
     left,
@@ -180,28 +167,30 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
     data,
     ...axisStyle(p),
   })
-  const { legend, bottom } = fitLegend(
-    base.legend,
-    series.map((s) => String(s.name)),
+  const option = chartFrame({
+    palette: p,
+    title: compare ? `Pool start-up and ${modeWords}` : 'Pool start-up',
+    subtitle: '',
+    series,
     legendWidth,
-  )
-  return {
-    ...base,
-    legend,
-    title: [
-      { ...base.title, subtext: undefined },
-      heading('start-up: cold pool vs warm empty task (log)', '8'),
-      ...(compare ? [heading(`median time at p = ${pool} (log)`, '53%')] : []),
-    ],
-    tooltip: { ...base.tooltip, formatter: table.formatter((pt) => tooltipHtml(pt.label, pt.rows)) },
-    grid: compare
-      ? [gridBox({ right: '52%', top: 64, bottom }), gridBox({ left: '53%', top: 64, bottom })]
-      : [gridBox({ top: 64, bottom })],
+    tooltip: { formatter: plotted.points.formatter((pt) => tooltipHtml(pt.label, pt.rows)) },
+    grid: (bottom) =>
+      compare
+        ? [gridBox({ right: '52%', top: 64, bottom }), gridBox({ left: '53%', top: 64, bottom })]
+        : [gridBox({ top: 64, bottom })],
     xAxis: [
       categoryAxis(0, 'pool size', startupPools.map(String)),
       ...(compare ? [categoryAxis(1, 'matrix side N', sizes.map(String))] : []),
     ],
     yAxis: [msAxis(0, 'time (ms)'), ...(compare ? [msAxis(1, 'median time (ms)')] : [])],
-    series,
+  })
+  // A heading over each plot area says what it shows, in place of the chart's subtitle.
+  return {
+    ...option,
+    title: [
+      { ...(option.title as TitleComponentOption), subtext: undefined },
+      heading('start-up: cold pool vs warm empty task (log)', '8'),
+      ...(compare ? [heading(`median time at p = ${pool} (log)`, '53%')] : []),
+    ],
   }
 }
