@@ -4,6 +4,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Run, SweepSpecInput } from '../../common/contract'
+import { scaleCells, widestSpread } from '../unit/compare-fixtures'
 import { startApp, type TestApp } from './helpers/app'
 import { launchChromium, newTestPage, screenshot, type TestPage } from './helpers/browser'
 import { byTestId, fillSweepForm, openApp, waitForSteadyChart, WAIT_MS } from './helpers/ui'
@@ -257,5 +258,64 @@ describe('dashboard', () => {
     const text = (await byTestId(page, 'progress-text').textContent()) ?? ''
     expect(text).not.toMatch(/chunk 0 rows/)
     await screenshot(page, 'progress-after-run-1280')
+  })
+
+  it('compares two ticked runs with a known difference: faster where the candidate was scaled, no change elsewhere', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 })
+    const a = await app.seedRun({ name: 'baseline', sizes: [128, 256], pools: [1, 2], repetitions: 6 })
+    // The candidate's pool-2 samples are faster by more than twice the widest spread of any cell: no noise can
+    // hide it; every other cell is the baseline's own samples.
+    const k = 1 / (2 * widestSpread(a))
+    const b = scaleCells(a, k, (c) => !c.serial && c.pool === 2, 'e2e-candidate')
+    await app.history.save({ ...b, name: 'candidate', createdAt: '2031-01-01T00:00:00.000Z' })
+    await openApp(page, app.url)
+    await byTestId(page, 'history-item').nth(1).waitFor({ timeout: WAIT_MS })
+
+    // One run ticked: Compare is off and the page says why.
+    expect(await byTestId(page, 'view-compare').isDisabled()).toBe(true)
+    expect(await byTestId(page, 'view-compare-why').textContent()).toMatch(/Tick two runs/)
+    await (await item(page, a.id)).getByTestId('history-checkbox').check()
+    await expect.poll(() => byTestId(page, 'view-compare').isDisabled()).toBe(false)
+    await byTestId(page, 'view-compare').click()
+    await byTestId(page, 'compare-table').waitFor({ timeout: WAIT_MS })
+    await hashMatches(page, (hash) => hash.includes('view=compare'))
+    expect(await byTestId(page, 'charts').count()).toBe(0) // compare replaces the charts
+
+    // The candidate was ticked first (newest by default), so it is the baseline: pick the real run as A.
+    await byTestId(page, 'compare-baseline').selectOption(a.id)
+    await byTestId(page, 'compare-candidate').selectOption(b.id)
+    const rows = async () =>
+      (await byTestId(page, 'compare-row').evaluateAll((trs) =>
+        trs.map((tr) => {
+          const tds = [
+            ...(
+              tr as unknown as { querySelectorAll(s: string): { textContent: string | null }[] }
+            ).querySelectorAll('td'),
+          ].map((td) => (td.textContent ?? '').trim())
+          return `${tds[0]} ${tds[1]}: ${tds[8]}`
+        }),
+      )) as string[]
+    await expect
+      .poll(rows, { timeout: WAIT_MS })
+      .toEqual(
+        ['128 serial', '128 1', '128 2', '256 serial', '256 1', '256 2'].map(
+          (c) => `${c}: ${c.endsWith(' 2') ? 'faster' : 'no change'}`,
+        ),
+      )
+    expect(await byTestId(page, 'compare-summary').textContent()).toMatch(/^2 faster, 0 slower, 4 no change/)
+    await screenshot(page, 'compare-1280-light')
+
+    // Swapped, the same cells are slower; a reload keeps the compare view (the hash names it).
+    await byTestId(page, 'compare-swap').click()
+    await expect.poll(async () => (await rows()).filter((r) => r.endsWith('slower')).length).toBe(2)
+    await page.reload()
+    await byTestId(page, 'compare-table').waitFor({ timeout: WAIT_MS })
+
+    // A third run ticked: Compare steps aside for the charts and says why.
+    await cloneRun(a, 'e2e-third', 'third', '2032-01-01T00:00:00.000Z')
+    await page.reload()
+    await (await item(page, 'e2e-third')).getByTestId('history-checkbox').check()
+    await byTestId(page, 'charts').waitFor({ timeout: WAIT_MS })
+    expect(await byTestId(page, 'view-compare-why').textContent()).toMatch(/exactly two.*3 are ticked/)
   })
 })
