@@ -23,9 +23,27 @@ describe('startupAndTransfer', () => {
     expect(bottomOf(legendWidths(1100).wide)).toBe(46)
   })
 
-  it('starts the bars at the decade below the smallest value on its log axis', () => {
+  it('draws points, never bars, on its log time axes', () => {
+    const pair = startupAndTransfer(
+      [makeRun({ id: 'a', transfer: 'shared' }), makeRun({ id: 'b', transfer: 'copy' })],
+      'light',
+    )
+    expect(axis(pair, 'yAxis', 0).type).toBe('log')
+    expect(axis(pair, 'yAxis', 1).type).toBe('log')
+    expect(new Set(seriesOf(pair).map((s) => s.type))).toEqual(new Set(['scatter']))
+  })
+
+  it('names its time axes without a unit, since each tick carries its own (µs below a millisecond)', () => {
     const option = startupAndTransfer([makeRun()], 'light')
-    expect(axis(option, 'yAxis')).toMatchObject({ type: 'log', startValue: 0.01 })
+    const y = axis(option, 'yAxis') as { name: string; axisLabel: { formatter: (v: number) => string } }
+    expect(y.name).toBe('time')
+    expect([0.05, 0.5, 1, 10, 2000].map(y.axisLabel.formatter)).toEqual([
+      '50 µs',
+      '500 µs',
+      '1 ms',
+      '10 ms',
+      '2 s',
+    ])
   })
 
   it('leaves out a round trip too short to measure, which a log axis cannot show', () => {
@@ -62,7 +80,7 @@ describe('startupAndTransfer', () => {
     ).toEqual(['js', 'wasm'])
   })
 
-  it('labels bars with their times only while the bars are wide enough for the labels', () => {
+  it('labels points with their times only while few enough share a pool size for the labels not to collide', () => {
     const labelShown = (option: ReturnType<typeof startupAndTransfer>, name: string) =>
       (named(option, name) as unknown as { label: { show: boolean } }).label.show
     expect(labelShown(startupAndTransfer([makeRun()], 'light'), 'cold start')).toBe(true)
