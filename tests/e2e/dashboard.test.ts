@@ -318,4 +318,21 @@ describe('dashboard', () => {
     await byTestId(page, 'charts').waitFor({ timeout: WAIT_MS })
     expect(await byTestId(page, 'view-compare-why').textContent()).toMatch(/exactly two.*3 are ticked/)
   })
+
+  it('does not scroll sideways in a 420 px window, on the charts or the compare view', async () => {
+    await page.setViewportSize({ width: 420, height: 800 })
+    const a = await app.seedRun({ ...TINY, name: 'a run with a long name for a narrow window' })
+    await cloneRun(a, 'e2e-narrow', 'its twin', '2030-01-01T00:00:00.000Z')
+    await openApp(page, app.url)
+    await byTestId(page, 'history-item').nth(1).waitFor({ timeout: WAIT_MS })
+    await waitForSteadyChart(page, 'time')
+    const scrollWidth = async () => (await page.evaluate('document.documentElement.scrollWidth')) as number
+    expect(await scrollWidth()).toBeLessThanOrEqual(420)
+    await screenshot(page, 'narrow-420-charts')
+
+    await (await item(page, a.id)).getByTestId('history-checkbox').check()
+    await byTestId(page, 'view-compare').click()
+    await byTestId(page, 'compare-table').waitFor({ timeout: WAIT_MS })
+    expect(await scrollWidth()).toBeLessThanOrEqual(420)
+  })
 })
