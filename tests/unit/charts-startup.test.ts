@@ -31,6 +31,16 @@ describe('startupAndTransfer', () => {
     expect(axis(pair, 'yAxis', 0).type).toBe('log')
     expect(axis(pair, 'yAxis', 1).type).toBe('log')
     expect(new Set(seriesOf(pair).map((s) => s.type))).toEqual(new Set(['scatter']))
+    // A cold start is a circle and a round trip a diamond whichever run they belong to.
+    const symbols = seriesOf(pair)
+      .filter((s) => !s.xAxisIndex)
+      .map((s) => `${s.name}: ${(s as { symbol?: string }).symbol}`)
+    expect(symbols).toEqual([
+      'laptop #1 · cold start: circle',
+      'laptop #1 · warm round trip: diamond',
+      'laptop #2 · cold start: circle',
+      'laptop #2 · warm round trip: diamond',
+    ])
   })
 
   it('names its time axes without a unit, since each tick carries its own (µs below a millisecond)', () => {

@@ -87,12 +87,12 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
         ],
       })),
     )
-    // Cold starts are filled circles, round trips hollow diamonds; runs differ by colour (and symbol when overlaid).
+    // Cold starts are circles and round trips diamonds in every run; runs differ by colour.
     series.push({
       type: 'scatter',
       name: cold,
       data: startupPools.map((q) => onLogAxis(at(q)?.coldMs)),
-      symbol: runs.length > 1 ? runSymbols[(2 * ri) % runSymbols.length] : 'circle',
+      symbol: 'circle',
       symbolSize: 10,
       itemStyle: { color: coldColour },
       label: pointLabel(p.subtext, startupLabels),
