@@ -335,4 +335,53 @@ describe('dashboard', () => {
     await byTestId(page, 'compare-table').waitFor({ timeout: WAIT_MS })
     expect(await scrollWidth()).toBeLessThanOrEqual(420)
   })
+
+  it('keeps the history export buttons inside their row in a 1280×800 window', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await app.seedRun({ ...TINY, name: 'exports' })
+    await openApp(page, app.url)
+    await byTestId(page, 'history-item').first().waitFor({ timeout: WAIT_MS })
+    const row = (await page.locator('.exports').boundingBox())!
+    for (const id of ['export-csv', 'export-samples-csv', 'export-json', 'export-html', 'export-md']) {
+      const box = (await byTestId(page, id).boundingBox())!
+      expect(box.x, id).toBeGreaterThanOrEqual(row.x)
+      expect(box.x + box.width, id).toBeLessThanOrEqual(row.x + row.width)
+      expect(box.y + box.height, id).toBeLessThanOrEqual(row.y + row.height)
+    }
+  })
+
+  it('takes screenshots of the dashboard and the compare view at 1280×800 and 1920×1080, light and dark', async () => {
+    const a = await app.seedRun({
+      name: 'laptop, threads',
+      sizes: [128, 256, 512],
+      pools: [1, 2],
+      repetitions: 6,
+    })
+    const b = scaleCells(a, 0.5, (c) => !c.serial && c.pool === 2, 'e2e-faster')
+    await app.history.save({
+      ...b,
+      name: 'laptop, pool 2 twice as fast',
+      createdAt: '2031-01-01T00:00:00.000Z',
+    })
+    await openApp(page, app.url) // keeps the token for the visits below
+    for (const [width, height] of [
+      [1280, 800],
+      [1920, 1080],
+    ]) {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await page.setViewportSize({ width, height })
+        await page.emulateMedia({ colorScheme })
+        // The baseline first: the hash's order is the compare view's A and B.
+        await page.goto(`${app.origin}/#runs=${a.id},${b.id}`)
+        await page.reload()
+        await byTestId(page, 'charts-run-key').waitFor({ timeout: WAIT_MS })
+        for (const key of ['time', 'speedup', 'efficiency', 'startup']) await waitForSteadyChart(page, key)
+        await screenshot(page, `dashboard-${width}-${colorScheme}`)
+        await byTestId(page, 'view-compare').click()
+        await byTestId(page, 'compare-table').waitFor({ timeout: WAIT_MS })
+        await screenshot(page, `compare-${width}-${colorScheme}`)
+        await byTestId(page, 'view-charts').click()
+      }
+    }
+  }, 180_000)
 })
