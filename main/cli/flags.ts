@@ -44,18 +44,26 @@ export function parseTarget(text: string, flag = '--target'): number {
   return percent ? value / 100 : value
 }
 
-/** A duration in milliseconds: 3000, 500ms or 2.5s; rounded to whole milliseconds. */
-export function parseDurationMs(text: string, flag: string): number {
+const DURATION_UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 }
+
+/**
+ * A duration in whole milliseconds, for every duration flag: a number with a unit (500ms, 2.5s, 10m, 1h) or a
+ * plain number in the flag's own unit (ms for --max-time, seconds for --timeout as timeout(1) reads it).
+ */
+export function parseDuration(text: string, flag: string, plainUnit: 'ms' | 's'): number {
   const trimmed = text.trim()
-  const match = /^(.*?)\s*(ms|s)?$/i.exec(trimmed)
+  const match = /^(.*?)\s*(ms|s|min|m|h)?$/i.exec(trimmed)
   const digits = match?.[1] ?? ''
   const value = NUMBER_TEXT.test(digits) ? Number(digits) : NaN
-  if (!Number.isFinite(value) || trimmed === '') {
-    throw new UsageError(`${flag}: "${trimmed}" is not a duration (write e.g. 3s or 500ms)`)
+  if (!Number.isFinite(value) || value < 0 || trimmed === '') {
+    const example = plainUnit === 's' ? '600, 30s, 10m or 500ms' : '3s or 500ms'
+    throw new UsageError(`${flag}: "${trimmed}" is not a duration (write e.g. ${example})`)
   }
-  const ms = match?.[2]?.toLowerCase() === 's' ? value * 1000 : value
-  return Math.round(ms)
+  return Math.round(value * DURATION_UNIT_MS[(match?.[2] ?? plainUnit).toLowerCase()])
 }
+
+/** --max-time: 3000 (ms), 500ms or 2.5s. */
+export const parseDurationMs = (text: string, flag: string): number => parseDuration(text, flag, 'ms')
 
 /** Commas with nothing between them are a slip worth naming; the shared syntax would skip them silently. */
 function refuseEmptyItems(text: string, flag: string): void {
@@ -185,12 +193,7 @@ export function sweepSpecInput(flags: SweepFlags, defaultPools: number[]): Sweep
 }
 
 /** A time limit as timeout(1) reads one: plain seconds (600), or with a unit: 500ms, 30s, 10m, 1h. */
-export function parseTimeout(text: string, flag: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?\s*$/i.exec(text)
-  if (!m) throw new UsageError(`${flag}: "${text}" is not a duration (write e.g. 600, 30s, 10m or 500ms)`)
-  const per: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 }
-  return Math.round(Number(m[1]) * per[(m[2] ?? 's').toLowerCase()])
-}
+export const parseTimeout = (text: string, flag: string): number => parseDuration(text, flag, 's')
 
 /** A relative tolerance: 1e-9, 0.001, 1%. */
 export function parseTolerance(text: string, flag: string): number {

@@ -207,9 +207,10 @@ describe('browser mode in Chromium', () => {
     // The details table lists the cells the run kept, finished ones among them.
     await page.locator('[data-testid="cell-row"]').first().waitFor({ timeout: WAIT_MS })
     expect(await byTestId(page, 'cell-row').count()).toBe(run.cells.length)
-    // A cell that is not ok has no speedup, its serial baseline included (not "1.00×").
+    // A cell that is not ok has no speedup; its serial baseline is labelled the base, never "1.00×".
     for (const row of await page.locator('[data-testid="cell-row"]:not(:has(.badge.ok))').all()) {
-      expect((await row.locator('td').nth(4).textContent())?.trim()).toBe('—')
+      const serial = (await row.locator('td').nth(1).textContent())?.trim() === 'serial'
+      expect((await row.locator('td').nth(5).textContent())?.trim()).toBe(serial ? 'base' : '—')
     }
     for (const key of ['time', 'speedup', 'efficiency', 'startup']) await waitForSteadyChart(page, key)
     await screenshot(page, 'cancelled')

@@ -130,9 +130,12 @@ describe('parseSweepSpec', () => {
     expect(() => parseSweepSpec({ sizes: '10', target: '150%' }, [1])).toThrow(
       '--target: target must be at most 1 (±100%)',
     )
-    expect(() => parseSweepSpec({ sizes: '10', maxTime: '3 min' }, [1])).toThrow(
-      '--max-time: "3 min" is not a duration (write e.g. 3s or 500ms)',
+    expect(() => parseSweepSpec({ sizes: '10', maxTime: 'a while' }, [1])).toThrow(
+      '--max-time: "a while" is not a duration (write e.g. 3s or 500ms)',
     )
+    // Every duration flag reads the same units; a plain number is in the flag's own unit (ms here).
+    expect(parseSweepSpec({ sizes: '10', maxTime: '2 min' }, [1]).maxTimeMs).toBe(120_000)
+    expect(parseSweepSpec({ sizes: '10', maxTime: '2500' }, [1]).maxTimeMs).toBe(2500)
     expect(() => parseSweepSpec({ sizes: '10', maxTime: '0s' }, [1])).toThrow(
       '--max-time: max time per cell (ms) must be at least 1',
     )
