@@ -52,6 +52,14 @@ const words = (key: string): string =>
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()
 
+/** Lists whose items a person counts ("cell 6"), by the word for one item. */
+const LISTS: Record<string, string> = {
+  runs: 'run',
+  cells: 'cell',
+  poolStartup: 'pool start-up',
+  fits: 'fit',
+}
+
 /** Where an issue is, as "run 3, cell 6", and what field, as "median time". */
 function place(path: readonly PropertyKey[]): { where: string[]; field: string } {
   const where: string[] = []
@@ -60,18 +68,20 @@ function place(path: readonly PropertyKey[]): { where: string[]; field: string }
   for (let k = 0; k < path.length; k++) {
     const part = path[k]
     const next = path[k + 1]
+    const listed = typeof part === 'string' && Object.hasOwn(LISTS, part) ? LISTS[part] : undefined
     if (typeof part === 'number' && k === 0) where.push(`run ${part + 1}`)
-    else if (part === 'runs' && typeof next === 'number') (where.push(`run ${next + 1}`), k++)
-    else if (part === 'cells' && typeof next === 'number') (where.push(`cell ${next + 1}`), k++)
-    else if (part === 'poolStartup' && typeof next === 'number')
-      (where.push(`pool start-up ${next + 1}`), k++)
-    else if (part === 'fits' && typeof next === 'number') (where.push(`fit ${next + 1}`), k++)
-    else if (typeof part === 'number') item = part
+    else if (listed && typeof next === 'number') {
+      where.push(`${listed} ${next + 1}`)
+      k++
+    } else if (typeof part === 'number') item = part
     else keys.push(String(part))
   }
   // The longest dotted tail the dictionary knows ("stats.median" before "median").
   let field = ''
-  for (let k = 0; k < keys.length && !field; k++) field = FIELD_WORDS[keys.slice(k).join('.')] ?? ''
+  for (let k = 0; k < keys.length && !field; k++) {
+    const tail = keys.slice(k).join('.')
+    if (Object.hasOwn(FIELD_WORDS, tail)) field = FIELD_WORDS[tail]
+  }
   if (!field && keys.length) field = words(keys[keys.length - 1])
   if (item !== null) field = field ? `${field} (item ${item + 1})` : `item ${item + 1}`
   return { where, field }

@@ -45,7 +45,10 @@ describe('startupAndTransfer', () => {
 
   it('names its time axes without a unit, since each tick carries its own (µs below a millisecond)', () => {
     const option = startupAndTransfer([makeRun()], 'light')
-    const y = axis(option, 'yAxis') as { name: string; axisLabel: { formatter: (v: number) => string } }
+    const y = axis(option, 'yAxis') as unknown as {
+      name: string
+      axisLabel: { formatter: (v: number) => string }
+    }
     expect(y.name).toBe('time')
     expect([0.05, 0.5, 1, 10, 2000].map(y.axisLabel.formatter)).toEqual([
       '50 µs',
