@@ -90,8 +90,23 @@ async function hashNames(p: Page, id: string, present = true): Promise<void> {
   await hashMatches(p, (hash) => hash.includes(id) === present)
 }
 
-/** The charts, the table's tabs, the ticks and the hash name the same runs, and the open run is one of them. */
+/**
+ * The charts, the table's tabs, the ticks and the hash name the same runs, and the open run is one of them. The
+ * hash changes with the tick at once, while a newly shown run's cells are still being fetched: its tab and key
+ * appear when they arrive, so wait (bounded) for the tabs and the key to have caught up before comparing.
+ */
 async function expectAgreement(p: Page): Promise<string[]> {
+  await expect
+    .poll(
+      async () => {
+        const now = await shown(p)
+        return (
+          now.ticked.length < 2 || (now.tabs.length === now.ticked.length && now.keyed === now.ticked.length)
+        )
+      },
+      { timeout: WAIT_MS },
+    )
+    .toBe(true)
   const s = await shown(p)
   const set = [...s.ticked].sort()
   if (set.length > 1) {
