@@ -1,6 +1,6 @@
 // Chart 5, start-up and transfer: cold start and warm round trip per pool; a mode comparison only when runs differ.
 import { describe, expect, it } from 'vitest'
-import { legendWidths } from '../../renderer/src/charts/cards'
+import { chartCards, legendWidths } from '../../renderer/src/charts/cards'
 import { startupAndTransfer } from '../../renderer/src/charts/options'
 import { axis, makeRun, named, seriesOf } from './charts-fixtures'
 
@@ -23,6 +23,18 @@ describe('startupAndTransfer', () => {
     expect(bottomOf(legendWidths(1100).wide)).toBe(46)
   })
 
+  it('keeps both of its plot areas, and the room for their axis names, when the overlay legend is shortened', () => {
+    const shared = makeRun({ id: 'a', name: 'shared run', transfer: 'shared' })
+    const copy = makeRun({ id: 'b', name: 'copy run', transfer: 'copy' })
+    const card = chartCards([shared, copy], 'light', 1100).find((c) => c.key === 'startup')!
+    const grids = card.option!.grid as { top: number; bottom: number; left: number | string }[]
+    expect(grids).toHaveLength(2)
+    expect(grids.map((g) => g.top)).toEqual([64, 64])
+    expect(grids[1].left).toBe('53%')
+    expect(grids[0].bottom).toBe(46)
+    expect(grids[0]).toMatchObject({ outerBoundsMode: 'same', outerBoundsContain: 'all' })
+  })
+
   it('draws points, never bars, on its log time axes', () => {
     const pair = startupAndTransfer(
       [makeRun({ id: 'a', transfer: 'shared' }), makeRun({ id: 'b', transfer: 'copy' })],
@@ -35,6 +47,10 @@ describe('startupAndTransfer', () => {
     const symbols = seriesOf(pair)
       .filter((s) => !s.xAxisIndex)
       .map((s) => `${s.name}: ${(s as { symbol?: string }).symbol}`)
+    // Side by side on a pool size, so equal times of two runs do not hide one another.
+    expect(seriesOf(pair).map((s) => (s as { symbolOffset?: number[] }).symbolOffset?.[0])).toEqual([
+      -6, -6, 6, 6, -6, 6,
+    ])
     expect(symbols).toEqual([
       'laptop #1 · cold start: circle',
       'laptop #1 · warm round trip: diamond',

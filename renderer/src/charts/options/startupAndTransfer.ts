@@ -70,6 +70,8 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
     (a, b) => a - b,
   )
   const startupLabels = labelled(2 * runs.length, startupPools.length)
+  /** Overlaid runs' points side by side on a pool size (a scatter has no bar groups): 12 px apart, centred. */
+  const dodge = (ri: number) => (ri - (runs.length - 1) / 2) * 12
   runs.forEach((run, ri) => {
     const at = (q: number) => run.poolStartup.find((s) => s.pool === q)
     const cold = name(ri, 'cold start')
@@ -94,6 +96,7 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
       data: startupPools.map((q) => onLogAxis(at(q)?.coldMs)),
       symbol: 'circle',
       symbolSize: 10,
+      symbolOffset: [dodge(ri), 0],
       itemStyle: { color: coldColour },
       label: pointLabel(p.subtext, startupLabels),
       labelLayout: { hideOverlap: true },
@@ -114,6 +117,7 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
       data: startupPools.map((q) => onLogAxis(at(q)?.roundTripMs)),
       symbol: 'diamond',
       symbolSize: 10,
+      symbolOffset: [dodge(ri), 0],
       itemStyle: { color: warmColour },
       label: pointLabel(p.subtext, startupLabels),
       labelLayout: { hideOverlap: true },
@@ -150,6 +154,7 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
         data: sizes.map((n) => onLogAxis(at(n)?.stats.median)),
         symbol: runSymbols[ri % runSymbols.length],
         symbolSize: 10,
+        symbolOffset: [dodge(ri), 0],
         itemStyle: { color: colourAt(p, 6 + ri) },
         label: pointLabel(p.subtext, labelled(runs.length, sizes.length)),
         labelLayout: { hideOverlap: true },
@@ -199,8 +204,11 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
     ],
     tooltip: { ...base.tooltip, formatter: table.formatter((pt) => tooltipHtml(pt.label, pt.rows)) },
     grid: compare
-      ? [gridBox({ right: '52%', top: 64, bottom }), gridBox({ left: '53%', top: 64, bottom })]
-      : [gridBox({ top: 64, bottom })],
+      ? [
+          gridBox({ right: '52%', top: 64, bottom: bottom }),
+          gridBox({ left: '53%', top: 64, bottom: bottom }),
+        ]
+      : [gridBox({ top: 64, bottom: bottom })],
     xAxis: [
       categoryAxis(0, 'pool size', startupPools.map(String)),
       ...(compare ? [categoryAxis(1, 'matrix side N', sizes.map(String))] : []),
