@@ -15,7 +15,7 @@
 // then "faster" or "slower", otherwise "no change". Cells with fewer than two samples on a side get
 // "too few samples": one sample has no spread to resample.
 import type { Cell, ChunkRows, Run } from './contract'
-import { median } from './stats'
+import { median, mulberry32 } from './stats'
 
 export const COMPARE_CONFIDENCE = 0.95
 export const DEFAULT_RESAMPLES = 2000
@@ -78,18 +78,6 @@ export interface RunComparison {
   onlyInBaseline: number
   onlyInCandidate: number
   counts: Record<Verdict, number>
-}
-
-/** mulberry32: a small seeded generator, so a comparison prints the same interval every time it is made. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /** The median of a resample (with replacement) of xs, drawn with rng; scratch is reused to spare allocations. */
@@ -158,6 +146,7 @@ export function compareRuns(a: Run, b: Run, options: CompareOptions = {}): RunCo
   const resamples = Math.max(100, Math.min(100_000, Math.floor(options.resamples ?? DEFAULT_RESAMPLES)))
   const seed = (options.seed ?? DEFAULT_COMPARE_SEED) >>> 0
   const noise = options.noise ?? DEFAULT_NOISE
+  // Seeded, so a comparison prints the same interval every time it is made.
   const rng = mulberry32(seed)
   const serialA = serialByN(a)
   const serialB = serialByN(b)

@@ -42,8 +42,8 @@ export const ChunkRowsSchema = z.union([z.literal('auto'), whole('chunk rows', 1
   error: 'chunk rows must be "auto" or a whole number of rows',
 })
 
-/** Sorted, without repeats: the grid never runs the same point twice. */
-function uniqueSorted<T extends number | string>(values: T[]): T[] {
+/** A grid axis in run order: "auto" first, then the numbers sorted without repeats (no point runs twice). */
+function gridOrder<T extends number | string>(values: T[]): T[] {
   const nums = [...new Set(values.filter((v): v is T & number => typeof v === 'number'))].sort(
     (a, b) => a - b,
   )
@@ -56,7 +56,7 @@ const listOf = <T extends z.ZodType<number | string>>(item: T, noun: string, max
     .array(item, { error: `${noun}s must be a list` })
     .min(1, `give at least one ${noun}`)
     .max(max, `at most ${max} ${noun}s`)
-    .transform((v) => uniqueSorted(v as (number | string)[]) as z.output<T>[])
+    .transform((v) => gridOrder(v as (number | string)[]) as z.output<T>[])
 
 /** Longest command template or module path accepted: a whole script pasted into the field is a mistake. */
 export const MAX_TEMPLATE = 4000

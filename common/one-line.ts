@@ -1,4 +1,5 @@
-// One readable, bounded line from error text: how the CLI, IPC, HTTP and the history word a failure to a person.
+// One readable, bounded line from error text: how the engine, the app, the CLI, IPC, HTTP and the history word
+// a failure to a person.
 // Pure (no Node import), so any module on either side may use it.
 
 /** Errors echo the value given, which may be a whole pasted file: no line a person reads is longer than this. */
@@ -32,4 +33,14 @@ export function printable(text: string): string {
     if (code === 0x7f) return '\u2421'
     return '\ufffd'
   })
+}
+
+/** What failed, in one line: the first non-blank line of an error's message (or of a thrown value), capped. */
+export function errorLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err)
+  const first = text
+    .split('\n')
+    .map((l) => l.trim())
+    .find(Boolean)
+  return capLine(first ?? 'unknown error')
 }

@@ -10,7 +10,7 @@ import { parseWhole } from './flags'
 import { openHistory } from './history-store'
 import type { CliIo } from './io'
 import { resolveRunId } from './run-ids'
-import { formatMs, formatTable, type Column } from './table'
+import { formatMsNumber, formatTable, type Column } from './table'
 
 export interface CompareOptions {
   historyDir?: string
@@ -71,8 +71,8 @@ export function formatComparison(cmp: RunComparison): string {
       c.n.toLocaleString('en-US'),
       c.serial ? 'serial' : String(c.pool),
       chunk(c),
-      formatMs(c.baseline.medianMs),
-      formatMs(c.candidate.medianMs),
+      formatMsNumber(c.baseline.medianMs),
+      formatMsNumber(c.candidate.medianMs),
       formatChange(c.time),
       c.serial ? '—' : `${speedup(c.baseline.speedup)} → ${speedup(c.candidate.speedup)}`,
       formatChange(c.speedup),

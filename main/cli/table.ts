@@ -32,8 +32,8 @@ export function formatTable(columns: Column[], rows: string[][]): string {
 
 const groupThousands = (value: number): string => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
 
-/** Milliseconds with about three significant digits: 0.0123, 1.23, 12.3, 1234. */
-export function formatMs(ms: number): string {
+/** Milliseconds as a bare number for a column headed (ms), about three significant digits: 0.0123, 1.23, 12.3, 1234. */
+export function formatMsNumber(ms: number): string {
   const abs = Math.abs(ms)
   if (abs >= 1000) return groupThousands(Math.round(ms))
   if (abs >= 100) return ms.toFixed(1)
@@ -60,8 +60,13 @@ function withInterval(value: string, low: string, high: string, level?: number):
 function medianCell(cell: Cell): string {
   const s = cell.stats
   if (s === null) return '—'
-  if (cell.samplesMs.length === 1) return `${formatMs(s.median)} (1 sample)`
-  return withInterval(formatMs(s.median), formatMs(s.ci95Low), formatMs(s.ci95High), s.ciLevel)
+  if (cell.samplesMs.length === 1) return `${formatMsNumber(s.median)} (1 sample)`
+  return withInterval(
+    formatMsNumber(s.median),
+    formatMsNumber(s.ci95Low),
+    formatMsNumber(s.ci95High),
+    s.ciLevel,
+  )
 }
 
 const times = (x: number) => `${x.toFixed(2)}×`
@@ -120,7 +125,7 @@ export function formatCells(cells: Cell[]): string {
   const columns = [...CELL_COLUMNS]
   columns.splice(5, 0, { header: 'process ms', align: 'right' })
   cells.forEach((cell, i) =>
-    rows[i].splice(5, 0, cell.processMs?.length ? formatMs(median(cell.processMs)) : '—'),
+    rows[i].splice(5, 0, cell.processMs?.length ? formatMsNumber(median(cell.processMs)) : '—'),
   )
   return formatTable(columns, rows)
 }
@@ -135,7 +140,7 @@ function samplesCell(cell: Cell): string {
 export function batchNote(run: Run): string | null {
   if (!run.cells.some((c) => (c.batch ?? 1) > 1)) return null
   const step = run.protocol?.timerResolutionMs
-  const clock = step === undefined ? 'the timer' : `the timer (step ${formatMs(step * 1000)} µs)`
+  const clock = step === undefined ? 'the timer' : `the timer (step ${formatMsNumber(step * 1000)} µs)`
   return (
     `×b: one run is shorter than ${TICKS_PER_SAMPLE} steps of ${clock}, so each sample times b back-to-back ` +
     'runs; the times shown are per run'
@@ -162,7 +167,9 @@ export function formatFlagNotes(cells: Cell[]): string {
 export function formatBaseCase(run: Run): string {
   const medians = run.cells
     .filter((c) => c.serial && c.stats)
-    .map((c) => `N=${groupThousands(c.n)}: ${formatMs((c.stats as NonNullable<Cell['stats']>).median)} ms`)
+    .map(
+      (c) => `N=${groupThousands(c.n)}: ${formatMsNumber((c.stats as NonNullable<Cell['stats']>).median)} ms`,
+    )
   return `Base case: ${baseCaseOf(run)}${medians.length > 0 ? ` — ${medians.join(', ')}` : ''}`
 }
 
@@ -177,8 +184,8 @@ export function formatPoolStartup(run: Run): string {
     run.poolStartup.map((s) => [
       s.executor,
       String(s.pool),
-      formatMs(s.coldMs),
-      s.roundTripMs === null ? '—' : formatMs(s.roundTripMs),
+      formatMsNumber(s.coldMs),
+      s.roundTripMs === null ? '—' : formatMsNumber(s.roundTripMs),
     ]),
   )
 }

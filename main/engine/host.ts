@@ -2,7 +2,7 @@
 // Electron shell starts it with utilityProcess.fork, `amdahl serve` and the tests with child_process.fork, so the
 // engine never shares a thread with windows, IPC or HTTP, and the same code runs in both.
 import { closePools, runSweep } from './index'
-import { errorLine } from './pool'
+import { poolErrorLine } from './pool'
 import { parseToHost, type FromHost, type ToHost } from './host-protocol'
 
 /** The channel to the parent: Electron's parentPort in a utility process, Node's IPC channel after fork. */
@@ -72,7 +72,7 @@ export function serveHost(channel: ParentChannel, exit: (code: number) => void):
       })
       last = { type: 'finished', run }
     } catch (error) {
-      last = { type: 'failed', error: errorLine(error) }
+      last = { type: 'failed', error: poolErrorLine(error) }
     }
     await channel.send(last)
   }

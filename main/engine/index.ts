@@ -1,6 +1,6 @@
 // The benchmark engine's public face (plain Node, no Electron): run a sweep, check memory, describe the machine.
 import type { Run, SweepSpec } from '../../common/contract'
-import { checkFits as checkFitsFree } from './memory'
+import { checkFreeMemory } from './memory'
 import type { RunOptions } from './options'
 import { runSweep as runKernelSweep } from './runner'
 import { refusedRun, runCommandSweep } from './command/sweep'
@@ -32,5 +32,5 @@ export { closePools } from './pool'
 /** Memory check before anything is allocated: null when the sweep fits, else one human line. */
 export function checkFits(spec: SweepSpec): string | null {
   // A command allocates nothing of ours: its program checks its own memory.
-  return spec.workload === 'command' ? null : checkFitsFree(spec)
+  return spec.workload === 'command' ? null : checkFreeMemory(spec)
 }

@@ -38,7 +38,8 @@ export function bytesNeeded(spec: SweepSpec, n: number): number {
   return ws + copies + workers
 }
 
-export function formatBytes(bytes: number): string {
+/** Sizes as a refusal words them: GiB or MiB with one decimal. */
+function gibOrMib(bytes: number): string {
   const gib = bytes / 2 ** 30
   if (gib >= 1) return `${gib.toFixed(1)} GiB`
   return `${(bytes / 2 ** 20).toFixed(1)} MiB`
@@ -46,13 +47,13 @@ export function formatBytes(bytes: number): string {
 
 export function refusal(n: number, needed: number, free: number): string {
   return (
-    `N = ${n} needs ${formatBytes(needed)} but only ${formatBytes(free)} is free ` +
+    `N = ${n} needs ${gibOrMib(needed)} but only ${gibOrMib(free)} is free ` +
     `(keep ${Math.round(HEADROOM * 100)}% headroom): choose a smaller size or close other programs`
   )
 }
 
 /** null when the largest size of the spec fits in free memory with headroom, else one human line. */
-export function checkFits(spec: SweepSpec, freeBytes: number = os.freemem()): string | null {
+export function checkFreeMemory(spec: SweepSpec, freeBytes: number = os.freemem()): string | null {
   const n = Math.max(...spec.sizes)
   const needed = bytesNeeded(spec, n)
   return needed <= freeBytes * (1 - HEADROOM) ? null : refusal(n, needed, freeBytes)

@@ -13,25 +13,6 @@ export interface PlannedCell {
   serial: boolean
 }
 
-/** One step of a fixed schedule (the command workloads still take a fixed number of samples in this order). */
-export interface Step {
-  /** Index into the size's cells. */
-  cell: number
-  kind: 'warmup' | 'measure'
-  /** 0-based repetition (or warm-up) number. */
-  rep: number
-}
-
-/** Round-robin: every cell's warm-ups, then repetition by repetition, the serial baseline leading each round. */
-export function interleave(cellCount: number, warmups: number, repetitions: number): Step[] {
-  const steps: Step[] = []
-  for (let rep = 0; rep < warmups; rep++)
-    for (let cell = 0; cell < cellCount; cell++) steps.push({ cell, kind: 'warmup', rep })
-  for (let rep = 0; rep < repetitions; rep++)
-    for (let cell = 0; cell < cellCount; cell++) steps.push({ cell, kind: 'measure', rep })
-  return steps
-}
-
 export interface SizePlan {
   n: number
   /** cells[0] is the serial baseline. */

@@ -4,7 +4,7 @@ import path from 'node:path'
 import workerpool from 'workerpool'
 import type { Executor, Kernel, PoolStartup } from '../../common/contract'
 import type { PingReply, PrepareTask } from '../../common/protocol'
-import { capLine } from '../../common/one-line'
+import { errorLine } from '../../common/one-line'
 import { median } from '../../common/stats'
 
 /** workerpool's own promise: cancel() rejects it and makes the pool replace the worker running it. */
@@ -67,14 +67,11 @@ export async function closePools(): Promise<void> {
   while (closing.size > 0) await Promise.all(closing)
 }
 
-/** The first line of an error, with workerpool's multi-line exit report squeezed into it. */
-export function errorLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err)
-  const lines = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-  if (lines[0]?.startsWith('Workerpool Worker terminated Unexpectedly')) {
+/** errorLine, with workerpool's multi-line exit report and its dead-worker wordings squeezed into one line. */
+export function poolErrorLine(err: unknown): string {
+  const first = errorLine(err)
+  if (first.startsWith('Workerpool Worker terminated Unexpectedly')) {
+    const lines = (err instanceof Error ? err.message : String(err)).split('\n').map((l) => l.trim())
     // A thread has no signal: workerpool reports `signalCode: \`undefined\``, which says nothing to a reader.
     const detail = lines
       .filter((l) => (l.startsWith('exitCode') || l.startsWith('signalCode')) && !l.includes('`undefined`'))
@@ -82,9 +79,8 @@ export function errorLine(err: unknown): string {
     return `a worker exited unexpectedly (${detail.replace(/`/g, '')})`
   }
   // A worker that died while idle is only noticed when a task is handed to it; workerpool words it variously.
-  if (/Worker is terminated|Channel closed/.test(lines[0] ?? ''))
-    return `a worker had died before its task (${lines[0]})`
-  return capLine(lines[0] ?? 'unknown error')
+  if (/Worker is terminated|Channel closed/.test(first)) return `a worker had died before its task (${first})`
+  return first
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
@@ -220,7 +216,7 @@ export async function startPool(
       throw err
     }
     await end()
-    throw new PoolStartError(`the ${executor} pool of ${size} could not start: ${errorLine(err)}`)
+    throw new PoolStartError(`the ${executor} pool of ${size} could not start: ${poolErrorLine(err)}`)
   } finally {
     if (onAbort) signal?.removeEventListener('abort', onAbort)
   }

@@ -10,11 +10,12 @@ import {
   type SweepSpec,
 } from '../../common/contract'
 import type { WorkspaceRef } from '../../common/protocol'
+import { errorLine } from '../../common/one-line'
 import { fillWorkspace } from './fill'
 import { machineInfo, logicalCores } from './machine'
 import { Workspaces, views } from './matrix'
 import { checkLabels, checkSum } from './check'
-import { allocationRefused, centroidsOf, checkFits } from './memory'
+import { allocationRefused, centroidsOf, checkFreeMemory } from './memory'
 import {
   addLoad,
   busyFraction,
@@ -25,7 +26,7 @@ import {
   type LoadTotal,
 } from './load'
 import { defaultName, planSweep, poolSizes, roundOrder, type PlannedCell, type SizePlan } from './plan'
-import { closePools, errorLine, resolveWorkerScript, startPool, type WorkerPool } from './pool'
+import { closePools, poolErrorLine, resolveWorkerScript, startPool, type WorkerPool } from './pool'
 import { ProgressTracker } from './progress'
 import { batchParts, cellBreakdown, type SampleParts } from './breakdown'
 import { runOnce, type Cancellable, type SampleContext } from './sample'
@@ -227,7 +228,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     if (spec.executor === 'process' && spec.transfer === 'shared') {
       return complete('failed', 'the process executor cannot share memory: use transfer "copy"')
     }
-    const refusal = checkFits(spec)
+    const refusal = checkFreeMemory(spec)
     if (refusal) return complete('failed', refusal)
 
     const script = resolveWorkerScript(opts.workerScript)
@@ -272,7 +273,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     return complete('complete')
   } catch (err) {
     if (signal?.aborted) return complete('cancelled')
-    return complete('failed', errorLine(err))
+    return complete('failed', poolErrorLine(err))
   } finally {
     progress.stop()
     signal?.removeEventListener('abort', onAbort)
@@ -351,7 +352,8 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       } catch (err) {
         if (signal?.aborted) break
         for (const state of states) {
-          if (state.status === null && pools.get(state.plan.pool) === pool) await fail(state, errorLine(err))
+          if (state.status === null && pools.get(state.plan.pool) === pool)
+            await fail(state, poolErrorLine(err))
         }
       }
       if (copy && pool.executor === 'process') await pool.collect()
@@ -436,7 +438,12 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       } else {
         state.samplesMs.push(timed.ms / runs)
         state.kernelMs.push(timed.runs.reduce((sum, r) => sum + r.kernelMs, 0) / runs)
-        state.parts.push(batchParts(timed.runs.map((r) => r.parts), timed.ms / runs))
+        state.parts.push(
+          batchParts(
+            timed.runs.map((r) => r.parts),
+            timed.ms / runs,
+          ),
+        )
         state.spentMs += timed.ms
         state.load = addLoad(state.load, meter.between(before, after, cell.pool, cores))
       }

@@ -5,7 +5,7 @@ import type { views } from './matrix'
 import { busiestKernelMs, type SampleParts } from './breakdown'
 import { allocationRefused } from './memory'
 import type { PlannedCell } from './plan'
-import { errorLine, type TaskPromise, type WorkerPool } from './pool'
+import { poolErrorLine, type TaskPromise, type WorkerPool } from './pool'
 
 /** What one sample of one cell needs besides the pool. */
 export interface SampleContext {
@@ -71,7 +71,7 @@ export async function runSample(pool: WorkerPool, cell: PlannedCell, ctx: Sample
         promise = start(t)
       } catch (err) {
         // A copy the system cannot allocate fails the cell in words.
-        failure ??= err instanceof RangeError ? allocationRefused(spec, n, err) : errorLine(err)
+        failure ??= err instanceof RangeError ? allocationRefused(spec, n, err) : poolErrorLine(err)
         return
       }
       ctx.inFlight.add(promise)
@@ -82,7 +82,7 @@ export async function runSample(pool: WorkerPool, cell: PlannedCell, ctx: Sample
         replies.push(reply)
         if (reply.labels) ctx.views.labels.set(reply.labels, t * cell.chunkRows)
       } catch (err) {
-        failure ??= errorLine(err)
+        failure ??= poolErrorLine(err)
       } finally {
         ctx.inFlight.delete(promise)
       }

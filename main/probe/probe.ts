@@ -18,7 +18,7 @@ import { logicalCores, machineInfo } from '../engine/machine'
 import { allocateWorkspace } from '../engine/matrix'
 import { closePools, resolveWorkerScript, startPool, type WorkerPool } from '../engine/pool'
 import { readCaches } from './caches'
-import { medianInterval } from './interval'
+import { figureInterval } from './interval'
 
 export interface ProbeOptions {
   workerScript?: string
@@ -223,7 +223,7 @@ export async function runProbe(options: ProbeOptions = {}): Promise<ProbeResult>
         }
         const figure = (name: string): PoolFigure => ({
           pool: p,
-          value: medianInterval(measures.find((m) => m.name === name)?.figures ?? [0]),
+          value: figureInterval(measures.find((m) => m.name === name)?.figures ?? [0]),
         })
         read.push(figure('read'))
         triad.push(figure('triad'))

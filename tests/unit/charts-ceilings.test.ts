@@ -73,6 +73,15 @@ describe('speedup chart with the machine ceiling', () => {
     expect(bindingLimitSentence(atShare(probed, 0.3))).toMatch(
       /^At N = 64, 2 workers reach 30% of the memory ceiling: serial code and overhead, not the machine, limit speedup;/,
     )
+    // Beyond the ceiling it does not bind: never "the memory limits speedup" at 150% of it.
+    const above = bindingLimitSentence(atShare(probed, 1.5))
+    expect(above).toMatch(
+      /^At N = 64, 2 workers reach 150% of the memory ceiling: above the ceiling, so memory does not limit it here/,
+    )
+    expect(above).not.toMatch(/limits speedup/)
+    expect(bindingLimitSentence(atShare(probed, 1.05))).toMatch(
+      /105% of the memory ceiling: the memory, not serial code/,
+    )
     expect(bindingLimitSentence(bare)).toMatch(/^Measure this machine/)
   })
 
@@ -111,6 +120,10 @@ describe('cache staircase', () => {
       ['L3', 532676608],
     ])
     expect((option.xAxis as { type: string }).type).toBe('log')
+    // The axis reaches every mark, L3 (508 MiB) beyond the largest matrix (2.9 MB) included, and every matrix.
+    const axis = option.xAxis as { min: number; max: number }
+    expect(axis.min).toBeLessThanOrEqual(64 * 64 * 8)
+    expect(axis.max).toBeGreaterThanOrEqual(532676608)
   })
 })
 

@@ -5,7 +5,7 @@ import { analyzeCells, type MeasuredCell } from '../../main/engine/analysis'
 import { machineVerdict } from '../../main/engine/load'
 import { describeBaseCase } from '../../main/engine/runner'
 import { TIMED_REGION } from '../../main/engine/timed'
-import { formatFits, formatMs, formatRunList, formatRunReport, formatTable } from '../../main/cli/table'
+import { formatFits, formatMsNumber, formatRunList, formatRunReport, formatTable } from '../../main/cli/table'
 import { formatClock, formatProgress, progressBar, ProgressLine } from '../../main/cli/progress'
 
 /** A measured cell: its samples are the input; the figures come from the engine's analysis. */
@@ -113,14 +113,14 @@ describe('formatTable', () => {
   })
 })
 
-describe('formatMs', () => {
+describe('formatMsNumber', () => {
   it('keeps about three significant digits', () => {
     expect([
-      formatMs(0.01234),
-      formatMs(1.2346),
-      formatMs(12.345),
-      formatMs(123.45),
-      formatMs(12345),
+      formatMsNumber(0.01234),
+      formatMsNumber(1.2346),
+      formatMsNumber(12.345),
+      formatMsNumber(123.45),
+      formatMsNumber(12345),
     ]).toEqual(['0.0123', '1.235', '12.35', '123.5', '12,345'])
   })
 })
@@ -192,7 +192,12 @@ describe('formatRunReport', () => {
       '0.0512',
     ])
     expect(report).toContain('Amdahl fit per N and chunk setting')
-    expect(lines.at(-4)?.trim().split(/\s{2,}/)).toEqual(['N', 'chunk', 'why no fit'])
+    expect(
+      lines
+        .at(-4)
+        ?.trim()
+        .split(/\s{2,}/),
+    ).toEqual(['N', 'chunk', 'why no fit'])
     expect(
       lines
         .at(-3)

@@ -2,15 +2,8 @@
 import { describe, expect, it } from 'vitest'
 import { SweepSpecSchema, type SweepSpecInput } from '../../common/contract'
 import { allocationSizes, layout } from '../../main/engine/matrix'
-import { bytesNeeded, checkFits } from '../../main/engine/memory'
-import {
-  chunkRowsFor,
-  defaultName,
-  interleave,
-  planSweep,
-  poolSizes,
-  roundOrder,
-} from '../../main/engine/plan'
+import { bytesNeeded, checkFreeMemory } from '../../main/engine/memory'
+import { chunkRowsFor, defaultName, planSweep, poolSizes, roundOrder } from '../../main/engine/plan'
 
 const spec = (input: SweepSpecInput) => SweepSpecSchema.parse(input)
 
@@ -44,20 +37,6 @@ describe('planSweep', () => {
     // Four rounds of six cells all in one order would mean no shuffle at all.
     expect(new Set(orders.map((o) => o.join())).size).toBeGreaterThan(1)
     expect(roundOrder(cells, 8, 1000, 1)).not.toEqual(roundOrder(cells, 7, 1000, 1))
-  })
-
-  it('interleaves a fixed schedule (command workloads): warm-ups of every cell first, then repetition by repetition', () => {
-    expect(interleave(3, 1, 2).map((s) => `${s.kind[0]}${s.rep}:${s.cell}`)).toEqual([
-      'w0:0',
-      'w0:1',
-      'w0:2',
-      'm0:0',
-      'm0:1',
-      'm0:2',
-      'm1:0',
-      'm1:1',
-      'm1:2',
-    ])
   })
 
   it("puts the serial baseline first in a size's first round only", () => {
@@ -100,11 +79,11 @@ describe('workspace layout', () => {
 
 describe('memory check', () => {
   it('accepts a size that fits', () => {
-    expect(checkFits(spec({ sizes: [1000], pools: [2] }), 8 * 2 ** 30)).toBeNull()
+    expect(checkFreeMemory(spec({ sizes: [1000], pools: [2] }), 8 * 2 ** 30)).toBeNull()
   })
 
   it('refuses the largest size that does not fit in one line saying what it needs and what is free', () => {
-    const message = checkFits(spec({ sizes: [100, 50000], pools: [2] }), 20 * 2 ** 30)
+    const message = checkFreeMemory(spec({ sizes: [100, 50000], pools: [2] }), 20 * 2 ** 30)
     expect(message).toMatch(/^N = 50000 needs 18\.\d GiB but only 20\.0 GiB is free \(keep 10% headroom\)/)
     expect(message).not.toContain('\n')
   })

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { SweepSpecSchema, type Progress } from '../../common/contract'
 import { planSweep } from '../../main/engine/plan'
-import { errorLine, resolveWorkerScript } from '../../main/engine/pool'
+import { poolErrorLine, resolveWorkerScript } from '../../main/engine/pool'
 import { ProgressTracker } from '../../main/engine/progress'
 
 describe('ProgressTracker', () => {
@@ -161,24 +161,24 @@ describe('ProgressTracker: the estimate', () => {
   })
 })
 
-describe('errorLine', () => {
+describe('poolErrorLine', () => {
   it('squeezes workerpool’s multi-line exit report into one line', () => {
     const report =
       'Workerpool Worker terminated Unexpectedly\n    exitCode: `null`\n    signalCode: `SIGKILL`\n    stdout: `null`'
-    expect(errorLine(new Error(report))).toBe(
+    expect(poolErrorLine(new Error(report))).toBe(
       'a worker exited unexpectedly (exitCode: null, signalCode: SIGKILL)',
     )
   })
 
   it('says a worker had died when the task met a dead one', () => {
-    expect(errorLine(new Error('Worker is terminated'))).toBe(
+    expect(poolErrorLine(new Error('Worker is terminated'))).toBe(
       'a worker had died before its task (Worker is terminated)',
     )
   })
 
   it('keeps the first line of anything else', () => {
-    expect(errorLine(new Error('first\nsecond'))).toBe('first')
-    expect(errorLine('plain text')).toBe('plain text')
+    expect(poolErrorLine(new Error('first\nsecond'))).toBe('first')
+    expect(poolErrorLine('plain text')).toBe('plain text')
   })
 })
 

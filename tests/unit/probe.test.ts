@@ -16,7 +16,7 @@ import {
   type ProbeResult,
 } from '../../common/ceilings'
 import { cpuCount, parseGetconf, parseSize, parseSysCaches, readCaches } from '../../main/probe/caches'
-import { medianInterval } from '../../main/probe/interval'
+import { figureInterval } from '../../main/probe/interval'
 import { cacheSliceBytes, memoryBufferBytes, runProbe, slices } from '../../main/probe/probe'
 import { formatProbe } from '../../main/probe/report'
 import { machineKey, ProbeStore } from '../../main/probe/store'
@@ -165,13 +165,13 @@ describe('probe arithmetic', () => {
   })
 
   it('gives a median interval from order statistics: x(2)…x(9) of 10, the range under 6 samples', () => {
-    expect(medianInterval([5, 1, 9, 3, 7, 2, 8, 4, 10, 6])).toEqual({
+    expect(figureInterval([5, 1, 9, 3, 7, 2, 8, 4, 10, 6])).toEqual({
       median: 5.5,
       low: 2,
       high: 9,
       samples: 10,
     })
-    expect(medianInterval([3, 1, 2])).toEqual({ median: 2, low: 1, high: 3, samples: 3 })
+    expect(figureInterval([3, 1, 2])).toEqual({ median: 2, low: 1, high: 3, samples: 3 })
   })
 
   it('keeps a probe per machine under a file name made of its CPU and cores', async () => {

@@ -83,7 +83,9 @@ export async function createTestClient(): Promise<TestClient> {
     async dispose() {
       stopService()
       await service.shutdown()
-      await rm(dir, { recursive: true, force: true })
+      // Retried: a listing still in flight (the page lists again after a cancel) may write the history's
+      // summaries index into the folder while it is being removed (ENOTEMPTY).
+      await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })
     },
   }
 }

@@ -1,18 +1,22 @@
-// A sweep of a command workload: every cell's program run once per sample, interleaved as for our kernels, one
-// process at a time (the program brings its own parallelism), each result checked against the base case.
+// A sweep of a command workload: every cell's program run once per sample, in shuffled rounds until each cell's
+// median is within the target or its budget is spent, as for our kernels; one process at a time (the program
+// brings its own parallelism), each result checked against the base case.
+import { randomInt } from 'node:crypto'
 import {
   RUN_SCHEMA,
   type AmdahlFit,
   type Cell,
   type CommandSpec,
   type Run,
+  type StopReason,
   type SweepSpec,
 } from '../../../common/contract'
 import { analyzeCells, type AnalysisContext, type MeasuredCell } from '../analysis'
 import { machineInfo } from '../machine'
-import { defaultName, interleave, planSweep, type PlannedCell, type SizePlan } from '../plan'
+import { defaultName, planSweep, roundOrder, type PlannedCell, type SizePlan } from '../plan'
 import { ProgressTracker } from '../progress'
 import type { RunOptions } from '../options'
+import { countBudget, stopReason } from '../sampling'
 import { newRunId, INTERRUPTED } from '../runner'
 import { cellInvocation, runCommandSample } from './sample'
 import { resultError } from './report'
@@ -26,14 +30,21 @@ interface CellState {
   processMs: number[]
   /** Time spent in this cell's processes so far: the per-cell timeout is a budget for all of them. */
   spentMs: number
+  /** Wall time of the measured samples' processes: the protocol's time budget (--max-time) counts these. */
+  measuredMs: number
   result: number | null
   relError: number | null
   failed: string | null
-  stepsLeft: number
+  /** Null while the cell still takes samples. */
+  stopped: StopReason | null
 }
 
+/** What a command cell's sample is, for the run's protocol record. */
+const COMMAND_TIMED_REGION =
+  "the program's own time (its --time-regex line), else its process's wall time from spawn to exit"
+
 /** What was measured of a cell; its statistics, speedups, flags and the fits come from analysis.ts. */
-function finishCell(state: CellState, status: Cell['status']): MeasuredCell {
+function finishCell(state: CellState, status: Cell['status'], stop: StopReason): MeasuredCell {
   const { plan } = state
   return {
     n: plan.n,
@@ -51,8 +62,7 @@ function finishCell(state: CellState, status: Cell['status']): MeasuredCell {
     command: state.display,
     result: state.result,
     relError: state.relError,
-    // A command cell takes exactly the repetitions asked for (fixed round-robin, no precision target).
-    stopReason: status === 'ok' ? 'min-reps' : status,
+    stopReason: stop,
   }
 }
 
@@ -90,6 +100,17 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
     fits: [],
     cells: [],
   }
+  const orderSeed = spec.orderSeed ?? randomInt(0, 2 ** 32)
+  run.protocol = {
+    targetRelSpread: spec.target,
+    minSamples: spec.repetitions,
+    maxSamples: countBudget(spec),
+    maxTimeMs: spec.maxTimeMs,
+    warmups: spec.warmups,
+    orderSeed,
+    timedRegion: COMMAND_TIMED_REGION,
+    loadSource: 'none',
+  }
   const finished = new Map<number, MeasuredCell>()
   /** Sizes whose cells are all done, analysed once with the full bootstrap. */
   const analysed = new Map<number, { cells: Cell[]; fits: AmdahlFit[] }>()
@@ -97,7 +118,7 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
   const analysis: AnalysisContext = {
     seed: spec.seed,
     logicalCores: run.machine.logicalCores,
-    targetRelSpread: 0,
+    targetRelSpread: spec.target,
     warmups: spec.warmups,
   }
   const plans = planSweep(spec)
@@ -148,7 +169,6 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
   }
 
   async function measureSize(plan: SizePlan, command: CommandSpec): Promise<void> {
-    const perCell = spec.warmups + spec.repetitions
     const states: CellState[] = plan.cells.map((c) => ({
       plan: c,
       display: cellInvocation(spec, command, c).display,
@@ -156,78 +176,88 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
       reportedMs: [],
       processMs: [],
       spentMs: 0,
+      measuredMs: 0,
       result: null,
       relError: null,
       failed: null,
-      stepsLeft: perCell,
+      stopped: null,
     }))
     const base = states[0]
-    const close = (state: CellState, status: Cell['status']) => {
-      state.stepsLeft = 0
-      finished.set(state.plan.index, finishCell(state, status))
+    const close = (state: CellState, status: Cell['status'], stop: StopReason) => {
+      state.stopped = stop
+      finished.set(state.plan.index, finishCell(state, status, stop))
       progress.cellDone(state.plan, status)
       if (opts.onCell) safe(opts.onCell)(snapshot())
     }
     const fail = (state: CellState, why: string) => {
       state.failed = why
-      close(state, 'failed')
+      close(state, 'failed', 'failed')
       if (state === base)
         for (const other of states.slice(1))
-          if (other.stepsLeft > 0) fail(other, `the base case failed, nothing to check against: ${why}`)
+          if (other.stopped === null) fail(other, `the base case failed, nothing to check against: ${why}`)
     }
 
-    for (const step of interleave(plan.cells.length, spec.warmups, spec.repetitions)) {
-      const state = states[step.cell]
-      if (state.stepsLeft === 0) continue
-      if (signal?.aborted) break
+    /** One warm-up or measured run of a cell's program, its result check, and whether the cell has enough. */
+    async function step(state: CellState, kind: 'warmup' | 'measure'): Promise<void> {
       const cell = state.plan
       progress.phase({
         n: cell.n,
         pool: cell.pool,
         chunkRows: cell.chunkRows,
         serial: cell.serial,
-        phase: step.kind,
+        phase: kind,
       })
       const budget = command.timeoutMs - state.spentMs
       const s = await runCommandSample(cellInvocation(spec, command, cell), command, budget, signal)
       state.spentMs += s.outcome.wallMs
-      if (signal?.aborted) break
-      if (!s.ok) {
-        fail(state, s.failure)
-        continue
-      }
+      if (signal?.aborted) return
+      if (!s.ok) return fail(state, s.failure)
       const { reading } = s
       if (reading.result !== null) {
         if (state === base) {
           state.result ??= reading.result
           state.relError = 0
         } else if (base.result === null) {
-          fail(state, 'the base case has no result to check against')
-          continue
+          return fail(state, 'the base case has no result to check against')
         } else {
           state.result = reading.result
           state.relError = resultError(base.result, reading.result)
           if (state.relError > command.resultTolerance) {
-            fail(
+            return fail(
               state,
               `wrong result: ${reading.result} differs from the base case's ${base.result} by ` +
                 `${state.relError.toPrecision(3)} (tolerance ${command.resultTolerance})`,
             )
-            continue
           }
         }
       }
-      if (step.kind === 'measure') {
-        state.samplesMs.push(reading.timeMs)
-        state.processMs.push(reading.wallMs)
-        if (reading.reportedMs !== null) state.reportedMs.push(reading.reportedMs)
-      }
-      state.stepsLeft--
       progress.sampleDone(cell)
-      if (state.stepsLeft === 0) close(state, 'ok')
+      if (kind === 'warmup') return
+      state.samplesMs.push(reading.timeMs)
+      state.processMs.push(reading.wallMs)
+      if (reading.reportedMs !== null) state.reportedMs.push(reading.reportedMs)
+      state.measuredMs += reading.wallMs
+      const why = stopReason(state.samplesMs, state.measuredMs, spec)
+      if (why) close(state, 'ok', why)
+    }
+
+    // Rounds over the cells still sampling, in an order shuffled anew each round (the base case leads the first).
+    const open = () => states.flatMap((state, i) => (state.stopped === null ? [i] : []))
+    let round = 0
+    for (; round < spec.warmups && open().length > 0 && !signal?.aborted; round++) {
+      for (const i of roundOrder(open(), orderSeed, plan.n, round)) {
+        if (signal?.aborted) break
+        if (states[i].stopped === null) await step(states[i], 'warmup')
+      }
+    }
+    for (; open().length > 0 && !signal?.aborted; round++) {
+      for (const i of roundOrder(open(), orderSeed, plan.n, round)) {
+        if (signal?.aborted) break
+        if (states[i].stopped === null) await step(states[i], 'measure')
+      }
     }
     if (signal?.aborted) {
-      for (const state of states) if (state.stepsLeft > 0) close(state, 'cancelled')
+      for (const state of states) if (state.stopped === null) close(state, 'cancelled', 'cancelled')
       return
     }
     // Fits per chunk setting on the very points drawn (analysis.ts), as for our kernels.

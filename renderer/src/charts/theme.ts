@@ -1,5 +1,5 @@
-// Colours for the charts in the light and the dark theme, plus the option pieces every chart shares (text, axes, tooltip).
-import { formatCount } from './format'
+// Colours for the charts in the light and the dark theme, and the look every chart shares: title, tooltip and
+// axis styling, plot-area margins, the wrapped legend, flagged points. The chart's structure is scaffold.ts.
 import type { ChartTheme } from './types'
 
 export interface Palette {
@@ -169,18 +169,6 @@ export function axisStyle(p: Palette) {
     axisLabel: { color: p.subtext },
     splitLine: { lineStyle: { color: p.splitLine } },
     minorSplitLine: { lineStyle: { color: p.splitLine, opacity: 0.5 } },
-  }
-}
-
-/** A log axis of times or counts, its labels as counts (100, 10k, 1M) and its name centred along it. */
-export function logCountAxis(p: Palette, name: string, nameGap: number) {
-  return {
-    type: 'log' as const,
-    name,
-    nameLocation: 'middle' as const,
-    nameGap,
-    ...axisStyle(p),
-    axisLabel: { color: p.subtext, formatter: (v: number) => formatCount(v) },
   }
 }
 

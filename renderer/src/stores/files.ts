@@ -5,7 +5,8 @@ import { MAX_IMPORT_BYTES, type ExportFormat, type RunSummary } from '../../../c
 import { useClient } from '../api/inject'
 import { useHistoryStore } from './history'
 import { useSelectionStore } from './selection'
-import { errorLine, useUiStore } from './ui'
+import { errorLine } from '../../../common/one-line'
+import { useUiStore } from './ui'
 
 export const useFilesStore = defineStore('files', () => {
   const client = useClient()

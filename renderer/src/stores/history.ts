@@ -6,7 +6,8 @@ import type { Run, RunSummary } from '../../../common/contract'
 import { useClient } from '../api/inject'
 import { useMachineStore } from './machine'
 import { useSelectionStore } from './selection'
-import { errorLine, useUiStore } from './ui'
+import { errorLine } from '../../../common/one-line'
+import { useUiStore } from './ui'
 
 /** How long "Deleted X — Undo" stays on screen. */
 export const UNDO_MS = 8000

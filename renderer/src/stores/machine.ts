@@ -3,7 +3,8 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { Machine } from '../../../common/contract'
 import { useClient } from '../api/inject'
-import { errorLine, useUiStore } from './ui'
+import { errorLine } from '../../../common/one-line'
+import { useUiStore } from './ui'
 
 export const useMachineStore = defineStore('machine', () => {
   const client = useClient()

@@ -6,7 +6,8 @@ import { useClient } from '../api/inject'
 import { cancelledView, outcomeText, progressView } from '../lib/progress'
 import { useConfigStore } from './config'
 import { useHistoryStore } from './history'
-import { errorLine, useUiStore } from './ui'
+import { errorLine } from '../../../common/one-line'
+import { useUiStore } from './ui'
 
 export type SweepStatus = 'idle' | 'starting' | 'running' | 'cancelling' | 'complete' | 'cancelled' | 'failed'
 

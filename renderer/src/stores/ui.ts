@@ -1,6 +1,7 @@
 // Look and feedback: the light/dark theme (follows the system until the user picks one) and the toasts.
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
+import { errorLine } from '../../../common/one-line'
 import { isAuthError } from '../api/errors'
 import { readJson, writeJson } from '../lib/storage'
 
@@ -21,12 +22,6 @@ const THEME_KEY = 'amdahl.theme'
 const DEFAULT_TOAST_MS = 5000
 /** Toasts on screen at once: more would cover the charts (seven "Saved" once covered half of them). */
 export const MAX_TOASTS = 3
-
-/** The message of anything thrown, as one line. */
-export function errorLine(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e)
-  return text.split('\n')[0] || 'something went wrong'
-}
 
 function systemTheme(): Theme {
   return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches

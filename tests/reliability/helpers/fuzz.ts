@@ -1,6 +1,6 @@
 // A seeded generator of malformed inputs for every API method, every one of them invalid by construction, so
 // firing them can never start a sweep or change the history. Deterministic: a failing case replays from its seed.
-import { MAX_N, MAX_NAME, MAX_POOL, type ApiMethod, type Run } from '../../../common/contract'
+import { MAX_N, MAX_NAME, MAX_POOL, RUN_SCHEMA, type ApiMethod, type Run } from '../../../common/contract'
 
 export type Rng = () => number
 
@@ -237,7 +237,8 @@ function badRun(run: Run, r: Rng): unknown {
     'whole',
   ])
   const values: Record<string, unknown[]> = {
-    schema: [0, 2, '1', null, undefined],
+    // Schemas this build neither writes nor migrates (RUN_SCHEMA is valid, 1 is migrated on read).
+    schema: [0, RUN_SCHEMA + 1, '1', null, undefined],
     id: BAD_IDS,
     createdAt: ['yesterday', '', 0, null, '2026-13-45T99:99:99Z'],
     status: ['exploded', '', null, 1],

@@ -52,6 +52,11 @@ function sizeText(n: number): string {
 
 /** A cell at or above this share of its ceiling is at the machine's limit. */
 export const AT_CEILING = 0.8
+/**
+ * Past this share a cell beats the ceiling itself: the ceiling does not bind it. The matrix (or each worker's
+ * part) is served from a cache rather than memory, or the probe ran while the machine was busy and read low.
+ */
+export const ABOVE_CEILING = 1.1
 
 /**
  * One sentence for the speedup chart: for each size, the largest pool measured and whether the memory (sum) or
@@ -73,11 +78,15 @@ export function bindingLimitSentence(run: Run): string | null {
     if (units.ofCeiling === null) continue
     const who = `at N = ${sizeText(n)}, ${top.pool} worker${top.pool === 1 ? '' : 's'} reach ${pct(units.ofCeiling)} of the ${run.spec.workload === 'sum' ? 'memory' : 'compute'} ceiling`
     const why =
-      units.ofCeiling >= AT_CEILING
+      units.ofCeiling > ABOVE_CEILING
         ? run.spec.workload === 'sum'
-          ? 'the memory, not serial code, limits speedup'
-          : 'the cores are busy computing: more of them is the only way up'
-        : 'serial code and overhead, not the machine, limit speedup'
+          ? 'above the ceiling, so memory does not limit it here (the matrix is read from a cache, or the probe ran on a busy machine: measure again)'
+          : 'above the ceiling, so the probe read low (it ran on a busy machine?): measure again'
+        : units.ofCeiling >= AT_CEILING
+          ? run.spec.workload === 'sum'
+            ? 'the memory, not serial code, limits speedup'
+            : 'the cores are busy computing: more of them is the only way up'
+          : 'serial code and overhead, not the machine, limit speedup'
     clauses.push(`${who}: ${why}`)
   }
   if (clauses.length === 0) return null

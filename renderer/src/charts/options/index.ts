@@ -1,4 +1,4 @@
-// The chart builders, each a pure function (runs, theme) → ECharts option.
+// The chart builders, each a pure function (runs, theme) → ECharts option, built on the scaffold (../scaffold.ts).
 export { timeVsEntries } from './timeVsEntries'
 export { speedupVsWorkers } from './speedupVsWorkers'
 export { efficiencyHeatmap } from './efficiencyHeatmap'

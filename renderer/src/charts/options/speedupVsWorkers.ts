@@ -14,18 +14,8 @@ import {
   seriesNamer,
   type PlottableCell,
 } from '../select'
-import {
-  axisStyle,
-  baseOption,
-  fitLegend,
-  LEGEND_WIDTH,
-  gridBox,
-  markedPoint,
-  palette,
-  runColour,
-  runSymbols,
-} from '../theme'
-import { PointTable } from '../tooltip'
+import { chartFrame, PlottedSeries, runLine, workersAxis, zeroAxis } from '../scaffold'
+import { LEGEND_WIDTH, markedPoint, palette, runColour, runSymbols } from '../theme'
 import { bandwidthCeilingSeries, CEILING_NAME } from './ceilings'
 import type { ChartOption, ChartTheme, CustomSeriesOption, LineSeriesOption } from '../types'
 import { errorBarSeries } from './errorBars'
@@ -77,26 +67,24 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
   const sizes = allSizes(runs)
   const name = seriesNamer(runs)
   const maxPool = Math.max(1, ...pools)
-  const series: (LineSeriesOption | CustomSeriesOption)[] = []
-  const table = new PointTable<Point>()
+  const plotted = new PlottedSeries<LineSeriesOption | CustomSeriesOption, Point>()
   const fitNotes = new Map<string, string>()
   let unfitted = 0
   let drawn = 0
 
   const idealPools = [...new Set([1, ...pools])].sort((a, b) => a - b)
-  table.set(
-    series.length,
+  plotted.add(
+    {
+      type: 'line',
+      name: 'ideal S = p',
+      data: idealPools.map((q) => [q, q]),
+      symbol: 'none',
+      lineStyle: { color: p.ideal, width: 2, type: 'dashed' },
+      itemStyle: { color: p.ideal },
+      z: 1,
+    },
     idealPools.map((q) => ({ kind: 'curve', label: 'ideal S = p', p: q, s: q })),
   )
-  series.push({
-    type: 'line',
-    name: 'ideal S = p',
-    data: idealPools.map((q) => [q, q]),
-    symbol: 'none',
-    lineStyle: { color: p.ideal, width: 2, type: 'dashed' },
-    itemStyle: { color: p.ideal },
-    z: 1,
-  })
 
   runs.forEach((run, ri) => {
     const cells = representativeCells(run).filter((c) => c.speedup !== null)
@@ -105,24 +93,21 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
       const measured = cells.filter((c) => c.n === n)
       if (measured.length > 0) {
         const label = name(ri, `N=${n}`)
-        table.set(
-          series.length,
+        plotted.add(
+          runLine({
+            name: label,
+            colour,
+            data: measured.map((c) => markedPoint([c.pool, c.speedup ?? 0], isFlagged(c), p)),
+            symbol: runSymbols[ri % runSymbols.length],
+            symbolSize: 8,
+            z: 3,
+          }),
           measured.map((cell) => ({ kind: 'cell', label, cell })),
         )
-        series.push({
-          type: 'line',
-          name: label,
-          data: measured.map((c) => markedPoint([c.pool, c.speedup ?? 0], isFlagged(c), p)),
-          symbol: runSymbols[ri % runSymbols.length],
-          symbolSize: 8,
-          itemStyle: { color: colour },
-          lineStyle: { color: colour, width: 2 },
-          z: 3,
-        })
         // The speedup's bootstrap interval as an error bar; same name, so the legend toggles it with its line.
         const bars = measured.filter((c) => c.speedupCi !== null && !c.serial)
         if (bars.length > 0) {
-          series.push(
+          plotted.add(
             errorBarSeries(
               label,
               colour,
@@ -145,8 +130,17 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
         const label = name(ri, `N=${n}`)
         fitNotes.set(label, `f=${f.toFixed(2)}`)
         const grid = curvePools(maxPool, pools)
-        table.set(
-          series.length,
+        plotted.add(
+          {
+            type: 'line',
+            id: `fit:${ri}:${n}`,
+            name: label,
+            data: grid.map((q) => [q, amdahlSpeedup(f, q)]),
+            symbol: 'none',
+            lineStyle: { color: colour, width: 1.5, type: 'dashed', opacity: 0.8 },
+            itemStyle: { color: colour },
+            z: 2,
+          },
           grid.map((q) => ({
             kind: 'curve',
             label: `${label}: Amdahl fit`,
@@ -155,16 +149,6 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
             fit,
           })),
         )
-        series.push({
-          type: 'line',
-          id: `fit:${ri}:${n}`,
-          name: label,
-          data: grid.map((q) => [q, amdahlSpeedup(f, q)]),
-          symbol: 'none',
-          lineStyle: { color: colour, width: 1.5, type: 'dashed', opacity: 0.8 },
-          itemStyle: { color: colour },
-          z: 2,
-        })
       }
     }
   })
@@ -172,15 +156,13 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
   // The machine's bound beside the law's: a memory-bound sum cannot beat BW(p)/BW(1), whatever f is.
   const ceiling = bandwidthCeilingSeries(runs, maxPool, p.noisy)
   if (ceiling) {
-    table.set(
-      series.length,
+    plotted.add(
+      ceiling,
       (ceiling.data as [number, number][]).map(([q, s]) => ({ kind: 'curve', label: CEILING_NAME, p: q, s })),
     )
-    series.push(ceiling)
   }
 
   const chunkNote = runs.length === 1 ? ` · ${chunkBasisLabel(runs[0])}` : ''
-  const points = series.reduce((n, s) => n + (Array.isArray(s.data) ? s.data.length : 0), 0)
   // Said once in the subtitle rather than drawn: a curve through too few points would look like a finding.
   const fitNote =
     unfitted === 0
@@ -188,41 +170,15 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
       : unfitted === drawn
         ? ' · not enough pool sizes to fit Amdahl'
         : ' · some N: not enough pool sizes to fit'
-  const base = baseOption(
-    p,
-    'Speedup vs workers',
-    `S = T₁ / Tₚ, bars: 95% CI · dashed: ideal and Amdahl fit${ceiling ? ' · dotted: memory ceiling' : ''} · ▲ flagged${chunkNote}${fitNote}`,
-    points,
-  )
-  const legendName = (n: string) => (fitNotes.has(n) ? `${n} (${fitNotes.get(n)})` : n)
-  const { legend, bottom } = fitLegend(
-    base.legend,
-    series.map((s) => legendName(String(s.name))),
+  return chartFrame({
+    palette: p,
+    title: 'Speedup vs workers',
+    subtitle: `S = T₁ / Tₚ, bars: 95% CI · dashed: ideal and Amdahl fit${ceiling ? ' · dotted: memory ceiling' : ''} · ▲ flagged${chunkNote}${fitNote}`,
+    series: plotted.list,
     legendWidth,
-  )
-  return {
-    ...base,
-    legend: { ...legend, formatter: legendName },
-    tooltip: { ...base.tooltip, formatter: table.formatter(tooltip) },
-    grid: gridBox({ bottom }),
-    xAxis: {
-      type: 'value',
-      name: 'workers p (pool size)',
-      nameLocation: 'middle',
-      nameGap: 26,
-      min: 1,
-      max: maxPool,
-      minInterval: 1,
-      ...axisStyle(p),
-    },
-    yAxis: {
-      type: 'value',
-      name: 'speedup S (×)',
-      nameLocation: 'middle',
-      nameGap: 36,
-      min: 0,
-      ...axisStyle(p),
-    },
-    series,
-  }
+    legendText: (n: string) => (fitNotes.has(n) ? `${n} (${fitNotes.get(n)})` : n),
+    tooltip: { formatter: plotted.points.formatter(tooltip) },
+    xAxis: workersAxis(p, maxPool),
+    yAxis: zeroAxis(p, 'speedup S (×)'),
+  })
 }

@@ -1,21 +1,13 @@
 // Chart 5: what a pool costs before any work (cold start, warm round trip) and, when overlaid runs differ in transfer,
 // kernel or executor, their median times side by side per N. Points on log axes: a cold start and a round trip lie
 // decades apart, and a bar's length means nothing on a log axis (it depends on where the axis starts).
+import type { TitleComponentOption } from 'echarts/components'
 import type { Run } from '../../../../common/contract'
 import { tooltipHtml } from '../format'
 import { formatMs, formatMsTick } from '../../lib/format'
 import { allSizes, chunkBasisLabel, representativeCells, runLabels, seriesNamer } from '../select'
-import {
-  axisStyle,
-  baseOption,
-  colourAt,
-  fitLegend,
-  gridBox,
-  LEGEND_WIDTH,
-  palette,
-  runSymbols,
-} from '../theme'
-import { PointTable } from '../tooltip'
+import { chartFrame, PlottedSeries } from '../scaffold'
+import { axisStyle, colourAt, gridBox, LEGEND_WIDTH, palette, runSymbols } from '../theme'
 import type { ChartOption, ChartTheme, ScatterSeriesOption } from '../types'
 
 const modeDimensions = ['transfer', 'kernel', 'executor'] as const
@@ -63,8 +55,8 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
   const modes = varyingModes(runs)
   const pool = modes.length > 0 ? comparisonPool(runs) : null
   const compare = pool !== null
-  const table = new PointTable<Point>()
-  const series: ScatterSeriesOption[] = []
+  const plotted = new PlottedSeries<ScatterSeriesOption, Point>()
+  const series = plotted.list
 
   const startupPools = [...new Set(runs.flatMap((r) => r.poolStartup.map((s) => s.pool)))].sort(
     (a, b) => a - b,
@@ -78,8 +70,19 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
     const warm = name(ri, 'warm round trip')
     const coldColour = colourAt(p, 2 * ri)
     const warmColour = colourAt(p, 2 * ri + 1)
-    table.set(
-      series.length,
+    // Cold starts are circles and round trips diamonds in every run; runs differ by colour.
+    plotted.add(
+      {
+        type: 'scatter',
+        name: cold,
+        data: startupPools.map((q) => onLogAxis(at(q)?.coldMs)),
+        symbol: 'circle',
+        symbolSize: 10,
+        symbolOffset: [dodge(ri), 0],
+        itemStyle: { color: coldColour },
+        label: pointLabel(p.subtext, startupLabels),
+        labelLayout: { hideOverlap: true },
+      },
       startupPools.map((q) => ({
         label: cold,
         rows: [
@@ -89,20 +92,18 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
         ],
       })),
     )
-    // Cold starts are circles and round trips diamonds in every run; runs differ by colour.
-    series.push({
-      type: 'scatter',
-      name: cold,
-      data: startupPools.map((q) => onLogAxis(at(q)?.coldMs)),
-      symbol: 'circle',
-      symbolSize: 10,
-      symbolOffset: [dodge(ri), 0],
-      itemStyle: { color: coldColour },
-      label: pointLabel(p.subtext, startupLabels),
-      labelLayout: { hideOverlap: true },
-    })
-    table.set(
-      series.length,
+    plotted.add(
+      {
+        type: 'scatter',
+        name: warm,
+        data: startupPools.map((q) => onLogAxis(at(q)?.roundTripMs)),
+        symbol: 'diamond',
+        symbolSize: 10,
+        symbolOffset: [dodge(ri), 0],
+        itemStyle: { color: warmColour },
+        label: pointLabel(p.subtext, startupLabels),
+        labelLayout: { hideOverlap: true },
+      },
       startupPools.map((q) => ({
         label: warm,
         rows: [
@@ -111,17 +112,6 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
         ],
       })),
     )
-    series.push({
-      type: 'scatter',
-      name: warm,
-      data: startupPools.map((q) => onLogAxis(at(q)?.roundTripMs)),
-      symbol: 'diamond',
-      symbolSize: 10,
-      symbolOffset: [dodge(ri), 0],
-      itemStyle: { color: warmColour },
-      label: pointLabel(p.subtext, startupLabels),
-      labelLayout: { hideOverlap: true },
-    })
   })
 
   const sizes = allSizes(runs)
@@ -133,8 +123,20 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
         : tag
       const cells = representativeCells(run).filter((c) => c.pool === pool)
       const at = (n: number) => cells.find((c) => c.n === n)
-      table.set(
-        series.length,
+      plotted.add(
+        {
+          type: 'scatter',
+          name: label,
+          xAxisIndex: 1,
+          yAxisIndex: 1,
+          data: sizes.map((n) => onLogAxis(at(n)?.stats.median)),
+          symbol: runSymbols[ri % runSymbols.length],
+          symbolSize: 10,
+          symbolOffset: [dodge(ri), 0],
+          itemStyle: { color: colourAt(p, 6 + ri) },
+          label: pointLabel(p.subtext, labelled(runs.length, sizes.length)),
+          labelLayout: { hideOverlap: true },
+        },
         sizes.map((n) => ({
           label,
           rows: [
@@ -146,25 +148,10 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
           ],
         })),
       )
-      series.push({
-        type: 'scatter',
-        name: label,
-        xAxisIndex: 1,
-        yAxisIndex: 1,
-        data: sizes.map((n) => onLogAxis(at(n)?.stats.median)),
-        symbol: runSymbols[ri % runSymbols.length],
-        symbolSize: 10,
-        symbolOffset: [dodge(ri), 0],
-        itemStyle: { color: colourAt(p, 6 + ri) },
-        label: pointLabel(p.subtext, labelled(runs.length, sizes.length)),
-        labelLayout: { hideOverlap: true },
-      })
     })
   }
 
-  const points = series.reduce((k, s) => k + (s.data?.length ?? 0), 0)
   const modeWords = modes.map((d) => [...new Set(runs.map((r) => r.spec[d]))].join(' vs ')).join(', ')
-  const base = baseOption(p, compare ? `Pool start-up and ${modeWords}` : 'Pool start-up', '', points)
   const heading = (text: string, left: string) => ({
     text,
     left,
@@ -189,32 +176,31 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
     data,
     ...axisStyle(p),
   })
-  const { legend, bottom } = fitLegend(
-    base.legend,
-    series.map((s) => String(s.name)),
+  const option = chartFrame({
+    palette: p,
+    title: compare ? `Pool start-up and ${modeWords}` : 'Pool start-up',
+    subtitle: '',
+    series,
     legendWidth,
-  )
-  return {
-    ...base,
-    legend,
-    title: [
-      { ...base.title, subtext: undefined },
-      heading('start-up: cold pool vs warm empty task (log)', '8'),
-      ...(compare ? [heading(`median time at p = ${pool} (log)`, '53%')] : []),
-    ],
-    tooltip: { ...base.tooltip, formatter: table.formatter((pt) => tooltipHtml(pt.label, pt.rows)) },
-    grid: compare
-      ? [
-          gridBox({ right: '52%', top: 64, bottom: bottom }),
-          gridBox({ left: '53%', top: 64, bottom: bottom }),
-        ]
-      : [gridBox({ top: 64, bottom: bottom })],
+    tooltip: { formatter: plotted.points.formatter((pt) => tooltipHtml(pt.label, pt.rows)) },
+    grid: (bottom) =>
+      compare
+        ? [gridBox({ right: '52%', top: 64, bottom }), gridBox({ left: '53%', top: 64, bottom })]
+        : [gridBox({ top: 64, bottom })],
     xAxis: [
       categoryAxis(0, 'pool size', startupPools.map(String)),
       ...(compare ? [categoryAxis(1, 'matrix side N', sizes.map(String))] : []),
     ],
     // Each tick names its own unit (500 µs, 10 ms): the axis name gives none, so it cannot contradict them.
     yAxis: [msAxis(0, 'time'), ...(compare ? [msAxis(1, 'median time')] : [])],
-    series,
+  })
+  // A heading over each plot area says what it shows, in place of the chart's subtitle.
+  return {
+    ...option,
+    title: [
+      { ...(option.title as TitleComponentOption), subtext: undefined },
+      heading('start-up: cold pool vs warm empty task (log)', '8'),
+      ...(compare ? [heading(`median time at p = ${pool} (log)`, '53%')] : []),
+    ],
   }
 }

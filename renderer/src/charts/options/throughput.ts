@@ -5,12 +5,13 @@ import type { Run } from '../../../../common/contract'
 import { formatRatio, tooltipHtml } from '../format'
 import { formatMs } from '../../lib/format'
 import { allPools, allSizes, representativeCells, seriesNamer, serialCells } from '../select'
-import { axisStyle, baseOption, fitLegend, gridBox, LEGEND_WIDTH, palette, runColour } from '../theme'
-import { PointTable } from '../tooltip'
+import { chartFrame, PlottedSeries, runLine, workersAxis, zeroAxis } from '../scaffold'
+import { axisStyle, LEGEND_WIDTH, palette, runColour } from '../theme'
 import type { ChartOption, ChartTheme, LineSeriesOption } from '../types'
 import { probeOf } from './ceilings'
 
 type Point = { label: string; rows: [string, string][] }
+const rowsTooltip = (pt: Point) => tooltipHtml(pt.label, pt.rows)
 const gb = (x: number | null) => (x === null ? '—' : `${formatRatio(x).replace('×', '')} GB/s`)
 
 /** The matrix's GB/s per cell, one line per N, and the probe's read (and triad) bandwidth per pool size. */
@@ -21,8 +22,7 @@ export function throughputVsWorkers(runs: Run[], theme: ChartTheme, legendWidth 
   const name = seriesNamer(runs)
   const probe = probeOf(runs)
   const maxPool = Math.max(1, ...pools, ...(probe?.read.map((f) => f.pool) ?? []))
-  const series: LineSeriesOption[] = []
-  const table = new PointTable<Point>()
+  const plotted = new PlottedSeries<LineSeriesOption, Point>()
 
   if (probe) {
     for (const [key, label, figures] of [
@@ -30,8 +30,21 @@ export function throughputVsWorkers(runs: Run[], theme: ChartTheme, legendWidth 
       ['triad', 'probe: triad bandwidth', probe.triad],
     ] as const) {
       const data = figures.filter((f) => f.pool <= maxPool)
-      table.set(
-        series.length,
+      plotted.add(
+        {
+          type: 'line',
+          id: `probe:${key}`,
+          name: label,
+          data: data.map((f) => [f.pool, f.value.median]),
+          symbol: 'none',
+          lineStyle: {
+            color: key === 'read' ? p.ideal : p.serial,
+            width: 2.5,
+            type: key === 'read' ? 'dotted' : 'dashed',
+          },
+          itemStyle: { color: key === 'read' ? p.ideal : p.serial },
+          z: 1,
+        },
         data.map((f) => ({
           label,
           rows: [
@@ -41,20 +54,6 @@ export function throughputVsWorkers(runs: Run[], theme: ChartTheme, legendWidth 
           ],
         })),
       )
-      series.push({
-        type: 'line',
-        id: `probe:${key}`,
-        name: label,
-        data: data.map((f) => [f.pool, f.value.median]),
-        symbol: 'none',
-        lineStyle: {
-          color: key === 'read' ? p.ideal : p.serial,
-          width: 2.5,
-          type: key === 'read' ? 'dotted' : 'dashed',
-        },
-        itemStyle: { color: key === 'read' ? p.ideal : p.serial },
-        z: 1,
-      })
     }
   }
 
@@ -69,8 +68,14 @@ export function throughputVsWorkers(runs: Run[], theme: ChartTheme, legendWidth 
         c,
         u: cellUnits(c, run.spec.workload, run.spec.centroids, run.machine.ceilings),
       }))
-      table.set(
-        series.length,
+      plotted.add(
+        runLine({
+          name: label,
+          colour,
+          data: points.map(({ c, u }) => [c.pool, u.gbPerS ?? 0]),
+          symbolSize: 8,
+          z: 3,
+        }),
         points.map(({ c, u }) => ({
           label,
           rows: [
@@ -84,50 +89,21 @@ export function throughputVsWorkers(runs: Run[], theme: ChartTheme, legendWidth 
           ],
         })),
       )
-      series.push({
-        type: 'line',
-        name: label,
-        data: points.map(({ c, u }) => [c.pool, u.gbPerS ?? 0]),
-        symbolSize: 8,
-        itemStyle: { color: colour },
-        lineStyle: { color: colour, width: 2 },
-        z: 3,
-      })
     }
   })
 
-  const points = series.reduce((n, s) => n + (s.data?.length ?? 0), 0)
-  const base = baseOption(
-    p,
-    'Throughput vs workers',
-    probe
+  return chartFrame({
+    palette: p,
+    title: 'Throughput vs workers',
+    subtitle: probe
       ? 'GB/s of the matrix read · dotted: the probe’s read bandwidth, dashed: its triad'
       : 'GB/s of the matrix read · measure this machine to draw its bandwidth',
-    points,
-  )
-  const { legend, bottom } = fitLegend(
-    base.legend,
-    series.map((s) => String(s.name)),
+    series: plotted.list,
     legendWidth,
-  )
-  return {
-    ...base,
-    legend,
-    tooltip: { ...base.tooltip, formatter: table.formatter((pt) => tooltipHtml(pt.label, pt.rows)) },
-    grid: gridBox({ bottom }),
-    xAxis: {
-      type: 'value',
-      name: 'workers p (pool size)',
-      nameLocation: 'middle',
-      nameGap: 26,
-      min: 1,
-      max: maxPool,
-      minInterval: 1,
-      ...axisStyle(p),
-    },
-    yAxis: { type: 'value', name: 'GB/s', nameLocation: 'middle', nameGap: 36, min: 0, ...axisStyle(p) },
-    series,
-  }
+    tooltip: { formatter: plotted.points.formatter(rowsTooltip) },
+    xAxis: workersAxis(p, maxPool),
+    yAxis: zeroAxis(p, 'GB/s'),
+  })
 }
 
 const MiB = 2 ** 20
@@ -141,8 +117,8 @@ export function cacheStaircase(runs: Run[], theme: ChartTheme, legendWidth = LEG
   const p = palette(theme)
   const name = seriesNamer(runs)
   const probe = probeOf(runs)
-  const series: LineSeriesOption[] = []
-  const table = new PointTable<Point>()
+  const plotted = new PlottedSeries<LineSeriesOption, Point>()
+  const series = plotted.list
   runs.forEach((run, ri) => {
     const byPool = new Map<string, typeof cells>()
     const cells = [...serialCells(run), ...representativeCells(run).filter((c) => !c.serial)]
@@ -156,8 +132,14 @@ export function cacheStaircase(runs: Run[], theme: ChartTheme, legendWidth = LEG
       const pts = list
         .sort((a, b) => a.n - b.n)
         .map((c) => ({ c, u: cellUnits(c, run.spec.workload, run.spec.centroids, run.machine.ceilings) }))
-      table.set(
-        series.length,
+      plotted.add(
+        runLine({
+          name: label,
+          colour,
+          data: pts.map(({ c, u }) => [c.entries * 8, u.gbPerS ?? 0]),
+          symbolSize: 7,
+          z: 3,
+        }),
         pts.map(({ c, u }) => ({
           label,
           rows: [
@@ -167,15 +149,6 @@ export function cacheStaircase(runs: Run[], theme: ChartTheme, legendWidth = LEG
           ],
         })),
       )
-      series.push({
-        type: 'line',
-        name: label,
-        data: pts.map(({ c, u }) => [c.entries * 8, u.gbPerS ?? 0]),
-        symbolSize: 7,
-        itemStyle: { color: colour },
-        lineStyle: { color: colour, width: 2 },
-        z: 3,
-      })
     })
   })
   const caches = probe?.caches
@@ -198,34 +171,37 @@ export function cacheStaircase(runs: Run[], theme: ChartTheme, legendWidth = LEG
     }
   }
   const memory = probe ? figureAt(probe.read, 1) : null
-  const points = series.reduce((n, s) => n + (s.data?.length ?? 0), 0)
-  const base = baseOption(
-    p,
-    'Cache staircase',
-    caches
+  // The axis spans the matrices and every cache mark: a mark beyond the swept sizes (L3 past the largest matrix)
+  // would otherwise fall off the auto-ranged axis.
+  const spanned = [
+    ...series.flatMap((s) => (s.data as [number, number][]).map(([bytes]) => bytes)),
+    ...marks.map((m) => m.xAxis),
+  ].filter((bytes) => bytes > 0)
+  const range =
+    spanned.length > 0
+      ? {
+          min: 10 ** Math.floor(Math.log10(Math.min(...spanned))),
+          max: 10 ** Math.ceil(Math.log10(Math.max(...spanned))),
+        }
+      : {}
+  return chartFrame({
+    palette: p,
+    title: 'Cache staircase',
+    subtitle: caches
       ? `GB/s vs the matrix’s bytes · dashed: cache sizes${memory ? ` · one worker’s memory bandwidth ${memory.toFixed(1)} GB/s` : ''}`
       : 'GB/s vs the matrix’s bytes · measure this machine to mark its caches',
-    points,
-  )
-  const { legend, bottom } = fitLegend(
-    base.legend,
-    series.map((s) => String(s.name)),
+    series,
     legendWidth,
-  )
-  return {
-    ...base,
-    legend,
-    tooltip: { ...base.tooltip, formatter: table.formatter((pt) => tooltipHtml(pt.label, pt.rows)) },
-    grid: gridBox({ bottom }),
+    tooltip: { formatter: plotted.points.formatter(rowsTooltip) },
     xAxis: {
       type: 'log',
       name: 'matrix size (bytes)',
       nameLocation: 'middle',
       nameGap: 26,
+      ...range,
       ...axisStyle(p),
       axisLabel: { ...axisStyle(p).axisLabel, formatter: (v: number) => bytesText(v) },
     },
-    yAxis: { type: 'value', name: 'GB/s', nameLocation: 'middle', nameGap: 36, min: 0, ...axisStyle(p) },
-    series,
-  }
+    yAxis: zeroAxis(p, 'GB/s'),
+  })
 }

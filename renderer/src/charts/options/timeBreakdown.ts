@@ -4,7 +4,8 @@ import type { Breakdown, Run } from '../../../../common/contract'
 import { formatMs } from '../../lib/format'
 import { tooltipHtml } from '../format'
 import { representativeCells, serialCells, type PlottableCell } from '../select'
-import { axisStyle, baseOption, fitLegend, gridBox, LEGEND_WIDTH, palette } from '../theme'
+import { chartFrame, zeroAxis } from '../scaffold'
+import { axisStyle, gridBox, LEGEND_WIDTH, palette } from '../theme'
 import type { BarSeriesOption, ChartOption, ChartTheme } from '../types'
 
 export const BREAKDOWN_PARTS = [
@@ -37,22 +38,14 @@ export function timeBreakdown(runs: Run[], theme: ChartTheme, legendWidth = LEGE
     itemStyle: { color: colours[i] },
     data: cells.map((c) => c.breakdown[key]),
   }))
-  const base = baseOption(
-    p,
-    'Where the time goes',
-    `the median sample of each cell, stacked to its wall time${runs.length > 1 ? ` · run ${run?.name ?? ''} only` : ''}`,
-    cells.length,
-  )
-  const { legend, bottom } = fitLegend(
-    base.legend,
-    series.map((s) => String(s.name)),
+  return chartFrame({
+    palette: p,
+    title: 'Where the time goes',
+    subtitle: `the median sample of each cell, stacked to its wall time${runs.length > 1 ? ` · run ${run?.name ?? ''} only` : ''}`,
+    series,
+    points: cells.length,
     legendWidth,
-  )
-  return {
-    ...base,
-    legend,
     tooltip: {
-      ...base.tooltip,
       trigger: 'axis',
       axisPointer: { type: 'shadow' },
       formatter: (params) => {
@@ -69,14 +62,14 @@ export function timeBreakdown(runs: Run[], theme: ChartTheme, legendWidth = LEGE
         ])
       },
     },
-    grid: gridBox({ bottom: bottom + 18 }),
+    // Room for the category labels, turned when many.
+    grid: (bottom) => gridBox({ bottom: bottom + 18 }),
     xAxis: {
       type: 'category',
       data: categories,
       ...axisStyle(p),
       axisLabel: { ...axisStyle(p).axisLabel, rotate: categories.length > 6 ? 30 : 0 },
     },
-    yAxis: { type: 'value', name: 'ms', nameLocation: 'middle', nameGap: 40, min: 0, ...axisStyle(p) },
-    series,
-  }
+    yAxis: zeroAxis(p, 'ms', 40),
+  })
 }

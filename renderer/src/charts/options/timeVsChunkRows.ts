@@ -1,6 +1,6 @@
 // Chart 4: time against rows per chunk (log x) per pool size and N; null unless some run swept several chunk sizes.
 import type { Run } from '../../../../common/contract'
-import { escapeHtml, flagLines, medianText } from '../format'
+import { flagLines, medianText, tooltipHtml } from '../format'
 import { formatMs } from '../../lib/format'
 import {
   allPools,
@@ -12,19 +12,8 @@ import {
   seriesNamer,
   type PlottableCell,
 } from '../select'
-import {
-  baseOption,
-  fitLegend,
-  LEGEND_WIDTH,
-  gridBox,
-  logCountAxis,
-  markedPoint,
-  palette,
-  runColour,
-  runLineTypes,
-  runSymbols,
-} from '../theme'
-import { PointTable } from '../tooltip'
+import { chartFrame, logCountAxis, PlottedSeries, runLine } from '../scaffold'
+import { LEGEND_WIDTH, markedPoint, palette, runColour, runLineTypes, runSymbols } from '../theme'
 import type { ChartOption, ChartTheme, LineSeriesOption } from '../types'
 
 interface Point {
@@ -42,8 +31,7 @@ function tooltip(pt: Point): string {
     ['min – max', `${formatMs(s.min)} – ${formatMs(s.max)}`],
     ['samples', String(sampleCount(c))],
   ]
-  const body = rows.map(([k, v]) => `${k}: <b>${escapeHtml(v)}</b>`).join('<br/>')
-  return `<b>${escapeHtml(pt.label)}</b><br/>${body}${flagLines(pt.cell)}`
+  return tooltipHtml(pt.label, rows) + flagLines(pt.cell)
 }
 
 /** True when at least one run measured more than one chunk size. */
@@ -62,8 +50,8 @@ export function timeVsChunkRows(
   const pools = allPools(swept)
   const sizes = allSizes(swept)
   const name = seriesNamer(swept)
-  const series: LineSeriesOption[] = []
-  const table = new PointTable<Point>()
+  const plotted = new PlottedSeries<LineSeriesOption, Point>()
+  const series = plotted.list
   const seriesN: number[] = []
 
   swept.forEach((run, ri) => {
@@ -86,20 +74,18 @@ export function timeVsChunkRows(
         if (line.length === 0) continue
         const label = name(ri, `N=${n} · p=${pool}`)
         const colour = runColour(p, ri, swept.length, pools.indexOf(pool))
-        table.set(
-          series.length,
+        seriesN.push(n)
+        plotted.add(
+          runLine({
+            name: label,
+            colour,
+            data: line.map((c) => markedPoint([c.chunkRows, c.stats.median], isFlagged(c), p)),
+            symbol,
+            symbolSize: 8,
+            lineType: runLineTypes[ri % runLineTypes.length],
+          }),
           line.map((cell) => ({ label, cell })),
         )
-        seriesN.push(n)
-        series.push({
-          type: 'line',
-          name: label,
-          data: line.map((c) => markedPoint([c.chunkRows, c.stats.median], isFlagged(c), p)),
-          symbol,
-          symbolSize: 8,
-          itemStyle: { color: colour },
-          lineStyle: { color: colour, width: 2, type: runLineTypes[ri % runLineTypes.length] },
-        })
       }
       const serial = serialCells(run).find((c) => c.n === n)
       if (serial) {
@@ -117,25 +103,15 @@ export function timeVsChunkRows(
   // Every N on one log–log plot is a thicket of lines: start with the largest N, where chunking matters most.
   const shown = Math.max(...seriesN)
   const selected = Object.fromEntries(series.map((s, k) => [String(s.name), seriesN[k] === shown]))
-  const points = series.reduce((k, s) => k + (s.data?.length ?? 0), 0)
-  const base = baseOption(
-    p,
-    'Time vs chunk size',
-    `dotted: serial time · showing N=${shown}${sizes.length > 1 ? ', pick other sizes in the legend' : ''}`,
-    points,
-  )
-  const { legend, bottom } = fitLegend(
-    base.legend,
-    series.map((s) => String(s.name)),
+  return chartFrame({
+    palette: p,
+    title: 'Time vs chunk size',
+    subtitle: `dotted: serial time · showing N=${shown}${sizes.length > 1 ? ', pick other sizes in the legend' : ''}`,
+    series,
     legendWidth,
-  )
-  return {
-    ...base,
-    legend: { ...legend, selected },
-    tooltip: { ...base.tooltip, formatter: table.formatter(tooltip) },
-    grid: gridBox({ bottom }),
+    legendSelected: selected,
+    tooltip: { formatter: plotted.points.formatter(tooltip) },
     xAxis: logCountAxis(p, 'rows per chunk', 26),
     yAxis: logCountAxis(p, 'median time (ms)', 48),
-    series,
-  }
+  })
 }

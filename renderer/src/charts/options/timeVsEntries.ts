@@ -1,6 +1,6 @@
 // Chart 1: median time against matrix entries, log–log, one line per pool size plus the serial baseline, with whiskers at the median's 95% interval.
 import type { Run } from '../../../../common/contract'
-import { escapeHtml, flagLines, formatCount, medianText } from '../format'
+import { flagLines, formatCount, medianText, tooltipHtml } from '../format'
 import { formatMs } from '../../lib/format'
 import {
   allPools,
@@ -14,12 +14,9 @@ import {
   uniqueSorted,
   type PlottableCell,
 } from '../select'
+import { chartFrame, logCountAxis, PlottedSeries, pointCount, runLine } from '../scaffold'
 import {
-  baseOption,
-  fitLegend,
   LEGEND_WIDTH,
-  gridBox,
-  logCountAxis,
   markedPoint,
   palette,
   runColour,
@@ -27,7 +24,6 @@ import {
   runSymbols,
   type Palette,
 } from '../theme'
-import { PointTable } from '../tooltip'
 import type { ChartOption, ChartTheme, CustomSeriesOption, LineSeriesOption } from '../types'
 import { errorBarSeries } from './errorBars'
 
@@ -47,15 +43,14 @@ function valueOfPoint(d: unknown): [number, number] {
 
 function tooltip(pt: Point): string {
   const s = pt.cell.stats
-  const rows = [
+  const rows: [string, string][] = [
     ['N', `${pt.cell.n} (${formatCount(pt.cell.entries)} entries)`],
     ['median [95% CI]', medianText(s)],
     ['min – max', `${formatMs(s.min)} – ${formatMs(s.max)}`],
     ['samples', String(sampleCount(pt.cell))],
   ]
   if (!pt.cell.serial) rows.push(['chunk rows', `${pt.cell.chunkRows} (${pt.cell.chunkSpec})`])
-  const body = rows.map(([k, v]) => `${k}: <b>${escapeHtml(v)}</b>`).join('<br/>')
-  return `<b>${escapeHtml(pt.label)}</b><br/>${body}${flagLines(pt.cell)}`
+  return tooltipHtml(pt.label, rows) + flagLines(pt.cell)
 }
 
 /** Pixels between neighbouring series when every point sits at one size; the whole group stays within ~120 px. */
@@ -85,26 +80,24 @@ export function timeVsEntries(runs: Run[], theme: ChartTheme, legendWidth = LEGE
   const p = palette(theme)
   const pools = allPools(runs)
   const name = seriesNamer(runs)
-  const lines: LineSeriesOption[] = []
+  const plotted = new PlottedSeries<LineSeriesOption, Point>()
+  const lines = plotted.list
   const whiskers: CustomSeriesOption[] = []
-  const table = new PointTable<Point>()
 
   const addLine = (label: string, colour: string, runIndex: number, cells: PlottableCell[]) => {
     if (cells.length === 0) return
-    table.set(
-      lines.length,
+    plotted.add(
+      runLine({
+        name: label,
+        colour,
+        data: cells.map((c) => point(c, p)),
+        symbol: runSymbols[runIndex % runSymbols.length],
+        symbolSize: 7,
+        lineType: runLineTypes[runIndex % runLineTypes.length],
+        z: 3,
+      }),
       cells.map((cell) => ({ label, cell })),
     )
-    lines.push({
-      type: 'line',
-      name: label,
-      data: cells.map((c) => point(c, p)),
-      itemStyle: { color: colour },
-      lineStyle: { color: colour, width: 2, type: runLineTypes[runIndex % runLineTypes.length] },
-      symbol: runSymbols[runIndex % runSymbols.length],
-      symbolSize: 7,
-      z: 3,
-    })
     whiskers.push(
       errorBarSeries(
         label,
@@ -143,26 +136,16 @@ export function timeVsEntries(runs: Run[], theme: ChartTheme, legendWidth = LEGE
   }
 
   const chunkNote = runs.length === 1 ? ` · ${chunkBasisLabel(runs[0])}` : ''
-  const points = lines.reduce((n, s) => n + (s.data?.length ?? 0), 0)
-  const base = baseOption(
-    p,
-    'Time vs size',
-    `median per cell, whiskers its 95% interval · ▲ flagged${chunkNote}`,
-    points,
-  )
-  const { legend, bottom } = fitLegend(
-    base.legend,
-    lines.map((s) => String(s.name)),
+  return chartFrame({
+    palette: p,
+    title: 'Time vs size',
+    subtitle: `median per cell, whiskers its 95% interval · ▲ flagged${chunkNote}`,
+    // Lines first: the tooltip's points are indexed by their series index. Whiskers are not points.
+    series: [...lines, ...whiskers],
+    points: pointCount(lines),
     legendWidth,
-  )
-  return {
-    ...base,
-    legend,
-    tooltip: { ...base.tooltip, formatter: table.formatter(tooltip) },
-    grid: gridBox({ bottom }),
+    tooltip: { formatter: plotted.points.formatter(tooltip) },
     xAxis: { ...logCountAxis(p, 'entries (N²)', 26), ...bounds },
     yAxis: logCountAxis(p, 'median time (ms)', 48),
-    // Lines first: the tooltip table is indexed by their series index.
-    series: [...lines, ...whiskers],
-  }
+  })
 }
