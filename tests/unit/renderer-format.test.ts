@@ -212,7 +212,7 @@ describe('cellRows', () => {
       efficiency: '—',
       status: 'ok',
       flags: [],
-      samples: 2,
+      samples: '2',
     })
     // Samples 1.2 and 1.3 ms against a base of 1.25 and 1.5 ms: medians 1.25 and 1.375, speedup 1.10.
     expect(rows[2]).toMatchObject({
@@ -250,6 +250,21 @@ describe('cellRows of a run cut short', () => {
       efficiency: '—',
       note: 'sum: expected 1 got 2',
     }))
+
+  it('says when a sample timed a batch of runs', () => {
+    const batched = makeRun()
+    batched.cells[1] = { ...batched.cells[1], batch: 8 }
+    expect(cellRows(batched)[1]).toMatchObject({
+      samples: '2 ×8',
+      note: expect.stringMatching(/^2 samples: the interval is min–max/),
+    })
+    const many = makeRun()
+    many.cells[1] = { ...many.cells[1], batch: 8, samplesMs: [1, 1.1, 1.2, 1.3, 1.2, 1.1, 1] }
+    many.cells[1] = { ...many.cells[1], stats: { ...many.cells[1].stats!, ciLevel: 0.98 } }
+    expect(cellRows(many)[1].note).toBe(
+      'each sample timed 8 runs back to back (one run is under 1000 timer steps); times are per run',
+    )
+  })
 
   it('keeps the figures of the cells that finished', () =>
     expect(rows.find((r) => r.n === 16 && r.pool === '2')?.speedup).toMatch(/^1\.10× /))

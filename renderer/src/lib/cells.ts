@@ -9,7 +9,8 @@ export interface CellRow {
   pool: string
   chunk: string
   tasks: number
-  samples: number
+  /** How many samples, and "×b" when each sample timed a batch of b runs (as the CLI prints it). */
+  samples: string
   /** Median with its distribution-free 95% interval: "12.3 [12.1–12.6] ms". */
   time: string
   /** Speedup with its bootstrap interval: "1.82× [1.75–1.90]"; "base" for the base case itself. */
@@ -41,7 +42,7 @@ export function cellRows(run: Run): CellRow[] {
       pool: c.serial ? 'serial' : String(c.pool),
       chunk: c.serial ? 'whole' : c.chunkSpec === 'auto' ? `auto (${c.chunkRows})` : String(c.chunkRows),
       tasks: c.tasks,
-      samples: c.samplesMs.length,
+      samples: (c.batch ?? 1) > 1 ? `${c.samplesMs.length} ×${c.batch}` : String(c.samplesMs.length),
       time: s ? formatMsInterval(s.median, s.ci95Low, s.ci95High) : '—',
       speedup:
         !s || c.speedup === null
@@ -63,7 +64,9 @@ export function cellRows(run: Run): CellRow[] {
         c.error ??
         (shortOfLevel
           ? `${c.samplesMs.length} samples: the interval is min–max, ${Math.floor(s.ciLevel * 100)}% confidence`
-          : ''),
+          : (c.batch ?? 1) > 1
+            ? `each sample timed ${c.batch} runs back to back (one run is under 1000 timer steps); times are per run`
+            : ''),
     }
   })
 }
