@@ -10,7 +10,7 @@ export const RUNS_EXPORT_FORMAT = 'amdahl-runs'
 
 export const RunsExportSchema = z.object({
   format: z.literal(RUNS_EXPORT_FORMAT, {
-    error: `not an Amdahl export: format must be "${RUNS_EXPORT_FORMAT}"`,
+    error: `format must be "${RUNS_EXPORT_FORMAT}"`,
   }),
   version: z.literal(1, { error: 'unsupported export version: this Amdahl reads version 1' }),
   exportedAt: z.iso.datetime(),

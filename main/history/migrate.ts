@@ -65,6 +65,6 @@ export function upgradeV1(old: RunV1): Run {
 export const StoredRunSchema = z
   .discriminatedUnion('schema', [RunSchema, RunV1Schema], {
     error: (iss) =>
-      iss.code === 'invalid_union' ? 'schema: not a run layout this Amdahl reads (1 or 2)' : undefined,
+      iss.code === 'invalid_union' ? 'not a run layout this Amdahl reads (schema 1 or 2)' : undefined,
   })
   .transform((run): Run => (run.schema === 1 ? upgradeV1(run) : run))

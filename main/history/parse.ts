@@ -8,6 +8,7 @@ import {
   RUN_SCHEMA,
   type Run,
 } from '../../common/contract'
+import { importIssueLine } from '../../common/import-issue'
 import { RunsExportSchema } from '../export/json'
 import { oneLine } from '../../common/one-line'
 import { checkShape } from './limits'
@@ -54,8 +55,8 @@ export function parseImport(raw: unknown): Run[] {
   const tooBig = checkShape(raw)
   if (tooBig !== null) throw new ApiError(`not an Amdahl run or export: it ${tooBig}`)
   if (Array.isArray(raw)) {
-    if (raw.length === 0) throw new ApiError('not a valid Amdahl runs: the list holds no runs')
-    return raw.map((run, i) => checkRun(run, [i], 'runs'))
+    if (raw.length === 0) throw new ApiError('not a valid Amdahl list of runs: the list holds no runs')
+    return raw.map((run, i) => checkRun(run, [i], 'list of runs'))
   }
   if (!isObject(raw)) throw new ApiError('not an Amdahl run or export: expected a JSON object')
   if ('format' in raw) {
@@ -83,14 +84,14 @@ function checkRun(raw: unknown, at: PropertyKey[], what: string): Run {
   const cells = isObject(raw) ? raw.cells : undefined
   if (Array.isArray(cells)) {
     if (cells.length > MAX_CELLS) {
-      const message = `at most ${MAX_CELLS} cells, not ${cells.length}`
+      const message = `may hold at most ${MAX_CELLS} cells, not ${cells.length}`
       refuse(what, [{ code: 'custom', path: [...at, 'cells'], message, input: undefined }])
     }
     // A schema-1 run's cells are checked as schema 1 wrote them (the whole run is then migrated); a layout this
     // build does not know is named as such, not as a wrong cell.
     const cellSchema = cellSchemaOf(raw)
     if (cellSchema === null) {
-      const message = `not a run layout this Amdahl reads (1 or ${RUN_SCHEMA})`
+      const message = `not a run layout this Amdahl reads (schema 1 or ${RUN_SCHEMA})`
       refuse(what, [{ code: 'custom', path: [...at, 'schema'], message, input: undefined }])
     }
     cells.forEach((cell, i) => check(cellSchema, cell, what, [...at, 'cells', i]))
@@ -112,6 +113,7 @@ function check<T extends z.ZodType>(
   )
 }
 
+/** The first issue only, in a person's words (run 3, cell 6: median time must be a number): one line to act on. */
 function refuse(what: string, issues: z.core.$ZodIssue[]): never {
-  throw new ApiError(`not a valid Amdahl ${what}: ${oneLine(formatIssues(new z.ZodError(issues)))}`)
+  throw new ApiError(`not a valid Amdahl ${what}: ${oneLine(importIssueLine(issues[0]))}`)
 }

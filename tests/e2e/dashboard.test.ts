@@ -4,6 +4,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Run, SweepSpecInput } from '../../common/contract'
+import { scaleCells, widestSpread } from '../unit/compare-fixtures'
 import { startApp, type TestApp } from './helpers/app'
 import { launchChromium, newTestPage, screenshot, type TestPage } from './helpers/browser'
 import { byTestId, fillSweepForm, openApp, waitForSteadyChart, WAIT_MS } from './helpers/ui'
@@ -89,8 +90,23 @@ async function hashNames(p: Page, id: string, present = true): Promise<void> {
   await hashMatches(p, (hash) => hash.includes(id) === present)
 }
 
-/** The charts, the table's tabs, the ticks and the hash name the same runs, and the open run is one of them. */
+/**
+ * The charts, the table's tabs, the ticks and the hash name the same runs, and the open run is one of them. The
+ * hash changes with the tick at once, while a newly shown run's cells are still being fetched: its tab and key
+ * appear when they arrive, so wait (bounded) for the tabs and the key to have caught up before comparing.
+ */
 async function expectAgreement(p: Page): Promise<string[]> {
+  await expect
+    .poll(
+      async () => {
+        const now = await shown(p)
+        return (
+          now.ticked.length < 2 || (now.tabs.length === now.ticked.length && now.keyed === now.ticked.length)
+        )
+      },
+      { timeout: WAIT_MS },
+    )
+    .toBe(true)
   const s = await shown(p)
   const set = [...s.ticked].sort()
   if (set.length > 1) {
@@ -260,4 +276,129 @@ describe('dashboard', () => {
     expect(text).not.toMatch(/chunk 0 rows/)
     await screenshot(page, 'progress-after-run-1280')
   })
+
+  it('compares two ticked runs with a known difference: faster where the candidate was scaled, no change elsewhere', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 })
+    const a = await app.seedRun({ name: 'baseline', sizes: [128, 256], pools: [1, 2], repetitions: 6 })
+    // The candidate's pool-2 samples are faster by more than twice the widest spread of any cell: no noise can
+    // hide it; every other cell is the baseline's own samples.
+    const k = 1 / (2 * widestSpread(a))
+    const b = scaleCells(a, k, (c) => !c.serial && c.pool === 2, 'e2e-candidate')
+    await app.history.save({ ...b, name: 'candidate', createdAt: '2031-01-01T00:00:00.000Z' })
+    await openApp(page, app.url)
+    await byTestId(page, 'history-item').nth(1).waitFor({ timeout: WAIT_MS })
+
+    // One run ticked: Compare is off and the page says why.
+    expect(await byTestId(page, 'view-compare').isDisabled()).toBe(true)
+    expect(await byTestId(page, 'view-compare-why').textContent()).toMatch(/Tick two runs/)
+    await (await item(page, a.id)).getByTestId('history-checkbox').check()
+    await expect.poll(() => byTestId(page, 'view-compare').isDisabled()).toBe(false)
+    await byTestId(page, 'view-compare').click()
+    await byTestId(page, 'compare-table').waitFor({ timeout: WAIT_MS })
+    await hashMatches(page, (hash) => hash.includes('view=compare'))
+    expect(await byTestId(page, 'charts').count()).toBe(0) // compare replaces the charts
+
+    // The candidate was ticked first (newest by default), so it is the baseline: pick the real run as A.
+    await byTestId(page, 'compare-baseline').selectOption(a.id)
+    await byTestId(page, 'compare-candidate').selectOption(b.id)
+    const rows = async () =>
+      (await byTestId(page, 'compare-row').evaluateAll((trs) =>
+        trs.map((tr) => {
+          const tds = [
+            ...(
+              tr as unknown as { querySelectorAll(s: string): { textContent: string | null }[] }
+            ).querySelectorAll('td'),
+          ].map((td) => (td.textContent ?? '').trim())
+          return `${tds[0]} ${tds[1]}: ${tds[8]}`
+        }),
+      )) as string[]
+    await expect
+      .poll(rows, { timeout: WAIT_MS })
+      .toEqual(
+        ['128 serial', '128 1', '128 2', '256 serial', '256 1', '256 2'].map(
+          (c) => `${c}: ${c.endsWith(' 2') ? 'faster' : 'no change'}`,
+        ),
+      )
+    expect(await byTestId(page, 'compare-summary').textContent()).toMatch(/^2 faster, 0 slower, 4 no change/)
+    await screenshot(page, 'compare-1280-light')
+
+    // Swapped, the same cells are slower; a reload keeps the compare view (the hash names it).
+    await byTestId(page, 'compare-swap').click()
+    await expect.poll(async () => (await rows()).filter((r) => r.endsWith('slower')).length).toBe(2)
+    await page.reload()
+    await byTestId(page, 'compare-table').waitFor({ timeout: WAIT_MS })
+
+    // A third run ticked: Compare steps aside for the charts and says why.
+    await cloneRun(a, 'e2e-third', 'third', '2032-01-01T00:00:00.000Z')
+    await page.reload()
+    await (await item(page, 'e2e-third')).getByTestId('history-checkbox').check()
+    await byTestId(page, 'charts').waitFor({ timeout: WAIT_MS })
+    expect(await byTestId(page, 'view-compare-why').textContent()).toMatch(/exactly two.*3 are ticked/)
+  })
+
+  it('does not scroll sideways in a 420 px window, on the charts or the compare view', async () => {
+    await page.setViewportSize({ width: 420, height: 800 })
+    const a = await app.seedRun({ ...TINY, name: 'a run with a long name for a narrow window' })
+    await cloneRun(a, 'e2e-narrow', 'its twin', '2030-01-01T00:00:00.000Z')
+    await openApp(page, app.url)
+    await byTestId(page, 'history-item').nth(1).waitFor({ timeout: WAIT_MS })
+    await waitForSteadyChart(page, 'time')
+    const scrollWidth = async () => (await page.evaluate('document.documentElement.scrollWidth')) as number
+    expect(await scrollWidth()).toBeLessThanOrEqual(420)
+    await screenshot(page, 'narrow-420-charts')
+
+    await (await item(page, a.id)).getByTestId('history-checkbox').check()
+    await byTestId(page, 'view-compare').click()
+    await byTestId(page, 'compare-table').waitFor({ timeout: WAIT_MS })
+    expect(await scrollWidth()).toBeLessThanOrEqual(420)
+  })
+
+  it('keeps the history export buttons inside their row in a 1280×800 window', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await app.seedRun({ ...TINY, name: 'exports' })
+    await openApp(page, app.url)
+    await byTestId(page, 'history-item').first().waitFor({ timeout: WAIT_MS })
+    const row = (await page.locator('.exports').boundingBox())!
+    for (const id of ['export-csv', 'export-samples-csv', 'export-json', 'export-html', 'export-md']) {
+      const box = (await byTestId(page, id).boundingBox())!
+      expect(box.x, id).toBeGreaterThanOrEqual(row.x)
+      expect(box.x + box.width, id).toBeLessThanOrEqual(row.x + row.width)
+      expect(box.y + box.height, id).toBeLessThanOrEqual(row.y + row.height)
+    }
+  })
+
+  it('takes screenshots of the dashboard and the compare view at 1280×800 and 1920×1080, light and dark', async () => {
+    const a = await app.seedRun({
+      name: 'laptop, threads',
+      sizes: [128, 256, 512],
+      pools: [1, 2],
+      repetitions: 6,
+    })
+    const b = scaleCells(a, 0.5, (c) => !c.serial && c.pool === 2, 'e2e-faster')
+    await app.history.save({
+      ...b,
+      name: 'laptop, pool 2 twice as fast',
+      createdAt: '2031-01-01T00:00:00.000Z',
+    })
+    await openApp(page, app.url) // keeps the token for the visits below
+    for (const [width, height] of [
+      [1280, 800],
+      [1920, 1080],
+    ]) {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await page.setViewportSize({ width, height })
+        await page.emulateMedia({ colorScheme })
+        // The baseline first: the hash's order is the compare view's A and B.
+        await page.goto(`${app.origin}/#runs=${a.id},${b.id}`)
+        await page.reload()
+        await byTestId(page, 'charts-run-key').waitFor({ timeout: WAIT_MS })
+        for (const key of ['time', 'speedup', 'efficiency', 'startup']) await waitForSteadyChart(page, key)
+        await screenshot(page, `dashboard-${width}-${colorScheme}`)
+        await byTestId(page, 'view-compare').click()
+        await byTestId(page, 'compare-table').waitFor({ timeout: WAIT_MS })
+        await screenshot(page, `compare-${width}-${colorScheme}`)
+        await byTestId(page, 'view-charts').click()
+      }
+    }
+  }, 180_000)
 })

@@ -74,13 +74,13 @@ const attacks: { what: string; body: () => unknown; refusal: RegExp }[] = [
     what: 'an export of 1000 runs × 4000 junk cells',
     body: () =>
       exportOf(Array.from({ length: 1000 }, () => ({ ...template, cells: new Array(4000).fill(0) }))),
-    refusal: /not a valid Amdahl export: runs\[0\]\.cells: at most 2000 cells, not 4000$/,
+    refusal: /not a valid Amdahl export: run 1: cell list may hold at most 2000 cells, not 4000$/,
   },
   {
     what: 'an export of 1000 runs × 2000 junk cells (every list within its bound)',
     body: () =>
       exportOf(Array.from({ length: 1000 }, () => ({ ...template, cells: new Array(2000).fill({}) }))),
-    refusal: /not a valid Amdahl export: runs\[0\]\.cells\[0\]\.n: missing/,
+    refusal: /not a valid Amdahl export: run 1, cell 1: matrix size N is missing$/,
   },
   {
     what: 'a valid run with 3 million samples in one cell',
@@ -95,7 +95,7 @@ const attacks: { what: string; body: () => unknown; refusal: RegExp }[] = [
   {
     what: `a run whose ${MAX_SAMPLES} samples are all text`,
     body: () => withSamples(MAX_SAMPLES, 'slow'),
-    refusal: /^(amdahl: )?not a valid Amdahl run: cells\[0\]\.samplesMs\[0\]: .*; cells\[0\]\.samplesMs\[1\]/,
+    refusal: /^(amdahl: )?not a valid Amdahl run: cell 1: sample times \(item 1\) must be a number$/,
   },
 ]
 

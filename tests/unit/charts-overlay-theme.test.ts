@@ -9,7 +9,8 @@ import {
 } from '../../renderer/src/charts/options'
 import { chartCards, legendWidths, pngFileName } from '../../renderer/src/charts/cards'
 import { runLabels } from '../../renderer/src/charts/select'
-import { palette } from '../../renderer/src/charts/theme'
+import { palette, runColour } from '../../renderer/src/charts/theme'
+import { MAX_OVERLAY } from '../../renderer/src/lib/view-state'
 import { axis, makeRun, seriesOf } from './charts-fixtures'
 
 const laptop = makeRun({ id: 'r1', name: 'laptop' })
@@ -91,6 +92,44 @@ describe('overlaid runs', () => {
     expect(html).toContain('&lt;img')
     expect(html).not.toContain('<img')
   })
+})
+
+/** CIE76 colour difference of two #rrggbb colours: about 2.3 is the least a person notices, 25+ reads as another colour. */
+function deltaE(a: string, b: string): number {
+  const lab = (hex: string) => {
+    const [r, g, bl] = [1, 3, 5].map((i) => {
+      const c = parseInt(hex.slice(i, i + 2), 16) / 255
+      return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
+    })
+    const f = (t: number) => (t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16 / 116)
+    const x = f((0.4124 * r + 0.3576 * g + 0.1805 * bl) / 0.95047)
+    const y = f(0.2126 * r + 0.7152 * g + 0.0722 * bl)
+    const z = f((0.0193 * r + 0.1192 * g + 0.9505 * bl) / 1.08883)
+    return [116 * y - 16, 500 * (x - y), 200 * (y - z)]
+  }
+  const [p, q] = [lab(a), lab(b)]
+  return Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2])
+}
+
+describe('run colours', () => {
+  for (const theme of ['light', 'dark'] as const) {
+    it(`give each of ${MAX_OVERLAY} overlaid runs its own colour, apart from the others and the serial and flag inks (${theme})`, () => {
+      const p = palette(theme)
+      const firsts = Array.from({ length: MAX_OVERLAY }, (_, i) => runColour(p, i, MAX_OVERLAY, 0))
+      expect(new Set(firsts).size).toBe(MAX_OVERLAY)
+      for (let i = 0; i < firsts.length; i++) {
+        for (let j = i + 1; j < firsts.length; j++)
+          expect(deltaE(firsts[i], firsts[j]), `runs ${i + 1} and ${j + 1}`).toBeGreaterThan(25)
+        for (const ink of [p.serial, p.ideal, p.noisy])
+          expect(deltaE(firsts[i], ink), `run ${i + 1} and ${ink}`).toBeGreaterThan(25)
+      }
+      // No shade of one run's family is a shade of another's: the 6th run's pool lines are its own too.
+      const shades = Array.from({ length: MAX_OVERLAY }, (_, i) =>
+        Array.from({ length: 4 }, (_, k) => runColour(p, i, MAX_OVERLAY, k)),
+      )
+      expect(new Set(shades.flat()).size).toBe(MAX_OVERLAY * 4)
+    })
+  }
 })
 
 describe('themes', () => {

@@ -1,6 +1,6 @@
 // Chart 5, start-up and transfer: cold start and warm round trip per pool; a mode comparison only when runs differ.
 import { describe, expect, it } from 'vitest'
-import { legendWidths } from '../../renderer/src/charts/cards'
+import { chartCards, legendWidths } from '../../renderer/src/charts/cards'
 import { startupAndTransfer } from '../../renderer/src/charts/options'
 import { axis, makeRun, named, seriesOf } from './charts-fixtures'
 
@@ -23,9 +23,56 @@ describe('startupAndTransfer', () => {
     expect(bottomOf(legendWidths(1100).wide)).toBe(46)
   })
 
-  it('starts the bars at the decade below the smallest value on its log axis', () => {
+  it('keeps both of its plot areas, and the room for their axis names, when the overlay legend is shortened', () => {
+    const shared = makeRun({ id: 'a', name: 'shared run', transfer: 'shared' })
+    const copy = makeRun({ id: 'b', name: 'copy run', transfer: 'copy' })
+    const card = chartCards([shared, copy], 'light', 1100).find((c) => c.key === 'startup')!
+    const grids = card.option!.grid as { top: number; bottom: number; left: number | string }[]
+    expect(grids).toHaveLength(2)
+    expect(grids.map((g) => g.top)).toEqual([64, 64])
+    expect(grids[1].left).toBe('53%')
+    expect(grids[0].bottom).toBe(46)
+    expect(grids[0]).toMatchObject({ outerBoundsMode: 'same', outerBoundsContain: 'all' })
+  })
+
+  it('draws points, never bars, on its log time axes', () => {
+    const pair = startupAndTransfer(
+      [makeRun({ id: 'a', transfer: 'shared' }), makeRun({ id: 'b', transfer: 'copy' })],
+      'light',
+    )
+    expect(axis(pair, 'yAxis', 0).type).toBe('log')
+    expect(axis(pair, 'yAxis', 1).type).toBe('log')
+    expect(new Set(seriesOf(pair).map((s) => s.type))).toEqual(new Set(['scatter']))
+    // A cold start is a circle and a round trip a diamond whichever run they belong to.
+    const symbols = seriesOf(pair)
+      .filter((s) => !s.xAxisIndex)
+      .map((s) => `${s.name}: ${(s as { symbol?: string }).symbol}`)
+    // Side by side on a pool size, so equal times of two runs do not hide one another.
+    expect(seriesOf(pair).map((s) => (s as { symbolOffset?: number[] }).symbolOffset?.[0])).toEqual([
+      -6, -6, 6, 6, -6, 6,
+    ])
+    expect(symbols).toEqual([
+      'laptop #1 · cold start: circle',
+      'laptop #1 · warm round trip: diamond',
+      'laptop #2 · cold start: circle',
+      'laptop #2 · warm round trip: diamond',
+    ])
+  })
+
+  it('names its time axes without a unit, since each tick carries its own (µs below a millisecond)', () => {
     const option = startupAndTransfer([makeRun()], 'light')
-    expect(axis(option, 'yAxis')).toMatchObject({ type: 'log', startValue: 0.01 })
+    const y = axis(option, 'yAxis') as unknown as {
+      name: string
+      axisLabel: { formatter: (v: number) => string }
+    }
+    expect(y.name).toBe('time')
+    expect([0.05, 0.5, 1, 10, 2000].map(y.axisLabel.formatter)).toEqual([
+      '50 µs',
+      '500 µs',
+      '1 ms',
+      '10 ms',
+      '2 s',
+    ])
   })
 
   it('leaves out a round trip too short to measure, which a log axis cannot show', () => {
@@ -62,7 +109,7 @@ describe('startupAndTransfer', () => {
     ).toEqual(['js', 'wasm'])
   })
 
-  it('labels bars with their times only while the bars are wide enough for the labels', () => {
+  it('labels points with their times only while few enough share a pool size for the labels not to collide', () => {
     const labelShown = (option: ReturnType<typeof startupAndTransfer>, name: string) =>
       (named(option, name) as unknown as { label: { show: boolean } }).label.show
     expect(labelShown(startupAndTransfer([makeRun()], 'light'), 'cold start')).toBe(true)

@@ -73,6 +73,16 @@ describe('ChartsView', () => {
     expect(view.find('[data-testid="chart-chunks-note"]').text()).toMatch(/not swept/)
   })
 
+  it('says why an undrawn chart is missing in one line of a compact note, not in a card of its own', () => {
+    const view = mount(ChartsView, { props: { runs: [makeRun()], theme: 'light' } })
+    expect(view.find('[data-testid="card-chunks"]').exists()).toBe(false)
+    const note = view.get('[data-testid="chart-notes"] [data-testid="chart-chunks-note"]')
+    expect(note.text()).toMatch(/^Time vs chunk size: Chunk size was not swept\./)
+    // The notes come after every drawn card, so they never sit in a chart's slot between charts.
+    const last = view.findAll('[data-testid^="card-"]').at(-1)!.element
+    expect(last.compareDocumentPosition(note.element) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy()
+  })
+
   it('shows the chunk chart when chunk sizes were swept', () => {
     const view = mount(ChartsView, { props: { runs: [makeRun({ chunkRows: ['auto', 16] })], theme: 'dark' } })
     expect(view.find('[data-testid="chart-chunks"]').exists()).toBe(true)

@@ -269,12 +269,16 @@ describe('HistoryStore import', () => {
   it.each([
     ['a string', 'hello', 'not an Amdahl run or export: expected a JSON object'],
     ['null', null, 'not an Amdahl run or export: expected a JSON object'],
-    ['an empty object', {}, 'not a valid Amdahl run: schema:'],
-    ['a foreign export', { format: 'other-tool', runs: [] }, 'not a valid Amdahl export: format:'],
+    ['an empty object', {}, 'not a valid Amdahl run: not a run layout this Amdahl reads (schema 1 or 2)'],
+    [
+      'a foreign export',
+      { format: 'other-tool', runs: [] },
+      'not a valid Amdahl export: format must be "amdahl-runs"',
+    ],
     [
       'a run with a bad id',
       { ...makeRun(), id: '../../etc/passwd' },
-      'not a valid Amdahl run: id: run id must be',
+      'not a valid Amdahl run: run id must be 1–64 letters',
     ],
   ])('refuses %s with one line and writes nothing', async (_what, raw, message) => {
     const error = await store.import(raw).catch((e: unknown) => e)
@@ -287,7 +291,9 @@ describe('HistoryStore import', () => {
   it('imports nothing from an export with one invalid run among valid ones', async () => {
     const doc = JSON.parse(runsToJson([makeRun({ id: 'one' }), makeRun({ id: 'two' })]))
     doc.runs[1].cells[0].n = -1
-    await expect(store.import(doc)).rejects.toThrow('runs[1].cells[0].n')
+    await expect(store.import(doc)).rejects.toThrow(
+      'not a valid Amdahl export: run 2, cell 1: matrix size N must be at least 1',
+    )
     expect(await filesIn(dir)).toEqual([])
   })
 })

@@ -6,6 +6,7 @@ import { UNDO_MS, useHistoryStore } from '../../renderer/src/stores/history'
 import { useFilesStore } from '../../renderer/src/stores/files'
 import { useMachineStore } from '../../renderer/src/stores/machine'
 import { useUiStore } from '../../renderer/src/stores/ui'
+import { runsToJson } from '../../main/export/json'
 import { makeRun } from './history-fixtures'
 import { createTestClient, storesWith, type TestClient } from './renderer-client'
 
@@ -155,6 +156,30 @@ describe('history store', () => {
 
     await useFilesStore().importText('not json at all', 'notes.txt')
     expect(ui.toasts.at(-1)?.text).toBe('notes.txt is not JSON: choose a run exported as JSON')
+  })
+
+  it('names the bad field of a bad import in words, by run and cell counted from 1', async () => {
+    const history = await withRuns(newer())
+    const doc = JSON.parse(
+      runsToJson([older(), makeRun({ id: 'run-2', name: 'two' }), makeRun({ id: 'run-3', name: 'three' })]),
+    )
+    doc.runs[2].cells[5].stats.median = 'fast'
+    await useFilesStore().importText(JSON.stringify(doc), 'lab.json')
+    expect(useUiStore().toasts.at(-1)?.text).toBe(
+      'lab.json: not a valid Amdahl export: run 3, cell 6: median time must be a number',
+    )
+    delete doc.runs[0].cells[1].pool
+    await useFilesStore().importText(JSON.stringify(doc), 'lab.json')
+    expect(useUiStore().toasts.at(-1)?.text).toBe(
+      'lab.json: not a valid Amdahl export: run 1, cell 2: pool size is missing',
+    )
+    doc.runs[0].cells[1].pool = 2
+    doc.runs[0].spec.executor = 'gpu'
+    await useFilesStore().importText(JSON.stringify(doc.runs[0]), 'one.json')
+    expect(useUiStore().toasts.at(-1)?.text).toBe(
+      'one.json: not a valid Amdahl run: executor must be one of thread, process',
+    )
+    expect(history.runs.map((r) => r.id)).toEqual(['run-newer'])
   })
 
   it('refuses a file over the import limit without reading it', async () => {

@@ -4,7 +4,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Run } from '../../common/contract'
 import { emptyFilter, filterChoices, filterRuns } from '../../renderer/src/lib/history-filter'
-import { formatViewHash, MAX_OVERLAY, parseViewHash } from '../../renderer/src/lib/view-state'
+import {
+  compareAvailability,
+  formatViewHash,
+  MAX_OVERLAY,
+  parseViewHash,
+} from '../../renderer/src/lib/view-state'
 import { useHistoryStore } from '../../renderer/src/stores/history'
 import { useSelectionStore } from '../../renderer/src/stores/selection'
 import { MAX_TOASTS, useUiStore } from '../../renderer/src/stores/ui'
@@ -49,6 +54,21 @@ describe('view hash', () => {
     expect(parsed?.n).toBeNull()
     expect(parseViewHash('')).toBeNull()
     expect(parseViewHash('#something-else')).toBeNull()
+  })
+})
+
+describe('compare availability', () => {
+  it('is on for exactly two ticked runs and says why it is off otherwise', () => {
+    expect(compareAvailability(2).enabled).toBe(true)
+    expect(compareAvailability(0)).toEqual({
+      enabled: false,
+      reason: 'Tick two runs in the history to compare them (none ticked)',
+    })
+    expect(compareAvailability(1).reason).toBe('Tick two runs in the history to compare them (one ticked)')
+    expect(compareAvailability(3)).toEqual({
+      enabled: false,
+      reason: 'Compare needs exactly two ticked runs: 3 are ticked',
+    })
   })
 })
 

@@ -88,9 +88,18 @@ export function compactLegend(option: ChartOption | null, runs: Run[], width: nu
   }
   const series = Array.isArray(option.series) ? option.series : option.series ? [option.series] : []
   const names = series.map((s) => String(s.name ?? '')).filter((n) => n !== '')
-  const { bottom } = fitLegend({}, names.map(short), width)
-  const grid = option.grid && !Array.isArray(option.grid) ? option.grid : {}
-  return { ...option, legend: { ...legend, formatter: short }, grid: { ...grid, bottom } }
+  // The short legend may need fewer rows than the long one the chart made room for: every grid (the start-up
+  // chart has two) moves down by the rows saved and keeps the rest of its box (top, sides, room for axis names).
+  const saved = fitLegend({}, names, width).bottom - fitLegend({}, names.map(short), width).bottom
+  type Grid = Exclude<NonNullable<ChartOption['grid']>, readonly unknown[]>
+  const lower = (grid: Grid): Grid =>
+    typeof grid.bottom === 'number' ? { ...grid, bottom: grid.bottom - saved } : grid
+  const grid = Array.isArray(option.grid)
+    ? option.grid.map(lower)
+    : option.grid
+      ? lower(option.grid)
+      : undefined
+  return { ...option, legend: { ...legend, formatter: short }, grid }
 }
 
 /** The canvas height an option needs: the usual one, plus the rows of a legend past three. */

@@ -1,6 +1,6 @@
 // The ECharts series and components the chart builders use: registered by the app (canvas) and by the
 // server-side export (SVG), so a chart that draws in the window also draws in `amdahl export`.
-import { BarChart, CustomChart, HeatmapChart, LineChart } from 'echarts/charts'
+import { BarChart, CustomChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts'
 import {
   GridComponent,
   LegendComponent,
@@ -13,6 +13,7 @@ import {
 export const chartParts = [
   LineChart,
   BarChart,
+  ScatterChart,
   HeatmapChart,
   CustomChart,
   GridComponent,

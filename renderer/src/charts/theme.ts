@@ -18,7 +18,8 @@ export interface Palette {
   noisy: string
   /**
    * Overlaid runs: one hue family per run (blues, oranges, greens, …), its shades per pool size or N, so two
-   * runs are told apart at a glance and within a run the shades still separate the lines.
+   * runs are told apart at a glance and within a run the shades still separate the lines. One family for each
+   * of the MAX_OVERLAY (8) runs the charts overlay, so no run wears another's colour.
    */
   runFamilies: string[][]
   /** Low → high efficiency. */
@@ -56,6 +57,9 @@ const light: Palette = {
     ['#059669', '#4cc79c', '#03573d', '#98e0c4'],
     ['#7c3aed', '#a98af5', '#4a1d96', '#cfbff9'],
     ['#be185d', '#e46a9f', '#75103a', '#f3aac9'],
+    ['#06b6d4', '#67d5e6', '#0e7490', '#a5e9f3'],
+    ['#8b5e34', '#c08a5a', '#553516', '#dfc2a4'],
+    ['#65a30d', '#9fd14e', '#3f6a06', '#cfe9a3'],
   ],
   heatmap: ['#d7301f', '#fc8d59', '#fee08b', '#91cf60', '#1a9850'],
   heatmapLabel: '#111827',
@@ -91,6 +95,9 @@ const dark: Palette = {
     ['#34d399', '#059669', '#a7f3d0', '#6ee7b7'],
     ['#a78bfa', '#7c3aed', '#ddd6fe', '#c4b5fd'],
     ['#f472b6', '#db2777', '#fbcfe8', '#f9a8d4'],
+    ['#22d3ee', '#0891b2', '#a5f3fc', '#67e8f9'],
+    ['#d6a77a', '#a9754a', '#f0dcc6', '#e3c09c'],
+    ['#a3e635', '#65a30d', '#d9f99d', '#bef264'],
   ],
   heatmap: ['#e07a6f', '#f0b27a', '#f2e394', '#a6d98c', '#5fb36a'],
   heatmapLabel: '#111827',

@@ -5,6 +5,7 @@ import type {
   CustomSeriesOption,
   HeatmapSeriesOption,
   LineSeriesOption,
+  ScatterSeriesOption,
 } from 'echarts/charts'
 import type {
   GridComponentOption,
@@ -20,6 +21,7 @@ export type ChartOption = ComposeOption<
   | BarSeriesOption
   | HeatmapSeriesOption
   | CustomSeriesOption
+  | ScatterSeriesOption
   | GridComponentOption
   | TooltipComponentOption
   | LegendComponentOption
@@ -30,4 +32,10 @@ export type ChartOption = ComposeOption<
 
 export type ChartTheme = 'light' | 'dark'
 
-export type { BarSeriesOption, CustomSeriesOption, HeatmapSeriesOption, LineSeriesOption }
+export type {
+  BarSeriesOption,
+  CustomSeriesOption,
+  HeatmapSeriesOption,
+  LineSeriesOption,
+  ScatterSeriesOption,
+}

@@ -18,6 +18,17 @@ export interface ViewState {
   view: CentreView
 }
 
+/** Whether the Compare view can be shown for this many ticked runs, and why not when it cannot. */
+export function compareAvailability(selected: number): { enabled: boolean; reason: string } {
+  if (selected === 2) return { enabled: true, reason: 'Compare the two ticked runs cell by cell' }
+  if (selected < 2)
+    return {
+      enabled: false,
+      reason: `Tick two runs in the history to compare them (${selected === 0 ? 'none' : 'one'} ticked)`,
+    }
+  return { enabled: false, reason: `Compare needs exactly two ticked runs: ${selected} are ticked` }
+}
+
 export const emptyView = (): ViewState => ({ runs: [], open: null, n: null, view: 'charts' })
 
 const validId = (id: string): boolean => RunIdSchema.safeParse(id).success

@@ -1,13 +1,14 @@
 // Chart 5: what a pool costs before any work (cold start, warm round trip) and, when overlaid runs differ in transfer,
-// kernel or executor, their median times side by side per N.
+// kernel or executor, their median times side by side per N. Points on log axes: a cold start and a round trip lie
+// decades apart, and a bar's length means nothing on a log axis (it depends on where the axis starts).
 import type { TitleComponentOption } from 'echarts/components'
 import type { Run } from '../../../../common/contract'
 import { tooltipHtml } from '../format'
 import { formatMs, formatMsTick } from '../../lib/format'
 import { allSizes, chunkBasisLabel, representativeCells, runLabels, seriesNamer } from '../select'
 import { chartFrame, PlottedSeries } from '../scaffold'
-import { axisStyle, colourAt, gridBox, LEGEND_WIDTH, logFloor, palette } from '../theme'
-import type { BarSeriesOption, ChartOption, ChartTheme } from '../types'
+import { axisStyle, colourAt, gridBox, LEGEND_WIDTH, palette, runSymbols } from '../theme'
+import type { ChartOption, ChartTheme, ScatterSeriesOption } from '../types'
 
 const modeDimensions = ['transfer', 'kernel', 'executor'] as const
 type ModeDimension = (typeof modeDimensions)[number]
@@ -29,19 +30,19 @@ function comparisonPool(runs: Run[]): number | null {
   return common.length ? Math.max(...common) : null
 }
 
-/** A log axis cannot show zero (a round trip below the timer's resolution): such a bar is left out. */
+/** A log axis cannot show zero (a round trip below the timer's resolution): such a point is left out. */
 const onLogAxis = (ms: number | null | undefined): number | null =>
   ms !== null && ms !== undefined && ms > 0 ? ms : null
 
-/** Value labels over bars, while there are few enough bars for them not to collide. */
-const MAX_LABELLED_BARS = 12
-/** Wider groups leave each bar narrower than its label. */
+/** Value labels beside points, while there are few enough points for them not to collide. */
+const MAX_LABELLED_POINTS = 12
+/** More points stacked on one category than this and their labels overlap. */
 const MAX_LABELLED_PER_GROUP = 2
 const labelled = (perGroup: number, groups: number) =>
-  perGroup <= MAX_LABELLED_PER_GROUP && perGroup * groups <= MAX_LABELLED_BARS
-const barLabel = (colour: string, show: boolean) => ({
+  perGroup <= MAX_LABELLED_PER_GROUP && perGroup * groups <= MAX_LABELLED_POINTS
+const pointLabel = (colour: string, show: boolean) => ({
   show,
-  position: 'top' as const,
+  position: 'right' as const,
   color: colour,
   fontSize: 10,
   formatter: (params: { value?: unknown }) => formatMs(Number(params.value)),
@@ -54,26 +55,32 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
   const modes = varyingModes(runs)
   const pool = modes.length > 0 ? comparisonPool(runs) : null
   const compare = pool !== null
-  const plotted = new PlottedSeries<BarSeriesOption, Point>()
+  const plotted = new PlottedSeries<ScatterSeriesOption, Point>()
   const series = plotted.list
 
   const startupPools = [...new Set(runs.flatMap((r) => r.poolStartup.map((s) => s.pool)))].sort(
     (a, b) => a - b,
   )
   const startupLabels = labelled(2 * runs.length, startupPools.length)
+  /** Overlaid runs' points side by side on a pool size (a scatter has no bar groups): 12 px apart, centred. */
+  const dodge = (ri: number) => (ri - (runs.length - 1) / 2) * 12
   runs.forEach((run, ri) => {
     const at = (q: number) => run.poolStartup.find((s) => s.pool === q)
     const cold = name(ri, 'cold start')
     const warm = name(ri, 'warm round trip')
     const coldColour = colourAt(p, 2 * ri)
     const warmColour = colourAt(p, 2 * ri + 1)
+    // Cold starts are circles and round trips diamonds in every run; runs differ by colour.
     plotted.add(
       {
-        type: 'bar',
+        type: 'scatter',
         name: cold,
         data: startupPools.map((q) => onLogAxis(at(q)?.coldMs)),
+        symbol: 'circle',
+        symbolSize: 10,
+        symbolOffset: [dodge(ri), 0],
         itemStyle: { color: coldColour },
-        label: barLabel(p.subtext, startupLabels),
+        label: pointLabel(p.subtext, startupLabels),
         labelLayout: { hideOverlap: true },
       },
       startupPools.map((q) => ({
@@ -87,11 +94,14 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
     )
     plotted.add(
       {
-        type: 'bar',
+        type: 'scatter',
         name: warm,
         data: startupPools.map((q) => onLogAxis(at(q)?.roundTripMs)),
+        symbol: 'diamond',
+        symbolSize: 10,
+        symbolOffset: [dodge(ri), 0],
         itemStyle: { color: warmColour },
-        label: barLabel(p.subtext, startupLabels),
+        label: pointLabel(p.subtext, startupLabels),
         labelLayout: { hideOverlap: true },
       },
       startupPools.map((q) => ({
@@ -115,13 +125,16 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
       const at = (n: number) => cells.find((c) => c.n === n)
       plotted.add(
         {
-          type: 'bar',
+          type: 'scatter',
           name: label,
           xAxisIndex: 1,
           yAxisIndex: 1,
-          data: sizes.map((n) => at(n)?.stats.median ?? null),
+          data: sizes.map((n) => onLogAxis(at(n)?.stats.median)),
+          symbol: runSymbols[ri % runSymbols.length],
+          symbolSize: 10,
+          symbolOffset: [dodge(ri), 0],
           itemStyle: { color: colourAt(p, 6 + ri) },
-          label: barLabel(p.subtext, labelled(runs.length, sizes.length)),
+          label: pointLabel(p.subtext, labelled(runs.length, sizes.length)),
           labelLayout: { hideOverlap: true },
         },
         sizes.map((n) => ({
@@ -138,8 +151,6 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
     })
   }
 
-  const valuesOf = (axis: number) =>
-    series.filter((s) => (s.yAxisIndex ?? 0) === axis).flatMap((s) => (s.data ?? []) as (number | null)[])
   const modeWords = modes.map((d) => [...new Set(runs.map((r) => r.spec[d]))].join(' vs ')).join(', ')
   const heading = (text: string, left: string) => ({
     text,
@@ -152,9 +163,7 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
     gridIndex,
     name: axisName,
     nameLocation: 'middle' as const,
-    nameGap: 44,
-    // Bars on a log axis grow from 1 unless told otherwise; start them at the decade below the smallest bar.
-    startValue: logFloor(valuesOf(gridIndex)),
+    nameGap: 52,
     ...axisStyle(p),
     axisLabel: { color: p.subtext, formatter: (v: number) => formatMsTick(v) },
   })
@@ -182,7 +191,8 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
       categoryAxis(0, 'pool size', startupPools.map(String)),
       ...(compare ? [categoryAxis(1, 'matrix side N', sizes.map(String))] : []),
     ],
-    yAxis: [msAxis(0, 'time (ms)'), ...(compare ? [msAxis(1, 'median time (ms)')] : [])],
+    // Each tick names its own unit (500 µs, 10 ms): the axis name gives none, so it cannot contradict them.
+    yAxis: [msAxis(0, 'time'), ...(compare ? [msAxis(1, 'median time')] : [])],
   })
   // A heading over each plot area says what it shows, in place of the chart's subtitle.
   return {
