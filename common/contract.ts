@@ -175,10 +175,10 @@ export interface TryOnceResult {
 /** Cells above this count make a sweep nobody will wait for; refuse rather than start it. */
 export const MAX_CELLS = 2000
 
-/** The measuring protocol's defaults: ±5% around the median, at most 3 s of samples or 200 samples per cell. */
+/** The measuring protocol's defaults: ±5% around the median, at most 3 s of samples or 1000 samples per cell. */
 export const DEFAULT_TARGET = 0.05
 export const DEFAULT_MAX_TIME_MS = 3000
-export const DEFAULT_MAX_SAMPLES = 200
+export const DEFAULT_MAX_SAMPLES = 1000
 export const MAX_TIME_MS = 3_600_000
 export const MAX_SAMPLES = 10_000
 

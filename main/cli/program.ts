@@ -83,7 +83,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       "stop a cell once its median's 95% interval is within ±x, e.g. 0.05 or 5% (default 5%)",
     )
     .option('--max-time <t>', 'time budget per cell, e.g. 3s or 500ms (default 3s)')
-    .option('--max-samples <n>', 'sample budget per cell (default 200; never below --reps)')
+    .option('--max-samples <n>', 'sample budget per cell (default 1000; never below --reps)')
     .option('--order-seed <n>', 'seed of the shuffled cell order (default: a fresh one, recorded in the run)')
     .option('--warmup <n>', 'warm-up repetitions per cell (default 1)')
     .option('--seed <n>', 'seed of the matrix fill (default 42)')

@@ -105,7 +105,7 @@ describe('parseSweepSpec', () => {
       repetitions: 5,
       target: 0.05,
       maxTimeMs: 3000,
-      maxSamples: 200,
+      maxSamples: 1000,
       warmups: 1,
       seed: 42,
       centroids: 8,
