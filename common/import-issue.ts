@@ -52,6 +52,10 @@ const words = (key: string): string =>
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()
 
+/** How a refusal words one field's key: the dictionary's words, else the key split into lower-case words. */
+export const fieldWords = (key: string): string =>
+  Object.hasOwn(FIELD_WORDS, key) ? FIELD_WORDS[key] : words(key)
+
 /** Lists whose items a person counts ("cell 6"), by the word for one item. */
 const LISTS: Record<string, string> = {
   runs: 'run',
@@ -86,6 +90,9 @@ function place(path: readonly PropertyKey[]): { where: string[]; field: string }
   if (item !== null) field = field ? `${field} (item ${item + 1})` : `item ${item + 1}`
   return { where, field }
 }
+
+/** The words a refusal uses for the field at a path (as it words a zod issue there). */
+export const fieldWordsAt = (path: readonly PropertyKey[]): string => place(path).field
 
 const list = (values: readonly unknown[]): string => values.map((v) => String(v)).join(', ')
 
