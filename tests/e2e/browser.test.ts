@@ -144,9 +144,9 @@ describe('browser mode in Chromium', () => {
     // The serial baseline is labelled as the table labels it (pool "serial"), the pools by their worker count.
     const serialRow = (row: string[]) => row[header.indexOf('serial')] === 'true'
     expect(rows.filter(serialRow).map((row) => row[header.indexOf('pool')])).toEqual(['serial', 'serial'])
-    expect(new Set(rows.filter((row) => !serialRow(row)).map((row) => Number(row[header.indexOf('pool')])))).toEqual(
-      new Set([1, 2]),
-    )
+    expect(
+      new Set(rows.filter((row) => !serialRow(row)).map((row) => Number(row[header.indexOf('pool')]))),
+    ).toEqual(new Set([1, 2]))
     for (const name of ['median_ms', 'mean_ms', 'min_ms', 'speedup', 'result']) {
       for (const value of column(name))
         expect(Number.isFinite(Number(value)), `${name} = "${value}"`).toBe(true)
@@ -207,10 +207,15 @@ describe('browser mode in Chromium', () => {
     // The details table lists the cells the run kept, finished ones among them.
     await page.locator('[data-testid="cell-row"]').first().waitFor({ timeout: WAIT_MS })
     expect(await byTestId(page, 'cell-row').count()).toBe(run.cells.length)
-    // A cell that is not ok has no speedup; its serial baseline is labelled the base, never "1.00×".
+    // A cell that is not ok shows a speedup only if it kept samples, flagged partial; a serial baseline is
+    // labelled the base, never "1.00×".
     for (const row of await page.locator('[data-testid="cell-row"]:not(:has(.badge.ok))').all()) {
       const serial = (await row.locator('td').nth(1).textContent())?.trim() === 'serial'
-      expect((await row.locator('td').nth(5).textContent())?.trim()).toBe(serial ? 'base' : '—')
+      const partial = (await row.locator('[data-testid="cell-flag"]').allTextContents()).includes('partial')
+      const speedup = (await row.locator('td').nth(5).textContent())?.trim()
+      if (serial) expect(['base', '—']).toContain(speedup)
+      else if (partial) expect(speedup).toMatch(/^\d+\.\d\d× \[/)
+      else expect(speedup).toBe('—')
     }
     for (const key of ['time', 'speedup', 'efficiency', 'startup']) await waitForSteadyChart(page, key)
     await screenshot(page, 'cancelled')
