@@ -25,12 +25,12 @@ import {
   stealFraction,
   type LoadTotal,
 } from './load'
-import { defaultName, planSweep, poolSizes, roundOrder, type PlannedCell, type SizePlan } from './plan'
+import { defaultName, planSweep, poolSizes, type PlannedCell, type SizePlan } from './plan'
 import { closePools, poolErrorLine, resolveWorkerScript, startPool, type WorkerPool } from './pool'
 import { ProgressTracker } from './progress'
 import { batchParts, cellBreakdown, type SampleParts } from './breakdown'
 import { runOnce, type Cancellable, type SampleContext } from './sample'
-import { countBudget, stopReason } from './sampling'
+import { countBudget, sampleRounds, stopReason } from './sampling'
 import { analyzeCells, type AnalysisContext, type MeasuredCell } from './analysis'
 import { batchFor, QuietGate, TIMED_REGION, timeRegion, timerResolution, type Clock } from './timed'
 import type { RunOptions } from './options'
@@ -359,21 +359,15 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       if (copy && pool.executor === 'process') await pool.collect()
     }
 
-    const open = () => states.flatMap((s, i) => (s.status === null ? [i] : []))
-
-    let round = 0
-    for (; round < spec.warmups && open().length > 0; round++) {
-      for (const i of roundOrder(open(), orderSeed, plan.n, round)) {
-        if (signal?.aborted) break
-        if (states[i].status === null) await step(states[i], 'warmup')
-      }
-    }
-    for (; open().length > 0 && !signal?.aborted; round++) {
-      for (const i of roundOrder(open(), orderSeed, plan.n, round)) {
-        if (signal?.aborted) break
-        if (states[i].status === null) await step(states[i], 'measure')
-      }
-    }
+    await sampleRounds({
+      cellCount: states.length,
+      isOpen: (i) => states[i].status === null,
+      orderSeed,
+      size: plan.n,
+      warmups: spec.warmups,
+      signal,
+      step: (i, kind) => step(states[i], kind),
+    })
 
     if (signal?.aborted) {
       // Cells of this size still under way are kept, marked 'cancelled' with every sample they had: the record

@@ -1,6 +1,7 @@
 // When a cell has enough samples (pure): its median's interval is within the target, or a budget is spent.
 import type { StopReason, SweepSpec } from '../../common/contract'
 import { CONFIDENCE, median, medianInterval, relativeHalfWidth } from '../../common/stats'
+import { roundOrder } from './plan'
 
 export type Budget = Pick<SweepSpec, 'repetitions' | 'target' | 'maxTimeMs' | 'maxSamples'>
 
@@ -21,4 +22,33 @@ export function stopReason(samplesMs: readonly number[], spentMs: number, b: Bud
   if (n >= countBudget(b)) return 'budget-count'
   if (spentMs >= b.maxTimeMs) return 'budget-time'
   return null
+}
+
+/**
+ * A size's rounds, for our kernels and for command workloads alike: the warm-up rounds, then measuring rounds
+ * until no cell is open, each over the open cells in the order roundOrder shuffles; an abort ends them.
+ */
+export async function sampleRounds(o: {
+  cellCount: number
+  isOpen: (cell: number) => boolean
+  orderSeed: number
+  size: number
+  warmups: number
+  signal?: AbortSignal
+  step: (cell: number, kind: 'warmup' | 'measure') => Promise<void>
+}): Promise<void> {
+  const open = () => Array.from({ length: o.cellCount }, (_, i) => i).filter(o.isOpen)
+  let round = 0
+  for (; round < o.warmups && open().length > 0 && !o.signal?.aborted; round++) {
+    for (const i of roundOrder(open(), o.orderSeed, o.size, round)) {
+      if (o.signal?.aborted) break
+      if (o.isOpen(i)) await o.step(i, 'warmup')
+    }
+  }
+  for (; open().length > 0 && !o.signal?.aborted; round++) {
+    for (const i of roundOrder(open(), o.orderSeed, o.size, round)) {
+      if (o.signal?.aborted) break
+      if (o.isOpen(i)) await o.step(i, 'measure')
+    }
+  }
 }

@@ -13,10 +13,10 @@ import {
 } from '../../../common/contract'
 import { analyzeCells, type AnalysisContext, type MeasuredCell } from '../analysis'
 import { machineInfo } from '../machine'
-import { defaultName, planSweep, roundOrder, type PlannedCell, type SizePlan } from '../plan'
+import { defaultName, planSweep, type PlannedCell, type SizePlan } from '../plan'
 import { ProgressTracker } from '../progress'
 import type { RunOptions } from '../options'
-import { countBudget, stopReason } from '../sampling'
+import { countBudget, sampleRounds, stopReason } from '../sampling'
 import { newRunId, INTERRUPTED } from '../runner'
 import { cellInvocation, runCommandSample } from './sample'
 import { resultError } from './report'
@@ -241,21 +241,15 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
       if (why) close(state, 'ok', why)
     }
 
-    // Rounds over the cells still sampling, in an order shuffled anew each round (the base case leads the first).
-    const open = () => states.flatMap((state, i) => (state.stopped === null ? [i] : []))
-    let round = 0
-    for (; round < spec.warmups && open().length > 0 && !signal?.aborted; round++) {
-      for (const i of roundOrder(open(), orderSeed, plan.n, round)) {
-        if (signal?.aborted) break
-        if (states[i].stopped === null) await step(states[i], 'warmup')
-      }
-    }
-    for (; open().length > 0 && !signal?.aborted; round++) {
-      for (const i of roundOrder(open(), orderSeed, plan.n, round)) {
-        if (signal?.aborted) break
-        if (states[i].stopped === null) await step(states[i], 'measure')
-      }
-    }
+    await sampleRounds({
+      cellCount: states.length,
+      isOpen: (i) => states[i].stopped === null,
+      orderSeed,
+      size: plan.n,
+      warmups: spec.warmups,
+      signal,
+      step: (i, kind) => step(states[i], kind),
+    })
     if (signal?.aborted) {
       for (const state of states) if (state.stopped === null) close(state, 'cancelled', 'cancelled')
       return
