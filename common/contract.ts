@@ -322,6 +322,7 @@ export const FlagKindSchema = z.enum([
   'no-warmup',
   'busy-machine',
   'partial',
+  'slow-machine',
 ])
 export type FlagKind = z.infer<typeof FlagKindSchema>
 export const CellFlagSchema = z.object({
@@ -330,6 +331,18 @@ export const CellFlagSchema = z.object({
   note: z.string().max(300),
 })
 export type CellFlag = z.infer<typeof CellFlagSchema>
+
+/**
+ * A fixed reference check, timed between samples (main/engine/speed.ts): a compute loop and a stream over a
+ * cache-sized buffer, each the fastest of a few tries, ms. Slower than the machine's usual: the machine ran slow.
+ */
+/** A run of many hours checks every 2 s: the record keeps at most this many checks. */
+export const MAX_SPEED_CHECKS = 5000
+export const SpeedCheckSchema = z.object({
+  computeMs: z.number().positive().max(1e6),
+  memoryMs: z.number().positive().max(1e6),
+})
+export type SpeedCheck = z.infer<typeof SpeedCheckSchema>
 
 /**
  * Where the wall time of a cell's median sample went (ms): dispatch and queueing (what is left), copying rows
@@ -407,6 +420,10 @@ export const CellSchema = z.object({
   busyCpuFraction: z.number().min(0).max(1).nullable().optional(),
   /** Share of the cores' time a hypervisor stole while the cell's samples ran; null where the OS does not say. */
   stealFraction: finite.nullable().optional(),
+  /** The reference check over this cell's samples (median of the checks in effect); absent before it was taken. */
+  speedCheck: SpeedCheckSchema.nullable().optional(),
+  /** How much slower than the run's reference (run.speed) that check ran: above 1.25 the cell is slow-machine. */
+  slowdown: z.number().positive().max(1e6).nullable().optional(),
   /** Median time of this N's base case (baseCaseOf(run)), ms: what speedup divides. */
   baseMs: finite.nullable(),
   /** 95% intervals by a seeded bootstrap of the ratio of medians (both sides resampled; see common/stats.ts). */
@@ -504,6 +521,13 @@ export const RunSchema = z.object({
   protocol: ProtocolSchema.optional(),
   /** What every speedup divides by, in words. */
   baseCase: z.string().max(300).optional(),
+  /** The reference checks taken while the run measured, and the usual speed they were held against. */
+  speed: z
+    .object({
+      checks: z.array(SpeedCheckSchema).max(MAX_SPEED_CHECKS),
+      reference: SpeedCheckSchema.extend({ source: z.enum(['machine', 'run']) }).nullable(),
+    })
+    .optional(),
   /** One line on how quiet the machine was ("machine quiet" / "another program used 0.6 cores during 4 cells"). */
   verdict: z.string().max(500).nullable().optional(),
 })

@@ -18,6 +18,7 @@ import { remoteSweepCommand } from './remote'
 import { oneLine } from '../../common/one-line'
 import { defaultHistoryDir } from '../history/paths'
 import { ProbeStore, probeDirFor } from '../probe/store'
+import { SpeedStore } from '../probe/speed-store'
 
 /** 130 after Ctrl-C, 143 after SIGTERM: what shells report for a command ended by that signal. */
 const exitCodeFor = (signal: NodeJS.Signals): number => (signal === 'SIGTERM' ? 143 : EXIT_INTERRUPTED)
@@ -60,6 +61,8 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
     io.stderr.write(`amdahl: ${oneLine(line)}\n`)
   }
 
+  const machinesDir = probeDirFor(options.historyDir ?? defaultHistoryDir(io.env))
+  const speeds = new SpeedStore(machinesDir)
   const controller = new AbortController()
   const bar = io.stderr.isTTY && !events ? new ProgressLine(io.stderr) : null
   events?.hello()
@@ -83,8 +86,12 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
       onProgress: (progress) => (events ? events.progress(progress) : bar?.update(progress)),
       warn,
       // Held against this machine's probe (amdahl probe) in its exports: CSV gb_per_s, pct_of_ceiling.
-      ceilings: (machine) =>
-        new ProbeStore(probeDirFor(options.historyDir ?? defaultHistoryDir(io.env))).load(machine),
+      ceilings: (machine) => new ProbeStore(machinesDir).load(machine),
+      // Held against this machine's usual speed (slow-machine); --no-save writes nothing, so records nothing.
+      speed: {
+        recorded: (machine) => speeds.recorded(machine),
+        record: history ? (machine, s) => speeds.record(machine, s) : undefined,
+      },
     })
   } finally {
     bar?.clear()

@@ -1,6 +1,7 @@
 // The options of one sweep, apart from the engine's entry points so the runner and index.ts do not import each other.
 import type { Progress, Run } from '../../common/contract'
 import type { LoadSources } from './load'
+import type { SpeedSource } from './speed'
 import type { Clock } from './timed'
 
 export interface RunOptions {
@@ -28,6 +29,8 @@ export interface RunOptions {
   timer?: { now: Clock; resolutionMs?: number }
   /** Where machine load is read from (default /proc, or the load average off Linux). */
   loadSources?: LoadSources
+  /** Where the machine's reference checks come from (default: the real compute loop and memory stream). */
+  speedSource?: SpeedSource
   /** How often progress ticks between samples while nothing else reports (default 250 ms; shorter also throttles less). */
   progressTickMs?: number
 }

@@ -16,15 +16,7 @@ import { machineInfo, logicalCores } from './machine'
 import { Workspaces, views } from './matrix'
 import { checkLabels, checkSum } from './check'
 import { allocationRefused, centroidsOf, checkFreeMemory } from './memory'
-import {
-  addLoad,
-  busyFraction,
-  LoadMeter,
-  machineVerdict,
-  readGovernor,
-  stealFraction,
-  type LoadTotal,
-} from './load'
+import { addLoad, busyFraction, LoadMeter, readGovernor, stealFraction, type LoadTotal } from './load'
 import { defaultName, planSweep, poolSizes, type PlannedCell, type SizePlan } from './plan'
 import { closePools, poolErrorLine, resolveWorkerScript, startPool, type WorkerPool } from './pool'
 import { ProgressTracker } from './progress'
@@ -34,6 +26,7 @@ import { countBudget, sampleRounds, stopReason } from './sampling'
 import { analyzeCells, type AnalysisContext, type MeasuredCell } from './analysis'
 import { batchFor, QuietGate, TIMED_REGION, timeRegion, timerResolution, type Clock } from './timed'
 import type { RunOptions } from './options'
+import { cellSpeed, judgeSpeed, SpeedChecker } from './speed'
 
 /** The bench and others read the tolerance from here too. */
 
@@ -66,6 +59,8 @@ interface CellState {
   batch: number
   /** What other programs took while its measured samples ran. */
   load: LoadTotal | null
+  /** Per measured sample, the index of the speed check in effect (SpeedChecker.latest). */
+  checksUsed: number[]
 }
 
 const finiteOrNull = (x: number | null) => (x !== null && Number.isFinite(x) ? x : null)
@@ -74,7 +69,7 @@ const finiteOrNull = (x: number | null) => (x !== null && Number.isFinite(x) ? x
  * What was measured of a cell (a cell still sampling reads as cancelled: a partial one). Every figure derived from
  * it (stats, speedups against the serial baseline of its size, flags, fits) comes from analysis.ts.
  */
-function finishCell(state: CellState, cores: number): MeasuredCell {
+function finishCell(state: CellState, cores: number, speed: SpeedChecker): MeasuredCell {
   const { plan } = state
   const status = state.status ?? 'cancelled'
   return {
@@ -96,6 +91,7 @@ function finishCell(state: CellState, cores: number): MeasuredCell {
     batch: state.batch,
     busyCpuFraction: busyFraction(state.load, cores),
     stealFraction: stealFraction(state.load, cores),
+    speedCheck: cellSpeed(speed.checks, state.checksUsed),
     breakdown: cellBreakdown(state.parts),
   }
 }
@@ -121,6 +117,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
   const clock: Clock = opts.timer?.now ?? (() => performance.now())
   const cores = logicalCores()
   const meter = new LoadMeter(opts.loadSources)
+  const speed = new SpeedChecker(opts.speedSource)
   const orderSeed = spec.orderSeed ?? randomInt(0, 2 ** 32)
   const run: Run = {
     schema: RUN_SCHEMA,
@@ -198,7 +195,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       const done =
         analysed.get(n) ??
         analyzeCells(
-          states.map((s) => finishCell(s, cores)),
+          states.map((s) => finishCell(s, cores, speed)),
           { ...analysis, resamples: final ? undefined : 0 },
         )
       cells.push(...done.cells.filter((_, i) => includeOpen || states[i].status !== null))
@@ -214,14 +211,10 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     if (status !== 'failed') progress.done()
     // A cancelled run keeps the cells under way with every sample they took; a failed one only what ended.
     const final = snapshot(status === 'cancelled', true)
-    final.verdict =
-      final.cells.length > 0
-        ? machineVerdict(
-            final.cells.map((c) => c.busyCpuFraction ?? null),
-            cores,
-          )
-        : null
-    return final
+    final.speed = { checks: speed.checks, reference: null }
+    final.verdict = null
+    // Held against the run's own fastest check here; whoever keeps the machine's record judges it again with it.
+    return judgeSpeed(final, [], cores)
   }
 
   try {
@@ -247,6 +240,8 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
         return complete('failed', `${spec.kernel} kernels are not available in this build or on this runtime`)
       }
     }
+    // The machine's speed before any sample, with every pool up and idle; then again between samples (speed.ts).
+    speed.start()
     // The fill always runs in threads: only they can write into the shared workspace, whatever the executor.
     fillPool = spec.executor === 'thread' ? (pools.get(Math.max(...pools.keys())) ?? null) : null
     if (!fillPool || fillPool.size < Math.min(logicalCores(), 2)) {
@@ -313,6 +308,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       spentMs: 0,
       batch: 1,
       load: null,
+      checksUsed: [],
     }))
     const serial = states[0]
     for (const state of states) begun.set(state.plan.index, state)
@@ -384,7 +380,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     analysed.set(
       plan.n,
       analyzeCells(
-        states.map((s) => finishCell(s, cores)),
+        states.map((s) => finishCell(s, cores, speed)),
         analysis,
       ),
     )
@@ -404,6 +400,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       })
       // Stale labels from an earlier sample must not hide a task that wrote nothing.
       if (spec.workload === 'assign') ctx.views.labels.fill(-1)
+      if (kind === 'measure') speed.maybe()
       const before = meter.read(pool.pids)
       const timed = await timeRegion(
         clock,
@@ -440,6 +437,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
         )
         state.spentMs += timed.ms
         state.load = addLoad(state.load, meter.between(before, after, cell.pool, cores))
+        state.checksUsed.push(speed.latest)
       }
       progress.sampleDone(cell)
       const why = kind === 'measure' ? stopReason(state.samplesMs, state.spentMs, spec) : null

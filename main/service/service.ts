@@ -14,6 +14,7 @@ import { exportFile, runsToExport } from '../export/json'
 import type { HistoryStore } from '../history/store'
 import { runProbe } from '../probe/probe'
 import { ProbeStore, probeDirFor } from '../probe/store'
+import { SpeedStore } from '../probe/speed-store'
 import { workloadPresets } from '../workloads/presets'
 import { previewCommands, tryCommandOnce } from '../workloads/try-once'
 
@@ -74,6 +75,8 @@ export function createService(options: ServiceOptions): Service {
   const listeners = new Set<(event: SweepEvent) => void>()
   let active: ActiveSweep | null = null
   const probes = options.probes ?? new ProbeStore(probeDirFor(history.dir))
+  // This machine's usual speed, beside its probe: every run is held against it (slow-machine).
+  const speeds = new SpeedStore(probes.dir)
   /** A probe under way: it needs the machine to itself, as a sweep does. */
   let probing = false
   let shuttingDown = false
@@ -108,6 +111,10 @@ export function createService(options: ServiceOptions): Service {
       warn,
       // The run is held against this machine's probe in its exports and charts (CSV pct_of_ceiling).
       ceilings: (machine) => probes.load(machine),
+      speed: {
+        recorded: (machine) => speeds.recorded(machine),
+        record: (machine, s) => speeds.record(machine, s),
+      },
       onProgress: (progress) => {
         sweep.progress = progress
         emit({ type: 'progress', progress })

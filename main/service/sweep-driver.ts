@@ -1,7 +1,8 @@
 // The one sweep driver, for the service and the CLI alike: runs a sweep on an engine, checkpoints it to the history,
 // saves the final run, closes the engine's pools or host, and words a failure the same way everywhere.
-import type { Progress, Run, SweepSpec } from '../../common/contract'
+import type { Progress, Run, SpeedCheck, SweepSpec } from '../../common/contract'
 import { oneLine } from '../../common/one-line'
+import { judgeSpeed, runSpeed } from '../engine/speed'
 import type { SweepEngine } from '../engine/sweep-engine'
 import type { HistoryStore } from '../history/store'
 import { Checkpoints } from './checkpoints'
@@ -16,6 +17,15 @@ export interface DriveOptions {
   workerScript?: string
   /** This machine's measured ceilings (amdahl probe), recorded in the run before it is saved; null when unprobed. */
   ceilings?: (machine: Run['machine']) => Promise<Run['machine']['ceilings'] | null | undefined>
+  /**
+   * This machine's usual speed (probe/speed-store.ts): the run's cells are held against it (slow-machine), and a
+   * complete run's own speed is added to it.
+   */
+  speed?: {
+    recorded: (machine: Run['machine']) => Promise<SpeedCheck[]>
+    /** Absent: nothing is written (`amdahl sweep --no-save`). */
+    record?: (machine: Run['machine'], speed: SpeedCheck) => Promise<void>
+  }
   /** Things that went wrong without stopping the sweep: a checkpoint or the final run that could not be saved. */
   warn: (line: string) => void
 }
@@ -68,6 +78,16 @@ export async function driveSweep(spec: SweepSpec, options: DriveOptions): Promis
     return null
   })
   if (ceilings) run.machine.ceilings = ceilings
+  if (options.speed && run.speed) {
+    const recorded = await options.speed.recorded(run.machine).catch(() => [])
+    run = judgeSpeed(run, recorded, run.machine.logicalCores)
+    const own = runSpeed(run.speed?.checks ?? [])
+    if (own && run.status === 'complete' && options.speed.record) {
+      await options.speed
+        .record(run.machine, own)
+        .catch((error) => warn(`this machine's speed record was not updated: ${message(error)}`))
+    }
+  }
   // The store writes saves of one run in call order, so no checkpoint can land after the final save.
   await checkpoints?.settled()
   let saveError: string | null = null

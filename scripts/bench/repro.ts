@@ -25,7 +25,8 @@ import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type { Cell, Run } from '../../common/contract'
+import type { Cell, Run, SpeedCheck } from '../../common/contract'
+import { judgeSpeed, runSpeed } from '../../main/engine/speed'
 import { median } from '../../common/stats'
 import { parseImport } from '../../main/history/parse'
 import { renderTable } from './table'
@@ -46,6 +47,8 @@ export interface CellAcross {
   /** Per run, the share of the cores others used while the cell was measured (null where unknown). */
   busy: (number | null)[]
   stopReasons: string[]
+  /** Per run, whether the cell was flagged slow-machine (the machine itself ran slower: main/engine/speed.ts). */
+  slow: boolean[]
 }
 
 const keyOf = (c: Cell) => `N=${c.n} ${c.serial ? 'serial' : `pool ${c.pool} chunk ${c.chunkSpec}`}`
@@ -57,11 +60,19 @@ export function acrossRuns(runs: readonly Run[]): CellAcross[] {
     for (const c of run.cells) {
       if (!c.stats) continue
       const key = keyOf(c)
-      const entry = byKey.get(key) ?? { key, medians: [], intervals: [], busy: [], stopReasons: [] }
+      const entry = byKey.get(key) ?? {
+        key,
+        medians: [],
+        intervals: [],
+        busy: [],
+        stopReasons: [],
+        slow: [],
+      }
       entry.medians.push(c.stats.median)
       entry.intervals.push({ low: c.stats.ci95Low, high: c.stats.ci95High })
       entry.busy.push(c.busyCpuFraction ?? null)
       entry.stopReasons.push(c.stopReason ?? '—')
+      entry.slow.push(c.flags.some((f) => f.kind === 'slow-machine'))
       byKey.set(key, entry)
     }
   }
@@ -74,13 +85,21 @@ export function spreadOf(medians: readonly number[]): number {
   return (Math.max(...medians) - Math.min(...medians)) / median(medians)
 }
 
-/** Share of ordered pairs (i ≠ j) where run i's median lies inside run j's interval; NaN below two runs. */
-export function coverageOf(cell: Pick<CellAcross, 'medians' | 'intervals'>): number {
+/**
+ * Share of ordered pairs (i ≠ j) where run i's median lies inside run j's interval; NaN below two runs. With
+ * `steadyOnly`, only pairs of runs where neither was flagged slow-machine count: the coverage the program itself
+ * gives while the machine keeps its speed.
+ */
+export function coverageOf(
+  cell: Pick<CellAcross, 'medians' | 'intervals'> & Partial<Pick<CellAcross, 'slow'>>,
+  steadyOnly = false,
+): number {
   let inside = 0
   let pairs = 0
+  const skip = (i: number) => steadyOnly && (cell.slow?.[i] ?? false)
   cell.medians.forEach((m, i) =>
     cell.intervals.forEach((ci, j) => {
-      if (i === j) return
+      if (i === j || skip(i) || skip(j)) return
       pairs++
       if (m >= ci.low && m <= ci.high) inside++
     }),
@@ -95,6 +114,7 @@ const msText = (x: number) => (x >= 10 ? x.toFixed(1) : x.toPrecision(3))
 export function reproTable(cells: readonly CellAcross[]): string {
   const rows = cells.map((c) => {
     const cover = coverageOf(c)
+    const steady = coverageOf(c, true)
     const busy = c.busy.filter((b): b is number => b !== null)
     return [
       c.key,
@@ -104,11 +124,24 @@ export function reproTable(cells: readonly CellAcross[]): string {
       pct(cover),
       cover >= 0.9 ? 'yes' : 'NO',
       busy.length > 0 ? `${pct(Math.max(...busy))}` : '—',
+      String(c.slow.filter(Boolean).length),
+      pct(steady),
       [...new Set(c.stopReasons)].join(','),
     ]
   })
   return renderTable([
-    ['cell', 'runs', 'medians ms', 'spread', 'coverage', '≥90%', 'max busy', 'stopped on'],
+    [
+      'cell',
+      'runs',
+      'medians ms',
+      'spread',
+      'coverage',
+      '≥90%',
+      'max busy',
+      'slow runs',
+      'coverage, steady runs',
+      'stopped on',
+    ],
     ...rows,
   ])
 }
@@ -153,9 +186,30 @@ export async function runRepro(root: string, opts: ReproOptions, log: (line: str
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
+  // Each process is held against the speed every process of this bench showed (and the machine's own record):
+  // a process the host ran slower has its cells flagged slow-machine, whatever its interval says.
+  const speeds = runs.map((r) => runSpeed(r.speed?.checks ?? [])).filter((s): s is SpeedCheck => s !== null)
+  const judged = runs.map((r) =>
+    judgeSpeed(r, [...speeds, ...(r.speed?.reference ? [r.speed.reference] : [])], r.machine.logicalCores),
+  )
+  log('')
+  log('The machine itself, per process (a fixed compute loop and memory stream timed between samples):')
+  judged.forEach((r, k) => {
+    const own = runSpeed(r.speed?.checks ?? [])
+    const ref = r.speed?.reference
+    const ratio = own && ref ? Math.max(own.computeMs / ref.computeMs, own.memoryMs / ref.memoryMs) : null
+    log(
+      `  process ${k + 1}: compute ${own ? own.computeMs.toFixed(3) : '—'} ms, memory ${own ? own.memoryMs.toFixed(3) : '—'} ms` +
+        (ratio === null ? '' : `, ${ratio.toFixed(2)}× the fast end`) +
+        ` — ${r.verdict ?? 'no verdict'}`,
+    )
+  })
   log('')
   log(
     `Reproducibility over ${runs.length} processes (coverage: how often one process's median lies in another's 95% interval):`,
   )
-  log(reproTable(acrossRuns(runs)))
+  log(reproTable(acrossRuns(judged)))
+  log(
+    'slow runs: processes whose cell was flagged slow-machine (the machine ran >1.25× slower than the fast end of all processes); coverage, steady runs: the same coverage over pairs of processes neither flagged',
+  )
 }

@@ -17,6 +17,9 @@ describe('coverage', () => {
     }
     expect(coverageOf(cell)).toBe(4 / 6)
     expect(coverageOf({ medians: [1], intervals: [{ low: 0, high: 2 }] })).toBeNaN()
+    // Run 2 ran on a machine that slowed down: over the steady runs 0 and 1 alone, both pairs cover.
+    expect(coverageOf({ ...cell, slow: [false, false, true] }, true)).toBe(1)
+    expect(coverageOf({ ...cell, slow: [false, false, true] })).toBe(4 / 6)
   })
 
   it('gives the spread of medians as (max − min) / median', () => {
@@ -38,7 +41,13 @@ describe('acrossRuns', () => {
       ['N=40 pool 2 chunk auto', 2],
     ])
     const table = reproTable(cells).split('\n')
-    expect(table[0]).toMatch(/^cell\s+runs\s+medians ms\s+spread\s+coverage\s+≥90%\s+max busy\s+stopped on$/)
+    expect(table[0]).toMatch(
+      /^cell\s+runs\s+medians ms\s+spread\s+coverage\s+≥90%\s+max busy\s+slow runs\s+coverage, steady runs\s+stopped on$/,
+    )
+    expect(cells.map((c) => c.slow)).toEqual([
+      [false, false],
+      [false, false],
+    ])
     expect(table).toHaveLength(4)
   })
 })
