@@ -2,9 +2,13 @@
 // budget, and which), tiny cells batched, the order seed and base case recorded, the machine's load per cell.
 import { describe, expect, it } from 'vitest'
 import { RunSchema, SweepSpecSchema, type SweepSpecInput } from '../../common/contract'
+import type { SpeedSource } from '../../main/engine/speed'
 import { runSweep } from '../../main/engine'
 import type { LoadSources } from '../../main/engine/load'
 import { logicalCores } from '../../main/engine/machine'
+
+/** A machine that keeps its speed: the verdicts below are about load alone (speed.test.ts covers speed). */
+const steady: SpeedSource = { now: () => 0, check: () => ({ computeMs: 1, memoryMs: 2 }) }
 
 const spec = (input: SweepSpecInput) => SweepSpecSchema.parse({ warmups: 1, repetitions: 2, ...input })
 
@@ -186,7 +190,10 @@ describe('machine load per cell', () => {
       loadAvg: () => 0,
       now: () => (reads += 100),
     }
-    const run = await runSweep(spec({ sizes: [32], pools: [2], maxSamples: 2 }), { loadSources: sources })
+    const run = await runSweep(spec({ sizes: [32], pools: [2], maxSamples: 2 }), {
+      loadSources: sources,
+      speedSource: steady,
+    })
     const cores = logicalCores()
     // 50 ms of others' CPU per 100 ms of wall time, over all cores; steal did not move.
     for (const c of run.cells) {
@@ -208,7 +215,10 @@ describe('machine load per cell', () => {
       loadAvg: () => 0,
       now: () => (reads += 100),
     }
-    const run = await runSweep(spec({ sizes: [32], pools: [2], maxSamples: 2 }), { loadSources: sources })
+    const run = await runSweep(spec({ sizes: [32], pools: [2], maxSamples: 2 }), {
+      loadSources: sources,
+      speedSource: steady,
+    })
     expect(run.cells.map((c) => c.busyCpuFraction)).toEqual([0, 0])
     expect(run.verdict).toBe('machine quiet')
   })
