@@ -1,6 +1,6 @@
 // The machine probe in the service and over HTTP: it needs the machine to itself, so a probe asked for while a
 // sweep runs, or a sweep while the machine is measured, is refused in one line (409) and what runs goes on to the
-// end. The real service, engine, probe and browser-mode server.
+// end; shutting down cancels a probe under way. The real service, engine, probe and browser-mode server.
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -196,5 +196,31 @@ describe('a sweep asked for while the machine is measured', () => {
     expect(event).toMatchObject({ type: 'finished', run: { status: 'complete', cellCount: 3 } })
     const run = await api<Run>('getRun', { id: started.body.ok ? started.body.value.runId : '' })
     expect(run.body.ok && run.body.value.machine.ceilings).toEqual(probe)
+  })
+})
+
+describe('shutting down while the machine is measured', () => {
+  it('cancels the probe, says so in one line, waits for it and keeps nothing', async () => {
+    const other = await setUp()
+    try {
+      const asked = other.service.handlers.probeMachine({})
+      let probeSettled = false
+      asked.catch(() => (probeSettled = true))
+      const measuring = rejection(asked)
+      await other.service.shutdown()
+      // shutdown resolved only once the probe had ended
+      expect(probeSettled).toBe(true)
+      expect(await measuring).toEqual({
+        message: 'measuring the machine was cancelled: Amdahl is shutting down',
+        status: undefined,
+      })
+      expect(kept(other.machines)).toEqual([])
+      expect(await rejection(other.service.handlers.probeMachine({}))).toEqual({
+        message: 'Amdahl is shutting down',
+        status: undefined,
+      })
+    } finally {
+      await other.close()
+    }
   })
 })
