@@ -1,6 +1,5 @@
 // The machine probe: its arithmetic (bytes counted, ceilings picked, cache sizes parsed), and a short real run.
-import { readFileSync } from 'node:fs'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -176,12 +175,17 @@ describe('probe arithmetic', () => {
 
   it('keeps a probe per machine under a file name made of its CPU and cores', async () => {
     expect(machineKey({ cpuModel: 'AMD EPYC 9R45 (Zen 5)', logicalCores: 2 })).toBe('amd-epyc-9r45-zen-5-2c')
-    const store = new ProbeStore(mkdtempSync(path.join(tmpdir(), 'amdahl-probe-')))
-    const probe = probeWith([33, 44])
-    expect(await store.load(probe)).toBeNull()
-    await store.save(probe)
-    expect(await store.load(probe)).toEqual(probe)
-    expect(await store.load({ cpuModel: 'Other', logicalCores: 2 })).toBeNull()
+    const dir = mkdtempSync(path.join(tmpdir(), 'amdahl-probe-'))
+    try {
+      const store = new ProbeStore(dir)
+      const probe = probeWith([33, 44])
+      expect(await store.load(probe)).toBeNull()
+      await store.save(probe)
+      expect(await store.load(probe)).toEqual(probe)
+      expect(await store.load({ cpuModel: 'Other', logicalCores: 2 })).toBeNull()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 
