@@ -220,4 +220,29 @@ describe('a real probe run', () => {
     expect(text).toMatch(/^workers\s+read GB\/s\s+triad GB\/s\s+L1 read GB\/s/m)
     expect(text).toMatch(/^2\s+\d+\.\d \[/m)
   })
+
+  it('stops filling its buffer as soon as it is cancelled, instead of filling all of it first', async () => {
+    // 1 GiB filled by one worker takes seconds (about 6 s on the 2-core machine this was written on)
+    const controller = new AbortController()
+    const steps: string[] = []
+    let abortedAt = 0
+    const probe = runProbe({
+      maxPool: 1,
+      samples: 1,
+      memoryBytes: 2 ** 30,
+      caches: parseGetconf(getconf),
+      signal: controller.signal,
+      onStep: (s) => {
+        steps.push(s)
+        if (s.startsWith('filling'))
+          setTimeout(() => {
+            abortedAt = performance.now()
+            controller.abort()
+          }, 50)
+      },
+    })
+    await expect(probe).rejects.toThrow(/^cancelled$/)
+    expect(performance.now() - abortedAt).toBeLessThan(1000)
+    expect(steps).toEqual(['timer resolution', 'pool of 1: starting', 'filling 1024 MiB'])
+  })
 })
