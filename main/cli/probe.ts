@@ -23,7 +23,8 @@ export async function probeCommand(options: ProbeOptions, io: CliIo): Promise<nu
       ? undefined
       : parseChoice(options.kernel, ['js', 'wasm'] as const, '--kernel')
   const samples = options.samples === undefined ? undefined : parseWhole(options.samples, '--samples')
-  if (samples !== undefined && (samples < 1 || samples > 100)) throw new UsageError('--samples: give 1–100')
+  if (samples !== undefined && (samples < 1 || samples > 100))
+    throw new UsageError(`--samples: give 1–100 samples per figure (got ${samples})`)
   const controller = new AbortController()
   let interrupted = false
   const stop = io.onSignal(['SIGINT', 'SIGTERM'], () => {

@@ -16,7 +16,7 @@ import type { ProbeReply, ProbeTask, WorkspaceRef } from '../../common/protocol'
 import { fillWorkspace } from '../engine/fill'
 import { logicalCores, machineInfo } from '../engine/machine'
 import { allocateWorkspace } from '../engine/matrix'
-import { closePools, resolveWorkerScript, startPool, type WorkerPool } from '../engine/pool'
+import { closePools, resolveWorkerScript, startPool, type TaskPromise, type WorkerPool } from '../engine/pool'
 import { readCaches } from './caches'
 import { figureInterval } from './interval'
 
@@ -100,6 +100,24 @@ async function timed(pool: WorkerPool, tasks: ProbeTask[]): Promise<number> {
   return ms
 }
 
+/**
+ * Fills the buffer, and stops the fill's tasks as soon as `signal` aborts: filling a 1 GiB buffer takes seconds,
+ * which a Ctrl-C or an app shutting down should not wait for.
+ */
+async function fillCancellably(pool: WorkerPool, ref: WorkspaceRef, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) throw new Error('cancelled')
+  const tasks = new Set<TaskPromise<number>>()
+  const stop = () => tasks.forEach((t) => t.cancel())
+  signal?.addEventListener('abort', stop, { once: true })
+  try {
+    await fillWorkspace(pool, ref, 1, (task) => tasks.add(task))
+  } catch (error) {
+    throw signal?.aborted ? new Error('cancelled') : error
+  } finally {
+    signal?.removeEventListener('abort', stop)
+  }
+}
+
 interface Measure {
   name: string
   tasks: ProbeTask[]
@@ -163,7 +181,7 @@ export async function runProbe(options: ProbeOptions = {}): Promise<ProbeResult>
           kernel = options.kernel ?? (pool.kernels.includes('wasm') ? 'wasm' : 'js')
           if (!pool.kernels.includes(kernel)) throw new Error(`the workers offer no ${kernel} kernels`)
           step(`filling ${Math.round(memory.bytes / 2 ** 20)} MiB`)
-          await fillWorkspace(pool, big, 1)
+          await fillCancellably(pool, big, options.signal)
         }
         const k: Kernel = kernel
         const measures: Measure[] = []

@@ -48,8 +48,8 @@ export interface Service {
   handlers: ApiHandlers
   onEvent(listener: (event: SweepEvent) => void): () => void
   /**
-   * Refuses new sweeps from now on, cancels a running one and resolves once its run is saved and every worker
-   * pool is gone.
+   * Refuses new sweeps and probes from now on, cancels a running sweep (or a probe under way) and resolves once
+   * its run is saved and every worker pool is gone.
    */
   shutdown(): Promise<void>
 }
@@ -77,8 +77,8 @@ export function createService(options: ServiceOptions): Service {
   const probes = options.probes ?? new ProbeStore(probeDirFor(history.dir))
   // This machine's usual speed, beside its probe: every run is held against it (slow-machine).
   const speeds = new SpeedStore(probes.dir)
-  /** A probe under way: it needs the machine to itself, as a sweep does. */
-  let probing = false
+  /** A probe under way: it needs the machine to itself, as a sweep does; shutdown cancels it and waits for it. */
+  let probing: { controller: AbortController; done: Promise<unknown> } | null = null
   let shuttingDown = false
 
   function emit(event: SweepEvent): void {
@@ -140,15 +140,22 @@ export function createService(options: ServiceOptions): Service {
       if (shuttingDown) throw new ApiError('Amdahl is shutting down')
       if (active) throw conflict(`a sweep is running (${active.runId}): measure the machine when it is done`)
       if (probing) throw conflict('the machine is being measured already')
-      probing = true
+      const controller = new AbortController()
+      const measured = runProbe({ workerScript: options.workerScript, signal: controller.signal }).then(
+        async (probe) => {
+          await probes.save(probe)
+          return probe
+        },
+      )
+      probing = { controller, done: measured.catch(() => undefined) }
       try {
-        const probe = await runProbe({ workerScript: options.workerScript })
-        await probes.save(probe)
-        return probe
+        return await measured
       } catch (error) {
+        if (controller.signal.aborted)
+          throw new ApiError('measuring the machine was cancelled: Amdahl is shutting down')
         throw new ApiError(`measuring the machine failed: ${message(error)}`)
       } finally {
-        probing = false
+        probing = null
       }
     },
 
@@ -228,6 +235,11 @@ export function createService(options: ServiceOptions): Service {
     },
     async shutdown() {
       shuttingDown = true
+      // A probe's pools live in this process: they end with it, before the app does.
+      if (probing) {
+        probing.controller.abort()
+        await probing.done
+      }
       const sweep = active
       if (sweep) {
         sweep.controller.abort()

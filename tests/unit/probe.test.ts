@@ -1,6 +1,5 @@
 // The machine probe: its arithmetic (bytes counted, ceilings picked, cache sizes parsed), and a short real run.
-import { readFileSync } from 'node:fs'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -176,12 +175,17 @@ describe('probe arithmetic', () => {
 
   it('keeps a probe per machine under a file name made of its CPU and cores', async () => {
     expect(machineKey({ cpuModel: 'AMD EPYC 9R45 (Zen 5)', logicalCores: 2 })).toBe('amd-epyc-9r45-zen-5-2c')
-    const store = new ProbeStore(mkdtempSync(path.join(tmpdir(), 'amdahl-probe-')))
-    const probe = probeWith([33, 44])
-    expect(await store.load(probe)).toBeNull()
-    await store.save(probe)
-    expect(await store.load(probe)).toEqual(probe)
-    expect(await store.load({ cpuModel: 'Other', logicalCores: 2 })).toBeNull()
+    const dir = mkdtempSync(path.join(tmpdir(), 'amdahl-probe-'))
+    try {
+      const store = new ProbeStore(dir)
+      const probe = probeWith([33, 44])
+      expect(await store.load(probe)).toBeNull()
+      await store.save(probe)
+      expect(await store.load(probe)).toEqual(probe)
+      expect(await store.load({ cpuModel: 'Other', logicalCores: 2 })).toBeNull()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 
@@ -215,5 +219,30 @@ describe('a real probe run', () => {
     const text = formatProbe(probe)
     expect(text).toMatch(/^workers\s+read GB\/s\s+triad GB\/s\s+L1 read GB\/s/m)
     expect(text).toMatch(/^2\s+\d+\.\d \[/m)
+  })
+
+  it('stops filling its buffer as soon as it is cancelled, instead of filling all of it first', async () => {
+    // 1 GiB filled by one worker takes seconds (about 6 s on the 2-core machine this was written on)
+    const controller = new AbortController()
+    const steps: string[] = []
+    let abortedAt = 0
+    const probe = runProbe({
+      maxPool: 1,
+      samples: 1,
+      memoryBytes: 2 ** 30,
+      caches: parseGetconf(getconf),
+      signal: controller.signal,
+      onStep: (s) => {
+        steps.push(s)
+        if (s.startsWith('filling'))
+          setTimeout(() => {
+            abortedAt = performance.now()
+            controller.abort()
+          }, 50)
+      },
+    })
+    await expect(probe).rejects.toThrow(/^cancelled$/)
+    expect(performance.now() - abortedAt).toBeLessThan(1000)
+    expect(steps).toEqual(['timer resolution', 'pool of 1: starting', 'filling 1024 MiB'])
   })
 })

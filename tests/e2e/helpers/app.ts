@@ -1,11 +1,12 @@
 // E2E helper: the real service and browser-mode server in this process, serving the BUILT renderer, one history folder each.
 import { existsSync } from 'node:fs'
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseInput, type Run, type SweepEvent, type SweepSpecInput } from '../../../common/contract'
 import { HistoryStore } from '../../../main/history/store'
+import { probeDirFor } from '../../../main/probe/store'
 import { startServer, type RunningServer } from '../../../main/transports/http/server'
 import { createService, type Service } from '../../../main/service/service'
 
@@ -31,6 +32,8 @@ export interface TestApp {
   origin: string
   token: string
   historyDir: string
+  /** Where the service keeps this machine's probe (Measure this machine): beside the history, as in the app. */
+  machinesDir: string
   history: HistoryStore
   service: Service
   /** The runs saved in this app's history folder, read straight from the store (not through the page). */
@@ -42,7 +45,11 @@ export interface TestApp {
 
 export async function startApp(): Promise<TestApp> {
   const out = buildDir()
-  const historyDir = await mkdtemp(join(tmpdir(), 'amdahl-e2e-history-'))
+  // A data folder of its own: the service keeps probes in machines/ beside history/, which for a history folder
+  // straight in the temp folder would be one machines/ shared by every app and test.
+  const dataDir = await mkdtemp(join(tmpdir(), 'amdahl-e2e-'))
+  const historyDir = join(dataDir, 'history')
+  await mkdir(historyDir)
   const warnings: string[] = []
   const history = new HistoryStore(historyDir, { onWarning: (line) => warnings.push(line) })
   const service = createService({
@@ -59,7 +66,7 @@ export async function startApp(): Promise<TestApp> {
       log: (line) => warnings.push(line),
     })
   } catch (error) {
-    await rm(historyDir, { recursive: true, force: true })
+    await rm(dataDir, { recursive: true, force: true })
     throw error
   }
 
@@ -94,6 +101,7 @@ export async function startApp(): Promise<TestApp> {
     origin: server.origin,
     token: server.token,
     historyDir,
+    machinesDir: probeDirFor(historyDir),
     history,
     service,
     savedRuns,
@@ -101,7 +109,7 @@ export async function startApp(): Promise<TestApp> {
     async close() {
       await service.shutdown()
       await server.close()
-      await rm(historyDir, { recursive: true, force: true })
+      await rm(dataDir, { recursive: true, force: true })
       if (warnings.length > 0) console.warn(`e2e server warnings:\n${warnings.join('\n')}`)
     },
   }
