@@ -353,18 +353,33 @@ describe('dashboard', () => {
     expect(await scrollWidth()).toBeLessThanOrEqual(420)
   })
 
-  it('keeps the history export buttons inside their row in a 1280×800 window', async () => {
-    await page.setViewportSize({ width: 1280, height: 800 })
+  it('keeps the history export buttons on one row inside the history at 1280×800 and 1920×1080', async () => {
     await app.seedRun({ ...TINY, name: 'exports' })
-    await openApp(page, app.url)
-    await byTestId(page, 'history-item').first().waitFor({ timeout: WAIT_MS })
-    const row = (await page.locator('.exports').boundingBox())!
-    for (const id of ['export-csv', 'export-samples-csv', 'export-json', 'export-html', 'export-md']) {
-      const box = (await byTestId(page, id).boundingBox())!
-      expect(box.x, id).toBeGreaterThanOrEqual(row.x)
-      expect(box.x + box.width, id).toBeLessThanOrEqual(row.x + row.width)
-      expect(box.y + box.height, id).toBeLessThanOrEqual(row.y + row.height)
+    const ids = ['export-csv', 'export-samples-csv', 'export-json', 'export-html', 'export-md']
+    for (const [width, height] of [
+      [1280, 800],
+      [1920, 1080],
+    ]) {
+      await page.setViewportSize({ width, height })
+      await openApp(page, app.url)
+      await byTestId(page, 'history-item').first().waitFor({ timeout: WAIT_MS })
+      const row = (await page.locator('.exports').boundingBox())!
+      const boxes = await Promise.all(ids.map(async (id) => (await byTestId(page, id).boundingBox())!))
+      boxes.forEach((box, k) => {
+        expect(box.x, ids[k]).toBeGreaterThanOrEqual(row.x)
+        expect(box.x + box.width, ids[k]).toBeLessThanOrEqual(row.x + row.width)
+        expect(box.y + box.height, ids[k]).toBeLessThanOrEqual(row.y + row.height)
+        // One row: every button as high as the first, none wrapped below it.
+        expect(box.y, `${ids[k]} at ${width}`).toBe(boxes[0].y)
+      })
     }
+    // Short labels, full names: "Samples" is the Samples CSV button, "HTML" the HTML report.
+    expect(await page.getByRole('button', { name: 'Samples CSV' }).getAttribute('data-testid')).toBe(
+      'export-samples-csv',
+    )
+    expect(await page.getByRole('button', { name: 'HTML report' }).getAttribute('data-testid')).toBe(
+      'export-html',
+    )
   })
 
   it('takes screenshots of the dashboard and the compare view at 1280×800 and 1920×1080, light and dark', async () => {

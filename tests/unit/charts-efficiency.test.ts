@@ -78,7 +78,8 @@ describe('efficiencyHeatmap', () => {
   })
 
   it('caps the row height, so a single size draws a modest band centred in the card', () => {
-    const grid = efficiencyHeatmap([makeRun({ sizes: [1000] })], 'light').grid as {
+    // A card wide enough for a one-line subtitle.
+    const grid = efficiencyHeatmap([makeRun({ sizes: [1000] })], 'light', 1000).grid as {
       top: number
       bottom: number
     }
@@ -91,5 +92,14 @@ describe('efficiencyHeatmap', () => {
 
   it('lets many rows use the whole card', () => {
     expect(heatmapLayout(8)).toEqual({ top: 72, bottom: 72, visualMapBottom: 4 })
+  })
+
+  it('starts the cells a line lower for each line its subtitle wraps to past the first, the rows as tall', () => {
+    const run = makeRun({ sizes: [100, 1000] })
+    const narrow = efficiencyHeatmap([run], 'light', 300)
+    const lines = (narrow.title as { subtext: string }).subtext.split('\n').length
+    expect(lines).toBeGreaterThan(1)
+    const wide = heatmapLayout(2)
+    expect(narrow.grid).toMatchObject({ top: wide.top + 16 * (lines - 1), bottom: wide.bottom })
   })
 })

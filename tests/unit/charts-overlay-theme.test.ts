@@ -191,4 +191,6 @@ describe('legendWidths', () => {
     expect(legendWidths(1114)).toEqual({ card: 500, wide: 1060 }))
   it('gives a single column the whole width', () =>
     expect(legendWidths(840)).toEqual({ card: 780, wide: 780 }))
+  it('gives a card narrower than a column (a 420 px window) the room it really has', () =>
+    expect(legendWidths(396)).toEqual({ card: 340, wide: 340 }))
 })

@@ -14,7 +14,7 @@ import {
 } from './options'
 import { CHART_HEIGHT, heatmapHeight } from './options/efficiencyHeatmap'
 import { allSizes, runLabels, runTag } from './select'
-import { fitLegend, LEGEND_WIDTH, legendExtraHeight } from './theme'
+import { fitLegend, LEGEND_WIDTH, legendExtraHeight, subtitleExtraHeight } from './theme'
 import type { ChartOption, ChartTheme } from './types'
 
 export const chartKeys = [
@@ -102,11 +102,11 @@ export function compactLegend(option: ChartOption | null, runs: Run[], width: nu
   return { ...option, legend: { ...legend, formatter: short }, grid }
 }
 
-/** The canvas height an option needs: the usual one, plus the rows of a legend past three. */
+/** The canvas height an option needs: the usual one, plus the rows of a legend past three and of a subtitle past one. */
 function heightOf(option: ChartOption | null): number {
   const grid = option?.grid
   const bottom = grid && !Array.isArray(grid) && typeof grid.bottom === 'number' ? grid.bottom : 0
-  return CHART_HEIGHT + legendExtraHeight(bottom)
+  return CHART_HEIGHT + legendExtraHeight(bottom) + (option ? subtitleExtraHeight(option) : 0)
 }
 
 /** Narrowest a card may get before the grid drops to one column (ChartsView.vue's minmax). */
@@ -116,14 +116,20 @@ export const CARD_GAP = 14
 /** What a card's padding, border and the legend's own margin take from its width, px. */
 const CARD_CHROME = 50
 
-/** Room for the legends of normal and wide cards in a grid this wide, px; the narrowest card without a width. */
+/** The least room a legend or subtitle gets, px: a card in a 420 px window is narrower than MIN_CARD_WIDTH. */
+const MIN_ROOM = 200
+
+/**
+ * Room for the legends and subtitles of normal and wide cards in a grid this wide, px; the narrowest card without
+ * a width. A grid narrower than MIN_CARD_WIDTH (a phone) has one card as wide as itself, and the room of that.
+ */
 export function legendWidths(gridWidth: number | null): { card: number; wide: number } {
   if (gridWidth === null || !Number.isFinite(gridWidth) || gridWidth <= 0)
     return { card: LEGEND_WIDTH, wide: LEGEND_WIDTH }
   const columns = Math.max(1, Math.floor((gridWidth + CARD_GAP) / (MIN_CARD_WIDTH + CARD_GAP)))
   const card = (gridWidth - CARD_GAP * (columns - 1)) / columns
   // Rounded down to 20 px steps, so resizing a window rebuilds the charts only now and then.
-  const room = (w: number) => Math.max(LEGEND_WIDTH, Math.floor((w - CARD_CHROME) / 20) * 20)
+  const room = (w: number) => Math.max(MIN_ROOM, Math.floor((w - CARD_CHROME) / 20) * 20)
   return { card: room(card), wide: room(gridWidth) }
 }
 
@@ -163,7 +169,7 @@ export function chartCards(
       title: 'Efficiency',
       howTo:
         'Each cell is speedup ÷ workers. Green near 100% means busy workers; red means they mostly wait or pay overhead.',
-      option: efficiencyHeatmap(runs, theme),
+      option: efficiencyHeatmap(runs, theme, legend.card),
     },
     {
       key: 'chunks',
@@ -210,7 +216,10 @@ export function chartCards(
   ]
   return cards.map((card) => ({
     ...card,
-    height: card.key === 'efficiency' ? heatmapHeight(heatRows) : heightOf(card.option),
+    height:
+      card.key === 'efficiency' && card.option
+        ? heatmapHeight(heatRows) + subtitleExtraHeight(card.option)
+        : heightOf(card.option),
   }))
 }
 

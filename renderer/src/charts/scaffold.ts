@@ -3,7 +3,7 @@
 // legend, plot area, tooltip) around them. The chart builders in options/ say only what they draw.
 import type { TooltipComponentOption } from 'echarts/components'
 import { formatCount } from './format'
-import { axisStyle, baseOption, fitLegend, gridBox, LEGEND_WIDTH, type Palette } from './theme'
+import { axisStyle, baseOption, fitLegend, gridBox, LEGEND_WIDTH, type Palette, titleTop } from './theme'
 import { PointTable } from './tooltip'
 import type { ChartOption, LineSeriesOption } from './types'
 
@@ -103,6 +103,7 @@ export interface Frame {
   yAxis: ChartOption['yAxis']
   /** Merged over the shared tooltip: usually just the formatter of a PlottedSeries' points. */
   tooltip: TooltipComponentOption
+  /** The room across the card, px: the legend and the subtitle wrap to it. */
   legendWidth?: number
   /** The legend's text for a series name, when it says more than the name (the Amdahl fit's f). */
   legendText?: (name: string) => string
@@ -110,18 +111,23 @@ export interface Frame {
   legendSelected?: Record<string, boolean>
   /** Points that decide animation, when not every data item of every series. */
   points?: number
-  /** The plot area(s), given the room the legend needs below; one gridBox by default. */
-  grid?: (bottom: number) => ChartOption['grid']
+  /** The plot area(s), given the room the legend needs below and the title above; one gridBox by default. */
+  grid?: (bottom: number, top: number) => ChartOption['grid']
 }
 
-/** The option around the series: title, a legend wrapped to the card's width, the plot area, tooltip, axes. */
+/**
+ * The option around the series: title, a subtitle and a legend wrapped to the card's width, the plot area clear
+ * of both, tooltip, axes.
+ */
 export function chartFrame(f: Frame): ChartOption {
-  const base = baseOption(f.palette, f.title, f.subtitle, f.points ?? pointCount(f.series))
+  const width = f.legendWidth ?? LEGEND_WIDTH
+  const base = baseOption(f.palette, f.title, f.subtitle, f.points ?? pointCount(f.series), width)
+  const top = titleTop(base.title)
   const text = f.legendText ?? ((name: string) => name)
   const { legend, bottom } = fitLegend(
     base.legend,
     f.series.map((s) => text(String(s.name))),
-    f.legendWidth ?? LEGEND_WIDTH,
+    width,
   )
   return {
     ...base,
@@ -131,7 +137,7 @@ export function chartFrame(f: Frame): ChartOption {
       ...(f.legendSelected ? { selected: f.legendSelected } : {}),
     },
     tooltip: { ...base.tooltip, ...f.tooltip },
-    grid: f.grid ? f.grid(bottom) : gridBox({ bottom }),
+    grid: f.grid ? f.grid(bottom, top) : gridBox({ top, bottom }),
     xAxis: f.xAxis,
     yAxis: f.yAxis,
     series: f.series as ChartOption['series'],

@@ -125,8 +125,82 @@ export function runColour(p: Palette, runIndex: number, runCount: number, index:
 export const runLineTypes = ['solid', 'dashed', 'dotted'] as const
 export const runSymbols = ['circle', 'rect', 'diamond', 'roundRect', 'emptyCircle', 'emptyRect'] as const
 
-/** Option pieces shared by every chart so the charts look like one family. */
-export function baseOption(p: Palette, title: string, subtitle: string, points: number) {
+/** Rough width of one character at 12 px, a little generous (real text runs ~10% narrower): legends and subtitles. */
+const CHAR_WIDTH = 6.4
+
+/** Room above the plot for the title and a one-line subtitle, px: the top of gridBox. */
+export const TITLE_ROOM = 72
+/** Height of one subtitle line (12 px text), px. */
+export const SUBTITLE_LINE = 16
+
+/**
+ * A subtitle's lines within width px: its clauses (joined by " · ") kept whole on a line where they fit, a clause
+ * wider than the line broken between words. Breaking here rather than leaving it to ECharts means the chart knows
+ * how many lines it has to clear, and a line ends between two clauses, not inside one.
+ */
+export function wrapSubtitle(text: string, width: number): string[] {
+  const fits = (line: string) => line.length * CHAR_WIDTH <= width
+  const lines: string[] = []
+  let line = ''
+  const put = (piece: string, glue: string) => {
+    const joined = line ? line + glue + piece : piece
+    if (fits(joined) || !line) line = joined
+    else {
+      lines.push(line)
+      line = piece
+    }
+  }
+  for (const clause of text.split(' · ').filter((c) => c !== '')) {
+    if (fits(clause)) put(clause, ' · ')
+    else clause.split(' ').forEach((word, k) => put(word, k === 0 ? ' · ' : ' '))
+  }
+  if (line) lines.push(line)
+  return lines
+}
+
+/** The top of the plot under this title (chartTitle): lower by a subtitle line for each line past the first. */
+export function titleTop(title: { subtext?: unknown } | undefined): number {
+  const subtext = title?.subtext
+  const lines = typeof subtext === 'string' ? subtext.split('\n').length : 1
+  return TITLE_ROOM + SUBTITLE_LINE * Math.max(0, lines - 1)
+}
+
+/** Extra canvas height an option needs for a subtitle of more than one line, so its plot keeps its height. */
+export function subtitleExtraHeight(option: { title?: unknown }): number {
+  const title = Array.isArray(option.title) ? option.title[0] : option.title
+  return titleTop(title as { subtext?: unknown } | undefined) - TITLE_ROOM
+}
+
+/** A chart's title, and its subtitle wrapped to width px (the card's room), lines SUBTITLE_LINE apart. */
+export function chartTitle(p: Palette, title: string, subtitle: string, width: number) {
+  return {
+    text: title,
+    subtext: wrapSubtitle(subtitle, width).join('\n'),
+    left: 8,
+    top: 4,
+    textStyle: { color: p.text, fontSize: 15, fontWeight: 600 as const },
+    // Past the estimate (a wider font than measured for), ECharts breaks the line rather than cut it at the edge.
+    subtextStyle: {
+      color: p.subtext,
+      fontSize: 12,
+      lineHeight: SUBTITLE_LINE,
+      width,
+      overflow: 'break' as const,
+    },
+  }
+}
+
+/**
+ * Option pieces shared by every chart so the charts look like one family; the subtitle wraps to width px (the
+ * room the card gives; the plot's top is titleTop of its lines).
+ */
+export function baseOption(
+  p: Palette,
+  title: string,
+  subtitle: string,
+  points: number,
+  width = LEGEND_WIDTH,
+) {
   return {
     // Transparent so the card's background shows; PNG export passes the palette background explicitly.
     backgroundColor: 'transparent',
@@ -134,14 +208,7 @@ export function baseOption(p: Palette, title: string, subtitle: string, points: 
     // Animating hundreds of points makes redraws sluggish and exports catch half-drawn frames.
     animation: points <= 200,
     textStyle: { color: p.text, fontFamily: 'system-ui, sans-serif' },
-    title: {
-      text: title,
-      subtext: subtitle,
-      left: 8,
-      top: 4,
-      textStyle: { color: p.text, fontSize: 15, fontWeight: 600 as const },
-      subtextStyle: { color: p.subtext, fontSize: 12 },
-    },
+    title: chartTitle(p, title, subtitle, width),
     legend: {
       bottom: 4,
       left: 'center',
@@ -179,7 +246,7 @@ export function gridBox(
   return {
     left: box.left ?? 12,
     right: box.right ?? 28,
-    top: box.top ?? 72,
+    top: box.top ?? TITLE_ROOM,
     bottom: box.bottom ?? 44,
     outerBoundsMode: 'same' as const,
     outerBoundsContain: 'all' as const,
@@ -189,9 +256,9 @@ export function gridBox(
 /** Width a legend can count on in the narrowest card, px: what builders assume when not told the real width. */
 export const LEGEND_WIDTH = 470
 
-/** Rough width of one legend entry at 12 px: icon, gap and about 6.4 px per character. */
+/** Rough width of one legend entry at 12 px: icon, gap and the characters. */
 function legendItemWidth(name: string): number {
-  return 36 + 6.4 * name.length
+  return 36 + CHAR_WIDTH * name.length
 }
 
 /** Height of one wrapped legend row, px. */

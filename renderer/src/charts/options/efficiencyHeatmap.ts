@@ -12,7 +12,7 @@ import {
   runLabels,
   type PlottableCell,
 } from '../select'
-import { axisStyle, baseOption, gridBox, palette } from '../theme'
+import { axisStyle, baseOption, gridBox, LEGEND_WIDTH, palette, TITLE_ROOM, titleTop } from '../theme'
 import { PointTable } from '../tooltip'
 import type { ChartOption, ChartTheme } from '../types'
 
@@ -34,8 +34,7 @@ function tooltip(pt: Point): string {
 
 /** The canvas height of every chart card (ChartCard.vue's .chart-card__chart): what the heat map centres in. */
 export const CHART_HEIGHT = 380
-/** Room for the title above and the visual map below the heat map's box (its axis labels sit inside the box). */
-const TOP = 72
+/** Room for the visual map below the heat map's box (its axis labels sit inside the box); TITLE_ROOM above. */
 const BOTTOM = 72
 /** Height of the x axis's labels and name inside the box. */
 const X_AXIS = 44
@@ -46,18 +45,26 @@ export const MIN_ROW_HEIGHT = 22
 
 /** The canvas height a heat map of this many rows needs: the card's usual height, or taller for many rows. */
 export function heatmapHeight(rowCount: number): number {
-  return Math.max(CHART_HEIGHT, TOP + BOTTOM + X_AXIS + rowCount * MIN_ROW_HEIGHT)
+  return Math.max(CHART_HEIGHT, TITLE_ROOM + BOTTOM + X_AXIS + rowCount * MIN_ROW_HEIGHT)
 }
 
-/** Top and bottom of the heat map's box, and the visual map's offset, with the cells centred when rows are few. */
-export function heatmapLayout(rowCount: number): { top: number; bottom: number; visualMapBottom: number } {
-  const available = heatmapHeight(rowCount) - TOP - BOTTOM - X_AXIS
+/**
+ * Top and bottom of the heat map's box, and the visual map's offset, with the cells centred when rows are few;
+ * below a title whose plot starts at top (titleTop: lower for a subtitle of several lines, on a canvas taller by
+ * as much, so the rows keep their height).
+ */
+export function heatmapLayout(
+  rowCount: number,
+  top = TITLE_ROOM,
+): { top: number; bottom: number; visualMapBottom: number } {
+  const available = heatmapHeight(rowCount) - TITLE_ROOM - BOTTOM - X_AXIS
   const spare = Math.max(0, available - rowCount * MAX_ROW_HEIGHT)
   const half = Math.floor(spare / 2)
-  return { top: TOP + half, bottom: BOTTOM + half, visualMapBottom: 4 + half }
+  return { top: top + half, bottom: BOTTOM + half, visualMapBottom: 4 + half }
 }
 
-export function efficiencyHeatmap(runs: Run[], theme: ChartTheme): ChartOption {
+/** The heat map; width (px) is the room across the card, which the subtitle wraps to. */
+export function efficiencyHeatmap(runs: Run[], theme: ChartTheme, width = LEGEND_WIDTH): ChartOption {
   const p = palette(theme)
   const pools = allPools(runs)
   const sizes = allSizes(runs)
@@ -93,8 +100,9 @@ export function efficiencyHeatmap(runs: Run[], theme: ChartTheme): ChartOption {
     'Efficiency',
     `E = S / p: 100% means every worker pulls its full weight · * flagged${chunkNote}`,
     data.length,
+    width,
   )
-  const layout = heatmapLayout(rows.length)
+  const layout = heatmapLayout(rows.length, titleTop(base.title))
   return {
     ...base,
     legend: undefined,

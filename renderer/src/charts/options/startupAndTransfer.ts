@@ -7,7 +7,16 @@ import { tooltipHtml } from '../format'
 import { formatMs, formatMsTick } from '../../lib/format'
 import { allSizes, chunkBasisLabel, representativeCells, runLabels, seriesNamer } from '../select'
 import { chartFrame, PlottedSeries } from '../scaffold'
-import { axisStyle, colourAt, gridBox, LEGEND_WIDTH, palette, runSymbols } from '../theme'
+import {
+  axisStyle,
+  colourAt,
+  gridBox,
+  LEGEND_WIDTH,
+  palette,
+  runSymbols,
+  SUBTITLE_LINE,
+  wrapSubtitle,
+} from '../theme'
 import type { ChartOption, ChartTheme, ScatterSeriesOption } from '../types'
 
 const modeDimensions = ['transfer', 'kernel', 'executor'] as const
@@ -152,11 +161,25 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
   }
 
   const modeWords = modes.map((d) => [...new Set(runs.map((r) => r.spec[d]))].join(' vs ')).join(', ')
-  const heading = (text: string, left: string) => ({
-    text,
-    left,
+  // Each heading wraps to the width of its plot area; the plots start below the taller one.
+  const headingWidth = compare ? Math.floor(legendWidth / 2) - 16 : legendWidth
+  const headings = [
+    { text: 'start-up: cold pool vs warm empty task (log)', left: '8' },
+    ...(compare ? [{ text: `median time at p = ${pool} (log)`, left: '53%' }] : []),
+  ].map((h) => ({ ...h, lines: wrapSubtitle(h.text, headingWidth) }))
+  const top = 64 + SUBTITLE_LINE * (Math.max(...headings.map((h) => h.lines.length)) - 1)
+  const heading = (h: (typeof headings)[number]) => ({
+    text: h.lines.join('\n'),
+    left: h.left,
     top: 34,
-    textStyle: { color: p.subtext, fontSize: 12, fontWeight: 'normal' as const },
+    textStyle: {
+      color: p.subtext,
+      fontSize: 12,
+      fontWeight: 'normal' as const,
+      lineHeight: SUBTITLE_LINE,
+      width: headingWidth,
+      overflow: 'break' as const,
+    },
   })
   const msAxis = (gridIndex: number, axisName: string) => ({
     type: 'log' as const,
@@ -185,8 +208,8 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
     tooltip: { formatter: plotted.points.formatter((pt) => tooltipHtml(pt.label, pt.rows)) },
     grid: (bottom) =>
       compare
-        ? [gridBox({ right: '52%', top: 64, bottom }), gridBox({ left: '53%', top: 64, bottom })]
-        : [gridBox({ top: 64, bottom })],
+        ? [gridBox({ right: '52%', top, bottom }), gridBox({ left: '53%', top, bottom })]
+        : [gridBox({ top, bottom })],
     xAxis: [
       categoryAxis(0, 'pool size', startupPools.map(String)),
       ...(compare ? [categoryAxis(1, 'matrix side N', sizes.map(String))] : []),
@@ -197,10 +220,6 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
   // A heading over each plot area says what it shows, in place of the chart's subtitle.
   return {
     ...option,
-    title: [
-      { ...(option.title as TitleComponentOption), subtext: undefined },
-      heading('start-up: cold pool vs warm empty task (log)', '8'),
-      ...(compare ? [heading(`median time at p = ${pool} (log)`, '53%')] : []),
-    ],
+    title: [{ ...(option.title as TitleComponentOption), subtext: undefined }, ...headings.map(heading)],
   }
 }

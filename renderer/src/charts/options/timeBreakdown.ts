@@ -63,7 +63,7 @@ export function timeBreakdown(runs: Run[], theme: ChartTheme, legendWidth = LEGE
       },
     },
     // Room for the category labels, turned when many.
-    grid: (bottom) => gridBox({ bottom: bottom + 18 }),
+    grid: (bottom, top) => gridBox({ top, bottom: bottom + 18 }),
     xAxis: {
       type: 'category',
       data: categories,
