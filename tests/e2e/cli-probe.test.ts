@@ -48,7 +48,9 @@ const ok = (result: SpawnSyncReturns<string>): SpawnSyncReturns<string> => {
 }
 
 const machinesDir = () => join(home, 'machines')
-const keptFiles = () => (existsSync(machinesDir()) ? readdirSync(machinesDir()) : [])
+/** The probes kept (the machine's speed record, main/probe/speed-store.ts, lives beside them). */
+const keptFiles = () =>
+  (existsSync(machinesDir()) ? readdirSync(machinesDir()) : []).filter((f) => !f.endsWith('.speed.json'))
 
 /** A tiny sum sweep with a CSV and a JSON export of its run. */
 function sweep(name: string): {
