@@ -4,7 +4,9 @@
 import { describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
 import CompareView from '../../renderer/src/components/CompareView.vue'
-import { compareRows, formatChange } from '../../renderer/src/lib/compare-rows'
+import { compareRows, formatChange, hasCeilings } from '../../renderer/src/lib/compare-rows'
+import { cellUnits } from '../../common/ceilings'
+import { runProbe } from '../../main/probe/probe'
 import { compareRuns } from '../../common/compare'
 import { makeRun } from './charts-fixtures'
 import { scaleCells } from './compare-fixtures'
@@ -78,5 +80,29 @@ describe('compareRows', () => {
       speedupChange: '—',
       verdict: 'no change',
     })
+  })
+})
+
+describe('machines compared by their own ceilings', () => {
+  it("shows each side's median as a share of its own machine's probe, where one was kept", async () => {
+    // A real (short) probe of this machine stands for the baseline's; the candidate has none.
+    const probe = await runProbe({ maxPool: 2, samples: 2, memoryBytes: 4 * 2 ** 20 })
+    const probed = { ...base, machine: { ...base.machine, ceilings: probe } }
+    expect(hasCeilings([base, faster])).toBe(false)
+    expect(hasCeilings([probed, faster])).toBe(true)
+    const rows = compareRows(compareRuns(probed, faster), { baseline: probed, candidate: faster })
+    const cell = probed.cells.find((c) => c.n === 1000 && c.pool === 2)!
+    const share = cellUnits(cell, 'sum', probed.spec.centroids, probe).ofCeiling!
+    const row = rows.find((r) => r.n === '1,000' && r.pool === '2')!
+    expect(row.ceilingShares).toBe(`${(share * 100).toFixed(0)} % → —`)
+    const view = mount(CompareView, { props: { runs: [probed, faster] } })
+    expect(view.findAll('[data-testid="compare-ceiling"]').map((td) => td.text())).toEqual(
+      rows.map((r) => r.ceilingShares),
+    )
+    expect(
+      mount(CompareView, { props: { runs: [base, faster] } })
+        .find('[data-testid="compare-ceiling"]')
+        .exists(),
+    ).toBe(false)
   })
 })

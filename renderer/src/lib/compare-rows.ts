@@ -1,5 +1,7 @@
 // The compare view's rows: an A/B comparison (common/compare) worded as the table shows it. Pure.
-import type { RatioInterval, RunComparison, Verdict } from '../../../common/compare'
+import { cellKey, type RatioInterval, type RunComparison, type Verdict } from '../../../common/compare'
+import { cellUnits } from '../../../common/ceilings'
+import type { Run } from '../../../common/contract'
 import { formatMs, formatSpeedup } from './format'
 
 export interface CompareRow {
@@ -15,7 +17,22 @@ export interface CompareRow {
   speedups: string
   speedupChange: string
   speedupInterval: string
+  /**
+   * Each side's median as a share of its own machine's probe ceiling for that pool size, "41 % → 87 %": the
+   * machine-normalised throughput that compares across machines; '—' on a side without a probe.
+   */
+  ceilingShares: string
   verdict: Verdict
+}
+
+/** Whether either run carries its machine's probe: only then does the table show the shares of ceiling. */
+export const hasCeilings = (runs: readonly Run[]): boolean => runs.some((r) => !!r.machine.ceilings)
+
+function shareOfCeiling(run: Run | undefined, key: string): string {
+  const cell = run?.cells.find((c) => cellKey(c) === key)
+  if (!run || !cell) return '—'
+  const of = cellUnits(cell, run.spec.workload, run.spec.centroids, run.machine.ceilings).ofCeiling
+  return of === null ? '—' : `${(of * 100).toFixed(0)} %`
 }
 
 /** A ratio as a signed change in percent: 0.52 → "−48 %", 1.031 → "+3.1 %". */
@@ -30,7 +47,7 @@ export function formatChange(ratio: number): string {
 const interval = (r: RatioInterval | null): string =>
   r === null ? '' : `${formatChange(r.low)} … ${formatChange(r.high)}`
 
-export function compareRows(cmp: RunComparison): CompareRow[] {
+export function compareRows(cmp: RunComparison, runs?: { baseline: Run; candidate: Run }): CompareRow[] {
   return cmp.cells.map((c) => ({
     key: `${c.n}/${c.serial ? 'serial' : `${c.pool}/${c.chunkSpec}`}`,
     n: c.n.toLocaleString('en-US'),
@@ -43,6 +60,7 @@ export function compareRows(cmp: RunComparison): CompareRow[] {
     speedups: c.serial ? '—' : `${formatSpeedup(c.baseline.speedup)} → ${formatSpeedup(c.candidate.speedup)}`,
     speedupChange: c.speedup === null ? '—' : formatChange(c.speedup.ratio),
     speedupInterval: interval(c.speedup),
+    ceilingShares: `${shareOfCeiling(runs?.baseline, cellKey(c))} → ${shareOfCeiling(runs?.candidate, cellKey(c))}`,
     verdict: c.verdict,
   }))
 }
