@@ -256,7 +256,8 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       const pool = await startPool(script, spec.executor, size, opts.startupTimeoutMs, signal)
       pools.set(size, pool)
       run.poolStartup.push(pool.startup)
-      if (!pool.kernels.includes(spec.kernel)) {
+      // A module brings its own kernel: which of ours the worker offers does not matter to it.
+      if (!userModule && !pool.kernels.includes(spec.kernel)) {
         return complete('failed', `${spec.kernel} kernels are not available in this build or on this runtime`)
       }
     }
