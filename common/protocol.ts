@@ -1,5 +1,6 @@
 // The messages between the engine (main side) and its workers: tasks, replies, and the shared workspace handle.
 import type { Kernel, Workload } from './contract'
+import type { ModuleRef } from './user-module'
 
 /**
  * A shared WebAssembly.Memory, typed structurally: the project's TypeScript libs carry no WebAssembly
@@ -51,6 +52,8 @@ export interface SharedTask {
   ref: WorkspaceRef
   rowStart: number
   rowEnd: number
+  /** Workload 'module': the user's module, whose kernel runs instead of ours. */
+  module?: ModuleRef
 }
 
 /** A copy of the task's rows (and of the centroids for assign), made on the main side inside the timed region. */
@@ -60,14 +63,17 @@ export interface CopyTask {
   kernel: Kernel
   n: number
   k: number
+  /** The first row of the copy in the matrix, for a module's kernel (ours do not need it; default 0). */
+  rowStart?: number
   rows: Float64Array
   centroids: Float64Array | null
+  module?: ModuleRef
 }
 
 export type WorkTask = SharedTask | CopyTask
 
 export interface TaskReply {
-  /** sum: the partial sum; assign: the sum of the labels written. */
+  /** sum: the partial sum; assign: the sum of the labels written; module: what the user's kernel returned. */
   value: number
   /** Time inside the kernel, measured in the worker. */
   kernelMs: number
@@ -90,6 +96,17 @@ export interface PrepareTask {
   ref: WorkspaceRef | null
   n: number
   k: number
+  /**
+   * Workload 'module': the module each worker imports here, once, and warms. Copied tasks get a copy of the first
+   * rows of the real matrix to warm it on, since a user's kernel may expect what their setup wrote.
+   */
+  module?: ModuleRef
+  rows?: Float64Array
+}
+
+/** Rows a prepare runs the kernel on: enough for a call to be real work (≥ 4096 entries where N allows), few enough to stay quick. */
+export function prepareRows(n: number): number {
+  return Math.max(1, Math.min(n, Math.ceil(4096 / n)))
 }
 
 export interface PingReply {

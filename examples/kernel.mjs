@@ -2,8 +2,8 @@
 // Amdahl's workers import this file and run `kernel` over their rows of the shared matrix.
 
 /**
- * Optional. Fills the shared input once per size, on the main side, before anything is timed. Without it the
- * matrix holds Amdahl's own seeded random numbers in [0, 1).
+ * Optional. Fills the shared input once per size, on the main side, before anything is timed. The matrix holds
+ * Amdahl's own seeded random numbers in [0, 1) until setup overwrites them (and without setup).
  * @param {{ matrix: Float64Array, n: number, seed: number }} input  matrix is row-major, n * n entries
  */
 export function setup({ matrix, n, seed }) {

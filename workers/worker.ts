@@ -1,9 +1,11 @@
-// The worker entry registered with workerpool: fill the shared matrix, run one task of a workload, answer pings.
+// The worker entry registered with workerpool: fill the shared matrix, run one task of a workload (ours or a user's
+// JS module's kernel), answer pings.
 import { threadId } from 'node:worker_threads'
 import workerpool from 'workerpool'
 import type { Kernel } from '../common/contract'
 import { fillRows, jsKernels, STREAM_CENTROIDS, STREAM_MATRIX, type Kernels } from './kernels'
 import {
+  prepareRows,
   workspaceBuffer,
   type FillTask,
   type PingReply,
@@ -16,6 +18,7 @@ import {
 } from '../common/protocol'
 import { wasmAvailable, wasmFillFor, wasmKernelFactory } from './wasm'
 import { watchParent } from './parent-watch'
+import { loadKernelModule, runModuleTask } from './user-kernel'
 
 /**
  * Kernel implementations by name. A factory gets the shared WebAssembly.Memory of the task (null for a plain
@@ -71,7 +74,8 @@ function fill(task: FillTask): number {
  * Runs one task. Views cover only the task's rows, so indices stay small whatever N is. Every reply names its
  * worker: the engine's time breakdown sums kernel time per worker.
  */
-function run(task: WorkTask): TaskReply | InstanceType<typeof workerpool.Transfer> {
+function run(task: WorkTask): TaskReply | Promise<TaskReply> | InstanceType<typeof workerpool.Transfer> {
+  if (task.workload === 'module') return runModule(task)
   if (task.mode === 'shared') {
     const { ref, rowStart, rowEnd } = task
     const { n, k, matrixOffset, centroidsOffset, labelsOffset } = ref.layout
@@ -106,6 +110,28 @@ function run(task: WorkTask): TaskReply | InstanceType<typeof workerpool.Transfe
   const reply: TaskReply = { value, kernelMs: performance.now() - t0, labels, worker: workerId }
   // Threads get the labels moved back, not cloned; child processes ignore the transfer list.
   return new workerpool.Transfer(reply, [labels.buffer])
+}
+
+/** One task of a user's module: its kernel over the task's rows, a view of the shared matrix or the copy sent. */
+function runModule(task: WorkTask): TaskReply | Promise<TaskReply> {
+  if (!task.module) throw new Error('a module task without its module')
+  let args
+  if (task.mode === 'shared') {
+    const { ref, rowStart, rowEnd } = task
+    const { n, matrixOffset } = ref.layout
+    const rows = new Float64Array(
+      workspaceBuffer(ref.workspace),
+      matrixOffset + rowStart * n * 8,
+      (rowEnd - rowStart) * n,
+    )
+    args = { rows, n, rowStart, rowEnd }
+  } else {
+    const { n, rowStart = 0, rows } = task
+    args = { rows, n, rowStart, rowEnd: rowStart + rows.length / n }
+  }
+  const answer = runModuleTask(task.module, args)
+  const reply = (a: { value: number; kernelMs: number }): TaskReply => ({ ...a, worker: workerId })
+  return answer instanceof Promise ? answer.then(reply) : reply(answer)
 }
 
 /** One probe task (main/probe): the same kernels as a sweep, repeated `passes` times over a part of the matrix. */
@@ -161,10 +187,15 @@ const PREPARE_MAX_CALLS = 2000
 const PREPARE_MAX_MS = 200
 
 /** See PrepareTask: the kernels bound and hot on this worker before a size's first timed sample. */
-function prepare(task: PrepareTask): PingReply {
+function prepare(task: PrepareTask): PingReply | Promise<PingReply> {
+  // A module is imported first (once per worker), so that no task ever waits for it inside a timed sample.
+  if (task.module) return loadKernelModule(task.module).then(() => warmOn(task))
+  return warmOn(task)
+}
+
+function warmOn(task: PrepareTask): PingReply {
   const { n, k } = task
-  // Enough rows for a call to be real work (≥ 4096 entries where N allows), few enough to stay quick.
-  const rows = Math.max(1, Math.min(n, Math.ceil(4096 / n)))
+  const rows = prepareRows(n)
   let work: WorkTask
   if (task.mode === 'shared') {
     if (!task.ref) throw new Error('a shared prepare needs the workspace')
@@ -175,13 +206,27 @@ function prepare(task: PrepareTask): PingReply {
       ref: task.ref,
       rowStart: 0,
       rowEnd: rows,
+      module: task.module,
     }
   } else {
-    const m = new Float64Array(rows * n)
-    fillRows(m, 0, n, 0, rows, 1, STREAM_MATRIX)
+    let m = task.rows
+    if (!m) {
+      m = new Float64Array(rows * n)
+      fillRows(m, 0, n, 0, rows, 1, STREAM_MATRIX)
+    }
     const centroids = task.workload === 'assign' ? new Float64Array(k * n) : null
     if (centroids) fillRows(centroids, 0, n, 0, k, 1, STREAM_CENTROIDS)
-    work = { mode: 'copy', workload: task.workload, kernel: task.kernel, n, k, rows: m, centroids }
+    work = {
+      mode: 'copy',
+      workload: task.workload,
+      kernel: task.kernel,
+      n,
+      k,
+      rowStart: 0,
+      rows: m,
+      centroids,
+      module: task.module,
+    }
   }
   const t0 = performance.now()
   for (let calls = 0; calls < PREPARE_MAX_CALLS; calls++) {

@@ -1,4 +1,5 @@
 // Parsing the CLI's flag values (number lists with 1e4 notation, choices) and turning sweep flags into a SweepSpec.
+import { resolve } from 'node:path'
 import type { z } from 'zod'
 import {
   ExecutorSchema,
@@ -226,7 +227,11 @@ function ownWorkloadInput(flags: SweepFlags): Partial<SweepSpecInput> {
   if (flags.module !== undefined) {
     if (flags.workload !== undefined && flags.workload !== 'module')
       throw new UsageError(`--module runs your module: leave out --workload ${flags.workload}`)
-    return { workload: 'module', module: { path: flags.module } }
+    // Recorded absolute: the run names the very file, whichever folder the app or a re-run starts from. Text the
+    // schema refuses (empty, a NUL byte) is left as given, so its error says what was typed.
+    const given = flags.module.trim()
+    const path = given !== '' && !given.includes('\0') ? resolve(given) : flags.module
+    return { workload: 'module', module: { path } }
   }
   if (flags.command === undefined) return {}
   if (flags.workload !== undefined && flags.workload !== 'command')

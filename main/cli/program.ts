@@ -42,12 +42,16 @@ Examples:
   amdahl sweep --executor process --transfer copy --sizes 1000 --no-save --csv cells.csv
   amdahl sweep --command 'python3 examples/sum_pool.py {n} {p}' --sizes 1,10,100,1000 --pools 1,2,3,4 \\
     --time-regex 'Time to sum \\d+ entries with \\d+ threads: ([\\d.]+)ms' --result-regex 'Sum: ([-+\\d.eE]+)'
-  amdahl sweep --module ./examples/kernel.mjs --sizes 1000,2000 --pools 1,2
+  amdahl sweep --module ./examples/kernel.mjs --sizes 1000,2000 --pools 1,2 --chunk auto,64
 
 Your program (--command): the template may use {n} {p} {chunk} {seed} {entries}, also passed as AMDAHL_N,
 AMDAHL_POOL, AMDAHL_CHUNK, AMDAHL_SEED, AMDAHL_ENTRIES. It runs without a shell (split with shell quoting) unless
 --shell. Its time is the wall time of the whole process, interpreter start-up included, unless --time-regex reads
-the program's own report.`
+the program's own report.
+
+Your JS module (--module): an ES module exporting kernel({ rows, n, rowStart, rowEnd }), which returns the partial
+result over its rows, and optionally setup({ matrix, n, seed }) and combine(partials); Amdahl's workers run it over
+the shared matrix like the built-in sum (any --executor, --transfer, --chunk). See examples/README.md.`
 
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('amdahl')
@@ -90,14 +94,29 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--centroids <k>', 'centroids of the assign workload (default 8)')
     .option('--name <text>', 'a name for the run')
     .option('--command <template>', 'your program, run once per sample: e.g. "python3 sum.py {n} {p}"')
-    .option('--serial-command <template>', 'a separate serial program for the base case (default: --command at p = 1)')
-    .option('--shell', "run the command through your shell (pipes, $VARS); default: no shell")
-    .option('--time-regex <regex>', "read the program's own time (one capture group) instead of the process's wall time")
+    .option(
+      '--serial-command <template>',
+      'a separate serial program for the base case (default: --command at p = 1)',
+    )
+    .option('--shell', 'run the command through your shell (pipes, $VARS); default: no shell')
+    .option(
+      '--time-regex <regex>',
+      "read the program's own time (one capture group) instead of the process's wall time",
+    )
     .option('--time-unit <unit>', 'unit of --time-regex: s | ms | us | ns (default ms)')
-    .option('--result-regex <regex>', "read the program's result (one capture group), checked against the base case")
-    .option('--result-tolerance <rel>', 'relative difference allowed from the base case result (default 1e-9)')
+    .option(
+      '--result-regex <regex>',
+      "read the program's result (one capture group), checked against the base case",
+    )
+    .option(
+      '--result-tolerance <rel>',
+      'relative difference allowed from the base case result (default 1e-9)',
+    )
     .option('--timeout <duration>', 'per-cell time limit of the command, e.g. 90s or 10m (default 10m)')
-    .option('--module <file>', 'your JavaScript kernel module (an .mjs with kernel, optional setup and combine)')
+    .option(
+      '--module <file>',
+      'your JavaScript kernel module (an .mjs with kernel, optional setup and combine)',
+    )
     .option('--json <file>', 'also write the run as a re-importable JSON export')
     .option('--csv <file>', 'also write one CSV row per cell')
     .option('--samples-csv <file>', 'also write one CSV row per measured repetition')

@@ -1,4 +1,4 @@
-// The result checks (pure): a parallel result against the serial result of the same N.
+// The result checks (pure): a parallel result against the serial result of the same N (ours, or a user's module's).
 
 /**
  * Largest relative difference between a parallel and the serial sum that floating-point reordering explains.
@@ -25,6 +25,27 @@ export function checkSum(
     problem:
       `wrong result: expected ${expected} (serial), got ${got} ` +
       `(relative error ${relError.toExponential(2)}, tolerance ${tolerance.toExponential(2)})`,
+  }
+}
+
+/**
+ * module: a user's result against their serial result, with the sum's tolerance (a kernel that sums, as most do,
+ * reorders as ours does); the line names the file and the exports that made the result.
+ */
+export function checkModuleResult(
+  module: { name: string; combines: boolean },
+  expected: number,
+  got: number,
+  n: number,
+): { relError: number; problem: string | null } {
+  const { relError, problem } = checkSum(expected, got, n)
+  if (problem === null) return { relError, problem }
+  const made = module.combines ? 'kernel + combine' : 'kernel'
+  return {
+    relError,
+    problem:
+      `${module.name}: ${made} result differs from the serial one: expected ${expected}, got ${got} ` +
+      `(relative error ${relError.toExponential(2)}, tolerance ${sumTolerance(n).toExponential(2)})`,
   }
 }
 

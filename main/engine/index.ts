@@ -3,7 +3,7 @@ import type { Run, SweepSpec } from '../../common/contract'
 import { checkFreeMemory } from './memory'
 import type { RunOptions } from './options'
 import { runSweep as runKernelSweep } from './runner'
-import { refusedRun, runCommandSweep } from './command/sweep'
+import { runCommandSweep } from './command/sweep'
 
 /** How a sweep is run: its id, cancel signal, event callbacks and worker script (see options.ts). */
 export type { RunOptions } from './options'
@@ -11,17 +11,14 @@ export type { RunOptions } from './options'
 export { newRunId } from './runner'
 
 /**
- * The one entry to every sweep. The seam between workloads: our kernels (and a user's JS module) run on our pools;
+ * The one entry to every sweep. The seam between workloads: our kernels and a user's JS module run on our pools;
  * a command workload runs the user's program as a process per sample.
  */
 export function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<Run> {
   if (spec.workload === 'command') return runCommandSweep(spec, opts)
-  // The schema and the CLI know JS modules; the workers do not run them yet (issue 11, part 2).
-  if (spec.workload === 'module') return Promise.resolve(refusedRun(spec, MODULES_NOT_YET, opts))
   return runKernelSweep(spec, opts)
 }
 
-export const MODULES_NOT_YET = 'JS module workloads are not available in this build yet: use --command'
 export { machineInfo } from './machine'
 /**
  * Resolves once every worker pool the engine has ended is gone. A cancelled sweep resolves before its pools are

@@ -9,12 +9,12 @@ import {
   type StopReason,
   type SweepSpec,
 } from '../../common/contract'
-import type { WorkspaceRef } from '../../common/protocol'
+import { prepareRows, type WorkspaceRef } from '../../common/protocol'
 import { errorLine } from '../../common/one-line'
 import { fillWorkspace } from './fill'
 import { machineInfo, logicalCores } from './machine'
 import { Workspaces, views } from './matrix'
-import { checkLabels, checkSum } from './check'
+import { checkLabels, checkModuleResult, checkSum } from './check'
 import { allocationRefused, centroidsOf, checkFreeMemory } from './memory'
 import { addLoad, busyFraction, LoadMeter, readGovernor, stealFraction, type LoadTotal } from './load'
 import { defaultName, planSweep, poolSizes, type PlannedCell, type SizePlan } from './plan'
@@ -27,6 +27,8 @@ import { analyzeCells, type AnalysisContext, type MeasuredCell } from './analysi
 import { batchFor, QuietGate, TIMED_REGION, timeRegion, timerResolution, type Clock } from './timed'
 import type { RunOptions } from './options'
 import { cellSpeed, judgeSpeed, SpeedChecker } from './speed'
+import { loadModule, type LoadedModule } from './user-module'
+import { moduleFileName, runSetup } from '../../common/user-module'
 
 /** The bench and others read the tolerance from here too. */
 
@@ -100,13 +102,19 @@ function finishCell(state: CellState, cores: number, speed: SpeedChecker): Measu
  * What every speedup of the run divides by, in words: the same for every executor and transfer as pool 1's auto cell.
  * Recorded as run.baseCase; readers take it through the contract's baseCaseOf(run).
  */
-export function describeBaseCase(spec: Pick<SweepSpec, 'executor' | 'transfer' | 'kernel'>): string {
+export function describeBaseCase(
+  spec: Pick<SweepSpec, 'executor' | 'transfer' | 'kernel'> & Partial<Pick<SweepSpec, 'workload' | 'module'>>,
+): string {
   const worker = spec.executor === 'thread' ? 'worker thread' : 'worker process'
   const data =
     spec.transfer === 'copy'
       ? 'its rows copied to it inside the timed region, exactly as pool 1 gets them'
       : 'read in place from shared memory, as every pool reads it'
-  return `serial: the whole matrix as one task on one ${worker} (${spec.kernel} kernel), ${data}`
+  const kernel =
+    spec.workload === 'module' && spec.module
+      ? `the kernel of ${moduleFileName(spec.module.path)}`
+      : `${spec.kernel} kernel`
+  return `serial: the whole matrix as one task on one ${worker} (${kernel}), ${data}`
 }
 
 /** How long the engine waits for a checkpoint write before the next sample; a stuck disk must not stop a sweep. */
@@ -178,6 +186,8 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
   const pools = new Map<number, WorkerPool>()
   let fillPool: WorkerPool | null = null
   const workspaces = new Workspaces(spec.sizes, centroidsOf(spec))
+  /** Workload 'module': the user's module, imported here for its setup and combine (the workers import its kernel). */
+  let userModule: LoadedModule | null = null
 
   /**
    * The run so far: cells that ended (and, for a cancelled run, those under way with the samples they had), in run
@@ -223,6 +233,16 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     }
     const refusal = checkFreeMemory(spec)
     if (refusal) return complete('failed', refusal)
+    if (spec.workload === 'module') {
+      // A module that cannot be found, loaded or lacks its kernel ends the run before any pool starts, in one line.
+      if (!spec.module) return complete('failed', 'the module workload needs a module path')
+      try {
+        userModule = await loadModule(spec.module.path, signal)
+      } catch (err) {
+        if (signal?.aborted) return complete('cancelled')
+        return complete('failed', errorLine(err))
+      }
+    }
 
     const script = resolveWorkerScript(opts.workerScript)
     // Pools of a cancelled run may still be ending: their dying workers must not share the machine with ours.
@@ -236,7 +256,8 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       const pool = await startPool(script, spec.executor, size, opts.startupTimeoutMs, signal)
       pools.set(size, pool)
       run.poolStartup.push(pool.startup)
-      if (!pool.kernels.includes(spec.kernel)) {
+      // A module brings its own kernel: which of ours the worker offers does not matter to it.
+      if (!userModule && !pool.kernels.includes(spec.kernel)) {
         return complete('failed', `${spec.kernel} kernels are not available in this build or on this runtime`)
       }
     }
@@ -261,7 +282,20 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       const fillMs = await fillWorkspace(fillPool, ref, spec.seed, (task) => inFlight.add(task))
       inFlight.clear()
       notify(opts.onFill, { n: plan.n, ms: fillMs })
-      const outcome = await measureSize(plan, ref)
+      // A module's setup writes its input over the seeded fill, once per size, on this side; never timed.
+      let setupFailure: string | null = null
+      if (userModule) {
+        try {
+          await runSetup(userModule.module, userModule.name, {
+            matrix: views(ref).matrix,
+            n: plan.n,
+            seed: spec.seed,
+          })
+        } catch (err) {
+          setupFailure = errorLine(err)
+        }
+      }
+      const outcome = await measureSize(plan, ref, setupFailure)
       if (outcome === 'cancelled') break
     }
     if (signal?.aborted) return complete('cancelled')
@@ -287,13 +321,20 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
    * then measuring rounds over the cells still short of their target and budget, each round in a fresh seeded
    * order. Cells end up in `begun`, closed with their stop reason.
    */
-  async function measureSize(plan: SizePlan, ref: WorkspaceRef): Promise<'done' | 'cancelled'> {
+  async function measureSize(
+    plan: SizePlan,
+    ref: WorkspaceRef,
+    setupFailure: string | null,
+  ): Promise<'done' | 'cancelled'> {
+    // Only the URL and the name travel to the workers; the functions stay here.
+    const moduleRef = userModule ? { url: userModule.url, name: userModule.name } : null
     const ctx: SampleContext = {
       spec,
       ref,
       views: views(ref),
       inFlight,
       stopped: () => signal?.aborted ?? false,
+      ...(userModule && moduleRef ? { module: { ref: moduleRef, combine: userModule.module } } : {}),
     }
     const states: CellState[] = plan.cells.map((c) => ({
       plan: c,
@@ -331,10 +372,18 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
         }
       }
     }
-    // Every pool this size uses gets its kernels bound to the workspace and hot, before any timed sample. A pool
-    // whose workers die here fails its cells in words, as a death during a sample would.
+    /** Fails the open cells that `which` picks with one line; the serial baseline last, so each says it directly. */
+    const failAll = async (why: string, which: (state: CellState) => boolean = () => true) => {
+      for (const state of [...states].reverse())
+        if (state.status === null && which(state)) await fail(state, why)
+    }
+    // A module whose setup threw has no input for this size: its cells fail, the next size gets its own setup.
+    if (setupFailure !== null) await failAll(setupFailure)
+    // Every pool this size uses gets its kernels bound to the workspace and hot, before any timed sample (a module
+    // is imported by each worker here). A pool whose workers die here, or whose module fails, fails its cells in
+    // words, as a death during a sample would.
     for (const pool of new Set(plan.cells.map((c) => pools.get(c.pool)))) {
-      if (!pool || signal?.aborted) continue
+      if (!pool || signal?.aborted || setupFailure !== null) continue
       const copy = spec.transfer === 'copy'
       try {
         await pool.prepare({
@@ -344,13 +393,15 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
           ref: copy ? null : ref,
           n: ref.layout.n,
           k: ref.layout.k,
+          ...(moduleRef ? { module: moduleRef } : {}),
+          // A copied module task warms on the real first rows: the kernel may expect what its setup wrote.
+          ...(moduleRef && copy
+            ? { rows: ctx.views.matrix.slice(0, prepareRows(ref.layout.n) * ref.layout.n) }
+            : {}),
         })
       } catch (err) {
         if (signal?.aborted) break
-        for (const state of states) {
-          if (state.status === null && pools.get(state.plan.pool) === pool)
-            await fail(state, poolErrorLine(err))
-        }
+        await failAll(poolErrorLine(err), (state) => pools.get(state.plan.pool) === pool)
       }
       if (copy && pool.executor === 'process') await pool.collect()
     }
@@ -418,7 +469,11 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       const last = timed.runs[timed.runs.length - 1]
       // The same tasks reduced in the same order give the same bits: runs of one batch that differ are wrong.
       if (timed.runs.some((r) => !Object.is(r.value, last.value))) {
-        return fail(state, 'wrong result: runs of one batch disagree')
+        const who = userModule ? `${userModule.name}: ` : ''
+        return fail(
+          state,
+          `${who}wrong result: runs of one batch disagree (the same rows gave different results)`,
+        )
       }
       const problem = checkResult(state, last.value)
       if (problem) return fail(state, problem)
@@ -447,15 +502,27 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     /** Checks a sample's result against the serial result; returns why it is wrong, or null. */
     function checkResult(state: CellState, value: number): string | null {
       const isSerial = state === serial
-      if (!Number.isFinite(value)) return `wrong result: the kernel returned ${value}`
-      if (spec.workload === 'sum') {
+      if (!Number.isFinite(value)) {
+        // A module's kernel and combine answer finite numbers (checked where they run): only their sum can overflow.
+        return userModule
+          ? `${userModule.name}: the kernel's partial results sum to ${value}`
+          : `wrong result: the kernel returned ${value}`
+      }
+      if (spec.workload === 'sum' || userModule) {
         if (isSerial) {
           state.result = value
           state.relError = 0
           return null
         }
         if (serial.result === null) return 'the serial baseline has no result to check against'
-        const { relError, problem } = checkSum(serial.result, value, ref.layout.n)
+        const { relError, problem } = userModule
+          ? checkModuleResult(
+              { name: userModule.name, combines: userModule.module.combine !== undefined },
+              serial.result,
+              value,
+              ref.layout.n,
+            )
+          : checkSum(serial.result, value, ref.layout.n)
         state.result = value
         state.relError = relError
         return problem

@@ -1,6 +1,8 @@
 // One timed sample of one cell: dispatch every task (copying rows first for transfer 'copy'), wait, reduce.
 import type { SweepSpec } from '../../common/contract'
 import type { TaskReply, WorkspaceRef, WorkTask } from '../../common/protocol'
+import { combinePartials, type ModuleRef, type UserModule } from '../../common/user-module'
+import { errorLine } from '../../common/one-line'
 import type { views } from './matrix'
 import { busiestKernelMs, type SampleParts } from './breakdown'
 import { allocationRefused } from './memory'
@@ -16,6 +18,8 @@ export interface SampleContext {
   inFlight: Set<Cancellable>
   /** True once the sweep is cancelled: no further task is started. */
   stopped: () => boolean
+  /** Workload 'module': what the workers import (sent with every task), and the combine run here. */
+  module?: { ref: ModuleRef; combine: Pick<UserModule, 'combine'> }
 }
 
 export type Cancellable = { cancel(): unknown }
@@ -24,7 +28,10 @@ export interface Sample {
   wallMs: number
   /** Sum of the tasks' kernel times, measured inside the workers. */
   kernelMs: number
-  /** Sum of the tasks' values, reduced in task order so the same chunking always gives the same bits. */
+  /**
+   * Sum of the tasks' values (a module's combine of them), reduced in task order so the same chunking always gives
+   * the same bits.
+   */
   value: number
   failure: string | null
   /** Where the wall time went (see breakdown.ts). */
@@ -56,7 +63,15 @@ export async function runSample(pool: WorkerPool, cell: PlannedCell, ctx: Sample
   await Promise.all(Array.from({ length: lanes }, lane))
   const reduceStart = performance.now()
   let value = 0
-  for (let t = 0; t < values.length; t++) value += values[t]
+  if (!ctx.module) {
+    for (let t = 0; t < values.length; t++) value += values[t]
+  } else if (failure === null) {
+    try {
+      value = combinePartials(ctx.module.combine, ctx.module.ref.name, values)
+    } catch (err) {
+      failure = errorLine(err)
+    }
+  }
   // The reduce belongs to the timed region (dispatch → compute → reduce).
   const wallMs = performance.now() - t0
   const reduceMs = wallMs - (reduceStart - t0)
@@ -100,6 +115,7 @@ export async function runSample(pool: WorkerPool, cell: PlannedCell, ctx: Sample
         ref,
         rowStart,
         rowEnd,
+        ...(ctx.module ? { module: ctx.module.ref } : {}),
       }
       return pool.exec<TaskReply>('run', [task])
     }
@@ -113,8 +129,10 @@ export async function runSample(pool: WorkerPool, cell: PlannedCell, ctx: Sample
       kernel: spec.kernel,
       n,
       k,
+      rowStart,
       rows,
       centroids,
+      ...(ctx.module ? { module: ctx.module.ref } : {}),
     }
     // Threads get the copies moved, not cloned a second time; child processes ignore the transfer list.
     const transfer =

@@ -54,5 +54,14 @@ export function workloadPresets(env: NodeJS.ProcessEnv = process.env): WorkloadP
       pools: [1, 2],
     })
   }
+  // Node is always at hand: the module runs in our own workers.
+  presets.push({
+    id: 'js-module',
+    label: 'JS module: sum of squares over shared memory',
+    workload: 'module',
+    module: { path: path.join(examples, 'kernel.mjs') },
+    sizes: [500, 1000, 2000],
+    pools: [1, 2],
+  })
   return presets
 }

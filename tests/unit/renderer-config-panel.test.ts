@@ -2,7 +2,8 @@
 // The sweep form as a user sees it: inline errors under the field, the Run button enabled only when valid.
 import { mount } from '@vue/test-utils'
 import { createPinia } from 'pinia'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { resolve } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { clientKey } from '../../renderer/src/api/inject'
 import ConfigPanel from '../../renderer/src/components/ConfigPanel.vue'
 import { createTestClient, type TestClient } from './renderer-client'
@@ -69,6 +70,25 @@ describe('ConfigPanel', () => {
     expect(transfer.value).toBe('copy')
     expect(transfer.querySelector<HTMLOptionElement>('option[value="shared"]')?.disabled).toBe(true)
     expect(panel.get('[data-testid="warning-transfer"]').text()).toMatch(/cannot share memory/)
+  })
+
+  it('offers Your JS module: a module file instead of the kernel choice, and its example fills the form', async () => {
+    const panel = mountPanel()
+    await panel.get('[data-testid="workload-select"]').setValue('module')
+    expect(panel.find('[data-testid="kernel-select"]').exists()).toBe(false)
+    expect(panel.find('[data-testid="command-try-button"]').exists()).toBe(false)
+    await panel.get('[data-testid="module-path-input"]').setValue('')
+    expect(panel.get('[data-testid="run-button"]').attributes('disabled')).toBeDefined()
+    // The examples come from the back end, which finds examples/ in the checkout.
+    await vi.waitFor(() => expect(panel.find('[data-testid="command-preset-js-module"]').exists()).toBe(true))
+    expect(panel.find('[data-testid="command-preset-python-pool"]').exists()).toBe(false)
+    await panel.get('[data-testid="command-preset-js-module"]').trigger('click')
+    const path = (panel.get('[data-testid="module-path-input"]').element as HTMLInputElement).value
+    expect(path).toBe(resolve(import.meta.dirname, '../../examples/kernel.mjs'))
+    expect((panel.get('[data-testid="sizes-input"]').element as HTMLInputElement).value).toBe(
+      '500, 1000, 2000',
+    )
+    expect(panel.get('[data-testid="run-button"]').attributes('disabled')).toBeUndefined()
   })
 
   it('asks to run on submit and not while a sweep runs', async () => {

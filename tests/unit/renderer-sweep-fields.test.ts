@@ -1,6 +1,6 @@
 // The sweep form's field descriptors: every field fills a real spec field, hidden fields are not sent, rows group.
 import { describe, expect, it } from 'vitest'
-import { CommandSpecSchema, SweepSpecSchema } from '../../common/contract'
+import { CommandSpecSchema, ModuleSpecSchema, SweepSpecSchema } from '../../common/contract'
 import {
   FormStateSchema,
   formRows,
@@ -22,11 +22,14 @@ const ctx = (
 describe('sweep form descriptors', () => {
   it('name only fields of the contract’s spec, each once, with a unique test id', () => {
     const specFields = Object.keys(SweepSpecSchema.shape)
-    const commandFields = Object.keys(CommandSpecSchema.shape)
+    const innerFields: Record<string, string[]> = {
+      command: Object.keys(CommandSpecSchema.shape),
+      module: Object.keys(ModuleSpecSchema.shape),
+    }
     for (const field of sweepFields) {
       const [head, inner] = field.name.split('.')
       expect(specFields).toContain(head)
-      if (inner !== undefined) expect(commandFields).toContain(inner)
+      if (inner !== undefined) expect(innerFields[head]).toContain(inner)
     }
     expect(new Set(sweepFields.map((f) => f.name)).size).toBe(sweepFields.length)
     expect(new Set(sweepFields.map((f) => f.testId)).size).toBe(sweepFields.length)
@@ -37,10 +40,27 @@ describe('sweep form descriptors', () => {
       sweepFields,
       ctx({ workload: 'command', commandTemplate: 'python3 s.py {n} {p}', commandTimeRegex: 'took (\\d+)' }),
     )
-    expect(input.command).toEqual({ template: 'python3 s.py {n} {p}', shell: false, timeUnit: 'ms', timeRegex: 'took (\\d+)' })
+    expect(input.command).toEqual({
+      template: 'python3 s.py {n} {p}',
+      shell: false,
+      timeUnit: 'ms',
+      timeRegex: 'took (\\d+)',
+    })
     expect(input).not.toHaveProperty('kernel')
     expect(input).not.toHaveProperty('executor')
     expect(SweepSpecSchema.parse(input).command?.resultRegex).toBeUndefined()
+  })
+
+  it('send Your JS module as the spec’s module object, with our pools’ fields but not our kernel choice', () => {
+    const input = specInputOf(sweepFields, ctx({ workload: 'module', modulePath: '/home/me/kernel.mjs' }))
+    expect(input.module).toEqual({ path: '/home/me/kernel.mjs' })
+    expect(input).not.toHaveProperty('kernel')
+    expect(input).not.toHaveProperty('command')
+    expect(input).toMatchObject({ executor: 'thread', transfer: 'shared' })
+    expect(SweepSpecSchema.parse(input).module).toEqual({ path: '/home/me/kernel.mjs' })
+    expect(SweepSpecSchema.safeParse(specInputOf(sweepFields, ctx({ workload: 'module' }))).success).toBe(
+      false,
+    )
   })
 
   it('build from the defaults a spec the contract accepts, pools following the machine', () => {

@@ -10,6 +10,7 @@ import type { CliIo } from '../../main/cli/io'
 import { runCli } from '../../main/cli/program'
 import { SweepSpecSchema } from '../../common/contract'
 import { runSweep } from '../../main/engine'
+import { INTERRUPTED } from '../../main/engine/runner'
 import { HistoryStore } from '../../main/history/store'
 import { COMMANDS_REFUSED, createService } from '../../main/service/service'
 import { callApi } from './server-http'
@@ -58,8 +59,11 @@ async function serve(...flags: string[]) {
     call: async (method: string, input: unknown = {}) => {
       const res = await callApi(port, token, method, input)
       // The envelope as the page receives it; each test reads the fields of the method it called.
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      return { status: res.status, body: JSON.parse(res.body) as { ok: boolean; value?: any; error?: string } }
+      return {
+        status: res.status,
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        body: JSON.parse(res.body) as { ok: boolean; value?: any; error?: string },
+      }
     },
     stderr: () => stderr,
     stop: async () => {
@@ -91,7 +95,9 @@ describe('amdahl serve and command workloads', () => {
   it('warns at start-up with --allow-commands, then previews, tries once and sweeps the program', async () => {
     const s = await serve('--allow-commands')
     try {
-      expect(s.stderr()).toContain('amdahl: warning: --allow-commands: whoever opens the link can run any program')
+      expect(s.stderr()).toContain(
+        'amdahl: warning: --allow-commands: whoever opens the link can run any program',
+      )
       const options = await s.call('getWorkloadOptions')
       expect(options.body.value.commandsAllowed).toBe(true)
       // python3 is on this machine and examples/ is in the checkout.
@@ -120,6 +126,43 @@ describe('amdahl serve and command workloads', () => {
         if (got.body.ok) run = got.body.value
       }
       expect(run?.cells.map((c) => c.speedup)).toEqual([1, 2])
+    } finally {
+      await s.stop()
+    }
+  })
+
+  it("sweeps a JS module with --allow-commands, in the engine's own process, offering the example", async () => {
+    const s = await serve('--allow-commands')
+    try {
+      const example = resolve(import.meta.dirname, '../../examples/kernel.mjs')
+      const options = await s.call('getWorkloadOptions')
+      expect(options.body.value.presets).toContainEqual(
+        expect.objectContaining({ id: 'js-module', workload: 'module', module: { path: example } }),
+      )
+      const spec = {
+        workload: 'module',
+        sizes: [64],
+        pools: [2],
+        repetitions: 2,
+        maxSamples: 2,
+        module: { path: example },
+      }
+      const started = await s.call('startSweep', { spec })
+      expect(started.status).toBe(200)
+      let run:
+        { status: string; error?: string; cells: { status: string; result: number | null }[] } | undefined
+      // Until it ends: a run under way reads as a checkpoint, 'failed' with 'interrupted before it finished'.
+      const ended = () =>
+        run?.status === 'complete' || (run?.status === 'failed' && run.error !== INTERRUPTED)
+      for (let i = 0; i < 600 && !ended(); i++) {
+        await new Promise((r) => setTimeout(r, 100))
+        const got = await s.call('getRun', { id: started.body.value.runId })
+        if (got.body.ok) run = got.body.value
+      }
+      expect(run?.error).toBeUndefined()
+      expect(run?.cells.map((c) => c.status)).toEqual(['ok', 'ok'])
+      const [serial, parallel] = run?.cells.map((c) => c.result ?? NaN) ?? []
+      expect(Math.abs(parallel - serial) / serial).toBeLessThan(1e-12)
     } finally {
       await s.stop()
     }

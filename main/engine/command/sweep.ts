@@ -66,24 +66,6 @@ function finishCell(state: CellState, status: Cell['status'], stop: StopReason):
   }
 }
 
-/** A run that ends before any cell, with one line saying why (a workload this build cannot run yet). */
-export function refusedRun(spec: SweepSpec, why: string, opts: RunOptions = {}): Run {
-  return {
-    schema: RUN_SCHEMA,
-    id: opts.runId ?? newRunId(),
-    createdAt: new Date().toISOString(),
-    name: spec.name || defaultName(spec),
-    spec,
-    machine: machineInfo(),
-    status: 'failed',
-    error: why,
-    durationMs: 0,
-    poolStartup: [],
-    fits: [],
-    cells: [],
-  }
-}
-
 export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<Run> {
   const started = performance.now()
   const run: Run = {

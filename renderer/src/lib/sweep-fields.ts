@@ -49,6 +49,8 @@ export const FormStateSchema = z.object({
   commandTimeRegex: textField(''),
   commandTimeUnit: TimeUnitSchema.catch('ms'),
   commandResultRegex: textField(''),
+  /** "Your JS module": the module file's path on the machine that runs the sweep (sent as the spec's `module`). */
+  modulePath: textField(''),
 })
 export type FormState = z.infer<typeof FormStateSchema>
 
@@ -125,7 +127,7 @@ const workloadLabels: Record<Workload, string> = {
   sum: 'sum',
   assign: 'assign',
   command: 'Your program',
-  module: 'Your JS module (not yet)',
+  module: 'Your JS module',
 }
 
 /** A plain text or select field stored under one state key of the same kind. */
@@ -171,10 +173,14 @@ function numberKey<K extends 'repetitions' | 'warmups' | 'seed' | 'centroids'>(
 }
 
 const isCommand = (ctx: FieldContext) => ctx.state.workload === 'command'
-/** Our kernels' own choices, which mean nothing to a program that brings its own parallelism. */
+const isModule = (ctx: FieldContext) => ctx.state.workload === 'module'
+/** Our pools' choices, which mean nothing to a program that brings its own parallelism. */
 const isOurs = (ctx: FieldContext) => ctx.state.workload !== 'command'
+/** Our own kernels' implementation (JS or wasm): a module brings its own kernel. */
+const isBuiltIn = (ctx: FieldContext) => ctx.state.workload === 'sum' || ctx.state.workload === 'assign'
 
-type CommandKey = 'commandTemplate' | 'commandShell' | 'commandTimeRegex' | 'commandTimeUnit' | 'commandResultRegex'
+type CommandKey =
+  'commandTemplate' | 'commandShell' | 'commandTimeRegex' | 'commandTimeUnit' | 'commandResultRegex'
 /** A field of the spec's `command` object (name `command.<field>`); an empty optional text is left out. */
 function commandKey(key: CommandKey, optional: boolean): Pick<FieldDescriptor, 'read' | 'write' | 'toSpec'> {
   return {
@@ -205,9 +211,7 @@ export const sweepFields: readonly FieldDescriptor[] = [
     label: 'Workload',
     control: {
       kind: 'select',
-      // JS modules are in the contract and the CLI; the workers do not run them yet.
-      options: () =>
-        WorkloadSchema.options.map((w) => ({ value: w, label: workloadLabels[w], disabled: w === 'module' })),
+      options: () => WorkloadSchema.options.map((w) => ({ value: w, label: workloadLabels[w] })),
     },
     testId: 'workload-select',
     row: 'what',
@@ -227,7 +231,7 @@ export const sweepFields: readonly FieldDescriptor[] = [
     },
     testId: 'kernel-select',
     row: 'what',
-    shown: isOurs,
+    shown: isBuiltIn,
     ...textKey('kernel'),
     toSpec: (ctx) => ctx.state.kernel,
   },
@@ -297,6 +301,20 @@ export const sweepFields: readonly FieldDescriptor[] = [
     shown: isCommand,
     hint: () => 'Optional, one capture group: checked against the base case (p = 1).',
     ...commandKey('commandResultRegex', true),
+  },
+  {
+    name: 'module.path',
+    label: 'Module file',
+    control: { kind: 'text', placeholder: '/home/me/kernel.mjs' },
+    testId: 'module-path-input',
+    shown: isModule,
+    hint: () =>
+      'An .mjs on the machine that runs the sweep, exporting kernel({ rows, n, rowStart, rowEnd }); setup and combine optional.',
+    read: (ctx) => ctx.state.modulePath,
+    write: (state, value) => {
+      state.modulePath = String(value)
+    },
+    toSpec: (ctx) => ctx.state.modulePath,
   },
   {
     name: 'sizes',

@@ -140,8 +140,16 @@ export const useConfigStore = defineStore('config', () => {
 
   watch(form, (s) => writeJson(STORAGE_KEY, s), { deep: true })
 
-  /** An example found on this machine ("Your program" presets): its command, regexes, sizes and pools. */
+  /** An example found on this machine (presets of "Your program" and "Your JS module"): its workload, sizes and pools. */
   function applyPreset(preset: WorkloadPreset): void {
+    if (preset.workload === 'module' && preset.module) {
+      form.workload = 'module'
+      form.modulePath = preset.module.path
+      form.sizesText = formatList(preset.sizes)
+      form.poolsText = formatList(preset.pools)
+      form.chunkText = 'auto'
+      return
+    }
     if (!preset.command) return
     form.workload = 'command'
     form.commandTemplate = preset.command.template

@@ -1,0 +1,286 @@
+// runSweep with a user's JS module on real pools: the same result for every pool size, chunking, executor and
+// transfer; setup, kernel and combine called as documented; every broken module failing in one line naming the
+// file and the export, the sweep going on or ending cleanly.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { RunSchema, SweepSpecSchema, type Run, type SweepSpecInput } from '../../common/contract'
+import { runSweep } from '../../main/engine'
+import { fillRows, STREAM_MATRIX } from '../../workers/kernels'
+
+const EXAMPLE = resolve(import.meta.dirname, '../../examples/kernel.mjs')
+const dir = mkdtempSync(join(tmpdir(), 'amdahl-engine-module-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+/** A module file with this source, written for the test. */
+function moduleFile(name: string, source: string): string {
+  const file = join(dir, name)
+  writeFileSync(file, source)
+  return file
+}
+
+/** A module sweep with a fixed, small number of samples per cell. */
+const sweep = (path: string, input: Omit<SweepSpecInput, 'workload' | 'module'>) =>
+  runSweep(
+    SweepSpecSchema.parse({
+      repetitions: 2,
+      maxSamples: 2,
+      warmups: 1,
+      ...input,
+      workload: 'module',
+      module: { path },
+    }),
+  )
+
+const results = (run: Run) => run.cells.map((c) => c.result)
+const statuses = (run: Run) => run.cells.map((c) => c.status)
+
+/** The example's answer, computed here: its own setup over an n × n matrix, then the sum of squares. */
+async function exampleAnswer(n: number, seed: number): Promise<number> {
+  const example = (await import(EXAMPLE)) as { setup: (input: object) => void }
+  const matrix = new Float64Array(n * n)
+  example.setup({ matrix, n, seed })
+  let s = 0
+  for (const x of matrix) s += x * x
+  return s
+}
+
+/** Kernel that sums its rows plainly, with no setup: it sees Amdahl's own seeded matrix. */
+const ROW_SUM = `export function kernel({ rows }) { let s = 0; for (const x of rows) s += x; return s }`
+
+describe('a JS module workload', () => {
+  it('gives the example its own answer for every pool size and chunking, with threads sharing memory', async () => {
+    const n = 60
+    const run = await sweep(EXAMPLE, { sizes: [n], pools: [1, 2], chunkRows: ['auto', 7] })
+    expect(run.error).toBeUndefined()
+    expect(run.status).toBe('complete')
+    expect(statuses(run)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok'])
+    const expected = await exampleAnswer(n, 42)
+    for (const cell of run.cells)
+      expect(Math.abs((cell.result ?? NaN) - expected) / expected).toBeLessThan(1e-12)
+    expect(run.cells.every((c) => c.samplesMs.length === 2 && c.kernelMs.every((ms) => ms >= 0))).toBe(true)
+    expect(run.baseCase).toBe(
+      'serial: the whole matrix as one task on one worker thread (the kernel of kernel.mjs), read in place from shared memory, as every pool reads it',
+    )
+    expect(run.name).toBe('module 1 size × 2 pools')
+    expect(RunSchema.parse(run)).toBeTruthy()
+  })
+
+  it.each([
+    ['thread', 'copy'],
+    ['process', 'copy'],
+  ] as const)(
+    'gives the example the same answer on the %s executor with rows sent as a %s',
+    async (executor, transfer) => {
+      const n = 60
+      const run = await sweep(EXAMPLE, {
+        sizes: [n],
+        pools: [1, 2],
+        chunkRows: ['auto', 7],
+        executor,
+        transfer,
+      })
+      expect(run.error).toBeUndefined()
+      expect(statuses(run)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok'])
+      expect(run.poolStartup.map((p) => p.executor)).toEqual([executor, executor])
+      const expected = await exampleAnswer(n, 42)
+      for (const cell of run.cells)
+        expect(Math.abs((cell.result ?? NaN) - expected) / expected).toBeLessThan(1e-12)
+    },
+  )
+
+  it("reads Amdahl's seeded matrix when the module has no setup: its row sums add up to the built-in sum", async () => {
+    const n = 50
+    const run = await sweep(moduleFile('row-sum.mjs', ROW_SUM), { sizes: [n], pools: [2], seed: 7 })
+    const m = new Float64Array(n * n)
+    fillRows(m, 0, n, 0, n, 7, STREAM_MATRIX)
+    const expected = m.reduce((a, b) => a + b, 0)
+    expect(statuses(run)).toEqual(['ok', 'ok'])
+    for (const r of results(run)) expect(Math.abs((r ?? NaN) - expected) / expected).toBeLessThan(1e-12)
+  })
+
+  it('runs setup over the matrix and hands each task its rows with n, rowStart and rowEnd (exact, shared or copied)', async () => {
+    // Entry i holds i mod 7; the kernel weighs row r by r + 1, so a task told the wrong rowStart gets it wrong.
+    const file = moduleFile(
+      'weighted.mjs',
+      `export function setup({ matrix, n, seed }) { for (let i = 0; i < n * n; i++) matrix[i] = (i + seed) % 7 }
+       export function kernel({ rows, n, rowStart, rowEnd }) {
+         if (rows.length !== (rowEnd - rowStart) * n) throw new Error('rows and range disagree')
+         let s = 0
+         for (let r = rowStart; r < rowEnd; r++)
+           for (let c = 0; c < n; c++) s += (r + 1) * rows[(r - rowStart) * n + c]
+         return s
+       }`,
+    )
+    const n = 40
+    let expected = 0
+    for (let i = 0; i < n * n; i++) expected += (Math.floor(i / n) + 1) * ((i + 3) % 7)
+    for (const transfer of ['shared', 'copy'] as const) {
+      const run = await sweep(file, { sizes: [n], pools: [1, 2], chunkRows: ['auto', 3], seed: 3, transfer })
+      expect(statuses(run)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok'])
+      expect(results(run)).toEqual([expected, expected, expected, expected, expected])
+    }
+  })
+
+  it("combines the partials in row order with the module's combine", async () => {
+    // Each task answers its rowEnd: in row order they rise, and the last one is n whatever the chunking.
+    const file = moduleFile(
+      'ordered.mjs',
+      `export function kernel({ rowEnd }) { return rowEnd }
+       export function combine(partials) {
+         if (!Array.isArray(partials)) throw new Error('not an array')
+         partials.forEach((p, i) => { if (i > 0 && p <= partials[i - 1]) throw new Error('out of order') })
+         return partials[partials.length - 1]
+       }`,
+    )
+    const run = await sweep(file, { sizes: [30], pools: [1, 2], chunkRows: ['auto', 4] })
+    expect(run.cells.map((c) => c.error)).toEqual([undefined, undefined, undefined, undefined, undefined])
+    expect(results(run)).toEqual([30, 30, 30, 30, 30])
+  })
+})
+
+describe('a broken JS module', () => {
+  it('ends the run in one line, starting no pool, when the file is missing', async () => {
+    const missing = join(dir, 'missing.mjs')
+    const run = await sweep(missing, { sizes: [20], pools: [1, 2] })
+    expect(run.status).toBe('failed')
+    expect(run.error).toBe(`missing.mjs: cannot load: no file at ${missing}`)
+    expect(run.cells).toEqual([])
+    expect(run.poolStartup).toEqual([])
+  })
+
+  it('ends the run in one line when the path is a folder', async () => {
+    const folder = join(dir, 'folder.mjs')
+    mkdirSync(folder)
+    const run = await sweep(folder, { sizes: [20], pools: [1] })
+    expect(run.error).toBe(`folder.mjs: cannot load: ${folder} is not a regular file`)
+  })
+
+  it('ends the run in one line when the module does not parse', async () => {
+    const run = await sweep(moduleFile('syntax.mjs', 'export function kernel( { return 1 }\n'), {
+      sizes: [20],
+      pools: [1],
+    })
+    expect(run.status).toBe('failed')
+    expect(run.error).toMatch(/^syntax\.mjs: cannot load: \S/)
+    expect(run.error).not.toContain('\n')
+    expect(run.cells).toEqual([])
+  })
+
+  it('ends the run in one line when it exports no kernel', async () => {
+    const run = await sweep(moduleFile('no-kernel.mjs', 'export function kernal() { return 1 }\n'), {
+      sizes: [20],
+      pools: [1, 2],
+    })
+    expect(run.status).toBe('failed')
+    expect(run.error).toBe(
+      'no-kernel.mjs: no kernel export (export function kernel({ rows, n, rowStart, rowEnd }) is required)',
+    )
+    expect(run.poolStartup).toEqual([])
+  })
+
+  it.each(['thread', 'process'] as const)(
+    'fails every cell naming the file and the export when kernel throws (%s executor)',
+    async (executor) => {
+      const file = moduleFile('throws.mjs', 'export function kernel({ rows }) { return rows.nope.length }\n')
+      const run = await sweep(file, {
+        sizes: [20],
+        pools: [1, 2],
+        executor,
+        transfer: executor === 'process' ? 'copy' : 'shared',
+      })
+      expect(run.status).toBe('complete')
+      expect(statuses(run)).toEqual(['failed', 'failed', 'failed'])
+      for (const cell of run.cells) {
+        expect(cell.error).toContain(
+          "throws.mjs: kernel threw: TypeError: Cannot read properties of undefined (reading 'length')",
+        )
+        expect(cell.error).not.toContain('\n')
+      }
+      expect(run.cells[0].error).toBe(
+        "throws.mjs: kernel threw: TypeError: Cannot read properties of undefined (reading 'length')",
+      )
+    },
+  )
+
+  it.each([
+    ['NaN', 'NaN'],
+    ["'12'", 'a string'],
+    ['undefined', 'undefined'],
+    ['Promise.resolve(1)', 'a promise (it must return the number itself)'],
+  ])('fails every cell when kernel returns %s, saying what came back', async (value, words) => {
+    const run = await sweep(moduleFile('returns.mjs', `export function kernel() { return ${value} }\n`), {
+      sizes: [20],
+      pools: [1],
+    })
+    expect(statuses(run)).toEqual(['failed', 'failed'])
+    expect(run.cells[0].error).toBe(`returns.mjs: kernel returned ${words}, not a finite number`)
+  })
+
+  it('fails the cells whose result differs from the serial one, and keeps the others', async () => {
+    // One more than its row count per task: the serial task answers n² + 1, two tasks n² + 2.
+    const file = moduleFile('liar.mjs', 'export function kernel({ rows }) { return rows.length + 1 }\n')
+    const run = await sweep(file, { sizes: [50], pools: [1, 2] })
+    expect(run.status).toBe('complete')
+    expect(statuses(run)).toEqual(['ok', 'ok', 'failed'])
+    expect(run.cells[2].error).toBe(
+      'liar.mjs: kernel result differs from the serial one: expected 2501, got 2502 (relative error 4.00e-4, tolerance 1.00e-12)',
+    )
+    expect(results(run).slice(0, 2)).toEqual([2501, 2501])
+  })
+
+  it('fails only the cells whose tasks throw inside a timed sample, and goes on to the next size', async () => {
+    // The serial task and pool 1 start at row 0 (as the warm-up does); pool 2's second task does not.
+    const file = moduleFile(
+      'second-half.mjs',
+      `export function kernel({ rows, rowStart }) { if (rowStart > 0) throw new RangeError('row ' + rowStart); return rows.length }\n`,
+    )
+    const run = await sweep(file, { sizes: [20, 30], pools: [1, 2] })
+    expect(run.status).toBe('complete')
+    expect(run.cells.map((c) => [c.n, c.pool, c.status])).toEqual([
+      [20, 1, 'ok'],
+      [20, 1, 'ok'],
+      [20, 2, 'failed'],
+      [30, 1, 'ok'],
+      [30, 1, 'ok'],
+      [30, 2, 'failed'],
+    ])
+    expect(run.cells[2].error).toBe('second-half.mjs: kernel threw: RangeError: row 10')
+    expect(run.cells[5].error).toBe('second-half.mjs: kernel threw: RangeError: row 15')
+  })
+
+  it("fails a size's cells when setup throws, and the next size gets its own setup", async () => {
+    const file = moduleFile(
+      'setup-throws.mjs',
+      `export function setup({ n }) { if (n === 20) throw new RangeError('no room for ' + n) }
+       export function kernel({ rows }) { return rows.length }`,
+    )
+    const run = await sweep(file, { sizes: [20, 30], pools: [2] })
+    expect(run.cells.map((c) => [c.n, c.status, c.error])).toEqual([
+      [20, 'failed', 'setup-throws.mjs: setup threw: RangeError: no room for 20'],
+      [20, 'failed', 'setup-throws.mjs: setup threw: RangeError: no room for 20'],
+      [30, 'ok', undefined],
+      [30, 'ok', undefined],
+    ])
+  })
+
+  it('fails the cells when combine throws or returns no number', async () => {
+    const throws = moduleFile(
+      'combine-throws.mjs',
+      `export function kernel({ rows }) { return rows.length }
+       export function combine(partials) { return partials.total.value }`,
+    )
+    const run = await sweep(throws, { sizes: [20], pools: [2] })
+    expect(run.cells[0].error).toBe(
+      "combine-throws.mjs: combine threw: TypeError: Cannot read properties of undefined (reading 'value')",
+    )
+    const nothing = moduleFile(
+      'combine-nothing.mjs',
+      `export function kernel({ rows }) { return rows.length }
+       export function combine() {}`,
+    )
+    const silent = await sweep(nothing, { sizes: [20], pools: [2] })
+    expect(silent.cells[0].error).toBe('combine-nothing.mjs: combine returned undefined, not a finite number')
+  })
+})
