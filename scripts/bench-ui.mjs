@@ -127,8 +127,9 @@ try {
   }
 
   // 3. Ticking runs one by one onto the charts (each a fresh run to fetch and draw), from one run to six.
+  // A fresh load of the address (not a hash change and reload(): a reload before the hash commits reloads the old one).
+  await page.goto('about:blank')
   await page.goto(url.replace(/\?.*$/, '') + '#runs=bench-00001')
-  await page.reload()
   await page.locator('[data-testid="chart-time"]').waitFor({ timeout: 60_000 })
   const ticks = []
   for (let k = 2; k <= 6; k++) {
