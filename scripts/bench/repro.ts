@@ -9,6 +9,12 @@
 //    per-cell busyCpuFraction (/proc/stat minus our own CPU, main/engine/load.ts) catches it, the run's verdict
 //    names it, and the stats' busy-machine flag marks the cell. The split above was seen while other programs
 //    ran and vanished on a quiet machine: this is the cause that fits, and it is the one the tool now notices.
+//  - the machine itself: on this VM whole processes ran ~1.5× slower for minutes at a time (serial N=10,000:
+//    40 ms in some processes, 64 ms in others, every cell alike, N=1000 too) while /proc/stat showed nobody else
+//    and steal stayed 0: the host ran our virtual CPUs slower (other guests, power limits). Invisible to the
+//    load meter, so main/engine/speed.ts times a fixed compute loop and memory stream between samples and flags
+//    cells slow-machine against the machine's usual speed; below, every process is also judged against the
+//    fast end of all processes of this bench, and coverage is printed again over the processes not flagged.
 //  - thread placement: the kernel may keep both workers on one core for a while after start-up (idle balance
 //    is lazy); it shows as a 2-worker cell near the 1-worker time with a tight interval. Pools now live for the
 //    whole run and every worker is readied (prepare) before the first sample, which gives the scheduler time
