@@ -4,6 +4,7 @@
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { eventually, processesRunning } from '../reliability/helpers/procs'
 import { sshAvailable, startSshd, type Sshd } from '../reliability/helpers/sshd'
 import { buildDir, startApp, type TestApp } from './helpers/app'
 import { launchChromium, newTestPage, screenshot, type TestPage } from './helpers/browser'
@@ -116,5 +117,29 @@ run('targets in the app (a real sshd on 127.0.0.1)', () => {
     await byTestId(page, 'chart-time').waitFor({ timeout: WAIT_MS })
     await waitForSteadyChart(page, 'time')
     await screenshot(page, 'targets-run-1280-light')
+  }, 240_000)
+
+  it('cancels a sweep on the target from the page: the run keeps what was measured and no remote sweep is left', async () => {
+    await app.service.handlers.addTarget({
+      name: 'loop',
+      destination: sshd.destination,
+      identity: sshd.identity,
+      remoteCommand: remoteCommand(),
+    })
+    const remoteSweeps = () =>
+      processesRunning(`${join(buildDir(), 'main', 'cli.js')} sweep`).filter((p) =>
+        p.cmdline.includes('jsonl'),
+      )
+    await openApp(page, app.url)
+    await byTestId(page, 'target-select').selectOption('loop')
+    await fillSweepForm(page, { sizes: '3000', pools: '1,2', repetitions: '1000', name: 'to cancel' })
+    await byTestId(page, 'run-button').click()
+    // Progress streamed back over ssh: the bar moves under the form before Cancel is pressed.
+    await page.locator('[data-testid="progress-current"]').waitFor({ timeout: 60_000 })
+    await byTestId(page, 'cancel-button').click()
+    await waitForStatus(page, 'cancelled', 60_000)
+    const saved = await app.savedRuns()
+    expect(saved.map((r) => [r.name, r.status, r.target])).toEqual([['to cancel', 'cancelled', 'loop']])
+    expect(await eventually(() => remoteSweeps().length === 0, 10_000)).toBe(true)
   }, 240_000)
 })
