@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { SweepSpecSchema, type RunSummary } from '../../common/contract'
 import type { Target } from '../../common/targets'
 import { clientKey } from '../../renderer/src/api/inject'
+import ConfigPanel from '../../renderer/src/components/ConfigPanel.vue'
 import HistoryItem from '../../renderer/src/components/HistoryItem.vue'
 import TargetsPanel from '../../renderer/src/components/TargetsPanel.vue'
 import { checkSummary, targetFormErrors, targetInput } from '../../renderer/src/lib/target-fields'
@@ -216,6 +217,27 @@ describe('TargetsPanel', () => {
   it('keeps the target a sweep runs on from being removed', () => {
     const panel = mountPanel({ targets: [target('a')], busyTarget: 'a' })
     expect(panel.get('[data-testid="target-remove"]').attributes('disabled')).toBeDefined()
+  })
+})
+
+describe('Run on, beside the sweep form', () => {
+  it('offers this machine first and every target, and says where a chosen one runs', async () => {
+    const { pinia } = storesWith(client)
+    const targets = useTargetsStore()
+    await targets.add({ name: 'box', destination: 'me@box:2222' })
+    const panel = mount(ConfigPanel, {
+      props: { busy: false },
+      global: { plugins: [pinia], provide: { [clientKey as symbol]: client } },
+    })
+    const select = panel.get('[data-testid="target-select"]')
+    expect(select.findAll('option').map((o) => o.text())).toEqual(['This machine', 'box (me@box:2222)'])
+    await select.setValue('box')
+    expect(targets.chosen).toBe('box')
+    expect(panel.text()).toContain('over ssh on me@box:2222; the run is saved here')
+    await select.setValue('')
+    expect(targets.chosen).toBeNull()
+    await panel.get('[data-testid="targets-manage"]').trigger('click')
+    expect(panel.emitted('targets')).toHaveLength(1)
   })
 })
 
