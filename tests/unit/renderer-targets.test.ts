@@ -108,6 +108,22 @@ describe('the targets store', () => {
     expect(targets.chosen).toBeNull()
   })
 
+  it('chooses no target where the server runs no ssh, so a sweep is never sent to be refused', async () => {
+    await client.addTarget({ name: 'box', destination: 'me@box' })
+    // Browser mode without --allow-commands, as the server reports it.
+    const refusing = {
+      ...client,
+      getWorkloadOptions: async () => ({ commandsAllowed: false, refusal: 'no', presets: [] }),
+    }
+    storesWith(refusing)
+    const targets = useTargetsStore()
+    await targets.load()
+    expect(targets.targets.map((t) => t.name)).toEqual(['box'])
+    expect(targets.refusal).toMatch(/--allow-commands/)
+    targets.choose('box')
+    expect(targets.chosen).toBeNull()
+  })
+
   it('shows a check that cannot connect as one line', async () => {
     storesWith(client)
     const targets = useTargetsStore()

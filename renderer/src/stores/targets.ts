@@ -37,7 +37,7 @@ export const useTargetsStore = defineStore('targets', () => {
         ? null
         : 'this server does not run ssh: restart it with `amdahl serve --allow-commands` to use targets'
       error.value = null
-      if (chosen.value !== null && !list.some((t) => t.name === chosen.value)) chosen.value = null
+      if (chosen.value !== null) choose(chosen.value)
     } catch (e) {
       error.value = ui.noteAuth(e) ? 'not connected' : errorLine(e)
     }
@@ -85,8 +85,10 @@ export const useTargetsStore = defineStore('targets', () => {
     checks.value = { ...checks.value, [name]: next }
   }
 
+  /** Only a listed target, and none where the server runs no ssh (it would refuse the sweep). */
   function choose(name: string | null): void {
-    chosen.value = name !== null && targets.value.some((t) => t.name === name) ? name : null
+    const known = name !== null && targets.value.some((t) => t.name === name)
+    chosen.value = known && refusal.value === null ? name : null
   }
 
   return {
