@@ -2,6 +2,7 @@
 // Pure zod, no Node or Electron import: the renderer bundles it to validate its form with the same rules.
 import { z } from 'zod'
 import { ProbeResultSchema, type ProbeResult } from './ceilings'
+import { TargetAddSchema, TargetNameSchema, type Target, type TargetCheck } from './targets'
 
 /** Largest matrix side accepted by the schema; the memory check refuses what does not fit long before. */
 export const MAX_N = 100_000
@@ -553,6 +554,8 @@ export interface RunSummary {
   /** Cells with at least one sample: a cancelled run with none has nothing to show and replaces no chart. */
   measuredCells: number
   imported: boolean
+  /** The remote target it was measured on (absent: the machine that saved it). */
+  target?: string
 }
 
 export function summarizeRun(run: Run): RunSummary {
@@ -570,6 +573,7 @@ export function summarizeRun(run: Run): RunSummary {
     cellCount: run.cells.length,
     measuredCells: run.cells.filter((c) => c.samplesMs.length > 0).length,
     imported: run.imported ?? false,
+    ...(run.target === undefined ? {} : { target: run.target }),
   }
 }
 
@@ -632,7 +636,8 @@ const idList = z.array(RunIdSchema).min(1, 'choose at least one run').max(100, '
 /** Every method's input schema; each method takes one object. */
 export const apiInputs = {
   getMachine: noArgs,
-  startSweep: z.strictObject({ spec: SweepSpecSchema }),
+  /** target: the name of a remote target to sweep on over ssh (absent: this machine). */
+  startSweep: z.strictObject({ spec: SweepSpecSchema, target: TargetNameSchema.optional() }),
   cancelSweep: z.strictObject({ runId: RunIdSchema }),
   getActiveSweep: noArgs,
   listRuns: noArgs,
@@ -650,13 +655,20 @@ export const apiInputs = {
   previewCommands: z.strictObject({ spec: SweepSpecSchema }),
   /** Runs the first parallel cell of a command sweep once and shows what each regex matched. */
   tryCommand: z.strictObject({ spec: SweepSpecSchema }),
+  /** Remote machines to sweep on over ssh: the same targets.json as `amdahl target`. */
+  listTargets: noArgs,
+  addTarget: TargetAddSchema,
+  removeTarget: z.strictObject({ name: TargetNameSchema }),
+  /** Connects and reports the remote Amdahl version, cores and memory (or fails with one line). */
+  checkTarget: z.strictObject({ name: TargetNameSchema }),
 } as const
 
 export interface ApiOutputs {
   getMachine: Machine
   startSweep: { runId: string }
   cancelSweep: { cancelled: boolean }
-  getActiveSweep: { runId: string; spec: SweepSpec; progress: Progress | null } | null
+  /** target: the remote target the sweep runs on (absent: this machine). */
+  getActiveSweep: { runId: string; spec: SweepSpec; progress: Progress | null; target?: string } | null
   listRuns: RunSummary[]
   getRun: Run
   renameRun: RunSummary
@@ -667,6 +679,10 @@ export interface ApiOutputs {
   getWorkloadOptions: WorkloadOptions
   previewCommands: CommandPreview[]
   tryCommand: TryOnceResult
+  listTargets: Target[]
+  addTarget: Target
+  removeTarget: { removed: boolean }
+  checkTarget: TargetCheck
 }
 
 export type ApiMethod = keyof typeof apiInputs

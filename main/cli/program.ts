@@ -146,7 +146,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       'address to bind (default 127.0.0.1; anything else is reachable from the network)',
     )
     .option('--open', 'open the URL in the default browser')
-    .option('--allow-commands', 'let the page run your programs and JS modules (refused by default)')
+    .option('--allow-commands', 'let the page run your programs, JS modules and ssh to targets (refused by default)')
     .addOption(historyDir())
     .action(async (options: ServeOptions) => done(await serveCommand(options, io)))
 

@@ -2,12 +2,11 @@
 // machines through the user's own ssh, saved in the local history marked with the target.
 import { resolve } from 'node:path'
 import { stat } from 'node:fs/promises'
-import { MachineSchema } from '../../common/contract'
 import { EVENTS_PROTOCOL } from '../../common/remote-events'
 import { machineInfo } from '../engine/machine'
 import { defaultDataDir } from '../history/paths'
-import { runRemoteSweep, versionAdvice } from '../remote/remote-sweep'
-import { LineReader, spawnSsh, Tail } from '../remote/ssh'
+import { remoteInfo as fetchInfo, versionProblem, type Info } from '../remote/info'
+import { runRemoteSweep } from '../remote/remote-sweep'
 import { DEFAULT_REMOTE_COMMAND, TargetSchema, TargetStore, type Target } from '../remote/targets'
 import { CliFailure, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, UsageError } from './errors'
 import { openHistory } from './history-store'
@@ -15,7 +14,6 @@ import type { CliIo } from './io'
 import { ProgressLine } from './progress'
 import { formatRunReport } from './table'
 import { VERSION } from './version'
-import { z } from 'zod'
 import { formatIssues } from '../../common/contract'
 import { oneLine } from '../../common/one-line'
 import type { SweepOptions } from './flags'
@@ -99,14 +97,6 @@ export async function targetRemoveCommand(
   return EXIT_OK
 }
 
-/** What `amdahl info --json` prints: enough to check a target before sweeping on it. */
-export const InfoSchema = z.object({
-  amdahl: z.string().max(40),
-  protocol: z.number().int(),
-  machine: MachineSchema,
-})
-export type Info = z.infer<typeof InfoSchema>
-
 export function infoCommand(options: { json?: boolean }, io: CliIo): number {
   const info: Info = { amdahl: VERSION, protocol: EVENTS_PROTOCOL, machine: machineInfo() }
   if (options.json) io.stdout.write(`${JSON.stringify(info)}\n`)
@@ -120,59 +110,18 @@ export function infoCommand(options: { json?: boolean }, io: CliIo): number {
   return EXIT_OK
 }
 
-/** Runs `amdahl info --json` on the target and checks what comes back like any other remote input. */
+/** The remote's info, its one-line failure as the CLI's. */
 async function remoteInfo(target: Target, io: CliIo): Promise<Info> {
-  return new Promise<Info>((done, refuse) => {
-    const child = spawnSsh(target, ['info', '--json'], io.env)
-    const stderr = new Tail()
-    let line: string | null = null
-    let overflow: string | null = null
-    const reader = new LineReader(
-      { maxLineBytes: 64 * 1024, maxTotalBytes: 256 * 1024 },
-      (l) => (line ??= l),
-      (why) => {
-        overflow = why
-        child.kill('SIGTERM')
-      },
-    )
-    child.stdout.on('data', (c: Buffer) => reader.push(c))
-    child.stderr.on('data', (c: Buffer) => stderr.push(c))
-    child.stdin.end()
-    child.on('error', (e) => refuse(new CliFailure(`cannot start ssh: ${oneLine(e.message)}`)))
-    child.on('close', (code) => {
-      const last = oneLine(stderr.lastLine())
-      if (overflow) return refuse(new CliFailure(`${target.name} sent ${overflow}`))
-      if (code === 255)
-        return refuse(new CliFailure(`cannot connect to ${target.name}${last ? `: ${last}` : ''}`))
-      if (code !== 0 || line === null) {
-        return refuse(
-          new CliFailure(
-            `${target.name} could not run "${oneLine(target.remoteCommand)} info" (exit code ${code})${last ? `: ${last}` : ''}`,
-          ),
-        )
-      }
-      let raw: unknown
-      try {
-        raw = JSON.parse(line)
-      } catch {
-        return refuse(
-          new CliFailure(`${target.name} answered something that is not Amdahl's info (is it too old?)`),
-        )
-      }
-      const parsed = InfoSchema.safeParse(raw)
-      if (!parsed.success)
-        return refuse(
-          new CliFailure(`${target.name} answered an info that is not valid: ${formatIssues(parsed.error)}`),
-        )
-      done(parsed.data)
-    })
-  })
+  try {
+    return await fetchInfo(target, io.env)
+  } catch (error) {
+    throw new CliFailure((error as Error).message)
+  }
 }
 
 function checkVersion(info: Info, target: Target): void {
-  if (info.amdahl !== VERSION || info.protocol !== EVENTS_PROTOCOL) {
-    throw new CliFailure(versionAdvice(VERSION, oneLine(info.amdahl), target.name))
-  }
+  const problem = versionProblem(info, target, VERSION)
+  if (problem !== null) throw new CliFailure(problem)
 }
 
 export async function targetCheckCommand(name: string, options: TargetDirOption, io: CliIo): Promise<number> {

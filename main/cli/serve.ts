@@ -22,7 +22,7 @@ export interface ServeOptions {
 
 /** Said at start-up when browser mode may run programs: anyone with the link can run any program as this user. */
 export const ALLOW_COMMANDS_WARNING =
-  'amdahl: warning: --allow-commands: whoever opens the link can run any program and module as this user'
+  'amdahl: warning: --allow-commands: whoever opens the link can run any program and module as this user, and ssh to your targets'
 
 function listenFailure(error: NodeJS.ErrnoException, host: string, port: number): CliFailure {
   if (error.code === 'EADDRINUSE')

@@ -9,7 +9,8 @@ import { readRegularFile } from './read-file'
 
 /** Not `*.json`, so the store never mistakes it for a run file. */
 export const INDEX_FILE = 'summaries.index'
-const INDEX_VERSION = 1
+// 2: summaries carry the remote target a run was measured on.
+const INDEX_VERSION = 2
 /** 10,000 summaries take ~6 MB; an index far larger than any real one is not read. */
 const MAX_INDEX_BYTES = 128 * 2 ** 20
 

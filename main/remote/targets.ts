@@ -1,67 +1,20 @@
-// Remote machines to sweep on over SSH: what a target is (validated like every input) and where targets are kept.
+// Where the remote targets are kept (targets.json in the data folder); what a target is lives in common/targets.ts.
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
+import { MAX_TARGETS, TargetSchema, type Target } from '../../common/targets'
 import { ApiError, formatIssues } from '../../common/contract'
 import { writeFileAtomic } from '../history/atomic'
 
-export const MAX_TARGETS = 100
-export const DEFAULT_REMOTE_COMMAND = 'npx amdahl'
-
-/** Printable text without NUL, newlines or other control characters (they would end or bend a command line). */
-const printable = (what: string, max: number) =>
-  z
-    .string({ error: `${what} must be text` })
-    .min(1, `${what} is empty`)
-    .max(max, `${what}: at most ${max} characters`)
-    // eslint-disable-next-line no-control-regex
-    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), `${what} has control characters`)
-
-export const TargetNameSchema = printable('target name', 40).regex(
-  /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
-  'target name: letters, digits, ".", "_" or "-", starting with a letter or digit',
-)
-
-/**
- * user@host[:port], host[:port], user@[v6]:port. A part beginning with "-" is refused: ssh would read it as an
- * option (option injection), even though we pass arguments as an array and put "--" before the destination.
- */
-export interface Destination {
-  user: string | null
-  host: string
-  port: number | null
-}
-
-export function parseDestination(text: string): Destination | string {
-  if (text.startsWith('-')) return 'must not begin with "-" (ssh would read it as an option)'
-  const m = /^(?:([^@\s]+)@)?(\[[0-9A-Fa-f:.]+\]|[^@\s:[\]]+)(?::(\d{1,5}))?$/.exec(text)
-  if (!m) return 'expected user@host or user@host:port'
-  const [, user = null, rawHost, rawPort] = m
-  if (user !== null && !/^[A-Za-z0-9._][A-Za-z0-9._-]*$/.test(user))
-    return 'the user name has characters ssh does not take'
-  const host = rawHost.startsWith('[') ? rawHost.slice(1, -1) : rawHost
-  if (!rawHost.startsWith('[') && !/^[A-Za-z0-9._][A-Za-z0-9._-]*$/.test(host)) {
-    return 'the host name may hold letters, digits, ".", "_" and "-" and must not begin with "-"'
-  }
-  const port = rawPort === undefined ? null : Number(rawPort)
-  if (port !== null && (port < 1 || port > 65535)) return 'the port must be 1–65535'
-  return { user, host, port }
-}
-
-export const TargetSchema = z.strictObject({
-  name: TargetNameSchema,
-  /** As typed (user@host[:port]); parsed again wherever it is used. */
-  destination: printable('host', 300).superRefine((text, ctx) => {
-    const parsed = parseDestination(text)
-    if (typeof parsed === 'string')
-      ctx.addIssue({ code: 'custom', message: `host ${JSON.stringify(text)}: ${parsed}` })
-  }),
-  identity: printable('identity file', 4096).nullable(),
-  /** Run by the remote user's shell: the user's own command, as they would type it there. */
-  remoteCommand: printable('remote command', 500),
-  addedAt: z.iso.datetime(),
-})
-export type Target = z.infer<typeof TargetSchema>
+export {
+  DEFAULT_REMOTE_COMMAND,
+  MAX_TARGETS,
+  parseDestination,
+  TargetNameSchema,
+  TargetSchema,
+  type Destination,
+  type Target,
+} from '../../common/targets'
 
 const TargetsFileSchema = z.strictObject({
   targets: z.array(TargetSchema).max(MAX_TARGETS, `at most ${MAX_TARGETS} targets`),

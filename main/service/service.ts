@@ -1,4 +1,7 @@
 // The API contract implemented once, transport-agnostic: one sweep at a time, checkpointed to history, plus runs.
+import { stat } from 'node:fs/promises'
+import { homedir } from 'node:os'
+import { dirname, isAbsolute, join } from 'node:path'
 import {
   ApiError,
   summarizeRun,
@@ -15,6 +18,12 @@ import type { HistoryStore } from '../history/store'
 import { runProbe } from '../probe/probe'
 import { ProbeStore, probeDirFor } from '../probe/store'
 import { SpeedStore } from '../probe/speed-store'
+import { remoteInfo, targetCheck } from '../remote/info'
+import { runRemoteSweep } from '../remote/remote-sweep'
+import { remoteArgsForSpec } from '../remote/spec-args'
+import { TargetStore } from '../remote/targets'
+import type { Target } from '../../common/targets'
+import { VERSION } from '../cli/version'
 import { workloadPresets } from '../workloads/presets'
 import { previewCommands, tryCommandOnce } from '../workloads/try-once'
 
@@ -36,11 +45,28 @@ export interface ServiceOptions {
    * desktop app and the CLI run them for the user who asked; browser mode only with `amdahl serve --allow-commands`.
    */
   allowCommands?: boolean
+  /** The remote targets (amdahl target): default targets.json in the data folder above the history folder. */
+  targets?: TargetStore
+  /** The environment ssh runs in (AMDAHL_SSH_COMMAND, SSH_AUTH_SOCK, HOME). Default: this process's. */
+  env?: NodeJS.ProcessEnv
+  /** Our version, which a target must run too. Default: this build's. */
+  version?: string
 }
 
 /** The one line browser mode answers a command or module workload with when it was not started to allow them. */
 export const COMMANDS_REFUSED =
   'this server does not run programs or modules: restart it with `amdahl serve --allow-commands` to allow them'
+
+/**
+ * Targets run ssh with the user's keys and agent and a command of the user's choosing on the other side: a program
+ * run as this user like any command workload, so browser mode refuses them unless started with --allow-commands
+ * (adding, checking and sweeping on one; listing and removing run nothing).
+ */
+export const TARGETS_REFUSED =
+  'this server does not run ssh: restart it with `amdahl serve --allow-commands` to add, check or sweep on targets'
+
+/** How long a check may wait for the target to answer (ssh's own timeouts are longer). */
+export const CHECK_TIMEOUT_MS = 60_000
 
 const runsUserCode = (spec: SweepSpec) => spec.workload === 'command' || spec.workload === 'module'
 
@@ -59,6 +85,8 @@ interface ActiveSweep {
   spec: SweepSpec
   progress: Progress | null
   controller: AbortController
+  /** The remote target it runs on; null: this machine. */
+  target: Target | null
   /** Settles after the run is saved and the last event sent. */
   done: Promise<void>
 }
@@ -80,6 +108,9 @@ export function createService(options: ServiceOptions): Service {
   /** A probe under way: it needs the machine to itself, as a sweep does; shutdown cancels it and waits for it. */
   let probing: { controller: AbortController; done: Promise<unknown> } | null = null
   let shuttingDown = false
+  const targets = options.targets ?? new TargetStore(dirname(history.dir))
+  const sshEnv = options.env ?? process.env
+  const version = options.version ?? VERSION
 
   function emit(event: SweepEvent): void {
     for (const listener of listeners) {
@@ -95,6 +126,10 @@ export function createService(options: ServiceOptions): Service {
   function refuseUserCode(spec: SweepSpec): void {
     if (runsUserCode(spec) && !commandsAllowed)
       throw Object.assign(new ApiError(COMMANDS_REFUSED), { status: 403 })
+  }
+
+  function refuseSsh(): void {
+    if (!commandsAllowed) throw Object.assign(new ApiError(TARGETS_REFUSED), { status: 403 })
   }
 
   function refuseIfRunning(id: string, what: string): void {
@@ -130,6 +165,41 @@ export function createService(options: ServiceOptions): Service {
     emit(event)
   }
 
+  /** A sweep on a target: the remote CLI over ssh, its progress under our run id, its run saved here. */
+  async function driveRemote(sweep: ActiveSweep, target: Target, args: string[]): Promise<void> {
+    let event: SweepEvent
+    try {
+      const run = await runRemoteSweep(target, args, {
+        version,
+        env: sshEnv,
+        signal: sweep.controller.signal,
+        onProgress: (remote) => {
+          const progress: Progress = { ...remote, runId: sweep.runId }
+          sweep.progress = progress
+          emit({ type: 'progress', progress })
+        },
+      })
+      // Saved under the id the caller was given, so its progress, its finished event and the history agree.
+      const saved = { ...run, id: sweep.runId, target: target.name }
+      await history.save(saved)
+      event = { type: 'finished', run: summarizeRun(saved) }
+    } catch (error) {
+      event = { type: 'failed', runId: sweep.runId, error: message(error) }
+    }
+    active = null
+    emit(event)
+  }
+
+  /** An identity file as given (~/ allowed), absolute and an existing file, or one line naming the field. */
+  async function identityFile(given: string | null): Promise<string | null> {
+    if (given === null) return null
+    const path = given.startsWith('~/') ? join(homedir(), given.slice(2)) : given
+    if (!isAbsolute(path)) throw new ApiError(`identity file: give the full path (${given} is relative)`)
+    const info = await stat(path).catch(() => null)
+    if (!info?.isFile()) throw new ApiError(`identity file: ${path} is not a file`)
+    return path
+  }
+
   const handlers: ApiHandlers = {
     async getMachine() {
       const machine = machineInfo()
@@ -159,21 +229,26 @@ export function createService(options: ServiceOptions): Service {
       }
     },
 
-    async startSweep({ spec }) {
+    async startSweep({ spec, target: targetName }) {
       if (shuttingDown) throw new ApiError('Amdahl is shutting down')
       if (active) throw conflict(`a sweep is already running (${active.runId}): wait for it or cancel it`)
       if (probing) throw conflict('the machine is being measured: start the sweep when that is done')
+      if (targetName !== undefined) {
+        refuseSsh()
+        const args = remoteArgsForSpec(spec)
+        const target = await targets.get(targetName)
+        // Checked again after the await: another call may have started a sweep meanwhile.
+        const now = active as ActiveSweep | null
+        if (now) throw conflict(`a sweep is already running (${now.runId}): wait for it or cancel it`)
+        const sweep = newSweep(spec, target)
+        sweep.done = driveRemote(sweep, target, args)
+        return { runId: sweep.runId }
+      }
       refuseUserCode(spec)
+      // The memory check is this machine's: a target's own CLI checks its memory before it allocates.
       const tooBig = checkFits(spec)
       if (tooBig) throw new ApiError(tooBig)
-      const sweep: ActiveSweep = {
-        runId: newRunId(),
-        spec,
-        progress: null,
-        controller: new AbortController(),
-        done: Promise.resolve(),
-      }
-      active = sweep
+      const sweep = newSweep(spec, null)
       sweep.done = drive(sweep)
       return { runId: sweep.runId }
     },
@@ -185,7 +260,9 @@ export function createService(options: ServiceOptions): Service {
     },
 
     async getActiveSweep() {
-      return active && { runId: active.runId, spec: active.spec, progress: active.progress }
+      if (!active) return null
+      const { runId, spec, progress, target } = active
+      return { runId, spec, progress, ...(target ? { target: target.name } : {}) }
     },
 
     listRuns: () => history.list(),
@@ -225,6 +302,47 @@ export function createService(options: ServiceOptions): Service {
       if (active) throw conflict('a sweep is running: try the command once it has finished')
       return tryCommandOnce(spec)
     },
+
+    listTargets: () => targets.list(),
+
+    async addTarget(input) {
+      refuseSsh()
+      const target: Target = {
+        ...input,
+        identity: await identityFile(input.identity),
+        addedAt: new Date().toISOString(),
+      }
+      await targets.add(target)
+      return target
+    },
+
+    async removeTarget({ name }) {
+      if (active?.target?.name === name) throw conflict(`a sweep is running on ${name}: cancel it first`)
+      return { removed: await targets.remove(name) }
+    },
+
+    async checkTarget({ name }) {
+      refuseSsh()
+      // A local sweep is measuring: an ssh session beside it would disturb its samples.
+      if (active && active.target === null)
+        throw conflict('a sweep is running: check the target when it is done')
+      const target = await targets.get(name)
+      const info = await remoteInfo(target, sshEnv, AbortSignal.timeout(CHECK_TIMEOUT_MS))
+      return targetCheck(info, target, version)
+    },
+  }
+
+  function newSweep(spec: SweepSpec, target: Target | null): ActiveSweep {
+    const sweep: ActiveSweep = {
+      runId: newRunId(),
+      spec,
+      progress: null,
+      controller: new AbortController(),
+      target,
+      done: Promise.resolve(),
+    }
+    active = sweep
+    return sweep
   }
 
   return {

@@ -14,6 +14,8 @@ import {
 } from 'electron'
 import { createAppProtocolHandler } from './app-protocol'
 import { HistoryStore } from '../history/store'
+import { defaultDataDir } from '../history/paths'
+import { TargetStore } from '../remote/targets'
 import { forwardEvents, registerIpc, sendMenuCommand } from './ipc'
 import { aboutDetail, menuTemplate } from './menu'
 import { hostEngine } from '../engine/host-client'
@@ -135,6 +137,8 @@ async function start(): Promise<void> {
     // Sweeps run in a utility process of their own: the main process keeps windows and IPC responsive, and its
     // event loop never sits inside a timed sample (issue 8).
     engine: hostEngine(() => launchUtilityHost()),
+    // The targets `amdahl target add` keeps (the CLI's data folder, not Electron's userData): one list for both.
+    targets: new TargetStore(defaultDataDir(process.env)),
   })
   registerIpc({ handlers: service.handlers, mainWindow: currentWindow, devServerUrl })
   forwardEvents(service.onEvent, currentWindow)

@@ -17,6 +17,7 @@ import {
   type SweepEvent,
 } from '../../common/contract'
 import { HistoryStore } from '../../main/history/store'
+import { TargetStore } from '../../main/remote/targets'
 import { createService, type Service } from '../../main/service/service'
 import type { AmdahlClient } from '../../renderer/src/api/client'
 import { provideClient } from '../../renderer/src/api/inject'
@@ -37,7 +38,8 @@ export interface TestClient extends AmdahlClient {
 export async function createTestClient(): Promise<TestClient> {
   const dir = await mkdtemp(join(tmpdir(), 'amdahl-renderer-test-'))
   const history = new HistoryStore(dir, { onWarning: () => {} })
-  const service = createService({ history, onWarning: () => {} })
+  // targets.json beside, not inside, the history folder (whose every *.json is a run), and never in the shared tmp.
+  const service = createService({ history, onWarning: () => {}, targets: new TargetStore(join(dir, 'data')) })
   const calls: { method: ApiMethod; input: unknown }[] = []
   const saved: SaveFile[] = []
   const eventListeners = new Set<(event: SweepEvent) => void>()

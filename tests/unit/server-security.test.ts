@@ -47,6 +47,10 @@ const handlers: ApiHandlers = {
   getWorkloadOptions: notHere,
   previewCommands: notHere,
   tryCommand: notHere,
+  listTargets: notHere,
+  addTarget: notHere,
+  removeTarget: notHere,
+  checkTarget: notHere,
 }
 
 const listeners = new Set<(e: SweepEvent) => void>()

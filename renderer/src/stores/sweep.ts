@@ -6,6 +6,7 @@ import { useClient } from '../api/inject'
 import { cancelledView, outcomeText, progressView } from '../lib/progress'
 import { useConfigStore } from './config'
 import { useHistoryStore } from './history'
+import { useTargetsStore } from './targets'
 import { errorLine } from '../../../common/one-line'
 import { useUiStore } from './ui'
 
@@ -15,6 +16,7 @@ export const useSweepStore = defineStore('sweep', () => {
   const client = useClient()
   const config = useConfigStore()
   const history = useHistoryStore()
+  const targets = useTargetsStore()
   const ui = useUiStore()
 
   const status = ref<SweepStatus>('idle')
@@ -22,6 +24,8 @@ export const useSweepStore = defineStore('sweep', () => {
   const spec = ref<SweepSpec | null>(null)
   const progress = ref<Progress | null>(null)
   const error = ref<string | null>(null)
+  /** The remote target the sweep runs on; null: this machine. */
+  const target = ref<string | null>(null)
   /** Name of the last finished run, for the final status line. */
   const finishedName = ref<string | null>(null)
 
@@ -112,6 +116,7 @@ export const useSweepStore = defineStore('sweep', () => {
       if (!active) return
       runId.value = active.runId
       spec.value = active.spec
+      target.value = active.target ?? null
       progress.value = active.progress
       status.value = 'running'
     } catch (e) {
@@ -129,8 +134,11 @@ export const useSweepStore = defineStore('sweep', () => {
     error.value = null
     finishedName.value = null
     spec.value = next
+    target.value = targets.chosen
     try {
-      const started = await client.startSweep({ spec: next })
+      const started = await client.startSweep(
+        target.value === null ? { spec: next } : { spec: next, target: target.value },
+      )
       // The finished event may have beaten the answer for a very short sweep.
       if (!over.has(started.runId)) {
         runId.value = started.runId
@@ -163,6 +171,7 @@ export const useSweepStore = defineStore('sweep', () => {
     status,
     runId,
     spec,
+    target,
     progress,
     progressAtCancel,
     error,

@@ -32,6 +32,8 @@ export interface TestApp {
   origin: string
   token: string
   historyDir: string
+  /** The data folder above the history: the service keeps targets.json here, as the CLI does. */
+  dataDir: string
   /** Where the service keeps this machine's probe (Measure this machine): beside the history, as in the app. */
   machinesDir: string
   history: HistoryStore
@@ -43,7 +45,12 @@ export interface TestApp {
   close(): Promise<void>
 }
 
-export async function startApp(): Promise<TestApp> {
+export interface AppOptions {
+  /** The environment ssh runs in for target operations (AMDAHL_SSH_COMMAND for the test's own sshd). */
+  env?: NodeJS.ProcessEnv
+}
+
+export async function startApp(options: AppOptions = {}): Promise<TestApp> {
   const out = buildDir()
   // A data folder of its own: the service keeps probes in machines/ beside history/, which for a history folder
   // straight in the temp folder would be one machines/ shared by every app and test.
@@ -56,6 +63,7 @@ export async function startApp(): Promise<TestApp> {
     history,
     workerScript: join(out, 'main', 'worker.js'),
     onWarning: (line) => warnings.push(line),
+    env: options.env,
   })
   let server: RunningServer
   try {
@@ -101,6 +109,7 @@ export async function startApp(): Promise<TestApp> {
     origin: server.origin,
     token: server.token,
     historyDir,
+    dataDir,
     machinesDir: probeDirFor(historyDir),
     history,
     service,

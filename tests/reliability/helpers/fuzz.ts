@@ -268,6 +268,7 @@ export function caseFor(method: ApiMethod, r: Rng, template: Run): Case {
     case 'probeMachine':
     case 'getActiveSweep':
     case 'getWorkloadOptions':
+    case 'listTargets':
     case 'listRuns': {
       const extra = pick(r, [
         { bogus: 1 },
@@ -356,6 +357,34 @@ export function caseFor(method: ApiMethod, r: Rng, template: Run): Case {
       ])
       return { method, input, what: 'bad export' }
     }
+    case 'addTarget': {
+      const input = pick(r, [
+        { name: 'x', destination: '-oProxyCommand=touch /tmp/pwned' },
+        { name: 'x', destination: 'root@-host' },
+        { name: '../up', destination: 'root@host' },
+        { name: 'x', destination: 'root@host\u0007' },
+        { name: 'x', destination: `root@${'h'.repeat(301)}` },
+        { name: 'x', destination: 'root@host', remoteCommand: 'amdahl\nrm -rf ~' },
+        { name: 'x', destination: 'root@host', identity: ONE_MB },
+        { name: 'x', destination: 'root@host', extra: 1 },
+        { destination: 'root@host' },
+        ...pollutionPayloads().slice(0, 2),
+      ])
+      return { method, input, what: 'bad target' }
+    }
+    case 'removeTarget':
+    case 'checkTarget':
+      return {
+        method,
+        input: pick(r, [
+          { name: '-oProxyCommand=x' },
+          {},
+          { name: 'ok', extra: 1 },
+          { name: ONE_MB },
+          { name: 5 },
+        ]),
+        what: 'bad target name',
+      }
   }
 }
 

@@ -1,0 +1,99 @@
+// `amdahl info --json` on a target over ssh: who answers there (version, cores, memory), checked like any remote
+// input; shared by `amdahl target check`, `sweep --on` and the app's Targets panel.
+import { z } from 'zod'
+import { ApiError, formatIssues, MachineSchema } from '../../common/contract'
+import { oneLine } from '../../common/one-line'
+import { EVENTS_PROTOCOL } from '../../common/remote-events'
+import type { Target, TargetCheck } from '../../common/targets'
+import { versionAdvice } from './remote-sweep'
+import { LineReader, spawnSsh, Tail } from './ssh'
+
+/** What `amdahl info --json` prints: enough to check a target before sweeping on it. */
+export const InfoSchema = z.object({
+  amdahl: z.string().max(40),
+  protocol: z.number().int(),
+  machine: MachineSchema,
+})
+export type Info = z.infer<typeof InfoSchema>
+
+/** Runs `amdahl info --json` on the target; rejects with one line (ApiError) naming what went wrong. */
+export function remoteInfo(target: Target, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<Info> {
+  return new Promise<Info>((done, refuse) => {
+    const child = spawnSsh(target, ['info', '--json'], env)
+    const stderr = new Tail()
+    let line: string | null = null
+    let overflow: string | null = null
+    const reader = new LineReader(
+      { maxLineBytes: 64 * 1024, maxTotalBytes: 256 * 1024 },
+      (l) => (line ??= l),
+      (why) => {
+        overflow = why
+        child.kill('SIGTERM')
+      },
+    )
+    const onAbort = () => child.kill('SIGTERM')
+    signal?.addEventListener('abort', onAbort, { once: true })
+    child.stdout.on('data', (c: Buffer) => reader.push(c))
+    child.stderr.on('data', (c: Buffer) => stderr.push(c))
+    child.stdin.on('error', () => {})
+    child.stdin.end()
+    child.on('error', (e) => refuse(new ApiError(`cannot start ssh: ${oneLine(e.message)}`)))
+    child.on('close', (code) => {
+      signal?.removeEventListener('abort', onAbort)
+      const last = oneLine(stderr.lastLine())
+      if (overflow) return refuse(new ApiError(`${target.name} sent ${overflow}`))
+      if (signal?.aborted) {
+        const timedOut = (signal.reason as Error | undefined)?.name === 'TimeoutError'
+        return refuse(
+          new ApiError(
+            timedOut ? `${target.name} did not answer in time` : `checking ${target.name} was cancelled`,
+          ),
+        )
+      }
+      if (code === 255)
+        return refuse(new ApiError(`cannot connect to ${target.name}${last ? `: ${last}` : ''}`))
+      if (code !== 0 || line === null) {
+        return refuse(
+          new ApiError(
+            `${target.name} could not run "${oneLine(target.remoteCommand)} info" (exit code ${code})${last ? `: ${last}` : ''}`,
+          ),
+        )
+      }
+      let raw: unknown
+      try {
+        raw = JSON.parse(line)
+      } catch {
+        return refuse(
+          new ApiError(`${target.name} answered something that is not Amdahl's info (is it too old?)`),
+        )
+      }
+      const parsed = InfoSchema.safeParse(raw)
+      if (!parsed.success)
+        return refuse(
+          new ApiError(`${target.name} answered an info that is not valid: ${formatIssues(parsed.error)}`),
+        )
+      done(parsed.data)
+    })
+  })
+}
+
+/** Why a sweep on the target would be refused (the versions differ: which side to update), or null. */
+export function versionProblem(info: Info, target: Target, version: string): string | null {
+  if (info.amdahl === version && info.protocol === EVENTS_PROTOCOL) return null
+  return versionAdvice(version, oneLine(info.amdahl), target.name)
+}
+
+/** The check as the app shows it: every text from the remote made one printable line. */
+export function targetCheck(info: Info, target: Target, version: string): TargetCheck {
+  const m = info.machine
+  return {
+    name: target.name,
+    amdahl: oneLine(info.amdahl),
+    cpuModel: oneLine(m.cpuModel),
+    logicalCores: m.logicalCores,
+    totalMemoryBytes: m.totalMemoryBytes,
+    platform: oneLine(m.platform),
+    arch: oneLine(m.arch),
+    problem: versionProblem(info, target, version),
+  }
+}
