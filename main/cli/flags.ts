@@ -227,6 +227,9 @@ function ownWorkloadInput(flags: SweepFlags): Partial<SweepSpecInput> {
   if (flags.module !== undefined) {
     if (flags.workload !== undefined && flags.workload !== 'module')
       throw new UsageError(`--module runs your module: leave out --workload ${flags.workload}`)
+    // The module is the kernel: a --kernel beside it would be recorded and silently mean nothing.
+    if (flags.kernel !== undefined)
+      throw new UsageError(`--module brings its own kernel: leave out --kernel ${flags.kernel}`)
     // Recorded absolute: the run names the very file, whichever folder the app or a re-run starts from. Text the
     // schema refuses (empty, a NUL byte) is left as given, so its error says what was typed.
     const given = flags.module.trim()

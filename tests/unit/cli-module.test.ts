@@ -46,6 +46,10 @@ describe('module flags', () => {
       ['--module', 'k.mjs', '--workload', 'sum'],
       'amdahl: --module runs your module: leave out --workload sum',
     ],
+    [
+      ['--module', 'k.mjs', '--kernel', 'wasm'],
+      'amdahl: --module brings its own kernel: leave out --kernel wasm',
+    ],
   ])('refuses %j in one line', async (args, line) => {
     const io = memoryIo()
     const code = await runCli(['sweep', '--sizes', '10', ...args, '--no-save'], io)
