@@ -16,7 +16,7 @@ import {
   type Envelope,
 } from '../../../common/contract'
 import { oneLine } from '../../../common/one-line'
-import { exportStream, runsToExport } from '../../export/json'
+import { openExport, runSourceOf } from '../../export/open-export'
 import { readJsonBody, DEFAULT_MAX_BODY_BYTES } from './body'
 import { EventStreams, KEEP_ALIVE_MS, type Subscribe } from './events'
 import {
@@ -106,6 +106,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const rendererDir = options.rendererDir ?? defaultRendererDir()
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
   const streams = new EventStreams(options.onEvent, options.keepAliveMs ?? KEEP_ALIVE_MS)
+  const exportSource = runSourceOf(options.handlers)
   let hosts = new Set<string>()
 
   const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string>): void => {
@@ -172,12 +173,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   async function streamExport(res: ServerResponse, raw: unknown): Promise<void> {
     const { ids, format } = parseInput('exportRuns', raw)
-    const runs = await runsToExport(ids, (id) => options.handlers.getRun({ id }))
-    const file = exportStream(runs, format)
+    // The runs are read one at a time as the file is written (openExport).
+    const file = await openExport(ids, format, exportSource)
     res.writeHead(200, {
       ...SECURITY_HEADERS,
       'Content-Type': `${file.mimeType}; charset=utf-8`,
-      // The name is made of ASCII letters, digits and dashes (exportStream): safe between the quotes.
+      // The name is made of ASCII letters, digits and dashes (planExport): safe between the quotes.
       'Content-Disposition': `attachment; filename="${file.fileName}"`,
       'Cache-Control': 'no-store',
     })
