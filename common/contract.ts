@@ -629,6 +629,16 @@ export interface ExportFile {
   mimeType: string
   content: string
 }
+/** Browser mode: a link that downloads an export, written as it is produced; it works once, within a minute. */
+export interface ExportLink {
+  url: string
+  fileName: string
+}
+/** A save dialog's outcome: saved is false when the person cancelled; path is where the file went. */
+export interface SaveOutcome {
+  saved: boolean
+  path?: string
+}
 
 const noArgs = z.strictObject({})
 const idList = z.array(RunIdSchema).min(1, 'choose at least one run').max(100, 'at most 100 runs at once')
@@ -762,6 +772,12 @@ export type MenuCommand = (typeof menuCommands)[number]
 export interface DesktopBridge {
   api: { [M in ApiMethod]: (input: ApiInput<M>) => Promise<Envelope<ApiOutputs[M]>> }
   onEvent(listener: (event: SweepEvent) => void): () => void
-  saveFile(file: SaveFile): Promise<Envelope<{ saved: boolean; path?: string }>>
+  /** Content the page made (a chart's PNG), saved where the person chooses. */
+  saveFile(file: SaveFile): Promise<Envelope<SaveOutcome>>
+  /**
+   * An export (exportRuns' input) saved where the person chooses: the main process writes it as it is produced,
+   * so it never crosses the bridge or is held whole.
+   */
+  saveExport(input: ApiInput<'exportRuns'>): Promise<Envelope<SaveOutcome>>
   onMenu(listener: (command: MenuCommand) => void): () => void
 }

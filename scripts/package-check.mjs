@@ -97,8 +97,9 @@ function checkPreloadIsSandboxSafe() {
   check(exposed.length === 1 && exposed[0][0] === 'amdahl', 'the preload exposes exactly one key, amdahl')
   const bridge = exposed[0]?.[1] ?? {}
   check(
-    JSON.stringify(Object.keys(bridge).sort()) === JSON.stringify(['api', 'onEvent', 'onMenu', 'saveFile']),
-    'window.amdahl has api, onEvent, onMenu and saveFile only',
+    JSON.stringify(Object.keys(bridge).sort()) ===
+      JSON.stringify(['api', 'onEvent', 'onMenu', 'saveExport', 'saveFile']),
+    'window.amdahl has api, onEvent, onMenu, saveExport and saveFile only',
   )
   bridge.api?.listRuns?.({})
   check(invoked[0] === 'amdahl:listRuns', 'amdahl.api.listRuns invokes amdahl:listRuns')

@@ -1,19 +1,18 @@
 // `amdahl history list|show|delete|import` and `amdahl export`: the history on disk from the terminal.
-import { createWriteStream } from 'node:fs'
 import { lstat, readdir, readFile, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import { oneLine } from '../../common/one-line'
-import { CliFailure, EXIT_FAILURE, EXIT_OK } from './errors'
+import { CliFailure, EXIT_FAILURE, EXIT_OK, UsageError } from './errors'
 import { parseExportFormat } from './flags'
 import { openHistory } from './history-store'
 import type { CliIo } from './io'
 import { imageOptions, writeImages, type ImageFlags } from './images'
 import { resolveRunId } from './run-ids'
 import { formatRunList, formatRunReport } from './table'
-import { exportStream } from '../export/json'
-import { MAX_IMPORT_BYTES } from '../../common/contract'
+import { chartRun } from '../export/html-report'
+import { openExport } from '../export/open-export'
+import { ExportWriteError, writeExportFile, writePieces } from '../export/write-export'
+import { MAX_EXPORTED_RUNS, MAX_IMPORT_BYTES } from '../../common/contract'
 import { scanJsonBytes } from '../history/limits'
 
 export interface HistoryDirOption {
@@ -132,32 +131,36 @@ export interface ExportOptions extends HistoryDirOption, ImageFlags {
 
 export async function exportCommand(ids: string[], options: ExportOptions, io: CliIo): Promise<number> {
   const format = parseExportFormat(options.format)
+  if (ids.length > MAX_EXPORTED_RUNS)
+    throw new UsageError(`${ids.length} run ids: one export holds at most ${MAX_EXPORTED_RUNS} runs`)
   const history = openHistory(options.historyDir, io)
-  const load = async () => {
-    const runs = []
-    for (const id of ids) runs.push(await history.get(await resolveRunId(history, id)))
-    return runs
+  const resolveIds = async () => {
+    const resolved = []
+    for (const id of ids) resolved.push(await resolveRunId(history, id))
+    return resolved
   }
   if (format === 'svg' || format === 'png') {
     // Image flags are checked before any run is read: a typo fails at once, whatever the history holds.
     const images = imageOptions(options)
-    return writeImages(await load(), format, images, options.out, io)
+    // The charts overlay every run: each is held without its samples, which no chart draws.
+    const runs = []
+    for (const id of await resolveIds()) runs.push(chartRun(await history.get(id)))
+    return writeImages(runs, format, images, options.out, io)
   }
-  const runs = await load()
-  // Written piece by piece: a samples CSV grows with the samples and is never built whole in memory.
-  const file = exportStream(runs, format)
+  // Written piece by piece as the runs are read one at a time: no export is ever built whole in memory.
+  const file = await openExport(await resolveIds(), format, history)
   if (options.out === undefined || options.out === '-') {
-    for (const piece of file.pieces) io.stdout.write(piece)
+    await writePieces(io.stdout, file.pieces)
     return EXIT_OK
   }
   const path = resolve(options.out)
   try {
-    await pipeline(Readable.from(file.pieces), createWriteStream(path))
+    // Into a temp file renamed over the destination at the end: a failed export leaves no part of a file.
+    await writeExportFile(path, file.pieces, options.out)
   } catch (error) {
-    throw new CliFailure(
-      `cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    )
+    if (error instanceof ExportWriteError) throw new CliFailure(error.message)
+    throw error
   }
-  io.stderr.write(`amdahl: wrote ${runs.length} run${runs.length === 1 ? '' : 's'} to ${path}\n`)
+  io.stderr.write(`amdahl: wrote ${file.ids.length} run${file.ids.length === 1 ? '' : 's'} to ${path}\n`)
   return EXIT_OK
 }

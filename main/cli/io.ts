@@ -4,6 +4,9 @@ import { availableParallelism } from 'node:os'
 
 export interface Output {
   write(text: string | Uint8Array): unknown
+  /** A stream's events: 'drain' once a full buffer emptied (exports wait for it rather than pile up). */
+  once?(event: 'drain' | 'close', listener: () => void): unknown
+  off?(event: 'drain' | 'close', listener: () => void): unknown
 }
 export interface ErrorOutput extends Output {
   isTTY?: boolean

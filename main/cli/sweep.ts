@@ -1,12 +1,13 @@
 // `amdahl sweep`: flags → spec → memory check → the engine with a progress line → table, files, history.
-import { access, writeFile } from 'node:fs/promises'
+import { access } from 'node:fs/promises'
 import { constants } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import type { ExportFormat } from '../../common/contract'
 import { checkFits } from '../engine'
 import { inProcessEngine } from '../engine/sweep-engine'
 import { driveSweep, type SweepOutcome } from '../service/sweep-driver'
-import { exportFile } from '../export/json'
+import { memorySource, openExport } from '../export/open-export'
+import { ExportWriteError, writeExportFile } from '../export/write-export'
 import { CliFailure, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from './errors'
 import { defaultPools, parseSweepSpec, type SweepOptions } from './flags'
 import { openHistory } from './history-store'
@@ -116,11 +117,17 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
   }
   for (const file of files) {
     try {
-      await writeFile(file.path, exportFile([run], file.format).content)
+      // Written as it is produced, into a temp file renamed over the destination: never a part of a file.
+      const exported = await openExport([run.id], file.format, memorySource([run]))
+      await writeExportFile(file.path, exported.pieces)
       warn(`wrote ${file.path}`)
     } catch (error) {
       failedWrites++
-      warn(`could not write ${file.path}: ${(error as Error).message}`)
+      warn(
+        error instanceof ExportWriteError
+          ? error.message
+          : `could not write ${file.path}: ${(error as Error).message}`,
+      )
     }
   }
 

@@ -34,26 +34,32 @@ export interface RenderedChart {
 
 /**
  * Every chart that applies to these runs (an un-swept chunk size draws none), as standalone SVG documents on
- * the theme's background. Charts are drawn with animation off: a server-side render is one frame.
+ * the theme's background, each drawn when it is taken (a report writes one before drawing the next). Charts are
+ * drawn with animation off: a server-side render is one frame.
  */
-export function renderChartSvgs(runs: Run[], options: ChartRenderOptions = {}): RenderedChart[] {
+export function* chartSvgs(runs: Run[], options: ChartRenderOptions = {}): Generator<RenderedChart> {
   const theme = options.theme ?? 'light'
   const width = options.width ?? DEFAULT_CHART_WIDTH
   const height = options.height ?? DEFAULT_CHART_HEIGHT
   const background = palette(theme).background
   // The legend gets the room a card of this width would give it in the app.
   const cards = chartCards(runs, theme, width)
-  const out: RenderedChart[] = []
   for (const card of cards) {
     if (card.option === null) continue
     if (options.keys && !options.keys.includes(card.key)) continue
     const chart = init(null, null, { renderer: 'svg', ssr: true, width, height })
+    let svg: string
     try {
       chart.setOption({ ...card.option, animation: false, backgroundColor: background })
-      out.push({ key: card.key, title: card.title, howTo: card.howTo, svg: chart.renderToSVGString() })
+      svg = chart.renderToSVGString()
     } finally {
       chart.dispose()
     }
+    yield { key: card.key, title: card.title, howTo: card.howTo, svg }
   }
-  return out
+}
+
+/** Every chart that applies, all drawn (see chartSvgs). */
+export function renderChartSvgs(runs: Run[], options: ChartRenderOptions = {}): RenderedChart[] {
+  return [...chartSvgs(runs, options)]
 }

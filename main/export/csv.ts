@@ -2,6 +2,7 @@
 import { stringify } from 'csv-stringify/sync'
 import { cellUnits } from '../../common/ceilings'
 import { baseCaseOf, type Cell, type Run } from '../../common/contract'
+import { layoutText, type ExportLayout } from './layout'
 
 type Field = string | number | null | undefined
 type Row = Field[]
@@ -104,55 +105,59 @@ export const SAMPLES_CSV_HEADER = [
 const ROWS_PER_PIECE = 2000
 
 /**
- * The CSV text in pieces of whole lines, the header first; joined, they are the whole file. Numbers go through
- * String(), never toLocaleString(); escape_formulas keeps a run name such as "=cmd()" from being executed by a
- * spreadsheet (negative numbers are left alone).
+ * Numbers go through String(), never toLocaleString(); escape_formulas keeps a run name such as "=cmd()" from
+ * being executed by a spreadsheet (negative numbers are left alone).
  */
-function* csvPieces(header: string[], rows: Iterable<Row>): Generator<string> {
-  const options = { escape_formulas: true, cast: { number: (value: number) => String(value) } }
-  let piece: Row[] = [header]
+const OPTIONS = { escape_formulas: true, cast: { number: (value: number) => String(value) } }
+
+/** Rows as CSV text in pieces of whole lines, ROWS_PER_PIECE at a time; joined, they are the rows' lines. */
+function* lines(rows: Iterable<Row>): Generator<string> {
+  let piece: Row[] = []
   for (const row of rows) {
     piece.push(row)
     if (piece.length >= ROWS_PER_PIECE) {
-      yield stringify(piece, options)
+      yield stringify(piece, OPTIONS)
       piece = []
     }
   }
-  if (piece.length > 0) yield stringify(piece, options)
+  if (piece.length > 0) yield stringify(piece, OPTIONS)
 }
 
-function* summaryRows(runs: Run[]): Generator<Row> {
-  for (const run of runs)
-    for (const cell of run.cells) yield summaryColumns.map(([, value]) => value(run, cell))
+function* summaryRows(run: Run): Generator<Row> {
+  for (const cell of run.cells) yield summaryColumns.map(([, value]) => value(run, cell))
 }
 
-function* sampleRows(runs: Run[]): Generator<Row> {
-  for (const run of runs) {
-    for (const cell of run.cells) {
-      for (let rep = 0; rep < cell.samplesMs.length; rep++) {
-        yield [
-          run.id,
-          cell.n,
-          poolLabel(cell),
-          chunkRowsLabel(cell),
-          bool(cell.serial),
-          rep,
-          ms(cell.samplesMs[rep]),
-          ms(cell.kernelMs[rep]),
-        ]
-      }
+function* sampleRows(run: Run): Generator<Row> {
+  for (const cell of run.cells) {
+    for (let rep = 0; rep < cell.samplesMs.length; rep++) {
+      yield [
+        run.id,
+        cell.n,
+        poolLabel(cell),
+        chunkRowsLabel(cell),
+        bool(cell.serial),
+        rep,
+        ms(cell.samplesMs[rep]),
+        ms(cell.kernelMs[rep]),
+      ]
     }
   }
 }
 
-/** One summary row per cell, in pieces (see csvPieces). */
-export const runsCsvPieces = (runs: Run[]): Iterable<string> =>
-  csvPieces(SUMMARY_CSV_HEADER, summaryRows(runs))
+/** The header line, then one summary row per cell, run by run. */
+export const summaryCsvLayout: ExportLayout = {
+  head: () => [stringify([SUMMARY_CSV_HEADER], OPTIONS)],
+  run: (run) => lines(summaryRows(run)),
+  tail: () => '',
+}
 
-/** One row per measured repetition, in pieces: the export that grows with the samples. */
-export const samplesCsvPieces = (runs: Run[]): Iterable<string> =>
-  csvPieces(SAMPLES_CSV_HEADER, sampleRows(runs))
+/** The header line, then one row per measured repetition, run by run: the export that grows with the samples. */
+export const samplesCsvLayout: ExportLayout = {
+  head: () => [stringify([SAMPLES_CSV_HEADER], OPTIONS)],
+  run: (run) => lines(sampleRows(run)),
+  tail: () => '',
+}
 
-export const runsToCsv = (runs: Run[]): string => [...runsCsvPieces(runs)].join('')
+export const runsToCsv = (runs: Run[]): string => layoutText(summaryCsvLayout, runs)
 
-export const samplesToCsv = (runs: Run[]): string => [...samplesCsvPieces(runs)].join('')
+export const samplesToCsv = (runs: Run[]): string => layoutText(samplesCsvLayout, runs)

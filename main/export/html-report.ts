@@ -2,8 +2,9 @@
 // It opens offline and asks for nothing: no scripts, no fonts, no images from anywhere (its CSP says so too).
 import type { Run } from '../../common/contract'
 import { escapeHtml } from '../../renderer/src/charts/format'
-import { renderChartSvgs, type ChartRenderOptions } from './charts'
+import { chartSvgs, type ChartRenderOptions } from './charts'
 import { CELL_HEADERS, cellRow, machineRows, protocolRows } from './cell-rows'
+import { layoutText, type ExportLayout } from './layout'
 
 const STYLE = `
 :root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2933; }
@@ -63,17 +64,38 @@ ${cellTable(run)}
 </section>`
 }
 
-/** The report of one run, or of several overlaid in the charts (as the app draws them) with a section each. */
-export function runsToHtml(runs: Run[], options: ChartRenderOptions = {}, now: Date = new Date()): string {
-  const charts = renderChartSvgs(runs, { ...options, theme: 'light' })
-  const heading = runs.length === 1 ? runs[0].name || runs[0].id : `${runs.length} runs compared`
-  const figures = charts
-    .map(
-      (c) =>
-        `<figure data-chart="${c.key}">${c.svg}<figcaption><b>${escapeHtml(c.title)}.</b> ${escapeHtml(c.howTo)}</figcaption></figure>`,
-    )
-    .join('\n')
-  return `<!doctype html>
+/**
+ * What the overlaid charts need of a run, without what grows with its samples: the charts read a cell's samples
+ * only to know that it has some (tooltips count them, and a drawn chart has none), so one is kept. A report of
+ * many large runs holds this much of every run, and only one run whole at a time.
+ */
+export function chartRun(run: Run): Run {
+  return {
+    ...run,
+    cells: run.cells.map(({ processMs: _processMs, ...cell }) => ({
+      ...cell,
+      samplesMs: cell.samplesMs.slice(0, 1),
+      kernelMs: cell.kernelMs.slice(0, 1),
+      stats: cell.stats && { ...cell.stats, outliers: [] },
+    })),
+  }
+}
+
+/**
+ * The report of one run, or of several overlaid in the charts (as the app draws them) with a section each. The
+ * charts come first and need every run, so they are drawn from `chartRuns` (each run's chartRun); the sections are
+ * written run by run.
+ */
+export function htmlLayout(
+  chartRuns: readonly Run[],
+  options: ChartRenderOptions = {},
+  now: Date = new Date(),
+): ExportLayout {
+  const heading =
+    chartRuns.length === 1 ? chartRuns[0].name || chartRuns[0].id : `${chartRuns.length} runs compared`
+  return {
+    *head() {
+      yield `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -85,9 +107,21 @@ export function runsToHtml(runs: Run[], options: ChartRenderOptions = {}, now: D
 <body>
 <h1>Amdahl report: ${escapeHtml(heading)}</h1>
 <p class="muted">Medians with 95% intervals; speedup = serial median ÷ parallel median of the same N. Written ${escapeHtml(now.toISOString())} by Amdahl.</p>
-${figures}
-${runs.map(runSection).join('\n')}
-</body>
-</html>
 `
+      // One chart drawn at a time, each written before the next is drawn; a blank line where none applies.
+      let figures = 0
+      for (const c of chartSvgs([...chartRuns], { ...options, theme: 'light' })) {
+        figures++
+        yield `<figure data-chart="${c.key}">${c.svg}<figcaption><b>${escapeHtml(c.title)}.</b> ${escapeHtml(c.howTo)}</figcaption></figure>\n`
+      }
+      if (figures === 0) yield '\n'
+    },
+    run: (run, index) => [index === 0 ? runSection(run) : `\n${runSection(run)}`],
+    tail: () => '\n</body>\n</html>\n',
+  }
+}
+
+/** The whole report of runs in memory. */
+export function runsToHtml(runs: Run[], options: ChartRenderOptions = {}, now: Date = new Date()): string {
+  return layoutText(htmlLayout(runs, options, now), runs)
 }

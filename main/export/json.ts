@@ -1,10 +1,8 @@
-// The JSON export of whole runs (re-importable on any machine) and the choice of export file name and type.
+// The JSON export of whole runs, re-importable on any machine, written run by run and cell by cell.
 import { z } from 'zod'
-import { MAX_EXPORTED_RUNS, type ExportFile, type ExportFormat, type Run } from '../../common/contract'
+import { MAX_EXPORTED_RUNS, type Run } from '../../common/contract'
 import { StoredRunSchema } from '../history/migrate'
-import { runsCsvPieces, samplesCsvPieces } from './csv'
-import { runsToHtml } from './html-report'
-import { runsToMarkdown } from './markdown'
+import { layoutText, type ExportLayout } from './layout'
 
 export const RUNS_EXPORT_FORMAT = 'amdahl-runs'
 
@@ -22,81 +20,61 @@ export const RunsExportSchema = z.object({
 })
 export type RunsExport = z.infer<typeof RunsExportSchema>
 
-export function runsToJson(runs: Run[], exportedAt: Date = new Date()): string {
-  const doc: RunsExport = {
+const INDENT = '  '
+/** Where a run sits in the document: document → runs → run. */
+const RUN_DEPTH = 2
+
+/** JSON.stringify(value, null, 2) as it reads `depth` levels deep: every line after its first indented to match. */
+function nested(value: unknown, depth: number): string | undefined {
+  // Strings in JSON hold no raw line breaks (they are escaped), so every '\n' here is between two lines.
+  return JSON.stringify(value, null, 2)?.replace(/\n/g, `\n${INDENT.repeat(depth)}`)
+}
+
+/**
+ * One run exactly as JSON.stringify(document, null, 2) writes it at `depth`, in pieces: its cells (where the
+ * samples are) one piece each, so a run's text is never built whole.
+ */
+function* runJson(run: Run, depth: number): Generator<string> {
+  const outer = INDENT.repeat(depth)
+  const inner = INDENT.repeat(depth + 1)
+  let text = `${outer}{`
+  let members = 0
+  for (const [key, value] of Object.entries(run)) {
+    const cells = key === 'cells' && Array.isArray(value) && value.length > 0 ? (value as unknown[]) : null
+    const json = cells === null ? nested(value, depth + 1) : '['
+    // What JSON.stringify leaves out of an object (undefined, functions) is left out here too.
+    if (json === undefined) continue
+    text += `${members++ === 0 ? '\n' : ',\n'}${inner}${JSON.stringify(key)}: ${json}`
+    if (cells === null) continue
+    yield text
+    for (let i = 0; i < cells.length; i++)
+      yield `${i === 0 ? '\n' : ',\n'}${inner}${INDENT}${nested(cells[i], depth + 2) ?? 'null'}`
+    text = `\n${inner}]`
+  }
+  yield members === 0 ? `${text}}` : `${text}\n${outer}}`
+}
+
+/** The export document, `{ format, version, exportedAt, runs: [...] }`, byte for byte what JSON.stringify writes. */
+export function jsonLayout(exportedAt: Date): ExportLayout {
+  const empty: RunsExport = {
     format: RUNS_EXPORT_FORMAT,
     version: 1,
     exportedAt: exportedAt.toISOString(),
-    runs,
+    runs: [],
   }
-  return JSON.stringify(doc, null, 2) + '\n'
-}
-
-/** Lower-case ASCII letters, digits and dashes only: a file name part no OS or shell objects to. */
-export function slugify(text: string, maxLength = 40): string {
-  const slug = text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+/, '')
-    .slice(0, maxLength)
-    .replace(/-+$/, '')
-  return slug
-}
-
-function exportSlug(runs: Run[]): string {
-  if (runs.length === 1) return slugify(runs[0].name) || slugify(runs[0].id) || 'run'
-  return `${runs.length}-runs`
-}
-
-const kinds: Record<ExportFormat, { suffix: string; extension: string; mimeType: string }> = {
-  csv: { suffix: '', extension: 'csv', mimeType: 'text/csv' },
-  'samples-csv': { suffix: '-samples', extension: 'csv', mimeType: 'text/csv' },
-  json: { suffix: '', extension: 'json', mimeType: 'application/json' },
-  html: { suffix: '-report', extension: 'html', mimeType: 'text/html' },
-  md: { suffix: '', extension: 'md', mimeType: 'text/markdown' },
-}
-
-/** The file's text in pieces: the CSVs line by line (they grow with the samples), the others whole. */
-function pieces(runs: Run[], format: ExportFormat, now: Date): Iterable<string> {
-  switch (format) {
-    case 'json':
-      return [runsToJson(runs, now)]
-    case 'csv':
-      return runsCsvPieces(runs)
-    case 'samples-csv':
-      return samplesCsvPieces(runs)
-    case 'html':
-      return [runsToHtml(runs, {}, now)]
-    case 'md':
-      return [runsToMarkdown(runs)]
-  }
-}
-
-/** An export file whose content is produced piece by piece, for writing to a stream (a response, a file). */
-export interface ExportStream extends Omit<ExportFile, 'content'> {
-  pieces: Iterable<string>
-}
-
-/** One export file of the given runs, named e.g. `amdahl-laptop-sum-2026-11-25.csv`, as pieces of text. */
-export function exportStream(runs: Run[], format: ExportFormat, now: Date = new Date()): ExportStream {
-  const kind = kinds[format]
-  const date = now.toISOString().slice(0, 10)
+  // The document with no runs ends `"runs": []\n}`: the runs go between the brackets.
+  const whole = JSON.stringify(empty, null, 2)
+  const closing = '[]\n}'
   return {
-    fileName: `amdahl-${exportSlug(runs)}${kind.suffix}-${date}.${kind.extension}`,
-    mimeType: kind.mimeType,
-    pieces: pieces(runs, format, now),
+    head: () => [`${whole.slice(0, -closing.length)}[`],
+    *run(run, index) {
+      yield index === 0 ? '\n' : ',\n'
+      yield* runJson(run, RUN_DEPTH)
+    },
+    tail: (count) => (count === 0 ? ']\n}\n' : `\n${INDENT}]\n}\n`),
   }
 }
 
-/** The same file as one text, for callers that need it whole (IPC, the JSON API). */
-export function exportFile(runs: Run[], format: ExportFormat, now: Date = new Date()): ExportFile {
-  const { pieces: text, ...file } = exportStream(runs, format, now)
-  return { ...file, content: [...text].join('') }
-}
-
-/** The runs an export names, each once, in the order first named. */
-export function runsToExport(ids: string[], getRun: (id: string) => Promise<Run>): Promise<Run[]> {
-  return Promise.all([...new Set(ids)].map(getRun))
+export function runsToJson(runs: Run[], exportedAt: Date = new Date()): string {
+  return layoutText(jsonLayout(exportedAt), runs)
 }

@@ -1,6 +1,7 @@
 // The Markdown export: per run a heading, what was measured, and the cell table, as hyperfine's --export-markdown.
 import type { Run } from '../../common/contract'
 import { CELL_HEADERS, cellRow, machineRows, protocolRows } from './cell-rows'
+import { layoutText, type ExportLayout } from './layout'
 
 /** Pipes and line breaks would end a table cell early. */
 const cell = (text: string): string => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\s+/g, ' ')
@@ -15,19 +16,26 @@ export function runTableMarkdown(run: Run): string {
   return [head, rule, ...rows].join('\n')
 }
 
-export function runsToMarkdown(runs: Run[]): string {
-  const sections = runs.map((run) => {
-    const title = run.name ? `${run.name} (${run.id})` : run.id
-    const facts = (rows: [string, string][]) => rows.map(([k, v]) => `${k}: ${v}`).join(' · ')
-    return [
-      `## ${cell(title)}`,
-      '',
-      facts(protocolRows(run)),
-      '',
-      facts(machineRows(run)),
-      '',
-      run.cells.length > 0 ? runTableMarkdown(run) : '_No cells were measured._',
-    ].join('\n')
-  })
-  return `${sections.join('\n\n')}\n`
+/** One run's section: its heading, what was measured and how, and the cell table. */
+function runSection(run: Run): string {
+  const title = run.name ? `${run.name} (${run.id})` : run.id
+  const facts = (rows: [string, string][]) => rows.map(([k, v]) => `${k}: ${v}`).join(' · ')
+  return [
+    `## ${cell(title)}`,
+    '',
+    facts(protocolRows(run)),
+    '',
+    facts(machineRows(run)),
+    '',
+    run.cells.length > 0 ? runTableMarkdown(run) : '_No cells were measured._',
+  ].join('\n')
 }
+
+/** A section per run, a blank line between them, written run by run. */
+export const markdownLayout: ExportLayout = {
+  head: () => [],
+  run: (run, index) => [index === 0 ? runSection(run) : `\n\n${runSection(run)}`],
+  tail: () => '\n',
+}
+
+export const runsToMarkdown = (runs: Run[]): string => layoutText(markdownLayout, runs)

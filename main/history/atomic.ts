@@ -35,7 +35,7 @@ export async function writeFileAtomic(target: string, content: string): Promise<
 /** Windows refuses to replace a file another process (a virus scanner, a reader) holds open for a moment. */
 const BUSY = new Set(['EPERM', 'EACCES', 'EBUSY'])
 
-async function renameOver(from: string, to: string): Promise<void> {
+export async function renameOver(from: string, to: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await rename(from, to)

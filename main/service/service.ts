@@ -13,7 +13,7 @@ import {
 import { checkFits, machineInfo, newRunId } from '../engine'
 import { inProcessEngine, type SweepEngine } from '../engine/sweep-engine'
 import { driveSweep } from './sweep-driver'
-import { exportFile, runsToExport } from '../export/json'
+import { exportText, openExport } from '../export/open-export'
 import type { HistoryStore } from '../history/store'
 import { runProbe } from '../probe/probe'
 import { ProbeStore, probeDirFor } from '../probe/store'
@@ -280,8 +280,10 @@ export function createService(options: ServiceOptions): Service {
 
     importRun: ({ run }) => history.import(run),
 
+    // One text over IPC or JSON, so bounded (exportText): files of any size go through openExport, written as
+    // they are produced (POST /api/export-file, the app's save, amdahl export).
     async exportRuns({ ids, format }) {
-      return exportFile(await runsToExport(ids, (id) => history.get(id)), format)
+      return exportText(await openExport(ids, format, history))
     },
 
     async getWorkloadOptions() {

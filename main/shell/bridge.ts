@@ -1,7 +1,19 @@
 // The object the preload exposes as `window.amdahl`, built over any ipcRenderer-like channel (tests pass a fake).
 // Only functions cross: no ipcRenderer, no IpcRendererEvent, nothing that reaches Node or other channels.
-import { apiMethods, isSweepEvent, menuCommands, type DesktopBridge, type MenuCommand } from '../../common/contract'
-import { apiChannel, EVENT_CHANNEL, MENU_CHANNEL, SAVE_FILE_CHANNEL } from '../transports/ipc/channels'
+import {
+  apiMethods,
+  isSweepEvent,
+  menuCommands,
+  type DesktopBridge,
+  type MenuCommand,
+} from '../../common/contract'
+import {
+  apiChannel,
+  EVENT_CHANNEL,
+  MENU_CHANNEL,
+  SAVE_EXPORT_CHANNEL,
+  SAVE_FILE_CHANNEL,
+} from '../transports/ipc/channels'
 
 type Listener = (event: unknown, ...args: unknown[]) => void
 
@@ -48,6 +60,7 @@ export function createBridge(ipc: IpcRendererLike): DesktopBridge {
     api,
     onEvent: subscribe(ipc, EVENT_CHANNEL, isSweepEvent),
     saveFile: (file) => call(ipc, SAVE_FILE_CHANNEL, file) as ReturnType<DesktopBridge['saveFile']>,
+    saveExport: (input) => call(ipc, SAVE_EXPORT_CHANNEL, input) as ReturnType<DesktopBridge['saveExport']>,
     onMenu: subscribe(ipc, MENU_CHANNEL, isMenuCommand),
   }
 }

@@ -1,10 +1,17 @@
-// Wires the contract to ipcMain: one invoke channel per method plus saveFile, events and menu commands out.
+// Wires the contract to ipcMain: one invoke channel per method plus saveFile and saveExport, events and menu
+// commands out.
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { app, dialog, ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
 import { apiMethods, type ApiHandlers, type MenuCommand, type SweepEvent } from '../../common/contract'
-import { apiChannel, EVENT_CHANNEL, MENU_CHANNEL, SAVE_FILE_CHANNEL } from '../transports/ipc/channels'
-import { dispatch, saveFile } from '../transports/ipc/dispatch'
+import {
+  apiChannel,
+  EVENT_CHANNEL,
+  MENU_CHANNEL,
+  SAVE_EXPORT_CHANNEL,
+  SAVE_FILE_CHANNEL,
+} from '../transports/ipc/channels'
+import { dispatch, saveExport, saveFile, type ChoosePath } from '../transports/ipc/dispatch'
 import { isAppUrl } from './shell-policy'
 
 export interface IpcOptions {
@@ -36,20 +43,24 @@ export function registerIpc(options: IpcOptions): () => void {
     )
     channels.push(channel)
   }
+  const choosePath: ChoosePath = async (fileName, filters) => {
+    const win = options.mainWindow()
+    const dialogOptions = { defaultPath: join(app.getPath('documents'), fileName), filters }
+    const result = win
+      ? await dialog.showSaveDialog(win, dialogOptions)
+      : await dialog.showSaveDialog(dialogOptions)
+    return result.canceled || !result.filePath ? null : result.filePath
+  }
   ipcMain.handle(SAVE_FILE_CHANNEL, (event, raw: unknown) =>
     saveFile(raw, trustedSender(event, options), {
-      async choosePath(fileName, filters) {
-        const win = options.mainWindow()
-        const dialogOptions = { defaultPath: join(app.getPath('documents'), fileName), filters }
-        const result = win
-          ? await dialog.showSaveDialog(win, dialogOptions)
-          : await dialog.showSaveDialog(dialogOptions)
-        return result.canceled || !result.filePath ? null : result.filePath
-      },
+      choosePath,
       write: (path, data) => writeFile(path, data),
     }),
   )
-  channels.push(SAVE_FILE_CHANNEL)
+  ipcMain.handle(SAVE_EXPORT_CHANNEL, (event, raw: unknown) =>
+    saveExport(raw, trustedSender(event, options), options.handlers, choosePath),
+  )
+  channels.push(SAVE_FILE_CHANNEL, SAVE_EXPORT_CHANNEL)
   return () => channels.forEach((channel) => ipcMain.removeHandler(channel))
 }
 

@@ -6,6 +6,7 @@ import type { Browser, Download, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { SweepSpecInput } from '../../common/contract'
 import { SUMMARY_CSV_HEADER } from '../../main/export/csv'
+import { RunsExportSchema } from '../../main/export/json'
 import { runFiles, startApp, type TestApp } from './helpers/app'
 import { launchChromium, newTestPage, screenshot, type TestPage } from './helpers/browser'
 import {
@@ -152,6 +153,28 @@ describe('browser mode in Chromium', () => {
         expect(Number.isFinite(Number(value)), `${name} = "${value}"`).toBe(true)
     }
     expect(column('median_ms').every((v) => Number(v) > 0)).toBe(true)
+  })
+
+  it('downloads the selected run as JSON that imports back and as an HTML report, through one-time links', async () => {
+    const run = await app.seedRun({ ...SMALL_SPEC, name: 'json export' })
+    await openApp(page, app.url)
+    await byTestId(page, 'history-item').first().waitFor({ timeout: WAIT_MS })
+    await page.locator('[data-testid="export-json"]:not([disabled])').waitFor({ timeout: WAIT_MS })
+
+    const json = await downloadFrom(() => byTestId(page, 'export-json').click())
+    expect(json.download.suggestedFilename()).toMatch(/^amdahl-json-export-\d{4}-\d{2}-\d{2}\.json$/)
+    // The browser fetched the file itself, from a link without the token (the page never held the file).
+    expect(json.download.url()).toMatch(/\/api\/export-file\/[0-9a-f]{64}$/)
+    expect(json.download.url()).not.toContain(app.token)
+    const document = RunsExportSchema.parse(JSON.parse(json.bytes.toString('utf8')))
+    expect(document.runs).toEqual([run])
+
+    const report = await downloadFrom(() => byTestId(page, 'export-html').click())
+    expect(report.download.suggestedFilename()).toMatch(/^amdahl-json-export-report-\d{4}-\d{2}-\d{2}\.html$/)
+    const html = report.bytes.toString('utf8')
+    expect(html).toContain('<h1>Amdahl report: json export</h1>')
+    expect(html).toContain('<figure data-chart="time">')
+    expect(html.endsWith('</html>\n')).toBe(true)
   })
 
   it('exports a chart as a PNG download at twice its on-screen size', async () => {

@@ -133,7 +133,7 @@ describe.skipIf(!binary)('desktop app (Electron)', () => {
       bridge: 'object',
       require: 'undefined',
       process: 'undefined',
-      keys: ['api', 'onEvent', 'onMenu', 'saveFile'],
+      keys: ['api', 'onEvent', 'onMenu', 'saveExport', 'saveFile'],
     })
   })
 

@@ -264,8 +264,9 @@ describe('the HTTP API of a real server on 127.0.0.1', () => {
   afterAll(() => server.close())
 
   // probeMachine measures the machine for seconds when asked with {}: a real call, not a malformed one.
-  // export-file is the streamed export (exportRuns' input, the file as the answer).
-  const methods = [...apiMethods.filter((m) => m !== 'probeMachine'), 'export-file']
+  // export-file is the streamed export (exportRuns' input, the file as the answer); export-link takes the same
+  // input and answers with a one-time link to that file (a browser download).
+  const methods = [...apiMethods.filter((m) => m !== 'probeMachine'), 'export-file', 'export-link']
 
   const bodyOf = (raw: unknown): string => {
     try {

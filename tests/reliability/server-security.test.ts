@@ -32,6 +32,9 @@ const VALID_INPUT: Record<string, unknown> = {
   deleteRun: { id: 'victim' },
   importRun: { run: {} },
   exportRuns: { ids: ['victim'], format: 'json' },
+  // Browser mode's own paths with exportRuns' input: the file itself, and a one-time link to it.
+  'export-file': { ids: ['victim'], format: 'json' },
+  'export-link': { ids: ['victim'], format: 'json' },
 }
 
 beforeAll(async () => {
@@ -128,7 +131,7 @@ describe('API methods with forged credentials or origins', () => {
   for (const forgery of forgeries) {
     it(`refuses every method with ${forgery.what} (${forgery.status}), and nothing happens`, async () => {
       const before = folderSnapshot(historyDir)
-      for (const method of apiMethods) {
+      for (const method of [...apiMethods, 'export-file', 'export-link']) {
         const res = await rawRequest({
           port: server.port,
           path: `/api/${method}`,
@@ -148,6 +151,53 @@ describe('API methods with forged credentials or origins', () => {
       expect(childrenOf(process.pid)).toEqual([])
     })
   }
+})
+
+describe('download links', () => {
+  /** A link made the way the page makes it: with the token, from our own Host. */
+  async function makeLink(): Promise<string> {
+    const res = await rawRequest({
+      port: server.port,
+      path: '/api/export-link',
+      method: 'POST',
+      headers: { Host: host(), Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(VALID_INPUT['export-link']),
+    })
+    expect(res.status).toBe(200)
+    return (JSON.parse(res.body) as { value: { url: string } }).value.url
+  }
+
+  it('are refused from a foreign Host or Origin without being used up, and work once from the page', async () => {
+    const url = await makeLink()
+    expect(url).not.toContain(server.token)
+    // The ticket stands in for the token; Host and Origin are still checked as for every request.
+    for (const forgery of forgeries.filter((f) => f.status === 403)) {
+      const { Authorization: _token, ...headers } = forgery.headers()
+      const res = await rawRequest({ port: server.port, path: url, headers })
+      expect(res.status, forgery.what).toBe(403)
+      expect(res.body).not.toContain('victim')
+      refusals++
+    }
+    const followed = await rawRequest({ port: server.port, path: url, headers: { Host: host() } })
+    expect(followed.status).toBe(200)
+    expect(JSON.parse(followed.body).runs[0].id).toBe('victim')
+    const again = await rawRequest({ port: server.port, path: url, headers: { Host: host() } })
+    expect(again.status).toBe(404)
+    expectOneLine(JSON.parse(again.body).error as string, 'a link used twice')
+  })
+
+  it('answer a guessed ticket with 404, naming no run', async () => {
+    for (const ticket of ['0'.repeat(64), 'f'.repeat(64), 'not-a-ticket', '%2e%2e%2flistRuns', '']) {
+      const res = await rawRequest({
+        port: server.port,
+        path: `/api/export-file/${ticket}`,
+        headers: { Host: host() },
+      })
+      expect(res.status, ticket).toBe(404)
+      expect(res.body).not.toContain('victim')
+      refusals++
+    }
+  })
 })
 
 describe('the event stream with forged credentials or origins', () => {

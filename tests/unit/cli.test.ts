@@ -83,6 +83,13 @@ describe('usage errors', () => {
     expect(result.stdout).toBe('')
   })
 
+  it('refuses more run ids than one export holds, before reading any', () => {
+    const ids = Array.from({ length: 1001 }, (_, i) => `run-${i}`)
+    const result = amdahl('export', ...ids, '--format', 'csv', '--history-dir', fresh('h-none'))
+    expect(result.status).toBe(2)
+    expect(result.stderr).toBe('amdahl: 1001 run ids: one export holds at most 1000 runs\n')
+  })
+
   it('prints help on --help and exits 0', () => {
     const result = amdahl('sweep', '--help')
     expect(result.status).toBe(0)

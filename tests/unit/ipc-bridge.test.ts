@@ -14,7 +14,13 @@ import {
 } from '../../common/contract'
 import { createBridge, type IpcRendererLike } from '../../main/shell/bridge'
 import { HistoryStore } from '../../main/history/store'
-import { apiChannel, EVENT_CHANNEL, MENU_CHANNEL, SAVE_FILE_CHANNEL } from '../../main/transports/ipc/channels'
+import {
+  apiChannel,
+  EVENT_CHANNEL,
+  MENU_CHANNEL,
+  SAVE_EXPORT_CHANNEL,
+  SAVE_FILE_CHANNEL,
+} from '../../main/transports/ipc/channels'
 import { dispatch } from '../../main/transports/ipc/dispatch'
 import { createService, type Service } from '../../main/service/service'
 import { makeRun } from './history-fixtures'
@@ -60,9 +66,9 @@ afterEach(async () => {
 })
 
 describe('createBridge', () => {
-  it('exposes exactly api, onEvent, saveFile and onMenu, all functions but api', () => {
+  it('exposes exactly api, onEvent, saveFile, saveExport and onMenu, all functions but api', () => {
     const bridge = createBridge(ipc)
-    expect(Object.keys(bridge).sort()).toEqual(['api', 'onEvent', 'onMenu', 'saveFile'])
+    expect(Object.keys(bridge).sort()).toEqual(['api', 'onEvent', 'onMenu', 'saveExport', 'saveFile'])
     expect(Object.keys(bridge.api).sort()).toEqual([...apiMethods].sort())
     expect(Object.values(bridge.api).every((f) => typeof f === 'function')).toBe(true)
   })
@@ -94,6 +100,20 @@ describe('createBridge', () => {
     const file = { fileName: 'a.csv', mimeType: 'text/csv', content: 'x', encoding: 'utf8' as const }
     expect(await createBridge(saving).saveFile(file)).toEqual({ ok: true, value: { saved: false } })
     expect(seen).toEqual([[SAVE_FILE_CHANNEL, file]])
+  })
+
+  it('sends saveExport over its channel: the runs and format only, never the file', async () => {
+    const seen: unknown[] = []
+    const saving = new FakeIpc(async (channel, input) => {
+      seen.push([channel, input])
+      return { ok: true, value: { saved: true, path: '/home/me/runs.json' } }
+    })
+    const input = { ids: ['run-2026-11-25-aaaa'], format: 'json' as const }
+    expect(await createBridge(saving).saveExport(input)).toEqual({
+      ok: true,
+      value: { saved: true, path: '/home/me/runs.json' },
+    })
+    expect(seen).toEqual([[SAVE_EXPORT_CHANNEL, input]])
   })
 })
 

@@ -1,13 +1,22 @@
-// The IPC boundary (dispatch + saveFile) over the real service and a real history folder: valid calls answer,
-// anything malformed or from the wrong sender answers one clean line and changes nothing.
+// The IPC boundary (dispatch, saveFile and saveExport) over the real service and a real history folder: valid
+// calls answer, anything malformed or from the wrong sender answers one clean line and changes nothing.
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { apiMethods, type ApiHandlers, type RunSummary, type SweepEvent } from '../../common/contract'
 import { HistoryStore } from '../../main/history/store'
-import { dispatch, errorMessageLine, REFUSED, saveDialogFilters, saveFile, type SaveIo } from '../../main/transports/ipc/dispatch'
+import {
+  dispatch,
+  errorMessageLine,
+  REFUSED,
+  saveDialogFilters,
+  saveExport,
+  saveFile,
+  type SaveIo,
+} from '../../main/transports/ipc/dispatch'
 import { createService, type Service } from '../../main/service/service'
+import { exportFile } from '../../main/export/open-export'
 import { makeRun } from './history-fixtures'
 
 let dir: string
@@ -327,4 +336,82 @@ describe('saveFile', () => {
     ])
     expect(saveDialogFilters('README')).toEqual([{ name: 'All files', extensions: ['*'] }])
   })
+})
+
+describe('saveExport', () => {
+  /** The save dialog, answering as the person would; every question it was asked is kept. */
+  function dialog(answer: (fileName: string) => string | null) {
+    const asked: { fileName: string; extensions: string[][] }[] = []
+    const choosePath = async (fileName: string, filters: { extensions: string[] }[]) => {
+      asked.push({ fileName, extensions: filters.map((f) => f.extensions) })
+      return answer(fileName)
+    }
+    return { asked, choosePath }
+  }
+
+  it('writes the export where the person chose, as the runs in history export', async () => {
+    const target = join(dir, 'report.html')
+    const picked = dialog(() => target)
+    const answer = await saveExport(
+      { ids: [RUN_ID], format: 'html' },
+      true,
+      service.handlers,
+      picked.choosePath,
+    )
+    expect(answer).toEqual({ ok: true, value: { saved: true, path: target } })
+    const [asked] = picked.asked
+    expect(asked.fileName).toMatch(/^amdahl-laptop-sum-report-\d{4}-\d{2}-\d{2}\.html$/)
+    expect(asked.extensions).toEqual([['html'], ['*']])
+    const written = await readFile(target, 'utf8')
+    expect(written).toContain('<h1>Amdahl report: laptop sum</h1>')
+    expect(written.split('<tr>').length).toBe(exportFile([makeRun()], 'html').content.split('<tr>').length)
+  })
+
+  it('answers saved: false when the person cancels, and writes nothing', async () => {
+    const answer = await saveExport(
+      { ids: [RUN_ID], format: 'json' },
+      true,
+      service.handlers,
+      dialog(() => null).choosePath,
+    )
+    expect(answer).toEqual({ ok: true, value: { saved: false } })
+    expect(await readdir(dir)).toEqual(['history'])
+  })
+
+  it('leaves no file when a run is deleted while the dialog is open', async () => {
+    const second = makeRun({ id: 'run-second' })
+    await service.handlers.importRun({ run: JSON.parse(JSON.stringify(second)) })
+    const target = join(dir, 'both.json')
+    const answer = await saveExport(
+      { ids: [RUN_ID, second.id], format: 'json' },
+      true,
+      service.handlers,
+      async () => {
+        await service.handlers.deleteRun({ id: second.id })
+        return target
+      },
+    )
+    expect(answer).toEqual({ ok: false, error: 'no run with id run-second' })
+    expect(await readdir(dir)).toEqual(['history'])
+  })
+
+  const bad: [string, unknown, string][] = [
+    ['a wrong sender', { ids: [RUN_ID], format: 'csv' }, REFUSED],
+    ['a missing run', { ids: [RUN_ID, 'run-missing'], format: 'csv' }, 'no run with id run-missing'],
+    ['an unknown format', { ids: [RUN_ID], format: 'xlsx' }, ''],
+    ['no runs', { ids: [], format: 'csv' }, 'ids: choose at least one run'],
+    ['a path for an id', { ids: ['../../etc/passwd'], format: 'csv' }, ''],
+    ['a destination of its own', { ids: [RUN_ID], format: 'csv', path: '/etc/x' }, '"path"'],
+    ['nothing at all', undefined, ''],
+  ]
+  for (const [what, raw, line] of bad) {
+    it(`refuses ${what} with one line and no dialog`, async () => {
+      const never = dialog(() => join(dir, 'never'))
+      const answer = await saveExport(raw, what !== 'a wrong sender', service.handlers, never.choosePath)
+      expectOneLineError(answer)
+      if (!answer.ok) expect(answer.error).toContain(line)
+      expect(never.asked).toEqual([])
+      expect(await readdir(dir)).toEqual(['history'])
+    })
+  }
 })

@@ -8,6 +8,7 @@ import type { MenuItemConstructorOptions } from 'electron'
 import { apiMethods } from '../../common/contract'
 import { REFUSED } from '../../main/transports/ipc/dispatch'
 import { APP_ENTRY_URL, secureWebPreferences } from '../../main/shell/shell-policy'
+import { makeRun } from './history-fixtures'
 
 type Handler = (...args: unknown[]) => unknown
 
@@ -244,9 +245,9 @@ describe('the session', () => {
 })
 
 describe('IPC', () => {
-  it('has a handler for every contract method and saveFile, and nothing else', () => {
+  it('has a handler for every contract method, saveFile and saveExport, and nothing else', () => {
     expect([...fake.handlers.keys()].sort()).toEqual(
-      [...apiMethods.map((m) => `amdahl:${m}`), 'amdahl:saveFile'].sort(),
+      [...apiMethods.map((m) => `amdahl:${m}`), 'amdahl:saveFile', 'amdahl:saveExport'].sort(),
     )
   })
 
@@ -306,6 +307,51 @@ describe('IPC', () => {
     expect(await invoke('amdahl:saveFile', file)).toEqual({ ok: true, value: { saved: false } })
     const [, options] = fake.calls['dialog.showSaveDialog'][0] as [unknown, { defaultPath: string }]
     expect(options.defaultPath.endsWith('runs.csv')).toBe(true)
+  })
+
+  it('writes an export to the file picked in the save dialog, from the main process', async () => {
+    const run = makeRun({ id: 'run-ipc-export', name: 'ipc export' })
+    expect(await invoke('amdahl:importRun', { run })).toMatchObject({ ok: true })
+    const path = join(fake.userData, 'picked.json')
+    const dialog = fake.module.dialog
+    const cancelling = dialog.showSaveDialog
+    dialog.showSaveDialog = async () => ({ canceled: false, filePath: path })
+    try {
+      expect(await invoke('amdahl:saveExport', { ids: [run.id], format: 'json' })).toEqual({
+        ok: true,
+        value: { saved: true, path },
+      })
+    } finally {
+      dialog.showSaveDialog = cancelling
+    }
+    expect(JSON.parse(readFileSync(path, 'utf8')).runs).toEqual([{ ...run, imported: true }])
+  })
+
+  it('asks where to save an export under its own name, and answers a cancelled dialog with saved: false', async () => {
+    const before = fake.calls['dialog.showSaveDialog'].length
+    expect(await invoke('amdahl:saveExport', { ids: ['run-ipc-export'], format: 'html' })).toEqual({
+      ok: true,
+      value: { saved: false },
+    })
+    const [, options] = fake.calls['dialog.showSaveDialog'][before] as [
+      unknown,
+      { defaultPath: string; filters: { name: string; extensions: string[] }[] },
+    ]
+    expect(options.defaultPath).toMatch(/amdahl-ipc-export-report-\d{4}-\d{2}-\d{2}\.html$/)
+    expect(options.filters[0]).toEqual({ name: 'HTML report', extensions: ['html'] })
+  })
+
+  it('refuses an export of a missing run in one line, before any dialog', async () => {
+    const before = fake.calls['dialog.showSaveDialog'].length
+    expect(await invoke('amdahl:saveExport', { ids: ['no-such-run'], format: 'csv' })).toEqual({
+      ok: false,
+      error: 'no run with id no-such-run',
+    })
+    expect(await invoke('amdahl:saveExport', { ids: [], format: 'csv' })).toEqual({
+      ok: false,
+      error: 'ids: choose at least one run',
+    })
+    expect(fake.calls['dialog.showSaveDialog']).toHaveLength(before)
   })
 })
 

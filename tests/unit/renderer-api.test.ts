@@ -4,8 +4,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { EventEmitter } from 'node:events'
 import { createBridge, type IpcRendererLike } from '../../main/shell/bridge'
-import type { DesktopBridge, SaveFile, SweepEvent } from '../../common/contract'
-import { EVENT_CHANNEL, MENU_CHANNEL, SAVE_FILE_CHANNEL } from '../../main/transports/ipc/channels'
+import type { ApiInput, DesktopBridge, SaveFile, SweepEvent } from '../../common/contract'
+import {
+  EVENT_CHANNEL,
+  MENU_CHANNEL,
+  SAVE_EXPORT_CHANNEL,
+  SAVE_FILE_CHANNEL,
+} from '../../main/transports/ipc/channels'
 import { dispatch } from '../../main/transports/ipc/dispatch'
 import { startServer, type RunningServer } from '../../main/transports/http/server'
 import { parseSweepEvent } from '../../renderer/src/api/events'
@@ -86,6 +91,38 @@ describe('HTTP client against the browser-mode server', () => {
     expect((error as Error).message).toBe(
       'not authorised: open the link `amdahl serve` printed, with its token',
     )
+  })
+
+  it('downloads an export through a one-time link the server streams, named as the export', async () => {
+    await backend.history.save(makeRun({ id: 'run-http', name: 'over http' }))
+    setUrl(server.url)
+    const clicked: { href: string; download: string }[] = []
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
+      this: HTMLAnchorElement,
+    ) {
+      clicked.push({ href: this.href, download: this.download })
+    })
+    try {
+      const client = createHttpClient(server.origin)
+      const result = await client.saveExport({ ids: ['run-http'], format: 'md' })
+      expect(result).toEqual({
+        saved: true,
+        fileName: expect.stringMatching(/^amdahl-over-http-\d{4}-\d{2}-\d{2}\.md$/),
+      })
+      expect(clicked).toEqual([{ href: expect.any(String), download: result.fileName }])
+      expect(clicked[0].href).toMatch(new RegExp(`^${server.origin}/api/export-file/[0-9a-f]{64}$`))
+      expect(clicked[0].href).not.toContain(server.token)
+      const res = await fetch(clicked[0].href)
+      expect(res.status).toBe(200)
+      expect(await res.text()).toContain('## over http (run-http)')
+
+      await expect(client.saveExport({ ids: ['run-gone'], format: 'md' })).rejects.toThrow(
+        'no run with id run-gone',
+      )
+      expect(clicked).toHaveLength(1)
+    } finally {
+      click.mockRestore()
+    }
   })
 
   it('refuses a wrong token the same way', async () => {
@@ -197,6 +234,12 @@ describe('IPC client', () => {
       async invoke(channel, input) {
         const cloned: unknown = structuredClone(input)
         if (channel === SAVE_FILE_CHANNEL) return { ok: true, value: await client.save(cloned as SaveFile) }
+        if (channel === SAVE_EXPORT_CHANNEL) {
+          return client.saveExport(cloned as ApiInput<'exportRuns'>).then(
+            (value) => ({ ok: true, value }),
+            (error: Error) => ({ ok: false, error: error.message }),
+          )
+        }
         return dispatch(client.service.handlers, channel.replace(/^amdahl:/, ''), cloned, true)
       },
       on: (channel, listener) => emitter.on(channel, listener),
@@ -220,7 +263,9 @@ describe('IPC client', () => {
     await history.refresh()
     await useFilesStore().exportSelected('csv')
     expect(useUiStore().toasts.map((t) => t.kind)).toEqual(['success'])
-    expect(backend.saved.map((f) => f.mimeType)).toEqual(['text/csv'])
+    expect(backend.exported.map((f) => f.fileName)).toEqual([
+      expect.stringMatching(/^amdahl-cloned-.*\.csv$/),
+    ])
   })
 
   it('passes menu commands and events through', async () => {

@@ -77,8 +77,8 @@ describe('App', () => {
     const app = mountApp()
     await until(() => app.findAll('[data-testid="history-item"]').length === 1, 'the history')
     client.menu('export-json')
-    await until(() => client.saved.length === 1, 'the saved file')
-    expect(JSON.parse(client.saved[0].content)).toMatchObject({ runs: [{ id: 'run-menu' }] })
+    await until(() => client.exported.length === 1, 'the saved export')
+    expect(JSON.parse(client.exported[0].content)).toMatchObject({ runs: [{ id: 'run-menu' }] })
     app.unmount()
   })
 

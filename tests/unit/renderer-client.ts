@@ -1,8 +1,8 @@
 // Test transport for the renderer: an AmdahlClient over the real service and a temporary history folder
 // ("direct calls", validated like IPC and HTTP), plus the wiring of an app, a client and Pinia for the stores.
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { createPinia, setActivePinia, type Pinia } from 'pinia'
 import { createApp, type App } from 'vue'
 import {
@@ -19,6 +19,7 @@ import {
 import { HistoryStore } from '../../main/history/store'
 import { TargetStore } from '../../main/remote/targets'
 import { createService, type Service } from '../../main/service/service'
+import { saveExport } from '../../main/transports/ipc/dispatch'
 import type { AmdahlClient } from '../../renderer/src/api/client'
 import { provideClient } from '../../renderer/src/api/inject'
 
@@ -27,6 +28,11 @@ export interface TestClient extends AmdahlClient {
   readonly calls: { method: ApiMethod; input: unknown }[]
   /** Files the UI asked to save (a save dialog that always says yes). */
   readonly saved: SaveFile[]
+  /**
+   * Exports the UI asked to save, written by the app's own save path (main/transports/ipc/dispatch.ts saveExport)
+   * into a folder of their own, as a save dialog that always says yes would have them; content read back.
+   */
+  readonly exported: { input: unknown; fileName: string; path: string; content: string }[]
   readonly service: Service
   readonly history: HistoryStore
   /** An event as if it arrived on the stream (what a sweep elsewhere would send). */
@@ -37,11 +43,13 @@ export interface TestClient extends AmdahlClient {
 
 export async function createTestClient(): Promise<TestClient> {
   const dir = await mkdtemp(join(tmpdir(), 'amdahl-renderer-test-'))
-  const history = new HistoryStore(dir, { onWarning: () => {} })
+  const history = new HistoryStore(join(dir, 'history'), { onWarning: () => {} })
   // targets.json beside, not inside, the history folder (whose every *.json is a run), and never in the shared tmp.
   const service = createService({ history, onWarning: () => {}, targets: new TargetStore(join(dir, 'data')) })
   const calls: { method: ApiMethod; input: unknown }[] = []
   const saved: SaveFile[] = []
+  const exported: TestClient['exported'][number][] = []
+  const exportDir = join(dir, 'exports')
   const eventListeners = new Set<(event: SweepEvent) => void>()
   const menuListeners = new Set<(command: MenuCommand) => void>()
   const stopService = service.onEvent((event) => {
@@ -62,6 +70,7 @@ export async function createTestClient(): Promise<TestClient> {
     kind: 'browser',
     calls,
     saved,
+    exported,
     service,
     history,
     onEvent(listener) {
@@ -71,6 +80,24 @@ export async function createTestClient(): Promise<TestClient> {
     async save(file) {
       saved.push(file)
       return { saved: true, path: `/saved/${file.fileName}` }
+    },
+    async saveExport(input) {
+      await mkdir(exportDir, { recursive: true })
+      let chosen = ''
+      const answer = await saveExport(
+        JSON.parse(JSON.stringify(input)),
+        true,
+        service.handlers,
+        async (name) => (chosen = join(exportDir, name)),
+      )
+      if (!answer.ok) throw new Error(answer.error)
+      exported.push({
+        input,
+        fileName: basename(chosen),
+        path: chosen,
+        content: await readFile(chosen, 'utf8'),
+      })
+      return answer.value
     },
     onMenu(listener) {
       menuListeners.add(listener)

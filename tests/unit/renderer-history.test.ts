@@ -139,7 +139,7 @@ describe('history store', () => {
   it('says so when an import holds nothing new', async () => {
     const history = await withRuns(newer())
     await useFilesStore().exportSelected('json')
-    await useFilesStore().importText(client.saved[0].content, 'mine.json')
+    await useFilesStore().importText(client.exported[0].content, 'mine.json')
     expect(useUiStore().toasts.at(-1)?.text).toBe('newer is already in the history')
     expect(history.runs.map((r) => r.id)).toEqual(['run-newer'])
   })
@@ -194,26 +194,33 @@ describe('history store', () => {
     expect(history.runs.map((r) => r.id)).toEqual(['run-newer'])
   })
 
-  it('exports the selected runs as CSV through the client’s save', async () => {
+  it('exports the selected runs as CSV through the client’s saveExport, never as one text over the API', async () => {
     const history = await withRuns(older(), newer())
     await history.toggleSelected('run-older')
     await useFilesStore().exportSelected('csv')
-    expect(client.calls.find((c) => c.method === 'exportRuns')?.input).toEqual({
-      ids: ['run-newer', 'run-older'],
-      format: 'csv',
-    })
-    expect(client.saved).toHaveLength(1)
-    expect(client.saved[0].encoding).toBe('utf8')
-    expect(client.saved[0].content).toContain('newer')
-    expect(client.saved[0].content).toContain('older')
+    expect(client.calls.map((c) => c.method)).not.toContain('exportRuns')
+    expect(client.exported.map((e) => e.input)).toEqual([{ ids: ['run-newer', 'run-older'], format: 'csv' }])
+    expect(client.exported[0].fileName).toMatch(/^amdahl-2-runs-\d{4}-\d{2}-\d{2}\.csv$/)
+    expect(client.exported[0].content).toContain('newer')
+    expect(client.exported[0].content).toContain('older')
+    expect(useUiStore().toasts.at(-1)?.text).toBe(`Saved ${client.exported[0].path}`)
   })
 
   it('exports JSON that imports back as the same runs', async () => {
     await withRuns(newer())
     await useFilesStore().exportSelected('json')
-    const exported: unknown = JSON.parse(client.saved[0].content)
+    const exported: unknown = JSON.parse(client.exported[0].content)
     const summary = await client.importRun({ run: exported })
     expect(summary.id).toBe('run-newer')
+  })
+
+  it('says in one line why an export could not be saved', async () => {
+    const history = await withRuns(newer())
+    await client.history.delete('run-newer')
+    await useFilesStore().exportSelected('md')
+    expect(useUiStore().toasts.at(-1)).toMatchObject({ kind: 'error', text: 'no run with id run-newer' })
+    expect(client.exported).toEqual([])
+    expect(history.runs.map((r) => r.id)).toEqual(['run-newer'])
   })
 
   it('saves a chart PNG as base64 bytes', async () => {

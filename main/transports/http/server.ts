@@ -13,12 +13,15 @@ import {
   type ApiHandlers,
   type ApiMethod,
   type ApiOutputs,
+  type ApiParsed,
   type Envelope,
+  type ExportLink,
 } from '../../../common/contract'
 import { oneLine } from '../../../common/one-line'
-import { exportStream, runsToExport } from '../../export/json'
+import { openExport, planExport, runSourceOf } from '../../export/open-export'
 import { readJsonBody, DEFAULT_MAX_BODY_BYTES } from './body'
 import { EventStreams, KEEP_ALIVE_MS, type Subscribe } from './events'
+import { ExportLinks } from './export-links'
 import {
   allowedHosts,
   bearerToken,
@@ -65,6 +68,12 @@ const EVENTS_PATH = '/api/events'
  * samples, and is never built whole in the server's memory.
  */
 const EXPORT_FILE_PATH = '/api/export-file'
+/**
+ * exportRuns' input answered with a one-time link (ExportLink) to the same file: what a browser download follows,
+ * since a plain GET cannot carry the token. Followed at EXPORT_FILE_PATH/<ticket>.
+ */
+const EXPORT_LINK_PATH = '/api/export-link'
+const EXPORT_DOWNLOAD_PREFIX = `${EXPORT_FILE_PATH}/`
 const MIN_TOKEN_LENGTH = 16
 
 export function defaultRendererDir(): string {
@@ -106,6 +115,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const rendererDir = options.rendererDir ?? defaultRendererDir()
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
   const streams = new EventStreams(options.onEvent, options.keepAliveMs ?? KEEP_ALIVE_MS)
+  const exportSource = runSourceOf(options.handlers)
+  const exportLinks = new ExportLinks<ApiParsed<'exportRuns'>>()
   let hosts = new Set<string>()
 
   const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string>): void => {
@@ -138,12 +149,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (req.method !== 'GET') return fail(res, 405, 'use GET for the event stream', { Allow: 'GET' })
       return streams.attach(res, SECURITY_HEADERS)
     }
+    if (path.startsWith(EXPORT_DOWNLOAD_PREFIX))
+      return followExportLink(req, res, path.slice(EXPORT_DOWNLOAD_PREFIX.length))
     if (!tokenMatches(bearerToken(req.headers.authorization), token)) {
       return fail(res, 401, 'missing or wrong token', { 'WWW-Authenticate': 'Bearer' })
     }
     const method = path.slice(API_PREFIX.length)
     const isExportFile = path === EXPORT_FILE_PATH
-    if (!isExportFile && !isApiMethod(method)) return fail(res, 404, `unknown method ${method.slice(0, 60)}`)
+    const isExportLink = path === EXPORT_LINK_PATH
+    if (!isExportFile && !isExportLink && !isApiMethod(method))
+      return fail(res, 404, `unknown method ${method.slice(0, 60)}`)
     if (req.method !== 'POST') return fail(res, 405, 'use POST for API methods', { Allow: 'POST' })
 
     const body = await readJsonBody(req, maxBodyBytes)
@@ -153,31 +168,61 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return fail(res, body.status, body.error, body.status === 413 ? { Connection: 'close' } : {})
     }
     try {
-      if (isExportFile) return await streamExport(res, body.value)
+      if (isExportFile) return await streamExport(res, parseInput('exportRuns', body.value))
+      if (isExportLink) return sendEnvelope(res, 200, { ok: true, value: await exportLink(body.value) })
       const value = await callMethod(options.handlers, method as ApiMethod, body.value)
       sendEnvelope(res, 200, { ok: true, value })
     } catch (error) {
-      // A file already on its way is cut short (the client went away, or a piece failed): nothing to answer.
-      if (res.headersSent) return void res.destroy()
-      const status = statusForError(error)
-      if (status === 500) {
-        log(
-          `amdahl: ${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-        )
-        return fail(res, 500, 'internal error (details are in the server log)')
-      }
-      fail(res, status, (error as Error).message)
+      answerError(res, method, error)
     }
   }
 
-  async function streamExport(res: ServerResponse, raw: unknown): Promise<void> {
+  function answerError(res: ServerResponse, what: string, error: unknown): void {
+    // A file already on its way is cut short (the client went away, or a run could not be read): the download
+    // fails rather than ending as if complete.
+    if (res.headersSent) {
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE')
+        log(`amdahl: ${what} cut short: ${oneLine(error instanceof Error ? error.message : String(error))}`)
+      return void res.destroy()
+    }
+    const status = statusForError(error)
+    if (status === 500) {
+      log(
+        `amdahl: ${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      )
+      return fail(res, 500, 'internal error (details are in the server log)')
+    }
+    fail(res, status, (error as Error).message)
+  }
+
+  /** Checks the runs and names the file now; the link then streams it (once, within a minute). */
+  async function exportLink(raw: unknown): Promise<ExportLink> {
     const { ids, format } = parseInput('exportRuns', raw)
-    const runs = await runsToExport(ids, (id) => options.handlers.getRun({ id }))
-    const file = exportStream(runs, format)
+    const plan = await planExport(ids, format, exportSource)
+    const ticket = exportLinks.create({ ids: plan.ids, format })
+    return { url: `${EXPORT_DOWNLOAD_PREFIX}${ticket}`, fileName: plan.fileName }
+  }
+
+  /** GET of a link exportLink made: the ticket stands in for the token, once. */
+  async function followExportLink(req: IncomingMessage, res: ServerResponse, ticket: string): Promise<void> {
+    if (req.method !== 'GET') return fail(res, 405, 'use GET to follow a download link', { Allow: 'GET' })
+    const input = exportLinks.take(ticket)
+    if (input === null)
+      return fail(res, 404, 'this download link has expired or was used already: export the runs again')
+    try {
+      await streamExport(res, input)
+    } catch (error) {
+      answerError(res, 'export download', error)
+    }
+  }
+
+  /** The export file as the response, written as it is produced: never built whole in the server's memory. */
+  async function streamExport(res: ServerResponse, { ids, format }: ApiParsed<'exportRuns'>): Promise<void> {
+    const file = await openExport(ids, format, exportSource)
     res.writeHead(200, {
       ...SECURITY_HEADERS,
       'Content-Type': `${file.mimeType}; charset=utf-8`,
-      // The name is made of ASCII letters, digits and dashes (exportStream): safe between the quotes.
+      // The name is made of ASCII letters, digits and dashes (planExport): safe between the quotes.
       'Content-Disposition': `attachment; filename="${file.fileName}"`,
       'Cache-Control': 'no-store',
     })

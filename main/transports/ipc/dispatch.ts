@@ -11,8 +11,11 @@ import {
   type ApiOutputs,
   type Envelope,
   type SaveFile,
+  type SaveOutcome,
 } from '../../../common/contract'
 import { capLine } from '../../../common/one-line'
+import { openPlannedExport, planExport, runSourceOf } from '../../export/open-export'
+import { writeExportFile } from '../../export/write-export'
 
 /** One human line from anything thrown: the message's first line, no stack, bounded length. */
 export function errorMessageLine(error: unknown): string {
@@ -83,7 +86,9 @@ export interface FileFilter {
 
 const KNOWN_TYPES: Readonly<Record<string, string>> = {
   csv: 'CSV table',
+  html: 'HTML report',
   json: 'JSON',
+  md: 'Markdown',
   png: 'PNG image',
   svg: 'SVG image',
   txt: 'Text',
@@ -105,17 +110,43 @@ export interface SaveIo {
 }
 
 /** The `saveFile` call: validate, ask where, write. Never throws; a cancelled dialog is `{ saved: false }`. */
-export async function saveFile(
-  raw: unknown,
-  senderOk: boolean,
-  io: SaveIo,
-): Promise<Envelope<{ saved: boolean; path?: string }>> {
+export async function saveFile(raw: unknown, senderOk: boolean, io: SaveIo): Promise<Envelope<SaveOutcome>> {
   if (!senderOk) return { ok: false, error: REFUSED }
   try {
     const file = parseSaveFile(raw)
     const path = await io.choosePath(file.fileName, saveDialogFilters(file.fileName))
     if (path === null) return { ok: true, value: { saved: false } }
     await io.write(path, fileData(file))
+    return { ok: true, value: { saved: true, path } }
+  } catch (error) {
+    return { ok: false, error: errorMessageLine(error) }
+  }
+}
+
+/** What saveExport asks of the shell: the native save dialog. */
+export type ChoosePath = SaveIo['choosePath']
+
+/**
+ * The `saveExport` call: validate, check the runs and name the file (a missing run is refused before any dialog),
+ * ask where, then write the export there as it is produced (write-export.ts: a temp file renamed over the chosen
+ * one, so a failure leaves no part of it). Never throws; a cancelled dialog is `{ saved: false }`.
+ */
+export async function saveExport(
+  raw: unknown,
+  senderOk: boolean,
+  handlers: Pick<ApiHandlers, 'listRuns' | 'getRun'>,
+  choosePath: ChoosePath,
+): Promise<Envelope<SaveOutcome>> {
+  if (!senderOk) return { ok: false, error: REFUSED }
+  try {
+    const { ids, format } = parseInput('exportRuns', raw)
+    const source = runSourceOf(handlers)
+    const now = new Date()
+    const plan = await planExport(ids, format, source, now)
+    const path = await choosePath(plan.fileName, saveDialogFilters(plan.fileName))
+    if (path === null) return { ok: true, value: { saved: false } }
+    const file = await openPlannedExport(plan, source, now)
+    await writeExportFile(path, file.pieces)
     return { ok: true, value: { saved: true, path } }
   } catch (error) {
     return { ok: false, error: errorMessageLine(error) }

@@ -1,7 +1,15 @@
-// The browser-mode transport: POST /api/<method> with the bearer token, events over EventSource, saves as downloads.
-import type { ApiInput, ApiMethod, ApiOutputs, Envelope, SweepEvent } from '../../../common/contract'
+// The browser-mode transport: POST /api/<method> with the bearer token, events over EventSource, saves as downloads
+// (exports through a one-time link to the file the server writes as it goes).
+import type {
+  ApiInput,
+  ApiMethod,
+  ApiOutputs,
+  Envelope,
+  ExportLink,
+  SweepEvent,
+} from '../../../common/contract'
 import type { AmdahlClient } from './client-type'
-import { download } from './download'
+import { download, downloadLink } from './download'
 import { AuthError } from './errors'
 import { parseSweepEvent } from './events'
 import { apiFromCall, unwrap } from './methods'
@@ -16,10 +24,11 @@ const backoffMs = (attempt: number): number => Math.min(15_000, 500 * 2 ** Math.
 export function createHttpClient(base = ''): AmdahlClient {
   const token = takeToken()
 
-  const call = async <M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutputs[M]> => {
+  /** POST /api/<path> with the token: the value of the envelope it answers with. */
+  const post = async (path: string, input: unknown): Promise<unknown> => {
     let response: Response
     try {
-      response = await fetch(`${base}/api/${method}`, {
+      response = await fetch(`${base}/api/${path}`, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
@@ -33,9 +42,11 @@ export function createHttpClient(base = ''): AmdahlClient {
     // Before the body: the server's own line ("missing or wrong token") does not say what to do about it.
     if (response.status === 401 || response.status === 403) throw new AuthError()
     const body: unknown = await response.json().catch(() => null)
-    if (isEnvelope(body)) return unwrap(body as Envelope<ApiOutputs[M]>)
+    if (isEnvelope(body)) return unwrap(body)
     throw new Error(`the server answered ${response.status} ${response.statusText}`.trim())
   }
+  const call = async <M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutputs[M]> =>
+    (await post(method, input)) as ApiOutputs[M]
 
   const listeners = new Set<(event: SweepEvent) => void>()
   let source: EventSource | null = null
@@ -83,6 +94,12 @@ export function createHttpClient(base = ''): AmdahlClient {
       }
     },
     save: async (file) => download(file),
+    async saveExport(input) {
+      // The server checks the runs and names the file now; the download follows the link it answers with.
+      const link = (await post('export-link', input)) as ExportLink
+      downloadLink(`${base}${link.url}`, link.fileName)
+      return { saved: true, fileName: link.fileName }
+    },
     onMenu: () => () => {},
   }
 }

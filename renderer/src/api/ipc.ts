@@ -14,6 +14,7 @@ export function createIpcClient(bridge: DesktopBridge): AmdahlClient {
     kind: 'desktop',
     onEvent: (listener) => bridge.onEvent(listener),
     save: async (file) => unwrap(await bridge.saveFile(file)),
+    saveExport: async (input) => unwrap(await bridge.saveExport(input)),
     onMenu: (listener) => bridge.onMenu(listener),
   }
 }

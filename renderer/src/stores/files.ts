@@ -1,5 +1,5 @@
-// Files in and out of the history: JSON imports (from this machine or another), CSV/JSON exports of the selected
-// runs, and chart PNGs, through a save dialog (Electron) or a download (browser).
+// Files in and out of the history: JSON imports (from this machine or another), exports of the selected runs, and
+// chart PNGs, through a save dialog (Electron) or a download (browser).
 import { defineStore } from 'pinia'
 import { MAX_IMPORT_BYTES, type ExportFormat, type RunSummary } from '../../../common/contract'
 import { useClient } from '../api/inject'
@@ -55,7 +55,10 @@ export const useFilesStore = defineStore('files', () => {
     await importText(await file.text(), file.name)
   }
 
-  /** The selected runs as CSV, per-sample CSV or JSON, through a save dialog or a download. */
+  /**
+   * The selected runs in any export format, through a save dialog or a download. The file is written where it goes
+   * as it is produced (client.saveExport): a samples CSV of many runs never passes through the page.
+   */
   async function exportSelected(format: ExportFormat): Promise<void> {
     if (selection.ids.length === 0) {
       ui.notify('Select at least one run to export', { kind: 'warning' })
@@ -63,10 +66,9 @@ export const useFilesStore = defineStore('files', () => {
     }
     try {
       // A plain copy: IPC clones its arguments and cannot clone Vue's reactive proxies.
-      const file = await client.exportRuns({ ids: [...selection.ids], format })
-      const result = await client.save({ ...file, encoding: 'utf8' })
+      const result = await client.saveExport({ ids: [...selection.ids], format })
       if (result.saved)
-        ui.notify(result.path ? `Saved ${result.path}` : `Saved ${file.fileName}`, { kind: 'success' })
+        ui.notify(`Saved ${result.path ?? result.fileName ?? 'the export'}`, { kind: 'success' })
     } catch (e) {
       ui.fail(e)
     }

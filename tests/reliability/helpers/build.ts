@@ -15,6 +15,8 @@ export interface Bundles {
   historyWriter: string
   crashingWorker: string
   sweepChild: string
+  /** The desktop app's save path (IPC saveExport) over a history folder: helpers/save-export-child.ts. */
+  saveExportChild: string
   /** Environment for a spawned bundle: AMDAHL_WORKER pointing at ours, a private AMDAHL_HOME. */
   env(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv
   remove(): void
@@ -28,6 +30,7 @@ const ENTRIES = {
   'history-writer': join(ROOT, 'tests/reliability/helpers/history-writer.ts'),
   'crashing-worker': join(ROOT, 'tests/reliability/helpers/crashing-worker.ts'),
   'sweep-child': join(ROOT, 'tests/reliability/helpers/sweep-child.ts'),
+  'save-export-child': join(ROOT, 'tests/reliability/helpers/save-export-child.ts'),
 }
 
 export async function buildBundles(): Promise<Bundles> {
@@ -57,6 +60,7 @@ export async function buildBundles(): Promise<Bundles> {
     historyWriter: join(dir, 'history-writer.js'),
     crashingWorker: join(dir, 'crashing-worker.js'),
     sweepChild: join(dir, 'sweep-child.js'),
+    saveExportChild: join(dir, 'save-export-child.js'),
     env: (extra = {}) => ({
       ...process.env,
       AMDAHL_WORKER: worker,

@@ -1,0 +1,148 @@
+// Writing an export where a person asked for it: piece by piece into a temp file beside the destination, renamed
+// over it once complete, so the destination holds the whole export or what it held before, never a part.
+import { createWriteStream } from 'node:fs'
+import { realpath, rm, stat } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { renameOver, syncDir, tempPathFor } from '../history/atomic'
+
+/** File-system refusals in words a person can act on; anything else is named by its code. */
+const WRITE_PROBLEMS: Readonly<Record<string, string>> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the disk is read-only',
+  EACCES: 'no permission to write there',
+  EPERM: 'no permission to write there',
+  ENOENT: 'no such folder',
+  ENOTDIR: 'part of the path is not a folder',
+  EISDIR: 'it is a folder',
+  EFBIG: 'the file would be larger than this system lets a process write',
+  ENAMETOOLONG: 'the name is too long',
+}
+
+/** A destination that could not be written, in one line naming it as the person gave it. */
+export class ExportWriteError extends Error {
+  override name = 'ExportWriteError'
+  constructor(
+    readonly path: string,
+    readonly code: string | undefined,
+  ) {
+    super(`cannot write ${path}: ${(code && WRITE_PROBLEMS[code]) ?? code ?? 'the write failed'}`)
+  }
+}
+
+const codeOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | null)?.code
+
+/**
+ * Writes the pieces to `path` as they come, holding none of them longer than its write. A failure on the way, of
+ * the pieces (a run that could not be read) or of the disk, removes the temp file and leaves `path` as it was:
+ * the pieces' own error is rethrown as it is, a disk's as an ExportWriteError naming `shownAs` (what was typed).
+ * A destination that is not a regular file (a device, a named pipe) is written straight, as there is nothing to
+ * rename over; a symbolic link is followed, so the file it names is replaced, not the link.
+ */
+export async function writeExportFile(
+  path: string,
+  pieces: AsyncIterable<string> | Iterable<string>,
+  shownAs: string = path,
+): Promise<void> {
+  const info = await stat(path).catch((error: unknown) => {
+    if (codeOf(error) === 'ENOENT') return null
+    throw wordedError(error, shownAs)
+  })
+  if (info !== null && !info.isFile()) return writeStraight(path, pieces, shownAs)
+  const target =
+    info === null
+      ? path
+      : await realpath(path).catch((error: unknown) => {
+          throw wordedError(error, shownAs)
+        })
+  const failure: { of: 'pieces' | 'disk'; error?: unknown } = { of: 'disk' }
+  const temp = tempPathFor(target)
+  try {
+    await pipeline(
+      Readable.from(noting(pieces, failure)),
+      createWriteStream(temp, { flags: 'wx', flush: true }),
+    )
+    await renameOver(temp, target)
+  } catch (error) {
+    await rm(temp, { force: true })
+    throw failure.of === 'pieces' ? failure.error : wordedError(error, shownAs)
+  }
+  await syncDir(dirname(target))
+}
+
+async function writeStraight(
+  path: string,
+  pieces: AsyncIterable<string> | Iterable<string>,
+  shownAs: string,
+): Promise<void> {
+  const failure: { of: 'pieces' | 'disk'; error?: unknown } = { of: 'disk' }
+  try {
+    await pipeline(Readable.from(noting(pieces, failure)), createWriteStream(path, { flags: 'w' }))
+  } catch (error) {
+    throw failure.of === 'pieces' ? failure.error : wordedError(error, shownAs)
+  }
+}
+
+/**
+ * The pieces as they are, noting whether a failure was theirs (not the disk's) before passing it on. Only a failure
+ * in taking the next piece is theirs: a failing write stream throws its own error into this generator too.
+ */
+async function* noting(
+  pieces: AsyncIterable<string> | Iterable<string>,
+  failure: { of: 'pieces' | 'disk'; error?: unknown },
+): AsyncGenerator<string> {
+  const iterator = Symbol.asyncIterator in pieces ? pieces[Symbol.asyncIterator]() : pieces[Symbol.iterator]()
+  try {
+    for (;;) {
+      let next: IteratorResult<string>
+      try {
+        next = await iterator.next()
+      } catch (error) {
+        failure.of = 'pieces'
+        failure.error = error
+        throw error
+      }
+      if (next.done === true) return
+      yield next.value
+    }
+  } finally {
+    await iterator.return?.()
+  }
+}
+
+function wordedError(error: unknown, shownAs: string): unknown {
+  if (error instanceof ExportWriteError) return error
+  const code = codeOf(error)
+  return code === undefined ? error : new ExportWriteError(shownAs, code)
+}
+
+/** Standard output or anything like it: write answers false when its buffer is full, 'drain' says it emptied. */
+export interface PieceOutput {
+  write(text: string): unknown
+  once?(event: 'drain' | 'close', listener: () => void): unknown
+  off?(event: 'drain' | 'close', listener: () => void): unknown
+}
+
+/** Writes the pieces in order, waiting whenever the output's buffer is full, so they never pile up in memory. */
+export async function writePieces(
+  out: PieceOutput,
+  pieces: AsyncIterable<string> | Iterable<string>,
+): Promise<void> {
+  for await (const piece of pieces) {
+    if (out.write(piece) !== false || out.once === undefined) continue
+    const closed = await new Promise<boolean>((resolve) => {
+      const drained = () => done(false)
+      const gone = () => done(true)
+      const done = (isClosed: boolean) => {
+        out.off?.('drain', drained)
+        out.off?.('close', gone)
+        resolve(isClosed)
+      }
+      out.once!('drain', drained)
+      out.once!('close', gone)
+    })
+    if (closed) throw new Error('the output was closed before the export was written')
+  }
+}
