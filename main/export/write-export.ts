@@ -32,6 +32,12 @@ export class ExportWriteError extends Error {
   }
 }
 
+/**
+ * Stream options for the pieces: one taken ahead of the one being written, not Readable.from's sixteen, so what
+ * waits to be written is at most two pieces (a cell of samples, a chart), and pieces are made as they are written.
+ */
+export const ONE_AHEAD = { highWaterMark: 1 } as const
+
 const codeOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | null)?.code
 
 /**
@@ -61,7 +67,7 @@ export async function writeExportFile(
   const temp = tempPathFor(target)
   try {
     await pipeline(
-      Readable.from(noting(pieces, failure)),
+      Readable.from(noting(pieces, failure), ONE_AHEAD),
       createWriteStream(temp, { flags: 'wx', flush: true }),
     )
     await renameOver(temp, target)
@@ -79,7 +85,7 @@ async function writeStraight(
 ): Promise<void> {
   const failure: { of: 'pieces' | 'disk'; error?: unknown } = { of: 'disk' }
   try {
-    await pipeline(Readable.from(noting(pieces, failure)), createWriteStream(path, { flags: 'w' }))
+    await pipeline(Readable.from(noting(pieces, failure), ONE_AHEAD), createWriteStream(path, { flags: 'w' }))
   } catch (error) {
     throw failure.of === 'pieces' ? failure.error : wordedError(error, shownAs)
   }

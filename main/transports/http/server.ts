@@ -19,6 +19,7 @@ import {
 } from '../../../common/contract'
 import { oneLine } from '../../../common/one-line'
 import { openExport, planExport, runSourceOf } from '../../export/open-export'
+import { ONE_AHEAD } from '../../export/write-export'
 import { readJsonBody, DEFAULT_MAX_BODY_BYTES } from './body'
 import { EventStreams, KEEP_ALIVE_MS, type Subscribe } from './events'
 import { ExportLinks } from './export-links'
@@ -226,7 +227,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       'Content-Disposition': `attachment; filename="${file.fileName}"`,
       'Cache-Control': 'no-store',
     })
-    await pipeline(Readable.from(file.pieces), res)
+    await pipeline(Readable.from(file.pieces, ONE_AHEAD), res)
   }
 
   async function handleStatic(req: IncomingMessage, res: ServerResponse, path: string) {
