@@ -1,11 +1,11 @@
 // This machine's usual speed, kept beside its probe: the median reference check of each of its last runs
 // (main/engine/speed.ts), so a run can say it ran slower than the machine usually does.
-import { mkdir, readFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
 import { SpeedCheckSchema, type SpeedCheck } from '../../common/contract'
 import { writeFileAtomic } from '../history/atomic'
-import { machineKey } from './store'
+import { machineKey, readKept } from './store'
 
 /** Runs remembered per machine: enough for a steady fast end, few enough to follow a machine that changed. */
 export const SPEED_RECORD_RUNS = 50
@@ -44,19 +44,8 @@ export class SpeedStore {
   }
 
   private async read(machine: MachineLike): Promise<SpeedRecord> {
-    const empty: SpeedRecord = { schema: 1, runs: [] }
-    let text: string
-    try {
-      text = await readFile(this.fileFor(machine), 'utf8')
-    } catch {
-      return empty
-    }
-    if (text.length > MAX_SPEED_BYTES) return empty
-    try {
-      const parsed = SpeedRecordSchema.safeParse(JSON.parse(text))
-      return parsed.success ? parsed.data : empty
-    } catch {
-      return empty
-    }
+    return (
+      (await readKept(this.fileFor(machine), SpeedRecordSchema, MAX_SPEED_BYTES)) ?? { schema: 1, runs: [] }
+    )
   }
 }

@@ -1,8 +1,10 @@
 // The probe kept per machine in the data folder: one JSON file per machine (CPU model and cores), re-measurable.
-import { mkdir, readFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
+import type { z } from 'zod'
 import { ProbeResultSchema, type ProbeResult } from '../../common/ceilings'
 import { writeFileAtomic } from '../history/atomic'
+import { readRegularFile } from '../history/read-file'
 
 /** A saved probe is a few KB; anything much larger is not ours. */
 const MAX_PROBE_BYTES = 1 << 20
@@ -36,18 +38,21 @@ export class ProbeStore {
 
   /** This machine's probe, or null when none was saved or the file is damaged (a probe can be re-run). */
   async load(machine: { cpuModel: string; logicalCores: number }): Promise<ProbeResult | null> {
-    let text: string
-    try {
-      text = await readFile(this.fileFor(machine), 'utf8')
-    } catch {
-      return null
-    }
-    if (text.length > MAX_PROBE_BYTES) return null
-    try {
-      const parsed = ProbeResultSchema.safeParse(JSON.parse(text))
-      return parsed.success ? parsed.data : null
-    } catch {
-      return null
-    }
+    return readKept(this.fileFor(machine), ProbeResultSchema, MAX_PROBE_BYTES)
+  }
+}
+
+/**
+ * A file kept per machine (a probe, a speed record), or null when it is missing, not a regular file (a link, a
+ * pipe), larger than maxBytes, unreadable or not what the schema says: each can be measured again.
+ */
+export async function readKept<T>(file: string, schema: z.ZodType<T>, maxBytes: number): Promise<T | null> {
+  try {
+    const read = await readRegularFile(file, maxBytes)
+    if (read.state !== 'ok') return null
+    const parsed = schema.safeParse(JSON.parse(read.text))
+    return parsed.success ? parsed.data : null
+  } catch {
+    return null
   }
 }

@@ -1,6 +1,7 @@
 // The machine's speed beside the measurements: reference checks between samples, each cell's speed over its own
 // samples, the machine's usual speed, and the slow-machine flag and verdict when a run ran slower than that.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -160,5 +161,9 @@ describe('SpeedStore', () => {
     expect(await store.recorded(machine)).toEqual([])
     await store.record(machine, check(5)) // a damaged record is started afresh
     expect(await store.recorded(machine)).toEqual([check(5)])
+    // A named pipe in its place is not waited on: read as no record.
+    await rm(store.fileFor(machine))
+    execFileSync('mkfifo', [store.fileFor(machine)])
+    expect(await store.recorded(machine)).toEqual([])
   })
 })
