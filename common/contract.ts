@@ -419,6 +419,12 @@ export const CellSchema = z.object({
    * minus our own processes' CPU time (elsewhere from the load average); null where nothing could be read.
    */
   busyCpuFraction: z.number().min(0).max(1).nullable().optional(),
+  /**
+   * Wall time, ms, over which /proc/stat's 10 ms ticks sampled the machine for busyCpuFraction (the cell's timed
+   * samples); absent where the share came from the load average or was recorded before. A share read over a few
+   * ticks is mostly tick noise: the busy-machine flag asks for the share to stand above it (engine/flags.ts).
+   */
+  busySampledMs: z.number().min(0).max(1e9).nullable().optional(),
   /** Share of the cores' time a hypervisor stole while the cell's samples ran; null where the OS does not say. */
   stealFraction: finite.nullable().optional(),
   /** The reference check over this cell's samples (median of the checks in effect); absent before it was taken. */

@@ -9,6 +9,31 @@ import type { Cell, CellFlag, StopReason } from '../../common/contract'
  */
 export const BUSY_CPU_THRESHOLD = 0.1
 
+/**
+ * Linux's USER_HZ: /proc reports CPU time in ticks of 1/100 s on every architecture Node runs on (the kernel
+ * converts to this fixed unit whatever its internal HZ; `getconf CLK_TCK` says 100).
+ */
+export const TICKS_PER_SECOND = 100
+
+/**
+ * Whether others' share of the CPU says "busy" beyond the noise of how it was read. /proc/stat charges each 10 ms
+ * tick of each core whole to whatever runs when it lands, so over `sampledMs` of wall time on `cores` cores the
+ * share is a proportion of n = sampledMs·cores/10 ticks, with a standard error of at most 0.5/√n. The share must
+ * stand above the threshold by two of those (1/√n): a cell timed for 15 ms on 2 cores (3 ticks) needs 68% to
+ * count, one timed for a second needs 17%. Measured here, quiet N = 1000 cells read 30–70% "busy" from 3–5 ticks.
+ * Without `sampledMs` (the load average, or runs recorded before it was kept) the threshold alone decides.
+ */
+export function busyBeyondNoise(
+  fraction: number | null | undefined,
+  sampledMs: number | null | undefined,
+  cores: number,
+): boolean {
+  if (typeof fraction !== 'number' || !(fraction > BUSY_CPU_THRESHOLD)) return false
+  if (typeof sampledMs !== 'number') return true
+  const ticks = (sampledMs * Math.max(1, cores) * TICKS_PER_SECOND) / 1000
+  return ticks > 0 && fraction - 1 / Math.sqrt(ticks) > BUSY_CPU_THRESHOLD
+}
+
 /** Stop reasons that mean the precision target was not reached. */
 const BUDGET_SPENT: readonly StopReason[] = ['budget-time', 'budget-count']
 
@@ -36,7 +61,8 @@ export type FlaggedCell = Pick<
   | 'speedupCi'
   | 'stopReason'
   | 'busyCpuFraction'
->
+> &
+  Partial<Pick<Cell, 'busySampledMs'>>
 
 const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`
 
@@ -49,7 +75,8 @@ const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`
  * - oversubscribed: more workers than logical cores, so workers take turns on a core.
  * - single-sample: one sample has no spread: the interval is the sample itself.
  * - no-warmup: the first timed sample also paid for JIT/wasm compile and cold caches.
- * - busy-machine: other processes took more than BUSY_CPU_THRESHOLD of the CPU while it was timed.
+ * - busy-machine: other processes took more than BUSY_CPU_THRESHOLD of the CPU while it was timed, beyond the
+ *   noise of reading it in 10 ms ticks (busyBeyondNoise).
  * - partial: the sweep was cancelled while this cell was measured; its figures stand on fewer samples.
  */
 export function cellFlags(cell: FlaggedCell, ctx: FlagContext): CellFlag[] {
@@ -83,7 +110,10 @@ export function cellFlags(cell: FlaggedCell, ctx: FlagContext): CellFlag[] {
       note: 'no warm-up: the first sample also paid for compiling the kernel and cold caches',
     })
   }
-  if (typeof cell.busyCpuFraction === 'number' && cell.busyCpuFraction > BUSY_CPU_THRESHOLD) {
+  if (
+    typeof cell.busyCpuFraction === 'number' &&
+    busyBeyondNoise(cell.busyCpuFraction, cell.busySampledMs, ctx.logicalCores)
+  ) {
     const cores = cell.busyCpuFraction * ctx.logicalCores
     flags.push({
       kind: 'busy-machine',

@@ -1,13 +1,8 @@
 // How busy the machine was while a cell was measured: CPU time other programs took, from /proc (Linux) or the load average.
 import { readFileSync } from 'node:fs'
 import os from 'node:os'
-import { BUSY_CPU_THRESHOLD } from './flags'
-
-/**
- * Linux's USER_HZ: /proc reports CPU time in ticks of 1/100 s on every architecture Node runs on (the kernel
- * converts to this fixed unit whatever its internal HZ; `getconf CLK_TCK` says 100).
- */
-export const TICKS_PER_SECOND = 100
+import { busyBeyondNoise, TICKS_PER_SECOND } from './flags'
+export { TICKS_PER_SECOND }
 
 /** The aggregate `cpu` line of /proc/stat, in ticks. */
 export interface CpuTimes {
@@ -112,8 +107,9 @@ interface Reading {
 /**
  * Reads the machine before and after each timed sample (never inside it). With /proc/stat: every CPU's busy time
  * minus our own (process.cpuUsage covers worker threads; child processes are read from /proc/<pid>/stat). The
- * 10 ms ticks are coarse for one short sample, but the errors of consecutive readings do not pile up: summed
- * over a cell's samples they stay within a tick or two per sample. Elsewhere the load average above our own
+ * 10 ms ticks sample the machine: each lands whole on whatever runs, so summed over a cell's samples the share is
+ * unbiased but, over a short cell, a proportion of a few ticks (flags.ts busyBeyondNoise says how sure it is;
+ * the cell keeps the wall time sampled as busySampledMs). Elsewhere the load average above our own
  * workers stands in (a 1-minute mean: it says "busy", not "how busy during this sample").
  */
 export class LoadMeter {
@@ -194,17 +190,22 @@ export function stealFraction(total: LoadTotal | null, cores: number): number | 
   return Math.min(1, Math.max(0, total.stealMs / (total.wallMs * cores)))
 }
 
+/** What machineVerdict reads of a cell: others' share and how long it was sampled. */
+export type CellLoad = { busyCpuFraction?: number | null; busySampledMs?: number | null }
+
 /**
- * One line per run: "machine quiet", or how many cores other programs used and during how many cells (those
- * above BUSY_CPU_THRESHOLD, the cells flagged busy-machine), e.g.
- * "another program used 0.6 cores during 4 of 9 cells" (the mean over those cells).
+ * One line per run: "machine quiet", or how many cores other programs used and during how many cells (those whose
+ * share stands above BUSY_CPU_THRESHOLD beyond tick noise: the cells flagged busy-machine), e.g.
+ * "other programs used 0.6 cores during 4 of 9 cells" (the mean over those cells).
  */
-export function machineVerdict(fractions: readonly (number | null)[], cores: number): string {
-  const known = fractions.filter((f): f is number => f !== null)
+export function machineVerdict(cells: readonly CellLoad[], cores: number): string {
+  const known = cells.filter(
+    (c): c is CellLoad & { busyCpuFraction: number } => typeof c.busyCpuFraction === 'number',
+  )
   if (known.length === 0) return 'machine load unknown: nothing could be read on this system'
-  const busy = known.filter((f) => f > BUSY_CPU_THRESHOLD)
+  const busy = known.filter((c) => busyBeyondNoise(c.busyCpuFraction, c.busySampledMs, cores))
   if (busy.length === 0) return 'machine quiet'
-  const meanCores = (busy.reduce((s, f) => s + f, 0) / busy.length) * cores
+  const meanCores = (busy.reduce((s, c) => s + c.busyCpuFraction, 0) / busy.length) * cores
   const of = busy.length === known.length ? '' : ` of ${known.length}`
   return `other programs used ${meanCores.toFixed(1)} cores during ${busy.length}${of} cell${known.length === 1 ? '' : 's'}`
 }

@@ -71,7 +71,7 @@ const finiteOrNull = (x: number | null) => (x !== null && Number.isFinite(x) ? x
  * What was measured of a cell (a cell still sampling reads as cancelled: a partial one). Every figure derived from
  * it (stats, speedups against the serial baseline of its size, flags, fits) comes from analysis.ts.
  */
-function finishCell(state: CellState, cores: number, speed: SpeedChecker): MeasuredCell {
+function finishCell(state: CellState, cores: number, speed: SpeedChecker, meter: LoadMeter): MeasuredCell {
   const { plan } = state
   const status = state.status ?? 'cancelled'
   return {
@@ -92,6 +92,7 @@ function finishCell(state: CellState, cores: number, speed: SpeedChecker): Measu
     stopReason: state.stopReason,
     batch: state.batch,
     busyCpuFraction: busyFraction(state.load, cores),
+    ...(meter.source === 'proc-stat' && state.load ? { busySampledMs: state.load.wallMs } : {}),
     stealFraction: stealFraction(state.load, cores),
     speedCheck: cellSpeed(speed.checks, state.checksUsed),
     breakdown: cellBreakdown(state.parts),
@@ -205,7 +206,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       const done =
         analysed.get(n) ??
         analyzeCells(
-          states.map((s) => finishCell(s, cores, speed)),
+          states.map((s) => finishCell(s, cores, speed, meter)),
           { ...analysis, resamples: final ? undefined : 0 },
         )
       cells.push(...done.cells.filter((_, i) => includeOpen || states[i].status !== null))
@@ -431,7 +432,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     analysed.set(
       plan.n,
       analyzeCells(
-        states.map((s) => finishCell(s, cores, speed)),
+        states.map((s) => finishCell(s, cores, speed, meter)),
         analysis,
       ),
     )

@@ -209,14 +209,12 @@ function slowFlag(speed: SpeedCheck, ref: SpeedCheck, slowdown: number, source: 
  * the cells flagged slow-machine, e.g. "machine quiet; the machine itself ran 1.52× slower than usual during 9 of 9 cells".
  */
 export function runVerdict(
-  cells: readonly Pick<Cell, 'busyCpuFraction' | 'slowdown' | 'flags'>[],
+  cells: readonly (Pick<Cell, 'busyCpuFraction' | 'slowdown' | 'flags'> &
+    Partial<Pick<Cell, 'busySampledMs'>>)[],
   cores: number,
   source: 'machine' | 'run' = 'machine',
 ): string {
-  const busy = machineVerdict(
-    cells.map((c) => c.busyCpuFraction ?? null),
-    cores,
-  )
+  const busy = machineVerdict(cells, cores)
   const slow = cells.filter((c) => c.flags?.some((f) => f.kind === 'slow-machine'))
   if (slow.length === 0) return busy
   const factor = median(slow.map((c) => c.slowdown ?? 1))

@@ -89,10 +89,7 @@ const run: Run = RunSchema.parse({
   },
   // The base case and the verdict as the runner words them.
   baseCase: describeBaseCase(spec),
-  verdict: machineVerdict(
-    analysed.cells.map((c) => c.busyCpuFraction ?? null),
-    2,
-  ),
+  verdict: machineVerdict(analysed.cells, 2),
   fits: analysed.fits,
   cells: analysed.cells,
 })

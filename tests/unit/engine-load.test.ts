@@ -125,17 +125,34 @@ describe('LoadMeter', () => {
 })
 
 describe('machineVerdict', () => {
+  const shares = (xs: (number | null)[]) => xs.map((busyCpuFraction) => ({ busyCpuFraction }))
+
   it('says quiet when no cell had others above a tenth of the cores', () => {
-    expect(machineVerdict([0, 0.05, null], 2)).toBe('machine quiet')
+    expect(machineVerdict(shares([0, 0.05, null]), 2)).toBe('machine quiet')
   })
 
   it('says how many cores others took and during how many cells', () => {
-    expect(machineVerdict([0.3, 0.3, 0, 0], 2)).toBe('other programs used 0.6 cores during 2 of 4 cells')
-    expect(machineVerdict([0.5], 4)).toBe('other programs used 2.0 cores during 1 cell')
+    expect(machineVerdict(shares([0.3, 0.3, 0, 0]), 2)).toBe(
+      'other programs used 0.6 cores during 2 of 4 cells',
+    )
+    expect(machineVerdict(shares([0.5]), 4)).toBe('other programs used 2.0 cores during 1 cell')
+  })
+
+  it('counts only shares that stand above the noise of the ticks they were read from', () => {
+    // 15 ms on 2 cores is 3 ticks: 0.5 is within 1/√3 = 0.577 of the threshold; a second of 0.3 (200 ticks) is not.
+    const cells = [
+      { busyCpuFraction: 0.5, busySampledMs: 15 },
+      { busyCpuFraction: 0.3, busySampledMs: 1000 },
+      { busyCpuFraction: 0, busySampledMs: 1000 },
+    ]
+    expect(machineVerdict(cells, 2)).toBe('other programs used 0.6 cores during 1 of 3 cells')
+    expect(machineVerdict(cells.slice(0, 1), 2)).toBe('machine quiet')
   })
 
   it('says when nothing could be read', () => {
-    expect(machineVerdict([null, null], 2)).toBe('machine load unknown: nothing could be read on this system')
+    expect(machineVerdict(shares([null, null]), 2)).toBe(
+      'machine load unknown: nothing could be read on this system',
+    )
   })
 })
 

@@ -180,25 +180,27 @@ describe('what a run records of its protocol', () => {
 
 describe('machine load per cell', () => {
   it("counts other programs' CPU time while a cell's samples run, and says so in one line", async () => {
-    // Each reading: 100 ms later, every CPU together 5 ticks (50 ms) busier, none of it ours.
+    // Each reading: a second later, every CPU together 50 ticks (500 ms) busier, none of it ours. A second per
+    // sample is long enough (100+ ticks) for the share to stand above tick noise (flags.ts busyBeyondNoise).
     let reads = 0
     let busyTicks = 0
     const sources: LoadSources = {
-      procStat: () => `cpu  ${(busyTicks += 5)} 0 0 1000 0 0 0 7 0 0\n`,
+      procStat: () => `cpu  ${(busyTicks += 50)} 0 0 1000 0 0 0 7 0 0\n`,
       pidStat: () => null,
       ownCpuMicros: () => 0,
       loadAvg: () => 0,
-      now: () => (reads += 100),
+      now: () => (reads += 1000),
     }
     const run = await runSweep(spec({ sizes: [32], pools: [2], maxSamples: 2 }), {
       loadSources: sources,
       speedSource: steady,
     })
     const cores = logicalCores()
-    // 50 ms of others' CPU per 100 ms of wall time, over all cores; steal did not move.
+    // 500 ms of others' CPU per 1000 ms of wall time, over all cores; steal did not move; two samples read.
     for (const c of run.cells) {
       expect(c.busyCpuFraction).toBeCloseTo(0.5 / cores, 12)
       expect(c.stealFraction).toBe(0)
+      expect(c.busySampledMs).toBe(2000)
     }
     expect(run.protocol?.loadSource).toBe('proc-stat')
     expect(run.verdict).toBe(

@@ -1,7 +1,7 @@
 // Each plausibility flag: one crafted cell that must raise it and one that must not.
 import { describe, expect, it } from 'vitest'
 import type { Cell, FlagKind } from '../../common/contract'
-import { BUSY_CPU_THRESHOLD, cellFlags, type FlaggedCell } from '../../main/engine/flags'
+import { BUSY_CPU_THRESHOLD, busyBeyondNoise, cellFlags, type FlaggedCell } from '../../main/engine/flags'
 import { summarize } from '../../common/stats'
 
 const ctx = { logicalCores: 2, targetRelSpread: 0.05, warmups: 1 }
@@ -95,6 +95,18 @@ describe('plausibility flags', () => {
     expect(busy[0].note).toBe('other programs used 0.6 of 2 cores while it was measured')
     expect(raises('busy-machine', quiet({ busyCpuFraction: BUSY_CPU_THRESHOLD }))).toBe(false)
     expect(raises('busy-machine', quiet({ busyCpuFraction: null }))).toBe(false)
+  })
+
+  it('busy-machine only beyond the tick noise of how long the share was read', () => {
+    // 2 cores × 50 ms = 10 ticks: the share must exceed 0.1 + 1/√10 = 0.416.
+    expect(raises('busy-machine', quiet({ busyCpuFraction: 0.41, busySampledMs: 50 }))).toBe(false)
+    expect(raises('busy-machine', quiet({ busyCpuFraction: 0.42, busySampledMs: 50 }))).toBe(true)
+    // A second (200 ticks): 0.1 + 0.0707 = 0.171.
+    expect(raises('busy-machine', quiet({ busyCpuFraction: 0.17, busySampledMs: 1000 }))).toBe(false)
+    expect(raises('busy-machine', quiet({ busyCpuFraction: 0.18, busySampledMs: 1000 }))).toBe(true)
+    // Nothing sampled: nothing known.
+    expect(raises('busy-machine', quiet({ busyCpuFraction: 1, busySampledMs: 0 }))).toBe(false)
+    expect(busyBeyondNoise(0.3, undefined, 2)).toBe(true)
   })
 
   it('partial: cancelled with samples kept; not cancelled with none, nor finished', () => {
