@@ -182,6 +182,11 @@ export const DEFAULT_MAX_TIME_MS = 3000
 export const DEFAULT_MAX_SAMPLES = 1000
 export const MAX_TIME_MS = 3_600_000
 export const MAX_SAMPLES = 10_000
+/**
+ * Most fresh processes one sweep may be measured in (--processes): each runs the whole sweep, and a cell's
+ * interval is built over its processes (engine/processes.ts), so it holds the spread between processes too.
+ */
+export const MAX_PROCESSES = 16
 
 /** The cells a sweep measures: per size, the serial baseline plus one per pool size and chunk size. */
 export function cellCount(s: Pick<SweepSpec, 'sizes' | 'pools' | 'chunkRows'>): number {
@@ -221,6 +226,12 @@ export const SweepSpecSchema = z
       /** Seed of the shuffled cell order; absent: a fresh one per run, recorded in run.protocol.orderSeed. */
       orderSeed: whole('order seed', 0, 0xffffffff).optional(),
       warmups: whole('warm-ups', 0, 100).default(1),
+      /**
+       * Fresh processes the sweep is measured in, one after another, each the whole sweep with its own order
+       * (absent: 1, the sweep's own process). Above 1 a cell's interval is built over its processes, not only
+       * over its samples: a single process's interval says nothing of how the next process will measure.
+       */
+      processes: whole('processes', 1, MAX_PROCESSES).optional(),
       seed: whole('seed', 0, 0xffffffff).default(42),
       /** k, the number of centroids of the `assign` workload. */
       centroids: whole('centroids', 2, 64).default(8),
@@ -241,6 +252,14 @@ export const SweepSpecSchema = z
         code: 'custom',
         path: ['transfer'],
         message: 'the process executor cannot share memory: use transfer "copy"',
+      })
+    }
+    const processes = s.processes ?? 1
+    if (processes > 1 && processes * Math.max(s.maxSamples, s.repetitions) > MAX_SAMPLES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['processes'],
+        message: `processes × max samples per cell must stay within ${MAX_SAMPLES} samples (${processes} × ${Math.max(s.maxSamples, s.repetitions)})`,
       })
     }
     const cells = cellCount(s)
@@ -389,6 +408,11 @@ export const CellSchema = z.object({
   error: z.string().max(2000).optional(),
   /** Wall time of every measured sample, ms, measured on the main side. */
   samplesMs: z.array(finite).max(MAX_SAMPLES),
+  /**
+   * Measured in several processes (spec.processes): how many of samplesMs each process took, in order. The
+   * median's interval and the speedup's are then bootstrapped over processes, then over samples within each.
+   */
+  processSamples: z.array(z.number().int().min(0).max(MAX_SAMPLES)).min(2).max(MAX_PROCESSES).optional(),
   /** Per sample, the kernel time summed over the tasks, measured inside the workers (command: the program's own report). */
   kernelMs: z.array(finite).max(MAX_SAMPLES),
   /** Command workloads: per sample, the wall time of the whole process (start-up included). */

@@ -180,6 +180,74 @@ export function bootstrapMedians(xs: readonly number[], seed: number, resamples 
   return out
 }
 
+/**
+ * Samples split into their processes by counts (Cell.processSamples); null unless the counts are two or more and
+ * add up to the samples, so a grouping that does not fit is never half used.
+ */
+export function processGroups(
+  xs: readonly number[],
+  counts: readonly number[] | undefined,
+): number[][] | null {
+  if (!counts || counts.length < 2) return null
+  if (counts.reduce((a, b) => a + b, 0) !== xs.length) return null
+  const groups: number[][] = []
+  let at = 0
+  for (const count of counts) {
+    if (count > 0) groups.push(xs.slice(at, at + count))
+    at += count
+  }
+  return groups.length >= 2 ? groups : null
+}
+
+/**
+ * Medians of a two-level bootstrap over samples taken in several processes: each resample draws as many processes
+ * as there are, with replacement, then each drawn process's samples with replacement, and takes the median of
+ * them all. The first level carries the spread between processes (a process that ran faster throughout), which
+ * resampling the pooled samples would average away (Davison & Hinkley 1997, §3.8, resampling the clusters, then
+ * within them). Like bootstrapMedians it counts drawn ranks of the pooled, sorted samples: O(samples) each.
+ */
+export function groupedBootstrapMedians(
+  groups: readonly (readonly number[])[],
+  seed: number,
+  resamples = RESAMPLES,
+): Float64Array {
+  const out = new Float64Array(resamples)
+  const all = groups.flatMap((g, gi) => g.map((x) => ({ x, gi })))
+  if (all.length === 0) return out.fill(NaN)
+  all.sort((a, b) => a.x - b.x)
+  // Per process, the ranks its samples hold in the pooled order.
+  const ranks = groups.map(() => [] as number[])
+  all.forEach((e, rank) => ranks[e.gi].push(rank))
+  const sorted = all.map((e) => e.x)
+  const rand = mulberry32(seed)
+  const counts = new Uint32Array(all.length)
+  const k = groups.length
+  for (let b = 0; b < resamples; b++) {
+    counts.fill(0)
+    let drawn = 0
+    for (let j = 0; j < k; j++) {
+      const own = ranks[Math.floor(rand() * k)]
+      for (let i = 0; i < own.length; i++) counts[own[Math.floor(rand() * own.length)]]++
+      drawn += own.length
+    }
+    const lowK = (drawn - 1) >> 1
+    const highK = drawn >> 1
+    let seen = 0
+    let low = NaN
+    let high = NaN
+    for (let i = 0; i < counts.length; i++) {
+      seen += counts[i]
+      if (Number.isNaN(low) && seen > lowK) low = sorted[i]
+      if (seen > highK) {
+        high = sorted[i]
+        break
+      }
+    }
+    out[b] = (low + high) / 2
+  }
+  return out
+}
+
 /** The (1 − level)/2 and (1 + level)/2 percentiles of values (linear between order statistics). */
 export function percentileInterval(values: ArrayLike<number>, level = CONFIDENCE): Interval {
   const s = Float64Array.from(values).sort()

@@ -150,6 +150,7 @@ export interface SweepFlags {
   maxSamples?: string
   orderSeed?: string
   warmup?: string
+  processes?: string
   seed?: string
   centroids?: string
   name?: string
@@ -186,6 +187,7 @@ export function sweepSpecInput(flags: SweepFlags, defaultPools: number[]): Sweep
   if (flags.maxSamples !== undefined) input.maxSamples = parseWhole(flags.maxSamples, '--max-samples')
   if (flags.orderSeed !== undefined) input.orderSeed = parseWhole(flags.orderSeed, '--order-seed')
   if (flags.warmup !== undefined) input.warmups = parseWhole(flags.warmup, '--warmup')
+  if (flags.processes !== undefined) input.processes = parseWhole(flags.processes, '--processes')
   if (flags.seed !== undefined) input.seed = parseWhole(flags.seed, '--seed')
   if (flags.centroids !== undefined) input.centroids = parseWhole(flags.centroids, '--centroids')
   if (flags.name !== undefined) input.name = flags.name
@@ -282,6 +284,7 @@ const FLAG_OF_FIELD: Record<keyof SweepSpecInput, string> = {
   transfer: '--transfer',
   repetitions: '--reps',
   warmups: '--warmup',
+  processes: '--processes',
   seed: '--seed',
   centroids: '--centroids',
   command: '--command',

@@ -90,6 +90,10 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--max-samples <n>', 'sample budget per cell (default 1000; never below --reps)')
     .option('--order-seed <n>', 'seed of the shuffled cell order (default: a fresh one, recorded in the run)')
     .option('--warmup <n>', 'warm-up repetitions per cell (default 1)')
+    .option(
+      '--processes <k>',
+      'measure in k fresh processes, one after another; intervals then hold the spread between processes (default 1)',
+    )
     .option('--seed <n>', 'seed of the matrix fill (default 42)')
     .option('--centroids <k>', 'centroids of the assign workload (default 8)')
     .option('--name <text>', 'a name for the run')
@@ -146,7 +150,10 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       'address to bind (default 127.0.0.1; anything else is reachable from the network)',
     )
     .option('--open', 'open the URL in the default browser')
-    .option('--allow-commands', 'let the page run your programs, JS modules and ssh to targets (refused by default)')
+    .option(
+      '--allow-commands',
+      'let the page run your programs, JS modules and ssh to targets (refused by default)',
+    )
     .addOption(historyDir())
     .action(async (options: ServeOptions) => done(await serveCommand(options, io)))
 

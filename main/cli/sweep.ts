@@ -5,6 +5,8 @@ import { dirname, resolve } from 'node:path'
 import type { ExportFormat } from '../../common/contract'
 import { checkFits } from '../engine'
 import { inProcessEngine } from '../engine/sweep-engine'
+import { hostEngine } from '../engine/host-client'
+import { forkHost } from '../engine/host-fork'
 import { driveSweep, type SweepOutcome } from '../service/sweep-driver'
 import { memorySource, openExport } from '../export/open-export'
 import { ExportWriteError, writeExportFile } from '../export/write-export'
@@ -81,7 +83,8 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
   let outcome: SweepOutcome
   try {
     outcome = await driveSweep(spec, {
-      engine: inProcessEngine,
+      // Several processes need a fresh one per sweep: the engine host beside this bundle, as `amdahl serve` uses.
+      engine: (spec.processes ?? 1) > 1 ? hostEngine(() => forkHost()) : inProcessEngine,
       signal: controller.signal,
       history,
       onProgress: (progress) => (events ? events.progress(progress) : bar?.update(progress)),

@@ -247,6 +247,12 @@ export function formatFits(run: Run): string {
   )
 }
 
+/** Measured in several processes: each took the whole sweep, and the intervals are built over them. */
+const processesClause = (processes: number | undefined) =>
+  (processes ?? 1) > 1
+    ? `; the whole sweep in each of ${processes} fresh processes, intervals over processes then samples`
+    : ''
+
 /** How the run measured, in one line: the target, the budgets and the order seed. */
 function protocolLine(run: Run): string {
   const p = run.protocol
@@ -259,7 +265,8 @@ function protocolLine(run: Run): string {
       : 'no precision target'
   return (
     `at least ${p.minSamples} sample${p.minSamples === 1 ? '' : 's'} after ${p.warmups} warm-up${p.warmups === 1 ? '' : 's'}, ${target}, ` +
-    `at most ${p.maxSamples} samples or ${formatDurationMs(p.maxTimeMs)} per cell, order seed ${p.orderSeed}`
+    `at most ${p.maxSamples} samples or ${formatDurationMs(p.maxTimeMs)} per cell, order seed ${p.orderSeed}` +
+    processesClause(spec.processes)
   )
 }
 

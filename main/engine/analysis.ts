@@ -1,16 +1,20 @@
 // From measured samples to reported figures (pure): per cell the median and its interval, speedup, efficiency and
 // Karp–Flatt with bootstrap intervals, flags; per N and chunk setting the Amdahl fit when there are enough points.
-import type { AmdahlFit, Cell, ChunkRows, Interval } from '../../common/contract'
+import type { AmdahlFit, Cell, ChunkRows, Interval, Stats } from '../../common/contract'
 import { fittable, MIN_FIT_POOLS } from '../../common/fits'
 import { cellFlags } from './flags'
 import {
   bootstrapMedians,
+  CONFIDENCE,
+  groupedBootstrapMedians,
   intervalAround,
   karpFlatt,
   karpFlattInterval,
   median,
   mixSeed,
+  processGroups,
   RESAMPLES,
+  relativeHalfWidth,
   ratioReplicates,
   serialFraction,
   speedupRmse,
@@ -69,15 +73,39 @@ export function analyzeCells(
   const replicates = new Map<MeasuredCell, Float64Array>()
   const resampled = (c: MeasuredCell) => {
     let r = replicates.get(c)
-    if (!r) replicates.set(c, (r = bootstrapMedians(c.samplesMs, cellSeed(ctx.seed, c), resamples)))
+    if (!r) {
+      const groups = processGroups(c.samplesMs, c.processSamples)
+      const seed = cellSeed(ctx.seed, c)
+      r = groups
+        ? groupedBootstrapMedians(groups, seed, resamples)
+        : bootstrapMedians(c.samplesMs, seed, resamples)
+      replicates.set(c, r)
+    }
     return r
+  }
+  /**
+   * A cell's summary. Measured in several processes, its median's interval is the two-level bootstrap's (over
+   * processes, then samples): the order-statistic interval of the pooled samples would treat them as one process.
+   */
+  const summaryOf = (c: MeasuredCell): Stats | null => {
+    if (c.samplesMs.length === 0) return null
+    const stats = summarize(c.samplesMs)
+    if (resamples === 0 || !processGroups(c.samplesMs, c.processSamples)) return stats
+    const ci = intervalAround(stats.median, resampled(c))
+    return {
+      ...stats,
+      ci95Low: ci.low,
+      ci95High: ci.high,
+      ciLevel: CONFIDENCE,
+      relSpread: relativeHalfWidth(stats.median, ci),
+    }
   }
   const bases = new Map<number, MeasuredCell>()
   for (const c of cells) if (c.serial && hasSamples(c)) bases.set(c.n, c)
 
   const speedupReplicates = new Map<Cell, Float64Array>()
   const out = cells.map((c): Cell => {
-    const stats = c.samplesMs.length > 0 ? summarize(c.samplesMs) : null
+    const stats = summaryOf(c)
     const base = bases.get(c.n)
     let speedup: number | null = null
     let speedupCi: Interval | null = null

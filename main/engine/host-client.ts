@@ -114,5 +114,5 @@ export function hostEngine(launch: HostLauncher): SweepEngine {
     await Promise.all(alive.values())
   }
 
-  return { runSweep, close }
+  return { runSweep, close, freshProcess: true }
 }

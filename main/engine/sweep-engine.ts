@@ -6,6 +6,8 @@ import { closePools, runSweep } from './index'
 /** What the sweep driver needs of an engine, and nothing else. */
 export interface SweepEngine {
   runSweep(spec: SweepSpec, opts?: RunOptions): Promise<Run>
+  /** Whether every runSweep starts a fresh process (a host per sweep), as measuring in several processes needs. */
+  readonly freshProcess?: boolean
   /** Resolves once nothing the engine started is left running: worker pools, or host processes. */
   close(): Promise<void>
 }

@@ -3,6 +3,7 @@
 import type { Progress, Run, SpeedCheck, SweepSpec } from '../../common/contract'
 import { oneLine } from '../../common/one-line'
 import { judgeSpeed, runSpeed } from '../engine/speed'
+import { inFreshProcesses } from '../engine/processes'
 import type { SweepEngine } from '../engine/sweep-engine'
 import type { HistoryStore } from '../history/store'
 import { Checkpoints } from './checkpoints'
@@ -56,9 +57,18 @@ export async function driveSweep(spec: SweepSpec, options: DriveOptions): Promis
   const checkpoints = history ? new Checkpoints((run) => save('checkpoint')(run) ?? Promise.resolve()) : null
   const closeEngine = () =>
     options.engine.close().catch((error) => warn(`engine not closed: ${message(error)}`))
+  // Several processes: one fresh engine process after another, merged (engine/processes.ts).
+  const engine = (spec.processes ?? 1) > 1 ? inFreshProcesses(options.engine) : options.engine
+  if (engine !== options.engine && !options.engine.freshProcess) {
+    return {
+      ok: false,
+      error: 'the sweep failed: this engine runs in one process and cannot measure in several (processes)',
+      engineClosed: Promise.resolve(),
+    }
+  }
   let run: Run
   try {
-    run = await options.engine.runSweep(spec, {
+    run = await engine.runSweep(spec, {
       runId: options.runId,
       signal: options.signal,
       workerScript: options.workerScript,

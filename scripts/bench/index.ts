@@ -25,6 +25,7 @@ interface Options {
   runs: number
   sizes: string
   pools: string
+  processes: number
 }
 
 const positive = (v: string) => {
@@ -48,6 +49,12 @@ function parseArgs(argv: string[]): Options {
     .option('--runs <k>', 'processes for --repro (default 6)', positive, 6)
     .option('--sizes <list>', 'sizes for --repro (default 1000,3000,10000)', '1000,3000,10000')
     .option('--pools <list>', 'pools for --repro (default 1,2)', '1,2')
+    .option(
+      '--processes <k>',
+      'for --repro: measure each sweep in k fresh processes (amdahl sweep --processes; default 1)',
+      positive,
+      1,
+    )
     .parse(argv)
     .opts<Options>()
 }
@@ -172,10 +179,15 @@ async function main(): Promise<void> {
     throw new Error(`worker script not found at ${script}: build first (electron-vite build)`)
 
   if (opts.repro) {
-    log(`--repro: sizes ${opts.sizes} × pools ${opts.pools}, default protocol, ${opts.runs} fresh processes`)
+    const each =
+      opts.processes > 1 ? `, each sweep measured in ${opts.processes} processes (--processes)` : ''
+    log(
+      `--repro: sizes ${opts.sizes} × pools ${opts.pools}, default protocol${each}, ${opts.runs} sweeps in fresh processes`,
+    )
     const sizes = parseWholeList(opts.sizes, '--sizes')
     const pools = parseWholeList(opts.pools, '--pools')
-    await runRepro(repoRoot(), { runs: opts.runs, sizes, pools, extra: [] }, log)
+    const extra = opts.processes > 1 ? ['--processes', String(opts.processes)] : []
+    await runRepro(repoRoot(), { runs: opts.runs, sizes, pools, extra }, log)
   } else if (!opts.scalingOnly) await figures(opts, script)
   if (opts.scaling || opts.scalingOnly) await scaling(opts, script)
   log('')

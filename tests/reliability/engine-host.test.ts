@@ -14,6 +14,7 @@ import {
 import { hostEngine, type HostProcess } from '../../main/engine/host-client'
 import { forkHost } from '../../main/engine/host-fork'
 import { parseToHost } from '../../main/engine/host-protocol'
+import { inProcessEngine } from '../../main/engine/sweep-engine'
 import { HistoryStore } from '../../main/history/store'
 import { driveSweep } from '../../main/service/sweep-driver'
 import { createService } from '../../main/service/service'
@@ -132,6 +133,82 @@ describe('the engine host process', () => {
       error: expect.stringMatching(/^the engine host got an invalid sweep: [^\n]+$/),
     })
     expect(parseToHost({ type: 'cancel' })).toEqual({ ok: true, message: { type: 'cancel' } })
+  })
+})
+
+describe('a sweep measured in several fresh processes (--processes)', () => {
+  it('runs the whole sweep once per process, each in a new host, and merges them into one run', async () => {
+    const { launch, pids } = launcher()
+    const history = await tempHistory()
+    const progress: Progress[] = []
+    const outcome = await driveSweep(spec({ sizes: [64, 128], repetitions: 3, processes: 3 }), {
+      engine: hostEngine(launch),
+      history,
+      warn: (line) => expect.fail(line),
+      onProgress: (p) => progress.push(p),
+    })
+    await outcome.engineClosed
+    if (!outcome.ok) throw new Error(outcome.error)
+    const { run } = outcome
+    expect(run.status).toBe('complete')
+    // Three hosts, none of them this process, all gone.
+    expect(new Set(pids).size).toBe(3)
+    expect(pids).not.toContain(process.pid)
+    for (const pid of pids) expect(isAlive(pid)).toBe(false)
+    // Every cell holds each process's samples, in process order, and its interval is built over them.
+    expect(run.cells).toHaveLength(2 * 3)
+    for (const cell of run.cells) {
+      expect(cell.processSamples).toHaveLength(3)
+      expect(cell.processSamples!.every((k) => k >= 3)).toBe(true)
+      expect(cell.processSamples!.reduce((a, b) => a + b, 0)).toBe(cell.samplesMs.length)
+      expect(cell.stats!.ciLevel).toBe(0.95)
+      expect(cell.stats!.ci95Low).toBeGreaterThanOrEqual(Math.min(...cell.samplesMs))
+      expect(cell.stats!.ci95High).toBeLessThanOrEqual(Math.max(...cell.samplesMs))
+    }
+    // One run in the history under one id, with the speed checks of all three processes.
+    const saved = await history.list()
+    expect(saved.map((r) => r.id)).toEqual([run.id])
+    expect((await history.get(run.id)).cells[0].processSamples).toEqual(run.cells[0].processSamples)
+    expect(run.speed!.checks.length).toBeGreaterThanOrEqual(3)
+    // Progress counts the cells of all three sweeps and never goes back.
+    expect(progress.at(-1)).toMatchObject({ runId: run.id, cellsDone: 3 * 6, cellsTotal: 3 * 6, fraction: 1 })
+    const fractions = progress.map((p) => p.fraction)
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b))
+  })
+
+  it('cancelled in its second process, keeps the first process whole and what the second measured', async () => {
+    const { launch } = launcher()
+    const controller = new AbortController()
+    let cells = 0
+    const outcome = await driveSweep(spec({ sizes: [64, 1500], repetitions: 20, processes: 2 }), {
+      engine: hostEngine(launch),
+      history: null,
+      signal: controller.signal,
+      warn: (line) => expect.fail(line),
+      // The first process's 6 cells, then one more: the second process is under way.
+      onProgress: (p) => {
+        cells = p.cellsDone
+        if (cells >= 7) controller.abort()
+      },
+    })
+    await outcome.engineClosed
+    if (!outcome.ok) throw new Error(outcome.error)
+    expect(outcome.run.status).toBe('cancelled')
+    const first = outcome.run.cells.filter((c) => c.n === 64)
+    expect(first.every((c) => c.samplesMs.length >= 20)).toBe(true)
+    expect(await eventually(() => processesRunning(workerScript()).length === 0)).toBe(true)
+  })
+
+  it('is refused in one line by an engine that runs in this very process', async () => {
+    const outcome = await driveSweep(spec({ processes: 2 }), {
+      engine: inProcessEngine,
+      history: null,
+      warn: (line) => expect.fail(line),
+    })
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: 'the sweep failed: this engine runs in one process and cannot measure in several (processes)',
+    })
   })
 })
 

@@ -142,6 +142,16 @@ describe('parseSweepSpec', () => {
     expect(() => parseSweepSpec({ sizes: '10', maxSamples: '0' }, [1])).toThrow(
       '--max-samples: max samples per cell must be at least 1',
     )
+    expect(parseSweepSpec({ sizes: '10', processes: '3' }, [1]).processes).toBe(3)
+    expect(() => parseSweepSpec({ sizes: '10', processes: '0' }, [1])).toThrow(
+      '--processes: processes must be at least 1',
+    )
+    expect(() => parseSweepSpec({ sizes: '10', processes: '17' }, [1])).toThrow(
+      '--processes: processes must be at most 16',
+    )
+    expect(() => parseSweepSpec({ sizes: '10', processes: '11' }, [1])).toThrow(
+      '--processes: processes × max samples per cell must stay within 10000 samples (11 × 1000)',
+    )
   })
 
   it('takes every flag that was given', () => {
