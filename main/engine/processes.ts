@@ -24,13 +24,17 @@ function worstStop(reasons: readonly (StopReason | null | undefined)[]): StopRea
   return null
 }
 
-/** Component-wise median of the processes' checks of one cell (each already the median over its samples). */
-function medianCheck(checks: readonly (SpeedCheck | null | undefined)[]): SpeedCheck | null {
+/**
+ * The slowest of the processes' checks of one cell, part by part (each already the median over its samples): a
+ * process the host ran slower is part of the cell's samples, so the cell is flagged slow-machine if any process
+ * was. A median here hid it: two processes of four ran a cell 1.4× slower, and the merged cell read 1.04×.
+ */
+function slowestCheck(checks: readonly (SpeedCheck | null | undefined)[]): SpeedCheck | null {
   const known = checks.filter((c): c is SpeedCheck => !!c)
   if (known.length === 0) return null
   return {
-    computeMs: median(known.map((c) => c.computeMs)),
-    memoryMs: median(known.map((c) => c.memoryMs)),
+    computeMs: Math.max(...known.map((c) => c.computeMs)),
+    memoryMs: Math.max(...known.map((c) => c.memoryMs)),
   }
 }
 
@@ -99,7 +103,7 @@ function mergeCell(parts: readonly Cell[]): MeasuredCell {
     busyCpuFraction: busy.share,
     ...(busy.sampledMs !== null ? { busySampledMs: busy.sampledMs } : {}),
     stealFraction: steal.share,
-    speedCheck: medianCheck(parts.map((c) => c.speedCheck)),
+    speedCheck: slowestCheck(parts.map((c) => c.speedCheck)),
     slowdown: null,
     breakdown: typical.breakdown ?? null,
   }

@@ -16,8 +16,12 @@ const COMPUTE_ITERATIONS = 400_000
 const STREAM_DOUBLES = 4 * 1024 * 1024
 /** Each part of a check is the fastest of this many tries: a check is a lower bound, like a probe's peak. */
 const TRIES = 3
-/** A check is taken before a sample once this much wall time has passed since the last one (~0.5% of a run). */
-export const CHECK_EVERY_MS = 2000
+/**
+ * A check is taken before a sample once this much wall time has passed since the last one. A check costs about
+ * 6–7 ms (three tries of each part), so this is ~1.5% of a run, outside every timed sample. Every 2 s missed slow
+ * spells of a second or two here: a whole N = 3000 size ran 1.4× slower between two checks that read normal.
+ */
+export const CHECK_EVERY_MS = 500
 /**
  * A cell whose checks ran this much slower than the machine's usual speed is flagged slow-machine. The check's own
  * spread on a quiet machine is about ±10% per check (the fastest of three); a cell's median of its checks, against

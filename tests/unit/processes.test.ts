@@ -97,6 +97,21 @@ describe('mergeProcessRuns', () => {
     expect(run.poolStartup).toEqual(a.poolStartup)
   })
 
+  it('flags a cell slow-machine when any of its processes ran slow: the slowest check counts, not a median', async () => {
+    const slow: SpeedSource = { check: () => ({ computeMs: 1, memoryMs: 2 }), now: () => 0 }
+    const a = await runSweep(spec, { speedSource: steady })
+    const b = await runSweep(spec, { speedSource: steady })
+    const c = await runSweep(spec, { speedSource: slow })
+    const run = mergeProcessRuns([a, b, c], 'complete')
+    for (const cell of run.cells) {
+      expect(cell.speedCheck).toEqual({ computeMs: 1, memoryMs: 2 })
+      expect(cell.slowdown).toBe(2)
+      expect(cell.flags.map((f) => f.kind)).toContain('slow-machine')
+    }
+    const quiet = mergeProcessRuns([a, b], 'complete')
+    expect(quiet.cells.every((cell) => cell.slowdown === 1)).toBe(true)
+  })
+
   it('a cell only the first process reached keeps its samples, ungrouped; the status is the one given', async () => {
     const a = await runSweep(spec, { speedSource: steady })
     const b: Run = { ...(await runSweep(spec, { speedSource: steady })), status: 'cancelled' }
