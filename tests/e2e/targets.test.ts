@@ -136,6 +136,8 @@ run('targets in the app (a real sshd on 127.0.0.1)', () => {
     await byTestId(page, 'run-button').click()
     // Progress streamed back over ssh: the bar moves under the form before Cancel is pressed.
     await page.locator('[data-testid="progress-current"]').waitFor({ timeout: 60_000 })
+    // The progress line says where the sweep runs.
+    expect(await byTestId(page, 'progress-target').textContent()).toBe(' · on target loop')
     await byTestId(page, 'cancel-button').click()
     await waitForStatus(page, 'cancelled', 60_000)
     const saved = await app.savedRuns()

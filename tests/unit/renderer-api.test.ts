@@ -13,6 +13,7 @@ import {
 } from '../../main/transports/ipc/channels'
 import { dispatch } from '../../main/transports/ipc/dispatch'
 import { startServer, type RunningServer } from '../../main/transports/http/server'
+import { TARGETS_REFUSED } from '../../main/service/service'
 import { parseSweepEvent } from '../../renderer/src/api/events'
 import { createHttpClient } from '../../renderer/src/api/http'
 import { createIpcClient } from '../../renderer/src/api/ipc'
@@ -122,6 +123,25 @@ describe('HTTP client against the browser-mode server', () => {
       expect(clicked).toHaveLength(1)
     } finally {
       click.mockRestore()
+    }
+  })
+
+  it("shows the server's own refusal (403), not a token problem: the token was right", async () => {
+    const strict = await createTestClient({ allowCommands: false })
+    const strictServer = await startServer({
+      handlers: strict.service.handlers,
+      onEvent: strict.service.onEvent,
+      log: () => {},
+    })
+    try {
+      setUrl(strictServer.url)
+      const client = createHttpClient(strictServer.origin)
+      const error = await client.addTarget({ name: 'lab', destination: 'me@lab' }).catch((e: unknown) => e)
+      expect(error).not.toBeInstanceOf(AuthError)
+      expect((error as Error).message).toBe(TARGETS_REFUSED)
+    } finally {
+      await strictServer.close()
+      await strict.dispose()
     }
   })
 

@@ -41,11 +41,16 @@ export interface TestClient extends AmdahlClient {
   dispose(): Promise<void>
 }
 
-export async function createTestClient(): Promise<TestClient> {
+export async function createTestClient(options: { allowCommands?: boolean } = {}): Promise<TestClient> {
   const dir = await mkdtemp(join(tmpdir(), 'amdahl-renderer-test-'))
   const history = new HistoryStore(join(dir, 'history'), { onWarning: () => {} })
   // targets.json beside, not inside, the history folder (whose every *.json is a run), and never in the shared tmp.
-  const service = createService({ history, onWarning: () => {}, targets: new TargetStore(join(dir, 'data')) })
+  const service = createService({
+    history,
+    onWarning: () => {},
+    targets: new TargetStore(join(dir, 'data')),
+    ...options,
+  })
   const calls: { method: ApiMethod; input: unknown }[] = []
   const saved: SaveFile[] = []
   const exported: TestClient['exported'][number][] = []

@@ -88,7 +88,10 @@ export function readReport(
   if (rules.resultRegex) {
     if (!resultMatch) return { reading: null, failure: capLine(`no match for the result regex${said}`) }
     if (!Number.isFinite(resultMatch.value))
-      return { reading: null, failure: capLine(`the result regex matched "${resultMatch.text}": not a number`) }
+      return {
+        reading: null,
+        failure: capLine(`the result regex matched "${resultMatch.text}": not a number`),
+      }
   }
   const reportedMs = timeMatch ? toMs(timeMatch.value, rules.timeUnit) : null
   return {

@@ -46,7 +46,9 @@ export function cellEnv(values: CellValues): Record<string, string> {
 export function splitTemplate(template: string): string[] {
   const words: string[] = []
   const needsShell = (what: string) =>
-    new TemplateError(`the command uses ${what}, which needs a shell: turn on "run through a shell" (--shell)`)
+    new TemplateError(
+      `the command uses ${what}, which needs a shell: turn on "run through a shell" (--shell)`,
+    )
   for (const entry of parse(template, (key) => ({ variable: key }))) {
     if (typeof entry === 'string') words.push(entry)
     else if ('variable' in entry) throw needsShell(`$${entry.variable}`)
@@ -65,11 +67,7 @@ export function userShell(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): st
 }
 
 /** One cell's invocation. Without a shell the values are put into the split words, so nothing they hold is re-parsed. */
-export function invocation(
-  template: string,
-  values: CellValues,
-  shell: string[] | null,
-): Invocation {
+export function invocation(template: string, values: CellValues, shell: string[] | null): Invocation {
   const env = cellEnv(values)
   if (shell) {
     const line = fill(template, values)

@@ -39,8 +39,9 @@ export function createHttpClient(base = ''): AmdahlClient {
     } catch {
       throw new Error('cannot reach the Amdahl server: is `amdahl serve` still running?')
     }
-    // Before the body: the server's own line ("missing or wrong token") does not say what to do about it.
-    if (response.status === 401 || response.status === 403) throw new AuthError()
+    // Before the body: the server's own line ("missing or wrong token") does not say what to do about it. A 403
+    // is not about the token (it was accepted): the service's refusal says why in its own line, read below.
+    if (response.status === 401) throw new AuthError()
     const body: unknown = await response.json().catch(() => null)
     if (isEnvelope(body)) return unwrap(body)
     throw new Error(`the server answered ${response.status} ${response.statusText}`.trim())

@@ -13,7 +13,11 @@ export function fieldErrors(
   for (const issue of issues) {
     // A field of the command object has its own control, named `command.<field>`.
     const nested = issue.path[0] === 'command' && typeof issue.path[1] === 'string'
-    const field = nested ? `command.${String(issue.path[1])}` : issue.path.length > 0 ? String(issue.path[0]) : 'form'
+    const field = nested
+      ? `command.${String(issue.path[1])}`
+      : issue.path.length > 0
+        ? String(issue.path[0])
+        : 'form'
     if (errors[field]) continue
     const index = issue.path[1]
     const list = input[field]

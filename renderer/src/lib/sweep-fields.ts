@@ -7,6 +7,7 @@ import {
   ExecutorSchema,
   KernelSchema,
   MAX_NAME,
+  MAX_PROCESSES,
   TimeUnitSchema,
   TransferSchema,
   WorkloadSchema,
@@ -41,6 +42,8 @@ export const FormStateSchema = z.object({
   /** The time budget per cell in seconds (the spec's `maxTimeMs` / 1000). */
   maxTimeS: numberField(DEFAULT_MAX_TIME_MS / 1000),
   warmups: numberField(1),
+  /** Fresh processes the sweep is measured in (the spec's `processes`; 1 is left out of the spec). */
+  processes: numberField(1),
   seed: numberField(42),
   centroids: numberField(8),
   /** "Your program": the command template and how its output is read (sent as the spec's `command`). */
@@ -160,7 +163,7 @@ function scaledKey<K extends 'targetPercent' | 'maxTimeS'>(
   }
 }
 
-function numberKey<K extends 'repetitions' | 'warmups' | 'seed' | 'centroids'>(
+function numberKey<K extends 'repetitions' | 'warmups' | 'processes' | 'seed' | 'centroids'>(
   key: K,
 ): Pick<FieldDescriptor, 'read' | 'write' | 'toSpec'> {
   return {
@@ -423,6 +426,17 @@ export const sweepFields: readonly FieldDescriptor[] = [
     row: 'precision',
     hint: () => '…or this much sampling time is spent.',
     ...scaledKey('maxTimeS', 1000),
+  },
+  {
+    name: 'processes',
+    label: 'Processes',
+    control: { kind: 'number', min: 1, max: MAX_PROCESSES, step: 1 },
+    testId: 'processes-input',
+    row: 'precision',
+    hint: () =>
+      'Above 1, the whole sweep runs in each fresh process and intervals hold the spread between them.',
+    ...numberKey('processes'),
+    toSpec: (ctx) => (ctx.state.processes === 1 ? undefined : ctx.state.processes),
   },
 ]
 
