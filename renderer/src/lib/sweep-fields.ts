@@ -433,8 +433,7 @@ export const sweepFields: readonly FieldDescriptor[] = [
     control: { kind: 'number', min: 1, max: MAX_PROCESSES, step: 1 },
     testId: 'processes-input',
     row: 'precision',
-    hint: () =>
-      'Above 1, the whole sweep runs in each fresh process and intervals hold the spread between them.',
+    hint: () => 'Fresh processes: the sweep runs in each, intervals span them.',
     ...numberKey('processes'),
     toSpec: (ctx) => (ctx.state.processes === 1 ? undefined : ctx.state.processes),
   },
