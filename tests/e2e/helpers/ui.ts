@@ -110,7 +110,11 @@ export function canvasInk(page: Page, chartKey: string): Promise<CanvasInk> {
   })
 }
 
-/** Polls a chart's pixels until `until` holds; a bounded wait on a condition, never a fixed sleep. */
+/**
+ * Polls a chart's pixels until `until` holds; a bounded wait on a condition, never a fixed sleep. A chart is drawn
+ * only once its card comes near the viewport (ChartCard.vue), as a person scrolling to it would see it: one not
+ * drawn yet is scrolled to first.
+ */
 export async function waitForCanvas(
   page: Page,
   chartKey: string,
@@ -118,6 +122,9 @@ export async function waitForCanvas(
   what: string,
 ): Promise<CanvasInk> {
   const deadline = Date.now() + WAIT_MS
+  const chart = page.locator(`[data-testid="chart-${chartKey}"]`)
+  await chart.waitFor({ timeout: WAIT_MS })
+  if ((await chart.locator('canvas').count()) === 0) await chart.scrollIntoViewIfNeeded()
   for (;;) {
     const ink = await canvasInk(page, chartKey)
     if (ink.total > 0 && until(ink)) return ink
