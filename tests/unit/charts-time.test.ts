@@ -140,9 +140,13 @@ describe('timeVsEntries', () => {
     expect((whisker.data as number[][])[0][3]).toBe(12)
   })
 
-  it('leaves the axis and the points alone for a sweep over many sizes', () => {
+  it('bounds a sweep over many sizes to the decades of its data, no further, and leaves its points alone', () => {
+    // 10⁴ … 9·10⁶ entries: 10⁴ to 10⁷, where ECharts ran on to 10⁸.
     const option = timeVsEntries([makeRun({ sizes: [100, 300, 1000, 3000] })], 'light')
-    expect((axis(option, 'xAxis') as { min?: number }).min).toBeUndefined()
+    expect(axis(option, 'xAxis')).toMatchObject({ type: 'log', min: 10_000, max: 10_000_000 })
+    // Sizes at powers of ten end on their own decade: 1 … 10⁸ entries.
+    const decades = timeVsEntries([makeRun({ sizes: [1, 10, 100, 1000, 10000] })], 'light')
+    expect(axis(decades, 'xAxis')).toMatchObject({ min: 1, max: 100_000_000 })
     const lines = seriesOf(option).filter((s) => s.type === 'line') as { symbolOffset?: number[] }[]
     expect(lines.every((l) => l.symbolOffset === undefined)).toBe(true)
   })

@@ -292,13 +292,6 @@ export function legendExtraHeight(bottom: number): number {
   return Math.max(0, bottom - (24 + LEGEND_ROW * 3))
 }
 
-/** The power of ten at or below the smallest positive value: where bars on a log axis should start. */
-export function logFloor(values: (number | null | undefined)[]): number {
-  const positive = values.filter((v): v is number => typeof v === 'number' && v > 0)
-  if (positive.length === 0) return 1
-  return Math.pow(10, Math.floor(Math.log10(Math.min(...positive))))
-}
-
 /**
  * A data point; a noisy one becomes a larger triangle ringed in the warning colour, keeping its line's fill so
  * the reader still sees which line it belongs to.

@@ -58,16 +58,17 @@ const DODGE_PX = 12
 const DODGE_SPAN_PX = 120
 
 /**
- * Log-axis bounds for few sizes: ECharts would stretch one point at 4M across 1k…10G. A decade each side of the
- * data, rounded out to powers of ten; undefined (ECharts' own choice) for the usual sweep over many sizes.
+ * Log-axis bounds, in powers of ten. Few sizes (one or two): a decade each side of the data, as ECharts would
+ * stretch one point at 4M across 1k…10G. More: the decades that hold the data and no more, as ECharts' own choice
+ * ran a decade past the largest size (points up to 10⁸ on an axis to 10⁹). Undefined without data.
  */
-export function fewSizesBounds(entries: number[]): { min: number; max: number } | undefined {
+export function sizeAxisBounds(entries: number[]): { min: number; max: number } | undefined {
   const distinct = uniqueSorted(entries.filter((x) => x > 0))
-  if (distinct.length === 0 || distinct.length > 2) return undefined
-  return {
-    min: Math.pow(10, Math.floor(Math.log10(distinct[0]) - 1)),
-    max: Math.pow(10, Math.ceil(Math.log10(distinct[distinct.length - 1]) + 1)),
-  }
+  if (distinct.length === 0) return undefined
+  const pad = distinct.length <= 2 ? 1 : 0
+  const low = Math.floor(Math.log10(distinct[0]) + 1e-9) - pad
+  const high = Math.max(low + 1, Math.ceil(Math.log10(distinct[distinct.length - 1]) - 1e-9) + pad)
+  return { min: Math.pow(10, low), max: Math.pow(10, high) }
 }
 
 /** Sideways pixel offsets that set k series at one x apart (centred), instead of on top of each other. */
@@ -125,7 +126,7 @@ export function timeVsEntries(runs: Run[], theme: ChartTheme, legendWidth = LEGE
 
   // One size only: every series sits at the same x, so set them side by side (no random jitter).
   const xs = lines.flatMap((s) => (s.data ?? []).map((d) => valueOfPoint(d)[0]))
-  const bounds = fewSizesBounds(xs)
+  const bounds = sizeAxisBounds(xs)
   if (uniqueSorted(xs).length === 1) {
     const offsets = dodgeOffsets(lines.length)
     lines.forEach((line, i) => {
