@@ -23,6 +23,7 @@ export function remoteArgsForSpec(spec: SweepSpec): string[] {
     ['max-samples', spec.maxSamples],
     ['order-seed', spec.orderSeed],
     ['warmup', spec.warmups],
+    ['processes', spec.processes],
     ['seed', spec.seed],
     ['centroids', spec.centroids],
     ['name', spec.name === '' ? undefined : spec.name],

@@ -178,7 +178,7 @@ describe('target routes in browser mode without --allow-commands', () => {
 describe('a spec as the remote CLI’s flags', () => {
   it('passes every field as --flag=value, then asks for JSON-line events and no remote save', () => {
     const { spec } = parseInput('startSweep', {
-      spec: { ...TINY, name: '-rf', chunkRows: ['auto', 8], orderSeed: 7 },
+      spec: { ...TINY, name: '-rf', chunkRows: ['auto', 8], orderSeed: 7, processes: 2 },
     })
     expect(remoteArgsForSpec(spec)).toEqual([
       'sweep',
@@ -195,6 +195,7 @@ describe('a spec as the remote CLI’s flags', () => {
       '--max-samples=1000',
       '--order-seed=7',
       '--warmup=0',
+      '--processes=2',
       '--seed=42',
       '--centroids=8',
       // A name beginning with "-" stays the value of --name, never a flag of its own.
