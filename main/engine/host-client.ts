@@ -1,10 +1,11 @@
 // The parent's side of the engine host: runs a sweep in a host process with the same signature as runSweep, so
 // the sweep driver does not care where the engine runs. A host that dies mid-sweep fails the run in one line.
 import type { Run, SweepSpec } from '../../common/contract'
-import { parseFromHost, type ToHost } from './host-protocol'
+import type { ProbeResult } from '../../common/ceilings'
+import { parseFromHost, type FromHost, type ToHost } from './host-protocol'
 import type { RunOptions } from './options'
 import { newRunId } from './runner'
-import type { SweepEngine } from './sweep-engine'
+import type { ProbeInHostOptions, SweepEngine } from './sweep-engine'
 
 /** A started host process, whatever started it (child_process.fork here, utilityProcess.fork in the shell). */
 export interface HostProcess {
@@ -29,11 +30,20 @@ function exitDetail(code: number | null, signal: string | null): string {
   return code === null ? 'exited' : `exit code ${code}`
 }
 
-/** A SweepEngine that starts one host process per sweep. */
+/** A SweepEngine that starts one host process per sweep (and per probe of the machine). */
 export function hostEngine(launch: HostLauncher): SweepEngine {
   const alive = new Map<HostProcess, Promise<void>>()
 
-  async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<Run> {
+  /**
+   * One job in a fresh host: sends `start` once the host is ready, hands every event to `onEvent` until it answers
+   * the result (or throws), and cancels through the host on `signal`. A host that dies first fails the job in one
+   * line; `failed` from the host is its error.
+   */
+  async function inHost<T>(
+    start: ToHost,
+    signal: AbortSignal | undefined,
+    onEvent: (message: FromHost) => { done: T } | undefined,
+  ): Promise<T> {
     const host = launch()
     let exited = false
     const gone = new Promise<void>((resolve) =>
@@ -44,20 +54,11 @@ export function hostEngine(launch: HostLauncher): SweepEngine {
     )
     alive.set(host, gone)
     void gone.then(() => alive.delete(host))
-
-    const start: ToHost = {
-      type: 'start',
-      runId: opts.runId ?? newRunId(),
-      spec,
-      ...(opts.workerScript !== undefined ? { workerScript: opts.workerScript } : {}),
-      ...(opts.startupTimeoutMs !== undefined ? { startupTimeoutMs: opts.startupTimeoutMs } : {}),
-    }
     const cancel = () => {
       if (!exited) host.send({ type: 'cancel' })
     }
-
     try {
-      return await new Promise<Run>((resolve, reject) => {
+      return await new Promise<T>((resolve, reject) => {
         const readyTimer = setTimeout(() => {
           reject(new Error(`the engine process did not start within ${READY_TIMEOUT_MS / 1000} s`))
           host.kill()
@@ -69,36 +70,68 @@ export function hostEngine(launch: HostLauncher): SweepEngine {
             host.kill()
             return
           }
-          switch (message.type) {
-            case 'ready':
-              clearTimeout(readyTimer)
-              host.send(start)
-              if (opts.signal?.aborted) cancel()
-              opts.signal?.addEventListener('abort', cancel, { once: true })
-              return
-            case 'progress':
-              return opts.onProgress?.(message.progress)
-            case 'fill':
-              return opts.onFill?.(message.fill)
-            case 'cell':
-              return opts.onCell?.(message.run)
-            case 'finished':
-              return resolve(message.run)
-            case 'failed':
-              return reject(new Error(message.error))
+          if (message.type === 'ready') {
+            clearTimeout(readyTimer)
+            host.send(start)
+            if (signal?.aborted) cancel()
+            signal?.addEventListener('abort', cancel, { once: true })
+            return
           }
+          if (message.type === 'failed') return reject(new Error(message.error))
+          const answer = onEvent(message)
+          if (answer) resolve(answer.done)
         })
         host.onExit((code, signal) => {
           clearTimeout(readyTimer)
-          // After `finished` this rejection is ignored: a promise settles once.
+          // After the answer this rejection is ignored: a promise settles once.
           reject(
-            new Error(`the engine process ended in the middle of the sweep (${exitDetail(code, signal)})`),
+            new Error(
+              `the engine process ended in the middle of the ${start.type === 'probe' ? 'probe' : 'sweep'} (${exitDetail(code, signal)})`,
+            ),
           )
         })
       })
     } finally {
-      opts.signal?.removeEventListener('abort', cancel)
+      signal?.removeEventListener('abort', cancel)
     }
+  }
+
+  function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<Run> {
+    const start: ToHost = {
+      type: 'start',
+      runId: opts.runId ?? newRunId(),
+      spec,
+      ...(opts.workerScript !== undefined ? { workerScript: opts.workerScript } : {}),
+      ...(opts.startupTimeoutMs !== undefined ? { startupTimeoutMs: opts.startupTimeoutMs } : {}),
+    }
+    return inHost(start, opts.signal, (message) => {
+      switch (message.type) {
+        case 'progress':
+          opts.onProgress?.(message.progress)
+          return undefined
+        case 'fill':
+          opts.onFill?.(message.fill)
+          return undefined
+        case 'cell':
+          void opts.onCell?.(message.run)
+          return undefined
+        case 'finished':
+          return { done: message.run }
+        default:
+          return undefined
+      }
+    })
+  }
+
+  /** The machine probe in a host of its own, as a sweep: its timed samples share no thread with windows or HTTP. */
+  function probe(opts: ProbeInHostOptions = {}): Promise<ProbeResult> {
+    const start: ToHost = {
+      type: 'probe',
+      ...(opts.workerScript !== undefined ? { workerScript: opts.workerScript } : {}),
+    }
+    return inHost(start, opts.signal, (message) =>
+      message.type === 'probed' ? { done: message.probe } : undefined,
+    )
   }
 
   async function close(): Promise<void> {
@@ -114,5 +147,5 @@ export function hostEngine(launch: HostLauncher): SweepEngine {
     await Promise.all(alive.values())
   }
 
-  return { runSweep, close, freshProcess: true }
+  return { runSweep, probe, close, freshProcess: true }
 }

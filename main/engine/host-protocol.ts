@@ -1,5 +1,6 @@
 // Messages between the engine host process and its parent, checked with zod on arrival in both directions.
 import { z } from 'zod'
+import { ProbeResultSchema, type ProbeResult } from '../../common/ceilings'
 import {
   RunIdSchema,
   RunSchema,
@@ -9,9 +10,10 @@ import {
   type SweepSpec,
 } from '../../common/contract'
 
-/** Parent → host. One sweep per host process: `start` once, then `cancel` at any time. */
+/** Parent → host. One job per host process, a sweep (`start`) or a probe of the machine (`probe`), then `cancel` at any time. */
 export type ToHost =
   | { type: 'start'; runId: string; spec: SweepSpec; workerScript?: string; startupTimeoutMs?: number }
+  | { type: 'probe'; workerScript?: string }
   | { type: 'cancel' }
 
 /** Host → parent. `ready` first; then events of the sweep; `finished` or `failed` last. */
@@ -21,6 +23,7 @@ export type FromHost =
   | { type: 'fill'; fill: { n: number; ms: number } }
   | { type: 'cell'; run: Run }
   | { type: 'finished'; run: Run }
+  | { type: 'probed'; probe: ProbeResult }
   | { type: 'failed'; error: string }
 
 /** Longest error line or path carried in a message. */
@@ -34,14 +37,21 @@ const StartSchema = z.strictObject({
   startupTimeoutMs: z.number().int().positive().max(600_000).optional(),
 })
 
+const ProbeSchema = z.strictObject({
+  type: z.literal('probe'),
+  workerScript: z.string().min(1).max(MAX_TEXT).optional(),
+})
+
 /** A message for the host, or a line saying what was wrong with it. */
 export function parseToHost(raw: unknown): { ok: true; message: ToHost } | { ok: false; error: string } {
   if (typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'cancel') {
     return { ok: true, message: { type: 'cancel' } }
   }
+  const probe = ProbeSchema.safeParse(raw)
+  if (probe.success) return { ok: true, message: probe.data }
   const start = StartSchema.safeParse(raw)
   if (!start.success)
-    return { ok: false, error: 'the engine host got a message that is neither start nor cancel' }
+    return { ok: false, error: 'the engine host got a message that is neither start, probe nor cancel' }
   const spec = SweepSpecSchema.safeParse(start.data.spec)
   if (!spec.success)
     return { ok: false, error: `the engine host got an invalid sweep: ${spec.error.issues[0]?.message}` }
@@ -72,6 +82,7 @@ const FromHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('fill'), fill: z.object({ n: z.number(), ms: z.number() }) }),
   z.object({ type: z.literal('cell'), run: RunSchema }),
   z.object({ type: z.literal('finished'), run: RunSchema }),
+  z.object({ type: z.literal('probed'), probe: ProbeResultSchema }),
   z.object({ type: z.literal('failed'), error: z.string().max(MAX_TEXT) }),
 ])
 

@@ -1,8 +1,10 @@
-// The engine host: a process of its own that runs one sweep for its parent and streams its events back. The
+// The engine host: a process of its own that runs one sweep (or one probe of the machine) for its parent and
+// streams its events back. The
 // Electron shell starts it with utilityProcess.fork, `amdahl serve` and the tests with child_process.fork, so the
 // engine never shares a thread with windows, IPC or HTTP, and the same code runs in both.
 import { closePools, runSweep } from './index'
 import { poolErrorLine } from './pool'
+import { runProbe } from '../probe/probe'
 import { parseToHost, type FromHost, type ToHost } from './host-protocol'
 
 /** The channel to the parent: Electron's parentPort in a utility process, Node's IPC channel after fork. */
@@ -58,8 +60,18 @@ export function serveHost(channel: ParentChannel, exit: (code: number) => void):
       exit(code)
     })())
 
-  async function run(start: Extract<ToHost, { type: 'start' }>): Promise<void> {
+  async function run(start: Exclude<ToHost, { type: 'cancel' }>): Promise<void> {
     let last: FromHost
+    if (start.type === 'probe') {
+      try {
+        const probe = await runProbe({ workerScript: start.workerScript, signal: controller.signal })
+        last = { type: 'probed', probe }
+      } catch (error) {
+        last = { type: 'failed', error: poolErrorLine(error) }
+      }
+      await channel.send(last)
+      return
+    }
     try {
       const run = await runSweep(start.spec, {
         runId: start.runId,
@@ -88,7 +100,7 @@ export function serveHost(channel: ParentChannel, exit: (code: number) => void):
       controller.abort()
       return
     }
-    if (started) return // one sweep per host: a second start is a parent's bug, and the first sweep goes on
+    if (started) return // one job per host: a second start is a parent's bug, and the first job goes on
     started = true
     running = run(message)
     void running.then(() => end(0))

@@ -211,7 +211,9 @@ export function createService(options: ServiceOptions): Service {
       if (active) throw conflict(`a sweep is running (${active.runId}): measure the machine when it is done`)
       if (probing) throw conflict('the machine is being measured already')
       const controller = new AbortController()
-      const measured = runProbe({ workerScript: options.workerScript, signal: controller.signal }).then(
+      // Where the engine runs (a host process of its own under `amdahl serve` and in the app), never beside HTTP or IPC.
+      const probeOptions = { workerScript: options.workerScript, signal: controller.signal }
+      const measured = (engine.probe ? engine.probe(probeOptions) : runProbe(probeOptions)).then(
         async (probe) => {
           await probes.save(probe)
           return probe

@@ -14,6 +14,7 @@ import {
 import { hostEngine, type HostProcess } from '../../main/engine/host-client'
 import { forkHost } from '../../main/engine/host-fork'
 import { parseToHost } from '../../main/engine/host-protocol'
+import { ProbeResultSchema } from '../../common/ceilings'
 import { inProcessEngine } from '../../main/engine/sweep-engine'
 import { HistoryStore } from '../../main/history/store'
 import { driveSweep } from '../../main/service/sweep-driver'
@@ -122,10 +123,23 @@ describe('the engine host process', () => {
     expect(await eventually(() => processesRunning(workerScript()).length === 0, 30_000)).toBe(true)
   })
 
-  it('refuses a message that is not a start or a cancel, in one line', () => {
+  it('measures the machine in a host of its own, and the host is gone after', async () => {
+    const { launch, pids } = launcher()
+    const engine = hostEngine(launch)
+    const probe = await engine.probe!({ workerScript: workerScript() })
+    expect(() => ProbeResultSchema.parse(probe)).not.toThrow()
+    expect(probe.read.length).toBeGreaterThanOrEqual(1)
+    expect(pids).toHaveLength(1)
+    expect(pids[0]).not.toBe(process.pid)
+    await engine.close()
+    expect(isAlive(pids[0])).toBe(false)
+    expect(await eventually(() => processesRunning(workerScript()).length === 0)).toBe(true)
+  }, 120_000)
+
+  it('refuses a message that is not a start, a probe or a cancel, in one line', () => {
     expect(parseToHost({ type: 'stop' })).toEqual({
       ok: false,
-      error: 'the engine host got a message that is neither start nor cancel',
+      error: 'the engine host got a message that is neither start, probe nor cancel',
     })
     const badSpec = parseToHost({ type: 'start', runId: '20261125T101500Z-k3j9x2', spec: { sizes: [0] } })
     expect(badSpec).toEqual({
