@@ -1,4 +1,5 @@
 // `amdahl compare <baseline> <candidate>`: the A/B comparison of two saved runs as a table or as JSON.
+import { ratioText } from '../../common/ratio-text'
 import {
   compareRuns,
   type CellComparison,
@@ -31,7 +32,7 @@ export function formatChange(r: RatioInterval | null): string {
   return `${signedPercent(r.ratio)} [${signedPercent(r.low)}, ${signedPercent(r.high)}]`
 }
 
-const speedup = (s: number | null): string => (s === null ? '—' : `${s.toFixed(2)}×`)
+const speedup = (s: number | null): string => (s === null ? '—' : `${ratioText(s)}×`)
 
 function chunk(c: CellComparison): string {
   return c.serial ? 'all' : String(c.chunkSpec)

@@ -1,4 +1,5 @@
 // Plain-text tables for the terminal: a run's cells, pool start-up figures and Amdahl fits, and the history list.
+import { percentText, ratioText } from '../../common/ratio-text'
 import { baseCaseOf, type Cell, type Run, type RunSummary } from '../../common/contract'
 import { noFitReason } from '../../common/fits'
 import { printable } from '../../common/one-line'
@@ -69,20 +70,21 @@ function medianCell(cell: Cell): string {
   )
 }
 
-const times = (x: number) => `${x.toFixed(2)}×`
+const times = (x: number) => `${ratioText(x)}×`
 
 function speedupCell(cell: Cell): string {
   if (cell.speedup === null) return '—'
   if (cell.serial) return 'base'
   const ci = cell.speedupCi
-  return ci ? withInterval(times(cell.speedup), ci.low.toFixed(2), ci.high.toFixed(2)) : times(cell.speedup)
+  return ci ? withInterval(times(cell.speedup), ratioText(ci.low), ratioText(ci.high)) : times(cell.speedup)
 }
 
 function efficiencyCell(cell: Cell): string {
   if (cell.efficiency === null || cell.serial) return '—'
   const ci = cell.efficiencyCi
-  const pct = (x: number) => (x * 100).toFixed(0)
-  return ci ? `${pct(cell.efficiency)}% [${pct(ci.low)}–${pct(ci.high)}]` : percent(cell.efficiency)
+  return ci
+    ? `${percentText(cell.efficiency)}% [${percentText(ci.low)}–${percentText(ci.high)}]`
+    : `${percentText(cell.efficiency)}%`
 }
 
 function chunkCell(cell: Cell): string {

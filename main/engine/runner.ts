@@ -104,8 +104,15 @@ function finishCell(state: CellState, cores: number, speed: SpeedChecker, meter:
  * Recorded as run.baseCase; readers take it through the contract's baseCaseOf(run).
  */
 export function describeBaseCase(
-  spec: Pick<SweepSpec, 'executor' | 'transfer' | 'kernel'> & Partial<Pick<SweepSpec, 'workload' | 'module'>>,
+  spec: Pick<SweepSpec, 'executor' | 'transfer' | 'kernel'> &
+    Partial<Pick<SweepSpec, 'workload' | 'module' | 'command'>>,
 ): string {
+  // A user's program is its own base case: the serial program, else the same command with one worker.
+  if (spec.workload === 'command' && spec.command) {
+    return spec.command.serialTemplate
+      ? `serial: the serial command ${spec.command.serialTemplate}, timed as every cell is`
+      : `serial: the command at p = 1 (${spec.command.template}), timed as every cell is`
+  }
   const worker = spec.executor === 'thread' ? 'worker thread' : 'worker process'
   const data =
     spec.transfer === 'copy'

@@ -123,6 +123,10 @@ describe('amdahl sweep --command', () => {
     const out = io.out()
     expect(out).toContain("time: the program's own report (/threads: ([\\d.]+)ms/, ms)")
     expect(out).toContain('base case (serial): the command at p = 1')
+    // The run records its own base case: the command with one worker, not our kernels' serial task.
+    expect(out).toContain(
+      `Base case: serial: the command at p = 1 (${quote([process.execPath, PROGRAM, 'known-time'])} {p} {entries}), timed as every cell is`,
+    )
     expect(out).toMatch(/process ms/)
     expect(out).toMatch(
       /\n\s*10\s+2\s+5 \(auto\)\s+6\s+60\.00 \[60\.00–60\.00\]\s+[\d.,]+\s+2\.00× \[2\.00–2\.00\]\s+100% \[100–100\]\s+ok/,

@@ -17,7 +17,7 @@ import { defaultName, planSweep, type PlannedCell, type SizePlan } from '../plan
 import { ProgressTracker } from '../progress'
 import type { RunOptions } from '../options'
 import { countBudget, sampleRounds, stopReason } from '../sampling'
-import { newRunId, INTERRUPTED } from '../runner'
+import { describeBaseCase, newRunId, INTERRUPTED } from '../runner'
 import { cellInvocation, runCommandSample } from './sample'
 import { resultError } from './report'
 import { TemplateError } from './template'
@@ -83,6 +83,7 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
     cells: [],
   }
   const orderSeed = spec.orderSeed ?? randomInt(0, 2 ** 32)
+  run.baseCase = describeBaseCase(spec)
   run.protocol = {
     targetRelSpread: spec.target,
     minSamples: spec.repetitions,

@@ -1,5 +1,6 @@
 // Pure formatters for what the UI prints: durations, ETA, times with their spread, bytes, dates, spec summaries.
 // The one rule for numbers in the renderer: tables, tooltips and chart labels all print times and percentages here.
+import { percentText, ratioText } from '../../../common/ratio-text'
 import type { SweepSpec } from '../../../common/contract'
 
 const pad2 = (n: number): string => String(n).padStart(2, '0')
@@ -79,13 +80,13 @@ export function formatMsInterval(
 }
 
 export function formatSpeedup(s: number | null | undefined): string {
-  return s === null || s === undefined || !Number.isFinite(s) ? '—' : `${s.toFixed(2)}×`
+  return s === null || s === undefined || !Number.isFinite(s) ? '—' : `${ratioText(s)}×`
 }
 
+/** A fraction as a percentage; whole numbers by default, with two significant digits below 1 % (0.28 %). */
 export function formatPercent(fraction: number | null | undefined, digits = 0): string {
-  return fraction === null || fraction === undefined || !Number.isFinite(fraction)
-    ? '—'
-    : `${(fraction * 100).toFixed(digits)} %`
+  if (fraction === null || fraction === undefined || !Number.isFinite(fraction)) return '—'
+  return digits === 0 ? `${percentText(fraction)} %` : `${(fraction * 100).toFixed(digits)} %`
 }
 
 export function formatBytes(bytes: number): string {
