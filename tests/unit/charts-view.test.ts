@@ -2,7 +2,7 @@
 // The charts view as a component: cards, test ids, empty state and PNG export. ECharts' canvas cannot run in
 // happy-dom, so vue-echarts is replaced by a stand-in exposing the one method the view calls (getDataURL).
 import { describe, expect, it, vi } from 'vitest'
-import { defineComponent, h } from 'vue'
+import { defineComponent, h, onMounted } from 'vue'
 import { mount } from '@vue/test-utils'
 import ChartsView from '../../renderer/src/charts/ChartsView.vue'
 import { makeRun } from './charts-fixtures'
@@ -16,7 +16,10 @@ vi.mock('vue-echarts', () => ({
       updateOptions: { type: Object, default: null },
       autoresize: Boolean,
     },
-    setup(_props, { expose }) {
+    emits: ['finished'],
+    setup(_props, { expose, emit }) {
+      // As ECharts does once its first picture is drawn.
+      onMounted(() => emit('finished'))
       expose({
         getDataURL: (opts: unknown) => {
           calls.push(opts)
@@ -92,7 +95,11 @@ describe('ChartsView', () => {
   it('exports a chart as PNG at twice the pixels on the theme background', async () => {
     calls.length = 0
     const view = mount(ChartsView, { props: { runs: [makeRun({ name: 'laptop' })], theme: 'dark' } })
+    // Off screen (happy-dom never reports the card in view) the chart is not drawn yet: export draws it first.
+    expect(view.find('[data-testid="chart-speedup"] .vchart-stand-in').exists()).toBe(false)
     await view.find('[data-testid="export-png-speedup"]').trigger('click')
+    await vi.waitFor(() => expect(calls).toHaveLength(1))
+    expect(view.find('[data-testid="chart-speedup"] .vchart-stand-in').exists()).toBe(true)
     expect(calls).toEqual([{ type: 'png', pixelRatio: 2, backgroundColor: '#1b1f24' }])
     expect(view.emitted('export-png')).toEqual([
       [{ fileName: 'amdahl-laptop-speedup.png', dataUrl: 'data:image/png;base64,AAAA' }],

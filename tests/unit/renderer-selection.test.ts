@@ -73,6 +73,18 @@ describe('compare availability', () => {
 })
 
 describe('selection', () => {
+  it('hands the charts the same runs array until a newly ticked run has arrived', async () => {
+    const { history, selection } = await withRuns(run(1), run(2))
+    const before = history.selectedRuns
+    expect(before.map((r) => r.id)).toEqual(['run-2'])
+    // The id joins the selection at once; its run is not fetched yet: nothing for the charts to redraw.
+    selection.open('run-1')
+    expect(history.selectedRuns).toBe(before)
+    await history.open('run-1')
+    expect(history.selectedRuns).not.toBe(before)
+    expect(history.selectedRuns.map((r) => r.id)).toEqual(['run-2', 'run-1'])
+  })
+
   it('keeps the open run among the ticked ones through every kind of click', async () => {
     const { history, selection } = await withRuns(run(1), run(2), run(3))
     expect(selection.ids).toEqual(['run-3'])

@@ -31,9 +31,18 @@ export const useHistoryStore = defineStore('history', () => {
 
   const selectedIds = computed(() => selection.ids)
   const openId = computed(() => selection.openId)
-  const selectedRuns = computed<Run[]>(() =>
-    selection.ids.map((id) => loaded.value[id]).filter((r): r is Run => r !== undefined),
-  )
+  /**
+   * The ticked runs that are loaded, in order. The same array while they stay the same runs: ticking or opening a
+   * run changes the ids at once but the runs only once it is fetched, and a new array of the same runs made every
+   * chart compute its options and redraw twice per click.
+   */
+  let lastSelected: Run[] = []
+  const selectedRuns = computed<Run[]>(() => {
+    const next = selection.ids.map((id) => loaded.value[id]).filter((r): r is Run => r !== undefined)
+    const same = next.length === lastSelected.length && next.every((run, i) => run === lastSelected[i])
+    if (!same) lastSelected = next
+    return lastSelected
+  })
   const byId = computed(() => new Map(runs.value.map((r) => [r.id, r])))
   /**
    * Runs imported from another machine. The history marks every import, including this machine's own exports
