@@ -35,7 +35,8 @@ export default defineConfig({
     root: resolve(import.meta.dirname, 'renderer'),
     build: {
       // electron-vite leaves bundles unminified; the renderer is also served over HTTP in browser mode.
-      minify: true,
+      // AMDAHL_NO_MINIFY=1 keeps function names readable in a Chromium profile (scripts/bench-ui.mjs' figures).
+      minify: !process.env.AMDAHL_NO_MINIFY,
       // ECharts (tree-shaken) is most of the bundle; one ~0.9 MB file loads fine from disk or loopback.
       chunkSizeWarningLimit: 1200,
       rollupOptions: {
