@@ -15,12 +15,16 @@ export const BUSY_CPU_THRESHOLD = 0.1
  */
 export const TICKS_PER_SECOND = 100
 
+/** How sure a busy-machine flag must be: others' share stands above the threshold by this many standard errors. */
+const BUSY_Z = 2.58
+
 /**
  * Whether others' share of the CPU says "busy" beyond the noise of how it was read. /proc/stat charges each 10 ms
- * tick of each core whole to whatever runs when it lands, so over `sampledMs` of wall time on `cores` cores the
- * share is a proportion of n = sampledMs·cores/10 ticks, with a standard error of at most 0.5/√n. The share must
- * stand above the threshold by two of those (1/√n): a cell timed for 15 ms on 2 cores (3 ticks) needs 68% to
- * count, one timed for a second needs 17%. Measured here, quiet N = 1000 cells read 30–70% "busy" from 3–5 ticks.
+ * tick of each core whole to whatever runs when it lands, so over a cell's short samples the busy time read is a
+ * count of a few ticks: roughly Poisson, with a variance of 10 ms times the busy time (all of it, ours included,
+ * at most (share + 1) × sampledMs × cores). The share must stand above the threshold by BUSY_Z of those standard
+ * errors (one-sided, 0.5%): a cell timed for 15 ms on 2 cores can never tell, one timed for a second needs about
+ * 31%, for ten seconds 15%. Measured here, quiet N = 1000 cells read 30–100% "busy" from the 3–5 ticks of 15 ms.
  * Without `sampledMs` (the load average, or runs recorded before it was kept) the threshold alone decides.
  */
 export function busyBeyondNoise(
@@ -30,8 +34,11 @@ export function busyBeyondNoise(
 ): boolean {
   if (typeof fraction !== 'number' || !(fraction > BUSY_CPU_THRESHOLD)) return false
   if (typeof sampledMs !== 'number') return true
-  const ticks = (sampledMs * Math.max(1, cores) * TICKS_PER_SECOND) / 1000
-  return ticks > 0 && fraction - 1 / Math.sqrt(ticks) > BUSY_CPU_THRESHOLD
+  const capacityMs = sampledMs * Math.max(1, cores)
+  if (!(capacityMs > 0)) return false
+  const tickMs = 1000 / TICKS_PER_SECOND
+  const standardError = Math.sqrt((tickMs * (fraction + 1)) / capacityMs)
+  return fraction - BUSY_CPU_THRESHOLD > BUSY_Z * standardError
 }
 
 /** Stop reasons that mean the precision target was not reached. */

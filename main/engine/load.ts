@@ -204,7 +204,17 @@ export function machineVerdict(cells: readonly CellLoad[], cores: number): strin
   )
   if (known.length === 0) return 'machine load unknown: nothing could be read on this system'
   const busy = known.filter((c) => busyBeyondNoise(c.busyCpuFraction, c.busySampledMs, cores))
-  if (busy.length === 0) return 'machine quiet'
+  if (busy.length === 0) {
+    // No cell alone can tell (each read a few ticks): the run's samples together may.
+    const sampled = known.filter((c) => typeof c.busySampledMs === 'number' && c.busySampledMs > 0)
+    const totalMs = sampled.reduce((s, c) => s + (c.busySampledMs ?? 0), 0)
+    const pooled =
+      totalMs > 0 ? sampled.reduce((s, c) => s + c.busyCpuFraction * (c.busySampledMs ?? 0), 0) / totalMs : 0
+    if (sampled.length > 1 && busyBeyondNoise(pooled, totalMs, cores)) {
+      return `other programs used ${(pooled * cores).toFixed(1)} cores while this run measured (each cell too short to tell which)`
+    }
+    return 'machine quiet'
+  }
   const meanCores = (busy.reduce((s, c) => s + c.busyCpuFraction, 0) / busy.length) * cores
   const of = busy.length === known.length ? '' : ` of ${known.length}`
   return `other programs used ${meanCores.toFixed(1)} cores during ${busy.length}${of} cell${known.length === 1 ? '' : 's'}`

@@ -139,14 +139,23 @@ describe('machineVerdict', () => {
   })
 
   it('counts only shares that stand above the noise of the ticks they were read from', () => {
-    // 15 ms on 2 cores is 3 ticks: 0.5 is within 1/√3 = 0.577 of the threshold; a second of 0.3 (200 ticks) is not.
+    // 15 ms on 2 cores cannot tell even 0.5 apart from tick noise; 0.4 over a second can (0.3 > 2.58·√(14/2000)).
     const cells = [
       { busyCpuFraction: 0.5, busySampledMs: 15 },
-      { busyCpuFraction: 0.3, busySampledMs: 1000 },
+      { busyCpuFraction: 0.4, busySampledMs: 1000 },
       { busyCpuFraction: 0, busySampledMs: 1000 },
     ]
-    expect(machineVerdict(cells, 2)).toBe('other programs used 0.6 cores during 1 of 3 cells')
-    expect(machineVerdict(cells.slice(0, 1), 2)).toBe('machine quiet')
+    expect(machineVerdict(cells, 2)).toBe('other programs used 0.8 cores during 1 of 3 cells')
+  })
+
+  it('pools the cells when none alone can tell: many short cells of a busy machine still say so', () => {
+    // Forty cells of 50 ms, each read 0.5 busy: none alone can tell, the 2 s they add up to can.
+    const short = Array.from({ length: 40 }, () => ({ busyCpuFraction: 0.5, busySampledMs: 50 }))
+    expect(machineVerdict(short, 2)).toBe(
+      'other programs used 1.0 cores while this run measured (each cell too short to tell which)',
+    )
+    // One such cell is just tick noise.
+    expect(machineVerdict(short.slice(0, 1), 2)).toBe('machine quiet')
   })
 
   it('says when nothing could be read', () => {

@@ -180,12 +180,13 @@ describe('what a run records of its protocol', () => {
 
 describe('machine load per cell', () => {
   it("counts other programs' CPU time while a cell's samples run, and says so in one line", async () => {
-    // Each reading: a second later, every CPU together 50 ticks (500 ms) busier, none of it ours. A second per
-    // sample is long enough (100+ ticks) for the share to stand above tick noise (flags.ts busyBeyondNoise).
+    // Each reading: a second later, every CPU together half a second busier, none of it ours: others took half of
+    // every core. Two seconds per cell is long enough for that to stand above tick noise (flags.ts busyBeyondNoise).
+    const cores = logicalCores()
     let reads = 0
     let busyTicks = 0
     const sources: LoadSources = {
-      procStat: () => `cpu  ${(busyTicks += 50)} 0 0 1000 0 0 0 7 0 0\n`,
+      procStat: () => `cpu  ${(busyTicks += 50 * cores)} 0 0 1000 0 0 0 7 0 0\n`,
       pidStat: () => null,
       ownCpuMicros: () => 0,
       loadAvg: () => 0,
@@ -195,17 +196,15 @@ describe('machine load per cell', () => {
       loadSources: sources,
       speedSource: steady,
     })
-    const cores = logicalCores()
-    // 500 ms of others' CPU per 1000 ms of wall time, over all cores; steal did not move; two samples read.
+    // 500 ms of others' CPU per core per 1000 ms of wall time; steal did not move; two samples read.
     for (const c of run.cells) {
-      expect(c.busyCpuFraction).toBeCloseTo(0.5 / cores, 12)
+      expect(c.busyCpuFraction).toBeCloseTo(0.5, 12)
       expect(c.stealFraction).toBe(0)
       expect(c.busySampledMs).toBe(2000)
+      expect(c.flags.map((f) => f.kind)).toContain('busy-machine')
     }
     expect(run.protocol?.loadSource).toBe('proc-stat')
-    expect(run.verdict).toBe(
-      0.5 / cores > 0.1 ? 'other programs used 0.5 cores during 2 cells' : 'machine quiet',
-    )
+    expect(run.verdict).toBe(`other programs used ${(0.5 * cores).toFixed(1)} cores during 2 cells`)
   })
 
   it('says the machine was quiet when nothing else ran', async () => {

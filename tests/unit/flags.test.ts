@@ -98,12 +98,11 @@ describe('plausibility flags', () => {
   })
 
   it('busy-machine only beyond the tick noise of how long the share was read', () => {
-    // 2 cores × 50 ms = 10 ticks: the share must exceed 0.1 + 1/√10 = 0.416.
-    expect(raises('busy-machine', quiet({ busyCpuFraction: 0.41, busySampledMs: 50 }))).toBe(false)
-    expect(raises('busy-machine', quiet({ busyCpuFraction: 0.42, busySampledMs: 50 }))).toBe(true)
-    // A second (200 ticks): 0.1 + 0.0707 = 0.171.
-    expect(raises('busy-machine', quiet({ busyCpuFraction: 0.17, busySampledMs: 1000 }))).toBe(false)
-    expect(raises('busy-machine', quiet({ busyCpuFraction: 0.18, busySampledMs: 1000 }))).toBe(true)
+    // 2 cores × 50 ms: even all of both cores is within 2.58 standard errors (√(10·2/100) = 0.45) of 10%.
+    expect(raises('busy-machine', quiet({ busyCpuFraction: 1, busySampledMs: 50 }))).toBe(false)
+    // A second on 2 cores: 0.30 − 0.1 < 2.58·√(10·1.30/2000) = 0.208; 0.32 − 0.1 > 2.58·√(10·1.32/2000) = 0.210.
+    expect(raises('busy-machine', quiet({ busyCpuFraction: 0.3, busySampledMs: 1000 }))).toBe(false)
+    expect(raises('busy-machine', quiet({ busyCpuFraction: 0.32, busySampledMs: 1000 }))).toBe(true)
     // Nothing sampled: nothing known.
     expect(raises('busy-machine', quiet({ busyCpuFraction: 1, busySampledMs: 0 }))).toBe(false)
     expect(busyBeyondNoise(0.3, undefined, 2)).toBe(true)
