@@ -95,6 +95,8 @@ function mergeCell(parts: readonly Cell[]): MeasuredCell {
     ...(failed?.error ? { error: failed.error } : {}),
     samplesMs: parts.flatMap((c) => c.samplesMs),
     kernelMs: parts.flatMap((c) => c.kernelMs),
+    // A command's whole-process times, per sample like samplesMs (absent for our kernels).
+    ...(parts.some((c) => c.processMs) ? { processMs: parts.flatMap((c) => c.processMs ?? []) } : {}),
     processSamples: parts.map((c) => c.samplesMs.length),
     result: failed ? failed.result : first.result,
     relError: errors.length > 0 ? Math.max(...errors) : null,
