@@ -74,4 +74,33 @@ describe.skipIf(!python)('Your program: the Python example', () => {
     expect(run.protocol?.orderSeed).toBeTypeOf('number')
     expect(run.cells[5].speedup).not.toBeNull()
   }, 300_000)
+
+  it('shows the exact program before putting a run’s settings back in the form, and loads nothing when refused', async () => {
+    const [run] = await app.savedRuns()
+    await openApp(page, app.url)
+    await byTestId(page, 'workload-select').selectOption('sum')
+    const questions: string[] = []
+    let answer = false
+    page.on('dialog', (dialog) => {
+      questions.push(dialog.message())
+      void (answer ? dialog.accept() : dialog.dismiss())
+    })
+    await page
+      .locator(`[data-testid="history-item"][data-run-id="${run.id}"] [data-testid="history-open"]`)
+      .click()
+    await page.locator(`[data-testid="run-details"][data-run-id="${run.id}"]`).waitFor({ timeout: WAIT_MS })
+
+    await byTestId(page, 'use-settings').click()
+    await expect.poll(() => questions.length, { timeout: WAIT_MS }).toBe(1)
+    expect(questions[0]).toContain(run.spec.command!.template)
+    expect(await byTestId(page, 'workload-select').inputValue()).toBe('sum')
+
+    answer = true
+    await byTestId(page, 'use-settings').click()
+    await expect.poll(() => questions.length, { timeout: WAIT_MS }).toBe(2)
+    await expect
+      .poll(() => byTestId(page, 'workload-select').inputValue(), { timeout: WAIT_MS })
+      .toBe('command')
+    expect(await byTestId(page, 'command-template-input').inputValue()).toBe(run.spec.command!.template)
+  }, 120_000)
 })

@@ -2,7 +2,9 @@
 // The sweep form's store: valid defaults, the contract's errors per field, constraints, and persistence.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { nextTick } from 'vue'
+import { SweepSpecSchema } from '../../common/contract'
 import { defaultPools } from '../../renderer/src/lib/lists'
+import { settingsQuestion } from '../../renderer/src/lib/use-settings'
 import { useConfigStore } from '../../renderer/src/stores/config'
 import { useMachineStore } from '../../renderer/src/stores/machine'
 import { useSweepStore } from '../../renderer/src/stores/sweep'
@@ -159,5 +161,83 @@ describe('config store', () => {
     expect(config.transfer).toBe('copy')
     expect(config.seed).toBe(7)
     expect(config.valid).toBe(true)
+  })
+})
+
+describe('use these settings', () => {
+  it('puts a run’s spec back in the form so that the form sends that very spec', () => {
+    storesWith(client)
+    const config = useConfigStore()
+    const spec = SweepSpecSchema.parse({
+      name: 'again',
+      sizes: [500, 2000],
+      pools: [1, 3],
+      chunkRows: ['auto', 64],
+      executor: 'process',
+      transfer: 'copy',
+      kernel: 'wasm',
+      repetitions: 7,
+      target: 0.025,
+      maxTimeMs: 1500,
+      warmups: 2,
+      processes: 3,
+      seed: 9,
+    })
+    config.applySpec(spec)
+    expect(config.errors).toEqual({})
+    const { orderSeed: _o, maxSamples: _m, ...formFields } = spec
+    expect(config.spec).toMatchObject(formFields)
+  })
+
+  it('brings a command workload’s template and regexes back', () => {
+    storesWith(client)
+    const config = useConfigStore()
+    const spec = SweepSpecSchema.parse({
+      sizes: [10],
+      pools: [1, 2],
+      workload: 'command',
+      command: {
+        template: 'python3 sum.py {n} {p}',
+        timeRegex: 'took ([\\d.]+)ms',
+        resultRegex: 'Sum: (\\S+)',
+      },
+    })
+    config.applySpec(spec)
+    expect(config.spec?.command).toMatchObject({
+      template: 'python3 sum.py {n} {p}',
+      timeRegex: 'took ([\\d.]+)ms',
+      resultRegex: 'Sum: (\\S+)',
+    })
+    expect(config.spec?.workload).toBe('command')
+  })
+})
+
+describe('settingsQuestion', () => {
+  it('shows the exact program or module before a run’s settings are loaded, and asks nothing for our kernels', () => {
+    const command = SweepSpecSchema.parse({
+      sizes: [10],
+      pools: [1],
+      workload: 'command',
+      command: { template: 'rm -rf {n}', serialTemplate: './serial {n}', shell: true },
+    })
+    expect(settingsQuestion(command)).toBe(
+      [
+        'These settings run a program on this machine when you press Run:',
+        '',
+        'rm -rf {n}',
+        'and, as the base case: ./serial {n}',
+        '(through your shell)',
+        '',
+        'Load them into the form?',
+      ].join('\n'),
+    )
+    const module = SweepSpecSchema.parse({
+      sizes: [10],
+      pools: [1],
+      workload: 'module',
+      module: { path: '/x/k.mjs' },
+    })
+    expect(settingsQuestion(module)).toContain('\n/x/k.mjs\n')
+    expect(settingsQuestion(SweepSpecSchema.parse({ sizes: [10], pools: [1] }))).toBeNull()
   })
 })

@@ -68,6 +68,18 @@ describe('small formatters', () => {
     expect(specSummary(SweepSpecSchema.parse({ sizes: [1, 10, 100, 1000, 10000], pools: [1, 2] }))).toBe(
       'sum · js · N 1–10000 (5) · pools 1, 2 · chunks auto · thread/shared · 5×',
     ))
+  it('leaves out what means nothing to a program, and says how many processes measured', () =>
+    expect(
+      specSummary(
+        SweepSpecSchema.parse({
+          sizes: [10, 100],
+          pools: [1, 2],
+          workload: 'command',
+          command: { template: 'python3 p.py {n} {p}' },
+          processes: 3,
+        }),
+      ),
+    ).toBe('command · N 10, 100 · pools 1, 2 · chunks auto · 5× · 3 processes'))
 })
 
 describe('parseList', () => {

@@ -1,4 +1,5 @@
 // Pure rows of the run-details table: one per cell, serial baseline first within each N.
+import { ratioText } from '../../../common/ratio-text'
 import type { Cell, CellFlag, Run } from '../../../common/contract'
 import { noFitReason } from '../../../common/fits'
 import { formatMsInterval, formatPercent, formatSpeedup } from './format'
@@ -29,7 +30,7 @@ const order = (a: Cell, b: Cell): number =>
   (a.chunkSpec === 'auto' ? -1 : 0) - (b.chunkSpec === 'auto' ? -1 : 0) ||
   a.chunkRows - b.chunkRows
 
-const ratio = (x: number) => x.toFixed(2)
+const ratio = ratioText
 
 export function cellRows(run: Run): CellRow[] {
   return [...run.cells].sort(order).map((c, i) => {

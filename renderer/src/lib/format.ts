@@ -136,14 +136,17 @@ export function listSummary(values: readonly (number | string)[]): string {
 
 /** One line that says what a sweep measured: "sum · js · N 1–10000 (5) · pools 1, 2 · chunks auto · thread/shared". */
 export function specSummary(spec: SweepSpec): string {
+  // A user's program brings its own parallelism: our kernel, executor and transfer mean nothing to it.
+  const ours = spec.workload !== 'command'
   return [
     spec.workload === 'assign' ? `assign k=${spec.centroids}` : spec.workload,
-    spec.kernel,
+    ...(ours && spec.workload !== 'module' ? [spec.kernel] : []),
     `N ${listSummary(spec.sizes)}`,
     `pools ${listSummary(spec.pools)}`,
     `chunks ${listSummary(spec.chunkRows)}`,
-    `${spec.executor}/${spec.transfer}`,
+    ...(ours ? [`${spec.executor}/${spec.transfer}`] : []),
     `${spec.repetitions}×`,
+    ...((spec.processes ?? 1) > 1 ? [`${spec.processes} processes`] : []),
   ].join(' · ')
 }
 

@@ -1,6 +1,6 @@
 // The sweep form: every field of the next sweep, persisted, validated by the contract's own SweepSpecSchema.
 import { defineStore } from 'pinia'
-import { computed, reactive, ref, toRefs, watch } from 'vue'
+import { computed, nextTick, reactive, ref, toRefs, watch } from 'vue'
 import {
   cellCount as cellsOf,
   SweepSpecSchema,
@@ -167,6 +167,39 @@ export const useConfigStore = defineStore('config', () => {
     transferNote.value = null
   }
 
+  /**
+   * A run's settings back in the form ("Use these settings"): every field the form has, from the run's spec; the
+   * rest at their defaults. Nothing runs: the person presses Run. A command's serial program, tolerance and
+   * timeout have no field in the form and take their defaults.
+   */
+  function applySpec(spec: SweepSpec): void {
+    Object.assign(form, defaultFormState(), {
+      name: spec.name,
+      workload: spec.workload,
+      kernel: spec.kernel,
+      sizesText: formatList(spec.sizes),
+      poolsText: formatList(spec.pools),
+      chunkText: spec.chunkRows.join(', '),
+      executor: spec.executor,
+      transfer: spec.transfer,
+      repetitions: spec.repetitions,
+      targetPercent: Math.round(spec.target * 100 * 1e6) / 1e6,
+      maxTimeS: spec.maxTimeMs / 1000,
+      warmups: spec.warmups,
+      processes: spec.processes ?? 1,
+      seed: spec.seed,
+      centroids: spec.centroids,
+      commandTemplate: spec.command?.template ?? '',
+      commandShell: spec.command?.shell ? 'yes' : 'no',
+      commandTimeRegex: spec.command?.timeRegex ?? '',
+      commandTimeUnit: spec.command?.timeUnit ?? 'ms',
+      commandResultRegex: spec.command?.resultRegex ?? '',
+      modulePath: spec.module?.path ?? '',
+    } satisfies Partial<FormState>)
+    // The executor watcher would note a switch it did not make: the run's own transfer is kept as it was.
+    void nextTick(() => (transferNote.value = null))
+  }
+
   return {
     name,
     workload,
@@ -191,6 +224,7 @@ export const useConfigStore = defineStore('config', () => {
     commandTimeRegex,
     commandResultRegex,
     applyPreset,
+    applySpec,
     specInput,
     fields: sweepFields,
     context,
