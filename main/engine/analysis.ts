@@ -96,7 +96,9 @@ export function analyzeCells(
       ...stats,
       ci95Low: ci.low,
       ci95High: ci.high,
-      ciLevel: CONFIDENCE,
+      // A bootstrap of very few samples does not reach its nominal level: claim no more than the order statistics
+      // of all the samples could (2 samples: 50%), as a single process's interval says of itself.
+      ciLevel: Math.min(CONFIDENCE, stats.ciLevel),
       relSpread: relativeHalfWidth(stats.median, ci),
     }
   }

@@ -125,6 +125,20 @@ describe('mergeProcessRuns', () => {
   })
 })
 
+describe('a merged cell of very few samples', () => {
+  it('claims no more confidence than its samples allow', async () => {
+    const few = SweepSpecSchema.parse({ sizes: [32], pools: [1], repetitions: 1, maxSamples: 1, warmups: 0 })
+    const a = await runSweep(few, { speedSource: steady })
+    const b = await runSweep(few, { speedSource: steady })
+    const run = mergeProcessRuns([a, b], 'complete')
+    for (const cell of run.cells) {
+      expect(cell.processSamples).toEqual([1, 1])
+      // Two samples: [min, max] covers the median with probability 1/2, whatever the bootstrap says.
+      expect(cell.stats!.ciLevel).toBe(0.5)
+    }
+  })
+})
+
 describe('progressOf', () => {
   it('counts the cells and the fraction of all the processes', () => {
     const p: Progress = {
