@@ -159,25 +159,29 @@ export function bootstrapMedians(xs: readonly number[], seed: number, resamples 
   const s = [...xs].sort((a, b) => a - b)
   const rand = mulberry32(seed)
   const counts = new Uint32Array(n)
-  const lowK = (n - 1) >> 1 // 0-based ranks of the middle value(s)
-  const highK = n >> 1
   for (let b = 0; b < resamples; b++) {
     counts.fill(0)
     for (let i = 0; i < n; i++) counts[Math.floor(rand() * n)]++
-    let seen = 0
-    let low = NaN
-    let high = NaN
-    for (let i = 0; i < n; i++) {
-      seen += counts[i]
-      if (Number.isNaN(low) && seen > lowK) low = s[i]
-      if (seen > highK) {
-        high = s[i]
-        break
-      }
-    }
-    out[b] = (low + high) / 2
+    out[b] = medianOfCounts(s, counts, n)
   }
   return out
+}
+
+/**
+ * The median of a resample given as how many times each of the sorted values was drawn (`drawn` in all): the
+ * middle value, or the mean of the two middle ones, found by walking the counts; no sort.
+ */
+function medianOfCounts(sorted: ArrayLike<number>, counts: Uint32Array, drawn: number): number {
+  const lowK = (drawn - 1) >> 1 // 0-based ranks of the middle value(s)
+  const highK = drawn >> 1
+  let seen = 0
+  let low = NaN
+  for (let i = 0; i < counts.length; i++) {
+    seen += counts[i]
+    if (Number.isNaN(low) && seen > lowK) low = sorted[i]
+    if (seen > highK) return (low + sorted[i]) / 2
+  }
+  return NaN
 }
 
 /**
@@ -230,20 +234,7 @@ export function groupedBootstrapMedians(
       for (let i = 0; i < own.length; i++) counts[own[Math.floor(rand() * own.length)]]++
       drawn += own.length
     }
-    const lowK = (drawn - 1) >> 1
-    const highK = drawn >> 1
-    let seen = 0
-    let low = NaN
-    let high = NaN
-    for (let i = 0; i < counts.length; i++) {
-      seen += counts[i]
-      if (Number.isNaN(low) && seen > lowK) low = sorted[i]
-      if (seen > highK) {
-        high = sorted[i]
-        break
-      }
-    }
-    out[b] = (low + high) / 2
+    out[b] = medianOfCounts(sorted, counts, drawn)
   }
   return out
 }

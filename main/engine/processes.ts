@@ -76,18 +76,7 @@ function mergeCell(parts: readonly Cell[]): MeasuredCell {
   const middle = median(parts.map((c) => c.stats?.median ?? NaN).filter(Number.isFinite))
   const typical = parts.find((c) => c.stats?.median === middle) ?? first
   const errors = parts.map((c) => c.relError).filter((e): e is number => e !== null)
-  const {
-    stats: _stats,
-    speedup: _s,
-    efficiency: _e,
-    karpFlatt: _k,
-    baseMs: _b,
-    speedupCi: _sc,
-    efficiencyCi: _ec,
-    karpFlattCi: _kc,
-    flags: _f,
-    ...measured
-  } = first
+  const measured = stripDerived(first)
   delete measured.error
   return {
     ...measured,
