@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { builtCli } from '../setup/built-cli'
 
 const root = resolve(import.meta.dirname, '../..')
 let work: string
@@ -20,13 +21,7 @@ const amdahl = (...args: string[]): SpawnSyncReturns<string> =>
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'amdahl-cli-module-'))
-  const build = spawnSync(
-    process.execPath,
-    [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--outDir', join(work, 'out')],
-    { cwd: root, encoding: 'utf8' },
-  )
-  if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}\n${build.stderr}`)
-  cli = join(work, 'out/main/cli.js')
+  cli = builtCli()
 }, 180_000)
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 

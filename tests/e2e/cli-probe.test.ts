@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { builtCli } from '../setup/built-cli'
 import { ProbeResultSchema, type Interval, type ProbeResult } from '../../common/ceilings'
 import { RunsExportSchema } from '../../main/export/json'
 import { logicalCores } from '../../main/engine/machine'
@@ -21,13 +22,7 @@ let home: string
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'amdahl-cli-probe-'))
   home = join(work, 'home')
-  const build = spawnSync(
-    process.execPath,
-    [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--outDir', join(work, 'out')],
-    { cwd: root, encoding: 'utf8' },
-  )
-  if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}\n${build.stderr}`)
-  cli = join(work, 'out/main/cli.js')
+  cli = builtCli()
 }, 120_000)
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 

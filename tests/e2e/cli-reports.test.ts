@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url'
 import { PNG } from 'pngjs'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { builtCli } from '../setup/built-cli'
 import { RunsExportSchema } from '../../main/export/json'
 import type { RunComparison } from '../../common/compare'
 import { scaleCells, widestSpread } from '../unit/compare-fixtures'
@@ -52,13 +53,7 @@ const ok = (result: SpawnSyncReturns<string>): SpawnSyncReturns<string> => {
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'amdahl-reports-'))
   history = join(work, 'history')
-  const build = spawnSync(
-    process.execPath,
-    [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--outDir', join(work, 'out')],
-    { cwd: root, encoding: 'utf8' },
-  )
-  if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}\n${build.stderr}`)
-  cli = join(work, 'out/main/cli.js')
+  cli = builtCli()
   const sweep = ok(
     amdahl(
       'sweep',

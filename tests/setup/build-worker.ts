@@ -1,6 +1,8 @@
 // Vitest global setup: builds workers/worker.ts (and the engine host, main/engine/host.ts) once per test run into a private folder inside the project, so
 // unit tests run the real worker without depending on (or racing with) the app build in out/, and the worker
 // resolves workerpool from the project's node_modules the way the built app's worker does.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
@@ -43,5 +45,11 @@ export default async function setup(): Promise<() => void> {
   })
   process.env.AMDAHL_WORKER = join(dir, 'worker.js')
   process.env.AMDAHL_ENGINE_HOST = join(dir, 'host.js')
-  return remove
+  // Where the CLI specs' one build of the app goes (built-cli.ts), outside the project; built only if asked for.
+  const cliDir = mkdtempSync(join(tmpdir(), 'amdahl-test-cli-'))
+  process.env.AMDAHL_TEST_CLI_OUT = join(cliDir, 'out')
+  return () => {
+    remove()
+    rmSync(cliDir, { recursive: true, force: true })
+  }
 }

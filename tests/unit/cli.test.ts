@@ -11,8 +11,9 @@ import {
   symlinkSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { builtCli } from '../setup/built-cli'
 import { RunSchema } from '../../common/contract'
 import { RunsExportSchema } from '../../main/export/json'
 
@@ -22,13 +23,7 @@ let cli: string
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'server-cli-'))
-  const build = spawnSync(
-    process.execPath,
-    [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--outDir', join(work, 'out')],
-    { cwd: root, encoding: 'utf8' },
-  )
-  if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}\n${build.stderr}`)
-  cli = join(work, 'out/main/cli.js')
+  cli = builtCli()
 }, 120_000)
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
@@ -325,7 +320,7 @@ describe('bin/amdahl.js', () => {
     const project = fresh('built')
     mkdirSync(join(project, 'bin'), { recursive: true })
     copyFileSync(join(root, 'bin/amdahl.js'), join(project, 'bin/amdahl.js'))
-    symlinkSync(join(work, 'out'), join(project, 'out'))
+    symlinkSync(dirname(dirname(cli)), join(project, 'out'))
     const result = spawnSync(process.execPath, [join(project, 'bin/amdahl.js'), '--version'], {
       encoding: 'utf8',
       env: env(),
