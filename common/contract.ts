@@ -784,7 +784,7 @@ export function parseInput<M extends ApiMethod>(method: M, raw: unknown): ApiPar
   return parsed.data as ApiParsed<M>
 }
 
-/** Commands the native menu sends to the renderer (shortcuts for Run / Cancel / Export). */
+/** Commands the native menu sends to the renderer (shortcuts for Run / Cancel / Export, and the Targets panel). */
 export const menuCommands = [
   'run',
   'cancel',
@@ -792,6 +792,7 @@ export const menuCommands = [
   'export-samples-csv',
   'export-json',
   'export-png',
+  'targets',
 ] as const
 export type MenuCommand = (typeof menuCommands)[number]
 

@@ -46,6 +46,12 @@ export function menuTemplate(options: MenuOptions): MenuItemConstructorOptions[]
       { role: 'selectAll' },
     ],
   }
+  // The machines a sweep can run on (issue 14): the panel beside the form, where targets are added, checked and
+  // removed; the sweep's own target is chosen in the form.
+  const targets: MenuItemConstructorOptions = {
+    label: '&Targets',
+    submenu: [command('Manage targets…', 'targets', 'CmdOrCtrl+Shift+T')],
+  }
   const view: MenuItemConstructorOptions = {
     label: '&View',
     submenu: [
@@ -73,6 +79,7 @@ export function menuTemplate(options: MenuOptions): MenuItemConstructorOptions[]
     file,
     edit,
     view,
+    targets,
     ...(isMac ? [{ role: 'windowMenu' } as const] : []),
     help,
   ]

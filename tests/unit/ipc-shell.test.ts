@@ -261,6 +261,7 @@ describe('menu', () => {
       'export-csv': 'CmdOrCtrl+E',
       'export-json': 'CmdOrCtrl+Shift+E',
       'export-png': 'CmdOrCtrl+P',
+      targets: 'CmdOrCtrl+Shift+T',
     })
     const accelerators = build(false, true)
       .items.map((i) => i.accelerator)

@@ -17,6 +17,8 @@ import {
 import { defaultPools, ListSyntaxError, parseList } from '../../renderer/src/lib/lists'
 import { cancelledView, outcomeText, progressView } from '../../renderer/src/lib/progress'
 import { runShortcutLabel, shortcutFor, type KeyPress } from '../../renderer/src/lib/shortcuts'
+import { dispatchMenu, type MenuActions } from '../../renderer/src/lib/menu'
+import { menuCommands } from '../../common/contract'
 import { fieldErrors } from '../../renderer/src/lib/spec-errors'
 import { makeRun } from './history-fixtures'
 
@@ -313,4 +315,27 @@ describe('runShortcutLabel', () => {
     expect(runShortcutLabel('browser', 'Linux x86_64')).toBe('Ctrl+Enter'))
   it('names the menu’s ⌘+R in the app on a Mac', () =>
     expect(runShortcutLabel('desktop', 'MacIntel')).toBe('⌘+R'))
+})
+
+describe('dispatchMenu', () => {
+  it('sends each native-menu command to its own action', async () => {
+    const done: string[] = []
+    const actions: MenuActions = {
+      run: () => void done.push('run'),
+      cancel: () => void done.push('cancel'),
+      exportRuns: (format) => void done.push(`export ${format}`),
+      exportPng: () => void done.push('png'),
+      targets: () => void done.push('targets'),
+    }
+    for (const command of menuCommands) await dispatchMenu(command, actions)
+    expect(done).toEqual([
+      'run',
+      'cancel',
+      'export csv',
+      'export samples-csv',
+      'export json',
+      'png',
+      'targets',
+    ])
+  })
 })

@@ -6,6 +6,8 @@ export interface MenuActions {
   cancel(): void | Promise<void>
   exportRuns(format: ExportFormat): void | Promise<void>
   exportPng(): void | Promise<void>
+  /** Open the Targets panel (the machines sweeps can run on). */
+  targets(): void | Promise<void>
 }
 
 export function dispatchMenu(command: MenuCommand, actions: MenuActions): void | Promise<void> {
@@ -22,5 +24,7 @@ export function dispatchMenu(command: MenuCommand, actions: MenuActions): void |
       return actions.exportRuns('json')
     case 'export-png':
       return actions.exportPng()
+    case 'targets':
+      return actions.targets()
   }
 }
