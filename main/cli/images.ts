@@ -9,9 +9,7 @@ import {
   DEFAULT_CHART_WIDTH,
   MAX_CHART_PX,
   MIN_CHART_PX,
-  renderChartSvgs,
-} from '../export/charts'
-import { svgToPng } from '../export/png'
+} from '../export/chart-options'
 import { CliFailure, EXIT_OK, UsageError } from './errors'
 import { parseChoice, parseWhole } from './flags'
 import type { CliIo } from './io'
@@ -80,6 +78,9 @@ export async function writeImages(
   out: string | undefined,
   io: CliIo,
 ): Promise<number> {
+  // ECharts and resvg (a native module) are loaded here, when an image is drawn, not by every command.
+  const { renderChartSvgs } = await import('../export/charts')
+  const { svgToPng } = format === 'png' ? await import('../export/png') : { svgToPng: null }
   const charts = renderChartSvgs(runs, options)
   if (charts.length === 0) {
     throw new CliFailure(
@@ -93,7 +94,7 @@ export async function writeImages(
     out,
   )
   for (const [i, chart] of charts.entries()) {
-    const content = format === 'svg' ? chart.svg : svgToPng(chart.svg)
+    const content = svgToPng === null ? chart.svg : svgToPng(chart.svg)
     const path = paths[i]
     if (path === '-') {
       io.stdout.write(content)

@@ -1,36 +1,21 @@
 // The app's charts without a browser: the same pure option builders, drawn by ECharts' server-side SVG
 // renderer. Used by `amdahl export --format svg|png` and the HTML report (PNG: png.ts, loaded by the CLI only).
+// Loaded only when a chart is drawn (`await import('./charts')`): ECharts is most of the CLI's code, and
+// `history list` or `sweep` should not pay for compiling it.
 import { init, use } from 'echarts/core'
 import { SVGRenderer } from 'echarts/renderers'
 import type { Run } from '../../common/contract'
-import { chartCards, type ChartKey } from '../../renderer/src/charts/cards'
+import { chartCards } from '../../renderer/src/charts/cards'
 import { chartParts } from '../../renderer/src/charts/parts'
 import { palette } from '../../renderer/src/charts/theme'
-import type { ChartTheme } from '../../renderer/src/charts/types'
+import {
+  DEFAULT_CHART_HEIGHT,
+  DEFAULT_CHART_WIDTH,
+  type ChartRenderOptions,
+  type RenderedChart,
+} from './chart-options'
 
 use([SVGRenderer, ...chartParts])
-
-export const DEFAULT_CHART_WIDTH = 960
-export const DEFAULT_CHART_HEIGHT = 540
-/** Bounds of --width and --height: a chart smaller than this is unreadable, larger is a mistake. */
-export const MIN_CHART_PX = 320
-export const MAX_CHART_PX = 4096
-
-export interface ChartRenderOptions {
-  theme?: ChartTheme
-  width?: number
-  height?: number
-  /** Only these charts (in the app's order); all that apply by default. */
-  keys?: readonly ChartKey[]
-}
-
-export interface RenderedChart {
-  key: ChartKey
-  title: string
-  /** The teaching line the app shows under the chart. */
-  howTo: string
-  svg: string
-}
 
 /**
  * Every chart that applies to these runs (an un-swept chunk size draws none), as standalone SVG documents on

@@ -2,7 +2,7 @@
 // It opens offline and asks for nothing: no scripts, no fonts, no images from anywhere (its CSP says so too).
 import type { Run } from '../../common/contract'
 import { escapeHtml } from '../../renderer/src/charts/format'
-import { chartSvgs, type ChartRenderOptions } from './charts'
+import type { ChartRenderOptions } from './chart-options'
 import { CELL_HEADERS, cellRow, machineRows, protocolRows } from './cell-rows'
 import { layoutText, type ExportLayout } from './layout'
 
@@ -86,11 +86,12 @@ export function chartRun(run: Run): Run {
  * charts come first and need every run, so they are drawn from `chartRuns` (each run's chartRun); the sections are
  * written run by run.
  */
-export function htmlLayout(
+export async function htmlLayout(
   chartRuns: readonly Run[],
   options: ChartRenderOptions = {},
   now: Date = new Date(),
-): ExportLayout {
+): Promise<ExportLayout> {
+  const { chartSvgs } = await import('./charts')
   const heading =
     chartRuns.length === 1 ? chartRuns[0].name || chartRuns[0].id : `${chartRuns.length} runs compared`
   return {
@@ -122,6 +123,10 @@ export function htmlLayout(
 }
 
 /** The whole report of runs in memory. */
-export function runsToHtml(runs: Run[], options: ChartRenderOptions = {}, now: Date = new Date()): string {
-  return layoutText(htmlLayout(runs, options, now), runs)
+export async function runsToHtml(
+  runs: Run[],
+  options: ChartRenderOptions = {},
+  now: Date = new Date(),
+): Promise<string> {
+  return layoutText(await htmlLayout(runs, options, now), runs)
 }

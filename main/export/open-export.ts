@@ -126,7 +126,10 @@ export async function openPlannedExport(
   if (plan.format === 'html') {
     const chartRuns: Run[] = []
     for (const id of plan.ids) chartRuns.push(chartRun(await source.get(id)))
-    const pieces = layoutPieces(htmlLayout(chartRuns, {}, now), readRuns(plan.ids, source, { first: null }))
+    const pieces = layoutPieces(
+      await htmlLayout(chartRuns, {}, now),
+      readRuns(plan.ids, source, { first: null }),
+    )
     return { ...plan, pieces }
   }
   const held = { first: await source.get(plan.ids[0]) }
@@ -182,8 +185,12 @@ export async function exportText(
 }
 
 /** The whole file of runs in memory, named as openExport names it (tests, small exports). */
-export function exportFile(runs: Run[], format: ExportFormat, now: Date = new Date()): ExportFile {
-  const layout = format === 'html' ? htmlLayout(runs, {}, now) : layoutOf(format, now)
+export async function exportFile(
+  runs: Run[],
+  format: ExportFormat,
+  now: Date = new Date(),
+): Promise<ExportFile> {
+  const layout = format === 'html' ? await htmlLayout(runs, {}, now) : layoutOf(format, now)
   return {
     fileName: fileNameFor(runs, format, now),
     mimeType: kinds[format].mimeType,

@@ -128,15 +128,18 @@ const timeless = (text: string): string =>
 
 const expected = new Map<ExportFormat, string>()
 /** The export of every run as it must read, built whole here (once per format). */
-function expectedText(format: ExportFormat): string {
-  if (!expected.has(format)) expected.set(format, timeless(exportFile(runs, format).content))
+async function expectedText(format: ExportFormat): Promise<string> {
+  if (!expected.has(format)) expected.set(format, timeless((await exportFile(runs, format)).content))
   return expected.get(format)!
 }
 
 /** Checks an export of every run written at `path`; answers its size in bytes. */
-function expectExported(format: ExportFormat, path: string): number {
+async function expectExported(format: ExportFormat, path: string): Promise<number> {
   const written = readFileSync(path, 'utf8')
-  expect(timeless(written) === expectedText(format), `${format} differs from the runs' own export`).toBe(true)
+  expect(
+    timeless(written) === (await expectedText(format)),
+    `${format} differs from the runs' own export`,
+  ).toBe(true)
   return Buffer.byteLength(written)
 }
 
@@ -170,10 +173,10 @@ function cliExport(format: ExportFormat, chosen: string[], label: string): { out
 describe('every export format of many large engine-made runs', () => {
   it.each(formats)(
     'CLI %s: written whole to its file, holding about what one run takes',
-    (format) => {
+    async (format) => {
       const one = cliExport(format, [ids[0]], `cli-one-${format}`)
       const all = cliExport(format, ids, `cli-all-${format}`)
-      const size = expectExported(format, all.out)
+      const size = await expectExported(format, all.out)
       console.log(
         `[reliability] CLI ${format}: ${runs.length} runs (${mib(historyBytes)} of run files) → ${mib(size)} written; ` +
           `live heap at most ${mib(all.held.max)} (one run: ${mib(one.held.max)}), peak RSS ${mib(all.held.rss)} ` +
@@ -203,7 +206,7 @@ describe('every export format of many large engine-made runs', () => {
     )
   }, 120_000)
 
-  it('desktop save path, every format: written whole to the chosen file, holding about what one run takes', () => {
+  it('desktop save path, every format: written whole to the chosen file, holding about what one run takes', async () => {
     const jobs = formats.flatMap((format) => [
       { ids: [ids[0]], format, path: join(work.dir, `app-one.${format}`) },
       { ids, format, path: join(work.dir, `app-all.${format}`) },
@@ -227,15 +230,15 @@ describe('every export format of many large engine-made runs', () => {
     expect(done.map((d) => d.answer)).toEqual(
       jobs.map((job) => ({ ok: true, value: { saved: true, path: job.path } })),
     )
-    formats.forEach((format, i) => {
+    for (const [i, format] of formats.entries()) {
       const [one, all] = [done[2 * i].held, done[2 * i + 1].held]
-      const size = expectExported(format, jobs[2 * i + 1].path)
+      const size = await expectExported(format, jobs[2 * i + 1].path)
       console.log(
         `[reliability] app save ${format}: ${mib(size)} written; held ${mib(all.max - all.base)} beyond the idle ` +
           `process while writing (one run: ${mib(one.max - one.base)})`,
       )
       expect(all.max - all.base - (one.max - one.base)).toBeLessThan(ALLOWANCE)
-    })
+    }
   }, 300_000)
 })
 
@@ -352,7 +355,7 @@ describe('browser-mode downloads of many large engine-made runs', () => {
           await pipeline(res, createWriteStream(out))
           figures.push(await mark(served))
           if (chosen === ids) {
-            const size = expectExported(format, out)
+            const size = await expectExported(format, out)
             const [one, all] = figures
             console.log(
               `[reliability] served ${format}: ${mib(size)} sent; held ${mib(all.max - all.base)} beyond the idle ` +

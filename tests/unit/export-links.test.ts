@@ -90,7 +90,7 @@ describe('download links of the browser-mode server', () => {
     expect(res.headers['content-type']).toBe('text/markdown; charset=utf-8')
     expect(res.headers['content-disposition']).toBe(`attachment; filename="${fileName}"`)
     expect(res.headers['cache-control']).toBe('no-store')
-    expect(res.body).toBe(exportFile([{ ...run, imported: true }], 'md').content)
+    expect(res.body).toBe((await exportFile([{ ...run, imported: true }], 'md')).content)
   })
 
   it('works once: followed again, it answers 404 in one line', async () => {

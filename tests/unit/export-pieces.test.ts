@@ -81,7 +81,7 @@ describe('the pieces of an export', () => {
       memorySource(runs),
       now,
     )
-    const whole = exportFile(runs, format, now)
+    const whole = await exportFile(runs, format, now)
     expect(file.fileName).toBe(whole.fileName)
     expect(file.mimeType).toBe(whole.mimeType)
     expect(sameIds((await collect(file.pieces)).join(''))).toBe(sameIds(whole.content))
@@ -187,7 +187,7 @@ describe('planning an export', () => {
 
   it('hands over an export as one text only up to a bound, refusing a larger one in one line', async () => {
     const open = () => openExport([runs[0].id], 'samples-csv', memorySource(runs), now)
-    const size = Buffer.byteLength(exportFile([runs[0]], 'samples-csv', now).content)
+    const size = Buffer.byteLength((await exportFile([runs[0]], 'samples-csv', now)).content)
     expect((await exportText(await open(), size)).content).toHaveLength(size)
     await expect(exportText(await open(), size - 1)).rejects.toThrow(
       /^this export is larger than .* MiB: save it/,
@@ -216,7 +216,9 @@ describe('writing an export to a file', () => {
   it.each(formats)('%s: is complete at its destination once written', async (format) => {
     const path = join(dir, `complete.${format}`)
     await writeExportFile(path, (await openExport([runs[0].id], format, memorySource(runs), now)).pieces)
-    expect(sameIds(await readFile(path, 'utf8'))).toBe(sameIds(exportFile([runs[0]], format, now).content))
+    expect(sameIds(await readFile(path, 'utf8'))).toBe(
+      sameIds((await exportFile([runs[0]], format, now)).content),
+    )
   })
 
   it.each(formats)('%s: leaves no file, and no temp file, when a run fails on the way', async (format) => {

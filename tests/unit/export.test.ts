@@ -181,7 +181,7 @@ describe('JSON export', () => {
     try {
       const runs = [makeRun({ id: 'one' }), makeRun({ id: 'two', name: 'ünïcode, "quoted"' })]
       const store = new HistoryStore(dir)
-      await store.importAll(JSON.parse(exportFile(runs, 'json').content))
+      await store.importAll(JSON.parse((await exportFile(runs, 'json')).content))
       expect(await store.get('one')).toEqual({ ...runs[0], imported: true })
       expect(await store.get('two')).toEqual({ ...runs[1], imported: true })
     } finally {
@@ -197,26 +197,26 @@ describe('exportFile', () => {
     ['csv', 'amdahl-laptop-sum-2026-11-25.csv', 'text/csv'],
     ['samples-csv', 'amdahl-laptop-sum-samples-2026-11-25.csv', 'text/csv'],
     ['json', 'amdahl-laptop-sum-2026-11-25.json', 'application/json'],
-  ] as const)('names a %s export of one run after the run', (format, fileName, mimeType) => {
-    const file = exportFile([makeRun()], format, now)
+  ] as const)('names a %s export of one run after the run', async (format, fileName, mimeType) => {
+    const file = await exportFile([makeRun()], format, now)
     expect(file.fileName).toBe(fileName)
     expect(file.mimeType).toBe(mimeType)
   })
 
-  it('names an export of several runs after their count', () => {
-    expect(exportFile([makeRun({ id: 'a' }), makeRun({ id: 'b' })], 'csv', now).fileName).toBe(
+  it('names an export of several runs after their count', async () => {
+    expect((await exportFile([makeRun({ id: 'a' }), makeRun({ id: 'b' })], 'csv', now)).fileName).toBe(
       'amdahl-2-runs-2026-11-25.csv',
     )
   })
 
-  it('makes a file name every OS accepts from any run name', () => {
-    const file = exportFile([makeRun({ name: 'CON: a/b\\c*?"<>| Ünïcödé…' })], 'csv', now)
+  it('makes a file name every OS accepts from any run name', async () => {
+    const file = await exportFile([makeRun({ name: 'CON: a/b\\c*?"<>| Ünïcödé…' })], 'csv', now)
     expect(file.fileName).toBe('amdahl-con-a-b-c-unicode-2026-11-25.csv')
     expect(SaveFileSchema.safeParse({ ...file, encoding: 'utf8' }).success).toBe(true)
   })
 
-  it('falls back to the run id when the name has no letters or digits', () => {
-    expect(exportFile([makeRun({ name: '★★★' })], 'json', now).fileName).toBe(
+  it('falls back to the run id when the name has no letters or digits', async () => {
+    expect((await exportFile([makeRun({ name: '★★★' })], 'json', now)).fileName).toBe(
       'amdahl-run-2026-11-25-aaaa-2026-11-25.json',
     )
   })

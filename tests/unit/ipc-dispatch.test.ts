@@ -364,7 +364,9 @@ describe('saveExport', () => {
     expect(asked.extensions).toEqual([['html'], ['*']])
     const written = await readFile(target, 'utf8')
     expect(written).toContain('<h1>Amdahl report: laptop sum</h1>')
-    expect(written.split('<tr>').length).toBe(exportFile([makeRun()], 'html').content.split('<tr>').length)
+    expect(written.split('<tr>').length).toBe(
+      (await exportFile([makeRun()], 'html')).content.split('<tr>').length,
+    )
   })
 
   it('answers saved: false when the person cancels, and writes nothing', async () => {
