@@ -2,11 +2,12 @@
 import { constants } from 'node:fs'
 import { lstat, open } from 'node:fs/promises'
 
-export type FileRead =
-  | { state: 'ok'; text: string }
+type NotRead =
   | { state: 'missing' }
   /** Present but not something to read: the reason names what it is, never what it holds. */
   | { state: 'refused'; reason: string }
+export type FileRead = { state: 'ok'; text: string } | NotRead
+export type BytesRead = { state: 'ok'; bytes: Buffer } | NotRead
 
 // O_NOFOLLOW: a link swapped in after the lstat below is refused by the open itself; O_NONBLOCK: opening a pipe
 // swapped in never waits for a writer. Windows has neither (0), and its links are caught by the lstat.
@@ -19,8 +20,14 @@ function kindOf(info: { isSymbolicLink(): boolean; isDirectory(): boolean; isFIF
   return 'a special file'
 }
 
-/** The text of a regular file of at most maxBytes; other errors (EACCES, EIO…) are thrown as they are. */
+/** The text (UTF-8) of a regular file of at most maxBytes; other errors (EACCES, EIO…) are thrown as they are. */
 export async function readRegularFile(path: string, maxBytes: number): Promise<FileRead> {
+  const read = await readRegularBytes(path, maxBytes)
+  return read.state === 'ok' ? { state: 'ok', text: read.bytes.toString('utf8') } : read
+}
+
+/** The bytes of a regular file of at most maxBytes (readRegularFile, undecoded). */
+export async function readRegularBytes(path: string, maxBytes: number): Promise<BytesRead> {
   let info
   try {
     info = await lstat(path)
@@ -53,13 +60,13 @@ export async function readRegularFile(path: string, maxBytes: number): Promise<F
       length += bytesRead
     }
     if (length > maxBytes) return tooLarge(length, maxBytes)
-    return { state: 'ok', text: buffer.toString('utf8', 0, length) }
+    return { state: 'ok', bytes: buffer.subarray(0, length) }
   } finally {
     await handle.close()
   }
 }
 
-const tooLarge = (size: number, maxBytes: number): FileRead => ({
+const tooLarge = (size: number, maxBytes: number): NotRead => ({
   state: 'refused',
   reason: `${Math.ceil(size / 2 ** 20)} MiB, larger than any run file (at most ${maxBytes / 2 ** 20} MiB)`,
 })

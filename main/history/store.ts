@@ -106,9 +106,9 @@ export class HistoryStore {
    */
   private async adoptIndex(names: string[]): Promise<void> {
     this.indexAdopted = true
-    const index = await readIndex(this.dir)
+    const { entries: index, outdated } = await readIndex(this.dir)
     const present = new Set(names)
-    if ([...index.keys()].some((name) => !present.has(name)) || index.size < names.length)
+    if (outdated || [...index.keys()].some((name) => !present.has(name)) || index.size < names.length)
       this.indexStale = true
     for (const name of names) {
       const entry = index.get(name)

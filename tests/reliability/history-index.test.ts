@@ -14,6 +14,7 @@ import {
 } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { crc32 } from 'node:zlib'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Run } from '../../common/contract'
 import { runSweep } from '../../main/engine'
@@ -136,9 +137,32 @@ describe('the summary index', () => {
     const text = readFileSync(join(dir, INDEX_FILE), 'utf8')
     // Every entry claims another name, so whichever one is checked against its file disagrees.
     const body = text.slice(text.indexOf('\n') + 1).replace(/"name":"clone (\d+)"/g, '"name":"FORGED $1"')
-    const checksum = createHash('sha256').update(body).digest('hex')
-    writeFileSync(join(dir, INDEX_FILE), `${JSON.stringify({ version: 1, checksum })}\n${body}`)
+    writeFileSync(join(dir, INDEX_FILE), `${JSON.stringify({ version: 2, crc32: crc32(body) })}\n${body}`)
     expect(await names()).toEqual(expected())
+  })
+
+  it('is written as ASCII: names in any script come back as they were', async () => {
+    const name = 'Σ × 2 — ünïcödé 😀'
+    await new HistoryStore(dir).rename(idOf(4), name)
+    await new HistoryStore(dir).list()
+    const bytes = readFileSync(join(dir, INDEX_FILE))
+    expect(bytes.every((b) => b < 0x80)).toBe(true)
+    forgeInPlace(idOf(6), 'CLONE 006')
+    const listed = await names()
+    expect(listed).toContain(name)
+    // Listed from the index: the file forged in place still shows its indexed name.
+    expect(listed).toContain('clone 006')
+  })
+
+  it('is still read when an earlier build wrote it (a SHA-256 checksum), then rewritten in the current form', async () => {
+    const text = readFileSync(join(dir, INDEX_FILE), 'utf8')
+    const body = text.slice(text.indexOf('\n') + 1)
+    const checksum = createHash('sha256').update(body).digest('hex')
+    writeFileSync(join(dir, INDEX_FILE), `${JSON.stringify({ version: 2, checksum })}\n${body}`)
+    forgeInPlace(idOf(5), 'CLONE 005')
+    expect(await names()).toEqual(expected())
+    const header = JSON.parse(readFileSync(join(dir, INDEX_FILE), 'utf8').split('\n', 1)[0]) as object
+    expect(Object.keys(header).sort()).toEqual(['crc32', 'version'])
   })
 
   it('is never listed as a run, and a history without one (older Amdahl) lists as before', async () => {
