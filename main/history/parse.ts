@@ -12,6 +12,7 @@ import { importIssueLine } from '../../common/import-issue'
 import { RunsExportSchema } from '../export/json'
 import { oneLine } from '../../common/one-line'
 import { checkShape } from './limits'
+import { parseJsonBytes } from './json-bytes'
 import { cellSchemaOf, StoredRunSchema } from './migrate'
 
 /** One line saying why, or the run (an older layout migrated to the current one); never throws. */
@@ -20,13 +21,13 @@ export function parseRun(raw: unknown): { ok: true; run: Run } | { ok: false; er
   return parsed.success ? { ok: true, run: parsed.data } : { ok: false, error: formatIssues(parsed.error) }
 }
 
-/** JSON text to a run, or one line saying why not (bad JSON or a schema mismatch). */
+/** JSON text (or its UTF-8 bytes) to a run, or one line saying why not (bad JSON or a schema mismatch). */
 export function parseRunText(
-  text: string,
+  text: string | Buffer,
 ): { ok: true; run: Run } | { ok: false; error: string; newerSchema?: number } {
   let raw: unknown
   try {
-    raw = JSON.parse(text)
+    raw = typeof text === 'string' ? JSON.parse(text) : parseJsonBytes(text)
   } catch (error) {
     // V8's message quotes the text around the fault: the file's content stays out of every error line.
     const at = /position (\d+)/.exec((error as Error).message)?.[1]

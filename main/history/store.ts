@@ -14,7 +14,7 @@ import {
 } from '../../common/contract'
 import { TEMP_MARK, writeFileAtomic, writeFileNew } from './atomic'
 import { diskError, errorCode, mappingDiskErrors } from './disk-errors'
-import { readRegularFile } from './read-file'
+import { readRegularBytes } from './read-file'
 import { readIndex, writeIndex } from './summary-index'
 import { oneLine } from '../../common/one-line'
 import { parseImport, parseRunText } from './parse'
@@ -294,7 +294,7 @@ export class HistoryStore {
     const key = await this.keyOf(fileName)
     let read
     try {
-      read = await readRegularFile(path, MAX_RUN_FILE_BYTES)
+      read = await readRegularBytes(path, MAX_RUN_FILE_BYTES)
     } catch (error) {
       // Present but unreadable (no permission, an I/O error): say so, and leave it where it is.
       const why = `unreadable (${errorCode(error) ?? 'unknown error'})`
@@ -307,7 +307,7 @@ export class HistoryStore {
       this.warnOnce(`${fileName}:${key}`, `history: skipped ${fileName}: ${read.reason}; left in place`)
       return { state: 'damaged', reason: `${read.reason}; left in place` }
     }
-    const parsed = parseRunText(read.text)
+    const parsed = parseRunText(read.bytes)
     if (!parsed.ok && parsed.newerSchema) {
       // Not damaged: a newer Amdahl will read it again after a downgrade is undone, so it stays where it is.
       this.warnOnce(`${fileName}:${key}`, `history: skipped ${fileName}: ${parsed.error}; left in place`)
