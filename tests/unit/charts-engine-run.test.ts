@@ -108,4 +108,9 @@ describe('charts of a real sweep', () => {
       ['breakdown', true],
     ])
   })
+
+  it('draw every chart at once, none animated', () => {
+    const options = chartCards([shared, copy], 'light').map((c) => c.option)
+    expect(options.map((o) => o?.animation)).toEqual(options.map(() => false))
+  })
 })

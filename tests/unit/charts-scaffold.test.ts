@@ -1,10 +1,9 @@
 // The chart scaffold as a specification: series and their tooltip points stay aligned, a run's line carries only
-// the styles asked for, and the frame wraps the legend, sizes the plot area and counts points for animation.
+// the styles asked for, and the frame wraps the legend, sizes the plot area and never animates.
 import { describe, expect, it } from 'vitest'
 import {
   chartFrame,
   type Frame,
-  pointCount,
   PlottedSeries,
   runLine,
   workersAxis,
@@ -110,12 +109,8 @@ describe('chartFrame', () => {
     expect(option.legend).toMatchObject({ selected: { [names[0]]: false } })
   })
 
-  it('animates few points and not many, counting every data item unless told what counts', () => {
-    const few = frame()
-    expect(pointCount(series)).toBe(12)
-    expect(few.animation).toBe(true)
-    const many = frame({ points: 500 })
-    expect(many.animation).toBe(false)
+  it('draws at once, never animating a change', () => {
+    expect(frame().animation).toBe(false)
   })
 
   it('lets a chart lay out several plot areas in the room the legend leaves', () => {

@@ -28,11 +28,6 @@ export class PlottedSeries<S extends SeriesLike, T> {
   }
 }
 
-/** Data items over all these series: what decides whether the chart animates. */
-export function pointCount(series: readonly SeriesLike[]): number {
-  return series.reduce((k, s) => k + (Array.isArray(s.data) ? s.data.length : 0), 0)
-}
-
 export interface RunLine {
   name: string
   colour: string
@@ -109,8 +104,6 @@ export interface Frame {
   legendText?: (name: string) => string
   /** Series hidden until picked in the legend. */
   legendSelected?: Record<string, boolean>
-  /** Points that decide animation, when not every data item of every series. */
-  points?: number
   /** The plot area(s), given the room the legend needs below and the title above; one gridBox by default. */
   grid?: (bottom: number, top: number) => ChartOption['grid']
 }
@@ -121,7 +114,7 @@ export interface Frame {
  */
 export function chartFrame(f: Frame): ChartOption {
   const width = f.legendWidth ?? LEGEND_WIDTH
-  const base = baseOption(f.palette, f.title, f.subtitle, f.points ?? pointCount(f.series), width)
+  const base = baseOption(f.palette, f.title, f.subtitle, width)
   const top = titleTop(base.title)
   const text = f.legendText ?? ((name: string) => name)
   const { legend, bottom } = fitLegend(

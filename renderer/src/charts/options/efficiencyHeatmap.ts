@@ -99,7 +99,6 @@ export function efficiencyHeatmap(runs: Run[], theme: ChartTheme, width = LEGEND
     p,
     'Efficiency',
     `E = S / p: 100% means every worker pulls its full weight · * flagged${chunkNote}`,
-    data.length,
     width,
   )
   const layout = heatmapLayout(rows.length, titleTop(base.title))

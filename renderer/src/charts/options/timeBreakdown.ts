@@ -43,7 +43,6 @@ export function timeBreakdown(runs: Run[], theme: ChartTheme, legendWidth = LEGE
     title: 'Where the time goes',
     subtitle: `the median sample of each cell, stacked to its wall time${runs.length > 1 ? ` · run ${run?.name ?? ''} only` : ''}`,
     series,
-    points: cells.length,
     legendWidth,
     tooltip: {
       trigger: 'axis',

@@ -14,7 +14,7 @@ import {
   uniqueSorted,
   type PlottableCell,
 } from '../select'
-import { chartFrame, logCountAxis, PlottedSeries, pointCount, runLine } from '../scaffold'
+import { chartFrame, logCountAxis, PlottedSeries, runLine } from '../scaffold'
 import {
   LEGEND_WIDTH,
   markedPoint,
@@ -143,7 +143,6 @@ export function timeVsEntries(runs: Run[], theme: ChartTheme, legendWidth = LEGE
     subtitle: `median per cell, whiskers its 95% interval · ▲ flagged${chunkNote}`,
     // Lines first: the tooltip's points are indexed by their series index. Whiskers are not points.
     series: [...lines, ...whiskers],
-    points: pointCount(lines),
     legendWidth,
     tooltip: { formatter: plotted.points.formatter(tooltip) },
     xAxis: { ...logCountAxis(p, 'entries (N²)', 26), ...bounds },
