@@ -61,7 +61,7 @@ function looksLikeEntry(fileName: string, value: unknown): value is IndexEntry {
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex')
 
 /** JSON text with every non-ASCII character as its \u escape (the same JSON value, one byte per character). */
-export function asciiJson(json: string): string {
+function asciiJson(json: string): string {
   return json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
