@@ -20,9 +20,15 @@ import { oneLine } from '../../common/one-line'
 import { parseImport, parseRunText } from './parse'
 
 export interface HistoryStoreOptions {
-  /** One line per file that could not be loaded (default: console.warn). */
+  /**
+   * One line per file that could not be loaded, and one before a listing that must read many run files (the
+   * first with a new or lost index: tens of seconds for 10,000 runs). Default: console.warn.
+   */
   onWarning?: (line: string) => void
 }
+
+/** A listing that must read at least this many run files says so first (about 1 s of reading). */
+export const SAY_READING_FROM = 500
 
 export const QUARANTINE_DIR = 'quarantine'
 const RUN_FILE = /^(.+)\.json$/
@@ -79,6 +85,11 @@ export class HistoryStore {
       if (cached !== undefined && cached.key === keyOfSync(join(this.dir, name)))
         summaries.push(cached.summary)
       else changed.push(name)
+    }
+    if (changed.length >= SAY_READING_FROM) {
+      this.warn(
+        `history: reading ${changed.length} run files to index them (once: later listings read the index)…`,
+      )
     }
     for (let i = 0; i < changed.length; i += LIST_BATCH) {
       const loaded = await Promise.all(changed.slice(i, i + LIST_BATCH).map((name) => this.summaryOf(name)))

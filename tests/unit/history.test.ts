@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ApiError, summarizeRun } from '../../common/contract'
 import { runsToJson } from '../../main/export/json'
 import { INDEX_FILE } from '../../main/history/summary-index'
-import { HistoryStore } from '../../main/history/store'
+import { HistoryStore, SAY_READING_FROM } from '../../main/history/store'
 import { defaultHistoryDir } from '../../main/history/paths'
 import { makeRun } from './history-fixtures'
 
@@ -87,6 +87,34 @@ describe('HistoryStore round trip', () => {
     const edited = { ...makeRun(), name: 'edited elsewhere' }
     await writeFile(join(dir, 'run-2026-11-25-aaaa.json'), JSON.stringify(edited))
     expect((await store.list())[0].name).toBe('edited elsewhere')
+  })
+})
+
+describe('HistoryStore reading many files', () => {
+  const writeRuns = async (count: number) => {
+    const text = JSON.stringify(makeRun())
+    await Promise.all(
+      Array.from({ length: count }, (_, i) => {
+        const id = `many-${String(i).padStart(4, '0')}`
+        return writeFile(join(dir, `${id}.json`), text.replace('"run-2026-11-25-aaaa"', JSON.stringify(id)))
+      }),
+    )
+  }
+
+  it('says once, before it starts, that it reads many run files to index them', async () => {
+    await writeRuns(SAY_READING_FROM)
+    expect(await store.list()).toHaveLength(SAY_READING_FROM)
+    expect(warnings).toEqual([
+      `history: reading ${SAY_READING_FROM} run files to index them (once: later listings read the index)…`,
+    ])
+    await new HistoryStore(dir, { onWarning: (line) => warnings.push(line) }).list()
+    expect(warnings).toHaveLength(1)
+  })
+
+  it('says nothing when fewer files are read', async () => {
+    await writeRuns(SAY_READING_FROM - 1)
+    expect(await store.list()).toHaveLength(SAY_READING_FROM - 1)
+    expect(warnings).toEqual([])
   })
 })
 
