@@ -99,6 +99,18 @@ try {
   const page = await context.newPage()
   const frames = () =>
     page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))')
+  /**
+   * Waits until an expression is true in the page, polled from here: the page's CSP (script-src 'self') refuses
+   * the eval that waitForFunction's in-page polling of a string needs, while page.evaluate is not subject to it.
+   */
+  const until = async (expression, timeoutMs = 30_000) => {
+    const deadline = Date.now() + timeoutMs
+    while (!(await page.evaluate(expression))) {
+      if (Date.now() > deadline) throw new Error(`bench:ui: timed out waiting for ${expression}`)
+      await new Promise((r) => setTimeout(r, 2))
+    }
+  }
+  const runKeyShows = (k) => `document.querySelectorAll('[data-testid="charts-run-key"] li').length === ${k}`
 
   // 1. Interactive: first history entry drawn and the Run button usable.
   const interactive = []
@@ -136,11 +148,7 @@ try {
     const item = page.locator('[data-testid="history-item"]').nth(k + 5)
     const start = Date.now()
     await item.locator('[data-testid="history-checkbox"]').check()
-    await page.waitForFunction(
-      `document.querySelectorAll('[data-testid="charts-run-key"] li').length === ${k}`,
-      null,
-      { timeout: 30_000 },
-    )
+    await until(runKeyShows(k))
     await frames()
     ticks.push(Date.now() - start)
   }
@@ -150,15 +158,11 @@ try {
   const draws = []
   for (let r = 0; r < ROUNDS; r++) {
     await page.evaluate(`location.hash = '#runs=bench-00001'`)
-    await page.waitForFunction(`document.querySelectorAll('[data-testid="charts-run-key"] li').length === 0`)
+    await until(runKeyShows(0))
     await frames()
     const start = Date.now()
     await page.evaluate(`location.hash = ${JSON.stringify(hash)}`)
-    await page.waitForFunction(
-      `document.querySelectorAll('[data-testid="charts-run-key"] li').length === 6`,
-      null,
-      { timeout: 30_000 },
-    )
+    await until(runKeyShows(6))
     await frames()
     draws.push(Date.now() - start)
   }
