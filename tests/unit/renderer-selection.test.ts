@@ -121,6 +121,22 @@ describe('selection', () => {
     expect(again.selectedIds).toEqual(['run-3'])
   })
 
+  it('fetches the runs the address names beside the list, each once, and says nothing of one that is gone', async () => {
+    for (const r of [run(1), run(2), run(3)]) await client.history.save(r)
+    storesWith(client)
+    window.history.replaceState(null, '', '#runs=run-1,gone&open=run-1')
+    client.calls.length = 0
+    const history = useHistoryStore()
+    await history.refresh()
+    const asked = client.calls.map((c) =>
+      c.method === 'getRun' ? `getRun ${(c.input as { id: string }).id}` : c.method,
+    )
+    expect(asked.slice(0, 3)).toEqual(['getRun run-1', 'getRun gone', 'listRuns'])
+    expect(asked.filter((a) => a === 'getRun run-1')).toHaveLength(1)
+    expect(history.selectedRuns.map((r) => r.id)).toEqual(['run-1'])
+    expect(useUiStore().toasts).toEqual([])
+  })
+
   it('does not write the old view over an address the user just typed, before its hashchange is handled', async () => {
     const { history, selection } = await withRuns(run(1), run(2))
     expect(location.hash).toBe('#runs=run-2')

@@ -75,10 +75,17 @@ export const useHistoryStore = defineStore('history', () => {
     loaded.value = rest
   }
 
+  /** Runs on their way: a second load of the same id waits for the first fetch. */
+  const fetching = new Map<string, Promise<Run>>()
   async function load(id: string): Promise<Run> {
     const cached = loaded.value[id]
     if (cached) return cached
-    const run = await client.getRun({ id })
+    let pending = fetching.get(id)
+    if (!pending) {
+      pending = client.getRun({ id }).finally(() => fetching.delete(id))
+      fetching.set(id, pending)
+    }
+    const run = await pending
     remember(run)
     return run
   }
@@ -92,6 +99,9 @@ export const useHistoryStore = defineStore('history', () => {
 
   async function refresh(): Promise<void> {
     loading.value = true
+    // On first sight, the runs the URL names are fetched beside the list, not after it (10,000 summaries take
+    // a while): whatever they turn out to be, loadNeeded below decides, and reports a failure once.
+    if (!selection.settled) for (const id of selection.ids) load(id).catch(() => undefined)
     try {
       runs.value = [...(await client.listRuns({}))].sort(newestFirst)
       error.value = null
