@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 // The history store over the real service and history folder: selection, rename, delete with undo, import, export.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { isReactive } from 'vue'
 import { MAX_IMPORT_BYTES, type Run } from '../../common/contract'
 import { UNDO_MS, useHistoryStore } from '../../renderer/src/stores/history'
 import { useFilesStore } from '../../renderer/src/stores/files'
@@ -36,6 +37,13 @@ describe('history store', () => {
     expect(history.selectedIds).toEqual(['run-newer'])
     expect(history.selectedRuns.map((r) => r.name)).toEqual(['newer'])
     expect(history.openRun?.id).toBe('run-newer')
+  })
+
+  it('keeps the summaries as plain objects, not reactive proxies (10,000 of them are read by every filter)', async () => {
+    const history = await withRuns(older(), newer())
+    expect(isReactive(history.runs[0])).toBe(false)
+    await history.rename('run-older', 'renamed')
+    expect(history.runs.find((r) => r.id === 'run-older')?.name).toBe('renamed')
   })
 
   it('overlays a second run when its box is ticked', async () => {
