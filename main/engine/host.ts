@@ -1,7 +1,7 @@
 // The engine host: a process of its own that runs one sweep (or one probe of the machine) for its parent and
-// streams its events back. The
-// Electron shell starts it with utilityProcess.fork, `amdahl serve` and the tests with child_process.fork, so the
-// engine never shares a thread with windows, IPC or HTTP, and the same code runs in both.
+// streams its events back. The Electron shell starts it with utilityProcess.fork, `amdahl serve` and the tests
+// with child_process.fork, so the engine never shares a thread with windows, IPC or HTTP, and the same code runs
+// in both.
 import { closePools, runSweep } from './index'
 import { poolErrorLine } from './pool'
 import { runProbe } from '../probe/probe'

@@ -30,8 +30,6 @@ const order = (a: Cell, b: Cell): number =>
   (a.chunkSpec === 'auto' ? -1 : 0) - (b.chunkSpec === 'auto' ? -1 : 0) ||
   a.chunkRows - b.chunkRows
 
-const ratio = ratioText
-
 export function cellRows(run: Run): CellRow[] {
   return [...run.cells].sort(order).map((c, i) => {
     // A failed cell's figures are not to be read; a cancelled one with samples is partial and shows them, flagged.
@@ -51,7 +49,7 @@ export function cellRows(run: Run): CellRow[] {
           : c.serial
             ? 'base'
             : c.speedupCi
-              ? `${formatSpeedup(c.speedup)} [${ratio(c.speedupCi.low)}–${ratio(c.speedupCi.high)}]`
+              ? `${formatSpeedup(c.speedup)} [${ratioText(c.speedupCi.low)}–${ratioText(c.speedupCi.high)}]`
               : formatSpeedup(c.speedup),
       efficiency:
         !s || c.serial || c.efficiency === null
