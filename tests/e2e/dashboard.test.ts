@@ -225,6 +225,55 @@ describe('dashboard', () => {
     await screenshot(page, 'overlay-6-runs-1280')
   }, 240_000)
 
+  it('draws a chart at its new size when an overlaid run makes it grow, and when the window is resized', async () => {
+    // ChartCard sizes its canvas itself (one drawing per change, no autoresize redrawing the old picture first):
+    // the canvas must follow its box when the heat map grows a row per run and when the window changes.
+    await page.setViewportSize({ width: 1280, height: 800 })
+    const base = await app.seedRun({ ...TINY, sizes: [16, 24, 32, 48, 64], name: 'grow base' })
+    const clone = await cloneRun(base, 'e2e-grow-1', 'grow clone', '2031-02-01T00:00:00.000Z')
+    await openApp(page, app.url)
+    await page.goto('about:blank')
+    await page.goto(`${app.origin}/#runs=${base.id}`)
+    await byTestId(page, 'card-efficiency').scrollIntoViewIfNeeded()
+    await waitForSteadyChart(page, 'efficiency')
+    // The box ECharts draws in and its canvas, in CSS pixels (page script: the type check has no DOM library).
+    const sizes = () =>
+      page.evaluate(`(() => {
+        const host = document.querySelector('[data-testid="chart-efficiency"] .echarts-host')
+        const canvas = host?.querySelector('canvas')
+        return { box: [host?.clientWidth ?? -1, host?.clientHeight ?? -1], canvas: [canvas?.clientWidth ?? 0, canvas?.clientHeight ?? 0] }
+      })()`) as Promise<{ box: number[]; canvas: number[] }>
+    const before = await sizes()
+    expect(before.canvas).toEqual(before.box)
+
+    await (await item(page, clone.id)).locator('[data-testid="history-checkbox"]').check()
+    await byTestId(page, 'charts-run-key').waitFor({ timeout: WAIT_MS })
+    await byTestId(page, 'card-efficiency').scrollIntoViewIfNeeded()
+    // Two runs of five sizes: ten rows of at least 22 px need a taller box than one run's five rows had.
+    await expect.poll(async () => (await sizes()).box[1], { timeout: WAIT_MS }).toBeGreaterThan(before.box[1])
+    await expect
+      .poll(
+        async () => {
+          const s = await sizes()
+          return s.canvas[1] === s.box[1]
+        },
+        { timeout: WAIT_MS },
+      )
+      .toBe(true)
+    await waitForSteadyChart(page, 'efficiency')
+
+    await page.setViewportSize({ width: 1920, height: 1080 })
+    await expect
+      .poll(
+        async () => {
+          const s = await sizes()
+          return s.box[0] !== before.box[0] && s.canvas[0] === s.box[0]
+        },
+        { timeout: WAIT_MS },
+      )
+      .toBe(true)
+  }, 120_000)
+
   it('finds runs by name and filters them by executor and status', async () => {
     const a = await app.seedRun({ ...TINY, name: 'laptop on battery' })
     await app.seedRun({ ...TINY, name: 'desk, processes', executor: 'process', transfer: 'copy' })
