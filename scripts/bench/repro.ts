@@ -18,7 +18,12 @@
 //  - thread placement: the kernel may keep both workers on one core for a while after start-up (idle balance
 //    is lazy); it shows as a 2-worker cell near the 1-worker time with a tight interval. Pools now live for the
 //    whole run and every worker is readied (prepare) before the first sample, which gives the scheduler time
-//    to spread them; the shuffled order keeps it from lining up with one cell.
+//    to spread them; the shuffled order keeps it from lining up with one cell. And the two vCPUs are not equally
+//    fast: the kernel's loop pinned with taskset took 3.90 ms on CPU 0 and 3.75 ms on CPU 1 (N=3000, medians of
+//    150), and unpinned processes fell into two groups (3.66 and 3.80 ms), each steady for its whole life and
+//    the same for four copies of the function and four buffers: a thread stays where it started, so each process
+//    carries its own few-percent offset, which no interval from inside one process can see. Only several
+//    processes (amdahl sweep --processes) put it inside the interval.
 //  - first-touch page placement of the shared matrix: the fill's workers touch the pages first. On one NUMA
 //    node (this machine: `lscpu` shows 1 socket, 2 cores, 1 NUMA node) it cannot matter; on two nodes it would
 //    differ per process, and the tool does not see it: run `--repro` there and read the coverage.
@@ -33,7 +38,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Cell, Run, SpeedCheck } from '../../common/contract'
 import { judgeSpeed, runSpeed } from '../../main/engine/speed'
-import { median } from '../../common/stats'
+import { median, medianInterval, mixSeed, mulberry32 } from '../../common/stats'
 import { parseImport } from '../../main/history/parse'
 import { renderTable } from './table'
 
@@ -55,6 +60,8 @@ export interface CellAcross {
   stopReasons: string[]
   /** Per run, whether the cell was flagged slow-machine (the machine itself ran slower: main/engine/speed.ts). */
   slow: boolean[]
+  /** Per run, the cell's samples (ms); null for a run measured in several processes (its interval is not theirs). */
+  samples: (number[] | null)[]
 }
 
 const keyOf = (c: Cell) => `N=${c.n} ${c.serial ? 'serial' : `pool ${c.pool} chunk ${c.chunkSpec}`}`
@@ -73,12 +80,14 @@ export function acrossRuns(runs: readonly Run[]): CellAcross[] {
         busy: [],
         stopReasons: [],
         slow: [],
+        samples: [],
       }
       entry.medians.push(c.stats.median)
       entry.intervals.push({ low: c.stats.ci95Low, high: c.stats.ci95High })
       entry.busy.push(c.busyCpuFraction ?? null)
       entry.stopReasons.push(c.stopReason ?? '—')
       entry.slow.push(c.flags.some((f) => f.kind === 'slow-machine'))
+      entry.samples.push((c.processSamples?.length ?? 0) > 1 ? null : c.samplesMs)
       byKey.set(key, entry)
     }
   }
@@ -113,6 +122,38 @@ export function coverageOf(
   return pairs > 0 ? inside / pairs : NaN
 }
 
+/**
+ * The coverage this cell would show if every process had drawn its samples from one and the same distribution: the
+ * runs' samples pooled, each run redrawn from the pool with its own count (with replacement), its median and
+ * order-statistic interval taken as the sweep takes them, and coverageOf averaged over `replicates` such draws.
+ * The yardstick for the coverage column: even then one run's median falls outside another's 95% interval often,
+ * because both medians vary (their difference has √2 times the spread of one), so correct 95% intervals give
+ * about 86% here, not 95%, and 90% only where a run is as short as 6 samples ([min, max], 97%). NaN when a run
+ * lacks its samples.
+ */
+export function coverageIfAlike(
+  samples: readonly (readonly number[] | null)[],
+  seed = 1,
+  replicates = 200,
+): number {
+  if (samples.length < 2 || samples.some((s) => s === null || s.length === 0)) return NaN
+  const runs = samples as readonly (readonly number[])[]
+  const pool = runs.flat()
+  const rand = mulberry32(mixSeed(seed, pool.length))
+  let sum = 0
+  for (let r = 0; r < replicates; r++) {
+    const medians: number[] = []
+    const intervals: { low: number; high: number }[] = []
+    for (const own of runs) {
+      const drawn = Array.from({ length: own.length }, () => pool[Math.floor(rand() * pool.length)])
+      medians.push(median(drawn))
+      intervals.push(medianInterval(drawn))
+    }
+    sum += coverageOf({ medians, intervals })
+  }
+  return sum / replicates
+}
+
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(0)}%` : '—')
 const msText = (x: number) => (x >= 10 ? x.toFixed(1) : x.toPrecision(3))
 
@@ -132,6 +173,7 @@ export function reproTable(cells: readonly CellAcross[]): string {
       busy.length > 0 ? `${pct(Math.max(...busy))}` : '—',
       String(c.slow.filter(Boolean).length),
       pct(steady),
+      pct(coverageIfAlike(c.samples)),
       [...new Set(c.stopReasons)].join(','),
     ]
   })
@@ -146,6 +188,7 @@ export function reproTable(cells: readonly CellAcross[]): string {
       'max busy',
       'slow runs',
       'coverage, steady runs',
+      'if alike',
       'stopped on',
     ],
     ...rows,
@@ -217,5 +260,8 @@ export async function runRepro(root: string, opts: ReproOptions, log: (line: str
   log(reproTable(acrossRuns(judged)))
   log(
     'slow runs: processes whose cell was flagged slow-machine (the machine ran >1.25× slower than the fast end of all processes); coverage, steady runs: the same coverage over pairs of processes neither flagged',
+  )
+  log(
+    "if alike: the coverage expected had every process drawn from the same distribution (the cell's samples pooled and redrawn per process): the yardstick, about 86% for correct 95% intervals, since both medians vary",
   )
 }
