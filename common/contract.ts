@@ -352,15 +352,21 @@ export const CellFlagSchema = z.object({
 })
 export type CellFlag = z.infer<typeof CellFlagSchema>
 
+/** A run of many hours checks every 0.5 s per pool: the record keeps at most this many checks. */
+export const MAX_SPEED_CHECKS = 5000
 /**
  * A fixed reference check, timed between samples (main/engine/speed.ts): a compute loop and a stream over a
  * cache-sized buffer, each the fastest of a few tries, ms. Slower than the machine's usual: the machine ran slow.
  */
-/** A run of many hours checks every 2 s: the record keeps at most this many checks. */
-export const MAX_SPEED_CHECKS = 5000
 export const SpeedCheckSchema = z.object({
   computeMs: z.number().positive().max(1e6),
   memoryMs: z.number().positive().max(1e6),
+  /**
+   * The pool whose workers took the check, all at once as a sample runs them (the slowest worker's times);
+   * absent: the engine's own thread. A pool of one is one thread alone, like the engine's; larger pools are held
+   * only against checks of their own size (their workers share the machine with each other).
+   */
+  pool: z.number().int().min(1).max(MAX_POOL).optional(),
 })
 export type SpeedCheck = z.infer<typeof SpeedCheckSchema>
 

@@ -2,7 +2,7 @@
 // JS module's kernel), answer pings.
 import { threadId } from 'node:worker_threads'
 import workerpool from 'workerpool'
-import type { Kernel } from '../common/contract'
+import type { Kernel, SpeedCheck } from '../common/contract'
 import { fillRows, jsKernels, STREAM_CENTROIDS, STREAM_MATRIX, type Kernels } from './kernels'
 import {
   prepareRows,
@@ -19,6 +19,7 @@ import {
 import { wasmAvailable, wasmFillFor, wasmKernelFactory } from './wasm'
 import { watchParent } from './parent-watch'
 import { loadKernelModule, runModuleTask } from './user-kernel'
+import { STREAM_DOUBLES, streamBuffer, timeSpeedCheck } from '../common/speed-check'
 
 /**
  * Kernel implementations by name. A factory gets the shared WebAssembly.Memory of the task (null for a plain
@@ -248,5 +249,24 @@ function collect(): boolean {
   return gc !== undefined
 }
 
+/** A child process's own stream buffer (threads are handed the engine's shared one). */
+let ownStream: Float64Array | null = null
+let speedWarmed = false
+/**
+ * The machine's speed check on this worker's thread (common/speed-check.ts): between samples, never inside one.
+ * The first call runs it once untimed, so the loops are compiled before they are timed.
+ */
+function speed(buffer?: unknown): SpeedCheck {
+  const shared =
+    buffer instanceof SharedArrayBuffer &&
+    buffer.byteLength >= STREAM_DOUBLES * Float64Array.BYTES_PER_ELEMENT
+  const stream = shared ? streamBuffer(buffer) : (ownStream ??= streamBuffer())
+  if (!speedWarmed) {
+    timeSpeedCheck(stream)
+    speedWarmed = true
+  }
+  return timeSpeedCheck(stream)
+}
+
 watchParent()
-workerpool.worker({ ping, fill, run, warm, prepare, collect, probe })
+workerpool.worker({ ping, fill, run, warm, prepare, collect, probe, speed })

@@ -1,8 +1,16 @@
 // A pool of p workers over workerpool: start it, measure its start-up apart from the work, run tasks, end it.
 import { existsSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import workerpool from 'workerpool'
-import type { Executor, Kernel, PoolStartup } from '../../common/contract'
+import {
+  SpeedCheckSchema,
+  type Executor,
+  type Kernel,
+  type PoolStartup,
+  type SpeedCheck,
+} from '../../common/contract'
+import { slowestOf } from '../../common/speed-check'
 import type { PingReply, PrepareTask } from '../../common/protocol'
 import { errorLine } from '../../common/one-line'
 import { median } from '../../common/stats'
@@ -23,6 +31,12 @@ export interface WorkerPool {
   prepare(task: PrepareTask): Promise<void>
   /** Asks every worker to collect its garbage (child processes only do); never fails. */
   collect(): Promise<void>
+  /**
+   * The machine's speed check (common/speed-check.ts) on every worker at once (at most one per core), as a sample
+   * runs them: the slowest worker's time of each part, tagged with the pool's size. Threads stream `buffer` (shared); child processes their own. Null when the workers
+   * cannot take one (a worker script of one's own) or answer nonsense; never fails.
+   */
+  speed(buffer: SharedArrayBuffer | null): Promise<SpeedCheck | null>
   terminate(): Promise<void>
 }
 
@@ -208,7 +222,19 @@ export async function startPool(
         if (!/Unknown method/i.test(String((err as Error)?.message))) throw err
       }
     }
-    return { executor, size, startup, kernels, pids, exec, prepare, collect, terminate: end }
+    const speed = async (buffer: SharedArrayBuffer | null): Promise<SpeedCheck | null> => {
+      const params = buffer && executor === 'thread' ? [buffer] : []
+      // At most one per core: the workers of an oversubscribed pool would only time-share the check.
+      const replies = await Promise.all(
+        Array.from({ length: Math.min(size, availableParallelism()) }, () => exec<unknown>('speed', params)),
+      ).catch(() => null)
+      if (!replies) return null
+      const checks = replies.map((r) => SpeedCheckSchema.safeParse(r))
+      if (checks.some((c) => !c.success)) return null
+      const slowest = slowestOf(checks.map((c) => c.data as SpeedCheck))
+      return slowest && { ...slowest, pool: size }
+    }
+    return { executor, size, startup, kernels, pids, exec, prepare, collect, speed, terminate: end }
   } catch (err) {
     // A cancel comes back at once; the half-started pool ends in the background, tracked by closePools().
     if (err instanceof PoolStartCancelled) {

@@ -27,6 +27,7 @@ import { analyzeCells, type AnalysisContext, type MeasuredCell } from './analysi
 import { batchFor, QuietGate, TIMED_REGION, timeRegion, timerResolution, type Clock } from './timed'
 import type { RunOptions } from './options'
 import { cellSpeed, judgeSpeed, SpeedChecker } from './speed'
+import { STREAM_DOUBLES } from '../../common/speed-check'
 import { loadModule, type LoadedModule } from './user-module'
 import { moduleFileName, runSetup } from '../../common/user-module'
 
@@ -61,7 +62,7 @@ interface CellState {
   batch: number
   /** What other programs took while its measured samples ran. */
   load: LoadTotal | null
-  /** Per measured sample, the index of the speed check in effect (SpeedChecker.latest). */
+  /** Per measured sample, the index of the speed check in effect for its pool (SpeedChecker.latestFor). */
   checksUsed: number[]
 }
 
@@ -134,6 +135,9 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
   const cores = logicalCores()
   const meter = new LoadMeter(opts.loadSources)
   const speed = new SpeedChecker(opts.speedSource)
+  // Checks on the pools' own workers (speed.ts), unless a test scripts the checks; threads stream one shared buffer.
+  const poolChecks = opts.speedSource === undefined
+  let checkBuffer: SharedArrayBuffer | null = null
   const orderSeed = spec.orderSeed ?? randomInt(0, 2 ** 32)
   const run: Run = {
     schema: RUN_SCHEMA,
@@ -271,6 +275,10 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     }
     // The machine's speed before any sample, with every pool up and idle; then again between samples (speed.ts).
     speed.start()
+    if (poolChecks && spec.executor === 'thread') {
+      checkBuffer = new SharedArrayBuffer(STREAM_DOUBLES * Float64Array.BYTES_PER_ELEMENT)
+      new Float64Array(checkBuffer).fill(1)
+    }
     // The fill always runs in threads: only they can write into the shared workspace, whatever the executor.
     fillPool = spec.executor === 'thread' ? (pools.get(Math.max(...pools.keys())) ?? null) : null
     if (!fillPool || fillPool.size < Math.min(logicalCores(), 2)) {
@@ -459,7 +467,8 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       })
       // Stale labels from an earlier sample must not hide a task that wrote nothing.
       if (spec.workload === 'assign') ctx.views.labels.fill(-1)
-      if (kind === 'measure') speed.maybe()
+      if (kind === 'measure')
+        await speed.maybe(poolChecks ? { key: cell.pool, check: () => pool.speed(checkBuffer) } : undefined)
       const before = meter.read(pool.pids)
       const timed = await timeRegion(
         clock,
@@ -500,7 +509,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
         )
         state.spentMs += timed.ms
         state.load = addLoad(state.load, meter.between(before, after, cell.pool, cores))
-        state.checksUsed.push(speed.latest)
+        state.checksUsed.push(speed.latestFor(poolChecks ? cell.pool : undefined))
       }
       progress.sampleDone(cell)
       const why = kind === 'measure' ? stopReason(state.samplesMs, state.spentMs, spec) : null

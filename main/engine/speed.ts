@@ -9,13 +9,8 @@
 import { MAX_SPEED_CHECKS, type Cell, type CellFlag, type Run, type SpeedCheck } from '../../common/contract'
 import { median } from '../../common/stats'
 import { machineVerdict } from './load'
+import { streamBuffer, timeSpeedCheck } from '../../common/speed-check'
 
-/** Iterations of the compute loop: about 0.7 ms here. */
-const COMPUTE_ITERATIONS = 400_000
-/** 32 MB of float64: streamed once in about 1.5 ms here; larger than most L2s, so it reaches the shared caches. */
-const STREAM_DOUBLES = 4 * 1024 * 1024
-/** Each part of a check is the fastest of this many tries: a check is a lower bound, like a probe's peak. */
-const TRIES = 3
 /**
  * A check is taken before a sample once this much wall time has passed since the last one. A check costs about
  * 6–7 ms (three tries of each part), so this is ~1.5% of a run, outside every timed sample. Every 2 s missed slow
@@ -30,30 +25,6 @@ export const CHECK_EVERY_MS = 500
  */
 export const SLOW_MACHINE_THRESHOLD = 1.25
 
-function computeLoop(n: number): number {
-  let x = 0x9e3779b9 | 0
-  let y = 1
-  for (let i = 0; i < n; i++) {
-    x = (Math.imul(x, 1664525) + 1013904223) | 0
-    y = y * 0.9999999 + (x & 1023)
-  }
-  return y + x
-}
-
-function streamSum(a: Float64Array): number {
-  let s0 = 0
-  let s1 = 0
-  let s2 = 0
-  let s3 = 0
-  for (let i = 0; i < a.length; i += 4) {
-    s0 += a[i]
-    s1 += a[i + 1]
-    s2 += a[i + 2]
-    s3 += a[i + 3]
-  }
-  return s0 + s1 + s2 + s3
-}
-
 /** Where checks come from; tests pass their own. */
 export interface SpeedSource {
   /** One check: the fastest of a few tries of each part, ms. */
@@ -64,38 +35,35 @@ export interface SpeedSource {
 /** The real check, on this thread (between samples no worker of ours runs, so it shares the machine with nothing of ours). */
 export function systemSpeedSource(now: () => number = () => performance.now()): SpeedSource {
   let buffer: Float64Array | null = null
-  let sink = 0
   return {
     now,
     check() {
-      buffer ??= new Float64Array(STREAM_DOUBLES).fill(1)
-      let computeMs = Infinity
-      let memoryMs = Infinity
-      for (let t = 0; t < TRIES; t++) {
-        const a = now()
-        sink += computeLoop(COMPUTE_ITERATIONS)
-        computeMs = Math.min(computeMs, now() - a)
-      }
-      for (let t = 0; t < TRIES; t++) {
-        const a = now()
-        sink += streamSum(buffer)
-        memoryMs = Math.min(memoryMs, now() - a)
-      }
-      // The sums feed nothing but must not be optimised away.
-      if (sink === -1) buffer = null
-      return { computeMs, memoryMs }
+      buffer ??= streamBuffer()
+      return timeSpeedCheck(buffer, now)
     },
   }
 }
 
+/** A pool's own check, taken on its workers at once (WorkerPool.speed); null when they cannot take one. */
+export interface PoolCheck {
+  /** The pool's size: checks are kept apart per pool. */
+  key: number
+  check(): Promise<SpeedCheck | null>
+}
+
+/** Key of the checks taken on the engine's own thread. */
+const ENGINE = -1
+
 /**
- * The checks of one run: one at the start (after warming the loops), then one before a sample whenever
- * CHECK_EVERY_MS has passed. Each measured sample notes the check in effect (the latest), so a cell's speed is
- * read over the very stretch of time its samples took.
+ * The checks of one run: one at the start on the engine's thread (after warming the loops), then, before a sample
+ * whenever CHECK_EVERY_MS has passed for its pool, one on that pool's workers (common/speed-check.ts says why
+ * there), or on the engine's thread where the workers cannot take one. Each measured sample notes the check in
+ * effect for its pool, so a cell's speed is read on its own threads over the very stretch of time its samples took.
  */
 export class SpeedChecker {
   readonly checks: SpeedCheck[] = []
-  private lastAt = -Infinity
+  private readonly lastAt = new Map<number, number>()
+  private readonly latestOf = new Map<number, number>()
 
   constructor(
     private readonly source: SpeedSource = systemSpeedSource(),
@@ -106,23 +74,33 @@ export class SpeedChecker {
   /** The first check of a run: the loops run once untimed so the compiler's tiers settle first. */
   start(): void {
     this.source.check()
-    this.take()
+    this.keep(ENGINE, this.source.check())
   }
 
-  /** Takes a check if one is due; never inside a timed sample. */
-  maybe(): void {
-    if (this.source.now() - this.lastAt >= this.everyMs) this.take()
+  /** Takes a check if one is due (for the pool, when given); never inside a timed sample. */
+  async maybe(pool?: PoolCheck): Promise<void> {
+    const key = pool?.key ?? ENGINE
+    if (this.source.now() - (this.lastAt.get(key) ?? -Infinity) < this.everyMs) return
+    if (this.checks.length >= this.maxChecks) return
+    const onWorkers = pool ? await pool.check().catch(() => null) : null
+    this.keep(key, onWorkers ?? this.source.check())
   }
 
-  /** Index of the check in effect, or -1 before the first. */
+  /** Index of the newest check, or -1 before the first. */
   get latest(): number {
     return this.checks.length - 1
   }
 
-  private take(): void {
+  /** Index of the check in effect for a pool's samples: its own newest, else the engine thread's; -1 before any. */
+  latestFor(key?: number): number {
+    return (key === undefined ? undefined : this.latestOf.get(key)) ?? this.latestOf.get(ENGINE) ?? -1
+  }
+
+  private keep(key: number, check: SpeedCheck): void {
     if (this.checks.length >= this.maxChecks) return
-    this.checks.push(this.source.check())
-    this.lastAt = this.source.now()
+    this.checks.push(check)
+    this.latestOf.set(key, this.checks.length - 1)
+    this.lastAt.set(key, this.source.now())
   }
 }
 
@@ -133,11 +111,26 @@ export function cellSpeed(checks: readonly SpeedCheck[], used: readonly number[]
   return { computeMs: median(seen.map((c) => c.computeMs)), memoryMs: median(seen.map((c) => c.memoryMs)) }
 }
 
-/** A run's speed in one check: the median of each part over its checks (what the machine's record keeps). */
-export function runSpeed(checks: readonly SpeedCheck[]): SpeedCheck | null {
+/** Whether a check was taken by one thread alone (the engine's, or a pool of one's worker): comparable to the record. */
+const oneThread = (check: SpeedCheck): boolean => (check.pool ?? 1) === 1
+
+/**
+ * The checks a pool's cells are held against: a pool of one (and the engine thread) against every one-thread
+ * check; a larger pool only against its own, taken with all its workers running as in a sample.
+ */
+export function checksOfPool(checks: readonly SpeedCheck[], pool = 1): SpeedCheck[] {
+  return pool <= 1 ? checks.filter(oneThread) : checks.filter((c) => c.pool === pool)
+}
+
+/**
+ * A run's speed in one check: the median of each part over its one-thread checks (what the machine's record
+ * keeps), or over a larger pool's own checks.
+ */
+export function runSpeed(checks: readonly SpeedCheck[], pool = 1): SpeedCheck | null {
+  const own = checksOfPool(checks, pool)
   return cellSpeed(
-    checks,
-    checks.map((_, i) => i),
+    own,
+    own.map((_, i) => i),
   )
 }
 
@@ -176,15 +169,39 @@ const times = (x: number) => `${x.toFixed(x < 10 ? 2 : 1)}×`
  * each cell's slowdown and its slow-machine flag, and the run's verdict. Pure and idempotent: the engine calls it
  * with no record, whoever keeps the machine's record calls it again with it.
  */
-export function judgeSpeed(run: Run, recorded: readonly SpeedCheck[], cores: number): Run {
+export function judgeSpeed(
+  run: Run,
+  recorded: readonly SpeedCheck[],
+  cores: number,
+  recordedPools: ReadonlyMap<number, readonly SpeedCheck[]> = new Map(),
+): Run {
   const checks = run.speed?.checks ?? []
-  const reference = speedReference(recorded, checks)
+  const reference = speedReference(recorded, checksOfPool(checks))
   const source: 'machine' | 'run' = recorded.length > 0 ? 'machine' : 'run'
+  // A larger pool whose workers took checks is held against the fastest of its own (and of the same pool in
+  // other processes, when given); one that took none (checks scripted, or a worker script without them) against
+  // the one-thread reference, as before.
+  const poolReference = new Map<number, { reference: SpeedCheck | null; source: 'machine' | 'run' }>()
+  const referenceFor = (pool: number) => {
+    if (pool <= 1 || !checks.some((c) => c.pool === pool)) return { reference, source }
+    let found = poolReference.get(pool)
+    if (!found) {
+      const others = recordedPools.get(pool) ?? []
+      found = {
+        reference: speedReference(others, checksOfPool(checks, pool)),
+        source: others.length > 0 ? 'machine' : 'run',
+      }
+      poolReference.set(pool, found)
+    }
+    return found
+  }
   const cells = run.cells.map((cell): Cell => {
     const flags = (cell.flags ?? []).filter((f) => f.kind !== 'slow-machine')
-    if (!reference || !cell.speedCheck) return { ...cell, slowdown: null, flags }
-    const slowdown = slowdownOf(cell.speedCheck, reference)
-    if (slowdown > SLOW_MACHINE_THRESHOLD) flags.push(slowFlag(cell.speedCheck, reference, slowdown, source))
+    const held = referenceFor(cell.serial ? 1 : cell.pool)
+    if (!held.reference || !cell.speedCheck) return { ...cell, slowdown: null, flags }
+    const slowdown = slowdownOf(cell.speedCheck, held.reference)
+    if (slowdown > SLOW_MACHINE_THRESHOLD)
+      flags.push(slowFlag(cell.speedCheck, held.reference, slowdown, held.source))
     return { ...cell, slowdown, flags }
   })
   const judged: Run = {

@@ -237,9 +237,22 @@ export async function runRepro(root: string, opts: ReproOptions, log: (line: str
   }
   // Each process is held against the speed every process of this bench showed (and the machine's own record):
   // a process the host ran slower has its cells flagged slow-machine, whatever its interval says.
-  const speeds = runs.map((r) => runSpeed(r.speed?.checks ?? [])).filter((s): s is SpeedCheck => s !== null)
+  // One-thread checks against one-thread checks; a larger pool's checks (its workers running at once) against the
+  // same pool's in every process.
+  const present = (s: SpeedCheck | null): s is SpeedCheck => s !== null
+  const speeds = runs.map((r) => runSpeed(r.speed?.checks ?? [])).filter(present)
+  const largerPools = new Set(runs.flatMap((r) => (r.speed?.checks ?? []).map((c) => c.pool ?? 1)))
+  largerPools.delete(1)
+  const poolSpeeds = new Map(
+    [...largerPools].map((p) => [p, runs.map((r) => runSpeed(r.speed?.checks ?? [], p)).filter(present)]),
+  )
   const judged = runs.map((r) =>
-    judgeSpeed(r, [...speeds, ...(r.speed?.reference ? [r.speed.reference] : [])], r.machine.logicalCores),
+    judgeSpeed(
+      r,
+      [...speeds, ...(r.speed?.reference ? [r.speed.reference] : [])],
+      r.machine.logicalCores,
+      poolSpeeds,
+    ),
   )
   log('')
   log('The machine itself, per process (a fixed compute loop and memory stream timed between samples):')
@@ -247,9 +260,15 @@ export async function runRepro(root: string, opts: ReproOptions, log: (line: str
     const own = runSpeed(r.speed?.checks ?? [])
     const ref = r.speed?.reference
     const ratio = own && ref ? Math.max(own.computeMs / ref.computeMs, own.memoryMs / ref.memoryMs) : null
+    const pools = [...largerPools]
+      .map((p) => [p, runSpeed(r.speed?.checks ?? [], p)] as const)
+      .filter(([, c]) => c !== null)
+      .map(([p, c]) => `, pool ${p}'s slowest worker: memory ${c?.memoryMs.toFixed(3)} ms`)
+      .join('')
     log(
       `  process ${k + 1}: compute ${own ? own.computeMs.toFixed(3) : '—'} ms, memory ${own ? own.memoryMs.toFixed(3) : '—'} ms` +
         (ratio === null ? '' : `, ${ratio.toFixed(2)}× the fast end`) +
+        pools +
         ` — ${r.verdict ?? 'no verdict'}`,
     )
   })

@@ -64,6 +64,30 @@ describe('SpeedChecker', () => {
     expect(checker.checks).toHaveLength(4) // the cap
   })
 
+  it("keeps each pool's checks apart, and falls back to this thread when a pool's workers cannot check", async () => {
+    let t = 0
+    let taken = 0
+    const checker = new SpeedChecker({ now: () => t, check: () => check(++taken) }, 500)
+    checker.start() // engine thread: checks 1 (warming) and 2 (kept, index 0)
+    const onPool = (key: number, answer: SpeedCheck | null | Error) => ({
+      key,
+      check: () => (answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer)),
+    })
+    await checker.maybe(onPool(2, { ...check(7), pool: 2 })) // a pool's first check is always due
+    expect(checker.latestFor(2)).toBe(1)
+    expect(checker.latestFor(1)).toBe(0) // no check of its own yet: the engine thread's
+    expect(checker.latestFor()).toBe(0)
+    await checker.maybe(onPool(2, { ...check(8), pool: 2 })) // not due: the same instant
+    expect(checker.checks).toHaveLength(2)
+    await checker.maybe(onPool(1, new Error('Unknown method "speed"'))) // falls back to this thread, as pool 1's
+    await checker.maybe(onPool(4, null))
+    expect(checker.checks).toEqual([check(2), { ...check(7), pool: 2 }, check(3), check(4)])
+    expect([checker.latestFor(1), checker.latestFor(4), checker.latestFor(2)]).toEqual([2, 3, 1])
+    t = 500
+    await checker.maybe(onPool(2, { ...check(9), pool: 2 }))
+    expect(checker.latestFor(2)).toBe(4)
+  })
+
   it('times a real compute loop and memory stream in well under a frame each', () => {
     const real = systemSpeedSource().check()
     for (const ms of [real.computeMs, real.memoryMs]) {
@@ -80,6 +104,12 @@ describe('speed of cells and runs', () => {
     expect(cellSpeed(checks, [-1])).toBeNull()
     expect(runSpeed(checks)).toEqual({ computeMs: 2, memoryMs: 20 })
     expect(runSpeed([])).toBeNull()
+    // The run's (and the record's) speed is read on one thread alone: a larger pool's checks, its workers running
+    // at once, count only for that pool.
+    const mixed = [...checks, { ...check(1, 12), pool: 1 }, { ...check(9, 90), pool: 2 }]
+    expect(runSpeed(mixed)).toEqual({ computeMs: 1.5, memoryMs: 16 })
+    expect(runSpeed(mixed, 2)).toEqual({ computeMs: 9, memoryMs: 90 })
+    expect(runSpeed(mixed, 4)).toBeNull()
   })
 
   it("holds a run against the machine's tenth-percentile run, or its own fastest check when that is faster", () => {
@@ -131,6 +161,36 @@ describe('slow-machine', () => {
     expect(slow(judgeSpeed(twice, [], cores))).toEqual([])
   })
 
+  it('holds a larger pool against its own checks, here and in other processes, not against one thread alone', () => {
+    // Two workers streaming at once read 3 ms where one thread alone reads 2: that is the pool, not a slow machine.
+    const run = {
+      cells: [
+        { serial: true, pool: 1, busyCpuFraction: 0, speedCheck: check(1, 2), slowdown: null, flags: [] },
+        { serial: false, pool: 2, busyCpuFraction: 0, speedCheck: check(1, 3), slowdown: null, flags: [] },
+        { serial: false, pool: 2, busyCpuFraction: 0, speedCheck: check(1, 4.5), slowdown: null, flags: [] },
+      ],
+      speed: {
+        checks: [
+          check(1, 2),
+          { ...check(1, 2), pool: 1 },
+          { ...check(1, 3), pool: 2 },
+          { ...check(1, 4.5), pool: 2 },
+        ],
+        reference: null,
+      },
+    } as unknown as Run
+    const judged = judgeSpeed(run, [], cores)
+    expect(judged.cells.map((c) => c.slowdown)).toEqual([1, 1, 1.5])
+    expect(judged.cells[2].flags[0].note).toMatch(
+      /^the machine ran 1\.50× slower than its fastest in this run \(a fixed memory stream took 4\.50 ms against 3\.00 ms\)/,
+    )
+    expect(judged.speed?.reference).toEqual({ ...check(1, 2), source: 'run' })
+    // Against pool 2's speed in other processes (the fastest 2.5 ms): both of this run's pool-2 cells ran slower.
+    const across = judgeSpeed(run, [check(1, 2)], cores, new Map([[2, [check(1, 2.5), check(1, 2.6)]]]))
+    expect(across.cells.map((c) => c.slowdown)).toEqual([1, 1.2, 1.8])
+    expect(across.cells[2].flags[0].note).toMatch(/than its usual speed/)
+  })
+
   it('names the memory stream when it is the part that slowed', () => {
     const run = {
       cells: [{ busyCpuFraction: 0, speedCheck: check(1, 3), slowdown: null, flags: [] }],
@@ -140,6 +200,36 @@ describe('slow-machine', () => {
     expect(judged.cells[0].slowdown).toBe(1.5)
     expect(judged.cells[0].flags[0].note).toMatch(/a fixed memory stream took 3\.00 ms against 2\.00 ms/)
   })
+})
+
+describe('checks on the workers', () => {
+  it('takes real checks on the workers of each pool, threads and child processes alike', async () => {
+    for (const [executor, transfer] of [
+      ['thread', 'shared'],
+      ['process', 'copy'],
+    ] as const) {
+      const run = await runSweep(
+        SweepSpecSchema.parse({
+          sizes: [64],
+          pools: [1, 2],
+          repetitions: 3,
+          maxSamples: 3,
+          executor,
+          transfer,
+        }),
+      )
+      expect(run.status).toBe('complete')
+      const checks = run.speed?.checks ?? []
+      // The engine's own thread at the start, then each pool's first sample comes after its own first check.
+      expect(checks[0].pool).toBeUndefined()
+      expect(new Set(checks.map((c) => c.pool))).toEqual(new Set([undefined, 1, 2]))
+      for (const c of checks) {
+        expect(c.computeMs).toBeGreaterThan(0)
+        expect(c.memoryMs).toBeGreaterThan(0)
+      }
+      for (const cell of run.cells) expect(cell.speedCheck).not.toBeNull()
+    }
+  }, 60_000)
 })
 
 describe('SpeedStore', () => {
