@@ -458,6 +458,10 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       const cell = state.plan
       const pool = pools.get(cell.pool)
       if (!pool) throw new Error(`no pool of ${cell.pool}`)
+      // The speed check, when one is due, comes before the sample is announced: the phase a progress event names
+      // is the sample's own work, never the check's.
+      if (kind === 'measure')
+        await speed.maybe(poolChecks ? { key: cell.pool, check: () => pool.speed(checkBuffer) } : undefined)
       progress.phase({
         n: cell.n,
         pool: cell.pool,
@@ -467,8 +471,6 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       })
       // Stale labels from an earlier sample must not hide a task that wrote nothing.
       if (spec.workload === 'assign') ctx.views.labels.fill(-1)
-      if (kind === 'measure')
-        await speed.maybe(poolChecks ? { key: cell.pool, check: () => pool.speed(checkBuffer) } : undefined)
       const before = meter.read(pool.pids)
       const timed = await timeRegion(
         clock,
