@@ -7,16 +7,29 @@ import { SpeedCheckSchema, type SpeedCheck } from '../../common/contract'
 import { writeFileAtomic } from '../history/atomic'
 import { machineKey, readKept } from './store'
 
-/** Runs remembered per machine: enough for a steady fast end, few enough to follow a machine that changed. */
+/**
+ * Runs remembered per machine, per kind of check (one thread alone, or a pool of p workers at once): enough for a
+ * steady fast end, few enough to follow a machine that changed.
+ */
 export const SPEED_RECORD_RUNS = 50
-/** Fifty entries take ~5 KB; anything much larger is not ours. */
+/** Pool sizes remembered beside the one-thread speed; the most recently used ones are kept. */
+const SPEED_RECORD_POOLS = 16
+/** 50 entries for each of 17 kinds take ~80 KB; anything much larger is not ours. */
 const MAX_SPEED_BYTES = 1 << 18
 
+// 2: entries may carry the pool size whose workers took them (SpeedCheck.pool); a file of 1 holds one-thread
+// entries only, and is read as such. A build that knows only 1 ignores a 2 and starts its own record afresh,
+// rather than mistaking pools' speeds for one thread's.
 const SpeedRecordSchema = z.object({
-  schema: z.literal(1),
-  runs: z.array(SpeedCheckSchema.extend({ at: z.iso.datetime() })).max(SPEED_RECORD_RUNS),
+  schema: z.union([z.literal(1), z.literal(2)]),
+  runs: z
+    .array(SpeedCheckSchema.extend({ at: z.iso.datetime() }))
+    .max(SPEED_RECORD_RUNS * (SPEED_RECORD_POOLS + 1)),
 })
 type SpeedRecord = z.infer<typeof SpeedRecordSchema>
+
+/** The kind of an entry: 1 for one thread alone (the engine's, or a pool of one), else the pool's size. */
+const kindOf = (speed: SpeedCheck): number => speed.pool ?? 1
 
 type MachineLike = { cpuModel: string; logicalCores: number }
 
@@ -27,19 +40,31 @@ export class SpeedStore {
     return path.join(this.dir, `${machineKey(machine)}.speed.json`)
   }
 
-  /** The speeds this machine's runs recorded, oldest first; empty when none were or the file cannot be trusted. */
+  /**
+   * The speeds this machine's runs recorded, oldest first, a pool's tagged with its size; empty when none were or
+   * the file cannot be trusted.
+   */
   async recorded(machine: MachineLike): Promise<SpeedCheck[]> {
-    return (await this.read(machine)).runs.map(({ computeMs, memoryMs }) => ({ computeMs, memoryMs }))
+    return (await this.read(machine)).runs.map(({ computeMs, memoryMs, pool }) =>
+      pool === undefined || pool === 1 ? { computeMs, memoryMs } : { computeMs, memoryMs, pool },
+    )
   }
 
-  /** Adds one run's speed, keeping the last SPEED_RECORD_RUNS. */
-  async record(machine: MachineLike, speed: SpeedCheck, at: Date = new Date()): Promise<void> {
+  /** Adds one run's speeds (one thread's, and each larger pool's), keeping the last SPEED_RECORD_RUNS of each. */
+  async record(machine: MachineLike, speeds: readonly SpeedCheck[], at: Date = new Date()): Promise<void> {
     const before = await this.read(machine)
-    const runs = [...before.runs, { ...speed, at: at.toISOString() }].slice(-SPEED_RECORD_RUNS)
+    const added = speeds.map((speed) => ({ ...speed, at: at.toISOString() }))
+    const all = [...before.runs, ...added]
+    // The newest SPEED_RECORD_RUNS of each kind, of the most recently recorded kinds.
+    const kinds = [...new Set(all.map(kindOf).reverse())].slice(0, SPEED_RECORD_POOLS + 1)
+    const kept = new Set(
+      kinds.flatMap((kind) => all.filter((entry) => kindOf(entry) === kind).slice(-SPEED_RECORD_RUNS)),
+    )
+    const runs = all.filter((entry) => kept.has(entry))
     await mkdir(this.dir, { recursive: true })
     await writeFileAtomic(
       this.fileFor(machine),
-      `${JSON.stringify({ schema: 1, runs } satisfies SpeedRecord)}\n`,
+      `${JSON.stringify({ schema: 2, runs } satisfies SpeedRecord)}\n`,
     )
   }
 

@@ -25,7 +25,7 @@ export interface DriveOptions {
   speed?: {
     recorded: (machine: Run['machine']) => Promise<SpeedCheck[]>
     /** Absent: nothing is written (`amdahl sweep --no-save`). */
-    record?: (machine: Run['machine'], speed: SpeedCheck) => Promise<void>
+    record?: (machine: Run['machine'], speeds: SpeedCheck[]) => Promise<void>
   }
   /** Things that went wrong without stopping the sweep: a checkpoint or the final run that could not be saved. */
   warn: (line: string) => void
@@ -90,11 +90,27 @@ export async function driveSweep(spec: SweepSpec, options: DriveOptions): Promis
   if (ceilings) run.machine.ceilings = ceilings
   if (options.speed && run.speed) {
     const recorded = await options.speed.recorded(run.machine).catch(() => [])
-    run = judgeSpeed(run, recorded, run.machine.logicalCores)
-    const own = runSpeed(run.speed?.checks ?? [])
+    // One thread's speeds against one thread's; a pool's against the same pool's in earlier runs.
+    const pools = new Map<number, SpeedCheck[]>()
+    for (const speed of recorded) {
+      if ((speed.pool ?? 1) > 1) pools.set(speed.pool ?? 1, [...(pools.get(speed.pool ?? 1) ?? []), speed])
+    }
+    run = judgeSpeed(
+      run,
+      recorded.filter((speed) => (speed.pool ?? 1) === 1),
+      run.machine.logicalCores,
+      pools,
+    )
+    const checks = run.speed?.checks ?? []
+    const own = runSpeed(checks)
+    const poolSizes = [...new Set(checks.map((c) => c.pool ?? 1))].filter((p) => p > 1)
+    const poolSpeeds = poolSizes.flatMap((pool) => {
+      const speed = runSpeed(checks, pool)
+      return speed ? [{ ...speed, pool }] : []
+    })
     if (own && run.status === 'complete' && options.speed.record) {
       await options.speed
-        .record(run.machine, own)
+        .record(run.machine, [own, ...poolSpeeds])
         .catch((error) => warn(`this machine's speed record was not updated: ${message(error)}`))
     }
   }

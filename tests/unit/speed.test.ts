@@ -1,12 +1,14 @@
 // The machine's speed beside the measurements: reference checks between samples, each cell's speed over its own
 // samples, the machine's usual speed, and the slow-machine flag and verdict when a run ran slower than that.
 import { execFileSync } from 'node:child_process'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { SweepSpecSchema, type Run, type SpeedCheck } from '../../common/contract'
 import { runSweep } from '../../main/engine'
+import { inProcessEngine } from '../../main/engine/sweep-engine'
+import { driveSweep } from '../../main/service/sweep-driver'
 import {
   cellSpeed,
   judgeSpeed,
@@ -232,13 +234,46 @@ describe('checks on the workers', () => {
   }, 60_000)
 })
 
+describe('the machine record through a sweep', () => {
+  it("holds one thread's cells against one thread's record and a pool's cells against that pool's, and records both", async () => {
+    const saved: SpeedCheck[] = []
+    // A record where one thread was always far slower than now, and pool 2 far faster: only pool 2's cells are slow.
+    const recorded = [check(1e3, 1e3), { ...check(1e-3, 1e-3), pool: 2 }, { ...check(1e-3, 1e-3), pool: 2 }]
+    const outcome = await driveSweep(SweepSpecSchema.parse({ sizes: [64], pools: [1, 2], repetitions: 3 }), {
+      engine: inProcessEngine,
+      history: null,
+      warn: () => undefined,
+      speed: {
+        recorded: async () => recorded,
+        record: async (_machine, speeds) => void saved.push(...speeds),
+      },
+    })
+    if (!outcome.ok) throw new Error(outcome.error)
+    const slow = outcome.run.cells.map((c) => [
+      c.serial ? 'serial' : c.pool,
+      c.flags.some((f) => f.kind === 'slow-machine'),
+    ])
+    expect(slow).toEqual([
+      ['serial', false],
+      [1, false],
+      [2, true],
+    ])
+    expect(outcome.run.cells[2].flags.find((f) => f.kind === 'slow-machine')?.note).toMatch(
+      /than its usual speed/,
+    )
+    // This run's speeds join the record: one thread's, and pool 2's tagged with its size.
+    expect(saved.map((s) => s.pool)).toEqual([undefined, 2])
+    for (const s of saved) expect(s.memoryMs).toBeGreaterThan(0)
+  }, 60_000)
+})
+
 describe('SpeedStore', () => {
   const machine = { cpuModel: 'AMD EPYC', logicalCores: 2 }
 
   it('keeps the last runs per machine and ignores a file it cannot trust', async () => {
     const store = new SpeedStore(await mkdtemp(path.join(os.tmpdir(), 'amdahl-speed-')))
     expect(await store.recorded(machine)).toEqual([])
-    for (let i = 1; i <= SPEED_RECORD_RUNS + 3; i++) await store.record(machine, check(i))
+    for (let i = 1; i <= SPEED_RECORD_RUNS + 3; i++) await store.record(machine, [check(i)])
     const kept = await store.recorded(machine)
     expect(kept).toHaveLength(SPEED_RECORD_RUNS)
     expect(kept[0]).toEqual(check(4))
@@ -249,11 +284,36 @@ describe('SpeedStore', () => {
     expect(await store.recorded(machine)).toEqual([])
     await writeFile(store.fileFor(machine), 'x'.repeat(1 << 19))
     expect(await store.recorded(machine)).toEqual([])
-    await store.record(machine, check(5)) // a damaged record is started afresh
+    await store.record(machine, [check(5)]) // a damaged record is started afresh
     expect(await store.recorded(machine)).toEqual([check(5)])
     // A named pipe in its place is not waited on: read as no record.
     await rm(store.fileFor(machine))
     execFileSync('mkfifo', [store.fileFor(machine)])
     expect(await store.recorded(machine)).toEqual([])
+  })
+
+  it("keeps each pool's speeds apart, the last runs of each, and reads an earlier build's record as one thread's", async () => {
+    const store = new SpeedStore(await mkdtemp(path.join(os.tmpdir(), 'amdahl-speed-')))
+    // An earlier build wrote schema 1: one-thread entries only.
+    await mkdir(store.dir, { recursive: true })
+    await writeFile(
+      store.fileFor(machine),
+      JSON.stringify({ schema: 1, runs: [{ ...check(1), at: '2026-11-01T00:00:00.000Z' }] }),
+    )
+    expect(await store.recorded(machine)).toEqual([check(1)])
+    for (let i = 2; i <= SPEED_RECORD_RUNS + 2; i++)
+      await store.record(machine, [check(i), { ...check(10 * i), pool: 2 }])
+    await store.record(machine, [{ ...check(7), pool: 8 }])
+    const kept = await store.recorded(machine)
+    const ofKind = (pool: number | undefined) => kept.filter((c) => c.pool === pool)
+    // The last 50 of each kind: one thread 3…52, pool 2's 30…520, and pool 8's one.
+    expect(ofKind(undefined).map((c) => c.computeMs)).toEqual(
+      Array.from({ length: SPEED_RECORD_RUNS }, (_, k) => k + 3),
+    )
+    expect(ofKind(2).map((c) => c.computeMs)).toEqual(
+      Array.from({ length: SPEED_RECORD_RUNS }, (_, k) => 10 * (k + 3)),
+    )
+    expect(ofKind(8)).toEqual([{ ...check(7), pool: 8 }])
+    expect(JSON.parse(await readFile(store.fileFor(machine), 'utf8')).schema).toBe(2)
   })
 })
