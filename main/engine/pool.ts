@@ -33,8 +33,9 @@ export interface WorkerPool {
   collect(): Promise<void>
   /**
    * The machine's speed check (common/speed-check.ts) on every worker at once (at most one per core), as a sample
-   * runs them: the slowest worker's time of each part, tagged with the pool's size. Threads stream `buffer` (shared); child processes their own. Null when the workers
-   * cannot take one (a worker script of one's own) or answer nonsense; never fails.
+   * runs them: the slowest worker's time of each part, tagged with the pool's size. Threads stream `buffer`
+   * (shared); child processes their own. Null when the workers cannot take one (a worker script of one's own) or
+   * answer nonsense; never fails.
    */
   speed(buffer: SharedArrayBuffer | null): Promise<SpeedCheck | null>
   terminate(): Promise<void>

@@ -12,9 +12,10 @@ import { machineVerdict } from './load'
 import { streamBuffer, timeSpeedCheck } from '../../common/speed-check'
 
 /**
- * A check is taken before a sample once this much wall time has passed since the last one. A check costs about
- * 6–7 ms (three tries of each part), so this is ~1.5% of a run, outside every timed sample. Every 2 s missed slow
- * spells of a second or two here: a whole N = 3000 size ran 1.4× slower between two checks that read normal.
+ * A check is taken before a pool's sample once this much wall time has passed since that pool's last one. A check
+ * costs about 6–7 ms (three tries of each part), so this is ~1.5% of a run per pool being measured (a sweep of
+ * pools 1 and 2: ~3%), outside every timed sample. Every 2 s missed slow spells of a second or two here: a whole
+ * N = 3000 size ran 1.4× slower between two checks that read normal.
  */
 export const CHECK_EVERY_MS = 500
 /**
