@@ -48,6 +48,13 @@ export function streamBuffer(buffer?: SharedArrayBuffer): Float64Array {
   return view
 }
 
+/** The stream buffer the engine hands its thread workers (one for all of them): the check's size, every element 1. */
+export function sharedStreamBuffer(): SharedArrayBuffer {
+  const buffer = new SharedArrayBuffer(STREAM_DOUBLES * Float64Array.BYTES_PER_ELEMENT)
+  new Float64Array(buffer).fill(1)
+  return buffer
+}
+
 /** One check on this thread: the fastest of TRIES runs of each part, ms. */
 export function timeSpeedCheck(
   stream: Float64Array,

@@ -27,7 +27,7 @@ import { analyzeCells, type AnalysisContext, type MeasuredCell } from './analysi
 import { batchFor, QuietGate, TIMED_REGION, timeRegion, timerResolution, type Clock } from './timed'
 import type { RunOptions } from './options'
 import { cellSpeed, judgeSpeed, SpeedChecker } from './speed'
-import { STREAM_DOUBLES } from '../../common/speed-check'
+import { sharedStreamBuffer } from '../../common/speed-check'
 import { loadModule, type LoadedModule } from './user-module'
 import { moduleFileName, runSetup } from '../../common/user-module'
 
@@ -275,10 +275,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     }
     // The machine's speed before any sample, with every pool up and idle; then again between samples (speed.ts).
     speed.start()
-    if (poolChecks && spec.executor === 'thread') {
-      checkBuffer = new SharedArrayBuffer(STREAM_DOUBLES * Float64Array.BYTES_PER_ELEMENT)
-      new Float64Array(checkBuffer).fill(1)
-    }
+    if (poolChecks && spec.executor === 'thread') checkBuffer = sharedStreamBuffer()
     // The fill always runs in threads: only they can write into the shared workspace, whatever the executor.
     fillPool = spec.executor === 'thread' ? (pools.get(Math.max(...pools.keys())) ?? null) : null
     if (!fillPool || fillPool.size < Math.min(logicalCores(), 2)) {

@@ -87,11 +87,6 @@ export class SpeedChecker {
     this.keep(key, onWorkers ?? this.source.check())
   }
 
-  /** Index of the newest check, or -1 before the first. */
-  get latest(): number {
-    return this.checks.length - 1
-  }
-
   /** Index of the check in effect for a pool's samples: its own newest, else the engine thread's; -1 before any. */
   latestFor(key?: number): number {
     return (key === undefined ? undefined : this.latestOf.get(key)) ?? this.latestOf.get(ENGINE) ?? -1
@@ -112,15 +107,36 @@ export function cellSpeed(checks: readonly SpeedCheck[], used: readonly number[]
   return { computeMs: median(seen.map((c) => c.computeMs)), memoryMs: median(seen.map((c) => c.memoryMs)) }
 }
 
-/** Whether a check was taken by one thread alone (the engine's, or a pool of one's worker): comparable to the record. */
-const oneThread = (check: SpeedCheck): boolean => (check.pool ?? 1) === 1
+/**
+ * The kind of a check or recorded speed: 1 for one thread alone (the engine's, or a pool of one's worker), else
+ * the size of the pool whose workers took it at once.
+ */
+export const kindOf = (check: SpeedCheck): number => check.pool ?? 1
 
 /**
  * The checks a pool's cells are held against: a pool of one (and the engine thread) against every one-thread
  * check; a larger pool only against its own, taken with all its workers running as in a sample.
  */
 export function checksOfPool(checks: readonly SpeedCheck[], pool = 1): SpeedCheck[] {
-  return pool <= 1 ? checks.filter(oneThread) : checks.filter((c) => c.pool === pool)
+  return checks.filter((c) => kindOf(c) === Math.max(pool, 1))
+}
+
+/** The larger pools (above one) that took any of these checks, smallest first. */
+export function largerPools(checks: readonly SpeedCheck[]): number[] {
+  return [...new Set(checks.map(kindOf))].filter((p) => p > 1).sort((a, b) => a - b)
+}
+
+/** Each larger pool's speed in these checks (runSpeed of its own), tagged with its size: what a record keeps. */
+export function poolSpeeds(checks: readonly SpeedCheck[]): SpeedCheck[] {
+  return largerPools(checks).flatMap((pool) => {
+    const speed = runSpeed(checks, pool)
+    return speed ? [{ ...speed, pool }] : []
+  })
+}
+
+/** Speeds of larger pools by size, for judgeSpeed's `recordedPools`. */
+export function byPool(speeds: readonly SpeedCheck[]): Map<number, SpeedCheck[]> {
+  return new Map(largerPools(speeds).map((pool) => [pool, checksOfPool(speeds, pool)]))
 }
 
 /**
@@ -180,22 +196,19 @@ export function judgeSpeed(
   const reference = speedReference(recorded, checksOfPool(checks))
   const source: 'machine' | 'run' = recorded.length > 0 ? 'machine' : 'run'
   // A larger pool whose workers took checks is held against the fastest of its own (and of the same pool in
-  // other processes, when given); one that took none (checks scripted, or a worker script without them) against
-  // the one-thread reference, as before.
-  const poolReference = new Map<number, { reference: SpeedCheck | null; source: 'machine' | 'run' }>()
-  const referenceFor = (pool: number) => {
-    if (pool <= 1 || !checks.some((c) => c.pool === pool)) return { reference, source }
-    let found = poolReference.get(pool)
-    if (!found) {
+  // other processes or earlier runs, when given); one that took none (checks scripted, or a worker script without
+  // them) against the one-thread reference, as before.
+  const poolReference = new Map(
+    largerPools(checks).map((pool) => {
       const others = recordedPools.get(pool) ?? []
-      found = {
+      const held: { reference: SpeedCheck | null; source: 'machine' | 'run' } = {
         reference: speedReference(others, checksOfPool(checks, pool)),
         source: others.length > 0 ? 'machine' : 'run',
       }
-      poolReference.set(pool, found)
-    }
-    return found
-  }
+      return [pool, held] as const
+    }),
+  )
+  const referenceFor = (pool: number) => poolReference.get(pool) ?? { reference, source }
   const cells = run.cells.map((cell): Cell => {
     const flags = (cell.flags ?? []).filter((f) => f.kind !== 'slow-machine')
     const held = referenceFor(cell.serial ? 1 : cell.pool)

@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { SpeedCheckSchema, type SpeedCheck } from '../../common/contract'
 import { writeFileAtomic } from '../history/atomic'
 import { machineKey, readKept } from './store'
+import { kindOf } from '../engine/speed'
 
 /**
  * Runs remembered per machine, per kind of check (one thread alone, or a pool of p workers at once): enough for a
@@ -27,9 +28,6 @@ const SpeedRecordSchema = z.object({
     .max(SPEED_RECORD_RUNS * (SPEED_RECORD_POOLS + 1)),
 })
 type SpeedRecord = z.infer<typeof SpeedRecordSchema>
-
-/** The kind of an entry: 1 for one thread alone (the engine's, or a pool of one), else the pool's size. */
-const kindOf = (speed: SpeedCheck): number => speed.pool ?? 1
 
 type MachineLike = { cpuModel: string; logicalCores: number }
 

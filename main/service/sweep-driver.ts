@@ -2,7 +2,7 @@
 // saves the final run, closes the engine's pools or host, and words a failure the same way everywhere.
 import type { Progress, Run, SpeedCheck, SweepSpec } from '../../common/contract'
 import { oneLine } from '../../common/one-line'
-import { judgeSpeed, runSpeed } from '../engine/speed'
+import { byPool, checksOfPool, judgeSpeed, poolSpeeds, runSpeed } from '../engine/speed'
 import { inFreshProcesses } from '../engine/processes'
 import type { SweepEngine } from '../engine/sweep-engine'
 import type { HistoryStore } from '../history/store'
@@ -91,26 +91,12 @@ export async function driveSweep(spec: SweepSpec, options: DriveOptions): Promis
   if (options.speed && run.speed) {
     const recorded = await options.speed.recorded(run.machine).catch(() => [])
     // One thread's speeds against one thread's; a pool's against the same pool's in earlier runs.
-    const pools = new Map<number, SpeedCheck[]>()
-    for (const speed of recorded) {
-      if ((speed.pool ?? 1) > 1) pools.set(speed.pool ?? 1, [...(pools.get(speed.pool ?? 1) ?? []), speed])
-    }
-    run = judgeSpeed(
-      run,
-      recorded.filter((speed) => (speed.pool ?? 1) === 1),
-      run.machine.logicalCores,
-      pools,
-    )
+    run = judgeSpeed(run, checksOfPool(recorded), run.machine.logicalCores, byPool(recorded))
     const checks = run.speed?.checks ?? []
     const own = runSpeed(checks)
-    const poolSizes = [...new Set(checks.map((c) => c.pool ?? 1))].filter((p) => p > 1)
-    const poolSpeeds = poolSizes.flatMap((pool) => {
-      const speed = runSpeed(checks, pool)
-      return speed ? [{ ...speed, pool }] : []
-    })
     if (own && run.status === 'complete' && options.speed.record) {
       await options.speed
-        .record(run.machine, [own, ...poolSpeeds])
+        .record(run.machine, [own, ...poolSpeeds(checks)])
         .catch((error) => warn(`this machine's speed record was not updated: ${message(error)}`))
     }
   }

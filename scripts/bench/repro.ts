@@ -37,7 +37,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { Cell, Run, SpeedCheck } from '../../common/contract'
-import { judgeSpeed, runSpeed } from '../../main/engine/speed'
+import { byPool, judgeSpeed, poolSpeeds, runSpeed, slowdownOf } from '../../main/engine/speed'
 import { median, medianInterval, mixSeed, mulberry32 } from '../../common/stats'
 import { parseImport } from '../../main/history/parse'
 import { renderTable } from './table'
@@ -239,19 +239,14 @@ export async function runRepro(root: string, opts: ReproOptions, log: (line: str
   // a process the host ran slower has its cells flagged slow-machine, whatever its interval says.
   // One-thread checks against one-thread checks; a larger pool's checks (its workers running at once) against the
   // same pool's in every process.
-  const present = (s: SpeedCheck | null): s is SpeedCheck => s !== null
-  const speeds = runs.map((r) => runSpeed(r.speed?.checks ?? [])).filter(present)
-  const largerPools = new Set(runs.flatMap((r) => (r.speed?.checks ?? []).map((c) => c.pool ?? 1)))
-  largerPools.delete(1)
-  const poolSpeeds = new Map(
-    [...largerPools].map((p) => [p, runs.map((r) => runSpeed(r.speed?.checks ?? [], p)).filter(present)]),
-  )
+  const speeds = runs.map((r) => runSpeed(r.speed?.checks ?? [])).filter((s): s is SpeedCheck => s !== null)
+  const pools = byPool(runs.flatMap((r) => poolSpeeds(r.speed?.checks ?? [])))
   const judged = runs.map((r) =>
     judgeSpeed(
       r,
       [...speeds, ...(r.speed?.reference ? [r.speed.reference] : [])],
       r.machine.logicalCores,
-      poolSpeeds,
+      pools,
     ),
   )
   log('')
@@ -259,16 +254,14 @@ export async function runRepro(root: string, opts: ReproOptions, log: (line: str
   judged.forEach((r, k) => {
     const own = runSpeed(r.speed?.checks ?? [])
     const ref = r.speed?.reference
-    const ratio = own && ref ? Math.max(own.computeMs / ref.computeMs, own.memoryMs / ref.memoryMs) : null
-    const pools = [...largerPools]
-      .map((p) => [p, runSpeed(r.speed?.checks ?? [], p)] as const)
-      .filter(([, c]) => c !== null)
-      .map(([p, c]) => `, pool ${p}'s slowest worker: memory ${c?.memoryMs.toFixed(3)} ms`)
+    const ratio = own && ref ? slowdownOf(own, ref) : null
+    const ofPools = poolSpeeds(r.speed?.checks ?? [])
+      .map((c) => `, pool ${c.pool}'s slowest worker: memory ${c.memoryMs.toFixed(3)} ms`)
       .join('')
     log(
       `  process ${k + 1}: compute ${own ? own.computeMs.toFixed(3) : '—'} ms, memory ${own ? own.memoryMs.toFixed(3) : '—'} ms` +
         (ratio === null ? '' : `, ${ratio.toFixed(2)}× the fast end`) +
-        pools +
+        ofPools +
         ` — ${r.verdict ?? 'no verdict'}`,
     )
   })
