@@ -4,11 +4,14 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
 import { watPlugin } from './scripts/vite-plugin-wat'
+import { buildId } from './scripts/build-id'
 
 export default defineConfig({
   main: {
     // the worker's wasm kernels: .wat assembled at build time and inlined
     plugins: [watPlugin()],
+    // Which build wrote a cache (the history's summaries.index): one written by this very build is trusted as such.
+    define: { __AMDAHL_BUILD__: JSON.stringify(buildId(import.meta.dirname)) },
     build: {
       // zod is bundled, not required: its package is 95 files (64 of them locales) that took ~90 ms to load
       // before every CLI command; bundled, only the parts the contract uses are kept.

@@ -3,6 +3,10 @@
 import { z } from 'zod'
 import { ProbeResultSchema, type ProbeResult } from './ceilings'
 import { TargetAddSchema, TargetNameSchema, type Target, type TargetCheck } from './targets'
+import { ApiError } from './api-error'
+import { RUN_ID, RUN_ID_RULE } from './run-id'
+
+export { ApiError }
 
 /** Largest matrix side accepted by the schema; the memory check refuses what does not fit long before. */
 export const MAX_N = 100_000
@@ -528,9 +532,7 @@ export const ProtocolSchema = z.object({
 })
 export type Protocol = z.infer<typeof ProtocolSchema>
 
-export const RunIdSchema = z
-  .string({ error: 'run id must be text' })
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'run id must be 1–64 letters, digits, - or _')
+export const RunIdSchema = z.string({ error: 'run id must be text' }).regex(RUN_ID, RUN_ID_RULE)
 
 /** The run file layout this build writes; older layouts are migrated on read (main/history/migrate.ts). */
 export const RUN_SCHEMA = 2
@@ -592,25 +594,6 @@ export interface RunSummary {
   imported: boolean
   /** The remote target it was measured on (absent: the machine that saved it). */
   target?: string
-}
-
-export function summarizeRun(run: Run): RunSummary {
-  return {
-    id: run.id,
-    name: run.name,
-    createdAt: run.createdAt,
-    status: run.status,
-    spec: run.spec,
-    machine: {
-      cpuModel: run.machine.cpuModel,
-      logicalCores: run.machine.logicalCores,
-      platform: run.machine.platform,
-    },
-    cellCount: run.cells.length,
-    measuredCells: run.cells.filter((c) => c.samplesMs.length > 0).length,
-    imported: run.imported ?? false,
-    ...(run.target === undefined ? {} : { target: run.target }),
-  }
 }
 
 export type Phase = 'startup' | 'fill' | 'warmup' | 'measure'
@@ -771,10 +754,6 @@ export function formatIssues(error: z.ZodError): string {
       return path ? `${path}: ${message}` : message
     })
     .join('; ')
-}
-
-export class ApiError extends Error {
-  override name = 'ApiError'
 }
 
 /** A contract method's name; own keys only, so "toString" or "__proto__" from a caller never count. */

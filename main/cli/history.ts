@@ -8,7 +8,7 @@ import { openHistory } from './history-store'
 import type { CliIo } from './io'
 import { imageOptions, writeImages, type ImageFlags } from './images'
 import { resolveRunId } from './run-ids'
-import { formatRunList, formatRunReport } from './table'
+import { formatRunReport } from './table'
 import { chartRun } from '../export/html-report'
 import { openExport } from '../export/open-export'
 import { ExportWriteError, writeExportFile, writePieces } from '../export/write-export'
@@ -17,11 +17,6 @@ import { scanJsonBytes } from '../history/limits'
 
 export interface HistoryDirOption {
   historyDir?: string
-}
-
-export async function historyListCommand(options: HistoryDirOption, io: CliIo): Promise<number> {
-  io.stdout.write(formatRunList(await openHistory(options.historyDir, io).list()))
-  return EXIT_OK
 }
 
 export async function historyShowCommand(id: string, options: HistoryDirOption, io: CliIo): Promise<number> {

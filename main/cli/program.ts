@@ -1,30 +1,14 @@
 // The `amdahl` command line: commander wiring, and the one place where errors become one line and an exit code.
 import { Command, CommanderError, Option } from 'commander'
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors'
-import {
-  exportCommand,
-  type ExportOptions,
-  type HistoryDirOption,
-  historyDeleteCommand,
-  historyImportCommand,
-  historyListCommand,
-  historyShowCommand,
-} from './history'
-import { compareCommand, type CompareOptions } from './compare'
+// Only types of the commands' modules: each is loaded when its command runs (see buildProgram).
+import type { ExportOptions, HistoryDirOption } from './history'
+import type { CompareOptions } from './compare'
 import type { CliIo } from './io'
-import { probeCommand, type ProbeOptions } from './probe'
-import { serveCommand, type ServeOptions } from './serve'
+import type { ProbeOptions } from './probe'
+import type { ServeOptions } from './serve'
 import type { SweepOptions } from './flags'
-import { sweepCommand } from './sweep'
-import {
-  infoCommand,
-  targetAddCommand,
-  type TargetAddOptions,
-  targetCheckCommand,
-  targetListCommand,
-  targetRemoveCommand,
-  type TargetDirOption,
-} from './remote'
+import type { TargetAddOptions, TargetDirOption } from './remote'
 import { oneLine } from '../../common/one-line'
 import { VERSION } from './version'
 
@@ -53,6 +37,10 @@ Your JS module (--module): an ES module exporting kernel({ rows, n, rowStart, ro
 result over its rows, and optionally setup({ matrix, n, seed }) and combine(partials); Amdahl's workers run it over
 the shared matrix like the built-in sum (any --executor, --transfer, --chunk). See examples/README.md.`
 
+/**
+ * The commands, their options and help. A command's module is imported when it runs, not before: `amdahl history
+ * list` or `--help` then loads neither the engine and its worker pool nor the server or the chart renderer.
+ */
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('amdahl')
   program
@@ -129,7 +117,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--events <format>', 'jsonl: print events as JSON lines instead of the table (for programs)')
     .addOption(historyDir())
     .addHelpText('after', SWEEP_EXAMPLES)
-    .action(async (options: SweepOptions) => done(await sweepCommand(options, io)))
+    .action(async (options: SweepOptions) => done(await (await import('./sweep')).sweepCommand(options, io)))
 
   program
     .command('probe')
@@ -139,7 +127,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--samples <n>', 'timed samples per figure (default 7)')
     .option('--no-save', "do not keep the result as this machine's ceilings")
     .addOption(historyDir())
-    .action(async (options: ProbeOptions) => done(await probeCommand(options, io)))
+    .action(async (options: ProbeOptions) => done(await (await import('./probe')).probeCommand(options, io)))
 
   program
     .command('serve')
@@ -155,7 +143,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       'let the page run your programs, JS modules and ssh to targets (refused by default)',
     )
     .addOption(historyDir())
-    .action(async (options: ServeOptions) => done(await serveCommand(options, io)))
+    .action(async (options: ServeOptions) => done(await (await import('./serve')).serveCommand(options, io)))
 
   const dataDir = () =>
     new Option('--data-dir <dir>', 'data folder holding targets.json (default: the per-user data folder)')
@@ -169,20 +157,22 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--remote-command <command>', "how to run Amdahl there (default 'npx amdahl')")
     .addOption(dataDir())
     .action(async (name: string, dest: string, options: TargetAddOptions) =>
-      done(await targetAddCommand(name, dest, options, io)),
+      done(await (await import('./remote')).targetAddCommand(name, dest, options, io)),
     )
   target
     .command('list')
     .description('list the targets')
     .addOption(dataDir())
-    .action(async (options: TargetDirOption) => done(await targetListCommand(options, io)))
+    .action(async (options: TargetDirOption) =>
+      done(await (await import('./remote')).targetListCommand(options, io)),
+    )
   target
     .command('remove')
     .description('remove a target')
     .argument('<name>')
     .addOption(dataDir())
     .action(async (name: string, options: TargetDirOption) =>
-      done(await targetRemoveCommand(name, options, io)),
+      done(await (await import('./remote')).targetRemoveCommand(name, options, io)),
     )
   target
     .command('check')
@@ -190,34 +180,38 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .argument('<name>')
     .addOption(dataDir())
     .action(async (name: string, options: TargetDirOption) =>
-      done(await targetCheckCommand(name, options, io)),
+      done(await (await import('./remote')).targetCheckCommand(name, options, io)),
     )
 
   program
     .command('info')
     .description('this machine and this Amdahl: version, cores, memory (what target check reads)')
     .option('--json', 'print it as JSON')
-    .action((options: { json?: boolean }) => done(infoCommand(options, io)))
+    .action(async (options: { json?: boolean }) => done((await import('./remote')).infoCommand(options, io)))
 
   const history = program.command('history').description('list, show, delete or import saved runs')
   history
     .command('list')
     .description('list saved runs, newest first')
     .addOption(historyDir())
-    .action(async (options: HistoryDirOption) => done(await historyListCommand(options, io)))
+    .action(async (options: HistoryDirOption) =>
+      done(await (await import('./history-list')).historyListCommand(options, io)),
+    )
   history
     .command('show')
     .description("print a saved run's table")
     .argument('<id>', 'run id or a unique prefix of it (see history list)')
     .addOption(historyDir())
-    .action(async (id: string, options: HistoryDirOption) => done(await historyShowCommand(id, options, io)))
+    .action(async (id: string, options: HistoryDirOption) =>
+      done(await (await import('./history')).historyShowCommand(id, options, io)),
+    )
   history
     .command('delete')
     .description('delete a saved run')
     .argument('<id>', 'run id or a unique prefix of it')
     .addOption(historyDir())
     .action(async (id: string, options: HistoryDirOption) =>
-      done(await historyDeleteCommand(id, options, io)),
+      done(await (await import('./history')).historyDeleteCommand(id, options, io)),
     )
   history
     .command('import')
@@ -225,7 +219,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .argument('<file>', 'a JSON file written by --json or export --format json, or a folder of them')
     .addOption(historyDir())
     .action(async (file: string, options: HistoryDirOption) =>
-      done(await historyImportCommand(file, options, io)),
+      done(await (await import('./history')).historyImportCommand(file, options, io)),
     )
 
   program
@@ -246,7 +240,9 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--theme <name>', 'svg/png: light | dark (default light)')
     .addOption(historyDir())
     .addHelpText('after', EXPORT_EXAMPLES)
-    .action(async (ids: string[], options: ExportOptions) => done(await exportCommand(ids, options, io)))
+    .action(async (ids: string[], options: ExportOptions) =>
+      done(await (await import('./history')).exportCommand(ids, options, io)),
+    )
 
   program
     .command('compare')
@@ -260,7 +256,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--resamples <n>', 'bootstrap resamples per cell (default 2000)')
     .addOption(historyDir())
     .action(async (baseline: string, candidate: string, options: CompareOptions) =>
-      done(await compareCommand(baseline, candidate, options, io)),
+      done(await (await import('./compare')).compareCommand(baseline, candidate, options, io)),
     )
 
   return program

@@ -1,35 +1,15 @@
-// Plain-text tables for the terminal: a run's cells, pool start-up figures and Amdahl fits, and the history list.
+// Plain-text tables for the terminal: a run's cells, pool start-up figures and Amdahl fits (the layout and the
+// history list: text-table.ts).
 import { percentText, ratioText } from '../../common/ratio-text'
-import { baseCaseOf, type Cell, type Run, type RunSummary } from '../../common/contract'
+import { baseCaseOf, type Cell, type Run } from '../../common/contract'
 import { noFitReason } from '../../common/fits'
-import { printable } from '../../common/one-line'
 import { TICKS_PER_SAMPLE } from '../engine/timed'
+import { printable } from '../../common/one-line'
 import { median } from '../../common/stats'
 import { workloadLines } from './workload-lines'
+import { field, formatTable, type Column } from './text-table'
 
-/** A value from data on one line of ours: its own newlines and tabs would break the layout. */
-const field = (text: string): string => printable(text).replace(/[\t\n]/g, ' ')
-
-export type Align = 'left' | 'right'
-export interface Column {
-  header: string
-  align: Align
-}
-
-/** Columns padded to their widest value, two spaces apart, no trailing spaces. */
-export function formatTable(columns: Column[], rows: string[][]): string {
-  // Cells hold names, CPU models and errors from files that may come from anywhere: never raw control characters.
-  rows = rows.map((row) => row.map(field))
-  const widths = columns.map((col, i) =>
-    Math.max(col.header.length, ...rows.map((row) => (row[i] ?? '').length)),
-  )
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => (columns[i].align === 'right' ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd()
-  return [line(columns.map((c) => c.header)), ...rows.map(line)].join('\n')
-}
+export { formatRunList, formatTable, writeRunList, type Align, type Column } from './text-table'
 
 const groupThousands = (value: number): string => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
 
@@ -300,38 +280,4 @@ export function formatRunReport(run: Run): string {
   // The lines above quote the run's name, error, machine and base case: no control character of theirs reaches the
   // terminal.
   return printable(lines.join('\n')) + '\n'
-}
-
-/** `amdahl history list`: newest first, as the store lists them. */
-export function formatRunList(runs: RunSummary[]): string {
-  if (runs.length === 0) return 'No runs in the history yet.\n'
-  const rows = runs.map((r) => [
-    r.id,
-    r.createdAt.slice(0, 16).replace('T', ' '),
-    r.name || '—',
-    r.status + (r.imported ? ' (imported)' : ''),
-    r.spec.workload,
-    r.spec.kernel,
-    r.spec.executor,
-    r.spec.transfer,
-    r.spec.sizes.join(','),
-    r.spec.pools.join(','),
-    String(r.cellCount),
-    r.machine.cpuModel,
-  ])
-  const columns: Column[] = [
-    { header: 'id', align: 'left' },
-    { header: 'created (UTC)', align: 'left' },
-    { header: 'name', align: 'left' },
-    { header: 'status', align: 'left' },
-    { header: 'workload', align: 'left' },
-    { header: 'kernel', align: 'left' },
-    { header: 'executor', align: 'left' },
-    { header: 'transfer', align: 'left' },
-    { header: 'sizes', align: 'left' },
-    { header: 'pools', align: 'left' },
-    { header: 'cells', align: 'right' },
-    { header: 'machine', align: 'left' },
-  ]
-  return formatTable(columns, rows) + '\n'
 }

@@ -2,13 +2,13 @@
 import {
   ApiError,
   MAX_EXPORTED_RUNS,
-  summarizeRun,
   type ApiHandlers,
   type ExportFile,
   type ExportFormat,
   type Run,
   type RunSummary,
 } from '../../common/contract'
+import { summarizeRun } from '../../common/run-summary'
 import { samplesCsvLayout, summaryCsvLayout } from './csv'
 import { chartRun, htmlLayout } from './html-report'
 import { jsonLayout } from './json'

@@ -1,5 +1,5 @@
 // File-system failures a person can act on (full disk, read-only or forbidden folder) as one line each.
-import { ApiError } from '../../common/contract'
+import { ApiError } from '../../common/api-error'
 
 /** Codes that mean "the disk or the folder will not take this", not "our bug". */
 const DISK_PROBLEMS: Readonly<Record<string, (dir: string) => string>> = {

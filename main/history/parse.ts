@@ -6,6 +6,7 @@ import {
   MAX_CELLS,
   MAX_EXPORTED_RUNS,
   RUN_SCHEMA,
+  RunSchema,
   type Run,
 } from '../../common/contract'
 import { importIssueLine } from '../../common/import-issue'
@@ -18,6 +19,12 @@ import { cellSchemaOf, StoredRunSchema } from './migrate'
 /** One line saying why, or the run (an older layout migrated to the current one); never throws. */
 export function parseRun(raw: unknown): { ok: true; run: Run } | { ok: false; error: string } {
   const parsed = StoredRunSchema.safeParse(raw)
+  return parsed.success ? { ok: true, run: parsed.data } : { ok: false, error: formatIssues(parsed.error) }
+}
+
+/** A run about to be saved, checked against the layout this build writes; never throws. */
+export function validRun(run: unknown): { ok: true; run: Run } | { ok: false; error: string } {
+  const parsed = RunSchema.safeParse(run)
   return parsed.success ? { ok: true, run: parsed.data } : { ok: false, error: formatIssues(parsed.error) }
 }
 

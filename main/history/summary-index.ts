@@ -10,9 +10,9 @@ import { readRegularBytes } from './read-file'
 
 /** Not `*.json`, so the store never mistakes it for a run file. */
 export const INDEX_FILE = 'summaries.index'
-// 2: summaries carry the remote target a run was measured on.
-const INDEX_VERSION = 2
-/** 10,000 summaries take ~6 MB; an index far larger than any real one is not read. */
+// 2: summaries carry the remote target a run was measured on. 3: runs as rows, specs and machines stored once.
+const INDEX_VERSION = 3
+/** 10,000 summaries take ~1.2 MB (~6 MB as version 2 wrote them); an index far larger than any real one is not read. */
 const MAX_INDEX_BYTES = 128 * 2 ** 20
 
 export interface IndexEntry {
@@ -22,16 +22,40 @@ export interface IndexEntry {
 }
 
 /**
- * The file: one header line `{"version":2,"crc32":<CRC-32 of the rest>}`, then the entries as one JSON object by
- * run file name, all ASCII (other characters as \u escapes). The checksum makes a torn or edited index be ignored
- * as a whole; the entries are parsed once, not unescaped from a string first. ASCII and CRC-32 because the index
- * is read before every listing: a 10,000-run index decoded as UTF-8 and hashed with SHA-256 took ~70 ms, as ASCII
- * with CRC-32 a few. An index written with `"checksum":"<sha256>"` (before) is still read, and rewritten as this.
+ * The file: one header line `{"version":3,"crc32":<CRC-32 of the rest>,"build":<the build that wrote it>}`, then
+ * the body, all ASCII (other
+ * characters as \u escapes): `{"specs":[…],"machines":[…],"runs":[[key, id, name, createdAt, status, spec,
+ * machine, cellCount, measuredCells, imported, target], …]}`, a spec and a machine as their place in those lists
+ * (most runs share a few). The checksum makes a torn or edited index be ignored as a whole; rows rather than
+ * objects, and each spec once, because the index is read before every listing: 10,000 summaries as version 2 wrote
+ * them (an object per run, its spec in full: 5.4 MB) took ~95 ms to parse, as rows 1.2 MB and ~40 ms. ASCII and
+ * CRC-32 for the same reason: decoded as UTF-8 and hashed with SHA-256 the same index took ~70 ms more.
+ * Version 2's layout (an object by file name, with a CRC-32 or SHA-256 checksum) is still read, and rewritten.
  */
 interface IndexHeader {
   version: number
   crc32: number
+  /** The build that wrote it (see scripts/build-id.ts); absent when run from source. */
+  build?: string
 }
+
+declare const __AMDAHL_BUILD__: string | undefined
+/** This build's identity, written into the bundle when it is built; null when run from source (tests). */
+export const BUILD_ID: string | null = typeof __AMDAHL_BUILD__ === 'string' ? __AMDAHL_BUILD__ : null
+
+type Row = [
+  key: string,
+  id: string,
+  name: string,
+  createdAt: string,
+  status: RunSummary['status'],
+  spec: number,
+  machine: number,
+  cellCount: number,
+  measuredCells: number,
+  imported: boolean,
+  target: string | null,
+]
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -39,11 +63,9 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 const STATUSES = new Set(['complete', 'cancelled', 'failed'])
 
 /** The shape the list and the UI rely on; anything else is dropped and its file re-read. */
-function looksLikeEntry(fileName: string, value: unknown): value is IndexEntry {
-  if (!isObject(value) || typeof value.key !== 'string' || !isObject(value.summary)) return false
-  const s = value.summary
+function looksLikeSummary(s: Record<string, unknown>): boolean {
   return (
-    s.id === fileName.slice(0, -'.json'.length) &&
+    typeof s.id === 'string' &&
     typeof s.name === 'string' &&
     typeof s.createdAt === 'string' &&
     typeof s.status === 'string' &&
@@ -54,8 +76,93 @@ function looksLikeEntry(fileName: string, value: unknown): value is IndexEntry {
     isObject(s.machine) &&
     typeof s.machine.cpuModel === 'string' &&
     typeof s.cellCount === 'number' &&
-    typeof s.imported === 'boolean'
+    typeof s.measuredCells === 'number' &&
+    typeof s.imported === 'boolean' &&
+    (s.target === undefined || typeof s.target === 'string')
   )
+}
+
+const fileNameOf = (id: string) => `${id}.json`
+
+/** Version 3's rows to entries by run file name; a row of another shape is dropped (its file is read instead). */
+function fromRows(raw: Record<string, unknown>, entries: Map<string, IndexEntry>): void {
+  const { specs, machines, runs } = raw
+  if (!Array.isArray(specs) || !Array.isArray(machines) || !Array.isArray(runs)) return
+  for (const row of runs as unknown[]) {
+    if (!Array.isArray(row) || row.length !== 11 || typeof row[0] !== 'string') continue
+    const r = row as Row
+    const summary: RunSummary = {
+      id: r[1],
+      name: r[2],
+      createdAt: r[3],
+      status: r[4],
+      spec: specs[r[5]] as RunSummary['spec'],
+      machine: machines[r[6]] as RunSummary['machine'],
+      cellCount: r[7],
+      measuredCells: r[8],
+      imported: r[9],
+    }
+    if (r[10] !== null) summary.target = r[10]
+    if (looksLikeSummary(summary as unknown as Record<string, unknown>))
+      entries.set(fileNameOf(summary.id), { key: r[0], summary })
+  }
+}
+
+/** Version 2's object by file name. */
+function fromObjects(raw: Record<string, unknown>, entries: Map<string, IndexEntry>): void {
+  for (const [fileName, entry] of Object.entries(raw)) {
+    if (!isObject(entry) || typeof entry.key !== 'string' || !isObject(entry.summary)) continue
+    const summary = entry.summary
+    if (looksLikeSummary(summary) && fileName === fileNameOf(summary.id as string))
+      entries.set(fileName, { key: entry.key, summary: summary as unknown as RunSummary })
+  }
+}
+
+/** The entries as version 3's rows, each distinct spec and machine once. */
+function toRows(entries: Map<string, IndexEntry>): { specs: unknown[]; machines: unknown[]; runs: Row[] } {
+  const specs: unknown[] = []
+  const machines: unknown[] = []
+  const placeIn = (
+    list: unknown[],
+    places: Map<unknown, number>,
+    texts: Map<string, number>,
+    value: unknown,
+  ) => {
+    // The same object (summaries of one store often share their spec) is looked up without serialising it.
+    let place = places.get(value)
+    if (place === undefined) {
+      const text = JSON.stringify(value)
+      place = texts.get(text)
+      if (place === undefined) {
+        place = list.length
+        list.push(value)
+        texts.set(text, place)
+      }
+      places.set(value, place)
+    }
+    return place
+  }
+  const specPlaces = new Map<unknown, number>()
+  const specTexts = new Map<string, number>()
+  const machinePlaces = new Map<unknown, number>()
+  const machineTexts = new Map<string, number>()
+  const runs: Row[] = []
+  for (const { key, summary: s } of entries.values()) {
+    runs.push([
+      key,
+      s.id,
+      s.name,
+      s.createdAt,
+      s.status,
+      placeIn(specs, specPlaces, specTexts, s.spec),
+      placeIn(machines, machinePlaces, machineTexts, s.machine),
+      s.cellCount,
+      s.measuredCells,
+      s.imported,
+      s.target ?? null,
+    ])
+  }
+  return { specs, machines, runs }
 }
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex')
@@ -81,37 +188,52 @@ export interface ReadIndex {
   entries: Map<string, IndexEntry>
   /** Written by an earlier build in an older form: worth writing again. */
   outdated: boolean
+  /**
+   * Written by this very build, so its summaries are what this build makes of the files (while their stat keys
+   * hold); from another build (or when run from source) one entry is worth checking against its file.
+   */
+  sameBuild: boolean
 }
 
-/** The entries of the index in `dir`. */
-export async function readIndex(dir: string): Promise<ReadIndex> {
+/** The entries of the index in `dir`; `build`: the build reading it (see ReadIndex.sameBuild). */
+export async function readIndex(dir: string, build: string | null = BUILD_ID): Promise<ReadIndex> {
   const entries = new Map<string, IndexEntry>()
   let outdated = false
+  let sameBuild = false
   try {
     const read = await readRegularBytes(join(dir, INDEX_FILE), MAX_INDEX_BYTES)
-    if (read.state !== 'ok') return { entries, outdated }
+    if (read.state !== 'ok') return { entries, outdated, sameBuild }
     const newline = read.bytes.indexOf(0x0a)
-    if (newline < 0) return { entries, outdated }
+    if (newline < 0) return { entries, outdated, sameBuild }
     const header = JSON.parse(read.bytes.toString('utf8', 0, newline)) as unknown
-    if (!isObject(header) || header.version !== INDEX_VERSION) return { entries, outdated }
+    if (!isObject(header) || (header.version !== INDEX_VERSION && header.version !== 2))
+      return { entries, outdated, sameBuild }
     const body = intactBody(header, read.bytes.subarray(newline + 1))
-    if (body === null) return { entries, outdated }
-    outdated = typeof header.crc32 !== 'number'
+    if (body === null) return { entries, outdated, sameBuild }
+    outdated = header.version !== INDEX_VERSION || typeof header.crc32 !== 'number'
     const raw = JSON.parse(body) as unknown
-    if (!isObject(raw)) return { entries, outdated }
-    for (const [fileName, entry] of Object.entries(raw)) {
-      if (looksLikeEntry(fileName, entry)) entries.set(fileName, { key: entry.key, summary: entry.summary })
-    }
+    if (!isObject(raw)) return { entries, outdated, sameBuild }
+    sameBuild = build !== null && header.build === build
+    if (header.version === INDEX_VERSION) fromRows(raw, entries)
+    else fromObjects(raw, entries)
   } catch {
     // Unreadable or not JSON: rebuilt from the run files.
   }
-  return { entries, outdated }
+  return { entries, outdated, sameBuild }
 }
 
 /** Replaces the index atomically; false when it could not be written (a read-only or full disk: listing still works). */
-export async function writeIndex(dir: string, entries: Map<string, IndexEntry>): Promise<boolean> {
-  const body = asciiJson(JSON.stringify(Object.fromEntries(entries)))
-  const header: IndexHeader = { version: INDEX_VERSION, crc32: crc32(body) }
+export async function writeIndex(
+  dir: string,
+  entries: Map<string, IndexEntry>,
+  build: string | null = BUILD_ID,
+): Promise<boolean> {
+  const body = asciiJson(JSON.stringify(toRows(entries)))
+  const header: IndexHeader = {
+    version: INDEX_VERSION,
+    crc32: crc32(body),
+    ...(build === null ? {} : { build }),
+  }
   try {
     await writeFileAtomic(join(dir, INDEX_FILE), `${JSON.stringify(header)}\n${body}`)
     return true

@@ -4,12 +4,12 @@ import { homedir } from 'node:os'
 import { dirname, isAbsolute, join } from 'node:path'
 import {
   ApiError,
-  summarizeRun,
   type ApiHandlers,
   type Progress,
   type SweepEvent,
   type SweepSpec,
 } from '../../common/contract'
+import { summarizeRun } from '../../common/run-summary'
 import { checkFits, machineInfo, newRunId } from '../engine'
 import { inProcessEngine, type SweepEngine } from '../engine/sweep-engine'
 import { driveSweep } from './sweep-driver'

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Run } from '../../common/contract'
 import { runSweep } from '../../main/engine'
 import { HistoryStore } from '../../main/history/store'
-import { INDEX_FILE } from '../../main/history/summary-index'
+import { INDEX_FILE, readIndex, writeIndex } from '../../main/history/summary-index'
 import { spec, tempDir } from './helpers/fixtures'
 
 const work = tempDir('history-index')
@@ -89,9 +89,10 @@ describe('the summary index', () => {
     const listed = await names()
     expect(listed).toContain('added')
     expect(listed).not.toContain('clone 003')
-    const index = readFileSync(join(dir, INDEX_FILE), 'utf8')
-    expect(index).toContain('added.json')
-    expect(index).not.toContain(`${idOf(3)}.json`)
+    const indexed = [...(await readIndex(dir)).entries.keys()]
+    expect(indexed).toContain('added.json')
+    expect(indexed).not.toContain(`${idOf(3)}.json`)
+    expect(indexed).toHaveLength(RUNS)
   })
 
   for (const [what, damage] of [
@@ -134,11 +135,61 @@ describe('the summary index', () => {
   }
 
   it('is dropped as a whole when an entry disagrees with its file (another build, or a hand edit with a new checksum)', async () => {
-    const text = readFileSync(join(dir, INDEX_FILE), 'utf8')
-    // Every entry claims another name, so whichever one is checked against its file disagrees.
-    const body = text.slice(text.indexOf('\n') + 1).replace(/"name":"clone (\d+)"/g, '"name":"FORGED $1"')
-    writeFileSync(join(dir, INDEX_FILE), `${JSON.stringify({ version: 2, crc32: crc32(body) })}\n${body}`)
+    const { entries } = await readIndex(dir)
+    expect(entries.size).toBe(RUNS)
+    // Every entry claims another name, so whichever one is checked against its file disagrees; written as this
+    // build writes an index, so only the check against the file can tell.
+    for (const entry of entries.values())
+      entry.summary = { ...entry.summary, name: `FORGED ${entry.summary.name}` }
+    expect(await writeIndex(dir, entries)).toBe(true)
+    expect((await readIndex(dir)).entries.get(`${idOf(1)}.json`)?.summary.name).toBe('FORGED clone 001')
     expect(await names()).toEqual(expected())
+  })
+
+  describe('written by a build that names itself', () => {
+    const BUILD = 'build-a'
+    const forged = async (build: string) => {
+      const { entries } = await readIndex(dir)
+      for (const entry of entries.values())
+        entry.summary = { ...entry.summary, name: `FORGED ${entry.summary.name}` }
+      expect(await writeIndex(dir, entries, build)).toBe(true)
+    }
+    const listed = (build: string | null) => names(new HistoryStore(dir, { onWarning: () => {}, build }))
+
+    it('is trusted by that build without reading a run file: only its stat keys are checked', async () => {
+      await forged(BUILD)
+      expect((await listed(BUILD)).every((name) => name.startsWith('FORGED'))).toBe(true)
+    })
+
+    it('has an entry checked against its file by any other build (or a build run from source), and is rebuilt', async () => {
+      await forged(BUILD)
+      expect(await listed('build-b')).toEqual(expected())
+      await forged(BUILD)
+      expect(await listed(null)).toEqual(expected())
+    })
+
+    it('is rewritten with the name of a build that checked it, which then trusts it', async () => {
+      await listed(BUILD)
+      expect(JSON.parse(readFileSync(join(dir, INDEX_FILE), 'latin1').split('\n', 1)[0])).toMatchObject({
+        build: BUILD,
+      })
+      expect((await readIndex(dir, BUILD)).sameBuild).toBe(true)
+      expect((await readIndex(dir, 'build-b')).sameBuild).toBe(false)
+    })
+  })
+
+  it('is read back whole: each summary as the file made it, specs and machines stored once', async () => {
+    await new HistoryStore(dir).rename(idOf(9), 'renamed')
+    const store = new HistoryStore(dir)
+    const listed = await store.list()
+    const { entries, outdated } = await readIndex(dir)
+    expect(outdated).toBe(false)
+    expect([...entries.values()].map((e) => e.summary).sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual(
+      [...listed].sort((a, b) => (a.id < b.id ? -1 : 1)),
+    )
+    const text = readFileSync(join(dir, INDEX_FILE), 'latin1')
+    // RUNS clones of one run: its spec is written once, not RUNS times.
+    expect(text.split('"workload"').length - 1).toBe(1)
   })
 
   it('is written as ASCII: names in any script come back as they were', async () => {
@@ -154,16 +205,27 @@ describe('the summary index', () => {
     expect(listed).toContain('clone 006')
   })
 
-  it('is still read when an earlier build wrote it (a SHA-256 checksum), then rewritten in the current form', async () => {
-    const text = readFileSync(join(dir, INDEX_FILE), 'utf8')
-    const body = text.slice(text.indexOf('\n') + 1)
-    const checksum = createHash('sha256').update(body).digest('hex')
-    writeFileSync(join(dir, INDEX_FILE), `${JSON.stringify({ version: 2, checksum })}\n${body}`)
-    forgeInPlace(idOf(5), 'CLONE 005')
-    expect(await names()).toEqual(expected())
-    const header = JSON.parse(readFileSync(join(dir, INDEX_FILE), 'utf8').split('\n', 1)[0]) as object
-    expect(Object.keys(header).sort()).toEqual(['crc32', 'version'])
-  })
+  for (const checksum of ['sha256', 'crc32'] as const) {
+    it(`is still read when an earlier build wrote it (version 2, ${checksum}), then rewritten in the current form`, async () => {
+      const { entries } = await readIndex(dir)
+      // Version 2's layout: an object by file name holding each entry whole.
+      const body = JSON.stringify(Object.fromEntries(entries))
+      const header =
+        checksum === 'sha256'
+          ? { version: 2, checksum: createHash('sha256').update(body).digest('hex') }
+          : { version: 2, crc32: crc32(body) }
+      writeFileSync(join(dir, INDEX_FILE), `${JSON.stringify(header)}\n${body}`)
+      forgeInPlace(idOf(5), 'CLONE 005')
+      // Listed from the old index (the file forged in place still shows its indexed name), then rewritten.
+      expect(await names()).toEqual(expected())
+      const rewritten = readFileSync(join(dir, INDEX_FILE), 'utf8')
+      expect(JSON.parse(rewritten.split('\n', 1)[0])).toEqual({
+        version: 3,
+        crc32: expect.any(Number) as number,
+      })
+      expect(await names()).toEqual(expected())
+    })
+  }
 
   it('is never listed as a run, and a history without one (older Amdahl) lists as before', async () => {
     unlinkSync(join(dir, INDEX_FILE))

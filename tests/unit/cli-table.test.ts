@@ -1,6 +1,7 @@
 // Terminal tables of the CLI: cells with intervals and flags, the base case, start-up figures, fits, the history list.
 import { describe, expect, it } from 'vitest'
-import { RunSchema, summarizeRun, SweepSpecSchema, type Run } from '../../common/contract'
+import { RunSchema, SweepSpecSchema, type Run } from '../../common/contract'
+import { summarizeRun } from '../../common/run-summary'
 import { analyzeCells, type MeasuredCell } from '../../main/engine/analysis'
 import { machineVerdict } from '../../main/engine/load'
 import { describeBaseCase } from '../../main/engine/runner'

@@ -3,8 +3,9 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ApiError, summarizeRun } from '../../common/contract'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { ApiError } from '../../common/contract'
+import { summarizeRun } from '../../common/run-summary'
 import { runsToJson } from '../../main/export/json'
 import { INDEX_FILE } from '../../main/history/summary-index'
 import { HistoryStore, SAY_READING_FROM } from '../../main/history/store'
@@ -133,6 +134,27 @@ describe('HistoryStore atomic writes', () => {
     run.cells.pop()
     await saving
     expect(await store.get(run.id)).toEqual(makeRun())
+  })
+
+  it('keeps both promises while the first saves of a process wait for the schemas to load', async () => {
+    // A fresh copy of the store's module: its schemas are not loaded yet, as in a process that only listed so far.
+    vi.resetModules()
+    const { HistoryStore: FreshStore } = await import('../../main/history/store')
+    const fresh = new FreshStore(dir)
+    const run = makeRun()
+    const saving = Array.from({ length: 5 }, (_, i) => {
+      run.name = `version ${i}`
+      return fresh.save(run)
+    })
+    run.name = 'changed after the calls'
+    await Promise.all(saving)
+    expect((await fresh.get(run.id)).name).toBe('version 4')
+    vi.resetModules()
+    const { HistoryStore: Fresher } = await import('../../main/history/store')
+    await expect(new Fresher(dir).save({ ...makeRun(), name: 'x'.repeat(500) })).rejects.toThrow(
+      /^cannot save run: name/,
+    )
+    expect((await fresh.get(run.id)).name).toBe('version 4')
   })
 
   it('keeps the old file whole when a writer died before its rename', async () => {

@@ -77,8 +77,10 @@ const EXPORT_LINK_PATH = '/api/export-link'
 const EXPORT_DOWNLOAD_PREFIX = `${EXPORT_FILE_PATH}/`
 const MIN_TOKEN_LENGTH = 16
 
+/** out/renderer, beside the bundle's folder: this module runs from out/main/ or, split into a chunk, out/main/chunks/. */
 export function defaultRendererDir(): string {
-  return join(__dirname, '../renderer')
+  const candidates = [join(__dirname, '../renderer'), join(__dirname, '../../renderer')]
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[0]
 }
 
 /**

@@ -3,6 +3,7 @@
 // out/, and resolve workerpool, zod and the rest from the project's node_modules as the built app does.
 import { join } from 'node:path'
 import { build } from 'vite'
+import { buildId } from '../../../scripts/build-id'
 import { watPlugin } from '../../../scripts/vite-plugin-wat'
 import { PROJECT_ROOT, projectTempDir } from '../../setup/project-temp'
 
@@ -39,6 +40,7 @@ export async function buildBundles(): Promise<Bundles> {
     configFile: false,
     logLevel: 'warn',
     plugins: [watPlugin()],
+    define: { __AMDAHL_BUILD__: JSON.stringify(buildId(ROOT)) },
     build: {
       ssr: true,
       outDir: dir,
