@@ -23,14 +23,14 @@ export interface IndexEntry {
 
 /**
  * The file: one header line `{"version":3,"crc32":<CRC-32 of the rest>,"build":<the build that wrote it>}`, then
- * the body, all ASCII (other
- * characters as \u escapes): `{"specs":[…],"machines":[…],"runs":[[key, id, name, createdAt, status, spec,
- * machine, cellCount, measuredCells, imported, target], …]}`, a spec and a machine as their place in those lists
- * (most runs share a few). The checksum makes a torn or edited index be ignored as a whole; rows rather than
- * objects, and each spec once, because the index is read before every listing: 10,000 summaries as version 2 wrote
- * them (an object per run, its spec in full: 5.4 MB) took ~95 ms to parse, as rows 1.2 MB and ~40 ms. ASCII and
- * CRC-32 for the same reason: decoded as UTF-8 and hashed with SHA-256 the same index took ~70 ms more.
- * Version 2's layout (an object by file name, with a CRC-32 or SHA-256 checksum) is still read, and rewritten.
+ * the body, all ASCII (other characters as \u escapes): `{"specs":[…],"machines":[…],"runs":[[key, id, name,
+ * createdAt, status, spec, machine, cellCount, measuredCells, imported, target], …]}`, a spec and a machine as
+ * their place in those lists (most runs share a few). The checksum makes a torn or edited index be ignored as a
+ * whole. Rows rather than objects, and each spec once, because the index is read before every listing: 10,000
+ * summaries as version 2 wrote them (an object per run, its spec in full: 5.4 MB) took ~95 ms to parse, as rows
+ * (1.2 MB) ~40 ms. ASCII and CRC-32 for the same reason: decoded as UTF-8 and hashed with SHA-256 the same index
+ * took ~70 ms more. Version 2's layout (an object by file name, with a CRC-32 or SHA-256 checksum) is still read,
+ * and rewritten.
  */
 interface IndexHeader {
   version: number
@@ -118,34 +118,32 @@ function fromObjects(raw: Record<string, unknown>, entries: Map<string, IndexEnt
   }
 }
 
+/** A function giving each value its place in `list`, where each distinct value (by its JSON) is put once. */
+function placesIn(list: unknown[]): (value: unknown) => number {
+  const byObject = new Map<unknown, number>()
+  const byText = new Map<string, number>()
+  return (value) => {
+    // The same object (summaries from the index share their spec) is looked up without serialising it.
+    let place = byObject.get(value)
+    if (place === undefined) {
+      const text = JSON.stringify(value)
+      place = byText.get(text)
+      if (place === undefined) {
+        place = list.push(value) - 1
+        byText.set(text, place)
+      }
+      byObject.set(value, place)
+    }
+    return place
+  }
+}
+
 /** The entries as version 3's rows, each distinct spec and machine once. */
 function toRows(entries: Map<string, IndexEntry>): { specs: unknown[]; machines: unknown[]; runs: Row[] } {
   const specs: unknown[] = []
   const machines: unknown[] = []
-  const placeIn = (
-    list: unknown[],
-    places: Map<unknown, number>,
-    texts: Map<string, number>,
-    value: unknown,
-  ) => {
-    // The same object (summaries of one store often share their spec) is looked up without serialising it.
-    let place = places.get(value)
-    if (place === undefined) {
-      const text = JSON.stringify(value)
-      place = texts.get(text)
-      if (place === undefined) {
-        place = list.length
-        list.push(value)
-        texts.set(text, place)
-      }
-      places.set(value, place)
-    }
-    return place
-  }
-  const specPlaces = new Map<unknown, number>()
-  const specTexts = new Map<string, number>()
-  const machinePlaces = new Map<unknown, number>()
-  const machineTexts = new Map<string, number>()
+  const specPlace = placesIn(specs)
+  const machinePlace = placesIn(machines)
   const runs: Row[] = []
   for (const { key, summary: s } of entries.values()) {
     runs.push([
@@ -154,8 +152,8 @@ function toRows(entries: Map<string, IndexEntry>): { specs: unknown[]; machines:
       s.name,
       s.createdAt,
       s.status,
-      placeIn(specs, specPlaces, specTexts, s.spec),
-      placeIn(machines, machinePlaces, machineTexts, s.machine),
+      specPlace(s.spec),
+      machinePlace(s.machine),
       s.cellCount,
       s.measuredCells,
       s.imported,

@@ -134,7 +134,7 @@ describe('the summary index', () => {
     })
   }
 
-  it('is dropped as a whole when an entry disagrees with its file (another build, or a hand edit with a new checksum)', async () => {
+  it('is dropped as a whole when an entry disagrees with its file (a hand edit with a new checksum, read from source)', async () => {
     const { entries } = await readIndex(dir)
     expect(entries.size).toBe(RUNS)
     // Every entry claims another name, so whichever one is checked against its file disagrees; written as this
