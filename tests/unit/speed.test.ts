@@ -249,15 +249,15 @@ describe('the machine record through a sweep', () => {
       },
     })
     if (!outcome.ok) throw new Error(outcome.error)
-    const slow = outcome.run.cells.map((c) => [
-      c.serial ? 'serial' : c.pool,
-      c.flags.some((f) => f.kind === 'slow-machine'),
-    ])
-    expect(slow).toEqual([
-      ['serial', false],
-      [1, false],
-      [2, true],
-    ])
+    // Held against pool 2's record (1e-3 ms) a cell reads hundreds of times slower or more; against one thread's
+    // (1e3 ms, so the run's own fastest one-thread check is the reference) a few times at most, even in a slow spell
+    // of the machine mid-run (which may flag a one-thread cell against that fastest check: CI has seen it).
+    const [serial, pool1, pool2] = outcome.run.cells
+    expect([serial.serial, pool1.pool, pool2.pool]).toEqual([true, 1, 2])
+    expect(serial.slowdown).toBeLessThan(10)
+    expect(pool1.slowdown).toBeLessThan(10)
+    expect(pool2.slowdown).toBeGreaterThan(100)
+    expect(pool2.flags.some((f) => f.kind === 'slow-machine')).toBe(true)
     expect(outcome.run.cells[2].flags.find((f) => f.kind === 'slow-machine')?.note).toMatch(
       /than its usual speed/,
     )
