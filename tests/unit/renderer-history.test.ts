@@ -2,13 +2,16 @@
 // The history store over the real service and history folder: selection, rename, delete with undo, import, export.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { isReactive } from 'vue'
+import { mount } from '@vue/test-utils'
 import { MAX_IMPORT_BYTES, type Run } from '../../common/contract'
-import { UNDO_MS, useHistoryStore } from '../../renderer/src/stores/history'
+import { MAX_AHEAD, UNDO_MS, useHistoryStore } from '../../renderer/src/stores/history'
 import { useFilesStore } from '../../renderer/src/stores/files'
 import { useMachineStore } from '../../renderer/src/stores/machine'
 import { useUiStore } from '../../renderer/src/stores/ui'
 import { runsToJson } from '../../main/export/json'
 import { makeRun } from './history-fixtures'
+import HistoryItem from '../../renderer/src/components/HistoryItem.vue'
+import { summarizeRun } from '../../common/run-summary'
 import { createTestClient, storesWith, type TestClient } from './renderer-client'
 
 let client: TestClient
@@ -50,6 +53,59 @@ describe('history store', () => {
     const history = await withRuns(older(), newer())
     await history.toggleSelected('run-older')
     expect(history.selectedRuns.map((r) => r.id)).toEqual(['run-newer', 'run-older'])
+  })
+
+  describe('a run pressed on is fetched before the click lands', () => {
+    const fetches = () => client.calls.filter((c) => c.method === 'getRun').length
+
+    it('fetches it without showing it, and the tick that follows fetches nothing', async () => {
+      const history = await withRuns(older(), newer())
+      const before = fetches()
+      await history.prefetch('run-older')
+      expect(fetches()).toBe(before + 1)
+      expect(history.selectedIds).toEqual(['run-newer'])
+      await history.toggleSelected('run-older')
+      expect(fetches()).toBe(before + 1)
+      expect(history.selectedRuns.map((r) => r.id)).toEqual(['run-newer', 'run-older'])
+      // Shown already: pressing it again fetches nothing.
+      await history.prefetch('run-older')
+      expect(fetches()).toBe(before + 1)
+    })
+
+    it("is asked for by a press on the run's box or name in the list, not by its other buttons", async () => {
+      const item = mount(HistoryItem, {
+        props: { run: summarizeRun(older()), selected: false, open: false, running: false, foreign: false },
+      })
+      await item.get('[data-testid="history-checkbox"]').trigger('pointerdown')
+      await item.get('[data-testid="history-open"]').trigger('pointerdown')
+      await item.get('[data-testid="history-delete"]').trigger('pointerdown')
+      expect(item.emitted('prefetch')).toHaveLength(2)
+      expect(item.emitted('toggle')).toBeUndefined()
+    })
+
+    it(`keeps the last ${MAX_AHEAD} pressed on, and forgets them when the list is refreshed`, async () => {
+      const runs = Array.from({ length: MAX_AHEAD + 2 }, (_, i) =>
+        makeRun({
+          id: `run-${i}`,
+          name: `run ${i}`,
+          createdAt: `2026-11-2${i < 5 ? 0 : 1}T0${i % 5}:00:00.000Z`,
+        }),
+      )
+      const history = await withRuns(...runs, newer())
+      for (const run of runs) await history.prefetch(run.id)
+      const before = fetches()
+      // The first two were let go; the last is here.
+      await history.toggleSelected('run-0')
+      expect(fetches()).toBe(before + 1)
+      await history.toggleSelected(`run-${MAX_AHEAD + 1}`)
+      expect(fetches()).toBe(before + 1)
+      // A run renamed elsewhere, then the list refreshed: the run fetched before is not shown as it was.
+      await client.history.rename('run-5', 'renamed elsewhere')
+      await history.refresh()
+      await history.toggleSelected('run-5')
+      expect(fetches()).toBe(before + 2)
+      expect(history.selectedRuns.find((r) => r.id === 'run-5')?.name).toBe('renamed elsewhere')
+    })
   })
 
   it('replaces a loaded checkpoint with the finished run on refresh', async () => {
