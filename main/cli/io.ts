@@ -1,4 +1,5 @@
 // What the CLI touches in the outside world, gathered in one object so commands can be run from tests.
+import { spawn } from 'node:child_process'
 import { availableParallelism } from 'node:os'
 
 export interface Output {
@@ -35,14 +36,9 @@ function openUrl(url: string, warn: (line: string) => void): void {
       : process.platform === 'win32'
         ? ['cmd', ['/c', 'start', '""', url]]
         : ['xdg-open', [url]]
-  // Loaded when a browser is to be opened, not at the start of every command.
-  void import('node:child_process').then(({ spawn }) => {
-    const child = spawn(command, args, { stdio: 'ignore', detached: true })
-    child.on('error', () =>
-      warn(`amdahl: could not open a browser (${command}); open the URL above yourself`),
-    )
-    child.unref()
-  })
+  const child = spawn(command, args, { stdio: 'ignore', detached: true })
+  child.on('error', () => warn(`amdahl: could not open a browser (${command}); open the URL above yourself`))
+  child.unref()
 }
 
 /** The real process. */
