@@ -245,21 +245,24 @@ describe('wasm kernels beyond 2 GiB', () => {
 })
 
 describe('wasm fill', () => {
-  it.each([1, 3, 4, 5, 37, 256])('writes bit for bit the JS fill of a %i-wide matrix, both streams', (n) => {
-    const ws = workspace(n, 3)
-    const fill = createWasmFill(kernelCache(bytes))(ws.memory)
-    for (const [stream, rows] of [
-      [STREAM_MATRIX, n],
-      [STREAM_CENTROIDS, 3],
-    ]) {
-      const view = stream === STREAM_MATRIX ? ws.m : ws.centroids
-      const expected = new Float64Array(rows * n)
-      fillRows(expected, 0, n, 0, rows, 1234, stream)
-      view.fill(-1)
-      fill(view, 0, n, 0, rows, 1234, stream)
-      expect(view).toEqual(expected)
-    }
-  })
+  it.each([1, 3, 4, 5, 7, 8, 12, 15, 37, 256])(
+    'writes bit for bit the JS fill of a %i-wide matrix, both streams',
+    (n) => {
+      const ws = workspace(n, 3)
+      const fill = createWasmFill(kernelCache(bytes))(ws.memory)
+      for (const [stream, rows] of [
+        [STREAM_MATRIX, n],
+        [STREAM_CENTROIDS, 3],
+      ]) {
+        const view = stream === STREAM_MATRIX ? ws.m : ws.centroids
+        const expected = new Float64Array(rows * n)
+        fillRows(expected, 0, n, 0, rows, 1234, stream)
+        view.fill(-1)
+        fill(view, 0, n, 0, rows, 1234, stream)
+        expect(view).toEqual(expected)
+      }
+    },
+  )
 
   it('fills a row range at an offset and leaves everything else alone', () => {
     const n = 29
