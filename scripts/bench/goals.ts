@@ -10,6 +10,7 @@ export const ours = {
   roundTrip: 'ours_warm_round_trip',
   fill: 'ours_parallel_fill_n1e8_p2',
   refill: 'ours_parallel_refill_n1e8_p2',
+  refillFirst: 'ours_parallel_refill_first_n1e8_p2',
 } as const
 
 export interface Figure {
@@ -109,6 +110,13 @@ export const FIGURES: Figure[] = [
     label: 'parallel refill 1e8 (touched pages)',
     key: ours.refill,
     versus: { key: 'c_refill_mulberry_n1e+08_t2', label: 'C refill, our generator' },
+  },
+  // The first refill of a round, after other work: no goal, the context for the rows above (C's is timed right
+  // after its fill, as our other two are).
+  {
+    label: 'parallel refill 1e8, first of a round',
+    key: ours.refillFirst,
+    versus: { key: 'c_refill_n1e+08_t2', label: 'C refill, 2 thr' },
   },
   // At the floor: the memory system, not numpy, is the reference (issue 12). 2 workers against C's read-bandwidth
   // loop on 2 threads in both placements; 1 worker against 1 thread; 1e6 entries, where dispatch shows.

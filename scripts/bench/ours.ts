@@ -139,9 +139,18 @@ export async function openLab(script: string, sizes: LabSizes): Promise<Lab> {
     },
   })
   items.push({
+    // Three refills a round. The first follows other work (another item, an anchor) and took 60–88 ms where the
+    // next two took 34–42 (2026-11-26): those two are timed as C's refill is, right after a fill of the same
+    // pages, and the first is kept apart as its own figure.
     key: `ours_parallel_refill_n${entriesLabel(sizes.big)}_p2`,
     async round() {
-      return only(this.key, [await fillWorkspace(pool(2), workspaces.get(sizes.big)!.ref, SEED)])
+      const ref = workspaces.get(sizes.big)!.ref
+      const first = await fillWorkspace(pool(2), ref, SEED)
+      const next = [await fillWorkspace(pool(2), ref, SEED), await fillWorkspace(pool(2), ref, SEED)]
+      return new Map([
+        [this.key, next],
+        [`ours_parallel_refill_first_n${entriesLabel(sizes.big)}_p2`, [first]],
+      ])
     },
   })
 

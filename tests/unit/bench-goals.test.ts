@@ -11,6 +11,7 @@ const book = new Map<string, number[]>([
   [ours.sum('wasm', '1e8', 1), [25.4]],
   [ours.sum('wasm', '1e6', 1), [0.14]],
   [ours.refill, [38.9]],
+  [ours.refillFirst, [61.3]],
   ['c_bwread_n1e+08_t2', [16.4]],
   ['c_bwread_n1e+08_t2_close', [19]],
   ['c_bwread_n1e+08_t1', [21.9]],
@@ -41,6 +42,12 @@ describe('bench goals at the floor', () => {
     const refill = rowsFor('parallel refill 1e8 (touched pages)')[0]
     expect([refill.goal, refill.met]).toEqual(['≤ 1.5×', false])
     expect(refill.ratio).toBeCloseTo(38.9 / 14.4, 12)
+  })
+
+  it('prints the first refill of a round, after other work, apart and without a goal', () => {
+    const [first] = rowsFor('parallel refill 1e8, first of a round')
+    expect([first.versusLabel, first.goal, first.met]).toEqual(['C refill, 2 thr', '', null])
+    expect(first.ratio).toBeCloseTo(61.3 / 14.4, 12)
   })
 
   it('leaves a row unjudged when its anchor did not run', () => {
