@@ -1,7 +1,7 @@
 // The app:// protocol handler: serves the built renderer folder (and nothing outside it) with the CSP as a header.
 // No Electron import: it maps a fetch Request to a fetch Response, so it is unit-tested in plain Node.
 import { readFile } from 'node:fs/promises'
-import { contentTypeFor, findStaticFile } from '../transports/http/static-files'
+import { cacheControlFor, contentTypeFor, findStaticFile } from '../transports/http/static-files'
 import { APP_HOST, APP_SCHEME } from './shell-policy'
 
 export type ReadFile = (path: string) => Promise<Uint8Array>
@@ -45,7 +45,7 @@ export function createAppProtocolHandler(
         'Content-Type': contentTypeFor(file),
         'Content-Security-Policy': csp,
         'X-Content-Type-Options': 'nosniff',
-        'Cache-Control': 'no-cache',
+        'Cache-Control': cacheControlFor(url.pathname, contentTypeFor(file)),
       },
     })
   }

@@ -40,7 +40,11 @@ const SHUTDOWN_GRACE_MS = 10_000
 
 // Must happen before 'ready': app:// gets a real, secure origin (fetch, CSP 'self') instead of file://.
 protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  // codeCache: V8 keeps the bundle's compiled code between launches, as Chromium does for http(s) pages.
+  {
+    scheme: APP_SCHEME,
+    privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+  },
 ])
 app.enableSandbox()
 

@@ -126,6 +126,7 @@ describe('the app:// protocol handler', () => {
     await mkdir(join(root, 'assets'), { recursive: true })
     await writeFile(join(root, 'index.html'), '<!doctype html><title>Amdahl</title>')
     await writeFile(join(root, 'assets', 'index.js'), 'console.log(1)')
+    await writeFile(join(root, 'assets', 'index-CLIwDJlJ.js'), 'console.log(2)')
     await writeFile(join(outside, 'secret.txt'), 'secret')
     // Issue 9: links inside the renderer folder that lead out of it, to a file and to a folder.
     await symlink(join(outside, 'secret.txt'), join(root, 'assets', 'link.txt'))
@@ -140,6 +141,14 @@ describe('the app:// protocol handler', () => {
     expect(response.headers.get('content-security-policy')).toBe(csp)
     expect(response.headers.get('x-content-type-options')).toBe('nosniff')
     expect(await response.text()).toContain('<title>Amdahl</title>')
+  })
+
+  it('has index.html read fresh, hashed bundles kept for good and other files checked again', async () => {
+    expect((await get('app://amdahl/')).headers.get('cache-control')).toBe('no-store')
+    const hashed = await get('app://amdahl/assets/index-CLIwDJlJ.js')
+    expect(hashed.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+    expect(await hashed.text()).toBe('console.log(2)')
+    expect((await get('app://amdahl/assets/index.js')).headers.get('cache-control')).toBe('no-cache')
   })
 
   it('serves scripts as JavaScript (module scripts need the right type)', async () => {

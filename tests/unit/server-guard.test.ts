@@ -9,7 +9,7 @@ import {
   originAllowed,
   tokenMatches,
 } from '../../main/transports/http/guard'
-import { resolveStaticPath } from '../../main/transports/http/static-files'
+import { cacheControlFor, resolveStaticPath } from '../../main/transports/http/static-files'
 import { startServer } from '../../main/transports/http/server'
 import type { ApiHandlers } from '../../common/contract'
 import { rawRequest } from './server-http'
@@ -104,6 +104,22 @@ describe('static paths', () => {
       expect(resolveStaticPath('/srv/r', path)).toBeNull()
     },
   )
+  it('lets a browser keep hashed bundles for good, never index.html, and check anything else again', () => {
+    const js = 'text/javascript; charset=utf-8'
+    expect(cacheControlFor('/', 'text/html; charset=utf-8')).toBe('no-store')
+    expect(cacheControlFor('/index.html', 'text/html; charset=utf-8')).toBe('no-store')
+    expect(cacheControlFor('/assets/index-CLIwDJlJ.js', js)).toBe('public, max-age=31536000, immutable')
+    expect(cacheControlFor('/assets/index-93TVqKB5.css', 'text/css')).toBe(
+      'public, max-age=31536000, immutable',
+    )
+    // No content hash in the name, or not under /assets/: it may change under the same name.
+    expect(cacheControlFor('/assets/app.js', js)).toBe('no-cache')
+    expect(cacheControlFor('/assets/index-short.js', js)).toBe('no-cache')
+    expect(cacheControlFor('/index-CLIwDJlJ.js', js)).toBe('no-cache')
+    expect(cacheControlFor('/assets/sub/index-CLIwDJlJ.js', js)).toBe('no-cache')
+    // A hashed name that is an HTML page is still fetched fresh.
+    expect(cacheControlFor('/assets/page-CLIwDJlJ.html', 'text/html; charset=utf-8')).toBe('no-store')
+  })
 })
 
 describe('binding elsewhere', () => {

@@ -66,6 +66,7 @@ beforeAll(async () => {
   mkdirSync(join(rendererDir, 'assets'), { recursive: true })
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Amdahl</title>')
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)')
+  writeFileSync(join(rendererDir, 'assets', 'index-CLIwDJlJ.js'), 'console.log(2)')
   writeFileSync(join(root, 'secret.txt'), 'outside the renderer')
   server = await startServer({ handlers, onEvent, rendererDir, log: (l) => logged.push(l) })
 })
@@ -300,6 +301,16 @@ describe('static files', () => {
     const res = await rawRequest({ port: server.port, path: '/assets/app.js' })
     expect(res.status).toBe(200)
     expect(res.headers['content-type']).toBe('text/javascript; charset=utf-8')
+  })
+
+  it('has index.html fetched fresh every time, hashed bundles kept for good, other files checked again', async () => {
+    const page = await rawRequest({ port: server.port, path: `/?token=${server.token}` })
+    expect(page.headers['cache-control']).toBe('no-store')
+    const hashed = await rawRequest({ port: server.port, path: '/assets/index-CLIwDJlJ.js' })
+    expect([hashed.status, hashed.body]).toEqual([200, 'console.log(2)'])
+    expect(hashed.headers['cache-control']).toBe('public, max-age=31536000, immutable')
+    const plain = await rawRequest({ port: server.port, path: '/assets/app.js' })
+    expect(plain.headers['cache-control']).toBe('no-cache')
   })
 
   it('answers an unknown path with 404', async () => {

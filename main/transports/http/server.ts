@@ -33,7 +33,7 @@ import {
   tokenMatches,
 } from './guard'
 import { SECURITY_HEADERS } from './headers'
-import { findStaticFile, openStaticFile } from './static-files'
+import { cacheControlFor, findStaticFile, openStaticFile } from './static-files'
 
 export interface ServerOptions {
   handlers: ApiHandlers
@@ -248,8 +248,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ...SECURITY_HEADERS,
       'Content-Type': file.contentType,
       'Content-Length': String(file.size),
-      // index.html carries the hashed asset names: always fetch it fresh.
-      'Cache-Control': file.contentType.startsWith('text/html') ? 'no-store' : 'no-cache',
+      'Cache-Control': cacheControlFor(path, file.contentType),
     })
     if (req.method === 'HEAD') {
       res.end()
