@@ -143,16 +143,20 @@ try {
   const latency = () => page.evaluate(() => window.__benchLatency)
   const runKeyShows = (k) => `document.querySelectorAll('[data-testid="charts-run-key"] li').length === ${k}`
 
-  // 1. Interactive: first history entry drawn and the Run button usable.
+  // 1. Interactive: first history entry drawn and the Run button usable. The first load also has the server build
+  // the history's index (once per history) and the browser fetch the bundle: it is printed apart; the goal is
+  // held against the loads after it.
   const interactive = []
-  for (let r = 0; r < 3; r++) {
+  let firstLoad = 0
+  for (let r = 0; r <= ROUNDS; r++) {
     const start = Date.now()
     if (r === 0) await page.goto(url)
     else await page.reload()
     await page.locator('[data-testid="history-item"]').first().waitFor({ timeout: 60_000 })
     await page.locator('[data-testid="run-button"]:not([disabled])').waitFor({ timeout: 60_000 })
     await frames()
-    interactive.push(Date.now() - start)
+    if (r === 0) firstLoad = Date.now() - start
+    else interactive.push(Date.now() - start)
   }
   const elements = await page.evaluate('document.getElementsByTagName("*").length')
   const heap = await page.evaluate('performance.memory ? performance.memory.usedJSHeapSize : 0')
@@ -225,14 +229,25 @@ try {
 
   const rows = [
     ['figure', 'median ms', 'range ms', 'goal ms', 'met'],
-    [`UI interactive, ${RUNS} runs`, median(interactive), range(interactive), 1500],
+    [`UI interactive, ${RUNS} runs (${ROUNDS} reloads)`, median(interactive), range(interactive), 1500],
+    ['  the first load (the server builds the index)', firstLoad, '', null],
     [`click on a run, ${RUNS} runs: input → painted`, median(clicks), range(clicks), 200],
     [`  the same, from the driver`, median(clicksDriver), range(clicksDriver), 200],
     ['tick a run to overlay (2…6): input → painted', median(ticks), range(ticks), 50],
     ['  the same, from the driver', median(ticksDriver), range(ticksDriver), 50],
     ['  the same, each press held 80 ms: input → painted', median(pressedTicks), range(pressedTicks), 50],
     ['draw a 6-run overlay', median(draws), range(draws), 300],
-  ].map((r, i) => (i === 0 ? r : [r[0], r[1].toFixed(0), r[2], String(r[3]), r[1] <= r[3] ? 'yes' : 'NO']))
+  ].map((r, i) =>
+    i === 0
+      ? r
+      : [
+          r[0],
+          r[1].toFixed(0),
+          r[2],
+          r[3] === null ? '—' : String(r[3]),
+          r[3] === null ? '' : r[1] <= r[3] ? 'yes' : 'NO',
+        ],
+  )
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)))
   console.log(`bench:ui — Chromium ${browser.version()}, ${RUNS} runs in the history`)
   for (const r of rows)
