@@ -82,3 +82,16 @@ function niceStep(from: number, to: number): number {
   const nice = [1, 2, 5, 10].find((m) => m * magnitude >= raw) ?? 10
   return nice * magnitude
 }
+
+/**
+ * Pool sizes worth measuring on a machine, the same for the CLI and the app: every count up to the cores on small
+ * machines, powers of two plus the core count on big ones (the contract allows at most 16 pool sizes).
+ */
+export function defaultPools(logicalCores: number): number[] {
+  const cores = Math.max(1, Math.floor(logicalCores))
+  if (cores <= 8) return Array.from({ length: cores }, (_, i) => i + 1)
+  const pools = new Set<number>()
+  for (let p = 1; p < cores && pools.size < 15; p *= 2) pools.add(p)
+  pools.add(cores)
+  return [...pools].sort((a, b) => a - b)
+}

@@ -322,11 +322,3 @@ export function parseSweepSpec(flags: SweepFlags, defaultPools: number[]): Sweep
   }
   return parsed.data
 }
-
-/** Powers of two up to the number of cores (and the cores themselves): 1,2,4,6 on six cores. */
-export function defaultPools(cores: number): number[] {
-  const pools: number[] = []
-  for (let p = 1; p < cores; p *= 2) pools.push(p)
-  pools.push(Math.max(1, cores))
-  return pools
-}

@@ -64,7 +64,10 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .description('run a sweep and print its table; saved to the history unless --no-save')
     .addOption(new Option('--workload <name>', 'sum | assign (default sum); see --command and --module'))
     .option('--sizes <list>', 'matrix sizes N, e.g. 100,1000,1e4 (required)')
-    .option('--pools <list>', 'pool sizes, e.g. 1,2,4 (default: powers of two up to the cores)')
+    .option(
+      '--pools <list>',
+      'pool sizes, e.g. 1,2,4 (default: every count up to the cores, or powers of two and the cores past 8)',
+    )
     .option('--chunk <list>', 'rows per task: auto and/or numbers, e.g. auto,64 (default auto)')
     .option('--executor <kind>', 'thread | process (default thread)')
     .option('--transfer <kind>', 'shared | copy (default shared; process needs copy)')

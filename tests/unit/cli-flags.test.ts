@@ -1,9 +1,9 @@
 // CLI flag parsing: number lists with 1e4 notation, choices, and flags → a validated SweepSpec.
 import { describe, expect, it } from 'vitest'
 import { CliFailure, UsageError } from '../../main/cli/errors'
+import { defaultPools } from '../../common/lists'
 import { matchRunId } from '../../main/cli/run-ids'
 import {
-  defaultPools,
   parseChunkList,
   parseChoice,
   parsePort,
@@ -259,10 +259,12 @@ describe('matchRunId', () => {
 })
 
 describe('defaultPools', () => {
-  it('doubles up to the number of cores and ends at the cores', () => {
-    expect(defaultPools(6)).toEqual([1, 2, 4, 6])
-    expect(defaultPools(8)).toEqual([1, 2, 4, 8])
+  it('is the app’s default too: every count up to the cores, then powers of two and the cores', () => {
+    expect(defaultPools(6)).toEqual([1, 2, 3, 4, 5, 6])
+    expect(defaultPools(8)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+    expect(defaultPools(12)).toEqual([1, 2, 4, 8, 12])
     expect(defaultPools(2)).toEqual([1, 2])
     expect(defaultPools(1)).toEqual([1])
+    expect(defaultPools(0)).toEqual([1])
   })
 })

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { nextTick } from 'vue'
 import { SweepSpecSchema } from '../../common/contract'
-import { defaultPools } from '../../renderer/src/lib/lists'
+import { defaultPools } from '../../common/lists'
 import { settingsQuestion } from '../../renderer/src/lib/use-settings'
 import { useConfigStore } from '../../renderer/src/stores/config'
 import { useMachineStore } from '../../renderer/src/stores/machine'

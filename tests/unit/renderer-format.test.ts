@@ -14,7 +14,8 @@ import {
   shortCpu,
   specSummary,
 } from '../../renderer/src/lib/format'
-import { defaultPools, ListSyntaxError, parseList } from '../../renderer/src/lib/lists'
+import { defaultPools } from '../../common/lists'
+import { ListSyntaxError, parseList } from '../../renderer/src/lib/lists'
 import { cancelledView, outcomeText, progressView } from '../../renderer/src/lib/progress'
 import { runShortcutLabel, shortcutFor, type KeyPress } from '../../renderer/src/lib/shortcuts'
 import { dispatchMenu, type MenuActions } from '../../renderer/src/lib/menu'

@@ -13,7 +13,8 @@ import {
   WorkloadSchema,
   type Workload,
 } from '../../../common/contract'
-import { defaultPools, formatList, parseList } from './lists'
+import { defaultPools } from '../../../common/lists'
+import { formatList, parseList } from './lists'
 
 export const sizePresets = {
   classic: { label: '10⁰…10⁴', text: '1, 10, 100, 1000, 10000' },

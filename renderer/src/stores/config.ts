@@ -8,7 +8,8 @@ import {
   type SweepSpecInput,
   type WorkloadPreset,
 } from '../../../common/contract'
-import { defaultPools, formatList, parseList } from '../lib/lists'
+import { defaultPools } from '../../../common/lists'
+import { formatList, parseList } from '../lib/lists'
 import { fieldErrors } from '../lib/spec-errors'
 import { readJson, writeJson } from '../lib/storage'
 import {
