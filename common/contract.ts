@@ -529,6 +529,12 @@ export const ProtocolSchema = z.object({
   timerResolutionMs: finite.optional(),
   /** Where busyCpuFraction comes from: /proc/stat, the load average, or nowhere. */
   loadSource: z.enum(['proc-stat', 'loadavg', 'none']).optional(),
+  /**
+   * When cells stop: 'size', the cells of a size end together, in the round the last of them met its target (a
+   * cell that met it is timed on in the same rounds, main/engine/sampling.ts); absent, each cell stopped on its
+   * own (runs measured before 2026-11-26).
+   */
+  stopping: z.enum(['size']).optional(),
 })
 export type Protocol = z.infer<typeof ProtocolSchema>
 

@@ -243,7 +243,9 @@ function protocolLine(run: Run): string {
   if (!p) return `${spec.repetitions} repetitions per cell after ${warm}, no precision target recorded`
   const target =
     p.targetRelSpread > 0
-      ? `until the median is within ±${percent(p.targetRelSpread, 1)}`
+      ? p.stopping === 'size'
+        ? `until every cell of a size has its median within ±${percent(p.targetRelSpread, 1)}`
+        : `until the median is within ±${percent(p.targetRelSpread, 1)}`
       : 'no precision target'
   return (
     `at least ${p.minSamples} sample${p.minSamples === 1 ? '' : 's'} after ${p.warmups} warm-up${p.warmups === 1 ? '' : 's'}, ${target}, ` +

@@ -22,7 +22,7 @@ import { closePools, poolErrorLine, resolveWorkerScript, startPool, type WorkerP
 import { ProgressTracker } from './progress'
 import { batchParts, cellBreakdown, type SampleParts } from './breakdown'
 import { runOnce, type Cancellable, type SampleContext } from './sample'
-import { countBudget, sampleRounds, stopReason } from './sampling'
+import { afterSample, countBudget, sampleRounds } from './sampling'
 import { analyzeCells, type AnalysisContext, type MeasuredCell } from './analysis'
 import { batchFor, QuietGate, TIMED_REGION, timeRegion, timerResolution, type Clock } from './timed'
 import type { RunOptions } from './options'
@@ -56,6 +56,8 @@ interface CellState {
   /** Null while the cell is still sampling. */
   status: Cell['status'] | null
   stopReason: StopReason | null
+  /** Its median is known within the target; it is still sampled while another cell of its size is not (sampling.ts). */
+  met: boolean
   /** Time of its measured regions so far (the time budget counts this), ms. */
   spentMs: number
   /** Runs per sample, set from the warm-ups (timed.ts batchFor). */
@@ -165,6 +167,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     timedRegion: TIMED_REGION,
     timerResolutionMs: resolutionMs,
     loadSource: meter.source,
+    stopping: 'size',
   }
   run.baseCase = describeBaseCase(spec)
   /** Every cell begun, by index. */
@@ -359,6 +362,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       failed: null,
       status: null,
       stopReason: null,
+      met: false,
       spentMs: 0,
       batch: 1,
       load: null,
@@ -422,12 +426,15 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     await sampleRounds({
       cellCount: states.length,
       isOpen: (i) => states[i].status === null,
+      isMet: (i) => states[i].met,
       orderSeed,
       size: plan.n,
       warmups: spec.warmups,
       signal,
       step: (i, kind) => step(states[i], kind),
     })
+    // The cells that met their target end together, in the round the last of them did (or at a cancel).
+    for (const state of states) if (state.status === null && state.met) await close(state, 'ok', 'target')
 
     if (signal?.aborted) {
       // Cells of this size still under way are kept, marked 'cancelled' with every sample they had: the record
@@ -511,8 +518,10 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
         state.checksUsed.push(speed.latestFor(poolChecks ? cell.pool : undefined))
       }
       progress.sampleDone(cell)
-      const why = kind === 'measure' ? stopReason(state.samplesMs, state.spentMs, spec) : null
-      if (why) await close(state, 'ok', why)
+      if (kind === 'warmup') return
+      const next = afterSample(state.samplesMs, state.spentMs, spec)
+      state.met = next === 'met'
+      if (next !== 'sampling' && next !== 'met') await close(state, 'ok', next)
     }
 
     /** Checks a sample's result against the serial result; returns why it is wrong, or null. */

@@ -14,7 +14,7 @@ import {
   readGovernor,
   type LoadSources,
 } from '../../main/engine/load'
-import { stopReason } from '../../main/engine/sampling'
+import { afterSample, sampleRounds, stopReason } from '../../main/engine/sampling'
 import { batchFor, QuietGate, timeRegion, timerResolution } from '../../main/engine/timed'
 
 const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', 'proc', name), 'utf8')
@@ -184,6 +184,78 @@ describe('stopReason', () => {
     expect(stopReason(spread, 15, budget)).toBe('budget-count')
     expect(stopReason(spread.slice(0, 7), 1000, budget)).toBe('budget-time')
     expect(stopReason(spread.slice(0, 7), 999, budget)).toBeNull()
+  })
+})
+
+describe('afterSample', () => {
+  const budget = { repetitions: 3, target: 0.05, maxTimeMs: 1000, maxSamples: 10 }
+
+  it('says met when the target is, and stops the cell only when a budget is spent too', () => {
+    expect(afterSample([1, 1], 2, budget)).toBe('sampling')
+    expect(afterSample([1, 1, 1, 1, 1, 1.06], 6, budget)).toBe('sampling')
+    expect(afterSample([1, 1, 1, 1, 1, 1], 6, budget)).toBe('met')
+    expect(afterSample(Array(10).fill(1), 10, budget)).toBe('target')
+    expect(afterSample([1, 1, 1, 1, 1, 1], 1000, budget)).toBe('target')
+  })
+
+  it('stops a cell short of its target at its budget', () => {
+    const spread = [1, 2, 1, 2, 1, 2, 1, 2, 1, 2]
+    expect(afterSample(spread, 15, budget)).toBe('budget-count')
+    expect(afterSample(spread.slice(0, 7), 1000, budget)).toBe('budget-time')
+  })
+})
+
+describe('sampleRounds', () => {
+  /** Cells that meet their target after `needs[i]` measured samples, and close at `budget` samples. */
+  async function rounds(needs: number[], budget = 1000, abortAfter = Infinity) {
+    const taken = needs.map(() => 0)
+    const closed = needs.map(() => false)
+    const order: number[][] = []
+    const controller = new AbortController()
+    let steps = 0
+    await sampleRounds({
+      cellCount: needs.length,
+      isOpen: (i) => !closed[i],
+      isMet: (i) => taken[i] >= needs[i],
+      orderSeed: 7,
+      size: 100,
+      warmups: 1,
+      signal: controller.signal,
+      step: async (i, kind) => {
+        if (kind === 'measure') {
+          taken[i]++
+          if (taken[i] >= budget) closed[i] = true
+        }
+        if (++steps >= abortAfter) controller.abort()
+        order.push([i, taken[i]])
+      },
+    })
+    return { taken, order }
+  }
+
+  it('samples a cell that met its target in every round until the last cell of its size meets its own', async () => {
+    const { taken, order } = await rounds([6, 6, 20])
+    expect(taken).toEqual([20, 20, 20])
+    // Every measuring round holds each cell once: the cells share their rounds to the end.
+    const measured = order.slice(3)
+    for (let r = 0; r < 20; r++)
+      expect(
+        measured
+          .slice(3 * r, 3 * r + 3)
+          .map(([i]) => i)
+          .sort(),
+      ).toEqual([0, 1, 2])
+  })
+
+  it('ends when every cell still open has met its target, a cell closed at its budget included', async () => {
+    // Cell 2 never meets its target and closes at 12 samples; the others stop with it.
+    const { taken } = await rounds([6, 6, Infinity], 12)
+    expect(taken).toEqual([12, 12, 12])
+  })
+
+  it('stops at an abort, with whatever each cell has', async () => {
+    const { taken } = await rounds([6, 6, 20], 1000, 3 + 3 * 4 + 1)
+    expect(taken.reduce((a, b) => a + b, 0)).toBe(3 * 4 + 1)
   })
 })
 

@@ -71,7 +71,13 @@ describe('enough samples', () => {
       ['ok', 'target', 6],
       ['ok', 'target', 6],
     ])
-    expect(run.protocol).toMatchObject({ targetRelSpread: 0.05, minSamples: 2, maxSamples: 1000, warmups: 1 })
+    expect(run.protocol).toMatchObject({
+      targetRelSpread: 0.05,
+      minSamples: 2,
+      maxSamples: 1000,
+      warmups: 1,
+      stopping: 'size',
+    })
   })
 
   it('takes the minimum even when the target is met sooner', async () => {

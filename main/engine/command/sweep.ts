@@ -16,7 +16,7 @@ import { machineInfo } from '../machine'
 import { defaultName, planSweep, type PlannedCell, type SizePlan } from '../plan'
 import { ProgressTracker } from '../progress'
 import type { RunOptions } from '../options'
-import { countBudget, sampleRounds, stopReason } from '../sampling'
+import { afterSample, countBudget, sampleRounds } from '../sampling'
 import { describeBaseCase, newRunId, INTERRUPTED } from '../runner'
 import { cellInvocation, runCommandSample } from './sample'
 import { resultError } from './report'
@@ -37,6 +37,8 @@ interface CellState {
   failed: string | null
   /** Null while the cell still takes samples. */
   stopped: StopReason | null
+  /** Its median is known within the target; it is still sampled while another cell of its size is not. */
+  met: boolean
 }
 
 /** What a command cell's sample is, for the run's protocol record. */
@@ -93,6 +95,7 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
     orderSeed,
     timedRegion: COMMAND_TIMED_REGION,
     loadSource: 'none',
+    stopping: 'size',
   }
   const finished = new Map<number, MeasuredCell>()
   /** Sizes whose cells are all done, analysed once with the full bootstrap. */
@@ -164,6 +167,7 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
       relError: null,
       failed: null,
       stopped: null,
+      met: false,
     }))
     const base = states[0]
     const close = (state: CellState, status: Cell['status'], stop: StopReason) => {
@@ -220,19 +224,23 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
       state.processMs.push(reading.wallMs)
       if (reading.reportedMs !== null) state.reportedMs.push(reading.reportedMs)
       state.measuredMs += reading.wallMs
-      const why = stopReason(state.samplesMs, state.measuredMs, spec)
-      if (why) close(state, 'ok', why)
+      const next = afterSample(state.samplesMs, state.measuredMs, spec)
+      state.met = next === 'met'
+      if (next !== 'sampling' && next !== 'met') close(state, 'ok', next)
     }
 
     await sampleRounds({
       cellCount: states.length,
       isOpen: (i) => states[i].stopped === null,
+      isMet: (i) => states[i].met,
       orderSeed,
       size: plan.n,
       warmups: spec.warmups,
       signal,
       step: (i, kind) => step(states[i], kind),
     })
+    // The cells that met their target end together, in the round the last of them did (or at a cancel).
+    for (const state of states) if (state.stopped === null && state.met) close(state, 'ok', 'target')
     if (signal?.aborted) {
       for (const state of states) if (state.stopped === null) close(state, 'cancelled', 'cancelled')
       return
