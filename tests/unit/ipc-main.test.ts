@@ -175,9 +175,14 @@ function invoke(channel: string, input: unknown, frame: Frame = win.webContents.
 }
 
 describe('before the app is ready', () => {
-  it('registers app:// as a standard, secure scheme and sandboxes every renderer', () => {
+  it('registers app:// as a standard, secure scheme (with V8’s code cache) and sandboxes every renderer', () => {
     expect(firstCall('protocol.registerSchemesAsPrivileged')).toEqual([
-      [{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }],
+      [
+        {
+          scheme: 'app',
+          privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+        },
+      ],
     ])
     expect(fake.calls['app.enableSandbox']).toHaveLength(1)
     expect(fake.calls['app.requestSingleInstanceLock']).toHaveLength(1)
