@@ -217,7 +217,8 @@ describe('the CLI stopped by a signal mid-sweep', () => {
 describe('the CLI killed outright (SIGKILL) mid-sweep', () => {
   it('leaves no worker process behind (they notice their parent is gone) and a loadable checkpoint', async () => {
     const dir = join(work.dir, 'sigkill')
-    // The small size ends first (its cells checkpointed); the large one is still running when the kill comes.
+    // The small size ends first (its cells checkpointed); the large one is still running when the kill comes. A
+    // size's cells end together, so a small sample budget ends the small size soon whatever its spread.
     const args = [
       '--workload',
       'assign',
@@ -231,6 +232,8 @@ describe('the CLI killed outright (SIGKILL) mid-sweep', () => {
       '0',
       '--reps',
       '20',
+      '--max-samples',
+      '40',
     ]
     const cli = launch([
       bundles.cli,
