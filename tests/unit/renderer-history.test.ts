@@ -11,6 +11,7 @@ import { useUiStore } from '../../renderer/src/stores/ui'
 import { runsToJson } from '../../main/export/json'
 import { makeRun } from './history-fixtures'
 import HistoryItem from '../../renderer/src/components/HistoryItem.vue'
+import HistoryPanel from '../../renderer/src/components/HistoryPanel.vue'
 import { summarizeRun } from '../../common/run-summary'
 import { createTestClient, storesWith, type TestClient } from './renderer-client'
 
@@ -296,5 +297,36 @@ describe('history store', () => {
       content: 'iVBORw0KGgo=',
       encoding: 'base64',
     })
+  })
+})
+
+describe('the history panel while the list loads', () => {
+  afterEach(() => vi.useRealTimers())
+
+  it('says why after 3 s of loading (a first listing indexes every run file), and nothing more once loaded', async () => {
+    vi.useFakeTimers()
+    const props = {
+      runs: [],
+      selectedIds: [],
+      openId: null,
+      activeId: null,
+      foreignIds: new Set<string>(),
+      loading: true,
+      error: null,
+    }
+    const panel = mount(HistoryPanel, { props })
+    const text = () => panel.get('[data-testid="history-empty"]').text()
+    vi.advanceTimersByTime(2900)
+    await panel.vm.$nextTick()
+    expect(text()).toBe('Loading…')
+    vi.advanceTimersByTime(200)
+    await panel.vm.$nextTick()
+    expect(text()).toContain('reads every run file to index it (once')
+    await panel.setProps({ loading: false })
+    expect(text()).toBe('No runs yet. Finished sweeps appear here.')
+    // Loading again starts from the short line.
+    await panel.setProps({ loading: true })
+    expect(text()).toBe('Loading…')
+    panel.unmount()
   })
 })

@@ -416,7 +416,7 @@ export const sweepFields: readonly FieldDescriptor[] = [
     control: { kind: 'number', min: 0.1, max: 100, step: 0.5 },
     testId: 'target-input',
     row: 'precision',
-    hint: () => "Each cell samples until its median's interval is this tight…",
+    hint: () => "A size's cells sample until every median's interval is this tight…",
     ...scaledKey('targetPercent', 1 / 100),
   },
   {
