@@ -65,13 +65,14 @@ export async function writeExportFile(
         })
   const failure: { of: 'pieces' | 'disk'; error?: unknown } = { of: 'disk' }
   const temp = tempPathFor(target)
+  const out = createWriteStream(temp, { flags: 'wx', flush: true })
   try {
-    await pipeline(
-      Readable.from(noting(pieces, failure), ONE_AHEAD),
-      createWriteStream(temp, { flags: 'wx', flush: true }),
-    )
+    await pipeline(Readable.from(noting(pieces, failure), ONE_AHEAD), out)
     await renameOver(temp, target)
   } catch (error) {
+    // Pieces that fail at once can beat the temp file's opening: the stream then opens it and closes it after
+    // the pipeline has given up (seen in CI: a temp file left beside the destination). Remove it once closed.
+    if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()))
     await rm(temp, { force: true })
     throw failure.of === 'pieces' ? failure.error : wordedError(error, shownAs)
   }
