@@ -57,15 +57,25 @@ export class ProgressTracker implements Quiet {
 
   /**
    * What runs now. Throttled, except when the kind of step changes (start-up, fill, warm-up, measure): those
-   * changes are few per size, and a short one (a fill of ~0.1 s) would otherwise never be reported.
+   * changes are few per size, and a short one (a fill of ~0.1 s) would otherwise never be reported. A new cell
+   * whose step is expected to last at least the throttle's interval (`expectedMs`: its last timed region, Infinity
+   * before its first) is reported too: nothing goes out while a sample is held, so a throttled event would leave
+   * the previous cell named for the whole of a long sample (a 2 s sample of pool 2 read as the serial baseline).
    */
-  phase(current: NonNullable<Progress['current']>): void {
-    const changed = this.current?.phase !== current.phase
+  phase(current: NonNullable<Progress['current']>, expectedMs = 0): void {
+    const was = this.current
+    const changed = was?.phase !== current.phase
+    const newCell =
+      was !== null &&
+      (was.n !== current.n ||
+        was.pool !== current.pool ||
+        was.chunkRows !== current.chunkRows ||
+        was.serial !== current.serial)
     this.current = current
     const sampling = current.phase === 'warmup' || current.phase === 'measure'
     if (sampling && this.samplingSince === null) this.samplingSince = this.now()
     this.arm()
-    this.emit(changed)
+    this.emit(changed || (newCell && expectedMs >= Math.min(MIN_INTERVAL_MS, this.tickMs)))
   }
 
   hold(): void {

@@ -62,6 +62,8 @@ interface CellState {
   spentMs: number
   /** Runs per sample, set from the warm-ups (timed.ts batchFor). */
   batch: number
+  /** How long its latest timed region (warm-up or sample) lasted, ms; null before the first. */
+  regionMs: number | null
   /** What other programs took while its measured samples ran. */
   load: LoadTotal | null
   /** Per measured sample, the index of the speed check in effect for its pool (SpeedChecker.latestFor). */
@@ -365,6 +367,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       met: false,
       spentMs: 0,
       batch: 1,
+      regionMs: null,
       load: null,
       checksUsed: [],
     }))
@@ -466,13 +469,10 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       // is the sample's own work, never the check's.
       if (kind === 'measure')
         await speed.maybe(poolChecks ? { key: cell.pool, check: () => pool.speed(checkBuffer) } : undefined)
-      progress.phase({
-        n: cell.n,
-        pool: cell.pool,
-        chunkRows: cell.chunkRows,
-        serial: cell.serial,
-        phase: kind,
-      })
+      progress.phase(
+        { n: cell.n, pool: cell.pool, chunkRows: cell.chunkRows, serial: cell.serial, phase: kind },
+        state.regionMs ?? Infinity,
+      )
       // Stale labels from an earlier sample must not hide a task that wrote nothing.
       if (spec.workload === 'assign') ctx.views.labels.fill(-1)
       const before = meter.read(pool.pids)
@@ -484,6 +484,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
         (outcome) => outcome.failure !== null,
       )
       const after = meter.read(pool.pids)
+      state.regionMs = timed.ms
       if (signal?.aborted) return
       // Outside the timed region: free the rows the child processes were sent before the next sample.
       if (spec.transfer === 'copy' && pool.executor === 'process') await pool.collect()

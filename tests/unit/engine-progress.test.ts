@@ -56,6 +56,36 @@ describe('ProgressTracker', () => {
     tracker.stop()
   })
 
+  it('names a new cell at once when its step is expected to be long, and throttles short ones', () => {
+    const events: Progress[] = []
+    let now = 0
+    const tracker = new ProgressTracker(
+      'r',
+      plans,
+      spec,
+      (p) => events.push(p),
+      () => now,
+    )
+    const serial = { n: 30, pool: 1, chunkRows: 30, serial: true, phase: 'measure' } as const
+    const pool2 = { n: 30, pool: 2, chunkRows: 15, serial: false, phase: 'measure' } as const
+    // The last event went out 45 ms ago (a tick while the serial sample's rows were freed); pool 2's sample
+    // takes 1.8 s, and while it is held nothing goes out: it is named now, or the serial baseline would read as
+    // under way for the whole of it.
+    now = 1960
+    tracker.phase(serial, 2000)
+    now = 2005
+    tracker.phase(pool2, 1800)
+    expect(events.at(-1)?.current).toEqual(pool2)
+    const count = events.length
+    // Short steps (0.2 ms) are throttled: ten a second at most.
+    now = 2010
+    tracker.phase(serial, 0.2)
+    now = 2015
+    tracker.phase(pool2, 0.2)
+    expect(events.length).toBe(count)
+    tracker.stop()
+  })
+
   it('counts the samples a failed cell never ran as done, so the bar does not stall', () => {
     const events: Progress[] = []
     const tracker = new ProgressTracker('r', plans, spec, (p) => events.push(p))
