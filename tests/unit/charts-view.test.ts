@@ -53,6 +53,13 @@ describe('ChartsView', () => {
     expect(view.get('[data-testid="charts-empty"]').text()).not.toContain('Press Run sweep')
   })
 
+  it('says the history is being read, not that no run is selected, while its first listing is on its way', () => {
+    const view = mount(ChartsView, { props: { runs: [], theme: 'light', firstRun: false, listing: true } })
+    const text = view.get('[data-testid="charts-empty"]').text()
+    expect(text).toMatch(/Reading the history/)
+    expect(text).not.toMatch(/No run selected/)
+  })
+
   it('asks to tick a run when the history has runs but none is selected', () => {
     const view = mount(ChartsView, { props: { runs: [], theme: 'light', firstRun: false } })
     expect(view.get('[data-testid="charts-empty"]').text()).toMatch(/Tick one or more runs/)
