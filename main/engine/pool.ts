@@ -11,6 +11,7 @@ import {
   type SpeedCheck,
 } from '../../common/contract'
 import { slowestOf } from '../../common/speed-check'
+import { WorkerDied } from './speed'
 import type { PingReply, PrepareTask } from '../../common/protocol'
 import { errorLine } from '../../common/one-line'
 import { median } from '../../common/stats'
@@ -35,7 +36,7 @@ export interface WorkerPool {
    * The machine's speed check (common/speed-check.ts) on every worker at once (at most one per core), as a sample
    * runs them: the slowest worker's time of each part, tagged with the pool's size. Threads stream `buffer`
    * (shared); child processes their own. Null when the workers cannot take one (a worker script of one's own) or
-   * answer nonsense; never fails.
+   * answer nonsense; rejects only with WorkerDied, when a worker died during it.
    */
   speed(buffer: SharedArrayBuffer | null): Promise<SpeedCheck | null>
   terminate(): Promise<void>
@@ -97,6 +98,10 @@ export function poolErrorLine(err: unknown): string {
   if (/Worker is terminated|Channel closed/.test(first)) return `a worker had died before its task (${first})`
   return first
 }
+
+/** Whether a task's failure is its worker's death (during it, or before it), as poolErrorLine words them. */
+export const isWorkerDeath = (err: unknown): boolean =>
+  /^Workerpool Worker terminated Unexpectedly|Worker is terminated|Channel closed/.test(errorLine(err))
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined
@@ -228,7 +233,10 @@ export async function startPool(
       // At most one per core: the workers of an oversubscribed pool would only time-share the check.
       const replies = await Promise.all(
         Array.from({ length: Math.min(size, availableParallelism()) }, () => exec<unknown>('speed', params)),
-      ).catch(() => null)
+      ).catch((err: unknown) => {
+        if (isWorkerDeath(err)) throw new WorkerDied(poolErrorLine(err))
+        return null
+      })
       if (!replies) return null
       const checks = replies.map((r) => SpeedCheckSchema.safeParse(r))
       if (checks.some((c) => !c.success)) return null

@@ -26,7 +26,7 @@ import { afterSample, countBudget, sampleRounds } from './sampling'
 import { analyzeCells, type AnalysisContext, type MeasuredCell } from './analysis'
 import { batchFor, QuietGate, TIMED_REGION, timeRegion, timerResolution, type Clock } from './timed'
 import type { RunOptions } from './options'
-import { cellSpeed, judgeSpeed, SpeedChecker } from './speed'
+import { cellSpeed, judgeSpeed, SpeedChecker, WorkerDied } from './speed'
 import { sharedStreamBuffer } from '../../common/speed-check'
 import { loadModule, type LoadedModule } from './user-module'
 import { moduleFileName, runSetup } from '../../common/user-module'
@@ -467,8 +467,14 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       if (!pool) throw new Error(`no pool of ${cell.pool}`)
       // The speed check, when one is due, comes before the sample is announced: the phase a progress event names
       // is the sample's own work, never the check's.
-      if (kind === 'measure')
-        await speed.maybe(poolChecks ? { key: cell.pool, check: () => pool.speed(checkBuffer) } : undefined)
+      if (kind === 'measure') {
+        try {
+          await speed.maybe(poolChecks ? { key: cell.pool, check: () => pool.speed(checkBuffer) } : undefined)
+        } catch (err) {
+          if (!(err instanceof WorkerDied)) throw err
+          return fail(state, err.message)
+        }
+      }
       progress.phase(
         { n: cell.n, pool: cell.pool, chunkRows: cell.chunkRows, serial: cell.serial, phase: kind },
         state.regionMs ?? Infinity,

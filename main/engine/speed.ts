@@ -49,7 +49,16 @@ export function systemSpeedSource(now: () => number = () => performance.now()): 
 export interface PoolCheck {
   /** The pool's size: checks are kept apart per pool. */
   key: number
+  /** Null (or a rejection) when its workers cannot take a check; a WorkerDied rejection when one of them died. */
   check(): Promise<SpeedCheck | null>
+}
+
+/**
+ * A pool's worker died while it took a check: not a check it cannot take, but a fault of the pool's cells, said
+ * as a death in a sample is (its replacement would otherwise take the next sample unprepared, and silently).
+ */
+export class WorkerDied extends Error {
+  override name = 'WorkerDied'
 }
 
 /** Key of the checks taken on the engine's own thread. */
@@ -78,12 +87,20 @@ export class SpeedChecker {
     this.keep(ENGINE, this.source.check())
   }
 
-  /** Takes a check if one is due (for the pool, when given); never inside a timed sample. */
+  /**
+   * Takes a check if one is due (for the pool, when given); never inside a timed sample. Rejects with WorkerDied
+   * when a worker of the pool died during its check.
+   */
   async maybe(pool?: PoolCheck): Promise<void> {
     const key = pool?.key ?? ENGINE
     if (this.source.now() - (this.lastAt.get(key) ?? -Infinity) < this.everyMs) return
     if (this.checks.length >= this.maxChecks) return
-    const onWorkers = pool ? await pool.check().catch(() => null) : null
+    const onWorkers = pool
+      ? await pool.check().catch((err: unknown) => {
+          if (err instanceof WorkerDied) throw err
+          return null
+        })
+      : null
     this.keep(key, onWorkers ?? this.source.check())
   }
 

@@ -152,6 +152,29 @@ describe('a worker that exits mid-task (test worker with a crash switch)', () =>
   }
 })
 
+describe('a worker that dies during a speed check (test worker with a crash switch)', () => {
+  it('fails only the cell whose pool it was, says so, and the sweep goes on and ends complete', async () => {
+    const marker = join(work.dir, 'crash-speed')
+    process.env.RELY_SPEED_CRASH_MARKER = marker
+    writeFileSync(marker, '')
+    try {
+      // Pool 2's first measured sample is preceded by its first speed check (always due), on workers that have
+      // run their warm-up's chunks: one of them takes the marker and exits.
+      const run = await runSweep(spec({ sizes: [400], pools: [1, 2], repetitions: 6, maxTimeMs: 1000 }), {
+        workerScript: bundles.crashingWorker,
+      })
+      expect(existsSync(marker)).toBe(false)
+      killsSurvived++
+      expect(run.status).toBe('complete')
+      expect(run.cells.map((c) => c.status)).toEqual(['ok', 'ok', 'failed'])
+      expect(run.cells[2].error).toMatch(/^a worker exited unexpectedly \(exitCode: 7/)
+      expectOneLine(run.cells[2].error, 'cell error')
+    } finally {
+      delete process.env.RELY_SPEED_CRASH_MARKER
+    }
+  })
+})
+
 describe('a pool that cannot start', () => {
   const tiny = spec({ sizes: [50], pools: [1, 2], repetitions: 1 })
 

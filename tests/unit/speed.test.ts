@@ -17,6 +17,7 @@ import {
   SpeedChecker,
   speedReference,
   systemSpeedSource,
+  WorkerDied,
   type SpeedSource,
 } from '../../main/engine/speed'
 import { SPEED_RECORD_RUNS, SpeedStore } from '../../main/probe/speed-store'
@@ -88,6 +89,16 @@ describe('SpeedChecker', () => {
     t = 500
     await checker.maybe(onPool(2, { ...check(9), pool: 2 }))
     expect(checker.latestFor(2)).toBe(4)
+  })
+
+  it("passes on a worker's death during a pool's check, which is the cells' fault, and keeps no check for it", async () => {
+    let taken = 0
+    const checker = new SpeedChecker({ now: () => 0, check: () => check(++taken) }, 500)
+    checker.start()
+    const died = new WorkerDied('a worker exited unexpectedly (exitCode: 7)')
+    await expect(checker.maybe({ key: 2, check: () => Promise.reject(died) })).rejects.toBe(died)
+    expect(checker.checks).toEqual([check(2)])
+    expect(checker.latestFor(2)).toBe(0)
   })
 
   it('times a real compute loop and memory stream in well under a frame each', () => {

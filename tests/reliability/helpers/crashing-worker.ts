@@ -1,7 +1,9 @@
-// The real worker with two test faults switched on from outside, since the engine has no crash hook of its own:
+// The real worker with three test faults switched on from outside, since the engine has no crash hook of its own:
 // RELY_CRASH_MARKER names a file; the first `run` over part of the matrix (a parallel task, never the serial
 // baseline's or a pool of 1's whole-matrix task) that manages to take it (rename) ends its worker, thread or
-// process, mid-task. RELY_FILL_THROWS=1 makes every fill throw, so a run fails while its pools are up.
+// process, mid-task. RELY_SPEED_CRASH_MARKER likewise, for the first speed check taken by a worker that has run
+// part of the matrix (a worker of a parallel pool, past its warm-up). RELY_FILL_THROWS=1 makes every fill throw,
+// so a run fails while its pools are up.
 import { renameSync } from 'node:fs'
 import workerpool from 'workerpool'
 
@@ -9,8 +11,7 @@ type Method = (...args: unknown[]) => unknown
 const wp = workerpool as unknown as { worker: (methods: Record<string, Method>) => unknown }
 const register = wp.worker.bind(workerpool)
 
-function takeMarker(): boolean {
-  const marker = process.env.RELY_CRASH_MARKER
+function takeMarker(marker = process.env.RELY_CRASH_MARKER): boolean {
   if (!marker) return false
   try {
     renameSync(marker, `${marker}.taken-${process.pid}`)
@@ -34,13 +35,23 @@ function partial(task: unknown): boolean {
   return t.rows !== undefined && t.rows.length < t.n * t.n
 }
 
+/** This worker has run part of the matrix: it belongs to a parallel pool. */
+let ranPart = false
+
 wp.worker = (methods) =>
   register({
     ...methods,
     run: (...args) => {
       // process.exit in a worker thread ends only that thread, which is exactly a crashed worker.
-      if (partial(args[0]) && takeMarker()) process.exit(7)
+      if (partial(args[0])) {
+        ranPart = true
+        if (takeMarker()) process.exit(7)
+      }
       return methods.run(...args)
+    },
+    speed: (...args) => {
+      if (ranPart && takeMarker(process.env.RELY_SPEED_CRASH_MARKER)) process.exit(7)
+      return methods.speed(...args)
     },
     fill: (...args) => {
       if (process.env.RELY_FILL_THROWS === '1') throw new Error('fill refused by the test worker')
