@@ -23,6 +23,8 @@ export default defineConfig({
           worker: resolve(import.meta.dirname, 'workers/worker.ts'),
           // The engine's own process: utilityProcess.fork in the app, child_process.fork in `amdahl serve`.
           host: resolve(import.meta.dirname, 'main/engine/host.ts'),
+          // The history's first listing on every core (main/history/index-pool.ts).
+          'index-worker': resolve(import.meta.dirname, 'main/history/index-worker.ts'),
         },
       },
     },

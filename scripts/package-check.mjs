@@ -158,6 +158,7 @@ async function main() {
     'out/main/index.js',
     'out/main/cli.js',
     'out/main/worker.js',
+    'out/main/index-worker.js',
     'out/main/host.js',
     'out/preload/preload.js',
     'out/renderer/index.html',
@@ -189,6 +190,10 @@ async function main() {
   const unpacked = join(resources, 'app.asar.unpacked')
   const worker = join(unpacked, 'out/main/worker.js')
   check(existsSync(worker), 'app.asar.unpacked has out/main/worker.js')
+  check(
+    existsSync(join(unpacked, 'out/main/index-worker.js')),
+    'app.asar.unpacked has out/main/index-worker.js (the history is indexed in worker threads)',
+  )
   check(
     existsSync(join(unpacked, 'node_modules/workerpool/package.json')),
     'app.asar.unpacked has node_modules/workerpool',

@@ -1,5 +1,5 @@
 // Reads a run file the way a hostile folder demands: regular files only (no links, pipes or devices), size-bounded.
-import { constants } from 'node:fs'
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs'
 import { lstat, open } from 'node:fs/promises'
 
 type NotRead =
@@ -63,6 +63,47 @@ export async function readRegularBytes(path: string, maxBytes: number): Promise<
     return { state: 'ok', bytes: buffer.subarray(0, length) }
   } finally {
     await handle.close()
+  }
+}
+
+/**
+ * readRegularBytes without the thread pool, for a worker thread of its own (history/index-worker.ts): through
+ * promises, a stat and a read of a 120 KB run took ~1.8 ms there against ~0.1 ms this way.
+ */
+export function readRegularBytesSync(path: string, maxBytes: number): BytesRead {
+  let info
+  try {
+    info = lstatSync(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'missing' }
+    throw error
+  }
+  if (!info.isFile()) return { state: 'refused', reason: `${kindOf(info)}, not a run file` }
+  if (info.size > maxBytes) return tooLarge(info.size, maxBytes)
+  let fd
+  try {
+    fd = openSync(path, OPEN_FLAGS)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return { state: 'missing' }
+    if (code === 'ELOOP') return { state: 'refused', reason: 'a symbolic link, not a run file' }
+    throw error
+  }
+  try {
+    const opened = fstatSync(fd)
+    if (!opened.isFile()) return { state: 'refused', reason: `${kindOf(opened)}, not a run file` }
+    if (opened.size > maxBytes) return tooLarge(opened.size, maxBytes)
+    const buffer = Buffer.alloc(Math.min(opened.size, maxBytes) + 1)
+    let length = 0
+    while (length < buffer.length) {
+      const bytesRead = readSync(fd, buffer, length, buffer.length - length, length)
+      if (bytesRead === 0) break
+      length += bytesRead
+    }
+    if (length > maxBytes) return tooLarge(length, maxBytes)
+    return { state: 'ok', bytes: buffer.subarray(0, length) }
+  } finally {
+    closeSync(fd)
   }
 }
 

@@ -1,6 +1,5 @@
 // The local history of runs: one JSON file per run, written atomically; damaged files are moved aside, never lost.
 import { randomBytes } from 'node:crypto'
-import { statSync } from 'node:fs'
 import { access, lstat, mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ApiError } from '../../common/api-error'
@@ -10,6 +9,8 @@ import { summarizeRun } from '../../common/run-summary'
 import { TEMP_MARK, writeFileAtomic, writeFileNew } from './atomic'
 import { diskError, errorCode, mappingDiskErrors } from './disk-errors'
 import { readRegularBytes } from './read-file'
+import { indexWorkerScript, PARALLEL_FROM, summarizeInParallel } from './index-pool'
+import { keyOfFile, keyOfFileSync, MAX_RUN_FILE_BYTES, RUN_FILE } from './run-file'
 import { BUILD_ID, readIndex, writeIndex, type IndexEntry } from './summary-index'
 import { oneLine } from '../../common/one-line'
 
@@ -33,29 +34,28 @@ export interface HistoryStoreOptions {
   onWarning?: (line: string) => void
   /** The build named in the index this store writes, whose index it trusts as its own. Default: this bundle's. */
   build?: string | null
+  /**
+   * The script of the workers that read a large first listing on every core (index-pool.ts); null: always read
+   * on this thread. Default: the built one beside the bundle, where there is one.
+   */
+  indexWorker?: string | null
 }
 
 /** A listing that must read at least this many run files says so first (about 1 s of reading). */
 export const SAY_READING_FROM = 500
 
 export const QUARANTINE_DIR = 'quarantine'
-const RUN_FILE = /^(.+)\.json$/
 /** A temp file this old belongs to a writer that died; younger ones may still be in use. */
 const STALE_TEMP_MS = 60_000
 /** Files looked at (stat, and read when changed) at once while listing: enough to keep the disk busy, few handles. */
 const LIST_BATCH = 128
-
-/**
- * Largest run file read back. The engine's worst case (2000 cells of 10,000 samples) is larger, but no sweep anyone
- * waits for comes near it; what passes this is still bounded by the schema's list limits.
- */
-export const MAX_RUN_FILE_BYTES = 256 * 2 ** 20
 
 type Loaded = { state: 'ok'; run: Run } | { state: 'missing' } | { state: 'damaged'; reason: string }
 
 export class HistoryStore {
   private readonly warn: (line: string) => void
   private readonly build: string | null
+  private readonly indexWorker: string | null | undefined
   /**
    * Summaries keyed by file name, valid while the file's inode, size and mtime are unchanged: list() re-reads
    * only files that changed, and whole runs (megabytes each) are never kept in memory.
@@ -78,6 +78,7 @@ export class HistoryStore {
   ) {
     this.warn = options.onWarning ?? ((line) => console.warn(line))
     this.build = options.build === undefined ? BUILD_ID : options.build
+    this.indexWorker = options.indexWorker
   }
 
   /**
@@ -97,7 +98,7 @@ export class HistoryStore {
       // One stat per file, synchronously: ~80 ms for 10,000 files here, where the same stats through the thread
       // pool and promises take many times longer.
       const cached = this.cache.get(name)
-      if (cached !== undefined && cached.key === keyOfSync(folder + name)) summaries.push(cached.summary)
+      if (cached !== undefined && cached.key === keyOfFileSync(folder + name)) summaries.push(cached.summary)
       else changed.push(name)
     }
     if (changed.length >= SAY_READING_FROM) {
@@ -105,8 +106,24 @@ export class HistoryStore {
         `history: reading ${changed.length} run files to index them (once: later listings read the index)…`,
       )
     }
-    for (let i = 0; i < changed.length; i += LIST_BATCH) {
-      const loaded = await Promise.all(changed.slice(i, i + LIST_BATCH).map((name) => this.summaryOf(name)))
+    // Many files to read (a first listing): on every core. What the workers leave (a file gone, refused, damaged)
+    // and everything, should their pool fail, is read here, where a damaged file is warned about and moved aside.
+    let left = changed
+    const script = changed.length >= PARALLEL_FROM ? this.indexWorkerScript() : null
+    if (script !== null) {
+      const answers = await summarizeInParallel(script, this.dir, changed).catch(() => null)
+      if (answers !== null) {
+        left = changed.filter((_, i) => answers[i] === null)
+        for (const [i, answer] of answers.entries()) {
+          if (answer === null) continue
+          this.cache.set(changed[i], answer)
+          summaries.push(answer.summary)
+          this.indexStale = true
+        }
+      }
+    }
+    for (let i = 0; i < left.length; i += LIST_BATCH) {
+      const loaded = await Promise.all(left.slice(i, i + LIST_BATCH).map((name) => this.summaryOf(name)))
       for (const summary of loaded) if (summary) summaries.push(summary)
     }
     const present = new Set(names)
@@ -323,14 +340,12 @@ export class HistoryStore {
     return loaded.state === 'ok' ? summarizeRun(loaded.run) : null
   }
 
-  /** Identifies one version of a file: a rewrite (a new inode, by rename) or an edit in place changes it. */
-  private async keyOf(fileName: string): Promise<string | null> {
-    try {
-      const info = await stat(join(this.dir, fileName))
-      return `${info.ino}:${info.size}:${info.mtimeMs}`
-    } catch {
-      return null
-    }
+  private indexWorkerScript(): string | null {
+    return this.indexWorker === undefined ? indexWorkerScript() : this.indexWorker
+  }
+
+  private keyOf(fileName: string): Promise<string | null> {
+    return keyOfFile(join(this.dir, fileName))
   }
 
   /** Reads and validates one file; a damaged file is reported once and moved to quarantine. */
@@ -424,12 +439,6 @@ export class HistoryStore {
     }
     throw new ApiError(`could not find a free id for imported run ${id}`)
   }
-}
-
-/** Identifies one version of a file (see keyOf); null when it is gone. */
-function keyOfSync(path: string): string | null {
-  const info = statSync(path, { throwIfNoEntry: false })
-  return info === undefined ? null : `${info.ino}:${info.size}:${info.mtimeMs}`
 }
 
 /** Newest first, ties by id; each date parsed once, not once per comparison. */

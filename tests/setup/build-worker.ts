@@ -43,6 +43,23 @@ export default async function setup(): Promise<() => void> {
       },
     },
   })
+  // The workers of a large first listing of the history (main/history/index-pool.ts).
+  await build({
+    configFile: false,
+    logLevel: 'warn',
+    build: {
+      ssr: fileURLToPath(new URL('../../main/history/index-worker.ts', import.meta.url)),
+      outDir: dir,
+      emptyOutDir: false,
+      target: 'node20',
+      minify: false,
+      rollupOptions: {
+        output: { format: 'cjs', entryFileNames: 'index-worker.js' },
+        external: [/^node:/, 'workerpool', 'zod'],
+      },
+    },
+  })
+  process.env.AMDAHL_HISTORY_WORKER = join(dir, 'index-worker.js')
   process.env.AMDAHL_WORKER = join(dir, 'worker.js')
   process.env.AMDAHL_ENGINE_HOST = join(dir, 'host.js')
   // Where the CLI specs' one build of the app goes (built-cli.ts), outside the project; built only if asked for.

@@ -1,6 +1,6 @@
 // The history store: one atomic JSON file per run; damaged files are quarantined, bad input changes nothing.
 import { existsSync } from 'node:fs'
-import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises'
+import { cp, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -8,6 +8,7 @@ import { ApiError } from '../../common/contract'
 import { summarizeRun } from '../../common/run-summary'
 import { runsToJson } from '../../main/export/json'
 import { INDEX_FILE } from '../../main/history/summary-index'
+import { indexWorkerScript, PARALLEL_FROM, summarizeInParallel } from '../../main/history/index-pool'
 import { HistoryStore, SAY_READING_FROM } from '../../main/history/store'
 import { defaultHistoryDir } from '../../main/history/paths'
 import { makeRun } from './history-fixtures'
@@ -110,6 +111,57 @@ describe('HistoryStore reading many files', () => {
     ])
     await new HistoryStore(dir, { onWarning: (line) => warnings.push(line) }).list()
     expect(warnings).toHaveLength(1)
+  })
+
+  it('reads a large first listing in worker threads to the same summaries, warnings and quarantine as one thread', async () => {
+    expect(indexWorkerScript()).not.toBeNull() // the test build's (tests/setup/build-worker.ts)
+    await writeRuns(PARALLEL_FROM + 40)
+    // Among them: a file cut short and one whose id is not its name (the store's own path moves them aside), and a
+    // link (never listed).
+    await writeFile(join(dir, 'many-0003.json'), JSON.stringify(makeRun({ id: 'many-0003' })).slice(0, 500))
+    await writeFile(join(dir, 'many-0007.json'), JSON.stringify(makeRun({ id: 'someone-else' })))
+    await symlink(join(dir, 'many-0010.json'), join(dir, 'link-0001.json'))
+    const serialDir = await mkdtemp(join(tmpdir(), 'amdahl-history-serial-'))
+    try {
+      await cp(dir, serialDir, { recursive: true, verbatimSymlinks: true })
+      const serialWarnings: string[] = []
+      const serial = new HistoryStore(serialDir, {
+        onWarning: (line) => serialWarnings.push(line),
+        indexWorker: null,
+      })
+      const [inWorkers, onOneThread] = [await store.list(), await serial.list()]
+      expect(inWorkers).toHaveLength(PARALLEL_FROM + 40 - 2)
+      expect(inWorkers).toEqual(onOneThread)
+      // (In either order: files are read many at a time.)
+      expect(warnings.map((w) => w.replaceAll(dir, '…')).sort()).toEqual(
+        serialWarnings.map((w) => w.replaceAll(serialDir, '…')).sort(),
+      )
+      expect(warnings.filter((w) => /skipped/.test(w))).toHaveLength(2)
+      expect(await readdir(join(dir, 'quarantine'))).toEqual(await readdir(join(serialDir, 'quarantine')))
+      // And the index it wrote serves the next store as the one-thread listing's does.
+      expect(await new HistoryStore(dir, { indexWorker: null }).list()).toEqual(onOneThread)
+    } finally {
+      await rm(serialDir, { recursive: true, force: true })
+    }
+  })
+
+  it("has the workers answer a summary for each sound run file and nothing for any other, the store's to read", async () => {
+    const sound = makeRun({ id: 'sound' })
+    await writeFile(join(dir, 'sound.json'), JSON.stringify(sound))
+    await writeFile(join(dir, 'torn.json'), JSON.stringify(makeRun({ id: 'torn' })).slice(0, 300))
+    await writeFile(join(dir, 'renamed.json'), JSON.stringify(makeRun({ id: 'other' })))
+    await symlink(join(dir, 'sound.json'), join(dir, 'link.json'))
+    const script = indexWorkerScript() as string
+    const answers = await summarizeInParallel(script, dir, [
+      'sound.json',
+      'torn.json',
+      'renamed.json',
+      'link.json',
+      'gone.json',
+    ])
+    expect(answers[0]?.summary).toEqual(summarizeRun(sound))
+    expect(answers[0]?.key).toMatch(/^\d+:\d+:[\d.]+$/)
+    expect(answers.slice(1)).toEqual([null, null, null, null])
   })
 
   it('says nothing when fewer files are read', async () => {
