@@ -32,25 +32,21 @@ export async function readRegularBytes(path: string, maxBytes: number): Promise<
   try {
     info = await lstat(path)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'missing' }
-    throw error
+    return missingOrThrow(error)
   }
-  if (!info.isFile()) return { state: 'refused', reason: `${kindOf(info)}, not a run file` }
-  if (info.size > maxBytes) return tooLarge(info.size, maxBytes)
+  const looked = refused(info, maxBytes)
+  if (looked) return looked
   let handle
   try {
     handle = await open(path, OPEN_FLAGS)
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') return { state: 'missing' }
-    if (code === 'ELOOP') return { state: 'refused', reason: 'a symbolic link, not a run file' }
-    throw error
+    return notOpened(error)
   }
   try {
     // The file opened may not be the one looked at: check what the handle really is.
     const opened = await handle.stat()
-    if (!opened.isFile()) return { state: 'refused', reason: `${kindOf(opened)}, not a run file` }
-    if (opened.size > maxBytes) return tooLarge(opened.size, maxBytes)
+    const wrong = refused(opened, maxBytes)
+    if (wrong) return wrong
     // Read at most one byte past the limit, whatever the file grows to meanwhile.
     const buffer = Buffer.alloc(Math.min(opened.size, maxBytes) + 1)
     let length = 0
@@ -59,8 +55,7 @@ export async function readRegularBytes(path: string, maxBytes: number): Promise<
       if (bytesRead === 0) break
       length += bytesRead
     }
-    if (length > maxBytes) return tooLarge(length, maxBytes)
-    return { state: 'ok', bytes: buffer.subarray(0, length) }
+    return readUpTo(buffer, length, maxBytes)
   } finally {
     await handle.close()
   }
@@ -75,24 +70,20 @@ export function readRegularBytesSync(path: string, maxBytes: number): BytesRead 
   try {
     info = lstatSync(path)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'missing' }
-    throw error
+    return missingOrThrow(error)
   }
-  if (!info.isFile()) return { state: 'refused', reason: `${kindOf(info)}, not a run file` }
-  if (info.size > maxBytes) return tooLarge(info.size, maxBytes)
+  const looked = refused(info, maxBytes)
+  if (looked) return looked
   let fd
   try {
     fd = openSync(path, OPEN_FLAGS)
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') return { state: 'missing' }
-    if (code === 'ELOOP') return { state: 'refused', reason: 'a symbolic link, not a run file' }
-    throw error
+    return notOpened(error)
   }
   try {
     const opened = fstatSync(fd)
-    if (!opened.isFile()) return { state: 'refused', reason: `${kindOf(opened)}, not a run file` }
-    if (opened.size > maxBytes) return tooLarge(opened.size, maxBytes)
+    const wrong = refused(opened, maxBytes)
+    if (wrong) return wrong
     const buffer = Buffer.alloc(Math.min(opened.size, maxBytes) + 1)
     let length = 0
     while (length < buffer.length) {
@@ -100,12 +91,35 @@ export function readRegularBytesSync(path: string, maxBytes: number): BytesRead 
       if (bytesRead === 0) break
       length += bytesRead
     }
-    if (length > maxBytes) return tooLarge(length, maxBytes)
-    return { state: 'ok', bytes: buffer.subarray(0, length) }
+    return readUpTo(buffer, length, maxBytes)
   } finally {
     closeSync(fd)
   }
 }
+
+type Looked = Parameters<typeof kindOf>[0] & { isFile(): boolean; size: number }
+
+/** Why a file looked at (or opened) is not to be read, or null: not a regular file, or too large. */
+function refused(info: Looked, maxBytes: number): NotRead | null {
+  if (!info.isFile()) return { state: 'refused', reason: `${kindOf(info)}, not a run file` }
+  return info.size > maxBytes ? tooLarge(info.size, maxBytes) : null
+}
+
+function missingOrThrow(error: unknown): NotRead {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'missing' }
+  throw error
+}
+
+/** A file gone between the look and the open, or a link swapped in (O_NOFOLLOW); other errors are thrown. */
+function notOpened(error: unknown): NotRead {
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'ENOENT') return { state: 'missing' }
+  if (code === 'ELOOP') return { state: 'refused', reason: 'a symbolic link, not a run file' }
+  throw error
+}
+
+const readUpTo = (buffer: Buffer, length: number, maxBytes: number): BytesRead =>
+  length > maxBytes ? tooLarge(length, maxBytes) : { state: 'ok', bytes: buffer.subarray(0, length) }
 
 const tooLarge = (size: number, maxBytes: number): NotRead => ({
   state: 'refused',
