@@ -93,7 +93,14 @@ describe('a worker killed mid-sweep (process executor, SIGKILL from outside)', (
     // The pool and the service are fine afterwards: a fresh sweep on the same service completes.
     const again = rig.settled()
     await rig.service.handlers.startSweep({
-      spec: spec({ sizes: [100], pools: [1, 2], executor: 'process', transfer: 'copy', repetitions: 2 }),
+      spec: spec({
+        sizes: [100],
+        pools: [1, 2],
+        executor: 'process',
+        transfer: 'copy',
+        repetitions: 2,
+        maxSamples: 20,
+      }),
     })
     expect(await again).toMatchObject({ type: 'finished', run: { status: 'complete', cellCount: 3 } })
     expect(await eventually(() => processesRunning(worker).length === 0)).toBe(true)
@@ -111,6 +118,8 @@ describe('a worker that exits mid-task (test worker with a crash switch)', () =>
           ...busy,
           sizes: [400],
           repetitions: 6,
+          // Only which cell fails matters: a small budget spares waiting for tiny copied cells to reach ±5%.
+          maxSamples: 20,
           executor,
           transfer: executor === 'process' ? 'copy' : 'shared',
         }),
@@ -142,6 +151,7 @@ describe('a worker that exits mid-task (test worker with a crash switch)', () =>
           executor,
           transfer: executor === 'process' ? 'copy' : 'shared',
           repetitions: 2,
+          maxSamples: 20,
         }),
         {
           workerScript: bundles.crashingWorker,
