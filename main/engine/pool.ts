@@ -94,14 +94,21 @@ export function poolErrorLine(err: unknown): string {
       .join(', ')
     return `a worker exited unexpectedly (${detail.replace(/`/g, '')})`
   }
-  // A worker that died while idle is only noticed when a task is handed to it; workerpool words it variously.
-  if (/Worker is terminated|Channel closed/.test(first)) return `a worker had died before its task (${first})`
+  if (DIED_BEFORE.test(first)) return `a worker had died before its task (${first})`
   return first
 }
 
+/**
+ * A worker that died while idle is only noticed when a task is handed to it, and workerpool words it variously: a
+ * terminated worker, a closed channel, or (a child process whose exit it has not heard of yet) a write to its pipe.
+ */
+const DIED_BEFORE = /Worker is terminated|Channel closed|write EPIPE/
+
 /** Whether a task's failure is its worker's death (during it, or before it), as poolErrorLine words them. */
-export const isWorkerDeath = (err: unknown): boolean =>
-  /^Workerpool Worker terminated Unexpectedly|Worker is terminated|Channel closed/.test(errorLine(err))
+export const isWorkerDeath = (err: unknown): boolean => {
+  const first = errorLine(err)
+  return first.startsWith('Workerpool Worker terminated Unexpectedly') || DIED_BEFORE.test(first)
+}
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined

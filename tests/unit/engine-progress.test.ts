@@ -4,7 +4,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { SweepSpecSchema, type Progress } from '../../common/contract'
 import { planSweep } from '../../main/engine/plan'
-import { poolErrorLine, resolveWorkerScript } from '../../main/engine/pool'
+import { isWorkerDeath, poolErrorLine, resolveWorkerScript } from '../../main/engine/pool'
 import { ProgressTracker } from '../../main/engine/progress'
 
 describe('ProgressTracker', () => {
@@ -200,10 +200,17 @@ describe('poolErrorLine', () => {
     )
   })
 
-  it('says a worker had died when the task met a dead one', () => {
+  it('says a worker had died when the task met a dead one, however workerpool words it', () => {
     expect(poolErrorLine(new Error('Worker is terminated'))).toBe(
       'a worker had died before its task (Worker is terminated)',
     )
+    // A child process killed while idle, written to before workerpool heard of its exit (seen in CI).
+    expect(poolErrorLine(new Error('Workerpool Worker error: write EPIPE'))).toBe(
+      'a worker had died before its task (Workerpool Worker error: write EPIPE)',
+    )
+    for (const words of ['Worker is terminated', 'Workerpool Worker error: write EPIPE', 'Channel closed'])
+      expect(isWorkerDeath(new Error(words))).toBe(true)
+    expect(isWorkerDeath(new Error('Unknown method "speed"'))).toBe(false)
   })
 
   it('keeps the first line of anything else', () => {
