@@ -63,7 +63,8 @@ export async function readRegularBytes(path: string, maxBytes: number): Promise<
 
 /**
  * readRegularBytes without the thread pool, for a worker thread of its own (history/index-worker.ts): through
- * promises, a stat and a read of a 120 KB run took ~1.8 ms there against ~0.1 ms this way.
+ * promises, a stat and a read of a 120 KB run took ~1.7 ms one after the other here; with these calls two workers
+ * read, check and summarise 3,000 runs in 4.5 s instead of 7.5 s.
  */
 export function readRegularBytesSync(path: string, maxBytes: number): BytesRead {
   let info
