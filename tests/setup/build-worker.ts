@@ -11,54 +11,29 @@ import { projectTempDir } from './project-temp'
 
 export default async function setup(): Promise<() => void> {
   const { dir, remove } = projectTempDir('amdahl-test-worker-')
-  await build({
-    configFile: false,
-    logLevel: 'warn',
-    plugins: [watPlugin()],
-    build: {
-      ssr: fileURLToPath(new URL('../../workers/worker.ts', import.meta.url)),
-      outDir: dir,
-      emptyOutDir: true,
-      target: 'node20',
-      minify: false,
-      rollupOptions: {
-        output: { format: 'cjs', entryFileNames: 'worker.js' },
-        external: [/^node:/, 'workerpool'],
+  /** One plain-Node entry, CommonJS, into `dir`; its packages stay external as in the app's build. */
+  const buildEntry = (source: string, fileName: string, external: string[], wat = false) =>
+    build({
+      configFile: false,
+      logLevel: 'warn',
+      plugins: wat ? [watPlugin()] : [],
+      build: {
+        ssr: fileURLToPath(new URL(source, import.meta.url)),
+        outDir: dir,
+        emptyOutDir: false,
+        target: 'node20',
+        minify: false,
+        rollupOptions: {
+          output: { format: 'cjs', entryFileNames: fileName },
+          external: [/^node:/, ...external],
+        },
       },
-    },
-  })
+    })
+  await buildEntry('../../workers/worker.ts', 'worker.js', ['workerpool'], true)
   // The engine host process (main/engine/host.ts), forked by the host tests and by `amdahl serve` in tests.
-  await build({
-    configFile: false,
-    logLevel: 'warn',
-    build: {
-      ssr: fileURLToPath(new URL('../../main/engine/host.ts', import.meta.url)),
-      outDir: dir,
-      emptyOutDir: false,
-      target: 'node20',
-      minify: false,
-      rollupOptions: {
-        output: { format: 'cjs', entryFileNames: 'host.js' },
-        external: [/^node:/, 'workerpool', 'zod'],
-      },
-    },
-  })
+  await buildEntry('../../main/engine/host.ts', 'host.js', ['workerpool', 'zod'])
   // The workers of a large first listing of the history (main/history/index-pool.ts).
-  await build({
-    configFile: false,
-    logLevel: 'warn',
-    build: {
-      ssr: fileURLToPath(new URL('../../main/history/index-worker.ts', import.meta.url)),
-      outDir: dir,
-      emptyOutDir: false,
-      target: 'node20',
-      minify: false,
-      rollupOptions: {
-        output: { format: 'cjs', entryFileNames: 'index-worker.js' },
-        external: [/^node:/, 'workerpool', 'zod'],
-      },
-    },
-  })
+  await buildEntry('../../main/history/index-worker.ts', 'index-worker.js', ['workerpool', 'zod'])
   process.env.AMDAHL_HISTORY_WORKER = join(dir, 'index-worker.js')
   process.env.AMDAHL_WORKER = join(dir, 'worker.js')
   process.env.AMDAHL_ENGINE_HOST = join(dir, 'host.js')

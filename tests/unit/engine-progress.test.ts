@@ -34,53 +34,52 @@ describe('ProgressTracker', () => {
     expect(events.at(-1)).toMatchObject({ fraction: 1, current: null, etaMs: 0 })
   })
 
-  it('reports every change of phase, however soon after the last event, and throttles repeats of one phase', () => {
+  /** A tracker on a clock the test sets, and the events it sends. */
+  const clockedTracker = (clock: { now: number }) => {
     const events: Progress[] = []
-    let now = 0
     const tracker = new ProgressTracker(
       'r',
       plans,
       spec,
       (p) => events.push(p),
-      () => now,
+      () => clock.now,
     )
+    return { tracker, events }
+  }
+
+  it('reports every change of phase, however soon after the last event, and throttles repeats of one phase', () => {
+    const clock = { now: 0 }
+    const { tracker, events } = clockedTracker(clock)
     const at = { n: 10, pool: 2, chunkRows: 5, serial: false }
     tracker.phase({ ...at, phase: 'startup' })
-    now = 10
+    clock.now = 10
     tracker.phase({ ...at, phase: 'fill' })
-    now = 20
+    clock.now = 20
     tracker.phase({ ...at, phase: 'warmup' })
-    now = 30
+    clock.now = 30
     tracker.phase({ ...at, chunkRows: 10, phase: 'warmup' })
     expect(events.map((e) => e.current?.phase)).toEqual(['startup', 'fill', 'warmup'])
     tracker.stop()
   })
 
   it('names a new cell at once when its step is expected to be long, and throttles short ones', () => {
-    const events: Progress[] = []
-    let now = 0
-    const tracker = new ProgressTracker(
-      'r',
-      plans,
-      spec,
-      (p) => events.push(p),
-      () => now,
-    )
+    const clock = { now: 0 }
+    const { tracker, events } = clockedTracker(clock)
     const serial = { n: 30, pool: 1, chunkRows: 30, serial: true, phase: 'measure' } as const
     const pool2 = { n: 30, pool: 2, chunkRows: 15, serial: false, phase: 'measure' } as const
     // The last event went out 45 ms ago (a tick while the serial sample's rows were freed); pool 2's sample
     // takes 1.8 s, and while it is held nothing goes out: it is named now, or the serial baseline would read as
     // under way for the whole of it.
-    now = 1960
+    clock.now = 1960
     tracker.phase(serial, 2000)
-    now = 2005
+    clock.now = 2005
     tracker.phase(pool2, 1800)
     expect(events.at(-1)?.current).toEqual(pool2)
     const count = events.length
     // Short steps (0.2 ms) are throttled: ten a second at most.
-    now = 2010
+    clock.now = 2010
     tracker.phase(serial, 0.2)
-    now = 2015
+    clock.now = 2015
     tracker.phase(pool2, 0.2)
     expect(events.length).toBe(count)
     tracker.stop()
