@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 // One selection: the charts' runs and the table's tabs are one set, the open run always among them, kept in the
 // URL hash; the overlay cap; filters of a long history; blank renames; toasts that do not pile up.
+import { mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Run } from '../../common/contract'
 import { emptyFilter, filterChoices, filterRuns } from '../../renderer/src/lib/history-filter'
@@ -10,6 +11,7 @@ import {
   MAX_OVERLAY,
   parseViewHash,
 } from '../../renderer/src/lib/view-state'
+import RunDetails from '../../renderer/src/components/RunDetails.vue'
 import { useHistoryStore } from '../../renderer/src/stores/history'
 import { useSelectionStore } from '../../renderer/src/stores/selection'
 import { MAX_TOASTS, useUiStore } from '../../renderer/src/stores/ui'
@@ -172,6 +174,24 @@ describe('selection', () => {
     expect(history.runs[0].name).toBe('run 1')
     expect((await client.getRun({ id: 'run-1' })).name).toBe('run 1')
     expect(useUiStore().toasts.at(-1)?.text).toBe('A run needs a name: kept “run 1”')
+  })
+})
+
+describe('run details', () => {
+  it('keeps the table on the run it showed while a newly opened run is on its way, not the first run', async () => {
+    const [a, b, c] = [run(1), run(2), run(3)]
+    const details = mount(RunDetails, { props: { runs: [a, b], openId: b.id } })
+    const shownId = () => details.get('[data-testid="run-details"]').attributes('data-run-id')
+    expect(shownId()).toBe(b.id)
+    // Ticked: c is open before its fetch is in. The old code showed a's table meanwhile.
+    await details.setProps({ runs: [a, b], openId: c.id })
+    expect(shownId()).toBe(b.id)
+    await details.setProps({ runs: [a, b, c], openId: c.id })
+    expect(shownId()).toBe(c.id)
+    // A run it showed that is no longer among the runs is not kept: the first run stands in.
+    await details.setProps({ runs: [a], openId: 'run-9' })
+    expect(shownId()).toBe(a.id)
+    details.unmount()
   })
 })
 
