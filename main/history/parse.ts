@@ -28,23 +28,50 @@ export function validRun(run: unknown): { ok: true; run: Run } | { ok: false; er
   return parsed.success ? { ok: true, run: parsed.data } : { ok: false, error: formatIssues(parsed.error) }
 }
 
-/** JSON text (or its UTF-8 bytes) to a run, or one line saying why not (bad JSON or a schema mismatch). */
+/**
+ * JSON text (or its UTF-8 bytes) to a run, or one line saying why not (bad JSON or a schema mismatch). `foreign`
+ * marks a file that is not a run file of ours at all (valid JSON without a run's `schema`, an export, or text that
+ * does not begin as a run file does): the history leaves such a file where it is instead of moving it aside.
+ */
 export function parseRunText(
   text: string | Buffer,
-): { ok: true; run: Run } | { ok: false; error: string; newerSchema?: number } {
+): { ok: true; run: Run } | { ok: false; error: string; newerSchema?: number; foreign?: true } {
   let raw: unknown
   try {
     raw = typeof text === 'string' ? JSON.parse(text) : parseJsonBytes(text)
   } catch (error) {
     // V8's message quotes the text around the fault: the file's content stays out of every error line.
     const at = /position (\d+)/.exec((error as Error).message)?.[1]
-    return { ok: false, error: at === undefined ? 'not JSON' : `not JSON (a fault at character ${at})` }
+    const why = at === undefined ? 'not JSON' : `not JSON (a fault at character ${at})`
+    // An empty file or one that begins as a run file does is a run cut short (a crash, a full disk, an edit):
+    // damaged. Anything else (a tsconfig with comments, a text file) was never a run.
+    return looksLikeRunText(text)
+      ? { ok: false, error: why }
+      : { ok: false, error: `${why}, not a run file`, foreign: true }
   }
   const schema = isObject(raw) ? raw.schema : undefined
   if (typeof schema === 'number' && schema > RUN_SCHEMA_VERSION) {
     return { ok: false, error: `written by a newer Amdahl (run schema ${schema})`, newerSchema: schema }
   }
+  if (typeof schema !== 'number') {
+    const isExport = isObject(raw) && 'format' in raw && 'runs' in raw
+    return {
+      ok: false,
+      error: isExport
+        ? 'an Amdahl export, not a run file (`amdahl history import` adds its runs)'
+        : 'not a run file (no run schema)',
+      foreign: true,
+    }
+  }
   return parseRun(raw)
+}
+
+/** How a run file begins: `{"schema":` (the writer puts the layout first), or nothing at all. */
+function looksLikeRunText(text: string | Buffer): boolean {
+  const head = (
+    typeof text === 'string' ? text.slice(0, 64) : text.subarray(0, 64).toString('utf8')
+  ).trimStart()
+  return head === '' || /^\{\s*"schema"\s*:/.test(head)
 }
 
 /** The run file layout this build writes (RunSchema's `schema` literal); older ones are migrated on read. */

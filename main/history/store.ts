@@ -368,8 +368,9 @@ export class HistoryStore {
       return { state: 'damaged', reason: `${read.reason}; left in place` }
     }
     const parsed = (await parseModule()).parseRunText(read.bytes)
-    if (!parsed.ok && parsed.newerSchema) {
-      // Not damaged: a newer Amdahl will read it again after a downgrade is undone, so it stays where it is.
+    if (!parsed.ok && (parsed.newerSchema || parsed.foreign)) {
+      // Not damaged: a newer Amdahl will read it again after a downgrade is undone, so it stays where it is; and
+      // a file that never was a run (a history folder pointed at a project's folder) is not ours to move.
       this.warnOnce(`${fileName}:${key}`, `history: skipped ${fileName}: ${parsed.error}; left in place`)
       return { state: 'damaged', reason: `${parsed.error}; its file was left in place` }
     }

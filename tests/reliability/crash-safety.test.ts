@@ -113,6 +113,12 @@ describe('history under SIGKILL', () => {
 })
 
 describe('damaged files in the history folder', () => {
+  /** Files that never were runs: skipped with a warning and left where they are, not moved. */
+  const foreign: Record<string, string | Buffer> = {
+    'binary.json': Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x80, 0x7b]),
+    'array.json': '[1,2,3]',
+  }
+  /** Writes two good runs, the damaged runs (their names are returned) and the foreign files. */
   const damage = (dir: string): string[] => {
     mkdirSync(dir, { recursive: true })
     const good = [variant(template, 'good-1', 1), variant(template, 'good-2', 2)]
@@ -122,7 +128,6 @@ describe('damaged files in the history folder', () => {
       'corrupt.json': '{"schema":1,"id":"corrupt", this is not JSON',
       'truncated.json': text.slice(0, Math.floor(text.length / 2)),
       'empty.json': '',
-      'binary.json': Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x80, 0x7b]),
       'invalid-status.json': JSON.stringify({
         ...variant(template, 'invalid-status', 4),
         status: 'exploded',
@@ -132,10 +137,10 @@ describe('damaged files in the history folder', () => {
         cells: [{ ...template.cells[0], n: -5 }],
       }),
       'wrong-id.json': JSON.stringify(variant(template, 'someone-else', 6)),
-      'array.json': '[1,2,3]',
       'proto.json': '{"__proto__":{"polluted":true},"schema":1}',
     }
-    for (const [name, content] of Object.entries(bad)) writeFileSync(join(dir, name), content)
+    for (const [name, content] of Object.entries({ ...bad, ...foreign }))
+      writeFileSync(join(dir, name), content)
     return Object.keys(bad)
   }
 
@@ -147,18 +152,21 @@ describe('damaged files in the history folder', () => {
     expect(answer.ok).toBe(true)
     const ids = answer.ok ? answer.value.map((r) => r.id).sort() : []
     expect(ids).toEqual(['good-1', 'good-2'])
-    expect(rig.warnings).toHaveLength(bad.length)
+    const skipped = [...bad, ...Object.keys(foreign)]
+    expect(rig.warnings).toHaveLength(skipped.length)
     for (const line of rig.warnings) expectOneLine(line, 'warning')
-    for (const name of bad) expect(rig.warnings.some((w) => w.includes(`skipped ${name}`))).toBe(true)
+    for (const name of skipped) expect(rig.warnings.some((w) => w.includes(`skipped ${name}`))).toBe(true)
     expect(readdirSync(join(dir, QUARANTINE_DIR)).sort()).toEqual([...bad].sort())
+    for (const [name, content] of Object.entries(foreign))
+      expect(readFileSync(join(dir, name))).toEqual(Buffer.from(content))
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
     figures.damaged += bad.length
 
     // Nothing is lost: the quarantined bytes are the ones that were there.
     expect(readFileSync(join(dir, QUARANTINE_DIR, 'corrupt.json'), 'utf8')).toContain('this is not JSON')
-    // A second listing is quiet: the damaged files are out of the way.
+    // A second listing is quiet: the damaged files are out of the way, the foreign ones were named once.
     await rig.service.handlers.listRuns({})
-    expect(rig.warnings).toHaveLength(bad.length)
+    expect(rig.warnings).toHaveLength(skipped.length)
     // The good runs still load whole.
     expect((await rig.service.handlers.getRun({ id: 'good-2' })).cells).toHaveLength(template.cells.length)
   })
@@ -187,9 +195,17 @@ describe('damaged files in the history folder', () => {
     const rows = result.stdout.trim().split('\n').slice(1)
     expect(rows.map((r) => r.split(/\s+/)[0]).sort()).toEqual(['good-1', 'good-2'])
     const lines = result.stderr.trim().split('\n')
-    expect(lines).toHaveLength(bad.length)
-    for (const line of lines)
-      expect(line).toMatch(/^amdahl: history: skipped \S+\.json: .+; moved to quarantine\//)
+    expect(lines).toHaveLength(bad.length + Object.keys(foreign).length)
+    for (const name of bad)
+      expect(lines).toContainEqual(
+        expect.stringMatching(new RegExp(`^amdahl: history: skipped ${name}: .+; moved to quarantine/`)),
+      )
+    for (const name of Object.keys(foreign))
+      expect(lines).toContainEqual(
+        expect.stringMatching(
+          new RegExp(`^amdahl: history: skipped ${name}: .*not a run file.*; left in place$`),
+        ),
+      )
     expect(readdirSync(join(dir, QUARANTINE_DIR)).sort()).toEqual([...bad].sort())
   })
 })

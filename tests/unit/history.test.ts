@@ -238,11 +238,10 @@ describe('HistoryStore atomic writes', () => {
 })
 
 describe('HistoryStore damaged files', () => {
-  it('skips invalid files with one warning each, moves them to quarantine, and loads the rest', async () => {
+  it('skips damaged runs with one warning each, moves them to quarantine, and loads the rest', async () => {
     await store.save(makeRun({ id: 'good' }))
     const goodJson = await readFile(join(dir, 'good.json'), 'utf8')
     await writeFile(join(dir, 'truncated.json'), goodJson.slice(0, goodJson.length / 2))
-    await writeFile(join(dir, 'notjson.json'), 'hello, I am not JSON')
     await writeFile(
       join(dir, 'invalid.json'),
       JSON.stringify({ ...makeRun({ id: 'invalid' }), status: 'exploded' }),
@@ -251,29 +250,53 @@ describe('HistoryStore damaged files', () => {
     await writeFile(join(dir, 'README.txt'), 'not a run file, left alone')
 
     expect((await store.list()).map((s) => s.id)).toEqual(['good'])
-    expect(warnings).toHaveLength(4)
+    expect(warnings).toHaveLength(3)
     for (const line of warnings) expect(line).not.toContain('\n')
     expect(warnings.find((w) => w.includes('invalid.json'))).toContain('status')
-    expect(await filesIn(join(dir, 'quarantine'))).toEqual([
-      'empty.json',
-      'invalid.json',
-      'notjson.json',
-      'truncated.json',
-    ])
+    expect(await filesIn(join(dir, 'quarantine'))).toEqual(['empty.json', 'invalid.json', 'truncated.json'])
     expect(await filesIn(dir)).toEqual(['README.txt', 'good.json', 'quarantine'])
 
     await store.list()
-    expect(warnings).toHaveLength(4)
+    expect(warnings).toHaveLength(3)
+  })
+
+  it('leaves files that never were runs where they are (a history folder pointed at a project), warning once', async () => {
+    await store.save(makeRun({ id: 'good' }))
+    const files = {
+      'package.json': JSON.stringify({ name: 'p', version: '1.0.0' }),
+      'tsconfig.json': '{\n  // comments are not JSON\n  "compilerOptions": {}\n}\n',
+      'notes.json': 'hello, I am not JSON',
+      'list.json': '[1, 2, 3]',
+      'exported.json': JSON.stringify({ format: 'amdahl-runs', version: 1, runs: [makeRun({ id: 'x' })] }),
+    }
+    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text)
+
+    expect((await store.list()).map((s) => s.id)).toEqual(['good'])
+    expect(existsSync(join(dir, 'quarantine'))).toBe(false)
+    for (const [name, text] of Object.entries(files))
+      expect(await readFile(join(dir, name), 'utf8')).toBe(text)
+    expect(warnings.sort()).toEqual([
+      'history: skipped exported.json: an Amdahl export, not a run file (`amdahl history import` adds its runs); left in place',
+      'history: skipped list.json: not a run file (no run schema); left in place',
+      'history: skipped notes.json: not JSON, not a run file; left in place',
+      'history: skipped package.json: not a run file (no run schema); left in place',
+      'history: skipped tsconfig.json: not JSON (a fault at character 4), not a run file; left in place',
+    ])
+    await store.list()
+    expect(warnings).toHaveLength(5)
+    await expect(store.get('package')).rejects.toThrow(
+      'not a run file (no run schema); its file was left in place',
+    )
   })
 
   it('never overwrites an earlier quarantined file of the same name', async () => {
-    await writeFile(join(dir, 'x.json'), 'first')
+    await writeFile(join(dir, 'x.json'), '{"schema":2,"id":"x","first')
     await store.list()
-    await writeFile(join(dir, 'x.json'), 'second')
+    await writeFile(join(dir, 'x.json'), '{"schema":2,"id":"x","second')
     await store.list()
     const q = join(dir, 'quarantine')
     expect(await filesIn(q)).toEqual(['x.json', 'x.json.1'])
-    expect(await readFile(join(q, 'x.json'), 'utf8')).toBe('first')
+    expect(await readFile(join(q, 'x.json'), 'utf8')).toBe('{"schema":2,"id":"x","first')
   })
 
   it('quarantines a file whose run id is not its file name', async () => {
@@ -295,7 +318,7 @@ describe('HistoryStore damaged files', () => {
   })
 
   it('answers get() of a damaged run with one line and quarantines it', async () => {
-    await writeFile(join(dir, 'broken.json'), '{')
+    await writeFile(join(dir, 'broken.json'), '{"schema": 2, "id": "bro')
     await expect(store.get('broken')).rejects.toThrow(
       /^run broken could not be read: not JSON .*moved to quarantine/,
     )
