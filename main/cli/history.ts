@@ -1,5 +1,5 @@
 // `amdahl history list|show|delete|import` and `amdahl export`: the history on disk from the terminal.
-import { lstat, readdir, readFile, stat } from 'node:fs/promises'
+import { lstat, readdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { oneLine } from '../../common/one-line'
 import { CliFailure, EXIT_FAILURE, EXIT_OK, UsageError } from './errors'
@@ -14,6 +14,7 @@ import { openExport } from '../export/open-export'
 import { ExportWriteError, writeExportFile, writePieces } from '../export/write-export'
 import { MAX_EXPORTED_RUNS, MAX_IMPORT_BYTES } from '../../common/contract'
 import { scanJsonBytes } from '../history/limits'
+import { readRegularBytes } from '../history/read-file'
 
 export interface HistoryDirOption {
   historyDir?: string
@@ -41,13 +42,13 @@ export async function historyDeleteCommand(
 async function readJsonFile(path: string): Promise<unknown> {
   let bytes: Buffer
   try {
-    // Sized before it is read: a mistaken multi-gigabyte file must be refused, not loaded and then refused.
-    if ((await stat(path)).size > MAX_IMPORT_BYTES) {
-      throw new CliFailure(
-        `${path} is larger than ${MAX_IMPORT_BYTES / 2 ** 20} MiB, the most one import may be`,
-      )
-    }
-    bytes = await readFile(path)
+    // A regular file (a link the user named is followed), sized before it is read: a mistaken multi-gigabyte
+    // file is refused, not loaded and then refused; a named pipe or a device (/dev/zero) is never opened to wait
+    // or read without end.
+    const read = await readRegularBytes(path, MAX_IMPORT_BYTES, { what: 'file to import', followLinks: true })
+    if (read.state === 'missing') throw new CliFailure(`cannot read ${path}: no such file`)
+    if (read.state === 'refused') throw new CliFailure(`cannot import ${path}: ${read.reason}`)
+    bytes = read.bytes
   } catch (error) {
     if (error instanceof CliFailure) throw error
     throw new CliFailure(

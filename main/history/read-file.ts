@@ -1,6 +1,6 @@
 // Reads a run file the way a hostile folder demands: regular files only (no links, pipes or devices), size-bounded.
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs'
-import { lstat, open } from 'node:fs/promises'
+import { lstat, open, stat } from 'node:fs/promises'
 
 type NotRead =
   | { state: 'missing' }
@@ -12,6 +12,16 @@ export type BytesRead = { state: 'ok'; bytes: Buffer } | NotRead
 // O_NOFOLLOW: a link swapped in after the lstat below is refused by the open itself; O_NONBLOCK: opening a pipe
 // swapped in never waits for a writer. Windows has neither (0), and its links are caught by the lstat.
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)
+const OPEN_FOLLOWING = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)
+
+/**
+ * `what` the file should be, for the reasons ("a named pipe, not a run file"); `followLinks` for a path the user
+ * named (a file to import, a settings file kept as a link): the link is followed, what it leads to is checked.
+ */
+export interface ReadOptions {
+  what?: string
+  followLinks?: boolean
+}
 
 function kindOf(info: { isSymbolicLink(): boolean; isDirectory(): boolean; isFIFO(): boolean }): string {
   if (info.isSymbolicLink()) return 'a symbolic link'
@@ -21,31 +31,39 @@ function kindOf(info: { isSymbolicLink(): boolean; isDirectory(): boolean; isFIF
 }
 
 /** The text (UTF-8) of a regular file of at most maxBytes; other errors (EACCES, EIO…) are thrown as they are. */
-export async function readRegularFile(path: string, maxBytes: number): Promise<FileRead> {
-  const read = await readRegularBytes(path, maxBytes)
+export async function readRegularFile(
+  path: string,
+  maxBytes: number,
+  options: ReadOptions = {},
+): Promise<FileRead> {
+  const read = await readRegularBytes(path, maxBytes, options)
   return read.state === 'ok' ? { state: 'ok', text: read.bytes.toString('utf8') } : read
 }
 
 /** The bytes of a regular file of at most maxBytes (readRegularFile, undecoded). */
-export async function readRegularBytes(path: string, maxBytes: number): Promise<BytesRead> {
+export async function readRegularBytes(
+  path: string,
+  maxBytes: number,
+  { what = RUN_FILE_NOUN, followLinks = false }: ReadOptions = {},
+): Promise<BytesRead> {
   let info
   try {
-    info = await lstat(path)
+    info = await (followLinks ? stat : lstat)(path)
   } catch (error) {
     return missingOrThrow(error)
   }
-  const looked = refused(info, maxBytes)
+  const looked = refused(info, maxBytes, what)
   if (looked) return looked
   let handle
   try {
-    handle = await open(path, OPEN_FLAGS)
+    handle = await open(path, followLinks ? OPEN_FOLLOWING : OPEN_FLAGS)
   } catch (error) {
-    return notOpened(error)
+    return notOpened(error, what)
   }
   try {
     // The file opened may not be the one looked at: check what the handle really is.
     const opened = await handle.stat()
-    const wrong = refused(opened, maxBytes)
+    const wrong = refused(opened, maxBytes, what)
     if (wrong) return wrong
     // Read at most one byte past the limit, whatever the file grows to meanwhile.
     const buffer = Buffer.alloc(Math.min(opened.size, maxBytes) + 1)
@@ -55,7 +73,7 @@ export async function readRegularBytes(path: string, maxBytes: number): Promise<
       if (bytesRead === 0) break
       length += bytesRead
     }
-    return readUpTo(buffer, length, maxBytes)
+    return readUpTo(buffer, length, maxBytes, what)
   } finally {
     await handle.close()
   }
@@ -100,10 +118,12 @@ export function readRegularBytesSync(path: string, maxBytes: number): BytesRead 
 
 type Looked = Parameters<typeof kindOf>[0] & { isFile(): boolean; size: number }
 
+const RUN_FILE_NOUN = 'run file'
+
 /** Why a file looked at (or opened) is not to be read, or null: not a regular file, or too large. */
-function refused(info: Looked, maxBytes: number): NotRead | null {
-  if (!info.isFile()) return { state: 'refused', reason: `${kindOf(info)}, not a run file` }
-  return info.size > maxBytes ? tooLarge(info.size, maxBytes) : null
+function refused(info: Looked, maxBytes: number, what = RUN_FILE_NOUN): NotRead | null {
+  if (!info.isFile()) return { state: 'refused', reason: `${kindOf(info)}, not a ${what}` }
+  return info.size > maxBytes ? tooLarge(info.size, maxBytes, what) : null
 }
 
 function missingOrThrow(error: unknown): NotRead {
@@ -112,17 +132,17 @@ function missingOrThrow(error: unknown): NotRead {
 }
 
 /** A file gone between the look and the open, or a link swapped in (O_NOFOLLOW); other errors are thrown. */
-function notOpened(error: unknown): NotRead {
+function notOpened(error: unknown, what = RUN_FILE_NOUN): NotRead {
   const code = (error as NodeJS.ErrnoException).code
   if (code === 'ENOENT') return { state: 'missing' }
-  if (code === 'ELOOP') return { state: 'refused', reason: 'a symbolic link, not a run file' }
+  if (code === 'ELOOP') return { state: 'refused', reason: `a symbolic link, not a ${what}` }
   throw error
 }
 
-const readUpTo = (buffer: Buffer, length: number, maxBytes: number): BytesRead =>
-  length > maxBytes ? tooLarge(length, maxBytes) : { state: 'ok', bytes: buffer.subarray(0, length) }
+const readUpTo = (buffer: Buffer, length: number, maxBytes: number, what = RUN_FILE_NOUN): BytesRead =>
+  length > maxBytes ? tooLarge(length, maxBytes, what) : { state: 'ok', bytes: buffer.subarray(0, length) }
 
-const tooLarge = (size: number, maxBytes: number): NotRead => ({
+const tooLarge = (size: number, maxBytes: number, what = RUN_FILE_NOUN): NotRead => ({
   state: 'refused',
-  reason: `${Math.ceil(size / 2 ** 20)} MiB, larger than any run file (at most ${maxBytes / 2 ** 20} MiB)`,
+  reason: `${Math.ceil(size / 2 ** 20)} MiB, larger than any ${what} (at most ${maxBytes / 2 ** 20} MiB)`,
 })

@@ -1,10 +1,11 @@
 // Where the remote targets are kept (targets.json in the data folder); what a target is lives in common/targets.ts.
-import { mkdir, readFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { MAX_TARGETS, TargetSchema, type Target } from '../../common/targets'
 import { ApiError, formatIssues } from '../../common/contract'
 import { writeFileAtomic } from '../history/atomic'
+import { readRegularFile } from '../history/read-file'
 
 export {
   DEFAULT_REMOTE_COMMAND,
@@ -32,13 +33,18 @@ export class TargetStore {
   async list(): Promise<Target[]> {
     let text: string
     try {
-      text = await readFile(this.file, 'utf8')
+      // A regular file of bounded size (a link to one is fine): a pipe or a device put there is refused unopened.
+      const read = await readRegularFile(this.file, MAX_TARGETS_FILE_BYTES, {
+        what: 'targets file',
+        followLinks: true,
+      })
+      if (read.state === 'missing') return []
+      if (read.state === 'refused') throw new ApiError(`${this.file}: ${read.reason}`)
+      text = read.text
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+      if (error instanceof ApiError) throw error
       throw new ApiError(`cannot read ${this.file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`)
     }
-    if (text.length > MAX_TARGETS_FILE_BYTES)
-      throw new ApiError(`${this.file} is too large to be a targets file`)
     let raw: unknown
     try {
       raw = JSON.parse(text)

@@ -146,6 +146,11 @@ describe('sweep', () => {
     expect(imported.status).toBe(0)
     expect(imported.stdout).toBe(`imported run ${run.id} "${run.name}"\n`)
     expect(amdahl('history', 'list', '--history-dir', other).stdout).toContain(`${run.id}`)
+    // A link the user names is followed to the file it leads to.
+    symlinkSync(out, fresh('latest.json'))
+    const viaLink = amdahl('history', 'import', fresh('latest.json'), '--history-dir', fresh('h-link'))
+    expect(viaLink.status).toBe(0)
+    expect(viaLink.stdout).toBe(`imported run ${run.id} "${run.name}"\n`)
   })
 
   it('reads sizes in 1e2 notation and saves nothing with --no-save', () => {
@@ -265,6 +270,27 @@ describe('history and export', () => {
     const result = amdahl('history', 'show', 'nope', '--history-dir', fresh('h-empty'))
     expect(result.status).toBe(1)
     expect(result.stderr).toBe('amdahl: no run with id nope (see amdahl history list)\n')
+  })
+
+  it('refuses to import a named pipe or a device in one line, without waiting on it or reading it', () => {
+    const pipe = fresh('pipe.json')
+    expect(spawnSync('mkfifo', [pipe]).status).toBe(0)
+    for (const [path, what] of [
+      [pipe, 'a named pipe'],
+      ['/dev/zero', 'a special file'],
+    ]) {
+      const history = fresh(`h-${what.replace(/\W/g, '')}`)
+      // The old reader waited for a writer on the pipe for ever and read /dev/zero until memory ran out.
+      const result = spawnSync(process.execPath, [cli, 'history', 'import', path, '--history-dir', history], {
+        cwd: work,
+        env: env(),
+        encoding: 'utf8',
+        timeout: 20_000,
+      })
+      expect(result.stderr).toBe(`amdahl: cannot import ${path}: ${what}, not a file to import\n`)
+      expect(result.status).toBe(1)
+      expect(jsonFiles(history)).toEqual([])
+    }
   })
 
   it('refuses to import a file that is not JSON', () => {

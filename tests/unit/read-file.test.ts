@@ -1,4 +1,4 @@
-// The history's file readers: a regular file within the bound is read; links, pipes, folders and giants are
+// The bounded file readers: a regular file within the bound is read; links, pipes, folders and giants are
 // refused by what they are, never opened for their content; the synchronous reader (the index workers') and the
 // asynchronous one (the store's) answer alike.
 import { execFileSync } from 'node:child_process'
@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { readRegularBytes, readRegularBytesSync } from '../../main/history/read-file'
+import { TargetStore } from '../../main/remote/targets'
 
 const dir = mkdtempSync(join(tmpdir(), 'amdahl-read-file-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -46,4 +47,40 @@ describe('readRegularBytes and readRegularBytesSync', () => {
       expect(shown(readRegularBytesSync(path, MAX))).toEqual(want)
     })
   }
+})
+
+describe('a file the user named (followLinks), with its own noun', () => {
+  const named = { what: 'file to import', followLinks: true }
+  it.each([
+    ['run.json', { state: 'ok', text: '{"id":"run"}' }],
+    ['link.json', { state: 'ok', text: 'not for reading' }],
+    ['dangling.json', { state: 'missing' }],
+    ['pipe.json', { state: 'refused', reason: 'a named pipe, not a file to import' }],
+    ['folder.json', { state: 'refused', reason: 'a folder, not a file to import' }],
+    [
+      'over.json',
+      { state: 'refused', reason: '1 MiB, larger than any file to import (at most 0.0009765625 MiB)' },
+    ],
+  ] as const)('%s: %j', async (name, want) => {
+    expect(shown(await readRegularBytes(join(dir, name), MAX, named))).toEqual(want)
+  })
+
+  it('refuses a device without reading it', async () => {
+    expect(await readRegularBytes('/dev/zero', MAX, named)).toEqual({
+      state: 'refused',
+      reason: 'a special file, not a file to import',
+    })
+  })
+
+  it('keeps a pipe or a device out of the targets file (it once waited on a pipe for ever)', async () => {
+    const data = mkdtempSync(join(dir, 'data-'))
+    execFileSync('mkfifo', [join(data, 'targets.json')])
+    const store = new TargetStore(data)
+    await expect(store.list()).rejects.toThrow(
+      `${join(data, 'targets.json')}: a named pipe, not a targets file`,
+    )
+    rmSync(join(data, 'targets.json'))
+    symlinkSync('/dev/zero', join(data, 'targets.json'))
+    await expect(store.list()).rejects.toThrow('a special file, not a targets file')
+  })
 })
