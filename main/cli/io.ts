@@ -1,5 +1,6 @@
 // What the CLI touches in the outside world, gathered in one object so commands can be run from tests.
 import { spawn } from 'node:child_process'
+import { fstatSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 
 export interface Output {
@@ -41,6 +42,16 @@ function openUrl(url: string, warn: (line: string) => void): void {
   child.unref()
 }
 
+/** Whether standard input is a pipe or a socket (and open at all). */
+function closableInput(): boolean {
+  try {
+    const input = fstatSync(0)
+    return input.isFIFO() || input.isSocket()
+  } catch {
+    return false
+  }
+}
+
 /** The real process. */
 export function processIo(): CliIo {
   return {
@@ -55,6 +66,10 @@ export function processIo(): CliIo {
       }
     },
     onInputClosed(handler) {
+      // Only a pipe or a socket is closed by a driver (ssh, a parent program) to cancel. Input from /dev/null, a
+      // file or a terminal ends or is empty from the start: a sweep run by cron or CI with `</dev/null` would be
+      // cancelled before its first cell.
+      if (!closableInput()) return () => {}
       const stdin = process.stdin
       stdin.on('end', handler)
       stdin.on('close', handler)

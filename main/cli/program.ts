@@ -117,7 +117,10 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--samples-csv <file>', 'also write one CSV row per measured repetition')
     .option('--no-save', 'do not keep the run in the history')
     .option('--on <target>', 'run the sweep on a remote target over ssh (see amdahl target add)')
-    .option('--events <format>', 'jsonl: print events as JSON lines instead of the table (for programs)')
+    .option(
+      '--events <format>',
+      'jsonl: print events as JSON lines instead of the table (for programs; closing our standard input, when it is a pipe, cancels the sweep)',
+    )
     .addOption(historyDir())
     .addHelpText('after', SWEEP_EXAMPLES)
     .action(async (options: SweepOptions) => done(await (await import('./sweep')).sweepCommand(options, io)))

@@ -1,5 +1,5 @@
 // `amdahl sweep`: flags → spec → memory check → the engine with a progress line → table, files, history.
-import { access } from 'node:fs/promises'
+import { access, stat } from 'node:fs/promises'
 import { constants } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import type { ExportFormat } from '../../common/contract'
@@ -49,6 +49,9 @@ async function checkWritable(files: OutputFile[]): Promise<void> {
     } catch {
       throw new CliFailure(`cannot write ${file.path}: its folder does not exist or is not writable`)
     }
+    // A folder of that name would refuse the file only once the sweep is over.
+    if ((await stat(file.path).catch(() => null))?.isDirectory())
+      throw new CliFailure(`cannot write ${file.path}: it is a folder`)
   }
 }
 
@@ -61,6 +64,10 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
   const files = outputFiles(options)
   await checkWritable(files)
   const history = options.save ? openHistory(options.historyDir, io) : null
+  // Before measuring, as for the files above: a sweep of minutes must not end in "could not be saved".
+  await history?.prepare().catch((error: unknown) => {
+    throw new CliFailure((error as Error).message)
+  })
   const warn = (line: string): void => {
     io.stderr.write(`amdahl: ${oneLine(line)}\n`)
   }
@@ -138,5 +145,10 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
   // The caller exits the process next: a cancelled sweep's pools may still be ending, and must be gone first.
   await outcome.engineClosed
   if (interrupted) return exitCodeFor(interrupted)
-  return run.status === 'failed' || failedWrites > 0 ? EXIT_FAILURE : EXIT_OK
+  // A script asks "did it all work?": not when a cell failed (each says why in the table), nor when the run was
+  // cancelled by its driver closing our input.
+  const failedCells = run.cells.filter((cell) => cell.status === 'failed').length
+  if (run.status === 'complete' && failedCells > 0)
+    warn(`${failedCells} of ${run.cells.length} cells failed: each says why in its status`)
+  return run.status !== 'complete' || failedCells > 0 || failedWrites > 0 ? EXIT_FAILURE : EXIT_OK
 }

@@ -8,6 +8,9 @@ const DISK_PROBLEMS: Readonly<Record<string, (dir: string) => string>> = {
   EROFS: (dir) => `the history folder ${dir} is on a read-only disk: nothing can be saved or changed there`,
   EACCES: (dir) => `no permission to change the history folder ${dir}: check its owner and permissions`,
   EPERM: (dir) => `no permission to change the history folder ${dir}: check its owner and permissions`,
+  // A file where the folder should be (mkdir), or on the way to it (mkdir, readdir).
+  EEXIST: (dir) => `the history folder ${dir} is a file, not a folder: choose another folder`,
+  ENOTDIR: (dir) => `the history folder ${dir} is not a folder (it, or a folder on its path, is a file)`,
 }
 
 export const errorCode = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | null)?.code

@@ -186,6 +186,14 @@ export class HistoryStore {
     return present(join(this.dir, runFileName(id)))
   }
 
+  /**
+   * Makes the folder if need be, and says in one line why it cannot be one (a file of that name, a read-only
+   * disk): a sweep asks before it measures, not when it has a run to save.
+   */
+  async prepare(): Promise<void> {
+    await mappingDiskErrors(this.dir, () => mkdir(this.dir, { recursive: true }))
+  }
+
   async get(id: string): Promise<Run> {
     const fileName = runFileName(id)
     const loaded = await this.load(fileName)

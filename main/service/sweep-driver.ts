@@ -47,6 +47,17 @@ export type SweepOutcome =
 
 const message = (error: unknown): string => oneLine(error instanceof Error ? error.message : String(error))
 
+/**
+ * A run whose every cell failed measured nothing: it failed, in one line giving the first cell's reason (each cell
+ * keeps its own). Engines end a run 'complete' once every cell has had its turn, failed or not.
+ */
+export function failedWhenNothingMeasured(run: Run): Run {
+  if (run.status !== 'complete' || run.cells.length === 0) return run
+  if (run.cells.some((cell) => cell.status !== 'failed')) return run
+  const first = oneLine(run.cells[0].error ?? 'no reason was given')
+  return { ...run, status: 'failed', error: `every cell failed; the first: ${first}`.slice(0, 2000) }
+}
+
 /** Resolves after the run is saved (or the last checkpoint, on failure); never rejects. */
 export async function driveSweep(spec: SweepSpec, options: DriveOptions): Promise<SweepOutcome> {
   const { history, warn } = options
@@ -68,13 +79,15 @@ export async function driveSweep(spec: SweepSpec, options: DriveOptions): Promis
   }
   let run: Run
   try {
-    run = await engine.runSweep(spec, {
-      runId: options.runId,
-      signal: options.signal,
-      workerScript: options.workerScript,
-      onProgress: options.onProgress,
-      onCell: checkpoints?.onCell,
-    })
+    run = failedWhenNothingMeasured(
+      await engine.runSweep(spec, {
+        runId: options.runId,
+        signal: options.signal,
+        workerScript: options.workerScript,
+        onProgress: options.onProgress,
+        onCell: checkpoints?.onCell,
+      }),
+    )
   } catch (error) {
     const engineClosed = closeEngine()
     await checkpoints?.settled()

@@ -136,6 +136,24 @@ describe('amdahl sweep --command', () => {
     )
   })
 
+  it('fails the run and exits 1 when every cell failed, and exits 1 naming how many when some did', async () => {
+    const failing = `${quote([process.execPath, PROGRAM, 'fail'])} {p}`
+    const common = ['--sizes', '5', '--reps', '1', '--warmup', '0', '--no-save']
+    const all = memoryIo()
+    expect(await runCli(['sweep', '--command', failing, '--pools', '1,2', ...common], all)).toBe(1)
+    expect(all.out()).toMatch(/^Run "[^"]+" \(\S+\): failed \(every cell failed; the first: .*exit code 3/m)
+
+    const some = memoryIo()
+    const serial = `${quote([process.execPath, PROGRAM, 'known-time'])} 1 {entries}`
+    const code = await runCli(
+      ['sweep', '--command', failing, '--serial-command', serial, '--pools', '2', ...common],
+      some,
+    )
+    expect(code).toBe(1)
+    expect(some.out()).toMatch(/^Run "[^"]+" \(\S+\): complete,/m)
+    expect(some.err()).toContain('amdahl: 1 of 2 cells failed: each says why in its status\n')
+  })
+
   it('says the time includes interpreter start-up when the wall time is used', async () => {
     const io = memoryIo()
     const code = await runCli(

@@ -1,14 +1,17 @@
 // The built `amdahl` CLI as a user runs it: exit codes, one-line errors, real sweeps, history, serve, Ctrl-C.
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process'
 import {
+  closeSync,
   copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
+  writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -198,6 +201,28 @@ describe('sweep', () => {
     expect(result.stderr).toMatch(
       /^amdahl: cannot write .*x\.json: its folder does not exist or is not writable\n$/,
     )
+    // A folder where the CSV should go, and a history folder that is a file: refused before measuring, not after.
+    mkdirSync(fresh('a-folder.csv'))
+    const folder = amdahl(
+      'sweep',
+      '--sizes',
+      '32',
+      '--pools',
+      '1',
+      '--no-save',
+      '--csv',
+      fresh('a-folder.csv'),
+    )
+    expect(folder.stderr).toBe(`amdahl: cannot write ${fresh('a-folder.csv')}: it is a folder\n`)
+    expect(folder.status).toBe(1)
+    const file = fresh('history-file')
+    writeFileSync(file, 'a file, not a folder')
+    const history = amdahl('sweep', '--sizes', '32', '--pools', '1', '--history-dir', file)
+    expect(history.stderr).toBe(
+      `amdahl: the history folder ${file} is a file, not a folder: choose another folder\n`,
+    )
+    expect(history.stdout).toBe('')
+    expect(history.status).toBe(1)
   })
 
   it.each([
@@ -270,6 +295,37 @@ describe('history and export', () => {
     const result = amdahl('history', 'show', 'nope', '--history-dir', fresh('h-empty'))
     expect(result.status).toBe(1)
     expect(result.stderr).toBe('amdahl: no run with id nope (see amdahl history list)\n')
+  })
+
+  it('runs an events sweep to its end with input from /dev/null, and cancels it when a driver closes the pipe', () => {
+    const args = ['sweep', '--sizes', '64', '--pools', '1,2', '--reps', '2', '--max-time', '300ms']
+    const run = (stdout: string) =>
+      (JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { type: string; run: { status: string } }).run
+    const devNull = openSync('/dev/null', 'r')
+    try {
+      // cron, CI and `</dev/null`: an input that is empty from the start is no one cancelling.
+      const quiet = spawnSync(process.execPath, [cli, ...args, '--events', 'jsonl', '--no-save'], {
+        cwd: work,
+        env: env(),
+        encoding: 'utf8',
+        timeout: 60_000,
+        stdio: [devNull, 'pipe', 'pipe'],
+      })
+      expect(run(quiet.stdout).status).toBe('complete')
+      expect(quiet.status).toBe(0)
+    } finally {
+      closeSync(devNull)
+    }
+    // spawnSync writes no input and closes the pipe at once: the driver went away.
+    const closed = spawnSync(process.execPath, [cli, ...args, '--events', 'jsonl', '--no-save'], {
+      cwd: work,
+      env: env(),
+      encoding: 'utf8',
+      timeout: 60_000,
+      input: '',
+    })
+    expect(run(closed.stdout).status).toBe('cancelled')
+    expect(closed.status).toBe(1)
   })
 
   it('refuses to import a named pipe or a device in one line, without waiting on it or reading it', () => {
