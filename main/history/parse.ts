@@ -12,6 +12,7 @@ import {
 import { importIssueLine } from '../../common/import-issue'
 import { RunsExportSchema } from '../export/json'
 import { oneLine } from '../../common/one-line'
+import { figureIssue } from './figures'
 import { checkShape } from './limits'
 import { parseJsonBytes } from './json-bytes'
 import { cellSchemaOf, StoredRunSchema } from './migrate'
@@ -131,7 +132,11 @@ function checkRun(raw: unknown, at: PropertyKey[], what: string): Run {
     }
     cells.forEach((cell, i) => check(cellSchema, cell, what, [...at, 'cells', i]))
   }
-  return check(StoredRunSchema, raw, what, at)
+  const run = check(StoredRunSchema, raw, what, at)
+  // Well formed is not yet true to itself: its figures must be the ones its samples give.
+  const contradicted = figureIssue(run)
+  if (contradicted) refuse(what, [{ ...contradicted, path: [...at, ...contradicted.path] }])
+  return run
 }
 
 function check<T extends z.ZodType>(

@@ -4,11 +4,12 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { SaveFileSchema, SweepSpecSchema, UNRECORDED_BASE_CASE } from '../../common/contract'
+import { SaveFileSchema, SweepSpecSchema, UNRECORDED_BASE_CASE, type Run } from '../../common/contract'
 import { runSweep } from '../../main/engine'
 import { runsToCsv, samplesToCsv, SAMPLES_CSV_HEADER, SUMMARY_CSV_HEADER } from '../../main/export/csv'
 import { runsToJson } from '../../main/export/json'
 import { exportFile, slugify } from '../../main/export/open-export'
+import { parseImport } from '../../main/history/parse'
 import { HistoryStore } from '../../main/history/store'
 import { makeRun } from './history-fixtures'
 
@@ -187,6 +188,59 @@ describe('JSON export', () => {
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('an import held against its own samples', () => {
+  const cellOf = (run: Run, pool: number) => run.cells.findIndex((c) => !c.serial && c.pool === pool)
+
+  it('takes every run the engine made and refuses figures its samples do not give, naming the field', async () => {
+    const real = await runSweep(
+      SweepSpecSchema.parse({ sizes: [64, 128], pools: [1, 2], repetitions: 3, warmups: 0 }),
+    )
+    for (const run of [real, makeRun()]) expect(parseImport(structuredClone(run))).toHaveLength(1)
+
+    const k = cellOf(real, 2)
+    const cell = real.cells[k]
+    const forged = (change: (c: Run['cells'][number]) => void): Run => {
+      const run = structuredClone(real)
+      change(run.cells[k])
+      return run
+    }
+    const median = cell.stats?.median ?? 0
+    const cases: [Run, RegExp][] = [
+      // The crafted export of the walk-through: a median outside its own interval, a speedup of 42.
+      [
+        forged((c) => c.stats && (c.stats.median = 999)),
+        /^not a valid Amdahl run: cell \d+: median time is 999 ms, not the median of its samples/,
+      ],
+      [forged((c) => (c.speedup = 42)), /speedup is 42, not what its times give/],
+      [
+        forged((c) => (c.efficiency = (c.speedup ?? 0) / 1)),
+        /efficiency is [\d.]+, not the speedup over the pool size/,
+      ],
+      [
+        forged((c) => (c.samplesMs = c.samplesMs.map((ms, i) => (i === 0 ? -5 : ms)))),
+        /a sample time is negative \(-5 ms\)/,
+      ],
+      [
+        forged((c) => (c.baseMs = (c.baseMs ?? 0) * 2)),
+        /base case time is [\d.]+ ms, not the median of this size's serial samples/,
+      ],
+      [
+        forged((c) => c.stats && (c.stats.ci95High = median * 0.5)),
+        /the median time lies outside its own 95% interval/,
+      ],
+      [
+        forged((c) => c.speedupCi && (c.speedupCi = { low: 50, high: 60 })),
+        /the speedup lies outside its own 95% interval \(50–60\)/,
+      ],
+    ]
+    for (const [run, message] of cases) expect(() => parseImport(run)).toThrow(message)
+    // In an export of several runs, the refusal says which run.
+    expect(() => parseImport(JSON.parse(runsToJson([real, cases[1][0]])))).toThrow(
+      /^not a valid Amdahl export: run 2, cell \d+: speedup is 42/,
+    )
   })
 })
 

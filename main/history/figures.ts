@@ -1,0 +1,79 @@
+// An imported run's figures held against its own samples. The engine derives every cell's statistics, base case,
+// speedup and efficiency from its samples (engine/analysis.ts); a run from elsewhere whose figures say otherwise (a
+// median outside its own interval, a speedup its times do not give) was edited or forged, and is refused rather
+// than shown beside runs measured here. Pure.
+import type { z } from 'zod'
+import type { Cell, Run } from '../../common/contract'
+import { median } from '../../common/stats'
+
+/** Relative slack for figures recomputed in floating point (the engine's own arithmetic, redone here). */
+const SLACK = 1e-9
+
+const differs = (a: number, b: number): boolean =>
+  Math.abs(a - b) > SLACK * Math.max(Math.abs(a), Math.abs(b))
+const shown = (x: number): string => String(Number(x.toPrecision(6)))
+
+/**
+ * The first figure of the run that its samples contradict, as an issue at that field (its message words as the
+ * import's refusals do: "is …" after the field's name, or a whole sentence); null when all agree.
+ */
+export function figureIssue(run: Run): z.core.$ZodIssue | null {
+  const bases = new Map<number, number>()
+  for (const cell of run.cells)
+    if (cell.serial && cell.samplesMs.length > 0) bases.set(cell.n, median(cell.samplesMs))
+  for (let i = 0; i < run.cells.length; i++) {
+    const found = cellIssue(run.cells[i], bases)
+    if (found) {
+      const [path, message] = found
+      return { code: 'custom', path: ['cells', i, ...path], message, input: undefined }
+    }
+  }
+  return null
+}
+
+type Found = [path: string[], message: string] | null
+
+function cellIssue(cell: Cell, bases: Map<number, number>): Found {
+  const negative = cell.samplesMs.findIndex((ms) => ms < 0)
+  if (negative >= 0)
+    return [['samplesMs'], `a sample time is negative (${shown(cell.samplesMs[negative])} ms)`]
+  const { stats } = cell
+  if (stats === null) return null
+  if (cell.samplesMs.length === 0) return [['stats'], 'statistics are given for a cell without samples']
+  const own = median(cell.samplesMs)
+  if (differs(stats.median, own))
+    return [
+      ['stats', 'median'],
+      `is ${shown(stats.median)} ms, not the median of its samples (${shown(own)})`,
+    ]
+  if (differs(stats.min, Math.min(...cell.samplesMs)) || differs(stats.max, Math.max(...cell.samplesMs)))
+    return [['stats'], 'the fastest or slowest time is not among its samples']
+  if (!(stats.ci95Low <= stats.median && stats.median <= stats.ci95High))
+    return [
+      ['stats', 'median'],
+      `the median time lies outside its own 95% interval (${shown(stats.ci95Low)}–${shown(stats.ci95High)})`,
+    ]
+  if (stats.ci95Low < stats.min || stats.ci95High > stats.max)
+    return [['stats', 'ci95Low'], 'the 95% interval reaches beyond the fastest and slowest samples']
+  return speedupIssue(cell, stats.median, bases.get(cell.n) ?? null)
+}
+
+function speedupIssue(cell: Cell, own: number, base: number | null): Found {
+  if (cell.baseMs !== null && (base === null || differs(cell.baseMs, base)))
+    return [['baseMs'], `is ${shown(cell.baseMs)} ms, not the median of this size's serial samples`]
+  if (cell.speedup === null) return null
+  if (base === null || differs(cell.speedup, base / own))
+    return [
+      ['speedup'],
+      `is ${shown(cell.speedup)}, not what its times give (${base === null ? 'no base case' : shown(base / own)})`,
+    ]
+  if (cell.efficiency !== null && differs(cell.efficiency, cell.speedup / cell.pool))
+    return [
+      ['efficiency'],
+      `is ${shown(cell.efficiency)}, not the speedup over the pool size (${shown(cell.speedup / cell.pool)})`,
+    ]
+  const ci = cell.speedupCi
+  if (ci !== null && !(ci.low <= cell.speedup && cell.speedup <= ci.high))
+    return [['speedup'], `the speedup lies outside its own 95% interval (${shown(ci.low)}–${shown(ci.high)})`]
+  return null
+}
