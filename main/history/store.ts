@@ -1,5 +1,5 @@
 // The local history of runs: one JSON file per run, written atomically; damaged files are moved aside, never lost.
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { access, lstat, mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ApiError } from '../../common/api-error'
@@ -266,23 +266,29 @@ export class HistoryStore {
   /**
    * Claims the run's id with an exclusive create, so that of concurrent imports (other requests, other processes)
    * each one that answers "imported as X" really has its content in X. A taken id is re-read: the same content is
-   * kept as it is, a different run gets a new id.
+   * kept as it is. A different run there sends it to an id derived from its content (so importing the same export
+   * again finds it there, not a new copy each time), and past that to a random one.
    */
   private async importOne(run: Run): Promise<RunSummary> {
     await mappingDiskErrors(this.dir, () => mkdir(this.dir, { recursive: true }))
+    const original = run.id
+    const ids = [original, contentId(run)]
     for (let attempt = 0; attempt < 100; attempt++) {
-      const fileName = runFileName(run.id)
-      const existing = await this.load(fileName)
-      if (existing.state === 'ok' && sameContent(existing.run, run)) return summarizeRun(existing.run)
-      if (existing.state !== 'missing') run.id = await this.freeIdLike(run.id)
+      const id = ids[attempt] ?? (await this.freeIdLike(original))
+      const existing = await this.load(runFileName(id))
+      if (existing.state === 'ok' && sameContent(existing.run, { ...run, id }))
+        return summarizeRun(existing.run)
+      if (existing.state !== 'missing') continue
+      run.id = id
       const claimed = await mappingDiskErrors(this.dir, () =>
-        writeFileNew(join(this.dir, runFileName(run.id)), JSON.stringify(run) + '\n'),
+        writeFileNew(join(this.dir, runFileName(id)), JSON.stringify(run) + '\n'),
       )
-      this.cache.delete(runFileName(run.id))
+      this.cache.delete(runFileName(id))
       if (claimed) return summarizeRun(run)
-      // Another import took the id between the look and the claim: look again.
+      // Another import took the id between the look and the claim: look at it again.
+      ids.splice(attempt + 1, 0, id)
     }
-    throw new ApiError(`could not find a free id for imported run ${run.id}`)
+    throw new ApiError(`could not find a free id for imported run ${original}`)
   }
 
   private write(run: Run): Promise<void> {
@@ -465,10 +471,17 @@ function runFileName(id: string): string {
   return `${id}.json`
 }
 
+/** A run's content apart from the imported mark. */
+const contentOf = ({ imported: _imported, ...rest }: Run): string => JSON.stringify(rest)
+
 /** Equal apart from the imported mark: re-importing one's own export changes nothing. */
 function sameContent(a: Run, b: Run): boolean {
-  const strip = ({ imported: _imported, ...rest }: Run) => JSON.stringify(rest)
-  return strip(a) === strip(b)
+  return contentOf(a) === contentOf(b)
+}
+
+/** The id a run gets when its own is taken by another run: its id and a hash of its content, as freeIdLike words it. */
+function contentId(run: Run): string {
+  return `${run.id.slice(0, 55)}-${createHash('sha256').update(contentOf(run)).digest('hex').slice(0, 8)}`
 }
 
 /** Something is at the path (a link counts, even a dangling one). */

@@ -380,6 +380,14 @@ describe('HistoryStore import', () => {
     expect(summary.id).toMatch(/^run-2026-11-25-aaaa-[0-9a-f]{8}$/)
     expect((await store.get(summary.id)).name).toBe('from another machine')
     expect((await store.get(other.id)).name).toBe('laptop sum')
+    // Imported again (and again): found under the id its content gave it, not copied under a new one each time.
+    for (const _again of [1, 2])
+      expect((await store.import(JSON.parse(JSON.stringify(other)))).id).toBe(summary.id)
+    expect(await filesIn(dir)).toHaveLength(2)
+    // A third run with the same id and other content gets an id of its own.
+    const third = await store.import(JSON.parse(JSON.stringify(makeRun({ name: 'a third' }))))
+    expect(third.id).not.toBe(summary.id)
+    expect(await filesIn(dir)).toHaveLength(3)
   })
 
   it('gives the second of two different runs with one id in one export a new id', async () => {
