@@ -298,14 +298,16 @@ const FLAG_OF_FIELD: Record<keyof SweepSpecInput, string> = {
 /** A schema issue worded for the command line: `--pools: pool size must be at least 1 (got 0)`. */
 export function flagIssue(issue: z.core.$ZodIssue, input: SweepSpecInput): string {
   const [field, index] = issue.path
+  // The flag names the field: a message led by the field's own name ("time regex: …") drops it.
+  const said = issue.message.replace(/^[a-z][a-z ]*: /, '')
   const inner = field === 'command' && typeof index === 'string' ? FLAG_OF_COMMAND_FIELD[index] : undefined
-  if (inner) return `${inner}: ${issue.message}`
+  if (inner) return `${inner}: ${said}`
   const flag =
     typeof field === 'string' && field in FLAG_OF_FIELD ? FLAG_OF_FIELD[field as keyof SweepSpecInput] : null
   if (flag === null) return issue.message
   const given = (input as Record<string, unknown>)[field as string]
   const value = typeof index === 'number' && Array.isArray(given) ? given[index] : undefined
-  return `${flag}: ${issue.message}${value === undefined ? '' : ` (got ${String(value)})`}`
+  return `${flag}: ${said}${value === undefined ? '' : ` (got ${String(value)})`}`
 }
 
 /** Flags → a validated SweepSpec, or a UsageError whose line names the flag. */

@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises'
 import { basename, dirname, extname, join, resolve } from 'node:path'
 import type { Run } from '../../common/contract'
-import { chartKeys, pngFileName, type ChartKey } from '../../renderer/src/charts/cards'
+import { chartCards, chartKeys, pngFileName, type ChartKey } from '../../renderer/src/charts/cards'
 import type { ChartTheme } from '../../renderer/src/charts/types'
 import {
   DEFAULT_CHART_HEIGHT,
@@ -83,8 +83,12 @@ export async function writeImages(
   const { svgToPng } = format === 'png' ? await import('../export/png') : { svgToPng: null }
   const charts = renderChartSvgs(runs, options)
   if (charts.length === 0) {
+    // Each chart the runs do not draw says why, as its card does in the app.
+    const why = chartCards(runs, options.theme)
+      .filter((card) => card.option === null && (!options.keys || options.keys.includes(card.key)))
+      .map((card) => `${card.key}: ${card.note ?? 'nothing to draw'}`)
     throw new CliFailure(
-      `none of the charts ${options.keys?.join(', ') ?? ''} applies to these runs (an un-swept chunk size draws none)`,
+      `none of the charts ${options.keys?.join(', ') ?? ''} applies to these runs${why.length ? `: ${why.join(' ')}` : ''}`,
     )
   }
   const paths = targets(

@@ -23,8 +23,9 @@ export const IMPORT_LIMITS: ShapeLimits = {
 
 const tooDeep = (limits: ShapeLimits) =>
   `nested deeper than ${limits.maxDepth} levels, which no Amdahl run is`
-const tooLong = (limits: ShapeLimits, where: string) =>
-  `${where}holds more than ${limits.maxItems} items, more than any Amdahl run has`
+/** Worded to follow "it": "…is not an Amdahl export: it has a list of more than 10000 items, …". */
+const tooLong = (limits: ShapeLimits, where: string | null) =>
+  `has a list${where ? ` (${where})` : ''} of more than ${limits.maxItems} items, more than any Amdahl run has`
 const tooMany = (limits: ShapeLimits) =>
   `holds more than ${limits.maxValues} values, more than any Amdahl export has`
 
@@ -62,7 +63,7 @@ export function scanJsonBytes(bytes: Uint8Array, limits: ShapeLimits = IMPORT_LI
     } else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) commas.pop()
     else if (c === COMMA) {
       const top = commas.length - 1
-      if (top >= 0 && commas[top] >= 0 && ++commas[top] >= limits.maxItems) return tooLong(limits, 'a list ')
+      if (top >= 0 && commas[top] >= 0 && ++commas[top] >= limits.maxItems) return tooLong(limits, null)
       if (++values > limits.maxValues) return tooMany(limits)
     }
   }
@@ -111,7 +112,7 @@ export function checkShape(value: unknown, limits: ShapeLimits = IMPORT_LIMITS):
     const count = isArray ? container.length : (frame.keys as string[]).length
     if (isArray && count > limits.maxItems) {
       const path = pathOf(frames)
-      return tooLong(limits, path ? `${path} ` : 'a list ')
+      return tooLong(limits, path || null)
     }
     values += count
     return values > limits.maxValues ? tooMany(limits) : null

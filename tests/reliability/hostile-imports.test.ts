@@ -61,7 +61,7 @@ function resetPeak(pid: number): void {
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`
 
-const TOO_LONG = new RegExp(`a list holds more than ${IMPORT_LIMITS.maxItems} items`)
+const TOO_LONG = new RegExp(`(: it|request body) has a list( \\(\\S+\\))? of more than ${IMPORT_LIMITS.maxItems} items`)
 
 /** Hostile bodies, each built from a real run so that everything but the attack is valid. */
 const attacks: { what: string; body: () => unknown; refusal: RegExp }[] = [

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { parseTimeout, parseSweepSpec, parseTolerance } from '../../main/cli/flags'
 import type { CliIo } from '../../main/cli/io'
 import { runCli } from '../../main/cli/program'
+import { chartKeys } from '../../renderer/src/charts/cards'
 
 const PROGRAM = resolve(import.meta.dirname, '../fixtures/commands/program.mjs')
 const home = mkdtempSync(join(tmpdir(), 'amdahl-cli-command-'))
@@ -83,11 +84,23 @@ describe('command flags', () => {
       'amdahl: --time-regex: time regex needs exactly one capture group ( … ), it has 0',
     ],
     [['--command', 'a\0b'], 'amdahl: --command: command contains a NUL byte'],
+    // Not "--time-regex: time regex: Invalid…": the flag names the field once.
+    [
+      ['--command', 'p', '--time-regex', '('],
+      'amdahl: --time-regex: Invalid regular expression: /(|/: Unterminated group',
+    ],
   ])('refuses %j in one line', async (args, line) => {
     const io = memoryIo()
     const code = await runCli(['sweep', '--sizes', '10', ...args, '--no-save'], io)
     expect(code).toBe(2)
     expect(io.err()).toBe(`${line}\n`)
+  })
+
+  it('lists every chart in export --help', async () => {
+    const io = memoryIo()
+    await runCli(['export', '--help'], io).catch(() => undefined)
+    const help = (io.out() + io.err()).replace(/\s+/g, ' ')
+    expect(help).toContain(`only these charts: ${chartKeys.join(', ')}`)
   })
 })
 

@@ -284,6 +284,12 @@ describe('history and export', () => {
     const out = fresh('export.json')
     expect(amdahl('export', id, '--format', 'json', '--out', out, '--history-dir', history).status).toBe(0)
     expect(RunsExportSchema.parse(JSON.parse(readFileSync(out, 'utf8'))).runs[0].id).toBe(id)
+    // A chart this run cannot draw says why, as its card in the app does.
+    const none = amdahl('export', id, '--format', 'svg', '--chart', 'chunks', '--history-dir', history)
+    expect(none.stderr).toMatch(
+      /^amdahl: none of the charts chunks applies to these runs: chunks: Chunk size was not swept\. .*\n$/,
+    )
+    expect(none.status).toBe(1)
 
     expect(amdahl('history', 'delete', id, '--history-dir', history).stdout).toBe(`deleted run ${id}\n`)
     const again = amdahl('history', 'delete', id, '--history-dir', history)
