@@ -12,7 +12,7 @@ import {
 } from '../../renderer/src/charts/cards'
 import { heatmapHeight, MIN_ROW_HEIGHT } from '../../renderer/src/charts/options/efficiencyHeatmap'
 import { timeVsEntries } from '../../renderer/src/charts/options'
-import { fitLegend } from '../../renderer/src/charts/theme'
+import { fitLegend, TOOLTIP_MAX_WIDTH } from '../../renderer/src/charts/theme'
 import { seriesOf } from './charts-fixtures'
 
 const SIZES = Array.from({ length: 12 }, (_, i) => 16 + 8 * i)
@@ -31,6 +31,16 @@ beforeAll(async () => {
 })
 
 describe('charts that scale', () => {
+  it('wrap every tooltip at a reading width inside the chart, so a flag’s sentence is never cut off', () => {
+    const cards = chartCards(six, 'light').filter((c) => c.option !== null)
+    expect(cards.length).toBeGreaterThanOrEqual(5)
+    for (const card of cards) {
+      const tooltip = card.option?.tooltip as { confine?: boolean; extraCssText?: string }
+      expect(tooltip.confine, card.key).toBe(true)
+      expect(tooltip.extraCssText, card.key).toBe(`white-space: normal; max-width: ${TOOLTIP_MAX_WIDTH}px;`)
+    }
+  })
+
   it('spread at most six sizes from smallest to largest, or show the one picked', () => {
     expect(shownSizes(SIZES, null)).toHaveLength(MAX_SIZE_LINES)
     expect(shownSizes(SIZES, null)[0]).toBe(SIZES[0])

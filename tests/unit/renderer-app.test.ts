@@ -8,6 +8,7 @@ import type { AmdahlClient } from '../../renderer/src/api/client'
 import { AuthError } from '../../renderer/src/api/errors'
 import { clientKey } from '../../renderer/src/api/inject'
 import App from '../../renderer/src/components/App.vue'
+import { useConfigStore } from '../../renderer/src/stores/config'
 import { makeRun } from './history-fixtures'
 import { createTestClient, until, type TestClient } from './renderer-client'
 
@@ -79,6 +80,17 @@ describe('App', () => {
     client.menu('export-json')
     await until(() => client.exported.length === 1, 'the saved export')
     expect(JSON.parse(client.exported[0].content)).toMatchObject({ runs: [{ id: 'run-menu' }] })
+    app.unmount()
+  })
+
+  it('puts a renamed run’s settings in the form under its name as it is now', async () => {
+    const run = makeRun({ id: 'run-renamed', name: 'as measured' })
+    await client.history.save({ ...run, name: 'renamed since' })
+    const app = mountApp()
+    await until(() => app.find('[data-testid="use-settings"]').exists(), 'the run’s details')
+    await app.get('[data-testid="use-settings"]').trigger('click')
+    expect(useConfigStore().name).toBe('renamed since')
+    expect(useConfigStore().sizesText).toBe('16, 64')
     app.unmount()
   })
 

@@ -190,10 +190,14 @@ export function chartTitle(p: Palette, title: string, subtitle: string, width: n
   }
 }
 
+/** The widest a tooltip grows before its lines wrap, px. */
+export const TOOLTIP_MAX_WIDTH = 380
+
 /**
  * Option pieces shared by every chart so the charts look like one family; the subtitle wraps to width px (the
  * room the card gives; the plot's top is titleTop of its lines).
  */
+
 export function baseOption(p: Palette, title: string, subtitle: string, width = LEGEND_WIDTH) {
   return {
     // Transparent so the card's background shows; PNG export passes the palette background explicitly.
@@ -220,6 +224,9 @@ export function baseOption(p: Palette, title: string, subtitle: string, width = 
       backgroundColor: p.tooltipBackground,
       borderColor: p.tooltipBorder,
       textStyle: { color: p.text, fontSize: 12 },
+      // ECharts keeps a tooltip on one line (nowrap): a flag's sentence ran past the chart's edge, cut off. Lines
+      // wrap at a reading width instead, inside the chart (confine).
+      extraCssText: `white-space: normal; max-width: ${TOOLTIP_MAX_WIDTH}px;`,
     },
   }
 }
