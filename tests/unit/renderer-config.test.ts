@@ -37,9 +37,19 @@ describe('config store', () => {
     config.targetPercent = 2.5
     config.maxTimeS = 0.75
     expect(config.spec).toMatchObject({ target: 0.025, maxTimeMs: 750 })
+    // Refusals in the units the fields show: percent and seconds, not the spec's fraction and milliseconds.
     config.targetPercent = 0
-    expect(config.errors.target).toBe('target must be at least 0.001 (±0.1%)')
+    expect(config.errors.target).toBe('target must be at least 0.1%')
+    config.targetPercent = 150
+    expect(config.errors.target).toBe('target must be at most 100%')
     expect(config.valid).toBe(false)
+    config.targetPercent = 5
+    config.maxTimeS = 0
+    expect(config.errors.maxTimeMs).toBe('max time per cell must be at least 0.001 s')
+    config.maxTimeS = 0.0015
+    expect(config.errors.maxTimeMs).toBe('max time per cell must be whole milliseconds (0.001 s)')
+    config.maxTimeS = 1e9
+    expect(config.errors.maxTimeMs).toMatch(/^max time per cell must be at most [\d.]+ s$/)
   })
 
   it('shows the error of an invalid size next to sizes and blocks Run', () => {

@@ -103,6 +103,8 @@ export interface FieldDescriptor {
   write: (state: FormState, value: FieldValue) => void
   /** The value sent in the spec (before the contract validates it). */
   toSpec: (ctx: FieldContext) => unknown
+  /** The contract's line about this field in the unit the control shows (seconds, percent), where they differ. */
+  errorText?: (message: string) => string
 }
 
 /** The pool sizes the form uses: the user's text, or the machine's default until they type their own. */
@@ -418,6 +420,9 @@ export const sweepFields: readonly FieldDescriptor[] = [
     row: 'precision',
     hint: () => "A size's cells sample until every median's interval is this tight…",
     ...scaledKey('targetPercent', 1 / 100),
+    // "target must be at least 0.001 (±0.1%)": the spec's fraction, in the field's percent.
+    errorText: (m) =>
+      m.replace(/^target must be at (least|most) [\d.]+ \(±([\d.]+%)\)$/, 'target must be at $1 $2'),
   },
   {
     name: 'maxTimeMs',
@@ -427,6 +432,18 @@ export const sweepFields: readonly FieldDescriptor[] = [
     row: 'precision',
     hint: () => '…or this much sampling time is spent.',
     ...scaledKey('maxTimeS', 1000),
+    // The spec counts milliseconds; the field, seconds.
+    errorText: (m) =>
+      m
+        .replace(
+          /^max time per cell \(ms\) must be at (least|most) (\d+)$/,
+          (_, side: string, ms: string) => `max time per cell must be at ${side} ${Number(ms) / 1000} s`,
+        )
+        .replace(
+          /^max time per cell \(ms\) must be a whole number$/,
+          'max time per cell must be whole milliseconds (0.001 s)',
+        )
+        .replace(/^max time per cell \(ms\)/, 'max time per cell (s)'),
   },
   {
     name: 'processes',

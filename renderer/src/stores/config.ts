@@ -123,9 +123,15 @@ export const useConfigStore = defineStore('config', () => {
 
   const parsed = computed(() => SweepSpecSchema.safeParse(specInput.value))
   /** Field → message, from the same rules the back end applies. */
-  const errors = computed(() =>
-    parsed.value.success ? {} : fieldErrors(parsed.value.error.issues, specInput.value),
-  )
+  const errors = computed(() => {
+    if (parsed.value.success) return {}
+    const found = fieldErrors(parsed.value.error.issues, specInput.value)
+    for (const field of sweepFields) {
+      const message = found[field.name]
+      if (message !== undefined && field.errorText) found[field.name] = field.errorText(message)
+    }
+    return found
+  })
   const valid = computed(() => parsed.value.success)
   const spec = computed<SweepSpec | null>(() => (parsed.value.success ? parsed.value.data : null))
 
