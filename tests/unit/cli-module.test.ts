@@ -109,8 +109,12 @@ describe('amdahl sweep --module', () => {
     writeFileSync(file, "export function kernel() { throw new Error('boom') }\n")
     const io = memoryIo()
     const code = await runCli(['sweep', '--module', file, '--sizes', '20', '--pools', '2', ...quick], io)
-    // As for our kernels: failed cells are reported in the table; the run itself completed.
-    expect(code).toBe(0)
+    // As for our kernels: failed cells are reported in the table, each with its reason; with every cell failed the
+    // run failed too, and the command exits 1.
+    expect(code).toBe(1)
+    expect(io.out()).toMatch(
+      /^Run "[^"]+" \(\S+\): failed \(every cell failed; the first: throws\.mjs: kernel threw/m,
+    )
     expect(io.out()).toMatch(
       /\n\s*20\s+serial\s+all\s+0\s+.*failed: throws\.mjs: kernel threw: Error: boom\n/,
     )
