@@ -371,11 +371,12 @@ describe('dashboard', () => {
     expect(await byTestId(page, 'compare-summary').textContent()).toMatch(/^2 faster, 0 slower, 4 no change/)
     await screenshot(page, 'compare-1280-light')
 
-    // Swapped, the same cells are slower; a reload keeps the compare view (the hash names it).
+    // Swapped, the same cells are slower; a reload keeps the compare view and the swap (the hash names both).
     await byTestId(page, 'compare-swap').click()
     await expect.poll(async () => (await rows()).filter((r) => r.endsWith('slower')).length).toBe(2)
     await page.reload()
     await byTestId(page, 'compare-table').waitFor({ timeout: WAIT_MS })
+    await expect.poll(async () => (await rows()).filter((r) => r.endsWith('slower')).length).toBe(2)
 
     // A third run ticked: Compare steps aside for the charts and says why.
     await cloneRun(a, 'e2e-third', 'third', '2032-01-01T00:00:00.000Z')

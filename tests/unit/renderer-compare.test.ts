@@ -43,11 +43,18 @@ describe('CompareView', () => {
     expect(row[7].text()).toMatch(/^\+100 % /)
   })
 
-  it('turns the verdicts round when baseline and candidate are swapped', async () => {
+  it('asks for the runs in the other order when swapped, and turns the verdicts round in it', async () => {
     const view = mount(CompareView, { props: { runs: [base, faster] } })
     await view.get('[data-testid="compare-swap"]').trigger('click')
-    expect((view.get('[data-testid="compare-baseline"]').element as HTMLSelectElement).value).toBe('run-b')
+    // The selection's order is the pair's (the URL keeps it): the parent reorders, the view follows.
+    expect(view.emitted('order')).toEqual([[['run-b', 'run-a']]])
+    await view.setProps({ runs: [faster, base] })
+    expect(view.get('[data-testid="compare-summary"]').text()).toBe('0 faster, 2 slower, 4 no change')
     expect(verdicts(view).filter((v) => v.endsWith('slower'))).toEqual(['100 2: slower', '1,000 2: slower'])
+    // Picking the candidate as the baseline asks for the same order.
+    await view.setProps({ runs: [base, faster] })
+    await view.get('[data-testid="compare-baseline"]').setValue('run-b')
+    expect(view.emitted('order')?.at(-1)).toEqual([['run-b', 'run-a']])
   })
 
   it('names what differs between the runs', () => {

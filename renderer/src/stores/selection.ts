@@ -88,6 +88,12 @@ export const useSelectionStore = defineStore('selection', () => {
     keepOpenInside()
   }
 
+  /** The same runs in another order (the compare view's baseline first); anything else is ignored. */
+  function reorder(order: string[]): void {
+    const same = order.length === ids.value.length && new Set(order).size === order.length
+    if (same && order.every((id) => ids.value.includes(id))) ids.value = [...order]
+  }
+
   function setOpenAmongSelected(id: string): void {
     if (isSelected(id)) openId.value = id
   }
@@ -130,6 +136,7 @@ export const useSelectionStore = defineStore('selection', () => {
     focus,
     add,
     retain,
+    reorder,
     setOpenAmongSelected,
     applyHash,
   }
