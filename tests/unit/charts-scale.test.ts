@@ -66,6 +66,16 @@ describe('charts that scale', () => {
     const time = cards.find((c) => c.key === 'time')!.option!
     const serial = seriesOf(time).find((s) => s.name === 'serial')!
     expect(serial.data).toHaveLength(SIZES.length)
+    // The throughput chart, a line per size too, draws the same sizes (twelve lines repeated the palette).
+    const throughput = cards.find((c) => c.key === 'throughput')!.option!
+    const lines = seriesOf(throughput).filter((s) => s.type === 'line' && s.name?.startsWith('N='))
+    expect(lines.map((s) => s.name)).toEqual(measured.map((s) => s.name))
+    const picked = chartCards([dense], 'light', 1000, 40).find((c) => c.key === 'throughput')!.option!
+    expect(
+      seriesOf(picked)
+        .filter((s) => s.name?.startsWith('N='))
+        .map((s) => s.name),
+    ).toEqual(['N=40'])
   })
 
   it('never page a legend: six overlaid runs wrap to rows, and the chart grows for them', () => {

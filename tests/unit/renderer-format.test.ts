@@ -2,7 +2,9 @@
 // The renderer's pure helpers: durations, ETA, times with spread, list fields, progress texts, table rows.
 import { describe, expect, it } from 'vitest'
 import { SweepSpecSchema } from '../../common/contract'
-import { cellRows } from '../../renderer/src/lib/cells'
+import { cellRows, fitLines } from '../../renderer/src/lib/cells'
+import { noFitReason } from '../../common/fits'
+import { runSweep } from '../../main/engine'
 import {
   formatBytes,
   formatDuration,
@@ -208,6 +210,20 @@ describe('outcomeText', () => {
     expect(outcomeText(makeRun({ name: 'whole', durationMs: 450 }))).toBe(
       'whole · all 6 cells measured · took 450 ms',
     ))
+})
+
+describe('fitLines', () => {
+  it('says once for all sizes why a chunk setting could not be fitted, not once per size', async () => {
+    const sizes = [32, 48, 64, 80]
+    const run = await runSweep(SweepSpecSchema.parse({ sizes, pools: [1, 2], repetitions: 1, warmups: 0 }))
+    const reason = noFitReason(run.cells, 32, 'auto', run.machine.logicalCores)
+    expect(fitLines(run)).toEqual([`N=32…80 (4 sizes), auto chunks: ${reason}`])
+    const two = { ...run, cells: run.cells.filter((c) => c.n <= 48) }
+    expect(fitLines(two)).toEqual([`N=32 and 48, auto chunks: ${reason}`])
+    expect(fitLines({ ...run, cells: run.cells.filter((c) => c.n === 64) })).toEqual([
+      `N=64, auto chunks: ${reason}`,
+    ])
+  })
 })
 
 describe('cellRows', () => {

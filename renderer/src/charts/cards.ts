@@ -193,7 +193,14 @@ export function chartCards(
       title: 'Throughput vs workers',
       howTo:
         'Absolute GB/s compare across machines and kernels where speedup cannot. Where a line meets the dotted probe curve, the memory delivers all it can.',
-      option: sumRuns.length ? throughputVsWorkers(sumRuns, theme, legend.card) : null,
+      // A line per size, as on the speedup chart: the same sizes (20 lines repeated the palette's 10 colours).
+      option: sumRuns.length
+        ? throughputVsWorkers(
+            perSize.filter((r) => r.spec.workload === 'sum'),
+            theme,
+            legend.card,
+          )
+        : null,
       note: 'Throughput in GB/s is drawn for the memory-bound sum workload.',
     },
     {

@@ -74,17 +74,36 @@ export function cellRows(run: Run): CellRow[] {
  * One line per N and chunk setting: the Amdahl fit with f's interval and residual, the limit 1/f only when f's
  * interval excludes 0, or why there is no fit.
  */
+/** "N=300", "N=300 and 1000", "N=100…2000 (20 sizes)". */
+function sizesText(sizes: readonly number[]): string {
+  if (sizes.length === 1) return `N=${sizes[0]}`
+  if (sizes.length === 2) return `N=${sizes[0]} and ${sizes[1]}`
+  return `N=${sizes[0]}…${sizes[sizes.length - 1]} (${sizes.length} sizes)`
+}
+
 export function fitLines(run: Run): string[] {
   const seen = new Set<string>()
-  const lines: string[] = []
+  /** A fit's line, or sizes that could not be fitted for one chunk setting and one reason (a line for them all). */
+  type Unfitted = { chunks: string; reason: string; sizes: number[] }
+  const lines: (string | Unfitted)[] = []
+  const unfitted = new Map<string, Unfitted>()
   for (const c of [...run.cells].sort(order)) {
     const key = `${c.n}|${c.chunkSpec}`
     if (c.serial || seen.has(key)) continue
     seen.add(key)
-    const where = `N=${c.n}, ${c.chunkSpec === 'auto' ? 'auto chunks' : `${c.chunkSpec}-row chunks`}`
+    const chunks = c.chunkSpec === 'auto' ? 'auto chunks' : `${c.chunkSpec}-row chunks`
+    const where = `N=${c.n}, ${chunks}`
     const fit = run.fits.find((f) => f.n === c.n && f.chunkSpec === c.chunkSpec)
     if (!fit) {
-      lines.push(`${where}: ${noFitReason(run.cells, c.n, c.chunkSpec, run.machine.logicalCores)}`)
+      const reason = noFitReason(run.cells, c.n, c.chunkSpec, run.machine.logicalCores)
+      const group = unfitted.get(`${chunks}|${reason}`)
+      if (group) group.sizes.push(c.n)
+      else {
+        // In the list where its first size is; the line is written once every size is in.
+        const fresh = { chunks, reason, sizes: [c.n] }
+        unfitted.set(`${chunks}|${reason}`, fresh)
+        lines.push(fresh)
+      }
       continue
     }
     const ci = fit.serialFractionCi
@@ -97,5 +116,7 @@ export function fitLines(run: Run): string[] {
         `residual ${fit.rmse.toFixed(3)} (speedup), ${limit}; pools ${fit.pools.join(', ')}`,
     )
   }
-  return lines
+  return lines.map((line) =>
+    typeof line === 'string' ? line : `${sizesText(line.sizes)}, ${line.chunks}: ${line.reason}`,
+  )
 }
