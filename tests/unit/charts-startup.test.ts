@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { chartCards, legendWidths } from '../../renderer/src/charts/cards'
 import { startupAndTransfer } from '../../renderer/src/charts/options'
+import { palette, runColour } from '../../renderer/src/charts/theme'
 import { axis, makeRun, named, seriesOf } from './charts-fixtures'
 
 describe('startupAndTransfer', () => {
@@ -12,6 +13,20 @@ describe('startupAndTransfer', () => {
     expect(axis(option, 'xAxis').data).toEqual(['1', '2', '4'])
     expect(named(option, 'cold start').data).toEqual(run.poolStartup.map((s) => s.coldMs))
     expect(named(option, 'warm round trip').data).toEqual(run.poolStartup.map((s) => s.roundTripMs))
+  })
+
+  it('colours each overlaid run as the run key does: its hue for its cold starts, round trips and medians', () => {
+    const shared = makeRun({ id: 'a', name: 'shared run', transfer: 'shared' })
+    const copy = makeRun({ id: 'b', name: 'copy run', transfer: 'copy' })
+    const option = startupAndTransfer([shared, copy], 'light')
+    const colour = (name: string) => (named(option, name).itemStyle as { color: string }).color
+    const p = palette('light')
+    for (const [ri, tag] of ['shared run', 'copy run'].entries()) {
+      expect(colour(`${tag} · cold start`)).toBe(runColour(p, ri, 2, 0))
+      expect(colour(`${tag} · warm round trip`)).toBe(runColour(p, ri, 2, 1))
+    }
+    expect(colour('shared')).toBe(runColour(p, 0, 2, 0))
+    expect(colour('copy')).toBe(runColour(p, 1, 2, 0))
   })
 
   it('keeps an overlay legend on one row in a full-width card, leaving no gap above it', () => {

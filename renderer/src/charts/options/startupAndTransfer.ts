@@ -13,6 +13,7 @@ import {
   gridBox,
   LEGEND_WIDTH,
   palette,
+  runColour,
   runSymbols,
   SUBTITLE_LINE,
   wrapSubtitle,
@@ -77,9 +78,11 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
     const at = (q: number) => run.poolStartup.find((s) => s.pool === q)
     const cold = name(ri, 'cold start')
     const warm = name(ri, 'warm round trip')
-    const coldColour = colourAt(p, 2 * ri)
-    const warmColour = colourAt(p, 2 * ri + 1)
-    // Cold starts are circles and round trips diamonds in every run; runs differ by colour.
+    // Cold starts are circles and round trips diamonds in every run; overlaid runs take their own hue (two shades
+    // of it), as on every other chart and in the run key above them.
+    const overlaid = runs.length > 1
+    const coldColour = overlaid ? runColour(p, ri, runs.length, 0) : colourAt(p, 0)
+    const warmColour = overlaid ? runColour(p, ri, runs.length, 1) : colourAt(p, 1)
     plotted.add(
       {
         type: 'scatter',
@@ -124,6 +127,7 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
   })
 
   const sizes = allSizes(runs)
+  const overlaidColour = (ri: number) => (runs.length > 1 ? runColour(p, ri, runs.length, 0) : colourAt(p, 6))
   if (compare) {
     runs.forEach((run, ri) => {
       const tag = modes.map((d) => run.spec[d]).join(' · ')
@@ -142,7 +146,7 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
           symbol: runSymbols[ri % runSymbols.length],
           symbolSize: 10,
           symbolOffset: [dodge(ri), 0],
-          itemStyle: { color: colourAt(p, 6 + ri) },
+          itemStyle: { color: overlaidColour(ri) },
           label: pointLabel(p.subtext, labelled(runs.length, sizes.length)),
           labelLayout: { hideOverlap: true },
         },
