@@ -147,6 +147,7 @@ export interface LooseSeries {
   xAxisIndex?: number
   yAxisIndex?: number
   lineStyle?: { type?: string; color?: string }
+  itemStyle?: { color?: string }
   markLine?: { data: { yAxis?: number }[] }
   encode?: unknown
 }

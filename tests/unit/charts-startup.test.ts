@@ -19,7 +19,7 @@ describe('startupAndTransfer', () => {
     const shared = makeRun({ id: 'a', name: 'shared run', transfer: 'shared' })
     const copy = makeRun({ id: 'b', name: 'copy run', transfer: 'copy' })
     const option = startupAndTransfer([shared, copy], 'light')
-    const colour = (name: string) => (named(option, name).itemStyle as { color: string }).color
+    const colour = (name: string) => named(option, name).itemStyle?.color
     const p = palette('light')
     for (const [ri, tag] of ['shared run', 'copy run'].entries()) {
       expect(colour(`${tag} · cold start`)).toBe(runColour(p, ri, 2, 0))
