@@ -121,9 +121,23 @@ describe('cache staircase', () => {
     ])
     expect((option.xAxis as { type: string }).type).toBe('log')
     // The axis reaches every mark, L3 (508 MiB) beyond the largest matrix (2.9 MB) included, and every matrix.
-    const axis = option.xAxis as { min: number; max: number }
+    const axis = option.xAxis as {
+      min: number
+      max: number
+      logBase: number
+      axisLabel: { formatter: (v: number) => string }
+    }
     expect(axis.min).toBeLessThanOrEqual(64 * 64 * 8)
     expect(axis.max).toBeGreaterThanOrEqual(532676608)
+    // Ticks at powers of two, in binary units: 32 KiB, 1 MiB, not 9.8 KiB at 10^4 bytes.
+    expect(axis.logBase).toBe(2)
+    expect(Number.isInteger(Math.log2(axis.min)) && Number.isInteger(Math.log2(axis.max))).toBe(true)
+    expect([8, 2 ** 15, 2 ** 20, 2 ** 29].map(axis.axisLabel.formatter)).toEqual([
+      '8 B',
+      '32 KiB',
+      '1 MiB',
+      '512 MiB',
+    ])
   })
 })
 

@@ -107,7 +107,8 @@ export function throughputVsWorkers(runs: Run[], theme: ChartTheme, legendWidth 
 }
 
 const MiB = 2 ** 20
-const bytesText = (b: number) => (b >= MiB ? `${+(b / MiB).toFixed(1)} MiB` : `${+(b / 1024).toFixed(1)} KiB`)
+const bytesText = (b: number) =>
+  b >= MiB ? `${+(b / MiB).toFixed(1)} MiB` : b >= 1024 ? `${+(b / 1024).toFixed(1)} KiB` : `${b} B`
 
 /**
  * GB/s against the matrix's size in bytes (log axis), one line per pool (the serial baseline included), with the
@@ -180,8 +181,8 @@ export function cacheStaircase(runs: Run[], theme: ChartTheme, legendWidth = LEG
   const range =
     spanned.length > 0
       ? {
-          min: 10 ** Math.floor(Math.log10(Math.min(...spanned))),
-          max: 10 ** Math.ceil(Math.log10(Math.max(...spanned))),
+          min: 2 ** Math.floor(Math.log2(Math.min(...spanned))),
+          max: 2 ** Math.ceil(Math.log2(Math.max(...spanned))),
         }
       : {}
   return chartFrame({
@@ -195,6 +196,8 @@ export function cacheStaircase(runs: Run[], theme: ChartTheme, legendWidth = LEG
     tooltip: { formatter: plotted.points.formatter(rowsTooltip) },
     xAxis: {
       type: 'log',
+      // Powers of two: bytes are labelled in binary units (KiB, MiB), which powers of ten printed as 9.8 KiB.
+      logBase: 2,
       name: 'matrix size (bytes)',
       nameLocation: 'middle',
       nameGap: 26,
