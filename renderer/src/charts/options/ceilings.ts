@@ -66,8 +66,9 @@ export function bindingLimitSentence(run: Run): string | null {
   const probe = run.machine.ceilings
   // The user's own programs: we cannot count their bytes, so no limit can be named.
   if (run.spec.workload !== 'sum' && run.spec.workload !== 'assign') return null
+  // A run keeps the probe its machine had when it was swept: measured since, only a new sweep is held against it.
   if (!probe)
-    return 'Measure this machine (amdahl probe or the Measure button) to see whether memory or serial code limits speedup.'
+    return 'No measure of this machine came with this run: sweep after measuring it (amdahl probe or the Measure button) to see whether memory or serial code limits speedup.'
   const cells = representativeCells(run).filter((c) => !c.serial)
   const sizes = [...new Set(cells.map((c) => c.n))].sort((a, b) => a - b)
   const clauses: string[] = []

@@ -97,7 +97,7 @@ export function throughputVsWorkers(runs: Run[], theme: ChartTheme, legendWidth 
     title: 'Throughput vs workers',
     subtitle: probe
       ? 'GB/s of the matrix read · dotted: the probe’s read bandwidth, dashed: its triad'
-      : 'GB/s of the matrix read · measure this machine to draw its bandwidth',
+      : 'GB/s of the matrix read · runs swept after the machine is measured draw its bandwidth',
     series: plotted.list,
     legendWidth,
     tooltip: { formatter: plotted.points.formatter(rowsTooltip) },
@@ -190,7 +190,7 @@ export function cacheStaircase(runs: Run[], theme: ChartTheme, legendWidth = LEG
     title: 'Cache staircase',
     subtitle: caches
       ? `GB/s vs the matrix’s bytes · dashed: cache sizes${memory ? ` · one worker’s memory bandwidth ${memory.toFixed(1)} GB/s` : ''}`
-      : 'GB/s vs the matrix’s bytes · measure this machine to mark its caches',
+      : 'GB/s vs the matrix’s bytes · runs swept after the machine is measured mark its caches',
     series,
     legendWidth,
     tooltip: { formatter: plotted.points.formatter(rowsTooltip) },
