@@ -1,6 +1,8 @@
 // Chart 2, speedup vs workers: measured lines per N, the ideal S = p and the Amdahl fit per N.
 import { describe, expect, it } from 'vitest'
 import { speedupVsWorkers } from '../../renderer/src/charts/options'
+import { karpFlattText } from '../../renderer/src/charts/options/speedupVsWorkers'
+import { karpFlatt, karpFlattInterval } from '../../common/stats'
 import { amdahlSpeedup } from '../../renderer/src/charts/amdahl'
 import { representativeCells } from '../../renderer/src/charts/select'
 import { makeRun, named, seriesOf, valueOf, type LooseSeries } from './charts-fixtures'
@@ -110,6 +112,19 @@ describe('speedupVsWorkers', () => {
     expect(html).toContain(
       `Karp–Flatt serial fraction: <b>${cell.karpFlatt!.toFixed(2)} [${cell.karpFlattCi!.low.toFixed(2)} – ${cell.karpFlattCi!.high.toFixed(2)}]</b>`,
     )
+  })
+
+  it('says what a Karp–Flatt figure above 1 means: p workers slower than one, not a fraction of the work', () => {
+    const at = (s: number, ci: { low: number; high: number }) => ({
+      pool: 2,
+      karpFlatt: karpFlatt(s, 2),
+      karpFlattCi: karpFlattInterval(ci, 2),
+    })
+    expect(karpFlattText(at(0.8, { low: 0.7, high: 0.9 }))).toBe(
+      '1.50 [1.22 – 1.86] (above 1: slower than one worker, overhead)',
+    )
+    expect(karpFlattText(at(1.6, { low: 1.5, high: 1.7 }))).toBe('0.25 [0.18 – 0.33]')
+    expect(karpFlattText({ pool: 1, karpFlatt: null, karpFlattCi: null })).toBe('— (needs p > 1)')
   })
 
   it('leaves failed cells out of the measured line', () => {

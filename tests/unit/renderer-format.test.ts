@@ -238,7 +238,7 @@ describe('cellRows', () => {
       '64/2',
     ])
     expect(rows[0]).toMatchObject({
-      chunk: 'whole',
+      chunk: 'all',
       speedup: 'base',
       efficiency: '—',
       status: 'ok',

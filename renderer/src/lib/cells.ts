@@ -39,7 +39,8 @@ export function cellRows(run: Run): CellRow[] {
       key: `${c.n}-${c.serial ? 's' : c.pool}-${c.chunkSpec}-${i}`,
       n: c.n,
       pool: c.serial ? 'serial' : String(c.pool),
-      chunk: c.serial ? 'whole' : c.chunkSpec === 'auto' ? `auto (${c.chunkRows})` : String(c.chunkRows),
+      // "all" as the CLI's table, the compare view and the exports say it.
+      chunk: c.serial ? 'all' : c.chunkSpec === 'auto' ? `auto (${c.chunkRows})` : String(c.chunkRows),
       tasks: c.tasks,
       samples: (c.batch ?? 1) > 1 ? `${c.samplesMs.length} ×${c.batch}` : String(c.samplesMs.length),
       time: s ? formatMsInterval(s.median, s.ci95Low, s.ci95High) : '—',

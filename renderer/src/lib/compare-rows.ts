@@ -2,7 +2,7 @@
 import { cellKey, type RatioInterval, type RunComparison, type Verdict } from '../../../common/compare'
 import { cellUnits } from '../../../common/ceilings'
 import type { Run } from '../../../common/contract'
-import { formatMs, formatSpeedup } from './format'
+import { formatMs, formatSize, formatSpeedup } from './format'
 
 export interface CompareRow {
   key: string
@@ -50,7 +50,7 @@ const interval = (r: RatioInterval | null): string =>
 export function compareRows(cmp: RunComparison, runs?: { baseline: Run; candidate: Run }): CompareRow[] {
   return cmp.cells.map((c) => ({
     key: `${c.n}/${c.serial ? 'serial' : `${c.pool}/${c.chunkSpec}`}`,
-    n: c.n.toLocaleString('en-US'),
+    n: formatSize(c.n),
     pool: c.serial ? 'serial' : String(c.pool),
     chunk: c.serial ? 'all' : String(c.chunkSpec),
     baseline: formatMs(c.baseline.medianMs),

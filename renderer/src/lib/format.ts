@@ -136,6 +136,10 @@ export const formatDate = (iso: string, locale?: string): string => formatWith(i
 /** A run's date and time to the second, as a history tells runs of one minute apart: "25 Nov 2026, 09:51:07". */
 export const formatDateTime = (iso: string, locale?: string): string => formatWith(iso, locale, 'time')
 
+const SIZE_FORMAT = new Intl.NumberFormat('en-US')
+/** A matrix size as every table writes it (the CLI's, the compare view's, the run's): "1,000". */
+export const formatSize = (n: number): string => SIZE_FORMAT.format(n)
+
 /** A list of numbers as its shortest honest reading: "1–10000 (5)" or "100, 300". */
 export function listSummary(values: readonly (number | string)[]): string {
   if (values.length <= 3) return values.join(', ')

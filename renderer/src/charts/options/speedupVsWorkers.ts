@@ -1,6 +1,6 @@
 // Chart 2: speedup against pool size, one line per N with 95% error bars, the ideal S = p and each N's Amdahl fit
 // (dashed) where the run has one for the chunk setting drawn.
-import type { AmdahlFit, Run } from '../../../../common/contract'
+import type { AmdahlFit, Cell, Run } from '../../../../common/contract'
 import { amdahlSpeedup, curvePools } from '../amdahl'
 import { medianText, percentText, ratioText, tooltipHtml } from '../format'
 import { formatMs } from '../../lib/format'
@@ -54,11 +54,23 @@ function tooltip(pt: Point): string {
     ['workers p', String(c.pool)],
     ['speedup S [95% CI]', ratioText(c.speedup, c.speedupCi)],
     ['efficiency E = S/p', percentText(c.efficiency, c.efficiencyCi)],
-    ['Karp–Flatt serial fraction', c.pool > 1 ? ratioText(c.karpFlatt, c.karpFlattCi) : '— (needs p > 1)'],
+    ['Karp–Flatt serial fraction', karpFlattText(c)],
     ['median time', medianText(c.stats)],
     ['base case', c.baseMs === null ? '—' : formatMs(c.baseMs)],
     ...flagRows(c),
   ])
+}
+
+/**
+ * e = (1/S − 1/p)/(1 − 1/p) reads as a serial fraction only from 0 to 1: past 1 the p workers took longer than one
+ * did (S < 1), and the figure measures overhead, not a fraction of the work; said so beside it.
+ */
+export function karpFlattText(c: Pick<Cell, 'pool' | 'karpFlatt' | 'karpFlattCi'>): string {
+  if (c.pool <= 1) return '— (needs p > 1)'
+  const text = ratioText(c.karpFlatt, c.karpFlattCi)
+  return c.karpFlatt !== null && c.karpFlatt > 1
+    ? `${text} (above 1: slower than one worker, overhead)`
+    : text
 }
 
 export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = LEGEND_WIDTH): ChartOption {
