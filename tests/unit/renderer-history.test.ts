@@ -300,6 +300,44 @@ describe('history store', () => {
   })
 })
 
+describe('the history panel with nothing matching', () => {
+  it('names what its link clears: the search, the filters, or both', async () => {
+    const base = makeRun()
+    const runs = [
+      summarizeRun(makeRun({ id: 'r1', name: 'laptop' })),
+      summarizeRun({
+        ...makeRun({ id: 'r2', name: 'desk' }),
+        spec: { ...base.spec, executor: 'process', transfer: 'copy' },
+      }),
+      summarizeRun(makeRun({ id: 'r3', name: 'desk again', status: 'cancelled' })),
+    ]
+    const panel = mount(HistoryPanel, {
+      props: {
+        runs,
+        selectedIds: [],
+        openId: null,
+        activeId: null,
+        foreignIds: new Set<string>(),
+        loading: false,
+        error: null,
+      },
+    })
+    const link = () => panel.get('[data-testid="history-no-match-clear"]').text()
+    await panel.get('[data-testid="history-search"]').setValue('nothing like it')
+    expect(link()).toBe('Clear the search')
+    await panel.get('[data-testid="history-search"]').setValue('')
+    // No process run was cancelled: two filters, no match.
+    await panel.get('[data-testid="history-filter-executor"]').setValue('process')
+    await panel.get('[data-testid="history-filter-status"]').setValue('cancelled')
+    expect(link()).toBe('Clear the filters')
+    await panel.get('[data-testid="history-search"]').setValue('desk')
+    expect(link()).toBe('Clear the search and filters')
+    await panel.get('[data-testid="history-no-match-clear"]').trigger('click')
+    expect(panel.findAll('[data-testid="history-item"]')).toHaveLength(3)
+    panel.unmount()
+  })
+})
+
 describe('the history panel while the list loads', () => {
   afterEach(() => vi.useRealTimers())
 
