@@ -1,4 +1,5 @@
 // Parsing the CLI's flag values (number lists with 1e4 notation, choices) and turning sweep flags into a SweepSpec.
+import { fieldWords } from '../../common/import-issue'
 import { resolve } from 'node:path'
 import type { z } from 'zod'
 import {
@@ -299,7 +300,9 @@ const FLAG_OF_FIELD: Record<keyof SweepSpecInput, string> = {
 export function flagIssue(issue: z.core.$ZodIssue, input: SweepSpecInput): string {
   const [field, index] = issue.path
   // The flag names the field: a message led by the field's own name ("time regex: …") drops it.
-  const said = issue.message.replace(/^[a-z][a-z ]*: /, '')
+  const key = field === 'command' && typeof index === 'string' ? index : String(field)
+  const lead = `${fieldWords(key)}: `
+  const said = issue.message.startsWith(lead) ? issue.message.slice(lead.length) : issue.message
   const inner = field === 'command' && typeof index === 'string' ? FLAG_OF_COMMAND_FIELD[index] : undefined
   if (inner) return `${inner}: ${said}`
   const flag =

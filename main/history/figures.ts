@@ -12,6 +12,9 @@ const SLACK = 1e-9
 const differs = (a: number, b: number): boolean =>
   Math.abs(a - b) > SLACK * Math.max(Math.abs(a), Math.abs(b))
 const shown = (x: number): string => String(Number(x.toPrecision(6)))
+/** Inside [low, high], an end met within the slack: a point on its interval's end, recomputed, may round past it. */
+const within = (x: number, low: number, high: number): boolean =>
+  x >= low - SLACK * Math.abs(low) && x <= high + SLACK * Math.abs(high)
 
 /**
  * The first figure of the run that its samples contradict, as an issue at that field (its message words as the
@@ -48,7 +51,7 @@ function cellIssue(cell: Cell, bases: Map<number, number>): Found {
     ]
   if (differs(stats.min, Math.min(...cell.samplesMs)) || differs(stats.max, Math.max(...cell.samplesMs)))
     return [['stats'], 'the fastest or slowest time is not among its samples']
-  if (!(stats.ci95Low <= stats.median && stats.median <= stats.ci95High))
+  if (!within(stats.median, stats.ci95Low, stats.ci95High))
     return [
       ['stats', 'median'],
       `the median time lies outside its own 95% interval (${shown(stats.ci95Low)}–${shown(stats.ci95High)})`,
@@ -73,7 +76,7 @@ function speedupIssue(cell: Cell, own: number, base: number | null): Found {
       `is ${shown(cell.efficiency)}, not the speedup over the pool size (${shown(cell.speedup / cell.pool)})`,
     ]
   const ci = cell.speedupCi
-  if (ci !== null && !(ci.low <= cell.speedup && cell.speedup <= ci.high))
+  if (ci !== null && !within(cell.speedup, ci.low, ci.high))
     return [['speedup'], `the speedup lies outside its own 95% interval (${shown(ci.low)}–${shown(ci.high)})`]
   return null
 }

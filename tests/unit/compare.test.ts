@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { SweepSpecSchema, type Run } from '../../common/contract'
 import { runSweep } from '../../main/engine'
 import { compareRuns, verdictOf } from '../../common/compare'
+import { parseImport } from '../../main/history/parse'
 import { scaleCells, widestSpread } from './compare-fixtures'
 
 let baseline: Run
@@ -35,6 +36,8 @@ describe('compareRuns', () => {
     expect(cmp.onlyInCandidate).toBe(0)
     expect(cmp.baseline.id).toBe(baseline.id)
     expect(cmp.candidate.id).toBe('cand-1')
+    // A run the engine could write: an import holds its figures against its samples and takes it.
+    expect(parseImport(structuredClone(candidate))).toHaveLength(1)
   })
 
   it('calls the cells scaled by k faster, with k inside the 95% interval of the time ratio', () => {
