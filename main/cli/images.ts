@@ -53,6 +53,14 @@ export function imageOptions(flags: ImageFlags): ImageOptions {
 }
 
 /**
+ * The app's file name with the (first) run's id before the chart's key: runs are named after their settings, so two
+ * runs of one sweep's settings exported here would otherwise write each other's files.
+ */
+function defaultFileName(runs: Run[], key: ChartKey, ext: string): string {
+  return pngFileName(runs, key).replace(new RegExp(`-${key}\\.png$`), `-${runs[0].id}-${key}.${ext}`)
+}
+
+/**
  * Where each chart goes: one chart and --out → that file (or stdout for "-"); several → beside --out with the
  * chart's key added (report.png → report-time.png, …); no --out → the app's own file names, here.
  */
@@ -64,7 +72,7 @@ function targets(runs: Run[], keys: ChartKey[], ext: string, out: string | undef
       )
     return ['-']
   }
-  if (out === undefined) return keys.map((k) => resolve(pngFileName(runs, k).replace(/\.png$/, `.${ext}`)))
+  if (out === undefined) return keys.map((k) => resolve(defaultFileName(runs, k, ext)))
   const path = resolve(out)
   if (keys.length === 1) return [path]
   const stem = basename(path, extname(path))

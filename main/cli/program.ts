@@ -238,7 +238,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .requiredOption('--format <format>', 'csv | samples-csv | json | html | md | svg | png')
     .option(
       '--out <file>',
-      'file to write (default: standard output; svg/png: one file per chart, named after the run, here)',
+      'file to write (default: standard output; svg/png: one file per chart, named after the run and its id, here)',
     )
     // Spelt out, not imported: cards.ts would load the charts' code before every command (cli-flags tests the list).
     .option(

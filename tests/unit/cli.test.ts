@@ -297,6 +297,22 @@ describe('history and export', () => {
     expect(again.stderr).toBe(`amdahl: no run with id ${id} (see amdahl history list)\n`)
   })
 
+  it('names chart files after the run and its id, so two runs of one name do not overwrite each other', () => {
+    const history = fresh('h-charts')
+    const ids = [1, 2].map(() => {
+      const sweep = amdahl('sweep', '--sizes', '32', '--pools', '1', '--reps', '1', '--history-dir', history)
+      expect(sweep.status).toBe(0)
+      return /saved as run (\S+)/.exec(sweep.stderr)?.[1] ?? ''
+    })
+    for (const id of ids) {
+      const result = amdahl('export', id, '--format', 'svg', '--chart', 'time', '--history-dir', history)
+      expect(result.status).toBe(0)
+      // Both runs are "sum 1 size × 1 pool": the id tells their files apart.
+      expect(result.stderr).toMatch(new RegExp(`wrote time chart to \\S+-${id}-time\\.svg\\n$`))
+    }
+    expect(readdirSync(work).filter((f) => f.endsWith('-time.svg'))).toHaveLength(2)
+  })
+
   it('answers an unknown run with one line and exit 1', () => {
     const result = amdahl('history', 'show', 'nope', '--history-dir', fresh('h-empty'))
     expect(result.status).toBe(1)
