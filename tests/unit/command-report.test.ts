@@ -42,6 +42,24 @@ describe('command templates', () => {
     expect(() => splitTemplate('prog $HOME')).toThrow(/\$HOME/)
   })
 
+  it('refuses a quote left open, as a shell does (shell-quote alone closed it at the end)', () => {
+    expect(() => splitTemplate("echo 'unterminated")).toThrow(
+      "the command has an opening quote (') without its closing one",
+    )
+    expect(() => splitTemplate('echo "abc')).toThrow(
+      'the command has an opening quote (") without its closing one',
+    )
+    expect(() => splitTemplate('echo a\\')).toThrow('the command ends in a backslash with nothing after it')
+    // Closed quotes, escaped quotes and a quote inside the other kind are fine.
+    expect(splitTemplate(`echo "it's" 'say "hi"' a\\'b "x\\"y"`)).toEqual([
+      'echo',
+      "it's",
+      'say "hi"',
+      "a'b",
+      'x"y',
+    ])
+  })
+
   it('puts values into the split words and passes them as AMDAHL_* variables', () => {
     const inv = invocation('prog -n {n} -p {p}', values, null)
     expect(inv.argv).toEqual(['prog', '-n', '100', '-p', '4'])
@@ -57,7 +75,11 @@ describe('command templates', () => {
 
   it('hands the filled line to the user shell with --shell', () => {
     const shell = userShell({ SHELL: '/bin/zsh' }, 'linux')
-    expect(invocation('prog {n} | tail -1', values, shell).argv).toEqual(['/bin/zsh', '-c', 'prog 100 | tail -1'])
+    expect(invocation('prog {n} | tail -1', values, shell).argv).toEqual([
+      '/bin/zsh',
+      '-c',
+      'prog 100 | tail -1',
+    ])
     expect(userShell({}, 'linux')).toEqual(['/bin/sh', '-c'])
   })
 })
@@ -83,7 +105,9 @@ describe('command spec validation', () => {
   it('needs exactly one capture group in each regex and says what is wrong with a broken one', () => {
     expect(regexGroups('a(b)c')).toBe(1)
     expect(regexGroups('(a)(b)')).toBe(2)
-    expect(error({ template: 'p', timeRegex: 'took ([\\d.]+' })).toMatch(/^command.timeRegex: time regex: .*Unterminated group/)
+    expect(error({ template: 'p', timeRegex: 'took ([\\d.]+' })).toMatch(
+      /^command.timeRegex: time regex: .*Unterminated group/,
+    )
     expect(error({ template: 'p', resultRegex: 'sum=\\S+' })).toBe(
       'command.resultRegex: result regex needs exactly one capture group ( … ), it has 0',
     )
@@ -130,19 +154,26 @@ describe('reading a program report', () => {
   })
 
   it('fails in one line when a regex finds nothing, quoting the last line printed', () => {
-    const r = readReport(outcome({ stdout: 'hello\nall done\n' }), { timeRegex: 'took (\\d+)', timeUnit: 'ms' })
+    const r = readReport(outcome({ stdout: 'hello\nall done\n' }), {
+      timeRegex: 'took (\\d+)',
+      timeUnit: 'ms',
+    })
     expect(r.failure).toBe('no match for the time regex (its last line: all done)')
     const n = readReport(outcome({ stdout: 'sum=abc' }), { timeUnit: 'ms', resultRegex: 'sum=(\\S+)' })
     expect(n.failure).toBe('the result regex matched "sum=abc": not a number')
   })
 
   it('words a failed run with its exit code and the last line of its stderr', () => {
-    expect(processFailure(outcome({ exitCode: 3, stderr: 'a\nboom: bad\n\n' }), 1000)).toBe('exit code 3: boom: bad')
+    expect(processFailure(outcome({ exitCode: 3, stderr: 'a\nboom: bad\n\n' }), 1000)).toBe(
+      'exit code 3: boom: bad',
+    )
     expect(processFailure(outcome({ exitCode: null, signal: 'SIGSEGV' }), 1000)).toBe('killed by SIGSEGV')
     expect(processFailure(outcome({ timedOut: true, exitCode: null }), 600_000)).toBe(
       'timed out after 10 min (killed with its children)',
     )
-    expect(processFailure(outcome({ startError: 'spawn nope ENOENT' }), 1000)).toBe('cannot start: spawn nope ENOENT')
+    expect(processFailure(outcome({ startError: 'spawn nope ENOENT' }), 1000)).toBe(
+      'cannot start: spawn nope ENOENT',
+    )
     expect(processFailure(outcome({}), 1000)).toBeNull()
   })
 

@@ -39,11 +39,33 @@ export function cellEnv(values: CellValues): Record<string, string> {
   }
 }
 
+/** The quote left open at the end of the text, read as a POSIX shell reads quotes (and a trailing backslash). */
+function unclosedQuote(text: string): string | null {
+  let quote: '"' | "'" | null = null
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (quote === "'") {
+      if (c === "'") quote = null
+    } else if (c === '\\') {
+      // Outside single quotes a backslash takes the next character as it is.
+      if (i === text.length - 1) return 'backslash'
+      i++
+    } else if (quote === '"') {
+      if (c === '"') quote = null
+    } else if (c === "'" || c === '"') quote = c
+  }
+  return quote === null ? null : quote === "'" ? "quote (')" : 'quote (")'
+}
+
 /**
  * Splits a template into arguments the way a POSIX shell would quote them, without running one. Shell syntax that
  * only a shell can honour (pipes, redirections, `$VAR`, globs) is refused in one line pointing at --shell.
  */
 export function splitTemplate(template: string): string[] {
+  const open = unclosedQuote(template)
+  // shell-quote reads an unclosed quote as if it were closed at the end; a shell refuses it, and so do we.
+  if (open === 'backslash') throw new TemplateError('the command ends in a backslash with nothing after it')
+  if (open !== null) throw new TemplateError(`the command has an opening ${open} without its closing one`)
   const words: string[] = []
   const needsShell = (what: string) =>
     new TemplateError(
