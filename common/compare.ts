@@ -61,6 +61,14 @@ export interface CompareOptions {
   noise?: number
 }
 
+/**
+ * What a comparison's intervals do not hold, said wherever a verdict is shown: each run's own sampling noise is in
+ * them, the machine's drift between the two runs is not (issue 8: one host ran the same cell 1.3× slower for
+ * minutes at a time).
+ */
+export const DRIFT_NOTE =
+  'The intervals hold each run’s own sampling noise, not the machine’s drift between the two runs: on a busy or virtual machine, sweep the baseline again to see how far a run moves by itself.'
+
 export interface RunComparison {
   baseline: { id: string; name: string }
   candidate: { id: string; name: string }

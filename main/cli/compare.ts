@@ -2,6 +2,7 @@
 import { ratioText } from '../../common/ratio-text'
 import {
   compareRuns,
+  DRIFT_NOTE,
   type CellComparison,
   type RatioInterval,
   type RunComparison,
@@ -63,6 +64,7 @@ export function formatComparison(cmp: RunComparison): string {
   lines.push(
     `Method:   ${m.kind}, ${m.resamples} resamples, seed ${m.seed}; "no change" unless the ${m.confidence * 100}% interval ` +
       `excludes 0 and leaves ±${m.noise * 100}% (criterion.rs's noise threshold)`,
+    `Caveat:   ${DRIFT_NOTE}`,
     '',
   )
   if (cmp.cells.length === 0) {

@@ -10,7 +10,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { builtCli } from '../setup/built-cli'
 import { RunsExportSchema } from '../../main/export/json'
-import type { RunComparison } from '../../common/compare'
+import { DRIFT_NOTE, type RunComparison } from '../../common/compare'
 import { scaleCells, widestSpread } from '../unit/compare-fixtures'
 import { launchChromium } from './helpers/browser'
 
@@ -134,6 +134,7 @@ describe('amdahl compare', () => {
       expect(row.endsWith(pool === '2' ? 'faster' : 'no change')).toBe(true)
     }
     expect(out).toContain('4 faster, 0 slower, 6 no change')
+    expect(out).toContain(`Caveat:   ${DRIFT_NOTE}`)
   })
 
   it('answers --json with the comparison, its method and intervals', () => {

@@ -7,7 +7,7 @@ import CompareView from '../../renderer/src/components/CompareView.vue'
 import { compareRows, formatChange, hasCeilings } from '../../renderer/src/lib/compare-rows'
 import { cellUnits } from '../../common/ceilings'
 import { runProbe } from '../../main/probe/probe'
-import { compareRuns } from '../../common/compare'
+import { compareRuns, DRIFT_NOTE } from '../../common/compare'
 import { makeRun } from './charts-fixtures'
 import { scaleCells } from './compare-fixtures'
 
@@ -38,6 +38,8 @@ describe('CompareView', () => {
       '1,000 2: faster',
     ])
     expect(view.get('[data-testid="compare-summary"]').text()).toBe('2 faster, 0 slower, 4 no change')
+    // What the intervals leave out is said under every verdict.
+    expect(view.get('[data-testid="compare-drift"]').text()).toBe(DRIFT_NOTE)
     const row = view.findAll('[data-testid="compare-row"]')[2].findAll('td')
     expect(row[5].text()).toMatch(/^−50 % −\d+ % … −\d+ %$/)
     expect(row[7].text()).toMatch(/^\+100 % /)
