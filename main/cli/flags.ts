@@ -134,6 +134,8 @@ export interface SweepOptions extends SweepFlags {
   events?: string
   /** The name of a target (amdahl target add) to run the sweep on, over SSH. */
   on?: string
+  /** With --on: the data folder whose targets.json names the target (as `amdahl target --data-dir`). */
+  dataDir?: string
 }
 
 export interface SweepFlags {

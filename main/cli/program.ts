@@ -58,6 +58,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const done = (code: number) => setExitCode(code)
   const historyDir = () =>
     new Option('--history-dir <dir>', 'history folder (default: the per-user data folder)')
+  const dataDir = (what = 'data folder holding targets.json') =>
+    new Option('--data-dir <dir>', `${what} (default: the per-user data folder)`)
 
   program
     .command('sweep')
@@ -117,6 +119,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--samples-csv <file>', 'also write one CSV row per measured repetition')
     .option('--no-save', 'do not keep the run in the history')
     .option('--on <target>', 'run the sweep on a remote target over ssh (see amdahl target add)')
+    .addOption(dataDir('with --on: the data folder holding targets.json, as for amdahl target'))
     .option(
       '--events <format>',
       'jsonl: print events as JSON lines instead of the table (for programs; closing our standard input, when it is a pipe, cancels the sweep)',
@@ -151,8 +154,6 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .addOption(historyDir())
     .action(async (options: ServeOptions) => done(await (await import('./serve')).serveCommand(options, io)))
 
-  const dataDir = () =>
-    new Option('--data-dir <dir>', 'data folder holding targets.json (default: the per-user data folder)')
   const target = program.command('target').description('remote machines to sweep on over ssh')
   target
     .command('add')

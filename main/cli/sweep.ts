@@ -10,7 +10,7 @@ import { forkHost } from '../engine/host-fork'
 import { driveSweep, type SweepOutcome } from '../service/sweep-driver'
 import { memorySource, openExport } from '../export/open-export'
 import { ExportWriteError, writeExportFile } from '../export/write-export'
-import { CliFailure, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from './errors'
+import { CliFailure, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, UsageError } from './errors'
 import { defaultPools } from '../../common/lists'
 import { parseSweepSpec, type SweepOptions } from './flags'
 import { openHistory } from './history-store'
@@ -59,6 +59,9 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
   const events = checkEventsFlag(options.events) ? new EventsWriter(io.stdout) : null
   const spec = parseSweepSpec(options, defaultPools(io.cores))
   if (options.on !== undefined) return remoteSweepCommand(options, io)
+  // Only targets live in the data folder: a --data-dir without --on would be taken and mean nothing.
+  if (options.dataDir !== undefined)
+    throw new UsageError('--data-dir names where targets are kept: it goes with --on <target>')
   const refusal = checkFits(spec)
   if (refusal !== null) throw new CliFailure(refusal)
   const files = outputFiles(options)

@@ -104,6 +104,17 @@ run('remote targets over ssh (a real sshd on 127.0.0.1)', () => {
     const saved = JSON.parse(readFileSync(join(home, 'history', `${id}.json`), 'utf8'))
     expect(saved.target).toBe('loop')
     expect(remoteSweeps()).toEqual([])
+
+    // A target kept in another data folder (target add --data-dir) is found by sweep --on with the same flag.
+    const elsewhere = mkdtempSync(join(bundles.dir, 'data-'))
+    const inElsewhere = ['--identity', sshd.identity, '--remote-command', remoteCommand()]
+    const added = cli(['target', 'add', 'far', sshd.destination, ...inElsewhere, '--data-dir', elsewhere])
+    expect(added.status).toBe(0)
+    const sweep = ['sweep', '--on', 'far', '--sizes', '100', '--pools', '1', '--reps', '3']
+    expect(cli(sweep).stderr).toBe('amdahl: no target named "far" (see amdahl target list)\n')
+    const far = cli([...sweep, '--data-dir', elsewhere])
+    expect(far.status).toBe(0)
+    expect(far.stderr).toMatch(/^amdahl: saved as run \S+ in .+ \(measured on far\)\n$/)
   }, 240_000)
 
   it('cancels mid-sweep: the remote sends what it measured and leaves no process behind', async () => {

@@ -84,6 +84,8 @@ describe('command flags', () => {
       'amdahl: --time-regex: time regex needs exactly one capture group ( … ), it has 0',
     ],
     [['--command', 'a\0b'], 'amdahl: --command: command contains a NUL byte'],
+    // Taken silently it would read as if the sweep used that folder; only --on reads it (the targets).
+    [['--data-dir', '/tmp'], 'amdahl: --data-dir names where targets are kept: it goes with --on <target>'],
     // Not "--time-regex: time regex: Invalid…": the flag names the field once.
     [
       ['--command', 'p', '--time-regex', '('],
