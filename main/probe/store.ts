@@ -19,8 +19,15 @@ export function machineKey(machine: { cpuModel: string; logicalCores: number }):
   return `${slug || 'cpu'}-${machine.logicalCores}c`
 }
 
-/** The machines folder beside the history folder (both in the per-user data folder). */
-export const probeDirFor = (historyDir: string): string => path.join(path.dirname(historyDir), 'machines')
+/**
+ * Where a machine's probe and speed record are kept for a history folder: `machines/` beside it where the folder
+ * is the data folder's `history/` (the app's, AMDAHL_HOME's, or one named so with --history-dir), and inside it
+ * otherwise: `--history-dir ~/runs` writes nothing outside ~/runs (beside it, it wrote ~/machines).
+ */
+export const probeDirFor = (historyDir: string): string =>
+  path.basename(path.resolve(historyDir)) === 'history'
+    ? path.join(path.dirname(historyDir), 'machines')
+    : path.join(historyDir, 'machines')
 
 export class ProbeStore {
   constructor(readonly dir: string) {}

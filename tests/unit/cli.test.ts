@@ -143,6 +143,9 @@ describe('sweep', () => {
     expect(run.cells).toHaveLength(6)
     expect(readFileSync(fresh('cells.csv'), 'utf8').trim().split('\n')).toHaveLength(7)
     expect(jsonFiles(history)).toEqual([`${run.id}.json`])
+    // The machine's speed record: inside the folder named (not a data folder's history/), never beside it.
+    expect(readdirSync(join(history, 'machines')).filter((f) => f.endsWith('.speed.json'))).toHaveLength(1)
+    expect(existsSync(fresh('machines'))).toBe(false)
 
     const other = fresh('h-import')
     const imported = amdahl('history', 'import', out, '--history-dir', other)
@@ -187,37 +190,20 @@ describe('sweep', () => {
   })
 
   it('fails before sweeping when an output file cannot be written', () => {
-    const result = amdahl(
-      'sweep',
-      '--sizes',
-      '32',
-      '--pools',
-      '1',
-      '--no-save',
-      '--json',
-      fresh('missing/dir/x.json'),
-    )
+    const small = ['sweep', '--sizes', '32', '--pools', '1']
+    const result = amdahl(...small, '--no-save', '--json', fresh('missing/dir/x.json'))
     expect(result.status).toBe(1)
     expect(result.stderr).toMatch(
       /^amdahl: cannot write .*x\.json: its folder does not exist or is not writable\n$/,
     )
     // A folder where the CSV should go, and a history folder that is a file: refused before measuring, not after.
     mkdirSync(fresh('a-folder.csv'))
-    const folder = amdahl(
-      'sweep',
-      '--sizes',
-      '32',
-      '--pools',
-      '1',
-      '--no-save',
-      '--csv',
-      fresh('a-folder.csv'),
-    )
+    const folder = amdahl(...small, '--no-save', '--csv', fresh('a-folder.csv'))
     expect(folder.stderr).toBe(`amdahl: cannot write ${fresh('a-folder.csv')}: it is a folder\n`)
     expect(folder.status).toBe(1)
     const file = fresh('history-file')
     writeFileSync(file, 'a file, not a folder')
-    const history = amdahl('sweep', '--sizes', '32', '--pools', '1', '--history-dir', file)
+    const history = amdahl(...small, '--history-dir', file)
     expect(history.stderr).toBe(
       `amdahl: the history folder ${file} is a file, not a folder: choose another folder\n`,
     )

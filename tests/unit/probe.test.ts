@@ -18,7 +18,7 @@ import { cpuCount, parseGetconf, parseSize, parseSysCaches, readCaches } from '.
 import { figureInterval } from '../../main/probe/interval'
 import { cacheSliceBytes, memoryBufferBytes, runProbe, slices } from '../../main/probe/probe'
 import { formatProbe } from '../../main/probe/report'
-import { machineKey, ProbeStore } from '../../main/probe/store'
+import { machineKey, probeDirFor, ProbeStore } from '../../main/probe/store'
 
 // `getconf -a` on the machine this was written on (its /sys has no cpu0/cache folder).
 const getconf = readFileSync(new URL('./fixtures/probe/getconf-a.txt', import.meta.url), 'utf8')
@@ -171,6 +171,13 @@ describe('probe arithmetic', () => {
       samples: 10,
     })
     expect(figureInterval([3, 1, 2])).toEqual({ median: 2, low: 1, high: 3, samples: 3 })
+  })
+
+  it("keeps probes beside a data folder's history/ and inside any other history folder", () => {
+    expect(probeDirFor('/home/u/.local/share/amdahl/history')).toBe('/home/u/.local/share/amdahl/machines')
+    expect(probeDirFor('/data/history/')).toBe('/data/machines')
+    expect(probeDirFor('/home/u/runs')).toBe('/home/u/runs/machines')
+    expect(probeDirFor('runs')).toBe(path.join('runs', 'machines'))
   })
 
   it('keeps a probe per machine under a file name made of its CPU and cores', async () => {
