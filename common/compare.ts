@@ -14,7 +14,14 @@
 // ratio excludes 1, and it counts only when the interval is not wholly inside the noise band ±noise (1%):
 // then "faster" or "slower", otherwise "no change". Cells with fewer than two samples on a side get
 // "too few samples": one sample has no spread to resample.
-import type { Cell, ChunkRows, Run } from './contract'
+//
+// The machine's own change. Each cell of a run carries the reference check the engine timed between its samples
+// (a fixed compute loop and memory stream: main/engine/speed.ts). A pair of cells with checks on both sides gets
+// `machine`, the candidate's check ÷ the baseline's (of the part that moved more): the drift of the machine itself
+// between the runs, which no resampling of either run holds. A faster or slower verdict whose time interval
+// reaches that ratio is `withinMachine`: divided by the machine's own change it would read "no change", so the
+// difference may be the machine's and not the program's.
+import type { Cell, ChunkRows, Run, SpeedCheck } from './contract'
 import { median, mulberry32 } from './stats'
 
 export const COMPARE_CONFIDENCE = 0.95
@@ -53,6 +60,10 @@ export interface CellComparison {
   /** Candidate speedup / baseline speedup; null for serial cells or when a side has no serial baseline. */
   speedup: RatioInterval | null
   verdict: Verdict
+  /** Candidate's reference check ÷ baseline's (see above); null unless both cells carry one. */
+  machine: number | null
+  /** A faster or slower verdict that the machine's own change between the runs accounts for. */
+  withinMachine: boolean
 }
 
 export interface CompareOptions {
@@ -86,6 +97,62 @@ export interface RunComparison {
   onlyInBaseline: number
   onlyInCandidate: number
   counts: Record<Verdict, number>
+  /** The machine's own change over the cells that carry checks on both sides; null where none does. */
+  machine: { low: number; high: number; cells: number } | null
+  /** How many faster or slower verdicts the machine's own change accounts for. */
+  withinMachine: number
+}
+
+/** A ratio as a signed change: 0.52 → "−48%", 1.031 → "+3.1%". */
+export function signedChange(ratio: number): string {
+  const change = (ratio - 1) * 100
+  const digits = Math.abs(change) < 10 ? 1 : 0
+  const text = Math.abs(change).toFixed(digits)
+  return `${change < 0 && Number(text) !== 0 ? '−' : '+'}${text}%`
+}
+
+/** What a verdict the machine's own change accounts for is called, beside the verdict. */
+export const WITHIN_MACHINE = 'the machine too'
+
+/**
+ * The machine's own change between the runs in one sentence, and which verdicts it may account for; null when no
+ * cell carries checks on both sides (then DRIFT_NOTE alone says what the intervals leave out).
+ */
+export function machineNote(cmp: RunComparison): string | null {
+  const m = cmp.machine
+  if (m === null) return null
+  const range = m.low === m.high ? signedChange(m.low) : `${signedChange(m.low)} … ${signedChange(m.high)}`
+  const verdicts = cmp.counts.faster + cmp.counts.slower
+  const head =
+    `The machine's own check (a fixed compute loop and memory stream, timed between samples) changed by ${range} ` +
+    `from A to B over the ${m.cells} cell${m.cells === 1 ? '' : 's'} checked in both runs`
+  if (cmp.withinMachine === 0) return `${head}.`
+  return (
+    `${head}: ${cmp.withinMachine} of the ${verdicts} faster or slower verdicts lie within that change ` +
+    `(marked "${WITHIN_MACHINE}"), so they may be the machine's and not the program's.`
+  )
+}
+
+/**
+ * The candidate's reference check ÷ the baseline's, of whichever part (compute loop, memory stream) moved more;
+ * null unless both sides were checked.
+ */
+export function machineRatio(
+  a: SpeedCheck | null | undefined,
+  b: SpeedCheck | null | undefined,
+): number | null {
+  if (!a || !b) return null
+  const compute = b.computeMs / a.computeMs
+  const memory = b.memoryMs / a.memoryMs
+  return Math.abs(Math.log(compute)) >= Math.abs(Math.log(memory)) ? compute : memory
+}
+
+/** Whether a faster or slower verdict's time interval reaches the machine's own change (see above). */
+export function isWithinMachine(verdict: Verdict, time: RatioInterval, machine: number | null): boolean {
+  if (machine === null) return false
+  if (verdict === 'faster') return time.high >= machine
+  if (verdict === 'slower') return time.low <= machine
+  return false
 }
 
 /** The median of a resample (with replacement) of xs, drawn with rng; scratch is reused to spare allocations. */
@@ -139,7 +206,13 @@ function differences(a: Run, b: Run): RunComparison['differences'] {
     ['kernel', (r) => r.spec.kernel],
     ['executor', (r) => r.spec.executor],
     ['transfer', (r) => r.spec.transfer],
-    ['repetitions', (r) => String(r.spec.repetitions)],
+    // How each run measured: a warm-up or a looser target changes times as much as a kernel does.
+    ['min samples', (r) => String(r.spec.repetitions)],
+    ['warm-ups', (r) => String(r.spec.warmups)],
+    ['target', (r) => `±${+(r.spec.target * 100).toFixed(2)}%`],
+    ['max samples', (r) => String(r.spec.maxSamples)],
+    ['max time', (r) => `${r.spec.maxTimeMs} ms`],
+    ['processes', (r) => String(r.spec.processes ?? 1)],
     ['seed', (r) => String(r.spec.seed)],
     ['machine', (r) => `${r.machine.cpuModel}, ${r.machine.logicalCores} cores`],
     ['node', (r) => r.machine.node],
@@ -187,6 +260,7 @@ export function compareRuns(a: Run, b: Run, options: CompareOptions = {}): RunCo
     const few = [ca, cb, ...(withSpeedup ? [sa, sb] : [])].some(
       (c) => c.samplesMs.length < MIN_COMPARE_SAMPLES,
     )
+    const machine = machineRatio(ca.speedCheck, cb.speedCheck)
     const base = {
       n: ca.n,
       entries: ca.entries,
@@ -203,6 +277,8 @@ export function compareRuns(a: Run, b: Run, options: CompareOptions = {}): RunCo
         time: point(timePoint),
         speedup: speedupPoint === null ? null : point(speedupPoint),
         verdict: 'too few samples',
+        machine,
+        withinMachine: false,
       })
       continue
     }
@@ -219,16 +295,22 @@ export function compareRuns(a: Run, b: Run, options: CompareOptions = {}): RunCo
       }
     }
     const time = interval(timePoint, times)
+    const verdict = verdictOf(time, noise)
     cells.push({
       ...base,
       time,
       speedup: withSpeedup && speedupPoint !== null ? interval(speedupPoint, speedups) : null,
-      verdict: verdictOf(time, noise),
+      verdict,
+      machine,
+      withinMachine: isWithinMachine(verdict, time, machine),
     })
   }
   const aKeys = new Set(aMeasured.map(cellKey))
   const counts: Record<Verdict, number> = { faster: 0, slower: 0, 'no change': 0, 'too few samples': 0 }
   for (const c of cells) counts[c.verdict] += 1
+  const ratios = cells.flatMap((c) => (c.machine === null ? [] : [c.machine]))
+  const machine =
+    ratios.length > 0 ? { low: Math.min(...ratios), high: Math.max(...ratios), cells: ratios.length } : null
   return {
     baseline: { id: a.id, name: a.name },
     candidate: { id: b.id, name: b.name },
@@ -244,5 +326,7 @@ export function compareRuns(a: Run, b: Run, options: CompareOptions = {}): RunCo
     onlyInBaseline: aMeasured.length - cells.length,
     onlyInCandidate: [...bCells.keys()].filter((k) => !aKeys.has(k)).length,
     counts,
+    machine,
+    withinMachine: cells.filter((c) => c.withinMachine).length,
   }
 }

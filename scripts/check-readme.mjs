@@ -172,6 +172,26 @@ const checks = [
     },
   ],
   [
+    /^npx amdahl compare <id-a> <id-b>/,
+    async (command) => {
+      if (!savedRunId) return { ok: false, detail: 'no run saved by the sweep above' }
+      // The one run saved here against itself: every common cell must read no change.
+      const result = await run(command.replace('<id-a>', savedRunId).replace('<id-b>', savedRunId))
+      const ok = result.code === 0 && /\b0 faster, 0 slower, \d+ no change\b/.test(result.stdout)
+      return { ok, detail: `exit ${result.code}, ${ok ? 'every cell no change' : result.stderr.trim()}` }
+    },
+  ],
+  [
+    /^npx amdahl info$/,
+    async (command) => {
+      const result = await run(command)
+      return {
+        ok: result.code === 0 && /logical cores/.test(result.stdout),
+        detail: `exit ${result.code}`,
+      }
+    },
+  ],
+  [
     /^npx amdahl sweep --help$/,
     async (command) => {
       const result = await run(command)

@@ -3,6 +3,9 @@ import { ratioText } from '../../common/ratio-text'
 import {
   compareRuns,
   DRIFT_NOTE,
+  machineNote,
+  signedChange,
+  WITHIN_MACHINE,
   type CellComparison,
   type RatioInterval,
   type RunComparison,
@@ -21,16 +24,10 @@ export interface CompareOptions {
   resamples?: string
 }
 
-const signedPercent = (ratio: number): string => {
-  const change = (ratio - 1) * 100
-  const digits = Math.abs(change) < 10 ? 1 : 0
-  return `${change >= 0 ? '+' : '−'}${Math.abs(change).toFixed(digits)}%`
-}
-
 /** A ratio as a change with its interval: "−48.2% [−51.0%, −45.1%]". */
 export function formatChange(r: RatioInterval | null): string {
   if (r === null) return '—'
-  return `${signedPercent(r.ratio)} [${signedPercent(r.low)}, ${signedPercent(r.high)}]`
+  return `${signedChange(r.ratio)} [${signedChange(r.low)}, ${signedChange(r.high)}]`
 }
 
 const speedup = (s: number | null): string => (s === null ? '—' : `${ratioText(s)}×`)
@@ -39,7 +36,7 @@ function chunk(c: CellComparison): string {
   return c.serial ? 'all' : String(c.chunkSpec)
 }
 
-const COLUMNS: Column[] = [
+const columns = (machine: boolean): Column[] => [
   { header: 'N', align: 'right' },
   { header: 'pool', align: 'right' },
   { header: 'chunk', align: 'right' },
@@ -48,8 +45,12 @@ const COLUMNS: Column[] = [
   { header: 'time change [95% CI]', align: 'right' },
   { header: 'speedup', align: 'right' },
   { header: 'speedup change [95% CI]', align: 'right' },
+  ...(machine ? [{ header: 'machine change', align: 'right' } as const] : []),
   { header: 'verdict', align: 'left' },
 ]
+
+const verdictText = (c: CellComparison): string =>
+  c.withinMachine ? `${c.verdict} (${WITHIN_MACHINE})` : c.verdict
 
 /** The comparison as the terminal prints it: who, what differs, the method, one row per common cell. */
 export function formatComparison(cmp: RunComparison): string {
@@ -65,8 +66,10 @@ export function formatComparison(cmp: RunComparison): string {
     `Method:   ${m.kind}, ${m.resamples} resamples, seed ${m.seed}; "no change" unless the ${m.confidence * 100}% interval ` +
       `excludes 0 and leaves ±${m.noise * 100}% (criterion.rs's noise threshold)`,
     `Caveat:   ${DRIFT_NOTE}`,
-    '',
   )
+  const machine = machineNote(cmp)
+  if (machine !== null) lines.push(`Machine:  ${machine}`)
+  lines.push('')
   if (cmp.cells.length === 0) {
     lines.push('The runs have no measured cell in common (same N, pool and chunk rows).')
   } else {
@@ -79,9 +82,10 @@ export function formatComparison(cmp: RunComparison): string {
       formatChange(c.time),
       c.serial ? '—' : `${speedup(c.baseline.speedup)} → ${speedup(c.candidate.speedup)}`,
       formatChange(c.speedup),
-      c.verdict,
+      ...(cmp.machine === null ? [] : [c.machine === null ? '—' : signedChange(c.machine)]),
+      verdictText(c),
     ])
-    lines.push(formatTable(COLUMNS, rows))
+    lines.push(formatTable(columns(cmp.machine !== null), rows))
   }
   const k = cmp.counts
   const tally = [

@@ -135,6 +135,11 @@ describe('amdahl compare', () => {
     }
     expect(out).toContain('4 faster, 0 slower, 6 no change')
     expect(out).toContain(`Caveat:   ${DRIFT_NOTE}`)
+    // The engine's runs carry its reference checks: the candidate's copies them, so the machine did not move.
+    expect(out).toMatch(
+      /\nMachine: {2}The machine's own check .* changed by \+0\.0% from A to B over the 10 cells/,
+    )
+    expect(lines.find((l) => l.includes('time change'))).toMatch(/machine change\s+verdict$/)
   })
 
   it('answers --json with the comparison, its method and intervals', () => {

@@ -1,6 +1,7 @@
 // Test helpers for the chart builders: runs analysed by the engine's own analysis, and loose readers for ECharts options.
-import { RunSchema, SweepSpecSchema, type ChunkRows, type Run } from '../../common/contract'
+import { RunSchema, SweepSpecSchema, type ChunkRows, type Run, type SpeedCheck } from '../../common/contract'
 import { analyzeCells, type MeasuredCell } from '../../main/engine/analysis'
+import { judgeSpeed } from '../../main/engine/speed'
 import type { ChartOption } from '../../renderer/src/charts/types'
 
 export interface FixtureOptions {
@@ -25,6 +26,8 @@ export interface FixtureOptions {
   broken?: { n: number; pool: number; chunkSpec?: ChunkRows; status: 'failed' | 'cancelled' | 'partial' }[]
   /** Cells measured while the machine was busy (pool 0 = serial): the analysis flags them busy-machine. */
   flagged?: { n: number; pool: number }[]
+  /** The reference check every cell took (the engine times one between samples), judged by the engine's rule. */
+  checked?: SpeedCheck
 }
 
 /**
@@ -76,7 +79,7 @@ export function makeRun(o: FixtureOptions = {}): Run {
     targetRelSpread: 0,
     warmups: 1,
   })
-  return RunSchema.parse({
+  const run = RunSchema.parse({
     schema: 2,
     id: o.id ?? 'run-fixture-1',
     createdAt: '2026-11-25T09:00:00.000Z',
@@ -105,6 +108,12 @@ export function makeRun(o: FixtureOptions = {}): Run {
     fits,
     cells,
   })
+  if (!o.checked) return run
+  const check = o.checked
+  const checked = { ...run, cells: run.cells.map((c) => ({ ...c, speedCheck: check })) }
+  return RunSchema.parse(
+    judgeSpeed({ ...checked, speed: { checks: [check], reference: null } }, [], logicalCores),
+  )
 }
 
 function cell(

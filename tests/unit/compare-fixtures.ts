@@ -2,6 +2,7 @@
 // statistics recomputed with the engine's own functions, so the "candidate" is a run the engine could write.
 import { RunSchema, type Cell, type Run } from '../../common/contract'
 import { karpFlatt, karpFlattInterval, summarize } from '../../common/stats'
+import { judgeSpeed } from '../../main/engine/speed'
 
 /**
  * The run with the samples of the picked cells multiplied by factor; stats, base, speedup, efficiency, Karp–Flatt
@@ -55,4 +56,23 @@ export function widestSpread(run: Run): number {
     if (lo > 0) widest = Math.max(widest, Math.max(...c.samplesMs) / lo)
   }
   return widest
+}
+
+/**
+ * The run as if the machine itself had run `factor` times as long: every reference check the engine took (the
+ * run's and each cell's) scaled, then judged again by the engine's own rule. Scaled with its samples, a cell's
+ * change is then the machine's.
+ */
+export function scaleChecks(run: Run, factor: number, cores: number): Run {
+  const scale = <T extends { computeMs: number; memoryMs: number }>(c: T): T => ({
+    ...c,
+    computeMs: c.computeMs * factor,
+    memoryMs: c.memoryMs * factor,
+  })
+  const checked: Run = {
+    ...run,
+    cells: run.cells.map((c) => (c.speedCheck ? { ...c, speedCheck: scale(c.speedCheck) } : c)),
+    speed: run.speed && { ...run.speed, checks: run.speed.checks.map(scale) },
+  }
+  return RunSchema.parse(judgeSpeed(checked, [], cores))
 }

@@ -2,9 +2,9 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { SweepSpecSchema, type Run } from '../../common/contract'
 import { runSweep } from '../../main/engine'
-import { compareRuns, verdictOf } from '../../common/compare'
+import { compareRuns, isWithinMachine, machineNote, verdictOf } from '../../common/compare'
 import { parseImport } from '../../main/history/parse'
-import { scaleCells, widestSpread } from './compare-fixtures'
+import { scaleCells, scaleChecks, widestSpread } from './compare-fixtures'
 
 let baseline: Run
 /** Pool-2 cells made faster by a factor k beyond any noise; pool-1 cells slower by 1/k; serial cells untouched. */
@@ -95,7 +95,9 @@ describe('compareRuns', () => {
     )
     const cmp = compareRuns(baseline, copy)
     expect(cmp.differences).toContainEqual({ field: 'transfer', baseline: 'shared', candidate: 'copy' })
-    expect(cmp.differences).toContainEqual({ field: 'repetitions', baseline: '6', candidate: '2' })
+    expect(cmp.differences).toContainEqual({ field: 'min samples', baseline: '6', candidate: '2' })
+    expect(cmp.differences).toContainEqual({ field: 'warm-ups', baseline: '1', candidate: '0' })
+    expect(cmp.differences).toContainEqual({ field: 'max samples', baseline: '60', candidate: '1000' })
     // N=128 serial and pool 2 are common; N=256 and pool 1 only in the baseline.
     expect(cmp.cells.map((c) => (c.serial ? 'serial' : c.pool))).toEqual(['serial', 2])
     expect(cmp.onlyInBaseline).toBe(4)
@@ -110,6 +112,54 @@ describe('compareRuns', () => {
     expect(once.cells.map((c) => c.samplesMs.length)).toEqual([1, 1])
     const cmp = compareRuns(baseline, once)
     expect(cmp.cells.map((c) => c.verdict)).toEqual(['too few samples', 'too few samples'])
+  })
+})
+
+describe("the machine's own change between the runs", () => {
+  it('marks the verdicts the machine itself accounts for, and only those', () => {
+    // Every cell checked: the engine times its reference check between samples.
+    expect(baseline.cells.every((c) => c.speedCheck)).toBe(true)
+    // The same run, the machine k times as fast: its checks and the pool-2 cells scaled alike.
+    const machineFaster = scaleChecks(
+      scaleCells(baseline, k, (c) => !c.serial && c.pool === 2, 'm'),
+      k,
+      2,
+    )
+    const cmp = compareRuns(baseline, machineFaster)
+    expect(cmp.machine).toEqual({ low: expect.closeTo(k, 10), high: expect.closeTo(k, 10), cells: 6 })
+    const pool2 = cmp.cells.filter((c) => !c.serial && c.pool === 2)
+    expect(pool2.map((c) => [c.verdict, c.withinMachine])).toEqual([
+      ['faster', true],
+      ['faster', true],
+    ])
+    // The serial and pool-1 cells did not move with the machine: by its change they read slower, not marked.
+    expect(cmp.cells.filter((c) => c.pool === 1 || c.serial).every((c) => !c.withinMachine)).toBe(true)
+    expect(cmp.withinMachine).toBe(2)
+    const change = `−${((1 - k) * 100).toFixed(0)}%`
+    expect(machineNote(cmp)).toBe(
+      `The machine's own check (a fixed compute loop and memory stream, timed between samples) changed by ${change} ` +
+        `from A to B over the 6 cells checked in both runs: 2 of the 2 faster or slower verdicts lie within that ` +
+        `change (marked "the machine too"), so they may be the machine's and not the program's.`,
+    )
+    // The machine unchanged (the known-difference candidate): the same verdicts, none of them the machine's.
+    const steady = compareRuns(baseline, candidate)
+    expect(steady.machine).toEqual({ low: 1, high: 1, cells: 6 })
+    expect(steady.withinMachine).toBe(0)
+    expect(machineNote(steady)).toMatch(
+      /changed by \+0\.0% from A to B over the 6 cells checked in both runs\.$/,
+    )
+  })
+
+  it('needs the time interval to reach the machine ratio, on the side of the verdict', () => {
+    const faster = { ratio: 0.8, low: 0.78, high: 0.82 }
+    expect(isWithinMachine('faster', faster, 0.8)).toBe(true)
+    expect(isWithinMachine('faster', faster, 0.7)).toBe(true)
+    expect(isWithinMachine('faster', faster, 0.9)).toBe(false)
+    expect(isWithinMachine('faster', faster, null)).toBe(false)
+    const slower = { ratio: 1.3, low: 1.25, high: 1.35 }
+    expect(isWithinMachine('slower', slower, 1.3)).toBe(true)
+    expect(isWithinMachine('slower', slower, 1.1)).toBe(false)
+    expect(isWithinMachine('no change', { ratio: 1, low: 0.9, high: 1.1 }, 1)).toBe(false)
   })
 })
 

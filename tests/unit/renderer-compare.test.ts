@@ -7,9 +7,9 @@ import CompareView from '../../renderer/src/components/CompareView.vue'
 import { compareRows, formatChange, hasCeilings } from '../../renderer/src/lib/compare-rows'
 import { cellUnits } from '../../common/ceilings'
 import { runProbe } from '../../main/probe/probe'
-import { compareRuns, DRIFT_NOTE } from '../../common/compare'
+import { compareRuns, DRIFT_NOTE, WITHIN_MACHINE } from '../../common/compare'
 import { makeRun } from './charts-fixtures'
-import { scaleCells } from './compare-fixtures'
+import { scaleCells, scaleChecks } from './compare-fixtures'
 
 const base = makeRun({ id: 'run-a', name: 'before', sizes: [100, 1000], pools: [1, 2] })
 const faster = scaleCells(base, 0.5, (c) => !c.serial && c.pool === 2, 'run-b')
@@ -57,6 +57,37 @@ describe('CompareView', () => {
     await view.setProps({ runs: [base, faster] })
     await view.get('[data-testid="compare-baseline"]').setValue('run-b')
     expect(view.emitted('order')?.at(-1)).toEqual([['run-b', 'run-a']])
+  })
+
+  it("shows the machine's own change and marks the verdicts it accounts for", () => {
+    const checked = makeRun({
+      id: 'run-c',
+      sizes: [100],
+      pools: [1, 2],
+      checked: { computeMs: 2, memoryMs: 4 },
+    })
+    // The machine twice as fast in B, and only the pool-2 cell with it.
+    const fast = (c: { serial: boolean; pool: number }) => !c.serial && c.pool === 2
+    const machineFaster = scaleChecks(scaleCells(checked, 0.5, fast, 'run-d'), 0.5, 4)
+    const view = mount(CompareView, { props: { runs: [checked, machineFaster] } })
+    const rows = view.findAll('[data-testid="compare-row"]').map((row) => {
+      const td = row.findAll('td').map((cell) => cell.text())
+      const mark = row.find('[data-testid="compare-within-machine"]')
+      return [td[1], td[8], row.get('[data-testid="compare-verdict"]').text(), mark.exists() && mark.text()]
+    })
+    expect(view.findAll('th').map((th) => th.text())).toContain('Machine change')
+    expect(rows).toEqual([
+      ['serial', '−50 %', 'no change', false],
+      ['1', '−50 %', 'no change', false],
+      ['2', '−50 %', 'faster', WITHIN_MACHINE],
+    ])
+    expect(view.get('[data-testid="compare-machine-note"]').text()).toMatch(
+      /changed by −50% from A to B over the 3 cells checked in both runs: 1 of the 1 faster or slower verdicts/,
+    )
+    // Runs without checks: no column, no note.
+    const plain = mount(CompareView, { props: { runs: [base, faster] } })
+    expect(plain.findAll('th').map((th) => th.text())).not.toContain('Machine change')
+    expect(plain.find('[data-testid="compare-machine-note"]').exists()).toBe(false)
   })
 
   it('names what differs between the runs', () => {

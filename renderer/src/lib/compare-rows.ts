@@ -23,6 +23,10 @@ export interface CompareRow {
    */
   ceilingShares: string
   verdict: Verdict
+  /** The machine's own change from A to B in this cell ("−21 %"), '—' without checks on both sides. */
+  machine: string
+  /** The verdict lies within the machine's own change (common/compare: withinMachine). */
+  withinMachine: boolean
 }
 
 /** Whether either run carries its machine's probe: only then does the table show the shares of ceiling. */
@@ -62,6 +66,8 @@ export function compareRows(cmp: RunComparison, runs?: { baseline: Run; candidat
     speedupInterval: interval(c.speedup),
     ceilingShares: `${shareOfCeiling(runs?.baseline, cellKey(c))} → ${shareOfCeiling(runs?.candidate, cellKey(c))}`,
     verdict: c.verdict,
+    machine: c.machine === null ? '—' : formatChange(c.machine),
+    withinMachine: c.withinMachine,
   }))
 }
 
