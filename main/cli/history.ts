@@ -115,7 +115,7 @@ async function importFolder(
     }
   }
   io.stderr.write(
-    `amdahl: imported ${imported} runs from ${entries.length - skipped} of ${entries.length} files\n`,
+    `amdahl: imported ${imported} run${imported === 1 ? '' : 's'} from ${entries.length - skipped} of ${entries.length} file${entries.length === 1 ? '' : 's'}\n`,
   )
   return skipped > 0 ? EXIT_FAILURE : EXIT_OK
 }

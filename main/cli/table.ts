@@ -1,12 +1,12 @@
 // Plain-text tables for the terminal: a run's cells, pool start-up figures and Amdahl fits (the layout and the
 // history list: text-table.ts).
 import { percentText, ratioText } from '../../common/ratio-text'
-import { baseCaseOf, type Cell, type Run } from '../../common/contract'
+import { baseCaseOf, type Cell, type FlagKind, type Run } from '../../common/contract'
 import { noFitReason } from '../../common/fits'
 import { TICKS_PER_SAMPLE } from '../engine/timed'
 import { printable } from '../../common/one-line'
 import { median } from '../../common/stats'
-import { workloadLines } from './workload-lines'
+import { formatDurationMs, workloadLines } from './workload-lines'
 import { field, formatTable, type Column } from './text-table'
 
 export { formatRunList, formatTable, writeRunList, type Align, type Column } from './text-table'
@@ -21,13 +21,6 @@ export function formatMsNumber(ms: number): string {
   if (abs >= 10) return ms.toFixed(2)
   if (abs >= 1) return ms.toFixed(3)
   return ms.toPrecision(3)
-}
-
-export function formatDurationMs(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`
-  const totalSeconds = Math.round(ms / 1000)
-  return `${Math.floor(totalSeconds / 60)} min ${String(totalSeconds % 60).padStart(2, '0')} s`
 }
 
 const percent = (share: number, digits = 0): string => `${(share * 100).toFixed(digits)}%`
@@ -132,16 +125,39 @@ export function batchNote(run: Run): string | null {
 /** Flagged cells this many at most are listed with their notes; the rest are counted. */
 const MAX_FLAG_LINES = 12
 
-/** Each flagged cell's notes, one line per flag: what was seen and what to suspect. */
-export function formatFlagNotes(cells: Cell[]): string {
-  const lines = cells.flatMap((c) =>
-    c.flags.map(
-      (f) =>
-        `  N=${groupThousands(c.n)} ${c.serial ? 'serial' : `p=${c.pool} chunk ${chunkCell(c)}`}: ${f.kind}: ${f.note}`,
-    ),
+/**
+ * Which notes come first when there are more than MAX_FLAG_LINES: those that change how a figure reads (a speedup
+ * beyond p, a target not met, other programs or a slow machine) before those the table's flags already say.
+ */
+const FLAG_ORDER: FlagKind[] = [
+  'superlinear',
+  'unstable',
+  'busy-machine',
+  'slow-machine',
+  'partial',
+  'single-sample',
+  'oversubscribed',
+  'no-warmup',
+]
+
+/**
+ * Each flagged cell's notes, one line per flag: what was seen and what to suspect; the most telling first, and
+ * where the rest can be read when they are more than fit.
+ */
+export function formatFlagNotes(cells: Cell[], runId?: string): string {
+  const notes = cells.flatMap((c, i) => c.flags.map((f) => ({ c, f, i })))
+  notes.sort((a, b) => FLAG_ORDER.indexOf(a.f.kind) - FLAG_ORDER.indexOf(b.f.kind) || a.i - b.i)
+  const lines = notes.map(
+    ({ c, f }) =>
+      `  N=${groupThousands(c.n)} ${c.serial ? 'serial' : `p=${c.pool} chunk ${chunkCell(c)}`}: ${f.kind}: ${f.note}`,
   )
   const shown = lines.slice(0, MAX_FLAG_LINES)
-  if (lines.length > shown.length) shown.push(`  … and ${lines.length - shown.length} more`)
+  if (lines.length > shown.length) {
+    const where = runId
+      ? `: every note is in amdahl export ${runId} --format json, and in the app's table`
+      : ''
+    shown.push(`  … and ${lines.length - shown.length} more${where}`)
+  }
   return shown.join('\n')
 }
 
@@ -259,7 +275,8 @@ export function formatRunReport(run: Run): string {
   const { spec, machine } = run
   const title = run.name ? `"${field(run.name)}" (${run.id})` : run.id
   const lines = [
-    `Run ${title}: ${run.status}${run.error ? ` (${field(run.error)})` : ''}, ${formatDurationMs(run.durationMs)}, ${run.createdAt}`,
+    `Run ${title}: ${run.status}${run.error ? ` (${field(run.error)})` : ''}, ${formatDurationMs(run.durationMs)}, ${run.createdAt}` +
+      (run.target !== undefined ? `, measured on ${field(run.target)}` : ''),
     ...workloadLines(spec),
     `Protocol: ${protocolLine(run)}`,
     field(
@@ -274,7 +291,7 @@ export function formatRunReport(run: Run): string {
   )
   const batched = batchNote(run)
   if (batched) lines.push(batched)
-  if (run.cells.some((c) => c.flags.length > 0)) lines.push('', 'Flags', formatFlagNotes(run.cells))
+  if (run.cells.some((c) => c.flags.length > 0)) lines.push('', 'Flags', formatFlagNotes(run.cells, run.id))
   if (run.poolStartup.length > 0) lines.push('', 'Pool start-up', formatPoolStartup(run))
   if (run.cells.some((c) => !c.serial)) {
     lines.push('', 'Amdahl fit per N and chunk setting: S(p) = 1 / (f + (1 − f) / p)', formatFits(run))

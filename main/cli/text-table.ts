@@ -93,7 +93,8 @@ const runListCells = (r: RunSummary): string[] => [
   r.id,
   r.createdAt.slice(0, 16).replace('T', ' '),
   r.name || '—',
-  r.status + (r.imported ? ' (imported)' : ''),
+  // A run swept on a target is saved as an import of what it sent back: its target is what to say.
+  r.status + (r.target !== undefined ? ` (on ${r.target})` : r.imported ? ' (imported)' : ''),
   r.spec.workload,
   r.spec.kernel,
   r.spec.executor,

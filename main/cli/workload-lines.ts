@@ -2,8 +2,17 @@
 // run, how it was timed and what the base case is (a reader must know the time includes interpreter start-up).
 import type { SweepSpec } from '../../common/contract'
 
+/** A duration as the report prints it: "150 ms", "1.5 s", "10 min 00 s". */
+export function formatDurationMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`
+  const totalSeconds = Math.round(ms / 1000)
+  return `${Math.floor(totalSeconds / 60)} min ${String(totalSeconds % 60).padStart(2, '0')} s`
+}
+
 export function workloadLines(spec: SweepSpec): string[] {
-  const reps = `${spec.repetitions} repetition${spec.repetitions === 1 ? '' : 's'} after ${spec.warmups} warm-up${spec.warmups === 1 ? '' : 's'}, seed ${spec.seed}`
+  // How many samples is the Protocol line's (at least --reps, until the target or a budget): not repeated here.
+  const reps = `seed ${spec.seed}`
   if (spec.workload === 'command' && spec.command) {
     const c = spec.command
     return [
@@ -14,7 +23,7 @@ export function workloadLines(spec: SweepSpec): string[] {
       c.serialTemplate
         ? `base case (serial): the serial command ${c.serialTemplate}`
         : 'base case (serial): the command at p = 1',
-      `${reps}, timeout ${Math.round(c.timeoutMs / 1000)} s per cell` +
+      `timeout ${formatDurationMs(c.timeoutMs)} per cell` +
         (c.resultRegex ? `, result /${c.resultRegex}/ checked to ${c.resultTolerance} relative` : ''),
     ]
   }

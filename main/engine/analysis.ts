@@ -117,7 +117,8 @@ export function analyzeCells(
       speedup = baseMedian / stats.median
       // The base against itself is 1 exactly, not a bootstrap of two independent resamples of one sample.
       if (c === base) speedupCi = { low: 1, high: 1 }
-      else if (resamples > 0) {
+      // One sample on either side has no spread to resample: a point "interval" would read as exact.
+      else if (resamples > 0 && base.samplesMs.length > 1 && c.samplesMs.length > 1) {
         replicateRatios = ratioReplicates(resampled(base), resampled(c))
         speedupCi = intervalAround(speedup, replicateRatios)
       }

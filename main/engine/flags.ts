@@ -91,9 +91,17 @@ export function cellFlags(cell: FlaggedCell, ctx: FlagContext): CellFlag[] {
   const n = cell.samplesMs.length
   if (cell.stopReason && BUDGET_SPENT.includes(cell.stopReason) && cell.stats) {
     const budget = cell.stopReason === 'budget-time' ? 'time' : 'sample'
+    // Too few samples for a 95% interval at all: "±0.0% after 1 samples" read as if the target were met.
+    const level = cell.stats.ciLevel
+    const reached =
+      n === 1
+        ? 'one sample, so no interval at all'
+        : level < 0.95
+          ? `${n} samples, too few for a 95% interval (their min–max holds ${Math.floor(level * 100)}%)`
+          : `interval ±${pct(cell.stats.relSpread)} after ${n} samples`
     flags.push({
       kind: 'unstable',
-      note: `interval ±${pct(cell.stats.relSpread)} after ${n} samples, target ±${pct(ctx.targetRelSpread)}: the ${budget} budget ran out first`,
+      note: `${reached}, target ±${pct(ctx.targetRelSpread)}: the ${budget} budget ran out first`,
     })
   }
   if (!cell.serial && cell.speedupCi && cell.speedup !== null && cell.speedupCi.low > parallelism(cell)) {

@@ -43,7 +43,10 @@ export function cellRow(cell: Cell): string[] {
     cell.serial ? 'serial' : String(cell.pool),
     chunk,
     formatMs(s?.median),
-    s ? `${formatMs(s.ci95Low)} – ${formatMs(s.ci95High)}` : '—',
+    // Fewer samples than a 95% interval needs: their min–max, at the confidence it holds, said as the CLI says it.
+    s
+      ? `${formatMs(s.ci95Low)} – ${formatMs(s.ci95High)}${cell.samplesMs.length > 1 && s.ciLevel < 0.95 ? ` (${Math.floor(s.ciLevel * 100)}%)` : ''}`
+      : '—',
     s ? `${formatMs(s.min)} – ${formatMs(s.max)}` : '—',
     String(cell.samplesMs.length),
     speedup,
@@ -67,8 +70,12 @@ export function protocolRows(run: Run): [string, string][] {
     ['pools', spec.pools.join(', ')],
     ['chunk rows', spec.chunkRows.join(', ')],
     [
-      'repetitions',
-      `${spec.repetitions} per cell, after ${spec.warmups} warm-up${spec.warmups === 1 ? '' : 's'}`,
+      'samples',
+      // --reps is the minimum of an adaptive protocol; runs recorded before it took exactly that many.
+      `${run.protocol ? 'at least ' : ''}${spec.repetitions} per cell, after ${spec.warmups} warm-up${spec.warmups === 1 ? '' : 's'}` +
+        (run.protocol
+          ? `, until the median is within ±${+(run.protocol.targetRelSpread * 100).toFixed(1)}% or ${run.protocol.maxSamples} samples or ${formatDuration(run.protocol.maxTimeMs)} per cell`
+          : ''),
     ],
     ['seed', String(spec.seed)],
   ]

@@ -131,9 +131,8 @@ describe('formatRunReport', () => {
 
   it('names the run, its status, spec, protocol, machine, verdict and base case with its time', () => {
     expect(lines[0]).toBe('Run "laptop" (run-1): complete, 2.3 s, 2026-11-25T10:00:00.000Z')
-    expect(lines[1]).toBe(
-      'sum workload, js kernel, thread executor, shared transfer, 5 repetitions after 1 warm-up, seed 42',
-    )
+    // How many samples is the protocol's line alone: "5 repetitions" read as if each cell took five.
+    expect(lines[1]).toBe('sum workload, js kernel, thread executor, shared transfer, seed 42')
     expect(lines[2]).toBe(
       'Protocol: at least 5 samples after 1 warm-up, until the median is within ±5.0%, at most 50 samples or 2.0 s per cell, order seed 7',
     )
@@ -184,6 +183,44 @@ describe('formatRunReport', () => {
     expect(report).toContain(
       'N=1,000 p=2 chunk 500 (auto): busy-machine: other programs used 0.6 of 2 cores while it was measured',
     )
+  })
+
+  it('lists the most telling notes first when they are more than fit, and says where the rest are', () => {
+    // Twelve sizes of one sample each on 4 workers of 2 cores: single-sample and oversubscribed everywhere, and
+    // the last size's pool-4 cell also unstable (its budget spent before its one sample made an interval).
+    const sizes = [100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1100, 1200]
+    const many = analyzeCells(
+      sizes.flatMap((n) => [
+        cell({ n, entries: n * n, chunkSpec: n, chunkRows: n, samplesMs: [n / 100], kernelMs: [] }),
+        cell({
+          n,
+          entries: n * n,
+          pool: 4,
+          serial: false,
+          chunkSpec: 'auto',
+          chunkRows: n / 4,
+          tasks: 4,
+          samplesMs: [n / 300],
+          kernelMs: [],
+          stopReason: n === 1200 ? 'budget-count' : 'min-reps',
+        }),
+      ]),
+      { seed: 1, logicalCores: 2, targetRelSpread: 0.05, warmups: 1 },
+    )
+    const text = formatRunReport({ ...run, id: 'run-many', cells: many.cells, fits: many.fits })
+    const notes = text.slice(text.indexOf('\nFlags\n') + 7, text.indexOf('\n\nPool start-up')).split('\n')
+    expect(notes).toHaveLength(13)
+    expect(notes[0]).toBe(
+      '  N=1,200 p=4 chunk 300 (auto): unstable: one sample, so no interval at all, target ±5.0%: the sample budget ran out first',
+    )
+    expect(notes[1]).toMatch(/^ {2}N=100 serial: single-sample: /)
+    expect(notes[12]).toMatch(
+      /^ {2}… and \d+ more: every note is in amdahl export run-many --format json, and in the app's table$/,
+    )
+    // One sample on either side has nothing to resample: the speedup has no interval, not a point one.
+    const row = text.split('\n').find((l) => l.trimStart().startsWith('1,200') && / 4 {2}/.test(l))!
+    expect(row.trim().split(/\s{2,}/)[5]).toBe('3.00×')
+    expect(many.cells.filter((c) => !c.serial).every((c) => c.speedupCi === null)).toBe(true)
   })
 
   it('prints the pool start-up figures, and per N and chunk setting why there is no Amdahl fit', () => {
@@ -299,6 +336,17 @@ describe('formatRunList', () => {
       '3',
       'Test CPU 3000',
     ])
+  })
+
+  it('names the target a run was swept on, in the list and atop its report', () => {
+    const remote = { ...run, imported: true, target: 'lab-box' }
+    const [, row] = formatRunList([summarizeRun(remote)])
+      .trimEnd()
+      .split('\n')
+    expect(row.split(/\s{2,}/)[3]).toBe('complete (on lab-box)')
+    expect(formatRunReport(remote).split('\n')[0]).toBe(
+      'Run "laptop" (run-1): complete, 2.3 s, 2026-11-25T10:00:00.000Z, measured on lab-box',
+    )
   })
 })
 
