@@ -3,6 +3,7 @@ import { fieldWords } from '../../common/import-issue'
 import { resolve } from 'node:path'
 import type { z } from 'zod'
 import {
+  CommandSpecSchema,
   ExecutorSchema,
   ExportFormatSchema,
   KernelSchema,
@@ -201,6 +202,24 @@ export function sweepSpecInput(flags: SweepFlags, defaultPools: number[]): Sweep
 /** A time limit as timeout(1) reads one: plain seconds (600), or with a unit: 500ms, 30s, 10m, 1h. */
 export const parseTimeout = (text: string, flag: string): number => parseDuration(text, flag, 's')
 
+/** A duration as a person writes one: 150 ms, 1.5 s, 90 s, 10 min, 24 h. */
+export function formatDuration(ms: number): string {
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} h`
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`
+  return ms < 1000 ? `${ms} ms` : `${ms / 1000} s`
+}
+
+/** --timeout within the schema's bounds, refused in words of durations (the schema's own line says "(ms)"). */
+function parseCommandTimeout(text: string): number {
+  const ms = parseTimeout(text, '--timeout')
+  const { minValue, maxValue } = CommandSpecSchema.shape.timeoutMs.unwrap()
+  if (minValue !== null && ms < minValue)
+    throw new UsageError(`--timeout: must be at least ${formatDuration(minValue)} (got ${text.trim()})`)
+  if (maxValue !== null && ms > maxValue)
+    throw new UsageError(`--timeout: must be at most ${formatDuration(maxValue)} (got ${text.trim()})`)
+  return ms
+}
+
 /** A relative tolerance: 1e-9, 0.001, 1%. */
 export function parseTolerance(text: string, flag: string): number {
   const t = text.trim()
@@ -244,6 +263,31 @@ function ownWorkloadInput(flags: SweepFlags): Partial<SweepSpecInput> {
   if (flags.command === undefined) return {}
   if (flags.workload !== undefined && flags.workload !== 'command')
     throw new UsageError(`--command runs your program: leave out --workload ${flags.workload}`)
+  // How our own workers run (kernel, executor, transfer) means nothing for a program that brings its own: taken
+  // silently, it would be recorded with the run as if it had been used.
+  if (flags.kernel !== undefined)
+    throw new UsageError(`--command runs your program: leave out --kernel ${flags.kernel}`)
+  if (flags.executor !== undefined)
+    throw new UsageError(
+      `--command runs your program, which starts its own workers: leave out --executor ${flags.executor}`,
+    )
+  if (flags.transfer !== undefined)
+    throw new UsageError(
+      `--command runs your program, which holds its own data: leave out --transfer ${flags.transfer}`,
+    )
+  const timeUnit =
+    flags.timeUnit === undefined
+      ? undefined
+      : parseChoice(flags.timeUnit, TimeUnitSchema.options, '--time-unit')
+  const resultTolerance =
+    flags.resultTolerance === undefined
+      ? undefined
+      : parseTolerance(flags.resultTolerance, '--result-tolerance')
+  // Each qualifies a regex: without it, it would be recorded with the run and mean nothing.
+  if (timeUnit !== undefined && flags.timeRegex === undefined)
+    throw new UsageError('--time-unit needs --time-regex')
+  if (resultTolerance !== undefined && flags.resultRegex === undefined)
+    throw new UsageError('--result-tolerance needs --result-regex')
   return {
     workload: 'command',
     command: {
@@ -251,14 +295,10 @@ function ownWorkloadInput(flags: SweepFlags): Partial<SweepSpecInput> {
       ...(flags.serialCommand !== undefined ? { serialTemplate: flags.serialCommand } : {}),
       ...(flags.shell ? { shell: true } : {}),
       ...(flags.timeRegex !== undefined ? { timeRegex: flags.timeRegex } : {}),
-      ...(flags.timeUnit !== undefined
-        ? { timeUnit: parseChoice(flags.timeUnit, TimeUnitSchema.options, '--time-unit') }
-        : {}),
+      ...(timeUnit !== undefined ? { timeUnit } : {}),
       ...(flags.resultRegex !== undefined ? { resultRegex: flags.resultRegex } : {}),
-      ...(flags.resultTolerance !== undefined
-        ? { resultTolerance: parseTolerance(flags.resultTolerance, '--result-tolerance') }
-        : {}),
-      ...(flags.timeout !== undefined ? { timeoutMs: parseTimeout(flags.timeout, '--timeout') } : {}),
+      ...(resultTolerance !== undefined ? { resultTolerance } : {}),
+      ...(flags.timeout !== undefined ? { timeoutMs: parseCommandTimeout(flags.timeout) } : {}),
     },
   }
 }

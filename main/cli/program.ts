@@ -98,7 +98,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--shell', 'run the command through your shell (pipes, $VARS); default: no shell')
     .option(
       '--time-regex <regex>',
-      "read the program's own time (one capture group) instead of the process's wall time",
+      "read the program's own time (one capture group) instead of the process's wall time; the last match on stdout wins, else the last on stderr",
     )
     .option('--time-unit <unit>', 'unit of --time-regex: s | ms | us | ns (default ms)')
     .option(

@@ -1,6 +1,6 @@
 // Command workloads with real processes: an exact known speedup, failures in one line, a timeout, results that
 // differ by pool size, and cancel leaving no process of the program's tree behind.
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { quote } from 'shell-quote'
@@ -10,6 +10,7 @@ import { runSweep } from '../../main/engine'
 import { runProcess } from '../../main/engine/command/process'
 import { isAlive } from './helpers/procs'
 
+// Reports no more time than it takes: a sample reporting more than its process's whole run fails.
 const PROGRAM = resolve(import.meta.dirname, '../fixtures/commands/program.mjs')
 /** `node program.mjs <mode> …`, quoted for the template (the paths may hold spaces). */
 const prog = (mode: string, rest = '{p} {n}') => `${quote([process.execPath, PROGRAM, mode])} ${rest}`
@@ -28,6 +29,37 @@ const spec = (command: Record<string, unknown>, more: Record<string, unknown> = 
 
 const temp = mkdtempSync(join(tmpdir(), 'amdahl-command-'))
 afterAll(() => rmSync(temp, { recursive: true, force: true }))
+
+/**
+ * A program that starts a sleeper in a session of its own (out of reach of a kill of its group) that keeps its
+ * stdout and stderr, reports a time and exits at once; the sleeper's pid is appended to `pidsFile`.
+ */
+function orphanMaker(pidsFile: string): string {
+  const file = join(temp, 'orphan-maker.mjs')
+  writeFileSync(
+    file,
+    `import { spawn } from 'node:child_process'
+import { appendFileSync } from 'node:fs'
+const kid = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 15000)'], { detached: true, stdio: 'inherit' })
+kid.unref()
+appendFileSync(${JSON.stringify(pidsFile)}, kid.pid + '\\n')
+console.log('time 5 ms')
+`,
+  )
+  return file
+}
+
+/** Ends the sleepers a test's program left (they are out of our reach by design). */
+function killListed(pidsFile: string): void {
+  if (!existsSync(pidsFile)) return
+  for (const pid of readFileSync(pidsFile, 'utf8').split('\n').filter(Boolean).map(Number)) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // already gone
+    }
+  }
+}
 
 async function waitFor(check: () => boolean, ms = 10_000): Promise<void> {
   const until = Date.now() + ms
@@ -163,6 +195,54 @@ describe('command sweep', () => {
     }
     const [kid] = JSON.parse(readFileSync(pids, 'utf8')) as number[]
     await waitFor(() => !isAlive(kid), 2000)
+  })
+
+  it('takes the sample of a program that exited although a detached child still holds its output', async () => {
+    const pidsFile = join(temp, 'orphans.txt')
+    const started = Date.now()
+    try {
+      const run = await runSweep(
+        spec(
+          {
+            template: quote([process.execPath, orphanMaker(pidsFile)]),
+            timeRegex: 'time (\\d+) ms',
+            timeoutMs: 2000,
+          },
+          { pools: [2], repetitions: 1, warmups: 0 },
+        ),
+      )
+      expect(run.cells.map((c) => [c.status, c.error])).toEqual([
+        ['ok', undefined],
+        ['ok', undefined],
+      ])
+      expect(run.cells[1].samplesMs.length).toBeGreaterThan(0)
+      expect(new Set(run.cells[1].samplesMs)).toEqual(new Set([5]))
+      // The sleepers run 15 s; the sweep waited for neither of them (nor for its 2 s timeout).
+      expect(Date.now() - started).toBeLessThan(4000)
+    } finally {
+      killListed(pidsFile)
+    }
+  })
+
+  it("stops reading a shell program's output shortly after it exits, whatever it left running", async () => {
+    const pidsFile = join(temp, 'setsid.txt')
+    const started = Date.now()
+    try {
+      const o = await runProcess({
+        // The pause lets setsid leave the group before the shell exits (else the kill of the group ends it too).
+        argv: [
+          '/bin/sh',
+          '-c',
+          `setsid sleep 12 & echo $! >> ${quote([pidsFile])}; sleep 0.3; echo time 5 ms`,
+        ],
+        env: {},
+        timeoutMs: 2000,
+      })
+      expect(o).toMatchObject({ exitCode: 0, timedOut: false, cancelled: false, stdout: 'time 5 ms\n' })
+      expect(Date.now() - started).toBeLessThan(1500)
+    } finally {
+      killListed(pidsFile)
+    }
   })
 
   it('cancel kills the program and every child at once and keeps the finished cells', async () => {

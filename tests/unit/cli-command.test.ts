@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { quote } from 'shell-quote'
 import { afterAll, describe, expect, it } from 'vitest'
-import { parseTimeout, parseSweepSpec, parseTolerance } from '../../main/cli/flags'
+import { formatDuration, parseTimeout, parseSweepSpec, parseTolerance } from '../../main/cli/flags'
 import type { CliIo } from '../../main/cli/io'
 import { runCli } from '../../main/cli/program'
 import { chartKeys } from '../../renderer/src/charts/cards'
 
+// Reports no more time than it takes: a sample reporting more than its process's whole run fails.
 const PROGRAM = resolve(import.meta.dirname, '../fixtures/commands/program.mjs')
 const home = mkdtempSync(join(tmpdir(), 'amdahl-cli-command-'))
 afterAll(() => rmSync(home, { recursive: true, force: true }))
@@ -71,6 +72,20 @@ describe('command flags', () => {
     expect(() => parseTolerance('x', '--result-tolerance')).toThrow('--result-tolerance: "x" is not a number')
   })
 
+  it('takes a timeout below a second and writes durations as people do', () => {
+    const spec = (timeout: string) => parseSweepSpec({ sizes: '10', command: 'p', timeout }, [1])
+    expect(spec('150ms').command?.timeoutMs).toBe(150)
+    expect(spec('0.5').command?.timeoutMs).toBe(500)
+    expect([150, 500, 1500, 90_000, 600_000, 86_400_000].map(formatDuration)).toEqual([
+      '150 ms',
+      '500 ms',
+      '1.5 s',
+      '90 s',
+      '10 min',
+      '24 h',
+    ])
+  })
+
   it.each([
     [['--time-regex', 'x(\\d)'], 'amdahl: --time-regex needs --command'],
     [['--command', 'p', '--module', 'k.mjs'], 'amdahl: --command and --module: give one or the other'],
@@ -84,6 +99,23 @@ describe('command flags', () => {
       'amdahl: --time-regex: time regex needs exactly one capture group ( … ), it has 0',
     ],
     [['--command', 'a\0b'], 'amdahl: --command: command contains a NUL byte'],
+    // Limits in the flag's own units, not the schema's milliseconds.
+    [['--command', 'p', '--timeout', '0'], 'amdahl: --timeout: must be at least 100 ms (got 0)'],
+    [['--command', 'p', '--timeout', '50ms'], 'amdahl: --timeout: must be at least 100 ms (got 50ms)'],
+    [['--command', 'p', '--timeout', '1e9s'], 'amdahl: --timeout: must be at most 24 h (got 1e9s)'],
+    // Flags that would mean nothing are refused rather than recorded with the run as if they had been used.
+    [['--command', 'p', '--time-unit', 'us'], 'amdahl: --time-unit needs --time-regex'],
+    [['--command', 'p', '--result-tolerance', '1%'], 'amdahl: --result-tolerance needs --result-regex'],
+    [['--command', 'p', '--kernel', 'wasm'], 'amdahl: --command runs your program: leave out --kernel wasm'],
+    // Not a complaint about --transfer, which was never typed: the executor is our workers', not the program's.
+    [
+      ['--command', 'p', '--executor', 'process'],
+      'amdahl: --command runs your program, which starts its own workers: leave out --executor process',
+    ],
+    [
+      ['--command', 'p', '--transfer', 'copy'],
+      'amdahl: --command runs your program, which holds its own data: leave out --transfer copy',
+    ],
     // Taken silently it would read as if the sweep used that folder; only --on reads it (the targets).
     [['--data-dir', '/tmp'], 'amdahl: --data-dir names where targets are kept: it goes with --on <target>'],
     // Not "--time-regex: time regex: Invalid…": the flag names the field once.

@@ -12,6 +12,8 @@ const outcome = (o: Partial<ProcessOutcome>): ProcessOutcome => ({
   signal: null,
   stdout: '',
   stderr: '',
+  stdoutBytes: 0,
+  stderrBytes: 0,
   timedOut: false,
   cancelled: false,
   startError: null,

@@ -1,10 +1,19 @@
 // One run of a user's program: started in its own process group, timed, its output kept within bounds, and the
 // whole group killed at once on cancel, on timeout and after it exits (so nothing it started outlives the sample).
+// A child it moved out of the group (setsid, a daemon) is out of our reach: it may keep the output pipes open, so
+// once the program itself has exited its output is read only for a short grace period.
 import { spawn } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
 
 /** Output kept per stream: the tail, where reports and errors are printed last. */
 export const MAX_OUTPUT_BYTES = 1024 * 1024
+
+/**
+ * How long the output is still read after the program exits. What it wrote before exiting is in the pipes already
+ * and arrives within milliseconds; anything later comes from a process it left running in a session of its own,
+ * which would otherwise hold the sample (and the sweep) until it ends.
+ */
+export const EXIT_GRACE_MS = 200
 
 export interface ProcessOutcome {
   /** Spawn → exit, ms: the wall time of the whole process, start-up included. */
@@ -14,6 +23,9 @@ export interface ProcessOutcome {
   /** The last MAX_OUTPUT_BYTES of each stream, as text. */
   stdout: string
   stderr: string
+  /** Bytes read from each stream in all: above MAX_OUTPUT_BYTES only the tail above is kept. */
+  stdoutBytes: number
+  stderrBytes: number
   timedOut: boolean
   cancelled: boolean
   /** Set when the program could not be started at all (not found, not executable). */
@@ -32,10 +44,13 @@ export interface RunProcessOptions {
 class Tail {
   private chunks: Buffer[] = []
   private size = 0
+  /** Every byte pushed, kept or not. */
+  total = 0
   constructor(private readonly limit: number) {}
   push(chunk: Buffer): void {
     this.chunks.push(chunk)
     this.size += chunk.length
+    this.total += chunk.length
     if (this.size > 2 * this.limit) this.compact()
   }
   private compact(): void {
@@ -61,7 +76,10 @@ export function killGroup(pid: number | undefined): void {
   }
 }
 
-/** Runs the program once and resolves when it and every process of its group are done; never rejects. */
+/**
+ * Runs the program once and resolves once it has exited and its output is read (for at most EXIT_GRACE_MS after
+ * the exit); never rejects.
+ */
 export function runProcess(opts: RunProcessOptions): Promise<ProcessOutcome> {
   return new Promise((resolve) => {
     const stdout = new Tail(MAX_OUTPUT_BYTES)
@@ -71,7 +89,9 @@ export function runProcess(opts: RunProcessOptions): Promise<ProcessOutcome> {
     let startError: string | null = null
     let exitCode: number | null = null
     let exitSignal: NodeJS.Signals | null = null
+    let exited = false
     let wallMs = 0
+    let grace: NodeJS.Timeout | undefined
     const t0 = performance.now()
     const child = spawn(opts.argv[0], opts.argv.slice(1), {
       cwd: opts.cwd,
@@ -84,10 +104,16 @@ export function runProcess(opts: RunProcessOptions): Promise<ProcessOutcome> {
     const pid = child.pid
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
+    /** Stops reading: the pipes' other ends may belong to a process we cannot end. Closing them lets 'close' come. */
+    const stopReading = () => {
+      child.stdout.destroy()
+      child.stderr.destroy()
+    }
 
     const onAbort = () => {
       cancelled = true
       killGroup(pid)
+      if (exited) stopReading()
     }
     if (opts.signal?.aborted) onAbort()
     else opts.signal?.addEventListener('abort', onAbort, { once: true })
@@ -103,12 +129,17 @@ export function runProcess(opts: RunProcessOptions): Promise<ProcessOutcome> {
       wallMs = performance.now() - t0
       exitCode = code
       exitSignal = signal
+      exited = true
+      // The time limit is the program's: once it has exited there is nothing left to time out.
+      clearTimeout(timer)
       // Children it left behind (a pool it did not join) would hold its pipes open and share the machine with the
       // next sample: end them now.
       killGroup(pid)
+      grace = setTimeout(stopReading, EXIT_GRACE_MS)
     })
     child.on('close', () => {
       clearTimeout(timer)
+      clearTimeout(grace)
       opts.signal?.removeEventListener('abort', onAbort)
       resolve({
         wallMs: wallMs || performance.now() - t0,
@@ -116,6 +147,8 @@ export function runProcess(opts: RunProcessOptions): Promise<ProcessOutcome> {
         signal: exitSignal,
         stdout: stdout.text(),
         stderr: stderr.text(),
+        stdoutBytes: stdout.total,
+        stderrBytes: stderr.total,
         timedOut,
         cancelled,
         startError,

@@ -1,8 +1,9 @@
-// One sample of a command cell: the cell's invocation run once, its failure or its reading.
+// One sample of a command cell: the cell's invocation run once, its failure or its reading (a reported time the
+// run itself rules out is a failure too).
 import type { CommandSpec, SweepSpec } from '../../../common/contract'
 import type { PlannedCell } from '../plan'
-import { runProcess, type ProcessOutcome } from './process'
-import { processFailure, readReport, type SampleReading } from './report'
+import { MAX_OUTPUT_BYTES, runProcess, type ProcessOutcome } from './process'
+import { lastMatch, processFailure, readReport, toMs, type SampleReading } from './report'
 import { invocation, userShell, type Invocation } from './template'
 
 /** The invocation of a cell: the serial program for the base case when one is given, else the template. */
@@ -26,6 +27,77 @@ export async function runCommandSample(
   const failure = processFailure(outcome, command.timeoutMs)
   if (failure) return { ok: false, failure, outcome }
   const read = readReport(outcome, command)
-  if (read.failure !== null) return { ok: false, failure: read.failure, outcome }
+  if (read.failure !== null)
+    return { ok: false, failure: lostReport(outcome, command) ?? read.failure, outcome }
+  const implausible = implausibleTime(read.reading, command)
+  if (implausible) return { ok: false, failure: implausible, outcome }
   return { ok: true, reading: read.reading, outcome }
+}
+
+const mib = (bytes: number): string => {
+  const m = bytes / (1024 * 1024)
+  return `${m >= 10 ? Math.round(m) : Number(m.toFixed(1))} MiB`
+}
+
+/**
+ * Why a regex found nothing when the output was longer than the tail we keep: the report may have been printed
+ * before the part kept. Null when nothing was cut, or when the failure is another (a match that is not a number).
+ */
+function lostReport(o: ProcessOutcome, command: CommandSpec): string | null {
+  const cut = (
+    [
+      ['stdout', o.stdoutBytes],
+      ['stderr', o.stderrBytes],
+    ] as const
+  ).filter(([, bytes]) => bytes > MAX_OUTPUT_BYTES)
+  if (cut.length === 0) return null
+  // In readReport's order, so the first regex that fails is the one named.
+  for (const [what, source] of [
+    ['time', command.timeRegex],
+    ['result', command.resultRegex],
+  ] as const) {
+    if (!source) continue
+    const match = lastMatch(source, o.stdout, o.stderr)
+    if (!match) {
+      const wrote = cut.map(([stream, bytes]) => `${mib(bytes)} to ${stream}`).join(' and ')
+      return (
+        `no match for the ${what} regex in the last ${mib(MAX_OUTPUT_BYTES)} of its output ` +
+        `(it wrote ${wrote}; only the end is kept)`
+      )
+    }
+    if (!Number.isFinite(match.value) || (what === 'time' && match.value < 0)) return null
+  }
+  return null
+}
+
+/** One unit in the last digit of a figure as printed: "13" → 1, "0.25" → 0.01, "1e-7" → 1e-7. */
+function lastDigitStep(value: number): number {
+  const [mantissa, exponent] = String(value).toLowerCase().split('e')
+  return 10 ** (Number(exponent ?? 0) - (mantissa.split('.')[1]?.length ?? 0))
+}
+
+/** About three significant digits: 7.48, 0.5, 1235. */
+const ms = (value: number): string => String(value >= 100 ? Math.round(value) : Number(value.toPrecision(3)))
+
+/**
+ * A reported time the run rules out. The program's timed region lies inside its process's life, so its time cannot
+ * be longer than our spawn-to-exit wall time; one that is, is nearly always a wrong unit (off by 1000×) or a CPU
+ * time summed over threads. The margin — 5%, 1 ms, and one unit of the last printed digit — only keeps the
+ * rounding of a coarse figure ("1 s" from 0.6 s) and a coarse clock from failing an honest program; it is far
+ * from hiding a factor of 1000. A time of 0 leaves nothing to divide a speedup by.
+ */
+function implausibleTime(reading: SampleReading, command: CommandSpec): string | null {
+  if (reading.reportedMs === null || reading.timeMatch === null) return null
+  const said = `${reading.timeMatch.value} ${command.timeUnit}`
+  if (reading.reportedMs === 0)
+    return (
+      `the program reports a time of ${said}, which no speedup can be divided by: ` +
+      'give it more work or print its time more finely'
+    )
+  const stepMs = toMs(lastDigitStep(reading.timeMatch.value), command.timeUnit)
+  if (reading.reportedMs <= reading.wallMs * 1.05 + 1 + stepMs) return null
+  return (
+    `the program reports ${said} but ran for ${ms(reading.wallMs)} ms in all: check the time unit ` +
+    `(--time-unit, now ${command.timeUnit}) and that it prints elapsed time, not CPU time`
+  )
 }

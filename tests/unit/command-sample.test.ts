@@ -1,0 +1,71 @@
+// One sample of a command cell, with real (tiny) processes: a reported time the run itself rules out, and a report
+// lost in output longer than the tail that is kept.
+import { describe, expect, it } from 'vitest'
+import { CommandSpecSchema, type CommandSpecInput } from '../../common/contract'
+import { runCommandSample } from '../../main/engine/command/sample'
+
+/** `sh -c <line>` as a cell's invocation. */
+const shell = (line: string) => ({ argv: ['/bin/sh', '-c', line], env: {}, display: line })
+const command = (input: Partial<CommandSpecInput>) => CommandSpecSchema.parse({ template: 'x', ...input })
+
+async function failure(line: string, input: Partial<CommandSpecInput>): Promise<string | null> {
+  const s = await runCommandSample(shell(line), command(input), 10_000)
+  return s.ok ? null : s.failure
+}
+
+describe('a reported time the process rules out', () => {
+  it('fails a sample whose reported time is longer than the whole process ran, naming --time-unit', async () => {
+    // Seconds read as ms would be tiny; ms read as s is 1000 times too long: no process of a few ms ran 13 s.
+    const why = await failure('echo "time 13 ms"', { timeRegex: 'time (\\d+) ms', timeUnit: 's' })
+    expect(String(why)).toMatch(
+      /^the program reports 13 s but ran for [\d.]+ ms in all: check the time unit \(--time-unit, now s\) and that it prints elapsed time, not CPU time$/,
+    )
+  })
+
+  it('takes a reported time within the process wall time', async () => {
+    const s = await runCommandSample(
+      shell('echo "time 1 ms"'),
+      command({ timeRegex: 'time (\\d+) ms', timeUnit: 'ms' }),
+      10_000,
+    )
+    expect(s.ok && s.reading.timeMs).toBe(1)
+  })
+
+  it('allows the rounding of a coarse figure: "1 s" from a run of a fraction of a second', async () => {
+    const s = await runCommandSample(
+      shell('sleep 0.6; echo "took 1 s"'),
+      command({ timeRegex: 'took (\\d+) s', timeUnit: 's' }),
+      10_000,
+    )
+    expect(s.ok ? s.reading.timeMs : s.failure).toBe(1000)
+  })
+
+  it('fails a sample that reports a time of 0, which no speedup can be divided by', async () => {
+    expect(await failure('echo "time 0 ms"', { timeRegex: 'time ([\\d.]+) ms' })).toBe(
+      'the program reports a time of 0 ms, which no speedup can be divided by: give it more work or print its time more finely',
+    )
+  })
+})
+
+describe('a report lost in long output', () => {
+  it('says the output was cut when the time regex finds nothing in the tail that is kept', async () => {
+    // 3 MiB of lines, the report first: only the last 1 MiB is kept, so the report is gone.
+    const line = 'echo "time 5 ms"; head -c 3145728 /dev/zero | tr "\\0" "x"; echo'
+    expect(await failure(line, { timeRegex: 'time (\\d+) ms' })).toBe(
+      'no match for the time regex in the last 1 MiB of its output (it wrote 3 MiB to stdout; only the end is kept)',
+    )
+  })
+
+  it('says the same of the result regex', async () => {
+    const line = '(echo "sum 42"; head -c 2097152 /dev/zero) >&2'
+    expect(await failure(line, { resultRegex: 'sum (\\d+)' })).toBe(
+      'no match for the result regex in the last 1 MiB of its output (it wrote 2 MiB to stderr; only the end is kept)',
+    )
+  })
+
+  it('keeps the plain line when the output was whole', async () => {
+    expect(await failure('echo done', { timeRegex: 'time (\\d+) ms' })).toBe(
+      'no match for the time regex (its last line: done)',
+    )
+  })
+})
