@@ -8,7 +8,15 @@ import { defaultDataDir } from '../history/paths'
 import { remoteInfo as fetchInfo, versionProblem, type Info } from '../remote/info'
 import { runRemoteSweep } from '../remote/remote-sweep'
 import { DEFAULT_REMOTE_COMMAND, TargetSchema, TargetStore, type Target } from '../remote/targets'
-import { CliFailure, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, UsageError } from './errors'
+import {
+  CliFailure,
+  EXIT_FAILURE,
+  EXIT_OK,
+  exitCodeFor,
+  secondSignal,
+  STOP_SIGNALS,
+  UsageError,
+} from './errors'
 import { openHistory } from './history-store'
 import type { CliIo } from './io'
 import { ProgressLine } from './progress'
@@ -164,11 +172,11 @@ export async function remoteSweepCommand(
   const controller = new AbortController()
   const bar = io.stderr.isTTY ? new ProgressLine(io.stderr) : null
   let interrupted: NodeJS.Signals | null = null
-  const stop = io.onSignal(['SIGINT', 'SIGTERM'], (signal) => {
-    if (interrupted) io.exit(signal === 'SIGTERM' ? 143 : EXIT_INTERRUPTED)
+  const stop = io.onSignal(STOP_SIGNALS, (signal) => {
+    if (interrupted) io.exit(exitCodeFor(signal))
     interrupted = signal
     bar?.clear()
-    warn(`cancelling on ${target.name}: finished cells are kept (Ctrl-C again to quit at once)`)
+    warn(`cancelling on ${target.name}: finished cells are kept (${secondSignal(signal)})`)
     controller.abort()
   })
   let run
@@ -190,6 +198,6 @@ export async function remoteSweepCommand(
     const summary = await history.importAll(run)
     warn(`saved as run ${summary[0]?.id ?? run.id} in ${history.dir} (measured on ${target.name})`)
   }
-  if (interrupted) return interrupted === 'SIGTERM' ? 143 : EXIT_INTERRUPTED
+  if (interrupted) return exitCodeFor(interrupted)
   return run.status === 'failed' ? EXIT_FAILURE : EXIT_OK
 }

@@ -3,7 +3,7 @@ import { hostEngine } from '../engine/host-client'
 import { forkHost } from '../engine/host-fork'
 import { createService } from '../service/service'
 import { startServer } from '../transports/http/server'
-import { CliFailure, EXIT_INTERRUPTED, EXIT_OK } from './errors'
+import { CliFailure, EXIT_INTERRUPTED, EXIT_OK, secondSignal, STOP_SIGNALS } from './errors'
 import { parsePort } from './flags'
 import { openHistory } from './history-store'
 import type { CliIo } from './io'
@@ -60,14 +60,14 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   if (options.open) io.openUrl(server.url)
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    const stop = io.onSignal(['SIGINT', 'SIGTERM'], (received) => {
+    const stop = io.onSignal(STOP_SIGNALS, (received) => {
       stop()
       resolve(received)
     })
   })
-  log(`amdahl: ${signal}: stopping (a running sweep is cancelled and saved; Ctrl-C again to quit at once)`)
+  log(`amdahl: ${signal}: stopping (a running sweep is cancelled and saved; ${secondSignal(signal)})`)
   const stoppedAt = performance.now()
-  const stopForcing = io.onSignal(['SIGINT', 'SIGTERM'], () => {
+  const stopForcing = io.onSignal(STOP_SIGNALS, () => {
     // A launcher (npm start) passes on the Ctrl-C the terminal already sent us: that copy is not a second press.
     if (performance.now() - stoppedAt > DUPLICATE_SIGNAL_MS) io.exit(EXIT_INTERRUPTED)
   })

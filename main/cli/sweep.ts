@@ -10,7 +10,15 @@ import { forkHost } from '../engine/host-fork'
 import { driveSweep, type SweepOutcome } from '../service/sweep-driver'
 import { memorySource, openExport } from '../export/open-export'
 import { ExportWriteError, writeExportFile } from '../export/write-export'
-import { CliFailure, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, UsageError } from './errors'
+import {
+  CliFailure,
+  EXIT_FAILURE,
+  EXIT_OK,
+  exitCodeFor,
+  secondSignal,
+  STOP_SIGNALS,
+  UsageError,
+} from './errors'
 import { defaultPools } from '../../common/lists'
 import { parseSweepSpec, type SweepOptions } from './flags'
 import { openHistory } from './history-store'
@@ -23,9 +31,6 @@ import { oneLine } from '../../common/one-line'
 import { defaultHistoryDir } from '../history/paths'
 import { ProbeStore, probeDirFor } from '../probe/store'
 import { SpeedStore } from '../probe/speed-store'
-
-/** 130 after Ctrl-C, 143 after SIGTERM: what shells report for a command ended by that signal. */
-const exitCodeFor = (signal: NodeJS.Signals): number => (signal === 'SIGTERM' ? 143 : EXIT_INTERRUPTED)
 
 interface OutputFile {
   path: string
@@ -83,11 +88,11 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
   // Whoever drives the events mode (ssh from another machine) cancels by closing our stdin, and gets the run.
   const stopWatchingInput = (events && io.onInputClosed?.(() => controller.abort())) || (() => {})
   let interrupted: NodeJS.Signals | null = null
-  const stopListening = io.onSignal(['SIGINT', 'SIGTERM'], (signal) => {
+  const stopListening = io.onSignal(STOP_SIGNALS, (signal) => {
     if (interrupted) io.exit(exitCodeFor(interrupted))
     interrupted = signal
     bar?.clear()
-    warn('cancelling: finished cells are kept (Ctrl-C again to quit at once)')
+    warn(`cancelling: finished cells are kept (${secondSignal(signal)})`)
     controller.abort()
   })
 

@@ -142,6 +142,8 @@ describe('the CLI stopped by a signal mid-sweep', () => {
     ['SIGINT', 'process'],
     ['SIGTERM', 'thread'],
     ['SIGTERM', 'process'],
+    // A closed terminal or a dropped ssh session: its default ended the CLI and left a command's programs running.
+    ['SIGHUP', 'thread'],
   ]
   for (const [signal, executor] of cases) {
     it(`amdahl sweep: ${signal} (${executor}) ends the process and leaves no worker`, async () => {
@@ -156,9 +158,9 @@ describe('the CLI stopped by a signal mid-sweep', () => {
       cli.child.kill(signal)
       const result = await cli.ended
       expect(result.byItself).toBe(true)
-      // Ctrl-C and SIGTERM both cancel: finished cells are kept, the run is saved, and the exit code is what a
-      // shell reports for that signal (130 for SIGINT, 143 for SIGTERM).
-      expect(result.code).toBe(signal === 'SIGINT' ? 130 : 143)
+      // Ctrl-C, SIGTERM and SIGHUP all cancel: finished cells are kept, the run is saved, and the exit code is what
+      // a shell reports for that signal (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP).
+      expect(result.code).toBe({ SIGINT: 130, SIGTERM: 143, SIGHUP: 129 }[signal as string])
       expect(result.stderr).toMatch(/cancelling/)
       const runs = await new HistoryStore(dir, { onWarning: () => {} }).list()
       expect(runs.map((r) => r.status)).toEqual(['cancelled'])
