@@ -20,6 +20,7 @@ import {
 } from '../../common/contract'
 import { parseListText } from '../../common/lists'
 import { UsageError } from './errors'
+import { splitTemplate, TemplateError } from '../engine/command/template'
 
 /** Digits, optionally with a fraction and a positive exponent: 100, 1e4, 2.5e3. Signs and hex are refused. */
 const NUMBER_TEXT = /^(\d+(\.\d*)?|\.\d+)(e\+?\d+)?$/i
@@ -263,6 +264,22 @@ function ownWorkloadInput(flags: SweepFlags): Partial<SweepSpecInput> {
   if (flags.command === undefined) return {}
   if (flags.workload !== undefined && flags.workload !== 'command')
     throw new UsageError(`--command runs your program: leave out --workload ${flags.workload}`)
+  // What only a shell can run (a pipe, $VAR, an open quote) is refused now, before anything is measured or saved:
+  // found at the first cell, it made a failed run of nothing in the history.
+  if (!flags.shell) {
+    for (const [flag, template] of [
+      ['--command', flags.command],
+      ['--serial-command', flags.serialCommand],
+    ] as const) {
+      if (template === undefined || template.includes('\0')) continue
+      try {
+        splitTemplate(template)
+      } catch (error) {
+        if (error instanceof TemplateError) throw new UsageError(`${flag}: ${error.message}`)
+        throw error
+      }
+    }
+  }
   // How our own workers run (kernel, executor, transfer) means nothing for a program that brings its own: taken
   // silently, it would be recorded with the run as if it had been used.
   if (flags.kernel !== undefined)

@@ -158,5 +158,7 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
   const failedCells = run.cells.filter((cell) => cell.status === 'failed').length
   if (run.status === 'complete' && failedCells > 0)
     warn(`${failedCells} of ${run.cells.length} cells failed: each says why in its status`)
+  // Why, on stderr too: a script that keeps only stderr (or drops the table) learns it in one line.
+  if (run.status === 'failed') warn(`the run failed: ${run.error ?? 'no cell was measured'}`)
   return run.status !== 'complete' || failedCells > 0 || failedWrites > 0 ? EXIT_FAILURE : EXIT_OK
 }

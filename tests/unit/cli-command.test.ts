@@ -99,6 +99,15 @@ describe('command flags', () => {
       'amdahl: --time-regex: time regex needs exactly one capture group ( … ), it has 0',
     ],
     [['--command', 'a\0b'], 'amdahl: --command: command contains a NUL byte'],
+    // Found before anything runs: at the first cell it saved a failed run of nothing.
+    [
+      ['--command', 'python3 sum.py {n} | cat'],
+      'amdahl: --command: the command uses "|", which needs a shell: turn on "run through a shell" (--shell)',
+    ],
+    [
+      ['--command', 'p', '--serial-command', "echo 'open"],
+      "amdahl: --serial-command: the command has an opening quote (') without its closing one",
+    ],
     // Limits in the flag's own units, not the schema's milliseconds.
     [['--command', 'p', '--timeout', '0'], 'amdahl: --timeout: must be at least 100 ms (got 0)'],
     [['--command', 'p', '--timeout', '50ms'], 'amdahl: --timeout: must be at least 100 ms (got 50ms)'],
@@ -189,6 +198,8 @@ describe('amdahl sweep --command', () => {
     const all = memoryIo()
     expect(await runCli(['sweep', '--command', failing, '--pools', '1,2', ...common], all)).toBe(1)
     expect(all.out()).toMatch(/^Run "[^"]+" \(\S+\): failed \(every cell failed; the first: .*exit code 3/m)
+    // And why, in one line on stderr.
+    expect(all.err()).toMatch(/^amdahl: the run failed: every cell failed; the first: .*exit code 3.*\n$/)
 
     const some = memoryIo()
     const serial = `${quote([process.execPath, PROGRAM, 'known-time'])} 1 {entries}`
