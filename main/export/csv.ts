@@ -2,6 +2,7 @@
 import { stringify } from 'csv-stringify/sync'
 import { cellUnits } from '../../common/ceilings'
 import { baseCaseOf, type Cell, type Run } from '../../common/contract'
+import { printable } from '../../common/one-line'
 import { layoutText, type ExportLayout } from './layout'
 
 type Field = string | number | null | undefined
@@ -106,9 +107,13 @@ const ROWS_PER_PIECE = 2000
 
 /**
  * Numbers go through String(), never toLocaleString(); escape_formulas keeps a run name such as "=cmd()" from
- * being executed by a spreadsheet (negative numbers are left alone).
+ * being executed by a spreadsheet (negative numbers are left alone); text shows control characters as pictures
+ * (␛), so a program's escape sequence quoted in a cell's error never acts on the terminal that `cat`s the file.
  */
-const OPTIONS = { escape_formulas: true, cast: { number: (value: number) => String(value) } }
+const OPTIONS = {
+  escape_formulas: true,
+  cast: { number: (value: number) => String(value), string: (value: string) => printable(value) },
+}
 
 /** Rows as CSV text in pieces of whole lines, ROWS_PER_PIECE at a time; joined, they are the rows' lines. */
 function* lines(rows: Iterable<Row>): Generator<string> {

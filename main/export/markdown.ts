@@ -1,5 +1,6 @@
 // The Markdown export: per run a heading, what was measured, and the cell table, as hyperfine's --export-markdown.
 import type { Run } from '../../common/contract'
+import { printable } from '../../common/one-line'
 import { CELL_HEADERS, cellRow, machineRows, protocolRows } from './cell-rows'
 import { layoutText, type ExportLayout } from './layout'
 
@@ -16,19 +17,24 @@ export function runTableMarkdown(run: Run): string {
   return [head, rule, ...rows].join('\n')
 }
 
-/** One run's section: its heading, what was measured and how, and the cell table. */
+/**
+ * One run's section: its heading, what was measured and how, and the cell table; control characters of what it
+ * quotes (a name, a program's error) as pictures, since Markdown is read in terminals too.
+ */
 function runSection(run: Run): string {
   const title = run.name ? `${run.name} (${run.id})` : run.id
   const facts = (rows: [string, string][]) => rows.map(([k, v]) => `${k}: ${v}`).join(' · ')
-  return [
-    `## ${cell(title)}`,
-    '',
-    facts(protocolRows(run)),
-    '',
-    facts(machineRows(run)),
-    '',
-    run.cells.length > 0 ? runTableMarkdown(run) : '_No cells were measured._',
-  ].join('\n')
+  return printable(
+    [
+      `## ${cell(title)}`,
+      '',
+      facts(protocolRows(run)),
+      '',
+      facts(machineRows(run)),
+      '',
+      run.cells.length > 0 ? runTableMarkdown(run) : '_No cells were measured._',
+    ].join('\n'),
+  )
 }
 
 /** A section per run, a blank line between them, written run by run. */

@@ -177,6 +177,10 @@ describe('reading a program report', () => {
       'cannot start: spawn nope ENOENT',
     )
     expect(processFailure(outcome({}), 1000)).toBeNull()
+    // What the program printed goes into exports and the app as text: its escapes show as pictures, never act.
+    expect(
+      processFailure(outcome({ exitCode: 1, stderr: '\u001b[2J\u001b[31mfail\u001b]0;pwned\u0007\n' }), 1000),
+    ).toBe('exit code 1: ␛[2J␛[31mfail␛]0;pwned␇')
   })
 
   it('measures a result error relative to the base case', () => {

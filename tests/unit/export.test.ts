@@ -114,6 +114,17 @@ describe('runsToCsv', () => {
     expect(readCsv(runsToCsv([makeRun({ name: '=HYPERLINK("x")' })]))[0].run_name).toBe(`'=HYPERLINK("x")`)
   })
 
+  it('shows the control characters of a name or an error as pictures, in CSV and Markdown alike', async () => {
+    // What `cat run.csv` must not do: clear the screen or retitle the terminal.
+    const run = makeRun({ name: 'x\u001b[2J\u001b]0;pwned\u0007' })
+    const controls = ['\u001b', '\u0007']
+    expect(controls.some((c) => runsToCsv([run]).includes(c))).toBe(false)
+    expect(readCsv(runsToCsv([run]))[0].run_name).toBe('x␛[2J␛]0;pwned␇')
+    const md = (await exportFile([run], 'md')).content
+    expect(controls.some((c) => md.includes(c))).toBe(false)
+    expect(md).toContain('x␛[2J␛]0;pwned␇')
+  })
+
   it('is only a header for runs without cells', () => {
     expect(runsToCsv([makeRun({ cells: [] })])).toBe(SUMMARY_CSV_HEADER.join(',') + '\n')
   })

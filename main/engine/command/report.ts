@@ -1,7 +1,7 @@
 // Reading a program's own report (pure): its time or result from a regex with one capture group, units to ms,
 // and the one line that says why a run failed.
 import type { TimeUnit } from '../../../common/contract'
-import { capLine } from '../../../common/one-line'
+import { capLine, printable } from '../../../common/one-line'
 import type { ProcessOutcome } from './process'
 
 const MS_PER: Record<TimeUnit, number> = { s: 1000, ms: 1, us: 1e-3, ns: 1e-6 }
@@ -30,12 +30,18 @@ export function lastMatch(source: string, stdout: string, stderr: string): Regex
   return null
 }
 
+/**
+ * The last non-blank line of a program's output, its control characters shown as pictures (␛): it goes into the
+ * cell's error, which every export and the app print as text.
+ */
 const lastLine = (text: string): string =>
-  text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '')
-    .pop() ?? ''
+  printable(
+    text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== '')
+      .pop() ?? '',
+  )
 
 /** Why the run failed, in one line (exit code or signal, and the last line of its stderr), or null if it did not. */
 export function processFailure(o: ProcessOutcome, timeoutMs: number): string | null {
@@ -83,14 +89,17 @@ export function readReport(
   if (rules.timeRegex) {
     if (!timeMatch) return { reading: null, failure: capLine(`no match for the time regex${said}`) }
     if (!Number.isFinite(timeMatch.value) || timeMatch.value < 0)
-      return { reading: null, failure: capLine(`the time regex matched "${timeMatch.text}": not a time`) }
+      return {
+        reading: null,
+        failure: capLine(`the time regex matched "${printable(timeMatch.text)}": not a time`),
+      }
   }
   if (rules.resultRegex) {
     if (!resultMatch) return { reading: null, failure: capLine(`no match for the result regex${said}`) }
     if (!Number.isFinite(resultMatch.value))
       return {
         reading: null,
-        failure: capLine(`the result regex matched "${resultMatch.text}": not a number`),
+        failure: capLine(`the result regex matched "${printable(resultMatch.text)}": not a number`),
       }
   }
   const reportedMs = timeMatch ? toMs(timeMatch.value, rules.timeUnit) : null
