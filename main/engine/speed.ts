@@ -252,7 +252,7 @@ function slowFlag(speed: SpeedCheck, ref: SpeedCheck, slowdown: number, source: 
   const usual = source === 'machine' ? 'its usual speed' : 'its fastest in this run'
   return {
     kind: 'slow-machine',
-    note: `the machine ran ${times(slowdown)} slower than ${usual} (${part}): its times are inflated alike`,
+    note: `the machine ran ${times(slowdown)} slower than ${usual} (${part}): its times are inflated by about that much`,
   }
 }
 

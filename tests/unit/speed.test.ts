@@ -146,7 +146,7 @@ describe('slow-machine', () => {
       expect(cell.slowdown).toBeCloseTo(1.5, 12)
       const flag = cell.flags.find((f) => f.kind === 'slow-machine')
       expect(flag?.note).toBe(
-        'the machine ran 1.50× slower than its fastest in this run (a fixed compute loop took 1.50 ms against 1.00 ms): its times are inflated alike',
+        'the machine ran 1.50× slower than its fastest in this run (a fixed compute loop took 1.50 ms against 1.00 ms): its times are inflated by about that much',
       )
     }
     expect(run.verdict).toMatch(

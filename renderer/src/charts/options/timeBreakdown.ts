@@ -41,7 +41,7 @@ export function timeBreakdown(runs: Run[], theme: ChartTheme, legendWidth = LEGE
   return chartFrame({
     palette: p,
     title: 'Where the time goes',
-    subtitle: `the median sample of each cell, stacked to its wall time${runs.length > 1 ? ` · run ${run?.name ?? ''} only` : ''}`,
+    subtitle: `one sample per cell, at its median (the lower middle of an even count), stacked to its wall time${runs.length > 1 ? ` · run ${run?.name ?? ''} only` : ''}`,
     series,
     legendWidth,
     tooltip: {
