@@ -213,6 +213,12 @@ export function machineVerdict(cells: readonly CellLoad[], cores: number): strin
     if (sampled.length > 1 && busyBeyondNoise(pooled, totalMs, cores)) {
       return `other programs used ${(pooled * cores).toFixed(1)} cores while this run measured (each cell too short to tell which)`
     }
+    // "Quiet" only where it could have been told: if even half the machine's being busy would not have stood above
+    // the ticks' noise over every sample together, the run cannot say (a run of a few one-sample cells).
+    if (sampled.length > 0 && !busyBeyondNoise(0.5, totalMs, cores)) {
+      const lasted = totalMs < 1000 ? `${Math.round(totalMs)} ms` : `${(totalMs / 1000).toFixed(1)} s`
+      return `too short to tell how busy the machine was (its samples lasted ${lasted} in all)`
+    }
     return 'machine quiet'
   }
   const meanCores = (busy.reduce((s, c) => s + c.busyCpuFraction, 0) / busy.length) * cores

@@ -154,8 +154,13 @@ describe('machineVerdict', () => {
     expect(machineVerdict(short, 2)).toBe(
       'other programs used 1.0 cores while this run measured (each cell too short to tell which)',
     )
-    // One such cell is just tick noise.
-    expect(machineVerdict(short.slice(0, 1), 2)).toBe('machine quiet')
+    // One such cell is just tick noise: too little to tell quiet from busy, and said so, not called quiet.
+    expect(machineVerdict(short.slice(0, 1), 2)).toBe(
+      'too short to tell how busy the machine was (its samples lasted 50 ms in all)',
+    )
+    expect(machineVerdict([{ busyCpuFraction: 0, busySampledMs: 4 }], 2)).toMatch(/^too short to tell/)
+    // A second of samples with nothing else running is quiet.
+    expect(machineVerdict([{ busyCpuFraction: 0, busySampledMs: 1000 }], 2)).toBe('machine quiet')
   })
 
   it('says when nothing could be read', () => {
