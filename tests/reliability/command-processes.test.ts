@@ -89,6 +89,19 @@ describe('command sweep', () => {
       [2, 2, 1],
       [4, 4, 1],
     ])
+    // The program splits its own work: as many tasks as workers, whatever our chunking would make of N.
+    expect(run.cells.map((c) => c.tasks)).toEqual([1, 1, 2, 4])
+    // At N = 1 our chunking makes one task: a program's 2× on 2 workers is not superlinear for that.
+    const one = await runSweep(
+      spec(
+        { template: prog('known-time'), timeRegex: 'with \\d+ threads: ([\\d.]+)ms' },
+        { sizes: [1], pools: [2], maxSamples: 6 },
+      ),
+    )
+    expect(one.cells.map((c) => [c.tasks, c.speedup, c.flags.map((f) => f.kind)])).toEqual([
+      [1, 1, []],
+      [2, 2, []],
+    ])
     const base = run.cells[0]
     expect(base.serial).toBe(true)
     // The adaptive protocol, as for our kernels: identical times meet the ±5% target as soon as six samples

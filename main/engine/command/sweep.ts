@@ -54,7 +54,9 @@ function finishCell(state: CellState, status: Cell['status'], stop: StopReason):
     pool: plan.pool,
     chunkSpec: plan.chunkSpec,
     chunkRows: plan.chunkRows,
-    tasks: plan.tasks,
+    // The program splits its work itself: our chunking's task count means nothing for it (a superlinear note said
+    // "on 2 workers with 1 task" of a program at N = 1). As many as it was given workers: p, or 1 for the base case.
+    tasks: plan.serial ? 1 : plan.pool,
     serial: plan.serial,
     status,
     ...(state.failed ? { error: state.failed.slice(0, 2000) } : {}),
