@@ -357,12 +357,15 @@ describe('dashboard', () => {
     const rows = async () =>
       (await byTestId(page, 'compare-row').evaluateAll((trs) =>
         trs.map((tr) => {
-          const tds = [
-            ...(
-              tr as unknown as { querySelectorAll(s: string): { textContent: string | null }[] }
-            ).querySelectorAll('td'),
-          ].map((td) => (td.textContent ?? '').trim())
-          return `${tds[0]} ${tds[1]}: ${tds[8]}`
+          type Node = { textContent: string | null }
+          const row = tr as unknown as {
+            querySelectorAll(s: string): Node[]
+            querySelector(s: string): Node | null
+          }
+          const tds = [...row.querySelectorAll('td')].map((td) => (td.textContent ?? '').trim())
+          // The verdict's own badge: a machine-change column comes before it where both runs carry checks.
+          const verdict = (row.querySelector('[data-testid="compare-verdict"]')?.textContent ?? '').trim()
+          return `${tds[0]} ${tds[1]}: ${verdict}`
         }),
       )) as string[]
     await expect
