@@ -13,7 +13,7 @@ export function formatDurationMs(ms: number): string {
 
 export function workloadLines(spec: SweepSpec): string[] {
   // How many samples is the Protocol line's (at least --reps, until the target or a budget): not repeated here.
-  const reps = `seed ${spec.seed}`
+  const seed = `seed ${spec.seed}`
   if (spec.workload === 'command' && spec.command) {
     const c = spec.command
     return [
@@ -30,10 +30,10 @@ export function workloadLines(spec: SweepSpec): string[] {
   }
   if (spec.workload === 'module' && spec.module) {
     return [
-      `module workload: ${spec.module.path}, ${spec.executor} executor, ${spec.transfer} transfer, ${reps}`,
+      `module workload: ${spec.module.path}, ${spec.executor} executor, ${spec.transfer} transfer, ${seed}`,
     ]
   }
   return [
-    `${spec.workload} workload, ${spec.kernel} kernel, ${spec.executor} executor, ${spec.transfer} transfer, ${reps}`,
+    `${spec.workload} workload, ${spec.kernel} kernel, ${spec.executor} executor, ${spec.transfer} transfer, ${seed}`,
   ]
 }

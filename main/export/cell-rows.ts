@@ -74,7 +74,7 @@ export function protocolRows(run: Run): [string, string][] {
       // --reps is the minimum of an adaptive protocol; runs recorded before it took exactly that many.
       `${run.protocol ? 'at least ' : ''}${spec.repetitions} per cell, after ${spec.warmups} warm-up${spec.warmups === 1 ? '' : 's'}` +
         (run.protocol
-          ? `, until the median is within ±${+(run.protocol.targetRelSpread * 100).toFixed(1)}% or ${run.protocol.maxSamples} samples or ${formatDuration(run.protocol.maxTimeMs)} per cell`
+          ? `, ${run.protocol.targetRelSpread > 0 ? `until the median is within ±${+(run.protocol.targetRelSpread * 100).toFixed(1)}%` : 'no precision target'}, at most ${run.protocol.maxSamples} samples or ${formatDuration(run.protocol.maxTimeMs)} per cell`
           : ''),
     ],
     ['seed', String(spec.seed)],

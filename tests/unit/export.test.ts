@@ -125,6 +125,31 @@ describe('runsToCsv', () => {
     expect(md).toContain('x␛[2J␛]0;pwned␇')
   })
 
+  it('says in Markdown how many samples a cell took at least, and until what', async () => {
+    const protocol = {
+      targetRelSpread: 0.05,
+      minSamples: 5,
+      maxSamples: 1000,
+      maxTimeMs: 3000,
+      warmups: 1,
+      orderSeed: 7,
+      timedRegion: 'dispatch → compute → reduce',
+      timerResolutionMs: 0.001,
+      loadSource: 'proc-stat' as const,
+    }
+    const md = async (p: typeof protocol | undefined) =>
+      (await exportFile([{ ...makeRun({}), protocol: p }], 'md')).content
+    // --reps is a minimum: "repetitions: 5 per cell" read as if each cell took five.
+    expect(await md(protocol)).toContain(
+      'samples: at least 2 per cell, after 1 warm-up, until the median is within ±5%, at most 1000 samples or 3 s per cell',
+    )
+    expect(await md({ ...protocol, targetRelSpread: 0 })).toContain(
+      ', no precision target, at most 1000 samples',
+    )
+    // A run from before the adaptive protocol took exactly that many.
+    expect(await md(undefined)).toContain('samples: 2 per cell, after 1 warm-up · seed')
+  })
+
   it('is only a header for runs without cells', () => {
     expect(runsToCsv([makeRun({ cells: [] })])).toBe(SUMMARY_CSV_HEADER.join(',') + '\n')
   })
