@@ -1,5 +1,5 @@
 // A run's cells as the rows a report prints (HTML and Markdown alike), in the app's number format.
-import type { Cell, Run } from '../../common/contract'
+import { baseCaseOf, type Cell, type Run } from '../../common/contract'
 import { formatDuration, formatMs, formatPercent, formatSpeedup } from '../../renderer/src/lib/format'
 
 export const CELL_HEADERS = [
@@ -60,6 +60,9 @@ export function protocolRows(run: Run): [string, string][] {
   const { spec } = run
   return [
     ['status', `${run.status}${run.error ? ` (${run.error})` : ''}`],
+    // What every speedup divides by, and how busy the machine was: a reader of the file has no other way to know.
+    ['base case', baseCaseOf(run)],
+    ...(run.verdict ? ([['machine while measuring', run.verdict]] as [string, string][]) : []),
     ['created', run.createdAt],
     ['duration', formatDuration(run.durationMs)],
     ['workload', spec.workload === 'assign' ? `assign (k = ${spec.centroids})` : spec.workload],
@@ -94,4 +97,17 @@ export function machineRows(run: Run): [string, string][] {
       ? ([['imported', 'yes: measured on another machine or exported earlier']] as [string, string][])
       : []),
   ]
+}
+
+/**
+ * Every flag's note, one line each ("N=1,000 p=2: unstable: …"): what was seen and what to suspect, all of them
+ * (the terminal shows the first twelve; a file has room).
+ */
+export function flagNoteLines(run: Run): string[] {
+  return run.cells.flatMap((c) =>
+    c.flags.map(
+      (f) =>
+        `N=${count(c.n)} ${c.serial ? 'serial' : `p=${c.pool} chunk ${c.chunkSpec}`}: ${f.kind}: ${f.note}`,
+    ),
+  )
 }

@@ -3,7 +3,7 @@
 import type { Run } from '../../common/contract'
 import { escapeHtml } from '../../renderer/src/charts/format'
 import type { ChartRenderOptions } from './chart-options'
-import { CELL_HEADERS, cellRow, machineRows, protocolRows } from './cell-rows'
+import { CELL_HEADERS, cellRow, flagNoteLines, machineRows, protocolRows } from './cell-rows'
 import { layoutText, type ExportLayout } from './layout'
 
 const STYLE = `
@@ -54,13 +54,20 @@ function cellTable(run: Run): string {
   return `<table data-run="${escapeHtml(run.id)}"><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>`
 }
 
+/** Every flag's note under the table, as the terminal lists them. */
+function flagList(run: Run): string {
+  const lines = flagNoteLines(run)
+  if (lines.length === 0) return ''
+  return `\n<h3>Flags</h3>\n<ul class="flags">${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`
+}
+
 function runSection(run: Run): string {
   const title = run.name ? `${run.name} (${run.id})` : run.id
   return `<section class="run" id="run-${escapeHtml(run.id)}">
 <h2>${escapeHtml(title)}</h2>
 <div class="facts"><div><h3>Protocol</h3>${facts(protocolRows(run))}</div><div><h3>Machine</h3>${facts(machineRows(run))}</div></div>
 <h3>Cells</h3>
-${cellTable(run)}
+${cellTable(run)}${flagList(run)}
 </section>`
 }
 

@@ -1,7 +1,7 @@
 // The Markdown export: per run a heading, what was measured, and the cell table, as hyperfine's --export-markdown.
 import type { Run } from '../../common/contract'
 import { printable } from '../../common/one-line'
-import { CELL_HEADERS, cellRow, machineRows, protocolRows } from './cell-rows'
+import { CELL_HEADERS, cellRow, flagNoteLines, machineRows, protocolRows } from './cell-rows'
 import { layoutText, type ExportLayout } from './layout'
 
 /** Pipes and line breaks would end a table cell early. */
@@ -33,6 +33,9 @@ function runSection(run: Run): string {
       facts(machineRows(run)),
       '',
       run.cells.length > 0 ? runTableMarkdown(run) : '_No cells were measured._',
+      ...(flagNoteLines(run).length > 0
+        ? ['', 'Flags:', '', ...flagNoteLines(run).map((l) => `- ${cell(l)}`)]
+        : []),
     ].join('\n'),
   )
 }

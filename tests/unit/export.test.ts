@@ -150,6 +150,22 @@ describe('runsToCsv', () => {
     expect(await md(undefined)).toContain('samples: 2 per cell, after 1 warm-up · seed')
   })
 
+  it('carries the base case, the machine verdict and every flag note, in Markdown and in the HTML report', async () => {
+    const run = { ...makeRun({}), verdict: 'machine quiet' }
+    const flagged = run.cells.flatMap((c) => c.flags.map((f) => ({ c, f })))
+    expect(flagged.length).toBeGreaterThan(0)
+    const [{ c, f }] = flagged
+    const line = `N=${c.n} p=${c.pool} chunk ${c.chunkSpec}: ${f.kind}: ${f.note}`
+    const md = (await exportFile([run], 'md')).content
+    expect(md).toContain(`base case: ${UNRECORDED_BASE_CASE} · machine while measuring: machine quiet`)
+    expect(md).toContain(`\nFlags:\n\n- ${line}\n`)
+    expect(md.match(/^- N=/gm)).toHaveLength(flagged.length)
+    const html = (await exportFile([run], 'html')).content
+    expect(html).toContain('<dt>machine while measuring</dt><dd>machine quiet</dd>')
+    expect(html).toContain(`<h3>Flags</h3>`)
+    expect(html.match(/<li>N=/g)).toHaveLength(flagged.length)
+  })
+
   it('is only a header for runs without cells', () => {
     expect(runsToCsv([makeRun({ cells: [] })])).toBe(SUMMARY_CSV_HEADER.join(',') + '\n')
   })
