@@ -103,12 +103,15 @@ export interface RunComparison {
   withinMachine: number
 }
 
-/** A ratio as a signed change: 0.52 → "−48%", 1.031 → "+3.1%". */
-export function signedChange(ratio: number): string {
+/**
+ * A ratio as a signed change: 0.52 → "−48%", 1.031 → "+3.1%"; `unit` is what follows the number (the app
+ * writes " %").
+ */
+export function signedChange(ratio: number, unit = '%'): string {
   const change = (ratio - 1) * 100
   const digits = Math.abs(change) < 10 ? 1 : 0
   const text = Math.abs(change).toFixed(digits)
-  return `${change < 0 && Number(text) !== 0 ? '−' : '+'}${text}%`
+  return `${change < 0 && Number(text) !== 0 ? '−' : '+'}${text}${unit}`
 }
 
 /** What a verdict the machine's own change accounts for is called, beside the verdict. */

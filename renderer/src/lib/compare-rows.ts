@@ -1,5 +1,11 @@
 // The compare view's rows: an A/B comparison (common/compare) worded as the table shows it. Pure.
-import { cellKey, type RatioInterval, type RunComparison, type Verdict } from '../../../common/compare'
+import {
+  cellKey,
+  signedChange,
+  type RatioInterval,
+  type RunComparison,
+  type Verdict,
+} from '../../../common/compare'
 import { cellUnits } from '../../../common/ceilings'
 import type { Run } from '../../../common/contract'
 import { formatMs, formatSize, formatSpeedup } from './format'
@@ -41,11 +47,7 @@ function shareOfCeiling(run: Run | undefined, key: string): string {
 
 /** A ratio as a signed change in percent: 0.52 → "−48 %", 1.031 → "+3.1 %". */
 export function formatChange(ratio: number): string {
-  if (!Number.isFinite(ratio)) return '—'
-  const change = (ratio - 1) * 100
-  const digits = Math.abs(change) < 10 ? 1 : 0
-  const text = Math.abs(change).toFixed(digits)
-  return `${change < 0 && Number(text) !== 0 ? '−' : '+'}${text} %`
+  return Number.isFinite(ratio) ? signedChange(ratio, ' %') : '—'
 }
 
 const interval = (r: RatioInterval | null): string =>
