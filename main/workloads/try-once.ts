@@ -4,7 +4,7 @@ import type { CommandPreview, SweepSpec, TryOnceResult } from '../../common/cont
 import { ApiError } from '../../common/contract'
 import { planSweep } from '../engine/plan'
 import { cellInvocation, runCommandSample } from '../engine/command/sample'
-import { lastMatch, toMs } from '../engine/command/report'
+import { lastMatch, RegexTooSlow, tooSlow, toMs, type RegexMatch } from '../engine/command/report'
 import { TemplateError } from '../engine/command/template'
 
 /** How much of each stream "Try once" shows. */
@@ -51,12 +51,20 @@ export async function tryCommandOnce(spec: SweepSpec, signal?: AbortSignal): Pro
   const s = await runCommandSample(run, command, command.timeoutMs, signal)
   // Matched whatever the outcome: a failing run that printed its time still shows what the regex saw.
   const { stdout, stderr } = s.outcome
-  const timeMatch = command.timeRegex ? lastMatch(command.timeRegex, stdout, stderr) : null
-  const resultMatch = command.resultRegex ? lastMatch(command.resultRegex, stdout, stderr) : null
+  let timeMatch: RegexMatch | null = null
+  let resultMatch: RegexMatch | null = null
+  let failure = s.ok ? null : s.failure
+  try {
+    timeMatch = command.timeRegex ? lastMatch(command.timeRegex, stdout, stderr) : null
+    resultMatch = command.resultRegex ? lastMatch(command.resultRegex, stdout, stderr) : null
+  } catch (e) {
+    if (!(e instanceof RegexTooSlow)) throw e
+    failure = tooSlow(e, command)
+  }
   return {
     command: run.display,
     exitCode: s.outcome.exitCode,
-    failure: s.ok ? null : s.failure,
+    failure,
     wallMs: s.outcome.wallMs,
     timeMatch: timeMatch && { ...timeMatch, ms: toMs(timeMatch.value, command.timeUnit) },
     resultMatch,

@@ -212,6 +212,35 @@ describe('amdahl sweep --command', () => {
     expect(some.err()).toContain('amdahl: 1 of 2 cells failed: each says why in its status\n')
   })
 
+  it('fails a cell whose time regex backtracks without end in about a second, not hours', async () => {
+    const io = memoryIo()
+    const started = performance.now()
+    const code = await runCli(
+      [
+        'sweep',
+        '--command',
+        `echo ${'a'.repeat(40)}!`,
+        '--time-regex',
+        '(?:a+)+(\\d)',
+        '--sizes',
+        '5',
+        '--pools',
+        '2',
+        '--reps',
+        '1',
+        '--warmup',
+        '0',
+        '--no-save',
+      ],
+      io,
+    )
+    expect(code).toBe(1)
+    expect(io.err()).toContain(
+      "amdahl: the run failed: every cell failed; the first: the time regex ran for over 1 s on the program's output and was stopped",
+    )
+    expect(performance.now() - started).toBeLessThan(20_000)
+  })
+
   it('says the time includes interpreter start-up when the wall time is used', async () => {
     const io = memoryIo()
     const code = await runCli(

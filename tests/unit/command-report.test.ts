@@ -1,7 +1,15 @@
 // Command workloads, the pure parts: placeholders, quoting without a shell, regex reading, units, failure lines.
 import { describe, expect, it } from 'vitest'
 import { SweepSpecSchema, formatIssues, regexGroups } from '../../common/contract'
-import { lastMatch, processFailure, readReport, resultError, toMs } from '../../main/engine/command/report'
+import {
+  lastMatch,
+  MATCH_TIMEOUT_MS,
+  processFailure,
+  readReport,
+  RegexTooSlow,
+  resultError,
+  toMs,
+} from '../../main/engine/command/report'
 import type { ProcessOutcome } from '../../main/engine/command/process'
 import { fill, invocation, splitTemplate, userShell } from '../../main/engine/command/template'
 
@@ -163,6 +171,25 @@ describe('reading a program report', () => {
     expect(r.failure).toBe('no match for the time regex (its last line: all done)')
     const n = readReport(outcome({ stdout: 'sum=abc' }), { timeUnit: 'ms', resultRegex: 'sum=(\\S+)' })
     expect(n.failure).toBe('the result regex matched "sum=abc": not a number')
+  })
+
+  it('stops a regex that backtracks without end and names it, and searches again afterwards', () => {
+    // (a+)+ on forty a's and no digit: 2^40 ways to split them, hours in V8's backtracking engine.
+    const stdout = `${'a'.repeat(40)}!\nthreads: 12ms\n`
+    const started = performance.now()
+    expect(() => lastMatch('(?:a+)+(\\d)', stdout, '')).toThrow(RegexTooSlow)
+    const r = readReport(outcome({ stdout }), {
+      timeRegex: 'threads: (\\d+)ms',
+      timeUnit: 'ms',
+      resultRegex: '(?:a+)+(\\d)',
+    })
+    expect(r.failure).toBe(
+      "the result regex ran for over 1 s on the program's output and was stopped: nested repeats such as (a+)+ or " +
+        '(\\d+\\.?)* backtrack without end; match the line more plainly',
+    )
+    // Two searches of about MATCH_TIMEOUT_MS each, not hours.
+    expect(performance.now() - started).toBeLessThan(6 * MATCH_TIMEOUT_MS)
+    expect(lastMatch('threads: (\\d+)ms', stdout, '')).toEqual({ text: 'threads: 12ms', value: 12 })
   })
 
   it('words a failed run with its exit code and the last line of its stderr', () => {

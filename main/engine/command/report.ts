@@ -1,5 +1,6 @@
 // Reading a program's own report (pure): its time or result from a regex with one capture group, units to ms,
 // and the one line that says why a run failed.
+import vm from 'node:vm'
 import type { TimeUnit } from '../../../common/contract'
 import { capLine, printable } from '../../../common/one-line'
 import type { ProcessOutcome } from './process'
@@ -17,15 +18,49 @@ export interface RegexMatch {
   value: number
 }
 
+/** How long one regex may search a program's output (at most 1 MiB per stream: a sane pattern takes milliseconds). */
+export const MATCH_TIMEOUT_MS = 1000
+
+/** A regex that did not finish within MATCH_TIMEOUT_MS: it backtracks catastrophically on this output. */
+export class RegexTooSlow extends Error {
+  constructor(readonly source: string) {
+    super(`/${source}/ ran for over ${MATCH_TIMEOUT_MS / 1000} s on the program's output and was stopped`)
+  }
+}
+
+// The search runs in a context of its own so that V8 can stop it: a pattern such as (a+)+b backtracks for hours on
+// a line of 40 a's, and in the engine's own thread it would hold the sweep, cancelling included, as long.
+const SEARCH = `(() => {
+  let found = null
+  for (const m of text.matchAll(new RegExp(source, 'gm'))) found = m
+  return found === null ? null : [found[0], found[1] ?? '']
+})()`
+let search: { script: vm.Script; context: vm.Context } | null = null
+
+function lastIn(source: string, text: string): [string, string] | null {
+  search ??= { script: new vm.Script(SEARCH), context: vm.createContext({ text: '', source: '' }) }
+  search.context.text = text
+  search.context.source = source
+  try {
+    const found = search.script.runInContext(search.context, { timeout: MATCH_TIMEOUT_MS }) as unknown
+    return Array.isArray(found) ? [String(found[0]), String(found[1])] : null
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new RegexTooSlow(source)
+    throw e
+  } finally {
+    search.context.text = ''
+  }
+}
+
 /**
  * The last match of `source` in the output (stdout first, then stderr): a program that prints a time per
  * repetition reports its final figure last. Null when nothing matches; NaN value when the group is not a number.
+ * Throws RegexTooSlow when the search does not end within MATCH_TIMEOUT_MS.
  */
 export function lastMatch(source: string, stdout: string, stderr: string): RegexMatch | null {
   for (const text of [stdout, stderr]) {
-    let found: RegExpExecArray | null = null
-    for (const m of text.matchAll(new RegExp(source, 'gm'))) found = m
-    if (found) return { text: found[0], value: Number((found[1] ?? '').trim()) }
+    const found = lastIn(source, text)
+    if (found) return { text: found[0], value: Number(found[1].trim()) }
   }
   return null
 }
@@ -82,8 +117,15 @@ export function readReport(
   o: ProcessOutcome,
   rules: ReportRules,
 ): { reading: SampleReading; failure: null } | { reading: null; failure: string } {
-  const timeMatch = rules.timeRegex ? lastMatch(rules.timeRegex, o.stdout, o.stderr) : null
-  const resultMatch = rules.resultRegex ? lastMatch(rules.resultRegex, o.stdout, o.stderr) : null
+  let timeMatch: RegexMatch | null
+  let resultMatch: RegexMatch | null
+  try {
+    timeMatch = rules.timeRegex ? lastMatch(rules.timeRegex, o.stdout, o.stderr) : null
+    resultMatch = rules.resultRegex ? lastMatch(rules.resultRegex, o.stdout, o.stderr) : null
+  } catch (e) {
+    if (e instanceof RegexTooSlow) return { reading: null, failure: tooSlow(e, rules) }
+    throw e
+  }
   const tail = lastLine(o.stdout) || lastLine(o.stderr)
   const said = tail ? ` (its last line: ${tail})` : ' (it printed nothing)'
   if (rules.timeRegex) {
@@ -114,6 +156,15 @@ export function readReport(
     },
     failure: null,
   }
+}
+
+/** The failure of a sweep whose regex backtracked past MATCH_TIMEOUT_MS, naming which of the two it was. */
+export function tooSlow(e: RegexTooSlow, rules: { timeRegex?: string; resultRegex?: string }): string {
+  const which = e.source === rules.timeRegex ? 'time' : 'result'
+  return capLine(
+    `the ${which} regex ran for over ${MATCH_TIMEOUT_MS / 1000} s on the program's output and was stopped: ` +
+      'nested repeats such as (a+)+ or (\\d+\\.?)* backtrack without end; match the line more plainly',
+  )
 }
 
 /** Relative difference from the base case's result; a zero base compares absolutely. */

@@ -57,7 +57,12 @@ function lostReport(o: ProcessOutcome, command: CommandSpec): string | null {
     ['result', command.resultRegex],
   ] as const) {
     if (!source) continue
-    const match = lastMatch(source, o.stdout, o.stderr)
+    let match: ReturnType<typeof lastMatch>
+    try {
+      match = lastMatch(source, o.stdout, o.stderr)
+    } catch {
+      return null // too slow: readReport has said so
+    }
     if (!match) {
       const wrote = cut.map(([stream, bytes]) => `${mib(bytes)} to ${stream}`).join(' and ')
       return (
