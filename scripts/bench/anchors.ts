@@ -1,9 +1,10 @@
 // The anchors: numpy, C and Python-pool reference programs run as child processes beside our measurements.
 import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { portableCsum } from './csum-portable'
 import { FIRST_TOUCH_C } from './first-touch-c'
 import { parseResultLines, type Samples } from './samples'
 
@@ -29,6 +30,8 @@ export interface AnchorTools {
   csum: string | null
   firstTouch: string | null
   skipped: string[]
+  /** What was built differently from the shared sources, printed with the figures. */
+  notes: string[]
 }
 
 async function works(cmd: string, args: string[]): Promise<boolean> {
@@ -52,7 +55,8 @@ async function buildC(source: string, out: string): Promise<string | null> {
 /** Checks for python3 + numpy and gcc, builds the C anchors into a temp folder; reasons for each skip. */
 export async function prepareAnchors(dir: string): Promise<AnchorTools> {
   const skipped: string[] = []
-  const tools: AnchorTools = { dir, python: null, csum: null, firstTouch: null, skipped }
+  const notes: string[] = []
+  const tools: AnchorTools = { dir, python: null, csum: null, firstTouch: null, skipped, notes }
   if (!existsSync(join(dir, 'np_sum.py'))) {
     skipped.push(`all anchors: ${dir} has no np_sum.py (give --anchors DIR)`)
     return tools
@@ -66,7 +70,22 @@ export async function prepareAnchors(dir: string): Promise<AnchorTools> {
   const tmp = mkdtempSync(join(tmpdir(), 'amdahl-bench-'))
   const csum = await buildC(join(dir, 'csum.c'), join(tmp, 'csum'))
   if (csum === join(tmp, 'csum')) tools.csum = csum
-  else skipped.push(`csum.c: build failed: ${csum}`)
+  else {
+    // Most likely a CPU without AVX-512 (csum.c's bwread is in its intrinsics): the same loop, portable.
+    const portable = portableCsum(readFileSync(join(dir, 'csum.c'), 'utf8'))
+    if (portable) writeFileSync(join(tmp, 'csum_portable.c'), portable)
+    const built = portable ? await buildC(join(tmp, 'csum_portable.c'), join(tmp, 'csum_portable')) : null
+    if (built === join(tmp, 'csum_portable')) {
+      tools.csum = built
+      notes.push(
+        'csum.c did not build on this CPU (its bwread kernel is AVX-512 intrinsics); that kernel was rebuilt in GCC vector extensions ' +
+          '(8 accumulators of 8 doubles, as in csum.c; scripts/bench/csum-portable.ts): every C bwread row is that build',
+      )
+    } else
+      skipped.push(
+        `csum.c: build failed: ${csum}; the portable bwread build too: ${built ?? 'csum.c not as expected'}`,
+      )
+  }
   writeFileSync(join(tmp, 'first_touch.c'), FIRST_TOUCH_C)
   const ft = await buildC(join(tmp, 'first_touch.c'), join(tmp, 'first_touch'))
   if (ft === join(tmp, 'first_touch')) tools.firstTouch = ft

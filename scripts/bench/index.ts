@@ -94,6 +94,7 @@ async function figures(opts: Options, script: string): Promise<void> {
   const rounds = opts.rounds ?? (opts.quick ? 2 : 6)
   const book: Samples = new Map()
   const skipped: string[] = []
+  const notes: string[] = []
 
   let schedule: AnchorJob[][] = Array.from({ length: rounds }, () => [])
   if (opts.quick) skipped.push('anchors: skipped in --quick (they take minutes)')
@@ -102,6 +103,7 @@ async function figures(opts: Options, script: string): Promise<void> {
     log(`anchors: ${dir}`)
     const tools = await prepareAnchors(dir)
     skipped.push(...tools.skipped)
+    notes.push(...tools.notes)
     schedule = anchorSchedule(anchorBlocks(tools, { quick: false }).flat(), rounds)
   }
 
@@ -145,6 +147,7 @@ async function figures(opts: Options, script: string): Promise<void> {
     log('Goals (ratios of medians; "—" = a side was not measured):')
     log(goalTable(evaluate(book)))
   }
+  for (const n of notes) log(`note: ${n}`)
   for (const s of skipped) log(`skipped: ${s}`)
   for (const p of lab.problems.slice(0, 10)) log(`WRONG RESULT: ${p}`)
 }

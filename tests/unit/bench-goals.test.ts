@@ -1,5 +1,6 @@
 // The bench's goals at the floor: ours against the C read-bandwidth loop in both thread placements, 1 and 2 workers.
 import { describe, expect, it } from 'vitest'
+import { portableCsum } from '../../scripts/bench/csum-portable'
 import { evaluate, FIGURES, ours } from '../../scripts/bench/goals'
 
 const rowsFor = (label: string) => evaluate(book).filter((r) => r.label === label)
@@ -54,5 +55,35 @@ describe('bench goals at the floor', () => {
     const partial = new Map([[ours.sum('js', '1e8', 2), [19.4]]])
     const rows = evaluate(partial, FIGURES).filter((r) => r.versusLabel === 'C bwread, 2 thr, bind=close')
     expect(rows.map((r) => r.met)).toEqual([null, null])
+  })
+})
+
+describe('the portable csum anchor', () => {
+  const source = [
+    '#include <immintrin.h>',
+    'static double sum_simd(const double *a, long n) { return 0; }',
+    '',
+    'static double sum_bwread(const double *a, long n) {',
+    '    __m512d v0 = _mm512_setzero_pd();',
+    '    return _mm512_reduce_add_pd(v0);',
+    '}',
+    '',
+    'typedef double (*kern_t)(const double *, long);',
+    'int main(void) { return 0; }',
+  ].join('\n')
+
+  it('swaps only the AVX-512 bwread kernel for the vector-extension one', () => {
+    const out = portableCsum(source)
+    expect(out).not.toBeNull()
+    expect(out).not.toMatch(/_mm512/)
+    expect(out).toContain('static double sum_simd(const double *a, long n) { return 0; }')
+    expect(out).toContain('typedef double (*kern_t)(const double *, long);\nint main(void) { return 0; }')
+    expect(out?.match(/static double sum_bwread\(/g)).toHaveLength(1)
+    expect(out).toContain('v0 += p[0]; v1 += p[1]; v2 += p[2]; v3 += p[3];')
+  })
+
+  it('gives up on a source laid out otherwise', () => {
+    expect(portableCsum('int main(void) { return 0; }')).toBeNull()
+    expect(portableCsum('typedef double (*kern_t)(void);\nstatic double sum_bwread(void) {}')).toBeNull()
   })
 })
