@@ -29,7 +29,8 @@ export interface WorkerPool {
   /** Pids of the worker processes (process executor; empty for threads, whose CPU time is our own). */
   readonly pids: readonly number[]
   /** Readies every worker for a size (see PrepareTask); resolves once each one has answered. */
-  prepare(task: PrepareTask): Promise<void>
+  /** `track` is given each task sent, so that a cancel can stop one that does not return (a module's kernel). */
+  prepare(task: PrepareTask, track?: (task: { cancel(): unknown }) => void): Promise<void>
   /** Asks every worker to collect its garbage (child processes only do); never fails. */
   collect(): Promise<void>
   /**
@@ -127,11 +128,18 @@ async function everyWorker(
   exec: <T>(method: string, params: unknown[]) => TaskPromise<T>,
   method: 'ping' | 'prepare',
   params: unknown[],
+  track: (task: { cancel(): unknown }) => void = () => undefined,
 ): Promise<{ answered: Set<string>; replies: PingReply[] }> {
   const answered = new Set<string>()
   let replies: PingReply[] = []
   for (let round = 0; answered.size < size && round < 10; round++) {
-    replies = await Promise.all(Array.from({ length: size }, () => exec<PingReply>(method, params)))
+    replies = await Promise.all(
+      Array.from({ length: size }, () => {
+        const task = exec<PingReply>(method, params)
+        track(task)
+        return task
+      }),
+    )
     for (const r of replies) answered.add(r.worker)
   }
   return { answered, replies }
@@ -226,10 +234,10 @@ export async function startPool(
       }
     }
     notePids(answered)
-    const prepare = async (task: PrepareTask) => {
+    const prepare = async (task: PrepareTask, track?: (task: { cancel(): unknown }) => void) => {
       try {
         // A replaced worker (after a crash) has a new pid: the answers tell which processes are ours now.
-        notePids((await everyWorker(size, exec, 'prepare', [task])).answered)
+        notePids((await everyWorker(size, exec, 'prepare', [task], track)).answered)
       } catch (err) {
         // A worker script of one's own without prepare still runs, unwarmed; any other fault is the cells'.
         if (!/Unknown method/i.test(String((err as Error)?.message))) throw err

@@ -406,25 +406,30 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       if (!pool || signal?.aborted || setupFailure !== null) continue
       const copy = spec.transfer === 'copy'
       try {
-        await pool.prepare({
-          mode: copy ? 'copy' : 'shared',
-          workload: spec.workload,
-          kernel: spec.kernel,
-          ref: copy ? null : ref,
-          n: ref.layout.n,
-          k: ref.layout.k,
-          ...(moduleRef ? { module: moduleRef } : {}),
-          // A copied module task warms on the real first rows: the kernel may expect what its setup wrote.
-          ...(moduleRef && copy
-            ? { rows: ctx.views.matrix.slice(0, prepareRows(ref.layout.n) * ref.layout.n) }
-            : {}),
-        })
+        await pool.prepare(
+          {
+            mode: copy ? 'copy' : 'shared',
+            workload: spec.workload,
+            kernel: spec.kernel,
+            ref: copy ? null : ref,
+            n: ref.layout.n,
+            k: ref.layout.k,
+            ...(moduleRef ? { module: moduleRef } : {}),
+            // A copied module task warms on the real first rows: the kernel may expect what its setup wrote.
+            ...(moduleRef && copy
+              ? { rows: ctx.views.matrix.slice(0, prepareRows(ref.layout.n) * ref.layout.n) }
+              : {}),
+          },
+          // A module's kernel warms here on real rows: one that never returns must still yield to a cancel.
+          (t) => inFlight.add(t),
+        )
       } catch (err) {
         if (signal?.aborted) break
         await failAll(poolErrorLine(err), (state) => pools.get(state.plan.pool) === pool)
       }
       if (copy && pool.executor === 'process') await pool.collect()
     }
+    inFlight.clear()
 
     await sampleRounds({
       cellCount: states.length,

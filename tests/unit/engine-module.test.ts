@@ -1,12 +1,12 @@
 // runSweep with a user's JS module on real pools: the same result for every pool size, chunking, executor and
 // transfer; setup, kernel and combine called as documented; every broken module failing in one line naming the
 // file and the export, the sweep going on or ending cleanly.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { RunSchema, SweepSpecSchema, type Run, type SweepSpecInput } from '../../common/contract'
-import { runSweep } from '../../main/engine'
+import { closePools, runSweep } from '../../main/engine'
 import { fillRows, STREAM_MATRIX } from '../../workers/kernels'
 
 const EXAMPLE = resolve(import.meta.dirname, '../../examples/kernel.mjs')
@@ -32,6 +32,23 @@ const sweep = (path: string, input: Omit<SweepSpecInput, 'workload' | 'module'>)
       module: { path },
     }),
   )
+
+/** CPU time of this process and of its live children, ms (Linux: /proc/<pid>/stat, 10 ms ticks). */
+function cpuOfUsAndChildrenMs(): number {
+  const own = process.cpuUsage()
+  let ticks = 0
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    } catch {
+      continue
+    }
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    if (Number(f[1]) === process.pid) ticks += Number(f[11]) + Number(f[12])
+  }
+  return (own.user + own.system) / 1000 + ticks * 10
+}
 
 const results = (run: Run) => run.cells.map((c) => c.result)
 const statuses = (run: Run) => run.cells.map((c) => c.status)
@@ -217,6 +234,40 @@ describe('a broken JS module', () => {
     expect(statuses(run)).toEqual(['failed', 'failed'])
     expect(run.cells[0].error).toBe(`returns.mjs: kernel returned ${words}, not a finite number`)
   })
+
+  it.each(['thread', 'process'] as const)(
+    'stops at a cancel while a kernel that never returns warms up (%s executor), leaving no worker spinning',
+    async (executor) => {
+      const forever = moduleFile(`forever-${executor}.mjs`, 'export function kernel() { for (;;) {} }')
+      const controller = new AbortController()
+      const started = performance.now()
+      setTimeout(() => controller.abort(), 1500)
+      const run = await runSweep(
+        SweepSpecSchema.parse({
+          sizes: [10],
+          pools: [1, 2],
+          repetitions: 1,
+          warmups: 0,
+          executor,
+          transfer: executor === 'process' ? 'copy' : 'shared',
+          workload: 'module',
+          module: { path: forever },
+        }),
+        { signal: controller.signal },
+      )
+      await closePools()
+      // Before, the warm-up's tasks were not among those a cancel stops: the sweep waited on them for ever.
+      expect(run.status).toBe('cancelled')
+      expect(performance.now() - started).toBeLessThan(15_000)
+      expect(run.cells.every((c) => c.samplesMs.length === 0)).toBe(true)
+      if (process.platform === 'linux') {
+        // A kernel still looping in a thread or a child process would burn ~500 ms of CPU in these 500 ms.
+        const before = cpuOfUsAndChildrenMs()
+        await new Promise((r) => setTimeout(r, 500))
+        expect(cpuOfUsAndChildrenMs() - before).toBeLessThan(200)
+      }
+    },
+  )
 
   it('fails the cells whose result differs from the serial one, and keeps the others', async () => {
     // One more than its row count per task: the serial task answers n² + 1, two tasks n² + 2.
