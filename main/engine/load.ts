@@ -39,6 +39,25 @@ export function parsePidStat(text: string): number | null {
   return Number.isFinite(utime) && Number.isFinite(stime) ? utime + stime : null
 }
 
+/**
+ * cutime + cstime of our own process, in ticks, from /proc/self/stat: the CPU time of every child we have waited for
+ * (and of the descendants those children waited for). Node's child_process reaps a child before its 'exit' event,
+ * so a reading taken once a command's program has exited includes all of it. Fields are counted after the last ')',
+ * as in parsePidStat.
+ */
+export function parseReapedChildTicks(text: string): number | null {
+  const close = text.lastIndexOf(')')
+  if (close < 0) return null
+  // After ')': state is field 3; cutime and cstime are fields 16 and 17, i.e. indices 13 and 14 here.
+  const rest = text
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/)
+  const cutime = Number(rest[13])
+  const cstime = Number(rest[14])
+  return rest.length > 14 && Number.isFinite(cutime) && Number.isFinite(cstime) ? cutime + cstime : null
+}
+
 /** The 1-minute load average from /proc/loadavg (or os.loadavg elsewhere). */
 export function parseLoadAvg(text: string): number | null {
   const one = Number(text.trim().split(/\s+/)[0])
@@ -58,7 +77,7 @@ export function readGovernor(path = '/sys/devices/system/cpu/cpu0/cpufreq/scalin
 /** What other programs took over some stretch of wall time. */
 export interface LoadDelta {
   wallMs: number
-  /** CPU time, ms, used by everything on the machine except us (this process and our worker processes). */
+  /** CPU time, ms, used by everything on the machine except us: this process, our workers, the children we reaped. */
   othersCpuMs: number
   stealMs: number | null
 }
@@ -71,6 +90,8 @@ export interface LoadSources {
   pidStat(pid: number): string | null
   /** This process's CPU time, µs (all its threads, worker threads included). */
   ownCpuMicros(): number
+  /** /proc/self/stat text (its cutime and cstime: the children we have reaped), or null where there is none. */
+  selfStat(): string | null
   /** 1-minute load average. */
   loadAvg(): number
   now(): number
@@ -91,6 +112,7 @@ export const systemSources: LoadSources = {
     const u = process.cpuUsage()
     return u.user + u.system
   },
+  selfStat: () => (process.platform === 'linux' ? readOrNull('/proc/self/stat') : null),
   loadAvg: () => os.loadavg()[0],
   now: () => performance.now(),
 }
@@ -101,12 +123,15 @@ interface Reading {
   ownMicros: number
   /** Ticks of each child process (process executor), by pid. */
   children: Map<number, number>
+  /** Ticks of every child we have reaped so far (a command's program once it exited); null where unreadable. */
+  reaped: number | null
   loadAvg: number
 }
 
 /**
  * Reads the machine before and after each timed sample (never inside it). With /proc/stat: every CPU's busy time
- * minus our own (process.cpuUsage covers worker threads; child processes are read from /proc/<pid>/stat). The
+ * minus our own (process.cpuUsage covers worker threads; child processes are read from /proc/<pid>/stat while they
+ * live, and from our cutime and cstime once reaped: a command's program lives only during its sample). The
  * 10 ms ticks sample the machine: each lands whole on whatever runs, so summed over a cell's samples the share is
  * unbiased but, over a short cell, a proportion of a few ticks (flags.ts busyBeyondNoise says how sure it is;
  * the cell keeps the wall time sampled as busySampledMs). Elsewhere the load average above our own
@@ -115,7 +140,16 @@ interface Reading {
 export class LoadMeter {
   readonly source: 'proc-stat' | 'loadavg'
 
-  constructor(private readonly sources: LoadSources = systemSources) {
+  /**
+   * `reapedChildren`: count the children reaped between two readings as ours (/proc/self/stat's cutime and cstime),
+   * for a command sweep, whose program lives only during its sample. Our kernels' sweeps leave it off: their workers
+   * are counted by pid while they live, and a pool ended earlier but reaped during a sample would hand that sample
+   * its whole life's CPU.
+   */
+  constructor(
+    private readonly sources: LoadSources = systemSources,
+    private readonly options: { reapedChildren?: boolean } = {},
+  ) {
     this.source = sources.procStat() !== null ? 'proc-stat' : 'loadavg'
   }
 
@@ -128,12 +162,14 @@ export class LoadMeter {
         if (ticks !== null) children.set(pid, ticks)
       }
     }
+    const self = this.source === 'proc-stat' && this.options.reapedChildren ? this.sources.selfStat() : null
     const stat = this.source === 'proc-stat' ? this.sources.procStat() : null
     return {
       at: this.sources.now(),
       cpu: stat === null ? null : parseProcStat(stat),
       ownMicros: this.sources.ownCpuMicros(),
       children,
+      reaped: self === null ? null : parseReapedChildTicks(self),
       loadAvg: this.source === 'loadavg' ? this.sources.loadAvg() : 0,
     }
   }
@@ -149,8 +185,16 @@ export class LoadMeter {
         const before = a.children.get(pid)
         if (before !== undefined) childTicks += Math.max(0, after - before)
       }
+      // Children reaped between the readings (a command's program, a worker that died) are ours for their whole
+      // life; a worker the first reading saw already had its ticks up to then, which were no part of this stretch.
+      let reapedTicks = 0
+      if (a.reaped !== null && b.reaped !== null) {
+        let seenBefore = 0
+        for (const [pid, before] of a.children) if (!b.children.has(pid)) seenBefore += before
+        reapedTicks = Math.max(0, b.reaped - a.reaped - seenBefore)
+      }
       const allMs = (b.cpu.busy - a.cpu.busy) * tickMs
-      const oursMs = (b.ownMicros - a.ownMicros) / 1000 + childTicks * tickMs
+      const oursMs = (b.ownMicros - a.ownMicros) / 1000 + (childTicks + reapedTicks) * tickMs
       const steal = a.cpu.steal !== null && b.cpu.steal !== null ? (b.cpu.steal - a.cpu.steal) * tickMs : null
       return { wallMs, othersCpuMs: allMs - oursMs, stealMs: steal }
     }

@@ -1,5 +1,6 @@
 // Reading how busy the machine was: /proc parsing on text captured from this machine (tests/fixtures/proc, copied
 // with cat), the meter's arithmetic, the per-run verdict, and the stop rule and timed-region helpers (pure).
+import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -11,6 +12,7 @@ import {
   parseLoadAvg,
   parsePidStat,
   parseProcStat,
+  parseReapedChildTicks,
   readGovernor,
   type LoadSources,
 } from '../../main/engine/load'
@@ -44,6 +46,40 @@ describe('/proc parsing', () => {
     expect(parsePidStat('no parenthesis')).toBeNull()
   })
 
+  it('reads the ticks of the children we reaped (cutime + cstime) after the command name', () => {
+    // The captured line is real /proc/<pid>/stat text: `cat` had reaped no child, fields 16 and 17 are 0.
+    const text = fixture('pid-stat.txt')
+    expect(parseReapedChildTicks(text)).toBe(0)
+    // The same line with a command name holding spaces and parentheses, 40 + 9 ticks of reaped children, and
+    // utime and stime (fields 14, 15) set apart so a field read one off would show.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
+    fields[11] = '7'
+    fields[12] = '3'
+    fields[13] = '40'
+    fields[14] = '9'
+    expect(parseReapedChildTicks(`123 (my (odd) prog ) x) ${fields.join(' ')}`)).toBe(49)
+    expect(parsePidStat(`123 (my (odd) prog ) x) ${fields.join(' ')}`)).toBe(10)
+    expect(parseReapedChildTicks('no parenthesis')).toBeNull()
+    expect(parseReapedChildTicks('1 (short) R 0 0 0')).toBeNull()
+  })
+
+  it.skipIf(process.platform !== 'linux')(
+    "reads this process's own /proc/self/stat, which grows by a busy child's CPU once it is reaped",
+    () => {
+      const ticks = () => parseReapedChildTicks(readFileSync('/proc/self/stat', 'utf8'))
+      const before = ticks()
+      expect(before).not.toBeNull()
+      // spawnSync waits for the child: ~300 ms of CPU, 30 ticks at 100 Hz; at least a third must show.
+      const burn = spawnSync(process.execPath, [
+        '-e',
+        'const t = Date.now(); while (Date.now() - t < 300) {}',
+      ])
+      expect(burn.status).toBe(0)
+      const after = ticks() as number
+      expect(after - (before as number)).toBeGreaterThanOrEqual(10)
+    },
+  )
+
   it('reads the one-minute load average', () => {
     const text = fixture('loadavg.txt')
     expect(parseLoadAvg(text)).toBe(Number(text.split(' ')[0]))
@@ -57,17 +93,23 @@ describe('/proc parsing', () => {
 
 describe('LoadMeter', () => {
   /** Readings from the two captured /proc/stat texts, 1 s apart, with our own process and a child process. */
-  function sources(own: [number, number], child: [string | null, string | null]): LoadSources {
+  function sources(
+    own: [number, number],
+    child: [string | null, string | null],
+    self: [string | null, string | null] = [null, null],
+  ): LoadSources {
     const stats = [fixture('stat-1.txt'), fixture('stat-2.txt')]
     // The meter reads /proc/stat once when made, to learn whether it is there: that read sees the first capture.
     let i = -1
     let j = 0
     let k = 0
     let m = 0
+    let r = 0
     return {
       procStat: () => stats[Math.max(0, Math.min(i++, 1))],
       pidStat: () => child[Math.min(j++, 1)],
       ownCpuMicros: () => own[Math.min(k++, 1)],
+      selfStat: () => self[Math.min(r++, 1)],
       loadAvg: () => 0,
       now: () => [0, 1000][Math.min(m++, 1)],
     }
@@ -96,12 +138,57 @@ describe('LoadMeter', () => {
     expect(d.othersCpuMs).toBeCloseTo(2290 - 200 - 500, 9)
   })
 
+  /** The captured stat line with utime (field 14, stime 0) and cutime + cstime (fields 16, 17) set. */
+  function statWith(utime: number, cutime: number, cstime: number): string {
+    const stat = fixture('pid-stat.txt')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    fields[11] = String(utime)
+    fields[12] = '0'
+    fields[13] = String(cutime)
+    fields[14] = String(cstime)
+    return `${stat.slice(0, stat.lastIndexOf(')') + 2)}${fields.join(' ')}`
+  }
+
+  it("subtracts the CPU of children reaped between the readings (a command's program) as ours", () => {
+    // Our cutime + cstime went from 5 + 1 to 75 + 11 ticks: 80 ticks, 800 ms, of a program that exited meanwhile.
+    const meter = new LoadMeter(
+      sources([0, 200_000], [null, null], [statWith(0, 5, 1), statWith(0, 75, 11)]),
+      {
+        reapedChildren: true,
+      },
+    )
+    const first = meter.read([])
+    const d = meter.between(first, meter.read([]), 2, 2)
+    expect(first.reaped).toBe(6)
+    expect(d.othersCpuMs).toBeCloseTo(2290 - 200 - 800, 9)
+    // Without the reaped ticks the same readings would have given that program's 800 ms to other programs.
+    const blind = new LoadMeter(sources([0, 200_000], [null, null]), { reapedChildren: true })
+    // And our kernels' sweeps, whose meter does not read them, are as before.
+    const kernels = new LoadMeter(
+      sources([0, 200_000], [null, null], [statWith(0, 5, 1), statWith(0, 75, 11)]),
+    )
+    expect(kernels.between(kernels.read([]), kernels.read([]), 2, 2).othersCpuMs).toBeCloseTo(2290 - 200, 9)
+    expect(blind.between(blind.read([]), blind.read([]), 2, 2).othersCpuMs).toBeCloseTo(2290 - 200, 9)
+  })
+
+  it('counts a worker that died between the readings once: its ticks before the first reading are not ours now', () => {
+    // The worker had 30 ticks at the first reading, is gone at the second; reaping added its whole 50 ticks.
+    const meter = new LoadMeter(
+      sources([0, 200_000], [statWith(30, 0, 0), null], [statWith(0, 0, 0), statWith(0, 50, 0)]),
+      { reapedChildren: true },
+    )
+    const first = meter.read([42])
+    const d = meter.between(first, meter.read([42]), 2, 2)
+    expect(d.othersCpuMs).toBeCloseTo(2290 - 200 - (50 - 30) * 10, 9)
+  })
+
   it('falls back to the load average above our own workers where there is no /proc/stat', () => {
     let t = 0
     const meter = new LoadMeter({
       procStat: () => null,
       pidStat: () => null,
       ownCpuMicros: () => 0,
+      selfStat: () => null,
       loadAvg: () => 2.5,
       now: () => (t += 100),
     })

@@ -195,6 +195,7 @@ describe('machine load per cell', () => {
       procStat: () => `cpu  ${(busyTicks += 50 * cores)} 0 0 1000 0 0 0 7 0 0\n`,
       pidStat: () => null,
       ownCpuMicros: () => 0,
+      selfStat: () => null,
       loadAvg: () => 0,
       now: () => (reads += 1000),
     }
@@ -219,6 +220,7 @@ describe('machine load per cell', () => {
       procStat: () => 'cpu  100 0 0 1000 0 0 0 0 0 0\n',
       pidStat: () => null,
       ownCpuMicros: () => 0,
+      selfStat: () => null,
       loadAvg: () => 0,
       now: () => (reads += 100),
     }

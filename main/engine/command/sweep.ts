@@ -12,12 +12,14 @@ import {
   type SweepSpec,
 } from '../../../common/contract'
 import { analyzeCells, type AnalysisContext, type MeasuredCell } from '../analysis'
+import { addLoad, busyFraction, LoadMeter, stealFraction, type LoadTotal } from '../load'
 import { machineInfo } from '../machine'
 import { defaultName, planSweep, type PlannedCell, type SizePlan } from '../plan'
 import { ProgressTracker } from '../progress'
 import type { RunOptions } from '../options'
 import { afterSample, countBudget, sampleRounds } from '../sampling'
 import { describeBaseCase, newRunId, INTERRUPTED } from '../runner'
+import { runVerdict } from '../speed'
 import { cellInvocation, runCommandSample } from './sample'
 import { resultError } from './report'
 import { TemplateError } from './template'
@@ -39,6 +41,8 @@ interface CellState {
   stopped: StopReason | null
   /** Its median is known within the target; it is still sampled while another cell of its size is not. */
   met: boolean
+  /** What other programs took while its measured samples' processes ran (the program's own CPU is ours). */
+  load: LoadTotal | null
 }
 
 /** What a command cell's sample is, for the run's protocol record. */
@@ -46,7 +50,13 @@ const COMMAND_TIMED_REGION =
   "the program's own time (its --time-regex line), else its process's wall time from spawn to exit"
 
 /** What was measured of a cell; its statistics, speedups, flags and the fits come from analysis.ts. */
-function finishCell(state: CellState, status: Cell['status'], stop: StopReason): MeasuredCell {
+function finishCell(
+  state: CellState,
+  status: Cell['status'],
+  stop: StopReason,
+  cores: number,
+  meter: LoadMeter,
+): MeasuredCell {
   const { plan } = state
   return {
     n: plan.n,
@@ -67,6 +77,10 @@ function finishCell(state: CellState, status: Cell['status'], stop: StopReason):
     result: state.result,
     relError: state.relError,
     stopReason: stop,
+    // As for our kernels (runner.ts finishCell): the busy-machine flag and the run's verdict read these.
+    busyCpuFraction: busyFraction(state.load, cores),
+    ...(meter.source === 'proc-stat' && state.load ? { busySampledMs: state.load.wallMs } : {}),
+    stealFraction: stealFraction(state.load, cores),
   }
 }
 
@@ -87,6 +101,9 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
     cells: [],
   }
   const orderSeed = spec.orderSeed ?? randomInt(0, 2 ** 32)
+  // The program is our child for its sample only: its CPU is read from our reaped children's once it exits.
+  const meter = new LoadMeter(opts.loadSources, { reapedChildren: true })
+  const cores = run.machine.logicalCores
   run.baseCase = describeBaseCase(spec)
   run.protocol = {
     targetRelSpread: spec.target,
@@ -96,7 +113,7 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
     warmups: spec.warmups,
     orderSeed,
     timedRegion: COMMAND_TIMED_REGION,
-    loadSource: 'none',
+    loadSource: meter.source,
     stopping: 'size',
   }
   const finished = new Map<number, MeasuredCell>()
@@ -105,7 +122,7 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
   // One process at a time: the program brings its own parallelism, so the cores are the machine's.
   const analysis: AnalysisContext = {
     seed: spec.seed,
-    logicalCores: run.machine.logicalCores,
+    logicalCores: cores,
     targetRelSpread: spec.target,
     warmups: spec.warmups,
   }
@@ -134,7 +151,11 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
     if (error === undefined) delete run.error
     else run.error = error.slice(0, 2000)
     if (status !== 'failed') progress.done()
-    return snapshot(true)
+    const final = snapshot(true)
+    // The run's one line on the machine, as judgeSpeed gives our kernels' runs (no speed checks here: the program
+    // runs in a process of its own, so only how busy other programs kept the machine is said).
+    final.verdict = final.cells.length > 0 ? runVerdict(final.cells, cores) : null
+    return final
   }
 
   const command = spec.command
@@ -170,11 +191,12 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
       failed: null,
       stopped: null,
       met: false,
+      load: null,
     }))
     const base = states[0]
     const close = (state: CellState, status: Cell['status'], stop: StopReason) => {
       state.stopped = stop
-      finished.set(state.plan.index, finishCell(state, status, stop))
+      finished.set(state.plan.index, finishCell(state, status, stop, cores, meter))
       progress.cellDone(state.plan, status)
       if (opts.onCell) safe(opts.onCell)(snapshot())
     }
@@ -197,7 +219,12 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
         phase: kind,
       })
       const budget = command.timeoutMs - state.spentMs
-      const s = await runCommandSample(cellInvocation(spec, command, cell), command, budget, signal)
+      const call = cellInvocation(spec, command, cell)
+      // Read around the whole sample, outside its timed region (spawn to exit, in process.ts): the second reading
+      // comes once the program has exited and been reaped, so its CPU is in our cutime and counts as ours.
+      const before = meter.read()
+      const s = await runCommandSample(call, command, budget, signal)
+      const after = meter.read()
       state.spentMs += s.outcome.wallMs
       if (signal?.aborted) return
       if (!s.ok) return fail(state, s.failure)
@@ -226,6 +253,8 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
       state.processMs.push(reading.wallMs)
       if (reading.reportedMs !== null) state.reportedMs.push(reading.reportedMs)
       state.measuredMs += reading.wallMs
+      // The program brings its own parallelism: p workers (one for the base case) are ours in the load average.
+      state.load = addLoad(state.load, meter.between(before, after, cell.serial ? 1 : cell.pool, cores))
       const next = afterSample(state.samplesMs, state.measuredMs, spec)
       state.met = next === 'met'
       if (next !== 'sampling' && next !== 'met') close(state, 'ok', next)
