@@ -79,7 +79,7 @@ export async function prepareAnchors(dir: string): Promise<AnchorTools> {
       tools.csum = built
       notes.push(
         'csum.c did not build on this CPU (its bwread kernel is AVX-512 intrinsics); that kernel was rebuilt in GCC vector extensions ' +
-          '(8 accumulators of 8 doubles, as in csum.c; scripts/bench/csum-portable.ts): every C bwread row is that build',
+          '(8 accumulators of 4 doubles, 64 doubles a step as in csum.c; scripts/bench/csum-portable.ts): every C bwread row is that build',
       )
     } else
       skipped.push(
