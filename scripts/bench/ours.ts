@@ -7,7 +7,11 @@ import { allocateWorkspace } from '../../main/engine/matrix'
 import { startPool, type WorkerPool } from '../../main/engine/pool'
 import { sumTolerance } from '../../main/engine/check'
 import { median } from '../../common/stats'
+import type { WasmMemory } from '../../workers/wasm/wasm-api'
+import { kernelCache } from '../../workers/wasm/instance'
+import wasmBytes from '../../workers/wasm/kernels.wat'
 import type { Samples } from './samples'
+import { ours } from './goals'
 import { sumSampler } from './sample'
 
 export interface Item {
@@ -107,6 +111,41 @@ export async function openLab(script: string, sizes: LabSizes): Promise<Lab> {
   items.push(sumItem(sizes.big, 'js', 2, 1, 'copy'))
   for (const kernel of kernels) {
     for (const p of [1, 2]) items.push(sumItem(sizes.small, kernel, p, sizes.smallReps))
+  }
+  if (
+    kernels.includes('wasm') &&
+    !(workspaces.get(sizes.small)!.ref.workspace instanceof SharedArrayBuffer)
+  ) {
+    // The same wasm sum over the same 1e6 entries, called from this thread: no dispatch. Back to back, as C's loop
+    // runs; and after a 0.2 ms pause, about what a worker waits between its samples (a 1-worker sample's wall time
+    // minus its kernel time: 0.19 ms here on 2026-11-27). On this kind of machine a core that idled even that long
+    // sums the next time markedly slower (its clock, its caches): part of every dispatched sample, of none of C's.
+    const { ref, expected } = workspaces.get(sizes.small)!
+    const sum = kernelCache(wasmBytes)(ref.workspace as WasmMemory).sum
+    const at = ref.layout.matrixOffset
+    const count = sizes.small * sizes.small
+    const pause = new Int32Array(new SharedArrayBuffer(4))
+    items.push({
+      key: ours.inlineSum,
+      async round() {
+        const timed = (pauseMs: number): number[] =>
+          Array.from({ length: sizes.smallReps }, () => {
+            if (pauseMs > 0) Atomics.wait(pause, 0, 0, pauseMs)
+            const t0 = performance.now()
+            const value = sum(at, count)
+            const ms = performance.now() - t0
+            if (!(Math.abs(value - expected) / Math.abs(expected) <= sumTolerance(sizes.small)))
+              problems.push(`${this.key}: sum ${value}, serial JS ${expected}`)
+            return ms
+          })
+        sum(at, count)
+        const backToBack = timed(0)
+        return new Map([
+          [this.key, backToBack],
+          [ours.inlineSumPaused, timed(0.2)],
+        ])
+      },
+    })
   }
   items.push({
     key: 'ours_pool_ready_p2',
