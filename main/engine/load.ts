@@ -235,7 +235,12 @@ export function stealFraction(total: LoadTotal | null, cores: number): number | 
 }
 
 /** What machineVerdict reads of a cell: others' share and how long it was sampled. */
-export type CellLoad = { busyCpuFraction?: number | null; busySampledMs?: number | null }
+export type CellLoad = {
+  busyCpuFraction?: number | null
+  busySampledMs?: number | null
+  /** Its samples: a cell with none (a run cancelled or failed before measuring) had nothing to read the load over. */
+  samplesMs?: readonly number[]
+}
 
 /**
  * One line per run: "machine quiet", or how many cores other programs used and during how many cells (those whose
@@ -246,7 +251,10 @@ export function machineVerdict(cells: readonly CellLoad[], cores: number): strin
   const known = cells.filter(
     (c): c is CellLoad & { busyCpuFraction: number } => typeof c.busyCpuFraction === 'number',
   )
-  if (known.length === 0) return 'machine load unknown: nothing could be read on this system'
+  if (known.length === 0)
+    return cells.length > 0 && cells.every((c) => c.samplesMs?.length === 0)
+      ? 'machine load unknown: no sample was measured'
+      : 'machine load unknown: nothing could be read on this system'
   const busy = known.filter((c) => busyBeyondNoise(c.busyCpuFraction, c.busySampledMs, cores))
   if (busy.length === 0) {
     // No cell alone can tell (each read a few ticks): the run's samples together may.

@@ -262,7 +262,7 @@ function slowFlag(speed: SpeedCheck, ref: SpeedCheck, slowdown: number, source: 
  */
 export function runVerdict(
   cells: readonly (Pick<Cell, 'busyCpuFraction' | 'slowdown' | 'flags'> &
-    Partial<Pick<Cell, 'busySampledMs'>>)[],
+    Partial<Pick<Cell, 'busySampledMs' | 'samplesMs'>>)[],
   cores: number,
   source: 'machine' | 'run' = 'machine',
 ): string {

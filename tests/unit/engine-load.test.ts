@@ -254,6 +254,9 @@ describe('machineVerdict', () => {
     expect(machineVerdict(shares([null, null]), 2)).toBe(
       'machine load unknown: nothing could be read on this system',
     )
+    // Not the system's fault when no cell measured anything (a run cancelled before its first sample).
+    const none = shares([null, null]).map((c) => ({ ...c, samplesMs: [] }))
+    expect(machineVerdict(none, 2)).toBe('machine load unknown: no sample was measured')
   })
 })
 
