@@ -24,7 +24,7 @@ export function workloadLines(spec: SweepSpec): string[] {
       c.serialTemplate
         ? `base case (serial): the serial command ${c.serialTemplate}`
         : 'base case (serial): the command at p = 1',
-      `timeout ${formatDuration(c.timeoutMs)} per cell` +
+      `timeout ${formatDuration(c.timeoutMs)} per run` +
         (c.resultRegex ? `, result /${c.resultRegex}/ checked to ${c.resultTolerance} relative` : ''),
     ]
   }

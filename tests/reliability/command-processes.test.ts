@@ -189,7 +189,22 @@ describe('command sweep', () => {
     )
   })
 
-  it('kills a program that runs past the per-cell timeout and says so', async () => {
+  it('times each run against the timeout, not the cell as a whole: runs shorter than it never time out', async () => {
+    // Six runs of ~300 ms (250 ms and Node's start) under a 1 s timeout: ~1.8 s in all. Counted as a budget for the
+    // whole cell (as it was), the fourth run was killed at what remained and the cell failed "timed out after 1 s".
+    const run = await runSweep(
+      spec(
+        { template: prog('seconds'), timeoutMs: 1000 },
+        { pools: [1], repetitions: 6, maxSamples: 6, warmups: 0 },
+      ),
+    )
+    expect(run.cells.map((c) => [c.status, c.samplesMs.length])).toEqual([
+      ['ok', 6],
+      ['ok', 6],
+    ])
+  })
+
+  it('kills a program that runs past the timeout and says so', async () => {
     const started = Date.now()
     const run = await runSweep(
       spec({ template: prog('hang'), timeoutMs: 500 }, { pools: [2], repetitions: 1, warmups: 0 }),

@@ -123,7 +123,7 @@ describe('command spec validation', () => {
     )
   })
 
-  it('fills the defaults: no shell, ms, a tolerance and ten minutes per cell', () => {
+  it('fills the defaults: no shell, ms, a tolerance and ten minutes per run', () => {
     const r = parse({ template: 'prog {n}' })
     expect(r.success && r.data.command).toEqual({
       template: 'prog {n}',

@@ -30,8 +30,6 @@ interface CellState {
   samplesMs: number[]
   reportedMs: number[]
   processMs: number[]
-  /** Time spent in this cell's processes so far: the per-cell timeout is a budget for all of them. */
-  spentMs: number
   /** Wall time of the measured samples' processes: the protocol's time budget (--max-time) counts these. */
   measuredMs: number
   result: number | null
@@ -184,7 +182,6 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
       samplesMs: [],
       reportedMs: [],
       processMs: [],
-      spentMs: 0,
       measuredMs: 0,
       result: null,
       relError: null,
@@ -218,14 +215,13 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
         serial: cell.serial,
         phase: kind,
       })
-      const budget = command.timeoutMs - state.spentMs
       const call = cellInvocation(spec, command, cell)
       // Read around the whole sample, outside its timed region (spawn to exit, in process.ts): the second reading
       // comes once the program has exited and been reaped, so its CPU is in our cutime and counts as ours.
       const before = meter.read()
-      const s = await runCommandSample(call, command, budget, signal)
+      // The timeout bounds each run, as timeout(1) does: the cell's time as a whole is --max-time's to bound.
+      const s = await runCommandSample(call, command, command.timeoutMs, signal)
       const after = meter.read()
-      state.spentMs += s.outcome.wallMs
       if (signal?.aborted) return
       if (!s.ok) return fail(state, s.failure)
       const { reading } = s
