@@ -68,7 +68,12 @@ describe('speedupVsWorkers', () => {
   it('draws no fit and says why when an N has only one pool size above 1 within the cores', () => {
     const option = speedupVsWorkers([makeRun({ pools: [1, 2, 4], logicalCores: 2 })], 'light')
     expect(seriesOf(option).filter((s) => s.id?.startsWith('fit:'))).toEqual([])
-    expect((option.title as { subtext: string }).subtext).toContain('not enough pool sizes to fit Amdahl')
+    const subtext = (option.title as { subtext: string }).subtext
+    expect(subtext).toContain('not enough pool sizes to fit Amdahl')
+    // The key names only what is drawn: the ideal line, no fit.
+    expect(subtext).toContain('dashed: ideal ·')
+    const fitted = (speedupVsWorkers([makeRun()], 'light').title as { subtext: string }).subtext
+    expect(fitted).toContain('dashed: ideal and Amdahl fit')
   })
 
   it('draws a fit over a best-chunk-per-pool line only where all its points share one chunk setting', () => {

@@ -160,7 +160,7 @@ export function chartCards(
       key: 'speedup',
       title: 'Speedup vs workers',
       howTo:
-        'Ideal: the dashed diagonal. Falling below it is the serial fraction and overhead; the dashed curves are Amdahl’s law fitted to each N.',
+        'Ideal: the dashed diagonal. Falling below it is the serial fraction and overhead. Where two pool sizes above 1 fit within the cores, a dashed curve is Amdahl’s law fitted to each N.',
       option: compactLegend(speedupVsWorkers(perSize, theme, legend.card), runs, legend.card),
       finding: bindingLimitSentence(runs[0]) ?? undefined,
     },
@@ -192,7 +192,7 @@ export function chartCards(
       key: 'throughput',
       title: 'Throughput vs workers',
       howTo:
-        'Absolute GB/s compare across machines and kernels where speedup cannot. Where a line meets the dotted probe curve, the memory delivers all it can.',
+        'Absolute GB/s compare across machines and kernels where speedup cannot. With a probe of this machine (amdahl probe), a line that meets its dotted curve gets all the memory delivers.',
       // A line per size, as on the speedup chart: the same sizes (20 lines repeated the palette's 10 colours).
       option: sumRuns.length
         ? throughputVsWorkers(
