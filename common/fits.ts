@@ -1,6 +1,6 @@
 // Which cells an Amdahl fit stands on, and why an N and chunk setting has none (pure): the engine fits by this
 // rule, and the CLI and the UI say in the same words why a setting has no fit.
-import type { Cell, ChunkRows } from './contract'
+import type { AmdahlFit, Cell, ChunkRows } from './contract'
 
 /** Pool sizes above 1 a fit needs: through one point a curve always fits exactly and says nothing about the law. */
 export const MIN_FIT_POOLS = 2
@@ -32,4 +32,64 @@ export function noFitReason(
   if (pools.length >= MIN_FIT_POOLS) return 'no fit'
   const has = pools.length === 0 ? 'none' : pools.map((p) => `p=${p}`).join(', ')
   return `${NOT_ENOUGH_POOLS} (needs ${MIN_FIT_POOLS} above 1 within ${cores} core${cores === 1 ? '' : 's'}; has ${has})`
+}
+
+/** The title every report gives the fit table. */
+export const FIT_TABLE_TITLE = 'Amdahl fit per N and chunk setting: S(p) = 1 / (f + (1 − f) / p)'
+
+export interface FitTable {
+  /** Whether any setting has a fit: without one, only N, chunk and why (no four empty columns). */
+  fitted: boolean
+  headers: string[]
+  rows: string[][]
+}
+
+type FitRun = {
+  cells: readonly Pick<Cell, 'n' | 'chunkSpec' | 'serial' | 'speedup' | 'pool'>[]
+  fits: readonly AmdahlFit[]
+  machine: { logicalCores: number }
+}
+
+const pct1 = (share: number): string => `${(share * 100).toFixed(1)}%`
+
+/**
+ * Per N and chunk setting measured, its Amdahl fit (f with its interval, the limit 1/f, the residual, the pools it
+ * stands on) or why there is none: the rows the terminal, the Markdown and the HTML report print alike. The limit
+ * 1/f is given only when f's interval excludes 0: otherwise the data cannot tell a bounded speedup from an unbounded
+ * one.
+ */
+export function fitTable(run: FitRun): FitTable {
+  const settings = new Map<string, { n: number; chunkSpec: ChunkRows }>()
+  for (const c of run.cells) {
+    if (!c.serial && !settings.has(`${c.n}|${c.chunkSpec}`))
+      settings.set(`${c.n}|${c.chunkSpec}`, { n: c.n, chunkSpec: c.chunkSpec })
+  }
+  const fitted = run.fits.length > 0
+  const rows = [...settings.values()].map(({ n, chunkSpec }) => {
+    const where = [n.toLocaleString('en-US'), String(chunkSpec)]
+    const fit = run.fits.find((f) => f.n === n && f.chunkSpec === chunkSpec)
+    if (!fit) {
+      const why = noFitReason(run.cells, n, chunkSpec, run.machine.logicalCores)
+      return fitted ? [...where, why, '', '', ''] : [...where, why]
+    }
+    const ci = fit.serialFractionCi
+    return [
+      ...where,
+      `${pct1(fit.serialFraction)} [${pct1(ci.low)}–${pct1(ci.high)}]`,
+      fit.speedupLimit === null ? '— (f may be 0)' : `${fit.speedupLimit.toFixed(1)}×`,
+      fit.rmse.toFixed(3),
+      fit.pools.join(','),
+    ]
+  })
+  const headers = fitted
+    ? [
+        'N',
+        'chunk',
+        'serial fraction f [95% CI]',
+        'speedup limit 1/f',
+        'residual (rmse of S)',
+        'pools fitted',
+      ]
+    : ['N', 'chunk', 'why no fit']
+  return { fitted, headers, rows }
 }

@@ -2,7 +2,7 @@
 // history list: text-table.ts).
 import { percentText, ratioText } from '../../common/ratio-text'
 import { baseCaseOf, type Cell, type FlagKind, type Run } from '../../common/contract'
-import { noFitReason } from '../../common/fits'
+import { FIT_TABLE_TITLE, fitTable } from '../../common/fits'
 import { TICKS_PER_SAMPLE } from '../engine/timed'
 import { printable } from '../../common/one-line'
 import { median } from '../../common/stats'
@@ -188,61 +188,15 @@ export function formatPoolStartup(run: Run): string {
   )
 }
 
-/**
- * Per N and chunk setting measured, the Amdahl fit or why there is none. The limit 1/f is printed only when f's
- * interval excludes 0: otherwise the data cannot tell a bounded speedup from an unbounded one.
- */
+/** Per N and chunk setting measured, the Amdahl fit or why there is none (common/fits.ts fitTable's rows). */
 export function formatFits(run: Run): string {
-  const settings = new Map<string, { n: number; chunkSpec: Cell['chunkSpec']; chunk: string; key: string }>()
-  for (const c of run.cells) {
-    if (c.serial) continue
-    const key = `${c.n}|${c.chunkSpec}`
-    if (!settings.has(key))
-      settings.set(key, { n: c.n, chunkSpec: c.chunkSpec, chunk: String(c.chunkSpec), key })
-  }
-  const rows = [...settings.values()].map(({ n, chunkSpec, chunk, key }) => {
-    const fit = run.fits.find((f) => `${f.n}|${f.chunkSpec}` === key)
-    if (!fit) {
-      return [
-        groupThousands(n),
-        chunk,
-        noFitReason(run.cells, n, chunkSpec, run.machine.logicalCores),
-        '',
-        '',
-        '',
-      ]
-    }
-    const ci = fit.serialFractionCi
-    return [
-      groupThousands(n),
-      chunk,
-      `${percent(fit.serialFraction, 1)} [${percent(ci.low, 1)}–${percent(ci.high, 1)}]`,
-      fit.speedupLimit === null ? '— (f may be 0)' : `${fit.speedupLimit.toFixed(1)}×`,
-      fit.rmse.toFixed(3),
-      fit.pools.join(','),
-    ]
-  })
-  const where: Column[] = [
-    { header: 'N', align: 'right' },
-    { header: 'chunk', align: 'right' },
-  ]
-  // No setting fitted (every sweep on 2 cores): only why, without four empty columns pushed aside by it.
-  if (run.fits.length === 0) {
-    return formatTable(
-      [...where, { header: 'why no fit', align: 'left' }],
-      rows.map((r) => r.slice(0, 3)),
-    )
-  }
-  return formatTable(
-    [
-      ...where,
-      { header: 'serial fraction f [95% CI]', align: 'right' },
-      { header: 'speedup limit 1/f', align: 'right' },
-      { header: 'residual (rmse of S)', align: 'right' },
-      { header: 'pools fitted', align: 'left' },
-    ],
-    rows,
-  )
+  const { fitted, headers, rows } = fitTable(run)
+  // N and chunk right; the fit's figures right and its pools left; without a fit, only why (left).
+  const columns: Column[] = headers.map((header, i) => ({
+    header,
+    align: i < 2 || (fitted && i < headers.length - 1) ? 'right' : 'left',
+  }))
+  return formatTable(columns, rows)
 }
 
 /** Measured in several processes: each took the whole sweep, and the intervals are built over them. */
@@ -294,7 +248,7 @@ export function formatRunReport(run: Run): string {
   if (run.cells.some((c) => c.flags.length > 0)) lines.push('', 'Flags', formatFlagNotes(run.cells, run.id))
   if (run.poolStartup.length > 0) lines.push('', 'Pool start-up', formatPoolStartup(run))
   if (run.cells.some((c) => !c.serial)) {
-    lines.push('', 'Amdahl fit per N and chunk setting: S(p) = 1 / (f + (1 − f) / p)', formatFits(run))
+    lines.push('', FIT_TABLE_TITLE, formatFits(run))
   }
   // The lines above quote the run's name, error, machine and base case: no control character of theirs reaches the
   // terminal.

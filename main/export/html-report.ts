@@ -3,6 +3,7 @@
 import type { Run } from '../../common/contract'
 import { escapeHtml } from '../../renderer/src/charts/format'
 import type { ChartRenderOptions } from './chart-options'
+import { FIT_TABLE_TITLE, fitTable } from '../../common/fits'
 import { CELL_HEADERS, cellRow, flagNoteLines, machineRows, protocolRows } from './cell-rows'
 import { layoutText, type ExportLayout } from './layout'
 
@@ -61,13 +62,25 @@ function flagList(run: Run): string {
   return `\n<h3>Flags</h3>\n<ul class="flags">${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`
 }
 
+/** The Amdahl fit per N and chunk setting (or why none), as the terminal prints it under the cells. */
+function fitSection(run: Run): string {
+  const { fitted, headers, rows } = fitTable(run)
+  if (rows.length === 0) return ''
+  const num = (i: number) => (i < 2 || (fitted && i < headers.length - 1) ? ' class="num"' : '')
+  const head = headers.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')
+  const body = rows
+    .map((r) => `<tr>${r.map((v, i) => `<td${num(i)}>${escapeHtml(v)}</td>`).join('')}</tr>`)
+    .join('\n')
+  return `\n<h3>${escapeHtml(FIT_TABLE_TITLE)}</h3>\n<table class="fits"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`
+}
+
 function runSection(run: Run): string {
   const title = run.name ? `${run.name} (${run.id})` : run.id
   return `<section class="run" id="run-${escapeHtml(run.id)}">
 <h2>${escapeHtml(title)}</h2>
 <div class="facts"><div><h3>Protocol</h3>${facts(protocolRows(run))}</div><div><h3>Machine</h3>${facts(machineRows(run))}</div></div>
 <h3>Cells</h3>
-${cellTable(run)}${flagList(run)}
+${cellTable(run)}${flagList(run)}${fitSection(run)}
 </section>`
 }
 

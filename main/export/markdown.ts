@@ -1,5 +1,6 @@
 // The Markdown export: per run a heading, what was measured, and the cell table, as hyperfine's --export-markdown.
 import type { Run } from '../../common/contract'
+import { FIT_TABLE_TITLE, fitTable } from '../../common/fits'
 import { printable } from '../../common/one-line'
 import { CELL_HEADERS, cellRow, flagNoteLines, machineRows, protocolRows } from './cell-rows'
 import { layoutText, type ExportLayout } from './layout'
@@ -9,6 +10,21 @@ const cell = (text: string): string => text.replace(/\\/g, '\\\\').replace(/\|/g
 
 /** Numeric columns align right, as a reader compares them digit by digit. */
 const RIGHT = new Set(['N', 'entries', 'pool', 'chunk rows', 'median', 'samples', 'speedup', 'efficiency'])
+
+/** The Amdahl fit per N and chunk setting (or why none), as the terminal prints it under the cells. */
+function fitTableMarkdown(run: Run): string[] {
+  const { fitted, headers, rows } = fitTable(run)
+  if (rows.length === 0) return []
+  const right = (i: number) => i < 2 || (fitted && i < headers.length - 1)
+  return [
+    '',
+    `${FIT_TABLE_TITLE}:`,
+    '',
+    `| ${headers.map(cell).join(' | ')} |`,
+    `|${headers.map((_, i) => (right(i) ? '---:' : ':---')).join('|')}|`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ]
+}
 
 export function runTableMarkdown(run: Run): string {
   const head = `| ${CELL_HEADERS.join(' | ')} |`
@@ -36,6 +52,7 @@ function runSection(run: Run): string {
       ...(flagNoteLines(run).length > 0
         ? ['', 'Flags:', '', ...flagNoteLines(run).map((l) => `- ${cell(l)}`)]
         : []),
+      ...fitTableMarkdown(run),
     ].join('\n'),
   )
 }

@@ -11,7 +11,10 @@ import { runsToJson } from '../../main/export/json'
 import { exportFile, slugify } from '../../main/export/open-export'
 import { parseImport } from '../../main/history/parse'
 import { HistoryStore } from '../../main/history/store'
+import { makeRun as chartsRun } from './charts-fixtures'
 import { makeRun } from './history-fixtures'
+import { FIT_TABLE_TITLE, fitTable } from '../../common/fits'
+import { formatFits } from '../../main/cli/table'
 
 /** A ratio as the CSV writes it: six significant digits. */
 const six = (x: number) => String(Number(x.toPrecision(6)))
@@ -164,6 +167,40 @@ describe('runsToCsv', () => {
     expect(html).toContain('<dt>machine while measuring</dt><dd>machine quiet</dd>')
     expect(html).toContain(`<h3>Flags</h3>`)
     expect(html.match(/<li>N=/g)).toHaveLength(flagged.length)
+  })
+
+  it('carries the Amdahl fit table the terminal prints, in Markdown and in the HTML report', async () => {
+    // Pools 1, 2, 4 on 4 cores: every N has a fit (f of 10%); on 2 cores none, and each says why.
+    for (const run of [chartsRun({ logicalCores: 4 }), chartsRun({ logicalCores: 2 })]) {
+      const { fitted, headers, rows } = fitTable(run)
+      expect(fitted).toBe(run.machine.logicalCores === 4)
+      expect(rows.map((r) => r[0])).toEqual(['100', '1,000'])
+      const md = (await exportFile([run], 'md')).content
+      expect(md).toContain(`\n${FIT_TABLE_TITLE}:\n\n| ${headers.join(' | ')} |\n`)
+      for (const r of rows) expect(md).toContain(`| ${r.join(' | ')} |`)
+      const html = (await exportFile([run], 'html')).content
+      const table = html
+        .slice(html.indexOf('<table class="fits">'))
+        .replace(/<td[^>]*>/g, '|')
+        .replace(/<\/td>/g, '')
+      for (const r of rows) expect(table).toContain(`<tr>|${r.join('|')}</tr>`)
+      // The terminal's table is the same rows.
+      const terminal = formatFits(run)
+      for (const r of rows) expect(terminal).toContain(r[2])
+    }
+    const fitted = fitTable(chartsRun({ logicalCores: 4 }))
+    expect(fitted.headers).toEqual([
+      'N',
+      'chunk',
+      'serial fraction f [95% CI]',
+      'speedup limit 1/f',
+      'residual (rmse of S)',
+      'pools fitted',
+    ])
+    expect(fitted.rows[0][5]).toBe('1,2,4')
+    expect(fitTable(chartsRun({ logicalCores: 2 })).rows[0][2]).toBe(
+      'not enough pool sizes to fit (needs 2 above 1 within 2 cores; has p=2)',
+    )
   })
 
   it('is only a header for runs without cells', () => {
