@@ -23,40 +23,31 @@ export function parseProcStat(text: string): CpuTimes | null {
 }
 
 /**
- * utime + stime of one process, in ticks, from /proc/<pid>/stat. The command name (field 2) is in parentheses and
- * may hold spaces or parentheses itself, so fields are counted after its last ')'.
+ * The sum of fields `field` and `field + 1` (numbered as proc(5) numbers them) of a /proc/<pid>/stat line. The command
+ * name (field 2) is in parentheses and may hold spaces or parentheses itself, so fields are counted after its last ')'.
  */
-export function parsePidStat(text: string): number | null {
+function twoTickFields(text: string, field: number): number | null {
   const close = text.lastIndexOf(')')
   if (close < 0) return null
-  // After ')': state is field 3; utime and stime are fields 14 and 15, i.e. indices 11 and 12 here.
+  // After ')' comes field 3 (the state): field k is at index k - 3.
   const rest = text
     .slice(close + 1)
     .trim()
     .split(/\s+/)
-  const utime = Number(rest[11])
-  const stime = Number(rest[12])
-  return Number.isFinite(utime) && Number.isFinite(stime) ? utime + stime : null
+  const a = Number(rest[field - 3])
+  const b = Number(rest[field - 2])
+  return Number.isFinite(a) && Number.isFinite(b) ? a + b : null
 }
 
+/** utime + stime (fields 14, 15) of one process, in ticks, from /proc/<pid>/stat. */
+export const parsePidStat = (text: string): number | null => twoTickFields(text, 14)
+
 /**
- * cutime + cstime of our own process, in ticks, from /proc/self/stat: the CPU time of every child we have waited for
- * (and of the descendants those children waited for). Node's child_process reaps a child before its 'exit' event,
- * so a reading taken once a command's program has exited includes all of it. Fields are counted after the last ')',
- * as in parsePidStat.
+ * cutime + cstime (fields 16, 17) of our own process, in ticks, from /proc/self/stat: the CPU time of every child we
+ * have waited for (and of the descendants those children waited for). Node's child_process reaps a child before its
+ * 'exit' event, so a reading taken once a command's program has exited includes all of it.
  */
-export function parseReapedChildTicks(text: string): number | null {
-  const close = text.lastIndexOf(')')
-  if (close < 0) return null
-  // After ')': state is field 3; cutime and cstime are fields 16 and 17, i.e. indices 13 and 14 here.
-  const rest = text
-    .slice(close + 1)
-    .trim()
-    .split(/\s+/)
-  const cutime = Number(rest[13])
-  const cstime = Number(rest[14])
-  return rest.length > 14 && Number.isFinite(cutime) && Number.isFinite(cstime) ? cutime + cstime : null
-}
+export const parseReapedChildTicks = (text: string): number | null => twoTickFields(text, 16)
 
 /** The 1-minute load average from /proc/loadavg (or os.loadavg elsewhere). */
 export function parseLoadAvg(text: string): number | null {
