@@ -20,6 +20,7 @@ import {
 } from '../../common/contract'
 import { parseListText } from '../../common/lists'
 import { UsageError } from './errors'
+import { formatTimeout } from '../engine/command/report'
 import { splitTemplate, TemplateError } from '../engine/command/template'
 
 /** Digits, optionally with a fraction and a positive exponent: 100, 1e4, 2.5e3. Signs and hex are refused. */
@@ -203,21 +204,14 @@ export function sweepSpecInput(flags: SweepFlags, defaultPools: number[]): Sweep
 /** A time limit as timeout(1) reads one: plain seconds (600), or with a unit: 500ms, 30s, 10m, 1h. */
 export const parseTimeout = (text: string, flag: string): number => parseDuration(text, flag, 's')
 
-/** A duration as a person writes one: 150 ms, 1.5 s, 90 s, 10 min, 24 h. */
-export function formatDuration(ms: number): string {
-  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} h`
-  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`
-  return ms < 1000 ? `${ms} ms` : `${ms / 1000} s`
-}
-
 /** --timeout within the schema's bounds, refused in words of durations (the schema's own line says "(ms)"). */
 function parseCommandTimeout(text: string): number {
   const ms = parseTimeout(text, '--timeout')
   const { minValue, maxValue } = CommandSpecSchema.shape.timeoutMs.unwrap()
   if (minValue !== null && ms < minValue)
-    throw new UsageError(`--timeout: must be at least ${formatDuration(minValue)} (got ${text.trim()})`)
+    throw new UsageError(`--timeout: must be at least ${formatTimeout(minValue)} (got ${text.trim()})`)
   if (maxValue !== null && ms > maxValue)
-    throw new UsageError(`--timeout: must be at most ${formatDuration(maxValue)} (got ${text.trim()})`)
+    throw new UsageError(`--timeout: must be at most ${formatTimeout(maxValue)} (got ${text.trim()})`)
   return ms
 }
 

@@ -1,7 +1,7 @@
 // The report's description of a run's workload: our kernels in one line; a user's program or module with what was
 // run, how it was timed and what the base case is (a reader must know the time includes interpreter start-up).
 import type { SweepSpec } from '../../common/contract'
-import { formatDuration } from './flags'
+import { formatTimeout } from '../engine/command/report'
 
 /** A duration as the report prints it: "150 ms", "1.5 s", "10 min 00 s". */
 export function formatDurationMs(ms: number): string {
@@ -24,7 +24,7 @@ export function workloadLines(spec: SweepSpec): string[] {
       c.serialTemplate
         ? `base case (serial): the serial command ${c.serialTemplate}`
         : 'base case (serial): the command at p = 1',
-      `timeout ${formatDuration(c.timeoutMs)} per run` +
+      `timeout ${formatTimeout(c.timeoutMs)} per run` +
         (c.resultRegex ? `, result /${c.resultRegex}/ checked to ${c.resultTolerance} relative` : ''),
     ]
   }

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { quote } from 'shell-quote'
 import { afterAll, describe, expect, it } from 'vitest'
-import { formatDuration, parseTimeout, parseSweepSpec, parseTolerance } from '../../main/cli/flags'
+import { parseTimeout, parseSweepSpec, parseTolerance } from '../../main/cli/flags'
+import { formatTimeout } from '../../main/engine/command/report'
 import type { CliIo } from '../../main/cli/io'
 import { runCli } from '../../main/cli/program'
 import { chartKeys } from '../../renderer/src/charts/cards'
@@ -76,7 +77,7 @@ describe('command flags', () => {
     const spec = (timeout: string) => parseSweepSpec({ sizes: '10', command: 'p', timeout }, [1])
     expect(spec('150ms').command?.timeoutMs).toBe(150)
     expect(spec('0.5').command?.timeoutMs).toBe(500)
-    expect([150, 500, 1500, 90_000, 600_000, 86_400_000].map(formatDuration)).toEqual([
+    expect([150, 500, 1500, 90_000, 600_000, 86_400_000].map(formatTimeout)).toEqual([
       '150 ms',
       '500 ms',
       '1.5 s',

@@ -89,10 +89,11 @@ export function processFailure(o: ProcessOutcome, timeoutMs: number): string | n
   return capLine(last ? `${how}: ${last}` : how)
 }
 
+/** A time limit as typed (whole hours, minutes or seconds; else ms): the report header, errors and refusals alike. */
 export function formatTimeout(ms: number): string {
-  if (ms % 60_000 === 0) return `${ms / 60_000} min`
-  if (ms % 1000 === 0) return `${ms / 1000} s`
-  return `${ms} ms`
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} h`
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`
+  return ms < 1000 ? `${ms} ms` : `${ms / 1000} s`
 }
 
 export interface SampleReading {
