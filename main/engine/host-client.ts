@@ -16,6 +16,11 @@ export interface HostProcess {
   /** Once, when the process has gone; signal is null where the platform does not report one (utilityProcess). */
   onExit(listener: (code: number | null, signal: string | null) => void): void
   kill(): void
+  /**
+   * SIGINT to the host: the user's code running on its main thread (a module's setup) is stopped by it (see
+   * user-module.ts interruptible), where a cancel message would wait behind that code for ever.
+   */
+  interrupt?(): void
 }
 
 export type HostLauncher = () => HostProcess
@@ -55,7 +60,9 @@ export function hostEngine(launch: HostLauncher): SweepEngine {
     alive.set(host, gone)
     void gone.then(() => alive.delete(host))
     const cancel = () => {
-      if (!exited) host.send({ type: 'cancel' })
+      if (exited) return
+      host.send({ type: 'cancel' })
+      host.interrupt?.()
     }
     try {
       return await new Promise<T>((resolve, reject) => {

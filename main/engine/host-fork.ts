@@ -24,7 +24,16 @@ export function forkHost(script: string = resolveHostScript()): HostProcess {
     exited = { code, signal }
     for (const listener of exitListeners) listener(code, signal)
   }
-  child.once('exit', (code, signal) => exit(code, signal))
+  // A host stuck in the user's code (a setup that never returns) cannot hear a cancel: when we exit (a second
+  // Ctrl-C quits at once) it must not live on as an orphan spinning a core.
+  const killOnExit = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  }
+  process.once('exit', killOnExit)
+  child.once('exit', (code, signal) => {
+    process.removeListener('exit', killOnExit)
+    exit(code, signal)
+  })
   // A fork that cannot start (no such script, no memory) reports an error and may never exit.
   child.once('error', () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
@@ -41,5 +50,6 @@ export function forkHost(script: string = resolveHostScript()): HostProcess {
       else exitListeners.push(listener)
     },
     kill: () => void child.kill('SIGKILL'),
+    interrupt: () => void child.kill('SIGINT'),
   }
 }

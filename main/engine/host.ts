@@ -111,6 +111,9 @@ export function serveHost(channel: ParentChannel, exit: (code: number) => void):
 
 const channel = parentChannel()
 if (channel) {
+  // A SIGINT (the parent's cancel, or Ctrl-C reaching the terminal's whole group) only stops the user's code under
+  // way (user-module.ts interruptible); the cancel itself comes as a message, and the sweep is saved.
+  process.on('SIGINT', () => undefined)
   serveHost(channel, (code) => {
     // Node's IPC channel keeps the process alive; letting go of it ends the process once the loop is empty.
     if (process.connected) process.disconnect()

@@ -28,7 +28,7 @@ import { batchFor, QuietGate, TIMED_REGION, timeRegion, timerResolution, type Cl
 import type { RunOptions } from './options'
 import { cellSpeed, judgeSpeed, SpeedChecker, WorkerDied } from './speed'
 import { sharedStreamBuffer } from '../../common/speed-check'
-import { loadModule, type LoadedModule } from './user-module'
+import { interruptible, INTERRUPTED_BY_SIGINT, loadModule, type LoadedModule } from './user-module'
 import { moduleFileName, runSetup } from '../../common/user-module'
 
 /** The bench and others read the tolerance from here too. */
@@ -303,12 +303,15 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       // A module's setup writes its input over the seeded fill, once per size, on this side; never timed.
       let setupFailure: string | null = null
       if (userModule) {
+        const module = userModule
         try {
-          await runSetup(userModule.module, userModule.name, {
-            matrix: views(ref).matrix,
-            n: plan.n,
-            seed: spec.seed,
-          })
+          const done = await interruptible(() =>
+            runSetup(module.module, module.name, { matrix: views(ref).matrix, n: plan.n, seed: spec.seed }),
+          )
+          if (done === INTERRUPTED_BY_SIGINT) {
+            if (signal?.aborted) break
+            setupFailure = `${module.name}: setup stopped by SIGINT`
+          }
         } catch (err) {
           setupFailure = errorLine(err)
         }

@@ -1,6 +1,7 @@
 // The main side of a JS module workload: the module's file found and checked, imported once per run for its
 // setup and combine; the workers import the very same URL for its kernel.
 import { stat } from 'node:fs/promises'
+import vm from 'node:vm'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { MAX_TEMPLATE } from '../../common/contract'
@@ -84,4 +85,37 @@ export async function loadModule(given: string, signal?: AbortSignal): Promise<L
     clearTimeout(timer)
     if (onAbort) signal?.removeEventListener('abort', onAbort)
   }
+}
+
+/** What `interruptible` returns when a SIGINT stopped the call. */
+export const INTERRUPTED_BY_SIGINT = Symbol('interrupted by SIGINT')
+
+let sigintCall: { script: vm.Script; context: vm.Context } | null = null
+
+/**
+ * Runs the user's code on this thread (a module's setup) so that a SIGINT stops it: a setup stuck in a loop never
+ * yields to the event loop, where the CLI's Ctrl-C handler and a host's cancel message wait. Node's breakOnSigint
+ * ends the call at the signal (our own SIGINT listeners are off meanwhile); the signal is then raised again for
+ * them, and INTERRUPTED_BY_SIGINT returned. Only the synchronous part of the call is covered; a promise it
+ * returns is awaited as usual. Not for a timed region: the watch costs a little on every call.
+ */
+export async function interruptible<T>(
+  call: () => T | Promise<T>,
+): Promise<T | typeof INTERRUPTED_BY_SIGINT> {
+  sigintCall ??= { script: new vm.Script('call()'), context: vm.createContext({ call: null }) }
+  const { script, context } = sigintCall
+  context.call = call
+  let result: T | Promise<T>
+  try {
+    result = script.runInContext(context, { breakOnSigint: true }) as T | Promise<T>
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ERR_SCRIPT_EXECUTION_INTERRUPTED') throw err
+    process.kill(process.pid, 'SIGINT')
+    // Let the re-raised signal reach its listeners (a cancel) before the caller looks at its abort signal.
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    return INTERRUPTED_BY_SIGINT
+  } finally {
+    context.call = null
+  }
+  return await result
 }

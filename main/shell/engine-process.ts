@@ -29,5 +29,8 @@ export function launchUtilityHost(script: string = hostScript()): HostProcess {
       else exitListeners.push(listener)
     },
     kill: () => void child.kill(),
+    interrupt: () => {
+      if (child.pid !== undefined) process.kill(child.pid, 'SIGINT')
+    },
   }
 }

@@ -111,6 +111,50 @@ describe('service.shutdown() mid-sweep', () => {
   }
 })
 
+describe("Ctrl-C while a module's setup never returns", () => {
+  // The setup runs on the engine's main thread (the CLI's, or a host's with --processes), where the CLI's Ctrl-C
+  // handler and a host's cancel message wait: before, the first Ctrl-C did nothing, and a second one quit the
+  // CLI but left the host spinning a core, reparented to init.
+  for (const processes of [1, 2]) {
+    it(`amdahl sweep --module (--processes ${processes}): cancels, saves, exits 130, leaves nothing running`, async () => {
+      const dir = join(work.dir, `setup-loop-${processes}`)
+      mkdirSync(dir, { recursive: true })
+      const marker = join(dir, 'in-setup')
+      const module = join(dir, 'stuck.mjs')
+      writeFileSync(
+        module,
+        `import { writeFileSync } from 'node:fs'\n` +
+          `export function setup() { writeFileSync(${JSON.stringify(marker)}, ''); for (;;) {} }\n` +
+          'export function kernel() { return 1 }\n',
+      )
+      const cli = launch([
+        bundles.cli,
+        'sweep',
+        '--module',
+        module,
+        '--sizes',
+        '100',
+        '--pools',
+        '1,2',
+        '--processes',
+        String(processes),
+        '--history-dir',
+        join(dir, 'history'),
+      ])
+      expect(await eventually(() => existsSync(marker), 30_000)).toBe(true)
+      cli.child.kill('SIGINT')
+      const result = await cli.ended
+      expect(result.byItself).toBe(true)
+      expect(result.code).toBe(130)
+      expect(result.stderr).toMatch(/cancelling/)
+      const runs = await new HistoryStore(join(dir, 'history'), { onWarning: () => {} }).list()
+      expect(runs.map((r) => r.status)).toEqual(['cancelled'])
+      expect(await eventually(() => processesRunning(bundles.dir).length === 0, 5000)).toBe(true)
+      checked++
+    }, 90_000)
+  }
+})
+
 /** Whether a history folder holds a run file yet (a checkpoint or a finished run). */
 function hasRunFile(dir: string): boolean {
   if (!existsSync(dir)) return false
