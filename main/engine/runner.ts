@@ -391,7 +391,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       if (state === serial) {
         for (const other of states.slice(1)) {
           if (other.status === null)
-            await fail(other, `the serial baseline failed, nothing to check against: ${why}`)
+            await fail(other, `the base case failed, nothing to check against: ${why}`)
         }
       }
     }

@@ -18,6 +18,27 @@ export const CELL_HEADERS = [
 
 const count = (value: number): string => value.toLocaleString('en-US')
 
+/** Which of our settings a run used: a command runs none of them, a module runs our pools but its own kernel. */
+export function usedSettings(spec: Run['spec']): { kernel: boolean; executor: boolean; transfer: boolean } {
+  if (spec.workload === 'command') return { kernel: false, executor: false, transfer: false }
+  return { kernel: spec.workload !== 'module', executor: true, transfer: true }
+}
+
+function settingRows(spec: Run['spec']): [string, string][] {
+  const used = usedSettings(spec)
+  return [
+    ...(spec.workload === 'command' && spec.command
+      ? ([['command', spec.command.template]] as [string, string][])
+      : []),
+    ...(spec.workload === 'module' && spec.module
+      ? ([['module', spec.module.path]] as [string, string][])
+      : []),
+    ...(used.kernel ? ([['kernel', spec.kernel]] as [string, string][]) : []),
+    ...(used.executor ? ([['executor', spec.executor]] as [string, string][]) : []),
+    ...(used.transfer ? ([['transfer', spec.transfer]] as [string, string][]) : []),
+  ]
+}
+
 /** The serial baseline reads "serial" and chunk "all", as in the app's table and the CLI's. */
 export function cellRow(cell: Cell): string[] {
   const s = cell.stats
@@ -66,9 +87,9 @@ export function protocolRows(run: Run): [string, string][] {
     ['created', run.createdAt],
     ['duration', formatDuration(run.durationMs)],
     ['workload', spec.workload === 'assign' ? `assign (k = ${spec.centroids})` : spec.workload],
-    ['kernel', spec.kernel],
-    ['executor', spec.executor],
-    ['transfer', spec.transfer],
+    // A command runs the user's program and a module its own kernel: our kernel, executor and transfer are
+    // written only where they were used.
+    ...settingRows(spec),
     ['sizes N', spec.sizes.join(', ')],
     ['pools', spec.pools.join(', ')],
     ['chunk rows', spec.chunkRows.join(', ')],

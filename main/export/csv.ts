@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify/sync'
 import { cellUnits } from '../../common/ceilings'
 import { baseCaseOf, type Cell, type Run } from '../../common/contract'
 import { printable } from '../../common/one-line'
+import { usedSettings } from './cell-rows'
 import { layoutText, type ExportLayout } from './layout'
 
 type Field = string | number | null | undefined
@@ -34,9 +35,10 @@ const summaryColumns: [header: string, value: (run: Run, cell: Cell) => Field][]
   ['run_name', (r) => r.name],
   ['created_at', (r) => r.createdAt],
   ['workload', (r) => r.spec.workload],
-  ['kernel', (r) => r.spec.kernel],
-  ['executor', (r) => r.spec.executor],
-  ['transfer', (r) => r.spec.transfer],
+  // Empty where the run did not use it (a command runs none of them, a module its own kernel).
+  ['kernel', (r) => (usedSettings(r.spec).kernel ? r.spec.kernel : '')],
+  ['executor', (r) => (usedSettings(r.spec).executor ? r.spec.executor : '')],
+  ['transfer', (r) => (usedSettings(r.spec).transfer ? r.spec.transfer : '')],
   ['n', (_, c) => c.n],
   ['entries', (_, c) => c.entries],
   ['pool', (_, c) => poolLabel(c)],

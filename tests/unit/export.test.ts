@@ -203,6 +203,35 @@ describe('runsToCsv', () => {
     )
   })
 
+  it("leaves out our kernel, executor and transfer where the run did not use them (a command's program)", async () => {
+    const run = await runSweep(
+      SweepSpecSchema.parse({
+        workload: 'command',
+        command: { template: `${process.execPath} -e 0 {p}` },
+        sizes: [1],
+        pools: [2],
+        repetitions: 1,
+        maxSamples: 1,
+        warmups: 0,
+      }),
+    )
+    expect(run.cells.map((c) => c.status)).toEqual(['ok', 'ok'])
+    const rows = readCsv(runsToCsv([run]))
+    expect(rows.map((r) => [r.workload, r.kernel, r.executor, r.transfer])).toEqual([
+      ['command', '', '', ''],
+      ['command', '', '', ''],
+    ])
+    const md = (await exportFile([run], 'md')).content
+    expect(md).toContain(`workload: command · command: ${process.execPath} -e 0 {p} · sizes N: 1`)
+    expect(md).not.toMatch(/kernel: |executor: |transfer: /)
+    // Our own workloads keep all three.
+    expect(readCsv(runsToCsv([makeRun()]))[0]).toMatchObject({
+      kernel: 'js',
+      executor: 'thread',
+      transfer: 'shared',
+    })
+  })
+
   it('is only a header for runs without cells', () => {
     expect(runsToCsv([makeRun({ cells: [] })])).toBe(SUMMARY_CSV_HEADER.join(',') + '\n')
   })

@@ -163,8 +163,9 @@ export function readReport(
 export function tooSlow(e: RegexTooSlow, rules: { timeRegex?: string; resultRegex?: string }): string {
   const which = e.source === rules.timeRegex ? 'time' : 'result'
   return capLine(
-    `the ${which} regex ran for over ${MATCH_TIMEOUT_MS / 1000} s on the program's output and was stopped: ` +
-      'nested repeats such as (a+)+ or (\\d+\\.?)* backtrack without end; match the line more plainly',
+    `the ${which} regex /${e.source}/ searched the program's output for over ${MATCH_TIMEOUT_MS / 1000} s and was ` +
+      'stopped: a repeat that can match a long stretch in many ways slows down without end, such as (a+)+ or ' +
+      "([\\d.]+)ms over a long line of dots; start it with the line's own words, as Time: ([\\d.]+)ms",
   )
 }
 
