@@ -408,6 +408,8 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     for (const pool of new Set(plan.cells.map((c) => pools.get(c.pool)))) {
       if (!pool || signal?.aborted || setupFailure !== null) continue
       const copy = spec.transfer === 'copy'
+      // Said, since it is no fill: a module's kernel runs here on real rows, and one that hangs hangs here.
+      progress.phase({ n: plan.n, pool: pool.size, chunkRows: 0, serial: false, phase: 'warmup' })
       try {
         await pool.prepare(
           {

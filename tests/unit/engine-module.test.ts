@@ -240,6 +240,7 @@ describe('a broken JS module', () => {
     async (executor) => {
       const forever = moduleFile(`forever-${executor}.mjs`, 'export function kernel() { for (;;) {} }')
       const controller = new AbortController()
+      const phases: (string | null)[] = []
       const started = performance.now()
       setTimeout(() => controller.abort(), 1500)
       const run = await runSweep(
@@ -253,9 +254,11 @@ describe('a broken JS module', () => {
           workload: 'module',
           module: { path: forever },
         }),
-        { signal: controller.signal },
+        { signal: controller.signal, onProgress: (p) => phases.push(p.current?.phase ?? null) },
       )
       await closePools()
+      // The progress said where it hung: the kernel's warm-up, not the fill before it.
+      expect(phases.filter((p) => p !== null).at(-1)).toBe('warmup')
       // Before, the warm-up's tasks were not among those a cancel stops: the sweep waited on them for ever.
       expect(run.status).toBe('cancelled')
       expect(performance.now() - started).toBeLessThan(15_000)
