@@ -149,7 +149,9 @@ export class LoadMeter {
     if (this.source === 'proc-stat') {
       for (const pid of childPids) {
         const text = this.sources.pidStat(pid)
-        const ticks = text === null ? null : parsePidStat(text)
+        // A worker's own CPU and its reaped children's (a module's kernel may start programs of its own).
+        const own = text === null ? null : parsePidStat(text)
+        const ticks = own === null ? null : own + (parseReapedChildTicks(text as string) ?? 0)
         if (ticks !== null) children.set(pid, ticks)
       }
     }

@@ -137,7 +137,9 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
   const started = performance.now()
   const clock: Clock = opts.timer?.now ?? (() => performance.now())
   const cores = logicalCores()
-  const meter = new LoadMeter(opts.loadSources)
+  // With threads, every process we reap during a sample is one the user's code started (a module's kernel that
+  // runs a program): ours. Process workers are counted by pid with their own children (load.ts).
+  const meter = new LoadMeter(opts.loadSources, { reapedChildren: spec.executor === 'thread' })
   const speed = new SpeedChecker(opts.speedSource)
   // Checks on the pools' own workers (speed.ts), unless a test scripts the checks; threads stream one shared buffer.
   const poolChecks = opts.speedSource === undefined

@@ -1,8 +1,10 @@
 // How busy the machine was during a command sweep, with real processes on Linux: the program's own CPU (a child we
 // reap after each sample) is ours, a busy process that is not the program is someone else's.
 import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { availableParallelism } from 'node:os'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { quote } from 'shell-quote'
 import { describe, expect, it } from 'vitest'
 import { SweepSpecSchema, type Cell, type Run } from '../../common/contract'
@@ -130,6 +132,42 @@ describe.skipIf(process.platform !== 'linux')('machine load during a command swe
     expect(blind - seen).toBeGreaterThan(0.4 / cores)
     expect(recorded).toBeLessThan(blind - 0.4 / cores)
   }, 20_000)
+
+  it.each(['thread', 'process'] as const)(
+    "counts the programs a module's kernel starts as the sweep's own, not another program's (%s executor)",
+    async (executor) => {
+      // Each task runs a 150 ms busy loop in a program of its own: a core's worth of CPU for most of each sample.
+      const dir = mkdtempSync(join(tmpdir(), 'amdahl-module-load-'))
+      const burn = 'const t = Date.now(); while (Date.now() - t < 150) {}'
+      const module = join(dir, 'spawns.mjs')
+      writeFileSync(
+        module,
+        `import { execFileSync } from 'node:child_process'\n` +
+          `export function kernel() { execFileSync(${JSON.stringify(process.execPath)}, ['-e', ${JSON.stringify(burn)}]); return 1 }\n`,
+      )
+      try {
+        const run = await runSweep(
+          SweepSpecSchema.parse({
+            workload: 'module',
+            module: { path: module },
+            executor,
+            transfer: executor === 'process' ? 'copy' : 'shared',
+            sizes: [4],
+            pools: [1],
+            repetitions: 3,
+            maxSamples: 3,
+            warmups: 0,
+          }),
+        )
+        expect(run.cells.map((c) => c.status)).toEqual(['ok', 'ok'])
+        // Counted as another program's, its core alone reads about 0.5 of 2 (0.49 and 0.52 here before the fix).
+        expect(pooledShare(run.cells)).toBeLessThan(0.35)
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    },
+    30_000,
+  )
 
   it('counts a busy process that is not the program as another program', async () => {
     // Busy loops on half the cores (one of 2): our children, but never reaped while the sweep measures, so their
