@@ -93,8 +93,13 @@ export function poolErrorLine(err: unknown): string {
     const detail = lines
       .filter((l) => (l.startsWith('exitCode') || l.startsWith('signalCode')) && !l.includes('`undefined`'))
       .join(', ')
-    return `a worker exited unexpectedly (${detail.replace(/`/g, '')})`
+    // V8 aborts a process whose heap is full: the likeliest cause, said as such (its report went to stderr).
+    const why = /signalCode: `SIGABRT`/.test(lines.join('\n')) ? ': aborted, most often out of memory' : ''
+    return `a worker exited unexpectedly (${detail.replace(/`/g, '')})${why}`
   }
+  // A thread over its heap: workerpool's prefix says nothing a reader needs.
+  if (/reaching memory limit/.test(first))
+    return `a worker thread ran out of memory (${first.replace(/^Workerpool Worker error: /, '')})`
   if (DIED_BEFORE.test(first)) return `a worker had died before its task (${first})`
   return first
 }

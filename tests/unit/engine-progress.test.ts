@@ -199,6 +199,19 @@ describe('poolErrorLine', () => {
     )
   })
 
+  it('says when a worker most likely ran out of memory', () => {
+    const abort =
+      'Workerpool Worker terminated Unexpectedly\n    exitCode: `null`\n    signalCode: `SIGABRT`\n    stdout: `null`'
+    expect(poolErrorLine(new Error(abort))).toBe(
+      'a worker exited unexpectedly (exitCode: null, signalCode: SIGABRT): aborted, most often out of memory',
+    )
+    const thread =
+      'Workerpool Worker error: Worker terminated due to reaching memory limit: JS heap out of memory'
+    expect(poolErrorLine(new Error(thread))).toBe(
+      'a worker thread ran out of memory (Worker terminated due to reaching memory limit: JS heap out of memory)',
+    )
+  })
+
   it('says a worker had died when the task met a dead one, however workerpool words it', () => {
     expect(poolErrorLine(new Error('Worker is terminated'))).toBe(
       'a worker had died before its task (Worker is terminated)',
