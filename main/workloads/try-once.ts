@@ -54,12 +54,15 @@ export async function tryCommandOnce(spec: SweepSpec, signal?: AbortSignal): Pro
   let timeMatch: RegexMatch | null = null
   let resultMatch: RegexMatch | null = null
   let failure = s.ok ? null : s.failure
-  try {
-    timeMatch = command.timeRegex ? lastMatch(command.timeRegex, stdout, stderr) : null
-    resultMatch = command.resultRegex ? lastMatch(command.resultRegex, stdout, stderr) : null
-  } catch (e) {
-    if (!(e instanceof RegexTooSlow)) throw e
-    failure = tooSlow(e, command)
+  // Not searched again after a regex ran past its time limit in the sample: it would take as long, and say the same.
+  if (s.ok || !s.slowRegex) {
+    try {
+      timeMatch = command.timeRegex ? lastMatch(command.timeRegex, stdout, stderr) : null
+      resultMatch = command.resultRegex ? lastMatch(command.resultRegex, stdout, stderr) : null
+    } catch (e) {
+      if (!(e instanceof RegexTooSlow)) throw e
+      failure = tooSlow(e, command)
+    }
   }
   return {
     command: run.display,

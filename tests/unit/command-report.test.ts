@@ -10,6 +10,7 @@ import {
   resultError,
   toMs,
 } from '../../main/engine/command/report'
+import { tryCommandOnce } from '../../main/workloads/try-once'
 import type { ProcessOutcome } from '../../main/engine/command/process'
 import { fill, invocation, splitTemplate, userShell } from '../../main/engine/command/template'
 
@@ -191,6 +192,25 @@ describe('reading a program report', () => {
     // Two searches of about MATCH_TIMEOUT_MS each, not hours.
     expect(performance.now() - started).toBeLessThan(6 * MATCH_TIMEOUT_MS)
     expect(lastMatch('threads: (\\d+)ms', stdout, '')).toEqual({ text: 'threads: 12ms', value: 12 })
+  })
+
+  it('Try once says a regex was too slow once, and shows no match it did not find', async () => {
+    const spec = SweepSpecSchema.parse({
+      workload: 'command',
+      sizes: [1],
+      pools: [2],
+      command: {
+        template: `${process.execPath} -e "console.log('a'.repeat(40) + '!')" {p}`,
+        timeRegex: '(?:a+)+(\\d)',
+      },
+    })
+    const tried = await tryCommandOnce(spec)
+    expect(tried.exitCode).toBe(0)
+    expect(tried.failure).toMatch(
+      /^the time regex \/\(\?:a\+\)\+\(\\d\)\/ searched the program's output for over 1 s/,
+    )
+    expect([tried.timeMatch, tried.resultMatch]).toEqual([null, null])
+    expect(tried.stdoutTail).toBe(`${'a'.repeat(40)}!\n`)
   })
 
   it('words a failed run with its exit code and the last line of its stderr', () => {

@@ -117,14 +117,20 @@ export interface ReportRules {
 export function readReport(
   o: ProcessOutcome,
   rules: ReportRules,
-): { reading: SampleReading; failure: null } | { reading: null; failure: string } {
+):
+  | { reading: SampleReading; failure: null }
+  | {
+      reading: null
+      failure: string
+      /** A regex ran past MATCH_TIMEOUT_MS: not worth searching again. */ slowRegex?: true
+    } {
   let timeMatch: RegexMatch | null
   let resultMatch: RegexMatch | null
   try {
     timeMatch = rules.timeRegex ? lastMatch(rules.timeRegex, o.stdout, o.stderr) : null
     resultMatch = rules.resultRegex ? lastMatch(rules.resultRegex, o.stdout, o.stderr) : null
   } catch (e) {
-    if (e instanceof RegexTooSlow) return { reading: null, failure: tooSlow(e, rules) }
+    if (e instanceof RegexTooSlow) return { reading: null, failure: tooSlow(e, rules), slowRegex: true }
     throw e
   }
   const tail = lastLine(o.stdout) || lastLine(o.stderr)

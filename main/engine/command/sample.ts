@@ -15,7 +15,7 @@ export function cellInvocation(spec: SweepSpec, command: CommandSpec, cell: Plan
 
 export type CommandSample =
   | { ok: true; reading: SampleReading; outcome: ProcessOutcome }
-  | { ok: false; failure: string; outcome: ProcessOutcome }
+  | { ok: false; failure: string; outcome: ProcessOutcome; slowRegex?: true }
 
 export async function runCommandSample(
   run: Invocation,
@@ -27,6 +27,9 @@ export async function runCommandSample(
   const failure = processFailure(outcome, command.timeoutMs)
   if (failure) return { ok: false, failure, outcome }
   const read = readReport(outcome, command)
+  // A regex that ran past its time limit is not run again (lostReport, Try once): it would take as long.
+  if (read.failure !== null && read.slowRegex)
+    return { ok: false, failure: read.failure, outcome, slowRegex: true }
   if (read.failure !== null)
     return { ok: false, failure: lostReport(outcome, command) ?? read.failure, outcome }
   const implausible = implausibleTime(read.reading, command)
