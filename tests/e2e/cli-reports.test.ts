@@ -10,6 +10,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { builtCli } from '../setup/built-cli'
 import { RunsExportSchema } from '../../main/export/json'
+import { FIT_TABLE_TITLE } from '../../common/fits'
 import { DRIFT_NOTE, type RunComparison } from '../../common/compare'
 import { scaleCells, widestSpread } from '../unit/compare-fixtures'
 import { launchChromium } from './helpers/browser'
@@ -295,7 +296,11 @@ describe('amdahl export', () => {
 
   it('writes a Markdown table whose every row has the header columns', () => {
     const md = ok(amdahl('export', baseId, '--format', 'md')).stdout
-    const table = md.split('\n').filter((l) => l.startsWith('|'))
+    // The cells' table: the first run of table lines (the Amdahl fit table follows it, with columns of its own).
+    const lines = md.split('\n')
+    const start = lines.findIndex((l) => l.startsWith('|'))
+    const end = lines.findIndex((l, i) => i > start && !l.startsWith('|'))
+    const table = lines.slice(start, end < 0 ? undefined : end)
     const columns = (line: string) =>
       line
         .split(/(?<!\\)\|/)
@@ -318,5 +323,9 @@ describe('amdahl export', () => {
     for (const row of table) expect(columns(row)).toHaveLength(11)
     const serial = table.slice(2).filter((r) => columns(r)[2] === 'serial')
     expect(serial.map((r) => columns(r)[3])).toEqual(['all', 'all'])
+    // And the fit table after it, one row per N and chunk setting, each with its header's columns.
+    const fits = lines.slice(lines.indexOf(`${FIT_TABLE_TITLE}:`) + 2).filter((l) => l.startsWith('|'))
+    expect(fits.length).toBeGreaterThan(2)
+    for (const row of fits) expect(columns(row)).toHaveLength(columns(fits[0]).length)
   })
 })
