@@ -131,6 +131,8 @@ export const ModuleSpecSchema = z.strictObject({
     (s) => /\.(mjs|js)$/i.test(s),
     'module path must name an ES module file (.mjs or .js)',
   ),
+  /** Each task of the kernel (a timed one or its warm-up) that runs longer is stopped, and its cell fails. */
+  timeoutMs: whole('timeout (ms)', 100, 24 * 3600 * 1000).default(600_000),
 })
 export type ModuleSpec = z.output<typeof ModuleSpecSchema>
 export type ModuleSpecInput = z.input<typeof ModuleSpecSchema>

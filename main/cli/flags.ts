@@ -234,10 +234,11 @@ function ownWorkloadInput(flags: SweepFlags): Partial<SweepSpecInput> {
     'timeUnit',
     'resultRegex',
     'resultTolerance',
-    'timeout',
   ] as const
   if (flags.command !== undefined && flags.module !== undefined)
     throw new UsageError('--command and --module: give one or the other')
+  if (flags.timeout !== undefined && flags.command === undefined && flags.module === undefined)
+    throw new UsageError('--timeout needs --command or --module')
   if (flags.command === undefined) {
     const stray = commandFlags.find((f) => flags[f] !== undefined)
     if (stray)
@@ -253,7 +254,8 @@ function ownWorkloadInput(flags: SweepFlags): Partial<SweepSpecInput> {
     // schema refuses (empty, a NUL byte) is left as given, so its error says what was typed.
     const given = flags.module.trim()
     const path = given !== '' && !given.includes('\0') ? resolve(given) : flags.module
-    return { workload: 'module', module: { path } }
+    const timeout = flags.timeout !== undefined ? { timeoutMs: parseCommandTimeout(flags.timeout) } : {}
+    return { workload: 'module', module: { path, ...timeout } }
   }
   if (flags.command === undefined) return {}
   if (flags.workload !== undefined && flags.workload !== 'command')

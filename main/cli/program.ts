@@ -109,7 +109,10 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       '--result-tolerance <rel>',
       'relative difference allowed from the base case result (default 1e-9)',
     )
-    .option('--timeout <duration>', 'time limit of each run of the command, e.g. 90s or 10m (default 10m)')
+    .option(
+      '--timeout <duration>',
+      "time limit of each run of the command, or of each task of the module's kernel, e.g. 90s or 10m (default 10m)",
+    )
     .option(
       '--module <file>',
       'your JavaScript kernel module (an .mjs with kernel, optional setup and combine)',

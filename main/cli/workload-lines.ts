@@ -30,7 +30,7 @@ export function workloadLines(spec: SweepSpec): string[] {
   }
   if (spec.workload === 'module' && spec.module) {
     return [
-      `module workload: ${spec.module.path}, ${spec.executor} executor, ${spec.transfer} transfer, ${seed}`,
+      `module workload: ${spec.module.path}, ${spec.executor} executor, ${spec.transfer} transfer, ${seed}, timeout ${formatTimeout(spec.module.timeoutMs)} per kernel task`,
     ]
   }
   return [

@@ -14,6 +14,7 @@ import { slowestOf } from '../../common/speed-check'
 import { WorkerDied } from './speed'
 import type { PingReply, PrepareTask } from '../../common/protocol'
 import { errorLine } from '../../common/one-line'
+import { formatTimeout } from './command/report'
 import { median } from '../../common/stats'
 
 /** workerpool's own promise: cancel() rejects it and makes the pool replace the worker running it. */
@@ -30,7 +31,7 @@ export interface WorkerPool {
   readonly pids: readonly number[]
   /** Readies every worker for a size (see PrepareTask); resolves once each one has answered. */
   /** `track` is given each task sent, so that a cancel can stop one that does not return (a module's kernel). */
-  prepare(task: PrepareTask, track?: (task: { cancel(): unknown }) => void): Promise<void>
+  prepare(task: PrepareTask, track?: (task: TaskPromise<unknown>) => void): Promise<void>
   /** Asks every worker to collect its garbage (child processes only do); never fails. */
   collect(): Promise<void>
   /**
@@ -105,6 +106,15 @@ export function poolErrorLine(err: unknown): string {
 }
 
 /**
+ * A module's kernel task that ran past its timeout (workerpool's TimeoutError, its worker ended like a cancelled
+ * one's), in one line naming the file; null for any other failure.
+ */
+export function kernelTimeoutLine(err: unknown, name: string, timeoutMs: number): string | null {
+  if (!(err instanceof workerpool.Promise.TimeoutError)) return null
+  return `${name}: a kernel task ran for over ${formatTimeout(timeoutMs)} and was stopped (its worker with it)`
+}
+
+/**
  * A worker that died while idle is only noticed when a task is handed to it, and workerpool words it variously: a
  * terminated worker, a closed channel, or (a child process whose exit it has not heard of yet) a write to its pipe.
  */
@@ -133,7 +143,7 @@ async function everyWorker(
   exec: <T>(method: string, params: unknown[]) => TaskPromise<T>,
   method: 'ping' | 'prepare',
   params: unknown[],
-  track: (task: { cancel(): unknown }) => void = () => undefined,
+  track: (task: TaskPromise<unknown>) => void = () => undefined,
 ): Promise<{ answered: Set<string>; replies: PingReply[] }> {
   const answered = new Set<string>()
   let replies: PingReply[] = []
@@ -239,7 +249,7 @@ export async function startPool(
       }
     }
     notePids(answered)
-    const prepare = async (task: PrepareTask, track?: (task: { cancel(): unknown }) => void) => {
+    const prepare = async (task: PrepareTask, track?: (task: TaskPromise<unknown>) => void) => {
       try {
         // A replaced worker (after a crash) has a new pid: the answers tell which processes are ours now.
         notePids((await everyWorker(size, exec, 'prepare', [task], track)).answered)

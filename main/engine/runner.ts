@@ -18,7 +18,14 @@ import { checkLabels, checkModuleResult, checkSum } from './check'
 import { allocationRefused, centroidsOf, checkFreeMemory } from './memory'
 import { addLoad, busyFraction, LoadMeter, readGovernor, stealFraction, type LoadTotal } from './load'
 import { defaultName, planSweep, poolSizes, type PlannedCell, type SizePlan } from './plan'
-import { closePools, poolErrorLine, resolveWorkerScript, startPool, type WorkerPool } from './pool'
+import {
+  closePools,
+  kernelTimeoutLine,
+  poolErrorLine,
+  resolveWorkerScript,
+  startPool,
+  type WorkerPool,
+} from './pool'
 import { ProgressTracker } from './progress'
 import { batchParts, cellBreakdown, type SampleParts } from './breakdown'
 import { runOnce, type Cancellable, type SampleContext } from './sample'
@@ -357,7 +364,9 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       views: views(ref),
       inFlight,
       stopped: () => signal?.aborted ?? false,
-      ...(userModule && moduleRef ? { module: { ref: moduleRef, combine: userModule.module } } : {}),
+      ...(userModule && moduleRef && spec.module
+        ? { module: { ref: moduleRef, combine: userModule.module, timeoutMs: spec.module.timeoutMs } }
+        : {}),
     }
     const states: CellState[] = plan.cells.map((c) => ({
       plan: c,
@@ -427,12 +436,18 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
               ? { rows: ctx.views.matrix.slice(0, prepareRows(ref.layout.n) * ref.layout.n) }
               : {}),
           },
-          // A module's kernel warms here on real rows: one that never returns must still yield to a cancel.
-          (t) => inFlight.add(t),
+          // A module's kernel warms here on real rows: one that never returns must still yield to a cancel, and
+          // is stopped at its timeout.
+          (t) => {
+            inFlight.add(t)
+            if (moduleRef && spec.module) t.timeout(spec.module.timeoutMs)
+          },
         )
       } catch (err) {
         if (signal?.aborted) break
-        await failAll(poolErrorLine(err), (state) => pools.get(state.plan.pool) === pool)
+        const timedOut =
+          moduleRef && spec.module && kernelTimeoutLine(err, moduleRef.name, spec.module.timeoutMs)
+        await failAll(timedOut || poolErrorLine(err), (state) => pools.get(state.plan.pool) === pool)
       }
       if (copy && pool.executor === 'process') await pool.collect()
     }

@@ -7,7 +7,7 @@ import type { views } from './matrix'
 import { busiestKernelMs, type SampleParts } from './breakdown'
 import { allocationRefused } from './memory'
 import type { PlannedCell } from './plan'
-import { poolErrorLine, type TaskPromise, type WorkerPool } from './pool'
+import { kernelTimeoutLine, poolErrorLine, type TaskPromise, type WorkerPool } from './pool'
 
 /** What one sample of one cell needs besides the pool. */
 export interface SampleContext {
@@ -19,7 +19,7 @@ export interface SampleContext {
   /** True once the sweep is cancelled: no further task is started. */
   stopped: () => boolean
   /** Workload 'module': what the workers import (sent with every task), and the combine run here. */
-  module?: { ref: ModuleRef; combine: Pick<UserModule, 'combine'> }
+  module?: { ref: ModuleRef; combine: Pick<UserModule, 'combine'>; timeoutMs: number }
 }
 
 export type Cancellable = { cancel(): unknown }
@@ -90,6 +90,8 @@ export async function runSample(pool: WorkerPool, cell: PlannedCell, ctx: Sample
         return
       }
       ctx.inFlight.add(promise)
+      // A module's kernel may never return: its task is stopped at the timeout (a timer set here, of µs).
+      if (ctx.module) promise.timeout(ctx.module.timeoutMs)
       try {
         const reply = await promise
         values[t] = reply.value
@@ -97,7 +99,9 @@ export async function runSample(pool: WorkerPool, cell: PlannedCell, ctx: Sample
         replies.push(reply)
         if (reply.labels) ctx.views.labels.set(reply.labels, t * cell.chunkRows)
       } catch (err) {
-        failure ??= poolErrorLine(err)
+        failure ??=
+          (ctx.module && kernelTimeoutLine(err, ctx.module.ref.name, ctx.module.timeoutMs)) ||
+          poolErrorLine(err)
       } finally {
         ctx.inFlight.delete(promise)
       }

@@ -89,6 +89,8 @@ describe('command flags', () => {
 
   it.each([
     [['--time-regex', 'x(\\d)'], 'amdahl: --time-regex needs --command'],
+    [['--timeout', '5s'], 'amdahl: --timeout needs --command or --module'],
+    [['--module', 'k.mjs', '--timeout', '50ms'], 'amdahl: --timeout: must be at least 100 ms (got 50ms)'],
     [['--command', 'p', '--module', 'k.mjs'], 'amdahl: --command and --module: give one or the other'],
     [
       ['--command', 'p', '--workload', 'sum'],

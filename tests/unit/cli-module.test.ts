@@ -37,7 +37,10 @@ describe('module flags', () => {
   it('records the module by its absolute path, resolved from the folder the command runs in', () => {
     const spec = parseSweepSpec({ sizes: '100', module: 'examples/kernel.mjs' }, [1, 2])
     expect(spec.workload).toBe('module')
-    expect(spec.module).toEqual({ path: resolve('examples/kernel.mjs') })
+    expect(spec.module).toEqual({ path: resolve('examples/kernel.mjs'), timeoutMs: 600_000 })
+    // --timeout bounds each task of its kernel.
+    const limited = parseSweepSpec({ sizes: '100', module: 'examples/kernel.mjs', timeout: '90s' }, [1, 2])
+    expect(limited.module?.timeoutMs).toBe(90_000)
   })
 
   it.each([

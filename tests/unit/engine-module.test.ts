@@ -273,6 +273,51 @@ describe('a broken JS module', () => {
     },
   )
 
+  it.each(['thread', 'process'] as const)(
+    'stops a kernel task at the timeout, in the warm-up and in a timed sample, and fails its cells saying so (%s)',
+    async (executor) => {
+      const run = (name: string, source: string) =>
+        runSweep(
+          SweepSpecSchema.parse({
+            sizes: [100],
+            pools: [1, 2],
+            repetitions: 1,
+            warmups: 0,
+            executor,
+            transfer: executor === 'process' ? 'copy' : 'shared',
+            workload: 'module',
+            module: { path: moduleFile(`${name}-${executor}.mjs`, source), timeoutMs: 500 },
+          }),
+        )
+      const line = (name: string) =>
+        `${name}-${executor}.mjs: a kernel task ran for over 500 ms and was stopped (its worker with it)`
+      // Stuck on any rows: the warm-up before the first sample meets it, and every cell fails.
+      const always = await run('stuck', 'export function kernel() { for (;;) {} }')
+      expect(always.cells.map((c) => [c.status, c.error])).toEqual([
+        ['failed', line('stuck')],
+        ['failed', line('stuck')],
+        // Pool 1's warm-up fails the base case first, and with it every cell measured against it.
+        ['failed', `the base case failed, nothing to check against: ${line('stuck')}`],
+      ])
+      // Stuck only on the whole matrix (the warm-up reads its first 41 rows): the base case's timed sample.
+      const whole = await run(
+        'stuck-whole',
+        'export function kernel({ rowStart, rowEnd, n }) { if (rowEnd - rowStart === n) for (;;) {} return 1 }',
+      )
+      expect(whole.cells[0].error).toBe(line('stuck-whole'))
+      expect(whole.cells[2].error).toBe(
+        `the base case failed, nothing to check against: ${line('stuck-whole')}`,
+      )
+      await closePools()
+      if (process.platform === 'linux') {
+        const before = cpuOfUsAndChildrenMs()
+        await new Promise((r) => setTimeout(r, 500))
+        expect(cpuOfUsAndChildrenMs() - before).toBeLessThan(200)
+      }
+    },
+    30_000,
+  )
+
   it('fails the cells whose result differs from the serial one, and keeps the others', async () => {
     // One more than its row count per task: the serial task answers n² + 1, two tasks n² + 2.
     const file = moduleFile('liar.mjs', 'export function kernel({ rows }) { return rows.length + 1 }\n')
