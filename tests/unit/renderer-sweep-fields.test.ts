@@ -57,7 +57,8 @@ describe('sweep form descriptors', () => {
     expect(input).not.toHaveProperty('kernel')
     expect(input).not.toHaveProperty('command')
     expect(input).toMatchObject({ executor: 'thread', transfer: 'shared' })
-    expect(SweepSpecSchema.parse(input).module).toEqual({ path: '/home/me/kernel.mjs' })
+    // The schema adds the kernel tasks' time limit, as for a command's runs.
+    expect(SweepSpecSchema.parse(input).module).toEqual({ path: '/home/me/kernel.mjs', timeoutMs: 600_000 })
     expect(SweepSpecSchema.safeParse(specInputOf(sweepFields, ctx({ workload: 'module' }))).success).toBe(
       false,
     )
