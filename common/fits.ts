@@ -41,6 +41,8 @@ export interface FitTable {
   /** Whether any setting has a fit: without one, only N, chunk and why (no four empty columns). */
   fitted: boolean
   headers: string[]
+  /** Per column: a figure, aligned right (N, chunk and the fit's numbers), or words, aligned left. */
+  numeric: boolean[]
   rows: string[][]
 }
 
@@ -91,5 +93,7 @@ export function fitTable(run: FitRun): FitTable {
         'pools fitted',
       ]
     : ['N', 'chunk', 'why no fit']
-  return { fitted, headers, rows }
+  // N and chunk, and a fit's figures, are numbers; the pools fitted and why there is no fit are words.
+  const numeric = headers.map((_, i) => i < 2 || (fitted && i < headers.length - 1))
+  return { fitted, headers, numeric, rows }
 }

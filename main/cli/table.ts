@@ -190,12 +190,8 @@ export function formatPoolStartup(run: Run): string {
 
 /** Per N and chunk setting measured, the Amdahl fit or why there is none (common/fits.ts fitTable's rows). */
 export function formatFits(run: Run): string {
-  const { fitted, headers, rows } = fitTable(run)
-  // N and chunk right; the fit's figures right and its pools left; without a fit, only why (left).
-  const columns: Column[] = headers.map((header, i) => ({
-    header,
-    align: i < 2 || (fitted && i < headers.length - 1) ? 'right' : 'left',
-  }))
+  const { headers, numeric, rows } = fitTable(run)
+  const columns: Column[] = headers.map((header, i) => ({ header, align: numeric[i] ? 'right' : 'left' }))
   return formatTable(columns, rows)
 }
 

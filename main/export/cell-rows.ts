@@ -26,17 +26,13 @@ export function usedSettings(spec: Run['spec']): { kernel: boolean; executor: bo
 
 function settingRows(spec: Run['spec']): [string, string][] {
   const used = usedSettings(spec)
-  return [
-    ...(spec.workload === 'command' && spec.command
-      ? ([['command', spec.command.template]] as [string, string][])
-      : []),
-    ...(spec.workload === 'module' && spec.module
-      ? ([['module', spec.module.path]] as [string, string][])
-      : []),
-    ...(used.kernel ? ([['kernel', spec.kernel]] as [string, string][]) : []),
-    ...(used.executor ? ([['executor', spec.executor]] as [string, string][]) : []),
-    ...(used.transfer ? ([['transfer', spec.transfer]] as [string, string][]) : []),
-  ]
+  const rows: [string, string][] = []
+  if (spec.workload === 'command' && spec.command) rows.push(['command', spec.command.template])
+  if (spec.workload === 'module' && spec.module) rows.push(['module', spec.module.path])
+  if (used.kernel) rows.push(['kernel', spec.kernel])
+  if (used.executor) rows.push(['executor', spec.executor])
+  if (used.transfer) rows.push(['transfer', spec.transfer])
+  return rows
 }
 
 /** The serial baseline reads "serial" and chunk "all", as in the app's table and the CLI's. */

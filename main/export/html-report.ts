@@ -64,9 +64,9 @@ function flagList(run: Run): string {
 
 /** The Amdahl fit per N and chunk setting (or why none), as the terminal prints it under the cells. */
 function fitSection(run: Run): string {
-  const { fitted, headers, rows } = fitTable(run)
+  const { headers, numeric, rows } = fitTable(run)
   if (rows.length === 0) return ''
-  const num = (i: number) => (i < 2 || (fitted && i < headers.length - 1) ? ' class="num"' : '')
+  const num = (i: number) => (numeric[i] ? ' class="num"' : '')
   const head = headers.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')
   const body = rows
     .map((r) => `<tr>${r.map((v, i) => `<td${num(i)}>${escapeHtml(v)}</td>`).join('')}</tr>`)

@@ -13,15 +13,14 @@ const RIGHT = new Set(['N', 'entries', 'pool', 'chunk rows', 'median', 'samples'
 
 /** The Amdahl fit per N and chunk setting (or why none), as the terminal prints it under the cells. */
 function fitTableMarkdown(run: Run): string[] {
-  const { fitted, headers, rows } = fitTable(run)
+  const { headers, numeric, rows } = fitTable(run)
   if (rows.length === 0) return []
-  const right = (i: number) => i < 2 || (fitted && i < headers.length - 1)
   return [
     '',
     `${FIT_TABLE_TITLE}:`,
     '',
     `| ${headers.map(cell).join(' | ')} |`,
-    `|${headers.map((_, i) => (right(i) ? '---:' : ':---')).join('|')}|`,
+    `|${numeric.map((right) => (right ? '---:' : ':---')).join('|')}|`,
     ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
   ]
 }
