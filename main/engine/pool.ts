@@ -86,7 +86,10 @@ export async function closePools(): Promise<void> {
 }
 
 /** errorLine, with workerpool's multi-line exit report and its dead-worker wordings squeezed into one line. */
-export function poolErrorLine(err: unknown): string {
+export function poolErrorLine(err: unknown, kernel?: { ref: { name: string }; timeoutMs: number }): string {
+  // A module's kernel task past its timeout (workerpool's TimeoutError; its worker is ended as a cancelled one's).
+  if (kernel && err instanceof workerpool.Promise.TimeoutError)
+    return `${kernel.ref.name}: a kernel task ran for over ${formatTimeout(kernel.timeoutMs)} and was stopped (its worker with it)`
   const first = errorLine(err)
   if (first.startsWith('Workerpool Worker terminated Unexpectedly')) {
     const lines = (err instanceof Error ? err.message : String(err)).split('\n').map((l) => l.trim())
@@ -103,15 +106,6 @@ export function poolErrorLine(err: unknown): string {
     return `a worker thread ran out of memory (${first.replace(/^Workerpool Worker error: /, '')})`
   if (DIED_BEFORE.test(first)) return `a worker had died before its task (${first})`
   return first
-}
-
-/**
- * A module's kernel task that ran past its timeout (workerpool's TimeoutError, its worker ended like a cancelled
- * one's), in one line naming the file; null for any other failure.
- */
-export function kernelTimeoutLine(err: unknown, name: string, timeoutMs: number): string | null {
-  if (!(err instanceof workerpool.Promise.TimeoutError)) return null
-  return `${name}: a kernel task ran for over ${formatTimeout(timeoutMs)} and was stopped (its worker with it)`
 }
 
 /**

@@ -18,14 +18,7 @@ import { checkLabels, checkModuleResult, checkSum } from './check'
 import { allocationRefused, centroidsOf, checkFreeMemory } from './memory'
 import { addLoad, busyFraction, LoadMeter, readGovernor, stealFraction, type LoadTotal } from './load'
 import { defaultName, planSweep, poolSizes, type PlannedCell, type SizePlan } from './plan'
-import {
-  closePools,
-  kernelTimeoutLine,
-  poolErrorLine,
-  resolveWorkerScript,
-  startPool,
-  type WorkerPool,
-} from './pool'
+import { closePools, poolErrorLine, resolveWorkerScript, startPool, type WorkerPool } from './pool'
 import { ProgressTracker } from './progress'
 import { batchParts, cellBreakdown, type SampleParts } from './breakdown'
 import { runOnce, type Cancellable, type SampleContext } from './sample'
@@ -440,14 +433,12 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
           // is stopped at its timeout.
           (t) => {
             inFlight.add(t)
-            if (moduleRef && spec.module) t.timeout(spec.module.timeoutMs)
+            if (ctx.module) t.timeout(ctx.module.timeoutMs)
           },
         )
       } catch (err) {
         if (signal?.aborted) break
-        const timedOut =
-          moduleRef && spec.module && kernelTimeoutLine(err, moduleRef.name, spec.module.timeoutMs)
-        await failAll(timedOut || poolErrorLine(err), (state) => pools.get(state.plan.pool) === pool)
+        await failAll(poolErrorLine(err, ctx.module), (state) => pools.get(state.plan.pool) === pool)
       }
       if (copy && pool.executor === 'process') await pool.collect()
     }

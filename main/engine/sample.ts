@@ -7,7 +7,7 @@ import type { views } from './matrix'
 import { busiestKernelMs, type SampleParts } from './breakdown'
 import { allocationRefused } from './memory'
 import type { PlannedCell } from './plan'
-import { kernelTimeoutLine, poolErrorLine, type TaskPromise, type WorkerPool } from './pool'
+import { poolErrorLine, type TaskPromise, type WorkerPool } from './pool'
 
 /** What one sample of one cell needs besides the pool. */
 export interface SampleContext {
@@ -99,9 +99,7 @@ export async function runSample(pool: WorkerPool, cell: PlannedCell, ctx: Sample
         replies.push(reply)
         if (reply.labels) ctx.views.labels.set(reply.labels, t * cell.chunkRows)
       } catch (err) {
-        failure ??=
-          (ctx.module && kernelTimeoutLine(err, ctx.module.ref.name, ctx.module.timeoutMs)) ||
-          poolErrorLine(err)
+        failure ??= poolErrorLine(err, ctx.module)
       } finally {
         ctx.inFlight.delete(promise)
       }
