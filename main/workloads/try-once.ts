@@ -49,13 +49,13 @@ export async function tryCommandOnce(spec: SweepSpec, signal?: AbortSignal): Pro
   const cell = cells.find((c) => !c.serial && c.pool > 1) ?? cells.find((c) => !c.serial) ?? cells[0]
   const run = invocationOrRefuse(() => cellInvocation(spec, command, cell))
   const s = await runCommandSample(run, command, command.timeoutMs, signal)
-  // Matched whatever the outcome: a failing run that printed its time still shows what the regex saw.
+  // Matched whatever the outcome: a failing run that printed its time still shows what the regex saw. A sample
+  // that was read has its matches already; one whose regex ran past its time limit is not searched again.
   const { stdout, stderr } = s.outcome
-  let timeMatch: RegexMatch | null = null
-  let resultMatch: RegexMatch | null = null
+  let timeMatch: RegexMatch | null = s.ok ? s.reading.timeMatch : null
+  let resultMatch: RegexMatch | null = s.ok ? s.reading.resultMatch : null
   let failure = s.ok ? null : s.failure
-  // Not searched again after a regex ran past its time limit in the sample: it would take as long, and say the same.
-  if (s.ok || !s.slowRegex) {
+  if (!s.ok && !s.slowRegex) {
     try {
       timeMatch = command.timeRegex ? lastMatch(command.timeRegex, stdout, stderr) : null
       resultMatch = command.resultRegex ? lastMatch(command.resultRegex, stdout, stderr) : null
