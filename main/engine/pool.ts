@@ -29,8 +29,10 @@ export interface WorkerPool {
   exec<T>(method: string, params: unknown[], transfer?: ArrayBuffer[]): TaskPromise<T>
   /** Pids of the worker processes (process executor; empty for threads, whose CPU time is our own). */
   readonly pids: readonly number[]
-  /** Readies every worker for a size (see PrepareTask); resolves once each one has answered. */
-  /** `track` is given each task sent, so that a cancel can stop one that does not return (a module's kernel). */
+  /**
+   * Readies every worker for a size (see PrepareTask); resolves once each one has answered. `track` is given each
+   * task sent, so that a cancel (or a module's timeout) can stop one that does not return.
+   */
   prepare(task: PrepareTask, track?: (task: TaskPromise<unknown>) => void): Promise<void>
   /** Asks every worker to collect its garbage (child processes only do); never fails. */
   collect(): Promise<void>
