@@ -6,7 +6,8 @@ import { FIT_TABLE_TITLE, fitTable } from '../../common/fits'
 import { TICKS_PER_SAMPLE } from '../engine/timed'
 import { printable } from '../../common/one-line'
 import { median } from '../../common/stats'
-import { formatDurationMs, workloadLines } from './workload-lines'
+import { formatDuration, protocolText } from '../../common/protocol-text'
+import { workloadLines } from './workload-lines'
 import { field, formatTable, type Column } from './text-table'
 
 export { formatRunList, formatTable, writeRunList, type Align, type Column } from './text-table'
@@ -22,8 +23,6 @@ export function formatMsNumber(ms: number): string {
   if (abs >= 1) return ms.toFixed(3)
   return ms.toPrecision(3)
 }
-
-const percent = (share: number, digits = 0): string => `${(share * 100).toFixed(digits)}%`
 
 /** A value and its interval: `12.3 [12.1–12.6]`; a confidence short of 95% is stated (`[min–max] 88%`). */
 function withInterval(value: string, low: string, high: string, level?: number): string {
@@ -196,39 +195,15 @@ export function formatFits(run: Run): string {
 }
 
 /** Measured in several processes: each took the whole sweep, and the intervals are built over them. */
-const processesClause = (processes: number | undefined) =>
-  (processes ?? 1) > 1
-    ? `; the whole sweep in each of ${processes} fresh processes, intervals over processes then samples`
-    : ''
-
-/** How the run measured, in one line: the target, the budgets and the order seed. */
-function protocolLine(run: Run): string {
-  const p = run.protocol
-  const { spec } = run
-  const warm = `${spec.warmups} warm-up${spec.warmups === 1 ? '' : 's'}`
-  if (!p) return `${spec.repetitions} repetitions per cell after ${warm}, no precision target recorded`
-  const target =
-    p.targetRelSpread > 0
-      ? p.stopping === 'size'
-        ? `until every cell of a size has its median within ±${percent(p.targetRelSpread, 1)}`
-        : `until the median is within ±${percent(p.targetRelSpread, 1)}`
-      : 'no precision target'
-  return (
-    `at least ${p.minSamples} sample${p.minSamples === 1 ? '' : 's'} after ${p.warmups} warm-up${p.warmups === 1 ? '' : 's'}, ${target}, ` +
-    `at most ${p.maxSamples} samples or ${formatDurationMs(p.maxTimeMs)} per cell, order seed ${p.orderSeed}` +
-    processesClause(spec.processes)
-  )
-}
-
 /** The whole report `amdahl sweep` and `amdahl history show` print. */
 export function formatRunReport(run: Run): string {
   const { spec, machine } = run
   const title = run.name ? `"${field(run.name)}" (${run.id})` : run.id
   const lines = [
-    `Run ${title}: ${run.status}${run.error ? ` (${field(run.error)})` : ''}, ${formatDurationMs(run.durationMs)}, ${run.createdAt}` +
+    `Run ${title}: ${run.status}${run.error ? ` (${field(run.error)})` : ''}, ${formatDuration(run.durationMs)}, ${run.createdAt}` +
       (run.target !== undefined ? `, measured on ${field(run.target)}` : ''),
     ...workloadLines(spec),
-    `Protocol: ${protocolLine(run)}`,
+    `Protocol: ${protocolText(run)}`,
     field(
       `${machine.cpuModel}, ${machine.logicalCores} logical cores, ${machine.platform} ${machine.arch}, Node ${machine.node}`,
     ),

@@ -3,14 +3,6 @@
 import type { SweepSpec } from '../../common/contract'
 import { formatTimeout } from '../engine/command/report'
 
-/** A duration as the report prints it: "150 ms", "1.5 s", "10 min 00 s". */
-export function formatDurationMs(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`
-  const totalSeconds = Math.round(ms / 1000)
-  return `${Math.floor(totalSeconds / 60)} min ${String(totalSeconds % 60).padStart(2, '0')} s`
-}
-
 export function workloadLines(spec: SweepSpec): string[] {
   // How many samples is the Protocol line's (at least --reps, until the target or a budget): not repeated here.
   const seed = `seed ${spec.seed}`

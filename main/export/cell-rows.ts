@@ -1,6 +1,7 @@
 // A run's cells as the rows a report prints (HTML and Markdown alike), in the app's number format.
 import { baseCaseOf, type Cell, type Run } from '../../common/contract'
-import { formatDuration, formatMs, formatPercent, formatSpeedup } from '../../renderer/src/lib/format'
+import { formatDuration, protocolText } from '../../common/protocol-text'
+import { formatMs, formatPercent, formatSpeedup } from '../../renderer/src/lib/format'
 
 export const CELL_HEADERS = [
   'N',
@@ -89,14 +90,8 @@ export function protocolRows(run: Run): [string, string][] {
     ['sizes N', spec.sizes.join(', ')],
     ['pools', spec.pools.join(', ')],
     ['chunk rows', spec.chunkRows.join(', ')],
-    [
-      'samples',
-      // --reps is the minimum of an adaptive protocol; runs recorded before it took exactly that many.
-      `${run.protocol ? 'at least ' : ''}${spec.repetitions} per cell, after ${spec.warmups} warm-up${spec.warmups === 1 ? '' : 's'}` +
-        (run.protocol
-          ? `, ${run.protocol.targetRelSpread > 0 ? `until the median is within ±${+(run.protocol.targetRelSpread * 100).toFixed(1)}%` : 'no precision target'}, at most ${run.protocol.maxSamples} samples or ${formatDuration(run.protocol.maxTimeMs)} per cell`
-          : ''),
-    ],
+    // At least --reps samples, the target, the budgets and the order seed: the terminal's very sentence.
+    ['protocol', protocolText(run)],
     ['seed', String(spec.seed)],
   ]
 }

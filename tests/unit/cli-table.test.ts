@@ -134,12 +134,12 @@ describe('formatRunReport', () => {
     // How many samples is the protocol's line alone: "5 repetitions" read as if each cell took five.
     expect(lines[1]).toBe('sum workload, js kernel, thread executor, shared transfer, seed 42')
     expect(lines[2]).toBe(
-      'Protocol: at least 5 samples after 1 warm-up, until the median is within ±5.0%, at most 50 samples or 2.0 s per cell, order seed 7',
+      'Protocol: at least 5 samples after 1 warm-up, until the median is within ±5%, at most 50 samples or 2 s per cell, order seed 7',
     )
     // A run measured since the cells of a size end together says so; one from before keeps its own words.
     const sized = formatRunReport({ ...run, protocol: { ...run.protocol!, stopping: 'size' } }).split('\n')
     expect(sized[2]).toBe(
-      'Protocol: at least 5 samples after 1 warm-up, until every cell of a size has its median within ±5.0%, at most 50 samples or 2.0 s per cell, order seed 7',
+      'Protocol: at least 5 samples after 1 warm-up, until every cell of a size has its median within ±5%, at most 50 samples or 2 s per cell, order seed 7',
     )
     expect(lines[3]).toBe('Test CPU 3000, 2 logical cores, linux x64, Node 20.20.2')
     expect(lines[4]).toBe('Machine: other programs used 0.6 cores during 1 of 3 cells')

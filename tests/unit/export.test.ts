@@ -9,6 +9,7 @@ import { runSweep } from '../../main/engine'
 import { runsToCsv, samplesToCsv, SAMPLES_CSV_HEADER, SUMMARY_CSV_HEADER } from '../../main/export/csv'
 import { runsToJson } from '../../main/export/json'
 import { exportFile, slugify } from '../../main/export/open-export'
+import { formatRunReport } from '../../main/cli/table'
 import { parseImport } from '../../main/history/parse'
 import { HistoryStore } from '../../main/history/store'
 import { makeRun as chartsRun } from './charts-fixtures'
@@ -128,7 +129,7 @@ describe('runsToCsv', () => {
     expect(md).toContain('x␛[2J␛]0;pwned␇')
   })
 
-  it('says in Markdown how many samples a cell took at least, and until what', async () => {
+  it('says in Markdown how many samples a cell took at least, and until what, as the terminal says it', async () => {
     const protocol = {
       targetRelSpread: 0.05,
       minSamples: 5,
@@ -143,14 +144,21 @@ describe('runsToCsv', () => {
     const md = async (p: typeof protocol | undefined) =>
       (await exportFile([{ ...makeRun({}), protocol: p }], 'md')).content
     // --reps is a minimum: "repetitions: 5 per cell" read as if each cell took five.
-    expect(await md(protocol)).toContain(
-      'samples: at least 2 per cell, after 1 warm-up, until the median is within ±5%, at most 1000 samples or 3 s per cell',
+    const sentence =
+      'at least 5 samples after 1 warm-up, until the median is within ±5%, at most 1000 samples or 3 s per cell, order seed 7'
+    expect(await md(protocol)).toContain(`protocol: ${sentence}`)
+    expect(formatRunReport({ ...makeRun({}), protocol })).toContain(`Protocol: ${sentence}\n`)
+    // The cells of a size ending together is said in the file too, not only in the terminal.
+    expect(await md({ ...protocol, stopping: 'size' } as typeof protocol)).toContain(
+      'until every cell of a size has its median within ±5%',
     )
     expect(await md({ ...protocol, targetRelSpread: 0 })).toContain(
       ', no precision target, at most 1000 samples',
     )
     // A run from before the adaptive protocol took exactly that many.
-    expect(await md(undefined)).toContain('samples: 2 per cell, after 1 warm-up · seed')
+    expect(await md(undefined)).toContain(
+      'protocol: 2 repetitions per cell after 1 warm-up, no precision target recorded · seed',
+    )
   })
 
   it('carries the base case, the machine verdict and every flag note, in Markdown and in the HTML report', async () => {

@@ -27,6 +27,8 @@ import { makeRun } from './history-fixtures'
 
 describe('formatDuration', () => {
   it('prints milliseconds below a second', () => expect(formatDuration(850)).toBe('850 ms'))
+  it('prints tenths of a second below ten seconds', () =>
+    expect([1000, 1_540, 9_940, 9_960].map(formatDuration)).toEqual(['1 s', '1.5 s', '9.9 s', '10 s']))
   it('prints whole seconds below a minute', () => expect(formatDuration(12_400)).toBe('12 s'))
   it('prints minutes with two-digit seconds', () => expect(formatDuration(185_000)).toBe('3 min 05 s'))
   it('prints hours with two-digit minutes', () => expect(formatDuration(3_720_000)).toBe('1 h 02 min'))
@@ -197,13 +199,13 @@ describe('outcomeText', () => {
     const run = makeRun({ name: 'broken', status: 'failed', durationMs: 2300 })
     run.cells[4] = { ...run.cells[4], status: 'failed' }
     run.cells[5] = { ...run.cells[5], status: 'failed' }
-    expect(outcomeText(run)).toBe('broken · 4 of 6 cells measured · took 2 s')
+    expect(outcomeText(run)).toBe('broken · 4 of 6 cells measured · took 2.3 s')
   })
 
   it('leaves the count of a cancelled run to the headline above it', () => {
     const run = makeRun({ name: 'cut short', status: 'cancelled', durationMs: 2300 })
     run.cells[5] = { ...run.cells[5], status: 'cancelled' }
-    expect(outcomeText(run)).toBe('cut short · took 2 s')
+    expect(outcomeText(run)).toBe('cut short · took 2.3 s')
   })
 
   it('says all cells were measured when none is missing', () =>

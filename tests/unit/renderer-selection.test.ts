@@ -12,6 +12,8 @@ import {
   parseViewHash,
 } from '../../renderer/src/lib/view-state'
 import RunDetails from '../../renderer/src/components/RunDetails.vue'
+import { protocolText } from '../../common/protocol-text'
+import { formatRunReport } from '../../main/cli/table'
 import { useHistoryStore } from '../../renderer/src/stores/history'
 import { useSelectionStore } from '../../renderer/src/stores/selection'
 import { MAX_TOASTS, useUiStore } from '../../renderer/src/stores/ui'
@@ -191,6 +193,15 @@ describe('run details', () => {
     // A run it showed that is no longer among the runs is not kept: the first run stands in.
     await details.setProps({ runs: [a], openId: 'run-9' })
     expect(shownId()).toBe(a.id)
+    details.unmount()
+  })
+
+  it('says how the open run measured, in the words of the terminal and the reports', () => {
+    const r = run(1)
+    const details = mount(RunDetails, { props: { runs: [r], openId: r.id } })
+    const line = details.get('[data-testid="run-protocol"]').text()
+    expect(line).toBe(`Protocol: ${protocolText(r)}`)
+    expect(formatRunReport(r).split('\n')).toContain(line)
     details.unmount()
   })
 })

@@ -2,19 +2,9 @@
 // The one rule for numbers in the renderer: tables, tooltips and chart labels all print times and percentages here.
 import { percentText, ratioText } from '../../../common/ratio-text'
 import type { SweepSpec } from '../../../common/contract'
+import { formatDuration } from '../../../common/protocol-text'
 
-const pad2 = (n: number): string => String(n).padStart(2, '0')
-
-/** A wall-clock duration for people: "850 ms", "12 s", "3 min 05 s", "1 h 02 min". */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '—'
-  if (ms < 1000) return `${Math.round(ms)} ms`
-  const totalSeconds = Math.round(ms / 1000)
-  if (totalSeconds < 60) return `${totalSeconds} s`
-  const totalMinutes = Math.floor(totalSeconds / 60)
-  if (totalMinutes < 60) return `${totalMinutes} min ${pad2(totalSeconds % 60)} s`
-  return `${Math.floor(totalMinutes / 60)} h ${pad2(totalMinutes % 60)} min`
-}
+export { formatDuration }
 
 /** The remaining time of a sweep; unknown until the engine has measured enough to guess. */
 export function formatEta(etaMs: number | null | undefined): string {
