@@ -69,13 +69,44 @@ export type FlaggedCell = Pick<
   | 'stopReason'
   | 'busyCpuFraction'
 > &
-  Partial<Pick<Cell, 'busySampledMs'>>
+  Partial<Pick<Cell, 'busySampledMs' | 'processSamples'>>
 
 const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`
 
 /**
+ * Why a cell is unstable, or null. One process's cell is unstable when its sampling spent a budget before the
+ * target. A cell measured in several processes is judged on the interval printed for it, the one over processes:
+ * each process may have met the target while their medians differ (the machine's speed moved between them), and
+ * one process may have spent its budget while the interval over all of them is within the target.
+ */
+function unstableNote(cell: FlaggedCell, target: number): string | null {
+  const { stats } = cell
+  if (!stats) return null
+  const n = cell.samplesMs.length
+  const spent = cell.stopReason ? BUDGET_SPENT.includes(cell.stopReason) : false
+  const budget = cell.stopReason === 'budget-time' ? 'time' : 'sample'
+  const processes = cell.processSamples && cell.processSamples.length > 1 ? cell.processSamples.length : 0
+  const level = stats.ciLevel
+  // Too few samples for a 95% interval at all: "±0.0% after 1 samples" read as if the target were met.
+  const reached =
+    n === 1
+      ? 'one sample, so no interval at all'
+      : level < 0.95
+        ? `${n} samples, too few for a 95% interval (their min–max holds ${Math.floor(level * 100)}%)`
+        : `interval ±${pct(stats.relSpread)} after ${n} samples${processes ? ` in ${processes} processes` : ''}`
+  if (!processes || !(target > 0)) {
+    return spent ? `${reached}, target ±${pct(target)}: the ${budget} budget ran out first` : null
+  }
+  if (level >= 0.95 && stats.relSpread <= target) return null
+  return spent
+    ? `${reached}, target ±${pct(target)}: the ${budget} budget ran out first in at least one process`
+    : `${reached}, target ±${pct(target)}: each process met the target alone, but their medians differ (the machine's speed moved between them)`
+}
+
+/**
  * The flags of one cell, in a fixed order:
- * - unstable: sampling stopped on its time or count budget before the median's interval met the target.
+ * - unstable: sampling stopped on its time or count budget before the median's interval met the target; measured
+ *   in several processes, the interval over them misses the target (unstableNote).
  * - superlinear: speedup above the parallelism, min(p, tasks), even at the low end of its interval (not noise:
  *   the base case or the cell differs in warm-up, cache fit, load or clock); says which to suspect first. A cell
  *   of one task (N = 1 on any pool) can only match the base case, so any speedup beyond 1 is raised.
@@ -89,21 +120,8 @@ const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`
 export function cellFlags(cell: FlaggedCell, ctx: FlagContext): CellFlag[] {
   const flags: CellFlag[] = []
   const n = cell.samplesMs.length
-  if (cell.stopReason && BUDGET_SPENT.includes(cell.stopReason) && cell.stats) {
-    const budget = cell.stopReason === 'budget-time' ? 'time' : 'sample'
-    // Too few samples for a 95% interval at all: "±0.0% after 1 samples" read as if the target were met.
-    const level = cell.stats.ciLevel
-    const reached =
-      n === 1
-        ? 'one sample, so no interval at all'
-        : level < 0.95
-          ? `${n} samples, too few for a 95% interval (their min–max holds ${Math.floor(level * 100)}%)`
-          : `interval ±${pct(cell.stats.relSpread)} after ${n} samples`
-    flags.push({
-      kind: 'unstable',
-      note: `${reached}, target ±${pct(ctx.targetRelSpread)}: the ${budget} budget ran out first`,
-    })
-  }
+  const unstable = unstableNote(cell, ctx.targetRelSpread)
+  if (unstable) flags.push({ kind: 'unstable', note: unstable })
   if (!cell.serial && cell.speedupCi && cell.speedup !== null && cell.speedupCi.low > parallelism(cell)) {
     flags.push({ kind: 'superlinear', note: superlinearNote(cell, ctx.warmups) })
   }

@@ -45,6 +45,31 @@ describe('plausibility flags', () => {
     expect(raises('unstable', quiet({ stopReason: undefined }))).toBe(false)
   })
 
+  it('unstable, measured in several processes: judged on the interval over them, not on each process’s stop', () => {
+    // Each process met ±5% alone, but the interval over both is ±14%: their medians differ.
+    const wide = { ...summarize([10, 10.1, 11.5, 11.6]), relSpread: 0.14, ciLevel: 0.95 }
+    const apart = quiet({ stats: wide, processSamples: [3, 3], stopReason: 'target' })
+    expect(raises('unstable', apart)).toBe(true)
+    expect(cellFlags(apart, ctx)[0].note).toBe(
+      "interval ±14% after 6 samples in 2 processes, target ±5.0%: each process met the target alone, but their medians differ (the machine's speed moved between them)",
+    )
+    // One process spent its time budget, yet the interval over both is within the target: not unstable.
+    const tight = { ...summarize([10, 10.1, 10.05, 10.02]), relSpread: 0.04, ciLevel: 0.95 }
+    expect(
+      raises('unstable', quiet({ stats: tight, processSamples: [3, 3], stopReason: 'budget-time' })),
+    ).toBe(false)
+    // Both: the budget ran out and the interval misses the target.
+    const spent = quiet({ stats: wide, processSamples: [3, 3], stopReason: 'budget-time' })
+    expect(cellFlags(spent, ctx)[0].note).toMatch(/time budget ran out first in at least one process$/)
+    // Without a target, only a spent budget says unstable, as for one process.
+    const none = { ...ctx, targetRelSpread: 0 }
+    const kindsWithout = (c: FlaggedCell) => cellFlags(c, none).map((f) => f.kind)
+    expect(kindsWithout(quiet({ stats: wide, processSamples: [3, 3] }))).not.toContain('unstable')
+    expect(
+      kindsWithout(quiet({ stats: wide, processSamples: [3, 3], stopReason: 'budget-count' })),
+    ).toContain('unstable')
+  })
+
   it('superlinear: speedup above p even at its interval’s low end; not when the interval reaches p', () => {
     const flags = cellFlags(quiet({ speedup: 2.4, speedupCi: { low: 2.2, high: 2.6 } }), ctx)
     expect(flags.map((f) => f.kind)).toEqual(['superlinear'])

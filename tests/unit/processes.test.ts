@@ -112,6 +112,39 @@ describe('mergeProcessRuns', () => {
     expect(quiet.cells.every((cell) => cell.slowdown === 1)).toBe(true)
   })
 
+  it('flags unstable the merged cells whose processes each met the target but disagree, and only those', async () => {
+    const a = await runSweep(spec, { speedSource: steady })
+    const b = await runSweep(spec, { speedSource: steady })
+    // The second process found the machine 30% slower throughout, and every cell of both met its target.
+    const slower: Run = {
+      ...b,
+      cells: b.cells.map((c) => ({
+        ...c,
+        samplesMs: a.cells[b.cells.indexOf(c)].samplesMs.map((x) => x * 1.3),
+      })),
+    }
+    const target = (r: Run): Run => ({ ...r, cells: r.cells.map((c) => ({ ...c, stopReason: 'target' })) })
+    const apart = mergeProcessRuns([target(a), target(slower)], 'complete')
+    for (const cell of apart.cells) {
+      expect(cell.stats!.relSpread).toBeGreaterThan(spec.target)
+      expect(cell.flags.find((f) => f.kind === 'unstable')?.note).toMatch(/each process met the target alone/)
+    }
+    // The same samples twice: the interval over processes is as tight as one process's, and nothing is flagged,
+    // even where one process had spent its time budget.
+    const steadyA: Run = {
+      ...a,
+      cells: a.cells.map((c) => ({ ...c, samplesMs: jitter(c.serial ? 20 : 10).slice(0, 6) })),
+    }
+    const spentB: Run = { ...steadyA, cells: steadyA.cells.map((c) => ({ ...c, stopReason: 'budget-time' })) }
+    const agree = mergeProcessRuns([target(steadyA), spentB], 'complete')
+    const within = agree.cells.filter((c) => c.stats!.relSpread <= spec.target && c.stats!.ciLevel >= 0.95)
+    expect(within).toHaveLength(agree.cells.length)
+    for (const cell of within) {
+      expect(cell.stopReason).toBe('budget-time')
+      expect(cell.flags.map((f) => f.kind)).not.toContain('unstable')
+    }
+  })
+
   it('a cell only the first process reached keeps its samples, ungrouped; the status is the one given', async () => {
     const a = await runSweep(spec, { speedSource: steady })
     const b: Run = { ...(await runSweep(spec, { speedSource: steady })), status: 'cancelled' }
