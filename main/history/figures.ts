@@ -4,7 +4,9 @@
 // than shown beside runs measured here. Pure.
 import type { z } from 'zod'
 import type { Cell, Run } from '../../common/contract'
-import { median } from '../../common/stats'
+import { mean, median, stddev } from '../../common/stats'
+import { cellFlags } from '../engine/flags'
+import { runVerdict } from '../engine/speed'
 
 /** Relative slack for figures recomputed in floating point (the engine's own arithmetic, redone here). */
 const SLACK = 1e-9
@@ -51,6 +53,16 @@ function cellIssue(cell: Cell, bases: Map<number, number>): Found {
     ]
   if (differs(stats.min, Math.min(...cell.samplesMs)) || differs(stats.max, Math.max(...cell.samplesMs)))
     return [['stats'], 'the fastest or slowest time is not among its samples']
+  if (differs(stats.mean, mean(cell.samplesMs)))
+    return [
+      ['stats', 'mean'],
+      `is ${shown(stats.mean)} ms, not the mean of its samples (${shown(mean(cell.samplesMs))})`,
+    ]
+  if (differs(stats.stddev, stddev(cell.samplesMs)))
+    return [
+      ['stats', 'stddev'],
+      `is ${shown(stats.stddev)} ms, not the standard deviation of its samples (${shown(stddev(cell.samplesMs))})`,
+    ]
   if (!within(stats.median, stats.ci95Low, stats.ci95High))
     return [
       ['stats', 'median'],
@@ -79,4 +91,31 @@ function speedupIssue(cell: Cell, own: number, base: number | null): Found {
   if (ci !== null && !within(cell.speedup, ci.low, ci.high))
     return [['speedup'], `the speedup lies outside its own 95% interval (${shown(ci.low)}–${shown(ci.high)})`]
   return null
+}
+
+/**
+ * The run with every flag its own figures raise, and its verdict said again from them: a flag removed from the
+ * file (or a verdict rewritten to "machine quiet") comes back, as the engine would raise it from the samples,
+ * intervals, load and status the file holds. A slow-machine flag was judged against the measuring machine's
+ * record, which the file does not hold: the file's own is kept. Run after figureIssue, on figures it accepted.
+ */
+export function withDerivedFlags(run: Run): Run {
+  const ctx = {
+    logicalCores: run.machine.logicalCores,
+    targetRelSpread: run.spec.target,
+    warmups: run.protocol?.warmups ?? run.spec.warmups,
+  }
+  const cells = run.cells.map((cell) => ({
+    ...cell,
+    flags: [...cellFlags(cell, ctx), ...cell.flags.filter((f) => f.kind === 'slow-machine')],
+  }))
+  const source = run.speed?.reference?.source ?? 'machine'
+  return {
+    ...run,
+    cells,
+    // A run recorded before verdicts were kept has none, and gets none here.
+    ...(run.verdict && cells.length > 0
+      ? { verdict: runVerdict(cells, run.machine.logicalCores, source) }
+      : {}),
+  }
 }

@@ -12,7 +12,7 @@ import {
 import { importIssueLine } from '../../common/import-issue'
 import { RunsExportSchema } from '../export/json'
 import { oneLine } from '../../common/one-line'
-import { figureIssue } from './figures'
+import { figureIssue, withDerivedFlags } from './figures'
 import { checkShape } from './limits'
 import { parseJsonBytes } from './json-bytes'
 import { cellSchemaOf, StoredRunSchema } from './migrate'
@@ -136,7 +136,7 @@ function checkRun(raw: unknown, at: PropertyKey[], what: string): Run {
   // Well formed is not yet true to itself: its figures must be the ones its samples give.
   const contradicted = figureIssue(run)
   if (contradicted) refuse(what, [{ ...contradicted, path: [...at, ...contradicted.path] }])
-  return run
+  return withDerivedFlags(run)
 }
 
 function check<T extends z.ZodType>(

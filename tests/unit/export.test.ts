@@ -361,8 +361,22 @@ describe('an import held against its own samples', () => {
         forged((c) => c.speedupCi && (c.speedupCi = { low: 50, high: 60 })),
         /the speedup lies outside its own 95% interval \(50–60\)/,
       ],
+      // The walk-through's mean of 99 ms and standard deviation of 0 for samples around half a millisecond.
+      [forged((c) => c.stats && (c.stats.mean = 99)), /mean time is 99 ms, not the mean of its samples/],
+      [forged((c) => c.stats && (c.stats.stddev = 0)), /is 0 ms, not the standard deviation of its samples/],
     ]
     for (const [run, message] of cases) expect(() => parseImport(run)).toThrow(message)
+    // The engine's own run comes back as it went: its flags and verdict are the ones its figures raise.
+    expect(parseImport(structuredClone(real))[0]).toEqual(real)
+    // A flag taken out of the file, or a verdict rewritten, is raised again from the figures the file holds.
+    expect(real.cells.every((c) => c.flags.some((f) => f.kind === 'no-warmup'))).toBe(true)
+    const unflagged = structuredClone(real)
+    // (slow-machine was judged against the measuring machine's record, not in the file: the file's is kept.)
+    for (const c of unflagged.cells) c.flags = c.flags.filter((f) => f.kind === 'slow-machine')
+    unflagged.verdict = 'machine quiet, trust me'
+    const [back] = parseImport(unflagged)
+    expect(back.cells.map((c) => c.flags)).toEqual(real.cells.map((c) => c.flags))
+    expect(back.verdict).toBe(real.verdict)
     // In an export of several runs, the refusal says which run.
     expect(() => parseImport(JSON.parse(runsToJson([real, cases[1][0]])))).toThrow(
       /^not a valid Amdahl export: run 2, cell \d+: speedup is 42/,
