@@ -53,22 +53,20 @@ const DURATION_UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, mi
 
 /**
  * A duration in whole milliseconds, for every duration flag: a number with a unit (500ms, 2.5s, 10m, 1h) or a
- * plain number in the flag's own unit (ms for --max-time, seconds for --timeout as timeout(1) reads it).
+ * plain number in seconds, as timeout(1) reads it and the form's "Max time per cell (s)" field does: a plain
+ * --max-time 5 once meant 5 ms, a budget 600 times smaller than the 5 s it was typed for.
  */
-export function parseDuration(text: string, flag: string, plainUnit: 'ms' | 's'): number {
+export function parseDuration(text: string, flag: string): number {
   const trimmed = text.trim()
   const match = /^(.*?)\s*(ms|s|min|m|h)?$/i.exec(trimmed)
   const digits = match?.[1] ?? ''
   const value = NUMBER_TEXT.test(digits) ? Number(digits) : NaN
   if (!Number.isFinite(value) || value < 0 || trimmed === '') {
-    const example = plainUnit === 's' ? '600, 30s, 10m or 500ms' : '3s or 500ms'
+    const example = flag === '--max-time' ? '3, 3s or 500ms' : '600, 30s, 10m or 500ms'
     throw new UsageError(`${flag}: "${trimmed}" is not a duration (write e.g. ${example})`)
   }
-  return Math.round(value * DURATION_UNIT_MS[(match?.[2] ?? plainUnit).toLowerCase()])
+  return Math.round(value * DURATION_UNIT_MS[(match?.[2] ?? 's').toLowerCase()])
 }
-
-/** --max-time: 3000 (ms), 500ms or 2.5s. */
-export const parseDurationMs = (text: string, flag: string): number => parseDuration(text, flag, 'ms')
 
 /** Commas with nothing between them are a slip worth naming; the shared syntax would skip them silently. */
 function refuseEmptyItems(text: string, flag: string): void {
@@ -189,7 +187,7 @@ export function sweepSpecInput(flags: SweepFlags, defaultPools: number[]): Sweep
   if (flags.chunk !== undefined) input.chunkRows = parseChunkList(flags.chunk)
   if (flags.reps !== undefined) input.repetitions = parseWhole(flags.reps, '--reps')
   if (flags.target !== undefined) input.target = parseTarget(flags.target)
-  if (flags.maxTime !== undefined) input.maxTimeMs = parseDurationMs(flags.maxTime, '--max-time')
+  if (flags.maxTime !== undefined) input.maxTimeMs = parseDuration(flags.maxTime, '--max-time')
   if (flags.maxSamples !== undefined) input.maxSamples = parseWhole(flags.maxSamples, '--max-samples')
   if (flags.orderSeed !== undefined) input.orderSeed = parseWhole(flags.orderSeed, '--order-seed')
   if (flags.warmup !== undefined) input.warmups = parseWhole(flags.warmup, '--warmup')
@@ -202,7 +200,7 @@ export function sweepSpecInput(flags: SweepFlags, defaultPools: number[]): Sweep
 }
 
 /** A time limit as timeout(1) reads one: plain seconds (600), or with a unit: 500ms, 30s, 10m, 1h. */
-export const parseTimeout = (text: string, flag: string): number => parseDuration(text, flag, 's')
+export const parseTimeout = (text: string, flag: string): number => parseDuration(text, flag)
 
 /** --timeout within the schema's bounds, refused in words of durations (the schema's own line says "(ms)"). */
 function parseCommandTimeout(text: string): number {

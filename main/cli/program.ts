@@ -79,7 +79,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       '--target <x>',
       "stop a cell once its median's 95% interval is within ±x, e.g. 0.05 or 5% (default 5%)",
     )
-    .option('--max-time <t>', 'time budget per cell, e.g. 3s or 500ms (default 3s)')
+    .option('--max-time <t>', 'time budget per cell: seconds, or with a unit as in 500ms (default 3s)')
     .option('--max-samples <n>', 'sample budget per cell (default 1000; never below --reps)')
     .option('--order-seed <n>', 'seed of the shuffled cell order (default: a fresh one, recorded in the run)')
     .option('--warmup <n>', 'warm-up repetitions per cell (default 1)')

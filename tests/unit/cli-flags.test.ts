@@ -120,7 +120,9 @@ describe('parseSweepSpec', () => {
     expect(
       parseSweepSpec({ sizes: '10', target: '0.1', maxTime: '500ms', maxSamples: '40', orderSeed: '9' }, [1]),
     ).toMatchObject({ target: 0.1, maxTimeMs: 500, maxSamples: 40, orderSeed: 9 })
-    expect(parseSweepSpec({ sizes: '10', maxTime: '750' }, [1]).maxTimeMs).toBe(750)
+    // A plain number is seconds, as in the form's field and --timeout: 5 once meant 5 ms.
+    expect(parseSweepSpec({ sizes: '10', maxTime: '5' }, [1]).maxTimeMs).toBe(5000)
+    expect(parseSweepSpec({ sizes: '10', maxTime: '0.75' }, [1]).maxTimeMs).toBe(750)
   })
 
   it('names the flag when a target or budget is wrong', () => {
@@ -131,11 +133,11 @@ describe('parseSweepSpec', () => {
       '--target: target must be at most 1 (±100%)',
     )
     expect(() => parseSweepSpec({ sizes: '10', maxTime: 'a while' }, [1])).toThrow(
-      '--max-time: "a while" is not a duration (write e.g. 3s or 500ms)',
+      '--max-time: "a while" is not a duration (write e.g. 3, 3s or 500ms)',
     )
     // Every duration flag reads the same units; a plain number is in the flag's own unit (ms here).
     expect(parseSweepSpec({ sizes: '10', maxTime: '2 min' }, [1]).maxTimeMs).toBe(120_000)
-    expect(parseSweepSpec({ sizes: '10', maxTime: '2500' }, [1]).maxTimeMs).toBe(2500)
+    expect(parseSweepSpec({ sizes: '10', maxTime: '2500ms' }, [1]).maxTimeMs).toBe(2500)
     expect(() => parseSweepSpec({ sizes: '10', maxTime: '0s' }, [1])).toThrow(
       '--max-time: max time per cell (ms) must be at least 1',
     )
