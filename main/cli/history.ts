@@ -11,7 +11,7 @@ import { resolveRunId } from './run-ids'
 import { formatRunReport } from './table'
 import { chartRun } from '../export/html-report'
 import { openExport } from '../export/open-export'
-import { ExportWriteError, writeExportFile, writePieces } from '../export/write-export'
+import { checkDestination, ExportWriteError, writeExportFile, writePieces } from '../export/write-export'
 import { MAX_EXPORTED_RUNS, MAX_IMPORT_BYTES } from '../../common/contract'
 import { scanJsonBytes } from '../history/limits'
 import { readRegularBytes } from '../history/read-file'
@@ -143,20 +143,23 @@ export async function exportCommand(ids: string[], options: ExportOptions, io: C
     for (const id of await resolveIds()) runs.push(chartRun(await history.get(id)))
     return writeImages(runs, format, images, options.out, io)
   }
-  // Written piece by piece as the runs are read one at a time: no export is ever built whole in memory.
-  const file = await openExport(await resolveIds(), format, history)
-  if (options.out === undefined || options.out === '-') {
-    await writePieces(io.stdout, file.pieces)
-    return EXIT_OK
-  }
-  const path = resolve(options.out)
+  const toStdout = options.out === undefined || options.out === '-'
+  const path = toStdout ? '' : resolve(options.out as string)
   try {
+    // Before any run is read: a folder, a file that cannot be written, or a run's own file in the history.
+    if (!toStdout) await checkDestination(path, options.out as string, history.dir)
+    // Written piece by piece as the runs are read one at a time: no export is ever built whole in memory.
+    const file = await openExport(await resolveIds(), format, history)
+    if (toStdout) {
+      await writePieces(io.stdout, file.pieces)
+      return EXIT_OK
+    }
     // Into a temp file renamed over the destination at the end: a failed export leaves no part of a file.
     await writeExportFile(path, file.pieces, options.out)
+    io.stderr.write(`amdahl: wrote ${file.ids.length} run${file.ids.length === 1 ? '' : 's'} to ${path}\n`)
+    return EXIT_OK
   } catch (error) {
     if (error instanceof ExportWriteError) throw new CliFailure(error.message)
     throw error
   }
-  io.stderr.write(`amdahl: wrote ${file.ids.length} run${file.ids.length === 1 ? '' : 's'} to ${path}\n`)
-  return EXIT_OK
 }

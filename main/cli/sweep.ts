@@ -1,7 +1,5 @@
 // `amdahl sweep`: flags → spec → memory check → the engine with a progress line → table, files, history.
-import { access, stat } from 'node:fs/promises'
-import { constants } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import type { ExportFormat } from '../../common/contract'
 import { checkFits } from '../engine'
 import { inProcessEngine } from '../engine/sweep-engine'
@@ -9,7 +7,7 @@ import { hostEngine } from '../engine/host-client'
 import { forkHost } from '../engine/host-fork'
 import { driveSweep, type SweepOutcome } from '../service/sweep-driver'
 import { memorySource, openExport } from '../export/open-export'
-import { ExportWriteError, writeExportFile } from '../export/write-export'
+import { checkDestination, ExportWriteError, writeExportFile } from '../export/write-export'
 import {
   CliFailure,
   EXIT_FAILURE,
@@ -46,17 +44,18 @@ function outputFiles(options: SweepOptions): OutputFile[] {
   return wanted.flatMap(([path, format]) => (path === undefined ? [] : [{ path: resolve(path), format }]))
 }
 
-/** Finding out after a long sweep that a file cannot be written would waste it: check the folders first. */
-async function checkWritable(files: OutputFile[]): Promise<void> {
+/**
+ * Finding out after a long sweep that a file cannot be written would waste it: each is tried first (a temp file
+ * made and removed beside it), and one inside the history folder, which would replace a run, is refused.
+ */
+async function checkWritable(files: OutputFile[], historyDir: string | null): Promise<void> {
   for (const file of files) {
     try {
-      await access(dirname(file.path), constants.W_OK)
-    } catch {
-      throw new CliFailure(`cannot write ${file.path}: its folder does not exist or is not writable`)
+      await checkDestination(file.path, file.path, historyDir ?? undefined)
+    } catch (error) {
+      if (error instanceof ExportWriteError) throw new CliFailure(error.message)
+      throw error
     }
-    // A folder of that name would refuse the file only once the sweep is over.
-    if ((await stat(file.path).catch(() => null))?.isDirectory())
-      throw new CliFailure(`cannot write ${file.path}: it is a folder`)
   }
 }
 
@@ -70,7 +69,7 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
   const refusal = checkFits(spec)
   if (refusal !== null) throw new CliFailure(refusal)
   const files = outputFiles(options)
-  await checkWritable(files)
+  await checkWritable(files, options.save ? (options.historyDir ?? defaultHistoryDir(io.env)) : null)
   const history = options.save ? openHistory(options.historyDir, io) : null
   // Before measuring, as for the files above: a sweep of minutes must not end in "could not be saved".
   await history?.prepare().catch((error: unknown) => {

@@ -1,8 +1,8 @@
 // Writing an export where a person asked for it: piece by piece into a temp file beside the destination, renamed
 // over it once complete, so the destination holds the whole export or what it held before, never a part.
 import { createWriteStream } from 'node:fs'
-import { realpath, rm, stat } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { open, realpath, rm, stat } from 'node:fs/promises'
+import { dirname, sep } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { renameOver, syncDir, tempPathFor } from '../history/atomic'
@@ -27,8 +27,40 @@ export class ExportWriteError extends Error {
   constructor(
     readonly path: string,
     readonly code: string | undefined,
+    why?: string,
   ) {
-    super(`cannot write ${path}: ${(code && WRITE_PROBLEMS[code]) ?? code ?? 'the write failed'}`)
+    super(`cannot write ${path}: ${why ?? (code && WRITE_PROBLEMS[code]) ?? code ?? 'the write failed'}`)
+  }
+}
+
+/**
+ * Whether `path` can be written, found out before the work that produces it (a sweep of minutes, a long export):
+ * a temp file is made and removed where the export's own temp file will go. Refused, as an ExportWriteError
+ * naming `shownAs`: a folder, a folder that cannot be written (permissions, a read-only or pseudo file system),
+ * and a file inside the history folder, where an export would replace a run (or the index) with a CSV.
+ */
+export async function checkDestination(path: string, shownAs: string, historyDir?: string): Promise<void> {
+  const info = await stat(path).catch(() => null)
+  if (info?.isDirectory()) throw new ExportWriteError(shownAs, 'EISDIR')
+  // A history folder not made yet holds no run to replace.
+  const history = historyDir === undefined ? null : await realpath(historyDir).catch(() => null)
+  const folder = await realpath(dirname(path)).catch(() => null)
+  if (history !== null && folder !== null && (folder === history || folder.startsWith(history + sep)))
+    throw new ExportWriteError(
+      shownAs,
+      undefined,
+      `it is inside the history folder (${historyDir}), where it would replace the runs kept there`,
+    )
+  // A device or a pipe is written straight (writeExportFile): opening it here could block or consume it.
+  if (info !== null && !info.isFile()) return
+  const target = info === null ? path : await realpath(path).catch(() => path)
+  const temp = tempPathFor(target)
+  try {
+    await (await open(temp, 'wx')).close()
+  } catch (error) {
+    throw wordedError(error, shownAs)
+  } finally {
+    await rm(temp, { force: true })
   }
 }
 

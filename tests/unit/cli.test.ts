@@ -193,9 +193,22 @@ describe('sweep', () => {
     const small = ['sweep', '--sizes', '32', '--pools', '1']
     const result = amdahl(...small, '--no-save', '--json', fresh('missing/dir/x.json'))
     expect(result.status).toBe(1)
-    expect(result.stderr).toMatch(
-      /^amdahl: cannot write .*x\.json: its folder does not exist or is not writable\n$/,
+    expect(result.stderr).toMatch(/^amdahl: cannot write .*x\.json: no such folder\n$/)
+    // A folder that exists but takes no files (a pseudo file system): tried before measuring, not after.
+    if (existsSync('/sys/kernel')) {
+      const sys = amdahl(...small, '--no-save', '--csv', '/sys/kernel/x.csv')
+      expect(sys.stderr).toMatch(/^amdahl: cannot write \/sys\/kernel\/x\.csv: [a-z -]+\n$/)
+      expect(sys.stdout).toBe('')
+      expect(sys.status).toBe(1)
+    }
+    // Into the history folder, where it would replace a run: refused, and nothing measured or saved.
+    const kept = fresh('h-kept')
+    mkdirSync(kept)
+    const inside = amdahl(...small, '--csv', join(kept, 'x.json'), '--history-dir', kept)
+    expect(inside.stderr).toBe(
+      `amdahl: cannot write ${join(kept, 'x.json')}: it is inside the history folder (${kept}), where it would replace the runs kept there\n`,
     )
+    expect(jsonFiles(kept)).toEqual([])
     // A folder where the CSV should go, and a history folder that is a file: refused before measuring, not after.
     mkdirSync(fresh('a-folder.csv'))
     const folder = amdahl(...small, '--no-save', '--csv', fresh('a-folder.csv'))
@@ -270,6 +283,15 @@ describe('history and export', () => {
     const out = fresh('export.json')
     expect(amdahl('export', id, '--format', 'json', '--out', out, '--history-dir', history).status).toBe(0)
     expect(RunsExportSchema.parse(JSON.parse(readFileSync(out, 'utf8'))).runs[0].id).toBe(id)
+    // Not over the run's own file, nor anywhere in the history folder: refused before anything is read.
+    const own = join(history, file)
+    const before = readFileSync(own, 'utf8')
+    const clobber = amdahl('export', id, '--format', 'csv', '--out', own, '--history-dir', history)
+    expect(clobber.stderr).toBe(
+      `amdahl: cannot write ${own}: it is inside the history folder (${history}), where it would replace the runs kept there\n`,
+    )
+    expect(clobber.status).toBe(1)
+    expect(readFileSync(own, 'utf8')).toBe(before)
     // A chart this run cannot draw says why, as its card in the app does.
     const none = amdahl('export', id, '--format', 'svg', '--chart', 'chunks', '--history-dir', history)
     expect(none.stderr).toMatch(
