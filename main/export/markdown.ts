@@ -5,8 +5,21 @@ import { printable } from '../../common/one-line'
 import { CELL_HEADERS, cellRow, flagNoteLines, machineRows, protocolRows } from './cell-rows'
 import { layoutText, type ExportLayout } from './layout'
 
-/** Pipes and line breaks would end a table cell early. */
-const cell = (text: string): string => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\s+/g, ' ')
+/**
+ * Text as Markdown shows it, never as markup, in one table cell or line: a run's name, a program's error or a
+ * command may hold HTML (most viewers render raw HTML, and reports are appended to RESULTS.md files), emphasis or
+ * link syntax, and pipes and line breaks would end a table cell early.
+ */
+const cell = (raw: string): string =>
+  raw
+    .replace(/\\/g, '\\\\')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[`*_|]/g, (c) => `\\${c}`)
+    // A bracket is a link only as "](", "][" or "]:": intervals such as [1.04–1.36] stay as they read.
+    .replace(/\](?=[([:])/g, '\\]')
+    .replace(/\s+/g, ' ')
 
 /** Numeric columns align right, as a reader compares them digit by digit. */
 const RIGHT = new Set(['N', 'entries', 'pool', 'chunk rows', 'median', 'samples', 'speedup', 'efficiency'])
@@ -38,7 +51,7 @@ export function runTableMarkdown(run: Run): string {
  */
 function runSection(run: Run): string {
   const title = run.name ? `${run.name} (${run.id})` : run.id
-  const facts = (rows: [string, string][]) => rows.map(([k, v]) => `${k}: ${v}`).join(' · ')
+  const facts = (rows: [string, string][]) => rows.map(([k, v]) => `${k}: ${cell(v)}`).join(' · ')
   return printable(
     [
       `## ${cell(title)}`,

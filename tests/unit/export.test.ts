@@ -240,6 +240,17 @@ describe('runsToCsv', () => {
     })
   })
 
+  it('shows a run name, error or command as text in Markdown, never as HTML or markup', async () => {
+    const name = '<script>alert(1)</script> *bold* [link](x) | pipe'
+    const run = { ...makeRun({ name }), error: '<img src=x onerror=alert(2)>' }
+    const md = (await exportFile([run], 'md')).content
+    expect(md).toContain(
+      '## &lt;script&gt;alert(1)&lt;/script&gt; \\*bold\\* [link\\](x) \\| pipe (run-2026-11-25-aaaa)',
+    )
+    expect(md).toContain('(&lt;img src=x onerror=alert(2)&gt;)')
+    expect(md).not.toMatch(/<script|<img/)
+  })
+
   it('is only a header for runs without cells', () => {
     expect(runsToCsv([makeRun({ cells: [] })])).toBe(SUMMARY_CSV_HEADER.join(',') + '\n')
   })
