@@ -98,7 +98,11 @@ export const SAMPLES_CSV_HEADER = [
   'n',
   'pool',
   'chunk_rows',
+  // Two chunk settings can give the same rows (auto and 64 at N=128 on 2 workers): the setting tells them apart.
+  'chunk_spec',
   'serial',
+  // Which fresh process took the sample (1 without --processes): what a two-level bootstrap resamples first.
+  'process',
   'rep',
   'wall_ms',
   'kernel_ms',
@@ -136,13 +140,21 @@ function* summaryRows(run: Run): Generator<Row> {
 
 function* sampleRows(run: Run): Generator<Row> {
   for (const cell of run.cells) {
+    // The samples are in process order, processSamples[i] of them from process i + 1.
+    const counts = cell.processSamples ?? [cell.samplesMs.length]
+    let process = 0
+    let left = 0
     for (let rep = 0; rep < cell.samplesMs.length; rep++) {
+      while (left === 0 && process < counts.length) left = counts[process++]
+      left--
       yield [
         run.id,
         cell.n,
         poolLabel(cell),
         chunkRowsLabel(cell),
+        chunkSpecLabel(cell),
         bool(cell.serial),
+        process,
         rep,
         ms(cell.samplesMs[rep]),
         ms(cell.kernelMs[rep]),

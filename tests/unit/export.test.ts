@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { SaveFileSchema, SweepSpecSchema, UNRECORDED_BASE_CASE, type Run } from '../../common/contract'
 import { runSweep } from '../../main/engine'
+import { mergeProcessRuns } from '../../main/engine/processes'
 import { runsToCsv, samplesToCsv, SAMPLES_CSV_HEADER, SUMMARY_CSV_HEADER } from '../../main/export/csv'
 import { runsToJson } from '../../main/export/json'
 import { exportFile, slugify } from '../../main/export/open-export'
@@ -257,6 +258,30 @@ describe('runsToCsv', () => {
 })
 
 describe('samplesToCsv', () => {
+  it('tells apart two chunk settings of the same rows, and says which process took each sample', async () => {
+    // N=128 on 2 workers: auto is 64 rows, the same as the explicit 64.
+    const spec = SweepSpecSchema.parse({
+      sizes: [128],
+      pools: [2],
+      chunkRows: ['auto', 64],
+      repetitions: 2,
+      maxSamples: 2,
+      processes: 2,
+    })
+    const run = mergeProcessRuns([await runSweep(spec), await runSweep(spec)], 'complete')
+    const rows = readCsv(samplesToCsv([run]))
+    const pool2 = rows.filter((r) => r.pool === '2')
+    expect(new Set(pool2.map((r) => r.chunk_rows))).toEqual(new Set(['64']))
+    for (const chunk of ['auto', '64']) {
+      const cell = run.cells.find((c) => !c.serial && c.chunkSpec === (chunk === 'auto' ? 'auto' : 64))!
+      const mine = pool2.filter((r) => r.chunk_spec === chunk)
+      expect(mine.map((r) => Number(r.wall_ms))).toEqual(cell.samplesMs.map((x) => Number(x.toFixed(6))))
+      // processSamples [2, 2]: the first two samples are process 1's.
+      expect(cell.processSamples).toEqual([2, 2])
+      expect(mine.map((r) => r.process)).toEqual(['1', '1', '2', '2'])
+    }
+  })
+
   it('writes one row per repetition with its wall and kernel time', () => {
     const run = makeRun()
     const rows = readCsv(samplesToCsv([run]))
@@ -268,7 +293,9 @@ describe('samplesToCsv', () => {
         n: '16',
         pool: 'serial',
         chunk_rows: 'all',
+        chunk_spec: 'all',
         serial: 'true',
+        process: '1',
         rep: '0',
         wall_ms: '1.25',
         kernel_ms: '1',
@@ -278,7 +305,9 @@ describe('samplesToCsv', () => {
         n: '16',
         pool: 'serial',
         chunk_rows: 'all',
+        chunk_spec: 'all',
         serial: 'true',
+        process: '1',
         rep: '1',
         wall_ms: '1.5',
         kernel_ms: '1.25',
