@@ -1,7 +1,8 @@
 // Plain-text tables for the terminal: a run's cells, pool start-up figures and Amdahl fits (the layout and the
 // history list: text-table.ts).
 import { percentText, ratioText } from '../../common/ratio-text'
-import { baseCaseOf, type Cell, type FlagKind, type Run } from '../../common/contract'
+import { baseCaseOf, type Cell, type Run } from '../../common/contract'
+import { chunkLabel, flagNotes, groupThousands } from '../../common/cell-text'
 import { FIT_TABLE_TITLE, fitTable } from '../../common/fits'
 import { TICKS_PER_SAMPLE } from '../engine/timed'
 import { printable } from '../../common/one-line'
@@ -11,8 +12,6 @@ import { workloadLines } from './workload-lines'
 import { field, formatTable, type Column } from './text-table'
 
 export { formatRunList, formatTable, writeRunList, type Align, type Column } from './text-table'
-
-const groupThousands = (value: number): string => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
 
 /** Milliseconds as a bare number for a column headed (ms), about three significant digits: 0.0123, 1.23, 12.3, 1234. */
 export function formatMsNumber(ms: number): string {
@@ -59,11 +58,6 @@ function efficiencyCell(cell: Cell): string {
     : `${percentText(cell.efficiency)}%`
 }
 
-function chunkCell(cell: Cell): string {
-  if (cell.serial) return 'all'
-  return cell.chunkSpec === 'auto' ? `${cell.chunkRows} (auto)` : String(cell.chunkRows)
-}
-
 function statusCell(cell: Cell): string {
   const flags = cell.flags.map((f) => f.kind).join(', ')
   const status = cell.status !== 'ok' && cell.error ? `${cell.status}: ${cell.error}` : cell.status
@@ -88,7 +82,7 @@ export function formatCells(cells: Cell[]): string {
   const rows = cells.map((cell) => [
     groupThousands(cell.n),
     cell.serial ? 'serial' : String(cell.pool),
-    chunkCell(cell),
+    chunkLabel(cell),
     samplesCell(cell),
     medianCell(cell),
     speedupCell(cell),
@@ -125,31 +119,11 @@ export function batchNote(run: Run): string | null {
 const MAX_FLAG_LINES = 12
 
 /**
- * Which notes come first when there are more than MAX_FLAG_LINES: those that change how a figure reads (a speedup
- * beyond p, a target not met, other programs or a slow machine) before those the table's flags already say.
- */
-const FLAG_ORDER: FlagKind[] = [
-  'superlinear',
-  'unstable',
-  'busy-machine',
-  'slow-machine',
-  'partial',
-  'single-sample',
-  'oversubscribed',
-  'no-warmup',
-]
-
-/**
  * Each flagged cell's notes, one line per flag: what was seen and what to suspect; the most telling first, and
  * where the rest can be read when they are more than fit.
  */
 export function formatFlagNotes(cells: Cell[], runId?: string): string {
-  const notes = cells.flatMap((c, i) => c.flags.map((f) => ({ c, f, i })))
-  notes.sort((a, b) => FLAG_ORDER.indexOf(a.f.kind) - FLAG_ORDER.indexOf(b.f.kind) || a.i - b.i)
-  const lines = notes.map(
-    ({ c, f }) =>
-      `  N=${groupThousands(c.n)} ${c.serial ? 'serial' : `p=${c.pool} chunk ${chunkCell(c)}`}: ${f.kind}: ${f.note}`,
-  )
+  const lines = flagNotes(cells).map((line) => `  ${line}`)
   const shown = lines.slice(0, MAX_FLAG_LINES)
   if (lines.length > shown.length) {
     const where = runId

@@ -1,5 +1,7 @@
 // A run's cells as the rows a report prints (HTML and Markdown alike), in the app's number format.
 import { baseCaseOf, type Cell, type Run } from '../../common/contract'
+import { chunkLabel, flagNotes } from '../../common/cell-text'
+import { ratioText } from '../../common/ratio-text'
 import { formatDuration, protocolText } from '../../common/protocol-text'
 import { formatMs, formatPercent, formatSpeedup } from '../../renderer/src/lib/format'
 
@@ -39,20 +41,20 @@ function settingRows(spec: Run['spec']): [string, string][] {
 /** The serial baseline reads "serial" and chunk "all", as in the app's table and the CLI's. */
 export function cellRow(cell: Cell): string[] {
   const s = cell.stats
-  const chunk = cell.serial
-    ? 'all'
-    : cell.chunkSpec === 'auto'
-      ? `${cell.chunkRows} (auto)`
-      : String(cell.chunkRows)
+  const chunk = chunkLabel(cell)
   const flags = cell.flags.map((f) => f.kind).join(', ')
   const status = `${cell.status}${cell.status !== 'ok' && cell.error ? `: ${cell.error}` : ''}${flags ? `; ${flags}` : ''}`
-  const ratio = (x: number) => x.toFixed(2)
-  const speedup =
-    cell.speedup !== null && cell.speedupCi && !cell.serial
-      ? `${formatSpeedup(cell.speedup)} [${ratio(cell.speedupCi.low)}–${ratio(cell.speedupCi.high)}]`
+  // The base case is what every speedup divides: "base", not a measured 1.00×, as the terminal and the app say.
+  const speedup = cell.serial
+    ? s && cell.speedup !== null
+      ? 'base'
+      : '—'
+    : cell.speedup !== null && cell.speedupCi
+      ? `${formatSpeedup(cell.speedup)} [${ratioText(cell.speedupCi.low)}–${ratioText(cell.speedupCi.high)}]`
       : formatSpeedup(cell.speedup)
-  const efficiency =
-    cell.efficiency !== null && cell.efficiencyCi && !cell.serial
+  const efficiency = cell.serial
+    ? '—'
+    : cell.efficiency !== null && cell.efficiencyCi
       ? `${formatPercent(cell.efficiency)} [${formatPercent(cell.efficiencyCi.low)}–${formatPercent(cell.efficiencyCi.high)}]`
       : formatPercent(cell.efficiency)
   return [
@@ -111,15 +113,5 @@ export function machineRows(run: Run): [string, string][] {
   ]
 }
 
-/**
- * Every flag's note, one line each ("N=1,000 p=2: unstable: …"): what was seen and what to suspect, all of them
- * (the terminal shows the first twelve; a file has room).
- */
-export function flagNoteLines(run: Run): string[] {
-  return run.cells.flatMap((c) =>
-    c.flags.map(
-      (f) =>
-        `N=${count(c.n)} ${c.serial ? 'serial' : `p=${c.pool} chunk ${c.chunkSpec}`}: ${f.kind}: ${f.note}`,
-    ),
-  )
-}
+/** Every flag's note, one line each, the most telling first, as the terminal lists them (a file has room for all). */
+export const flagNoteLines = (run: Run): string[] => flagNotes(run.cells)

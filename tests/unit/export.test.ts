@@ -10,7 +10,7 @@ import { mergeProcessRuns } from '../../main/engine/processes'
 import { runsToCsv, samplesToCsv, SAMPLES_CSV_HEADER, SUMMARY_CSV_HEADER } from '../../main/export/csv'
 import { runsToJson } from '../../main/export/json'
 import { exportFile, slugify } from '../../main/export/open-export'
-import { formatRunReport } from '../../main/cli/table'
+import { formatFlagNotes, formatRunReport } from '../../main/cli/table'
 import { parseImport } from '../../main/history/parse'
 import { HistoryStore } from '../../main/history/store'
 import { makeRun as chartsRun } from './charts-fixtures'
@@ -167,10 +167,14 @@ describe('runsToCsv', () => {
     const flagged = run.cells.flatMap((c) => c.flags.map((f) => ({ c, f })))
     expect(flagged.length).toBeGreaterThan(0)
     const [{ c, f }] = flagged
-    const line = `N=${c.n} p=${c.pool} chunk ${c.chunkSpec}: ${f.kind}: ${f.note}`
+    // As the terminal words it: the chunk's rows and where they came from.
+    const line = `N=${c.n} p=${c.pool} chunk ${c.chunkRows} (auto): ${f.kind}: ${f.note}`
+    expect(formatFlagNotes(run.cells, run.id).split('\n')).toContain(`  ${line}`)
     const md = (await exportFile([run], 'md')).content
     expect(md).toContain(`base case: ${UNRECORDED_BASE_CASE} · machine while measuring: machine quiet`)
     expect(md).toContain(`\nFlags:\n\n- ${line}\n`)
+    // The base case's row says what it is, as the terminal's: not a measured 1.00× and 100%.
+    expect(md).toMatch(/^\| 16 \| 256 \| serial \| all \| [^\n]* \| base \| — \| ok \|$/m)
     expect(md.match(/^- N=/gm)).toHaveLength(flagged.length)
     const html = (await exportFile([run], 'html')).content
     expect(html).toContain('<dt>machine while measuring</dt><dd>machine quiet</dd>')

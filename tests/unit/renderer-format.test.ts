@@ -249,7 +249,7 @@ describe('cellRows', () => {
     })
     // Samples 1.2 and 1.3 ms against a base of 1.25 and 1.5 ms: medians 1.25 and 1.375, speedup 1.10.
     expect(rows[2]).toMatchObject({
-      chunk: 'auto (8)',
+      chunk: '8 (auto)',
       time: '1.25 [1.20–1.30] ms',
       note: '2 samples: the interval is min–max, 50% confidence',
     })

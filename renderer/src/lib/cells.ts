@@ -1,6 +1,7 @@
 // Pure rows of the run-details table: one per cell, serial baseline first within each N.
 import { ratioText } from '../../../common/ratio-text'
 import type { Cell, CellFlag, Run } from '../../../common/contract'
+import { chunkLabel } from '../../../common/cell-text'
 import { noFitReason } from '../../../common/fits'
 import { formatMsInterval, formatPercent, formatSpeedup } from './format'
 
@@ -39,8 +40,8 @@ export function cellRows(run: Run): CellRow[] {
       key: `${c.n}-${c.serial ? 's' : c.pool}-${c.chunkSpec}-${i}`,
       n: c.n,
       pool: c.serial ? 'serial' : String(c.pool),
-      // "all" as the CLI's table, the compare view and the exports say it.
-      chunk: c.serial ? 'all' : c.chunkSpec === 'auto' ? `auto (${c.chunkRows})` : String(c.chunkRows),
+      // As the CLI's table and the exports say it: "all", "64 (auto)", "64".
+      chunk: chunkLabel(c),
       tasks: c.tasks,
       samples: (c.batch ?? 1) > 1 ? `${c.samplesMs.length} ×${c.batch}` : String(c.samplesMs.length),
       time: s ? formatMsInterval(s.median, s.ci95Low, s.ci95High) : '—',

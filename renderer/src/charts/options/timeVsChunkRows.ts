@@ -1,5 +1,6 @@
 // Chart 4: time against rows per chunk (log x) per pool size and N; null unless some run swept several chunk sizes.
 import type { Run } from '../../../../common/contract'
+import { chunkLabel } from '../../../../common/cell-text'
 import { flagLines, medianText, tooltipHtml } from '../format'
 import { formatMs } from '../../lib/format'
 import {
@@ -25,7 +26,7 @@ function tooltip(pt: Point): string {
   const c = pt.cell
   const s = c.stats
   const rows: [string, string][] = [
-    ['rows per chunk', `${c.chunkRows}${c.chunkSpec === 'auto' ? ' (auto)' : ''}`],
+    ['rows per chunk', chunkLabel(c)],
     ['tasks', String(c.tasks)],
     ['median [95% CI]', medianText(s)],
     ['min – max', `${formatMs(s.min)} – ${formatMs(s.max)}`],

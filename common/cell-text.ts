@@ -1,0 +1,40 @@
+// A cell named in words, the same in the terminal, the reports and the app: its chunk setting and its flag notes.
+import type { Cell, CellFlag, FlagKind } from './contract'
+
+/** 12345 → "12,345". */
+export const groupThousands = (value: number): string => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+
+/** Rows per task: "all" for the serial baseline, "64 (auto)" where auto chose them, "64" where they were given. */
+export function chunkLabel(cell: Pick<Cell, 'serial' | 'chunkRows' | 'chunkSpec'>): string {
+  if (cell.serial) return 'all'
+  return cell.chunkSpec === 'auto' ? `${cell.chunkRows} (auto)` : String(cell.chunkRows)
+}
+
+/**
+ * Which notes come first: those that change how a figure reads (a speedup beyond p, a target not met, other
+ * programs or a slow machine) before those the table's flags already say.
+ */
+const FLAG_ORDER: FlagKind[] = [
+  'superlinear',
+  'unstable',
+  'busy-machine',
+  'slow-machine',
+  'partial',
+  'single-sample',
+  'oversubscribed',
+  'no-warmup',
+]
+
+type NotedCell = Pick<Cell, 'n' | 'serial' | 'pool' | 'chunkRows' | 'chunkSpec'> & {
+  flags: readonly CellFlag[]
+}
+
+/** Every flag's note, one line each ("N=1,000 p=2 chunk 500 (auto): unstable: …"), the most telling first. */
+export function flagNotes(cells: readonly NotedCell[]): string[] {
+  const notes = cells.flatMap((c, i) => c.flags.map((f) => ({ c, f, i })))
+  notes.sort((a, b) => FLAG_ORDER.indexOf(a.f.kind) - FLAG_ORDER.indexOf(b.f.kind) || a.i - b.i)
+  return notes.map(
+    ({ c, f }) =>
+      `N=${groupThousands(c.n)} ${c.serial ? 'serial' : `p=${c.pool} chunk ${chunkLabel(c)}`}: ${f.kind}: ${f.note}`,
+  )
+}
