@@ -13,7 +13,9 @@ import {
   type Run,
 } from '../../common/contract'
 import { runSweep } from '../../main/engine'
-import { renderChartSvgs } from '../../main/export/charts'
+import { renderChartSvgs, withRunKey } from '../../main/export/charts'
+import { chartCards } from '../../renderer/src/charts/cards'
+import { SUBTITLE_LINE } from '../../renderer/src/charts/theme'
 import { chartRun } from '../../main/export/html-report'
 import { runsToJson } from '../../main/export/json'
 import {
@@ -157,6 +159,22 @@ describe('the pieces of an export', () => {
     expect(
       chartRun(runs[0]).cells.every((c) => c.samplesMs.length <= 1 && c.stats?.outliers.length === 0),
     ).toBe(true)
+  })
+})
+
+describe('charts of several runs, drawn to stand alone', () => {
+  it('name each run by its letter under the subtitle, and move the plot down by the lines the key takes', () => {
+    const [one] = renderChartSvgs([runs[0]], { keys: ['time'] })
+    expect(one.svg).not.toContain('A: swept')
+    const [two] = renderChartSvgs([runs[0], runs[1]], { keys: ['time'] })
+    // The series say "A · p=2"; the key says who A is, a name's line break and markup shown as text.
+    expect(two.svg).toContain('A · p=2')
+    expect(two.svg).toContain('A: swept · B: laptop, &quot;fast&quot; second | line &lt;b&gt;</text>')
+    const option = chartCards([runs[0], runs[1]], 'light', 960).find((c) => c.key === 'time')!.option!
+    const keyed = withRunKey(option, [runs[0], runs[1]], 960)
+    const top = (o: typeof option) => (o.grid as { top: number }).top
+    expect(top(keyed)).toBe(top(option) + SUBTITLE_LINE)
+    expect(withRunKey(option, [runs[0]], 960)).toBe(option)
   })
 })
 
