@@ -20,6 +20,14 @@ import {
 use([SVGRenderer, ...chartParts])
 
 /**
+ * The face a chart file names. Without a canvas, ECharts lays text out by Arial's widths; the app's "system-ui"
+ * is DejaVu Sans on many Linux systems, a wider face, so a file naming it ran legend entries into each other when
+ * a browser showed it. Arial, or a face of its widths (Liberation Sans, which png.ts draws with), keeps the
+ * layout as measured. No quotes: ECharts writes the name into a style attribute as it is.
+ */
+export const EXPORT_FONT = 'Arial, Liberation Sans, Helvetica, sans-serif'
+
+/**
  * Every chart that applies to these runs (an un-swept chunk size draws none), as standalone SVG documents on
  * the theme's background, each drawn when it is taken (a report writes one before drawing the next). Charts are
  * drawn with animation off: a server-side render is one frame.
@@ -38,7 +46,12 @@ export function* chartSvgs(runs: Run[], options: ChartRenderOptions = {}): Gener
     let svg: string
     try {
       const option = withRunKey(card.option, runs, width)
-      chart.setOption({ ...option, animation: false, backgroundColor: background })
+      chart.setOption({
+        ...option,
+        textStyle: { ...(option.textStyle as object | undefined), fontFamily: EXPORT_FONT },
+        animation: false,
+        backgroundColor: background,
+      })
       svg = chart.renderToSVGString()
     } finally {
       chart.dispose()

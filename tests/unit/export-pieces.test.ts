@@ -13,7 +13,7 @@ import {
   type Run,
 } from '../../common/contract'
 import { runSweep } from '../../main/engine'
-import { renderChartSvgs, withRunKey } from '../../main/export/charts'
+import { EXPORT_FONT, renderChartSvgs, withRunKey } from '../../main/export/charts'
 import { chartCards } from '../../renderer/src/charts/cards'
 import { SUBTITLE_LINE } from '../../renderer/src/charts/theme'
 import { chartRun } from '../../main/export/html-report'
@@ -175,6 +175,13 @@ describe('charts of several runs, drawn to stand alone', () => {
     const top = (o: typeof option) => (o.grid as { top: number }).top
     expect(top(keyed)).toBe(top(option) + SUBTITLE_LINE)
     expect(withRunKey(option, [runs[0]], 960)).toBe(option)
+  })
+
+  it('name a face of the widths ECharts laid the text out by, unquoted inside the style attribute', () => {
+    const [chart] = renderChartSvgs([runs[0]], { keys: ['time'] })
+    const faces = new Set([...chart.svg.matchAll(/font-family:([^;"]*);/g)].map((m) => m[1]))
+    expect([...faces]).toEqual([EXPORT_FONT])
+    expect(EXPORT_FONT).not.toMatch(/["']/)
   })
 })
 
