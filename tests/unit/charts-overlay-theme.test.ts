@@ -1,6 +1,7 @@
 // Options common to every chart: overlaid runs name their series, the two themes differ, PNG file names are safe.
 import { describe, expect, it } from 'vitest'
 import {
+  cacheStaircase,
   efficiencyHeatmap,
   speedupVsWorkers,
   startupAndTransfer,
@@ -9,7 +10,7 @@ import {
 } from '../../renderer/src/charts/options'
 import { chartCards, legendWidths, pngFileName } from '../../renderer/src/charts/cards'
 import { runLabels } from '../../renderer/src/charts/select'
-import { palette, runColour } from '../../renderer/src/charts/theme'
+import { palette, runColour, serialColour } from '../../renderer/src/charts/theme'
 import { MAX_OVERLAY } from '../../renderer/src/lib/view-state'
 import { axis, makeRun, seriesOf } from './charts-fixtures'
 
@@ -128,6 +129,38 @@ describe('run colours', () => {
         Array.from({ length: 4 }, (_, k) => runColour(p, i, MAX_OVERLAY, k)),
       )
       expect(new Set(shades.flat()).size).toBe(MAX_OVERLAY * 4)
+    })
+  }
+})
+
+describe('serial lines and pool colours', () => {
+  for (const theme of ['light', 'dark'] as const) {
+    it(`give each overlaid run's serial line its own hue, and a pool one colour on every chart (${theme})`, () => {
+      const p = palette(theme)
+      const colourOf = (option: ReturnType<typeof timeVsEntries>, name: string) =>
+        seriesOf(option).find((s) => s.name === name && s.type === 'line')?.lineStyle?.color
+      const overlay = timeVsEntries([laptop, server], theme)
+      const serials = ['laptop · serial', 'server · serial'].map((n) => colourOf(overlay, n))
+      expect(serials).toEqual([serialColour(p, 0, 2), serialColour(p, 1, 2)])
+      expect(serials[0]).not.toBe(serials[1])
+      // In its run's family, and no pool line of that run wears it.
+      expect(p.runFamilies[0]).toContain(serials[0])
+      for (const pool of ['p=1', 'p=2', 'p=4'])
+        expect(colourOf(overlay, `laptop · ${pool}`)).not.toBe(serials[0])
+      // One run: the serial ink, as before.
+      expect(colourOf(timeVsEntries([laptop], theme), 'serial')).toBe(p.serial)
+      // The cache staircase gives each pool the colour the time chart gives it (it once counted the serial
+      // line as the first pool: p=1 blue on one chart, orange on the other).
+      for (const runs of [[laptop], [laptop, server]]) {
+        const time = timeVsEntries(runs, theme)
+        const stairs = cacheStaircase(runs, theme)
+        const names = seriesOf(stairs).map((s) => s.name)
+        expect(names.length).toBeGreaterThan(2)
+        for (const name of names) {
+          expect(colourOf(stairs, name), name).toMatch(/^#[0-9a-f]{6}$/)
+          expect(colourOf(stairs, name), name).toBe(colourOf(time, name))
+        }
+      }
     })
   }
 })

@@ -22,6 +22,11 @@ export interface Palette {
    * of the MAX_OVERLAY (8) runs the charts overlay, so no run wears another's colour.
    */
   runFamilies: string[][]
+  /**
+   * Which shade of its family an overlaid run's serial line wears (the deep one): each run's base case in its own
+   * hue, as one slate line per run could not be told apart; its pool lines take the other shades.
+   */
+  serialShade: number
   /** Low → high efficiency. */
   heatmap: string[]
   heatmapLabel: string
@@ -61,6 +66,7 @@ const light: Palette = {
     ['#8b5e34', '#c08a5a', '#553516', '#dfc2a4'],
     ['#65a30d', '#9fd14e', '#3f6a06', '#cfe9a3'],
   ],
+  serialShade: 2,
   heatmap: ['#d7301f', '#fc8d59', '#fee08b', '#91cf60', '#1a9850'],
   heatmapLabel: '#111827',
 }
@@ -89,16 +95,17 @@ const dark: Palette = {
   ideal: '#9aa5b1',
   noisy: '#f5f7fa',
   runFamilies: [
-    // Deep before pale: a pale second shade would read like the light-grey serial line on the dark card.
-    ['#60a5fa', '#2f7ae5', '#c7dffd', '#93c5fd'],
-    ['#fbbf24', '#d97706', '#fde68a', '#fcd34d'],
-    ['#34d399', '#059669', '#a7f3d0', '#6ee7b7'],
-    ['#a78bfa', '#7c3aed', '#ddd6fe', '#c4b5fd'],
-    ['#f472b6', '#db2777', '#fbcfe8', '#f9a8d4'],
-    ['#22d3ee', '#0891b2', '#a5f3fc', '#67e8f9'],
-    ['#d6a77a', '#a9754a', '#f0dcc6', '#e3c09c'],
-    ['#a3e635', '#65a30d', '#d9f99d', '#bef264'],
+    // Base, deep, mid, pale: a pale second shade would read like the light-grey serial line on the dark card.
+    ['#60a5fa', '#2f7ae5', '#93c5fd', '#c7dffd'],
+    ['#fbbf24', '#d97706', '#fcd34d', '#fde68a'],
+    ['#34d399', '#059669', '#6ee7b7', '#a7f3d0'],
+    ['#a78bfa', '#7c3aed', '#c4b5fd', '#ddd6fe'],
+    ['#f472b6', '#db2777', '#f9a8d4', '#fbcfe8'],
+    ['#22d3ee', '#0891b2', '#67e8f9', '#a5f3fc'],
+    ['#d6a77a', '#a9754a', '#e3c09c', '#f0dcc6'],
+    ['#a3e635', '#65a30d', '#bef264', '#d9f99d'],
   ],
+  serialShade: 1,
   heatmap: ['#e07a6f', '#f0b27a', '#f2e394', '#a6d98c', '#5fb36a'],
   heatmapLabel: '#111827',
 }
@@ -115,10 +122,24 @@ export function colourAt(p: Palette, index: number): string {
  * The colour of the index-th pool size or N of run runIndex: the plain series colours for one run, the run's own
  * hue family when runs are overlaid.
  */
-export function runColour(p: Palette, runIndex: number, runCount: number, index: number): string {
+export function runColour(
+  p: Palette,
+  runIndex: number,
+  runCount: number,
+  index: number,
+  /** On a chart that draws the runs' serial lines too: the pools leave the serial's shade to it. */
+  besideSerial = false,
+): string {
   if (runCount <= 1) return colourAt(p, index)
   const family = p.runFamilies[runIndex % p.runFamilies.length]
-  return family[index % family.length]
+  const shades = besideSerial ? family.filter((_, k) => k !== p.serialShade) : family
+  return shades[index % shades.length]
+}
+
+/** The serial line's colour: the serial ink for one run, the deep shade of each run's own family in an overlay. */
+export function serialColour(p: Palette, runIndex: number, runCount: number): string {
+  if (runCount <= 1) return p.serial
+  return p.runFamilies[runIndex % p.runFamilies.length][p.serialShade]
 }
 
 /** Line styles and symbols that, with the hue families, tell overlaid runs apart (also in greyscale prints). */

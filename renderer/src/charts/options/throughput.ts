@@ -6,7 +6,7 @@ import { formatRatio, tooltipHtml } from '../format'
 import { formatMs } from '../../lib/format'
 import { allPools, allSizes, representativeCells, seriesNamer, serialCells } from '../select'
 import { chartFrame, PlottedSeries, runLine, workersAxis, zeroAxis } from '../scaffold'
-import { axisStyle, LEGEND_WIDTH, palette, runColour } from '../theme'
+import { axisStyle, LEGEND_WIDTH, palette, runColour, serialColour } from '../theme'
 import type { ChartOption, ChartTheme, LineSeriesOption } from '../types'
 import { probeOf } from './ceilings'
 
@@ -118,6 +118,7 @@ export function cacheStaircase(runs: Run[], theme: ChartTheme, legendWidth = LEG
   const p = palette(theme)
   const name = seriesNamer(runs)
   const probe = probeOf(runs)
+  const pools = allPools(runs)
   const plotted = new PlottedSeries<LineSeriesOption, Point>()
   const series = plotted.list
   runs.forEach((run, ri) => {
@@ -127,9 +128,13 @@ export function cacheStaircase(runs: Run[], theme: ChartTheme, legendWidth = LEG
       const key = c.serial ? 'serial' : `p=${c.pool}`
       byPool.set(key, [...(byPool.get(key) ?? []), c])
     }
-    ;[...byPool.entries()].forEach(([key, list], i) => {
+    ;[...byPool.entries()].forEach(([key, list]) => {
       const label = name(ri, key)
-      const colour = key === 'serial' ? p.serial : runColour(p, ri, runs.length, i)
+      // Each pool the colour it wears on the time chart, whatever pools this run has.
+      const colour =
+        key === 'serial'
+          ? serialColour(p, ri, runs.length)
+          : runColour(p, ri, runs.length, pools.indexOf(list[0].pool), true)
       const pts = list
         .sort((a, b) => a.n - b.n)
         .map((c) => ({ c, u: cellUnits(c, run.spec.workload, run.spec.centroids, run.machine.ceilings) }))

@@ -14,7 +14,15 @@ import {
   type PlottableCell,
 } from '../select'
 import { chartFrame, logCountAxis, PlottedSeries, runLine } from '../scaffold'
-import { LEGEND_WIDTH, markedPoint, palette, runColour, runLineTypes, runSymbols } from '../theme'
+import {
+  LEGEND_WIDTH,
+  markedPoint,
+  palette,
+  runColour,
+  runLineTypes,
+  runSymbols,
+  serialColour,
+} from '../theme'
 import type { ChartOption, ChartTheme, LineSeriesOption } from '../types'
 
 interface Point {
@@ -74,7 +82,7 @@ export function timeVsChunkRows(
         const line = [...byRows.values()].sort((a, b) => a.chunkRows - b.chunkRows)
         if (line.length === 0) continue
         const label = name(ri, `N=${n} · p=${pool}`)
-        const colour = runColour(p, ri, swept.length, pools.indexOf(pool))
+        const colour = runColour(p, ri, swept.length, pools.indexOf(pool), true)
         seriesN.push(n)
         plotted.add(
           runLine({
@@ -93,7 +101,7 @@ export function timeVsChunkRows(
         series[series.length - 1].markLine = {
           silent: true,
           symbol: 'none',
-          lineStyle: { color: p.serial, type: 'dotted', width: 1.5 },
+          lineStyle: { color: serialColour(p, ri, swept.length), type: 'dotted', width: 1.5 },
           label: { color: p.subtext, formatter: `serial N=${n}`, position: 'insideEndTop' },
           data: [{ yAxis: serial.stats.median }],
         }

@@ -20,6 +20,7 @@ import {
   markedPoint,
   palette,
   runColour,
+  serialColour,
   runLineTypes,
   runSymbols,
   type Palette,
@@ -115,12 +116,17 @@ export function timeVsEntries(runs: Run[], theme: ChartTheme, legendWidth = LEGE
   }
 
   runs.forEach((run, ri) => {
-    addLine(name(ri, 'serial'), p.serial, ri, serialCells(run))
+    addLine(name(ri, 'serial'), serialColour(p, ri, runs.length), ri, serialCells(run))
     const parallel = representativeCells(run)
     const suffix = chunkBasis(run) === 'single' ? '' : ` · ${chunkBasis(run)}`
     for (const pool of pools) {
       const cells = parallel.filter((c) => c.pool === pool)
-      addLine(name(ri, `p=${pool}${suffix}`), runColour(p, ri, runs.length, pools.indexOf(pool)), ri, cells)
+      addLine(
+        name(ri, `p=${pool}${suffix}`),
+        runColour(p, ri, runs.length, pools.indexOf(pool), true),
+        ri,
+        cells,
+      )
     }
   })
 
