@@ -135,6 +135,11 @@ export async function exportCommand(ids: string[], options: ExportOptions, io: C
     for (const id of ids) resolved.push(await resolveRunId(history, id))
     return resolved
   }
+  const imageFlags = (['chart', 'width', 'height', 'theme'] as const).filter((f) => options[f] !== undefined)
+  if (format !== 'svg' && format !== 'png' && imageFlags.length > 0)
+    throw new UsageError(
+      `${imageFlags.map((f) => `--${f}`).join(', ')}: only for --format svg or png, not ${format}`,
+    )
   if (format === 'svg' || format === 'png') {
     // Image flags are checked before any run is read: a typo fails at once, whatever the history holds.
     const images = imageOptions(options)

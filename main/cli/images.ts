@@ -4,6 +4,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path'
 import type { Run } from '../../common/contract'
 import { chartCards, chartKeys, pngFileName, type ChartKey } from '../../renderer/src/charts/cards'
 import type { ChartTheme } from '../../renderer/src/charts/types'
+import { ExportWriteError } from '../export/write-export'
 import {
   DEFAULT_CHART_HEIGHT,
   DEFAULT_CHART_WIDTH,
@@ -115,8 +116,10 @@ export async function writeImages(
     try {
       await writeFile(path, content)
     } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      // In the words every export uses ("no such folder", not ENOENT).
       throw new CliFailure(
-        `cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        code ? new ExportWriteError(path, code).message : `cannot write ${path}: ${(error as Error).message}`,
       )
     }
     io.stderr.write(`amdahl: wrote ${chart.key} chart to ${path}\n`)

@@ -73,6 +73,10 @@ describe('usage errors', () => {
       ['export', 'abc', '--format', 'xml'],
       'amdahl: --format: "xml" is not one of csv, samples-csv, json, html, md, svg, png',
     ],
+    [
+      ['export', 'abc', '--format', 'csv', '--chart', 'speedup', '--width', '50'],
+      'amdahl: --chart, --width: only for --format svg or png, not csv',
+    ],
     [['serve', '--port', '99999'], 'amdahl: --port: 99999 is not a port number (0–65535)'],
   ])('%j exits 2 with one line and no stack', (args, line) => {
     const result = amdahl(...args)
@@ -294,6 +298,22 @@ describe('history and export', () => {
     )
     expect(clobber.status).toBe(1)
     expect(readFileSync(own, 'utf8')).toBe(before)
+    // A chart file that cannot be written says why in words, not as an error code (ENOENT).
+    const nowhere = fresh('no/such/x.svg')
+    const lost = amdahl(
+      'export',
+      id,
+      '--format',
+      'svg',
+      '--chart',
+      'time',
+      '--out',
+      nowhere,
+      '--history-dir',
+      history,
+    )
+    expect(lost.stderr).toBe(`amdahl: cannot write ${nowhere}: no such folder\n`)
+    expect(lost.status).toBe(1)
     // A chart this run cannot draw says why, as its card in the app does.
     const none = amdahl('export', id, '--format', 'svg', '--chart', 'chunks', '--history-dir', history)
     expect(none.stderr).toMatch(
