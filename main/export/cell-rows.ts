@@ -19,6 +19,20 @@ export const CELL_HEADERS = [
   'status; flags',
 ] as const
 
+/** The columns of figures, aligned right (a reader compares them digit by digit) and never broken across lines. */
+export const NUMERIC_HEADERS: ReadonlySet<string> = new Set<(typeof CELL_HEADERS)[number]>([
+  'N',
+  'entries',
+  'pool',
+  'chunk rows',
+  'median',
+  '95% interval',
+  'min – max',
+  'samples',
+  'speedup [95% CI]',
+  'efficiency [95% CI]',
+])
+
 const count = (value: number): string => value.toLocaleString('en-US')
 
 /** Which of our settings a run used: a command runs none of them, a module runs our pools but its own kernel. */
@@ -107,6 +121,21 @@ export function machineRows(run: Run): [string, string][] {
     ['memory', `${gib(m.totalMemoryBytes)} (${gib(m.freeMemoryBytes)} free at the start)`],
     ['OS', `${m.platform} ${m.release} ${m.arch}`],
     ['runtime', `Node ${m.node}, V8 ${m.v8}${m.electron ? `, Electron ${m.electron}` : ''}`],
+    // What a pool costs before any work, as the terminal's start-up table and the app's chips say it.
+    ...(run.poolStartup.length > 0
+      ? ([
+          [
+            'pool start-up',
+            run.poolStartup
+              .map(
+                (s) =>
+                  `${s.executor} ×${s.pool}: cold ${formatMs(s.coldMs)}` +
+                  (s.roundTripMs === null ? '' : `, empty task round trip ${formatMs(s.roundTripMs)}`),
+              )
+              .join('; '),
+          ],
+        ] as [string, string][])
+      : []),
     ...(run.imported
       ? ([['imported', 'yes: measured on another machine or exported earlier']] as [string, string][])
       : []),

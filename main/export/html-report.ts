@@ -4,7 +4,7 @@ import type { Run } from '../../common/contract'
 import { escapeHtml } from '../../renderer/src/charts/format'
 import type { ChartRenderOptions } from './chart-options'
 import { FIT_TABLE_TITLE, fitTable } from '../../common/fits'
-import { CELL_HEADERS, cellRow, flagNoteLines, machineRows, protocolRows } from './cell-rows'
+import { CELL_HEADERS, cellRow, flagNoteLines, machineRows, NUMERIC_HEADERS, protocolRows } from './cell-rows'
 import { layoutText, type ExportLayout } from './layout'
 
 const STYLE = `
@@ -17,7 +17,8 @@ figure svg { display: block; width: 100%; height: auto; }
 figcaption { color: #52606d; font-size: 13px; margin-top: 6px; }
 table { border-collapse: collapse; font-size: 13px; background: #fff; }
 th, td { border: 1px solid #e4e7eb; padding: 4px 8px; text-align: left; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.table-wrap { overflow-x: auto; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; font-size: 13px; margin: 0; }
 dt { color: #52606d; } dd { margin: 0; }
 .facts { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; }
@@ -25,17 +26,6 @@ dt { color: #52606d; } dd { margin: 0; }
 
 /** Nothing may load: inline styles only, and images only from data: URLs (ECharts' SVG has none). */
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-
-const NUMERIC = new Set<string>([
-  'N',
-  'entries',
-  'pool',
-  'chunk rows',
-  'median',
-  'samples',
-  'speedup',
-  'efficiency',
-])
 
 function facts(rows: [string, string][]): string {
   return `<dl>${rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`
@@ -47,12 +37,12 @@ function cellTable(run: Run): string {
   const rows = run.cells
     .map((c) => {
       const tds = cellRow(c).map(
-        (v, i) => `<td${NUMERIC.has(CELL_HEADERS[i]) ? ' class="num"' : ''}>${escapeHtml(v)}</td>`,
+        (v, i) => `<td${NUMERIC_HEADERS.has(CELL_HEADERS[i]) ? ' class="num"' : ''}>${escapeHtml(v)}</td>`,
       )
       return `<tr>${tds.join('')}</tr>`
     })
     .join('\n')
-  return `<table data-run="${escapeHtml(run.id)}"><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>`
+  return `<div class="table-wrap"><table data-run="${escapeHtml(run.id)}"><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table></div>`
 }
 
 /** Every flag's note under the table, as the terminal lists them. */

@@ -2,7 +2,7 @@
 import type { Run } from '../../common/contract'
 import { FIT_TABLE_TITLE, fitTable } from '../../common/fits'
 import { printable } from '../../common/one-line'
-import { CELL_HEADERS, cellRow, flagNoteLines, machineRows, protocolRows } from './cell-rows'
+import { CELL_HEADERS, cellRow, flagNoteLines, machineRows, NUMERIC_HEADERS, protocolRows } from './cell-rows'
 import { layoutText, type ExportLayout } from './layout'
 
 /**
@@ -21,9 +21,6 @@ const cell = (raw: string): string =>
     .replace(/\](?=[([:])/g, '\\]')
     .replace(/\s+/g, ' ')
 
-/** Numeric columns align right, as a reader compares them digit by digit. */
-const RIGHT = new Set(['N', 'entries', 'pool', 'chunk rows', 'median', 'samples', 'speedup', 'efficiency'])
-
 /** The Amdahl fit per N and chunk setting (or why none), as the terminal prints it under the cells. */
 function fitTableMarkdown(run: Run): string[] {
   const { headers, numeric, rows } = fitTable(run)
@@ -40,7 +37,7 @@ function fitTableMarkdown(run: Run): string[] {
 
 export function runTableMarkdown(run: Run): string {
   const head = `| ${CELL_HEADERS.join(' | ')} |`
-  const rule = `|${CELL_HEADERS.map((h) => (RIGHT.has(h) ? '---:' : ':---')).join('|')}|`
+  const rule = `|${CELL_HEADERS.map((h) => (NUMERIC_HEADERS.has(h) ? '---:' : ':---')).join('|')}|`
   const rows = run.cells.map((c) => `| ${cellRow(c).map(cell).join(' | ')} |`)
   return [head, rule, ...rows].join('\n')
 }

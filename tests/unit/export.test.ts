@@ -172,6 +172,8 @@ describe('runsToCsv', () => {
     expect(formatFlagNotes(run.cells, run.id).split('\n')).toContain(`  ${line}`)
     const md = (await exportFile([run], 'md')).content
     expect(md).toContain(`base case: ${UNRECORDED_BASE_CASE} · machine while measuring: machine quiet`)
+    // What a pool costs before any work, as the terminal's start-up table says it.
+    expect(md).toContain('pool start-up: thread ×2: cold 40.5 ms, empty task round trip 200 µs')
     expect(md).toContain(`\nFlags:\n\n- ${line}\n`)
     // The base case's row says what it is, as the terminal's: not a measured 1.00× and 100%.
     expect(md).toMatch(/^\| 16 \| 256 \| serial \| all \| [^\n]* \| base \| — \| ok \|$/m)
@@ -179,6 +181,9 @@ describe('runsToCsv', () => {
     const html = (await exportFile([run], 'html')).content
     expect(html).toContain('<dt>machine while measuring</dt><dd>machine quiet</dd>')
     expect(html).toContain(`<h3>Flags</h3>`)
+    // The interval and the speedup with its interval are figures: right-aligned, never broken across lines.
+    expect(html).toMatch(/<td class="num">1\.10 ms – 1\.20 ms \(50%\)<\/td>/)
+    expect(html).toMatch(/<td class="num">1\.20× \[1\.04–1\.36\]<\/td>/)
     expect(html.match(/<li>N=/g)).toHaveLength(flagged.length)
   })
 
