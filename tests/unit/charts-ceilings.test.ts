@@ -183,3 +183,12 @@ describe('where the time goes', () => {
     ).toBe(true)
   })
 })
+
+describe('the cache staircase card', () => {
+  it('promises dashed cache sizes only when a probe of the machine came with the run', () => {
+    const howTo = (run: Run) => chartCards([run], 'light').find((c) => c.key === 'staircase')!.howTo
+    expect(howTo(probed)).toMatch(/past each dashed cache size/)
+    expect(howTo(bare)).not.toMatch(/dashed/)
+    expect(howTo(bare)).toMatch(/measure this machine to mark its cache sizes/)
+  })
+})

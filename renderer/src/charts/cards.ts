@@ -13,6 +13,7 @@ import {
   varyingModes,
 } from './options'
 import { CHART_HEIGHT, heatmapHeight } from './options/efficiencyHeatmap'
+import { probeOf } from './options/ceilings'
 import { allSizes, runLabels, runTag } from './select'
 import { fitLegend, LEGEND_WIDTH, legendExtraHeight, subtitleExtraHeight } from './theme'
 import type { ChartOption, ChartTheme } from './types'
@@ -206,8 +207,10 @@ export function chartCards(
     {
       key: 'staircase',
       title: 'Cache staircase',
-      howTo:
-        'A matrix that fits in a cache is read faster than one that comes from memory: throughput steps down past each dashed cache size.',
+      // The dashed cache sizes come from a probe of the machine: without one, the text does not promise them.
+      howTo: probeOf(sumRuns)
+        ? 'A matrix that fits in a cache is read faster than one that comes from memory: throughput steps down past each dashed cache size.'
+        : 'A matrix that fits in a cache is read faster than one that comes from memory: throughput steps down as the matrix outgrows each cache (measure this machine to mark its cache sizes).',
       option: sumRuns.length && allSizesCount > 1 ? cacheStaircase(sumRuns, theme, legend.card) : null,
       note: 'Sweep several sizes of the sum workload to see the steps (for example 100, 300, 1000, 3000).',
     },

@@ -328,7 +328,8 @@ export const sweepFields: readonly FieldDescriptor[] = [
     control: { kind: 'text', inputmode: 'numeric' },
     testId: 'sizes-input',
     extra: 'size-presets',
-    hint: () => 'N×N matrices, comma-separated; 10^4 and ranges like 100-104 work too.',
+    hint: () =>
+      'N×N matrices, comma-separated; 10^4 (= 10,000) and ranges with a step, 1000..8000:1000, work too.',
     ...textKey('sizesText'),
     toSpec: (ctx) => parseList(ctx.state.sizesText),
   },
