@@ -21,7 +21,7 @@
 // between the runs, which no resampling of either run holds. A faster or slower verdict whose time interval
 // reaches that ratio is `withinMachine`: divided by the machine's own change it would read "no change", so the
 // difference may be the machine's and not the program's.
-import type { Cell, ChunkRows, Run, SpeedCheck } from './contract'
+import type { Cell, ChunkRows, FlagKind, Run, SpeedCheck } from './contract'
 import { median, mulberry32 } from './stats'
 
 export const COMPARE_CONFIDENCE = 0.95
@@ -43,6 +43,8 @@ export interface RatioInterval {
 export interface CellSide {
   medianMs: number
   samples: number
+  /** The cell's own flags in its run (unstable, busy-machine, …): a verdict on a flagged cell may not hold. */
+  flags: FlagKind[]
   /** Serial median / this cell's median in the same run; null for a serial cell or without a serial median. */
   speedup: number | null
 }
@@ -124,7 +126,9 @@ export const WITHIN_MACHINE = 'the machine too'
 export function machineNote(cmp: RunComparison): string | null {
   const m = cmp.machine
   if (m === null) return null
-  const range = m.low === m.high ? signedChange(m.low) : `${signedChange(m.low)} … ${signedChange(m.high)}`
+  // Ends that print alike are one figure: "−97% … −97%" said the same thing twice (float noise of a ratio).
+  const [low, high] = [signedChange(m.low), signedChange(m.high)]
+  const range = low === high ? low : `${low} … ${high}`
   const verdicts = cmp.counts.faster + cmp.counts.slower
   const head =
     `The machine's own check (a fixed compute loop and memory stream, timed between samples) changed by ${range} ` +
@@ -253,6 +257,7 @@ export function compareRuns(a: Run, b: Run, options: CompareOptions = {}): RunCo
     const side = (c: Cell, s: Cell | undefined): CellSide => ({
       medianMs: median(c.samplesMs),
       samples: c.samplesMs.length,
+      flags: c.flags.map((f) => f.kind),
       speedup: s === undefined ? null : median(s.samplesMs) / median(c.samplesMs),
     })
     const baseline = side(ca, sa)
@@ -332,4 +337,16 @@ export function compareRuns(a: Run, b: Run, options: CompareOptions = {}): RunCo
     machine,
     withinMachine: cells.filter((c) => c.withinMachine).length,
   }
+}
+
+/** The flags of either side of a compared cell, "A: unstable · B: busy-machine"; '' when neither has any. */
+export function flagsText(c: Pick<CellComparison, 'baseline' | 'candidate'>): string {
+  const sides: [string, FlagKind[]][] = [
+    ['A', c.baseline.flags],
+    ['B', c.candidate.flags],
+  ]
+  return sides
+    .filter(([, kinds]) => kinds.length > 0)
+    .map(([side, kinds]) => `${side}: ${kinds.join(', ')}`)
+    .join(' · ')
 }

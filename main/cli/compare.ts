@@ -6,6 +6,7 @@ import {
   machineNote,
   signedChange,
   WITHIN_MACHINE,
+  flagsText,
   type CellComparison,
   type RatioInterval,
   type RunComparison,
@@ -45,12 +46,17 @@ const columns = (machine: boolean): Column[] => [
   { header: 'time change [95% CI]', align: 'right' },
   { header: 'speedup', align: 'right' },
   { header: 'speedup change [95% CI]', align: 'right' },
-  ...(machine ? [{ header: 'machine change', align: 'right' } as const] : []),
+  ...(machine ? [{ header: 'machine check change', align: 'right' } as const] : []),
   { header: 'verdict', align: 'left' },
 ]
 
-const verdictText = (c: CellComparison): string =>
-  c.withinMachine ? `${c.verdict} (${WITHIN_MACHINE})` : c.verdict
+/** The verdict, what may account for it, and the flags of either side (a flagged cell's verdict may not hold). */
+const verdictText = (c: CellComparison): string => {
+  const flags = flagsText(c)
+  return (
+    (c.withinMachine ? `${c.verdict} (${WITHIN_MACHINE})` : c.verdict) + (flags ? `; flagged ${flags}` : '')
+  )
+}
 
 /** The comparison as the terminal prints it: who, what differs, the method, one row per common cell. */
 export function formatComparison(cmp: RunComparison): string {

@@ -132,7 +132,11 @@ describe('amdahl compare', () => {
     expect(rows).toHaveLength(10)
     for (const row of rows) {
       const pool = row.trim().split(/\s+/)[1]
-      expect(row.endsWith(pool === '2' ? 'faster' : 'no change')).toBe(true)
+      // The verdict, then the flags either side's cell carries (a flagged verdict may not hold).
+      const [verdict, flags] = row.split(/; flagged /)
+      expect(verdict.endsWith(pool === '2' ? 'faster' : 'no change')).toBe(true)
+      if (flags !== undefined)
+        expect(flags).toMatch(/^(A: [a-z-]+(, [a-z-]+)*)?( · )?(B: [a-z-]+(, [a-z-]+)*)?$/)
     }
     expect(out).toContain('4 faster, 0 slower, 6 no change')
     expect(out).toContain(`Caveat:   ${DRIFT_NOTE}`)
@@ -140,7 +144,7 @@ describe('amdahl compare', () => {
     expect(out).toMatch(
       /\nMachine: {2}The machine's own check .* changed by \+0\.0% from A to B over the 10 cells/,
     )
-    expect(lines.find((l) => l.includes('time change'))).toMatch(/machine change\s+verdict$/)
+    expect(lines.find((l) => l.includes('time change'))).toMatch(/machine check change\s+verdict$/)
   })
 
   it('answers --json with the comparison, its method and intervals', () => {

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { SweepSpecSchema, type Run } from '../../common/contract'
 import { runSweep } from '../../main/engine'
-import { compareRuns, isWithinMachine, machineNote, verdictOf } from '../../common/compare'
+import { compareRuns, flagsText, isWithinMachine, machineNote, verdictOf } from '../../common/compare'
 import { parseImport } from '../../main/history/parse'
 import { scaleCells, scaleChecks, widestSpread } from './compare-fixtures'
 
@@ -116,6 +116,28 @@ describe('compareRuns', () => {
 })
 
 describe("the machine's own change between the runs", () => {
+  it("carries each side's flags, worded for the table beside the verdict", () => {
+    const unflagged = (r: Run): Run => ({ ...r, cells: r.cells.map((c) => ({ ...c, flags: [] })) })
+    const a = unflagged(baseline)
+    const b = unflagged(candidate)
+    const k = b.cells.findIndex((c) => !c.serial)
+    b.cells[k] = {
+      ...b.cells[k],
+      flags: [
+        { kind: 'unstable', note: 'x' },
+        { kind: 'busy-machine', note: 'y' },
+      ],
+    }
+    const cmp = compareRuns(a, b)
+    const flagged = cmp.cells.filter((c) => flagsText(c) !== '')
+    expect(flagged).toHaveLength(1)
+    expect(flagged[0].candidate.flags).toEqual(['unstable', 'busy-machine'])
+    expect(flagsText(flagged[0])).toBe('B: unstable, busy-machine')
+    expect(flagsText({ ...flagged[0], baseline: { ...flagged[0].baseline, flags: ['no-warmup'] } })).toBe(
+      'A: no-warmup · B: unstable, busy-machine',
+    )
+  })
+
   it('marks the verdicts the machine itself accounts for, and only those', () => {
     // Every cell checked: the engine times its reference check between samples.
     expect(baseline.cells.every((c) => c.speedCheck)).toBe(true)

@@ -75,7 +75,7 @@ describe('CompareView', () => {
       const mark = row.find('[data-testid="compare-within-machine"]')
       return [td[1], td[8], row.get('[data-testid="compare-verdict"]').text(), mark.exists() && mark.text()]
     })
-    expect(view.findAll('th').map((th) => th.text())).toContain('Machine change')
+    expect(view.findAll('th').map((th) => th.text())).toContain('Machine check change')
     expect(rows).toEqual([
       ['serial', '−50 %', 'no change', false],
       ['1', '−50 %', 'no change', false],
@@ -86,7 +86,7 @@ describe('CompareView', () => {
     )
     // Runs without checks: no column, no note.
     const plain = mount(CompareView, { props: { runs: [base, faster] } })
-    expect(plain.findAll('th').map((th) => th.text())).not.toContain('Machine change')
+    expect(plain.findAll('th').map((th) => th.text())).not.toContain('Machine check change')
     expect(plain.find('[data-testid="compare-machine-note"]').exists()).toBe(false)
   })
 

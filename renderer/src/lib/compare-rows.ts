@@ -1,6 +1,7 @@
 // The compare view's rows: an A/B comparison (common/compare) worded as the table shows it. Pure.
 import {
   cellKey,
+  flagsText,
   signedChange,
   type RatioInterval,
   type RunComparison,
@@ -33,6 +34,8 @@ export interface CompareRow {
   machine: string
   /** The verdict lies within the machine's own change (common/compare: withinMachine). */
   withinMachine: boolean
+  /** Either side's flags, "A: unstable · B: busy-machine" ('' when none): a flagged cell's verdict may not hold. */
+  flags: string
 }
 
 /** Whether either run carries its machine's probe: only then does the table show the shares of ceiling. */
@@ -70,6 +73,7 @@ export function compareRows(cmp: RunComparison, runs?: { baseline: Run; candidat
     verdict: c.verdict,
     machine: c.machine === null ? '—' : formatChange(c.machine),
     withinMachine: c.withinMachine,
+    flags: flagsText(c),
   }))
 }
 
