@@ -65,6 +65,23 @@ describe('ChartsView', () => {
     expect(view.get('[data-testid="charts-empty"]').text()).toMatch(/Tick one or more runs/)
   })
 
+  it('names the one run above its charts; several runs get the lettered key instead', () => {
+    const one = mount(ChartsView, { props: { runs: [makeRun({ name: 'laptop' })], theme: 'light' } })
+    expect(one.get('[data-testid="charts-run-name"] .charts__name').text()).toBe('laptop')
+    expect(one.find('[data-testid="charts-run-key"]').exists()).toBe(false)
+    const two = mount(ChartsView, {
+      props: {
+        runs: [makeRun({ name: 'laptop', id: 'a' }), makeRun({ name: 'server', id: 'b' })],
+        theme: 'light',
+      },
+    })
+    expect(two.find('[data-testid="charts-run-name"]').exists()).toBe(false)
+    expect(two.findAll('[data-testid="charts-run-key"] li').map((li) => li.text())).toEqual([
+      'A laptop',
+      'B server',
+    ])
+  })
+
   it('puts the how-to line below the chart, after the chart’s own title', () => {
     const view = mount(ChartsView, { props: { runs: [makeRun()], theme: 'light' } })
     const card = view.get('[data-testid="card-time"]').element
