@@ -77,8 +77,8 @@ describe('ChartsView', () => {
     })
     expect(two.find('[data-testid="charts-run-name"]').exists()).toBe(false)
     expect(two.findAll('[data-testid="charts-run-key"] li').map((li) => li.text())).toEqual([
-      'A laptop',
-      'B server',
+      'Alaptop',
+      'Bserver',
     ])
   })
 
