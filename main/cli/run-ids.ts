@@ -1,4 +1,5 @@
 // Run ids as a person types them: the whole id or, as in git, any prefix that names one run only.
+import { join } from 'node:path'
 import type { HistoryStore } from '../history/store'
 import { CliFailure, UsageError } from './errors'
 import { parseRunId } from './flags'
@@ -23,8 +24,17 @@ export async function resolveRunId(history: HistoryStore, text: string): Promise
   // A whole id with a file behind it is that run, readable or not: the store then says why it cannot be read,
   // rather than "no run" for a file that is there (and no list of the whole history is needed).
   if (await history.present(id)) return id
-  return matchRunId(
-    id,
-    (await history.list()).map((run) => run.id),
-  )
+  try {
+    return matchRunId(
+      id,
+      (await history.list()).map((run) => run.id),
+    )
+  } catch (error) {
+    // Not listed, but moved aside as damaged by an earlier command: say where, not only "no run".
+    const [moved] = error instanceof CliFailure ? await history.quarantined(id) : []
+    if (moved === undefined) throw error
+    throw new CliFailure(
+      `no run with id ${text}: its file could not be read and was moved to ${join(history.dir, moved)}`,
+    )
+  }
 }

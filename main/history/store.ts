@@ -181,6 +181,15 @@ export class HistoryStore {
     return true
   }
 
+  /**
+   * Paths (relative to the history folder) of files moved to quarantine whose name starts with `prefix`: a run
+   * asked for by id that is no longer listed may be there, damaged. Empty when there is no quarantine.
+   */
+  async quarantined(prefix: string): Promise<string[]> {
+    const names = await readdir(join(this.dir, QUARANTINE_DIR)).catch(() => [] as string[])
+    return names.filter((name) => name.startsWith(prefix)).map((name) => join(QUARANTINE_DIR, name))
+  }
+
   /** Whether something is at the run's file name, loadable or not (a link or a damaged file counts). */
   async present(id: string): Promise<boolean> {
     return present(join(this.dir, runFileName(id)))

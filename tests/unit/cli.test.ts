@@ -327,6 +327,23 @@ describe('history and export', () => {
     expect(again.stderr).toBe(`amdahl: no run with id ${id} (see amdahl history list)\n`)
   })
 
+  it('says where a damaged run went when it is asked for by id after a listing moved it aside', () => {
+    const history = fresh('h-damaged')
+    expect(
+      amdahl('sweep', '--sizes', '32', '--pools', '1', '--reps', '1', '--history-dir', history).status,
+    ).toBe(0)
+    const [file] = jsonFiles(history)
+    const id = file.replace(/\.json$/, '')
+    writeFileSync(join(history, file), '{"schema":2,"id":"cut short')
+    const list = amdahl('history', 'list', '--history-dir', history)
+    expect(list.stderr).toMatch(/moved to quarantine/)
+    const show = amdahl('history', 'show', id, '--history-dir', history)
+    expect(show.stderr).toBe(
+      `amdahl: no run with id ${id}: its file could not be read and was moved to ${join(history, 'quarantine', file)}\n`,
+    )
+    expect(show.status).toBe(1)
+  })
+
   it('names chart files after the run and its id, so two runs of one name do not overwrite each other', () => {
     const history = fresh('h-charts')
     const ids = [1, 2].map(() => {
