@@ -71,7 +71,7 @@ describe('speedupVsWorkers', () => {
     const subtext = (option.title as { subtext: string }).subtext
     expect(subtext).toContain('not enough pool sizes to fit Amdahl')
     // The key names only what is drawn: the ideal line, no fit.
-    expect(subtext).toContain('dashed: ideal ·')
+    expect(subtext).toMatch(/dashed: ideal(?! and Amdahl fit)/)
     const fitted = (speedupVsWorkers([makeRun()], 'light').title as { subtext: string }).subtext
     expect(fitted).toContain('dashed: ideal and Amdahl fit')
   })

@@ -185,7 +185,7 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
   return chartFrame({
     palette: p,
     title: 'Speedup vs workers',
-    subtitle: `S = T(base) / T(p), base: the serial cell (tooltip: its time) · bars: 95% CI · dashed: ideal${unfitted < drawn ? ' and Amdahl fit' : ''}${ceiling ? ' · dotted: memory ceiling' : ''} · ▲ flagged${chunkNote}${fitNote}`,
+    subtitle: `S = T(base) / T(p), base: the serial cell · bars: 95% CI · dashed: ideal${unfitted < drawn ? ' and Amdahl fit' : ''}${ceiling ? ' · dotted: memory ceiling' : ''} · ▲ flagged${chunkNote}${fitNote}`,
     series: plotted.list,
     legendWidth,
     legendText: (n: string) => (fitNotes.has(n) ? `${n} (${fitNotes.get(n)})` : n),

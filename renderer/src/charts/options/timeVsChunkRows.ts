@@ -115,7 +115,7 @@ export function timeVsChunkRows(
   return chartFrame({
     palette: p,
     title: 'Time vs chunk size',
-    subtitle: `dotted: serial time · showing N=${shown}${sizes.length > 1 ? ', pick other sizes in the legend' : ''}`,
+    subtitle: `dotted: serial time · showing N=${shown}${sizes.length > 1 ? ', other sizes greyed in the legend' : ''}`,
     series,
     legendWidth,
     legendSelected: selected,
