@@ -1,7 +1,8 @@
 // An imported run's figures held against its own samples. The engine derives every cell's statistics, base case,
 // speedup and efficiency from its samples (engine/analysis.ts); a run from elsewhere whose figures say otherwise (a
 // median outside its own interval, a speedup its times do not give) was edited or forged, and is refused rather
-// than shown beside runs measured here. Pure.
+// than shown beside runs measured here; the flags and verdict its accepted figures raise are derived again
+// (withDerivedFlags), so a warning taken out of the file comes back. Pure.
 import type { z } from 'zod'
 import type { Cell, Run } from '../../common/contract'
 import { mean, median, stddev } from '../../common/stats'
