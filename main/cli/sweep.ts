@@ -48,10 +48,10 @@ function outputFiles(options: SweepOptions): OutputFile[] {
  * Finding out after a long sweep that a file cannot be written would waste it: each is tried first (a temp file
  * made and removed beside it), and one inside the history folder, which would replace a run, is refused.
  */
-async function checkWritable(files: OutputFile[], historyDir: string | null): Promise<void> {
+async function checkWritable(files: OutputFile[], historyDir: string): Promise<void> {
   for (const file of files) {
     try {
-      await checkDestination(file.path, file.path, historyDir ?? undefined)
+      await checkDestination(file.path, file.path, historyDir)
     } catch (error) {
       if (error instanceof ExportWriteError) throw new CliFailure(error.message)
       throw error
@@ -69,7 +69,8 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
   const refusal = checkFits(spec)
   if (refusal !== null) throw new CliFailure(refusal)
   const files = outputFiles(options)
-  await checkWritable(files, options.save ? (options.historyDir ?? defaultHistoryDir(io.env)) : null)
+  // Saved or not, a file of the sweep must not replace a run kept in the history.
+  await checkWritable(files, options.historyDir ?? defaultHistoryDir(io.env))
   const history = options.save ? openHistory(options.historyDir, io) : null
   // Before measuring, as for the files above: a sweep of minutes must not end in "could not be saved".
   await history?.prepare().catch((error: unknown) => {

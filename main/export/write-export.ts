@@ -42,9 +42,11 @@ export class ExportWriteError extends Error {
 export async function checkDestination(path: string, shownAs: string, historyDir?: string): Promise<void> {
   const info = await stat(path).catch(() => null)
   if (info?.isDirectory()) throw new ExportWriteError(shownAs, 'EISDIR')
+  // Where the write lands: a link is followed (writeExportFile replaces the file it names).
+  const target = info === null ? path : await realpath(path).catch(() => path)
   // A history folder not made yet holds no run to replace.
   const history = historyDir === undefined ? null : await realpath(historyDir).catch(() => null)
-  const folder = await realpath(dirname(path)).catch(() => null)
+  const folder = await realpath(dirname(target)).catch(() => null)
   if (history !== null && folder !== null && (folder === history || folder.startsWith(history + sep)))
     throw new ExportWriteError(
       shownAs,
@@ -53,7 +55,6 @@ export async function checkDestination(path: string, shownAs: string, historyDir
     )
   // A device or a pipe is written straight (writeExportFile): opening it here could block or consume it.
   if (info !== null && !info.isFile()) return
-  const target = info === null ? path : await realpath(path).catch(() => path)
   const temp = tempPathFor(target)
   try {
     await (await open(temp, 'wx')).close()

@@ -297,6 +297,13 @@ describe('history and export', () => {
       `amdahl: cannot write ${own}: it is inside the history folder (${history}), where it would replace the runs kept there\n`,
     )
     expect(clobber.status).toBe(1)
+    // Nor through a link elsewhere that names it: the write would follow the link.
+    const link = fresh('link-to-run.csv')
+    symlinkSync(own, link)
+    const through = amdahl('export', id, '--format', 'csv', '--out', link, '--history-dir', history)
+    expect(through.stderr).toMatch(
+      /^amdahl: cannot write .*link-to-run\.csv: it is inside the history folder/,
+    )
     expect(readFileSync(own, 'utf8')).toBe(before)
     // A chart file that cannot be written says why in words, not as an error code (ENOENT).
     const nowhere = fresh('no/such/x.svg')
