@@ -1,7 +1,12 @@
 // Chart 3, efficiency heat map: N rows × worker columns, value = the cell's efficiency, percent labels.
 import { describe, expect, it } from 'vitest'
 import { efficiencyHeatmap } from '../../renderer/src/charts/options'
-import { heatmapLayout, MAX_ROW_HEIGHT } from '../../renderer/src/charts/options/efficiencyHeatmap'
+import {
+  EFFICIENCY_SCALE_MAX,
+  heatmapLayout,
+  MAX_ROW_HEIGHT,
+} from '../../renderer/src/charts/options/efficiencyHeatmap'
+import { palette } from '../../renderer/src/charts/theme'
 import { axis, makeRun, seriesOf } from './charts-fixtures'
 
 describe('efficiencyHeatmap', () => {
@@ -21,7 +26,7 @@ describe('efficiencyHeatmap', () => {
 
   it('has a visual map from 0 to 100%', () => {
     const option = efficiencyHeatmap([makeRun()], 'light')
-    expect(option.visualMap).toMatchObject({ min: 0, max: 1 })
+    expect(option.visualMap).toMatchObject({ min: 0, max: EFFICIENCY_SCALE_MAX })
   })
 
   it('labels each cell in percent', () => {
@@ -42,10 +47,23 @@ describe('efficiencyHeatmap', () => {
     expect(heat.label.formatter({ value: [1, 0, 0.5], dataIndex: 1 })).toBe('50 %')
   })
 
-  it('keeps the colour scale at 0–100% even when a cell is super-linear', () => {
+  it('keeps 0–100% on its red-to-green stops and turns blue beyond, where a super-linear cell stands out', () => {
     const run = makeRun({ serialFraction: -0.2 })
     expect(seriesOf(efficiencyHeatmap([run], 'light'))[0].data.some((d) => (d as number[])[2] > 1)).toBe(true)
-    expect(efficiencyHeatmap([run], 'light').visualMap).toMatchObject({ min: 0, max: 1 })
+    for (const theme of ['light', 'dark'] as const) {
+      const p = palette(theme)
+      const map = efficiencyHeatmap([run], theme).visualMap as {
+        min: number
+        max: number
+        inRange: { color: string[] }
+      }
+      const colours = map.inRange.color
+      // Stops evenly spaced from min to max: 100% falls on the last green, as it did on a 0–100% scale.
+      const step = (map.max - map.min) / (colours.length - 1)
+      expect(colours[Math.round(1 / step)]).toBe(p.heatmap.at(-1))
+      expect(colours.slice(0, p.heatmap.length)).toEqual(p.heatmap)
+      expect(colours.slice(p.heatmap.length)).toEqual(p.heatmapAbove)
+    }
   })
 
   it('leaves a failed cell empty', () => {

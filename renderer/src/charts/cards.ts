@@ -169,7 +169,7 @@ export function chartCards(
       key: 'efficiency',
       title: 'Efficiency',
       howTo:
-        'Each cell is speedup ÷ workers. Green near 100% means busy workers; red means they mostly wait or pay overhead.',
+        'Each cell is speedup ÷ workers. Green near 100% means busy workers; red means they mostly wait or pay overhead; blue, beyond 100%, is too good to be true (suspect warm-up, caches or noise).',
       option: efficiencyHeatmap(runs, theme, legend.card),
     },
     {

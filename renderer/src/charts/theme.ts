@@ -29,6 +29,8 @@ export interface Palette {
   serialShade: number
   /** Low → high efficiency. */
   heatmap: string[]
+  /** Beyond 100% efficiency, past the heat map's green: too good to be true (warm-up, caches, noise). */
+  heatmapAbove: string[]
   heatmapLabel: string
 }
 
@@ -68,6 +70,7 @@ const light: Palette = {
   ],
   serialShade: 2,
   heatmap: ['#d7301f', '#fc8d59', '#fee08b', '#91cf60', '#1a9850'],
+  heatmapAbove: ['#5aa9d6', '#2166ac'],
   heatmapLabel: '#111827',
 }
 
@@ -107,6 +110,7 @@ const dark: Palette = {
   ],
   serialShade: 1,
   heatmap: ['#e07a6f', '#f0b27a', '#f2e394', '#a6d98c', '#5fb36a'],
+  heatmapAbove: ['#7fb3d5', '#5b8fd0'],
   heatmapLabel: '#111827',
 }
 

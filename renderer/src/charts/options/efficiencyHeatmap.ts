@@ -63,6 +63,9 @@ export function heatmapLayout(
   return { top: top + half, bottom: BOTTOM + half, visualMapBottom: 4 + half }
 }
 
+/** The top of the colour scale: 150%, so that 100% sits on its green stop and beyond it turns blue. */
+export const EFFICIENCY_SCALE_MAX = 1.5
+
 /** The heat map; width (px) is the room across the card, which the subtitle wraps to. */
 export function efficiencyHeatmap(runs: Run[], theme: ChartTheme, width = LEGEND_WIDTH): ChartOption {
   const p = palette(theme)
@@ -128,8 +131,9 @@ export function efficiencyHeatmap(runs: Run[], theme: ChartTheme, width = LEGEND
     visualMap: {
       type: 'continuous',
       min: 0,
-      // Anchored at 100%: super-linear cells (cache effects, noise) stay green instead of repainting the rest.
-      max: 1,
+      // 0–100% keeps its red-to-green stops (a quarter apart), and two more run on to 150% in blue: a cell beyond
+      // 100% (warm-up, caches, noise) stood out from no cell when it wore the same green as 100%.
+      max: EFFICIENCY_SCALE_MAX,
       calculable: true,
       orient: 'horizontal',
       left: 'center',
@@ -137,9 +141,9 @@ export function efficiencyHeatmap(runs: Run[], theme: ChartTheme, width = LEGEND
       itemHeight: 160,
       itemWidth: 12,
       precision: 2,
-      text: ['efficient', 'wasted'],
+      text: ['beyond 100%: suspect', 'wasted'],
       textStyle: { color: p.subtext },
-      inRange: { color: p.heatmap },
+      inRange: { color: [...p.heatmap, ...p.heatmapAbove] },
       formatter: (value: unknown) => formatPercent(Number(value)),
     },
     series: [
