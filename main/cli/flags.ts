@@ -7,6 +7,7 @@ import {
   ExecutorSchema,
   ExportFormatSchema,
   KernelSchema,
+  MAX_TIME_MS,
   TimeUnitSchema,
   TransferSchema,
   WorkloadSchema,
@@ -187,7 +188,7 @@ export function sweepSpecInput(flags: SweepFlags, defaultPools: number[]): Sweep
   if (flags.chunk !== undefined) input.chunkRows = parseChunkList(flags.chunk)
   if (flags.reps !== undefined) input.repetitions = parseWhole(flags.reps, '--reps')
   if (flags.target !== undefined) input.target = parseTarget(flags.target)
-  if (flags.maxTime !== undefined) input.maxTimeMs = parseDuration(flags.maxTime, '--max-time')
+  if (flags.maxTime !== undefined) input.maxTimeMs = parseMaxTime(flags.maxTime)
   if (flags.maxSamples !== undefined) input.maxSamples = parseWhole(flags.maxSamples, '--max-samples')
   if (flags.orderSeed !== undefined) input.orderSeed = parseWhole(flags.orderSeed, '--order-seed')
   if (flags.warmup !== undefined) input.warmups = parseWhole(flags.warmup, '--warmup')
@@ -200,6 +201,18 @@ export function sweepSpecInput(flags: SweepFlags, defaultPools: number[]): Sweep
 }
 
 /** A time limit as timeout(1) reads one: plain seconds (600), or with a unit: 500ms, 30s, 10m, 1h. */
+/** --max-time, its bounds said in the units a person types (the schema's are whole milliseconds). */
+function parseMaxTime(text: string): number {
+  const ms = parseDuration(text, '--max-time')
+  if (ms < 1)
+    throw new UsageError(`--max-time: "${text.trim()}" is under 1 ms, the least a cell can be given`)
+  if (ms > MAX_TIME_MS)
+    throw new UsageError(
+      `--max-time: "${text.trim()}" is over ${MAX_TIME_MS / 3_600_000} h, the most a cell can be given`,
+    )
+  return ms
+}
+
 export const parseTimeout = (text: string, flag: string): number => parseDuration(text, flag)
 
 /** --timeout within the schema's bounds, refused in words of durations (the schema's own line says "(ms)"). */

@@ -146,7 +146,7 @@ export async function exportCommand(ids: string[], options: ExportOptions, io: C
     // The charts overlay every run: each is held without its samples, which no chart draws.
     const runs = []
     for (const id of await resolveIds()) runs.push(chartRun(await history.get(id)))
-    return writeImages(runs, format, images, options.out, io)
+    return writeImages(runs, format, images, options.out, io, history.dir)
   }
   const toStdout = options.out === undefined || options.out === '-'
   const path = toStdout ? '' : resolve(options.out as string)

@@ -4,7 +4,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path'
 import type { Run } from '../../common/contract'
 import { chartCards, chartKeys, pngFileName, type ChartKey } from '../../renderer/src/charts/cards'
 import type { ChartTheme } from '../../renderer/src/charts/types'
-import { ExportWriteError } from '../export/write-export'
+import { checkDestination, ExportWriteError } from '../export/write-export'
 import {
   DEFAULT_CHART_HEIGHT,
   DEFAULT_CHART_WIDTH,
@@ -86,6 +86,8 @@ export async function writeImages(
   options: ImageOptions,
   out: string | undefined,
   io: CliIo,
+  /** No chart file may land here, where it would replace a run (checkDestination). */
+  historyDir?: string,
 ): Promise<number> {
   // ECharts and resvg (a native module) are loaded here, when an image is drawn, not by every command.
   const { renderChartSvgs } = await import('../export/charts')
@@ -106,6 +108,16 @@ export async function writeImages(
     format,
     out,
   )
+  // Every file tried before the first is written: a refusal leaves none of them half done.
+  for (const path of paths) {
+    if (path === '-') continue
+    try {
+      await checkDestination(path, path, historyDir)
+    } catch (error) {
+      if (error instanceof ExportWriteError) throw new CliFailure(error.message)
+      throw error
+    }
+  }
   for (const [i, chart] of charts.entries()) {
     const content = svgToPng === null ? chart.svg : svgToPng(chart.svg)
     const path = paths[i]

@@ -25,6 +25,8 @@ import { VERSION } from './version'
 import { formatIssues } from '../../common/contract'
 import { oneLine } from '../../common/one-line'
 import type { SweepOptions } from './flags'
+import { checkWritable, outputFiles, writeOutputs } from './sweep-files'
+import { defaultHistoryDir } from '../history/paths'
 
 export interface TargetDirOption {
   dataDir?: string
@@ -165,6 +167,9 @@ export async function remoteSweepCommand(
   options: SweepOptions & TargetDirOption,
   io: CliIo,
 ): Promise<number> {
+  // The files are written here, from the run that comes back: tried before connecting, as a local sweep does.
+  const files = outputFiles(options)
+  await checkWritable(files, options.historyDir ?? defaultHistoryDir(io.env))
   const target = await storeFor(options, io).get(options.on as string)
   checkVersion(await remoteInfo(target, io), target)
   const history = options.save ? openHistory(options.historyDir, io) : null
@@ -198,6 +203,7 @@ export async function remoteSweepCommand(
     const summary = await history.importAll(run)
     warn(`saved as run ${summary[0]?.id ?? run.id} in ${history.dir} (measured on ${target.name})`)
   }
+  const failedWrites = await writeOutputs(run, files, warn)
   if (interrupted) return exitCodeFor(interrupted)
-  return run.status === 'failed' ? EXIT_FAILURE : EXIT_OK
+  return run.status === 'failed' || failedWrites > 0 ? EXIT_FAILURE : EXIT_OK
 }

@@ -1,13 +1,9 @@
 // `amdahl sweep`: flags → spec → memory check → the engine with a progress line → table, files, history.
-import { resolve } from 'node:path'
-import type { ExportFormat } from '../../common/contract'
 import { checkFits } from '../engine'
 import { inProcessEngine } from '../engine/sweep-engine'
 import { hostEngine } from '../engine/host-client'
 import { forkHost } from '../engine/host-fork'
 import { driveSweep, type SweepOutcome } from '../service/sweep-driver'
-import { memorySource, openExport } from '../export/open-export'
-import { checkDestination, ExportWriteError, writeExportFile } from '../export/write-export'
 import {
   CliFailure,
   EXIT_FAILURE,
@@ -25,39 +21,11 @@ import { ProgressLine } from './progress'
 import { formatRunReport } from './table'
 import { checkEventsFlag, EventsWriter } from './events'
 import { remoteSweepCommand } from './remote'
+import { checkWritable, outputFiles, writeOutputs } from './sweep-files'
 import { oneLine } from '../../common/one-line'
 import { defaultHistoryDir } from '../history/paths'
 import { ProbeStore, probeDirFor } from '../probe/store'
 import { SpeedStore } from '../probe/speed-store'
-
-interface OutputFile {
-  path: string
-  format: ExportFormat
-}
-
-function outputFiles(options: SweepOptions): OutputFile[] {
-  const wanted: [string | undefined, ExportFormat][] = [
-    [options.json, 'json'],
-    [options.csv, 'csv'],
-    [options.samplesCsv, 'samples-csv'],
-  ]
-  return wanted.flatMap(([path, format]) => (path === undefined ? [] : [{ path: resolve(path), format }]))
-}
-
-/**
- * Finding out after a long sweep that a file cannot be written would waste it: each is tried first (a temp file
- * made and removed beside it), and one inside the history folder, which would replace a run, is refused.
- */
-async function checkWritable(files: OutputFile[], historyDir: string): Promise<void> {
-  for (const file of files) {
-    try {
-      await checkDestination(file.path, file.path, historyDir)
-    } catch (error) {
-      if (error instanceof ExportWriteError) throw new CliFailure(error.message)
-      throw error
-    }
-  }
-}
 
 export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<number> {
   const events = checkEventsFlag(options.events) ? new EventsWriter(io.stdout) : null
@@ -134,21 +102,7 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
       warn(outcome.saveError)
     }
   }
-  for (const file of files) {
-    try {
-      // Written as it is produced, into a temp file renamed over the destination: never a part of a file.
-      const exported = await openExport([run.id], file.format, memorySource([run]))
-      await writeExportFile(file.path, exported.pieces)
-      warn(`wrote ${file.path}`)
-    } catch (error) {
-      failedWrites++
-      warn(
-        error instanceof ExportWriteError
-          ? error.message
-          : `could not write ${file.path}: ${(error as Error).message}`,
-      )
-    }
-  }
+  failedWrites += await writeOutputs(run, files, warn)
 
   // The caller exits the process next: a cancelled sweep's pools may still be ending, and must be gone first.
   await outcome.engineClosed

@@ -5,7 +5,7 @@
 // (withDerivedFlags), so a warning taken out of the file comes back. Pure.
 import type { z } from 'zod'
 import type { Cell, Run } from '../../common/contract'
-import { mean, median, stddev } from '../../common/stats'
+import { mean, median, medianInterval, processGroups, relativeHalfWidth, stddev } from '../../common/stats'
 import { cellFlags } from '../engine/flags'
 import { runVerdict } from '../engine/speed'
 
@@ -63,6 +63,32 @@ function cellIssue(cell: Cell, bases: Map<number, number>): Found {
     return [
       ['stats', 'stddev'],
       `is ${shown(stats.stddev)} ms, not the standard deviation of its samples (${shown(stddev(cell.samplesMs))})`,
+    ]
+  const counted = cell.processSamples?.reduce((sum, k) => sum + k, 0)
+  if (counted !== undefined && counted !== cell.samplesMs.length)
+    return [
+      ['processSamples'],
+      `count ${counted} samples over the processes, not the ${cell.samplesMs.length} the cell holds`,
+    ]
+  // One process's interval is its samples' order statistics, exactly; over processes it is a seeded bootstrap
+  // (not redone here), held to the checks below.
+  if (processGroups(cell.samplesMs, cell.processSamples) === null) {
+    const order = medianInterval(cell.samplesMs)
+    if (
+      differs(stats.ci95Low, order.low) ||
+      differs(stats.ci95High, order.high) ||
+      differs(stats.ciLevel, order.level)
+    )
+      return [
+        ['stats', 'ci95Low'],
+        `the 95% interval ${shown(stats.ci95Low)}–${shown(stats.ci95High)} ms (at ${shown(stats.ciLevel)}) is not the one its samples give (${shown(order.low)}–${shown(order.high)}, at ${shown(order.level)})`,
+      ]
+  }
+  const half = relativeHalfWidth(stats.median, { low: stats.ci95Low, high: stats.ci95High })
+  if (differs(stats.relSpread, half))
+    return [
+      ['stats', 'relSpread'],
+      `is ${shown(stats.relSpread)}, not the half-width of its own interval (${shown(half)})`,
     ]
   if (!within(stats.median, stats.ci95Low, stats.ci95High))
     return [

@@ -96,9 +96,13 @@ run('remote targets over ssh (a real sshd on 127.0.0.1)', () => {
     expect(seen.length).toBeGreaterThan(0)
     expect(seen.at(-1)?.cellsDone).toBe(6)
 
-    const r = cli(['sweep', '--on', 'loop', '--sizes', '200', '--pools', '1,2', '--reps', '3'])
+    // --csv is written here, from the run that came back (it was once dropped without a word).
+    const csv = join(home, 'remote.csv')
+    const r = cli(['sweep', '--on', 'loop', '--sizes', '200', '--pools', '1,2', '--reps', '3', '--csv', csv])
     expect(r.status).toBe(0)
     expect(r.stdout).toContain('200')
+    expect(r.stderr).toContain(`wrote ${csv}`)
+    expect(readFileSync(csv, 'utf8').trim().split('\n')).toHaveLength(1 + 3)
     expect(r.stderr).toMatch(/saved as run \S+ .*measured on loop/)
     const id = /saved as run (\S+)/.exec(r.stderr)?.[1] as string
     const saved = JSON.parse(readFileSync(join(home, 'history', `${id}.json`), 'utf8'))

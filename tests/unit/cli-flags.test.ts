@@ -135,11 +135,18 @@ describe('parseSweepSpec', () => {
     expect(() => parseSweepSpec({ sizes: '10', maxTime: 'a while' }, [1])).toThrow(
       '--max-time: "a while" is not a duration (write e.g. 3, 3s or 500ms)',
     )
-    // Every duration flag reads the same units; a plain number is in the flag's own unit (ms here).
+    // Every duration flag reads the same units; a plain number is seconds.
     expect(parseSweepSpec({ sizes: '10', maxTime: '2 min' }, [1]).maxTimeMs).toBe(120_000)
     expect(parseSweepSpec({ sizes: '10', maxTime: '2500ms' }, [1]).maxTimeMs).toBe(2500)
     expect(() => parseSweepSpec({ sizes: '10', maxTime: '0s' }, [1])).toThrow(
-      '--max-time: max time per cell (ms) must be at least 1',
+      '--max-time: "0s" is under 1 ms, the least a cell can be given',
+    )
+    // Its bounds in the units typed, not the schema's milliseconds.
+    expect(() => parseSweepSpec({ sizes: '10', maxTime: '0.0001' }, [1])).toThrow(
+      '--max-time: "0.0001" is under 1 ms, the least a cell can be given',
+    )
+    expect(() => parseSweepSpec({ sizes: '10', maxTime: '2h' }, [1])).toThrow(
+      '--max-time: "2h" is over 1 h, the most a cell can be given',
     )
     expect(() => parseSweepSpec({ sizes: '10', maxSamples: '0' }, [1])).toThrow(
       '--max-samples: max samples per cell must be at least 1',

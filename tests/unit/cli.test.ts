@@ -205,6 +205,10 @@ describe('sweep', () => {
       expect(sys.stdout).toBe('')
       expect(sys.status).toBe(1)
     }
+    // "-" is standard output for export --out; here the table goes there, so it names no file.
+    const dash = amdahl(...small, '--no-save', '--csv', '-')
+    expect(dash.stderr).toMatch(/^amdahl: --csv: "-" would be standard output, where the sweep's table goes/)
+    expect(dash.status).toBe(2)
     // Into the history folder, where it would replace a run: refused, and nothing measured or saved.
     const kept = fresh('h-kept')
     mkdirSync(kept)
@@ -304,6 +308,24 @@ describe('history and export', () => {
     expect(through.stderr).toMatch(
       /^amdahl: cannot write .*link-to-run\.csv: it is inside the history folder/,
     )
+    expect(readFileSync(own, 'utf8')).toBe(before)
+    // Chart files are held to it too, every one tried before the first is written.
+    for (const format of ['svg', 'png']) {
+      const image = amdahl(
+        'export',
+        id,
+        '--format',
+        format,
+        '--chart',
+        'time',
+        '--out',
+        own,
+        '--history-dir',
+        history,
+      )
+      expect(image.stderr).toMatch(/it is inside the history folder/)
+      expect(image.status).toBe(1)
+    }
     expect(readFileSync(own, 'utf8')).toBe(before)
     // A chart file that cannot be written says why in words, not as an error code (ENOENT).
     const nowhere = fresh('no/such/x.svg')

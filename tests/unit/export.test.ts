@@ -402,9 +402,26 @@ describe('an import held against its own samples', () => {
         forged((c) => (c.baseMs = (c.baseMs ?? 0) * 2)),
         /base case time is [\d.]+ ms, not the median of this size's serial samples/,
       ],
+      // An interval other than its samples' order statistics (one process): narrowed, or moved off the median.
       [
         forged((c) => c.stats && (c.stats.ci95High = median * 0.5)),
-        /the median time lies outside its own 95% interval/,
+        /the 95% interval [\d.]+–[\d.]+ ms \(at 0\.9\d*\) is not the one its samples give/,
+      ],
+      [
+        forged(
+          (c) => c.stats && Object.assign(c.stats, { ci95Low: median * 0.999, ci95High: median * 1.001 }),
+        ),
+        /is not the one its samples give/,
+      ],
+      // The walk-through's relSpread of 0.001, which dropped every unstable flag; and process counts that do
+      // not add up to the samples.
+      [
+        forged((c) => c.stats && (c.stats.relSpread = 0.001)),
+        /is 0\.001, not the half-width of its own interval/,
+      ],
+      [
+        forged((c) => (c.processSamples = [1, c.samplesMs.length])),
+        /count [\d]+ samples over the processes, not the [\d]+ the cell holds/,
       ],
       [
         forged((c) => c.speedupCi && (c.speedupCi = { low: 50, high: 60 })),

@@ -1,0 +1,67 @@
+// The files a sweep writes (--json, --csv, --samples-csv), for a sweep here or on a target: tried before the
+// sweep measures, written after it.
+import { resolve } from 'node:path'
+import type { ExportFormat, Run } from '../../common/contract'
+import { memorySource, openExport } from '../export/open-export'
+import { checkDestination, ExportWriteError, writeExportFile } from '../export/write-export'
+import { CliFailure, UsageError } from './errors'
+import type { SweepOptions } from './flags'
+
+export interface OutputFile {
+  path: string
+  format: ExportFormat
+}
+
+/** The files asked for; "-" is refused: standard output is where the sweep's table goes. */
+export function outputFiles(options: SweepOptions): OutputFile[] {
+  const wanted: [string | undefined, ExportFormat, string][] = [
+    [options.json, 'json', '--json'],
+    [options.csv, 'csv', '--csv'],
+    [options.samplesCsv, 'samples-csv', '--samples-csv'],
+  ]
+  for (const [path, , flag] of wanted)
+    if (path === '-')
+      throw new UsageError(
+        `${flag}: "-" would be standard output, where the sweep's table goes: name a file (amdahl export writes to standard output)`,
+      )
+  return wanted.flatMap(([path, format]) => (path === undefined ? [] : [{ path: resolve(path), format }]))
+}
+
+/**
+ * Finding out after a long sweep that a file cannot be written would waste it: each is tried first (a temp file
+ * made and removed beside it), and one inside the history folder, which would replace a run, is refused.
+ */
+export async function checkWritable(files: readonly OutputFile[], historyDir: string): Promise<void> {
+  for (const file of files) {
+    try {
+      await checkDestination(file.path, file.path, historyDir)
+    } catch (error) {
+      if (error instanceof ExportWriteError) throw new CliFailure(error.message)
+      throw error
+    }
+  }
+}
+
+/** Writes the run to each file, each as it is produced into a temp file renamed over it; answers how many failed. */
+export async function writeOutputs(
+  run: Run,
+  files: readonly OutputFile[],
+  warn: (line: string) => void,
+): Promise<number> {
+  let failed = 0
+  for (const file of files) {
+    try {
+      const exported = await openExport([run.id], file.format, memorySource([run]))
+      await writeExportFile(file.path, exported.pieces)
+      warn(`wrote ${file.path}`)
+    } catch (error) {
+      failed++
+      warn(
+        error instanceof ExportWriteError
+          ? error.message
+          : `could not write ${file.path}: ${(error as Error).message}`,
+      )
+    }
+  }
+  return failed
+}
