@@ -33,6 +33,30 @@ const sweep = (path: string, input: Omit<SweepSpecInput, 'workload' | 'module'>)
     }),
   )
 
+/** The executor with the transfer it takes: a child process has no shared memory, so it copies. */
+const onExecutor = (executor: 'thread' | 'process') =>
+  ({ executor, transfer: executor === 'process' ? 'copy' : 'shared' }) as const
+
+/** A module sweep of pools 1 and 2 taking one sample at least, with no warm-up run: for kernels that never end. */
+const stuckSweep = (
+  executor: 'thread' | 'process',
+  sizes: number[],
+  module: { path: string; timeoutMs?: number },
+  options?: Parameters<typeof runSweep>[1],
+) =>
+  runSweep(
+    SweepSpecSchema.parse({
+      sizes,
+      pools: [1, 2],
+      repetitions: 1,
+      warmups: 0,
+      ...onExecutor(executor),
+      workload: 'module',
+      module,
+    }),
+    options,
+  )
+
 /** CPU time of this process and of its live children, ms (Linux: /proc/<pid>/stat, 10 ms ticks). */
 function cpuOfUsAndChildrenMs(): number {
   const own = process.cpuUsage()
@@ -204,8 +228,7 @@ describe('a broken JS module', () => {
       const run = await sweep(file, {
         sizes: [20],
         pools: [1, 2],
-        executor,
-        transfer: executor === 'process' ? 'copy' : 'shared',
+        ...onExecutor(executor),
       })
       expect(run.status).toBe('complete')
       expect(statuses(run)).toEqual(['failed', 'failed', 'failed'])
@@ -243,17 +266,10 @@ describe('a broken JS module', () => {
       const phases: (string | null)[] = []
       const started = performance.now()
       setTimeout(() => controller.abort(), 1500)
-      const run = await runSweep(
-        SweepSpecSchema.parse({
-          sizes: [10],
-          pools: [1, 2],
-          repetitions: 1,
-          warmups: 0,
-          executor,
-          transfer: executor === 'process' ? 'copy' : 'shared',
-          workload: 'module',
-          module: { path: forever },
-        }),
+      const run = await stuckSweep(
+        executor,
+        [10],
+        { path: forever },
         { signal: controller.signal, onProgress: (p) => phases.push(p.current?.phase ?? null) },
       )
       await closePools()
@@ -277,18 +293,7 @@ describe('a broken JS module', () => {
     'stops a kernel task at the timeout, in the warm-up and in a timed sample, and fails its cells saying so (%s)',
     async (executor) => {
       const run = (name: string, source: string) =>
-        runSweep(
-          SweepSpecSchema.parse({
-            sizes: [100],
-            pools: [1, 2],
-            repetitions: 1,
-            warmups: 0,
-            executor,
-            transfer: executor === 'process' ? 'copy' : 'shared',
-            workload: 'module',
-            module: { path: moduleFile(`${name}-${executor}.mjs`, source), timeoutMs: 500 },
-          }),
-        )
+        stuckSweep(executor, [100], { path: moduleFile(`${name}-${executor}.mjs`, source), timeoutMs: 500 })
       const line = (name: string) =>
         `${name}-${executor}.mjs: a kernel task ran for over 500 ms and was stopped (its worker with it)`
       // Stuck on any rows: the warm-up before the first sample meets it, and every cell fails.
