@@ -1,6 +1,6 @@
 // A run's cells as the rows a report prints (HTML and Markdown alike), in the app's number format.
 import { baseCaseOf, type Cell, type Run } from '../../common/contract'
-import { chunkLabel, flagNotes } from '../../common/cell-text'
+import { chunkLabel } from '../../common/cell-text'
 import { ratioText } from '../../common/ratio-text'
 import { formatDuration, protocolText } from '../../common/protocol-text'
 import { formatMs, formatPercent, formatSpeedup } from '../../renderer/src/lib/format'
@@ -130,6 +130,3 @@ export function machineRows(run: Run): [string, string][] {
       : []),
   ]
 }
-
-/** Every flag's note, one line each, the most telling first, as the terminal lists them (a file has room for all). */
-export const flagNoteLines = (run: Run): string[] => flagNotes(run.cells)

@@ -2,7 +2,8 @@
 import type { Run } from '../../common/contract'
 import { FIT_TABLE_TITLE, fitTable } from '../../common/fits'
 import { printable } from '../../common/one-line'
-import { CELL_HEADERS, cellRow, flagNoteLines, machineRows, NUMERIC_HEADERS, protocolRows } from './cell-rows'
+import { flagNotes } from '../../common/cell-text'
+import { CELL_HEADERS, cellRow, machineRows, NUMERIC_HEADERS, protocolRows } from './cell-rows'
 import { layoutText, type ExportLayout } from './layout'
 
 /**
@@ -48,6 +49,8 @@ export function runTableMarkdown(run: Run): string {
  */
 function runSection(run: Run): string {
   const title = run.name ? `${run.name} (${run.id})` : run.id
+  // Every note, the most telling first, as the terminal lists them (a file has room for all).
+  const notes = flagNotes(run.cells)
   const facts = (rows: [string, string][]) => rows.map(([k, v]) => `${k}: ${cell(v)}`).join(' · ')
   return printable(
     [
@@ -58,9 +61,7 @@ function runSection(run: Run): string {
       facts(machineRows(run)),
       '',
       run.cells.length > 0 ? runTableMarkdown(run) : '_No cells were measured._',
-      ...(flagNoteLines(run).length > 0
-        ? ['', 'Flags:', '', ...flagNoteLines(run).map((l) => `- ${cell(l)}`)]
-        : []),
+      ...(notes.length > 0 ? ['', 'Flags:', '', ...notes.map((l) => `- ${cell(l)}`)] : []),
       ...fitTableMarkdown(run),
     ].join('\n'),
   )
