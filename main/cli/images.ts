@@ -4,7 +4,8 @@ import { basename, dirname, extname, join, resolve } from 'node:path'
 import type { Run } from '../../common/contract'
 import { chartCards, chartKeys, pngFileName, type ChartKey } from '../../renderer/src/charts/cards'
 import type { ChartTheme } from '../../renderer/src/charts/types'
-import { checkDestination, ExportWriteError } from '../export/write-export'
+import { ExportWriteError } from '../export/write-export'
+import { checkWritable } from './sweep-files'
 import {
   DEFAULT_CHART_HEIGHT,
   DEFAULT_CHART_WIDTH,
@@ -109,15 +110,10 @@ export async function writeImages(
     out,
   )
   // Every file tried before the first is written: a refusal leaves none of them half done.
-  for (const path of paths) {
-    if (path === '-') continue
-    try {
-      await checkDestination(path, path, historyDir)
-    } catch (error) {
-      if (error instanceof ExportWriteError) throw new CliFailure(error.message)
-      throw error
-    }
-  }
+  await checkWritable(
+    paths.filter((path) => path !== '-'),
+    historyDir,
+  )
   for (const [i, chart] of charts.entries()) {
     const content = svgToPng === null ? chart.svg : svgToPng(chart.svg)
     const path = paths[i]

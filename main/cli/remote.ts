@@ -25,8 +25,7 @@ import { VERSION } from './version'
 import { formatIssues } from '../../common/contract'
 import { oneLine } from '../../common/one-line'
 import type { SweepOptions } from './flags'
-import { checkWritable, outputFiles, writeOutputs } from './sweep-files'
-import { defaultHistoryDir } from '../history/paths'
+import { triedOutputs, writeOutputs } from './sweep-files'
 
 export interface TargetDirOption {
   dataDir?: string
@@ -168,8 +167,7 @@ export async function remoteSweepCommand(
   io: CliIo,
 ): Promise<number> {
   // The files are written here, from the run that comes back: tried before connecting, as a local sweep does.
-  const files = outputFiles(options)
-  await checkWritable(files, options.historyDir ?? defaultHistoryDir(io.env))
+  const files = await triedOutputs(options, io.env)
   const target = await storeFor(options, io).get(options.on as string)
   checkVersion(await remoteInfo(target, io), target)
   const history = options.save ? openHistory(options.historyDir, io) : null

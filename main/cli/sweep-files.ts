@@ -6,14 +6,18 @@ import { memorySource, openExport } from '../export/open-export'
 import { checkDestination, ExportWriteError, writeExportFile } from '../export/write-export'
 import { CliFailure, UsageError } from './errors'
 import type { SweepOptions } from './flags'
+import { defaultHistoryDir } from '../history/paths'
 
 export interface OutputFile {
   path: string
   format: ExportFormat
 }
 
-/** The files asked for; "-" is refused: standard output is where the sweep's table goes. */
-export function outputFiles(options: SweepOptions): OutputFile[] {
+/**
+ * The files asked for, each tried before the sweep measures (finding out after a long sweep that one cannot be
+ * written would waste it); "-" is refused: standard output is where the sweep's table goes.
+ */
+export async function triedOutputs(options: SweepOptions, env: NodeJS.ProcessEnv): Promise<OutputFile[]> {
   const wanted: [string | undefined, ExportFormat, string][] = [
     [options.json, 'json', '--json'],
     [options.csv, 'csv', '--csv'],
@@ -24,17 +28,24 @@ export function outputFiles(options: SweepOptions): OutputFile[] {
       throw new UsageError(
         `${flag}: "-" would be standard output, where the sweep's table goes: name a file (amdahl export writes to standard output)`,
       )
-  return wanted.flatMap(([path, format]) => (path === undefined ? [] : [{ path: resolve(path), format }]))
+  const files = wanted.flatMap(([path, format]) =>
+    path === undefined ? [] : [{ path: resolve(path), format }],
+  )
+  await checkWritable(
+    files.map((f) => f.path),
+    options.historyDir ?? defaultHistoryDir(env),
+  )
+  return files
 }
 
 /**
- * Finding out after a long sweep that a file cannot be written would waste it: each is tried first (a temp file
- * made and removed beside it), and one inside the history folder, which would replace a run, is refused.
+ * Tries each path (a temp file made and removed beside it) and refuses one inside the history folder, which
+ * would replace a run: the sweep's files and the chart files of an export alike.
  */
-export async function checkWritable(files: readonly OutputFile[], historyDir: string): Promise<void> {
-  for (const file of files) {
+export async function checkWritable(paths: readonly string[], historyDir: string | undefined): Promise<void> {
+  for (const path of paths) {
     try {
-      await checkDestination(file.path, file.path, historyDir)
+      await checkDestination(path, path, historyDir)
     } catch (error) {
       if (error instanceof ExportWriteError) throw new CliFailure(error.message)
       throw error

@@ -21,7 +21,7 @@ import { ProgressLine } from './progress'
 import { formatRunReport } from './table'
 import { checkEventsFlag, EventsWriter } from './events'
 import { remoteSweepCommand } from './remote'
-import { checkWritable, outputFiles, writeOutputs } from './sweep-files'
+import { triedOutputs, writeOutputs } from './sweep-files'
 import { oneLine } from '../../common/one-line'
 import { defaultHistoryDir } from '../history/paths'
 import { ProbeStore, probeDirFor } from '../probe/store'
@@ -36,9 +36,8 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
     throw new UsageError('--data-dir names where targets are kept: it goes with --on <target>')
   const refusal = checkFits(spec)
   if (refusal !== null) throw new CliFailure(refusal)
-  const files = outputFiles(options)
   // Saved or not, a file of the sweep must not replace a run kept in the history.
-  await checkWritable(files, options.historyDir ?? defaultHistoryDir(io.env))
+  const files = await triedOutputs(options, io.env)
   const history = options.save ? openHistory(options.historyDir, io) : null
   // Before measuring, as for the files above: a sweep of minutes must not end in "could not be saved".
   await history?.prepare().catch((error: unknown) => {
