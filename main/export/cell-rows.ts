@@ -1,9 +1,9 @@
 // A run's cells as the rows a report prints (HTML and Markdown alike), in the app's number format.
 import { baseCaseOf, type Cell, type Run } from '../../common/contract'
 import { chunkLabel } from '../../common/cell-text'
-import { ratioText } from '../../common/ratio-text'
 import { formatDuration, protocolText } from '../../common/protocol-text'
-import { formatMs, formatPercent, formatSpeedup } from '../../renderer/src/lib/format'
+import { efficiencyText, speedupText } from '../../renderer/src/lib/cells'
+import { formatMs } from '../../renderer/src/lib/format'
 
 export const CELL_HEADERS = [
   'N',
@@ -47,19 +47,6 @@ export function cellRow(cell: Cell): string[] {
   const chunk = chunkLabel(cell)
   const flags = cell.flags.map((f) => f.kind).join(', ')
   const status = `${cell.status}${cell.status !== 'ok' && cell.error ? `: ${cell.error}` : ''}${flags ? `; ${flags}` : ''}`
-  // The base case is what every speedup divides: "base", not a measured 1.00×, as the terminal and the app say.
-  const speedup = cell.serial
-    ? s && cell.speedup !== null
-      ? 'base'
-      : '—'
-    : cell.speedup !== null && cell.speedupCi
-      ? `${formatSpeedup(cell.speedup)} [${ratioText(cell.speedupCi.low)}–${ratioText(cell.speedupCi.high)}]`
-      : formatSpeedup(cell.speedup)
-  const efficiency = cell.serial
-    ? '—'
-    : cell.efficiency !== null && cell.efficiencyCi
-      ? `${formatPercent(cell.efficiency)} [${formatPercent(cell.efficiencyCi.low)}–${formatPercent(cell.efficiencyCi.high)}]`
-      : formatPercent(cell.efficiency)
   return [
     count(cell.n),
     count(cell.entries),
@@ -72,8 +59,9 @@ export function cellRow(cell: Cell): string[] {
       : '—',
     s ? `${formatMs(s.min)} – ${formatMs(s.max)}` : '—',
     String(cell.samplesMs.length),
-    speedup,
-    efficiency,
+    // The base case is what every speedup divides: "base", not a measured 1.00×, as in the app's table.
+    speedupText(cell),
+    efficiencyText(cell),
     status,
   ]
 }

@@ -31,10 +31,29 @@ const order = (a: Cell, b: Cell): number =>
   (a.chunkSpec === 'auto' ? -1 : 0) - (b.chunkSpec === 'auto' ? -1 : 0) ||
   a.chunkRows - b.chunkRows
 
+/** A failed cell's figures are not to be read; a cancelled one with samples is partial and shows them, flagged. */
+const readable = (c: Cell) => (c.status !== 'failed' ? c.stats : null)
+
+/** Speedup with its bootstrap interval, "1.82× [1.75–1.90]"; "base" for the base case; '—' where there is none. */
+export function speedupText(c: Cell): string {
+  if (!readable(c) || c.speedup === null) return '—'
+  if (c.serial) return 'base'
+  return c.speedupCi
+    ? `${formatSpeedup(c.speedup)} [${ratioText(c.speedupCi.low)}–${ratioText(c.speedupCi.high)}]`
+    : formatSpeedup(c.speedup)
+}
+
+/** Efficiency with its interval, "91 % [87 %–95 %]"; '—' for the base case and where there is none. */
+export function efficiencyText(c: Cell): string {
+  if (!readable(c) || c.serial || c.efficiency === null) return '—'
+  return c.efficiencyCi
+    ? `${formatPercent(c.efficiency)} [${formatPercent(c.efficiencyCi.low)}–${formatPercent(c.efficiencyCi.high)}]`
+    : formatPercent(c.efficiency)
+}
+
 export function cellRows(run: Run): CellRow[] {
   return [...run.cells].sort(order).map((c, i) => {
-    // A failed cell's figures are not to be read; a cancelled one with samples is partial and shows them, flagged.
-    const s = c.status !== 'failed' ? c.stats : null
+    const s = readable(c)
     const shortOfLevel = s && c.samplesMs.length > 1 && s.ciLevel < 0.95
     return {
       key: `${c.n}-${c.serial ? 's' : c.pool}-${c.chunkSpec}-${i}`,
@@ -45,20 +64,8 @@ export function cellRows(run: Run): CellRow[] {
       tasks: c.tasks,
       samples: (c.batch ?? 1) > 1 ? `${c.samplesMs.length} ×${c.batch}` : String(c.samplesMs.length),
       time: s ? formatMsInterval(s.median, s.ci95Low, s.ci95High) : '—',
-      speedup:
-        !s || c.speedup === null
-          ? '—'
-          : c.serial
-            ? 'base'
-            : c.speedupCi
-              ? `${formatSpeedup(c.speedup)} [${ratioText(c.speedupCi.low)}–${ratioText(c.speedupCi.high)}]`
-              : formatSpeedup(c.speedup),
-      efficiency:
-        !s || c.serial || c.efficiency === null
-          ? '—'
-          : c.efficiencyCi
-            ? `${formatPercent(c.efficiency)} [${formatPercent(c.efficiencyCi.low)}–${formatPercent(c.efficiencyCi.high)}]`
-            : formatPercent(c.efficiency),
+      speedup: speedupText(c),
+      efficiency: efficiencyText(c),
       status: c.status,
       flags: c.flags,
       note:
