@@ -90,18 +90,43 @@ export function bandwidthSpeedupCeiling(probe: ProbeResult, p: number): number |
   return Math.min(p, at / one)
 }
 
+/** What a cell is held against: memory, the cache its matrix stays in, or the cores' compute (assign). */
+export type CeilingKind = 'memory' | CacheLevel | 'compute'
+
+/** A ceiling's name in text: "memory", "L3 cache", "compute". */
+export const ceilingLabel = (kind: CeilingKind): string =>
+  kind === 'memory' || kind === 'compute' ? kind : `${kind} cache`
+
+/**
+ * The cache a matrix of `bytes` read by `pool` workers stays in between samples, or null when it comes from
+ * memory: the smallest level that holds it, whole for a level the cores share, each worker's part for a level of
+ * each core's own. Where the OS gave no size for a level, nothing is assumed to fit in it.
+ */
+export function residentLevel(bytes: number, pool: number, caches: Caches): CacheLevel | null {
+  for (const level of ['L1', 'L2', 'L3'] as const) {
+    const size = caches[level]
+    if (size === null) continue
+    if ((caches.shared[level] ? bytes : bytes / Math.max(1, pool)) <= size) return level
+  }
+  return null
+}
+
 export interface CellUnits {
   /** Bytes of the matrix read per second, GB/s. */
   gbPerS: number | null
   /** assign only: GFLOP/s. */
   gflopsPerS: number | null
-  /** Share of the probe's ceiling for this pool size, 0..1+ (sum: read bandwidth; assign: compute). */
+  /** What the cell is held against (null without a probe or for the user's own programs). */
+  ceiling: CeilingKind | null
+  /** Share of that ceiling for this pool size, 0..1+; null where the probe has no figure for it. */
   ofCeiling: number | null
 }
 
 /**
  * A cell's median time in physical units, and its share of the ceiling for its pool size. The serial baseline
- * runs on one worker, so it is held against the ceiling of one. Built-in workloads only.
+ * runs on one worker, so it is held against the ceiling of one. A sum whose matrix stays in a cache is held
+ * against that cache's read bandwidth, not memory's: it is read from the cache, and the memory ceiling would
+ * call a cache-fed cell memory-bound (or beat it by 50%). Built-in workloads only.
  */
 export function cellUnits(
   cell: { entries: number; pool: number; serial: boolean; stats: { median: number } | null },
@@ -112,14 +137,23 @@ export function cellUnits(
   const ms = cell.stats?.median
   // A program or module of the user's moves bytes we cannot count: no physical units for it.
   if (!ms || ms <= 0 || (workload !== 'sum' && workload !== 'assign'))
-    return { gbPerS: null, gflopsPerS: null, ofCeiling: null }
+    return { gbPerS: null, gflopsPerS: null, ceiling: null, ofCeiling: null }
   const gb = gbPerS(sumBytes(cell.entries), ms)
   const pool = cell.serial ? 1 : cell.pool
   if (workload === 'sum') {
-    const ceiling = probe ? figureAt(probe.read, pool) : null
-    return { gbPerS: gb, gflopsPerS: null, ofCeiling: ceiling ? gb / ceiling : null }
+    if (!probe) return { gbPerS: gb, gflopsPerS: null, ceiling: null, ofCeiling: null }
+    const level = residentLevel(sumBytes(cell.entries), pool, probe.caches)
+    const figures = level === null ? probe.read : (probe.cacheRead.find((c) => c.level === level)?.read ?? [])
+    const ceiling = figureAt(figures, pool)
+    return {
+      gbPerS: gb,
+      gflopsPerS: null,
+      ceiling: level ?? 'memory',
+      ofCeiling: ceiling ? gb / ceiling : null,
+    }
   }
   const gflops = assignFlops(cell.entries, centroids) / ms / 1e6
-  const ceiling = probe ? figureAt(probe.assign, pool) : null
-  return { gbPerS: gb, gflopsPerS: gflops, ofCeiling: ceiling ? gflops / ceiling : null }
+  if (!probe) return { gbPerS: gb, gflopsPerS: gflops, ceiling: null, ofCeiling: null }
+  const ceiling = figureAt(probe.assign, pool)
+  return { gbPerS: gb, gflopsPerS: gflops, ceiling: 'compute', ofCeiling: ceiling ? gflops / ceiling : null }
 }

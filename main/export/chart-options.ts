@@ -21,5 +21,7 @@ export interface RenderedChart {
   title: string
   /** The teaching line the app shows under the chart. */
   howTo: string
+  /** The sentence of what the chart finds, as under the app's card (the speedup chart's binding limit). */
+  finding?: string
   svg: string
 }

@@ -56,7 +56,13 @@ export function* chartSvgs(runs: Run[], options: ChartRenderOptions = {}): Gener
     } finally {
       chart.dispose()
     }
-    yield { key: card.key, title: card.title, howTo: card.howTo, svg }
+    yield {
+      key: card.key,
+      title: card.title,
+      howTo: card.howTo,
+      ...(card.finding ? { finding: card.finding } : {}),
+      svg,
+    }
   }
 }
 

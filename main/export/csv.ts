@@ -82,6 +82,8 @@ const summaryColumns: [header: string, value: (run: Run, cell: Cell) => Field][]
       return of === null ? null : ratio(of * 100)
     },
   ],
+  // what pct_of_ceiling holds the cell against: memory, the cache its matrix stays in (L1/L2/L3), or compute
+  ['ceiling', (r, c) => units(r, c).ceiling],
   // where the median sample's wall time went (ms)
   ['dispatch_ms', (_, c) => ms(c.breakdown?.dispatchMs)],
   ['transfer_ms', (_, c) => ms(c.breakdown?.transferMs)],

@@ -124,7 +124,7 @@ export async function htmlLayout(
       let figures = 0
       for (const c of chartSvgs([...chartRuns], { ...options, theme: 'light' })) {
         figures++
-        yield `<figure data-chart="${c.key}">${c.svg}<figcaption><b>${escapeHtml(c.title)}.</b> ${escapeHtml(c.howTo)}</figcaption></figure>\n`
+        yield `<figure data-chart="${c.key}">${c.svg}<figcaption><b>${escapeHtml(c.title)}.</b> ${escapeHtml(c.howTo)}${c.finding ? `<br>${escapeHtml(c.finding)}` : ''}</figcaption></figure>\n`
       }
       if (figures === 0) yield '\n'
     },

@@ -1,6 +1,7 @@
 // The Markdown export: per run a heading, what was measured, and the cell table, as hyperfine's --export-markdown.
 import type { Run } from '../../common/contract'
 import { FIT_TABLE_TITLE, fitTable } from '../../common/fits'
+import { bindingLimitSentence } from '../../renderer/src/charts/options/ceilings'
 import { printable } from '../../common/one-line'
 import { flagNotes } from '../../common/cell-text'
 import { CELL_HEADERS, cellRow, machineRows, NUMERIC_HEADERS, protocolRows } from './cell-rows'
@@ -43,6 +44,12 @@ export function runTableMarkdown(run: Run): string {
   return [head, rule, ...rows].join('\n')
 }
 
+/** What limits speedup per size, the sentence under the app's speedup chart (built-in workloads only). */
+function limitLine(run: Run): string[] {
+  const sentence = run.cells.length > 0 ? bindingLimitSentence(run) : null
+  return sentence ? ['', `Limits: ${cell(sentence)}`] : []
+}
+
 /**
  * One run's section: its heading, what was measured and how, and the cell table; control characters of what it
  * quotes (a name, a program's error) as pictures, since Markdown is read in terminals too.
@@ -63,6 +70,7 @@ function runSection(run: Run): string {
       run.cells.length > 0 ? runTableMarkdown(run) : '_No cells were measured._',
       ...(notes.length > 0 ? ['', 'Flags:', '', ...notes.map((l) => `- ${cell(l)}`)] : []),
       ...fitTableMarkdown(run),
+      ...limitLine(run),
     ].join('\n'),
   )
 }

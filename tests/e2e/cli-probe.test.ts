@@ -261,7 +261,7 @@ describe('amdahl probe, kept per machine', () => {
     }
   })
 
-  it('holds the next sweep against the kept probe: CSV pct_of_ceiling = gb_per_s / read(pool)', () => {
+  it('holds the next sweep against the kept probe: CSV pct_of_ceiling = gb_per_s / the read ceiling of its level', () => {
     const probe = saved()
     expect(after.run.machine.ceilings).toEqual(probe)
     expect(after.rows.map((r) => r.pool)).toEqual(['serial', '1', '2'])
@@ -271,7 +271,15 @@ describe('amdahl probe, kept per machine', () => {
       expect(gb).toBeCloseTo((Number(row.entries) * 8) / Number(row.median_ms) / 1e6, 3)
       // the serial baseline runs on one worker: it is held against one worker's read bandwidth
       const pool = row.pool === 'serial' ? 1 : Number(row.pool)
-      const ceiling = probe.read.find((f) => f.pool === pool)?.value.median ?? NaN
+      // of memory, or of the first cache that holds the matrix (whole if shared, each worker's part if per core)
+      const bytes = Number(row.entries) * 8
+      const level = (['L1', 'L2', 'L3'] as const).find((l) => {
+        const size = probe.caches[l]
+        return size !== null && (probe.caches.shared[l] ? bytes : bytes / pool) <= size
+      })
+      expect(row.ceiling).toBe(level ?? 'memory')
+      const figures = level ? (probe.cacheRead.find((l) => l.level === level)?.read ?? []) : probe.read
+      const ceiling = figures.find((f) => f.pool === pool)?.value.median ?? NaN
       expect(Number(row.pct_of_ceiling)).toBeCloseTo((gb / ceiling) * 100, 2)
     }
   })

@@ -93,7 +93,11 @@ describe('a real sweep', () => {
       const gb = (cell.entries * 8) / (cell.stats?.median ?? NaN) / 1e6
       // six significant digits in the file
       expect(Number(row.gb_per_s) / gb).toBeCloseTo(1, 5)
-      const ceiling = run.machine.ceilings.read.find((f) => f.pool === (cell.serial ? 1 : cell.pool))
+      // 300² × 8 B = 703 KiB: within the fixture's 1 MiB L2 of each core whole (serial, p=1) and halved (p=2),
+      // beyond its 48 KiB L1: every cell is held against the probe's L2 read bandwidth, not memory's.
+      expect(row.ceiling).toBe('L2')
+      const l2 = run.machine.ceilings.cacheRead.find((l) => l.level === 'L2')?.read ?? []
+      const ceiling = l2.find((f) => f.pool === (cell.serial ? 1 : cell.pool))
       expect(Number(row.pct_of_ceiling) / ((100 * gb) / (ceiling?.value.median ?? NaN))).toBeCloseTo(1, 5)
       expect(Number(row.kernel_busiest_ms)).toBeCloseTo(cell.breakdown?.kernelMs ?? NaN, 5)
       expect(row.gflop_per_s).toBe('')

@@ -2,7 +2,7 @@
 // ceiling beside ideal and Amdahl, throughput with the probe's curve, the cache staircase, the time breakdown.
 import { readFileSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { bandwidthSpeedupCeiling, type ProbeResult } from '../../common/ceilings'
+import { bandwidthSpeedupCeiling, residentLevel, type ProbeResult } from '../../common/ceilings'
 import { SweepSpecSchema, type Run } from '../../common/contract'
 import { runSweep } from '../../main/engine'
 import { parseGetconf } from '../../main/probe/caches'
@@ -15,30 +15,48 @@ import {
   throughputVsWorkers,
   timeBreakdown,
 } from '../../renderer/src/charts/options'
-import { CEILING_NAME } from '../../renderer/src/charts/options/ceilings'
+import { CEILING_NAME, probeOf } from '../../renderer/src/charts/options/ceilings'
 import { named, seriesOf, valueOf } from './charts-fixtures'
+import { runsToMarkdown } from '../../main/export/markdown'
+import { runsToHtml } from '../../main/export/html-report'
 
 const getconf = readFileSync(new URL('./fixtures/probe/getconf-a.txt', import.meta.url), 'utf8')
 
 let bare: Run
 let probed: Run
 let probe: ProbeResult
+/** The same run held against the probe with the fixture's cache sizes (L1 48 KiB, L2 1 MiB per core, L3 508 MiB). */
+let cached: Run
 
 beforeAll(async () => {
   bare = await runSweep(
     SweepSpecSchema.parse({ name: 'sum', sizes: [64, 256, 600], pools: [1, 2], repetitions: 3, warmups: 1 }),
   )
   probe = await runProbe({ maxPool: 2, samples: 2, memoryBytes: 4 * 2 ** 20, caches: parseGetconf(getconf) })
-  probed = { ...bare, machine: { ...bare.machine, ceilings: probe } }
+  probed = { ...bare, machine: { ...bare.machine, ceilings: memoryOnly(probe) } }
+  cached = { ...bare, machine: { ...bare.machine, ceilings: probe } }
 })
 
-/** The run with every parallel cell's median set so that it reads `share` of its pool's read ceiling. */
+/** The probe without cache sizes: every matrix then comes from memory and is held against its read bandwidth. */
+const memoryOnly = (p: ProbeResult): ProbeResult => ({
+  ...p,
+  caches: { ...p.caches, L1: null, L2: null, L3: null, source: 'none' },
+})
+
+/**
+ * The run with every parallel cell's median set so that it reads `share` of the ceiling it is held against (the
+ * read bandwidth of memory, or of the cache its matrix stays in), its time spent in the kernel (no dispatch).
+ */
 function atShare(run: Run, share: number): Run {
+  const ceilings = run.machine.ceilings as ProbeResult
   const cells = run.cells.map((c) => {
     if (c.serial || !c.stats) return c
-    const bw = probe.read.find((f) => f.pool === c.pool)?.value.median ?? NaN
+    const level = residentLevel(c.entries * 8, c.pool, ceilings.caches)
+    const figures = level === null ? ceilings.read : ceilings.cacheRead.find((l) => l.level === level)?.read
+    const bw = figures?.find((f) => f.pool === c.pool)?.value.median ?? NaN
     const median = (c.entries * 8) / (share * bw * 1e6)
-    return { ...c, stats: { ...c.stats, median } }
+    const breakdown = { wallMs: median, dispatchMs: 0, transferMs: 0, kernelMs: median, reduceMs: 0 }
+    return { ...c, stats: { ...c.stats, median }, breakdown }
   })
   return { ...run, cells }
 }
@@ -70,13 +88,16 @@ describe('speedup chart with the machine ceiling', () => {
         'at N = 256, 2 workers reach 97% of the memory ceiling: the memory, not serial code, limits speedup; ' +
         'at N = 600, 2 workers reach 97% of the memory ceiling: the memory, not serial code, limits speedup.',
     )
-    expect(bindingLimitSentence(atShare(probed, 0.3))).toMatch(
+    // With the kernel the probe measured with: what keeps it below is the run's own serial code and overhead.
+    const sameKernel = atShare(probed, 0.3)
+    sameKernel.spec = { ...sameKernel.spec, kernel: probe.kernel }
+    expect(bindingLimitSentence(sameKernel)).toMatch(
       /^At N = 64, 2 workers reach 30% of the memory ceiling: serial code and overhead, not the machine, limit speedup;/,
     )
     // Beyond the ceiling it does not bind: never "the memory limits speedup" at 150% of it.
     const above = bindingLimitSentence(atShare(probed, 1.5))
     expect(above).toMatch(
-      /^At N = 64, 2 workers reach 150% of the memory ceiling: above the ceiling, so memory does not limit it here/,
+      /^At N = 64, 2 workers reach 150% of the memory ceiling: above it, so it does not limit speedup here \(the probe read low/,
     )
     expect(above).not.toMatch(/limits speedup/)
     expect(bindingLimitSentence(atShare(probed, 1.05))).toMatch(
@@ -86,6 +107,69 @@ describe('speedup chart with the machine ceiling', () => {
     expect(bindingLimitSentence(bare)).toMatch(
       /^No measure of this machine came with this run: sweep after measuring it/,
     )
+  })
+
+  it('holds a matrix that stays in a cache against that cache, and names it', () => {
+    // 64² × 8 B = 32 KiB: each worker's 16 KiB in its own L1; 256²: 256 KiB each in L2; 600² (2.7 MiB): L3.
+    expect(bindingLimitSentence(atShare(cached, 0.97))).toBe(
+      'At N = 64 (its 32 KiB stay in the L1 cache), 2 workers reach 97% of the L1 cache ceiling: the L1 cache, not serial code, limits speedup; ' +
+        'at N = 256 (its 512 KiB stay in the L2 cache), 2 workers reach 97% of the L2 cache ceiling: the L2 cache, not serial code, limits speedup; ' +
+        'at N = 600 (its 2.7 MiB stay in the L3 cache), 2 workers reach 97% of the L3 cache ceiling: the L3 cache, not serial code, limits speedup.',
+    )
+    // The memory ceiling binds no size here: the speedup chart does not draw it.
+    expect(seriesOf(speedupVsWorkers([cached], 'light')).map((s) => s.name)).not.toContain(CEILING_NAME)
+  })
+
+  it("says when dispatch, or a kernel slower than the probe's, keeps a cell below its ceiling", () => {
+    const slow = atShare(probed, 0.3)
+    const waiting: Run = {
+      ...slow,
+      cells: slow.cells.map((c) =>
+        c.breakdown ? { ...c, breakdown: { ...c.breakdown, dispatchMs: c.breakdown.wallMs * 0.86 } } : c,
+      ),
+    }
+    expect(bindingLimitSentence(waiting)).toMatch(
+      /^At N = 64, 2 workers reach 30% of the memory ceiling: dispatch and queueing take 86% of its time: the matrix is too small to pay for the workers;/,
+    )
+    const other = probe.kernel === 'wasm' ? 'js' : 'wasm'
+    const js: Run = { ...slow, spec: { ...slow.spec, kernel: other } }
+    expect(bindingLimitSentence(js)).toMatch(
+      new RegExp(
+        `^At N = 64, 2 workers reach 30% of the memory ceiling: this run's ${other} kernel is slower than the ${probe.kernel} kernel the probe measured with`,
+      ),
+    )
+  })
+
+  it('draws no ceiling over runs of different machines', () => {
+    const elsewhere: Run = {
+      ...probed,
+      id: 'elsewhere',
+      machine: {
+        ...probed.machine,
+        cpuModel: 'Another CPU',
+        ceilings: { ...memoryOnly(probe), cpuModel: 'Another CPU' },
+      },
+    }
+    expect(probeOf([probed, probed])).not.toBeNull()
+    expect(probeOf([probed, elsewhere])).toBeNull()
+    expect(probeOf([bare, elsewhere])).toBeNull()
+    expect(seriesOf(speedupVsWorkers([probed, elsewhere], 'light')).map((s) => s.name)).not.toContain(
+      CEILING_NAME,
+    )
+    expect(
+      String((throughputVsWorkers([probed, elsewhere], 'light').title as { subtext?: string }).subtext),
+    ).toContain('runs of different machines or probes')
+  })
+
+  it('puts the sentence in the reports too: Markdown after the fits, HTML under the speedup chart', async () => {
+    const run = atShare(probed, 0.97)
+    const sentence = bindingLimitSentence(run)!
+    expect(runsToMarkdown([run])).toContain(`\nLimits: ${sentence}`)
+    const html = await runsToHtml([run])
+    const figure = /<figure data-chart="speedup">[\s\S]*?<\/figure>/.exec(html)?.[0] ?? ''
+    expect(figure).toContain(`<br>${sentence.replaceAll('&', '&amp;').replaceAll("'", '&#39;')}</figcaption>`)
+    // A program of the user's: no bytes to count, no sentence.
+    expect(runsToMarkdown([{ ...run, spec: { ...run.spec, workload: 'module' } }])).not.toContain('Limits:')
   })
 
   it('puts the sentence under the speedup card', () => {
@@ -113,7 +197,7 @@ describe('throughput vs workers', () => {
 
 describe('cache staircase', () => {
   it('draws GB/s against the matrix bytes with the L1, L2 and L3 sizes marked', () => {
-    const option = cacheStaircase([probed], 'light')
+    const option = cacheStaircase([cached], 'light')
     const serial = named(option, 'serial')
     expect(serial.data.map(valueOf).map(([bytes]) => bytes)).toEqual([64, 256, 600].map((n) => n * n * 8))
     const marks = (seriesOf(option)[0].markLine?.data ?? []) as { xAxis?: number; name?: string }[]

@@ -62,3 +62,8 @@ export function percentText(value: number | null, ci: Interval | null): string {
     ? `${formatPercent(value)} [${formatPercent(ci.low)} – ${formatPercent(ci.high)}]`
     : formatPercent(value)
 }
+
+const MiB = 2 ** 20
+/** Bytes in the binary units cache sizes are given in: 32 KiB, 3.7 MiB. */
+export const bytesText = (b: number): string =>
+  b >= MiB ? `${+(b / MiB).toFixed(1)} MiB` : b >= 1024 ? `${+(b / 1024).toFixed(1)} KiB` : `${b} B`

@@ -44,8 +44,10 @@ export const hasCeilings = (runs: readonly Run[]): boolean => runs.some((r) => !
 function shareOfCeiling(run: Run | undefined, key: string): string {
   const cell = run?.cells.find((c) => cellKey(c) === key)
   if (!run || !cell) return '—'
-  const of = cellUnits(cell, run.spec.workload, run.spec.centroids, run.machine.ceilings).ofCeiling
-  return of === null ? '—' : `${(of * 100).toFixed(0)} %`
+  const { ofCeiling, ceiling } = cellUnits(cell, run.spec.workload, run.spec.centroids, run.machine.ceilings)
+  if (ofCeiling === null) return '—'
+  // A matrix that stays in a cache is held against that cache: the level says which.
+  return `${(ofCeiling * 100).toFixed(0)} %${ceiling === 'memory' || ceiling === 'compute' ? '' : ` ${ceiling}`}`
 }
 
 /** A ratio as a signed change in percent: 0.52 → "−48 %", 1.031 → "+3.1 %". */

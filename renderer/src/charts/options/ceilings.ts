@@ -1,14 +1,39 @@
 // The machine's limits drawn beside the measurements: the bandwidth ceiling on speedup, and one sentence that
 // says which limit binds each size. Pure: runs (with the probe in run.machine.ceilings) in, series and text out.
-import { bandwidthSpeedupCeiling, cellUnits, type ProbeResult } from '../../../../common/ceilings'
+import {
+  bandwidthSpeedupCeiling,
+  ceilingLabel,
+  cellUnits,
+  residentLevel,
+  sumBytes,
+  type ProbeResult,
+} from '../../../../common/ceilings'
 import type { Run } from '../../../../common/contract'
+import { bytesText } from '../format'
 import { representativeCells } from '../select'
 import type { LineSeriesOption } from '../types'
 
-/** The first run's probe: overlaid runs from one machine share it; another machine's has its own chart. */
+/**
+ * The probe the overlaid runs share, or null: runs of different machines (or measured by different probes) have
+ * no one ceiling, and drawing the first run's over the others would hold them against a machine they never ran on.
+ */
 export function probeOf(runs: Run[]): ProbeResult | null {
-  return runs.find((r) => r.machine.ceilings)?.machine.ceilings ?? null
+  const probe = runs.find((r) => r.machine.ceilings)?.machine.ceilings ?? null
+  if (!probe) return null
+  const same = runs.every((r) => {
+    const other = r.machine.ceilings
+    return (
+      r.machine.cpuModel === probe.cpuModel &&
+      r.machine.logicalCores === probe.logicalCores &&
+      (!other || (other.measuredAt === probe.measuredAt && other.kernel === probe.kernel))
+    )
+  })
+  return same ? probe : null
 }
+
+/** Whether the runs' machines differ, or their probes do: then no ceiling is drawn over the overlay. */
+export const mixedProbes = (runs: Run[]): boolean =>
+  runs.some((r) => r.machine.ceilings) && probeOf(runs) === null
 
 export const CEILING_NAME = 'memory ceiling S_max'
 
@@ -22,7 +47,14 @@ export function bandwidthCeilingSeries(
   colour: string,
 ): LineSeriesOption | null {
   const probe = probeOf(runs)
-  if (!probe || !runs.some((r) => r.spec.workload === 'sum')) return null
+  if (!probe) return null
+  // The memory ceiling binds only a matrix that comes from memory: where every size stays in a cache, it is not drawn.
+  const fromMemory = runs.some(
+    (r) =>
+      r.spec.workload === 'sum' &&
+      r.cells.some((c) => !c.serial && residentLevel(sumBytes(c.entries), c.pool, probe.caches) === null),
+  )
+  if (!fromMemory) return null
   const data: [number, number][] = []
   for (let q = 1; q <= Math.max(1, maxPool); q++) {
     const s = bandwidthSpeedupCeiling(probe, q)
@@ -43,24 +75,29 @@ export function bandwidthCeilingSeries(
 }
 
 const pct = (x: number) => `${Math.round(x * 100)}%`
-/** 10000 → "10⁴", 3000 → "3000": sizes as the issue's readers write them. */
-function sizeText(n: number): string {
-  const e = Math.log10(n)
+/** 10000 → "10⁴": the issue's readers write sizes so, where every size is a power of ten from 1000 up. */
+function sizeWriter(sizes: number[]): (n: number) => string {
   const sup = '⁰¹²³⁴⁵⁶⁷⁸⁹'
-  return Number.isInteger(e) && e >= 3 ? `10${[...String(e)].map((d) => sup[Number(d)]).join('')}` : String(n)
+  const power = (n: number) => Number.isInteger(Math.log10(n)) && n >= 1000
+  return sizes.every(power)
+    ? (n) => `10${[...String(Math.log10(n))].map((d) => sup[Number(d)]).join('')}`
+    : (n) => String(n)
 }
-
 /** A cell at or above this share of its ceiling is at the machine's limit. */
 export const AT_CEILING = 0.8
 /**
- * Past this share a cell beats the ceiling itself: the ceiling does not bind it. The matrix (or each worker's
- * part) is served from a cache rather than memory, or the probe ran while the machine was busy and read low.
+ * Past this share a cell beats the ceiling itself: the ceiling does not bind it. The probe ran while the machine
+ * was busy and read low, or (where the OS gave no cache sizes) the matrix is served from a cache it cannot place.
  */
 export const ABOVE_CEILING = 1.1
+/** Dispatch and queueing past this share of a cell's time: the workers wait for work more than they do it. */
+export const DISPATCH_BOUND = 0.5
 
 /**
- * One sentence for the speedup chart: for each size, the largest pool measured and whether the memory (sum) or
- * the cores' compute (assign) is what stops it, or serial code and overhead. Null when there is nothing to say.
+ * One sentence for the speedup chart: for each size, the largest pool measured, the ceiling it is held against
+ * (memory, the cache its matrix stays in, or the cores' compute) and what stops it: that ceiling, dispatch, the
+ * run's kernel (slower than the one the probe measured with), or serial code and overhead. Null when there is
+ * nothing to say.
  */
 export function bindingLimitSentence(run: Run): string | null {
   const probe = run.machine.ceilings
@@ -71,23 +108,34 @@ export function bindingLimitSentence(run: Run): string | null {
     return 'No measure of this machine came with this run: sweep after measuring it (amdahl probe or the Measure button) to see whether memory or serial code limits speedup.'
   const cells = representativeCells(run).filter((c) => !c.serial)
   const sizes = [...new Set(cells.map((c) => c.n))].sort((a, b) => a - b)
+  const sizeText = sizeWriter(sizes)
+  const slowerKernel = probe.kernel !== run.spec.kernel
   const clauses: string[] = []
   for (const n of sizes) {
     const top = cells.filter((c) => c.n === n).sort((a, b) => b.pool - a.pool)[0]
     if (!top) continue
     const units = cellUnits(top, run.spec.workload, run.spec.centroids, probe)
-    if (units.ofCeiling === null) continue
-    const who = `at N = ${sizeText(n)}, ${top.pool} worker${top.pool === 1 ? '' : 's'} reach ${pct(units.ofCeiling)} of the ${run.spec.workload === 'sum' ? 'memory' : 'compute'} ceiling`
+    if (units.ofCeiling === null || units.ceiling === null) continue
+    const kind = units.ceiling
+    const where =
+      kind === 'memory' || kind === 'compute'
+        ? ''
+        : ` (its ${bytesText(sumBytes(top.entries))} stay in the ${kind} cache)`
+    const who = `at N = ${sizeText(n)}${where}, ${top.pool} worker${top.pool === 1 ? '' : 's'} reach ${pct(units.ofCeiling)} of the ${ceilingLabel(kind)} ceiling`
+    const dispatch =
+      top.breakdown && top.breakdown.wallMs > 0 ? top.breakdown.dispatchMs / top.breakdown.wallMs : 0
     const why =
       units.ofCeiling > ABOVE_CEILING
-        ? run.spec.workload === 'sum'
-          ? 'above the ceiling, so memory does not limit it here (the matrix is read from a cache, or the probe ran on a busy machine: measure again)'
-          : 'above the ceiling, so the probe read low (it ran on a busy machine?): measure again'
+        ? `above it, so it does not limit speedup here (the probe read low: measure the machine again when it is quiet)`
         : units.ofCeiling >= AT_CEILING
-          ? run.spec.workload === 'sum'
-            ? 'the memory, not serial code, limits speedup'
-            : 'the cores are busy computing: more of them is the only way up'
-          : 'serial code and overhead, not the machine, limit speedup'
+          ? kind === 'compute'
+            ? 'the cores are busy computing: more of them is the only way up'
+            : `the ${ceilingLabel(kind)}, not serial code, limits speedup`
+          : dispatch >= DISPATCH_BOUND
+            ? `dispatch and queueing take ${pct(dispatch)} of its time: the matrix is too small to pay for the workers`
+            : slowerKernel
+              ? `this run's ${run.spec.kernel} kernel is slower than the ${probe.kernel} kernel the probe measured with: the kernel, not the machine, sets the pace`
+              : 'serial code and overhead, not the machine, limit speedup'
     clauses.push(`${who}: ${why}`)
   }
   if (clauses.length === 0) return null

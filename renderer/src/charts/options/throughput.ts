@@ -1,14 +1,14 @@
 // Absolute throughput, comparable across machines and kernels where speedup is not: GB/s against workers with the
 // probe's bandwidth curve, and the cache staircase (GB/s against matrix size, with the cache sizes marked).
-import { cellUnits, figureAt } from '../../../../common/ceilings'
+import { ceilingLabel, cellUnits, figureAt } from '../../../../common/ceilings'
 import type { Run } from '../../../../common/contract'
-import { formatRatio, tooltipHtml } from '../format'
+import { bytesText, formatRatio, tooltipHtml } from '../format'
 import { formatMs } from '../../lib/format'
 import { allPools, allSizes, representativeCells, seriesNamer, serialCells } from '../select'
 import { chartFrame, PlottedSeries, runLine, workersAxis, zeroAxis } from '../scaffold'
 import { axisStyle, LEGEND_WIDTH, palette, runColour, serialColour } from '../theme'
 import type { ChartOption, ChartTheme, LineSeriesOption } from '../types'
-import { probeOf } from './ceilings'
+import { mixedProbes, probeOf } from './ceilings'
 
 type Point = { label: string; rows: [string, string][] }
 const rowsTooltip = (pt: Point) => tooltipHtml(pt.label, pt.rows)
@@ -83,7 +83,9 @@ export function throughputVsWorkers(runs: Run[], theme: ChartTheme, legendWidth 
             ['throughput', gb(u.gbPerS)],
             [
               'share of the ceiling',
-              u.ofCeiling === null ? '— (no probe)' : `${Math.round(u.ofCeiling * 100)}%`,
+              u.ofCeiling === null
+                ? '— (no probe)'
+                : `${Math.round(u.ofCeiling * 100)}% (${u.ceiling === null ? '' : ceilingLabel(u.ceiling)})`,
             ],
             ['median time', formatMs(c.stats.median)],
           ],
@@ -97,7 +99,9 @@ export function throughputVsWorkers(runs: Run[], theme: ChartTheme, legendWidth 
     title: 'Throughput vs workers',
     subtitle: probe
       ? 'GB/s of the matrix read · dotted: the probe’s read bandwidth, dashed: its triad'
-      : 'GB/s of the matrix read · runs swept after the machine is measured draw its bandwidth',
+      : mixedProbes(runs)
+        ? 'GB/s of the matrix read · runs of different machines or probes: open one to see its bandwidth'
+        : 'GB/s of the matrix read · runs swept after the machine is measured draw its bandwidth',
     series: plotted.list,
     legendWidth,
     tooltip: { formatter: plotted.points.formatter(rowsTooltip) },
@@ -105,10 +109,6 @@ export function throughputVsWorkers(runs: Run[], theme: ChartTheme, legendWidth 
     yAxis: zeroAxis(p, 'GB/s'),
   })
 }
-
-const MiB = 2 ** 20
-const bytesText = (b: number) =>
-  b >= MiB ? `${+(b / MiB).toFixed(1)} MiB` : b >= 1024 ? `${+(b / 1024).toFixed(1)} KiB` : `${b} B`
 
 /**
  * GB/s against the matrix's size in bytes (log axis), one line per pool (the serial baseline included), with the
@@ -195,7 +195,9 @@ export function cacheStaircase(runs: Run[], theme: ChartTheme, legendWidth = LEG
     title: 'Cache staircase',
     subtitle: caches
       ? `GB/s vs the matrix’s bytes · dashed: cache sizes${memory ? ` · one worker’s memory bandwidth ${memory.toFixed(1)} GB/s` : ''}`
-      : 'GB/s vs the matrix’s bytes · runs swept after the machine is measured mark its caches',
+      : mixedProbes(runs)
+        ? 'GB/s vs the matrix’s bytes · runs of different machines or probes: open one to see its caches'
+        : 'GB/s vs the matrix’s bytes · runs swept after the machine is measured mark its caches',
     series,
     legendWidth,
     tooltip: { formatter: plotted.points.formatter(rowsTooltip) },
