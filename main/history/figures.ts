@@ -1,12 +1,22 @@
 // An imported run's figures held against its own samples. The engine derives every cell's statistics, base case,
 // speedup and efficiency from its samples (engine/analysis.ts); a run from elsewhere whose figures say otherwise (a
-// median outside its own interval, a speedup its times do not give) was edited or forged, and is refused rather
-// than shown beside runs measured here; the flags and verdict its accepted figures raise are derived again
-// (withDerivedFlags), so a warning taken out of the file comes back. Pure.
+// median outside its own interval, a speedup its times do not give, a stop on a target its interval misses) was
+// edited or forged, and is refused rather than shown beside runs measured here. What a file cannot be checked on
+// cheaply (the seeded bootstraps behind the speedup, efficiency and Karp–Flatt intervals, the interval over
+// processes, the Amdahl fits) is derived again from the samples, with the run's seed, as the engine derived it
+// (withDerivedFigures); so are the flags and the verdict, so a warning taken out of the file comes back. Pure.
 import type { z } from 'zod'
 import type { Cell, Run } from '../../common/contract'
-import { mean, median, medianInterval, processGroups, relativeHalfWidth, stddev } from '../../common/stats'
-import { cellFlags } from '../engine/flags'
+import {
+  CONFIDENCE,
+  mean,
+  median,
+  medianInterval,
+  processGroups,
+  relativeHalfWidth,
+  stddev,
+} from '../../common/stats'
+import { analyzeCells } from '../engine/analysis'
 import { runVerdict } from '../engine/speed'
 
 /** Relative slack for figures recomputed in floating point (the engine's own arithmetic, redone here). */
@@ -28,7 +38,7 @@ export function figureIssue(run: Run): z.core.$ZodIssue | null {
   for (const cell of run.cells)
     if (cell.serial && cell.samplesMs.length > 0) bases.set(cell.n, median(cell.samplesMs))
   for (let i = 0; i < run.cells.length; i++) {
-    const found = cellIssue(run.cells[i], bases)
+    const found = cellIssue(run.cells[i], bases, run.spec.target)
     if (found) {
       const [path, message] = found
       return { code: 'custom', path: ['cells', i, ...path], message, input: undefined }
@@ -39,7 +49,7 @@ export function figureIssue(run: Run): z.core.$ZodIssue | null {
 
 type Found = [path: string[], message: string] | null
 
-function cellIssue(cell: Cell, bases: Map<number, number>): Found {
+function cellIssue(cell: Cell, bases: Map<number, number>, target: number): Found {
   const negative = cell.samplesMs.findIndex((ms) => ms < 0)
   if (negative >= 0)
     return [['samplesMs'], `a sample time is negative (${shown(cell.samplesMs[negative])} ms)`]
@@ -97,6 +107,19 @@ function cellIssue(cell: Cell, bases: Map<number, number>): Found {
     ]
   if (stats.ci95Low < stats.min || stats.ci95High > stats.max)
     return [['stats', 'ci95Low'], 'the 95% interval reaches beyond the fastest and slowest samples']
+  // A cell of one process stops on its target only when its median's 95% interval is within it (sampling.ts):
+  // a file that says so of a wider interval took its unstable flag away.
+  const missed = stats.ciLevel < CONFIDENCE || stats.relSpread > target * (1 + SLACK)
+  if (
+    cell.stopReason === 'target' &&
+    target > 0 &&
+    missed &&
+    !processGroups(cell.samplesMs, cell.processSamples)
+  )
+    return [
+      ['stopReason'],
+      `its stop reason says it met the ±${shown(target * 100)}% target, but its interval is ±${shown(stats.relSpread * 100)}%${stats.ciLevel < CONFIDENCE ? ` at ${shown(stats.ciLevel * 100)}%` : ''}`,
+    ]
   return speedupIssue(cell, stats.median, bases.get(cell.n) ?? null)
 }
 
@@ -121,25 +144,35 @@ function speedupIssue(cell: Cell, own: number, base: number | null): Found {
 }
 
 /**
- * The run with every flag its own figures raise, and its verdict said again from them: a flag removed from the
- * file (or a verdict rewritten to "machine quiet") comes back, as the engine would raise it from the samples,
- * intervals, load and status the file holds. A slow-machine flag was judged against the measuring machine's
- * record, which the file does not hold: the file's own is kept. Run after figureIssue, on figures it accepted.
+ * Samples an import derives its figures from at most: the bootstraps take about 36 ms per 1,000-sample cell on a
+ * 2-core VM, so this bounds an import's checking to about 4 s (a file of millions of samples would hold the history
+ * for minutes). A larger import is refused in one line; its runs can be imported a few at a time.
  */
-export function withDerivedFlags(run: Run): Run {
-  const ctx = {
+export const MAX_REDERIVED_SAMPLES = 100_000
+
+/**
+ * The run with every derived figure derived again from its samples, as the engine derived them (the same seed,
+ * cores, target and warm-ups, so a run measured here comes back unchanged): the speedup, efficiency and Karp–Flatt
+ * intervals, an interval over processes, the fits, the flags (a slow-machine flag was judged against the
+ * measuring machine's record, which the file does not hold: the file's own is kept) and the verdict. Run after
+ * figureIssue, on figures it accepted.
+ */
+export function withDerivedFigures(run: Run): Run {
+  const { cells: analysed, fits } = analyzeCells(run.cells, {
+    seed: run.spec.seed,
     logicalCores: run.machine.logicalCores,
     targetRelSpread: run.spec.target,
     warmups: run.protocol?.warmups ?? run.spec.warmups,
-  }
-  const cells = run.cells.map((cell) => ({
+  })
+  const cells = analysed.map((cell, i) => ({
     ...cell,
-    flags: [...cellFlags(cell, ctx), ...cell.flags.filter((f) => f.kind === 'slow-machine')],
+    flags: [...cell.flags, ...run.cells[i].flags.filter((f) => f.kind === 'slow-machine')],
   }))
   const source = run.speed?.reference?.source ?? 'machine'
   return {
     ...run,
     cells,
+    fits,
     // A run recorded before verdicts were kept has none, and gets none here.
     ...(run.verdict && cells.length > 0
       ? { verdict: runVerdict(cells, run.machine.logicalCores, source) }

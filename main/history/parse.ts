@@ -12,7 +12,7 @@ import {
 import { importIssueLine } from '../../common/import-issue'
 import { RunsExportSchema } from '../export/json'
 import { oneLine } from '../../common/one-line'
-import { figureIssue, withDerivedFlags } from './figures'
+import { figureIssue, MAX_REDERIVED_SAMPLES, withDerivedFigures } from './figures'
 import { checkShape } from './limits'
 import { parseJsonBytes } from './json-bytes'
 import { cellSchemaOf, StoredRunSchema } from './migrate'
@@ -90,6 +90,11 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 export function parseImport(raw: unknown): Run[] {
   const tooBig = checkShape(raw)
   if (tooBig !== null) throw new ApiError(`not an Amdahl run or export: it ${tooBig}`)
+  const samples = sampleCount(raw)
+  if (samples > MAX_REDERIVED_SAMPLES)
+    throw new ApiError(
+      `the import holds ${samples.toLocaleString('en-US')} samples; one import derives its figures from at most ${MAX_REDERIVED_SAMPLES.toLocaleString('en-US')}: import its runs a few at a time (amdahl export <id…> --format json)`,
+    )
   if (Array.isArray(raw)) {
     if (raw.length === 0) throw new ApiError('not a valid Amdahl list of runs: the list holds no runs')
     return raw.map((run, i) => checkRun(run, [i], 'list of runs'))
@@ -102,6 +107,18 @@ export function parseImport(raw: unknown): Run[] {
     return (runs as unknown[]).map((run, i) => checkRun(run, ['runs', i], 'export'))
   }
   return [checkRun(raw, [], 'run')]
+}
+
+/** Samples in every cell of every run the import holds (before any schema: what is not a list counts 0). */
+function sampleCount(raw: unknown): number {
+  const runs = Array.isArray(raw) ? raw : isObject(raw) && Array.isArray(raw.runs) ? raw.runs : [raw]
+  let count = 0
+  for (const run of runs) {
+    const cells = isObject(run) && Array.isArray(run.cells) ? run.cells : []
+    for (const cell of cells)
+      if (isObject(cell) && Array.isArray(cell.samplesMs)) count += cell.samplesMs.length
+  }
+  return count
 }
 
 /** The export without its runs, which are only counted here. */
@@ -136,7 +153,7 @@ function checkRun(raw: unknown, at: PropertyKey[], what: string): Run {
   // Well formed is not yet true to itself: its figures must be the ones its samples give.
   const contradicted = figureIssue(run)
   if (contradicted) refuse(what, [{ ...contradicted, path: [...at, ...contradicted.path] }])
-  return withDerivedFlags(run)
+  return withDerivedFigures(run)
 }
 
 function check<T extends z.ZodType>(

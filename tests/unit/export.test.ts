@@ -443,6 +443,58 @@ describe('an import held against its own samples', () => {
     const [back] = parseImport(unflagged)
     expect(back.cells.map((c) => c.flags)).toEqual(real.cells.map((c) => c.flags))
     expect(back.verdict).toBe(real.verdict)
+    // The seeded bootstraps a file cannot be checked on cheaply are derived again: a narrowed speedup interval,
+    // an efficiency or Karp–Flatt interval of its own, an Amdahl fit the run's pools cannot give (2 pools on
+    // this run) all come back as the engine made them.
+    const rewritten = forged((c) => {
+      c.speedupCi = { low: (c.speedup ?? 0) * 0.999, high: (c.speedup ?? 0) * 1.001 }
+      c.efficiencyCi = { low: 0.01, high: 0.99 }
+      c.karpFlatt = 0.01
+      c.karpFlattCi = { low: 0, high: 0.02 }
+    })
+    rewritten.fits = [
+      {
+        n: 64,
+        chunkSpec: 'auto',
+        serialFraction: 0.1,
+        serialFractionCi: { low: 0.09, high: 0.11 },
+        rmse: 0,
+        pools: [1, 2],
+        points: 2,
+        speedupLimit: 10,
+      },
+    ]
+    expect(parseImport(rewritten)[0]).toEqual(real)
+    // Measured in two processes (as --processes records it), a zero-width interval over them is derived again
+    // from the two-level bootstrap: the cell's unstable or superlinear flags follow the real interval.
+    const split = forged((c) => {
+      c.processSamples = [1, c.samplesMs.length - 1]
+      if (c.stats) Object.assign(c.stats, { ci95Low: c.stats.median, ci95High: c.stats.median, relSpread: 0 })
+    })
+    const [grouped] = parseImport(split)
+    const stats = grouped.cells[k].stats!
+    expect(stats.ci95High - stats.ci95Low).toBeGreaterThan(0)
+    expect(stats.ci95Low).toBeLessThanOrEqual(stats.median)
+    expect(stats.ci95High).toBeGreaterThanOrEqual(stats.median)
+    // A cell that says it stopped on its target with an interval wider than the target took its unstable
+    // flag away: refused.
+    const missed = structuredClone(real)
+    // (tighter than any interval of a few samples)
+    missed.spec.target = 0.001
+    const wide = missed.cells[k]
+    wide.stopReason = 'target'
+    wide.flags = []
+    expect(() => parseImport(missed)).toThrow(
+      /cell \d+: its stop reason says it met the ±0\.1% target, but its interval is ±[\d.]+%/,
+    )
+    // Deriving costs time per sample: an import of more than the bound is refused before any of it.
+    const heavy = {
+      ...structuredClone(real),
+      cells: Array.from({ length: 11 }, () => ({ samplesMs: Array(10_000).fill(1) })),
+    }
+    expect(() => parseImport(heavy)).toThrow(
+      /^the import holds 110,000 samples; one import derives its figures from at most 100,000: import its runs a few at a time/,
+    )
     // In an export of several runs, the refusal says which run.
     expect(() => parseImport(JSON.parse(runsToJson([real, cases[1][0]])))).toThrow(
       /^not a valid Amdahl export: run 2, cell \d+: speedup is 42/,
