@@ -11,13 +11,17 @@ export const NOT_ENOUGH_POOLS = 'not enough pool sizes to fit'
  * A cell a fit may stand on: parallel, with a speedup, and no more workers than logical cores (Amdahl's law says
  * nothing about workers taking turns on a core).
  */
-export function fittable(cell: Pick<Cell, 'serial' | 'speedup' | 'pool'>, cores: number): boolean {
-  return !cell.serial && cell.speedup !== null && cell.pool <= cores
+export function fittable(
+  cell: Pick<Cell, 'serial' | 'speedup' | 'speedupCi' | 'pool'>,
+  cores: number,
+): boolean {
+  // A speedup without an interval (one sample on either side) has no bootstrap to carry into f's interval.
+  return !cell.serial && cell.speedup !== null && cell.speedupCi !== null && cell.pool <= cores
 }
 
 /** Why the cells of one N and chunk setting have no fit, naming the pool sizes above 1 they have within the cores. */
 export function noFitReason(
-  cells: readonly Pick<Cell, 'n' | 'chunkSpec' | 'serial' | 'speedup' | 'pool'>[],
+  cells: readonly Pick<Cell, 'n' | 'chunkSpec' | 'serial' | 'speedup' | 'speedupCi' | 'pool'>[],
   n: number,
   chunkSpec: ChunkRows,
   cores: number,
@@ -47,7 +51,7 @@ export interface FitTable {
 }
 
 type FitRun = {
-  cells: readonly Pick<Cell, 'n' | 'chunkSpec' | 'serial' | 'speedup' | 'pool'>[]
+  cells: readonly Pick<Cell, 'n' | 'chunkSpec' | 'serial' | 'speedup' | 'speedupCi' | 'pool'>[]
   fits: readonly AmdahlFit[]
   machine: { logicalCores: number }
 }

@@ -34,8 +34,9 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
   // Only targets live in the data folder: a --data-dir without --on would be taken and mean nothing.
   if (options.dataDir !== undefined)
     throw new UsageError('--data-dir names where targets are kept: it goes with --on <target>')
+  // A size this machine cannot hold is the flag's to change: named, and refused as usage (exit 2).
   const refusal = checkFits(spec)
-  if (refusal !== null) throw new CliFailure(refusal)
+  if (refusal !== null) throw new UsageError(`--sizes: ${refusal}`)
   // Saved or not, a file of the sweep must not replace a run kept in the history.
   const files = await triedOutputs(options, io.env)
   const history = options.save ? openHistory(options.historyDir, io) : null

@@ -56,6 +56,7 @@ export interface FlagContext {
 /** What the cell's figures must already hold: its samples, status, speedup interval and the protocol's record. */
 export type FlaggedCell = Pick<
   Cell,
+  | 'command'
   | 'n'
   | 'entries'
   | 'pool'
@@ -178,6 +179,10 @@ function superlinearNote(cell: FlaggedCell, warmups: number): string {
   // One worker doing the base case's work faster: the two are not measured alike, or the clock moved.
   if (p === 1) {
     return `${head}: suspect a base case measured differently (a busy machine, other clocks) from this cell`
+  }
+  // A program of the user's: we know nothing of its data, only that each of its workers may hold less of it.
+  if (cell.command) {
+    return `${head}: suspect the program's own data fitting its workers' caches once split, turbo clocks, or a base case that does other work`
   }
   if (cell.entries * 8 <= CACHE_SIZED_BYTES) {
     return `${head}: suspect caches (the matrix splits into parts that fit the workers' caches) or turbo clocks`

@@ -85,7 +85,7 @@ describe('a matrix that does not fit', () => {
     expect(await done).toMatchObject({ type: 'finished', run: { status: 'complete' } })
   })
 
-  it('is refused by the CLI with exit code 1 and one line, before anything runs', () => {
+  it('is refused by the CLI as usage (exit 2) in one line naming --sizes, before anything runs', () => {
     const dir = join(work.dir, 'cli')
     const t0 = performance.now()
     const result = spawnSync(
@@ -97,9 +97,9 @@ describe('a matrix that does not fit', () => {
         timeout: 30_000,
       },
     )
-    expect(result.status).toBe(1)
+    expect(result.status).toBe(2)
     expect(result.stdout).toBe('')
-    expect(result.stderr).toMatch(new RegExp(`^amdahl: ${refusal.source.slice(1)}.*\\n$`))
+    expect(result.stderr).toMatch(new RegExp(`^amdahl: --sizes: ${refusal.source.slice(1)}.*\\n$`))
     expect(result.stderr.trim().split('\n')).toHaveLength(1)
     expect(folderSnapshot(dir)).toEqual({})
     // Refused at once, not after trying: well under the time a pool takes to start and fill anything.

@@ -124,6 +124,16 @@ describe('Amdahl fit', () => {
     )
   })
 
+  it('leaves a one-sample pool out of the fit, and its reason says so: it has no interval to carry into f', () => {
+    const [one, two, four] = amdahlCells(0.1, [1, 2, 4])
+    const single = { ...four, samplesMs: four.samplesMs.slice(0, 1), kernelMs: four.kernelMs.slice(0, 1) }
+    const { cells, fits } = analyzeCells([base, one, two, single], ctx)
+    expect(fits).toEqual([])
+    expect(noFitReason(cells, 1000, 'auto', 4)).toBe(
+      'not enough pool sizes to fit (needs 2 above 1 within 4 cores; has p=2)',
+    )
+  })
+
   it('leaves pools beyond the logical cores out: pools 1, 2, 4 on 2 cores leave one pool above 1, no fit', () => {
     const two = analyzeCells([base, ...amdahlCells(0.1, [1, 2, 4])], { ...ctx, logicalCores: 2 })
     expect(two.fits).toEqual([])

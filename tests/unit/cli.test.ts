@@ -187,8 +187,10 @@ describe('sweep', () => {
   it('refuses a size that does not fit in memory with one line, before allocating anything', () => {
     const history = fresh('h-memory')
     const result = amdahl('sweep', '--sizes', '100000', '--pools', '1', '--history-dir', history)
-    expect(result.status).toBe(1)
-    expect(result.stderr).toMatch(/^amdahl: N = 100000 needs [\d.]+ GiB but only [\d.]+ GiB is free[^\n]*\n$/)
+    expect(result.status).toBe(2)
+    expect(result.stderr).toMatch(
+      /^amdahl: --sizes: N = 100000 needs [\d.]+ GiB but only [\d.]+ GiB is free[^\n]*\n$/,
+    )
     expect(result.stdout).toBe('')
     expect(jsonFiles(history)).toEqual([])
   })

@@ -81,6 +81,11 @@ describe('plausibility flags', () => {
     const fast = { speedup: 2.4, speedupCi: { low: 2.2, high: 2.6 } }
     expect(cellFlags(quiet(fast), { ...ctx, warmups: 0 })[0].note).toMatch(/suspect warm-up/)
     expect(cellFlags(quiet({ ...fast, n: 1000, entries: 1e6 }), ctx)[0].note).toMatch(/suspect caches/)
+    // A program of the user's: no matrix of ours to blame, its own data instead.
+    const program = cellFlags(quiet({ ...fast, n: 1000, entries: 1e6, command: 'python3 sum.py 2' }), ctx)[0]
+      .note
+    expect(program).toMatch(/suspect the program's own data fitting its workers' caches/)
+    expect(program).not.toMatch(/matrix/)
     expect(
       cellFlags(quiet({ ...fast, pool: 1, tasks: 1, speedupCi: { low: 1.2, high: 1.4 } }), ctx)[0].note,
     ).toMatch(/base case measured differently/)
