@@ -1,5 +1,23 @@
 // A cell named in words, the same in the terminal, the reports and the app: its chunk setting and its flag notes.
-import type { Cell, CellFlag, FlagKind } from './contract'
+import type { Cell, CellFlag, FlagKind, SweepSpec } from './contract'
+
+/** Which of our settings a run used: a command runs none of them, a module runs our pools but its own kernel. */
+export function usedSettings(spec: Pick<SweepSpec, 'workload'>): {
+  kernel: boolean
+  executor: boolean
+  transfer: boolean
+} {
+  if (spec.workload === 'command') return { kernel: false, executor: false, transfer: false }
+  return { kernel: spec.workload !== 'module', executor: true, transfer: true }
+}
+
+/** A setting as a list or a table shows it: its value where the run used it, "—" where it did not. */
+export function settingText(
+  spec: Pick<SweepSpec, 'workload' | 'kernel' | 'executor' | 'transfer'>,
+  key: 'kernel' | 'executor' | 'transfer',
+): string {
+  return usedSettings(spec)[key] ? spec[key] : '—'
+}
 
 /** 12345 → "12,345". */
 export const groupThousands = (value: number): string => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',')

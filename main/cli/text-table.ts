@@ -2,6 +2,7 @@
 // contract, the statistics and the engine's constants), so `amdahl history list` loads only this.
 import type { RunSummary } from '../../common/contract'
 import { printable } from '../../common/one-line'
+import { settingText } from '../../common/cell-text'
 
 // Anything but printable ASCII: only such a cell needs its characters looked at.
 const NOT_PLAIN = /[^\x20-\x7e]/
@@ -96,9 +97,10 @@ const runListCells = (r: RunSummary): string[] => [
   // A run swept on a target is saved as an import of what it sent back: its target is what to say.
   r.status + (r.target !== undefined ? ` (on ${r.target})` : r.imported ? ' (imported)' : ''),
   r.spec.workload,
-  r.spec.kernel,
-  r.spec.executor,
-  r.spec.transfer,
+  // A program of the user's runs none of our kernels, executors or transfers.
+  settingText(r.spec, 'kernel'),
+  settingText(r.spec, 'executor'),
+  settingText(r.spec, 'transfer'),
   r.spec.sizes.join(','),
   r.spec.pools.join(','),
   String(r.cellCount),

@@ -1,6 +1,6 @@
 // A run's cells as the rows a report prints (HTML and Markdown alike), in the app's number format.
 import { baseCaseOf, type Cell, type Run } from '../../common/contract'
-import { chunkLabel } from '../../common/cell-text'
+import { chunkLabel, usedSettings } from '../../common/cell-text'
 import { formatDuration, protocolText } from '../../common/protocol-text'
 import { efficiencyText, speedupText } from '../../renderer/src/lib/cells'
 import { formatMs } from '../../renderer/src/lib/format'
@@ -23,12 +23,6 @@ export const CELL_HEADERS = [
 export const NUMERIC_HEADERS: ReadonlySet<string> = new Set(CELL_HEADERS.filter((h) => h !== 'status; flags'))
 
 const count = (value: number): string => value.toLocaleString('en-US')
-
-/** Which of our settings a run used: a command runs none of them, a module runs our pools but its own kernel. */
-export function usedSettings(spec: Run['spec']): { kernel: boolean; executor: boolean; transfer: boolean } {
-  if (spec.workload === 'command') return { kernel: false, executor: false, transfer: false }
-  return { kernel: spec.workload !== 'module', executor: true, transfer: true }
-}
 
 function settingRows(spec: Run['spec']): [string, string][] {
   const used = usedSettings(spec)

@@ -3,7 +3,7 @@ import { stringify } from 'csv-stringify/sync'
 import { cellUnits } from '../../common/ceilings'
 import { baseCaseOf, type Cell, type Run } from '../../common/contract'
 import { printable } from '../../common/one-line'
-import { usedSettings } from './cell-rows'
+import { usedSettings } from '../../common/cell-text'
 import { layoutText, type ExportLayout } from './layout'
 
 type Field = string | number | null | undefined

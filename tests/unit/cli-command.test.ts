@@ -193,6 +193,14 @@ describe('amdahl sweep --command', () => {
     expect(out).toMatch(
       /\n\s*10\s+4\s+3 \(auto\)\s+6\s+30\.00 \[30\.00–30\.00\]\s+[\d.,]+\s+4\.00× \[4\.00–4\.00\]\s+100% \[100–100\]\s+ok/,
     )
+    // The history lists it with none of our kernels, executors or transfers (its spec holds only their defaults).
+    const list = memoryIo()
+    expect(await runCli(['history', 'list', '--history-dir', home], list)).toBe(0)
+    const row = list
+      .out()
+      .split('\n')
+      .find((l) => l.includes(' command '))
+    expect(row).toMatch(/ command\s+—\s+—\s+—\s+10\s/)
   })
 
   it('fails the run and exits 1 when every cell failed, and exits 1 naming how many when some did', async () => {

@@ -3,7 +3,7 @@
 // URL hash; the overlay cap; filters of a long history; blank renames; toasts that do not pile up.
 import { mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Run } from '../../common/contract'
+import { SweepSpecSchema, type Run } from '../../common/contract'
 import { emptyFilter, filterChoices, filterRuns } from '../../renderer/src/lib/history-filter'
 import {
   compareAvailability,
@@ -12,6 +12,7 @@ import {
   parseViewHash,
 } from '../../renderer/src/lib/view-state'
 import RunDetails from '../../renderer/src/components/RunDetails.vue'
+import HistoryItem from '../../renderer/src/components/HistoryItem.vue'
 import { protocolText } from '../../common/protocol-text'
 import { formatRunReport } from '../../main/cli/table'
 import { useHistoryStore } from '../../renderer/src/stores/history'
@@ -239,5 +240,35 @@ describe('history filters', () => {
       { value: 'process', count: 1 },
     ])
     expect(choices.machine).toHaveLength(1)
+  })
+
+  it("leaves a program of the user's out of the kernel, executor and transfer filters, and its chips", async () => {
+    const spec = SweepSpecSchema.parse({
+      workload: 'command',
+      command: { template: 'python3 sum.py {p}' },
+      sizes: [100],
+      pools: [1, 2],
+    })
+    const { history } = await withRuns(run(1), run(2, { name: 'my program', spec }))
+    const choices = filterChoices(history.runs)
+    // Its spec still holds the defaults (js, thread, shared): none of them is what it ran.
+    expect(choices.kernel).toEqual([{ value: 'js', count: 1 }])
+    expect(choices.executor).toEqual([{ value: 'thread', count: 1 }])
+    expect(choices.transfer).toEqual([{ value: 'shared', count: 1 }])
+    expect(filterRuns(history.runs, { text: '', only: { kernel: 'js' } }).map((r) => r.id)).toEqual(['run-1'])
+    const chips = (id: string) =>
+      mount(HistoryItem, {
+        props: {
+          run: history.runs.find((r) => r.id === id)!,
+          selected: false,
+          open: false,
+          running: false,
+          foreign: false,
+        },
+      })
+        .findAll('[data-testid="history-chips"] .chip')
+        .map((c) => c.text())
+    expect(chips('run-1')).toEqual(['sum', 'js', 'thread', 'shared'])
+    expect(chips('run-2')).toEqual(['command'])
   })
 })

@@ -1,6 +1,7 @@
 // Finding runs in a long history: search by name or id, filters by what a run measured and where, and the
 // choices each filter offers (only values present in the history). Pure, so 10,000 summaries filter in a blink.
 import type { RunSummary } from '../../../common/contract'
+import { settingText } from '../../../common/cell-text'
 import { shortCpu } from './format'
 
 export const filterKeys = ['workload', 'kernel', 'executor', 'transfer', 'machine', 'status'] as const
@@ -29,12 +30,11 @@ export function valueOf(run: RunSummary, key: FilterKey): string {
   switch (key) {
     case 'workload':
       return run.spec.workload
+    // "—" where the run did not use the setting (a program of the user's): never counted as js, thread or shared.
     case 'kernel':
-      return run.spec.kernel
     case 'executor':
-      return run.spec.executor
     case 'transfer':
-      return run.spec.transfer
+      return settingText(run.spec, key)
     case 'machine':
       return machineLabel(run)
     case 'status':
@@ -73,7 +73,8 @@ export function filterChoices(
     const counts = new Map<string, number>()
     for (const run of runs) {
       const v = valueOf(run, key)
-      counts.set(v, (counts.get(v) ?? 0) + 1)
+      // A setting the run did not use is no choice of that filter.
+      if (v !== '—') counts.set(v, (counts.get(v) ?? 0) + 1)
     }
     out[key] = [...counts]
       .map(([value, count]) => ({ value, count }))
