@@ -1,6 +1,7 @@
 // The one API contract of Amdahl: input schemas, result types and events, shared by IPC, HTTP and direct calls.
 // Pure zod, no Node or Electron import: the renderer bundles it to validate its form with the same rules.
 import { z } from 'zod'
+import { splitTemplate, TemplateError } from './command-template'
 import { ProbeResultSchema, type ProbeResult } from './ceilings'
 import { TargetAddSchema, TargetNameSchema, type Target, type TargetCheck } from './targets'
 import { ApiError } from './api-error'
@@ -104,24 +105,40 @@ const regexText = (what: string) =>
     })
 
 /** A command workload: the user's program run once per sample, its placeholders filled per cell. */
-export const CommandSpecSchema = z.strictObject({
-  /** With {n} {p} {chunk} {seed} {entries}; split with shell quoting rules, run without a shell unless `shell`. */
-  template: processText('command'),
-  /** A separate serial program for the base case; default: the template at p = 1. */
-  serialTemplate: processText('serial command').optional(),
-  shell: z.boolean().default(false),
-  /** Reads the program's own time (one capture group); default: the wall time of the whole process. */
-  timeRegex: regexText('time regex').optional(),
-  timeUnit: TimeUnitSchema.default('ms'),
-  /** Reads the program's result (one capture group), checked against the base case. */
-  resultRegex: regexText('result regex').optional(),
-  resultTolerance: z
-    .number({ error: 'result tolerance must be a number' })
-    .min(0, 'result tolerance must be at least 0')
-    .max(1, 'result tolerance must be at most 1')
-    .default(1e-9),
-  timeoutMs: whole('timeout (ms)', 100, 24 * 3600 * 1000).default(600_000),
-})
+export const CommandSpecSchema = z
+  .strictObject({
+    /** With {n} {p} {chunk} {seed} {entries}; split with shell quoting rules, run without a shell unless `shell`. */
+    template: processText('command'),
+    /** A separate serial program for the base case; default: the template at p = 1. */
+    serialTemplate: processText('serial command').optional(),
+    shell: z.boolean().default(false),
+    /** Reads the program's own time (one capture group); default: the wall time of the whole process. */
+    timeRegex: regexText('time regex').optional(),
+    timeUnit: TimeUnitSchema.default('ms'),
+    /** Reads the program's result (one capture group), checked against the base case. */
+    resultRegex: regexText('result regex').optional(),
+    resultTolerance: z
+      .number({ error: 'result tolerance must be a number' })
+      .min(0, 'result tolerance must be at least 0')
+      .max(1, 'result tolerance must be at most 1')
+      .default(1e-9),
+    timeoutMs: whole('timeout (ms)', 100, 24 * 3600 * 1000).default(600_000),
+  })
+  .superRefine((c, ctx) => {
+    // Without a shell the template is split as a shell would quote it: what only a shell can run (an open quote, a
+    // pipe, $VAR) is refused where it is typed (the form, the API), not found at the first cell as a failed run.
+    if (c.shell) return
+    for (const key of ['template', 'serialTemplate'] as const) {
+      const template = c[key]
+      if (template === undefined || template.includes('\0')) continue
+      try {
+        splitTemplate(template)
+      } catch (error) {
+        if (!(error instanceof TemplateError)) throw error
+        ctx.addIssue({ code: 'custom', path: [key], message: error.message, input: template })
+      }
+    }
+  })
 export type CommandSpec = z.output<typeof CommandSpecSchema>
 export type CommandSpecInput = z.input<typeof CommandSpecSchema>
 

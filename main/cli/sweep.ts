@@ -1,5 +1,6 @@
 // `amdahl sweep`: flags → spec → memory check → the engine with a progress line → table, files, history.
 import { checkFits } from '../engine'
+import { placeholderNote } from '../../common/command-template'
 import { inProcessEngine } from '../engine/sweep-engine'
 import { hostEngine } from '../engine/host-client'
 import { forkHost } from '../engine/host-fork'
@@ -37,6 +38,14 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
   // A size this machine cannot hold is the flag's to change: named, and refused as usage (exit 2).
   const refusal = checkFits(spec)
   if (refusal !== null) throw new UsageError(`--sizes: ${refusal}`)
+  // A braced word that is no placeholder ({threads}) runs as written: most often a misspelled {p}, so it is said.
+  for (const [flag, template] of [
+    ['--command', spec.command?.template],
+    ['--serial-command', spec.command?.serialTemplate],
+  ] as const) {
+    const note = template === undefined ? null : placeholderNote(template)
+    if (note) io.stderr.write(`amdahl: ${flag}: ${note}\n`)
+  }
   // Saved or not, a file of the sweep must not replace a run kept in the history.
   const files = await triedOutputs(options, io.env)
   const history = options.save ? openHistory(options.historyDir, io) : null

@@ -203,6 +203,32 @@ describe('amdahl sweep --command', () => {
     expect(row).toMatch(/ command\s+—\s+—\s+—\s+10\s/)
   })
 
+  it('says a braced word that is no placeholder runs as written ({threads} for {p})', async () => {
+    const io = memoryIo()
+    const template = `${quote([process.execPath, PROGRAM, 'known-time'])} {threads}`
+    const code = await runCli(
+      [
+        'sweep',
+        '--command',
+        template,
+        '--sizes',
+        '5',
+        '--pools',
+        '1',
+        '--reps',
+        '1',
+        '--warmup',
+        '0',
+        '--no-save',
+      ],
+      io,
+    )
+    expect(code).toBe(0)
+    expect(io.err()).toContain(
+      'amdahl: --command: {threads} is passed to the program as written: the placeholders are {n} {p} {chunk} {seed} {entries}\n',
+    )
+  })
+
   it('fails the run and exits 1 when every cell failed, and exits 1 naming how many when some did', async () => {
     const failing = `${quote([process.execPath, PROGRAM, 'fail'])} {p}`
     const common = ['--sizes', '5', '--reps', '1', '--warmup', '0', '--no-save']

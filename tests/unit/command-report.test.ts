@@ -13,6 +13,7 @@ import {
 import { tryCommandOnce } from '../../main/workloads/try-once'
 import type { ProcessOutcome } from '../../main/engine/command/process'
 import { fill, invocation, splitTemplate, userShell } from '../../main/engine/command/template'
+import { placeholderNote } from '../../common/command-template'
 
 const values = { n: 100, p: 4, chunk: 25, seed: 7, entries: 10_000 }
 const outcome = (o: Partial<ProcessOutcome>): ProcessOutcome => ({
@@ -111,6 +112,28 @@ describe('command spec validation', () => {
     expect(error({ template: 'prog\0x' })).toBe('command.template: command contains a NUL byte')
     expect(error({ template: 'prog\nrm -rf x' })).toBe('command.template: command must be one line')
     expect(error({ template: 'x'.repeat(4001) })).toBe('command.template: command: at most 4000 characters')
+  })
+
+  it('refuses what only a shell can run where it is typed (the form, the API), unless run through a shell', () => {
+    expect(error({ template: '"unterminated {n}' })).toBe(
+      'command.template: the command has an opening quote (") without its closing one',
+    )
+    expect(error({ template: 'prog {p} | sort' })).toBe(
+      'command.template: the command uses "|", which needs a shell: turn on "run through a shell" (--shell)',
+    )
+    expect(error({ template: 'prog {p}', serialTemplate: "serial 'x" })).toBe(
+      "command.serialTemplate: the command has an opening quote (') without its closing one",
+    )
+    expect(error({ template: 'prog {p} | sort', shell: true })).toBeNull()
+  })
+
+  it('says which braced words are no placeholder (passed as written), and is quiet about the real ones', () => {
+    expect(placeholderNote('prog {n} {p} {chunk} {seed} {entries}')).toBeNull()
+    expect(placeholderNote("python3 -c 'print(1)' {p}")).toBeNull()
+    expect(placeholderNote('./run.sh {n} {threads} {threads} {N}')).toBe(
+      '{threads} {N} are passed to the program as written: the placeholders are {n} {p} {chunk} {seed} {entries}',
+    )
+    expect(placeholderNote('find . -exec echo {} ;')).toBeNull()
   })
 
   it('needs exactly one capture group in each regex and says what is wrong with a broken one', () => {

@@ -9,6 +9,7 @@ import {
   sweepFields,
   type FieldContext,
 } from '../../renderer/src/lib/sweep-fields'
+import { fieldErrors } from '../../renderer/src/lib/spec-errors'
 
 const ctx = (
   state: Partial<Record<string, unknown>> = {},
@@ -49,6 +50,15 @@ describe('sweep form descriptors', () => {
     expect(input).not.toHaveProperty('kernel')
     expect(input).not.toHaveProperty('executor')
     expect(SweepSpecSchema.parse(input).command?.resultRegex).toBeUndefined()
+  })
+
+  it('show an open quote in Your program under the command field, as the CLI refuses it, so Run stays off', () => {
+    const input = specInputOf(sweepFields, ctx({ workload: 'command', commandTemplate: '"unterminated {n}' }))
+    const result = SweepSpecSchema.safeParse(input)
+    expect(result.success).toBe(false)
+    expect(fieldErrors(result.error?.issues ?? [], input)['command.template']).toBe(
+      'the command has an opening quote (") without its closing one',
+    )
   })
 
   it('send Your JS module as the spec’s module object, with our pools’ fields but not our kernel choice', () => {

@@ -1,5 +1,6 @@
 // The sweep form as data: the persisted form state and one descriptor per field (control, label, hints, how it
 // becomes part of the spec). ConfigPanel.vue draws the form from this list, so adding a field is one entry here.
+import { placeholderNote } from '../../../common/command-template'
 import { z } from 'zod'
 import {
   DEFAULT_MAX_TIME_MS,
@@ -126,7 +127,7 @@ export function poolsWarning(ctx: Pick<FieldContext, 'state' | 'logicalCores'>):
 const workloadHints: Record<Workload, string> = {
   sum: 'Sum of all entries.',
   assign: 'Nearest centroid per row.',
-  command: 'Your program, run once per sample with {n} {p} {chunk} {seed} filled in.',
+  command: 'Your program, run once per sample with {n} {p} {chunk} {seed} {entries} filled in.',
   module: 'Your JS kernel module, run by our workers over the shared matrix.',
 }
 const workloadLabels: Record<Workload, string> = {
@@ -256,7 +257,9 @@ export const sweepFields: readonly FieldDescriptor[] = [
     control: { kind: 'text', placeholder: 'python3 sum.py {n} {p}' },
     testId: 'command-template-input',
     shown: isCommand,
-    hint: () =>
+    // A braced word that is no placeholder runs as written: said under the field as it is typed.
+    hint: (ctx) =>
+      placeholderNote(ctx.state.commandTemplate) ??
       'Run once per sample; {n} {p} {chunk} {seed} {entries} are filled in (also AMDAHL_N, AMDAHL_POOL…).',
     ...commandKey('commandTemplate', false),
   },
