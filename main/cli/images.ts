@@ -2,7 +2,13 @@
 import { writeFile } from 'node:fs/promises'
 import { basename, dirname, extname, join, resolve } from 'node:path'
 import type { Run } from '../../common/contract'
-import { chartCards, chartKeys, pngFileName, type ChartKey } from '../../renderer/src/charts/cards'
+import {
+  chartCards,
+  chartKeys,
+  measuredAny,
+  pngFileName,
+  type ChartKey,
+} from '../../renderer/src/charts/cards'
 import type { ChartTheme } from '../../renderer/src/charts/types'
 import { ExportWriteError } from '../export/write-export'
 import { checkWritable } from './sweep-files'
@@ -94,6 +100,10 @@ export async function writeImages(
   const { renderChartSvgs } = await import('../export/charts')
   const { svgToPng } = format === 'png' ? await import('../export/png') : { svgToPng: null }
   const charts = renderChartSvgs(runs, options)
+  if (charts.length === 0 && !measuredAny(runs))
+    throw new CliFailure(
+      `${runs.length === 1 ? `run ${runs[0].id} measured` : 'these runs measured'} nothing: there is no chart to draw`,
+    )
   if (charts.length === 0) {
     // Each chart the runs do not draw says why, as its card does in the app.
     const why = chartCards(runs, options.theme)

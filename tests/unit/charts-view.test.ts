@@ -6,6 +6,9 @@ import { defineComponent, h, onMounted } from 'vue'
 import { mount } from '@vue/test-utils'
 import ChartsView from '../../renderer/src/charts/ChartsView.vue'
 import { makeRun } from './charts-fixtures'
+import { chartCards } from '../../renderer/src/charts/cards'
+import { CommandSpecSchema } from '../../common/contract'
+import { splitSample } from '../../main/engine/breakdown'
 
 const calls: unknown[] = []
 vi.mock('vue-echarts', () => ({
@@ -80,6 +83,61 @@ describe('ChartsView', () => {
       'Alaptop',
       'Bserver',
     ])
+  })
+
+  it('says a run measured nothing, and why, instead of drawing empty axes', () => {
+    const failed = {
+      ...makeRun({ name: 'failing prog' }),
+      status: 'failed' as const,
+      error: 'the program exited with code 2',
+      cells: [],
+      fits: [],
+    }
+    expect(chartCards([failed], 'light')).toEqual([])
+    const view = mount(ChartsView, { props: { runs: [failed], theme: 'light' } })
+    expect(view.get('[data-testid="charts-nothing"]').text()).toBe(
+      'This run measured nothing: the program exited with code 2. Its details below say more; tick another run to see charts.',
+    )
+    expect(view.findAll('[data-testid^="card-"]')).toHaveLength(0)
+    // Beside a run that measured something, the charts are drawn as usual.
+    const both = mount(ChartsView, { props: { runs: [failed, makeRun({ id: 'ok' })], theme: 'light' } })
+    expect(both.find('[data-testid="charts-nothing"]').exists()).toBe(false)
+    expect(both.find('[data-testid="card-time"]').exists()).toBe(true)
+  })
+
+  it("draws no breakdown or pool start-up for a program of the user's, saying why, and finds the breakdown of any overlaid run", () => {
+    const base = makeRun({ name: 'program' })
+    const program = {
+      ...base,
+      spec: {
+        ...base.spec,
+        workload: 'command' as const,
+        command: { ...CommandSpecSchema.parse({ template: 'p {p}' }) },
+      },
+      poolStartup: [],
+      cells: base.cells.map((c) => ({ ...c, breakdown: null })),
+    }
+    const cards = chartCards([program], 'light')
+    const card = (key: string) => cards.find((c) => c.key === key)!
+    expect(card('breakdown').option).toBeNull()
+    expect(card('breakdown').note).toBe(
+      'Your program reports only its own time: Amdahl cannot see where it goes.',
+    )
+    expect(card('startup').option).toBeNull()
+    expect(card('startup').note).toMatch(/^Your program starts its own workers/)
+    // Ticked first, the program no longer hides the kernel run's breakdown behind it (the engine's split of a
+    // sample's parts, as a sweep records it).
+    const made = makeRun({ id: 'kernels', name: 'kernels' })
+    const kernels = {
+      ...made,
+      cells: made.cells.map((c) => ({
+        ...c,
+        breakdown: splitSample({ wallMs: 10, transferMs: 0, kernelMs: 8, reduceMs: 0.5 }),
+      })),
+    }
+    const overlay = chartCards([program, kernels], 'light').find((c) => c.key === 'breakdown')!
+    expect(overlay.option).not.toBeNull()
+    expect(String((overlay.option?.title as { subtext?: string }).subtext)).toContain('run kernels only')
   })
 
   it('puts the how-to line below the chart, after the chart’s own title', () => {

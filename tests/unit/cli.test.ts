@@ -351,6 +351,26 @@ describe('history and export', () => {
       /^amdahl: none of the charts chunks applies to these runs: chunks: Chunk size was not swept\. .*\n$/,
     )
     expect(none.status).toBe(1)
+    // A run that measured nothing (failed at its first cell) draws no empty axes: said, exit 1, no file.
+    const empty = { ...JSON.parse(readFileSync(join(history, `${id}.json`), 'utf8')), cells: [], fits: [] }
+    const emptyId = `${id}-empty`
+    writeFileSync(
+      join(history, `${emptyId}.json`),
+      JSON.stringify({ ...empty, id: emptyId, status: 'failed' }),
+    )
+    const blank = amdahl(
+      'export',
+      emptyId,
+      '--format',
+      'svg',
+      '--history-dir',
+      history,
+      '--out',
+      fresh('blank'),
+    )
+    expect(blank.stderr).toBe(`amdahl: run ${emptyId} measured nothing: there is no chart to draw\n`)
+    expect(blank.status).toBe(1)
+    rmSync(join(history, `${emptyId}.json`))
 
     expect(amdahl('history', 'delete', id, '--history-dir', history).stdout).toBe(`deleted run ${id}\n`)
     const again = amdahl('history', 'delete', id, '--history-dir', history)

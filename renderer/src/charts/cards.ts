@@ -134,6 +134,10 @@ export function legendWidths(gridWidth: number | null): { card: number; wide: nu
   return { card: room(card), wide: room(gridWidth) }
 }
 
+/** Whether any of the runs has a measured cell: without one there is nothing to chart. */
+export const measuredAny = (runs: readonly Run[]): boolean =>
+  runs.some((r) => r.cells.some((c) => c.stats !== null))
+
 /** The cards for these runs; gridWidth (px) lets legends use the room they really have. */
 export function chartCards(
   runs: Run[],
@@ -141,13 +145,15 @@ export function chartCards(
   gridWidth: number | null = null,
   focusN: number | null = null,
 ): ChartCardModel[] {
-  if (runs.length === 0) return []
+  // Runs that measured nothing (a run that failed at once, a cancel before the first cell) draw no empty axes.
+  if (!measuredAny(runs)) return []
   const legend = legendWidths(gridWidth)
   const modes = varyingModes(runs)
   const sizes = allSizes(runs)
   const perSize = onlySizes(runs, shownSizes(sizes, focusN))
   const heatRows = runs.reduce((k, r) => k + new Set(r.cells.map((c) => c.n)).size, 0)
   const sumRuns = runs.filter((r) => r.spec.workload === 'sum')
+  const broken = runs.find((r) => r.cells.some((c) => c.breakdown))
   const allSizesCount = new Set(sumRuns.flatMap((r) => r.spec.sizes)).size
   const cards: Omit<ChartCardModel, 'height'>[] = [
     {
@@ -186,7 +192,11 @@ export function chartCards(
       howTo: modes.includes('transfer')
         ? 'A pool costs time before any work. Right: shared memory hands workers the matrix without copying; copy clones rows to every worker.'
         : 'A pool costs time before any work: compare the cold start with the times above. The warm round trip is the price of one empty task.',
-      option: compactLegend(startupAndTransfer(runs, theme, legend.wide), runs, legend.wide),
+      // A program of the user's starts its own workers: no pool of ours to time.
+      option: runs.some((r) => r.poolStartup.length > 0)
+        ? compactLegend(startupAndTransfer(runs, theme, legend.wide), runs, legend.wide)
+        : null,
+      note: 'Your program starts its own workers: there is no pool of Amdahl’s to time.',
       wide: true,
     },
     {
@@ -219,8 +229,13 @@ export function chartCards(
       title: 'Where the time goes',
       howTo:
         'Each bar is one cell’s median sample: kernel time of the busiest worker, copies (transfer copy), dispatch and queueing, and the reduce.',
-      option: runs[0].cells.some((c) => c.breakdown) ? timeBreakdown(runs, theme, legend.wide) : null,
-      note: 'This run was recorded before Amdahl measured where the time goes: run the sweep again to see it.',
+      // The first run that has a breakdown (a program of the user's has none), said in the subtitle when overlaid.
+      option: broken
+        ? timeBreakdown([broken, ...runs.filter((r) => r !== broken)], theme, legend.wide)
+        : null,
+      note: runs.every((r) => r.spec.workload === 'command')
+        ? 'Your program reports only its own time: Amdahl cannot see where it goes.'
+        : 'This run was recorded before Amdahl measured where the time goes: run the sweep again to see it.',
       wide: true,
     },
   ]
