@@ -23,6 +23,7 @@
 // difference may be the machine's and not the program's.
 import type { Cell, ChunkRows, FlagKind, Run, SpeedCheck } from './contract'
 import { median, mulberry32 } from './stats'
+import { settingText } from './cell-text'
 
 export const COMPARE_CONFIDENCE = 0.95
 export const DEFAULT_RESAMPLES = 2000
@@ -210,9 +211,22 @@ function serialByN(run: Run): Map<number, Cell> {
 function differences(a: Run, b: Run): RunComparison['differences'] {
   const fields: [string, (r: Run) => string][] = [
     ['workload', (r) => r.spec.workload],
-    ['kernel', (r) => r.spec.kernel],
-    ['executor', (r) => r.spec.executor],
-    ['transfer', (r) => r.spec.transfer],
+    // What ran: a program of the user's (and how its time was read) or a module, else our kernel and pools.
+    ['command', (r) => r.spec.command?.template ?? '—'],
+    ['serial command', (r) => r.spec.command?.serialTemplate ?? '—'],
+    [
+      'time read',
+      (r) =>
+        !r.spec.command
+          ? '—'
+          : r.spec.command.timeRegex
+            ? `/${r.spec.command.timeRegex}/ in ${r.spec.command.timeUnit}`
+            : 'whole process',
+    ],
+    ['module', (r) => r.spec.module?.path ?? '—'],
+    ['kernel', (r) => settingText(r.spec, 'kernel')],
+    ['executor', (r) => settingText(r.spec, 'executor')],
+    ['transfer', (r) => settingText(r.spec, 'transfer')],
     // How each run measured: a warm-up or a looser target changes times as much as a kernel does.
     ['min samples', (r) => String(r.spec.repetitions)],
     ['warm-ups', (r) => String(r.spec.warmups)],

@@ -98,6 +98,28 @@ describe('compareRuns', () => {
     expect(cmp.differences).toContainEqual({ field: 'min samples', baseline: '6', candidate: '2' })
     expect(cmp.differences).toContainEqual({ field: 'warm-ups', baseline: '1', candidate: '0' })
     expect(cmp.differences).toContainEqual({ field: 'max samples', baseline: '60', candidate: '1000' })
+    // Two programs of the user's: which ran, and how its time was read, are named (our kernel's are not).
+    const program = (template: string, timeRegex?: string): typeof baseline => ({
+      ...baseline,
+      spec: SweepSpecSchema.parse({
+        ...baseline.spec,
+        workload: 'command',
+        command: { template, ...(timeRegex ? { timeRegex } : {}) },
+      }),
+    })
+    const programs = compareRuns(
+      program('python3 sum_pool.py {p}'),
+      program('./omp_sum {n} {p}', 'threads: ([\\d.]+)ms'),
+    )
+    expect(programs.differences).toEqual([
+      { field: 'command', baseline: 'python3 sum_pool.py {p}', candidate: './omp_sum {n} {p}' },
+      { field: 'time read', baseline: 'whole process', candidate: '/threads: ([\\d.]+)ms/ in ms' },
+    ])
+    expect(compareRuns(program('p {p}'), baseline).differences.slice(0, 3)).toEqual([
+      { field: 'workload', baseline: 'command', candidate: 'sum' },
+      { field: 'command', baseline: 'p {p}', candidate: '—' },
+      { field: 'time read', baseline: 'whole process', candidate: '—' },
+    ])
     // N=128 serial and pool 2 are common; N=256 and pool 1 only in the baseline.
     expect(cmp.cells.map((c) => (c.serial ? 'serial' : c.pool))).toEqual(['serial', 2])
     expect(cmp.onlyInBaseline).toBe(4)
