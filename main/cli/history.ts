@@ -12,7 +12,7 @@ import { formatRunReport } from './table'
 import { chartRun } from '../export/html-report'
 import { openExport } from '../export/open-export'
 import { checkDestination, ExportWriteError, writeExportFile, writePieces } from '../export/write-export'
-import { MAX_EXPORTED_RUNS, MAX_IMPORT_BYTES } from '../../common/contract'
+import { MAX_EXPORTED_RUNS, MAX_IMPORT_BYTES, type RunSummary } from '../../common/contract'
 import { scanJsonBytes } from '../history/limits'
 import { readRegularBytes } from '../history/read-file'
 
@@ -65,6 +65,12 @@ async function readJsonFile(path: string): Promise<unknown> {
   }
 }
 
+/** One imported run, as the terminal says it: added, or found in the history with the same content. */
+function importedLine(r: { summary: RunSummary; added: boolean }): string {
+  const named = `${r.summary.id}${r.summary.name ? ` "${oneLine(r.summary.name)}"` : ''}`
+  return r.added ? `imported run ${named}` : `run ${named} is already in the history`
+}
+
 /** A folder of results (a cluster's batch jobs, say) holds at most this many files to import. */
 export const MAX_IMPORT_FILES = 10_000
 
@@ -77,8 +83,7 @@ export async function historyImportCommand(
   const history = openHistory(options.historyDir, io)
   const info = await lstat(path).catch(() => null)
   if (info?.isDirectory()) return importFolder(path, history, io)
-  const summaries = await history.importAll(await readJsonFile(path))
-  for (const s of summaries) io.stdout.write(`imported run ${s.id}${s.name ? ` "${oneLine(s.name)}"` : ''}\n`)
+  for (const r of await history.importEach(await readJsonFile(path))) io.stdout.write(`${importedLine(r)}\n`)
   return EXIT_OK
 }
 
@@ -101,13 +106,13 @@ async function importFolder(
   }
   let skipped = 0
   let imported = 0
+  let present = 0
   for (const name of entries) {
     try {
-      for (const s of await history.importAll(await readJsonFile(join(dir, name)))) {
-        imported++
-        io.stdout.write(
-          `imported run ${s.id}${s.name ? ` "${oneLine(s.name)}"` : ''} from ${oneLine(name)}\n`,
-        )
+      for (const r of await history.importEach(await readJsonFile(join(dir, name)))) {
+        if (r.added) imported++
+        else present++
+        io.stdout.write(`${importedLine(r)} from ${oneLine(name)}\n`)
       }
     } catch (error) {
       skipped++
@@ -115,7 +120,7 @@ async function importFolder(
     }
   }
   io.stderr.write(
-    `amdahl: imported ${imported} run${imported === 1 ? '' : 's'} from ${entries.length - skipped} of ${entries.length} file${entries.length === 1 ? '' : 's'}\n`,
+    `amdahl: imported ${imported} run${imported === 1 ? '' : 's'}${present > 0 ? ` (${present} already in the history)` : ''} from ${entries.length - skipped} of ${entries.length} file${entries.length === 1 ? '' : 's'}\n`,
   )
   return skipped > 0 ? EXIT_FAILURE : EXIT_OK
 }

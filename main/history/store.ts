@@ -266,10 +266,15 @@ export class HistoryStore {
    * id is taken by a different run gets a new id. Everything is validated before anything is written.
    */
   async importAll(raw: unknown): Promise<RunSummary[]> {
+    return (await this.importEach(raw)).map((r) => r.summary)
+  }
+
+  /** importAll, saying of each run whether it was added or was here already (the same content). */
+  async importEach(raw: unknown): Promise<{ summary: RunSummary; added: boolean }[]> {
     const runs = (await parseModule()).parseImport(raw)
-    const summaries: RunSummary[] = []
-    for (const incoming of runs) summaries.push(await this.importOne({ ...incoming, imported: true }))
-    return summaries
+    const out: { summary: RunSummary; added: boolean }[] = []
+    for (const incoming of runs) out.push(await this.importOne({ ...incoming, imported: true }))
+    return out
   }
 
   /**
@@ -278,7 +283,7 @@ export class HistoryStore {
    * kept as it is. A different run there sends it to an id derived from its content (so importing the same export
    * again finds it there, not a new copy each time), and past that to a random one.
    */
-  private async importOne(run: Run): Promise<RunSummary> {
+  private async importOne(run: Run): Promise<{ summary: RunSummary; added: boolean }> {
     await mappingDiskErrors(this.dir, () => mkdir(this.dir, { recursive: true }))
     const original = run.id
     const ids = [original, contentId(run)]
@@ -286,14 +291,14 @@ export class HistoryStore {
       const id = ids[attempt] ?? (await this.freeIdLike(original))
       const existing = await this.load(runFileName(id))
       if (existing.state === 'ok' && sameContent(existing.run, { ...run, id }))
-        return summarizeRun(existing.run)
+        return { summary: summarizeRun(existing.run), added: false }
       if (existing.state !== 'missing') continue
       run.id = id
       const claimed = await mappingDiskErrors(this.dir, () =>
         writeFileNew(join(this.dir, runFileName(id)), JSON.stringify(run) + '\n'),
       )
       this.cache.delete(runFileName(id))
-      if (claimed) return summarizeRun(run)
+      if (claimed) return { summary: summarizeRun(run), added: true }
       // Another import took the id between the look and the claim: look at it again.
       ids.splice(attempt + 1, 0, id)
     }

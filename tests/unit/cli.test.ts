@@ -156,6 +156,21 @@ describe('sweep', () => {
     expect(imported.status).toBe(0)
     expect(imported.stdout).toBe(`imported run ${run.id} "${run.name}"\n`)
     expect(amdahl('history', 'list', '--history-dir', other).stdout).toContain(`${run.id}`)
+    // The same file again changes nothing and says so, rather than "imported".
+    const again = amdahl('history', 'import', out, '--history-dir', other)
+    expect(again.status).toBe(0)
+    expect(again.stdout).toBe(`run ${run.id} "${run.name}" is already in the history\n`)
+    expect(jsonFiles(other)).toEqual([`${run.id}.json`])
+    // A folder of results: each file on its own, a file that is no run skipped (exit 1), a run already here said.
+    const folder = fresh('results')
+    mkdirSync(folder)
+    copyFileSync(out, join(folder, 'a.json'))
+    writeFileSync(join(folder, 'b.json'), '{"not": "a run"}')
+    const batch = amdahl('history', 'import', folder, '--history-dir', other)
+    expect(batch.status).toBe(1)
+    expect(batch.stdout).toBe(`run ${run.id} "${run.name}" is already in the history from a.json\n`)
+    expect(batch.stderr).toMatch(/^amdahl: skipped b\.json: .*\n/)
+    expect(batch.stderr).toMatch(/amdahl: imported 0 runs \(1 already in the history\) from 1 of 2 files\n$/)
     // A link the user names is followed to the file it leads to.
     symlinkSync(out, fresh('latest.json'))
     const viaLink = amdahl('history', 'import', fresh('latest.json'), '--history-dir', fresh('h-link'))
