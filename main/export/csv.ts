@@ -48,6 +48,8 @@ const summaryColumns: [header: string, value: (run: Run, cell: Cell) => Field][]
   ['serial', (_, c) => bool(c.serial)],
   ['status', (_, c) => c.status],
   ['samples', (_, c) => c.samplesMs.length],
+  // Runs timed together as one sample where one run is below the timer's resolution (times are per run).
+  ['batch', (_, c) => c.batch ?? 1],
   ['median_ms', (_, c) => ms(c.stats?.median)],
   ['mean_ms', (_, c) => ms(c.stats?.mean)],
   ['min_ms', (_, c) => ms(c.stats?.min)],
@@ -106,8 +108,11 @@ export const SAMPLES_CSV_HEADER = [
   // Which fresh process took the sample (1 without --processes): what a two-level bootstrap resamples first.
   'process',
   'rep',
+  // The sample's time: our timed region, or a program's own report where its time is read from its output.
   'wall_ms',
   'kernel_ms',
+  // A program of the user's: the whole process, start-up included (empty for our kernels).
+  'process_ms',
 ]
 
 /** Rows per stringify call: lines come out in pieces this size, so no export is ever held whole in memory. */
@@ -160,6 +165,7 @@ function* sampleRows(run: Run): Generator<Row> {
         rep,
         ms(cell.samplesMs[rep]),
         ms(cell.kernelMs[rep]),
+        ms(cell.processMs?.[rep]),
       ]
     }
   }

@@ -145,10 +145,11 @@ function speedupIssue(cell: Cell, own: number, base: number | null): Found {
 
 /**
  * Samples an import derives its figures from at most: the bootstraps take about 36 ms per 1,000-sample cell on a
- * 2-core VM, so this bounds an import's checking to about 4 s (a file of millions of samples would hold the history
- * for minutes). A larger import is refused in one line; its runs can be imported a few at a time.
+ * 2-core VM, so an import is checked in well under a minute (a whole history of 50 runs of 9 cells × 1,000 samples:
+ * 450,000), where a crafted file of 8 million samples would take five. A larger import is refused in one line; its
+ * runs can be imported a few at a time.
  */
-export const MAX_REDERIVED_SAMPLES = 100_000
+export const MAX_REDERIVED_SAMPLES = 1_000_000
 
 /**
  * The run with every derived figure derived again from its samples, as the engine derived them (the same seed,

@@ -193,6 +193,17 @@ describe('amdahl sweep --command', () => {
     expect(out).toMatch(
       /\n\s*10\s+4\s+3 \(auto\)\s+6\s+30\.00 \[30\.00–30\.00\]\s+[\d.,]+\s+4\.00× \[4\.00–4\.00\]\s+100% \[100–100\]\s+ok/,
     )
+    // The samples CSV keeps both figures: the program's report, and its whole process (never less).
+    const id = /saved as run (\S+)/.exec(io.err())?.[1] ?? ''
+    const csv = memoryIo()
+    expect(await runCli(['export', id, '--format', 'samples-csv', '--history-dir', home], csv)).toBe(0)
+    const [header, ...rows] = csv.out().trim().split('\n')
+    expect(header.split(',').slice(-3)).toEqual(['wall_ms', 'kernel_ms', 'process_ms'])
+    expect(rows.length).toBeGreaterThan(0)
+    for (const row of rows) {
+      const [wall, , process] = row.split(',').slice(-3).map(Number)
+      expect(process).toBeGreaterThanOrEqual(wall)
+    }
     // The history lists it with none of our kernels, executors or transfers (its spec holds only their defaults).
     const list = memoryIo()
     expect(await runCli(['history', 'list', '--history-dir', home], list)).toBe(0)

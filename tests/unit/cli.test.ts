@@ -305,7 +305,7 @@ describe('history and export', () => {
     const samples = amdahl('export', id, '--format', 'samples-csv', '--history-dir', history)
     expect(samples.status).toBe(0)
     expect(samples.stdout.split('\n')[0]).toBe(
-      'run_id,n,pool,chunk_rows,chunk_spec,serial,process,rep,wall_ms,kernel_ms',
+      'run_id,n,pool,chunk_rows,chunk_spec,serial,process,rep,wall_ms,kernel_ms,process_ms',
     )
     const out = fresh('export.json')
     expect(amdahl('export', id, '--format', 'json', '--out', out, '--history-dir', history).status).toBe(0)

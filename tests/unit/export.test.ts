@@ -308,6 +308,8 @@ describe('samplesToCsv', () => {
         rep: '0',
         wall_ms: '1.25',
         kernel_ms: '1',
+        // our kernels: no process of its own
+        process_ms: '',
       },
       {
         run_id: run.id,
@@ -320,6 +322,7 @@ describe('samplesToCsv', () => {
         rep: '1',
         wall_ms: '1.5',
         kernel_ms: '1.25',
+        process_ms: '',
       },
     ])
   })
@@ -490,10 +493,10 @@ describe('an import held against its own samples', () => {
     // Deriving costs time per sample: an import of more than the bound is refused before any of it.
     const heavy = {
       ...structuredClone(real),
-      cells: Array.from({ length: 11 }, () => ({ samplesMs: Array(10_000).fill(1) })),
+      cells: Array.from({ length: 101 }, () => ({ samplesMs: Array(10_000).fill(1) })),
     }
     expect(() => parseImport(heavy)).toThrow(
-      /^the import holds 110,000 samples; one import derives its figures from at most 100,000: import its runs a few at a time/,
+      /^the import holds 1,010,000 samples; one import derives its figures from at most 1,000,000: import its runs a few at a time/,
     )
     // In an export of several runs, the refusal says which run.
     expect(() => parseImport(JSON.parse(runsToJson([real, cases[1][0]])))).toThrow(
