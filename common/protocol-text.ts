@@ -38,7 +38,7 @@ export function protocolText(run: Pick<Run, 'protocol' | 'spec'>): string {
         : `until the median is within ${within}`
   const processes =
     (spec.processes ?? 1) > 1
-      ? `; the whole sweep in each of ${spec.processes} fresh processes, intervals over processes then samples`
+      ? `; the whole sweep in each of ${spec.processes} fresh processes (each shuffling with the seed mixed with its number), intervals over processes then samples`
       : ''
   return (
     `at least ${plural(p.minSamples, 'sample')} after ${plural(p.warmups, 'warm-up')}, ${target}, ` +

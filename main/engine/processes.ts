@@ -6,6 +6,7 @@
 // bootstrapped over processes, then over samples (common/stats.ts groupedBootstrapMedians), so it holds that too.
 import type { Cell, Progress, Run, SpeedCheck, StopReason } from '../../common/contract'
 import { MAX_SPEED_CHECKS } from '../../common/contract'
+import { randomInt } from 'node:crypto'
 import { median, mixSeed } from '../../common/stats'
 import { analyzeCells, type MeasuredCell } from './analysis'
 import type { RunOptions } from './options'
@@ -154,6 +155,12 @@ export function mergeProcessRuns(
   return judgeSpeed(run, [], run.machine.logicalCores)
 }
 
+/** The spec with the order seed the user gave, or none (a fresh one per run, which the protocol records). */
+function withOrderSeed(spec: Run['spec'], orderSeed: number | undefined): Run['spec'] {
+  const { orderSeed: _mixed, ...rest } = spec
+  return orderSeed === undefined ? rest : { ...rest, orderSeed }
+}
+
 /** A cell only one process reached, as measured (its figures are derived again with the others'). */
 function stripDerived(cell: Cell): MeasuredCell {
   const {
@@ -199,27 +206,35 @@ export function inFreshProcesses(fresh: SweepEngine): SweepEngine {
       const parts: Run[] = []
       // One id for every process: checkpoints and the saved run are one run in the history.
       const runId = opts.runId ?? newRunId()
+      // One seed for the whole run (the one given, else a fresh one), mixed with k for process k: recorded as
+      // the run's order seed, it replays every process's order (--order-seed S --processes K).
+      const base = spec.orderSeed ?? randomInt(0, 2 ** 32)
+      const recorded = (run: Run): Run => ({
+        ...run,
+        spec: withOrderSeed(run.spec, spec.orderSeed),
+        ...(run.protocol ? { protocol: { ...run.protocol, orderSeed: base } } : {}),
+      })
+      const merged = (...args: Parameters<typeof mergeProcessRuns>) => recorded(mergeProcessRuns(...args))
       for (let k = 0; k < processes; k++) {
-        const orderSeed = spec.orderSeed === undefined ? undefined : mixSeed(spec.orderSeed, k)
+        const orderSeed = mixSeed(base, k)
         const part = await fresh.runSweep(
-          { ...spec, ...(orderSeed === undefined ? {} : { orderSeed }) },
+          { ...spec, orderSeed },
           {
             ...opts,
             runId,
             onProgress: opts.onProgress && ((p) => opts.onProgress?.(progressOf(p, k, processes, runId))),
             onCell:
               opts.onCell &&
-              ((partial) =>
-                opts.onCell?.(mergeProcessRuns([...parts, partial], partial.status, partial.error, 0))),
+              ((partial) => opts.onCell?.(merged([...parts, partial], partial.status, partial.error, 0))),
           },
         )
         parts.push(part)
         if (part.status !== 'complete') {
-          return mergeProcessRuns(parts, part.status, part.error)
+          return merged(parts, part.status, part.error)
         }
-        if (opts.signal?.aborted) return mergeProcessRuns(parts, 'cancelled')
+        if (opts.signal?.aborted) return merged(parts, 'cancelled')
       }
-      return mergeProcessRuns(parts, 'complete')
+      return merged(parts, 'complete')
     },
   }
 }

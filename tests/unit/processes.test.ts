@@ -10,7 +10,8 @@ import {
   summarize,
 } from '../../common/stats'
 import { runSweep } from '../../main/engine'
-import { mergeProcessRuns, progressOf } from '../../main/engine/processes'
+import { inFreshProcesses, mergeProcessRuns, progressOf } from '../../main/engine/processes'
+import { inProcessEngine } from '../../main/engine/sweep-engine'
 import type { SpeedSource } from '../../main/engine/speed'
 
 /** Three processes that each measured tightly, around 10, 10.5 and 11 ms. */
@@ -173,6 +174,27 @@ describe('a merged cell of very few samples', () => {
 })
 
 describe('progressOf', () => {
+  it("records the order seed the sweep was given, from which every process's order is mixed", async () => {
+    const engine = inFreshProcesses(inProcessEngine)
+    const spec = (orderSeed?: number) =>
+      SweepSpecSchema.parse({
+        sizes: [32],
+        pools: [1],
+        repetitions: 2,
+        maxSamples: 2,
+        warmups: 0,
+        processes: 2,
+        ...(orderSeed === undefined ? {} : { orderSeed }),
+      })
+    const given = await engine.runSweep(spec(11))
+    expect(given.spec.orderSeed).toBe(11)
+    expect(given.protocol?.orderSeed).toBe(11)
+    // None given: the spec says so, and the protocol keeps the one drawn for the whole run.
+    const drawn = await engine.runSweep(spec())
+    expect(drawn.spec.orderSeed).toBeUndefined()
+    expect(Number.isInteger(drawn.protocol?.orderSeed)).toBe(true)
+  })
+
   it('counts the cells and the fraction of all the processes', () => {
     const p: Progress = {
       runId: 'x',
