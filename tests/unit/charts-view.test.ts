@@ -7,6 +7,7 @@ import { mount } from '@vue/test-utils'
 import ChartsView from '../../renderer/src/charts/ChartsView.vue'
 import { makeRun } from './charts-fixtures'
 import { chartCards } from '../../renderer/src/charts/cards'
+import { palette, runColour } from '../../renderer/src/charts/theme'
 import { CommandSpecSchema } from '../../common/contract'
 import { splitSample } from '../../main/engine/breakdown'
 
@@ -135,6 +136,14 @@ describe('ChartsView', () => {
         breakdown: splitSample({ wallMs: 10, transferMs: 0, kernelMs: 8, reduceMs: 0.5 }),
       })),
     }
+    // The throughput chart draws only the sum run, in its own colours (run 2 of 2, as in the run key), not as if
+    // it were the first run.
+    const throughput = chartCards([program, kernels], 'light').find((c) => c.key === 'throughput')!
+    const lines = (throughput.option?.series ?? []) as { name?: string; itemStyle?: { color?: string } }[]
+    expect(lines.map((l) => l.name)).toEqual(['kernels · N=100', 'kernels · N=1000'])
+    expect(lines.map((l) => l.itemStyle?.color)).toEqual(
+      [0, 1].map((i) => runColour(palette('light'), 1, 2, i)),
+    )
     const overlay = chartCards([program, kernels], 'light').find((c) => c.key === 'breakdown')!
     expect(overlay.option).not.toBeNull()
     expect(String((overlay.option?.title as { subtext?: string }).subtext)).toContain('run kernels only')

@@ -338,6 +338,35 @@ describe('the history panel with nothing matching', () => {
   })
 })
 
+describe('the history panel with ticked runs the search hides', () => {
+  it('says how many are on the charts but hidden, and clears the search to show them', async () => {
+    const runs = ['laptop', 'desk', 'server'].map((name, i) => summarizeRun(makeRun({ id: `r${i}`, name })))
+    const panel = mount(HistoryPanel, {
+      props: {
+        runs,
+        selectedIds: ['r0', 'r1', 'r2'],
+        openId: null,
+        activeId: null,
+        foreignIds: new Set<string>(),
+        loading: false,
+        error: null,
+      },
+    })
+    const note = () => panel.find('[data-testid="history-hidden-ticked"]')
+    expect(note().exists()).toBe(false)
+    await panel.get('[data-testid="history-search"]').setValue('laptop')
+    expect(note().text()).toBe('2 ticked runs are on the charts but hidden here. Clear the search')
+    await panel.get('[data-testid="history-search"]').setValue('desk')
+    expect(note().text()).toMatch(/^2 ticked runs/)
+    await panel.setProps({ selectedIds: ['r1', 'r2'] })
+    expect(note().text()).toMatch(/^1 ticked run is on the charts but hidden here\./)
+    await panel.get('[data-testid="history-hidden-clear"]').trigger('click')
+    expect(note().exists()).toBe(false)
+    expect(panel.findAll('[data-testid="history-item"]')).toHaveLength(3)
+    panel.unmount()
+  })
+})
+
 describe('the history panel while the list loads', () => {
   afterEach(() => vi.useRealTimers())
 

@@ -14,13 +14,18 @@ type Point = { label: string; rows: [string, string][] }
 const rowsTooltip = (pt: Point) => tooltipHtml(pt.label, pt.rows)
 const gb = (x: number | null) => (x === null ? '—' : `${formatRatio(x).replace('×', '')} GB/s`)
 
+/** Runs whose GB/s these charts draw: the sum workload, which reads every entry of the matrix once. */
+const readsMatrix = (run: Run): boolean => run.spec.workload === 'sum'
+
 /** The matrix's GB/s per cell, one line per N, and the probe's read (and triad) bandwidth per pool size. */
 export function throughputVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = LEGEND_WIDTH): ChartOption {
   const p = palette(theme)
-  const pools = allPools(runs)
-  const sizes = allSizes(runs)
+  // Only the sum workload reads a matrix whose bytes count; the others keep their letter and colour (run ri).
+  const summed = runs.filter(readsMatrix)
+  const pools = allPools(summed)
+  const sizes = allSizes(summed)
   const name = seriesNamer(runs)
-  const probe = probeOf(runs)
+  const probe = probeOf(summed)
   const maxPool = Math.max(1, ...pools, ...(probe?.read.map((f) => f.pool) ?? []))
   const plotted = new PlottedSeries<LineSeriesOption, Point>()
 
@@ -58,6 +63,7 @@ export function throughputVsWorkers(runs: Run[], theme: ChartTheme, legendWidth 
   }
 
   runs.forEach((run, ri) => {
+    if (!readsMatrix(run)) return
     const cells = representativeCells(run).filter((c) => !c.serial)
     for (const n of sizes) {
       const measured = cells.filter((c) => c.n === n)
@@ -117,11 +123,13 @@ export function throughputVsWorkers(runs: Run[], theme: ChartTheme, legendWidth 
 export function cacheStaircase(runs: Run[], theme: ChartTheme, legendWidth = LEGEND_WIDTH): ChartOption {
   const p = palette(theme)
   const name = seriesNamer(runs)
-  const probe = probeOf(runs)
-  const pools = allPools(runs)
+  const summed = runs.filter(readsMatrix)
+  const probe = probeOf(summed)
+  const pools = allPools(summed)
   const plotted = new PlottedSeries<LineSeriesOption, Point>()
   const series = plotted.list
   runs.forEach((run, ri) => {
+    if (!readsMatrix(run)) return
     const byPool = new Map<string, typeof cells>()
     const cells = [...serialCells(run), ...representativeCells(run).filter((c) => !c.serial)]
     for (const c of cells) {
