@@ -131,12 +131,25 @@ describe('speedup chart with the machine ceiling', () => {
     expect(bindingLimitSentence(waiting)).toMatch(
       /^At N = 64, 2 workers reach 30% of the memory ceiling: dispatch and queueing take 86% of its time: the matrix is too small to pay for the workers;/,
     )
-    const other = probe.kernel === 'wasm' ? 'js' : 'wasm'
-    const js: Run = { ...slow, spec: { ...slow.spec, kernel: other } }
+    // (the probe measures with wasm unless told otherwise)
+    expect(probe.kernel).toBe('wasm')
+    const js: Run = { ...slow, spec: { ...slow.spec, kernel: 'js' } }
     expect(bindingLimitSentence(js)).toMatch(
-      new RegExp(
-        `^At N = 64, 2 workers reach 30% of the memory ceiling: this run's ${other} kernel is slower than the ${probe.kernel} kernel the probe measured with`,
-      ),
+      /^At N = 64, 2 workers reach 30% of the memory ceiling: this run's js kernel is slower than the wasm kernel the probe measured with/,
+    )
+    // The other way round the run's kernel is not the slower one; above a js probe's ceiling, that probe is why.
+    const jsProbe = { ...memoryOnly(probe), kernel: 'js' as const }
+    const wasmBelow: Run = {
+      ...slow,
+      spec: { ...slow.spec, kernel: 'wasm' },
+      machine: { ...slow.machine, ceilings: jsProbe },
+    }
+    expect(bindingLimitSentence(wasmBelow)).toMatch(
+      /: serial code and overhead, not the machine, limit speedup;/,
+    )
+    const above = atShare({ ...probed, machine: { ...probed.machine, ceilings: jsProbe } }, 1.5)
+    expect(bindingLimitSentence({ ...above, spec: { ...above.spec, kernel: 'wasm' } })).toMatch(
+      /^At N = 64, 2 workers reach 150% of the memory ceiling: above it: the probe measured with the slower js kernel/,
     )
   })
 
