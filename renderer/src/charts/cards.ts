@@ -196,7 +196,9 @@ export function chartCards(
       option: runs.some((r) => r.poolStartup.length > 0)
         ? compactLegend(startupAndTransfer(runs, theme, legend.wide), runs, legend.wide)
         : null,
-      note: 'Your program starts its own workers: there is no pool of Amdahl’s to time.',
+      note: runs.every((r) => r.spec.workload === 'command')
+        ? 'Your program starts its own workers: there is no pool of Amdahl’s to time.'
+        : 'No pool start-up was recorded with this run.',
       wide: true,
     },
     {
