@@ -58,7 +58,9 @@ export function splitTemplate(template: string): string[] {
  */
 export function unknownPlaceholders(template: string): string[] {
   const known = new Set<string>(PLACEHOLDER_NAMES)
-  const found = [...template.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1])
+  // Text in single quotes is meant as written (awk '{print}'), and ${NAME} is the shell's: neither is looked at.
+  const open = template.replace(/'[^']*'/g, "''").replace(/\$\{[^}]*\}/g, '')
+  const found = [...open.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1])
   return [...new Set(found.filter((name) => !known.has(name)))].map((name) => `{${name}}`)
 }
 

@@ -105,40 +105,24 @@ const regexText = (what: string) =>
     })
 
 /** A command workload: the user's program run once per sample, its placeholders filled per cell. */
-export const CommandSpecSchema = z
-  .strictObject({
-    /** With {n} {p} {chunk} {seed} {entries}; split with shell quoting rules, run without a shell unless `shell`. */
-    template: processText('command'),
-    /** A separate serial program for the base case; default: the template at p = 1. */
-    serialTemplate: processText('serial command').optional(),
-    shell: z.boolean().default(false),
-    /** Reads the program's own time (one capture group); default: the wall time of the whole process. */
-    timeRegex: regexText('time regex').optional(),
-    timeUnit: TimeUnitSchema.default('ms'),
-    /** Reads the program's result (one capture group), checked against the base case. */
-    resultRegex: regexText('result regex').optional(),
-    resultTolerance: z
-      .number({ error: 'result tolerance must be a number' })
-      .min(0, 'result tolerance must be at least 0')
-      .max(1, 'result tolerance must be at most 1')
-      .default(1e-9),
-    timeoutMs: whole('timeout (ms)', 100, 24 * 3600 * 1000).default(600_000),
-  })
-  .superRefine((c, ctx) => {
-    // Without a shell the template is split as a shell would quote it: what only a shell can run (an open quote, a
-    // pipe, $VAR) is refused where it is typed (the form, the API), not found at the first cell as a failed run.
-    if (c.shell) return
-    for (const key of ['template', 'serialTemplate'] as const) {
-      const template = c[key]
-      if (template === undefined || template.includes('\0')) continue
-      try {
-        splitTemplate(template)
-      } catch (error) {
-        if (!(error instanceof TemplateError)) throw error
-        ctx.addIssue({ code: 'custom', path: [key], message: error.message, input: template })
-      }
-    }
-  })
+export const CommandSpecSchema = z.strictObject({
+  /** With {n} {p} {chunk} {seed} {entries}; split with shell quoting rules, run without a shell unless `shell`. */
+  template: processText('command'),
+  /** A separate serial program for the base case; default: the template at p = 1. */
+  serialTemplate: processText('serial command').optional(),
+  shell: z.boolean().default(false),
+  /** Reads the program's own time (one capture group); default: the wall time of the whole process. */
+  timeRegex: regexText('time regex').optional(),
+  timeUnit: TimeUnitSchema.default('ms'),
+  /** Reads the program's result (one capture group), checked against the base case. */
+  resultRegex: regexText('result regex').optional(),
+  resultTolerance: z
+    .number({ error: 'result tolerance must be a number' })
+    .min(0, 'result tolerance must be at least 0')
+    .max(1, 'result tolerance must be at most 1')
+    .default(1e-9),
+  timeoutMs: whole('timeout (ms)', 100, 24 * 3600 * 1000).default(600_000),
+})
 export type CommandSpec = z.output<typeof CommandSpecSchema>
 export type CommandSpecInput = z.input<typeof CommandSpecSchema>
 
@@ -296,6 +280,27 @@ export const SweepSpecSchema = z
   })
 export type SweepSpecInput = z.input<typeof SweepSpecSchema>
 export type SweepSpec = z.output<typeof SweepSpecSchema>
+
+/**
+ * A sweep as a person asks for one (the app's form, the HTTP and IPC API): its command must also split as typed.
+ * Without a shell, what only a shell can run (an open quote, a pipe, $VAR) is refused where it is typed, not found
+ * at the first cell as a failed run. Runs already kept are read with SweepSpecSchema: a run an older version
+ * saved with such a command stays readable.
+ */
+export const SweepRequestSchema = SweepSpecSchema.superRefine((spec, ctx) => {
+  const c = spec.command
+  if (!c || c.shell) return
+  for (const key of ['template', 'serialTemplate'] as const) {
+    const template = c[key]
+    if (template === undefined || template.includes('\0')) continue
+    try {
+      splitTemplate(template)
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error
+      ctx.addIssue({ code: 'custom', path: ['command', key], message: error.message, input: template })
+    }
+  }
+})
 export type Workload = z.infer<typeof WorkloadSchema>
 export type Kernel = z.infer<typeof KernelSchema>
 export type Executor = z.infer<typeof ExecutorSchema>
@@ -691,7 +696,7 @@ const idList = z.array(RunIdSchema).min(1, 'choose at least one run').max(100, '
 export const apiInputs = {
   getMachine: noArgs,
   /** target: the name of a remote target to sweep on over ssh (absent: this machine). */
-  startSweep: z.strictObject({ spec: SweepSpecSchema, target: TargetNameSchema.optional() }),
+  startSweep: z.strictObject({ spec: SweepRequestSchema, target: TargetNameSchema.optional() }),
   cancelSweep: z.strictObject({ runId: RunIdSchema }),
   getActiveSweep: noArgs,
   listRuns: noArgs,
@@ -706,9 +711,9 @@ export const apiInputs = {
   /** Bring-your-own workloads: whether commands may run here, and the examples found. */
   getWorkloadOptions: noArgs,
   /** The exact command lines of the first cells of a command sweep (nothing is run). */
-  previewCommands: z.strictObject({ spec: SweepSpecSchema }),
+  previewCommands: z.strictObject({ spec: SweepRequestSchema }),
   /** Runs the first parallel cell of a command sweep once and shows what each regex matched. */
-  tryCommand: z.strictObject({ spec: SweepSpecSchema }),
+  tryCommand: z.strictObject({ spec: SweepRequestSchema }),
   /** Remote machines to sweep on over ssh: the same targets.json as `amdahl target`. */
   listTargets: noArgs,
   addTarget: TargetAddSchema,

@@ -1,6 +1,6 @@
 // Command workloads, the pure parts: placeholders, quoting without a shell, regex reading, units, failure lines.
 import { describe, expect, it } from 'vitest'
-import { SweepSpecSchema, formatIssues, regexGroups } from '../../common/contract'
+import { SweepRequestSchema, SweepSpecSchema, formatIssues, regexGroups } from '../../common/contract'
 import {
   lastMatch,
   MATCH_TIMEOUT_MS,
@@ -115,16 +115,22 @@ describe('command spec validation', () => {
   })
 
   it('refuses what only a shell can run where it is typed (the form, the API), unless run through a shell', () => {
-    expect(error({ template: '"unterminated {n}' })).toBe(
+    const request = (command: unknown) => {
+      const r = SweepRequestSchema.safeParse({ workload: 'command', sizes: [10], pools: [1, 2], command })
+      return r.success ? null : formatIssues(r.error)
+    }
+    // A run an older version saved with such a command is still read (the stored spec is not a request).
+    expect(error({ template: 'prog {p} | sort' })).toBeNull()
+    expect(request({ template: '"unterminated {n}' })).toBe(
       'command.template: the command has an opening quote (") without its closing one',
     )
-    expect(error({ template: 'prog {p} | sort' })).toBe(
+    expect(request({ template: 'prog {p} | sort' })).toBe(
       'command.template: the command uses "|", which needs a shell: turn on "run through a shell" (--shell)',
     )
-    expect(error({ template: 'prog {p}', serialTemplate: "serial 'x" })).toBe(
+    expect(request({ template: 'prog {p}', serialTemplate: "serial 'x" })).toBe(
       "command.serialTemplate: the command has an opening quote (') without its closing one",
     )
-    expect(error({ template: 'prog {p} | sort', shell: true })).toBeNull()
+    expect(request({ template: 'prog {p} | sort', shell: true })).toBeNull()
   })
 
   it('says which braced words are no placeholder (passed as written), and is quiet about the real ones', () => {
@@ -134,6 +140,10 @@ describe('command spec validation', () => {
       '{threads} {N} are passed to the program as written: the placeholders are {n} {p} {chunk} {seed} {entries}',
     )
     expect(placeholderNote('find . -exec echo {} ;')).toBeNull()
+    // Single-quoted text is meant as written, and ${NAME} is the shell's.
+    expect(placeholderNote("awk '{print}' /dev/null; echo {p}")).toBeNull()
+    expect(placeholderNote('echo ${HOME} {p}')).toBeNull()
+    expect(placeholderNote("echo '{x}' {threads}")).toMatch(/^\{threads\} is passed/)
   })
 
   it('needs exactly one capture group in each regex and says what is wrong with a broken one', () => {

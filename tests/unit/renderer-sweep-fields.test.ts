@@ -1,6 +1,11 @@
 // The sweep form's field descriptors: every field fills a real spec field, hidden fields are not sent, rows group.
 import { describe, expect, it } from 'vitest'
-import { CommandSpecSchema, ModuleSpecSchema, SweepSpecSchema } from '../../common/contract'
+import {
+  CommandSpecSchema,
+  ModuleSpecSchema,
+  SweepRequestSchema,
+  SweepSpecSchema,
+} from '../../common/contract'
 import {
   FormStateSchema,
   formRows,
@@ -54,7 +59,7 @@ describe('sweep form descriptors', () => {
 
   it('show an open quote in Your program under the command field, as the CLI refuses it, so Run stays off', () => {
     const input = specInputOf(sweepFields, ctx({ workload: 'command', commandTemplate: '"unterminated {n}' }))
-    const result = SweepSpecSchema.safeParse(input)
+    const result = SweepRequestSchema.safeParse(input)
     expect(result.success).toBe(false)
     expect(fieldErrors(result.error?.issues ?? [], input)['command.template']).toBe(
       'the command has an opening quote (") without its closing one',

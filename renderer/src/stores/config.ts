@@ -3,7 +3,7 @@ import { defineStore } from 'pinia'
 import { computed, nextTick, reactive, ref, toRefs, watch } from 'vue'
 import {
   cellCount as cellsOf,
-  SweepSpecSchema,
+  SweepRequestSchema,
   type SweepSpec,
   type SweepSpecInput,
   type WorkloadPreset,
@@ -121,7 +121,7 @@ export const useConfigStore = defineStore('config', () => {
     () => specInputOf(sweepFields, context.value) as SweepSpecInput & Record<string, unknown>,
   )
 
-  const parsed = computed(() => SweepSpecSchema.safeParse(specInput.value))
+  const parsed = computed(() => SweepRequestSchema.safeParse(specInput.value))
   /** Field → message, from the same rules the back end applies. */
   const errors = computed(() => {
     if (parsed.value.success) return {}
