@@ -38,7 +38,7 @@ export function figureIssue(run: Run): z.core.$ZodIssue | null {
   for (const cell of run.cells)
     if (cell.serial && cell.samplesMs.length > 0) bases.set(cell.n, median(cell.samplesMs))
   for (let i = 0; i < run.cells.length; i++) {
-    const found = cellIssue(run.cells[i], bases, run.spec.target)
+    const found = cellIssue(run.cells[i], bases, measuredTarget(run))
     if (found) {
       const [path, message] = found
       return { code: 'custom', path: ['cells', i, ...path], message, input: undefined }
@@ -48,6 +48,12 @@ export function figureIssue(run: Run): z.core.$ZodIssue | null {
 }
 
 type Found = [path: string[], message: string] | null
+
+/**
+ * The precision target the run was measured with: its protocol's record (what `history show` prints), else the
+ * spec's. A file whose spec was edited to a looser target keeps the target its cells were judged against.
+ */
+const measuredTarget = (run: Run): number => run.protocol?.targetRelSpread ?? run.spec.target
 
 function cellIssue(cell: Cell, bases: Map<number, number>, target: number): Found {
   const negative = cell.samplesMs.findIndex((ms) => ms < 0)
@@ -162,7 +168,7 @@ export function withDerivedFigures(run: Run): Run {
   const { cells: analysed, fits } = analyzeCells(run.cells, {
     seed: run.spec.seed,
     logicalCores: run.machine.logicalCores,
-    targetRelSpread: run.spec.target,
+    targetRelSpread: measuredTarget(run),
     warmups: run.protocol?.warmups ?? run.spec.warmups,
   })
   const cells = analysed.map((cell, i) => ({
@@ -174,8 +180,9 @@ export function withDerivedFigures(run: Run): Run {
     ...run,
     cells,
     fits,
-    // A run recorded before verdicts were kept has none, and gets none here.
-    ...(run.verdict && cells.length > 0
+    // A run recorded before verdicts were kept has none, and gets none here; one that records where its load was
+    // read (as every run since verdicts does) gets it said again even where the file left it out.
+    ...((run.verdict || run.protocol?.loadSource !== undefined) && cells.length > 0
       ? { verdict: runVerdict(cells, run.machine.logicalCores, source) }
       : {}),
   }

@@ -482,14 +482,29 @@ describe('an import held against its own samples', () => {
     // A cell that says it stopped on its target with an interval wider than the target took its unstable
     // flag away: refused.
     const missed = structuredClone(real)
-    // (tighter than any interval of a few samples)
+    // (tighter than any interval of a few samples, as the run's protocol records it)
     missed.spec.target = 0.001
+    missed.protocol!.targetRelSpread = 0.001
     const wide = missed.cells[k]
     wide.stopReason = 'target'
     wide.flags = []
     expect(() => parseImport(missed)).toThrow(
       /cell \d+: its stop reason says it met the ±0\.1% target, but its interval is ±[\d.]+%/,
     )
+    // The target a run was measured with is its protocol's (what `history show` prints): a spec edited to a
+    // looser one does not let cells that missed the real target claim to have met it.
+    const loosened = structuredClone(real)
+    loosened.protocol!.targetRelSpread = 0.001
+    loosened.spec.target = 0.1
+    for (const c of loosened.cells) {
+      c.stopReason = 'target'
+      c.flags = []
+    }
+    expect(() => parseImport(loosened)).toThrow(/its stop reason says it met the ±0\.1% target/)
+    // A verdict taken out of the file is said again (the run records where its load was read).
+    const silent = structuredClone(real)
+    delete silent.verdict
+    expect(parseImport(silent)[0].verdict).toBe(real.verdict)
     // Deriving costs time per sample: an import of more than the bound is refused before any of it.
     const heavy = {
       ...structuredClone(real),
