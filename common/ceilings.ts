@@ -98,15 +98,24 @@ export const ceilingLabel = (kind: CeilingKind): string =>
   kind === 'memory' || kind === 'compute' ? kind : `${kind} cache`
 
 /**
- * The cache a matrix of `bytes` read by `pool` workers stays in between samples, or null when it comes from
- * memory: the smallest level that holds it, whole for a level the cores share, each worker's part for a level of
- * each core's own. Where the OS gave no size for a level, nothing is assumed to fit in it.
+ * The bytes one cache of a level must hold for a matrix of `bytes` read by `pool` workers on `cores` cores: the
+ * whole matrix for a level the cores share; for a level of each core's own, the parts of the workers that core
+ * runs (more workers than cores share the cores' caches).
  */
-export function residentLevel(bytes: number, pool: number, caches: Caches): CacheLevel | null {
+export function bytesPerCache(bytes: number, pool: number, cores: number, shared: boolean): number {
+  return shared ? bytes : bytes / Math.max(1, Math.min(pool, cores))
+}
+
+/**
+ * The cache a matrix of `bytes` read by `pool` workers on `cores` cores stays in between samples, or null when it
+ * comes from memory: the smallest level that holds what it must (bytesPerCache). Where the OS gave no size for a
+ * level, nothing is assumed to fit in it.
+ */
+export function residentLevel(bytes: number, pool: number, cores: number, caches: Caches): CacheLevel | null {
   for (const level of ['L1', 'L2', 'L3'] as const) {
     const size = caches[level]
     if (size === null) continue
-    if ((caches.shared[level] ? bytes : bytes / Math.max(1, pool)) <= size) return level
+    if (bytesPerCache(bytes, pool, cores, caches.shared[level]) <= size) return level
   }
   return null
 }
@@ -142,7 +151,7 @@ export function cellUnits(
   const pool = cell.serial ? 1 : cell.pool
   if (workload === 'sum') {
     if (!probe) return { gbPerS: gb, gflopsPerS: null, ceiling: null, ofCeiling: null }
-    const level = residentLevel(sumBytes(cell.entries), pool, probe.caches)
+    const level = residentLevel(sumBytes(cell.entries), pool, probe.logicalCores, probe.caches)
     const figures = level === null ? probe.read : (probe.cacheRead.find((c) => c.level === level)?.read ?? [])
     const ceiling = figureAt(figures, pool)
     return {

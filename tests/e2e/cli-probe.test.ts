@@ -271,11 +271,13 @@ describe('amdahl probe, kept per machine', () => {
       expect(gb).toBeCloseTo((Number(row.entries) * 8) / Number(row.median_ms) / 1e6, 3)
       // the serial baseline runs on one worker: it is held against one worker's read bandwidth
       const pool = row.pool === 'serial' ? 1 : Number(row.pool)
-      // of memory, or of the first cache that holds the matrix (whole if shared, each worker's part if per core)
+      // of memory, or of the first cache that holds the matrix (whole if shared, each core's workers' parts if not)
       const bytes = Number(row.entries) * 8
       const level = (['L1', 'L2', 'L3'] as const).find((l) => {
         const size = probe.caches[l]
-        return size !== null && (probe.caches.shared[l] ? bytes : bytes / pool) <= size
+        // (a core's own cache holds the parts of the workers that core runs)
+        const perCore = bytes / Math.min(pool, probe.logicalCores)
+        return size !== null && (probe.caches.shared[l] ? bytes : perCore) <= size
       })
       expect(row.ceiling).toBe(level ?? 'memory')
       const figures = level ? (probe.cacheRead.find((l) => l.level === level)?.read ?? []) : probe.read

@@ -2,7 +2,12 @@
 // ceiling beside ideal and Amdahl, throughput with the probe's curve, the cache staircase, the time breakdown.
 import { readFileSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { bandwidthSpeedupCeiling, residentLevel, type ProbeResult } from '../../common/ceilings'
+import {
+  bandwidthSpeedupCeiling,
+  bytesPerCache,
+  residentLevel,
+  type ProbeResult,
+} from '../../common/ceilings'
 import { SweepSpecSchema, type Run } from '../../common/contract'
 import { runSweep } from '../../main/engine'
 import { parseGetconf } from '../../main/probe/caches'
@@ -51,7 +56,7 @@ function atShare(run: Run, share: number): Run {
   const ceilings = run.machine.ceilings as ProbeResult
   const cells = run.cells.map((c) => {
     if (c.serial || !c.stats) return c
-    const level = residentLevel(c.entries * 8, c.pool, ceilings.caches)
+    const level = residentLevel(c.entries * 8, c.pool, ceilings.logicalCores, ceilings.caches)
     const figures = level === null ? ceilings.read : ceilings.cacheRead.find((l) => l.level === level)?.read
     const bw = figures?.find((f) => f.pool === c.pool)?.value.median ?? NaN
     const median = (c.entries * 8) / (share * bw * 1e6)
@@ -109,11 +114,31 @@ describe('speedup chart with the machine ceiling', () => {
     )
   })
 
+  it("places a matrix by what each cache must hold: a core's own cache holds the parts of the workers it runs", () => {
+    // As this 2-core VM reports them: 32 KiB L1 and 512 KiB L2 per core, a 32 MiB L3 shared.
+    const caches = {
+      L1: 32768,
+      L2: 524288,
+      L3: 33554432,
+      shared: { L1: false, L2: false, L3: true },
+      source: 'sys' as const,
+    }
+    const bytes = 400 * 400 * 8 // 1.2 MiB
+    expect(residentLevel(bytes, 1, 2, caches)).toBe('L3')
+    // Two workers, 625 KiB each: beyond a 512 KiB L2.
+    expect(residentLevel(bytes, 2, 2, caches)).toBe('L3')
+    // Four workers on 4 cores hold 312.5 KiB each in L2; on 2 cores each core runs two of them: 625 KiB again.
+    expect(residentLevel(bytes, 4, 4, caches)).toBe('L2')
+    expect(residentLevel(bytes, 4, 2, caches)).toBe('L3')
+    expect(bytesPerCache(bytes, 4, 2, false)).toBe(640_000)
+    expect(residentLevel(64 * 2 ** 20, 2, 2, caches)).toBeNull()
+  })
+
   it('holds a matrix that stays in a cache against that cache, and names it', () => {
     // 64² × 8 B = 32 KiB: each worker's 16 KiB in its own L1; 256²: 256 KiB each in L2; 600² (2.7 MiB): L3.
     expect(bindingLimitSentence(atShare(cached, 0.97))).toBe(
-      'At N = 64 (its 32 KiB stay in the L1 cache), 2 workers reach 97% of the L1 cache ceiling: the L1 cache, not serial code, limits speedup; ' +
-        'at N = 256 (its 512 KiB stay in the L2 cache), 2 workers reach 97% of the L2 cache ceiling: the L2 cache, not serial code, limits speedup; ' +
+      "At N = 64 (each core's 16 KiB of it stay in its L1 cache), 2 workers reach 97% of the L1 cache ceiling: the L1 cache, not serial code, limits speedup; " +
+        "at N = 256 (each core's 256 KiB of it stay in its L2 cache), 2 workers reach 97% of the L2 cache ceiling: the L2 cache, not serial code, limits speedup; " +
         'at N = 600 (its 2.7 MiB stay in the L3 cache), 2 workers reach 97% of the L3 cache ceiling: the L3 cache, not serial code, limits speedup.',
     )
     // The memory ceiling binds no size here: the speedup chart does not draw it.

@@ -2,10 +2,12 @@
 // says which limit binds each size. Pure: runs (with the probe in run.machine.ceilings) in, series and text out.
 import {
   bandwidthSpeedupCeiling,
+  bytesPerCache,
   ceilingLabel,
   cellUnits,
   residentLevel,
   sumBytes,
+  type CacheLevel,
   type ProbeResult,
 } from '../../../../common/ceilings'
 import type { Run } from '../../../../common/contract'
@@ -52,7 +54,10 @@ export function bandwidthCeilingSeries(
   const fromMemory = runs.some(
     (r) =>
       r.spec.workload === 'sum' &&
-      r.cells.some((c) => !c.serial && residentLevel(sumBytes(c.entries), c.pool, probe.caches) === null),
+      r.cells.some(
+        (c) =>
+          !c.serial && residentLevel(sumBytes(c.entries), c.pool, probe.logicalCores, probe.caches) === null,
+      ),
   )
   if (!fromMemory) return null
   const data: [number, number][] = []
@@ -120,10 +125,17 @@ export function bindingLimitSentence(run: Run): string | null {
     const units = cellUnits(top, run.spec.workload, run.spec.centroids, probe)
     if (units.ofCeiling === null || units.ceiling === null) continue
     const kind = units.ceiling
+    // What the cache holds: the whole matrix in a shared level, each core's workers' parts in a core's own.
+    const held = (level: CacheLevel) =>
+      bytesText(
+        bytesPerCache(sumBytes(top.entries), top.pool, probe.logicalCores, probe.caches.shared[level]),
+      )
     const where =
       kind === 'memory' || kind === 'compute'
         ? ''
-        : ` (its ${bytesText(sumBytes(top.entries))} stay in the ${kind} cache)`
+        : probe.caches.shared[kind]
+          ? ` (its ${held(kind)} stay in the ${kind} cache)`
+          : ` (each core's ${held(kind)} of it stay in its ${kind} cache)`
     const who = `at N = ${sizeText(n)}${where}, ${top.pool} worker${top.pool === 1 ? '' : 's'} reach ${pct(units.ofCeiling)} of the ${ceilingLabel(kind)} ceiling`
     const dispatch =
       top.breakdown && top.breakdown.wallMs > 0 ? top.breakdown.dispatchMs / top.breakdown.wallMs : 0
