@@ -1,5 +1,6 @@
 // A cell named in words, the same in the terminal, the reports and the app: its chunk setting and its flag notes.
 import type { Cell, CellFlag, FlagKind, SweepSpec } from './contract'
+import { CONFIDENCE } from './stats'
 
 /** Which of our settings a run used: a command runs none of them, a module runs our pools but its own kernel. */
 export function usedSettings(spec: Pick<SweepSpec, 'workload'>): {
@@ -56,3 +57,23 @@ export function flagNotes(cells: readonly NotedCell[]): string[] {
       `N=${groupThousands(c.n)} ${c.serial ? 'serial' : `p=${c.pool} chunk ${chunkLabel(c)}`}: ${f.kind}: ${f.note}`,
   )
 }
+
+/**
+ * The confidence a cell's speedup (and efficiency) interval can claim, where it is below 95%: the lower of its
+ * two medians' levels. Under 6 samples a median's interval is its samples' [min, max] at 50–94%, and a ratio
+ * bootstrapped from so few holds no more (simulated: 66% at 2 samples each, 92% at 3, against the 50% and 75%
+ * said). Null where both medians reach 95%, or there is no interval.
+ */
+export function ratioLevel(
+  cell: Pick<Cell, 'n' | 'serial' | 'stats' | 'speedupCi'>,
+  cells: readonly Pick<Cell, 'n' | 'serial' | 'stats'>[],
+): number | null {
+  if (cell.serial || !cell.stats || !cell.speedupCi) return null
+  const base = cells.find((c) => c.serial && c.n === cell.n && c.stats)
+  const level = Math.min(cell.stats.ciLevel, base?.stats?.ciLevel ?? 1)
+  return level < CONFIDENCE ? level : null
+}
+
+/** " (50%)" after an interval that claims less than 95%, as the reports say it of a median; '' otherwise. */
+export const levelSuffix = (level: number | null): string =>
+  level === null ? '' : ` (${Math.floor(level * 100)}%)`

@@ -2,7 +2,7 @@
 // history list: text-table.ts).
 import { percentText, ratioText } from '../../common/ratio-text'
 import { baseCaseOf, type Cell, type Run } from '../../common/contract'
-import { chunkLabel, flagNotes, groupThousands } from '../../common/cell-text'
+import { chunkLabel, flagNotes, groupThousands, ratioLevel } from '../../common/cell-text'
 import { FIT_TABLE_TITLE, fitTable } from '../../common/fits'
 import { TICKS_PER_SAMPLE } from '../engine/timed'
 import { printable } from '../../common/one-line'
@@ -43,18 +43,26 @@ function medianCell(cell: Cell): string {
 
 const times = (x: number) => `${ratioText(x)}×`
 
-function speedupCell(cell: Cell): string {
+/** The speedup with its interval, and that interval's level where a median behind it is short of 95%. */
+function speedupCell(cell: Cell, level: number | null): string {
   if (cell.speedup === null) return '—'
   if (cell.serial) return 'base'
   const ci = cell.speedupCi
-  return ci ? withInterval(times(cell.speedup), ratioText(ci.low), ratioText(ci.high)) : times(cell.speedup)
+  return ci
+    ? withInterval(times(cell.speedup), ratioText(ci.low), ratioText(ci.high), level ?? undefined)
+    : times(cell.speedup)
 }
 
-function efficiencyCell(cell: Cell): string {
+function efficiencyCell(cell: Cell, level: number | null): string {
   if (cell.efficiency === null || cell.serial) return '—'
   const ci = cell.efficiencyCi
   return ci
-    ? `${percentText(cell.efficiency)}% [${percentText(ci.low)}–${percentText(ci.high)}]`
+    ? withInterval(
+        `${percentText(cell.efficiency)}%`,
+        percentText(ci.low),
+        percentText(ci.high),
+        level ?? undefined,
+      )
     : `${percentText(cell.efficiency)}%`
 }
 
@@ -85,8 +93,8 @@ export function formatCells(cells: Cell[]): string {
     chunkLabel(cell),
     samplesCell(cell),
     medianCell(cell),
-    speedupCell(cell),
-    efficiencyCell(cell),
+    speedupCell(cell, ratioLevel(cell, cells)),
+    efficiencyCell(cell, ratioLevel(cell, cells)),
     statusCell(cell),
   ])
   if (!both) return formatTable(CELL_COLUMNS, rows)

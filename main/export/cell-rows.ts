@@ -1,6 +1,6 @@
 // A run's cells as the rows a report prints (HTML and Markdown alike), in the app's number format.
 import { baseCaseOf, type Cell, type Run } from '../../common/contract'
-import { chunkLabel, usedSettings } from '../../common/cell-text'
+import { chunkLabel, ratioLevel, usedSettings } from '../../common/cell-text'
 import { formatDuration, protocolText } from '../../common/protocol-text'
 import { efficiencyText, speedupText } from '../../renderer/src/lib/cells'
 import { formatMs } from '../../renderer/src/lib/format'
@@ -36,7 +36,7 @@ function settingRows(spec: Run['spec']): [string, string][] {
 }
 
 /** The serial baseline reads "serial" and chunk "all", as in the app's table and the CLI's. */
-export function cellRow(cell: Cell): string[] {
+export function cellRow(cell: Cell, run: Pick<Run, 'cells'>): string[] {
   const s = cell.stats
   const chunk = chunkLabel(cell)
   const flags = cell.flags.map((f) => f.kind).join(', ')
@@ -54,8 +54,8 @@ export function cellRow(cell: Cell): string[] {
     s ? `${formatMs(s.min)} – ${formatMs(s.max)}` : '—',
     String(cell.samplesMs.length),
     // The base case is what every speedup divides: "base", not a measured 1.00×, as in the app's table.
-    speedupText(cell),
-    efficiencyText(cell),
+    speedupText(cell, ratioLevel(cell, run.cells)),
+    efficiencyText(cell, ratioLevel(cell, run.cells)),
     status,
   ]
 }

@@ -3,7 +3,8 @@ import { stringify } from 'csv-stringify/sync'
 import { cellUnits } from '../../common/ceilings'
 import { baseCaseOf, type Cell, type Run } from '../../common/contract'
 import { printable } from '../../common/one-line'
-import { usedSettings } from '../../common/cell-text'
+import { ratioLevel, usedSettings } from '../../common/cell-text'
+import { CONFIDENCE } from '../../common/stats'
 import { layoutText, type ExportLayout } from './layout'
 
 type Field = string | number | null | undefined
@@ -65,6 +66,12 @@ const summaryColumns: [header: string, value: (run: Run, cell: Cell) => Field][]
   ['speedup', (_, c) => ratio(c.speedup)],
   ['speedup_ci95_low', (_, c) => ratio(c.speedupCi?.low)],
   ['speedup_ci95_high', (_, c) => ratio(c.speedupCi?.high)],
+  // The confidence the speedup and efficiency intervals claim: 0.95, or less where a median behind them has
+  // fewer than 6 samples (common/cell-text ratioLevel).
+  [
+    'speedup_ci_level',
+    (r, c) => (c.speedupCi && !c.serial ? ratio(ratioLevel(c, r.cells) ?? CONFIDENCE) : null),
+  ],
   ['efficiency', (_, c) => ratio(c.efficiency)],
   ['efficiency_ci95_low', (_, c) => ratio(c.efficiencyCi?.low)],
   ['efficiency_ci95_high', (_, c) => ratio(c.efficiencyCi?.high)],

@@ -37,7 +37,7 @@ function cellTable(run: Run): string {
   const head = CELL_HEADERS.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')
   const rows = run.cells
     .map((c) => {
-      const tds = cellRow(c).map(
+      const tds = cellRow(c, run).map(
         (v, i) => `<td${NUMERIC_HEADERS.has(CELL_HEADERS[i]) ? ' class="num"' : ''}>${escapeHtml(v)}</td>`,
       )
       return `<tr>${tds.join('')}</tr>`

@@ -40,7 +40,7 @@ function fitTableMarkdown(run: Run): string[] {
 export function runTableMarkdown(run: Run): string {
   const head = `| ${CELL_HEADERS.join(' | ')} |`
   const rule = `|${CELL_HEADERS.map((h) => (NUMERIC_HEADERS.has(h) ? '---:' : ':---')).join('|')}|`
-  const rows = run.cells.map((c) => `| ${cellRow(c).map(cell).join(' | ')} |`)
+  const rows = run.cells.map((c) => `| ${cellRow(c, run).map(cell).join(' | ')} |`)
   return [head, rule, ...rows].join('\n')
 }
 

@@ -238,7 +238,8 @@ describe('browser mode in Chromium', () => {
       const speedup = (await row.locator('td').nth(5).textContent())?.trim()
       if (serial) expect(['base', '—']).toContain(speedup)
       // With one sample on either side a ratio has no interval (none can be drawn from one sample): a bare ratio.
-      else if (partial) expect(speedup).toMatch(/^\d+\.\d\d×( \[[\d.]+–[\d.]+\])?$/)
+      // (a few samples: the interval says the level its medians reach, "(75%)")
+      else if (partial) expect(speedup).toMatch(/^\d+\.\d\d×( \[[\d.]+–[\d.]+\]( \(\d+%\))?)?$/)
       else expect(speedup).toBe('—')
     }
     for (const key of ['time', 'speedup', 'efficiency', 'startup']) await waitForSteadyChart(page, key)

@@ -7,6 +7,9 @@ import { machineVerdict } from '../../main/engine/load'
 import { describeBaseCase } from '../../main/engine/runner'
 import { TIMED_REGION } from '../../main/engine/timed'
 import { formatFits, formatMsNumber, formatRunList, formatRunReport, formatTable } from '../../main/cli/table'
+import { ratioLevel } from '../../common/cell-text'
+import { runsToCsv } from '../../main/export/csv'
+import { parse } from 'csv-parse/sync'
 import { formatClock, formatProgress, progressBar, ProgressLine } from '../../main/cli/progress'
 
 /** A measured cell: its samples are the input; the figures come from the engine's analysis. */
@@ -250,6 +253,41 @@ describe('formatRunReport', () => {
         ?.trim()
         .split(/\s{2,}/),
     ).toEqual(['1,000', '64', 'not enough pool sizes to fit (needs 2 above 1 within 2 cores; has none)'])
+  })
+})
+
+describe('intervals of a ratio over few samples', () => {
+  it('say the level of the weaker median behind them, in the table and the CSV', () => {
+    const few = analyzeCells(
+      [
+        cell({ samplesMs: [10, 10.4, 9.8], kernelMs: [9, 9, 9] }),
+        cell({
+          pool: 2,
+          serial: false,
+          chunkSpec: 'auto',
+          chunkRows: 500,
+          tasks: 2,
+          samplesMs: [5.5, 5.7],
+          kernelMs: [5, 5],
+        }),
+      ],
+      { seed: spec.seed, logicalCores: 2, targetRelSpread: 0.05, warmups: 1 },
+    )
+    const fewRun: Run = { ...run, cells: few.cells, fits: few.fits }
+    const [base, pool2] = few.cells
+    // 3 samples: [min, max] at 75%; 2 samples: at 50%. The ratio claims the lower, 50%.
+    expect(base.stats?.ciLevel).toBe(0.75)
+    expect(pool2.stats?.ciLevel).toBe(0.5)
+    expect(ratioLevel(pool2, few.cells)).toBe(0.5)
+    expect(ratioLevel(base, few.cells)).toBeNull()
+    const line = formatRunReport(fewRun)
+      .split('\n')
+      .find((l) => /^\s*1,000\s+2\s/.test(l))
+    expect(line).toMatch(/\d\.\d\d× \[\d\.\d\d–\d\.\d\d\] 50%\s+\d+% \[\d+–\d+\] 50%/)
+    // Where both medians reach 95% (the run above, 7 samples a side), nothing is added.
+    expect(ratioLevel(run.cells[1], run.cells)).toBeNull()
+    const rows: Record<string, string>[] = parse(runsToCsv([fewRun, run]), { columns: true })
+    expect(rows.map((r) => r.speedup_ci_level)).toEqual(['', '0.5', '', '0.95', ''])
   })
 })
 

@@ -1,7 +1,7 @@
 // Pure rows of the run-details table: one per cell, serial baseline first within each N.
 import { ratioText } from '../../../common/ratio-text'
 import type { Cell, CellFlag, Run } from '../../../common/contract'
-import { chunkLabel } from '../../../common/cell-text'
+import { chunkLabel, levelSuffix, ratioLevel } from '../../../common/cell-text'
 import { noFitReason } from '../../../common/fits'
 import { formatMsInterval, formatPercent, formatSpeedup } from './format'
 
@@ -35,19 +35,19 @@ const order = (a: Cell, b: Cell): number =>
 const readable = (c: Cell) => (c.status !== 'failed' ? c.stats : null)
 
 /** Speedup with its bootstrap interval, "1.82× [1.75–1.90]"; "base" for the base case; '—' where there is none. */
-export function speedupText(c: Cell): string {
+export function speedupText(c: Cell, level: number | null = null): string {
   if (!readable(c) || c.speedup === null) return '—'
   if (c.serial) return 'base'
   return c.speedupCi
-    ? `${formatSpeedup(c.speedup)} [${ratioText(c.speedupCi.low)}–${ratioText(c.speedupCi.high)}]`
+    ? `${formatSpeedup(c.speedup)} [${ratioText(c.speedupCi.low)}–${ratioText(c.speedupCi.high)}]${levelSuffix(level)}`
     : formatSpeedup(c.speedup)
 }
 
 /** Efficiency with its interval, "91 % [87 %–95 %]"; '—' for the base case and where there is none. */
-export function efficiencyText(c: Cell): string {
+export function efficiencyText(c: Cell, level: number | null = null): string {
   if (!readable(c) || c.serial || c.efficiency === null) return '—'
   return c.efficiencyCi
-    ? `${formatPercent(c.efficiency)} [${formatPercent(c.efficiencyCi.low)}–${formatPercent(c.efficiencyCi.high)}]`
+    ? `${formatPercent(c.efficiency)} [${formatPercent(c.efficiencyCi.low)}–${formatPercent(c.efficiencyCi.high)}]${levelSuffix(level)}`
     : formatPercent(c.efficiency)
 }
 
@@ -64,8 +64,9 @@ export function cellRows(run: Run): CellRow[] {
       tasks: c.tasks,
       samples: (c.batch ?? 1) > 1 ? `${c.samplesMs.length} ×${c.batch}` : String(c.samplesMs.length),
       time: s ? formatMsInterval(s.median, s.ci95Low, s.ci95High) : '—',
-      speedup: speedupText(c),
-      efficiency: efficiencyText(c),
+      // Below 95% where a median behind it has fewer than 6 samples, said as the median's own level is.
+      speedup: speedupText(c, ratioLevel(c, run.cells)),
+      efficiency: efficiencyText(c, ratioLevel(c, run.cells)),
       status: c.status,
       flags: c.flags,
       note:
