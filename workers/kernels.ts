@@ -27,6 +27,16 @@ export function sumRows(m: Float64Array, n: number, rowStart: number, rowEnd: nu
   return a0 + a1 + (a2 + a3)
 }
 
+/**
+ * The probe's cache-resident read: `passes` sums over the first `count` entries of m, in one call, so a sample
+ * of a few KiB measures the cache and not the cost of calling a kernel. Returns the last sum.
+ */
+export function sumRepeated(m: Float64Array, count: number, passes: number): number {
+  let value = 0
+  for (let i = 0; i < passes; i++) value = sumRows(m, count, 0, 1)
+  return value
+}
+
 /** Squared Euclidean distance between row r of m and row j of centroids, both n wide. */
 function squaredDistance(
   m: Float64Array,
@@ -114,8 +124,9 @@ export function triad(a: Float64Array, b: Float64Array, c: Float64Array, s: numb
  */
 export interface Kernels {
   sum: typeof sumRows
+  sumRepeated: typeof sumRepeated
   assign: typeof assignRows
   triad: typeof triad
 }
 
-export const jsKernels: Kernels = { sum: sumRows, assign: assignRows, triad }
+export const jsKernels: Kernels = { sum: sumRows, sumRepeated, assign: assignRows, triad }

@@ -147,7 +147,7 @@ function probe(task: ProbeTask): ProbeReply {
   const t0 = performance.now()
   if (task.op === 'sum') {
     const m = at(start, count)
-    for (let i = 0; i < passes; i++) value = kernels.sum(m, count, 0, 1)
+    value = kernels.sumRepeated(m, count, passes)
   } else if (task.op === 'triad') {
     const a = at(start, count)
     const b = at(task.b ?? 0, count)

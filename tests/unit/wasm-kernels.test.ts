@@ -71,6 +71,20 @@ describe('wasm sum', () => {
     expect(relErr(wasm.sum(copy, n, 0, 150), expected)).toBeLessThan(1e-12)
   })
 
+  it("repeats the probe's cache-sized sum in place and from a copy, to the value of one JS sum", () => {
+    const n = 64
+    const ws = workspace(n, 2)
+    const part = ws.m.subarray(3 * n, 5 * n)
+    const expected = jsKernels.sum(part, part.length, 0, 1)
+    expect(jsKernels.sumRepeated(part, part.length, 5)).toBe(expected)
+    expect(relErr(wasmFor(ws.memory).sumRepeated(part, part.length, 5), expected)).toBeLessThan(1e-12)
+    expect(relErr(wasmFor(null).sumRepeated(part.slice(), part.length, 3), expected)).toBeLessThan(1e-12)
+    // a count shorter than the view sums only its start
+    expect(relErr(wasmFor(ws.memory).sumRepeated(part, 10, 2), jsKernels.sum(part, 10, 0, 1))).toBeLessThan(
+      1e-12,
+    )
+  })
+
   it('sums copied rows larger than its scratch block, block by block', () => {
     const n = 1000
     const rows = new Float64Array(700 * n)
