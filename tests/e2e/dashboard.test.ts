@@ -306,6 +306,28 @@ describe('dashboard', () => {
     await expect.poll(async () => (await names()).length).toBe(3)
   })
 
+  it('shows a window of runs at once in a 1280×800 window, where the history sits under the form', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 })
+    const a = await app.seedRun({ ...TINY, name: 'first of many' })
+    for (let k = 1; k < 10; k++)
+      await cloneRun(a, `e2e-many-${k}`, `many ${k}`, `2030-01-0${k}T00:00:00.000Z`)
+    await openApp(page, app.url)
+    await byTestId(page, 'history-item').nth(9).waitFor({ timeout: WAIT_MS })
+    await page.locator('.right').evaluate((e) => e.scrollIntoView({ block: 'start' }))
+    // Whole entries inside the window, the panel's own scroll included (its list scrolls inside the window).
+    const inView = await byTestId(page, 'history-item').evaluateAll(
+      (items) =>
+        items.filter((item) => {
+          const box = item.getBoundingClientRect()
+          const list = item.parentElement?.getBoundingClientRect()
+          return box.top >= 0 && box.bottom <= 800 && list !== undefined && box.bottom <= list.bottom
+        }).length,
+    )
+    // Four showed before entries took three lines and the panel the window's height.
+    expect(inView).toBeGreaterThanOrEqual(6)
+    await screenshot(page, 'history-1280')
+  })
+
   it('brings the progress into view when Run is pressed in a 1280×800 window', async () => {
     await page.setViewportSize({ width: 1280, height: 800 })
     // Runs in the history push the progress panel below the fold, as they do for a person after a few sweeps.

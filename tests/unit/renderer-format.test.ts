@@ -7,7 +7,9 @@ import { noFitReason } from '../../common/fits'
 import { runSweep } from '../../main/engine'
 import {
   formatBytes,
+  formatDateTime,
   formatDuration,
+  formatListDateTime,
   formatEta,
   formatMs,
   formatMsInterval,
@@ -87,6 +89,20 @@ describe('small formatters', () => {
         }),
       ),
     ).toBe('command · N 10, 100 · pools 1, 2 · chunks auto · 5× · 3 processes'))
+})
+
+describe('formatListDateTime', () => {
+  const at = '2026-11-25T09:51:07Z'
+  it("leaves the year out of this year's runs, to the second", () => {
+    const line = formatListDateTime(at, new Date('2026-12-31T00:00:00Z'), 'en-GB')
+    expect(line).not.toContain('2026')
+    expect(line).toMatch(/25 Nov.*\d{2}:51:07/)
+  })
+  it("writes the year of an earlier year's run, as the full date does", () =>
+    expect(formatListDateTime(at, new Date('2027-06-01T00:00:00Z'), 'en-GB')).toBe(
+      formatDateTime(at, 'en-GB'),
+    ))
+  it('gives back what is not a date as it came', () => expect(formatListDateTime('soon')).toBe('soon'))
 })
 
 describe('parseList', () => {
