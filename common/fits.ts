@@ -38,6 +38,18 @@ export function noFitReason(
   return `${NOT_ENOUGH_POOLS} (needs ${MIN_FIT_POOLS} above 1 within ${cores} core${cores === 1 ? '' : 's'}; has ${has})`
 }
 
+/**
+ * Why a fit gives no limit 1/f: f's interval reaches 0, or f itself is 0 because the speedups reach p or pass it
+ * (the fit clamps f at 0 there: the law has no serial fraction for a superlinear speedup).
+ */
+export function noLimitReason(fit: Pick<AmdahlFit, 'serialFraction'>): string {
+  return fit.serialFraction === 0 ? "speedup reaches p: beyond Amdahl's law" : 'f may be 0'
+}
+
+/** The limit column of a fit: "3.2×", or "— (why none)". */
+export const limitText = (fit: Pick<AmdahlFit, 'serialFraction' | 'speedupLimit'>): string =>
+  fit.speedupLimit === null ? `— (${noLimitReason(fit)})` : `${fit.speedupLimit.toFixed(1)}×`
+
 /** The title every report gives the fit table. */
 export const FIT_TABLE_TITLE = 'Amdahl fit per N and chunk setting: S(p) = 1 / (f + (1 − f) / p)'
 
@@ -82,7 +94,7 @@ export function fitTable(run: FitRun): FitTable {
     return [
       ...where,
       `${pct1(fit.serialFraction)} [${pct1(ci.low)}–${pct1(ci.high)}]`,
-      fit.speedupLimit === null ? '— (f may be 0)' : `${fit.speedupLimit.toFixed(1)}×`,
+      limitText(fit),
       fit.rmse.toFixed(3),
       fit.pools.join(','),
     ]

@@ -7,6 +7,9 @@ import { amdahlSpeedup } from '../../renderer/src/charts/amdahl'
 import { representativeCells } from '../../renderer/src/charts/select'
 import { makeRun, named, seriesOf, valueOf, type LooseSeries } from './charts-fixtures'
 
+/** The subtitle as one line (the builder breaks it to the chart's width). */
+const subtitleOf = (option: ReturnType<typeof speedupVsWorkers>) =>
+  (option.title as { subtext: string }).subtext.replace(/\s*\n\s*/g, ' ')
 const fitOf = (series: LooseSeries[], id: string) => series.find((s) => s.id === id)!
 
 describe('speedupVsWorkers', () => {
@@ -114,9 +117,28 @@ describe('speedupVsWorkers', () => {
     const index = seriesOf(option).findIndex((s) => s.name === 'N=1000')
     const html = formatter({ seriesIndex: index, dataIndex: 2 })
     expect(html).toContain(`${Math.round(cell.efficiency! * 100)} % [`)
+    // Five samples a side: each median's interval is [min, max] at 93.75%, and the ratios claim no more.
     expect(html).toContain(
-      `Karp–Flatt serial fraction: <b>${cell.karpFlatt!.toFixed(2)} [${cell.karpFlattCi!.low.toFixed(2)} – ${cell.karpFlattCi!.high.toFixed(2)}]</b>`,
+      `Karp–Flatt serial fraction: <b>${cell.karpFlatt!.toFixed(2)} [${cell.karpFlattCi!.low.toFixed(2)} – ${cell.karpFlattCi!.high.toFixed(2)}] (93%)</b>`,
     )
+  })
+
+  it('says the level its intervals claim: below 95% over few samples, in the tooltip and the subtitle', () => {
+    const tooltipOf = (run: ReturnType<typeof makeRun>) => {
+      const option = speedupVsWorkers([run], 'light')
+      const formatter = (option.tooltip as { formatter: (p: unknown) => string }).formatter
+      const index = seriesOf(option).findIndex((s) => s.name === 'N=1000')
+      return { html: formatter({ seriesIndex: index, dataIndex: 2 }), subtitle: subtitleOf(option) }
+    }
+    const few = tooltipOf(makeRun())
+    expect(few.html).toContain('speedup S [93% CI]: <b>')
+    expect(few.html).toMatch(/efficiency E = S\/p: <b>[^<]*\(93%\)<\/b>/)
+    expect(few.subtitle).toContain('bars: 95% CI (93% over few samples)')
+    const many = tooltipOf(makeRun({ samples: 9 }))
+    expect(many.html).toContain('speedup S [95% CI]: <b>')
+    expect(many.html).not.toContain('(9')
+    expect(many.subtitle).toContain('bars: 95% CI')
+    expect(many.subtitle).not.toContain('over few samples')
   })
 
   it('says what a Karp–Flatt figure above 1 means: p workers slower than one, not a fraction of the work', () => {

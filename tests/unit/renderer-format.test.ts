@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { SweepSpecSchema } from '../../common/contract'
 import { cellRows, fitLines } from '../../renderer/src/lib/cells'
-import { noFitReason } from '../../common/fits'
+import { fitTable, limitText, noFitReason } from '../../common/fits'
 import { runSweep } from '../../main/engine'
 import {
   formatBytes,
@@ -26,6 +26,7 @@ import { dispatchMenu, type MenuActions } from '../../renderer/src/lib/menu'
 import { menuCommands } from '../../common/contract'
 import { fieldErrors } from '../../renderer/src/lib/spec-errors'
 import { makeRun } from './history-fixtures'
+import { makeRun as makeChartRun } from './charts-fixtures'
 
 describe('formatDuration', () => {
   it('prints milliseconds below a second', () => expect(formatDuration(850)).toBe('850 ms'))
@@ -241,6 +242,22 @@ describe('fitLines', () => {
     expect(fitLines({ ...run, cells: run.cells.filter((c) => c.n === 64) })).toEqual([
       `N=64, auto chunks: ${reason}`,
     ])
+  })
+})
+
+describe('a superlinear fit', () => {
+  it("says the speedups pass p, beyond Amdahl's law, where f is clamped at 0", () => {
+    // Times that fall faster than 1/p (a negative "serial fraction"): 2 workers 2.5×, 4 workers about 9×.
+    const run = makeChartRun({ sizes: [1000], serialFraction: -0.2 })
+    const fit = run.fits.find((f) => f.n === 1000)!
+    expect(fit.serialFraction).toBe(0)
+    expect(fit.speedupLimit).toBeNull()
+    expect(limitText(fit)).toBe("— (speedup reaches p: beyond Amdahl's law)")
+    expect(fitTable(run).rows[0][3]).toBe(limitText(fit))
+    expect(fitLines(run)[0]).toContain("no limit can be read (speedup reaches p: beyond Amdahl's law)")
+    // An ordinary fit whose interval reaches 0 keeps the old words.
+    const fit1 = { ...fit, serialFraction: 0.01 }
+    expect(limitText(fit1)).toBe('— (f may be 0)')
   })
 })
 

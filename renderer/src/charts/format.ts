@@ -49,6 +49,10 @@ export function medianText(s: NonNullable<Cell['stats']>): string {
   return `${formatMs(s.median)} [${formatMs(s.ci95Low)} – ${formatMs(s.ci95High)}]${short}`
 }
 
+/** An interval's label in a tooltip: "[95% CI]", or the lower level it claims ("[50% CI]", common/cell-text). */
+export const ciLabel = (level: number | null): string =>
+  `[${level === null ? 95 : Math.floor(level * 100)}% CI]`
+
 /** A ratio and its interval, e.g. "1.82 [1.75 – 1.90]"; the bare ratio when there is no interval. */
 export function ratioText(value: number | null, ci: Interval | null): string {
   if (value === null) return '—'

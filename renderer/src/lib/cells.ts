@@ -2,7 +2,7 @@
 import { ratioText } from '../../../common/ratio-text'
 import type { Cell, CellFlag, Run } from '../../../common/contract'
 import { chunkLabel, levelSuffix, ratioLevel } from '../../../common/cell-text'
-import { noFitReason } from '../../../common/fits'
+import { noFitReason, noLimitReason } from '../../../common/fits'
 import { formatMsInterval, formatPercent, formatSpeedup } from './format'
 
 export interface CellRow {
@@ -119,7 +119,7 @@ export function fitLines(run: Run): string[] {
     const ci = fit.serialFractionCi
     const limit =
       fit.speedupLimit === null
-        ? 'no limit can be read (f may be 0)'
+        ? `no limit can be read (${noLimitReason(fit)})`
         : `limit ${fit.speedupLimit.toFixed(1)}×`
     lines.push(
       `${where}: serial fraction f = ${formatPercent(fit.serialFraction, 1)} [${formatPercent(ci.low, 1)}–${formatPercent(ci.high, 1)}], ` +

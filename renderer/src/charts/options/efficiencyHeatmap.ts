@@ -1,6 +1,7 @@
 // Chart 3: efficiency E = S/p as a heat map, matrix size N (rows) × workers (columns), with percent labels.
 import type { Run } from '../../../../common/contract'
-import { medianText, percentText, ratioText, tooltipHtml } from '../format'
+import { ciLabel, medianText, percentText, ratioText, tooltipHtml } from '../format'
+import { ratioLevel } from '../../../../common/cell-text'
 import { formatPercent } from '../../lib/format'
 import {
   allPools,
@@ -19,14 +20,16 @@ import type { ChartOption, ChartTheme } from '../types'
 interface Point {
   row: string
   cell: PlottableCell
+  /** The level its intervals claim, where below 95% (common/cell-text ratioLevel). */
+  level: number | null
 }
 
 function tooltip(pt: Point): string {
   const c = pt.cell
   return tooltipHtml(pt.row, [
     ['workers p', String(c.pool)],
-    ['efficiency E [95% CI]', percentText(c.efficiency, c.efficiencyCi)],
-    ['speedup S [95% CI]', ratioText(c.speedup, c.speedupCi)],
+    [`efficiency E ${ciLabel(pt.level)}`, percentText(c.efficiency, c.efficiencyCi)],
+    [`speedup S ${ciLabel(pt.level)}`, ratioText(c.speedup, c.speedupCi)],
     ['median time', medianText(c.stats)],
     ...flagRows(c),
   ])
@@ -91,7 +94,7 @@ export function efficiencyHeatmap(runs: Run[], theme: ChartTheme, width = LEGEND
     for (const cell of cells) {
       const y = rows.findIndex((r) => r.run === ri && r.n === cell.n)
       data.push([pools.indexOf(cell.pool), y, cell.efficiency ?? 0])
-      points.push({ row: rows[y].label, cell })
+      points.push({ row: rows[y].label, cell, level: ratioLevel(cell, runs[ri].cells) })
     }
   })
   const table = new PointTable<Point>()

@@ -2,7 +2,10 @@
 // (dashed) where the run has one for the chunk setting drawn.
 import type { AmdahlFit, Cell, Run } from '../../../../common/contract'
 import { amdahlSpeedup, curvePools } from '../amdahl'
-import { medianText, percentText, ratioText, tooltipHtml } from '../format'
+import { ciLabel, medianText, percentText, ratioText, tooltipHtml } from '../format'
+import { levelSuffix, ratioLevel } from '../../../../common/cell-text'
+import { limitText } from '../../../../common/fits'
+import { CONFIDENCE } from '../../../../common/stats'
 import { formatMs } from '../../lib/format'
 import {
   allPools,
@@ -21,7 +24,7 @@ import type { ChartOption, ChartTheme, CustomSeriesOption, LineSeriesOption } fr
 import { errorBarSeries } from './errorBars'
 
 type Point =
-  | { kind: 'cell'; label: string; cell: PlottableCell }
+  | { kind: 'cell'; label: string; cell: PlottableCell; level: number | null }
   | { kind: 'curve'; label: string; p: number; s: number; fit?: AmdahlFit }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`
@@ -40,10 +43,7 @@ function tooltip(pt: Point): string {
           `${pct(fit.serialFraction)} [${pct(fit.serialFractionCi.low)} – ${pct(fit.serialFractionCi.high)}]`,
         ],
         ['residual (rmse of S)', fit.rmse.toFixed(3)],
-        [
-          'speedup limit 1/f',
-          fit.speedupLimit === null ? '— (f may be 0)' : `${fit.speedupLimit.toFixed(1)}×`,
-        ],
+        ['speedup limit 1/f', limitText(fit)],
         ['pools fitted', fit.pools.join(', ')],
       )
     }
@@ -52,9 +52,9 @@ function tooltip(pt: Point): string {
   const c = pt.cell
   return tooltipHtml(pt.label, [
     ['workers p', String(c.pool)],
-    ['speedup S [95% CI]', ratioText(c.speedup, c.speedupCi)],
-    ['efficiency E = S/p', percentText(c.efficiency, c.efficiencyCi)],
-    ['Karp–Flatt serial fraction', karpFlattText(c)],
+    [`speedup S ${ciLabel(pt.level)}`, ratioText(c.speedup, c.speedupCi)],
+    ['efficiency E = S/p', percentText(c.efficiency, c.efficiencyCi) + levelSuffix(pt.level)],
+    ['Karp–Flatt serial fraction', karpFlattText(c) + levelSuffix(pt.level)],
     ['median time', medianText(c.stats)],
     ['base case', c.baseMs === null ? '—' : formatMs(c.baseMs)],
     ...flagRows(c),
@@ -73,6 +73,10 @@ export function karpFlattText(c: Pick<Cell, 'pool' | 'karpFlatt' | 'karpFlattCi'
     : text
 }
 
+/** What the error bars are, said in the subtitle: "95% CI", and how low they go where medians have few samples. */
+export const barsLevel = (lowest: number): string =>
+  lowest < CONFIDENCE ? `95% CI (${Math.floor(lowest * 100)}% over few samples)` : '95% CI'
+
 export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = LEGEND_WIDTH): ChartOption {
   const p = palette(theme)
   const pools = allPools(runs)
@@ -83,6 +87,8 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
   const fitNotes = new Map<string, string>()
   let unfitted = 0
   let drawn = 0
+  /** The lowest level a drawn bar claims: below 95% where a median behind it has few samples. */
+  let lowest = CONFIDENCE
 
   const idealPools = [...new Set([1, ...pools])].sort((a, b) => a - b)
   plotted.add(
@@ -114,10 +120,11 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
             symbolSize: 8,
             z: 3,
           }),
-          measured.map((cell) => ({ kind: 'cell', label, cell })),
+          measured.map((cell) => ({ kind: 'cell', label, cell, level: ratioLevel(cell, run.cells) })),
         )
         // The speedup's bootstrap interval as an error bar; same name, so the legend toggles it with its line.
         const bars = measured.filter((c) => c.speedupCi !== null && !c.serial)
+        for (const c of bars) lowest = Math.min(lowest, ratioLevel(c, run.cells) ?? CONFIDENCE)
         if (bars.length > 0) {
           plotted.add(
             errorBarSeries(
@@ -185,7 +192,7 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
   return chartFrame({
     palette: p,
     title: 'Speedup vs workers',
-    subtitle: `S = T(base) / T(p), base: the serial cell · bars: 95% CI · dashed: ideal${unfitted < drawn ? ' and Amdahl fit' : ''}${ceiling ? ' · dotted: memory ceiling' : ''} · ▲ flagged${chunkNote}${fitNote}`,
+    subtitle: `S = T(base) / T(p), base: the serial cell · bars: ${barsLevel(lowest)} · dashed: ideal${unfitted < drawn ? ' and Amdahl fit' : ''}${ceiling ? ' · dotted: memory ceiling' : ''} · ▲ flagged${chunkNote}${fitNote}`,
     series: plotted.list,
     legendWidth,
     legendText: (n: string) => (fitNotes.has(n) ? `${n} (${fitNotes.get(n)})` : n),
