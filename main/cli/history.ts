@@ -13,7 +13,7 @@ import { chartRun } from '../export/html-report'
 import { openExport } from '../export/open-export'
 import { checkDestination, ExportWriteError, writeExportFile, writePieces } from '../export/write-export'
 import { MAX_EXPORTED_RUNS, MAX_IMPORT_BYTES, type RunSummary } from '../../common/contract'
-import { scanJsonBytes } from '../history/limits'
+import { notAnExport, scanJsonBytes } from '../../common/json-shape'
 import { readRegularBytes } from '../history/read-file'
 
 export interface HistoryDirOption {
@@ -57,7 +57,7 @@ async function readJsonFile(path: string): Promise<unknown> {
   }
   // Shaped like no Amdahl export (a list of millions of items): refused before JSON.parse builds it.
   const tooBig = scanJsonBytes(bytes)
-  if (tooBig !== null) throw new CliFailure(`${path} is not an Amdahl export: it ${tooBig}`)
+  if (tooBig !== null) throw new CliFailure(notAnExport(path, tooBig))
   try {
     return JSON.parse(bytes.toString('utf8')) as unknown
   } catch {

@@ -13,7 +13,7 @@ import { importIssueLine } from '../../common/import-issue'
 import { RunsExportSchema } from '../export/json'
 import { oneLine } from '../../common/one-line'
 import { figureIssue, MAX_REDERIVED_SAMPLES, withDerivedFigures } from './figures'
-import { checkShape } from './limits'
+import { checkShape } from '../../common/json-shape'
 import { parseJsonBytes } from './json-bytes'
 import { cellSchemaOf, StoredRunSchema } from './migrate'
 

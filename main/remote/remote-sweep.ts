@@ -9,7 +9,7 @@ import {
   type RemoteEvent,
 } from '../../common/remote-events'
 import { parseImport } from '../history/parse'
-import { scanJsonBytes } from '../history/limits'
+import { scanJsonBytes } from '../../common/json-shape'
 import { LineReader, spawnSsh, Tail } from './ssh'
 import type { Target } from './targets'
 

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MAX_SAMPLES, type Run } from '../../common/contract'
-import { IMPORT_LIMITS } from '../../main/history/limits'
+import { IMPORT_LIMITS } from '../../common/json-shape'
 import { runSweep } from '../../main/engine'
 import { runsToJson } from '../../main/export/json'
 import { HistoryStore } from '../../main/history/store'
@@ -61,7 +61,9 @@ function resetPeak(pid: number): void {
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`
 
-const TOO_LONG = new RegExp(`(: it|request body) has a list( \\(\\S+\\))? of more than ${IMPORT_LIMITS.maxItems} items`)
+const TOO_LONG = new RegExp(
+  `(: it|request body) has a list( \\(\\S+\\))? of more than ${IMPORT_LIMITS.maxItems} items`,
+)
 
 /** Hostile bodies, each built from a real run so that everything but the attack is valid. */
 const attacks: { what: string; body: () => unknown; refusal: RegExp }[] = [

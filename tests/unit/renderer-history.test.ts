@@ -221,6 +221,13 @@ describe('history store', () => {
 
     await useFilesStore().importText('not json at all', 'notes.txt')
     expect(ui.toasts.at(-1)?.text).toBe('notes.txt is not JSON: choose a run exported as JSON')
+
+    // Shaped like no run: refused in the CLI's words before anything is sent.
+    await useFilesStore().importText('['.repeat(14) + '1' + ']'.repeat(14), 'deep.json')
+    expect(ui.toasts.at(-1)?.text).toBe(
+      'deep.json is not an Amdahl export: it is nested deeper than 12 levels, which no Amdahl run is',
+    )
+    expect(history.runs.map((r) => r.id)).toEqual(['run-newer'])
   })
 
   it('names the bad field of a bad import in words, by run and cell counted from 1', async () => {

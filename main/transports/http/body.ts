@@ -1,7 +1,7 @@
 // Reads a JSON request body with a size limit, refusing oversized bodies before buffering them.
 import type { IncomingMessage } from 'node:http'
 import { MAX_IMPORT_BYTES } from '../../../common/contract'
-import { scanJsonBytes } from '../../history/limits'
+import { scanJsonBytes } from '../../../common/json-shape'
 
 export const DEFAULT_MAX_BODY_BYTES = MAX_IMPORT_BYTES
 

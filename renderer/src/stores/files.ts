@@ -6,6 +6,7 @@ import { useClient } from '../api/inject'
 import { useHistoryStore } from './history'
 import { useSelectionStore } from './selection'
 import { errorLine } from '../../../common/one-line'
+import { notAnExport, scanJsonBytes } from '../../../common/json-shape'
 import { useUiStore } from './ui'
 
 export const useFilesStore = defineStore('files', () => {
@@ -19,6 +20,13 @@ export const useFilesStore = defineStore('files', () => {
    * importRun on the other side, all or nothing. The runs it added are shown on the charts.
    */
   async function importText(text: string, source = 'file'): Promise<void> {
+    // The CLI's scan and words: a file shaped like no run is refused here, not sent (the server would say
+    // "request body …" of it).
+    const shape = scanJsonBytes(new TextEncoder().encode(text))
+    if (shape !== null) {
+      ui.fail(notAnExport(source, shape))
+      return
+    }
     let value: unknown
     try {
       value = JSON.parse(text)

@@ -1,6 +1,7 @@
 // Cheap size checks that run before any schema does: a crafted import is refused in one pass, without building it.
-// Pure (no Node import): the HTTP body reader and the CLI scan the bytes, the importer walks a parsed value.
-import { MAX_CELLS, MAX_EXPORTED_RUNS, MAX_SAMPLES } from '../../common/contract'
+// Pure: the HTTP body reader, the CLI and the page (before it sends a file) scan the bytes; the importer walks a
+// parsed value.
+import { MAX_CELLS, MAX_EXPORTED_RUNS, MAX_SAMPLES } from './contract'
 
 export interface ShapeLimits {
   /** Nesting depth of arrays and objects; a run export nests 7 deep. */
@@ -22,12 +23,16 @@ export const IMPORT_LIMITS: ShapeLimits = {
 }
 
 const tooDeep = (limits: ShapeLimits) =>
-  `nested deeper than ${limits.maxDepth} levels, which no Amdahl run is`
+  `is nested deeper than ${limits.maxDepth} levels, which no Amdahl run is`
 /** Worded to follow "it": "…is not an Amdahl export: it has a list of more than 10000 items, …". */
 const tooLong = (limits: ShapeLimits, where: string | null) =>
   `has a list${where ? ` (${where})` : ''} of more than ${limits.maxItems} items, more than any Amdahl run has`
 const tooMany = (limits: ShapeLimits) =>
   `holds more than ${limits.maxValues} values, more than any Amdahl export has`
+
+/** The line every importer says of a file a scan refused: "runs.json is not an Amdahl export: it has a list …". */
+export const notAnExport = (source: string, issue: string): string =>
+  `${source} is not an Amdahl export: it ${issue}`
 
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
