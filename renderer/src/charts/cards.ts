@@ -155,6 +155,8 @@ export function chartCards(
   const sumRuns = runs.filter((r) => r.spec.workload === 'sum')
   const broken = runs.find((r) => r.cells.some((c) => c.breakdown))
   const allSizesCount = new Set(sumRuns.flatMap((r) => r.spec.sizes)).size
+  /** Every run measured a program of the user's: no pool of ours and no breakdown, said so in their words. */
+  const programsOnly = runs.every((r) => r.spec.workload === 'command')
   const cards: Omit<ChartCardModel, 'height'>[] = [
     {
       key: 'time',
@@ -196,7 +198,7 @@ export function chartCards(
       option: runs.some((r) => r.poolStartup.length > 0)
         ? compactLegend(startupAndTransfer(runs, theme, legend.wide), runs, legend.wide)
         : null,
-      note: runs.every((r) => r.spec.workload === 'command')
+      note: programsOnly
         ? 'Your program starts its own workers: there is no pool of Amdahl’s to time.'
         : 'No pool start-up was recorded with this run.',
       wide: true,
@@ -232,7 +234,7 @@ export function chartCards(
       option: broken
         ? timeBreakdown([broken, ...runs.filter((r) => r !== broken)], theme, legend.wide)
         : null,
-      note: runs.every((r) => r.spec.workload === 'command')
+      note: programsOnly
         ? 'Your program reports only its own time: Amdahl cannot see where it goes.'
         : 'This run was recorded before Amdahl measured where the time goes: run the sweep again to see it.',
       wide: true,
