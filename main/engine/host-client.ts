@@ -4,7 +4,7 @@ import type { Run, SweepSpec } from '../../common/contract'
 import type { ProbeResult } from '../../common/ceilings'
 import { parseFromHost, type FromHost, type ToHost } from './host-protocol'
 import type { RunOptions } from './options'
-import { newRunId } from './runner'
+import { newRunId } from './run-record'
 import type { ProbeInHostOptions, SweepEngine } from './sweep-engine'
 
 /** A started host process, whatever started it (child_process.fork here, utilityProcess.fork in the shell). */

@@ -8,7 +8,7 @@ import { runCommandSweep } from './command/sweep'
 /** How a sweep is run: its id, cancel signal, event callbacks and worker script (see options.ts). */
 export type { RunOptions } from './options'
 
-export { newRunId } from './runner'
+export { newRunId } from './run-record'
 
 /**
  * The one entry to every sweep. The seam between workloads: our kernels and a user's JS module run on our pools;

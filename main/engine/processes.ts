@@ -10,7 +10,7 @@ import { randomInt } from 'node:crypto'
 import { median, mixSeed } from '../../common/stats'
 import { analyzeCells, type MeasuredCell } from './analysis'
 import type { RunOptions } from './options'
-import { newRunId } from './runner'
+import { newRunId } from './run-record'
 import { judgeSpeed } from './speed'
 import type { SweepEngine } from './sweep-engine'
 

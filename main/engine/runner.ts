@@ -1,14 +1,7 @@
 // Runs a sweep: memory check, pools, fill, shuffled rounds of samples until each cell has enough, checks, progress,
 // cancel. What it records per cell are measurements; every figure derived from them comes from analysis.ts.
 import { randomInt } from 'node:crypto'
-import {
-  RUN_SCHEMA,
-  type AmdahlFit,
-  type Cell,
-  type Run,
-  type StopReason,
-  type SweepSpec,
-} from '../../common/contract'
+import type { Cell, Run, StopReason, SweepSpec } from '../../common/contract'
 import { prepareRows, type WorkspaceRef } from '../../common/protocol'
 import { errorLine } from '../../common/one-line'
 import { fillWorkspace } from './fill'
@@ -16,33 +9,30 @@ import { machineInfo, logicalCores } from './machine'
 import { Workspaces, views } from './matrix'
 import { checkLabels, checkModuleResult, checkSum } from './check'
 import { allocationRefused, centroidsOf, checkFreeMemory } from './memory'
-import { addLoad, busyFraction, LoadMeter, readGovernor, stealFraction, type LoadTotal } from './load'
-import { defaultName, planSweep, poolSizes, type PlannedCell, type SizePlan } from './plan'
+import { addLoad, LoadMeter, readGovernor, type LoadTotal } from './load'
+import { planSweep, poolSizes, type PlannedCell, type SizePlan } from './plan'
 import { closePools, poolErrorLine, resolveWorkerScript, startPool, type WorkerPool } from './pool'
 import { ProgressTracker } from './progress'
 import { batchParts, cellBreakdown, type SampleParts } from './breakdown'
 import { runOnce, type Cancellable, type SampleContext } from './sample'
-import { afterSample, countBudget, sampleRounds } from './sampling'
-import { analyzeCells, type AnalysisContext, type MeasuredCell } from './analysis'
+import { afterSample, sampleRounds } from './sampling'
+import type { MeasuredCell } from './analysis'
+import {
+  loadFields,
+  newRun,
+  plannedFields,
+  runSoFar,
+  setOutcome,
+  SizeAnalyses,
+  sweepProtocol,
+} from './run-record'
 import { batchFor, QuietGate, TIMED_REGION, timeRegion, timerResolution, type Clock } from './timed'
 import type { RunOptions } from './options'
+import { notify, settle } from './listeners'
 import { cellSpeed, judgeSpeed, SpeedChecker, WorkerDied } from './speed'
 import { sharedStreamBuffer } from '../../common/speed-check'
 import { interruptible, INTERRUPTED_BY_SIGINT, loadModule, type LoadedModule } from './user-module'
 import { moduleFileName, runSetup } from '../../common/user-module'
-
-/** The bench and others read the tolerance from here too. */
-
-export const INTERRUPTED = 'interrupted before it finished'
-
-/** A random-looking id that sorts by time: 20261125T101500Z-k3j9x2. */
-export function newRunId(): string {
-  const stamp = new Date()
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z')
-  return `${stamp}-${Math.random().toString(36).slice(2, 8)}`
-}
 
 interface CellState {
   plan: PlannedCell
@@ -80,13 +70,7 @@ function finishCell(state: CellState, cores: number, speed: SpeedChecker, meter:
   const { plan } = state
   const status = state.status ?? 'cancelled'
   return {
-    n: plan.n,
-    entries: plan.n * plan.n,
-    pool: plan.pool,
-    chunkSpec: plan.chunkSpec,
-    chunkRows: plan.chunkRows,
-    tasks: plan.tasks,
-    serial: plan.serial,
+    ...plannedFields(plan, plan.tasks),
     status,
     ...(state.failed ? { error: state.failed.slice(0, 2000) } : {}),
     samplesMs: state.samplesMs,
@@ -96,9 +80,7 @@ function finishCell(state: CellState, cores: number, speed: SpeedChecker, meter:
     relError: finiteOrNull(state.relError),
     stopReason: state.stopReason,
     batch: state.batch,
-    busyCpuFraction: busyFraction(state.load, cores),
-    ...(meter.source === 'proc-stat' && state.load ? { busySampledMs: state.load.wallMs } : {}),
-    stealFraction: stealFraction(state.load, cores),
+    ...loadFields(state.load, cores, meter.source),
     speedCheck: cellSpeed(speed.checks, state.checksUsed),
     breakdown: cellBreakdown(state.parts),
   }
@@ -130,9 +112,6 @@ export function describeBaseCase(
   return `serial: the whole matrix as one task on one ${worker} (${kernel}), ${data}`
 }
 
-/** How long the engine waits for a checkpoint write before the next sample; a stuck disk must not stop a sweep. */
-const LISTENER_WAIT_MS = 10_000
-
 export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<Run> {
   const started = performance.now()
   const clock: Clock = opts.timer?.now ?? (() => performance.now())
@@ -145,45 +124,19 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
   const poolChecks = opts.speedSource === undefined
   let checkBuffer: SharedArrayBuffer | null = null
   const orderSeed = spec.orderSeed ?? randomInt(0, 2 ** 32)
-  const run: Run = {
-    schema: RUN_SCHEMA,
-    id: opts.runId ?? newRunId(),
-    createdAt: new Date().toISOString(),
-    name: spec.name || defaultName(spec),
-    spec,
-    machine: { ...machineInfo(), governor: readGovernor() },
-    status: 'failed',
-    error: INTERRUPTED,
-    durationMs: 0,
-    poolStartup: [],
-    fits: [],
-    cells: [],
-  }
+  const run = newRun(spec, opts.runId, () => ({ ...machineInfo(), governor: readGovernor() }))
   // Measured once, before any pool exists, so nothing of ours competes with the readings.
   const resolutionMs = opts.timer?.resolutionMs ?? timerResolution(clock)
-  run.protocol = {
-    targetRelSpread: spec.target,
-    minSamples: spec.repetitions,
-    maxSamples: countBudget(spec),
-    maxTimeMs: spec.maxTimeMs,
-    warmups: spec.warmups,
+  run.protocol = sweepProtocol(spec, {
     orderSeed,
     timedRegion: TIMED_REGION,
     timerResolutionMs: resolutionMs,
     loadSource: meter.source,
-    stopping: 'size',
-  }
+  })
   run.baseCase = describeBaseCase(spec)
   /** Every cell begun, by index. */
   const begun = new Map<number, CellState>()
-  /** Sizes whose cells have all ended, analysed once with the full bootstrap. */
-  const analysed = new Map<number, { cells: Cell[]; fits: AmdahlFit[] }>()
-  const analysis: AnalysisContext = {
-    seed: spec.seed,
-    logicalCores: cores,
-    targetRelSpread: spec.target,
-    warmups: spec.warmups,
-  }
+  const analyses = new SizeAnalyses(spec, cores)
   const plans = planSweep(spec)
   const progress = new ProgressTracker(
     run.id,
@@ -215,27 +168,19 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
    * analysed without the bootstrap (cheap, for checkpoints between samples) unless final.
    */
   const snapshot = (includeOpen = false, final = false): Run => {
-    const cells: Cell[] = []
-    const fits: AmdahlFit[] = []
     const ordered = [...begun.entries()].sort((a, b) => a[0] - b[0]).map(([, state]) => state)
-    for (const n of spec.sizes) {
+    return runSoFar(run, started, (n) => {
       const states = ordered.filter((s) => s.plan.n === n)
-      if (states.length === 0) continue
-      const done =
-        analysed.get(n) ??
-        analyzeCells(
-          states.map((s) => finishCell(s, cores, speed, meter)),
-          { ...analysis, resamples: final ? undefined : 0 },
-        )
-      cells.push(...done.cells.filter((_, i) => includeOpen || states[i].status !== null))
-      fits.push(...done.fits)
-    }
-    return { ...run, durationMs: performance.now() - started, fits, cells }
+      if (states.length === 0) return null
+      const done = analyses.of(n, () => states.map((s) => finishCell(s, cores, speed, meter)), final)
+      return {
+        cells: done.cells.filter((_, i) => includeOpen || states[i].status !== null),
+        fits: done.fits,
+      }
+    })
   }
   const complete = (status: Run['status'], error?: string): Run => {
-    run.status = status
-    if (error === undefined) delete run.error
-    else run.error = error.slice(0, 2000)
+    setOutcome(run, status, error)
     // The last event of a complete or cancelled run; a cancelled one reports only the work really done.
     if (status !== 'failed') progress.done()
     // A cancelled run keeps the cells under way with every sample they took; a failed one only what ended.
@@ -469,12 +414,9 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       return 'cancelled'
     }
     // Fits are per chunk setting on the very points drawn (analysis.ts), not on the best chunk per pool.
-    analysed.set(
+    analyses.end(
       plan.n,
-      analyzeCells(
-        states.map((s) => finishCell(s, cores, speed, meter)),
-        analysis,
-      ),
+      states.map((s) => finishCell(s, cores, speed, meter)),
     )
     return 'done'
 
@@ -590,37 +532,5 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       state.relError = relError
       return problem
     }
-  }
-}
-
-/**
- * Calls a listener that may answer a promise (a checkpoint's write) and waits for it, at most LISTENER_WAIT_MS;
- * a listener that throws or rejects must not take the measurement down with it.
- */
-async function settle<T>(listener: (value: T) => void | Promise<void>, value: T): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  try {
-    const answer = listener(value)
-    if (answer instanceof Promise) {
-      await Promise.race([
-        answer,
-        new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, LISTENER_WAIT_MS)
-        }),
-      ])
-    }
-  } catch (err) {
-    console.error(`amdahl engine: a listener failed: ${errorLine(err)}`)
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-/** A listener that throws (a full disk under a checkpoint, say) must not take the measurement down with it. */
-function notify<T>(listener: ((value: T) => void) | undefined, value: T): void {
-  try {
-    listener?.(value)
-  } catch (err) {
-    console.error(`amdahl engine: a listener failed: ${errorLine(err)}`)
   }
 }

@@ -1,5 +1,9 @@
 // The measuring protocol with the real engine: nothing of ours inside a timed region, enough samples (target or
 // budget, and which), tiny cells batched, the order seed and base case recorded, the machine's load per cell.
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { quote } from 'shell-quote'
 import { describe, expect, it } from 'vitest'
 import { RunSchema, SweepSpecSchema, type SweepSpecInput } from '../../common/contract'
 import type { SpeedSource } from '../../main/engine/speed'
@@ -58,6 +62,50 @@ describe('the timed region', () => {
     for (let i = 0; i < writes.length; i++)
       if (writes[i] === 'write-start') expect(writes[i + 1]).toBe('write-end')
     expect(log.filter((e) => e === 'progress').length).toBeGreaterThan(3)
+  })
+})
+
+describe('a command sweep', () => {
+  it('finishes a checkpoint write before it starts the next program', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amdahl-checkpoint-'))
+    const log = join(dir, 'log')
+    writeFileSync(log, '')
+    try {
+      // Each run of the program writes one line as it starts; each checkpoint writes one as it starts and ends.
+      const program = quote([
+        process.execPath,
+        '-e',
+        "require('fs').appendFileSync(process.argv[1], 'sample\\n')",
+        log,
+      ])
+      const run = await runSweep(
+        spec({
+          workload: 'command',
+          sizes: [10],
+          pools: [1, 2],
+          repetitions: 2,
+          maxSamples: 2,
+          warmups: 0,
+          command: { template: program },
+        }),
+        {
+          onCell: async () => {
+            appendFileSync(log, 'write-start\n')
+            await new Promise((resolve) => setTimeout(resolve, 150))
+            appendFileSync(log, 'write-end\n')
+          },
+        },
+      )
+      expect(run.status).toBe('complete')
+      const lines = readFileSync(log, 'utf8').trim().split('\n')
+      expect(lines.filter((l) => l === 'sample')).toHaveLength(6)
+      expect(lines.filter((l) => l === 'write-start')).toHaveLength(3)
+      // Nothing between a write's start and its end: the next sample waited for it.
+      for (let i = 0; i < lines.length; i++)
+        if (lines[i] === 'write-start') expect(lines[i + 1]).toBe('write-end')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 

@@ -2,24 +2,26 @@
 // median is within the target or its budget is spent, as for our kernels; one process at a time (the program
 // brings its own parallelism), each result checked against the base case.
 import { randomInt } from 'node:crypto'
-import {
-  RUN_SCHEMA,
-  type AmdahlFit,
-  type Cell,
-  type CommandSpec,
-  type Run,
-  type StopReason,
-  type SweepSpec,
-} from '../../../common/contract'
-import { analyzeCells, type AnalysisContext, type MeasuredCell } from '../analysis'
-import { addLoad, busyFraction, LoadMeter, stealFraction, type LoadTotal } from '../load'
+import type { Cell, CommandSpec, Run, StopReason, SweepSpec } from '../../../common/contract'
+import type { MeasuredCell } from '../analysis'
+import { addLoad, LoadMeter, type LoadTotal } from '../load'
 import { machineInfo } from '../machine'
-import { defaultName, planSweep, type PlannedCell, type SizePlan } from '../plan'
+import { planSweep, type PlannedCell, type SizePlan } from '../plan'
 import { ProgressTracker } from '../progress'
 import type { RunOptions } from '../options'
-import { afterSample, countBudget, sampleRounds } from '../sampling'
-import { describeBaseCase, newRunId, INTERRUPTED } from '../runner'
+import { afterSample, sampleRounds } from '../sampling'
+import { describeBaseCase } from '../runner'
+import {
+  loadFields,
+  newRun,
+  plannedFields,
+  runSoFar,
+  setOutcome,
+  SizeAnalyses,
+  sweepProtocol,
+} from '../run-record'
 import { runVerdict } from '../speed'
+import { notify, settle } from '../listeners'
 import { cellInvocation, runCommandSample } from './sample'
 import { resultError } from './report'
 import { TemplateError } from './template'
@@ -57,15 +59,9 @@ function finishCell(
 ): MeasuredCell {
   const { plan } = state
   return {
-    n: plan.n,
-    entries: plan.n * plan.n,
-    pool: plan.pool,
-    chunkSpec: plan.chunkSpec,
-    chunkRows: plan.chunkRows,
     // The program splits its work itself: our chunking's task count means nothing for it (a superlinear note said
     // "on 2 workers with 1 task" of a program at N = 1). As many as it was given workers: p, or 1 for the base case.
-    tasks: plan.serial ? 1 : plan.pool,
-    serial: plan.serial,
+    ...plannedFields(plan, plan.serial ? 1 : plan.pool),
     status,
     ...(state.failed ? { error: state.failed.slice(0, 2000) } : {}),
     samplesMs: state.samplesMs,
@@ -76,78 +72,41 @@ function finishCell(
     relError: state.relError,
     stopReason: stop,
     // As for our kernels (runner.ts finishCell): the busy-machine flag and the run's verdict read these.
-    busyCpuFraction: busyFraction(state.load, cores),
-    ...(meter.source === 'proc-stat' && state.load ? { busySampledMs: state.load.wallMs } : {}),
-    stealFraction: stealFraction(state.load, cores),
+    ...loadFields(state.load, cores, meter.source),
   }
 }
 
 export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<Run> {
   const started = performance.now()
-  const run: Run = {
-    schema: RUN_SCHEMA,
-    id: opts.runId ?? newRunId(),
-    createdAt: new Date().toISOString(),
-    name: spec.name || defaultName(spec),
-    spec,
-    machine: machineInfo(),
-    status: 'failed',
-    error: INTERRUPTED,
-    durationMs: 0,
-    poolStartup: [],
-    fits: [],
-    cells: [],
-  }
+  const run = newRun(spec, opts.runId, machineInfo)
   const orderSeed = spec.orderSeed ?? randomInt(0, 2 ** 32)
   // The program is our child for its sample only: its CPU is read from our reaped children's once it exits.
   const meter = new LoadMeter(opts.loadSources, { reapedChildren: true })
   const cores = run.machine.logicalCores
   run.baseCase = describeBaseCase(spec)
-  run.protocol = {
-    targetRelSpread: spec.target,
-    minSamples: spec.repetitions,
-    maxSamples: countBudget(spec),
-    maxTimeMs: spec.maxTimeMs,
-    warmups: spec.warmups,
+  run.protocol = sweepProtocol(spec, {
     orderSeed,
     timedRegion: COMMAND_TIMED_REGION,
     loadSource: meter.source,
-    stopping: 'size',
-  }
+  })
   const finished = new Map<number, MeasuredCell>()
-  /** Sizes whose cells are all done, analysed once with the full bootstrap. */
-  const analysed = new Map<number, { cells: Cell[]; fits: AmdahlFit[] }>()
   // One process at a time: the program brings its own parallelism, so the cores are the machine's.
-  const analysis: AnalysisContext = {
-    seed: spec.seed,
-    logicalCores: cores,
-    targetRelSpread: spec.target,
-    warmups: spec.warmups,
-  }
+  const analyses = new SizeAnalyses(spec, cores)
   const plans = planSweep(spec)
-  const progress = new ProgressTracker(run.id, plans, spec, opts.onProgress && safe(opts.onProgress))
+  const progress = new ProgressTracker(
+    run.id,
+    plans,
+    spec,
+    opts.onProgress && ((p) => notify(opts.onProgress, p)),
+  )
   const signal = opts.signal
   /** The run so far; a size still under way is analysed without the bootstrap (cheap) unless final. */
   const snapshot = (final = false): Run => {
-    const cells: Cell[] = []
-    const fits: AmdahlFit[] = []
     const measured = [...finished.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c)
-    for (const n of spec.sizes) {
-      const done =
-        analysed.get(n) ??
-        analyzeCells(
-          measured.filter((c) => c.n === n),
-          { ...analysis, resamples: final ? undefined : 0 },
-        )
-      cells.push(...done.cells)
-      fits.push(...done.fits)
-    }
-    return { ...run, durationMs: performance.now() - started, fits, cells }
+    return runSoFar(run, started, (n) => analyses.of(n, () => measured.filter((c) => c.n === n), final))
   }
   const complete = (status: Run['status'], error?: string): Run => {
-    run.status = status
-    if (error === undefined) delete run.error
-    else run.error = error.slice(0, 2000)
+    setOutcome(run, status, error)
     if (status !== 'failed') progress.done()
     const final = snapshot(true)
     // The run's one line on the machine, as judgeSpeed gives our kernels' runs (no speed checks here: the program
@@ -191,18 +150,20 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
       load: null,
     }))
     const base = states[0]
-    const close = (state: CellState, status: Cell['status'], stop: StopReason) => {
+    // A checkpoint's write is waited for (settle): it must end before the next sample is timed.
+    const close = async (state: CellState, status: Cell['status'], stop: StopReason): Promise<void> => {
       state.stopped = stop
       finished.set(state.plan.index, finishCell(state, status, stop, cores, meter))
       progress.cellDone(state.plan, status)
-      if (opts.onCell) safe(opts.onCell)(snapshot())
+      if (opts.onCell) await settle(opts.onCell, snapshot())
     }
-    const fail = (state: CellState, why: string) => {
+    const fail = async (state: CellState, why: string): Promise<void> => {
       state.failed = why
-      close(state, 'failed', 'failed')
+      await close(state, 'failed', 'failed')
       if (state === base)
         for (const other of states.slice(1))
-          if (other.stopped === null) fail(other, `the base case failed, nothing to check against: ${why}`)
+          if (other.stopped === null)
+            await fail(other, `the base case failed, nothing to check against: ${why}`)
     }
 
     /** One warm-up or measured run of a cell's program, its result check, and whether the cell has enough. */
@@ -253,7 +214,7 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
       state.load = addLoad(state.load, meter.between(before, after, cell.serial ? 1 : cell.pool, cores))
       const next = afterSample(state.samplesMs, state.measuredMs, spec)
       state.met = next === 'met'
-      if (next !== 'sampling' && next !== 'met') close(state, 'ok', next)
+      if (next !== 'sampling' && next !== 'met') await close(state, 'ok', next)
     }
 
     await sampleRounds({
@@ -267,29 +228,15 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
       step: (i, kind) => step(states[i], kind),
     })
     // The cells that met their target end together, in the round the last of them did (or at a cancel).
-    for (const state of states) if (state.stopped === null && state.met) close(state, 'ok', 'target')
+    for (const state of states) if (state.stopped === null && state.met) await close(state, 'ok', 'target')
     if (signal?.aborted) {
-      for (const state of states) if (state.stopped === null) close(state, 'cancelled', 'cancelled')
+      for (const state of states) if (state.stopped === null) await close(state, 'cancelled', 'cancelled')
       return
     }
     // Fits per chunk setting on the very points drawn (analysis.ts), as for our kernels.
-    analysed.set(
+    analyses.end(
       plan.n,
-      analyzeCells(
-        plan.cells.flatMap((c) => finished.get(c.index) ?? []),
-        analysis,
-      ),
+      plan.cells.flatMap((c) => finished.get(c.index) ?? []),
     )
-  }
-}
-
-/** A listener that throws must not take the measurement down with it. */
-function safe<T>(listener: (value: T) => void): (value: T) => void {
-  return (value) => {
-    try {
-      listener(value)
-    } catch (err) {
-      console.error(`amdahl engine: a listener failed: ${err instanceof Error ? err.message : String(err)}`)
-    }
   }
 }
