@@ -1,5 +1,5 @@
 // A cell named in words, the same in the terminal, the reports and the app: its chunk setting and its flag notes.
-import type { Cell, CellFlag, FlagKind, SweepSpec } from './contract'
+import type { AmdahlFit, Cell, CellFlag, FlagKind, SweepSpec } from './contract'
 import { CONFIDENCE } from './stats'
 
 /** Which of our settings a run used: a command runs none of them, a module runs our pools but its own kernel. */
@@ -72,6 +72,23 @@ export function ratioLevel(
   const base = cells.find((c) => c.serial && c.n === cell.n && c.stats)
   const level = Math.min(cell.stats.ciLevel, base?.stats?.ciLevel ?? 1)
   return level < CONFIDENCE ? level : null
+}
+
+/**
+ * The confidence a fit's f interval can claim, where below 95%: f is refitted on the bootstrap of the speedups it
+ * stands on, so it claims no more than the weakest of them (ratioLevel). Null where they all reach 95%.
+ */
+export function fitLevel(
+  fit: Pick<AmdahlFit, 'n' | 'chunkSpec' | 'pools'>,
+  cells: readonly Pick<Cell, 'n' | 'serial' | 'stats' | 'speedupCi' | 'chunkSpec' | 'pool'>[],
+): number | null {
+  let lowest: number | null = null
+  for (const c of cells) {
+    if (c.serial || c.n !== fit.n || c.chunkSpec !== fit.chunkSpec || !fit.pools.includes(c.pool)) continue
+    const level = ratioLevel(c, cells)
+    if (level !== null && (lowest === null || level < lowest)) lowest = level
+  }
+  return lowest
 }
 
 /** " (50%)" after an interval that claims less than 95%, as the reports say it of a median; '' otherwise. */

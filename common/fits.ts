@@ -1,6 +1,7 @@
 // Which cells an Amdahl fit stands on, and why an N and chunk setting has none (pure): the engine fits by this
 // rule, and the CLI and the UI say in the same words why a setting has no fit.
 import type { AmdahlFit, Cell, ChunkRows } from './contract'
+import { fitLevel, levelSuffix } from './cell-text'
 
 /** Pool sizes above 1 a fit needs: through one point a curve always fits exactly and says nothing about the law. */
 export const MIN_FIT_POOLS = 2
@@ -39,16 +40,17 @@ export function noFitReason(
 }
 
 /**
- * Why a fit gives no limit 1/f: f's interval reaches 0, or f itself is 0 because the speedups reach p or pass it
- * (the fit clamps f at 0 there: the law has no serial fraction for a superlinear speedup).
+ * Why a fit gives no limit 1/f: f's interval reaches 0; or the whole interval is 0, every resample's speedups
+ * reaching p or passing it (the fit clamps f at 0 there: the law has no serial fraction for a superlinear speedup).
  */
-export function noLimitReason(fit: Pick<AmdahlFit, 'serialFraction'>): string {
-  return fit.serialFraction === 0 ? "speedup reaches p: beyond Amdahl's law" : 'f may be 0'
+export function noLimitReason(fit: Pick<AmdahlFit, 'serialFraction' | 'serialFractionCi'>): string {
+  return fit.serialFractionCi.high <= 0 ? "speedup reaches p: beyond Amdahl's law" : 'f may be 0'
 }
 
 /** The limit column of a fit: "3.2×", or "— (why none)". */
-export const limitText = (fit: Pick<AmdahlFit, 'serialFraction' | 'speedupLimit'>): string =>
-  fit.speedupLimit === null ? `— (${noLimitReason(fit)})` : `${fit.speedupLimit.toFixed(1)}×`
+export const limitText = (
+  fit: Pick<AmdahlFit, 'serialFraction' | 'serialFractionCi' | 'speedupLimit'>,
+): string => (fit.speedupLimit === null ? `— (${noLimitReason(fit)})` : `${fit.speedupLimit.toFixed(1)}×`)
 
 /** The title every report gives the fit table. */
 export const FIT_TABLE_TITLE = 'Amdahl fit per N and chunk setting: S(p) = 1 / (f + (1 − f) / p)'
@@ -63,7 +65,7 @@ export interface FitTable {
 }
 
 type FitRun = {
-  cells: readonly Pick<Cell, 'n' | 'chunkSpec' | 'serial' | 'speedup' | 'speedupCi' | 'pool'>[]
+  cells: readonly Pick<Cell, 'n' | 'chunkSpec' | 'serial' | 'speedup' | 'speedupCi' | 'pool' | 'stats'>[]
   fits: readonly AmdahlFit[]
   machine: { logicalCores: number }
 }
@@ -93,7 +95,7 @@ export function fitTable(run: FitRun): FitTable {
     const ci = fit.serialFractionCi
     return [
       ...where,
-      `${pct1(fit.serialFraction)} [${pct1(ci.low)}–${pct1(ci.high)}]`,
+      `${pct1(fit.serialFraction)} [${pct1(ci.low)}–${pct1(ci.high)}]${levelSuffix(fitLevel(fit, run.cells))}`,
       limitText(fit),
       fit.rmse.toFixed(3),
       fit.pools.join(','),

@@ -104,7 +104,14 @@ describe('speedupVsWorkers', () => {
     const index = seriesOf(option).findIndex((s) => s.id === 'fit:0:1000')
     const html = formatter({ seriesIndex: index, dataIndex: 0 })
     const fit = run.fits.find((x) => x.n === 1000)!
-    expect(html).toContain(`serial fraction f [95% CI]: <b>${(fit.serialFraction * 100).toFixed(1)}% [`)
+    // Refitted on speedups of 5 samples a side (93% each): f's interval claims no more.
+    expect(html).toContain(`serial fraction f [93% CI]: <b>${(fit.serialFraction * 100).toFixed(1)}% [`)
+    const many = speedupVsWorkers([makeRun({ serialFraction: 0.1, samples: 9 })], 'light')
+    const manyHtml = (many.tooltip as { formatter: (p: unknown) => string }).formatter({
+      seriesIndex: seriesOf(many).findIndex((s) => s.id === 'fit:0:1000'),
+      dataIndex: 0,
+    })
+    expect(manyHtml).toContain('serial fraction f [95% CI]: <b>')
     expect(html).toContain(`residual (rmse of S): <b>${fit.rmse.toFixed(3)}</b>`)
     expect(html).toContain('pools fitted: <b>1, 2, 4</b>')
   })
@@ -152,6 +159,11 @@ describe('speedupVsWorkers', () => {
     )
     expect(karpFlattText(at(1.6, { low: 1.5, high: 1.7 }))).toBe('0.25 [0.18 – 0.33]')
     expect(karpFlattText({ pool: 1, karpFlatt: null, karpFlattCi: null })).toBe('— (needs p > 1)')
+    // The level over few samples follows the interval, never a dash or the note.
+    expect(karpFlattText(at(0.8, { low: 0.7, high: 0.9 }), 0.5)).toBe(
+      '1.50 [1.22 – 1.86] (50%) (above 1: slower than one worker, overhead)',
+    )
+    expect(karpFlattText({ pool: 1, karpFlatt: null, karpFlattCi: null }, 0.75)).toBe('— (needs p > 1)')
   })
 
   it('leaves failed cells out of the measured line', () => {

@@ -245,6 +245,17 @@ describe('fitLines', () => {
   })
 })
 
+describe('a fit over few samples', () => {
+  it('says f claims no more than the weakest speedup it is refitted from, in every fit table', () => {
+    // 5 samples a side: each median's interval is [min, max] at 93.75%, each speedup's at 93%.
+    const few = makeChartRun({ sizes: [1000] })
+    expect(fitTable(few).rows[0][2]).toMatch(/^\d+\.\d% \[\d+\.\d%–\d+\.\d%\] \(93%\)$/)
+    expect(fitLines(few)[0]).toMatch(/serial fraction f = [^,]*\] \(93%\), /)
+    const many = makeChartRun({ sizes: [1000], samples: 9 })
+    expect(fitTable(many).rows[0][2]).toMatch(/^\d+\.\d% \[\d+\.\d%–\d+\.\d%\]$/)
+  })
+})
+
 describe('a superlinear fit', () => {
   it("says the speedups pass p, beyond Amdahl's law, where f is clamped at 0", () => {
     // Times that fall faster than 1/p (a negative "serial fraction"): 2 workers 2.5×, 4 workers about 9×.
@@ -255,9 +266,12 @@ describe('a superlinear fit', () => {
     expect(limitText(fit)).toBe("— (speedup reaches p: beyond Amdahl's law)")
     expect(fitTable(run).rows[0][3]).toBe(limitText(fit))
     expect(fitLines(run)[0]).toContain("no limit can be read (speedup reaches p: beyond Amdahl's law)")
-    // An ordinary fit whose interval reaches 0 keeps the old words.
-    const fit1 = { ...fit, serialFraction: 0.01 }
-    expect(limitText(fit1)).toBe('— (f may be 0)')
+    expect(fit.serialFractionCi.high).toBe(0)
+    // A fit held at 0 whose interval reaches above it (one pool above ideal, another below) may still have an f.
+    expect(limitText({ ...fit, serialFractionCi: { low: 0, high: 0.039 } })).toBe('— (f may be 0)')
+    expect(limitText({ ...fit, serialFraction: 0.01, serialFractionCi: { low: 0, high: 0.04 } })).toBe(
+      '— (f may be 0)',
+    )
   })
 })
 

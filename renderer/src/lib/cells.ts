@@ -1,7 +1,7 @@
 // Pure rows of the run-details table: one per cell, serial baseline first within each N.
 import { ratioText } from '../../../common/ratio-text'
 import type { Cell, CellFlag, Run } from '../../../common/contract'
-import { chunkLabel, levelSuffix, ratioLevel } from '../../../common/cell-text'
+import { chunkLabel, fitLevel, levelSuffix, ratioLevel } from '../../../common/cell-text'
 import { noFitReason, noLimitReason } from '../../../common/fits'
 import { formatMsInterval, formatPercent, formatSpeedup } from './format'
 
@@ -122,7 +122,7 @@ export function fitLines(run: Run): string[] {
         ? `no limit can be read (${noLimitReason(fit)})`
         : `limit ${fit.speedupLimit.toFixed(1)}×`
     lines.push(
-      `${where}: serial fraction f = ${formatPercent(fit.serialFraction, 1)} [${formatPercent(ci.low, 1)}–${formatPercent(ci.high, 1)}], ` +
+      `${where}: serial fraction f = ${formatPercent(fit.serialFraction, 1)} [${formatPercent(ci.low, 1)}–${formatPercent(ci.high, 1)}]${levelSuffix(fitLevel(fit, run.cells))}, ` +
         `residual ${fit.rmse.toFixed(3)} (speedup), ${limit}; pools ${fit.pools.join(', ')}`,
     )
   }

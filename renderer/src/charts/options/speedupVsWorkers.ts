@@ -3,7 +3,7 @@
 import type { AmdahlFit, Cell, Run } from '../../../../common/contract'
 import { amdahlSpeedup, curvePools } from '../amdahl'
 import { ciLabel, medianText, percentText, ratioText, tooltipHtml } from '../format'
-import { levelSuffix, ratioLevel } from '../../../../common/cell-text'
+import { fitLevel, levelSuffix, ratioLevel } from '../../../../common/cell-text'
 import { limitText } from '../../../../common/fits'
 import { CONFIDENCE } from '../../../../common/stats'
 import { formatMs } from '../../lib/format'
@@ -25,7 +25,7 @@ import { errorBarSeries } from './errorBars'
 
 type Point =
   | { kind: 'cell'; label: string; cell: PlottableCell; level: number | null }
-  | { kind: 'curve'; label: string; p: number; s: number; fit?: AmdahlFit }
+  | { kind: 'curve'; label: string; p: number; s: number; fit?: AmdahlFit; level?: number | null }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`
 
@@ -39,7 +39,7 @@ function tooltip(pt: Point): string {
     if (fit) {
       rows.push(
         [
-          'serial fraction f [95% CI]',
+          `serial fraction f ${ciLabel(pt.level ?? null)}`,
           `${pct(fit.serialFraction)} [${pct(fit.serialFractionCi.low)} – ${pct(fit.serialFractionCi.high)}]`,
         ],
         ['residual (rmse of S)', fit.rmse.toFixed(3)],
@@ -54,7 +54,7 @@ function tooltip(pt: Point): string {
     ['workers p', String(c.pool)],
     [`speedup S ${ciLabel(pt.level)}`, ratioText(c.speedup, c.speedupCi)],
     ['efficiency E = S/p', percentText(c.efficiency, c.efficiencyCi) + levelSuffix(pt.level)],
-    ['Karp–Flatt serial fraction', karpFlattText(c) + levelSuffix(pt.level)],
+    ['Karp–Flatt serial fraction', karpFlattText(c, pt.level)],
     ['median time', medianText(c.stats)],
     ['base case', c.baseMs === null ? '—' : formatMs(c.baseMs)],
     ...flagRows(c),
@@ -65,9 +65,13 @@ function tooltip(pt: Point): string {
  * e = (1/S − 1/p)/(1 − 1/p) reads as a serial fraction only from 0 to 1: past 1 the p workers took longer than one
  * did (S < 1), and the figure measures overhead, not a fraction of the work; said so beside it.
  */
-export function karpFlattText(c: Pick<Cell, 'pool' | 'karpFlatt' | 'karpFlattCi'>): string {
+export function karpFlattText(
+  c: Pick<Cell, 'pool' | 'karpFlatt' | 'karpFlattCi'>,
+  level: number | null = null,
+): string {
   if (c.pool <= 1) return '— (needs p > 1)'
-  const text = ratioText(c.karpFlatt, c.karpFlattCi)
+  // The level its interval claims (below 95% over few samples) right after the interval.
+  const text = ratioText(c.karpFlatt, c.karpFlattCi) + (c.karpFlattCi ? levelSuffix(level) : '')
   return c.karpFlatt !== null && c.karpFlatt > 1
     ? `${text} (above 1: slower than one worker, overhead)`
     : text
@@ -166,6 +170,7 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
             p: q,
             s: amdahlSpeedup(f, q),
             fit,
+            level: fitLevel(fit, run.cells),
           })),
         )
       }
