@@ -22,6 +22,16 @@ export const IMPORT_LIMITS: ShapeLimits = {
   maxValues: 8_000_000,
 }
 
+/**
+ * Limits for an API request's body, which wraps its input in one object member ({"run": …}): one level deeper
+ * and one value more than the import it carries, so a file is judged by the importer as the CLI judges it.
+ */
+export const BODY_LIMITS: ShapeLimits = {
+  ...IMPORT_LIMITS,
+  maxDepth: IMPORT_LIMITS.maxDepth + 1,
+  maxValues: IMPORT_LIMITS.maxValues + 1,
+}
+
 const tooDeep = (limits: ShapeLimits) =>
   `is nested deeper than ${limits.maxDepth} levels, which no Amdahl run is`
 /** Worded to follow "it": "…is not an Amdahl export: it has a list of more than 10000 items, …". */

@@ -95,11 +95,24 @@ const attacks: { what: string; body: () => unknown; refusal: RegExp }[] = [
     refusal: TOO_LONG,
   },
   {
+    // The API's body wraps it ({"run": …}) one level deeper: still judged by the importer, as the CLI judges it.
+    what: `lists nested ${IMPORT_LIMITS.maxDepth} deep, as deep as an import may be`,
+    body: () => nested(IMPORT_LIMITS.maxDepth),
+    refusal: /^(amdahl: )?not a valid Amdahl list of runs: run 1: must be a group of fields$/,
+  },
+  {
     what: `a run whose ${MAX_SAMPLES} samples are all text`,
     body: () => withSamples(MAX_SAMPLES, 'slow'),
     refusal: /^(amdahl: )?not a valid Amdahl run: cell 1: sample times \(item 1\) must be a number$/,
   },
 ]
+
+/** [[…[1]…]]: `depth` arrays inside each other. */
+function nested(depth: number): unknown {
+  let value: unknown = 1
+  for (let i = 0; i < depth; i++) value = [value]
+  return value
+}
 
 function exportOf(runs: unknown[]): unknown {
   return { format: 'amdahl-runs', version: 1, exportedAt: new Date().toISOString(), runs }

@@ -1,7 +1,7 @@
 // Reads a JSON request body with a size limit, refusing oversized bodies before buffering them.
 import type { IncomingMessage } from 'node:http'
 import { MAX_IMPORT_BYTES } from '../../../common/contract'
-import { scanJsonBytes } from '../../../common/json-shape'
+import { BODY_LIMITS, scanJsonBytes } from '../../../common/json-shape'
 
 export const DEFAULT_MAX_BODY_BYTES = MAX_IMPORT_BYTES
 
@@ -46,7 +46,7 @@ export function readJsonBody(req: IncomingMessage, limit = DEFAULT_MAX_BODY_BYTE
     req.on('end', () => {
       const bytes = Buffer.concat(chunks)
       // No input of the API is larger than an import: refuse a body shaped like no run before building it.
-      const tooBig = scanJsonBytes(bytes)
+      const tooBig = scanJsonBytes(bytes, BODY_LIMITS)
       if (tooBig !== null) return finish({ ok: false, status: 413, error: `request body ${tooBig}` })
       const text = bytes.toString('utf8')
       if (text.trim() === '') return finish({ ok: true, value: undefined })
