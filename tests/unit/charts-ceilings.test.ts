@@ -137,9 +137,9 @@ describe('speedup chart with the machine ceiling', () => {
   it('holds a matrix that stays in a cache against that cache, and names it', () => {
     // 64² × 8 B = 32 KiB: each worker's 16 KiB in its own L1; 256²: 256 KiB each in L2; 600² (2.7 MiB): L3.
     expect(bindingLimitSentence(atShare(cached, 0.97))).toBe(
-      "At N = 64 (each core's 16 KiB of it stay in its L1 cache), 2 workers reach 97% of the L1 cache ceiling: the L1 cache, not serial code, limits speedup; " +
-        "at N = 256 (each core's 256 KiB of it stay in its L2 cache), 2 workers reach 97% of the L2 cache ceiling: the L2 cache, not serial code, limits speedup; " +
-        'at N = 600 (its 2.7 MiB stay in the L3 cache), 2 workers reach 97% of the L3 cache ceiling: the L3 cache, not serial code, limits speedup.',
+      "At N = 64 (each core's 16 KiB share stays in its L1 cache), 2 workers reach 97% of the L1 cache ceiling: the L1 cache, not serial code, limits speedup; " +
+        "at N = 256 (each core's 256 KiB share stays in its L2 cache), 2 workers reach 97% of the L2 cache ceiling: the L2 cache, not serial code, limits speedup; " +
+        'at N = 600 (all 2.7 MiB of it stay in the L3 cache), 2 workers reach 97% of the L3 cache ceiling: the L3 cache, not serial code, limits speedup.',
     )
     // The memory ceiling binds no size here: the speedup chart does not draw it.
     expect(seriesOf(speedupVsWorkers([cached], 'light')).map((s) => s.name)).not.toContain(CEILING_NAME)

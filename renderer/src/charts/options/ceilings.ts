@@ -134,8 +134,8 @@ export function bindingLimitSentence(run: Run): string | null {
       kind === 'memory' || kind === 'compute'
         ? ''
         : probe.caches.shared[kind]
-          ? ` (its ${held(kind)} stay in the ${kind} cache)`
-          : ` (each core's ${held(kind)} of it stay in its ${kind} cache)`
+          ? ` (all ${held(kind)} of it stay in the ${kind} cache)`
+          : ` (each core's ${held(kind)} share stays in its ${kind} cache)`
     const who = `at N = ${sizeText(n)}${where}, ${top.pool} worker${top.pool === 1 ? '' : 's'} reach ${pct(units.ofCeiling)} of the ${ceilingLabel(kind)} ceiling`
     const dispatch =
       top.breakdown && top.breakdown.wallMs > 0 ? top.breakdown.dispatchMs / top.breakdown.wallMs : 0
