@@ -44,7 +44,8 @@ export function noFitReason(
  * reaching p or passing it (the fit clamps f at 0 there: the law has no serial fraction for a superlinear speedup).
  */
 export function noLimitReason(fit: Pick<AmdahlFit, 'serialFraction' | 'serialFractionCi'>): string {
-  return fit.serialFractionCi.high <= 0 ? "speedup reaches p: beyond Amdahl's law" : 'f may be 0'
+  // "Whole interval 0" as the tables print it, to 0.1%: [0.0%–0.0%] never reads "f may be 0".
+  return fit.serialFractionCi.high < 0.0005 ? "speedup reaches p: beyond Amdahl's law" : 'f may be 0'
 }
 
 /** The limit column of a fit: "3.2×", or "— (why none)". */
@@ -76,9 +77,9 @@ const pct1 = (share: number): string => `${(share * 100).toFixed(1)}%`
  * Per N and chunk setting measured, its Amdahl fit (f with its interval, the limit 1/f, the residual, the pools it
  * stands on) or why there is none: the rows the terminal, the Markdown and the HTML report print alike. The limit
  * 1/f is given only when f's interval excludes 0: otherwise the data cannot tell a bounded speedup from an unbounded
- * one.
+ * one. `suffix` writes f's level over few samples as the caller writes a speedup's (" (93%)", the terminal " 93%").
  */
-export function fitTable(run: FitRun): FitTable {
+export function fitTable(run: FitRun, suffix: (level: number | null) => string = levelSuffix): FitTable {
   const settings = new Map<string, { n: number; chunkSpec: ChunkRows }>()
   for (const c of run.cells) {
     if (!c.serial && !settings.has(`${c.n}|${c.chunkSpec}`))
@@ -95,7 +96,7 @@ export function fitTable(run: FitRun): FitTable {
     const ci = fit.serialFractionCi
     return [
       ...where,
-      `${pct1(fit.serialFraction)} [${pct1(ci.low)}–${pct1(ci.high)}]${levelSuffix(fitLevel(fit, run.cells))}`,
+      `${pct1(fit.serialFraction)} [${pct1(ci.low)}–${pct1(ci.high)}]${suffix(fitLevel(fit, run.cells))}`,
       limitText(fit),
       fit.rmse.toFixed(3),
       fit.pools.join(','),

@@ -25,9 +25,12 @@ export function formatMsNumber(ms: number): string {
 
 /** A value and its interval: `12.3 [12.1–12.6]`; a confidence short of 95% is stated (`[min–max] 88%`). */
 function withInterval(value: string, low: string, high: string, level?: number): string {
-  const short = level !== undefined && level < 0.95 ? ` ${Math.floor(level * 100)}%` : ''
-  return `${value} [${low}–${high}]${short}`
+  return `${value} [${low}–${high}]${levelAfter(level ?? null)}`
 }
+
+/** A confidence short of 95% after an interval, as the terminal writes it: " 88%"; '' otherwise. */
+const levelAfter = (level: number | null): string =>
+  level !== null && level < 0.95 ? ` ${Math.floor(level * 100)}%` : ''
 
 function medianCell(cell: Cell): string {
   const s = cell.stats
@@ -171,7 +174,8 @@ export function formatPoolStartup(run: Run): string {
 
 /** Per N and chunk setting measured, the Amdahl fit or why there is none (common/fits.ts fitTable's rows). */
 export function formatFits(run: Run): string {
-  const { headers, numeric, rows } = fitTable(run)
+  // A level over few samples as the cells above write theirs: "[7.8%–10.4%] 93%".
+  const { headers, numeric, rows } = fitTable(run, levelAfter)
   const columns: Column[] = headers.map((header, i) => ({ header, align: numeric[i] ? 'right' : 'left' }))
   return formatTable(columns, rows)
 }

@@ -27,6 +27,7 @@ import { menuCommands } from '../../common/contract'
 import { fieldErrors } from '../../renderer/src/lib/spec-errors'
 import { makeRun } from './history-fixtures'
 import { makeRun as makeChartRun } from './charts-fixtures'
+import { formatFits } from '../../main/cli/table'
 
 describe('formatDuration', () => {
   it('prints milliseconds below a second', () => expect(formatDuration(850)).toBe('850 ms'))
@@ -253,6 +254,9 @@ describe('a fit over few samples', () => {
     expect(fitLines(few)[0]).toMatch(/serial fraction f = [^,]*\] \(93%\), /)
     const many = makeChartRun({ sizes: [1000], samples: 9 })
     expect(fitTable(many).rows[0][2]).toMatch(/^\d+\.\d% \[\d+\.\d%–\d+\.\d%\]$/)
+    // The terminal writes it as it writes a speedup's: after the interval, without brackets.
+    expect(formatFits(few)).toMatch(/\d%\] 93% /)
+    expect(formatFits(few)).not.toContain('(93%)')
   })
 })
 
@@ -269,6 +273,8 @@ describe('a superlinear fit', () => {
     expect(fit.serialFractionCi.high).toBe(0)
     // A fit held at 0 whose interval reaches above it (one pool above ideal, another below) may still have an f.
     expect(limitText({ ...fit, serialFractionCi: { low: 0, high: 0.039 } })).toBe('— (f may be 0)')
+    // An interval printed as [0.0%–0.0%] reads as wholly 0, and is said so.
+    expect(limitText({ ...fit, serialFractionCi: { low: 0, high: 7e-6 } })).toBe(limitText(fit))
     expect(limitText({ ...fit, serialFraction: 0.01, serialFractionCi: { low: 0, high: 0.04 } })).toBe(
       '— (f may be 0)',
     )
