@@ -5,6 +5,8 @@ import { wasmApi, type WasmMemory } from './wasm-api'
 export interface WasmKernelExports {
   /** Sum of `count` f64 from byte address `ptr`. */
   sum(ptr: number, count: number): number
+  /** `passes` sums of the same `count` f64 from `ptr` in one call (the probe's cache reads); the last sum. */
+  sum_repeat(ptr: number, count: number, passes: number): number
   /** For `rows` rows of `n` f64 from `x`: index of the nearest of `k` centroids at `c`, as i32 at `labels`. */
   assign(x: number, c: number, labels: number, n: number, k: number, rows: number): void
   /** One row of the seeded fill: `n` f64 from `ptr`, mulberry32 from the row's `state` (see workers/prng.ts). */

@@ -11,7 +11,7 @@
   ;; Two streams at once, the first and the second half of the whole 128-byte turns, four f64x2 accumulators each:
   ;; two sequential streams keep more lines of memory in flight than one (1e8 entries on one thread here: 22.0–22.8
   ;; ms against 25.4–26.3 with one stream, 23.5–23.8 with four). Eight accumulators hide the add latency.
-  (func (export "sum") (param $p i32) (param $count i32) (result f64)
+  (func $sum (export "sum") (param $p i32) (param $count i32) (result f64)
     (local $q i32) (local $mid i32) (local $end i32)
     (local $s f64)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
@@ -48,6 +48,18 @@
         (local.set $s (f64.add (local.get $s) (f64.load (local.get $q))))
         (local.set $q (i32.add (local.get $q) (i32.const 8)))
         (br $tail)))
+    (local.get $s))
+
+  ;; The machine probe's cache-resident read: `passes` sums of the same `count` f64 at `p` in one call. From
+  ;; JavaScript, one call per 16 KiB pass cost as much as reading it from L1. Returns the last sum.
+  (func (export "sum_repeat") (param $p i32) (param $count i32) (param $passes i32) (result f64)
+    (local $s f64)
+    (block $done
+      (loop $again
+        (br_if $done (i32.eqz (local.get $passes)))
+        (local.set $s (call $sum (local.get $p) (local.get $count)))
+        (local.set $passes (i32.sub (local.get $passes) (i32.const 1)))
+        (br $again)))
     (local.get $s))
 
   ;; STREAM triad: a[i] = b[i] + s·c[i] for `count` f64 at byte addresses `a`, `b`, `c` (the probe's

@@ -54,19 +54,15 @@ function bindKernels(kernelsFor: KernelsFor, memory: SharedWasmMemory | null): K
   }
 
   /**
-   * The probe's cache-resident read. The wasm export is looked up once and called `passes` times: through
-   * sum() above, the lookup cost as much as summing 16 KiB from L1 (L1 read 17 GB/s, 34 GB/s called directly).
+   * The probe's cache-resident read, all passes inside wasm: one call per pass through sum() above cost as much as
+   * summing 16 KiB from L1 (L1 read 17 GB/s that way; 34 GB/s calling the export per pass; all in wasm, see
+   * amdahl probe).
    */
   function sumRepeated(m: Float64Array, count: number, passes: number): number {
     const direct = inPlace(m)
+    if (direct) return direct.sum_repeat(m.byteOffset, count, passes)
     let value = 0
-    if (!direct) {
-      for (let i = 0; i < passes; i++) value = sum(m, count, 0, 1)
-      return value
-    }
-    const sumAt = direct.sum
-    const at = m.byteOffset
-    for (let i = 0; i < passes; i++) value = sumAt(at, count)
+    for (let i = 0; i < passes; i++) value = sum(m, count, 0, 1)
     return value
   }
 
