@@ -285,7 +285,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
   }
 
   /**
-   * Measures every cell of one size in rounds: the warm-up rounds (every cell; they also set each cell's batch),
+   * Measures every cell of one size in rounds: the warm-up rounds (every cell; they also set the size's batch),
    * then measuring rounds over the cells still short of their target and budget, each round in a fresh seeded
    * order. Cells end up in `begun`, closed with their stop reason.
    */
@@ -326,6 +326,13 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
     const serial = states[0]
     for (const state of states) begun.set(state.plan.index, state)
     let serialLabels: Int32Array | null = null
+    /**
+     * Whether the size's cells share one batch yet. Each cell's warm-up asks for its own, but a speedup compares
+     * cells of one size: timed with different batches (serial 1 run a sample, p=1 2 runs after a cold warm-up), a
+     * 1-worker cell read 1.11× its base case and was flagged superlinear. The first measured sample gives every
+     * cell the largest batch asked for, which also keeps each sample above the clock's TICKS_PER_SAMPLE.
+     */
+    let batchShared = false
 
     const close = async (state: CellState, status: Cell['status'], why: StopReason) => {
       state.status = status
@@ -425,6 +432,11 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       const cell = state.plan
       const pool = pools.get(cell.pool)
       if (!pool) throw new Error(`no pool of ${cell.pool}`)
+      if (kind === 'measure' && !batchShared) {
+        batchShared = true
+        const batch = Math.max(...states.map((s) => s.batch))
+        for (const s of states) s.batch = batch
+      }
       // The speed check, when one is due, comes before the sample is announced: the phase a progress event names
       // is the sample's own work, never the check's.
       if (kind === 'measure') {

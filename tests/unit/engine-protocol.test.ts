@@ -198,6 +198,17 @@ describe('tiny cells', () => {
     expect(run.protocol?.timerResolutionMs).toBe(1)
   })
 
+  it('times every cell of a size with the largest batch any of its warm-ups asked for', async () => {
+    // Regions of 100 and 500 steps in turn: one cell's warm-up asks for 10 runs a sample, the other's for 2.
+    // Cells timed with different batches are not alike (the runs of a batch are warm): a 1-worker cell read
+    // 1.11× its base case this way. Both take 10.
+    const run = await runSweep(spec({ sizes: [20], pools: [1], repetitions: 2, maxSamples: 2 }), {
+      timer: { now: steppingClock([1, 100, 1, 500]), resolutionMs: 1 },
+    })
+    expect(run.status).toBe('complete')
+    expect(run.cells.map((c) => c.batch)).toEqual([10, 10])
+  })
+
   it('does not batch a cell the clock resolves well', async () => {
     const run = await runSweep(spec({ sizes: [64], pools: [2], maxSamples: 2 }), {
       timer: { now: steppingClock([1]), resolutionMs: 1e-6 },
