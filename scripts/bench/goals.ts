@@ -14,6 +14,8 @@ export const ours = {
   /** The wasm sum of 1e6 entries called in the bench's own thread, back to back, and after a 0.2 ms pause each. */
   inlineSum: 'ours_wasm_sum_n1e6_inline',
   inlineSumPaused: 'ours_wasm_sum_n1e6_inline_paused',
+  /** The JS sum of 1e6 entries on a fresh worker whose first sums were of a 1×1 matrix (a sweep from N = 1). */
+  sumAfterTiny: 'ours_js_sum_n1e6_p1_after_n1',
 } as const
 
 export interface Figure {
@@ -60,6 +62,13 @@ export const FIGURES: Figure[] = [
     key: ours.sum('wasm', '1e6', 1),
     versus: { key: 'np_sum_n1e+06', label: 'numpy' },
     maxRatio: 1.5,
+  },
+  {
+    // A worker's history must not change what a size costs: after N = 1, as without it.
+    label: 'sum 1e6, JS, 1 worker, after N = 1',
+    key: ours.sumAfterTiny,
+    versus: { key: ours.sum('js', '1e6', 1), label: 'ours, fresh' },
+    maxRatio: 1.2,
   },
   {
     label: 'sum 1e6, wasm, kernel alone (in the worker)',

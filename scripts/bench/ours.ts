@@ -147,6 +147,35 @@ export async function openLab(script: string, sizes: LabSizes): Promise<Lab> {
       },
     })
   }
+  // The JS sum of the small matrix on a fresh worker that first summed a 1×1 matrix 300 times, as a sweep of sizes
+  // 1, …, 1000 has its workers do. Warmed on whole 4-entry turns only, the worker's sum was deoptimized by the tail
+  // of N = 1 and optimized again for it: in a sweep, N = 1,000 then read 4–5× its time (2026-11-27).
+  const tiny = allocateWorkspace(1, 0)
+  await fillWorkspace(pool(2), tiny, SEED)
+  items.push({
+    // ours.sumAfterTiny at the full bench's sizes
+    key: `ours_js_sum_n${entriesLabel(sizes.small)}_p1_after_n1`,
+    async round() {
+      const fresh = await startPool(script, 'thread', 1)
+      try {
+        const first = sumSampler(fresh, tiny, 'js')
+        for (let i = 0; i < 300; i++) await first()
+        const { ref, expected } = workspaces.get(sizes.small)!
+        const sample = sumSampler(fresh, ref, 'js')
+        await sample()
+        const wall: number[] = []
+        for (let r = 0; r < sizes.smallReps; r++) {
+          const s = await sample()
+          if (!(Math.abs(s.value - expected) / Math.abs(expected) <= sumTolerance(sizes.small)))
+            problems.push(`${this.key}: sum ${s.value}, serial JS ${expected}`)
+          wall.push(s.wallMs)
+        }
+        return only(this.key, wall)
+      } finally {
+        await fresh.terminate()
+      }
+    },
+  })
   items.push({
     key: 'ours_pool_ready_p2',
     async round() {
