@@ -32,7 +32,12 @@ export function sumSampler(
   const ctx: SampleContext = { spec, ref, views: views(ref), inFlight: new Set(), stopped: () => false }
   const gate = new QuietGate()
   return async () => {
-    const timed = await timeRegion(() => performance.now(), gate, 1, () => runOnce(pool, cell, ctx))
+    const timed = await timeRegion(
+      () => performance.now(),
+      gate,
+      1,
+      () => runOnce(pool, cell, ctx),
+    )
     const sample = { ...timed.runs[0], wallMs: timed.ms }
     if (sample.failure)
       throw new Error(`sum (${kernel}, ${pool.size} workers, ${transfer}): ${sample.failure}`)
