@@ -185,6 +185,16 @@ function medianOfCounts(sorted: ArrayLike<number>, counts: Uint32Array, drawn: n
 }
 
 /**
+ * The confidence an interval over k processes can claim, as the medians of k processes bound it: the chance that
+ * the middle of their distribution lies between the lowest and the highest of k of them, 1 − 2^(1−k) (2 processes:
+ * 50%, 3: 75%, 4: 87.5%, 5: 93.75%), and at most 95%. A bootstrap over 2 or 3 processes cannot claim more than
+ * the range of their medians holds, as a bootstrap over 2 or 3 samples cannot (ratioLevel, common/cell-text).
+ */
+export function processesLevel(k: number): number {
+  return Math.min(CONFIDENCE, 1 - 2 ** (1 - k))
+}
+
+/**
  * Samples split into their processes by counts (Cell.processSamples); null unless the counts are two or more and
  * add up to the samples, so a grouping that does not fit is never half used.
  */

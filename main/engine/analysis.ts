@@ -13,6 +13,7 @@ import {
   median,
   mixSeed,
   processGroups,
+  processesLevel,
   RESAMPLES,
   relativeHalfWidth,
   ratioReplicates,
@@ -90,15 +91,16 @@ export function analyzeCells(
   const summaryOf = (c: MeasuredCell): Stats | null => {
     if (c.samplesMs.length === 0) return null
     const stats = summarize(c.samplesMs)
-    if (resamples === 0 || !processGroups(c.samplesMs, c.processSamples)) return stats
+    const groups = processGroups(c.samplesMs, c.processSamples)
+    if (resamples === 0 || !groups) return stats
     const ci = intervalAround(stats.median, resampled(c))
     return {
       ...stats,
       ci95Low: ci.low,
       ci95High: ci.high,
-      // A bootstrap of very few samples does not reach its nominal level: claim no more than the order statistics
-      // of all the samples could (2 samples: 50%), as a single process's interval says of itself.
-      ciLevel: Math.min(CONFIDENCE, stats.ciLevel),
+      // A bootstrap of very few units does not reach its nominal level: claim no more than the order statistics
+      // of all the samples could (2 samples: 50%), nor than the range of the processes' medians (2 processes: 50%).
+      ciLevel: Math.min(CONFIDENCE, stats.ciLevel, processesLevel(groups.length)),
       relSpread: relativeHalfWidth(stats.median, ci),
     }
   }

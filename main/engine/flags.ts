@@ -88,17 +88,19 @@ function unstableNote(cell: FlaggedCell, target: number): string | null {
   const budget = cell.stopReason === 'budget-time' ? 'time' : 'sample'
   const processes = cell.processSamples && cell.processSamples.length > 1 ? cell.processSamples.length : 0
   const level = stats.ciLevel
-  // Too few samples for a 95% interval at all: "±0.0% after 1 samples" read as if the target were met.
+  // Too few samples for a 95% interval at all: "±0.0% after 1 samples" read as if the target were met. Over
+  // processes, the level says how many processes there were (common/stats processesLevel), which the user chose:
+  // the interval's width is what is judged, and its level is printed beside it.
   const reached =
     n === 1
       ? 'one sample, so no interval at all'
-      : level < 0.95
+      : level < 0.95 && !processes
         ? `${n} samples, too few for a 95% interval (their min–max holds ${Math.floor(level * 100)}%)`
         : `interval ±${pct(stats.relSpread)} after ${n} samples${processes ? ` in ${processes} processes` : ''}`
   if (!processes || !(target > 0)) {
     return spent ? `${reached}, target ±${pct(target)}: the ${budget} budget ran out first` : null
   }
-  if (level >= 0.95 && stats.relSpread <= target) return null
+  if (stats.relSpread <= target) return null
   return spent
     ? `${reached}, target ±${pct(target)}: the ${budget} budget ran out first in at least one process`
     : `${reached}, target ±${pct(target)}: each process met the target alone, but their medians differ (the machine's speed moved between them)`

@@ -1,5 +1,6 @@
 // Measuring in several processes: the two-level bootstrap over processes, and merging runs the engine made.
 import { describe, expect, it } from 'vitest'
+import { ratioLevel } from '../../common/cell-text'
 import { RunSchema, SweepSpecSchema, type Progress, type Run } from '../../common/contract'
 import {
   bootstrapMedians,
@@ -7,6 +8,7 @@ import {
   median,
   percentileInterval,
   processGroups,
+  processesLevel,
   summarize,
 } from '../../common/stats'
 import { runSweep } from '../../main/engine'
@@ -29,6 +31,12 @@ describe('processGroups', () => {
     expect(processGroups([1, 2, 3], [0, 3])).toBeNull()
     expect(processGroups([1, 2, 3], [1, 1])).toBeNull()
     expect(processGroups([1, 2, 3], undefined)).toBeNull()
+  })
+})
+
+describe('processesLevel', () => {
+  it('claims what the range of k process medians holds, 1 − 2^(1−k), up to 95%', () => {
+    expect([2, 3, 4, 5, 6, 20].map(processesLevel)).toEqual([0.5, 0.75, 0.875, 0.9375, 0.95, 0.95])
   })
 })
 
@@ -138,8 +146,14 @@ describe('mergeProcessRuns', () => {
     }
     const spentB: Run = { ...steadyA, cells: steadyA.cells.map((c) => ({ ...c, stopReason: 'budget-time' })) }
     const agree = mergeProcessRuns([target(steadyA), spentB], 'complete')
-    const within = agree.cells.filter((c) => c.stats!.relSpread <= spec.target && c.stats!.ciLevel >= 0.95)
+    const within = agree.cells.filter((c) => c.stats!.relSpread <= spec.target)
     expect(within).toHaveLength(agree.cells.length)
+    // Two processes bound the middle of their distribution as two samples do: the interval claims 50%, and the
+    // speedups that divide by it no more; the level is said, not flagged (the user chose how many processes).
+    expect(agree.cells.map((c) => c.stats!.ciLevel)).toEqual(agree.cells.map(() => 0.5))
+    const parallel = agree.cells.filter((c) => !c.serial && c.speedupCi)
+    expect(parallel.length).toBeGreaterThan(0)
+    for (const c of parallel) expect(ratioLevel(c, agree.cells)).toBe(0.5)
     for (const cell of within) {
       expect(cell.stopReason).toBe('budget-time')
       expect(cell.flags.map((f) => f.kind)).not.toContain('unstable')
