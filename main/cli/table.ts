@@ -24,8 +24,8 @@ export function formatMsNumber(ms: number): string {
 }
 
 /** A value and its interval: `12.3 [12.1–12.6]`; a confidence short of 95% is stated (`[min–max] 88%`). */
-function withInterval(value: string, low: string, high: string, level?: number): string {
-  return `${value} [${low}–${high}]${levelAfter(level ?? null)}`
+function withInterval(value: string, low: string, high: string, level: number | null = null): string {
+  return `${value} [${low}–${high}]${levelAfter(level)}`
 }
 
 /** A confidence short of 95% after an interval, as the terminal writes it: " 88%"; '' otherwise. */
@@ -52,7 +52,7 @@ function speedupCell(cell: Cell, level: number | null): string {
   if (cell.serial) return 'base'
   const ci = cell.speedupCi
   return ci
-    ? withInterval(times(cell.speedup), ratioText(ci.low), ratioText(ci.high), level ?? undefined)
+    ? withInterval(times(cell.speedup), ratioText(ci.low), ratioText(ci.high), level)
     : times(cell.speedup)
 }
 
@@ -60,12 +60,7 @@ function efficiencyCell(cell: Cell, level: number | null): string {
   if (cell.efficiency === null || cell.serial) return '—'
   const ci = cell.efficiencyCi
   return ci
-    ? withInterval(
-        `${percentText(cell.efficiency)}%`,
-        percentText(ci.low),
-        percentText(ci.high),
-        level ?? undefined,
-      )
+    ? withInterval(`${percentText(cell.efficiency)}%`, percentText(ci.low), percentText(ci.high), level)
     : `${percentText(cell.efficiency)}%`
 }
 

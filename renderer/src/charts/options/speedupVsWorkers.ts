@@ -115,6 +115,7 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
       const measured = cells.filter((c) => c.n === n)
       if (measured.length > 0) {
         const label = name(ri, `N=${n}`)
+        const levels = measured.map((cell) => ratioLevel(cell, run.cells))
         plotted.add(
           runLine({
             name: label,
@@ -124,11 +125,12 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
             symbolSize: 8,
             z: 3,
           }),
-          measured.map((cell) => ({ kind: 'cell', label, cell, level: ratioLevel(cell, run.cells) })),
+          measured.map((cell, i) => ({ kind: 'cell', label, cell, level: levels[i] })),
         )
         // The speedup's bootstrap interval as an error bar; same name, so the legend toggles it with its line.
         const bars = measured.filter((c) => c.speedupCi !== null && !c.serial)
-        for (const c of bars) lowest = Math.min(lowest, ratioLevel(c, run.cells) ?? CONFIDENCE)
+        // A level is the bar's own: ratioLevel is null for the serial cell and a speedup without an interval.
+        for (const level of levels) if (level !== null) lowest = Math.min(lowest, level)
         if (bars.length > 0) {
           plotted.add(
             errorBarSeries(
@@ -153,6 +155,7 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
         const label = name(ri, `N=${n}`)
         fitNotes.set(label, `f=${f.toFixed(2)}`)
         const grid = curvePools(maxPool, pools)
+        const level = fitLevel(fit, run.cells)
         plotted.add(
           {
             type: 'line',
@@ -170,7 +173,7 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
             p: q,
             s: amdahlSpeedup(f, q),
             fit,
-            level: fitLevel(fit, run.cells),
+            level,
           })),
         )
       }
