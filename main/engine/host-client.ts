@@ -4,6 +4,7 @@ import type { Run, SweepSpec } from '../../common/contract'
 import type { ProbeResult } from '../../common/ceilings'
 import { parseFromHost, type FromHost, type ToHost } from './host-protocol'
 import type { RunOptions } from './options'
+import { notify, settle } from './listeners'
 import { newRunId } from './run-record'
 import type { ProbeInHostOptions, SweepEngine } from './sweep-engine'
 
@@ -40,14 +41,14 @@ export function hostEngine(launch: HostLauncher): SweepEngine {
   const alive = new Map<HostProcess, Promise<void>>()
 
   /**
-   * One job in a fresh host: sends `start` once the host is ready, hands every event to `onEvent` until it answers
-   * the result (or throws), and cancels through the host on `signal`. A host that dies first fails the job in one
+   * One job in a fresh host: sends `start` once the host is ready, hands every event to `onEvent` (with the `ack`
+   * to send once it is handled) until it answers the result (or throws), and cancels through the host on `signal`. A host that dies first fails the job in one
    * line; `failed` from the host is its error.
    */
   async function inHost<T>(
     start: ToHost,
     signal: AbortSignal | undefined,
-    onEvent: (message: FromHost) => { done: T } | undefined,
+    onEvent: (message: FromHost, ack: () => void) => { done: T } | undefined,
   ): Promise<T> {
     const host = launch()
     let exited = false
@@ -59,6 +60,10 @@ export function hostEngine(launch: HostLauncher): SweepEngine {
     )
     alive.set(host, gone)
     void gone.then(() => alive.delete(host))
+    /** Tells the host an event is handled: it waits for this before its next timed sample. */
+    const ack = () => {
+      if (!exited) host.send({ type: 'ack' })
+    }
     const cancel = () => {
       if (exited) return
       host.send({ type: 'cancel' })
@@ -85,7 +90,7 @@ export function hostEngine(launch: HostLauncher): SweepEngine {
             return
           }
           if (message.type === 'failed') return reject(new Error(message.error))
-          const answer = onEvent(message)
+          const answer = onEvent(message, ack)
           if (answer) resolve(answer.done)
         })
         host.onExit((code, signal) => {
@@ -111,16 +116,19 @@ export function hostEngine(launch: HostLauncher): SweepEngine {
       ...(opts.workerScript !== undefined ? { workerScript: opts.workerScript } : {}),
       ...(opts.startupTimeoutMs !== undefined ? { startupTimeoutMs: opts.startupTimeoutMs } : {}),
     }
-    return inHost(start, opts.signal, (message) => {
+    return inHost(start, opts.signal, (message, ack) => {
       switch (message.type) {
         case 'progress':
-          opts.onProgress?.(message.progress)
+          notify(opts.onProgress, message.progress)
+          ack()
           return undefined
         case 'fill':
-          opts.onFill?.(message.fill)
+          notify(opts.onFill, message.fill)
+          ack()
           return undefined
         case 'cell':
-          void opts.onCell?.(message.run)
+          // The host starts its next sample once the checkpoint is written (or given up on, as in-process).
+          void (opts.onCell ? settle(opts.onCell, message.run) : Promise.resolve()).then(ack)
           return undefined
         case 'finished':
           return { done: message.run }

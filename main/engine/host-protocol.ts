@@ -10,11 +10,17 @@ import {
   type SweepSpec,
 } from '../../common/contract'
 
-/** Parent → host. One job per host process, a sweep (`start`) or a probe of the machine (`probe`), then `cancel` at any time. */
+/**
+ * Parent → host. One job per host process, a sweep (`start`) or a probe of the machine (`probe`), then `cancel` at
+ * any time. The parent answers each `progress`, `fill` and `cell` with an `ack` once it has handled it (a cell once
+ * its checkpoint is written): the host waits for them before its next timed sample, so no work of the parent's on
+ * its events runs while one is timed.
+ */
 export type ToHost =
   | { type: 'start'; runId: string; spec: SweepSpec; workerScript?: string; startupTimeoutMs?: number }
   | { type: 'probe'; workerScript?: string }
   | { type: 'cancel' }
+  | { type: 'ack' }
 
 /** Host → parent. `ready` first; then events of the sweep; `finished` or `failed` last. */
 export type FromHost =
@@ -44,14 +50,13 @@ const ProbeSchema = z.strictObject({
 
 /** A message for the host, or a line saying what was wrong with it. */
 export function parseToHost(raw: unknown): { ok: true; message: ToHost } | { ok: false; error: string } {
-  if (typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'cancel') {
-    return { ok: true, message: { type: 'cancel' } }
-  }
+  const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined
+  if (type === 'cancel' || type === 'ack') return { ok: true, message: { type } }
   const probe = ProbeSchema.safeParse(raw)
   if (probe.success) return { ok: true, message: probe.data }
   const start = StartSchema.safeParse(raw)
   if (!start.success)
-    return { ok: false, error: 'the engine host got a message that is neither start, probe nor cancel' }
+    return { ok: false, error: 'the engine host got a message that is neither start, probe, cancel nor ack' }
   const spec = SweepSpecSchema.safeParse(start.data.spec)
   if (!spec.success)
     return { ok: false, error: `the engine host got an invalid sweep: ${spec.error.issues[0]?.message}` }

@@ -3,6 +3,7 @@
 // with child_process.fork, so the engine never shares a thread with windows, IPC or HTTP, and the same code runs
 // in both.
 import { closePools, runSweep } from './index'
+import { Deliveries } from './listeners'
 import { poolErrorLine } from './pool'
 import { runProbe } from '../probe/probe'
 import { parseToHost, type FromHost, type ToHost } from './host-protocol'
@@ -51,6 +52,12 @@ export function serveHost(channel: ParentChannel, exit: (code: number) => void):
   let started = false
   let ending: Promise<void> | null = null
   let running: Promise<void> = Promise.resolve()
+  const deliveries = new Deliveries()
+  /** An event of the sweep, which the parent acknowledges once handled. */
+  const post = (message: FromHost): void => {
+    deliveries.sent()
+    void channel.send(message)
+  }
 
   const end = (code: number): Promise<void> =>
     (ending ??= (async () => {
@@ -60,7 +67,7 @@ export function serveHost(channel: ParentChannel, exit: (code: number) => void):
       exit(code)
     })())
 
-  async function run(start: Exclude<ToHost, { type: 'cancel' }>): Promise<void> {
+  async function run(start: Exclude<ToHost, { type: 'cancel' } | { type: 'ack' }>): Promise<void> {
     let last: FromHost
     if (start.type === 'probe') {
       try {
@@ -78,9 +85,10 @@ export function serveHost(channel: ParentChannel, exit: (code: number) => void):
         signal: controller.signal,
         workerScript: start.workerScript,
         startupTimeoutMs: start.startupTimeoutMs,
-        onProgress: (progress) => void channel.send({ type: 'progress', progress }),
-        onCell: (partial) => void channel.send({ type: 'cell', run: partial }),
-        onFill: (fill) => void channel.send({ type: 'fill', fill }),
+        onProgress: (progress) => post({ type: 'progress', progress }),
+        onCell: (partial) => post({ type: 'cell', run: partial }),
+        onFill: (fill) => post({ type: 'fill', fill }),
+        delivered: deliveries.handled,
       })
       last = { type: 'finished', run }
     } catch (error) {
@@ -98,6 +106,10 @@ export function serveHost(channel: ParentChannel, exit: (code: number) => void):
     const message = parsed.message
     if (message.type === 'cancel') {
       controller.abort()
+      return
+    }
+    if (message.type === 'ack') {
+      deliveries.acked()
       return
     }
     if (started) return // one job per host: a second start is a parent's bug, and the first job goes on

@@ -5,6 +5,8 @@ import { errorLine } from '../../common/one-line'
 
 /** How long the engine waits for a checkpoint write before the next sample; a stuck disk must not stop a sweep. */
 export const LISTENER_WAIT_MS = 10_000
+/** How long the host waits for its parent to handle its events (a little past the parent's LISTENER_WAIT_MS). */
+const DELIVERY_WAIT_MS = LISTENER_WAIT_MS + 5_000
 
 /**
  * Calls a listener that may answer a promise (a checkpoint's write) and waits for it, at most LISTENER_WAIT_MS;
@@ -35,5 +37,54 @@ export function notify<T>(listener: ((value: T) => void) | undefined, value: T):
     listener?.(value)
   } catch (err) {
     console.error(`amdahl engine: a listener failed: ${errorLine(err)}`)
+  }
+}
+
+/**
+ * Events sent to listeners in another process (the engine host's parent), counted until that process says it has
+ * handled each. The engine waits for `handled()` before every timed sample, so the parent's work on our events (a
+ * checkpoint's write, the progress it passes on) never runs while a sample is timed on the same cores.
+ */
+export class Deliveries {
+  private outstanding = 0
+  private waiters: (() => void)[] = []
+  /** Set once the parent let LISTENER_WAIT_MS pass: samples stop waiting for it for the rest of the job. */
+  private gaveUp = false
+
+  sent(): void {
+    this.outstanding++
+  }
+
+  acked(): void {
+    if (this.outstanding > 0) this.outstanding--
+    if (this.outstanding === 0) this.wake()
+  }
+
+  /**
+   * Resolves once every event sent so far is handled, or at once after the parent has stalled one wait. The wait
+   * is longer than the parent's own for a checkpoint (settle, LISTENER_WAIT_MS): a slow disk is the parent's to
+   * give up on, and only a parent that answers nothing at all ends the waiting.
+   */
+  readonly handled = (): Promise<void> => {
+    if (this.outstanding === 0 || this.gaveUp) return Promise.resolve()
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.gaveUp = true
+        console.error(
+          `amdahl engine: the parent left events unhandled for ${DELIVERY_WAIT_MS / 1000} s; samples no longer wait for it`,
+        )
+        this.wake()
+      }, DELIVERY_WAIT_MS)
+      this.waiters.push(() => {
+        clearTimeout(timer)
+        resolve()
+      })
+    })
+  }
+
+  private wake(): void {
+    const waiters = this.waiters
+    this.waiters = []
+    for (const wake of waiters) wake()
   }
 }

@@ -21,6 +21,11 @@ export interface RunOptions {
   onCell?: (partial: Run) => void | Promise<void>
   /** Called once per size with the time the workers took to fill its matrix (never part of a sample). */
   onFill?: (fill: { n: number; ms: number }) => void
+  /**
+   * Resolves once the listeners' receiver has handled every event given so far, where that work runs elsewhere
+   * (the engine host's parent process): awaited before each timed sample, so it never runs inside one.
+   */
+  delivered?: () => Promise<void>
   /** Default: AMDAHL_WORKER, else worker.js beside the bundle or its chunks/ parent (out of app.asar). */
   workerScript?: string
   /** How long a pool may take to answer its first pings before the run fails (default 20 s). */

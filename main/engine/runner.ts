@@ -440,6 +440,8 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       // The speed check, when one is due, comes before the sample is announced: the phase a progress event names
       // is the sample's own work, never the check's.
       if (kind === 'measure') {
+        // A speed check is timed too: the parent's work on earlier events ends before it.
+        if (opts.delivered) await opts.delivered()
         try {
           await speed.maybe(poolChecks ? { key: cell.pool, check: () => pool.speed(checkBuffer) } : undefined)
         } catch (err) {
@@ -451,6 +453,8 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
         { n: cell.n, pool: cell.pool, chunkRows: cell.chunkRows, serial: cell.serial, phase: kind },
         state.regionMs ?? Infinity,
       )
+      // The host's parent handles the events above (and a checkpoint) before the sample, never during it.
+      if (opts.delivered) await opts.delivered()
       // Stale labels from an earlier sample must not hide a task that wrote nothing.
       if (spec.workload === 'assign') ctx.views.labels.fill(-1)
       const before = meter.read(pool.pids)

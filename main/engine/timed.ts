@@ -9,6 +9,8 @@
 // check, garbage collection in child processes, load readings, progress events, checkpoints and logs. The
 // QuietGate is held for the whole region: the progress ticker is stopped (not just muted) and every listener
 // call waits until the region ends, so no timer or callback of ours competes with the workers for the main thread.
+// In a host process (host.ts) the parent's handling of those events, a checkpoint's write included, also ends
+// before the next region opens (RunOptions.delivered).
 
 /** The region in words, recorded in every run's protocol. */
 export const TIMED_REGION =

@@ -72,6 +72,38 @@ describe('the engine host process', () => {
     expect(isAlive(pids[0])).toBe(false)
   })
 
+  it('measures nothing while the parent writes a checkpoint: the host waits for it before its next sample', async () => {
+    const engine = hostEngine(launcher().launch)
+    cleanup.push(() => engine.close())
+    // What the parent hears, in order: progress (its share of the work done) and the windows of its slow writes.
+    const heard: ({ fraction: number } | 'write-start' | 'write-end')[] = []
+    const run = await engine.runSweep(spec({ sizes: [64, 128], repetitions: 20 }), {
+      onProgress: (p) => heard.push({ fraction: p.fraction }),
+      onCell: async () => {
+        heard.push('write-start')
+        await new Promise((resolve) => setTimeout(resolve, 300))
+        heard.push('write-end')
+      },
+    })
+    expect(run.status).toBe('complete')
+    expect(heard.filter((e) => e === 'write-start')).toHaveLength(run.cells.length)
+    // Without the wait, the host's next samples (microseconds each at these sizes) ran during the 300 ms write
+    // and the parent heard the work done grow inside it. With it, no sample ends while a write runs.
+    let last = 0
+    let writing = false
+    let grewInside = 0
+    for (const e of heard) {
+      if (e === 'write-start') writing = true
+      else if (e === 'write-end') writing = false
+      else {
+        if (writing && e.fraction > last) grewInside++
+        last = e.fraction
+      }
+    }
+    expect(grewInside).toBe(0)
+    expect(last).toBe(1)
+  })
+
   it('cancels through the host, keeps the finished cells, and leaves no worker behind', async () => {
     const { launch, pids } = launcher()
     const engine = hostEngine(launch)
@@ -145,11 +177,12 @@ describe('the engine host process', () => {
     expect(await eventually(() => processesRunning(workerScript()).length === 0)).toBe(true)
   }, 120_000)
 
-  it('refuses a message that is not a start, a probe or a cancel, in one line', () => {
+  it('refuses a message that is not a start, a probe, a cancel or an ack, in one line', () => {
     expect(parseToHost({ type: 'stop' })).toEqual({
       ok: false,
-      error: 'the engine host got a message that is neither start, probe nor cancel',
+      error: 'the engine host got a message that is neither start, probe, cancel nor ack',
     })
+    expect(parseToHost({ type: 'ack' })).toEqual({ ok: true, message: { type: 'ack' } })
     const badSpec = parseToHost({ type: 'start', runId: '20261125T101500Z-k3j9x2', spec: { sizes: [0] } })
     expect(badSpec).toEqual({
       ok: false,

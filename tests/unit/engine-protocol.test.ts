@@ -65,6 +65,55 @@ describe('the timed region', () => {
   })
 })
 
+describe('events handled in another process (the engine host and its parent)', () => {
+  it('are all handled before each timed sample starts, so none is handled inside one', async () => {
+    const log: string[] = []
+    let reads = 0
+    const clock = () => {
+      log.push(++reads % 2 === 1 ? 'start' : 'end')
+      return performance.now()
+    }
+    // A receiver elsewhere: each event takes it 3 ms to handle, and `delivered` answers once none is left.
+    let outstanding = 0
+    let waiting: (() => void) | null = null
+    const receive = (what: string) => {
+      log.push(what)
+      outstanding++
+      setTimeout(() => {
+        log.push('handled')
+        if (--outstanding === 0) waiting?.()
+      }, 3)
+    }
+    const run = await runSweep(spec({ sizes: [1500], pools: [1, 2], repetitions: 3, maxSamples: 3 }), {
+      timer: { now: clock, resolutionMs: 1e-6 },
+      progressTickMs: 1,
+      onProgress: () => receive('progress'),
+      onCell: () => receive('cell'),
+      delivered: () =>
+        outstanding === 0 ? Promise.resolve() : new Promise<void>((resolve) => (waiting = resolve)),
+    })
+    expect(run.status).toBe('complete')
+    expect(log.filter((e) => e === 'start')).toHaveLength(12)
+    let open = false
+    let sent = 0
+    let handled = 0
+    for (const e of log) {
+      if (e === 'start') {
+        // Every event sent so far is handled when a region opens.
+        expect(handled).toBe(sent)
+        open = true
+      } else if (e === 'end') open = false
+      else {
+        expect(open).toBe(false)
+        if (e === 'handled') handled++
+        else sent++
+      }
+    }
+    expect(log.filter((e) => e === 'cell')).toHaveLength(3)
+    expect(sent).toBeGreaterThan(6)
+  })
+})
+
 describe('a command sweep', () => {
   it('finishes a checkpoint write before it starts the next program', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'amdahl-checkpoint-'))

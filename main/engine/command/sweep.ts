@@ -177,6 +177,8 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
         phase: kind,
       })
       const call = cellInvocation(spec, command, cell)
+      // The host's parent handles the events above (and a checkpoint) before the program starts, never during it.
+      if (opts.delivered) await opts.delivered()
       // Read around the whole sample, outside its timed region (spawn to exit, in process.ts): the second reading
       // comes once the program has exited and been reaped, so its CPU is in our cutime and counts as ours.
       const before = meter.read()
