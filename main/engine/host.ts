@@ -88,7 +88,7 @@ export function serveHost(channel: ParentChannel, exit: (code: number) => void):
         onProgress: (progress) => post({ type: 'progress', progress }),
         onCell: (partial) => post({ type: 'cell', run: partial }),
         onFill: (fill) => post({ type: 'fill', fill }),
-        delivered: deliveries.handled,
+        delivered: () => deliveries.handled(controller.signal),
       })
       last = { type: 'finished', run }
     } catch (error) {

@@ -48,7 +48,7 @@ export function notify<T>(listener: ((value: T) => void) | undefined, value: T):
 export class Deliveries {
   private outstanding = 0
   private waiters: (() => void)[] = []
-  /** Set once the parent let LISTENER_WAIT_MS pass: samples stop waiting for it for the rest of the job. */
+  /** Set once the parent let DELIVERY_WAIT_MS pass: samples stop waiting for it for the rest of the job. */
   private gaveUp = false
 
   sent(): void {
@@ -63,11 +63,16 @@ export class Deliveries {
   /**
    * Resolves once every event sent so far is handled, or at once after the parent has stalled one wait. The wait
    * is longer than the parent's own for a checkpoint (settle, LISTENER_WAIT_MS): a slow disk is the parent's to
-   * give up on, and only a parent that answers nothing at all ends the waiting.
+   * give up on, and only a parent that answers nothing at all ends the waiting. A cancel ends it at once.
    */
-  readonly handled = (): Promise<void> => {
-    if (this.outstanding === 0 || this.gaveUp) return Promise.resolve()
+  handled(signal?: AbortSignal): Promise<void> {
+    if (this.outstanding === 0 || this.gaveUp || signal?.aborted) return Promise.resolve()
     return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', done)
+        resolve()
+      }
       const timer = setTimeout(() => {
         this.gaveUp = true
         console.error(
@@ -75,10 +80,8 @@ export class Deliveries {
         )
         this.wake()
       }, DELIVERY_WAIT_MS)
-      this.waiters.push(() => {
-        clearTimeout(timer)
-        resolve()
-      })
+      signal?.addEventListener('abort', done, { once: true })
+      this.waiters.push(done)
     })
   }
 

@@ -50,4 +50,16 @@ describe('events handled by the parent before a sample', () => {
     d.sent()
     expect(await settled(d.handled())).toBe(true)
   })
+
+  it('ends the wait at once when the sweep is cancelled', async () => {
+    vi.useFakeTimers()
+    const d = new Deliveries()
+    const cancel = new AbortController()
+    d.sent()
+    const waiting = d.handled(cancel.signal)
+    expect(await settled(waiting)).toBe(false)
+    cancel.abort()
+    expect(await settled(waiting)).toBe(true)
+    expect(await settled(d.handled(cancel.signal))).toBe(true)
+  })
 })
