@@ -106,6 +106,18 @@ describe('mergeProcessRuns', () => {
     expect(run.poolStartup).toEqual(a.poolStartup)
   })
 
+  it("takes the breakdown of the process whose median lies nearest all the samples' median", async () => {
+    const runs = [await runSweep(spec, { speedSource: steady }), await runSweep(spec, { speedSource: steady })]
+    const run = mergeProcessRuns(runs, 'complete')
+    run.cells.forEach((cell, i) => {
+      const [a, b] = runs.map((r) => r.cells[i])
+      const off = (c: typeof a) => Math.abs(c.stats!.median - cell.stats!.median)
+      // Two processes have no middle one: the first's breakdown was taken whatever the samples said.
+      expect(cell.breakdown).toEqual(off(a) <= off(b) ? a.breakdown : b.breakdown)
+      expect(cell.breakdown).not.toBeNull()
+    })
+  })
+
   it('flags a cell slow-machine when any of its processes ran slow: the slowest check counts, not a median', async () => {
     const slow: SpeedSource = { check: () => ({ computeMs: 1, memoryMs: 2 }), now: () => 0 }
     const a = await runSweep(spec, { speedSource: steady })
