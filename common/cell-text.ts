@@ -91,6 +91,12 @@ export function fitLevel(
   return lowest
 }
 
+/**
+ * A confidence level as every table, tooltip and report prints it: "93%" for 0.9375, rounded down, so a level is
+ * never claimed higher than it is.
+ */
+export const levelPercent = (level: number): string => `${Math.floor(level * 100)}%`
+
 /** " (50%)" after an interval that claims less than 95%, as the reports say it of a median; '' otherwise. */
 export const levelSuffix = (level: number | null): string =>
-  level === null ? '' : ` (${Math.floor(level * 100)}%)`
+  level === null ? '' : ` (${levelPercent(level)})`

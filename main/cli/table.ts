@@ -2,7 +2,7 @@
 // history list: text-table.ts).
 import { percentText, ratioText } from '../../common/ratio-text'
 import { baseCaseOf, type Cell, type Run } from '../../common/contract'
-import { chunkLabel, flagNotes, groupThousands, ratioLevel } from '../../common/cell-text'
+import { chunkLabel, flagNotes, groupThousands, levelPercent, ratioLevel } from '../../common/cell-text'
 import { FIT_TABLE_TITLE, fitTable } from '../../common/fits'
 import { TICKS_PER_SAMPLE } from '../engine/timed'
 import { printable } from '../../common/one-line'
@@ -30,7 +30,7 @@ function withInterval(value: string, low: string, high: string, level: number | 
 
 /** A confidence short of 95% after an interval, as the terminal writes it: " 88%"; '' otherwise. */
 const levelAfter = (level: number | null): string =>
-  level !== null && level < 0.95 ? ` ${Math.floor(level * 100)}%` : ''
+  level !== null && level < 0.95 ? ` ${levelPercent(level)}` : ''
 
 function medianCell(cell: Cell): string {
   const s = cell.stats

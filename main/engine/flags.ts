@@ -1,6 +1,7 @@
 // Plausibility flags of one cell (pure): each says what was seen and what to suspect, and each is rare on a quiet
 // machine by construction, so a flag is worth reading when it appears.
 import type { Cell, CellFlag, StopReason } from '../../common/contract'
+import { levelPercent } from '../../common/cell-text'
 
 /**
  * Above this share of the machine's CPU time taken by other processes while a cell was timed, the cell is flagged
@@ -95,7 +96,7 @@ function unstableNote(cell: FlaggedCell, target: number): string | null {
     n === 1
       ? 'one sample, so no interval at all'
       : level < 0.95 && !processes
-        ? `${n} samples, too few for a 95% interval (their min–max holds ${Math.floor(level * 100)}%)`
+        ? `${n} samples, too few for a 95% interval (their min–max holds ${levelPercent(level)})`
         : `interval ±${pct(stats.relSpread)} after ${n} samples${processes ? ` in ${processes} processes` : ''}`
   if (!processes || !(target > 0)) {
     return spent ? `${reached}, target ±${pct(target)}: the ${budget} budget ran out first` : null

@@ -1,6 +1,6 @@
 // A run's cells as the rows a report prints (HTML and Markdown alike), in the app's number format.
 import { baseCaseOf, type Cell, type Run } from '../../common/contract'
-import { chunkLabel, ratioLevel, usedSettings } from '../../common/cell-text'
+import { chunkLabel, levelPercent, ratioLevel, usedSettings } from '../../common/cell-text'
 import { formatDuration, protocolText } from '../../common/protocol-text'
 import { efficiencyText, speedupText } from '../../renderer/src/lib/cells'
 import { formatMs } from '../../renderer/src/lib/format'
@@ -49,7 +49,7 @@ export function cellRow(cell: Cell, run: Pick<Run, 'cells'>): string[] {
     formatMs(s?.median),
     // Fewer samples than a 95% interval needs: their min–max, at the confidence it holds, said as the CLI says it.
     s
-      ? `${formatMs(s.ci95Low)} – ${formatMs(s.ci95High)}${cell.samplesMs.length > 1 && s.ciLevel < 0.95 ? ` (${Math.floor(s.ciLevel * 100)}%)` : ''}`
+      ? `${formatMs(s.ci95Low)} – ${formatMs(s.ci95High)}${cell.samplesMs.length > 1 && s.ciLevel < 0.95 ? ` (${levelPercent(s.ciLevel)})` : ''}`
       : '—',
     s ? `${formatMs(s.min)} – ${formatMs(s.max)}` : '—',
     String(cell.samplesMs.length),

@@ -1,6 +1,7 @@
 // Chart-only text: HTML tooltips (run names escaped), count and ratio labels. Times and percentages come from
 // lib/format, so a chart reads the same numbers as the run table.
 import type { Cell, Interval } from '../../../common/contract'
+import { levelPercent } from '../../../common/cell-text'
 import { formatMs, formatPercent } from '../lib/format'
 
 const htmlEscapes: Record<string, string> = {
@@ -45,13 +46,12 @@ export function flagLines(cell: Pick<Cell, 'flags'>): string {
 
 /** A median and its distribution-free interval, e.g. "12.3 ms [12.1 ms – 12.6 ms]"; the confidence if short of 95%. */
 export function medianText(s: NonNullable<Cell['stats']>): string {
-  const short = s.ciLevel < 0.95 ? ` (${Math.floor(s.ciLevel * 100)}% conf.)` : ''
+  const short = s.ciLevel < 0.95 ? ` (${levelPercent(s.ciLevel)} conf.)` : ''
   return `${formatMs(s.median)} [${formatMs(s.ci95Low)} – ${formatMs(s.ci95High)}]${short}`
 }
 
 /** An interval's label in a tooltip: "[95% CI]", or the lower level it claims ("[50% CI]", common/cell-text). */
-export const ciLabel = (level: number | null): string =>
-  `[${level === null ? 95 : Math.floor(level * 100)}% CI]`
+export const ciLabel = (level: number | null): string => `[${levelPercent(level ?? 0.95)} CI]`
 
 /** A ratio and its interval, e.g. "1.82 [1.75 – 1.90]"; the bare ratio when there is no interval. */
 export function ratioText(value: number | null, ci: Interval | null): string {

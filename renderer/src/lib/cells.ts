@@ -1,7 +1,7 @@
 // Pure rows of the run-details table: one per cell, serial baseline first within each N.
 import { ratioText } from '../../../common/ratio-text'
 import type { Cell, CellFlag, Run } from '../../../common/contract'
-import { chunkLabel, fitLevel, levelSuffix, ratioLevel } from '../../../common/cell-text'
+import { chunkLabel, fitLevel, levelPercent, levelSuffix, ratioLevel } from '../../../common/cell-text'
 import { noFitReason, noLimitReason } from '../../../common/fits'
 import { formatMsInterval, formatPercent, formatSpeedup } from './format'
 
@@ -72,7 +72,7 @@ export function cellRows(run: Run): CellRow[] {
       note:
         c.error ??
         (shortOfLevel
-          ? `${c.samplesMs.length} samples: the interval is min–max, ${Math.floor(s.ciLevel * 100)}% confidence`
+          ? `${c.samplesMs.length} samples: the interval is min–max, ${levelPercent(s.ciLevel)} confidence`
           : (c.batch ?? 1) > 1
             ? `each sample timed ${c.batch} runs back to back (one run is under 1000 timer steps); times are per run`
             : ''),

@@ -3,7 +3,7 @@
 import type { AmdahlFit, Cell, Run } from '../../../../common/contract'
 import { amdahlSpeedup, curvePools } from '../amdahl'
 import { ciLabel, medianText, percentText, ratioText, tooltipHtml } from '../format'
-import { fitLevel, levelSuffix, ratioLevel } from '../../../../common/cell-text'
+import { fitLevel, levelPercent, levelSuffix, ratioLevel } from '../../../../common/cell-text'
 import { limitText } from '../../../../common/fits'
 import { CONFIDENCE } from '../../../../common/stats'
 import { formatMs } from '../../lib/format'
@@ -79,7 +79,7 @@ export function karpFlattText(
 
 /** What the error bars are, said in the subtitle: "95% CI", and how low they go where medians have few samples. */
 export const barsLevel = (lowest: number): string =>
-  lowest < CONFIDENCE ? `95% CI (${Math.floor(lowest * 100)}% over few samples)` : '95% CI'
+  lowest < CONFIDENCE ? `95% CI (${levelPercent(lowest)} over few samples)` : '95% CI'
 
 export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = LEGEND_WIDTH): ChartOption {
   const p = palette(theme)
