@@ -5,6 +5,7 @@ import {
   efficiencyHeatmap,
   speedupVsWorkers,
   startupAndTransfer,
+  throughputVsWorkers,
   timeVsChunkRows,
   timeVsEntries,
 } from '../../renderer/src/charts/options'
@@ -75,6 +76,27 @@ describe('overlaid runs', () => {
       const [a, b] = [coloursOf('laptop'), coloursOf('server')]
       expect(a.size).toBeGreaterThan(1)
       expect([...a].filter((c) => b.has(c))).toEqual([])
+    }
+  })
+
+  it('give each size of a run its own colour, whatever sizes the other runs have', () => {
+    // Sizes interleaved across the runs: an index over all six wrapped 200 and 2000 onto one of 4 shades.
+    const a = makeRun({ id: 'a', name: 'a', sizes: [200, 800, 2000], pools: [1, 2, 4] })
+    const b = makeRun({ id: 'b', name: 'b', sizes: [100, 500, 1000], pools: [1, 2, 4] })
+    for (const build of [speedupVsWorkers, throughputVsWorkers]) {
+      const series = seriesOf(build([a, b], 'light')).filter(
+        (s) => s.type === 'line' && /N=/.test(String(s.name)),
+      )
+      for (const run of ['a', 'b']) {
+        // A size's points and its Amdahl fit share a name (the legend toggles both) and a colour.
+        const colours = new Map(
+          series
+            .filter((s) => String(s.name).startsWith(`${run} · N=`))
+            .map((s) => [s.name, s.lineStyle?.color]),
+        )
+        expect(colours.size).toBe(3)
+        expect(new Set(colours.values()).size).toBe(3)
+      }
     }
   })
 

@@ -75,6 +75,14 @@ export function allSizes(runs: Run[]): number[] {
   return uniqueSorted(runs.flatMap((r) => r.cells.map((c) => c.n)))
 }
 
+/**
+ * A size's colour index within its own run: the run's hue family has a few shades, and an index over every
+ * overlaid run's sizes (200, 800, 2000 beside 100, 500, 1000) wrapped two sizes of one run onto one shade.
+ */
+export function sizeShade(run: Run, n: number): number {
+  return allSizes([run]).indexOf(n)
+}
+
 /** Longest run label on a chart: legends, axis labels and tooltips stay readable beside long run names. */
 export const RUN_LABEL_MAX = 24
 

@@ -15,6 +15,7 @@ import {
   isFlagged,
   representativeCells,
   seriesNamer,
+  sizeShade,
   type PlottableCell,
 } from '../select'
 import { chartFrame, PlottedSeries, runLine, workersAxis, zeroAxis } from '../scaffold'
@@ -111,7 +112,7 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
   runs.forEach((run, ri) => {
     const cells = representativeCells(run).filter((c) => c.speedup !== null)
     for (const n of sizes) {
-      const colour = runColour(p, ri, runs.length, sizes.indexOf(n))
+      const colour = runColour(p, ri, runs.length, sizeShade(run, n))
       const measured = cells.filter((c) => c.n === n)
       if (measured.length > 0) {
         const label = name(ri, `N=${n}`)

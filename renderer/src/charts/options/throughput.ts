@@ -4,7 +4,7 @@ import { ceilingLabel, cellUnits, figureAt } from '../../../../common/ceilings'
 import type { Run } from '../../../../common/contract'
 import { bytesText, formatRatio, tooltipHtml } from '../format'
 import { formatMs } from '../../lib/format'
-import { allPools, allSizes, representativeCells, seriesNamer, serialCells } from '../select'
+import { allPools, allSizes, representativeCells, seriesNamer, serialCells, sizeShade } from '../select'
 import { chartFrame, PlottedSeries, runLine, workersAxis, zeroAxis } from '../scaffold'
 import { axisStyle, LEGEND_WIDTH, palette, runColour, serialColour } from '../theme'
 import type { ChartOption, ChartTheme, LineSeriesOption } from '../types'
@@ -68,7 +68,7 @@ export function throughputVsWorkers(runs: Run[], theme: ChartTheme, legendWidth 
     for (const n of sizes) {
       const measured = cells.filter((c) => c.n === n)
       if (measured.length === 0) continue
-      const colour = runColour(p, ri, runs.length, sizes.indexOf(n))
+      const colour = runColour(p, ri, runs.length, sizeShade(run, n))
       const label = name(ri, `N=${n}`)
       const points = measured.map((c) => ({
         c,
