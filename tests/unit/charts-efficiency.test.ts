@@ -89,9 +89,9 @@ describe('efficiencyHeatmap', () => {
     const small = makeRun({ id: 'a', name: 'small', sizes: [100] })
     const large = makeRun({ id: 'b', name: 'large', sizes: [100, 1000] })
     expect(axis(efficiencyHeatmap([small, large], 'light'), 'yAxis').data).toEqual([
-      'large · N=100',
-      'large · N=1000',
-      'small · N=100',
+      'B · N=100',
+      'B · N=1000',
+      'A · N=100',
     ])
   })
 

@@ -92,7 +92,7 @@ describe('charts of a real sweep', () => {
       seriesOf(option)
         .filter((s) => s.xAxisIndex === 1)
         .map((s) => s.name),
-    ).toEqual(['shared', 'copy'])
+    ).toEqual(['shared · shared', 'copy · copy'])
   })
 
   it('give eight cards, all with a chart (the engine records where the time goes)', () => {

@@ -26,13 +26,18 @@ describe('overlaid runs', () => {
     expect(labels.every((l) => l.length <= 24 + 3)).toBe(true)
   })
 
-  it('names the rows of an overlaid heatmap "run · N=…" without an axis name on top of them', () => {
+  it('names the rows of an overlaid heatmap by the run key\'s letter, "A · N=…", and the run in the tooltip', () => {
     const option = efficiencyHeatmap(
-      [makeRun({ name: 'a', id: 'a' }), makeRun({ name: 'b', id: 'b' })],
+      [makeRun({ name: 'first of two', id: 'a' }), makeRun({ name: 'second', id: 'b' })],
       'light',
     )
     expect(axis(option, 'yAxis').name).toBe('')
-    expect(axis(option, 'yAxis').data).toContain('a · N=100')
+    expect(axis(option, 'yAxis').data).toContain('A · N=100')
+    const tip = (option.tooltip as { formatter: (p: unknown) => string }).formatter({
+      seriesIndex: 0,
+      dataIndex: 0,
+    })
+    expect(tip).toMatch(/^<b>[AB] · N=\d+<\/b><br\/>run: <b>(first of two|second)<\/b>/)
   })
 
   it('prefix every series name with the run name', () => {
@@ -51,10 +56,10 @@ describe('overlaid runs', () => {
 
   it('get heat map rows of their own, the first run on top', () => {
     expect(axis(efficiencyHeatmap([laptop, server], 'light'), 'yAxis').data).toEqual([
-      'server · N=100',
-      'server · N=1000',
-      'laptop · N=100',
-      'laptop · N=1000',
+      'B · N=100',
+      'B · N=1000',
+      'A · N=100',
+      'A · N=1000',
     ])
   })
 

@@ -103,6 +103,19 @@ describe('charts that scale', () => {
     expect(grid(compact.grid)).toBeLessThan(grid(option.grid))
   })
 
+  it('name overlaid runs by their letters in every legend, the throughput and staircase charts included', () => {
+    const cards = chartCards(six, 'light', 1000)
+    for (const key of ['time', 'speedup', 'throughput', 'staircase']) {
+      const option = cards.find((c) => c.key === key)!.option!
+      const legend = option.legend as { formatter: (n: string) => string }
+      const names = seriesOf(option)
+        .map((s) => String(s.name ?? ''))
+        .filter((n) => n !== '' && !n.startsWith('ideal') && !n.startsWith('probe'))
+      expect(names.length, key).toBeGreaterThan(0)
+      for (const n of names) expect(legend.formatter(n), `${key}: ${n}`).toMatch(/^[A-F] · /)
+    }
+  })
+
   it('give heat map rows at least 22 px, growing the chart: 24 sizes × 16 pools stay legible', () => {
     expect(heatmapHeight(2)).toBe(380)
     expect(heatmapHeight(24)).toBeGreaterThanOrEqual(24 * MIN_ROW_HEIGHT)

@@ -1,6 +1,6 @@
 // Chart 5, start-up and transfer: cold start and warm round trip per pool; a mode comparison only when runs differ.
 import { describe, expect, it } from 'vitest'
-import { chartCards, legendWidths } from '../../renderer/src/charts/cards'
+import { chartCards } from '../../renderer/src/charts/cards'
 import { startupAndTransfer } from '../../renderer/src/charts/options'
 import { palette, runColour } from '../../renderer/src/charts/theme'
 import { axis, makeRun, named, seriesOf } from './charts-fixtures'
@@ -25,17 +25,22 @@ describe('startupAndTransfer', () => {
       expect(colour(`${tag} · cold start`)).toBe(runColour(p, ri, 2, 0))
       expect(colour(`${tag} · warm round trip`)).toBe(runColour(p, ri, 2, 1))
     }
-    expect(colour('shared')).toBe(runColour(p, 0, 2, 0))
-    expect(colour('copy')).toBe(runColour(p, 1, 2, 0))
+    expect(colour('shared run · shared')).toBe(runColour(p, 0, 2, 0))
+    expect(colour('copy run · copy')).toBe(runColour(p, 1, 2, 0))
   })
 
   it('keeps an overlay legend on one row in a full-width card, leaving no gap above it', () => {
     const shared = makeRun({ id: 'a', name: 'shared run', transfer: 'shared' })
     const copy = makeRun({ id: 'b', name: 'copy run', transfer: 'copy' })
-    const bottomOf = (width?: number) =>
-      (startupAndTransfer([shared, copy], 'light', width).grid as { bottom: number }[])[0].bottom
-    expect(bottomOf()).toBeGreaterThan(46)
-    expect(bottomOf(legendWidths(1100).wide)).toBe(46)
+    // The legend as the card shows it: overlaid runs by their letters ("A · shared").
+    const bottomOf = (width: number) =>
+      (
+        chartCards([shared, copy], 'light', width).find((c) => c.key === 'startup')!.option!.grid as {
+          bottom: number
+        }[]
+      )[0].bottom
+    expect(bottomOf(420)).toBeGreaterThan(46)
+    expect(bottomOf(1100)).toBe(46)
   })
 
   it('keeps both of its plot areas, and the room for their axis names, when the overlay legend is shortened', () => {
@@ -102,14 +107,14 @@ describe('startupAndTransfer', () => {
     const copy = makeRun({ id: 'b', name: 'copy run', transfer: 'copy', msPerEntry: 3e-5 })
     const option = startupAndTransfer([shared, copy], 'light')
     const cell = copy.cells.find((c) => !c.serial && c.n === 1000 && c.pool === 4)!
-    const bars = named(option, 'copy')
+    const bars = named(option, 'copy run · copy')
     expect(bars.xAxisIndex).toBe(1)
     expect(bars.data).toEqual([
       copy.cells.find((c) => !c.serial && c.n === 100 && c.pool === 4)!.stats!.median,
       cell.stats!.median,
     ])
     expect(axis(option, 'xAxis', 1).data).toEqual(['100', '1000'])
-    expect(named(option, 'shared').data).toHaveLength(2)
+    expect(named(option, 'shared run · shared').data).toHaveLength(2)
   })
 
   it('compares js and wasm kernels the same way', () => {
@@ -121,7 +126,7 @@ describe('startupAndTransfer', () => {
       seriesOf(option)
         .filter((s) => s.xAxisIndex === 1)
         .map((s) => s.name),
-    ).toEqual(['js', 'wasm'])
+    ).toEqual(['laptop #1 · js', 'laptop #2 · wasm'])
   })
 
   it('labels points with their times only while few enough share a pool size for the labels not to collide', () => {
@@ -133,7 +138,7 @@ describe('startupAndTransfer', () => {
       'light',
     )
     expect(labelShown(pair, 'one · cold start')).toBe(false)
-    expect(labelShown(pair, 'copy')).toBe(true)
+    expect(labelShown(pair, 'two · copy')).toBe(true)
   })
 
   it('has no comparison when the overlaid runs share their modes', () => {

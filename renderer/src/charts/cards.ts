@@ -211,7 +211,7 @@ export function chartCards(
       // A line per size, as on the speedup chart: the same sizes (20 lines repeated the palette's 10 colours).
       option: sumRuns.length
         ? // Every run, so each keeps the letter and colour of the run key; only the sum runs are drawn.
-          throughputVsWorkers(perSize, theme, legend.card)
+          compactLegend(throughputVsWorkers(perSize, theme, legend.card), runs, legend.card)
         : null,
       note: 'Throughput in GB/s is drawn for the memory-bound sum workload.',
     },
@@ -222,7 +222,10 @@ export function chartCards(
       howTo: probeOf(sumRuns)
         ? 'A matrix that fits in a cache is read faster than one that comes from memory: throughput steps down past each dashed cache size.'
         : 'A matrix that fits in a cache is read faster than one that comes from memory: throughput steps down as the matrix outgrows each cache (measure this machine to mark its cache sizes).',
-      option: sumRuns.length && allSizesCount > 1 ? cacheStaircase(runs, theme, legend.card) : null,
+      option:
+        sumRuns.length && allSizesCount > 1
+          ? compactLegend(cacheStaircase(runs, theme, legend.card), runs, legend.card)
+          : null,
       note: 'Sweep several sizes of the sum workload to see the steps (for example 100, 300, 1000, 3000).',
     },
     {

@@ -11,6 +11,7 @@ import {
   isFlagged,
   representativeCells,
   runLabels,
+  runTag,
   type PlottableCell,
 } from '../select'
 import { axisStyle, baseOption, gridBox, LEGEND_WIDTH, palette, TITLE_ROOM, titleTop } from '../theme'
@@ -19,6 +20,8 @@ import type { ChartOption, ChartTheme } from '../types'
 
 interface Point {
   row: string
+  /** The run's name, where overlaid runs' rows go by their letters. */
+  run: string | null
   cell: PlottableCell
   /** The level its intervals claim, where below 95% (common/cell-text ratioLevel). */
   level: number | null
@@ -27,6 +30,7 @@ interface Point {
 function tooltip(pt: Point): string {
   const c = pt.cell
   return tooltipHtml(pt.row, [
+    ...(pt.run !== null ? ([['run', pt.run]] as [string, string][]) : []),
     ['workers p', String(c.pool)],
     [`efficiency E ${ciLabel(pt.level)}`, percentText(c.efficiency, c.efficiencyCi)],
     [`speedup S ${ciLabel(pt.level)}`, ratioText(c.speedup, c.speedupCi)],
@@ -75,7 +79,8 @@ export function efficiencyHeatmap(runs: Run[], theme: ChartTheme, width = LEGEND
   const pools = allPools(runs)
   const sizes = allSizes(runs)
   const labels = runLabels(runs)
-  // Overlaid runs get their own rows, grouped by run: "run · N=1000", only for the sizes that run swept; a size
+  // Overlaid runs get their own rows, grouped by run: "B · N=1000" (the letter the run key and every legend give
+  // it; a name ate half a narrow card), only for the sizes that run swept; a size
   // whose cells were all cancelled or failed keeps its row, saying so, rather than an unexplained blank.
   // The category axis runs bottom-up: list the runs last-first so the first run reads at the top.
   const plotted = runs.map((run) => representativeCells(run).filter((c) => c.efficiency !== null))
@@ -83,7 +88,7 @@ export function efficiencyHeatmap(runs: Run[], theme: ChartTheme, width = LEGEND
     sizes
       .filter((n) => runs[ri].cells.some((c) => c.n === n))
       .map((n) => {
-        const name = runs.length > 1 ? `${labels[ri]} · N=${n}` : `N=${n}`
+        const name = runs.length > 1 ? `${runTag(ri)} · N=${n}` : `N=${n}`
         const measured = plotted[ri].some((c) => c.n === n)
         return { label: measured ? name : `${name} (not measured)`, run: ri, n }
       }),
@@ -94,7 +99,12 @@ export function efficiencyHeatmap(runs: Run[], theme: ChartTheme, width = LEGEND
     for (const cell of cells) {
       const y = rows.findIndex((r) => r.run === ri && r.n === cell.n)
       data.push([pools.indexOf(cell.pool), y, cell.efficiency ?? 0])
-      points.push({ row: rows[y].label, cell, level: ratioLevel(cell, runs[ri].cells) })
+      points.push({
+        row: rows[y].label,
+        run: runs.length > 1 ? labels[ri] : null,
+        cell,
+        level: ratioLevel(cell, runs[ri].cells),
+      })
     }
   })
   const table = new PointTable<Point>()

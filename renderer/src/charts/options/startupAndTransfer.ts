@@ -130,10 +130,9 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
   const overlaidColour = (ri: number) => (runs.length > 1 ? runColour(p, ri, runs.length, 0) : colourAt(p, 6))
   if (compare) {
     runs.forEach((run, ri) => {
-      const tag = modes.map((d) => run.spec[d]).join(' · ')
-      const label = runs.some((r, k) => k !== ri && modes.every((d) => r.spec[d] === run.spec[d]))
-        ? `${labels[ri]} (${tag})`
-        : tag
+      // Named as every overlaid series is ("run · copy · process"; the legend says "D · copy · process"): a
+      // mode alone did not say which of five runs a point was.
+      const label = name(ri, modes.map((d) => run.spec[d]).join(' · '))
       const cells = representativeCells(run).filter((c) => c.pool === pool)
       const at = (n: number) => cells.find((c) => c.n === n)
       plotted.add(
