@@ -7,9 +7,8 @@ import { SVGRenderer } from 'echarts/renderers'
 import type { Run } from '../../common/contract'
 import { chartCards } from '../../renderer/src/charts/cards'
 import { chartParts } from '../../renderer/src/charts/parts'
-import { runTag } from '../../renderer/src/charts/select'
-import { palette, SUBTITLE_LINE, wrapSubtitle } from '../../renderer/src/charts/theme'
-import type { ChartOption } from '../../renderer/src/charts/types'
+import { withRunKey } from '../../renderer/src/charts/run-key'
+import { palette } from '../../renderer/src/charts/theme'
 import {
   DEFAULT_CHART_HEIGHT,
   DEFAULT_CHART_WIDTH,
@@ -69,33 +68,4 @@ export function* chartSvgs(runs: Run[], options: ChartRenderOptions = {}): Gener
 /** Every chart that applies, all drawn (see chartSvgs). */
 export function renderChartSvgs(runs: Run[], options: ChartRenderOptions = {}): RenderedChart[] {
   return [...chartSvgs(runs, options)]
-}
-
-/** A run's name in the key, cut where it would crowd out the others. */
-const keyName = (run: Run): string => {
-  const name = (run.name || run.id).replace(/\s+/g, ' ')
-  return name.length > 32 ? `${name.slice(0, 31)}…` : name
-}
-
-/**
- * An overlay's series go by their run's letter ("A · p=2"): in the app the run key above the charts names each,
- * a chart file stands alone, so the key is written under its subtitle ("A: laptop · B: server") and the plot
- * moves down by the lines it takes.
- */
-export function withRunKey(option: ChartOption, runs: readonly Run[], width: number): ChartOption {
-  if (runs.length < 2) return option
-  const title = Array.isArray(option.title) ? option.title[0] : option.title
-  if (!title) return option
-  const key = wrapSubtitle(runs.map((r, i) => `${runTag(i)}: ${keyName(r)}`).join(' · '), width - 16)
-  const subtext = typeof title.subtext === 'string' && title.subtext !== '' ? `${title.subtext}\n` : ''
-  const lower = (grid: object) => {
-    const top = (grid as { top?: unknown }).top
-    return typeof top === 'number' ? { ...grid, top: top + SUBTITLE_LINE * key.length } : grid
-  }
-  const grid = option.grid
-  return {
-    ...option,
-    title: { ...title, subtext: subtext + key.join('\n') },
-    ...(grid ? { grid: Array.isArray(grid) ? grid.map(lower) : lower(grid) } : {}),
-  }
 }

@@ -194,6 +194,28 @@ describe('browser mode in Chromium', () => {
     expect(colours.size, 'distinct colours in the PNG').toBeGreaterThan(10)
   })
 
+  it('exports an overlay as a PNG that names its runs: the key under the subtitle, on a taller canvas', async () => {
+    const a = await app.seedRun({ ...SMALL_SPEC, name: 'first of two' })
+    await app.seedRun({ ...SMALL_SPEC, name: 'second of two' })
+    await openApp(page, app.url)
+    await page
+      .locator(`[data-testid="history-item"][data-run-id="${a.id}"] [data-testid="history-checkbox"]`)
+      .check()
+    await page.locator('[data-testid="charts-run-key"] li').nth(1).waitFor({ timeout: WAIT_MS })
+    await waitForSteadyChart(page, 'time')
+    const before = await canvasInk(page, 'time')
+
+    const { bytes } = await downloadFrom(() => byTestId(page, 'export-png-time').click())
+
+    // One line of key ("A: second of two · B: first of two"), 16 px, twice over in the file.
+    const png = PNG.sync.read(bytes)
+    expect(Math.abs(png.width - 2 * before.cssWidth)).toBeLessThanOrEqual(1)
+    expect(Math.abs(png.height - 2 * (before.cssHeight + 16))).toBeLessThanOrEqual(1)
+    // Drawn off screen: the card on the page is as it was.
+    const after = await canvasInk(page, 'time')
+    expect([after.cssWidth, after.cssHeight]).toEqual([before.cssWidth, before.cssHeight])
+  })
+
   it('cancels a longer sweep and keeps the cancelled run with its finished cells', async () => {
     await openApp(page, app.url)
     // 2 sizes × 3 cells; the cells of one size finish together, each size takes seconds at 100 repetitions.

@@ -13,7 +13,8 @@ import {
   type Run,
 } from '../../common/contract'
 import { runSweep } from '../../main/engine'
-import { EXPORT_FONT, renderChartSvgs, withRunKey } from '../../main/export/charts'
+import { EXPORT_FONT, renderChartSvgs } from '../../main/export/charts'
+import { withRunKey } from '../../renderer/src/charts/run-key'
 import { chartCards } from '../../renderer/src/charts/cards'
 import { SUBTITLE_LINE } from '../../renderer/src/charts/theme'
 import { chartRun } from '../../main/export/html-report'
@@ -175,6 +176,23 @@ describe('charts of several runs, drawn to stand alone', () => {
     const top = (o: typeof option) => (o.grid as { top: number }).top
     expect(top(keyed)).toBe(top(option) + SUBTITLE_LINE)
     expect(withRunKey(option, [runs[0]], 960)).toBe(option)
+  })
+
+  it("keep a chart's other titles (the start-up chart's headings), moved below the key", () => {
+    const shared = runs[0]
+    const copy = { ...runs[1], spec: { ...runs[1].spec, transfer: 'copy' as const } }
+    const option = chartCards([shared, copy], 'light', 960).find((c) => c.key === 'startup')!.option!
+    const titles = (o: typeof option) => o.title as { text?: string; top?: number }[]
+    expect(titles(option)).toHaveLength(3)
+    const keyed = titles(withRunKey(option, [shared, copy], 960))
+    expect(keyed.map((t) => t.text)).toEqual(titles(option).map((t) => t.text))
+    expect(keyed.slice(1).map((t) => t.top)).toEqual(
+      titles(option)
+        .slice(1)
+        .map((t) => t.top! + SUBTITLE_LINE),
+    )
+    const [svg] = renderChartSvgs([shared, copy], { keys: ['startup'] })
+    expect(svg.svg).toContain('start-up: cold pool vs warm empty task (log)')
   })
 
   it('name a face of the widths ECharts laid the text out by, unquoted inside the style attribute', () => {
