@@ -254,6 +254,13 @@ describe('cache staircase', () => {
     }
     expect(axis.min).toBeLessThanOrEqual(64 * 64 * 8)
     expect(axis.max).toBeGreaterThanOrEqual(532676608)
+    // Off the edges, where a mark's label ran into the tick labels: 32 KiB and 512 MiB marks get an octave more.
+    const caches = { ...probe.caches, L1: 2 ** 15, L3: 2 ** 29 }
+    const edges = cacheStaircase(
+      [{ ...cached, machine: { ...cached.machine, ceilings: { ...probe, caches } } }],
+      'light',
+    ).xAxis as { min: number; max: number }
+    expect([edges.min, edges.max]).toEqual([2 ** 14, 2 ** 30])
     // Ticks at powers of two, in binary units: 32 KiB, 1 MiB, not 9.8 KiB at 10^4 bytes.
     expect(axis.logBase).toBe(2)
     expect(Number.isInteger(Math.log2(axis.min)) && Number.isInteger(Math.log2(axis.max))).toBe(true)

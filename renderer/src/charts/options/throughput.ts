@@ -186,7 +186,8 @@ export function cacheStaircase(runs: Run[], theme: ChartTheme, legendWidth = LEG
   }
   const memory = probe ? figureAt(probe.read, 1) : null
   // The axis spans the matrices and every cache mark: a mark beyond the swept sizes (L3 past the largest matrix)
-  // would otherwise fall off the auto-ranged axis.
+  // would otherwise fall off the auto-ranged axis. An end that is itself a power of two (a 32 KiB L1) gets an
+  // octave more: a mark on the axis's edge drew its label over the tick labels, or over the last matrix's point.
   const spanned = [
     ...series.flatMap((s) => (s.data as [number, number][]).map(([bytes]) => bytes)),
     ...marks.map((m) => m.xAxis),
@@ -194,8 +195,8 @@ export function cacheStaircase(runs: Run[], theme: ChartTheme, legendWidth = LEG
   const range =
     spanned.length > 0
       ? {
-          min: 2 ** Math.floor(Math.log2(Math.min(...spanned))),
-          max: 2 ** Math.ceil(Math.log2(Math.max(...spanned))),
+          min: 2 ** (Math.ceil(Math.log2(Math.min(...spanned))) - 1),
+          max: 2 ** (Math.floor(Math.log2(Math.max(...spanned))) + 1),
         }
       : {}
   return chartFrame({
