@@ -177,6 +177,25 @@ describe('browser mode in Chromium', () => {
     expect(html.endsWith('</html>\n')).toBe(true)
   })
 
+  it('imports two JSON files chosen at once, and draws both', async () => {
+    const made = await app.seedRun({ ...SMALL_SPEC, name: 'made here' })
+    // Copies of a real run under ids of their own, as two files from another machine would hold them.
+    const files = ['one', 'two'].map((name, k) => ({
+      name: `${name}.json`,
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify({ ...made, id: `20261120T08000${k}Z-abcdef`, name })),
+    }))
+    await openApp(page, app.url)
+    await byTestId(page, 'history-item').first().waitFor({ timeout: WAIT_MS })
+    await byTestId(page, 'import-input').setInputFiles(files)
+    // Each imported run joins the charts beside the one shown.
+    await page.locator('[data-testid="charts-run-key"] li').nth(2).waitFor({ timeout: WAIT_MS })
+    expect(await byTestId(page, 'history-item').count()).toBe(3)
+    const key = await page.locator('[data-testid="charts-run-key"] li').allTextContents()
+    // Each entry is the run's letter, then its name.
+    expect(key).toEqual(['Amade here', 'Bone', 'Ctwo'])
+  })
+
   it('exports a chart as a PNG download at twice its on-screen size', async () => {
     await app.seedRun({ ...SMALL_SPEC, name: 'png export' })
     await openApp(page, app.url)

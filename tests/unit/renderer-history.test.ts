@@ -201,6 +201,22 @@ describe('history store', () => {
     expect(history.selectedIds).toEqual(['run-newer', 'run-foreign'])
   })
 
+  it('imports several files chosen at once, each in turn; one refused stops none', async () => {
+    const history = await withRuns(newer())
+    const file = (name: string, text: string) => new File([text], name, { type: 'application/json' })
+    await useFilesStore().importFiles([
+      file('first.json', JSON.stringify(makeRun({ id: 'run-first', name: 'first' }))),
+      file('notes.json', 'not json at all'),
+      file('second.json', JSON.stringify(makeRun({ id: 'run-second', name: 'second' }))),
+    ])
+    expect(history.runs.map((r) => r.id).sort()).toEqual(['run-first', 'run-newer', 'run-second'])
+    expect(useUiStore().toasts.map((t) => t.text)).toEqual([
+      'Imported first',
+      'notes.json is not JSON: choose a run exported as JSON',
+      'Imported second',
+    ])
+  })
+
   it('says so when an import holds nothing new', async () => {
     const history = await withRuns(newer())
     await useFilesStore().exportSelected('json')

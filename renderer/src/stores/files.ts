@@ -63,6 +63,11 @@ export const useFilesStore = defineStore('files', () => {
     await importText(await file.text(), file.name)
   }
 
+  /** Several files chosen at once, one after another: each says its own result, and one refused stops none. */
+  async function importFiles(list: readonly File[]): Promise<void> {
+    for (const file of list) await importFile(file)
+  }
+
   /**
    * The selected runs in any export format, through a save dialog or a download. The file is written where it goes
    * as it is produced (client.saveExport): a samples CSV of many runs never passes through the page.
@@ -103,5 +108,5 @@ export const useFilesStore = defineStore('files', () => {
     }
   }
 
-  return { importText, importFile, exportSelected, savePng }
+  return { importText, importFile, importFiles, exportSelected, savePng }
 })
