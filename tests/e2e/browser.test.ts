@@ -177,6 +177,21 @@ describe('browser mode in Chromium', () => {
     expect(html.endsWith('</html>\n')).toBe(true)
   })
 
+  it('shows the machine summary whole in the header, from a phone to a wide window', async () => {
+    await openApp(page, app.url)
+    await page.locator('[data-testid="machine-summary"] span').first().waitFor({ timeout: WAIT_MS })
+    for (const width of [420, 800, 1280]) {
+      await page.setViewportSize({ width, height: 800 })
+      // No part of it cut with an ellipsis: at 800 px it read "AMD EPYC · 2 logi…".
+      const cut = await page
+        .locator('[data-testid="machine-summary"] span')
+        .evaluateAll((spans) =>
+          spans.filter((s) => s.scrollWidth > s.clientWidth + 1).map((s) => s.textContent),
+        )
+      expect(cut, `${width} px`).toEqual([])
+    }
+  })
+
   it('imports two JSON files chosen at once, and draws both', async () => {
     const made = await app.seedRun({ ...SMALL_SPEC, name: 'made here' })
     // Copies of a real run under ids of their own, as two files from another machine would hold them.
