@@ -21,6 +21,15 @@ export class ProgressTracker implements Quiet {
   private doneWork = 0
   /** Work of samples really taken: what the ETA's rate is measured on. */
   private sampledWork = 0
+  /** Work of samples taken beyond a cell's minimum (a cell short of its target): done, and added to the whole. */
+  private extraWork = 0
+  /**
+   * Cells that have taken their minimum and go on (entries per sample): each needs at least one more sample, so
+   * the whole counts one more for each. Without it, the bar read 100 % with 3 of 6 cells to go.
+   */
+  private readonly open = new Map<number, number>()
+  /** The fraction last reported: the bar never goes back when a cell turns out to need more samples. */
+  private shownFraction = 0
   /** When the first sample started: pool start-up and the first fill come before and stay out of the rate. */
   private samplingSince: number | null = null
   private cellsDone = 0
@@ -105,14 +114,18 @@ export class ProgressTracker implements Quiet {
   }
 
   /**
-   * A step of a cell is done. Samples beyond the minimum (a cell still short of its target) add to the rate but
-   * not to the work done: the estimate counts only the minimum, and a cell's end settles the rest.
+   * A step of a cell is done. The estimate counts the minimum of samples; a cell that has taken it and is not
+   * closed (short of its target) is expected to take one more, and every sample beyond the minimum adds to the
+   * work done and to the whole alike, so the bar nears but never reaches 100 % while a cell is still sampling.
    */
   sampleDone(cell: PlannedCell): void {
+    const work = cell.n * cell.n
     const steps = (this.stepsDone.get(cell.index) ?? 0) + 1
     this.stepsDone.set(cell.index, steps)
-    if (steps <= this.perCell) this.doneWork += cell.n * cell.n
-    this.sampledWork += cell.n * cell.n
+    if (steps <= this.perCell) this.doneWork += work
+    else this.extraWork += work
+    if (steps >= this.perCell) this.open.set(cell.index, work)
+    this.sampledWork += work
   }
 
   /**
@@ -120,6 +133,7 @@ export class ProgressTracker implements Quiet {
    * bar does not stall on a failure. A cancelled cell is not done: only the samples it really took count.
    */
   cellDone(cell: PlannedCell, status: Cell['status']): void {
+    this.open.delete(cell.index)
     if (status === 'cancelled') return
     const left = this.perCell - (this.stepsDone.get(cell.index) ?? 0)
     this.stepsDone.set(cell.index, this.perCell)
@@ -141,7 +155,9 @@ export class ProgressTracker implements Quiet {
 
   snapshot(): Progress {
     const now = this.now()
-    const fraction = this.totalWork > 0 ? Math.min(1, this.doneWork / this.totalWork) : 1
+    const whole = this.whole()
+    const raw = whole > 0 ? Math.min(1, (this.doneWork + this.extraWork) / whole) : 1
+    const fraction = (this.shownFraction = Math.max(this.shownFraction, raw))
     return {
       runId: this.runId,
       cellsDone: this.cellsDone,
@@ -153,9 +169,16 @@ export class ProgressTracker implements Quiet {
     }
   }
 
+  /** All the work as known now: the minimum of every cell, the samples beyond it, one more per open cell. */
+  private whole(): number {
+    let pending = 0
+    for (const work of this.open.values()) pending += work
+    return this.totalWork + this.extraWork + pending
+  }
+
   /** The work left at the rate samples have gone so far; null until a sample is done. */
   private eta(now: number): number | null {
-    const left = Math.max(0, this.totalWork - this.doneWork)
+    const left = Math.max(0, this.whole() - this.doneWork - this.extraWork)
     if (left === 0) return 0
     if (this.samplingSince === null || this.sampledWork === 0) return null
     const samplingMs = now - this.samplingSince

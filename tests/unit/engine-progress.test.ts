@@ -25,6 +25,28 @@ describe('ProgressTracker', () => {
     tracker.stop()
   })
 
+  it('never reads 100 % while a cell samples on past its minimum, and never goes back', () => {
+    const tracker = new ProgressTracker('r', plans, spec)
+    for (const cell of plans[0].cells) {
+      for (let s = 0; s < 3; s++) tracker.sampleDone(cell)
+      tracker.cellDone(cell, 'ok')
+    }
+    // Every cell has its minimum (1 warm-up + 2 samples): the estimate's work is all done, the cells are not.
+    for (const cell of plans[1].cells) for (let s = 0; s < 3; s++) tracker.sampleDone(cell)
+    const seen = [tracker.snapshot()]
+    const [serial, pool2] = plans[1].cells
+    for (let s = 0; s < 5; s++) {
+      tracker.sampleDone(pool2)
+      seen.push(tracker.snapshot())
+    }
+    tracker.cellDone(serial, 'ok')
+    seen.push(tracker.snapshot())
+    expect(seen.every((p) => p.fraction < 1 && p.etaMs !== 0)).toBe(true)
+    expect(seen.map((p) => p.fraction)).toEqual([...seen.map((p) => p.fraction)].sort((a, b) => a - b))
+    tracker.cellDone(pool2, 'ok')
+    expect(tracker.snapshot()).toMatchObject({ fraction: 1, cellsDone: 4, etaMs: 0 })
+  })
+
   it('emits at every cell boundary even when events come faster than ten a second', () => {
     const events: Progress[] = []
     const tracker = new ProgressTracker('r', plans, spec, (p) => events.push(p))
