@@ -21,11 +21,11 @@ export class ProgressTracker implements Quiet {
   private doneWork = 0
   /** Work of samples really taken: what the ETA's rate is measured on. */
   private sampledWork = 0
-  /** Work of samples taken beyond a cell's minimum (a cell short of its target): done, and added to the whole. */
-  private extraWork = 0
   /**
    * Cells that have taken their minimum and go on (entries per sample): each needs at least one more sample, so
-   * the whole counts one more for each. Without it, the bar read 100 % with 3 of 6 cells to go.
+   * the whole counts one more for each. Without it, the bar read 100 % with 3 of 6 cells to go. (Samples beyond
+   * the minimum are not counted as done: counted in the work and the whole alike, a cell's hundreds of them
+   * drove the bar to 87 % while the first of six cells still sampled.)
    */
   private readonly open = new Map<number, number>()
   /** The fraction last reported: the bar never goes back when a cell turns out to need more samples. */
@@ -115,15 +115,14 @@ export class ProgressTracker implements Quiet {
 
   /**
    * A step of a cell is done. The estimate counts the minimum of samples; a cell that has taken it and is not
-   * closed (short of its target) is expected to take one more, and every sample beyond the minimum adds to the
-   * work done and to the whole alike, so the bar nears but never reaches 100 % while a cell is still sampling.
+   * closed (short of its target) is expected to take one more, so the bar never reaches 100 % while a cell is
+   * still sampling. Samples beyond the minimum add to the rate, not to the work done.
    */
   sampleDone(cell: PlannedCell): void {
     const work = cell.n * cell.n
     const steps = (this.stepsDone.get(cell.index) ?? 0) + 1
     this.stepsDone.set(cell.index, steps)
     if (steps <= this.perCell) this.doneWork += work
-    else this.extraWork += work
     if (steps >= this.perCell) this.open.set(cell.index, work)
     this.sampledWork += work
   }
@@ -156,7 +155,7 @@ export class ProgressTracker implements Quiet {
   snapshot(): Progress {
     const now = this.now()
     const whole = this.whole()
-    const raw = whole > 0 ? Math.min(1, (this.doneWork + this.extraWork) / whole) : 1
+    const raw = whole > 0 ? Math.min(1, this.doneWork / whole) : 1
     const fraction = (this.shownFraction = Math.max(this.shownFraction, raw))
     return {
       runId: this.runId,
@@ -169,17 +168,20 @@ export class ProgressTracker implements Quiet {
     }
   }
 
-  /** All the work as known now: the minimum of every cell, the samples beyond it, one more per open cell. */
+  /** All the work as known now: the minimum of every cell, and one more sample per cell still sampling past it. */
   private whole(): number {
     let pending = 0
     for (const work of this.open.values()) pending += work
-    return this.totalWork + this.extraWork + pending
+    return this.totalWork + pending
   }
 
-  /** The work left at the rate samples have gone so far; null until a sample is done. */
+  /** The work left at the rate samples have gone so far; null until a sample is done, and past every minimum. */
   private eta(now: number): number | null {
-    const left = Math.max(0, this.whole() - this.doneWork - this.extraWork)
+    const left = Math.max(0, this.whole() - this.doneWork)
     if (left === 0) return 0
+    // Only cells sampling on towards their target are left: how long they take is theirs to find out (an
+    // estimate of one more sample each read "under a second left" for three seconds).
+    if (this.totalWork - this.doneWork <= 0) return null
     if (this.samplingSince === null || this.sampledWork === 0) return null
     const samplingMs = now - this.samplingSince
     if (samplingMs <= 0) return null

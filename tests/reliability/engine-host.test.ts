@@ -76,9 +76,9 @@ describe('the engine host process', () => {
     const engine = hostEngine(launcher().launch)
     cleanup.push(() => engine.close())
     // What the parent hears, in order: progress (its share of the work done) and the windows of its slow writes.
-    const heard: ({ fraction: number } | 'write-start' | 'write-end')[] = []
+    const heard: ({ fraction: number; cellsDone: number } | 'write-start' | 'write-end')[] = []
     const run = await engine.runSweep(spec({ sizes: [64, 128], repetitions: 20 }), {
-      onProgress: (p) => heard.push({ fraction: p.fraction }),
+      onProgress: (p) => heard.push({ fraction: p.fraction, cellsDone: p.cellsDone }),
       onCell: async () => {
         heard.push('write-start')
         await new Promise((resolve) => setTimeout(resolve, 300))
@@ -88,20 +88,21 @@ describe('the engine host process', () => {
     expect(run.status).toBe('complete')
     expect(heard.filter((e) => e === 'write-start')).toHaveLength(run.cells.length)
     // Without the wait, the host's next samples (microseconds each at these sizes) ran during the 300 ms write
-    // and the parent heard the work done grow inside it. With it, no sample ends while a write runs.
-    let last = 0
+    // and the parent heard the work done grow inside it. With it, no sample ends while a write runs: the work
+    // done grows there only as another cell of the size closes (the cells of a size end together).
+    let last = { fraction: 0, cellsDone: 0 }
     let writing = false
     let grewInside = 0
     for (const e of heard) {
       if (e === 'write-start') writing = true
       else if (e === 'write-end') writing = false
       else {
-        if (writing && e.fraction > last) grewInside++
-        last = e.fraction
+        if (writing && e.fraction > last.fraction && e.cellsDone === last.cellsDone) grewInside++
+        last = e
       }
     }
     expect(grewInside).toBe(0)
-    expect(last).toBe(1)
+    expect(last.fraction).toBe(1)
   })
 
   it('cancels through the host, keeps the finished cells, and leaves no worker behind', async () => {
