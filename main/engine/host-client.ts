@@ -42,8 +42,8 @@ export function hostEngine(launch: HostLauncher): SweepEngine {
 
   /**
    * One job in a fresh host: sends `start` once the host is ready, hands every event to `onEvent` (with the `ack`
-   * to send once it is handled) until it answers the result (or throws), and cancels through the host on `signal`. A host that dies first fails the job in one
-   * line; `failed` from the host is its error.
+   * to send once it is handled) until it answers the result (or throws), and cancels through the host on
+   * `signal`. A host that dies first fails the job in one line; `failed` from the host is its error.
    */
   async function inHost<T>(
     start: ToHost,
