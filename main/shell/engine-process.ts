@@ -22,7 +22,14 @@ export function launchUtilityHost(script: string = hostScript()): HostProcess {
     get pid() {
       return child.pid
     },
-    send: (message) => child.postMessage(message),
+    send: (message) => {
+      // An acknowledgement of the host's last events can race its exit: a message to a gone process is lost.
+      try {
+        child.postMessage(message)
+      } catch {
+        // the host has gone; its exit listener says so
+      }
+    },
     onMessage: (listener) => void child.on('message', listener),
     onExit(listener) {
       if (exitCode !== undefined) listener(exitCode, null)

@@ -142,7 +142,10 @@ const fake = await vi.hoisted(async () => {
           })
           const utility = Object.assign(new EventEmitter(), {
             pid: child.pid,
-            postMessage: (message: unknown) => void (child.connected && child.send(message as object)),
+            // A message to a process that has just exited is lost, as Electron's is, never an error event: the
+            // parent's acknowledgement of a host's last events can race the host's exit.
+            postMessage: (message: unknown) =>
+              void (child.connected && child.send(message as object, () => undefined)),
             kill: () => child.kill(),
           })
           child.on('message', (message) => utility.emit('message', message))
