@@ -51,6 +51,8 @@ describe('startupAndTransfer', () => {
     expect(grids).toHaveLength(2)
     expect(grids.map((g) => g.top)).toEqual([64, 64])
     expect(grids[1].left).toBe('53%')
+    // Room right of the largest N for the time printed beside its point.
+    expect((grids[1] as { right?: number }).right).toBeGreaterThanOrEqual(56)
     expect(grids[0].bottom).toBe(46)
     expect(grids[0]).toMatchObject({ outerBoundsMode: 'same', outerBoundsContain: 'all' })
   })

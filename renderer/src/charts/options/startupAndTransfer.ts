@@ -211,7 +211,11 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
     tooltip: { formatter: plotted.points.formatter((pt) => tooltipHtml(pt.label, pt.rows)) },
     grid: (bottom) =>
       compare
-        ? [gridBox({ right: '52%', top, bottom }), gridBox({ left: '53%', top, bottom })]
+        ? [
+            gridBox({ right: '52%', top, bottom }),
+            // Room for the time printed right of the largest N's point ("3.51 ms" was cut at the card's edge).
+            gridBox({ left: '53%', right: 56, top, bottom }),
+          ]
         : [gridBox({ top, bottom })],
     xAxis: [
       categoryAxis(0, 'pool size', startupPools.map(String)),
