@@ -158,6 +158,50 @@ describe('a command sweep', () => {
   })
 })
 
+describe('a command sweep, its progress', () => {
+  it('ticks no progress while the program runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amdahl-command-ticks-'))
+    const log = join(dir, 'log')
+    writeFileSync(log, '')
+    try {
+      // Each run of the program writes a line as it starts and as it ends, 300 ms later; each progress event, one.
+      const program = quote([
+        process.execPath,
+        '-e',
+        "const f = require('fs'); f.appendFileSync(process.argv[1], 'start\\n'); setTimeout(() => f.appendFileSync(process.argv[1], 'end\\n'), 300)",
+        log,
+      ])
+      const run = await runSweep(
+        spec({
+          workload: 'command',
+          sizes: [10],
+          pools: [1],
+          repetitions: 2,
+          maxSamples: 2,
+          warmups: 0,
+          command: { template: program },
+        }),
+        // A tick every 20 ms: an unheld ticker fired inside the programs' 300 ms runs (4 events in 4 runs).
+        { progressTickMs: 20, onProgress: () => appendFileSync(log, 'progress\n') },
+      )
+      expect(run.status).toBe('complete')
+      const lines = readFileSync(log, 'utf8').trim().split('\n')
+      expect(lines.filter((l) => l === 'start')).toHaveLength(4)
+      let running = false
+      const inside: string[] = []
+      for (const l of lines) {
+        if (l === 'start') running = true
+        else if (l === 'end') running = false
+        else if (running) inside.push(l)
+      }
+      expect(inside).toEqual([])
+      expect(lines.filter((l) => l === 'progress').length).toBeGreaterThan(4)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('enough samples', () => {
   it('stops a cell once its median is known within the target, with a 95% interval (6 samples)', async () => {
     const run = await runSweep(spec({ sizes: [64], pools: [1, 2], target: 0.05 }), {

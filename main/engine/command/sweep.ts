@@ -183,7 +183,15 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
       // comes once the program has exited and been reaped, so its CPU is in our cutime and counts as ours.
       const before = meter.read()
       // The timeout bounds each run, as timeout(1) does: the cell's time as a whole is --max-time's to bound.
-      const s = await runCommandSample(call, command, command.timeoutMs, signal)
+      // Progress is held while the program runs, as around our kernels' samples (timed.ts): the ticker fired
+      // every 250 ms inside it, and in a host the parent handled each tick there too.
+      progress.hold()
+      let s: Awaited<ReturnType<typeof runCommandSample>>
+      try {
+        s = await runCommandSample(call, command, command.timeoutMs, signal)
+      } finally {
+        progress.release()
+      }
       const after = meter.read()
       if (signal?.aborted) return
       if (!s.ok) return fail(state, s.failure)
