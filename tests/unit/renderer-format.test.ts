@@ -166,6 +166,21 @@ describe('progressView', () => {
     })
   })
 
+  it('says the cells sample on towards their target where the engine gives no estimate mid-sweep', () => {
+    const p = {
+      runId: 'r',
+      cellsDone: 3,
+      cellsTotal: 6,
+      fraction: 0.88,
+      current: { n: 1000, pool: 2, chunkRows: 500, serial: false, phase: 'measure' as const },
+      elapsedMs: 2000,
+      etaMs: null,
+    }
+    expect(progressView(p).etaText).toBe('sampling until the intervals are tight')
+    // Before any work is done it is still a first estimate to come.
+    expect(progressView({ ...p, fraction: 0, cellsDone: 0 }).etaText).toBe('estimating…')
+  })
+
   it('clamps a fraction beyond the ends', () => {
     const p = {
       runId: 'r',

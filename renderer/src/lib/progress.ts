@@ -52,7 +52,12 @@ export function progressView(p: Progress | null): ProgressView {
     cellsText: `${p.cellsDone} / ${p.cellsTotal} cells`,
     currentText: c ? currentText(c) : 'between cells',
     elapsedText: formatDuration(p.elapsedMs),
-    etaText: formatEta(p.etaMs),
+    // Under way with no estimate: every cell has its minimum of samples and some sample on towards the target,
+    // for as long as that takes (the engine gives no time rather than a false one).
+    etaText:
+      p.etaMs === null && fraction > 0 && fraction < 1
+        ? 'sampling until the intervals are tight'
+        : formatEta(p.etaMs),
   }
 }
 
