@@ -114,91 +114,79 @@ describe('events handled in another process (the engine host and its parent)', (
   })
 })
 
+/**
+ * A command sweep of N = 10, 2 samples a cell, whose program runs `source` in Node with a log file as argv[1];
+ * the options may append to the same log (given to `options`). Answers the run and the log's lines.
+ */
+async function loggedCommandSweep(
+  pools: number[],
+  source: string,
+  options: (log: string) => Parameters<typeof runSweep>[1],
+): Promise<{ run: Awaited<ReturnType<typeof runSweep>>; lines: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'amdahl-command-log-'))
+  const log = join(dir, 'log')
+  writeFileSync(log, '')
+  try {
+    const program = quote([process.execPath, '-e', source, log])
+    const run = await runSweep(
+      spec({
+        workload: 'command',
+        sizes: [10],
+        pools,
+        repetitions: 2,
+        maxSamples: 2,
+        warmups: 0,
+        command: { template: program },
+      }),
+      options(log),
+    )
+    return { run, lines: readFileSync(log, 'utf8').trim().split('\n') }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 describe('a command sweep', () => {
   it('finishes a checkpoint write before it starts the next program', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'amdahl-checkpoint-'))
-    const log = join(dir, 'log')
-    writeFileSync(log, '')
-    try {
-      // Each run of the program writes one line as it starts; each checkpoint writes one as it starts and ends.
-      const program = quote([
-        process.execPath,
-        '-e',
-        "require('fs').appendFileSync(process.argv[1], 'sample\\n')",
-        log,
-      ])
-      const run = await runSweep(
-        spec({
-          workload: 'command',
-          sizes: [10],
-          pools: [1, 2],
-          repetitions: 2,
-          maxSamples: 2,
-          warmups: 0,
-          command: { template: program },
-        }),
-        {
-          onCell: async () => {
-            appendFileSync(log, 'write-start\n')
-            await new Promise((resolve) => setTimeout(resolve, 150))
-            appendFileSync(log, 'write-end\n')
-          },
+    // Each run of the program writes one line as it starts; each checkpoint writes one as it starts and ends.
+    const { run, lines } = await loggedCommandSweep(
+      [1, 2],
+      "require('fs').appendFileSync(process.argv[1], 'sample\\n')",
+      (log) => ({
+        onCell: async () => {
+          appendFileSync(log, 'write-start\n')
+          await new Promise((resolve) => setTimeout(resolve, 150))
+          appendFileSync(log, 'write-end\n')
         },
-      )
-      expect(run.status).toBe('complete')
-      const lines = readFileSync(log, 'utf8').trim().split('\n')
-      expect(lines.filter((l) => l === 'sample')).toHaveLength(6)
-      expect(lines.filter((l) => l === 'write-start')).toHaveLength(3)
-      // Nothing between a write's start and its end: the next sample waited for it.
-      for (let i = 0; i < lines.length; i++)
-        if (lines[i] === 'write-start') expect(lines[i + 1]).toBe('write-end')
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
+      }),
+    )
+    expect(run.status).toBe('complete')
+    expect(lines.filter((l) => l === 'sample')).toHaveLength(6)
+    expect(lines.filter((l) => l === 'write-start')).toHaveLength(3)
+    // Nothing between a write's start and its end: the next sample waited for it.
+    for (let i = 0; i < lines.length; i++)
+      if (lines[i] === 'write-start') expect(lines[i + 1]).toBe('write-end')
   })
-})
 
-describe('a command sweep, its progress', () => {
   it('ticks no progress while the program runs', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'amdahl-command-ticks-'))
-    const log = join(dir, 'log')
-    writeFileSync(log, '')
-    try {
-      // Each run of the program writes a line as it starts and as it ends, 300 ms later; each progress event, one.
-      const program = quote([
-        process.execPath,
-        '-e',
-        "const f = require('fs'); f.appendFileSync(process.argv[1], 'start\\n'); setTimeout(() => f.appendFileSync(process.argv[1], 'end\\n'), 300)",
-        log,
-      ])
-      const run = await runSweep(
-        spec({
-          workload: 'command',
-          sizes: [10],
-          pools: [1],
-          repetitions: 2,
-          maxSamples: 2,
-          warmups: 0,
-          command: { template: program },
-        }),
-        // A tick every 20 ms: an unheld ticker fired inside the programs' 300 ms runs (4 events in 4 runs).
-        { progressTickMs: 20, onProgress: () => appendFileSync(log, 'progress\n') },
-      )
-      expect(run.status).toBe('complete')
-      const lines = readFileSync(log, 'utf8').trim().split('\n')
-      expect(lines.filter((l) => l === 'start')).toHaveLength(4)
-      let running = false
-      const inside: string[] = []
-      for (const l of lines) {
-        if (l === 'start') running = true
-        else if (l === 'end') running = false
-        else if (running) inside.push(l)
-      }
-      expect(inside).toEqual([])
-      expect(lines.filter((l) => l === 'progress').length).toBeGreaterThan(4)
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
+    // Each run of the program writes a line as it starts and as it ends, 300 ms later; each progress event, one.
+    const { run, lines } = await loggedCommandSweep(
+      [1],
+      "const f = require('fs'); f.appendFileSync(process.argv[1], 'start\\n'); setTimeout(() => f.appendFileSync(process.argv[1], 'end\\n'), 300)",
+      // A tick every 20 ms: an unheld ticker fired inside the programs' 300 ms runs (4 events in 4 runs).
+      (log) => ({ progressTickMs: 20, onProgress: () => appendFileSync(log, 'progress\n') }),
+    )
+    expect(run.status).toBe('complete')
+    expect(lines.filter((l) => l === 'start')).toHaveLength(4)
+    let running = false
+    const inside: string[] = []
+    for (const l of lines) {
+      if (l === 'start') running = true
+      else if (l === 'end') running = false
+      else if (running) inside.push(l)
     }
+    expect(inside).toEqual([])
+    expect(lines.filter((l) => l === 'progress').length).toBeGreaterThan(4)
   })
 })
 
