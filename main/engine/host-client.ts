@@ -2,7 +2,7 @@
 // the sweep driver does not care where the engine runs. A host that dies mid-sweep fails the run in one line.
 import type { Run, SweepSpec } from '../../common/contract'
 import type { ProbeResult } from '../../common/ceilings'
-import { parseFromHost, type FromHost, type ToHost } from './host-protocol'
+import { HOST_PROTOCOL, otherBuildLine, parseFromHost, type FromHost, type ToHost } from './host-protocol'
 import type { RunOptions } from './options'
 import { notify, settle } from './listeners'
 import { newRunId } from './run-record'
@@ -84,6 +84,11 @@ export function hostEngine(launch: HostLauncher): SweepEngine {
           }
           if (message.type === 'ready') {
             clearTimeout(readyTimer)
+            if (message.protocol !== HOST_PROTOCOL) {
+              reject(new Error(otherBuildLine('engine process', message.protocol)))
+              host.kill()
+              return
+            }
             host.send(start)
             if (signal?.aborted) cancel()
             signal?.addEventListener('abort', cancel, { once: true })
@@ -111,6 +116,7 @@ export function hostEngine(launch: HostLauncher): SweepEngine {
   function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<Run> {
     const start: ToHost = {
       type: 'start',
+      protocol: HOST_PROTOCOL,
       runId: opts.runId ?? newRunId(),
       spec,
       ...(opts.workerScript !== undefined ? { workerScript: opts.workerScript } : {}),
@@ -142,6 +148,7 @@ export function hostEngine(launch: HostLauncher): SweepEngine {
   function probe(opts: ProbeInHostOptions = {}): Promise<ProbeResult> {
     const start: ToHost = {
       type: 'probe',
+      protocol: HOST_PROTOCOL,
       ...(opts.workerScript !== undefined ? { workerScript: opts.workerScript } : {}),
     }
     return inHost(start, opts.signal, (message) =>

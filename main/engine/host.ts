@@ -6,7 +6,7 @@ import { closePools, runSweep } from './index'
 import { Deliveries } from './listeners'
 import { poolErrorLine } from './pool'
 import { runProbe } from '../probe/probe'
-import { parseToHost, type FromHost, type ToHost } from './host-protocol'
+import { HOST_PROTOCOL, parseToHost, type FromHost, type ToHost } from './host-protocol'
 
 /** The channel to the parent: Electron's parentPort in a utility process, Node's IPC channel after fork. */
 interface ParentChannel {
@@ -118,7 +118,7 @@ export function serveHost(channel: ParentChannel, exit: (code: number) => void):
     void running.then(() => end(0))
   })
   channel.onGone(() => void end(0))
-  void channel.send({ type: 'ready', pid: process.pid })
+  void channel.send({ type: 'ready', pid: process.pid, protocol: HOST_PROTOCOL })
 }
 
 const channel = parentChannel()

@@ -1,6 +1,6 @@
 // The engine host process (issue 8 item 3), with real processes: a sweep run in a forked host, cancelled through
 // it, a host killed in the middle of a sweep, and the service driving its sweeps through hosts.
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -13,7 +13,7 @@ import {
 } from '../../common/contract'
 import { hostEngine, type HostProcess } from '../../main/engine/host-client'
 import { forkHost } from '../../main/engine/host-fork'
-import { parseToHost } from '../../main/engine/host-protocol'
+import { HOST_PROTOCOL, parseToHost } from '../../main/engine/host-protocol'
 import { ProbeResultSchema } from '../../common/ceilings'
 import { inProcessEngine } from '../../main/engine/sweep-engine'
 import { HistoryStore } from '../../main/history/store'
@@ -184,12 +184,80 @@ describe('the engine host process', () => {
       error: 'the engine host got a message that is neither start, probe, cancel nor ack',
     })
     expect(parseToHost({ type: 'ack' })).toEqual({ ok: true, message: { type: 'ack' } })
-    const badSpec = parseToHost({ type: 'start', runId: '20261125T101500Z-k3j9x2', spec: { sizes: [0] } })
+    const badSpec = parseToHost({
+      type: 'start',
+      protocol: HOST_PROTOCOL,
+      runId: '20261125T101500Z-k3j9x2',
+      spec: { sizes: [0] },
+    })
     expect(badSpec).toEqual({
       ok: false,
       error: expect.stringMatching(/^the engine host got an invalid sweep: [^\n]+$/),
     })
     expect(parseToHost({ type: 'cancel' })).toEqual({ ok: true, message: { type: 'cancel' } })
+  })
+})
+
+describe('a host and a parent from different builds (Amdahl updated on disk while it runs)', () => {
+  const otherBuild =
+    /^the (engine process|program that started this engine process) is from another build of Amdahl \((protocol \d+|an older protocol); this one speaks \d+\): Amdahl was updated on disk while it ran; restart it$/
+
+  it('a host of an older build is refused at once, in one line, and killed (not a 15 s stall per sample)', async () => {
+    // A real process that speaks as the host of a build before the protocol was versioned: ready, no protocol.
+    const dir = await mkdtemp(join(tmpdir(), 'amdahl-old-host-'))
+    cleanup.push(() => rm(dir, { recursive: true, force: true }))
+    const script = join(dir, 'old-host.cjs')
+    await writeFile(
+      script,
+      "process.send({ type: 'ready', pid: process.pid }); process.on('message', () => undefined)\n",
+    )
+    let host: HostProcess | undefined
+    const engine = hostEngine(() => (host = forkHost(script)))
+    cleanup.push(() => engine.close())
+    const started = Date.now()
+    const error = await engine.runSweep(spec({})).then(
+      () => null,
+      (e: Error) => e,
+    )
+    expect(error?.message).toMatch(otherBuild)
+    expect(error?.message).toContain('the engine process is from another build of Amdahl (an older protocol;')
+    expect(Date.now() - started).toBeLessThan(10_000)
+    expect(await eventually(() => host?.pid !== undefined && !isAlive(host.pid))).toBe(true)
+  })
+
+  it("this build's host answers an older parent's start with one line and exits", async () => {
+    const host = forkHost()
+    const heard: unknown[] = []
+    const exited = new Promise<number | null>((resolve) => host.onExit((code) => resolve(code)))
+    host.onMessage((raw) => {
+      heard.push(raw)
+      const type = (raw as { type?: string }).type
+      // The start an older parent sends: no protocol.
+      if (type === 'ready')
+        host.send({ type: 'start', runId: '20261125T101500Z-k3j9x2', spec: spec({}) } as never)
+    })
+    expect(await exited).toBe(1)
+    expect(heard[0]).toMatchObject({ type: 'ready', protocol: HOST_PROTOCOL })
+    expect(heard).toHaveLength(2)
+    expect(heard[1]).toEqual({
+      type: 'failed',
+      error: expect.stringMatching(otherBuild),
+    })
+    expect((heard[1] as { error: string }).error).toContain(
+      'the program that started this engine process is from another build of Amdahl (an older protocol;',
+    )
+  })
+
+  it('says which protocol a parent of another build spoke', () => {
+    const stale = parseToHost({ type: 'probe', protocol: HOST_PROTOCOL - 1 })
+    expect(stale).toEqual({ ok: false, error: expect.stringMatching(otherBuild) })
+    expect(stale.ok ? '' : stale.error).toContain(
+      `(protocol ${HOST_PROTOCOL - 1}; this one speaks ${HOST_PROTOCOL})`,
+    )
+    expect(parseToHost({ type: 'probe', protocol: HOST_PROTOCOL })).toEqual({
+      ok: true,
+      message: { type: 'probe', protocol: HOST_PROTOCOL },
+    })
   })
 })
 
