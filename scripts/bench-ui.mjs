@@ -5,7 +5,8 @@
 // and drawing a six-run overlay, against the goals of issues 9 and 10. A click and a tick are timed twice: in the
 // page, from the input event to the painted frame (the app's latency), and from the driver (adding Playwright's
 // checks and round trips, up to the page's own stopwatch stopping: the page is not polled while it runs); a tick
-// also with its press held 80 ms, as a hand presses (the page fetches a run when its box is pressed). Needs
+// also with its press held 80 ms, as a hand presses (the page fetches a run when its box is pressed), and with the
+// pointer resting on the box before the press, as a hand aims (the page fetches a run the pointer rests on). Needs
 // `npm run build` and Chromium.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -209,6 +210,24 @@ try {
     pressedTicks.push(await latency())
     await until(runKeyShows(k))
   }
+  // 3c. The same with the pointer resting 150 ms on the box before the press, as a hand aims and then presses: the
+  // page fetches a run the pointer rests on for 65 ms.
+  await page.goto('about:blank')
+  await page.goto(url.replace(/\?.*$/, '') + '#runs=bench-00001')
+  await page.locator('[data-testid="chart-time"]').waitFor({ timeout: 60_000 })
+  const aimedTicks = []
+  for (let k = 2; k <= 6; k++) {
+    const box = page
+      .locator('[data-testid="history-item"]')
+      .nth(k + 15)
+      .locator('[data-testid="history-checkbox"]')
+    await box.hover()
+    await new Promise((r) => setTimeout(r, 150))
+    await arm('[data-testid="charts-run-key"] li', k)
+    await box.check()
+    aimedTicks.push(await latency())
+    await until(runKeyShows(k))
+  }
   await page.goto('about:blank')
   await page.goto(url.replace(/\?.*$/, '') + '#' + ticksHash)
   await until(runKeyShows(6))
@@ -236,6 +255,12 @@ try {
     ['tick a run to overlay (2…6): input → painted', median(ticks), range(ticks), 50],
     ['  the same, from the driver', median(ticksDriver), range(ticksDriver), 50],
     ['  the same, each press held 80 ms: input → painted', median(pressedTicks), range(pressedTicks), 50],
+    [
+      '  the same, the pointer resting 150 ms first: input → painted',
+      median(aimedTicks),
+      range(aimedTicks),
+      50,
+    ],
     ['draw a 6-run overlay', median(draws), range(draws), 300],
   ].map((r, i) =>
     i === 0

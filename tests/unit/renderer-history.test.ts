@@ -84,6 +84,53 @@ describe('history store', () => {
       expect(item.emitted('toggle')).toBeUndefined()
     })
 
+    it('is asked for by a pointer resting 65 ms on the box or the name, not by one sweeping past', async () => {
+      vi.useFakeTimers()
+      try {
+        let asked = 0
+        const item = mount(HistoryItem, {
+          props: {
+            run: summarizeRun(older()),
+            selected: false,
+            open: false,
+            running: false,
+            foreign: false,
+            onPrefetch: () => asked++,
+          },
+        })
+        const box = item.get('[data-testid="history-checkbox"]')
+        const name = item.get('[data-testid="history-open"]')
+        // Swept past: 40 ms on the box, 40 on the name.
+        await box.trigger('pointerenter')
+        vi.advanceTimersByTime(40)
+        await box.trigger('pointerleave')
+        await name.trigger('pointerenter')
+        vi.advanceTimersByTime(40)
+        await name.trigger('pointerleave')
+        vi.advanceTimersByTime(500)
+        expect(asked).toBe(0)
+        // Resting on the name.
+        await name.trigger('pointerenter')
+        vi.advanceTimersByTime(64)
+        expect(asked).toBe(0)
+        vi.advanceTimersByTime(1)
+        expect(asked).toBe(1)
+        // Resting, then pressing before the 65 ms: asked once, by the press.
+        await box.trigger('pointerenter')
+        vi.advanceTimersByTime(30)
+        await box.trigger('pointerdown')
+        vi.advanceTimersByTime(500)
+        expect(asked).toBe(2)
+        // Gone from the page while a pointer rests on it: nothing asked after.
+        await name.trigger('pointerenter')
+        item.unmount()
+        vi.advanceTimersByTime(500)
+        expect(asked).toBe(2)
+      } finally {
+        vi.useRealTimers()
+      }
+    })
+
     it(`keeps the last ${MAX_AHEAD} pressed on, and forgets them when the list is refreshed`, async () => {
       const runs = Array.from({ length: MAX_AHEAD + 2 }, (_, i) =>
         makeRun({
