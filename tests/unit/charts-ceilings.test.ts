@@ -16,6 +16,7 @@ import { chartCards } from '../../renderer/src/charts/cards'
 import {
   bindingLimitSentence,
   cacheStaircase,
+  markLabelEnd,
   speedupVsWorkers,
   throughputVsWorkers,
   timeBreakdown,
@@ -270,6 +271,65 @@ describe('cache staircase', () => {
       '1 MiB',
       '512 MiB',
     ])
+  })
+})
+
+describe("a cache mark's label", () => {
+  const MiB = 2 ** 20
+  it('stays at the top of its line unless a high point stands beside it', () => {
+    // The case seen: a 30.5 MiB matrix at the top of the plot, beside a 32 MiB L3.
+    expect(
+      markLabelEnd(32 * MiB, [
+        [30.5 * MiB, 40],
+        [8 * MiB, 35],
+        [1 * MiB, 20],
+      ]),
+    ).toBe('insideStartTop')
+    // The same point an octave away, or low on the plot: the top is clear.
+    expect(
+      markLabelEnd(32 * MiB, [
+        [16 * MiB, 40],
+        [64 * MiB, 35],
+      ]),
+    ).toBe('insideEndTop')
+    expect(
+      markLabelEnd(32 * MiB, [
+        [30.5 * MiB, 10],
+        [8 * MiB, 40],
+      ]),
+    ).toBe('insideEndTop')
+    // Points high and low beside it: neither end is clear, the top as before.
+    expect(
+      markLabelEnd(32 * MiB, [
+        [30.5 * MiB, 40],
+        [33 * MiB, 5],
+      ]),
+    ).toBe('insideEndTop')
+    // No points, or none above zero.
+    expect(markLabelEnd(32 * MiB, [])).toBe('insideEndTop')
+    expect(markLabelEnd(32 * MiB, [[30 * MiB, 0]])).toBe('insideEndTop')
+  })
+
+  it('is put at the bottom by the staircase where a measured point would cross it', () => {
+    const option = cacheStaircase([cached], 'light')
+    const points = seriesOf(option).flatMap((s) => s.data.map(valueOf))
+    const [highBytes] = points.reduce((a, b) => (b[1] > a[1] ? b : a))
+    // An L3 a twentieth above the matrix of the highest point, as the 32 MiB L3 beside a 30.5 MiB matrix.
+    const caches = { ...probe.caches, L3: Math.round(highBytes * 1.05) }
+    const moved = cacheStaircase(
+      [{ ...cached, machine: { ...cached.machine, ceilings: { ...probe, caches } } }],
+      'light',
+    )
+    const marks = (seriesOf(moved)[0].markLine?.data ?? []) as {
+      name?: string
+      label?: { position?: string }
+    }[]
+    expect(marks.find((m) => m.name === 'L3')?.label?.position).toBe('insideStartTop')
+    const before = (seriesOf(option)[0].markLine?.data ?? []) as {
+      name?: string
+      label?: { position?: string }
+    }[]
+    expect(before.find((m) => m.name === 'L3')?.label?.position).toBe('insideEndTop')
   })
 })
 

@@ -116,6 +116,25 @@ export function throughputVsWorkers(runs: Run[], theme: ChartTheme, legendWidth 
   })
 }
 
+/** A label along a vertical mark: at its top end, or at its bottom end. */
+export type MarkLabelEnd = 'insideEndTop' | 'insideStartTop'
+
+/**
+ * Where a cache mark's label goes along its dashed line: at the top, unless a point drawn within half an octave of
+ * the line stands in the upper part of the plot (a 30.5 MiB matrix beside a 32 MiB L3: the label crossed its
+ * point); then at the bottom, unless a point stands low beside the line too (then the top, as before). Heights are
+ * fractions of the highest point: the axis may end above it, so the top band is taken wide.
+ */
+export function markLabelEnd(markBytes: number, points: readonly [number, number][]): MarkLabelEnd {
+  const top = Math.max(0, ...points.map(([, y]) => y))
+  if (!(top > 0)) return 'insideEndTop'
+  const near = points
+    .filter(([x]) => x > 0 && Math.abs(Math.log2(x / markBytes)) < 0.5)
+    .map(([, y]) => y / top)
+  if (!near.some((f) => f > 0.6)) return 'insideEndTop'
+  return near.some((f) => f < 0.3) ? 'insideEndTop' : 'insideStartTop'
+}
+
 /**
  * GB/s against the matrix's size in bytes (log axis), one line per pool (the serial baseline included), with the
  * probe's L1/L2/L3 sizes as vertical lines: throughput steps down where the matrix stops fitting in a cache.
@@ -166,13 +185,17 @@ export function cacheStaircase(runs: Run[], theme: ChartTheme, legendWidth = LEG
     })
   })
   const caches = probe?.caches
+  const points = series.flatMap((s) => s.data as [number, number][])
   const marks = caches
     ? (['L1', 'L2', 'L3'] as const)
         .filter((l) => caches[l] !== null)
         .map((l) => ({
           xAxis: caches[l] ?? 0,
           name: l,
-          label: { formatter: `${l} ${bytesText(caches[l] ?? 0)}` },
+          label: {
+            formatter: `${l} ${bytesText(caches[l] ?? 0)}`,
+            position: markLabelEnd(caches[l] ?? 0, points),
+          },
         }))
     : []
   if (marks.length > 0 && series[0]) {
@@ -180,7 +203,7 @@ export function cacheStaircase(runs: Run[], theme: ChartTheme, legendWidth = LEG
       silent: true,
       symbol: 'none',
       lineStyle: { color: p.ideal, type: 'dashed', width: 1 },
-      label: { color: p.subtext, position: 'insideEndTop' },
+      label: { color: p.subtext },
       data: marks,
     }
   }
@@ -188,10 +211,9 @@ export function cacheStaircase(runs: Run[], theme: ChartTheme, legendWidth = LEG
   // The axis spans the matrices and every cache mark: a mark beyond the swept sizes (L3 past the largest matrix)
   // would otherwise fall off the auto-ranged axis. An end that is itself a power of two (a 32 KiB L1) gets an
   // octave more: a mark on the axis's edge drew its label over the tick labels, or over the last matrix's point.
-  const spanned = [
-    ...series.flatMap((s) => (s.data as [number, number][]).map(([bytes]) => bytes)),
-    ...marks.map((m) => m.xAxis),
-  ].filter((bytes) => bytes > 0)
+  const spanned = [...points.map(([bytes]) => bytes), ...marks.map((m) => m.xAxis)].filter(
+    (bytes) => bytes > 0,
+  )
   const range =
     spanned.length > 0
       ? {
