@@ -53,13 +53,14 @@ const memoryOnly = (p: ProbeResult): ProbeResult => ({
  * The run with every parallel cell's median set so that it reads `share` of the ceiling it is held against (the
  * read bandwidth of memory, or of the cache its matrix stays in), its time spent in the kernel (no dispatch).
  */
-function atShare(run: Run, share: number): Run {
+function atShare(run: Run, shareOf: number | ((n: number) => number)): Run {
   const ceilings = run.machine.ceilings as ProbeResult
   const cells = run.cells.map((c) => {
     if (c.serial || !c.stats) return c
     const level = residentLevel(c.entries * 8, c.pool, ceilings.logicalCores, ceilings.caches)
     const figures = level === null ? ceilings.read : ceilings.cacheRead.find((l) => l.level === level)?.read
     const bw = figures?.find((f) => f.pool === c.pool)?.value.median ?? NaN
+    const share = typeof shareOf === 'number' ? shareOf : shareOf(c.n)
     const median = (c.entries * 8) / (share * bw * 1e6)
     const breakdown = { wallMs: median, dispatchMs: 0, transferMs: 0, kernelMs: median, reduceMs: 0 }
     return { ...c, stats: { ...c.stats, median }, breakdown }
@@ -89,21 +90,24 @@ describe('speedup chart with the machine ceiling', () => {
   })
 
   it('says the memory limits speedup where the largest pool reaches the ceiling, serial code where it does not', () => {
+    // Neighbouring sizes with one verdict share a clause, with the range of their shares.
     expect(bindingLimitSentence(atShare(probed, 0.97))).toBe(
-      'At N = 64, 2 workers reach 97% of the memory ceiling: the memory, not serial code, limits speedup; ' +
-        'at N = 256, 2 workers reach 97% of the memory ceiling: the memory, not serial code, limits speedup; ' +
-        'at N = 600, 2 workers reach 97% of the memory ceiling: the memory, not serial code, limits speedup.',
+      'At N = 64, 256 and 600, 2 workers reach 97% of the memory ceiling: the memory, not serial code, limits speedup.',
+    )
+    expect(bindingLimitSentence(atShare(probed, (n) => (n === 600 ? 0.3 : n === 64 ? 0.9 : 0.97)))).toBe(
+      'At N = 64 and 256, 2 workers reach 90–97% of the memory ceiling: the memory, not serial code, limits speedup; ' +
+        "at N = 600, 2 workers reach 30% of the memory ceiling: this run's js kernel is slower than the wasm kernel the probe measured with: the kernel, not the machine, sets the pace.",
     )
     // With the kernel the probe measured with: what keeps it below is the run's own serial code and overhead.
     const sameKernel = atShare(probed, 0.3)
     sameKernel.spec = { ...sameKernel.spec, kernel: probe.kernel }
     expect(bindingLimitSentence(sameKernel)).toMatch(
-      /^At N = 64, 2 workers reach 30% of the memory ceiling: serial code and overhead, not the machine, limit speedup;/,
+      /^At N = 64, 256 and 600, 2 workers reach 30% of the memory ceiling: serial code and overhead, not the machine, limit speedup\.$/,
     )
     // Beyond the ceiling it does not bind: never "the memory limits speedup" at 150% of it.
     const above = bindingLimitSentence(atShare(probed, 1.5))
     expect(above).toMatch(
-      /^At N = 64, 2 workers reach 150% of the memory ceiling: above it, so it does not limit speedup here \(the probe read low/,
+      /^At N = 64, 256 and 600, 2 workers reach 150% of the memory ceiling: above it, so it does not limit speedup here \(the probe read low/,
     )
     expect(above).not.toMatch(/limits speedup/)
     expect(bindingLimitSentence(atShare(probed, 1.05))).toMatch(
@@ -112,6 +116,26 @@ describe('speedup chart with the machine ceiling', () => {
     // Said so that it holds after the machine is measured too: the run keeps what was known when it was swept.
     expect(bindingLimitSentence(bare)).toMatch(
       /^No measure of this machine came with this run: sweep after measuring it/,
+    )
+  })
+
+  it('names many sizes by their ends, and one worker in the singular', async () => {
+    const five = await runSweep(
+      SweepSpecSchema.parse({
+        name: 'five',
+        sizes: [16, 32, 48, 64, 80],
+        pools: [1, 2],
+        repetitions: 1,
+        warmups: 0,
+      }),
+    )
+    const held = { ...five, machine: { ...five.machine, ceilings: memoryOnly(probe) } }
+    expect(bindingLimitSentence(atShare(held, (n) => (n === 16 ? 0.95 : 0.85)))).toBe(
+      'At the 5 sizes from N = 16 to 80, 2 workers reach 85–95% of the memory ceiling: the memory, not serial code, limits speedup.',
+    )
+    const onePool: Run = { ...held, cells: held.cells.filter((c) => c.serial || c.pool === 1) }
+    expect(bindingLimitSentence(atShare(onePool, 0.97))).toBe(
+      'At the 5 sizes from N = 16 to 80, 1 worker reaches 97% of the memory ceiling: the memory, not serial code, limits speedup.',
     )
   })
 
@@ -137,6 +161,7 @@ describe('speedup chart with the machine ceiling', () => {
 
   it('holds a matrix that stays in a cache against that cache, and names it', () => {
     // 64² × 8 B = 32 KiB: each worker's 16 KiB in its own L1; 256²: 256 KiB each in L2; 600² (2.7 MiB): L3.
+    // Different caches: a clause each, each naming what its cache holds.
     expect(bindingLimitSentence(atShare(cached, 0.97))).toBe(
       "At N = 64 (each core's 16 KiB share stays in its L1 cache), 2 workers reach 97% of the L1 cache ceiling: the L1 cache, not serial code, limits speedup; " +
         "at N = 256 (each core's 256 KiB share stays in its L2 cache), 2 workers reach 97% of the L2 cache ceiling: the L2 cache, not serial code, limits speedup; " +
@@ -154,14 +179,29 @@ describe('speedup chart with the machine ceiling', () => {
         c.breakdown ? { ...c, breakdown: { ...c.breakdown, dispatchMs: c.breakdown.wallMs * 0.86 } } : c,
       ),
     }
-    expect(bindingLimitSentence(waiting)).toMatch(
-      /^At N = 64, 2 workers reach 30% of the memory ceiling: dispatch and queueing take 86% of its time: the matrix is too small to pay for the workers;/,
+    expect(bindingLimitSentence(waiting)).toBe(
+      'At N = 64, 256 and 600, 2 workers reach 30% of the memory ceiling: dispatch and queueing take 86% of their time: these matrices are too small to pay for the workers.',
+    )
+    // One size waiting alone: its own figure, in the singular.
+    const oneWaits: Run = {
+      ...slow,
+      cells: slow.cells.map((c) =>
+        c.breakdown && c.n === 256
+          ? { ...c, breakdown: { ...c.breakdown, dispatchMs: c.breakdown.wallMs * 0.6 } }
+          : c,
+      ),
+      spec: { ...slow.spec, kernel: probe.kernel },
+    }
+    expect(bindingLimitSentence(oneWaits)).toBe(
+      'At N = 64, 2 workers reach 30% of the memory ceiling: serial code and overhead, not the machine, limit speedup; ' +
+        'at N = 256, 2 workers reach 30% of the memory ceiling: dispatch and queueing take 60% of its time: the matrix is too small to pay for the workers; ' +
+        'at N = 600, 2 workers reach 30% of the memory ceiling: serial code and overhead, not the machine, limit speedup.',
     )
     // (the probe measures with wasm unless told otherwise)
     expect(probe.kernel).toBe('wasm')
     const js: Run = { ...slow, spec: { ...slow.spec, kernel: 'js' } }
     expect(bindingLimitSentence(js)).toMatch(
-      /^At N = 64, 2 workers reach 30% of the memory ceiling: this run's js kernel is slower than the wasm kernel the probe measured with/,
+      /^At N = 64, 256 and 600, 2 workers reach 30% of the memory ceiling: this run's js kernel is slower than the wasm kernel the probe measured with/,
     )
     // The other way round the run's kernel is not the slower one; above a js probe's ceiling, that probe is why.
     const jsProbe = { ...memoryOnly(probe), kernel: 'js' as const }
@@ -171,11 +211,11 @@ describe('speedup chart with the machine ceiling', () => {
       machine: { ...slow.machine, ceilings: jsProbe },
     }
     expect(bindingLimitSentence(wasmBelow)).toMatch(
-      /: serial code and overhead, not the machine, limit speedup;/,
+      /: serial code and overhead, not the machine, limit speedup\.$/,
     )
     const above = atShare({ ...probed, machine: { ...probed.machine, ceilings: jsProbe } }, 1.5)
     expect(bindingLimitSentence({ ...above, spec: { ...above.spec, kernel: 'wasm' } })).toMatch(
-      /^At N = 64, 2 workers reach 150% of the memory ceiling: above it: the probe measured with the slower js kernel/,
+      /^At N = 64, 256 and 600, 2 workers reach 150% of the memory ceiling: above it: the probe measured with the slower js kernel/,
     )
   })
 
@@ -213,7 +253,7 @@ describe('speedup chart with the machine ceiling', () => {
 
   it('puts the sentence under the speedup card', () => {
     const card = chartCards([atShare(probed, 0.97)], 'light').find((c) => c.key === 'speedup')
-    expect(card?.finding).toMatch(/^At N = 64, 2 workers reach 97% of the memory ceiling/)
+    expect(card?.finding).toMatch(/^At N = 64, 256 and 600, 2 workers reach 97% of the memory ceiling/)
   })
 })
 

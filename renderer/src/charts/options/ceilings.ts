@@ -8,6 +8,7 @@ import {
   residentLevel,
   sumBytes,
   type CacheLevel,
+  type CeilingKind,
   type ProbeResult,
 } from '../../../../common/ceilings'
 import type { Run } from '../../../../common/contract'
@@ -98,11 +99,37 @@ export const ABOVE_CEILING = 1.1
 /** Dispatch and queueing past this share of a cell's time: the workers wait for work more than they do it. */
 export const DISPATCH_BOUND = 0.5
 
+/** What holds a size's largest pool below (or above) its ceiling. */
+type Why = 'above-faster-kernel' | 'above' | 'at' | 'dispatch' | 'slower-kernel' | 'serial'
+
+interface Verdict {
+  n: number
+  pool: number
+  kind: CeilingKind
+  /** Share of the ceiling reached. */
+  of: number
+  /** Share of the wall time spent in dispatch and queueing. */
+  dispatch: number
+  why: Why
+  /** Where the matrix stays, for a cache ceiling: " (all 2.7 MiB of it stay in the L3 cache)". */
+  where: string
+  /** The same for several sizes at once. */
+  whereMany: string
+}
+
+/** "97%", or "56–91%" for a range. */
+const pctRange = (xs: number[]) => {
+  const lo = pct(Math.min(...xs))
+  const hi = pct(Math.max(...xs))
+  return lo === hi ? lo : `${lo.slice(0, -1)}–${hi}`
+}
+
 /**
  * One sentence for the speedup chart: for each size, the largest pool measured, the ceiling it is held against
  * (memory, the cache its matrix stays in, or the cores' compute) and what stops it: that ceiling, dispatch, the
- * run's kernel (slower than the one the probe measured with), or serial code and overhead. Null when there is
- * nothing to say.
+ * run's kernel (slower than the one the probe measured with), or serial code and overhead. Neighbouring sizes with
+ * the same verdict (same pool, ceiling and reason) share one clause with the range of their figures: twenty sizes
+ * made a paragraph of twenty clauses. Null when there is nothing to say.
  */
 export function bindingLimitSentence(run: Run): string | null {
   const probe = run.machine.ceilings
@@ -118,43 +145,87 @@ export function bindingLimitSentence(run: Run): string | null {
   // held against a js probe can beat the ceiling for the same reason.
   const slowerKernel = run.spec.kernel === 'js' && probe.kernel === 'wasm'
   const fasterKernel = run.spec.kernel === 'wasm' && probe.kernel === 'js'
-  const clauses: string[] = []
+  const verdicts: Verdict[] = []
   for (const n of sizes) {
     const top = cells.filter((c) => c.n === n).sort((a, b) => b.pool - a.pool)[0]
     if (!top) continue
     const units = cellUnits(top, run.spec.workload, run.spec.centroids, probe)
     if (units.ofCeiling === null || units.ceiling === null) continue
     const kind = units.ceiling
+    const of = units.ofCeiling
     // What the cache holds: the whole matrix in a shared level, each core's workers' parts in a core's own.
     const held = (level: CacheLevel) =>
       bytesText(
         bytesPerCache(sumBytes(top.entries), top.pool, probe.logicalCores, probe.caches.shared[level]),
       )
-    const where =
-      kind === 'memory' || kind === 'compute'
-        ? ''
-        : probe.caches.shared[kind]
-          ? ` (all ${held(kind)} of it stay in the ${kind} cache)`
-          : ` (each core's ${held(kind)} share stays in its ${kind} cache)`
-    const who = `at N = ${sizeText(n)}${where}, ${top.pool} worker${top.pool === 1 ? '' : 's'} reach ${pct(units.ofCeiling)} of the ${ceilingLabel(kind)} ceiling`
+    const cached = kind !== 'memory' && kind !== 'compute'
+    const shared = cached && probe.caches.shared[kind]
     const dispatch =
       top.breakdown && top.breakdown.wallMs > 0 ? top.breakdown.dispatchMs / top.breakdown.wallMs : 0
-    const why =
-      units.ofCeiling > ABOVE_CEILING
-        ? fasterKernel
-          ? `above it: the probe measured with the slower js kernel (amdahl probe --kernel wasm measures the ceiling this run can reach)`
-          : `above it, so it does not limit speedup here (the probe read low: measure the machine again when it is quiet)`
-        : units.ofCeiling >= AT_CEILING
-          ? kind === 'compute'
-            ? 'the cores are busy computing: more of them is the only way up'
-            : `the ${ceilingLabel(kind)}, not serial code, limits speedup`
-          : dispatch >= DISPATCH_BOUND
-            ? `dispatch and queueing take ${pct(dispatch)} of its time: the matrix is too small to pay for the workers`
-            : slowerKernel
-              ? `this run's ${run.spec.kernel} kernel is slower than the ${probe.kernel} kernel the probe measured with: the kernel, not the machine, sets the pace`
-              : 'serial code and overhead, not the machine, limit speedup'
-    clauses.push(`${who}: ${why}`)
+    verdicts.push({
+      n,
+      pool: top.pool,
+      kind,
+      of,
+      dispatch,
+      why:
+        of > ABOVE_CEILING
+          ? fasterKernel
+            ? 'above-faster-kernel'
+            : 'above'
+          : of >= AT_CEILING
+            ? 'at'
+            : dispatch >= DISPATCH_BOUND
+              ? 'dispatch'
+              : slowerKernel
+                ? 'slower-kernel'
+                : 'serial',
+      where: !cached
+        ? ''
+        : shared
+          ? ` (all ${held(kind)} of it stay in the ${kind} cache)`
+          : ` (each core's ${held(kind)} share stays in its ${kind} cache)`,
+      whereMany: !cached
+        ? ''
+        : shared
+          ? ` (each matrix stays in the ${kind} cache)`
+          : ` (each core's share stays in its ${kind} cache)`,
+    })
   }
+  // Runs of neighbouring sizes with one verdict.
+  const groups: Verdict[][] = []
+  for (const v of verdicts) {
+    const last = groups.at(-1)?.[0]
+    if (last && last.why === v.why && last.pool === v.pool && last.kind === v.kind) groups.at(-1)?.push(v)
+    else groups.push([v])
+  }
+  const clauses = groups.map((group) => {
+    const [first] = group
+    const many = group.length > 1
+    const label = ceilingLabel(first.kind)
+    const ns = group.map((v) => sizeText(v.n))
+    const at = !many
+      ? `at N = ${ns[0]}${first.where}`
+      : group.length <= 3
+        ? `at N = ${ns.slice(0, -1).join(', ')} and ${ns.at(-1)}${first.whereMany}`
+        : `at the ${group.length} sizes from N = ${ns[0]} to ${ns.at(-1)}${first.whereMany}`
+    const workers = first.pool === 1 ? '1 worker reaches' : `${first.pool} workers reach`
+    const who = `${at}, ${workers} ${pctRange(group.map((v) => v.of))} of the ${label} ceiling`
+    const why: Record<Why, string> = {
+      'above-faster-kernel': `above it: the probe measured with the slower js kernel (amdahl probe --kernel wasm measures the ceiling this run can reach)`,
+      above: `above it, so it does not limit speedup here (the probe read low: measure the machine again when it is quiet)`,
+      at:
+        first.kind === 'compute'
+          ? 'the cores are busy computing: more of them is the only way up'
+          : `the ${label}, not serial code, limits speedup`,
+      dispatch: many
+        ? `dispatch and queueing take ${pctRange(group.map((v) => v.dispatch))} of their time: these matrices are too small to pay for the workers`
+        : `dispatch and queueing take ${pct(first.dispatch)} of its time: the matrix is too small to pay for the workers`,
+      'slower-kernel': `this run's ${run.spec.kernel} kernel is slower than the ${probe.kernel} kernel the probe measured with: the kernel, not the machine, sets the pace`,
+      serial: 'serial code and overhead, not the machine, limit speedup',
+    }
+    return `${who}: ${why[first.why]}`
+  })
   if (clauses.length === 0) return null
   const text = clauses.join('; ')
   return `${text[0].toUpperCase()}${text.slice(1)}.`
