@@ -172,7 +172,11 @@ describe('command spec validation', () => {
 describe('reading a program report', () => {
   it('reads the last match of the time regex and converts its unit', () => {
     const stdout = 'Time: 3.5ms\nTime: 2.25ms\n'
-    expect(lastMatch('Time: ([\\d.]+)ms', stdout, '')).toEqual({ text: 'Time: 2.25ms', value: 2.25 })
+    expect(lastMatch('Time: ([\\d.]+)ms', stdout, '')).toEqual({
+      text: 'Time: 2.25ms',
+      group: '2.25',
+      value: 2.25,
+    })
     expect(toMs(2, 's')).toBe(2000)
     expect(toMs(1500, 'us')).toBe(1.5)
     expect(toMs(2_500_000, 'ns')).toBe(2.5)
@@ -207,6 +211,33 @@ describe('reading a program report', () => {
     expect(n.failure).toBe('the result regex matched "sum=abc": not a number')
   })
 
+  it('reads only plain decimals, and the last match that captured something', () => {
+    // A group that may match nothing also matches the empty end of the output: the last figure is meant.
+    expect(lastMatch('([\\d.]*)', 'Time: 12.5\n', '')).toMatchObject({ group: '12.5', value: 12.5 })
+    const empty = readReport(outcome({ stdout: 'Time: \n' }), { timeRegex: 'Time: ?(\\S*)', timeUnit: 'ms' })
+    expect(empty.failure).toBe(
+      'the time regex matched "Time: " but its group captured nothing: put the figure in the group, as Time: ([\\d.]+)',
+    )
+    // Hexadecimal and binary are not times (JavaScript's Number read them as 16 and 3).
+    for (const printed of ['0x10', '0b11', '1_0', 'Infinity', '.', '-']) {
+      const r = readReport(outcome({ stdout: `Time: ${printed}` }), {
+        timeRegex: 'Time: (\\S+)',
+        timeUnit: 'ms',
+      })
+      expect(r.failure).toBe(`the time regex matched "Time: ${printed}": not a time`)
+    }
+    for (const printed of ['12', '1.5', '.5', '2.', '2e-3', '1.0E3', '+4']) {
+      const r = readReport(outcome({ stdout: `Time: ${printed}` }), {
+        timeRegex: 'Time: (\\S+)',
+        timeUnit: 'ms',
+      })
+      expect(r.reading?.reportedMs).toBe(Number(printed))
+    }
+    // A figure that no unit can hold: 1e306 s is beyond the largest number in ms.
+    const huge = readReport(outcome({ stdout: 'Time: 1e306' }), { timeRegex: 'Time: (\\S+)', timeUnit: 's' })
+    expect(huge.failure).toBe('the program reports 1e306 s: too long to be a time')
+  })
+
   it('stops a regex that backtracks without end and names it, and searches again afterwards', () => {
     // (a+)+ on forty a's and no digit: 2^40 ways to split them, hours in V8's backtracking engine.
     const stdout = `${'a'.repeat(40)}!\nthreads: 12ms\n`
@@ -224,7 +255,11 @@ describe('reading a program report', () => {
     )
     // Two searches of about MATCH_TIMEOUT_MS each, not hours.
     expect(performance.now() - started).toBeLessThan(6 * MATCH_TIMEOUT_MS)
-    expect(lastMatch('threads: (\\d+)ms', stdout, '')).toEqual({ text: 'threads: 12ms', value: 12 })
+    expect(lastMatch('threads: (\\d+)ms', stdout, '')).toEqual({
+      text: 'threads: 12ms',
+      group: '12',
+      value: 12,
+    })
   })
 
   it('Try once says a regex was too slow once, and shows no match it did not find', async () => {

@@ -22,6 +22,22 @@ describe('a reported time the process rules out', () => {
     )
   })
 
+  it('fails a huge figure too: one unit of its last digit is not a margin (1e21 ms passed as 1e+21)', async () => {
+    for (const printed of ['1e21', '99999999999999999999999', '1e308']) {
+      const why = await failure(`echo "time ${printed}"`, { timeRegex: 'time (\\S+)', timeUnit: 'ms' })
+      expect(String(why)).toMatch(
+        new RegExp(`^the program reports ${printed} ms but ran for [\\d.]+ ms in all: check the time unit`),
+      )
+    }
+    // A coarse figure printed in exponent form keeps its half unit: "1e3" ms from a run of 0.6 s.
+    const s = await runCommandSample(
+      shell('sleep 0.6; echo "took 1e3 ms"'),
+      command({ timeRegex: 'took (\\S+) ms', timeUnit: 'ms' }),
+      10_000,
+    )
+    expect(s.ok ? s.reading.timeMs : s.failure).toBe(1000)
+  })
+
   it('takes a reported time within the process wall time', async () => {
     const s = await runCommandSample(
       shell('echo "time 1 ms"'),

@@ -14,8 +14,17 @@ export function toMs(value: number, unit: TimeUnit): number {
 export interface RegexMatch {
   /** The whole matched text, for "Try once" to show. */
   text: string
-  /** The capture group as a number. */
+  /** The capture group as printed (trimmed). */
+  group: string
+  /** The capture group as a number: NaN unless it is a plain decimal (12, 1.5, .5, 2e-3). */
   value: number
+}
+
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
+
+/** A plain decimal number as programs print them; NaN otherwise (JavaScript's Number also read 0x10 as 16). */
+export function decimal(text: string): number {
+  return DECIMAL.test(text) ? Number(text) : NaN
 }
 
 /** How long one regex may search a program's output (at most 1 MiB per stream: a sane pattern takes milliseconds). */
@@ -30,10 +39,17 @@ export class RegexTooSlow extends Error {
 
 // The search runs in a context of its own so that V8 can stop it: a pattern such as (a+)+b backtracks for hours on
 // a line of 40 a's, and in the engine's own thread it would hold the sweep, cancelling included, as long.
+// The last match whose group is not empty, else the last match: a pattern that may match nothing, such as
+// ([\d.]*), also matches the empty string at the end of the output.
 const SEARCH = `(() => {
   let found = null
-  for (const m of text.matchAll(new RegExp(source, 'gm'))) found = m
-  return found === null ? null : [found[0], found[1] ?? '']
+  let filled = null
+  for (const m of text.matchAll(new RegExp(source, 'gm'))) {
+    found = m
+    if ((m[1] ?? '').trim() !== '') filled = m
+  }
+  const best = filled ?? found
+  return best === null ? null : [best[0], best[1] ?? '']
 })()`
 let search: { script: vm.Script; context: vm.Context } | null = null
 
@@ -60,9 +76,21 @@ function lastIn(source: string, text: string): [string, string] | null {
 export function lastMatch(source: string, stdout: string, stderr: string): RegexMatch | null {
   for (const text of [stdout, stderr]) {
     const found = lastIn(source, text)
-    if (found) return { text: found[0], value: Number(found[1].trim()) }
+    if (found) {
+      const group = found[1].trim()
+      return { text: found[0], group, value: decimal(group) }
+    }
   }
   return null
+}
+
+/** Why a match is not a number, in one line: its group captured nothing, or something else than a number. */
+function notANumber(which: 'time' | 'result', m: RegexMatch): string {
+  return capLine(
+    m.group === ''
+      ? `the ${which} regex matched "${printable(m.text)}" but its group captured nothing: put the figure in the group, as Time: ([\\d.]+)`
+      : `the ${which} regex matched "${printable(m.text)}": not a ${which === 'time' ? 'time' : 'number'}`,
+  )
 }
 
 /**
@@ -138,18 +166,17 @@ export function readReport(
   if (rules.timeRegex) {
     if (!timeMatch) return { reading: null, failure: capLine(`no match for the time regex${said}`) }
     if (!Number.isFinite(timeMatch.value) || timeMatch.value < 0)
+      return { reading: null, failure: notANumber('time', timeMatch) }
+    if (!Number.isFinite(toMs(timeMatch.value, rules.timeUnit)))
       return {
         reading: null,
-        failure: capLine(`the time regex matched "${printable(timeMatch.text)}": not a time`),
+        failure: capLine(`the program reports ${timeMatch.group} ${rules.timeUnit}: too long to be a time`),
       }
   }
   if (rules.resultRegex) {
     if (!resultMatch) return { reading: null, failure: capLine(`no match for the result regex${said}`) }
     if (!Number.isFinite(resultMatch.value))
-      return {
-        reading: null,
-        failure: capLine(`the result regex matched "${printable(resultMatch.text)}": not a number`),
-      }
+      return { reading: null, failure: notANumber('result', resultMatch) }
   }
   const reportedMs = timeMatch ? toMs(timeMatch.value, rules.timeUnit) : null
   return {

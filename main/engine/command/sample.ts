@@ -78,9 +78,12 @@ function lostReport(o: ProcessOutcome, command: CommandSpec): string | null {
   return null
 }
 
-/** One unit in the last digit of a figure as printed: "13" → 1, "0.25" → 0.01, "1e-7" → 1e-7. */
-function lastDigitStep(value: number): number {
-  const [mantissa, exponent] = String(value).toLowerCase().split('e')
+/**
+ * One unit in the last digit of a figure as the program printed it: "13" → 1, "0.25" → 0.01, "1e-7" → 1e-7,
+ * "1.0e3" → 100. (Read from the number instead, 1e21 printed in full was one unit of 1e21.)
+ */
+export function lastDigitStep(printed: string): number {
+  const [mantissa, exponent] = printed.toLowerCase().split('e')
   return 10 ** (Number(exponent ?? 0) - (mantissa.split('.')[1]?.length ?? 0))
 }
 
@@ -90,20 +93,20 @@ const ms = (value: number): string => String(value >= 100 ? Math.round(value) : 
 /**
  * A reported time the run rules out. The program's timed region lies inside its process's life, so its time cannot
  * be longer than our spawn-to-exit wall time; one that is, is nearly always a wrong unit (off by 1000×) or a CPU
- * time summed over threads. The margin — 5%, 1 ms, and one unit of the last printed digit — only keeps the
- * rounding of a coarse figure ("1 s" from 0.6 s) and a coarse clock from failing an honest program; it is far
- * from hiding a factor of 1000. A time of 0 leaves nothing to divide a speedup by.
+ * time summed over threads. The margin — 5%, 1 ms, and half a unit of the last printed digit (a figure rounded to
+ * the nearest) — only keeps the rounding of a coarse figure ("1 s" from 0.6 s) and a coarse clock from failing an
+ * honest program; it is far from hiding a factor of 1000. A time of 0 leaves nothing to divide a speedup by.
  */
 function implausibleTime(reading: SampleReading, command: CommandSpec): string | null {
   if (reading.reportedMs === null || reading.timeMatch === null) return null
-  const said = `${reading.timeMatch.value} ${command.timeUnit}`
+  const said = `${reading.timeMatch.group} ${command.timeUnit}`
   if (reading.reportedMs === 0)
     return (
       `the program reports a time of ${said}, which no speedup can be divided by: ` +
       'give it more work or print its time more finely'
     )
-  const stepMs = toMs(lastDigitStep(reading.timeMatch.value), command.timeUnit)
-  if (reading.reportedMs <= reading.wallMs * 1.05 + 1 + stepMs) return null
+  const stepMs = toMs(lastDigitStep(reading.timeMatch.group), command.timeUnit)
+  if (reading.reportedMs - stepMs / 2 <= reading.wallMs * 1.05 + 1) return null
   return (
     `the program reports ${said} but ran for ${ms(reading.wallMs)} ms in all: check the time unit ` +
     `(--time-unit, now ${command.timeUnit}) and that it prints elapsed time, not CPU time`
