@@ -82,8 +82,11 @@ const processText = (what: string) =>
 /** Capture groups of a regular expression's source, or why it is not one. */
 export function regexGroups(source: string): number | string {
   try {
+    // The pattern as typed, with the flags the search uses: its error names what the user wrote. (Compiled only
+    // with the '|' below, (\d*)|\ escaped that '|' and passed, and ( was reported as /(|/.)
+    new RegExp(source, 'gm')
     // Matching the empty alternative always succeeds and reports every group, matched or not.
-    return (new RegExp(`${source}|`).exec('')?.length ?? 1) - 1
+    return (new RegExp(`(?:${source})|`).exec('')?.length ?? 1) - 1
   } catch (err) {
     return err instanceof Error ? err.message : String(err)
   }

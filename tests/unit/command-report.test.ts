@@ -152,6 +152,9 @@ describe('command spec validation', () => {
     expect(error({ template: 'p', timeRegex: 'took ([\\d.]+' })).toMatch(
       /^command.timeRegex: time regex: .*Unterminated group/,
     )
+    // A trailing backslash is an error of the pattern as typed, and the error shows the pattern as typed.
+    expect(regexGroups('(\\d*)|\\')).toMatch(/\\ at end of pattern/)
+    expect(regexGroups('(')).toMatch(/^Invalid regular expression: \/\(\/gm: /)
     expect(error({ template: 'p', resultRegex: 'sum=\\S+' })).toBe(
       'command.resultRegex: result regex needs exactly one capture group ( … ), it has 0',
     )
