@@ -28,6 +28,36 @@ function unclosedQuote(text: string): string | null {
 }
 
 /**
+ * The template with every '#' that a POSIX shell takes as a character escaped, for shell-quote, which takes any
+ * unquoted '#' for the start of a comment (a shell: only at the start of a word; `--label=run#1` lost '#1' and
+ * every placeholder after it). Also says whether a word starts with an unquoted '~', which only a shell expands.
+ */
+function shellWords(text: string): { text: string; tilde: boolean } {
+  let quote: '"' | "'" | null = null
+  let out = ''
+  let tilde = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    const wordStart = i === 0 || /\s/.test(text[i - 1])
+    if (quote === "'") {
+      if (c === "'") quote = null
+    } else if (c === '\\') {
+      out += c + (text[i + 1] ?? '')
+      i++
+      continue
+    } else if (quote === '"') {
+      if (c === '"') quote = null
+    } else if (c === "'" || c === '"') quote = c
+    else if (c === '#' && !wordStart) {
+      out += '\\#'
+      continue
+    } else if (c === '~' && wordStart) tilde = true
+    out += c
+  }
+  return { text: out, tilde }
+}
+
+/**
  * Splits a template into arguments the way a POSIX shell would quote them, without running one. Shell syntax that
  * only a shell can honour (pipes, redirections, `$VAR`, globs) is refused in one line pointing at --shell.
  */
@@ -41,7 +71,9 @@ export function splitTemplate(template: string): string[] {
     new TemplateError(
       `the command uses ${what}, which needs a shell: turn on "run through a shell" (--shell)`,
     )
-  for (const entry of parse(template, (key) => ({ variable: key }))) {
+  const shell = shellWords(template)
+  if (shell.tilde) throw needsShell('"~" for a home directory')
+  for (const entry of parse(shell.text, (key) => ({ variable: key }))) {
     if (typeof entry === 'string') words.push(entry)
     else if ('variable' in entry) throw needsShell(`$${entry.variable}`)
     else if ('comment' in entry) break

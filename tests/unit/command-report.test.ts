@@ -54,6 +54,32 @@ describe('command templates', () => {
     expect(() => splitTemplate('prog $HOME')).toThrow(/\$HOME/)
   })
 
+  it("reads '#' as a shell does: a comment only at the start of a word", () => {
+    // shell-quote alone dropped '#1 {n} {p}' here, and the cells ran without their placeholders.
+    expect(splitTemplate('./args.sh --label=run#1 {n} {p}')).toEqual([
+      './args.sh',
+      '--label=run#1',
+      '{n}',
+      '{p}',
+    ])
+    expect(splitTemplate(`prog a#b "c#d" 'e#f' g\\#h {n}`)).toEqual([
+      'prog',
+      'a#b',
+      'c#d',
+      'e#f',
+      'g#h',
+      '{n}',
+    ])
+    expect(splitTemplate('prog {n} # the size')).toEqual(['prog', '{n}'])
+  })
+
+  it("refuses '~' at the start of a word, which only a shell expands, as it refuses $HOME", () => {
+    expect(() => splitTemplate('~/bin/sum.sh {n}')).toThrow(
+      'the command uses "~" for a home directory, which needs a shell: turn on "run through a shell" (--shell)',
+    )
+    expect(splitTemplate(`prog '~/x' a~b`)).toEqual(['prog', '~/x', 'a~b'])
+  })
+
   it('refuses a quote left open, as a shell does (shell-quote alone closed it at the end)', () => {
     expect(() => splitTemplate("echo 'unterminated")).toThrow(
       "the command has an opening quote (') without its closing one",
