@@ -753,7 +753,14 @@ export type ApiParsed<M extends ApiMethod> = z.output<(typeof apiInputs)[M]>
 export const apiMethods = Object.keys(apiInputs) as ApiMethod[]
 
 /** What a transport calls once an input has passed validation. */
-export type ApiHandlers = { [M in ApiMethod]: (input: ApiParsed<M>) => Promise<ApiOutputs[M]> }
+/** What a transport knows of a call beside its input. */
+export interface CallContext {
+  /** Aborted once the caller has gone (its HTTP connection closed before the answer). */
+  signal?: AbortSignal
+}
+export type ApiHandlers = {
+  [M in ApiMethod]: (input: ApiParsed<M>, context?: CallContext) => Promise<ApiOutputs[M]>
+}
 /** What a caller (renderer, test) sees: raw inputs, validated on the other side. */
 export type AmdahlApi = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiOutputs[M]> }
 

@@ -107,6 +107,11 @@ export function createService(options: ServiceOptions): Service {
   const speeds = new SpeedStore(probes.dir)
   /** A probe under way: it needs the machine to itself, as a sweep does; shutdown cancels it and waits for it. */
   let probing: { controller: AbortController; done: Promise<unknown> } | null = null
+  /**
+   * A command tried once, under way: one at a time, never beside a sweep or a probe (its program would disturb
+   * their measurements), stopped when its caller goes away or Amdahl shuts down (its program and children with it).
+   */
+  let trying: { controller: AbortController; done: Promise<unknown> } | null = null
   let shuttingDown = false
   const targets = options.targets ?? new TargetStore(dirname(history.dir))
   const sshEnv = options.env ?? process.env
@@ -210,6 +215,7 @@ export function createService(options: ServiceOptions): Service {
       if (shuttingDown) throw new ApiError('Amdahl is shutting down')
       if (active) throw conflict(`a sweep is running (${active.runId}): measure the machine when it is done`)
       if (probing) throw conflict('the machine is being measured already')
+      if (trying) throw conflict('a command is being tried: measure the machine when it has finished')
       const controller = new AbortController()
       // Where the engine runs (a host process of its own under `amdahl serve` and in the app), never beside HTTP or IPC.
       const probeOptions = { workerScript: options.workerScript, signal: controller.signal }
@@ -235,6 +241,7 @@ export function createService(options: ServiceOptions): Service {
       if (shuttingDown) throw new ApiError('Amdahl is shutting down')
       if (active) throw conflict(`a sweep is already running (${active.runId}): wait for it or cancel it`)
       if (probing) throw conflict('the machine is being measured: start the sweep when that is done')
+      if (trying) throw conflict('a command is being tried: start the sweep when it has finished')
       if (targetName !== undefined) {
         refuseSsh()
         const args = remoteArgsForSpec(spec)
@@ -300,11 +307,24 @@ export function createService(options: ServiceOptions): Service {
       return previewCommands(spec)
     },
 
-    async tryCommand({ spec }) {
+    async tryCommand({ spec }, context) {
       refuseUserCode(spec)
+      if (shuttingDown) throw new ApiError('Amdahl is shutting down')
       // One program at a time: a try during a sweep would disturb its measurements.
       if (active) throw conflict('a sweep is running: try the command once it has finished')
-      return tryCommandOnce(spec)
+      if (probing) throw conflict('the machine is being measured: try the command once that is done')
+      if (trying) throw conflict('a command is being tried already: wait for it to finish')
+      const controller = new AbortController()
+      const signal = context?.signal
+        ? AbortSignal.any([controller.signal, context.signal])
+        : controller.signal
+      const tried = tryCommandOnce(spec, signal)
+      trying = { controller, done: tried.catch(() => undefined) }
+      try {
+        return await tried
+      } finally {
+        trying = null
+      }
     },
 
     listTargets: () => targets.list(),
@@ -361,6 +381,11 @@ export function createService(options: ServiceOptions): Service {
       if (probing) {
         probing.controller.abort()
         await probing.done
+      }
+      // So does a tried program, with its children.
+      if (trying) {
+        trying.controller.abort()
+        await trying.done
       }
       const sweep = active
       if (sweep) {

@@ -1,7 +1,8 @@
 // Browser mode and programs: `amdahl serve` refuses command and module workloads in one line unless started with
 // --allow-commands, which it warns about at start-up; allowed, the page can preview, try once and sweep a program;
 // an imported run's command never runs.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { quote } from 'shell-quote'
@@ -14,6 +15,7 @@ import { INTERRUPTED } from '../../main/engine/run-record'
 import { HistoryStore } from '../../main/history/store'
 import { COMMANDS_REFUSED, createService } from '../../main/service/service'
 import { callApi } from './server-http'
+import { eventually, isAlive } from '../reliability/helpers/procs'
 
 const PROGRAM = resolve(import.meta.dirname, '../fixtures/commands/program.mjs')
 const dir = mkdtempSync(join(tmpdir(), 'amdahl-serve-commands-'))
@@ -56,6 +58,8 @@ async function serve(...flags: string[]) {
   const port = Number(url.port)
   const token = url.searchParams.get('token') ?? ''
   return {
+    port,
+    token,
     call: async (method: string, input: unknown = {}) => {
       const res = await callApi(port, token, method, input)
       // The envelope as the page receives it; each test reads the fields of the method it called.
@@ -179,6 +183,69 @@ describe('amdahl serve and command workloads', () => {
     } finally {
       await s.stop()
     }
+  })
+})
+
+describe('Try once in browser mode', () => {
+  /** A try of a program that starts three children that run for ever, writing all their pids to `pidsFile`. */
+  const spawning = (pidsFile: string) => ({
+    ...commandSpec,
+    command: {
+      template: `${quote(['env', `PIDS_FILE=${pidsFile}`, process.execPath, PROGRAM, 'spawn'])} {p}`,
+    },
+  })
+  const pidsIn = async (file: string): Promise<number[]> => {
+    expect(await eventually(() => existsSync(file), 20_000)).toBe(true)
+    return JSON.parse(readFileSync(file, 'utf8')) as number[]
+  }
+
+  it('runs one try at a time, refuses a sweep meanwhile, and stops the program when its caller goes', async () => {
+    const s = await serve('--allow-commands')
+    try {
+      const pidsFile = join(dir, 'try-pids.json')
+      // The page's request, then the page gone (a closed tab): the connection closes before the answer.
+      const request = httpRequest({
+        host: '127.0.0.1',
+        port: s.port,
+        path: '/api/tryCommand',
+        method: 'POST',
+        headers: { Authorization: `Bearer ${s.token}`, 'Content-Type': 'application/json' },
+      })
+      request.on('error', () => undefined)
+      request.end(JSON.stringify({ spec: spawning(pidsFile) }))
+      const pids = await pidsIn(pidsFile)
+      expect(pids).toHaveLength(4)
+      expect(pids.every(isAlive)).toBe(true)
+
+      const second = await s.call('tryCommand', { spec: commandSpec })
+      expect(second).toEqual({
+        status: 409,
+        body: { ok: false, error: 'a command is being tried already: wait for it to finish' },
+      })
+      const sweep = await s.call('startSweep', { spec: commandSpec })
+      expect(sweep).toEqual({
+        status: 409,
+        body: { ok: false, error: 'a command is being tried: start the sweep when it has finished' },
+      })
+
+      request.destroy()
+      expect(await eventually(() => pids.every((pid) => !isAlive(pid)), 10_000)).toBe(true)
+      // The slot is free again: a try that ends by itself answers.
+      const tried = await s.call('tryCommand', { spec: commandSpec })
+      expect(tried.body.value).toMatchObject({ exitCode: 0, failure: null })
+    } finally {
+      await s.stop()
+    }
+  })
+
+  it('stops a tried program and its children when the server stops', async () => {
+    const s = await serve('--allow-commands')
+    const pidsFile = join(dir, 'try-pids-stop.json')
+    const answer = s.call('tryCommand', { spec: spawning(pidsFile) }).catch(() => null)
+    const pids = await pidsIn(pidsFile)
+    await s.stop()
+    await answer
+    expect(await eventually(() => pids.every((pid) => !isAlive(pid)), 10_000)).toBe(true)
   })
 })
 

@@ -98,9 +98,10 @@ async function callMethod<M extends ApiMethod>(
   handlers: ApiHandlers,
   method: M,
   raw: unknown,
+  signal: AbortSignal,
 ): Promise<ApiOutputs[M]> {
   const input = parseInput(method, raw)
-  return handlers[method](input)
+  return handlers[method](input, { signal })
 }
 
 function urlHost(host: string): string {
@@ -176,8 +177,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     try {
       if (isExportFile) return await streamExport(res, parseInput('exportRuns', body.value))
       if (isExportLink) return sendEnvelope(res, 200, { ok: true, value: await exportLink(body.value) })
-      const value = await callMethod(options.handlers, method as ApiMethod, body.value)
-      sendEnvelope(res, 200, { ok: true, value })
+      // The caller gone before its answer (a closed tab, a killed curl): a handler that runs a program stops it.
+      const gone = new AbortController()
+      const onClose = () => {
+        if (!res.writableFinished) gone.abort()
+      }
+      res.on('close', onClose)
+      try {
+        const value = await callMethod(options.handlers, method as ApiMethod, body.value, gone.signal)
+        sendEnvelope(res, 200, { ok: true, value })
+      } finally {
+        res.off('close', onClose)
+      }
     } catch (error) {
       answerError(res, method, error)
     }
