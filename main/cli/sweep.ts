@@ -77,7 +77,12 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
   try {
     outcome = await driveSweep(spec, {
       // Several processes need a fresh one per sweep: the engine host beside this bundle, as `amdahl serve` uses.
-      engine: (spec.processes ?? 1) > 1 ? hostEngine(() => forkHost()) : inProcessEngine,
+      // So does a JS module: its top level and its combine run on the engine's main thread, where a loop that
+      // never yields held this process too (Ctrl-C never ran); from a host of its own a cancel gets it killed.
+      engine:
+        (spec.processes ?? 1) > 1 || spec.workload === 'module'
+          ? hostEngine(() => forkHost())
+          : inProcessEngine,
       signal: controller.signal,
       history,
       onProgress: (progress) => (events ? events.progress(progress) : bar?.update(progress)),

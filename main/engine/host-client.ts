@@ -30,6 +30,13 @@ export type HostLauncher = () => HostProcess
 const READY_TIMEOUT_MS = 30_000
 /** After its sweep a host closes its pools and exits by itself; past this it is killed. */
 const EXIT_GRACE_MS = 10_000
+/**
+ * A cancelled host saves what it measured and exits within a second or two; one still there after this is stuck
+ * in code that never yields (a module's top level or its combine in an endless loop: no message, no signal
+ * handler of ours runs) and is killed, its last checkpoint kept. Without it such a host spun a core for ever and
+ * every later sweep was refused as "already running".
+ */
+export const CANCEL_GRACE_MS = 10_000
 
 function exitDetail(code: number | null, signal: string | null): string {
   if (signal) return `killed by ${signal}`
@@ -37,7 +44,7 @@ function exitDetail(code: number | null, signal: string | null): string {
 }
 
 /** A SweepEngine that starts one host process per sweep (and per probe of the machine). */
-export function hostEngine(launch: HostLauncher): SweepEngine {
+export function hostEngine(launch: HostLauncher, cancelGraceMs = CANCEL_GRACE_MS): SweepEngine {
   const alive = new Map<HostProcess, Promise<void>>()
 
   /**
@@ -52,6 +59,8 @@ export function hostEngine(launch: HostLauncher): SweepEngine {
   ): Promise<T> {
     const host = launch()
     let exited = false
+    let killedAfterCancel = false
+    let cancelTimer: NodeJS.Timeout | undefined
     const gone = new Promise<void>((resolve) =>
       host.onExit(() => {
         exited = true
@@ -68,6 +77,12 @@ export function hostEngine(launch: HostLauncher): SweepEngine {
       if (exited) return
       host.send({ type: 'cancel' })
       host.interrupt?.()
+      cancelTimer ??= setTimeout(() => {
+        if (exited) return
+        killedAfterCancel = true
+        host.kill()
+      }, cancelGraceMs)
+      cancelTimer.unref()
     }
     try {
       return await new Promise<T>((resolve, reject) => {
@@ -100,10 +115,14 @@ export function hostEngine(launch: HostLauncher): SweepEngine {
         })
         host.onExit((code, signal) => {
           clearTimeout(readyTimer)
+          clearTimeout(cancelTimer)
+          const job = start.type === 'probe' ? 'probe' : 'sweep'
           // After the answer this rejection is ignored: a promise settles once.
           reject(
             new Error(
-              `the engine process ended in the middle of the ${start.type === 'probe' ? 'probe' : 'sweep'} (${exitDetail(code, signal)})`,
+              killedAfterCancel
+                ? `the engine process did not stop within ${cancelGraceMs / 1000} s of the cancel and was killed: code of the ${job} never yielded (a module's top level or combine in an endless loop?)`
+                : `the engine process ended in the middle of the ${job} (${exitDetail(code, signal)})`,
             ),
           )
         })

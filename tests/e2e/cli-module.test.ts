@@ -61,4 +61,15 @@ describe('amdahl sweep --module, built', () => {
       /^Run "module 1 size × 1 pool" \(\S+\): failed \(typo\.mjs: cannot load: SyntaxError: [^\n]+\), /,
     )
   })
+
+  it("runs the module in an engine process of its own: a module's process.exit no longer ends the CLI as a success", () => {
+    // Imported into the CLI's own process, this exited 0 with nothing printed, no run, no JSON.
+    const file = join(work, 'exits.mjs')
+    writeFileSync(file, 'process.exit(0)\nexport function kernel() { return 1 }\n')
+    const result = amdahl('sweep', '--module', file, '--sizes', '20', '--pools', '2')
+    expect(result.status).toBe(1)
+    expect(result.stderr).toContain(
+      'amdahl: the sweep failed: the engine process ended in the middle of the sweep (exit code 0)',
+    )
+  })
 })

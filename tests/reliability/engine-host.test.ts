@@ -165,6 +165,31 @@ describe('the engine host process', () => {
     expect(await eventually(() => processesRunning(workerScript()).length === 0, 30_000)).toBe(true)
   })
 
+  it("kills a cancelled host that never yields (a module's endless top level) a grace after the cancel", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'amdahl-stuck-module-'))
+    cleanup.push(() => rm(dir, { recursive: true, force: true }))
+    const modulePath = join(dir, 'stuck.mjs')
+    await writeFile(modulePath, 'while (true) {}\nexport function kernel() { return 1 }\n')
+    const { launch, pids } = launcher()
+    const engine = hostEngine(launch, 1000)
+    cleanup.push(() => engine.close())
+    const controller = new AbortController()
+    const started = Date.now()
+    setTimeout(() => controller.abort(), 1500)
+    const error = await engine
+      .runSweep(spec({ workload: 'module', module: { path: modulePath } }), { signal: controller.signal })
+      .then(
+        () => null,
+        (e: Error) => e,
+      )
+    expect(error?.message).toBe(
+      "the engine process did not stop within 1 s of the cancel and was killed: code of the sweep never yielded (a module's top level or combine in an endless loop?)",
+    )
+    // The cancel at 1.5 s, the kill a second later: not a host spinning a core for ever.
+    expect(Date.now() - started).toBeLessThan(8_000)
+    expect(await eventually(() => !isAlive(pids[0]))).toBe(true)
+  })
+
   it('measures the machine in a host of its own, and the host is gone after', async () => {
     const { launch, pids } = launcher()
     const engine = hostEngine(launch)
