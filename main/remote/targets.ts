@@ -1,6 +1,7 @@
 // Where the remote targets are kept (targets.json in the data folder); what a target is lives in common/targets.ts.
 import { mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import lockfile from 'proper-lockfile'
 import { z } from 'zod'
 import { MAX_TARGETS, TargetSchema, type Target } from '../../common/targets'
 import { ApiError, formatIssues } from '../../common/contract'
@@ -64,24 +65,55 @@ export class TargetStore {
 
   async add(target: Target): Promise<void> {
     const checked = TargetSchema.parse(target)
-    const targets = await this.list()
-    if (targets.some((t) => t.name === checked.name)) {
-      throw new ApiError(`a target named ${checked.name} exists: remove it first`)
-    }
-    if (targets.length >= MAX_TARGETS) throw new ApiError(`at most ${MAX_TARGETS} targets`)
-    await this.write([...targets, checked])
+    await this.locked(async () => {
+      const targets = await this.list()
+      if (targets.some((t) => t.name === checked.name)) {
+        throw new ApiError(`a target named ${checked.name} exists: remove it first`)
+      }
+      if (targets.length >= MAX_TARGETS) throw new ApiError(`at most ${MAX_TARGETS} targets`)
+      await this.write([...targets, checked])
+    })
   }
 
   async remove(name: string): Promise<boolean> {
-    const targets = await this.list()
-    const kept = targets.filter((t) => t.name !== name)
-    if (kept.length === targets.length) return false
-    await this.write(kept)
-    return true
+    return this.locked(async () => {
+      const targets = await this.list()
+      const kept = targets.filter((t) => t.name !== name)
+      if (kept.length === targets.length) return false
+      await this.write(kept)
+      return true
+    })
+  }
+
+  /**
+   * One change at a time, across processes too (eight `amdahl target add` at once, or the app beside the CLI):
+   * each reads, changes and writes the file holding targets.json.lock, a directory made atomically and taken
+   * over once stale. Without it each read the same file and the last write won: of eight adds, three were kept,
+   * and a removed target came back.
+   */
+  private async locked<T>(change: () => Promise<T>): Promise<T> {
+    await mkdir(dirname(this.file), { recursive: true })
+    let release: () => Promise<void>
+    try {
+      release = await lockfile.lock(this.file, {
+        realpath: false,
+        stale: 10_000,
+        retries: { retries: 100, factor: 1.3, minTimeout: 5, maxTimeout: 100 },
+      })
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'error'
+      throw new ApiError(
+        `${this.file} is being changed by another Amdahl and stayed locked: try again (${code})`,
+      )
+    }
+    try {
+      return await change()
+    } finally {
+      await release().catch(() => undefined)
+    }
   }
 
   private async write(targets: Target[]): Promise<void> {
-    await mkdir(join(this.file, '..'), { recursive: true })
     await writeFileAtomic(this.file, `${JSON.stringify({ targets }, null, 2)}\n`)
   }
 }
