@@ -155,6 +155,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       'let the page run your programs, JS modules and ssh to targets (refused by default)',
     )
     .addOption(historyDir())
+    .addOption(dataDir('the data folder holding targets.json, as for amdahl target'))
     .action(async (options: ServeOptions) => done(await (await import('./serve')).serveCommand(options, io)))
 
   const target = program.command('target').description('remote machines to sweep on over ssh')

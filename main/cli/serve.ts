@@ -1,6 +1,8 @@
 // `amdahl serve`: the service behind the browser-mode server, until Ctrl-C or SIGTERM.
 import { hostEngine } from '../engine/host-client'
 import { forkHost } from '../engine/host-fork'
+import { defaultDataDir } from '../history/paths'
+import { TargetStore } from '../remote/targets'
 import { createService } from '../service/service'
 import { startServer } from '../transports/http/server'
 import { CliFailure, EXIT_INTERRUPTED, EXIT_OK, secondSignal, STOP_SIGNALS } from './errors'
@@ -16,6 +18,8 @@ export interface ServeOptions {
   port?: string
   host?: string
   historyDir?: string
+  /** The data folder holding targets.json, as for `amdahl target` and `sweep --on`. */
+  dataDir?: string
   open?: boolean
   allowCommands?: boolean
 }
@@ -45,6 +49,8 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
     // Each sweep in a process of its own, so HTTP answers and event streams never share the measuring thread.
     engine: hostEngine(() => forkHost()),
     allowCommands: options.allowCommands === true,
+    // The targets `amdahl target` keeps, whatever --history-dir says (beside that folder they were another list).
+    targets: new TargetStore(options.dataDir ?? defaultDataDir(io.env)),
   })
   if (options.allowCommands) log(ALLOW_COMMANDS_WARNING)
 

@@ -35,13 +35,17 @@ const commandSpec = {
 }
 
 async function serve(...flags: string[]) {
+  return serveIn({}, ...flags)
+}
+
+async function serveIn(env: Record<string, string>, ...flags: string[]) {
   let stdout = ''
   let stderr = ''
   const handlers = new Set<(signal: NodeJS.Signals) => void>()
   const io: CliIo = {
     stdout: { write: (t: string) => (stdout += t) },
     stderr: { write: (t: string) => (stderr += t), isTTY: false },
-    env: {},
+    env,
     cores: 2,
     onSignal(_s, handler) {
       handlers.add(handler)
@@ -246,6 +250,41 @@ describe('Try once in browser mode', () => {
     await s.stop()
     await answer
     expect(await eventually(() => pids.every((pid) => !isAlive(pid)), 10_000)).toBe(true)
+  })
+})
+
+describe('amdahl serve and the targets `amdahl target` keeps', () => {
+  it('lists the targets of the data folder whatever --history-dir says, or of --data-dir', async () => {
+    const home = join(dir, 'home')
+    const other = join(dir, 'other-data')
+    const io = (env: Record<string, string>): CliIo => ({
+      stdout: { write: () => true },
+      stderr: { write: () => true, isTTY: false },
+      env,
+      cores: 2,
+      onSignal: () => () => undefined,
+      exit: (code) => {
+        throw new Error(`exit ${code}`)
+      },
+      openUrl: () => {},
+    })
+    expect(await runCli(['target', 'add', 'lab', 'root@lab.example'], io({ AMDAHL_HOME: home }))).toBe(0)
+    expect(await runCli(['target', 'add', 'far', 'root@far.example', '--data-dir', other], io({}))).toBe(0)
+    // The history elsewhere: the targets were those of a folder beside it, an empty list.
+    const s = await serveIn({ AMDAHL_HOME: home }, '--history-dir', join(dir, 'elsewhere', 'runs'))
+    try {
+      const listed = await s.call('listTargets')
+      expect(listed.body.value.map((t: { name: string }) => t.name)).toEqual(['lab'])
+    } finally {
+      await s.stop()
+    }
+    const d = await serveIn({ AMDAHL_HOME: home }, '--data-dir', other)
+    try {
+      const listed = await d.call('listTargets')
+      expect(listed.body.value.map((t: { name: string }) => t.name)).toEqual(['far'])
+    } finally {
+      await d.stop()
+    }
   })
 })
 
