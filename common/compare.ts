@@ -132,9 +132,13 @@ export function machineNote(cmp: RunComparison): string | null {
   const [low, high] = [signedChange(m.low), signedChange(m.high)]
   const range = low === high ? low : `${low} … ${high}`
   const verdicts = cmp.counts.faster + cmp.counts.slower
-  const head =
-    `The machine's own check (a fixed compute loop and memory stream, timed between samples) changed by ${range} ` +
-    `from A to B over the ${m.cells} cell${m.cells === 1 ? '' : 's'} checked in both runs`
+  const cells = `over the ${m.cells} cell${m.cells === 1 ? '' : 's'} checked in both runs`
+  const check = 'a fixed compute loop and memory stream, timed between samples'
+  // Two machines: their checks differ as the machines do, and so may every verdict.
+  const twoMachines = cmp.differences.some((d) => d.field === 'measured on' || d.field === 'machine')
+  const head = twoMachines
+    ? `The runs were measured on different machines: their own checks (${check}) differ by ${range} from A to B ${cells}`
+    : `The machine's own check (${check}) changed by ${range} from A to B ${cells}`
   if (cmp.withinMachine === 0) return `${head}.`
   return (
     `${head}: ${cmp.withinMachine} of the ${verdicts} faster or slower verdicts lie within that change ` +
@@ -236,6 +240,11 @@ function differences(a: Run, b: Run): RunComparison['differences'] {
     ['max time', (r) => `${r.spec.maxTimeMs} ms`],
     ['processes', (r) => String(r.spec.processes ?? 1)],
     ['seed', (r) => String(r.spec.seed)],
+    // Where: two nodes of one CPU model read as one machine by the fields below.
+    [
+      'measured on',
+      (r) => (r.target ? `target ${r.target}` : r.imported ? 'an imported run’s machine' : 'this machine'),
+    ],
     ['machine', (r) => `${r.machine.cpuModel}, ${r.machine.logicalCores} cores`],
     ['node', (r) => r.machine.node],
   ]
