@@ -82,9 +82,9 @@ const processText = (what: string) =>
 /** Capture groups of a regular expression's source, or why it is not one. */
 export function regexGroups(source: string): number | string {
   try {
-    // The pattern as typed, with the flags the search uses: its error names what the user wrote. (Compiled only
-    // with the '|' below, (\d*)|\ escaped that '|' and passed, and ( was reported as /(|/.)
-    new RegExp(source, 'gm')
+    // The pattern as typed: its error names what the user wrote. (Compiled only with the '|' below, (\d*)|\
+    // escaped that '|' and passed, and ( was reported as /(|/.) The search's flags (g, m) change no syntax.
+    new RegExp(source)
     // Matching the empty alternative always succeeds and reports every group, matched or not.
     return (new RegExp(`(?:${source})|`).exec('')?.length ?? 1) - 1
   } catch (err) {

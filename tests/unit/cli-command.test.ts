@@ -128,12 +128,16 @@ describe('command flags', () => {
       ['--command', 'p', '--transfer', 'copy'],
       'amdahl: --command runs your program, which holds its own data: leave out --transfer copy',
     ],
+    [
+      ['--command', 'p', '--centroids', '5'],
+      "amdahl: --centroids sets the assign workload's k; --command runs your program: leave out --centroids 5",
+    ],
     // Taken silently it would read as if the sweep used that folder; only --on reads it (the targets).
     [['--data-dir', '/tmp'], 'amdahl: --data-dir names where targets are kept: it goes with --on <target>'],
     // Not "--time-regex: time regex: Invalid…": the flag names the field once.
     [
       ['--command', 'p', '--time-regex', '('],
-      'amdahl: --time-regex: Invalid regular expression: /(|/: Unterminated group',
+      'amdahl: --time-regex: Invalid regular expression: /(/: Unterminated group',
     ],
   ])('refuses %j in one line', async (args, line) => {
     const io = memoryIo()
