@@ -107,7 +107,7 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
   const { run } = outcome
 
   if (events) events.run(run)
-  else io.stdout.write(formatRunReport(run))
+  else io.stdout.write(formatRunReport(run, { saved: history !== null && outcome.saveError === null }))
   let failedWrites = 0
   if (history) {
     if (outcome.saveError === null) warn(`saved as run ${run.id} in ${history.dir}`)

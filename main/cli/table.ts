@@ -128,13 +128,20 @@ const MAX_FLAG_LINES = 12
  * Each flagged cell's notes, one line per flag: what was seen and what to suspect; the most telling first, and
  * where the rest can be read when they are more than fit.
  */
-export function formatFlagNotes(cells: Cell[], runId?: string): string {
+/**
+ * The flags' notes, the first MAX_FLAG_LINES of them, then where the rest are: the saved run (`savedId`), or the
+ * JSON a sweep writes with --json (a run not saved, `--no-save` or a failed save, has no id to export).
+ */
+export function formatFlagNotes(cells: Cell[], savedId?: string | null): string {
   const lines = flagNotes(cells).map((line) => `  ${line}`)
   const shown = lines.slice(0, MAX_FLAG_LINES)
   if (lines.length > shown.length) {
-    const where = runId
-      ? `: every note is in amdahl export ${runId} --format json, and in the app's table`
-      : ''
+    const where =
+      savedId === undefined
+        ? ''
+        : savedId === null
+          ? ': every note is in the run’s JSON (--json FILE); this run was not saved'
+          : `: every note is in amdahl export ${savedId} --format json, and in the app's table`
     shown.push(`  … and ${lines.length - shown.length} more${where}`)
   }
   return shown.join('\n')
@@ -177,7 +184,8 @@ export function formatFits(run: Run): string {
 
 /** Measured in several processes: each took the whole sweep, and the intervals are built over them. */
 /** The whole report `amdahl sweep` and `amdahl history show` print. */
-export function formatRunReport(run: Run): string {
+/** `saved: false`: the run is in no history (`--no-save`, a failed save): nothing points at an id to export. */
+export function formatRunReport(run: Run, { saved = true }: { saved?: boolean } = {}): string {
   const { spec, machine } = run
   const title = run.name ? `"${field(run.name)}" (${run.id})` : run.id
   const lines = [
@@ -197,7 +205,8 @@ export function formatRunReport(run: Run): string {
   )
   const batched = batchNote(run)
   if (batched) lines.push(batched)
-  if (run.cells.some((c) => c.flags.length > 0)) lines.push('', 'Flags', formatFlagNotes(run.cells, run.id))
+  if (run.cells.some((c) => c.flags.length > 0))
+    lines.push('', 'Flags', formatFlagNotes(run.cells, saved ? run.id : null))
   if (run.poolStartup.length > 0) lines.push('', 'Pool start-up', formatPoolStartup(run))
   if (run.cells.some((c) => !c.serial)) {
     lines.push('', FIT_TABLE_TITLE, formatFits(run))

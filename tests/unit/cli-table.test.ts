@@ -220,6 +220,15 @@ describe('formatRunReport', () => {
     expect(notes[12]).toMatch(
       /^ {2}… and \d+ more: every note is in amdahl export run-many --format json, and in the app's table$/,
     )
+    // Not saved (--no-save, a failed save): no id to export, the JSON a sweep writes instead.
+    const unsaved = formatRunReport(
+      { ...run, id: 'run-many', cells: many.cells, fits: many.fits },
+      { saved: false },
+    )
+    expect(unsaved).not.toContain('amdahl export run-many')
+    expect(unsaved).toMatch(
+      /\n {2}… and \d+ more: every note is in the run’s JSON \(--json FILE\); this run was not saved\n/,
+    )
     // One sample on either side has nothing to resample: the speedup has no interval, not a point one.
     const row = text.split('\n').find((l) => l.trimStart().startsWith('1,200') && / 4 {2}/.test(l))!
     expect(row.trim().split(/\s{2,}/)[5]).toBe('3.00×')
