@@ -299,6 +299,10 @@ function ownWorkloadInput(flags: SweepFlags): Partial<SweepSpecInput> {
     throw new UsageError(
       `--command runs your program, which holds its own data: leave out --transfer ${flags.transfer}`,
     )
+  if (flags.centroids !== undefined)
+    throw new UsageError(
+      `--centroids sets the assign workload's k; --command runs your program: leave out --centroids ${flags.centroids}`,
+    )
   const timeUnit =
     flags.timeUnit === undefined
       ? undefined

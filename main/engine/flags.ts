@@ -144,7 +144,11 @@ export function cellFlags(cell: FlaggedCell, ctx: FlagContext): CellFlag[] {
   if (ctx.warmups === 0 && n > 0) {
     flags.push({
       kind: 'no-warmup',
-      note: 'no warm-up: the first sample also paid for compiling the kernel and cold caches',
+      // A program of the user's has no kernel of ours to compile: its first run reads it and its files cold.
+      note:
+        cell.command !== undefined
+          ? 'no warm-up: the first run also paid for cold caches (the program and its files read from disk)'
+          : 'no warm-up: the first sample also paid for compiling the kernel and cold caches',
     })
   }
   if (

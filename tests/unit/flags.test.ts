@@ -116,6 +116,12 @@ describe('plausibility flags', () => {
 
   it('no-warmup: no warm-up run before the first timed sample; not after one', () => {
     expect(cellFlags(quiet(), { ...ctx, warmups: 0 }).map((f) => f.kind)).toEqual(['no-warmup'])
+    expect(cellFlags(quiet(), { ...ctx, warmups: 0 })[0].note).toMatch(/compiling the kernel/)
+    // A program of the user's: no kernel of ours compiled, the program read cold.
+    const program = cellFlags({ ...quiet(), command: 'prog 2 100' }, { ...ctx, warmups: 0 })[0].note
+    expect(program).toBe(
+      'no warm-up: the first run also paid for cold caches (the program and its files read from disk)',
+    )
     expect(raises('no-warmup', quiet())).toBe(false)
   })
 
