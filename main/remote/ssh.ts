@@ -116,5 +116,14 @@ export function spawnSsh(
 ): ChildProcessWithoutNullStreams {
   const [program, ...args] = sshArgs(target, remoteArgs, env)
   // No local shell anywhere: the argument list goes to ssh as it is.
-  return spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'], env, windowsHide: true })
+  // In a process group (session) of its own: Ctrl-C in a terminal signals the whole foreground group, and ssh
+  // would die of it before the remote sent back the run it measured; only our handler decides to cancel (by
+  // closing ssh's stdin). Killed hard, we still take ssh along: its stdin closes, so the remote sweep cancels and
+  // ends, and ssh ends when its output has nowhere to go.
+  return spawn(program, args, {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env,
+    windowsHide: true,
+    detached: process.platform !== 'win32',
+  })
 }

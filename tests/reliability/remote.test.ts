@@ -1,6 +1,6 @@
 // Remote targets over a real OpenSSH server on 127.0.0.1: add, check, a sweep with progress, cancel leaving no
 // remote process, a dropped connection, a version mismatch, and remotes that send garbage or oversized events.
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -152,6 +152,68 @@ run('remote targets over ssh (a real sshd on 127.0.0.1)', () => {
     expect(got.status).toBe('cancelled')
     await waitFor(() => remoteSweeps().length === 0, 10_000)
     expect(remoteSweeps()).toEqual([])
+  }, 240_000)
+
+  it('Ctrl-C in a terminal (SIGINT to the whole process group) still brings the partial run back and saves it', async () => {
+    // A terminal sends Ctrl-C to every process of the foreground group: ssh too, which once died before the remote
+    // sent its run ("the connection to loop failed or dropped", exit 1, nothing saved).
+    const child = spawn(
+      process.execPath,
+      [
+        bundles.cli,
+        'sweep',
+        '--on',
+        'loop',
+        '--sizes',
+        '3000',
+        '--pools',
+        '1,2',
+        '--reps',
+        '1000',
+        '--max-time',
+        '60s',
+        '--max-samples',
+        '1000',
+      ],
+      { env: env(), detached: true, stdio: ['pipe', 'pipe', 'pipe'] },
+    )
+    let stderr = ''
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+    child.stdout.resume()
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)))
+    await waitFor(() => remoteSweeps().length > 0, 60_000)
+    expect(remoteSweeps().length).toBeGreaterThan(0)
+    await new Promise((r) => setTimeout(r, 1500))
+    process.kill(-(child.pid as number), 'SIGINT')
+    const code = await exited
+    expect(stderr).toMatch(/cancelling on loop/)
+    expect(stderr).toMatch(/saved as run \S+ .*measured on loop/)
+    expect(code).toBe(130)
+    const id = /saved as run (\S+)/.exec(stderr)?.[1] as string
+    const saved = JSON.parse(readFileSync(join(home, 'history', `${id}.json`), 'utf8'))
+    expect([saved.status, saved.target]).toEqual(['cancelled', 'loop'])
+    await waitFor(() => remoteSweeps().length === 0, 15_000)
+    expect(remoteSweeps()).toEqual([])
+  }, 240_000)
+
+  it('a CLI killed hard mid-sweep leaves neither its ssh nor the remote sweep running', async () => {
+    // ssh runs in a group of its own (so Ctrl-C reaches only the CLI): it must still end with the CLI.
+    const child = spawn(
+      process.execPath,
+      [bundles.cli, 'sweep', '--on', 'loop', '--sizes', '3000', '--pools', '1,2', '--reps', '1000'],
+      { env: env(), detached: true, stdio: 'ignore' },
+    )
+    const ours = () => allProcesses().filter((p) => p.ppid === child.pid && p.cmdline.includes('ssh'))
+    await waitFor(() => remoteSweeps().length > 0, 60_000)
+    const ssh = ours()
+    expect(ssh).toHaveLength(1)
+    process.kill(child.pid as number, 'SIGKILL')
+    await waitFor(
+      () => remoteSweeps().length === 0 && !allProcesses().some((p) => p.pid === ssh[0].pid),
+      20_000,
+    )
+    expect(remoteSweeps()).toEqual([])
+    expect(allProcesses().filter((p) => p.pid === ssh[0].pid)).toEqual([])
   }, 240_000)
 
   it('fails in one line when the connection drops, and the remote side cleans up', async () => {
