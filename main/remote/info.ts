@@ -16,6 +16,12 @@ export const InfoSchema = z.object({
 })
 export type Info = z.infer<typeof InfoSchema>
 
+/**
+ * How long the target may take to answer (ssh's own timeouts are longer, and a remote that never answers, e.g. a
+ * wrapper waiting on a prompt, would hold `target check`, `sweep --on` and the app's Check for ever).
+ */
+export const INFO_TIMEOUT_MS = 60_000
+
 /** Runs `amdahl info --json` on the target; rejects with one line (ApiError) naming what went wrong. */
 export function remoteInfo(target: Target, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<Info> {
   return new Promise<Info>((done, refuse) => {
@@ -23,6 +29,11 @@ export function remoteInfo(target: Target, env: NodeJS.ProcessEnv, signal?: Abor
     const stderr = new Tail()
     let line: string | null = null
     let overflow: string | null = null
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      child.kill('SIGTERM')
+    }, INFO_TIMEOUT_MS)
     const reader = new LineReader(
       { maxLineBytes: 64 * 1024, maxTotalBytes: 256 * 1024 },
       (l) => (line ??= l),
@@ -37,11 +48,22 @@ export function remoteInfo(target: Target, env: NodeJS.ProcessEnv, signal?: Abor
     child.stderr.on('data', (c: Buffer) => stderr.push(c))
     child.stdin.on('error', () => {})
     child.stdin.end()
-    child.on('error', (e) => refuse(new ApiError(`cannot start ssh: ${oneLine(e.message)}`)))
+    child.on('error', (e) => {
+      clearTimeout(timer)
+      refuse(new ApiError(`cannot start ssh: ${oneLine(e.message)}`))
+    })
     child.on('close', (code) => {
+      clearTimeout(timer)
       signal?.removeEventListener('abort', onAbort)
       const last = oneLine(stderr.lastLine())
       if (overflow) return refuse(new ApiError(`${target.name} sent ${overflow}`))
+      if (timedOut) {
+        return refuse(
+          new ApiError(
+            `${target.name} did not answer within ${INFO_TIMEOUT_MS / 1000} s: is "${oneLine(target.remoteCommand)} info" waiting for something there?`,
+          ),
+        )
+      }
       if (signal?.aborted) {
         const timedOut = (signal.reason as Error | undefined)?.name === 'TimeoutError'
         return refuse(

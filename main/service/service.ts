@@ -18,7 +18,7 @@ import type { HistoryStore } from '../history/store'
 import { runProbe } from '../probe/probe'
 import { ProbeStore, probeDirFor } from '../probe/store'
 import { SpeedStore } from '../probe/speed-store'
-import { remoteInfo, targetCheck } from '../remote/info'
+import { INFO_TIMEOUT_MS, remoteInfo, targetCheck } from '../remote/info'
 import { runRemoteSweep } from '../remote/remote-sweep'
 import { remoteArgsForSpec } from '../remote/spec-args'
 import { TargetStore } from '../remote/targets'
@@ -65,8 +65,8 @@ export const COMMANDS_REFUSED =
 export const TARGETS_REFUSED =
   'this server does not run ssh: restart it with `amdahl serve --allow-commands` to add, check or sweep on targets'
 
-/** How long a check may wait for the target to answer (ssh's own timeouts are longer). */
-export const CHECK_TIMEOUT_MS = 60_000
+/** How long a check may wait for the target to answer (ssh's own timeouts are longer): remoteInfo's own bound. */
+export const CHECK_TIMEOUT_MS = INFO_TIMEOUT_MS
 
 const runsUserCode = (spec: SweepSpec) => spec.workload === 'command' || spec.workload === 'module'
 
@@ -351,7 +351,7 @@ export function createService(options: ServiceOptions): Service {
       if (active && active.target === null)
         throw conflict('a sweep is running: check the target when it is done')
       const target = await targets.get(name)
-      const info = await remoteInfo(target, sshEnv, AbortSignal.timeout(CHECK_TIMEOUT_MS))
+      const info = await remoteInfo(target, sshEnv)
       return targetCheck(info, target, version)
     },
   }

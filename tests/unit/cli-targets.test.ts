@@ -1,0 +1,83 @@
+// `amdahl target …` and `amdahl sweep --on` in process, over a stand-in for ssh (AMDAHL_SSH_COMMAND, as a user's
+// own wrapper would be): what the CLI does with a remote that never answers, and the flags it refuses with --on.
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { CliIo } from '../../main/cli/io'
+import { runCli } from '../../main/cli/program'
+import { INFO_TIMEOUT_MS } from '../../main/remote/info'
+
+/** Stands for ssh: notes that it started, then never answers (a remote wrapper waiting on a prompt). */
+const HANGING_SSH = `
+require('node:fs').writeFileSync(process.env.FAKE_STARTED, String(process.pid))
+setInterval(() => {}, 1e9)
+`
+
+let dir: string
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'amdahl-cli-targets-'))
+})
+afterEach(async () => {
+  vi.useRealTimers()
+  await rm(dir, { recursive: true, force: true })
+})
+
+function memoryIo(env: NodeJS.ProcessEnv): CliIo & { out: () => string; err: () => string } {
+  let out = ''
+  let err = ''
+  return {
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: (t: string) => (err += t), isTTY: false },
+    env,
+    cores: 2,
+    onSignal: () => () => {},
+    exit: (code: number) => {
+      throw new Error(`exit ${code}`)
+    },
+    openUrl: () => {},
+    out: () => out,
+    err: () => err,
+  }
+}
+
+async function withTarget(ssh: string): Promise<NodeJS.ProcessEnv> {
+  await writeFile(join(dir, 'fake-ssh.cjs'), ssh)
+  const env = {
+    ...process.env,
+    AMDAHL_HOME: dir,
+    AMDAHL_SSH_COMMAND: `${process.execPath} ${join(dir, 'fake-ssh.cjs')}`,
+    FAKE_STARTED: join(dir, 'started'),
+  }
+  const io = memoryIo(env)
+  expect(await runCli(['target', 'add', 'far', 'me@far:2222', '--remote-command', 'amdahl'], io)).toBe(0)
+  return env
+}
+
+describe('a target that never answers its info request', () => {
+  it.each([[['target', 'check', 'far']], [['sweep', '--on', 'far', '--sizes', '100', '--pools', '1']]])(
+    '%j gives up after the same bound as the app, in one line',
+    async (args) => {
+      const env = await withTarget(HANGING_SSH)
+      // Only the bound's timer is faked: the stand-in for ssh runs for real and is ended for real.
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+      const io = memoryIo(env)
+      let code: number | null = null
+      const done = runCli(args, io).then((c) => (code = c))
+      const started = join(dir, 'started')
+      const until = Date.now() + 20_000
+      while (!existsSync(started) && Date.now() < until) await new Promise((r) => setImmediate(r))
+      expect(existsSync(started)).toBe(true)
+      await vi.advanceTimersByTimeAsync(INFO_TIMEOUT_MS - 1000)
+      expect(code).toBeNull()
+      await vi.advanceTimersByTimeAsync(1000)
+      vi.useRealTimers()
+      await done
+      expect(io.err()).toBe(
+        'amdahl: far did not answer within 60 s: is "amdahl info" waiting for something there?\n',
+      )
+      expect(code).toBe(1)
+    },
+  )
+})
