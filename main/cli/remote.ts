@@ -22,7 +22,7 @@ import type { CliIo } from './io'
 import { ProgressLine } from './progress'
 import { formatRunReport } from './table'
 import { VERSION } from './version'
-import { formatIssues } from '../../common/contract'
+import { formatIssues, type SweepSpec } from '../../common/contract'
 import { oneLine } from '../../common/one-line'
 import type { SweepOptions } from './flags'
 import { triedOutputs, writeOutputs } from './sweep-files'
@@ -164,6 +164,7 @@ export function remoteSweepArgs(options: SweepOptions): string[] {
 /** `amdahl sweep --on <target> …`: the spec was checked here already; the target's CLI checks it again. */
 export async function remoteSweepCommand(
   options: SweepOptions & TargetDirOption,
+  spec: SweepSpec,
   io: CliIo,
 ): Promise<number> {
   // The files are written here, from the run that comes back: tried before connecting, as a local sweep does.
@@ -189,6 +190,8 @@ export async function remoteSweepCommand(
       env: io.env,
       signal: controller.signal,
       onProgress: (p) => bar?.update(p),
+      // The remote parses the same flags: its run must be of this spec (without --pools, its cores choose them).
+      request: { spec, chosenThere: options.pools === undefined ? ['pools'] : [] },
     })
   } catch (error) {
     throw new CliFailure((error as Error).message)

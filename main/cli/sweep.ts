@@ -31,7 +31,7 @@ import { SpeedStore } from '../probe/speed-store'
 export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<number> {
   const events = checkEventsFlag(options.events) ? new EventsWriter(io.stdout) : null
   const spec = parseSweepSpec(options, defaultPools(io.cores))
-  if (options.on !== undefined) return remoteSweepCommand(options, io)
+  if (options.on !== undefined) return remoteSweepCommand(options, spec, io)
   // Only targets live in the data folder: a --data-dir without --on would be taken and mean nothing.
   if (options.dataDir !== undefined)
     throw new UsageError('--data-dir names where targets are kept: it goes with --on <target>')

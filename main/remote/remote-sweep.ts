@@ -1,6 +1,7 @@
 // A sweep on a target: the remote CLI in its events mode over the user's ssh, progress streamed back, the finished
 // run checked exactly as an import is (nothing from the remote side is trusted) and handed back to be saved.
-import { ApiError, MAX_IMPORT_BYTES, type Run } from '../../common/contract'
+import { ApiError, MAX_IMPORT_BYTES, type Run, type SweepSpec } from '../../common/contract'
+import { planSweep } from '../engine/plan'
 import { oneLine } from '../../common/one-line'
 import {
   EVENTS_PROTOCOL,
@@ -21,6 +22,68 @@ export interface RemoteSweepOptions {
   onProgress?: (progress: Extract<RemoteEvent, { type: 'progress' }>['progress']) => void
   /** How long a cancelled remote sweep may take to send its partial run before the link is cut. */
   cancelGraceMs?: number
+  /** What was asked for: the run that comes back must be of this sweep (see runMismatch). */
+  request?: RemoteRequest
+}
+
+/** The sweep a remote was asked to run, as this side parsed it from what it sent. */
+export interface RemoteRequest {
+  spec: SweepSpec
+  /** Fields the remote decides itself: pools when none were given (its own cores choose them). */
+  chosenThere?: ReadonlyArray<keyof SweepSpec>
+}
+
+/** How far a remote's clock may be off ours before the run's createdAt cannot be of this sweep. */
+export const CLOCK_MARGIN_MS = 5 * 60_000
+
+const shown = (value: unknown): string => {
+  if (value === undefined) return '(none)'
+  const text = Array.isArray(value)
+    ? value.join(',')
+    : typeof value === 'string'
+      ? value
+      : JSON.stringify(value)
+  return JSON.stringify(oneLine(text).slice(0, 60))
+}
+const cellKey = (c: { n: number; pool: number; chunkSpec: unknown; serial: boolean }) =>
+  `N=${c.n} pool ${c.pool}${c.serial ? ' serial' : ` chunk ${String(c.chunkSpec)}`}`
+
+/**
+ * Why `run` cannot be the run of the sweep asked for, started at `startedAt` and sent back at `endedAt` (ms), or
+ * null: every spec field the request fixed is the same, its createdAt falls within the sweep (give or take a
+ * clock off by CLOCK_MARGIN_MS), and its cells are planned cells, each once, all of them when it says complete.
+ */
+export function runMismatch(
+  run: Run,
+  request: RemoteRequest,
+  startedAt: number,
+  endedAt: number,
+): string | null {
+  const asked = request.spec as Record<string, unknown>
+  const got = run.spec as Record<string, unknown>
+  const free = new Set<string>(request.chosenThere ?? [])
+  for (const key of new Set([...Object.keys(asked), ...Object.keys(got)])) {
+    if (free.has(key) || JSON.stringify(asked[key]) === JSON.stringify(got[key])) continue
+    return `a run of another sweep: its ${key} is ${shown(got[key])}, not ${shown(asked[key])} as asked`
+  }
+  const created = Date.parse(run.createdAt)
+  if (!(created >= startedAt - CLOCK_MARGIN_MS && created <= endedAt + CLOCK_MARGIN_MS)) {
+    return `a run created at ${run.createdAt}, not during this sweep (${new Date(startedAt).toISOString()} to ${new Date(endedAt).toISOString()}; is its clock off?)`
+  }
+  const planned = new Map<string, number>()
+  for (const plan of planSweep(run.spec))
+    for (const cell of plan.cells) planned.set(cellKey(cell), (planned.get(cellKey(cell)) ?? 0) + 1)
+  for (const cell of run.cells) {
+    const key = cellKey(cell)
+    const left = planned.get(key) ?? 0
+    if (left === 0) return `a run with a cell the sweep did not plan or holds twice (${key})`
+    planned.set(key, left - 1)
+  }
+  const missing = [...planned.values()].reduce((a, b) => a + b, 0)
+  if (run.status === 'complete' && missing > 0) {
+    return `a complete run without ${missing} of its ${missing + run.cells.length} planned cells`
+  }
+  return null
 }
 
 /** Which side to update when the two versions differ. */
@@ -52,6 +115,7 @@ export function runRemoteSweep(
   opts: RemoteSweepOptions,
 ): Promise<Run> {
   return new Promise<Run>((resolve, reject) => {
+    const startedAt = Date.now()
     const child = spawnSsh(target, remoteArgs, opts.env)
     const stderr = new Tail()
     let settled = false
@@ -84,14 +148,22 @@ export function runRemoteSweep(
           return
         case 'error':
           return fail(`${target.name}: ${oneLine(event.error)}`)
-        case 'run':
+        case 'run': {
+          if (run !== null) return fail(`${target.name} sent a second run`)
+          const raw = event.run
+          if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || 'format' in raw)
+            return fail(`${target.name} sent a list or export of runs, not the one run of its sweep`)
+          let parsed: Run
           try {
-            const [parsed] = parseImport(event.run)
-            run = { ...parsed, target: target.name }
+            ;[parsed] = parseImport(raw)
           } catch (error) {
-            fail(`${target.name} sent a run that is not valid: ${oneLine((error as Error).message)}`)
+            return fail(`${target.name} sent a run that is not valid: ${oneLine((error as Error).message)}`)
           }
+          const mismatch = opts.request ? runMismatch(parsed, opts.request, startedAt, Date.now()) : null
+          if (mismatch !== null) return fail(`${target.name} sent ${mismatch}`)
+          run = { ...parsed, target: target.name }
           return
+        }
         case 'hello':
           return fail(`${target.name} introduced itself twice`)
       }

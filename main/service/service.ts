@@ -178,6 +178,8 @@ export function createService(options: ServiceOptions): Service {
         version,
         env: sshEnv,
         signal: sweep.controller.signal,
+        // Every field is sent (remoteArgsForSpec): the run that comes back must be of exactly this spec.
+        request: { spec: sweep.spec },
         onProgress: (remote) => {
           const progress: Progress = { ...remote, runId: sweep.runId }
           sweep.progress = progress

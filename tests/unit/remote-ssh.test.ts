@@ -3,7 +3,10 @@
 import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { eventLine } from '../../common/remote-events'
+import { parseInput } from '../../common/contract'
+import { parseSweepSpec, type SweepFlags } from '../../main/cli/flags'
 import { parseEvent, versionAdvice } from '../../main/remote/remote-sweep'
+import { remoteArgsForSpec } from '../../main/remote/spec-args'
 import { LineReader, sshArgs } from '../../main/remote/ssh'
 import { parseDestination, TargetSchema, type Target } from '../../main/remote/targets'
 
@@ -127,5 +130,37 @@ describe('event lines', () => {
       'lab runs Amdahl 0.0.9 and this machine 0.1.0: update Amdahl on lab to 0.1.0',
     )
     expect(versionAdvice('0.1.0', '0.2.0', 'lab')).toMatch(/update Amdahl on this machine to 0\.2\.0$/)
+  })
+})
+
+describe('the spec a target is sent', () => {
+  it('is read back by the remote CLI as exactly the spec asked for (so the run it sends is checked against it)', () => {
+    const spec = parseInput('startSweep', {
+      spec: {
+        name: ' far, away ',
+        workload: 'assign',
+        kernel: 'wasm',
+        sizes: [100, 300],
+        pools: [1, 3],
+        chunkRows: ['auto', 7],
+        executor: 'process',
+        transfer: 'copy',
+        repetitions: 7,
+        target: 0.02,
+        maxTimeMs: 1500,
+        maxSamples: 300,
+        orderSeed: 9,
+        warmups: 2,
+        processes: 2,
+        seed: 5,
+        centroids: 4,
+      },
+    }).spec
+    const flags: Record<string, string> = {}
+    for (const arg of remoteArgsForSpec(spec).slice(1)) {
+      const m = /^--([a-z-]+)=(.*)$/.exec(arg)
+      if (m) flags[m[1].replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = m[2]
+    }
+    expect(parseSweepSpec(flags as SweepFlags, [1, 2])).toEqual(spec)
   })
 })

@@ -38,7 +38,16 @@ let history: HistoryStore
 let service: Service
 let events: SweepEvent[]
 
-async function makeService(version: string, wait: boolean, runStatus: 'complete' | 'cancelled' = 'complete') {
+/** The run a fake remote sends back for spec(): the sweep asked for, created now. */
+const remoteRun = (over: Parameters<typeof makeRun>[0] = {}) =>
+  makeRun({ id: 'remote-own-id', name: 'far away', createdAt: new Date().toISOString(), ...over })
+
+async function makeService(
+  version: string,
+  wait: boolean,
+  runStatus: 'complete' | 'cancelled' = 'complete',
+  runLines?: string,
+) {
   const file = (name: string) => join(dir, name)
   await writeFile(file('fake-ssh.cjs'), FAKE_SSH)
   await writeFile(file('hello'), eventLine({ type: 'hello', amdahl: '0.1.0', protocol: 1 }))
@@ -57,10 +66,7 @@ async function makeService(version: string, wait: boolean, runStatus: 'complete'
       },
     }),
   )
-  await writeFile(
-    file('run'),
-    eventLine({ type: 'run', run: makeRun({ id: 'remote-own-id', name: 'far away', status: runStatus }) }),
-  )
+  await writeFile(file('run'), runLines ?? eventLine({ type: 'run', run: remoteRun({ status: runStatus }) }))
   history = new HistoryStore(join(dir, 'history'), { onWarning: () => {} })
   service = createService({
     history,
@@ -95,7 +101,10 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-const spec = () => parseInput('startSweep', { spec: { sizes: [16, 64], pools: [1, 2], repetitions: 2 } }).spec
+// As makeRun's (its name is the run's name, which a remote sweep takes from the spec it was sent).
+const spec = () =>
+  parseInput('startSweep', { spec: { name: 'far away', sizes: [16, 64], pools: [1, 2], repetitions: 2 } })
+    .spec
 
 function settled(): Promise<SweepEvent> {
   return new Promise((resolve) => {
@@ -161,6 +170,56 @@ describe('a sweep on a target', () => {
       'no target named "nowhere" (see amdahl target list)',
     )
     expect(await service.handlers.getActiveSweep({})).toBeNull()
+  })
+})
+
+describe('a run that is not of the sweep asked for', () => {
+  const other = (over: Parameters<typeof makeRun>[0]) => eventLine({ type: 'run', run: remoteRun(over) })
+  const base = () => remoteRun()
+  it.each([
+    [
+      'another sweep',
+      () => other({ spec: { ...base().spec, sizes: [16, 100] } }),
+      'far sent a run of another sweep: its sizes is "16,100", not "16,64" as asked',
+    ],
+    [
+      'another workload',
+      () => other({ spec: { ...base().spec, workload: 'assign' } }),
+      'far sent a run of another sweep: its workload is "assign", not "sum" as asked',
+    ],
+    [
+      'an old run replayed',
+      () => other({ createdAt: '2001-01-01T00:00:00.000Z' }),
+      /^far sent a run created at 2001-01-01T00:00:00\.000Z, not during this sweep \(.+; is its clock off\?\)$/,
+    ],
+    [
+      'a complete run with fewer cells than planned',
+      () => other({ cells: base().cells.slice(0, 2) }),
+      'far sent a complete run without 4 of its 6 planned cells',
+    ],
+    [
+      'a cell twice',
+      () => other({ status: 'cancelled', cells: [base().cells[0], base().cells[0]] }),
+      'far sent a run with a cell the sweep did not plan or holds twice (N=16 pool 1 serial)',
+    ],
+    ['a second run line', () => other({}) + other({ name: 'replaced' }), 'far sent a second run'],
+    [
+      'a list of two runs',
+      () => eventLine({ type: 'run', run: [base(), { ...base(), id: 'run-2026-11-25-bbbb' }] }),
+      'far sent a list or export of runs, not the one run of its sweep',
+    ],
+  ])('refuses %s in one line and saves nothing', async (_, lines, line) => {
+    await makeService('0.1.0', false, 'complete', lines())
+    const done = settled()
+    const { runId } = await service.handlers.startSweep({ spec: spec(), target: 'far' })
+    const end = await done
+    expect(end.type).toBe('failed')
+    if (end.type === 'failed') {
+      expect(end.runId).toBe(runId)
+      if (typeof line === 'string') expect(end.error).toBe(line)
+      else expect(end.error).toMatch(line)
+    }
+    expect(await service.handlers.listRuns({})).toEqual([])
   })
 })
 
