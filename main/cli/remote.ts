@@ -7,6 +7,7 @@ import { machineInfo } from '../engine/machine'
 import { defaultDataDir } from '../history/paths'
 import { remoteInfo as fetchInfo, versionProblem, type Info } from '../remote/info'
 import { runRemoteSweep } from '../remote/remote-sweep'
+import { REMOTE_WORKLOADS_ONLY } from '../remote/spec-args'
 import { DEFAULT_REMOTE_COMMAND, TargetSchema, TargetStore, type Target } from '../remote/targets'
 import {
   CliFailure,
@@ -167,6 +168,17 @@ export async function remoteSweepCommand(
   spec: SweepSpec,
   io: CliIo,
 ): Promise<number> {
+  // Refused before connecting, as the app refuses them: the events mode is what runs there (this side always
+  // reads it), and a target runs the built-in workloads only.
+  if (options.events !== undefined)
+    throw new UsageError(
+      '--events: not with --on: the events mode is how the target talks to this machine (run `amdahl sweep --events jsonl` on the target itself to read them)',
+    )
+  if (spec.workload !== 'sum' && spec.workload !== 'assign') {
+    const flag =
+      options.command !== undefined ? '--command' : options.module !== undefined ? '--module' : '--workload'
+    throw new UsageError(`${flag}: ${REMOTE_WORKLOADS_ONLY}`)
+  }
   // The files are written here, from the run that comes back: tried before connecting, as a local sweep does.
   const files = await triedOutputs(options, io.env)
   const target = await storeFor(options, io).get(options.on as string)

@@ -9,10 +9,13 @@ import type { CliIo } from '../../main/cli/io'
 import { runCli } from '../../main/cli/program'
 import { INFO_TIMEOUT_MS } from '../../main/remote/info'
 
-/** Stands for ssh: notes that it started, then never answers (a remote wrapper waiting on a prompt). */
+/**
+ * Stands for ssh: notes that it started, then never answers (a remote wrapper waiting on a prompt). Left behind
+ * by a failing test, it ends itself after two minutes.
+ */
 const HANGING_SSH = `
 require('node:fs').writeFileSync(process.env.FAKE_STARTED, String(process.pid))
-setInterval(() => {}, 1e9)
+setTimeout(() => process.exit(1), 120_000)
 `
 
 let dir: string
@@ -80,4 +83,24 @@ describe('a target that never answers its info request', () => {
       expect(code).toBe(1)
     },
   )
+})
+
+describe('flags sweep --on refuses before connecting', () => {
+  const workloadsOnly =
+    'a sweep on a target runs the built-in workloads (sum, assign): run command and module workloads with the CLI on that machine'
+  it.each([
+    [
+      ['--events', 'jsonl'],
+      'amdahl: --events: not with --on: the events mode is how the target talks to this machine (run `amdahl sweep --events jsonl` on the target itself to read them)',
+    ],
+    [['--command', 'python3 sum.py {n} {p}'], `amdahl: --command: ${workloadsOnly}`],
+    [['--module', './kernel.mjs'], `amdahl: --module: ${workloadsOnly}`],
+  ])('%j in one line naming the flag, and starts no ssh', async (flags, line) => {
+    const env = await withTarget(HANGING_SSH)
+    const io = memoryIo(env)
+    const code = await runCli(['sweep', '--on', 'far', '--sizes', '100', '--pools', '1', ...flags], io)
+    expect(io.err()).toBe(`${line}\n`)
+    expect(code).toBe(2)
+    expect(existsSync(join(dir, 'started'))).toBe(false)
+  })
 })
