@@ -21,6 +21,14 @@ const CONTROLS =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
 
+/** Whether `text` holds a character printable() would replace (a control, a bidi override, a line separator). */
+export function hasUnprintable(text: string): boolean {
+  CONTROLS.lastIndex = 0
+  const found = CONTROLS.test(text)
+  CONTROLS.lastIndex = 0
+  return found
+}
+
 /**
  * Text from data (a run name, a CPU model, an error) made safe to print to a terminal: an ESC, CR or other
  * control character shows as its visible picture (␛, ␍) instead of retitling, clearing or overwriting the terminal.

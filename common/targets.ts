@@ -1,6 +1,7 @@
 // What a remote target is (name, user@host[:port], identity file, remote command), validated alike by the CLI,
-// the contract every transport checks, and the store in main/remote/targets.ts. Pure: zod only.
+// the contract every transport checks, and the store in main/remote/targets.ts. Pure: zod and common/one-line only.
 import { z } from 'zod'
+import { hasUnprintable } from './one-line'
 
 export const MAX_TARGETS = 100
 export const DEFAULT_REMOTE_COMMAND = 'npx amdahl'
@@ -65,11 +66,19 @@ export const TargetSchema = z.strictObject({
 export type Target = z.infer<typeof TargetSchema>
 
 /** What a person types to add one (the app's Targets panel): empty optional fields mean "not given". */
+/**
+ * Stricter than what is kept (a targets.json from an older version stays readable, shown harmlessly): a new target's
+ * fields may not hold C1 controls, bidi overrides or line separators either, which no host, path or command needs
+ * and which would make a terminal show something else than what runs.
+ */
+const typed = <T extends z.ZodType<string>>(schema: T, what: string) =>
+  schema.refine((s) => !hasUnprintable(s), `${what} has control or bidi-override characters`)
+
 export const TargetAddSchema = z.strictObject({
   name: TargetNameSchema,
-  destination: DestinationSchema,
-  identity: IdentitySchema.nullable().default(null),
-  remoteCommand: RemoteCommandSchema.default(DEFAULT_REMOTE_COMMAND),
+  destination: typed(DestinationSchema, 'host'),
+  identity: typed(IdentitySchema, 'identity file').nullable().default(null),
+  remoteCommand: typed(RemoteCommandSchema, 'remote command').default(DEFAULT_REMOTE_COMMAND),
 })
 export type TargetAddInput = z.input<typeof TargetAddSchema>
 

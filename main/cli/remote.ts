@@ -8,7 +8,8 @@ import { defaultDataDir } from '../history/paths'
 import { remoteInfo as fetchInfo, versionProblem, type Info } from '../remote/info'
 import { runRemoteSweep } from '../remote/remote-sweep'
 import { REMOTE_WORKLOADS_ONLY } from '../remote/spec-args'
-import { DEFAULT_REMOTE_COMMAND, TargetSchema, TargetStore, type Target } from '../remote/targets'
+import { DEFAULT_REMOTE_COMMAND, TargetStore, type Target } from '../remote/targets'
+import { TargetAddSchema } from '../../common/targets'
 import {
   CliFailure,
   EXIT_FAILURE,
@@ -24,7 +25,7 @@ import { ProgressLine } from './progress'
 import { formatRunReport } from './table'
 import { VERSION } from './version'
 import { formatIssues, type SweepSpec } from '../../common/contract'
-import { oneLine } from '../../common/one-line'
+import { oneLine, printable } from '../../common/one-line'
 import type { SweepOptions } from './flags'
 import { triedOutputs, writeOutputs } from './sweep-files'
 
@@ -51,17 +52,18 @@ export async function targetAddCommand(
     const info = await stat(identity).catch(() => null)
     if (!info?.isFile()) throw new UsageError(`--identity: ${identity} is not a file`)
   }
-  const parsed = TargetSchema.safeParse({
+  // As the app's form is checked: a new target's fields hold nothing a terminal would show as something else.
+  const parsed = TargetAddSchema.safeParse({
     name,
     destination,
     identity,
     remoteCommand: options.remoteCommand ?? DEFAULT_REMOTE_COMMAND,
-    addedAt: new Date().toISOString(),
   })
   if (!parsed.success) throw new UsageError(flagWords(formatIssues(parsed.error)))
-  await storeFor(options, io).add(parsed.data)
+  const target: Target = { ...parsed.data, addedAt: new Date().toISOString() }
+  await storeFor(options, io).add(target)
   io.stdout.write(
-    `added target ${parsed.data.name} (${parsed.data.destination}); try: amdahl target check ${parsed.data.name}\n`,
+    `added target ${target.name} (${target.destination}); try: amdahl target check ${target.name}\n`,
   )
   return EXIT_OK
 }
@@ -83,7 +85,10 @@ export async function targetListCommand(options: TargetDirOption, io: CliIo): Pr
   }
   const rows = [
     ['name', 'host', 'remote command', 'identity'],
-    ...targets.map((t) => [t.name, t.destination, t.remoteCommand, t.identity ?? '(ssh config)']),
+    // targets.json may be edited by hand: a C1 control or bidi override shows as a mark, one for one (columns align).
+    ...targets.map((t) =>
+      [t.name, t.destination, t.remoteCommand, t.identity ?? '(ssh config)'].map((c) => printable(c)),
+    ),
   ]
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
   for (const row of rows)

@@ -104,3 +104,52 @@ describe('flags sweep --on refuses before connecting', () => {
     expect(existsSync(join(dir, 'started'))).toBe(false)
   })
 })
+
+describe('target texts that would bend a terminal', () => {
+  it('target list shows C1 controls and bidi overrides of a hand-edited targets.json as marks', async () => {
+    await writeFile(
+      join(dir, 'targets.json'),
+      JSON.stringify({
+        targets: [
+          {
+            name: 'far',
+            destination: 'me@far:2222',
+            identity: '/keys/\u202egpj.exe',
+            remoteCommand: 'amdahl \u009b2J\u0085x',
+            addedAt: '2026-11-25T12:00:00.000Z',
+          },
+        ],
+      }),
+    )
+    const io = memoryIo({ ...process.env, AMDAHL_HOME: dir })
+    expect(await runCli(['target', 'list'], io)).toBe(0)
+    expect(io.out()).toContain('amdahl \ufffd2J\ufffdx')
+    expect(io.out()).toContain('/keys/\ufffdgpj.exe')
+    expect(io.out()).not.toMatch(/[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/)
+  })
+
+  it.each([
+    [
+      ['--remote-command', 'amdahl \u202e'],
+      'amdahl: --remote-command: remote command has control or bidi-override characters',
+    ],
+    [
+      ['--remote-command', 'amdahl \u009b2J'],
+      'amdahl: --remote-command: remote command has control or bidi-override characters',
+    ],
+  ])('target add refuses %j in one line naming the flag, and writes nothing', async (flags, line) => {
+    const io = memoryIo({ ...process.env, AMDAHL_HOME: dir })
+    expect(await runCli(['target', 'add', 'far', 'me@far', ...flags], io)).toBe(2)
+    expect(io.err()).toBe(`${line}\n`)
+    expect(existsSync(join(dir, 'targets.json'))).toBe(false)
+  })
+
+  it('target add refuses an identity file whose path holds a bidi override', async () => {
+    const key = join(dir, 'key\u202etxt')
+    await writeFile(key, 'k')
+    const io = memoryIo({ ...process.env, AMDAHL_HOME: dir })
+    expect(await runCli(['target', 'add', 'far', 'me@far', '--identity', key], io)).toBe(2)
+    expect(io.err()).toBe('amdahl: --identity: identity file has control or bidi-override characters\n')
+    expect(existsSync(join(dir, 'targets.json'))).toBe(false)
+  })
+})
