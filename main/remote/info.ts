@@ -102,7 +102,7 @@ export function remoteInfo(target: Target, env: NodeJS.ProcessEnv, signal?: Abor
 /** Why a sweep on the target would be refused (the versions differ: which side to update), or null. */
 export function versionProblem(info: Info, target: Target, version: string): string | null {
   if (info.amdahl === version && info.protocol === EVENTS_PROTOCOL) return null
-  return versionAdvice(version, oneLine(info.amdahl), target.name)
+  return versionAdvice(version, oneLine(info.amdahl), target.name, info.protocol)
 }
 
 /** The check as the app shows it: every text from the remote made one printable line. */

@@ -86,22 +86,57 @@ export function runMismatch(
   return null
 }
 
-/** Which side to update when the two versions differ. */
-export function versionAdvice(ours: string, theirs: string, target: string): string {
+/**
+ * Which side to update when the two differ. The same version speaking another events protocol is another build
+ * (a development build, a patched copy): updating "to" the version both already have would change nothing.
+ */
+export function versionAdvice(
+  ours: string,
+  theirs: string,
+  target: string,
+  theirProtocol: number = EVENTS_PROTOCOL,
+): string {
   const cmp = compareVersions(ours, theirs)
+  if (cmp === 0) {
+    return (
+      `${target} runs a build of Amdahl ${theirs} (events protocol ${theirProtocol}) other than this machine's ` +
+      `${ours} (protocol ${EVENTS_PROTOCOL}): install the same build on both`
+    )
+  }
   const newer =
     cmp > 0 ? `update Amdahl on ${target} to ${ours}` : `update Amdahl on this machine to ${theirs}`
   return `${target} runs Amdahl ${theirs} and this machine ${ours}: ${newer}`
 }
 
-function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0)
-  const pb = b.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0)
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0)
+/**
+ * Semantic-version order: the numbers first, then a pre-release below its release (0.1.0-rc.1 < 0.1.0), its
+ * identifiers compared one by one (numbers as numbers, below words); build metadata (+…) does not count.
+ */
+export function compareVersions(a: string, b: string): number {
+  const split = (v: string) => {
+    const [core, ...pre] = v.trim().replace(/^v/, '').split('+')[0].split('-')
+    return { core: core.split('.').map((x) => Number.parseInt(x, 10) || 0), pre: pre.join('-') }
+  }
+  const va = split(a)
+  const vb = split(b)
+  for (let i = 0; i < Math.max(va.core.length, vb.core.length); i++) {
+    const d = (va.core[i] ?? 0) - (vb.core[i] ?? 0)
     if (d !== 0) return Math.sign(d)
   }
-  return 0
+  if (va.pre === vb.pre) return 0
+  if (va.pre === '') return 1
+  if (vb.pre === '') return -1
+  const pa = va.pre.split('.')
+  const pb = vb.pre.split('.')
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    if (pa[i] === pb[i]) continue
+    const na = /^\d+$/.test(pa[i])
+    const nb = /^\d+$/.test(pb[i])
+    if (na && nb) return Math.sign(Number(pa[i]) - Number(pb[i]))
+    if (na !== nb) return na ? -1 : 1
+    return pa[i] < pb[i] ? -1 : 1
+  }
+  return Math.sign(pa.length - pb.length)
 }
 
 /**
@@ -137,7 +172,7 @@ export function runRemoteSweep(
         if (event.type !== 'hello')
           return fail(`${target.name} did not introduce itself (is its Amdahl too old?)`)
         if (event.amdahl !== opts.version || event.protocol !== EVENTS_PROTOCOL) {
-          return fail(versionAdvice(opts.version, oneLine(event.amdahl), target.name))
+          return fail(versionAdvice(opts.version, oneLine(event.amdahl), target.name, event.protocol))
         }
         hello = true
         return

@@ -131,6 +131,24 @@ describe('event lines', () => {
     )
     expect(versionAdvice('0.1.0', '0.2.0', 'lab')).toMatch(/update Amdahl on this machine to 0\.2\.0$/)
   })
+
+  it('orders pre-releases as semver does: a release candidate is older than its release', () => {
+    expect(versionAdvice('0.1.0', '0.1.0-rc.1', 'lab')).toBe(
+      'lab runs Amdahl 0.1.0-rc.1 and this machine 0.1.0: update Amdahl on lab to 0.1.0',
+    )
+    expect(versionAdvice('0.1.0-rc.1', '0.1.0', 'lab')).toMatch(/update Amdahl on this machine to 0\.1\.0$/)
+    expect(versionAdvice('0.1.0-rc.2', '0.1.0-rc.10', 'lab')).toMatch(/on this machine to 0\.1\.0-rc\.10$/)
+    expect(versionAdvice('0.1.0-beta', '0.1.0-alpha', 'lab')).toMatch(/update Amdahl on lab to 0\.1\.0-beta$/)
+    expect(versionAdvice('0.1.0-rc.1', '0.1.0-rc', 'lab')).toMatch(/update Amdahl on lab to 0\.1\.0-rc\.1$/)
+    expect(versionAdvice('0.1.0-alpha.1', '0.1.0-alpha.beta', 'lab')).toMatch(/on this machine to/)
+    expect(versionAdvice('0.10.0', '0.9.0', 'lab')).toMatch(/update Amdahl on lab to 0\.10\.0$/)
+  })
+
+  it('says the builds differ when the version is the same but the events protocol is not', () => {
+    expect(versionAdvice('0.1.0', '0.1.0', 'lab', 2)).toBe(
+      "lab runs a build of Amdahl 0.1.0 (events protocol 2) other than this machine's 0.1.0 (protocol 1): install the same build on both",
+    )
+  })
 })
 
 describe('the spec a target is sent', () => {

@@ -21,7 +21,7 @@ const fs = require('node:fs')
 const remote = process.argv[process.argv.length - 1]
 const out = (line) => process.stdout.write(line)
 if (/ info /.test(remote + ' ')) {
-  out(JSON.stringify({ amdahl: process.env.FAKE_VERSION, protocol: 1, machine: {
+  out(JSON.stringify({ amdahl: process.env.FAKE_VERSION, protocol: Number(process.env.FAKE_PROTOCOL || 1), machine: {
     cpuModel: 'Big \\u001b]0;pwned\\u0007Iron', logicalCores: 64, totalMemoryBytes: 2 ** 36, freeMemoryBytes: 2 ** 35,
     platform: 'linux', release: '6', arch: 'arm64', node: 'v22', v8: '12', electron: null } }) + '\\n')
   process.exit(0)
@@ -242,5 +242,18 @@ describe('checking a target', () => {
     await makeService('0.0.9', false)
     const check = await service.handlers.checkTarget({ name: 'far' })
     expect(check.problem).toBe('far runs Amdahl 0.0.9 and this machine 0.1.0: update Amdahl on far to 0.1.0')
+  })
+
+  it('says the builds differ for the same version on another events protocol (not "update to 0.1.0")', async () => {
+    process.env.FAKE_PROTOCOL = '2'
+    try {
+      await makeService('0.1.0', false)
+    } finally {
+      delete process.env.FAKE_PROTOCOL
+    }
+    const check = await service.handlers.checkTarget({ name: 'far' })
+    expect(check.problem).toBe(
+      "far runs a build of Amdahl 0.1.0 (events protocol 2) other than this machine's 0.1.0 (protocol 1): install the same build on both",
+    )
   })
 })
