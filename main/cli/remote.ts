@@ -211,6 +211,11 @@ export async function remoteSweepCommand(
       request: { spec, chosenThere: options.pools === undefined ? ['pools'] : [] },
     })
   } catch (error) {
+    // Cancelled, it ends as any cancel does (128 + the signal), with the line saying what became of the run.
+    if (interrupted) {
+      warn((error as Error).message)
+      return exitCodeFor(interrupted)
+    }
     throw new CliFailure((error as Error).message)
   } finally {
     bar?.clear()

@@ -158,6 +158,9 @@ export function runRemoteSweep(
     let run: Run | null = null
     let problem: string | null = null
     let graceTimer: NodeJS.Timeout | null = null
+    /** The remote sent no run within the grace after the cancel, and the link was cut. */
+    let cut = false
+    const graceMs = opts.cancelGraceMs ?? 10_000
 
     const fail = (why: string) => {
       if (problem === null) problem = why
@@ -215,7 +218,17 @@ export function runRemoteSweep(
     const onAbort = () => {
       // The remote cancels when its stdin closes, and still sends what it measured.
       child.stdin.end()
-      graceTimer = setTimeout(() => child.kill('SIGTERM'), opts.cancelGraceMs ?? 10_000)
+      graceTimer = setTimeout(() => {
+        // Ending ssh closes the session: the remote's pipes close (Amdahl there ends on its closed stdin and its
+        // failed writes; a remote program that neither reads nor writes is beyond what ssh without a terminal
+        // can signal). An ssh that does not end on SIGTERM is killed.
+        cut = true
+        child.kill('SIGTERM')
+        setTimeout(
+          () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'),
+          2000,
+        ).unref()
+      }, graceMs)
     }
     if (opts.signal?.aborted) onAbort()
     else opts.signal?.addEventListener('abort', onAbort, { once: true })
@@ -232,6 +245,13 @@ export function runRemoteSweep(
       settled = true
       if (problem !== null) return reject(new ApiError(problem))
       if (run !== null) return resolve(run)
+      if (cut) {
+        return reject(
+          new ApiError(
+            `${target.name} sent no run within ${graceMs / 1000} s of the cancel: the link was cut and nothing was kept`,
+          ),
+        )
+      }
       const last = oneLine(stderr.lastLine())
       if (code === 255) {
         return reject(

@@ -1,7 +1,7 @@
 // `amdahl target …` and `amdahl sweep --on` in process, over a stand-in for ssh (AMDAHL_SSH_COMMAND, as a user's
 // own wrapper would be): what the CLI does with a remote that never answers, and the flags it refuses with --on.
 import { existsSync } from 'node:fs'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -151,5 +151,63 @@ describe('target texts that would bend a terminal', () => {
     expect(await runCli(['target', 'add', 'far', 'me@far', '--identity', key], io)).toBe(2)
     expect(io.err()).toBe('amdahl: --identity: identity file has control or bidi-override characters\n')
     expect(existsSync(join(dir, 'targets.json'))).toBe(false)
+  })
+})
+
+/**
+ * Stands for ssh to a remote whose sweep hangs: answers info like Amdahl 0.1.0, then says hello, sends one
+ * progress line and notes its pid, and never sends a run, whether or not its stdin closes (the cancel).
+ */
+const HUNG_SWEEP_SSH = `
+const fs = require('node:fs')
+const remote = process.argv[process.argv.length - 1]
+const out = (o) => process.stdout.write(JSON.stringify(o) + '\\n')
+if (/ info /.test(remote + ' ')) {
+  out({ amdahl: '0.1.0', protocol: 1, machine: { cpuModel: 'Big Iron', logicalCores: 64, totalMemoryBytes: 2 ** 36,
+    freeMemoryBytes: 2 ** 35, platform: 'linux', release: '6', arch: 'x64', node: 'v22', v8: '12', electron: null } })
+  process.exit(0)
+}
+out({ type: 'hello', amdahl: '0.1.0', protocol: 1 })
+out({ type: 'progress', progress: { runId: 'r', cellsDone: 0, cellsTotal: 2, fraction: 0, current: null,
+  elapsedMs: 1, etaMs: null } })
+fs.writeFileSync(process.env.FAKE_STARTED, String(process.pid))
+process.stdin.resume()
+setTimeout(() => process.exit(1), 120_000)
+`
+
+describe('cancelling a sweep on a remote that never sends its run', () => {
+  it('says no run came within the grace, exits 130 as any cancel, and ends its ssh', async () => {
+    const env = await withTarget(HUNG_SWEEP_SSH)
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    let onStop: ((signal: NodeJS.Signals) => void) | null = null
+    const base = memoryIo(env)
+    const io: CliIo = {
+      ...base,
+      onSignal: (_, handler) => {
+        onStop = handler
+        return () => {}
+      },
+    }
+    let code: number | null = null
+    const done = runCli(['sweep', '--on', 'far', '--sizes', '100', '--pools', '1', '--no-save'], io).then(
+      (c) => (code = c),
+    )
+    const started = join(dir, 'started')
+    const until = Date.now() + 20_000
+    while (!existsSync(started) && Date.now() < until) await new Promise((r) => setImmediate(r))
+    const pid = Number(await readFile(started, 'utf8'))
+    expect(onStop).not.toBeNull()
+    ;(onStop as unknown as (signal: NodeJS.Signals) => void)('SIGINT')
+    await vi.advanceTimersByTimeAsync(9_000)
+    expect(code).toBeNull()
+    await vi.advanceTimersByTimeAsync(1_000)
+    vi.useRealTimers()
+    await done
+    expect(base.err()).toBe(
+      'amdahl: cancelling on far: finished cells are kept (Ctrl-C again to quit at once)\n' +
+        'amdahl: far sent no run within 10 s of the cancel: the link was cut and nothing was kept\n',
+    )
+    expect(code).toBe(130)
+    expect(() => process.kill(pid, 0)).toThrow()
   })
 })
