@@ -135,7 +135,7 @@ export function machineNote(cmp: RunComparison): string | null {
   const cells = `over the ${m.cells} cell${m.cells === 1 ? '' : 's'} checked in both runs`
   const check = 'a fixed compute loop and memory stream, timed between samples'
   // Two machines: their checks differ as the machines do, and so may every verdict.
-  const twoMachines = cmp.differences.some((d) => d.field === 'measured on' || d.field === 'machine')
+  const twoMachines = cmp.differences.some((d) => d.field === 'ssh target' || d.field === 'machine')
   const head = twoMachines
     ? `The runs were measured on different machines: their own checks (${check}) differ by ${range} from A to B ${cells}`
     : `The machine's own check (${check}) changed by ${range} from A to B ${cells}`
@@ -240,11 +240,9 @@ function differences(a: Run, b: Run): RunComparison['differences'] {
     ['max time', (r) => `${r.spec.maxTimeMs} ms`],
     ['processes', (r) => String(r.spec.processes ?? 1)],
     ['seed', (r) => String(r.spec.seed)],
-    // Where: two nodes of one CPU model read as one machine by the fields below.
-    [
-      'measured on',
-      (r) => (r.target ? `target ${r.target}` : r.imported ? 'an imported run’s machine' : 'this machine'),
-    ],
+    // Where: two nodes of one CPU model read as one machine by the field below. (An import may come from any
+    // machine, this one included: only a target is known for sure.)
+    ['ssh target', (r) => r.target ?? '—'],
     ['machine', (r) => `${r.machine.cpuModel}, ${r.machine.logicalCores} cores`],
     ['node', (r) => r.machine.node],
   ]
