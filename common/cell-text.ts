@@ -23,9 +23,22 @@ export function settingText(
 /** 12345 → "12,345". */
 export const groupThousands = (value: number): string => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
 
-/** Rows per task: "all" for the serial baseline, "64 (auto)" where auto chose them, "64" where they were given. */
-export function chunkLabel(cell: Pick<Cell, 'serial' | 'chunkRows' | 'chunkSpec'>): string {
+/**
+ * Whether a run's rows per task reached what it measured: our workloads split by them; a program only sees them
+ * through `{chunk}` in its template (the tutorial's Python program does not, and read "500 (auto)" as if it did).
+ */
+export function chunkUsed(spec: Pick<SweepSpec, 'workload' | 'command'>): boolean {
+  if (spec.workload !== 'command') return true
+  return [spec.command?.template, spec.command?.serialTemplate].some((t) => t?.includes('{chunk}') === true)
+}
+
+/**
+ * Rows per task: "all" for the serial baseline, "64 (auto)" where auto chose them, "64" where they were given; "—"
+ * where the run's program never saw them (chunkUsed).
+ */
+export function chunkLabel(cell: Pick<Cell, 'serial' | 'chunkRows' | 'chunkSpec'>, used = true): string {
   if (cell.serial) return 'all'
+  if (!used) return '—'
   return cell.chunkSpec === 'auto' ? `${cell.chunkRows} (auto)` : String(cell.chunkRows)
 }
 

@@ -2,7 +2,14 @@
 // history list: text-table.ts).
 import { percentText, ratioText } from '../../common/ratio-text'
 import { baseCaseOf, type Cell, type Run } from '../../common/contract'
-import { chunkLabel, flagNotes, groupThousands, levelPercent, ratioLevel } from '../../common/cell-text'
+import {
+  chunkLabel,
+  chunkUsed,
+  flagNotes,
+  groupThousands,
+  levelPercent,
+  ratioLevel,
+} from '../../common/cell-text'
 import { FIT_TABLE_TITLE, fitTable } from '../../common/fits'
 import { TICKS_PER_SAMPLE } from '../engine/timed'
 import { printable } from '../../common/one-line'
@@ -82,13 +89,14 @@ const CELL_COLUMNS: Column[] = [
 ]
 
 /** One row per cell; the serial baseline of each N is marked and comes first. */
-export function formatCells(cells: Cell[]): string {
+/** `chunksUsed: false`: a program that never saw the rows per task (see chunkUsed); its chunk column reads "—". */
+export function formatCells(cells: Cell[], chunksUsed = true): string {
   // A program that reports its own time also has the whole process's: both figures are shown.
   const both = cells.some((c) => c.kernelMs.length > 0 && (c.processMs?.length ?? 0) > 0)
   const rows = cells.map((cell) => [
     groupThousands(cell.n),
     cell.serial ? 'serial' : String(cell.pool),
-    chunkLabel(cell),
+    chunkLabel(cell, chunksUsed),
     samplesCell(cell),
     medianCell(cell),
     speedupCell(cell, ratioLevel(cell, cells)),
@@ -201,7 +209,7 @@ export function formatRunReport(run: Run, { saved = true }: { saved?: boolean } 
   lines.push(
     field(formatBaseCase(run)),
     '',
-    run.cells.length > 0 ? formatCells(run.cells) : 'No cells were measured.',
+    run.cells.length > 0 ? formatCells(run.cells, chunkUsed(spec)) : 'No cells were measured.',
   )
   const batched = batchNote(run)
   if (batched) lines.push(batched)

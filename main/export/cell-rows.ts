@@ -1,6 +1,6 @@
 // A run's cells as the rows a report prints (HTML and Markdown alike), in the app's number format.
 import { baseCaseOf, type Cell, type Run } from '../../common/contract'
-import { chunkLabel, levelPercent, ratioLevel, usedSettings } from '../../common/cell-text'
+import { chunkLabel, chunkUsed, levelPercent, ratioLevel, usedSettings } from '../../common/cell-text'
 import { formatDuration, protocolText } from '../../common/protocol-text'
 import { efficiencyText, speedupText } from '../../renderer/src/lib/cells'
 import { formatMs } from '../../renderer/src/lib/format'
@@ -36,9 +36,9 @@ function settingRows(spec: Run['spec']): [string, string][] {
 }
 
 /** The serial baseline reads "serial" and chunk "all", as in the app's table and the CLI's. */
-export function cellRow(cell: Cell, run: Pick<Run, 'cells'>): string[] {
+export function cellRow(cell: Cell, run: Pick<Run, 'cells' | 'spec'>): string[] {
   const s = cell.stats
-  const chunk = chunkLabel(cell)
+  const chunk = chunkLabel(cell, chunkUsed(run.spec))
   const flags = cell.flags.map((f) => f.kind).join(', ')
   const status = `${cell.status}${cell.status !== 'ok' && cell.error ? `: ${cell.error}` : ''}${flags ? `; ${flags}` : ''}`
   return [

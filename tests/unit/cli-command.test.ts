@@ -192,10 +192,11 @@ describe('amdahl sweep --command', () => {
     )
     expect(out).toMatch(/process ms/)
     expect(out).toMatch(
-      /\n\s*10\s+2\s+5 \(auto\)\s+6\s+60\.00 \[60\.00–60\.00\]\s+[\d.,]+\s+2\.00× \[2\.00–2\.00\]\s+100% \[100–100\]\s+ok/,
+      // The chunk column: "—", the template has no {chunk} (it read "5 (auto)", rows the program never saw).
+      /\n\s*10\s+2\s+—\s+6\s+60\.00 \[60\.00–60\.00\]\s+[\d.,]+\s+2\.00× \[2\.00–2\.00\]\s+100% \[100–100\]\s+ok/,
     )
     expect(out).toMatch(
-      /\n\s*10\s+4\s+3 \(auto\)\s+6\s+30\.00 \[30\.00–30\.00\]\s+[\d.,]+\s+4\.00× \[4\.00–4\.00\]\s+100% \[100–100\]\s+ok/,
+      /\n\s*10\s+4\s+—\s+6\s+30\.00 \[30\.00–30\.00\]\s+[\d.,]+\s+4\.00× \[4\.00–4\.00\]\s+100% \[100–100\]\s+ok/,
     )
     // The samples CSV keeps both figures: the program's report, and its whole process (never less).
     const id = /saved as run (\S+)/.exec(io.err())?.[1] ?? ''

@@ -7,7 +7,7 @@ import { machineVerdict } from '../../main/engine/load'
 import { describeBaseCase } from '../../main/engine/runner'
 import { TIMED_REGION } from '../../main/engine/timed'
 import { formatFits, formatMsNumber, formatRunList, formatRunReport, formatTable } from '../../main/cli/table'
-import { ratioLevel } from '../../common/cell-text'
+import { chunkLabel, chunkUsed, ratioLevel } from '../../common/cell-text'
 import { runsToCsv } from '../../main/export/csv'
 import { parse } from 'csv-parse/sync'
 import { formatClock, formatProgress, progressBar, ProgressLine } from '../../main/cli/progress'
@@ -470,5 +470,20 @@ describe('progress line', () => {
     clock = 200
     line.update({ ...progress, cellsDone: 13, fraction: 0.4 })
     expect(written.map((w) => w.slice(24, 35))).toEqual(['12/40 cells', '13/40 cells', '13/40 cells'])
+  })
+})
+
+describe('the chunk column of a program', () => {
+  it('reads "—" where the template never hands the program its rows per task, and the rows where it does', () => {
+    const cell = { serial: false, chunkRows: 500, chunkSpec: 'auto' as const }
+    const program = (template: string, serialTemplate?: string) =>
+      chunkUsed({ workload: 'command', command: { template, serialTemplate } as never })
+    expect(program('python3 sum_pool.py {n} {p}')).toBe(false)
+    expect(program('./sum {n} {p} {chunk}')).toBe(true)
+    expect(program('./sum {n} {p}', './serial {n} {chunk}')).toBe(true)
+    expect(chunkUsed({ workload: 'sum' })).toBe(true)
+    expect(chunkLabel(cell, false)).toBe('—')
+    expect(chunkLabel(cell, true)).toBe('500 (auto)')
+    expect(chunkLabel({ ...cell, serial: true }, false)).toBe('all')
   })
 })

@@ -1,7 +1,14 @@
 // Pure rows of the run-details table: one per cell, serial baseline first within each N.
 import { ratioText } from '../../../common/ratio-text'
 import type { Cell, CellFlag, Run } from '../../../common/contract'
-import { chunkLabel, fitLevel, levelPercent, levelSuffix, ratioLevel } from '../../../common/cell-text'
+import {
+  chunkLabel,
+  chunkUsed,
+  fitLevel,
+  levelPercent,
+  levelSuffix,
+  ratioLevel,
+} from '../../../common/cell-text'
 import { noFitReason, noLimitReason } from '../../../common/fits'
 import { formatMsInterval, formatPercent, formatSpeedup } from './format'
 
@@ -52,6 +59,7 @@ export function efficiencyText(c: Cell, level: number | null = null): string {
 }
 
 export function cellRows(run: Run): CellRow[] {
+  const used = chunkUsed(run.spec)
   return [...run.cells].sort(order).map((c, i) => {
     const s = readable(c)
     const shortOfLevel = s && c.samplesMs.length > 1 && s.ciLevel < 0.95
@@ -60,7 +68,7 @@ export function cellRows(run: Run): CellRow[] {
       n: c.n,
       pool: c.serial ? 'serial' : String(c.pool),
       // As the CLI's table and the exports say it: "all", "64 (auto)", "64".
-      chunk: chunkLabel(c),
+      chunk: chunkLabel(c, used),
       tasks: c.tasks,
       samples: (c.batch ?? 1) > 1 ? `${c.samplesMs.length} ×${c.batch}` : String(c.samplesMs.length),
       time: s ? formatMsInterval(s.median, s.ci95Low, s.ci95High) : '—',
