@@ -4,7 +4,14 @@ import type { CommandPreview, SweepSpec, TryOnceResult } from '../../common/cont
 import { ApiError } from '../../common/contract'
 import { planSweep } from '../engine/plan'
 import { cellInvocation, runCommandSample } from '../engine/command/sample'
-import { lastMatch, RegexTooSlow, tooSlow, toMs, type RegexMatch } from '../engine/command/report'
+import {
+  lastMatch,
+  RegexTooSlow,
+  resultNumber,
+  tooSlow,
+  toMs,
+  type RegexMatch,
+} from '../engine/command/report'
 import { TemplateError } from '../engine/command/template'
 
 /** How much of each stream "Try once" shows. */
@@ -58,7 +65,7 @@ export async function tryCommandOnce(spec: SweepSpec, signal?: AbortSignal): Pro
   if (!s.ok && !s.slowRegex) {
     try {
       timeMatch = command.timeRegex ? lastMatch(command.timeRegex, stdout, stderr) : null
-      resultMatch = command.resultRegex ? lastMatch(command.resultRegex, stdout, stderr) : null
+      resultMatch = command.resultRegex ? lastMatch(command.resultRegex, stdout, stderr, resultNumber) : null
     } catch (e) {
       if (!(e instanceof RegexTooSlow)) throw e
       failure = tooSlow(e, command)

@@ -262,6 +262,19 @@ describe('reading a program report', () => {
       })
       expect(r.reading?.reportedMs).toBe(Number(printed))
     }
+    // A result is any number JavaScript reads, a hex checksum included; only times must be plain decimals.
+    const hex = readReport(outcome({ stdout: 'Result: 0x1f3a' }), {
+      timeUnit: 'ms',
+      resultRegex: 'Result: (\\S+)',
+    })
+    expect(hex.reading?.result).toBe(0x1f3a)
+    const none = readReport(outcome({ stdout: 'Result: ' }), {
+      timeUnit: 'ms',
+      resultRegex: 'Result: ?(\\S*)',
+    })
+    expect(none.failure).toBe(
+      'the result regex matched "Result: " but its group captured nothing: put the figure in the group, as Result: (\\S+)',
+    )
     // A figure that no unit can hold: 1e306 s is beyond the largest number in ms.
     const huge = readReport(outcome({ stdout: 'Time: 1e306' }), { timeRegex: 'Time: (\\S+)', timeUnit: 's' })
     expect(huge.failure).toBe('the program reports 1e306 s: too long to be a time')

@@ -29,13 +29,30 @@ describe('a reported time the process rules out', () => {
         new RegExp(`^the program reports ${printed} ms but ran for [\\d.]+ ms in all: check the time unit`),
       )
     }
-    // A coarse figure printed in exponent form keeps its half unit: "1e3" ms from a run of 0.6 s.
+    // A coarse figure printed in exponent form keeps its unit: "1e3" ms from a run of 0.6 s.
     const s = await runCommandSample(
       shell('sleep 0.6; echo "took 1e3 ms"'),
       command({ timeRegex: 'took (\\S+) ms', timeUnit: 'ms' }),
       10_000,
     )
     expect(s.ok ? s.reading.timeMs : s.failure).toBe(1000)
+  })
+
+  it('allows a whole unit: two whole-second clock readings 1.2 s apart can differ by 2 s', async () => {
+    const s = await runCommandSample(
+      shell('sleep 1.2; echo "Time: 2"'),
+      command({ timeRegex: 'Time: (\\d+)', timeUnit: 's' }),
+      10_000,
+    )
+    expect(s.ok ? s.reading.timeMs : s.failure).toBe(2000)
+    // Not three: past one unit and past the process's whole life.
+    expect(await failure('sleep 1.2; echo "Time: 3"', { timeRegex: 'Time: (\\d+)', timeUnit: 's' })).toMatch(
+      /^the program reports 3 s but ran for/,
+    )
+    // -0 is a time of 0, said so.
+    expect(await failure('echo "Time: -0"', { timeRegex: 'Time: (\\S+)', timeUnit: 'us' })).toBe(
+      'the program reports a time of 0 us, which no speedup can be divided by: give it more work or print its time more finely',
+    )
   })
 
   it('takes a reported time within the process wall time', async () => {

@@ -22,7 +22,7 @@ export interface RegexMatch {
 
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
 
-/** A plain decimal number as programs print them; NaN otherwise (JavaScript's Number also read 0x10 as 16). */
+/** A plain decimal number as programs print times; NaN otherwise (JavaScript's Number also read 0x10 as 16 ms). */
 export function decimal(text: string): number {
   return DECIMAL.test(text) ? Number(text) : NaN
 }
@@ -73,22 +73,33 @@ function lastIn(source: string, text: string): [string, string] | null {
  * repetition reports its final figure last. Null when nothing matches; NaN value when the group is not a number.
  * Throws RegexTooSlow when the search does not end within MATCH_TIMEOUT_MS.
  */
-export function lastMatch(source: string, stdout: string, stderr: string): RegexMatch | null {
+export function lastMatch(
+  source: string,
+  stdout: string,
+  stderr: string,
+  read: (group: string) => number = decimal,
+): RegexMatch | null {
   for (const text of [stdout, stderr]) {
     const found = lastIn(source, text)
     if (found) {
       const group = found[1].trim()
-      return { text: found[0], group, value: decimal(group) }
+      return { text: found[0], group, value: read(group) }
     }
   }
   return null
 }
 
+/**
+ * A result as JavaScript reads a number (0x1f3a, a checksum printed in hex, compared with the base case's), but
+ * nothing read as 0: an empty group is not a result.
+ */
+export const resultNumber = (group: string): number => (group === '' ? NaN : Number(group))
+
 /** Why a match is not a number, in one line: its group captured nothing, or something else than a number. */
 function notANumber(which: 'time' | 'result', m: RegexMatch): string {
   return capLine(
     m.group === ''
-      ? `the ${which} regex matched "${printable(m.text)}" but its group captured nothing: put the figure in the group, as Time: ([\\d.]+)`
+      ? `the ${which} regex matched "${printable(m.text)}" but its group captured nothing: put the figure in the group, as ${which === 'time' ? 'Time: ([\\d.]+)' : 'Result: (\\S+)'}`
       : `the ${which} regex matched "${printable(m.text)}": not a ${which === 'time' ? 'time' : 'number'}`,
   )
 }
@@ -156,7 +167,7 @@ export function readReport(
   let resultMatch: RegexMatch | null
   try {
     timeMatch = rules.timeRegex ? lastMatch(rules.timeRegex, o.stdout, o.stderr) : null
-    resultMatch = rules.resultRegex ? lastMatch(rules.resultRegex, o.stdout, o.stderr) : null
+    resultMatch = rules.resultRegex ? lastMatch(rules.resultRegex, o.stdout, o.stderr, resultNumber) : null
   } catch (e) {
     if (e instanceof RegexTooSlow) return { reading: null, failure: tooSlow(e, rules), slowRegex: true }
     throw e

@@ -3,7 +3,7 @@
 import type { CommandSpec, SweepSpec } from '../../../common/contract'
 import type { PlannedCell } from '../plan'
 import { MAX_OUTPUT_BYTES, runProcess, type ProcessOutcome } from './process'
-import { lastMatch, processFailure, readReport, toMs, type SampleReading } from './report'
+import { lastMatch, processFailure, readReport, resultNumber, toMs, type SampleReading } from './report'
 import { invocation, userShell, type Invocation } from './template'
 
 /** The invocation of a cell: the serial program for the base case when one is given, else the template. */
@@ -62,7 +62,7 @@ function lostReport(o: ProcessOutcome, command: CommandSpec): string | null {
     if (!source) continue
     let match: ReturnType<typeof lastMatch>
     try {
-      match = lastMatch(source, o.stdout, o.stderr)
+      match = lastMatch(source, o.stdout, o.stderr, what === 'result' ? resultNumber : undefined)
     } catch {
       return null // too slow: readReport has said so
     }
@@ -93,20 +93,24 @@ const ms = (value: number): string => String(value >= 100 ? Math.round(value) : 
 /**
  * A reported time the run rules out. The program's timed region lies inside its process's life, so its time cannot
  * be longer than our spawn-to-exit wall time; one that is, is nearly always a wrong unit (off by 1000×) or a CPU
- * time summed over threads. The margin — 5%, 1 ms, and half a unit of the last printed digit (a figure rounded to
- * the nearest) — only keeps the rounding of a coarse figure ("1 s" from 0.6 s) and a coarse clock from failing an
- * honest program; it is far from hiding a factor of 1000. A time of 0 leaves nothing to divide a speedup by.
+ * time summed over threads. The margin — 5%, 1 ms, and one unit of the last printed digit, at most the life itself
+ * — only keeps the rounding of a coarse figure ("1 s" from 0.6 s, "2 s" from two whole-second readings 1.2 s
+ * apart) and a coarse clock from failing an honest program; it is far from hiding a factor of 1000. A time of 0
+ * leaves nothing to divide a speedup by.
  */
 function implausibleTime(reading: SampleReading, command: CommandSpec): string | null {
   if (reading.reportedMs === null || reading.timeMatch === null) return null
   const said = `${reading.timeMatch.group} ${command.timeUnit}`
   if (reading.reportedMs === 0)
     return (
-      `the program reports a time of ${said}, which no speedup can be divided by: ` +
+      `the program reports a time of 0 ${command.timeUnit}, which no speedup can be divided by: ` +
       'give it more work or print its time more finely'
     )
   const stepMs = toMs(lastDigitStep(reading.timeMatch.group), command.timeUnit)
-  if (reading.reportedMs - stepMs / 2 <= reading.wallMs * 1.05 + 1) return null
+  const lifeMs = reading.wallMs * 1.05 + 1
+  // One unit: a difference of two truncated clock readings ("date +%s" twice around 1.2 s) reads up to a unit
+  // high. Never more than the life itself: "1e21" is one unit of 1e21 as printed, and a factor of 1000 stays out.
+  if (reading.reportedMs - Math.min(stepMs, lifeMs) <= lifeMs) return null
   return (
     `the program reports ${said} but ran for ${ms(reading.wallMs)} ms in all: check the time unit ` +
     `(--time-unit, now ${command.timeUnit}) and that it prints elapsed time, not CPU time`
