@@ -36,9 +36,12 @@ function shellWords(text: string): { text: string; tilde: boolean } {
   let quote: '"' | "'" | null = null
   let out = ''
   let tilde = false
+  // At the start of a word: after an unquoted, unescaped blank (an escaped one, `a\ #b`, is part of the word).
+  let wordStart = true
   for (let i = 0; i < text.length; i++) {
     const c = text[i]
-    const wordStart = i === 0 || /\s/.test(text[i - 1])
+    const atStart = wordStart
+    wordStart = quote === null && /\s/.test(c)
     if (quote === "'") {
       if (c === "'") quote = null
     } else if (c === '\\') {
@@ -48,10 +51,10 @@ function shellWords(text: string): { text: string; tilde: boolean } {
     } else if (quote === '"') {
       if (c === '"') quote = null
     } else if (c === "'" || c === '"') quote = c
-    else if (c === '#' && !wordStart) {
+    else if (c === '#' && !atStart) {
       out += '\\#'
       continue
-    } else if (c === '~' && wordStart) tilde = true
+    } else if (c === '~' && atStart) tilde = true
     out += c
   }
   return { text: out, tilde }

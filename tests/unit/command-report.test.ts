@@ -71,6 +71,8 @@ describe('command templates', () => {
       '{n}',
     ])
     expect(splitTemplate('prog {n} # the size')).toEqual(['prog', '{n}'])
+    // An escaped blank is part of its word: the '#' after it is no word's start (sh passes "a #b").
+    expect(splitTemplate('a\\ #b {n}')).toEqual(['a #b', '{n}'])
   })
 
   it("refuses '~' at the start of a word, which only a shell expands, as it refuses $HOME", () => {
@@ -78,6 +80,7 @@ describe('command templates', () => {
       'the command uses "~" for a home directory, which needs a shell: turn on "run through a shell" (--shell)',
     )
     expect(splitTemplate(`prog '~/x' a~b`)).toEqual(['prog', '~/x', 'a~b'])
+    expect(splitTemplate('a\\ ~b')).toEqual(['a ~b'])
   })
 
   it('refuses a quote left open, as a shell does (shell-quote alone closed it at the end)', () => {
