@@ -5,6 +5,7 @@ import lockfile from 'proper-lockfile'
 import { z } from 'zod'
 import { MAX_TARGETS, TargetSchema, type Target } from '../../common/targets'
 import { ApiError, formatIssues } from '../../common/contract'
+import { oneLine } from '../../common/one-line'
 import { writeFileAtomic } from '../history/atomic'
 import { readRegularFile } from '../history/read-file'
 
@@ -23,12 +24,21 @@ const TargetsFileSchema = z.strictObject({
 })
 
 const MAX_TARGETS_FILE_BYTES = 1024 * 1024
+/** proper-lockfile refreshes a held lock every stale / 2; one left by a killed process is taken over after this. */
+const LOCK_STALE_MS = 10_000
+/** How long a change waits for another's: longer than a stale lock lives, so one left by a killed process is taken. */
+const LOCK_WAIT_EXTRA_MS = 5_000
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** targets.json in the data folder; every write replaces it atomically. */
 export class TargetStore {
   readonly file: string
-  constructor(dataDir: string) {
+  /** A lock not refreshed for this long is taken over (its holder was killed); tests shorten it. */
+  private readonly staleMs: number
+  constructor(dataDir: string, options: { staleMs?: number } = {}) {
     this.file = join(dataDir, 'targets.json')
+    this.staleMs = options.staleMs ?? LOCK_STALE_MS
   }
 
   async list(): Promise<Target[]> {
@@ -76,6 +86,8 @@ export class TargetStore {
   }
 
   async remove(name: string): Promise<boolean> {
+    // Nothing to remove, nothing written (a data folder that does not exist is not made).
+    if (!(await this.list()).some((t) => t.name === name)) return false
     return this.locked(async () => {
       const targets = await this.list()
       const kept = targets.filter((t) => t.name !== name)
@@ -92,19 +104,28 @@ export class TargetStore {
    * and a removed target came back.
    */
   private async locked<T>(change: () => Promise<T>): Promise<T> {
-    await mkdir(dirname(this.file), { recursive: true })
-    let release: () => Promise<void>
+    const cannot = (error: unknown) => {
+      const e = error as NodeJS.ErrnoException
+      return new ApiError(`cannot change ${this.file}: ${e.code ?? oneLine(e.message ?? String(error))}`)
+    }
     try {
-      release = await lockfile.lock(this.file, {
-        realpath: false,
-        stale: 10_000,
-        retries: { retries: 100, factor: 1.3, minTimeout: 5, maxTimeout: 100 },
-      })
+      await mkdir(dirname(this.file), { recursive: true })
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'error'
-      throw new ApiError(
-        `${this.file} is being changed by another Amdahl and stayed locked: try again (${code})`,
-      )
+      throw cannot(error)
+    }
+    let release: () => Promise<void>
+    // Waits only while another holds the lock: any other error (a read-only folder: EACCES) is said at once.
+    const deadline = Date.now() + this.staleMs + LOCK_WAIT_EXTRA_MS
+    for (let wait = 5; ; wait = Math.min(wait * 1.5, 200)) {
+      try {
+        release = await lockfile.lock(this.file, { realpath: false, stale: this.staleMs, retries: 0 })
+        break
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw cannot(error)
+        if (Date.now() > deadline)
+          throw new ApiError(`${this.file} is being changed by another Amdahl and stayed locked: try again`)
+        await sleep(wait)
+      }
     }
     try {
       return await change()

@@ -2,7 +2,7 @@
 // the built CLI) and adds and removes in one process. Each reads, changes and writes the file under a lock; before
 // it, the last write won (of eight adds three were kept, and a removed target came back).
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -53,5 +53,32 @@ describe('targets.json with several writers at once', () => {
     const removed = await Promise.all(['t1', 't3', 't5', 't7'].map((n) => store.remove(n)))
     expect(removed).toEqual([true, true, true, true])
     expect((await store.list()).map((t) => t.name).sort()).toEqual(['t0', 't2', 't4', 't6', 't8', 't9'])
+  })
+
+  it('takes over a lock left by a killed process once it is stale, and says at once what is not a lock', async () => {
+    const dir = join(work, 'stale')
+    mkdirSync(dir)
+    // What a process killed in the middle of a change leaves: the lock, never refreshed again.
+    mkdirSync(join(dir, 'targets.json.lock'))
+    const store = new TargetStore(dir, { staleMs: 1000 })
+    const started = Date.now()
+    await store.add(target('after'))
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect((await store.list()).map((t) => t.name)).toEqual(['after'])
+    // A folder that cannot be made (a file stands in its path): one line at once, not a wait for a lock.
+    const file = join(work, 'a-file')
+    writeFileSync(file, '')
+    const blocked = new TargetStore(join(file, 'data'))
+    const at = Date.now()
+    await expect(blocked.add(target('x'))).rejects.toThrow(
+      `cannot change ${join(file, 'data', 'targets.json')}: ENOTDIR`,
+    )
+    expect(Date.now() - at).toBeLessThan(1000)
+  })
+
+  it('removes nothing and makes no folder for a target that is not there', async () => {
+    const missing = join(work, 'never-made')
+    expect(await new TargetStore(missing).remove('box')).toBe(false)
+    expect(existsSync(missing)).toBe(false)
   })
 })
