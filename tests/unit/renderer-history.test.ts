@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { isReactive } from 'vue'
 import { mount } from '@vue/test-utils'
 import { MAX_IMPORT_BYTES, type Run } from '../../common/contract'
-import { MAX_AHEAD, UNDO_MS, useHistoryStore } from '../../renderer/src/stores/history'
+import { AHEAD_FRESH_MS, MAX_AHEAD, UNDO_MS, useHistoryStore } from '../../renderer/src/stores/history'
 import { useFilesStore } from '../../renderer/src/stores/files'
 import { useMachineStore } from '../../renderer/src/stores/machine'
 import { useUiStore } from '../../renderer/src/stores/ui'
@@ -126,6 +126,23 @@ describe('history store', () => {
         item.unmount()
         vi.advanceTimersByTime(500)
         expect(asked).toBe(2)
+      } finally {
+        vi.useRealTimers()
+      }
+    })
+
+    it(`fetches it again when ticked over ${AHEAD_FRESH_MS / 1000} s later: it may have changed elsewhere`, async () => {
+      const history = await withRuns(older(), newer())
+      vi.useFakeTimers({ toFake: ['Date'] })
+      try {
+        await history.prefetch('run-older')
+        const before = fetches()
+        // Renamed by the CLI while the pointer rested on it, long before the click.
+        await client.history.rename('run-older', 'renamed elsewhere')
+        vi.setSystemTime(Date.now() + AHEAD_FRESH_MS + 1)
+        await history.toggleSelected('run-older')
+        expect(fetches()).toBe(before + 1)
+        expect(history.selectedRuns.find((r) => r.id === 'run-older')?.name).toBe('renamed elsewhere')
       } finally {
         vi.useRealTimers()
       }

@@ -13,6 +13,11 @@ import { useUiStore } from './ui'
 export const UNDO_MS = 8000
 /** Runs fetched ahead of a tick or click and kept (see prefetch). */
 export const MAX_AHEAD = 8
+/**
+ * How long a run fetched ahead stands for the file: a pointer may rest on a run long before (or without) a click,
+ * and meanwhile the run may be deleted or renamed elsewhere (the CLI): a tick after this fetches it again.
+ */
+export const AHEAD_FRESH_MS = 5000
 
 const newestFirst = (a: RunSummary, b: RunSummary): number =>
   a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0
@@ -96,18 +101,23 @@ export const useHistoryStore = defineStore('history', () => {
   /**
    * Runs fetched ahead of a tick or a click on them, not shown: a run's fetch was about half of a tick (~65 ms of
    * ~160 with 10,000 runs), and a hand gives it that time, holding its press on the box or the name before the
-   * click lands on release. The last MAX_AHEAD are kept; a refresh of the list forgets them (a file may have
-   * changed), as do a rename and a delete.
+   * click lands on release, and a pointer that rests on a run is on its way to it. The last MAX_AHEAD are kept, for
+   * AHEAD_FRESH_MS each; a refresh of the list forgets them (a file may have changed), as do a rename and a delete.
    */
-  const ahead = new Map<string, Run>()
+  const ahead = new Map<string, { run: Run; at: number }>()
+  const fresh = (id: string): Run | undefined => {
+    const kept = ahead.get(id)
+    return kept && Date.now() - kept.at < AHEAD_FRESH_MS ? kept.run : undefined
+  }
   /** Fetches a run a pointer pressed on; resolves once it is here or could not be fetched. */
   async function prefetch(id: string): Promise<void> {
-    if (loaded.value[id] || ahead.has(id) || id === activeRunId.value || !byId.value.has(id)) return
+    if (loaded.value[id] || fresh(id) || id === activeRunId.value || !byId.value.has(id)) return
     try {
       const run = await fetchRun(id)
       // Ticked meanwhile: load() has it (it waited for this same fetch).
       if (loaded.value[id]) return
-      ahead.set(id, run)
+      ahead.delete(id)
+      ahead.set(id, { run, at: Date.now() })
       for (const oldest of ahead.keys()) {
         if (ahead.size <= MAX_AHEAD) break
         ahead.delete(oldest)
@@ -120,7 +130,7 @@ export const useHistoryStore = defineStore('history', () => {
   async function load(id: string): Promise<Run> {
     const cached = loaded.value[id]
     if (cached) return cached
-    const run = ahead.get(id) ?? (await fetchRun(id))
+    const run = fresh(id) ?? (await fetchRun(id))
     // Also when a prefetch of the same fetch put it there while this waited.
     ahead.delete(id)
     remember(run)
