@@ -102,6 +102,11 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
   }
   if (!outcome.ok) {
     await outcome.engineClosed
+    // Cancelled, it ends as any cancel does (128 + the signal), with the line saying what became of the run.
+    if (interrupted) {
+      warn(outcome.error)
+      return exitCodeFor(interrupted)
+    }
     throw new CliFailure(outcome.error)
   }
   const { run } = outcome

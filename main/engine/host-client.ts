@@ -56,6 +56,8 @@ export function hostEngine(launch: HostLauncher, cancelGraceMs = CANCEL_GRACE_MS
     start: ToHost,
     signal: AbortSignal | undefined,
     onEvent: (message: FromHost, ack: () => void) => { done: T } | undefined,
+    /** What a host killed after a cancel still answers (a sweep: what it had measured), given its one line. */
+    afterKill?: (line: string) => T | undefined,
   ): Promise<T> {
     const host = launch()
     let exited = false
@@ -117,13 +119,15 @@ export function hostEngine(launch: HostLauncher, cancelGraceMs = CANCEL_GRACE_MS
           clearTimeout(readyTimer)
           clearTimeout(cancelTimer)
           const job = start.type === 'probe' ? 'probe' : 'sweep'
+          if (killedAfterCancel) {
+            const line = `the engine process did not stop within ${cancelGraceMs / 1000} s of the cancel and was killed: code of the ${job} never yielded (a module's top level or combine in an endless loop?)`
+            const kept = afterKill?.(line)
+            if (kept !== undefined) return resolve(kept)
+            return reject(new Error(line))
+          }
           // After the answer this rejection is ignored: a promise settles once.
           reject(
-            new Error(
-              killedAfterCancel
-                ? `the engine process did not stop within ${cancelGraceMs / 1000} s of the cancel and was killed: code of the ${job} never yielded (a module's top level or combine in an endless loop?)`
-                : `the engine process ended in the middle of the ${job} (${exitDetail(code, signal)})`,
-            ),
+            new Error(`the engine process ended in the middle of the ${job} (${exitDetail(code, signal)})`),
           )
         })
       })
@@ -141,26 +145,34 @@ export function hostEngine(launch: HostLauncher, cancelGraceMs = CANCEL_GRACE_MS
       ...(opts.workerScript !== undefined ? { workerScript: opts.workerScript } : {}),
       ...(opts.startupTimeoutMs !== undefined ? { startupTimeoutMs: opts.startupTimeoutMs } : {}),
     }
-    return inHost(start, opts.signal, (message, ack) => {
-      switch (message.type) {
-        case 'progress':
-          notify(opts.onProgress, message.progress)
-          ack()
-          return undefined
-        case 'fill':
-          notify(opts.onFill, message.fill)
-          ack()
-          return undefined
-        case 'cell':
-          // The host starts its next sample once the checkpoint is written (or given up on, as in-process).
-          void (opts.onCell ? settle(opts.onCell, message.run) : Promise.resolve()).then(ack)
-          return undefined
-        case 'finished':
-          return { done: message.run }
-        default:
-          return undefined
-      }
-    })
+    /** The run as of its last cell: a host killed after a cancel leaves it, cancelled, as an in-process cancel does. */
+    let measured: Run | null = null
+    return inHost(
+      start,
+      opts.signal,
+      (message, ack) => {
+        switch (message.type) {
+          case 'progress':
+            notify(opts.onProgress, message.progress)
+            ack()
+            return undefined
+          case 'fill':
+            notify(opts.onFill, message.fill)
+            ack()
+            return undefined
+          case 'cell':
+            measured = message.run
+            // The host starts its next sample once the checkpoint is written (or given up on, as in-process).
+            void (opts.onCell ? settle(opts.onCell, message.run) : Promise.resolve()).then(ack)
+            return undefined
+          case 'finished':
+            return { done: message.run }
+          default:
+            return undefined
+        }
+      },
+      (line) => (measured ? { ...measured, status: 'cancelled', error: line } : undefined),
+    )
   }
 
   /** The machine probe in a host of its own, as a sweep: its timed samples share no thread with windows or HTTP. */

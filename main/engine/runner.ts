@@ -62,6 +62,18 @@ interface CellState {
 
 const finiteOrNull = (x: number | null) => (x !== null && Number.isFinite(x) ? x : null)
 
+/** What a module's setup raced against resolves to when the sweep was cancelled first. */
+const SETUP_CANCELLED = Symbol('setup cancelled')
+
+/** Resolves to `value` once `signal` aborts (at once if it has); never without a signal. */
+function abortedAs<T>(signal: AbortSignal | undefined, value: T): Promise<T> {
+  return new Promise((resolve) => {
+    if (!signal) return
+    if (signal.aborted) return resolve(value)
+    signal.addEventListener('abort', () => resolve(value), { once: true })
+  })
+}
+
 /**
  * What was measured of a cell (a cell still sampling reads as cancelled: a partial one). Every figure derived from
  * it (stats, speedups against the serial baseline of its size, flags, fits) comes from analysis.ts.
@@ -252,9 +264,15 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
       if (userModule) {
         const module = userModule
         try {
-          const done = await interruptible(() =>
+          const setup = interruptible(() =>
             runSetup(module.module, module.name, { matrix: views(ref).matrix, n: plan.n, seed: spec.seed }),
           )
+          // A setup that awaits (a download, a timer) is not waited for once the sweep is cancelled: the cancel
+          // ends the sweep now, and the setup's late end goes nowhere. (Waited for, a setup awaiting 30 s held the
+          // cancel 30 s, and the engine host that ran it was killed as stuck.)
+          setup.catch(() => undefined)
+          const done = await Promise.race([setup, abortedAs(signal, SETUP_CANCELLED)])
+          if (done === SETUP_CANCELLED) break
           if (done === INTERRUPTED_BY_SIGINT) {
             if (signal?.aborted) break
             setupFailure = `${module.name}: setup stopped by SIGINT`

@@ -190,6 +190,85 @@ describe('the engine host process', () => {
     expect(await eventually(() => !isAlive(pids[0]))).toBe(true)
   })
 
+  it('keeps what a host killed after a cancel had measured, as a cancelled run (a combine in an endless loop)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'amdahl-stuck-combine-'))
+    cleanup.push(() => rm(dir, { recursive: true, force: true }))
+    const modulePath = join(dir, 'combine.mjs')
+    await writeFile(
+      modulePath,
+      [
+        'let n = 0',
+        'export function setup(size) { n = size.n }',
+        'export function kernel({ rows }) { let s = 0; for (const x of rows) s += x; return s }',
+        // Sums at N = 64; from N = 128 on it never returns, holding the host's main thread.
+        'export function combine(parts) { while (n >= 128) {} return parts.reduce((a, b) => a + b, 0) }',
+      ].join('\n'),
+    )
+    const { launch, pids } = launcher()
+    const engine = hostEngine(launch, 1000)
+    cleanup.push(() => engine.close())
+    const controller = new AbortController()
+    const run = await engine.runSweep(
+      spec({
+        workload: 'module',
+        module: { path: modulePath },
+        sizes: [64, 128],
+        pools: [2],
+        repetitions: 2,
+      }),
+      {
+        signal: controller.signal,
+        // The host is in the loop well within 2 s of N = 64's last cell.
+        onCell: (partial) => {
+          if (partial.cells.some((c) => c.n === 64 && !c.serial && c.status === 'ok'))
+            setTimeout(() => controller.abort(), 2000)
+        },
+      },
+    )
+    expect(run.status).toBe('cancelled')
+    expect(run.error).toMatch(/^the engine process did not stop within 1 s of the cancel and was killed/)
+    expect(run.cells.filter((c) => c.n === 64 && c.status === 'ok')).toHaveLength(2)
+    expect(await eventually(() => !isAlive(pids[0]))).toBe(true)
+  })
+
+  it('cancels a module whose setup awaits at once: the setup is not waited for, the host not killed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'amdahl-awaiting-setup-'))
+    cleanup.push(() => rm(dir, { recursive: true, force: true }))
+    const modulePath = join(dir, 'slow-setup.mjs')
+    await writeFile(
+      modulePath,
+      [
+        'export async function setup({ n }) { if (n >= 128) await new Promise((r) => setTimeout(r, 30000)) }',
+        'export function kernel({ rows }) { let s = 0; for (const x of rows) s += x; return s }',
+      ].join('\n'),
+    )
+    const engine = hostEngine(launcher().launch, 1000)
+    cleanup.push(() => engine.close())
+    const controller = new AbortController()
+    let cancelledAt = 0
+    const run = await engine.runSweep(
+      spec({
+        workload: 'module',
+        module: { path: modulePath },
+        sizes: [64, 128],
+        pools: [2],
+        repetitions: 2,
+      }),
+      {
+        signal: controller.signal,
+        onCell: (partial) => {
+          if (cancelledAt === 0 && partial.cells.some((c) => c.n === 64 && !c.serial && c.status === 'ok')) {
+            cancelledAt = Date.now() + 500
+            setTimeout(() => controller.abort(), 500)
+          }
+        },
+      },
+    )
+    expect(run.status).toBe('cancelled')
+    expect(run.error).toBeUndefined()
+    expect(Date.now() - cancelledAt).toBeLessThan(1000)
+  })
+
   it('measures the machine in a host of its own, and the host is gone after', async () => {
     const { launch, pids } = launcher()
     const engine = hostEngine(launch)
