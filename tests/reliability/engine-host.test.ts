@@ -51,6 +51,18 @@ async function tempHistory(): Promise<HistoryStore> {
   return new HistoryStore(dir, { onWarning: () => undefined })
 }
 
+/** A JS module of `lines` in a folder of its own, and an engine of host processes whose cancel grace is 1 s. */
+async function moduleAndEngine(file: string, lines: string[]) {
+  const dir = await mkdtemp(join(tmpdir(), 'amdahl-host-module-'))
+  cleanup.push(() => rm(dir, { recursive: true, force: true }))
+  const modulePath = join(dir, file)
+  await writeFile(modulePath, `${lines.join('\n')}\n`)
+  const { launch, pids } = launcher()
+  const engine = hostEngine(launch, 1000)
+  cleanup.push(() => engine.close())
+  return { modulePath, engine, pids }
+}
+
 describe('the engine host process', () => {
   it('runs a sweep in a process of its own and streams progress, cells and the finished run back', async () => {
     const { launch, pids } = launcher()
@@ -166,13 +178,10 @@ describe('the engine host process', () => {
   })
 
   it("kills a cancelled host that never yields (a module's endless top level) a grace after the cancel", async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'amdahl-stuck-module-'))
-    cleanup.push(() => rm(dir, { recursive: true, force: true }))
-    const modulePath = join(dir, 'stuck.mjs')
-    await writeFile(modulePath, 'while (true) {}\nexport function kernel() { return 1 }\n')
-    const { launch, pids } = launcher()
-    const engine = hostEngine(launch, 1000)
-    cleanup.push(() => engine.close())
+    const { modulePath, engine, pids } = await moduleAndEngine('stuck.mjs', [
+      'while (true) {}',
+      'export function kernel() { return 1 }',
+    ])
     const controller = new AbortController()
     const started = Date.now()
     setTimeout(() => controller.abort(), 1500)
@@ -191,22 +200,13 @@ describe('the engine host process', () => {
   })
 
   it('keeps what a host killed after a cancel had measured, as a cancelled run (a combine in an endless loop)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'amdahl-stuck-combine-'))
-    cleanup.push(() => rm(dir, { recursive: true, force: true }))
-    const modulePath = join(dir, 'combine.mjs')
-    await writeFile(
-      modulePath,
-      [
-        'let n = 0',
-        'export function setup(size) { n = size.n }',
-        'export function kernel({ rows }) { let s = 0; for (const x of rows) s += x; return s }',
-        // Sums at N = 64; from N = 128 on it never returns, holding the host's main thread.
-        'export function combine(parts) { while (n >= 128) {} return parts.reduce((a, b) => a + b, 0) }',
-      ].join('\n'),
-    )
-    const { launch, pids } = launcher()
-    const engine = hostEngine(launch, 1000)
-    cleanup.push(() => engine.close())
+    const { modulePath, engine, pids } = await moduleAndEngine('combine.mjs', [
+      'let n = 0',
+      'export function setup(size) { n = size.n }',
+      'export function kernel({ rows }) { let s = 0; for (const x of rows) s += x; return s }',
+      // Sums at N = 64; from N = 128 on it never returns, holding the host's main thread.
+      'export function combine(parts) { while (n >= 128) {} return parts.reduce((a, b) => a + b, 0) }',
+    ])
     const controller = new AbortController()
     const run = await engine.runSweep(
       spec({
@@ -232,18 +232,10 @@ describe('the engine host process', () => {
   })
 
   it('cancels a module whose setup awaits at once: the setup is not waited for, the host not killed', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'amdahl-awaiting-setup-'))
-    cleanup.push(() => rm(dir, { recursive: true, force: true }))
-    const modulePath = join(dir, 'slow-setup.mjs')
-    await writeFile(
-      modulePath,
-      [
-        'export async function setup({ n }) { if (n >= 128) await new Promise((r) => setTimeout(r, 30000)) }',
-        'export function kernel({ rows }) { let s = 0; for (const x of rows) s += x; return s }',
-      ].join('\n'),
-    )
-    const engine = hostEngine(launcher().launch, 1000)
-    cleanup.push(() => engine.close())
+    const { modulePath, engine } = await moduleAndEngine('slow-setup.mjs', [
+      'export async function setup({ n }) { if (n >= 128) await new Promise((r) => setTimeout(r, 30000)) }',
+      'export function kernel({ rows }) { let s = 0; for (const x of rows) s += x; return s }',
+    ])
     const controller = new AbortController()
     let cancelledAt = 0
     const run = await engine.runSweep(
