@@ -1,5 +1,6 @@
 // The parent's side of the engine host: runs a sweep in a host process with the same signature as runSweep, so
-// the sweep driver does not care where the engine runs. A host that dies mid-sweep fails the run in one line.
+// the sweep driver does not care where the engine runs. A host that dies mid-sweep fails the run in one line; one
+// killed because it did not end after a cancel answers what it had measured, cancelled.
 import type { Run, SweepSpec } from '../../common/contract'
 import type { ProbeResult } from '../../common/ceilings'
 import { HOST_PROTOCOL, otherBuildLine, parseFromHost, type FromHost, type ToHost } from './host-protocol'
@@ -33,8 +34,8 @@ const EXIT_GRACE_MS = 10_000
 /**
  * A cancelled host saves what it measured and exits within a second or two; one still there after this is stuck
  * in code that never yields (a module's top level or its combine in an endless loop: no message, no signal
- * handler of ours runs) and is killed, its last checkpoint kept. Without it such a host spun a core for ever and
- * every later sweep was refused as "already running".
+ * handler of ours runs) and is killed, what it had measured (its last cell's run) answered as a cancelled run.
+ * Without it such a host spun a core for ever and every later sweep was refused as "already running".
  */
 export const CANCEL_GRACE_MS = 10_000
 
