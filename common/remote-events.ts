@@ -1,6 +1,7 @@
 // The machine-readable mode of `amdahl sweep --events jsonl`: one JSON object per line on stdout, defined once
 // here for the side that writes it (the remote CLI) and the side that reads it (a sweep on a target over SSH).
 import { z } from 'zod'
+import { MAX_CELLS, MAX_PROCESSES } from './contract'
 
 /** Bumped when the lines change shape; both sides must speak the same one. */
 export const EVENTS_PROTOCOL = 1
@@ -8,25 +9,31 @@ export const EVENTS_PROTOCOL = 1
 export const MAX_SMALL_EVENT_BYTES = 64 * 1024
 
 const count = z.number().int().min(0).max(1e9)
+/** The most cells a sweep reports progress over: its cells (MAX_CELLS) in each of its processes (MAX_PROCESSES). */
+export const MAX_PROGRESS_CELLS = MAX_CELLS * MAX_PROCESSES
 const ms = z.number().min(0).max(1e12)
 
-export const ProgressSchema = z.object({
-  runId: z.string().max(64),
-  cellsDone: count,
-  cellsTotal: count,
-  fraction: z.number().min(0).max(1),
-  current: z
-    .object({
-      n: count,
-      pool: count,
-      chunkRows: count,
-      serial: z.boolean(),
-      phase: z.enum(['startup', 'fill', 'warmup', 'measure']),
-    })
-    .nullable(),
-  elapsedMs: ms,
-  etaMs: ms.nullable(),
-})
+export const ProgressSchema = z
+  .object({
+    runId: z.string().max(64),
+    cellsDone: count,
+    cellsTotal: count,
+    fraction: z.number().min(0).max(1),
+    current: z
+      .object({
+        n: count,
+        pool: count,
+        chunkRows: count,
+        serial: z.boolean(),
+        phase: z.enum(['startup', 'fill', 'warmup', 'measure']),
+      })
+      .nullable(),
+    elapsedMs: ms,
+    etaMs: ms.nullable(),
+  })
+  // Figures that fit each other: no more cells done than there are, and no more cells than a sweep can have (a
+  // remote's "1000000000/1 cells" reached the progress bar, each field in its own range).
+  .refine((p) => p.cellsDone <= p.cellsTotal && p.cellsTotal <= MAX_PROGRESS_CELLS)
 
 /** First line: who speaks, so a version mismatch is refused before anything runs for long. */
 export const HelloEventSchema = z.object({

@@ -120,6 +120,23 @@ describe('event lines', () => {
     expect(parseEvent('{"type":"progress","progress":{"cellsDone":-1}}')).toBe(
       'a line that is not an Amdahl event',
     )
+    // Each field in range, the figures not fitting each other: more cells done than there are, or than any sweep has.
+    const progress = (cellsDone: number, cellsTotal: number) =>
+      JSON.stringify({
+        type: 'progress',
+        progress: {
+          runId: 'r',
+          cellsDone,
+          cellsTotal,
+          fraction: 0.5,
+          current: null,
+          elapsedMs: 10,
+          etaMs: 10,
+        },
+      })
+    expect(parseEvent(progress(1, 6))).toMatchObject({ type: 'progress', progress: { cellsDone: 1 } })
+    expect(parseEvent(progress(1_000_000_000, 1))).toBe('a line that is not an Amdahl event')
+    expect(parseEvent(progress(1, 1_000_000))).toBe('a line that is not an Amdahl event')
     expect(parseEvent(`{"type":"progress","pad":"${'x'.repeat(70_000)}"}`)).toBe(
       'a line longer than 65536 bytes',
     )
