@@ -195,6 +195,8 @@ try {
     ticksDriver.push(Date.now() - start)
     await until(runKeyShows(k))
   }
+  // The page writes its address after the frame a tick paints: wait for the six runs in it.
+  await until(`/^#runs=([^,&]+,){5}[^,&]+(&|$)/.test(location.hash)`)
   const ticksHash = (await page.evaluate('location.hash')).slice(1)
 
   // 3b. The same with each press held 80 ms, as a hand presses (Playwright's check() releases at once): the page

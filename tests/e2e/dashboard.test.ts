@@ -90,11 +90,14 @@ async function hashNames(p: Page, id: string, present = true): Promise<void> {
   await hashMatches(p, (hash) => hash.includes(id) === present)
 }
 
+const hashRunsOf = (hash: string): string[] =>
+  new URLSearchParams(hash.slice(1)).get('runs')?.split(',').filter(Boolean) ?? []
+
 /**
  * The charts, the table's tabs, the ticks and the hash name the same runs, and the open run is one of them. The
- * hash changes with the tick at once, while a newly shown run's cells are still being fetched: its tab, key and
- * table appear when they arrive, so wait (bounded) for them to have caught up before comparing (a single ticked
- * run has no tabs or key: its table is what arrives).
+ * tick shows at once, while a newly shown run's cells are still being fetched: its tab, key and table appear when
+ * they arrive, and the hash is written after the frame the tick paints; so wait (bounded) for them to have caught
+ * up before comparing (a single ticked run has no tabs or key: its table is what arrives).
  */
 async function expectAgreement(p: Page): Promise<string[]> {
   await expect
@@ -102,8 +105,10 @@ async function expectAgreement(p: Page): Promise<string[]> {
       async () => {
         const now = await shown(p)
         const table = now.ticked.length === 0 || now.open !== null
+        const written = [...hashRunsOf(now.hash)].sort().join() === [...now.ticked].sort().join()
         return (
           table &&
+          written &&
           (now.ticked.length < 2 ||
             (now.tabs.length === now.ticked.length && now.keyed === now.ticked.length))
         )
@@ -121,8 +126,7 @@ async function expectAgreement(p: Page): Promise<string[]> {
     expect(set).toContain(s.open)
     expect(s.current).toBe(s.open)
   }
-  const hashRuns = new URLSearchParams(s.hash.slice(1)).get('runs')?.split(',').filter(Boolean) ?? []
-  expect([...hashRuns].sort()).toEqual(set)
+  expect([...hashRunsOf(s.hash)].sort()).toEqual(set)
   return set
 }
 

@@ -36,6 +36,9 @@ const run = (k: number, extra: Partial<Run> = {}): Run =>
     ...extra,
   })
 
+/** After the next frame is painted: the address is written then (stores/selection.ts). */
+const painted = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)))
+
 async function withRuns(...runs: Run[]) {
   for (const r of runs) await client.history.save(r)
   storesWith(client)
@@ -106,6 +109,7 @@ describe('selection', () => {
     await history.remove('run-3')
     expect(selection.ids).toEqual(['run-1'])
     expect(selection.openId).toBe('run-1')
+    await painted()
     expect(location.hash).toBe('#runs=run-1')
   })
 
@@ -144,6 +148,7 @@ describe('selection', () => {
 
   it('does not write the old view over an address the user just typed, before its hashchange is handled', async () => {
     const { history, selection } = await withRuns(run(1), run(2))
+    await painted()
     expect(location.hash).toBe('#runs=run-2')
     // A bookmark naming a run saved since the last listing (by the CLI or another window).
     await client.history.save(run(3))
@@ -151,13 +156,44 @@ describe('selection', () => {
     // Before the page handles the new address, the history is listed again and the selection touched.
     await history.refresh()
     selection.focusN = 1000
+    await painted()
     expect(location.hash).toBe('#runs=run-1,run-3')
     // Then the address is applied, naming runs the fresh listing knows.
     expect(selection.applyHash(location.hash, new Set(history.runs.map((r) => r.id)))).toBe(true)
     expect(selection.ids).toEqual(['run-1', 'run-3'])
     // From here the view writes the address again.
     await history.toggleSelected('run-2')
+    await painted()
     expect(location.hash).toBe('#runs=run-1,run-3,run-2&open=run-2')
+  })
+
+  it('writes the address once per click, after the frame it paints, and at once when the page goes', async () => {
+    const { history, selection } = await withRuns(run(1), run(2), run(3))
+    await painted()
+    expect(location.hash).toBe('#runs=run-3')
+    const writes: string[] = []
+    const replace = window.history.replaceState.bind(window.history)
+    window.history.replaceState = (state, unused, url) => {
+      writes.push(String(url))
+      replace(state, unused, url)
+    }
+    try {
+      // A tick changes the runs and the open run: one write, none inside the click.
+      const ticked = history.toggleSelected('run-1')
+      expect(writes).toEqual([])
+      await ticked
+      await painted()
+      expect(writes).toEqual(['#runs=run-3,run-1&open=run-1'])
+      // A page about to go writes what it shows before the next frame.
+      selection.focusN = 1000
+      expect(location.hash).toBe('#runs=run-3,run-1&open=run-1')
+      window.dispatchEvent(new Event('pagehide'))
+      expect(location.hash).toBe('#runs=run-3,run-1&open=run-1&n=1000')
+      await painted()
+      expect(writes).toHaveLength(2)
+    } finally {
+      window.history.replaceState = replace
+    }
   })
 
   it('refuses a ninth overlaid run with a message', async () => {

@@ -1,7 +1,7 @@
 // The one selection: which runs the charts overlay AND the table offers (the open run is always one of them),
 // the focused size and the centre view; kept in the URL hash, so reload and bookmarks restore the view.
 import { defineStore } from 'pinia'
-import { computed, ref, watch } from 'vue'
+import { computed, onScopeDispose, ref, watch } from 'vue'
 import { emptyView, formatViewHash, MAX_OVERLAY, parseViewHash, type CentreView } from '../lib/view-state'
 import { useUiStore } from './ui'
 
@@ -111,17 +111,47 @@ export const useSelectionStore = defineStore('selection', () => {
     return true
   }
 
+  /** Writes the view into the address now, unless the address holds another view the user just navigated to. */
+  function writeHash(): void {
+    if (!hasWindow || !settled.value) return
+    if (location.hash !== written && parseViewHash(location.hash)) return
+    const hash = formatViewHash({ runs: ids.value, open: openId.value, n: focusN.value, view: view.value })
+    if (hash !== location.hash) history.replaceState(history.state, '', hash)
+    written = hash
+  }
+  /**
+   * The address is written once per change and after the next frame is painted, never inside the click that made
+   * the change: Chromium's history.replaceState took 4–14 ms each here, twice per tick (the runs, then the open
+   * run), in the input task on the way to the checkbox's and the charts' pictures (bench:ui, profiled). After the
+   * paint the page waits for the run's fetch anyway. A page going away (reload, close) writes it at once.
+   */
+  let pending: number | null = null
+  function flushHash(): void {
+    if (pending !== null) cancelAnimationFrame(pending)
+    pending = null
+    writeHash()
+  }
   watch(
     [ids, openId, focusN, view, settled],
     () => {
-      if (!hasWindow || !settled.value) return
-      if (location.hash !== written && parseViewHash(location.hash)) return
-      const hash = formatViewHash({ runs: ids.value, open: openId.value, n: focusN.value, view: view.value })
-      if (hash !== location.hash) history.replaceState(history.state, '', hash)
-      written = hash
+      if (!hasWindow || pending !== null) return
+      pending = requestAnimationFrame(() => {
+        // The frame this callback precedes is painted before the timeout runs.
+        setTimeout(() => {
+          if (pending === null) return
+          pending = null
+          writeHash()
+        }, 0)
+      })
     },
     { flush: 'sync' },
   )
+  if (hasWindow) window.addEventListener('pagehide', flushHash)
+  onScopeDispose(() => {
+    if (hasWindow) window.removeEventListener('pagehide', flushHash)
+    if (pending !== null) cancelAnimationFrame(pending)
+    pending = null
+  })
 
   return {
     ids,
@@ -139,5 +169,6 @@ export const useSelectionStore = defineStore('selection', () => {
     reorder,
     setOpenAmongSelected,
     applyHash,
+    flushHash,
   }
 })
