@@ -65,13 +65,27 @@ const finiteOrNull = (x: number | null) => (x !== null && Number.isFinite(x) ? x
 /** What a module's setup raced against resolves to when the sweep was cancelled first. */
 const SETUP_CANCELLED = Symbol('setup cancelled')
 
-/** Resolves to `value` once `signal` aborts (at once if it has); never without a signal. */
-function abortedAs<T>(signal: AbortSignal | undefined, value: T): Promise<T> {
-  return new Promise((resolve) => {
-    if (!signal) return
-    if (signal.aborted) return resolve(value)
-    signal.addEventListener('abort', () => resolve(value), { once: true })
+/**
+ * `work`, or `value` once `signal` aborts first (at once if it has); only `work` without a signal. Its listener is
+ * removed when either ends: one per size's setup piled up on the caller's signal over a long sweep.
+ */
+async function unlessAborted<T, A>(
+  work: Promise<T>,
+  signal: AbortSignal | undefined,
+  value: A,
+): Promise<T | A> {
+  if (!signal) return work
+  if (signal.aborted) return value
+  let onAbort = (): void => undefined
+  const aborted = new Promise<A>((resolve) => {
+    onAbort = () => resolve(value)
+    signal.addEventListener('abort', onAbort, { once: true })
   })
+  try {
+    return await Promise.race([work, aborted])
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
 }
 
 /**
@@ -271,7 +285,7 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
           // ends the sweep now, and the setup's late end goes nowhere. (Waited for, a setup awaiting 30 s held the
           // cancel 30 s, and the engine host that ran it was killed as stuck.)
           setup.catch(() => undefined)
-          const done = await Promise.race([setup, abortedAs(signal, SETUP_CANCELLED)])
+          const done = await unlessAborted(setup, signal, SETUP_CANCELLED)
           if (done === SETUP_CANCELLED) break
           if (done === INTERRUPTED_BY_SIGINT) {
             if (signal?.aborted) break

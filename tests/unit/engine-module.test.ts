@@ -1,6 +1,7 @@
 // runSweep with a user's JS module on real pools: the same result for every pool size, chunking, executor and
 // transfer; setup, kernel and combine called as documented; every broken module failing in one line naming the
 // file and the export, the sweep going on or ending cleanly.
+import { getEventListeners } from 'node:events'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -178,6 +179,30 @@ describe('a JS module workload', () => {
     const run = await sweep(file, { sizes: [30], pools: [1, 2], chunkRows: ['auto', 4] })
     expect(run.cells.map((c) => c.error)).toEqual([undefined, undefined, undefined, undefined, undefined])
     expect(results(run)).toEqual([30, 30, 30, 30, 30])
+  })
+
+  it("leaves no listener on the caller's cancel signal once its sizes' setups are done", async () => {
+    // Each size's setup is raced against the cancel; a listener left behind per size piled up on a long sweep
+    // (and Node warns past ten).
+    const file = moduleFile(
+      'setup-each.mjs',
+      'export function setup() {}\nexport function kernel() { return 1 }',
+    )
+    const cancel = new AbortController()
+    const run = await runSweep(
+      SweepSpecSchema.parse({
+        sizes: [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+        pools: [1],
+        repetitions: 1,
+        maxSamples: 1,
+        warmups: 0,
+        workload: 'module',
+        module: { path: file },
+      }),
+      { signal: cancel.signal },
+    )
+    expect(run.status).toBe('complete')
+    expect(getEventListeners(cancel.signal, 'abort')).toHaveLength(0)
   })
 })
 
