@@ -9,30 +9,14 @@ export class TemplateError extends Error {
   override name = 'TemplateError'
 }
 
-/** The quote left open at the end of the text, read as a POSIX shell reads quotes (and a trailing backslash). */
-function unclosedQuote(text: string): string | null {
-  let quote: '"' | "'" | null = null
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (quote === "'") {
-      if (c === "'") quote = null
-    } else if (c === '\\') {
-      // Outside single quotes a backslash takes the next character as it is.
-      if (i === text.length - 1) return 'backslash'
-      i++
-    } else if (quote === '"') {
-      if (c === '"') quote = null
-    } else if (c === "'" || c === '"') quote = c
-  }
-  return quote === null ? null : quote === "'" ? "quote (')" : 'quote (")'
-}
-
 /**
- * The template with every '#' that a POSIX shell takes as a character escaped, for shell-quote, which takes any
- * unquoted '#' for the start of a comment (a shell: only at the start of a word; `--label=run#1` lost '#1' and
- * every placeholder after it). Also says whether a word starts with an unquoted '~', which only a shell expands.
+ * The template read as a POSIX shell reads its quotes, in one pass: the text with every '#' that a shell takes as a
+ * character escaped, for shell-quote, which takes any unquoted '#' for the start of a comment (a shell: only at the
+ * start of a word; `--label=run#1` lost '#1' and every placeholder after it); whether a word starts with an
+ * unquoted '~', which only a shell expands; and the quote left open at the end (or a trailing backslash), which
+ * shell-quote reads as if closed and a shell refuses.
  */
-function shellWords(text: string): { text: string; tilde: boolean } {
+function shellWords(text: string): { text: string; tilde: boolean; open: string | null } {
   let quote: '"' | "'" | null = null
   let out = ''
   let tilde = false
@@ -45,7 +29,9 @@ function shellWords(text: string): { text: string; tilde: boolean } {
     if (quote === "'") {
       if (c === "'") quote = null
     } else if (c === '\\') {
-      out += c + (text[i + 1] ?? '')
+      // Outside single quotes a backslash takes the next character as it is.
+      if (i === text.length - 1) return { text: out, tilde, open: 'backslash' }
+      out += c + text[i + 1]
       i++
       continue
     } else if (quote === '"') {
@@ -57,7 +43,7 @@ function shellWords(text: string): { text: string; tilde: boolean } {
     } else if (c === '~' && atStart) tilde = true
     out += c
   }
-  return { text: out, tilde }
+  return { text: out, tilde, open: quote === null ? null : quote === "'" ? "quote (')" : 'quote (")' }
 }
 
 /**
@@ -65,7 +51,8 @@ function shellWords(text: string): { text: string; tilde: boolean } {
  * only a shell can honour (pipes, redirections, `$VAR`, globs) is refused in one line pointing at --shell.
  */
 export function splitTemplate(template: string): string[] {
-  const open = unclosedQuote(template)
+  const shell = shellWords(template)
+  const open = shell.open
   // shell-quote reads an unclosed quote as if it were closed at the end; a shell refuses it, and so do we.
   if (open === 'backslash') throw new TemplateError('the command ends in a backslash with nothing after it')
   if (open !== null) throw new TemplateError(`the command has an opening ${open} without its closing one`)
@@ -74,7 +61,6 @@ export function splitTemplate(template: string): string[] {
     new TemplateError(
       `the command uses ${what}, which needs a shell: turn on "run through a shell" (--shell)`,
     )
-  const shell = shellWords(template)
   if (shell.tilde) throw needsShell('"~" for a home directory')
   for (const entry of parse(shell.text, (key) => ({ variable: key }))) {
     if (typeof entry === 'string') words.push(entry)
