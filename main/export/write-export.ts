@@ -40,7 +40,11 @@ export class ExportWriteError extends Error {
  * and a file inside the history folder, where an export would replace a run (or the index) with a CSV.
  */
 export async function checkDestination(path: string, shownAs: string, historyDir?: string): Promise<void> {
-  const info = await stat(path).catch(() => null)
+  // Absent is fine (it is to be made); a name too long or a file on the way is said now, as writing would fail.
+  const info = await stat(path).catch((error: unknown) => {
+    if (codeOf(error) === 'ENOENT') return null
+    throw wordedError(error, shownAs)
+  })
   if (info?.isDirectory()) throw new ExportWriteError(shownAs, 'EISDIR')
   // Where the write lands: a link is followed (writeExportFile replaces the file it names).
   const target = info === null ? path : await realpath(path).catch(() => path)

@@ -6,11 +6,29 @@ import { basename, dirname, join } from 'node:path'
 /** Marks a temp file, `<name>.tmp-<pid>-<random>`: never a run file, cleaned up once stale. */
 export const TEMP_MARK = '.tmp-'
 
+/** The most bytes a file name may have on the common file systems (ext4, APFS, NTFS in UTF-16 units, fewer still). */
+const MAX_NAME_BYTES = 255
+
+/**
+ * A temp name beside `target`: as much of its name as fits before the mark, so a destination whose own name takes
+ * (nearly) all 255 bytes a name may have still gets a temp file that can be made beside it.
+ */
 export function tempPathFor(target: string): string {
-  return join(
-    dirname(target),
-    `${basename(target)}${TEMP_MARK}${process.pid}-${randomBytes(6).toString('hex')}`,
-  )
+  const mark = `${TEMP_MARK}${process.pid}-${randomBytes(6).toString('hex')}`
+  return join(dirname(target), `${headOf(basename(target), MAX_NAME_BYTES - mark.length)}${mark}`)
+}
+
+/** The longest start of `name` of at most `maxBytes` UTF-8 bytes, never splitting a character. */
+function headOf(name: string, maxBytes: number): string {
+  if (Buffer.byteLength(name) <= maxBytes) return name
+  let bytes = 0
+  let end = 0
+  for (const char of name) {
+    bytes += Buffer.byteLength(char)
+    if (bytes > maxBytes) break
+    end += char.length
+  }
+  return name.slice(0, end)
 }
 
 /** After this returns, the target holds either its old content or all of `content`, whatever happens next. */

@@ -27,7 +27,12 @@ import {
   planExport,
   type RunSource,
 } from '../../main/export/open-export'
-import { ExportWriteError, writeExportFile, writePieces } from '../../main/export/write-export'
+import {
+  checkDestination,
+  ExportWriteError,
+  writeExportFile,
+  writePieces,
+} from '../../main/export/write-export'
 import { HistoryStore } from '../../main/history/store'
 import { makeRun } from './history-fixtures'
 
@@ -292,6 +297,22 @@ describe('writing an export to a file', () => {
     expect((error as Error).message).toBe('cannot write no-such-folder/x.csv: no such folder')
     await expect(writeExportFile(dir, ['a'], 'exports')).rejects.toThrow(
       'cannot write exports: it is a folder',
+    )
+  })
+
+  it('writes to a name that takes all the 255 bytes a file name may have, its temp file beside it too', async () => {
+    const folder = await mkdtemp(join(dir, 'long-'))
+    // 250 + ".csv": a name the disk takes, where a temp name of it and a mark (".tmp-<pid>-<hex>") would not fit.
+    const path = join(folder, `${'é'.repeat(125)}.csv`)
+    await checkDestination(path, 'long.csv')
+    await writeExportFile(path, ['whole'], 'long.csv')
+    expect(await readFile(path, 'utf8')).toBe('whole')
+    expect(await readdir(folder)).toHaveLength(1)
+  })
+
+  it('refuses a name longer than the disk takes in one line, before any export is made', async () => {
+    await expect(checkDestination(join(dir, `${'x'.repeat(300)}.csv`), 'long.csv')).rejects.toThrow(
+      /^cannot write long\.csv: the name is too long$/,
     )
   })
 
