@@ -266,6 +266,16 @@ describe.skipIf(!canMount())('a full or read-only disk (defect 6), on real tmpfs
     expect(readdirSync(readOnly)).toContain('damaged.json')
   })
 
+  it('refuses a sweep into a history folder on a read-only disk before it measures, in one line', async () => {
+    const io = fakeIo()
+    const args = ['sweep', '--sizes', '16', '--pools', '1', '--reps', '1', '--history-dir', readOnly]
+    expect(await runCli(args, io)).toBe(1)
+    // No table: nothing was measured only to be lost with "the run finished but could not be saved".
+    expect(io.out).toBe('')
+    expect(io.err.trimEnd().split('\n').pop()).toMatch(READ_ONLY)
+    expect(io.err).not.toMatch(/could not be saved/)
+  })
+
   it('answers rename, delete and import on a read-only disk with one line through every transport', async () => {
     const rig = serviceRig(readOnly)
     const renamed = await dispatch(rig.service.handlers, 'renameRun', { id: 'good', name: 'new' }, true)
