@@ -34,6 +34,11 @@ const within = (x: number, low: number, high: number): boolean =>
  * import's refusals do: "is …" after the field's name, or a whole sentence); null when all agree.
  */
 export function figureIssue(run: Run): z.core.$ZodIssue | null {
+  const negative = negativeRunTime(run)
+  if (negative) {
+    const [path, message] = negative
+    return { code: 'custom', path, message, input: undefined }
+  }
   const bases = new Map<number, number>()
   for (const cell of run.cells)
     if (cell.serial && cell.samplesMs.length > 0) bases.set(cell.n, median(cell.samplesMs))
@@ -47,7 +52,40 @@ export function figureIssue(run: Run): z.core.$ZodIssue | null {
   return null
 }
 
-type Found = [path: string[], message: string] | null
+type Found = [path: (string | number)[], message: string] | null
+
+/** The engine's clocks only count up: a time below 0 anywhere in a run was written by hand. */
+const isNegative = (ms: number | null | undefined): ms is number => ms !== null && ms !== undefined && ms < 0
+
+/** The run's own times (its duration, its pools' start-up) that are negative, the first one. */
+function negativeRunTime(run: Run): Found {
+  if (isNegative(run.durationMs)) return [['durationMs'], `is negative (${shown(run.durationMs)} ms)`]
+  for (const [i, startup] of run.poolStartup.entries()) {
+    for (const key of ['coldMs', 'roundTripMs'] as const) {
+      const ms = startup[key]
+      if (isNegative(ms)) return [['poolStartup', i, key], `is negative (${shown(ms)} ms)`]
+    }
+  }
+  return null
+}
+
+/** A cell's times besides its samples (kernel and process times, the breakdown's parts) below 0, the first one. */
+function negativeCellTime(cell: Cell): Found {
+  for (const [key, what] of [
+    ['kernelMs', 'kernel'],
+    ['processMs', 'process'],
+  ] as const) {
+    const ms = cell[key]?.find((t) => t < 0)
+    if (isNegative(ms)) return [[key], `a ${what} time is negative (${shown(ms)} ms)`]
+  }
+  for (const [key, ms] of Object.entries(cell.breakdown ?? {}))
+    if (isNegative(ms))
+      return [
+        ['breakdown', key],
+        `the breakdown's ${key.replace(/Ms$/, '')} time is negative (${shown(ms)} ms)`,
+      ]
+  return null
+}
 
 /**
  * The precision target the run was measured with: its protocol's record (what `history show` prints), else the
@@ -59,6 +97,8 @@ function cellIssue(cell: Cell, bases: Map<number, number>, target: number): Foun
   const negative = cell.samplesMs.findIndex((ms) => ms < 0)
   if (negative >= 0)
     return [['samplesMs'], `a sample time is negative (${shown(cell.samplesMs[negative])} ms)`]
+  const otherNegative = negativeCellTime(cell)
+  if (otherNegative) return otherNegative
   const { stats } = cell
   if (stats === null) return null
   if (cell.samplesMs.length === 0) return [['stats'], 'statistics are given for a cell without samples']

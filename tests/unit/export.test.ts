@@ -402,6 +402,20 @@ describe('an import held against its own samples', () => {
         forged((c) => (c.samplesMs = c.samplesMs.map((ms, i) => (i === 0 ? -5 : ms)))),
         /a sample time is negative \(-5 ms\)/,
       ],
+      // Nor any other time it holds: the engine's clocks only count up.
+      [
+        forged((c) => (c.kernelMs = c.kernelMs.map((ms, i) => (i === 1 ? -2 : ms)))),
+        /^not a valid Amdahl run: cell \d+: a kernel time is negative \(-2 ms\)$/,
+      ],
+      [
+        forged((c) => c.breakdown && (c.breakdown.reduceMs = -0.5)),
+        /^not a valid Amdahl run: cell \d+: the breakdown's reduce time is negative \(-0\.5 ms\)$/,
+      ],
+      [{ ...real, durationMs: -5 }, /^not a valid Amdahl run: duration is negative \(-5 ms\)$/],
+      [
+        { ...real, poolStartup: real.poolStartup.map((p, i) => (i === 0 ? { ...p, coldMs: -40 } : p)) },
+        /^not a valid Amdahl run: pool start-up 1: cold start time is negative \(-40 ms\)$/,
+      ],
       [
         forged((c) => (c.baseMs = (c.baseMs ?? 0) * 2)),
         /base case time is [\d.]+ ms, not the median of this size's serial samples/,
