@@ -79,6 +79,9 @@ export async function historyImportCommand(
   options: HistoryDirOption,
   io: CliIo,
 ): Promise<number> {
+  // resolve('') is the folder the command runs in, whose every .json file would then be imported: an empty name
+  // (an unset variable in `amdahl history import "$RESULT"`) is a mistake to name, not a folder to import.
+  if (file.trim() === '') throw new UsageError('file "": name a JSON file or a folder of them')
   const path = resolve(file)
   const history = openHistory(options.historyDir, io)
   const info = await lstat(path).catch(() => null)

@@ -1,0 +1,48 @@
+// `amdahl history import` of what a person may really type or have: every refusal is one line naming what was
+// given, and leaves the history as it was.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { CliIo } from '../../main/cli/io'
+import { runCli } from '../../main/cli/program'
+
+const dir = mkdtempSync(join(tmpdir(), 'amdahl-cli-import-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+function fakeIo(): CliIo & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    stdout: { write: (t: string) => (io.out += t) },
+    stderr: { write: (t: string) => (io.err += t), isTTY: false },
+    env: { AMDAHL_HOME: join(dir, 'home') },
+    cores: 2,
+    onSignal: () => () => {},
+    exit: (code: number): never => {
+      throw new Error(`exit ${code}`)
+    },
+    openUrl: () => {},
+  }
+  return io
+}
+
+const historyFiles = (history: string): string[] => {
+  try {
+    return readdirSync(history)
+  } catch {
+    return []
+  }
+}
+
+describe('amdahl history import', () => {
+  it('refuses an empty file name as usage in one line, never importing the folder it runs in', async () => {
+    const history = join(dir, 'h-empty')
+    const io = fakeIo()
+    // `amdahl history import "$RESULT"` with RESULT unset: resolve('') is the current folder.
+    expect(await runCli(['history', 'import', '', '--history-dir', history], io)).toBe(2)
+    expect(io.err).toBe('amdahl: file "": name a JSON file or a folder of them\n')
+    expect(io.out).toBe('')
+    expect(historyFiles(history)).toEqual([])
+  })
+})
