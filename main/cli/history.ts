@@ -39,6 +39,8 @@ export async function historyDeleteCommand(
   return EXIT_OK
 }
 
+const hasUtf8Bom = (bytes: Buffer): boolean => bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
+
 async function readJsonFile(path: string): Promise<unknown> {
   let bytes: Buffer
   try {
@@ -48,7 +50,9 @@ async function readJsonFile(path: string): Promise<unknown> {
     const read = await readRegularBytes(path, MAX_IMPORT_BYTES, { what: 'file to import', followLinks: true })
     if (read.state === 'missing') throw new CliFailure(`cannot read ${path}: no such file`)
     if (read.state === 'refused') throw new CliFailure(`cannot import ${path}: ${read.reason}`)
-    bytes = read.bytes
+    // A byte order mark (Notepad and PowerShell's Out-File write one) is no part of the JSON: the app's file
+    // picker drops it (Blob.text()), and JSON.parse would refuse the whole file for it.
+    bytes = hasUtf8Bom(read.bytes) ? read.bytes.subarray(3) : read.bytes
   } catch (error) {
     if (error instanceof CliFailure) throw error
     throw new CliFailure(

@@ -1,11 +1,13 @@
 // `amdahl history import` of what a person may really type or have: every refusal is one line naming what was
 // given, and leaves the history as it was.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { CliIo } from '../../main/cli/io'
 import { runCli } from '../../main/cli/program'
+import { runsToJson } from '../../main/export/json'
+import { makeRun } from './history-fixtures'
 
 const dir = mkdtempSync(join(tmpdir(), 'amdahl-cli-import-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -44,5 +46,16 @@ describe('amdahl history import', () => {
     expect(io.err).toBe('amdahl: file "": name a JSON file or a folder of them\n')
     expect(io.out).toBe('')
     expect(historyFiles(history)).toEqual([])
+  })
+
+  it('imports an export saved with a byte order mark, as the app does', async () => {
+    const history = join(dir, 'h-bom')
+    const file = join(dir, 'saved-on-windows.json')
+    const run = makeRun({ id: 'with-bom', name: 'bom' })
+    writeFileSync(file, `\ufeff${runsToJson([run])}`)
+    const io = fakeIo()
+    expect(await runCli(['history', 'import', file, '--history-dir', history], io)).toBe(0)
+    expect(io.out).toBe('imported run with-bom "bom"\n')
+    expect(historyFiles(history)).toContain('with-bom.json')
   })
 })
