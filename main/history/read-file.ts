@@ -23,7 +23,11 @@ export interface ReadOptions {
   followLinks?: boolean
 }
 
-function kindOf(info: { isSymbolicLink(): boolean; isDirectory(): boolean; isFIFO(): boolean }): string {
+export function kindOf(info: {
+  isSymbolicLink(): boolean
+  isDirectory(): boolean
+  isFIFO(): boolean
+}): string {
   if (info.isSymbolicLink()) return 'a symbolic link'
   if (info.isDirectory()) return 'a folder'
   if (info.isFIFO()) return 'a named pipe'
@@ -118,7 +122,7 @@ export function readRegularBytesSync(path: string, maxBytes: number): BytesRead 
 
 type Looked = Parameters<typeof kindOf>[0] & { isFile(): boolean; size: number }
 
-const RUN_FILE_NOUN = 'run file'
+export const RUN_FILE_NOUN = 'run file'
 
 /** Why a file looked at (or opened) is not to be read, or null: not a regular file, or too large. */
 function refused(info: Looked, maxBytes: number, what = RUN_FILE_NOUN): NotRead | null {

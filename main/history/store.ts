@@ -8,7 +8,7 @@ import { runIdProblem } from '../../common/run-id'
 import { summarizeRun } from '../../common/run-summary'
 import { TEMP_MARK, tempPathFor, writeFileAtomic, writeFileNew } from './atomic'
 import { diskError, errorCode, mappingDiskErrors } from './disk-errors'
-import { readRegularBytes } from './read-file'
+import { kindOf, readRegularBytes, RUN_FILE_NOUN } from './read-file'
 import { indexWorkerScript, PARALLEL_FROM, summarizeInParallel } from './index-pool'
 import { keyOfFile, keyOfFileSync, MAX_RUN_FILE_BYTES, RUN_FILE } from './run-file'
 import { BUILD_ID, readIndex, writeIndex, type IndexEntry } from './summary-index'
@@ -350,7 +350,19 @@ export class HistoryStore {
     }
     const names: string[] = []
     for (const entry of entries) {
-      if (!entry.isFile()) continue
+      if (!entry.isFile()) {
+        // Never read, moved or followed; but a run file swapped for a link (or a pipe, or a folder) is named once,
+        // as `history show` names it, rather than gone from the list without a word.
+        if (RUN_FILE.test(entry.name) && !entry.name.includes(TEMP_MARK)) {
+          // Keyed as load() keys it, so a `history show` of it after a listing says it once.
+          const about = `${entry.name}:${await this.keyOf(entry.name)}`
+          this.warnOnce(
+            about,
+            `history: skipped ${entry.name}: ${kindOf(entry)}, not a ${RUN_FILE_NOUN}; left in place`,
+          )
+        }
+        continue
+      }
       if (entry.name.includes(TEMP_MARK)) await this.removeIfStale(entry.name)
       else if (RUN_FILE.test(entry.name)) names.push(entry.name)
     }

@@ -1,6 +1,7 @@
 // The history store: one atomic JSON file per run; damaged files are quarantined, bad input changes nothing.
+import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { cp, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -136,7 +137,8 @@ describe('HistoryStore reading many files', () => {
       expect(warnings.map((w) => w.replaceAll(dir, '…')).sort()).toEqual(
         serialWarnings.map((w) => w.replaceAll(serialDir, '…')).sort(),
       )
-      expect(warnings.filter((w) => /skipped/.test(w))).toHaveLength(2)
+      // The cut file, the misnamed one and the link (named, never read).
+      expect(warnings.filter((w) => /skipped/.test(w))).toHaveLength(3)
       expect(await readdir(join(dir, 'quarantine'))).toEqual(await readdir(join(serialDir, 'quarantine')))
       // And the index it wrote serves the next store as the one-thread listing's does.
       expect(await new HistoryStore(dir, { indexWorker: null }).list()).toEqual(onOneThread)
@@ -287,6 +289,34 @@ describe('HistoryStore damaged files', () => {
     await expect(store.get('package')).rejects.toThrow(
       'not a run file (no run schema); its file was left in place',
     )
+  })
+
+  it('names a run file swapped for a link, a pipe or a folder once when listing, never reading or moving it', async () => {
+    await store.save(makeRun({ id: 'good' }))
+    await store.save(makeRun({ id: 'moved' }))
+    // Its file moved elsewhere and linked back (a sync tool, a history moved to another disk by hand).
+    const elsewhere = await mkdtemp(join(tmpdir(), 'amdahl-history-elsewhere-'))
+    try {
+      await cp(join(dir, 'moved.json'), join(elsewhere, 'moved.json'))
+      await rm(join(dir, 'moved.json'))
+      await symlink(join(elsewhere, 'moved.json'), join(dir, 'moved.json'))
+      execFileSync('mkfifo', [join(dir, 'pipe.json')])
+      await mkdir(join(dir, 'folder.json'))
+
+      expect((await store.list()).map((s) => s.id)).toEqual(['good'])
+      expect(warnings.sort()).toEqual([
+        'history: skipped folder.json: a folder, not a run file; left in place',
+        'history: skipped moved.json: a symbolic link, not a run file; left in place',
+        'history: skipped pipe.json: a named pipe, not a run file; left in place',
+      ])
+      // Once: neither a second listing nor a get() of it says it again.
+      await store.list()
+      await expect(store.get('moved')).rejects.toThrow('a symbolic link, not a run file')
+      expect(warnings).toHaveLength(3)
+      expect((await filesIn(dir)).sort()).toEqual(['folder.json', 'good.json', 'moved.json', 'pipe.json'])
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true })
+    }
   })
 
   it('never overwrites an earlier quarantined file of the same name', async () => {
