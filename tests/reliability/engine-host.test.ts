@@ -177,6 +177,38 @@ describe('the engine host process', () => {
     expect(await eventually(() => processesRunning(workerScript()).length === 0, 30_000)).toBe(true)
   })
 
+  /**
+   * A module sweep of N = 64 then 128 on 2 workers, twice each, cancelled `afterMs` after N = 64's pool cell is
+   * measured (the module holds or waits from N = 128 on); with the time the cancel was sent.
+   */
+  async function cancelledAfterSize64(
+    engine: Awaited<ReturnType<typeof moduleAndEngine>>['engine'],
+    modulePath: string,
+    afterMs: number,
+  ): Promise<{ run: Run; cancelledAt: number }> {
+    const controller = new AbortController()
+    let cancelledAt = 0
+    const run = await engine.runSweep(
+      spec({
+        workload: 'module',
+        module: { path: modulePath },
+        sizes: [64, 128],
+        pools: [2],
+        repetitions: 2,
+      }),
+      {
+        signal: controller.signal,
+        onCell: (partial) => {
+          if (cancelledAt > 0 || !partial.cells.some((c) => c.n === 64 && !c.serial && c.status === 'ok'))
+            return
+          cancelledAt = Date.now() + afterMs
+          setTimeout(() => controller.abort(), afterMs)
+        },
+      },
+    )
+    return { run, cancelledAt }
+  }
+
   it("kills a cancelled host that never yields (a module's endless top level) a grace after the cancel", async () => {
     const { modulePath, engine, pids } = await moduleAndEngine('stuck.mjs', [
       'while (true) {}',
@@ -207,24 +239,8 @@ describe('the engine host process', () => {
       // Sums at N = 64; from N = 128 on it never returns, holding the host's main thread.
       'export function combine(parts) { while (n >= 128) {} return parts.reduce((a, b) => a + b, 0) }',
     ])
-    const controller = new AbortController()
-    const run = await engine.runSweep(
-      spec({
-        workload: 'module',
-        module: { path: modulePath },
-        sizes: [64, 128],
-        pools: [2],
-        repetitions: 2,
-      }),
-      {
-        signal: controller.signal,
-        // The host is in the loop well within 2 s of N = 64's last cell.
-        onCell: (partial) => {
-          if (partial.cells.some((c) => c.n === 64 && !c.serial && c.status === 'ok'))
-            setTimeout(() => controller.abort(), 2000)
-        },
-      },
-    )
+    // The host is in the loop well within 2 s of N = 64's last cell.
+    const { run } = await cancelledAfterSize64(engine, modulePath, 2000)
     expect(run.status).toBe('cancelled')
     expect(run.error).toMatch(/^the engine process did not stop within 1 s of the cancel and was killed/)
     expect(run.cells.filter((c) => c.n === 64 && c.status === 'ok')).toHaveLength(2)
@@ -236,26 +252,7 @@ describe('the engine host process', () => {
       'export async function setup({ n }) { if (n >= 128) await new Promise((r) => setTimeout(r, 30000)) }',
       'export function kernel({ rows }) { let s = 0; for (const x of rows) s += x; return s }',
     ])
-    const controller = new AbortController()
-    let cancelledAt = 0
-    const run = await engine.runSweep(
-      spec({
-        workload: 'module',
-        module: { path: modulePath },
-        sizes: [64, 128],
-        pools: [2],
-        repetitions: 2,
-      }),
-      {
-        signal: controller.signal,
-        onCell: (partial) => {
-          if (cancelledAt === 0 && partial.cells.some((c) => c.n === 64 && !c.serial && c.status === 'ok')) {
-            cancelledAt = Date.now() + 500
-            setTimeout(() => controller.abort(), 500)
-          }
-        },
-      },
-    )
+    const { run, cancelledAt } = await cancelledAfterSize64(engine, modulePath, 500)
     expect(run.status).toBe('cancelled')
     expect(run.error).toBeUndefined()
     expect(Date.now() - cancelledAt).toBeLessThan(1000)
