@@ -6,11 +6,11 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiMethods, type Run } from '../../common/contract'
 import { runCli } from '../../main/cli/program'
-import type { CliIo } from '../../main/cli/io'
 import { runSweep } from '../../main/engine'
 import { dispatch } from '../../main/transports/ipc/dispatch'
 import { startServer, type RunningServer } from '../../main/transports/http/server'
 import { rawRequest } from '../unit/server-http'
+import { recordingIo } from '../unit/cli-io'
 import { buildBundles, type Bundles } from './helpers/build'
 import { badSweepArgvs } from './helpers/cli-fuzz'
 import { folderSnapshot } from './helpers/files'
@@ -197,22 +197,7 @@ describe('HTTP API of a real server on 127.0.0.1', () => {
 
 describe('CLI', () => {
   /** The CLI's own io, in-process: what would go to the terminal is collected. */
-  const fakeIo = (): CliIo & { out: string; err: string } => {
-    const io = {
-      out: '',
-      err: '',
-      stdout: { write: (t: string) => (io.out += t) },
-      stderr: { write: (t: string) => (io.err += t), isTTY: false },
-      env: { AMDAHL_HOME: join(work.dir, 'cli-home') },
-      cores: 2,
-      onSignal: () => () => {},
-      exit: (code: number): never => {
-        throw new Error(`exit ${code}`)
-      },
-      openUrl: () => {},
-    }
-    return io
-  }
+  const fakeIo = () => recordingIo({ AMDAHL_HOME: join(work.dir, 'cli-home') })
 
   function cliProblem(code: number | null, stdout: string, stderr: string): string | null {
     if (code !== 1 && code !== 2) return `exit code ${code}`

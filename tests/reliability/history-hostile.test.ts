@@ -9,12 +9,12 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Run } from '../../common/contract'
 import { runCli } from '../../main/cli/program'
-import type { CliIo } from '../../main/cli/io'
 import { runSweep } from '../../main/engine'
 import { HistoryStore } from '../../main/history/store'
 import { dispatch } from '../../main/transports/ipc/dispatch'
 import { startServer, type RunningServer } from '../../main/transports/http/server'
 import { rawRequest, type RawResponse } from '../unit/server-http'
+import { recordingIo } from '../unit/cli-io'
 import { serviceRig, spec, tempDir, type ServiceRig } from './helpers/fixtures'
 import { expectOneLine } from './helpers/one-line'
 
@@ -56,22 +56,7 @@ const call = (server: RunningServer, method: string, input: unknown = {}): Promi
 const envelope = (res: RawResponse) =>
   JSON.parse(res.body) as { ok: boolean; value?: unknown; error?: string }
 
-function fakeIo(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout: { write: (t: string) => (io.out += t) },
-    stderr: { write: (t: string) => (io.err += t), isTTY: false },
-    env: { AMDAHL_HOME: join(work.dir, 'cli-home') },
-    cores: 2,
-    onSignal: () => () => {},
-    exit: (code: number): never => {
-      throw new Error(`exit ${code}`)
-    },
-    openUrl: () => {},
-  }
-  return io
-}
+const fakeIo = () => recordingIo({ AMDAHL_HOME: join(work.dir, 'cli-home') })
 
 describe('concurrent imports of one id (defect 3)', () => {
   it('answers eight simultaneous HTTP imports with eight ids, each holding the content it was answered for', async () => {

@@ -4,30 +4,15 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { CliIo } from '../../main/cli/io'
 import { runCli } from '../../main/cli/program'
 import { runsToJson } from '../../main/export/json'
 import { makeRun } from './history-fixtures'
+import { recordingIo } from './cli-io'
 
 const dir = mkdtempSync(join(tmpdir(), 'amdahl-cli-import-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-function fakeIo(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout: { write: (t: string) => (io.out += t) },
-    stderr: { write: (t: string) => (io.err += t), isTTY: false },
-    env: { AMDAHL_HOME: join(dir, 'home') },
-    cores: 2,
-    onSignal: () => () => {},
-    exit: (code: number): never => {
-      throw new Error(`exit ${code}`)
-    },
-    openUrl: () => {},
-  }
-  return io
-}
+const fakeIo = () => recordingIo({ AMDAHL_HOME: join(dir, 'home') })
 
 const historyFiles = (history: string): string[] => {
   try {

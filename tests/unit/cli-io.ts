@@ -1,0 +1,20 @@
+// An in-memory terminal for runCli: what the command wrote to stdout and stderr, in `out` and `err`.
+import type { CliIo } from '../../main/cli/io'
+
+/** A terminal that is not a TTY, with this environment (AMDAHL_HOME to keep its history apart); exit throws. */
+export function recordingIo(env: Record<string, string>): CliIo & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    stdout: { write: (t: string) => (io.out += t) },
+    stderr: { write: (t: string) => (io.err += t), isTTY: false },
+    env,
+    cores: 2,
+    onSignal: () => () => {},
+    exit: (code: number): never => {
+      throw new Error(`exit ${code}`)
+    },
+    openUrl: () => {},
+  }
+  return io
+}
