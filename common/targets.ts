@@ -48,6 +48,8 @@ export function parseDestination(text: string): Destination | string {
 
 /** As typed (user@host[:port]); parsed again wherever it is used. */
 export const DestinationSchema = printable('host', 300).superRefine((text, ctx) => {
+  // An empty one is said once, as "host is empty", not again as a host that is not user@host.
+  if (text === '') return
   const parsed = parseDestination(text)
   if (typeof parsed === 'string')
     ctx.addIssue({ code: 'custom', message: `host ${JSON.stringify(text)}: ${parsed}` })

@@ -144,6 +144,13 @@ describe('target texts that would bend a terminal', () => {
     expect(existsSync(join(dir, 'targets.json'))).toBe(false)
   })
 
+  it('target add refuses an empty <user@host> in one line, not two joined', async () => {
+    const io = memoryIo({ ...process.env, AMDAHL_HOME: dir })
+    expect(await runCli(['target', 'add', 'far', ''], io)).toBe(2)
+    expect(io.err()).toBe('amdahl: <user@host>: host is empty\n')
+    expect(existsSync(join(dir, 'targets.json'))).toBe(false)
+  })
+
   it('target add refuses an identity file whose path holds a bidi override', async () => {
     const key = join(dir, 'key\u202etxt')
     await writeFile(key, 'k')
