@@ -3,7 +3,7 @@ import { stringify } from 'csv-stringify/sync'
 import { cellUnits } from '../../common/ceilings'
 import { baseCaseOf, type Cell, type Run } from '../../common/contract'
 import { printable } from '../../common/one-line'
-import { ratioLevel, usedSettings } from '../../common/cell-text'
+import { chunkUsed, ratioLevel, usedSettings } from '../../common/cell-text'
 import { CONFIDENCE } from '../../common/stats'
 import { layoutText, type ExportLayout } from './layout'
 
@@ -26,10 +26,14 @@ const ms = (value: number | null | undefined): Field =>
 const ratio = (value: number | null | undefined): Field =>
   value === null || value === undefined ? value : Number(value.toPrecision(6))
 
-/** The serial baseline is labelled as the app's table and the CLI's label it: pool "serial", chunk "all". */
+/**
+ * The serial baseline is labelled as the app's table and the CLI's label it: pool "serial", chunk "all". A program
+ * that never saw the rows per task (no {chunk} in its command: chunkUsed) gets empty chunk fields, as the tables'
+ * "—": its "500 (auto)" was a split it never made.
+ */
 const poolLabel = (c: Cell): Field => (c.serial ? 'serial' : c.pool)
-const chunkSpecLabel = (c: Cell): Field => (c.serial ? 'all' : c.chunkSpec)
-const chunkRowsLabel = (c: Cell): Field => (c.serial ? 'all' : c.chunkRows)
+const chunkSpecLabel = (r: Run, c: Cell): Field => (c.serial ? 'all' : chunkUsed(r.spec) ? c.chunkSpec : '')
+const chunkRowsLabel = (r: Run, c: Cell): Field => (c.serial ? 'all' : chunkUsed(r.spec) ? c.chunkRows : '')
 
 const summaryColumns: [header: string, value: (run: Run, cell: Cell) => Field][] = [
   ['run_id', (r) => r.id],
@@ -43,8 +47,8 @@ const summaryColumns: [header: string, value: (run: Run, cell: Cell) => Field][]
   ['n', (_, c) => c.n],
   ['entries', (_, c) => c.entries],
   ['pool', (_, c) => poolLabel(c)],
-  ['chunk_spec', (_, c) => chunkSpecLabel(c)],
-  ['chunk_rows', (_, c) => chunkRowsLabel(c)],
+  ['chunk_spec', (r, c) => chunkSpecLabel(r, c)],
+  ['chunk_rows', (r, c) => chunkRowsLabel(r, c)],
   ['tasks', (_, c) => c.tasks],
   ['serial', (_, c) => bool(c.serial)],
   ['status', (_, c) => c.status],
@@ -165,8 +169,8 @@ function* sampleRows(run: Run): Generator<Row> {
         run.id,
         cell.n,
         poolLabel(cell),
-        chunkRowsLabel(cell),
-        chunkSpecLabel(cell),
+        chunkRowsLabel(run, cell),
+        chunkSpecLabel(run, cell),
         bool(cell.serial),
         process,
         rep,

@@ -240,6 +240,15 @@ describe('runsToCsv', () => {
       ['command', '', '', ''],
       ['command', '', '', ''],
     ])
+    // It never saw the rows per task (no {chunk}): empty chunk fields, as the tables' "—", in both CSVs.
+    expect(rows.map((r) => [r.pool, r.chunk_spec, r.chunk_rows])).toEqual([
+      ['serial', 'all', 'all'],
+      ['2', '', ''],
+    ])
+    expect(readCsv(samplesToCsv([run])).map((r) => [r.pool, r.chunk_spec, r.chunk_rows])).toEqual([
+      ['serial', 'all', 'all'],
+      ['2', '', ''],
+    ])
     const md = (await exportFile([run], 'md')).content
     expect(md).toContain(`workload: command · command: ${process.execPath} -e 0 {p} · sizes N: 1`)
     expect(md).not.toMatch(/kernel: |executor: |transfer: /)
