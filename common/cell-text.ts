@@ -61,14 +61,16 @@ type NotedCell = Pick<Cell, 'n' | 'serial' | 'pool' | 'chunkRows' | 'chunkSpec'>
   flags: readonly CellFlag[]
 }
 
-/** Every flag's note, one line each ("N=1,000 p=2 chunk 500 (auto): unstable: …"), the most telling first. */
-export function flagNotes(cells: readonly NotedCell[]): string[] {
+/**
+ * Every flag's note, one line each ("N=1,000 p=2 chunk 500 (auto): unstable: …"), the most telling first. A cell of
+ * a program that never saw the rows per task (`chunksUsed` false, see chunkUsed) is named by N and p alone.
+ */
+export function flagNotes(cells: readonly NotedCell[], chunksUsed = true): string[] {
   const notes = cells.flatMap((c, i) => c.flags.map((f) => ({ c, f, i })))
   notes.sort((a, b) => FLAG_ORDER.indexOf(a.f.kind) - FLAG_ORDER.indexOf(b.f.kind) || a.i - b.i)
-  return notes.map(
-    ({ c, f }) =>
-      `N=${groupThousands(c.n)} ${c.serial ? 'serial' : `p=${c.pool} chunk ${chunkLabel(c)}`}: ${f.kind}: ${f.note}`,
-  )
+  const where = (c: NotedCell) =>
+    c.serial ? 'serial' : chunksUsed ? `p=${c.pool} chunk ${chunkLabel(c)}` : `p=${c.pool}`
+  return notes.map(({ c, f }) => `N=${groupThousands(c.n)} ${where(c)}: ${f.kind}: ${f.note}`)
 }
 
 /**

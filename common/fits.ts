@@ -1,7 +1,7 @@
 // Which cells an Amdahl fit stands on, and why an N and chunk setting has none (pure): the engine fits by this
 // rule, and the CLI and the UI say in the same words why a setting has no fit.
-import type { AmdahlFit, Cell, ChunkRows } from './contract'
-import { fitLevel, levelSuffix } from './cell-text'
+import type { AmdahlFit, Cell, ChunkRows, SweepSpec } from './contract'
+import { chunkUsed, fitLevel, levelSuffix } from './cell-text'
 
 /** Pool sizes above 1 a fit needs: through one point a curve always fits exactly and says nothing about the law. */
 export const MIN_FIT_POOLS = 2
@@ -69,6 +69,8 @@ type FitRun = {
   cells: readonly Pick<Cell, 'n' | 'chunkSpec' | 'serial' | 'speedup' | 'speedupCi' | 'pool' | 'stats'>[]
   fits: readonly AmdahlFit[]
   machine: { logicalCores: number }
+  /** A program that never saw the rows per task (chunkUsed) reads "—" for its chunk setting, as in the cells. */
+  spec?: Pick<SweepSpec, 'workload' | 'command'>
 }
 
 const pct1 = (share: number): string => `${(share * 100).toFixed(1)}%`
@@ -86,8 +88,9 @@ export function fitTable(run: FitRun, suffix: (level: number | null) => string =
       settings.set(`${c.n}|${c.chunkSpec}`, { n: c.n, chunkSpec: c.chunkSpec })
   }
   const fitted = run.fits.length > 0
+  const chunksUsed = run.spec === undefined || chunkUsed(run.spec)
   const rows = [...settings.values()].map(({ n, chunkSpec }) => {
-    const where = [n.toLocaleString('en-US'), String(chunkSpec)]
+    const where = [n.toLocaleString('en-US'), chunksUsed ? String(chunkSpec) : '—']
     const fit = run.fits.find((f) => f.n === n && f.chunkSpec === chunkSpec)
     if (!fit) {
       const why = noFitReason(run.cells, n, chunkSpec, run.machine.logicalCores)

@@ -140,8 +140,8 @@ const MAX_FLAG_LINES = 12
  * The flags' notes, the first MAX_FLAG_LINES of them, then where the rest are: the saved run (`savedId`), or the
  * JSON a sweep writes with --json (a run not saved, `--no-save` or a failed save, has no id to export).
  */
-export function formatFlagNotes(cells: Cell[], savedId?: string | null): string {
-  const lines = flagNotes(cells).map((line) => `  ${line}`)
+export function formatFlagNotes(cells: Cell[], savedId?: string | null, chunksUsed = true): string {
+  const lines = flagNotes(cells, chunksUsed).map((line) => `  ${line}`)
   const shown = lines.slice(0, MAX_FLAG_LINES)
   if (lines.length > shown.length) {
     const where =
@@ -214,7 +214,7 @@ export function formatRunReport(run: Run, { saved = true }: { saved?: boolean } 
   const batched = batchNote(run)
   if (batched) lines.push(batched)
   if (run.cells.some((c) => c.flags.length > 0))
-    lines.push('', 'Flags', formatFlagNotes(run.cells, saved ? run.id : null))
+    lines.push('', 'Flags', formatFlagNotes(run.cells, saved ? run.id : null, chunkUsed(spec)))
   if (run.poolStartup.length > 0) lines.push('', 'Pool start-up', formatPoolStartup(run))
   if (run.cells.some((c) => !c.serial)) {
     lines.push('', FIT_TABLE_TITLE, formatFits(run))

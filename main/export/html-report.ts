@@ -4,7 +4,7 @@ import type { Run } from '../../common/contract'
 import { escapeHtml } from '../../renderer/src/charts/format'
 import type { ChartRenderOptions } from './chart-options'
 import { FIT_TABLE_TITLE, fitTable } from '../../common/fits'
-import { flagNotes } from '../../common/cell-text'
+import { chunkUsed, flagNotes } from '../../common/cell-text'
 import { CELL_HEADERS, cellRow, machineRows, NUMERIC_HEADERS, protocolRows } from './cell-rows'
 import { layoutText, type ExportLayout } from './layout'
 
@@ -48,7 +48,7 @@ function cellTable(run: Run): string {
 
 /** Every flag's note under the table, as the terminal lists them. */
 function flagList(run: Run): string {
-  const lines = flagNotes(run.cells)
+  const lines = flagNotes(run.cells, chunkUsed(run.spec))
   if (lines.length === 0) return ''
   return `\n<h3>Flags</h3>\n<ul class="flags">${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`
 }

@@ -3,7 +3,7 @@ import type { Run } from '../../common/contract'
 import { FIT_TABLE_TITLE, fitTable } from '../../common/fits'
 import { bindingLimitSentence } from '../../renderer/src/charts/options/ceilings'
 import { printable } from '../../common/one-line'
-import { flagNotes } from '../../common/cell-text'
+import { chunkUsed, flagNotes } from '../../common/cell-text'
 import { CELL_HEADERS, cellRow, machineRows, NUMERIC_HEADERS, protocolRows } from './cell-rows'
 import { layoutText, type ExportLayout } from './layout'
 
@@ -57,7 +57,7 @@ function limitLine(run: Run): string[] {
 function runSection(run: Run): string {
   const title = run.name ? `${run.name} (${run.id})` : run.id
   // Every note, the most telling first, as the terminal lists them (a file has room for all).
-  const notes = flagNotes(run.cells)
+  const notes = flagNotes(run.cells, chunkUsed(run.spec))
   const facts = (rows: [string, string][]) => rows.map(([k, v]) => `${k}: ${cell(v)}`).join(' · ')
   return printable(
     [

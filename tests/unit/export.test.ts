@@ -249,6 +249,15 @@ describe('runsToCsv', () => {
       ['serial', 'all', 'all'],
       ['2', '', ''],
     ])
+    // Nor in its flags' notes and its fit table, in the terminal, the Markdown and the HTML report.
+    const report = formatRunReport(run)
+    expect(report).toMatch(/^ {2}N=1 p=2: no-warmup: /m)
+    expect(report).toMatch(/^1 +— +not enough pool sizes/m)
+    for (const format of ['md', 'html'] as const) {
+      const text = (await exportFile([run], format)).content
+      expect(text).toContain('N=1 p=2: no-warmup: ')
+      expect(text).not.toMatch(/chunk 1 \(auto\)|chunk auto/)
+    }
     const md = (await exportFile([run], 'md')).content
     expect(md).toContain(`workload: command · command: ${process.execPath} -e 0 {p} · sizes N: 1`)
     expect(md).not.toMatch(/kernel: |executor: |transfer: /)
