@@ -436,6 +436,32 @@ describe('dashboard', () => {
     expect(await scrollWidth()).toBeLessThanOrEqual(420)
   })
 
+  it("keeps a program's table with tiny speedups inside its card at 1280×800, flags in view", async () => {
+    await page.setViewportSize({ width: 1280, height: 800 })
+    // The program reports its own time: about 1 µs at p = 1, 8 ms beyond, so its speedups read 0.00013× and its
+    // efficiencies 0.0065 %, with intervals as long (the tutorial's Python program looks like this).
+    const program = `console.log('Time: ' + (({p} > 1 ? 8 : 0.001) * (1 + Math.random() / 10)).toFixed(6))`
+    const run = await app.seedRun({
+      sizes: [10],
+      pools: [1, 2],
+      warmups: 0,
+      repetitions: 5,
+      workload: 'command',
+      command: { template: `${process.execPath} -e "${program}"`, timeRegex: 'Time: ([\\d.]+)' },
+      name: 'tiny speedups',
+    })
+    expect(run.cells.map((c) => c.status)).toEqual(['ok', 'ok', 'ok'])
+    await openApp(page, app.url)
+    await page.locator(`[data-testid="run-details"][data-run-id="${run.id}"]`).waitFor({ timeout: WAIT_MS })
+    const fits = (await page.evaluate(`(() => {
+      const wrap = document.querySelector('[data-testid="run-details"] .table-wrap')
+      const card = document.querySelector('[data-testid="run-details"]').getBoundingClientRect()
+      const flags = [...document.querySelectorAll('[data-testid="run-details"] td.flags')].map((td) => td.getBoundingClientRect())
+      return { overflow: wrap.scrollWidth - wrap.clientWidth, inside: flags.every((f) => f.right <= card.right) }
+    })()`)) as { overflow: number; inside: boolean }
+    expect(fits).toEqual({ overflow: 0, inside: true })
+  })
+
   it('keeps the history export buttons on one row inside the history at 1280×800 and 1920×1080', async () => {
     await app.seedRun({ ...TINY, name: 'exports' })
     const ids = ['export-csv', 'export-samples-csv', 'export-json', 'export-html', 'export-md']

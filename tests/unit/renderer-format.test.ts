@@ -2,7 +2,9 @@
 // The renderer's pure helpers: durations, ETA, times with spread, list fields, progress texts, table rows.
 import { describe, expect, it } from 'vitest'
 import { SweepSpecSchema } from '../../common/contract'
-import { cellRows, fitLines } from '../../renderer/src/lib/cells'
+import { atInterval, cellRows, fitLines } from '../../renderer/src/lib/cells'
+import { chunkBasisLabel } from '../../renderer/src/charts/select'
+import { chartCards } from '../../renderer/src/charts/cards'
 import { fitTable, limitText, noFitReason } from '../../common/fits'
 import { runSweep } from '../../main/engine'
 import {
@@ -79,7 +81,7 @@ describe('small formatters', () => {
     expect(specSummary(SweepSpecSchema.parse({ sizes: [1, 10, 100, 1000, 10000], pools: [1, 2] }))).toBe(
       'sum · js · N 1–10000 (5) · pools 1, 2 · chunks auto · thread/shared · 5×',
     ))
-  it('leaves out what means nothing to a program, and says how many processes measured', () =>
+  it('leaves out what means nothing to a program (chunks it never saw), and says how many processes measured', () =>
     expect(
       specSummary(
         SweepSpecSchema.parse({
@@ -90,7 +92,19 @@ describe('small formatters', () => {
           processes: 3,
         }),
       ),
-    ).toBe('command · N 10, 100 · pools 1, 2 · chunks auto · 5× · 3 processes'))
+    ).toBe('command · N 10, 100 · pools 1, 2 · 5× · 3 processes'))
+  it('names the chunks of a program whose command takes {chunk}', () =>
+    expect(
+      specSummary(
+        SweepSpecSchema.parse({
+          sizes: [10],
+          pools: [1, 2],
+          chunkRows: ['auto', 4],
+          workload: 'command',
+          command: { template: 'python3 p.py {n} {p} {chunk}' },
+        }),
+      ),
+    ).toBe('command · N 10 · pools 1, 2 · chunks auto, 4 · 5×'))
 })
 
 describe('formatListDateTime', () => {
@@ -258,6 +272,35 @@ describe('fitLines', () => {
     expect(fitLines({ ...run, cells: run.cells.filter((c) => c.n === 64) })).toEqual([
       `N=64, auto chunks: ${reason}`,
     ])
+  })
+})
+
+describe("a program's run without {chunk}", () => {
+  it('says nothing of chunks in its fit lines, chart subtitles and card tooltips, and its cells wrap at their intervals', async () => {
+    const run = await runSweep(
+      SweepSpecSchema.parse({
+        workload: 'command',
+        command: { template: `${process.execPath} -e 0 {p}` },
+        sizes: [1, 2],
+        pools: [1, 2],
+        repetitions: 1,
+        maxSamples: 1,
+        warmups: 0,
+      }),
+    )
+    const reason = noFitReason(run.cells, 1, 'auto', run.machine.logicalCores)
+    expect(fitLines(run)).toEqual([`N=1 and 2: ${reason}`])
+    expect(chunkBasisLabel(run)).toBeNull()
+    for (const card of chartCards([run], 'light')) {
+      const title = card.option?.title
+      const subtext = String((Array.isArray(title) ? title[0] : title)?.subtext ?? '')
+      expect(subtext, card.key).not.toMatch(/chunk/)
+    }
+    // A figure and its interval are two pieces a narrow table may put on two lines; a figure alone is one.
+    expect(atInterval('0.0077 % [0.0063 %–0.0087 %]')).toEqual(['0.0077 %', '[0.0063 %–0.0087 %]'])
+    expect(atInterval('0.00012× [0.00012–0.00013] (93%)')).toEqual(['0.00012×', '[0.00012–0.00013]', '(93%)'])
+    expect(atInterval('1.05 [1.03–1.10] µs')).toEqual(['1.05', '[1.03–1.10] µs'])
+    expect(atInterval('base')).toEqual(['base'])
   })
 })
 

@@ -1,5 +1,6 @@
 // Which cells of which runs a chart plots, and how overlaid runs are named: the shared data logic of every chart.
 import type { Cell, Run } from '../../../common/contract'
+import { chunkUsed } from '../../../common/cell-text'
 
 /** How a run's parallel cell for one (N, pool) was chosen when several chunk sizes were measured. */
 export type ChunkBasis = 'single' | 'auto' | 'best'
@@ -9,8 +10,12 @@ export function chunkBasis(run: Run): ChunkBasis {
   return run.spec.chunkRows.includes('auto') ? 'auto' : 'best'
 }
 
-/** Words for the legend and subtitle, e.g. "auto chunks" or "best chunk per pool". */
-export function chunkBasisLabel(run: Run): string {
+/**
+ * Words for the legend and subtitle, e.g. "auto chunks" or "best chunk per pool"; null for a program that never saw
+ * the rows per task (no {chunk} in its command: chunkUsed), whose charts say nothing of chunks.
+ */
+export function chunkBasisLabel(run: Run): string | null {
+  if (!chunkUsed(run.spec)) return null
   const basis = chunkBasis(run)
   if (basis === 'auto') return 'auto chunks'
   if (basis === 'best') return 'best chunk per pool'

@@ -101,6 +101,7 @@ function sizesText(sizes: readonly number[]): string {
 
 export function fitLines(run: Run): string[] {
   const seen = new Set<string>()
+  const used = chunkUsed(run.spec)
   /** A fit's line, or sizes that could not be fitted for one chunk setting and one reason (a line for them all). */
   type Unfitted = { chunks: string; reason: string; sizes: number[] }
   const lines: (string | Unfitted)[] = []
@@ -109,8 +110,9 @@ export function fitLines(run: Run): string[] {
     const key = `${c.n}|${c.chunkSpec}`
     if (c.serial || seen.has(key)) continue
     seen.add(key)
-    const chunks = c.chunkSpec === 'auto' ? 'auto chunks' : `${c.chunkSpec}-row chunks`
-    const where = `N=${c.n}, ${chunks}`
+    // A program that never saw the rows per task (chunkUsed) is fitted per N alone, and said so.
+    const chunks = !used ? '' : c.chunkSpec === 'auto' ? 'auto chunks' : `${c.chunkSpec}-row chunks`
+    const where = chunks ? `N=${c.n}, ${chunks}` : `N=${c.n}`
     const fit = run.fits.find((f) => f.n === c.n && f.chunkSpec === c.chunkSpec)
     if (!fit) {
       const reason = noFitReason(run.cells, c.n, c.chunkSpec, run.machine.logicalCores)
@@ -135,6 +137,21 @@ export function fitLines(run: Run): string[] {
     )
   }
   return lines.map((line) =>
-    typeof line === 'string' ? line : `${sizesText(line.sizes)}, ${line.chunks}: ${line.reason}`,
+    typeof line === 'string'
+      ? line
+      : `${sizesText(line.sizes)}${line.chunks ? `, ${line.chunks}` : ''}: ${line.reason}`,
   )
+}
+
+/**
+ * A figure, its interval and the interval's level as pieces ("0.00012×", "[0.00012–0.00013]", "(93%)"), so a line
+ * may break between them: in a narrow card (1280×800) a program's "0.0062 % [0.0061 %–0.0067 %] (93%)" ran the
+ * table past the card's edge, its flags out of sight; its intervals now go under their figures instead.
+ */
+export function atInterval(text: string): string[] {
+  const open = text.indexOf(' [')
+  if (open < 0) return [text]
+  const close = text.indexOf('] (', open)
+  const tail = close < 0 ? [text.slice(open + 1)] : [text.slice(open + 1, close + 1), text.slice(close + 2)]
+  return [text.slice(0, open), ...tail]
 }

@@ -2,6 +2,7 @@
 // The one rule for numbers in the renderer: tables, tooltips and chart labels all print times and percentages here.
 import { percentText, ratioText } from '../../../common/ratio-text'
 import type { SweepSpec } from '../../../common/contract'
+import { chunkUsed } from '../../../common/cell-text'
 import { formatDuration } from '../../../common/protocol-text'
 
 export { formatDuration }
@@ -156,7 +157,8 @@ export function specSummary(spec: SweepSpec): string {
     ...(ours && spec.workload !== 'module' ? [spec.kernel] : []),
     `N ${listSummary(spec.sizes)}`,
     `pools ${listSummary(spec.pools)}`,
-    `chunks ${listSummary(spec.chunkRows)}`,
+    // A program without {chunk} in its command never saw the rows per task.
+    ...(chunkUsed(spec) ? [`chunks ${listSummary(spec.chunkRows)}`] : []),
     ...(ours ? [`${spec.executor}/${spec.transfer}`] : []),
     `${spec.repetitions}×`,
     ...((spec.processes ?? 1) > 1 ? [`${spec.processes} processes`] : []),

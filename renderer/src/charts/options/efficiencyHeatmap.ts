@@ -110,7 +110,8 @@ export function efficiencyHeatmap(runs: Run[], theme: ChartTheme, width = LEGEND
   const table = new PointTable<Point>()
   table.set(0, points)
 
-  const chunkNote = runs.length === 1 ? ` · ${chunkBasisLabel(runs[0])}` : ''
+  const chunkLabel = runs.length === 1 ? chunkBasisLabel(runs[0]) : null
+  const chunkNote = chunkLabel ? ` · ${chunkLabel}` : ''
   const base = baseOption(
     p,
     'Efficiency',

@@ -190,7 +190,8 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
     )
   }
 
-  const chunkNote = runs.length === 1 ? ` · ${chunkBasisLabel(runs[0])}` : ''
+  const chunkLabel = runs.length === 1 ? chunkBasisLabel(runs[0]) : null
+  const chunkNote = chunkLabel ? ` · ${chunkLabel}` : ''
   // Said once in the subtitle rather than drawn: a curve through too few points would look like a finding.
   const fitNote =
     unfitted === 0

@@ -156,7 +156,7 @@ export function startupAndTransfer(runs: Run[], theme: ChartTheme, legendWidth =
             ['workers p', String(pool)],
             ['median', formatMs(at(n)?.stats.median ?? NaN)],
             ['run', labels[ri]],
-            ['chunks', chunkBasisLabel(run)],
+            ['chunks', chunkBasisLabel(run) ?? '—'],
           ],
         })),
       )

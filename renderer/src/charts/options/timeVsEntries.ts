@@ -142,7 +142,8 @@ export function timeVsEntries(runs: Run[], theme: ChartTheme, legendWidth = LEGE
     })
   }
 
-  const chunkNote = runs.length === 1 ? ` · ${chunkBasisLabel(runs[0])}` : ''
+  const chunkLabel = runs.length === 1 ? chunkBasisLabel(runs[0]) : null
+  const chunkNote = chunkLabel ? ` · ${chunkLabel}` : ''
   return chartFrame({
     palette: p,
     title: 'Time vs size',
