@@ -24,7 +24,7 @@
 // faster on a machine 30% faster is explained by the machine, though divided by it the cell reads slower.)
 import type { Cell, ChunkRows, FlagKind, Run, SpeedCheck } from './contract'
 import { median, mulberry32 } from './stats'
-import { settingText } from './cell-text'
+import { chunkUsed, settingText } from './cell-text'
 
 export const COMPARE_CONFIDENCE = 0.95
 export const DEFAULT_RESAMPLES = 2000
@@ -97,6 +97,8 @@ export interface RunComparison {
   /** Spec and machine fields that differ between the runs (kernel, executor, …): what the comparison is about. */
   differences: { field: string; baseline: string; candidate: string }[]
   cells: CellComparison[]
+  /** Whether either run's work saw the rows per task (chunkUsed): a program without {chunk} did not. */
+  chunksUsed: boolean
   /** Measured cells of one run that have no measured partner in the other. */
   onlyInBaseline: number
   onlyInCandidate: number
@@ -353,6 +355,7 @@ export function compareRuns(a: Run, b: Run, options: CompareOptions = {}): RunCo
     },
     differences: differences(a, b),
     cells,
+    chunksUsed: chunkUsed(a.spec) || chunkUsed(b.spec),
     onlyInBaseline: aMeasured.length - cells.length,
     onlyInCandidate: [...bCells.keys()].filter((k) => !aKeys.has(k)).length,
     counts,

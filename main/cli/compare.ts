@@ -33,8 +33,9 @@ export function formatChange(r: RatioInterval | null): string {
 
 const speedup = (s: number | null): string => (s === null ? '—' : `${ratioText(s)}×`)
 
-function chunk(c: CellComparison): string {
-  return c.serial ? 'all' : String(c.chunkSpec)
+/** A program that never saw the rows per task (no {chunk}) reads "—", as in the run's own table. */
+function chunk(c: CellComparison, used: boolean): string {
+  return c.serial ? 'all' : used ? String(c.chunkSpec) : '—'
 }
 
 const columns = (machine: boolean): Column[] => [
@@ -82,7 +83,7 @@ export function formatComparison(cmp: RunComparison): string {
     const rows = cmp.cells.map((c) => [
       c.n.toLocaleString('en-US'),
       c.serial ? 'serial' : String(c.pool),
-      chunk(c),
+      chunk(c, cmp.chunksUsed),
       formatMsNumber(c.baseline.medianMs),
       formatMsNumber(c.candidate.medianMs),
       formatChange(c.time),

@@ -5,6 +5,8 @@ import { runSweep } from '../../main/engine'
 import { compareRuns, flagsText, isWithinMachine, machineNote, verdictOf } from '../../common/compare'
 import { parseImport } from '../../main/history/parse'
 import { scaleCells, scaleChecks, widestSpread } from './compare-fixtures'
+import { formatComparison } from '../../main/cli/compare'
+import { compareRows } from '../../renderer/src/lib/compare-rows'
 
 let baseline: Run
 /** Pool-2 cells made faster by a factor k beyond any noise; pool-1 cells slower by 1/k; serial cells untouched. */
@@ -115,6 +117,12 @@ describe('compareRuns', () => {
       { field: 'command', baseline: 'python3 sum_pool.py {p}', candidate: './omp_sum {n} {p}' },
       { field: 'time read', baseline: 'whole process', candidate: '/threads: ([\\d.]+)ms/ in ms' },
     ])
+    // Neither program saw the rows per task: the tables read "—" for its chunk, in the terminal and the app.
+    expect(programs.chunksUsed).toBe(false)
+    expect(formatComparison(programs)).toMatch(/^ {0,4}128 +2 +— +/m)
+    expect(new Set(compareRows(programs).map((r) => r.chunk))).toEqual(new Set(['all', '—']))
+    expect(compareRuns(program('p {p} {chunk}'), program('q {p} {chunk}')).chunksUsed).toBe(true)
+    expect(compareRows(cmp).map((r) => r.chunk)).toEqual(['all', 'auto'])
     expect(compareRuns(program('p {p}'), baseline).differences.slice(0, 3)).toEqual([
       { field: 'workload', baseline: 'command', candidate: 'sum' },
       { field: 'command', baseline: 'p {p}', candidate: '—' },

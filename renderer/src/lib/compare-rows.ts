@@ -63,7 +63,7 @@ export function compareRows(cmp: RunComparison, runs?: { baseline: Run; candidat
     key: `${c.n}/${c.serial ? 'serial' : `${c.pool}/${c.chunkSpec}`}`,
     n: formatSize(c.n),
     pool: c.serial ? 'serial' : String(c.pool),
-    chunk: c.serial ? 'all' : String(c.chunkSpec),
+    chunk: c.serial ? 'all' : cmp.chunksUsed ? String(c.chunkSpec) : '—',
     baseline: formatMs(c.baseline.medianMs),
     candidate: formatMs(c.candidate.medianMs),
     timeChange: formatChange(c.time.ratio),
