@@ -17,6 +17,7 @@ import {
   stddev,
 } from '../../common/stats'
 import { analyzeCells } from '../engine/analysis'
+import { unplannedCell } from '../engine/plan'
 import { runVerdict } from '../engine/speed'
 
 /** Relative slack for figures recomputed in floating point (the engine's own arithmetic, redone here). */
@@ -34,6 +35,12 @@ const within = (x: number, low: number, high: number): boolean =>
  * import's refusals do: "is …" after the field's name, or a whole sentence); null when all agree.
  */
 export function figureIssue(run: Run): z.core.$ZodIssue | null {
+  // Where a cell stands comes first: a figure can only be held against a cell its sweep could have measured.
+  const unplanned = unplannedCell(run.spec, run.cells)
+  if (unplanned) {
+    const { index, field, message } = unplanned
+    return { code: 'custom', path: ['cells', index, ...(field ? [field] : [])], message, input: undefined }
+  }
   const negative = negativeRunTime(run)
   if (negative) {
     const [path, message] = negative

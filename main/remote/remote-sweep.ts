@@ -1,7 +1,6 @@
 // A sweep on a target: the remote CLI in its events mode over the user's ssh, progress streamed back, the finished
 // run checked exactly as an import is (nothing from the remote side is trusted) and handed back to be saved.
-import { ApiError, MAX_IMPORT_BYTES, type Run, type SweepSpec } from '../../common/contract'
-import { planSweep } from '../engine/plan'
+import { ApiError, cellCount, MAX_IMPORT_BYTES, type Run, type SweepSpec } from '../../common/contract'
 import { oneLine } from '../../common/one-line'
 import {
   EVENTS_PROTOCOL,
@@ -45,13 +44,12 @@ const shown = (value: unknown): string => {
       : JSON.stringify(value)
   return JSON.stringify(oneLine(text).slice(0, 60))
 }
-const cellKey = (c: { n: number; pool: number; chunkSpec: unknown; serial: boolean }) =>
-  `N=${c.n} pool ${c.pool}${c.serial ? ' serial' : ` chunk ${String(c.chunkSpec)}`}`
 
 /**
  * Why `run` cannot be the run of the sweep asked for, started at `startedAt` and sent back at `endedAt` (ms), or
  * null: every spec field the request fixed is the same, its createdAt falls within the sweep (give or take a
- * clock off by CLOCK_MARGIN_MS), and its cells are planned cells, each once, all of them when it says complete.
+ * clock off by CLOCK_MARGIN_MS), and all its planned cells are there when it says complete (parseImport already held
+ * each cell to the plan, once).
  */
 export function runMismatch(
   run: Run,
@@ -70,16 +68,9 @@ export function runMismatch(
   if (!(created >= startedAt - CLOCK_MARGIN_MS && created <= endedAt + CLOCK_MARGIN_MS)) {
     return `a run created at ${run.createdAt}, not during this sweep (${new Date(startedAt).toISOString()} to ${new Date(endedAt).toISOString()}; is its clock off?)`
   }
-  const planned = new Map<string, number>()
-  for (const plan of planSweep(run.spec))
-    for (const cell of plan.cells) planned.set(cellKey(cell), (planned.get(cellKey(cell)) ?? 0) + 1)
-  for (const cell of run.cells) {
-    const key = cellKey(cell)
-    const left = planned.get(key) ?? 0
-    if (left === 0) return `a run with a cell the sweep did not plan or holds twice (${key})`
-    planned.set(key, left - 1)
-  }
-  const missing = [...planned.values()].reduce((a, b) => a + b, 0)
+  // parseImport held every cell to the plan of the run's spec (engine/plan.ts unplannedCell), the spec just found
+  // to be the one asked for: each cell is a planned one, held once, so what the run lacks is a count.
+  const missing = cellCount(run.spec) - run.cells.length
   if (run.status === 'complete' && missing > 0) {
     return `a complete run without ${missing} of its ${missing + run.cells.length} planned cells`
   }

@@ -4,7 +4,13 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { SaveFileSchema, SweepSpecSchema, UNRECORDED_BASE_CASE, type Run } from '../../common/contract'
+import {
+  CommandSpecSchema,
+  SaveFileSchema,
+  SweepSpecSchema,
+  UNRECORDED_BASE_CASE,
+  type Run,
+} from '../../common/contract'
 import { runSweep } from '../../main/engine'
 import { mergeProcessRuns } from '../../main/engine/processes'
 import { runsToCsv, samplesToCsv, SAMPLES_CSV_HEADER, SUMMARY_CSV_HEADER } from '../../main/export/csv'
@@ -550,6 +556,69 @@ describe('an import held against its own samples', () => {
     expect(() => parseImport(JSON.parse(runsToJson([real, cases[1][0]])))).toThrow(
       /^not a valid Amdahl export: run 2, cell \d+: speedup is 42/,
     )
+  })
+
+  it('refuses cells its sweep never plans: outside its sizes, pools or chunks, twice, or not N² entries', () => {
+    const run = makeRun()
+    // makeRun: N = 16, 64; per size the serial baseline, then pools 1 and 2 at chunk rows auto.
+    const withCells = (change: (cells: Run['cells']) => Run['cells']): Run => ({
+      ...structuredClone(run),
+      cells: change(structuredClone(run.cells)),
+    })
+    const withSpec = (spec: Partial<Run['spec']>): Run => ({ ...run, spec: { ...run.spec, ...spec } })
+    const cases: [Run, string][] = [
+      [
+        withCells((c) => [...c, c[2]]),
+        'not a valid Amdahl run: cell 7: repeats cell 3 (N = 16, pool 2, chunk rows auto)',
+      ],
+      [
+        withSpec({ sizes: [16] }),
+        "not a valid Amdahl run: cell 4: matrix size N is 64, not one of its sweep's sizes (16)",
+      ],
+      [
+        withSpec({ pools: [2] }),
+        "not a valid Amdahl run: cell 2: pool size is 1, not one of its sweep's pools (2)",
+      ],
+      [
+        withSpec({ chunkRows: [4] }),
+        "not a valid Amdahl run: cell 2: chunk setting is auto, not one of its sweep's chunk rows (4)",
+      ],
+      [
+        withCells((c) => c.map((cell, i) => (i === 0 ? { ...cell, pool: 2 } : cell))),
+        "not a valid Amdahl run: cell 1: pool size is 2, not 1 as a serial baseline's",
+      ],
+      // A forged entry count inflated the throughput (gb_per_s) of every export.
+      [
+        withCells((c) => c.map((cell, i) => (i === 2 ? { ...cell, entries: 1e9 } : cell))),
+        'not a valid Amdahl run: cell 3: entry count is 1000000000, not N² (256)',
+      ],
+      [
+        withCells((c) => c.map((cell, i) => (i === 2 ? { ...cell, chunkRows: 5 } : cell))),
+        'not a valid Amdahl run: cell 3: chunk rows is 5, not the 8 that chunk setting auto gives N = 16 on 2 workers',
+      ],
+      [
+        withCells((c) => c.map((cell, i) => (i === 2 ? { ...cell, tasks: 7 } : cell))),
+        'not a valid Amdahl run: cell 3: task count is 7, not 2 (N = 16 rows in chunks of 8)',
+      ],
+    ]
+    for (const [forged, line] of cases) expect(() => parseImport(forged)).toThrow(line)
+    // A run cut short holds fewer cells, in any order the rounds finished them: taken.
+    const cancelled: Run = {
+      ...structuredClone(run),
+      status: 'cancelled',
+      cells: [run.cells[3], run.cells[5]],
+    }
+    expect(parseImport(cancelled)[0].cells).toHaveLength(2)
+    // A command splits its work itself and records its workers as tasks, whatever chunks the sweep named.
+    const command = withSpec({
+      workload: 'command',
+      chunkRows: [4],
+      command: CommandSpecSchema.parse({ template: 'prog {n} {p}' }),
+    })
+    command.cells = structuredClone(run.cells).map((cell) =>
+      cell.serial ? cell : { ...cell, chunkSpec: 4, chunkRows: 4 },
+    )
+    expect(parseImport(command)[0].cells.map((c) => c.tasks)).toEqual([1, 1, 2, 1, 1, 2])
   })
 })
 

@@ -179,7 +179,9 @@ describe('a run that is not of the sweep asked for', () => {
   it.each([
     [
       'another sweep',
-      () => other({ spec: { ...base().spec, sizes: [16, 100] } }),
+      // (its cells of N = 16 only: cells of a size its spec lacks are refused as an import is)
+      () =>
+        other({ spec: { ...base().spec, sizes: [16, 100] }, cells: base().cells.filter((c) => c.n === 16) }),
       'far sent a run of another sweep: its sizes is "16,100", not "16,64" as asked',
     ],
     [
@@ -200,7 +202,7 @@ describe('a run that is not of the sweep asked for', () => {
     [
       'a cell twice',
       () => other({ status: 'cancelled', cells: [base().cells[0], base().cells[0]] }),
-      'far sent a run with a cell the sweep did not plan or holds twice (N=16 pool 1 serial)',
+      'far sent a run that is not valid: not a valid Amdahl run: cell 2: repeats cell 1 (N = 16, serial)',
     ],
     ['a second run line', () => other({}) + other({ name: 'replaced' }), 'far sent a second run'],
     [
