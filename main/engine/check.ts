@@ -1,4 +1,6 @@
 // The result checks (pure): a parallel result against the serial result of the same N (ours, or a user's module's).
+import type { SweepSpec } from '../../common/contract'
+import { resultError } from './command/report'
 
 /**
  * Largest relative difference between a parallel and the serial sum that floating-point reordering explains.
@@ -11,13 +13,16 @@ export function sumTolerance(n: number): number {
   return Math.max(1e-12, 64 * n * Number.EPSILON)
 }
 
+const sumError = (expected: number, got: number): number =>
+  Math.abs(got - expected) / (Math.abs(expected) || 1)
+
 /** sum: relative error against the serial sum, and why it is wrong when reordering cannot explain it. */
 export function checkSum(
   expected: number,
   got: number,
   n: number,
 ): { relError: number; problem: string | null } {
-  const relError = Math.abs(got - expected) / (Math.abs(expected) || 1)
+  const relError = sumError(expected, got)
   const tolerance = sumTolerance(n)
   if (relError <= tolerance) return { relError, problem: null }
   return {
@@ -64,5 +69,26 @@ export function checkLabels(
     problem:
       `wrong labels: ${differ} of ${got.length} rows differ from the serial labels ` +
       `(checksum expected ${checksums.expected}, got ${checksums.got})`,
+  }
+}
+
+/**
+ * The check every cell of a sweep passed unless it failed, as the drivers apply it (runner.ts checkResult, command/
+ * sweep.ts): the relative error of a result against its size's serial result, and the most that passes. The labels
+ * of `assign` must all be the serial ones, so their checksum (the result) is the serial one and their error is 0.
+ * An import holds the cells of a run from elsewhere to it (history/figures.ts).
+ */
+export function resultCheck(
+  spec: Pick<SweepSpec, 'workload' | 'command'>,
+  n: number,
+): { tolerance: number; error: (expected: number, got: number) => number } {
+  switch (spec.workload) {
+    case 'command':
+      // (A command sweep's spec always holds its command: SweepSpecSchema.)
+      return { tolerance: spec.command?.resultTolerance ?? 0, error: resultError }
+    case 'assign':
+      return { tolerance: 0, error: resultError }
+    default:
+      return { tolerance: sumTolerance(n), error: sumError }
   }
 }

@@ -17,6 +17,7 @@ import {
   stddev,
 } from '../../common/stats'
 import { analyzeCells } from '../engine/analysis'
+import { resultCheck } from '../engine/check'
 import { unplannedCell } from '../engine/plan'
 import { runVerdict } from '../engine/speed'
 
@@ -49,8 +50,13 @@ export function figureIssue(run: Run): z.core.$ZodIssue | null {
   const bases = new Map<number, number>()
   for (const cell of run.cells)
     if (cell.serial && cell.samplesMs.length > 0) bases.set(cell.n, median(cell.samplesMs))
+  const serialResults = new Map<number, number>()
+  for (const cell of run.cells)
+    if (cell.serial && cell.result !== null) serialResults.set(cell.n, cell.result)
   for (let i = 0; i < run.cells.length; i++) {
-    const found = cellIssue(run.cells[i], bases, measuredTarget(run))
+    const found =
+      cellIssue(run.cells[i], bases, measuredTarget(run)) ??
+      resultIssue(run.spec, run.cells[i], serialResults)
     if (found) {
       const [path, message] = found
       return { code: 'custom', path: ['cells', i, ...path], message, input: undefined }
@@ -193,6 +199,30 @@ function speedupIssue(cell: Cell, own: number, base: number | null): Found {
   const ci = cell.speedupCi
   if (ci !== null && !within(cell.speedup, ci.low, ci.high))
     return [['speedup'], `the speedup lies outside its own 95% interval (${shown(ci.low)}–${shown(ci.high)})`]
+  return null
+}
+
+/**
+ * A cell that did not fail passed its workload's result check (engine/check.ts resultCheck): its result error, and
+ * its result against its size's serial result, are within the check's tolerance. A file that marks a wrong result
+ * as passed (an error of 0.5, a sum off the serial sum) would show it beside results that are right.
+ */
+function resultIssue(spec: Run['spec'], cell: Cell, serialResults: Map<number, number>): Found {
+  if (cell.status === 'failed') return null
+  const { tolerance, error } = resultCheck(spec, cell.n)
+  const beyond = `beyond the ${shown(tolerance)} its result check allows a cell that did not fail`
+  if (cell.relError !== null && cell.relError < 0)
+    return [['relError'], `is negative (${shown(cell.relError)})`]
+  if (cell.relError !== null && cell.relError > tolerance)
+    return [['relError'], `is ${shown(cell.relError)}, ${beyond}`]
+  const base = serialResults.get(cell.n)
+  if (cell.serial || cell.result === null || base === undefined) return null
+  const off = error(base, cell.result)
+  if (off > tolerance)
+    return [
+      ['result'],
+      `is ${cell.result}, off its size's serial result (${base}) by ${shown(off)}, ${beyond}`,
+    ]
   return null
 }
 

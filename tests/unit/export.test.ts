@@ -620,6 +620,55 @@ describe('an import held against its own samples', () => {
     )
     expect(parseImport(command)[0].cells.map((c) => c.tasks)).toEqual([1, 1, 2, 1, 1, 2])
   })
+
+  it("refuses a result its workload's check fails on a cell that did not fail, with the engine's tolerance", () => {
+    const run = makeRun()
+    // makeRun: every result is -12.5·N (-200 at N = 16), each parallel cell 1e-15 off by its own record.
+    const withCell = (change: Partial<Run['cells'][number]>, over: Partial<Run> = {}): Run => ({
+      ...structuredClone(run),
+      ...over,
+      cells: run.cells.map((cell, i) => (i === 2 ? { ...cell, ...change } : cell)),
+    })
+    const beyond = (tolerance: string) =>
+      `beyond the ${tolerance} its result check allows a cell that did not fail`
+    const cases: [Run, string][] = [
+      [
+        withCell({ relError: 0.5 }),
+        `not a valid Amdahl run: cell 3: result error is 0.5, ${beyond('1e-12')}`,
+      ],
+      [
+        withCell({ result: -200.2 }),
+        `not a valid Amdahl run: cell 3: result is -200.2, off its size's serial result (-200) by 0.001, ${beyond('1e-12')}`,
+      ],
+      [withCell({ relError: -1e-15 }), 'not a valid Amdahl run: cell 3: result error is negative (-1e-15)'],
+      // assign's labels must all be the serial ones: their checksum is the serial one, to the last unit.
+      [
+        {
+          ...structuredClone(run),
+          spec: { ...run.spec, workload: 'assign' },
+          cells: run.cells.map((cell, i) => ({ ...cell, relError: 0, ...(i === 2 ? { result: -199 } : {}) })),
+        },
+        `not a valid Amdahl run: cell 3: result is -199, off its size's serial result (-200) by 0.005, ${beyond('0')}`,
+      ],
+    ]
+    for (const [forged, line] of cases) expect(() => parseImport(forged)).toThrow(line)
+    // Within the check it passed: a sum reordered by the engine, a command's own --result-tolerance; and a cell
+    // that failed its check says so already.
+    expect(parseImport(withCell({ result: -200 * (1 + 1e-13), relError: 1e-13 }))).toHaveLength(1)
+    const command = CommandSpecSchema.parse({
+      template: 'prog {n} {p}',
+      resultRegex: 'sum (\\S+)',
+      resultTolerance: 0.01,
+    })
+    expect(
+      parseImport(
+        withCell({ result: -201, relError: 0.005 }, { spec: { ...run.spec, workload: 'command', command } }),
+      ),
+    ).toHaveLength(1)
+    expect(
+      parseImport(withCell({ status: 'failed', error: 'wrong result', result: -300, relError: 0.5 })),
+    ).toHaveLength(1)
+  })
 })
 
 describe('exportFile', () => {
