@@ -706,8 +706,11 @@ export const apiInputs = {
   getRun: z.strictObject({ id: RunIdSchema }),
   renameRun: z.strictObject({ id: RunIdSchema, name: z.string().trim().max(MAX_NAME) }),
   deleteRun: z.strictObject({ id: RunIdSchema }),
-  /** A run exported as JSON, from this machine or another; also how a deletion is undone. */
-  importRun: z.strictObject({ run: z.unknown() }),
+  /**
+   * A run exported as JSON, from this machine or another, marked imported. `restore`: a deletion undone, the one run
+   * put back as it was (its id, and its imported mark only if it had one), checked as an import is.
+   */
+  importRun: z.strictObject({ run: z.unknown(), restore: z.literal(true).optional() }),
   exportRuns: z.strictObject({ ids: idList, format: ExportFormatSchema }),
   /** Measures this machine's ceilings (a few seconds to a minute) and keeps them for its runs and charts. */
   probeMachine: noArgs,

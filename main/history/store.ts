@@ -276,6 +276,17 @@ export class HistoryStore {
     return (await this.importEach(raw)).map((r) => r.summary)
   }
 
+  /**
+   * Puts a deleted run back as it was: the app's undo of a delete hands back the run it held. Checked as an import is
+   * (the renderer's copy is input like any other), but not marked imported: a run measured here stays this machine's.
+   */
+  async restore(raw: unknown): Promise<RunSummary> {
+    const runs = (await parseModule()).parseImport(raw)
+    if (runs.length !== 1)
+      throw new ApiError('a deleted run is put back one at a time, not as a list or export')
+    return (await this.importOne(runs[0])).summary
+  }
+
   /** importAll, saying of each run whether it was added or was here already (the same content). */
   async importEach(raw: unknown): Promise<{ summary: RunSummary; added: boolean }[]> {
     const runs = (await parseModule()).parseImport(raw)

@@ -289,7 +289,7 @@ export function createService(options: ServiceOptions): Service {
       return { deleted: await history.delete(id) }
     },
 
-    importRun: ({ run }) => history.import(run),
+    importRun: ({ run, restore }) => (restore ? history.restore(run) : history.import(run)),
 
     // One text over IPC or JSON, so bounded (exportText): files of any size go through openExport, written as
     // they are produced (POST /api/export-file, the app's save, amdahl export).

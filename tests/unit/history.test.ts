@@ -378,6 +378,21 @@ describe('HistoryStore import', () => {
     expect(await store.get(run.id)).toEqual({ ...run, imported: true })
   })
 
+  it('puts a deleted run back as it was, checked as an import is, one run at a time', async () => {
+    const run = makeRun()
+    await store.save(run)
+    await store.delete(run.id)
+    expect(await store.restore(JSON.parse(JSON.stringify(run)))).toEqual(summarizeRun(run))
+    expect(await store.get(run.id)).toEqual(run)
+    await expect(store.restore({ ...run, durationMs: -1 })).rejects.toThrow(
+      'not a valid Amdahl run: duration is negative (-1 ms)',
+    )
+    await expect(store.restore(JSON.parse(runsToJson([makeRun({ id: 'one' }), run])))).rejects.toThrow(
+      'a deleted run is put back one at a time, not as a list or export',
+    )
+    expect(await filesIn(dir)).toEqual([`${run.id}.json`])
+  })
+
   it('imports every run of a JSON export', async () => {
     const runs = [makeRun({ id: 'one' }), makeRun({ id: 'two', name: 'second' })]
     await store.importAll(JSON.parse(runsToJson(runs)))

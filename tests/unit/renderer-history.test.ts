@@ -197,7 +197,7 @@ describe('history store', () => {
     expect((await client.getRun({ id: 'run-newer' })).name).toBe('desk, mains power')
   })
 
-  it('deletes a run and offers an undo that imports the same run again', async () => {
+  it('deletes a run and offers an undo that puts the same run back', async () => {
     const history = await withRuns(older(), newer())
     const ui = useUiStore()
     const kept = await client.getRun({ id: 'run-newer' })
@@ -212,10 +212,32 @@ describe('history store', () => {
     await ui.runAction(toast!.id)
     const imports = client.calls.filter((c) => c.method === 'importRun')
     expect(imports).toHaveLength(1)
-    expect(imports[0].input).toEqual({ run: kept })
+    expect(imports[0].input).toEqual({ run: kept, restore: true })
     expect(history.runs.map((r) => r.id)).toEqual(['run-newer', 'run-older'])
     // Back in the list, not back on the charts: an undo restores the run, not a selection the user changed since.
     expect(history.isSelected('run-newer')).toBe(false)
+  })
+
+  it('puts an undone delete back as it was: the same id, not marked imported', async () => {
+    const history = await withRuns(older(), newer())
+    const ui = useUiStore()
+    const kept = await client.getRun({ id: 'run-newer' })
+    await history.remove('run-newer')
+    await ui.runAction(ui.toasts.at(-1)!.id)
+    expect(ui.toasts.at(-1)?.text).toBe('Restored newer')
+    // Through the real service and history folder: the run this machine measured, not one from elsewhere.
+    expect(await client.getRun({ id: 'run-newer' })).toEqual(kept)
+    expect(history.byId.get('run-newer')?.imported).toBe(false)
+    // A run that was imported comes back imported: as it was, again.
+    await useFilesStore().importText(
+      JSON.stringify(makeRun({ id: 'run-there', name: 'theirs' })),
+      'theirs.json',
+    )
+    const theirs = await client.getRun({ id: 'run-there' })
+    await history.remove('run-there')
+    await ui.runAction(ui.toasts.at(-1)!.id)
+    expect(await client.getRun({ id: 'run-there' })).toEqual(theirs)
+    expect(theirs.imported).toBe(true)
   })
 
   it('badges runs imported from another machine, not this machine’s own restored runs', async () => {
@@ -233,7 +255,7 @@ describe('history store', () => {
         .filter((r) => r.imported)
         .map((r) => r.id)
         .sort(),
-    ).toEqual(['run-here', 'run-there'])
+    ).toEqual(['run-there'])
     expect([...history.foreignIds]).toEqual(['run-there'])
   })
 

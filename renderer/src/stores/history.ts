@@ -56,8 +56,8 @@ export const useHistoryStore = defineStore('history', () => {
   })
   const byId = computed(() => new Map(runs.value.map((r) => [r.id, r])))
   /**
-   * Runs imported from another machine. The history marks every import, including this machine's own exports
-   * and undone deletions; only a different machine is worth a badge.
+   * Runs imported from another machine. The history marks every import, including this machine's own exports;
+   * only a different machine is worth a badge.
    */
   const foreignIds = computed(() => {
     const here = machine.machine
@@ -222,14 +222,17 @@ export const useHistoryStore = defineStore('history', () => {
     }
   }
 
-  /** Undo of a delete: the run returns to the list, and to the charts only if someone ticks it again. */
+  /**
+   * Undo of a delete: the run returns to the list as it was (not marked imported: a plain import would have made a
+   * run measured here look like one from elsewhere), and to the charts only if someone ticks it again.
+   */
   async function restore(run: Run): Promise<void> {
-    const summary = await client.importRun({ run })
+    const summary = await client.importRun({ run, restore: true })
     await refresh()
     ui.notify(`Restored ${summary.name || summary.id}`, { kind: 'success' })
   }
 
-  /** Delete now, but keep the run in memory for ~8 s so "Undo" can put it back through importRun. */
+  /** Delete now, but keep the run in memory for ~8 s so "Undo" can put it back (restore). */
   async function remove(id: string): Promise<void> {
     try {
       const kept = await load(id)
