@@ -82,13 +82,24 @@ function negativeRunTime(run: Run): Found {
   return null
 }
 
-/** A cell's times besides its samples (kernel and process times, the breakdown's parts) below 0, the first one. */
-function negativeCellTime(cell: Cell): Found {
+/**
+ * A cell's times besides its samples: the kernel and process times, one per sample or none (a program that reports
+ * no time of its own has none; a cell whose time regex misses fails), so a shorter list left empty `kernel_ms`
+ * fields in the samples CSV; and none of them, nor the breakdown's parts, below 0. The first one that is not so.
+ */
+function cellTimeIssue(cell: Cell): Found {
+  const samples = cell.samplesMs.length
   for (const [key, what] of [
     ['kernelMs', 'kernel'],
     ['processMs', 'process'],
   ] as const) {
-    const ms = cell[key]?.find((t) => t < 0)
+    const times = cell[key]
+    if (times && times.length > 0 && times.length !== samples)
+      return [
+        [key],
+        `${times.length} ${what} time${times.length === 1 ? '' : 's'} for ${samples} sample${samples === 1 ? '' : 's'}: a cell holds one per sample, or none`,
+      ]
+    const ms = times?.find((t) => t < 0)
     if (isNegative(ms)) return [[key], `a ${what} time is negative (${shown(ms)} ms)`]
   }
   for (const [key, ms] of Object.entries(cell.breakdown ?? {}))
@@ -110,8 +121,8 @@ function cellIssue(cell: Cell, bases: Map<number, number>, target: number): Foun
   const negative = cell.samplesMs.findIndex((ms) => ms < 0)
   if (negative >= 0)
     return [['samplesMs'], `a sample time is negative (${shown(cell.samplesMs[negative])} ms)`]
-  const otherNegative = negativeCellTime(cell)
-  if (otherNegative) return otherNegative
+  const otherTimes = cellTimeIssue(cell)
+  if (otherTimes) return otherTimes
   const { stats } = cell
   if (stats === null) return null
   if (cell.samplesMs.length === 0) return [['stats'], 'statistics are given for a cell without samples']

@@ -621,6 +621,24 @@ describe('an import held against its own samples', () => {
     expect(parseImport(command)[0].cells.map((c) => c.tasks)).toEqual([1, 1, 2, 1, 1, 2])
   })
 
+  it('refuses kernel or process times that are not one per sample, and takes none', () => {
+    const run = makeRun()
+    // makeRun: two samples per cell, each with its kernel time.
+    const withCell = (change: Partial<Run['cells'][number]>): Run => ({
+      ...structuredClone(run),
+      cells: run.cells.map((cell, i) => (i === 2 ? { ...cell, ...change } : cell)),
+    })
+    // A shorter list left the samples CSV's kernel_ms empty for the samples it lacked.
+    expect(() => parseImport(withCell({ kernelMs: [0.9] }))).toThrow(
+      'not a valid Amdahl run: cell 3: 1 kernel time for 2 samples: a cell holds one per sample, or none',
+    )
+    expect(() => parseImport(withCell({ processMs: [2, 2, 2] }))).toThrow(
+      'not a valid Amdahl run: cell 3: 3 process times for 2 samples: a cell holds one per sample, or none',
+    )
+    // A program that reports no time of its own has no kernel times at all.
+    expect(parseImport(withCell({ kernelMs: [] }))[0].cells[2].kernelMs).toEqual([])
+  })
+
   it("refuses a result its workload's check fails on a cell that did not fail, with the engine's tolerance", () => {
     const run = makeRun()
     // makeRun: every result is -12.5·N (-200 at N = 16), each parallel cell 1e-15 off by its own record.
