@@ -1,5 +1,4 @@
 // `amdahl export --format svg|png`: the app's charts as image files, drawn without a browser.
-import { writeFile } from 'node:fs/promises'
 import { basename, dirname, extname, join, resolve } from 'node:path'
 import type { Run } from '../../common/contract'
 import {
@@ -10,7 +9,7 @@ import {
   type ChartKey,
 } from '../../renderer/src/charts/cards'
 import type { ChartTheme } from '../../renderer/src/charts/types'
-import { ExportWriteError } from '../export/write-export'
+import { ExportWriteError, writeExportFile } from '../export/write-export'
 import { checkWritable } from './sweep-files'
 import {
   DEFAULT_CHART_HEIGHT,
@@ -132,13 +131,13 @@ export async function writeImages(
       continue
     }
     try {
-      await writeFile(path, content)
+      // As every export is written (a temp file renamed over the destination): an image viewer holding the old
+      // chart, or a write cut short, never meets a half-written file.
+      await writeExportFile(path, [content], path)
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code
       // In the words every export uses ("no such folder", not ENOENT).
-      throw new CliFailure(
-        code ? new ExportWriteError(path, code).message : `cannot write ${path}: ${(error as Error).message}`,
-      )
+      if (error instanceof ExportWriteError) throw new CliFailure(error.message)
+      throw new CliFailure(`cannot write ${path}: ${(error as Error).message}`)
     }
     io.stderr.write(`amdahl: wrote ${chart.key} chart to ${path}\n`)
   }

@@ -77,6 +77,9 @@ export const ONE_AHEAD = { highWaterMark: 1 } as const
 
 const codeOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | null)?.code
 
+/** A piece of an export: text, or the bytes of an image (a PNG chart). */
+export type Piece = string | Uint8Array
+
 /**
  * Writes the pieces to `path` as they come, holding none of them longer than its write. A failure on the way, of
  * the pieces (a run that could not be read) or of the disk, removes the temp file and leaves `path` as it was:
@@ -86,7 +89,7 @@ const codeOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoExc
  */
 export async function writeExportFile(
   path: string,
-  pieces: AsyncIterable<string> | Iterable<string>,
+  pieces: AsyncIterable<Piece> | Iterable<Piece>,
   shownAs: string = path,
 ): Promise<void> {
   const info = await stat(path).catch((error: unknown) => {
@@ -118,7 +121,7 @@ export async function writeExportFile(
 
 async function writeStraight(
   path: string,
-  pieces: AsyncIterable<string> | Iterable<string>,
+  pieces: AsyncIterable<Piece> | Iterable<Piece>,
   shownAs: string,
 ): Promise<void> {
   const failure: { of: 'pieces' | 'disk'; error?: unknown } = { of: 'disk' }
@@ -134,13 +137,13 @@ async function writeStraight(
  * in taking the next piece is theirs: a failing write stream throws its own error into this generator too.
  */
 async function* noting(
-  pieces: AsyncIterable<string> | Iterable<string>,
+  pieces: AsyncIterable<Piece> | Iterable<Piece>,
   failure: { of: 'pieces' | 'disk'; error?: unknown },
-): AsyncGenerator<string> {
+): AsyncGenerator<Piece> {
   const iterator = Symbol.asyncIterator in pieces ? pieces[Symbol.asyncIterator]() : pieces[Symbol.iterator]()
   try {
     for (;;) {
-      let next: IteratorResult<string>
+      let next: IteratorResult<Piece>
       try {
         next = await iterator.next()
       } catch (error) {
