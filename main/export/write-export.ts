@@ -1,7 +1,7 @@
 // Writing an export where a person asked for it: piece by piece into a temp file beside the destination, renamed
 // over it once complete, so the destination holds the whole export or what it held before, never a part.
 import { createWriteStream } from 'node:fs'
-import { open, realpath, rm, stat } from 'node:fs/promises'
+import { lstat, open, realpath, rm, stat } from 'node:fs/promises'
 import { dirname, sep } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -45,6 +45,7 @@ export async function checkDestination(path: string, shownAs: string, historyDir
     if (codeOf(error) === 'ENOENT') return null
     throw wordedError(error, shownAs)
   })
+  if (info === null) await refuseDanglingLink(path, shownAs)
   if (info?.isDirectory()) throw new ExportWriteError(shownAs, 'EISDIR')
   // Where the write lands: a link is followed (writeExportFile replaces the file it names).
   const target = info === null ? path : await realpath(path).catch(() => path)
@@ -70,6 +71,22 @@ export async function checkDestination(path: string, shownAs: string, historyDir
 }
 
 /**
+ * A symbolic link whose file is not there is refused, as GNU cp refuses to write through one: a working link is
+ * followed (its file replaced, the link kept), but writing "through" a dangling one would either replace the link
+ * with a file, losing it without a word (as this did), or make a file wherever it points, a place the person may
+ * never have meant (a link left from a moved folder). Neither is what they typed; the line says what to do.
+ */
+async function refuseDanglingLink(path: string, shownAs: string): Promise<void> {
+  const link = await lstat(path).catch(() => null)
+  if (link?.isSymbolicLink())
+    throw new ExportWriteError(
+      shownAs,
+      undefined,
+      'it is a symbolic link to nothing (remove it, or name the file it should be)',
+    )
+}
+
+/**
  * Stream options for the pieces: one taken ahead of the one being written, not Readable.from's sixteen, so what
  * waits to be written is at most two pieces (a cell of samples, a chart), and pieces are made as they are written.
  */
@@ -85,7 +102,8 @@ export type Piece = string | Uint8Array
  * the pieces (a run that could not be read) or of the disk, removes the temp file and leaves `path` as it was:
  * the pieces' own error is rethrown as it is, a disk's as an ExportWriteError naming `shownAs` (what was typed).
  * A destination that is not a regular file (a device, a named pipe) is written straight, as there is nothing to
- * rename over; a symbolic link is followed, so the file it names is replaced, not the link.
+ * rename over; a symbolic link is followed, so the file it names is replaced, not the link (one to nothing is
+ * refused: refuseDanglingLink).
  */
 export async function writeExportFile(
   path: string,
@@ -96,6 +114,8 @@ export async function writeExportFile(
     if (codeOf(error) === 'ENOENT') return null
     throw wordedError(error, shownAs)
   })
+  // Again at the write: the link may have lost its file since checkDestination.
+  if (info === null) await refuseDanglingLink(path, shownAs)
   if (info !== null && !info.isFile()) return writeStraight(path, pieces, shownAs)
   const target =
     info === null

@@ -1,7 +1,7 @@
 // Exports written run by run: every format's pieces join to the whole text, runs are read one at a time and only
 // when their turn comes, the JSON is exactly what JSON.stringify writes and re-imports, and a file is complete
 // at its destination or not there at all.
-import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -323,6 +323,18 @@ describe('writing an export to a file', () => {
     await writeExportFile(join(folder, 'link.csv'), ['new'])
     expect(await readFile(join(folder, 'real.csv'), 'utf8')).toBe('new')
     expect((await readdir(folder)).sort()).toEqual(['link.csv', 'real.csv'])
+  })
+
+  it('refuses a symbolic link to nothing in one line, before and at the write, leaving the link as it was', async () => {
+    const folder = await mkdtemp(join(dir, 'dangling-'))
+    const link = join(folder, 'link.csv')
+    await symlink(join(folder, 'gone', 'real.csv'), link)
+    const line =
+      'cannot write link.csv: it is a symbolic link to nothing (remove it, or name the file it should be)'
+    await expect(checkDestination(link, 'link.csv')).rejects.toThrow(line)
+    await expect(writeExportFile(link, ['new'], 'link.csv')).rejects.toThrow(line)
+    expect(await readdir(folder)).toEqual(['link.csv'])
+    expect(await readlink(link)).toBe(join(folder, 'gone', 'real.csv'))
   })
 
   it('writes straight into a destination that is not a regular file (a device)', async () => {
