@@ -303,6 +303,17 @@ describe('history store', () => {
     ])
   })
 
+  it('names the run an export added, not the first run it holds, which was here already', async () => {
+    const history = await withRuns(newer())
+    const doc = runsToJson([newer(), makeRun({ id: 'run-new', name: 'the new one' })])
+    await useFilesStore().importText(doc, 'lab.json')
+    expect(useUiStore().toasts.at(-1)?.text).toBe('Imported the new one')
+    expect(history.runs.map((r) => r.id).sort()).toEqual(['run-new', 'run-newer'])
+    // Nothing new in an export of several: said of them all, not of the first alone.
+    await useFilesStore().importText(doc, 'lab.json')
+    expect(useUiStore().toasts.at(-1)?.text).toBe('The 2 runs are already in the history')
+  })
+
   it('says so when an import holds nothing new', async () => {
     const history = await withRuns(newer())
     await useFilesStore().exportSelected('json')

@@ -9,6 +9,14 @@ import { errorLine } from '../../../common/one-line'
 import { notAnExport, scanJsonBytes } from '../../../common/json-shape'
 import { useUiStore } from './ui'
 
+/** How many runs an import holds, as importRun reads it: a list of runs, an export's runs, or one run. */
+const runsHeld = (value: unknown): number =>
+  Array.isArray(value)
+    ? value.length
+    : typeof value === 'object' && value !== null && Array.isArray((value as { runs?: unknown }).runs)
+      ? (value as { runs: unknown[] }).runs.length
+      : 1
+
 export const useFilesStore = defineStore('files', () => {
   const client = useClient()
   const ui = useUiStore()
@@ -43,13 +51,22 @@ export const useFilesStore = defineStore('files', () => {
       return
     }
     await history.refresh()
-    const added = history.runs.filter((r) => !before.has(r.id)).map((r) => r.id)
-    selection.add(added.length > 0 ? added : [first.id])
+    const added = history.runs.filter((r) => !before.has(r.id))
+    selection.add(added.length > 0 ? added.map((r) => r.id) : [first.id])
     await history.loadNeeded()
-    const name = first.name || first.id
-    if (added.length === 0) ui.notify(`${name} is already in the history`, { kind: 'info' })
+    // importRun answers with the first run the file holds, which may have been here already: a run the import
+    // added is named from the list, and a file of several runs that were all here says so of them all.
+    const held = runsHeld(value)
+    const nameOf = (run: RunSummary) => run.name || run.id
+    if (added.length === 0)
+      ui.notify(
+        held > 1
+          ? `The ${held} runs are already in the history`
+          : `${nameOf(first)} is already in the history`,
+        { kind: 'info' },
+      )
     else
-      ui.notify(added.length === 1 ? `Imported ${name}` : `Imported ${added.length} runs`, {
+      ui.notify(added.length === 1 ? `Imported ${nameOf(added[0])}` : `Imported ${added.length} runs`, {
         kind: 'success',
       })
   }
