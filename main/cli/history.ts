@@ -139,6 +139,10 @@ export interface ExportOptions extends HistoryDirOption, ImageFlags {
 
 export async function exportCommand(ids: string[], options: ExportOptions, io: CliIo): Promise<number> {
   const format = parseExportFormat(options.format)
+  // resolve('') is the folder the command runs in: refused there as "cannot write : it is a folder", and for the
+  // charts of an svg or png export, written beside it. An empty name (an unset variable) is a mistake to name.
+  if (options.out !== undefined && options.out.trim() === '')
+    throw new UsageError(`--out ${JSON.stringify(options.out)}: name a file, or - for standard output`)
   if (ids.length > MAX_EXPORTED_RUNS)
     throw new UsageError(`${ids.length} run ids: one export holds at most ${MAX_EXPORTED_RUNS} runs`)
   const history = openHistory(options.historyDir, io)

@@ -23,11 +23,15 @@ export async function triedOutputs(options: SweepOptions, env: NodeJS.ProcessEnv
     [options.csv, 'csv', '--csv'],
     [options.samplesCsv, 'samples-csv', '--samples-csv'],
   ]
-  for (const [path, , flag] of wanted)
+  for (const [path, , flag] of wanted) {
     if (path === '-')
       throw new UsageError(
         `${flag}: "-" would be standard output, where the sweep's table goes: name a file (amdahl export writes to standard output)`,
       )
+    // resolve('') is the folder the sweep runs in: an empty name (an unset variable) is a mistake to name.
+    if (path !== undefined && path.trim() === '')
+      throw new UsageError(`${flag} ${JSON.stringify(path)}: name a file`)
+  }
   const files = wanted.flatMap(([path, format]) =>
     path === undefined ? [] : [{ path: resolve(path), format }],
   )

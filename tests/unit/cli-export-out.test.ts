@@ -1,0 +1,60 @@
+// Where the CLI writes a file a person named (`amdahl export --out`, a sweep's --json, --csv and --samples-csv), as
+// they may really type it: an empty name is a mistake named in one line, and writes nothing anywhere.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { CliIo } from '../../main/cli/io'
+import { runCli } from '../../main/cli/program'
+import { HistoryStore } from '../../main/history/store'
+import { makeRun } from './history-fixtures'
+
+const dir = mkdtempSync(join(tmpdir(), 'amdahl-cli-out-'))
+const history = join(dir, 'history')
+const run = makeRun()
+beforeAll(() => new HistoryStore(history).save(run))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+function fakeIo(): CliIo & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    stdout: { write: (t: string | Uint8Array) => (io.out += String(t)) },
+    stderr: { write: (t: string | Uint8Array) => (io.err += String(t)), isTTY: false },
+    env: { AMDAHL_HOME: join(dir, 'home') },
+    cores: 2,
+    onSignal: () => () => {},
+    exit: (code: number): never => {
+      throw new Error(`exit ${code}`)
+    },
+    openUrl: () => {},
+  }
+  return io
+}
+
+describe('an output file named empty', () => {
+  // `--out "$REPORT"` with REPORT unset: resolve('') is the folder the command runs in, which was then refused as
+  // "cannot write : it is a folder", or, for every chart of an svg or png export, written beside that folder.
+  it.each([
+    [
+      ['export', run.id, '--format', 'csv', '--out', ''],
+      'amdahl: --out "": name a file, or - for standard output',
+    ],
+    [
+      ['export', run.id, '--format', 'svg', '--chart', 'time', '--out', ''],
+      'amdahl: --out "": name a file, or - for standard output',
+    ],
+    [['sweep', '--sizes', '16', '--pools', '1', '--json', ''], 'amdahl: --json "": name a file'],
+    [
+      ['sweep', '--sizes', '16', '--pools', '1', '--samples-csv', ''],
+      'amdahl: --samples-csv "": name a file',
+    ],
+  ])('%j is refused as usage in one line, writing nothing', async (args, line) => {
+    const io = fakeIo()
+    expect(await runCli([...args, '--history-dir', history], io)).toBe(2)
+    expect(io.err).toBe(`${line}\n`)
+    expect(io.out).toBe('')
+    expect(readdirSync(dir).sort()).toEqual(['history'])
+    expect(readdirSync(history).filter((f) => f.endsWith('.json'))).toEqual([`${run.id}.json`])
+  })
+})
