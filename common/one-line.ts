@@ -43,6 +43,14 @@ export function printable(text: string): string {
   })
 }
 
+/**
+ * A name a person gave (a file's path) in a line, exactly as given but printable: printable(), and a tab or newline
+ * shown as its picture (␉, ␊) too, where oneLine would make it a space, so the name read is the name there. Capped.
+ */
+export function printableName(text: string): string {
+  return capLine(printable(text).replace(/[\t\n]/g, (c) => String.fromCharCode(0x2400 + c.charCodeAt(0))))
+}
+
 /** What failed, in one line: the first non-blank line of an error's message (or of a thrown value), capped. */
 export function errorLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err)

@@ -1,7 +1,7 @@
 // `amdahl history list|show|delete|import` and `amdahl export`: the history on disk from the terminal.
 import { lstat, readdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { oneLine } from '../../common/one-line'
+import { oneLine, printableName } from '../../common/one-line'
 import { CliFailure, EXIT_FAILURE, EXIT_OK, UsageError } from './errors'
 import { parseExportFormat } from './flags'
 import { openHistory } from './history-store'
@@ -177,7 +177,9 @@ export async function exportCommand(ids: string[], options: ExportOptions, io: C
     }
     // Into a temp file renamed over the destination at the end: a failed export leaves no part of a file.
     await writeExportFile(path, file.pieces, options.out)
-    io.stderr.write(`amdahl: wrote ${file.ids.length} run${file.ids.length === 1 ? '' : 's'} to ${path}\n`)
+    io.stderr.write(
+      `amdahl: wrote ${file.ids.length} run${file.ids.length === 1 ? '' : 's'} to ${printableName(path)}\n`,
+    )
     return EXIT_OK
   } catch (error) {
     if (error instanceof ExportWriteError) throw new CliFailure(error.message)

@@ -20,6 +20,7 @@ import {
 import { CliFailure, EXIT_OK, UsageError } from './errors'
 import { parseChoice, parseWhole } from './flags'
 import type { CliIo } from './io'
+import { printableName } from '../../common/one-line'
 
 /** The image flags as commander hands them over. */
 export interface ImageFlags {
@@ -137,9 +138,9 @@ export async function writeImages(
     } catch (error) {
       // In the words every export uses ("no such folder", not ENOENT).
       if (error instanceof ExportWriteError) throw new CliFailure(error.message)
-      throw new CliFailure(`cannot write ${path}: ${(error as Error).message}`)
+      throw new CliFailure(`cannot write ${printableName(path)}: ${(error as Error).message}`)
     }
-    io.stderr.write(`amdahl: wrote ${chart.key} chart to ${path}\n`)
+    io.stderr.write(`amdahl: wrote ${chart.key} chart to ${printableName(path)}\n`)
   }
   return EXIT_OK
 }

@@ -7,6 +7,7 @@ import { checkDestination, ExportWriteError, writeExportFile } from '../export/w
 import { CliFailure, UsageError } from './errors'
 import type { SweepOptions } from './flags'
 import { defaultHistoryDir } from '../history/paths'
+import { printableName } from '../../common/one-line'
 
 export interface OutputFile {
   path: string
@@ -68,13 +69,13 @@ export async function writeOutputs(
     try {
       const exported = await openExport([run.id], file.format, memorySource([run]))
       await writeExportFile(file.path, exported.pieces)
-      warn(`wrote ${file.path}`)
+      warn(`wrote ${printableName(file.path)}`)
     } catch (error) {
       failed++
       warn(
         error instanceof ExportWriteError
           ? error.message
-          : `could not write ${file.path}: ${(error as Error).message}`,
+          : `could not write ${printableName(file.path)}: ${(error as Error).message}`,
       )
     }
   }

@@ -6,6 +6,7 @@ import { dirname, sep } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { renameOver, syncDir, tempPathFor } from '../history/atomic'
+import { printableName } from '../../common/one-line'
 
 /** File-system refusals in words a person can act on; anything else is named by its code. */
 const WRITE_PROBLEMS: Readonly<Record<string, string>> = {
@@ -29,7 +30,9 @@ export class ExportWriteError extends Error {
     readonly code: string | undefined,
     why?: string,
   ) {
-    super(`cannot write ${path}: ${why ?? (code && WRITE_PROBLEMS[code]) ?? code ?? 'the write failed'}`)
+    super(
+      `cannot write ${printableName(path)}: ${why ?? (code && WRITE_PROBLEMS[code]) ?? code ?? 'the write failed'}`,
+    )
   }
 }
 

@@ -58,3 +58,33 @@ describe('an output file named empty', () => {
     expect(readdirSync(history).filter((f) => f.endsWith('.json'))).toEqual([`${run.id}.json`])
   })
 })
+
+describe('an output file whose name holds a newline or an escape', () => {
+  // Shown as their pictures (␊, ␛), one for one: never a second line, and never a sequence the terminal acts on.
+  const shown = (path: string) => path.replace('\n', '\u240a').replace('\x1b', '\u241b')
+  const exportTo = (path: string, ...flags: string[]) =>
+    runCli(['export', run.id, ...flags, '--out', path, '--history-dir', history], io)
+  let io = fakeIo()
+
+  it.each([
+    ['csv', [], 'wrote 1 run to'],
+    ['svg', ['--chart', 'time'], 'wrote time chart to'],
+  ])(
+    '%s: says where it wrote in one printable line, the file named as given',
+    async (format, flags, wrote) => {
+      io = fakeIo()
+      const path = join(dir, `a\nb\x1b[31m.${format}`)
+      expect(await exportTo(path, '--format', format, ...flags)).toBe(0)
+      expect(io.err).toBe(`amdahl: ${wrote} ${shown(path)}\n`)
+      expect(readdirSync(dir)).toContain(`a\nb\x1b[31m.${format}`)
+      rmSync(path)
+    },
+  )
+
+  it('names a folder it cannot write into in one printable line', async () => {
+    io = fakeIo()
+    const path = join(dir, 'no\nsuch\x1b[2J', 'x.csv')
+    expect(await exportTo(path, '--format', 'csv')).toBe(1)
+    expect(io.err).toBe(`amdahl: cannot write ${shown(path)}: no such folder\n`)
+  })
+})
