@@ -4,7 +4,7 @@ import type { Run } from './contract'
 
 const pad2 = (n: number): string => String(n).padStart(2, '0')
 
-/** A wall-clock duration for people: "850 ms", "1.5 s", "12 s", "3 min 05 s", "1 h 02 min". */
+/** A wall-clock duration for people: "850 ms", "1.5 s", "12 s", "3 min 05 s", "1 h 02 min", "3 d 04 h". */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '—'
   if (ms < 1000) return `${Math.round(ms)} ms`
@@ -14,7 +14,12 @@ export function formatDuration(ms: number): string {
   if (totalSeconds < 60) return `${totalSeconds} s`
   const totalMinutes = Math.floor(totalSeconds / 60)
   if (totalMinutes < 60) return `${totalMinutes} min ${pad2(totalSeconds % 60)} s`
-  return `${Math.floor(totalMinutes / 60)} h ${pad2(totalMinutes % 60)} min`
+  const totalHours = Math.floor(totalMinutes / 60)
+  if (totalHours < 48) return `${totalHours} h ${pad2(totalMinutes % 60)} min`
+  const days = Math.floor(totalHours / 24)
+  // A duration is any finite number in a file: no run takes years, and 1e308 ms read "2.7777777777777776e+301 h".
+  if (days > 999) return 'over 999 d'
+  return `${days} d ${pad2(totalHours % 24)} h`
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`

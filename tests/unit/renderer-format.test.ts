@@ -38,6 +38,15 @@ describe('formatDuration', () => {
   it('prints whole seconds below a minute', () => expect(formatDuration(12_400)).toBe('12 s'))
   it('prints minutes with two-digit seconds', () => expect(formatDuration(185_000)).toBe('3 min 05 s'))
   it('prints hours with two-digit minutes', () => expect(formatDuration(3_720_000)).toBe('1 h 02 min'))
+  it('prints days with two-digit hours past two days', () => {
+    expect(formatDuration(47 * 3_600_000 + 59 * 60_000)).toBe('47 h 59 min')
+    expect(formatDuration(50 * 3_600_000)).toBe('2 d 02 h')
+  })
+  it('bounds a duration no run takes (an edited file), never printing an exponent', () => {
+    expect(formatDuration(999 * 86_400_000)).toBe('999 d 00 h')
+    expect([1000 * 86_400_000, 1e308].map(formatDuration)).toEqual(['over 999 d', 'over 999 d'])
+    expect(formatEta(1e308)).toBe('over 999 d left')
+  })
   it('prints a dash for nonsense', () => expect(formatDuration(Number.NaN)).toBe('—'))
 })
 

@@ -11,7 +11,9 @@ export { formatDuration }
 export function formatEta(etaMs: number | null | undefined): string {
   if (etaMs === null || etaMs === undefined || !Number.isFinite(etaMs) || etaMs < 0) return 'estimating…'
   if (etaMs < 1000) return 'under a second left'
-  return `about ${formatDuration(etaMs)} left`
+  const text = formatDuration(etaMs)
+  // Past its bound a duration reads "over 999 d": not "about over".
+  return text.startsWith('over ') ? `${text} left` : `about ${text} left`
 }
 
 interface TimeUnit {
