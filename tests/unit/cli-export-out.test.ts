@@ -4,10 +4,10 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CliIo } from '../../main/cli/io'
 import { runCli } from '../../main/cli/program'
 import { HistoryStore } from '../../main/history/store'
 import { makeRun } from './history-fixtures'
+import { recordingIo } from './cli-io'
 
 const dir = mkdtempSync(join(tmpdir(), 'amdahl-cli-out-'))
 const history = join(dir, 'history')
@@ -15,22 +15,7 @@ const run = makeRun()
 beforeAll(() => new HistoryStore(history).save(run))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-function fakeIo(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout: { write: (t: string | Uint8Array) => (io.out += String(t)) },
-    stderr: { write: (t: string | Uint8Array) => (io.err += String(t)), isTTY: false },
-    env: { AMDAHL_HOME: join(dir, 'home') },
-    cores: 2,
-    onSignal: () => () => {},
-    exit: (code: number): never => {
-      throw new Error(`exit ${code}`)
-    },
-    openUrl: () => {},
-  }
-  return io
-}
+const fakeIo = () => recordingIo({ AMDAHL_HOME: join(dir, 'home') })
 
 describe('an output file named empty', () => {
   // `--out "$REPORT"` with REPORT unset: resolve('') is the folder the command runs in, which was then refused as

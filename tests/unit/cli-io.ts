@@ -6,8 +6,9 @@ export function recordingIo(env: Record<string, string>): CliIo & { out: string;
   const io = {
     out: '',
     err: '',
-    stdout: { write: (t: string) => (io.out += t) },
-    stderr: { write: (t: string) => (io.err += t), isTTY: false },
+    // Bytes (a PNG to standard output) are kept as their String(): enough to see that something was written.
+    stdout: { write: (t: string | Uint8Array) => (io.out += String(t)) },
+    stderr: { write: (t: string | Uint8Array) => (io.err += String(t)), isTTY: false },
     env,
     cores: 2,
     onSignal: () => () => {},
