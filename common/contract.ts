@@ -708,7 +708,8 @@ export const apiInputs = {
   deleteRun: z.strictObject({ id: RunIdSchema }),
   /**
    * A run exported as JSON, from this machine or another, marked imported. `restore`: a deletion undone, the one run
-   * put back as it was (its id, and its imported mark only if it had one), checked as an import is.
+   * checked as an import is; a run the history deleted in the last minute comes back as it was on disk (its id, and
+   * its imported mark only if it had one), any other is imported as an import is.
    */
   importRun: z.strictObject({ run: z.unknown(), restore: z.literal(true).optional() }),
   exportRuns: z.strictObject({ ids: idList, format: ExportFormatSchema }),

@@ -50,6 +50,11 @@ const STALE_TEMP_MS = 60_000
 /** Files looked at (stat, and read when changed) at once while listing: enough to keep the disk busy, few handles. */
 const LIST_BATCH = 128
 
+/** How long a deleted run is kept in memory for an undo (the app offers one for UNDO_MS, 8 s). */
+export const RESTORE_MS = 60_000
+/** How many deleted runs are kept for an undo at most. */
+const MAX_KEPT_DELETED = 8
+
 type Loaded = { state: 'ok'; run: Run } | { state: 'missing' } | { state: 'damaged'; reason: string }
 
 export class HistoryStore {
@@ -71,6 +76,8 @@ export class HistoryStore {
   private savesWaiting = 0
   /** Whether the cache holds summaries the index on disk lacks or lacks ones it holds. */
   private indexStale = false
+  /** Runs this store deleted in the last RESTORE_MS, by id, as they were on disk: what restore() puts back. */
+  private readonly deleted = new Map<string, { run: Run; at: number }>()
 
   constructor(
     readonly dir: string,
@@ -253,9 +260,19 @@ export class HistoryStore {
   /** False when there was no such run. */
   async delete(id: string): Promise<boolean> {
     const fileName = runFileName(id)
+    // Kept as it was on disk for an undo (restore); a file that does not read as a run has nothing to put back.
+    const was = await this.readQuietly(fileName)
     this.cache.delete(fileName)
     try {
       await rm(join(this.dir, fileName))
+      const now = Date.now()
+      for (const [gone, kept] of this.deleted) if (now - kept.at > RESTORE_MS) this.deleted.delete(gone)
+      if (was) this.deleted.set(id, { run: was, at: now })
+      // The oldest go first past a few: each may be megabytes, and the app offers one undo at a time.
+      for (const oldest of this.deleted.keys()) {
+        if (this.deleted.size <= MAX_KEPT_DELETED) break
+        this.deleted.delete(oldest)
+      }
       return true
     } catch (error) {
       if (errorCode(error) === 'ENOENT') return false
@@ -278,13 +295,19 @@ export class HistoryStore {
 
   /**
    * Puts a deleted run back as it was: the app's undo of a delete hands back the run it held. Checked as an import is
-   * (the renderer's copy is input like any other), but not marked imported: a run measured here stays this machine's.
+   * (the renderer's copy is input like any other). A run this store deleted in the last RESTORE_MS comes back as it
+   * was on disk, not marked imported: a run measured here stays this machine's, and the copy sent cannot change
+   * that (a client could otherwise save any run unmarked). Any other run is imported as an import is, and marked so.
    */
   async restore(raw: unknown): Promise<RunSummary> {
     const runs = (await parseModule()).parseImport(raw)
     if (runs.length !== 1)
       throw new ApiError('a deleted run is put back one at a time, not as a list or export')
-    return (await this.importOne(runs[0])).summary
+    const kept = this.deleted.get(runs[0].id)
+    if (kept === undefined || Date.now() - kept.at > RESTORE_MS)
+      return (await this.importOne({ ...runs[0], imported: true })).summary
+    this.deleted.delete(runs[0].id)
+    return (await this.importOne(kept.run)).summary
   }
 
   /** importAll, saying of each run whether it was added or was here already (the same content). */
@@ -404,6 +427,18 @@ export class HistoryStore {
 
   private keyOf(fileName: string): Promise<string | null> {
     return keyOfFile(join(this.dir, fileName))
+  }
+
+  /** The run in one file, or null where it is not one: no warning, no quarantine (a file about to be deleted). */
+  private async readQuietly(fileName: string): Promise<Run | null> {
+    try {
+      const read = await readRegularBytes(join(this.dir, fileName), MAX_RUN_FILE_BYTES)
+      if (read.state !== 'ok') return null
+      const parsed = (await parseModule()).parseRunText(read.bytes)
+      return parsed.ok ? parsed.run : null
+    } catch {
+      return null
+    }
   }
 
   /** Reads and validates one file; a damaged file is reported once and moved to quarantine. */

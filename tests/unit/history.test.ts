@@ -10,7 +10,7 @@ import { summarizeRun } from '../../common/run-summary'
 import { runsToJson } from '../../main/export/json'
 import { INDEX_FILE } from '../../main/history/summary-index'
 import { indexWorkerScript, PARALLEL_FROM, summarizeInParallel } from '../../main/history/index-pool'
-import { HistoryStore, SAY_READING_FROM } from '../../main/history/store'
+import { HistoryStore, RESTORE_MS, SAY_READING_FROM } from '../../main/history/store'
 import { defaultHistoryDir } from '../../main/history/paths'
 import { makeRun } from './history-fixtures'
 
@@ -391,6 +391,28 @@ describe('HistoryStore import', () => {
       'a deleted run is put back one at a time, not as a list or export',
     )
     expect(await filesIn(dir)).toEqual([`${run.id}.json`])
+  })
+
+  it('puts back the run it deleted, not the copy sent, and marks a run it never deleted as imported', async () => {
+    const run = makeRun()
+    await store.save(run)
+    await store.delete(run.id)
+    // The copy sent back claims another name: the run as it was on disk is what returns, unmarked.
+    await store.restore(JSON.parse(JSON.stringify({ ...run, name: 'renamed by the client' })))
+    expect(await store.get(run.id)).toEqual(run)
+    // Deleted again and past the undo's time (RESTORE_MS): an import like any other.
+    await store.delete(run.id)
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + RESTORE_MS + 1 })
+    try {
+      await store.restore(JSON.parse(JSON.stringify(run)))
+    } finally {
+      vi.useRealTimers()
+    }
+    expect(await store.get(run.id)).toEqual({ ...run, imported: true })
+    // A run this store never deleted cannot come in unmarked by calling itself a restore.
+    const stranger = makeRun({ id: 'never-here', imported: false })
+    await store.restore(JSON.parse(JSON.stringify(stranger)))
+    expect(await store.get('never-here')).toEqual({ ...stranger, imported: true })
   })
 
   it('imports every run of a JSON export', async () => {
