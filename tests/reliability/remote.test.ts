@@ -15,6 +15,20 @@ const FAKE = join(import.meta.dirname, 'helpers', 'fake-remote.mjs')
 // CI installs openssh-server: there the suite must run, not skip.
 const run = sshAvailable || process.env.CI ? describe : describe.skip
 
+/** A sweep that runs for a minute at most: long enough to be cancelled, interrupted or killed in the middle. */
+const LONG_SWEEP = [
+  '--sizes',
+  '3000',
+  '--pools',
+  '1,2',
+  '--reps',
+  '1000',
+  '--max-time',
+  '60s',
+  '--max-samples',
+  '1000',
+]
+
 run('remote targets over ssh (a real sshd on 127.0.0.1)', () => {
   let bundles: Bundles
   let sshd: Sshd
@@ -125,22 +139,7 @@ run('remote targets over ssh (a real sshd on 127.0.0.1)', () => {
     const controller = new AbortController()
     const started = runRemoteSweep(
       target('loop'),
-      [
-        'sweep',
-        '--sizes',
-        '3000',
-        '--pools',
-        '1,2',
-        '--reps',
-        '1000',
-        '--max-time',
-        '60s',
-        '--max-samples',
-        '1000',
-        '--events',
-        'jsonl',
-        '--no-save',
-      ],
+      ['sweep', ...LONG_SWEEP, '--events', 'jsonl', '--no-save'],
       {
         version: '0.1.0',
         env: env(),
@@ -157,26 +156,11 @@ run('remote targets over ssh (a real sshd on 127.0.0.1)', () => {
   it('Ctrl-C in a terminal (SIGINT to the whole process group) still brings the partial run back and saves it', async () => {
     // A terminal sends Ctrl-C to every process of the foreground group: ssh too, which once died before the remote
     // sent its run ("the connection to loop failed or dropped", exit 1, nothing saved).
-    const child = spawn(
-      process.execPath,
-      [
-        bundles.cli,
-        'sweep',
-        '--on',
-        'loop',
-        '--sizes',
-        '3000',
-        '--pools',
-        '1,2',
-        '--reps',
-        '1000',
-        '--max-time',
-        '60s',
-        '--max-samples',
-        '1000',
-      ],
-      { env: env(), detached: true, stdio: ['pipe', 'pipe', 'pipe'] },
-    )
+    const child = spawn(process.execPath, [bundles.cli, 'sweep', '--on', 'loop', ...LONG_SWEEP], {
+      env: env(),
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
     let stderr = ''
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
     child.stdout.resume()
@@ -221,22 +205,7 @@ run('remote targets over ssh (a real sshd on 127.0.0.1)', () => {
     let dropped = false
     const attempt = runRemoteSweep(
       target('loop'),
-      [
-        'sweep',
-        '--sizes',
-        '3000',
-        '--pools',
-        '1,2',
-        '--reps',
-        '1000',
-        '--max-time',
-        '60s',
-        '--max-samples',
-        '1000',
-        '--events',
-        'jsonl',
-        '--no-save',
-      ],
+      ['sweep', ...LONG_SWEEP, '--events', 'jsonl', '--no-save'],
       {
         version: '0.1.0',
         env: env(),

@@ -6,32 +6,14 @@ import { quote } from 'shell-quote'
 import { afterAll, describe, expect, it } from 'vitest'
 import { parseTimeout, parseSweepSpec, parseTolerance } from '../../main/cli/flags'
 import { formatTimeout } from '../../main/engine/command/report'
-import type { CliIo } from '../../main/cli/io'
 import { runCli } from '../../main/cli/program'
 import { chartKeys } from '../../renderer/src/charts/cards'
+import { memoryIo } from './cli-io'
 
 // Reports no more time than it takes: a sample reporting more than its process's whole run fails.
 const PROGRAM = resolve(import.meta.dirname, '../fixtures/commands/program.mjs')
 const home = mkdtempSync(join(tmpdir(), 'amdahl-cli-command-'))
 afterAll(() => rmSync(home, { recursive: true, force: true }))
-
-function memoryIo(): CliIo & { out: () => string; err: () => string } {
-  let out = ''
-  let err = ''
-  return {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t), isTTY: false },
-    env: {},
-    cores: 2,
-    onSignal: () => () => {},
-    exit: (code: number) => {
-      throw new Error(`exit ${code}`)
-    },
-    openUrl: () => {},
-    out: () => out,
-    err: () => err,
-  }
-}
 
 describe('command flags', () => {
   it('turns --command and its options into a command workload', () => {

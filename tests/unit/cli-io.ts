@@ -2,7 +2,7 @@
 import type { CliIo } from '../../main/cli/io'
 
 /** A terminal that is not a TTY, with this environment (AMDAHL_HOME to keep its history apart); exit throws. */
-export function recordingIo(env: Record<string, string>): CliIo & { out: string; err: string } {
+export function recordingIo(env: NodeJS.ProcessEnv = {}): CliIo & { out: string; err: string } {
   const io = {
     out: '',
     err: '',
@@ -18,4 +18,10 @@ export function recordingIo(env: Record<string, string>): CliIo & { out: string;
     openUrl: () => {},
   }
   return io
+}
+
+/** The same terminal, what was written read through functions: io.out() and io.err(). */
+export function memoryIo(env: NodeJS.ProcessEnv = {}): CliIo & { out: () => string; err: () => string } {
+  const io = recordingIo(env)
+  return { ...io, out: () => io.out, err: () => io.err }
 }

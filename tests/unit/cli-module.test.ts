@@ -5,30 +5,12 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { parseSweepSpec } from '../../main/cli/flags'
-import type { CliIo } from '../../main/cli/io'
 import { runCli } from '../../main/cli/program'
+import { memoryIo } from './cli-io'
 
 const EXAMPLE = resolve(import.meta.dirname, '../../examples/kernel.mjs')
 const dir = mkdtempSync(join(tmpdir(), 'amdahl-cli-module-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-function memoryIo(): CliIo & { out: () => string; err: () => string } {
-  let out = ''
-  let err = ''
-  return {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t), isTTY: false },
-    env: {},
-    cores: 2,
-    onSignal: () => () => {},
-    exit: (code: number) => {
-      throw new Error(`exit ${code}`)
-    },
-    openUrl: () => {},
-    out: () => out,
-    err: () => err,
-  }
-}
 
 /** A small sweep: few samples, nothing saved. */
 const quick = ['--reps', '2', '--max-samples', '3', '--no-save']

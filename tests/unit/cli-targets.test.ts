@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { CliIo } from '../../main/cli/io'
 import { runCli } from '../../main/cli/program'
 import { INFO_TIMEOUT_MS } from '../../main/remote/info'
+import { memoryIo } from './cli-io'
 
 /**
  * Stands for ssh: notes that it started, then never answers (a remote wrapper waiting on a prompt). Left behind
@@ -26,24 +27,6 @@ afterEach(async () => {
   vi.useRealTimers()
   await rm(dir, { recursive: true, force: true })
 })
-
-function memoryIo(env: NodeJS.ProcessEnv): CliIo & { out: () => string; err: () => string } {
-  let out = ''
-  let err = ''
-  return {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t), isTTY: false },
-    env,
-    cores: 2,
-    onSignal: () => () => {},
-    exit: (code: number) => {
-      throw new Error(`exit ${code}`)
-    },
-    openUrl: () => {},
-    out: () => out,
-    err: () => err,
-  }
-}
 
 async function withTarget(ssh: string): Promise<NodeJS.ProcessEnv> {
   await writeFile(join(dir, 'fake-ssh.cjs'), ssh)

@@ -13,6 +13,12 @@ async function failure(line: string, input: Partial<CommandSpecInput>): Promise<
   return s.ok ? null : s.failure
 }
 
+/** The time a sample of `line` reads, ms, or why it failed. */
+async function reported(line: string, input: Partial<CommandSpecInput>): Promise<number | string> {
+  const s = await runCommandSample(shell(line), command(input), 10_000)
+  return s.ok ? s.reading.timeMs : s.failure
+}
+
 describe('a reported time the process rules out', () => {
   it('fails a sample whose reported time is longer than the whole process ran, naming --time-unit', async () => {
     // Seconds read as ms would be tiny; ms read as s is 1000 times too long: no process of a few ms ran 13 s.
@@ -30,21 +36,15 @@ describe('a reported time the process rules out', () => {
       )
     }
     // A coarse figure printed in exponent form keeps its unit: "1e3" ms from a run of 0.6 s.
-    const s = await runCommandSample(
-      shell('sleep 0.6; echo "took 1e3 ms"'),
-      command({ timeRegex: 'took (\\S+) ms', timeUnit: 'ms' }),
-      10_000,
-    )
-    expect(s.ok ? s.reading.timeMs : s.failure).toBe(1000)
+    expect(
+      await reported('sleep 0.6; echo "took 1e3 ms"', { timeRegex: 'took (\\S+) ms', timeUnit: 'ms' }),
+    ).toBe(1000)
   })
 
   it('allows a whole unit: two whole-second clock readings 1.2 s apart can differ by 2 s', async () => {
-    const s = await runCommandSample(
-      shell('sleep 1.2; echo "Time: 2"'),
-      command({ timeRegex: 'Time: (\\d+)', timeUnit: 's' }),
-      10_000,
+    expect(await reported('sleep 1.2; echo "Time: 2"', { timeRegex: 'Time: (\\d+)', timeUnit: 's' })).toBe(
+      2000,
     )
-    expect(s.ok ? s.reading.timeMs : s.failure).toBe(2000)
     // Not three: past one unit and past the process's whole life.
     expect(await failure('sleep 1.2; echo "Time: 3"', { timeRegex: 'Time: (\\d+)', timeUnit: 's' })).toMatch(
       /^the program reports 3 s but ran for/,
@@ -65,12 +65,9 @@ describe('a reported time the process rules out', () => {
   })
 
   it('allows the rounding of a coarse figure: "1 s" from a run of a fraction of a second', async () => {
-    const s = await runCommandSample(
-      shell('sleep 0.6; echo "took 1 s"'),
-      command({ timeRegex: 'took (\\d+) s', timeUnit: 's' }),
-      10_000,
+    expect(await reported('sleep 0.6; echo "took 1 s"', { timeRegex: 'took (\\d+) s', timeUnit: 's' })).toBe(
+      1000,
     )
-    expect(s.ok ? s.reading.timeMs : s.failure).toBe(1000)
   })
 
   it('fails a sample that reports a time of 0, which no speedup can be divided by', async () => {
