@@ -1,6 +1,6 @@
 // Writing an export where a person asked for it: piece by piece into a temp file beside the destination, renamed
 // over it once complete, so the destination holds the whole export or what it held before, never a part.
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, type Stats } from 'node:fs'
 import { lstat, open, realpath, rm, stat } from 'node:fs/promises'
 import { dirname, sep } from 'node:path'
 import { Readable } from 'node:stream'
@@ -43,12 +43,7 @@ export class ExportWriteError extends Error {
  * and a file inside the history folder, where an export would replace a run (or the index) with a CSV.
  */
 export async function checkDestination(path: string, shownAs: string, historyDir?: string): Promise<void> {
-  // Absent is fine (it is to be made); a name too long or a file on the way is said now, as writing would fail.
-  const info = await stat(path).catch((error: unknown) => {
-    if (codeOf(error) === 'ENOENT') return null
-    throw wordedError(error, shownAs)
-  })
-  if (info === null) await refuseDanglingLink(path, shownAs)
+  const info = await destination(path, shownAs)
   if (info?.isDirectory()) throw new ExportWriteError(shownAs, 'EISDIR')
   // Where the write lands: a link is followed (writeExportFile replaces the file it names).
   const target = info === null ? path : await realpath(path).catch(() => path)
@@ -71,6 +66,19 @@ export async function checkDestination(path: string, shownAs: string, historyDir
   } finally {
     await rm(temp, { force: true })
   }
+}
+
+/**
+ * What is at an export's destination (a link followed), or null where nothing is: absent is fine, it is to be made.
+ * A name too long or a file on the way is said in words; so is a link to nothing (refuseDanglingLink).
+ */
+async function destination(path: string, shownAs: string): Promise<Stats | null> {
+  const info = await stat(path).catch((error: unknown) => {
+    if (codeOf(error) === 'ENOENT') return null
+    throw wordedError(error, shownAs)
+  })
+  if (info === null) await refuseDanglingLink(path, shownAs)
+  return info
 }
 
 /**
@@ -113,12 +121,8 @@ export async function writeExportFile(
   pieces: AsyncIterable<Piece> | Iterable<Piece>,
   shownAs: string = path,
 ): Promise<void> {
-  const info = await stat(path).catch((error: unknown) => {
-    if (codeOf(error) === 'ENOENT') return null
-    throw wordedError(error, shownAs)
-  })
   // Again at the write: the link may have lost its file since checkDestination.
-  if (info === null) await refuseDanglingLink(path, shownAs)
+  const info = await destination(path, shownAs)
   if (info !== null && !info.isFile()) return writeStraight(path, pieces, shownAs)
   const target =
     info === null
