@@ -16,46 +16,93 @@ export function sumTolerance(n: number): number {
 const sumError = (expected: number, got: number): number =>
   Math.abs(got - expected) / (Math.abs(expected) || 1)
 
+/** How a workload's result is checked against its size's serial (or base case's) result. */
+export interface ResultCheck {
+  /** The most error that passes. */
+  tolerance: number
+  /** The relative error of a result against the serial result. */
+  error: (expected: number, got: number) => number
+}
+
+/**
+ * The one definition of a workload's result check: the sweep drivers apply it to each sample (runner.ts checkResult
+ * through checkSum, checkModuleResult and checkLabels; command/sweep.ts through checkCommandResult), an import
+ * holds the cells of a run from elsewhere to it (history/figures.ts). A module's kernel is checked as our sum (one
+ * that sums, as most do, reorders as ours does). The labels of `assign` must all be the serial ones, so their
+ * checksum (the result) is the serial one and their error is 0.
+ */
+export function resultCheck(spec: Pick<SweepSpec, 'workload' | 'command'>, n: number): ResultCheck {
+  switch (spec.workload) {
+    case 'command':
+      // (A command sweep's spec always holds its command: SweepSpecSchema.)
+      return { tolerance: spec.command?.resultTolerance ?? 0, error: resultError }
+    case 'assign':
+      return { tolerance: 0, error: resultError }
+    case 'sum':
+    case 'module':
+      return { tolerance: sumTolerance(n), error: sumError }
+  }
+}
+
+/** Whether an error passes the check (NaN never does). */
+export const passes = (check: ResultCheck, error: number): boolean => error <= check.tolerance
+
 /** sum: relative error against the serial sum, and why it is wrong when reordering cannot explain it. */
 export function checkSum(
+  check: ResultCheck,
   expected: number,
   got: number,
-  n: number,
 ): { relError: number; problem: string | null } {
-  const relError = sumError(expected, got)
-  const tolerance = sumTolerance(n)
-  if (relError <= tolerance) return { relError, problem: null }
+  const relError = check.error(expected, got)
+  if (passes(check, relError)) return { relError, problem: null }
   return {
     relError,
     problem:
       `wrong result: expected ${expected} (serial), got ${got} ` +
-      `(relative error ${relError.toExponential(2)}, tolerance ${tolerance.toExponential(2)})`,
+      `(relative error ${relError.toExponential(2)}, tolerance ${check.tolerance.toExponential(2)})`,
   }
 }
 
-/**
- * module: a user's result against their serial result, with the sum's tolerance (a kernel that sums, as most do,
- * reorders as ours does); the line names the file and the exports that made the result.
- */
+/** module: a user's result against their serial result; the line names the file and the exports that made it. */
 export function checkModuleResult(
   module: { name: string; combines: boolean },
+  check: ResultCheck,
   expected: number,
   got: number,
-  n: number,
 ): { relError: number; problem: string | null } {
-  const { relError, problem } = checkSum(expected, got, n)
+  const { relError, problem } = checkSum(check, expected, got)
   if (problem === null) return { relError, problem }
   const made = module.combines ? 'kernel + combine' : 'kernel'
   return {
     relError,
     problem:
       `${module.name}: ${made} result differs from the serial one: expected ${expected}, got ${got} ` +
-      `(relative error ${relError.toExponential(2)}, tolerance ${sumTolerance(n).toExponential(2)})`,
+      `(relative error ${relError.toExponential(2)}, tolerance ${check.tolerance.toExponential(2)})`,
   }
 }
 
-/** assign: share of labels that differ from the serial labels; any difference is wrong. */
+/** command: the program's result against the base case's, within the sweep's --result-tolerance. */
+export function checkCommandResult(
+  check: ResultCheck,
+  base: number,
+  got: number,
+): { relError: number; problem: string | null } {
+  const relError = check.error(base, got)
+  if (passes(check, relError)) return { relError, problem: null }
+  return {
+    relError,
+    problem:
+      `wrong result: ${got} differs from the base case's ${base} by ` +
+      `${relError.toPrecision(3)} (tolerance ${check.tolerance})`,
+  }
+}
+
+/**
+ * assign: share of labels that differ from the serial labels, held to the check's tolerance (0: any difference is
+ * wrong, and then so is the checksum the import compares).
+ */
 export function checkLabels(
+  check: ResultCheck,
   expected: Int32Array,
   got: Int32Array,
   checksums: { expected: number | null; got: number },
@@ -63,32 +110,11 @@ export function checkLabels(
   let differ = 0
   for (let i = 0; i < got.length; i++) if (got[i] !== expected[i]) differ++
   const relError = differ / got.length
-  if (differ === 0) return { relError, problem: null }
+  if (passes(check, relError)) return { relError, problem: null }
   return {
     relError,
     problem:
       `wrong labels: ${differ} of ${got.length} rows differ from the serial labels ` +
       `(checksum expected ${checksums.expected}, got ${checksums.got})`,
-  }
-}
-
-/**
- * The check every cell of a sweep passed unless it failed, as the drivers apply it (runner.ts checkResult, command/
- * sweep.ts): the relative error of a result against its size's serial result, and the most that passes. The labels
- * of `assign` must all be the serial ones, so their checksum (the result) is the serial one and their error is 0.
- * An import holds the cells of a run from elsewhere to it (history/figures.ts).
- */
-export function resultCheck(
-  spec: Pick<SweepSpec, 'workload' | 'command'>,
-  n: number,
-): { tolerance: number; error: (expected: number, got: number) => number } {
-  switch (spec.workload) {
-    case 'command':
-      // (A command sweep's spec always holds its command: SweepSpecSchema.)
-      return { tolerance: spec.command?.resultTolerance ?? 0, error: resultError }
-    case 'assign':
-      return { tolerance: 0, error: resultError }
-    default:
-      return { tolerance: sumTolerance(n), error: sumError }
   }
 }

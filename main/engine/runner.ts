@@ -7,7 +7,7 @@ import { errorLine } from '../../common/one-line'
 import { fillWorkspace } from './fill'
 import { machineInfo, logicalCores } from './machine'
 import { Workspaces, views } from './matrix'
-import { checkLabels, checkModuleResult, checkSum } from './check'
+import { checkLabels, checkModuleResult, checkSum, resultCheck } from './check'
 import { allocationRefused, centroidsOf, checkFreeMemory } from './memory'
 import { addLoad, LoadMeter, readGovernor, type LoadTotal } from './load'
 import { planSweep, poolSizes, type PlannedCell, type SizePlan } from './plan'
@@ -555,14 +555,15 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
           return null
         }
         if (serial.result === null) return 'the serial baseline has no result to check against'
+        const check = resultCheck(spec, ref.layout.n)
         const { relError, problem } = userModule
           ? checkModuleResult(
               { name: userModule.name, combines: userModule.module.combine !== undefined },
+              check,
               serial.result,
               value,
-              ref.layout.n,
             )
-          : checkSum(serial.result, value, ref.layout.n)
+          : checkSum(check, serial.result, value)
         state.result = value
         state.relError = relError
         return problem
@@ -575,7 +576,10 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
         return null
       }
       if (!serialLabels) return 'the serial baseline has no labels to check against'
-      const { relError, problem } = checkLabels(serialLabels, labels, { expected: serial.result, got: value })
+      const { relError, problem } = checkLabels(resultCheck(spec, ref.layout.n), serialLabels, labels, {
+        expected: serial.result,
+        got: value,
+      })
       state.result = value
       state.relError = relError
       return problem

@@ -11,6 +11,7 @@ import { ProgressTracker } from '../progress'
 import type { RunOptions } from '../options'
 import { afterSample, sampleRounds } from '../sampling'
 import { describeBaseCase } from '../runner'
+import { checkCommandResult, resultCheck } from '../check'
 import {
   loadFields,
   newRun,
@@ -23,7 +24,6 @@ import {
 import { runVerdict } from '../speed'
 import { notify, settle } from '../listeners'
 import { cellInvocation, runCommandSample } from './sample'
-import { resultError } from './report'
 import { TemplateError } from './template'
 
 interface CellState {
@@ -150,6 +150,7 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
       load: null,
     }))
     const base = states[0]
+    const check = resultCheck(spec, plan.n)
     // A checkpoint's write is waited for (settle): it must end before the next sample is timed.
     const close = async (state: CellState, status: Cell['status'], stop: StopReason): Promise<void> => {
       state.stopped = stop
@@ -203,15 +204,10 @@ export async function runCommandSweep(spec: SweepSpec, opts: RunOptions = {}): P
         } else if (base.result === null) {
           return fail(state, 'the base case has no result to check against')
         } else {
+          const { relError, problem } = checkCommandResult(check, base.result, reading.result)
           state.result = reading.result
-          state.relError = resultError(base.result, reading.result)
-          if (state.relError > command.resultTolerance) {
-            return fail(
-              state,
-              `wrong result: ${reading.result} differs from the base case's ${base.result} by ` +
-                `${state.relError.toPrecision(3)} (tolerance ${command.resultTolerance})`,
-            )
-          }
+          state.relError = relError
+          if (problem) return fail(state, problem)
         }
       }
       progress.sampleDone(cell)
