@@ -17,7 +17,7 @@ import {
   stddev,
 } from '../../common/stats'
 import { analyzeCells } from '../engine/analysis'
-import { resultCheck } from '../engine/check'
+import { passes, resultCheck } from '../engine/check'
 import { unplannedCell } from '../engine/plan'
 import { runVerdict } from '../engine/speed'
 
@@ -220,16 +220,16 @@ function speedupIssue(cell: Cell, own: number, base: number | null): Found {
  */
 function resultIssue(spec: Run['spec'], cell: Cell, serialResults: Map<number, number>): Found {
   if (cell.status === 'failed') return null
-  const { tolerance, error } = resultCheck(spec, cell.n)
-  const beyond = `beyond the ${shown(tolerance)} its result check allows a cell that did not fail`
+  const check = resultCheck(spec, cell.n)
+  const beyond = `beyond the ${shown(check.tolerance)} its result check allows a cell that did not fail`
   if (cell.relError !== null && cell.relError < 0)
     return [['relError'], `is negative (${shown(cell.relError)})`]
-  if (cell.relError !== null && cell.relError > tolerance)
+  if (cell.relError !== null && !passes(check, cell.relError))
     return [['relError'], `is ${shown(cell.relError)}, ${beyond}`]
   const base = serialResults.get(cell.n)
   if (cell.serial || cell.result === null || base === undefined) return null
-  const off = error(base, cell.result)
-  if (off > tolerance)
+  const off = check.error(base, cell.result)
+  if (!passes(check, off))
     return [
       ['result'],
       `is ${cell.result}, off its size's serial result (${base}) by ${shown(off)}, ${beyond}`,
