@@ -34,11 +34,11 @@ function cell(n: number, pool: number, serial: boolean, samplesMs: number[]): Me
   }
 }
 
-/** A complete run over N = 16, 64 and pools 1, 2 (plus the serial baseline of each N). */
-export function makeRun(overrides: Partial<Run> = {}): Run {
+/** A complete run over N = 16, 64 (or the sizes given) and pools 1, 2 (plus the serial baseline of each N). */
+export function makeRun(overrides: Partial<Run> = {}, sizes: number[] = [16, 64]): Run {
   const spec = SweepSpecSchema.parse({
     name: overrides.name ?? 'laptop sum',
-    sizes: [16, 64],
+    sizes,
     pools: [1, 2],
     repetitions: 2,
   })
