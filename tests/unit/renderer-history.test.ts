@@ -131,6 +131,35 @@ describe('history store', () => {
       }
     })
 
+    it("is asked for by the keyboard's focus resting 65 ms on the box or the name, not by Tab passing by", async () => {
+      vi.useFakeTimers()
+      try {
+        let asked = 0
+        const item = mount(HistoryItem, {
+          props: {
+            run: summarizeRun(older()),
+            selected: false,
+            open: false,
+            running: false,
+            foreign: false,
+            onPrefetch: () => asked++,
+          },
+        })
+        const box = item.get('[data-testid="history-checkbox"]')
+        const name = item.get('[data-testid="history-open"]')
+        await box.trigger('focus')
+        vi.advanceTimersByTime(30)
+        await box.trigger('blur')
+        vi.advanceTimersByTime(500)
+        expect(asked).toBe(0)
+        await name.trigger('focus')
+        vi.advanceTimersByTime(65)
+        expect(asked).toBe(1)
+      } finally {
+        vi.useRealTimers()
+      }
+    })
+
     it(`fetches it again when ticked over ${AHEAD_FRESH_MS / 1000} s later: it may have changed elsewhere`, async () => {
       const history = await withRuns(older(), newer())
       vi.useFakeTimers({ toFake: ['Date'] })
