@@ -332,6 +332,47 @@ describe('dashboard', () => {
     await screenshot(page, 'history-1280')
   })
 
+  it('fetches the runs in view while the page is idle: a quick tick on one asks the server for nothing', async () => {
+    await page.setViewportSize({ width: 1920, height: 1080 })
+    const base = await app.seedRun({ ...TINY, name: 'in view base' })
+    for (let k = 10; k < 30; k++)
+      await cloneRun(base, `e2e-view-${k}`, `in view ${k}`, `2032-01-01T00:00:${k}.000Z`)
+    const asked: string[] = []
+    page.on('request', (request) => {
+      if (request.url().endsWith('/api/getRun')) asked.push(JSON.parse(request.postData() ?? '{}').id)
+    })
+    await openApp(page, app.url)
+    await byTestId(page, 'history-item').nth(20).waitFor({ timeout: WAIT_MS })
+    // The runs whose entries show, top first (the list scrolls inside its panel).
+    const inView = await byTestId(page, 'history-item').evaluateAll(
+      (items, height) =>
+        items
+          .filter((item) => {
+            const box = item.getBoundingClientRect()
+            const list = item.parentElement!.getBoundingClientRect()
+            return box.bottom > Math.max(0, list.top) && box.top < Math.min(height, list.bottom)
+          })
+          .map((item) => item.getAttribute('data-run-id') as string),
+      1080,
+    )
+    expect(inView.length).toBeGreaterThanOrEqual(4)
+    expect(inView).not.toContain(base.id)
+    // The newest shows on the charts; the next ones in view, at most eight in all, are fetched meanwhile.
+    const ahead = inView.slice(1, 8)
+    await expect.poll(() => ahead.every((id) => asked.includes(id)), { timeout: WAIT_MS }).toBe(true)
+    expect(asked).not.toContain(base.id)
+    expect(new Set(asked).size).toBeLessThanOrEqual(8)
+    // A tick with no rest on the box first (check() presses and releases at once) fetches nothing.
+    asked.length = 0
+    await (await item(page, inView[2])).getByTestId('history-checkbox').check()
+    await expect.poll(() => byTestId(page, 'charts-run-key').locator('li').count()).toBe(2)
+    expect(asked).toEqual([])
+    // One out of view is fetched when ticked.
+    await (await item(page, base.id)).getByTestId('history-checkbox').check()
+    await expect.poll(() => byTestId(page, 'charts-run-key').locator('li').count()).toBe(3)
+    expect(asked).toEqual([base.id])
+  })
+
   it('brings the progress into view when Run is pressed in a 1280×800 window', async () => {
     await page.setViewportSize({ width: 1280, height: 800 })
     // Runs in the history push the progress panel below the fold, as they do for a person after a few sweeps.

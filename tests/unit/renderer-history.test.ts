@@ -160,7 +160,7 @@ describe('history store', () => {
       }
     })
 
-    it(`fetches it again when ticked over ${AHEAD_FRESH_MS / 1000} s later: it may have changed elsewhere`, async () => {
+    it(`shows it at once when ticked over ${AHEAD_FRESH_MS / 1000} s later, then as it is now: it may have changed elsewhere`, async () => {
       const history = await withRuns(older(), newer())
       vi.useFakeTimers({ toFake: ['Date'] })
       try {
@@ -170,11 +170,64 @@ describe('history store', () => {
         await client.history.rename('run-older', 'renamed elsewhere')
         vi.setSystemTime(Date.now() + AHEAD_FRESH_MS + 1)
         await history.toggleSelected('run-older')
+        expect(history.selectedRuns.find((r) => r.id === 'run-older')?.name).toBe('older')
+        await vi.waitFor(() =>
+          expect(history.selectedRuns.find((r) => r.id === 'run-older')?.name).toBe('renamed elsewhere'),
+        )
         expect(fetches()).toBe(before + 1)
-        expect(history.selectedRuns.find((r) => r.id === 'run-older')?.name).toBe('renamed elsewhere')
       } finally {
         vi.useRealTimers()
       }
+    })
+
+    it(`within ${AHEAD_FRESH_MS / 1000} s, shows it as fetched and fetches nothing more`, async () => {
+      const history = await withRuns(older(), newer())
+      await history.prefetch('run-older')
+      const before = fetches()
+      await history.toggleSelected('run-older')
+      await new Promise((r) => setTimeout(r, 20))
+      expect(fetches()).toBe(before)
+      expect(history.selectedRuns.map((r) => r.id)).toEqual(['run-newer', 'run-older'])
+    })
+
+    it('takes a run fetched long ago off the charts, and says so, when it was deleted elsewhere meanwhile', async () => {
+      const history = await withRuns(older(), newer())
+      const ui = useUiStore()
+      vi.useFakeTimers({ toFake: ['Date'] })
+      try {
+        await history.prefetch('run-older')
+        await client.history.delete('run-older')
+        vi.setSystemTime(Date.now() + AHEAD_FRESH_MS + 1)
+        await history.toggleSelected('run-older')
+        await vi.waitFor(() => expect(history.selectedRuns.map((r) => r.id)).toEqual(['run-newer']))
+        expect(ui.toasts.map((t) => t.text).join('\n')).toContain('no run with id run-older')
+      } finally {
+        vi.useRealTimers()
+      }
+    })
+
+    it(`fetches the runs in view while idle, at most ${MAX_AHEAD}, and none while a sweep measures`, async () => {
+      const runs = Array.from({ length: MAX_AHEAD + 2 }, (_, i) =>
+        makeRun({ id: `run-${i}`, name: `run ${i}`, createdAt: `2026-11-20T0${i}:00:00.000Z` }),
+      )
+      const history = await withRuns(...runs)
+      const ids = runs.map((r) => r.id)
+      history.measuring = true
+      let before = fetches()
+      await history.prefetchInView(ids)
+      expect(fetches()).toBe(before)
+      history.measuring = false
+      const mark = client.calls.length
+      await history.prefetchInView(ids)
+      // The newest (shown already) is not fetched again; the others of the first MAX_AHEAD in view are, in order.
+      const fetched = client.calls.slice(mark).filter((c) => c.method === 'getRun')
+      expect(fetched.map((c) => (c.input as { id: string }).id)).toEqual(
+        ids.slice(0, MAX_AHEAD).filter((id) => !history.selectedIds.includes(id)),
+      )
+      before = fetches()
+      await history.toggleSelected('run-1')
+      await history.prefetchInView(ids)
+      expect(fetches()).toBe(before)
     })
 
     it(`keeps the last ${MAX_AHEAD} pressed on, and forgets them when the list is refreshed`, async () => {

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 // The live sweep store over the real service: progress texts, a real sweep to its end, reload and cancel.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { nextTick } from 'vue'
 import { useConfigStore } from '../../renderer/src/stores/config'
 import { useHistoryStore } from '../../renderer/src/stores/history'
 import { useSweepStore } from '../../renderer/src/stores/sweep'
@@ -50,9 +51,15 @@ describe('sweep store', () => {
     const sweep = useSweepStore()
     const history = useHistoryStore()
 
-    await sweep.start()
+    expect(history.measuring).toBe(false)
+    const started = sweep.start()
+    await nextTick()
+    // From the press on, nothing is fetched ahead of a click: the sweep has the machine.
+    expect(history.measuring).toBe(true)
+    await started
     await until(() => sweep.status === 'complete', 'the sweep to complete')
     await until(() => history.openRun !== null, 'the new run to open')
+    expect(history.measuring).toBe(false)
 
     expect(history.runs.map((r) => r.name)).toEqual(['tiny'])
     expect(history.selectedIds).toEqual([sweep.runId])

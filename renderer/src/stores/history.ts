@@ -7,6 +7,7 @@ import { useClient } from '../api/inject'
 import { useMachineStore } from './machine'
 import { useSelectionStore } from './selection'
 import { errorLine } from '../../../common/one-line'
+import { summarizeRun } from '../../../common/run-summary'
 import { useUiStore } from './ui'
 
 /** How long "Deleted X — Undo" stays on screen. */
@@ -14,10 +15,22 @@ export const UNDO_MS = 8000
 /** Runs fetched ahead of a tick or click and kept (see prefetch). */
 export const MAX_AHEAD = 8
 /**
- * How long a run fetched ahead stands for the file: a pointer may rest on a run long before (or without) a click,
- * and meanwhile the run may be deleted or renamed elsewhere (the CLI): a tick after this fetches it again.
+ * How long a run fetched ahead stands for the file unchecked: a run may be fetched long before (or without) a
+ * click, and meanwhile be deleted or renamed elsewhere (the CLI). A tick after this draws the run at once and
+ * fetches it again, and what changed replaces it (see load).
  */
 export const AHEAD_FRESH_MS = 5000
+
+/** Whether a run held is not the one on disk, as the run's summary tells: another status, number of cells or name. */
+const outdated = (now: RunSummary, held: Run): boolean =>
+  now.status !== held.status || now.cellCount !== held.cells.length || now.name !== held.name
+
+/** Resolves when the page is idle (at once where the runtime cannot say). */
+const whenIdle = (): Promise<void> =>
+  new Promise((resolve) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 1000 })
+    else setTimeout(resolve, 0)
+  })
 
 const newestFirst = (a: RunSummary, b: RunSummary): number =>
   a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0
@@ -39,6 +52,8 @@ export const useHistoryStore = defineStore('history', () => {
   const error = ref<string | null>(null)
   /** The run a sweep is still writing (set by the sweep store): its checkpoints are partial, not finished. */
   const activeRunId = ref<string | null>(null)
+  /** A sweep is starting, measuring or stopping (set by the sweep store): nothing is fetched ahead meanwhile. */
+  const measuring = ref(false)
 
   const selectedIds = computed(() => selection.ids)
   const openId = computed(() => selection.openId)
@@ -127,14 +142,54 @@ export const useHistoryStore = defineStore('history', () => {
     }
   }
 
+  /**
+   * The runs in view in the list (top first), fetched one at a time while the page is idle: a tick or a click on
+   * one then draws without waiting for its fetch, which was about half of a quick click's tick (a click with no
+   * rest on the box, Space on a focused box). At most MAX_AHEAD, none while a sweep measures (its samples would
+   * share the machine with the fetches), and a newer view stops an older one's.
+   */
+  let viewed = 0
+  async function prefetchInView(ids: readonly string[]): Promise<void> {
+    const view = ++viewed
+    for (const id of ids.slice(0, MAX_AHEAD)) {
+      await whenIdle()
+      if (view !== viewed || measuring.value) return
+      // Kept at any age: a tick shows it at once and checks it against its file (load).
+      if (!ahead.has(id)) await prefetch(id)
+    }
+  }
+
   async function load(id: string): Promise<Run> {
     const cached = loaded.value[id]
     if (cached) return cached
-    const run = fresh(id) ?? (await fetchRun(id))
+    const kept = ahead.get(id)
+    if (kept) {
+      ahead.delete(id)
+      remember(kept.run)
+      if (Date.now() - kept.at >= AHEAD_FRESH_MS) void recheck(id, kept.run)
+      return kept.run
+    }
+    const run = await fetchRun(id)
     // Also when a prefetch of the same fetch put it there while this waited.
     ahead.delete(id)
     remember(run)
     return run
+  }
+
+  /**
+   * A run fetched ahead long ago is drawn at once and then fetched again: renamed, finished or cut elsewhere meanwhile
+   * (what a refresh of the list looks at), the new one replaces it; gone, it leaves the charts and the failure is
+   * said, as a tick's failed fetch is.
+   */
+  async function recheck(id: string, shown: Run): Promise<void> {
+    try {
+      const now = await fetchRun(id)
+      if (loaded.value[id] === shown && outdated(summarizeRun(now), shown)) remember(now)
+    } catch (e) {
+      if (loaded.value[id] !== shown) return
+      forget(id)
+      ui.fail(e)
+    }
   }
 
   /** Fetch the runs the charts and the table need, reporting the first failure once. */
@@ -157,14 +212,7 @@ export const useHistoryStore = defineStore('history', () => {
       // A cached run that changed on disk (a checkpoint that became the finished run, a rename elsewhere) is stale.
       for (const id of Object.keys(loaded.value)) {
         const now = present.get(id)
-        const cached = loaded.value[id]
-        if (
-          !now ||
-          now.status !== cached.status ||
-          now.cellCount !== cached.cells.length ||
-          now.name !== cached.name
-        )
-          forget(id)
+        if (!now || outdated(now, loaded.value[id])) forget(id)
       }
       selection.retain(new Set(present.keys()))
       // On first sight the charts show the runs the URL names, or else (none, or all gone) the newest run.
@@ -254,6 +302,7 @@ export const useHistoryStore = defineStore('history', () => {
     runs,
     byId,
     activeRunId,
+    measuring,
     foreignIds,
     loaded,
     selectedIds,
@@ -265,6 +314,7 @@ export const useHistoryStore = defineStore('history', () => {
     refresh,
     loadNeeded,
     prefetch,
+    prefetchInView,
     isSelected,
     toggleSelected,
     focus,

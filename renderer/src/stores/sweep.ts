@@ -61,6 +61,13 @@ export const useSweepStore = defineStore('sweep', () => {
     },
     { immediate: true },
   )
+  watch(
+    busy,
+    (now) => {
+      history.measuring = now
+    },
+    { immediate: true },
+  )
 
   /** Runs already over: a late progress event must not bring them back to life. */
   const over = new Set<string>()
