@@ -6,6 +6,7 @@ import { resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { clientKey } from '../../renderer/src/api/inject'
 import ConfigPanel from '../../renderer/src/components/ConfigPanel.vue'
+import { useSweepStore } from '../../renderer/src/stores/sweep'
 import { createTestClient, type TestClient } from './renderer-client'
 
 let client: TestClient
@@ -52,6 +53,39 @@ describe('ConfigPanel', () => {
     expect(panel.find('[data-testid="error-sizes"]').exists()).toBe(true)
     await sizes.setValue('100, 200')
     expect(panel.find('[data-testid="error-sizes"]').exists()).toBe(false)
+  })
+
+  it('says nothing about the empty command when Your program is picked, until the field is left', async () => {
+    const panel = mountPanel()
+    await panel.get('[data-testid="workload-select"]').setValue('command')
+    expect(panel.find('[data-testid="command-template-input"]').exists()).toBe(true)
+    expect(panel.find('[data-testid^="error-"]').exists()).toBe(false)
+    expect(panel.get('[data-testid="command-template-input"]').attributes('aria-invalid')).toBe('false')
+    expect(panel.get('[data-testid="run-button"]').attributes('disabled')).toBeDefined()
+    await panel.get('[data-testid="command-template-input"]').trigger('blur')
+    expect(panel.get('[data-testid="error-command.template"]').text()).toBe('command is empty')
+    expect(panel.get('[data-testid="command-template-input"]').attributes('aria-invalid')).toBe('true')
+  })
+
+  it('says what is wrong with a field not reached yet once Run is pressed', async () => {
+    const panel = mountPanel()
+    await panel.get('[data-testid="workload-select"]').setValue('command')
+    await useSweepStore().start()
+    await panel.vm.$nextTick()
+    expect(panel.get('[data-testid="error-command.template"]').text()).toBe('command is empty')
+    expect(useSweepStore().status).toBe('idle')
+  })
+
+  it('shows the error an edit causes in another field', async () => {
+    const panel = mountPanel()
+    await panel.get('[data-testid="sizes-input"]').setValue('10..200:10')
+    await panel.get('[data-testid="pools-input"]').setValue('1..16')
+    expect(panel.find('[data-testid^="error-"]').exists()).toBe(false)
+    // More chunk sizes make too many cells: the contract says so about the sizes.
+    await panel.get('[data-testid="chunk-input"]').setValue('1, 2, 4, 8, 16, 32, 64')
+    expect(panel.get('[data-testid="error-sizes"]').text()).toMatch(
+      /^\d+ cells is too many \(at most 2000\)$/,
+    )
   })
 
   it('fills the sizes with a preset', async () => {

@@ -223,6 +223,14 @@ describe('TargetsPanel', () => {
     expect(panel.emitted('add')?.[0][0]).toEqual({ name: 'box', destination: 'me@box' })
   })
 
+  it('shows a field’s error once it is left, and only that field’s, before Add is pressed', async () => {
+    const panel = mountPanel()
+    expect(panel.find('[data-testid^="error-"]').exists()).toBe(false)
+    await panel.get('[data-testid="target-name-input"]').trigger('blur')
+    expect(panel.get('[data-testid="error-target-name"]').text()).toBe('target name is empty')
+    expect(panel.find('[data-testid="error-target-destination"]').exists()).toBe(false)
+  })
+
   it('locks adding and checking with the server’s line when it runs no ssh', () => {
     const panel = mountPanel({ targets: [target('a')], refusal: 'this server does not run ssh: …' })
     expect(panel.get('[data-testid="targets-refused"]').text()).toBe('this server does not run ssh: …')

@@ -11,6 +11,7 @@ import {
 import { defaultPools } from '../../../common/lists'
 import { formatList, parseList } from '../lib/lists'
 import { fieldErrors } from '../lib/spec-errors'
+import { useShownErrors } from '../lib/shown-errors'
 import { readJson, writeJson } from '../lib/storage'
 import {
   FormStateSchema,
@@ -112,8 +113,13 @@ export const useConfigStore = defineStore('config', () => {
   function read(field: FieldDescriptor): FieldValue {
     return field.read(context.value)
   }
+  /** A value the person typed or picked. */
   function write(field: FieldDescriptor, value: FieldValue): void {
-    field.write(form, value)
+    shown.edit(field.name, () => field.write(form, value))
+  }
+  /** The person left a field. */
+  function leave(field: FieldDescriptor): void {
+    shown.leave(field.name)
   }
 
   /** Exactly what would be sent to startSweep, built from the field descriptors. */
@@ -132,6 +138,14 @@ export const useConfigStore = defineStore('config', () => {
     }
     return found
   })
+  /** The fields on screen, and the line about the whole form. */
+  const present = () =>
+    new Set(['form', ...sweepFields.filter((f) => f.shown?.(context.value) ?? true).map((f) => f.name)])
+  /** The errors the form shows: those of the fields the person has reached, all once Run was pressed. */
+  const shown = useShownErrors(() => errors.value, present)
+  const shownErrors = shown.shown
+  /** Run was pressed (the button, Enter, the shortcut): even fields not reached yet say what is wrong. */
+  const pressRun = shown.press
   const valid = computed(() => parsed.value.success)
   const spec = computed<SweepSpec | null>(() => (parsed.value.success ? parsed.value.data : null))
 
@@ -172,6 +186,7 @@ export const useConfigStore = defineStore('config', () => {
   function reset(): void {
     Object.assign(form, defaultFormState())
     transferNote.value = null
+    shown.forget()
   }
 
   /**
@@ -203,6 +218,7 @@ export const useConfigStore = defineStore('config', () => {
       commandResultRegex: spec.command?.resultRegex ?? '',
       modulePath: spec.module?.path ?? '',
     } satisfies Partial<FormState>)
+    shown.forget()
     // The executor watcher would note a switch it did not make: the run's own transfer is kept as it was.
     void nextTick(() => (transferNote.value = null))
   }
@@ -237,7 +253,10 @@ export const useConfigStore = defineStore('config', () => {
     context,
     read,
     write,
+    leave,
     errors,
+    shownErrors,
+    pressRun,
     warnings,
     valid,
     spec,

@@ -133,6 +133,8 @@ export const useSweepStore = defineStore('sweep', () => {
 
   async function start(): Promise<void> {
     const next = config.spec
+    // Refused with the form's reasons in view, also those of fields not reached yet.
+    if (!next) config.pressRun()
     if (!next || busy.value || ui.authError) return
     status.value = 'starting'
     runId.value = null
