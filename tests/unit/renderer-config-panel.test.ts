@@ -76,6 +76,17 @@ describe('ConfigPanel', () => {
     expect(useSweepStore().status).toBe('idle')
   })
 
+  it('shows the error of the module file under its field once it is left', async () => {
+    const panel = mountPanel()
+    await panel.get('[data-testid="workload-select"]').setValue('module')
+    await panel.get('[data-testid="module-path-input"]').trigger('blur')
+    expect(panel.get('[data-testid="error-module.path"]').text()).toBe('module path is empty')
+    await panel.get('[data-testid="module-path-input"]').setValue('/home/me/kernel.py')
+    expect(panel.get('[data-testid="error-module.path"]').text()).toBe(
+      'module path must name an ES module file (.mjs or .js)',
+    )
+  })
+
   it('shows the error an edit causes in another field', async () => {
     const panel = mountPanel()
     await panel.get('[data-testid="sizes-input"]').setValue('10..200:10')

@@ -11,10 +11,11 @@ export function fieldErrors(
 ): FieldErrors {
   const errors: FieldErrors = {}
   for (const issue of issues) {
-    // A field of the command object has its own control, named `command.<field>`.
-    const nested = issue.path[0] === 'command' && typeof issue.path[1] === 'string'
+    // A field of the command or module object has its own control, named `command.<field>`, `module.<field>`.
+    const nested =
+      (issue.path[0] === 'command' || issue.path[0] === 'module') && typeof issue.path[1] === 'string'
     const field = nested
-      ? `command.${String(issue.path[1])}`
+      ? `${String(issue.path[0])}.${String(issue.path[1])}`
       : issue.path.length > 0
         ? String(issue.path[0])
         : 'form'
