@@ -69,10 +69,10 @@ export async function readRegularBytes(
     const opened = await handle.stat()
     const wrong = refused(opened, maxBytes, what)
     if (wrong) return wrong
-    // Read at most one byte past the limit, whatever the file grows to meanwhile.
-    const buffer = Buffer.alloc(Math.min(opened.size, maxBytes) + 1)
+    let buffer = firstBuffer(opened.size, maxBytes)
     let length = 0
-    while (length < buffer.length) {
+    for (let room: Buffer | null = buffer; room; room = roomAfter(buffer, length, maxBytes)) {
+      buffer = room
       const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length)
       if (bytesRead === 0) break
       length += bytesRead
@@ -107,9 +107,10 @@ export function readRegularBytesSync(path: string, maxBytes: number): BytesRead 
     const opened = fstatSync(fd)
     const wrong = refused(opened, maxBytes)
     if (wrong) return wrong
-    const buffer = Buffer.alloc(Math.min(opened.size, maxBytes) + 1)
+    let buffer = firstBuffer(opened.size, maxBytes)
     let length = 0
-    while (length < buffer.length) {
+    for (let room: Buffer | null = buffer; room; room = roomAfter(buffer, length, maxBytes)) {
+      buffer = room
       const bytesRead = readSync(fd, buffer, length, buffer.length - length, length)
       if (bytesRead === 0) break
       length += bytesRead
@@ -121,6 +122,21 @@ export function readRegularBytesSync(path: string, maxBytes: number): BytesRead 
 }
 
 type Looked = Parameters<typeof kindOf>[0] & { isFile(): boolean; size: number }
+
+/**
+ * Files are read until their end or one byte past the limit, whatever size stat gave: a file of /proc or /sys says
+ * 0 and holds text, and a file may grow meanwhile. The size only saves growing the buffer for an ordinary file.
+ */
+const firstBuffer = (size: number, maxBytes: number): Buffer => Buffer.alloc(Math.min(size, maxBytes) + 1)
+
+/** Where the next read goes: the buffer while it has room, else one twice as large (at most the limit + 1). */
+function roomAfter(buffer: Buffer, length: number, maxBytes: number): Buffer | null {
+  if (length < buffer.length) return buffer
+  if (length > maxBytes) return null
+  const larger = Buffer.alloc(Math.min(Math.max(2 * buffer.length, 64 * 1024), maxBytes + 1))
+  buffer.copy(larger, 0, 0, length)
+  return larger
+}
 
 export const RUN_FILE_NOUN = 'run file'
 

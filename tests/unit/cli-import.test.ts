@@ -1,8 +1,8 @@
 // `amdahl history import` of what a person may really type or have: every refusal is one line naming what was
 // given, and leaves the history as it was.
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../main/cli/program'
 import { runsToJson } from '../../main/export/json'
@@ -30,6 +30,22 @@ describe('amdahl history import', () => {
     expect(await runCli(['history', 'import', '', '--history-dir', history], io)).toBe(2)
     expect(io.err).toBe('amdahl: file "": name a JSON file or a folder of them\n')
     expect(io.out).toBe('')
+    expect(historyFiles(history)).toEqual([])
+  })
+
+  it('judges a /proc file (its size says 0) by all its text, as the same text in an ordinary file', async () => {
+    const history = join(dir, 'h-proc')
+    // /proc/self/stat begins with the process id: its first byte alone would be valid JSON, a number.
+    for (const proc of ['/proc/self/stat', '/proc/self/status']) {
+      const copy = join(dir, `copy-of-${basename(proc)}`)
+      writeFileSync(copy, readFileSync(proc))
+      for (const file of [copy, proc]) {
+        const io = fakeIo()
+        expect(await runCli(['history', 'import', file, '--history-dir', history], io)).toBe(1)
+        expect(io.err).toBe(`amdahl: ${file} is not valid JSON\n`)
+        expect(io.out).toBe('')
+      }
+    }
     expect(historyFiles(history)).toEqual([])
   })
 

@@ -49,6 +49,33 @@ describe('readRegularBytes and readRegularBytesSync', () => {
   }
 })
 
+describe('a file whose size says 0 but which holds text (/proc, /sys)', () => {
+  const status = '/proc/self/status'
+  const pid = `\nPid:\t${process.pid}\n`
+
+  it('is read to its end, alike from both', async () => {
+    const read = [await readRegularBytes(status, 2 ** 20), readRegularBytesSync(status, 2 ** 20)]
+    for (const r of read) {
+      expect(r.state).toBe('ok')
+      const text = r.state === 'ok' ? r.bytes.toString('utf8') : ''
+      expect(text).toMatch(/^Name:\t/)
+      expect(text).toContain(pid)
+      expect(text.endsWith('\n')).toBe(true)
+    }
+  })
+
+  it('is refused past the limit by the same line as a file that says its size', async () => {
+    // /proc/self/status holds over a kilobyte: 128 bytes of it are not the file.
+    const limit = 128
+    const refusal = {
+      state: 'refused',
+      reason: '1 MiB, larger than any run file (at most 0.0001220703125 MiB)',
+    }
+    expect(await readRegularBytes(status, limit)).toEqual(refusal)
+    expect(readRegularBytesSync(status, limit)).toEqual(refusal)
+  })
+})
+
 describe('a file the user named (followLinks), with its own noun', () => {
   const named = { what: 'file to import', followLinks: true }
   it.each([
