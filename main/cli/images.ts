@@ -68,11 +68,17 @@ function defaultFileName(runs: Run[], key: ChartKey, ext: string): string {
   return pngFileName(runs, key).replace(new RegExp(`-${key}\\.png$`), `-${runs[0].id}-${key}.${ext}`)
 }
 
+/** A chart's file: where it is written, and its name as the person gave it (--out), for the lines that name it. */
+interface ChartFile {
+  path: string
+  shownAs: string
+}
+
 /**
  * Where each chart goes: one chart and --out → that file (or stdout for "-"); several → beside --out with the
  * chart's key added (report.png → report-time.png, …); no --out → the app's own file names, here.
  */
-function targets(runs: Run[], keys: ChartKey[], ext: string, out: string | undefined): (string | '-')[] {
+function targets(runs: Run[], keys: ChartKey[], ext: string, out: string | undefined): (ChartFile | '-')[] {
   if (out === '-') {
     if (keys.length !== 1)
       throw new UsageError(
@@ -80,11 +86,11 @@ function targets(runs: Run[], keys: ChartKey[], ext: string, out: string | undef
       )
     return ['-']
   }
-  if (out === undefined) return keys.map((k) => resolve(defaultFileName(runs, k, ext)))
-  const path = resolve(out)
-  if (keys.length === 1) return [path]
-  const stem = basename(path, extname(path))
-  return keys.map((k) => join(dirname(path), `${stem}-${k}.${ext}`))
+  const file = (shownAs: string): ChartFile => ({ path: resolve(shownAs), shownAs })
+  if (out === undefined) return keys.map((k) => file(defaultFileName(runs, k, ext)))
+  if (keys.length === 1) return [file(out)]
+  const stem = basename(out, extname(out))
+  return keys.map((k) => file(join(dirname(out), `${stem}-${k}.${ext}`)))
 }
 
 export async function writeImages(
@@ -113,7 +119,7 @@ export async function writeImages(
       `none of the charts ${options.keys?.join(', ') ?? ''} applies to these runs${why.length ? `: ${why.join(' ')}` : ''}`,
     )
   }
-  const paths = targets(
+  const files = targets(
     runs,
     charts.map((c) => c.key),
     format,
@@ -121,26 +127,26 @@ export async function writeImages(
   )
   // Every file tried before the first is written: a refusal leaves none of them half done.
   await checkWritable(
-    paths.filter((path) => path !== '-'),
+    files.filter((file) => file !== '-'),
     historyDir,
   )
   for (const [i, chart] of charts.entries()) {
     const content = svgToPng === null ? chart.svg : svgToPng(chart.svg)
-    const path = paths[i]
-    if (path === '-') {
+    const file = files[i]
+    if (file === '-') {
       io.stdout.write(content)
       continue
     }
     try {
       // As every export is written (a temp file renamed over the destination): an image viewer holding the old
       // chart, or a write cut short, never meets a half-written file.
-      await writeExportFile(path, [content], path)
+      await writeExportFile(file.path, [content], file.shownAs)
     } catch (error) {
-      // In the words every export uses ("no such folder", not ENOENT).
+      // In the words every export uses ("no such folder", not ENOENT), naming the file as it was given.
       if (error instanceof ExportWriteError) throw new CliFailure(error.message)
-      throw new CliFailure(`cannot write ${printableName(path)}: ${(error as Error).message}`)
+      throw new CliFailure(`cannot write ${printableName(file.shownAs)}: ${(error as Error).message}`)
     }
-    io.stderr.write(`amdahl: wrote ${chart.key} chart to ${printableName(path)}\n`)
+    io.stderr.write(`amdahl: wrote ${chart.key} chart to ${printableName(file.path)}\n`)
   }
   return EXIT_OK
 }

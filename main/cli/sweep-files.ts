@@ -11,6 +11,8 @@ import { printableName } from '../../common/one-line'
 
 export interface OutputFile {
   path: string
+  /** The name as the person gave it, for the lines that refuse it. */
+  shownAs: string
   format: ExportFormat
 }
 
@@ -34,23 +36,23 @@ export async function triedOutputs(options: SweepOptions, env: NodeJS.ProcessEnv
       throw new UsageError(`${flag} ${JSON.stringify(path)}: name a file`)
   }
   const files = wanted.flatMap(([path, format]) =>
-    path === undefined ? [] : [{ path: resolve(path), format }],
+    path === undefined ? [] : [{ path: resolve(path), shownAs: path, format }],
   )
-  await checkWritable(
-    files.map((f) => f.path),
-    options.historyDir ?? defaultHistoryDir(env),
-  )
+  await checkWritable(files, options.historyDir ?? defaultHistoryDir(env))
   return files
 }
 
 /**
  * Tries each path (a temp file made and removed beside it) and refuses one inside the history folder, which
- * would replace a run: the sweep's files and the chart files of an export alike.
+ * would replace a run: the sweep's files and the chart files of an export alike, each named as it was given.
  */
-export async function checkWritable(paths: readonly string[], historyDir: string | undefined): Promise<void> {
-  for (const path of paths) {
+export async function checkWritable(
+  files: readonly { path: string; shownAs: string }[],
+  historyDir: string | undefined,
+): Promise<void> {
+  for (const { path, shownAs } of files) {
     try {
-      await checkDestination(path, path, historyDir)
+      await checkDestination(path, shownAs, historyDir)
     } catch (error) {
       if (error instanceof ExportWriteError) throw new CliFailure(error.message)
       throw error
@@ -68,14 +70,14 @@ export async function writeOutputs(
   for (const file of files) {
     try {
       const exported = await openExport([run.id], file.format, memorySource([run]))
-      await writeExportFile(file.path, exported.pieces)
+      await writeExportFile(file.path, exported.pieces, file.shownAs)
       warn(`wrote ${printableName(file.path)}`)
     } catch (error) {
       failed++
       warn(
         error instanceof ExportWriteError
           ? error.message
-          : `could not write ${printableName(file.path)}: ${(error as Error).message}`,
+          : `could not write ${printableName(file.shownAs)}: ${(error as Error).message}`,
       )
     }
   }

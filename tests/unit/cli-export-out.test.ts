@@ -2,7 +2,7 @@
 // they may really type it: an empty name is a mistake named in one line, and writes nothing anywhere.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../main/cli/program'
 import { HistoryStore } from '../../main/history/store'
@@ -71,5 +71,42 @@ describe('an output file whose name holds a newline or an escape', () => {
     const path = join(dir, 'no\nsuch\x1b[2J', 'x.csv')
     expect(await exportTo(path, '--format', 'csv')).toBe(1)
     expect(io.err).toBe(`amdahl: cannot write ${shown(path)}: no such folder\n`)
+  })
+})
+
+describe('an output file in a folder that does not exist, named relative to where the command runs', () => {
+  // The line names the file as it was typed, whatever the format: the images' once named the absolute path.
+  const typed = (name: string) => relative(process.cwd(), join(dir, 'no-such-folder', name))
+
+  it.each([
+    ['csv', []],
+    ['json', []],
+    ['svg', ['--chart', 'time']],
+    ['png', ['--chart', 'time']],
+  ])('%s: one line naming the file as typed, nothing written', async (format, flags) => {
+    const io = fakeIo()
+    const out = typed(`report.${format}`)
+    const args = ['export', run.id, '--format', format, ...flags, '--out', out, '--history-dir', history]
+    expect(await runCli(args, io)).toBe(1)
+    expect(io.err).toBe(`amdahl: cannot write ${out}: no such folder\n`)
+    expect(io.out).toBe('')
+    expect(readdirSync(dir).sort()).toEqual(['history'])
+  })
+
+  it('svg of several charts: the first chart’s file, named beside the file typed', async () => {
+    const io = fakeIo()
+    const out = typed('report.svg')
+    const args = ['export', run.id, '--format', 'svg', '--chart', 'time,speedup', '--out', out]
+    expect(await runCli([...args, '--history-dir', history], io)).toBe(1)
+    expect(io.err).toBe(`amdahl: cannot write ${typed('report-time.svg')}: no such folder\n`)
+  })
+
+  it('a sweep’s --json: refused before it measures, named as typed', async () => {
+    const io = fakeIo()
+    const out = typed('sweep.json')
+    const args = ['sweep', '--sizes', '16', '--pools', '1', '--json', out, '--history-dir', history]
+    expect(await runCli(args, io)).toBe(1)
+    expect(io.err).toBe(`amdahl: cannot write ${out}: no such folder\n`)
+    expect(readdirSync(history).filter((f) => f.endsWith('.json'))).toEqual([`${run.id}.json`])
   })
 })
