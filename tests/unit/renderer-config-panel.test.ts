@@ -62,8 +62,11 @@ describe('ConfigPanel', () => {
     expect(panel.find('[data-testid^="error-"]').exists()).toBe(false)
     expect(panel.get('[data-testid="command-template-input"]').attributes('aria-invalid')).toBe('false')
     expect(panel.get('[data-testid="run-button"]').attributes('disabled')).toBeDefined()
+    // Beside the grey Run, in plain (not red) words: what it still needs.
+    expect(panel.get('[data-testid="cell-count"]').text()).toBe('command is empty')
     await panel.get('[data-testid="command-template-input"]').trigger('blur')
     expect(panel.get('[data-testid="error-command.template"]').text()).toBe('command is empty')
+    expect(panel.get('[data-testid="cell-count"]').text()).toBe('fix the fields above')
     expect(panel.get('[data-testid="command-template-input"]').attributes('aria-invalid')).toBe('true')
   })
 
