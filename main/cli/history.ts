@@ -41,31 +41,33 @@ export async function historyDeleteCommand(
 
 const hasUtf8Bom = (bytes: Buffer): boolean => bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
 
-async function readJsonFile(path: string): Promise<unknown> {
+/** Reads and parses a file to import; `shown` is how its lines name it: as the user typed it. */
+async function readJsonFile(path: string, shown: string): Promise<unknown> {
+  const name = printableName(shown)
   let bytes: Buffer
   try {
     // A regular file (a link the user named is followed), sized before it is read: a mistaken multi-gigabyte
     // file is refused, not loaded and then refused; a named pipe or a device (/dev/zero) is never opened to wait
     // or read without end.
     const read = await readRegularBytes(path, MAX_IMPORT_BYTES, { what: 'file to import', followLinks: true })
-    if (read.state === 'missing') throw new CliFailure(`cannot read ${path}: no such file`)
-    if (read.state === 'refused') throw new CliFailure(`cannot import ${path}: ${read.reason}`)
+    if (read.state === 'missing') throw new CliFailure(`cannot read ${name}: no such file`)
+    if (read.state === 'refused') throw new CliFailure(`cannot import ${name}: ${read.reason}`)
     // A byte order mark (Notepad and PowerShell's Out-File write one) is no part of the JSON: the app's file
     // picker drops it (Blob.text()), and JSON.parse would refuse the whole file for it.
     bytes = hasUtf8Bom(read.bytes) ? read.bytes.subarray(3) : read.bytes
   } catch (error) {
     if (error instanceof CliFailure) throw error
     throw new CliFailure(
-      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      `cannot read ${name}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     )
   }
   // Shaped like no Amdahl export (a list of millions of items): refused before JSON.parse builds it.
   const tooBig = scanJsonBytes(bytes)
-  if (tooBig !== null) throw new CliFailure(notAnExport(path, tooBig))
+  if (tooBig !== null) throw new CliFailure(notAnExport(name, tooBig))
   try {
     return JSON.parse(bytes.toString('utf8')) as unknown
   } catch {
-    throw new CliFailure(`${path} is not valid JSON`)
+    throw new CliFailure(`${name} is not valid JSON`)
   }
 }
 
@@ -89,17 +91,20 @@ export async function historyImportCommand(
   const path = resolve(file)
   const history = openHistory(options.historyDir, io)
   const info = await lstat(path).catch(() => null)
-  if (info?.isDirectory()) return importFolder(path, history, io)
-  for (const r of await history.importEach(await readJsonFile(path))) io.stdout.write(`${importedLine(r)}\n`)
+  if (info?.isDirectory()) return importFolder(path, file, history, io)
+  for (const r of await history.importEach(await readJsonFile(path, file)))
+    io.stdout.write(`${importedLine(r)}\n`)
   return EXIT_OK
 }
 
 /**
  * Every *.json regular file directly in the folder (no links, no subfolders), each imported on its own: a file
- * that is not a run is named with its reason and skipped, the others are kept; exit 1 if any was skipped.
+ * that is not a run is named with its reason and skipped, the others are kept; exit 1 if any was skipped. Lines
+ * name the folder and its files as `typed`.
  */
 async function importFolder(
   dir: string,
+  typed: string,
   history: ReturnType<typeof openHistory>,
   io: CliIo,
 ): Promise<number> {
@@ -107,16 +112,18 @@ async function importFolder(
     .filter((e) => e.isFile() && e.name.endsWith('.json'))
     .map((e) => e.name)
     .sort()
-  if (entries.length === 0) throw new CliFailure(`${dir} holds no .json files to import`)
+  if (entries.length === 0) throw new CliFailure(`${printableName(typed)} holds no .json files to import`)
   if (entries.length > MAX_IMPORT_FILES) {
-    throw new CliFailure(`${dir} holds ${entries.length} .json files: at most ${MAX_IMPORT_FILES} at once`)
+    throw new CliFailure(
+      `${printableName(typed)} holds ${entries.length} .json files: at most ${MAX_IMPORT_FILES} at once`,
+    )
   }
   let skipped = 0
   let imported = 0
   let present = 0
   for (const name of entries) {
     try {
-      for (const r of await history.importEach(await readJsonFile(join(dir, name)))) {
+      for (const r of await history.importEach(await readJsonFile(join(dir, name), join(typed, name)))) {
         if (r.added) imported++
         else present++
         io.stdout.write(`${importedLine(r)} from ${oneLine(name)}\n`)

@@ -484,6 +484,26 @@ describe('history and export', () => {
     }
   })
 
+  it('names a file or folder to import as it was typed', () => {
+    mkdirSync(join(work, 'typed', 'results'), { recursive: true })
+    writeFileSync(join(work, 'typed', 'notes.json'), 'not json')
+    writeFileSync(join(work, 'typed', 'results', 'b.json'), '{')
+    const history = fresh('h-typed')
+    expect(amdahl('history', 'import', 'typed/notes.json', '--history-dir', history).stderr).toBe(
+      'amdahl: typed/notes.json is not valid JSON\n',
+    )
+    expect(amdahl('history', 'import', 'typed/none.json', '--history-dir', history).stderr).toBe(
+      'amdahl: cannot read typed/none.json: no such file\n',
+    )
+    expect(amdahl('history', 'import', 'typed/results', '--history-dir', history).stderr).toMatch(
+      /^amdahl: skipped b\.json: typed\/results\/b\.json is not valid JSON\n/,
+    )
+    mkdirSync(join(work, 'typed', 'empty'))
+    expect(amdahl('history', 'import', 'typed/empty', '--history-dir', history).stderr).toBe(
+      'amdahl: typed/empty holds no .json files to import\n',
+    )
+  })
+
   it('refuses to import a file that is not JSON', () => {
     const result = amdahl('history', 'import', cli, '--history-dir', fresh('h-bad'))
     expect(result.status).toBe(1)
