@@ -6,8 +6,9 @@
 // page, from the input event to the painted frame (the app's latency), and from the driver (adding Playwright's
 // checks and round trips, up to the page's own stopwatch stopping: the page is not polled while it runs); a tick
 // also with its press held 80 ms, as a hand presses (the page fetches a run when its box is pressed), and with the
-// pointer resting on the box before the press, as a hand aims (the page fetches a run the pointer rests on). Needs
-// `npm run build` and Chromium.
+// pointer resting on the box before the press, as a hand aims (the page fetches a run the pointer rests on), and
+// of a run in view once the page was idle (the page fetches the runs in view while idle). Needs `npm run build`
+// and Chromium.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -230,6 +231,23 @@ try {
     aimedTicks.push(await latency())
     await until(runKeyShows(k))
   }
+  // 3d. Runs in view, ticked at once (check() presses and releases with no rest) once the page has been idle: the
+  // page fetches the runs in view of the list while idle, so these draw without a fetch.
+  await page.goto('about:blank')
+  await page.goto(url.replace(/\?.*$/, '') + '#runs=bench-00001')
+  await page.locator('[data-testid="chart-time"]').waitFor({ timeout: 60_000 })
+  const idleTicks = []
+  for (let k = 2; k <= 6; k++) {
+    await new Promise((r) => setTimeout(r, 1500))
+    const box = page
+      .locator('[data-testid="history-item"]')
+      .nth(k)
+      .locator('[data-testid="history-checkbox"]')
+    await arm('[data-testid="charts-run-key"] li', k)
+    await box.check()
+    idleTicks.push(await latency())
+    await until(runKeyShows(k))
+  }
   await page.goto('about:blank')
   await page.goto(url.replace(/\?.*$/, '') + '#' + ticksHash)
   await until(runKeyShows(6))
@@ -261,6 +279,12 @@ try {
       '  the same, the pointer resting 150 ms first: input → painted',
       median(aimedTicks),
       range(aimedTicks),
+      50,
+    ],
+    [
+      '  a run in view, the page idle first (fetched ahead): input → painted',
+      median(idleTicks),
+      range(idleTicks),
       50,
     ],
     ['draw a 6-run overlay', median(draws), range(draws), 300],
