@@ -8,3 +8,12 @@ export function runIdProblem(id: unknown): string | null {
   if (typeof id !== 'string') return 'run id must be text'
   return RUN_ID.test(id) ? null : RUN_ID_RULE
 }
+
+/** A random-looking id that sorts by time: 20261125T101500Z-k3j9x2. */
+export function newRunId(): string {
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
+  return `${stamp}-${Math.random().toString(36).slice(2, 8)}`
+}

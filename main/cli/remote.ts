@@ -26,6 +26,7 @@ import { formatRunReport } from './table'
 import { VERSION } from './version'
 import { formatIssues, type SweepSpec } from '../../common/contract'
 import { oneLine, printable } from '../../common/one-line'
+import { newRunId } from '../../common/run-id'
 import type { SweepOptions } from './flags'
 import { triedOutputs, writeOutputs } from './sweep-files'
 
@@ -221,10 +222,13 @@ export async function remoteSweepCommand(
     bar?.clear()
     stop()
   }
+  // Kept as `serve` keeps a sweep on a target: under an id of this machine's (the target's may be taken here), as
+  // a run measured, not imported (no file was read), with the target's name on it.
+  run = { ...run, id: newRunId() }
   io.stdout.write(formatRunReport(run))
   if (history) {
-    const summary = await history.importAll(run)
-    warn(`saved as run ${summary[0]?.id ?? run.id} in ${history.dir} (measured on ${target.name})`)
+    await history.save(run)
+    warn(`saved as run ${run.id} in ${history.dir} (measured on ${target.name})`)
   }
   const failedWrites = await writeOutputs(run, files, warn)
   if (interrupted) return exitCodeFor(interrupted)

@@ -13,17 +13,11 @@ import { analyzeCells, type AnalysisContext, type MeasuredCell } from './analysi
 import { busyFraction, stealFraction, type LoadMeter, type LoadTotal } from './load'
 import { defaultName, type PlannedCell } from './plan'
 import { countBudget } from './sampling'
+import { newRunId } from '../../common/run-id'
+
+export { newRunId }
 
 export const INTERRUPTED = 'interrupted before it finished'
-
-/** A random-looking id that sorts by time: 20261125T101500Z-k3j9x2. */
-export function newRunId(): string {
-  const stamp = new Date()
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z')
-  return `${stamp}-${Math.random().toString(36).slice(2, 8)}`
-}
 
 /**
  * The record of a run as it starts: failed as interrupted until its driver completes it, so a run cut short reads

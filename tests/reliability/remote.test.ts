@@ -121,6 +121,10 @@ run('remote targets over ssh (a real sshd on 127.0.0.1)', () => {
     const id = /saved as run (\S+)/.exec(r.stderr)?.[1] as string
     const saved = JSON.parse(readFileSync(join(home, 'history', `${id}.json`), 'utf8'))
     expect(saved.target).toBe('loop')
+    // Kept as serve keeps it: measured, not imported, under this history's id (the CSV names the same run).
+    expect(saved.imported ?? false).toBe(false)
+    expect(saved.id).toBe(id)
+    expect(readFileSync(csv, 'utf8')).toContain(id)
     expect(remoteSweeps()).toEqual([])
 
     // A target kept in another data folder (target add --data-dir) is found by sweep --on with the same flag.
