@@ -34,6 +34,27 @@ async function withRuns(...runs: Run[]) {
   return history
 }
 
+/** A run's entry in the list, counting the fetches ahead it asks for; its box and its name. */
+function countingItem() {
+  let asked = 0
+  const item = mount(HistoryItem, {
+    props: {
+      run: summarizeRun(older()),
+      selected: false,
+      open: false,
+      running: false,
+      foreign: false,
+      onPrefetch: () => asked++,
+    },
+  })
+  return {
+    item,
+    box: item.get('[data-testid="history-checkbox"]'),
+    name: item.get('[data-testid="history-open"]'),
+    asked: () => asked,
+  }
+}
+
 describe('history store', () => {
   it('lists runs newest first and shows the newest on the charts by default', async () => {
     const history = await withRuns(older(), newer())
@@ -87,19 +108,7 @@ describe('history store', () => {
     it('is asked for by a pointer resting 65 ms on the box or the name, not by one sweeping past', async () => {
       vi.useFakeTimers()
       try {
-        let asked = 0
-        const item = mount(HistoryItem, {
-          props: {
-            run: summarizeRun(older()),
-            selected: false,
-            open: false,
-            running: false,
-            foreign: false,
-            onPrefetch: () => asked++,
-          },
-        })
-        const box = item.get('[data-testid="history-checkbox"]')
-        const name = item.get('[data-testid="history-open"]')
+        const { item, box, name, asked } = countingItem()
         // Swept past: 40 ms on the box, 40 on the name.
         await box.trigger('pointerenter')
         vi.advanceTimersByTime(40)
@@ -108,24 +117,24 @@ describe('history store', () => {
         vi.advanceTimersByTime(40)
         await name.trigger('pointerleave')
         vi.advanceTimersByTime(500)
-        expect(asked).toBe(0)
+        expect(asked()).toBe(0)
         // Resting on the name.
         await name.trigger('pointerenter')
         vi.advanceTimersByTime(64)
-        expect(asked).toBe(0)
+        expect(asked()).toBe(0)
         vi.advanceTimersByTime(1)
-        expect(asked).toBe(1)
+        expect(asked()).toBe(1)
         // Resting, then pressing before the 65 ms: asked once, by the press.
         await box.trigger('pointerenter')
         vi.advanceTimersByTime(30)
         await box.trigger('pointerdown')
         vi.advanceTimersByTime(500)
-        expect(asked).toBe(2)
+        expect(asked()).toBe(2)
         // Gone from the page while a pointer rests on it: nothing asked after.
         await name.trigger('pointerenter')
         item.unmount()
         vi.advanceTimersByTime(500)
-        expect(asked).toBe(2)
+        expect(asked()).toBe(2)
       } finally {
         vi.useRealTimers()
       }
@@ -134,27 +143,15 @@ describe('history store', () => {
     it("is asked for by the keyboard's focus resting 65 ms on the box or the name, not by Tab passing by", async () => {
       vi.useFakeTimers()
       try {
-        let asked = 0
-        const item = mount(HistoryItem, {
-          props: {
-            run: summarizeRun(older()),
-            selected: false,
-            open: false,
-            running: false,
-            foreign: false,
-            onPrefetch: () => asked++,
-          },
-        })
-        const box = item.get('[data-testid="history-checkbox"]')
-        const name = item.get('[data-testid="history-open"]')
+        const { box, name, asked } = countingItem()
         await box.trigger('focus')
         vi.advanceTimersByTime(30)
         await box.trigger('blur')
         vi.advanceTimersByTime(500)
-        expect(asked).toBe(0)
+        expect(asked()).toBe(0)
         await name.trigger('focus')
         vi.advanceTimersByTime(65)
-        expect(asked).toBe(1)
+        expect(asked()).toBe(1)
       } finally {
         vi.useRealTimers()
       }
