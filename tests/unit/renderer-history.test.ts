@@ -227,6 +227,17 @@ describe('history store', () => {
       expect(fetches()).toBe(before)
     })
 
+    it('fetches nothing ahead for a pointer or the keyboard while a sweep measures; the tick still draws', async () => {
+      const history = await withRuns(older(), newer())
+      history.measuring = true
+      const before = fetches()
+      await history.prefetch('run-older')
+      expect(fetches()).toBe(before)
+      await history.toggleSelected('run-older')
+      expect(fetches()).toBe(before + 1)
+      expect(history.selectedRuns.map((r) => r.id)).toEqual(['run-newer', 'run-older'])
+    })
+
     it(`keeps the last ${MAX_AHEAD} pressed on, and forgets them when the list is refreshed`, async () => {
       const runs = Array.from({ length: MAX_AHEAD + 2 }, (_, i) =>
         makeRun({

@@ -124,8 +124,13 @@ export const useHistoryStore = defineStore('history', () => {
     const kept = ahead.get(id)
     return kept && Date.now() - kept.at < AHEAD_FRESH_MS ? kept.run : undefined
   }
-  /** Fetches a run a pointer pressed on; resolves once it is here or could not be fetched. */
+  /**
+   * Fetches a run a pointer pressed on; resolves once it is here or could not be fetched. Not while a sweep measures:
+   * a pointer or the keyboard's focus passing over the list would put fetches beside its samples (a tick still
+   * fetches what it draws).
+   */
   async function prefetch(id: string): Promise<void> {
+    if (measuring.value) return
     if (loaded.value[id] || fresh(id) || id === activeRunId.value || !byId.value.has(id)) return
     try {
       const run = await fetchRun(id)
