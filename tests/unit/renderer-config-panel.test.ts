@@ -40,6 +40,27 @@ describe('ConfigPanel', () => {
     expect(panel.get('[data-testid="run-button"]').attributes('disabled')).toBeDefined()
   })
 
+  it('describes each field only by a line that is drawn: its error once shown, its warning or hint', async () => {
+    const panel = mountPanel()
+    const dangling = () =>
+      panel
+        .findAll('[aria-describedby]')
+        .map((el) => el.attributes('aria-describedby') as string)
+        .filter((id) => !panel.find(`[id="${id}"]`).exists())
+    await panel.get('[data-testid="workload-select"]').setValue('command')
+    expect(dangling()).toEqual([])
+    // The name has no hint: nothing describes it, until an error (here, too long) shows under it.
+    expect(panel.get('[data-testid="name-input"]').attributes('aria-describedby')).toBeUndefined()
+    await panel.get('[data-testid="name-input"]').setValue('x'.repeat(1000))
+    expect(panel.get('[data-testid="name-input"]').attributes('aria-describedby')).toBe('field-name-msg')
+    // An error under a row of narrow fields: the field still points at it.
+    await panel.get('[data-testid="repetitions-input"]').setValue('')
+    expect(dangling()).toEqual([])
+    expect(panel.get('[data-testid="repetitions-input"]').attributes('aria-describedby')).toBe(
+      'field-repetitions-msg',
+    )
+  })
+
   it('shows an error for an empty repetitions field', async () => {
     const panel = mountPanel()
     await panel.get('[data-testid="repetitions-input"]').setValue('')
