@@ -1,4 +1,5 @@
 // `amdahl export --format svg|png`: the app's charts as image files, drawn without a browser.
+import { stat } from 'node:fs/promises'
 import { basename, dirname, extname, join, resolve } from 'node:path'
 import type { Run } from '../../common/contract'
 import {
@@ -118,6 +119,12 @@ export async function writeImages(
     throw new CliFailure(
       `none of the charts ${options.keys?.join(', ') ?? ''} applies to these runs${why.length ? `: ${why.join(' ')}` : ''}`,
     )
+  }
+  // Several charts are named after --out (report.svg → report-time.svg): a folder (".", "out/") would give files
+  // named ".-time.svg" or "out-time.svg" beside it, so it is refused as a single chart's or a CSV's would be.
+  if (out !== undefined && out !== '-' && charts.length > 1) {
+    const folder = /[\\/]$/.test(out) || (await stat(resolve(out)).catch(() => null))?.isDirectory() === true
+    if (folder) throw new CliFailure(`cannot write ${printableName(out)}: it is a folder`)
   }
   const files = targets(
     runs,

@@ -101,6 +101,20 @@ describe('an output file in a folder that does not exist, named relative to wher
     expect(io.err).toBe(`amdahl: cannot write ${typed('report-time.svg')}: no such folder\n`)
   })
 
+  it.each([
+    ['the folder itself, as "<folder>/."', () => `${relative(process.cwd(), dir)}/.`],
+    ['a folder that exists', () => relative(process.cwd(), history)],
+    ['a name ending in a slash', () => `${typed('')}/`],
+  ])('svg of several charts into %s: refused as a folder, nothing written', async (_, given) => {
+    const io = fakeIo()
+    const out = given()
+    const args = ['export', run.id, '--format', 'svg', '--chart', 'time,speedup', '--out', out]
+    expect(await runCli([...args, '--history-dir', history], io)).toBe(1)
+    expect(io.err).toBe(`amdahl: cannot write ${out}: it is a folder\n`)
+    expect(readdirSync(dir).sort()).toEqual(['history'])
+    expect(readdirSync(history).filter((f) => f.endsWith('.svg'))).toEqual([])
+  })
+
   it('a sweep’s --json: refused before it measures, named as typed', async () => {
     const io = fakeIo()
     const out = typed('sweep.json')
