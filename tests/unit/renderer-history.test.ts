@@ -172,6 +172,8 @@ describe('history store', () => {
           expect(history.selectedRuns.find((r) => r.id === 'run-older')?.name).toBe('renamed elsewhere'),
         )
         expect(fetches()).toBe(before + 1)
+        // And the list with it: its line does not keep the old name beside the new one on the charts.
+        expect(history.byId.get('run-older')?.name).toBe('renamed elsewhere')
       } finally {
         vi.useRealTimers()
       }

@@ -189,7 +189,11 @@ export const useHistoryStore = defineStore('history', () => {
   async function recheck(id: string, shown: Run): Promise<void> {
     try {
       const now = await fetchRun(id)
-      if (loaded.value[id] === shown && outdated(summarizeRun(now), shown)) remember(now)
+      const summary = summarizeRun(now)
+      if (loaded.value[id] !== shown || !outdated(summary, shown)) return
+      remember(now)
+      // The list says what the charts say: its line was listed before the change, as this copy was fetched.
+      if (byId.value.has(id)) runs.value = runs.value.map((r) => (r.id === id ? summary : r))
     } catch (e) {
       if (loaded.value[id] !== shown) return
       forget(id)
