@@ -1,7 +1,7 @@
 // `amdahl history list|show|delete|import` and `amdahl export`: the history on disk from the terminal.
 import { lstat, readdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { oneLine, printableName } from '../../common/one-line'
+import { errorLine, oneLine, printableName } from '../../common/one-line'
 import { CliFailure, EXIT_FAILURE, EXIT_OK, UsageError } from './errors'
 import { parseExportFormat } from './flags'
 import { openHistory } from './history-store'
@@ -92,8 +92,15 @@ export async function historyImportCommand(
   const history = openHistory(options.historyDir, io)
   const info = await lstat(path).catch(() => null)
   if (info?.isDirectory()) return importFolder(path, file, history, io)
-  for (const r of await history.importEach(await readJsonFile(path, file)))
-    io.stdout.write(`${importedLine(r)}\n`)
+  const raw = await readJsonFile(path, file)
+  let imported
+  try {
+    imported = await history.importEach(raw)
+  } catch (error) {
+    // Named, as a file the reader refused is: with several imports in a script, which one it was.
+    throw new CliFailure(`cannot import ${printableName(file)}: ${errorLine(error)}`)
+  }
+  for (const r of imported) io.stdout.write(`${importedLine(r)}\n`)
   return EXIT_OK
 }
 

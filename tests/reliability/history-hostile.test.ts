@@ -234,7 +234,8 @@ describe.skipIf(!canMount())('a full or read-only disk (defect 6), on real tmpfs
     writeFileSync(file, JSON.stringify(template))
     const io = fakeIo()
     expect(await runCli(['history', 'import', file, '--history-dir', full], io)).toBe(1)
-    expect(io.err.trimEnd()).toMatch(FULL)
+    expect(io.err).toMatch(new RegExp(`^amdahl: cannot import ${file}: `))
+    expect(io.err.trimEnd().replace(`amdahl: cannot import ${file}: `, '')).toMatch(FULL)
     expectOneLine(io.err.trimEnd(), 'cli import on a full disk')
   })
 

@@ -498,6 +498,10 @@ describe('history and export', () => {
     expect(amdahl('history', 'import', 'typed/results', '--history-dir', history).stderr).toMatch(
       /^amdahl: skipped b\.json: typed\/results\/b\.json is not valid JSON\n/,
     )
+    writeFileSync(join(work, 'typed', 'list.json'), '[1, 2]')
+    expect(amdahl('history', 'import', 'typed/list.json', '--history-dir', history).stderr).toBe(
+      'amdahl: cannot import typed/list.json: not a valid Amdahl list of runs: run 1: must be a group of fields\n',
+    )
     mkdirSync(join(work, 'typed', 'empty'))
     expect(amdahl('history', 'import', 'typed/empty', '--history-dir', history).stderr).toBe(
       'amdahl: typed/empty holds no .json files to import\n',
