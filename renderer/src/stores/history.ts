@@ -116,8 +116,9 @@ export const useHistoryStore = defineStore('history', () => {
   /**
    * Runs fetched ahead of a tick or a click on them, not shown: a run's fetch was about half of a tick (~65 ms of
    * ~160 with 10,000 runs), and a hand gives it that time, holding its press on the box or the name before the
-   * click lands on release, and a pointer that rests on a run is on its way to it. The last MAX_AHEAD are kept, for
-   * AHEAD_FRESH_MS each; a refresh of the list forgets them (a file may have changed), as do a rename and a delete.
+   * click lands on release, and a pointer that rests on a run is on its way to it. The last MAX_AHEAD are kept,
+   * checked again when ticked after AHEAD_FRESH_MS (load); a refresh of the list forgets those its summaries say
+   * changed (as it does loaded runs), and a rename or a delete here forgets its run.
    */
   const ahead = new Map<string, { run: Run; at: number }>()
   const fresh = (id: string): Run | undefined => {
@@ -215,13 +216,17 @@ export const useHistoryStore = defineStore('history', () => {
     if (!selection.settled) for (const id of selection.ids) load(id).catch(() => undefined)
     try {
       runs.value = [...(await client.listRuns({}))].sort(newestFirst)
-      ahead.clear()
       error.value = null
       const present = byId.value
-      // A cached run that changed on disk (a checkpoint that became the finished run, a rename elsewhere) is stale.
+      // A cached run that changed on disk (a checkpoint that became the finished run, a rename elsewhere) is stale;
+      // one fetched ahead that did not change is kept, so the runs in view are not all fetched again.
       for (const id of Object.keys(loaded.value)) {
         const now = present.get(id)
         if (!now || outdated(now, loaded.value[id])) forget(id)
+      }
+      for (const [id, kept] of ahead) {
+        const now = present.get(id)
+        if (!now || outdated(now, kept.run)) ahead.delete(id)
       }
       selection.retain(new Set(present.keys()))
       // On first sight the charts show the runs the URL names, or else (none, or all gone) the newest run.
