@@ -98,6 +98,12 @@ describe('ConfigPanel', () => {
     await panel.vm.$nextTick()
     expect(panel.get('[data-testid="error-command.template"]').text()).toBe('command is empty')
     expect(useSweepStore().status).toBe('idle')
+    // Put right, the form starts afresh: the module's empty path, picked later, waits to be reached.
+    await panel.get('[data-testid="command-template-input"]').setValue('python3 sum.py {n} {p}')
+    expect(panel.find('[data-testid^="error-"]').exists()).toBe(false)
+    await panel.get('[data-testid="workload-select"]').setValue('module')
+    expect(panel.find('[data-testid^="error-"]').exists()).toBe(false)
+    expect(panel.get('[data-testid="cell-count"]').text()).toBe('module path is empty')
   })
 
   it('says every reason when Enter is pressed in a field of a form that cannot run, as Run would', async () => {

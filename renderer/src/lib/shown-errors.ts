@@ -1,5 +1,5 @@
 // When a form shows its errors: one rule for the sweep form and the add-a-target form.
-import { computed, reactive, ref } from 'vue'
+import { computed, reactive, ref, watch } from 'vue'
 
 export type FormErrors = Partial<Record<string, string>>
 
@@ -8,7 +8,8 @@ export type FormErrors = Partial<Record<string, string>>
  * wrong (a rule across fields: more pools, too many cells); every error shows once they pressed the form's button.
  * A field they have not reached yet (the empty command that appears with "Your program") is unfilled, not wrong.
  * From then on each shown error follows the typing. `present` names the fields on screen (all when omitted): one
- * that appears because of an edit is not made wrong by it.
+ * that appears because of an edit is not made wrong by it. A form made right again starts afresh: a press shows
+ * the errors of that one try, not of every form after it.
  */
 export function useShownErrors(errors: () => FormErrors, present?: () => ReadonlySet<string>) {
   const touched = reactive(new Set<string>())
@@ -45,6 +46,14 @@ export function useShownErrors(errors: () => FormErrors, present?: () => Readonl
     touched.clear()
     pressed.value = false
   }
+
+  // Once the form is right again, a press is spent: a field that appears or goes wrong later waits to be reached.
+  watch(
+    () => Object.values(errors()).some(Boolean),
+    (wrong) => {
+      if (!wrong) forget()
+    },
+  )
 
   return { shown, edit, leave, press, forget }
 }
