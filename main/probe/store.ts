@@ -43,9 +43,16 @@ export class ProbeStore {
     return file
   }
 
-  /** This machine's probe, or null when none was saved or the file is damaged (a probe can be re-run). */
+  /**
+   * This machine's probe, or null when none was saved, the file is damaged, or it was measured on another machine
+   * (a file copied in or renamed: its CPU or cores differ): a probe can be re-run, and another machine's figures
+   * would put this machine's cells at a share of a ceiling they never had.
+   */
   async load(machine: { cpuModel: string; logicalCores: number }): Promise<ProbeResult | null> {
-    return readKept(this.fileFor(machine), ProbeResultSchema, MAX_PROBE_BYTES)
+    const probe = await readKept(this.fileFor(machine), ProbeResultSchema, MAX_PROBE_BYTES)
+    return probe && probe.cpuModel === machine.cpuModel && probe.logicalCores === machine.logicalCores
+      ? probe
+      : null
   }
 }
 

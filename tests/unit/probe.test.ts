@@ -1,5 +1,5 @@
 // The machine probe: its arithmetic (bytes counted, ceilings picked, cache sizes parsed), and a short real run.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -19,6 +19,7 @@ import { figureInterval } from '../../main/probe/interval'
 import { cacheSliceBytes, memoryBufferBytes, runProbe, slices } from '../../main/probe/probe'
 import { formatProbe } from '../../main/probe/report'
 import { machineKey, probeDirFor, ProbeStore } from '../../main/probe/store'
+import { machineInfo } from '../../main/engine/machine'
 
 // `getconf -a` on the machine this was written on (its /sys has no cpu0/cache folder).
 const getconf = readFileSync(new URL('./fixtures/probe/getconf-a.txt', import.meta.url), 'utf8')
@@ -226,6 +227,31 @@ describe('a real probe run', () => {
     const text = formatProbe(probe)
     expect(text).toMatch(/^workers\s+read GB\/s\s+triad GB\/s\s+L1 read GB\/s/m)
     expect(text).toMatch(/^2\s+\d+\.\d \[/m)
+  })
+
+  it("is not read back for this machine once another machine's probe lies under its file name", async () => {
+    const probe = await runProbe({
+      maxPool: 1,
+      samples: 1,
+      memoryBytes: 2 ** 20,
+      caches: parseGetconf(getconf),
+    })
+    const here = machineInfo()
+    const dir = mkdtempSync(path.join(tmpdir(), 'amdahl-probe-'))
+    try {
+      const store = new ProbeStore(dir)
+      await store.save(probe)
+      expect(await store.load(here)).toEqual(probe)
+      // The same figures as a 40-core Xeon would have kept them, copied in under this machine's name: its
+      // bandwidth would put this machine's cells at a share of a ceiling they never had.
+      const elsewhere = { ...probe, cpuModel: 'Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz', logicalCores: 40 }
+      writeFileSync(store.fileFor(here), JSON.stringify(elsewhere))
+      expect(await store.load(here)).toBeNull()
+      writeFileSync(store.fileFor(here), JSON.stringify({ ...probe, logicalCores: here.logicalCores + 1 }))
+      expect(await store.load(here)).toBeNull()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('stops filling its buffer as soon as it is cancelled, instead of filling all of it first', async () => {
