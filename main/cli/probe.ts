@@ -4,7 +4,7 @@ import { runProbe } from '../probe/probe'
 import { formatProbe } from '../probe/report'
 import { ProbeStore, probeDirFor } from '../probe/store'
 import { defaultHistoryDir } from '../history/paths'
-import { CliFailure, EXIT_INTERRUPTED, EXIT_OK } from './errors'
+import { CliFailure, EXIT_OK, exitCodeFor, STOP_SIGNALS } from './errors'
 import { parseChoice, parseWhole } from './flags'
 import type { CliIo } from './io'
 import { UsageError } from './errors'
@@ -26,9 +26,9 @@ export async function probeCommand(options: ProbeOptions, io: CliIo): Promise<nu
   if (samples !== undefined && (samples < 1 || samples > 100))
     throw new UsageError(`--samples: give 1–100 samples per figure (got ${samples})`)
   const controller = new AbortController()
-  let interrupted = false
-  const stop = io.onSignal(['SIGINT', 'SIGTERM'], () => {
-    interrupted = true
+  let interrupted: NodeJS.Signals | null = null
+  const stop = io.onSignal(STOP_SIGNALS, (signal) => {
+    interrupted ??= signal
     controller.abort()
   })
   const progress = io.stderr.isTTY ? (line: string) => io.stderr.write(`\r\x1b[2Kprobe: ${line}`) : undefined
@@ -37,12 +37,17 @@ export async function probeCommand(options: ProbeOptions, io: CliIo): Promise<nu
     probe = await runProbe({ kernel, samples, signal: controller.signal, onStep: progress })
   } catch (error) {
     await closePools()
-    if (interrupted) return EXIT_INTERRUPTED
+    if (progress) io.stderr.write('\r\x1b[2K')
+    // Said, as a cancelled sweep says it, and ended as the signal ends any command (128 + its number).
+    if (interrupted) {
+      io.stderr.write(`amdahl: probe cancelled (${interrupted}): nothing was kept\n`)
+      return exitCodeFor(interrupted)
+    }
     throw new CliFailure(`the probe failed: ${(error as Error).message}`)
   } finally {
-    if (progress) io.stderr.write('\r\x1b[2K')
     stop()
   }
+  if (progress) io.stderr.write('\r\x1b[2K')
   io.stdout.write(options.json ? `${JSON.stringify(probe, null, 2)}\n` : formatProbe(probe))
   if (options.save) {
     const store = new ProbeStore(probeDirFor(options.historyDir ?? defaultHistoryDir(io.env)))

@@ -1,5 +1,5 @@
 // The machine probe: its arithmetic (bytes counted, ceilings picked, cache sizes parsed), and a short real run.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -20,6 +20,8 @@ import { cacheSliceBytes, memoryBufferBytes, runProbe, slices } from '../../main
 import { formatProbe } from '../../main/probe/report'
 import { machineKey, probeDirFor, ProbeStore } from '../../main/probe/store'
 import { machineInfo } from '../../main/engine/machine'
+import { runCli } from '../../main/cli/program'
+import { memoryIo } from './cli-io'
 
 // `getconf -a` on the machine this was written on (its /sys has no cpu0/cache folder).
 const getconf = readFileSync(new URL('./fixtures/probe/getconf-a.txt', import.meta.url), 'utf8')
@@ -278,4 +280,46 @@ describe('a real probe run', () => {
     expect(performance.now() - abortedAt).toBeLessThan(1000)
     expect(steps).toEqual(['timer resolution', 'pool of 1: starting', 'filling 1024 MiB'])
   })
+})
+
+describe('amdahl probe, cancelled', () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)(
+    'by %s while it fills its buffer: says so in one line, keeps nothing, exits %i',
+    async (signal, code) => {
+      const home = mkdtempSync(path.join(tmpdir(), 'amdahl-probe-cli-'))
+      try {
+        let stopHandler: ((s: NodeJS.Signals) => void) | null = null
+        const io = memoryIo()
+        // A terminal: the probe's progress lines arrive, and the signal comes as the buffer starts to fill.
+        const terminal = {
+          ...io,
+          stderr: {
+            isTTY: true,
+            write: (text: string | Uint8Array) => {
+              io.stderr.write(text)
+              if (String(text).includes('filling')) stopHandler?.(signal)
+              return true
+            },
+          },
+          onSignal: (signals: NodeJS.Signals[], handler: (s: NodeJS.Signals) => void) => {
+            if (signals.includes(signal)) stopHandler = handler
+            return () => {
+              stopHandler = null
+            }
+          },
+        }
+        expect(await runCli(['probe', '--samples', '1', '--history-dir', home], terminal)).toBe(code)
+        const last = io.err().split('\r\x1b[2K').at(-1)
+        expect(last).toBe(`amdahl: probe cancelled (${signal}): nothing was kept\n`)
+        expect(io.out()).toBe('')
+        expect(existsSync(path.join(home, 'machines'))).toBe(false)
+      } finally {
+        rmSync(home, { recursive: true, force: true })
+      }
+    },
+  )
 })
