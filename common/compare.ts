@@ -10,9 +10,9 @@
 //   speedup ratio  = (median(B serial) / median(B cell)) / (median(A serial) / median(A cell))
 // The 95% interval is the 2.5th–97.5th percentile of the replicates (percentile bootstrap); the point
 // estimate is the ratio of the observed medians. Medians and a resampling interval assume no normality
-// (Hoefler & Belli). The verdict follows criterion.rs: a change is real when the interval of the time
-// ratio excludes 1, and it counts only when the interval is not wholly inside the noise band ±noise (1%):
-// then "faster" or "slower", otherwise "no change". Cells with fewer than two samples on a side get
+// (Hoefler & Belli). The verdict follows criterion.rs (compare_to_threshold): "faster" or "slower" only when
+// the whole interval of the time ratio lies beyond the noise band 1 ± noise (1%) on one side, otherwise
+// "no change": an interval that excludes 1 but reaches into the band allows a change too small to count. Cells with fewer than two samples on a side get
 // "too few samples": one sample has no spread to resample.
 //
 // The machine's own change. Each cell of a run carries the reference check the engine timed between its samples
@@ -194,12 +194,14 @@ function interval(point: number, replicates: Float64Array): RatioInterval {
   return { ratio: point, low: quantile(sorted, tail), high: quantile(sorted, 1 - tail) }
 }
 
-/** criterion.rs's rule: the interval must exclude 1 and must not lie wholly within the noise band. */
+/**
+ * criterion.rs's rule: the whole interval beyond the noise band, below 1 − noise (faster) or above 1 + noise
+ * (slower). Excluding 1 is not enough: [0.98, 0.998] allows a change of 0.2%, inside the band.
+ */
 export function verdictOf(time: RatioInterval, noise = DEFAULT_NOISE): Verdict {
-  const significant = time.high < 1 || time.low > 1
-  const withinNoise = time.low >= 1 - noise && time.high <= 1 + noise
-  if (!significant || withinNoise) return 'no change'
-  return time.ratio < 1 ? 'faster' : 'slower'
+  if (time.high < 1 - noise) return 'faster'
+  if (time.low > 1 + noise) return 'slower'
+  return 'no change'
 }
 
 const measured = (c: Cell): boolean => c.status === 'ok' && c.samplesMs.length > 0

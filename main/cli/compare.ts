@@ -71,7 +71,7 @@ export function formatComparison(cmp: RunComparison): string {
   const m = cmp.method
   lines.push(
     `Method:   ${m.kind}, ${m.resamples} resamples, seed ${m.seed}; "no change" unless the ${m.confidence * 100}% interval ` +
-      `excludes 0 and leaves ±${m.noise * 100}% (criterion.rs's noise threshold)`,
+      `lies wholly beyond ±${m.noise * 100}% (criterion.rs's noise threshold)`,
     `Caveat:   ${DRIFT_NOTE}`,
   )
   const machine = machineNote(cmp)

@@ -58,6 +58,32 @@ describe('compareRuns', () => {
     }
   })
 
+  it('calls no change where the interval excludes 1 but reaches into the 1% noise band, as criterion.rs does', () => {
+    const pick = (c: { serial: boolean; pool: number; n: number }) => !c.serial && c.pool === 2 && c.n === 256
+    // Scaling a cell's samples scales every bootstrap replicate of its time ratio alike (the resampling draws the
+    // same indices), so a factor puts the interval's upper end where it is wanted: at 0.995, inside the band.
+    const same = compareRuns(baseline, baseline).cells.find(pick)!
+    const inBand = compareRuns(
+      baseline,
+      scaleCells(baseline, 0.995 / same.time.high, pick, 'cand-band'),
+    ).cells.find(pick)!
+    expect(inBand.time.high).toBeCloseTo(0.995, 9)
+    expect(inBand.time.low).toBeLessThan(0.99)
+    expect(inBand.verdict).toBe('no change')
+    // The same interval moved just past the band's edge: faster.
+    const beyond = compareRuns(
+      baseline,
+      scaleCells(baseline, 0.985 / same.time.high, pick, 'cand-beyond'),
+    ).cells.find(pick)!
+    expect(beyond.time.high).toBeCloseTo(0.985, 9)
+    expect(beyond.verdict).toBe('faster')
+    // And upward: the lower end at 1.005 is no change, at 1.015 slower.
+    const up = (end: number) =>
+      compareRuns(baseline, scaleCells(baseline, end / same.time.low, pick, 'cand-up')).cells.find(pick)!
+    expect(up(1.005).verdict).toBe('no change')
+    expect(up(1.015).verdict).toBe('slower')
+  })
+
   it('calls the cells scaled by 1/k slower', () => {
     const cmp = compareRuns(baseline, candidate)
     const slow = cmp.cells.filter((c) => !c.serial && c.pool === 1)
@@ -233,11 +259,13 @@ describe("the machine's own change between the runs", () => {
 })
 
 describe('verdictOf', () => {
-  it('needs the interval to exclude 1 and to leave the 1% noise band', () => {
+  it('needs the whole interval beyond the 1% noise band, as criterion.rs does', () => {
     expect(verdictOf({ ratio: 0.9, low: 0.85, high: 0.95 })).toBe('faster')
     expect(verdictOf({ ratio: 1.1, low: 1.05, high: 1.2 })).toBe('slower')
     expect(verdictOf({ ratio: 0.9, low: 0.8, high: 1.01 })).toBe('no change')
     expect(verdictOf({ ratio: 0.995, low: 0.992, high: 0.998 })).toBe('no change')
-    expect(verdictOf({ ratio: 0.995, low: 0.98, high: 0.998 })).toBe('faster')
+    // Excludes 1, but a change of 0.2% is inside the band: criterion.rs says "within noise threshold".
+    expect(verdictOf({ ratio: 0.995, low: 0.98, high: 0.998 })).toBe('no change')
+    expect(verdictOf({ ratio: 1.005, low: 1.002, high: 1.02 })).toBe('no change')
   })
 })
