@@ -125,8 +125,16 @@ export async function compareCommand(
     throw new UsageError(`--resamples: ${resamples} is outside 100–100000`)
   }
   if (seed !== undefined && seed > 0xffffffff) throw new UsageError(`--seed: ${seed} is above 4294967295`)
-  const baseline = await history.get(await resolveRunId(history, baselineText))
-  const candidate = await history.get(await resolveRunId(history, candidateText))
+  const baselineId = await resolveRunId(history, baselineText)
+  const candidateId = await resolveRunId(history, candidateText)
+  // A run against itself reads "no change" in every cell, with intervals as wide as its noise: a comparison of
+  // nothing, most often a prefix typed twice or the wrong one of two.
+  if (baselineId === candidateId)
+    throw new UsageError(
+      `${baselineText} and ${candidateText} are the same run (${baselineId}): give two different runs`,
+    )
+  const baseline = await history.get(baselineId)
+  const candidate = await history.get(candidateId)
   const cmp = compareRuns(baseline, candidate, { seed, resamples })
   io.stdout.write(options.json ? `${JSON.stringify(cmp, null, 2)}\n` : formatComparison(cmp))
   return EXIT_OK

@@ -1,4 +1,7 @@
 // The A/B comparison on runs with a known difference: a real sweep against a copy whose cells are scaled.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { SweepSpecSchema, type Run } from '../../common/contract'
 import { runSweep } from '../../main/engine'
@@ -6,6 +9,9 @@ import { compareRuns, flagsText, isWithinMachine, machineNote, verdictOf } from 
 import { parseImport } from '../../main/history/parse'
 import { scaleCells, scaleChecks, widestSpread } from './compare-fixtures'
 import { formatComparison } from '../../main/cli/compare'
+import { runCli } from '../../main/cli/program'
+import { HistoryStore } from '../../main/history/store'
+import { memoryIo } from './cli-io'
 import { compareRows } from '../../renderer/src/lib/compare-rows'
 
 let baseline: Run
@@ -267,5 +273,33 @@ describe('verdictOf', () => {
     // Excludes 1, but a change of 0.2% is inside the band: criterion.rs says "within noise threshold".
     expect(verdictOf({ ratio: 0.995, low: 0.98, high: 0.998 })).toBe('no change')
     expect(verdictOf({ ratio: 1.005, low: 1.002, high: 1.02 })).toBe('no change')
+  })
+})
+
+describe('amdahl compare, runs named by id or prefix', () => {
+  it('refuses one run named twice, by its id or by a prefix of it, in one line (exit 2)', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'amdahl-compare-'))
+    try {
+      const history = new HistoryStore(home)
+      await history.save(baseline)
+      await history.save(candidate)
+      const id = baseline.id
+      const prefix = id.slice(0, id.length - 2)
+      for (const [a, b] of [
+        [id, id],
+        [prefix, id],
+      ]) {
+        const io = memoryIo()
+        expect(await runCli(['compare', a, b, '--history-dir', home], io)).toBe(2)
+        expect(io.err()).toBe(`amdahl: ${a} and ${b} are the same run (${id}): give two different runs\n`)
+        expect(io.out()).toBe('')
+      }
+      // Two runs, one by a prefix: compared.
+      const io = memoryIo()
+      expect(await runCli(['compare', prefix, 'cand', '--history-dir', home], io)).toBe(0)
+      expect(io.out()).toContain(`Candidate ${candidate.id}`)
+    } finally {
+      rmSync(home, { recursive: true, force: true })
+    }
   })
 })
