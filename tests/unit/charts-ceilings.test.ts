@@ -240,6 +240,19 @@ describe('speedup chart with the machine ceiling', () => {
     ).toContain('runs of different machines or probes')
   })
 
+  it('draws no ceiling over a run swept on an ssh target beside one of this machine, whatever their CPUs are called', () => {
+    // A target of the same cloud type: same CPU model and cores, not probed there (its run has no ceilings).
+    const onTarget: Run = { ...bare, id: 'on-target', target: 'node-2' }
+    expect(probeOf([probed, onTarget])).toBeNull()
+    expect(probeOf([onTarget, probed])).toBeNull()
+    expect(seriesOf(speedupVsWorkers([probed, onTarget], 'light')).map((s) => s.name)).not.toContain(
+      CEILING_NAME,
+    )
+    // Two runs of that target with its own probe share it.
+    const probedThere: Run = { ...probed, id: 'probed-there', target: 'node-2' }
+    expect(probeOf([probedThere, onTarget])).toBe(probedThere.machine.ceilings)
+  })
+
   it('puts the sentence in the reports too: Markdown after the fits, HTML under the speedup chart', async () => {
     const run = atShare(probed, 0.97)
     const sentence = bindingLimitSentence(run)!

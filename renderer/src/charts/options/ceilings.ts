@@ -19,13 +19,17 @@ import type { LineSeriesOption } from '../types'
 /**
  * The probe the overlaid runs share, or null: runs of different machines (or measured by different probes) have
  * no one ceiling, and drawing the first run's over the others would hold them against a machine they never ran on.
+ * A run swept on an ssh target ran on that machine, whatever its CPU is called: cloud machines of one type share a
+ * CPU model and core count, and this machine's probe is not the target's.
  */
 export function probeOf(runs: Run[]): ProbeResult | null {
-  const probe = runs.find((r) => r.machine.ceilings)?.machine.ceilings ?? null
-  if (!probe) return null
+  const carrier = runs.find((r) => r.machine.ceilings)
+  const probe = carrier?.machine.ceilings ?? null
+  if (!carrier || !probe) return null
   const same = runs.every((r) => {
     const other = r.machine.ceilings
     return (
+      (r.target ?? null) === (carrier.target ?? null) &&
       r.machine.cpuModel === probe.cpuModel &&
       r.machine.logicalCores === probe.logicalCores &&
       (!other || (other.measuredAt === probe.measuredAt && other.kernel === probe.kernel))
