@@ -219,6 +219,53 @@ describe('speedup chart with the machine ceiling', () => {
     )
   })
 
+  it.each([
+    ['thread', 'copying the rows to the workers takes 70% of their time', 'transfer shared reads'],
+    [
+      'process',
+      'copying the rows and sending them to the child processes takes 80% of their time',
+      'threads with transfer shared read',
+    ],
+  ] as const)(
+    'says when copying the rows keeps a cell below its ceiling (%s executor)',
+    async (executor, copying, instead) => {
+      const copied = await runSweep(
+        SweepSpecSchema.parse({
+          name: 'copy',
+          sizes: [64, 256, 600],
+          pools: [1, 2],
+          repetitions: 3,
+          // The breakdown is set below: three samples do, and child processes are slow to sample to a target.
+          maxSamples: 3,
+          warmups: 1,
+          executor,
+          transfer: 'copy',
+        }),
+      )
+      const slow = atShare({ ...copied, machine: { ...copied.machine, ceilings: memoryOnly(probe) } }, 0.3)
+      // The main thread copies 70% of the time; a child process's dispatch is mostly the copies sent to it.
+      const copying70: Run = {
+        ...slow,
+        cells: slow.cells.map((c) =>
+          c.breakdown
+            ? {
+                ...c,
+                breakdown: {
+                  ...c.breakdown,
+                  transferMs: c.breakdown.wallMs * (executor === 'process' ? 0.2 : 0.7),
+                  dispatchMs: c.breakdown.wallMs * (executor === 'process' ? 0.6 : 0),
+                  kernelMs: c.breakdown.wallMs * 0.2,
+                },
+              }
+            : c,
+        ),
+      }
+      expect(bindingLimitSentence(copying70)).toBe(
+        `At N = 64, 256 and 600, 2 workers reach 30% of the memory ceiling: ${copying}: the copies, not the machine, limit speedup (${instead} the matrix in place).`,
+      )
+    },
+  )
+
   it('draws no ceiling over runs of different machines', () => {
     const elsewhere: Run = {
       ...probed,

@@ -102,9 +102,14 @@ export const AT_CEILING = 0.8
 export const ABOVE_CEILING = 1.1
 /** Dispatch and queueing past this share of a cell's time: the workers wait for work more than they do it. */
 export const DISPATCH_BOUND = 0.5
+/**
+ * Copying the rows past this share of a cell's time (transfer copy; for child processes, sending the copies over
+ * IPC, which their dispatch holds, too): the main thread's copies set the pace, however large the matrix.
+ */
+export const COPY_BOUND = 0.5
 
 /** What holds a size's largest pool below (or above) its ceiling. */
-type Why = 'above-faster-kernel' | 'above' | 'at' | 'dispatch' | 'slower-kernel' | 'serial'
+type Why = 'above-faster-kernel' | 'above' | 'at' | 'copy' | 'dispatch' | 'slower-kernel' | 'serial'
 
 interface Verdict {
   n: number
@@ -114,6 +119,8 @@ interface Verdict {
   of: number
   /** Share of the wall time spent in dispatch and queueing. */
   dispatch: number
+  /** Share of the wall time spent copying the rows (and, to child processes, sending them). */
+  copy: number
   why: Why
   /** Where the matrix stays, for a cache ceiling: " (all 2.7 MiB of it stay in the L3 cache)". */
   where: string
@@ -149,6 +156,7 @@ export function bindingLimitSentence(run: Run): string | null {
   // held against a js probe can beat the ceiling for the same reason.
   const slowerKernel = run.spec.kernel === 'js' && probe.kernel === 'wasm'
   const fasterKernel = run.spec.kernel === 'wasm' && probe.kernel === 'js'
+  const toProcesses = run.spec.executor === 'process'
   const verdicts: Verdict[] = []
   for (const n of sizes) {
     const top = cells.filter((c) => c.n === n).sort((a, b) => b.pool - a.pool)[0]
@@ -166,12 +174,21 @@ export function bindingLimitSentence(run: Run): string | null {
     const shared = cached && probe.caches.shared[kind]
     const dispatch =
       top.breakdown && top.breakdown.wallMs > 0 ? top.breakdown.dispatchMs / top.breakdown.wallMs : 0
+    // A child process's dispatch is mostly serialising the copied rows: that is the copy's time, not a wait.
+    const copy =
+      run.spec.transfer === 'copy' && top.breakdown && top.breakdown.wallMs > 0
+        ? Math.min(
+            1,
+            (top.breakdown.transferMs + (toProcesses ? top.breakdown.dispatchMs : 0)) / top.breakdown.wallMs,
+          )
+        : 0
     verdicts.push({
       n,
       pool: top.pool,
       kind,
       of,
       dispatch,
+      copy,
       why:
         of > ABOVE_CEILING
           ? fasterKernel
@@ -179,11 +196,13 @@ export function bindingLimitSentence(run: Run): string | null {
             : 'above'
           : of >= AT_CEILING
             ? 'at'
-            : dispatch >= DISPATCH_BOUND
-              ? 'dispatch'
-              : slowerKernel
-                ? 'slower-kernel'
-                : 'serial',
+            : copy >= COPY_BOUND
+              ? 'copy'
+              : dispatch >= DISPATCH_BOUND
+                ? 'dispatch'
+                : slowerKernel
+                  ? 'slower-kernel'
+                  : 'serial',
       where: !cached
         ? ''
         : shared
@@ -203,6 +222,9 @@ export function bindingLimitSentence(run: Run): string | null {
     if (last && last.why === v.why && last.pool === v.pool && last.kind === v.kind) groups.at(-1)?.push(v)
     else groups.push([v])
   }
+  const copying = toProcesses
+    ? 'copying the rows and sending them to the child processes'
+    : 'copying the rows to the workers'
   const clauses = groups.map((group) => {
     const [first] = group
     const many = group.length > 1
@@ -222,6 +244,7 @@ export function bindingLimitSentence(run: Run): string | null {
         first.kind === 'compute'
           ? 'the cores are busy computing: more of them is the only way up'
           : `the ${label}, not serial code, limits speedup`,
+      copy: `${copying} takes ${many ? `${pctRange(group.map((v) => v.copy))} of their time` : `${pct(first.copy)} of its time`}: the copies, not the machine, limit speedup (${toProcesses ? 'threads with transfer shared read' : 'transfer shared reads'} the matrix in place)`,
       dispatch: many
         ? `dispatch and queueing take ${pctRange(group.map((v) => v.dispatch))} of their time: these matrices are too small to pay for the workers`
         : `dispatch and queueing take ${pct(first.dispatch)} of its time: the matrix is too small to pay for the workers`,
