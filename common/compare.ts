@@ -22,8 +22,12 @@
 // reaches that ratio, or lies beyond it on the verdict's side, is `withinMachine`: the machine itself moved as far
 // the same way, so the difference may be the machine's and not the program's. (One-sided on purpose: a cell 20%
 // faster on a machine 30% faster is explained by the machine, though divided by it the cell reads slower.)
+//
+// Several processes. A cell measured in several processes (--processes: Cell.processSamples) is resampled as its
+// own interval is, over its processes first and then each drawn process's samples: a process that ran a few
+// percent apart throughout is the spread that matters between runs, and pooling its samples would hide it.
 import type { Cell, ChunkRows, FlagKind, Run, SpeedCheck } from './contract'
-import { median, mulberry32 } from './stats'
+import { groupedBootstrapMedians, median, mulberry32, processGroups } from './stats'
 import { chunkUsed, settingText } from './cell-text'
 
 export const COMPARE_CONFIDENCE = 0.95
@@ -318,13 +322,19 @@ export function compareRuns(a: Run, b: Run, options: CompareOptions = {}): RunCo
     }
     const times = new Float64Array(resamples)
     const speedups = new Float64Array(withSpeedup ? resamples : 0)
+    // Cells of several processes: their medians resampled over processes, then samples (seeded from this rng).
+    const grouped = (c: Cell | undefined): Float64Array | null => {
+      const groups = c ? processGroups(c.samplesMs, c.processSamples) : null
+      return groups ? groupedBootstrapMedians(groups, Math.floor(rng() * 2 ** 32), resamples) : null
+    }
+    const [ga, gb, gsa, gsb] = [grouped(ca), grouped(cb), grouped(sa), grouped(sb)]
     for (let r = 0; r < resamples; r++) {
-      const ma = resampledMedian(ca.samplesMs, rng, scratch)
-      const mb = resampledMedian(cb.samplesMs, rng, scratch)
+      const ma = ga ? ga[r] : resampledMedian(ca.samplesMs, rng, scratch)
+      const mb = gb ? gb[r] : resampledMedian(cb.samplesMs, rng, scratch)
       times[r] = mb / ma
       if (withSpeedup) {
-        const msa = resampledMedian(sa.samplesMs, rng, scratch)
-        const msb = resampledMedian(sb.samplesMs, rng, scratch)
+        const msa = gsa ? gsa[r] : resampledMedian(sa.samplesMs, rng, scratch)
+        const msb = gsb ? gsb[r] : resampledMedian(sb.samplesMs, rng, scratch)
         speedups[r] = msb / mb / (msa / ma)
       }
     }

@@ -8,6 +8,7 @@ import { runSweep } from '../../main/engine'
 import { compareRuns, flagsText, isWithinMachine, machineNote, verdictOf } from '../../common/compare'
 import { parseImport } from '../../main/history/parse'
 import { scaleCells, scaleChecks, widestSpread } from './compare-fixtures'
+import { mergeProcessRuns } from '../../main/engine/processes'
 import { formatComparison } from '../../main/cli/compare'
 import { runCli } from '../../main/cli/program'
 import { HistoryStore } from '../../main/history/store'
@@ -301,5 +302,34 @@ describe('amdahl compare, runs named by id or prefix', () => {
     } finally {
       rmSync(home, { recursive: true, force: true })
     }
+  })
+})
+
+describe('runs measured in several processes', () => {
+  it('resamples their processes first: processes that landed apart are no verdict', async () => {
+    const spec = SweepSpecSchema.parse({
+      name: 'procs',
+      sizes: [256],
+      pools: [1, 2],
+      repetitions: 20,
+      warmups: 1,
+      maxSamples: 20,
+      processes: 3,
+    })
+    const fast = await runSweep(spec)
+    const pick = (c: { serial: boolean; pool: number }) => !c.serial && c.pool === 2
+    // Processes land fast or slow (every sample of a slow one beyond every sample of a fast one, for the pool-2
+    // cell): A had two fast and one slow, B one fast and two slow. Each run's own interval, over its processes,
+    // holds the other's median; pooled as one process's samples, B read twice as slow with a tight interval.
+    const slow = scaleCells(fast, 2 * widestSpread(fast), pick, 'slow')
+    const a = mergeProcessRuns([fast, fast, slow], 'complete')
+    const b = mergeProcessRuns([fast, slow, slow], 'complete')
+    expect(b.cells.find(pick)!.processSamples).toEqual([20, 20, 20])
+    const [ownA, ownB] = [a, b].map((r) => r.cells.find(pick)!.stats!)
+    expect(ownA.ci95High).toBeGreaterThanOrEqual(ownB.median)
+    expect(ownB.ci95Low).toBeLessThanOrEqual(ownA.median)
+    const cell = compareRuns(a, b).cells.find(pick)!
+    expect(cell.time.low).toBeLessThan(1)
+    expect(cell.verdict).toBe('no change')
   })
 })
