@@ -5,12 +5,19 @@ import {
   type PoolFigure,
   type ProbeResult,
 } from '../../common/ceilings'
+import { levelPercent } from '../../common/cell-text'
+import { CONFIDENCE, medianRanks } from '../../common/stats'
 
 const MiB = 2 ** 20
 const size = (bytes: number): string =>
   bytes >= MiB ? `${+(bytes / MiB).toFixed(1)} MiB` : `${+(bytes / 1024).toFixed(1)} KiB`
+/** What [min, max] of fewer than 6 samples covers (3: 75%), said beside it as a cell's interval says it. */
+const level = (samples: number): string => {
+  const reached = medianRanks(samples).level
+  return reached < CONFIDENCE ? ` ${levelPercent(reached)}` : ''
+}
 const fig = (v: Interval | undefined): string =>
-  v ? `${v.median.toFixed(1)} [${v.low.toFixed(1)}–${v.high.toFixed(1)}]` : '—'
+  v ? `${v.median.toFixed(1)} [${v.low.toFixed(1)}–${v.high.toFixed(1)}]${level(v.samples)}` : '—'
 const at = (figures: readonly PoolFigure[], p: number) => figures.find((f) => f.pool === p)?.value
 
 function table(rows: string[][]): string {
@@ -65,7 +72,7 @@ export function formatProbe(probe: ProbeResult): string {
   })
   lines.push(table([head, ...rows]), '')
   lines.push(
-    'median [95% interval] of the samples; S_max(p) = min(p, read(p) / read(1)): the most a memory-bound kernel can gain from p workers',
+    'median [95% interval] of the samples (a lower level beside it where too few samples reach 95%); S_max(p) = min(p, read(p) / read(1)): the most a memory-bound kernel can gain from p workers',
   )
   return `${lines.join('\n')}\n`
 }

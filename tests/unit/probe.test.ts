@@ -229,6 +229,8 @@ describe('a real probe run', () => {
     const text = formatProbe(probe)
     expect(text).toMatch(/^workers\s+read GB\/s\s+triad GB\/s\s+L1 read GB\/s/m)
     expect(text).toMatch(/^2\s+\d+\.\d \[/m)
+    // [min, max] of 2 samples holds the median half the time: said beside every figure, not called 95%.
+    expect(text).toMatch(/^1\s+\d+\.\d \[\d+\.\d–\d+\.\d\] 50%\s+\d+\.\d \[\d+\.\d–\d+\.\d\] 50%/m)
   })
 
   it("is not read back for this machine once another machine's probe lies under its file name", async () => {
