@@ -12,8 +12,8 @@
 // estimate is the ratio of the observed medians. Medians and a resampling interval assume no normality
 // (Hoefler & Belli). The verdict follows criterion.rs (compare_to_threshold): "faster" or "slower" only when
 // the whole interval of the time ratio lies beyond the noise band 1 ± noise (1%) on one side, otherwise
-// "no change": an interval that excludes 1 but reaches into the band allows a change too small to count. Cells with fewer than two samples on a side get
-// "too few samples": one sample has no spread to resample.
+// "no change": an interval that excludes 1 but reaches into the band allows a change too small to count.
+// Cells with fewer than two samples on a side get "too few samples": one sample has no spread to resample.
 //
 // The machine's own change. Each cell of a run carries the reference check the engine timed between its samples
 // (a fixed compute loop and memory stream: main/engine/speed.ts). A pair of cells with checks on both sides gets
