@@ -175,10 +175,19 @@ const checks = [
     /^npx amdahl compare <id-a> <id-b>/,
     async (command) => {
       if (!savedRunId) return { ok: false, detail: 'no run saved by the sweep above' }
-      // The one run saved here against itself: every common cell must read no change.
-      const result = await run(command.replace('<id-a>', savedRunId).replace('<id-b>', savedRunId))
-      const ok = result.code === 0 && /\b0 faster, 0 slower, \d+ no change\b/.test(result.stdout)
-      return { ok, detail: `exit ${result.code}, ${ok ? 'every cell no change' : result.stderr.trim()}` }
+      // The run saved above against a second, shorter sweep of two of its sizes (a run against itself is refused):
+      // a verdict for each common cell.
+      const second = await run('npx amdahl sweep --sizes 100,1000 --pools 1,2 --reps 3 --warmup 1')
+      const candidate = /saved as run (\S+)/.exec(second.stderr)?.[1]
+      if (!candidate) return { ok: false, detail: `the second sweep saved no run: ${second.stderr.trim()}` }
+      const result = await run(command.replace('<id-a>', savedRunId).replace('<id-b>', candidate))
+      const verdicts = /\b(\d+) faster, (\d+) slower, (\d+) no change\b/.exec(result.stdout)
+      const cells = verdicts ? verdicts.slice(1).reduce((sum, k) => sum + Number(k), 0) : 0
+      const ok = result.code === 0 && cells === 6
+      return {
+        ok,
+        detail: `exit ${result.code}, ${ok ? `a verdict for each of the ${cells} common cells` : result.stderr.trim()}`,
+      }
     },
   ],
   [
