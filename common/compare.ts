@@ -68,6 +68,12 @@ export interface CellComparison {
   /** Candidate speedup / baseline speedup; null for serial cells or when a side has no serial baseline. */
   speedup: RatioInterval | null
   verdict: Verdict
+  /**
+   * The level the row's intervals reach: COMPARE_CONFIDENCE, or lower where a median behind them rests on too few
+   * samples or processes to reach it (the lowest Stats.ciLevel of the cells compared), as a run's own speedup
+   * interval says its level.
+   */
+  level: number
   /** Candidate's reference check ÷ baseline's (see above); null unless both cells carry one. */
   machine: number | null
   /** A faster or slower verdict that the machine's own change between the runs accounts for. */
@@ -299,6 +305,8 @@ export function compareRuns(a: Run, b: Run, options: CompareOptions = {}): RunCo
       (c) => c.samplesMs.length < MIN_COMPARE_SAMPLES,
     )
     const machine = machineRatio(ca.speedCheck, cb.speedCheck)
+    const behind = withSpeedup ? [ca, cb, sa, sb] : [ca, cb]
+    const level = Math.min(COMPARE_CONFIDENCE, ...behind.map((c) => c?.stats?.ciLevel ?? COMPARE_CONFIDENCE))
     const base = {
       n: ca.n,
       entries: ca.entries,
@@ -307,6 +315,7 @@ export function compareRuns(a: Run, b: Run, options: CompareOptions = {}): RunCo
       chunkSpec: ca.chunkSpec,
       baseline,
       candidate,
+      level,
     }
     if (few) {
       const point = (ratio: number): RatioInterval => ({ ratio, low: ratio, high: ratio })

@@ -1,6 +1,8 @@
 // `amdahl compare <baseline> <candidate>`: the A/B comparison of two saved runs as a table or as JSON.
 import { ratioText } from '../../common/ratio-text'
+import { levelPercent } from '../../common/cell-text'
 import {
+  COMPARE_CONFIDENCE,
   compareRuns,
   DRIFT_NOTE,
   machineNote,
@@ -26,9 +28,11 @@ export interface CompareOptions {
 }
 
 /** A ratio as a change with its interval: "−48.2% [−51.0%, −45.1%]". */
-export function formatChange(r: RatioInterval | null): string {
+/** A change and its interval, with the level the interval reaches where that is below 95% (few samples). */
+export function formatChange(r: RatioInterval | null, level = COMPARE_CONFIDENCE): string {
   if (r === null) return '—'
-  return `${signedChange(r.ratio)} [${signedChange(r.low)}, ${signedChange(r.high)}]`
+  const reached = level < COMPARE_CONFIDENCE ? ` ${levelPercent(level)}` : ''
+  return `${signedChange(r.ratio)} [${signedChange(r.low)}, ${signedChange(r.high)}]${reached}`
 }
 
 const speedup = (s: number | null): string => (s === null ? '—' : `${ratioText(s)}×`)
@@ -86,9 +90,9 @@ export function formatComparison(cmp: RunComparison): string {
       chunk(c, cmp.chunksUsed),
       formatMsNumber(c.baseline.medianMs),
       formatMsNumber(c.candidate.medianMs),
-      formatChange(c.time),
+      formatChange(c.time, c.level),
       c.serial ? '—' : `${speedup(c.baseline.speedup)} → ${speedup(c.candidate.speedup)}`,
-      formatChange(c.speedup),
+      formatChange(c.speedup, c.level),
       ...(cmp.machine === null ? [] : [c.machine === null ? '—' : signedChange(c.machine)]),
       verdictText(c),
     ])

@@ -176,6 +176,26 @@ describe('compareRuns', () => {
     const cmp = compareRuns(baseline, once)
     expect(cmp.cells.map((c) => c.verdict)).toEqual(['too few samples', 'too few samples'])
   })
+
+  it('says the level its intervals reach where a median rests on too few samples for 95%', async () => {
+    const few = await runSweep(
+      SweepSpecSchema.parse({ sizes: [128], pools: [2], repetitions: 3, maxSamples: 3, warmups: 0 }),
+    )
+    expect(few.cells.map((c) => c.samplesMs.length)).toEqual([3, 3])
+    // 3 samples: [min, max] covers the median 75% of the time, as the run's own table says.
+    expect(few.cells.map((c) => c.stats?.ciLevel)).toEqual([0.75, 0.75])
+    const slower = scaleCells(few, 2, (c) => !c.serial, 'few-slower')
+    const cmp = compareRuns(few, slower)
+    expect(cmp.cells.map((c) => c.level)).toEqual([0.75, 0.75])
+    const text = formatComparison(cmp)
+    expect(text).toMatch(/\+100% \[[^\]]+\] 75%/)
+    expect(compareRows(cmp).map((r) => r.timeInterval.endsWith(' (75%)'))).toEqual([true, true])
+    // Enough samples on every side: 95%, and nothing said beside the interval.
+    const full = compareRuns(baseline, candidate)
+    expect(new Set(full.cells.map((c) => c.level))).toEqual(new Set([0.95]))
+    expect(formatComparison(full)).not.toMatch(/\] \d+%/)
+    expect(compareRows(full).some((r) => r.timeInterval.includes('('))).toBe(false)
+  })
 })
 
 describe("the machine's own change between the runs", () => {

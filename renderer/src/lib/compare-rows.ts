@@ -1,6 +1,7 @@
 // The compare view's rows: an A/B comparison (common/compare) worded as the table shows it. Pure.
 import {
   cellKey,
+  COMPARE_CONFIDENCE,
   flagsText,
   signedChange,
   type RatioInterval,
@@ -8,6 +9,7 @@ import {
   type Verdict,
 } from '../../../common/compare'
 import { cellUnits } from '../../../common/ceilings'
+import { levelPercent } from '../../../common/cell-text'
 import type { Run } from '../../../common/contract'
 import { formatMs, formatSize, formatSpeedup } from './format'
 
@@ -55,8 +57,11 @@ export function formatChange(ratio: number): string {
   return Number.isFinite(ratio) ? signedChange(ratio, ' %') : '—'
 }
 
-const interval = (r: RatioInterval | null): string =>
-  r === null ? '' : `${formatChange(r.low)} … ${formatChange(r.high)}`
+/** An interval, with the level it reaches where that is below 95% (a median of few samples behind it). */
+const interval = (r: RatioInterval | null, level: number): string =>
+  r === null
+    ? ''
+    : `${formatChange(r.low)} … ${formatChange(r.high)}${level < COMPARE_CONFIDENCE ? ` (${levelPercent(level)})` : ''}`
 
 export function compareRows(cmp: RunComparison, runs?: { baseline: Run; candidate: Run }): CompareRow[] {
   return cmp.cells.map((c) => ({
@@ -67,10 +72,10 @@ export function compareRows(cmp: RunComparison, runs?: { baseline: Run; candidat
     baseline: formatMs(c.baseline.medianMs),
     candidate: formatMs(c.candidate.medianMs),
     timeChange: formatChange(c.time.ratio),
-    timeInterval: interval(c.time),
+    timeInterval: interval(c.time, c.level),
     speedups: c.serial ? '—' : `${formatSpeedup(c.baseline.speedup)} → ${formatSpeedup(c.candidate.speedup)}`,
     speedupChange: c.speedup === null ? '—' : formatChange(c.speedup.ratio),
-    speedupInterval: interval(c.speedup),
+    speedupInterval: interval(c.speedup, c.level),
     ceilingShares: `${shareOfCeiling(runs?.baseline, cellKey(c))} → ${shareOfCeiling(runs?.candidate, cellKey(c))}`,
     verdict: c.verdict,
     machine: c.machine === null ? '—' : formatChange(c.machine),
