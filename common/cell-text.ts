@@ -112,6 +112,10 @@ export function fitLevel(
  */
 export const levelPercent = (level: number): string => `${Math.floor(level * 100)}%`
 
+/** " 88%" after an interval that claims less than 95%, as the terminal writes it; '' otherwise. */
+export const levelAfter = (level: number | null): string =>
+  level !== null && level < CONFIDENCE ? ` ${levelPercent(level)}` : ''
+
 /** " (50%)" after an interval that claims less than 95%, as the reports say it of a median; '' otherwise. */
 export const levelSuffix = (level: number | null): string =>
   level === null ? '' : ` (${levelPercent(level)})`

@@ -1,6 +1,6 @@
 // `amdahl compare <baseline> <candidate>`: the A/B comparison of two saved runs as a table or as JSON.
 import { ratioText } from '../../common/ratio-text'
-import { levelPercent } from '../../common/cell-text'
+import { levelAfter } from '../../common/cell-text'
 import {
   COMPARE_CONFIDENCE,
   compareRuns,
@@ -31,8 +31,7 @@ export interface CompareOptions {
 /** A change and its interval, with the level the interval reaches where that is below 95% (few samples). */
 export function formatChange(r: RatioInterval | null, level = COMPARE_CONFIDENCE): string {
   if (r === null) return '—'
-  const reached = level < COMPARE_CONFIDENCE ? ` ${levelPercent(level)}` : ''
-  return `${signedChange(r.ratio)} [${signedChange(r.low)}, ${signedChange(r.high)}]${reached}`
+  return `${signedChange(r.ratio)} [${signedChange(r.low)}, ${signedChange(r.high)}]${levelAfter(level)}`
 }
 
 const speedup = (s: number | null): string => (s === null ? '—' : `${ratioText(s)}×`)

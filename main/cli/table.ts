@@ -7,7 +7,7 @@ import {
   chunkUsed,
   flagNotes,
   groupThousands,
-  levelPercent,
+  levelAfter,
   ratioLevel,
 } from '../../common/cell-text'
 import { FIT_TABLE_TITLE, fitTable } from '../../common/fits'
@@ -34,10 +34,6 @@ export function formatMsNumber(ms: number): string {
 function withInterval(value: string, low: string, high: string, level: number | null = null): string {
   return `${value} [${low}–${high}]${levelAfter(level)}`
 }
-
-/** A confidence short of 95% after an interval, as the terminal writes it: " 88%"; '' otherwise. */
-const levelAfter = (level: number | null): string =>
-  level !== null && level < 0.95 ? ` ${levelPercent(level)}` : ''
 
 function medianCell(cell: Cell): string {
   const s = cell.stats

@@ -5,17 +5,14 @@ import {
   type PoolFigure,
   type ProbeResult,
 } from '../../common/ceilings'
-import { levelPercent } from '../../common/cell-text'
-import { CONFIDENCE, medianRanks } from '../../common/stats'
+import { levelAfter } from '../../common/cell-text'
+import { medianRanks } from '../../common/stats'
 
 const MiB = 2 ** 20
 const size = (bytes: number): string =>
   bytes >= MiB ? `${+(bytes / MiB).toFixed(1)} MiB` : `${+(bytes / 1024).toFixed(1)} KiB`
 /** What [min, max] of fewer than 6 samples covers (3: 75%), said beside it as a cell's interval says it. */
-const level = (samples: number): string => {
-  const reached = medianRanks(samples).level
-  return reached < CONFIDENCE ? ` ${levelPercent(reached)}` : ''
-}
+const level = (samples: number): string => levelAfter(medianRanks(samples).level)
 const fig = (v: Interval | undefined): string =>
   v ? `${v.median.toFixed(1)} [${v.low.toFixed(1)}–${v.high.toFixed(1)}]${level(v.samples)}` : '—'
 const at = (figures: readonly PoolFigure[], p: number) => figures.find((f) => f.pool === p)?.value

@@ -9,7 +9,7 @@ import {
   type Verdict,
 } from '../../../common/compare'
 import { cellUnits } from '../../../common/ceilings'
-import { levelPercent } from '../../../common/cell-text'
+import { levelSuffix } from '../../../common/cell-text'
 import type { Run } from '../../../common/contract'
 import { formatMs, formatSize, formatSpeedup } from './format'
 
@@ -61,7 +61,7 @@ export function formatChange(ratio: number): string {
 const interval = (r: RatioInterval | null, level: number): string =>
   r === null
     ? ''
-    : `${formatChange(r.low)} … ${formatChange(r.high)}${level < COMPARE_CONFIDENCE ? ` (${levelPercent(level)})` : ''}`
+    : `${formatChange(r.low)} … ${formatChange(r.high)}${levelSuffix(level < COMPARE_CONFIDENCE ? level : null)}`
 
 export function compareRows(cmp: RunComparison, runs?: { baseline: Run; candidate: Run }): CompareRow[] {
   return cmp.cells.map((c) => ({
