@@ -301,12 +301,11 @@ export function compareRuns(a: Run, b: Run, options: CompareOptions = {}): RunCo
     const timePoint = candidate.medianMs / baseline.medianMs
     const speedupPoint =
       baseline.speedup !== null && candidate.speedup !== null ? candidate.speedup / baseline.speedup : null
-    const few = [ca, cb, ...(withSpeedup ? [sa, sb] : [])].some(
-      (c) => c.samplesMs.length < MIN_COMPARE_SAMPLES,
-    )
-    const machine = machineRatio(ca.speedCheck, cb.speedCheck)
+    // The cells whose medians the row's intervals rest on.
     const behind = withSpeedup ? [ca, cb, sa, sb] : [ca, cb]
-    const level = Math.min(COMPARE_CONFIDENCE, ...behind.map((c) => c?.stats?.ciLevel ?? COMPARE_CONFIDENCE))
+    const few = behind.some((c) => c.samplesMs.length < MIN_COMPARE_SAMPLES)
+    const machine = machineRatio(ca.speedCheck, cb.speedCheck)
+    const level = Math.min(COMPARE_CONFIDENCE, ...behind.map((c) => c.stats?.ciLevel ?? COMPARE_CONFIDENCE))
     const base = {
       n: ca.n,
       entries: ca.entries,
