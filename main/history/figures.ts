@@ -47,12 +47,14 @@ export function figureIssue(run: Run): z.core.$ZodIssue | null {
     const [path, message] = negative
     return { code: 'custom', path, message, input: undefined }
   }
+  // Each size's serial cell: its median (the base of the speedups) and its result (what the others are checked to).
   const bases = new Map<number, number>()
-  for (const cell of run.cells)
-    if (cell.serial && cell.samplesMs.length > 0) bases.set(cell.n, median(cell.samplesMs))
   const serialResults = new Map<number, number>()
-  for (const cell of run.cells)
-    if (cell.serial && cell.result !== null) serialResults.set(cell.n, cell.result)
+  for (const cell of run.cells) {
+    if (!cell.serial) continue
+    if (cell.samplesMs.length > 0) bases.set(cell.n, median(cell.samplesMs))
+    if (cell.result !== null) serialResults.set(cell.n, cell.result)
+  }
   for (let i = 0; i < run.cells.length; i++) {
     const found =
       cellIssue(run.cells[i], bases, measuredTarget(run)) ??
