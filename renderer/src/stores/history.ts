@@ -170,9 +170,10 @@ export const useHistoryStore = defineStore('history', () => {
     if (cached) return cached
     const kept = ahead.get(id)
     if (kept) {
+      const checked = fresh(id) !== undefined
       ahead.delete(id)
       remember(kept.run)
-      if (Date.now() - kept.at >= AHEAD_FRESH_MS) void recheck(id, kept.run)
+      if (!checked) void recheck(id, kept.run)
       return kept.run
     }
     const run = await fetchRun(id)
@@ -220,14 +221,12 @@ export const useHistoryStore = defineStore('history', () => {
       const present = byId.value
       // A cached run that changed on disk (a checkpoint that became the finished run, a rename elsewhere) is stale;
       // one fetched ahead that did not change is kept, so the runs in view are not all fetched again.
-      for (const id of Object.keys(loaded.value)) {
+      const stale = (id: string, held: Run): boolean => {
         const now = present.get(id)
-        if (!now || outdated(now, loaded.value[id])) forget(id)
+        return !now || outdated(now, held)
       }
-      for (const [id, kept] of ahead) {
-        const now = present.get(id)
-        if (!now || outdated(now, kept.run)) ahead.delete(id)
-      }
+      for (const [id, run] of Object.entries(loaded.value)) if (stale(id, run)) forget(id)
+      for (const [id, kept] of ahead) if (stale(id, kept.run)) ahead.delete(id)
       selection.retain(new Set(present.keys()))
       // On first sight the charts show the runs the URL names, or else (none, or all gone) the newest run.
       if (!selection.settled) {
