@@ -115,6 +115,8 @@ export async function createTestClient(options: { allowCommands?: boolean } = {}
       for (const l of menuListeners) l(command)
     },
     async dispose() {
+      // The stores end first, as a closed page's do: a hash write waiting for its frame is dropped.
+      for (const pinia of made.splice(0)) for (const store of [...pinia._s.values()]) store.$dispose()
       stopService()
       await service.shutdown()
       // Retried: a listing still in flight (the page lists again after a cancel) may write the history's
@@ -123,6 +125,9 @@ export async function createTestClient(options: { allowCommands?: boolean } = {}
     },
   }
 }
+
+/** The Pinias storesWith made, whose stores the client's dispose ends (a timer of theirs must not outlive the test). */
+const made: Pinia[] = []
 
 /** An app holding the client and an active Pinia, so `useXStore()` works outside components as in the app. */
 export function storesWith(client: AmdahlClient): { app: App; pinia: Pinia } {
@@ -133,6 +138,7 @@ export function storesWith(client: AmdahlClient): { app: App; pinia: Pinia } {
   const pinia = createPinia()
   app.use(pinia)
   setActivePinia(pinia)
+  made.push(pinia)
   return { app, pinia }
 }
 

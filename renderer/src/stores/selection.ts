@@ -126,9 +126,16 @@ export const useSelectionStore = defineStore('selection', () => {
    * paint the page waits for the run's fetch anyway. A page going away (reload, close) writes it at once.
    */
   let pending: number | null = null
-  function flushHash(): void {
+  let afterPaint: ReturnType<typeof setTimeout> | null = null
+  /** Drops a write on its way (the frame or the timeout after it), if any. */
+  function cancelPending(): void {
     if (pending !== null) cancelAnimationFrame(pending)
+    if (afterPaint !== null) clearTimeout(afterPaint)
     pending = null
+    afterPaint = null
+  }
+  function flushHash(): void {
+    cancelPending()
     writeHash()
   }
   watch(
@@ -137,9 +144,9 @@ export const useSelectionStore = defineStore('selection', () => {
       if (!hasWindow || pending !== null) return
       pending = requestAnimationFrame(() => {
         // The frame this callback precedes is painted before the timeout runs.
-        setTimeout(() => {
-          if (pending === null) return
+        afterPaint = setTimeout(() => {
           pending = null
+          afterPaint = null
           writeHash()
         }, 0)
       })
@@ -149,8 +156,7 @@ export const useSelectionStore = defineStore('selection', () => {
   if (hasWindow) window.addEventListener('pagehide', flushHash)
   onScopeDispose(() => {
     if (hasWindow) window.removeEventListener('pagehide', flushHash)
-    if (pending !== null) cancelAnimationFrame(pending)
-    pending = null
+    cancelPending()
   })
 
   return {
