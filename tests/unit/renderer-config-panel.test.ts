@@ -6,6 +6,7 @@ import { resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { clientKey } from '../../renderer/src/api/inject'
 import ConfigPanel from '../../renderer/src/components/ConfigPanel.vue'
+import { useConfigStore } from '../../renderer/src/stores/config'
 import { useSweepStore } from '../../renderer/src/stores/sweep'
 import { createTestClient, type TestClient } from './renderer-client'
 
@@ -149,6 +150,21 @@ describe('ConfigPanel', () => {
       '100, 300, 1000',
     )
     expect(panel.get('[data-testid="sizes-preset-quick"]').attributes('aria-pressed')).toBe('true')
+  })
+
+  it('keeps a number as typed: 1e30 is not rewritten to 1000 at its third key and then read as 10000', async () => {
+    const panel = mountPanel()
+    const seed = panel.get('[data-testid="seed-input"]')
+    const box = seed.element as HTMLInputElement
+    // Chromium's value at each key of "1e30": "1e" is no number yet, so the field reads empty.
+    for (const value of ['1', '', '1e3']) await seed.setValue(value)
+    expect(box.value).toBe('1e3')
+    await seed.setValue('1e30')
+    expect(box.value).toBe('1e30')
+    expect(useConfigStore().seed).toBe(1e30)
+    // A value set elsewhere is shown as it is.
+    await panel.get('[data-testid="reset-button"]').trigger('click')
+    expect(box.value).toBe('42')
   })
 
   it('offers only copy transfer with the process executor', async () => {
