@@ -4,10 +4,10 @@ import { z } from 'zod'
 import { splitTemplate, TemplateError } from './command-template'
 import { ProbeResultSchema, type ProbeResult } from './ceilings'
 import { TargetAddSchema, TargetNameSchema, type Target, type TargetCheck } from './targets'
-import { ApiError } from './api-error'
+import { ApiError, type ApiErrorKind } from './api-error'
 import { RUN_ID, RUN_ID_RULE } from './run-id'
 
-export { ApiError }
+export { ApiError, type ApiErrorKind }
 
 /** Largest matrix side accepted by the schema; the memory check refuses what does not fit long before. */
 export const MAX_N = 100_000
@@ -781,8 +781,11 @@ export const SaveFileSchema = z.strictObject({
 })
 export type SaveFile = z.infer<typeof SaveFileSchema>
 
-/** Every transport answers with this envelope, so an error reaches the caller as one clean line. */
-export type Envelope<T> = { ok: true; value: T } | { ok: false; error: string }
+/**
+ * Every transport answers with this envelope, so an error reaches the caller as one clean line, and with its
+ * kind (ApiErrorKind) when it has one.
+ */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: string; kind?: ApiErrorKind }
 
 /** One human line from a validation failure: `sizes[0]: matrix size N must be at least 1`. */
 export function formatIssues(error: z.ZodError): string {

@@ -220,7 +220,7 @@ export class HistoryStore {
   async get(id: string): Promise<Run> {
     const fileName = runFileName(id)
     const loaded = await this.load(fileName)
-    if (loaded.state === 'missing') throw Object.assign(new ApiError(`no run with id ${id}`), { status: 404 })
+    if (loaded.state === 'missing') throw new ApiError(`no run with id ${id}`, 'not-found')
     if (loaded.state === 'damaged') {
       throw new ApiError(`run ${id} could not be read: ${loaded.reason}`)
     }

@@ -5,6 +5,7 @@ import {
   isSweepEvent,
   menuCommands,
   type DesktopBridge,
+  type Envelope,
   type MenuCommand,
 } from '../../common/contract'
 import {
@@ -24,7 +25,8 @@ export interface IpcRendererLike {
   removeListener(channel: string, listener: Listener): unknown
 }
 
-type AnyEnvelope = { ok: true; value: unknown } | { ok: false; error: string }
+/** Passed on whole: an error's kind (a run that does not exist) reaches the page beside its line. */
+type AnyEnvelope = Envelope<unknown>
 
 /** The main process answers with envelopes; a failure of the channel itself becomes one too, never a throw. */
 function call(ipc: IpcRendererLike, channel: string, input: unknown): Promise<AnyEnvelope> {

@@ -127,7 +127,7 @@ describe('download links of the browser-mode server', () => {
     expect(anonymous.status).toBe(401)
     expect(await link({ ids: ['run-gone'], format: 'csv' })).toEqual({
       status: 404,
-      body: { ok: false, error: 'no run with id run-gone' },
+      body: { ok: false, error: 'no run with id run-gone', kind: 'not-found' },
     })
     expect(await link({ ids: [run.id], format: 'xlsx' })).toMatchObject({
       status: 400,
@@ -143,6 +143,10 @@ describe('download links of the browser-mode server', () => {
     const res = await follow(url)
     expect(res.status).toBe(404)
     expect(res.headers['content-disposition']).toBeUndefined()
-    expect(JSON.parse(res.body)).toEqual({ ok: false, error: 'no run with id run-vanishing' })
+    expect(JSON.parse(res.body)).toEqual({
+      ok: false,
+      error: 'no run with id run-vanishing',
+      kind: 'not-found',
+    })
   })
 })

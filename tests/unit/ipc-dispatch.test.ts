@@ -85,10 +85,10 @@ describe('dispatch: valid calls', () => {
     expect(answer).toMatchObject({ ok: true, value: { id: RUN_ID, name: 'fast laptop' } })
   })
 
-  it('answers a handler failure as one line, e.g. a run that does not exist', async () => {
+  it('answers a handler failure as one line, e.g. a run that does not exist, with its kind', async () => {
     const answer = await dispatch(service.handlers, 'getRun', { id: 'no-such-run' }, true)
     expectOneLineError(answer)
-    expect(answer).toEqual({ ok: false, error: 'no run with id no-such-run' })
+    expect(answer).toEqual({ ok: false, error: 'no run with id no-such-run', kind: 'not-found' })
   })
 
   it('runs a tiny sweep to the end and keeps it in history', async () => {
@@ -393,7 +393,7 @@ describe('saveExport', () => {
         return target
       },
     )
-    expect(answer).toEqual({ ok: false, error: 'no run with id run-second' })
+    expect(answer).toEqual({ ok: false, error: 'no run with id run-second', kind: 'not-found' })
     expect(await readdir(dir)).toEqual(['history'])
   })
 

@@ -354,6 +354,7 @@ describe('IPC', () => {
     expect(await invoke('amdahl:saveExport', { ids: ['no-such-run'], format: 'csv' })).toEqual({
       ok: false,
       error: 'no run with id no-such-run',
+      kind: 'not-found',
     })
     expect(await invoke('amdahl:saveExport', { ids: [], format: 'csv' })).toEqual({
       ok: false,

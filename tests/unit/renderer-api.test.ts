@@ -17,13 +17,14 @@ import { TARGETS_REFUSED } from '../../main/service/service'
 import { parseSweepEvent } from '../../renderer/src/api/events'
 import { createHttpClient } from '../../renderer/src/api/http'
 import { createIpcClient } from '../../renderer/src/api/ipc'
-import { AuthError } from '../../renderer/src/api/errors'
+import { AuthError, isNotFound } from '../../renderer/src/api/errors'
 import { takeToken } from '../../renderer/src/api/token'
 import { makeRun } from './history-fixtures'
 import { useHistoryStore } from '../../renderer/src/stores/history'
 import { useFilesStore } from '../../renderer/src/stores/files'
 import { useUiStore } from '../../renderer/src/stores/ui'
 import { createTestClient, storesWith, until, type TestClient } from './renderer-client'
+import { callApi } from './server-http'
 
 /** Navigates the happy-dom page without reloading it (what a browser does on first load and reload). */
 function setUrl(url: string): void {
@@ -82,6 +83,21 @@ describe('HTTP client against the browser-mode server', () => {
     await expect(client.getRun({ id: 'bad id!' })).rejects.toThrow(
       'id: run id must be 1–64 letters, digits, - or _',
     )
+  })
+
+  it('answers a run that does not exist with 404 and a not-found kind the client tells apart', async () => {
+    await backend.history.save(makeRun({ id: 'run-http', name: 'over http' }))
+    await backend.history.delete('run-http')
+    const raw = await callApi(server.port, server.token, 'getRun', { id: 'run-http' })
+    expect(raw.status).toBe(404)
+    expect(JSON.parse(raw.body)).toEqual({ ok: false, error: 'no run with id run-http', kind: 'not-found' })
+    setUrl(server.url)
+    const client = createHttpClient(server.origin)
+    const gone = await client.getRun({ id: 'run-http' }).catch((e: unknown) => e)
+    expect((gone as Error).message).toBe('no run with id run-http')
+    expect(isNotFound(gone)).toBe(true)
+    // Any other failure has no kind: a bad id is refused at the boundary, whatever it names.
+    expect(isNotFound(await client.getRun({ id: 'bad id!' }).catch((e: unknown) => e))).toBe(false)
   })
 
   it('says what to do when the page was opened without the token, not just that it is missing', async () => {
@@ -274,6 +290,14 @@ describe('IPC client', () => {
     expect(client.kind).toBe('desktop')
     expect((await client.getRun({ id: 'run-ipc' })).name).toBe('over ipc')
     await expect(client.getRun({ id: 'run-missing' })).rejects.toThrow(/run-missing/)
+  })
+
+  it('carries the not-found kind of a run that does not exist, and no kind for other failures', async () => {
+    const client = createIpcClient(bridgeOver(backend))
+    const gone = await client.getRun({ id: 'run-missing' }).catch((e: unknown) => e)
+    expect((gone as Error).message).toBe('no run with id run-missing')
+    expect(isNotFound(gone)).toBe(true)
+    expect(isNotFound(await client.getRun({ id: 'bad id!' }).catch((e: unknown) => e))).toBe(false)
   })
 
   it('lets the stores export over IPC, which clones arguments and so refuses reactive proxies', async () => {

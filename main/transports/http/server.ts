@@ -17,6 +17,7 @@ import {
   type Envelope,
   type ExportLink,
 } from '../../../common/contract'
+import { kindField } from '../../../common/api-error'
 import { oneLine } from '../../../common/one-line'
 import { openExport, planExport, runSourceOf } from '../../export/open-export'
 import { ONE_AHEAD } from '../../export/write-export'
@@ -84,11 +85,13 @@ export function defaultRendererDir(): string {
 }
 
 /**
- * The handler's error as an HTTP status: ApiErrors are the caller's fault (409 when they say so) or the disk's
- * (507 full, 503 refusing writes: one line a person can act on), the rest ours.
+ * The handler's error as an HTTP status: ApiErrors are the caller's fault (404 for what does not exist, 409
+ * when they say so) or the disk's (507 full, 503 refusing writes: one line a person can act on), the rest
+ * ours.
  */
 export function statusForError(error: unknown): number {
   if (!(error instanceof ApiError)) return 500
+  if (error.kind === 'not-found') return 404
   const status = (error as ApiError & { status?: unknown }).status
   if (status === 503 || status === 507) return status
   return typeof status === 'number' && status >= 400 && status < 500 ? status : 400
@@ -209,7 +212,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       )
       return fail(res, 500, 'internal error (details are in the server log)')
     }
-    fail(res, status, (error as Error).message)
+    sendEnvelope(res, status, { ok: false, error: oneLine((error as Error).message), ...kindField(error) })
   }
 
   /** Checks the runs and names the file now; the link then streams it (once, within a minute). */

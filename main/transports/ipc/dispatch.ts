@@ -13,6 +13,7 @@ import {
   type SaveFile,
   type SaveOutcome,
 } from '../../../common/contract'
+import { kindField } from '../../../common/api-error'
 import { capLine } from '../../../common/one-line'
 import { openPlannedExport, planExport, runSourceOf } from '../../export/open-export'
 import { writeExportFile } from '../../export/write-export'
@@ -39,7 +40,8 @@ function unknownMethod(name: unknown): string {
 
 /**
  * Validate and run one contract call. Never throws: a refused sender, an unknown method, a bad input and a
- * failing handler all come back as `{ ok: false, error }` with one line; the handler runs only for valid input.
+ * failing handler all come back as `{ ok: false, error }` with one line (and the error's kind, as a run that
+ * does not exist has); the handler runs only for valid input.
  */
 export async function dispatch<M extends ApiMethod>(
   handlers: ApiHandlers,
@@ -54,7 +56,7 @@ export async function dispatch<M extends ApiMethod>(
     const handler = handlers[method] as (input: unknown) => Promise<ApiOutputs[M]>
     return { ok: true, value: await handler(input) }
   } catch (error) {
-    return { ok: false, error: errorMessageLine(error) }
+    return { ok: false, error: errorMessageLine(error), ...kindField(error) }
   }
 }
 
@@ -149,6 +151,6 @@ export async function saveExport(
     await writeExportFile(path, file.pieces)
     return { ok: true, value: { saved: true, path } }
   } catch (error) {
-    return { ok: false, error: errorMessageLine(error) }
+    return { ok: false, error: errorMessageLine(error), ...kindField(error) }
   }
 }

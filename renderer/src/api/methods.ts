@@ -7,6 +7,7 @@ import {
   type ApiOutputs,
   type Envelope,
 } from '../../../common/contract'
+import { ApiError, isApiErrorKind } from '../../../common/api-error'
 
 export type Call = <M extends ApiMethod>(method: M, input: ApiInput<M>) => Promise<ApiOutputs[M]>
 
@@ -16,8 +17,8 @@ export function apiFromCall(call: Call): AmdahlApi {
   return api as AmdahlApi
 }
 
-/** The value of a successful envelope; an Error carrying the one human line otherwise. */
+/** The value of a successful envelope; an ApiError carrying the one human line, and its kind, otherwise. */
 export function unwrap<T>(envelope: Envelope<T>): T {
   if (envelope.ok) return envelope.value
-  throw new Error(envelope.error)
+  throw new ApiError(envelope.error, isApiErrorKind(envelope.kind) ? envelope.kind : undefined)
 }
