@@ -1,5 +1,7 @@
 // @vitest-environment happy-dom
 // The history store over the real service and history folder: selection, rename, delete with undo, import, export.
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { isReactive } from 'vue'
 import { mount } from '@vue/test-utils'
@@ -13,6 +15,7 @@ import { makeRun } from './history-fixtures'
 import HistoryItem from '../../renderer/src/components/HistoryItem.vue'
 import HistoryPanel from '../../renderer/src/components/HistoryPanel.vue'
 import { summarizeRun } from '../../common/run-summary'
+import { errorLine } from '../../common/one-line'
 import { createTestClient, storesWith, type TestClient } from './renderer-client'
 
 let client: TestClient
@@ -32,6 +35,19 @@ async function withRuns(...runs: Run[]) {
   const history = useHistoryStore()
   await history.refresh()
   return history
+}
+
+const fetches = () => client.calls.filter((c) => c.method === 'getRun').length
+const listings = () => client.calls.filter((c) => c.method === 'listRuns').length
+
+/** Every line the page says from now on, repeats too (a toast of the same text replaces the one shown). */
+function linesSaid(): string[] {
+  const lines: string[] = []
+  useUiStore().$onAction(({ name, args }) => {
+    if (name === 'fail') lines.push(errorLine(args[0]))
+    if (name === 'notify') lines.push(String(args[0]))
+  })
+  return lines
 }
 
 /** A run's entry in the list, counting the fetches ahead it asks for; its box and its name. */
@@ -78,8 +94,6 @@ describe('history store', () => {
   })
 
   describe('a run pressed on is fetched before the click lands', () => {
-    const fetches = () => client.calls.filter((c) => c.method === 'getRun').length
-
     it('fetches it without showing it, and the tick that follows fetches nothing', async () => {
       const history = await withRuns(older(), newer())
       const before = fetches()
@@ -189,17 +203,21 @@ describe('history store', () => {
       expect(history.selectedRuns.map((r) => r.id)).toEqual(['run-newer', 'run-older'])
     })
 
-    it('takes a run fetched long ago off the charts, and says so, when it was deleted elsewhere meanwhile', async () => {
+    it('unticks a run fetched long ago and deleted elsewhere since, lists again, says so', async () => {
       const history = await withRuns(older(), newer())
-      const ui = useUiStore()
+      const said = linesSaid()
       vi.useFakeTimers({ toFake: ['Date'] })
       try {
         await history.prefetch('run-older')
         await client.history.delete('run-older')
         vi.setSystemTime(Date.now() + AHEAD_FRESH_MS + 1)
+        const listed = listings()
         await history.toggleSelected('run-older')
-        await vi.waitFor(() => expect(history.selectedRuns.map((r) => r.id)).toEqual(['run-newer']))
-        expect(ui.toasts.map((t) => t.text).join('\n')).toContain('no run with id run-older')
+        await vi.waitFor(() => expect(history.selectedIds).toEqual(['run-newer']))
+        expect(history.selectedRuns.map((r) => r.id)).toEqual(['run-newer'])
+        await vi.waitFor(() => expect(listings()).toBe(listed + 1))
+        expect(history.runs.map((r) => r.id)).toEqual(['run-newer'])
+        expect(said).toEqual(['no run with id run-older'])
       } finally {
         vi.useRealTimers()
       }
@@ -265,6 +283,47 @@ describe('history store', () => {
       // One the refresh found unchanged is kept: ticking it fetches nothing.
       await history.toggleSelected('run-6')
       expect(fetches()).toBe(before + 2)
+    })
+  })
+
+  describe('a run deleted elsewhere (another tab, the CLI, its file removed)', () => {
+    it('is unticked when its tick finds it gone, the history listed again, and said once', async () => {
+      const history = await withRuns(older(), newer())
+      const said = linesSaid()
+      await client.history.delete('run-older')
+      // Saved elsewhere meanwhile: in the list only if the history was listed again.
+      await client.history.save(
+        makeRun({ id: 'run-since', name: 'since', createdAt: '2026-11-26T08:00:00.000Z' }),
+      )
+      await history.toggleSelected('run-older')
+      expect(history.selectedIds).toEqual(['run-newer'])
+      expect(history.openId).toBe('run-newer')
+      expect(history.selectedRuns.map((r) => r.id)).toEqual(['run-newer'])
+      expect(history.runs.map((r) => r.id)).toEqual(['run-since', 'run-newer'])
+      expect(said).toEqual(['no run with id run-older'])
+    })
+
+    it('is unticked when opening it finds it gone, as a tick does', async () => {
+      const history = await withRuns(older(), newer())
+      const said = linesSaid()
+      await client.history.delete('run-older')
+      await history.open('run-older')
+      expect(history.selectedIds).toEqual(['run-newer'])
+      expect(history.openRun?.id).toBe('run-newer')
+      expect(history.runs.map((r) => r.id)).toEqual(['run-newer'])
+      expect(said).toEqual(['no run with id run-older'])
+    })
+
+    it('stays ticked, as before, when its fetch fails for another reason: its file is damaged', async () => {
+      const history = await withRuns(older(), newer())
+      const said = linesSaid()
+      await writeFile(join(client.history.dir, 'run-older.json'), 'not a run at all')
+      const listed = listings()
+      await history.toggleSelected('run-older')
+      expect(history.selectedIds).toEqual(['run-newer', 'run-older'])
+      expect(history.runs.map((r) => r.id)).toEqual(['run-newer', 'run-older'])
+      expect(listings()).toBe(listed)
+      expect(said).toEqual([expect.stringMatching(/^run run-older could not be read: /)])
     })
   })
 

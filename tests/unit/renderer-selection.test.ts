@@ -167,6 +167,23 @@ describe('selection', () => {
     expect(location.hash).toBe('#runs=run-1,run-3,run-2&open=run-2')
   })
 
+  it('drops a run the address names that was deleted since the listing, address included', async () => {
+    const { history, selection } = await withRuns(run(1), run(2), run(3))
+    await painted()
+    // A bookmark naming a run the list still holds, which the CLI or another tab has deleted since.
+    await client.history.delete('run-1')
+    window.history.pushState(null, '', '#runs=run-1,run-2&open=run-1')
+    // What the page does with a new address (App.vue's hashchange): the runs it names that the list holds.
+    expect(selection.applyHash(location.hash, new Set(history.runs.map((r) => r.id)))).toBe(true)
+    await history.loadNeeded()
+    expect(selection.ids).toEqual(['run-2'])
+    expect(selection.openId).toBe('run-2')
+    expect(history.runs.map((r) => r.id)).toEqual(['run-3', 'run-2'])
+    expect(useUiStore().toasts.map((t) => t.text)).toEqual(['no run with id run-1'])
+    await painted()
+    expect(location.hash).toBe('#runs=run-2')
+  })
+
   it('writes the address once per click, after the frame it paints, and at once when the page goes', async () => {
     const { history, selection } = await withRuns(run(1), run(2), run(3))
     await painted()

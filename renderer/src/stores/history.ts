@@ -3,6 +3,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { Run, RunSummary } from '../../../common/contract'
+import { isNotFound } from '../api/errors'
 import { useClient } from '../api/inject'
 import { useMachineStore } from './machine'
 import { useSelectionStore } from './selection'
@@ -101,6 +102,12 @@ export const useHistoryStore = defineStore('history', () => {
     const { [id]: _gone, ...rest } = loaded.value
     loaded.value = rest
   }
+  /** Takes runs out of the list, the charts, the table and the address: deleted here, or found gone. */
+  function drop(ids: ReadonlySet<string>): void {
+    runs.value = runs.value.filter((r) => !ids.has(r.id))
+    selection.retain(new Set(runs.value.map((r) => r.id)))
+    for (const id of ids) forget(id)
+  }
 
   /** Runs on their way: a second load of the same id waits for the first fetch. */
   const fetching = new Map<string, Promise<Run>>()
@@ -185,8 +192,8 @@ export const useHistoryStore = defineStore('history', () => {
 
   /**
    * A run fetched ahead long ago is drawn at once and then fetched again: renamed, finished or cut elsewhere meanwhile
-   * (what a refresh of the list looks at), the new one replaces it; gone, it leaves the charts and the failure is
-   * said, as a tick's failed fetch is.
+   * (what a refresh of the list looks at), the new one replaces it; gone, it is dropped (dropGone) as when
+   * a tick's fetch finds it gone; any other failure takes it off the charts and is said.
    */
   async function recheck(id: string, shown: Run): Promise<void> {
     try {
@@ -198,16 +205,38 @@ export const useHistoryStore = defineStore('history', () => {
       if (byId.value.has(id)) runs.value = runs.value.map((r) => (r.id === id ? summary : r))
     } catch (e) {
       if (loaded.value[id] !== shown) return
+      if (isNotFound(e)) return dropGone(new Set([id]), e)
       forget(id)
       ui.fail(e)
     }
   }
 
-  /** Fetch the runs the charts and the table need, reporting the first failure once. */
+  /**
+   * Runs a fetch found gone from the history (deleted in another tab or by the CLI, its file removed):
+   * unticked and out of the list at once, as a run deleted here is, so no later tick asks for them again;
+   * the list is fetched again for whatever else changed there, and the failure is said once, in the
+   * server's line.
+   */
+  async function dropGone(ids: ReadonlySet<string>, error: unknown): Promise<void> {
+    drop(ids)
+    ui.fail(error)
+    await refresh()
+  }
+
+  /**
+   * Fetch the runs the charts and the table need, reporting the first failure once; the runs found gone are
+   * dropped (dropGone), and said once apart from any other failure.
+   */
   async function loadNeeded(): Promise<void> {
-    const results = await Promise.allSettled(selection.ids.map((id) => load(id)))
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
-    if (failed) ui.fail(failed.reason)
+    const ids = selection.ids
+    const results = await Promise.allSettled(ids.map((id) => load(id)))
+    const failures = results.flatMap((r, i) =>
+      r.status === 'rejected' ? [{ id: ids[i], reason: r.reason as unknown }] : [],
+    )
+    const other = failures.find((f) => !isNotFound(f.reason))
+    if (other) ui.fail(other.reason)
+    const gone = failures.filter((f) => isNotFound(f.reason))
+    if (gone.length > 0) await dropGone(new Set(gone.map((f) => f.id)), gone[0].reason)
   }
 
   async function refresh(): Promise<void> {
@@ -298,9 +327,7 @@ export const useHistoryStore = defineStore('history', () => {
     try {
       const kept = await load(id)
       await client.deleteRun({ id })
-      runs.value = runs.value.filter((r) => r.id !== id)
-      selection.retain(new Set(runs.value.map((r) => r.id)))
-      forget(id)
+      drop(new Set([id]))
       ui.notify(`Deleted ${kept.name || kept.id}`, {
         kind: 'info',
         timeoutMs: UNDO_MS,
