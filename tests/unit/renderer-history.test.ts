@@ -303,6 +303,20 @@ describe('history store', () => {
       expect(said).toEqual(['no run with id run-older'])
     })
 
+    it('is not asked for again, nor said again, by a later tick or open of it', async () => {
+      const history = await withRuns(older(), newer())
+      const said = linesSaid()
+      await client.history.delete('run-older')
+      await history.toggleSelected('run-older')
+      const before = fetches()
+      await history.toggleSelected('run-older')
+      await history.open('run-older')
+      await history.toggleSelected('run-older')
+      expect(fetches()).toBe(before)
+      expect(history.selectedIds).toEqual(['run-newer'])
+      expect(said).toEqual(['no run with id run-older'])
+    })
+
     it('is unticked when opening it finds it gone, as a tick does', async () => {
       const history = await withRuns(older(), newer())
       const said = linesSaid()

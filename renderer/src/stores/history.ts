@@ -279,8 +279,14 @@ export const useHistoryStore = defineStore('history', () => {
     return selection.isSelected(id)
   }
 
+  /**
+   * Whether a tick or an open may go on: a run that joins the charts must be one the list holds, so a run
+   * found gone (dropped from the list) is not asked for again by a click that was on its way.
+   */
+  const listed = (id: string): boolean => selection.isSelected(id) || byId.value.has(id)
+
   async function toggleSelected(id: string): Promise<void> {
-    if (selection.toggle(id)) await loadNeeded()
+    if (listed(id) && selection.toggle(id)) await loadNeeded()
   }
 
   /** Show exactly this run: on the charts and in the details table (what a finished sweep does). */
@@ -291,7 +297,7 @@ export const useHistoryStore = defineStore('history', () => {
 
   /** Open a run's table; it is shown on the charts too (one selection). */
   async function open(id: string): Promise<void> {
-    if (selection.open(id)) await loadNeeded()
+    if (listed(id) && selection.open(id)) await loadNeeded()
   }
 
   async function rename(id: string, name: string): Promise<void> {
