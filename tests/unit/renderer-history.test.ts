@@ -328,6 +328,22 @@ describe('history store', () => {
       expect(said).toEqual(['no run with id run-older'])
     })
 
+    it('leaves the list when a rename or a delete finds it gone, said once each', async () => {
+      const history = await withRuns(
+        older(),
+        newer(),
+        makeRun({ id: 'run-third', name: 'third', createdAt: '2026-11-23T08:00:00.000Z' }),
+      )
+      const said = linesSaid()
+      await client.history.delete('run-older')
+      await client.history.delete('run-third')
+      await history.rename('run-older', 'a new name')
+      await history.remove('run-third')
+      expect(history.runs.map((r) => r.id)).toEqual(['run-newer'])
+      expect(history.selectedIds).toEqual(['run-newer'])
+      expect(said).toEqual(['no run with id run-older', 'no run with id run-third'])
+    })
+
     it('stays ticked, as before, when its fetch fails for another reason: its file is damaged', async () => {
       const history = await withRuns(older(), newer())
       const said = linesSaid()

@@ -314,6 +314,8 @@ export const useHistoryStore = defineStore('history', () => {
       const run = loaded.value[id]
       if (run) remember({ ...run, name: summary.name })
     } catch (e) {
+      // Deleted elsewhere since it was listed: it leaves the list, as a tick that finds it gone.
+      if (isNotFound(e)) return dropGone(new Set([id]), e)
       ui.fail(e)
     }
   }
@@ -340,6 +342,8 @@ export const useHistoryStore = defineStore('history', () => {
         action: { label: 'Undo', run: () => restore(kept) },
       })
     } catch (e) {
+      // Already deleted elsewhere: the row goes, and the line says why no undo is offered.
+      if (isNotFound(e)) return dropGone(new Set([id]), e)
       ui.fail(e)
     }
   }
