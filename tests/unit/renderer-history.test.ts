@@ -37,6 +37,9 @@ async function withRuns(...runs: Run[]) {
   return history
 }
 
+/** What the page says of the run `older()` once a fetch finds it gone: by the name the list showed. */
+const GONE_OLDER = '“older” is no longer in the history: it was deleted or moved elsewhere'
+
 const fetches = () => client.calls.filter((c) => c.method === 'getRun').length
 const listings = () => client.calls.filter((c) => c.method === 'listRuns').length
 
@@ -217,7 +220,7 @@ describe('history store', () => {
         expect(history.selectedRuns.map((r) => r.id)).toEqual(['run-newer'])
         await vi.waitFor(() => expect(listings()).toBe(listed + 1))
         expect(history.runs.map((r) => r.id)).toEqual(['run-newer'])
-        expect(said).toEqual(['no run with id run-older'])
+        expect(said).toEqual([GONE_OLDER])
       } finally {
         vi.useRealTimers()
       }
@@ -300,7 +303,7 @@ describe('history store', () => {
       expect(history.openId).toBe('run-newer')
       expect(history.selectedRuns.map((r) => r.id)).toEqual(['run-newer'])
       expect(history.runs.map((r) => r.id)).toEqual(['run-since', 'run-newer'])
-      expect(said).toEqual(['no run with id run-older'])
+      expect(said).toEqual([GONE_OLDER])
     })
 
     it('is not asked for again, nor said again, by a later tick or open of it', async () => {
@@ -314,7 +317,7 @@ describe('history store', () => {
       await history.toggleSelected('run-older')
       expect(fetches()).toBe(before)
       expect(history.selectedIds).toEqual(['run-newer'])
-      expect(said).toEqual(['no run with id run-older'])
+      expect(said).toEqual([GONE_OLDER])
     })
 
     it('is unticked when opening it finds it gone, as a tick does', async () => {
@@ -325,7 +328,7 @@ describe('history store', () => {
       expect(history.selectedIds).toEqual(['run-newer'])
       expect(history.openRun?.id).toBe('run-newer')
       expect(history.runs.map((r) => r.id)).toEqual(['run-newer'])
-      expect(said).toEqual(['no run with id run-older'])
+      expect(said).toEqual([GONE_OLDER])
     })
 
     it('leaves the list when a rename or a delete finds it gone, said once each', async () => {
@@ -336,12 +339,15 @@ describe('history store', () => {
       )
       const said = linesSaid()
       await client.history.delete('run-older')
-      await client.history.delete('run-third')
       await history.rename('run-older', 'a new name')
+      await client.history.delete('run-third')
       await history.remove('run-third')
       expect(history.runs.map((r) => r.id)).toEqual(['run-newer'])
       expect(history.selectedIds).toEqual(['run-newer'])
-      expect(said).toEqual(['no run with id run-older', 'no run with id run-third'])
+      expect(said).toEqual([
+        GONE_OLDER,
+        '“third” is no longer in the history: it was deleted or moved elsewhere',
+      ])
     })
 
     it('stays ticked, as before, when its fetch fails for another reason: its file is damaged', async () => {

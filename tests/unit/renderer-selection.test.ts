@@ -179,7 +179,9 @@ describe('selection', () => {
     expect(selection.ids).toEqual(['run-2'])
     expect(selection.openId).toBe('run-2')
     expect(history.runs.map((r) => r.id)).toEqual(['run-3', 'run-2'])
-    expect(useUiStore().toasts.map((t) => t.text)).toEqual(['no run with id run-1'])
+    expect(useUiStore().toasts.map((t) => t.text)).toEqual([
+      '“run 1” is no longer in the history: it was deleted or moved elsewhere',
+    ])
     await painted()
     expect(location.hash).toBe('#runs=run-2')
   })

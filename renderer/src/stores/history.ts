@@ -205,7 +205,7 @@ export const useHistoryStore = defineStore('history', () => {
       if (byId.value.has(id)) runs.value = runs.value.map((r) => (r.id === id ? summary : r))
     } catch (e) {
       if (loaded.value[id] !== shown) return
-      if (isNotFound(e)) return dropGone(new Set([id]), e)
+      if (isNotFound(e)) return dropGone(new Set([id]))
       forget(id)
       ui.fail(e)
     }
@@ -214,12 +214,18 @@ export const useHistoryStore = defineStore('history', () => {
   /**
    * Runs a fetch found gone from the history (deleted in another tab or by the CLI, its file removed):
    * unticked and out of the list at once, as a run deleted here is, so no later tick asks for them again;
-   * the list is fetched again for whatever else changed there, and the failure is said once, in the
-   * server's line.
+   * the list is fetched again for whatever else changed there, and it is said once, by the name the list
+   * showed (the server's line names only the id).
    */
-  async function dropGone(ids: ReadonlySet<string>, error: unknown): Promise<void> {
+  async function dropGone(ids: ReadonlySet<string>): Promise<void> {
+    const names = [...ids].map((id) => `“${byId.value.get(id)?.name || loaded.value[id]?.name || id}”`)
     drop(ids)
-    ui.fail(error)
+    ui.notify(
+      names.length === 1
+        ? `${names[0]} is no longer in the history: it was deleted or moved elsewhere`
+        : `${names.length} runs are no longer in the history: ${names.join(', ')}`,
+      { kind: 'error' },
+    )
     await refresh()
   }
 
@@ -236,7 +242,7 @@ export const useHistoryStore = defineStore('history', () => {
     const other = failures.find((f) => !isNotFound(f.reason))
     if (other) ui.fail(other.reason)
     const gone = failures.filter((f) => isNotFound(f.reason))
-    if (gone.length > 0) await dropGone(new Set(gone.map((f) => f.id)), gone[0].reason)
+    if (gone.length > 0) await dropGone(new Set(gone.map((f) => f.id)))
   }
 
   async function refresh(): Promise<void> {
@@ -315,7 +321,7 @@ export const useHistoryStore = defineStore('history', () => {
       if (run) remember({ ...run, name: summary.name })
     } catch (e) {
       // Deleted elsewhere since it was listed: it leaves the list, as a tick that finds it gone.
-      if (isNotFound(e)) return dropGone(new Set([id]), e)
+      if (isNotFound(e)) return dropGone(new Set([id]))
       ui.fail(e)
     }
   }
@@ -343,7 +349,7 @@ export const useHistoryStore = defineStore('history', () => {
       })
     } catch (e) {
       // Already deleted elsewhere: the row goes, and the line says why no undo is offered.
-      if (isNotFound(e)) return dropGone(new Set([id]), e)
+      if (isNotFound(e)) return dropGone(new Set([id]))
       ui.fail(e)
     }
   }
