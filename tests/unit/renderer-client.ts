@@ -21,6 +21,7 @@ import { TargetStore } from '../../main/remote/targets'
 import { createService, type Service } from '../../main/service/service'
 import { saveExport } from '../../main/transports/ipc/dispatch'
 import type { AmdahlClient } from '../../renderer/src/api/client'
+import { unwrap } from '../../renderer/src/api/methods'
 import { provideClient } from '../../renderer/src/api/inject'
 
 export interface TestClient extends AmdahlClient {
@@ -95,14 +96,15 @@ export async function createTestClient(options: { allowCommands?: boolean } = {}
         service.handlers,
         async (name) => (chosen = join(exportDir, name)),
       )
-      if (!answer.ok) throw new Error(answer.error)
+      // As the app's client reads it (api/ipc.ts): a failure's kind reaches the page.
+      const value = unwrap(answer)
       exported.push({
         input,
         fileName: basename(chosen),
         path: chosen,
         content: await readFile(chosen, 'utf8'),
       })
-      return answer.value
+      return value
     },
     onMenu(listener) {
       menuListeners.add(listener)

@@ -589,13 +589,18 @@ describe('history store', () => {
     expect(summary.id).toBe('run-newer')
   })
 
-  it('says in one line why an export could not be saved', async () => {
-    const history = await withRuns(newer())
-    await client.history.delete('run-newer')
+  it('says in one line why an export could not be saved: a ticked run deleted elsewhere, named, dropped', async () => {
+    const history = await withRuns(older(), newer())
+    await history.toggleSelected('run-older')
+    await client.history.delete('run-older')
     await useFilesStore().exportSelected('md')
-    expect(useUiStore().toasts.at(-1)).toMatchObject({ kind: 'error', text: 'no run with id run-newer' })
+    expect(useUiStore().toasts.at(-1)).toMatchObject({
+      kind: 'error',
+      text: `Nothing exported: ${GONE_OLDER}`,
+    })
     expect(client.exported).toEqual([])
     expect(history.runs.map((r) => r.id)).toEqual(['run-newer'])
+    expect(history.selectedIds).toEqual(['run-newer'])
   })
 
   it('saves a chart PNG as base64 bytes', async () => {

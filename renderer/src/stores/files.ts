@@ -2,6 +2,7 @@
 // chart PNGs, through a save dialog (Electron) or a download (browser).
 import { defineStore } from 'pinia'
 import { MAX_IMPORT_BYTES, type ExportFormat, type RunSummary } from '../../../common/contract'
+import { isNotFound } from '../api/errors'
 import { useClient } from '../api/inject'
 import { useHistoryStore } from './history'
 import { useSelectionStore } from './selection'
@@ -100,7 +101,9 @@ export const useFilesStore = defineStore('files', () => {
       if (result.saved)
         ui.notify(`Saved ${result.path ?? result.fileName ?? 'the export'}`, { kind: 'success' })
     } catch (e) {
-      ui.fail(e)
+      // A ticked run deleted elsewhere: it leaves the list and the charts, named, as a tick finding it gone.
+      if (isNotFound(e)) await history.dropGoneTicked('Nothing exported: ')
+      else ui.fail(e)
     }
   }
 

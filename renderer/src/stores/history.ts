@@ -218,15 +218,31 @@ export const useHistoryStore = defineStore('history', () => {
    * showed (the server's line names only the id).
    */
   async function dropGone(ids: ReadonlySet<string>): Promise<void> {
-    const names = [...ids].map((id) => `“${byId.value.get(id)?.name || loaded.value[id]?.name || id}”`)
+    const names = [...ids].map(nameOf)
     drop(ids)
+    sayGone(names)
+    await refresh()
+  }
+  const nameOf = (id: string): string => `“${byId.value.get(id)?.name || loaded.value[id]?.name || id}”`
+  function sayGone(names: string[], before = ''): void {
     ui.notify(
-      names.length === 1
-        ? `${names[0]} is no longer in the history: it was deleted or moved elsewhere`
-        : `${names.length} runs are no longer in the history: ${names.join(', ')}`,
+      before +
+        (names.length === 1
+          ? `${names[0]} is no longer in the history: it was deleted or moved elsewhere`
+          : `${names.length} runs are no longer in the history: ${names.join(', ')}`),
       { kind: 'error' },
     )
+  }
+
+  /**
+   * A call over the ticked runs (an export) found one gone, without saying which: the list is fetched again,
+   * and the ticked runs it no longer holds are dropped and said once, after `before` (what did not happen).
+   */
+  async function dropGoneTicked(before: string): Promise<void> {
+    const names = new Map(selection.ids.map((id) => [id, nameOf(id)]))
     await refresh()
+    const gone = [...names].filter(([id]) => !byId.value.has(id)).map(([, name]) => name)
+    if (gone.length > 0) sayGone(gone, before)
   }
 
   /**
@@ -377,5 +393,6 @@ export const useHistoryStore = defineStore('history', () => {
     open,
     rename,
     remove,
+    dropGoneTicked,
   }
 })
