@@ -23,6 +23,9 @@ const MAX_SPEED_BYTES = 1 << 18
 // rather than mistaking pools' speeds for one thread's.
 const SpeedRecordSchema = z.object({
   schema: z.union([z.literal(1), z.literal(2)]),
+  // The machine whose runs these are, as a probe names its own (ProbeStore.load). Absent from the files of
+  // earlier builds, which are read as this machine's; a build that does not know it drops it and reads the rest.
+  machine: z.object({ cpuModel: z.string().max(500), logicalCores: z.number().int().min(1) }).optional(),
   runs: z
     .array(SpeedCheckSchema.extend({ at: z.iso.datetime() }))
     .max(SPEED_RECORD_RUNS * (SPEED_RECORD_POOLS + 1)),
@@ -60,15 +63,24 @@ export class SpeedStore {
     )
     const runs = all.filter((entry) => kept.has(entry))
     await mkdir(this.dir, { recursive: true })
+    const { cpuModel, logicalCores } = machine
     await writeFileAtomic(
       this.fileFor(machine),
-      `${JSON.stringify({ schema: 2, runs } satisfies SpeedRecord)}\n`,
+      `${JSON.stringify({ schema: 2, machine: { cpuModel, logicalCores }, runs } satisfies SpeedRecord)}\n`,
     )
   }
 
+  /**
+   * This machine's record, or none when the file is missing, cannot be trusted, or names another machine: file
+   * names are made of a CPU model's letters and digits (machineKey), so two models can share one, and a file can
+   * be copied in; another machine's speeds would call this one's runs slow or fast against a speed it never had.
+   */
   private async read(machine: MachineLike): Promise<SpeedRecord> {
-    return (
-      (await readKept(this.fileFor(machine), SpeedRecordSchema, MAX_SPEED_BYTES)) ?? { schema: 1, runs: [] }
-    )
+    const record = await readKept(this.fileFor(machine), SpeedRecordSchema, MAX_SPEED_BYTES)
+    const owner = record?.machine
+    const ours =
+      owner === undefined ||
+      (owner.cpuModel === machine.cpuModel && owner.logicalCores === machine.logicalCores)
+    return record && ours ? record : { schema: 1, runs: [] }
   }
 }

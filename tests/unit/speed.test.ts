@@ -303,6 +303,25 @@ describe('SpeedStore', () => {
     expect(await store.recorded(machine)).toEqual([])
   })
 
+  it("reads no speeds for this machine from another machine's record under its file name", async () => {
+    const store = new SpeedStore(await mkdtemp(path.join(os.tmpdir(), 'amdahl-speed-')))
+    await store.record(machine, [check(1), { ...check(2), pool: 2 }])
+    expect(await store.recorded(machine)).toEqual([check(1), { ...check(2), pool: 2 }])
+    // Another CPU model whose letters and digits are the same: the same file name (amd-epyc-2c.speed.json).
+    const twin = { cpuModel: 'AMD-EPYC', logicalCores: 2 }
+    expect(store.fileFor(twin)).toBe(store.fileFor(machine))
+    expect(await store.recorded(twin)).toEqual([])
+    // A record copied in from a 40-core Xeon under this machine's file name.
+    const xeon = { cpuModel: 'Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz', logicalCores: 40 }
+    await store.record(xeon, [check(50)])
+    await writeFile(store.fileFor(machine), await readFile(store.fileFor(xeon)))
+    expect(await store.recorded(machine)).toEqual([])
+    // Its own runs start its record afresh, under its own name.
+    await store.record(machine, [check(3)])
+    expect(await store.recorded(machine)).toEqual([check(3)])
+    expect(JSON.parse(await readFile(store.fileFor(machine), 'utf8')).machine).toEqual(machine)
+  })
+
   it("keeps each pool's speeds apart, the last runs of each, and reads an earlier build's record as one thread's", async () => {
     const store = new SpeedStore(await mkdtemp(path.join(os.tmpdir(), 'amdahl-speed-')))
     // An earlier build wrote schema 1: one-thread entries only.
