@@ -28,6 +28,14 @@ export const CachesSchema = z.object({
   /** Whether a level is shared by all cores (then its probe buffer is split among the workers). */
   shared: z.object({ L1: z.boolean(), L2: z.boolean(), L3: z.boolean() }),
   source: z.enum(['sys', 'getconf', 'none']),
+  /**
+   * Sizes getconf gave that are not used (their level is null above): sizes with an associativity of 0, which
+   * glibc reports for a size taken from a CPUID field not describing the cache (main/probe/caches.ts).
+   */
+  leftOut: z
+    .array(z.object({ level: CacheLevelSchema, bytes: z.number().int().min(1) }))
+    .max(3)
+    .optional(),
 })
 export type Caches = z.infer<typeof CachesSchema>
 

@@ -57,23 +57,48 @@ export function parseSysCaches(entries: readonly SysCacheEntry[]): Caches {
   return (out.L1 ?? out.L2 ?? out.L3) ? out : NONE
 }
 
-/** `getconf -a`'s LEVEL1_DCACHE_SIZE, LEVEL2_CACHE_SIZE, LEVEL3_CACHE_SIZE (blank or 0 where unknown). */
+/**
+ * `getconf -a`'s LEVEL1_DCACHE_SIZE, LEVEL2_CACHE_SIZE, LEVEL3_CACHE_SIZE (blank or 0 where unknown). A size
+ * whose associativity (LEVELn_…_ASSOC) reads 0 is left out: glibc (2.36 here; later ones ask CPUID
+ * 0x8000001D) takes an AMD CPU's L2 and L3 from CPUID 0x80000006, and answers associativity 0 where that leaf
+ * says "see 0x8000001D", as Zen processors do; its L3 size then need not be what a core shares. On a 2-core
+ * EPYC VM getconf said 320 MiB where /sys says 32 MiB: without /sys, the probe's buffer of 4× the L3 was
+ * 1 GiB, and its L3 figure memory's.
+ */
 export function parseGetconf(text: string): Caches {
   const value = (name: string): number | null => {
     const m = new RegExp(`^${name}\\s+(\\d+)\\s*$`, 'm').exec(text)
     const n = m ? Number(m[1]) : 0
     return n > 0 ? n : null
   }
+  /** The associativity as getconf prints it; null where blank or absent (unknown, not 0). */
+  const assoc = (name: string): number | null => {
+    const m = new RegExp(`^${name}\\s+(\\d+)\\s*$`, 'm').exec(text)
+    return m ? Number(m[1]) : null
+  }
   const out: Caches = {
-    L1: value('LEVEL1_DCACHE_SIZE'),
-    L2: value('LEVEL2_CACHE_SIZE'),
-    L3: value('LEVEL3_CACHE_SIZE'),
+    ...NONE,
     // getconf does not say what is shared; the usual layout: private L1 and L2, a shared L3.
     shared: { L1: false, L2: false, L3: true },
     source: 'getconf',
   }
+  const leftOut: NonNullable<Caches['leftOut']> = []
+  for (const [level, name] of [
+    ['L1', 'LEVEL1_DCACHE'],
+    ['L2', 'LEVEL2_CACHE'],
+    ['L3', 'LEVEL3_CACHE'],
+  ] as const) {
+    const bytes = value(`${name}_SIZE`)
+    if (bytes !== null && assoc(`${name}_ASSOC`) === 0) leftOut.push({ level, bytes })
+    else out[level] = bytes
+  }
+  if (leftOut.length > 0) return { ...out, leftOut }
   return (out.L1 ?? out.L2 ?? out.L3) ? out : NONE
 }
+
+/** `getconf -a` of this machine; throws where there is none (not Linux or glibc) or it fails. */
+const runGetconf = (): string =>
+  execFileSync('getconf', ['-a'], { encoding: 'utf8', timeout: 5000, maxBuffer: 1 << 20 })
 
 function readSys(dir: string): SysCacheEntry[] {
   if (!existsSync(dir)) return []
@@ -94,13 +119,15 @@ function readSys(dir: string): SysCacheEntry[] {
     }))
 }
 
-/** The caches of this machine: /sys first, getconf next, else none (the probe then skips cache sizes). */
-export function readCaches(sysDir = SYS_CACHE_DIR): Caches {
+/**
+ * The caches of this machine: /sys first, getconf next, else none (the probe then skips cache sizes).
+ * `getconf` gives its output (tests give a machine's, kept as a file).
+ */
+export function readCaches(sysDir = SYS_CACHE_DIR, getconf: () => string = runGetconf): Caches {
   const sys = parseSysCaches(readSys(sysDir))
   if (sys.source === 'sys') return sys
   try {
-    const text = execFileSync('getconf', ['-a'], { encoding: 'utf8', timeout: 5000, maxBuffer: 1 << 20 })
-    return parseGetconf(text)
+    return parseGetconf(getconf())
   } catch {
     return NONE
   }

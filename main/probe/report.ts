@@ -1,6 +1,7 @@
 // The probe as a terminal table: every figure as median [95% interval], then the ceiling it sets on speedup.
 import {
   bandwidthSpeedupCeiling,
+  type Caches,
   type Interval,
   type PoolFigure,
   type ProbeResult,
@@ -29,15 +30,25 @@ function table(rows: string[][]): string {
     .join('\n')
 }
 
+/** The sizes getconf gave that the probe did not use, and why, in words; '' where none. */
+function leftOut(c: Caches): string {
+  const sizes = (c.leftOut ?? []).map((l) => `${l.level} of ${size(l.bytes)}`)
+  if (sizes.length === 0) return ''
+  const named = sizes.length > 1 ? `${sizes.slice(0, -1).join(', ')} and ${sizes.at(-1)}` : sizes[0]
+  const why = 'associativity 0, a size glibc reads from a CPUID field that does not describe the cache'
+  return `; ${named} left out: ${why}`
+}
+
 export function formatProbe(probe: ProbeResult): string {
   const c = probe.caches
+  const levels = (['L1', 'L2', 'L3'] as const)
+    .filter((l) => c[l] !== null)
+    .map((l) => `${l} ${size(c[l] ?? 0)}${c.shared[l] ? ' shared' : ' per core'}`)
+  const from = `from ${c.source === 'sys' ? '/sys' : 'getconf'}${leftOut(c)}`
   const caches =
     c.source === 'none'
       ? 'not reported by this OS (no cache-sized figures)'
-      : (['L1', 'L2', 'L3'] as const)
-          .filter((l) => c[l] !== null)
-          .map((l) => `${l} ${size(c[l] ?? 0)}${c.shared[l] ? ' shared' : ' per core'}`)
-          .join(', ') + ` (from ${c.source === 'sys' ? '/sys' : 'getconf'})`
+      : `${levels.join(', ') || 'none usable (no cache-sized figures)'} (${from})`
   const last = c.L3 ?? c.L2 ?? c.L1
   const lines = [
     `machine probe: ${probe.cpuModel}, ${probe.logicalCores} logical cores, ${probe.kernel} kernels, ${probe.measuredAt}`,

@@ -1,6 +1,6 @@
 // The machine's limits on the charts, as pure functions of a real sweep and a real (short) probe: the bandwidth
 // ceiling beside ideal and Amdahl, throughput with the probe's curve, the cache staircase, the time breakdown.
-import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 import {
   bandwidthSpeedupCeiling,
@@ -10,7 +10,7 @@ import {
 } from '../../common/ceilings'
 import { SweepSpecSchema, type Run } from '../../common/contract'
 import { runSweep } from '../../main/engine'
-import { parseGetconf } from '../../main/probe/caches'
+import { readCaches } from '../../main/probe/caches'
 import { runProbe } from '../../main/probe/probe'
 import { chartCards } from '../../renderer/src/charts/cards'
 import {
@@ -26,19 +26,20 @@ import { named, seriesOf, valueOf } from './charts-fixtures'
 import { runsToMarkdown } from '../../main/export/markdown'
 import { runsToHtml } from '../../main/export/html-report'
 
-const getconf = readFileSync(new URL('./fixtures/probe/getconf-a.txt', import.meta.url), 'utf8')
+// /sys/devices/system/cpu/cpu0/cache of a 2-core EPYC VM (index0…3).
+const sysCaches = readCaches(fileURLToPath(new URL('./fixtures/probe/sys-cache-epyc-kvm', import.meta.url)))
 
 let bare: Run
 let probed: Run
 let probe: ProbeResult
-/** The same run held against the probe with the fixture's cache sizes (L1 48 KiB, L2 1 MiB per core, L3 508 MiB). */
+/** The same run held against the probe with the fixture's caches (L1 32 KiB, L2 1 MiB a core, L3 32 MiB). */
 let cached: Run
 
 beforeAll(async () => {
   bare = await runSweep(
     SweepSpecSchema.parse({ name: 'sum', sizes: [64, 256, 600], pools: [1, 2], repetitions: 3, warmups: 1 }),
   )
-  probe = await runProbe({ maxPool: 2, samples: 2, memoryBytes: 4 * 2 ** 20, caches: parseGetconf(getconf) })
+  probe = await runProbe({ maxPool: 2, samples: 2, memoryBytes: 4 * 2 ** 20, caches: sysCaches })
   probed = { ...bare, machine: { ...bare.machine, ceilings: memoryOnly(probe) } }
   cached = { ...bare, machine: { ...bare.machine, ceilings: probe } }
 })
@@ -341,12 +342,12 @@ describe('cache staircase', () => {
     expect(serial.data.map(valueOf).map(([bytes]) => bytes)).toEqual([64, 256, 600].map((n) => n * n * 8))
     const marks = (seriesOf(option)[0].markLine?.data ?? []) as { xAxis?: number; name?: string }[]
     expect(marks.map((m) => [m.name, m.xAxis])).toEqual([
-      ['L1', 49152],
+      ['L1', 32768],
       ['L2', 1048576],
-      ['L3', 532676608],
+      ['L3', 33554432],
     ])
     expect((option.xAxis as { type: string }).type).toBe('log')
-    // The axis reaches every mark, L3 (508 MiB) beyond the largest matrix (2.9 MB) included, and every matrix.
+    // The axis reaches every mark, L3 (32 MiB) beyond the largest matrix (2.9 MB) included, and every matrix.
     const axis = option.xAxis as {
       min: number
       max: number
@@ -354,7 +355,7 @@ describe('cache staircase', () => {
       axisLabel: { formatter: (v: number) => string }
     }
     expect(axis.min).toBeLessThanOrEqual(64 * 64 * 8)
-    expect(axis.max).toBeGreaterThanOrEqual(532676608)
+    expect(axis.max).toBeGreaterThanOrEqual(33554432)
     // Off the edges, where a mark's label ran into the tick labels: 32 KiB and 512 MiB marks get an octave more.
     const caches = { ...probe.caches, L1: 2 ** 15, L3: 2 ** 29 }
     const edges = cacheStaircase(

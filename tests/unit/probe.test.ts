@@ -2,6 +2,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import {
   assignFlops,
@@ -25,6 +26,9 @@ import { memoryIo } from './cli-io'
 
 // `getconf -a` on the machine this was written on (its /sys has no cpu0/cache folder).
 const getconf = readFileSync(new URL('./fixtures/probe/getconf-a.txt', import.meta.url), 'utf8')
+// A 2-core EPYC VM (glibc 2.36): its `getconf -a`, and its /sys/devices/system/cpu/cpu0/cache (index0…3).
+const epycGetconf = readFileSync(new URL('./fixtures/probe/getconf-a-epyc-kvm.txt', import.meta.url), 'utf8')
+const epycSys = fileURLToPath(new URL('./fixtures/probe/sys-cache-epyc-kvm', import.meta.url))
 
 const iv = (median: number) => ({ median, low: median, high: median, samples: 1 })
 /** A probe result as the schema takes it, with the read bandwidths given per pool. */
@@ -48,15 +52,58 @@ function probeWith(read: number[], assign: number[] = [2, 4]): ProbeResult {
 }
 
 describe('cache sizes', () => {
-  it('reads L1d, L2 and L3 from getconf -a, with L3 taken as shared', () => {
+  it('reads L1d and L2 from getconf -a, and leaves out an L3 whose associativity reads 0', () => {
+    // LEVEL3_CACHE_SIZE 532676608 (508 MiB) beside LEVEL3_CACHE_ASSOC 0: not a size a core shares.
     const c = parseGetconf(getconf)
     expect(c).toEqual({
       L1: 49152,
       L2: 1048576,
-      L3: 532676608,
+      L3: null,
       shared: { L1: false, L2: false, L3: true },
       source: 'getconf',
+      leftOut: [{ level: 'L3', bytes: 532676608 }],
     })
+  })
+
+  it("uses none of getconf's 320 MiB L3 where /sys says 32 MiB, and the L1 and L2 both agree on", () => {
+    const sys = readCaches(epycSys, () => {
+      throw new Error('getconf is not asked where /sys answers')
+    })
+    expect([sys.source, sys.L1, sys.L2, sys.L3, sys.shared.L3]).toEqual([
+      'sys',
+      32 * 2 ** 10,
+      2 ** 20,
+      32 * 2 ** 20,
+      true,
+    ])
+    const fallback = readCaches(path.join(tmpdir(), 'no-such-sys-cache-dir'), () => epycGetconf)
+    expect(fallback).toEqual({
+      L1: sys.L1,
+      L2: sys.L2,
+      L3: null,
+      shared: { L1: false, L2: false, L3: true },
+      source: 'getconf',
+      leftOut: [{ level: 'L3', bytes: 320 * 2 ** 20 }],
+    })
+    // The probe's memory buffer: the 64 MiB floor, not 4× 320 MiB capped at 1 GiB.
+    expect(memoryBufferBytes(fallback, 64 * 2 ** 30)).toEqual({ bytes: 64 * 2 ** 20, capped: false })
+    // A size getconf gives with a non-zero associativity is kept.
+    const glibcAsking0x8000001D = epycGetconf
+      .replace(/^LEVEL3_CACHE_SIZE\s+\d+$/m, 'LEVEL3_CACHE_SIZE 33554432')
+      .replace(/^LEVEL3_CACHE_ASSOC\s+0$/m, 'LEVEL3_CACHE_ASSOC 16')
+    expect(parseGetconf(glibcAsking0x8000001D)).toMatchObject({ L3: sys.L3, source: 'getconf' })
+    expect(parseGetconf(glibcAsking0x8000001D).leftOut).toBeUndefined()
+  })
+
+  it('says in the probe table which getconf size it left out, and why', () => {
+    const probe = {
+      ...probeWith([33, 44]),
+      caches: readCaches(path.join(tmpdir(), 'no-such-sys-cache-dir'), () => epycGetconf),
+    }
+    expect(formatProbe(probe).split('\n')[3]).toBe(
+      'caches         L1 32 KiB per core, L2 1 MiB per core (from getconf; L3 of 320 MiB left out: associativity 0, a size glibc reads from a CPUID field that does not describe the cache)',
+    )
+    expect(ProbeResultSchema.parse(probe)).toEqual(probe)
   })
 
   it('says none when getconf reports no data cache', () => {
@@ -100,7 +147,10 @@ describe('probe arithmetic', () => {
 
   it('sizes the memory buffer at 4× the last-level cache, within 64 MiB … 1 GiB and half the free memory', () => {
     const caches = parseGetconf(getconf)
-    expect(memoryBufferBytes(caches, 64 * 2 ** 30)).toEqual({ bytes: 2 ** 30, capped: true })
+    expect(memoryBufferBytes({ ...caches, L3: 512 * 2 ** 20 }, 64 * 2 ** 30)).toEqual({
+      bytes: 2 ** 30,
+      capped: true,
+    })
     expect(memoryBufferBytes({ ...caches, L3: 32 * 2 ** 20 }, 64 * 2 ** 30)).toEqual({
       bytes: 128 * 2 ** 20,
       capped: false,
@@ -206,7 +256,7 @@ describe('a real probe run', () => {
       maxPool: 2,
       samples: 2,
       memoryBytes: 8 * 2 ** 20,
-      caches: parseGetconf(getconf),
+      caches: readCaches(epycSys),
       onStep: (s) => steps.push(s),
     })
     expect(ProbeResultSchema.parse(probe)).toEqual(probe)
