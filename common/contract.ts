@@ -327,6 +327,11 @@ export const MachineSchema = z.object({
   ceilings: ProbeResultSchema.nullable().optional(),
 })
 export type Machine = z.infer<typeof MachineSchema>
+/**
+ * This machine as getMachine answers it: with `probeNote`, one line saying why the probe file kept for it was
+ * not read (damaged, another machine's), where there is one; a run's machine never carries it.
+ */
+export type ThisMachine = Machine & { probeNote?: string }
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number')
 
@@ -730,7 +735,7 @@ export const apiInputs = {
 } as const
 
 export interface ApiOutputs {
-  getMachine: Machine
+  getMachine: ThisMachine
   startSweep: { runId: string }
   cancelSweep: { cancelled: boolean }
   /** target: the remote target the sweep runs on (absent: this machine). */

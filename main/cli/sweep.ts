@@ -58,6 +58,7 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
   }
 
   const machinesDir = probeDirFor(options.historyDir ?? defaultHistoryDir(io.env))
+  const probes = new ProbeStore(machinesDir)
   const speeds = new SpeedStore(machinesDir)
   const controller = new AbortController()
   const bar = io.stderr.isTTY && !events ? new ProgressLine(io.stderr) : null
@@ -87,8 +88,13 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
       history,
       onProgress: (progress) => (events ? events.progress(progress) : bar?.update(progress)),
       warn,
-      // Held against this machine's probe (amdahl probe) in its exports: CSV gb_per_s, pct_of_ceiling.
-      ceilings: (machine) => new ProbeStore(machinesDir).load(machine),
+      // Held against this machine's probe (amdahl probe) in its exports: CSV gb_per_s, pct_of_ceiling. A
+      // probe file there and not read is said: whoever ran the probe would find no ceilings, and no why.
+      ceilings: async (machine) => {
+        const kept = await probes.read(machine)
+        if (kept.note !== null) warn(kept.note)
+        return kept.probe
+      },
       // Held against this machine's usual speed (slow-machine); --no-save writes nothing, so records nothing.
       speed: {
         recorded: (machine) => speeds.recorded(machine),

@@ -3,7 +3,10 @@ import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { z } from 'zod'
 import { ProbeResultSchema, type ProbeResult } from '../../common/ceilings'
+import { formatIssues } from '../../common/contract'
+import { oneLine, printableName } from '../../common/one-line'
 import { writeFileAtomic } from '../history/atomic'
+import { errorCode } from '../history/disk-errors'
 import { readRegularFile } from '../history/read-file'
 
 /** A saved probe is a few KB; anything much larger is not ours. */
@@ -49,24 +52,75 @@ export class ProbeStore {
    * would put this machine's cells at a share of a ceiling they never had.
    */
   async load(machine: { cpuModel: string; logicalCores: number }): Promise<ProbeResult | null> {
-    const probe = await readKept(this.fileFor(machine), ProbeResultSchema, MAX_PROBE_BYTES)
-    return probe && probe.cpuModel === machine.cpuModel && probe.logicalCores === machine.logicalCores
-      ? probe
-      : null
+    return (await this.read(machine)).probe
+  }
+
+  /**
+   * As load, and why a probe file that is there was not read, in one line naming it: someone who ran the
+   * probe and finds no ceilings learns why. The file is left as it is; measuring again replaces it.
+   */
+  async read(machine: { cpuModel: string; logicalCores: number }): Promise<KeptProbe> {
+    const file = this.fileFor(machine)
+    const kept = await readKeptFile(file, ProbeResultSchema, MAX_PROBE_BYTES, 'probe file')
+    if (kept.state === 'missing') return { probe: null, note: null }
+    if (kept.state === 'unread') return { probe: null, note: notRead(file, kept.why) }
+    const probe = kept.value
+    if (probe.cpuModel === machine.cpuModel && probe.logicalCores === machine.logicalCores)
+      return { probe, note: null }
+    const measuredOn = `${probe.cpuModel}, ${probe.logicalCores} logical cores`
+    return { probe: null, note: notRead(file, `it was measured on another machine (${measuredOn})`) }
   }
 }
 
+const notRead = (file: string, why: string): string =>
+  oneLine(
+    `the probe file ${printableName(file)} was not read: ${why}; runs get no ceilings until this machine ` +
+      'is measured again, which replaces the file',
+  )
+
+/** This machine's probe as read, and why one found was not: null where none was saved or it was read. */
+export interface KeptProbe {
+  probe: ProbeResult | null
+  note: string | null
+}
+
+/** A file kept per machine as read: its content, absent, or there and not read, with why in words. */
+export type Kept<T> = { state: 'ok'; value: T } | { state: 'missing' } | { state: 'unread'; why: string }
+
 /**
- * A file kept per machine (a probe, a speed record), or null when it is missing, not a regular file (a link, a
- * pipe), larger than maxBytes, unreadable or not what the schema says: each can be measured again.
+ * A file kept per machine (a probe, a speed record): not read when it is not a regular file (a link, a
+ * pipe), larger than maxBytes, unreadable or not what the schema says, each said by `why` as the history says
+ * it of a run file; `what` it is ("probe file") names it there.
  */
-export async function readKept<T>(file: string, schema: z.ZodType<T>, maxBytes: number): Promise<T | null> {
+export async function readKeptFile<T>(
+  file: string,
+  schema: z.ZodType<T>,
+  maxBytes: number,
+  what: string,
+): Promise<Kept<T>> {
+  let read
   try {
-    const read = await readRegularFile(file, maxBytes)
-    if (read.state !== 'ok') return null
-    const parsed = schema.safeParse(JSON.parse(read.text))
-    return parsed.success ? parsed.data : null
-  } catch {
-    return null
+    read = await readRegularFile(file, maxBytes, { what })
+  } catch (error) {
+    return { state: 'unread', why: `unreadable (${errorCode(error) ?? 'unknown error'})` }
   }
+  if (read.state === 'missing') return read
+  if (read.state === 'refused') return { state: 'unread', why: read.reason }
+  let raw: unknown
+  try {
+    raw = JSON.parse(read.text)
+  } catch (error) {
+    // V8's message quotes the text around the fault: the file's content stays out of the line.
+    const at = /position (\d+)/.exec((error as Error).message)?.[1]
+    return { state: 'unread', why: at === undefined ? 'not JSON' : `not JSON (a fault at character ${at})` }
+  }
+  const parsed = schema.safeParse(raw)
+  if (parsed.success) return { state: 'ok', value: parsed.data }
+  return { state: 'unread', why: `not a ${what} this Amdahl reads (${formatIssues(parsed.error)})` }
+}
+
+/** readKeptFile's content, or null for any other outcome: each can be measured again. */
+export async function readKept<T>(file: string, schema: z.ZodType<T>, maxBytes: number): Promise<T | null> {
+  const kept = await readKeptFile(file, schema, maxBytes, 'kept file')
+  return kept.state === 'ok' ? kept.value : null
 }

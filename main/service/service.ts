@@ -149,8 +149,13 @@ export function createService(options: ServiceOptions): Service {
       history,
       workerScript: options.workerScript,
       warn,
-      // The run is held against this machine's probe in its exports and charts (CSV pct_of_ceiling).
-      ceilings: (machine) => probes.load(machine),
+      // The run is held against this machine's probe in its exports and charts (CSV pct_of_ceiling); a probe
+      // file there and not read is said in the log (`amdahl serve`'s terminal), as getMachine tells the page.
+      ceilings: async (machine) => {
+        const kept = await probes.read(machine)
+        if (kept.note !== null) warn(kept.note)
+        return kept.probe
+      },
       speed: {
         recorded: (machine) => speeds.recorded(machine),
         record: (machine, s) => speeds.record(machine, s),
@@ -210,7 +215,8 @@ export function createService(options: ServiceOptions): Service {
   const handlers: ApiHandlers = {
     async getMachine() {
       const machine = machineInfo()
-      return { ...machine, ceilings: await probes.load(machine) }
+      const kept = await probes.read(machine)
+      return { ...machine, ceilings: kept.probe, ...(kept.note === null ? {} : { probeNote: kept.note }) }
     },
 
     async probeMachine() {

@@ -1,5 +1,14 @@
 // The machine probe: its arithmetic (bytes counted, ceilings picked, cache sizes parsed), and a short real run.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -22,6 +31,7 @@ import { formatProbe } from '../../main/probe/report'
 import { machineKey, probeDirFor, ProbeStore } from '../../main/probe/store'
 import { machineInfo } from '../../main/engine/machine'
 import { runCli } from '../../main/cli/program'
+import type { Run } from '../../common/contract'
 import { memoryIo } from './cli-io'
 
 // `getconf -a` on the machine this was written on (its /sys has no cpu0/cache folder).
@@ -245,6 +255,82 @@ describe('probe arithmetic', () => {
       expect(await store.load({ cpuModel: 'Other', logicalCores: 2 })).toBeNull()
     } finally {
       rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('a probe file that is there and not read', () => {
+  const said = (file: string, why: string) =>
+    `the probe file ${file} was not read: ${why}; runs get no ceilings until this machine is measured ` +
+    'again, which replaces the file'
+
+  it('is read as no probe, said in one line naming the file and why, and left as it was', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'amdahl-probe-'))
+    try {
+      const store = new ProbeStore(dir)
+      const probe = probeWith([33, 44])
+      const file = store.fileFor(probe)
+      expect(await store.read(probe)).toEqual({ probe: null, note: null })
+      await store.save(probe)
+      expect(await store.read(probe)).toEqual({ probe, note: null })
+      const xeon = { ...probe, cpuModel: 'Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz', logicalCores: 40 }
+      for (const [content, why] of [
+        ['{"schema": 1, oops}', 'not JSON (a fault at character 14)'],
+        ['', 'not JSON'],
+        [
+          '{"schema": 1}',
+          'not a probe file this Amdahl reads (' +
+            'measuredAt: missing; cpuModel: missing; logicalCores: missing)',
+        ],
+        [
+          JSON.stringify(xeon),
+          'it was measured on another machine (Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz, 40 logical cores)',
+        ],
+      ]) {
+        writeFileSync(file, content)
+        expect(await store.read(probe)).toEqual({ probe: null, note: said(file, why) })
+        expect(await store.load(probe)).toBeNull()
+        expect(readFileSync(file, 'utf8')).toBe(content)
+      }
+      rmSync(file)
+      mkdirSync(file)
+      expect(await store.read(probe)).toEqual({ probe: null, note: said(file, 'a folder, not a probe file') })
+      expect(statSync(file).isDirectory()).toBe(true)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('is said once by amdahl sweep, whose run has no ceilings, and the file is left as it was', async () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'amdahl-probe-cli-'))
+    try {
+      const file = new ProbeStore(probeDirFor(home)).fileFor(machineInfo())
+      mkdirSync(path.dirname(file))
+      writeFileSync(file, '{"schema": 1, "measuredAt": "2026-')
+      const io = memoryIo()
+      const args = [
+        '--sizes',
+        '16',
+        '--pools',
+        '1',
+        '--reps',
+        '2',
+        '--max-samples',
+        '2',
+        '--history-dir',
+        home,
+      ]
+      expect(await runCli(['sweep', ...args], io)).toBe(0)
+      const lines = io.err().split('\n')
+      expect(lines.filter((l) => l.includes('probe file'))).toEqual([
+        `amdahl: ${said(file, 'not JSON (a fault at character 34)')}`,
+      ])
+      expect(readFileSync(file, 'utf8')).toBe('{"schema": 1, "measuredAt": "2026-')
+      const [runFile] = readdirSync(home).filter((f) => f.endsWith('.json'))
+      const run = JSON.parse(readFileSync(path.join(home, runFile), 'utf8')) as Run
+      expect(run.machine.ceilings ?? null).toBeNull()
+    } finally {
+      rmSync(home, { recursive: true, force: true })
     }
   })
 })

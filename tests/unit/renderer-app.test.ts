@@ -1,6 +1,8 @@
 // @vitest-environment happy-dom
 // The whole app over the real service (charts stubbed: ECharts cannot draw in happy-dom): header, menu commands,
 // a sweep from the Run button to the history, delete and undo from the toast.
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -9,6 +11,8 @@ import { AuthError } from '../../renderer/src/api/errors'
 import { clientKey } from '../../renderer/src/api/inject'
 import App from '../../renderer/src/components/App.vue'
 import { useConfigStore } from '../../renderer/src/stores/config'
+import { machineInfo } from '../../main/engine/machine'
+import { probeDirFor, ProbeStore } from '../../main/probe/store'
 import { makeRun } from './history-fixtures'
 import { createTestClient, until, type TestClient } from './renderer-client'
 
@@ -48,6 +52,24 @@ describe('App', () => {
     await until(() => !app.get('[data-testid="machine-summary"]').text().includes('reading'), 'the machine')
     expect(app.get('[data-testid="machine-summary"]').text()).toMatch(/\d+ logical cores · [\d.]+ GiB/)
     expect(app.get('[data-testid="mode-badge"]').text()).toBe('browser')
+    app.unmount()
+  })
+
+  it('warns why the machine has no ceilings when its probe file cannot be read, and leaves it', async () => {
+    // The service's probes folder: machines/ beside the history folder, under this machine's file name.
+    const file = new ProbeStore(probeDirFor(client.history.dir)).fileFor(machineInfo())
+    await mkdir(dirname(file), { recursive: true })
+    await writeFile(file, 'half a probe')
+    const note =
+      `the probe file ${file} was not read: not JSON; runs get no ceilings until this machine is measured ` +
+      'again, which replaces the file'
+    expect(await client.getMachine({})).toMatchObject({ ceilings: null, probeNote: note })
+    const app = mountApp()
+    await until(() => app.find('[data-testid="toast"]').exists(), 'the warning')
+    expect(app.get('[data-testid="toast"]').attributes('data-kind')).toBe('warning')
+    expect(app.get('[data-testid="toast"]').text()).toBe(note)
+    expect(app.get('[data-testid="measure-machine"]').text()).toBe('Measure this machine')
+    expect(await readFile(file, 'utf8')).toBe('half a probe')
     app.unmount()
   })
 

@@ -29,8 +29,11 @@ export const useMachineStore = defineStore('machine', () => {
 
   async function load(): Promise<void> {
     try {
-      machine.value = await client.getMachine({})
+      const here = await client.getMachine({})
+      machine.value = here
       error.value = null
+      // Whoever measured this machine and finds no ceilings learns why: its probe file could not be read.
+      if (here.probeNote) ui.notify(here.probeNote, { kind: 'warning', timeoutMs: 15_000 })
     } catch (e) {
       // A refused token is explained once, in the banner.
       error.value = ui.noteAuth(e) ? 'not connected' : errorLine(e)
