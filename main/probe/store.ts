@@ -1,11 +1,12 @@
 // The probe kept per machine in the data folder: one JSON file per machine (CPU model and cores), re-measurable.
-import { mkdir } from 'node:fs/promises'
+import { lstat, mkdir, open, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { z } from 'zod'
 import { ProbeResultSchema, type ProbeResult } from '../../common/ceilings'
 import { formatIssues } from '../../common/contract'
 import { oneLine, printableName } from '../../common/one-line'
-import { writeFileAtomic } from '../history/atomic'
+import { ExportWriteError } from '../export/write-export'
+import { tempPathFor, writeFileAtomic } from '../history/atomic'
 import { errorCode } from '../history/disk-errors'
 import { readRegularFile } from '../history/read-file'
 
@@ -39,11 +40,47 @@ export class ProbeStore {
     return path.join(this.dir, `${machineKey(machine)}.json`)
   }
 
+  /**
+   * Keeps the probe as its machine's; a folder or disk that refuses it is thrown as one line naming the
+   * file, as an export's destination is (ExportWriteError: "cannot write …/x-2c.json: it is a folder").
+   */
   async save(probe: ProbeResult): Promise<string> {
-    await mkdir(this.dir, { recursive: true })
     const file = this.fileFor(probe)
-    await writeFileAtomic(file, `${JSON.stringify(probe, null, 2)}\n`)
+    try {
+      await mkdir(this.dir, { recursive: true })
+      await writeFileAtomic(file, `${JSON.stringify(probe, null, 2)}\n`)
+    } catch (error) {
+      throw keepError(error, file)
+    }
     return file
+  }
+
+  /**
+   * Refuses, as save would, a place this machine's probe cannot be kept, before a probe of up to a minute is
+   * measured for it: its file a folder, a file on the way to it, a folder that takes no file. Nothing is made
+   * that stays: a temp file is made and removed in the nearest folder there is, as an export's destination is
+   * tried (checkDestination).
+   */
+  async checkKeepable(machine: { cpuModel: string; logicalCores: number }): Promise<void> {
+    const file = this.fileFor(machine)
+    try {
+      // save renames its file over whatever is there but a folder (a link is replaced, not followed).
+      if ((await lstat(file).catch(absent))?.isDirectory())
+        throw Object.assign(new Error(), { code: 'EISDIR' })
+      // The nearest folder there is on the way (save makes the rest): a file there is refused, as by mkdir.
+      let folder = this.dir
+      let info = await stat(folder).catch(absent)
+      while (info === null && path.dirname(folder) !== folder) {
+        folder = path.dirname(folder)
+        info = await stat(folder).catch(absent)
+      }
+      if (info?.isDirectory() === false) throw Object.assign(new Error(), { code: 'ENOTDIR' })
+      const temp = tempPathFor(path.join(folder, path.basename(file)))
+      await (await open(temp, 'wx')).close()
+      await rm(temp, { force: true })
+    } catch (error) {
+      throw keepError(error, file)
+    }
   }
 
   /**
@@ -70,6 +107,22 @@ export class ProbeStore {
     const measuredOn = `${probe.cpuModel}, ${probe.logicalCores} logical cores`
     return { probe: null, note: notRead(file, `it was measured on another machine (${measuredOn})`) }
   }
+}
+
+/** Nothing there: fine, save makes it; anything else (a file on the way: ENOTDIR) is thrown. */
+function absent(error: unknown): null {
+  if (errorCode(error) === 'ENOENT') return null
+  throw error
+}
+
+/**
+ * A file-system refusal in the words an export's gets, naming the probe's file; mkdir's EEXIST is a file
+ * where a folder on the way should be. Anything without a code (our bug) is thrown as it is.
+ */
+function keepError(error: unknown, file: string): unknown {
+  const code = errorCode(error)
+  if (code === undefined) return error
+  return new ExportWriteError(file, code === 'EEXIST' ? 'ENOTDIR' : code)
 }
 
 const notRead = (file: string, why: string): string =>

@@ -227,19 +227,29 @@ export function createService(options: ServiceOptions): Service {
       const controller = new AbortController()
       // Where the engine runs (a host process of its own under `amdahl serve` and in the app), never beside HTTP or IPC.
       const probeOptions = { workerScript: options.workerScript, signal: controller.signal }
-      const measured = (engine.probe ? engine.probe(probeOptions) : runProbe(probeOptions)).then(
-        async (probe) => {
-          await probes.save(probe)
-          return probe
-        },
-      )
-      probing = { controller, done: measured.catch(() => undefined) }
+      // Where a failure came: its line says whether the machine was measured, and whether that was kept.
+      const failed = {
+        before: 'the machine was not measured',
+        measuring: 'measuring the machine failed',
+        keeping: 'the machine was measured but its probe was not kept',
+      }
+      let stage: keyof typeof failed = 'before'
+      const kept = (async () => {
+        // Before measuring, as the CLI does: a minute of measuring must not end in "could not be kept".
+        await probes.checkKeepable(machineInfo())
+        stage = 'measuring'
+        const probe = await (engine.probe ? engine.probe(probeOptions) : runProbe(probeOptions))
+        stage = 'keeping'
+        await probes.save(probe)
+        return probe
+      })()
+      probing = { controller, done: kept.catch(() => undefined) }
       try {
-        return await measured
+        return await kept
       } catch (error) {
         if (controller.signal.aborted)
           throw new ApiError('measuring the machine was cancelled: Amdahl is shutting down')
-        throw new ApiError(`measuring the machine failed: ${message(error)}`)
+        throw new ApiError(`${failed[stage]}: ${message(error)}`)
       } finally {
         probing = null
       }

@@ -32,6 +32,9 @@ import { machineKey, probeDirFor, ProbeStore } from '../../main/probe/store'
 import { machineInfo } from '../../main/engine/machine'
 import { runCli } from '../../main/cli/program'
 import type { Run } from '../../common/contract'
+import { inProcessEngine } from '../../main/engine/sweep-engine'
+import { HistoryStore } from '../../main/history/store'
+import { createService } from '../../main/service/service'
 import { memoryIo } from './cli-io'
 
 // `getconf -a` on the machine this was written on (its /sys has no cpu0/cache folder).
@@ -460,4 +463,153 @@ describe('amdahl probe, cancelled', () => {
       }
     },
   )
+})
+
+describe('a probe that cannot be kept where it was asked to be', () => {
+  const here = machineInfo()
+  const key = `${machineKey(here)}.json`
+  /** Every path under `dir`, a folder marked with a slash: what was there, to see that nothing changed. */
+  const tree = (dir: string): string[] =>
+    readdirSync(dir, { recursive: true, withFileTypes: true }).map(
+      (e) => `${path.relative(dir, path.join(e.parentPath, e.name))}${e.isDirectory() ? '/' : ''}`,
+    )
+
+  it.each([
+    [
+      'its file is a folder',
+      (home: string) => {
+        mkdirSync(path.join(home, 'machines', key), { recursive: true })
+        writeFileSync(path.join(home, 'machines', key, 'notes.txt'), 'mine')
+        return home
+      },
+      (home: string) => `--history-dir ${home}: cannot write ${home}/machines/${key}: it is a folder`,
+    ],
+    [
+      '--history-dir is a file',
+      (home: string) => {
+        writeFileSync(path.join(home, 'runs.txt'), 'mine')
+        return path.join(home, 'runs.txt')
+      },
+      (home: string) =>
+        `--history-dir ${home}/runs.txt: cannot write ${home}/runs.txt/machines/${key}: ` +
+        'part of the path is not a folder',
+    ],
+    [
+      'a file stands where its folder beside history/ goes',
+      (home: string) => {
+        writeFileSync(path.join(home, 'machines'), 'mine')
+        return path.join(home, 'history')
+      },
+      (home: string) =>
+        `--history-dir ${home}/history: cannot write ${home}/machines/${key}: ` +
+        'part of the path is not a folder',
+    ],
+  ])(
+    'is refused before measuring when %s, in one line naming the flag and the path, and nothing changes',
+    async (_, make, line) => {
+      const home = mkdtempSync(path.join(tmpdir(), 'amdahl-probe-cli-'))
+      try {
+        const typed = make(home)
+        const before = tree(home)
+        const io = memoryIo()
+        expect(await runCli(['probe', '--samples', '1', '--history-dir', typed], io)).toBe(1)
+        expect(io.err()).toBe(`amdahl: ${line(home)}\n`)
+        expect(io.out()).toBe('')
+        expect(tree(home)).toEqual(before)
+      } finally {
+        rmSync(home, { recursive: true, force: true })
+      }
+    },
+  )
+
+  it('is refused before measuring in the data folder too, naming the file there', async () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'amdahl-probe-cli-'))
+    try {
+      mkdirSync(path.join(home, 'machines', key), { recursive: true })
+      const io = memoryIo({ AMDAHL_HOME: home })
+      expect(await runCli(['probe', '--samples', '1'], io)).toBe(1)
+      expect(io.err()).toBe(`amdahl: cannot write ${home}/machines/${key}: it is a folder\n`)
+      expect(io.out()).toBe('')
+    } finally {
+      rmSync(home, { recursive: true, force: true })
+    }
+  })
+
+  it('is said in one line after the figures when its file became a folder while it measured', async () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'amdahl-probe-cli-'))
+    const file = path.join(home, 'machines', key)
+    try {
+      const io = memoryIo()
+      // A terminal: the probe's progress lines arrive, and the folder appears as the buffer starts to fill.
+      const terminal = {
+        ...io,
+        stderr: {
+          isTTY: true,
+          write: (text: string | Uint8Array) => {
+            io.stderr.write(text)
+            if (String(text).includes('filling')) mkdirSync(file, { recursive: true })
+            return true
+          },
+        },
+      }
+      expect(await runCli(['probe', '--samples', '1', '--history-dir', home], terminal)).toBe(1)
+      expect(io.out()).toMatch(/^machine probe: /)
+      expect(io.err().split('\r\x1b[2K').at(-1)).toBe(
+        `amdahl: --history-dir ${home}: the probe was measured but not kept: ` +
+          `cannot write ${file}: it is a folder\n`,
+      )
+      expect(statSync(file).isDirectory()).toBe(true)
+      expect(readdirSync(path.dirname(file))).toEqual([key])
+    } finally {
+      rmSync(home, { recursive: true, force: true })
+    }
+  })
+
+  it('is refused before measuring by the service, and said when it cannot be kept after', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'amdahl-probe-service-'))
+    const file = path.join(root, 'machines', key)
+    let measured = 0
+    const probe = { ...probeWith([33, 44]), cpuModel: here.cpuModel, logicalCores: here.logicalCores }
+    const service = createService({
+      history: new HistoryStore(path.join(root, 'history'), { onWarning: () => {} }),
+      onWarning: () => {},
+      // Measures nothing: answers at once, as the folder appears where the probe is to be kept.
+      engine: {
+        ...inProcessEngine,
+        probe: async () => {
+          measured++
+          mkdirSync(file, { recursive: true })
+          return probe
+        },
+      },
+    })
+    try {
+      await expect(service.handlers.probeMachine({})).rejects.toThrow(
+        `the machine was measured but its probe was not kept: cannot write ${file}: it is a folder`,
+      )
+      expect(measured).toBe(1)
+      await expect(service.handlers.probeMachine({})).rejects.toThrow(
+        `the machine was not measured: cannot write ${file}: it is a folder`,
+      )
+      expect(measured).toBe(1)
+      expect(statSync(file).isDirectory()).toBe(true)
+    } finally {
+      await service.shutdown()
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+
+  it('is refused in words when saved straight onto a folder, and the folder is left as it was', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'amdahl-probe-'))
+    try {
+      const store = new ProbeStore(dir)
+      const probe = probeWith([33, 44])
+      mkdirSync(path.join(store.fileFor(probe), 'inside'), { recursive: true })
+      await expect(store.save(probe)).rejects.toThrow(`cannot write ${store.fileFor(probe)}: it is a folder`)
+      expect(readdirSync(dir)).toEqual([path.basename(store.fileFor(probe))])
+      expect(readdirSync(store.fileFor(probe))).toEqual(['inside'])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })
