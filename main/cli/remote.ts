@@ -19,13 +19,15 @@ import {
   STOP_SIGNALS,
   UsageError,
 } from './errors'
-import { openHistory } from './history-store'
+import { preparedHistory } from './history-store'
 import type { CliIo } from './io'
 import { ProgressLine } from './progress'
 import { formatRunReport } from './table'
 import { VERSION } from './version'
-import { formatIssues, type SweepSpec } from '../../common/contract'
-import { oneLine, printable } from '../../common/one-line'
+import { ApiError, formatIssues, type SweepSpec } from '../../common/contract'
+import { errorLine, oneLine, printable, printableName } from '../../common/one-line'
+import { makeFolder } from '../history/make-folder'
+import { diskError, errorCode } from '../history/disk-errors'
 import { newRunId } from '../../common/run-id'
 import type { SweepOptions } from './flags'
 import { triedOutputs, writeOutputs } from './sweep-files'
@@ -62,11 +64,27 @@ export async function targetAddCommand(
   })
   if (!parsed.success) throw new UsageError(flagWords(formatIssues(parsed.error)))
   const target: Target = { ...parsed.data, addedAt: new Date().toISOString() }
+  if (options.dataDir !== undefined) await madeDataDir(options.dataDir)
   await storeFor(options, io).add(target)
   io.stdout.write(
     `added target ${target.name} (${target.destination}); try: amdahl target check ${target.name}\n`,
   )
   return EXIT_OK
+}
+
+/** The folder --data-dir names, made before a target is added there: one that cannot be names the flag. */
+async function madeDataDir(dir: string): Promise<void> {
+  try {
+    await makeFolder(dir)
+  } catch (error) {
+    // In the history folder's words (a file there, a read-only disk, /proc); else its code.
+    const worded = diskError(error, dir, 'data folder')
+    const why =
+      worded instanceof ApiError
+        ? worded.message
+        : `cannot make the folder ${dir}: ${errorCode(error) ?? errorLine(error)}`
+    throw new CliFailure(`--data-dir: ${printableName(why)}`)
+  }
 }
 
 /** Schema paths in a target's errors as the words the user typed. */
@@ -188,8 +206,9 @@ export async function remoteSweepCommand(
   // The files are written here, from the run that comes back: tried before connecting, as a local sweep does.
   const files = await triedOutputs(options, io.env)
   const target = await storeFor(options, io).get(options.on as string)
+  // Before connecting, as a local sweep before measuring: a run measured there must not end unsaved here.
+  const history = options.save ? await preparedHistory(options.historyDir, io) : null
   checkVersion(await remoteInfo(target, io), target)
-  const history = options.save ? openHistory(options.historyDir, io) : null
   const warn = (line: string) => io.stderr.write(`amdahl: ${oneLine(line)}\n`)
   const controller = new AbortController()
   const bar = io.stderr.isTTY ? new ProgressLine(io.stderr) : null

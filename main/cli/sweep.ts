@@ -16,7 +16,7 @@ import {
 } from './errors'
 import { defaultPools } from '../../common/lists'
 import { parseSweepSpec, type SweepOptions } from './flags'
-import { openHistory } from './history-store'
+import { preparedHistory } from './history-store'
 import type { CliIo } from './io'
 import { ProgressLine } from './progress'
 import { formatRunReport } from './table'
@@ -48,11 +48,8 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
   }
   // Saved or not, a file of the sweep must not replace a run kept in the history.
   const files = await triedOutputs(options, io.env)
-  const history = options.save ? openHistory(options.historyDir, io) : null
   // Before measuring, as for the files above: a sweep of minutes must not end in "could not be saved".
-  await history?.prepare().catch((error: unknown) => {
-    throw new CliFailure((error as Error).message)
-  })
+  const history = options.save ? await preparedHistory(options.historyDir, io) : null
   const warn = (line: string): void => {
     io.stderr.write(`amdahl: ${oneLine(line)}\n`)
   }

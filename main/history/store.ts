@@ -8,6 +8,7 @@ import { runIdProblem } from '../../common/run-id'
 import { summarizeRun } from '../../common/run-summary'
 import { TEMP_MARK, tempPathFor, writeFileAtomic, writeFileNew } from './atomic'
 import { diskError, errorCode, mappingDiskErrors } from './disk-errors'
+import { makeFolder } from './make-folder'
 import { kindOf, readRegularBytes, RUN_FILE_NOUN } from './read-file'
 import { indexWorkerScript, PARALLEL_FROM, summarizeInParallel } from './index-pool'
 import { keyOfFile, keyOfFileSync, MAX_RUN_FILE_BYTES, RUN_FILE } from './run-file'
@@ -208,7 +209,7 @@ export class HistoryStore {
    */
   async prepare(): Promise<void> {
     await mappingDiskErrors(this.dir, async () => {
-      await mkdir(this.dir, { recursive: true })
+      await makeFolder(this.dir)
       // A folder already there passes mkdir even where nothing can be written into it (its permissions, a disk
       // mounted read-only): a temp file made and removed, as every save makes one, finds that out now.
       const probe = tempPathFor(join(this.dir, 'prepare'))
@@ -325,7 +326,7 @@ export class HistoryStore {
    * again finds it there, not a new copy each time), and past that to a random one.
    */
   private async importOne(run: Run): Promise<{ summary: RunSummary; added: boolean }> {
-    await mappingDiskErrors(this.dir, () => mkdir(this.dir, { recursive: true }))
+    await mappingDiskErrors(this.dir, () => makeFolder(this.dir))
     const original = run.id
     const ids = [original, contentId(run)]
     for (let attempt = 0; attempt < 100; attempt++) {
@@ -362,7 +363,7 @@ export class HistoryStore {
   /** Writes the newest queued content until none is left; a checkpoint superseded while waiting is never written. */
   private async flush(fileName: string, entry: { next: string | null }): Promise<void> {
     await mappingDiskErrors(this.dir, async () => {
-      await mkdir(this.dir, { recursive: true })
+      await makeFolder(this.dir)
       while (entry.next !== null) {
         const text = entry.next
         entry.next = null

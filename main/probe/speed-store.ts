@@ -1,10 +1,10 @@
 // This machine's usual speed, kept beside its probe: the median reference check of each of its last runs
 // (main/engine/speed.ts), so a run can say it ran slower than the machine usually does.
-import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
 import { SpeedCheckSchema, type SpeedCheck } from '../../common/contract'
 import { writeFileAtomic } from '../history/atomic'
+import { makeFolder } from '../history/make-folder'
 import { machineKey, readKept } from './store'
 import { kindOf } from '../engine/speed'
 
@@ -62,7 +62,7 @@ export class SpeedStore {
       kinds.flatMap((kind) => all.filter((entry) => kindOf(entry) === kind).slice(-SPEED_RECORD_RUNS)),
     )
     const runs = all.filter((entry) => kept.has(entry))
-    await mkdir(this.dir, { recursive: true })
+    await makeFolder(this.dir)
     const { cpuModel, logicalCores } = machine
     await writeFileAtomic(
       this.fileFor(machine),

@@ -1,5 +1,5 @@
 // The probe kept per machine in the data folder: one JSON file per machine (CPU model and cores), re-measurable.
-import { lstat, mkdir, open, rm, stat } from 'node:fs/promises'
+import { lstat, open, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { z } from 'zod'
 import { ProbeResultSchema, type ProbeResult } from '../../common/ceilings'
@@ -8,6 +8,7 @@ import { oneLine, printableName } from '../../common/one-line'
 import { ExportWriteError } from '../export/write-export'
 import { tempPathFor, writeFileAtomic } from '../history/atomic'
 import { errorCode } from '../history/disk-errors'
+import { makeFolder } from '../history/make-folder'
 import { readRegularFile } from '../history/read-file'
 
 /** A saved probe is a few KB; anything much larger is not ours. */
@@ -47,7 +48,7 @@ export class ProbeStore {
   async save(probe: ProbeResult): Promise<string> {
     const file = this.fileFor(probe)
     try {
-      await mkdir(this.dir, { recursive: true })
+      await makeFolder(this.dir)
       await writeFileAtomic(file, `${JSON.stringify(probe, null, 2)}\n`)
     } catch (error) {
       throw keepError(error, file)

@@ -1,5 +1,4 @@
 // Where the remote targets are kept (targets.json in the data folder); what a target is lives in common/targets.ts.
-import { mkdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import lockfile from 'proper-lockfile'
 import { z } from 'zod'
@@ -7,6 +6,7 @@ import { MAX_TARGETS, TargetSchema, type Target } from '../../common/targets'
 import { ApiError, formatIssues } from '../../common/contract'
 import { oneLine } from '../../common/one-line'
 import { writeFileAtomic } from '../history/atomic'
+import { makeFolder } from '../history/make-folder'
 import { readRegularFile } from '../history/read-file'
 
 export {
@@ -105,11 +105,13 @@ export class TargetStore {
    */
   private async locked<T>(change: () => Promise<T>): Promise<T> {
     const cannot = (error: unknown) => {
+      // Already one line naming the folder (one that takes no new folders): said as it is.
+      if (error instanceof ApiError) return error
       const e = error as NodeJS.ErrnoException
       return new ApiError(`cannot change ${this.file}: ${e.code ?? oneLine(e.message ?? String(error))}`)
     }
     try {
-      await mkdir(dirname(this.file), { recursive: true })
+      await makeFolder(dirname(this.file))
     } catch (error) {
       throw cannot(error)
     }

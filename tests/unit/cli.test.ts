@@ -243,11 +243,39 @@ describe('sweep', () => {
     writeFileSync(file, 'a file, not a folder')
     const history = amdahl(...small, '--history-dir', file)
     expect(history.stderr).toBe(
-      `amdahl: the history folder ${file} is a file, not a folder: choose another folder\n`,
+      `amdahl: --history-dir: the history folder ${file} is a file, not a folder: choose another folder\n`,
     )
     expect(history.stdout).toBe('')
     expect(history.status).toBe(1)
   })
+
+  // /proc answers "no such file" for any new name: Node's recursive mkdir took that for a missing parent,
+  // made /proc (there already) and tried again, for ever at 100% CPU, before or after the sweep measured.
+  it.runIf(existsSync('/proc/self'))(
+    'refuses a --history-dir or --data-dir under /proc at once, in one line naming the flag',
+    () => {
+      const quick = (...args: string[]) =>
+        spawnSync(process.execPath, [cli, ...args], {
+          cwd: work,
+          env: env(),
+          encoding: 'utf8',
+          timeout: 15_000,
+        })
+      const sweep = quick('sweep', '--sizes', '32', '--pools', '1', '--history-dir', '/proc/amdahl-h/runs')
+      expect(sweep.stderr).toBe(
+        'amdahl: --history-dir: cannot make the folder /proc/amdahl-h/runs: /proc takes no new folders (choose a folder elsewhere)\n',
+      )
+      expect(sweep.stdout).toBe('')
+      expect(sweep.status).toBe(1)
+      const add = quick('target', 'add', 'lab', 'me@lab', '--data-dir', '/proc/amdahl-d')
+      expect(add.stderr).toBe(
+        'amdahl: --data-dir: cannot make the folder /proc/amdahl-d: /proc takes no new folders (choose a folder elsewhere)\n',
+      )
+      expect(add.status).toBe(1)
+      // Nothing kept anywhere else instead.
+      expect(existsSync(join(work, 'home', 'targets.json'))).toBe(false)
+    },
+  )
 
   it.each([
     ['SIGINT', 130],
