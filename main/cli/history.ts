@@ -8,6 +8,7 @@ import { openHistory } from './history-store'
 import type { CliIo } from './io'
 import { imageOptions, writeImages, type ImageFlags } from './images'
 import { resolveRunId } from './run-ids'
+import { inTypedFolder } from './typed-path'
 import { formatRunReport } from './table'
 import { chartRun } from '../export/html-report'
 import { openExport } from '../export/open-export'
@@ -130,7 +131,8 @@ async function importFolder(
   let present = 0
   for (const name of entries) {
     try {
-      for (const r of await history.importEach(await readJsonFile(join(dir, name), join(typed, name)))) {
+      const raw = await readJsonFile(join(dir, name), inTypedFolder(typed, name))
+      for (const r of await history.importEach(raw)) {
         if (r.added) imported++
         else present++
         io.stdout.write(`${importedLine(r)} from ${oneLine(name)}\n`)

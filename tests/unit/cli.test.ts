@@ -526,6 +526,13 @@ describe('history and export', () => {
     expect(amdahl('history', 'import', 'typed/results', '--history-dir', history).stderr).toMatch(
       /^amdahl: skipped b\.json: typed\/results\/b\.json is not valid JSON\n/,
     )
+    // A folder's files keep the folder as typed: path.join said typed/results/b.json for ./typed/results.
+    expect(amdahl('history', 'import', './typed/results', '--history-dir', history).stderr).toMatch(
+      /^amdahl: skipped b\.json: \.\/typed\/results\/b\.json is not valid JSON\n/,
+    )
+    expect(amdahl('history', 'import', './typed//results/', '--history-dir', history).stderr).toMatch(
+      /^amdahl: skipped b\.json: \.\/typed\/\/results\/b\.json is not valid JSON\n/,
+    )
     writeFileSync(join(work, 'typed', 'list.json'), '[1, 2]')
     expect(amdahl('history', 'import', 'typed/list.json', '--history-dir', history).stderr).toBe(
       'amdahl: cannot import typed/list.json: not a valid Amdahl list of runs: run 1: must be a group of fields\n',
