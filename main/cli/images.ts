@@ -1,6 +1,6 @@
 // `amdahl export --format svg|png`: the app's charts as image files, drawn without a browser.
 import { stat } from 'node:fs/promises'
-import { basename, dirname, extname, join, resolve } from 'node:path'
+import { basename, extname, resolve } from 'node:path'
 import type { Run } from '../../common/contract'
 import {
   chartCards,
@@ -12,6 +12,7 @@ import {
 import type { ChartTheme } from '../../renderer/src/charts/types'
 import { ExportWriteError, writeExportFile } from '../export/write-export'
 import { checkWritable } from './sweep-files'
+import { besideTyped } from './typed-path'
 import {
   DEFAULT_CHART_HEIGHT,
   DEFAULT_CHART_WIDTH,
@@ -91,7 +92,7 @@ function targets(runs: Run[], keys: ChartKey[], ext: string, out: string | undef
   if (out === undefined) return keys.map((k) => file(defaultFileName(runs, k, ext)))
   if (keys.length === 1) return [file(out)]
   const stem = basename(out, extname(out))
-  return keys.map((k) => file(join(dirname(out), `${stem}-${k}.${ext}`)))
+  return keys.map((k) => file(besideTyped(out, `${stem}-${k}.${ext}`)))
 }
 
 export async function writeImages(

@@ -101,6 +101,15 @@ describe('an output file in a folder that does not exist, named relative to wher
     expect(io.err).toBe(`amdahl: cannot write ${typed('report-time.svg')}: no such folder\n`)
   })
 
+  it('svg of several charts: a leading ./ is kept in the name, as typed', async () => {
+    // path.join(dirname(out), …) dropped it: ./nowhere/report.svg was named nowhere/report-time.svg.
+    const io = fakeIo()
+    const out = `./${typed('report.svg')}`
+    const args = ['export', run.id, '--format', 'svg', '--chart', 'time,speedup', '--out', out]
+    expect(await runCli([...args, '--history-dir', history], io)).toBe(1)
+    expect(io.err).toBe(`amdahl: cannot write ./${typed('report-time.svg')}: no such folder\n`)
+  })
+
   it.each([
     ['the folder itself, as "<folder>/."', () => `${relative(process.cwd(), dir)}/.`],
     ['a folder that exists', () => relative(process.cwd(), history)],
