@@ -2,6 +2,7 @@
 // machines through the user's own ssh, saved in the local history marked with the target.
 import { resolve } from 'node:path'
 import { stat } from 'node:fs/promises'
+import type { z } from 'zod'
 import { EVENTS_PROTOCOL } from '../../common/remote-events'
 import { machineInfo } from '../engine/machine'
 import { defaultDataDir } from '../history/paths'
@@ -24,7 +25,7 @@ import type { CliIo } from './io'
 import { ProgressLine } from './progress'
 import { formatRunReport } from './table'
 import { VERSION } from './version'
-import { ApiError, formatIssues, type SweepSpec } from '../../common/contract'
+import { ApiError, type SweepSpec } from '../../common/contract'
 import { errorLine, oneLine, printable, printableName } from '../../common/one-line'
 import { makeFolder } from '../history/make-folder'
 import { diskError, errorCode } from '../history/disk-errors'
@@ -62,7 +63,7 @@ export async function targetAddCommand(
     identity,
     remoteCommand: options.remoteCommand ?? DEFAULT_REMOTE_COMMAND,
   })
-  if (!parsed.success) throw new UsageError(flagWords(formatIssues(parsed.error)))
+  if (!parsed.success) throw new UsageError(targetIssue(parsed.error))
   const target: Target = { ...parsed.data, addedAt: new Date().toISOString() }
   if (options.dataDir !== undefined) await madeDataDir(options.dataDir)
   await storeFor(options, io).add(target)
@@ -87,13 +88,22 @@ async function madeDataDir(dir: string): Promise<void> {
   }
 }
 
-/** Schema paths in a target's errors as the words the user typed. */
-function flagWords(line: string): string {
-  return line
-    .replace(/^name: /, '<name>: ')
-    .replace(/^destination: /, '<user@host>: ')
-    .replace(/^identity: /, '--identity: ')
-    .replace(/^remoteCommand: /, '--remote-command: ')
+/** The words the user typed for each field of a new target: its arguments and flags. */
+const TYPED_AS: Readonly<Record<string, string>> = {
+  name: '<name>',
+  destination: '<user@host>',
+  identity: '--identity',
+  remoteCommand: '--remote-command',
+}
+
+/**
+ * What is wrong with a new target, in one line: the first issue only (the schema's others are about the same
+ * value again, "is empty" then "letters, digits…", or another field in its words), led by the word typed.
+ */
+function targetIssue(error: z.ZodError): string {
+  const issue = error.issues[0]
+  const field = String(issue.path[0] ?? '')
+  return `${TYPED_AS[field] ?? field}: ${issue.message}`
 }
 
 export async function targetListCommand(options: TargetDirOption, io: CliIo): Promise<number> {

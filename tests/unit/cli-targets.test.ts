@@ -134,6 +134,22 @@ describe('target texts that would bend a terminal', () => {
     expect(existsSync(join(dir, 'targets.json'))).toBe(false)
   })
 
+  // The schema finds more than one thing (an empty name is also not "letters, digits…"; a second field is
+  // wrong too): the line says the first, in the words typed, never a schema path such as remoteCommand.
+  it.each([
+    [['', ''], 'amdahl: <name>: target name is empty'],
+    [['far', '', '--remote-command', ''], 'amdahl: <user@host>: host is empty'],
+    [
+      ['far', 'me@far', '--remote-command', 'amdahl \u0007'],
+      'amdahl: --remote-command: remote command has control characters',
+    ],
+  ])('target add %j refuses in one line naming what was typed, and writes nothing', async (args, line) => {
+    const io = memoryIo({ ...process.env, AMDAHL_HOME: dir })
+    expect(await runCli(['target', 'add', ...args], io)).toBe(2)
+    expect(io.err()).toBe(`${line}\n`)
+    expect(existsSync(join(dir, 'targets.json'))).toBe(false)
+  })
+
   it('target add refuses an identity file whose path holds a bidi override', async () => {
     const key = join(dir, 'key\u202etxt')
     await writeFile(key, 'k')
