@@ -5,7 +5,7 @@ import { ApiError, formatIssues, MachineSchema } from '../../common/contract'
 import { oneLine } from '../../common/one-line'
 import { EVENTS_PROTOCOL } from '../../common/remote-events'
 import type { Target, TargetCheck } from '../../common/targets'
-import { versionAdvice } from './remote-sweep'
+import { notAmdahlOutput, versionAdvice } from './remote-sweep'
 import { LineReader, spawnSsh, Tail } from './ssh'
 
 /** What `amdahl info --json` prints: enough to check a target before sweeping on it. */
@@ -36,7 +36,10 @@ export function remoteInfo(target: Target, env: NodeJS.ProcessEnv, signal?: Abor
     }, INFO_TIMEOUT_MS)
     const reader = new LineReader(
       { maxLineBytes: 64 * 1024, maxTotalBytes: 256 * 1024 },
-      (l) => (line ??= l),
+      // The first line with something on it: a blank line before the answer says nothing.
+      (l) => {
+        if (line === null && l.trim() !== '') line = l
+      },
       (why) => {
         overflow = why
         child.kill('SIGTERM')
@@ -85,9 +88,8 @@ export function remoteInfo(target: Target, env: NodeJS.ProcessEnv, signal?: Abor
       try {
         raw = JSON.parse(line)
       } catch {
-        return refuse(
-          new ApiError(`${target.name} answered something that is not Amdahl's info (is it too old?)`),
-        )
+        // Amdahl's info is one JSON line, whatever its version: this was printed by something else there.
+        return refuse(new ApiError(notAmdahlOutput(target.name, line)))
       }
       const parsed = InfoSchema.safeParse(raw)
       if (!parsed.success)

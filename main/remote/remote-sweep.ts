@@ -99,6 +99,33 @@ export function versionAdvice(
   return `${target} runs Amdahl ${theirs} and this machine ${ours}: ${newer}`
 }
 
+/** How much of a line the remote printed in place of Amdahl's answer is shown: enough to recognise it. */
+export const SEEN_CHARS = 80
+
+/**
+ * What to say when the remote printed a line that is not Amdahl's (never JSON, so no version was seen): most
+ * often a login message on standard output, which a shell startup file there prints for a command over ssh
+ * too. The line is shown as one printable line, cut at SEEN_CHARS.
+ */
+export function notAmdahlOutput(target: string, line: string): string {
+  const text = oneLine(line)
+  const seen = text.length > SEEN_CHARS ? `${text.slice(0, SEEN_CHARS - 1)}…` : text
+  return (
+    `${target} printed ${JSON.stringify(seen)} where Amdahl's answer was expected: check that the login files ` +
+    `there (~/.bashrc, ~/.profile, /etc/bash.bashrc) print nothing when ssh runs a command`
+  )
+}
+
+/** Whether a line is JSON at all: anything Amdahl prints in these modes is, and a login message is not. */
+function isJson(line: string): boolean {
+  try {
+    JSON.parse(line)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /**
  * Semantic-version order: the numbers first, then a pre-release below its release (0.1.0-rc.1 < 0.1.0), its
  * identifiers compared one by one (numbers as numbers, below words); build metadata (+…) does not count.
@@ -159,6 +186,9 @@ export function runRemoteSweep(
     }
     const onLine = (line: string) => {
       if (problem !== null || line.trim() === '') return
+      // Before its hello, a line that is not JSON is not Amdahl's: a login message, not an old version.
+      if (!hello && line.length <= MAX_SMALL_EVENT_BYTES && !isJson(line))
+        return fail(notAmdahlOutput(target.name, line))
       const event = parseEvent(line)
       if (typeof event === 'string') return fail(`${target.name} sent ${event}`)
       if (!hello) {

@@ -217,3 +217,30 @@ describe('cancelling a sweep on a remote that never sends its run', () => {
     expect(() => process.kill(pid, 0)).toThrow()
   })
 })
+
+/**
+ * Stands for ssh to a host whose login prints a greeting on standard output (an echo in ~/.bashrc runs for a
+ * command over ssh too) before the remote Amdahl 0.1.0 answers its info: with an escape sequence, and long.
+ */
+const GREETING_SSH = `
+process.stdout.write('\\n  Welcome to the \\u001b[1mlab\\u001b[0m cluster: ' + 'quota '.repeat(40) + '\\n')
+process.stdout.write(JSON.stringify({ amdahl: '0.1.0', protocol: 1, machine: { cpuModel: 'Big Iron',
+  logicalCores: 64, totalMemoryBytes: 2 ** 36, freeMemoryBytes: 2 ** 35, platform: 'linux', release: '6',
+  arch: 'x64', node: 'v22', v8: '12', electron: null } }) + '\\n')
+`
+
+describe('a target whose login prints a greeting on standard output', () => {
+  it.each([[['target', 'check', 'far']], [['sweep', '--on', 'far', '--sizes', '100', '--pools', '1']]])(
+    '%j says what it printed, shown safely and cut short, and what to check: not that Amdahl is too old',
+    async (args) => {
+      const env = await withTarget(GREETING_SSH)
+      const io = memoryIo(env)
+      expect(await runCli(args, io)).toBe(1)
+      const seen = `Welcome to the \u241b[1mlab\u241b[0m cluster: ${'quota '.repeat(40)}`.slice(0, 79)
+      expect(io.err()).toBe(
+        `amdahl: far printed "${seen}…" where Amdahl's answer was expected: check that the login files there ` +
+          '(~/.bashrc, ~/.profile, /etc/bash.bashrc) print nothing when ssh runs a command\n',
+      )
+    },
+  )
+})

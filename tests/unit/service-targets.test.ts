@@ -230,6 +230,25 @@ describe('a run that is not of the sweep asked for', () => {
   })
 })
 
+describe('a target whose login prints a greeting before the remote Amdahl says hello', () => {
+  it('fails the sweep saying what was printed and what to check, not that Amdahl is too old', async () => {
+    await makeService('0.1.0', false)
+    // The app starts a sweep without asking for the info first: the greeting comes before the hello.
+    await writeFile(
+      join(dir, 'hello'),
+      'Last login: today\r\n' + eventLine({ type: 'hello', amdahl: '0.1.0', protocol: 1 }),
+    )
+    const done = settled()
+    await service.handlers.startSweep({ spec: spec(), target: 'far' })
+    const end = await done
+    expect(end.type === 'failed' && end.error).toBe(
+      'far printed "Last login: today" where Amdahl\'s answer was expected: check that the login files there ' +
+        '(~/.bashrc, ~/.profile, /etc/bash.bashrc) print nothing when ssh runs a command',
+    )
+    expect(await service.handlers.listRuns({})).toEqual([])
+  })
+})
+
 describe('checking a target', () => {
   it('reports the remote version, cores and memory, its texts made printable', async () => {
     await makeService('0.1.0', false)
