@@ -29,7 +29,6 @@ import { ApiError, type SweepSpec } from '../../common/contract'
 import { errorLine, oneLine, printable, printableName } from '../../common/one-line'
 import { makeFolder } from '../history/make-folder'
 import { diskError, errorCode } from '../history/disk-errors'
-import { newRunId } from '../../common/run-id'
 import type { SweepOptions } from './flags'
 import { triedOutputs, writeOutputs } from './sweep-files'
 
@@ -251,9 +250,7 @@ export async function remoteSweepCommand(
     bar?.clear()
     stop()
   }
-  // Kept as `serve` keeps a sweep on a target: under an id of this machine's (the target's may be taken here), as
-  // a run measured, not imported (no file was read), with the target's name on it.
-  run = { ...run, id: newRunId() }
+  // Kept as the app keeps a sweep on a target (keptRemoteRun): the id printed below is the one saved.
   io.stdout.write(formatRunReport(run))
   if (history) {
     await history.save(run)

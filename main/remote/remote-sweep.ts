@@ -2,6 +2,7 @@
 // run checked exactly as an import is (nothing from the remote side is trusted) and handed back to be saved.
 import { ApiError, cellCount, MAX_IMPORT_BYTES, type Run, type SweepSpec } from '../../common/contract'
 import { oneLine } from '../../common/one-line'
+import { newRunId } from '../../common/run-id'
 import {
   EVENTS_PROTOCOL,
   MAX_SMALL_EVENT_BYTES,
@@ -23,6 +24,8 @@ export interface RemoteSweepOptions {
   cancelGraceMs?: number
   /** What was asked for: the run that comes back must be of this sweep (see runMismatch). */
   request?: RemoteRequest
+  /** The id the run is kept under here (the app's sweep has given it out already); default: a new one. */
+  runId?: string
 }
 
 /** The sweep a remote was asked to run, as this side parsed it from what it sent. */
@@ -30,6 +33,17 @@ export interface RemoteRequest {
   spec: SweepSpec
   /** Fields the remote decides itself: pools when none were given (its own cores choose them). */
   chosenThere?: ReadonlyArray<keyof SweepSpec>
+}
+
+/**
+ * A target's run as this machine keeps it, wherever it was started (`sweep --on`, the app, serve): under an
+ * id of this history's (the target's own may be taken here), with the target's name on it, measured, not
+ * imported. `imported` marks a run read from a JSON export (common/contract.ts); this one was measured for
+ * the person here, on their target, which its `target` says, whatever the remote sent.
+ */
+export function keptRemoteRun(run: Run, id: string, target: string): Run {
+  const { imported: _imported, ...measured } = run
+  return { ...measured, id, target }
 }
 
 /** How far a remote's clock may be off ours before the run's createdAt cannot be of this sweep. */
@@ -159,8 +173,9 @@ export function compareVersions(a: string, b: string): number {
 
 /**
  * Runs `remoteArgs` (an `amdahl sweep … --events jsonl` argument list) on the target and resolves with the run it
- * sends back, marked with the target's name. Cancel closes the remote's stdin: the remote CLI cancels, sends the
- * run with what it measured and exits; after a grace period the link is cut. Rejects with ApiError (one line).
+ * sends back, as this machine keeps it (keptRemoteRun). Cancel closes the remote's stdin: the remote CLI
+ * cancels, sends the run with what it measured and exits; after a grace period the link is cut. Rejects with
+ * ApiError (one line).
  */
 export function runRemoteSweep(
   target: Target,
@@ -220,7 +235,7 @@ export function runRemoteSweep(
           }
           const mismatch = opts.request ? runMismatch(parsed, opts.request, startedAt, Date.now()) : null
           if (mismatch !== null) return fail(`${target.name} sent ${mismatch}`)
-          run = { ...parsed, target: target.name }
+          run = keptRemoteRun(parsed, opts.runId ?? newRunId(), target.name)
           return
         }
         case 'hello':

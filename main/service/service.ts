@@ -185,16 +185,16 @@ export function createService(options: ServiceOptions): Service {
         signal: sweep.controller.signal,
         // Every field is sent (remoteArgsForSpec): the run that comes back must be of exactly this spec.
         request: { spec: sweep.spec },
+        // Kept under the id the caller was given, so its progress, its finished event and the history agree.
+        runId: sweep.runId,
         onProgress: (remote) => {
           const progress: Progress = { ...remote, runId: sweep.runId }
           sweep.progress = progress
           emit({ type: 'progress', progress })
         },
       })
-      // Saved under the id the caller was given, so its progress, its finished event and the history agree.
-      const saved = { ...run, id: sweep.runId, target: target.name }
-      await history.save(saved)
-      event = { type: 'finished', run: summarizeRun(saved) }
+      await history.save(run)
+      event = { type: 'finished', run: summarizeRun(run) }
     } catch (error) {
       event = { type: 'failed', runId: sweep.runId, error: message(error) }
     }

@@ -8,7 +8,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { CliIo } from '../../main/cli/io'
 import { runCli } from '../../main/cli/program'
 import { INFO_TIMEOUT_MS } from '../../main/remote/info'
+import { eventLine } from '../../common/remote-events'
+import { HistoryStore } from '../../main/history/store'
 import { memoryIo } from './cli-io'
+import { makeRun } from './history-fixtures'
 
 /**
  * Stands for ssh: notes that it started, then never answers (a remote wrapper waiting on a prompt). Left behind
@@ -243,4 +246,56 @@ describe('a target whose login prints a greeting on standard output', () => {
       )
     },
   )
+})
+
+/** Stands for ssh to a remote Amdahl 0.1.0 whose sweep says hello and sends the run kept in FAKE_RUN. */
+const RUN_SSH = `
+const remote = process.argv[process.argv.length - 1]
+const out = (o) => process.stdout.write(JSON.stringify(o) + '\\n')
+if (/ info /.test(remote + ' ')) {
+  out({ amdahl: '0.1.0', protocol: 1, machine: { cpuModel: 'Big Iron', logicalCores: 64, totalMemoryBytes: 2 ** 36,
+    freeMemoryBytes: 2 ** 35, platform: 'linux', release: '6', arch: 'x64', node: 'v22', v8: '12', electron: null } })
+  process.exit(0)
+}
+out({ type: 'hello', amdahl: '0.1.0', protocol: 1 })
+process.stdout.write(require('node:fs').readFileSync(process.env.FAKE_RUN, 'utf8'))
+`
+
+describe('a run a target sends back', () => {
+  it('is saved as the app saves one: under the id printed (the target’s is taken here), not imported', async () => {
+    const env = await withTarget(RUN_SSH)
+    const taken = 'run-2026-11-25-aaaa'
+    const history = new HistoryStore(join(dir, 'history'), { onWarning: () => {} })
+    await history.save(makeRun({ id: taken, name: 'kept here' }))
+    // The sweep asked for below, measured now; sent with the id taken here and an imported mark.
+    const sent = makeRun({ id: taken, name: 'far away', createdAt: new Date().toISOString(), imported: true })
+    await writeFile(join(dir, 'run'), eventLine({ type: 'run', run: sent }))
+    const io = memoryIo({ ...env, FAKE_RUN: join(dir, 'run') })
+    const args = [
+      'sweep',
+      '--on',
+      'far',
+      '--sizes',
+      '16,64',
+      '--pools',
+      '1,2',
+      '--reps',
+      '2',
+      '--name',
+      'far away',
+    ]
+    expect(await runCli(args, io)).toBe(0)
+    const id = /^amdahl: saved as run (\S+) in .+ \(measured on far\)\n$/.exec(io.err())?.[1] as string
+    expect(id).not.toBe(taken)
+    expect(io.out()).toContain(`"far away" (${id})`)
+    const saved = await history.get(id)
+    expect([saved.id, saved.target, saved.imported]).toEqual([id, 'far', undefined])
+    expect((await history.get(taken)).name).toBe('kept here')
+    expect((await history.list()).map((r) => [r.id, r.imported]).sort()).toEqual(
+      [
+        [id, false],
+        [taken, false],
+      ].sort(),
+    )
+  })
 })

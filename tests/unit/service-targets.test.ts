@@ -141,6 +141,25 @@ describe('a sweep on a target', () => {
     expect(await service.handlers.getActiveSweep({})).toBeNull()
   })
 
+  it('keeps a run the target sends marked imported as measured here, as `sweep --on` does', async () => {
+    await makeService(
+      '0.1.0',
+      false,
+      'complete',
+      eventLine({ type: 'run', run: remoteRun({ imported: true }) }),
+    )
+    const done = settled()
+    const { runId } = await service.handlers.startSweep({ spec: spec(), target: 'far' })
+    const end = await done
+    expect(end.type === 'finished' && [end.run.id, end.run.imported, end.run.target]).toEqual([
+      runId,
+      false,
+      'far',
+    ])
+    const saved = await history.get(runId)
+    expect([saved.id, saved.imported, saved.target]).toEqual([runId, undefined, 'far'])
+  })
+
   it('cancels by closing the remote’s stdin: the run it then sends is saved, cancelled', async () => {
     await makeService('0.1.0', true, 'cancelled')
     const done = settled()
