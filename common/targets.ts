@@ -10,7 +10,8 @@ export const DEFAULT_REMOTE_COMMAND = 'npx amdahl'
 const printable = (what: string, max: number) =>
   z
     .string({ error: `${what} must be text` })
-    .min(1, `${what} is empty`)
+    // An empty text is that and nothing more: not also "letters, digits…" nor a host's rules after it.
+    .min(1, { error: `${what} is empty`, abort: true })
     .max(max, `${what}: at most ${max} characters`)
     // eslint-disable-next-line no-control-regex
     .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), `${what} has control characters`)

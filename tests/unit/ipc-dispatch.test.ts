@@ -213,6 +213,13 @@ describe('dispatch: malformed input changes nothing', () => {
     })
   })
 
+  it('says an empty target name once, not also the rules a name must follow', async () => {
+    expect(await dispatch(service.handlers, 'addTarget', { name: '', destination: 'me@lab' }, true)).toEqual({
+      ok: false,
+      error: 'name: target name is empty',
+    })
+  })
+
   it('leaves Object.prototype unpolluted after all of it', async () => {
     for (const [, method, raw] of cases) await dispatch(service.handlers, method, raw, true)
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
