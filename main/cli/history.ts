@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 import { errorLine, oneLine, printableName } from '../../common/one-line'
 import { CliFailure, EXIT_FAILURE, EXIT_OK, UsageError } from './errors'
 import { parseExportFormat } from './flags'
-import { openHistory } from './history-store'
+import { openHistory, preparedHistory } from './history-store'
 import type { CliIo } from './io'
 import { imageOptions, writeImages, type ImageFlags } from './images'
 import { resolveRunId } from './run-ids'
@@ -90,10 +90,12 @@ export async function historyImportCommand(
   // (an unset variable in `amdahl history import "$RESULT"`) is a mistake to name, not a folder to import.
   if (file.trim() === '') throw new UsageError('file "": name a JSON file or a folder of them')
   const path = resolve(file)
-  const history = openHistory(options.historyDir, io)
   const info = await lstat(path).catch(() => null)
-  if (info?.isDirectory()) return importFolder(path, file, history, io)
+  // The history made ready once what is imported is known to be there: a folder that cannot be one is said
+  // once, naming --history-dir, and not again for each file of a folder.
+  if (info?.isDirectory()) return importFolder(path, file, await preparedHistory(options.historyDir, io), io)
   const raw = await readJsonFile(path, file)
+  const history = await preparedHistory(options.historyDir, io)
   let imported
   try {
     imported = await history.importEach(raw)

@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { builtCli } from '../setup/built-cli'
 import { RunSchema } from '../../common/contract'
 import { RunsExportSchema } from '../../main/export/json'
+import { makeRun } from './history-fixtures'
 
 const root = resolve(import.meta.dirname, '../..')
 let work: string
@@ -274,6 +275,19 @@ describe('sweep', () => {
       expect(add.status).toBe(1)
       // Nothing kept anywhere else instead.
       expect(existsSync(join(work, 'home', 'targets.json'))).toBe(false)
+      // An import says it once, for a file as for a folder of them, not once per file.
+      const folder = fresh('import-to-proc')
+      mkdirSync(folder)
+      writeFileSync(join(folder, 'a.json'), JSON.stringify(makeRun({ id: 'run-a' })))
+      writeFileSync(join(folder, 'b.json'), JSON.stringify(makeRun({ id: 'run-b' })))
+      for (const from of [folder, join(folder, 'a.json')]) {
+        const imported = quick('history', 'import', from, '--history-dir', '/proc/amdahl-h/runs')
+        expect(imported.stderr).toBe(
+          'amdahl: --history-dir: cannot make the folder /proc/amdahl-h/runs: /proc takes no new folders (choose a folder elsewhere)\n',
+        )
+        expect(imported.stdout).toBe('')
+        expect(imported.status).toBe(1)
+      }
     },
   )
 
