@@ -14,8 +14,13 @@ const size = (bytes: number): string =>
   bytes >= MiB ? `${+(bytes / MiB).toFixed(1)} MiB` : `${+(bytes / 1024).toFixed(1)} KiB`
 /** What [min, max] of fewer than 6 samples covers (3: 75%), said beside it as a cell's interval says it. */
 const level = (samples: number): string => levelAfter(medianRanks(samples).level)
+/** A figure as median [interval] level; one sample has no interval to give (its [x–x] covered 0%). */
 const fig = (v: Interval | undefined): string =>
-  v ? `${v.median.toFixed(1)} [${v.low.toFixed(1)}–${v.high.toFixed(1)}]${level(v.samples)}` : '—'
+  !v
+    ? '—'
+    : v.samples === 1
+      ? `${v.median.toFixed(1)} (1 sample)`
+      : `${v.median.toFixed(1)} [${v.low.toFixed(1)}–${v.high.toFixed(1)}]${level(v.samples)}`
 const at = (figures: readonly PoolFigure[], p: number) => figures.find((f) => f.pool === p)?.value
 
 function table(rows: string[][]): string {

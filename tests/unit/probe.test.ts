@@ -372,6 +372,18 @@ describe('a real probe run', () => {
     expect(text).toMatch(/^1\s+\d+\.\d \[\d+\.\d–\d+\.\d\] 50%\s+\d+\.\d \[\d+\.\d–\d+\.\d\] 50%/m)
   })
 
+  it('prints a figure of one sample as that, without an interval said to cover 0%', async () => {
+    const probe = await runProbe({
+      maxPool: 1,
+      samples: 1,
+      memoryBytes: 2 ** 20,
+      caches: parseGetconf(getconf),
+    })
+    const text = formatProbe(probe)
+    expect(text).toMatch(/^1\s+\d+\.\d \(1 sample\)\s+\d+\.\d \(1 sample\)/m)
+    expect(text).not.toMatch(/\] 0%/)
+  })
+
   it("is not read back for this machine once another machine's probe lies under its file name", async () => {
     const probe = await runProbe({
       maxPool: 1,
