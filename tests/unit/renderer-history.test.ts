@@ -350,6 +350,25 @@ describe('history store', () => {
       ])
     })
 
+    it('is named once when two ticks on their way both find it gone, each run by its own name', async () => {
+      const history = await withRuns(
+        older(),
+        newer(),
+        makeRun({ id: 'run-third', name: 'third', createdAt: '2026-11-23T08:00:00.000Z' }),
+      )
+      const said = linesSaid()
+      await client.history.delete('run-older')
+      await client.history.delete('run-third')
+      // The second tick before the first one's fetch has failed: its loadNeeded asks for both.
+      await Promise.all([history.toggleSelected('run-older'), history.toggleSelected('run-third')])
+      expect(history.selectedIds).toEqual(['run-newer'])
+      expect(history.runs.map((r) => r.id)).toEqual(['run-newer'])
+      expect(said).toEqual([
+        GONE_OLDER,
+        '“third” is no longer in the history: it was deleted or moved elsewhere',
+      ])
+    })
+
     it('stays ticked, as before, when its fetch fails for another reason: its file is damaged', async () => {
       const history = await withRuns(older(), newer())
       const said = linesSaid()

@@ -218,8 +218,12 @@ export const useHistoryStore = defineStore('history', () => {
    * showed (the server's line names only the id).
    */
   async function dropGone(ids: ReadonlySet<string>): Promise<void> {
-    const names = [...ids].map(nameOf)
-    drop(ids)
+    // Only those still held: two ticks, or a delete and the recheck of its run, may find the same run gone,
+    // and the first has dropped and named it already (the second would name it again, by its id).
+    const held = [...ids].filter((id) => byId.value.has(id) || selection.isSelected(id) || id in loaded.value)
+    if (held.length === 0) return
+    const names = held.map(nameOf)
+    drop(new Set(held))
     sayGone(names)
     await refresh()
   }
