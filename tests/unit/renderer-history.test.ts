@@ -622,6 +622,17 @@ describe('history store', () => {
     expect(history.selectedIds).toEqual(['run-newer'])
   })
 
+  it('says why an export found a ticked run gone when the history cannot be listed again to name it', async () => {
+    const history = await withRuns(older(), newer())
+    await history.toggleSelected('run-older')
+    await client.history.delete('run-older')
+    const said = linesSaid()
+    client.listRuns = () => Promise.reject(new Error('cannot reach the Amdahl server'))
+    await useFilesStore().exportSelected('md')
+    expect(said).toEqual(['Nothing exported: no run with id run-older'])
+    expect(client.exported).toEqual([])
+  })
+
   it('saves a chart PNG as base64 bytes', async () => {
     await withRuns(newer())
     await useFilesStore().savePng('speedup.png', 'data:image/png;base64,iVBORw0KGgo=')

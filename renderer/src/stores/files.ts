@@ -102,7 +102,7 @@ export const useFilesStore = defineStore('files', () => {
         ui.notify(`Saved ${result.path ?? result.fileName ?? 'the export'}`, { kind: 'success' })
     } catch (e) {
       // A ticked run deleted elsewhere: it leaves the list and the charts, named, as a tick finding it gone.
-      if (isNotFound(e)) await history.dropGoneTicked('Nothing exported: ')
+      if (isNotFound(e)) await history.dropGoneTicked('Nothing exported: ', e)
       else ui.fail(e)
     }
   }

@@ -240,13 +240,16 @@ export const useHistoryStore = defineStore('history', () => {
 
   /**
    * A call over the ticked runs (an export) found one gone, without saying which: the list is fetched again,
-   * and the ticked runs it no longer holds are dropped and said once, after `before` (what did not happen).
+   * and the ticked runs it no longer holds are dropped and said once, after `before` (what did not happen);
+   * where it finds none gone, `failure` is said.
    */
-  async function dropGoneTicked(before: string): Promise<void> {
+  async function dropGoneTicked(before: string, failure: unknown): Promise<void> {
     const names = new Map(selection.ids.map((id) => [id, nameOf(id)]))
     await refresh()
     const gone = [...names].filter(([id]) => !byId.value.has(id)).map(([, name]) => name)
     if (gone.length > 0) sayGone(gone, before)
+    // None found gone (the list could not be fetched, or holds them all): the call's own line, not silence.
+    else ui.fail(`${before}${errorLine(failure)}`)
   }
 
   /**
