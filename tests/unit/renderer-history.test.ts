@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { isReactive } from 'vue'
 import { mount } from '@vue/test-utils'
-import { MAX_IMPORT_BYTES, type Run } from '../../common/contract'
+import { MAX_IMPORT_BYTES, MAX_NAME, type Run } from '../../common/contract'
 import { AHEAD_FRESH_MS, MAX_AHEAD, UNDO_MS, useHistoryStore } from '../../renderer/src/stores/history'
 import { useFilesStore } from '../../renderer/src/stores/files'
 import { useMachineStore } from '../../renderer/src/stores/machine'
@@ -15,7 +15,7 @@ import { makeRun } from './history-fixtures'
 import HistoryItem from '../../renderer/src/components/HistoryItem.vue'
 import HistoryPanel from '../../renderer/src/components/HistoryPanel.vue'
 import { summarizeRun } from '../../common/run-summary'
-import { errorLine } from '../../common/one-line'
+import { errorLine, MAX_LINE } from '../../common/one-line'
 import { createTestClient, storesWith, type TestClient } from './renderer-client'
 
 let client: TestClient
@@ -367,6 +367,33 @@ describe('history store', () => {
         GONE_OLDER,
         '“third” is no longer in the history: it was deleted or moved elsewhere',
       ])
+    })
+
+    it('names a run whose name holds a bidi override or a control character without either acting', async () => {
+      const history = await withRuns(
+        makeRun({ id: 'run-odd', name: 'evil\u202Egnp.exe\u001b[2J', createdAt: '2026-11-24T08:00:00.000Z' }),
+        newer(),
+      )
+      const said = linesSaid()
+      await client.history.delete('run-odd')
+      await history.toggleSelected('run-odd')
+      expect(said).toEqual([
+        '“evil\uFFFDgnp.exe\u241B[2J” is no longer in the history: it was deleted or moved elsewhere',
+      ])
+    })
+
+    it('says several long names gone in one line no longer than any other', async () => {
+      const long = (id: string, at: string) =>
+        makeRun({ id, name: `${id} ${'x'.repeat(MAX_NAME - id.length - 1)}`, createdAt: at })
+      const runs = Array.from({ length: 7 }, (_, i) => long(`run-${i}`, `2026-11-0${i + 1}T08:00:00.000Z`))
+      const history = await withRuns(...runs, newer())
+      for (const run of runs) await history.toggleSelected(run.id)
+      const said = linesSaid()
+      for (const run of runs) await client.history.delete(run.id)
+      await useFilesStore().exportSelected('md')
+      expect(said).toHaveLength(1)
+      expect(said[0]).toMatch(/^Nothing exported: 7 runs are no longer in the history: “run-0 x+”, /)
+      expect(said[0].length).toBeLessThanOrEqual(MAX_LINE)
     })
 
     it('stays ticked, as before, when its fetch fails for another reason: its file is damaged', async () => {

@@ -7,7 +7,7 @@ import { isNotFound } from '../api/errors'
 import { useClient } from '../api/inject'
 import { useMachineStore } from './machine'
 import { useSelectionStore } from './selection'
-import { errorLine } from '../../../common/one-line'
+import { capLine, errorLine, printable } from '../../../common/one-line'
 import { summarizeRun } from '../../../common/run-summary'
 import { useUiStore } from './ui'
 
@@ -227,13 +227,21 @@ export const useHistoryStore = defineStore('history', () => {
     sayGone(names)
     await refresh()
   }
-  const nameOf = (id: string): string => `“${byId.value.get(id)?.name || loaded.value[id]?.name || id}”`
+  /**
+   * A name is any text (an import's, a rename's): a bidi override in it would turn the rest of the line
+   * around, a control character show as nothing; both are shown as the CLI shows them (printable).
+   */
+  const nameOf = (id: string): string =>
+    `“${printable(byId.value.get(id)?.name || loaded.value[id]?.name || id)}”`
   function sayGone(names: string[], before = ''): void {
     ui.notify(
-      before +
-        (names.length === 1
-          ? `${names[0]} is no longer in the history: it was deleted or moved elsewhere`
-          : `${names.length} runs are no longer in the history: ${names.join(', ')}`),
+      // Eight names of 120 characters: capped as every line a person reads is.
+      capLine(
+        before +
+          (names.length === 1
+            ? `${names[0]} is no longer in the history: it was deleted or moved elsewhere`
+            : `${names.length} runs are no longer in the history: ${names.join(', ')}`),
+      ),
       { kind: 'error' },
     )
   }
