@@ -156,6 +156,8 @@ export async function readKeptFile<T>(
   try {
     read = await readRegularFile(file, maxBytes, { what })
   } catch (error) {
+    // A file where its folder should be: no file kept there (none could have been), not one refused.
+    if (errorCode(error) === 'ENOTDIR') return { state: 'missing' }
     return { state: 'unread', why: `unreadable (${errorCode(error) ?? 'unknown error'})` }
   }
   if (read.state === 'missing') return read

@@ -304,6 +304,17 @@ describe('a probe file that is there and not read', () => {
     }
   })
 
+  it('is not said where none can be: a file stands where the probes folder would be', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'amdahl-probe-'))
+    try {
+      writeFileSync(path.join(dir, 'machines'), 'notes of mine')
+      const store = new ProbeStore(path.join(dir, 'machines'))
+      expect(await store.read(probeWith([33, 44]))).toEqual({ probe: null, note: null })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('is said once by amdahl sweep, whose run has no ceilings, and the file is left as it was', async () => {
     const home = mkdtempSync(path.join(tmpdir(), 'amdahl-probe-cli-'))
     try {
