@@ -34,7 +34,11 @@ export async function makeFolder(dir: string, shown: string = dir): Promise<void
     const parent = dirname(path)
     if (code !== 'ENOENT' || parent === path) throw error
   }
-  await makeFolder(dirname(path), shown)
+  await makeFolder(dirname(path), shown).catch((error: unknown) => {
+    // Not a folder on the way (a link to nowhere; a file answers ENOTDIR itself): `dir` is no file, as
+    // EEXIST would call it, but on a path that is not all folders, as Node's recursive mkdir said.
+    throw errorCode(error) === 'EEXIST' ? Object.assign(error as Error, { code: 'ENOTDIR' }) : error
+  })
   try {
     await mkdir(path)
   } catch (error) {

@@ -93,6 +93,18 @@ describe('HistoryStore round trip', () => {
   })
 })
 
+describe('HistoryStore making its folder', () => {
+  it('says a folder on the way that is a link to nowhere is not a folder, not that the history is a file', async () => {
+    await symlink(join(dir, 'nowhere'), join(dir, 'gone'))
+    const under = join(dir, 'gone', 'runs')
+    const store = new HistoryStore(under, { onWarning: () => {} })
+    await expect(store.prepare()).rejects.toThrow(
+      `the history folder ${under} is not a folder (it, or a folder on its path, is a file)`,
+    )
+    expect(await readdir(dir)).toEqual(['gone'])
+  })
+})
+
 describe('HistoryStore reading many files', () => {
   const writeRuns = async (count: number) => {
     const text = JSON.stringify(makeRun())
