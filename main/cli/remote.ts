@@ -49,12 +49,9 @@ export async function targetAddCommand(
   options: TargetAddOptions,
   io: CliIo,
 ): Promise<number> {
-  let identity: string | null = null
-  if (options.identity !== undefined) {
-    identity = resolve(options.identity)
-    const info = await stat(identity).catch(() => null)
-    if (!info?.isFile()) throw new UsageError(`--identity: ${identity} is not a file`)
-  }
+  const typed = options.identity
+  // An empty --identity is said empty, as the other fields are: resolved, it named the current folder.
+  const identity = typed === undefined ? null : typed === '' ? '' : resolve(typed)
   // As the app's form is checked: a new target's fields hold nothing a terminal would show as something else.
   const parsed = TargetAddSchema.safeParse({
     name,
@@ -63,6 +60,11 @@ export async function targetAddCommand(
     remoteCommand: options.remoteCommand ?? DEFAULT_REMOTE_COMMAND,
   })
   if (!parsed.success) throw new UsageError(targetIssue(parsed.error))
+  // After the fields before it (the first thing wrong is said), and named as typed.
+  if (typed !== undefined && identity !== null) {
+    const info = await stat(identity).catch(() => null)
+    if (!info?.isFile()) throw new UsageError(`--identity: ${printableName(typed)} is not a file`)
+  }
   const target: Target = { ...parsed.data, addedAt: new Date().toISOString() }
   if (options.dataDir !== undefined) await madeDataDir(options.dataDir)
   await storeFor(options, io).add(target)

@@ -146,6 +146,9 @@ describe('target texts that would bend a terminal', () => {
       ['far', 'me@far', '--remote-command', 'amdahl \u0007'],
       'amdahl: --remote-command: remote command has control characters',
     ],
+    [['far', 'me@far', '--identity', ''], 'amdahl: --identity: identity file is empty'],
+    [['', 'me@far', '--identity', 'no-such-key'], 'amdahl: <name>: target name is empty'],
+    [['far', 'me@far', '--identity', 'no-such-key'], 'amdahl: --identity: no-such-key is not a file'],
   ])('target add %j refuses in one line naming what was typed, and writes nothing', async (args, line) => {
     const io = memoryIo({ ...process.env, AMDAHL_HOME: dir })
     expect(await runCli(['target', 'add', ...args], io)).toBe(2)
