@@ -15,7 +15,7 @@ import { makeRun } from './history-fixtures'
 import HistoryItem from '../../renderer/src/components/HistoryItem.vue'
 import HistoryPanel from '../../renderer/src/components/HistoryPanel.vue'
 import { summarizeRun } from '../../common/run-summary'
-import { errorLine, MAX_LINE } from '../../common/one-line'
+import { MAX_LINE } from '../../common/one-line'
 import { createTestClient, storesWith, type TestClient } from './renderer-client'
 
 let client: TestClient
@@ -43,12 +43,17 @@ const GONE_OLDER = '“older” is no longer in the history: it was deleted or m
 const fetches = () => client.calls.filter((c) => c.method === 'getRun').length
 const listings = () => client.calls.filter((c) => c.method === 'listRuns').length
 
-/** Every line the page says from now on, repeats too (a toast of the same text replaces the one shown). */
+/** Every line the page says from now on, as its toast shows it, repeats too (the same text replaces the one shown). */
 function linesSaid(): string[] {
   const lines: string[] = []
-  useUiStore().$onAction(({ name, args }) => {
-    if (name === 'fail') lines.push(errorLine(args[0]))
-    if (name === 'notify') lines.push(String(args[0]))
+  const ui = useUiStore()
+  ui.$onAction(({ name, after }) => {
+    if (name !== 'fail' && name !== 'notify') return
+    const newest = Math.max(0, ...ui.toasts.map((t) => t.id))
+    after(() => {
+      const added = ui.toasts.find((t) => t.id > newest)
+      if (added) lines.push(added.text)
+    })
   })
   return lines
 }
@@ -344,10 +349,10 @@ describe('history store', () => {
       await history.remove('run-third')
       expect(history.runs.map((r) => r.id)).toEqual(['run-newer'])
       expect(history.selectedIds).toEqual(['run-newer'])
-      expect(said).toEqual([
-        GONE_OLDER,
-        '“third” is no longer in the history: it was deleted or moved elsewhere',
-      ])
+      // In one line or two, as the fetches settle: each run named once, by its name, never by its id.
+      const named = said.join(' ').match(/“[^”]*”/g)
+      expect(named?.sort()).toEqual(['“older”', '“third”'])
+      expect(said.every((line) => line.includes('no longer in the history'))).toBe(true)
     })
 
     it('is named once when two ticks on their way both find it gone, each run by its own name', async () => {
@@ -363,10 +368,10 @@ describe('history store', () => {
       await Promise.all([history.toggleSelected('run-older'), history.toggleSelected('run-third')])
       expect(history.selectedIds).toEqual(['run-newer'])
       expect(history.runs.map((r) => r.id)).toEqual(['run-newer'])
-      expect(said).toEqual([
-        GONE_OLDER,
-        '“third” is no longer in the history: it was deleted or moved elsewhere',
-      ])
+      // In one line or two, as the fetches settle: each run named once, by its name, never by its id.
+      const named = said.join(' ').match(/“[^”]*”/g)
+      expect(named?.sort()).toEqual(['“older”', '“third”'])
+      expect(said.every((line) => line.includes('no longer in the history'))).toBe(true)
     })
 
     it('names a run whose name holds a bidi override or a control character without either acting', async () => {
@@ -380,6 +385,20 @@ describe('history store', () => {
       expect(said).toEqual([
         '“evil\uFFFDgnp.exe\u241B[2J” is no longer in the history: it was deleted or moved elsewhere',
       ])
+    })
+
+    it('shows every toast naming a run printable and in one line: a delete of an odd name too', async () => {
+      const history = await withRuns(
+        makeRun({
+          id: 'run-odd',
+          name: 'evil\u202Egnp.exe\nline two',
+          createdAt: '2026-11-24T08:00:00.000Z',
+        }),
+        newer(),
+      )
+      const said = linesSaid()
+      await history.remove('run-odd')
+      expect(said).toEqual(['Deleted evil\uFFFDgnp.exe line two'])
     })
 
     it('says several long names gone in one line no longer than any other', async () => {

@@ -7,7 +7,7 @@ import { isNotFound } from '../api/errors'
 import { useClient } from '../api/inject'
 import { useMachineStore } from './machine'
 import { useSelectionStore } from './selection'
-import { capLine, errorLine, printable } from '../../../common/one-line'
+import { errorLine } from '../../../common/one-line'
 import { summarizeRun } from '../../../common/run-summary'
 import { useUiStore } from './ui'
 
@@ -227,21 +227,15 @@ export const useHistoryStore = defineStore('history', () => {
     sayGone(names)
     await refresh()
   }
-  /**
-   * A name is any text (an import's, a rename's): a bidi override in it would turn the rest of the line
-   * around, a control character show as nothing; both are shown as the CLI shows them (printable).
-   */
-  const nameOf = (id: string): string =>
-    `“${printable(byId.value.get(id)?.name || loaded.value[id]?.name || id)}”`
+  // Any text a name holds (a bidi override, a control character) and any length are the toast's to show
+  // printable, in one line (ui.notify).
+  const nameOf = (id: string): string => `“${byId.value.get(id)?.name || loaded.value[id]?.name || id}”`
   function sayGone(names: string[], before = ''): void {
     ui.notify(
-      // Eight names of 120 characters: capped as every line a person reads is.
-      capLine(
-        before +
-          (names.length === 1
-            ? `${names[0]} is no longer in the history: it was deleted or moved elsewhere`
-            : `${names.length} runs are no longer in the history: ${names.join(', ')}`),
-      ),
+      before +
+        (names.length === 1
+          ? `${names[0]} is no longer in the history: it was deleted or moved elsewhere`
+          : `${names.length} runs are no longer in the history: ${names.join(', ')}`),
       { kind: 'error' },
     )
   }

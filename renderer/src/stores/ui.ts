@@ -1,7 +1,7 @@
 // Look and feedback: the light/dark theme (follows the system until the user picks one) and the toasts.
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
-import { errorLine } from '../../../common/one-line'
+import { errorLine, oneLine } from '../../../common/one-line'
 import { isAuthError } from '../api/errors'
 import { readJson, writeJson } from '../lib/storage'
 
@@ -70,6 +70,9 @@ export const useUiStore = defineStore('ui', () => {
     options: { kind?: ToastKind; action?: ToastAction; timeoutMs?: number } = {},
   ): number {
     const kind = options.kind ?? 'info'
+    // One line, printable and capped, whatever it names: a run's name or a path may hold a bidi override that
+    // would turn the rest of the line around, a control character, a newline, or be any length.
+    text = oneLine(text)
     // The same message again replaces the old one (its timer starts over) instead of stacking a copy.
     for (const t of toasts.value) if (t.text === text && t.kind === kind && !t.action) dismiss(t.id)
     // Past the cap the oldest goes first, but an Undo still in reach outlives plain confirmations.
