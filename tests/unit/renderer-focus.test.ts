@@ -6,6 +6,7 @@ import { mount, type VueWrapper } from '@vue/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import { summarizeRun } from '../../common/run-summary'
 import HistoryItem from '../../renderer/src/components/HistoryItem.vue'
+import HistoryPanel from '../../renderer/src/components/HistoryPanel.vue'
 import { makeRun } from './history-fixtures'
 
 const mounted: VueWrapper[] = []
@@ -56,5 +57,71 @@ describe('renaming a run from the keyboard', () => {
     await wrapper.vm.$nextTick()
     expect(wrapper.emitted('rename')).toBeUndefined()
     expect(focused()).toBe(wrapper.get('[data-testid="history-open"]').element)
+  })
+})
+
+describe('the history panel when the control with the focus goes', () => {
+  const summaries = (...names: string[]) =>
+    names.map((name) => summarizeRun(makeRun({ id: `run-${name}`, name })))
+
+  function panel(names: string[]) {
+    const wrapper = attached(
+      mount(HistoryPanel, {
+        attachTo: document.body,
+        props: {
+          runs: summaries(...names),
+          selectedIds: [],
+          openId: null,
+          activeId: null,
+          foreignIds: new Set<string>(),
+          loading: false,
+          error: null,
+        },
+      }),
+    )
+    /** What the store does once the run is deleted: the list comes back without it. */
+    const deleteFromKeyboard = async (name: string) => {
+      const button = wrapper.get(`[data-run-id="run-${name}"] [data-testid="history-delete"]`)
+      ;(button.element as HTMLElement).focus()
+      await button.trigger('click')
+      const left = wrapper.props('runs').filter((r) => r.name !== name)
+      await wrapper.setProps({ runs: left })
+    }
+    const nameOf = (name: string) => wrapper.get(`[data-run-id="run-${name}"] [data-testid="history-open"]`)
+    return { wrapper, deleteFromKeyboard, nameOf }
+  }
+
+  it('moves the focus to the next run’s name when the focused run is deleted', async () => {
+    const { wrapper, deleteFromKeyboard, nameOf } = panel(['a', 'b', 'c'])
+    await deleteFromKeyboard('b')
+    expect(wrapper.emitted('delete')).toEqual([['run-b']])
+    expect(focused()).toBe(nameOf('c').element)
+  })
+
+  it('moves the focus to the run before when the last run is deleted, and to Import when none is left', async () => {
+    const { wrapper, deleteFromKeyboard, nameOf } = panel(['a', 'b'])
+    await deleteFromKeyboard('b')
+    expect(focused()).toBe(nameOf('a').element)
+    await deleteFromKeyboard('a')
+    expect(focused()).toBe(wrapper.get('[data-testid="import-button"]').element)
+  })
+
+  it('moves the focus to the search when the Clear it pressed goes with the filters it cleared', async () => {
+    const { wrapper } = panel(['laptop', 'desk', 'server'])
+    const search = wrapper.get('[data-testid="history-search"]')
+    await search.setValue('nothing like it')
+    const clear = wrapper.get('[data-testid="history-no-match-clear"]')
+    ;(clear.element as HTMLElement).focus()
+    await clear.trigger('click')
+    expect(wrapper.findAll('[data-testid="history-item"]')).toHaveLength(3)
+    expect(focused()).toBe(search.element)
+  })
+
+  it('leaves the focus where it went when the run it came from goes later', async () => {
+    const { wrapper, nameOf } = panel(['a', 'b', 'c'])
+    ;(wrapper.get('[data-run-id="run-b"] [data-testid="history-delete"]').element as HTMLElement).focus()
+    ;(nameOf('a').element as HTMLElement).focus()
+    await wrapper.setProps({ runs: wrapper.props('runs').filter((r) => r.name !== 'b') })
+    expect(focused()).toBe(nameOf('a').element)
   })
 })
