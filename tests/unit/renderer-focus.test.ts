@@ -3,10 +3,13 @@
 // never sent back to the page's start (document.body) by a rename, a delete, a cleared search or a toast, and
 // the run tabs move it with the arrow keys. (A sweep's Run and Cancel: renderer-app.test.ts.)
 import { mount, type VueWrapper } from '@vue/test-utils'
-import { afterEach, describe, expect, it } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { summarizeRun } from '../../common/run-summary'
 import HistoryItem from '../../renderer/src/components/HistoryItem.vue'
 import HistoryPanel from '../../renderer/src/components/HistoryPanel.vue'
+import ToastStack from '../../renderer/src/components/ToastStack.vue'
+import { HELD_TOAST_MS, useUiStore, type Toast } from '../../renderer/src/stores/ui'
 import { makeRun } from './history-fixtures'
 
 const mounted: VueWrapper[] = []
@@ -123,5 +126,75 @@ describe('the history panel when the control with the focus goes', () => {
     ;(nameOf('a').element as HTMLElement).focus()
     await wrapper.setProps({ runs: wrapper.props('runs').filter((r) => r.name !== 'b') })
     expect(focused()).toBe(nameOf('a').element)
+  })
+})
+
+describe('toasts under the pointer or the keyboard’s focus', () => {
+  afterEach(() => vi.useRealTimers())
+
+  it('do not time out while held, and have their time left (at least HELD_TOAST_MS) once let go', () => {
+    vi.useFakeTimers()
+    setActivePinia(createPinia())
+    const ui = useUiStore()
+    ui.notify('Deleted laptop', { action: { label: 'Undo', run: () => {} }, timeoutMs: 8000 })
+    vi.advanceTimersByTime(7000)
+    ui.holdToasts(true)
+    vi.advanceTimersByTime(60_000)
+    expect(ui.toasts.map((t) => t.text)).toEqual(['Deleted laptop'])
+    ui.holdToasts(false)
+    vi.advanceTimersByTime(HELD_TOAST_MS - 100)
+    expect(ui.toasts).toHaveLength(1)
+    vi.advanceTimersByTime(200)
+    expect(ui.toasts).toEqual([])
+  })
+
+  function stack(toasts: Toast[]) {
+    const before = document.createElement('button')
+    before.textContent = 'where the person was'
+    document.body.append(before)
+    const wrapper = attached(mount(ToastStack, { attachTo: document.body, props: { toasts } }))
+    /** Tabbing from the button before into a toast's control. */
+    const tabTo = (selector: string) => {
+      before.focus()
+      const target = wrapper.findAll(selector).at(-1)?.element as HTMLElement
+      target.focus()
+      return target
+    }
+    return { wrapper, before, tabTo }
+  }
+  const undoable: Toast = {
+    id: 1,
+    kind: 'info',
+    text: 'Deleted laptop',
+    action: { label: 'Undo', run: () => {} },
+  }
+  const saved: Toast = { id: 2, kind: 'success', text: 'Saved laptop.csv' }
+
+  it('are held while the focus is in them, and let go when it leaves', async () => {
+    const { wrapper, before, tabTo } = stack([undoable])
+    tabTo('[data-testid="toast-action"]')
+    expect(wrapper.emitted('hold')?.at(-1)).toEqual([true])
+    before.focus()
+    expect(wrapper.emitted('hold')?.at(-1)).toEqual([false])
+    before.remove()
+  })
+
+  it('give the focus back where it came from when the focused toast goes', async () => {
+    const { wrapper, before, tabTo } = stack([undoable])
+    tabTo('[data-testid="toast-action"]')
+    await wrapper.get('[data-testid="toast-action"]').trigger('click')
+    expect(wrapper.emitted('action')).toEqual([[1]])
+    await wrapper.setProps({ toasts: [] })
+    expect(focused()).toBe(before)
+    expect(wrapper.emitted('hold')?.at(-1)).toEqual([false])
+    before.remove()
+  })
+
+  it('give the focus to the toast now in its place when others are left', async () => {
+    const { wrapper, before, tabTo } = stack([saved, undoable])
+    tabTo('[data-testid="toast-dismiss"]')
+    await wrapper.setProps({ toasts: [saved] })
+    expect(focused()).toBe(wrapper.get('[data-testid="toast-dismiss"]').element)
+    before.remove()
   })
 })

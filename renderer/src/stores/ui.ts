@@ -20,6 +20,8 @@ export interface Toast {
 
 const THEME_KEY = 'amdahl.theme'
 const DEFAULT_TOAST_MS = 5000
+/** The least time a toast has left once it is let go (holdToasts). */
+export const HELD_TOAST_MS = 2000
 /** Toasts on screen at once: more would cover the charts (seven "Saved" once covered half of them). */
 export const MAX_TOASTS = 3
 
@@ -56,13 +58,42 @@ export const useUiStore = defineStore('ui', () => {
 
   const toasts = ref<Toast[]>([])
   let nextId = 1
-  const timers = new Map<number, ReturnType<typeof setTimeout>>()
+  /** Each timed toast's time left, and its timer while it runs. */
+  const countdowns = new Map<
+    number,
+    { left: number; since: number; timer: ReturnType<typeof setTimeout> | null }
+  >()
+  let holding = false
+
+  function countDown(id: number): void {
+    const c = countdowns.get(id)
+    if (!c) return
+    c.since = Date.now()
+    c.timer = setTimeout(() => dismiss(id), c.left)
+  }
 
   function dismiss(id: number): void {
     toasts.value = toasts.value.filter((t) => t.id !== id)
-    const timer = timers.get(id)
-    if (timer) clearTimeout(timer)
-    timers.delete(id)
+    const c = countdowns.get(id)
+    if (c?.timer) clearTimeout(c.timer)
+    countdowns.delete(id)
+  }
+
+  /**
+   * While a person reads or reaches the toasts (the pointer over them, the keyboard's focus in them) none of
+   * them times out: an Undo went from under the focus that had Tabbed to it, and the focus with it to the
+   * page's start. Let go, each toast has the time it had left, and at least HELD_TOAST_MS to be read again.
+   */
+  function holdToasts(on: boolean): void {
+    if (on === holding) return
+    holding = on
+    for (const [id, c] of countdowns) {
+      if (on && c.timer !== null) {
+        clearTimeout(c.timer)
+        c.timer = null
+        c.left = Math.max(c.left - (Date.now() - c.since), HELD_TOAST_MS)
+      } else if (!on) countDown(id)
+    }
   }
 
   function notify(
@@ -83,11 +114,10 @@ export const useUiStore = defineStore('ui', () => {
     const id = nextId++
     toasts.value = [...toasts.value, { id, kind, text, action: options.action }]
     const timeout = options.timeoutMs ?? (options.kind === 'error' ? 10_000 : DEFAULT_TOAST_MS)
-    if (timeout > 0)
-      timers.set(
-        id,
-        setTimeout(() => dismiss(id), timeout),
-      )
+    if (timeout > 0) {
+      countdowns.set(id, { left: timeout, since: 0, timer: null })
+      if (!holding) countDown(id)
+    }
     return id
   }
 
@@ -120,5 +150,17 @@ export const useUiStore = defineStore('ui', () => {
     }
   }
 
-  return { theme, chosenTheme, toggleTheme, toasts, notify, fail, dismiss, runAction, authError, noteAuth }
+  return {
+    theme,
+    chosenTheme,
+    toggleTheme,
+    toasts,
+    notify,
+    fail,
+    dismiss,
+    holdToasts,
+    runAction,
+    authError,
+    noteAuth,
+  }
 })
