@@ -95,6 +95,29 @@ describe('App', () => {
     app.unmount()
   })
 
+  it('gives the keyboard’s focus to the progress when Run in the form, which the sweep disables, had it', async () => {
+    const app = mountApp()
+    await flushPromises()
+    const run = app.get('[data-testid="run-button"]')
+    ;(run.element as HTMLElement).focus()
+    await run.trigger('click')
+    await until(() => app.find('[data-testid="run-status"][data-status="complete"]').exists(), 'completion')
+    expect(document.activeElement).toBe(app.get('section.progress').element)
+    app.unmount()
+  })
+
+  it('keeps the keyboard’s focus in the progress when Cancel, which then is disabled, had it', async () => {
+    await client.startSweep({ spec: { sizes: [1500], pools: [1, 2], repetitions: 500, warmups: 0 } })
+    const app = mountApp()
+    await until(() => app.find('[data-testid="cancel-button"]:not([disabled])').exists(), 'the running sweep')
+    const cancel = app.get('[data-testid="cancel-button"]')
+    ;(cancel.element as HTMLElement).focus()
+    await cancel.trigger('click')
+    await until(() => app.find('[data-testid="run-status"][data-status="cancelled"]').exists(), 'the cancel')
+    expect(document.activeElement).toBe(app.get('section.progress').element)
+    app.unmount()
+  })
+
   it('exports the selected runs when the menu says so', async () => {
     await client.history.save(makeRun({ id: 'run-menu', name: 'from the menu' }))
     const app = mountApp()
