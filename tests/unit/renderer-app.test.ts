@@ -118,6 +118,24 @@ describe('App', () => {
     app.unmount()
   })
 
+  it('takes the keyboard’s focus into the Targets panel the form opens, and gives it back when it closes', async () => {
+    const app = mountApp()
+    await flushPromises()
+    const add = app.get('[data-testid="targets-manage"]')
+    ;(add.element as HTMLElement).focus()
+    await add.trigger('click')
+    await until(() => app.find('[data-testid="targets-panel"]').exists(), 'the panel')
+    await flushPromises()
+    expect(document.activeElement).toBe(app.get('[data-testid="targets-panel"]').element)
+    const close = app.get('[data-testid="targets-close"]')
+    ;(close.element as HTMLElement).focus()
+    await close.trigger('click')
+    await flushPromises()
+    expect(app.find('[data-testid="targets-panel"]').exists()).toBe(false)
+    expect(document.activeElement).toBe(add.element)
+    app.unmount()
+  })
+
   it('exports the selected runs when the menu says so', async () => {
     await client.history.save(makeRun({ id: 'run-menu', name: 'from the menu' }))
     const app = mountApp()
