@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { summarizeRun } from '../../common/run-summary'
 import HistoryItem from '../../renderer/src/components/HistoryItem.vue'
 import HistoryPanel from '../../renderer/src/components/HistoryPanel.vue'
+import RunDetails from '../../renderer/src/components/RunDetails.vue'
 import ToastStack from '../../renderer/src/components/ToastStack.vue'
 import { HELD_TOAST_MS, useUiStore, type Toast } from '../../renderer/src/stores/ui'
 import { makeRun } from './history-fixtures'
@@ -196,5 +197,36 @@ describe('toasts under the pointer or the keyboard’s focus', () => {
     await wrapper.setProps({ toasts: [saved] })
     expect(focused()).toBe(wrapper.get('[data-testid="toast-dismiss"]').element)
     before.remove()
+  })
+})
+
+describe('the run tabs over the cell table', () => {
+  it('are one stop in the Tab order, and the arrow keys, Home and End move along them and show their run', async () => {
+    const runs = ['a', 'b', 'c'].map((name) => makeRun({ id: `run-${name}`, name }))
+    const wrapper = attached(mount(RunDetails, { attachTo: document.body, props: { runs, openId: 'run-a' } }))
+    const tabs = () => wrapper.findAll('[data-testid="details-tab"]').map((t) => t.element as HTMLElement)
+    const stops = () => tabs().filter((t) => t.tabIndex === 0)
+    expect(stops()).toEqual([tabs()[0]])
+
+    const press = async (key: string) => {
+      ;(document.activeElement as HTMLElement).dispatchEvent(
+        new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }),
+      )
+      // What App does with the open event: the run it names is the one shown.
+      await wrapper.setProps({ openId: wrapper.emitted<[string]>('open')?.at(-1)?.[0] })
+    }
+    tabs()[0].focus()
+    await press('ArrowRight')
+    expect(focused()).toBe(tabs()[1])
+    expect(wrapper.get('[role="tabpanel"]').attributes('aria-labelledby')).toBe(tabs()[1].id)
+    expect(stops()).toEqual([tabs()[1]])
+    await press('End')
+    expect(focused()).toBe(tabs()[2])
+    await press('ArrowRight')
+    expect(focused()).toBe(tabs()[0])
+    await press('ArrowLeft')
+    await press('Home')
+    expect(focused()).toBe(tabs()[0])
+    expect(wrapper.emitted('open')).toEqual([['run-b'], ['run-c'], ['run-a'], ['run-c'], ['run-a']])
   })
 })
