@@ -46,6 +46,13 @@ describe('CompareView', () => {
     expect(row[7].text()).toMatch(/^\+100 % /)
   })
 
+  it('names its swap button by what it does, not by its arrow glyph', () => {
+    const view = mount(CompareView, { props: { runs: [base, faster] } })
+    expect(view.get('[data-testid="compare-swap"]').attributes('aria-label')).toBe(
+      'Swap baseline and candidate',
+    )
+  })
+
   it('asks for the runs in the other order when swapped, and turns the verdicts round in it', async () => {
     const view = mount(CompareView, { props: { runs: [base, faster] } })
     await view.get('[data-testid="compare-swap"]').trigger('click')
