@@ -167,6 +167,17 @@ describe('ChartsView', () => {
     expect(view.find('[data-testid="chart-chunks-note"]').text()).toMatch(/not swept/)
   })
 
+  it('names each Export PNG button by its chart, starting with the words it shows', () => {
+    const view = mount(ChartsView, { props: { runs: [makeRun()], theme: 'light' } })
+    expect(view.get('[data-testid="export-png-time"]').text()).toBe('Export PNG')
+    expect(view.get('[data-testid="export-png-time"]').attributes('aria-label')).toBe(
+      'Export PNG of Time vs size',
+    )
+    expect(view.get('[data-testid="export-png-speedup"]').attributes('aria-label')).toBe(
+      'Export PNG of Speedup vs workers',
+    )
+  })
+
   it('says why an undrawn chart is missing in one line of a compact note, not in a card of its own', () => {
     const view = mount(ChartsView, { props: { runs: [makeRun()], theme: 'light' } })
     expect(view.find('[data-testid="card-chunks"]').exists()).toBe(false)
