@@ -1,0 +1,109 @@
+// The dashboard without a mouse, in Chromium: every control's focus ring is drawn whole.
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { Run, SweepSpecInput } from '../../common/contract'
+import { startApp, type TestApp } from './helpers/app'
+import { launchChromium, newTestPage, type TestPage } from './helpers/browser'
+import { byTestId, openApp, WAIT_MS } from './helpers/ui'
+
+const TINY: SweepSpecInput = { sizes: [32, 64], pools: [1, 2], repetitions: 1, warmups: 0 }
+
+let browser: Browser
+let app: TestApp
+let tab: TestPage
+let page: Page
+
+beforeAll(async () => {
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+})
+beforeEach(async () => {
+  app = await startApp()
+  tab = await newTestPage(browser)
+  page = tab.page
+})
+afterEach(async () => {
+  const errors = [...tab.pageErrors]
+  await tab.close()
+  await app.close()
+  expect(errors, 'uncaught exceptions in the page').toEqual([])
+})
+
+/** Copies of a real run under new ids and names, newest last (what imports of it would add). */
+async function withRuns(names: string[]): Promise<Run[]> {
+  const first = await app.seedRun({ ...TINY, name: names[0] })
+  const runs = [first]
+  for (const [k, name] of names.slice(1).entries()) {
+    const copy: Run = {
+      ...structuredClone(first),
+      id: `e2e-key-${k}`,
+      name,
+      createdAt: `2031-01-0${k + 1}T00:00:00.000Z`,
+    }
+    await app.history.save(copy)
+    runs.push(copy)
+  }
+  return runs
+}
+
+interface Focus {
+  /** The focused element's test id (else what labels it, else its tag); 'body' when the page has no focus. */
+  at: string
+  /** The run whose entry in the history holds it. */
+  run: string | null
+  /** What of its focus ring (outline and offset) an ancestor that clips its overflow cuts off. */
+  cut: string[]
+}
+
+/** Page script: the node-side type check has no DOM library. */
+const FOCUS_SCRIPT = `(() => {
+  const e = document.activeElement
+  if (!e || e === document.body) return { at: 'body', run: null, cut: [] }
+  const at = e.dataset.testid ?? e.getAttribute('aria-labelledby') ?? e.tagName.toLowerCase()
+  const run = e.closest('[data-testid="history-item"]')?.dataset.runId ?? null
+  const style = getComputedStyle(e)
+  const ring = parseFloat(style.outlineWidth) + parseFloat(style.outlineOffset)
+  const grow = style.outlineStyle === 'none' ? 0 : ring
+  const box = e.getBoundingClientRect()
+  const cut = []
+  if (style.outlineStyle === 'none' && style.boxShadow === 'none') cut.push('no ring')
+  for (let a = e.parentElement; a && a !== document.documentElement; a = a.parentElement) {
+    const s = getComputedStyle(a)
+    const c = a.getBoundingClientRect()
+    const x = s.overflowX !== 'visible'
+    const y = s.overflowY !== 'visible'
+    if ((x && (box.left - grow < c.left - 0.5 || box.right + grow > c.right + 0.5)) ||
+        (y && (box.top - grow < c.top - 0.5 || box.bottom + grow > c.bottom + 0.5)))
+      cut.push(a.className || a.tagName)
+  }
+  return { at, run, cut }
+})()`
+
+function focus(p: Page): Promise<Focus> {
+  return p.evaluate(FOCUS_SCRIPT) as Promise<Focus>
+}
+
+describe('the dashboard from the keyboard', () => {
+  it('draws every control’s focus ring whole, nothing cut off by a box that clips, at 1280×800 and 420×800', async () => {
+    const runs = await withRuns(['first', 'second'])
+    await openApp(page, `${app.url}#runs=${runs.map((r) => r.id).join(',')}`)
+    // Both on the charts: Compare is on.
+    await byTestId(page, 'details-tab').nth(1).waitFor({ timeout: WAIT_MS })
+    for (const width of [1280, 420]) {
+      await page.setViewportSize({ width, height: 800 })
+      const seen = new Map<string, string[]>()
+      for (let k = 0; k < 120; k++) {
+        await page.keyboard.press('Tab')
+        const now = await focus(page)
+        if (now.at !== 'body' && !seen.has(now.at)) seen.set(now.at, now.cut)
+      }
+      // The controls that were cut: the Charts/Compare pill and Measure in the header's machine line.
+      for (const id of ['view-charts', 'view-compare', 'measure-machine', 'history-delete', 'export-md'])
+        expect([...seen.keys()], `${id} at ${width} px`).toContain(id)
+      const cut = [...seen].filter(([, where]) => where.length > 0).map(([id, where]) => `${id}: ${where}`)
+      expect(cut, `focus rings cut at ${width} px`).toEqual([])
+    }
+  }, 120_000)
+})
