@@ -1,10 +1,13 @@
-// The dashboard without a mouse, in Chromium: every control's focus ring is drawn whole.
+// The dashboard without a mouse, in Chromium: every control's focus ring is drawn whole, and the keyboard's
+// focus stays on the page (never dropped to <body>, where the next Tab starts at the header) through a run, a
+// rename, a delete and its undo from the toast. Chromium's own ways count here: it blurs a control that is
+// disabled, and tells of a removed control's focus leaving (a focusout to nowhere) before it is gone.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Run, SweepSpecInput } from '../../common/contract'
 import { startApp, type TestApp } from './helpers/app'
 import { launchChromium, newTestPage, type TestPage } from './helpers/browser'
-import { byTestId, openApp, WAIT_MS } from './helpers/ui'
+import { byTestId, fillSweepForm, openApp, waitForStatus, WAIT_MS } from './helpers/ui'
 
 const TINY: SweepSpecInput = { sizes: [32, 64], pools: [1, 2], repetitions: 1, warmups: 0 }
 
@@ -85,6 +88,11 @@ function focus(p: Page): Promise<Focus> {
   return p.evaluate(FOCUS_SCRIPT) as Promise<Focus>
 }
 
+/** Where the focus is, once it has settled where it should be (a rescue runs after the next drawing). */
+async function focusSettlesOn(p: Page, testId: string): Promise<void> {
+  await expect.poll(async () => (await focus(p)).at, { timeout: WAIT_MS }).toBe(testId)
+}
+
 describe('the dashboard from the keyboard', () => {
   it('draws every control’s focus ring whole, nothing cut off by a box that clips, at 1280×800 and 420×800', async () => {
     const runs = await withRuns(['first', 'second'])
@@ -105,5 +113,44 @@ describe('the dashboard from the keyboard', () => {
       const cut = [...seen].filter(([, where]) => where.length > 0).map(([id, where]) => `${id}: ${where}`)
       expect(cut, `focus rings cut at ${width} px`).toEqual([])
     }
+  }, 120_000)
+
+  it('keeps the focus on the page through a run, a rename, a delete and its undo', async () => {
+    const runs = await withRuns(['oldest', 'middle', 'newest'])
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await openApp(page, app.url)
+    await byTestId(page, 'history-item').nth(2).waitFor({ timeout: WAIT_MS })
+    const item = (run: Run) => page.locator(`[data-testid="history-item"][data-run-id="${run.id}"]`)
+
+    // Enter in a field runs the sweep, which disables the form: the progress panel takes the focus.
+    await fillSweepForm(page, { sizes: '32, 64', pools: '1, 2', repetitions: '1', warmups: '0' })
+    await byTestId(page, 'pools-input').focus()
+    await page.keyboard.press('Enter')
+    await waitForStatus(page, 'complete')
+    await focusSettlesOn(page, 'progress-title')
+
+    // A rename ends on the run's name.
+    await item(runs[1]).getByTestId('history-rename').focus()
+    await page.keyboard.press('Enter')
+    await page.keyboard.type('renamed')
+    await page.keyboard.press('Enter')
+    await item(runs[1]).getByText('renamed').waitFor({ timeout: WAIT_MS })
+    expect(await page.evaluate(`document.activeElement?.textContent?.trim()`)).toBe('renamed')
+
+    // A delete puts the focus on the run that takes the deleted one's place.
+    const next = await item(runs[1]).locator('xpath=following-sibling::li[1]').getAttribute('data-run-id')
+    await item(runs[1]).getByTestId('history-delete').focus()
+    await page.keyboard.press('Enter')
+    await item(runs[1]).waitFor({ state: 'detached', timeout: WAIT_MS })
+    await focusSettlesOn(page, 'history-open')
+    expect((await focus(page)).run).toBe(next)
+
+    // Tabbing from the exports to the toast's Undo and pressing it gives the focus back where it came from.
+    await byTestId(page, 'export-md').focus()
+    for (let k = 0; k < 6 && (await focus(page)).at !== 'toast-action'; k++) await page.keyboard.press('Tab')
+    expect((await focus(page)).at).toBe('toast-action')
+    await page.keyboard.press('Enter')
+    await item(runs[1]).waitFor({ timeout: WAIT_MS })
+    await focusSettlesOn(page, 'export-md')
   }, 120_000)
 })
