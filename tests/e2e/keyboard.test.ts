@@ -1,7 +1,8 @@
 // The dashboard without a mouse, in Chromium: every control's focus ring is drawn whole, and the keyboard's
 // focus stays on the page (never dropped to <body>, where the next Tab starts at the header) through a run, a
-// rename, a delete and its undo from the toast. Chromium's own ways count here: it blurs a control that is
-// disabled, and tells of a removed control's focus leaving (a focusout to nowhere) before it is gone.
+// rename, a delete and its undo from the toast, and out from under the toasts. Chromium's own ways count
+// here: it blurs a control that is disabled, and tells of a removed control's focus leaving (a focusout to
+// nowhere) before it is gone.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Run, SweepSpecInput } from '../../common/contract'
@@ -153,4 +154,31 @@ describe('the dashboard from the keyboard', () => {
     await item(runs[1]).waitFor({ timeout: WAIT_MS })
     await focusSettlesOn(page, 'export-md')
   }, 120_000)
+
+  it('keeps the focused exports clear of the toast one of them brings, in a 420 px window', async () => {
+    await withRuns(['only'])
+    await page.setViewportSize({ width: 420, height: 800 })
+    await openApp(page, app.url)
+    // The exports are the page's end: scrolled to it, they sit at the window's foot, where the toasts come.
+    await byTestId(page, 'export-csv').focus()
+    await page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)')
+    await page.keyboard.press('Enter')
+    await byTestId(page, 'toast').waitFor({ timeout: WAIT_MS })
+    // Whether the focused control and the toast share any pixel, once the page has moved (page script); asked
+    // within 3 s, while the toast (5 s) is still there.
+    const covered = () =>
+      page.evaluate(`(() => {
+        const a = document.activeElement.getBoundingClientRect()
+        const toast = document.querySelector('[data-testid="toast"]')
+        if (!toast) return 'no toast'
+        const t = toast.getBoundingClientRect()
+        return a.bottom > t.top && a.top < t.bottom && a.right > t.left && a.left < t.right
+      })()`) as Promise<boolean | string>
+    await expect.poll(covered, { timeout: 3000 }).toBe(false)
+    expect((await focus(page)).at).toBe('export-csv')
+    // Tab goes on along the exports, under the right half of the window where the toast lies.
+    await page.keyboard.press('Tab')
+    expect((await focus(page)).at).toBe('export-samples-csv')
+    await expect.poll(covered, { timeout: 3000 }).toBe(false)
+  }, 60_000)
 })
