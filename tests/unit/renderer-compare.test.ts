@@ -53,6 +53,15 @@ describe('CompareView', () => {
     )
   })
 
+  it('names the box its table scrolls in, for the keyboard’s focus that scrolls it', () => {
+    const view = mount(CompareView, { props: { runs: [base, faster] } })
+    const box = view.get('[data-testid="compare-table"]').element.parentElement!
+    expect([box.getAttribute('role'), box.getAttribute('aria-label')]).toEqual([
+      'region',
+      'Cells of the two runs compared',
+    ])
+  })
+
   it('asks for the runs in the other order when swapped, and turns the verdicts round in it', async () => {
     const view = mount(CompareView, { props: { runs: [base, faster] } })
     await view.get('[data-testid="compare-swap"]').trigger('click')

@@ -260,6 +260,13 @@ describe('run details', () => {
     expect(formatRunReport(r).split('\n')).toContain(line)
     details.unmount()
   })
+  it('names the box its table scrolls in by the run, for the keyboard’s focus that scrolls it', () => {
+    const r = { ...run(1), name: 'laptop' }
+    const details = mount(RunDetails, { props: { runs: [r], openId: r.id } })
+    const box = details.get('[data-testid="cells-table"]').element.parentElement!
+    expect([box.getAttribute('role'), box.getAttribute('aria-label')]).toEqual(['region', 'Cells of laptop'])
+    details.unmount()
+  })
 })
 
 describe('toasts', () => {
