@@ -11,6 +11,7 @@ import {
   MAX_OVERLAY,
   parseViewHash,
 } from '../../renderer/src/lib/view-state'
+import CentreViewToggle from '../../renderer/src/components/CentreViewToggle.vue'
 import RunDetails from '../../renderer/src/components/RunDetails.vue'
 import HistoryItem from '../../renderer/src/components/HistoryItem.vue'
 import { protocolText } from '../../common/protocol-text'
@@ -77,6 +78,20 @@ describe('compare availability', () => {
       enabled: false,
       reason: 'Compare needs exactly two ticked runs: 3 are ticked',
     })
+  })
+  it('describes Compare by the line beside it only while that line is drawn', async () => {
+    const props = {
+      view: 'charts' as const,
+      compareEnabled: false,
+      compareReason: compareAvailability(1).reason,
+    }
+    const toggle = mount(CentreViewToggle, { props })
+    const describedBy = () => toggle.get('[data-testid="view-compare"]').attributes('aria-describedby')
+    expect(toggle.get(`[id="${describedBy()}"]`).text()).toBe(props.compareReason)
+    await toggle.setProps({ compareEnabled: true, compareReason: compareAvailability(2).reason })
+    expect(toggle.find('[data-testid="view-compare-why"]').exists()).toBe(false)
+    expect(describedBy()).toBeUndefined()
+    toggle.unmount()
   })
 })
 
