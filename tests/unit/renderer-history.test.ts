@@ -374,6 +374,38 @@ describe('history store', () => {
       expect(said.every((line) => line.includes('no longer in the history'))).toBe(true)
     })
 
+    it('names a ticked run found gone after another tick’s listing has already taken it out', async () => {
+      // The first tick's run is found gone and the history listed again, which drops the second tick's run
+      // (deleted too) before that one's own fetch answers: it was said nowhere.
+      const getRun = client.getRun
+      const listRuns = client.listRuns
+      let release = () => {}
+      const listed = new Promise<void>((resolve) => (release = resolve))
+      client.getRun = async (input) => {
+        if (input.id === 'run-third') await listed
+        return getRun(input)
+      }
+      client.listRuns = async (input) => {
+        const runs = await listRuns(input)
+        if (!runs.some((r) => r.id === 'run-older')) release()
+        return runs
+      }
+      const history = await withRuns(
+        older(),
+        newer(),
+        makeRun({ id: 'run-third', name: 'third', createdAt: '2026-11-23T08:00:00.000Z' }),
+      )
+      const said = linesSaid()
+      await client.history.delete('run-older')
+      await client.history.delete('run-third')
+      await Promise.all([history.toggleSelected('run-older'), history.toggleSelected('run-third')])
+      expect(history.selectedIds).toEqual(['run-newer'])
+      expect(said).toEqual([
+        GONE_OLDER,
+        '“third” is no longer in the history: it was deleted or moved elsewhere',
+      ])
+    })
+
     it('names a run whose name holds a bidi override or a control character without either acting', async () => {
       const history = await withRuns(
         makeRun({ id: 'run-odd', name: 'evil\u202Egnp.exe\u001b[2J', createdAt: '2026-11-24T08:00:00.000Z' }),

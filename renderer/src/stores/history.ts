@@ -212,19 +212,23 @@ export const useHistoryStore = defineStore('history', () => {
   }
 
   /**
+   * Runs said to be gone, until a listing holds them again (imported back): two ticks, or a delete and the
+   * recheck of its run, may find the same run gone, and the second must not say it again. Whether the page
+   * still holds it does not tell: the first one's listing may have taken it out before the second is heard.
+   */
+  const goneSaid = new Set<string>()
+  /**
    * Runs a fetch found gone from the history (deleted in another tab or by the CLI, its file removed):
    * unticked and out of the list at once, as a run deleted here is, so no later tick asks for them again;
-   * the list is fetched again for whatever else changed there, and it is said once, by the name the list
-   * showed (the server's line names only the id).
+   * the list is fetched again for whatever else changed there, and each is said once, by the name the list
+   * showed (`names`, as it was when they were asked for; the server's line names only the id).
    */
-  async function dropGone(ids: ReadonlySet<string>): Promise<void> {
-    // Only those still held: two ticks, or a delete and the recheck of its run, may find the same run gone,
-    // and the first has dropped and named it already (the second would name it again, by its id).
-    const held = [...ids].filter((id) => byId.value.has(id) || selection.isSelected(id) || id in loaded.value)
-    if (held.length === 0) return
-    const names = held.map(nameOf)
-    drop(new Set(held))
-    sayGone(names)
+  async function dropGone(ids: ReadonlySet<string>, names?: ReadonlyMap<string, string>): Promise<void> {
+    const unsaid = [...ids].filter((id) => !goneSaid.has(id))
+    const named = unsaid.map((id) => names?.get(id) ?? nameOf(id))
+    for (const id of unsaid) goneSaid.add(id)
+    drop(ids)
+    if (named.length > 0) sayGone(named)
     await refresh()
   }
   // Any text a name holds (a bidi override, a control character) and any length are the toast's to show
@@ -248,8 +252,13 @@ export const useHistoryStore = defineStore('history', () => {
   async function dropGoneTicked(before: string, failure: unknown): Promise<void> {
     const names = new Map(selection.ids.map((id) => [id, nameOf(id)]))
     await refresh()
-    const gone = [...names].filter(([id]) => !byId.value.has(id)).map(([, name]) => name)
-    if (gone.length > 0) sayGone(gone, before)
+    const gone = [...names].filter(([id]) => !byId.value.has(id))
+    for (const [id] of gone) goneSaid.add(id)
+    if (gone.length > 0)
+      sayGone(
+        gone.map(([, name]) => name),
+        before,
+      )
     // None found gone (the list could not be fetched, or holds them all): the call's own line, not silence.
     else ui.fail(`${before}${errorLine(failure)}`)
   }
@@ -260,6 +269,8 @@ export const useHistoryStore = defineStore('history', () => {
    */
   async function loadNeeded(): Promise<void> {
     const ids = selection.ids
+    // Named as the list shows them now: by the time a fetch fails, another's listing may have dropped them.
+    const names = new Map(ids.map((id) => [id, nameOf(id)]))
     const results = await Promise.allSettled(ids.map((id) => load(id)))
     const failures = results.flatMap((r, i) =>
       r.status === 'rejected' ? [{ id: ids[i], reason: r.reason as unknown }] : [],
@@ -267,7 +278,7 @@ export const useHistoryStore = defineStore('history', () => {
     const other = failures.find((f) => !isNotFound(f.reason))
     if (other) ui.fail(other.reason)
     const gone = failures.filter((f) => isNotFound(f.reason))
-    if (gone.length > 0) await dropGone(new Set(gone.map((f) => f.id)))
+    if (gone.length > 0) await dropGone(new Set(gone.map((f) => f.id)), names)
   }
 
   async function refresh(): Promise<void> {
@@ -288,6 +299,8 @@ export const useHistoryStore = defineStore('history', () => {
       for (const [id, run] of Object.entries(loaded.value)) if (stale(id, run)) forget(id)
       for (const [id, kept] of ahead) if (stale(id, kept.run)) ahead.delete(id)
       selection.retain(new Set(present.keys()))
+      // Listed again (imported back): gone later, it is said again.
+      for (const id of goneSaid) if (present.has(id)) goneSaid.delete(id)
       // On first sight the charts show the runs the URL names, or else (none, or all gone) the newest run.
       if (!selection.settled) {
         // A run cancelled before its first sample has nothing to draw: never the default.
