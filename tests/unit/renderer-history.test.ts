@@ -406,6 +406,19 @@ describe('history store', () => {
       ])
     })
 
+    it('is dropped and said without listing the history beside the samples of a sweep that measures', async () => {
+      const history = await withRuns(older(), newer())
+      const said = linesSaid()
+      await client.history.delete('run-older')
+      history.measuring = true
+      const listed = listings()
+      await history.toggleSelected('run-older')
+      expect(history.selectedIds).toEqual(['run-newer'])
+      expect(history.runs.map((r) => r.id)).toEqual(['run-newer'])
+      expect(said).toEqual([GONE_OLDER])
+      expect(listings()).toBe(listed)
+    })
+
     it('names a run whose name holds a bidi override or a control character without either acting', async () => {
       const history = await withRuns(
         makeRun({ id: 'run-odd', name: 'evil\u202Egnp.exe\u001b[2J', createdAt: '2026-11-24T08:00:00.000Z' }),

@@ -220,8 +220,9 @@ export const useHistoryStore = defineStore('history', () => {
   /**
    * Runs a fetch found gone from the history (deleted in another tab or by the CLI, its file removed):
    * unticked and out of the list at once, as a run deleted here is, so no later tick asks for them again;
-   * the list is fetched again for whatever else changed there, and each is said once, by the name the list
-   * showed (`names`, as it was when they were asked for; the server's line names only the id).
+   * the list is fetched again for whatever else changed there (unless a sweep measures), and each is said
+   * once, by the name the list showed (`names`, as it was when they were asked for; the server's line names
+   * only the id).
    */
   async function dropGone(ids: ReadonlySet<string>, names?: ReadonlyMap<string, string>): Promise<void> {
     const unsaid = [...ids].filter((id) => !goneSaid.has(id))
@@ -229,7 +230,8 @@ export const useHistoryStore = defineStore('history', () => {
     for (const id of unsaid) goneSaid.add(id)
     drop(ids)
     if (named.length > 0) sayGone(named)
-    await refresh()
+    // Not while a sweep measures: the listing would run beside its samples, and the sweep's end lists anyway.
+    if (!measuring.value) await refresh()
   }
   // Any text a name holds (a bidi override, a control character) and any length are the toast's to show
   // printable, in one line (ui.notify).
