@@ -5,9 +5,9 @@
 /** Errors echo the value given, which may be a whole pasted file: no line a person reads is longer than this. */
 export const MAX_LINE = 500
 
-/** A line cut at MAX_LINE characters, the cut marked with an ellipsis. */
-export function capLine(line: string): string {
-  return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE - 1)}…` : line
+/** A line cut at `max` characters (MAX_LINE unless a shorter place says), the cut marked with an ellipsis. */
+export function capLine(line: string, max = MAX_LINE): string {
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line
 }
 
 /** Every run of whitespace (newlines included) as one space, trimmed and capped: never a multi-line dump. */

@@ -1,7 +1,7 @@
 // A sweep on a target: the remote CLI in its events mode over the user's ssh, progress streamed back, the finished
 // run checked exactly as an import is (nothing from the remote side is trusted) and handed back to be saved.
 import { ApiError, cellCount, MAX_IMPORT_BYTES, type Run, type SweepSpec } from '../../common/contract'
-import { oneLine } from '../../common/one-line'
+import { capLine, oneLine } from '../../common/one-line'
 import { newRunId } from '../../common/run-id'
 import {
   EVENTS_PROTOCOL,
@@ -122,8 +122,7 @@ export const SEEN_CHARS = 80
  * too. The line is shown as one printable line, cut at SEEN_CHARS.
  */
 export function notAmdahlOutput(target: string, line: string): string {
-  const text = oneLine(line)
-  const seen = text.length > SEEN_CHARS ? `${text.slice(0, SEEN_CHARS - 1)}…` : text
+  const seen = capLine(oneLine(line), SEEN_CHARS)
   return (
     `${target} printed ${JSON.stringify(seen)} where Amdahl's answer was expected: check that the login files ` +
     `there (~/.bashrc, ~/.profile, /etc/bash.bashrc) print nothing when ssh runs a command`

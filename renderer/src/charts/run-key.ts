@@ -2,15 +2,13 @@
 // the charts names each overlaid run's letter, a file must carry it. Pure; the CLI's export and the app's Export
 // PNG both use it.
 import type { Run } from '../../../common/contract'
+import { capLine } from '../../../common/one-line'
 import { runTag } from './select'
 import { SUBTITLE_LINE, wrapSubtitle } from './theme'
 import type { ChartOption } from './types'
 
 /** A run's name in the key, cut where it would crowd out the others. */
-const keyName = (run: Run): string => {
-  const name = (run.name || run.id).replace(/\s+/g, ' ')
-  return name.length > 32 ? `${name.slice(0, 31)}…` : name
-}
+const keyName = (run: Run): string => capLine((run.name || run.id).replace(/\s+/g, ' '), 32)
 
 /**
  * An overlay's series go by their run's letter ("A · p=2"): in the app the run key above the charts names each,
