@@ -87,11 +87,7 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
       warn,
       // Held against this machine's probe (amdahl probe) in its exports: CSV gb_per_s, pct_of_ceiling. A
       // probe file there and not read is said: whoever ran the probe would find no ceilings, and no why.
-      ceilings: async (machine) => {
-        const kept = await probes.read(machine)
-        if (kept.note !== null) warn(kept.note)
-        return kept.probe
-      },
+      ceilings: (machine) => probes.loadSaying(machine, warn),
       // Held against this machine's usual speed (slow-machine); --no-save writes nothing, so records nothing.
       speed: {
         recorded: (machine) => speeds.recorded(machine),

@@ -94,6 +94,19 @@ export class ProbeStore {
   }
 
   /**
+   * As load, for a sweep's run: a probe file there and not read is said through `warn`, since whoever ran the
+   * probe would find no ceilings, and no why.
+   */
+  async loadSaying(
+    machine: { cpuModel: string; logicalCores: number },
+    warn: (line: string) => void,
+  ): Promise<ProbeResult | null> {
+    const kept = await this.read(machine)
+    if (kept.note !== null) warn(kept.note)
+    return kept.probe
+  }
+
+  /**
    * As load, and why a probe file that is there was not read, in one line naming it: someone who ran the
    * probe and finds no ceilings learns why. The file is left as it is; measuring again replaces it.
    */

@@ -151,11 +151,7 @@ export function createService(options: ServiceOptions): Service {
       warn,
       // The run is held against this machine's probe in its exports and charts (CSV pct_of_ceiling); a probe
       // file there and not read is said in the log (`amdahl serve`'s terminal), as getMachine tells the page.
-      ceilings: async (machine) => {
-        const kept = await probes.read(machine)
-        if (kept.note !== null) warn(kept.note)
-        return kept.probe
-      },
+      ceilings: (machine) => probes.loadSaying(machine, warn),
       speed: {
         recorded: (machine) => speeds.recorded(machine),
         record: (machine, s) => speeds.record(machine, s),
