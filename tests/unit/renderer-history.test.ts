@@ -28,6 +28,7 @@ afterEach(() => client.dispose())
 
 const older = (): Run => makeRun({ id: 'run-older', name: 'older', createdAt: '2026-11-24T08:00:00.000Z' })
 const newer = (): Run => makeRun({ id: 'run-newer', name: 'newer', createdAt: '2026-11-25T08:00:00.000Z' })
+const third = (): Run => makeRun({ id: 'run-third', name: 'third', createdAt: '2026-11-23T08:00:00.000Z' })
 
 async function withRuns(...runs: Run[]) {
   for (const run of runs) await client.history.save(run)
@@ -337,11 +338,7 @@ describe('history store', () => {
     })
 
     it('leaves the list when a rename or a delete finds it gone, said once each', async () => {
-      const history = await withRuns(
-        older(),
-        newer(),
-        makeRun({ id: 'run-third', name: 'third', createdAt: '2026-11-23T08:00:00.000Z' }),
-      )
+      const history = await withRuns(older(), newer(), third())
       const said = linesSaid()
       await client.history.delete('run-older')
       await history.rename('run-older', 'a new name')
@@ -356,11 +353,7 @@ describe('history store', () => {
     })
 
     it('is named once when two ticks on their way both find it gone, each run by its own name', async () => {
-      const history = await withRuns(
-        older(),
-        newer(),
-        makeRun({ id: 'run-third', name: 'third', createdAt: '2026-11-23T08:00:00.000Z' }),
-      )
+      const history = await withRuns(older(), newer(), third())
       const said = linesSaid()
       await client.history.delete('run-older')
       await client.history.delete('run-third')
@@ -390,11 +383,7 @@ describe('history store', () => {
         if (!runs.some((r) => r.id === 'run-older')) release()
         return runs
       }
-      const history = await withRuns(
-        older(),
-        newer(),
-        makeRun({ id: 'run-third', name: 'third', createdAt: '2026-11-23T08:00:00.000Z' }),
-      )
+      const history = await withRuns(older(), newer(), third())
       const said = linesSaid()
       await client.history.delete('run-older')
       await client.history.delete('run-third')
