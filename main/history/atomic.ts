@@ -35,13 +35,7 @@ function headOf(name: string, maxBytes: number): string {
 export async function writeFileAtomic(target: string, content: string): Promise<void> {
   const temp = tempPathFor(target)
   try {
-    const file = await open(temp, 'wx')
-    try {
-      await file.writeFile(content, 'utf8')
-      await file.sync()
-    } finally {
-      await file.close()
-    }
+    await writeSynced(temp, content)
     await renameOver(temp, target)
   } catch (error) {
     await rm(temp, { force: true })
@@ -88,13 +82,7 @@ export async function syncDir(dir: string): Promise<void> {
 export async function writeFileNew(target: string, content: string): Promise<boolean> {
   const temp = tempPathFor(target)
   try {
-    const file = await open(temp, 'wx')
-    try {
-      await file.writeFile(content, 'utf8')
-      await file.sync()
-    } finally {
-      await file.close()
-    }
+    await writeSynced(temp, content)
     try {
       await link(temp, target)
     } catch (error) {
@@ -112,18 +100,23 @@ export async function writeFileNew(target: string, content: string): Promise<boo
 }
 
 async function claimAndFill(target: string, content: string): Promise<boolean> {
-  let file
   try {
-    file = await open(target, 'wx')
+    await writeSynced(target, content)
   } catch (error) {
+    // Only the exclusive open fails so: the name was taken.
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
     throw error
   }
+  return true
+}
+
+/** Makes `path`, which must not exist yet, with all of `content` on the disk when this returns. */
+async function writeSynced(path: string, content: string): Promise<void> {
+  const file = await open(path, 'wx')
   try {
     await file.writeFile(content, 'utf8')
     await file.sync()
   } finally {
     await file.close()
   }
-  return true
 }
