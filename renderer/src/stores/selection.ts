@@ -45,13 +45,7 @@ export const useSelectionStore = defineStore('selection', () => {
       keepOpenInside()
       return true
     }
-    if (full.value) {
-      refuseMore()
-      return false
-    }
-    ids.value = [...ids.value, id]
-    openId.value = id
-    return true
+    return open(id)
   }
 
   /** Open a run's table: it joins the charts too (one set), within the overlay cap. */
