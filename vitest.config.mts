@@ -13,6 +13,7 @@ const ISOLATED = [
   'tests/unit/renderer-*.test.ts',
   'tests/unit/charts-view.test.ts',
   'tests/unit/history.test.ts',
+  'tests/unit/atomic.test.ts',
   'tests/unit/ipc-main.test.ts',
   'tests/unit/engine-cancel.test.ts',
   'tests/unit/engine-sweep.test.ts',

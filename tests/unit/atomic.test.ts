@@ -6,13 +6,14 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 /** The error `link` answers with; null: the real `link`. */
-const linkRefusal = vi.hoisted(() => ({ code: null as string | null }))
+const linkRefusal = vi.hoisted(() => ({ code: null as string | null, refused: 0 }))
 vi.mock('node:fs/promises', async (original) => {
   const real = await original<typeof import('node:fs/promises')>()
   return {
     ...real,
     link: async (from: string, to: string) => {
       if (linkRefusal.code === null) return real.link(from, to)
+      linkRefusal.refused++
       throw Object.assign(new Error(`${linkRefusal.code}: operation not supported, link`), {
         code: linkRefusal.code,
       })
@@ -25,6 +26,7 @@ let dir: string
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'amdahl-atomic-test-'))
   linkRefusal.code = null
+  linkRefusal.refused = 0
 })
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
@@ -42,6 +44,8 @@ describe.each([
     expect(await writeFileNew(target, 'second\n')).toBe(false)
     expect(await readFile(target, 'utf8')).toBe('first\n')
     expect(await readdir(dir)).toEqual(['run.json'])
+    // The refusal was met (this file's mock is in effect: it runs in a process of its own, vitest.config.mts).
+    expect(linkRefusal.refused).toBe(code === null ? 0 : 2)
   })
 
   it('lets exactly one of many writers racing for one name win, whole', async () => {
