@@ -329,9 +329,11 @@ export const MachineSchema = z.object({
 export type Machine = z.infer<typeof MachineSchema>
 /**
  * This machine as getMachine answers it: with `probeNote`, one line saying why the probe file kept for it was
- * not read (damaged, another machine's), where there is one; a run's machine never carries it.
+ * not read (damaged, another machine's), where there is one; with `historyNote`, one line saying why no run can
+ * be saved in the history folder (read-only, another user's) while its runs can be browsed. A run's machine
+ * never carries either.
  */
-export type ThisMachine = Machine & { probeNote?: string }
+export type ThisMachine = Machine & { probeNote?: string; historyNote?: string }
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number')
 

@@ -3,7 +3,7 @@ import { hostEngine } from '../engine/host-client'
 import { forkHost } from '../engine/host-fork'
 import { defaultDataDir } from '../history/paths'
 import { TargetStore } from '../remote/targets'
-import { createService } from '../service/service'
+import { createService, unsavedNote } from '../service/service'
 import { startServer } from '../transports/http/server'
 import { CliFailure, EXIT_INTERRUPTED, EXIT_OK, secondSignal, STOP_SIGNALS } from './errors'
 import { parsePort } from './flags'
@@ -43,8 +43,9 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   const host = options.host ?? '127.0.0.1'
   // Server log lines may quote request data (a method name, an error): printable, stack lines kept.
   const log = (line: string) => io.stderr.write(`${printable(line)}\n`)
+  const history = openHistory(options.historyDir, io)
   const service = createService({
-    history: openHistory(options.historyDir, io),
+    history,
     onWarning: log,
     // Each sweep in a process of its own, so HTTP answers and event streams never share the measuring thread.
     engine: hostEngine(() => forkHost()),
@@ -53,6 +54,9 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
     targets: new TargetStore(options.dataDir ?? defaultDataDir(io.env)),
   })
   if (options.allowCommands) log(ALLOW_COMMANDS_WARNING)
+  // Browsing someone's read-only results is a use of its own: the server starts, and says so once here.
+  const unsaved = await unsavedNote(history)
+  if (unsaved !== null) log(`amdahl: warning: ${unsaved}`)
 
   let server
   try {

@@ -9,6 +9,7 @@ import {
   type SweepEvent,
   type SweepSpec,
 } from '../../common/contract'
+import { errorLine } from '../../common/one-line'
 import { summarizeRun } from '../../common/run-summary'
 import { checkFits, machineInfo, newRunId } from '../engine'
 import { inProcessEngine, type SweepEngine } from '../engine/sweep-engine'
@@ -95,6 +96,19 @@ interface ActiveSweep {
 const conflict = (text: string) => Object.assign(new ApiError(text), { status: 409 })
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
+/**
+ * Why no run can be saved in the history folder (a read-only disk, another user's folder), in one line, or null.
+ * Someone's results can still be browsed there: `amdahl serve` says this at start and the page at load.
+ */
+export async function unsavedNote(history: HistoryStore): Promise<string | null> {
+  try {
+    await history.prepare()
+    return null
+  } catch (error) {
+    return `runs can be browsed, not saved: ${errorLine(error)}`
+  }
+}
 
 export function createService(options: ServiceOptions): Service {
   const { history } = options
@@ -211,8 +225,13 @@ export function createService(options: ServiceOptions): Service {
   const handlers: ApiHandlers = {
     async getMachine() {
       const machine = machineInfo()
-      const kept = await probes.read(machine)
-      return { ...machine, ceilings: kept.probe, ...(kept.note === null ? {} : { probeNote: kept.note }) }
+      const [kept, unsaved] = await Promise.all([probes.read(machine), unsavedNote(history)])
+      return {
+        ...machine,
+        ceilings: kept.probe,
+        ...(kept.note === null ? {} : { probeNote: kept.note }),
+        ...(unsaved === null ? {} : { historyNote: unsaved }),
+      }
     },
 
     async probeMachine() {
@@ -252,17 +271,15 @@ export function createService(options: ServiceOptions): Service {
     },
 
     async startSweep({ spec, target: targetName }) {
-      if (shuttingDown) throw new ApiError('Amdahl is shutting down')
-      if (active) throw conflict(`a sweep is already running (${active.runId}): wait for it or cancel it`)
-      if (probing) throw conflict('the machine is being measured: start the sweep when that is done')
-      if (trying) throw conflict('a command is being tried: start the sweep when it has finished')
+      refuseIfBusy()
       if (targetName !== undefined) {
         refuseSsh()
         const args = remoteArgsForSpec(spec)
         const target = await targets.get(targetName)
-        // Checked again after the await: another call may have started a sweep meanwhile.
-        const now = active as ActiveSweep | null
-        if (now) throw conflict(`a sweep is already running (${now.runId}): wait for it or cancel it`)
+        // The run comes back to be saved here: a history folder that takes no file refuses before ssh starts.
+        await history.prepare()
+        // Checked again after the awaits: another call may have started a sweep meanwhile.
+        refuseIfBusy()
         const sweep = newSweep(spec, target)
         sweep.done = driveRemote(sweep, target, args)
         return { runId: sweep.runId }
@@ -271,6 +288,10 @@ export function createService(options: ServiceOptions): Service {
       // The memory check is this machine's: a target's own CLI checks its memory before it allocates.
       const tooBig = checkFits(spec)
       if (tooBig) throw new ApiError(tooBig)
+      // Refused in one line before it measures (a read-only disk, another user's folder), as `amdahl sweep` is,
+      // not after minutes of measuring with "not saved".
+      await history.prepare()
+      refuseIfBusy()
       const sweep = newSweep(spec, null)
       sweep.done = drive(sweep)
       return { runId: sweep.runId }
@@ -368,6 +389,14 @@ export function createService(options: ServiceOptions): Service {
       const info = await remoteInfo(target, sshEnv)
       return targetCheck(info, target, version)
     },
+  }
+
+  /** Why no sweep may start now, if one may not: checked before and again after each await of startSweep. */
+  function refuseIfBusy(): void {
+    if (shuttingDown) throw new ApiError('Amdahl is shutting down')
+    if (active) throw conflict(`a sweep is already running (${active.runId}): wait for it or cancel it`)
+    if (probing) throw conflict('the machine is being measured: start the sweep when that is done')
+    if (trying) throw conflict('a command is being tried: start the sweep when it has finished')
   }
 
   function newSweep(spec: SweepSpec, target: Target | null): ActiveSweep {

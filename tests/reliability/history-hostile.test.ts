@@ -58,6 +58,29 @@ const envelope = (res: RawResponse) =>
 
 const fakeIo = () => recordingIo({ AMDAHL_HOME: join(work.dir, 'cli-home') })
 
+/** The same terminal for `amdahl serve`, which runs until the test sends it a signal. */
+function signalledIo() {
+  const handlers = new Set<(signal: NodeJS.Signals) => void>()
+  const io = Object.assign(fakeIo(), {
+    onSignal: (_signals: NodeJS.Signals[], handler: (signal: NodeJS.Signals) => void) => {
+      handlers.add(handler)
+      return () => void handlers.delete(handler)
+    },
+    signal: (signal: NodeJS.Signals) => [...handlers].forEach((handler) => handler(signal)),
+  })
+  return io
+}
+
+/** What `read` gives once it gives something, polled for up to five seconds. */
+async function until<T>(read: () => T | undefined): Promise<T> {
+  for (let i = 0; i < 500; i++) {
+    const value = read()
+    if (value !== undefined) return value
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  throw new Error('nothing came within five seconds')
+}
+
 describe('concurrent imports of one id (defect 3)', () => {
   it('answers eight simultaneous HTTP imports with eight ids, each holding the content it was answered for', async () => {
     const dir = join(work.dir, 'concurrent-http')
@@ -263,6 +286,47 @@ describe.skipIf(!canMount())('a full or read-only disk (defect 6), on real tmpfs
     expect(last).toMatch(/^amdahl: --history-dir: /)
     expect(last.replace('amdahl: --history-dir: ', '')).toMatch(READ_ONLY)
     expect(io.err).not.toMatch(/could not be saved/)
+  })
+
+  it('serves a read-only history to browse, saying once at start and in getMachine that nothing is saved', async () => {
+    const io = signalledIo()
+    const serving = runCli(
+      ['serve', '--history-dir', readOnly, '--data-dir', join(work.dir, 'serve-data')],
+      io,
+    )
+    const url = new URL(await until(() => /http:\/\/\S+/.exec(io.out)?.[0]))
+    const post = (method: string, input: unknown = {}) =>
+      rawRequest({
+        port: Number(url.port),
+        path: `/api/${method}`,
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${url.searchParams.get('token')}`,
+          'Content-Type': 'application/json',
+          Connection: 'close',
+        },
+        body: JSON.stringify(input),
+      })
+    try {
+      const said = io.err.split('\n').filter((line) => line.includes('not saved'))
+      expect(said).toHaveLength(1)
+      expect(said[0]).toMatch(/^amdahl: warning: runs can be browsed, not saved: /)
+      expect(said[0].replace('amdahl: warning: runs can be browsed, not saved: ', '')).toMatch(READ_ONLY)
+      // Browsing works; the page hears why Run will not save, before it is pressed.
+      const runs = envelope(await post('listRuns')).value as { id: string }[]
+      expect(runs.map((run) => run.id)).toContain('good')
+      const machine = envelope(await post('getMachine')).value as { historyNote?: string }
+      expect(machine.historyNote).toBe(said[0].replace('amdahl: warning: ', ''))
+      // A sweep is refused before it measures, not failed after it with "not saved".
+      const refused = await post('startSweep', { spec: { sizes: [16], pools: [1], repetitions: 1 } })
+      expect(refused.status).toBe(503)
+      expect(envelope(refused).error).toMatch(READ_ONLY)
+      expect(envelope(await post('getActiveSweep')).value).toBeNull()
+    } finally {
+      io.signal('SIGTERM')
+      expect(await serving).toBe(0)
+    }
+    expect(io.err).not.toMatch(/checkpoint|speed record/)
   })
 
   it('answers rename, delete and import on a read-only disk with one line through every transport', async () => {

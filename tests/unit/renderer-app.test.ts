@@ -73,6 +73,18 @@ describe('App', () => {
     app.unmount()
   })
 
+  it('warns at load that runs cannot be saved when the history folder takes no file', async () => {
+    // A file where the history folder would be: no sweep's run could be saved, as on a read-only disk.
+    await writeFile(client.history.dir, 'not a folder')
+    const note = (await client.getMachine({})).historyNote
+    expect(note).toMatch(/^runs can be browsed, not saved: the history folder .* is a file, not a folder/)
+    const app = mountApp()
+    await until(() => app.find('[data-testid="toast"]').exists(), 'the warning')
+    expect(app.get('[data-testid="toast"]').attributes('data-kind')).toBe('warning')
+    expect(app.get('[data-testid="toast"]').text()).toBe(note)
+    app.unmount()
+  })
+
   it('runs a sweep from the Run button and lists it in the history when it completes', async () => {
     const app = mountApp()
     await flushPromises()

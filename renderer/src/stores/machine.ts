@@ -34,6 +34,8 @@ export const useMachineStore = defineStore('machine', () => {
       error.value = null
       // Whoever measured this machine and finds no ceilings learns why: its probe file could not be read.
       if (here.probeNote) ui.notify(here.probeNote, { kind: 'warning', timeoutMs: 15_000 })
+      // Whoever browses a history they cannot write (someone's read-only results) learns it before pressing Run.
+      if (here.historyNote) ui.notify(here.historyNote, { kind: 'warning', timeoutMs: 15_000 })
     } catch (e) {
       // A refused token is explained once, in the banner.
       error.value = ui.noteAuth(e) ? 'not connected' : errorLine(e)
