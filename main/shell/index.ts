@@ -84,13 +84,16 @@ function hardenSession(): void {
 }
 
 /** Saves size, position and maximized; on close, and on quit (app.exit closes windows without 'close'). */
+/** The window-state saves under way, one after another (the last one's state wins): quitting waits for them. */
+let savingWindowState: Promise<void> = Promise.resolve()
+
 function rememberWindow(win: BrowserWindow, stateFile: string): void {
   if (win.isDestroyed()) return
-  try {
-    saveWindowState(stateFile, { ...win.getNormalBounds(), maximized: win.isMaximized() })
-  } catch (error) {
-    console.warn(`amdahl: window state not saved: ${String(error)}`)
-  }
+  // Read now: the window may be gone by the time the save runs.
+  const state = { ...win.getNormalBounds(), maximized: win.isMaximized() }
+  savingWindowState = savingWindowState
+    .then(() => saveWindowState(stateFile, state))
+    .catch((error: unknown) => console.warn(`amdahl: window state not saved: ${String(error)}`))
 }
 
 function createWindow(stateFile: string): BrowserWindow {
@@ -165,7 +168,8 @@ async function start(): Promise<void> {
     if (!currentWindow()) mainWindow = createWindow(stateFile)
   })
 
-  // Quitting mid-sweep: hold the quit until the service has stopped its workers, so no process is orphaned.
+  // Quitting mid-sweep: hold the quit until the service has stopped its workers, so no process is orphaned
+  // (and the window's place is written).
   let stopping = false
   app.on('before-quit', (event) => {
     event.preventDefault()
@@ -174,7 +178,7 @@ async function start(): Promise<void> {
     const win = currentWindow()
     if (win) rememberWindow(win, stateFile)
     const grace = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref())
-    void Promise.race([service.shutdown(), grace])
+    void Promise.race([Promise.all([service.shutdown(), savingWindowState]), grace])
       .catch((error: unknown) => console.error(`amdahl: shutdown failed: ${String(error)}`))
       .finally(() => app.exit(0))
   })

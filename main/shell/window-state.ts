@@ -1,8 +1,10 @@
 // The main window's size, position and maximized flag, kept in userData/window-state.json between launches.
 // No Electron import: index.ts passes the displays' work areas in, so placement is unit-tested in plain Node.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
+import { rename, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { z } from 'zod'
+import { makeFolder } from '../history/make-folder'
 
 export const MIN_WIDTH = 720
 export const MIN_HEIGHT = 480
@@ -36,13 +38,17 @@ export function loadWindowState(file: string): WindowState {
   }
 }
 
-/** Written to a temporary file and renamed, so a crash mid-write never leaves half a file. */
-export function saveWindowState(file: string, state: WindowState): void {
+/**
+ * Written to a temporary file and renamed, so a crash mid-write never leaves half a file. Its folder is made as
+ * every folder we keep files in is (makeFolder): Node's recursive mkdir spins for ever under /proc and calls a
+ * read-only disk "no such file".
+ */
+export async function saveWindowState(file: string, state: WindowState): Promise<void> {
   const valid = WindowStateSchema.parse(state)
-  mkdirSync(dirname(file), { recursive: true })
+  await makeFolder(dirname(file))
   const temp = `${file}.${process.pid}.tmp`
-  writeFileSync(temp, `${JSON.stringify(valid, null, 2)}\n`, 'utf8')
-  renameSync(temp, file)
+  await writeFile(temp, `${JSON.stringify(valid, null, 2)}\n`, 'utf8')
+  await rename(temp, file)
 }
 
 function overlap(a: Rect, b: Rect): { width: number; height: number } {

@@ -203,11 +203,11 @@ describe('the window', () => {
     expect(win.loaded).toBe(APP_ENTRY_URL)
   })
 
-  it('remembers its bounds in userData/window-state.json when it closes', () => {
+  it('remembers its bounds in userData/window-state.json when it closes', async () => {
     const file = join(fake.userData, 'window-state.json')
     rmSync(file, { force: true })
     win.emit('close')
-    expect(existsSync(file)).toBe(true)
+    await vi.waitFor(() => expect(existsSync(file)).toBe(true))
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
       x: 40,
       y: 50,
@@ -417,8 +417,9 @@ describe('quitting', () => {
     let prevented = 0
     fake.module.app.emit('before-quit', { preventDefault: () => prevented++ })
     expect(prevented).toBe(1)
-    expect(existsSync(stateFile)).toBe(true)
     await vi.waitFor(() => expect(fake.calls['app.exit']).toEqual([[0]]))
+    // Written before the app exits, not left to a save the exit cuts short.
+    expect(existsSync(stateFile)).toBe(true)
     // A second quit request while stopping is held too, and does not start a second shutdown.
     fake.module.app.emit('before-quit', { preventDefault: () => prevented++ })
     expect(prevented).toBe(2)

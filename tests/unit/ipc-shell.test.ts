@@ -1,5 +1,7 @@
 // The Electron shell's pure parts (Electron itself cannot run here): web preferences, origins, CSP, the app://
 // file handler, window state and the menu; plus static guards on the files that do import Electron.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -185,6 +187,16 @@ describe('the app:// protocol handler', () => {
   })
 })
 
+/** True when this process may mount a tmpfs (root on Linux, where the container allows it). */
+function mayMount(): boolean {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return false
+  const probe = mkdtempSync(join(tmpdir(), 'amdahl-mount-probe-'))
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe]).status === 0
+  if (mounted) spawnSync('umount', [probe])
+  rmSync(probe, { recursive: true, force: true })
+  return mounted
+}
+
 describe('window state', () => {
   let dir: string
   beforeAll(async () => {
@@ -192,11 +204,25 @@ describe('window state', () => {
   })
   afterAll(() => rm(dir, { recursive: true, force: true }))
 
-  it('round-trips through the file', () => {
+  it('round-trips through the file', async () => {
     const file = join(dir, 'nested', 'window-state.json')
     const state: WindowState = { x: 10, y: 20, width: 1000, height: 700, maximized: true }
-    saveWindowState(file, state)
+    await saveWindowState(file, state)
     expect(loadWindowState(file)).toEqual(state)
+  })
+
+  // Node's recursive mkdir calls a read-only disk "no such file" (ENOENT); the folder is made as every folder we
+  // keep files in is, which says what the disk said. A real read-only tmpfs: only where this process may mount.
+  it.runIf(mayMount())('says a read-only disk is read-only, not that a folder is missing', async () => {
+    const disk = join(dir, 'read-only-disk')
+    await mkdir(disk)
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,ro', 'tmpfs', disk])
+    try {
+      const saving = saveWindowState(join(disk, 'amdahl', 'window-state.json'), DEFAULT_WINDOW_STATE)
+      await expect(saving).rejects.toMatchObject({ code: 'EROFS' })
+    } finally {
+      execFileSync('umount', [disk])
+    }
   })
 
   it('ignores a missing file', () => {
