@@ -90,7 +90,8 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
       ceilings: (machine) => probes.loadSaying(machine, warn),
       // Held against this machine's usual speed (slow-machine); --no-save writes nothing, so records nothing.
       speed: {
-        recorded: (machine) => speeds.recorded(machine),
+        // A record there and not read is said, as a probe file is: the run is held against no usual speed.
+        recorded: (machine) => speeds.recordedSaying(machine, warn),
         record: history ? (machine, s) => speeds.record(machine, s) : undefined,
       },
     })

@@ -5,7 +5,8 @@ import { z } from 'zod'
 import { SpeedCheckSchema, type SpeedCheck } from '../../common/contract'
 import { writeFileAtomic } from '../history/atomic'
 import { makeFolder } from '../history/make-folder'
-import { machineKey, readKept } from './store'
+import { oneLine, printableName } from '../../common/one-line'
+import { machineKey, readKeptFile } from './store'
 import { kindOf } from '../engine/speed'
 
 /**
@@ -46,14 +47,22 @@ export class SpeedStore {
    * the file cannot be trusted.
    */
   async recorded(machine: MachineLike): Promise<SpeedCheck[]> {
-    return (await this.read(machine)).runs.map(({ computeMs, memoryMs, pool }) =>
-      pool === undefined || pool === 1 ? { computeMs, memoryMs } : { computeMs, memoryMs, pool },
-    )
+    return speedsOf((await this.read(machine)).record)
+  }
+
+  /**
+   * As recorded, for a sweep's run: a record there and not read is said through `warn`, as a probe file is
+   * (ProbeStore.loadSaying): the run is held against no usual speed, and the next run saved replaces the file.
+   */
+  async recordedSaying(machine: MachineLike, warn: (line: string) => void): Promise<SpeedCheck[]> {
+    const { record, note } = await this.read(machine)
+    if (note !== null) warn(note)
+    return speedsOf(record)
   }
 
   /** Adds one run's speeds (one thread's, and each larger pool's), keeping the last SPEED_RECORD_RUNS of each. */
   async record(machine: MachineLike, speeds: readonly SpeedCheck[], at: Date = new Date()): Promise<void> {
-    const before = await this.read(machine)
+    const before = (await this.read(machine)).record
     const added = speeds.map((speed) => ({ ...speed, at: at.toISOString() }))
     const all = [...before.runs, ...added]
     // The newest SPEED_RECORD_RUNS of each kind, of the most recently recorded kinds.
@@ -75,12 +84,31 @@ export class SpeedStore {
    * names are made of a CPU model's letters and digits (machineKey), so two models can share one, and a file can
    * be copied in; another machine's speeds would call this one's runs slow or fast against a speed it never had.
    */
-  private async read(machine: MachineLike): Promise<SpeedRecord> {
-    const record = await readKept(this.fileFor(machine), SpeedRecordSchema, MAX_SPEED_BYTES)
-    const owner = record?.machine
-    const ours =
+  private async read(machine: MachineLike): Promise<{ record: SpeedRecord; note: string | null }> {
+    const file = this.fileFor(machine)
+    const none: SpeedRecord = { schema: 1, runs: [] }
+    const kept = await readKeptFile(file, SpeedRecordSchema, MAX_SPEED_BYTES, 'speed record')
+    if (kept.state === 'missing') return { record: none, note: null }
+    if (kept.state === 'unread') return { record: none, note: notRead(file, kept.why) }
+    const owner = kept.value.machine
+    if (
       owner === undefined ||
       (owner.cpuModel === machine.cpuModel && owner.logicalCores === machine.logicalCores)
-    return record && ours ? record : { schema: 1, runs: [] }
+    )
+      return { record: kept.value, note: null }
+    const recordedOn = `${owner.cpuModel}, ${owner.logicalCores} logical cores`
+    return { record: none, note: notRead(file, `it was recorded on another machine (${recordedOn})`) }
   }
 }
+
+/** A record's entries as checks, a pool's tagged with its size (one thread's, pool 1's, untagged). */
+const speedsOf = (record: SpeedRecord): SpeedCheck[] =>
+  record.runs.map(({ computeMs, memoryMs, pool }) =>
+    pool === undefined || pool === 1 ? { computeMs, memoryMs } : { computeMs, memoryMs, pool },
+  )
+
+const notRead = (file: string, why: string): string =>
+  oneLine(
+    `the speed record ${printableName(file)} was not read: ${why}; runs are not held against this machine's ` +
+      'usual speed until the next complete run saved starts a new record in its place',
+  )

@@ -187,9 +187,3 @@ export async function readKeptFile<T>(
   if (parsed.success) return { state: 'ok', value: parsed.data }
   return { state: 'unread', why: `not a ${what} this Amdahl reads (${formatIssues(parsed.error)})` }
 }
-
-/** readKeptFile's content, or null for any other outcome: each can be measured again. */
-export async function readKept<T>(file: string, schema: z.ZodType<T>, maxBytes: number): Promise<T | null> {
-  const kept = await readKeptFile(file, schema, maxBytes, 'kept file')
-  return kept.state === 'ok' ? kept.value : null
-}

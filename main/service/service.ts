@@ -166,8 +166,9 @@ export function createService(options: ServiceOptions): Service {
       // The run is held against this machine's probe in its exports and charts (CSV pct_of_ceiling); a probe
       // file there and not read is said in the log (`amdahl serve`'s terminal), as getMachine tells the page.
       ceilings: (machine) => probes.loadSaying(machine, warn),
+      // So is a speed record there and not read: the run is held against no usual speed of this machine.
       speed: {
-        recorded: (machine) => speeds.recorded(machine),
+        recorded: (machine) => speeds.recordedSaying(machine, warn),
         record: (machine, s) => speeds.record(machine, s),
       },
       onProgress: (progress) => {

@@ -21,6 +21,10 @@ import {
   type SpeedSource,
 } from '../../main/engine/speed'
 import { SPEED_RECORD_RUNS, SpeedStore } from '../../main/probe/speed-store'
+import { probeDirFor } from '../../main/probe/store'
+import { machineInfo } from '../../main/engine/machine'
+import { runCli } from '../../main/cli/program'
+import { recordingIo } from './cli-io'
 
 const check = (computeMs: number, memoryMs = 2 * computeMs): SpeedCheck => ({ computeMs, memoryMs })
 
@@ -320,6 +324,66 @@ describe('SpeedStore', () => {
     await store.record(machine, [check(3)])
     expect(await store.recorded(machine)).toEqual([check(3)])
     expect(JSON.parse(await readFile(store.fileFor(machine), 'utf8')).machine).toEqual(machine)
+  })
+
+  it('says once, naming the file, why a record there was not read; the next run saved replaces it', async () => {
+    const store = new SpeedStore(await mkdtemp(path.join(os.tmpdir(), 'amdahl-speed-')))
+    const file = store.fileFor(machine)
+    const said: string[] = []
+    const warn = (line: string) => void said.push(line)
+    // Nothing there yet: nothing to say.
+    expect(await store.recordedSaying(machine, warn)).toEqual([])
+    expect(said).toEqual([])
+    await mkdir(store.dir, { recursive: true })
+    await writeFile(file, '{"schema": 2, "runs": [')
+    expect(await store.recordedSaying(machine, warn)).toEqual([])
+    const after =
+      "runs are not held against this machine's usual speed until the next complete run saved starts a new " +
+      'record in its place'
+    expect(said).toEqual([`the speed record ${file} was not read: not JSON; ${after}`])
+    // Another machine's record under this one's file name, as a probe measured elsewhere is said.
+    const xeon = { cpuModel: 'Intel Xeon', logicalCores: 40 }
+    await writeFile(
+      file,
+      JSON.stringify({ schema: 2, machine: xeon, runs: [{ ...check(1), at: new Date() }] }),
+    )
+    said.length = 0
+    expect(await store.recordedSaying(machine, warn)).toEqual([])
+    expect(said).toEqual([
+      `the speed record ${file} was not read: it was recorded on another machine (Intel Xeon, 40 logical cores); ${after}`,
+    ])
+    // Recording reads it again but says nothing: the sweep said it once.
+    said.length = 0
+    await store.record(machine, [check(5)])
+    expect(await store.recordedSaying(machine, warn)).toEqual([check(5)])
+    expect(said).toEqual([])
+  })
+
+  it('is said by `amdahl sweep` in one stderr line when damaged, and replaced by the run it saves', async () => {
+    const home = await mkdtemp(path.join(os.tmpdir(), 'amdahl-speed-cli-'))
+    const store = new SpeedStore(probeDirFor(path.join(home, 'history')))
+    const file = store.fileFor(machineInfo())
+    await mkdir(store.dir, { recursive: true })
+    await writeFile(file, 'half a record')
+    const io = recordingIo({ AMDAHL_HOME: home })
+    const args = [
+      'sweep',
+      '--sizes',
+      '32',
+      '--pools',
+      '1',
+      '--reps',
+      '1',
+      '--history-dir',
+      path.join(home, 'history'),
+    ]
+    expect(await runCli(args, io)).toBe(0)
+    const lines = io.err.split('\n').filter((line) => line.includes('speed record'))
+    expect(lines).toEqual([
+      expect.stringMatching(/^amdahl: the speed record .* was not read: not JSON; runs are not/),
+    ])
+    expect(lines[0]).toContain(file)
+    expect(JSON.parse(await readFile(file, 'utf8')).runs).toHaveLength(1)
   })
 
   it("keeps each pool's speeds apart, the last runs of each, and reads an earlier build's record as one thread's", async () => {
