@@ -83,10 +83,10 @@ function hardenSession(): void {
   protocol.handle(APP_SCHEME, createAppProtocolHandler(join(app.getAppPath(), 'out', 'renderer'), csp))
 }
 
-/** Saves size, position and maximized; on close, and on quit (app.exit closes windows without 'close'). */
 /** The window-state saves under way, one after another (the last one's state wins): quitting waits for them. */
 let savingWindowState: Promise<void> = Promise.resolve()
 
+/** Saves size, position and maximized; on close, and on quit (app.exit closes windows without 'close'). */
 function rememberWindow(win: BrowserWindow, stateFile: string): void {
   if (win.isDestroyed()) return
   // Read now: the window may be gone by the time the save runs.
