@@ -395,6 +395,22 @@ describe('history store', () => {
       ])
     })
 
+    it('names a run without a name as the list does, not by its id', async () => {
+      const untitled = makeRun({ id: 'run-untitled', name: '', createdAt: '2026-11-22T08:00:00.000Z' })
+      const history = await withRuns(untitled, newer())
+      const listed = mount(HistoryItem, {
+        props: { run: history.runs[1], selected: false, open: false, running: false, foreign: false },
+      })
+      const shown = listed.get('[data-testid="history-open"]').text()
+      listed.unmount()
+      const said = linesSaid()
+      await client.history.delete('run-untitled')
+      await history.toggleSelected('run-untitled')
+      expect(history.selectedIds).toEqual(['run-newer'])
+      expect(shown).toBe('Untitled run')
+      expect(said).toEqual([`“${shown}” is no longer in the history: it was deleted or moved elsewhere`])
+    })
+
     it('is dropped and said without listing the history beside the samples of a sweep that measures', async () => {
       const history = await withRuns(older(), newer())
       const said = linesSaid()

@@ -144,6 +144,12 @@ const SIZE_FORMAT = new Intl.NumberFormat('en-US')
 /** A matrix size as every table writes it (the CLI's, the compare view's, the run's): "1,000". */
 export const formatSize = (n: number): string => SIZE_FORMAT.format(n)
 
+/**
+ * What the page calls a run: its name, or "Untitled run" for one without, as the history list shows it. Toasts and
+ * the table say it the same way, so a person finds the run they are told of.
+ */
+export const runTitle = (run: { name: string }): string => run.name || 'Untitled run'
+
 /** A list of numbers as its shortest honest reading: "1–10000 (5)" or "100, 300". */
 export function listSummary(values: readonly (number | string)[]): string {
   if (values.length <= 3) return values.join(', ')

@@ -4,6 +4,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { Run, RunSummary } from '../../../common/contract'
 import { isNotFound } from '../api/errors'
+import { runTitle } from '../lib/format'
 import { useClient } from '../api/inject'
 import { useMachineStore } from './machine'
 import { useSelectionStore } from './selection'
@@ -234,8 +235,12 @@ export const useHistoryStore = defineStore('history', () => {
     if (!measuring.value) await refresh()
   }
   // Any text a name holds (a bidi override, a control character) and any length are the toast's to show
-  // printable, in one line (ui.notify).
-  const nameOf = (id: string): string => `“${byId.value.get(id)?.name || loaded.value[id]?.name || id}”`
+  // printable, in one line (ui.notify). A run without a name is "Untitled run", as the list showed it; only one
+  // the page never had a line or a copy of is named by its id.
+  const nameOf = (id: string): string => {
+    const run = byId.value.get(id) ?? loaded.value[id]
+    return `“${run ? runTitle(run) : id}”`
+  }
   function sayGone(names: string[], before = ''): void {
     ui.notify(
       before +
