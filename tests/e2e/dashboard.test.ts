@@ -477,6 +477,55 @@ describe('dashboard', () => {
     expect(await scrollWidth()).toBeLessThanOrEqual(420)
   })
 
+  it('keeps both tables’ last column inside the card from 420 to 1920 px, or shows that their box scrolls', async () => {
+    const a = await app.seedRun({
+      name: 'mid-width baseline',
+      sizes: [1000, 3000],
+      pools: [1, 2],
+      repetitions: 3,
+    })
+    const b = scaleCells(a, 0.5, (c) => !c.serial && c.pool === 2, 'e2e-mid-width')
+    await app.history.save({ ...b, name: 'mid-width candidate', createdAt: '2031-01-01T00:00:00.000Z' })
+    await openApp(page, app.url) // keeps the token for the visit below
+    await page.goto('about:blank')
+    await page.goto(`${app.origin}/#runs=${a.id},${b.id}`)
+    await page.locator(`[data-testid="run-details"][data-run-id="${a.id}"]`).waitFor({ timeout: WAIT_MS })
+    // Where the table's last header cell ends against its card and its box, and whether the box says it scrolls
+    // with its shadow drawn (page script: the type check has no DOM library).
+    const edge = (card: string) =>
+      page.evaluate(`(() => {
+        const card = document.querySelector('[data-testid="${card}"]')
+        const last = [...card.querySelectorAll('table th')].pop().getBoundingClientRect()
+        const box = card.querySelector('table').parentElement
+        const outer = box.parentElement
+        const shadow = getComputedStyle(outer, '::after').opacity
+        const inside = last.right <= card.getBoundingClientRect().right && last.right <= box.getBoundingClientRect().right + 0.5
+        return inside ? 'inside' : outer.dataset.scrolls === 'true' && shadow === '1' ? 'scrolls, shown' : 'hidden'
+      })()`) as Promise<string>
+    const widths = [
+      420, 480, 600, 720, 861, 960, 1000, 1100, 1101, 1200, 1280, 1281, 1380, 1479, 1480, 1600, 1920,
+    ]
+    for (const [card, view] of [
+      ['run-details', 'view-charts'],
+      ['compare-view', 'view-compare'],
+    ]) {
+      await byTestId(page, view).click()
+      await byTestId(page, card).locator('table').waitFor({ timeout: WAIT_MS })
+      // At 960 px both ran past their card, their last column out of sight with no sign of it.
+      await page.setViewportSize({ width: 960, height: 800 })
+      await expect.poll(() => edge(card), { timeout: WAIT_MS }).toBe('inside')
+      for (const width of widths) {
+        await page.setViewportSize({ width, height: 800 })
+        // The shadow fades in (0.15 s): waited for, bounded.
+        await expect.poll(() => edge(card), { timeout: WAIT_MS }).not.toBe('hidden')
+        // Only the narrowest windows are too narrow for them.
+        if (width >= 861) expect(await edge(card), `${card} at ${width} px`).toBe('inside')
+      }
+    }
+    await page.setViewportSize({ width: 1000, height: 800 })
+    await screenshot(page, 'compare-1000-light')
+  }, 120_000)
+
   it("keeps a program's table with tiny speedups inside its card at 1280×800, flags in view", async () => {
     await page.setViewportSize({ width: 1280, height: 800 })
     // The program reports its own time: about 1 µs at p = 1, 8 ms beyond, so its speedups read 0.00013× and its
