@@ -155,6 +155,52 @@ describe('the dashboard from the keyboard', () => {
     await focusSettlesOn(page, 'export-md')
   }, 120_000)
 
+  it('lets the keyboard into a table’s box where it scrolls, ring drawn as the others, and scroll it by arrows', async () => {
+    await withRuns(['narrow'])
+    await page.setViewportSize({ width: 420, height: 800 })
+    await openApp(page, app.url)
+    await byTestId(page, 'cells-table').waitFor({ timeout: WAIT_MS })
+    // The focused element's ring and, for the box, what it is and how far it has scrolled (page script).
+    const ring = () =>
+      page.evaluate(`(() => {
+        const e = document.activeElement
+        const s = getComputedStyle(e)
+        return { ring: [s.outlineStyle, s.outlineWidth, s.outlineColor, s.outlineOffset].join(' '),
+                 tabindex: e.getAttribute('tabindex'), role: e.getAttribute('role'),
+                 label: e.getAttribute('aria-label'), left: e.scrollLeft }
+      })()`) as Promise<{
+        ring: string
+        tabindex: string | null
+        role: string | null
+        label: string | null
+        left: number
+      }>
+    // The ring of a control reached by Tab, as every other control draws it (the run button's).
+    await byTestId(page, 'run-button').focus()
+    await page.keyboard.press('Shift+Tab')
+    await page.keyboard.press('Tab')
+    expect((await focus(page)).at).toBe('run-button')
+    const other = (await ring()).ring
+    // From the page's start, as a person would: the table is a stop on the way (Safari needs its tabindex).
+    await page.evaluate('document.activeElement.blur()')
+    for (let k = 0; k < 120 && (await focus(page)).at !== 'table-scroll'; k++)
+      await page.keyboard.press('Tab')
+    const now = await focus(page)
+    expect(now.at).toBe('table-scroll')
+    expect(now.cut).toEqual([])
+    const box = await ring()
+    // Chromium lets the keyboard into a box that scrolls by itself; Safari only into one with a tabindex.
+    expect(box).toEqual({ ring: other, tabindex: '0', role: 'region', label: 'Cells of narrow', left: 0 })
+    await page.keyboard.press('ArrowRight')
+    await expect.poll(async () => (await ring()).left, { timeout: WAIT_MS }).toBeGreaterThan(0)
+
+    // Where the table fits its card there is nothing to scroll: no stop in the Tab order.
+    await page.setViewportSize({ width: 1920, height: 1080 })
+    await expect
+      .poll(() => byTestId(page, 'table-scroll').first().getAttribute('tabindex'), { timeout: WAIT_MS })
+      .toBeNull()
+  }, 60_000)
+
   it('keeps the focused exports clear of the toast one of them brings, in a 420 px window', async () => {
     await withRuns(['only'])
     await page.setViewportSize({ width: 420, height: 800 })
