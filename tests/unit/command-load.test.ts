@@ -91,9 +91,9 @@ const TICK_MS = 1000 / TICKS_PER_SECOND
 
 /**
  * Independent of the meter: from now until the call, the share of all cores other programs took (/proc/stat's busy
- * ticks minus this process's CPU and every child it has reaped), and how many cores our reaped children used.
+ * ticks minus this process's CPU and every child it has reaped), and the CPU our reaped children used, ms.
  */
-function othersSince(): (cores: number) => { othersShare: number; programsCores: number } {
+function othersSince(): (cores: number) => { othersShare: number; reapedMs: number } {
   const read = () => ({
     busy: parseProcStat(systemSources.procStat() ?? '')?.busy ?? 0,
     own: systemSources.ownCpuMicros() / 1000,
@@ -106,7 +106,11 @@ function othersSince(): (cores: number) => { othersShare: number; programsCores:
     const wall = b.at - a.at
     const reaped = b.reaped - a.reaped
     const others = (b.busy - a.busy) * TICK_MS - (b.own - a.own) - reaped
-    return { othersShare: Math.max(0, others / (wall * cores)), programsCores: reaped / wall }
+    return {
+      othersShare: Math.max(0, others / (wall * cores)),
+      programsCores: reaped / wall,
+      reapedMs: reaped,
+    }
   }
 }
 
@@ -165,9 +169,10 @@ describe.skipIf(process.platform !== 'linux')('machine load during a command swe
   it.each(['thread', 'process'] as const)(
     "counts the programs a module's kernel starts as the sweep's own, not another program's (%s executor)",
     async (executor) => {
-      // Each task runs a 150 ms busy loop in a program of its own: a core's worth of CPU for most of each sample.
+      // Each task runs a program of its own that burns 150 ms of CPU (not of wall time: on a loaded machine a
+      // wall-time loop got a quarter core, 0.26 of the run instead of 0.5, too little to tell anything apart).
       const dir = mkdtempSync(join(tmpdir(), 'amdahl-module-load-'))
-      const burn = 'const t = Date.now(); while (Date.now() - t < 150) {}'
+      const burn = 'const t = process.cpuUsage(); while (process.cpuUsage(t).user < 150000) {}'
       const module = join(dir, 'spawns.mjs')
       writeFileSync(
         module,
@@ -195,7 +200,8 @@ describe.skipIf(process.platform !== 'linux')('machine load during a command swe
         // with it, whatever else this machine runs. Counted as another program's, the kernel's programs alone
         // added about 0.5 of 2 cores (0.49 and 0.52 here before the fix).
         const truth = others(run.machine.logicalCores)
-        expect(truth.programsCores).toBeGreaterThan(0.3)
+        // Six programs (two cells × three samples) of 150 ms of CPU each, all reaped.
+        expect(truth.reapedMs).toBeGreaterThan(6 * 150 * 0.9)
         expect(pooledShare(run.cells)).toBeLessThan(truth.othersShare + 0.2)
       } finally {
         rmSync(dir, { recursive: true, force: true })
