@@ -523,6 +523,16 @@ describe('history store', () => {
     expect(history.isSelected('run-newer')).toBe(false)
   })
 
+  it('names a run without a name in the delete and undo toasts as the list does, not by its id', async () => {
+    const untitled = makeRun({ id: 'run-untitled', name: '', createdAt: '2026-11-22T08:00:00.000Z' })
+    const history = await withRuns(untitled, newer())
+    const ui = useUiStore()
+    await history.remove('run-untitled')
+    expect(ui.toasts.at(-1)?.text).toBe('Deleted Untitled run')
+    await ui.runAction(ui.toasts.at(-1)!.id)
+    expect(ui.toasts.at(-1)?.text).toBe('Restored Untitled run')
+  })
+
   it('puts an undone delete back as it was: the same id, not marked imported', async () => {
     const history = await withRuns(older(), newer())
     const ui = useUiStore()

@@ -9,6 +9,7 @@ import { useSelectionStore } from './selection'
 import { errorLine } from '../../../common/one-line'
 import { notAnExport, scanJsonBytes } from '../../../common/json-shape'
 import { useUiStore } from './ui'
+import { runTitle } from '../lib/format'
 
 /** How many runs an import holds, as importRun reads it: a list of runs, an export's runs, or one run. */
 const runsHeld = (value: unknown): number =>
@@ -58,16 +59,15 @@ export const useFilesStore = defineStore('files', () => {
     // importRun answers with the first run the file holds, which may have been here already: a run the import
     // added is named from the list, and a file of several runs that were all here says so of them all.
     const held = runsHeld(value)
-    const nameOf = (run: RunSummary) => run.name || run.id
     if (added.length === 0)
       ui.notify(
         held > 1
           ? `The ${held} runs are already in the history`
-          : `${nameOf(first)} is already in the history`,
+          : `${runTitle(first)} is already in the history`,
         { kind: 'info' },
       )
     else
-      ui.notify(added.length === 1 ? `Imported ${nameOf(added[0])}` : `Imported ${added.length} runs`, {
+      ui.notify(added.length === 1 ? `Imported ${runTitle(added[0])}` : `Imported ${added.length} runs`, {
         kind: 'success',
       })
   }

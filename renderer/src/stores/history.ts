@@ -378,7 +378,7 @@ export const useHistoryStore = defineStore('history', () => {
   async function restore(run: Run): Promise<void> {
     const summary = await client.importRun({ run, restore: true })
     await refresh()
-    ui.notify(`Restored ${summary.name || summary.id}`, { kind: 'success' })
+    ui.notify(`Restored ${runTitle(summary)}`, { kind: 'success' })
   }
 
   /** Delete now, but keep the run in memory for ~8 s so "Undo" can put it back (restore). */
@@ -387,7 +387,7 @@ export const useHistoryStore = defineStore('history', () => {
       const kept = await load(id)
       await client.deleteRun({ id })
       drop(new Set([id]))
-      ui.notify(`Deleted ${kept.name || kept.id}`, {
+      ui.notify(`Deleted ${runTitle(kept)}`, {
         kind: 'info',
         timeoutMs: UNDO_MS,
         action: { label: 'Undo', run: () => restore(kept) },
