@@ -38,6 +38,17 @@ result over its rows, and optionally setup({ matrix, n, seed }) and combine(part
 the shared matrix like the built-in sum (any --executor, --transfer, --chunk). See examples/README.md.`
 
 /**
+ * A folder flag's value, refused when empty: `--history-dir "$UNSET"` resolved to the current folder, where runs
+ * were saved (and listed, deleted) beside whatever else it holds, and "saved as run … in " named nothing.
+ */
+const folder =
+  (flag: string) =>
+  (value: string): string => {
+    if (value.trim() === '') throw new UsageError(`${flag} ${JSON.stringify(value)}: name a folder`)
+    return value
+  }
+
+/**
  * The commands, their options and help. A command's module is imported when it runs, not before: `amdahl history
  * list` or `--help` then loads neither the engine and its worker pool nor the server or the chart renderer.
  */
@@ -57,9 +68,13 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     })
   const done = (code: number) => setExitCode(code)
   const historyDir = () =>
-    new Option('--history-dir <dir>', 'history folder (default: the per-user data folder)')
+    new Option('--history-dir <dir>', 'history folder (default: the per-user data folder)').argParser(
+      folder('--history-dir'),
+    )
   const dataDir = (what = 'data folder holding targets.json') =>
-    new Option('--data-dir <dir>', `${what} (default: the per-user data folder)`)
+    new Option('--data-dir <dir>', `${what} (default: the per-user data folder)`).argParser(
+      folder('--data-dir'),
+    )
 
   program
     .command('sweep')

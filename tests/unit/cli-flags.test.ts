@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { CliFailure, UsageError } from '../../main/cli/errors'
 import { defaultPools } from '../../common/lists'
 import { matchRunId } from '../../main/cli/run-ids'
+import { runCli } from '../../main/cli/program'
+import { memoryIo } from './cli-io'
 import {
   parseChunkList,
   parseChoice,
@@ -275,5 +277,21 @@ describe('defaultPools', () => {
     expect(defaultPools(2)).toEqual([1, 2])
     expect(defaultPools(1)).toEqual([1])
     expect(defaultPools(0)).toEqual([1])
+  })
+})
+
+describe('folder flags', () => {
+  // An unset variable ("--history-dir $DIR") once meant the current folder: runs saved, listed and deleted there.
+  it.each([
+    [['history', 'list', '--history-dir', ''], '--history-dir ""'],
+    [['history', 'delete', 'abc', '--history-dir', ' '], '--history-dir " "'],
+    [['export', 'abc', '--format', 'csv', '--history-dir', ''], '--history-dir ""'],
+    [['sweep', '--sizes', '10', '--no-save', '--history-dir', ''], '--history-dir ""'],
+    [['target', 'list', '--data-dir', ''], '--data-dir ""'],
+  ])('refuses an empty folder in %j, naming the flag, and reads no folder', async (args, typed) => {
+    const io = memoryIo()
+    expect(await runCli(args, io)).toBe(2)
+    expect(io.err()).toBe(`amdahl: ${typed}: name a folder\n`)
+    expect(io.out()).toBe('')
   })
 })
