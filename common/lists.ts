@@ -44,6 +44,8 @@ export function parseListText(text: string, options: { allowAuto?: boolean } = {
       continue
     }
     const single = number(item)
+    // 1e400 reads as Infinity: named as typed here, not as "Infinity" by whoever checks the value next.
+    if (single !== null && !Number.isFinite(single)) return { ok: false, error: `"${item}" is too large` }
     if (single !== null) {
       values.push(single)
       continue
@@ -57,6 +59,8 @@ export function parseListText(text: string, options: { allowAuto?: boolean } = {
     if (from === null || to === null || step === null) {
       return { ok: false, error: `"${item}": a range is from..to or from..to:step, each a number` }
     }
+    if (![from, to, step].every(Number.isFinite))
+      return { ok: false, error: `"${item}": a number in it is too large` }
     if (!(step > 0)) return { ok: false, error: `"${item}": the step must be above 0` }
     if (to < from) return { ok: false, error: `"${item}": a range goes up (write ${range[2]}..${range[1]})` }
     const length = rangeLength(from, to, step)

@@ -65,6 +65,11 @@ describe('lists', () => {
     )
   })
 
+  it('names a value too large for a number as it was typed', () => {
+    expect(() => parseWholeList('1e400', '--sizes')).toThrow('--sizes: "1e400" is too large')
+    expect(() => parseChunkList('auto,1e400')).toThrow('--chunk: "1e400" is too large')
+  })
+
   it('refuses auto in a list of numbers', () => {
     expect(() => parseWholeList('auto', '--pools')).toThrow(
       '--pools: "auto" is not allowed here: give numbers',

@@ -57,4 +57,10 @@ describe('parseListText', () => {
     expect(error('1..x')).toBe('"1..x": a range is from..to or from..to:step, each a number')
     expect(error(' , ')).toBe('give at least one value')
   })
+
+  it('names a number too large to hold as it was typed, not as "Infinity"', () => {
+    expect(error('100, 1e400')).toBe('"1e400" is too large')
+    expect(error('10^400')).toBe('"10^400" is too large')
+    expect(error('1..1e400:1e399')).toBe('"1..1e400:1e399": a number in it is too large')
+  })
 })
