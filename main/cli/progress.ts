@@ -17,8 +17,12 @@ export function progressBar(fraction: number, width: number): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`
 }
 
-/** `N=1000 pool 4 chunk 250`; start-up and fill happen before there is a chunk size to speak of. */
+/**
+ * `N=1000 pool 4 chunk 250`; start-up and fill happen before there is a chunk size to speak of. The fill is no
+ * cell's: the pool it reports is the fill's own threads, and "pool 2" read as a cell `--pools 1` never asked for.
+ */
 function describeCell(current: NonNullable<Progress['current']>): string {
+  if (current.phase === 'fill') return `N=${current.n}`
   if (current.serial) return `N=${current.n} serial`
   const chunk = current.chunkRows > 0 ? ` chunk ${current.chunkRows}` : ''
   return `N=${current.n} pool ${current.pool}${chunk}`

@@ -429,6 +429,14 @@ describe('progress line', () => {
     expect(formatProgress(startup, 100)).toContain('  N=1000 pool 4 startup  ETA')
   })
 
+  it('names no pool while a size is filled: the fill runs on its own threads, not on a pool of the sweep', () => {
+    const fill = {
+      ...progress,
+      current: { ...progress.current, pool: 2, chunkRows: 0, phase: 'fill' as const },
+    }
+    expect(formatProgress(fill, 100)).toBe('[######..............] 12/40 cells  30%  N=1000 fill  ETA 0:12')
+  })
+
   it('shows an unknown ETA as a dash', () => {
     expect(formatProgress({ ...progress, etaMs: null, current: null })).toBe(
       '[######..............] 12/40 cells  30%  ETA —',
