@@ -1,5 +1,6 @@
 // The files a sweep writes (--json, --csv, --samples-csv), for a sweep here or on a target: tried before the
 // sweep measures, written after it.
+import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { ExportFormat, Run } from '../../common/contract'
 import { memorySource, openExport } from '../export/open-export'
@@ -35,12 +36,28 @@ export async function triedOutputs(options: SweepOptions, env: NodeJS.ProcessEnv
     if (path !== undefined && path.trim() === '')
       throw new UsageError(`${flag} ${JSON.stringify(path)}: name a file`)
   }
-  const files = wanted.flatMap(([path, format]) =>
-    path === undefined ? [] : [{ path: resolve(path), shownAs: path, format }],
+  const files = wanted.flatMap(([path, format, flag]) =>
+    path === undefined ? [] : [{ path: resolve(path), shownAs: path, format, flag }],
   )
+  // Each is written whole over the last: one file named twice kept only the last format, after saying "wrote" twice.
+  // A device such as /dev/null takes both.
+  for (const [i, file] of files.entries()) {
+    const first = files.slice(0, i).find((other) => other.path === file.path)
+    if (first !== undefined && !(await isDevice(file.path)))
+      throw new UsageError(
+        `${first.flag} and ${file.flag} both name ${printableName(file.shownAs)}: the second would replace the first; give each its own file`,
+      )
+  }
   await checkWritable(files, options.historyDir ?? defaultHistoryDir(env))
   return files
 }
+
+/** A device or a pipe, which takes what is written without keeping a file: /dev/null may be named twice. */
+const isDevice = (path: string): Promise<boolean> =>
+  stat(path).then(
+    (info) => !info.isFile() && !info.isDirectory(),
+    () => false,
+  )
 
 /**
  * Tries each path (a temp file made and removed beside it) and refuses one inside the history folder, which

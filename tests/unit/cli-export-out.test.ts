@@ -44,6 +44,30 @@ describe('an output file named empty', () => {
   })
 })
 
+describe("one output file named by two of a sweep's flags", () => {
+  // Each file is written whole: the CSV replaced the JSON export, and the run said "wrote" for both.
+  const own = mkdtempSync(join(tmpdir(), 'amdahl-cli-twice-'))
+  afterAll(() => rmSync(own, { recursive: true, force: true }))
+  const sweep = ['sweep', '--sizes', '16', '--pools', '1', '--reps', '1', '--max-time', '1ms', '--no-save']
+
+  it('is refused before measuring, naming both flags and the file as typed', async () => {
+    const io = fakeIo()
+    const twice = join(own, 'sub', '..', 'out.txt')
+    expect(await runCli([...sweep, '--json', join(own, 'out.txt'), '--csv', twice], io)).toBe(2)
+    expect(io.err).toBe(
+      `amdahl: --json and --csv both name ${twice}: the second would replace the first; give each its own file\n`,
+    )
+    expect(io.out).toBe('')
+    expect(readdirSync(own)).toEqual([])
+  })
+
+  it('is taken when it is a device that keeps nothing, such as /dev/null', async () => {
+    const io = fakeIo()
+    expect(await runCli([...sweep, '--csv', '/dev/null', '--samples-csv', '/dev/null'], io)).toBe(0)
+    expect(io.err).toBe('amdahl: wrote /dev/null\namdahl: wrote /dev/null\n')
+  })
+})
+
 describe('an output file whose name holds a newline or an escape', () => {
   // Shown as their pictures (␊, ␛), one for one: never a second line, and never a sequence the terminal acts on.
   const shown = (path: string) => path.replace('\n', '\u240a').replace('\x1b', '\u241b')
