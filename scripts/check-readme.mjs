@@ -161,6 +161,19 @@ const checks = [
     },
   ],
   [
+    /^npx amdahl history rename <run-id> /,
+    async (command) => {
+      if (!savedRunId) return { ok: false, detail: 'no run saved by the sweep above' }
+      const result = await run(command.replace('<run-id>', savedRunId))
+      const listed = await run('npx amdahl history list')
+      const ok =
+        result.code === 0 &&
+        result.stdout === `renamed run ${savedRunId} to "desk, mains power"\n` &&
+        listed.stdout.includes('desk, mains power')
+      return { ok, detail: `exit ${result.code}, ${ok ? 'the new name listed' : result.stderr.trim()}` }
+    },
+  ],
+  [
     /^npx amdahl export <run-id>/,
     async (command) => {
       if (!savedRunId) return { ok: false, detail: 'no run saved by the sweep above' }

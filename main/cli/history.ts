@@ -1,4 +1,4 @@
-// `amdahl history list|show|delete|import` and `amdahl export`: the history on disk from the terminal.
+// `amdahl history list|show|rename|delete|import` and `amdahl export`: the history on disk from the terminal.
 import { lstat, readdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { errorLine, oneLine, printableName } from '../../common/one-line'
@@ -13,7 +13,7 @@ import { formatRunReport } from './table'
 import { chartRun } from '../export/html-report'
 import { openExport } from '../export/open-export'
 import { checkDestination, ExportWriteError, writeExportFile, writePieces } from '../export/write-export'
-import { MAX_EXPORTED_RUNS, MAX_IMPORT_BYTES, type RunSummary } from '../../common/contract'
+import { MAX_EXPORTED_RUNS, MAX_IMPORT_BYTES, MAX_NAME, type RunSummary } from '../../common/contract'
 import { notAnExport, scanJsonBytes } from '../../common/json-shape'
 import { readRegularBytes } from '../history/read-file'
 
@@ -25,6 +25,27 @@ export async function historyShowCommand(id: string, options: HistoryDirOption, 
   const history = openHistory(options.historyDir, io)
   const run = await history.get(await resolveRunId(history, id))
   io.stdout.write(formatRunReport(run))
+  return EXIT_OK
+}
+
+/**
+ * Gives a saved run a new name, as the app's rename does. A blank name is refused, not taken as "no name": with
+ * `amdahl history rename <id> "$NAME"` and the variable unset, a slip would turn a named run into "Untitled run".
+ */
+export async function historyRenameCommand(
+  id: string,
+  name: string,
+  options: HistoryDirOption,
+  io: CliIo,
+): Promise<number> {
+  const wanted = name.trim()
+  if (wanted === '') throw new UsageError(`name ${JSON.stringify(name)}: give the run a name`)
+  if (wanted.length > MAX_NAME)
+    throw new UsageError(`name: at most ${MAX_NAME} characters (this one has ${wanted.length})`)
+  const history = await preparedHistory(options.historyDir, io)
+  const runId = await resolveRunId(history, id)
+  const summary = await history.rename(runId, wanted)
+  io.stdout.write(`renamed run ${runId} to "${oneLine(summary.name)}"\n`)
   return EXIT_OK
 }
 

@@ -215,7 +215,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--json', 'print it as JSON')
     .action(async (options: { json?: boolean }) => done((await import('./remote')).infoCommand(options, io)))
 
-  const history = program.command('history').description('list, show, delete or import saved runs')
+  const history = program.command('history').description('list, show, rename, delete or import saved runs')
   history
     .command('list')
     .description('list saved runs, newest first')
@@ -230,6 +230,15 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .addOption(historyDir())
     .action(async (id: string, options: HistoryDirOption) =>
       done(await (await import('./history')).historyShowCommand(id, options, io)),
+    )
+  history
+    .command('rename')
+    .description('give a saved run a new name')
+    .argument('<id>', 'run id or a unique prefix of it')
+    .argument('<name>', 'the new name')
+    .addOption(historyDir())
+    .action(async (id: string, name: string, options: HistoryDirOption) =>
+      done(await (await import('./history')).historyRenameCommand(id, name, options, io)),
     )
   history
     .command('delete')

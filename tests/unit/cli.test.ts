@@ -468,6 +468,48 @@ describe('history and export', () => {
     expect(readdirSync(work).filter((f) => f.endsWith('-time.svg'))).toHaveLength(2)
   })
 
+  it('renames a saved run by a prefix of its id, and refuses a blank or too long name in one line', () => {
+    const history = fresh('h-rename')
+    const sweep = amdahl(
+      'sweep',
+      '--sizes',
+      '32',
+      '--pools',
+      '1',
+      '--reps',
+      '1',
+      '--name',
+      'first',
+      '--history-dir',
+      history,
+    )
+    expect(sweep.status).toBe(0)
+    const id = /saved as run (\S+)/.exec(sweep.stderr)?.[1] ?? ''
+    const renamed = amdahl(
+      'history',
+      'rename',
+      id.slice(0, 12),
+      '  desk, mains power ',
+      '--history-dir',
+      history,
+    )
+    expect(renamed.stdout).toBe(`renamed run ${id} to "desk, mains power"\n`)
+    expect(renamed.status).toBe(0)
+    expect(JSON.parse(readFileSync(join(history, `${id}.json`), 'utf8')).name).toBe('desk, mains power')
+    expect(amdahl('history', 'list', '--history-dir', history).stdout).toContain('desk, mains power')
+    // An unset variable ("$NAME") would have turned the run into "Untitled run": refused, the name kept.
+    const blank = amdahl('history', 'rename', id, ' ', '--history-dir', history)
+    expect(blank.stderr).toBe('amdahl: name " ": give the run a name\n')
+    expect(blank.status).toBe(2)
+    const long = amdahl('history', 'rename', id, 'x'.repeat(121), '--history-dir', history)
+    expect(long.stderr).toBe('amdahl: name: at most 120 characters (this one has 121)\n')
+    expect(long.status).toBe(2)
+    const unknown = amdahl('history', 'rename', 'nope', 'x', '--history-dir', history)
+    expect(unknown.stderr).toBe('amdahl: no run with id nope (see amdahl history list)\n')
+    expect(unknown.status).toBe(1)
+    expect(JSON.parse(readFileSync(join(history, `${id}.json`), 'utf8')).name).toBe('desk, mains power')
+  })
+
   it('answers an unknown run with one line and exit 1', () => {
     const result = amdahl('history', 'show', 'nope', '--history-dir', fresh('h-empty'))
     expect(result.status).toBe(1)
