@@ -25,10 +25,13 @@ export const groupThousands = (value: number): string => String(value).replace(/
 
 /**
  * Whether a run's rows per task reached what it measured: our workloads split by them; a program only sees them
- * through `{chunk}` in its template (the tutorial's Python program does not, and read "500 (auto)" as if it did).
+ * through `{chunk}` in its template (the tutorial's Python program does not, and read "500 (auto)" as if it did),
+ * or through AMDAHL_CHUNK in its environment, which a sweep of several chunk settings asked for must mean: its
+ * cells are told apart by them (with "—" for each, two rows of one pool read alike, as if measured twice).
  */
-export function chunkUsed(spec: Pick<SweepSpec, 'workload' | 'command'>): boolean {
+export function chunkUsed(spec: Pick<SweepSpec, 'workload' | 'command' | 'chunkRows'>): boolean {
   if (spec.workload !== 'command') return true
+  if (spec.chunkRows.length > 1) return true
   return [spec.command?.template, spec.command?.serialTemplate].some((t) => t?.includes('{chunk}') === true)
 }
 

@@ -70,7 +70,7 @@ type FitRun = {
   fits: readonly AmdahlFit[]
   machine: { logicalCores: number }
   /** A program that never saw the rows per task (chunkUsed) reads "—" for its chunk setting, as in the cells. */
-  spec?: Pick<SweepSpec, 'workload' | 'command'>
+  spec?: Pick<SweepSpec, 'workload' | 'command' | 'chunkRows'>
 }
 
 const pct1 = (share: number): string => `${(share * 100).toFixed(1)}%`

@@ -1,6 +1,6 @@
 // Terminal tables of the CLI: cells with intervals and flags, the base case, start-up figures, fits, the history list.
 import { describe, expect, it } from 'vitest'
-import { RunSchema, SweepSpecSchema, type Run } from '../../common/contract'
+import { RunSchema, SweepSpecSchema, type ChunkRows, type Run } from '../../common/contract'
 import { summarizeRun } from '../../common/run-summary'
 import { analyzeCells, type MeasuredCell } from '../../main/engine/analysis'
 import { machineVerdict } from '../../main/engine/load'
@@ -484,12 +484,15 @@ describe('progress line', () => {
 describe('the chunk column of a program', () => {
   it('reads "—" where the template never hands the program its rows per task, and the rows where it does', () => {
     const cell = { serial: false, chunkRows: 500, chunkSpec: 'auto' as const }
-    const program = (template: string, serialTemplate?: string) =>
-      chunkUsed({ workload: 'command', command: { template, serialTemplate } as never })
+    const program = (template: string, serialTemplate?: string, chunkRows: ChunkRows[] = ['auto']) =>
+      chunkUsed({ workload: 'command', command: { template, serialTemplate } as never, chunkRows })
     expect(program('python3 sum_pool.py {n} {p}')).toBe(false)
     expect(program('./sum {n} {p} {chunk}')).toBe(true)
     expect(program('./sum {n} {p}', './serial {n} {chunk}')).toBe(true)
-    expect(chunkUsed({ workload: 'sum' })).toBe(true)
+    // Several settings asked for: the program reads AMDAHL_CHUNK, and its cells are told apart by them.
+    expect(program('./sum {n} {p}', undefined, [1, 2])).toBe(true)
+    expect(program('./sum {n} {p}', undefined, [64])).toBe(false)
+    expect(chunkUsed({ workload: 'sum', chunkRows: ['auto'] })).toBe(true)
     expect(chunkLabel(cell, false)).toBe('—')
     expect(chunkLabel(cell, true)).toBe('500 (auto)')
     expect(chunkLabel({ ...cell, serial: true }, false)).toBe('all')
