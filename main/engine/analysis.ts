@@ -43,6 +43,8 @@ export interface AnalysisContext {
   targetRelSpread: number
   /** Warm-up runs before each cell's first timed sample (protocol.warmups, else spec.warmups). */
   warmups: number
+  /** spec.transfer: what a superlinear flag suspects first (engine/flags.ts). */
+  transfer?: 'shared' | 'copy'
   /**
    * Bootstrap resamples per cell (default RESAMPLES). 0 skips the bootstrap: no speedup intervals and no fits,
    * for the cheap checkpoints taken while a size is still being measured.

@@ -141,6 +141,7 @@ export function mergeProcessRuns(
     logicalCores: first.machine.logicalCores,
     targetRelSpread: spec.target,
     warmups: first.protocol?.warmups ?? spec.warmups,
+    transfer: spec.transfer,
     ...(resamples === undefined ? {} : { resamples }),
   })
   const checks = parts.flatMap((r) => r.speed?.checks ?? []).slice(0, MAX_SPEED_CHECKS)

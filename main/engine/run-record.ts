@@ -114,6 +114,7 @@ export class SizeAnalyses {
       logicalCores,
       targetRelSpread: spec.target,
       warmups: spec.warmups,
+      transfer: spec.transfer,
     }
   }
 

@@ -260,6 +260,7 @@ export function withDerivedFigures(run: Run): Run {
     logicalCores: run.machine.logicalCores,
     targetRelSpread: measuredTarget(run),
     warmups: run.protocol?.warmups ?? run.spec.warmups,
+    transfer: run.spec.transfer,
   })
   const cells = analysed.map((cell, i) => ({
     ...cell,

@@ -55,6 +55,7 @@ export function upgradeV1(old: RunV1): Run {
     logicalCores: old.machine.logicalCores,
     targetRelSpread: old.protocol?.targetRelSpread ?? 0,
     warmups: old.protocol?.warmups ?? old.spec.warmups,
+    transfer: old.spec.transfer,
   })
   const { fits: _oldFits, cells: _oldCells, ...rest } = old
   // Without a protocol record its base case reads as unrecorded (contract baseCaseOf).

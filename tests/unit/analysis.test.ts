@@ -89,6 +89,51 @@ describe('speedup, efficiency and Karp–Flatt with intervals', () => {
   })
 })
 
+describe('what a superlinear speedup under transfer copy suspects', () => {
+  // Measured here (thread executor, transfer copy, js kernel, N = 3000): the base case copied the 72 MB matrix to
+  // its worker in one piece (46 ms of its 62 ms), one worker on 64-row chunks in 47 pieces (8 ms of 22 ms).
+  const base = measured(
+    3000,
+    1,
+    [
+      77.79, 86.78, 56.24, 56.62, 59.87, 58.43, 50.71, 56.82, 58.88, 68.07, 66.83, 62.25, 79.83, 61.69, 65.76,
+      64.96,
+    ],
+    { serial: true, stopReason: 'budget-time' },
+  )
+  const chunked = measured(
+    3000,
+    1,
+    [
+      25.36, 29.25, 13.81, 17.36, 22.75, 23.21, 27.75, 21.48, 23.85, 21.8, 34.98, 40.24, 36.38, 44.44, 27.41,
+      27.6, 25.75, 21, 26.91, 25.33, 27.44, 16, 26.71, 17.96, 21.42, 18.76, 21.86, 14.13, 20.08, 27.05, 26.63,
+      15.59, 13.23, 13.08, 13.06, 17.9, 18.96, 19.65, 29.51, 20.74, 20.73, 21.71, 26.75,
+    ],
+    { chunkSpec: 64, chunkRows: 64, tasks: 47, stopReason: 'budget-time' },
+  )
+  const superlinear = (transfer: 'shared' | 'copy' | undefined) =>
+    analyzeCells([base, chunked], {
+      ...ctx,
+      logicalCores: 2,
+      targetRelSpread: 0.05,
+      transfer,
+    }).cells[1].flags.find((f) => f.kind === 'superlinear')?.note
+
+  it('names the copies when the cell copied the matrix in more pieces than the base case', () => {
+    const note = superlinear('copy')
+    expect(note).toMatch(/^speedup ≥ 2\.\d\d× on 1 worker: suspect the copies: /)
+    expect(note).toContain(
+      'the base case copies the whole matrix to its worker in one piece, this cell in 47',
+    )
+    expect(note).not.toContain('busy machine')
+  })
+
+  it('keeps suspecting a base case measured differently where nothing was copied', () => {
+    expect(superlinear('shared')).toMatch(/suspect a base case measured differently/)
+    expect(superlinear(undefined)).toMatch(/suspect a base case measured differently/)
+  })
+})
+
 /** Cells of one N whose medians follow Amdahl's law with serial fraction f, per pool. */
 function amdahlCells(f: number, pools: number[], chunkSpec: ChunkRows = 'auto', rel = 0.02): MeasuredCell[] {
   return pools.map((p) => measured(1000, p, around(100 / amdahlSpeedup(f, p), rel), { chunkSpec }))
