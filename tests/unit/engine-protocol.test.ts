@@ -316,7 +316,7 @@ describe('what a run records of its protocol', () => {
       spec({ sizes: [32], pools: [1], executor: 'process', transfer: 'copy', maxSamples: 2 }),
     )
     expect(run.baseCase).toBe(
-      'serial: the whole matrix as one task on one worker process (js kernel), its rows copied to it inside the timed region, exactly as pool 1 gets them',
+      'serial: the whole matrix as one task on one worker process (js kernel), its rows copied to it in one piece inside the timed region, as pool 1 gets them with auto chunks',
     )
     // The serial baseline and pool 1's auto cell are the same task: one chunk of all rows on one worker.
     const [serial, pool1] = run.cells
