@@ -120,6 +120,21 @@ describe('speedup chart with the machine ceiling', () => {
     )
   })
 
+  it('without a probe, names the ceiling a probe would hold the run against: compute for assign, memory for sum', async () => {
+    const assign = await runSweep(
+      SweepSpecSchema.parse({
+        name: 'assign',
+        workload: 'assign',
+        sizes: [64],
+        pools: [1, 2],
+        repetitions: 1,
+        warmups: 0,
+      }),
+    )
+    expect(bindingLimitSentence(assign)).toMatch(/to see whether compute or serial code limits speedup\.$/)
+    expect(bindingLimitSentence(bare)).toMatch(/to see whether memory or serial code limits speedup\.$/)
+  })
+
   it('names many sizes by their ends, and one worker in the singular', async () => {
     const five = await runSweep(
       SweepSpecSchema.parse({

@@ -147,8 +147,9 @@ export function bindingLimitSentence(run: Run): string | null {
   // The user's own programs: we cannot count their bytes, so no limit can be named.
   if (run.spec.workload !== 'sum' && run.spec.workload !== 'assign') return null
   // A run keeps the probe its machine had when it was swept: measured since, only a new sweep is held against it.
+  // The ceiling a probe would name: memory (or a cache) for sum, the cores' compute for assign (cellUnits).
   if (!probe)
-    return 'No measure of this machine came with this run: sweep after measuring it (amdahl probe or the Measure button) to see whether memory or serial code limits speedup.'
+    return `No measure of this machine came with this run: sweep after measuring it (amdahl probe or the Measure button) to see whether ${run.spec.workload === 'assign' ? 'compute' : 'memory'} or serial code limits speedup.`
   const cells = representativeCells(run).filter((c) => !c.serial)
   const sizes = [...new Set(cells.map((c) => c.n))].sort((a, b) => a - b)
   const sizeText = sizeWriter(sizes)
