@@ -97,6 +97,25 @@ describe('speedupVsWorkers', () => {
     expect(drawnFits.length).toBeGreaterThan(0)
   })
 
+  it('says a best-chunk line mixes chunk settings, not that there are too few pools, when one setting has a fit', () => {
+    // Pool 4's 50-row cell failed: its best chunk is 10 rows, the other pools' 50. Chunk 10 has a fit over 1, 2, 4.
+    const run = makeRun({
+      sizes: [1000],
+      chunkRows: [10, 50],
+      broken: [{ n: 1000, pool: 4, chunkSpec: 50, status: 'failed' }],
+    })
+    expect(new Set(representativeCells(run).map((c) => c.chunkSpec))).toEqual(new Set([10, 50]))
+    expect(run.fits.map((f) => [f.chunkSpec, f.pools])).toEqual([[10, [1, 2, 4]]])
+    const option = speedupVsWorkers([run], 'light')
+    expect(seriesOf(option).filter((s) => s.id?.startsWith('fit:'))).toEqual([])
+    const subtext = subtitleOf(option)
+    expect(subtext).not.toContain('not enough pool sizes')
+    expect(subtext).toContain(
+      'best chunk differs by pool: the fits, one per chunk setting, are listed with the run',
+    )
+    expect(subtext).toMatch(/dashed: ideal(?! and Amdahl fit)/)
+  })
+
   it('shows the fit’s f with its interval, residual and limit in the curve tooltip', () => {
     const run = makeRun({ serialFraction: 0.1 })
     const option = speedupVsWorkers([run], 'light')

@@ -90,7 +90,10 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
   const maxPool = Math.max(1, ...pools)
   const plotted = new PlottedSeries<LineSeriesOption | CustomSeriesOption, Point>()
   const fitNotes = new Map<string, string>()
+  /** Sizes drawn without a fit because no chunk setting has enough pool sizes. */
   let unfitted = 0
+  /** Sizes drawn without a fit because their best chunks differ by pool, though some chunk setting has a fit. */
+  let mixed = 0
   let drawn = 0
   /** The lowest level a drawn bar claims: below 95% where a median behind it has few samples. */
   let lowest = CONFIDENCE
@@ -149,7 +152,10 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
           ? run.fits.find((f) => f.n === n && f.chunkSpec === measured[0].chunkSpec)
           : undefined
       if (measured.length > 0) drawn++
-      if (!fit && measured.length > 0) unfitted++
+      if (!fit && measured.length > 0) {
+        if (chunks.size > 1 && run.fits.some((f) => f.n === n)) mixed++
+        else unfitted++
+      }
       if (fit) {
         const f = fit.serialFraction
         // Same name as the measured line: one legend entry toggles both, and the legend shows f beside it.
@@ -192,17 +198,22 @@ export function speedupVsWorkers(runs: Run[], theme: ChartTheme, legendWidth = L
 
   const chunkLabel = runs.length === 1 ? chunkBasisLabel(runs[0]) : null
   const chunkNote = chunkLabel ? ` · ${chunkLabel}` : ''
-  // Said once in the subtitle rather than drawn: a curve through too few points would look like a finding.
+  // Said once in the subtitle rather than drawn: a curve through too few points would look like a finding. A line
+  // of the best chunk per pool mixes chunk settings, each fitted on its own points: "not enough pool sizes" there
+  // contradicted the fit the run's table lists for one of them.
   const fitNote =
-    unfitted === 0
+    (unfitted === 0
       ? ''
       : unfitted === drawn
         ? ' · not enough pool sizes to fit Amdahl'
-        : ' · some N: not enough pool sizes to fit'
+        : ' · some N: not enough pool sizes to fit') +
+    (mixed === 0
+      ? ''
+      : `${mixed === drawn ? ' · ' : ' · some N: '}best chunk differs by pool: the fits, one per chunk setting, are listed with the run`)
   return chartFrame({
     palette: p,
     title: 'Speedup vs workers',
-    subtitle: `S = T(base) / T(p), base: the serial cell · bars: ${barsLevel(lowest)} · dashed: ideal${unfitted < drawn ? ' and Amdahl fit' : ''}${ceiling ? ' · dotted: memory ceiling' : ''} · ▲ flagged${chunkNote}${fitNote}`,
+    subtitle: `S = T(base) / T(p), base: the serial cell · bars: ${barsLevel(lowest)} · dashed: ideal${unfitted + mixed < drawn ? ' and Amdahl fit' : ''}${ceiling ? ' · dotted: memory ceiling' : ''} · ▲ flagged${chunkNote}${fitNote}`,
     series: plotted.list,
     legendWidth,
     legendText: (n: string) => (fitNotes.has(n) ? `${n} (${fitNotes.get(n)})` : n),
