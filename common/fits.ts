@@ -36,7 +36,12 @@ export function noFitReason(
   ].sort((a, b) => a - b)
   if (pools.length >= MIN_FIT_POOLS) return 'no fit'
   const has = pools.length === 0 ? 'none' : pools.map((p) => `p=${p}`).join(', ')
-  return `${NOT_ENOUGH_POOLS} (needs ${MIN_FIT_POOLS} above 1 within ${cores} core${cores === 1 ? '' : 's'}; has ${has})`
+  // On 1 or 2 cores no sweep can have them: said so, or a student adds pool sizes to a sweep that can never fit.
+  if (cores <= MIN_FIT_POOLS) {
+    const allowed = cores <= 1 ? '1 core allows none' : `${cores} cores allow only p=2`
+    return `${NOT_ENOUGH_POOLS} (needs ${MIN_FIT_POOLS} above 1 within the cores: ${allowed}; has ${has})`
+  }
+  return `${NOT_ENOUGH_POOLS} (needs ${MIN_FIT_POOLS} above 1 within ${cores} cores; has ${has})`
 }
 
 /**

@@ -184,9 +184,11 @@ describe('Amdahl fit', () => {
     expect(two.fits).toEqual([])
     // The reason names what is within the cores, so "I asked for 3 pool sizes" reads as answered.
     expect(noFitReason(two.cells, 1000, 'auto', 2)).toBe(
-      'not enough pool sizes to fit (needs 2 above 1 within 2 cores; has p=2)',
+      'not enough pool sizes to fit (needs 2 above 1 within the cores: 2 cores allow only p=2; has p=2)',
     )
-    expect(noFitReason(two.cells, 1000, 'auto', 1)).toMatch(/within 1 core; has none\)$/)
+    expect(noFitReason(two.cells, 1000, 'auto', 1)).toMatch(
+      /within the cores: 1 core allows none; has none\)$/,
+    )
     const fits = analyzeCells([base, ...amdahlCells(0.1, [1, 2, 3, 8])], ctx).fits
     expect(fits[0].pools).toEqual([1, 2, 3])
   })

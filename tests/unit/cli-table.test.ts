@@ -255,13 +255,21 @@ describe('formatRunReport', () => {
         .at(-3)
         ?.trim()
         .split(/\s{2,}/),
-    ).toEqual(['1,000', 'auto', 'not enough pool sizes to fit (needs 2 above 1 within 2 cores; has p=2)'])
+    ).toEqual([
+      '1,000',
+      'auto',
+      'not enough pool sizes to fit (needs 2 above 1 within the cores: 2 cores allow only p=2; has p=2)',
+    ])
     expect(
       lines
         .at(-2)
         ?.trim()
         .split(/\s{2,}/),
-    ).toEqual(['1,000', '64', 'not enough pool sizes to fit (needs 2 above 1 within 2 cores; has none)'])
+    ).toEqual([
+      '1,000',
+      '64',
+      'not enough pool sizes to fit (needs 2 above 1 within the cores: 2 cores allow only p=2; has none)',
+    ])
   })
 })
 

@@ -224,7 +224,7 @@ describe('runsToCsv', () => {
     ])
     expect(fitted.rows[0][5]).toBe('1,2,4')
     expect(fitTable(chartsRun({ logicalCores: 2 })).rows[0][2]).toBe(
-      'not enough pool sizes to fit (needs 2 above 1 within 2 cores; has p=2)',
+      'not enough pool sizes to fit (needs 2 above 1 within the cores: 2 cores allow only p=2; has p=2)',
     )
   })
 
