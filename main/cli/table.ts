@@ -201,7 +201,8 @@ export function formatRunReport(run: Run, { saved = true }: { saved?: boolean } 
       `${machine.cpuModel}, ${machine.logicalCores} logical cores, ${machine.platform} ${machine.arch}, Node ${machine.node}`,
     ),
   ]
-  if (run.verdict) lines.push(`Machine: ${field(run.verdict)}`)
+  // How the machine was while it measured; labelled "Machine:", it read "Machine: machine quiet".
+  if (run.verdict) lines.push(`While measuring: ${field(run.verdict)}`)
   lines.push(
     field(formatBaseCase(run)),
     '',

@@ -145,7 +145,7 @@ describe('formatRunReport', () => {
       'Protocol: at least 5 samples after 1 warm-up, until every cell of a size has its median within ±5%, at most 50 samples or 2 s per cell, order seed 7',
     )
     expect(lines[3]).toBe('Test CPU 3000, 2 logical cores, linux x64, Node 20.20.2')
-    expect(lines[4]).toBe('Machine: other programs used 0.6 cores during 1 of 3 cells')
+    expect(lines[4]).toBe('While measuring: other programs used 0.6 cores during 1 of 3 cells')
     expect(lines[5]).toBe(
       'Base case: serial: the whole matrix as one task on one worker thread (js kernel), read in place from shared memory, as every pool reads it — N=1,000: 10.05 ms',
     )

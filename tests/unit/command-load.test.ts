@@ -142,7 +142,7 @@ describe.skipIf(process.platform !== 'linux')('machine load during a command swe
     expect(run.cells).toHaveLength(3)
     expect(run.verdict).toMatch(/^(machine quiet|other programs used|too short to tell)/)
     // The CLI's report says it as for our kernels' runs.
-    expect(formatRunReport(run)).toContain(`\nMachine: ${run.verdict}\n`)
+    expect(formatRunReport(run)).toContain(`\nWhile measuring: ${run.verdict}\n`)
   })
 
   it("counts a CPU-bound program's own CPU as ours, not as another program's", async () => {
