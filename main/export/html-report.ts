@@ -118,7 +118,7 @@ export async function htmlLayout(
 </head>
 <body>
 <h1>Amdahl report: ${escapeHtml(heading)}</h1>
-<p class="muted">Medians with 95% intervals; speedup = serial median ÷ parallel median of the same N. Written ${escapeHtml(now.toISOString())} by Amdahl.</p>
+<p class="muted">Medians with 95% intervals (an interval over too few samples for 95% names the level it reaches, e.g. “(93%)”); speedup = serial median ÷ parallel median of the same N. Written ${escapeHtml(now.toISOString())} by Amdahl.</p>
 `
       // One chart drawn at a time, each written before the next is drawn; a blank line where none applies.
       let figures = 0

@@ -291,6 +291,8 @@ describe('amdahl export', () => {
       expect(text).toContain('Protocol')
       expect(text).toContain('Machine')
       expect(text).toContain('logical cores')
+      // "95% intervals" promised above cells whose few samples reach a lower level names that too.
+      expect(text).toContain('an interval over too few samples for 95% names the level it reaches')
       expect(blocked).toEqual([])
       expect(errors).toEqual([])
     } finally {
