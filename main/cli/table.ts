@@ -11,6 +11,7 @@ import {
   ratioLevel,
 } from '../../common/cell-text'
 import { FIT_TABLE_TITLE, fitTable } from '../../common/fits'
+import { bindingLimitSentence } from '../../renderer/src/charts/options/ceilings'
 import { TICKS_PER_SAMPLE } from '../engine/timed'
 import { printable } from '../../common/one-line'
 import { median } from '../../common/stats'
@@ -216,6 +217,9 @@ export function formatRunReport(run: Run, { saved = true }: { saved?: boolean } 
   if (run.cells.some((c) => !c.serial)) {
     lines.push('', FIT_TABLE_TITLE, formatFits(run))
   }
+  // What limits speedup per size, as the app says under its speedup chart and the reports beside their tables.
+  const limits = run.cells.length > 0 ? bindingLimitSentence(run) : null
+  if (limits) lines.push('', `Limits: ${field(limits)}`)
   // The lines above quote the run's name, error, machine and base case: no control character of theirs reaches the
   // terminal.
   return printable(lines.join('\n')) + '\n'

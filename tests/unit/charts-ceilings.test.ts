@@ -25,6 +25,7 @@ import { CEILING_NAME, probeOf } from '../../renderer/src/charts/options/ceiling
 import { named, seriesOf, valueOf } from './charts-fixtures'
 import { runsToMarkdown } from '../../main/export/markdown'
 import { runsToHtml } from '../../main/export/html-report'
+import { formatRunReport } from '../../main/cli/table'
 
 // /sys/devices/system/cpu/cpu0/cache of a 2-core EPYC VM (index0…3).
 const sysCaches = readCaches(fileURLToPath(new URL('./fixtures/probe/sys-cache-epyc-kvm', import.meta.url)))
@@ -316,10 +317,13 @@ describe('speedup chart with the machine ceiling', () => {
     expect(probeOf([probedThere, onTarget])).toBe(probedThere.machine.ceilings)
   })
 
-  it('puts the sentence in the reports too: Markdown after the fits, HTML under the speedup chart', async () => {
+  it('puts the sentence in the reports too: Markdown and the terminal after the fits, HTML under the speedup chart', async () => {
     const run = atShare(probed, 0.97)
     const sentence = bindingLimitSentence(run)!
     expect(runsToMarkdown([run])).toContain(`\nLimits: ${sentence}`)
+    // `amdahl sweep` and `history show` print it last, as the Markdown does.
+    expect(formatRunReport(run).endsWith(`\nLimits: ${sentence}\n`)).toBe(true)
+    expect(formatRunReport({ ...run, spec: { ...run.spec, workload: 'module' } })).not.toContain('Limits:')
     const html = await runsToHtml([run])
     const figure = /<figure data-chart="speedup">[\s\S]*?<\/figure>/.exec(html)?.[0] ?? ''
     expect(figure).toContain(`<br>${sentence.replaceAll('&', '&amp;').replaceAll("'", '&#39;')}</figcaption>`)
