@@ -494,6 +494,14 @@ describe('where the time goes', () => {
 })
 
 describe('the cache staircase card', () => {
+  it("reads a pool's line above the serial one as more than a small matrix: copies and a shared memory too", () => {
+    // A copy-transfer or memory-bound cell sits above the serial line at large N as well (0.84× at N = 3000 here).
+    const howTo = chartCards([probed], 'light').find((c) => c.key === 'time')!.howTo
+    expect(howTo).toMatch(
+      /a matrix too small to pay for the workers, copies, or workers waiting on one memory/,
+    )
+  })
+
   it('promises dashed cache sizes only when a probe of the machine came with the run', () => {
     const howTo = (run: Run) => chartCards([run], 'light').find((c) => c.key === 'staircase')!.howTo
     expect(howTo(probed)).toMatch(/past each dashed cache size/)

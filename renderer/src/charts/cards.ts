@@ -162,7 +162,7 @@ export function chartCards(
       key: 'time',
       title: 'Time vs size',
       howTo:
-        'Both axes are logarithmic. Where a pool’s line lies above the serial line, the matrix is too small to pay for the workers.',
+        'Both axes are logarithmic. Where a pool’s line lies above the serial line, the pool costs more than it gains there: a matrix too small to pay for the workers, copies, or workers waiting on one memory.',
       option: compactLegend(timeVsEntries(runs, theme, legend.card), runs, legend.card),
     },
     {
