@@ -169,8 +169,22 @@ describe('command sweep', () => {
   it('fails every cell in one line when the program cannot start', async () => {
     const run = await runSweep(spec({ template: '/nonexistent/amdahl-prog {n}' }, { pools: [2] }))
     expect(run.cells.map((c) => c.status)).toEqual(['failed', 'failed'])
-    expect(run.cells[0].error).toBe('cannot start: spawn /nonexistent/amdahl-prog ENOENT')
+    expect(run.cells[0].error).toBe(
+      'cannot start: /nonexistent/amdahl-prog not found (or the interpreter its #! line names is missing)',
+    )
     expect(run.cells[1].error).toMatch(/^the base case failed, nothing to check against: cannot start/)
+  })
+
+  it('names a program missing from the PATH, and one that may not be run, as typed', async () => {
+    const missing = await runSweep(spec({ template: 'amdahl-no-such-program {n}' }, { pools: [2] }))
+    expect(missing.cells[0].error).toBe(
+      'cannot start: amdahl-no-such-program not found on the PATH (or the interpreter its #! line names is missing)',
+    )
+    // A folder is no program (EACCES from the kernel).
+    const folder = await runSweep(spec({ template: `${quote([tmpdir()])} {n}` }, { pools: [2] }))
+    expect(folder.cells[0].error).toBe(
+      `cannot start: ${tmpdir()} may not be run (not executable, or a folder)`,
+    )
   })
 
   it('fails a cell whose result differs from the base case beyond the tolerance', async () => {

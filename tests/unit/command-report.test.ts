@@ -334,8 +334,8 @@ describe('reading a program report', () => {
     expect(processFailure(outcome({ timedOut: true, exitCode: null }), 600_000)).toBe(
       'timed out after 10 min (killed with its children)',
     )
-    expect(processFailure(outcome({ startError: 'spawn nope ENOENT' }), 1000)).toBe(
-      'cannot start: spawn nope ENOENT',
+    expect(processFailure(outcome({ startError: 'nope not found on the PATH' }), 1000)).toBe(
+      'cannot start: nope not found on the PATH',
     )
     expect(processFailure(outcome({}), 1000)).toBeNull()
     // What the program printed goes into exports and the app as text: its escapes show as pictures, never act.

@@ -4,6 +4,7 @@
 // once the program itself has exited its output is read only for a short grace period.
 import { spawn } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
+import { printable } from '../../../common/one-line'
 
 /** Output kept per stream: the tail, where reports and errors are printed last. */
 export const MAX_OUTPUT_BYTES = 1024 * 1024
@@ -77,6 +78,20 @@ export function killGroup(pid: number | undefined): void {
 }
 
 /**
+ * Why the program did not start, in words naming it as typed: Node's "spawn sum-pool ENOENT" said neither what
+ * was missing nor where it was looked for. A script whose #! line names a missing interpreter fails the same way.
+ */
+export function startErrorText(err: NodeJS.ErrnoException, program: string): string {
+  const name = printable(program)
+  if (err.code === 'ENOENT') {
+    const where = /[\\/]/.test(program) ? '' : ' on the PATH'
+    return `${name} not found${where} (or the interpreter its #! line names is missing)`
+  }
+  if (err.code === 'EACCES') return `${name} may not be run (not executable, or a folder)`
+  return err.message
+}
+
+/**
  * Runs the program once and resolves once it has exited and its output is read (for at most EXIT_GRACE_MS after
  * the exit); never rejects.
  */
@@ -123,7 +138,7 @@ export function runProcess(opts: RunProcessOptions): Promise<ProcessOutcome> {
     }, opts.timeoutMs)
 
     child.on('error', (err) => {
-      startError = err.message
+      startError = startErrorText(err, opts.argv[0])
     })
     child.on('exit', (code, signal) => {
       wallMs = performance.now() - t0
