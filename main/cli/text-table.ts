@@ -1,5 +1,6 @@
 // Plain-text tables for the terminal, and the history list: apart from table.ts (a run's report, which needs the
 // contract, the statistics and the engine's constants), so `amdahl history list` loads only this.
+import stringWidth from 'string-width'
 import type { RunSummary } from '../../common/contract'
 import { printable } from '../../common/one-line'
 import { settingText } from '../../common/cell-text'
@@ -10,6 +11,19 @@ const NOT_PLAIN = /[^\x20-\x7e]/
 /** A value from data on one line of ours: its own newlines and tabs would break the layout. */
 export const field = (text: string): string =>
   NOT_PLAIN.test(text) ? printable(text).replace(/[\t\n]/g, ' ') : text
+
+/**
+ * Columns a field takes in a terminal: a CJK character or an emoji takes two, a combining accent none. Counted in
+ * characters, a run named 名前 pushed its row's later columns two places right of the others.
+ */
+const columnsOf = (text: string): number => (NOT_PLAIN.test(text) ? stringWidth(text) : text.length)
+
+/** `text` padded with spaces to `width` terminal columns, on the left (right-aligned) or the right. */
+function pad(text: string, width: number, right: boolean): string {
+  const room = Math.max(0, width - columnsOf(text))
+  if (room === 0) return text
+  return right ? ' '.repeat(room) + text : text + ' '.repeat(room)
+}
 
 export type Align = 'left' | 'right'
 export interface Column {
@@ -44,11 +58,11 @@ export function writeTable<T>(
   cellsOf: (item: T) => string[],
   write: (piece: string) => void,
 ): void {
-  const widths = columns.map((col) => col.header.length)
+  const widths = columns.map((col) => columnsOf(col.header))
   for (const item of items) {
     const cells = cellsOf(item)
     for (let i = 0; i < widths.length; i++) {
-      const length = field(cells[i] ?? '').length
+      const length = columnsOf(field(cells[i] ?? ''))
       if (length > widths[i]) widths[i] = length
     }
   }
@@ -60,7 +74,7 @@ export function writeTable<T>(
       // Cells hold names, CPU models and errors from files that may come from anywhere: never raw control
       // characters.
       const cell = field(cells[i])
-      text += right[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i])
+      text += pad(cell, widths[i], right[i])
     }
     return `${text.trimEnd()}\n`
   }

@@ -112,6 +112,29 @@ describe('formatTable', () => {
     )
     expect(text).toBe(['name    n', 'a       1', 'bbb   100'].join('\n'))
   })
+
+  it('pads by the columns a terminal gives each character: two for CJK and emoji, none for a combining mark', () => {
+    const text = formatTable(
+      [
+        { header: 'name', align: 'left' },
+        { header: 'n', align: 'right' },
+      ],
+      [
+        ['名前', '1'],
+        ['e\u0301te\u0301', '2'],
+        ['🚀 run', '3'],
+        ['plain', '100'],
+      ],
+    )
+    // Every row's last column ends at the same terminal column: 'plain' is 5 wide, 名前 4, été 3, '🚀 run' 6.
+    expect(text.split('\n')).toEqual([
+      'name      n',
+      '名前      1',
+      'e\u0301te\u0301       2',
+      '🚀 run    3',
+      'plain   100',
+    ])
+  })
 })
 
 describe('formatMsNumber', () => {
