@@ -2,13 +2,14 @@
 import { parse } from 'csv-parse/sync'
 import { readFile } from 'node:fs/promises'
 import { PNG } from 'pngjs'
-import type { Browser, Download, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { Download } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import type { SweepSpecInput } from '../../common/contract'
 import { SUMMARY_CSV_HEADER } from '../../main/export/csv'
 import { RunsExportSchema } from '../../main/export/json'
-import { runFiles, startApp, type TestApp } from './helpers/app'
-import { launchChromium, newTestPage, screenshot, type TestPage } from './helpers/browser'
+import { runFiles } from './helpers/app'
+import { screenshot } from './helpers/browser'
+import { appInPage } from './helpers/hooks'
 import {
   byTestId,
   canvasInk,
@@ -29,59 +30,31 @@ const SMALL_FORM = { sizes: '64, 128', pools: '1, 2', repetitions: '2', warmups:
 const SMALL_SPEC: SweepSpecInput = { sizes: [64, 128], pools: [1, 2], repetitions: 2, warmups: 0 }
 const SMALL_CELLS = 6
 
-let browser: Browser
-let app: TestApp
-let tab: TestPage
-let page: Page
-
-beforeAll(async () => {
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-})
-
-/** What each test started, stopped in reverse order even when a later start failed. */
-let cleanups: (() => Promise<void>)[] = []
-
-beforeEach(async () => {
-  cleanups = []
-  app = await startApp()
-  cleanups.push(() => app.close())
-  tab = await newTestPage(browser)
-  cleanups.push(() => tab.close())
-  page = tab.page
-})
-afterEach(async () => {
-  const errors = cleanups.length === 2 ? [...tab.pageErrors] : []
-  for (const cleanup of cleanups.reverse()) await cleanup()
-  cleanups = []
-  expect(errors, 'uncaught exceptions in the page').toEqual([])
-})
+const lab = appInPage()
 
 /** Clicks something that saves a file and returns the browser's download of it. */
 async function downloadFrom(click: () => Promise<void>): Promise<{ download: Download; bytes: Buffer }> {
-  const [download] = await Promise.all([page.waitForEvent('download', { timeout: WAIT_MS }), click()])
+  const [download] = await Promise.all([lab.page.waitForEvent('download', { timeout: WAIT_MS }), click()])
   const path = await download.path()
   return { download, bytes: await readFile(path) }
 }
 
 describe('browser mode in Chromium', () => {
   it('runs a small sweep set up in the form to 100 % and reports it complete', async () => {
-    await openApp(page, app.url)
-    await fillSweepForm(page, SMALL_FORM)
-    expect(await byTestId(page, 'cell-count').textContent()).toContain(`${SMALL_CELLS} cells`)
+    await openApp(lab.page, lab.app.url)
+    await fillSweepForm(lab.page, SMALL_FORM)
+    expect(await byTestId(lab.page, 'cell-count').textContent()).toContain(`${SMALL_CELLS} cells`)
 
-    await byTestId(page, 'run-button').click()
-    await waitForStatus(page, 'complete')
+    await byTestId(lab.page, 'run-button').click()
+    await waitForStatus(lab.page, 'complete')
 
-    expect(await byTestId(page, 'run-status').textContent()).toContain('Complete')
-    const progressText = await byTestId(page, 'progress-text').textContent()
+    expect(await byTestId(lab.page, 'run-status').textContent()).toContain('Complete')
+    const progressText = await byTestId(lab.page, 'progress-text').textContent()
     expect(progressText).toContain('100 %')
     expect(progressText).toContain(`${SMALL_CELLS} / ${SMALL_CELLS} cells`)
-    expect(await byTestId(page, 'progress-bar').getAttribute('aria-valuenow')).toBe('100')
+    expect(await byTestId(lab.page, 'progress-bar').getAttribute('aria-valuenow')).toBe('100')
 
-    const [run] = await app.savedRuns()
+    const [run] = await lab.app.savedRuns()
     expect(run.status).toBe('complete')
     expect(run.spec).toMatchObject({ sizes: [64, 128], pools: [1, 2], repetitions: 2, warmups: 0 })
     expect(run.cells).toHaveLength(SMALL_CELLS)
@@ -90,49 +63,49 @@ describe('browser mode in Chromium', () => {
   })
 
   it('draws the time, speedup, efficiency and start-up charts of the newest run', async () => {
-    await app.seedRun({ ...SMALL_SPEC, name: 'charts' })
-    await openApp(page, app.url)
+    await lab.app.seedRun({ ...SMALL_SPEC, name: 'charts' })
+    await openApp(lab.page, lab.app.url)
 
     for (const key of ['time', 'speedup', 'efficiency', 'startup']) {
-      const ink = await waitForInk(page, key, 0.01)
+      const ink = await waitForInk(lab.page, key, 0.01)
       expect(ink.inked / ink.total, `share of drawn pixels on chart ${key}`).toBeGreaterThan(0.01)
     }
     // Chunk rows were not swept: that card explains itself instead of drawing an empty chart.
-    expect(await byTestId(page, 'chart-chunks-note').textContent()).toMatch(/not swept/i)
+    expect(await byTestId(lab.page, 'chart-chunks-note').textContent()).toMatch(/not swept/i)
 
-    for (const key of ['time', 'speedup', 'efficiency', 'startup']) await waitForSteadyChart(page, key)
-    await screenshot(page, 'charts-after-run')
+    for (const key of ['time', 'speedup', 'efficiency', 'startup']) await waitForSteadyChart(lab.page, key)
+    await screenshot(lab.page, 'charts-after-run')
   })
 
   it('keeps the finished run in the history across a reload, the token kept in sessionStorage', async () => {
-    await openApp(page, app.url)
-    await runSweepInPage(page, { ...SMALL_FORM, name: 'survives reload' })
+    await openApp(lab.page, lab.app.url)
+    await runSweepInPage(lab.page, { ...SMALL_FORM, name: 'survives reload' })
     // The token left the address bar at once, so the reload below can only get it from sessionStorage.
-    expect(page.url()).not.toContain('token=')
-    expect(await page.evaluate('sessionStorage.getItem("amdahl.token")')).toBe(app.token)
+    expect(lab.page.url()).not.toContain('token=')
+    expect(await lab.page.evaluate('sessionStorage.getItem("amdahl.token")')).toBe(lab.app.token)
 
-    await page.reload()
-    await byTestId(page, 'history-item').first().waitFor({ timeout: WAIT_MS })
+    await lab.page.reload()
+    await byTestId(lab.page, 'history-item').first().waitFor({ timeout: WAIT_MS })
 
-    const items = byTestId(page, 'history-item')
+    const items = byTestId(lab.page, 'history-item')
     expect(await items.count()).toBe(1)
     expect(await byTestId(items, 'history-open').textContent()).toContain('survives reload')
     expect(await byTestId(items, 'history-status').textContent()).toContain('complete')
-    expect(await byTestId(page, 'history-error').count()).toBe(0)
+    expect(await byTestId(lab.page, 'history-error').count()).toBe(0)
     // The run itself was fetched again with the token: its cells are in the table and on the charts.
-    await waitForInk(page, 'time')
-    expect(await byTestId(page, 'cell-row').count()).toBe(SMALL_CELLS)
-    await waitForSteadyChart(page, 'time')
-    await screenshot(page, 'history-after-reload')
+    await waitForInk(lab.page, 'time')
+    expect(await byTestId(lab.page, 'cell-row').count()).toBe(SMALL_CELLS)
+    await waitForSteadyChart(lab.page, 'time')
+    await screenshot(lab.page, 'history-after-reload')
   })
 
   it('exports the selected run as a CSV download with one row of numbers per cell', async () => {
-    const run = await app.seedRun({ ...SMALL_SPEC, name: 'csv export' })
-    await openApp(page, app.url)
-    await byTestId(page, 'history-item').first().waitFor({ timeout: WAIT_MS })
-    await page.locator('[data-testid="export-csv"]:not([disabled])').waitFor({ timeout: WAIT_MS })
+    const run = await lab.app.seedRun({ ...SMALL_SPEC, name: 'csv export' })
+    await openApp(lab.page, lab.app.url)
+    await byTestId(lab.page, 'history-item').first().waitFor({ timeout: WAIT_MS })
+    await lab.page.locator('[data-testid="export-csv"]:not([disabled])').waitFor({ timeout: WAIT_MS })
 
-    const { download, bytes } = await downloadFrom(() => byTestId(page, 'export-csv').click())
+    const { download, bytes } = await downloadFrom(() => byTestId(lab.page, 'export-csv').click())
 
     expect(download.suggestedFilename()).toMatch(/\.csv$/)
     const [header, ...rows] = parse(bytes.toString('utf8')) as string[][]
@@ -156,20 +129,20 @@ describe('browser mode in Chromium', () => {
   })
 
   it('downloads the selected run as JSON that imports back and as an HTML report, through one-time links', async () => {
-    const run = await app.seedRun({ ...SMALL_SPEC, name: 'json export' })
-    await openApp(page, app.url)
-    await byTestId(page, 'history-item').first().waitFor({ timeout: WAIT_MS })
-    await page.locator('[data-testid="export-json"]:not([disabled])').waitFor({ timeout: WAIT_MS })
+    const run = await lab.app.seedRun({ ...SMALL_SPEC, name: 'json export' })
+    await openApp(lab.page, lab.app.url)
+    await byTestId(lab.page, 'history-item').first().waitFor({ timeout: WAIT_MS })
+    await lab.page.locator('[data-testid="export-json"]:not([disabled])').waitFor({ timeout: WAIT_MS })
 
-    const json = await downloadFrom(() => byTestId(page, 'export-json').click())
+    const json = await downloadFrom(() => byTestId(lab.page, 'export-json').click())
     expect(json.download.suggestedFilename()).toMatch(/^amdahl-json-export-\d{4}-\d{2}-\d{2}\.json$/)
     // The browser fetched the file itself, from a link without the token (the page never held the file).
     expect(json.download.url()).toMatch(/\/api\/export-file\/[0-9a-f]{64}$/)
-    expect(json.download.url()).not.toContain(app.token)
+    expect(json.download.url()).not.toContain(lab.app.token)
     const document = RunsExportSchema.parse(JSON.parse(json.bytes.toString('utf8')))
     expect(document.runs).toEqual([run])
 
-    const report = await downloadFrom(() => byTestId(page, 'export-html').click())
+    const report = await downloadFrom(() => byTestId(lab.page, 'export-html').click())
     expect(report.download.suggestedFilename()).toMatch(/^amdahl-json-export-report-\d{4}-\d{2}-\d{2}\.html$/)
     const html = report.bytes.toString('utf8')
     expect(html).toContain('<h1>Amdahl report: json export</h1>')
@@ -178,12 +151,12 @@ describe('browser mode in Chromium', () => {
   })
 
   it('shows the machine summary whole in the header, from a phone to a wide window', async () => {
-    await openApp(page, app.url)
-    await page.locator('[data-testid="machine-summary"] span').first().waitFor({ timeout: WAIT_MS })
+    await openApp(lab.page, lab.app.url)
+    await lab.page.locator('[data-testid="machine-summary"] span').first().waitFor({ timeout: WAIT_MS })
     for (const width of [420, 800, 1280]) {
-      await page.setViewportSize({ width, height: 800 })
+      await lab.page.setViewportSize({ width, height: 800 })
       // No part of it cut with an ellipsis: at 800 px it read "AMD EPYC · 2 logi…".
-      const cut = await page
+      const cut = await lab.page
         .locator('[data-testid="machine-summary"] span')
         .evaluateAll((spans) =>
           spans.filter((s) => s.scrollWidth > s.clientWidth + 1).map((s) => s.textContent),
@@ -193,31 +166,31 @@ describe('browser mode in Chromium', () => {
   })
 
   it('imports two JSON files chosen at once, and draws both', async () => {
-    const made = await app.seedRun({ ...SMALL_SPEC, name: 'made here' })
+    const made = await lab.app.seedRun({ ...SMALL_SPEC, name: 'made here' })
     // Copies of a real run under ids of their own, as two files from another machine would hold them.
     const files = ['one', 'two'].map((name, k) => ({
       name: `${name}.json`,
       mimeType: 'application/json',
       buffer: Buffer.from(JSON.stringify({ ...made, id: `20261120T08000${k}Z-abcdef`, name })),
     }))
-    await openApp(page, app.url)
-    await byTestId(page, 'history-item').first().waitFor({ timeout: WAIT_MS })
-    await byTestId(page, 'import-input').setInputFiles(files)
+    await openApp(lab.page, lab.app.url)
+    await byTestId(lab.page, 'history-item').first().waitFor({ timeout: WAIT_MS })
+    await byTestId(lab.page, 'import-input').setInputFiles(files)
     // Each imported run joins the charts beside the one shown.
-    await page.locator('[data-testid="charts-run-key"] li').nth(2).waitFor({ timeout: WAIT_MS })
-    expect(await byTestId(page, 'history-item').count()).toBe(3)
-    const key = await page.locator('[data-testid="charts-run-key"] li').allTextContents()
+    await lab.page.locator('[data-testid="charts-run-key"] li').nth(2).waitFor({ timeout: WAIT_MS })
+    expect(await byTestId(lab.page, 'history-item').count()).toBe(3)
+    const key = await lab.page.locator('[data-testid="charts-run-key"] li').allTextContents()
     // Each entry is the run's letter, then its name.
     expect(key).toEqual(['Amade here', 'Bone', 'Ctwo'])
   })
 
   it('exports a chart as a PNG download at twice its on-screen size', async () => {
-    await app.seedRun({ ...SMALL_SPEC, name: 'png export' })
-    await openApp(page, app.url)
-    await waitForSteadyChart(page, 'time')
-    const { cssWidth, cssHeight } = await canvasInk(page, 'time')
+    await lab.app.seedRun({ ...SMALL_SPEC, name: 'png export' })
+    await openApp(lab.page, lab.app.url)
+    await waitForSteadyChart(lab.page, 'time')
+    const { cssWidth, cssHeight } = await canvasInk(lab.page, 'time')
 
-    const { download, bytes } = await downloadFrom(() => byTestId(page, 'export-png-time').click())
+    const { download, bytes } = await downloadFrom(() => byTestId(lab.page, 'export-png-time').click())
 
     expect(download.suggestedFilename()).toBe('amdahl-png-export-time.png')
     const png = PNG.sync.read(bytes)
@@ -229,66 +202,66 @@ describe('browser mode in Chromium', () => {
   })
 
   it('exports an overlay as a PNG that names its runs: the key under the subtitle, on a taller canvas', async () => {
-    const a = await app.seedRun({ ...SMALL_SPEC, name: 'first of two' })
-    await app.seedRun({ ...SMALL_SPEC, name: 'second of two' })
-    await openApp(page, app.url)
-    await page
+    const a = await lab.app.seedRun({ ...SMALL_SPEC, name: 'first of two' })
+    await lab.app.seedRun({ ...SMALL_SPEC, name: 'second of two' })
+    await openApp(lab.page, lab.app.url)
+    await lab.page
       .locator(`[data-testid="history-item"][data-run-id="${a.id}"] [data-testid="history-checkbox"]`)
       .check()
-    await page.locator('[data-testid="charts-run-key"] li').nth(1).waitFor({ timeout: WAIT_MS })
-    await waitForSteadyChart(page, 'time')
-    const before = await canvasInk(page, 'time')
+    await lab.page.locator('[data-testid="charts-run-key"] li').nth(1).waitFor({ timeout: WAIT_MS })
+    await waitForSteadyChart(lab.page, 'time')
+    const before = await canvasInk(lab.page, 'time')
 
-    const { bytes } = await downloadFrom(() => byTestId(page, 'export-png-time').click())
+    const { bytes } = await downloadFrom(() => byTestId(lab.page, 'export-png-time').click())
 
     // One line of key ("A: second of two · B: first of two"), 16 px, twice over in the file.
     const png = PNG.sync.read(bytes)
     expect(Math.abs(png.width - 2 * before.cssWidth)).toBeLessThanOrEqual(1)
     expect(Math.abs(png.height - 2 * (before.cssHeight + 16))).toBeLessThanOrEqual(1)
     // Drawn off screen: the card on the page is as it was.
-    const after = await canvasInk(page, 'time')
+    const after = await canvasInk(lab.page, 'time')
     expect([after.cssWidth, after.cssHeight]).toEqual([before.cssWidth, before.cssHeight])
   })
 
   it('cancels a longer sweep and keeps the cancelled run with its finished cells', async () => {
-    await openApp(page, app.url)
+    await openApp(lab.page, lab.app.url)
     // 2 sizes × 3 cells; the cells of one size finish together, each size takes seconds at 100 repetitions.
-    await fillSweepForm(page, { sizes: '2000, 3000', pools: '1, 2', repetitions: '100', warmups: '0' })
-    await byTestId(page, 'run-button').click()
-    await page
+    await fillSweepForm(lab.page, { sizes: '2000, 3000', pools: '1, 2', repetitions: '100', warmups: '0' })
+    await byTestId(lab.page, 'run-button').click()
+    await lab.page
       .locator('[data-testid="progress-text"]', { hasText: /\b[1-5] \/ 6 cells/ })
       .waitFor({ timeout: 60_000 })
 
-    await byTestId(page, 'cancel-button').click()
-    await waitForStatus(page, 'cancelled', 5_000)
+    await byTestId(lab.page, 'cancel-button').click()
+    await waitForStatus(lab.page, 'cancelled', 5_000)
 
-    const item = byTestId(page, 'history-item')
+    const item = byTestId(lab.page, 'history-item')
     await item.first().waitFor({ timeout: WAIT_MS })
     expect(await item.count()).toBe(1)
     expect(await byTestId(item, 'history-status').textContent()).toContain('cancelled')
 
-    const [run] = await app.savedRuns()
+    const [run] = await lab.app.savedRuns()
     expect(run.status).toBe('cancelled')
     const finished = run.cells.filter((c) => c.status === 'ok')
     expect(finished.length).toBeGreaterThanOrEqual(1)
     expect(finished.length).toBeLessThan(6)
     expect(finished.every((c) => c.samplesMs.length >= 100 && c.stats !== null)).toBe(true)
     // The panel counts what was measured, not the engine's "all cells done", and the bar stops there.
-    await page
+    await lab.page
       .locator('[data-testid="progress-text"]', {
         hasText: `Cancelled after ${finished.length} of 6 cells`,
       })
       .waitFor({ timeout: WAIT_MS })
-    expect(await byTestId(page, 'progress-text').textContent()).not.toContain('6 / 6')
-    expect(await byTestId(page, 'progress-bar').getAttribute('aria-valuenow')).toBe(
+    expect(await byTestId(lab.page, 'progress-text').textContent()).not.toContain('6 / 6')
+    expect(await byTestId(lab.page, 'progress-bar').getAttribute('aria-valuenow')).toBe(
       String(Math.round((finished.length / 6) * 1000) / 10),
     )
     // The details table lists the cells the run kept, finished ones among them.
-    await page.locator('[data-testid="cell-row"]').first().waitFor({ timeout: WAIT_MS })
-    expect(await byTestId(page, 'cell-row').count()).toBe(run.cells.length)
+    await lab.page.locator('[data-testid="cell-row"]').first().waitFor({ timeout: WAIT_MS })
+    expect(await byTestId(lab.page, 'cell-row').count()).toBe(run.cells.length)
     // A cell that is not ok shows a speedup only if it kept samples, flagged partial; a serial baseline is
     // labelled the base, never "1.00×".
-    for (const row of await page.locator('[data-testid="cell-row"]:not(:has(.badge.ok))').all()) {
+    for (const row of await lab.page.locator('[data-testid="cell-row"]:not(:has(.badge.ok))').all()) {
       const serial = (await row.locator('td').nth(1).textContent())?.trim() === 'serial'
       const partial = (await row.locator('[data-testid="cell-flag"]').allTextContents()).includes('partial')
       const speedup = (await row.locator('td').nth(5).textContent())?.trim()
@@ -298,13 +271,13 @@ describe('browser mode in Chromium', () => {
       else if (partial) expect(speedup).toMatch(/^\d+\.\d\d×( \[[\d.]+–[\d.]+\]( \(\d+%\))?)?$/)
       else expect(speedup).toBe('—')
     }
-    for (const key of ['time', 'speedup', 'efficiency', 'startup']) await waitForSteadyChart(page, key)
-    await screenshot(page, 'cancelled')
+    for (const key of ['time', 'speedup', 'efficiency', 'startup']) await waitForSteadyChart(lab.page, key)
+    await screenshot(lab.page, 'cancelled')
   })
 
   it('shows inline errors for invalid values, keeps Run disabled and starts nothing', async () => {
-    await openApp(page, app.url)
-    await fillSweepForm(page, { sizes: '0', pools: 'abc', repetitions: '-1' })
+    await openApp(lab.page, lab.app.url)
+    await fillSweepForm(lab.page, { sizes: '0', pools: 'abc', repetitions: '-1' })
 
     const errors = {
       sizes: /at least 1/,
@@ -312,65 +285,65 @@ describe('browser mode in Chromium', () => {
       repetitions: /at least 1/,
     }
     for (const [field, message] of Object.entries(errors)) {
-      const error = byTestId(page, `error-${field}`)
+      const error = byTestId(lab.page, `error-${field}`)
       await error.waitFor({ timeout: WAIT_MS })
       expect(await error.textContent()).toMatch(message)
       // "Next to the field": the input is marked invalid and described by exactly this message.
-      const input = byTestId(page, field === 'sizes' ? 'sizes-input' : `${field}-input`)
+      const input = byTestId(lab.page, field === 'sizes' ? 'sizes-input' : `${field}-input`)
       expect(await input.getAttribute('aria-invalid')).toBe('true')
       expect(await input.getAttribute('aria-describedby')).toBe(await error.getAttribute('id'))
     }
-    expect(await byTestId(page, 'run-button').isDisabled()).toBe(true)
-    expect(await byTestId(page, 'cell-count').textContent()).toContain('fix the fields above')
+    expect(await byTestId(lab.page, 'run-button').isDisabled()).toBe(true)
+    expect(await byTestId(lab.page, 'cell-count').textContent()).toContain('fix the fields above')
 
-    await fillSweepForm(page, { sizes: '' })
-    await page
+    await fillSweepForm(lab.page, { sizes: '' })
+    await lab.page
       .locator('[data-testid="error-sizes"]', { hasText: /give at least one matrix size/ })
       .waitFor({ timeout: WAIT_MS })
-    expect(await byTestId(page, 'run-button').isDisabled()).toBe(true)
-    await screenshot(page, 'invalid-form')
+    expect(await byTestId(lab.page, 'run-button').isDisabled()).toBe(true)
+    await screenshot(lab.page, 'invalid-form')
 
     // Enter in a field submits the form: with invalid values that must start nothing either.
-    await byTestId(page, 'pools-input').press('Enter')
-    expect(await byTestId(page, 'run-status').getAttribute('data-status')).toBe('idle')
-    expect(await app.service.handlers.getActiveSweep({})).toBeNull()
-    expect(await app.service.handlers.listRuns({})).toEqual([])
-    expect(await runFiles(app.historyDir)).toEqual([])
+    await byTestId(lab.page, 'pools-input').press('Enter')
+    expect(await byTestId(lab.page, 'run-status').getAttribute('data-status')).toBe('idle')
+    expect(await lab.app.service.handlers.getActiveSweep({})).toBeNull()
+    expect(await lab.app.service.handlers.listRuns({})).toEqual([])
+    expect(await runFiles(lab.app.historyDir)).toEqual([])
   })
 
   it('says in one banner how to get in when the page is opened without the token, and keeps Run off', async () => {
-    await openApp(page, `${app.origin}/`)
+    await openApp(lab.page, `${lab.app.origin}/`)
 
-    const banner = byTestId(page, 'auth-error')
+    const banner = byTestId(lab.page, 'auth-error')
     await banner.waitFor({ timeout: WAIT_MS })
     const text = await banner.textContent()
     expect(text).toContain('amdahl serve')
     expect(text).toContain('?token=')
-    expect(await byTestId(page, 'auth-error').count()).toBe(1)
-    expect(await byTestId(page, 'run-button').isDisabled()).toBe(true)
+    expect(await byTestId(lab.page, 'auth-error').count()).toBe(1)
+    expect(await byTestId(lab.page, 'run-button').isDisabled()).toBe(true)
     // The server's own "missing or wrong token" is not repeated in the header, the history or a toast.
-    await byTestId(page, 'history-offline').waitFor({ timeout: WAIT_MS })
-    expect(await byTestId(page, 'history-error').count()).toBe(0)
-    expect(await page.locator('body').textContent()).not.toMatch(/missing or wrong token/)
-    expect(await byTestId(page, 'toast').count()).toBe(0)
-    await screenshot(page, 'no-token')
+    await byTestId(lab.page, 'history-offline').waitFor({ timeout: WAIT_MS })
+    expect(await byTestId(lab.page, 'history-error').count()).toBe(0)
+    expect(await lab.page.locator('body').textContent()).not.toMatch(/missing or wrong token/)
+    expect(await byTestId(lab.page, 'toast').count()).toBe(0)
+    await screenshot(lab.page, 'no-token')
   })
 
   it('switches the charts between the light and the dark theme', async () => {
-    await app.seedRun({ ...SMALL_SPEC, name: 'themes' })
-    await openApp(page, app.url)
-    await waitForSteadyChart(page, 'time')
-    const card = byTestId(page, 'card-time')
+    await lab.app.seedRun({ ...SMALL_SPEC, name: 'themes' })
+    await openApp(lab.page, lab.app.url)
+    await waitForSteadyChart(lab.page, 'time')
+    const card = byTestId(lab.page, 'card-time')
     const light = await computedColours(card)
-    const lightInk = await canvasInk(page, 'time')
-    expect(await page.locator('html').getAttribute('data-theme')).toBe('light')
+    const lightInk = await canvasInk(lab.page, 'time')
+    expect(await lab.page.locator('html').getAttribute('data-theme')).toBe('light')
 
-    await byTestId(page, 'theme-toggle').click()
-    await page.locator('html[data-theme="dark"]').waitFor({ timeout: WAIT_MS })
-    const darkInk = await waitForCanvas(page, 'time', (ink) => ink.titleLuminance > 0.5, 'light title')
+    await byTestId(lab.page, 'theme-toggle').click()
+    await lab.page.locator('html[data-theme="dark"]').waitFor({ timeout: WAIT_MS })
+    const darkInk = await waitForCanvas(lab.page, 'time', (ink) => ink.titleLuminance > 0.5, 'light title')
     const dark = await computedColours(card)
-    for (const key of ['time', 'speedup', 'efficiency', 'startup']) await waitForSteadyChart(page, key)
-    await screenshot(page, 'dark-theme')
+    for (const key of ['time', 'speedup', 'efficiency', 'startup']) await waitForSteadyChart(lab.page, key)
+    await screenshot(lab.page, 'dark-theme')
 
     expect(luminance(light.background)).toBeGreaterThan(0.5)
     expect(luminance(dark.background)).toBeLessThan(0.5)
