@@ -3,41 +3,19 @@
 // rename, a delete and its undo from the toast, and out from under the toasts. Chromium's own ways count
 // here: it blurs a control that is disabled, and tells of a removed control's focus leaving (a focusout to
 // nowhere) before it is gone.
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import type { Run, SweepSpecInput } from '../../common/contract'
-import { startApp, type TestApp } from './helpers/app'
-import { launchChromium, newTestPage, type TestPage } from './helpers/browser'
+import { appInPage } from './helpers/hooks'
 import { byTestId, fillSweepForm, openApp, waitForStatus, WAIT_MS } from './helpers/ui'
 
 const TINY: SweepSpecInput = { sizes: [32, 64], pools: [1, 2], repetitions: 1, warmups: 0 }
 
-let browser: Browser
-let app: TestApp
-let tab: TestPage
-let page: Page
-
-beforeAll(async () => {
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-})
-beforeEach(async () => {
-  app = await startApp()
-  tab = await newTestPage(browser)
-  page = tab.page
-})
-afterEach(async () => {
-  const errors = [...tab.pageErrors]
-  await tab.close()
-  await app.close()
-  expect(errors, 'uncaught exceptions in the page').toEqual([])
-})
+const lab = appInPage()
 
 /** Copies of a real run under new ids and names, newest last (what imports of it would add). */
 async function withRuns(names: string[]): Promise<Run[]> {
-  const first = await app.seedRun({ ...TINY, name: names[0] })
+  const first = await lab.app.seedRun({ ...TINY, name: names[0] })
   const runs = [first]
   for (const [k, name] of names.slice(1).entries()) {
     const copy: Run = {
@@ -46,7 +24,7 @@ async function withRuns(names: string[]): Promise<Run[]> {
       name,
       createdAt: `2031-01-0${k + 1}T00:00:00.000Z`,
     }
-    await app.history.save(copy)
+    await lab.app.history.save(copy)
     runs.push(copy)
   }
   return runs
@@ -97,15 +75,15 @@ async function focusSettlesOn(p: Page, testId: string): Promise<void> {
 describe('the dashboard from the keyboard', () => {
   it('draws every control’s focus ring whole, nothing cut off by a box that clips, at 1280×800 and 420×800', async () => {
     const runs = await withRuns(['first', 'second'])
-    await openApp(page, `${app.url}#runs=${runs.map((r) => r.id).join(',')}`)
+    await openApp(lab.page, `${lab.app.url}#runs=${runs.map((r) => r.id).join(',')}`)
     // Both on the charts: Compare is on.
-    await byTestId(page, 'details-tab').nth(1).waitFor({ timeout: WAIT_MS })
+    await byTestId(lab.page, 'details-tab').nth(1).waitFor({ timeout: WAIT_MS })
     for (const width of [1280, 420]) {
-      await page.setViewportSize({ width, height: 800 })
+      await lab.page.setViewportSize({ width, height: 800 })
       const seen = new Map<string, string[]>()
       for (let k = 0; k < 120; k++) {
-        await page.keyboard.press('Tab')
-        const now = await focus(page)
+        await lab.page.keyboard.press('Tab')
+        const now = await focus(lab.page)
         if (now.at !== 'body' && !seen.has(now.at)) seen.set(now.at, now.cut)
       }
       // The controls that were cut: the Charts/Compare pill and Measure in the header's machine line.
@@ -118,51 +96,52 @@ describe('the dashboard from the keyboard', () => {
 
   it('keeps the focus on the page through a run, a rename, a delete and its undo', async () => {
     const runs = await withRuns(['oldest', 'middle', 'newest'])
-    await page.setViewportSize({ width: 1280, height: 800 })
-    await openApp(page, app.url)
-    await byTestId(page, 'history-item').nth(2).waitFor({ timeout: WAIT_MS })
-    const item = (run: Run) => page.locator(`[data-testid="history-item"][data-run-id="${run.id}"]`)
+    await lab.page.setViewportSize({ width: 1280, height: 800 })
+    await openApp(lab.page, lab.app.url)
+    await byTestId(lab.page, 'history-item').nth(2).waitFor({ timeout: WAIT_MS })
+    const item = (run: Run) => lab.page.locator(`[data-testid="history-item"][data-run-id="${run.id}"]`)
 
     // Enter in a field runs the sweep, which disables the form: the progress panel takes the focus.
-    await fillSweepForm(page, { sizes: '32, 64', pools: '1, 2', repetitions: '1', warmups: '0' })
-    await byTestId(page, 'pools-input').focus()
-    await page.keyboard.press('Enter')
-    await waitForStatus(page, 'complete')
-    await focusSettlesOn(page, 'progress-title')
+    await fillSweepForm(lab.page, { sizes: '32, 64', pools: '1, 2', repetitions: '1', warmups: '0' })
+    await byTestId(lab.page, 'pools-input').focus()
+    await lab.page.keyboard.press('Enter')
+    await waitForStatus(lab.page, 'complete')
+    await focusSettlesOn(lab.page, 'progress-title')
 
     // A rename ends on the run's name.
     await item(runs[1]).getByTestId('history-rename').focus()
-    await page.keyboard.press('Enter')
-    await page.keyboard.type('renamed')
-    await page.keyboard.press('Enter')
+    await lab.page.keyboard.press('Enter')
+    await lab.page.keyboard.type('renamed')
+    await lab.page.keyboard.press('Enter')
     await item(runs[1]).getByText('renamed').waitFor({ timeout: WAIT_MS })
-    expect(await page.evaluate(`document.activeElement?.textContent?.trim()`)).toBe('renamed')
+    expect(await lab.page.evaluate(`document.activeElement?.textContent?.trim()`)).toBe('renamed')
 
     // A delete puts the focus on the run that takes the deleted one's place.
     const next = await item(runs[1]).locator('xpath=following-sibling::li[1]').getAttribute('data-run-id')
     await item(runs[1]).getByTestId('history-delete').focus()
-    await page.keyboard.press('Enter')
+    await lab.page.keyboard.press('Enter')
     await item(runs[1]).waitFor({ state: 'detached', timeout: WAIT_MS })
-    await focusSettlesOn(page, 'history-open')
-    expect((await focus(page)).run).toBe(next)
+    await focusSettlesOn(lab.page, 'history-open')
+    expect((await focus(lab.page)).run).toBe(next)
 
     // Tabbing from the exports to the toast's Undo and pressing it gives the focus back where it came from.
-    await byTestId(page, 'export-md').focus()
-    for (let k = 0; k < 6 && (await focus(page)).at !== 'toast-action'; k++) await page.keyboard.press('Tab')
-    expect((await focus(page)).at).toBe('toast-action')
-    await page.keyboard.press('Enter')
+    await byTestId(lab.page, 'export-md').focus()
+    for (let k = 0; k < 6 && (await focus(lab.page)).at !== 'toast-action'; k++)
+      await lab.page.keyboard.press('Tab')
+    expect((await focus(lab.page)).at).toBe('toast-action')
+    await lab.page.keyboard.press('Enter')
     await item(runs[1]).waitFor({ timeout: WAIT_MS })
-    await focusSettlesOn(page, 'export-md')
+    await focusSettlesOn(lab.page, 'export-md')
   }, 120_000)
 
   it('lets the keyboard into a table’s box where it scrolls, ring drawn as the others, and scroll it by arrows', async () => {
     await withRuns(['narrow'])
-    await page.setViewportSize({ width: 420, height: 800 })
-    await openApp(page, app.url)
-    await byTestId(page, 'cells-table').waitFor({ timeout: WAIT_MS })
+    await lab.page.setViewportSize({ width: 420, height: 800 })
+    await openApp(lab.page, lab.app.url)
+    await byTestId(lab.page, 'cells-table').waitFor({ timeout: WAIT_MS })
     // The focused element's ring and, for the box, what it is and how far it has scrolled (page script).
     const ring = () =>
-      page.evaluate(`(() => {
+      lab.page.evaluate(`(() => {
         const e = document.activeElement
         const s = getComputedStyle(e)
         return { ring: [s.outlineStyle, s.outlineWidth, s.outlineColor, s.outlineOffset].join(' '),
@@ -176,44 +155,44 @@ describe('the dashboard from the keyboard', () => {
         left: number
       }>
     // The ring of a control reached by Tab, as every other control draws it (the run button's).
-    await byTestId(page, 'run-button').focus()
-    await page.keyboard.press('Shift+Tab')
-    await page.keyboard.press('Tab')
-    expect((await focus(page)).at).toBe('run-button')
+    await byTestId(lab.page, 'run-button').focus()
+    await lab.page.keyboard.press('Shift+Tab')
+    await lab.page.keyboard.press('Tab')
+    expect((await focus(lab.page)).at).toBe('run-button')
     const other = (await ring()).ring
     // From the page's start, as a person would: the table is a stop on the way (Safari needs its tabindex).
-    await page.evaluate('document.activeElement.blur()')
-    for (let k = 0; k < 120 && (await focus(page)).at !== 'table-scroll'; k++)
-      await page.keyboard.press('Tab')
-    const now = await focus(page)
+    await lab.page.evaluate('document.activeElement.blur()')
+    for (let k = 0; k < 120 && (await focus(lab.page)).at !== 'table-scroll'; k++)
+      await lab.page.keyboard.press('Tab')
+    const now = await focus(lab.page)
     expect(now.at).toBe('table-scroll')
     expect(now.cut).toEqual([])
     const box = await ring()
     // Chromium lets the keyboard into a box that scrolls by itself; Safari only into one with a tabindex.
     expect(box).toEqual({ ring: other, tabindex: '0', role: 'region', label: 'Cells of narrow', left: 0 })
-    await page.keyboard.press('ArrowRight')
+    await lab.page.keyboard.press('ArrowRight')
     await expect.poll(async () => (await ring()).left, { timeout: WAIT_MS }).toBeGreaterThan(0)
 
     // Where the table fits its card there is nothing to scroll: no stop in the Tab order.
-    await page.setViewportSize({ width: 1920, height: 1080 })
+    await lab.page.setViewportSize({ width: 1920, height: 1080 })
     await expect
-      .poll(() => byTestId(page, 'table-scroll').first().getAttribute('tabindex'), { timeout: WAIT_MS })
+      .poll(() => byTestId(lab.page, 'table-scroll').first().getAttribute('tabindex'), { timeout: WAIT_MS })
       .toBeNull()
   }, 60_000)
 
   it('keeps the focused exports clear of the toast one of them brings, in a 420 px window', async () => {
     await withRuns(['only'])
-    await page.setViewportSize({ width: 420, height: 800 })
-    await openApp(page, app.url)
+    await lab.page.setViewportSize({ width: 420, height: 800 })
+    await openApp(lab.page, lab.app.url)
     // The exports are the page's end: scrolled to it, they sit at the window's foot, where the toasts come.
-    await byTestId(page, 'export-csv').focus()
-    await page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)')
-    await page.keyboard.press('Enter')
-    await byTestId(page, 'toast').waitFor({ timeout: WAIT_MS })
+    await byTestId(lab.page, 'export-csv').focus()
+    await lab.page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)')
+    await lab.page.keyboard.press('Enter')
+    await byTestId(lab.page, 'toast').waitFor({ timeout: WAIT_MS })
     // Whether the focused control and the toast share any pixel, once the page has moved (page script); asked
     // within 3 s, while the toast (5 s) is still there.
     const covered = () =>
-      page.evaluate(`(() => {
+      lab.page.evaluate(`(() => {
         const a = document.activeElement.getBoundingClientRect()
         const toast = document.querySelector('[data-testid="toast"]')
         if (!toast) return 'no toast'
@@ -221,10 +200,10 @@ describe('the dashboard from the keyboard', () => {
         return a.bottom > t.top && a.top < t.bottom && a.right > t.left && a.left < t.right
       })()`) as Promise<boolean | string>
     await expect.poll(covered, { timeout: 3000 }).toBe(false)
-    expect((await focus(page)).at).toBe('export-csv')
+    expect((await focus(lab.page)).at).toBe('export-csv')
     // Tab goes on along the exports, under the right half of the window where the toast lies.
-    await page.keyboard.press('Tab')
-    expect((await focus(page)).at).toBe('export-samples-csv')
+    await lab.page.keyboard.press('Tab')
+    expect((await focus(lab.page)).at).toBe('export-samples-csv')
     await expect.poll(covered, { timeout: 3000 }).toBe(false)
   }, 60_000)
 })
