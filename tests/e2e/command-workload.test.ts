@@ -1,58 +1,46 @@
 // "Your program" end to end: the Python example picked from the app's presets, previewed, tried once, swept, and
 // its speedup drawn — the built app in Chromium against the real server, service, engine and history.
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startApp, type TestApp } from './helpers/app'
-import { launchChromium, newTestPage, screenshot, type TestPage } from './helpers/browser'
+import { describe, expect, it } from 'vitest'
+import { screenshot } from './helpers/browser'
+import { appInPage } from './helpers/hooks'
 import { byTestId, fillSweepForm, openApp, waitForInk, waitForStatus, WAIT_MS } from './helpers/ui'
 import { findOnPath } from '../../main/workloads/find-program'
 
 const python = findOnPath('python3')
-let browser: Browser
-let app: TestApp
-let tab: TestPage
-let page: Page
-
-beforeAll(async () => {
-  if (!python) return
-  browser = await launchChromium()
-  app = await startApp()
-  tab = await newTestPage(browser)
-  page = tab.page
-})
-afterAll(async () => {
-  await tab?.close()
-  await app?.close()
-  await browser?.close()
-})
 
 describe.skipIf(!python)('Your program: the Python example', () => {
+  // One app and page for the file (the second test reads the first one's run); registered in the describe, so
+  // nothing starts where Python is missing. This spec has never held the page to having thrown nothing.
+  const lab = appInPage({ per: 'file', checkPageErrors: false })
+
   it('runs the Python example from its preset and draws its speedup', async () => {
-    await openApp(page, app.url)
-    await byTestId(page, 'workload-select').selectOption('command')
-    await byTestId(page, 'command-preset-python-pool').click()
-    expect(await byTestId(page, 'command-time-regex-input').inputValue()).toContain('Time to sum')
-    await fillSweepForm(page, { sizes: '10, 100', pools: '1, 2', repetitions: '1', warmups: '0' })
+    await openApp(lab.page, lab.app.url)
+    await byTestId(lab.page, 'workload-select').selectOption('command')
+    await byTestId(lab.page, 'command-preset-python-pool').click()
+    expect(await byTestId(lab.page, 'command-time-regex-input').inputValue()).toContain('Time to sum')
+    await fillSweepForm(lab.page, { sizes: '10, 100', pools: '1, 2', repetitions: '1', warmups: '0' })
 
     // The exact command lines of the first cells, before anything runs.
-    const preview = byTestId(page, 'command-preview')
+    const preview = byTestId(lab.page, 'command-preview')
     await expect.poll(() => preview.textContent(), { timeout: WAIT_MS }).toMatch(/sum_pool\.py 10 1 42/)
     expect(await preview.textContent()).toMatch(/N 10, p 2, chunk 5:.*sum_pool\.py 10 2 42/)
 
     // Try once: what each regex matched in the program's output.
-    await byTestId(page, 'command-try-button').click()
-    const time = byTestId(page, 'command-try-time')
+    await byTestId(lab.page, 'command-try-button').click()
+    const time = byTestId(lab.page, 'command-try-time')
     await time.waitFor({ timeout: 60_000 })
     expect(await time.textContent()).toMatch(/“Time to sum 100 entries with 2 threads: [\d.]+ms” → [\d.]+ ms/)
-    expect(await byTestId(page, 'command-try-result-match').textContent()).toMatch(/“Sum: [\d.]+” → [\d.]+/)
+    expect(await byTestId(lab.page, 'command-try-result-match').textContent()).toMatch(
+      /“Sum: [\d.]+” → [\d.]+/,
+    )
 
-    await byTestId(page, 'run-button').click()
-    await waitForStatus(page, 'complete', 180_000)
-    const ink = await waitForInk(page, 'speedup', 0.01)
+    await byTestId(lab.page, 'run-button').click()
+    await waitForStatus(lab.page, 'complete', 180_000)
+    const ink = await waitForInk(lab.page, 'speedup', 0.01)
     expect(ink.inked / ink.total).toBeGreaterThan(0.01)
-    await screenshot(page, 'command-python-speedup')
+    await screenshot(lab.page, 'command-python-speedup')
 
-    const [run] = await app.savedRuns()
+    const [run] = await lab.app.savedRuns()
     expect(run.spec.workload).toBe('command')
     expect(run.cells.map((c) => [c.n, c.serial ? 'base' : c.pool, c.status])).toEqual([
       [10, 'base', 'ok'],
@@ -76,31 +64,33 @@ describe.skipIf(!python)('Your program: the Python example', () => {
   }, 300_000)
 
   it('shows the exact program before putting a run’s settings back in the form, and loads nothing when refused', async () => {
-    const [run] = await app.savedRuns()
-    await openApp(page, app.url)
-    await byTestId(page, 'workload-select').selectOption('sum')
+    const [run] = await lab.app.savedRuns()
+    await openApp(lab.page, lab.app.url)
+    await byTestId(lab.page, 'workload-select').selectOption('sum')
     const questions: string[] = []
     let answer = false
-    page.on('dialog', (dialog) => {
+    lab.page.on('dialog', (dialog) => {
       questions.push(dialog.message())
       void (answer ? dialog.accept() : dialog.dismiss())
     })
-    await page
+    await lab.page
       .locator(`[data-testid="history-item"][data-run-id="${run.id}"] [data-testid="history-open"]`)
       .click()
-    await page.locator(`[data-testid="run-details"][data-run-id="${run.id}"]`).waitFor({ timeout: WAIT_MS })
+    await lab.page
+      .locator(`[data-testid="run-details"][data-run-id="${run.id}"]`)
+      .waitFor({ timeout: WAIT_MS })
 
-    await byTestId(page, 'use-settings').click()
+    await byTestId(lab.page, 'use-settings').click()
     await expect.poll(() => questions.length, { timeout: WAIT_MS }).toBe(1)
     expect(questions[0]).toContain(run.spec.command!.template)
-    expect(await byTestId(page, 'workload-select').inputValue()).toBe('sum')
+    expect(await byTestId(lab.page, 'workload-select').inputValue()).toBe('sum')
 
     answer = true
-    await byTestId(page, 'use-settings').click()
+    await byTestId(lab.page, 'use-settings').click()
     await expect.poll(() => questions.length, { timeout: WAIT_MS }).toBe(2)
     await expect
-      .poll(() => byTestId(page, 'workload-select').inputValue(), { timeout: WAIT_MS })
+      .poll(() => byTestId(lab.page, 'workload-select').inputValue(), { timeout: WAIT_MS })
       .toBe('command')
-    expect(await byTestId(page, 'command-template-input').inputValue()).toBe(run.spec.command!.template)
+    expect(await byTestId(lab.page, 'command-template-input').inputValue()).toBe(run.spec.command!.template)
   }, 120_000)
 })
