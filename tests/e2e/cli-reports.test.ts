@@ -6,14 +6,13 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { PNG } from 'pngjs'
-import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { builtCli } from '../setup/built-cli'
 import { RunsExportSchema } from '../../main/export/json'
 import { FIT_TABLE_TITLE } from '../../common/fits'
 import { DRIFT_NOTE, type RunComparison } from '../../common/compare'
 import { scaleCells, widestSpread } from '../unit/compare-fixtures'
-import { launchChromium } from './helpers/browser'
+import { chromiumForFile } from './helpers/hooks'
 
 /** Chromium's XML parser, as the page sees it (this file is type-checked without the DOM library). */
 interface XmlNode {
@@ -31,7 +30,6 @@ const root = resolve(import.meta.dirname, '../..')
 let work: string
 let cli: string
 let history: string
-let browser: Browser
 /** A real sweep over two sizes, pools 1 and 2, chunks auto and 16. */
 let baseId: string
 /** The same run with every pool-2 cell scaled by k (faster) and re-imported. */
@@ -79,13 +77,14 @@ beforeAll(async () => {
   writeFileSync(join(work, 'fast.json'), JSON.stringify({ ...exported, runs: [fast] }))
   ok(amdahl('history', 'import', join(work, 'fast.json')))
   fastId = fast.id
-  browser = await launchChromium()
 }, 180_000)
 
-afterAll(async () => {
-  await browser?.close()
+afterAll(() => {
   rmSync(work, { recursive: true, force: true })
 })
+
+// Registered after the hooks above: Chromium starts once the runs are made and closes before their folder goes.
+const chromium = chromiumForFile()
 
 describe('run ids', () => {
   it('takes a unique prefix wherever an id is asked for', () => {
@@ -218,7 +217,7 @@ describe('amdahl export', () => {
 
   it('writes SVG that parses as XML and holds one line per pool and the serial baseline', async () => {
     const svg = ok(amdahl('export', baseId, '--format', 'svg', '--chart', 'time', '--out', '-')).stdout
-    const page = await browser.newPage()
+    const page = await chromium.browser.newPage()
     try {
       const parsed = await page.evaluate((text) => {
         const doc = new DOMParser().parseFromString(text, 'image/svg+xml')
@@ -246,7 +245,7 @@ describe('amdahl export', () => {
   it('writes an HTML report that opens offline, asks for nothing and draws every chart', async () => {
     const file = join(work, 'report.html')
     ok(amdahl('export', baseId.slice(0, 20), '--format', 'html', '--out', file))
-    const context = await browser.newContext({ offline: true })
+    const context = await chromium.browser.newContext({ offline: true })
     const page = await context.newPage()
     const url = pathToFileURL(file).href
     const blocked: string[] = []
