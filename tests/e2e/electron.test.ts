@@ -151,7 +151,8 @@ describe.skipIf(!binary)('desktop app (Electron)', () => {
   it('runs a sweep through the IPC bridge and streams progress, cells and the finished run', async () => {
     const { page } = await launch()
     const events = await page.evaluate(async (timeoutMs) => {
-      const bridge = (globalThis as unknown as { amdahl: import('../../common/contract').DesktopBridge }).amdahl
+      const bridge = (globalThis as unknown as { amdahl: import('../../common/contract').DesktopBridge })
+        .amdahl
       const seen: SweepEvent[] = []
       const finished = new Promise<void>((resolveFinished, rejectFinished) => {
         const timer = setTimeout(() => rejectFinished(new Error('no finished event')), timeoutMs)
