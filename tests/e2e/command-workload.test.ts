@@ -94,3 +94,31 @@ describe.skipIf(!python)('Your program: the Python example', () => {
     expect(await byTestId(lab.page, 'command-template-input').inputValue()).toBe(run.spec.command!.template)
   }, 120_000)
 })
+
+describe('Your program and Your JS module: the examples', () => {
+  const lab = appInPage()
+
+  it('keeps every example button inside the form at 1280 × 800', async () => {
+    const { app, page } = lab
+    await page.setViewportSize({ width: 1280, height: 800 })
+    try {
+      await openApp(page, app.url)
+      for (const workload of ['command', 'module'] as const) {
+        await byTestId(page, 'workload-select').selectOption(workload)
+        const panel = byTestId(page, 'command-panel')
+        await panel.locator('[data-testid^="command-preset-"]').first().waitFor({ timeout: WAIT_MS })
+        // The examples' right edges against the form's: a label longer than the form is wide ran out of it, cut
+        // off under the charts beside it.
+        const overflow = await panel.evaluate((el) => {
+          const right = el.getBoundingClientRect().right
+          return [...el.querySelectorAll('[data-testid^="command-preset-"]')]
+            .filter((b) => b.getBoundingClientRect().right > right + 0.5)
+            .map((b) => b.textContent?.trim())
+        })
+        expect(overflow, workload).toEqual([])
+      }
+    } finally {
+      await page.setViewportSize({ width: 1600, height: 1000 })
+    }
+  }, 60_000)
+})
