@@ -629,6 +629,27 @@ describe('history store', () => {
     expect(useUiStore().toasts.at(-1)?.text).toBe('The 2 runs are already in the history')
   })
 
+  it('says in the import’s own line how many imported runs the full charts left off', async () => {
+    const history = await withRuns(newer(), older())
+    await history.toggleSelected('run-older')
+    const many = Array.from({ length: 10 }, (_, i) =>
+      makeRun({ id: `run-lab-${i}`, name: `lab ${i}`, createdAt: `2026-11-1${i}T08:00:00.000Z` }),
+    )
+    const said = linesSaid()
+    await useFilesStore().importText(runsToJson(many), 'lab.json')
+    // Two ticked and a cap of 8: six of the ten join the charts. Nobody tried to tick one, so nothing asks to
+    // untick one "before adding another".
+    expect(history.selectedIds).toHaveLength(8)
+    expect(said).toEqual(['Imported 10 runs (4 not on the charts: they overlay at most 8 runs)'])
+
+    const one = makeRun({ id: 'run-one-more', name: 'one more' })
+    await useFilesStore().importText(JSON.stringify(one), 'one.json')
+    expect(history.selectedIds).not.toContain('run-one-more')
+    expect(said.at(-1)).toBe(
+      'Imported one more (not on the charts: they overlay at most 8 runs; untick one, then tick it)',
+    )
+  })
+
   it('says so when an import holds nothing new', async () => {
     const history = await withRuns(newer())
     await useFilesStore().exportSelected('json')

@@ -10,6 +10,7 @@ import { errorLine } from '../../../common/one-line'
 import { notAnExport, scanJsonBytes } from '../../../common/json-shape'
 import { useUiStore } from './ui'
 import { runTitle } from '../lib/format'
+import { MAX_OVERLAY } from '../lib/view-state'
 
 /** How many runs an import holds, as importRun reads it: a list of runs, an export's runs, or one run. */
 const runsHeld = (value: unknown): number =>
@@ -54,7 +55,13 @@ export const useFilesStore = defineStore('files', () => {
     }
     await history.refresh()
     const added = history.runs.filter((r) => !before.has(r.id))
-    selection.add(added.length > 0 ? added.map((r) => r.id) : [first.id])
+    const leftOff = selection.add(added.length > 0 ? added.map((r) => r.id) : [first.id])
+    const offCharts =
+      leftOff === 0
+        ? ''
+        : leftOff === 1 && added.length <= 1
+          ? ` (not on the charts: they overlay at most ${MAX_OVERLAY} runs; untick one, then tick it)`
+          : ` (${leftOff} not on the charts: they overlay at most ${MAX_OVERLAY} runs)`
     await history.loadNeeded()
     // importRun answers with the first run the file holds, which may have been here already: a run the import
     // added is named from the list, and a file of several runs that were all here says so of them all.
@@ -62,14 +69,14 @@ export const useFilesStore = defineStore('files', () => {
     if (added.length === 0)
       ui.notify(
         held > 1
-          ? `The ${held} runs are already in the history`
-          : `${runTitle(first)} is already in the history`,
+          ? `The ${held} runs are already in the history${offCharts}`
+          : `${runTitle(first)} is already in the history${offCharts}`,
         { kind: 'info' },
       )
-    else
-      ui.notify(added.length === 1 ? `Imported ${runTitle(added[0])}` : `Imported ${added.length} runs`, {
-        kind: 'success',
-      })
+    else {
+      const what = added.length === 1 ? runTitle(added[0]) : `${added.length} runs`
+      ui.notify(`Imported ${what}${offCharts}`, { kind: 'success' })
+    }
   }
 
   async function importFile(file: File): Promise<void> {

@@ -67,13 +67,16 @@ export const useSelectionStore = defineStore('selection', () => {
     openId.value = id
   }
 
-  /** Adds several runs (an import), as many as the cap allows; says so when some were left out. */
-  function add(more: string[]): void {
+  /**
+   * Adds several runs (an import), as many as the cap allows, and answers how many it left out: the import says
+   * so in its own line, as nobody asked to tick one.
+   */
+  function add(more: string[]): number {
     const fresh = more.filter((id) => !isSelected(id))
     const room = Math.max(0, MAX_OVERLAY - ids.value.length)
     ids.value = [...ids.value, ...fresh.slice(0, room)]
-    if (fresh.length > room) refuseMore()
     keepOpenInside()
+    return Math.max(0, fresh.length - room)
   }
 
   /** Drops runs that are no longer in the history (and changes nothing when all are there). */
