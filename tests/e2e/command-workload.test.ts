@@ -95,7 +95,27 @@ describe.skipIf(!python)('Your program: the Python example', () => {
   }, 120_000)
 })
 
-describe('Your program and Your JS module: the examples', () => {
+/**
+ * Page script (the node-side type check has no DOM library): each option of the form's lists whose text, as the
+ * list draws it, is wider than the room the closed list has for it: its width less its padding and the arrow
+ * (about 20 px in Chromium). Such an option shows cut off when chosen.
+ */
+const CUT_OPTIONS_SCRIPT = `(() => {
+  const measure = document.createElement('canvas').getContext('2d')
+  const form = document.querySelector('section[aria-labelledby="config-title"]')
+  return [...form.querySelectorAll('select')]
+    .filter((select) => select.getClientRects().length > 0)
+    .flatMap((select) => {
+      const style = getComputedStyle(select)
+      measure.font = style.font
+      const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20
+      return [...select.options]
+        .filter((option) => measure.measureText(option.text).width > room)
+        .map((option) => select.dataset.testid + ': ' + option.text)
+    })
+})()`
+
+describe('The sweep form at a laptop’s 1280 × 800', () => {
   const lab = appInPage()
 
   it('keeps every example button inside the form at 1280 × 800', async () => {
@@ -116,6 +136,21 @@ describe('Your program and Your JS module: the examples', () => {
             .map((b) => b.textContent?.trim())
         })
         expect(overflow, workload).toEqual([])
+      }
+    } finally {
+      await page.setViewportSize({ width: 1600, height: 1000 })
+    }
+  }, 60_000)
+
+  it('shows every option of the form’s lists whole at 1280 × 800', async () => {
+    const { app, page } = lab
+    await page.setViewportSize({ width: 1280, height: 800 })
+    try {
+      await openApp(page, app.url)
+      for (const workload of ['sum', 'assign', 'command', 'module'] as const) {
+        await byTestId(page, 'workload-select').selectOption(workload)
+        const cut = await page.evaluate(CUT_OPTIONS_SCRIPT)
+        expect(cut, workload).toEqual([])
       }
     } finally {
       await page.setViewportSize({ width: 1600, height: 1000 })

@@ -269,12 +269,17 @@ export const sweepFields: readonly FieldDescriptor[] = [
     control: {
       kind: 'select',
       options: () => [
-        { value: 'no', label: 'no (quoted like a shell, run directly)' },
-        { value: 'yes', label: 'yes (pipes, &&, $VARS)' },
+        // Short enough for the half-width list; what each means is said under it.
+        { value: 'no', label: 'no' },
+        { value: 'yes', label: 'yes' },
       ],
     },
     testId: 'command-shell-select',
     shown: isCommand,
+    hint: (ctx) =>
+      ctx.state.commandShell === 'yes'
+        ? 'Through your shell: pipes, &&, $VARS work.'
+        : 'Run directly, its words quoted as a shell would.',
     row: 'command-how',
     ...commandKey('commandShell', false),
   },
