@@ -728,6 +728,8 @@ export const apiInputs = {
   previewCommands: z.strictObject({ spec: SweepRequestSchema }),
   /** Runs the first parallel cell of a command sweep once and shows what each regex matched. */
   tryCommand: z.strictObject({ spec: SweepRequestSchema }),
+  /** Stops the program Try once is running (a program that waits for input would hold the slot for its timeout). */
+  stopTry: noArgs,
   /** Remote machines to sweep on over ssh: the same targets.json as `amdahl target`. */
   listTargets: noArgs,
   addTarget: TargetAddSchema,
@@ -752,6 +754,7 @@ export interface ApiOutputs {
   getWorkloadOptions: WorkloadOptions
   previewCommands: CommandPreview[]
   tryCommand: TryOnceResult
+  stopTry: { stopped: boolean }
   listTargets: Target[]
   addTarget: Target
   removeTarget: { removed: boolean }

@@ -363,6 +363,13 @@ export function createService(options: ServiceOptions): Service {
       }
     },
 
+    async stopTry() {
+      if (!trying) return { stopped: false }
+      trying.controller.abort()
+      await trying.done
+      return { stopped: true }
+    },
+
     listTargets: () => targets.list(),
 
     async addTarget(input) {

@@ -195,6 +195,27 @@ describe('ConfigPanel', () => {
     expect(panel.get('[data-testid="run-button"]').attributes('disabled')).toBeUndefined()
   })
 
+  it('stops a tried program that does not end, and frees Try once at once', async () => {
+    const panel = mountPanel()
+    await panel.get('[data-testid="workload-select"]').setValue('command')
+    // A program that waits (for input, a lock, or a typo'd sleep) would hold the try for its ten-minute timeout.
+    await panel.get('[data-testid="command-template-input"]').setValue('sleep 60')
+    await panel.get('[data-testid="sizes-input"]').setValue('10')
+    const tryButton = panel.get('[data-testid="command-try-button"]')
+    await vi.waitFor(() => expect(tryButton.attributes('disabled')).toBeUndefined())
+    await tryButton.trigger('click')
+    await vi.waitFor(() => expect(tryButton.text()).toBe('Running once…'))
+    const started = Date.now()
+    await panel.get('[data-testid="command-try-stop"]').trigger('click')
+    await vi.waitFor(() => expect(tryButton.text()).toBe('Try once'), { timeout: 5000 })
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect(panel.find('[data-testid="command-try-stop"]').exists()).toBe(false)
+    expect(panel.get('[data-testid="command-try-result"]').text()).toContain('sleep 60')
+    expect(panel.get('[data-testid="command-try-failure"]').text()).toBe('cancelled')
+    // The slot is free: another try is taken, not refused as "being tried already".
+    expect(await client.stopTry({})).toEqual({ stopped: false })
+  })
+
   it('asks to run on submit and not while a sweep runs', async () => {
     const idle = mountPanel()
     await idle.get('form').trigger('submit')

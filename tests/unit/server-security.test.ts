@@ -47,6 +47,7 @@ const handlers: ApiHandlers = {
   getWorkloadOptions: notHere,
   previewCommands: notHere,
   tryCommand: notHere,
+  stopTry: notHere,
   listTargets: notHere,
   addTarget: notHere,
   removeTarget: notHere,

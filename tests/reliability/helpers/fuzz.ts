@@ -268,6 +268,7 @@ export function caseFor(method: ApiMethod, r: Rng, template: Run): Case {
     case 'probeMachine':
     case 'getActiveSweep':
     case 'getWorkloadOptions':
+    case 'stopTry':
     case 'listTargets':
     case 'listRuns': {
       const extra = pick(r, [
