@@ -27,7 +27,7 @@
 // own interval is, over its processes first and then each drawn process's samples: a process that ran a few
 // percent apart throughout is the spread that matters between runs, and pooling its samples would hide it.
 import type { Cell, ChunkRows, FlagKind, Run, SpeedCheck } from './contract'
-import { groupedBootstrapMedians, median, mulberry32, processGroups } from './stats'
+import { groupedBootstrapMedians, median, medianOfCounts, mulberry32, processGroups } from './stats'
 import { chunkUsed, settingText } from './cell-text'
 
 export const COMPARE_CONFIDENCE = 0.95
@@ -180,14 +180,24 @@ export function isWithinMachine(verdict: Verdict, time: RatioInterval, machine: 
   return false
 }
 
-/** The median of a resample (with replacement) of xs, drawn with rng; scratch is reused to spare allocations. */
-function resampledMedian(xs: readonly number[], rng: () => number, scratch: Float64Array): number {
+/**
+ * Medians of resamples (with replacement) of xs, each drawn with the rng it is handed. A draw picks an index of the
+ * samples as they were recorded, so a seed gives the intervals it always gave, and is counted at that sample's
+ * rank: the median is read off the counts (stats.ts medianOfCounts), O(n) a resample. Sorting every resample made
+ * a comparison of two default sweeps take a quarter of a second, and swapping A and B in the app half a second.
+ */
+export function medianResampler(xs: readonly number[]): (rng: () => number) => number {
   const n = xs.length
-  const draw = scratch.subarray(0, n)
-  for (let i = 0; i < n; i++) draw[i] = xs[Math.floor(rng() * n)]
-  draw.sort()
-  const mid = n >> 1
-  return n % 2 === 1 ? draw[mid] : (draw[mid - 1] + draw[mid]) / 2
+  const order = Array.from(xs.keys()).sort((i, j) => xs[i] - xs[j])
+  const sorted = Float64Array.from(order, (i) => xs[i])
+  const rankOf = new Uint32Array(n)
+  order.forEach((i, rank) => (rankOf[i] = rank))
+  const counts = new Uint32Array(n)
+  return (rng) => {
+    counts.fill(0)
+    for (let i = 0; i < n; i++) counts[rankOf[Math.floor(rng() * n)]]++
+    return medianOfCounts(sorted, counts, n)
+  }
 }
 
 /** The value at quantile q of sorted values (linear interpolation between order statistics). */
@@ -276,12 +286,13 @@ export function compareRuns(a: Run, b: Run, options: CompareOptions = {}): RunCo
   const serialB = serialByN(b)
   const bCells = new Map(b.cells.filter(measured).map((c) => [cellKey(c), c]))
   const aMeasured = a.cells.filter(measured)
-  const longest = Math.max(
-    1,
-    ...a.cells.map((c) => c.samplesMs.length),
-    ...b.cells.map((c) => c.samplesMs.length),
-  )
-  const scratch = new Float64Array(longest)
+  // One resampler per cell: a size's serial cell is behind every pool's row of that size.
+  const resamplers = new Map<Cell, (rng: () => number) => number>()
+  const resampler = (c: Cell) => {
+    let made = resamplers.get(c)
+    if (!made) resamplers.set(c, (made = medianResampler(c.samplesMs)))
+    return made
+  }
 
   const cells: CellComparison[] = []
   for (const ca of aMeasured) {
@@ -336,13 +347,15 @@ export function compareRuns(a: Run, b: Run, options: CompareOptions = {}): RunCo
       return groups ? groupedBootstrapMedians(groups, Math.floor(rng() * 2 ** 32), resamples) : null
     }
     const [ga, gb, gsa, gsb] = [grouped(ca), grouped(cb), grouped(sa), grouped(sb)]
+    const [ra, rb] = [resampler(ca), resampler(cb)]
+    const [rsa, rsb] = withSpeedup ? [resampler(sa), resampler(sb)] : [null, null]
     for (let r = 0; r < resamples; r++) {
-      const ma = ga ? ga[r] : resampledMedian(ca.samplesMs, rng, scratch)
-      const mb = gb ? gb[r] : resampledMedian(cb.samplesMs, rng, scratch)
+      const ma = ga ? ga[r] : ra(rng)
+      const mb = gb ? gb[r] : rb(rng)
       times[r] = mb / ma
-      if (withSpeedup) {
-        const msa = gsa ? gsa[r] : resampledMedian(sa.samplesMs, rng, scratch)
-        const msb = gsb ? gsb[r] : resampledMedian(sb.samplesMs, rng, scratch)
+      if (rsa && rsb) {
+        const msa = gsa ? gsa[r] : rsa(rng)
+        const msb = gsb ? gsb[r] : rsb(rng)
         speedups[r] = msb / mb / (msa / ma)
       }
     }

@@ -171,7 +171,7 @@ export function bootstrapMedians(xs: readonly number[], seed: number, resamples 
  * The median of a resample given as how many times each of the sorted values was drawn (`drawn` in all): the
  * middle value, or the mean of the two middle ones, found by walking the counts; no sort.
  */
-function medianOfCounts(sorted: ArrayLike<number>, counts: Uint32Array, drawn: number): number {
+export function medianOfCounts(sorted: ArrayLike<number>, counts: Uint32Array, drawn: number): number {
   const lowK = (drawn - 1) >> 1 // 0-based ranks of the middle value(s)
   const highK = drawn >> 1
   let seen = 0

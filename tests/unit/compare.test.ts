@@ -5,7 +5,15 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { SweepSpecSchema, type Run } from '../../common/contract'
 import { runSweep } from '../../main/engine'
-import { compareRuns, flagsText, isWithinMachine, machineNote, verdictOf } from '../../common/compare'
+import {
+  compareRuns,
+  flagsText,
+  isWithinMachine,
+  machineNote,
+  medianResampler,
+  verdictOf,
+} from '../../common/compare'
+import { mulberry32 } from '../../common/stats'
 import { parseImport } from '../../main/history/parse'
 import { scaleCells, scaleChecks, widestSpread } from './compare-fixtures'
 import { mergeProcessRuns } from '../../main/engine/processes'
@@ -351,5 +359,29 @@ describe('runs measured in several processes', () => {
     const cell = compareRuns(a, b).cells.find(pick)!
     expect(cell.time.low).toBeLessThan(1)
     expect(cell.verdict).toBe('no change')
+  })
+})
+
+describe('medianResampler', () => {
+  /** The bootstrap as written first: draw n of xs with replacement, sort the draw, take its middle. */
+  const sortedDraw = (xs: readonly number[], rng: () => number): number => {
+    const draw = Float64Array.from(xs, () => xs[Math.floor(rng() * xs.length)]).sort()
+    const mid = draw.length >> 1
+    return draw.length % 2 === 1 ? draw[mid] : (draw[mid - 1] + draw[mid]) / 2
+  }
+
+  it.each([
+    ['odd, distinct', [5.2, 1.1, 3.3, 9.9, 0.4, 7.7, 2.2]],
+    ['even, with ties', [2, 2, 1, 3, 3, 3, 0.5, 2]],
+    ['one sample', [4.5]],
+    ['two samples', [1.25, 8]],
+  ])('draws the very medians a sorted draw gives, from the same seed (%s)', (_, xs) => {
+    const [a, b] = [mulberry32(7), mulberry32(7)]
+    const draw = medianResampler(xs)
+    const counted = Array.from({ length: 500 }, () => draw(a))
+    const sorted = Array.from({ length: 500 }, () => sortedDraw(xs, b))
+    expect(counted).toEqual(sorted)
+    // And the rng is left where the sorted draws left it: the next cell's resamples are the same too.
+    expect(a()).toBe(b())
   })
 })
