@@ -8,6 +8,7 @@ import { clientKey } from '../../renderer/src/api/inject'
 import ConfigPanel from '../../renderer/src/components/ConfigPanel.vue'
 import { useConfigStore } from '../../renderer/src/stores/config'
 import { useSweepStore } from '../../renderer/src/stores/sweep'
+import { useUiStore } from '../../renderer/src/stores/ui'
 import { createTestClient, type TestClient } from './renderer-client'
 
 let client: TestClient
@@ -165,6 +166,26 @@ describe('ConfigPanel', () => {
     // A value set elsewhere is shown as it is.
     await panel.get('[data-testid="reset-button"]').trigger('click')
     expect(box.value).toBe('42')
+  })
+
+  it('resets the form with an Undo that puts back what was typed, and says nothing when nothing changed', async () => {
+    const panel = mountPanel()
+    const ui = useUiStore()
+    await panel.get('[data-testid="reset-button"]').trigger('click')
+    expect(ui.toasts).toEqual([])
+    await panel.get('[data-testid="workload-select"]').setValue('command')
+    await panel.get('[data-testid="command-template-input"]').setValue('./sum {n} {p}')
+    await panel.get('[data-testid="seed-input"]').setValue('7')
+    await panel.get('[data-testid="reset-button"]').trigger('click')
+    const config = useConfigStore()
+    expect([config.workload, config.seed]).toEqual(['sum', 42])
+    const toast = ui.toasts.at(-1)!
+    expect(toast.text).toBe('The form is back to its defaults')
+    await ui.runAction(toast.id)
+    expect([config.workload, config.commandTemplate, config.seed]).toEqual(['command', './sum {n} {p}', 7])
+    expect((panel.get('[data-testid="command-template-input"]').element as HTMLInputElement).value).toBe(
+      './sum {n} {p}',
+    )
   })
 
   it('offers only copy transfer with the process executor', async () => {

@@ -1,6 +1,6 @@
 // The sweep form: every field of the next sweep, persisted, validated by the contract's own SweepSpecSchema.
 import { defineStore } from 'pinia'
-import { computed, nextTick, reactive, ref, toRefs, watch } from 'vue'
+import { computed, nextTick, reactive, ref, toRaw, toRefs, watch } from 'vue'
 import {
   cellCount as cellsOf,
   SweepRequestSchema,
@@ -26,6 +26,7 @@ import {
   type SizePreset,
 } from '../lib/sweep-fields'
 import { useMachineStore } from './machine'
+import { useUiStore } from './ui'
 
 export { FormStateSchema, sizePresets, type FormState, type SizePreset }
 
@@ -183,10 +184,27 @@ export const useConfigStore = defineStore('config', () => {
     form.chunkText = 'auto'
   }
 
+  /**
+   * Every field back to its default, with an Undo: one click of Reset threw away a program's command line and
+   * both its regular expressions, typed over minutes.
+   */
   function reset(): void {
+    const before: FormState = structuredClone(toRaw(form))
+    const note = transferNote.value
     Object.assign(form, defaultFormState())
     transferNote.value = null
     shown.forget()
+    if (JSON.stringify(before) === JSON.stringify(toRaw(form))) return
+    useUiStore().notify('The form is back to its defaults', {
+      kind: 'info',
+      action: {
+        label: 'Undo',
+        run: () => {
+          Object.assign(form, before)
+          transferNote.value = note
+        },
+      },
+    })
   }
 
   /**
