@@ -35,12 +35,14 @@ export const KernelSchema = z.enum(['js', 'wasm'])
 export const ExecutorSchema = z.enum(['thread', 'process'])
 export const TransferSchema = z.enum(['shared', 'copy'])
 
+// The range first: the first issue is the one said, and 1e20 is "at most 4294967295", not "not whole" (zod's int()
+// also refuses a number past 2^53, where every number is whole).
 const whole = (what: string, min: number, max: number) =>
   z
     .number({ error: `${what} must be a number` })
-    .int(`${what} must be a whole number`)
     .min(min, `${what} must be at least ${min}`)
     .max(max, `${what} must be at most ${max}`)
+    .int(`${what} must be a whole number`)
 
 export const SizeSchema = whole('matrix size N', 1, MAX_N)
 export const PoolSchema = whole('pool size', 1, MAX_POOL)

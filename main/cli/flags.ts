@@ -32,6 +32,8 @@ export function parseWhole(text: string, flag: string): number {
   const trimmed = text.trim()
   if (trimmed === '') throw new UsageError(`${flag}: a value is missing`)
   const value = NUMBER_TEXT.test(trimmed) ? Number(trimmed) : NaN
+  // 99999999999999999999 or 1e400 is a whole number, only past what is held exactly: named as too large.
+  if (value > Number.MAX_SAFE_INTEGER) throw new UsageError(`${flag}: "${trimmed}" is too large`)
   if (!Number.isSafeInteger(value)) {
     throw new UsageError(`${flag}: "${trimmed}" is not a whole number (write e.g. 1000 or 1e4)`)
   }

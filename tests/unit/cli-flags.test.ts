@@ -36,6 +36,13 @@ describe('parseWhole', () => {
     },
   )
 
+  it('names a whole number past what a number holds exactly as too large, as typed', () => {
+    expect(() => parseWhole('99999999999999999999', '--seed')).toThrow(
+      '--seed: "99999999999999999999" is too large',
+    )
+    expect(() => parseWhole('1e400', '--seed')).toThrow('--seed: "1e400" is too large')
+  })
+
   it('says what is wrong with a fraction', () => {
     expect(() => parseWhole('1.5', '--sizes')).toThrow(
       '--sizes: "1.5" is not a whole number (write e.g. 1000 or 1e4)',

@@ -40,6 +40,12 @@ describe('config store', () => {
     // Refusals in the units the fields show: percent and seconds, not the spec's fraction and milliseconds.
     config.targetPercent = 0
     expect(config.errors.target).toBe('target must be at least 0.1%')
+    // A seed past 2^53 is whole too, only past what a number holds exactly: named by its range.
+    config.seed = 1e20
+    expect(config.errors.seed).toBe('seed must be at most 4294967295')
+    config.seed = 42.5
+    expect(config.errors.seed).toBe('seed must be a whole number')
+    config.seed = 42
     config.targetPercent = 150
     expect(config.errors.target).toBe('target must be at most 100%')
     expect(config.valid).toBe(false)
