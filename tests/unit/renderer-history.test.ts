@@ -832,6 +832,11 @@ describe('the history panel with ticked runs the search hides', () => {
     expect(note().text()).toMatch(/^2 ticked runs/)
     await panel.setProps({ selectedIds: ['r1', 'r2'] })
     expect(note().text()).toMatch(/^1 ticked run is on the charts but hidden here\./)
+    // Where nothing matches, one button clears the search: the no-match line's, not two alike.
+    await panel.get('[data-testid="history-search"]').setValue('nothing like it')
+    expect(note().text()).toBe('2 ticked runs are on the charts but hidden here.')
+    expect(panel.findAll('button').filter((b) => b.text() === 'Clear the search')).toHaveLength(1)
+    await panel.get('[data-testid="history-search"]').setValue('desk')
     await panel.get('[data-testid="history-hidden-clear"]').trigger('click')
     expect(note().exists()).toBe(false)
     expect(panel.findAll('[data-testid="history-item"]')).toHaveLength(3)
