@@ -232,11 +232,21 @@ describe('cancelledView', () => {
 
   it('counts only the measured cells of the cancelled run, and fills the bar that far', () => {
     const run = makeRun({ status: 'cancelled' })
-    for (const i of [3, 4, 5]) run.cells[i] = { ...run.cells[i], status: 'cancelled' }
+    for (const i of [3, 4, 5]) run.cells[i] = { ...run.cells[i], status: 'cancelled', samplesMs: [] }
     const view = cancelledView(run, last)
     expect(view.percentText).toBe('Cancelled after 3 of 6 cells')
     expect(view.fraction).toBe(0.5)
     expect(view.percentText).not.toContain('6 / 6')
+  })
+
+  it('counts apart the cells the cancel cut off with samples kept, which the table shows', () => {
+    const run = makeRun({ status: 'cancelled' })
+    run.cells[3] = { ...run.cells[3], status: 'cancelled' }
+    for (const i of [4, 5]) run.cells[i] = { ...run.cells[i], status: 'cancelled', samplesMs: [] }
+    expect(run.cells[3].samplesMs.length).toBeGreaterThan(0)
+    const view = cancelledView(run, last)
+    expect(view.percentText).toBe('Cancelled after 3 of 6 cells (1 more partly measured)')
+    expect(view.fraction).toBe(0.5)
   })
 
   it('uses the count at the moment of the cancel until the run is loaded', () => {

@@ -72,9 +72,13 @@ export function cancelledView(run: Run | null, atCancel: Progress | null, planne
   const measured = run
     ? run.cells.filter((c) => c.status === 'ok').length
     : Math.min(atCancel?.cellsDone ?? 0, total)
+  // Cells cut off by the cancel keep their samples and show in the table: counted apart, or the table listed six
+  // cells under "Cancelled after 4".
+  const partly = run ? run.cells.filter((c) => c.status === 'cancelled' && c.samplesMs.length > 0).length : 0
+  const more = partly > 0 ? ` (${partly} more partly measured)` : ''
   return {
     fraction: total > 0 ? measured / total : 0,
-    percentText: run || atCancel ? `Cancelled after ${measured} of ${total} cells` : 'Cancelled',
+    percentText: run || atCancel ? `Cancelled after ${measured} of ${total} cells${more}` : 'Cancelled',
     cellsText: '',
     currentText: '',
     elapsedText: atCancel ? formatDuration(atCancel.elapsedMs) : '',
