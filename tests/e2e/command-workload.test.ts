@@ -10,8 +10,8 @@ const python = findOnPath('python3')
 
 describe.skipIf(!python)('Your program: the Python example', () => {
   // One app and page for the file (the second test reads the first one's run); registered in the describe, so
-  // nothing starts where Python is missing. This spec has never held the page to having thrown nothing.
-  const lab = appInPage({ per: 'file', checkPageErrors: false })
+  // nothing starts where Python is missing.
+  const lab = appInPage({ per: 'file' })
 
   it('runs the Python example from its preset and draws its speedup', async () => {
     await openApp(lab.page, lab.app.url)

@@ -24,8 +24,6 @@ export interface AppInPageOptions {
   per?: 'test' | 'file'
   /** startApp's options, asked for as the app starts: they may name what an earlier hook started. */
   app?: () => AppOptions
-  /** Whether to fail on uncaught exceptions in the page; off only for a spec that has never checked them. */
-  checkPageErrors?: boolean
 }
 
 /** What a scope started, with how to stop each; stopped last first. */
@@ -77,7 +75,6 @@ export function chromiumForFile(): ChromiumForFile {
  */
 export function appInPage(options: AppInPageOptions = {}): AppInPage {
   const perFile = options.per === 'file'
-  const checkPageErrors = options.checkPageErrors ?? true
   const forFile = new Started()
   const forTest = perFile ? forFile : new Started()
   let browser: Browser | undefined
@@ -100,7 +97,7 @@ export function appInPage(options: AppInPageOptions = {}): AppInPage {
     app = undefined
     tab = undefined
     await started.stopAll()
-    if (checkPageErrors) expect(errors, 'uncaught exceptions in the page').toEqual([])
+    expect(errors, 'uncaught exceptions in the page').toEqual([])
   }
 
   beforeAll(async () => {
