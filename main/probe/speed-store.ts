@@ -6,7 +6,7 @@ import { SpeedCheckSchema, type SpeedCheck } from '../../common/contract'
 import { writeFileAtomic } from '../history/atomic'
 import { makeFolder } from '../history/make-folder'
 import { oneLine, printableName } from '../../common/one-line'
-import { machineKey, readKeptFile } from './store'
+import { machineKey, readMachineFile, type MachineLike } from './store'
 import { kindOf } from '../engine/speed'
 
 /**
@@ -32,8 +32,6 @@ const SpeedRecordSchema = z.object({
     .max(SPEED_RECORD_RUNS * (SPEED_RECORD_POOLS + 1)),
 })
 type SpeedRecord = z.infer<typeof SpeedRecordSchema>
-
-type MachineLike = { cpuModel: string; logicalCores: number }
 
 export class SpeedStore {
   constructor(readonly dir: string) {}
@@ -80,24 +78,20 @@ export class SpeedStore {
   }
 
   /**
-   * This machine's record, or none when the file is missing, cannot be trusted, or names another machine: file
-   * names are made of a CPU model's letters and digits (machineKey), so two models can share one, and a file can
-   * be copied in; another machine's speeds would call this one's runs slow or fast against a speed it never had.
+   * This machine's record, or none when the file is missing, cannot be trusted, or names another machine
+   * (readMachineFile): another machine's speeds would call this one's runs slow or fast against a speed it never
+   * had.
    */
   private async read(machine: MachineLike): Promise<{ record: SpeedRecord; note: string | null }> {
     const file = this.fileFor(machine)
+    const kept = await readMachineFile(file, SpeedRecordSchema, MAX_SPEED_BYTES, 'speed record', {
+      machine,
+      ownerOf: (record) => record.machine,
+      done: 'recorded',
+    })
+    if (kept.state === 'ok') return { record: kept.value, note: null }
     const none: SpeedRecord = { schema: 1, runs: [] }
-    const kept = await readKeptFile(file, SpeedRecordSchema, MAX_SPEED_BYTES, 'speed record')
-    if (kept.state === 'missing') return { record: none, note: null }
-    if (kept.state === 'unread') return { record: none, note: notRead(file, kept.why) }
-    const owner = kept.value.machine
-    if (
-      owner === undefined ||
-      (owner.cpuModel === machine.cpuModel && owner.logicalCores === machine.logicalCores)
-    )
-      return { record: kept.value, note: null }
-    const recordedOn = `${owner.cpuModel}, ${owner.logicalCores} logical cores`
-    return { record: none, note: notRead(file, `it was recorded on another machine (${recordedOn})`) }
+    return { record: none, note: kept.state === 'missing' ? null : notRead(file, kept.why) }
   }
 }
 

@@ -14,8 +14,11 @@ import { readRegularFile } from '../history/read-file'
 /** A saved probe is a few KB; anything much larger is not ours. */
 const MAX_PROBE_BYTES = 1 << 20
 
+/** A machine as the files kept for it name it: its CPU model and logical cores. */
+export type MachineLike = { cpuModel: string; logicalCores: number }
+
 /** The file name a machine's probe is kept under: its CPU model and core count, in safe characters. */
-export function machineKey(machine: { cpuModel: string; logicalCores: number }): string {
+export function machineKey(machine: MachineLike): string {
   const slug = machine.cpuModel
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
@@ -37,7 +40,7 @@ export const probeDirFor = (historyDir: string): string =>
 export class ProbeStore {
   constructor(readonly dir: string) {}
 
-  fileFor(machine: { cpuModel: string; logicalCores: number }): string {
+  fileFor(machine: MachineLike): string {
     return path.join(this.dir, `${machineKey(machine)}.json`)
   }
 
@@ -62,7 +65,7 @@ export class ProbeStore {
    * that stays: a temp file is made and removed in the nearest folder there is, as an export's destination is
    * tried (checkDestination).
    */
-  async checkKeepable(machine: { cpuModel: string; logicalCores: number }): Promise<void> {
+  async checkKeepable(machine: MachineLike): Promise<void> {
     const file = this.fileFor(machine)
     try {
       // save renames its file over whatever is there but a folder (a link is replaced, not followed).
@@ -89,7 +92,7 @@ export class ProbeStore {
    * (a file copied in or renamed: its CPU or cores differ): a probe can be re-run, and another machine's figures
    * would put this machine's cells at a share of a ceiling they never had.
    */
-  async load(machine: { cpuModel: string; logicalCores: number }): Promise<ProbeResult | null> {
+  async load(machine: MachineLike): Promise<ProbeResult | null> {
     return (await this.read(machine)).probe
   }
 
@@ -97,10 +100,7 @@ export class ProbeStore {
    * As load, for a sweep's run: a probe file there and not read is said through `warn`, since whoever ran the
    * probe would find no ceilings, and no why.
    */
-  async loadSaying(
-    machine: { cpuModel: string; logicalCores: number },
-    warn: (line: string) => void,
-  ): Promise<ProbeResult | null> {
+  async loadSaying(machine: MachineLike, warn: (line: string) => void): Promise<ProbeResult | null> {
     const kept = await this.read(machine)
     if (kept.note !== null) warn(kept.note)
     return kept.probe
@@ -110,16 +110,15 @@ export class ProbeStore {
    * As load, and why a probe file that is there was not read, in one line naming it: someone who ran the
    * probe and finds no ceilings learns why. The file is left as it is; measuring again replaces it.
    */
-  async read(machine: { cpuModel: string; logicalCores: number }): Promise<KeptProbe> {
+  async read(machine: MachineLike): Promise<KeptProbe> {
     const file = this.fileFor(machine)
-    const kept = await readKeptFile(file, ProbeResultSchema, MAX_PROBE_BYTES, 'probe file')
-    if (kept.state === 'missing') return { probe: null, note: null }
-    if (kept.state === 'unread') return { probe: null, note: notRead(file, kept.why) }
-    const probe = kept.value
-    if (probe.cpuModel === machine.cpuModel && probe.logicalCores === machine.logicalCores)
-      return { probe, note: null }
-    const measuredOn = `${probe.cpuModel}, ${probe.logicalCores} logical cores`
-    return { probe: null, note: notRead(file, `it was measured on another machine (${measuredOn})`) }
+    const kept = await readMachineFile(file, ProbeResultSchema, MAX_PROBE_BYTES, 'probe file', {
+      machine,
+      ownerOf: (probe) => probe,
+      done: 'measured',
+    })
+    if (kept.state === 'ok') return { probe: kept.value, note: null }
+    return { probe: null, note: kept.state === 'missing' ? null : notRead(file, kept.why) }
   }
 }
 
@@ -186,4 +185,33 @@ export async function readKeptFile<T>(
   const parsed = schema.safeParse(raw)
   if (parsed.success) return { state: 'ok', value: parsed.data }
   return { state: 'unread', why: `not a ${what} this Amdahl reads (${formatIssues(parsed.error)})` }
+}
+
+/**
+ * A file kept for one machine (a probe, a speed record), read as readKeptFile reads it, and not read when the
+ * machine it names (`ownerOf`; none in the files of earlier builds, taken as this one's) has another CPU model
+ * or core count: file names are made of a model's letters and digits (machineKey), so two models can share one,
+ * and a file can be copied in. `done` says in the line why what was done there ("measured", "recorded").
+ */
+export async function readMachineFile<T>(
+  file: string,
+  schema: z.ZodType<T>,
+  maxBytes: number,
+  what: string,
+  {
+    machine,
+    ownerOf,
+    done,
+  }: { machine: MachineLike; ownerOf: (value: T) => MachineLike | undefined; done: string },
+): Promise<Kept<T>> {
+  const kept = await readKeptFile(file, schema, maxBytes, what)
+  if (kept.state !== 'ok') return kept
+  const owner = ownerOf(kept.value)
+  if (
+    owner === undefined ||
+    (owner.cpuModel === machine.cpuModel && owner.logicalCores === machine.logicalCores)
+  )
+    return kept
+  const on = `${owner.cpuModel}, ${owner.logicalCores} logical cores`
+  return { state: 'unread', why: `it was ${done} on another machine (${on})` }
 }
