@@ -1,11 +1,11 @@
 // Writing an export where a person asked for it: piece by piece into a temp file beside the destination, renamed
 // over it once complete, so the destination holds the whole export or what it held before, never a part.
 import { createWriteStream, type Stats } from 'node:fs'
-import { lstat, open, realpath, rm, stat } from 'node:fs/promises'
+import { lstat, realpath, rm, stat } from 'node:fs/promises'
 import { dirname, sep } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { renameOver, syncDir, tempPathFor } from '../history/atomic'
+import { renameOver, syncDir, tempPathFor, tryFileBeside } from '../history/atomic'
 import { printableName } from '../../common/one-line'
 
 /** File-system refusals in words a person can act on; anything else is named by its code. */
@@ -58,14 +58,9 @@ export async function checkDestination(path: string, shownAs: string, historyDir
     )
   // A device or a pipe is written straight (writeExportFile): opening it here could block or consume it.
   if (info !== null && !info.isFile()) return
-  const temp = tempPathFor(target)
-  try {
-    await (await open(temp, 'wx')).close()
-  } catch (error) {
+  await tryFileBeside(target).catch((error: unknown) => {
     throw wordedError(error, shownAs)
-  } finally {
-    await rm(temp, { force: true })
-  }
+  })
 }
 
 /**

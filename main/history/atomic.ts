@@ -31,6 +31,19 @@ function headOf(name: string, maxBytes: number): string {
   return name.slice(0, end)
 }
 
+/**
+ * Makes and removes a temp file beside `target`, as every write there does first: a folder that exists but takes
+ * no file (its permissions, a disk mounted read-only) says so now, before minutes of work end in a failed save.
+ */
+export async function tryFileBeside(target: string): Promise<void> {
+  const temp = tempPathFor(target)
+  try {
+    await (await open(temp, 'wx')).close()
+  } finally {
+    await rm(temp, { force: true })
+  }
+}
+
 /** After this returns, the target holds either its old content or all of `content`, whatever happens next. */
 export async function writeFileAtomic(target: string, content: string): Promise<void> {
   const temp = tempPathFor(target)

@@ -1,12 +1,12 @@
 // The local history of runs: one JSON file per run, written atomically; damaged files are moved aside, never lost.
 import { createHash, randomBytes } from 'node:crypto'
-import { access, lstat, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
+import { access, lstat, mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ApiError } from '../../common/api-error'
 import type { Run, RunSummary } from '../../common/contract'
 import { runIdProblem } from '../../common/run-id'
 import { summarizeRun } from '../../common/run-summary'
-import { TEMP_MARK, tempPathFor, writeFileAtomic, writeFileNew } from './atomic'
+import { TEMP_MARK, tryFileBeside, writeFileAtomic, writeFileNew } from './atomic'
 import { diskError, errorCode, mappingDiskErrors } from './disk-errors'
 import { makeFolder } from './make-folder'
 import { kindOf, readRegularBytes, RUN_FILE_NOUN } from './read-file'
@@ -212,9 +212,7 @@ export class HistoryStore {
       await makeFolder(this.dir)
       // A folder already there passes mkdir even where nothing can be written into it (its permissions, a disk
       // mounted read-only): a temp file made and removed, as every save makes one, finds that out now.
-      const probe = tempPathFor(join(this.dir, 'prepare'))
-      await (await open(probe, 'wx')).close()
-      await rm(probe, { force: true })
+      await tryFileBeside(join(this.dir, 'prepare'))
     })
   }
 

@@ -1,12 +1,12 @@
 // The probe kept per machine in the data folder: one JSON file per machine (CPU model and cores), re-measurable.
-import { lstat, open, rm, stat } from 'node:fs/promises'
+import { lstat, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { z } from 'zod'
 import { ProbeResultSchema, type ProbeResult } from '../../common/ceilings'
 import { formatIssues } from '../../common/contract'
 import { oneLine, printableName } from '../../common/one-line'
 import { ExportWriteError } from '../export/write-export'
-import { tempPathFor, writeFileAtomic } from '../history/atomic'
+import { tryFileBeside, writeFileAtomic } from '../history/atomic'
 import { errorCode } from '../history/disk-errors'
 import { makeFolder } from '../history/make-folder'
 import { readRegularFile } from '../history/read-file'
@@ -79,9 +79,7 @@ export class ProbeStore {
         info = await stat(folder).catch(absent)
       }
       if (info?.isDirectory() === false) throw Object.assign(new Error(), { code: 'ENOTDIR' })
-      const temp = tempPathFor(path.join(folder, path.basename(file)))
-      await (await open(temp, 'wx')).close()
-      await rm(temp, { force: true })
+      await tryFileBeside(path.join(folder, path.basename(file)))
     } catch (error) {
       throw keepError(error, file)
     }
