@@ -14,12 +14,21 @@ import {
   type ProbeTask,
   type SharedWasmMemory,
   type TaskReply,
+  type WorkspaceRef,
   type WorkTask,
 } from '../common/protocol'
 import { wasmAvailable, wasmFillFor, wasmKernelFactory } from './wasm'
 import { watchParent } from './parent-watch'
 import { loadKernelModule, runModuleTask } from './user-kernel'
 import { STREAM_DOUBLES, streamBuffer, timeSpeedCheck } from '../common/speed-check'
+import {
+  LANE,
+  LANE_KERNELS,
+  LANE_WORKLOADS,
+  laneViews,
+  type LaneTask,
+  type LaneWorkload,
+} from '../common/lane'
 
 /**
  * Kernel implementations by name. A factory gets the shared WebAssembly.Memory of the task (null for a plain
@@ -77,25 +86,7 @@ function fill(task: FillTask): number {
  */
 function run(task: WorkTask): TaskReply | Promise<TaskReply> | InstanceType<typeof workerpool.Transfer> {
   if (task.workload === 'module') return runModule(task)
-  if (task.mode === 'shared') {
-    const { ref, rowStart, rowEnd } = task
-    const { n, k, matrixOffset, centroidsOffset, labelsOffset } = ref.layout
-    const buffer = workspaceBuffer(ref.workspace)
-    const memory = ref.workspace instanceof SharedArrayBuffer ? null : ref.workspace
-    const kernels = kernelsFor(task.kernel, memory, ref.id)
-    const rows = rowEnd - rowStart
-    const m = new Float64Array(buffer, matrixOffset + rowStart * n * 8, rows * n)
-    if (task.workload === 'sum') {
-      const t0 = performance.now()
-      const value = kernels.sum(m, n, 0, rows)
-      return { value, kernelMs: performance.now() - t0, worker: workerId }
-    }
-    const centroids = new Float64Array(buffer, centroidsOffset, k * n)
-    const labels = new Int32Array(buffer, labelsOffset + rowStart * 4, rows)
-    const t0 = performance.now()
-    const value = kernels.assign(m, n, 0, rows, centroids, k, labels, 0)
-    return { value, kernelMs: performance.now() - t0, worker: workerId }
-  }
+  if (task.mode === 'shared') return runShared(task, task.workload === 'sum' ? 'sum' : 'assign', task.kernel)
   const { n, k, rows: m } = task
   const kernels = kernelsFor(task.kernel, null, null)
   const rows = m.length / n
@@ -111,6 +102,90 @@ function run(task: WorkTask): TaskReply | Promise<TaskReply> | InstanceType<type
   const reply: TaskReply = { value, kernelMs: performance.now() - t0, labels, worker: workerId }
   // Threads get the labels moved back, not cloned; child processes ignore the transfer list.
   return new workerpool.Transfer(reply, [labels.buffer])
+}
+
+/** One task of our kernels over rows of the shared workspace, read in place (a message's task, or a lane's). */
+function runShared(
+  at: { ref: WorkspaceRef; rowStart: number; rowEnd: number },
+  workload: LaneWorkload,
+  kernel: Kernel,
+): TaskReply {
+  const { ref, rowStart, rowEnd } = at
+  const { n, k, matrixOffset, centroidsOffset, labelsOffset } = ref.layout
+  const buffer = workspaceBuffer(ref.workspace)
+  const memory = ref.workspace instanceof SharedArrayBuffer ? null : ref.workspace
+  const kernels = kernelsFor(kernel, memory, ref.id)
+  const rows = rowEnd - rowStart
+  const m = new Float64Array(buffer, matrixOffset + rowStart * n * 8, rows * n)
+  if (workload === 'sum') {
+    const t0 = performance.now()
+    const value = kernels.sum(m, n, 0, rows)
+    return { value, kernelMs: performance.now() - t0, worker: workerId }
+  }
+  const centroids = new Float64Array(buffer, centroidsOffset, k * n)
+  const labels = new Int32Array(buffer, labelsOffset + rowStart * 4, rows)
+  const t0 = performance.now()
+  const value = kernels.assign(m, n, 0, rows, centroids, k, labels, 0)
+  return { value, kernelMs: performance.now() - t0, worker: workerId }
+}
+
+/**
+ * Serves a lane (common/lane.ts) until it is left: waits for a dispatch, takes task numbers until none is left,
+ * writes their values and its kernel time, counts itself done, and waits again. Spins up to `spinMs` before it
+ * sleeps, and only while its own lane dispatched last: a worker of an idle pool never competes with a busy one.
+ * A task that throws ends the lane for this worker with the error, after saying so in FAILED.
+ */
+function lane(task: LaneTask): number {
+  const { ints, kernelMs, values } = laneViews(task.control, task.workers)
+  const current = new Int32Array(task.current)
+  const { n } = task.ref.layout
+  // GEN is read before this worker counts itself in: the main side dispatches once all have, and must not be missed.
+  let seen = Atomics.load(ints, LANE.GEN)
+  const me = Atomics.add(ints, LANE.JOINED, 1)
+  Atomics.notify(ints, LANE.JOINED)
+  for (;;) {
+    let gen = Atomics.load(ints, LANE.GEN)
+    if (gen === seen && task.spinMs > 0) {
+      const until = performance.now() + task.spinMs
+      while (
+        (gen = Atomics.load(ints, LANE.GEN)) === seen &&
+        Atomics.load(current, 0) === task.id &&
+        performance.now() < until
+      );
+    }
+    while ((gen = Atomics.load(ints, LANE.GEN)) === seen) Atomics.wait(ints, LANE.GEN, seen)
+    seen = gen
+    if (Atomics.load(ints, LANE.LEAVE) === 1) return me
+    const tasks = ints[LANE.TASKS]
+    const chunkRows = ints[LANE.CHUNK_ROWS]
+    const workload = LANE_WORKLOADS[ints[LANE.WORKLOAD]]
+    const kernel = LANE_KERNELS[ints[LANE.KERNEL]]
+    try {
+      // Task `me` first, then the next untaken one: the order workerpool's messages give (lane.ts, dispatch).
+      for (let t = me; t < tasks; t = Atomics.add(ints, LANE.NEXT, 1)) {
+        if (Atomics.load(ints, LANE.STOP) === 1) break
+        const rowStart = t * chunkRows
+        const work: WorkTask = {
+          mode: 'shared',
+          workload,
+          kernel,
+          ref: task.ref,
+          rowStart,
+          rowEnd: Math.min(n, rowStart + chunkRows),
+        }
+        // Through the registered `run`, as a message's task goes: what wraps it (a test's crash switch) wraps both.
+        const reply = handlers.run(work) as TaskReply
+        values[t] = reply.value
+        kernelMs[me] += reply.kernelMs
+      }
+    } catch (err) {
+      Atomics.store(ints, LANE.FAILED, 1)
+      throw err
+    } finally {
+      Atomics.add(ints, LANE.DONE, 1)
+      Atomics.notify(ints, LANE.DONE)
+    }
+  }
 }
 
 /** One task of a user's module: its kernel over the task's rows, a view of the shared matrix or the copy sent. */
@@ -274,5 +349,8 @@ function speed(buffer?: unknown): SpeedCheck {
   return timeSpeedCheck(stream)
 }
 
+/** What workerpool calls by name; the lane calls `run` through it too. */
+const handlers = { ping, fill, run, warm, prepare, collect, probe, speed, lane }
+
 watchParent()
-workerpool.worker({ ping, fill, run, warm, prepare, collect, probe, speed })
+workerpool.worker(handlers)

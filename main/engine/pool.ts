@@ -16,6 +16,7 @@ import type { PingReply, PrepareTask } from '../../common/protocol'
 import { errorLine } from '../../common/one-line'
 import { formatTimeout } from './command/report'
 import { median } from '../../common/stats'
+import { Lane } from './lane'
 
 /** workerpool's own promise: cancel() rejects it and makes the pool replace the worker running it. */
 export type TaskPromise<T> = workerpool.Promise<T>
@@ -26,7 +27,10 @@ export interface WorkerPool {
   readonly startup: PoolStartup
   /** Kernels the worker script offers (from its ping reply). */
   readonly kernels: readonly Kernel[]
+  /** Sends one task (a worker in the lane leaves it first: see lane). */
   exec<T>(method: string, params: unknown[], transfer?: ArrayBuffer[]): TaskPromise<T>
+  /** Threads only: where a sample's tasks go through shared memory instead of messages (lane.ts). */
+  readonly lane: Lane | null
   /** Pids of the worker processes (process executor; empty for threads, whose CPU time is our own). */
   readonly pids: readonly number[]
   /**
@@ -188,12 +192,20 @@ export async function startPool(
     // --expose-gc lets the engine free a child's copied rows between samples (see collect in the worker).
     forkOpts: { serialization: 'advanced', execArgv: ['--expose-gc'] },
   })
-  const exec = <T>(method: string, params: unknown[], transfer?: ArrayBuffer[]) =>
+  const send = <T>(method: string, params: unknown[], transfer?: ArrayBuffer[]) =>
     pool.exec(method, params, transfer ? { transfer } : undefined) as unknown as TaskPromise<T>
-  const end = () =>
-    track(
+  const lane = executor === 'thread' ? new Lane(send, size, poolErrorLine) : null
+  // A worker in the lane reads no message: it is asked to leave first, and workerpool queues the task till it has.
+  const exec = <T>(method: string, params: unknown[], transfer?: ArrayBuffer[]) => {
+    lane?.leave()
+    return send<T>(method, params, transfer)
+  }
+  const end = () => {
+    lane?.leave()
+    return track(
       withTimeout(Promise.resolve(pool.terminate(true)), 5000, 'pool did not stop').catch(() => undefined),
     )
+  }
 
   // Starting many processes takes a while; a cancel must not wait for all of them to come up.
   let onAbort: (() => void) | undefined
@@ -269,7 +281,7 @@ export async function startPool(
       const slowest = slowestOf(checks.map((c) => c.data as SpeedCheck))
       return slowest && { ...slowest, pool: size }
     }
-    return { executor, size, startup, kernels, pids, exec, prepare, collect, speed, terminate: end }
+    return { executor, size, startup, kernels, pids, exec, lane, prepare, collect, speed, terminate: end }
   } catch (err) {
     // A cancel comes back at once; the half-started pool ends in the background, tracked by closePools().
     if (err instanceof PoolStartCancelled) {

@@ -14,7 +14,7 @@ import { planSweep, poolSizes, type PlannedCell, type SizePlan } from './plan'
 import { closePools, poolErrorLine, resolveWorkerScript, startPool, type WorkerPool } from './pool'
 import { ProgressTracker } from './progress'
 import { batchParts, cellBreakdown, type SampleParts } from './breakdown'
-import { runOnce, type Cancellable, type SampleContext } from './sample'
+import { readyToSample, runOnce, type Cancellable, type SampleContext } from './sample'
 import { afterSample, sampleRounds } from './sampling'
 import type { MeasuredCell } from './analysis'
 import {
@@ -483,6 +483,8 @@ export async function runSweep(spec: SweepSpec, opts: RunOptions = {}): Promise<
           return fail(state, err.message)
         }
       }
+      // The pool's lane open for this workspace (after a speed check's messages had its workers leave it).
+      await readyToSample(pool, cell, ctx)
       progress.phase(
         { n: cell.n, pool: cell.pool, chunkRows: cell.chunkRows, serial: cell.serial, phase: kind },
         state.regionMs ?? Infinity,

@@ -7,6 +7,7 @@ import type { views } from './matrix'
 import { busiestKernelMs, type SampleParts } from './breakdown'
 import { allocationRefused } from './memory'
 import type { PlannedCell } from './plan'
+import type { Lane } from './lane'
 import { poolErrorLine, type TaskPromise, type WorkerPool } from './pool'
 
 /** What one sample of one cell needs besides the pool. */
@@ -48,6 +49,8 @@ const COPIES_PER_WORKER = 2
  * After a failure or a cancel no further task starts; those under way are awaited.
  */
 export async function runSample(pool: WorkerPool, cell: PlannedCell, ctx: SampleContext): Promise<Sample> {
+  const viaLane = laneFor(pool, ctx)
+  if (viaLane?.isOpenFor(ctx.ref, cell.tasks)) return runLaneSample(viaLane, cell, ctx)
   const { spec, ref } = ctx
   const { n, k } = ref.layout
   const copy = spec.transfer === 'copy'
@@ -141,6 +144,51 @@ export async function runSample(pool: WorkerPool, cell: PlannedCell, ctx: Sample
       pool.executor === 'thread' ? [rows.buffer, ...(centroids ? [centroids.buffer] : [])] : undefined
     return pool.exec<TaskReply>('run', [task], transfer)
   }
+}
+
+/**
+ * The pool's lane (lane.ts) when this context's samples go through it: our own kernels on threads, reading the
+ * shared workspace in place. Copies, child processes and a user's module (whose kernel may be async, or hang and
+ * be stopped by its timeout) go by message.
+ */
+export function laneFor(pool: WorkerPool, ctx: SampleContext): Lane | null {
+  const { workload, transfer } = ctx.spec
+  if (!pool.lane || transfer !== 'shared' || ctx.module) return null
+  return workload === 'sum' || workload === 'assign' ? pool.lane : null
+}
+
+/**
+ * Before each timed sample, outside the region: the lane open for this workspace (the first time, and again after
+ * any message to the pool, a speed check's say, had its workers leave it). Samples go by message where it cannot.
+ */
+export async function readyToSample(pool: WorkerPool, cell: PlannedCell, ctx: SampleContext): Promise<void> {
+  await laneFor(pool, ctx)?.open(ctx.ref, Math.max(cell.tasks, ctx.ref.layout.n))
+}
+
+/** A sample through the lane: the same tasks, values, reduce and parts as by message, without the messages. */
+async function runLaneSample(lane: Lane, cell: PlannedCell, ctx: SampleContext): Promise<Sample> {
+  const { workload, kernel } = ctx.spec
+  const cancel: Cancellable = { cancel: () => lane.stop() }
+  ctx.inFlight.add(cancel)
+  const t0 = performance.now()
+  const out = await lane.dispatch(
+    { workload: workload === 'sum' ? 'sum' : 'assign', kernel, tasks: cell.tasks, chunkRows: cell.chunkRows },
+    ctx.stopped(),
+  )
+  const reduceStart = performance.now()
+  let value = 0
+  for (let t = 0; t < cell.tasks; t++) value += out.values[t]
+  const wallMs = performance.now() - t0
+  ctx.inFlight.delete(cancel)
+  let kernelMs = 0
+  for (const r of out.replies) kernelMs += r.kernelMs
+  const parts: SampleParts = {
+    wallMs,
+    transferMs: 0,
+    kernelMs: busiestKernelMs(out.replies),
+    reduceMs: wallMs - (reduceStart - t0),
+  }
+  return { wallMs, kernelMs, value, failure: out.failure, parts }
 }
 
 /** One run as the timed region (timed.ts) calls it: the clock that counts is the region's, around the batch. */

@@ -5,7 +5,7 @@ import type { WorkspaceRef } from '../../common/protocol'
 import { views } from '../../main/engine/matrix'
 import { chunkRowsFor, type PlannedCell } from '../../main/engine/plan'
 import type { WorkerPool } from '../../main/engine/pool'
-import { runOnce, type RunOutcome, type SampleContext } from '../../main/engine/sample'
+import { readyToSample, runOnce, type RunOutcome, type SampleContext } from '../../main/engine/sample'
 import { QuietGate, timeRegion } from '../../main/engine/timed'
 
 export type Sample = RunOutcome & { wallMs: number }
@@ -32,6 +32,7 @@ export function sumSampler(
   const ctx: SampleContext = { spec, ref, views: views(ref), inFlight: new Set(), stopped: () => false }
   const gate = new QuietGate()
   return async () => {
+    await readyToSample(pool, cell, ctx)
     const timed = await timeRegion(
       () => performance.now(),
       gate,

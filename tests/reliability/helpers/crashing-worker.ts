@@ -38,26 +38,30 @@ function partial(task: unknown): boolean {
 /** This worker has run part of the matrix: it belongs to a parallel pool. */
 let ranPart = false
 
-wp.worker = (methods) =>
-  register({
-    ...methods,
-    run: (...args) => {
+// The switches replace the methods in the very object the worker registers: its lane (worker.ts) calls `run`
+// through that object, so a lane's tasks meet the crash switch as a message's task does.
+wp.worker = (methods) => {
+  const { run, speed, fill } = methods
+  Object.assign(methods, {
+    run: (...args: unknown[]) => {
       // process.exit in a worker thread ends only that thread, which is exactly a crashed worker.
       if (partial(args[0])) {
         ranPart = true
         if (takeMarker()) process.exit(7)
       }
-      return methods.run(...args)
+      return run(...args)
     },
-    speed: (...args) => {
+    speed: (...args: unknown[]) => {
       if (ranPart && takeMarker(process.env.RELY_SPEED_CRASH_MARKER)) process.exit(7)
-      return methods.speed(...args)
+      return speed(...args)
     },
-    fill: (...args) => {
+    fill: (...args: unknown[]) => {
       if (process.env.RELY_FILL_THROWS === '1') throw new Error('fill refused by the test worker')
-      return methods.fill(...args)
+      return fill(...args)
     },
   })
+  return register(methods)
+}
 
 // Loaded after the patch above, so its workerpool.worker({ ping, fill, run }) call goes through it.
 void import('../../../workers/worker')

@@ -1,0 +1,214 @@
+// The main side of a lane (common/lane.ts): a thread pool's workers enter it for a workspace and take each
+// sample's tasks from shared memory; any message sent to the pool (pool.ts) has them leave it first.
+import { availableParallelism } from 'node:os'
+import type { Kernel } from '../../common/contract'
+import {
+  LANE,
+  LANE_KERNELS,
+  LANE_WORKLOADS,
+  laneBytes,
+  laneViews,
+  type LaneTask,
+  type LaneWorkload,
+} from '../../common/lane'
+import type { WorkspaceRef } from '../../common/protocol'
+
+/**
+ * How long a worker watches GEN after its tasks before it sleeps, where the pool leaves a core free for it (see
+ * Lane.spins): back-to-back samples (a batch, the bench) then skip the wake-up. The main side never spins: under
+ * load a spinning main thread took the core its one worker needed (0.36 ms a sample of 10⁶ entries instead of 0.12).
+ */
+export const WORKER_SPIN_MS = 0.2
+/** Workers that have not entered the lane by then are busy elsewhere: the samples go by message instead. */
+const JOIN_TIMEOUT_MS = 5000
+
+/** The id of the lane that dispatched last, watched by every spinning worker of every lane of this process. */
+const current = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT))
+let lanesMade = 0
+
+/** One dispatch: the cell's tasks, each `chunkRows` rows from row t · chunkRows of the workspace's matrix. */
+export interface LaneDispatch {
+  workload: LaneWorkload
+  kernel: Kernel
+  tasks: number
+  chunkRows: number
+}
+
+export interface LaneOutcome {
+  /** Each task's value, by task number (a view: read before the next dispatch). */
+  values: Float64Array
+  /** Each worker's kernel time over its tasks, as message replies would name them. */
+  replies: { kernelMs: number; worker: string }[]
+  failure: string | null
+}
+
+/** workerpool's task promise: cancel() rejects it and replaces the worker running it. */
+type CancellablePromise = Promise<unknown> & { cancel(): unknown }
+type Exec = (method: string, params: unknown[]) => CancellablePromise
+
+const ENDED = Symbol('ended')
+
+/** Atomics.waitAsync (in Node since 16), which this TypeScript lib does not declare yet. */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(
+      array: Int32Array,
+      index: number,
+      value: number,
+      timeoutMs?: number,
+    ):
+      { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> }
+  }
+).waitAsync
+
+export class Lane {
+  readonly id = ++lanesMade
+  private state: 'closed' | 'open' | 'unsupported' = 'closed'
+  private refId = -1
+  private capacity = 0
+  private views: ReturnType<typeof laneViews> | null = null
+  /** The workers' lane tasks: each settles when its worker leaves the lane (or fails in it, or dies). */
+  private members: CancellablePromise[] = []
+  /** Settles with the first member's end (its error, or ENDED for a worker that left). */
+  private firstEnd: Promise<unknown> = new Promise(() => undefined)
+  private leaving: Promise<unknown> = Promise.resolve()
+
+  constructor(
+    private readonly exec: Exec,
+    readonly size: number,
+    private readonly errorLine: (err: unknown) => string,
+  ) {}
+
+  /** Workers spin only where the pool leaves a core free: never beside workers that need every core. */
+  get spins(): boolean {
+    return this.size < availableParallelism()
+  }
+
+  isOpenFor(ref: WorkspaceRef, tasks = 1): boolean {
+    return this.state === 'open' && this.refId === ref.id && tasks <= this.capacity
+  }
+
+  /**
+   * Has every worker enter the lane for `ref` (up to `maxTasks` tasks a dispatch), unless it is open for it already;
+   * false when the workers cannot (a worker script of one's own without `lane`, a worker busy past the timeout):
+   * the samples then go by message. Call it outside any timed region.
+   */
+  async open(ref: WorkspaceRef, maxTasks = ref.layout.n): Promise<boolean> {
+    if (this.isOpenFor(ref, maxTasks)) return true
+    if (this.state === 'unsupported') return false
+    this.leave()
+    await this.leaving
+    const control = new SharedArrayBuffer(laneBytes(this.size, Math.max(1, maxTasks)))
+    const views = laneViews(control, this.size)
+    const task: LaneTask = {
+      control,
+      ref,
+      current: current.buffer as SharedArrayBuffer,
+      id: this.id,
+      workers: this.size,
+      spinMs: this.spins ? WORKER_SPIN_MS : 0,
+    }
+    this.views = views
+    this.members = Array.from({ length: this.size }, () => this.exec('lane', [task]))
+    this.firstEnd = Promise.race(
+      this.members.map((m) =>
+        Promise.resolve(m).then(
+          () => ENDED,
+          (err: unknown) => err,
+        ),
+      ),
+    )
+    this.state = 'open'
+    this.refId = ref.id
+    this.capacity = Math.max(1, maxTasks)
+    const joined = await this.waitFor(LANE.JOINED, this.size, JOIN_TIMEOUT_MS)
+    if (joined === true) return true
+    this.leave()
+    if (joined !== ENDED && /Unknown method/i.test(this.errorLine(joined))) this.state = 'unsupported'
+    return false
+  }
+
+  /**
+   * Runs one dispatch and waits for every worker to be done with it. Inside the timed region: nothing here but
+   * writing the slots, the wake-up and the wait.
+   */
+  async dispatch(d: LaneDispatch, stopped: boolean): Promise<LaneOutcome> {
+    const views = this.views
+    if (!views || this.state !== 'open' || d.tasks > this.capacity)
+      throw new Error('the lane is not open for this dispatch')
+    const { ints, kernelMs, values } = views
+    kernelMs.fill(0)
+    // Task w goes to worker w first, as workerpool hands a dispatch's first tasks one to each idle worker; the
+    // rest go to whichever worker is free first, from NEXT.
+    ints[LANE.NEXT] = this.size
+    ints[LANE.DONE] = 0
+    ints[LANE.STOP] = stopped ? 1 : 0
+    ints[LANE.TASKS] = d.tasks
+    ints[LANE.CHUNK_ROWS] = d.chunkRows
+    ints[LANE.WORKLOAD] = LANE_WORKLOADS.indexOf(d.workload)
+    ints[LANE.KERNEL] = LANE_KERNELS.indexOf(d.kernel as (typeof LANE_KERNELS)[number])
+    Atomics.store(current, 0, this.id)
+    Atomics.add(ints, LANE.GEN, 1)
+    Atomics.notify(ints, LANE.GEN)
+    const done = await this.waitFor(LANE.DONE, this.size)
+    let failure: string | null = null
+    if (done !== true || Atomics.load(ints, LANE.FAILED) === 1) {
+      // A task threw (its worker left with the error) or a worker died: the lane is over; the next sample opens
+      // a new one, with the pool's replacement worker.
+      const why = done === true ? await this.firstEnd : done
+      failure = this.errorLine(why === ENDED ? new Error('a worker left the lane during a sample') : why)
+      this.leave()
+    }
+    const replies = Array.from(kernelMs, (ms, i) => ({ kernelMs: ms, worker: `lane-${this.id}:${i}` }))
+    return { values, replies, failure }
+  }
+
+  /**
+   * A cancel, as a message's task is cancelled: the workers are stopped where they are (workerpool ends them and
+   * starts others), so a long task is not waited for; the dispatch returns at once.
+   */
+  stop(): void {
+    if (this.state !== 'open' || !this.views) return
+    Atomics.store(this.views.ints, LANE.STOP, 1)
+    const members = this.members
+    this.leave()
+    for (const m of members) m.cancel()
+  }
+
+  /** Has the workers leave the lane (at once if they wait; after their task if they work); never waits. */
+  leave(): void {
+    if (this.state !== 'open' || !this.views) return
+    const { ints } = this.views
+    Atomics.store(ints, LANE.STOP, 1)
+    Atomics.store(ints, LANE.LEAVE, 1)
+    Atomics.add(ints, LANE.GEN, 1)
+    Atomics.notify(ints, LANE.GEN)
+    this.state = 'closed'
+    this.refId = -1
+    this.leaving = Promise.allSettled(this.members.map((m) => Promise.resolve(m)))
+  }
+
+  /**
+   * Waits until slot `at` reaches `count`: true, or what ended a member first (its error, or ENDED), or ENDED
+   * after `timeoutMs`. Woken by the workers' notify, so the event loop stays free meanwhile.
+   */
+  private async waitFor(at: number, count: number, timeoutMs = Infinity): Promise<true | unknown> {
+    const ints = this.views?.ints
+    if (!ints) return ENDED
+    const until = performance.now() + timeoutMs
+    for (;;) {
+      const seen = Atomics.load(ints, at)
+      if (seen >= count) return true
+      const left = until - performance.now()
+      if (left <= 0) return ENDED
+      const wait = waitAsync(ints, at, seen, Number.isFinite(left) ? left : undefined)
+      if (!wait.async) continue
+      const woke = await Promise.race([wait.value, this.firstEnd])
+      if (woke !== 'ok' && woke !== 'timed-out' && woke !== 'not-equal') {
+        // A member ended; what it wrote before it did still counts.
+        if (Atomics.load(ints, at) >= count) return true
+        return woke
+      }
+    }
+  }
+}
