@@ -70,16 +70,16 @@ async function checkServer(command) {
   const result = await run(command, {
     timeoutMs: 240_000,
     onStdout: (stdout, child) => {
-      const url = /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/.exec(stdout)?.[0]
+      const url = /http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+/.exec(stdout)?.[0]
       if (!url || answered) return
       answered = (async () => {
         const page = await fetch(url)
         const html = await page.text()
-        const { origin, searchParams } = new URL(url)
+        const { origin, hash } = new URL(url)
         const api = await fetch(`${origin}/api/listRuns`, {
           method: 'POST',
           headers: {
-            authorization: `Bearer ${searchParams.get('token')}`,
+            authorization: `Bearer ${new URLSearchParams(hash.slice(1)).get('token')}`,
             'content-type': 'application/json',
           },
           body: '{}',

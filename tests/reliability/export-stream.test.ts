@@ -272,7 +272,7 @@ async function serve(label: string): Promise<Served> {
   return {
     child,
     port: Number(url.port),
-    token: url.searchParams.get('token')!,
+    token: new URLSearchParams(url.hash.slice(1)).get('token')!,
     memoryFile,
     stderr: () => errors,
   }

@@ -301,7 +301,7 @@ describe.skipIf(!canMount())('a full or read-only disk (defect 6), on real tmpfs
         path: `/api/${method}`,
         method: 'POST',
         headers: {
-          Authorization: `Bearer ${url.searchParams.get('token')}`,
+          Authorization: `Bearer ${new URLSearchParams(url.hash.slice(1)).get('token')}`,
           'Content-Type': 'application/json',
           Connection: 'close',
         },

@@ -220,7 +220,7 @@ describe('the CLI stopped by a signal mid-sweep', () => {
       const cli = launch([bundles.cli, 'serve', '--history-dir', dir])
       expect(await eventually(() => /token=[0-9a-f]+/.test(cli.out()), 15_000)).toBe(true)
       const url = new URL(/http:\/\/\S+/.exec(cli.out())?.[0] ?? '')
-      const token = url.searchParams.get('token') ?? ''
+      const token = new URLSearchParams(url.hash.slice(1)).get('token') ?? ''
       const call = (method: string, input: unknown) =>
         fetch(`${url.origin}/api/${method}`, {
           method: 'POST',

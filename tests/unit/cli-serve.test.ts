@@ -40,7 +40,7 @@ function testIo() {
 
 async function waitForUrl(read: () => string): Promise<string> {
   for (let i = 0; i < 200; i++) {
-    const match = /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}/.exec(read())
+    const match = /http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{64}/.exec(read())
     if (match) return match[0]
     await new Promise((r) => setTimeout(r, 10))
   }
@@ -54,10 +54,13 @@ describe('amdahl serve', () => {
     const url = await waitForUrl(t.stdout)
     expect(t.opened).toEqual([url])
 
-    const { origin, searchParams } = new URL(url)
+    const { origin, hash } = new URL(url)
     const res = await fetch(`${origin}/api/getActiveSweep`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${searchParams.get('token')}`, 'Content-Type': 'application/json' },
+      headers: {
+        Authorization: `Bearer ${hash.slice('#token='.length)}`,
+        'Content-Type': 'application/json',
+      },
       body: '{}',
     })
     expect(await res.json()).toEqual({ ok: true, value: null })

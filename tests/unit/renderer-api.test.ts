@@ -18,7 +18,7 @@ import { parseSweepEvent } from '../../renderer/src/api/events'
 import { createHttpClient } from '../../renderer/src/api/http'
 import { createIpcClient } from '../../renderer/src/api/ipc'
 import { AuthError, isNotFound } from '../../renderer/src/api/errors'
-import { takeToken } from '../../renderer/src/api/token'
+import { hashWithToken, reloadOnNewToken, takeToken, tokenInHash } from '../../renderer/src/api/token'
 import { makeRun } from './history-fixtures'
 import { useHistoryStore } from '../../renderer/src/stores/history'
 import { useFilesStore } from '../../renderer/src/stores/files'
@@ -34,18 +34,87 @@ function setUrl(url: string): void {
 describe('takeToken', () => {
   beforeEach(() => sessionStorage.clear())
 
-  it('moves the token from the address bar into sessionStorage, keeping the rest of the URL', () => {
-    setUrl('http://127.0.0.1:5199/?token=abc123&lang=en#history')
+  it('keeps the token in the address bar, in the fragment the server never sees, and in sessionStorage', () => {
+    setUrl('http://127.0.0.1:5199/#token=abc123&runs=a,b')
     expect(takeToken()).toBe('abc123')
-    expect(window.location.href).toBe('http://127.0.0.1:5199/?lang=en#history')
+    expect(window.location.href).toBe('http://127.0.0.1:5199/#token=abc123&runs=a,b')
     expect(sessionStorage.getItem('amdahl.token')).toBe('abc123')
   })
 
-  it('finds the token again after a reload without it in the URL', () => {
-    setUrl('http://127.0.0.1:5199/?token=abc123')
-    takeToken()
-    setUrl('http://127.0.0.1:5199/')
+  it('moves a token given as ?token= (the old address) into the fragment, keeping the rest of the URL', () => {
+    setUrl('http://127.0.0.1:5199/?token=abc123&lang=en#runs=a')
     expect(takeToken()).toBe('abc123')
+    expect(window.location.href).toBe('http://127.0.0.1:5199/?lang=en#token=abc123&runs=a')
+  })
+
+  it('puts the token back into the address after a reload of this tab without it, so a copy of it works', () => {
+    setUrl('http://127.0.0.1:5199/#token=abc123')
+    takeToken()
+    setUrl('http://127.0.0.1:5199/#runs=a,b')
+    expect(takeToken()).toBe('abc123')
+    expect(window.location.href).toBe('http://127.0.0.1:5199/#token=abc123&runs=a,b')
+  })
+
+  it('takes the address’s token over the one this tab kept: the newest address the user opened wins', () => {
+    setUrl('http://127.0.0.1:5199/#token=old-token')
+    takeToken()
+    setUrl('http://127.0.0.1:5199/#token=new-token')
+    expect(takeToken()).toBe('new-token')
+    expect(sessionStorage.getItem('amdahl.token')).toBe('new-token')
+  })
+
+  it('has no token, and writes none, for an address without one in a fresh tab', () => {
+    setUrl('http://127.0.0.1:5199/#runs=a')
+    expect(takeToken()).toBeNull()
+    expect(window.location.href).toBe('http://127.0.0.1:5199/#runs=a')
+    expect(sessionStorage.getItem('amdahl.token')).toBeNull()
+  })
+
+  it('treats what cannot be a token (a line break, a novel, a broken escape) as no token', () => {
+    expect(tokenInHash('#token=abc%0Adef')).toBeNull()
+    expect(tokenInHash(`#token=${'a'.repeat(513)}`)).toBeNull()
+    expect(tokenInHash('#token=%E0%A4%A')).toBeNull()
+    expect(tokenInHash('#token=')).toBeNull()
+    expect(tokenInHash('#runs=a&token=ok-token')).toBe('ok-token')
+  })
+
+  it('writes the token first and leaves the view’s fields as they were written', () => {
+    expect(hashWithToken('#runs=a,b&open=b', 't1')).toBe('#token=t1&runs=a,b&open=b')
+    expect(hashWithToken('#token=old&runs=a', 't2')).toBe('#token=t2&runs=a')
+    expect(hashWithToken('', 't3')).toBe('#token=t3')
+  })
+})
+
+describe('reloadOnNewToken', () => {
+  /** A tab whose fragment changes without a reload, as when an address is pasted into it. */
+  function tab(hash: string) {
+    const listeners: (() => void)[] = []
+    const place = {
+      location: { hash, reloads: 0, reload: () => place.location.reloads++ },
+      addEventListener: (_type: 'hashchange', listener: () => void) => listeners.push(listener),
+    }
+    const navigate = (next: string) => {
+      place.location.hash = next
+      listeners.forEach((l) => l())
+    }
+    return { place, navigate }
+  }
+
+  it('reloads when an address with another token is pasted into the tab, so the page uses the new one', () => {
+    const { place, navigate } = tab('#token=old-token')
+    reloadOnNewToken('old-token', place)
+    navigate('#token=old-token&runs=a')
+    navigate('#runs=b')
+    expect(place.location.reloads).toBe(0)
+    navigate('#token=new-token')
+    expect(place.location.reloads).toBe(1)
+  })
+
+  it('reloads a tab that had no token once an address with one is pasted into it', () => {
+    const { place, navigate } = tab('')
+    reloadOnNewToken(null, place)
+    navigate('#token=new-token')
+    expect(place.location.reloads).toBe(1)
   })
 })
 
@@ -162,7 +231,7 @@ describe('HTTP client against the browser-mode server', () => {
   })
 
   it('refuses a wrong token the same way', async () => {
-    setUrl(`${server.origin}/?token=not-the-token`)
+    setUrl(`${server.origin}/#token=not-the-token`)
     const client = createHttpClient(server.origin)
     await expect(client.getMachine({})).rejects.toBeInstanceOf(AuthError)
   })

@@ -55,6 +55,12 @@ describe('view hash', () => {
     expect(formatViewHash({ runs: ['a'], open: 'a', n: null, view: 'charts' })).toBe('#runs=a')
   })
 
+  it('keeps what else the hash holds (browser mode’s token) first, as it was, and reads past it', () => {
+    const state = { runs: ['a', 'b'], open: 'b', n: null, view: 'charts' as const }
+    expect(formatViewHash(state, '#token=t%2B1&runs=x&n=5')).toBe('#token=t%2B1&runs=a,b&open=b')
+    expect(parseViewHash('#token=t%2B1&runs=a,b&open=b')).toEqual(state)
+  })
+
   it('drops what is not an id, repeats, runs past the cap, and an open run outside the set', () => {
     const ids = Array.from({ length: 12 }, (_, i) => `r${i}`)
     const parsed = parseViewHash(`#runs=${['../x', 'r0', 'r0', ...ids].join(',')}&open=zz&n=-4`)
@@ -199,6 +205,17 @@ describe('selection', () => {
     ])
     await painted()
     expect(location.hash).toBe('#runs=run-2')
+  })
+
+  it('keeps browser mode’s token in the address as it writes the view, so a copy of the address works', async () => {
+    for (const r of [run(1), run(2)]) await client.history.save(r)
+    storesWith(client)
+    window.history.replaceState(null, '', '#token=abc123&runs=run-1')
+    const history = useHistoryStore()
+    await history.refresh()
+    await history.toggleSelected('run-2')
+    await painted()
+    expect(location.hash).toBe('#token=abc123&runs=run-1,run-2&open=run-2')
   })
 
   it('writes the address once per click, after the frame it paints, and at once when the page goes', async () => {

@@ -60,7 +60,7 @@ async function serveIn(env: Record<string, string>, ...flags: string[]) {
   for (let i = 0; i < 500 && !/token=/.test(stdout); i++) await new Promise((r) => setTimeout(r, 10))
   const url = new URL(/http:\/\/\S+/.exec(stdout)?.[0] ?? 'http://x')
   const port = Number(url.port)
-  const token = url.searchParams.get('token') ?? ''
+  const token = new URLSearchParams(url.hash.slice(1)).get('token') ?? ''
   return {
     port,
     token,

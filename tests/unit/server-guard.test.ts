@@ -127,7 +127,7 @@ describe('binding elsewhere', () => {
     const handlers = {} as ApiHandlers
     const server = await startServer({ handlers, onEvent: () => () => {}, host: '127.0.0.2', log: () => {} })
     try {
-      expect(server.url).toBe(`http://127.0.0.2:${server.port}/?token=${server.token}`)
+      expect(server.url).toBe(`http://127.0.0.2:${server.port}/#token=${server.token}`)
       const res = await rawRequest({ address: '127.0.0.2', port: server.port, path: '/x' })
       expect(res.status).toBe(404)
     } finally {

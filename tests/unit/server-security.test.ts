@@ -79,9 +79,9 @@ afterAll(async () => {
 const auth = () => ({ Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' })
 
 describe('listening', () => {
-  it('binds 127.0.0.1 by default and prints a URL carrying the token', () => {
+  it('binds 127.0.0.1 by default and prints a URL carrying the token in its fragment, never sent', () => {
     expect(server.host).toBe('127.0.0.1')
-    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`)
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/#token=${server.token}`)
     expect(server.token).toMatch(/^[0-9a-f]{64}$/)
   })
 })
@@ -113,6 +113,25 @@ describe('token', () => {
       body: '{}',
     })
     expect(res.status).toBe(401)
+  })
+
+  it('takes no token from a cookie: every port of 127.0.0.1 shares cookies, another local server would get it', async () => {
+    for (const cookie of [`token=${server.token}`, `amdahl.token=${server.token}`]) {
+      const res = await rawRequest({
+        port: server.port,
+        path: '/api/getMachine',
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Cookie: cookie },
+        body: '{}',
+      })
+      expect(res.status).toBe(401)
+    }
+  })
+
+  it('serves the page itself without a token and sets no cookie: only the API is behind the token', async () => {
+    const res = await rawRequest({ port: server.port, path: '/' })
+    expect(res.status).toBe(200)
+    expect(res.headers['set-cookie']).toBeUndefined()
   })
 
   it('answers the right token with a 200 envelope', async () => {
@@ -288,7 +307,7 @@ describe('a small body limit', () => {
 
 describe('static files', () => {
   it('serves index.html at / with security headers', async () => {
-    const res = await rawRequest({ port: server.port, path: `/?token=${server.token}` })
+    const res = await rawRequest({ port: server.port, path: '/' })
     expect(res.status).toBe(200)
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8')
     expect(res.body).toContain('<title>Amdahl</title>')
@@ -305,7 +324,7 @@ describe('static files', () => {
   })
 
   it('has index.html fetched fresh every time, hashed bundles kept for good, other files checked again', async () => {
-    const page = await rawRequest({ port: server.port, path: `/?token=${server.token}` })
+    const page = await rawRequest({ port: server.port, path: '/' })
     expect(page.headers['cache-control']).toBe('no-store')
     const hashed = await rawRequest({ port: server.port, path: '/assets/index-CLIwDJlJ.js' })
     expect([hashed.status, hashed.body]).toEqual([200, 'console.log(2)'])

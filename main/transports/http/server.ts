@@ -54,7 +54,10 @@ export interface ServerOptions {
 }
 
 export interface RunningServer {
-  /** Open this: it carries the token, which the renderer moves into sessionStorage. */
+  /**
+   * Open this: it carries the token in its fragment, which a browser never sends (no request line, log or
+   * Referer holds it) and which the page keeps, so the address copied from the bar works in another browser.
+   */
   url: string
   origin: string
   host: string
@@ -314,7 +317,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const origin = `http://${urlHost(host)}:${port}`
   let closing: Promise<void> | null = null
   return {
-    url: `${origin}/?token=${token}`,
+    url: `${origin}/#token=${token}`,
     origin,
     host,
     port,

@@ -13,7 +13,7 @@ import { download, downloadLink } from './download'
 import { AuthError } from './errors'
 import { parseSweepEvent } from './events'
 import { apiFromCall, unwrap } from './methods'
-import { takeToken } from './token'
+import { reloadOnNewToken, takeToken } from './token'
 
 const isEnvelope = (v: unknown): v is Envelope<unknown> =>
   typeof v === 'object' && v !== null && typeof (v as { ok?: unknown }).ok === 'boolean'
@@ -23,6 +23,7 @@ const backoffMs = (attempt: number): number => Math.min(15_000, 500 * 2 ** Math.
 
 export function createHttpClient(base = ''): AmdahlClient {
   const token = takeToken()
+  reloadOnNewToken(token)
 
   /** POST /api/<path> with the token: the value of the envelope it answers with. */
   const post = async (path: string, input: unknown): Promise<unknown> => {

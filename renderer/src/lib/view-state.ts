@@ -48,12 +48,21 @@ export function parseViewHash(hash: string): ViewState | null {
   return { runs, open, n, view }
 }
 
-/** The hash for a view; ids are [A-Za-z0-9_-] so they need no escaping. */
-export function formatViewHash(state: ViewState): string {
+const VIEW_FIELDS = new Set(['runs', 'open', 'n', 'view'])
+
+/**
+ * The hash for a view; ids are [A-Za-z0-9_-] so they need no escaping. Fields of `current` that are not the
+ * view's (browser mode's access token) are kept first, as they were written.
+ */
+export function formatViewHash(state: ViewState, current = ''): string {
+  const kept = current
+    .replace(/^#/, '')
+    .split('&')
+    .filter((part) => part !== '' && !VIEW_FIELDS.has(part.split('=', 1)[0]))
   const parts = [`runs=${state.runs.join(',')}`]
   if (state.open && state.runs.includes(state.open) && state.open !== state.runs[0])
     parts.push(`open=${state.open}`)
   if (state.n !== null) parts.push(`n=${state.n}`)
   if (state.view !== 'charts') parts.push(`view=${state.view}`)
-  return `#${parts.join('&')}`
+  return `#${[...kept, ...parts].join('&')}`
 }

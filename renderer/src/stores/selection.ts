@@ -112,7 +112,8 @@ export const useSelectionStore = defineStore('selection', () => {
   function writeHash(): void {
     if (!hasWindow || !settled.value) return
     if (location.hash !== written && parseViewHash(location.hash)) return
-    const hash = formatViewHash({ runs: ids.value, open: openId.value, n: focusN.value, view: view.value })
+    const state = { runs: ids.value, open: openId.value, n: focusN.value, view: view.value }
+    const hash = formatViewHash(state, location.hash)
     if (hash !== location.hash) history.replaceState(history.state, '', hash)
     written = hash
   }
