@@ -320,7 +320,7 @@ describe('browser mode in Chromium', () => {
     await banner.waitFor({ timeout: WAIT_MS })
     const text = await banner.textContent()
     expect(text).toContain('amdahl serve')
-    expect(text).toContain('?token=')
+    expect(text).toContain('#token=')
     expect(await byTestId(lab.page, 'auth-error').count()).toBe(1)
     expect(await byTestId(lab.page, 'run-button').isDisabled()).toBe(true)
     // The server's own "missing or wrong token" is not repeated in the header, the history or a toast.

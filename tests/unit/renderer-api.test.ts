@@ -174,8 +174,9 @@ describe('HTTP client against the browser-mode server', () => {
     const client = createHttpClient(server.origin)
     const error = await client.listRuns({}).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AuthError)
+    expect((error as AuthError).reason).toBe('missing')
     expect((error as Error).message).toBe(
-      'not authorised: open the link `amdahl serve` printed, with its token',
+      'this address has no access token: open the address `amdahl serve` printed in its terminal',
     )
   })
 
@@ -230,10 +231,13 @@ describe('HTTP client against the browser-mode server', () => {
     }
   })
 
-  it('refuses a wrong token the same way', async () => {
+  it('says a wrong token is not the running server’s, apart from a missing one', async () => {
     setUrl(`${server.origin}/#token=not-the-token`)
     const client = createHttpClient(server.origin)
-    await expect(client.getMachine({})).rejects.toBeInstanceOf(AuthError)
+    const error = await client.getMachine({}).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(AuthError)
+    expect((error as AuthError).reason).toBe('wrong')
+    expect((error as Error).message).toMatch(/^this address's access token is not the running server's/)
   })
 })
 

@@ -197,8 +197,11 @@ describe('App', () => {
     await until(() => app.find('[data-testid="auth-error"]').exists(), 'the banner')
     await flushPromises()
     expect(app.findAll('[data-testid="auth-error"]')).toHaveLength(1)
-    expect(app.get('[data-testid="auth-error"]').text()).toContain('amdahl serve')
-    expect(app.get('[data-testid="auth-error"]').text()).toContain('?token=')
+    // One sentence naming what to do, and nowhere a bare "not connected".
+    expect(app.get('[data-testid="auth-error"]').text()).toMatch(
+      /^This address has no access token: open the address that amdahl serve printed in its terminal \(it ends in #token=…\), or copy the address of a tab where Amdahl works\.$/,
+    )
+    expect(app.text()).not.toMatch(/not connected/i)
     expect(app.get('[data-testid="run-button"]').attributes('disabled')).toBeDefined()
     // Nowhere else repeats the server's line, and no toast adds a third copy.
     expect(app.text()).not.toMatch(/missing or wrong token/)
@@ -206,6 +209,17 @@ describe('App', () => {
     expect(app.get('[data-testid="machine-summary"]').text()).not.toMatch(/token/)
     expect(app.find('[data-testid="history-offline"]').exists()).toBe(true)
     expect(app.find('[data-testid="history-error"]').exists()).toBe(false)
+    app.unmount()
+  })
+  it('says a refused token is not the running server’s, and how to get the one that is', async () => {
+    const refuse = () => Promise.reject(new AuthError('wrong'))
+    const app = mountApp({ ...client, getMachine: refuse, listRuns: refuse, getActiveSweep: refuse })
+    await until(() => app.find('[data-testid="auth-error"]').exists(), 'the banner')
+    await flushPromises()
+    expect(app.get('[data-testid="auth-error"]').text()).toBe(
+      "This address's access token is not the running server's (each start of amdahl serve makes a new one): open the address it printed in its terminal.",
+    )
+    expect(app.text()).not.toMatch(/not connected/i)
     app.unmount()
   })
 })

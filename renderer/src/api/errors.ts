@@ -2,10 +2,18 @@
 // and a thing asked for (a run) that does not exist.
 import { ApiError } from '../../../common/api-error'
 
-/** The server refused the page's token (401): nothing works until the user opens the link `amdahl serve` printed. */
+/** Why the server refused the page: it sent no token, or one that is not the running server's. */
+export type AuthReason = 'missing' | 'wrong'
+
+const AUTH_LINES: Record<AuthReason, string> = {
+  missing: 'this address has no access token: open the address `amdahl serve` printed in its terminal',
+  wrong: "this address's access token is not the running server's: open the address `amdahl serve` printed",
+}
+
+/** The server refused the page's token (401): nothing works until the address the server printed is open. */
 export class AuthError extends Error {
-  constructor(message = 'not authorised: open the link `amdahl serve` printed, with its token') {
-    super(message)
+  constructor(readonly reason: AuthReason = 'missing') {
+    super(AUTH_LINES[reason])
     this.name = 'AuthError'
   }
 }

@@ -42,7 +42,7 @@ export function createHttpClient(base = ''): AmdahlClient {
     }
     // Before the body: the server's own line ("missing or wrong token") does not say what to do about it. A 403
     // is not about the token (it was accepted): the service's refusal says why in its own line, read below.
-    if (response.status === 401) throw new AuthError()
+    if (response.status === 401) throw new AuthError(token ? 'wrong' : 'missing')
     const body: unknown = await response.json().catch(() => null)
     if (isEnvelope(body)) return unwrap(body)
     throw new Error(`the server answered ${response.status} ${response.statusText}`.trim())

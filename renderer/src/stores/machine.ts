@@ -38,7 +38,7 @@ export const useMachineStore = defineStore('machine', () => {
       if (here.historyNote) ui.notify(here.historyNote, { kind: 'warning', timeoutMs: 15_000 })
     } catch (e) {
       // A refused token is explained once, in the banner.
-      error.value = ui.noteAuth(e) ? 'not connected' : errorLine(e)
+      error.value = ui.noteAuth(e) ? 'no access' : errorLine(e)
     }
   }
 

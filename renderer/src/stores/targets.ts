@@ -39,7 +39,7 @@ export const useTargetsStore = defineStore('targets', () => {
       error.value = null
       if (chosen.value !== null) choose(chosen.value)
     } catch (e) {
-      error.value = ui.noteAuth(e) ? 'not connected' : errorLine(e)
+      error.value = ui.noteAuth(e) ? 'no access' : errorLine(e)
     }
   }
 
@@ -80,7 +80,7 @@ export const useTargetsStore = defineStore('targets', () => {
     try {
       next = { state: 'ok', check: await client.checkTarget({ name }) }
     } catch (e) {
-      next = { state: 'failed', error: ui.noteAuth(e) ? 'not connected' : errorLine(e) }
+      next = { state: 'failed', error: ui.noteAuth(e) ? 'no access' : errorLine(e) }
     }
     checks.value = { ...checks.value, [name]: next }
   }

@@ -2,7 +2,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
 import { errorLine, oneLine } from '../../../common/one-line'
-import { isAuthError } from '../api/errors'
+import { isAuthError, type AuthReason } from '../api/errors'
 import { readJson, writeJson } from '../lib/storage'
 
 export type Theme = 'light' | 'dark'
@@ -122,15 +122,15 @@ export const useUiStore = defineStore('ui', () => {
   }
 
   /**
-   * Set once the server refused the page's token: one banner says what to do, instead of every call that
-   * failed repeating it in its own place.
+   * Why the server refused the page's token, once it did: one banner says what to do, instead of every call
+   * that failed repeating it in its own place.
    */
-  const authError = ref<string | null>(null)
+  const authError = ref<AuthReason | null>(null)
 
   /** True (and the banner raised) when e is a refused token; callers then show no error of their own. */
   function noteAuth(e: unknown): boolean {
     if (!isAuthError(e)) return false
-    authError.value = e.message
+    authError.value = e.reason
     return true
   }
 
