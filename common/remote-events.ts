@@ -5,6 +5,18 @@ import { MAX_CELLS, MAX_PROCESSES } from './contract'
 
 /** Bumped when the lines change shape; both sides must speak the same one. */
 export const EVENTS_PROTOCOL = 1
+/**
+ * What the driver (the side that started the sweep over ssh) writes on the remote's standard input, every
+ * HEARTBEAT_EVERY_MS, to say the link is alive. A link that dies without a word (a cable pulled, a laptop
+ * shut, a frozen route: no FIN) never closes that input, and sshd, with no keep-alives of its own by default,
+ * would let the sweep and the user's programs run on for hours. A remote that has seen one heartbeat takes a
+ * silence of HEARTBEAT_SILENCE_MS for a dead link: it cancels, as on a closed input, and ends
+ * (main/cli/heartbeat.ts). A driver that never sends one (a script reading the events) is never held to it.
+ */
+export const HEARTBEAT_LINE = 'amdahl-heartbeat\n'
+export const HEARTBEAT_EVERY_MS = 2_000
+/** Five missed heartbeats: a slow link is not a dead one. The driver's ssh gives up on it after 15 s too. */
+export const HEARTBEAT_SILENCE_MS = 10_000
 /** A progress or hello line is small; only the closing run line may be large (it is bounded like an import). */
 export const MAX_SMALL_EVENT_BYTES = 64 * 1024
 

@@ -140,7 +140,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .addOption(dataDir('with --on: the data folder holding targets.json, as for amdahl target'))
     .option(
       '--events <format>',
-      'jsonl: print events as JSON lines instead of the table (for programs; closing our standard input, when it is a pipe, cancels the sweep)',
+      'jsonl: print events as JSON lines instead of the table (for programs; closing our standard input, when it is a pipe, cancels the sweep, as do 10 s without a line once an amdahl-heartbeat line came on it)',
     )
     .addOption(historyDir())
     .addHelpText('after', SWEEP_EXAMPLES)

@@ -21,6 +21,8 @@ import type { CliIo } from './io'
 import { ProgressLine } from './progress'
 import { formatRunReport } from './table'
 import { checkEventsFlag, EventsWriter } from './events'
+import { SILENT_DRIVER_EXIT_MS, type DriverGone } from './heartbeat'
+import { HEARTBEAT_SILENCE_MS } from '../../common/remote-events'
 import { remoteSweepCommand } from './remote'
 import { triedOutputs, writeOutputs } from './sweep-files'
 import { oneLine } from '../../common/one-line'
@@ -61,7 +63,22 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
   const bar = io.stderr.isTTY && !events ? new ProgressLine(io.stderr) : null
   events?.hello()
   // Whoever drives the events mode (ssh from another machine) cancels by closing our stdin, and gets the run.
-  const stopWatchingInput = (events && io.onInputClosed?.(() => controller.abort())) || (() => {})
+  // A driver whose heartbeats stopped is most likely behind a dead link: cancelled the same, and then,
+  // however far the cancel got, the process ends (with its worker processes) a few seconds later, rather than
+  // run on unseen.
+  const onDriverGone = (how: DriverGone) => {
+    controller.abort()
+    if (how !== 'silent') return
+    warn(
+      `no heartbeat from the driver for ${HEARTBEAT_SILENCE_MS / 1000} s: the link is taken for dead, the sweep ` +
+        `cancelled, and this process ends within ${SILENT_DRIVER_EXIT_MS / 1000} s`,
+    )
+    setTimeout(
+      () => (io.endWithGroup ? io.endWithGroup(EXIT_FAILURE) : io.exit(EXIT_FAILURE)),
+      SILENT_DRIVER_EXIT_MS,
+    )
+  }
+  const stopWatchingInput = (events && io.onDriverGone?.(onDriverGone)) || (() => {})
   let interrupted: NodeJS.Signals | null = null
   const stopListening = io.onSignal(STOP_SIGNALS, (signal) => {
     if (interrupted) io.exit(exitCodeFor(interrupted))
