@@ -5,6 +5,8 @@ import { capLine, oneLine } from '../../common/one-line'
 import { newRunId } from '../../common/run-id'
 import {
   EVENTS_PROTOCOL,
+  HEARTBEAT_EVERY_MS,
+  HEARTBEAT_LINE,
   MAX_SMALL_EVENT_BYTES,
   RemoteEventSchema,
   type RemoteEvent,
@@ -249,9 +251,15 @@ export function runRemoteSweep(
     child.stdout.on('data', (chunk: Buffer) => reader.push(chunk))
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
     child.stdin.on('error', () => {})
+    // The remote takes a silence of its input for a link that died without a word, and ends itself and what
+    // it started: without heartbeats, a sweep there would run on unseen for as long as its budget allows.
+    const beat = () => child.stdin.writable && child.stdin.write(HEARTBEAT_LINE)
+    beat()
+    const heartbeat = setInterval(beat, HEARTBEAT_EVERY_MS)
 
     const onAbort = () => {
       // The remote cancels when its stdin closes, and still sends what it measured.
+      clearInterval(heartbeat)
       child.stdin.end()
       graceTimer = setTimeout(() => {
         // Ending ssh closes the session: the remote's pipes close (Amdahl there ends on its closed stdin and its
@@ -269,11 +277,13 @@ export function runRemoteSweep(
     else opts.signal?.addEventListener('abort', onAbort, { once: true })
 
     child.on('error', (error) => {
+      clearInterval(heartbeat)
       if (settled) return
       settled = true
       reject(new ApiError(`cannot start ssh: ${oneLine(error.message)}`))
     })
     child.on('close', (code, signal) => {
+      clearInterval(heartbeat)
       if (graceTimer) clearTimeout(graceTimer)
       opts.signal?.removeEventListener('abort', onAbort)
       if (settled) return

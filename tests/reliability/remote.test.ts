@@ -5,6 +5,8 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Progress } from '../../common/contract'
+import { HEARTBEAT_SILENCE_MS } from '../../common/remote-events'
+import { SILENT_DRIVER_EXIT_MS } from '../../main/cli/heartbeat'
 import { runRemoteSweep } from '../../main/remote/remote-sweep'
 import type { Target } from '../../main/remote/targets'
 import { buildBundles, type Bundles } from './helpers/build'
@@ -226,6 +228,53 @@ run('remote targets over ssh (a real sshd on 127.0.0.1)', () => {
     await expect(attempt).rejects.toThrow(/connection to loop failed or dropped|loop .*without a run/)
     await waitFor(() => remoteSweeps().length === 0, 15_000)
     expect(remoteSweeps()).toEqual([])
+  }, 240_000)
+
+  it('a link that dies without a word (no FIN) leaves no remote sweep and no program of it running', async () => {
+    // ssh stopped cold stands for a pulled cable or a frozen route: sshd sees its connection open and silent,
+    // the remote's input never closes, and a program that never reads its input (a command's sleep) ran on
+    // for its full minute, the sweep after it for its whole budget.
+    const attempt = runRemoteSweep(
+      target('loop'),
+      [
+        'sweep',
+        '--command',
+        'sleep 58.5',
+        '--sizes',
+        '100',
+        '--pools',
+        '1',
+        '--reps',
+        '1',
+        '--events',
+        'jsonl',
+      ],
+      { version: '0.1.0', env: env() },
+    )
+    const failed = attempt.then(
+      () => null,
+      (e: Error) => e,
+    )
+    const program = () => allProcesses().filter((p) => p.cmdline.startsWith('sleep 58.5'))
+    // The ssh client's own command line names the remote sweep too.
+    const remote = () => remoteSweeps().filter((p) => !p.cmdline.startsWith('ssh '))
+    const ssh = () => allProcesses().filter((p) => p.ppid === process.pid && p.cmdline.startsWith('ssh '))
+    let frozen: number | undefined
+    try {
+      await waitFor(() => program().length > 0, 60_000)
+      expect(program()).toHaveLength(1)
+      expect(remote()).toHaveLength(1)
+      frozen = ssh()[0]?.pid
+      expect(frozen).toBeDefined()
+      process.kill(frozen as number, 'SIGSTOP')
+      const bound = HEARTBEAT_SILENCE_MS + SILENT_DRIVER_EXIT_MS
+      await waitFor(() => remote().length === 0 && program().length === 0, bound + 10_000)
+      expect(remote()).toEqual([])
+      expect(program()).toEqual([])
+    } finally {
+      if (frozen !== undefined) process.kill(frozen, 'SIGKILL')
+    }
+    expect((await failed)?.message).toMatch(/the sweep on loop was ended by SIGKILL without a run/)
   }, 240_000)
 
   it('refuses a target whose Amdahl version differs, saying which side to update', () => {
