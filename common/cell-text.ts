@@ -1,5 +1,5 @@
 // A cell named in words, the same in the terminal, the reports and the app: its chunk setting and its flag notes.
-import type { AmdahlFit, Cell, CellFlag, FlagKind, SweepSpec } from './contract'
+import type { AmdahlFit, Cell, CellFlag, ChunkRows, FlagKind, SweepSpec } from './contract'
 import { CONFIDENCE } from './stats'
 
 /** Which of our settings a run used: a command runs none of them, a module runs our pools but its own kernel. */
@@ -36,13 +36,30 @@ export function chunkUsed(spec: Pick<SweepSpec, 'workload' | 'command' | 'chunkR
 }
 
 /**
- * Rows per task: "all" for the serial baseline, "64 (auto)" where auto chose them, "64" where they were given; "—"
- * where the run's program never saw them (chunkUsed).
+ * Rows per task given as a number: "64"; "1 (16 asked)" where N had fewer rows than asked, so each task took all N
+ * of them (a student who swept chunk 16 over N = 1 reads what the cells really did, and why it is not 16).
+ */
+const givenRows = (rows: number, asked: number): string =>
+  rows === asked ? String(rows) : `${rows} (${asked} asked)`
+
+/**
+ * Rows per task: "all" for the serial baseline, "64 (auto)" where auto chose them, "64" where they were given, "1
+ * (16 asked)" where N was smaller; "—" where the run's program never saw them (chunkUsed).
  */
 export function chunkLabel(cell: Pick<Cell, 'serial' | 'chunkRows' | 'chunkSpec'>, used = true): string {
   if (cell.serial) return 'all'
   if (!used) return '—'
-  return cell.chunkSpec === 'auto' ? `${cell.chunkRows} (auto)` : String(cell.chunkRows)
+  return cell.chunkSpec === 'auto' ? `${cell.chunkRows} (auto)` : givenRows(cell.chunkRows, cell.chunkSpec)
+}
+
+/**
+ * A chunk setting of one N, as the fit tables name it: "auto" (its rows differ from pool to pool), "16", or "1 (16
+ * asked)" where N had fewer rows, as the cells table says that setting's cells; "—" where the run's program never
+ * saw the rows (chunkUsed). `rows` is what the setting gave its cells at that N.
+ */
+export function chunkSettingLabel(chunkSpec: ChunkRows, rows: number, used = true): string {
+  if (!used) return '—'
+  return chunkSpec === 'auto' ? 'auto' : givenRows(rows, chunkSpec)
 }
 
 /**

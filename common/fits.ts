@@ -1,7 +1,7 @@
 // Which cells an Amdahl fit stands on, and why an N and chunk setting has none (pure): the engine fits by this
 // rule, and the CLI and the UI say in the same words why a setting has no fit.
 import type { AmdahlFit, Cell, ChunkRows, SweepSpec } from './contract'
-import { chunkUsed, fitLevel, levelSuffix } from './cell-text'
+import { chunkSettingLabel, chunkUsed, fitLevel, levelSuffix } from './cell-text'
 
 /** Pool sizes above 1 a fit needs: through one point a curve always fits exactly and says nothing about the law. */
 export const MIN_FIT_POOLS = 2
@@ -71,7 +71,10 @@ export interface FitTable {
 }
 
 type FitRun = {
-  cells: readonly Pick<Cell, 'n' | 'chunkSpec' | 'serial' | 'speedup' | 'speedupCi' | 'pool' | 'stats'>[]
+  cells: readonly Pick<
+    Cell,
+    'n' | 'chunkSpec' | 'chunkRows' | 'serial' | 'speedup' | 'speedupCi' | 'pool' | 'stats'
+  >[]
   fits: readonly AmdahlFit[]
   machine: { logicalCores: number }
   /** A program that never saw the rows per task (chunkUsed) reads "—" for its chunk setting, as in the cells. */
@@ -87,15 +90,17 @@ const pct1 = (share: number): string => `${(share * 100).toFixed(1)}%`
  * one. `suffix` writes f's level over few samples as the caller writes a speedup's (" (93%)", the terminal " 93%").
  */
 export function fitTable(run: FitRun, suffix: (level: number | null) => string = levelSuffix): FitTable {
-  const settings = new Map<string, { n: number; chunkSpec: ChunkRows }>()
+  // A number of rows gives every pool of an N the same rows (auto's differ, and read "auto"): the first cell's.
+  const settings = new Map<string, { n: number; chunkSpec: ChunkRows; rows: number }>()
   for (const c of run.cells) {
     if (!c.serial && !settings.has(`${c.n}|${c.chunkSpec}`))
-      settings.set(`${c.n}|${c.chunkSpec}`, { n: c.n, chunkSpec: c.chunkSpec })
+      settings.set(`${c.n}|${c.chunkSpec}`, { n: c.n, chunkSpec: c.chunkSpec, rows: c.chunkRows })
   }
   const fitted = run.fits.length > 0
   const chunksUsed = run.spec === undefined || chunkUsed(run.spec)
-  const rows = [...settings.values()].map(({ n, chunkSpec }) => {
-    const where = [n.toLocaleString('en-US'), chunksUsed ? String(chunkSpec) : '—']
+  const rows = [...settings.values()].map(({ n, chunkSpec, rows: used }) => {
+    // As the cells table says the same cells: "1 (16 asked)" where N = 1 held fewer rows than the setting.
+    const where = [n.toLocaleString('en-US'), chunkSettingLabel(chunkSpec, used, chunksUsed)]
     const fit = run.fits.find((f) => f.n === n && f.chunkSpec === chunkSpec)
     if (!fit) {
       const why = noFitReason(run.cells, n, chunkSpec, run.machine.logicalCores)

@@ -29,7 +29,7 @@ import { menuCommands } from '../../common/contract'
 import { fieldErrors } from '../../renderer/src/lib/spec-errors'
 import { makeRun } from './history-fixtures'
 import { makeRun as makeChartRun } from './charts-fixtures'
-import { formatFits } from '../../main/cli/table'
+import { formatCells, formatFits } from '../../main/cli/table'
 
 describe('formatDuration', () => {
   it('prints milliseconds below a second', () => expect(formatDuration(850)).toBe('850 ms'))
@@ -290,6 +290,32 @@ describe('fitLines', () => {
     expect(fitLines(two)).toEqual([`N=32 and 48, auto chunks: ${reason}`])
     expect(fitLines({ ...run, cells: run.cells.filter((c) => c.n === 64) })).toEqual([
       `N=64, auto chunks: ${reason}`,
+    ])
+  })
+})
+
+describe('a chunk setting larger than N', () => {
+  it('reads the same in the cells and the fit tables: the rows used, and the setting asked for', async () => {
+    // The engine plans chunk 16 over N = 1 as one chunk of 1 row; over N = 32 as two chunks of 16.
+    const run = await runSweep(
+      SweepSpecSchema.parse({ sizes: [1, 32], pools: [1, 2], chunkRows: [16], repetitions: 1, warmups: 0 }),
+    )
+    const parallel = (n: number) => run.cells.find((c) => c.n === n && !c.serial)!
+    expect([parallel(1).chunkRows, parallel(32).chunkRows]).toEqual([1, 16])
+    const cellChunk = (n: number) => cellRows(run).find((r) => r.n === n && r.pool !== 'serial')!.chunk
+    expect([cellChunk(1), cellChunk(32)]).toEqual(['1 (16 asked)', '16'])
+    // The fit table of the terminal and the reports, its rows in the order of the cells.
+    expect(fitTable(run).rows.map((r) => r.slice(0, 2))).toEqual([
+      ['1', '1 (16 asked)'],
+      ['32', '16'],
+    ])
+    expect(formatFits(run)).toMatch(/^\s*1 +1 \(16 asked\) /m)
+    expect(formatCells(run.cells)).toMatch(/^\s*1 +2 +1 \(16 asked\) /m)
+    // The app's fit lines under its table: N = 1 is not grouped with N = 32, whose chunks did have 16 rows.
+    const reason = noFitReason(run.cells, 1, 16, run.machine.logicalCores)
+    expect(fitLines(run)).toEqual([
+      `N=1, 1-row chunks (16 asked): ${reason}`,
+      `N=32, 16-row chunks: ${reason}`,
     ])
   })
 })

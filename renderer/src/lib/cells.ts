@@ -110,8 +110,13 @@ export function fitLines(run: Run): string[] {
     const key = `${c.n}|${c.chunkSpec}`
     if (c.serial || seen.has(key)) continue
     seen.add(key)
-    // A program that never saw the rows per task (chunkUsed) is fitted per N alone, and said so.
-    const chunks = !used ? '' : c.chunkSpec === 'auto' ? 'auto chunks' : `${c.chunkSpec}-row chunks`
+    // A program that never saw the rows per task (chunkUsed) is fitted per N alone, and said so. A setting above N
+    // names the rows its cells took, as the cells table does ("1 (16 asked)"), not the 16 no task had.
+    const chunks = !used
+      ? ''
+      : c.chunkSpec === 'auto'
+        ? 'auto chunks'
+        : `${c.chunkRows}-row chunks${c.chunkRows === c.chunkSpec ? '' : ` (${c.chunkSpec} asked)`}`
     const where = chunks ? `N=${c.n}, ${chunks}` : `N=${c.n}`
     const fit = run.fits.find((f) => f.n === c.n && f.chunkSpec === c.chunkSpec)
     if (!fit) {
