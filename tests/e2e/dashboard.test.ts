@@ -402,9 +402,15 @@ describe('dashboard', () => {
     await hashMatches(lab.page, (hash) => hash.includes('view=compare'))
     expect(await byTestId(lab.page, 'charts').count()).toBe(0) // compare replaces the charts
 
-    // The candidate was ticked first (newest by default), so it is the baseline: pick the real run as A.
-    await byTestId(lab.page, 'compare-baseline').selectOption(a.id)
-    await byTestId(lab.page, 'compare-candidate').selectOption(b.id)
+    // The candidate (the newest) showed alone, as a finished sweep does, and the baseline was ticked after it:
+    // the older run is still A, so the cells the candidate made faster read faster, and the address says A first.
+    expect(await byTestId(lab.page, 'compare-baseline').inputValue()).toBe(a.id)
+    expect(await byTestId(lab.page, 'compare-candidate').inputValue()).toBe(b.id)
+    expect(await byTestId(lab.page, 'compare-candidate-start').textContent()).toMatch(/^started .*2031/)
+    await hashMatches(
+      lab.page,
+      (hash) => hashRunsOf(hash).join() === `${a.id},${b.id}` && !hash.includes('base='),
+    )
     const rows = async () =>
       (await byTestId(lab.page, 'compare-row').evaluateAll((trs) =>
         trs.map((tr) => {
@@ -431,12 +437,38 @@ describe('dashboard', () => {
     )
     await screenshot(lab.page, 'compare-1280-light')
 
-    // Swapped, the same cells are slower; a reload keeps the compare view and the swap (the hash names both).
+    // Swapped, the same cells are slower; a reload keeps the compare view and the swap (the hash names both),
+    // rather than putting the older run first again.
     await byTestId(lab.page, 'compare-swap').click()
     await expect.poll(async () => (await rows()).filter((r) => r.endsWith('slower')).length).toBe(2)
+    await hashMatches(
+      lab.page,
+      (hash) => hashRunsOf(hash).join() === `${b.id},${a.id}` && hash.includes(`base=${b.id}`),
+    )
     await lab.page.reload()
     await byTestId(lab.page, 'compare-table').waitFor({ timeout: WAIT_MS })
     await expect.poll(async () => (await rows()).filter((r) => r.endsWith('slower')).length).toBe(2)
+    expect(await byTestId(lab.page, 'compare-baseline').inputValue()).toBe(b.id)
+
+    // Back on the charts, the key and the table's tabs list the runs in compare's order, in the same colours.
+    await byTestId(lab.page, 'view-charts').click()
+    await byTestId(lab.page, 'charts-run-key').waitFor({ timeout: WAIT_MS })
+    const swatches = (list: string, swatch: string) =>
+      lab.page.evaluate(
+        `[...document.querySelectorAll('[data-testid="${list}"] ${swatch}')].map((e) => getComputedStyle(e).backgroundColor)`,
+      ) as Promise<string[]>
+    expect(
+      await byTestId(lab.page, 'details-tab').evaluateAll((tabs) =>
+        tabs.map((t) => t.getAttribute('data-run-id')),
+      ),
+    ).toEqual([b.id, a.id])
+    expect(await byTestId(lab.page, 'charts-run-key').locator('li').allTextContents()).toEqual([
+      expect.stringContaining('candidate'),
+      expect.stringContaining('baseline'),
+    ])
+    const keyed = await swatches('charts-run-key', '.charts__swatch')
+    expect(keyed).toHaveLength(2)
+    expect(await swatches('details-tabs', '.swatch')).toEqual(keyed)
 
     // A third run ticked: Compare steps aside for the charts and says why.
     await cloneRun(a, 'e2e-third', 'third', '2032-01-01T00:00:00.000Z')

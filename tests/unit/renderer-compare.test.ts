@@ -46,6 +46,16 @@ describe('CompareView', () => {
     expect(row[7].text()).toMatch(/^\+100 % /)
   })
 
+  it('says under each picker when its run started, so which is the older is seen', () => {
+    const runs = [
+      { ...base, createdAt: '2029-03-04T10:00:00.000Z' },
+      { ...faster, createdAt: '2031-01-01T09:00:00.000Z' },
+    ]
+    const view = mount(CompareView, { props: { runs } })
+    expect(view.get('[data-testid="compare-baseline-start"]').text()).toMatch(/^started .*2029/)
+    expect(view.get('[data-testid="compare-candidate-start"]').text()).toMatch(/^started .*2031/)
+  })
+
   it('names its swap button by what it does, not by its arrow glyph', () => {
     const view = mount(CompareView, { props: { runs: [base, faster] } })
     expect(view.get('[data-testid="compare-swap"]').attributes('aria-label')).toBe(

@@ -7,6 +7,7 @@ import { SweepSpecSchema, type Run } from '../../common/contract'
 import { emptyFilter, filterChoices, filterRuns } from '../../renderer/src/lib/history-filter'
 import {
   compareAvailability,
+  compareOrder,
   formatViewHash,
   MAX_OVERLAY,
   parseViewHash,
@@ -20,7 +21,7 @@ import { useHistoryStore } from '../../renderer/src/stores/history'
 import { useSelectionStore } from '../../renderer/src/stores/selection'
 import { MAX_TOASTS, useUiStore } from '../../renderer/src/stores/ui'
 import { makeRun } from './history-fixtures'
-import { createTestClient, storesWith, type TestClient } from './renderer-client'
+import { createTestClient, storesWith, until, type TestClient } from './renderer-client'
 
 let client: TestClient
 beforeEach(async () => {
@@ -50,9 +51,11 @@ async function withRuns(...runs: Run[]) {
 
 describe('view hash', () => {
   it('round-trips runs, the open run, the focused size and the view', () => {
-    const state = { runs: ['a', 'b-2'], open: 'b-2', n: 1000, view: 'compare' as const }
+    const state = { runs: ['a', 'b-2'], open: 'b-2', n: 1000, view: 'compare' as const, base: 'b-2' }
     expect(parseViewHash(formatViewHash(state))).toEqual(state)
-    expect(formatViewHash({ runs: ['a'], open: 'a', n: null, view: 'charts' })).toBe('#runs=a')
+    expect(formatViewHash({ runs: ['a'], open: 'a', n: null, view: 'charts', base: null })).toBe('#runs=a')
+    // A baseline that is not one of the runs means nothing, and is dropped.
+    expect(parseViewHash('#runs=a,b&base=c')?.base).toBeNull()
   })
 
   it('keeps what else the hash holds (browser mode’s token) first, as it was, and reads past it', () => {
@@ -69,6 +72,64 @@ describe('view hash', () => {
     expect(parsed?.n).toBeNull()
     expect(parseViewHash('')).toBeNull()
     expect(parseViewHash('#something-else')).toBeNull()
+  })
+})
+
+describe('compare order', () => {
+  const older = { id: 'before', createdAt: '2026-11-01T08:00:00.000Z' }
+  const newer = { id: 'after', createdAt: '2026-11-01T09:30:00.000Z' }
+
+  it('makes the older run the baseline whichever was ticked first, unless the user picked one', () => {
+    expect(compareOrder([newer, older], null)).toEqual(['before', 'after'])
+    expect(compareOrder([older, newer], null)).toEqual(['before', 'after'])
+    expect(compareOrder([older, newer], 'after')).toEqual(['after', 'before'])
+    expect(compareOrder([newer, older], 'after')).toEqual(['after', 'before'])
+    // Runs of one start time keep the order they have; three runs are not a pair to compare.
+    expect(compareOrder([newer, { ...older, createdAt: newer.createdAt }], null)).toEqual(['after', 'before'])
+    expect(compareOrder([newer, older, { id: 'x', createdAt: older.createdAt }], null)).toEqual([
+      'after',
+      'before',
+      'x',
+    ])
+  })
+
+  it('shows a finished sweep and an earlier run ticked after it older first, in the URL too; a swap sticks over a reload', async () => {
+    const { history, selection } = await withRuns(run(1), run(2))
+    // A finished sweep shows alone (the newest); the student ticks the run from before their change.
+    expect(selection.ids).toEqual(['run-2'])
+    await history.toggleSelected('run-1')
+    expect(selection.ids).toEqual(['run-2', 'run-1'])
+    selection.view = 'compare'
+    await until(() => selection.ids[0] === 'run-1', 'the older run first')
+    expect(history.selectedRuns.map((r) => r.id)).toEqual(['run-1', 'run-2'])
+    await painted()
+    expect(location.hash).toBe('#runs=run-1,run-2&view=compare')
+
+    // Swapped by the user: the newer run is the baseline, and the address says it was picked.
+    selection.reorder(['run-2', 'run-1'])
+    await painted()
+    expect(selection.ids).toEqual(['run-2', 'run-1'])
+    expect(location.hash).toBe('#runs=run-2,run-1&open=run-1&view=compare&base=run-2')
+    const swapped = location.hash
+
+    // A reload of that address keeps the swap; one without the pick is ordered older first.
+    storesWith(client)
+    window.history.replaceState(null, '', swapped)
+    const reloaded = useHistoryStore()
+    await reloaded.refresh()
+    expect(reloaded.selectedRuns.map((r) => r.id)).toEqual(['run-2', 'run-1'])
+    expect(useSelectionStore().baseline).toBe('run-2')
+    storesWith(client)
+    window.history.replaceState(null, '', '#runs=run-2,run-1&view=compare')
+    const plain = useHistoryStore()
+    await plain.refresh()
+    await until(() => plain.selectedRuns[0]?.id === 'run-1', 'the older run first after a reload')
+
+    // Unticking the picked baseline forgets the pick: the next pair is ordered by time again.
+    const picked = useSelectionStore()
+    picked.reorder(['run-2', 'run-1'])
+    await plain.toggleSelected('run-2')
+    expect(picked.baseline).toBeNull()
   })
 })
 

@@ -1,5 +1,5 @@
-// What the page shows, as the URL hash keeps it (#runs=a,b&open=a&n=1000&view=charts): parsed and written here,
-// purely, so a reload or a bookmark restores the view. Ids are checked like the contract checks them.
+// What the page shows, as the URL hash keeps it (#runs=a,b&open=a&n=1000&view=compare&base=b): parsed and written
+// here, purely, so a reload or a bookmark restores the view. Ids are checked like the contract checks them.
 import { RunIdSchema } from '../../../common/contract'
 
 /** Most runs the charts overlay at once: beyond it lines and legends stop telling runs apart. */
@@ -8,7 +8,10 @@ export const MAX_OVERLAY = 8
 export type CentreView = 'charts' | 'compare'
 
 export interface ViewState {
-  /** Ticked runs, in the order they were ticked: the charts and the table show exactly these. */
+  /**
+   * Ticked runs, in the order they were ticked, or in Compare's order once it was shown (its baseline first): the
+   * charts and the table show exactly these, coloured in this order.
+   */
   runs: string[]
   /** The run whose cells the table shows; one of runs. */
   open: string | null
@@ -16,6 +19,8 @@ export interface ViewState {
   n: number | null
   /** What the centre column shows. */
   view: CentreView
+  /** The baseline the user picked or swapped to in Compare, one of runs; null: the older run is the baseline. */
+  base: string | null
 }
 
 /** Whether the Compare view can be shown for this many ticked runs, and why not when it cannot. */
@@ -29,7 +34,7 @@ export function compareAvailability(selected: number): { enabled: boolean; reaso
   return { enabled: false, reason: `Compare needs exactly two ticked runs: ${selected} are ticked` }
 }
 
-export const emptyView = (): ViewState => ({ runs: [], open: null, n: null, view: 'charts' })
+export const emptyView = (): ViewState => ({ runs: [], open: null, n: null, view: 'charts', base: null })
 
 const validId = (id: string): boolean => RunIdSchema.safeParse(id).success
 
@@ -45,10 +50,12 @@ export function parseViewHash(hash: string): ViewState | null {
   const nRaw = Number(params.get('n'))
   const n = params.has('n') && Number.isInteger(nRaw) && nRaw > 0 ? nRaw : null
   const view: CentreView = params.get('view') === 'compare' ? 'compare' : 'charts'
-  return { runs, open, n, view }
+  const baseRaw = params.get('base')
+  const base = baseRaw && runs.includes(baseRaw) ? baseRaw : null
+  return { runs, open, n, view, base }
 }
 
-const VIEW_FIELDS = new Set(['runs', 'open', 'n', 'view'])
+const VIEW_FIELDS = new Set(['runs', 'open', 'n', 'view', 'base'])
 
 /**
  * The hash for a view; ids are [A-Za-z0-9_-] so they need no escaping. Fields of `current` that are not the
@@ -64,5 +71,23 @@ export function formatViewHash(state: ViewState, current = ''): string {
     parts.push(`open=${state.open}`)
   if (state.n !== null) parts.push(`n=${state.n}`)
   if (state.view !== 'charts') parts.push(`view=${state.view}`)
+  if (state.base && state.runs.includes(state.base)) parts.push(`base=${state.base}`)
   return `#${[...kept, ...parts].join('&')}`
+}
+
+/**
+ * Compare's pair in the order it shows them, the baseline (A) first: the one the user picked or swapped to, else
+ * the older by start time, so "faster" answers what a student asks ("did my change make it faster than before?")
+ * whichever run was ticked first. Runs of one start time keep their order; anything but a pair is left as it is.
+ */
+export function compareOrder(
+  runs: readonly { id: string; createdAt: string }[],
+  base: string | null,
+): string[] {
+  const ids = runs.map((r) => r.id)
+  if (runs.length !== 2) return ids
+  const [first, second] = runs
+  if (base === second.id) return [second.id, first.id]
+  if (base === first.id) return ids
+  return Date.parse(second.createdAt) < Date.parse(first.createdAt) ? [second.id, first.id] : ids
 }

@@ -1,10 +1,11 @@
 // The history of runs: the list, the runs fetched so far, and edits (rename, delete with undo). What is shown
 // lives in the selection store (stores/selection.ts); imports and exports in stores/files.ts.
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef, watch } from 'vue'
 import type { Run, RunSummary } from '../../../common/contract'
 import { isNotFound } from '../api/errors'
 import { runTitle } from '../lib/format'
+import { compareAvailability } from '../lib/view-state'
 import { useClient } from '../api/inject'
 import { useMachineStore } from './machine'
 import { useSelectionStore } from './selection'
@@ -71,6 +72,17 @@ export const useHistoryStore = defineStore('history', () => {
     if (!same) lastSelected = next
     return lastSelected
   })
+  /**
+   * Compare shown (its view, with its two runs loaded) orders them as it shows them: the baseline the user picked,
+   * else the older run first. The selection takes that order, so the URL and the charts' colours say the same A.
+   */
+  watch(
+    [() => selection.view, selectedRuns],
+    ([view, shown]) => {
+      if (view === 'compare' && compareAvailability(shown.length).enabled) selection.orderForCompare(shown)
+    },
+    { immediate: true },
+  )
   const byId = computed(() => new Map(runs.value.map((r) => [r.id, r])))
   /**
    * Runs imported from another machine. The history marks every import, including this machine's own exports;

@@ -1,8 +1,16 @@
 // The one selection: which runs the charts overlay AND the table offers (the open run is always one of them),
-// the focused size and the centre view; kept in the URL hash, so reload and bookmarks restore the view.
+// the focused size, the centre view and Compare's baseline; kept in the URL hash, so reload and bookmarks restore
+// the view.
 import { defineStore } from 'pinia'
 import { computed, onScopeDispose, ref, watch } from 'vue'
-import { emptyView, formatViewHash, MAX_OVERLAY, parseViewHash, type CentreView } from '../lib/view-state'
+import {
+  compareOrder,
+  emptyView,
+  formatViewHash,
+  MAX_OVERLAY,
+  parseViewHash,
+  type CentreView,
+} from '../lib/view-state'
 import { useUiStore } from './ui'
 
 const hasWindow = typeof window !== 'undefined' && typeof location !== 'undefined'
@@ -16,6 +24,11 @@ export const useSelectionStore = defineStore('selection', () => {
   const openId = ref<string | null>(initial.open)
   const focusN = ref<number | null>(initial.n)
   const view = ref<CentreView>(initial.view)
+  /**
+   * The baseline the user picked or swapped to in Compare, while it stays ticked; null: Compare puts the older run
+   * first. Kept in the URL, so a swap outlives a reload rather than being sorted back.
+   */
+  const baseline = ref<string | null>(initial.base)
   /** False until the first history listing: the hash is not rewritten before the runs it names are checked. */
   const settled = ref(false)
   /**
@@ -27,9 +40,10 @@ export const useSelectionStore = defineStore('selection', () => {
   const isSelected = (id: string): boolean => ids.value.includes(id)
   const full = computed(() => ids.value.length >= MAX_OVERLAY)
 
-  /** Keeps the open run one of the ticked ones: the first of them when it was unticked. */
+  /** Keeps the open run one of the ticked ones (the first of them when it was unticked), and the baseline too. */
   function keepOpenInside(): void {
     if (!openId.value || !ids.value.includes(openId.value)) openId.value = ids.value[0] ?? null
+    if (baseline.value !== null && !ids.value.includes(baseline.value)) baseline.value = null
   }
 
   function refuseMore(): void {
@@ -65,6 +79,7 @@ export const useSelectionStore = defineStore('selection', () => {
   function focus(id: string): void {
     ids.value = [id]
     openId.value = id
+    keepOpenInside()
   }
 
   /**
@@ -85,10 +100,25 @@ export const useSelectionStore = defineStore('selection', () => {
     keepOpenInside()
   }
 
-  /** The same runs in another order (the compare view's baseline first); anything else is ignored. */
+  /**
+   * The same runs in another order, the baseline the user picked or swapped to first (the compare view's): it
+   * stays the baseline while ticked. Anything else is ignored.
+   */
   function reorder(order: string[]): void {
     const same = order.length === ids.value.length && new Set(order).size === order.length
-    if (same && order.every((id) => ids.value.includes(id))) ids.value = [...order]
+    if (!same || !order.every((id) => ids.value.includes(id))) return
+    ids.value = [...order]
+    baseline.value = order[0] ?? null
+  }
+
+  /**
+   * Compare is shown with these runs (the ticked ones, loaded): they take its order, the picked baseline or else
+   * the older run first (compareOrder), so the URL and the charts' colours follow the A and B it shows.
+   */
+  function orderForCompare(runs: readonly { id: string; createdAt: string }[]): void {
+    if (runs.length !== ids.value.length) return // some still on their way: their start times are not known
+    const order = compareOrder(runs, baseline.value)
+    if (order.some((id, i) => id !== ids.value[i])) ids.value = order
   }
 
   function setOpenAmongSelected(id: string): void {
@@ -102,6 +132,7 @@ export const useSelectionStore = defineStore('selection', () => {
     written = hash
     ids.value = state.runs.filter((id) => present.has(id))
     openId.value = state.open
+    baseline.value = state.base
     keepOpenInside()
     focusN.value = state.n
     view.value = state.view
@@ -112,7 +143,13 @@ export const useSelectionStore = defineStore('selection', () => {
   function writeHash(): void {
     if (!hasWindow || !settled.value) return
     if (location.hash !== written && parseViewHash(location.hash)) return
-    const state = { runs: ids.value, open: openId.value, n: focusN.value, view: view.value }
+    const state = {
+      runs: ids.value,
+      open: openId.value,
+      n: focusN.value,
+      view: view.value,
+      base: baseline.value,
+    }
     const hash = formatViewHash(state, location.hash)
     if (hash !== location.hash) history.replaceState(history.state, '', hash)
     written = hash
@@ -137,7 +174,7 @@ export const useSelectionStore = defineStore('selection', () => {
     writeHash()
   }
   watch(
-    [ids, openId, focusN, view, settled],
+    [ids, openId, focusN, view, baseline, settled],
     () => {
       if (!hasWindow || pending !== null) return
       pending = requestAnimationFrame(() => {
@@ -162,6 +199,7 @@ export const useSelectionStore = defineStore('selection', () => {
     openId,
     focusN,
     view,
+    baseline,
     settled,
     full,
     isSelected,
@@ -171,6 +209,7 @@ export const useSelectionStore = defineStore('selection', () => {
     add,
     retain,
     reorder,
+    orderForCompare,
     setOpenAmongSelected,
     applyHash,
     flushHash,
