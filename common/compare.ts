@@ -95,8 +95,9 @@ export const DRIFT_NOTE =
   'The intervals hold each run’s own sampling noise, not the machine’s drift between the two runs: on a busy or virtual machine, sweep the baseline again to see how far a run moves by itself.'
 
 export interface RunComparison {
-  baseline: { id: string; name: string }
-  candidate: { id: string; name: string }
+  /** The run "faster" and "slower" are measured against (A), and when it started: the older is the natural A. */
+  baseline: { id: string; name: string; createdAt: string }
+  candidate: { id: string; name: string; createdAt: string }
   method: {
     kind: 'percentile bootstrap of the ratio of medians'
     confidence: number
@@ -377,8 +378,8 @@ export function compareRuns(a: Run, b: Run, options: CompareOptions = {}): RunCo
   const machine =
     ratios.length > 0 ? { low: Math.min(...ratios), high: Math.max(...ratios), cells: ratios.length } : null
   return {
-    baseline: { id: a.id, name: a.name },
-    candidate: { id: b.id, name: b.name },
+    baseline: { id: a.id, name: a.name, createdAt: a.createdAt },
+    candidate: { id: b.id, name: b.name, createdAt: b.createdAt },
     method: {
       kind: 'percentile bootstrap of the ratio of medians',
       confidence: COMPARE_CONFIDENCE,

@@ -62,10 +62,24 @@ const verdictText = (c: CellComparison): string => {
   )
 }
 
+/** "2030-01-01 00:00 UTC", as `history list` writes a run's start (its column is "created (UTC)"). */
+const startText = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')} UTC`
+
+/**
+ * Said when the baseline is the newer run: the app puts the older first unless swapped, and a student who copied
+ * the ids from `history list` (newest first) asked, without meaning to, how the older run fares against the new.
+ */
+export const NEWER_BASELINE_NOTE =
+  'the baseline (A) started after the candidate (B): "faster" says the older run took less time. ' +
+  'Give the older id first to ask whether the newer run is faster (the app orders them so).'
+
 /** The comparison as the terminal prints it: who, what differs, the method, one row per common cell. */
 export function formatComparison(cmp: RunComparison): string {
-  const who = (r: { id: string; name: string }) => (r.name ? `${r.id} "${r.name}"` : r.id)
+  const who = (r: RunComparison['baseline']) =>
+    `${r.name ? `${r.id} "${r.name}"` : r.id}, started ${startText(r.createdAt)}`
   const lines = [`Baseline  ${who(cmp.baseline)}`, `Candidate ${who(cmp.candidate)}`]
+  if (Date.parse(cmp.baseline.createdAt) > Date.parse(cmp.candidate.createdAt))
+    lines.push(`Note:     ${NEWER_BASELINE_NOTE}`)
   if (cmp.differences.length > 0) {
     lines.push(
       `Differs:  ${cmp.differences.map((d) => `${d.field} ${d.baseline} → ${d.candidate}`).join('; ')}`,

@@ -34,6 +34,8 @@ let history: string
 let baseId: string
 /** The same run with every pool-2 cell scaled by k (faster) and re-imported. */
 let fastId: string
+/** When the base sweep started, as compare names it ("2030-01-01 00:00 UTC"); its scaled copy keeps it. */
+let started: string
 let k: number
 
 const amdahl = (...args: string[]): SpawnSyncReturns<string> =>
@@ -72,6 +74,7 @@ beforeAll(async () => {
   const exported = RunsExportSchema.parse(JSON.parse(ok(amdahl('export', saved, '--format', 'json')).stdout))
   const base = exported.runs[0]
   baseId = base.id
+  started = `${base.createdAt.slice(0, 16).replace('T', ' ')} UTC`
   k = 1 / (2 * widestSpread(base))
   const fast = scaleCells(base, k, (c) => !c.serial && c.pool === 2, `${baseId.slice(0, 17)}fast`)
   writeFileSync(join(work, 'fast.json'), JSON.stringify({ ...exported, runs: [fast] }))
@@ -125,8 +128,10 @@ describe('amdahl compare', () => {
   it('prints a table whose scaled cells read faster and untouched ones no change', () => {
     const out = ok(amdahl('compare', baseId, fastId)).stdout
     const lines = out.split('\n')
-    expect(lines[0]).toBe(`Baseline  ${baseId} "base"`)
-    expect(lines[1]).toBe(`Candidate ${fastId} "base ×${k}"`)
+    expect(lines[0]).toBe(`Baseline  ${baseId} "base", started ${started}`)
+    expect(lines[1]).toBe(`Candidate ${fastId} "base ×${k}", started ${started}`)
+    // Runs of one start time: neither is the newer, so nothing is said of the order.
+    expect(out).not.toMatch(/^Note:/m)
     const rows = lines.filter((l) => /^\s*[\d,]+\s+(serial|\d+)\s/.test(l))
     expect(rows).toHaveLength(10)
     for (const row of rows) {

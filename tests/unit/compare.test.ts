@@ -17,7 +17,7 @@ import { mulberry32 } from '../../common/stats'
 import { parseImport } from '../../main/history/parse'
 import { scaleCells, scaleChecks, widestSpread } from './compare-fixtures'
 import { mergeProcessRuns } from '../../main/engine/processes'
-import { formatComparison } from '../../main/cli/compare'
+import { formatComparison, NEWER_BASELINE_NOTE } from '../../main/cli/compare'
 import { runCli } from '../../main/cli/program'
 import { HistoryStore } from '../../main/history/store'
 import { memoryIo } from './cli-io'
@@ -43,6 +43,29 @@ beforeAll(async () => {
   k = 1 / (2 * widestSpread(baseline))
   const faster = scaleCells(baseline, k, (c) => !c.serial && c.pool === 2, 'cand-1')
   candidate = scaleCells(faster, 1 / k, (c) => !c.serial && c.pool === 1, 'cand-1')
+})
+
+describe('formatComparison, the order of the runs', () => {
+  const before = '2030-01-01T09:05:00.000Z'
+  const after = '2030-01-02T10:30:00.000Z'
+
+  it('names when each run started, and says nothing more when the baseline is the older', () => {
+    const text = formatComparison(
+      compareRuns({ ...baseline, createdAt: before }, { ...candidate, createdAt: after }),
+    )
+    const [a, b, third] = text.split('\n')
+    expect(a).toBe(`Baseline  ${baseline.id} "base", started 2030-01-01 09:05 UTC`)
+    expect(b).toBe(`Candidate cand-1 "${candidate.name}", started 2030-01-02 10:30 UTC`)
+    expect(third).not.toMatch(/^Note:/)
+  })
+
+  it('says so when the baseline is the newer run, as ids copied from history list (newest first) give them', () => {
+    const text = formatComparison(
+      compareRuns({ ...baseline, createdAt: after }, { ...candidate, createdAt: before }),
+    )
+    expect(text.split('\n')[2]).toBe(`Note:     ${NEWER_BASELINE_NOTE}`)
+    expect(NEWER_BASELINE_NOTE).toMatch(/^the baseline \(A\) started after the candidate \(B\)/)
+  })
 })
 
 describe('compareRuns', () => {
