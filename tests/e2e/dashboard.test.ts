@@ -1,11 +1,12 @@
 // The dashboard at scale in Chromium: one selection for charts and table (kept in the URL), a dense sweep and a
 // six-run overlay that fit the window with one-page legends, history search and filters, progress in view on Run.
 // Every run here is a real sweep of the engine or a clone of one (new id and name), never a hand-written run.
+import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import type { Run, SweepSpecInput } from '../../common/contract'
 import { scaleCells, widestSpread } from '../unit/compare-fixtures'
-import { screenshot } from './helpers/browser'
+import { SCREENSHOT_DIR, screenshot } from './helpers/browser'
 import { appInPage } from './helpers/hooks'
 import { byTestId, fillSweepForm, openApp, waitForSteadyChart, WAIT_MS } from './helpers/ui'
 
@@ -571,6 +572,29 @@ describe('dashboard', () => {
       return { overflow: wrap.scrollWidth - wrap.clientWidth, inside: flags.every((f) => f.right <= card.right) }
     })()`)) as { overflow: number; inside: boolean }
     expect(fits).toEqual({ overflow: 0, inside: true })
+  })
+
+  it('names a chunk setting above N alike in the run table and its fit lines, at 1280×800 light and dark', async () => {
+    // The engine gives chunk 16 over N = 1 one chunk of 1 row, over N = 32 two chunks of 16.
+    const run = await lab.app.seedRun({ ...TINY, sizes: [1, 32], chunkRows: [16], name: 'chunk above N' })
+    await lab.page.setViewportSize({ width: 1280, height: 800 })
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await lab.page.emulateMedia({ colorScheme })
+      await openApp(lab.page, lab.app.url)
+      const details = lab.page.locator(`[data-testid="run-details"][data-run-id="${run.id}"]`)
+      await details.waitFor({ timeout: WAIT_MS })
+      const chunks = await details
+        .getByTestId('cell-row')
+        .evaluateAll((trs) => trs.map((tr) => (tr.querySelector('td.chunk')?.textContent ?? '').trim()))
+      // Pools 1 and 2 of each size, after its serial baseline.
+      expect(chunks).toEqual(['all', '1 (16 asked)', '1 (16 asked)', 'all', '16', '16'])
+      expect(await details.getByTestId('fit-lines').locator('li').allTextContents()).toEqual([
+        expect.stringMatching(/^N=1, 1-row chunks \(16 asked\): /),
+        expect.stringMatching(/^N=32, 16-row chunks: /),
+      ])
+      await details.screenshot({ path: join(SCREENSHOT_DIR, `chunk-above-n-1280-${colorScheme}.png`) })
+    }
+    await lab.page.emulateMedia({ colorScheme: 'light' })
   })
 
   it('keeps the history export buttons on one row inside the history at 1280×800 and 1920×1080', async () => {

@@ -2,7 +2,7 @@
 // The renderer's pure helpers: durations, ETA, times with spread, list fields, progress texts, table rows.
 import { describe, expect, it } from 'vitest'
 import { SweepSpecSchema } from '../../common/contract'
-import { atInterval, cellRows, fitLines } from '../../renderer/src/lib/cells'
+import { atInterval, cellRows, chunkPieces, fitLines } from '../../renderer/src/lib/cells'
 import { chunkBasisLabel } from '../../renderer/src/charts/select'
 import { chartCards } from '../../renderer/src/charts/cards'
 import { fitTable, limitText, noFitReason } from '../../common/fits'
@@ -304,6 +304,9 @@ describe('a chunk setting larger than N', () => {
     expect([parallel(1).chunkRows, parallel(32).chunkRows]).toEqual([1, 16])
     const cellChunk = (n: number) => cellRows(run).find((r) => r.n === n && r.pool !== 'serial')!.chunk
     expect([cellChunk(1), cellChunk(32)]).toEqual(['1 (16 asked)', '16'])
+    // A narrow table breaks between the rows and the setting, never inside the brackets.
+    expect(chunkPieces(cellChunk(1))).toEqual(['1', '(16 asked)'])
+    expect(chunkPieces('16')).toEqual(['16'])
     // The fit table of the terminal and the reports, its rows in the order of the cells.
     expect(fitTable(run).rows.map((r) => r.slice(0, 2))).toEqual([
       ['1', '1 (16 asked)'],

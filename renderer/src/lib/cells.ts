@@ -160,3 +160,12 @@ export function atInterval(text: string): string[] {
   const tail = close < 0 ? [text.slice(open + 1)] : [text.slice(open + 1, close + 1), text.slice(close + 2)]
   return [text.slice(0, open), ...tail]
 }
+
+/**
+ * Rows per task as pieces, the rows and what the setting was ("1", "(16 asked)"; "500", "(auto)"), so a narrow
+ * table breaks between them, never inside the brackets ("1 (16" over "asked)").
+ */
+export function chunkPieces(text: string): string[] {
+  const open = text.indexOf(' (')
+  return open < 0 ? [text] : [text.slice(0, open), text.slice(open + 1)]
+}
