@@ -7,7 +7,15 @@ import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import type { Run, SweepSpecInput } from '../../common/contract'
 import { appInPage } from './helpers/hooks'
-import { byTestId, fillSweepForm, openApp, waitForStatus, WAIT_MS } from './helpers/ui'
+import {
+  byTestId,
+  canvasInk,
+  fillSweepForm,
+  openApp,
+  waitForStatus,
+  waitForSteadyChart,
+  WAIT_MS,
+} from './helpers/ui'
 
 const TINY: SweepSpecInput = { sizes: [32, 64], pools: [1, 2], repetitions: 1, warmups: 0 }
 
@@ -205,5 +213,57 @@ describe('the dashboard from the keyboard', () => {
     await lab.page.keyboard.press('Tab')
     expect((await focus(lab.page)).at).toBe('export-samples-csv')
     await expect.poll(covered, { timeout: 3000 }).toBe(false)
+  }, 60_000)
+
+  it('shows and hides a chart’s line with Tab and Space or Enter, its buttons over the canvas legend', async () => {
+    const [run] = await withRuns(['lines'])
+    await lab.page.setViewportSize({ width: 1280, height: 800 })
+    await openApp(lab.page, `${lab.app.url}#runs=${run.id}`)
+    await waitForSteadyChart(lab.page, 'time')
+    const before = await canvasInk(lab.page, 'time')
+    const bar = byTestId(lab.page, 'lines-time')
+    // Where the focused button is and what it says (page script).
+    const line = () =>
+      lab.page.evaluate(`(() => {
+        const e = document.activeElement
+        return { in: e.closest('[data-testid^="lines-"]')?.dataset.testid ?? null, line: e.dataset.line ?? null,
+                 pressed: e.getAttribute('aria-pressed') }
+      })()`) as Promise<{ in: string | null; line: string | null; pressed: string | null }>
+    // Out of sight while the focus is elsewhere: a pointer's reader sees the canvas legend only.
+    expect(await bar.count()).toBe(1)
+    expect((await bar.boundingBox())?.width).toBeLessThanOrEqual(1)
+
+    // From the page's start, as a person would: the time chart's legend is one stop, on its first line.
+    await lab.page.evaluate('document.activeElement.blur()')
+    for (let k = 0; k < 80 && (await line()).in !== 'lines-time'; k++) await lab.page.keyboard.press('Tab')
+    expect(await line()).toEqual({ in: 'lines-time', line: 'serial', pressed: 'true' })
+    expect((await focus(lab.page)).cut).toEqual([])
+    // Seen now, across the chart's foot where the canvas legend is, which it covers.
+    const chart = await byTestId(lab.page, 'chart-time').boundingBox()
+    const shown = await bar.boundingBox()
+    expect(shown && chart && shown.width > chart.width * 0.9).toBe(true)
+    expect(
+      Math.abs((shown?.y ?? 0) + (shown?.height ?? 0) - ((chart?.y ?? 0) + (chart?.height ?? 0))),
+    ).toBeLessThan(1)
+
+    // Space hides the serial line (and its whiskers): the button says so and the canvas has less ink.
+    await lab.page.keyboard.press('Space')
+    await expect.poll(async () => (await line()).pressed, { timeout: WAIT_MS }).toBe('false')
+    await expect
+      .poll(async () => (await canvasInk(lab.page, 'time')).inked, { timeout: WAIT_MS })
+      .toBeLessThan(before.inked - 300)
+    // The arrows move along the lines; Enter on the serial line again draws it as it was.
+    await lab.page.keyboard.press('ArrowRight')
+    expect(await line()).toEqual({ in: 'lines-time', line: 'p=1', pressed: 'true' })
+    await lab.page.keyboard.press('ArrowLeft')
+    await lab.page.keyboard.press('Enter')
+    await expect.poll(async () => (await line()).pressed, { timeout: WAIT_MS }).toBe('true')
+    await expect
+      .poll(async () => (await canvasInk(lab.page, 'time')).inked, { timeout: WAIT_MS })
+      .toBe(before.inked)
+    // One stop: the next Tab leaves the lines for the card's export, and the buttons go out of sight again.
+    await lab.page.keyboard.press('Tab')
+    expect((await focus(lab.page)).at).toBe('export-png-time')
+    expect((await bar.boundingBox())?.width).toBeLessThanOrEqual(1)
   }, 60_000)
 })

@@ -14,6 +14,7 @@ import {
 } from './options'
 import { CHART_HEIGHT, heatmapHeight } from './options/efficiencyHeatmap'
 import { probeOf } from './options/ceilings'
+import { legendRoom } from './legend-keys'
 import { allSizes, runLabels, runTag } from './select'
 import { fitLegend, LEGEND_WIDTH, legendExtraHeight, subtitleExtraHeight } from './theme'
 import type { ChartOption, ChartTheme } from './types'
@@ -45,6 +46,8 @@ export interface ChartCardModel {
   wide?: boolean
   /** Canvas height, px: taller than usual for a heat map of many rows or a legend of many rows. */
   height: number
+  /** What the canvas legend takes at the chart's foot, px: the keyboard's legend shows over it (0: no legend). */
+  legendRoom: number
 }
 
 /** Most sizes the per-size charts (speedup, chunks) draw at once: beyond it, lines stop being told apart. */
@@ -157,7 +160,7 @@ export function chartCards(
   const allSizesCount = new Set(sumRuns.flatMap((r) => r.spec.sizes)).size
   /** Every run measured a program of the user's: no pool of ours and no breakdown, said so in their words. */
   const programsOnly = runs.every((r) => r.spec.workload === 'command')
-  const cards: Omit<ChartCardModel, 'height'>[] = [
+  const cards: Omit<ChartCardModel, 'height' | 'legendRoom'>[] = [
     {
       key: 'time',
       title: 'Time vs size',
@@ -249,6 +252,7 @@ export function chartCards(
       card.key === 'efficiency' && card.option
         ? heatmapHeight(heatRows) + subtitleExtraHeight(card.option)
         : heightOf(card.option),
+    legendRoom: legendRoom(card.option, card.wide ? legend.wide : legend.card),
   }))
 }
 

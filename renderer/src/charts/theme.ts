@@ -301,7 +301,7 @@ export function fitLegend<L extends object>(
   legend: L,
   names: string[],
   width = LEGEND_WIDTH,
-): { legend: L & { type: 'plain' }; bottom: number } {
+): { legend: L & { type: 'plain' }; bottom: number; rows: number } {
   let rows = 1
   let used = 0
   for (const name of new Set(names)) {
@@ -312,7 +312,7 @@ export function fitLegend<L extends object>(
     }
     used += w
   }
-  return { legend: { ...legend, type: 'plain' }, bottom: 24 + LEGEND_ROW * rows }
+  return { legend: { ...legend, type: 'plain' }, bottom: 24 + LEGEND_ROW * rows, rows }
 }
 
 /** Extra canvas height a chart needs for a legend taller than three rows (the card's height allows three). */
