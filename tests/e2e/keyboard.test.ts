@@ -266,4 +266,28 @@ describe('the dashboard from the keyboard', () => {
     expect((await focus(lab.page)).at).toBe('export-png-time')
     expect((await bar.boundingBox())?.width).toBeLessThanOrEqual(1)
   }, 60_000)
+
+  it('puts the focus on the run’s details when a run is opened from the history', async () => {
+    const runs = await withRuns(['oldest', 'middle', 'newest'])
+    await lab.page.setViewportSize({ width: 1280, height: 800 })
+    await openApp(lab.page, `${lab.app.url}#runs=${runs[2].id}`)
+    const item = (run: Run) => lab.page.locator(`[data-testid="history-item"][data-run-id="${run.id}"]`)
+    await item(runs[0]).getByTestId('history-open').focus()
+    await lab.page.keyboard.press('Enter')
+    // The details card, named by its heading (the run's name), takes the focus, as the progress panel does.
+    await focusSettlesOn(lab.page, 'run-details')
+    const details = byTestId(lab.page, 'run-details')
+    expect(await details.getAttribute('data-run-id')).toBe(runs[0].id)
+    expect(await lab.page.evaluate(`document.activeElement.getAttribute('aria-labelledby')`)).toBe(
+      'details-title',
+    )
+    expect((await byTestId(lab.page, 'run-details').locator('#details-title').textContent())?.trim()).toBe(
+      'oldest',
+    )
+    // Tab goes on inside the run's details, not down the history.
+    await lab.page.keyboard.press('Tab')
+    expect(await lab.page.evaluate(`!!document.activeElement.closest('[data-testid="run-details"]')`)).toBe(
+      true,
+    )
+  }, 60_000)
 })
