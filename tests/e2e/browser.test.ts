@@ -225,6 +225,38 @@ describe('browser mode in Chromium', () => {
     expect([after.cssWidth, after.cssHeight]).toEqual([before.cssWidth, before.cssHeight])
   })
 
+  it('exports an overlay as a PNG without the lines the reader hid from the keyboard', async () => {
+    const a = await lab.app.seedRun({ ...SMALL_SPEC, name: 'first of two' })
+    const b = await lab.app.seedRun({ ...SMALL_SPEC, name: 'second of two' })
+    await openApp(lab.page, `${lab.app.url}#runs=${b.id},${a.id}`)
+    await lab.page.locator('[data-testid="charts-run-key"] li').nth(1).waitFor({ timeout: WAIT_MS })
+    await waitForSteadyChart(lab.page, 'time')
+    // Run A's serial line: the first legend entry, and its colour as the legend's button gives it.
+    const serial = byTestId(lab.page, 'lines-time').locator('button').first()
+    expect(await serial.getAttribute('data-line')).toBe('second of two · serial')
+    const style = (await serial.locator('span').first().getAttribute('style')) ?? ''
+    const hex = /#([0-9a-f]{6})/i.exec(style)?.[1] ?? ''
+    expect(hex).not.toBe('')
+    const rgb = [0, 2, 4].map((k) => parseInt(hex.slice(k, k + 2), 16))
+    /** Pixels of the file in exactly that colour: the line's core and its legend icon. */
+    const inColour = async (): Promise<number> => {
+      const { bytes } = await downloadFrom(() => byTestId(lab.page, 'export-png-time').click())
+      const png = PNG.sync.read(bytes)
+      let count = 0
+      for (let i = 0; i < png.data.length; i += 4)
+        if (png.data[i] === rgb[0] && png.data[i + 1] === rgb[1] && png.data[i + 2] === rgb[2]) count++
+      return count
+    }
+    const shown = await inColour()
+    expect(shown).toBeGreaterThan(100)
+
+    await serial.focus()
+    await lab.page.keyboard.press('Space')
+    await expect.poll(() => serial.getAttribute('aria-pressed'), { timeout: WAIT_MS }).toBe('false')
+    // The overlay's file is drawn anew off screen: it holds the card as the reader left it, that line hidden.
+    expect(await inColour()).toBeLessThan(shown / 20)
+  })
+
   it('cancels a longer sweep and keeps the cancelled run with its finished cells', async () => {
     await openApp(lab.page, lab.app.url)
     // 2 sizes × 3 cells; the cells of one size finish together, each size takes seconds at 100 repetitions.

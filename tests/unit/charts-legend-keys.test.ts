@@ -2,7 +2,7 @@
 // its text, colour and state, and the room the canvas legend takes at the chart's foot.
 import { describe, expect, it } from 'vitest'
 import { chartCards } from '../../renderer/src/charts/cards'
-import { legendKeys, legendRoom } from '../../renderer/src/charts/legend-keys'
+import { legendKeys, legendRoom, withLegendSelected } from '../../renderer/src/charts/legend-keys'
 import { speedupVsWorkers, timeVsChunkRows, timeVsEntries } from '../../renderer/src/charts/options'
 import { palette } from '../../renderer/src/charts/theme'
 import { makeRun } from './charts-fixtures'
@@ -79,5 +79,26 @@ describe('legendRoom', () => {
     const cards = chartCards([makeRun()], 'light', 1200)
     for (const card of cards.filter((c) => c.option && legendKeys(c.option).length > 0))
       expect(card.legendRoom, card.key).toBeGreaterThan(0)
+  })
+})
+
+describe('withLegendSelected', () => {
+  it('hides the lines the reader hid and keeps the chart’s own choices for the rest', () => {
+    const run = makeRun({ sizes: [100, 1000], pools: [1, 2], chunkRows: ['auto', 16] })
+    const chunks = timeVsChunkRows([run], 'light')
+    if (!chunks) throw new Error('no chunk chart for a sweep of two chunk sizes')
+    const keys = legendKeys(withLegendSelected(chunks, { 'N=1000 · p=2': false, 'N=100 · p=1': true }))
+    expect(keys.map((k) => [k.name, k.shown])).toEqual([
+      ['N=1000 · p=1', true],
+      ['N=1000 · p=2', false],
+      ['N=100 · p=1', true],
+      ['N=100 · p=2', false],
+    ])
+  })
+
+  it('leaves a chart without a legend as it is', () => {
+    const heat = chartCards([makeRun()], 'light').find((c) => c.key === 'efficiency')?.option
+    if (!heat) throw new Error('no efficiency chart')
+    expect(withLegendSelected(heat, { efficiency: false })).toBe(heat)
   })
 })

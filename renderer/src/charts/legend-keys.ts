@@ -69,3 +69,16 @@ export function legendRoom(option: ChartOption | null, width: number): number {
   )
   return 8 + (LEGEND_ROW + 2) * rows
 }
+
+/**
+ * The option with its lines shown and hidden as the reader left them (ECharts' `selected` map, name → drawn): a
+ * chart drawn anew from the option, as an overlay's exported PNG is, then holds what the card shows.
+ */
+export function withLegendSelected(
+  option: ChartOption,
+  selected: Readonly<Record<string, boolean>>,
+): ChartOption {
+  const legend = legendOf(option)
+  if (!legend) return option
+  return { ...option, legend: { ...legend, selected: { ...legend.selected, ...selected } } }
+}
