@@ -82,14 +82,15 @@ describe('the address in the bar', () => {
       expect(await page.locator('body').textContent()).not.toMatch(/not connected/i)
       expect(await byTestId(page, 'run-button').isDisabled()).toBe(true)
       // A disabled Run button loses the accent colour: faded, the accent still read as live on a dark page.
-      const colours = await byTestId(page, 'run-button').evaluate((b) => {
+      const colours = (await page.evaluate(`(() => {
         const probe = document.createElement('button')
         probe.className = 'primary'
         document.body.append(probe)
         const accent = getComputedStyle(probe).backgroundColor
         probe.remove()
-        return { accent, disabled: getComputedStyle(b).backgroundColor }
-      })
+        const run = document.querySelector('[data-testid="run-button"]')
+        return { accent, disabled: getComputedStyle(run).backgroundColor }
+      })()`)) as { accent: string; disabled: string }
       expect(colours.disabled).not.toBe(colours.accent)
       await screenshots(page, 'address-no-token')
     })

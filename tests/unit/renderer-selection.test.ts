@@ -59,7 +59,7 @@ describe('view hash', () => {
   })
 
   it('keeps what else the hash holds (browser mode’s token) first, as it was, and reads past it', () => {
-    const state = { runs: ['a', 'b'], open: 'b', n: null, view: 'charts' as const }
+    const state = { runs: ['a', 'b'], open: 'b', n: null, view: 'charts' as const, base: null }
     expect(formatViewHash(state, '#token=t%2B1&runs=x&n=5')).toBe('#token=t%2B1&runs=a,b&open=b')
     expect(parseViewHash('#token=t%2B1&runs=a,b&open=b')).toEqual(state)
   })
