@@ -73,10 +73,11 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<nu
       `no heartbeat from the driver for ${HEARTBEAT_SILENCE_MS / 1000} s: the link is taken for dead, the sweep ` +
         `cancelled, and this process ends within ${SILENT_DRIVER_EXIT_MS / 1000} s`,
     )
+    // Unreferenced: a cancel that ends in time ends the process then, not when this fires.
     setTimeout(
       () => (io.endWithGroup ? io.endWithGroup(EXIT_FAILURE) : io.exit(EXIT_FAILURE)),
       SILENT_DRIVER_EXIT_MS,
-    )
+    ).unref()
   }
   const stopWatchingInput = (events && io.onDriverGone?.(onDriverGone)) || (() => {})
   let interrupted: NodeJS.Signals | null = null

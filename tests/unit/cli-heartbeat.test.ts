@@ -178,6 +178,8 @@ describe('amdahl sweep --events jsonl under a driver that falls silent', () => {
       const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('running'), bound))])
       expect(code).toBe(1)
       expect(Date.now() - silentFrom).toBeGreaterThanOrEqual(HEARTBEAT_SILENCE_MS - 500)
+      // A cancel that ends in time ends the process then: the forced end is only for one that does not.
+      expect(Date.now() - silentFrom).toBeLessThan(HEARTBEAT_SILENCE_MS + SILENT_DRIVER_EXIT_MS)
       expect(isAlive(sleeping as number)).toBe(false)
       expect(stderr).toContain('amdahl: no heartbeat from the driver for 10 s: the link is taken for dead')
       const last = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
