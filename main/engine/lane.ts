@@ -31,6 +31,19 @@ export const SYNC_WAIT_MS = 2
 /** Workers that have not entered the lane by then are busy elsewhere: the samples go by message instead. */
 const JOIN_TIMEOUT_MS = 5000
 
+/**
+ * Whether this thread may block in Atomics.wait. Node's main thread may; a host that forbids it (as browsers
+ * forbid their main threads) throws at once, and the lane then waits through the event loop alone.
+ */
+const mayBlock = (() => {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)), 0, 1, 0)
+    return true
+  } catch {
+    return false
+  }
+})()
+
 /** The id of the lane that dispatched last, watched by every spinning worker of every lane of this process. */
 const current = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT))
 let lanesMade = 0
@@ -166,7 +179,7 @@ export class Lane {
       const spinUntil = performance.now() + MAIN_SPIN_MS
       while (Atomics.load(ints, LANE.DONE) < this.size && performance.now() < spinUntil);
     }
-    const syncUntil = performance.now() + SYNC_WAIT_MS
+    const syncUntil = performance.now() + (mayBlock ? SYNC_WAIT_MS : 0)
     for (let seen = Atomics.load(ints, LANE.DONE); seen < this.size; seen = Atomics.load(ints, LANE.DONE)) {
       const left = syncUntil - performance.now()
       if (left <= 0) break
