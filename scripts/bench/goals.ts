@@ -8,6 +8,8 @@ export const ours = {
   copySum: 'ours_js_sum_copy_n1e8_p2',
   poolReady: 'ours_pool_ready_p2',
   roundTrip: 'ours_warm_round_trip',
+  /** A dispatch of no task through a pool's lane (main/engine/lane.ts): what a sample's hand-off costs. */
+  laneTrip: (pool: number) => `ours_lane_round_trip_p${pool}`,
   fill: 'ours_parallel_fill_n1e8_p2',
   refill: 'ours_parallel_refill_n1e8_p2',
   refillFirst: 'ours_parallel_refill_first_n1e8_p2',
@@ -103,6 +105,16 @@ export const FIGURES: Figure[] = [
     key: ours.roundTrip,
     versus: { ms: 0.05, label: '0.05 ms' },
     maxRatio: 1,
+  },
+  {
+    label: 'warm empty dispatch through the lane, 1 worker',
+    key: ours.laneTrip(1),
+    versus: { key: ours.roundTrip, label: 'empty-task round trip' },
+  },
+  {
+    label: 'warm empty dispatch through the lane, 2 workers',
+    key: ours.laneTrip(2),
+    versus: { key: ours.roundTrip, label: 'empty-task round trip' },
   },
   {
     label: 'parallel fill 1e8, 2 workers',

@@ -196,6 +196,23 @@ export async function openLab(script: string, sizes: LabSizes): Promise<Lab> {
       return only(this.key, [median(trips)])
     },
   })
+  for (const p of [1, 2]) {
+    items.push({
+      // The samples' hand-off without the message: a dispatch of no task, each worker woken and counted done.
+      key: ours.laneTrip(p),
+      async round() {
+        const lane = pool(p).lane
+        if (!lane || !(await lane.open(workspaces.get(sizes.small)!.ref))) return new Map()
+        const trips: number[] = []
+        for (let i = 0; i < sizes.roundTrips; i++) {
+          const t0 = performance.now()
+          await lane.dispatch({ workload: 'sum', kernel: 'js', tasks: 0, chunkRows: 1 }, false)
+          trips.push(performance.now() - t0)
+        }
+        return only(this.key, [median(trips)])
+      },
+    })
+  }
   items.push({
     // What a sweep does once per N: fresh workers fill a freshly allocated workspace, its pages touched here
     // first. A pool of its own per round, ended after: its workers let go of the 800 MB, so rounds do not pile up.
