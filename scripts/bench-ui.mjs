@@ -181,7 +181,7 @@ try {
   // 3. Ticking runs one by one onto the charts (each a fresh run to fetch and draw), from one run to six.
   // A fresh load of the address (not a hash change and reload(): a reload before the hash commits reloads the old one).
   await page.goto('about:blank')
-  await page.goto(url.replace(/\?.*$/, '') + '#runs=bench-00001')
+  await page.goto(url + '&runs=bench-00001')
   await page.locator('[data-testid="chart-time"]').waitFor({ timeout: 60_000 })
   const ticks = []
   const ticksDriver = []
@@ -197,13 +197,13 @@ try {
     await until(runKeyShows(k))
   }
   // The page writes its address after the frame a tick paints: wait for the six runs in it.
-  await until(`/^#runs=([^,&]+,){5}[^,&]+(&|$)/.test(location.hash)`)
+  await until(`/(^#|&)runs=([^,&]+,){5}[^,&]+(&|$)/.test(location.hash)`)
   const ticksHash = (await page.evaluate('location.hash')).slice(1)
 
   // 3b. The same with each press held 80 ms, as a hand presses (Playwright's check() releases at once): the page
   // fetches a run when its box is pressed, so the fetch runs while the press is held.
   await page.goto('about:blank')
-  await page.goto(url.replace(/\?.*$/, '') + '#runs=bench-00001')
+  await page.goto(url + '&runs=bench-00001')
   await page.locator('[data-testid="chart-time"]').waitFor({ timeout: 60_000 })
   const pressedTicks = []
   for (let k = 2; k <= 6; k++) {
@@ -216,7 +216,7 @@ try {
   // 3c. The same with the pointer resting 150 ms on the box before the press, as a hand aims and then presses: the
   // page fetches a run the pointer rests on for 65 ms.
   await page.goto('about:blank')
-  await page.goto(url.replace(/\?.*$/, '') + '#runs=bench-00001')
+  await page.goto(url + '&runs=bench-00001')
   await page.locator('[data-testid="chart-time"]').waitFor({ timeout: 60_000 })
   const aimedTicks = []
   for (let k = 2; k <= 6; k++) {
@@ -234,7 +234,7 @@ try {
   // 3d. Runs in view, ticked at once (check() presses and releases with no rest) once the page has been idle: the
   // page fetches the runs in view of the list while idle, so these draw without a fetch.
   await page.goto('about:blank')
-  await page.goto(url.replace(/\?.*$/, '') + '#runs=bench-00001')
+  await page.goto(url + '&runs=bench-00001')
   await page.locator('[data-testid="chart-time"]').waitFor({ timeout: 60_000 })
   const idleTicks = []
   for (let k = 2; k <= 6; k++) {
@@ -249,14 +249,14 @@ try {
     await until(runKeyShows(k))
   }
   await page.goto('about:blank')
-  await page.goto(url.replace(/\?.*$/, '') + '#' + ticksHash)
+  await page.goto(url.replace(/#.*$/, '') + '#' + ticksHash)
   await until(runKeyShows(6))
 
   // 4. A six-run overlay drawn from runs already fetched: from one run to all six through the address.
   const hash = await page.evaluate('location.hash')
   const draws = []
   for (let r = 0; r < ROUNDS; r++) {
-    await page.evaluate(`location.hash = '#runs=bench-00001'`)
+    await page.evaluate(`location.hash = ${JSON.stringify(`${new URL(url).hash}&runs=bench-00001`)}`)
     await until(runKeyShows(0))
     await frames()
     const start = Date.now()

@@ -228,7 +228,7 @@ describe('browser mode in Chromium', () => {
   it('exports an overlay as a PNG without the lines the reader hid from the keyboard', async () => {
     const a = await lab.app.seedRun({ ...SMALL_SPEC, name: 'first of two' })
     const b = await lab.app.seedRun({ ...SMALL_SPEC, name: 'second of two' })
-    await openApp(lab.page, `${lab.app.url}#runs=${b.id},${a.id}`)
+    await openApp(lab.page, `${lab.app.url}&runs=${b.id},${a.id}`)
     await lab.page.locator('[data-testid="charts-run-key"] li').nth(1).waitFor({ timeout: WAIT_MS })
     await waitForSteadyChart(lab.page, 'time')
     // Run A's serial line: the first legend entry, and its colour as the legend's button gives it.

@@ -83,7 +83,7 @@ async function focusSettlesOn(p: Page, testId: string): Promise<void> {
 describe('the dashboard from the keyboard', () => {
   it('draws every control’s focus ring whole, nothing cut off by a box that clips, at 1280×800 and 420×800', async () => {
     const runs = await withRuns(['first', 'second'])
-    await openApp(lab.page, `${lab.app.url}#runs=${runs.map((r) => r.id).join(',')}`)
+    await openApp(lab.page, `${lab.app.url}&runs=${runs.map((r) => r.id).join(',')}`)
     // Both on the charts: Compare is on.
     await byTestId(lab.page, 'details-tab').nth(1).waitFor({ timeout: WAIT_MS })
     for (const width of [1280, 420]) {
@@ -218,7 +218,7 @@ describe('the dashboard from the keyboard', () => {
   it('shows and hides a chart’s line with Tab and Space or Enter, its buttons over the canvas legend', async () => {
     const [run] = await withRuns(['lines'])
     await lab.page.setViewportSize({ width: 1280, height: 800 })
-    await openApp(lab.page, `${lab.app.url}#runs=${run.id}`)
+    await openApp(lab.page, `${lab.app.url}&runs=${run.id}`)
     await waitForSteadyChart(lab.page, 'time')
     const before = await canvasInk(lab.page, 'time')
     const bar = byTestId(lab.page, 'lines-time')
@@ -270,7 +270,7 @@ describe('the dashboard from the keyboard', () => {
   it('puts the focus on the run’s details when a run is opened from the history', async () => {
     const runs = await withRuns(['oldest', 'middle', 'newest'])
     await lab.page.setViewportSize({ width: 1280, height: 800 })
-    await openApp(lab.page, `${lab.app.url}#runs=${runs[2].id}`)
+    await openApp(lab.page, `${lab.app.url}&runs=${runs[2].id}`)
     const item = (run: Run) => lab.page.locator(`[data-testid="history-item"][data-run-id="${run.id}"]`)
     await item(runs[0]).getByTestId('history-open').focus()
     await lab.page.keyboard.press('Enter')

@@ -142,7 +142,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve, reject) => {
     serve.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString()
-      const url = /http:\/\/127\.0\.0\.1:(\d+)\/\?token=([0-9a-f]+)/.exec(out)
+      const url = /http:\/\/127\.0\.0\.1:(\d+)\/#token=([0-9a-f]+)/.exec(out)
       if (url) {
         port = Number(url[1])
         token = url[2]

@@ -364,11 +364,11 @@ describe('where the server listens', () => {
       child.stderr.on('data', (c: Buffer) => (err += c.toString()))
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
       // The warning (stderr) and the link (stdout) travel on separate pipes: wait for both, in either order.
-      const started = () => /WARNING: listening on 0\.0\.0\.0:\d+/.test(err) && /\?token=/.test(out)
+      const started = () => /WARNING: listening on 0\.0\.0\.0:\d+/.test(err) && /#token=/.test(out)
       expect(await eventually(started, 15_000)).toBe(true)
       const port = Number(/0\.0\.0\.0:(\d+)/.exec(err)?.[1])
       expect(listening(port)).toEqual([`0.0.0.0:${port}`])
-      expect(out).toMatch(/http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}/)
+      expect(out).toMatch(/http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{64}/)
       child.kill('SIGTERM')
       expect(await exited).toBe(0)
     })

@@ -616,15 +616,16 @@ describe('serve', () => {
     const url = await new Promise<string>((done, fail) => {
       child.stdout.on('data', (d: Buffer) => {
         stdout += d.toString()
-        const match = /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}/.exec(stdout)
+        const match = /http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{64}/.exec(stdout)
         if (match) done(match[0])
       })
       child.on('exit', (code) => fail(new Error(`serve exited early with ${code}`)))
     })
-    const { origin, searchParams } = new URL(url)
+    const { origin, hash } = new URL(url)
+    const token = hash.slice('#token='.length)
     const res = await fetch(`${origin}/api/listRuns`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${searchParams.get('token')}`, 'Content-Type': 'application/json' },
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       body: '{}',
     })
     expect(await res.json()).toEqual({ ok: true, value: [] })
