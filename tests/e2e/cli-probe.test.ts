@@ -3,17 +3,16 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { builtCli } from '../setup/built-cli'
+import { builtCli, builtCliEnv } from '../setup/built-cli'
 import { ProbeResultSchema, type Interval, type ProbeResult } from '../../common/ceilings'
 import { RunsExportSchema } from '../../main/export/json'
 import { logicalCores } from '../../main/engine/machine'
 import { readCaches } from '../../main/probe/caches'
 import { MAX_MEMORY_BYTES, MIN_MEMORY_BYTES } from '../../main/probe/probe'
 
-const root = resolve(import.meta.dirname, '../..')
 let work: string
 let cli: string
 /** AMDAHL_HOME: the per-user data folder, history/ and machines/ side by side, as a user's is. */
@@ -28,10 +27,9 @@ afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 /** The built bundle outside the project finds node_modules through NODE_PATH, and its own worker beside it. */
 const amdahl = (...args: string[]): SpawnSyncReturns<string> => {
-  const { AMDAHL_WORKER: _builtWorkerBesideCli, ...env } = process.env
   return spawnSync(process.execPath, [cli, ...args], {
     cwd: work,
-    env: { ...env, NODE_PATH: join(root, 'node_modules'), AMDAHL_HOME: home },
+    env: builtCliEnv(home),
     encoding: 'utf8',
     timeout: 120_000,
   })

@@ -24,3 +24,12 @@ export function builtCli(): string {
   }
   return join(out, 'main/cli.js')
 }
+
+/**
+ * The environment of a spawned built CLI: it finds the project's node_modules only through NODE_PATH, and its own
+ * worker beside it (the test run's AMDAHL_WORKER, the source build, is dropped); `home` is its AMDAHL_HOME.
+ */
+export function builtCliEnv(home: string): NodeJS.ProcessEnv {
+  const { AMDAHL_WORKER: _builtWorkerBesideCli, ...rest } = process.env
+  return { ...rest, NODE_PATH: join(PROJECT_ROOT, 'node_modules'), AMDAHL_HOME: home }
+}

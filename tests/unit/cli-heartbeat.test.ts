@@ -4,12 +4,12 @@
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { HEARTBEAT_LINE, HEARTBEAT_SILENCE_MS } from '../../common/remote-events'
 import { SILENT_DRIVER_EXIT_MS, watchDriver, type DriverGone } from '../../main/cli/heartbeat'
-import { builtCli } from '../setup/built-cli'
+import { builtCli, builtCliEnv } from '../setup/built-cli'
 import { allProcesses, isAlive } from '../reliability/helpers/procs'
 
 describe('watchDriver', () => {
@@ -76,7 +76,6 @@ describe('watchDriver', () => {
 })
 
 describe('amdahl sweep --events jsonl under a driver that falls silent', () => {
-  const root = resolve(import.meta.dirname, '../..')
   let work: string
   let cli: string
   beforeAll(() => {
@@ -85,10 +84,7 @@ describe('amdahl sweep --events jsonl under a driver that falls silent', () => {
   }, 120_000)
   afterAll(() => rmSync(work, { recursive: true, force: true }))
 
-  const env = (): NodeJS.ProcessEnv => {
-    const { AMDAHL_WORKER: _builtWorkerBesideCli, ...rest } = process.env
-    return { ...rest, NODE_PATH: join(root, 'node_modules'), AMDAHL_HOME: join(work, 'home') }
-  }
+  const env = (): NodeJS.ProcessEnv => builtCliEnv(join(work, 'home'))
 
   it('ends with its whole process group when the cancel cannot finish within the bound', async () => {
     // A module whose top level never returns holds its engine process deaf to the cancel (the engine would

@@ -16,7 +16,7 @@ import {
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { builtCli } from '../setup/built-cli'
+import { builtCli, builtCliEnv } from '../setup/built-cli'
 import { RunSchema } from '../../common/contract'
 import { RunsExportSchema } from '../../main/export/json'
 import { makeRun } from './history-fixtures'
@@ -32,10 +32,7 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 /** The bundle lives outside the project: NODE_PATH lets it find the project's node_modules, as if installed. */
-const env = (): NodeJS.ProcessEnv => {
-  const { AMDAHL_WORKER: _builtWorkerBesideCli, ...rest } = process.env
-  return { ...rest, NODE_PATH: join(root, 'node_modules'), AMDAHL_HOME: join(work, 'home') }
-}
+const env = (): NodeJS.ProcessEnv => builtCliEnv(join(work, 'home'))
 
 const amdahl = (...args: string[]): SpawnSyncReturns<string> =>
   spawnSync(process.execPath, [cli, ...args], { cwd: work, env: env(), encoding: 'utf8', timeout: 60_000 })
