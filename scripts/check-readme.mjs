@@ -185,7 +185,7 @@ const checks = [
     },
   ],
   [
-    /^npx amdahl compare <id-a> <id-b>/,
+    /^npx amdahl compare <older> <newer>/,
     async (command) => {
       if (!savedRunId) return { ok: false, detail: 'no run saved by the sweep above' }
       // The run saved above against a second, shorter sweep of two of its sizes (a run against itself is refused):
@@ -193,7 +193,7 @@ const checks = [
       const second = await run('npx amdahl sweep --sizes 100,1000 --pools 1,2 --reps 3 --warmup 1')
       const candidate = /saved as run (\S+)/.exec(second.stderr)?.[1]
       if (!candidate) return { ok: false, detail: `the second sweep saved no run: ${second.stderr.trim()}` }
-      const result = await run(command.replace('<id-a>', savedRunId).replace('<id-b>', candidate))
+      const result = await run(command.replace('<older>', savedRunId).replace('<newer>', candidate))
       const verdicts = /\b(\d+) faster, (\d+) slower, (\d+) no change\b/.exec(result.stdout)
       const cells = verdicts ? verdicts.slice(1).reduce((sum, k) => sum + Number(k), 0) : 0
       const ok = result.code === 0 && cells === 6
