@@ -96,6 +96,35 @@ describe('the address in the bar', () => {
     })
   })
 
+  it('leaves nothing that needs the server looking usable without access, as Run is not', async () => {
+    const run = await lab.app.seedRun({ sizes: [64], pools: [1], repetitions: 2, warmups: 0 })
+    for (const address of [
+      `${lab.app.origin}/#runs=${run.id}`,
+      `${lab.app.origin}/#token=${'0'.repeat(64)}&runs=${run.id}`,
+    ]) {
+      await inFreshBrowser(address, async (page) => {
+        await byTestId(page, 'history-offline').waitFor({ timeout: WAIT_MS })
+        // The address names a run the page cannot list: "Export 1 selected run" with live buttons read as if
+        // it could be exported, and a press only raised the banner again.
+        expect(await byTestId(page, 'exports-title').textContent()).toBe('Nothing to export without access.')
+        const exports = page.locator('[data-testid^="export-"]')
+        expect(await exports.count()).toBe(5)
+        for (const button of await exports.all()) expect(await button.isDisabled()).toBe(true)
+        expect(await byTestId(page, 'import-button').isDisabled()).toBe(true)
+        expect(await byTestId(page, 'run-button').isDisabled()).toBe(true)
+        // The Targets panel says it has nothing, as the history does, and its add form is off.
+        await byTestId(page, 'targets-button').click()
+        expect(await byTestId(page, 'targets-refused').textContent()).toBe(
+          'nothing to list or add without access',
+        )
+        expect(await byTestId(page, 'targets-error').count()).toBe(0)
+        expect(await byTestId(page, 'targets-empty').count()).toBe(0)
+        expect(await byTestId(page, 'target-add').isDisabled()).toBe(true)
+        if (!address.includes('#token=')) await screenshots(page, 'address-no-token-targets')
+      })
+    }
+  })
+
   it("says an old server's token is not this one's, and works once the printed address is pasted in", async () => {
     await lab.app.seedRun({ sizes: [64], pools: [1], repetitions: 2, warmups: 0, name: 'after the paste' })
     const stale = `${lab.app.origin}/#token=${'0'.repeat(64)}`

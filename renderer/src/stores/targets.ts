@@ -39,7 +39,13 @@ export const useTargetsStore = defineStore('targets', () => {
       error.value = null
       if (chosen.value !== null) choose(chosen.value)
     } catch (e) {
-      error.value = ui.noteAuth(e) ? 'no access' : errorLine(e)
+      if (!ui.noteAuth(e)) {
+        error.value = errorLine(e)
+        return
+      }
+      // A refused token locks the panel as a server without ssh does: its open add form read as usable.
+      refusal.value = 'nothing to list or add without access'
+      error.value = null
     }
   }
 
