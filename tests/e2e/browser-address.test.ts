@@ -125,6 +125,30 @@ describe('the address in the bar', () => {
     }
   })
 
+  it('asks for the event stream once when the server refuses the token, and never again', async () => {
+    const browser = lab.page.context().browser()
+    if (!browser) throw new Error('e2e: the page has no browser')
+    for (const address of [`${lab.app.origin}/`, `${lab.app.origin}/#token=${'0'.repeat(64)}`]) {
+      const other = await newTestPage(browser)
+      try {
+        const asked: number[] = []
+        other.page.on('response', (response) => {
+          if (new URL(response.url()).pathname === '/api/events') asked.push(response.status())
+        })
+        await other.page.goto(address)
+        await byTestId(other.page, 'auth-error').waitFor({ timeout: WAIT_MS })
+        await expect.poll(() => asked, { timeout: WAIT_MS }).toEqual([401])
+        // A stream that merely ended is asked for again after 0.5 s, 1 s, 2 s …: a refused one never.
+        await other.page.waitForTimeout(2500)
+        expect(asked).toEqual([401])
+      } finally {
+        const errors = [...other.pageErrors]
+        await other.close()
+        expect(errors, 'uncaught exceptions in the fresh page').toEqual([])
+      }
+    }
+  })
+
   it("says an old server's token is not this one's, and works once the printed address is pasted in", async () => {
     await lab.app.seedRun({ sizes: [64], pools: [1], repetitions: 2, warmups: 0, name: 'after the paste' })
     const stale = `${lab.app.origin}/#token=${'0'.repeat(64)}`

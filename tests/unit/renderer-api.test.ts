@@ -14,7 +14,7 @@ import {
 import { dispatch } from '../../main/transports/ipc/dispatch'
 import { startServer, type RunningServer } from '../../main/transports/http/server'
 import { TARGETS_REFUSED } from '../../main/service/service'
-import { parseSweepEvent } from '../../renderer/src/api/events'
+import { parseSweepEvent, reopensAfter, takeEvents } from '../../renderer/src/api/events'
 import { createHttpClient } from '../../renderer/src/api/http'
 import { createIpcClient } from '../../renderer/src/api/ipc'
 import { AuthError, isNotFound } from '../../renderer/src/api/errors'
@@ -241,31 +241,80 @@ describe('HTTP client against the browser-mode server', () => {
   })
 })
 
-describe('event stream', () => {
-  class FakeEventSource {
-    static readonly CONNECTING = 0
-    static readonly OPEN = 1
-    static readonly CLOSED = 2
-    static opened: FakeEventSource[] = []
-    readyState = FakeEventSource.CONNECTING
-    onopen: (() => void) | null = null
-    onmessage: ((m: { data: string }) => void) | null = null
-    onerror: (() => void) | null = null
-    constructor(readonly url: string) {
-      FakeEventSource.opened.push(this)
-    }
-    close(): void {
-      this.readyState = FakeEventSource.CLOSED
-    }
-  }
-
-  beforeEach(() => {
-    FakeEventSource.opened = []
-    sessionStorage.clear()
-    vi.stubGlobal('EventSource', FakeEventSource)
-    setUrl('http://127.0.0.1:5199/?token=tok')
+describe('event stream text', () => {
+  it('reads each whole event’s data, skips comments and keeps the event not ended yet for the next chunk', () => {
+    expect(takeEvents(': connected\n\ndata: {"a":1}\n\n: keep-alive\n\ndata: {"b"')).toEqual({
+      data: ['{"a":1}'],
+      rest: 'data: {"b"',
+    })
+    expect(takeEvents('data: {"b"' + ':2}\n\n')).toEqual({ data: ['{"b":2}'], rest: '' })
   })
-  afterEach(() => vi.unstubAllGlobals())
+
+  it('joins an event’s data lines with newlines, and reads lines ended by \\r\\n, split between chunks too', () => {
+    expect(takeEvents('data: one\r\ndata:two\r\n\r\n').data).toEqual(['one\ntwo'])
+    const first = takeEvents('data: x\r')
+    expect(first.data).toEqual([])
+    expect(takeEvents(first.rest + '\n\r\n').data).toEqual(['x'])
+  })
+})
+
+describe('parseSweepEvent', () => {
+  it('refuses events that are not shaped like sweep events', () => {
+    expect(parseSweepEvent('{"type":"finished","run":{}}')).toBeNull()
+    expect(parseSweepEvent('{"type":"failed","runId":"r","error":"boom"}')).toEqual({
+      type: 'failed',
+      runId: 'r',
+      error: 'boom',
+    })
+  })
+})
+
+describe('reopensAfter', () => {
+  it('gives up on a refused token or a Host the server does not serve: neither ever becomes good', () => {
+    expect(reopensAfter(401)).toBe(false)
+    expect(reopensAfter(403)).toBe(false)
+  })
+
+  it('tries again where no answer came, the stream ended or the server failed: it may be restarting', () => {
+    expect(reopensAfter(null)).toBe(true)
+    expect(reopensAfter(500)).toBe(true)
+    expect(reopensAfter(503)).toBe(true)
+  })
+})
+
+describe('event stream against the browser-mode server', () => {
+  const TOKEN = 'tok-' + 'e'.repeat(40)
+  /** The server's subscribers: what a test pushes here goes down every open stream. */
+  const subscribers = new Set<(event: SweepEvent) => void>()
+  const push = (event: unknown) => {
+    for (const s of subscribers) s(event as SweepEvent)
+  }
+  let server: RunningServer
+  const start = (port = 0) =>
+    startServer({
+      handlers: {} as never,
+      onEvent: (listener) => {
+        subscribers.add(listener)
+        return () => subscribers.delete(listener)
+      },
+      log: () => {},
+      token: TOKEN,
+      port,
+    })
+  /** The page's requests for the event stream, counted as they leave (the real fetch answers them). */
+  const streamRequests = () =>
+    vi.mocked(fetch).mock.calls.filter(([url]) => String(url).endsWith('/api/events')).length
+
+  beforeEach(async () => {
+    sessionStorage.clear()
+    subscribers.clear()
+    server = await start()
+    vi.spyOn(globalThis, 'fetch')
+  })
+  afterEach(async () => {
+    vi.restoreAllMocks()
+    await server.close()
+  })
 
   const progress: SweepEvent = {
     type: 'progress',
@@ -280,47 +329,55 @@ describe('event stream', () => {
     },
   }
 
-  it('opens one stream with the token and delivers parsed events, skipping garbage', () => {
-    const client = createHttpClient()
+  it('opens one stream with the token and delivers parsed events, skipping ones not shaped like sweep events', async () => {
+    setUrl(`${server.origin}/#token=${TOKEN}`)
+    const client = createHttpClient(server.origin)
     const seen: SweepEvent[] = []
-    client.onEvent((e) => seen.push(e))
-    expect(FakeEventSource.opened.map((s) => s.url)).toEqual(['/api/events?token=tok'])
-    const source = FakeEventSource.opened[0]
-    source.onmessage?.({ data: 'not json' })
-    source.onmessage?.({ data: JSON.stringify({ type: 'progress' }) })
-    source.onmessage?.({ data: JSON.stringify(progress) })
+    const stop = client.onEvent((e) => seen.push(e))
+    await until(() => subscribers.size === 1, 'the stream to open')
+    push({ type: 'progress' })
+    push(progress)
+    await until(() => seen.length > 0, 'the event')
     expect(seen).toEqual([progress])
-  })
-
-  it('reconnects after the server closed the stream', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
-    try {
-      const client = createHttpClient()
-      client.onEvent(() => {})
-      const first = FakeEventSource.opened[0]
-      first.readyState = FakeEventSource.CLOSED
-      first.onerror?.()
-      vi.advanceTimersByTime(20_000)
-      expect(FakeEventSource.opened).toHaveLength(2)
-    } finally {
-      vi.useRealTimers()
-    }
-  })
-
-  it('closes the stream when the last listener leaves', () => {
-    const client = createHttpClient()
-    const stop = client.onEvent(() => {})
+    expect(streamRequests()).toBe(1)
+    // The token rides in a header, not in the address the server may log.
+    const [url, init] = vi.mocked(fetch).mock.calls[0]
+    expect(String(url)).toBe(`${server.origin}/api/events`)
+    expect(new Headers(init?.headers).get('Authorization')).toBe(`Bearer ${TOKEN}`)
     stop()
-    expect(FakeEventSource.opened[0].readyState).toBe(FakeEventSource.CLOSED)
+    await until(() => subscribers.size === 0, 'the stream to close when the last listener left')
   })
 
-  it('refuses events that are not shaped like sweep events', () => {
-    expect(parseSweepEvent('{"type":"finished","run":{}}')).toBeNull()
-    expect(parseSweepEvent('{"type":"failed","runId":"r","error":"boom"}')).toEqual({
-      type: 'failed',
-      runId: 'r',
-      error: 'boom',
-    })
+  it('opens the stream again once the server is back after a restart', async () => {
+    setUrl(`${server.origin}/#token=${TOKEN}`)
+    const client = createHttpClient(server.origin)
+    const seen: SweepEvent[] = []
+    const stop = client.onEvent((e) => seen.push(e))
+    await until(() => subscribers.size === 1, 'the stream to open')
+    const port = server.port
+    await server.close()
+    server = await start(port)
+    await until(() => subscribers.size === 1, 'the stream to open again')
+    push(progress)
+    await until(() => seen.length > 0, 'the event after the restart')
+    expect(seen).toEqual([progress])
+    stop()
+  })
+
+  it('asks no more once the server refused the token: it never becomes the running server’s', async () => {
+    setUrl(`${server.origin}/#token=wrong`)
+    const client = createHttpClient(server.origin)
+    client.onEvent(() => {})
+    const answered = vi.mocked(fetch).mock.results[0]?.value as Promise<Response>
+    expect((await answered).status).toBe(401)
+    // Past the first retries (0.5 s, then 1 s later) of a stream that merely ended.
+    await new Promise((r) => setTimeout(r, 2000))
+    expect(streamRequests()).toBe(1)
+    // Nor does a listener that comes later.
+    const stop = client.onEvent(() => {})
+    await new Promise((r) => setTimeout(r, 200))
+    expect(streamRequests()).toBe(1)
+    stop()
   })
 })
 

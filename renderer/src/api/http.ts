@@ -1,5 +1,5 @@
-// The browser-mode transport: POST /api/<method> with the bearer token, events over EventSource, saves as downloads
-// (exports through a one-time link to the file the server writes as it goes).
+// The browser-mode transport: POST /api/<method> with the bearer token, events streamed from GET /api/events, saves
+// as downloads (exports through a one-time link to the file the server writes as it goes).
 import type {
   ApiInput,
   ApiMethod,
@@ -11,14 +11,14 @@ import type {
 import type { AmdahlClient } from './client-type'
 import { download, downloadLink } from './download'
 import { AuthError } from './errors'
-import { parseSweepEvent } from './events'
+import { parseSweepEvent, reopensAfter, takeEvents } from './events'
 import { apiFromCall, unwrap } from './methods'
 import { reloadOnNewToken, takeToken } from './token'
 
 const isEnvelope = (v: unknown): v is Envelope<unknown> =>
   typeof v === 'object' && v !== null && typeof (v as { ok?: unknown }).ok === 'boolean'
 
-/** Reconnect delays after the stream closes: quick at first, then at most every 15 s. */
+/** Reconnect delays after the stream ends: quick at first, then at most every 15 s. */
 const backoffMs = (attempt: number): number => Math.min(15_000, 500 * 2 ** Math.min(attempt, 5))
 
 export function createHttpClient(base = ''): AmdahlClient {
@@ -51,35 +51,66 @@ export function createHttpClient(base = ''): AmdahlClient {
     (await post(method, input)) as ApiOutputs[M]
 
   const listeners = new Set<(event: SweepEvent) => void>()
-  let source: EventSource | null = null
+  /** The open stream's fetch, to abort when the last listener leaves. */
+  let stream: AbortController | null = null
   let retry: ReturnType<typeof setTimeout> | null = null
   let attempt = 0
+  /** The server refused the stream (reopensAfter): no listener that comes later asks again either. */
+  let refused = false
+
+  /**
+   * Reads the event stream until it ends: the status it was refused with, or null where no answer came or the
+   * open stream ended. A fetch, not an EventSource: an EventSource does not say why it closed, so a 401 read as a
+   * server gone, and a refused token was asked for again every 15 s for as long as the page stayed open.
+   */
+  const follow = async (signal: AbortSignal): Promise<number | null> => {
+    try {
+      const response = await fetch(`${base}/api/events`, {
+        headers: { Accept: 'text/event-stream', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+        cache: 'no-store',
+        signal,
+      })
+      if (!response.ok || !response.body) {
+        void response.body?.cancel().catch(() => {})
+        return response.status
+      }
+      attempt = 0
+      const reader = response.body.getReader()
+      const decoder = new TextDecoder()
+      let rest = ''
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done) return null
+        const taken = takeEvents(rest + decoder.decode(value, { stream: true }))
+        rest = taken.rest
+        for (const data of taken.data) {
+          const event = parseSweepEvent(data)
+          if (event) for (const l of listeners) l(event)
+        }
+      }
+    } catch {
+      return null // no answer (the server is down or restarting), or the stream broke off
+    }
+  }
 
   const connect = (): void => {
-    const query = token ? `?token=${encodeURIComponent(token)}` : ''
-    const es = new EventSource(`${base}/api/events${query}`)
-    source = es
-    es.onopen = () => {
-      attempt = 0
-    }
-    es.onmessage = (message: MessageEvent<string>) => {
-      const event = parseSweepEvent(message.data)
-      if (event) for (const l of listeners) l(event)
-    }
-    es.onerror = () => {
-      // EventSource retries by itself while CONNECTING; once CLOSED (server restarted, bad answer) we retry.
-      if (es.readyState !== EventSource.CLOSED || source !== es) return
-      source = null
+    const opened = new AbortController()
+    stream = opened
+    void follow(opened.signal).then((status) => {
+      if (opened.signal.aborted) return // the last listener left
+      stream = null
+      refused = !reopensAfter(status)
+      if (refused) return
       retry = setTimeout(() => {
         retry = null
         if (listeners.size > 0) connect()
       }, backoffMs(attempt++))
-    }
+    })
   }
 
   const disconnect = (): void => {
-    source?.close()
-    source = null
+    stream?.abort()
+    stream = null
     if (retry) clearTimeout(retry)
     retry = null
   }
@@ -89,7 +120,7 @@ export function createHttpClient(base = ''): AmdahlClient {
     kind: 'browser',
     onEvent(listener) {
       listeners.add(listener)
-      if (!source && !retry) connect()
+      if (!stream && !retry && !refused) connect()
       return () => {
         listeners.delete(listener)
         if (listeners.size === 0) disconnect()
