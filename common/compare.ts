@@ -61,6 +61,12 @@ export interface CellComparison {
   serial: boolean
   pool: number
   chunkSpec: ChunkRows
+  /**
+   * The rows each task took, as the run's cells table names them (chunkLabel): fewer than a setting above N ("1
+   * (16 asked)"), auto's choice for the pool. The baseline's; a run is only read or imported where its cells'
+   * rows are what their setting gives their N and pool, so the candidate's are the same.
+   */
+  chunkRows: number
   baseline: CellSide
   candidate: CellSide
   /** Candidate time / baseline time; below 1 the candidate is faster. */
@@ -324,6 +330,7 @@ export function compareRuns(a: Run, b: Run, options: CompareOptions = {}): RunCo
       serial: ca.serial,
       pool: ca.pool,
       chunkSpec: ca.chunkSpec,
+      chunkRows: ca.chunkRows,
       baseline,
       candidate,
       level,

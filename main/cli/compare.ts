@@ -1,6 +1,6 @@
 // `amdahl compare <baseline> <candidate>`: the A/B comparison of two saved runs as a table or as JSON.
 import { ratioText } from '../../common/ratio-text'
-import { levelAfter } from '../../common/cell-text'
+import { chunkLabel, levelAfter } from '../../common/cell-text'
 import {
   COMPARE_CONFIDENCE,
   compareRuns,
@@ -35,11 +35,6 @@ export function formatChange(r: RatioInterval | null, level = COMPARE_CONFIDENCE
 }
 
 const speedup = (s: number | null): string => (s === null ? '—' : `${ratioText(s)}×`)
-
-/** A program that never saw the rows per task (no {chunk}) reads "—", as in the run's own table. */
-function chunk(c: CellComparison, used: boolean): string {
-  return c.serial ? 'all' : used ? String(c.chunkSpec) : '—'
-}
 
 const columns = (machine: boolean): Column[] => [
   { header: 'N', align: 'right' },
@@ -100,7 +95,8 @@ export function formatComparison(cmp: RunComparison): string {
     const rows = cmp.cells.map((c) => [
       c.n.toLocaleString('en-US'),
       c.serial ? 'serial' : String(c.pool),
-      chunk(c, cmp.chunksUsed),
+      // As the run's own table: "1 (16 asked)" where N was smaller, "—" for a program without {chunk}.
+      chunkLabel(c, cmp.chunksUsed),
       formatMsNumber(c.baseline.medianMs),
       formatMsNumber(c.candidate.medianMs),
       formatChange(c.time, c.level),

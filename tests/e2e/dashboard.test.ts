@@ -597,6 +597,32 @@ describe('dashboard', () => {
     await lab.page.emulateMedia({ colorScheme: 'light' })
   })
 
+  it('names a chunk setting above N in the compare table as the run table does, at 1280×800 light and dark', async () => {
+    const run = await lab.app.seedRun({ ...TINY, sizes: [1, 32], chunkRows: [16], name: 'chunk above N' })
+    const again = await cloneRun(run, 'e2e-chunk-again', 'chunk above N again', '2031-01-01T00:00:00.000Z')
+    await lab.page.setViewportSize({ width: 1280, height: 800 })
+    await openApp(lab.page, lab.app.url)
+    await lab.page
+      .locator(`[data-testid="run-details"][data-run-id="${again.id}"]`)
+      .waitFor({ timeout: WAIT_MS })
+    await (await item(lab.page, run.id)).getByTestId('history-checkbox').check()
+    await byTestId(lab.page, 'view-compare').click()
+    const table = byTestId(lab.page, 'compare-table')
+    await table.waitFor({ timeout: WAIT_MS })
+    const chunks = await table
+      .getByTestId('compare-row')
+      .evaluateAll((trs) => trs.map((tr) => (tr.querySelector('td.chunk')?.textContent ?? '').trim()))
+    // The settings' "16" at N = 1 read as if each task had taken 16 rows of a matrix of one.
+    expect(chunks).toEqual(['all', '1 (16 asked)', '1 (16 asked)', 'all', '16', '16'])
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await lab.page.emulateMedia({ colorScheme })
+      await byTestId(lab.page, 'compare-view').screenshot({
+        path: join(SCREENSHOT_DIR, `compare-chunk-above-n-1280-${colorScheme}.png`),
+      })
+    }
+    await lab.page.emulateMedia({ colorScheme: 'light' })
+  })
+
   it('keeps the history export buttons on one row inside the history at 1280×800 and 1920×1080', async () => {
     await lab.app.seedRun({ ...TINY, name: 'exports' })
     const ids = ['export-csv', 'export-samples-csv', 'export-json', 'export-html', 'export-md']

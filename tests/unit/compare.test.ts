@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { SweepSpecSchema, type Run } from '../../common/contract'
 import { runSweep } from '../../main/engine'
 import {
+  cellKey,
   compareRuns,
   flagsText,
   isWithinMachine,
@@ -14,6 +15,7 @@ import {
   verdictOf,
 } from '../../common/compare'
 import { mulberry32 } from '../../common/stats'
+import { chunkLabel } from '../../common/cell-text'
 import { parseImport } from '../../main/history/parse'
 import { scaleCells, scaleChecks, widestSpread } from './compare-fixtures'
 import { mergeProcessRuns } from '../../main/engine/processes'
@@ -186,7 +188,7 @@ describe('compareRuns', () => {
     expect(formatComparison(programs)).toMatch(/^ {0,4}128 +2 +— +/m)
     expect(new Set(compareRows(programs).map((r) => r.chunk))).toEqual(new Set(['all', '—']))
     expect(compareRuns(program('p {p} {chunk}'), program('q {p} {chunk}')).chunksUsed).toBe(true)
-    expect(compareRows(cmp).map((r) => r.chunk)).toEqual(['all', 'auto'])
+    expect(compareRows(cmp).map((r) => r.chunk)).toEqual(['all', '64 (auto)'])
     expect(compareRuns(program('p {p}'), baseline).differences.slice(0, 3)).toEqual([
       { field: 'workload', baseline: 'command', candidate: 'sum' },
       { field: 'command', baseline: 'p {p}', candidate: '—' },
@@ -196,6 +198,32 @@ describe('compareRuns', () => {
     expect(cmp.cells.map((c) => (c.serial ? 'serial' : c.pool))).toEqual(['serial', 2])
     expect(cmp.onlyInBaseline).toBe(4)
     expect(cmp.onlyInCandidate).toBe(0)
+  })
+
+  it('names each cell’s rows per task as the run’s own table does: "1 (16 asked)" where N had fewer', async () => {
+    const asked = await runSweep(
+      SweepSpecSchema.parse({ sizes: [1, 32], pools: [1, 2], chunkRows: [16], repetitions: 3, warmups: 0 }),
+    )
+    const again = scaleCells(asked, 1, () => false, 'again')
+    const cmp = compareRuns(asked, again)
+    const expected = [
+      ['1', 'serial', 'all'],
+      ['1', '1', '1 (16 asked)'],
+      ['1', '2', '1 (16 asked)'],
+      ['32', 'serial', 'all'],
+      ['32', '1', '16'],
+      ['32', '2', '16'],
+    ]
+    // The app's table, and the terminal's, which prints N, pool and chunk first on each row.
+    expect(compareRows(cmp).map((r) => [r.n, r.pool, r.chunk])).toEqual(expected)
+    const printed = formatComparison(cmp)
+    for (const [n, pool, chunk] of expected)
+      expect(printed).toMatch(new RegExp(`^ *${n} +${pool} +${chunk.replace(/[()]/g, '\\$&')}  `, 'm'))
+    // The same words as the run's own cells table, cell by cell.
+    for (const c of cmp.cells) {
+      const own = asked.cells.find((x) => cellKey(x) === cellKey(c))
+      expect(chunkLabel(c)).toBe(chunkLabel(own!))
+    }
   })
 
   it('gives no verdict on a single sample', async () => {

@@ -9,7 +9,7 @@ import {
   type Verdict,
 } from '../../../common/compare'
 import { cellUnits } from '../../../common/ceilings'
-import { levelSuffix } from '../../../common/cell-text'
+import { chunkLabel, levelSuffix } from '../../../common/cell-text'
 import type { Run } from '../../../common/contract'
 import { formatMs, formatSize, formatSpeedup } from './format'
 
@@ -68,7 +68,8 @@ export function compareRows(cmp: RunComparison, runs?: { baseline: Run; candidat
     key: `${c.n}/${c.serial ? 'serial' : `${c.pool}/${c.chunkSpec}`}`,
     n: formatSize(c.n),
     pool: c.serial ? 'serial' : String(c.pool),
-    chunk: c.serial ? 'all' : cmp.chunksUsed ? String(c.chunkSpec) : '—',
+    // As the run's own table: "1 (16 asked)" where N was smaller, "—" for a program without {chunk}.
+    chunk: chunkLabel(c, cmp.chunksUsed),
     baseline: formatMs(c.baseline.medianMs),
     candidate: formatMs(c.candidate.medianMs),
     timeChange: formatChange(c.time.ratio),
