@@ -254,7 +254,12 @@ describe('event stream text', () => {
     expect(takeEvents('data: one\r\ndata:two\r\n\r\n').data).toEqual(['one\ntwo'])
     const first = takeEvents('data: x\r')
     expect(first.data).toEqual([])
-    expect(takeEvents(first.rest + '\n\r\n').data).toEqual(['x'])
+    expect(takeEvents(`${first.rest}\n\r\n`).data).toEqual(['x'])
+  })
+
+  it('gives the whole events and no rest once the event not ended yet outgrows the bound', () => {
+    expect(takeEvents('data: a\n\ndata: ' + 'x'.repeat(20), 16)).toEqual({ data: ['a'], rest: null })
+    expect(takeEvents('data: ' + 'x'.repeat(10), 16)).toEqual({ data: [], rest: 'data: ' + 'x'.repeat(10) })
   })
 })
 

@@ -11,15 +11,24 @@ export function parseSweepEvent(data: string): SweepEvent | null {
   return isSweepEvent(value) ? value : null
 }
 
+/** The server's events are a progress line or a run's summary: kilobytes. An unended event past this is refused. */
+export const MAX_PENDING_EVENT_CHARS = 1 << 20
+
 /**
- * The data of every whole event in the stream's text so far, and the text of the one not ended yet. An event ends
+ * The data of every whole event in the stream's text so far, and the text of the one not ended yet (null when it
+ * has grown past `maxPending`). An event ends
  * at a blank line; its `data:` lines are joined by newlines, and comments (": keep-alive") and other fields are
  * skipped: the server sends nothing else. Lines end in \n or \r\n (a lone \r, which the format allows too, is not
  * read as an end: the server never writes one).
  */
-export function takeEvents(text: string): { data: string[]; rest: string } {
+export function takeEvents(
+  text: string,
+  maxPending = MAX_PENDING_EVENT_CHARS,
+): { data: string[]; rest: string | null } {
   const blocks = text.replace(/\r\n/g, '\n').split('\n\n')
-  const rest = blocks.pop() ?? ''
+  const pending = blocks.pop() ?? ''
+  // An event longer than any the server sends: the stream is broken (or not ours); it is not read on.
+  const rest = pending.length > maxPending ? null : pending
   const data: string[] = []
   for (const block of blocks) {
     const lines = block

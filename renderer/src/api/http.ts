@@ -82,11 +82,15 @@ export function createHttpClient(base = ''): AmdahlClient {
         const { done, value } = await reader.read()
         if (done) return null
         const taken = takeEvents(rest + decoder.decode(value, { stream: true }))
-        rest = taken.rest
         for (const data of taken.data) {
           const event = parseSweepEvent(data)
           if (event) for (const l of listeners) l(event)
         }
+        if (taken.rest === null) {
+          void reader.cancel().catch(() => {})
+          return null
+        }
+        rest = taken.rest
       }
     } catch {
       return null // no answer (the server is down or restarting), or the stream broke off
