@@ -20,6 +20,7 @@ const ISOLATED = [
   'tests/reliability/cancel.test.ts',
   'tests/reliability/faults.test.ts',
   'tests/reliability/fuzz.test.ts',
+  'tests/reliability/lane.test.ts',
   'tests/reliability/memory.test.ts',
   'tests/reliability/server-security.test.ts',
 ]

@@ -143,6 +143,9 @@ function lane(task: LaneTask): number {
   let seen = Atomics.load(ints, LANE.GEN)
   const me = Atomics.add(ints, LANE.JOINED, 1)
   Atomics.notify(ints, LANE.JOINED)
+  // A lane left before this worker came to it (a message sent during the join, a join that timed out while
+  // this worker was busy) bumped GEN before it was read above: no further bump comes, so LEAVE is read here.
+  if (Atomics.load(ints, LANE.LEAVE) === 1) return me
   for (;;) {
     let gen = Atomics.load(ints, LANE.GEN)
     if (gen === seen && task.spinMs > 0) {
