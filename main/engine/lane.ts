@@ -94,6 +94,8 @@ export class Lane {
   /** Settles with the first member's end (its error, or ENDED for a worker that left). */
   private firstEnd: Promise<unknown> = new Promise(() => undefined)
   private leaving: Promise<unknown> = Promise.resolve()
+  /** The open under way: a second open waits for it, rather than sending a second lane to busy workers. */
+  private opening: Promise<boolean> | null = null
 
   constructor(
     private readonly exec: Exec,
@@ -116,8 +118,20 @@ export class Lane {
    * the samples then go by message. Call it outside any timed region.
    */
   async open(ref: WorkspaceRef, maxTasks = ref.layout.n): Promise<boolean> {
+    // One at a time: two opens side by side each sent the workers a lane; those in the first never left it.
+    while (this.opening) await this.opening.catch(() => false)
     if (this.isOpenFor(ref, maxTasks)) return true
     if (this.state === 'unsupported') return false
+    const opening = this.join(ref, maxTasks)
+    this.opening = opening
+    try {
+      return await opening
+    } finally {
+      if (this.opening === opening) this.opening = null
+    }
+  }
+
+  private async join(ref: WorkspaceRef, maxTasks: number): Promise<boolean> {
     this.leave()
     await this.leaving
     const control = new SharedArrayBuffer(laneBytes(this.size, Math.max(1, maxTasks)))

@@ -134,4 +134,17 @@ describe('a lane raced by what else reaches the pool', () => {
     p.lane?.leave()
     expect(again).toMatchObject({ value: expected.value })
   })
+
+  it('opened twice at once sends the workers one lane, and the samples after it run', async () => {
+    const r = await rig(2, 64, 8)
+    const other = await rig(2, 48, 6, { seed: 3 })
+    const expected = (await byMessage(other)).value
+    const both = Promise.all([readyToSample(r.p, r.cell, r.ctx), readyToSample(r.p, other.cell, other.ctx)])
+    expect(await within(both, 3000)).not.toBe('hung')
+    // The later open wins: the lane is open for its workspace, and its samples run through it.
+    expect(r.p.lane?.isOpenFor(other.ref, other.cell.tasks)).toBe(true)
+    const s = await within(runSample(r.p, other.cell, other.ctx), 3000)
+    expect(s).toMatchObject({ failure: null, value: expected })
+    expect(await within(Promise.resolve(r.p.exec('ping', [])), 3000)).not.toBe('hung')
+  })
 })
