@@ -85,7 +85,8 @@ const waitAsync = (
 
 export class Lane {
   readonly id = ++lanesMade
-  private state: 'closed' | 'open' | 'unsupported' = 'closed'
+  /** 'joining': the lane tasks are sent, the workers not all in yet; no dispatch until they are ('open'). */
+  private state: 'closed' | 'joining' | 'open' | 'unsupported' = 'closed'
   private refId = -1
   private capacity = 0
   private views: ReturnType<typeof laneViews> | null = null
@@ -154,11 +155,16 @@ export class Lane {
         ),
       ),
     )
-    this.state = 'open'
+    this.state = 'joining'
     this.refId = ref.id
     this.capacity = Math.max(1, maxTasks)
     const joined = await this.waitFor(LANE.JOINED, this.size, JOIN_TIMEOUT_MS)
-    if (joined === true) return true
+    // Left during the join (a message to the pool, a cancel): the workers leave as they come.
+    if (this.state !== 'joining') return false
+    if (joined === true) {
+      this.state = 'open'
+      return true
+    }
     this.leave()
     if (joined !== ENDED && /Unknown method/i.test(this.errorLine(joined))) this.state = 'unsupported'
     return false
@@ -217,7 +223,7 @@ export class Lane {
    * starts others), so a long task is not waited for; the dispatch returns at once.
    */
   stop(): void {
-    if (this.state !== 'open' || !this.views) return
+    if ((this.state !== 'open' && this.state !== 'joining') || !this.views) return
     Atomics.store(this.views.ints, LANE.STOP, 1)
     const members = this.members
     this.leave()
@@ -226,7 +232,7 @@ export class Lane {
 
   /** Has the workers leave the lane (at once if they wait; after their task if they work); never waits. */
   leave(): void {
-    if (this.state !== 'open' || !this.views) return
+    if ((this.state !== 'open' && this.state !== 'joining') || !this.views) return
     const { ints } = this.views
     Atomics.store(ints, LANE.STOP, 1)
     Atomics.store(ints, LANE.LEAVE, 1)

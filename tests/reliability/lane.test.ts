@@ -147,4 +147,18 @@ describe('a lane raced by what else reaches the pool', () => {
     expect(s).toMatchObject({ failure: null, value: expected })
     expect(await within(Promise.resolve(r.p.exec('ping', [])), 3000)).not.toBe('hung')
   })
+
+  it('takes no sample before every worker has joined: one begun during the join goes by message', async () => {
+    const r = await rig(2, 64, 8)
+    const expected = (await byMessage(r)).value
+    let sample: Promise<unknown> | null = null
+    const p = withJoinHook(r.p, () => (sample ??= runSample(p, r.cell, r.ctx)))
+    const opening = readyToSample(p, r.cell, r.ctx)
+    expect(await within(opening, 3000)).not.toBe('hung')
+    expect(sample).not.toBeNull()
+    expect(await within(sample!, 3000)).toMatchObject({ failure: null, value: expected })
+    const again = await within(byLane({ ...r, p }), 3000)
+    p.lane?.leave()
+    expect(again).toMatchObject({ value: expected })
+  })
 })
