@@ -24,13 +24,15 @@ export const LANE = {
   DONE: 4,
   /** 1 once a task threw: its worker leaves the lane with the error. */
   FAILED: 5,
-  /** 1: take no further task (a cancel). */
+  /** 1: take no further task (a cancel, a leave). */
   STOP: 6,
   /** This dispatch: how many tasks, rows per task, the workload and kernel codes below. */
   TASKS: 7,
   CHUNK_ROWS: 8,
   WORKLOAD: 9,
   KERNEL: 10,
+  /** 1 once a worker stopped (STOP) with a task taken and not run: this dispatch's values are not whole. */
+  CUT: 11,
 } as const
 
 const INTS = 16

@@ -166,7 +166,11 @@ function lane(task: LaneTask): number {
     try {
       // Task `me` first, then the next untaken one: the order workerpool's messages give (lane.ts, dispatch).
       for (let t = me; t < tasks; t = Atomics.add(ints, LANE.NEXT, 1)) {
-        if (Atomics.load(ints, LANE.STOP) === 1) break
+        if (Atomics.load(ints, LANE.STOP) === 1) {
+          // Task t is taken and will not run: said, since this worker still counts itself done.
+          Atomics.store(ints, LANE.CUT, 1)
+          break
+        }
         const rowStart = t * chunkRows
         const work: WorkTask = {
           mode: 'shared',

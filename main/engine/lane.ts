@@ -57,7 +57,7 @@ export interface LaneDispatch {
 }
 
 export interface LaneOutcome {
-  /** Each task's value, by task number (a view: read before the next dispatch). */
+  /** Each task's value, by task number. */
   values: Float64Array
   /** Each worker's kernel time over its tasks, as message replies would name them. */
   replies: { kernelMs: number; worker: string }[]
@@ -83,13 +83,15 @@ const waitAsync = (
   }
 ).waitAsync
 
+type LaneViews = ReturnType<typeof laneViews>
+
 export class Lane {
   readonly id = ++lanesMade
   /** 'joining': the lane tasks are sent, the workers not all in yet; no dispatch until they are ('open'). */
   private state: 'closed' | 'joining' | 'open' | 'unsupported' = 'closed'
   private refId = -1
   private capacity = 0
-  private views: ReturnType<typeof laneViews> | null = null
+  private views: LaneViews | null = null
   /** The workers' lane tasks: each settles when its worker leaves the lane (or fails in it, or dies). */
   private members: CancellablePromise[] = []
   /** Settles with the first member's end (its error, or ENDED for a worker that left). */
@@ -97,6 +99,8 @@ export class Lane {
   private leaving: Promise<unknown> = Promise.resolve()
   /** The open under way: a second open waits for it, rather than sending a second lane to busy workers. */
   private opening: Promise<boolean> | null = null
+  /** A dispatch is under way: the slots and values are its own until it returns. */
+  private busy = false
 
   constructor(
     private readonly exec: Exec,
@@ -109,8 +113,9 @@ export class Lane {
     return this.size < availableParallelism()
   }
 
+  /** Whether a dispatch of `tasks` over `ref` may go now: the lane open for it, no other dispatch under way. */
   isOpenFor(ref: WorkspaceRef, tasks = 1): boolean {
-    return this.state === 'open' && this.refId === ref.id && tasks <= this.capacity
+    return this.state === 'open' && !this.busy && this.refId === ref.id && tasks <= this.capacity
   }
 
   /**
@@ -121,7 +126,7 @@ export class Lane {
   async open(ref: WorkspaceRef, maxTasks = ref.layout.n): Promise<boolean> {
     // One at a time: two opens side by side each sent the workers a lane; those in the first never left it.
     while (this.opening) await this.opening.catch(() => false)
-    if (this.isOpenFor(ref, maxTasks)) return true
+    if (this.state === 'open' && this.refId === ref.id && maxTasks <= this.capacity) return true
     if (this.state === 'unsupported') return false
     const opening = this.join(ref, maxTasks)
     this.opening = opening
@@ -158,7 +163,7 @@ export class Lane {
     this.state = 'joining'
     this.refId = ref.id
     this.capacity = Math.max(1, maxTasks)
-    const joined = await this.waitFor(LANE.JOINED, this.size, JOIN_TIMEOUT_MS)
+    const joined = await waitFor(views.ints, LANE.JOINED, this.size, this.firstEnd, JOIN_TIMEOUT_MS)
     // Left during the join (a message to the pool, a cancel): the workers leave as they come.
     if (this.state !== 'joining') return false
     if (joined === true) {
@@ -176,8 +181,10 @@ export class Lane {
    */
   async dispatch(d: LaneDispatch, stopped: boolean): Promise<LaneOutcome> {
     const views = this.views
-    if (!views || this.state !== 'open' || d.tasks > this.capacity)
+    if (!views || this.state !== 'open' || this.busy || d.tasks > this.capacity)
       throw new Error('the lane is not open for this dispatch')
+    // Until it returns (nothing in between throws): a second dispatch would write over this one's slots.
+    this.busy = true
     const { ints, kernelMs, values } = views
     kernelMs.fill(0)
     // Task w goes to worker w first, as workerpool hands a dispatch's first tasks one to each idle worker; the
@@ -185,6 +192,7 @@ export class Lane {
     ints[LANE.NEXT] = this.size
     ints[LANE.DONE] = 0
     ints[LANE.STOP] = stopped ? 1 : 0
+    ints[LANE.CUT] = 0
     ints[LANE.TASKS] = d.tasks
     ints[LANE.CHUNK_ROWS] = d.chunkRows
     ints[LANE.WORKLOAD] = LANE_WORKLOADS.indexOf(d.workload)
@@ -205,17 +213,26 @@ export class Lane {
       if (left <= 0) break
       Atomics.wait(ints, LANE.DONE, seen, left)
     }
-    const done = await this.waitFor(LANE.DONE, this.size)
+    // This lane's, as the dispatch began: a leave during it, and another open after, replace the lane's own.
+    const firstEnd = this.firstEnd
+    const done = await waitFor(ints, LANE.DONE, this.size, firstEnd)
     let failure: string | null = null
     if (done !== true || Atomics.load(ints, LANE.FAILED) === 1) {
       // A task threw (its worker left with the error) or a worker died: the lane is over; the next sample opens
       // a new one, with the pool's replacement worker.
-      const why = done === true ? await this.firstEnd : done
+      const why = done === true ? await firstEnd : done
       failure = this.errorLine(why === ENDED ? new Error('a worker left the lane during a sample') : why)
-      this.leave()
+      if (this.views === views) this.leave()
+    } else if (Atomics.load(ints, LANE.CUT) === 1) {
+      // A leave (a message sent meanwhile) or a cancel stopped the workers between tasks: each counted itself
+      // done with tasks it had taken and not run, whose values are not written.
+      failure = 'the sample was stopped before all its tasks ran (a cancel, or a message to the pool)'
+      if (this.views === views) this.leave()
     }
     const replies = Array.from(kernelMs, (ms, i) => ({ kernelMs: ms, worker: `lane-${this.id}:${i}` }))
-    return { values, replies, failure }
+    this.busy = false
+    // A copy: the view is the next dispatch's as soon as this one returns, before its caller has read it.
+    return { values: values.slice(0, d.tasks), replies, failure }
   }
 
   /**
@@ -242,28 +259,33 @@ export class Lane {
     this.refId = -1
     this.leaving = Promise.allSettled(this.members.map((m) => Promise.resolve(m)))
   }
+}
 
-  /**
-   * Waits until slot `at` reaches `count`: true, or what ended a member first (its error, or ENDED), or ENDED
-   * after `timeoutMs`. Woken by the workers' notify, so the event loop stays free meanwhile.
-   */
-  private async waitFor(at: number, count: number, timeoutMs = Infinity): Promise<true | unknown> {
-    const ints = this.views?.ints
-    if (!ints) return ENDED
-    const until = performance.now() + timeoutMs
-    for (;;) {
-      const seen = Atomics.load(ints, at)
-      if (seen >= count) return true
-      const left = until - performance.now()
-      if (left <= 0) return ENDED
-      const wait = waitAsync(ints, at, seen, Number.isFinite(left) ? left : undefined)
-      if (!wait.async) continue
-      const woke = await Promise.race([wait.value, this.firstEnd])
-      if (woke !== 'ok' && woke !== 'timed-out' && woke !== 'not-equal') {
-        // A member ended; what it wrote before it did still counts.
-        if (Atomics.load(ints, at) >= count) return true
-        return woke
-      }
+/**
+ * Waits until slot `at` of `ints` reaches `count`: true, or what ended a member first (its error, or ENDED:
+ * see Lane.firstEnd), or ENDED after `timeoutMs`. Woken by the workers' notify, so the event loop stays free
+ * meanwhile.
+ */
+async function waitFor(
+  ints: Int32Array,
+  at: number,
+  count: number,
+  firstEnd: Promise<unknown>,
+  timeoutMs = Infinity,
+): Promise<true | unknown> {
+  const until = performance.now() + timeoutMs
+  for (;;) {
+    const seen = Atomics.load(ints, at)
+    if (seen >= count) return true
+    const left = until - performance.now()
+    if (left <= 0) return ENDED
+    const wait = waitAsync(ints, at, seen, Number.isFinite(left) ? left : undefined)
+    if (!wait.async) continue
+    const woke = await Promise.race([wait.value, firstEnd])
+    if (woke !== 'ok' && woke !== 'timed-out' && woke !== 'not-equal') {
+      // A member ended; what it wrote before it did still counts.
+      if (Atomics.load(ints, at) >= count) return true
+      return woke
     }
   }
 }

@@ -161,4 +161,37 @@ describe('a lane raced by what else reaches the pool', () => {
     p.lane?.leave()
     expect(again).toMatchObject({ value: expected })
   })
+
+  it('fails a sample whose workers a message had leave mid-way, never answering a part of the tasks', async () => {
+    // 500 tasks of two rows of assign (k = 64, N = 1000): ~100 ms, so the message lands among them.
+    const r = await rig(1, 1000, 2, { workload: 'assign', k: 64 })
+    await readyToSample(r.p, r.cell, r.ctx)
+    const sample = runSample(r.p, r.cell, r.ctx)
+    await new Promise((resolve) => setTimeout(resolve, 15))
+    const ping = r.p.exec('ping', [])
+    const s = await within(sample, 3000)
+    expect(await within(Promise.resolve(ping), 3000)).not.toBe('hung')
+    expect(s).not.toBe('hung')
+    // Its workers stopped between tasks and counted themselves done: the value would be a part of the sum.
+    expect(s === 'hung' ? 'hung' : String(s.failure)).toMatch(/stopped before all its tasks ran/)
+  })
+
+  it('two samples at once on one pool: each is whole or says it failed, never a mix of both', async () => {
+    // Several ms each (N = 2500, sums of 3 and of 5 rows a task): the second starts while the first runs.
+    const r = await rig(3, 2500, 3)
+    const other: PlannedCell = { ...r.cell, chunkRows: 5, tasks: 500 }
+    const expected = [(await byMessage(r)).value, (await byMessage({ ...r, cell: other })).value]
+    for (let round = 0; round < 5; round++) {
+      await readyToSample(r.p, r.cell, r.ctx)
+      const both = await within(
+        Promise.all([runSample(r.p, r.cell, r.ctx), runSample(r.p, other, r.ctx)]),
+        5000,
+      )
+      expect(both).not.toBe('hung')
+      if (both === 'hung') return
+      both.forEach((s, i) => {
+        if (s.failure === null) expect(s.value).toBe(expected[i])
+      })
+    }
+  })
 })
