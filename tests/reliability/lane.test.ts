@@ -1,21 +1,28 @@
 // The lane under attack (main/engine/lane.ts, workers/worker.ts `lane`): random cells give through it what
 // they give by message, bit for bit; messages, samples, opens, leaves and cancels racing each other at random
 // moments never hang, never leave a worker or a promise behind, and the lane's next sample is right.
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SweepSpecSchema, type Kernel, type Workload } from '../../common/contract'
 import type { WorkspaceRef } from '../../common/protocol'
+import { closePools, runSweep } from '../../main/engine'
 import { fillWorkspace } from '../../main/engine/fill'
 import { allocateWorkspace, views } from '../../main/engine/matrix'
 import type { PlannedCell } from '../../main/engine/plan'
 import { Lane } from '../../main/engine/lane'
 import { poolErrorLine, resolveWorkerScript, startPool, type WorkerPool } from '../../main/engine/pool'
 import { laneFor, readyToSample, runSample, type SampleContext } from '../../main/engine/sample'
+import { eventually, threadCount } from './helpers/procs'
 
 /** Pools of 1 to 4 threads, started once: a fresh pool per case would be most of each case's time. */
 const pools = new Map<number, WorkerPool>()
+let threadsWithPools = 0
 
 beforeAll(async () => {
   for (const size of [1, 2, 3, 4]) pools.set(size, await startPool(resolveWorkerScript(), 'thread', size))
+  threadsWithPools = threadCount()
 })
 afterAll(async () => {
   await Promise.all([...pools.values()].map((p) => p.terminate()))
@@ -113,6 +120,34 @@ async function byLane({ p, ref, ctx, cell }: Rig): Promise<{ value: number; labe
   return { value: s.value, labels: ctx.views.labels.slice() }
 }
 
+describe('random cells through the lane', () => {
+  it('give the value and labels they give by message, bit for bit', async () => {
+    const cells = fc
+      .record({
+        n: fc.integer({ min: 1, max: 400 }),
+        pool: fc.integer({ min: 1, max: 4 }),
+        kernel: fc.constantFrom<Kernel>('js', 'wasm'),
+        workload: fc.constantFrom<Workload>('sum', 'assign'),
+        k: fc.integer({ min: 2, max: 8 }),
+        seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+      })
+      .chain((c) => fc.record({ c: fc.constant(c), chunkRows: fc.integer({ min: 1, max: c.n }) }))
+    await fc.assert(
+      fc.asyncProperty(cells, async ({ c, chunkRows }) => {
+        const r = await rig(c.pool, c.n, chunkRows, c)
+        const message = await byMessage(r)
+        // Twice through the lane: the second dispatch finds its workers waiting in it.
+        for (let i = 0; i < 2; i++) {
+          const lane = await byLane(r)
+          expect(Object.is(lane.value, message.value)).toBe(true)
+          if (c.workload === 'assign') expect([...lane.labels]).toEqual([...message.labels])
+        }
+      }),
+      { numRuns: 150 },
+    )
+  })
+})
+
 describe('a lane raced by what else reaches the pool', () => {
   it('is left by a message sent while the workers join, which is answered; the next open works', async () => {
     const r = await rig(1, 64, 8)
@@ -193,5 +228,208 @@ describe('a lane raced by what else reaches the pool', () => {
         if (s.failure === null) expect(s.value).toBe(expected[i])
       })
     }
+  })
+})
+
+describe('the edges of a dispatch', () => {
+  it('a cell of more tasks than the lane was opened for goes by message, with the same value', async () => {
+    const r = await rig(2, 64, 8)
+    const expected = (await byMessage(r)).value
+    expect(await r.p.lane!.open(r.ref, 4)).toBe(true)
+    expect(r.p.lane!.isOpenFor(r.ref, 8)).toBe(false)
+    await expect(
+      r.p.lane!.dispatch({ workload: 'sum', kernel: 'js', tasks: 8, chunkRows: 8 }, false),
+    ).rejects.toThrow(/not open/)
+    expect(await runSample(r.p, r.cell, r.ctx)).toMatchObject({ failure: null, value: expected })
+  })
+
+  it('a cell of no tasks gives 0 through the lane as by message', async () => {
+    const r = await rig(3, 10, 10)
+    const none: PlannedCell = { ...r.cell, tasks: 0 }
+    const viaMessage = await byMessage({ ...r, cell: none })
+    const viaLane = await byLane({ ...r, cell: none })
+    expect(viaMessage.value).toBe(0)
+    expect(viaLane.value).toBe(0)
+  })
+
+  it('a dispatch while the workers are leaving is refused, and the sample goes by message', async () => {
+    const r = await rig(2, 64, 8)
+    const expected = (await byMessage(r)).value
+    await readyToSample(r.p, r.cell, r.ctx)
+    r.p.lane!.leave()
+    await expect(
+      r.p.lane!.dispatch({ workload: 'sum', kernel: 'js', tasks: 8, chunkRows: 8 }, false),
+    ).rejects.toThrow(/not open/)
+    expect(await within(runSample(r.p, r.cell, r.ctx), 3000)).toMatchObject({
+      failure: null,
+      value: expected,
+    })
+  })
+})
+
+/** When an operation starts, counted from the one before: at once, after microtasks, a turn or a timer. */
+type Delay =
+  { at: 'now' } | { at: 'micro'; ticks: number } | { at: 'immediate' } | { at: 'timer'; ms: number }
+const delays: fc.Arbitrary<Delay> = fc.oneof(
+  fc.constant<Delay>({ at: 'now' }),
+  fc.integer({ min: 1, max: 6 }).map<Delay>((ticks) => ({ at: 'micro', ticks })),
+  fc.constant<Delay>({ at: 'immediate' }),
+  fc.integer({ min: 0, max: 4 }).map<Delay>((ms) => ({ at: 'timer', ms })),
+)
+async function pause(d: Delay): Promise<void> {
+  if (d.at === 'micro') for (let i = 0; i < d.ticks; i++) await Promise.resolve()
+  else if (d.at === 'immediate') await new Promise((resolve) => setImmediate(resolve))
+  else if (d.at === 'timer') await new Promise((resolve) => setTimeout(resolve, d.ms))
+}
+
+const OPS = ['open', 'sample', 'sample', 'ping', 'speed', 'prepare', 'leave', 'cancel', 'stop'] as const
+type Op = { kind: (typeof OPS)[number]; pool: 0 | 1; chunk: 0 | 1; delay: Delay }
+const ops: fc.Arbitrary<Op> = fc.record({
+  kind: fc.constantFrom(...OPS),
+  pool: fc.constantFrom<0 | 1>(0, 1),
+  // Two cells of each pool's workspace, chunked apart: a task's value left from the other cell's tasks sums
+  // rows other than its own.
+  chunk: fc.constantFrom<0 | 1>(0, 1),
+  delay: delays,
+})
+
+describe('opens, samples, messages, leaves and cancels at random moments on two pools', () => {
+  it('never hang, never give a wrong value without a failure, and leave the lane working', async () => {
+    // Sums of N = 300, under a millisecond, and of N = 2500, several:
+    // long enough for a cancel, a message or a second sample to land inside one.
+    const rigs = [await rig(2, 300, 7), await rig(3, 2500, 3)]
+    const cells = rigs.map((r) => [r.cell, { ...r.cell, chunkRows: 5, tasks: Math.ceil(r.cell.n / 5) }])
+    const expected: number[][] = []
+    for (const [i, r] of rigs.entries())
+      expected.push([(await byMessage(r)).value, (await byMessage({ ...r, cell: cells[i][1] })).value])
+    const prepareOf = (r: Rig) => ({
+      mode: 'shared' as const,
+      workload: r.ctx.spec.workload,
+      kernel: r.ctx.spec.kernel,
+      ref: r.ref,
+      n: r.ref.layout.n,
+      k: r.ref.layout.k,
+    })
+    await fc.assert(
+      fc.asyncProperty(fc.array(ops, { minLength: 1, maxLength: 8 }), async (script) => {
+        const pending: Promise<unknown>[] = []
+        const samples: { expected: number; sample: Promise<Awaited<ReturnType<typeof runSample>>> }[] = []
+        for (const op of script) {
+          await pause(op.delay)
+          const r = rigs[op.pool]
+          const lane = r.p.lane!
+          const cell = cells[op.pool][op.chunk]
+          if (op.kind === 'open') pending.push(readyToSample(r.p, cell, r.ctx))
+          else if (op.kind === 'sample') {
+            const sample = runSample(r.p, cell, r.ctx)
+            samples.push({ expected: expected[op.pool][op.chunk], sample })
+            pending.push(sample)
+          } else if (op.kind === 'ping') pending.push(Promise.resolve(r.p.exec('ping', [])))
+          else if (op.kind === 'speed') pending.push(r.p.speed(null).catch(() => null))
+          else if (op.kind === 'prepare') pending.push(r.p.prepare(prepareOf(r)).catch(() => null))
+          else if (op.kind === 'leave') lane.leave()
+          else if (op.kind === 'stop') lane.stop()
+          else for (const c of r.ctx.inFlight) c.cancel()
+        }
+        const settled = await within(Promise.allSettled(pending), 10_000)
+        expect(settled).not.toBe('hung')
+        for (const { expected, sample } of samples) {
+          const s = await sample
+          // Cancelled or cut short, a sample says so; whole, it is exact.
+          if (s.failure === null) expect(s.value).toBe(expected)
+        }
+        // Whatever happened, the next sample of each pool runs through the lane and is right.
+        for (const [i, r] of rigs.entries()) {
+          r.ctx.inFlight.clear()
+          const after = await within(byLane(r), 5000)
+          expect(after).toMatchObject({ value: expected[i][0] })
+        }
+      }),
+      { numRuns: 80 },
+    )
+    // Workers stopped by a cancel were replaced, and are gone.
+    expect(await eventually(() => threadCount() <= threadsWithPools)).toBe(true)
+  })
+})
+
+describe('a sweep cancelled at a random moment', () => {
+  /** Both pools' cells go through the lane (threads, shared); two sizes, so a cancel may land in either. */
+  const small = SweepSpecSchema.parse({
+    sizes: [200, 600],
+    pools: [1, 2],
+    chunkRows: ['auto', 5],
+    repetitions: 3,
+    maxSamples: 6,
+    warmups: 1,
+  })
+
+  it('hands control back at once, leaves no worker behind, and the next sweep completes', async () => {
+    // One sweep first: what the process starts once (libuv's threads) is then in the baseline.
+    expect((await runSweep(small)).status).toBe('complete')
+    await closePools()
+    const threads = threadCount()
+    // The abort comes from `delivered`, which the runner awaits after the lane is opened for a sample and
+    // before the sample (and before a speed check): at once there, or a random moment later (in the sample,
+    // or in the next one's open).
+    const moments = fc.record({ call: fc.integer({ min: 1, max: 40 }), delay: delays })
+    await fc.assert(
+      fc.asyncProperty(moments, async ({ call, delay }) => {
+        const controller = new AbortController()
+        let calls = 0
+        let abortedAt = 0
+        const abort = () => {
+          abortedAt = performance.now()
+          controller.abort()
+        }
+        const delivered = async () => {
+          if (++calls !== call) return
+          if (delay.at === 'now') abort()
+          else void pause(delay).then(abort)
+        }
+        const run = await within(runSweep(small, { signal: controller.signal, delivered }), 10_000)
+        expect(run).not.toBe('hung')
+        if (run === 'hung') return
+        if (abortedAt > 0 && run.status === 'cancelled')
+          expect(performance.now() - abortedAt).toBeLessThan(1000)
+        else expect(run.status).toBe('complete')
+        expect(run.cells.every((c) => c.status !== 'failed')).toBe(true)
+        await closePools()
+        expect(await eventually(() => threadCount() <= threads)).toBe(true)
+      }),
+      { numRuns: 10 },
+    )
+    const after = await runSweep(small)
+    expect(after.status).toBe('complete')
+    expect(after.cells.every((c) => c.status === 'ok')).toBe(true)
+  })
+})
+
+describe('many lanes in one process', () => {
+  it('keep nothing of the workspaces they served: 50 opens and leaves over three pools', async () => {
+    setFlagsFromString('--expose-gc')
+    const gc = runInNewContext('gc') as () => void
+    // What this side still holds (the workers keep the last workspace each, till their own collection).
+    const served: WeakRef<object>[] = []
+    const cycle = async (i: number) => {
+      const r = await rig(1 + (i % 3), 200 + ((i * 397) % 801), 1 + (i % 7), {
+        workload: i % 2 ? 'assign' : 'sum',
+      })
+      served.push(new WeakRef(r.ref), new WeakRef(r.ref.workspace), new WeakRef(r.ctx))
+      const s = await byLane(r)
+      expect(Number.isFinite(s.value)).toBe(true)
+      // A message has the workers leave; the next cycle opens a new lane for a new workspace.
+      await r.p.exec('ping', [])
+    }
+    await cycle(0)
+    const resources = process.getActiveResourcesInfo().length
+    for (let i = 1; i <= 50; i++) await cycle(i)
+    for (let i = 0; i < 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      gc()
+    }
+    // Each pool's lane may keep its last lane tasks (and their workspace) until it opens again: three pools.
+    expect(served.filter((w) => w.deref() !== undefined).length).toBeLessThanOrEqual(3 * 3)
+    expect(process.getActiveResourcesInfo().length).toBeLessThanOrEqual(resources)
+    expect(threadCount()).toBe(threadsWithPools)
   })
 })
