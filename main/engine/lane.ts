@@ -108,14 +108,27 @@ export class Lane {
     private readonly errorLine: (err: unknown) => string,
   ) {}
 
-  /** Workers spin only where the pool leaves a core free: never beside workers that need every core. */
+  /**
+   * Workers and the main side spin only where the pool leaves a core free: never beside workers that need every
+   * core.
+   */
   get spins(): boolean {
     return this.size < availableParallelism()
   }
 
   /** Whether a dispatch of `tasks` over `ref` may go now: the lane open for it, no other dispatch under way. */
   isOpenFor(ref: WorkspaceRef, tasks = 1): boolean {
-    return this.state === 'open' && !this.busy && this.refId === ref.id && tasks <= this.capacity
+    return this.serves(ref, tasks) && !this.busy
+  }
+
+  /** The workers are in the lane for `ref`, with room for `tasks` a dispatch (a dispatch may be under way). */
+  private serves(ref: WorkspaceRef, tasks: number): boolean {
+    return this.state === 'open' && this.refId === ref.id && tasks <= this.capacity
+  }
+
+  /** The workers were sent into the lane (joining or in it), and have not been asked to leave. */
+  private get entered(): boolean {
+    return this.state === 'open' || this.state === 'joining'
   }
 
   /**
@@ -126,7 +139,7 @@ export class Lane {
   async open(ref: WorkspaceRef, maxTasks = ref.layout.n): Promise<boolean> {
     // One at a time: two opens side by side each sent the workers a lane; those in the first never left it.
     while (this.opening) await this.opening.catch(() => false)
-    if (this.state === 'open' && this.refId === ref.id && maxTasks <= this.capacity) return true
+    if (this.serves(ref, maxTasks)) return true
     if (this.state === 'unsupported') return false
     const opening = this.join(ref, maxTasks)
     this.opening = opening
@@ -240,7 +253,7 @@ export class Lane {
    * starts others), so a long task is not waited for; the dispatch returns at once.
    */
   stop(): void {
-    if ((this.state !== 'open' && this.state !== 'joining') || !this.views) return
+    if (!this.entered || !this.views) return
     Atomics.store(this.views.ints, LANE.STOP, 1)
     const members = this.members
     this.leave()
@@ -249,7 +262,7 @@ export class Lane {
 
   /** Has the workers leave the lane (at once if they wait; after their task if they work); never waits. */
   leave(): void {
-    if ((this.state !== 'open' && this.state !== 'joining') || !this.views) return
+    if (!this.entered || !this.views) return
     const { ints } = this.views
     Atomics.store(ints, LANE.STOP, 1)
     Atomics.store(ints, LANE.LEAVE, 1)
